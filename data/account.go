@@ -1,0 +1,71 @@
+package data
+
+import "time"
+
+// Role is what an account may do.
+type Role string
+
+const (
+	RoleBuyer    Role = "buyer"    // public buyer
+	RoleSupplier Role = "supplier" // a PMI's representative
+	RoleAlliance Role = "alliance" // the Alliance's staff (observatory, moderation)
+	RoleAdmin    Role = "admin"
+)
+
+// Account is a person who signs in.
+type Account struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name,omitempty"`
+	Role         Role      `json:"role"`
+	PasswordHash string    `json:"password_hash,omitempty"`
+	Verified     bool      `json:"verified"` // e-mail address confirmed
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// ClaimStatus is where a claim of ownership stands.
+type ClaimStatus string
+
+const (
+	ClaimPending  ClaimStatus = "pending"
+	ClaimVerified ClaimStatus = "verified"
+	ClaimRejected ClaimStatus = "rejected"
+	ClaimExpired  ClaimStatus = "expired"
+)
+
+// ClaimMethod is the proof of ownership offered.
+type ClaimMethod string
+
+const (
+	// ClaimByEmailDomain: a code sent to an address at the website's domain.
+	ClaimByEmailDomain ClaimMethod = "email_domain"
+	// ClaimByWebsiteFile: a token published at a well-known URL of the site.
+	ClaimByWebsiteFile ClaimMethod = "website_file"
+	// ClaimByDocument: a Kbis extract reviewed by the Alliance.
+	ClaimByDocument ClaimMethod = "document"
+)
+
+// Claim is an account's request to manage a supplier's listing.
+type Claim struct {
+	ID         string      `json:"id"`
+	SupplierID string      `json:"supplier_id"`
+	AccountID  string      `json:"account_id"`
+	Method     ClaimMethod `json:"method"`
+	// TokenHash is the hash of the secret to prove; the secret itself is
+	// never stored.
+	TokenHash string      `json:"token_hash,omitempty"`
+	Status    ClaimStatus `json:"status"`
+	CreatedAt time.Time   `json:"created_at"`
+	DecidedAt time.Time   `json:"decided_at,omitzero"`
+	Note      string      `json:"note,omitempty"`
+}
+
+// AuditEntry records one change made to the store, by whom and why.
+type AuditEntry struct {
+	Seq    uint64    `json:"seq"` // assigned by the store, increasing
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`  // account id, "crawler:epv", "import", "system"
+	Action string    `json:"action"` // "supplier.put", "claim.verify"…
+	Entity string    `json:"entity"` // "supplier:123456789"
+	Detail string    `json:"detail,omitempty"`
+}

@@ -1,0 +1,71 @@
+package data
+
+import "time"
+
+// LabelType names a label or certification. EPV and OFG are the two the
+// crawler proves today; others can be added without a schema change.
+type LabelType string
+
+const (
+	LabelEPV LabelType = "EPV" // Entreprise du Patrimoine Vivant (State label)
+	LabelOFG LabelType = "OFG" // Origine France Garantie (product ranges)
+)
+
+// LabelScope says what a label covers.
+type LabelScope string
+
+const (
+	ScopeCompany       LabelScope = "company"
+	ScopeEstablishment LabelScope = "establishment"
+	ScopeProductRange  LabelScope = "product_range"
+)
+
+// Label is one piece of evidence that a company makes things in France.
+type Label struct {
+	Type  LabelType  `json:"type"`
+	Scope LabelScope `json:"scope"`
+	// SIRET is set for an establishment-scoped label.
+	SIRET string `json:"siret,omitempty"`
+	// Range is the certified product range, for a product-range label.
+	Range string `json:"range,omitempty"`
+	// Category is the directory category (OFG) or univers (EPV).
+	Category      string    `json:"category,omitempty"`
+	CertificateID string    `json:"certificate_id,omitempty"`
+	GrantedAt     time.Time `json:"granted_at,omitzero"`
+	ExpiresAt     time.Time `json:"expires_at,omitzero"`
+	Source        string    `json:"source"`
+	SourceURL     string    `json:"source_url,omitempty"`
+	FirstSeen     time.Time `json:"first_seen"`
+	LastSeen      time.Time `json:"last_seen"`
+	// NotRefoundSince is set when the latest complete crawl of the source
+	// did not find the label again; it is never deleted silently.
+	NotRefoundSince time.Time `json:"not_refound_since,omitzero"`
+}
+
+// Key identifies a label within a supplier: same type, scope, site and range.
+func (l Label) Key() string {
+	return string(l.Type) + "|" + string(l.Scope) + "|" + l.SIRET + "|" + NormalizeName(l.Range)
+}
+
+// ValidOn reports whether the label is valid on day t: granted by then, not
+// expired, and still found in its source.
+func (l Label) ValidOn(t time.Time) bool {
+	if !l.GrantedAt.IsZero() && t.Before(l.GrantedAt) {
+		return false
+	}
+	if !l.ExpiresAt.IsZero() && !t.Before(l.ExpiresAt) {
+		return false
+	}
+	return l.NotRefoundSince.IsZero()
+}
+
+// LabelName is the French name of a label type.
+func LabelName(t LabelType) string {
+	switch t {
+	case LabelEPV:
+		return "Entreprise du Patrimoine Vivant"
+	case LabelOFG:
+		return "Origine France Garantie"
+	}
+	return string(t)
+}

@@ -1,0 +1,93 @@
+package data
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Match is one supplier proposed for a tender (or a lot), with its score
+// and the reasons a buyer can read.
+type Match struct {
+	SupplierID string   `json:"supplier_id"`
+	SIREN      string   `json:"siren,omitempty"`
+	SIRET      string   `json:"siret,omitempty"`
+	Name       string   `json:"name"`
+	Score      float64  `json:"score"`
+	DistanceKm *float64 `json:"distance_km,omitempty"` // nil when unknown
+	Reasons    []Reason `json:"reasons"`
+}
+
+// ReasonKind is the type of a match reason.
+type ReasonKind string
+
+const (
+	ReasonTerms       ReasonKind = "terms"        // shared discriminative words
+	ReasonCPV         ReasonKind = "cpv"          // declared CPV matches
+	ReasonCPVFromNAF  ReasonKind = "cpv_naf"      // CPV division ↔ NAF division
+	ReasonDistance    ReasonKind = "distance"     // km from the place of performance
+	ReasonServiceArea ReasonKind = "service_area" // declared service area covers the place
+	ReasonLabel       ReasonKind = "label"        // label valid on the tender's date
+	ReasonCapacity    ReasonKind = "capacity"     // headcount against value
+	ReasonTrackRecord ReasonKind = "track_record" // won similar public contracts
+)
+
+// Reason explains one part of a match score. Its fields are typed so that
+// programs can use them; String renders it in French.
+type Reason struct {
+	Kind   ReasonKind `json:"kind"`
+	Weight float64    `json:"weight"` // contribution to the score
+	// Text is the French rendering, filled by String when marshalled.
+	Text string `json:"text"`
+
+	Terms       []string  `json:"terms,omitempty"`
+	TenderCPV   string    `json:"tender_cpv,omitempty"`
+	TenderCPVFR string    `json:"tender_cpv_label,omitempty"`
+	SupplierCPV string    `json:"supplier_cpv,omitempty"`
+	NAF         string    `json:"naf,omitempty"`
+	DistanceKm  float64   `json:"distance_km,omitempty"`
+	Label       LabelType `json:"label,omitempty"`
+	ValidUntil  time.Time `json:"valid_until,omitzero"`
+	Headcount   string    `json:"headcount_band,omitempty"`
+	AwardCount  int       `json:"award_count,omitempty"`
+	Detail      string    `json:"detail,omitempty"`
+}
+
+// String renders the reason in French, as a buyer reads it.
+func (r Reason) String() string {
+	switch r.Kind {
+	case ReasonTerms:
+		return "termes : " + strings.Join(r.Terms, ", ")
+	case ReasonCPV:
+		s := "CPV " + r.TenderCPV
+		if r.TenderCPVFR != "" {
+			s += " (" + strings.ToLower(r.TenderCPVFR) + ")"
+		}
+		return s + " déclaré par l'entreprise"
+	case ReasonCPVFromNAF:
+		s := "CPV " + r.TenderCPV
+		if r.TenderCPVFR != "" {
+			s += " (" + strings.ToLower(r.TenderCPVFR) + ")"
+		}
+		return s + " ↔ NAF " + r.NAF
+	case ReasonDistance:
+		return "à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km"
+	case ReasonServiceArea:
+		return "zone d'intervention déclarée : " + r.Detail
+	case ReasonLabel:
+		s := "label " + string(r.Label) + " valide"
+		if !r.ValidUntil.IsZero() {
+			s += " jusqu'au " + r.ValidUntil.Format("02/01/2006")
+		}
+		return s
+	case ReasonCapacity:
+		return "effectif : " + r.Detail
+	case ReasonTrackRecord:
+		return fmt.Sprintf("%d marché(s) public(s) comparable(s) remporté(s)", r.AwardCount)
+	}
+	if r.Detail != "" {
+		return r.Detail
+	}
+	return string(r.Kind)
+}
