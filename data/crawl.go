@@ -43,4 +43,8 @@ type PageState struct {
 	// RunID is the last run that visited the URL: a resumed run skips the
 	// URLs it already visited.
 	RunID string `json:"run_id,omitempty"`
+	// Keys are the supplier IDs extracted from the page: when a re-crawl
+	// is answered 304 Not Modified, their labels are marked seen again
+	// without re-extracting anything.
+	Keys []string `json:"keys,omitempty"`
 }

@@ -1,0 +1,186 @@
+package data
+
+import (
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// MergeCrawled folds a listing freshly extracted by a crawl into the
+// stored record of the same company (nil when the company is new).
+//
+// Rules, in order of precedence:
+//   - a field declared by the verified owner (Provenance.Owner) is never
+//     overwritten;
+//   - a crawled field that is empty never erases a stored value (sources
+//     go quiet more often than companies lose their website);
+//   - labels are matched by Label.Key: a label found again gets LastSeen =
+//     now and loses any "not re-found" mark, keeping FirstSeen;
+//   - establishments are merged by SIRET, extra fields by name.
+//
+// changed is false when nothing but "seen" timestamps moved, so that a
+// re-crawl of unchanged sources reports 0 updated listings; the merged
+// record must still be saved for its LastSeen dates.
+func MergeCrawled(existing *Supplier, crawled Supplier, now time.Time) (merged Supplier, changed bool) {
+	if existing == nil {
+		s := crawled
+		s.CreatedAt, s.UpdatedAt = now, now
+		for i := range s.Labels {
+			if s.Labels[i].FirstSeen.IsZero() {
+				s.Labels[i].FirstSeen = now
+			}
+			s.Labels[i].LastSeen = now
+		}
+		return s, true
+	}
+	m := cloneSupplier(*existing)
+	take := func(field string, has bool, set func()) {
+		if !has || m.OwnerDeclared(field) {
+			return
+		}
+		set()
+		if p, ok := crawled.Provenance[field]; ok {
+			m.SetProvenance(field, p)
+		}
+	}
+	take(FieldName, crawled.Name != "", func() { m.Name = crawled.Name })
+	take(FieldTradeNames, len(crawled.TradeNames) > 0, func() { m.TradeNames = union(m.TradeNames, crawled.TradeNames) })
+	take(FieldAddress, crawled.Address.Postcode != "" || crawled.Address.Departement != "" || crawled.Address.HasGeo(),
+		func() { m.Address = crawled.Address })
+	take(FieldNAF, crawled.NAF != "" || crawled.NAFLegacy != "", func() {
+		m.NAF, m.NAFLabel, m.NAFLegacy = crawled.NAF, crawled.NAFLabel, crawled.NAFLegacy
+	})
+	take(FieldHeadcount, crawled.HeadcountBand != "", func() { m.HeadcountBand = crawled.HeadcountBand })
+	take(FieldCategory, crawled.Category != "", func() { m.Category = crawled.Category })
+	take(FieldWebsite, crawled.Website != "", func() { m.Website = crawled.Website })
+	take(FieldContacts, len(crawled.Contacts) > 0, func() { m.Contacts = crawled.Contacts })
+	take(FieldDescription, crawled.Description != "", func() { m.Description = crawled.Description })
+	take(FieldActivities, len(crawled.Activities) > 0, func() { m.Activities = union(m.Activities, crawled.Activities) })
+	take(FieldProducts, len(crawled.Products) > 0, func() { m.Products = union(m.Products, crawled.Products) })
+	take(FieldCPVDeclared, len(crawled.CPVDeclared) > 0, func() { m.CPVDeclared = union(m.CPVDeclared, crawled.CPVDeclared) })
+	take(FieldServiceArea, crawled.ServiceArea.Kind != ServiceAreaUnknown, func() { m.ServiceArea = crawled.ServiceArea })
+	if len(crawled.CPVInferred) > 0 {
+		m.CPVInferred = union(m.CPVInferred, crawled.CPVInferred)
+	}
+	if m.SIREN == "" && crawled.SIREN != "" {
+		m.SIREN = crawled.SIREN
+	}
+	take(FieldExtra, len(crawled.Extra) > 0, func() {
+		if m.Extra == nil {
+			m.Extra = map[string]string{}
+		}
+		for k, v := range crawled.Extra {
+			m.Extra[k] = v
+		}
+	})
+	if !m.OwnerDeclared(FieldEstablishment) {
+		m.Establishments = mergeEstablishments(m.Establishments, crawled.Establishments)
+	}
+	m.Labels = mergeLabels(m.Labels, crawled.Labels, now)
+	m.Defects = union(m.Defects, crawled.Defects)
+	for _, r := range crawled.Merges {
+		if !slices.ContainsFunc(m.Merges, func(x MergeRecord) bool { return x.Source == r.Source && x.SourceKey == r.SourceKey }) {
+			m.Merges = append(m.Merges, r)
+		}
+	}
+
+	if significant(m) == significant(*existing) {
+		return m, false
+	}
+	m.UpdatedAt = now
+	return m, true
+}
+
+func mergeEstablishments(have, got []Establishment) []Establishment {
+	out := slices.Clone(have)
+	for _, g := range got {
+		i := slices.IndexFunc(out, func(e Establishment) bool { return e.SIRET == g.SIRET })
+		if i < 0 {
+			out = append(out, g)
+			continue
+		}
+		g.HeadOffice = g.HeadOffice || out[i].HeadOffice
+		g.Production = g.Production || out[i].Production
+		out[i] = g
+	}
+	return out
+}
+
+func mergeLabels(have, got []Label, now time.Time) []Label {
+	out := slices.Clone(have)
+	for _, g := range got {
+		i := slices.IndexFunc(out, func(l Label) bool { return l.Key() == g.Key() })
+		if i < 0 {
+			if g.FirstSeen.IsZero() {
+				g.FirstSeen = now
+			}
+			g.LastSeen = now
+			g.NotRefoundSince = time.Time{}
+			out = append(out, g)
+			continue
+		}
+		g.FirstSeen = out[i].FirstSeen
+		g.LastSeen = now
+		g.NotRefoundSince = time.Time{}
+		out[i] = g
+	}
+	return out
+}
+
+// significant renders what a change report should notice: everything but
+// the timestamps that move on every crawl.
+func significant(s Supplier) string {
+	s = cloneSupplier(s)
+	s.UpdatedAt, s.CreatedAt = time.Time{}, time.Time{}
+	for i := range s.Labels {
+		s.Labels[i].LastSeen = time.Time{}
+	}
+	for k, p := range s.Provenance {
+		p.FetchedAt = time.Time{}
+		s.Provenance[k] = p
+	}
+	s.Merges = nil
+	b, _ := json.Marshal(s) // a Supplier always marshals: plain data, no cycles
+	return string(b)
+}
+
+// cloneSupplier deep-copies the slices and maps a merge may modify.
+func cloneSupplier(s Supplier) Supplier {
+	s.Establishments = slices.Clone(s.Establishments)
+	s.TradeNames = slices.Clone(s.TradeNames)
+	s.Contacts = slices.Clone(s.Contacts)
+	s.Activities = slices.Clone(s.Activities)
+	s.Products = slices.Clone(s.Products)
+	s.CPVDeclared = slices.Clone(s.CPVDeclared)
+	s.CPVInferred = slices.Clone(s.CPVInferred)
+	s.ServiceArea.Codes = slices.Clone(s.ServiceArea.Codes)
+	s.Labels = slices.Clone(s.Labels)
+	s.Defects = slices.Clone(s.Defects)
+	s.Merges = slices.Clone(s.Merges)
+	if s.Extra != nil {
+		e := make(map[string]string, len(s.Extra))
+		for k, v := range s.Extra {
+			e[k] = v
+		}
+		s.Extra = e
+	}
+	if s.Provenance != nil {
+		p := make(map[string]Provenance, len(s.Provenance))
+		for k, v := range s.Provenance {
+			p[k] = v
+		}
+		s.Provenance = p
+	}
+	return s
+}
+
+// union appends to a the items of b it lacks, keeping order.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if x != "" && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
