@@ -5,7 +5,7 @@ import "time"
 // Supplier is a company (legal unit, identified by its SIREN) that makes
 // things in France, as gathered from label directories and completed by its
 // owner. Fields set by the owner are recorded in Provenance with Owner=true
-// and are never overwritten by a crawl (see Supplier.MergeCrawled).
+// and are never overwritten by a crawl (see MergeCrawled).
 type Supplier struct {
 	// ID is the store key: the SIREN when the company has a valid one,
 	// otherwise a stable "x" + hash of the normalised name and postcode

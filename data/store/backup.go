@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrBadBackup means a file offered to Restore is not a usable store: not
+// a bbolt file, truncated, of an unknown schema, or failing Check.
+var ErrBadBackup = errors.New("store: not a usable backup")
+
+// Backup writes a consistent snapshot of the whole file to w while writers
+// go on: bbolt copies the pages of one read transaction. It returns the
+// number of bytes written.
+func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(ctxWriter{ctx: ctx, w: w})
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// ctxWriter stops a long copy when its context is cancelled.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// BackupFile writes a snapshot to path atomically: to path+".tmp", synced,
+// then renamed, so that path is always either the previous backup or a
+// complete new one.
+func (s *Store) BackupFile(ctx context.Context, path string) error {
+	tmp := path + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if _, err := s.Backup(ctx, f); err != nil {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return err
+	}
+	if err := syncClose(f); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// Restore replaces the store file at dbPath with the backup at backupPath.
+// It first validates the backup (a bbolt file, not truncated, of a known
+// schema version, passing Check), refuses with ErrLocked while a process
+// has dbPath open, then copies the backup to dbPath+".restore", syncs it,
+// keeps the current file as dbPath+".before-restore" and renames the copy
+// over dbPath. On any refusal dbPath is left untouched.
+func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if same(backupPath, dbPath) {
+		return fmt.Errorf("%w: %s is the store file itself", ErrBadBackup, backupPath)
+	}
+	if err := validateBackup(ctx, backupPath, opts); err != nil {
+		return err
+	}
+	unlock, err := lockFile(dbPath, opts.timeout())
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	staged := dbPath + ".restore"
+	if err := os.MkdirAll(filepath.Dir(dbPath), 0o750); err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if err := copyFile(backupPath, staged); err != nil {
+		_ = os.Remove(staged)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if err := validateBackup(ctx, staged, opts); err != nil { // the copy, as written to disk
+		_ = os.Remove(staged)
+		return err
+	}
+	if _, err := os.Stat(dbPath); err == nil {
+		if err := keepPrevious(dbPath, dbPath+".before-restore"); err != nil {
+			_ = os.Remove(staged)
+			return fmt.Errorf("store: restore: keep the current file: %w", err)
+		}
+	}
+	if err := os.Rename(staged, dbPath); err != nil {
+		_ = os.Remove(staged)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	return syncDir(filepath.Dir(dbPath))
+}
+
+// validateBackup opens path read-only and checks it as Restore promises.
+func validateBackup(ctx context.Context, path string, opts Options) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrBadBackup, path, fmt.Sprintf(format, args...))
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return bad("not a regular file")
+	}
+	if st.Size() == 0 {
+		return bad("empty file")
+	}
+	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.timeout()})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return lockedError(path)
+		}
+		return bad("not a fabrique store file (%v)", err)
+	}
+	defer func() { _ = db.Close() }()
+	err = db.View(func(tx *bolt.Tx) error {
+		// Pages past the end of a truncated file are mapped but unreadable:
+		// touching one would crash the process, so the size comes first.
+		if st.Size() < tx.Size() {
+			return bad("truncated: %d bytes where the header announces %d", st.Size(), tx.Size())
+		}
+		v, err := schemaVersion(tx)
+		if err != nil {
+			return bad("%v", err)
+		}
+		if v < 1 || v > SchemaVersion() {
+			return bad("schema version %d, this program knows 1 to %d", v, SchemaVersion())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ro := &Store{db: db, path: path}
+	if err := ro.Check(ctx); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadBackup, err)
+	}
+	return nil
+}
+
+// keepPrevious preserves the current file under before: a hard link costs
+// nothing and leaves dbPath in place until the rename replaces it.
+func keepPrevious(dbPath, before string) error {
+	if err := os.Remove(before); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Link(dbPath, before); err == nil {
+		return nil
+	}
+	return copyFile(dbPath, before)
+}
+
+// copyFile copies src to dst and syncs dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		_ = out.Close()
+		return err
+	}
+	return syncClose(out)
+}
+
+func syncClose(f *os.File) error {
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("store: sync %s: %w", dir, err)
+	}
+	defer func() { _ = d.Close() }()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("store: sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// same reports whether two paths name the same existing file.
+func same(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

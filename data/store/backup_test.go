@@ -1,0 +1,279 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
+)
+
+// slowWriter stretches a backup so that writers certainly run during it.
+type slowWriter struct {
+	buf   bytes.Buffer
+	calls int
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	w.calls++
+	time.Sleep(time.Millisecond)
+	return w.buf.Write(p)
+}
+
+func TestBackupUnderWritesRestoresAConsistentSnapshot(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{NoSync: true})
+	if _, err := s.UpsertCrawled(ctx, realSuppliers(t, 1000), "crawler:epv"); err != nil {
+		t.Fatal(err)
+	}
+
+	var written atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 1; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := s.PutSupplier(ctx, synthetic(i, "25"), "test"); err != nil {
+				t.Errorf("writer: %v", err)
+				return
+			}
+			written.Add(1)
+		}
+	}()
+	for written.Load() < 10 {
+		time.Sleep(time.Millisecond)
+	}
+
+	before, _ := s.CountSuppliers(ctx)
+	var w slowWriter
+	n, err := s.Backup(ctx, &w)
+	after, _ := s.CountSuppliers(ctx)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if n != int64(w.buf.Len()) {
+		t.Errorf("Backup returned %d bytes, wrote %d", n, w.buf.Len())
+	}
+	if after <= before {
+		t.Fatalf("no write happened during the backup (%d then %d suppliers): the test proves nothing", before, after)
+	}
+
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "snapshot.db")
+	if err := os.WriteFile(backup, w.buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(dir, "restored", "fabrique.db") // a directory Restore creates
+	if err := Restore(ctx, backup, restored, Options{Timeout: 200 * time.Millisecond}); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	r, err := Open(restored, Options{Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("open restored: %v", err)
+	}
+	defer r.Close()
+	mustCheck(t, r)
+	got, _ := r.CountSuppliers(ctx)
+	if got < before || got > after {
+		t.Errorf("restored %d suppliers, want between %d and %d", got, before, after)
+	}
+	t.Logf("backup of %d bytes in %d writes; %d suppliers before, %d restored, %d after", n, w.calls, before, got, after)
+}
+
+func TestBackupFileAndRestoreOverAnExistingStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "fabrique.db")
+	s, err := Open(dbPath, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := synthetic(1, "25"), synthetic(2, "39")
+	_ = s.PutSupplier(ctx, a, "test")
+	backup := filepath.Join(dir, "backups", "fabrique-2026-04-01.db")
+	if err := s.BackupFile(ctx, backup); err != nil {
+		t.Fatalf("BackupFile: %v", err)
+	}
+	if _, err := os.Stat(backup + ".tmp"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("temporary file left behind: %v", err)
+	}
+	_ = s.PutSupplier(ctx, b, "test") // after the backup: lost by the restore
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	current := fileHash(t, dbPath)
+
+	if err := Restore(ctx, backup, dbPath, Options{}); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	if got := fileHash(t, dbPath+".before-restore"); got != current {
+		t.Error("the previous store was not kept as .before-restore")
+	}
+	s, err = Open(dbPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustCheck(t, s)
+	if _, err := s.Supplier(ctx, a.ID); err != nil {
+		t.Errorf("supplier from the backup: %v", err)
+	}
+	if _, err := s.Supplier(ctx, b.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("supplier written after the backup: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "fabrique.db")
+	s, err := Open(dbPath, Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpsertCrawled(ctx, realSuppliers(t, 300), "crawler:epv"); err != nil {
+		t.Fatal(err)
+	}
+	var good bytes.Buffer
+	if _, err := s.Backup(ctx, &good); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := fileHash(t, dbPath)
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("random bytes seed %d", seed)
+	random := make([]byte, 64<<10)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	orphan := writeTemp(t, good.Bytes())
+	plant(t, orphan, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSIRET).Put([]byte("00000000000000"), []byte(sirenN(77)))
+	})
+	v0 := filepath.Join(t.TempDir(), "v0.db")
+	raw, err := bolt.Open(v0, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"random bytes", writeTemp(t, random), "not a fabrique store file"},
+		{"truncated backup", writeTemp(t, good.Bytes()[:good.Len()/2]), "truncated"},
+		{"empty file", writeTemp(t, nil), "empty file"},
+		{"bbolt file without schema", v0, "schema version 0"},
+		{"index pointing nowhere", orphan, "points to missing supplier"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Restore(ctx, tt.path, dbPath, Options{Timeout: 200 * time.Millisecond})
+			if !errors.Is(err, ErrBadBackup) {
+				t.Fatalf("Restore: err = %v, want ErrBadBackup", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
+				t.Errorf("Restore error = %q, want it to name the file and say %q", err, tt.want)
+			}
+			if got := fileHash(t, dbPath); got != before {
+				t.Error("the store file changed")
+			}
+			for _, leftover := range []string{dbPath + ".restore", dbPath + ".before-restore"} {
+				if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s exists after a refused restore", leftover)
+				}
+			}
+		})
+	}
+	if err := Restore(ctx, filepath.Join(dir, "missing.db"), dbPath, Options{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing backup: err = %v, want os.ErrNotExist", err)
+	}
+	if err := Restore(ctx, dbPath, dbPath, Options{}); !errors.Is(err, ErrBadBackup) {
+		t.Errorf("restoring the store onto itself: err = %v, want ErrBadBackup", err)
+	}
+}
+
+func TestRestoreRefusesWhileTheStoreIsOpen(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{NoSync: true})
+	_ = s.PutSupplier(ctx, synthetic(1, "25"), "test")
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if err := s.BackupFile(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err := Restore(ctx, backup, s.Path(), Options{Timeout: 200 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), s.Path()) {
+		t.Fatalf("Restore onto an open store: err = %v, want ErrLocked naming %s", err, s.Path())
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Errorf("refusal took %v", time.Since(start))
+	}
+	if err := s.PutSupplier(ctx, synthetic(2, "25"), "test"); err != nil {
+		t.Errorf("store unusable after a refused restore: %v", err)
+	}
+	if _, err := os.Stat(s.Path() + ".restore"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf(".restore left behind: %v", err)
+	}
+}
+
+func writeTemp(t *testing.T, b []byte) string {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "backup-*.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return f.Name()
+}
+
+func plant(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fileHash(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}

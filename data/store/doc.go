@@ -1,0 +1,15 @@
+// Package store is Fabrique's source of truth: suppliers, tenders, awards,
+// crawl state, accounts, claims and the audit trail, persisted in a single
+// bbolt file. It is the only package that imports bbolt.
+//
+// Values are JSON (stable, debuggable, tolerant of added fields); keys are
+// plain strings, except the audit log, keyed by a big-endian sequence.
+// Every logical write is one bbolt transaction that also maintains the
+// secondary indexes and appends to the audit log, so a crash leaves either
+// all of a write or none of it. Check verifies that the indexes agree with
+// the records; Backup, BackupFile and Restore copy the whole file safely
+// while the store is in use.
+//
+// bbolt holds an exclusive lock on the file: one process owns a data
+// directory at a time, and Open fails fast with ErrLocked otherwise.
+package store

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrSchema means the file's schema version is unknown to this program:
+// newer than it, or unreadable.
+var ErrSchema = errors.New("store: unknown schema version")
+
+// Bucket names; the layout is documented on Store.
+var (
+	bucketMeta          = []byte("meta")
+	bucketSuppliers     = []byte("suppliers")
+	bucketSIRET         = []byte("idx_siret")
+	bucketDepartement   = []byte("idx_departement")
+	bucketLabel         = []byte("idx_label")
+	bucketUpdated       = []byte("idx_updated")
+	bucketName          = []byte("idx_name")
+	bucketTenders       = []byte("tenders")
+	bucketTenderSource  = []byte("idx_tender_source")
+	bucketAwards        = []byte("awards")
+	bucketAwardSIREN    = []byte("idx_award_siren")
+	bucketCrawlPages    = []byte("crawl_pages")
+	bucketCrawlRuns     = []byte("crawl_runs")
+	bucketAccounts      = []byte("accounts")
+	bucketAccountEmail  = []byte("idx_account_email")
+	bucketClaims        = []byte("claims")
+	bucketClaimSupplier = []byte("idx_claim_supplier")
+	bucketAudit         = []byte("audit")
+	bucketAuditEntity   = []byte("idx_audit_entity")
+	keySchemaVersion    = []byte("schema_version")
+)
+
+// bucketsOfVersion1 lists every bucket of schema version 1.
+func bucketsOfVersion1() [][]byte {
+	return [][]byte{bucketMeta, bucketSuppliers, bucketSIRET, bucketDepartement, bucketLabel,
+		bucketUpdated, bucketName, bucketTenders, bucketTenderSource, bucketAwards, bucketAwardSIREN,
+		bucketCrawlPages, bucketCrawlRuns, bucketAccounts, bucketAccountEmail, bucketClaims,
+		bucketClaimSupplier, bucketAudit, bucketAuditEntity}
+}
+
+// migration brings the schema from its position in migrations() to the
+// next version, inside the transaction that records the new version.
+type migration func(tx *bolt.Tx) error
+
+// migrations lists the schema changes in order: migrations()[i] turns
+// version i into version i+1. Append only; never edit a released step.
+func migrations() []migration {
+	return []migration{
+		createBucketsV1,
+	}
+}
+
+// SchemaVersion is the schema version this program writes.
+func SchemaVersion() int { return len(migrations()) }
+
+func createBucketsV1(tx *bolt.Tx) error {
+	for _, name := range bucketsOfVersion1() {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// migrate runs the pending migrations, each in its own transaction, so
+// that an interrupted upgrade resumes where it stopped.
+func (s *Store) migrate() error {
+	steps := migrations()
+	for {
+		var done bool
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			v, err := schemaVersion(tx)
+			if err != nil {
+				return err
+			}
+			if v > len(steps) {
+				return fmt.Errorf("%w: %s has schema version %d, this program knows up to %d (upgrade fabrique)", ErrSchema, s.path, v, len(steps))
+			}
+			if v == len(steps) {
+				done = true
+				return nil
+			}
+			if err := steps[v](tx); err != nil {
+				return fmt.Errorf("store: migrate %s to version %d: %w", s.path, v+1, err)
+			}
+			return setSchemaVersion(tx, v+1)
+		})
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// schemaVersion reads the version; a file without a meta bucket is
+// version 0 (empty).
+func schemaVersion(tx *bolt.Tx) (int, error) {
+	b := tx.Bucket(bucketMeta)
+	if b == nil {
+		return 0, nil
+	}
+	raw := b.Get(keySchemaVersion)
+	if raw == nil {
+		return 0, nil
+	}
+	v, err := parseSchemaVersion(string(raw))
+	if err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// parseSchemaVersion reads the decimal version stored in meta.
+func parseSchemaVersion(s string) (int, error) {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 || strconv.Itoa(v) != s {
+		return 0, fmt.Errorf("%w: %q", ErrSchema, s)
+	}
+	return v, nil
+}
+
+func setSchemaVersion(tx *bolt.Tx, v int) error {
+	b, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return fmt.Errorf("store: meta bucket: %w", err)
+	}
+	return b.Put(keySchemaVersion, []byte(strconv.Itoa(v)))
+}

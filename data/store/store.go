@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrLocked means another process holds the data file. Open and Restore
+// wrap it with the file's path.
+var ErrLocked = errors.New("store: data directory in use")
+
+// Options configures a Store. The zero value is ready to use.
+type Options struct {
+	// Timeout bounds the wait for the file lock at Open; 0 means 1s.
+	Timeout time.Duration
+	// Now is the clock stamped on records and audit entries; nil means
+	// time.Now.
+	Now func() time.Time
+	// NoSync skips fsync on commit. Only for tests and benchmarks: a crash
+	// may then lose or corrupt committed writes.
+	NoSync bool
+}
+
+func (o Options) timeout() time.Duration {
+	if o.Timeout <= 0 {
+		return time.Second
+	}
+	return o.Timeout
+}
+
+func (o Options) clock() func() time.Time {
+	if o.Now == nil {
+		return time.Now
+	}
+	return o.Now
+}
+
+// Store is Fabrique's persistent state in one bbolt file. It is safe for
+// concurrent use.
+//
+// Bucket layout (key → value; "|" is a literal separator, times in keys are
+// UTC RFC 3339 with exactly nine fractional digits so that they sort):
+//
+//	meta                schema_version → decimal version number
+//	suppliers           id → JSON data.Supplier (id: SIREN or "x"+16 hex)
+//	idx_siret           SIRET → supplier id (unique; every establishment)
+//	idx_departement     dep|id → "" (address and establishment départements)
+//	idx_label           type|id → "" (every label type held, even not re-found)
+//	idx_updated         time|id → "" (the supplier's UpdatedAt)
+//	idx_name            name|postcode|id → "" (data.NormalizeName of the name;
+//	                    address and establishment postcodes)
+//	tenders             id → JSON data.Tender
+//	idx_tender_source   source id → tender id (unique; SourceID, SourceIDs,
+//	                    and "proc:"+ProcedureID)
+//	awards              id → JSON data.Award
+//	idx_award_siren     SIREN|award id → "" (every winner with a SIREN)
+//	crawl_pages         source|url → JSON data.PageState
+//	crawl_runs          time|id → JSON data.CrawlRun (StartedAt, so newest last)
+//	accounts            id → JSON data.Account
+//	idx_account_email   lower-case e-mail → account id (unique)
+//	claims              id → JSON data.Claim
+//	idx_claim_supplier  supplier id|claim id → ""
+//	audit               big-endian uint64 sequence → JSON data.AuditEntry
+//	idx_audit_entity    entity|16 hex digits of the sequence → ""
+//
+// Multi-valued indexes carry the record id at the end of the key, so that
+// two records may share a département, a label or a name.
+type Store struct {
+	db   *bolt.DB
+	path string
+	now  func() time.Time
+
+	mu      sync.Mutex
+	subs    map[int]func(ids []string)
+	nextSub int
+}
+
+// Open opens (creating it if needed, with its parent directory) the store
+// file at path, e.g. DIR/fabrique.db, and brings its schema up to date.
+// When another process holds the file, Open gives up after opts.Timeout
+// with an error wrapping ErrLocked.
+func Open(path string, opts Options) (*Store, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data directory: %w", err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:      opts.timeout(),
+		NoSync:       opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	s := &Store{db: db, path: path, now: opts.clock(), subs: map[int]func([]string){}}
+	if err := s.migrate(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openError(path string, err error) error {
+	if errors.Is(err, bolt.ErrTimeout) {
+		return lockedError(path)
+	}
+	return fmt.Errorf("store: open %s: %w", path, err)
+}
+
+func lockedError(path string) error {
+	return fmt.Errorf("%w: %s: another fabrique process uses it (stop it, or use another data directory)", ErrLocked, path)
+}
+
+// Close releases the file and its lock.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path returns the path of the store file.
+func (s *Store) Path() string { return s.path }
+
+// stamp returns the store clock's current time, in UTC and without the
+// monotonic reading, so that it survives a JSON round trip unchanged.
+func (s *Store) stamp() time.Time { return s.now().UTC() }
+
+// view runs fn in a read transaction after checking ctx.
+func (s *Store) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return s.db.View(fn)
+}
+
+// update runs fn in a write transaction after checking ctx, then tells the
+// subscribers which suppliers changed once the transaction is committed.
+func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx, changed *changeSet) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	var changed changeSet
+	if err := s.db.Update(func(tx *bolt.Tx) error { return fn(tx, &changed) }); err != nil {
+		return err
+	}
+	s.notify(changed.list())
+	return nil
+}

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// walkChunk is how many records one read transaction of a walk decodes:
+// small enough that a writer growing the file never waits long for it.
+const walkChunk = 256
+
+// walk calls fn for every record of bucket in key order, decoding walkChunk
+// records per read transaction and calling fn outside of it; each chunk
+// re-seeks after the last key seen.
+func walk[T any](ctx context.Context, s *Store, bucket []byte, what string, fn func(T) error) error {
+	var last []byte
+	for {
+		recs := make([]T, 0, walkChunk)
+		err := s.view(ctx, func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucket).Cursor()
+			k, v := c.First()
+			if last != nil {
+				k, v = c.Seek(last)
+				if k != nil && string(k) == string(last) {
+					k, v = c.Next()
+				}
+			}
+			for ; k != nil && len(recs) < walkChunk; k, v = c.Next() {
+				var rec T
+				if err := decode(what, string(k), v, &rec); err != nil {
+					return err
+				}
+				recs = append(recs, rec)
+				last = append(last[:0], k...) // copied: bbolt's bytes die with the transaction
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("store: %w", err)
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if len(recs) < walkChunk {
+			return nil
+		}
+	}
+}
