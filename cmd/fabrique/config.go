@@ -1,0 +1,187 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+)
+
+// config is every option of the program. Each subcommand binds the options
+// it uses (see command.options); a flag given on the command line wins over
+// its environment variable, which wins over the default.
+type config struct {
+	dataDir    string
+	addr       string
+	logLevel   string
+	logFormat  string
+	adminToken string
+}
+
+// option describes one setting: its flag, its environment variable and its
+// default. help is French, as users read it.
+type option struct {
+	flag    string
+	env     string
+	arg     string // placeholder in the help, "DIR"
+	help    string
+	field   func(*config) *string
+	def     func(getenv func(string) string) string
+	display string // default as shown in --help, when it differs from def
+}
+
+const (
+	optData       = "data"
+	optAddr       = "addr"
+	optLogLevel   = "log-level"
+	optLogFormat  = "log-format"
+	optAdminToken = "admin-token"
+)
+
+// defaultAddr is where serve listens when nothing is configured.
+const defaultAddr = "127.0.0.1:8080"
+
+// options returns every option, by flag name.
+func options() map[string]option {
+	list := []option{
+		{
+			flag: optData, env: "FABRIQUE_DATA", arg: "DIR",
+			help:    "répertoire des données ; la base est DIR/fabrique.db",
+			field:   func(c *config) *string { return &c.dataDir },
+			def:     defaultDataDir,
+			display: "$XDG_DATA_HOME/fabrique, sinon $HOME/.local/share/fabrique, sinon ./fabrique-data",
+		},
+		{
+			flag: optAddr, env: "FABRIQUE_ADDR", arg: "HÔTE:PORT",
+			help:  "adresse d'écoute du serveur web ; le port 0 en choisit un libre",
+			field: func(c *config) *string { return &c.addr },
+			def:   constant(defaultAddr),
+		},
+		{
+			flag: optLogLevel, env: "FABRIQUE_LOG_LEVEL", arg: "NIVEAU",
+			help:  "niveau du journal : debug, info, warn ou error",
+			field: func(c *config) *string { return &c.logLevel },
+			def:   constant("info"),
+		},
+		{
+			flag: optLogFormat, env: "FABRIQUE_LOG_FORMAT", arg: "FORMAT",
+			help:  "format du journal sur la sortie d'erreur : text ou json",
+			field: func(c *config) *string { return &c.logFormat },
+			def:   constant("text"),
+		},
+		{
+			flag: optAdminToken, env: "FABRIQUE_ADMIN_TOKEN", arg: "JETON",
+			help:  "jeton exigé par GET /admin/backup (en-tête « Authorization: Bearer JETON ») ; vide : route désactivée",
+			field: func(c *config) *string { return &c.adminToken },
+			def:   constant(""),
+		},
+	}
+	m := make(map[string]option, len(list))
+	for _, o := range list {
+		m[o.flag] = o
+	}
+	return m
+}
+
+func constant(s string) func(func(string) string) string {
+	return func(func(string) string) string { return s }
+}
+
+// defaultDataDir follows the XDG base directory convention.
+func defaultDataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "fabrique")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".local", "share", "fabrique")
+	}
+	return "fabrique-data"
+}
+
+// bind registers the named options on fs. Defaults are applied after
+// parsing (applyEnv), so that --help never prints a secret taken from the
+// environment.
+func (c *config) bind(fs *flag.FlagSet, names []string) {
+	opts := options()
+	for _, name := range names {
+		o := opts[name]
+		fs.StringVar(o.field(c), o.flag, "", o.help)
+	}
+}
+
+// applyEnv fills every bound option that was not given as a flag from its
+// environment variable, or else from its default.
+func (c *config) applyEnv(fs *flag.FlagSet, names []string, getenv func(string) string) {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	opts := options()
+	for _, name := range names {
+		o := opts[name]
+		if given[name] {
+			continue
+		}
+		v := getenv(o.env)
+		if v == "" {
+			v = o.def(getenv)
+		}
+		*o.field(c) = v
+	}
+}
+
+// validate checks the option values that have a fixed vocabulary.
+func (c *config) validate() error {
+	if c.logLevel != "" {
+		var l slog.Level
+		if err := l.UnmarshalText([]byte(c.logLevel)); err != nil {
+			return usageErrorf("niveau de journal « %s » inconnu (debug, info, warn ou error)", c.logLevel)
+		}
+	}
+	switch c.logFormat {
+	case "", "text", "json":
+	default:
+		return usageErrorf("format de journal « %s » inconnu (text ou json)", c.logFormat)
+	}
+	return nil
+}
+
+// newLogger builds the program's logger, writing to w.
+func (c *config) newLogger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.logLevel)) // checked by validate; "" stays info
+	opts := &slog.HandlerOptions{Level: level}
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// printOptions writes the options of a subcommand, in French.
+func printOptions(w io.Writer, names []string) {
+	if len(names) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nOptions :")
+	opts := options()
+	for _, name := range names {
+		o := opts[name]
+		def := o.display
+		if def == "" {
+			def = o.def(func(string) string { return "" })
+		}
+		if def == "" {
+			def = "vide"
+		}
+		fmt.Fprintf(w, "  --%s %s\n      %s\n      variable %s ; défaut : %s\n",
+			o.flag, o.arg, capitalize(o.help), o.env, def)
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}

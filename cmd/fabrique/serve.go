@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"fabrique/web"
+)
+
+// shutdownGrace is how long serve waits for requests in flight once asked
+// to stop.
+const shutdownGrace = 10 * time.Second
+
+// runServe opens the store, then listens (so that a second serve on the same
+// data directory fails before taking a port), prints the address and serves
+// until ctx is cancelled.
+func runServe(ctx context.Context, p *program, _ []string) error {
+	st, err := openStore(p.cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			p.log.Error("close store", "err", err)
+		}
+	}()
+
+	srv, err := web.New(web.Config{
+		Addr:       p.cfg.addr,
+		AdminToken: p.cfg.adminToken,
+		Logger:     p.log,
+		Version:    buildVersion(),
+	}, web.Deps{Store: st})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", p.cfg.addr)
+	if err != nil {
+		return &userError{msg: fmt.Sprintf("impossible d'écouter sur %s : %v", p.cfg.addr, err), err: err}
+	}
+	p.log.Info("serving", "addr", ln.Addr().String(), "data", p.cfg.dataDir,
+		"admin_backup", p.cfg.adminToken != "")
+	fmt.Fprintf(p.stdout, "Fabrique écoute sur http://%s/\n", ln.Addr())
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return &userError{msg: fmt.Sprintf("le serveur web s'est arrêté : %v", err), err: err}
+	case <-ctx.Done():
+	}
+
+	p.log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		p.log.Warn("shutdown", "err", err)
+	}
+	_ = ln.Close() // in case Serve had not registered the listener yet
+	<-served
+	return nil
+}

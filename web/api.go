@@ -1,0 +1,249 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// The JSON API under /api/v1, described by openapi.json. Errors are
+// {"error": "…"} in French with the right status (errors.go); every route
+// is rate limited per client (ratelimit.go). Unknown query parameters are
+// refused with 400, so that a misspelt filter never silently returns
+// everything.
+
+// apiParams lists the query (and path) parameters of each API route, keyed
+// by route path: what the handlers accept and what openapi.json must
+// document.
+func apiParams() map[string][]string {
+	return map[string][]string{
+		"/api/v1/suppliers":        apiSearchParamNames(),
+		"/api/v1/suppliers/:siren": {"siren"},
+		"/api/v1/suggest":          {"q", "limit"},
+		"/api/v1/communes":         {"q", "limit"},
+		"/api/v1/openapi.json":     nil,
+	}
+}
+
+// checkAPIParams refuses the query parameters a route does not know.
+func checkAPIParams(v url.Values, route string) error {
+	known := apiParams()[route]
+	for k := range v {
+		if !slices.Contains(known, k) {
+			return badParam(k, "", "paramètre inconnu « "+k+" » : voir /api/v1/openapi.json")
+		}
+	}
+	return nil
+}
+
+// apiSupplierResult is one supplier of a search.
+type apiSupplierResult struct {
+	ID          string   `json:"id"`
+	SIREN       string   `json:"siren"`
+	SIRET       string   `json:"siret"`
+	Name        string   `json:"name"`
+	Commune     string   `json:"commune"`
+	Departement string   `json:"departement"`
+	Region      string   `json:"region"`
+	Labels      []string `json:"labels"`
+	NAF         string   `json:"naf"`
+	Score       float64  `json:"score"`
+	DistanceKm  *float64 `json:"distance_km"`
+	URL         string   `json:"url"`
+}
+
+// apiPlace is the place a search was made around.
+type apiPlace struct {
+	Label string  `json:"label"`
+	Lat   float64 `json:"lat"`
+	Lon   float64 `json:"lon"`
+}
+
+// apiSuppliersPage is the answer of GET /api/v1/suppliers.
+type apiSuppliersPage struct {
+	Total   uint64              `json:"total"`
+	Page    int                 `json:"page"`
+	PerPage int                 `json:"per_page"`
+	Relaxed bool                `json:"relaxed"`
+	Near    *apiPlace           `json:"near,omitempty"`
+	Results []apiSupplierResult `json:"results"`
+	Facets  index.Facets        `json:"facets"`
+}
+
+// apiSuppliers searches suppliers: free text, filters, place and radius,
+// with facet counts.
+func (s *Server) apiSuppliers(c *fiber.Ctx) error {
+	v := queryValues(c)
+	if err := checkAPIParams(v, "/api/v1/suppliers"); err != nil {
+		return err
+	}
+	params, err := parseSearchParams(v, apiDialect)
+	if err != nil {
+		return err
+	}
+	q, nearLabel, err := params.query()
+	if err != nil {
+		return err
+	}
+	q.Facets = true
+	res, err := s.index.Search(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	out := apiSuppliersPage{Total: res.Total, Page: res.Query.Page, PerPage: res.Query.PerPage, Relaxed: res.Relaxed,
+		Results: make([]apiSupplierResult, 0, len(res.Hits)), Facets: filterableFacets(res.Facets)}
+	if q.Near != nil {
+		out.Near = &apiPlace{Label: nearLabel, Lat: q.Near.Lat, Lon: q.Near.Lon}
+	}
+	base := c.BaseURL()
+	for _, h := range res.Hits {
+		r := apiSupplierResult{ID: h.ID, SIREN: h.SIREN, SIRET: h.SIRET, Name: h.Name, Commune: h.Commune,
+			Departement: h.Departement, Region: h.Region, Labels: h.Labels, NAF: h.NAF, Score: h.Score,
+			DistanceKm: h.DistanceKm, URL: base + supplierURL(h.ID)}
+		if r.Labels == nil {
+			r.Labels = []string{}
+		}
+		if q.SortByDistance || q.Text == "" {
+			r.Score = 0 // nothing was ranked: bleve's constant score means nothing
+		}
+		out.Results = append(out.Results, r)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
+}
+
+// apiSupplierDetail is the whole listing of a supplier, with the
+// provenance of each field and its public contracts.
+type apiSupplierDetail struct {
+	data.Supplier
+	URL     string       `json:"url"`
+	Claimed bool         `json:"claimed"`
+	Awards  []data.Award `json:"awards"`
+}
+
+// apiSupplier returns one supplier by SIREN (or SIRET, or the key of a
+// company without a valid SIREN).
+func (s *Server) apiSupplier(c *fiber.Ctx) error {
+	if err := checkAPIParams(queryValues(c), "/api/v1/suppliers/:siren"); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	sup, err := s.findSupplier(ctx, c.Params("siren"))
+	if err != nil {
+		return err
+	}
+	out := apiSupplierDetail{Supplier: sup, URL: c.BaseURL() + supplierURL(sup.ID), Claimed: sup.ClaimedBy != "",
+		Awards: []data.Award{}}
+	out.Supplier.ClaimedBy = "" // an account id is nobody else's business
+	if data.ValidSIREN(sup.SIREN) == nil {
+		awards, err := s.store.AwardsBySIREN(ctx, sup.SIREN)
+		if err != nil {
+			return fmt.Errorf("web: api supplier %s: awards: %w", sup.ID, err)
+		}
+		if awards != nil {
+			out.Awards = awards
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
+}
+
+// apiSuggestion is a company proposed while typing.
+type apiSuggestion struct {
+	index.Suggestion
+	URL string `json:"url"`
+}
+
+// suggestLimit reads the limit of the suggestion routes.
+func suggestLimit(v url.Values, def, hi int) (int, error) {
+	return intParam(v, "limit", def, 1, hi)
+}
+
+// suggestText reads the typed prefix; "" answers an empty list.
+func suggestText(v url.Values) (string, error) {
+	q := strings.TrimSpace(strings.ToValidUTF8(v.Get("q"), " "))
+	if utf8.RuneCountInString(q) > maxTextRunes {
+		return "", badParam("q", "", fmt.Sprintf("la saisie est limitée à %d caractères", maxTextRunes))
+	}
+	return q, nil
+}
+
+// apiSuggest proposes companies whose name starts like q, typos
+// tolerated: the autocomplete of the search box.
+func (s *Server) apiSuggest(c *fiber.Ctx) error {
+	v := queryValues(c)
+	if err := checkAPIParams(v, "/api/v1/suggest"); err != nil {
+		return err
+	}
+	q, err := suggestText(v)
+	if err != nil {
+		return err
+	}
+	limit, err := suggestLimit(v, 8, 20)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Suggestions []apiSuggestion `json:"suggestions"`
+	}{Suggestions: []apiSuggestion{}}
+	if q != "" {
+		sugg, err := s.index.Suggest(c.UserContext(), q, limit)
+		if err != nil {
+			return err
+		}
+		for _, x := range sugg {
+			out.Suggestions = append(out.Suggestions, apiSuggestion{Suggestion: x, URL: supplierURL(x.ID)})
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return c.JSON(out)
+}
+
+// apiCommunes proposes communes whose name or postcode starts like q:
+// the autocomplete of « Autour de ». Each label is accepted back by the
+// near parameter.
+func (s *Server) apiCommunes(c *fiber.Ctx) error {
+	v := queryValues(c)
+	if err := checkAPIParams(v, "/api/v1/communes"); err != nil {
+		return err
+	}
+	q, err := suggestText(v)
+	if err != nil {
+		return err
+	}
+	limit, err := suggestLimit(v, 10, 50)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Communes []index.CommuneSuggestion `json:"communes"`
+	}{Communes: []index.CommuneSuggestion{}}
+	if q != "" {
+		out.Communes = append(out.Communes, index.SuggestCommunes(q, limit)...)
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.JSON(out)
+}
+
+// filterableFacets drops the values that cannot be given back as filters
+// (the empty value counts suppliers without the field).
+func filterableFacets(f index.Facets) index.Facets {
+	out := make(index.Facets, len(f))
+	for name, counts := range f {
+		kept := make([]index.FacetCount, 0, len(counts))
+		for _, c := range counts {
+			if c.Value != "" {
+				kept = append(kept, c)
+			}
+		}
+		out[name] = kept
+	}
+	return out
+}

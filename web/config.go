@@ -1,0 +1,71 @@
+package web
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"fabrique/data/store"
+	"fabrique/index"
+)
+
+// Config tunes the server. The zero value is usable: every field has a
+// default, applied by New.
+type Config struct {
+	// Addr is the address ListenAndServe listens on (default
+	// "127.0.0.1:8080"). Serve ignores it and uses the listener it is given.
+	Addr string
+	// AdminToken guards the /admin/ routes (Authorization: Bearer TOKEN).
+	// Empty disables them: they answer 404.
+	AdminToken string
+	// Logger receives request logs and 5xx errors (default: discard).
+	Logger *slog.Logger
+	// BodyLimit caps request bodies in bytes (default 1 MiB); larger
+	// requests get 413.
+	BodyLimit int
+	// ReadTimeout bounds reading a whole request (default 30 s).
+	ReadTimeout time.Duration
+	// IdleTimeout closes idle keep-alive connections (default 60 s), which
+	// also bounds how long Shutdown waits for them.
+	IdleTimeout time.Duration
+	// Version is shown in the page footer when set.
+	Version string
+	// RateLimit bounds the JSON API requests of each client (default 20
+	// requests per second, bursts of 40).
+	RateLimit RateLimit
+}
+
+// Deps are the services the handlers use; cmd/fabrique builds them.
+type Deps struct {
+	// Store is the open data store (required).
+	Store *store.Store
+	// Index is the search index of suppliers. Without it the search pages,
+	// exports and search API are not routed (supplier pages still are).
+	Index *index.Index
+}
+
+const (
+	defaultAddr        = "127.0.0.1:8080"
+	defaultBodyLimit   = 1 << 20
+	defaultReadTimeout = 30 * time.Second
+	defaultIdleTimeout = 60 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = defaultAddr
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.BodyLimit <= 0 {
+		c.BodyLimit = defaultBodyLimit
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = defaultReadTimeout
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = defaultIdleTimeout
+	}
+	return c
+}

@@ -1,0 +1,27 @@
+// Package web is Fabrique's HTTP front: a fiber application that serves the
+// French pages for public buyers, PMIs and the Alliance, the JSON API under
+// /api/, static assets and a few operational endpoints (/healthz,
+// /admin/backup).
+//
+// Layout of the package:
+//
+//   - routes.go lists every route in one table; each resource has its own
+//     handler file (home.go, health.go, admin_backup.go; assets.go serves
+//     /static/).
+//   - Handlers return errors. errors.go is the one place that maps domain
+//     errors (data.ErrNotFound, data.ErrInvalid, store.ErrLocked…) to HTTP
+//     statuses and renders them: a French HTML page, or {"error": "…"} for
+//     paths under /api/. 5xx errors are logged there, once.
+//   - render.go parses the embedded templates at start-up and renders each
+//     typed page struct to a buffer first, so a template error never sends
+//     half a page.
+//   - assets.go serves the embedded static files under content-hashed URLs
+//     (/static/app.<hash>.css) with a one-year immutable cache; templates get
+//     those URLs from the "asset" function.
+//   - middleware.go adds security headers, request logging and panic
+//     recovery.
+//
+// fiber is imported by this package only (see cmd/fabrique's architecture
+// test). The application runs with fiber's Immutable setting, so strings
+// taken from a request stay valid after the handler returns.
+package web

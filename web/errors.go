@@ -1,0 +1,131 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/data/store"
+)
+
+// errorKinds maps domain errors to HTTP statuses: the one table of the
+// application. The first match wins.
+func errorKinds() []struct {
+	err    error
+	status int
+} {
+	return []struct {
+		err    error
+		status int
+	}{
+		{data.ErrNotFound, fiber.StatusNotFound},
+		{data.ErrInvalid, fiber.StatusBadRequest},
+		{data.ErrConflict, fiber.StatusConflict},
+		{data.ErrUnauthorized, fiber.StatusUnauthorized}, // 403 when credentials were given, see statusOf
+		{data.ErrTooLarge, fiber.StatusRequestEntityTooLarge},
+		{store.ErrLocked, fiber.StatusServiceUnavailable},
+	}
+}
+
+// statusOf returns the HTTP status for err. Errors of fiber itself (no route,
+// body too large…) keep their status.
+func statusOf(c *fiber.Ctx, err error) int {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		return fe.Code
+	}
+	for _, k := range errorKinds() {
+		if errors.Is(err, k.err) {
+			if k.status == fiber.StatusUnauthorized && hasCredentials(c) {
+				return fiber.StatusForbidden
+			}
+			return k.status
+		}
+	}
+	return fiber.StatusInternalServerError
+}
+
+// hasCredentials reports whether the request tried to authenticate: if so,
+// a refusal means "forbidden" rather than "who are you?".
+func hasCredentials(c *fiber.Ctx) bool {
+	return c.Get(fiber.HeaderAuthorization) != ""
+}
+
+// errorTexts are the French title and explanation shown for a status.
+func errorTexts(status int) (title, message string) {
+	switch status {
+	case fiber.StatusBadRequest:
+		return "Demande invalide", "La demande contient une valeur incorrecte."
+	case fiber.StatusUnauthorized:
+		return "Identification requise", "Cette page demande de vous identifier."
+	case fiber.StatusForbidden:
+		return "Accès refusé", "Vous n'avez pas le droit d'accéder à cette page."
+	case fiber.StatusNotFound:
+		return "Page introuvable", "La page demandée n'existe pas ou a été déplacée."
+	case fiber.StatusMethodNotAllowed:
+		return "Méthode non autorisée", "Cette adresse n'accepte pas ce type de demande."
+	case fiber.StatusConflict:
+		return "Conflit", "La modification entre en conflit avec l'état actuel des données. Rechargez la page et recommencez."
+	case fiber.StatusRequestEntityTooLarge:
+		return "Contenu trop volumineux", "Le contenu envoyé dépasse la taille autorisée."
+	case fiber.StatusRequestTimeout:
+		return "Délai dépassé", "La demande a mis trop de temps à arriver."
+	case fiber.StatusServiceUnavailable:
+		return "Service momentanément indisponible", "Les données sont occupées par une autre opération. Réessayez dans quelques instants."
+	}
+	if status >= 500 {
+		return "Erreur interne", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard."
+	}
+	return "Erreur", "La demande n'a pas pu aboutir."
+}
+
+// errorPage is the typed page of error.html.
+type errorPage struct {
+	Layout
+	Status  int
+	Message string
+}
+
+// handleError is fiber's ErrorHandler: it renders every error returned by a
+// handler or by fiber, as JSON under /api/ and as a French page elsewhere.
+// Server errors are logged here and only here. Messages shown to users are
+// French; the error's own text (English, internal) is shown only for a
+// ValidationError, whose Message is written for users.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status := statusOf(c, err)
+	if status >= 500 {
+		s.cfg.Logger.Error("request failed",
+			"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+	}
+	title, message := errorTexts(status)
+	var ve *data.ValidationError
+	if errors.As(err, &ve) && ve.Message != "" {
+		message = ve.Message
+	}
+	switch status {
+	case fiber.StatusUnauthorized:
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="fabrique"`)
+	case fiber.StatusServiceUnavailable:
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	setSecurityHeaders(c)
+
+	if isAPI(c.Path()) {
+		return c.Status(status).JSON(fiber.Map{"error": message})
+	}
+	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message}
+	if rerr := s.render(c, status, "error", p); rerr != nil {
+		s.cfg.Logger.Error("error page failed", "path", c.Path(), "err", rerr)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(title + " : " + message)
+	}
+	return nil
+}
+
+// isAPI reports whether path belongs to the JSON API.
+func isAPI(path string) bool {
+	return path == "/api" || strings.HasPrefix(path, "/api/")
+}

@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// maxExportRows caps a CSV export: enough for any sourcing, bounded so
+// that one request cannot walk the whole directory.
+const maxExportRows = 5000
+
+// csvBOM makes spreadsheet programs read the file as UTF-8 (without it,
+// Excel in French reads accents as Windows-1252).
+const csvBOM = "\ufeff"
+
+// csvHeader are the columns of the export, in French.
+func csvHeader() []string {
+	return []string{"SIREN", "SIRET", "Raison sociale", "Commune", "Département", "Région", "Code NAF",
+		"Libellé NAF", "Labels", "Distance (km)", "Fiche Fabrique"}
+}
+
+// searchCSV exports the results of a search (same parameters as the page)
+// as CSV for spreadsheets in French: UTF-8 with BOM, ";" between fields,
+// decimal comma, CRLF line ends. The first maxExportRows results are
+// exported; X-Total-Count says how many matched.
+func (s *Server) searchCSV(c *fiber.Ctx) error {
+	params, err := parseSearchParams(queryValues(c), pageDialect)
+	if err != nil {
+		return err
+	}
+	q, _, err := params.query()
+	if err != nil {
+		return err
+	}
+	hits, total, err := s.searchAll(c.UserContext(), q, maxExportRows)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(csvBOM)
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	if err := w.Write(csvHeader()); err != nil {
+		return fmt.Errorf("web: csv: %w", err)
+	}
+	base := c.BaseURL()
+	for _, h := range hits {
+		if err := w.Write(csvRow(h, base)); err != nil {
+			return fmt.Errorf("web: csv: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("web: csv: %w", err)
+	}
+	name := "fabrique-fournisseurs-" + time.Now().Format("2006-01-02") + ".csv"
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Total-Count", strconv.FormatUint(total, 10))
+	return c.Send(buf.Bytes())
+}
+
+// csvRow is one supplier of the export.
+func csvRow(h index.Hit, base string) []string {
+	region := h.Region
+	if r, ok := data.LookupRegion(h.Region); ok {
+		region = r.Name
+	}
+	dist := ""
+	if h.DistanceKm != nil {
+		dist = formatKmCSV(*h.DistanceKm)
+	}
+	return []string{h.SIREN, h.SIRET, csvText(h.Name), csvText(h.Commune), h.Departement, region, h.NAF,
+		csvText(h.NAFLabel), strings.Join(h.Labels, ", "), dist, base + supplierURL(h.ID)}
+}
+
+// csvText neutralises a cell that a spreadsheet would run as a formula
+// (names come from the web): a leading = + - @ or control character gets
+// an apostrophe, which spreadsheets hide.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// searchAll runs q page after page and returns its first limit hits and
+// how many matched in all.
+func (s *Server) searchAll(ctx context.Context, q index.Query, limit int) ([]index.Hit, uint64, error) {
+	q.Facets, q.Highlight = false, false
+	q.PerPage = index.MaxPerPage
+	var hits []index.Hit
+	var total uint64
+	for page := 1; len(hits) < limit; page++ {
+		q.Page = page
+		res, err := s.index.Search(ctx, q)
+		if err != nil {
+			return nil, 0, err
+		}
+		total = res.Total
+		hits = append(hits, res.Hits...)
+		if len(res.Hits) < q.PerPage || uint64(len(hits)) >= total {
+			break
+		}
+	}
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits, total, nil
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// searchPath is the search page; its exports hang under it.
+const searchPath = "/recherche"
+
+// searchPage is the typed page of search.html.
+type searchPage struct {
+	Layout
+	Params    searchParams // echoed into the form
+	NearLabel string       // the place as understood, "Lyon (69)"
+	// Error explains an invalid criterion; ErrorField is its parameter.
+	Error      string
+	ErrorField string
+	// NearChoices are communes spelt like an unknown place.
+	NearChoices []nearChoice
+
+	Total     int
+	TotalText string // "1 291 fournisseurs"
+	Range     string // "1 à 20"
+	Relaxed   bool
+	Results   []resultView
+	Facets    []facetGroup
+	Active    []activeFilter
+	Map       *mapView
+	Pages     pagination
+	Radii     []radiusOption
+	CSVURL    string
+	ReportURL string
+	ClearURL  string
+}
+
+// nearChoice is a commune proposed for a place Fabrique did not know.
+type nearChoice struct {
+	Label, URL string
+}
+
+// radiusOption is one choice of the "Autour de" radius.
+type radiusOption struct {
+	Value    string // km, "0" for every distance
+	Label    string
+	Selected bool
+}
+
+// radiusChoices are the radii offered, in km; 0 keeps every distance.
+func radiusChoices() []float64 { return []float64{0, 10, 25, 50, 100, 200} }
+
+// defaultRadiusKm is preselected when no radius was asked.
+const defaultRadiusKm = 50
+
+// search is the buyers' search page: query, facets, radius around a place,
+// results with highlights, map and pagination. It works without
+// JavaScript: the whole page is one GET form.
+func (s *Server) search(c *fiber.Ctx) error {
+	p := &searchPage{Layout: Layout{Title: "Rechercher des fournisseurs"}, ClearURL: searchPath}
+	params, err := parseSearchParams(queryValues(c), pageDialect)
+	p.Params = params
+	var q index.Query
+	if err == nil {
+		q, p.NearLabel, err = params.query()
+	}
+	if err != nil {
+		return s.searchInvalid(c, p, err)
+	}
+	q.Facets, q.Highlight = true, true
+	res, err := s.index.Search(c.UserContext(), q)
+	if err != nil {
+		if errors.Is(err, data.ErrInvalid) {
+			return s.searchInvalid(c, p, err)
+		}
+		return fmt.Errorf("web: search: %w", err)
+	}
+	s.fillSearchPage(p, &params, res)
+	if params.Text != "" || params.hasFilters() || params.Near != "" {
+		p.Title = "Recherche : " + pluralFR(p.Total, "fournisseur", "fournisseurs")
+		if params.Page > 1 {
+			p.Title += " (page " + strconv.Itoa(params.Page) + ")"
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "search", p)
+}
+
+// searchInvalid shows the form again with the message of an invalid
+// criterion (400), and for an unknown place the communes spelt like it.
+func (s *Server) searchInvalid(c *fiber.Ctx, p *searchPage, err error) error {
+	var ve *data.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	p.Error, p.ErrorField = ve.Message, ve.Field
+	if ve.Field == "near" && p.Params.Near != "" {
+		for _, cs := range index.SuggestCommunes(p.Params.Near, 5) {
+			q := p.Params
+			q.Near, q.Page = cs.Label, 1
+			p.NearChoices = append(p.NearChoices, nearChoice{Label: cs.Label, URL: q.link(searchPath)})
+		}
+	}
+	p.Radii = radiusOptions(&p.Params)
+	p.Title = "Recherche : critère à corriger"
+	return s.render(c, fiber.StatusBadRequest, "search", p)
+}
+
+// fillSearchPage prepares results, facets, map and links.
+func (s *Server) fillSearchPage(p *searchPage, params *searchParams, res index.Results) {
+	p.Total = int(res.Total)
+	p.TotalText = pluralFR(p.Total, "fournisseur", "fournisseurs")
+	if len(res.Hits) > 0 {
+		first := (params.Page-1)*params.PerPage + 1
+		p.Range = formatNumber(first) + " à " + formatNumber(first+len(res.Hits)-1)
+	}
+	p.Relaxed = res.Relaxed
+	var places []mapPlace
+	for i, h := range res.Hits {
+		r := newResultView((params.Page-1)*params.PerPage+i+1, h)
+		p.Results = append(p.Results, r)
+		if h.HasGeo {
+			places = append(places, mapPlace{N: r.N, Title: strconv.Itoa(r.N) + ". " + h.Name + " — " + r.Place,
+				Lat: h.Lat, Lon: h.Lon})
+		}
+	}
+	p.Facets = facetGroups(res.Facets, params)
+	p.Active = activeFilters(params, searchPath)
+	p.Map = s.maps.searchMap(res.Facets["departement"], places, p.Total)
+	p.Pages = newPagination(params, p.Total, searchPath)
+	p.Radii = radiusOptions(params)
+	export := *params
+	export.Page = 1
+	p.CSVURL = export.link(searchPath + ".csv")
+	p.ReportURL = export.link(searchPath + "/rapport")
+}
+
+// radiusOptions are the radius choices, the one in force selected; a
+// radius given in the URL that is not a usual choice is added.
+func radiusOptions(p *searchParams) []radiusOption {
+	selected := float64(defaultRadiusKm)
+	if p.Near != "" {
+		selected = p.RadiusKm
+	}
+	choices := radiusChoices()
+	if !slices.Contains(choices, selected) {
+		choices = append(choices, selected)
+		slices.Sort(choices)
+	}
+	var out []radiusOption
+	for _, km := range choices {
+		label := "toutes distances"
+		if km > 0 {
+			label = formatKm(km)
+		}
+		out = append(out, radiusOption{Value: strconv.FormatFloat(km, 'f', -1, 64), Label: label, Selected: km == selected})
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/data/store"
+	"fabrique/index"
+)
+
+// Server is Fabrique's web application. Build it with New, run it with Serve
+// and stop it with Shutdown.
+type Server struct {
+	cfg    Config
+	store  *store.Store
+	app    *fiber.App
+	assets *assets
+	pages  *renderer
+	nav    []navEntry // the navigation entries whose page exists
+
+	index   *index.Index // nil: search routes are not registered
+	maps    *franceMap
+	limiter *rateLimiter // nil: the API is not rate limited
+}
+
+// New builds the application: it hashes the static assets, parses every
+// template and registers the routes, so that a broken template fails here
+// rather than on a visitor's request.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if deps.Store == nil {
+		return nil, fmt.Errorf("web: Deps.Store is required: %w", data.ErrInvalid)
+	}
+	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
+	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
+		return nil, err
+	}
+
+	s.app = fiber.New(fiber.Config{
+		AppName:               "Fabrique",
+		ErrorHandler:          s.handleError,
+		BodyLimit:             s.cfg.BodyLimit,
+		ReadTimeout:           s.cfg.ReadTimeout,
+		IdleTimeout:           s.cfg.IdleTimeout,
+		Immutable:             true, // request strings outlive fasthttp's buffers
+		DisableStartupMessage: true, // cmd/fabrique prints the address itself
+	})
+	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
+	s.app.Use("/api", s.rateLimit)
+
+	routes := s.routes()
+	for _, r := range routes {
+		s.app.Add(r.method, r.path, r.handler)
+	}
+	s.nav = visibleNav(routes)
+	return s, nil
+}
+
+// Serve answers requests on ln until Shutdown is called. It returns nil
+// after a graceful shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.app.Listener(ln); err != nil {
+		return fmt.Errorf("web: serve %s: %w", ln.Addr(), err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on Config.Addr and serves until Shutdown.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("web: listen %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ln)
+}
+
+// Shutdown stops accepting connections and waits for the requests in
+// flight, or until ctx is done, whichever comes first.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
+
+// testTimeout bounds Test so that a handler that hangs fails its test
+// instead of blocking the suite.
+const testTimeout = 30 * time.Second
+
+// Test runs req through the application without a network, for handler
+// tests (fiber's App.Test).
+func (s *Server) Test(req *http.Request) (*http.Response, error) {
+	resp, err := s.app.Test(req, int(testTimeout/time.Millisecond))
+	if err != nil {
+		return nil, fmt.Errorf("web: test %s %s: %w", req.Method, req.URL, err)
+	}
+	return resp, nil
+}
