@@ -1,0 +1,190 @@
+package data
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// Need is a buyer's need as the matching API and `fabrique match --json`
+// receive it: one contract for both.
+//
+//	{"title", "description", "cpv": [...], "departement" | "postcode" | "nuts",
+//	 "estimated_value", "lots": [...], "limit"}
+type Need struct {
+	Title          string    `json:"title"`
+	Description    string    `json:"description,omitempty"`
+	CPV            []string  `json:"cpv,omitempty"`
+	Departement    string    `json:"departement,omitempty"`
+	Postcode       string    `json:"postcode,omitempty"`
+	Commune        string    `json:"commune,omitempty"`
+	NUTS           string    `json:"nuts,omitempty"`
+	EstimatedValue float64   `json:"estimated_value,omitempty"`
+	Nature         Nature    `json:"nature,omitempty"`
+	Lots           []NeedLot `json:"lots,omitempty"`
+	Limit          int       `json:"limit,omitempty"`
+}
+
+// NeedLot is one lot of a Need; empty fields inherit the need's.
+type NeedLot struct {
+	Title          string   `json:"title"`
+	Description    string   `json:"description,omitempty"`
+	CPV            []string `json:"cpv,omitempty"`
+	Departement    string   `json:"departement,omitempty"`
+	Postcode       string   `json:"postcode,omitempty"`
+	EstimatedValue float64  `json:"estimated_value,omitempty"`
+}
+
+// Limits of a Need, so that a hostile request cannot make the matcher work
+// for minutes.
+const (
+	MaxNeedText  = 20000 // characters of title + description
+	MaxNeedLots  = 200
+	MaxNeedCPV   = 50
+	MaxNeedLimit = 200
+	// DefaultNeedLimit is the number of matches returned when Limit is 0.
+	DefaultNeedLimit = 50
+)
+
+// DecodeNeed reads a Need from JSON, refusing unknown fields so that a
+// typo ("departemnt") is reported instead of silently ignored.
+func DecodeNeed(b []byte) (Need, error) {
+	var n Need
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&n); err != nil {
+		return Need{}, invalid("JSON", "", "requête illisible : "+err.Error())
+	}
+	return n, nil
+}
+
+// Tender validates the need and turns it into a tender for the matcher:
+// CPV codes normalised (each invalid one is an error naming it), the place
+// resolved from the département, postcode, commune or NUTS code, lots with
+// their own or inherited fields. Its ID is a stable hash of the need, so
+// the same need gives the same shareable shortlist.
+func (n Need) Tender() (Tender, error) {
+	n.Title = strings.TrimSpace(n.Title)
+	n.Description = strings.TrimSpace(n.Description)
+	if n.Title == "" && len(n.CPV) == 0 {
+		return Tender{}, invalid("title", "", "indiquez au moins un intitulé ou un code CPV")
+	}
+	if utf8.RuneCountInString(n.Title)+utf8.RuneCountInString(n.Description) > MaxNeedText {
+		return Tender{}, &ValidationError{Field: "description", Message: "texte trop long (20 000 caractères au plus)"}
+	}
+	if len(n.Lots) > MaxNeedLots {
+		return Tender{}, invalid("lots", "", "200 lots au plus")
+	}
+	if n.Limit < 0 || n.Limit > MaxNeedLimit {
+		return Tender{}, invalid("limit", "", "entre 1 et 200")
+	}
+	if n.EstimatedValue < 0 {
+		return Tender{}, invalid("estimated_value", "", "la valeur estimée ne peut être négative")
+	}
+	switch n.Nature {
+	case "", NatureWorks, NatureSupplies, NatureServices:
+	default:
+		return Tender{}, invalid("nature", string(n.Nature), "attendu : works, supplies ou services")
+	}
+	cpv, err := normalizeCPVList(n.CPV)
+	if err != nil {
+		return Tender{}, err
+	}
+	place, err := needPlace(n.Departement, n.Postcode, n.Commune, n.NUTS)
+	if err != nil {
+		return Tender{}, err
+	}
+	t := Tender{Source: "besoin", Title: n.Title, Description: n.Description, Place: place,
+		EstimatedValue: n.EstimatedValue, Nature: n.Nature, State: StateOpen}
+	if len(cpv) > 0 {
+		t.CPV, t.CPVAdditional = cpv[0], cpv[1:]
+	}
+	if t.Nature == "" && t.CPV != "" {
+		t.Nature = NatureOfCPV(t.CPV)
+	}
+	for i, l := range n.Lots {
+		lc, err := normalizeCPVList(l.CPV)
+		if err != nil {
+			return Tender{}, err
+		}
+		lp := place
+		if l.Departement != "" || l.Postcode != "" {
+			if lp, err = needPlace(l.Departement, l.Postcode, "", ""); err != nil {
+				return Tender{}, err
+			}
+		}
+		lot := Lot{ID: itoa(i + 1), Title: strings.TrimSpace(l.Title), Description: strings.TrimSpace(l.Description),
+			Place: lp, EstimatedValue: l.EstimatedValue}
+		if len(lc) > 0 {
+			lot.CPV, lot.CPVAdditional = lc[0], lc[1:]
+		}
+		if lot.Title == "" && lot.CPV == "" {
+			return Tender{}, invalid("lots", itoa(i+1), "chaque lot a besoin d'un intitulé ou d'un code CPV")
+		}
+		t.Lots = append(t.Lots, lot)
+	}
+	canon, _ := json.Marshal(n) // plain data: always marshals
+	sum := sha256.Sum256(canon)
+	t.SourceID = hex.EncodeToString(sum[:8])
+	t.ID = "besoin:" + t.SourceID
+	return t, nil
+}
+
+// NatureOfCPV tells works, supplies or services from a CPV code: division
+// 45 is works, divisions below 45 (and 48) are supplies, the rest services,
+// as the CPV regulation lays them out.
+func NatureOfCPV(cpv string) Nature {
+	d := CPVDivision(cpv)
+	switch {
+	case d == "":
+		return ""
+	case d == "45":
+		return NatureWorks
+	case d < "45" || d == "48":
+		return NatureSupplies
+	}
+	return NatureServices
+}
+
+func normalizeCPVList(in []string) ([]string, error) {
+	if len(in) > MaxNeedCPV {
+		return nil, invalid("cpv", "", "50 codes CPV au plus")
+	}
+	var out []string
+	for _, raw := range in {
+		c, err := NormalizeCPV(raw)
+		if err != nil {
+			return nil, err
+		}
+		out = union(out, []string{c})
+	}
+	return out, nil
+}
+
+func needPlace(dep, postcode, commune, nuts string) (Place, error) {
+	p := Place{Postcode: strings.TrimSpace(postcode), Commune: strings.TrimSpace(commune), NUTS: strings.ToUpper(strings.TrimSpace(nuts))}
+	if dep = strings.ToUpper(strings.TrimSpace(dep)); dep != "" {
+		if _, ok := LookupDepartement(dep); !ok {
+			return Place{}, invalid("departement", dep, "département inconnu")
+		}
+		p.Departement = dep
+	}
+	if p.Postcode != "" && len(CommunesByPostcode(p.Postcode)) == 0 && DepartementOfPostcode(p.Postcode) == "" {
+		return Place{}, invalid("postcode", p.Postcode, "code postal inconnu")
+	}
+	if p.NUTS != "" {
+		if _, ok := DepartementOfNUTS3(p.NUTS); !ok {
+			return Place{}, invalid("nuts", p.NUTS, "code NUTS-3 français inconnu")
+		}
+	}
+	return ResolvePlace(p), nil
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
