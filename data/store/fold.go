@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
+)
+
+// FoldNotice folds a parsed notice into the tender of its procedure, in
+// one transaction: the tender is found by the notice's id, then by its
+// procedure id ("proc:"+id), and data.FoldNotice decides what changes.
+// changed is false when the notice had already been folded (re-import).
+func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string) (t data.Tender, changed bool, err error) {
+	if err := validID("ID", notice.ID); err != nil {
+		return data.Tender{}, false, err
+	}
+	if err := validActor(actor); err != nil {
+		return data.Tender{}, false, err
+	}
+	now := s.stamp()
+	err = s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		b := tx.Bucket(bucketTenders)
+		idx := tx.Bucket(bucketTenderSource)
+		var existing *data.Tender
+		for _, key := range []string{notice.ID, procKey(notice.ProcedureID)} {
+			if key == "" {
+				continue
+			}
+			id := idx.Get([]byte(key))
+			if id == nil {
+				continue
+			}
+			var old data.Tender
+			found, err := get(b, "tender", string(id), &old)
+			if err != nil {
+				return err
+			}
+			if found {
+				existing = &old
+				break
+			}
+		}
+		var oldEntries []entry
+		action := "tender.create"
+		if existing != nil {
+			oldEntries = tenderEntries(existing)
+			action = "tender.fold"
+		}
+		t, changed = data.FoldNotice(existing, notice, now)
+		if !changed {
+			return nil
+		}
+		next := tenderEntries(&t)
+		if err := checkUnique(tx, t.ID, next); err != nil {
+			return fmt.Errorf("store: tender %s: %w", t.ID, err)
+		}
+		if err := put(b, t.ID, &t); err != nil {
+			return err
+		}
+		if err := syncEntries(tx, t.ID, oldEntries, next); err != nil {
+			return err
+		}
+		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: action,
+			Entity: "tender:" + t.ID, Detail: "avis " + notice.ID + " (" + string(notice.State) + ")"})
+	})
+	return t, changed, err
+}
+
+func procKey(procedureID string) string {
+	if procedureID == "" {
+		return ""
+	}
+	return "proc:" + procedureID
+}
