@@ -23,7 +23,7 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	rev := TenderRevision{SourceID: notice.ID, NoticeType: notice.NoticeType, State: notice.State, At: noticeTime(notice, now)}
 	if existing == nil {
 		t = notice
-		t.SourceIDs = union(t.SourceIDs, []string{notice.ID})
+		t.SourceIDs = union([]string{notice.ID}, t.SourceIDs)
 		rev.Summary = "première publication"
 		t.History = []TenderRevision{rev}
 		t.ImportedAt, t.UpdatedAt = now, now
@@ -36,7 +36,7 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	if slices.Contains(t.SourceIDs, notice.ID) {
 		return t, false
 	}
-	t.SourceIDs = append(slices.Clone(t.SourceIDs), notice.ID)
+	t.SourceIDs = union(t.SourceIDs, append([]string{notice.ID}, notice.SourceIDs...))
 	t.History = slices.Clone(t.History)
 	t.Lots = slices.Clone(t.Lots)
 

@@ -11,7 +11,9 @@ import (
 
 // FoldNotice folds a parsed notice into the tender of its procedure, in
 // one transaction: the tender is found by the notice's id, then by its
-// procedure id ("proc:"+id), and data.FoldNotice decides what changes.
+// procedure id ("proc:"+id), then by the notices it refers to (a change
+// notice lists the notice it changes), and data.FoldNotice decides what
+// changes.
 // changed is false when the notice had already been folded (re-import).
 func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string) (t data.Tender, changed bool, err error) {
 	if err := validID("ID", notice.ID); err != nil {
@@ -25,7 +27,7 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		b := tx.Bucket(bucketTenders)
 		idx := tx.Bucket(bucketTenderSource)
 		var existing *data.Tender
-		for _, key := range []string{notice.ID, procKey(notice.ProcedureID)} {
+		for _, key := range append([]string{notice.ID, procKey(notice.ProcedureID)}, notice.SourceIDs...) {
 			if key == "" {
 				continue
 			}

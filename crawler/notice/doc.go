@@ -1,0 +1,44 @@
+// Package notice reads public procurement notices and award data into
+// data.Tender and data.Award. It is made of pure parsers: they read the
+// io.Reader they are given and nothing else (no network, no files), so the
+// crawler can feed them what it fetched and the import command what it
+// found on disk.
+//
+// Formats (see Detect and Parse):
+//
+//   - boamp-api: answers of the BOAMP open-data API, with the full notice
+//     in "donnees" when present (BOAMP v230 or eForms content);
+//   - boamp-xml: BOAMP notices in the Boamp_v230 XML schema, calls for
+//     tenders and award notices with their winners;
+//   - eforms: TED eForms UBL notices (contract, prior information and award
+//     notices, and their changes), lots, CPV, NUTS, deadlines, values,
+//     winners;
+//   - ocds: Open Contracting release and record packages;
+//   - decp-json and decp-csv: the "données essentielles de la commande
+//     publique", the awarded contracts with their winners' SIRET.
+//
+// Rules shared by every reader: a tender's ID is "<source>:<source id>"
+// (boamp: the idweb; ted: the publication number, else the notice
+// identifier; ocds: the ocid). CPV codes go through data.NormalizeCPV: an
+// invalid main code is replaced by the next valid one (the lots'), and a
+// notice without any valid main code is rejected; invalid additional codes
+// are dropped. Places go through data.ResolvePlace, with the NUTS 2013
+// codes older BOAMP notices use translated. Dates keep their time zones;
+// dates written without one are read in Europe/Paris. A winner's SIRET is
+// kept when it passes its check (leading zeros restored), otherwise it is
+// dropped, the name kept and the defect noted.
+//
+// What a reader could not use is reported, never silently lost: rejected
+// notices or rows in Result.Problems (the error names the missing or wrong
+// element, in French), defects of what was kept in Result.Warnings, or in
+// Award.Defects for DECP rows. A one-notice document (eForms, BOAMP XML)
+// that is rejected gives no tender at all: nothing is half-imported.
+//
+// Texts (titles, descriptions, names) are kept as the source wrote them,
+// white space tidied: they come from the web and must be escaped by
+// whoever shows them.
+//
+// Safety: XML with a DOCTYPE or ENTITY declaration is refused (ErrDoctype),
+// inputs are capped in size (Options.MaxBytes, ErrTooLarge) and in nesting
+// depth (Options.MaxDepth, ErrTooDeep).
+package notice

@@ -1,0 +1,133 @@
+package notice
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fuzzOptions cap inputs so that every run is quick.
+func fuzzOptions() Options { return Options{MaxBytes: 512 << 10, Now: fixedNow} }
+
+// checkOutcome holds for every reader and input: bounded time, and a
+// consistent Result (a rejected one-notice document gives nothing; a kept
+// tender always has its key, title and buyer).
+func checkOutcome(t *testing.T, res Result, err error, took time.Duration, single bool) {
+	t.Helper()
+	if took > 5*time.Second {
+		t.Errorf("took %v", took)
+	}
+	if single && err != nil && (len(res.Tenders) != 0 || len(res.Awards) != 0) {
+		t.Errorf("error %v with %d tenders and %d awards: half-imported", err, len(res.Tenders), len(res.Awards))
+	}
+	if single && err == nil && len(res.Tenders) != 1 {
+		t.Errorf("no error but %d tenders", len(res.Tenders))
+	}
+	for _, tn := range res.Tenders {
+		if tn.ID == "" || tn.Title == "" || tn.Buyer.Name == "" || tn.State == "" {
+			t.Errorf("tender kept without ID, title, buyer or state: %+v", tn)
+		}
+	}
+	for _, a := range res.Awards {
+		if a.ID == "" || a.Winners == nil {
+			t.Errorf("award without ID or winners list: %+v", a)
+		}
+	}
+}
+
+// warmUp loads the reference data (communes, CPV) once per fuzzing
+// process, so that the time bound measures parsing only.
+func warmUp(f *testing.F) {
+	if _, err := ParseBOAMPXML(bytes.NewReader(readFixture(f, "boamp/xml/test-pub.xml")), fuzzOptions()); err != nil {
+		f.Fatal(err)
+	}
+}
+
+func addFiles(f *testing.F, pattern string, maxSize int) {
+	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err == nil && len(b) <= maxSize {
+			f.Add(b)
+		}
+	}
+}
+
+func fuzzReader(f *testing.F, parse func(io.Reader, Options) (Result, error), single bool) {
+	warmUp(f)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		start := time.Now()
+		res, err := parse(bytes.NewReader(b), fuzzOptions())
+		checkOutcome(t, res, err, time.Since(start), single)
+	})
+}
+
+func FuzzParseEForms(f *testing.F) {
+	for _, name := range []string{"cn_24_minimal.xml", "can_24_minimal.xml", "change-cn_24_void.xml", "cn_81_FRA.xml",
+		"pin-only_24_lots.xml", "can_24_FRA_comments.xml", "X01_EEIG.xml"} {
+		f.Add(readFixture(f, filepath.Join("eforms", name)))
+	}
+	addFiles(f, "eforms-invalid/*.xml", 64<<10)
+	f.Add([]byte(billionLaughs))
+	fuzzReader(f, ParseEForms, true)
+}
+
+func FuzzParseBOAMPXML(f *testing.F) {
+	addFiles(f, "boamp/xml/*.xml", 64<<10)
+	f.Add([]byte(xxe))
+	fuzzReader(f, ParseBOAMPXML, true)
+}
+
+func FuzzParseBOAMPAPI(f *testing.F) {
+	addFiles(f, "boamp/*.json", 128<<10)
+	f.Add([]byte(`{"results":[{"idweb":"1","objet":"o","nomacheteur":"b","donnees":"{\"OBJET\":{\"CPV\":{\"PRINCIPAL\":\"45000000\"}}}"}]}`))
+	fuzzReader(f, ParseBOAMPAPI, false)
+}
+
+func FuzzParseOCDS(f *testing.F) {
+	addFiles(f, "ocds/*.json", 64<<10)
+	f.Add([]byte(`{"records":[{"ocid":"o","compiledRelease":{"ocid":"o","buyer":{"name":"B"},"tender":{"title":"T"}}}]}`))
+	fuzzReader(f, ParseOCDS, false)
+}
+
+// FuzzParseDECP is seeded with a few real rows of each DECP file (the files
+// themselves are too big for a fuzzing corpus) and the 2022 sample.
+func FuzzParseDECP(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "decp", "decp_2019_*.json"))
+	for _, name := range files {
+		b, _ := os.ReadFile(name)
+		var doc struct{ Marches []json.RawMessage }
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Marches) < 3 {
+			f.Fatalf("%s: %v", name, err)
+		}
+		seed, _ := json.Marshal(map[string]any{"marches": doc.Marches[:3]})
+		f.Add(seed)
+	}
+	addFiles(f, "decp/decp_format2022_*.json", 64<<10)
+	fuzzReader(f, ParseDECP, false)
+}
+
+func FuzzParseDECPCSV(f *testing.F) {
+	b := readFixture(f, "decp/decp_2024H2_travaux_cpv4521_titulaires.csv")
+	lines := strings.SplitAfterN(string(b), "\n", 40)
+	f.Add([]byte(strings.Join(lines[:39], "")))
+	f.Add([]byte("uid;titulaire_id\n\"a;b\n"))
+	fuzzReader(f, ParseDECPCSV, false)
+}
+
+func FuzzDetect(f *testing.F) {
+	for _, s := range []string{"<ANNONCE>", `{"results":[`, `{"marches":`, "uid,titulaire_id\n", "[", "<"} {
+		f.Add("x", []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, name string, head []byte) {
+		format, err := Detect(name, head)
+		if (err == nil) == (format == "") {
+			t.Errorf("Detect = %q, %v: want a format or an error", format, err)
+		}
+	})
+}

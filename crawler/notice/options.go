@@ -1,0 +1,74 @@
+package notice
+
+import (
+	"sync"
+	"time"
+
+	"fabrique/data"
+)
+
+// Options tunes the readers. The zero value means the defaults.
+type Options struct {
+	// MaxBytes caps the input size (default 64 MiB); a bigger input is
+	// refused with ErrTooLarge before anything is parsed.
+	MaxBytes int64
+	// MaxDepth caps element nesting in XML and JSON (default 128; real
+	// eForms notices nest about 15 deep).
+	MaxDepth int
+	// Now stamps ImportedAt and UpdatedAt (default time.Now).
+	Now func() time.Time
+	// Location is the time zone of dates written without one ("2026-03-15"
+	// in BOAMP and DECP); default Europe/Paris, UTC if the system has no
+	// time zone database.
+	Location *time.Location
+	// Source labels DECP awards (Award.Source and the prefix of Award.ID),
+	// e.g. "decp-2019-aife"; by default it is derived from each row's
+	// "source" field ("decp-aife"), or "decp" for the CSV.
+	Source string
+	// Previous looks up a tender already imported, by its ID
+	// ("ted:<notice id>"). With it, an eForms change notice is checked
+	// against the notice it changes: fields that a change may not alter
+	// (the procedure identifier) make it rejected. Optional.
+	Previous func(id string) (data.Tender, bool)
+}
+
+const (
+	defaultMaxBytes = 64 << 20
+	defaultMaxDepth = 128
+)
+
+// withDefaults returns the options with every zero field set.
+func (o Options) withDefaults() Options {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = defaultMaxBytes
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = defaultMaxDepth
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = parisOrUTC()
+	}
+	return o
+}
+
+// parisOrUTC loads the Paris time zone once: LoadLocation reads the zone
+// database from disk at each call. The value never changes afterwards.
+var parisOrUTC = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+})
+
+// Result is what a reader got out of one input: the tenders and awards it
+// could build, the notices or rows it rejected (Problems), and the defects
+// it noted on what it kept (Warnings).
+type Result struct {
+	Tenders  []data.Tender
+	Awards   []data.Award
+	Problems []Problem
+	Warnings []Problem
+}
