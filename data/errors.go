@@ -1,6 +1,9 @@
 package data
 
-import "errors"
+import (
+	"errors"
+	"unicode/utf8"
+)
 
 // Sentinel errors shared by every layer. Wrap them with %w and a lowercase
 // package prefix ("store: supplier 123456789: data: not found"); the web
@@ -43,7 +46,11 @@ func invalid(field, value, msg string) error {
 func quote(s string) string {
 	const max = 64
 	if len(s) > max {
-		s = s[:max] + "…"
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) { // never split a character
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return "\"" + s + "\""
 }

@@ -56,6 +56,7 @@ type geoTables struct {
 	regionNames map[string]string // folded name → code
 	nutsToDep   map[string]string
 	bands       map[string]HeadcountBand
+	placed      []Commune // communes (not arrondissements) with coordinates, by latitude then INSEE code
 }
 
 var geo = lazy[*geoTables]{load: loadGeo}
@@ -85,6 +86,18 @@ func loadGeo() *geoTables {
 		k := nameKey(c.Name)
 		t.byName[k] = append(t.byName[k], c.INSEE)
 	}
+	for _, c := range t.communes {
+		if c.HasGeo && c.Type == "commune-actuelle" {
+			t.placed = append(t.placed, c)
+		}
+	}
+	sort.Slice(t.placed, func(i, j int) bool {
+		a, b := t.placed[i], t.placed[j]
+		if a.Lat != b.Lat {
+			return a.Lat < b.Lat
+		}
+		return a.INSEE < b.INSEE
+	})
 	for _, r := range readCSV("refdata/regions_cog2026.csv") {
 		g := Region{Code: r["code_region"], Name: r["nom_region"], ChefLieu: r["chef_lieu_insee"], Zone: r["zone"]}
 		t.regions[g.Code] = g
@@ -347,18 +360,15 @@ func ResolveAddress(a Address) Address {
 
 // NearestCommune returns the commune with coordinates closest to a point,
 // used to place a company that the source located only by coordinates.
+// Only communes within half a degree of latitude (55 km) are candidates;
+// ties go to the lowest INSEE code, so the answer is stable.
 func NearestCommune(lat, lon float64) (Commune, float64) {
+	placed := geo.get().placed
 	best, bestD := Commune{}, math.Inf(1)
-	for _, c := range geo.get().communes {
-		if !c.HasGeo || c.Type != "commune-actuelle" {
-			continue
-		}
-		// cheap equirectangular pre-filter before the exact distance
-		if math.Abs(c.Lat-lat) > 0.5 {
-			continue
-		}
-		if d := DistanceKm(lat, lon, c.Lat, c.Lon); d < bestD {
-			best, bestD = c, d
+	i := sort.Search(len(placed), func(i int) bool { return placed[i].Lat >= lat-0.5 })
+	for ; i < len(placed) && placed[i].Lat <= lat+0.5; i++ {
+		if d := DistanceKm(lat, lon, placed[i].Lat, placed[i].Lon); d < bestD {
+			best, bestD = placed[i], d
 		}
 	}
 	return best, bestD

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,7 +39,8 @@ const (
 type Reason struct {
 	Kind   ReasonKind `json:"kind"`
 	Weight float64    `json:"weight"` // contribution to the score
-	// Text is the French rendering, filled by String when marshalled.
+	// Text is the French rendering, filled by String when marshalled
+	// (unless already set).
 	Text string `json:"text"`
 
 	Terms       []string  `json:"terms,omitempty"`
@@ -90,4 +92,14 @@ func (r Reason) String() string {
 		return r.Detail
 	}
 	return string(r.Kind)
+}
+
+// MarshalJSON fills Text with the French rendering when it is empty, so
+// that API clients read the same sentence as the pages.
+func (r Reason) MarshalJSON() ([]byte, error) {
+	type plain Reason // without the method, to avoid recursion
+	if r.Text == "" {
+		r.Text = r.String()
+	}
+	return json.Marshal(plain(r))
 }

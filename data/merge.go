@@ -119,6 +119,11 @@ func mergeLabels(have, got []Label, now time.Time) []Label {
 			out = append(out, g)
 			continue
 		}
+		if g.GrantedAt.Before(out[i].GrantedAt) {
+			// Two listings of one company (a renewal, a second site) may
+			// arrive in any order: the most recent grant is the label's.
+			g = out[i]
+		}
 		g.FirstSeen = out[i].FirstSeen
 		g.LastSeen = now
 		g.NotRefoundSince = time.Time{}

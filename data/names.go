@@ -15,7 +15,9 @@ import (
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range norm.NFD.String(s) {
+	// Invalid bytes become U+FFFD first: norm leaves the character after
+	// one undecomposed, and its accent would survive.
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD")) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			continue
@@ -23,7 +25,7 @@ func Fold(s string) string {
 			b.WriteString("oe")
 		case r == 'æ' || r == 'Æ':
 			b.WriteString("ae")
-		case r == 'ß':
+		case r == 'ß' || r == 'ẞ':
 			b.WriteString("ss")
 		default:
 			b.WriteRune(unicode.ToLower(r))

@@ -3,8 +3,12 @@ package data
 import "strings"
 
 // laPosteSIREN is La Poste's SIREN: its thousands of establishments outgrew
-// the Luhn key, so INSEE checks their SIRET with a digit sum modulo 5.
-const laPosteSIREN = "356000000"
+// the Luhn key, so INSEE checks their SIRET with a digit sum modulo 5. The
+// head office, numbered before, keeps its Luhn key (its digit sum is 26).
+const (
+	laPosteSIREN      = "356000000"
+	laPosteHeadOffice = "35600000000048"
+)
 
 // ValidSIREN checks a 9-digit SIREN with the Luhn algorithm.
 func ValidSIREN(s string) error {
@@ -18,12 +22,13 @@ func ValidSIREN(s string) error {
 }
 
 // ValidSIRET checks a 14-digit SIRET: its SIREN part and the Luhn key of
-// the whole number, or the digit-sum-modulo-5 rule for La Poste.
+// the whole number, or the digit-sum-modulo-5 rule for La Poste's
+// establishments other than its head office.
 func ValidSIRET(s string) error {
 	if len(s) != 14 || !allDigits(s) {
 		return invalid("SIRET", s, "un SIRET compte 14 chiffres")
 	}
-	if s[:9] == laPosteSIREN {
+	if s[:9] == laPosteSIREN && s != laPosteHeadOffice {
 		sum := 0
 		for _, c := range s {
 			sum += int(c - '0')

@@ -1,0 +1,71 @@
+package data_test
+
+import (
+	"slices"
+	"testing"
+
+	"fabrique/data"
+)
+
+// Every row of the curated table names a real CPV division and a real NAF
+// division, once, with a reason.
+func TestCPVNAFFitsIntegrity(t *testing.T) {
+	fits := data.CPVNAFFits()
+	if len(fits) != 144 {
+		t.Errorf("%d rows in the CPV↔NAF table, want 144", len(fits))
+	}
+	seen := map[[2]string]bool{}
+	primary := 0
+	for _, f := range fits {
+		key := [2]string{f.CPVDivision, f.NAFDivision}
+		if seen[key] {
+			t.Errorf("CPV %s ↔ NAF %s listed twice", f.CPVDivision, f.NAFDivision)
+		}
+		seen[key] = true
+		if c, ok := data.LookupCPV(f.CPVDivision + "000000"); !ok || c.Level != "division" {
+			t.Errorf("CPV division %q unknown", f.CPVDivision)
+		}
+		if n, ok := data.LookupNAF(f.NAFDivision); !ok || n.Level != "division" {
+			t.Errorf("NAF division %q unknown", f.NAFDivision)
+		}
+		if f.Justification == "" {
+			t.Errorf("CPV %s ↔ NAF %s has no justification", f.CPVDivision, f.NAFDivision)
+		}
+		if f.Primary {
+			primary++
+		}
+	}
+	if primary != 90 {
+		t.Errorf("%d primary fits, want 90", primary)
+	}
+}
+
+func TestFitOf(t *testing.T) {
+	tests := []struct {
+		name, cpv, naf string
+		ok, primary    bool
+	}{
+		{"roofing by a roofer", "45261210", "43.91B", true, true},
+		{"works by a metal maker", "45000000-7", "25.11Z", true, false},
+		{"works by a baker", "45261210", "10.71C", false, false},
+		{"garbage", "x", "y", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := data.FitOf(tt.cpv, tt.naf)
+			if ok != tt.ok || f.Primary != tt.primary {
+				t.Errorf("FitOf(%q, %q) = %+v, %v; want ok=%v primary=%v", tt.cpv, tt.naf, f, ok, tt.ok, tt.primary)
+			}
+		})
+	}
+}
+
+func TestInferCPV(t *testing.T) {
+	// NAF 25 (metal products): primary 35, 44; secondary 39, 42, 45.
+	if got, want := data.InferCPV("25.71Z"), []string{"35000000", "44000000", "39000000", "42000000", "45000000"}; !slices.Equal(got, want) {
+		t.Errorf("InferCPV(25.71Z) = %v, want %v", got, want)
+	}
+	if got := data.InferCPV(""); len(got) != 0 {
+		t.Errorf("InferCPV(\"\") = %v, want none", got)
+	}
+}
