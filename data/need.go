@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -55,7 +56,10 @@ func DecodeNeed(b []byte) (Need, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n); err != nil {
-		return Need{}, invalid("JSON", "", "requête illisible : "+err.Error())
+		return Need{}, fmt.Errorf("%w: %w", invalid("JSON", "", "requête illisible : "+err.Error()), err)
+	}
+	if dec.More() {
+		return Need{}, invalid("JSON", "", "requête illisible : données après l'objet JSON")
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -29,6 +30,12 @@ func apiParams() map[string][]string {
 		"/api/v1/suggest":          {"q", "limit"},
 		"/api/v1/communes":         {"q", "limit"},
 		"/api/v1/openapi.json":     nil,
+
+		"/api/v1/tenders":             tenderParamNames(),
+		"/api/v1/tenders/:id":         {"id"},
+		"/api/v1/tenders/:id/matches": {"id", "limit"},
+		"/api/v1/match":               nil, // the need is the JSON body
+		"/api/v1/cpv":                 {"q", "limit"},
 	}
 }
 
@@ -110,8 +117,10 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 		if r.Labels == nil {
 			r.Labels = []string{}
 		}
-		if q.SortByDistance || q.Text == "" {
-			r.Score = 0 // nothing was ranked: bleve's constant score means nothing
+		if q.SortByDistance || q.Text == "" || math.IsNaN(r.Score) || math.IsInf(r.Score, 0) {
+			// Nothing was ranked (a constant score means nothing), or the
+			// score is not a number JSON can carry.
+			r.Score = 0
 		}
 		out.Results = append(out.Results, r)
 	}

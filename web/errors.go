@@ -74,6 +74,8 @@ func errorTexts(status int) (title, message string) {
 		return "Délai dépassé", "La demande a mis trop de temps à arriver."
 	case fiber.StatusServiceUnavailable:
 		return "Service momentanément indisponible", "Les données sont occupées par une autre opération. Réessayez dans quelques instants."
+	case fiber.StatusTooManyRequests:
+		return "Trop de demandes", "Vous avez envoyé trop de demandes en peu de temps. Patientez quelques secondes puis réessayez."
 	}
 	if status >= 500 {
 		return "Erreur interne", "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard."
@@ -114,6 +116,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
 
 	if isAPI(c.Path()) {
+		if status == fiber.StatusNotFound && ve == nil {
+			message = "La ressource demandée n'existe pas."
+		}
 		return c.Status(status).JSON(fiber.Map{"error": message})
 	}
 	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message}

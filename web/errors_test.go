@@ -23,17 +23,19 @@ func TestErrorMapping(t *testing.T) {
 		header     []string
 		wantStatus int
 		wantText   string // French text expected in the page and the JSON
+		apiText    string // when the JSON says it otherwise
 	}{
-		{"not found", fmt.Errorf("store: supplier 1: %w", data.ErrNotFound), nil, 404, "La page demandée n'existe pas"},
-		{"invalid", data.ErrInvalid, nil, 400, "La demande contient une valeur incorrecte."},
-		{"validation message shown", fmt.Errorf("store: %w", &data.ValidationError{Field: "siret", Message: "le SIRET doit compter 14 chiffres"}), nil, 400, "le SIRET doit compter 14 chiffres"},
-		{"conflict", fmt.Errorf("store: %w", data.ErrConflict), nil, 409, "conflit avec l'état actuel"},
-		{"unauthorized without credentials", data.ErrUnauthorized, nil, 401, "identifier"},
-		{"forbidden with credentials", data.ErrUnauthorized, []string{"Authorization", "Bearer nope"}, 403, "pas le droit"},
-		{"too large", fmt.Errorf("import: %w", data.ErrTooLarge), nil, 413, "dépasse la taille autorisée"},
-		{"store locked", fmt.Errorf("x: %w", store.ErrLocked), nil, 503, "occupées par une autre opération"},
-		{"fiber error keeps its status", fiber.ErrMethodNotAllowed, nil, 405, "n'accepte pas"},
-		{"anything else", errors.New("boom: secret detail"), nil, 500, "Une erreur inattendue"},
+		{"not found", fmt.Errorf("store: supplier 1: %w", data.ErrNotFound), nil, 404, "La page demandée n'existe pas", "La ressource demandée n'existe pas"},
+		{"too many requests", fiber.ErrTooManyRequests, nil, 429, "trop de demandes", ""},
+		{"invalid", data.ErrInvalid, nil, 400, "La demande contient une valeur incorrecte.", ""},
+		{"validation message shown", fmt.Errorf("store: %w", &data.ValidationError{Field: "siret", Message: "le SIRET doit compter 14 chiffres"}), nil, 400, "le SIRET doit compter 14 chiffres", ""},
+		{"conflict", fmt.Errorf("store: %w", data.ErrConflict), nil, 409, "conflit avec l'état actuel", ""},
+		{"unauthorized without credentials", data.ErrUnauthorized, nil, 401, "identifier", ""},
+		{"forbidden with credentials", data.ErrUnauthorized, []string{"Authorization", "Bearer nope"}, 403, "pas le droit", ""},
+		{"too large", fmt.Errorf("import: %w", data.ErrTooLarge), nil, 413, "dépasse la taille autorisée", ""},
+		{"store locked", fmt.Errorf("x: %w", store.ErrLocked), nil, 503, "occupées par une autre opération", ""},
+		{"fiber error keeps its status", fiber.ErrMethodNotAllowed, nil, 405, "n'accepte pas", ""},
+		{"anything else", errors.New("boom: secret detail"), nil, 500, "Une erreur inattendue", ""},
 	}
 	s := newTestServer(t, Config{})
 	for i, tt := range tests {
@@ -70,8 +72,12 @@ func TestErrorMapping(t *testing.T) {
 			if err := json.Unmarshal([]byte(r.body), &got); err != nil {
 				t.Fatalf("body %q is not JSON: %v", r.body, err)
 			}
-			if !strings.Contains(got.Error, tt.wantText) {
-				t.Errorf("error = %q, want it to contain %q", got.Error, tt.wantText)
+			want := tt.wantText
+			if tt.apiText != "" {
+				want = tt.apiText
+			}
+			if !strings.Contains(got.Error, want) {
+				t.Errorf("error = %q, want it to contain %q", got.Error, want)
 			}
 		})
 	}

@@ -95,8 +95,8 @@ func loadFranceMap(raw []byte) (*franceMap, error) {
 		}
 		feats = append(feats, feature{code: f.Properties.Code, name: f.Properties.Nom, polys: polys})
 	}
-	if len(feats) == 0 {
-		return nil, fmt.Errorf("web: map shapes: no département")
+	if len(feats) == 0 || !(maxLon > minLon && maxLat > minLat) || maxLat-minLat > 90 || maxLon-minLon > 180 {
+		return nil, fmt.Errorf("web: map shapes: no département, or bounds out of range")
 	}
 	m := &franceMap{minLon: minLon, maxLat: maxLat, kx: math.Cos((minLat + maxLat) / 2 * math.Pi / 180)}
 	m.scale = (mapWidth - 2*mapMargin) / ((maxLon - minLon) * m.kx)

@@ -14,7 +14,7 @@ func navigation() []navEntry {
 		{"Accueil", "/"},
 		{"Rechercher des fournisseurs", "/recherche"},
 		{"Appels d'offres", "/appels-d-offres"},
-		{"Nouveau besoin", "/besoins/nouveau"},
+		{"Nouveau besoin", "/besoin"},
 	}
 }
 

@@ -24,6 +24,12 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/api/v1/openapi.json", s.apiOpenAPI},
 		{fiber.MethodGet, "/api/v1/suppliers/:siren", s.apiSupplier},
 		{fiber.MethodGet, "/api/v1/communes", s.apiCommunes},
+
+		{fiber.MethodGet, "/appels-d-offres", s.tenders},
+		{fiber.MethodGet, "/appels-d-offres/:id", s.tender},
+		{fiber.MethodGet, "/api/v1/tenders", s.apiTenders},
+		{fiber.MethodGet, "/api/v1/tenders/:id", s.apiTender},
+		{fiber.MethodGet, "/api/v1/cpv", s.apiCPV},
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,
@@ -32,6 +38,17 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/recherche/rapport", s.searchReport},
 			route{fiber.MethodGet, "/api/v1/suppliers", s.apiSuppliers},
 			route{fiber.MethodGet, "/api/v1/suggest", s.apiSuggest},
+
+			// Matching tenders and needs to suppliers (tender*.go, need*.go, api_match.go).
+			route{fiber.MethodGet, "/appels-d-offres/:id/fournisseurs.csv", s.tenderCSV},
+			route{fiber.MethodGet, "/appels-d-offres/:id/rapport", s.tenderReport},
+			route{fiber.MethodGet, "/besoin", s.needFormHandler},
+			route{fiber.MethodPost, "/besoin", s.needSubmit},
+			route{fiber.MethodGet, "/besoins/:id", s.needShortlist},
+			route{fiber.MethodGet, "/besoins/:id/fournisseurs.csv", s.needCSV},
+			route{fiber.MethodGet, "/besoins/:id/rapport", s.needReport},
+			route{fiber.MethodPost, "/api/v1/match", s.apiMatchNeed},
+			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.apiTenderMatches},
 		)
 	}
 	return rs

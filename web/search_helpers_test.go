@@ -6,9 +6,13 @@ import (
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"fabrique/crawler"
 	"fabrique/data"
@@ -83,3 +87,59 @@ func decodeJSON(t testing.TB, r response, v any) {
 		t.Fatalf("body is not the JSON expected (%v):\n%.500s", err, r.body)
 	}
 }
+
+// parseHTML parses a page for assertions on its structure.
+func parseHTML(t testing.TB, r response) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("parsing the page: %v", err)
+	}
+	return doc
+}
+
+// texts returns the text of every element matching sel, as textOf.
+func texts(doc *goquery.Document, sel string) []string {
+	var out []string
+	doc.Find(sel).Each(func(_ int, s *goquery.Selection) {
+		out = append(out, textOf(s))
+	})
+	return out
+}
+
+// textOf is the text of a selection as a reader sees it: inline elements
+// run on, block elements and table cells are separated by a space, and
+// every run of white space (no-break spaces included) is one space.
+func textOf(s *goquery.Selection) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			switch n.Data {
+			case "script", "style", "title", "desc":
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode && blockElements[n.Data] {
+			b.WriteByte(' ')
+		}
+	}
+	for _, n := range s.Nodes {
+		walk(n)
+	}
+	return normSpace(b.String())
+}
+
+// blockElements end with a separator in textOf.
+var blockElements = map[string]bool{"p": true, "div": true, "li": true, "dt": true, "dd": true, "td": true,
+	"th": true, "tr": true, "h1": true, "h2": true, "h3": true, "br": true, "section": true, "ul": true, "ol": true}
+
+// normSpace squeezes every run of white space into one ASCII space.
+func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -141,7 +141,11 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 		p.RadiusKm = km
 	}
 	if p.RadiusKm > 0 && p.Near == "" {
-		return p, badParam("radius_km", "", "un rayon demande un lieu : indiquez une commune, un code postal ou des coordonnées")
+		if d == pageDialect { // the form's radius list always sends a value
+			p.RadiusKm = 0
+		} else {
+			return p, badParam("radius_km", "", "un rayon demande un lieu : indiquez une commune, un code postal ou des coordonnées")
+		}
 	}
 
 	sortName, relevance := "tri", "pertinence"

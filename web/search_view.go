@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"fabrique/data"
 	"fabrique/index"
@@ -190,7 +193,7 @@ func facetGroups(f index.Facets, p *searchParams) []facetGroup {
 // facetDisplay is how a facet value reads in the page: codes with their
 // names ("69 – Rhône", "31 – Fabrication de meubles").
 func facetDisplay(facet string, c index.FacetCount) string {
-	label := c.Label
+	label := sentenceCase(c.Label)
 	if label == "" || label == c.Value {
 		label = filterLabel(facet, c.Value)
 	}
@@ -222,7 +225,7 @@ func filterLabel(name, v string) string {
 		}
 	case "naf", "naf_section", "naf_division":
 		if n, ok := data.LookupNAF(v); ok {
-			return n.Label
+			return sentenceCase(n.Label)
 		}
 	case "cpv_division":
 		if c, ok := data.LookupCPV(v + "000000"); ok {
@@ -338,4 +341,15 @@ func newPagination(p *searchParams, total int, path string) pagination {
 		prev = n
 	}
 	return pg
+}
+
+// sentenceCase turns a label written in capitals, as INSEE writes the NAF
+// sections ("INDUSTRIE MANUFACTURIÈRE"), into "Industrie manufacturière";
+// other labels are kept as they are.
+func sentenceCase(s string) string {
+	if s == "" || strings.ToUpper(s) != s || strings.ToLower(s) == s {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + strings.ToLower(s[n:])
 }

@@ -12,11 +12,20 @@ type command struct {
 	name    string
 	summary string   // one French line, for "fabrique --help"
 	args    string   // synopsis of the positional arguments, "FICHIER"
-	nargs   int      // exact number of positional arguments
+	nargs   int      // exact number of positional arguments, or oneOrMore
 	help    string   // French paragraph, for "fabrique NAME --help"
 	options []string // options it accepts (config.go)
 	run     func(ctx context.Context, p *program, args []string) error
+	// defaults overrides an option's default for this command (mirror
+	// listens on another port than serve).
+	defaults map[string]string
 }
+
+// Special values of command.nargs.
+const (
+	oneOrMore = -1 // any number of arguments but none
+	zeroOrOne = -2 // an optional argument
+)
 
 // program is what a subcommand runs with: its configuration, its outputs
 // and its logger.
@@ -38,8 +47,66 @@ func commands() []command {
 			help: "Ouvre la base de données, démarre le serveur web et affiche son adresse.\n" +
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
-			options: append([]string{optData, optAddr, optAdminToken}, logOptions...),
+			options: append([]string{optData, optAddr, optAdminToken, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
 			run:     runServe,
+		},
+		{
+			name:    "crawl",
+			summary: "collecte les annuaires de labels (EPV, OFG, JSON-LD) dans la base",
+			help: "Collecte les sources poliment (robots.txt, une requête par seconde et par hôte,\n" +
+				"requêtes conditionnelles) et range les entreprises dans la base. Une collecte\n" +
+				"interrompue reprend là où elle s'était arrêtée ; une nouvelle collecte ne\n" +
+				"retélécharge que ce qui a changé. Affiche l'avancement puis le rapport.\n" +
+				"La base ne doit pas être ouverte par « fabrique serve » : utilisez alors\n" +
+				"« serve --crawl-every ».",
+			options: append([]string{optData, optSource, optBaseURL, optConfig, optLast}, logOptions...),
+			run:     runCrawl,
+		},
+		{
+			name:     "mirror",
+			summary:  "sert en local des copies des sources (données réelles) pour les essais",
+			help:     "Sert sur la boucle locale les sources réelles telles que Fabrique les lit :\nl'API EPV (données officielles embarquées), un annuaire façon OFG (entreprises\nfictives signalées comme telles), un annuaire JSON-LD, les flux BOAMP et TED\nconstruits à partir d'avis réels.",
+			options:  append([]string{optAddr}, logOptions...),
+			defaults: map[string]string{optAddr: defaultMirrorAddr},
+			run:      runMirror,
+		},
+		{
+			name:    "import",
+			summary: "importe des avis de marché (BOAMP, TED eForms, OCDS) et des attributions (DECP)",
+			args:    "FICHIER|RÉPERTOIRE…",
+			nargs:   oneOrMore,
+			help: "Lit chaque fichier (ou chaque fichier des répertoires), reconnaît son format,\n" +
+				"et affiche pour chaque avis ce qui a été reconnu, ou pourquoi il est rejeté.\n" +
+				"Les rectificatifs mettent à jour le même appel d'offres ; une annulation le\n" +
+				"clôt ; une même procédure vue dans deux sources reste un seul appel d'offres.\n" +
+				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.",
+			options: append([]string{optData, optDryRun, optJSON}, logOptions...),
+			run:     runImport,
+		},
+		{
+			name:    "match",
+			summary: "propose les fournisseurs capables de répondre à un besoin (JSON sur l'entrée standard)",
+			args:    "[FICHIER]",
+			nargs:   zeroOrOne,
+			help: "Lit un besoin au format de POST /api/v1/match dans FICHIER ou sur l'entrée\n" +
+				"standard : {\"title\", \"description\", \"cpv\": [...], \"departement\" | \"postcode\" |\n" +
+				"\"nuts\", \"estimated_value\", \"lots\": [...], \"limit\"}, et affiche les fournisseurs\n" +
+				"classés avec leurs raisons (en JSON avec --json, même réponse que l'API).",
+			options: append([]string{optData, optJSON}, logOptions...),
+			run:     runMatch,
+		},
+		{
+			name:    "eval",
+			summary: "mesure le rapprochement sur des marchés réellement attribués",
+			args:    "awards FICHIER|RÉPERTOIRE…",
+			nargs:   oneOrMore,
+			help: "Pour chaque marché attribué (fichiers DECP) dont le titulaire est dans\n" +
+				"l'annuaire, interroge le rapprochement avec ce que savait l'acheteur (objet,\n" +
+				"CPV, lieu, montant) et mesure le rang du vrai titulaire : rappel à 10, à 50\n" +
+				"et rang réciproque moyen, à côté d'un classement géographique et d'un filtre\n" +
+				"par secteur.",
+			options: append([]string{optData, optJSON}, logOptions...),
+			run:     runEval,
 		},
 		{
 			name:    "backup",

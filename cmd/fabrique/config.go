@@ -18,7 +18,42 @@ type config struct {
 	logLevel   string
 	logFormat  string
 	adminToken string
+
+	// Options of the crawl, import and match commands.
+	dryRun      string // "true" or ""
+	jsonOut     string // "true" or ""
+	last        string // "true" or ""
+	source      string
+	baseURL     string
+	crawlConfig string
+	crawlEvery  string
 }
+
+// on reports whether a boolean option was set.
+func on(v string) bool { return v == "true" }
+
+// boolValue lets a string option behave as a boolean flag (--json, not
+// --json=true), so that all options share one table.
+type boolValue struct{ p *string }
+
+func (b boolValue) String() string {
+	if b.p == nil {
+		return ""
+	}
+	return *b.p
+}
+func (b boolValue) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "true", "1", "yes", "oui":
+		*b.p = "true"
+	case "false", "0", "no", "non", "":
+		*b.p = ""
+	default:
+		return fmt.Errorf("valeur booléenne attendue, reçu « %s »", s)
+	}
+	return nil
+}
+func (b boolValue) IsBoolFlag() bool { return true }
 
 // option describes one setting: its flag, its environment variable and its
 // default. help is French, as users read it.
@@ -30,6 +65,7 @@ type option struct {
 	field   func(*config) *string
 	def     func(getenv func(string) string) string
 	display string // default as shown in --help, when it differs from def
+	boolean bool   // a switch: --json rather than --json VALUE
 }
 
 const (
@@ -38,6 +74,13 @@ const (
 	optLogLevel   = "log-level"
 	optLogFormat  = "log-format"
 	optAdminToken = "admin-token"
+	optDryRun     = "dry-run"
+	optJSON       = "json"
+	optLast       = "last"
+	optSource     = "source"
+	optBaseURL    = "base-url"
+	optConfig     = "config"
+	optCrawlEvery = "crawl-every"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -77,6 +120,51 @@ func options() map[string]option {
 			field: func(c *config) *string { return &c.adminToken },
 			def:   constant(""),
 		},
+		{
+			flag: optDryRun, boolean: true,
+			help:  "n'écrit rien dans la base : affiche seulement ce qui serait importé",
+			field: func(c *config) *string { return &c.dryRun },
+			def:   constant(""),
+		},
+		{
+			flag: optJSON, boolean: true,
+			help:  "écrit le résultat en JSON (une ligne par élément) sur la sortie standard",
+			field: func(c *config) *string { return &c.jsonOut },
+			def:   constant(""),
+		},
+		{
+			flag: optLast, boolean: true,
+			help:  "affiche le rapport de la dernière collecte au lieu d'en lancer une",
+			field: func(c *config) *string { return &c.last },
+			def:   constant(""),
+		},
+		{
+			flag: optSource, env: "FABRIQUE_CRAWL_SOURCE", arg: "SOURCE",
+			help:  "source à collecter : epv, ofg, jsonld ou all",
+			field: func(c *config) *string { return &c.source },
+			def:   constant("all"),
+		},
+		{
+			flag: optBaseURL, env: "FABRIQUE_BASE_URL", arg: "URL",
+			help:    "adresse de base des sources (par exemple un miroir local) à la place des adresses réelles",
+			field:   func(c *config) *string { return &c.baseURL },
+			def:     constant(""),
+			display: "les adresses réelles des sources",
+		},
+		{
+			flag: optConfig, env: "FABRIQUE_CRAWL_CONFIG", arg: "FICHIER",
+			help:    "fichier JSON de définitions de sources qui remplacent ou complètent celles par défaut",
+			field:   func(c *config) *string { return &c.crawlConfig },
+			def:     constant(""),
+			display: "les définitions embarquées",
+		},
+		{
+			flag: optCrawlEvery, env: "FABRIQUE_CRAWL_EVERY", arg: "DURÉE",
+			help:    "lance une collecte de toutes les sources à cet intervalle pendant que le serveur tourne (ex. 24h) ; vide : jamais",
+			field:   func(c *config) *string { return &c.crawlEvery },
+			def:     constant(""),
+			display: "jamais",
+		},
 	}
 	m := make(map[string]option, len(list))
 	for _, o := range list {
@@ -107,13 +195,17 @@ func (c *config) bind(fs *flag.FlagSet, names []string) {
 	opts := options()
 	for _, name := range names {
 		o := opts[name]
+		if o.boolean {
+			fs.Var(boolValue{o.field(c)}, o.flag, o.help)
+			continue
+		}
 		fs.StringVar(o.field(c), o.flag, "", o.help)
 	}
 }
 
 // applyEnv fills every bound option that was not given as a flag from its
 // environment variable, or else from its default.
-func (c *config) applyEnv(fs *flag.FlagSet, names []string, getenv func(string) string) {
+func (c *config) applyEnv(fs *flag.FlagSet, names []string, getenv func(string) string, defaults map[string]string) {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	opts := options()
@@ -122,7 +214,13 @@ func (c *config) applyEnv(fs *flag.FlagSet, names []string, getenv func(string) 
 		if given[name] {
 			continue
 		}
-		v := getenv(o.env)
+		var v string
+		if o.env != "" {
+			v = getenv(o.env)
+		}
+		if d, ok := defaults[name]; ok && v == "" {
+			v = d
+		}
 		if v == "" {
 			v = o.def(getenv)
 		}
@@ -173,8 +271,16 @@ func printOptions(w io.Writer, names []string) {
 		if def == "" {
 			def = "vide"
 		}
-		fmt.Fprintf(w, "  --%s %s\n      %s\n      variable %s ; défaut : %s\n",
-			o.flag, o.arg, capitalize(o.help), o.env, def)
+		if o.boolean {
+			fmt.Fprintf(w, "  --%s\n      %s\n", o.flag, capitalize(o.help))
+			continue
+		}
+		env := ""
+		if o.env != "" {
+			env = "variable " + o.env + " ; "
+		}
+		fmt.Fprintf(w, "  --%s %s\n      %s\n      %sdéfaut : %s\n",
+			o.flag, o.arg, capitalize(o.help), env, def)
 	}
 }
 

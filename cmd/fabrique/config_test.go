@@ -59,7 +59,7 @@ func TestConfigPrecedence(t *testing.T) {
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			got.applyEnv(fs, all, env(tt.env...))
+			got.applyEnv(fs, all, env(tt.env...), nil)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("config = %+v, want %+v", got, tt.want)
 			}

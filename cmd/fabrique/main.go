@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // French dates need Europe/Paris, even where the system has no zone database
 )
 
 func main() {
@@ -50,14 +51,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		printCommandUsage(stdout, cmd)
 		return nil
 	}
-	if err == nil && len(rest) != cmd.nargs {
+	switch {
+	case err != nil:
+	case cmd.nargs == oneOrMore && len(rest) == 0:
+		err = fmt.Errorf("au moins un argument attendu")
+	case cmd.nargs == zeroOrOne && len(rest) > 1:
+		err = fmt.Errorf("un argument au plus, %d reçus", len(rest))
+	case cmd.nargs >= 0 && len(rest) != cmd.nargs:
 		err = fmt.Errorf("%d argument(s) attendu(s), %d reçu(s)", cmd.nargs, len(rest))
 	}
 	if err != nil {
 		printCommandUsage(stderr, cmd)
 		return usageErrorf("%s : %v", cmd.name, err)
 	}
-	cfg.applyEnv(fs, cmd.options, getenv)
+	cfg.applyEnv(fs, cmd.options, getenv, cmd.defaults)
 	if err := cfg.validate(); err != nil {
 		return err
 	}

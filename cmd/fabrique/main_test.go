@@ -76,28 +76,34 @@ func startServe(t *testing.T, getenv func(string) string, args ...string) *serve
 		_ = pw.Close()
 		s.done <- err
 	}()
-	lines := make(chan string, 1)
+	// The first run prints the loading of the embedded data and the index
+	// build before the address: wait for the address line.
+	const prefix = "Fabrique écoute sur "
+	addr := make(chan string, 1)
+	var before syncBuffer
 	go func() {
 		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			default: // keep draining so that run never blocks on stdout
+		sent := false
+		for sc.Scan() { // keep draining so that run never blocks on stdout
+			if line := sc.Text(); !sent && strings.HasPrefix(line, prefix) {
+				addr <- strings.TrimPrefix(line, prefix)
+				sent = true
+			} else if !sent {
+				before.Write([]byte(line + "\n"))
 			}
 		}
-		close(lines)
+		close(addr)
 	}()
 	select {
-	case line, ok := <-lines:
-		const prefix = "Fabrique écoute sur "
-		if !ok || !strings.HasPrefix(line, prefix) {
+	case url, ok := <-addr:
+		if !ok {
 			cancel()
-			t.Fatalf("serve printed %q, want %q…; stderr:\n%s", line, prefix, s.stderr)
+			t.Fatalf("serve ended without printing %q…; it printed:\n%s\nstderr:\n%s", prefix, before.String(), s.stderr)
 		}
-		s.url = strings.TrimPrefix(line, prefix)
-	case <-time.After(20 * time.Second):
+		s.url = url
+	case <-time.After(90 * time.Second): // a first run loads and indexes 1 291 companies, slower under -race
 		cancel()
-		t.Fatalf("serve printed no address in 20 s; stderr:\n%s", s.stderr)
+		t.Fatalf("serve printed no address in 90 s; it printed:\n%s\nstderr:\n%s", before.String(), s.stderr)
 	}
 	t.Cleanup(func() { s.shutdown(t) })
 	return s
@@ -327,7 +333,7 @@ func TestHelp(t *testing.T) {
 				t.Errorf("%s --help starts with %q", c.name, firstLine(out))
 			}
 			for _, o := range c.options {
-				if !strings.Contains(out, "--"+o+" ") || !strings.Contains(out, options()[o].env) {
+				if !strings.Contains(out, "--"+o) || !strings.Contains(out, options()[o].env) {
 					t.Errorf("%s --help does not document --%s and %s", c.name, o, options()[o].env)
 				}
 			}

@@ -17,22 +17,18 @@ const shutdownGrace = 10 * time.Second
 // data directory fails before taking a port), prints the address and serves
 // until ctx is cancelled.
 func runServe(ctx context.Context, p *program, _ []string) error {
-	st, err := openStore(p.cfg.dataDir)
+	dir, err := openDirectory(ctx, p)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := st.Close(); err != nil {
-			p.log.Error("close store", "err", err)
-		}
-	}()
+	defer dir.Close()
 
 	srv, err := web.New(web.Config{
 		Addr:       p.cfg.addr,
 		AdminToken: p.cfg.adminToken,
 		Logger:     p.log,
 		Version:    buildVersion(),
-	}, web.Deps{Store: st})
+	}, web.Deps{Store: dir.store, Index: dir.index})
 	if err != nil {
 		return err
 	}
@@ -44,6 +40,15 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		"admin_backup", p.cfg.adminToken != "")
 	fmt.Fprintf(p.stdout, "Fabrique écoute sur http://%s/\n", ln.Addr())
 
+	if p.cfg.crawlEvery != "" {
+		every, err := time.ParseDuration(p.cfg.crawlEvery)
+		if err != nil || every < time.Minute {
+			return usageErrorf("--crawl-every « %s » : durée d'au moins 1m attendue (ex. 24h)", p.cfg.crawlEvery)
+		}
+		crawlCtx, stopCrawls := context.WithCancel(ctx)
+		defer stopCrawls()
+		go scheduledCrawls(crawlCtx, p, dir.store, every)
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -131,23 +131,6 @@ func natureOf(s string) data.Nature {
 	return ""
 }
 
-// natureFromCPV infers the nature from the CPV division: 45 is works,
-// divisions up to 44 and 48 are supplies, the rest services (the split of
-// the CPV regulation). Used only when the source does not say.
-func natureFromCPV(code string) data.Nature {
-	div := data.CPVDivision(code)
-	switch {
-	case div == "":
-		return ""
-	case div == "45":
-		return data.NatureWorks
-	case div < "45" || div == "48":
-		return data.NatureSupplies
-	default:
-		return data.NatureServices
-	}
-}
-
 func allDigits(s string) bool {
 	if s == "" {
 		return false

@@ -125,7 +125,7 @@ func mapDECPRow(row map[string]any, index int, opts Options) (data.Award, error)
 	} else {
 		defect("code CPV absent")
 	}
-	a.Nature = natureFromCPV(a.CPV) // DECP "nature" is the legal form (marché, accord-cadre)
+	a.Nature = data.NatureOfCPV(a.CPV) // DECP "nature" is the legal form (marché, accord-cadre)
 	a.Procedure = oneLine(sval(row, "procedure"))
 	a.Place = decpPlace(obj(row["lieuExecution"]))
 	a.DurationMonths, _ = parseCount(sval(row, "dureeMois"))

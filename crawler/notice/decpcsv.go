@@ -130,7 +130,7 @@ func csvAward(get func(string) string, label string, opts Options) *data.Award {
 	}
 	a.Nature = natureOf(get("type"))
 	if a.Nature == "" {
-		a.Nature = natureFromCPV(a.CPV)
+		a.Nature = data.NatureOfCPV(a.CPV)
 	}
 	a.Procedure = oneLine(get("procedure"))
 	if dep := get("acheteur_departement_code"); dep != "" {

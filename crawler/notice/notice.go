@@ -52,7 +52,7 @@ func finish(o *noticeOut, opts Options) {
 	}
 	t.SourceIDs = ids
 	if t.Nature == "" {
-		t.Nature = natureFromCPV(t.CPV)
+		t.Nature = data.NatureOfCPV(t.CPV)
 	}
 	if t.State == "" {
 		t.State = data.StateOpen

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fabrique/crawler/mirror"
+	"fabrique/data"
+)
+
+func TestImportDryRunJSON(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, err := runCmd(t, env(), "import", "--dry-run", "--json", "--data", dir, "testdata/notices")
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	var tenders []data.Tender
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var tt data.Tender
+		if err := json.Unmarshal(sc.Bytes(), &tt); err != nil {
+			t.Fatalf("stdout line is not one JSON tender: %v\n%s", err, sc.Text())
+		}
+		tenders = append(tenders, tt)
+	}
+	if len(tenders) != 2 {
+		t.Fatalf("%d tenders on stdout, want 2 (the two valid notices)\n%s", len(tenders), stderr)
+	}
+	for _, tt := range tenders {
+		if tt.Title == "" || tt.CPV == "" || !strings.HasPrefix(tt.ID, "ted:") {
+			t.Errorf("tender %s: title %q CPV %q; want both, and a ted: id", tt.ID, tt.Title, tt.CPV)
+		}
+	}
+	if !strings.Contains(stderr, "INVALID_cn_24_empty.xml") || !strings.Contains(stderr, "✗") {
+		t.Errorf("the invalid notice is not reported as rejected:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "fabrique.db")); !os.IsNotExist(err) {
+		t.Errorf("--dry-run created the database (stat: %v)", err)
+	}
+}
+
+func TestImportStoresAndIsIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices/cn_81_FRA.xml")
+	if err != nil || !strings.Contains(out, "enregistré") {
+		t.Fatalf("first import: %v\n%s", err, out)
+	}
+	out, _, err = runCmd(t, env(), "import", "--data", dir, "testdata/notices/cn_81_FRA.xml")
+	if err != nil || !strings.Contains(out, "déjà importé") {
+		t.Fatalf("second import should find the notice already imported: %v\n%s", err, out)
+	}
+	_, _, err = runCmd(t, env(), "import", "--data", dir, "testdata/notices/INVALID_cn_24_empty.xml")
+	if err == nil {
+		t.Errorf("importing only an invalid notice succeeded; want an error")
+	}
+}
+
+func TestMatchJSON(t *testing.T) {
+	dir := t.TempDir()
+	need := `{"title": "Restauration des vitraux de l'église Saint-Pierre", "description": "Dépose, restauration et repose de vitraux anciens au plomb.", "cpv": ["45212350-4"], "departement": "35", "limit": 10}`
+	f := filepath.Join(t.TempDir(), "need.json")
+	if err := os.WriteFile(f, []byte(need), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, err := runCmd(t, env(), "match", "--json", "--data", dir, f)
+	if err != nil {
+		t.Fatalf("match: %v\n%s", err, stderr)
+	}
+	var ans struct {
+		Matches []struct {
+			SIREN   string `json:"siren"`
+			Name    string `json:"name"`
+			Score   float64
+			Reasons []struct {
+				Kind string `json:"kind"`
+				Text string `json:"text"`
+			} `json:"reasons"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &ans); err != nil {
+		t.Fatalf("stdout is not the match answer: %v\n%s", err, stdout)
+	}
+	if len(ans.Matches) == 0 || len(ans.Matches) > 10 {
+		t.Fatalf("%d matches, want 1 to 10", len(ans.Matches))
+	}
+	top := ans.Matches[0]
+	if len(top.Reasons) == 0 || top.Reasons[0].Text == "" {
+		t.Errorf("top match %s has no French reason: %+v", top.Name, top.Reasons)
+	}
+	if !strings.Contains(strings.ToLower(top.Name), "vitra") {
+		t.Errorf("top match for stained-glass restoration is %q, want a vitrail company", top.Name)
+	}
+
+	_, _, err = runCmd(t, env(), "match", "--json", "--data", dir, writeTemp(t, `{"title": "x", "cpv": ["45212350-9"]}`))
+	if err == nil || !strings.Contains(err.Error(), "CPV") {
+		t.Errorf("an invalid CPV gave %v, want an error naming the CPV", err)
+	}
+}
+
+func writeTemp(t *testing.T, s string) string {
+	f := filepath.Join(t.TempDir(), "in.json")
+	if err := os.WriteFile(f, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func TestEvalAwards(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, err := runCmd(t, env(), "eval", "--data", dir, "awards",
+		"../../index/testdata/match/decp_2024H2_travaux_cpv4521_titulaires_epv.csv")
+	if err != nil {
+		t.Fatalf("eval: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"recall@10", "recall@50", "MRR", "geographic ranking", "sector rule"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("eval report lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestCrawlMirrorThenLast(t *testing.T) {
+	m := httptest.NewServer(mirror.New(mirror.Config{}).Handler())
+	defer m.Close()
+	dir := t.TempDir()
+	cfg := writeTemp(t, `{"politeness": {"no_delay": true}}`)
+	stdout, stderr, err := runCmd(t, env(), "crawl", "--data", dir, "--source", "epv", "--base-url", m.URL, "--config", cfg)
+	if err != nil {
+		t.Fatalf("crawl: %v\n%s\n%s", err, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "1291") && !strings.Contains(stdout, "1 291") {
+		t.Errorf("crawl report does not count the 1 291 EPV companies:\n%s", stdout)
+	}
+	last, _, err := runCmd(t, env(), "crawl", "--data", dir, "--last")
+	if err != nil || strings.TrimSpace(last) != strings.TrimSpace(stdout) {
+		t.Errorf("crawl --last = %v\n%s\nwant the report of the run:\n%s", err, last, stdout)
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"fabrique/crawler"
+	"fabrique/crawler/mirror"
+	"fabrique/data"
+	"fabrique/data/store"
+)
+
+// crawlState makes the store the crawler's State and Sink.
+type crawlState struct{ *store.Store }
+
+func (s crawlState) UpsertCrawled(ctx context.Context, batch []data.Supplier, actor string) (crawler.UpsertCounts, error) {
+	r, err := s.Store.UpsertCrawled(ctx, batch, actor)
+	return crawler.UpsertCounts{New: r.New, Updated: r.Updated, Unchanged: r.Unchanged, Rejected: r.Rejected}, err
+}
+
+func (s crawlState) MarkSeen(ctx context.Context, source string, ids []string, _ time.Time) error {
+	_, err := s.Store.MarkSeen(ctx, source, ids, "crawler:"+source)
+	return err
+}
+
+// crawlConfig builds the crawler configuration from the options: the
+// embedded source definitions, overridden by --config, pointed at
+// --base-url. With one source, --base-url is its base URL; with all of
+// them, it is the root of a Fabrique mirror (`fabrique mirror`).
+func crawlConfig(p *program) (crawler.Config, []string, error) {
+	cfg := crawler.DefaultConfig()
+	if p.cfg.crawlConfig != "" {
+		c, err := crawler.LoadConfig(p.cfg.crawlConfig)
+		if err != nil {
+			return cfg, nil, &userError{msg: fmt.Sprintf("configuration %s : %v", p.cfg.crawlConfig, err), err: err}
+		}
+		cfg = c
+	}
+	var sources []string
+	if p.cfg.source != "" && p.cfg.source != "all" {
+		for _, s := range strings.Split(p.cfg.source, ",") {
+			if _, err := cfg.Source(strings.TrimSpace(s)); err != nil {
+				return cfg, nil, usageErrorf("source « %s » inconnue (sources : %s, ou all)", s, strings.Join(cfg.SourceNames(), ", "))
+			}
+			sources = append(sources, strings.TrimSpace(s))
+		}
+	}
+	if p.cfg.baseURL != "" {
+		if len(sources) == 1 {
+			if err := cfg.SetBaseURL(sources[0], p.cfg.baseURL); err != nil {
+				return cfg, nil, usageErrorf("--base-url : %v", err)
+			}
+		} else {
+			bases := mirror.BaseURLs(p.cfg.baseURL)
+			names := sources
+			if len(names) == 0 {
+				names = cfg.EnabledSources()
+			}
+			for _, n := range names {
+				base, ok := bases[n]
+				if !ok {
+					return cfg, nil, usageErrorf("--base-url avec plusieurs sources désigne un miroir Fabrique, qui ne sert pas la source « %s »", n)
+				}
+				if err := cfg.SetBaseURL(n, base); err != nil {
+					return cfg, nil, usageErrorf("--base-url : %v", err)
+				}
+			}
+		}
+	}
+	return cfg, sources, nil
+}
+
+// runCrawl crawls the label directories into the store, printing progress
+// and the run's report; --last prints the stored report of the last run.
+func runCrawl(ctx context.Context, p *program, _ []string) error {
+	st, err := openStore(p.cfg.dataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if on(p.cfg.last) {
+		run, err := st.LastCrawlRun(ctx)
+		if errors.Is(err, data.ErrNotFound) {
+			fmt.Fprintln(p.stdout, "Aucune collecte n'a encore eu lieu.")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(p.stdout, crawler.Summary(run))
+		return nil
+	}
+	cfg, sources, err := crawlConfig(p)
+	if err != nil {
+		return err
+	}
+	run, err := crawler.Run(ctx, cfg, sources, crawlState{st}, crawlState{st}, progressPrinter(p.stderr))
+	fmt.Fprint(p.stdout, crawler.Summary(run))
+	if err != nil {
+		if ctx.Err() != nil {
+			return &userError{msg: "collecte interrompue ; relancez la même commande pour la reprendre", err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+// progressPrinter prints one progress line at most every second.
+func progressPrinter(w io.Writer) func(crawler.Progress) {
+	var mu sync.Mutex
+	var last time.Time
+	return func(pr crawler.Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(last) < time.Second {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(w, "[%s] %d pages traitées, %d en attente, %.1f pages/s, %d erreurs, %d fiches\n",
+			pr.Source, pr.PagesDone, pr.PagesQueued, pr.Rate, pr.Errors, pr.Listings)
+	}
+}
+
+// scheduledCrawls runs a crawl of every enabled source every interval
+// inside serve (only one process may own the store), until ctx ends.
+func scheduledCrawls(ctx context.Context, p *program, st *store.Store, every time.Duration) {
+	cfg, sources, err := crawlConfig(p)
+	if err != nil {
+		p.log.Error("scheduled crawls disabled", "err", err)
+		return
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		run, err := crawler.Run(ctx, cfg, sources, crawlState{st}, crawlState{st}, nil)
+		p.log.Info("scheduled crawl", "run", run.ID, "new", run.ListingsNew, "updated", run.ListingsUpdated,
+			"not_refound", run.ListingsNotRefound, "complete", run.Complete, "err", err)
+	}
+}

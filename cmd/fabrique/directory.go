@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"fabrique/crawler"
+	"fabrique/data"
+	"fabrique/data/store"
+	"fabrique/index"
+)
+
+// directory is what serve and the matching commands work on: the store,
+// seeded with the embedded EPV list on first use, and the search index,
+// checked against the store and kept following it.
+type directory struct {
+	store  *store.Store
+	index  *index.Index
+	follow *follower
+}
+
+// seedActor is the audit actor of the first-run load.
+const seedActor = "seed:epv-embarque"
+
+// openDirectory opens the store (failing fast when another process holds
+// it), seeds an empty store with the real EPV companies shipped in the
+// binary, opens the index and rebuilds it when it is missing, stale or
+// corrupt, printing progress on out. The caller must Close it.
+func openDirectory(ctx context.Context, p *program) (*directory, error) {
+	st, err := openStore(p.cfg.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	d := &directory{store: st}
+	if err := d.seed(ctx, p); err != nil {
+		d.Close()
+		return nil, err
+	}
+	ix, err := index.Open(filepath.Join(p.cfg.dataDir, "index"), index.Options{Logger: p.log})
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("index de recherche : %w", err)
+	}
+	d.index = ix
+	// Follow before checking, so that no write falls between the check and
+	// the subscription.
+	d.follow = startFollower(ix, st, p)
+	total, _ := st.CountSuppliers(ctx)
+	progress := func(done int) {
+		if done%5000 == 0 || done == total {
+			fmt.Fprintf(p.stdout, "Index de recherche : %d / %d fiches\n", done, total)
+		}
+	}
+	rebuilt, reason, err := ix.EnsureConsistent(ctx, st, progress)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("index de recherche : %w", err)
+	}
+	if rebuilt {
+		fmt.Fprintf(p.stdout, "Index de recherche reconstruit (%s).\n", reason)
+	}
+	return d, nil
+}
+
+// seed loads the embedded EPV export into an empty store.
+func (d *directory) seed(ctx context.Context, p *program) error {
+	n, err := d.store.CountSuppliers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	sups, problems, err := crawler.SuppliersFromEPVCSV(bytes.NewReader(data.EmbeddedEPVCSV()), crawler.NormalizeOptions{})
+	if err != nil {
+		return fmt.Errorf("liste EPV embarquée : %w", err)
+	}
+	fmt.Fprintf(p.stdout, "Première utilisation : chargement des %d entreprises du label EPV (liste officielle embarquée)…\n", len(sups))
+	const batch = 500
+	for i := 0; i < len(sups); i += batch {
+		res, err := d.store.UpsertCrawled(ctx, sups[i:min(i+batch, len(sups))], seedActor)
+		if err != nil {
+			return fmt.Errorf("chargement initial : %w", err)
+		}
+		for _, e := range res.Rejected {
+			p.log.Warn("seed: listing rejected", "err", e)
+		}
+	}
+	for _, pr := range problems {
+		p.log.Debug("seed: data defect", "problem", pr.String())
+	}
+	fmt.Fprintf(p.stdout, "%d entreprises chargées (%d anomalies de données signalées sur les fiches).\n", len(sups), len(problems))
+	return nil
+}
+
+// Close stops following the store and closes the index and the store.
+func (d *directory) Close() {
+	if d.follow != nil {
+		d.follow.stop()
+	}
+	if d.index != nil {
+		_ = d.index.Close()
+	}
+	_ = d.store.Close()
+}
+
+// follower applies the store's changes to the index on one goroutine, so
+// that a writer never waits for bleve.
+type follower struct {
+	cancel func()
+	mu     sync.Mutex
+	queue  []string
+	wake   chan struct{} // never closed: a late store callback may still send
+	quit   chan struct{}
+	done   chan struct{}
+}
+
+func startFollower(ix *index.Index, st *store.Store, p *program) *follower {
+	f := &follower{wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
+	f.cancel = st.OnChange(func(ids []string) {
+		f.mu.Lock()
+		f.queue = append(f.queue, ids...)
+		f.mu.Unlock()
+		select {
+		case f.wake <- struct{}{}:
+		default:
+		}
+	})
+	apply := func() {
+		f.mu.Lock()
+		ids := f.queue
+		f.queue = nil
+		f.mu.Unlock()
+		if len(ids) == 0 {
+			return
+		}
+		if err := ix.Apply(context.Background(), st, ids); err != nil {
+			p.log.Error("index: apply store changes", "ids", len(ids), "err", err)
+		}
+	}
+	go func() {
+		defer close(f.done)
+		for {
+			select {
+			case <-f.wake:
+				apply()
+			case <-f.quit:
+				apply()
+				return
+			}
+		}
+	}()
+	return f
+}
+
+// stop unsubscribes, applies what is queued and waits for the worker.
+func (f *follower) stop() {
+	f.cancel()
+	close(f.quit)
+	<-f.done
+}

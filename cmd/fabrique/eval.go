@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// runEval measures the matcher on real awards: `fabrique eval awards
+// FILE|DIR...` reads DECP files, keeps the awards whose winner is in the
+// directory, asks the matcher with only what the buyer knew, and prints
+// recall@10, recall@50 and the mean reciprocal rank of the real winner,
+// beside a geographic ranking and a sector-rule filter.
+func runEval(ctx context.Context, p *program, args []string) error {
+	if args[0] != "awards" {
+		return usageErrorf("eval : seule l'évaluation « awards » existe")
+	}
+	if len(args) < 2 {
+		return usageErrorf("eval awards : indiquez au moins un fichier DECP (JSON ou CSV)")
+	}
+	files, err := importFiles(args[1:])
+	if err != nil {
+		return err
+	}
+	var awards []data.Award
+	for _, f := range files {
+		res, _, err := parseNoticeFile(f, nil, ctx)
+		if err != nil {
+			return &userError{msg: fmt.Sprintf("%s : %v", f, err), err: err}
+		}
+		awards = append(awards, res.Awards...)
+	}
+	quiet := *p
+	quiet.stdout = p.stderr
+	dir, err := openDirectory(ctx, &quiet)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	rep, err := index.Evaluate(ctx, dir.index, dir.store, awards, index.EvalOptions{})
+	if err != nil {
+		return err
+	}
+	if on(p.cfg.jsonOut) {
+		enc := json.NewEncoder(p.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(p.stdout, "%d attribution(s) lue(s).\n%s", len(awards), rep.String())
+	return nil
+}

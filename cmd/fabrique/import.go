@@ -1,0 +1,237 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"fabrique/crawler/notice"
+	"fabrique/data"
+	"fabrique/data/store"
+)
+
+// maxImportFile caps one input file; the readers refuse bigger ones too.
+const maxImportFile = 64 << 20
+
+// importActor is the audit actor of notices imported from files.
+const importActor = "import:fichier"
+
+// importStats counts what an import did.
+type importStats struct {
+	files, rejectedFiles        int
+	tenders, newT, folded, same int
+	awards, problems, warnings  int
+}
+
+// runImport reads notices and award files (BOAMP API answers and XML, TED
+// eForms, OCDS packages, DECP JSON and CSV), prints per notice what was
+// recognised or why it was rejected, and stores them unless --dry-run.
+// With --json, one JSON tender per line goes to stdout and the human
+// report to stderr.
+func runImport(ctx context.Context, p *program, args []string) error {
+	files, err := importFiles(args)
+	if err != nil {
+		return err
+	}
+	dry, asJSON := on(p.cfg.dryRun), on(p.cfg.jsonOut)
+	report := p.stdout
+	if asJSON {
+		report = p.stderr
+	}
+	var st *store.Store
+	if !dry {
+		if st, err = openStore(p.cfg.dataDir); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+	enc := json.NewEncoder(p.stdout)
+	enc.SetEscapeHTML(false)
+	var stats importStats
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stats.files++
+		res, format, err := parseNoticeFile(f, st, ctx)
+		if errors.Is(err, notice.ErrNotProcurement) {
+			fmt.Fprintf(report, "– %s : ignoré, ce n'est pas un avis de marché (%v)\n", f, err)
+			continue
+		}
+		if err != nil {
+			stats.rejectedFiles++
+			fmt.Fprintf(report, "✗ %s : %v\n", f, err)
+			continue
+		}
+		fmt.Fprintf(report, "%s (%s)\n", f, format)
+		for _, pr := range res.Problems {
+			stats.problems++
+			fmt.Fprintf(report, "  ✗ rejeté : %v\n", pr)
+		}
+		for _, w := range res.Warnings {
+			stats.warnings++
+			p.log.Debug("import warning", "file", f, "warning", w.Error())
+		}
+		for _, t := range res.Tenders {
+			stats.tenders++
+			status := "reconnu"
+			if st != nil {
+				_, changed, err := st.FoldNotice(ctx, t, importActor)
+				switch {
+				case err != nil:
+					stats.problems++
+					fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
+					continue
+				case !changed:
+					stats.same++
+					status = "déjà importé"
+				default:
+					stats.newT++
+					status = "enregistré"
+				}
+			}
+			fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
+			if asJSON {
+				if err := enc.Encode(t); err != nil {
+					return err
+				}
+			}
+		}
+		if len(res.Awards) > 0 {
+			stats.awards += len(res.Awards)
+			if st != nil {
+				if err := st.PutAwards(ctx, res.Awards); err != nil {
+					return fmt.Errorf("%s : attributions non enregistrées : %w", f, err)
+				}
+			}
+			fmt.Fprintf(report, "  ✓ %d attribution(s) de marché\n", len(res.Awards))
+		}
+	}
+	verb := "enregistrés"
+	if dry {
+		verb = "reconnus (essai à blanc : rien n'est enregistré)"
+	}
+	fmt.Fprintf(report, "\n%d fichier(s), %d illisible(s) ; %d avis %s", stats.files, stats.rejectedFiles, stats.tenders, verb)
+	if !dry {
+		fmt.Fprintf(report, " (%d nouveaux ou modifiés, %d déjà importés)", stats.newT, stats.same)
+	}
+	fmt.Fprintf(report, " ; %d attribution(s) ; %d avis rejeté(s).\n", stats.awards, stats.problems)
+	if stats.tenders == 0 && stats.awards == 0 && (stats.problems > 0 || stats.rejectedFiles > 0) {
+		return &userError{msg: "aucun avis importé", err: data.ErrInvalid}
+	}
+	return nil
+}
+
+// importFiles expands directories (recursively, sorted) into files.
+func importFiles(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, &userError{msg: fmt.Sprintf("%s : fichier ou répertoire introuvable", a), err: err}
+		}
+		if !info.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(a, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// parseNoticeFile reads one file, detects its format and parses it. With a
+// store, a change notice is checked against the notice it changes.
+func parseNoticeFile(path string, st *store.Store, ctx context.Context) (notice.Result, notice.Format, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return notice.Result{}, "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxImportFile+1))
+	if err != nil {
+		return notice.Result{}, "", err
+	}
+	if len(b) > maxImportFile {
+		return notice.Result{}, "", fmt.Errorf("fichier trop gros (plus de %d Mio)", maxImportFile>>20)
+	}
+	head := b[:min(len(b), 4096)]
+	format, err := notice.Detect(filepath.Base(path), head)
+	if err != nil {
+		return notice.Result{}, "", fmt.Errorf("format non reconnu : %w", err)
+	}
+	opts := notice.Options{}
+	if st != nil {
+		opts.Previous = func(id string) (data.Tender, bool) {
+			t, err := st.TenderBySourceID(ctx, id)
+			return t, err == nil
+		}
+	}
+	res, err := notice.Parse(format, bytes.NewReader(b), opts)
+	if err != nil && len(res.Tenders) == 0 && len(res.Awards) == 0 {
+		return res, format, err
+	}
+	if err != nil && !errors.Is(err, data.ErrInvalid) {
+		return res, format, err
+	}
+	return res, format, nil
+}
+
+// describeTender is one French line about a recognised notice.
+func describeTender(t data.Tender, status string) string {
+	var parts []string
+	parts = append(parts, t.ID, "« "+truncate(t.Title, 80)+" »")
+	if t.CPV != "" {
+		parts = append(parts, "CPV "+t.CPV)
+	}
+	if t.Place.Departement != "" {
+		parts = append(parts, "dép. "+t.Place.Departement)
+	} else if t.Place.NUTS != "" {
+		parts = append(parts, "NUTS "+t.Place.NUTS)
+	}
+	if !t.Deadline.IsZero() {
+		parts = append(parts, "clôture "+t.Deadline.In(paris()).Format("02/01/2006 15:04"))
+	}
+	if len(t.Lots) > 0 {
+		parts = append(parts, fmt.Sprintf("%d lot(s)", len(t.Lots)))
+	}
+	parts = append(parts, string(t.State), status)
+	return strings.Join(parts, " · ")
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func paris() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+}

@@ -1,0 +1,192 @@
+package index
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"fabrique/data"
+)
+
+// foldFilterName is the token filter that removes accents and ligatures
+// ("Décolletage" → "decolletage", "œuvre" → "oeuvre") with data.Fold.
+//
+// It is a token filter, not bleve's asciifolding char filter, on purpose: a
+// char filter shortens the text before tokenisation, so token offsets no
+// longer point into the original text and highlights would land on the
+// wrong letters.
+const foldFilterName = "fabrique_fold"
+
+// bleve finds analysis components by name in its process-wide registry,
+// which is the only way an index reopened from disk can rebuild its
+// analyzers: registering at init is the library's own convention.
+func init() {
+	registry.RegisterTokenFilter(foldFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	})
+	registry.RegisterTokenFilter(feminineFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return feminineFilter{}, nil
+	})
+	registry.RegisterTokenFilter(stemFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return stemFilter{light: fr.NewFrenchLightStemmerFilter()}, nil
+	})
+}
+
+// stemFilterName is bleve's French light stemmer with overrides: a few
+// trade words that it cuts down to a common word ("fonderie" → "fond",
+// like "fondée"; "sellerie" → "sel"; "verrerie" → "ver"; "brasserie" →
+// "bras") keep a stem of their own.
+const stemFilterName = "fabrique_fr_stem"
+
+// stemOverrides maps folded words (singular) to their stem.
+var stemOverrides = map[string]string{
+	"fonderie": "fonderi", "fondeur": "fondeur",
+	"sellerie": "selleri", "sellier": "sellier",
+	"verrerie": "verreri", "verrier": "verrier", "verre": "verre",
+	"poterie": "poteri", "potier": "potier",
+	"tannerie": "tanneri", "tanneur": "tanneur",
+	"vannerie": "vanneri", "vannier": "vannier",
+	"brasserie": "brasseri", "brasseur": "brasseur",
+	"chapellerie": "chapelleri", "chapelier": "chapelier",
+	"tapisserie": "tapisseri", "tapissier": "tapissier",
+}
+
+type stemFilter struct{ light analysis.TokenFilter }
+
+func (f stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	rest := input[:0:0]
+	for _, t := range input {
+		if s, ok := stemOverride(t.Term); ok {
+			t.Term = []byte(s)
+			continue
+		}
+		rest = append(rest, t)
+	}
+	f.light.Filter(rest) // stems the tokens in place
+	return input
+}
+
+func stemOverride(term []byte) (string, bool) {
+	if s, ok := stemOverrides[string(term)]; ok {
+		return s, true
+	}
+	if n := len(term); n > 3 && (term[n-1] == 's' || term[n-1] == 'x') {
+		s, ok := stemOverrides[string(term[:n-1])]
+		return s, ok
+	}
+	return "", false
+}
+
+// feminineFilterName is the token filter that turns the folded feminine
+// "-ere" into "-er" ("horlogère" → "horloger"), before stemming. The light
+// stemmer strips "-er" but only knows "-ère" with its accent, which the
+// folding has removed: without this, "horlogère" would not find
+// "horloger".
+const feminineFilterName = "fabrique_fr_feminine"
+
+type feminineFilter struct{}
+
+func (feminineFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, t := range input {
+		if n := len(t.Term); n > 5 && string(t.Term[n-3:]) == "ere" {
+			t.Term = t.Term[:n-1]
+		}
+	}
+	return input
+}
+
+type foldFilter struct{}
+
+func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, t := range input {
+		if isASCIILower(t.Term) {
+			continue
+		}
+		t.Term = foldTerm(t.Term)
+	}
+	return input
+}
+
+// latin1Fold folds the accented letters of French without the Unicode
+// normalisation that data.Fold does: the fast path of indexing. Other
+// letters go through data.Fold.
+var latin1Fold = map[rune]string{
+	'à': "a", 'â': "a", 'ä': "a", 'á': "a", 'ã': "a", 'å': "a",
+	'ç': "c", 'é': "e", 'è': "e", 'ê': "e", 'ë': "e",
+	'î': "i", 'ï': "i", 'í': "i", 'ì': "i",
+	'ô': "o", 'ö': "o", 'ó': "o", 'ò': "o", 'õ': "o",
+	'ù': "u", 'û': "u", 'ü': "u", 'ú': "u", 'ÿ': "y", 'ñ': "n",
+	'œ': "oe", 'æ': "ae",
+}
+
+// foldTerm lower-cases and folds a term the way data.Fold does.
+func foldTerm(term []byte) []byte {
+	out := make([]byte, 0, len(term))
+	for i := 0; i < len(term); {
+		r, n := utf8.DecodeRune(term[i:])
+		i += n
+		switch {
+		case r < utf8.RuneSelf:
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, byte(r))
+		case latin1Fold[unicode.ToLower(r)] != "":
+			out = append(out, latin1Fold[unicode.ToLower(r)]...)
+		default:
+			out = append(out, data.Fold(string(r))...)
+		}
+	}
+	return out
+}
+
+func isASCIILower(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// foldedStopWords returns bleve's French stop list folded like the text,
+// plus the lone letters left by elisions typed with a space ("D ART").
+func foldedStopWords() []any {
+	m := analysis.NewTokenMap()
+	_ = m.LoadBytes(fr.FrenchStopWords) // a constant of the library: cannot fail
+	seen := map[string]bool{}
+	var out []any
+	add := func(w string) {
+		w = data.Fold(w)
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	for w := range m {
+		add(w)
+	}
+	for _, w := range []string{"l", "d", "j", "m", "n", "s", "t", "c", "qu"} {
+		add(w)
+	}
+	return out
+}
+
+// foldWords splits s into folded words of letters and digits, the form the
+// un-stemmed name field holds (a thin alias kept for readability).
+func foldWords(s string) []string { return data.Words(s) }
+
+// sentenceCase upper-cases the first letter and lower-cases the rest:
+// "Mode et Beauté" → "Mode et beauté".
+func sentenceCase(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + strings.ToLower(s[n:])
+}

@@ -1,0 +1,58 @@
+// Package index is Fabrique's search engine: a bleve index of suppliers
+// derived from the store, searched by buyers with French free text,
+// filters, facets, a radius around a place and highlighted snippets.
+//
+// # Mapping
+//
+// Text fields (names and trade names; products, activities and certified
+// ranges; NAF and CPV labels; descriptions) use French analysis: elision
+// ("l'ébéniste" → "ébéniste"), accent folding ("décolletage" =
+// "decolletage"), French stop words and bleve's light stemmer. The
+// stemmer never joins a trade to its tradesman ("menuisier" / "menuiserie",
+// "décolleteur" / "décolletage"), so query words are expanded at query
+// time with a curated French table (trades.go). Codes (SIREN, SIRETs, NAF,
+// NAF section and division, CPV and CPV division, département, région,
+// labels, headcount band, EPV univers) use the keyword analyzer, with doc
+// values where they are faceted. A geo point is indexed with the s2
+// spatial plugin. An un-stemmed, folded copy of the names serves
+// autocomplete and typo-tolerant (fuzzy) name matching. What a hit shows
+// is one stored JSON blob, so that a page of results costs one stored
+// field read per hit; highlights are computed from it (highlight.go)
+// rather than from term vectors, which would make the index 2.3 times
+// larger.
+//
+// # Search
+//
+// Every word of the text must match (the stem or a trade alternative in
+// any text field, the word in a name, a SIREN or SIRET, or, for a word the
+// index does not know, a near spelling of a name); when no supplier has
+// them all, the query is relaxed to any word, ranked by how many match,
+// and Results.Relaxed says so. Filters are AND between kinds and OR within
+// one; a radius keeps the suppliers within a great-circle distance
+// (data.DistanceKm) of a place (ResolveNear reads communes, postcodes and
+// coordinates), and results can be sorted by that distance.
+//
+// A search runs on one index snapshot. bleve finds the matching documents;
+// facets, the exact radius and the sorts by distance or by name read an
+// in-memory, column-oriented copy of the facet fields, coordinates and
+// name order of that very snapshot (columns.go), built once per snapshot:
+// bleve's own facets and distance sort decode compressed doc values for
+// every hit, which dominated the cost of broad queries. Counts are exact
+// (TestColumnsMatchBleve compares them with bleve's). Facet results are
+// also cached per normalised query and index version; the version changes
+// with every write and swap, so a cached count is only served for the data
+// it counted.
+//
+// # Life cycle
+//
+// The store is the truth and the index can always be rebuilt from it:
+// Open keeps one generation per directory under dir and a CURRENT file;
+// Rebuild builds the next generation aside while searches go on, replays
+// the writes made meanwhile, and swaps atomically. EnsureConsistent, run
+// at start, rebuilds when the index is missing, unreadable, of another
+// schema, or stale (its count or a checksum over every supplier's
+// (ID, UpdatedAt) differs from the store's); Apply follows the store's
+// change notifications.
+//
+// bleve is imported by this package only.
+package index

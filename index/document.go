@@ -1,0 +1,250 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"fabrique/data"
+)
+
+// indexDoc is what bleve indexes for one supplier: keyword codes, French
+// text, an un-stemmed name, a geo point and a stored blob for display.
+//
+// Optional keyword fields are slices, even single-valued ones: bleve
+// indexes an empty string as a term, a nil slice as nothing.
+type indexDoc struct {
+	ID          string   `json:"id"`
+	SIREN       []string `json:"siren,omitempty"`
+	SIRETs      []string `json:"sirets,omitempty"`
+	NAF         []string `json:"naf,omitempty"`
+	NAFSection  []string `json:"naf_section,omitempty"`
+	NAFDivision []string `json:"naf_division,omitempty"`
+	CPV         []string `json:"cpv,omitempty"`
+	CPVDivision []string `json:"cpv_division,omitempty"`
+	Departement []string `json:"departement,omitempty"`
+	Region      []string `json:"region,omitempty"`
+	Labels      []string `json:"labels,omitempty"`
+	Headcount   []string `json:"headcount,omitempty"`
+	Univers     []string `json:"univers,omitempty"`
+	Stamp       string   `json:"stamp"`
+	NameSort    string   `json:"name_sort"`
+
+	Name         []string `json:"name"`
+	NameExact    []string `json:"name_exact"`
+	Offer        []string `json:"offer,omitempty"`
+	Nomenclature []string `json:"nomenclature,omitempty"`
+	Description  string   `json:"description,omitempty"`
+
+	Geo *geoPoint `json:"geo,omitempty"`
+	Src string    `json:"src"`
+}
+
+// geoPoint is read by bleve through its Lat and Lon fields.
+type geoPoint struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
+// srcDoc is the stored blob: everything a hit shows or highlights, so that
+// a page of results needs one stored-field read per hit.
+type srcDoc struct {
+	ID          string   `json:"id"`
+	SIREN       string   `json:"siren,omitempty"`
+	SIRET       string   `json:"siret,omitempty"`
+	Name        string   `json:"name"`
+	TradeNames  []string `json:"tn,omitempty"`
+	Commune     string   `json:"com,omitempty"`
+	Departement string   `json:"dep,omitempty"`
+	Region      string   `json:"reg,omitempty"`
+	NAF         string   `json:"naf,omitempty"`
+	NAFLabel    string   `json:"nafl,omitempty"`
+	Labels      []string `json:"lab,omitempty"`
+	Univers     []string `json:"uni,omitempty"`
+	Activities  []string `json:"act,omitempty"`
+	Products    []string `json:"prod,omitempty"`
+	Description string   `json:"desc,omitempty"`
+	Lat         float64  `json:"lat,omitempty"`
+	Lon         float64  `json:"lon,omitempty"`
+	HasGeo      bool     `json:"geo,omitempty"`
+}
+
+// Limits on what one supplier puts in the index, so that a listing with a
+// novel for a description or thousands of inferred CPV codes cannot bloat
+// the index or every query that touches it.
+const (
+	maxDescriptionBytes = 4000
+	maxCPVCodes         = 30
+	maxListItems        = 50
+)
+
+// nafSuffixRe matches the "(25.71Z)" some sources append to NAF labels.
+var nafSuffixRe = regexp.MustCompile(`\s*\(\d{2}\.\d{2}[A-Z]\)\s*$`)
+
+// stamp is the supplier's version as the consistency check compares it.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// toDoc flattens a supplier into the indexed document. now decides which
+// labels are valid (expired or no longer found ones are not indexed as held).
+func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
+	if strings.TrimSpace(s.ID) == "" {
+		return indexDoc{}, fmt.Errorf("index: supplier %q without id: %w", s.Name, data.ErrInvalid)
+	}
+	d := indexDoc{ID: s.ID, SIREN: one(s.SIREN), SIRETs: s.SIRETs(), Stamp: stamp(s.UpdatedAt),
+		NameSort: data.NormalizeName(s.Name)}
+	src := srcDoc{ID: s.ID, SIREN: s.SIREN, Name: s.Name, TradeNames: capList(s.TradeNames)}
+	if e, ok := s.HeadOffice(); ok {
+		src.SIRET = e.SIRET
+	}
+
+	addr := s.Address
+	if addr.Departement == "" && !addr.HasGeo() {
+		if e, ok := s.HeadOffice(); ok {
+			addr = e.Address
+		}
+	}
+	d.Departement, d.Region = one(addr.Departement), one(addr.Region)
+	src.Commune, src.Departement, src.Region = addr.Commune, addr.Departement, addr.Region
+	if addr.HasGeo() && validLatLon(addr.Lat, addr.Lon) {
+		d.Geo = &geoPoint{Lat: addr.Lat, Lon: addr.Lon}
+		src.Lat, src.Lon, src.HasGeo = addr.Lat, addr.Lon, true
+	}
+
+	// NAF: the code, its section and division, and its label as text.
+	nafLabel := strings.TrimSpace(s.NAFLabel)
+	if strings.HasSuffix(nafLabel, ")") {
+		nafLabel = nafSuffixRe.ReplaceAllString(nafLabel, "")
+	}
+	if s.NAF != "" {
+		d.NAF = one(s.NAF)
+		if n, ok := data.LookupNAF(s.NAF); ok {
+			d.NAFSection = one(n.Section)
+			if nafLabel == "" {
+				nafLabel = n.Label
+			}
+		}
+		d.NAFDivision = one(data.NAFDivision(s.NAF))
+	}
+	src.NAF, src.NAFLabel = s.NAF, nafLabel
+	if nafLabel != "" {
+		d.Nomenclature = append(d.Nomenclature, nafLabel)
+	}
+	// CPV codes: all of them as codes; as words, only the declared ones
+	// (inferred codes are whole divisions, "Travaux de construction" for
+	// every builder: their words would match everything) and only when a
+	// product does not already say the same.
+	declared := map[string]bool{}
+	for _, c := range s.CPVDeclared {
+		declared[c] = true
+	}
+	for i, c := range s.CPVAll() {
+		if i == maxCPVCodes {
+			break
+		}
+		code, ok := cpvCode(c)
+		if !ok {
+			continue
+		}
+		d.CPV = append(d.CPV, code)
+		d.CPVDivision = appendUnique(d.CPVDivision, data.CPVDivision(code))
+		if cc, ok := data.LookupCPV(code); ok && declared[c] && !slices.Contains(s.Products, cc.LabelFR) {
+			d.Nomenclature = append(d.Nomenclature, cc.LabelFR)
+		}
+	}
+
+	// Labels held today, and the univers they (or the activities) give.
+	for _, l := range s.Labels {
+		if l.ValidOn(now) {
+			d.Labels = appendUnique(d.Labels, string(l.Type))
+		}
+		if l.Type == data.LabelEPV && l.Category != "" {
+			d.Univers = appendUnique(d.Univers, canonicalUnivers(l.Category))
+		}
+		if l.Range != "" {
+			d.Offer = append(d.Offer, l.Range)
+		}
+		if l.Type != data.LabelEPV && l.Category != "" {
+			d.Offer = append(d.Offer, l.Category)
+		}
+	}
+	for _, a := range s.Activities {
+		if isEPVUnivers(a) {
+			d.Univers = appendUnique(d.Univers, canonicalUnivers(a))
+		}
+	}
+	src.Labels, src.Univers = d.Labels, d.Univers
+	d.Headcount = one(s.HeadcountBand)
+
+	d.Name = append([]string{s.Name}, src.TradeNames...)
+	d.NameExact = d.Name
+	src.Activities, src.Products = capList(s.Activities), capList(s.Products)
+	for _, list := range [][]string{src.Activities, src.Products} {
+		for _, x := range list {
+			// Certified ranges are often named like the products: the same
+			// words twice would only cost indexing time.
+			d.Offer = appendUnique(d.Offer, x)
+		}
+	}
+	d.Description = truncateUTF8(strings.TrimSpace(s.Description), maxDescriptionBytes)
+	src.Description = d.Description
+
+	blob, err := json.Marshal(src)
+	if err != nil {
+		return indexDoc{}, fmt.Errorf("index: encode %s: %w", s.ID, err)
+	}
+	d.Src = string(blob)
+	return d, nil
+}
+
+// cpvCode returns the 8-digit form of a known CPV code; plain 8-digit
+// codes, the common case, skip the parser.
+func cpvCode(c string) (string, bool) {
+	if len(c) == 8 && isDigits(c) {
+		_, ok := data.LookupCPV(c)
+		return c, ok
+	}
+	code, err := data.NormalizeCPV(c)
+	return code, err == nil
+}
+
+// one makes an optional single value a slice: nil when empty.
+func one(s string) []string {
+	if s = strings.TrimSpace(s); s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+func validLatLon(lat, lon float64) bool {
+	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 && (lat != 0 || lon != 0)
+}
+
+func appendUnique(list []string, v string) []string {
+	if v == "" || slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+func capList(l []string) []string {
+	if len(l) > maxListItems {
+		return l[:maxListItems]
+	}
+	return l
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !isRuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }

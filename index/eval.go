@@ -1,0 +1,308 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"fabrique/data"
+)
+
+// EvalOptions tunes Evaluate. The zero value is usable.
+type EvalOptions struct {
+	// Depth is how far down each ranking the winner is looked for
+	// (default and at most DefaultMatchLimit): the same for the matcher
+	// and the baselines, so that their figures compare.
+	Depth int
+}
+
+// Names of the evaluated methods, in report order.
+const (
+	MethodMatcher    = "matcher"
+	MethodGeographic = "geographic"
+	MethodSectorRule = "sector_rule"
+)
+
+// EvalReport is how well the matcher and two baselines find the real
+// winners of past contracts.
+type EvalReport struct {
+	Awards     int           `json:"awards"`     // awards evaluated: a winner is in the directory
+	Outside    int           `json:"outside"`    // awards whose winners are all outside the directory
+	Duplicates int           `json:"duplicates"` // the same contract published twice, counted once
+	Depth      int           `json:"depth"`
+	Methods    []EvalMethod  `json:"methods"`
+	Rows       []EvalRow     `json:"rows"`
+	Took       time.Duration `json:"took"`
+}
+
+// EvalMethod is the score of one method.
+type EvalMethod struct {
+	Name     string  `json:"name"`
+	Recall10 float64 `json:"recall_at_10"`
+	Recall50 float64 `json:"recall_at_50"`
+	MRR      float64 `json:"mrr"` // mean reciprocal rank, 0 for a winner deeper than Depth
+}
+
+// EvalRow is one evaluated award: the rank of its winner by each method,
+// in the order of EvalReport.Methods (0: not within Depth).
+type EvalRow struct {
+	AwardID string `json:"award_id"`
+	Object  string `json:"object"`
+	CPV     string `json:"cpv,omitempty"`
+	Place   string `json:"place,omitempty"`
+	Winner  string `json:"winner"`
+	Ranks   []int  `json:"ranks"`
+}
+
+// Evaluate asks the matcher, for every award whose winner is in the
+// directory, with only what the buyer knew (object, or the CPV label when
+// the source has none; CPV; place of performance, or the buyer's
+// département; value; and the award's date, so that labels and track
+// record are those of that day), and records the rank of the real
+// winner. Two baselines run on the same awards: every supplier by
+// distance from the place, and the suppliers whose NAF division fits the
+// CPV division (data.FitOf) by distance. The same contract published by
+// two platforms is evaluated once.
+func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Award, opts EvalOptions) (EvalReport, error) {
+	start := time.Now()
+	depth := opts.Depth
+	if depth <= 0 || depth > DefaultMatchLimit {
+		depth = DefaultMatchLimit
+	}
+	rep := EvalReport{Depth: depth}
+	seen := map[string]bool{}
+	for _, a := range awards {
+		if err := ctx.Err(); err != nil {
+			return EvalReport{}, fmt.Errorf("index: evaluate: %w", err)
+		}
+		winners, err := winnersInDirectory(ctx, src, a)
+		if err != nil {
+			return EvalReport{}, err
+		}
+		if len(winners) == 0 {
+			rep.Outside++
+			continue
+		}
+		key := awardKey(a)
+		if seen[key] {
+			rep.Duplicates++
+			continue
+		}
+		seen[key] = true
+		row, err := evaluateAward(ctx, ix, src, a, winners, depth)
+		if err != nil {
+			return EvalReport{}, err
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	rep.Awards = len(rep.Rows)
+	for i, name := range []string{MethodMatcher, MethodGeographic, MethodSectorRule} {
+		m := EvalMethod{Name: name}
+		for _, r := range rep.Rows {
+			rank := r.Ranks[i]
+			if rank > 0 {
+				m.MRR += 1 / float64(rank)
+				if rank <= 10 {
+					m.Recall10++
+				}
+				if rank <= 50 {
+					m.Recall50++
+				}
+			}
+		}
+		if n := float64(rep.Awards); n > 0 {
+			m.Recall10, m.Recall50, m.MRR = m.Recall10/n, m.Recall50/n, m.MRR/n
+		}
+		rep.Methods = append(rep.Methods, m)
+	}
+	rep.Took = time.Since(start)
+	return rep, nil
+}
+
+// winnersInDirectory returns the supplier IDs of the award's winners that
+// the directory holds (a supplier's ID is its SIREN).
+func winnersInDirectory(ctx context.Context, src MatchSource, a data.Award) ([]string, error) {
+	var out []string
+	for _, w := range a.Winners {
+		siren := data.SIRENOf(w.SIRET)
+		if siren == "" || containsString(out, siren) {
+			continue
+		}
+		_, err := src.Supplier(ctx, siren)
+		switch {
+		case err == nil:
+			out = append(out, siren)
+		case !isNotFound(err):
+			return nil, fmt.Errorf("index: evaluate: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// awardKey identifies a contract across publishing platforms.
+func awardKey(a data.Award) string {
+	var sirets []string
+	for _, w := range a.Winners {
+		sirets = append(sirets, w.SIRET)
+	}
+	sort.Strings(sirets)
+	return strings.Join([]string{a.CPV, a.NotifiedAt.Format("2006-01-02"),
+		strconv.FormatFloat(a.Amount, 'f', 2, 64), strings.Join(sirets, ",")}, "|")
+}
+
+// tenderOfAward is the tender as the buyer wrote it, as far as the award
+// tells.
+func tenderOfAward(a data.Award) data.Tender {
+	t := data.Tender{ID: a.ID, Source: a.Source, Title: a.Object, Nature: a.Nature, Place: a.Place,
+		EstimatedValue: a.Amount, PublishedAt: a.NotifiedAt, State: data.StateAwarded}
+	if c, err := data.NormalizeCPV(a.CPV); err == nil {
+		t.CPV = c
+		if strings.TrimSpace(t.Title) == "" {
+			if cc, ok := data.LookupCPV(c); ok {
+				t.Title = cc.LabelFR
+			}
+		}
+	}
+	return t
+}
+
+// evaluateAward ranks the winners of one award by each method.
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int) (EvalRow, error) {
+	t := tenderOfAward(a)
+	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, 3)}
+	for _, w := range a.Winners {
+		if containsString(winners, data.SIRENOf(w.SIRET)) {
+			row.Winner = w.Name
+			break
+		}
+	}
+	if t.Title == "" && t.CPV == "" {
+		return row, nil // nothing to ask: a miss for every method
+	}
+	// Labels are checked on the directory's date, not the award's: the EPV
+	// list only carries each company's latest grant, so a company renewed
+	// after the award would wrongly look unlabelled on its date. Awards
+	// are cut at the award's date instead, so that the track record holds
+	// only what was known then.
+	res, err := ix.Match(ctx, pastAwards{src, a}, t, MatchOptions{Limit: depth, At: ix.opts.Now()})
+	if err != nil {
+		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	}
+	ids := make([]string, len(res.Tender))
+	for i, m := range res.Tender {
+		ids[i] = m.SupplierID
+	}
+	row.Ranks[0] = bestRank(ids, winners)
+
+	place := resolveNeedPlace(t.Place)
+	if !validLatLon(place.Lat, place.Lon) {
+		return row, nil // no place: the baselines cannot rank
+	}
+	geo, err := ix.nearest(ctx, place, nil, depth)
+	if err != nil {
+		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	}
+	row.Ranks[1] = bestRank(geo, winners)
+	if divs := fittingNAFDivisions(t.CPV); len(divs) > 0 {
+		sec, err := ix.nearest(ctx, place, keywordsQuery(fNAFDivision, divs), depth)
+		if err != nil {
+			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+		}
+		row.Ranks[2] = bestRank(sec, winners)
+	}
+	return row, nil
+}
+
+// nearest returns the IDs of the n suppliers nearest to the place among
+// those matching filter (nil: all), nearest first: the baselines.
+func (ix *Index) nearest(ctx context.Context, p data.Place, filter query.Query, n int) ([]string, error) {
+	g, err := ix.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer g.mu.RUnlock()
+	q := filter
+	if q == nil {
+		q = query.NewMatchAllQuery()
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	gs, err := search.NewSortGeoDistance(fGeo, "km", p.Lon, p.Lat, false)
+	if err != nil {
+		return nil, err
+	}
+	req.SortByCustom(search.SortOrder{gs, &search.SortDocID{}})
+	res, err := g.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+// pastAwards hides the awards notified on or after the evaluated one's
+// date, and the evaluated award itself.
+type pastAwards struct {
+	MatchSource
+	award data.Award
+}
+
+func (p pastAwards) AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error) {
+	all, err := p.MatchSource.AwardsBySIREN(ctx, siren)
+	if err != nil {
+		return nil, err
+	}
+	var out []data.Award
+	for _, a := range all {
+		if a.ID == p.award.ID || a.NotifiedAt.IsZero() || p.award.NotifiedAt.IsZero() ||
+			!a.NotifiedAt.Before(p.award.NotifiedAt) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// fittingNAFDivisions are the NAF divisions that fit the CPV code's
+// division in the correspondence table, primary or secondary.
+func fittingNAFDivisions(cpv string) []string {
+	div := data.CPVDivision(cpv)
+	var out []string
+	for _, f := range data.CPVNAFFits() {
+		if f.CPVDivision == div {
+			out = append(out, f.NAFDivision)
+		}
+	}
+	return out
+}
+
+// bestRank is the 1-based rank of the first winner in ids, 0 if none.
+func bestRank(ids, winners []string) int {
+	for i, id := range ids {
+		if containsString(winners, id) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func placeLabel(p data.Place) string {
+	for _, s := range []string{p.Commune, p.Postcode, p.Departement, p.NUTS} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }

@@ -1,0 +1,116 @@
+package index_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/crawler/notice"
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// realAwards reads the DECP rows of testdata/match: real contracts won by
+// companies of the EPV list (see the README there).
+func realAwards(t testing.TB) []data.Award {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "match", "decp_*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no DECP fixtures in testdata/match (%v)", err)
+	}
+	opts := notice.Options{Now: func() time.Time { return matchNow }}
+	var out []data.Award
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res notice.Result
+		switch {
+		case strings.HasSuffix(f, ".csv"):
+			res, err = notice.ParseDECPCSV(bytes.NewReader(b), opts)
+		default:
+			o := opts
+			o.Source = strings.TrimSuffix(strings.TrimSuffix(filepath.Base(f), ".json"), "_epv")
+			res, err = notice.ParseDECP(bytes.NewReader(b), o)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(res.Problems) > 0 {
+			t.Fatalf("%s: rows rejected: %v", f, res.Problems)
+		}
+		out = append(out, res.Awards...)
+	}
+	return out
+}
+
+// TestEvaluateRealAwards runs the evaluation on the real awards and checks
+// that the matcher finds the winners far better than both baselines.
+func TestEvaluateRealAwards(t *testing.T) {
+	f := loadMatchEPV(t)
+	awards := realAwards(t)
+	src := newMatchSource(f.sups, awards)
+	rep, err := index.Evaluate(context.Background(), f.ix, src, awards, index.EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", rep)
+	for _, r := range rep.Rows {
+		t.Logf("%-45.45s %-9s %-4s %-30.30s %v", r.Object, r.CPV, r.Place, r.Winner, r.Ranks)
+	}
+	if rep.Awards < 50 || rep.Outside != 0 {
+		t.Fatalf("evaluated %d awards (%d outside the directory), want at least 50 of the %d fixtures, all in the directory",
+			rep.Awards, rep.Outside, len(awards))
+	}
+	m, _ := rep.Method(index.MethodMatcher)
+	geo, _ := rep.Method(index.MethodGeographic)
+	sector, _ := rep.Method(index.MethodSectorRule)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"MRR ≥ 3 × geographic", m.MRR, 3 * geo.MRR},
+		{"MRR ≥ 1.5 × sector rule", m.MRR, 1.5 * sector.MRR},
+		{"recall@10 ≥ geographic + 0.3", m.Recall10, geo.Recall10 + 0.3},
+		{"recall@10 ≥ sector rule + 0.1", m.Recall10, sector.Recall10 + 0.1},
+		{"recall@50 ≥ sector rule", m.Recall50, sector.Recall50},
+		{"recall@50 ≥ geographic + 0.1", m.Recall50, geo.Recall50 + 0.1},
+	} {
+		if c.got < c.want {
+			t.Errorf("%s: %.3f, want at least %.3f", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestEvaluateSkipsAndDeduplicates(t *testing.T) {
+	ix, sups := openMini(t)
+	src := newMatchSource(sups, nil)
+	day := time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)
+	won := func(id, siret string) data.Award {
+		return data.Award{ID: id, CPV: "45212361", NotifiedAt: day, Amount: 1000, Place: data.Place{Departement: "26"},
+			Winners: []data.Winner{{Name: "x", SIRET: siret}}}
+	}
+	near := sups[0].Establishments[0].SIRET
+	awards := []data.Award{
+		won("pes:1", near), won("mpi:1", near), // the same contract on two platforms
+		won("pes:2", "12345678200010"), // a winner outside the directory
+	}
+	rep, err := index.Evaluate(context.Background(), ix, src, awards, index.EvalOptions{Depth: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Awards != 1 || rep.Duplicates != 1 || rep.Outside != 1 || rep.Depth != 10 {
+		t.Fatalf("report %+v, want 1 award, 1 duplicate, 1 outside, depth 10", rep)
+	}
+	if r := rep.Rows[0]; r.Object != "Travaux de construction d'églises" || r.Ranks[0] < 1 {
+		t.Errorf("row %+v: want the CPV label as object and the winner found by the matcher", r)
+	}
+	if s := rep.String(); !strings.Contains(s, "rappel@10") || !strings.Contains(s, "recall@10") || !strings.Contains(s, "MRR") {
+		t.Errorf("report table %q lacks its French/English headers", s)
+	}
+}

@@ -1,0 +1,326 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// A search runs on one snapshot: bleve finds the matching documents (text,
+// filters, a coarse circle), and every match goes through visit, which
+// applies the exact radius, counts facets from the columns and keeps the
+// page, either through bleve's top-N by score or through a bounded heap by
+// distance or name. Queries without text or filters do not need bleve to
+// enumerate documents at all: the columns list them.
+
+// order is how a page is sorted.
+type order int
+
+const (
+	byScore order = iota
+	byDistance
+	byName
+)
+
+// page is the outcome of one search plan.
+type page struct {
+	total  uint64
+	hits   []pageHit
+	facets Facets // nil unless counted
+}
+
+// pageHit is one hit of the page: its document number or external id.
+type pageHit struct {
+	id    string // external id, when known
+	doc   uint32
+	score float64
+}
+
+// circle is the exact radius filter, in great-circle kilometres.
+type circle struct {
+	lat, lon, km, cosLat float64
+	// dLat and dLon bound a box outside of which nothing can match.
+	dLat, dLon float64
+	// maxH is the haversine term of km: a point is within the circle when
+	// its haversine term is at most maxH (no arcsine needed).
+	maxH float64
+}
+
+func newCircle(q Query) *circle {
+	if q.Near == nil || q.RadiusKm <= 0 {
+		return nil
+	}
+	c := &circle{lat: q.Near.Lat, lon: q.Near.Lon, km: q.RadiusKm, cosLat: math.Cos(q.Near.Lat * math.Pi / 180)}
+	c.dLat = q.RadiusKm/110.5 + 0.01
+	if cos := math.Cos((math.Abs(c.lat) + c.dLat) * math.Pi / 180); cos > 0.01 {
+		c.dLon = c.dLat / cos
+	} else {
+		c.dLon = 360 // near a pole: no longitude bound
+	}
+	s := math.Sin(math.Min(q.RadiusKm/(2*earthRadiusKm), math.Pi/2))
+	c.maxH = s * s
+	return c
+}
+
+// planOrder picks the sort of q.
+func planOrder(q Query, terms []queryTerm) order {
+	switch {
+	case q.SortByDistance:
+		return byDistance
+	case len(terms) > 0:
+		return byScore
+	}
+	return byName
+}
+
+// execute runs q on snap with its columns.
+func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *columns, q Query, terms []queryTerm, relaxed, countFacets bool) (page, error) {
+	ord := planOrder(q, terms)
+	circ := newCircle(q)
+	var fc *facetCounter
+	if countFacets {
+		fc = cols.newFacetCounter()
+	}
+	from, window := (q.Page-1)*q.PerPage, q.Page*q.PerPage
+	// The sort key: the name's rank, or the haversine term, which orders
+	// like the distance.
+	var nearLat, nearLon, nearCos float64
+	if ord == byDistance {
+		nearLat, nearLon = q.Near.Lat, q.Near.Lon
+		nearCos = math.Cos(nearLat * math.Pi / 180)
+	}
+	key := func(d uint32) float64 {
+		if ord == byName {
+			return float64(cols.nameRank[d])
+		}
+		return cols.haversine(nearLat, nearLon, nearCos, d)
+	}
+
+	var p page
+	filters := filterQueries(q)
+	if len(terms) == 0 && len(filters) == 0 {
+		// Directory order, nothing to filter: the page is a slice.
+		if ord == byName && circ == nil {
+			p.total = uint64(len(cols.live))
+			if fc != nil {
+				for _, d := range cols.live {
+					fc.add(d)
+				}
+			}
+			for _, d := range cols.byName[min(from, len(cols.byName)):min(window, len(cols.byName))] {
+				p.hits = append(p.hits, pageHit{doc: d})
+			}
+		} else {
+			top := newTopK(window)
+			for _, d := range cols.live {
+				if circ != nil && !cols.within(d, circ) {
+					continue
+				}
+				p.total++
+				if fc != nil {
+					fc.add(d)
+				}
+				top.offer(d, key(d))
+			}
+			p.hits = top.page(from)
+		}
+		if fc != nil {
+			p.facets = fc.facets()
+		}
+		return p, nil
+	}
+
+	var must []query.Query
+	if len(terms) > 0 {
+		must = append(must, textQuery(terms, relaxed))
+	}
+	must = append(must, filters...)
+	if circ != nil {
+		// A slightly larger circle for bleve (its distance is computed on
+		// the ellipsoid, with approximations); the exact cut is circ.
+		gq := query.NewGeoDistanceQuery(circ.lon, circ.lat, formatKm(circ.km*1.01+0.5))
+		gq.SetField(fGeo)
+		gq.SetBoost(filterBoost)
+		must = append(must, gq)
+	}
+	var bq query.Query = query.NewConjunctionQuery(must)
+	if len(must) == 1 {
+		bq = must[0]
+	}
+	opts := search.SearcherOptions{}
+	if ord != byScore {
+		opts.Score = "none"
+	}
+	searcher, err := bq.Searcher(ctx, snap, ix.mapping, opts)
+	if err != nil {
+		return page{}, fmt.Errorf("index: search: %w", err)
+	}
+	defer searcher.Close()
+
+	var coll *collector.TopNCollector
+	var top *topK
+	if ord == byScore {
+		coll = collector.NewTopNCollector(q.PerPage, from, search.SortOrder{&search.SortScore{Desc: true}})
+	} else {
+		coll = collector.NewTopNCollector(0, 0, search.SortOrder{&search.SortScore{Desc: true}})
+		top = newTopK(window)
+	}
+	maker := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		inner, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		return func(dm *search.DocumentMatch) error {
+			if dm == nil {
+				return inner(nil)
+			}
+			d := uint32(dm.IndexInternalID.Value())
+			if !cols.hasDoc(d) || (circ != nil && !cols.within(d, circ)) {
+				sctx.DocumentMatchPool.Put(dm)
+				return nil
+			}
+			p.total++
+			if fc != nil {
+				fc.add(d)
+			}
+			if top != nil {
+				top.offer(d, key(d))
+				sctx.DocumentMatchPool.Put(dm)
+				return nil
+			}
+			return inner(dm)
+		}, loadID, nil
+	}
+	cctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(maker))
+	if err := coll.Collect(cctx, searcher, snap); err != nil {
+		return page{}, fmt.Errorf("index: search: %w", err)
+	}
+	if top != nil {
+		p.hits = top.page(from)
+	} else {
+		for _, dm := range coll.Results() {
+			p.hits = append(p.hits, pageHit{id: dm.ID, doc: uint32(dm.IndexInternalID.Value()), score: dm.Score})
+		}
+	}
+	if fc != nil {
+		p.facets = fc.facets()
+	}
+	return p, nil
+}
+
+// earthRadiusKm is the mean radius data.DistanceKm uses.
+const earthRadiusKm = 6371.0088
+
+// haversine returns the haversine term between (lat, lon) and document d,
+// computed exactly as data.DistanceKm does, so that comparing terms
+// compares distances; +Inf when d has no coordinates.
+func (c *columns) haversine(lat, lon, cosLat float64, d uint32) float64 {
+	dl := c.lat[d]
+	if math.IsNaN(dl) {
+		return math.Inf(1)
+	}
+	const rad = math.Pi / 180
+	sLat := math.Sin((dl - lat) * rad / 2)
+	sLon := math.Sin((c.lon[d] - lon) * rad / 2)
+	return sLat*sLat + cosLat*c.cosLat[d]*sLon*sLon
+}
+
+// within reports whether document d lies in the circle.
+func (c *columns) within(d uint32, circ *circle) bool {
+	lat := c.lat[d]
+	if math.IsNaN(lat) || math.Abs(lat-circ.lat) > circ.dLat || math.Abs(c.lon[d]-circ.lon) > circ.dLon {
+		return false
+	}
+	return c.haversine(circ.lat, circ.lon, circ.cosLat, d) <= circ.maxH
+}
+
+// loadSrc reads the stored blob of a hit.
+func loadSrc(snap index.IndexReader, h pageHit) (string, string, error) {
+	id := h.id
+	if id == "" {
+		var err error
+		if id, err = snap.ExternalID(index.NewIndexInternalID(nil, uint64(h.doc))); err != nil {
+			return "", "", err
+		}
+	}
+	doc, err := snap.Document(id)
+	if err != nil {
+		return "", "", err
+	}
+	if doc == nil {
+		return "", "", fmt.Errorf("document %s vanished from its snapshot", id)
+	}
+	var src string
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == fSrc {
+			src = string(f.Value())
+		}
+	})
+	return id, src, nil
+}
+
+// topK keeps the k smallest keys offered, ties broken by document number.
+type topK struct {
+	k int
+	h keyHeap
+}
+
+type keyed struct {
+	doc uint32
+	key float64
+}
+
+func newTopK(k int) *topK { return &topK{k: k} }
+
+func (t *topK) offer(d uint32, key float64) {
+	e := keyed{d, key}
+	if len(t.h) < t.k {
+		heap.Push(&t.h, e)
+		return
+	}
+	if t.k == 0 || !less(e, t.h[0]) {
+		return
+	}
+	t.h[0] = e
+	heap.Fix(&t.h, 0)
+}
+
+// page returns the kept entries from rank from on, in ascending order.
+func (t *topK) page(from int) []pageHit {
+	sorted := make([]keyed, len(t.h))
+	for i := len(sorted) - 1; i >= 0; i-- {
+		sorted[i] = heap.Pop(&t.h).(keyed)
+	}
+	var out []pageHit
+	for _, e := range sorted[min(from, len(sorted)):] {
+		out = append(out, pageHit{doc: e.doc})
+	}
+	return out
+}
+
+func less(a, b keyed) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.doc < b.doc
+}
+
+// keyHeap is a max-heap: its root is the largest kept key, the first to go.
+type keyHeap []keyed
+
+func (h keyHeap) Len() int           { return len(h) }
+func (h keyHeap) Less(i, j int) bool { return less(h[j], h[i]) }
+func (h keyHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *keyHeap) Push(x any)        { *h = append(*h, x.(keyed)) }
+func (h *keyHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return e
+}

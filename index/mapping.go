@@ -1,0 +1,163 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Analyzer names defined by the mapping.
+const (
+	// textAnalyzer is French analysis with accent folding: lower case,
+	// elision ("l'ébéniste" → "ébéniste"), folding, French stop words,
+	// feminine "-ère" as "-er", light stemming (with a few overrides).
+	textAnalyzer = "fr_fold"
+	// nameAnalyzer keeps whole words, folded but not stemmed, for
+	// autocomplete and typo-tolerant (fuzzy) name matching: prefix and
+	// fuzzy queries are not analysed, so the terms must look like what a
+	// user types.
+	nameAnalyzer = "name_fold"
+)
+
+// Field names of the indexed document.
+const (
+	fID          = "id"
+	fSIREN       = "siren"
+	fSIRETs      = "sirets"
+	fNAF         = "naf"
+	fNAFSection  = "naf_section"
+	fNAFDivision = "naf_division"
+	fCPV         = "cpv"
+	fCPVDivision = "cpv_division"
+	fDepartement = "departement"
+	fRegion      = "region"
+	fLabels      = "labels"
+	fHeadcount   = "headcount"
+	fUnivers     = "univers"
+	fStamp       = "stamp"
+	fNameSort    = "name_sort"
+
+	fName         = "name"
+	fNameExact    = "name_exact"
+	fOffer        = "offer"        // products, activities, certified ranges
+	fNomenclature = "nomenclature" // NAF and CPV labels of the company's codes
+	fDescription  = "description"
+
+	fGeo = "geo"
+	fSrc = "src"
+)
+
+// textFields are searched by free text, with their boosts: the name first,
+// then what the company makes, then the nomenclature labels, then prose.
+// They are few on purpose: every query word becomes one term query per
+// field (and per trade alternative), and bleve pays per matching term.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{fName, 4},
+	{fOffer, 2.5},
+	{fNomenclature, 1.5},
+	{fDescription, 0.8},
+}
+
+// facetFields are the keyword fields with doc values, faceted on request.
+var facetFields = []string{fLabels, fRegion, fDepartement, fNAFSection, fNAFDivision, fCPVDivision, fHeadcount, fUnivers}
+
+// newMapping builds the index mapping. It is static: only the fields
+// declared here are indexed, and nothing goes to a catch-all _all field
+// (it would double the text index).
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := im.AddCustomTokenMap("stop_fr_folded", map[string]any{
+		"type":   tokenmap.Name,
+		"tokens": foldedStopWords(),
+	}); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomTokenFilter("stop_fr_folded", map[string]any{
+		"type":           stop.Name,
+		"stop_token_map": "stop_fr_folded",
+	}); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName, "stop_fr_folded", feminineFilterName, stemFilterName},
+	}); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName},
+	}); err != nil {
+		return nil, err
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range []struct {
+		name      string
+		docValues bool
+	}{
+		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
+		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
+		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
+		{fStamp, true}, {fNameSort, true},
+	} {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.DocValues = f.docValues
+		fm.IncludeInAll = false
+		fm.SkipFreqNorm = true
+		doc.AddFieldMappingsAt(f.name, fm)
+	}
+	for _, f := range textFields {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = textAnalyzer
+		fm.Store = false
+		fm.IncludeTermVectors = false // highlights are computed from the src blob
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		doc.AddFieldMappingsAt(f.name, fm)
+	}
+	exact := bleve.NewTextFieldMapping()
+	exact.Analyzer = nameAnalyzer
+	exact.IncludeTermVectors = false
+	exact.IncludeInAll = false
+	exact.DocValues = false
+	doc.AddFieldMappingsAt(fNameExact, exact)
+
+	geo := bleve.NewGeoPointFieldMapping()
+	geo.IncludeInAll = false
+	doc.AddFieldMappingsAt(fGeo, geo)
+
+	// src is stored, not indexed: what a hit shows and highlights, read in
+	// one stored-field lookup per hit.
+	src := bleve.NewTextFieldMapping()
+	src.Analyzer = keyword.Name
+	src.Index = false
+	src.Store = true
+	src.IncludeInAll = false
+	src.IncludeTermVectors = false
+	src.DocValues = false
+	doc.AddFieldMappingsAt(fSrc, src)
+
+	// No catch-all field: bleve adds an "_all" composite (with term
+	// vectors) to every document unless it is disabled explicitly.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = textAnalyzer
+	im.DefaultField = fName
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im, nil
+}

@@ -1,0 +1,266 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"fabrique/data"
+)
+
+// MatchSource is where the matcher reads the candidates it scores; the
+// store satisfies it.
+type MatchSource interface {
+	// Supplier returns one supplier, or an error wrapping data.ErrNotFound.
+	Supplier(ctx context.Context, id string) (data.Supplier, error)
+	// AwardsBySIREN returns the public contracts won by a company.
+	AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error)
+}
+
+// MatchOptions tunes Match. The zero value is usable.
+type MatchOptions struct {
+	// Limit is the number of matches per ranking (default
+	// DefaultMatchLimit, at most MaxMatchLimit).
+	Limit int
+	// At is the day labels must be valid on and before which awards count
+	// as track record; zero means the tender's deadline, else its
+	// publication date, else now.
+	At time.Time
+}
+
+// Bounds of a match.
+const (
+	DefaultMatchLimit = 50
+	MaxMatchLimit     = 200
+)
+
+// MatchResult is the answer to a tender: a ranking for the tender as a
+// whole and one per lot.
+type MatchResult struct {
+	Tender []data.Match  `json:"tender"`
+	Lots   []LotMatches  `json:"lots,omitempty"`
+	Terms  []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	Took   time.Duration `json:"took"`
+}
+
+// LotMatches is the ranking of one lot.
+type LotMatches struct {
+	LotID   string       `json:"lot_id"`
+	Title   string       `json:"title"`
+	Matches []data.Match `json:"matches"`
+	Terms   []string     `json:"terms,omitempty"`
+}
+
+// Limits on what one tender may ask, so that a pasted DCE cannot make a
+// match cost seconds.
+const (
+	maxNeedTextBytes = 8000
+	maxLots          = 200
+)
+
+// Match ranks the suppliers able to meet a tender, and each of its lots
+// (a lot inherits the tender's words, CPV codes and place when it lacks
+// its own), with the reasons of every score, in French.
+//
+// For each ranking it picks the most discriminative terms of the buyer's
+// own words (discriminativeTerms), gathers two pools of candidates from
+// the index, those holding the terms and the nearest of the sectors that
+// fit the CPV codes (candidateIDs), reads them from src and scores them:
+// text, classification, geography, labels, capacity and track record,
+// each in [0,1], weighed by matchWeights into a mark out of 100. A
+// candidate with neither text nor classification fit is dropped.
+//
+// A tender needs a title, a lot title or a CPV code; without any, or with
+// a CPV code that does not exist, Match returns an error wrapping
+// data.ErrInvalid.
+func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts MatchOptions) (MatchResult, error) {
+	start := time.Now()
+	if src == nil {
+		return MatchResult{}, fmt.Errorf("index: match: no supplier source: %w", data.ErrInvalid)
+	}
+	needs, err := ix.needsOf(t, opts)
+	if err != nil {
+		return MatchResult{}, err
+	}
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = DefaultMatchLimit
+	}
+	limit = min(limit, MaxMatchLimit)
+
+	g, err := ix.acquire()
+	if err != nil {
+		return MatchResult{}, err
+	}
+	defer g.mu.RUnlock()
+	stats, err := ix.openTermStats(g)
+	if err != nil {
+		return MatchResult{}, err
+	}
+	defer stats.close()
+
+	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*candidate{},
+		wordStems: map[string][]string{}}
+	var res MatchResult
+	for i := range needs {
+		if err := ctx.Err(); err != nil {
+			return MatchResult{}, fmt.Errorf("index: match: %w", err)
+		}
+		n := &needs[i]
+		matches, terms, err := m.rank(ctx, n, limit)
+		if err != nil {
+			return MatchResult{}, err
+		}
+		if n.lotID == "" && i == 0 {
+			res.Tender, res.Terms = matches, terms
+			continue
+		}
+		res.Lots = append(res.Lots, LotMatches{LotID: n.lotID, Title: n.lotTitle, Matches: matches, Terms: terms})
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// matcher holds what one Match call shares between the tender and its
+// lots: the index reader and the suppliers already loaded.
+type matcher struct {
+	ix    *Index
+	g     *generation
+	src   MatchSource
+	stats *termStats
+	cache map[string]*candidate // by supplier ID; nil entry: not found
+	// wordStems caches the analysis of the suppliers' words met so far.
+	wordStems map[string][]string
+}
+
+// rank returns the best suppliers for one need and the terms it used.
+func (m *matcher) rank(ctx context.Context, n *need, limit int) ([]data.Match, []string, error) {
+	terms, err := m.ix.discriminativeTerms(ctx, m.stats, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids, err := m.ix.candidateIDs(ctx, m.g, n, terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Full text marks take at least the weight of a title word that
+	// singles out one supplier.
+	q := newTermSet(terms, titleWeight*m.stats.idf(1), m.wordStems)
+	scored := make([]scoredMatch, 0, len(ids))
+	for _, id := range ids {
+		c, err := m.candidate(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c == nil {
+			continue // deleted from the store since it was indexed
+		}
+		if sm, ok := scoreCandidate(m.ix, n, q, c); ok {
+			scored = append(scored, sm)
+		}
+	}
+	// The track record costs one more read per candidate: only for those
+	// it can bring into the ranking.
+	sortScored(scored)
+	bar := math.Inf(-1)
+	if len(scored) >= limit {
+		bar = scored[limit-1].total
+	}
+	for i := range scored {
+		if scored[i].total+n.weights.trackRecord < bar {
+			break
+		}
+		if err := m.addTrackRecord(ctx, n, &scored[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	sortScored(scored)
+	if len(scored) > limit {
+		scored = scored[:limit]
+	}
+	out := make([]data.Match, len(scored))
+	for i := range scored {
+		out[i] = scored[i].toMatch(n, q)
+	}
+	return out, surfaces(terms), nil
+}
+
+// candidate loads a supplier once per Match call, with its analysed text.
+func (m *matcher) candidate(ctx context.Context, id string) (*candidate, error) {
+	if c, ok := m.cache[id]; ok {
+		return c, nil
+	}
+	s, err := m.src.Supplier(ctx, id)
+	if errors.Is(err, data.ErrNotFound) {
+		m.cache[id] = nil
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: match: supplier %s: %w", id, err)
+	}
+	c := newCandidate(s)
+	m.cache[id] = c
+	return c, nil
+}
+
+// addTrackRecord counts the contracts the candidate won before the need's
+// date in the CPV divisions of the need.
+func (m *matcher) addTrackRecord(ctx context.Context, n *need, sm *scoredMatch) error {
+	c := sm.c
+	if c.sup.SIREN == "" || len(n.cpvDivisions) == 0 {
+		return nil
+	}
+	if !c.awardsLoaded {
+		awards, err := m.src.AwardsBySIREN(ctx, c.sup.SIREN)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return fmt.Errorf("index: match: awards of %s: %w", c.sup.SIREN, err)
+		}
+		c.awards, c.awardsLoaded = awards, true
+	}
+	count := 0
+	for _, a := range c.awards {
+		if !a.NotifiedAt.IsZero() && !a.NotifiedAt.Before(n.at) {
+			continue // not known yet on the tender's date
+		}
+		if containsString(n.cpvDivisions, data.CPVDivision(a.CPV)) {
+			count++
+		}
+	}
+	sm.setTrackRecord(n.weights, count)
+	return nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// sortScored orders matches by score, then nearest, then ID for a stable
+// answer.
+func sortScored(s []scoredMatch) {
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if a.total != b.total {
+			return a.total > b.total
+		}
+		da, db := a.distanceOr(1e9), b.distanceOr(1e9)
+		if da != db {
+			return da < db
+		}
+		return a.c.sup.ID < b.c.sup.ID
+	})
+}
+
+// truncateNeedText bounds one text of a need.
+func truncateNeedText(s string) string {
+	s = strings.ToValidUTF8(strings.TrimSpace(s), " ")
+	return truncateUTF8(s, maxNeedTextBytes)
+}

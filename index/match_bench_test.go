@@ -1,0 +1,120 @@
+package index_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// benchTenders are realistic notices of about 60 words each, with their
+// main CPV code: the matcher must not pay for every word.
+var benchTenders = []struct{ title, description, cpv string }{
+	{"Restauration des vitraux et des menuiseries de l'église paroissiale",
+		"Dépose, nettoyage et restauration des verrières historiques, remplacement des plombs dégradés, " +
+			"reprise des barlotières en fer forgé, création de protections grillagées, restauration des portes " +
+			"en chêne massif et des ferrures anciennes, mise en peinture des menuiseries, échafaudages et " +
+			"protection du mobilier liturgique pendant toute la durée du chantier, sous le contrôle de l'architecte " +
+			"des bâtiments de France.", "45212361"},
+	{"Fourniture de mobilier scolaire et de bibliothèque en bois massif",
+		"Conception, fabrication et livraison de tables, chaises, étagères, bacs à albums et banques de prêt " +
+			"en hêtre ou chêne issu de forêts gérées durablement, finitions vernies sans solvant, assemblages " +
+			"traditionnels tenon et mortaise, montage sur site, reprise de l'ancien mobilier, garantie de dix ans " +
+			"sur les structures et disponibilité des pièces détachées pendant la durée d'utilisation.", "39160000"},
+	{"Réfection de la couverture en ardoise et de la charpente du château",
+		"Dépose de la couverture existante, traitement curatif et préventif des bois de charpente, remplacement " +
+			"des chevrons et pannes altérés, fourniture et pose d'ardoises naturelles au crochet inox, zinguerie " +
+			"des noues et faîtages, restauration des lucarnes en pierre de taille, reprise des souches de cheminée, " +
+			"évacuation des déchets et nettoyage des abords du monument inscrit.", "45261000"},
+	{"Fourniture de vêtements de travail et d'uniformes pour les agents municipaux",
+		"Confection de vestes, pantalons, parkas haute visibilité, polos brodés et chaussures de sécurité, " +
+			"tissus en coton biologique et polyester recyclé, marquage du logo de la collectivité par broderie, " +
+			"tailles du XS au 4XL, livraison nominative par agent, retouches, réassort en cours d'année et " +
+			"reprise des vêtements usagés pour recyclage textile dans une filière française.", "18110000"},
+	{"Fabrication et pose de garde-corps et de grilles en ferronnerie d'art",
+		"Relevé sur site, dessin d'exécution, forge à chaud de barreaudages et volutes en acier, assemblage " +
+			"par rivetage, galvanisation et thermolaquage, scellement chimique dans la maçonnerie existante, " +
+			"restauration à l'identique de la grille d'honneur du parc, dorure à la feuille des pointes de lance, " +
+			"contrôle par le bureau de contrôle et remise du dossier des ouvrages exécutés.", "45421140"},
+}
+
+// BenchmarkMatch100k matches 60-word tenders with a CPV code and a place
+// against 100 000 synthetic suppliers (run only with -bench: the index
+// takes a few minutes to build). It reports the median and 95th
+// percentile latencies; the target is p95 ≤ 20 ms.
+func BenchmarkMatch100k(b *testing.B) { benchMatch(b, 100_000) }
+
+func benchMatch(b *testing.B, n int) {
+	sups := index.SyntheticSuppliers(n, 42)
+	dir := b.TempDir()
+	opts := index.Options{Now: func() time.Time { return matchNow }}
+	ix, err := index.Open(dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	for i := 0; i < len(sups); i += 5000 {
+		if err := ix.Put(context.Background(), sups[i:min(i+5000, len(sups))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("indexed %d suppliers in %s", n, time.Since(start).Round(time.Second))
+	// Reopen, as a server does at start: the measure must not include the
+	// merging of the segments a bulk load leaves behind.
+	if err := ix.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if ix, err = index.Open(dir, opts); err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	src := newMatchSource(sups, nil)
+
+	// Places are communes drawn at random, like the buyers of the country.
+	rng := rand.New(rand.NewPCG(3, 5))
+	communes := data.Communes()
+	var tenders []data.Tender
+	for len(tenders) < 200 {
+		c := communes[rng.IntN(len(communes))]
+		if !c.HasGeo || len(c.Postcodes) == 0 {
+			continue
+		}
+		bt := benchTenders[len(tenders)%len(benchTenders)]
+		tenders = append(tenders, data.Tender{Title: bt.title, Description: bt.description, CPV: bt.cpv,
+			Place: data.Place{Postcode: c.Postcodes[0], Commune: c.Name}, EstimatedValue: 80_000})
+	}
+	if w := len(strings.Fields(tenders[0].Title + " " + tenders[0].Description)); w < 55 {
+		b.Fatalf("bench tender has %d words, want about 60", w)
+	}
+	ctx := context.Background()
+	for _, t := range tenders[:20] { // warm the caches and the reference data
+		if _, err := ix.Match(ctx, src, t, index.MatchOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var lat []time.Duration
+	i := 0
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		res, err := ix.Match(ctx, src, tenders[i%len(tenders)], index.MatchOptions{})
+		lat = append(lat, time.Since(t0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Tender) == 0 {
+			b.Fatalf("no match for %q", tenders[i%len(tenders)].Title)
+		}
+		i++
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	p := func(q float64) float64 { return float64(lat[int(float64(len(lat)-1)*q)]) / float64(time.Millisecond) }
+	b.ReportMetric(p(0.50), "p50-ms")
+	b.ReportMetric(p(0.95), "p95-ms")
+}

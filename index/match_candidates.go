@@ -1,0 +1,226 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"fabrique/data"
+)
+
+// candidatePool is the size of each of the two candidate pools. Scoring
+// in Go costs a supplier read and a text analysis per candidate; 200 of
+// each leaves room for the 50 (at most 200) that are returned.
+const candidatePool = 200
+
+// Boosts of the sector pool's clauses when it has no place to sort by:
+// companies whose trade makes what is bought come first.
+const (
+	primaryFitBoost   = 2.0
+	secondaryFitBoost = 1.0
+	cpvDivisionBoost  = 2.0
+)
+
+// candidateIDs gathers the suppliers worth scoring, from two pools:
+// (a) those whose text holds the need's discriminative terms, best first;
+// (b) those whose sector fits the need's CPV divisions (NAF division per
+// the correspondence table, or a CPV code in the division), nearest first.
+// Neither pool scores every supplier against every word of the tender:
+// that is what makes a match cost milliseconds at 100 000 suppliers.
+func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms []matchTerm) ([]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(res *bleve.SearchResult) {
+		for _, h := range res.Hits {
+			if !seen[h.ID] {
+				seen[h.ID] = true
+				ids = append(ids, h.ID)
+			}
+		}
+	}
+	if len(terms) > 0 {
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(terms), candidatePool, 0, false))
+		if err != nil {
+			return nil, fmt.Errorf("index: match: text candidates: %w", err)
+		}
+		add(res)
+	}
+	if sq := sectorQuery(n.cpvDivisions); sq != nil {
+		res, err := ix.sectorPool(ctx, g, n, sq)
+		if err != nil {
+			return nil, err
+		}
+		add(res)
+	}
+	return ids, nil
+}
+
+// sectorPool runs the sector query, nearest first when the need has a
+// place. Sorting by distance decodes the point of every hit, which for a
+// whole sector of 100 000 suppliers costs more than the rest of a match:
+// the query is first restricted to the départements around the place,
+// and widened only when they hold fewer than a pool of candidates.
+func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq query.Query) (*bleve.SearchResult, error) {
+	if !n.hasPoint {
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, candidatePool, 0, false))
+		if err != nil {
+			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
+		}
+		return res, nil
+	}
+	// Successive radii (0: all of France). With the margin of the
+	// départements, the first one holds a pool of suppliers of a common
+	// sector almost everywhere; a rare sector costs one or two more cheap
+	// searches.
+	for _, radius := range [...]float64{10, 60, 250, 0} {
+		q := sq
+		if radius > 0 {
+			deps := departementsAround(n.place.Lat, n.place.Lon, radius)
+			if len(deps) == 0 {
+				continue
+			}
+			q = query.NewConjunctionQuery([]query.Query{sq, keywordsQuery(fDepartement, deps)})
+		}
+		req := bleve.NewSearchRequestOptions(q, candidatePool, 0, false)
+		gs, err := search.NewSortGeoDistance(fGeo, "km", n.place.Lon, n.place.Lat, false)
+		if err != nil {
+			return nil, fmt.Errorf("index: match: %w", err)
+		}
+		// No ID tie-break: it would read the external ID of every hit.
+		req.SortByCustom(search.SortOrder{gs})
+		req.Score = "none"
+		res, err := g.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
+		}
+		if radius == 0 || res.Total >= candidatePool {
+			return res, nil
+		}
+	}
+	return nil, nil // unreachable: the last radius returns
+}
+
+// departementsAround returns the départements that may hold a point
+// within radius of (lat, lon): those whose centre is within the radius
+// plus their own extent.
+func departementsAround(lat, lon, radius float64) []string {
+	var out []string
+	for _, d := range departementExtents() {
+		if data.DistanceKm(lat, lon, d.lat, d.lon) <= radius+d.extentKm {
+			out = append(out, d.code)
+		}
+	}
+	return out
+}
+
+// departementExtent is a département's centre and the distance from it to
+// its farthest commune, plus a few km for the commune's own size.
+type departementExtent struct {
+	code     string
+	lat, lon float64
+	extentKm float64
+}
+
+// departementExtents is computed once from the reference communes: it is
+// reference data, never changed after.
+var departementExtents = sync.OnceValue(func() []departementExtent {
+	byCode := map[string]*departementExtent{}
+	var out []*departementExtent
+	for _, d := range data.Departements() {
+		if d.Lat == 0 && d.Lon == 0 {
+			continue
+		}
+		e := &departementExtent{code: d.Code, lat: d.Lat, lon: d.Lon}
+		byCode[d.Code] = e
+		out = append(out, e)
+	}
+	for _, c := range data.Communes() {
+		if e := byCode[c.Departement]; e != nil && c.HasGeo {
+			e.extentKm = max(e.extentKm, data.DistanceKm(e.lat, e.lon, c.Lat, c.Lon))
+		}
+	}
+	list := make([]departementExtent, len(out))
+	for i, e := range out {
+		e.extentKm += communeMarginKm
+		list[i] = *e
+	}
+	return list
+})
+
+// communeMarginKm covers the distance from a commune's centre, where the
+// reference data puts it, to the companies at its edges.
+const communeMarginKm = 10.0
+
+// keywordsQuery matches any of the values of a keyword field.
+func keywordsQuery(field string, vals []string) query.Query {
+	dis := make([]query.Query, len(vals))
+	for i, v := range vals {
+		tq := query.NewTermQuery(v)
+		tq.SetField(field)
+		dis[i] = tq
+	}
+	return query.NewDisjunctionQuery(dis)
+}
+
+// termsQuery is a disjunction of the terms (and their trade alternatives)
+// over the text fields, each weighted by its share of the query.
+func termsQuery(terms []matchTerm) query.Query {
+	var dis []query.Query
+	add := func(term, field string, boost float64) {
+		tq := query.NewTermQuery(term)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		dis = append(dis, tq)
+	}
+	for _, t := range terms {
+		for _, f := range textFields {
+			add(t.stem, f.name, f.boost*t.weight)
+			for _, a := range t.alts {
+				add(a, f.name, f.boost*t.weight*altBoost)
+			}
+		}
+	}
+	return query.NewDisjunctionQuery(dis)
+}
+
+// sectorQuery matches the suppliers whose NAF division fits one of the
+// CPV divisions, or who hold a CPV code in one of them; nil without
+// divisions.
+func sectorQuery(cpvDivisions []string) query.Query {
+	if len(cpvDivisions) == 0 {
+		return nil
+	}
+	var dis []query.Query
+	add := func(term, field string, boost float64) {
+		tq := query.NewTermQuery(term)
+		tq.SetField(field)
+		tq.SetBoost(boost)
+		dis = append(dis, tq)
+	}
+	for _, f := range data.CPVNAFFits() {
+		if !containsString(cpvDivisions, f.CPVDivision) {
+			continue
+		}
+		boost := secondaryFitBoost
+		if f.Primary {
+			boost = primaryFitBoost
+		}
+		add(f.NAFDivision, fNAFDivision, boost)
+	}
+	for _, d := range cpvDivisions {
+		add(d, fCPVDivision, cpvDivisionBoost)
+	}
+	// Only the univers that plainly make what is bought: a secondary
+	// univers covers whole other trades, and its firms come in through
+	// their words when they match.
+	for u, v := range universesFitting(cpvDivisions) {
+		if v >= fitUniversPrimary {
+			add(u, fUnivers, primaryFitBoost)
+		}
+	}
+	return query.NewDisjunctionQuery(dis)
+}

@@ -1,0 +1,67 @@
+package index
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"fabrique/data"
+)
+
+// The capacity rule. A company's yearly turnover is estimated from its
+// headcount band at turnoverPerEmployee, the order of magnitude of French
+// manufacturing and construction SMEs in INSEE's ESANE statistics
+// (roughly 120–250 k€ per employee for SMEs, less for craft firms; the
+// lower middle is taken because the directory is mostly crafts). A buyer
+// may require at most twice the contract's estimated value as minimum
+// turnover (Code de la commande publique, art. R2142-7): a company that
+// meets that bar is fully able; below it the component falls by a third
+// for every halving of the turnover, to a floor, since joint bids and
+// subcontracting let small firms take larger contracts.
+const (
+	turnoverPerEmployee = 150_000.0
+	turnoverBar         = 2.0 // × the contract value
+	capacityFloor       = 0.1
+	capacityNeutral     = 0.5 // headcount or value unknown: no evidence either way
+)
+
+// capacity grades a headcount band against a contract value. known is
+// false, and the value neutral, when either is unknown.
+func capacity(band string, value float64) (v float64, r data.Reason, known bool) {
+	b, ok := data.LookupHeadcountBand(band)
+	if !ok || value <= 0 {
+		return capacityNeutral, data.Reason{}, false
+	}
+	employees := 1.0 // a non-employer unit still has its owner at work
+	switch {
+	case b.Min > 0 && b.Max > 0:
+		employees = math.Sqrt(float64(b.Min) * float64(b.Max)) // bands grow geometrically
+	case b.Min > 0:
+		employees = float64(b.Min)
+	}
+	turnover := employees * turnoverPerEmployee
+	v = 1.0
+	if need := turnoverBar * value; turnover < need {
+		v = math.Max(capacityFloor, 1-math.Log2(need/turnover)/3)
+	}
+	label := strings.TrimSpace(b.Label)
+	if i := strings.Index(label, " ("); i > 0 {
+		label = label[:i] // the long INSEE notes of bands NN and 00
+	}
+	r = data.Reason{Kind: data.ReasonCapacity, Headcount: b.Code,
+		Detail: label + " pour un marché estimé à " + formatEuros(value)}
+	return v, r, true
+}
+
+// formatEuros writes an amount the French way: "450 000 €".
+func formatEuros(v float64) string {
+	s := strconv.FormatInt(int64(math.Round(v)), 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString("\u00a0")
+		}
+		b.WriteRune(c)
+	}
+	return b.String() + "\u00a0€"
+}

@@ -1,0 +1,137 @@
+package index
+
+import "fabrique/data"
+
+// Values of the classification component. A code the company declared is
+// its own claim and the closer it is to the tender's code in the CPV tree
+// the better; a fit inferred from its NAF code is the curated
+// correspondence of divisions, primary (the trade makes what the division
+// buys) or secondary (it sometimes does).
+const (
+	fitCPVExact     = 1.0
+	fitCPVCategory  = 0.9 // same first 5 digits
+	fitCPVClass     = 0.8 // same first 4 digits
+	fitCPVGroup     = 0.7 // same first 3 digits
+	fitCPVDivision  = 0.5 // same first 2 digits
+	fitNAFPrimary   = 0.7
+	fitNAFSecondary = 0.35
+	// additionalCPV discounts the tender's additional codes: the main
+	// code is what is chiefly bought.
+	additionalCPV = 0.85
+)
+
+// classFit is the best classification fit of a supplier for a need.
+type classFit struct {
+	value    float64
+	cpv      string  // the tender's code it fits
+	declared string  // the supplier's declared code, when that is the fit
+	naf      float64 // part of value brought by the NAF code
+	univers  string  // the univers that brought the rest, if any
+}
+
+// classify returns how well the supplier fits the tender's CPV codes
+// (main first), in [0,1]. A declared code stands on its own; a NAF fit
+// and a univers fit are independent pieces of evidence and combine as a
+// noisy-OR (1 − (1−a)(1−b)): either one suffices, both are surer.
+func classify(cpvs []string, s *data.Supplier, univers []string) classFit {
+	var best classFit
+	for i, c := range cpvs {
+		factor := 1.0
+		if i > 0 {
+			factor = additionalCPV
+		}
+		declared, declaredCode := 0.0, ""
+		for _, d := range s.CPVDeclared {
+			code, ok := cpv8(d)
+			if !ok {
+				continue
+			}
+			if v := cpvCloseness(c, code); v > declared {
+				declared, declaredCode = v, code
+			}
+		}
+		naf := 0.0
+		if f, ok := data.FitOf(c, s.NAF); ok {
+			naf = fitNAFSecondary
+			if f.Primary {
+				naf = fitNAFPrimary
+			}
+		}
+		uf, univ := universFitOf(univers, data.CPVDivision(c))
+		inferred := 1 - (1-naf)*(1-univ)
+
+		v := factor * max(declared, inferred)
+		switch {
+		case v <= best.value:
+		case declared >= inferred:
+			best = classFit{value: v, cpv: c, declared: declaredCode}
+		default:
+			best = classFit{value: v, cpv: c, naf: factor * naf}
+			if univ > 0 {
+				best.univers = uf.univers
+			}
+		}
+	}
+	return best
+}
+
+// reasons explains the fit; each reason's Weight is its part of the value.
+func (f classFit) reasons(s *data.Supplier) []data.Reason {
+	if f.value == 0 {
+		return nil
+	}
+	label := ""
+	if cc, ok := data.LookupCPV(f.cpv); ok {
+		label = cc.LabelFR
+	}
+	if f.declared != "" {
+		return []data.Reason{{Kind: data.ReasonCPV, TenderCPV: f.cpv, TenderCPVFR: label, SupplierCPV: f.declared, Weight: f.value}}
+	}
+	var out []data.Reason
+	if f.naf > 0 {
+		out = append(out, data.Reason{Kind: data.ReasonCPVFromNAF, TenderCPV: f.cpv, TenderCPVFR: label, NAF: s.NAF, Weight: f.naf})
+	}
+	if f.univers != "" {
+		out = append(out, data.Reason{Kind: ReasonUnivers, TenderCPV: f.cpv, TenderCPVFR: label,
+			Detail: universDetail(f.univers, f.cpv, label), Weight: f.value - f.naf})
+	}
+	return out
+}
+
+// cpv8 returns the 8-digit form of a stored CPV code ("45212350" or
+// "45212350-4") when it exists, without NormalizeCPV's regular expression:
+// codes are compared for every candidate.
+func cpv8(code string) (string, bool) {
+	if len(code) == 10 && code[8] == '-' {
+		code = code[:8]
+	}
+	if len(code) != 8 || !isDigits(code) {
+		c, err := data.NormalizeCPV(code)
+		return c, err == nil
+	}
+	_, ok := data.LookupCPV(code)
+	return code, ok
+}
+
+// cpvCloseness grades two 8-digit CPV codes by the length of their common
+// prefix: the CPV tree is written in its digits.
+func cpvCloseness(a, b string) float64 {
+	if a == b {
+		return fitCPVExact
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	switch {
+	case n >= 5:
+		return fitCPVCategory
+	case n == 4:
+		return fitCPVClass
+	case n == 3:
+		return fitCPVGroup
+	case n == 2:
+		return fitCPVDivision
+	}
+	return 0
+}

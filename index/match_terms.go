@@ -1,0 +1,244 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
+
+	"fabrique/data"
+)
+
+// maxMatchTerms is the number of discriminative terms kept per need: enough
+// for the object of a long notice, few enough that the candidate query
+// stays a handful of cheap term lookups (bleve pays per hit and per term).
+const maxMatchTerms = 12
+
+// procurementWords say how a contract is bought, not what: every notice
+// has them, so they would match any supplier whose description mentions
+// public contracts and nothing of its trade. The nature of the contract
+// (travaux, fourniture, prestation) is told by the CPV code instead.
+var procurementWords = []string{
+	"marché", "marchés", "lot", "lots", "accord-cadre", "cadre", "consultation", "procédure",
+	"adaptée", "appel", "offre", "offres", "avis", "attribution", "objet", "prestation", "prestations",
+	"fourniture", "fournitures", "travaux", "acquisition", "achat", "achats", "mission", "relatif",
+	"relative", "relatifs", "relatives", "concernant", "réalisation", "opération", "programme",
+	"tranche", "ferme", "optionnelle", "année", "années", "durée", "mois", "montant", "euros", "ht",
+	"ttc", "numéro", "divers", "diverses", "besoin", "besoins", "pouvoir", "adjudicateur", "titulaire",
+	"candidat", "candidats", "dce", "ccap", "cctp", "bpu", "dqe", "commune", "ville", "mairie",
+	"département", "départemental", "départementale", "région", "régional", "communauté", "mise",
+	"type", "ensemble", "compris", "notamment", "sis", "située", "situé",
+}
+
+// dedicationWords start the name of a saint or of Our Lady, which name
+// churches, schools and streets.
+var dedicationWords = map[string]bool{"saint": true, "sainte": true, "st": true, "ste": true, "saints": true,
+	"saintes": true, "notre": true, "dame": true}
+
+// States of a word with regard to a dedication.
+const (
+	notNamed  = iota
+	saintWord // "Saint"
+	namePart  // "Martin" in "Saint-Martin" or "Saint Martin", "Baptiste" in "Saint-Jean-Baptiste"
+)
+
+// dedicationState tells whether word, preceded by sep, belongs to a
+// dedication ("église Saint-Martin"), which names and does not describe.
+func dedicationState(prev int, word, sep string) int {
+	switch {
+	case dedicationWords[word]:
+		return saintWord
+	case prev == saintWord && (sep == "-" || sep != "" && strings.TrimSpace(sep) == ""):
+		return namePart
+	case prev == namePart && sep == "-":
+		return namePart
+	}
+	return notNamed
+}
+
+// matchTerm is one discriminative term of a need.
+type matchTerm struct {
+	stem    string   // as the text fields hold it
+	alts    []string // stems of the same trade
+	surface string   // as the tender writes it, lower case, without elision
+	weight  float64  // idf × text weight: its part of the text score
+	rank    float64  // weight × (1 + ln tf): how central it is, to pick the terms
+	object  bool     // from the object: a text of full (title) weight
+	// first occurrence, for reading order and phrases
+	part, pos, start, end int
+}
+
+// termStats reads document frequencies from the index.
+type termStats struct {
+	r  index.IndexReader
+	n  float64
+	df map[string]float64
+}
+
+func (ix *Index) openTermStats(g *generation) (*termStats, error) {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: match: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: match: %w", err)
+	}
+	n, err := r.DocCount()
+	if err != nil {
+		_ = r.Close()
+		return nil, fmt.Errorf("index: match: %w", err)
+	}
+	return &termStats{r: r, n: float64(n), df: map[string]float64{}}, nil
+}
+
+func (s *termStats) close() { _ = s.r.Close() }
+
+// docFreq is the number of suppliers holding stem in one text field, the
+// field where it is most frequent.
+func (s *termStats) docFreq(ctx context.Context, stem string) (float64, error) {
+	if v, ok := s.df[stem]; ok {
+		return v, nil
+	}
+	var best uint64
+	for _, f := range textFields {
+		tfr, err := s.r.TermFieldReader(ctx, []byte(stem), f.name, false, false, false)
+		if err != nil {
+			return 0, fmt.Errorf("index: match: %w", err)
+		}
+		best = max(best, tfr.Count())
+		if err := tfr.Close(); err != nil {
+			return 0, fmt.Errorf("index: match: %w", err)
+		}
+	}
+	s.df[stem] = float64(best)
+	return float64(best), nil
+}
+
+// idf is the BM25 inverse document frequency: rare words weigh more.
+func (s *termStats) idf(df float64) float64 {
+	return math.Log(1 + (s.n-df+0.5)/(df+0.5))
+}
+
+// discriminativeTerms analyses the need's texts like the index does and
+// keeps the terms that best tell suppliers apart: those the index knows,
+// ranked by IDF, by the weight of their text and by their frequency in it
+// (a repeated word is central; it does not make a supplier holding it
+// more able, so the frequency only picks the terms).
+// Words of the place's names and procurement words are left out. The
+// terms come back in reading order.
+func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *need) ([]matchTerm, error) {
+	skip := ix.stemSet(procurementWords...)
+	for s := range ix.stemSet(placeNames(n.place)...) {
+		skip[s] = true
+	}
+	type acc struct {
+		t  matchTerm
+		tf int
+		w  float64 // best text weight
+	}
+	byStem := map[string]*acc{}
+	var order []string
+	for pi, p := range n.parts {
+		if p.text == "" || p.weight <= 0 {
+			continue
+		}
+		state, prevEnd := notNamed, 0
+		for _, tok := range ix.text.Analyze([]byte(p.text)) {
+			stem := string(tok.Term)
+			state = dedicationState(state, data.Fold(surfaceForm(p.text[tok.Start:tok.End])), p.text[prevEnd:tok.Start])
+			prevEnd = tok.End
+			if state != notNamed || len(stem) < 2 || isDigits(stem) || skip[stem] {
+				continue
+			}
+			a, ok := byStem[stem]
+			if !ok {
+				a = &acc{t: matchTerm{stem: stem, alts: ix.trades.alternatives(stem),
+					surface: surfaceForm(p.text[tok.Start:tok.End]), part: pi, pos: tok.Position,
+					start: tok.Start, end: tok.End, object: p.weight >= titleWeight}}
+				byStem[stem] = a
+				order = append(order, stem)
+			}
+			a.tf++
+			a.w = max(a.w, p.weight)
+		}
+	}
+	terms := make([]matchTerm, 0, len(order))
+	for _, stem := range order {
+		a := byStem[stem]
+		df, err := stats.docFreq(ctx, stem)
+		if err != nil {
+			return nil, err
+		}
+		for _, alt := range a.t.alts {
+			d, err := stats.docFreq(ctx, alt)
+			if err != nil {
+				return nil, err
+			}
+			df += d
+		}
+		if df == 0 {
+			continue // no supplier can match it: it would only dilute the others
+		}
+		a.t.weight = a.w * stats.idf(min(df, stats.n))
+		a.t.rank = a.t.weight * (1 + math.Log(float64(a.tf)))
+		terms = append(terms, a.t)
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].rank > terms[j].rank })
+	if len(terms) > maxMatchTerms {
+		terms = terms[:maxMatchTerms]
+	}
+	sort.SliceStable(terms, func(i, j int) bool {
+		if terms[i].part != terms[j].part {
+			return terms[i].part < terms[j].part
+		}
+		return terms[i].pos < terms[j].pos
+	})
+	return terms, nil
+}
+
+// stemSet analyses words into the set of their stems.
+func (ix *Index) stemSet(words ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range words {
+		for _, tok := range ix.text.Analyze([]byte(w)) {
+			out[string(tok.Term)] = true
+		}
+	}
+	return out
+}
+
+// placeNames are the names of the need's place: in a title they say where,
+// not what ("église de Saint-Pierre-de-Chartreuse").
+func placeNames(p data.Place) []string {
+	var out []string
+	if p.Commune != "" {
+		out = append(out, p.Commune)
+	}
+	if d, ok := data.LookupDepartement(p.Departement); ok {
+		out = append(out, d.Name)
+	}
+	return out
+}
+
+// surfaceForm is a token as written, lower case, without its elided
+// article ("L'Église" → "église").
+func surfaceForm(s string) string {
+	if i := strings.LastIndexAny(s, "'’"); i >= 0 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		s = s[i+size:]
+	}
+	return strings.ToLower(s)
+}
+
+func surfaces(terms []matchTerm) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.surface
+	}
+	return out
+}

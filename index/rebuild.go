@@ -1,0 +1,366 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"fabrique/data"
+)
+
+// Source is where the index takes suppliers from; the store satisfies it.
+type Source interface {
+	// Suppliers calls fn for every supplier.
+	Suppliers(ctx context.Context, fn func(data.Supplier) error) error
+	// SuppliersChecksum returns the number of suppliers and a hash over
+	// their (ID, UpdatedAt) that changes whenever one of them does.
+	SuppliersChecksum(ctx context.Context) (count int, sum string, err error)
+	// Supplier returns one supplier, or an error wrapping data.ErrNotFound.
+	Supplier(ctx context.Context, id string) (data.Supplier, error)
+}
+
+// syncMeta is the source checksum the index was last known to match.
+type syncMeta struct {
+	Count int       `json:"count"`
+	Sum   string    `json:"sum"`
+	At    time.Time `json:"at"`
+}
+
+// Rebuild builds a new generation from src aside, then swaps it in:
+// searches keep answering from the old generation during the build, and
+// writes made meanwhile (Put, Delete, Apply) reach both. The old
+// generation is removed after the swap. progress, if not nil, is called
+// after each batch with the number of suppliers indexed so far (from the
+// indexing goroutines, one call at a time).
+func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int)) error {
+	ix.rebuildMu.Lock()
+	defer ix.rebuildMu.Unlock()
+	start := time.Now()
+
+	// The checksum is read before the walk: if the source changes during
+	// the walk, the recorded value is older than the source and the next
+	// EnsureConsistent verifies instead of trusting it. Never the reverse.
+	count, sum, err := src.SuppliersChecksum(ctx)
+	if err != nil {
+		return fmt.Errorf("index: rebuild: checksum: %w", err)
+	}
+	ng, err := ix.newGeneration()
+	if err != nil {
+		return err
+	}
+	ix.wmu.Lock()
+	if ix.closed {
+		ix.wmu.Unlock()
+		_ = ng.retire(true)
+		return ErrClosed
+	}
+	replay := []writeOp{}
+	ix.replay = &replay
+	ix.wmu.Unlock()
+
+	swapped := false
+	defer func() {
+		if !swapped {
+			ix.wmu.Lock()
+			ix.replay = nil
+			ix.wmu.Unlock()
+			_ = ng.retire(true)
+		}
+	}()
+
+	done, err := ix.fill(ctx, ng, src, progress)
+	if err != nil {
+		return err
+	}
+
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	for _, op := range replay {
+		if err := ix.applyOp(ctx, ng, op); err != nil {
+			return fmt.Errorf("index: rebuild: replay: %w", err)
+		}
+	}
+	if len(replay) == 0 {
+		if err := setSyncMeta(ng, syncMeta{Count: count, Sum: sum, At: time.Now().UTC()}); err != nil {
+			return err
+		}
+	}
+	if err := ng.flush(); err != nil {
+		return err
+	}
+	if ix.dir != "" {
+		if err := writeCurrent(ix.dir, ng.name); err != nil {
+			return err
+		}
+	}
+	old := ix.cur.Swap(ng)
+	swapped = true
+	ix.replay = nil
+	ix.pending = ""
+	ix.version.Add(1)
+	if err := old.retire(true); err != nil {
+		ix.log.Warn("index: removing the previous generation", "err", err)
+	}
+	ix.log.Info("index rebuilt", "suppliers", done, "replayed_writes", len(replay),
+		"generation", ng.name, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// fill indexes every supplier of src into g. Converting suppliers and
+// building bleve batches (the walk) overlaps with indexing them: bleve
+// builds one segment per batch, and two batches are indexed at once, so
+// that both cores work during a rebuild.
+func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress func(int)) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	now := ix.opts.Now()
+	batches := make(chan *bleve.Batch, indexWorkers)
+	errs := make(chan error, indexWorkers+1)
+	var indexed atomic.Int64
+	var progressMu sync.Mutex
+	var wg sync.WaitGroup
+	for range indexWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				n := b.Size()
+				if err := g.idx.Batch(b); err != nil {
+					errs <- fmt.Errorf("index: rebuild: batch: %w", err)
+					cancel()
+					return
+				}
+				done := indexed.Add(int64(n))
+				if progress != nil {
+					progressMu.Lock()
+					progress(int(done))
+					progressMu.Unlock()
+				}
+			}
+		}()
+	}
+
+	b := g.idx.NewBatch()
+	send := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		select {
+		case batches <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		b = g.idx.NewBatch()
+		return nil
+	}
+	walked := 0
+	err := src.Suppliers(ctx, func(s data.Supplier) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d, err := toDoc(s, now)
+		if err != nil {
+			// One bad record must not cost the whole index.
+			ix.log.Warn("index: supplier skipped", "id", s.ID, "err", err)
+			return nil
+		}
+		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
+			return fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
+		}
+		walked++
+		if b.Size() >= ix.opts.RebuildBatchSize {
+			return send()
+		}
+		return nil
+	})
+	if err == nil {
+		err = send()
+	}
+	close(batches)
+	wg.Wait()
+	close(errs)
+	if werr := <-errs; werr != nil {
+		return int(indexed.Load()), werr
+	}
+	if err != nil {
+		return int(indexed.Load()), fmt.Errorf("index: rebuild: %w", err)
+	}
+	return walked, nil
+}
+
+// indexWorkers is the number of batches indexed at once during a rebuild.
+const indexWorkers = 2
+
+// EnsureConsistent checks the index against src and rebuilds it when it is
+// missing, unreadable, built by another schema, or stale. The check is
+// cheap when nothing was written since the index last matched the source
+// (the recorded checksum equals src's); otherwise every supplier's
+// (ID, UpdatedAt) is compared with the index's. reason says, in French,
+// why a rebuild happened.
+func (ix *Index) EnsureConsistent(ctx context.Context, src Source, progress func(done int)) (rebuilt bool, reason string, err error) {
+	ix.wmu.Lock()
+	reason = ix.pending
+	ix.wmu.Unlock()
+	if reason == "" {
+		reason, err = ix.check(ctx, src)
+		if err != nil {
+			if ctx.Err() != nil {
+				return false, "", fmt.Errorf("index: check: %w", err)
+			}
+			ix.log.Warn("index check failed, rebuilding", "err", err)
+			reason = "index illisible : " + err.Error()
+		}
+	}
+	if reason == "" {
+		return false, "", nil
+	}
+	ix.log.Info("index rebuild needed", "reason", reason)
+	if err := ix.Rebuild(ctx, src, progress); err != nil {
+		return false, reason, err
+	}
+	return true, reason, nil
+}
+
+// check returns why the index does not match src, "" when it does.
+func (ix *Index) check(ctx context.Context, src Source) (string, error) {
+	g, err := ix.acquire()
+	if err != nil {
+		return "", err
+	}
+	defer g.mu.RUnlock()
+
+	schema, err := g.idx.GetInternal(keySchema)
+	if err != nil {
+		return "", err
+	}
+	if string(schema) != schemaVersion {
+		return "schéma de l'index modifié (version " + strconv.Quote(string(schema)) + " → " + schemaVersion + ")", nil
+	}
+	count, sum, err := src.SuppliersChecksum(ctx)
+	if err != nil {
+		return "", fmt.Errorf("source checksum: %w", err)
+	}
+	n, err := g.idx.DocCount()
+	if err != nil {
+		return "", err
+	}
+	if n != uint64(count) {
+		return fmt.Sprintf("index périmé : %d fiches indexées, %d dans le stockage", n, count), nil
+	}
+	if m, ok, err := syncMetaOf(g); err != nil {
+		return "", err
+	} else if ok && m.Count == count && m.Sum == sum {
+		return "", nil
+	}
+
+	// Slow path: compare every (ID, UpdatedAt).
+	stamps, err := indexStamps(g)
+	if err != nil {
+		return "", err
+	}
+	var reason string
+	err = src.Suppliers(ctx, func(s data.Supplier) error {
+		got, ok := stamps[s.ID]
+		switch {
+		case !ok:
+			reason = fmt.Sprintf("index périmé : fiche %s absente de l'index", s.ID)
+		case got != stamp(s.UpdatedAt):
+			reason = fmt.Sprintf("index périmé : fiche %s modifiée depuis son indexation", s.ID)
+		default:
+			delete(stamps, s.ID)
+			return nil
+		}
+		return errStop
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return "", fmt.Errorf("source walk: %w", err)
+	}
+	if reason != "" {
+		return reason, nil
+	}
+	if len(stamps) > 0 {
+		for id := range stamps {
+			return fmt.Sprintf("index périmé : fiche %s indexée mais absente du stockage", id), nil
+		}
+	}
+	// In sync: remember the checksum so that the next start is quick.
+	return "", setSyncMeta(g, syncMeta{Count: count, Sum: sum, At: time.Now().UTC()})
+}
+
+var errStop = errors.New("stop")
+
+func setSyncMeta(g *generation, m syncMeta) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if err := g.idx.SetInternal(keySync, b); err != nil {
+		return fmt.Errorf("index: record checksum: %w", err)
+	}
+	return nil
+}
+
+func syncMetaOf(g *generation) (syncMeta, bool, error) {
+	b, err := g.idx.GetInternal(keySync)
+	if err != nil || len(b) == 0 {
+		return syncMeta{}, false, err
+	}
+	var m syncMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		return syncMeta{}, false, nil // unreadable: verify the slow way
+	}
+	return m, true, nil
+}
+
+// indexStamps reads the (ID → UpdatedAt) of every indexed supplier from
+// the doc values of the stamp field.
+func indexStamps(g *generation) (map[string]string, error) {
+	adv, err := g.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	n, _ := r.DocCount()
+	out := make(map[string]string, n)
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer ids.Close()
+	dv, err := r.DocValueReader([]string{fStamp})
+	if err != nil {
+		return nil, err
+	}
+	for {
+		iid, err := ids.Next()
+		if err != nil {
+			return nil, err
+		}
+		if iid == nil {
+			return out, nil
+		}
+		ext, err := r.ExternalID(iid)
+		if err != nil {
+			return nil, err
+		}
+		var st string
+		if err := dv.VisitDocValues(iid, func(_ string, term []byte) { st = string(term) }); err != nil {
+			return nil, err
+		}
+		out[ext] = st
+	}
+}

@@ -1,0 +1,163 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"fabrique/data"
+)
+
+// Results is a page of search results.
+type Results struct {
+	Total uint64 `json:"total"`
+	Hits  []Hit  `json:"hits"`
+	// Facets is nil unless Query.Facets was set.
+	Facets Facets `json:"facets,omitempty"`
+	// Relaxed is set when no supplier matched every word of the text: the
+	// hits match some of them, those matching most first.
+	Relaxed bool `json:"relaxed,omitempty"`
+	// Query is the normalised query that was run (page and size bounded).
+	Query Query         `json:"-"`
+	Took  time.Duration `json:"took"`
+}
+
+// Hit is one supplier in the results.
+type Hit struct {
+	ID          string   `json:"id"`
+	SIREN       string   `json:"siren,omitempty"`
+	SIRET       string   `json:"siret,omitempty"`
+	Name        string   `json:"name"`
+	Commune     string   `json:"commune,omitempty"`
+	Departement string   `json:"departement,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	NAF         string   `json:"naf,omitempty"`
+	NAFLabel    string   `json:"naf_label,omitempty"`
+	Labels      []string `json:"labels,omitempty"`
+	Univers     []string `json:"univers,omitempty"`
+	Score       float64  `json:"score"`
+	// DistanceKm is the great-circle distance to Query.Near, nil when the
+	// query has no place or the supplier no coordinates.
+	DistanceKm *float64 `json:"distance_km,omitempty"`
+	Lat        float64  `json:"lat,omitempty"`
+	Lon        float64  `json:"lon,omitempty"`
+	HasGeo     bool     `json:"has_geo,omitempty"`
+	// Highlights are HTML fragments keyed by field ("name", "trade_names",
+	// "products", "activities", "naf_label", "description"): the text is
+	// escaped and only the <mark> elements around matched words are HTML.
+	Highlights map[string][]string `json:"highlights,omitempty"`
+}
+
+// Search runs q. Invalid queries return an error wrapping data.ErrInvalid
+// with a French message.
+func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
+	start := time.Now()
+	q, err := q.normalized()
+	if err != nil {
+		return Results{}, err
+	}
+	g, err := ix.acquire()
+	if err != nil {
+		return Results{}, err
+	}
+	defer g.mu.RUnlock()
+	snap, err := g.snapshotOf()
+	if err != nil {
+		return Results{}, fmt.Errorf("index: search: %w", err)
+	}
+	defer snap.Close()
+
+	terms := ix.analyseText(q.Text)
+	if err := markTypos(ctx, snap, terms); err != nil {
+		return Results{}, fmt.Errorf("index: search: %w", err)
+	}
+	if err := markCommon(ctx, snap, terms); err != nil {
+		return Results{}, fmt.Errorf("index: search: %w", err)
+	}
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		return Results{}, err
+	}
+	version := ix.version.Load()
+	key := facetKey{version: version, query: q.cacheKey()}
+	cached, haveFacets := facetEntry{}, false
+	if q.Facets {
+		cached, haveFacets = ix.facets.get(key)
+	}
+
+	relaxed := haveFacets && cached.relaxed
+	p, err := ix.execute(ctx, snap, cols, q, terms, relaxed, q.Facets && !haveFacets)
+	if err != nil {
+		return Results{}, err
+	}
+	if p.total == 0 && !relaxed && len(terms) > 1 {
+		relaxed = true
+		if p, err = ix.execute(ctx, snap, cols, q, terms, true, q.Facets && !haveFacets); err != nil {
+			return Results{}, err
+		}
+	}
+
+	out := Results{Total: p.total, Relaxed: relaxed, Query: q}
+	if q.Facets {
+		if haveFacets {
+			out.Facets = cached.facets.clone()
+		} else {
+			out.Facets = p.facets
+			if ix.version.Load() == version {
+				ix.facets.put(key, facetEntry{total: p.total, relaxed: relaxed, facets: p.facets.clone()})
+			}
+		}
+	}
+	var hl *highlighter
+	if q.Highlight && len(terms) > 0 {
+		hl = ix.newHighlighter(terms)
+	}
+	out.Hits = make([]Hit, 0, len(p.hits))
+	for _, ph := range p.hits {
+		id, raw, err := loadSrc(snap, ph)
+		if err != nil {
+			return Results{}, fmt.Errorf("index: search: hit %d: %w", ph.doc, err)
+		}
+		h, src, err := toHit(id, raw, ph.score, q)
+		if err != nil {
+			return Results{}, err
+		}
+		if hl != nil {
+			h.Highlights = hl.highlight(src)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// toHit decodes the stored blob of a hit.
+func toHit(id, raw string, score float64, q Query) (Hit, srcDoc, error) {
+	var s srcDoc
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return Hit{}, s, fmt.Errorf("index: hit %s: stored document: %w", id, err)
+	}
+	h := Hit{ID: s.ID, SIREN: s.SIREN, SIRET: s.SIRET, Name: s.Name, Commune: s.Commune,
+		Departement: s.Departement, Region: s.Region, NAF: s.NAF, NAFLabel: s.NAFLabel,
+		Labels: s.Labels, Univers: s.Univers, Score: score, Lat: s.Lat, Lon: s.Lon, HasGeo: s.HasGeo}
+	if h.ID == "" {
+		h.ID = id
+	}
+	if q.Near != nil && s.HasGeo {
+		d := data.DistanceKm(q.Near.Lat, q.Near.Lon, s.Lat, s.Lon)
+		h.DistanceKm = &d
+	}
+	return h, s, nil
+}
+
+func (f Facets) clone() Facets {
+	if f == nil {
+		return nil
+	}
+	out := make(Facets, len(f))
+	for k, v := range f {
+		out[k] = append([]FacetCount(nil), v...)
+	}
+	return out
+}

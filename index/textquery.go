@@ -1,0 +1,282 @@
+package index
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"fabrique/data"
+)
+
+// queryTerm is one word of the query text.
+type queryTerm struct {
+	stem string   // as the text fields hold it ("ebenist")
+	alts []string // stems of the same trade ("menuisi" for "menuis")
+	word string   // folded, un-stemmed, as the name_exact field holds it
+	// typo is set when neither the stem, its alternatives nor the word is
+	// in the index: the word is then matched with fuzzy queries.
+	typo bool
+	// common is set when the word is in so many suppliers that it says
+	// little ("fabrication", "produits", "autres"): next to more telling
+	// words, it only ranks.
+	common bool
+}
+
+// commonShare is the share of suppliers above which a word is common.
+const commonShare = 0.2
+
+// Boosts of the parts of a word's clause, relative to the field boosts.
+const (
+	altBoost       = 0.6  // a trade alternative counts a bit less than the word itself
+	exactNameBoost = 1.0  // the very word in the name, un-stemmed
+	fuzzyNameBoost = 2.0  // a typo of a word of the name
+	filterBoost    = 1e-6 // filters must not change the ranking
+	minFuzzyLen    = 4
+)
+
+// analyseText turns the query text into terms, with the same analysis as
+// the indexed text, and looks up which words the index does not know.
+func (ix *Index) analyseText(text string) []queryTerm {
+	var terms []queryTerm
+	seen := map[string]bool{}
+	for _, tok := range ix.text.Analyze([]byte(text)) {
+		stem := string(tok.Term)
+		if stem == "" || seen[stem] {
+			continue
+		}
+		seen[stem] = true
+		t := queryTerm{stem: stem, alts: ix.trades.alternatives(stem)}
+		if ws := data.Words(text[tok.Start:tok.End]); len(ws) > 0 {
+			t.word = ws[len(ws)-1] // "l'ébéniste" → "ebeniste"
+		}
+		terms = append(terms, t)
+		if len(terms) == maxQueryWords {
+			break
+		}
+	}
+	return terms
+}
+
+// markTypos sets typo on the terms that no text field and no name knows.
+// It looks terms up in the field dictionaries, which costs an FST lookup
+// per segment, not a postings list.
+func markTypos(ctx context.Context, r index.IndexReader, terms []queryTerm) error {
+	if len(terms) == 0 {
+		return nil
+	}
+	dicts := map[string]func([]byte) (bool, error){}
+	lookup := func(field string) (func([]byte) (bool, error), error) {
+		if f, ok := dicts[field]; ok {
+			return f, nil
+		}
+		var f func([]byte) (bool, error)
+		if rc, ok := r.(index.IndexReaderContains); ok {
+			fd, err := rc.FieldDictContains(field)
+			if err != nil {
+				return nil, err
+			}
+			f = fd.Contains
+		} else {
+			f = func(term []byte) (bool, error) {
+				tfr, err := r.TermFieldReader(ctx, term, field, false, false, false)
+				if err != nil {
+					return false, err
+				}
+				n := tfr.Count()
+				return n > 0, tfr.Close()
+			}
+		}
+		dicts[field] = f
+		return f, nil
+	}
+	for i := range terms {
+		known, err := termKnown(lookup, terms[i])
+		if err != nil {
+			return err
+		}
+		terms[i].typo = !known
+	}
+	return nil
+}
+
+func termKnown(lookup func(string) (func([]byte) (bool, error), error), t queryTerm) (bool, error) {
+	has := func(term, field string) (bool, error) {
+		f, err := lookup(field)
+		if err != nil {
+			return false, err
+		}
+		return f([]byte(term))
+	}
+	for _, f := range textFields {
+		for _, s := range append([]string{t.stem}, t.alts...) {
+			if ok, err := has(s, f.name); ok || err != nil {
+				return ok, err
+			}
+		}
+	}
+	if t.word != "" {
+		return has(t.word, fNameExact)
+	}
+	return false, nil
+}
+
+// wordClause matches one query word: its stem or trade alternatives in any
+// text field, the word itself in names, a SIREN or SIRET, and, for a word
+// the index does not know, its near spellings.
+func wordClause(t queryTerm) query.Query {
+	var dis []query.Query
+	add := func(q interface {
+		query.Query
+		SetField(string)
+		SetBoost(float64)
+	}, field string, boost float64) {
+		q.SetField(field)
+		q.SetBoost(boost)
+		dis = append(dis, q)
+	}
+	for _, f := range textFields {
+		add(query.NewTermQuery(t.stem), f.name, f.boost)
+		for _, a := range t.alts {
+			add(query.NewTermQuery(a), f.name, f.boost*altBoost)
+		}
+	}
+	if t.word != "" {
+		add(query.NewTermQuery(t.word), fNameExact, exactNameBoost)
+		if isDigits(t.word) {
+			switch len(t.word) {
+			case 9:
+				add(query.NewTermQuery(t.word), fSIREN, 10)
+			case 14:
+				add(query.NewTermQuery(t.word), fSIRETs, 10)
+			}
+		}
+	}
+	if t.typo && len(t.word) >= minFuzzyLen && !isDigits(t.word) {
+		// Only names are matched fuzzily: on stemmed prose a near
+		// spelling matches everything ("atleiers" → "atelier").
+		fq := query.NewFuzzyQuery(t.word)
+		fq.SetFuzziness(fuzziness(t.word))
+		add(fq, fNameExact, fuzzyNameBoost)
+	}
+	return query.NewDisjunctionQuery(dis)
+}
+
+// fuzziness allows one edit in short words and two in long ones.
+func fuzziness(w string) int {
+	if len([]rune(w)) >= 8 {
+		return 2
+	}
+	return 1
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// textQuery combines the word clauses: all of them (AND), or, relaxed, at
+// least one, ranked by how many match. Common words next to telling ones
+// are not required, they only rank: "fabrication de meubles" finds every
+// supplier of meubles, those that say "fabrication" first. Besides being
+// what a buyer means, it spares walking the postings of words that most
+// suppliers have.
+func textQuery(terms []queryTerm, relaxed bool) query.Query {
+	var must, should []query.Query
+	for _, t := range terms {
+		if t.common {
+			should = append(should, wordClause(t))
+		} else {
+			must = append(must, wordClause(t))
+		}
+	}
+	if len(must) == 0 { // only common words: require them all
+		must, should = should, nil
+	}
+	all := append(append([]query.Query(nil), must...), should...)
+	switch {
+	case len(all) == 1:
+		return all[0]
+	case relaxed:
+		return query.NewDisjunctionQuery(all)
+	case len(should) == 0:
+		return query.NewConjunctionQuery(must)
+	}
+	return query.NewBooleanQuery(must, should, nil)
+}
+
+// markCommon sets common on the terms found in more than commonShare of
+// the documents of r, when the query has several words.
+func markCommon(ctx context.Context, r index.IndexReader, terms []queryTerm) error {
+	if len(terms) < 2 {
+		return nil
+	}
+	n, err := r.DocCount()
+	if err != nil || n == 0 {
+		return err
+	}
+	limit := uint64(float64(n) * commonShare)
+	for i := range terms {
+		for _, f := range textFields {
+			tfr, err := r.TermFieldReader(ctx, []byte(terms[i].stem), f.name, false, false, false)
+			if err != nil {
+				return err
+			}
+			c := tfr.Count()
+			if err := tfr.Close(); err != nil {
+				return err
+			}
+			if c > limit {
+				terms[i].common = true
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// filterQueries turns the filters of q into keyword term queries, one
+// clause per kind (OR within the kind).
+func filterQueries(q Query) []query.Query {
+	var out []query.Query
+	for _, f := range []struct {
+		field string
+		vals  []string
+	}{
+		{fRegion, q.Regions}, {fDepartement, q.Departements}, {fLabels, q.Labels}, {fNAF, q.NAF},
+		{fNAFSection, q.NAFSections}, {fNAFDivision, q.NAFDivisions}, {fCPVDivision, q.CPVDivisions},
+		{fHeadcount, q.Headcounts}, {fUnivers, q.Univers},
+	} {
+		if len(f.vals) == 0 {
+			continue
+		}
+		var dis []query.Query
+		for _, v := range f.vals {
+			tq := query.NewTermQuery(v)
+			tq.SetField(f.field)
+			tq.SetBoost(filterBoost)
+			dis = append(dis, tq)
+		}
+		if len(dis) == 1 {
+			out = append(out, dis[0])
+		} else {
+			out = append(out, query.NewDisjunctionQuery(dis))
+		}
+	}
+	return out
+}
+
+func formatKm(km float64) string {
+	return strings.TrimRight(strings.TrimRight(strconvFormat(km), "0"), ".") + "km"
+}
+
+func strconvFormat(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

@@ -1,0 +1,50 @@
+package index
+
+import (
+	"strings"
+	"sync"
+
+	"fabrique/data"
+)
+
+// epvUnivers are the eight "univers" of the EPV directory, spelt as they
+// should be shown. The source writes them with varying case ("Mode et
+// beauté", "Mode et Beauté") and without the accent of "Équipements".
+var epvUnivers = []string{
+	"Ameublement et décoration",
+	"Architecture et patrimoine bâti",
+	"Arts de la table",
+	"Culture et communication",
+	"Équipements industriels, médicaux, mécaniques",
+	"Gastronomie",
+	"Loisirs et transports",
+	"Mode et beauté",
+}
+
+// epvUniversByKey maps the folded words of each EPV univers to its
+// display form; built once, never modified.
+var epvUniversByKey = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, len(epvUnivers))
+	for _, u := range epvUnivers {
+		m[universKey(u)] = u
+	}
+	return m
+})
+
+func universKey(s string) string { return strings.Join(data.Words(s), " ") }
+
+// canonicalUnivers returns the display form of a univers: the EPV spelling
+// when it is one of the eight (whatever its case and accents), otherwise
+// the value in sentence case.
+func canonicalUnivers(s string) string {
+	if u, ok := epvUniversByKey()[universKey(s)]; ok {
+		return u
+	}
+	return sentenceCase(s)
+}
+
+// isEPVUnivers reports whether s names one of the eight EPV univers.
+func isEPVUnivers(s string) bool {
+	_, ok := epvUniversByKey()[universKey(s)]
+	return ok
+}

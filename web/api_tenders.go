@@ -1,0 +1,124 @@
+package web
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// apiTenderSummary is one tender of a list.
+type apiTenderSummary struct {
+	ID             string           `json:"id"`
+	Source         string           `json:"source"`
+	Title          string           `json:"title"`
+	Buyer          string           `json:"buyer"`
+	CPV            string           `json:"cpv"`
+	CPVLabel       string           `json:"cpv_label"`
+	Departement    string           `json:"departement"`
+	Place          data.Place       `json:"place"`
+	EstimatedValue float64          `json:"estimated_value"`
+	Deadline       *time.Time       `json:"deadline"`
+	State          data.TenderState `json:"state"`
+	Open           bool             `json:"open"`
+	Lots           int              `json:"lots"`
+	NoticeURL      string           `json:"url"`      // the notice at its source, as data.Tender
+	PageURL        string           `json:"page_url"` // the tender's page on Fabrique
+}
+
+// apiTendersPage is the answer of GET /api/v1/tenders.
+type apiTendersPage struct {
+	Total   int                `json:"total"`
+	Page    int                `json:"page"`
+	PerPage int                `json:"per_page"`
+	Results []apiTenderSummary `json:"results"`
+}
+
+// apiTenders lists tenders: open ones by default, soonest deadline first,
+// filtered by CPV, département and deadline range.
+func (s *Server) apiTenders(c *fiber.Ctx) error {
+	v := queryValues(c)
+	if err := checkAPIParams(v, "/api/v1/tenders"); err != nil {
+		return err
+	}
+	f, err := parseTenderFilter(v, apiDialect)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	rows, total, err := s.listTenders(c.UserContext(), &f, now)
+	if err != nil {
+		return err
+	}
+	out := apiTendersPage{Total: total, Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows))}
+	base := c.BaseURL()
+	for _, t := range rows {
+		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,
+			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: t.Place, EstimatedValue: t.EstimatedValue,
+			State: t.State, Open: t.Open(now), Lots: len(t.Lots), PageURL: base + tenderURL(&t)}
+		if !t.Deadline.IsZero() {
+			d := t.Deadline
+			r.Deadline = &d
+		}
+		if u, ok := webURL(t.URL); ok {
+			r.NoticeURL = u
+		}
+		out.Results = append(out.Results, r)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
+}
+
+// apiTenderDetail is a whole tender, with its lots and history ("url" is
+// the notice at its source).
+type apiTenderDetail struct {
+	data.Tender
+	Open       bool   `json:"open"`
+	PageURL    string `json:"page_url"`
+	MatchesURL string `json:"matches_url,omitempty"`
+}
+
+// apiTender returns one tender by its id ("ted:…", "boamp:…").
+func (s *Server) apiTender(c *fiber.Ctx) error {
+	if err := checkAPIParams(queryValues(c), "/api/v1/tenders/:id"); err != nil {
+		return err
+	}
+	t, err := s.findTender(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	out := apiTenderDetail{Tender: t, Open: t.Open(time.Now()), PageURL: c.BaseURL() + tenderURL(&t)}
+	if s.index != nil {
+		out.MatchesURL = c.BaseURL() + "/api/v1/tenders/" + url.PathEscape(t.ID) + "/matches"
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
+}
+
+// apiTenderMatches ranks the suppliers for a stored tender, as POST
+// /api/v1/match does for a need.
+func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
+	v := queryValues(c)
+	if err := checkAPIParams(v, "/api/v1/tenders/:id/matches"); err != nil {
+		return err
+	}
+	limit, err := intParam(v, "limit", index.DefaultMatchLimit, 1, index.MaxMatchLimit)
+	if err != nil {
+		return err
+	}
+	t, err := s.findTender(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	res, _, err := s.rank(c.UserContext(), &t, limit, 0)
+	if err != nil {
+		return needError(err)
+	}
+	out := newAPIMatchResult(res, c.BaseURL())
+	out.Tender = &apiTenderRef{ID: t.ID, Title: t.Title, PageURL: c.BaseURL() + tenderURL(&t)}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(out)
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestAPITenders(t *testing.T) {
+	s := newTestServer(t, Config{})
+	putTenders(t, s, listTenders()...)
+	putTenders(t, s, loadNotice(t, "cn_24_FRA_comments.xml"))
+
+	type page struct {
+		Total   int `json:"total"`
+		Page    int `json:"page"`
+		PerPage int `json:"per_page"`
+		Results []struct {
+			ID       string  `json:"id"`
+			Title    string  `json:"title"`
+			CPVLabel string  `json:"cpv_label"`
+			Deadline *string `json:"deadline"`
+			State    string  `json:"state"`
+			Open     bool    `json:"open"`
+			PageURL  string  `json:"page_url"`
+		} `json:"results"`
+	}
+	tests := []struct {
+		name    string
+		target  string
+		wantIDs []string
+	}{
+		{"open by default, soonest first", "/api/v1/tenders", []string{"boamp:26-2", "boamp:26-1", "boamp:26-6"}},
+		{"closed, latest deadline first", "/api/v1/tenders?state=closed", []string{"boamp:26-4", "boamp:26-3", "ted:26-5", "ted:da4d46e9-490b-41ff-a2ae-8166d356a619"}},
+		{"CPV and département", "/api/v1/tenders?state=all&cpv=45&departement=35", []string{"boamp:26-1", "boamp:26-6", "boamp:26-3"}},
+		{"a lot's département counts", "/api/v1/tenders?state=all&departement=76", []string{"ted:da4d46e9-490b-41ff-a2ae-8166d356a619"}},
+		{"deadline range", "/api/v1/tenders?state=all&deadline_from=2019-06-01&deadline_to=2019-06-30", []string{"ted:da4d46e9-490b-41ff-a2ae-8166d356a619"}},
+		{"paging", "/api/v1/tenders?per_page=2&page=2", []string{"boamp:26-6"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(t, tt.target)
+			if r.status != http.StatusOK {
+				t.Fatalf("GET %s = %d: %s", tt.target, r.status, r.body)
+			}
+			var p page
+			decodeJSON(t, r, &p)
+			var got []string
+			for _, x := range p.Results {
+				got = append(got, x.ID)
+				if !strings.HasPrefix(x.PageURL, "http://") || x.State == "" {
+					t.Errorf("result %s: page_url %q, state %q", x.ID, x.PageURL, x.State)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.wantIDs, " ") {
+				t.Errorf("GET %s = %v, want %v", tt.target, got, tt.wantIDs)
+			}
+		})
+	}
+
+	t.Run("summary fields", func(t *testing.T) {
+		var p page
+		decodeJSON(t, s.get(t, "/api/v1/tenders?cpv=45421000"), &p)
+		if p.Total != 1 || len(p.Results) != 1 {
+			t.Fatalf("total %d, %d results; want the one open menuiserie tender", p.Total, len(p.Results))
+		}
+		x := p.Results[0]
+		if x.CPVLabel != "Travaux de menuiserie" || x.Deadline == nil || !x.Open {
+			t.Errorf("summary = %+v", x)
+		}
+	})
+
+	t.Run("one tender", func(t *testing.T) {
+		r := s.get(t, "/api/v1/tenders/ted:da4d46e9-490b-41ff-a2ae-8166d356a619")
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+		var got struct {
+			ID      string `json:"id"`
+			Title   string `json:"title"`
+			Open    bool   `json:"open"`
+			PageURL string `json:"page_url"`
+			Lots    []struct {
+				ID    string `json:"id"`
+				Title string `json:"title"`
+			} `json:"lots"`
+			History []struct {
+				Summary string `json:"summary"`
+			} `json:"history"`
+		}
+		decodeJSON(t, r, &got)
+		if len(got.Lots) != 2 || got.Lots[0].Title != "Agence centre" || got.Open || len(got.History) != 1 ||
+			!strings.HasSuffix(got.PageURL, "/appels-d-offres/ted:da4d46e9-490b-41ff-a2ae-8166d356a619") {
+			t.Errorf("tender = %+v", got)
+		}
+	})
+
+	errs := []struct {
+		name, target string
+		status       int
+		word         string
+	}{
+		{"unknown tender", "/api/v1/tenders/ted:inconnu", http.StatusNotFound, "n'existe pas"},
+		{"invalid CPV named", "/api/v1/tenders?cpv=99999999", http.StatusBadRequest, "99999999"},
+		{"unknown parameter", "/api/v1/tenders?cvp=45", http.StatusBadRequest, "cvp"},
+		{"unknown state", "/api/v1/tenders?state=ouverts", http.StatusBadRequest, "ouverts"},
+		{"bad date", "/api/v1/tenders?deadline_to=demain", http.StatusBadRequest, "AAAA-MM-JJ"},
+		{"unknown parameter on one tender", "/api/v1/tenders/boamp:26-1?x=1", http.StatusBadRequest, "« x »"},
+	}
+	for _, tt := range errs {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(t, tt.target)
+			if r.status != tt.status {
+				t.Fatalf("GET %s = %d, want %d: %s", tt.target, r.status, tt.status, r.body)
+			}
+			var e struct {
+				Error string `json:"error"`
+			}
+			decodeJSON(t, r, &e)
+			if !strings.Contains(e.Error, tt.word) {
+				t.Errorf("error %q does not mention %q", e.Error, tt.word)
+			}
+		})
+	}
+}
+
+func TestAPICPV(t *testing.T) {
+	s := newTestServer(t, Config{})
+	var got struct {
+		Codes []struct {
+			Code, CodeFull, Label, Value string
+		} `json:"codes"`
+	}
+	r := s.get(t, "/api/v1/cpv?q=menuiserie&limit=3")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	decodeJSON(t, r, &got)
+	if len(got.Codes) != 3 {
+		t.Fatalf("%d codes, want 3: %s", len(got.Codes), r.body)
+	}
+	for _, c := range got.Codes {
+		if !strings.Contains(strings.ToLower(c.Label), "menuiserie") || len(c.Code) != 8 || c.Value != c.Code+" — "+c.Label {
+			t.Errorf("code %+v", c)
+		}
+	}
+	if !strings.Contains(r.body, `"code_full":"`) {
+		t.Errorf("answer lacks code_full: %s", r.body)
+	}
+	r = s.get(t, "/api/v1/cpv?q=")
+	if r.status != http.StatusOK || !strings.Contains(r.body, `"codes":[]`) {
+		t.Errorf("empty query = %d %s, want an empty list", r.status, r.body)
+	}
+	for _, target := range []string{"/api/v1/cpv?q=45&limit=51", "/api/v1/cpv?query=45"} {
+		if r := s.get(t, target); r.status != http.StatusBadRequest {
+			t.Errorf("GET %s = %d, want 400", target, r.status)
+		}
+	}
+}
+
+func TestAPITendersRateLimited(t *testing.T) {
+	s := newTestServer(t, Config{RateLimit: RateLimit{PerSecond: 0.01, Burst: 1}})
+	if r := s.get(t, "/api/v1/tenders"); r.status != http.StatusOK {
+		t.Fatalf("first request = %d", r.status)
+	}
+	r := s.get(t, "/api/v1/cpv?q=45")
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Errorf("second request = %d (Retry-After %q), want 429 with Retry-After", r.status, r.header.Get("Retry-After"))
+	}
+}

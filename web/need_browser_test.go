@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestBrowserNeedJourney plays a buyer in a real browser: the open
+// tenders, then a « Nouveau besoin » typed with the keyboard, the CPV
+// picker filled as one types, a lot added, and the shortlist it leads to.
+// The pages must raise no script error and no Content-Security-Policy
+// violation.
+func TestBrowserNeedJourney(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is missing: the browser test must run in CI", chromiumPath)
+		}
+		t.Skipf("%s not installed: browser test skipped", chromiumPath)
+	}
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	putTenders(t, s, listTenders()...)
+	putTenders(t, s, loadNotice(t, "cn_24_FRA_comments.xml"))
+	base := s.serveLoopback(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+
+	var consoleMu sync.Mutex
+	var problems []string
+	messages := chromedp.Console(bctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
+				consoleMu.Lock()
+				problems = append(problems, string(m.Type)+": "+m.Text)
+				consoleMu.Unlock()
+			}
+		}
+	}()
+	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
+	b.n = 50 // after the search journey's screenshots
+	t.Logf("screenshots in %s", b.shots)
+
+	// 1. The open tenders, soonest first, and a tender page.
+	b.do("open the tenders", chromedp.Navigate(base+"/appels-d-offres"), chromedp.WaitVisible(chromedp.CSS(".tender-list")))
+	titles := eval[[]string](b, "tender titles", `[...document.querySelectorAll('.tender-row h3')].map(e => e.textContent.trim())`)
+	if len(titles) != 3 || titles[0] != "Mobilier de la médiathèque" {
+		t.Errorf("open tenders = %q, want 3, the one closing tomorrow first", titles)
+	}
+	b.screenshot("appels-d-offres")
+	b.navigatingBy("filter the closed ones", chromedp.SetValue(chromedp.CSS("#state"), "closed"),
+		chromedp.Click(chromedp.CSS(".tender-filters button[type=submit]")))
+	b.navigatingBy("open the Rouen notice", chromedp.Click(chromedp.Search(`//a[contains(., "espaces verts")]`)))
+	if n := eval[int](b, "rankings", `document.querySelectorAll('.shortlist .ranking').length`); n != 3 {
+		t.Errorf("%d rankings on the tender page, want 3 (the tender and its 2 lots)", n)
+	}
+	b.screenshot("avis")
+
+	// 2. A need typed with the keyboard; the CPV picker follows the typing.
+	b.do("open the form", chromedp.Navigate(base+"/besoin"), chromedp.WaitVisible(chromedp.CSS("#title")))
+	b.do("type the need",
+		chromedp.SendKeys(chromedp.CSS("#title"), "Restauration des menuiseries en bois de la mairie"),
+		chromedp.SendKeys(chromedp.CSS("#description"), "Fenêtres et portes en chêne, ébénisterie."),
+		chromedp.SendKeys(chromedp.CSS("#cpv-1"), "menuiser"),
+	)
+	b.do("wait for the CPV list", chromedp.Poll[chromedp.Void](`[...document.querySelectorAll('#cpv-options option')].some(o => o.value.includes('Travaux de menuiserie'))`))
+	b.do("pick a code, then the place and value",
+		chromedp.SetValue(chromedp.CSS("#cpv-1"), "45421000 — Travaux de menuiserie"),
+		chromedp.Focus(chromedp.CSS("#departement")), chromedp.SetValue(chromedp.CSS("#departement"), "35"),
+		chromedp.SendKeys(chromedp.CSS("#value"), "150 000"),
+		chromedp.SendKeys(chromedp.CSS("#lot-1-title"), "Fenêtres en chêne"),
+	)
+	b.screenshot("besoin")
+	b.navigatingBy("add a lot", chromedp.Click(chromedp.CSS(`button[value=add_lot]`)))
+	if got := eval[string](b, "focus", `document.activeElement.id`); got != "lot-3-title" {
+		t.Errorf("after « Ajouter un lot » the focus is on %q, want the new lot's title", got)
+	}
+	if got := eval[string](b, "kept title", `document.getElementById('title').value`); got != "Restauration des menuiseries en bois de la mairie" {
+		t.Errorf("the title typed became %q", got)
+	}
+	b.do("type the third lot", chromedp.SendKeys(chromedp.CSS("#lot-3-title"), "Grilles en fer forgé"))
+	b.navigatingBy("send the need", chromedp.SendKeys(chromedp.CSS("#value"), kb.Enter))
+	if u := b.location(); !shortlistPathRe.MatchString(u.Path) {
+		t.Fatalf("the need led to %s, want its shortlist", u)
+	}
+	headings := eval[[]string](b, "rankings", `[...document.querySelectorAll('.ranking h3')].map(e => e.textContent.trim())`)
+	if strings.Join(headings, " | ") != "Ensemble du marché | Lot 1 : Fenêtres en chêne | Lot 2 : Grilles en fer forgé" {
+		t.Errorf("rankings = %q", headings)
+	}
+	if n := eval[int](b, "reasons", `document.querySelectorAll('.match .reasons li').length`); n < 10 {
+		t.Errorf("%d reasons on the shortlist", n)
+	}
+	b.screenshot("liste-fournisseurs")
+	b.navigatingBy("open the report", chromedp.Click(chromedp.Search(`//a[contains(., "Rapport de sourcing")]`)))
+	b.screenshot("rapport-besoin")
+
+	consoleMu.Lock()
+	defer consoleMu.Unlock()
+	for _, p := range problems {
+		t.Errorf("browser console: %s", p)
+	}
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"fabrique/data"
+)
+
+func TestSearchCPV(t *testing.T) {
+	tests := []struct {
+		name  string
+		q     string
+		limit int
+		// first are the codes expected first, in order; all must be found.
+		first, all []string
+		none       bool
+	}{
+		{name: "code prefix in code order", q: "4542", limit: 3, first: []string{"45420000", "45421000", "45421100"}},
+		{name: "whole code", q: "45212350", limit: 5, first: []string{"45212350"}},
+		{name: "code with check digit", q: "45212350-4", limit: 5, first: []string{"45212350"}},
+		{name: "code as picked", q: "45421000 — Travaux de menuiserie", limit: 1, first: []string{"45421000"}},
+		{name: "word, accents ignored", q: "menuiserie", limit: 20, all: []string{"45421000", "44220000"}},
+		{name: "word prefix", q: "menuis", limit: 20, all: []string{"45421000"}},
+		{name: "capitals and accents", q: "BÂTIMENTS historique", limit: 10, all: []string{"45212350"}},
+		{name: "several words", q: "monuments historiques", limit: 10, all: []string{"45212314", "92522200"}},
+		{name: "shortest label first", q: "travaux de menuiserie", limit: 1, first: []string{"45421000"}},
+		{name: "every word must match", q: "menuiserie zzzz", limit: 10, none: true},
+		{name: "unknown code", q: "99", limit: 10, none: true},
+		{name: "blank", q: "   ", limit: 10, none: true},
+		{name: "zero limit", q: "45", limit: 0, none: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := searchCPV(tt.q, tt.limit)
+			var codes []string
+			for _, c := range got {
+				codes = append(codes, c.Code8)
+			}
+			if len(got) > tt.limit {
+				t.Errorf("%d results, limit %d", len(got), tt.limit)
+			}
+			if tt.none {
+				if len(got) != 0 {
+					t.Errorf("searchCPV(%q) = %v, want nothing", tt.q, codes)
+				}
+				return
+			}
+			if len(codes) < len(tt.first) || !slices.Equal(codes[:len(tt.first)], tt.first) {
+				t.Errorf("searchCPV(%q) = %v, want it to start with %v", tt.q, codes, tt.first)
+			}
+			for _, w := range tt.all {
+				if !slices.Contains(codes, w) {
+					t.Errorf("searchCPV(%q) = %v, lacks %s", tt.q, codes, w)
+				}
+			}
+		})
+	}
+}
+
+func TestCPVFieldCode(t *testing.T) {
+	tests := []struct {
+		raw    string
+		want   string
+		isCode bool
+	}{
+		{"45421000", "45421000", true},
+		{" 45421000-4 ", "45421000-4", true},
+		{"45421000 - 4", "45421000 - 4", true},
+		{"45421000 — Travaux de menuiserie", "45421000", true},
+		{"45421000-4 — Travaux de menuiserie", "45421000-4", true},
+		{"menuiserie", "", false},
+		{"4542", "", false},
+		{"454210001", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := cpvFieldCode(tt.raw)
+		if got != tt.want || ok != tt.isCode {
+			t.Errorf("cpvFieldCode(%q) = %q, %v; want %q, %v", tt.raw, got, ok, tt.want, tt.isCode)
+		}
+	}
+}
+
+func TestCPVDivisionOptions(t *testing.T) {
+	opts := cpvDivisionOptions()
+	if len(opts) != 45 {
+		t.Fatalf("%d divisions, want the 45 of CPV 2008", len(opts))
+	}
+	if got, want := opts[0].Value, "03000000 — Produits agricoles, de l'élevage, de la pêche, de la sylviculture et produits connexes"; got != want {
+		t.Errorf("first option = %q, want %q", got, want)
+	}
+	// What the picker offers, the form accepts.
+	for _, o := range opts {
+		code, ok := cpvFieldCode(o.Value)
+		if !ok {
+			t.Fatalf("option %q is not read back as a code", o.Value)
+		}
+		if _, err := data.NormalizeCPV(code); err != nil {
+			t.Errorf("option %q: %v", o.Value, err)
+		}
+	}
+}
+
+func FuzzSearchCPV(f *testing.F) {
+	for _, q := range []string{"45", "4542100", "menuiserie", "45421000 — x", "é", "\xff", strings.Repeat("a ", 50)} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		got := searchCPV(q, 10)
+		if len(got) > 10 {
+			t.Fatalf("searchCPV(%q) gave %d results, limit 10", q, len(got))
+		}
+		for _, c := range got {
+			if _, ok := data.LookupCPV(c.Code8); !ok {
+				t.Fatalf("searchCPV(%q) returned unknown code %q", q, c.Code8)
+			}
+		}
+		if code, ok := cpvFieldCode(q); ok && !strings.HasPrefix(strings.ReplaceAll(strings.TrimSpace(q), " ", ""), strings.ReplaceAll(code, " ", "")) {
+			t.Fatalf("cpvFieldCode(%q) = %q, not the start of the field", q, code)
+		}
+	})
+}
+
+func BenchmarkSearchCPVWords(b *testing.B) {
+	cpvCatalogue()
+	for b.Loop() {
+		if len(searchCPV("travaux menuiserie", 10)) == 0 {
+			b.Fatal("no result")
+		}
+	}
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// tendersPage is the typed page of tenders.html: the open tenders with
+// their countdown, filters and pagination.
+type tendersPage struct {
+	Layout
+	Filter       tenderFilter // echoed into the form
+	States       []selectOption
+	Departements []selectOption
+	Error        string
+	ErrorField   string
+	Total        int
+	TotalText    string
+	Range        string
+	Rows         []tenderRowView
+	Pages        pagination
+	ClearURL     string
+	HasCriteria  bool
+}
+
+// selectOption is one <option> of a select.
+type selectOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// tenders lists tenders, open ones by default, soonest deadline first. It
+// works without JavaScript: the filters are one GET form.
+func (s *Server) tenders(c *fiber.Ctx) error {
+	p := &tendersPage{Layout: Layout{Title: "Appels d'offres"}, ClearURL: tenderPath}
+	f, err := parseTenderFilter(queryValues(c), pageDialect)
+	p.Filter = f
+	p.States, p.Departements = stateOptions(f.State), departementOptions(f.Departements)
+	if err != nil {
+		p.Error, p.ErrorField = invalidMessage(err), validationField(err)
+		p.Title = "Appels d'offres : critère à corriger"
+		return s.render(c, fiber.StatusBadRequest, "tenders", p)
+	}
+	now := time.Now()
+	rows, total, err := s.listTenders(c.UserContext(), &f, now)
+	if err != nil {
+		return fmt.Errorf("web: tenders: %w", err)
+	}
+	p.Total, p.HasCriteria = total, f.hasCriteria()
+	p.TotalText = pluralFR(total, "appel d'offres", "appels d'offres")
+	for _, t := range rows {
+		p.Rows = append(p.Rows, newTenderRowView(&t, now))
+	}
+	if len(rows) > 0 {
+		first := (f.Page-1)*f.PerPage + 1
+		p.Range = formatNumber(first) + " à " + formatNumber(first+len(rows)-1)
+	}
+	p.Pages = tenderPagination(&f, total)
+	if f.Page > 1 {
+		p.Title += " (page " + strconv.Itoa(f.Page) + ")"
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "tenders", p)
+}
+
+// listTenders walks the store and returns one page of the tenders that
+// meet f (buyers' needs excluded: they are not public notices), sorted
+// open first by nearest deadline, then closed by most recent deadline,
+// and how many met f in all.
+func (s *Server) listTenders(ctx context.Context, f *tenderFilter, now time.Time) ([]data.Tender, int, error) {
+	var found []data.Tender
+	err := s.store.Tenders(ctx, func(t data.Tender) error {
+		if t.Source != needSource && f.matches(&t, now) {
+			t.Description, t.History = "", nil // not shown in lists; frees memory early
+			found = append(found, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.SortStableFunc(found, func(a, b data.Tender) int { return compareTenders(&a, &b, now) })
+	start := min((f.Page-1)*f.PerPage, len(found))
+	end := min(start+f.PerPage, len(found))
+	return found[start:end], len(found), nil
+}
+
+// compareTenders orders open tenders first, nearest deadline first, then
+// closed ones, latest deadline first; tenders without a deadline close
+// each group, and the ID breaks ties.
+func compareTenders(a, b *data.Tender, now time.Time) int {
+	ao, bo := a.Open(now), b.Open(now)
+	if ao != bo {
+		if ao {
+			return -1
+		}
+		return 1
+	}
+	az, bz := a.Deadline.IsZero(), b.Deadline.IsZero()
+	switch {
+	case az && !bz:
+		return 1
+	case bz && !az:
+		return -1
+	case !az && !a.Deadline.Equal(b.Deadline):
+		if ao {
+			return a.Deadline.Compare(b.Deadline)
+		}
+		return b.Deadline.Compare(a.Deadline)
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+func tenderPagination(f *tenderFilter, total int) pagination {
+	last := (total + f.PerPage - 1) / f.PerPage
+	pg := pagination{Current: f.Page, Last: last}
+	if last <= 1 {
+		return pg
+	}
+	at := func(n int) string {
+		q := *f
+		q.Page = n
+		return q.link(tenderPath)
+	}
+	if f.Page > 1 {
+		pg.Prev = at(min(f.Page-1, last))
+	}
+	if f.Page < last {
+		pg.Next = at(f.Page + 1)
+	}
+	prev := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < f.Page-2 || n > f.Page+2) {
+			continue
+		}
+		if prev != 0 && n > prev+1 {
+			pg.Pages = append(pg.Pages, pageLink{Gap: true})
+		}
+		pg.Pages = append(pg.Pages, pageLink{N: n, URL: at(n), Current: n == f.Page})
+		prev = n
+	}
+	return pg
+}
+
+func stateOptions(selected string) []selectOption {
+	out := []selectOption{{tenderOpen, "ouverts", false}, {tenderClosed, "clos (attribués, annulés ou clôturés)", false}, {tenderAll, "tous", false}}
+	for i := range out {
+		out[i].Selected = out[i].Value == selected
+	}
+	return out
+}
+
+func departementOptions(selected []string) []selectOption {
+	out := []selectOption{{Value: "", Label: "tous les départements", Selected: len(selected) == 0}}
+	for _, d := range data.Departements() {
+		out = append(out, selectOption{Value: d.Code, Label: d.Code + " – " + d.Name, Selected: slices.Contains(selected, d.Code)})
+	}
+	return out
+}
+
+// tenderPage is the typed page of tender.html: a tender (or a buyer's
+// need) and the suppliers ranked for it, as a whole and per lot.
+type tenderPage struct {
+	Layout
+	T          tenderView
+	Need       bool // a buyer's need: a shortlist rather than a notice
+	ShareURL   string
+	EditURL    string
+	Rankings   []rankingView
+	MatchNote  string // why there is no ranking, or why it is partial
+	MatchError string
+	CSVURL     string
+	ReportURL  string
+	APIURL     string
+}
+
+// Caps of a ranking computed for a page: the page is read, the CSV and the
+// API are there for longer lists.
+const (
+	pageMatchLimit = 20
+	pageMaxLots    = 30
+)
+
+// tender is a tender's page: the notice, its history, and the suppliers
+// ranked for it (computed on request).
+func (s *Server) tender(c *fiber.Ctx) error {
+	t, err := s.findTender(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if t.Source == needSource { // a need is shown at its own address
+		return c.Redirect(needURL(t.SourceID), fiber.StatusMovedPermanently)
+	}
+	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&t, time.Now()),
+		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
+	base := tenderURL(&t)
+	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
+	if err := s.fillRankings(c, p, &t); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "tender", p)
+}
+
+// findTender loads the tender named by a URL segment (escaped or not).
+func (s *Server) findTender(ctx context.Context, raw string) (data.Tender, error) {
+	id, err := url.PathUnescape(raw)
+	if err != nil || id == "" || len(id) > 512 {
+		return data.Tender{}, fmt.Errorf("web: tender %q: %w", raw, data.ErrNotFound)
+	}
+	t, err := s.store.Tender(ctx, id)
+	if err != nil {
+		return data.Tender{}, fmt.Errorf("web: tender: %w", err)
+	}
+	return t, nil
+}
+
+// fillRankings ranks the suppliers for a tender page, within the page's
+// caps. Without an index the page still shows the tender.
+func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error {
+	if s.index == nil {
+		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
+		return nil
+	}
+	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	if err != nil {
+		if isInvalid(err) {
+			p.MatchError = "Fabrique ne peut pas classer de fournisseurs pour cet avis : " + invalidMessage(err)
+			return nil
+		}
+		return fmt.Errorf("web: rank %s: %w", t.ID, err)
+	}
+	p.Rankings = newRankings(res)
+	if cut > 0 {
+		p.MatchNote = fmt.Sprintf("Seuls les %d premiers lots sont classés sur cette page ; le fichier CSV et l'API couvrent les %d autres.", pageMaxLots, cut)
+	}
+	return nil
+}
+
+// rank runs the matcher on a tender with at most maxLots lots (0: all)
+// and returns how many lots were left out.
+func (s *Server) rank(ctx context.Context, t *data.Tender, limit, maxLots int) (index.MatchResult, int, error) {
+	tt := *t
+	cut := 0
+	if maxLots > 0 && len(tt.Lots) > maxLots {
+		cut = len(tt.Lots) - maxLots
+		tt.Lots = tt.Lots[:maxLots]
+	}
+	res, err := s.index.Match(ctx, s.store, tt, index.MatchOptions{Limit: limit})
+	return res, cut, err
+}

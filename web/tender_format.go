@@ -1,0 +1,148 @@
+package web
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"fabrique/data"
+)
+
+// paris is the time zone deadlines are shown in: French buyers count days
+// on the French calendar. It is loaded once and never changes; UTC when
+// the system has no time zone database.
+var paris = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+})
+
+// countdown says in French how long a tender still accepts offers at now:
+// « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé ».
+// Days are calendar days in Paris, as a buyer counts them.
+func countdown(t *data.Tender, now time.Time) string {
+	switch {
+	case t.State == data.StateCancelled:
+		return "annulé"
+	case t.State == data.StateAwarded:
+		return "attribué"
+	case t.Deadline.IsZero():
+		return "date limite non précisée"
+	case !now.Before(t.Deadline):
+		return "clôturé"
+	}
+	return "clôture " + deadlineDistance(t.Deadline, now)
+}
+
+// deadlineDistance is « aujourd'hui à 16 h 00 », « demain à 12 h 00 » or
+// « dans N jours », for a deadline after now.
+func deadlineDistance(deadline, now time.Time) string {
+	d, n := deadline.In(paris()), now.In(paris())
+	days := calendarDays(n, d)
+	switch days {
+	case 0:
+		return "aujourd'hui à " + frenchClock(d)
+	case 1:
+		return "demain à " + frenchClock(d)
+	}
+	return "dans " + strconv.Itoa(days) + " jours"
+}
+
+// calendarDays counts the midnights between a and b (same location).
+func calendarDays(a, b time.Time) int {
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+// frenchClock writes a time of day the French way: « 16 h 00 ».
+func frenchClock(t time.Time) string { return t.Format("15 h 04") }
+
+// soonDays is how close a deadline must be for the list to flag it.
+const soonDays = 7
+
+// closesSoon reports whether an open tender closes within soonDays.
+func closesSoon(t *data.Tender, now time.Time) bool {
+	return t.Open(now) && !t.Deadline.IsZero() && t.Deadline.Sub(now) <= soonDays*24*time.Hour
+}
+
+// stateBadge is the badge of a tender's state: its CSS class and French
+// word.
+type stateBadge struct {
+	Class, Text string
+}
+
+// tenderBadge tells where a tender stands at now: ouvert, rectifié,
+// annulé, attribué, or clôturé once its deadline has passed.
+func tenderBadge(t *data.Tender, now time.Time) stateBadge {
+	switch t.State {
+	case data.StateCancelled:
+		return stateBadge{"cancelled", "annulé"}
+	case data.StateAwarded:
+		return stateBadge{"awarded", "attribué"}
+	}
+	if !t.Open(now) {
+		return stateBadge{"closed", "clôturé"}
+	}
+	if t.State == data.StateCorrected {
+		return stateBadge{"corrected", "rectifié"}
+	}
+	return stateBadge{"open", "ouvert"}
+}
+
+// frenchDateTime writes « 24 juin 2019 à 18 h 00 » in Paris time; "" for
+// the zero time.
+func frenchDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	p := t.In(paris())
+	return frenchDate(p) + " à " + frenchClock(p)
+}
+
+// natureText is the French name of a contract's nature.
+func natureText(n data.Nature) string {
+	switch n {
+	case data.NatureWorks:
+		return "travaux"
+	case data.NatureSupplies:
+		return "fournitures"
+	case data.NatureServices:
+		return "services"
+	}
+	return ""
+}
+
+// revisionStateText is the French word for a notice's state in a
+// tender's history.
+func revisionStateText(s data.TenderState) string {
+	switch s {
+	case data.StateOpen:
+		return "avis de marché"
+	case data.StateCorrected:
+		return "rectificatif"
+	case data.StateCancelled:
+		return "annulation"
+	case data.StateAwarded:
+		return "avis d'attribution"
+	}
+	return string(s)
+}
+
+// tenderSourceName is the French name of where a tender comes from.
+func tenderSourceName(src string) string {
+	switch src {
+	case "boamp":
+		return "BOAMP"
+	case "ted":
+		return "TED (Journal officiel de l'Union européenne)"
+	case "ocds":
+		return "OCDS"
+	case "besoin":
+		return "besoin saisi sur Fabrique"
+	case "manual":
+		return "saisie manuelle"
+	}
+	return src
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"fabrique/data"
+)
+
+func TestCountdown(t *testing.T) {
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 4, day, hour, minute, 0, 0, paris()) }
+	now := at(15, 10, 0)
+	tests := []struct {
+		name   string
+		tender data.Tender
+		want   string
+	}{
+		{"three days ahead", data.Tender{State: data.StateOpen, Deadline: at(18, 12, 0)}, "clôture dans 3 jours"},
+		{"three days ahead, early morning", data.Tender{State: data.StateOpen, Deadline: at(18, 0, 30)}, "clôture dans 3 jours"},
+		{"tomorrow", data.Tender{State: data.StateOpen, Deadline: at(16, 12, 0)}, "clôture demain à 12 h 00"},
+		{"later today", data.Tender{State: data.StateOpen, Deadline: at(15, 16, 30)}, "clôture aujourd'hui à 16 h 30"},
+		{"corrected, still open", data.Tender{State: data.StateCorrected, Deadline: at(25, 12, 0)}, "clôture dans 10 jours"},
+		{"deadline in UTC shown in Paris", data.Tender{State: data.StateOpen, Deadline: time.Date(2026, 4, 15, 22, 30, 0, 0, time.UTC)}, "clôture demain à 00 h 30"},
+		{"passed an hour ago", data.Tender{State: data.StateOpen, Deadline: at(15, 9, 0)}, "clôturé"},
+		{"passed this very second", data.Tender{State: data.StateOpen, Deadline: now}, "clôturé"},
+		{"no deadline", data.Tender{State: data.StateOpen}, "date limite non précisée"},
+		{"cancelled before its deadline", data.Tender{State: data.StateCancelled, Deadline: at(20, 12, 0)}, "annulé"},
+		{"awarded", data.Tender{State: data.StateAwarded, Deadline: at(1, 12, 0)}, "attribué"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := countdown(&tt.tender, now); got != tt.want {
+				t.Errorf("countdown = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCountdownAcrossDaylightSaving(t *testing.T) {
+	// Clocks go forward on 29 March 2026 in Paris: the day is 23 hours
+	// long, and still one day.
+	now := time.Date(2026, 3, 28, 23, 30, 0, 0, paris())
+	tender := data.Tender{State: data.StateOpen, Deadline: time.Date(2026, 3, 31, 0, 15, 0, 0, paris())}
+	if got, want := countdown(&tender, now), "clôture dans 3 jours"; got != want {
+		t.Errorf("countdown = %q, want %q", got, want)
+	}
+}
+
+func TestTenderBadge(t *testing.T) {
+	now := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
+	future, past := now.Add(48*time.Hour), now.Add(-48*time.Hour)
+	tests := []struct {
+		name     string
+		state    data.TenderState
+		deadline time.Time
+		want     string
+	}{
+		{"open", data.StateOpen, future, "ouvert"},
+		{"open without deadline", data.StateOpen, time.Time{}, "ouvert"},
+		{"corrected", data.StateCorrected, future, "rectifié"},
+		{"cancelled", data.StateCancelled, future, "annulé"},
+		{"awarded", data.StateAwarded, past, "attribué"},
+		{"deadline passed", data.StateOpen, past, "clôturé"},
+		{"corrected, deadline passed", data.StateCorrected, past, "clôturé"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tender := data.Tender{State: tt.state, Deadline: tt.deadline}
+			if got := tenderBadge(&tender, now).Text; got != tt.want {
+				t.Errorf("badge = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestClosesSoon(t *testing.T) {
+	now := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		deadline time.Time
+		want     bool
+	}{
+		{"in two days", now.Add(48 * time.Hour), true},
+		{"in exactly a week", now.Add(7 * 24 * time.Hour), true},
+		{"in eight days", now.Add(8 * 24 * time.Hour), false},
+		{"passed", now.Add(-time.Hour), false},
+		{"no deadline", time.Time{}, false},
+	}
+	for _, tt := range tests {
+		tender := data.Tender{State: data.StateOpen, Deadline: tt.deadline}
+		if got := closesSoon(&tender, now); got != tt.want {
+			t.Errorf("%s: closesSoon = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestLotAnchor(t *testing.T) {
+	tests := []struct{ id, want string }{
+		{"LOT-0001", "lot-LOT-0001"},
+		{"1", "lot-1"},
+		{`"><script>`, "lot-script"},
+		{"lot é 2", "lot-lot2"},
+	}
+	for _, tt := range tests {
+		if got := lotAnchor(tt.id); got != tt.want {
+			t.Errorf("lotAnchor(%q) = %q, want %q", tt.id, got, tt.want)
+		}
+	}
+}

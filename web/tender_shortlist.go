@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// The shortlist of a tender or a need, as a CSV file and as a printable
+// « rapport de sourcing ». Both are computed on request, like the page.
+
+// csvMatchLimit is the length of each ranking of a CSV export.
+const csvMatchLimit = index.MaxMatchLimit
+
+// shortlistCSVHeader are the columns of the export, in French.
+func shortlistCSVHeader() []string {
+	return []string{"Classement", "Lot", "Intitulé du lot", "SIREN", "SIRET", "Raison sociale", "Score (sur 100)",
+		"Distance (km)", "Raisons", "Fiche Fabrique"}
+}
+
+// tenderCSV exports the suppliers ranked for a tender.
+func (s *Server) tenderCSV(c *fiber.Ctx) error {
+	t, err := s.findTender(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.shortlistCSV(c, &t)
+}
+
+// tenderReport is the printable sourcing report of a tender.
+func (s *Server) tenderReport(c *fiber.Ctx) error {
+	t, err := s.findTender(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return s.shortlistReport(c, &t)
+}
+
+// shortlistCSV writes every ranking of t (the whole tender, then each lot)
+// as CSV for spreadsheets in French: UTF-8 with BOM, ";" between fields,
+// decimal comma, CRLF line ends.
+func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
+	res, _, err := s.rank(c.UserContext(), t, csvMatchLimit, 0)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString(csvBOM)
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	_ = w.Write(shortlistCSVHeader()) // a bytes.Buffer does not fail; w.Error says otherwise
+	base := c.BaseURL()
+	write := func(lotID, lotTitle string, ms []data.Match) {
+		for i, m := range ms {
+			dist := ""
+			if m.DistanceKm != nil {
+				dist = formatKmCSV(*m.DistanceKm)
+			}
+			var reasons []string
+			for _, r := range m.Reasons {
+				reasons = append(reasons, reasonText(r))
+			}
+			_ = w.Write([]string{strconv.Itoa(i + 1), csvText(lotID), csvText(lotTitle), m.SIREN, m.SIRET, csvText(m.Name),
+				strings.Replace(strconv.FormatFloat(m.Score, 'f', 1, 64), ".", ",", 1), dist,
+				csvText(strings.Join(reasons, " ; ")), base + supplierURL(m.SupplierID)})
+		}
+	}
+	write("", "Ensemble du marché", res.Tender)
+	for _, l := range res.Lots {
+		write(l.LotID, l.Title, l.Matches)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("web: shortlist csv: %w", err)
+	}
+	name := "fabrique-fournisseurs-" + fileSafe(t.ID) + ".csv"
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// fileSafe keeps the letters, digits and dashes of an id for a file name.
+func fileSafe(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		switch {
+		case r < 128 && (r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-'):
+			b.WriteRune(r)
+		case r == ':' || r == '_' || r == '.':
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() > 80 {
+		return b.String()[:80]
+	}
+	return b.String()
+}
+
+// shortlistReportPage is the typed page of shortlist.html.
+type shortlistReportPage struct {
+	Layout
+	Date, DateISO string
+	T             tenderView
+	Need          bool
+	Rankings      []rankingView
+	Note          string
+	PageURL       string
+	CSVURL        string
+}
+
+// shortlistReport is the printable « rapport de sourcing » of a tender or
+// a need: what was asked, when, and the suppliers ranked with their
+// reasons.
+func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
+	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
+		Date: frenchDateTime(now), DateISO: now.Format(time.RFC3339), T: newTenderView(t, now),
+		Need: t.Source == needSource, Rankings: newRankings(res)}
+	p.PageURL = tenderURL(t)
+	p.CSVURL = p.PageURL + "/fournisseurs.csv"
+	if cut > 0 {
+		p.Note = fmt.Sprintf("Ce rapport classe les %d premiers lots ; le fichier CSV couvre les %d autres.", pageMaxLots, cut)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusOK, "shortlist", p)
+}

@@ -1,0 +1,285 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// tenderPath is the list of tenders; each tender's page hangs under it.
+const tenderPath = "/appels-d-offres"
+
+// tenderURL is the page of a tender; a buyer's need has its own address.
+func tenderURL(t *data.Tender) string {
+	if t.Source == needSource {
+		return needURL(t.SourceID)
+	}
+	return tenderPath + "/" + url.PathEscape(t.ID)
+}
+
+// tenderRowView is a tender as the list shows it.
+type tenderRowView struct {
+	ID, URL     string
+	Title       string
+	Buyer       string
+	Place       string
+	CPV         codeView
+	Deadline    string // « 24 juin 2019 à 18 h 00 »
+	DeadlineISO string
+	Countdown   string // "" when the badge says it already (« clôturé »)
+	Soon        bool
+	Badge       stateBadge
+	Lots        int
+	Value       string
+}
+
+func newTenderRowView(t *data.Tender, now time.Time) tenderRowView {
+	r := tenderRowView{ID: t.ID, URL: tenderURL(t), Title: t.Title, Buyer: t.Buyer.Name, Place: tenderPlace(t.Place),
+		Deadline: frenchDateTime(t.Deadline), Soon: closesSoon(t, now), Badge: tenderBadge(t, now), Lots: len(t.Lots)}
+	r.Countdown = countdownBesideBadge(t, r.Badge, now)
+	if r.Title == "" {
+		r.Title = "(avis sans intitulé)"
+	}
+	if !t.Deadline.IsZero() {
+		r.DeadlineISO = t.Deadline.Format(time.RFC3339)
+	}
+	if t.CPV != "" {
+		r.CPV = codeView{Code: t.CPV, Label: cpvLabel(t.CPV)}
+	}
+	if t.EstimatedValue > 0 {
+		r.Value = formatEuros(t.EstimatedValue)
+	}
+	return r
+}
+
+// countdownBesideBadge is the countdown, unless the badge already says
+// the same word.
+func countdownBesideBadge(t *data.Tender, b stateBadge, now time.Time) string {
+	if c := countdown(t, now); c != b.Text {
+		return c
+	}
+	return ""
+}
+
+// tenderPlace writes a place of performance: « Rouen (76) », « Seine-
+// Maritime (76) », or the NUTS code when nothing else is known.
+func tenderPlace(p data.Place) string {
+	if s := placeOf(p.Commune, p.Departement); s != "" {
+		if p.Postcode != "" && p.Commune != "" {
+			return p.Postcode + " " + s
+		}
+		return s
+	}
+	if p.NUTS != "" {
+		return "NUTS " + p.NUTS
+	}
+	return ""
+}
+
+// tenderView is a tender as its page (or a need's shortlist) shows it.
+type tenderView struct {
+	ID, Title     string
+	Description   string
+	Source        string
+	SourceID      string
+	NoticeType    string
+	ProcedureID   string
+	Buyer         string
+	BuyerSIRET    string
+	Nature        string
+	CPV           []codeView // main first
+	Place         string
+	Value         string
+	Published     string
+	PublishedISO  string
+	Deadline      string
+	DeadlineISO   string
+	Countdown     string
+	HeadCountdown string // beside the badge: "" when the badge says it
+	Soon          bool
+	Badge         stateBadge
+	NoticeURL     string // http(s) only
+	NoticeURLText string
+	Winners       []winnerView
+	Lots          []lotView
+	// Lot columns worth a column in the table of lots.
+	LotsHavePlace, LotsHaveValue, LotsHaveWinners bool
+	History                                       []revisionView
+}
+
+type winnerView struct {
+	Name, SIRET, Amount, Lot string
+}
+
+type lotView struct {
+	ID, Anchor  string
+	Title       string
+	Description string
+	CPV         []codeView
+	Place       string
+	Value       string
+	Deadline    string
+	Winners     []winnerView
+}
+
+type revisionView struct {
+	Date, DateISO string
+	State         string
+	NoticeType    string
+	SourceID      string
+	Summary       string
+}
+
+func newTenderView(t *data.Tender, now time.Time) tenderView {
+	v := tenderView{ID: t.ID, Title: t.Title, Description: t.Description, Source: tenderSourceName(t.Source),
+		SourceID: t.SourceID, NoticeType: t.NoticeType, ProcedureID: t.ProcedureID, Buyer: t.Buyer.Name,
+		BuyerSIRET: t.Buyer.SIRET, Nature: natureText(t.Nature), CPV: cpvViews(cpvList(t.CPV, t.CPVAdditional)),
+		Place: tenderPlace(t.Place), Published: frenchDate(t.PublishedAt.In(paris())), Deadline: frenchDateTime(t.Deadline),
+		Countdown: countdown(t, now), Soon: closesSoon(t, now), Badge: tenderBadge(t, now),
+		Winners: winnerViews(t.Winners)}
+	v.HeadCountdown = countdownBesideBadge(t, v.Badge, now)
+	if v.Title == "" {
+		v.Title = "(avis sans intitulé)"
+	}
+	if !t.PublishedAt.IsZero() {
+		v.PublishedISO = isoDate(t.PublishedAt)
+	}
+	if !t.Deadline.IsZero() {
+		v.DeadlineISO = t.Deadline.Format(time.RFC3339)
+	}
+	if t.EstimatedValue > 0 {
+		v.Value = formatEuros(t.EstimatedValue) + " HT"
+	}
+	if u, ok := webURL(t.URL); ok {
+		v.NoticeURL, v.NoticeURLText = u, hostOf(u)
+	}
+	for _, l := range t.Lots {
+		lv := lotView{ID: l.ID, Anchor: lotAnchor(l.ID), Title: l.Title, Description: l.Description,
+			CPV: cpvViews(cpvList(l.CPV, l.CPVAdditional)), Winners: winnerViews(l.Winners)}
+		if l.Place != t.Place {
+			lv.Place = tenderPlace(l.Place)
+		}
+		if l.EstimatedValue > 0 {
+			lv.Value = formatEuros(l.EstimatedValue) + " HT"
+		}
+		if !l.Deadline.Equal(t.Deadline) {
+			lv.Deadline = frenchDateTime(l.Deadline)
+		}
+		v.LotsHavePlace = v.LotsHavePlace || lv.Place != ""
+		v.LotsHaveValue = v.LotsHaveValue || lv.Value != ""
+		v.LotsHaveWinners = v.LotsHaveWinners || len(lv.Winners) > 0
+		v.Lots = append(v.Lots, lv)
+	}
+	for _, r := range t.History {
+		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
+			State: revisionStateText(r.State), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})
+	}
+	return v
+}
+
+func cpvList(main string, additional []string) []string {
+	var out []string
+	if main != "" {
+		out = append(out, main)
+	}
+	for _, c := range additional {
+		out = appendNew(out, c)
+	}
+	return out
+}
+
+func winnerViews(ws []data.Winner) []winnerView {
+	var out []winnerView
+	for _, w := range ws {
+		v := winnerView{Name: w.Name, SIRET: w.SIRET, Lot: w.LotID}
+		if w.Amount > 0 {
+			v.Amount = formatEuros(w.Amount) + " HT"
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// lotAnchor is the element id of a lot's ranking: lot ids come from
+// notices ("LOT-0001"), so only letters, digits and dashes are kept.
+func lotAnchor(id string) string {
+	var b strings.Builder
+	b.WriteString("lot-")
+	for _, r := range id {
+		if r < 128 && (r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// rankingView is one ranking of suppliers: for the whole tender or for
+// one lot.
+type rankingView struct {
+	Anchor  string
+	Heading string // « Ensemble du marché », « Lot 1 : Agence centre »
+	Terms   []string
+	Matches []matchView
+}
+
+// matchView is one supplier of a ranking, with its reasons in French.
+type matchView struct {
+	N        int
+	ID, URL  string
+	Name     string
+	SIREN    string
+	SIRET    string
+	Score    string // « 72 / 100 »
+	Distance string
+	Reasons  []reasonView
+}
+
+type reasonView struct {
+	Kind   string
+	Text   string
+	Points string // « +12 »
+}
+
+func newRankings(res index.MatchResult) []rankingView {
+	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender)}}
+	for _, l := range res.Lots {
+		heading := "Lot " + l.LotID
+		if l.Title != "" {
+			heading += " : " + l.Title
+		}
+		out = append(out, rankingView{Anchor: lotAnchor(l.LotID), Heading: heading, Terms: l.Terms, Matches: matchViews(l.Matches)})
+	}
+	return out
+}
+
+func matchViews(ms []data.Match) []matchView {
+	out := make([]matchView, 0, len(ms))
+	for i, m := range ms {
+		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
+			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100"}
+		if m.DistanceKm != nil {
+			v.Distance = formatKm(*m.DistanceKm)
+		}
+		for _, r := range m.Reasons {
+			rv := reasonView{Kind: string(r.Kind), Text: reasonText(r)}
+			if p := int(r.Weight + 0.5); p > 0 {
+				rv.Points = "+" + strconv.Itoa(p)
+			}
+			v.Reasons = append(v.Reasons, rv)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// reasonText is the French sentence of a reason, as the API gives it.
+func reasonText(r data.Reason) string {
+	if r.Text != "" {
+		return r.Text
+	}
+	return r.String()
+}
