@@ -89,9 +89,6 @@ func (ix *Index) nativeSearch(t *testing.T, q Query, relaxed bool) *bleve.Search
 	if err := markTypos(context.Background(), snap, terms); err != nil {
 		t.Fatal(err)
 	}
-	if err := markCommon(context.Background(), snap, terms); err != nil {
-		t.Fatal(err)
-	}
 	var must []query.Query
 	if len(terms) > 0 {
 		must = append(must, textQuery(terms, relaxed))

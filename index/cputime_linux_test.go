@@ -21,3 +21,10 @@ func threadCPU(fn func()) time.Duration {
 	_ = unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &b)
 	return time.Duration(b.Nano() - a.Nano())
 }
+
+// processCPU returns the CPU time the process has used so far.
+func processCPU() time.Duration {
+	var ru unix.Rusage
+	_ = unix.Getrusage(unix.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -10,3 +10,6 @@ func threadCPU(fn func()) time.Duration {
 	fn()
 	return time.Since(start)
 }
+
+// processCPU is not measured where rusage is not available.
+func processCPU() time.Duration { return 0 }

@@ -113,6 +113,13 @@ func benchMatch(b *testing.B, n int) {
 		i++
 	}
 	b.StopTimer()
+	if len(lat) >= 100 {
+		h := len(lat) / 2
+		a, c := slices.Clone(lat[:h]), slices.Clone(lat[h:])
+		slices.Sort(a)
+		slices.Sort(c)
+		b.Logf("first half p95 %v, second half p95 %v", a[len(a)*95/100], c[len(c)*95/100])
+	}
 	slices.Sort(lat)
 	p := func(q float64) float64 { return float64(lat[int(float64(len(lat)-1)*q)]) / float64(time.Millisecond) }
 	b.ReportMetric(p(0.50), "p50-ms")

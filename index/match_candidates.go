@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,7 +45,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms
 		}
 	}
 	if len(terms) > 0 {
-		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(terms), candidatePool, 0, false))
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(queryTerms(terms)), candidatePool, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: text candidates: %w", err)
 		}
@@ -164,6 +166,21 @@ func keywordsQuery(field string, vals []string) query.Query {
 		dis[i] = tq
 	}
 	return query.NewDisjunctionQuery(dis)
+}
+
+// maxQueryTerms is the number of terms the text pool searches: the most
+// central ones find the suppliers worth scoring, and every term costs a
+// posting-list read per field and per segment. All the terms are scored.
+const maxQueryTerms = 8
+
+// queryTerms returns the most central terms, by rank.
+func queryTerms(terms []matchTerm) []matchTerm {
+	if len(terms) <= maxQueryTerms {
+		return terms
+	}
+	top := slices.Clone(terms)
+	sort.SliceStable(top, func(i, j int) bool { return top[i].rank > top[j].rank })
+	return top[:maxQueryTerms]
 }
 
 // termsQuery is a disjunction of the terms (and their trade alternatives)

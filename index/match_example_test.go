@@ -57,7 +57,7 @@ func ExampleIndex_Match() {
 	//   termes : vitraux (35.0)
 	//   à 41 km (19.9)
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 23.19Z (7.0)
-	// Maçonnerie Dupont 37.5
-	//   à 0 km (21.0)
+	// Maçonnerie Dupont 27.0
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 43.99C (14.0)
+	//   à 0 km (10.5)
 }

@@ -79,13 +79,17 @@ type scoredMatch struct {
 	labels int // label types valid on the need's date
 	capVal float64
 	awards int // comparable awards won before the need's date
+	// described is true when the need has discriminative words: then a
+	// sector fit inferred from the NAF code or univers is weaker evidence
+	// of relevance than the words (see proximity).
+	described bool
 }
 
 // scoreCandidate scores a candidate for a need. It reports false when the
 // candidate has neither text nor classification fit: being near is not
 // being able.
 func scoreCandidate(ix *Index, n *need, q *termSet, c *candidate) (scoredMatch, bool) {
-	sm := scoredMatch{c: c}
+	sm := scoredMatch{c: c, described: len(q.terms) > 0}
 	sm.bits, sm.text = q.match(ix, &c.sup)
 	sm.class = classify(n.cpvs, &c.sup, c.univers)
 	if sm.text == 0 && sm.class.value == 0 {
@@ -121,11 +125,23 @@ func trackRecordPoints(w matchWeights, count int) float64 {
 // combined as a noisy-OR). Being near makes a capable firm likelier to
 // answer; it does not make a firm of another trade capable, so a
 // neighbour with a loose sector fit cannot outrank the specialists of
-// the trade on distance alone.
+// the trade on distance alone. When the buyer described the work in
+// words, an inferred sector fit (a NAF division covers many trades: every
+// builder fits "historic buildings") counts for half: the words say which
+// trade, so the plasterer next door does not outrank the stained-glass
+// workshops of the region for « restauration des vitraux ».
 func (sm *scoredMatch) proximity() float64 {
-	relevance := 1 - (1-sm.text)*(1-sm.class.value)
+	class := sm.class.value
+	if sm.described && sm.class.declared == "" {
+		class *= inferredFitWhenDescribed
+	}
+	relevance := 1 - (1-sm.text)*(1-class)
 	return sm.geo.value * relevance
 }
+
+// inferredFitWhenDescribed discounts an inferred sector fit in the
+// relevance that gates nearness, when the need has discriminative words.
+const inferredFitWhenDescribed = 0.5
 
 func (sm *scoredMatch) distanceOr(def float64) float64 {
 	if !sm.geo.hasDist {

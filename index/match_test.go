@@ -403,3 +403,25 @@ func TestMatchCancelled(t *testing.T) {
 		t.Errorf("Match on a cancelled context: %v, want context.Canceled", err)
 	}
 }
+
+// TestMatchConcurrent runs matches side by side, as a server does (run it
+// with -race).
+func TestMatchConcurrent(t *testing.T) {
+	f := loadMatchEPV(t)
+	src := newMatchSource(f.sups, nil)
+	cases := loadMatchCases(t)
+	errs := make(chan error, 4*len(cases))
+	for range 4 {
+		for _, c := range cases {
+			go func() {
+				_, err := f.ix.Match(context.Background(), src, c.Tender, index.MatchOptions{Limit: 5})
+				errs <- err
+			}()
+		}
+	}
+	for range 4 * len(cases) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

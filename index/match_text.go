@@ -121,6 +121,8 @@ type termSet struct {
 	first2 []bool          // by pairIndex: the first two letters of a stem
 	first3 []uint64        // bit set by tripleIndex: the first three letters of a stem (or two, if short)
 	total  float64
+	// hasObject is true when some terms come from the object (title).
+	hasObject bool
 	// stems caches the analysis of the words already met in this Match call.
 	stems map[string][]string
 }
@@ -146,6 +148,7 @@ func newTermSet(terms []matchTerm, minMass float64, cache map[string][]string) *
 	if object == 0 {
 		object = all
 	}
+	q.hasObject = object < all || hasObjectTerm(terms)
 	if len(terms) > 0 {
 		q.total = max(object, minMass)
 	}
@@ -173,6 +176,19 @@ func newTermSet(terms []matchTerm, minMass float64, cache map[string][]string) *
 		}
 	}
 	return q
+}
+
+// descriptionTermShare is the weight of a description-only term, relative
+// to a term of the object, in the text score.
+const descriptionTermShare = 0.5
+
+func hasObjectTerm(terms []matchTerm) bool {
+	for _, t := range terms {
+		if t.object {
+			return true
+		}
+	}
+	return false
 }
 
 // foldPrefix writes the first three letters of a word into buf, folded
@@ -312,7 +328,15 @@ func (q *termSet) match(ix *Index, s *data.Supplier) (bits uint64, share float64
 	})
 	var w float64
 	for i := range q.terms {
-		w += credit[i] * q.terms[i].weight
+		tw := q.terms[i].weight
+		if !q.terms[i].object && q.hasObject {
+			// The object says what is bought; the description's words
+			// add detail ("au plomb") and count for half, so that a
+			// roofer-plumber does not tie with the stained-glass workshop
+			// on "plomb" alone.
+			tw *= descriptionTermShare
+		}
+		w += credit[i] * tw
 	}
 	return bits, min(1, w/q.total)
 }

@@ -72,9 +72,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	if err := markTypos(ctx, snap, terms); err != nil {
 		return Results{}, fmt.Errorf("index: search: %w", err)
 	}
-	if err := markCommon(ctx, snap, terms); err != nil {
-		return Results{}, fmt.Errorf("index: search: %w", err)
-	}
 	cols, err := g.columnsFor(ctx, snap)
 	if err != nil {
 		return Results{}, err

@@ -19,14 +19,7 @@ type queryTerm struct {
 	// typo is set when neither the stem, its alternatives nor the word is
 	// in the index: the word is then matched with fuzzy queries.
 	typo bool
-	// common is set when the word is in so many suppliers that it says
-	// little ("fabrication", "produits", "autres"): next to more telling
-	// words, it only ranks.
-	common bool
 }
-
-// commonShare is the share of suppliers above which a word is common.
-const commonShare = 0.2
 
 // Boosts of the parts of a word's clause, relative to the field boosts.
 const (
@@ -185,63 +178,19 @@ func isDigits(s string) bool {
 }
 
 // textQuery combines the word clauses: all of them (AND), or, relaxed, at
-// least one, ranked by how many match. Common words next to telling ones
-// are not required, they only rank: "fabrication de meubles" finds every
-// supplier of meubles, those that say "fabrication" first. Besides being
-// what a buyer means, it spares walking the postings of words that most
-// suppliers have.
+// least one, ranked by how many match.
 func textQuery(terms []queryTerm, relaxed bool) query.Query {
-	var must, should []query.Query
-	for _, t := range terms {
-		if t.common {
-			should = append(should, wordClause(t))
-		} else {
-			must = append(must, wordClause(t))
-		}
+	clauses := make([]query.Query, len(terms))
+	for i, t := range terms {
+		clauses[i] = wordClause(t)
 	}
-	if len(must) == 0 { // only common words: require them all
-		must, should = should, nil
+	if len(clauses) == 1 {
+		return clauses[0]
 	}
-	all := append(append([]query.Query(nil), must...), should...)
-	switch {
-	case len(all) == 1:
-		return all[0]
-	case relaxed:
-		return query.NewDisjunctionQuery(all)
-	case len(should) == 0:
-		return query.NewConjunctionQuery(must)
+	if relaxed {
+		return query.NewDisjunctionQuery(clauses)
 	}
-	return query.NewBooleanQuery(must, should, nil)
-}
-
-// markCommon sets common on the terms found in more than commonShare of
-// the documents of r, when the query has several words.
-func markCommon(ctx context.Context, r index.IndexReader, terms []queryTerm) error {
-	if len(terms) < 2 {
-		return nil
-	}
-	n, err := r.DocCount()
-	if err != nil || n == 0 {
-		return err
-	}
-	limit := uint64(float64(n) * commonShare)
-	for i := range terms {
-		for _, f := range textFields {
-			tfr, err := r.TermFieldReader(ctx, []byte(terms[i].stem), f.name, false, false, false)
-			if err != nil {
-				return err
-			}
-			c := tfr.Count()
-			if err := tfr.Close(); err != nil {
-				return err
-			}
-			if c > limit {
-				terms[i].common = true
-				break
-			}
-		}
-	}
-	return nil
+	return query.NewConjunctionQuery(clauses)
 }
 
 // filterQueries turns the filters of q into keyword term queries, one
