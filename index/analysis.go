@@ -176,10 +176,6 @@ func foldedStopWords() []any {
 	return out
 }
 
-// foldWords splits s into folded words of letters and digits, the form the
-// un-stemmed name field holds (a thin alias kept for readability).
-func foldWords(s string) []string { return data.Words(s) }
-
 // sentenceCase upper-cases the first letter and lower-cases the rest:
 // "Mode et Beauté" → "Mode et beauté".
 func sentenceCase(s string) string {

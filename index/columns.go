@@ -42,6 +42,7 @@ type facetColumn struct {
 	field  string
 	name   string   // facet name of the API
 	values []string // value index → term; index 0 means "none"
+	labels []string // value index → French label
 	one    []uint16 // single-valued fields: value index per document
 	// multi-valued fields: the value indexes of document d are
 	// multi[start[d]:start[d+1]].
@@ -146,7 +147,7 @@ func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 }
 
 func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, maxDoc uint32) (facetColumn, error) {
-	fc := facetColumn{field: field, name: facetNames[field], values: []string{""}}
+	fc := facetColumn{field: field, name: facetNames[field], values: []string{""}, labels: []string{""}}
 	dict, err := r.FieldDict(field)
 	if err != nil {
 		return fc, err
@@ -175,6 +176,7 @@ func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, ma
 			return fc, err
 		}
 		fc.values = append(fc.values, t)
+		fc.labels = append(fc.labels, facetLabel(fc.name, t))
 		v := uint64(len(fc.values) - 1)
 		var tfd *index.TermFieldDoc
 		for {
@@ -310,7 +312,7 @@ func (fc *facetCounter) facets() Facets {
 			if v == 0 || n == 0 {
 				continue
 			}
-			list = append(list, FacetCount{Value: f.values[v], Label: facetLabel(f.name, f.values[v]), Count: n})
+			list = append(list, FacetCount{Value: f.values[v], Label: f.labels[v], Count: n})
 		}
 		sortFacetCounts(list)
 		out[f.name] = list

@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -162,4 +163,29 @@ func describeFields(d *document.Document) string {
 	})
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
+}
+
+// facetSize is larger than the number of values of every facet field (101
+// départements, 88 NAF divisions), so facets are never truncated.
+const facetSize = 256
+
+// toFacets converts bleve's own facet results, with French labels, values by
+// decreasing count then by value.
+func toFacets(res search.FacetResults) Facets {
+	out := make(Facets, len(res))
+	for field, fr := range res {
+		name, ok := facetNames[field]
+		if !ok || fr == nil {
+			continue
+		}
+		var counts []FacetCount
+		for _, t := range fr.Terms.Terms() {
+			if t.Count > 0 {
+				counts = append(counts, FacetCount{Value: t.Term, Label: facetLabel(name, t.Term), Count: t.Count})
+			}
+		}
+		sortFacetCounts(counts)
+		out[name] = counts
+	}
+	return out
 }

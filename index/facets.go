@@ -5,8 +5,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2/search"
-
 	"fabrique/data"
 )
 
@@ -26,31 +24,6 @@ type FacetCount struct {
 var facetNames = map[string]string{
 	fLabels: "label", fRegion: "region", fDepartement: "departement", fNAFSection: "naf_section",
 	fNAFDivision: "naf_division", fCPVDivision: "cpv_division", fHeadcount: "headcount", fUnivers: "univers",
-}
-
-// facetSize is larger than the number of values of every facet field (101
-// départements, 88 NAF divisions), so facets are never truncated.
-const facetSize = 256
-
-// toFacets converts bleve's facet results, with French labels, values by
-// decreasing count then by value.
-func toFacets(res search.FacetResults) Facets {
-	out := make(Facets, len(res))
-	for field, fr := range res {
-		name, ok := facetNames[field]
-		if !ok || fr == nil {
-			continue
-		}
-		var counts []FacetCount
-		for _, t := range fr.Terms.Terms() {
-			if t.Count > 0 {
-				counts = append(counts, FacetCount{Value: t.Term, Label: facetLabel(name, t.Term), Count: t.Count})
-			}
-		}
-		sortFacetCounts(counts)
-		out[name] = counts
-	}
-	return out
 }
 
 // sortFacetCounts orders facet values by decreasing count, then by value.
@@ -94,7 +67,6 @@ func facetLabel(facet, v string) string {
 
 // facetEntry is what the cache keeps for one query.
 type facetEntry struct {
-	total   uint64
 	relaxed bool
 	facets  Facets
 }

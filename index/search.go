@@ -102,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		} else {
 			out.Facets = p.facets
 			if ix.version.Load() == version {
-				ix.facets.put(key, facetEntry{total: p.total, relaxed: relaxed, facets: p.facets.clone()})
+				ix.facets.put(key, facetEntry{relaxed: relaxed, facets: p.facets.clone()})
 			}
 		}
 	}
