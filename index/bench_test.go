@@ -126,7 +126,7 @@ func (env *benchEnv) queryKinds() []struct {
 func BenchmarkSearch100k(b *testing.B) { benchSuite(b, 100_000) }
 
 func benchSuite(b *testing.B, n int) {
-	env := newBenchEnv(b, n, 240, 240, index.Options{FacetCacheSize: -1})
+	env := newBenchEnv(b, n, 240, 240, index.Options{FacetCacheSize: -1, ResultCacheSize: -1})
 	ctx := context.Background()
 	var rows []suiteRow
 	var cpuRows []string
@@ -194,7 +194,7 @@ func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two indexes")
 	}
-	env := newBenchEnv(t, 2000, 120, 30, index.Options{FacetCacheSize: -1})
+	env := newBenchEnv(t, 2000, 120, 30, index.Options{FacetCacheSize: -1, ResultCacheSize: -1})
 	ctx := context.Background()
 	for _, k := range env.queryKinds() {
 		for i := range 30 {

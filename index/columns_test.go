@@ -19,7 +19,7 @@ import (
 // that has multi-valued facets (labels, CPV divisions).
 func TestColumnsMatchBleve(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open("", Options{FacetCacheSize: -1})
+	ix, err := Open("", Options{FacetCacheSize: -1, ResultCacheSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,12 +34,16 @@ type Options struct {
 	// FacetCacheSize is the number of facet results kept per index version
 	// (default 512; negative disables the cache).
 	FacetCacheSize int
+	// ResultCacheSize is the number of whole search results kept per index
+	// version (default 2048; negative disables the cache).
+	ResultCacheSize int
 }
 
 const (
 	defaultBatchSize        = 1000
 	defaultRebuildBatchSize = 2500
 	defaultFacetCacheSize   = 512
+	defaultResultCacheSize  = 2048
 )
 
 func (o Options) withDefaults() Options {
@@ -57,6 +61,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FacetCacheSize == 0 {
 		o.FacetCacheSize = defaultFacetCacheSize
+	}
+	if o.ResultCacheSize == 0 {
+		o.ResultCacheSize = defaultResultCacheSize
 	}
 	return o
 }
@@ -78,6 +85,7 @@ type Index struct {
 	// by it, so a cached count can never outlive the data it counted.
 	version atomic.Uint64
 	facets  *facetCache
+	results *resultCache
 
 	// wmu serialises writes with each other and with the swap of a rebuild.
 	wmu sync.Mutex
@@ -104,7 +112,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	ix := &Index{dir: dir, opts: opts, log: opts.Logger, mapping: m,
 		text: m.AnalyzerNamed(textAnalyzer), name: m.AnalyzerNamed(nameAnalyzer),
-		facets: newFacetCache(opts.FacetCacheSize)}
+		facets: newFacetCache(opts.FacetCacheSize), results: newResultCache(opts.ResultCacheSize)}
 	if ix.text == nil || ix.name == nil {
 		return nil, fmt.Errorf("index: mapping: analyzers missing")
 	}

@@ -57,6 +57,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	if err != nil {
 		return Results{}, err
 	}
+	rkey := resultKey(ix.version.Load(), q)
+	if r, ok := ix.results.get(rkey); ok {
+		r.Took = time.Since(start)
+		return r, nil
+	}
 	g, err := ix.acquire()
 	if err != nil {
 		return Results{}, err
@@ -124,6 +129,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 			h.Highlights = hl.highlight(src)
 		}
 		out.Hits = append(out.Hits, h)
+	}
+	if ix.version.Load() == rkey.version {
+		ix.results.put(rkey, out)
 	}
 	out.Took = time.Since(start)
 	return out, nil

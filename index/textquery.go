@@ -2,8 +2,6 @@ package index
 
 import (
 	"context"
-	"strconv"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -223,9 +221,3 @@ func filterQueries(q Query) []query.Query {
 	}
 	return out
 }
-
-func formatKm(km float64) string {
-	return strings.TrimRight(strings.TrimRight(strconvFormat(km), "0"), ".") + "km"
-}
-
-func strconvFormat(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

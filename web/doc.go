@@ -6,8 +6,13 @@
 // Layout of the package:
 //
 //   - routes.go lists every route in one table; each resource has its own
-//     handler file (home.go, health.go, admin_backup.go; assets.go serves
-//     /static/).
+//     handler files: home.go, health.go, admin_backup.go; search*.go and
+//     export*.go / report*.go (supplier search, CSV, sourcing report);
+//     supplier*.go (supplier pages); tender*.go (tender list and pages);
+//     need*.go (« Nouveau besoin » and shortlists); api*.go (the JSON API
+//     and its OpenAPI document, openapi.json); mapsvg.go draws the maps
+//     from the real département shapes; ratelimit.go limits API clients;
+//     assets.go serves /static/.
 //   - Handlers return errors. errors.go is the one place that maps domain
 //     errors (data.ErrNotFound, data.ErrInvalid, store.ErrLocked…) to HTTP
 //     statuses and renders them: a French HTML page, or {"error": "…"} for

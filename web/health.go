@@ -9,7 +9,7 @@ import (
 // healthz answers "ok" when the store can be read, for load balancers and
 // fresh-clone checks. It is never cached.
 func (s *Server) healthz(c *fiber.Ctx) error {
-	if _, err := s.store.CountSuppliers(c.UserContext()); err != nil {
+	if err := s.store.Ping(c.UserContext()); err != nil {
 		return fmt.Errorf("web: healthz: %w", err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

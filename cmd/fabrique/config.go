@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +28,7 @@ type config struct {
 	baseURL     string
 	crawlConfig string
 	crawlEvery  string
+	apiRate     string
 }
 
 // on reports whether a boolean option was set.
@@ -81,6 +83,7 @@ const (
 	optBaseURL    = "base-url"
 	optConfig     = "config"
 	optCrawlEvery = "crawl-every"
+	optAPIRate    = "api-rate"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -165,6 +168,12 @@ func options() map[string]option {
 			def:     constant(""),
 			display: "jamais",
 		},
+		{
+			flag: optAPIRate, env: "FABRIQUE_API_RATE", arg: "N",
+			help:  "requêtes par seconde permises à chaque client de l'API JSON (rafales du double) ; off : aucune limite (tests de charge, proxy qui limite lui-même)",
+			field: func(c *config) *string { return &c.apiRate },
+			def:   constant("20"),
+		},
 	}
 	m := make(map[string]option, len(list))
 	for _, o := range list {
@@ -234,6 +243,11 @@ func (c *config) validate() error {
 		var l slog.Level
 		if err := l.UnmarshalText([]byte(c.logLevel)); err != nil {
 			return usageErrorf("niveau de journal « %s » inconnu (debug, info, warn ou error)", c.logLevel)
+		}
+	}
+	if c.apiRate != "" && c.apiRate != "off" {
+		if v, err := strconv.ParseFloat(c.apiRate, 64); err != nil || v <= 0 {
+			return usageErrorf("--api-rate « %s » : nombre de requêtes par seconde positif, ou off", c.apiRate)
 		}
 	}
 	switch c.logFormat {
