@@ -25,6 +25,7 @@ type command struct {
 const (
 	oneOrMore = -1 // any number of arguments but none
 	zeroOrOne = -2 // an optional argument
+	anyNumber = -3 // any number of arguments, none included
 )
 
 // program is what a subcommand runs with: its configuration, its outputs
@@ -73,14 +74,16 @@ func commands() []command {
 		{
 			name:    "import",
 			summary: "importe des avis de marché (BOAMP, TED eForms, OCDS) et des attributions (DECP)",
-			args:    "FICHIER|RÉPERTOIRE…",
-			nargs:   oneOrMore,
+			args:    "[FICHIER|RÉPERTOIRE…]",
+			nargs:   anyNumber,
 			help: "Lit chaque fichier (ou chaque fichier des répertoires), reconnaît son format,\n" +
 				"et affiche pour chaque avis ce qui a été reconnu, ou pourquoi il est rejeté.\n" +
 				"Les rectificatifs mettent à jour le même appel d'offres ; une annulation le\n" +
 				"clôt ; une même procédure vue dans deux sources reste un seul appel d'offres.\n" +
-				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.",
-			options: append([]string{optData, optDryRun, optJSON}, logOptions...),
+				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.\n" +
+				"Avec --feed boamp|ted : lit aussi le flux en ligne, poliment et sans\n" +
+				"retélécharger ce qui n'a pas changé (--base-url pour un miroir local).",
+			options: append([]string{optData, optDryRun, optJSON, optFeed, optBaseURL, optConfig}, logOptions...),
 			run:     runImport,
 		},
 		{

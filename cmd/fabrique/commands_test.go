@@ -142,3 +142,26 @@ func TestCrawlMirrorThenLast(t *testing.T) {
 		t.Errorf("crawl --last = %v\n%s\nwant the report of the run:\n%s", err, last, stdout)
 	}
 }
+
+func TestImportFeedsFromMirror(t *testing.T) {
+	m := httptest.NewServer(mirror.New(mirror.Config{}).Handler())
+	defer m.Close()
+	dir := t.TempDir()
+	cfg := writeTemp(t, `{"politeness": {"no_delay": true}}`)
+	for _, feed := range []string{"boamp", "ted"} {
+		out, stderr, err := runCmd(t, env(), "import", "--data", dir, "--feed", feed, "--base-url", m.URL, "--config", cfg)
+		if err != nil {
+			t.Fatalf("import --feed %s: %v\n%s\n%s", feed, err, out, stderr)
+		}
+		if !strings.Contains(out, "enregistré") || strings.Contains(out, "Flux "+feed+" : 0 avis") {
+			t.Errorf("import --feed %s stored nothing:\n%s", feed, out)
+		}
+		again, _, err := runCmd(t, env(), "import", "--data", dir, "--feed", feed, "--base-url", m.URL, "--config", cfg)
+		if err != nil || !strings.Contains(again, "Flux "+feed+" : 0 avis") {
+			t.Errorf("a second import of the %s feed should change nothing (304s): %v\n%s", feed, err, again)
+		}
+	}
+	if _, _, err := runCmd(t, env(), "import", "--data", dir, "--feed", "ted"); err == nil {
+		t.Errorf("the TED feed without --base-url should be refused: it has no default address")
+	}
+}

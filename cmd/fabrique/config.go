@@ -29,6 +29,7 @@ type config struct {
 	crawlConfig string
 	crawlEvery  string
 	apiRate     string
+	feed        string
 }
 
 // on reports whether a boolean option was set.
@@ -84,6 +85,7 @@ const (
 	optConfig     = "config"
 	optCrawlEvery = "crawl-every"
 	optAPIRate    = "api-rate"
+	optFeed       = "feed"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -173,6 +175,13 @@ func options() map[string]option {
 			help:  "requêtes par seconde permises à chaque client de l'API JSON (rafales du double) ; off : aucune limite (tests de charge, proxy qui limite lui-même)",
 			field: func(c *config) *string { return &c.apiRate },
 			def:   constant("20"),
+		},
+		{
+			flag: optFeed, env: "FABRIQUE_FEED", arg: "FLUX",
+			help:    "importe aussi un flux en ligne : boamp (API open data du BOAMP) ou ted (index d'avis eForms), avec --base-url pour un miroir",
+			field:   func(c *config) *string { return &c.feed },
+			def:     constant(""),
+			display: "aucun",
 		},
 	}
 	m := make(map[string]option, len(list))

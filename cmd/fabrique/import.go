@@ -38,11 +38,17 @@ type importStats struct {
 // With --json, one JSON tender per line goes to stdout and the human
 // report to stderr.
 func runImport(ctx context.Context, p *program, args []string) error {
+	if len(args) == 0 && p.cfg.feed == "" {
+		return usageErrorf("import : indiquez des fichiers ou répertoires, ou un flux avec --feed")
+	}
 	files, err := importFiles(args)
 	if err != nil {
 		return err
 	}
 	dry, asJSON := on(p.cfg.dryRun), on(p.cfg.jsonOut)
+	if p.cfg.feed != "" && dry {
+		return usageErrorf("import : --feed enregistre ce qu'il lit ; il ne se combine pas avec --dry-run")
+	}
 	report := p.stdout
 	if asJSON {
 		report = p.stderr
@@ -114,6 +120,13 @@ func runImport(ctx context.Context, p *program, args []string) error {
 				}
 			}
 			fmt.Fprintf(report, "  ✓ %d attribution(s) de marché\n", len(res.Awards))
+		}
+	}
+	if p.cfg.feed != "" {
+		n, err := feedImport(ctx, p, st, p.cfg.feed, p.cfg.baseURL, report)
+		fmt.Fprintf(report, "Flux %s : %d avis nouveaux ou modifiés.\n", p.cfg.feed, n)
+		if err != nil {
+			return err
 		}
 	}
 	verb := "enregistrés"
