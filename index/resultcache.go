@@ -44,15 +44,17 @@ func (c *resultCache) get(k facetKey) (Results, bool) {
 		return Results{}, false
 	}
 	c.mu.Lock()
+	var item *resultItem
 	e, ok := c.items[k]
 	if ok {
 		c.ll.MoveToFront(e)
+		item = e.Value.(*resultItem) // never modified once stored: put replaces it
 	}
 	c.mu.Unlock()
 	if !ok {
 		return Results{}, false
 	}
-	return e.Value.(*resultItem).val.clone(), true
+	return item.val.clone(), true
 }
 
 func (c *resultCache) put(k facetKey, r Results) {
@@ -63,7 +65,7 @@ func (c *resultCache) put(k facetKey, r Results) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if e, ok := c.items[k]; ok {
-		e.Value.(*resultItem).val = r
+		e.Value = &resultItem{key: k, val: r}
 		c.ll.MoveToFront(e)
 		return
 	}
