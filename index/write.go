@@ -118,7 +118,10 @@ func (ix *Index) applyOp(ctx context.Context, g *generation, op writeOp) error {
 		if err := g.idx.Batch(b); err != nil {
 			return fmt.Errorf("index: write batch: %w", err)
 		}
-		b.Reset()
+		// A fresh batch rather than b.Reset(): scorch's analysis
+		// goroutines read the batch with no happens-before edge to a
+		// reset that follows, which the race detector reports.
+		b = g.idx.NewBatch()
 		return ctx.Err()
 	}
 	for _, id := range op.del {
