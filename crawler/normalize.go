@@ -67,7 +67,6 @@ func Normalize(rec Record, opts NormalizeOptions) (data.Supplier, []Problem, err
 // normalizer holds the lookup tables built once per crawl or file.
 type normalizer struct {
 	depByName map[string]string // folded département name → code
-	grid      *communeGrid
 }
 
 func newNormalizer() *normalizer {

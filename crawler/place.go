@@ -95,11 +95,8 @@ func (n *normalizer) place(rec Record, is *issues) data.Address {
 // unless that commune contradicts what the source states.
 func (n *normalizer) snap(stated data.Address, region string, lat, lon float64, is *issues) (data.Address, bool) {
 	geo := fmt.Sprintf("%.6f, %.6f", lat, lon)
-	if n.grid == nil {
-		n.grid = sharedGrid()
-	}
-	c, _, ok := n.grid.nearest(lat, lon, maxSnapKm)
-	if !ok {
+	c, d := data.NearestCommune(lat, lon)
+	if d > maxSnapKm {
 		is.flag(FieldGeo, geo, "coordonnées éloignées de toute commune française : position ignorée")
 		return data.Address{}, false
 	}
@@ -148,7 +145,7 @@ func (n *normalizer) postcodeAt(c data.Commune, lat, lon float64) string {
 		return ""
 	}
 	best, bestD := "", math.Inf(1)
-	for _, a := range n.grid.arrs[c.Departement] {
+	for _, a := range data.Arrondissements(c.Departement) {
 		if d := data.DistanceKm(lat, lon, a.Lat, a.Lon); d < bestD && len(a.Postcodes) == 1 {
 			best, bestD = a.Postcodes[0], d
 		}

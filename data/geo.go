@@ -56,7 +56,12 @@ type geoTables struct {
 	regionNames map[string]string // folded name → code
 	nutsToDep   map[string]string
 	bands       map[string]HeadcountBand
-	placed      []Commune // communes (not arrondissements) with coordinates, by latitude then INSEE code
+	// grid holds the communes (not arrondissements) with coordinates by
+	// cell of gridDeg degrees, for NearestCommune.
+	grid map[[2]int][]Commune
+	// arrondissements are the municipal arrondissements (Paris, Lyon,
+	// Marseille) by département.
+	arrondissements map[string][]Commune
 }
 
 var geo = lazy[*geoTables]{load: loadGeo}
@@ -86,18 +91,17 @@ func loadGeo() *geoTables {
 		k := nameKey(c.Name)
 		t.byName[k] = append(t.byName[k], c.INSEE)
 	}
+	t.grid, t.arrondissements = map[[2]int][]Commune{}, map[string][]Commune{}
 	for _, c := range t.communes {
-		if c.HasGeo && c.Type == "commune-actuelle" {
-			t.placed = append(t.placed, c)
+		switch {
+		case !c.HasGeo:
+		case c.Type == "commune-actuelle":
+			k := gridCell(c.Lat, c.Lon)
+			t.grid[k] = append(t.grid[k], c)
+		case c.Type == "arrondissement-municipal":
+			t.arrondissements[c.Departement] = append(t.arrondissements[c.Departement], c)
 		}
 	}
-	sort.Slice(t.placed, func(i, j int) bool {
-		a, b := t.placed[i], t.placed[j]
-		if a.Lat != b.Lat {
-			return a.Lat < b.Lat
-		}
-		return a.INSEE < b.INSEE
-	})
 	for _, r := range readCSV("refdata/regions_cog2026.csv") {
 		g := Region{Code: r["code_region"], Name: r["nom_region"], ChefLieu: r["chef_lieu_insee"], Zone: r["zone"]}
 		t.regions[g.Code] = g
@@ -360,18 +364,49 @@ func ResolveAddress(a Address) Address {
 
 // NearestCommune returns the commune with coordinates closest to a point,
 // used to place a company that the source located only by coordinates.
-// Only communes within half a degree of latitude (55 km) are candidates;
-// ties go to the lowest INSEE code, so the answer is stable.
+// Only communes within nearestMaxKm are candidates (+Inf and no commune
+// beyond); ties go to the lowest INSEE code, so the answer is stable. It
+// looks in the grid cells 10 km around first, which is enough for nearly
+// every point in France: a few microseconds a call.
 func NearestCommune(lat, lon float64) (Commune, float64) {
-	placed := geo.get().placed
-	best, bestD := Commune{}, math.Inf(1)
-	i := sort.Search(len(placed), func(i int) bool { return placed[i].Lat >= lat-0.5 })
-	for ; i < len(placed) && placed[i].Lat <= lat+0.5; i++ {
-		if d := DistanceKm(lat, lon, placed[i].Lat, placed[i].Lon); d < bestD {
-			best, bestD = placed[i], d
+	grid := geo.get().grid
+	for _, r := range []float64{10, nearestMaxKm} {
+		cosLat := math.Max(math.Cos(lat*math.Pi/180), 0.05)
+		dLat, dLon := r/111.0+gridDeg, r/(111.0*cosLat)+gridDeg
+		lo, hi := gridCell(lat-dLat, lon-dLon), gridCell(lat+dLat, lon+dLon)
+		best, bestD := Commune{}, math.Inf(1)
+		for i := lo[0]; i <= hi[0]; i++ {
+			for j := lo[1]; j <= hi[1]; j++ {
+				for _, c := range grid[[2]int{i, j}] {
+					d := DistanceKm(lat, lon, c.Lat, c.Lon)
+					if d < bestD || (d == bestD && c.INSEE < best.INSEE) {
+						best, bestD = c, d
+					}
+				}
+			}
+		}
+		if bestD <= r { // a nearer commune may lie outside the cells of a smaller r
+			return best, bestD
 		}
 	}
-	return best, bestD
+	return Commune{}, math.Inf(1)
+}
+
+// nearestMaxKm bounds NearestCommune: no French point is farther than this
+// from a commune centre.
+const nearestMaxKm = 55
+
+// gridDeg is the cell size of NearestCommune's grid, in degrees.
+const gridDeg = 0.1
+
+func gridCell(lat, lon float64) [2]int {
+	return [2]int{int(math.Floor(lat / gridDeg)), int(math.Floor(lon / gridDeg))}
+}
+
+// Arrondissements returns the municipal arrondissements of a département
+// (Paris, Lyon and Marseille have them), with their postcodes.
+func Arrondissements(dep string) []Commune {
+	return geo.get().arrondissements[dep]
 }
 
 // DistanceKm is the great-circle distance between two points, in km.
