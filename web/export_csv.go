@@ -46,29 +46,31 @@ func (s *Server) searchCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	base := c.BaseURL()
+	rows := make([][]string, 0, len(hits))
+	for _, h := range hits {
+		rows = append(rows, csvRow(h, base))
+	}
+	c.Set("X-Total-Count", strconv.FormatUint(total, 10))
+	return sendCSV(c, "fabrique-fournisseurs-"+time.Now().Format("2006-01-02")+".csv", csvHeader(), rows)
+}
+
+// sendCSV answers with a CSV file for spreadsheets in French: UTF-8 with
+// BOM, ";" between fields, CRLF line ends, downloaded as name.
+func sendCSV(c *fiber.Ctx, name string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
 	buf.WriteString(csvBOM)
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
 	w.UseCRLF = true
-	if err := w.Write(csvHeader()); err != nil {
-		return fmt.Errorf("web: csv: %w", err)
-	}
-	base := c.BaseURL()
-	for _, h := range hits {
-		if err := w.Write(csvRow(h, base)); err != nil {
-			return fmt.Errorf("web: csv: %w", err)
-		}
-	}
-	w.Flush()
+	_ = w.Write(header) // a bytes.Buffer does not fail; w.Error says otherwise
+	_ = w.WriteAll(rows)
 	if err := w.Error(); err != nil {
-		return fmt.Errorf("web: csv: %w", err)
+		return fmt.Errorf("web: csv %s: %w", name, err)
 	}
-	name := "fabrique-fournisseurs-" + time.Now().Format("2006-01-02") + ".csv"
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set("X-Total-Count", strconv.FormatUint(total, 10))
 	return c.Send(buf.Bytes())
 }
 

@@ -311,33 +311,38 @@ type pageLink struct {
 	Gap     bool // an ellipsis instead of a link
 }
 
-// newPagination links the first, last and nearby pages.
+// newPagination links the first, last and nearby pages of a search.
 func newPagination(p *searchParams, total int, path string) pagination {
 	last := min((total+p.PerPage-1)/p.PerPage, index.MaxResultWindow/p.PerPage)
-	pg := pagination{Current: p.Page, Last: last}
-	if last <= 1 {
-		return pg
-	}
-	at := func(n int) string {
+	return paginate(p.Page, last, func(n int) string {
 		q := *p
 		q.Page = n
 		return q.link(path)
+	})
+}
+
+// paginate links the first, last and nearby pages out of last, page
+// being the current one; at gives the URL of page n.
+func paginate(page, last int, at func(n int) string) pagination {
+	pg := pagination{Current: page, Last: last}
+	if last <= 1 {
+		return pg
 	}
-	if p.Page > 1 {
-		pg.Prev = at(min(p.Page-1, last))
+	if page > 1 {
+		pg.Prev = at(min(page-1, last))
 	}
-	if p.Page < last {
-		pg.Next = at(p.Page + 1)
+	if page < last {
+		pg.Next = at(page + 1)
 	}
 	prev := 0
 	for n := 1; n <= last; n++ {
-		if n != 1 && n != last && (n < p.Page-2 || n > p.Page+2) {
+		if n != 1 && n != last && (n < page-2 || n > page+2) {
 			continue
 		}
 		if prev != 0 && n > prev+1 {
 			pg.Pages = append(pg.Pages, pageLink{Gap: true})
 		}
-		pg.Pages = append(pg.Pages, pageLink{N: n, URL: at(n), Current: n == p.Page})
+		pg.Pages = append(pg.Pages, pageLink{N: n, URL: at(n), Current: n == page})
 		prev = n
 	}
 	return pg

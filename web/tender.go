@@ -122,34 +122,11 @@ func compareTenders(a, b *data.Tender, now time.Time) int {
 }
 
 func tenderPagination(f *tenderFilter, total int) pagination {
-	last := (total + f.PerPage - 1) / f.PerPage
-	pg := pagination{Current: f.Page, Last: last}
-	if last <= 1 {
-		return pg
-	}
-	at := func(n int) string {
+	return paginate(f.Page, (total+f.PerPage-1)/f.PerPage, func(n int) string {
 		q := *f
 		q.Page = n
 		return q.link(tenderPath)
-	}
-	if f.Page > 1 {
-		pg.Prev = at(min(f.Page-1, last))
-	}
-	if f.Page < last {
-		pg.Next = at(f.Page + 1)
-	}
-	prev := 0
-	for n := 1; n <= last; n++ {
-		if n != 1 && n != last && (n < f.Page-2 || n > f.Page+2) {
-			continue
-		}
-		if prev != 0 && n > prev+1 {
-			pg.Pages = append(pg.Pages, pageLink{Gap: true})
-		}
-		pg.Pages = append(pg.Pages, pageLink{N: n, URL: at(n), Current: n == f.Page})
-		prev = n
-	}
-	return pg
+	})
 }
 
 func stateOptions(selected string) []selectOption {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,13 +50,8 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString(csvBOM)
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.Write(shortlistCSVHeader()) // a bytes.Buffer does not fail; w.Error says otherwise
 	base := c.BaseURL()
+	var rows [][]string
 	write := func(lotID, lotTitle string, ms []data.Match) {
 		for i, m := range ms {
 			dist := ""
@@ -69,7 +62,7 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 			for _, r := range m.Reasons {
 				reasons = append(reasons, reasonText(r))
 			}
-			_ = w.Write([]string{strconv.Itoa(i + 1), csvText(lotID), csvText(lotTitle), m.SIREN, m.SIRET, csvText(m.Name),
+			rows = append(rows, []string{strconv.Itoa(i + 1), csvText(lotID), csvText(lotTitle), m.SIREN, m.SIRET, csvText(m.Name),
 				strings.Replace(strconv.FormatFloat(m.Score, 'f', 1, 64), ".", ",", 1), dist,
 				csvText(strings.Join(reasons, " ; ")), base + supplierURL(m.SupplierID)})
 		}
@@ -78,15 +71,7 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	for _, l := range res.Lots {
 		write(l.LotID, l.Title, l.Matches)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("web: shortlist csv: %w", err)
-	}
-	name := "fabrique-fournisseurs-" + fileSafe(t.ID) + ".csv"
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(buf.Bytes())
+	return sendCSV(c, "fabrique-fournisseurs-"+fileSafe(t.ID)+".csv", shortlistCSVHeader(), rows)
 }
 
 // fileSafe keeps the letters, digits and dashes of an id for a file name.
