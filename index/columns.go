@@ -176,7 +176,7 @@ func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, ma
 			return fc, err
 		}
 		fc.values = append(fc.values, t)
-		fc.labels = append(fc.labels, facetLabel(fc.name, t))
+		fc.labels = append(fc.labels, FacetLabel(fc.name, t))
 		v := uint64(len(fc.values) - 1)
 		var tfd *index.TermFieldDoc
 		for {

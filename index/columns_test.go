@@ -181,7 +181,7 @@ func toFacets(res search.FacetResults) Facets {
 		var counts []FacetCount
 		for _, t := range fr.Terms.Terms() {
 			if t.Count > 0 {
-				counts = append(counts, FacetCount{Value: t.Term, Label: facetLabel(name, t.Term), Count: t.Count})
+				counts = append(counts, FacetCount{Value: t.Term, Label: FacetLabel(name, t.Term), Count: t.Count})
 			}
 		}
 		sortFacetCounts(counts)

@@ -1,9 +1,7 @@
 package index
 
 import (
-	"container/list"
 	"sort"
-	"sync"
 
 	"fabrique/data"
 )
@@ -36,8 +34,10 @@ func sortFacetCounts(counts []FacetCount) {
 	})
 }
 
-// facetLabel is the French label of a facet value, from the reference data.
-func facetLabel(facet, v string) string {
+// FacetLabel is the French name of a facet or filter value, from the
+// reference data ("84" → "Auvergne-Rhône-Alpes"); the value itself when it
+// has none. Filters name their values like facets; "naf" is the NAF code.
+func FacetLabel(facet, v string) string {
 	switch facet {
 	case "label":
 		return data.LabelName(data.LabelType(v))
@@ -49,7 +49,7 @@ func facetLabel(facet, v string) string {
 		if d, ok := data.LookupDepartement(v); ok {
 			return d.Name
 		}
-	case "naf_section", "naf_division":
+	case "naf", "naf_section", "naf_division":
 		if n, ok := data.LookupNAF(v); ok {
 			return n.Label
 		}
@@ -69,65 +69,4 @@ func facetLabel(facet, v string) string {
 type facetEntry struct {
 	relaxed bool
 	facets  Facets
-}
-
-// facetCache is a small LRU of facet results keyed by index version and
-// normalised query. Counts stay exact: the version changes with every
-// write and swap, so an entry is only ever served for the very data it
-// counted; stale entries just age out.
-type facetCache struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
-	items map[facetKey]*list.Element
-}
-
-type facetKey struct {
-	version uint64
-	query   string
-}
-
-type facetItem struct {
-	key facetKey
-	val facetEntry
-}
-
-func newFacetCache(max int) *facetCache {
-	if max < 0 {
-		return nil
-	}
-	return &facetCache{max: max, ll: list.New(), items: map[facetKey]*list.Element{}}
-}
-
-func (c *facetCache) get(k facetKey) (facetEntry, bool) {
-	if c == nil {
-		return facetEntry{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.items[k]
-	if !ok {
-		return facetEntry{}, false
-	}
-	c.ll.MoveToFront(e)
-	return e.Value.(*facetItem).val, true
-}
-
-func (c *facetCache) put(k facetKey, v facetEntry) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.items[k]; ok {
-		e.Value.(*facetItem).val = v
-		c.ll.MoveToFront(e)
-		return
-	}
-	c.items[k] = c.ll.PushFront(&facetItem{key: k, val: v})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*facetItem).key)
-	}
 }

@@ -84,8 +84,8 @@ type Index struct {
 	// version changes with every write and swap; cached facets are keyed
 	// by it, so a cached count can never outlive the data it counted.
 	version atomic.Uint64
-	facets  *facetCache
-	results *resultCache
+	facets  *lru[facetEntry]
+	results *lru[Results] // holds copies: callers get a clone
 
 	// wmu serialises writes with each other and with the swap of a rebuild.
 	wmu sync.Mutex
@@ -112,7 +112,7 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	ix := &Index{dir: dir, opts: opts, log: opts.Logger, mapping: m,
 		text: m.AnalyzerNamed(textAnalyzer), name: m.AnalyzerNamed(nameAnalyzer),
-		facets: newFacetCache(opts.FacetCacheSize), results: newResultCache(opts.ResultCacheSize)}
+		facets: newLRU[facetEntry](opts.FacetCacheSize), results: newLRU[Results](opts.ResultCacheSize)}
 	if ix.text == nil || ix.name == nil {
 		return nil, fmt.Errorf("index: mapping: analyzers missing")
 	}

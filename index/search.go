@@ -59,6 +59,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	rkey := resultKey(ix.version.Load(), q)
 	if r, ok := ix.results.get(rkey); ok {
+		r = r.clone() // the caller may change its answer, not the next one
 		r.Took = time.Since(start)
 		return r, nil
 	}
@@ -82,7 +83,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		return Results{}, err
 	}
 	version := ix.version.Load()
-	key := facetKey{version: version, query: q.cacheKey()}
+	key := cacheKey{version: version, query: q.cacheKey()}
 	cached, haveFacets := facetEntry{}, false
 	if q.Facets {
 		cached, haveFacets = ix.facets.get(key)
@@ -131,7 +132,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		out.Hits = append(out.Hits, h)
 	}
 	if ix.version.Load() == rkey.version {
-		ix.results.put(rkey, out)
+		ix.results.put(rkey, out.clone())
 	}
 	out.Took = time.Since(start)
 	return out, nil

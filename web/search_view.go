@@ -210,33 +210,14 @@ func facetDisplay(facet string, c index.FacetCount) string {
 	return label
 }
 
-// filterLabel is the French name of a filter value, from the reference data.
+// filterLabel is the French name of a filter value, from the reference
+// data, with NAF labels in sentence case as the page shows them.
 func filterLabel(name, v string) string {
-	switch name {
-	case "label":
-		return data.LabelName(data.LabelType(v))
-	case "region":
-		if r, ok := data.LookupRegion(v); ok {
-			return r.Name
-		}
-	case "departement":
-		if d, ok := data.LookupDepartement(v); ok {
-			return d.Name
-		}
-	case "naf", "naf_section", "naf_division":
-		if n, ok := data.LookupNAF(v); ok {
-			return sentenceCase(n.Label)
-		}
-	case "cpv_division":
-		if c, ok := data.LookupCPV(v + "000000"); ok {
-			return c.LabelFR
-		}
-	case "headcount":
-		if b, ok := data.LookupHeadcountBand(v); ok {
-			return b.Label
-		}
+	l := index.FacetLabel(name, v)
+	if strings.HasPrefix(name, "naf") && l != v {
+		return sentenceCase(l)
 	}
-	return v
+	return l
 }
 
 // activeFilter is a filter in force, with the link that removes it.
