@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -55,18 +54,8 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		if !changed {
 			return nil
 		}
-		next := tenderEntries(&t)
-		if err := checkUnique(tx, t.ID, next); err != nil {
-			return fmt.Errorf("store: tender %s: %w", t.ID, err)
-		}
-		if err := put(b, t.ID, &t); err != nil {
-			return err
-		}
-		if err := syncEntries(tx, t.ID, oldEntries, next); err != nil {
-			return err
-		}
-		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: action,
-			Entity: "tender:" + t.ID, Detail: "avis " + notice.ID + " (" + string(notice.State) + ")"})
+		return writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
+			Detail: "avis " + notice.ID + " (" + string(notice.State) + ")"})
 	})
 	return t, changed, err
 }

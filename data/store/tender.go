@@ -101,19 +101,27 @@ func (s *Store) PutTender(ctx context.Context, t data.Tender, actor string) erro
 			t.ImportedAt = now
 		}
 		t.UpdatedAt = now
-		next := tenderEntries(&t)
-		if err := checkUnique(tx, t.ID, next); err != nil {
-			return fmt.Errorf("store: tender %s: %w", t.ID, err)
-		}
-		if err := put(b, t.ID, &t); err != nil {
-			return err
-		}
-		if err := syncEntries(tx, t.ID, oldEntries, next); err != nil {
-			return err
-		}
-		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: action,
-			Entity: "tender:" + t.ID, Detail: "avis " + string(t.State)})
+		return writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
+			Detail: "avis " + string(t.State)})
 	})
+}
+
+// writeTender stores t, moves its source-id index entries from old to
+// its current ones (refusing an id another tender holds) and audits the
+// write: the tail of every tender write, in the caller's transaction.
+func writeTender(tx *bolt.Tx, t *data.Tender, old []entry, audit data.AuditEntry) error {
+	next := tenderEntries(t)
+	if err := checkUnique(tx, t.ID, next); err != nil {
+		return fmt.Errorf("store: tender %s: %w", t.ID, err)
+	}
+	if err := put(tx.Bucket(bucketTenders), t.ID, t); err != nil {
+		return err
+	}
+	if err := syncEntries(tx, t.ID, old, next); err != nil {
+		return err
+	}
+	audit.Entity = "tender:" + t.ID
+	return appendAudit(tx, audit)
 }
 
 // Tenders calls fn for every tender in id order, reading in chunks and
