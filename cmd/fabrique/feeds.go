@@ -179,16 +179,14 @@ func storeNotices(ctx context.Context, st *store.Store, res notice.Result, repor
 	n := 0
 	var ids []string
 	for _, t := range res.Tenders {
-		_, changed, err := st.FoldNotice(ctx, t, actor)
+		status, changed, err := foldNotice(ctx, st, t, actor)
 		if err != nil {
 			fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 			continue
 		}
 		ids = append(ids, t.ID)
-		status := "déjà importé"
 		if changed {
 			n++
-			status = "enregistré"
 		}
 		fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
 	}

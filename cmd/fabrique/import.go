@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"fabrique/crawler/notice"
@@ -89,21 +90,17 @@ func runImport(ctx context.Context, p *program, args []string) error {
 		}
 		for _, t := range res.Tenders {
 			stats.tenders++
-			status := "reconnu"
-			if st != nil {
-				_, changed, err := st.FoldNotice(ctx, t, importActor)
-				switch {
-				case err != nil:
-					stats.problems++
-					fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
-					continue
-				case !changed:
-					stats.same++
-					status = "déjà importé"
-				default:
-					stats.newT++
-					status = "enregistré"
-				}
+			status, changed, err := foldNotice(ctx, st, t, importActor)
+			switch {
+			case err != nil:
+				stats.problems++
+				fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
+				continue
+			case st == nil:
+			case changed:
+				stats.newT++
+			default:
+				stats.same++
 			}
 			fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
 			if asJSON {
@@ -242,9 +239,26 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func paris() *time.Location {
+// paris is the time zone of French deadlines, loaded once (LoadLocation
+// reads the zone database at each call).
+var paris = sync.OnceValue(func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
 		return loc
 	}
 	return time.UTC
+})
+
+// foldNotice stores one parsed tender (st nil: a dry run, nothing stored)
+// and returns the French status of its line in the report.
+func foldNotice(ctx context.Context, st *store.Store, t data.Tender, actor string) (status string, changed bool, err error) {
+	if st == nil {
+		return "reconnu", false, nil
+	}
+	if _, changed, err = st.FoldNotice(ctx, t, actor); err != nil {
+		return "", false, err
+	}
+	if changed {
+		return "enregistré", true, nil
+	}
+	return "déjà importé", false, nil
 }
