@@ -1,10 +1,12 @@
 package data
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -53,7 +55,7 @@ const (
 // typo ("departemnt") is reported instead of silently ignored.
 func DecodeNeed(b []byte) (Need, error) {
 	var n Need
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&n); err != nil {
 		return Need{}, fmt.Errorf("%w: %w", invalid("JSON", "", "requête illisible : "+err.Error()), err)
@@ -119,13 +121,13 @@ func (n Need) Tender() (Tender, error) {
 				return Tender{}, err
 			}
 		}
-		lot := Lot{ID: itoa(i + 1), Title: strings.TrimSpace(l.Title), Description: strings.TrimSpace(l.Description),
+		lot := Lot{ID: strconv.Itoa(i + 1), Title: strings.TrimSpace(l.Title), Description: strings.TrimSpace(l.Description),
 			Place: lp, EstimatedValue: l.EstimatedValue}
 		if len(lc) > 0 {
 			lot.CPV, lot.CPVAdditional = lc[0], lc[1:]
 		}
 		if lot.Title == "" && lot.CPV == "" {
-			return Tender{}, invalid("lots", itoa(i+1), "chaque lot a besoin d'un intitulé ou d'un code CPV")
+			return Tender{}, invalid("lots", strconv.Itoa(i+1), "chaque lot a besoin d'un intitulé ou d'un code CPV")
 		}
 		t.Lots = append(t.Lots, lot)
 	}
@@ -184,11 +186,4 @@ func needPlace(dep, postcode, commune, nuts string) (Place, error) {
 		}
 	}
 	return ResolvePlace(p), nil
-}
-
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }
