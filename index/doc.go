@@ -16,10 +16,10 @@
 // values where they are faceted. A geo point is indexed with the s2
 // spatial plugin. An un-stemmed, folded copy of the names serves
 // autocomplete and typo-tolerant (fuzzy) name matching. What a hit shows
-// is one stored JSON blob, so that a page of results costs one stored
-// field read per hit; highlights are computed from it (highlight.go)
-// rather than from term vectors, which would make the index 2.3 times
-// larger.
+// is one stored JSON blob, the only stored field, read straight from the
+// hit's segment (one stored-field read per hit); highlights are computed
+// from it (highlight.go) rather than from term vectors, which would make
+// the index 2.3 times larger.
 //
 // # Search
 //
@@ -41,14 +41,19 @@
 // (TestColumnsMatchBleve compares them with bleve's). Facet results are
 // also cached per normalised query and index version; the version changes
 // with every write and swap, so a cached count is only served for the data
-// it counted.
+// it counted. AnswerCache lets a caller keep its own work on the same
+// terms (the web keeps encoded API answers), and the near spellings of
+// misspelt words are cached the same way.
 //
 // # Life cycle
 //
 // The store is the truth and the index can always be rebuilt from it:
 // Open keeps one generation per directory under dir and a CURRENT file;
 // Rebuild builds the next generation aside while searches go on, replays
-// the writes made meanwhile, and swaps atomically. EnsureConsistent, run
+// the writes made meanwhile, and swaps atomically; the new generation is
+// then merged into one segment in the background (a query opens each term
+// once per segment: at 100 000 suppliers one segment instead of a dozen
+// cut the search p95 by a third). EnsureConsistent, run
 // at start, rebuilds when the index is missing, unreadable, of another
 // schema, or stale (its count or a checksum over every supplier's
 // (ID, UpdatedAt) differs from the store's); Apply follows the store's

@@ -52,11 +52,21 @@ type geoPoint struct {
 // srcDoc is the stored blob: everything a hit shows or highlights, so that
 // a page of results needs one stored-field read per hit.
 type srcDoc struct {
+	hitFields
+	TradeNames  []string `json:"tn,omitempty"`
+	Activities  []string `json:"act,omitempty"`
+	Products    []string `json:"prod,omitempty"`
+	Description string   `json:"desc,omitempty"`
+}
+
+// hitFields is the part of the stored blob a hit shows: decoding into it
+// skips the long text fields (description, products), which only
+// highlighting needs, without allocating them.
+type hitFields struct {
 	ID          string   `json:"id"`
 	SIREN       string   `json:"siren,omitempty"`
 	SIRET       string   `json:"siret,omitempty"`
 	Name        string   `json:"name"`
-	TradeNames  []string `json:"tn,omitempty"`
 	Commune     string   `json:"com,omitempty"`
 	Departement string   `json:"dep,omitempty"`
 	Region      string   `json:"reg,omitempty"`
@@ -64,9 +74,6 @@ type srcDoc struct {
 	NAFLabel    string   `json:"nafl,omitempty"`
 	Labels      []string `json:"lab,omitempty"`
 	Univers     []string `json:"uni,omitempty"`
-	Activities  []string `json:"act,omitempty"`
-	Products    []string `json:"prod,omitempty"`
-	Description string   `json:"desc,omitempty"`
 	Lat         float64  `json:"lat,omitempty"`
 	Lon         float64  `json:"lon,omitempty"`
 	HasGeo      bool     `json:"geo,omitempty"`
@@ -95,7 +102,7 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 	}
 	d := indexDoc{ID: s.ID, SIREN: one(s.SIREN), SIRETs: s.SIRETs(), Stamp: stamp(s.UpdatedAt),
 		NameSort: data.NormalizeName(s.Name)}
-	src := srcDoc{ID: s.ID, SIREN: s.SIREN, Name: s.Name, TradeNames: capList(s.TradeNames)}
+	src := srcDoc{hitFields: hitFields{ID: s.ID, SIREN: s.SIREN, Name: s.Name}, TradeNames: capList(s.TradeNames)}
 	if e, ok := s.HeadOffice(); ok {
 		src.SIRET = e.SIRET
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -237,29 +238,68 @@ func (c *columns) within(d uint32, circ *circle) bool {
 	return c.haversine(circ.lat, circ.lon, circ.cosLat, d) <= circ.maxH
 }
 
-// loadSrc reads the stored blob of a hit.
-func loadSrc(snap index.IndexReader, h pageHit) (string, string, error) {
+// loadSrc reads the stored blob of a hit and hands it to decode, which must
+// not keep it (it may live in a reused buffer). On a scorch snapshot it
+// visits the stored fields of the hit's segment directly: bleve's Document
+// looks the external id up in every segment, then copies every stored
+// field.
+func loadSrc(snap index.IndexReader, h pageHit, decode func(id string, raw []byte) error) error {
 	id := h.id
 	if id == "" {
 		var err error
 		if id, err = snap.ExternalID(index.NewIndexInternalID(nil, uint64(h.doc))); err != nil {
-			return "", "", err
+			return err
 		}
+	}
+	if s, ok := snap.(*scorch.IndexSnapshot); ok {
+		return visitSrc(s, h.doc, func(raw []byte) error { return decode(id, raw) })
 	}
 	doc, err := snap.Document(id)
 	if err != nil {
-		return "", "", err
+		return err
 	}
 	if doc == nil {
-		return "", "", fmt.Errorf("document %s vanished from its snapshot", id)
+		return fmt.Errorf("document %s vanished from its snapshot", id)
 	}
-	var src string
+	var src []byte
 	doc.VisitFields(func(f index.Field) {
 		if f.Name() == fSrc {
-			src = string(f.Value())
+			src = f.Value()
 		}
 	})
-	return id, src, nil
+	return decode(id, src)
+}
+
+// visitSrc calls fn with the src field of document d of snap. A snapshot
+// numbers its documents segment after segment, each segment counting its
+// deleted documents too (as scorch's own offsets do).
+func visitSrc(snap *scorch.IndexSnapshot, d uint32, fn func(raw []byte) error) error {
+	local := uint64(d)
+	for _, seg := range snap.Segments() {
+		n := seg.Segment().Count()
+		if local >= n {
+			local -= n
+			continue
+		}
+		var ferr error
+		found := false
+		err := seg.VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+			if field != fSrc {
+				return true
+			}
+			found = true
+			ferr = fn(value)
+			return false
+		})
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("document %d has no stored blob", d)
+		}
+		return ferr
+	}
+	return fmt.Errorf("document %d is beyond its snapshot", d)
 }
 
 // topK keeps the k smallest keys offered, ties broken by document number.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,7 @@ const (
 	defaultRebuildBatchSize = 2500
 	defaultFacetCacheSize   = 512
 	defaultResultCacheSize  = 2048
+	spellingsCacheSize      = 1024 // misspelt words, each with a few near spellings
 )
 
 func (o Options) withDefaults() Options {
@@ -86,6 +88,8 @@ type Index struct {
 	version atomic.Uint64
 	facets  *lru[facetEntry]
 	results *lru[Results] // holds copies: callers get a clone
+	// spellings holds the near spellings of misspelt words (see spell).
+	spellings *lru[[]spelling]
 
 	// wmu serialises writes with each other and with the swap of a rebuild.
 	wmu sync.Mutex
@@ -98,6 +102,12 @@ type Index struct {
 	closed  bool
 
 	rebuildMu sync.Mutex
+
+	// background runs the compaction that follows a rebuild; Close cancels
+	// it (stopBackground) and waits for it.
+	background     sync.WaitGroup
+	bgCtx          context.Context
+	stopBackground context.CancelFunc
 }
 
 // Open opens the index kept in dir, creating it if needed; dir "" keeps it
@@ -112,7 +122,9 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	ix := &Index{dir: dir, opts: opts, log: opts.Logger, mapping: m,
 		text: m.AnalyzerNamed(textAnalyzer), name: m.AnalyzerNamed(nameAnalyzer),
-		facets: newLRU[facetEntry](opts.FacetCacheSize), results: newLRU[Results](opts.ResultCacheSize)}
+		facets: newLRU[facetEntry](opts.FacetCacheSize), results: newLRU[Results](opts.ResultCacheSize),
+		spellings: newLRU[[]spelling](spellingsCacheSize)}
+	ix.bgCtx, ix.stopBackground = context.WithCancel(context.Background())
 	if ix.text == nil || ix.name == nil {
 		return nil, fmt.Errorf("index: mapping: analyzers missing")
 	}
@@ -218,10 +230,16 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	ix.stopBackground()
+	ix.background.Wait()
 	g := ix.cur.Load()
 	err := g.flush()
 	return errors.Join(err, g.retire(false))
 }
+
+// WaitCompaction waits until the compaction that follows a rebuild is over
+// (benchmarks measure the index as it serves once settled).
+func (ix *Index) WaitCompaction() { ix.background.Wait() }
 
 // Count returns the number of suppliers in the index.
 func (ix *Index) Count() (uint64, error) {

@@ -115,6 +115,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.DocValues = f.docValues
+		fm.Store = false // what a hit shows comes from src, facets from doc values
 		fm.IncludeInAll = false
 		fm.SkipFreqNorm = true
 		doc.AddFieldMappingsAt(f.name, fm)
@@ -137,6 +138,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	geo := bleve.NewGeoPointFieldMapping()
 	geo.IncludeInAll = false
+	geo.Store = false // distances come from the doc values, through the columns
 	doc.AddFieldMappingsAt(fGeo, geo)
 
 	// src is stored, not indexed: what a hit shows and highlights, read in

@@ -65,23 +65,16 @@ func benchMatch(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	start := time.Now()
-	for i := 0; i < len(sups); i += 5000 {
-		if err := ix.Put(context.Background(), sups[i:min(i+5000, len(sups))]...); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.Logf("indexed %d suppliers in %s", n, time.Since(start).Round(time.Second))
-	// Reopen, as a server does at start: the measure must not include the
-	// merging of the segments a bulk load leaves behind.
-	if err := ix.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if ix, err = index.Open(dir, opts); err != nil {
-		b.Fatal(err)
-	}
 	defer ix.Close()
 	src := newMatchSource(sups, nil)
+	// Build as `fabrique serve` does on a new directory: a rebuild, then
+	// the compaction that follows it.
+	start := time.Now()
+	if err := ix.Rebuild(context.Background(), newSliceSource(sups), nil); err != nil {
+		b.Fatal(err)
+	}
+	ix.WaitCompaction()
+	b.Logf("indexed %d suppliers in %s", n, time.Since(start).Round(time.Second))
 
 	// Places are communes drawn at random, like the buyers of the country.
 	rng := rand.New(rand.NewPCG(3, 5))

@@ -113,7 +113,36 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 	}
 	ix.log.Info("index rebuilt", "suppliers", done, "replayed_writes", len(replay),
 		"generation", ng.name, "took", time.Since(start).Round(time.Millisecond))
+	ix.compactInBackground(ng)
 	return nil
+}
+
+// compactInBackground merges the segments of a freshly built generation
+// while it already serves: searches are faster on one segment, but the
+// merge rewrites the whole index (a few seconds at 100 000 suppliers) and
+// need not delay the swap. Scores, counts and ids do not change, only
+// document numbers, and each search reads its own snapshot's columns.
+// Called with wmu held, so that Close cannot be waiting for background
+// work already.
+func (ix *Index) compactInBackground(g *generation) {
+	if g.path == "" {
+		return
+	}
+	ix.background.Add(1)
+	go func() {
+		defer ix.background.Done()
+		start := time.Now()
+		if err := g.compact(ix.bgCtx); err != nil {
+			g.mu.RLock()
+			retired := g.closed // replaced by a newer rebuild meanwhile
+			g.mu.RUnlock()
+			if ix.bgCtx.Err() == nil && !retired {
+				ix.log.Warn("index: compaction failed; searches stay correct, only slower", "generation", g.name, "err", err)
+			}
+			return
+		}
+		ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
+	}()
 }
 
 // fill indexes every supplier of src into g. Converting suppliers and

@@ -78,6 +78,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	if err := markTypos(ctx, snap, terms); err != nil {
 		return Results{}, fmt.Errorf("index: search: %w", err)
 	}
+	if err := ix.spell(snap, rkey.version, terms); err != nil {
+		return Results{}, fmt.Errorf("index: search: %w", err)
+	}
 	cols, err := g.columnsFor(ctx, snap)
 	if err != nil {
 		return Results{}, err
@@ -118,16 +121,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	}
 	out.Hits = make([]Hit, 0, len(p.hits))
 	for _, ph := range p.hits {
-		id, raw, err := loadSrc(snap, ph)
+		var h Hit
+		err := loadSrc(snap, ph, func(id string, raw []byte) (err error) {
+			if hl == nil {
+				h, err = toHit(id, raw, ph.score, q)
+				return err
+			}
+			var src srcDoc
+			if h, src, err = toHitWithText(id, raw, ph.score, q); err == nil {
+				h.Highlights = hl.highlight(src)
+			}
+			return err
+		})
 		if err != nil {
 			return Results{}, fmt.Errorf("index: search: hit %d: %w", ph.doc, err)
-		}
-		h, src, err := toHit(id, raw, ph.score, q)
-		if err != nil {
-			return Results{}, err
-		}
-		if hl != nil {
-			h.Highlights = hl.highlight(src)
 		}
 		out.Hits = append(out.Hits, h)
 	}
@@ -139,22 +146,38 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 }
 
 // toHit decodes the stored blob of a hit.
-func toHit(id, raw string, score float64, q Query) (Hit, srcDoc, error) {
+func toHit(id string, raw []byte, score float64, q Query) (Hit, error) {
+	var f hitFields
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return Hit{}, fmt.Errorf("index: hit %s: stored document: %w", id, err)
+	}
+	return newHit(id, f, score, q)
+}
+
+// toHitWithText decodes the whole blob, for highlighting.
+func toHitWithText(id string, raw []byte, score float64, q Query) (Hit, srcDoc, error) {
 	var s srcDoc
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+	if err := json.Unmarshal(raw, &s); err != nil {
 		return Hit{}, s, fmt.Errorf("index: hit %s: stored document: %w", id, err)
 	}
+	h, err := newHit(id, s.hitFields, score, q)
+	return h, s, err
+}
+
+func newHit(id string, s hitFields, score float64, q Query) (Hit, error) {
 	h := Hit{ID: s.ID, SIREN: s.SIREN, SIRET: s.SIRET, Name: s.Name, Commune: s.Commune,
 		Departement: s.Departement, Region: s.Region, NAF: s.NAF, NAFLabel: s.NAFLabel,
 		Labels: s.Labels, Univers: s.Univers, Score: score, Lat: s.Lat, Lon: s.Lon, HasGeo: s.HasGeo}
 	if h.ID == "" {
 		h.ID = id
+	} else if h.ID != id {
+		return Hit{}, fmt.Errorf("index: hit %s: stored document belongs to %s", id, h.ID)
 	}
 	if q.Near != nil && s.HasGeo {
 		d := data.DistanceKm(q.Near.Lat, q.Near.Lon, s.Lat, s.Lon)
 		h.DistanceKm = &d
 	}
-	return h, s, nil
+	return h, nil
 }
 
 func (f Facets) clone() Facets {

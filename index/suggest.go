@@ -107,7 +107,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	out := make([]Suggestion, 0, len(res.Hits))
 	for _, dm := range res.Hits {
 		raw, _ := dm.Fields[fSrc].(string)
-		h, _, err := toHit(dm.ID, raw, dm.Score, Query{})
+		h, err := toHit(dm.ID, []byte(raw), dm.Score, Query{})
 		if err != nil {
 			return nil, err
 		}

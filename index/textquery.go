@@ -17,6 +17,74 @@ type queryTerm struct {
 	// typo is set when neither the stem, its alternatives nor the word is
 	// in the index: the word is then matched with fuzzy queries.
 	typo bool
+	// spellings are the words of names within a typo's edit distance, when
+	// looked up (spelled); otherwise a fuzzy query looks them up.
+	spellings []spelling
+	spelled   bool
+}
+
+// spelling is a word of the names near a misspelt query word.
+type spelling struct {
+	word  string
+	edits uint8
+}
+
+// fuzzyWord says whether a typo is matched against near spellings of names.
+func (t queryTerm) fuzzyWord() bool {
+	return t.typo && len(t.word) >= minFuzzyLen && !isDigits(t.word)
+}
+
+// spell fills the spellings of the typos of terms. Finding them walks the
+// names' dictionary with a Levenshtein automaton, whose construction costs
+// more than the rest of a search: they are cached per index version (the
+// popular misspellings repeat).
+func (ix *Index) spell(r index.IndexReader, version uint64, terms []queryTerm) error {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil // the fuzzy query will do it
+	}
+	for i := range terms {
+		t := &terms[i]
+		if !t.fuzzyWord() {
+			continue
+		}
+		key := cacheKey{version: version, query: t.word}
+		if sp, ok := ix.spellings.get(key); ok {
+			t.spellings, t.spelled = sp, true
+			continue
+		}
+		sp, err := nameSpellings(fr, t.word)
+		if err != nil {
+			return err
+		}
+		ix.spellings.put(key, sp)
+		t.spellings, t.spelled = sp, true
+	}
+	return nil
+}
+
+// nameSpellings lists the words of names within fuzziness(word) edits of
+// word, as bleve's fuzzy query would.
+func nameSpellings(r index.IndexReaderFuzzy, word string) (out []spelling, err error) {
+	fd, err := r.FieldDictFuzzy(fNameExact, word, fuzziness(word), "")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := fd.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	for {
+		e, err := fd.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return out, nil
+		}
+		out = append(out, spelling{word: e.Term, edits: e.EditDistance})
+	}
 }
 
 // Boosts of the parts of a word's clause, relative to the field boosts.
@@ -145,12 +213,36 @@ func wordClause(t queryTerm) query.Query {
 			}
 		}
 	}
-	if t.typo && len(t.word) >= minFuzzyLen && !isDigits(t.word) {
+	if t.fuzzyWord() {
 		// Only names are matched fuzzily: on stemmed prose a near
 		// spelling matches everything ("atleiers" → "atelier").
-		fq := query.NewFuzzyQuery(t.word)
-		fq.SetFuzziness(fuzziness(t.word))
-		add(fq, fNameExact, fuzzyNameBoost)
+		if t.spelled {
+			dis = append(dis, spellingsClause(t))
+		} else {
+			fq := query.NewFuzzyQuery(t.word)
+			fq.SetFuzziness(fuzziness(t.word))
+			add(fq, fNameExact, fuzzyNameBoost)
+		}
+	}
+	return query.NewDisjunctionQuery(dis)
+}
+
+// spellingsClause is what bleve's fuzzy query runs, from spellings looked
+// up beforehand: each near spelling with a boost divided by one plus its
+// edits, or the word itself (which matches nothing) when there is none.
+func spellingsClause(t queryTerm) query.Query {
+	if len(t.spellings) == 0 || (len(t.spellings) == 1 && t.spellings[0].word == t.word) {
+		tq := query.NewTermQuery(t.word)
+		tq.SetField(fNameExact)
+		tq.SetBoost(fuzzyNameBoost)
+		return tq
+	}
+	dis := make([]query.Query, len(t.spellings))
+	for i, sp := range t.spellings {
+		tq := query.NewTermQuery(sp.word)
+		tq.SetField(fNameExact)
+		tq.SetBoost(fuzzyNameBoost / float64(sp.edits+1))
+		dis[i] = tq
 	}
 	return query.NewDisjunctionQuery(dis)
 }

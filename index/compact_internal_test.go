@@ -1,0 +1,120 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"testing"
+
+	"fabrique/data"
+)
+
+// sliceSource is a Source over a slice (internal tests).
+type sliceSource []data.Supplier
+
+func (s sliceSource) Suppliers(ctx context.Context, fn func(data.Supplier) error) error {
+	for _, x := range s {
+		if err := fn(x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s sliceSource) SuppliersChecksum(context.Context) (int, string, error) {
+	return len(s), fmt.Sprint(len(s)), nil
+}
+
+func (s sliceSource) Supplier(_ context.Context, id string) (data.Supplier, error) {
+	for _, x := range s {
+		if x.ID == id {
+			return x, nil
+		}
+	}
+	return data.Supplier{}, data.ErrNotFound
+}
+
+// A rebuild written in many small batches leaves many segments; the
+// compaction that follows merges them into one, and searches answer the
+// same before and after.
+func TestRebuildCompactsSegments(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(t.TempDir(), Options{RebuildBatchSize: 40, ResultCacheSize: -1, FacetCacheSize: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	src := sliceSource(SyntheticSuppliers(1500, 3))
+
+	// Measure the answers on the uncompacted generation first: a rebuild
+	// without compaction is what fill leaves behind.
+	g, err := ix.newGeneration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.fill(ctx, g, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.flush(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := segmentCount(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = g.retire(true)
+	if before < 2 { // bleve merges in the background while fill runs: how many are left varies
+		t.Fatalf("fill left %d segments, want many (batches of 40)", before)
+	}
+
+	if err := ix.Rebuild(ctx, src, nil); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Query{
+		{Text: "menuiserie", Facets: true},
+		{Text: "mobilier bois", Regions: []string{"84"}, Facets: true},
+		{Near: &Point{Lat: 45.76, Lon: 4.83}, RadiusKm: 150, SortByDistance: true, Facets: true},
+		{Labels: []string{"EPV"}, Page: 2, Facets: true},
+	}
+	answers := func() []string {
+		var out []string
+		for _, q := range queries {
+			res, err := ix.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Equal scores are ordered by document number, which a merge
+			// changes: compare the scores rank by rank, and the hits as
+			// a set, leaving out the tie that the page boundary may cut.
+			var scores []string
+			var ids []string
+			last := res.Hits[len(res.Hits)-1]
+			for _, h := range res.Hits {
+				scores = append(scores, fmt.Sprintf("%.6f", h.Score))
+				if h.Score != last.Score || q.SortByDistance {
+					ids = append(ids, h.ID)
+				}
+			}
+			sort.Strings(ids)
+			out = append(out, fmt.Sprint(res.Total, scores, ids, res.Facets))
+		}
+		return out
+	}
+	// Searches may run before, during or after the compaction: capture
+	// one answer while it may still run, then the settled one.
+	early := answers()
+	ix.WaitCompaction()
+	after, err := segmentCount(ix.cur.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != 1 {
+		t.Errorf("after compaction: %d segments, want 1 (fill alone leaves %d)", after, before)
+	}
+	settled := answers()
+	for i := range queries {
+		if early[i] != settled[i] {
+			t.Errorf("query %+v answers differently once compacted:\n  %s\n  %s", queries[i], early[i], settled[i])
+		}
+	}
+}
