@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -39,9 +40,12 @@ func apiParams() map[string][]string {
 	}
 }
 
+// knownAPIParams is apiParams, built once: every API request checks it.
+var knownAPIParams = apiParams()
+
 // checkAPIParams refuses the query parameters a route does not know.
 func checkAPIParams(v url.Values, route string) error {
-	known := apiParams()[route]
+	known := knownAPIParams[route]
 	for k := range v {
 		if !slices.Contains(known, k) {
 			return badParam(k, "", "paramètre inconnu « "+k+" » : voir /api/v1/openapi.json")
@@ -100,6 +104,13 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 		return err
 	}
 	q.Facets = true
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	key := c.BaseURL() + "?" + v.Encode() // Encode sorts the parameters
+	body, version, cached := s.supplierAnswers.Lookup(key)
+	if cached {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(body)
+	}
 	res, err := s.index.Search(c.UserContext(), q)
 	if err != nil {
 		return err
@@ -124,9 +135,26 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.JSON(out)
+	body, err = json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("web: api suppliers: %w", err)
+	}
+	if len(body) <= apiAnswerMaxBytes {
+		s.supplierAnswers.Store(version, key, body)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
+
+// Encoded answers of the supplier search are cached per index version: a
+// buyer's searches repeat a head of popular queries, and encoding the
+// facets costs as much as a cached search. At most apiAnswerCacheSize
+// answers of at most apiAnswerMaxBytes each (a page of 20 weighs about
+// 15 KB): 64 MB at worst, about 15 MB in practice.
+const (
+	apiAnswerCacheSize = 1024
+	apiAnswerMaxBytes  = 64 << 10
+)
 
 // apiSupplierDetail is the whole listing of a supplier, with the
 // provenance of each field and its public contracts.

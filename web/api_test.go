@@ -206,3 +206,41 @@ func BenchmarkAPISuppliersWithFacets(b *testing.B) {
 		i++
 	}
 }
+
+// A repeated search is answered from the cache of encoded answers, yet a
+// write to the index shows at once, and each host gets its own URLs.
+func TestAPISuppliersCachedAnswersFollowWrites(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	const target = "/api/v1/suppliers?q=%C3%A9b%C3%A9nisterie&per_page=50"
+	first := s.get(t, target)
+	if first.status != 200 {
+		t.Fatalf("status %d: %s", first.status, first.body)
+	}
+	if again := s.get(t, target); again.body != first.body || again.header.Get("Content-Type") != first.header.Get("Content-Type") {
+		t.Fatalf("a repeated search answered differently:\n%s\n%s", first.body, again.body)
+	}
+	other := s.get(t, "http://autre.example"+target)
+	var page apiSuppliersPage
+	decodeJSON(t, other, &page)
+	if len(page.Results) == 0 || !strings.HasPrefix(page.Results[0].URL, "http://autre.example/") {
+		t.Fatalf("another host got the URLs of the first: %+v", page.Results)
+	}
+
+	decodeJSON(t, first, &page)
+	ctx := context.Background()
+	sup, err := s.store.Supplier(ctx, page.Results[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup.Name = "Ébénisterie Témoin du Cache"
+	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.index.Apply(ctx, s.store, []string{sup.ID}); err != nil {
+		t.Fatal(err)
+	}
+	after := s.get(t, target)
+	if !strings.Contains(after.body, "Ébénisterie Témoin du Cache") {
+		t.Fatalf("the cached answer outlived the write: %s", after.body)
+	}
+}

@@ -24,9 +24,11 @@ type Server struct {
 	pages  *renderer
 	nav    []navEntry // the navigation entries whose page exists
 
-	index   *index.Index // nil: search routes are not registered
-	maps    *franceMap
-	limiter *rateLimiter // nil: the API is not rate limited
+	index *index.Index // nil: search routes are not registered
+	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
+	supplierAnswers *index.AnswerCache[[]byte]
+	maps            *franceMap
+	limiter         *rateLimiter // nil: the API is not rate limited
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -38,6 +40,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	s.supplierAnswers = index.NewAnswerCache[[]byte](deps.Index, apiAnswerCacheSize)
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -52,28 +52,16 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	start := time.Now()
-	sups := index.SyntheticSuppliers(*n, *seed)
-	const batch = 1000
-	for i := 0; i < len(sups); i += batch {
-		res, err := st.UpsertCrawled(ctx, sups[i:min(i+batch, len(sups))], "loadtest")
-		if err != nil {
-			return err
-		}
-		if len(res.Rejected) > 0 {
-			return fmt.Errorf("store rejected %d suppliers, first: %w", len(res.Rejected), res.Rejected[0])
-		}
+	if err := fillStore(ctx, st, *n, *seed); err != nil {
+		return err
 	}
-	fmt.Fprintf(os.Stderr, "store: %d suppliers in %v\n", len(sups), time.Since(start).Round(time.Millisecond))
-	sups = nil
-	runtime.GC()
 
 	ix, err := index.Open(filepath.Join(*dir, "index"), index.Options{Logger: log})
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	start = time.Now()
+	start := time.Now()
 	if _, _, err := ix.EnsureConsistent(ctx, st, nil); err != nil {
 		return err
 	}
@@ -109,4 +97,30 @@ func run() error {
 		return err
 	}
 	return <-served
+}
+
+// fillStore writes the synthetic corpus into st, unless a previous run on
+// the same directory already did (the corpus is deterministic).
+func fillStore(ctx context.Context, st *store.Store, n int, seed int64) error {
+	if have, err := st.CountSuppliers(ctx); err != nil || have == n {
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "store: %d suppliers already there\n", have)
+		}
+		return err
+	}
+	start := time.Now()
+	sups := index.SyntheticSuppliers(n, seed)
+	const batch = 1000
+	for i := 0; i < len(sups); i += batch {
+		res, err := st.UpsertCrawled(ctx, sups[i:min(i+batch, len(sups))], "loadtest")
+		if err != nil {
+			return err
+		}
+		if len(res.Rejected) > 0 {
+			return fmt.Errorf("store rejected %d suppliers, first: %w", len(res.Rejected), res.Rejected[0])
+		}
+	}
+	fmt.Fprintf(os.Stderr, "store: %d suppliers in %v\n", len(sups), time.Since(start).Round(time.Millisecond))
+	runtime.GC()
+	return nil
 }
