@@ -28,9 +28,10 @@ type columns struct {
 	snap   index.IndexReader // the snapshot the columns describe (holds a reference)
 	live   []uint32          // live document numbers, ascending
 	facets []facetColumn     // in facetFields order
-	// lat and lon are NaN for documents without coordinates; cosLat is
-	// the cosine of the latitude, for the haversine.
-	lat, lon, cosLat []float64
+	// points are the coordinates of each document, NaN without any; one
+	// array of structs, so that testing a document against a circle reads
+	// one cache line, not one per array.
+	points []point
 	// nameRank orders documents by normalised name; byName lists the live
 	// documents in that order.
 	nameRank []uint32
@@ -225,10 +226,9 @@ func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, ma
 
 // buildDocValues reads coordinates and sort names from the doc values.
 func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
-	c.lat = make([]float64, maxDoc)
-	c.lon = make([]float64, maxDoc)
-	for i := range c.lat {
-		c.lat[i], c.lon[i] = math.NaN(), math.NaN()
+	c.points = make([]point, maxDoc)
+	for i := range c.points {
+		c.points[i] = point{lat: math.NaN(), lon: math.NaN()}
 	}
 	names := make([]string, maxDoc)
 	dv, err := r.DocValueReader([]string{fGeo, fNameSort})
@@ -245,8 +245,8 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 				return
 			}
 			if h, err := pc.Int64(); err == nil {
-				c.lon[doc] = geo.MortonUnhashLon(uint64(h))
-				c.lat[doc] = geo.MortonUnhashLat(uint64(h))
+				lat := geo.MortonUnhashLat(uint64(h))
+				c.points[doc] = point{lat: lat, lon: geo.MortonUnhashLon(uint64(h)), cosLat: math.Cos(lat * math.Pi / 180)}
 			}
 		case fNameSort:
 			names[doc] = string(term)
@@ -260,10 +260,6 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 			return err
 		}
 	}
-	c.cosLat = make([]float64, maxDoc)
-	for d, lat := range c.lat {
-		c.cosLat[d] = math.Cos(lat * math.Pi / 180)
-	}
 	c.byName = slices.Clone(c.live)
 	sort.SliceStable(c.byName, func(i, j int) bool { return names[c.byName[i]] < names[c.byName[j]] })
 	c.nameRank = make([]uint32, maxDoc)
@@ -274,7 +270,11 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 }
 
 // hasDoc reports whether d is a document of the columns' snapshot.
-func (c *columns) hasDoc(d uint32) bool { return int(d) < len(c.lat) }
+func (c *columns) hasDoc(d uint32) bool { return int(d) < len(c.points) }
+
+// point is a document's latitude and longitude, with the cosine of the
+// latitude that the haversine needs.
+type point struct{ lat, lon, cosLat float64 }
 
 // facetCounter counts facet values over the documents it is given.
 type facetCounter struct {

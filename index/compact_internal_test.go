@@ -118,3 +118,42 @@ func TestRebuildCompactsSegments(t *testing.T) {
 		}
 	}
 }
+
+// An index that is up to date but written piecemeal (many segments) is
+// compacted when checked at start.
+func TestEnsureConsistentCompactsAPiecemealIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sliceSource(SyntheticSuppliers(600, 5))
+	for i := 0; i < len(src); i += 30 {
+		if err := ix.Put(ctx, src[i:i+30]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	before, err := segmentCount(ix.cur.Load())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before < 2 {
+		t.Fatalf("20 writes left %d segment, want several", before)
+	}
+	rebuilt, reason, err := ix.EnsureConsistent(ctx, src, nil)
+	if err != nil || rebuilt {
+		t.Fatalf("EnsureConsistent = %v, %q, %v; want an up-to-date index", rebuilt, reason, err)
+	}
+	ix.WaitCompaction()
+	if after, err := segmentCount(ix.cur.Load()); err != nil || after != 1 {
+		t.Fatalf("after the check: %d segments (%v), want 1 (had %d)", after, err, before)
+	}
+}

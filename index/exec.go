@@ -219,23 +219,27 @@ const earthRadiusKm = 6371.0088
 // computed exactly as data.DistanceKm does, so that comparing terms
 // compares distances; +Inf when d has no coordinates.
 func (c *columns) haversine(lat, lon, cosLat float64, d uint32) float64 {
-	dl := c.lat[d]
-	if math.IsNaN(dl) {
+	return c.points[d].haversine(lat, lon, cosLat)
+}
+
+// haversine is the haversine term between (lat, lon) and p.
+func (p *point) haversine(lat, lon, cosLat float64) float64 {
+	if math.IsNaN(p.lat) {
 		return math.Inf(1)
 	}
 	const rad = math.Pi / 180
-	sLat := math.Sin((dl - lat) * rad / 2)
-	sLon := math.Sin((c.lon[d] - lon) * rad / 2)
-	return sLat*sLat + cosLat*c.cosLat[d]*sLon*sLon
+	sLat := math.Sin((p.lat - lat) * rad / 2)
+	sLon := math.Sin((p.lon - lon) * rad / 2)
+	return sLat*sLat + cosLat*p.cosLat*sLon*sLon
 }
 
 // within reports whether document d lies in the circle.
 func (c *columns) within(d uint32, circ *circle) bool {
-	lat := c.lat[d]
-	if math.IsNaN(lat) || math.Abs(lat-circ.lat) > circ.dLat || math.Abs(c.lon[d]-circ.lon) > circ.dLon {
+	p := &c.points[d]
+	if math.IsNaN(p.lat) || math.Abs(p.lat-circ.lat) > circ.dLat || math.Abs(p.lon-circ.lon) > circ.dLon {
 		return false
 	}
-	return c.haversine(circ.lat, circ.lon, circ.cosLat, d) <= circ.maxH
+	return p.haversine(circ.lat, circ.lon, circ.cosLat) <= circ.maxH
 }
 
 // loadSrc reads the stored blob of a hit and hands it to decode, which must

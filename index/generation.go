@@ -164,34 +164,38 @@ func (g *generation) flush() error {
 // dozen segments, and a search on a single one allocates several times less
 // and answers faster. bleve merges in passes of at most ten segments, hence
 // the loop. In-memory generations have no merger, and small ones no need.
-func (g *generation) compact(ctx context.Context) error {
+func (g *generation) compact(ctx context.Context) (merged bool, err error) {
 	if g.path == "" {
-		return nil
+		return false, nil
+	}
+	if n, err := segmentCount(g); err != nil || n <= 1 {
+		return false, err
 	}
 	if err := g.flush(); err != nil { // only persisted segments are merged
-		return err
+		return false, err
 	}
 	adv, err := g.idx.Advanced()
 	if err != nil {
-		return fmt.Errorf("index: compact: %w", err)
+		return false, fmt.Errorf("index: compact: %w", err)
 	}
 	sc, ok := adv.(*scorch.Scorch)
 	if !ok {
-		return nil
+		return false, nil
 	}
 	for range maxCompactPasses {
 		n, err := segmentCount(g)
 		if err != nil || n <= 1 {
-			return err
+			return merged, err
 		}
 		if err := sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
-			return fmt.Errorf("index: compact: %w", err)
+			return merged, fmt.Errorf("index: compact: %w", err)
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return merged, err
 		}
+		merged = true
 	}
-	return nil
+	return merged, nil
 }
 
 // maxCompactPasses bounds compact: each pass merges up to ten segments.

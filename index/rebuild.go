@@ -117,8 +117,8 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 	return nil
 }
 
-// compactInBackground merges the segments of a freshly built generation
-// while it already serves: searches are faster on one segment, but the
+// compactInBackground merges the segments of a generation (freshly built,
+// or found in many segments at start) while it serves: searches are faster on one segment, but the
 // merge rewrites the whole index (a few seconds at 100 000 suppliers) and
 // need not delay the swap. Scores, counts and ids do not change, only
 // document numbers, and each search reads its own snapshot's columns.
@@ -132,7 +132,8 @@ func (ix *Index) compactInBackground(g *generation) {
 	go func() {
 		defer ix.background.Done()
 		start := time.Now()
-		if err := g.compact(ix.bgCtx); err != nil {
+		merged, err := g.compact(ix.bgCtx)
+		if err != nil {
 			g.mu.RLock()
 			retired := g.closed // replaced by a newer rebuild meanwhile
 			g.mu.RUnlock()
@@ -141,7 +142,9 @@ func (ix *Index) compactInBackground(g *generation) {
 			}
 			return
 		}
-		ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
+		if merged {
+			ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
+		}
 	}()
 }
 
@@ -251,6 +254,13 @@ func (ix *Index) EnsureConsistent(ctx context.Context, src Source, progress func
 		}
 	}
 	if reason == "" {
+		// Up to date, but perhaps in many segments: written piecemeal by
+		// the crawler, or a compaction cut short by a stop.
+		ix.wmu.Lock()
+		if !ix.closed {
+			ix.compactInBackground(ix.cur.Load())
+		}
+		ix.wmu.Unlock()
 		return false, "", nil
 	}
 	ix.log.Info("index rebuild needed", "reason", reason)
