@@ -91,7 +91,7 @@ func (a *assets) URL(name string) (string, error) {
 // Names that are not current hashes answer 404, so a stale URL is never
 // cached for a year with new content.
 func (s *Server) static(c *fiber.Ctx) error {
-	name := c.Params("file")
+	name := c.Params("+")
 	f, ok := s.assets.hashed[name]
 	if !ok {
 		return fmt.Errorf("web: asset %q: %w", name, data.ErrNotFound)

@@ -16,7 +16,7 @@ func (s *Server) routes() []route {
 	rs := []route{
 		{fiber.MethodGet, "/", s.home},
 		{fiber.MethodGet, "/healthz", s.healthz},
-		{fiber.MethodGet, "/static/:file", s.static},
+		{fiber.MethodGet, "/static/+", s.static},
 		{fiber.MethodGet, "/admin/backup", s.adminBackup},
 
 		{fiber.MethodGet, "/fournisseurs/:id", s.supplier},

@@ -1,75 +1,193 @@
-// Fabrique — search page enhancements. The page works without this file:
-// it only fills the <datalist> of the search and place fields as the user
-// types, and links the map with its table on hover and focus.
+// Fabrique — search page enhancements. The page works without this file.
+// It turns the search and place fields into accessible comboboxes (GOV.UK's
+// accessible-autocomplete, vendored in static/vendor and loaded before this
+// file) fed by the suggestion APIs, and links the map with its table on
+// hover and focus.
 (function () {
   'use strict';
 
   var MIN_CHARS = 2;
   var DELAY_MS = 150;
 
-  function wireSuggest(input) {
-    var list = document.getElementById(input.getAttribute('list'));
-    var endpoint = input.getAttribute('data-suggest');
-    if (!list || !endpoint || !window.fetch) {
-      return;
+  // Every text the widget shows or announces, in French.
+  var FRENCH = {
+    tNoResults: function () { return 'Aucune suggestion'; },
+    tStatusQueryTooShort: function (n) {
+      return 'Saisissez au moins ' + n + ' caractères pour obtenir des suggestions.';
+    },
+    tStatusNoResults: function () { return 'Aucune suggestion.'; },
+    tStatusSelectedOption: function (option, length, index) {
+      return option + ', suggestion ' + (index + 1) + ' sur ' + length + ', sélectionnée.';
+    },
+    tStatusResults: function (length, selected) {
+      var n = length === 1 ? '1 suggestion disponible.' : length + ' suggestions disponibles.';
+      return selected ? n + ' ' + selected : n;
+    },
+    tAssistiveHint: function () {
+      return 'Des suggestions apparaissent à partir de ' + MIN_CHARS + ' caractères : ' +
+        'parcourez-les avec les flèches haut et bas et choisissez avec Entrée, ' +
+        'ou validez directement votre saisie. Sur écran tactile, explorez au toucher ou par balayage.';
     }
-    var timer = 0;
-    var last = '';
-    var controller = null;
+  };
 
-    function fill(items) {
-      var options = items.map(function (item) {
-        var o = document.createElement('option');
-        o.value = item.value;
-        if (item.text && item.text !== item.value) {
-          o.label = item.text;
-        }
-        return o;
+  // The suggestion template's result goes through innerHTML: every field,
+  // which came from the web, is escaped here.
+  var ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return ENTITIES[c]; });
+  }
+
+  // toItems turns an answer of /api/v1/suggest or /api/v1/communes into
+  // {value, where}: value goes into the field, where only into the list.
+  function toItems(body) {
+    if (body && body.suggestions) {
+      return body.suggestions.map(function (s) {
+        var where = s.commune ? s.commune + (s.departement ? ' (' + s.departement + ')' : '') : '';
+        return { value: s.name, where: where };
       });
-      list.replaceChildren.apply(list, options);
     }
-
-    function toItems(body) {
-      if (body.suggestions) {
-        return body.suggestions.map(function (s) {
-          var where = s.commune ? s.commune + (s.departement ? ' (' + s.departement + ')' : '') : '';
-          return { value: s.name, text: where ? s.name + ' — ' + where : s.name };
-        });
-      }
-      if (body.communes) {
-        return body.communes.map(function (c) {
-          return { value: c.label, text: c.postcode ? c.label + ' — ' + c.postcode : c.label };
-        });
-      }
-      return [];
+    if (body && body.communes) {
+      return body.communes.map(function (c) {
+        return { value: c.label, where: c.postcode || '' };
+      });
     }
+    return [];
+  }
 
-    function lookup() {
-      var v = input.value.trim();
-      if (v.length < MIN_CHARS || v === last) {
-        return;
-      }
-      last = v;
+  // inputValue is what a chosen suggestion puts in the field.
+  function inputValue(item) {
+    if (item === undefined || item === null) {
+      return '';
+    }
+    return typeof item === 'string' ? item : item.value;
+  }
+
+  function suggestionHTML(item) {
+    if (typeof item === 'string') {
+      return escapeHTML(item);
+    }
+    var html = '<span class="suggest-value">' + escapeHTML(item.value) + '</span>';
+    if (item.where) {
+      html += ' <span class="suggest-where">— ' + escapeHTML(item.where) + '</span>';
+    }
+    return html;
+  }
+
+  // suggestSource fetches suggestions for the library: debounced, the
+  // previous request aborted, answers for an outdated text dropped.
+  function suggestSource(endpoint, field) {
+    var timer = 0;
+    var controller = null;
+    return function (query, populate) {
+      window.clearTimeout(timer);
       if (controller) {
         controller.abort();
+        controller = null;
       }
-      controller = window.AbortController ? new AbortController() : null;
-      fetch(endpoint + encodeURIComponent(v), {
-        headers: { Accept: 'application/json' },
-        signal: controller ? controller.signal : undefined
-      }).then(function (r) {
-        return r.ok ? r.json() : null;
-      }).then(function (body) {
-        if (body) {
-          fill(toItems(body));
-        }
-      }).catch(function () { /* offline or aborted: the field still works */ });
+      var input = field();
+      // No list for a field the user is not typing in (the value restored
+      // when the page loads).
+      if (!input || document.activeElement !== input || query.trim().length < MIN_CHARS) {
+        populate([]);
+        return;
+      }
+      timer = window.setTimeout(function () {
+        var mine = window.AbortController ? new AbortController() : null;
+        controller = mine;
+        fetch(endpoint + encodeURIComponent(query.trim()), {
+          headers: { Accept: 'application/json' },
+          signal: mine ? mine.signal : undefined
+        }).then(function (r) {
+          return r.ok ? r.json() : null;
+        }).then(function (body) {
+          if (input.value === query) {
+            populate(toItems(body));
+          }
+        }).catch(function () { /* offline or aborted: the field still works */ });
+      }, DELAY_MS);
+    };
+  }
+
+  // keepDescribedBy keeps the page's own hints in aria-describedby, which
+  // the library rewrites with its assistive hint.
+  function keepDescribedBy(input, own) {
+    if (!own.length || !window.MutationObserver) {
+      return;
+    }
+    function merge() {
+      var ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+      var missing = own.filter(function (id) { return ids.indexOf(id) < 0; });
+      if (missing.length) {
+        input.setAttribute('aria-describedby', own.concat(ids.filter(function (id) {
+          return own.indexOf(id) < 0;
+        })).join(' '));
+      }
+    }
+    merge();
+    new MutationObserver(merge).observe(input, { attributes: true, attributeFilter: ['aria-describedby'] });
+  }
+
+  // enhance replaces a plain input by the library's combobox with the same
+  // id, name, value, hints and error state. Without the library, or
+  // without fetch, the plain input stays.
+  function enhance(original) {
+    var endpoint = original.getAttribute('data-suggest');
+    if (!endpoint || !window.fetch || typeof window.accessibleAutocomplete !== 'function') {
+      return;
+    }
+    var id = original.id;
+    var value = original.value;
+    var hints = (original.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    var kept = ['aria-invalid', 'aria-errormessage'].filter(function (a) {
+      return original.hasAttribute(a);
+    });
+    var field = function () { return document.getElementById(id); };
+
+    // The page's empty <datalist> would only compete with the library's list.
+    if (original.list) {
+      original.list.remove();
     }
 
-    input.addEventListener('input', function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(lookup, DELAY_MS);
-    });
+    var container = document.createElement('div');
+    container.className = 'suggest-field';
+    original.parentNode.replaceChild(container, original);
+
+    var options = {
+      element: container,
+      id: id,
+      name: original.name,
+      defaultValue: '',
+      minLength: MIN_CHARS,
+      autoselect: false,
+      confirmOnBlur: false,
+      showNoOptionsFound: false,
+      displayMenu: 'overlay',
+      source: suggestSource(endpoint, field),
+      templates: { inputValue: inputValue, suggestion: suggestionHTML }
+    };
+    Object.keys(FRENCH).forEach(function (k) { options[k] = FRENCH[k]; });
+    window.accessibleAutocomplete(options);
+
+    var input = field();
+    if (!input) {
+      return;
+    }
+    kept.forEach(function (a) { input.setAttribute(a, original.getAttribute(a)); });
+    keepDescribedBy(input, hints);
+    // The value goes in as if typed, not as defaultValue: the library would
+    // offer a defaultValue back as a suggestion on focus.
+    if (value) {
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    // The text stays free: Enter in the field submits what was typed even
+    // while suggestions are shown (the library would swallow it). Enter on
+    // a suggestion (focus on the option) still chooses it.
+    container.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.isComposing && e.target === input) {
+        e.stopPropagation();
+      }
+    }, true);
   }
 
   // Hovering a département (or focusing its row) highlights both the shape
@@ -97,6 +215,6 @@
     rows.forEach(bind);
   }
 
-  document.querySelectorAll('input[data-suggest][list]').forEach(wireSuggest);
+  document.querySelectorAll('input[data-suggest]').forEach(enhance);
   wireMap();
 }());
