@@ -157,3 +157,35 @@ func TestEnsureConsistentCompactsAPiecemealIndex(t *testing.T) {
 		t.Fatalf("after the check: %d segments (%v), want 1 (had %d)", after, err, before)
 	}
 }
+
+// An Uncached search neither reads nor fills the result cache.
+func TestUncachedSearchSkipsTheResultCache(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Put(ctx, SyntheticSuppliers(200, 2)...); err != nil {
+		t.Fatal(err)
+	}
+	cached := func() int {
+		ix.results.mu.Lock()
+		defer ix.results.mu.Unlock()
+		return ix.results.ll.Len()
+	}
+	q := Query{Text: "fabrication", Facets: true, Uncached: true}
+	if _, err := ix.Search(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if n := cached(); n != 0 {
+		t.Fatalf("an uncached search left %d cached results", n)
+	}
+	q.Uncached = false
+	if _, err := ix.Search(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if n := cached(); n != 1 {
+		t.Fatalf("a cached search left %d cached results, want 1", n)
+	}
+}

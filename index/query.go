@@ -50,6 +50,11 @@ type Query struct {
 
 	Facets    bool // compute facet counts
 	Highlight bool // compute highlighted fragments
+
+	// Uncached skips the cache of whole results, for a caller that caches
+	// its own answers (an AnswerCache): holding both would cost a copy of
+	// every answer and memory the collector must scan.
+	Uncached bool
 }
 
 // Bounds of a query.

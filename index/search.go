@@ -58,7 +58,11 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		return Results{}, err
 	}
 	rkey := resultKey(ix.version.Load(), q)
-	if r, ok := ix.results.get(rkey); ok {
+	results := ix.results
+	if q.Uncached {
+		results = nil // a nil cache misses and keeps nothing
+	}
+	if r, ok := results.get(rkey); ok {
 		r = r.clone() // the caller may change its answer, not the next one
 		r.Took = time.Since(start)
 		return r, nil
@@ -138,8 +142,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	if ix.version.Load() == rkey.version {
-		ix.results.put(rkey, out.clone())
+	if results != nil && ix.version.Load() == rkey.version {
+		results.put(rkey, out.clone())
 	}
 	out.Took = time.Since(start)
 	return out, nil
