@@ -93,6 +93,15 @@ type apiSuppliersPage struct {
 // with facet counts.
 func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	v := queryValues(c)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	// Only valid requests are ever cached: a cached answer needs no
+	// validation, and a popular query no parsing (nor place lookup).
+	key := c.BaseURL() + "?" + v.Encode() // Encode sorts the parameters
+	body, version, cached := s.supplierAnswers.Lookup(key)
+	if cached {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(body)
+	}
 	if err := checkAPIParams(v, "/api/v1/suppliers"); err != nil {
 		return err
 	}
@@ -106,13 +115,6 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	}
 	q.Facets = true
 	q.Uncached = true // the encoded answer is cached below
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	key := c.BaseURL() + "?" + v.Encode() // Encode sorts the parameters
-	body, version, cached := s.supplierAnswers.Lookup(key)
-	if cached {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(body)
-	}
 	res, err := s.index.Search(c.UserContext(), q)
 	if err != nil {
 		return err
