@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
 )
@@ -52,27 +54,46 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms
 		add(res)
 	}
 	if sq := sectorQuery(n.cpvDivisions); sq != nil {
-		res, err := ix.sectorPool(ctx, g, n, sq)
+		pool, err := ix.sectorPool(ctx, g, n, sq)
 		if err != nil {
 			return nil, err
 		}
-		add(res)
+		for _, id := range pool {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
 	}
 	return ids, nil
 }
 
 // sectorPool runs the sector query, nearest first when the need has a
-// place. Sorting by distance decodes the point of every hit, which for a
-// whole sector of 100 000 suppliers costs more than the rest of a match:
-// the query is first restricted to the départements around the place,
-// and widened only when they hold fewer than a pool of candidates.
-func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq query.Query) (*bleve.SearchResult, error) {
+// place. The distances come from the snapshot's in-memory columns (bleve's
+// distance sort decodes the point of every hit). The query is first
+// restricted to the départements around the place, and widened only when
+// they hold fewer than a pool of candidates: a whole sector of 100 000
+// suppliers is still many postings to walk.
+func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq query.Query) ([]string, error) {
 	if !n.hasPoint {
 		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, candidatePool, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}
-		return res, nil
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids, nil
+	}
+	snap, err := g.snapshotOf()
+	if err != nil {
+		return nil, fmt.Errorf("index: match: %w", err)
+	}
+	defer snap.Close()
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		return nil, err
 	}
 	// Successive radii (0: all of France). With the margin of the
 	// départements, the first one holds a pool of suppliers of a common
@@ -87,23 +108,57 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq quer
 			}
 			q = query.NewConjunctionQuery([]query.Query{sq, keywordsQuery(fDepartement, deps)})
 		}
-		req := bleve.NewSearchRequestOptions(q, candidatePool, 0, false)
-		gs, err := search.NewSortGeoDistance(fGeo, "km", n.place.Lon, n.place.Lat, false)
-		if err != nil {
-			return nil, fmt.Errorf("index: match: %w", err)
-		}
-		// No ID tie-break: it would read the external ID of every hit.
-		req.SortByCustom(search.SortOrder{gs})
-		req.Score = "none"
-		res, err := g.idx.SearchInContext(ctx, req)
+		ids, total, err := ix.nearestMatching(ctx, snap, cols, q, n.place.Lat, n.place.Lon, candidatePool)
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}
-		if radius == 0 || res.Total >= candidatePool {
-			return res, nil
+		if radius == 0 || total >= candidatePool {
+			return ids, nil
 		}
 	}
 	return nil, nil // unreachable: the last radius returns
+}
+
+// nearestMatching returns the ids of the k documents of snap matching q
+// that are nearest to (lat, lon), nearest first (ties by document number,
+// those without coordinates last), and how many documents match q.
+func (ix *Index) nearestMatching(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, lat, lon float64, k int) ([]string, uint64, error) {
+	searcher, err := q.Searcher(ctx, snap, ix.mapping, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer searcher.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0)}
+	cosLat := math.Cos(lat * math.Pi / 180)
+	top := newTopK(k)
+	var total uint64
+	for {
+		if total%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, err
+			}
+		}
+		dm, err := searcher.Next(sctx)
+		if err != nil {
+			return nil, 0, err
+		}
+		if dm == nil {
+			break
+		}
+		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) {
+			total++
+			top.offer(d, cols.haversine(lat, lon, cosLat, d))
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	hits := top.page(0)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		if ids[i], err = snap.ExternalID(index.NewIndexInternalID(nil, uint64(h.doc))); err != nil {
+			return nil, 0, err
+		}
+	}
+	return ids, total, nil
 }
 
 // departementsAround returns the départements that may hold a point

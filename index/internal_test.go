@@ -3,8 +3,11 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"fabrique/data"
 )
@@ -187,5 +190,70 @@ func TestUncachedSearchSkipsTheResultCache(t *testing.T) {
 	}
 	if n := cached(); n != 1 {
 		t.Fatalf("a cached search left %d cached results, want 1", n)
+	}
+}
+
+// nearestMatching (distances from the columns) returns the k nearest of
+// the documents matching a query, as a brute force over bleve's matches
+// and data.DistanceKm does.
+func TestNearestMatchingIsTheNearest(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	sups := SyntheticSuppliers(3000, 9)
+	if err := ix.Put(ctx, sups...); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]data.Supplier{}
+	for _, s := range sups {
+		byID[s.ID] = s
+	}
+	g, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.mu.RUnlock()
+	snap, err := g.snapshotOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := sectorQuery([]string{"39", "45"})
+	all, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 10000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const lat, lon, k = 45.76, 4.83, 50 // Lyon
+	dist := func(id string) float64 {
+		a := byID[id].Address
+		if !a.HasGeo() {
+			return math.Inf(1)
+		}
+		return data.DistanceKm(lat, lon, a.Lat, a.Lon)
+	}
+	var want []float64
+	for _, h := range all.Hits {
+		want = append(want, dist(h.ID))
+	}
+	sort.Float64s(want)
+	ids, total, err := ix.nearestMatching(ctx, snap, cols, q, lat, lon, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != all.Total || len(ids) != k {
+		t.Fatalf("%d ids of %d matches, want %d of %d", len(ids), total, k, all.Total)
+	}
+	for i, id := range ids {
+		// The columns hold the indexed point (a morton hash): within metres.
+		if got := dist(id); math.Abs(got-want[i]) > 0.05 {
+			t.Fatalf("rank %d: %s at %.3f km, the %d-th nearest match is at %.3f km", i, id, got, i+1, want[i])
+		}
 	}
 }
