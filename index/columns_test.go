@@ -77,16 +77,7 @@ func (ix *Index) nativeSearch(t *testing.T, q Query, relaxed bool) *bleve.Search
 		t.Fatal(err)
 	}
 	terms := ix.analyseText(q.Text)
-	g, err := ix.acquire()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.mu.RUnlock()
-	snap, err := g.snapshotOf()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	g, snap := currentSnapshot(t, ix)
 	if err := markTypos(context.Background(), snap, terms); err != nil {
 		t.Fatal(err)
 	}

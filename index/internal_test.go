@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
 )
@@ -202,7 +203,7 @@ func TestNearestMatchingIsTheNearest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { _ = ix.Close() }) // after the snapshot's release (currentSnapshot)
 	sups := SyntheticSuppliers(3000, 9)
 	if err := ix.Put(ctx, sups...); err != nil {
 		t.Fatal(err)
@@ -211,16 +212,7 @@ func TestNearestMatchingIsTheNearest(t *testing.T) {
 	for _, s := range sups {
 		byID[s.ID] = s
 	}
-	g, err := ix.acquire()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.mu.RUnlock()
-	snap, err := g.snapshotOf()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	g, snap := currentSnapshot(t, ix)
 	cols, err := g.columnsFor(ctx, snap)
 	if err != nil {
 		t.Fatal(err)
@@ -256,4 +248,21 @@ func TestNearestMatchingIsTheNearest(t *testing.T) {
 			t.Fatalf("rank %d: %s at %.3f km, the %d-th nearest match is at %.3f km", i, id, got, i+1, want[i])
 		}
 	}
+}
+
+// currentSnapshot holds ix's current generation and a snapshot of it until
+// the test ends.
+func currentSnapshot(t *testing.T, ix *Index) (*generation, index.IndexReader) {
+	t.Helper()
+	g, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.mu.RUnlock)
+	snap, err := g.snapshotOf()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = snap.Close() })
+	return g, snap
 }

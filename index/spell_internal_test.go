@@ -16,20 +16,11 @@ func TestSpellingsClauseMatchesFuzzyQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { _ = ix.Close() }) // after the snapshot's release (currentSnapshot)
 	if err := ix.Put(ctx, SyntheticSuppliers(3000, 11)...); err != nil {
 		t.Fatal(err)
 	}
-	g, err := ix.acquire()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.mu.RUnlock()
-	snap, err := g.snapshotOf()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
+	g, snap := currentSnapshot(t, ix)
 
 	run := func(terms []queryTerm) map[string]float64 {
 		req := bleve.NewSearchRequestOptions(textQuery(terms, false), 10000, 0, false)
