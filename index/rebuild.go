@@ -118,12 +118,12 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 }
 
 // compactInBackground merges the segments of a generation (freshly built,
-// or found in many segments at start) while it serves: searches are faster on one segment, but the
-// merge rewrites the whole index (a few seconds at 100 000 suppliers) and
-// need not delay the swap. Scores, counts and ids do not change, only
-// document numbers, and each search reads its own snapshot's columns.
-// Called with wmu held, so that Close cannot be waiting for background
-// work already.
+// or found in many segments at start) while it serves: searches are faster
+// on one segment, but the merge rewrites the whole index (a few seconds at
+// 100 000 suppliers) and need not delay the swap. Scores, counts and ids
+// do not change, only document numbers, and each search reads its own
+// snapshot's columns. Called with wmu held, so that Close cannot be
+// waiting for background work already.
 func (ix *Index) compactInBackground(g *generation) {
 	if g.path == "" {
 		return
