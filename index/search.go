@@ -123,16 +123,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 	if q.Highlight && len(terms) > 0 {
 		hl = ix.newHighlighter(terms)
 	}
-	out.Hits = make([]Hit, 0, len(p.hits))
-	for _, ph := range p.hits {
-		var h Hit
+	out.Hits = make([]Hit, len(p.hits))
+	for i, ph := range p.hits {
+		h := &out.Hits[i] // decoded in place: a Hit of its own would escape
 		err := loadSrc(snap, ph, func(id string, raw []byte) (err error) {
 			if hl == nil {
-				h, err = toHit(id, raw, ph.score, q)
+				*h, err = toHit(id, raw, ph.score, q)
 				return err
 			}
 			var src srcDoc
-			if h, src, err = toHitWithText(id, raw, ph.score, q); err == nil {
+			if *h, src, err = toHitWithText(id, raw, ph.score, q); err == nil {
 				h.Highlights = hl.highlight(src)
 			}
 			return err
@@ -140,7 +140,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Results, error) {
 		if err != nil {
 			return Results{}, fmt.Errorf("index: search: hit %d: %w", ph.doc, err)
 		}
-		out.Hits = append(out.Hits, h)
 	}
 	if results != nil && ix.version.Load() == rkey.version {
 		results.put(rkey, out.clone())
