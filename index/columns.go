@@ -32,6 +32,7 @@ type columns struct {
 	// array of structs, so that testing a document against a circle reads
 	// one cache line, not one per array.
 	points []point
+	grid   map[gridCell][]uint32 // located live documents by cell (grid.go)
 	// nameRank orders documents by normalised name; byName lists the live
 	// documents in that order.
 	nameRank []uint32
@@ -144,6 +145,7 @@ func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	if err := c.buildDocValues(r, maxDoc); err != nil {
 		return nil, err
 	}
+	c.buildGrid()
 	return c, ctx.Err()
 }
 

@@ -119,10 +119,15 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 			}
 		} else {
 			top := newTopK(window)
-			for _, d := range cols.live {
-				if circ != nil && !cols.within(d, circ) {
-					continue
-				}
+			docs := cols.live
+			if circ != nil {
+				// Only the grid cells the circle overlaps. With text
+				// or filters, bleve's matches are fewer than the
+				// circle's documents as often as not: the handler
+				// below tests each against the circle instead.
+				docs = cols.inCircle(circ)
+			}
+			for _, d := range docs {
 				p.total++
 				if fc != nil {
 					fc.add(d)

@@ -266,3 +266,53 @@ func currentSnapshot(t *testing.T, ix *Index) (*generation, index.IndexReader) {
 	t.Cleanup(func() { _ = snap.Close() })
 	return g, snap
 }
+
+// The grid picks exactly the documents a test of every document against
+// the circle would, for circles of every size, on cell boundaries, across
+// the antimeridian-free French territory and overseas.
+func TestInCircleMatchesEveryDocumentTest(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	if err := ix.Put(ctx, SyntheticSuppliers(4000, 13)...); err != nil {
+		t.Fatal(err)
+	}
+	g, snap := currentSnapshot(t, ix)
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	circles := []struct {
+		name         string
+		lat, lon, km float64
+	}{
+		{"Lyon 10 km", 45.76, 4.83, 10},
+		{"Lyon 0.5 km", 45.76, 4.83, 0.5},
+		{"Paris 50 km", 48.8566, 2.3522, 50},
+		{"on a cell corner", 47.0, 2.0, 30},
+		{"Brest 200 km", 48.39, -4.49, 200},
+		{"all of France", 46.6, 2.4, 1000},
+		{"Réunion 40 km", -21.11, 55.53, 40},
+		{"open sea 20 km", 45.0, -20.0, 20},
+		{"near the pole", 89.9, 0, 300},
+	}
+	for _, tc := range circles {
+		circ := newCircle(Query{Near: &Point{Lat: tc.lat, Lon: tc.lon}, RadiusKm: tc.km})
+		docs := cols.inCircle(circ)
+		var want []uint32
+		for _, d := range cols.live {
+			if cols.within(d, circ) {
+				want = append(want, d)
+			}
+		}
+		if fmt.Sprint(docs) != fmt.Sprint(want) {
+			t.Errorf("%s: the grid picks %d documents, testing each gives %d", tc.name, len(docs), len(want))
+		}
+		if tc.name == "all of France" && len(want) < 3000 {
+			t.Errorf("all of France holds only %d of 4 000 suppliers", len(want))
+		}
+	}
+}
