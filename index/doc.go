@@ -37,7 +37,8 @@
 // in-memory, column-oriented copy of the facet fields, coordinates and
 // name order of that very snapshot (columns.go), built once per snapshot:
 // bleve's own facets and distance sort decode compressed doc values for
-// every hit, which dominated the cost of broad queries. Counts are exact
+// every hit, which dominated the cost of broad queries. A radius without
+// text or filters visits only the grid cells its circle overlaps (grid.go). Counts are exact
 // (TestColumnsMatchBleve compares them with bleve's). Facet results are
 // also cached per normalised query and index version; the version changes
 // with every write and swap, so a cached count is only served for the data
