@@ -21,11 +21,7 @@ import (
 // leave out, and win for the identifiers.
 func ParseBOAMPAPI(r io.Reader, opts Options) (Result, error) {
 	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := decodeJSON(b, opts.MaxDepth)
+	v, err := readJSON(r, opts)
 	if err != nil {
 		return Result{}, err
 	}

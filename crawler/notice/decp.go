@@ -23,11 +23,7 @@ import (
 // winner, is a Problem.
 func ParseDECP(r io.Reader, opts Options) (Result, error) {
 	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := decodeJSON(b, opts.MaxDepth)
+	v, err := readJSON(r, opts)
 	if err != nil {
 		return Result{}, err
 	}

@@ -18,3 +18,13 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 	}
 	return bytes.TrimPrefix(b, []byte("\ufeff")), nil
 }
+
+// readJSON reads the whole input within opts' limits and decodes it as
+// JSON, refusing nesting deeper than opts.MaxDepth.
+func readJSON(r io.Reader, opts Options) (any, error) {
+	b, err := readLimited(r, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON(b, opts.MaxDepth)
+}

@@ -18,11 +18,7 @@ import (
 // (the first item's is the main one) and additionalClassifications.
 func ParseOCDS(r io.Reader, opts Options) (Result, error) {
 	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
-	v, err := decodeJSON(b, opts.MaxDepth)
+	v, err := readJSON(r, opts)
 	if err != nil {
 		return Result{}, err
 	}
