@@ -111,55 +111,11 @@ func artifactsDir(t *testing.T) string {
 // with the keyboard. The page must raise no script error and no
 // Content-Security-Policy violation.
 func TestBrowserBuyerJourney(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: the browser test must run in CI (apt-get install chromium)", chromiumPath)
-		}
-		t.Skipf("%s not installed: browser test skipped (apt-get install -y --no-install-recommends chromium)", chromiumPath)
-	}
+	requireChromium(t)
 	s := newSearchServer(t, Config{}, evilSupplier()) // a name made of HTML, for the suggestion list
 	base := s.serveLoopback(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
-	// Script errors and CSP violations reach the console.
-	var consoleMu sync.Mutex
-	var problems []string
-	messages := chromedp.Console(bctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
-				consoleMu.Lock()
-				problems = append(problems, string(m.Type)+": "+m.Text)
-				consoleMu.Unlock()
-			}
-		}
-	}()
-
-	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
-	t.Logf("screenshots in %s", b.shots)
+	b, consoleProblems := openBrowser(t, base)
 
 	// 1. The home page; the first Tab reaches the skip link.
 	b.do("open the home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#q")))
@@ -298,9 +254,7 @@ func TestBrowserBuyerJourney(t *testing.T) {
 	// 7. The search and place fields as comboboxes (accessible-autocomplete).
 	bad := b.suggestJourney()
 
-	consoleMu.Lock()
-	defer consoleMu.Unlock()
-	for _, p := range problems {
+	for _, p := range consoleProblems() {
 		if bad > 0 && strings.HasSuffix(p, "status of 400 (Bad Request)") {
 			bad-- // a page answered 400 on purpose
 			continue
@@ -513,4 +467,58 @@ func (b *buyer) suggestJourney() (bad int) {
 		t.Errorf("#near in error: aria-invalid %q, aria-errormessage %q, want true and form-error", c.Invalid, c.ErrorMessage)
 	}
 	return bad
+}
+
+// requireChromium skips the test without Chromium, except in CI where
+// the browser tests must run.
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is missing: the browser test must run in CI (apt-get install chromium)", chromiumPath)
+		}
+		t.Skipf("%s not installed: browser test skipped (apt-get install -y --no-install-recommends chromium)", chromiumPath)
+	}
+}
+
+// openBrowser starts a headless Chromium for the rest of the test and
+// returns a buyer on base, with what the console has reported so far:
+// script errors and Content-Security-Policy violations reach it.
+func openBrowser(t *testing.T, base string) (*buyer, func() []string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelBrowser)
+
+	var mu sync.Mutex
+	var problems []string
+	messages := chromedp.Console(bctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
+				mu.Lock()
+				problems = append(problems, string(m.Type)+": "+m.Text)
+				mu.Unlock()
+			}
+		}
+	}()
+	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
+	t.Logf("screenshots in %s", b.shots)
+	return b, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), problems...)
+	}
 }

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"context"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -17,48 +14,14 @@ import (
 // The pages must raise no script error and no Content-Security-Policy
 // violation.
 func TestBrowserNeedJourney(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: the browser test must run in CI", chromiumPath)
-		}
-		t.Skipf("%s not installed: browser test skipped", chromiumPath)
-	}
+	requireChromium(t)
 	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
 	putTenders(t, s, listTenders()...)
 	putTenders(t, s, loadNotice(t, "cn_24_FRA_comments.xml"))
 	base := s.serveLoopback(t)
 
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
-	var consoleMu sync.Mutex
-	var problems []string
-	messages := chromedp.Console(bctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleException || m.Type == chromedp.ConsoleError {
-				consoleMu.Lock()
-				problems = append(problems, string(m.Type)+": "+m.Text)
-				consoleMu.Unlock()
-			}
-		}
-	}()
-	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
+	b, consoleProblems := openBrowser(t, base)
 	b.n = 50 // after the search journey's screenshots
-	t.Logf("screenshots in %s", b.shots)
 
 	// 1. The open tenders, soonest first, and a tender page.
 	b.do("open the tenders", chromedp.Navigate(base+"/appels-d-offres"), chromedp.WaitVisible(chromedp.CSS(".tender-list")))
@@ -113,9 +76,7 @@ func TestBrowserNeedJourney(t *testing.T) {
 	b.navigatingBy("open the report", chromedp.Click(chromedp.Search(`//a[contains(., "Rapport de sourcing")]`)))
 	b.screenshot("rapport-besoin")
 
-	consoleMu.Lock()
-	defer consoleMu.Unlock()
-	for _, p := range problems {
+	for _, p := range consoleProblems() {
 		t.Errorf("browser console: %s", p)
 	}
 }
