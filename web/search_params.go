@@ -318,29 +318,38 @@ func addHeadcount(p *searchParams, v string) error {
 	return nil
 }
 
-// filterValues returns the values p holds for a filter parameter.
-func (p *searchParams) filterValues(name string) []string {
+// filterField is where p holds the values of a filter parameter; nil for
+// "cpv", which is stored as cpv_division.
+func (p *searchParams) filterField(name string) *[]string {
 	switch name {
 	case "label":
-		return p.Labels
+		return &p.Labels
 	case "region":
-		return p.Regions
+		return &p.Regions
 	case "departement":
-		return p.Departements
+		return &p.Departements
 	case "univers":
-		return p.Univers
+		return &p.Univers
 	case "naf":
-		return p.NAF
+		return &p.NAF
 	case "naf_section":
-		return p.NAFSections
+		return &p.NAFSections
 	case "naf_division":
-		return p.NAFDivisions
+		return &p.NAFDivisions
 	case "cpv_division":
-		return p.CPVDivisions
+		return &p.CPVDivisions
 	case "headcount":
-		return p.Headcounts
+		return &p.Headcounts
 	}
-	return nil // "cpv" is stored as cpv_division
+	return nil
+}
+
+// filterValues returns the values p holds for a filter parameter.
+func (p *searchParams) filterValues(name string) []string {
+	if f := p.filterField(name); f != nil {
+		return *f
+	}
+	return nil
 }
 
 // hasFilters reports whether any filter is set.

@@ -236,7 +236,7 @@ func activeFilters(p *searchParams, path string) []activeFilter {
 		for _, v := range p.filterValues(f.name) {
 			q := *p
 			q.Page = 1
-			q.setFilterValues(f.name, slices.DeleteFunc(slices.Clone(p.filterValues(f.name)), func(x string) bool { return x == v }))
+			*q.filterField(f.name) = slices.DeleteFunc(slices.Clone(p.filterValues(f.name)), func(x string) bool { return x == v })
 			out = append(out, activeFilter{Legend: legend[f.name], Label: facetDisplay(f.name, index.FacetCount{Value: v}),
 				RemoveURL: q.link(path)})
 		}
@@ -251,30 +251,6 @@ func activeFilters(p *searchParams, path string) []activeFilter {
 		out = append(out, activeFilter{Legend: "Lieu", Label: label, RemoveURL: q.link(path)})
 	}
 	return out
-}
-
-// setFilterValues replaces the values of one filter.
-func (p *searchParams) setFilterValues(name string, vals []string) {
-	switch name {
-	case "label":
-		p.Labels = vals
-	case "region":
-		p.Regions = vals
-	case "departement":
-		p.Departements = vals
-	case "univers":
-		p.Univers = vals
-	case "naf":
-		p.NAF = vals
-	case "naf_section":
-		p.NAFSections = vals
-	case "naf_division":
-		p.NAFDivisions = vals
-	case "cpv_division":
-		p.CPVDivisions = vals
-	case "headcount":
-		p.Headcounts = vals
-	}
 }
 
 // pagination is the list of page links under the results.
