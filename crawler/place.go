@@ -157,16 +157,16 @@ func (n *normalizer) postcodeAt(c data.Commune, lat, lon float64) string {
 // drop ("1000" → "01000").
 func (n *normalizer) postcode(raw string, is *issues) string {
 	pc := data.CleanDigits(strings.TrimSpace(raw))
-	if !isDigits(pc) { // "63300 Thiers", "CP : 63300"
+	if !data.AllDigits(pc) { // "63300 Thiers", "CP : 63300"
 		if m := postcodeRe.FindString(raw); m != "" {
 			pc = m
 		}
 	}
-	if len(pc) == 4 && isDigits(pc) {
+	if len(pc) == 4 && data.AllDigits(pc) {
 		is.note(FieldPostcode, raw, "code postal à 4 chiffres : zéro de tête restauré")
 		pc = "0" + pc
 	}
-	if len(pc) != 5 || !isDigits(pc) {
+	if len(pc) != 5 || !data.AllDigits(pc) {
 		is.note(FieldPostcode, raw, "code postal invalide : ignoré")
 		return ""
 	}
@@ -179,7 +179,7 @@ func (n *normalizer) departement(raw string) (string, bool) {
 	if code, _, ok := strings.Cut(s, " - "); ok { // "69 - Rhône"
 		s = code
 	}
-	if len(s) == 1 && isDigits(s) {
+	if len(s) == 1 && data.AllDigits(s) {
 		s = "0" + s
 	}
 	if d, ok := data.LookupDepartement(s); ok {
@@ -239,13 +239,4 @@ func country(raw string) string {
 		return strings.ToUpper(s)
 	}
 	return raw
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }

@@ -77,7 +77,7 @@ func CPVCodes() []CPVCode {
 
 // CPVDivision returns the two-digit division of a CPV code, or "".
 func CPVDivision(code string) string {
-	if len(code) >= 2 && allDigits(code[:2]) {
+	if len(code) >= 2 && AllDigits(code[:2]) {
 		return code[:2]
 	}
 	return ""

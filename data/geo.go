@@ -88,7 +88,7 @@ func loadGeo() *geoTables {
 		for _, p := range c.Postcodes {
 			t.byPostcode[p] = append(t.byPostcode[p], c.INSEE)
 		}
-		k := nameKey(c.Name)
+		k := PlaceKey(c.Name)
 		t.byName[k] = append(t.byName[k], c.INSEE)
 	}
 	t.grid, t.arrondissements = map[[2]int][]Commune{}, map[string][]Commune{}
@@ -105,7 +105,7 @@ func loadGeo() *geoTables {
 	for _, r := range readCSV("refdata/regions_cog2026.csv") {
 		g := Region{Code: r["code_region"], Name: r["nom_region"], ChefLieu: r["chef_lieu_insee"], Zone: r["zone"]}
 		t.regions[g.Code] = g
-		t.regionNames[nameKey(g.Name)] = g.Code
+		t.regionNames[PlaceKey(g.Name)] = g.Code
 	}
 	for _, r := range readCSV("refdata/nuts2021_fr_lvl3_departements.csv") {
 		if d := r["code_departement_derived"]; d != "" {
@@ -136,9 +136,9 @@ func loadGeo() *geoTables {
 	return t
 }
 
-// nameKey folds a place name for lookups: "Saint-Étienne", "ST ETIENNE" and
+// PlaceKey folds a place name for lookups: "Saint-Étienne", "ST ETIENNE" and
 // "saint etienne" give the same key.
-func nameKey(s string) string {
+func PlaceKey(s string) string {
 	w := Words(s)
 	for i, x := range w {
 		switch x {
@@ -168,7 +168,7 @@ func CommunesByPostcode(postcode string) []Commune {
 // dashes and "St"/"Saint" ignored), most populous first.
 func FindCommunes(name string) []Commune {
 	t := geo.get()
-	return t.sorted(t.byName[nameKey(name)])
+	return t.sorted(t.byName[PlaceKey(name)])
 }
 
 // Communes returns every commune, sorted by INSEE code.
@@ -218,7 +218,7 @@ func LookupRegion(code string) (Region, bool) {
 // dashes ("BOURGOGNE-FRANCHE-COMTÉ", "Provence-Alpes-Côte d'Azur").
 func RegionByName(name string) (Region, bool) {
 	t := geo.get()
-	code, ok := t.regionNames[nameKey(name)]
+	code, ok := t.regionNames[PlaceKey(name)]
 	if !ok {
 		return Region{}, false
 	}
@@ -244,7 +244,7 @@ func DepartementOfPostcode(postcode string) string {
 	if cs := CommunesByPostcode(pc); len(cs) > 0 {
 		return cs[0].Departement
 	}
-	if len(pc) != 5 || !allDigits(pc) {
+	if len(pc) != 5 || !AllDigits(pc) {
 		return ""
 	}
 	var code string
@@ -304,9 +304,9 @@ func ResolveAddress(a Address) Address {
 	if !found && a.Postcode != "" {
 		cands := CommunesByPostcode(a.Postcode)
 		if a.Commune != "" {
-			k := nameKey(a.Commune)
+			k := PlaceKey(a.Commune)
 			for _, x := range cands {
-				if nameKey(x.Name) == k {
+				if PlaceKey(x.Name) == k {
 					c, found = x, true
 					break
 				}

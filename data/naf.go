@@ -23,7 +23,7 @@ func (n NAFCode) Division() string { return NAFDivision(n.Code) }
 
 // NAFDivision returns the two-digit division of a NAF code, or "".
 func NAFDivision(code string) string {
-	if len(code) >= 2 && allDigits(code[:2]) {
+	if len(code) >= 2 && AllDigits(code[:2]) {
 		return code[:2]
 	}
 	return ""

@@ -12,7 +12,7 @@ const (
 
 // ValidSIREN checks a 9-digit SIREN with the Luhn algorithm.
 func ValidSIREN(s string) error {
-	if len(s) != 9 || !allDigits(s) {
+	if len(s) != 9 || !AllDigits(s) {
 		return invalid("SIREN", s, "un SIREN compte 9 chiffres")
 	}
 	if !luhn(s) {
@@ -25,7 +25,7 @@ func ValidSIREN(s string) error {
 // the whole number, or the digit-sum-modulo-5 rule for La Poste's
 // establishments other than its head office.
 func ValidSIRET(s string) error {
-	if len(s) != 14 || !allDigits(s) {
+	if len(s) != 14 || !AllDigits(s) {
 		return invalid("SIRET", s, "un SIRET compte 14 chiffres")
 	}
 	if s[:9] == laPosteSIREN && s != laPosteHeadOffice {
@@ -70,7 +70,7 @@ func RepairSIRET(raw string) (siret string, repaired bool, err error) {
 	if s == "" {
 		return "", false, invalid("SIRET", raw, "SIRET absent")
 	}
-	if !allDigits(s) {
+	if !AllDigits(s) {
 		return s, false, invalid("SIRET", raw, "un SIRET ne contient que des chiffres")
 	}
 	if len(s) == 12 || len(s) == 13 {
@@ -111,7 +111,8 @@ func luhn(s string) bool {
 	return sum%10 == 0
 }
 
-func allDigits(s string) bool {
+// AllDigits reports whether s is a non-empty run of ASCII digits.
+func AllDigits(s string) bool {
 	if s == "" {
 		return false
 	}

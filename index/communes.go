@@ -38,28 +38,13 @@ var communeTable = sync.OnceValue(func() []communeEntry {
 		if !c.HasGeo || c.Type != "commune-actuelle" {
 			continue
 		}
-		k := placeKey(c.Name)
+		k := data.PlaceKey(c.Name)
 		out = append(out, communeEntry{key: k, runes: []rune(k), logPop: math.Log10(float64(c.Population) + 1), c: c})
 	}
 	// Most populous first: every scan below keeps this order.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].c.Population > out[j].c.Population })
 	return out
 })
-
-// placeKey folds a place name the way people type it: case, accents,
-// dashes and apostrophes ignored, "st"/"ste" read as "saint"/"sainte".
-func placeKey(s string) string {
-	w := data.Words(s)
-	for i, x := range w {
-		switch x {
-		case "st":
-			w[i] = "saint"
-		case "ste":
-			w[i] = "sainte"
-		}
-	}
-	return strings.Join(w, " ")
-}
 
 // SuggestCommunes proposes communes whose name starts with prefix (or
 // whose postcode does, for digits), most populous first, then communes
@@ -76,7 +61,7 @@ func SuggestCommunes(prefix string, limit int) []CommuneSuggestion {
 		return nil
 	}
 	var out []CommuneSuggestion
-	if isDigits(p) {
+	if data.AllDigits(p) {
 		for _, e := range table {
 			for _, pc := range e.c.Postcodes {
 				if strings.HasPrefix(pc, p) {
@@ -90,7 +75,7 @@ func SuggestCommunes(prefix string, limit int) []CommuneSuggestion {
 		}
 		return out
 	}
-	key := placeKey(p)
+	key := data.PlaceKey(p)
 	if key == "" {
 		return nil
 	}

@@ -209,7 +209,7 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 // cpvCode returns the 8-digit form of a known CPV code; plain 8-digit
 // codes, the common case, skip the parser.
 func cpvCode(c string) (string, bool) {
-	if len(c) == 8 && isDigits(c) {
+	if len(c) == 8 && data.AllDigits(c) {
 		_, ok := data.LookupCPV(c)
 		return c, ok
 	}

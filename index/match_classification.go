@@ -105,7 +105,7 @@ func cpv8(code string) (string, bool) {
 	if len(code) == 10 && code[8] == '-' {
 		code = code[:8]
 	}
-	if len(code) != 8 || !isDigits(code) {
+	if len(code) != 8 || !data.AllDigits(code) {
 		c, err := data.NormalizeCPV(code)
 		return c, err == nil
 	}

@@ -152,7 +152,7 @@ func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *n
 			stem := string(tok.Term)
 			state = dedicationState(state, data.Fold(surfaceForm(p.text[tok.Start:tok.End])), p.text[prevEnd:tok.Start])
 			prevEnd = tok.End
-			if state != notNamed || len(stem) < 2 || isDigits(stem) || skip[stem] {
+			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] {
 				continue
 			}
 			a, ok := byStem[stem]

@@ -9,6 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"fabrique/data"
 )
 
 // Suggestion is a company proposed while a buyer types a name.
@@ -86,7 +88,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 			tq.SetBoost(2)
 			dis = append(dis, tq)
 		}
-		if len([]rune(w)) >= minFuzzyLen && !isDigits(w) {
+		if len([]rune(w)) >= minFuzzyLen && !data.AllDigits(w) {
 			fq := query.NewFuzzyQuery(w)
 			fq.SetField(fNameExact)
 			fq.SetFuzziness(fuzziness(w))

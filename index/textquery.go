@@ -31,7 +31,7 @@ type spelling struct {
 
 // fuzzyWord says whether a typo is matched against near spellings of names.
 func (t queryTerm) fuzzyWord() bool {
-	return t.typo && len(t.word) >= minFuzzyLen && !isDigits(t.word)
+	return t.typo && len(t.word) >= minFuzzyLen && !data.AllDigits(t.word)
 }
 
 // spell fills the spellings of the typos of terms. Finding them walks the
@@ -204,7 +204,7 @@ func wordClause(t queryTerm) query.Query {
 	}
 	if t.word != "" {
 		add(query.NewTermQuery(t.word), fNameExact, exactNameBoost)
-		if isDigits(t.word) {
+		if data.AllDigits(t.word) {
 			switch len(t.word) {
 			case 9:
 				add(query.NewTermQuery(t.word), fSIREN, 10)
@@ -253,18 +253,6 @@ func fuzziness(w string) int {
 		return 2
 	}
 	return 1
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // textQuery combines the word clauses: all of them (AND), or, relaxed, at

@@ -94,15 +94,15 @@ func repairCPV(raw string) (code, defect string) {
 		return "", "", false
 	}
 	switch {
-	case len(digits) == 7 && allDigits(digits):
+	case len(digits) == 7 && data.AllDigits(digits):
 		if c, d, ok := try("0"+digits, "sans son zéro de tête"); ok {
 			return c, d
 		}
-	case len(digits) == 8 && allDigits(digits) && strings.Contains(s, "-"): // "4543100-7"
+	case len(digits) == 8 && data.AllDigits(digits) && strings.Contains(s, "-"): // "4543100-7"
 		if c, d, ok := try("0"+digits[:7]+"-"+digits[7:], "sans son zéro de tête"); ok {
 			return c, d
 		}
-	case len(digits) == 9 && allDigits(digits) && !strings.Contains(s, "-"):
+	case len(digits) == 9 && data.AllDigits(digits) && !strings.Contains(s, "-"):
 		if c, d, ok := try(digits[:8]+"-"+digits[8:], "sans tiret avant la clé"); ok {
 			return c, d
 		}
@@ -129,16 +129,4 @@ func natureOf(s string) data.Nature {
 		return data.NatureServices
 	}
 	return ""
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

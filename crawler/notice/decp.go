@@ -211,7 +211,7 @@ func decpWinner(typ, rawID, name string) (data.Winner, string) {
 			return w, "titulaire " + who + " : SIRET absent"
 		}
 		return w, ""
-	case !allDigits(digits):
+	case !data.AllDigits(digits):
 		return w, "titulaire " + who + " : identifiant SIRET " + quoteFR(rawID) + " non numérique"
 	case len(digits) == 9:
 		return w, "titulaire " + who + " : SIREN " + quoteFR(rawID) + " (9 chiffres) donné au lieu d'un SIRET"

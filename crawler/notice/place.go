@@ -94,7 +94,7 @@ func normalizeDepartement(s string) string {
 	if s == "" {
 		return ""
 	}
-	if len(s) == 1 && allDigits(s) {
+	if len(s) == 1 && data.AllDigits(s) {
 		s = "0" + s
 	}
 	if len(s) == 3 && s[0] == '0' {
@@ -106,7 +106,7 @@ func normalizeDepartement(s string) string {
 	return ""
 }
 
-func validPostcode(s string) bool { return len(s) == 5 && allDigits(s) }
+func validPostcode(s string) bool { return len(s) == 5 && data.AllDigits(s) }
 
 // cleanCity drops the "cedex" part of a city name ("Paris cedex 13").
 func cleanCity(s string) string {

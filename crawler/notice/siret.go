@@ -15,7 +15,7 @@ import (
 // (a SIREN, a VAT number, a foreign register number) give neither.
 func siretOf(raw string) (siret, note string) {
 	s := data.CleanDigits(strings.TrimSpace(raw))
-	if s == "" || !allDigits(s) {
+	if s == "" || !data.AllDigits(s) {
 		return "", ""
 	}
 	switch len(s) {
