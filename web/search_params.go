@@ -410,8 +410,11 @@ func (p *searchParams) values() url.Values {
 }
 
 // link returns path with the criteria as query string.
-func (p *searchParams) link(path string) string {
-	if q := p.values().Encode(); q != "" {
+func (p *searchParams) link(path string) string { return withQuery(path, p.values()) }
+
+// withQuery returns path with v as its query string, if any.
+func withQuery(path string, v url.Values) string {
+	if q := v.Encode(); q != "" {
 		return path + "?" + q
 	}
 	return path

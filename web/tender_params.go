@@ -240,9 +240,4 @@ func (f *tenderFilter) values() url.Values {
 }
 
 // link returns path with the criteria as query string.
-func (f *tenderFilter) link(path string) string {
-	if q := f.values().Encode(); q != "" {
-		return path + "?" + q
-	}
-	return path
-}
+func (f *tenderFilter) link(path string) string { return withQuery(path, f.values()) }
