@@ -216,9 +216,7 @@ const communeMarginKm = 10.0
 func keywordsQuery(field string, vals []string) query.Query {
 	dis := make([]query.Query, len(vals))
 	for i, v := range vals {
-		tq := query.NewTermQuery(v)
-		tq.SetField(field)
-		dis[i] = tq
+		dis[i] = termOn(v, field, 1)
 	}
 	return query.NewDisjunctionQuery(dis)
 }
@@ -242,12 +240,7 @@ func queryTerms(terms []matchTerm) []matchTerm {
 // over the text fields, each weighted by its share of the query.
 func termsQuery(terms []matchTerm) query.Query {
 	var dis []query.Query
-	add := func(term, field string, boost float64) {
-		tq := query.NewTermQuery(term)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		dis = append(dis, tq)
-	}
+	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
 	for _, t := range terms {
 		for _, f := range textFields {
 			add(t.stem, f.name, f.boost*t.weight)
@@ -267,12 +260,7 @@ func sectorQuery(cpvDivisions []string) query.Query {
 		return nil
 	}
 	var dis []query.Query
-	add := func(term, field string, boost float64) {
-		tq := query.NewTermQuery(term)
-		tq.SetField(field)
-		tq.SetBoost(boost)
-		dis = append(dis, tq)
-	}
+	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
 	for _, f := range data.CPVNAFFits() {
 		if !containsString(cpvDivisions, f.CPVDivision) {
 			continue

@@ -75,18 +75,14 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 				terms = append(terms, w)
 			}
 			for _, t := range terms {
-				tq := query.NewTermQuery(t)
-				tq.SetField(fNameExact)
+				boost := 1.0
 				if t == w {
-					tq.SetBoost(2)
+					boost = 2
 				}
-				dis = append(dis, tq)
+				dis = append(dis, termOn(t, fNameExact, boost))
 			}
 		} else {
-			tq := query.NewTermQuery(w)
-			tq.SetField(fNameExact)
-			tq.SetBoost(2)
-			dis = append(dis, tq)
+			dis = append(dis, termOn(w, fNameExact, 2))
 		}
 		if len([]rune(w)) >= minFuzzyLen && !data.AllDigits(w) {
 			fq := query.NewFuzzyQuery(w)

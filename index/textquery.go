@@ -227,22 +227,24 @@ func wordClause(t queryTerm) query.Query {
 	return query.NewDisjunctionQuery(dis)
 }
 
+// termOn matches term in field, its score weighted by boost.
+func termOn(term, field string, boost float64) *query.TermQuery {
+	tq := query.NewTermQuery(term)
+	tq.SetField(field)
+	tq.SetBoost(boost)
+	return tq
+}
+
 // spellingsClause is what bleve's fuzzy query runs, from spellings looked
 // up beforehand: each near spelling with a boost divided by one plus its
 // edits, or the word itself (which matches nothing) when there is none.
 func spellingsClause(t queryTerm) query.Query {
 	if len(t.spellings) == 0 || (len(t.spellings) == 1 && t.spellings[0].word == t.word) {
-		tq := query.NewTermQuery(t.word)
-		tq.SetField(fNameExact)
-		tq.SetBoost(fuzzyNameBoost)
-		return tq
+		return termOn(t.word, fNameExact, fuzzyNameBoost)
 	}
 	dis := make([]query.Query, len(t.spellings))
 	for i, sp := range t.spellings {
-		tq := query.NewTermQuery(sp.word)
-		tq.SetField(fNameExact)
-		tq.SetBoost(fuzzyNameBoost / float64(sp.edits+1))
-		dis[i] = tq
+		dis[i] = termOn(sp.word, fNameExact, fuzzyNameBoost/float64(sp.edits+1))
 	}
 	return query.NewDisjunctionQuery(dis)
 }
@@ -288,10 +290,7 @@ func filterQueries(q Query) []query.Query {
 		}
 		var dis []query.Query
 		for _, v := range f.vals {
-			tq := query.NewTermQuery(v)
-			tq.SetField(f.field)
-			tq.SetBoost(filterBoost)
-			dis = append(dis, tq)
+			dis = append(dis, termOn(v, f.field, filterBoost))
 		}
 		if len(dis) == 1 {
 			out = append(out, dis[0])
