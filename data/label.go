@@ -69,3 +69,58 @@ func LabelName(t LabelType) string {
 	}
 	return string(t)
 }
+
+// LabelState is where a label stands on a given day. It is the one rule
+// that every page, export and figure uses to say whether a label counts.
+type LabelState string
+
+const (
+	LabelValid      LabelState = "valid"       // granted, not expired, still found in its source
+	LabelExpiring   LabelState = "expiring"    // valid, but ends within LabelExpiringWithin
+	LabelExpired    LabelState = "expired"     // its end date has passed
+	LabelNotRefound LabelState = "not_refound" // the latest crawl of its source did not find it again
+	LabelNotYet     LabelState = "not_yet"     // granted after the day asked about
+)
+
+// LabelExpiringWithin is how close an end date makes a valid label
+// "expiring soon".
+const LabelExpiringWithin = 90 * 24 * time.Hour
+
+// StateOn tells where the label stands on day t. An expired label is
+// reported as expired even if it was also not re-found: the end date is the
+// stronger fact. LabelValid and LabelExpiring are the states that count as
+// holding the label (ValidOn).
+func (l Label) StateOn(t time.Time) LabelState {
+	switch {
+	case !l.GrantedAt.IsZero() && t.Before(l.GrantedAt):
+		return LabelNotYet
+	case !l.ExpiresAt.IsZero() && !t.Before(l.ExpiresAt):
+		return LabelExpired
+	case !l.NotRefoundSince.IsZero():
+		return LabelNotRefound
+	case !l.ExpiresAt.IsZero() && l.ExpiresAt.Sub(t) <= LabelExpiringWithin:
+		return LabelExpiring
+	}
+	return LabelValid
+}
+
+// Holds reports whether the state counts as holding the label.
+func (s LabelState) Holds() bool { return s == LabelValid || s == LabelExpiring }
+
+// LabelStateName is the French wording of a label state, for pages and
+// exports.
+func LabelStateName(s LabelState) string {
+	switch s {
+	case LabelValid:
+		return "valide"
+	case LabelExpiring:
+		return "expire bientôt"
+	case LabelExpired:
+		return "expiré"
+	case LabelNotRefound:
+		return "non retrouvé au dernier passage"
+	case LabelNotYet:
+		return "pas encore en vigueur"
+	}
+	return string(s)
+}

@@ -77,3 +77,32 @@ func TestLabelName(t *testing.T) {
 		}
 	}
 }
+
+func TestLabelStateOn(t *testing.T) {
+	on := day("2026-12-06")
+	tests := []struct {
+		name  string
+		label data.Label
+		want  data.LabelState
+	}{
+		{"no dates", data.Label{}, data.LabelValid},
+		{"ends in a year", data.Label{ExpiresAt: day("2027-12-06")}, data.LabelValid},
+		{"ends in 30 days", data.Label{ExpiresAt: day("2027-01-05")}, data.LabelExpiring},
+		{"ends today", data.Label{ExpiresAt: on}, data.LabelExpired},
+		{"ended", data.Label{ExpiresAt: day("2026-07-13")}, data.LabelExpired},
+		{"ended and not re-found", data.Label{ExpiresAt: day("2026-07-13"), NotRefoundSince: day("2026-11-01")}, data.LabelExpired},
+		{"not re-found", data.Label{ExpiresAt: day("2028-01-01"), NotRefoundSince: day("2026-11-01")}, data.LabelNotRefound},
+		{"granted tomorrow", data.Label{GrantedAt: day("2026-12-07")}, data.LabelNotYet},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.label.StateOn(on)
+			if got != tt.want {
+				t.Errorf("StateOn = %q, want %q", got, tt.want)
+			}
+			if got.Holds() != tt.label.ValidOn(on) {
+				t.Errorf("Holds() = %v but ValidOn = %v", got.Holds(), tt.label.ValidOn(on))
+			}
+		})
+	}
+}
