@@ -96,7 +96,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	// Only valid requests are ever cached: a cached answer needs no
 	// validation, and a popular query no parsing (nor place lookup).
-	key := c.BaseURL() + "?" + v.Encode() // Encode sorts the parameters
+	key := s.baseURL() + "?" + v.Encode() // Encode sorts the parameters
 	body, version, cached := s.supplierAnswers.Lookup(key)
 	if cached {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
@@ -124,7 +124,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	if q.Near != nil {
 		out.Near = &apiPlace{Label: nearLabel, Lat: q.Near.Lat, Lon: q.Near.Lon}
 	}
-	base := c.BaseURL()
+	base := s.baseURL()
 	for _, h := range res.Hits {
 		r := apiSupplierResult{ID: h.ID, SIREN: h.SIREN, SIRET: h.SIRET, Name: h.Name, Commune: h.Commune,
 			Departement: h.Departement, Region: h.Region, Labels: h.Labels, NAF: h.NAF, Score: h.Score,
@@ -182,7 +182,7 @@ func (s *Server) apiSupplier(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiSupplierDetail{Supplier: sup, URL: c.BaseURL() + supplierURL(sup.ID), Claimed: sup.ClaimedBy != "",
+	out := apiSupplierDetail{Supplier: sup, URL: s.baseURL() + supplierURL(sup.ID), Claimed: sup.ClaimedBy != "",
 		Awards: []data.Award{}}
 	out.Supplier.ClaimedBy = "" // an account id is nobody else's business
 	if data.ValidSIREN(sup.SIREN) == nil {

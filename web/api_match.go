@@ -117,7 +117,7 @@ func (s *Server) apiMatchNeed(c *fiber.Ctx) error {
 		return needError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(newAPIMatchResult(res, c.BaseURL()))
+	return c.JSON(newAPIMatchResult(res, s.baseURL()))
 }
 
 // needFields are the fields of a data.Need, as the error of an unknown

@@ -54,7 +54,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 		return err
 	}
 	out := apiTendersPage{Total: total, Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows))}
-	base := c.BaseURL()
+	base := s.baseURL()
 	for _, t := range rows {
 		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,
 			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: t.Place, EstimatedValue: t.EstimatedValue,
@@ -90,9 +90,9 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiTenderDetail{Tender: t, Open: t.Open(time.Now()), PageURL: c.BaseURL() + tenderURL(&t)}
+	out := apiTenderDetail{Tender: t, Open: t.Open(time.Now()), PageURL: s.baseURL() + tenderURL(&t)}
 	if s.index != nil {
-		out.MatchesURL = c.BaseURL() + "/api/v1/tenders/" + url.PathEscape(t.ID) + "/matches"
+		out.MatchesURL = s.baseURL() + "/api/v1/tenders/" + url.PathEscape(t.ID) + "/matches"
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(out)
@@ -117,8 +117,8 @@ func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return needError(err)
 	}
-	out := newAPIMatchResult(res, c.BaseURL())
-	out.Tender = &apiTenderRef{ID: t.ID, Title: t.Title, PageURL: c.BaseURL() + tenderURL(&t)}
+	out := newAPIMatchResult(res, s.baseURL())
+	out.Tender = &apiTenderRef{ID: t.ID, Title: t.Title, PageURL: s.baseURL() + tenderURL(&t)}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(out)
 }

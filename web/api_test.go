@@ -208,7 +208,8 @@ func BenchmarkAPISuppliersWithFacets(b *testing.B) {
 }
 
 // A repeated search is answered from the cache of encoded answers, yet a
-// write to the index shows at once, and each host gets its own URLs.
+// write to the index shows at once, and a forged Host header never reaches
+// the URLs (they come from Config.PublicURL).
 func TestAPISuppliersCachedAnswersFollowWrites(t *testing.T) {
 	s := newSearchServer(t, Config{})
 	const target = "/api/v1/suppliers?q=%C3%A9b%C3%A9nisterie&per_page=50"
@@ -219,11 +220,11 @@ func TestAPISuppliersCachedAnswersFollowWrites(t *testing.T) {
 	if again := s.get(t, target); again.body != first.body || again.header.Get("Content-Type") != first.header.Get("Content-Type") {
 		t.Fatalf("a repeated search answered differently:\n%s\n%s", first.body, again.body)
 	}
-	other := s.get(t, "http://autre.example"+target)
+	other := s.get(t, "http://evil.example"+target)
 	var page apiSuppliersPage
 	decodeJSON(t, other, &page)
-	if len(page.Results) == 0 || !strings.HasPrefix(page.Results[0].URL, "http://autre.example/") {
-		t.Fatalf("another host got the URLs of the first: %+v", page.Results)
+	if len(page.Results) == 0 || !strings.HasPrefix(page.Results[0].URL, "http://127.0.0.1:8080/") || strings.Contains(other.body, "evil.example") {
+		t.Fatalf("a forged Host header reached the URLs: %+v", page.Results)
 	}
 
 	decodeJSON(t, first, &page)

@@ -15,6 +15,11 @@ type Config struct {
 	// Addr is the address ListenAndServe listens on (default
 	// "127.0.0.1:8080"). Serve ignores it and uses the listener it is given.
 	Addr string
+	// PublicURL is the absolute address of the site as its users reach it
+	// ("https://fabrique.example.fr"), used for every absolute link: API
+	// url fields, share links, exports, mails. The request's Host header is
+	// never trusted for them. Empty: "http://" + the address served.
+	PublicURL string
 	// AdminToken guards the /admin/ routes (Authorization: Bearer TOKEN).
 	// Empty disables them: they answer 404.
 	AdminToken string

@@ -46,7 +46,7 @@ func (s *Server) searchCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := c.BaseURL()
+	base := s.baseURL()
 	rows := make([][]string, 0, len(hits))
 	for _, h := range hits {
 		rows = append(rows, csvRow(h, base))

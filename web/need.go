@@ -217,7 +217,7 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 	p := &tenderPage{Layout: Layout{Title: "Fournisseurs pour : " + title}, T: newTenderView(&t, time.Now()), Need: true,
 		EditURL: needFormPath + "?depuis=" + t.SourceID, APIURL: "/api/v1/tenders/" + t.ID + "/matches"}
 	base := needURL(t.SourceID)
-	p.ShareURL = c.BaseURL() + base
+	p.ShareURL = s.baseURL() + base
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err

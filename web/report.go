@@ -77,7 +77,7 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 			p.Order += " à " + nearLabel
 		}
 	}
-	base := c.BaseURL()
+	base := s.baseURL()
 	for i, h := range hits {
 		r := reportSupplier{N: i + 1, Name: h.Name, URL: base + supplierURL(h.ID), SIREN: h.SIREN, SIRET: h.SIRET,
 			Place: placeOf(h.Commune, h.Departement), NAF: h.NAF, NAFLabel: h.NAFLabel, Badges: badges(h.Labels)}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,6 +32,7 @@ type Server struct {
 	supplierAnswers *index.AnswerCache[[]byte]
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
+	publicURL       atomic.Pointer[string]
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -40,6 +44,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
+		return nil, err
+	}
 	s.supplierAnswers = index.NewAnswerCache[[]byte](deps.Index, apiAnswerCacheSize)
 
 	var err error
@@ -76,6 +83,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 // Serve answers requests on ln until Shutdown is called. It returns nil
 // after a graceful shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	if s.cfg.PublicURL == "" { // the real port, when Addr asked for port 0
+		if err := s.setPublicURL("", ln.Addr().String()); err != nil {
+			return err
+		}
+	}
 	if err := s.app.Listener(ln); err != nil {
 		return fmt.Errorf("web: serve %s: %w", ln.Addr(), err)
 	}
@@ -113,3 +125,23 @@ func (s *Server) Test(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// setPublicURL checks and keeps the site's absolute address: configured,
+// or derived from the listen address.
+func (s *Server) setPublicURL(configured, addr string) error {
+	raw := configured
+	if raw == "" {
+		raw = "http://" + addr
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("web: public URL %q: an absolute http(s) URL without query, fragment or credentials is required: %w", raw, data.ErrInvalid)
+	}
+	base := strings.TrimSuffix(u.Scheme+"://"+u.Host+u.EscapedPath(), "/")
+	s.publicURL.Store(&base)
+	return nil
+}
+
+// baseURL is the site's absolute address without a trailing slash, for
+// absolute links (see Config.PublicURL).
+func (s *Server) baseURL() string { return *s.publicURL.Load() }

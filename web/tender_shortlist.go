@@ -50,7 +50,7 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	if err != nil {
 		return err
 	}
-	base := c.BaseURL()
+	base := s.baseURL()
 	var rows [][]string
 	write := func(lotID, lotTitle string, ms []data.Match) {
 		for i, m := range ms {

@@ -48,7 +48,7 @@ func commands() []command {
 			help: "Ouvre la base de données, démarre le serveur web et affiche son adresse.\n" +
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
-			options: append([]string{optData, optAddr, optAdminToken, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
+			options: append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
 			run:     runServe,
 		},
 		{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ type config struct {
 	logLevel   string
 	logFormat  string
 	adminToken string
+	publicURL  string
 
 	// Options of the crawl, import and match commands.
 	dryRun      string // "true" or ""
@@ -86,6 +88,7 @@ const (
 	optCrawlEvery = "crawl-every"
 	optAPIRate    = "api-rate"
 	optFeed       = "feed"
+	optPublicURL  = "public-url"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -124,6 +127,13 @@ func options() map[string]option {
 			help:  "jeton exigé par GET /admin/backup (en-tête « Authorization: Bearer JETON ») ; vide : route désactivée",
 			field: func(c *config) *string { return &c.adminToken },
 			def:   constant(""),
+		},
+		{
+			flag: optPublicURL, env: "FABRIQUE_PUBLIC_URL", arg: "URL",
+			help:    "adresse publique du site (https://fabrique.exemple.fr), utilisée pour tous les liens absolus (API, exports, courriels) ; l'en-tête Host des requêtes n'est jamais repris",
+			field:   func(c *config) *string { return &c.publicURL },
+			def:     constant(""),
+			display: "http:// suivi de l'adresse d'écoute",
 		},
 		{
 			flag: optDryRun, boolean: true,
@@ -257,6 +267,12 @@ func (c *config) validate() error {
 	if c.apiRate != "" && c.apiRate != "off" {
 		if v, err := strconv.ParseFloat(c.apiRate, 64); err != nil || v <= 0 {
 			return usageErrorf("--api-rate « %s » : nombre de requêtes par seconde positif, ou off", c.apiRate)
+		}
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return usageErrorf("--public-url « %s » : adresse absolue http(s) attendue, sans paramètres ni identifiants", c.publicURL)
 		}
 	}
 	switch c.logFormat {

@@ -35,6 +35,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		RateLimit:  rate,
 		Addr:       p.cfg.addr,
 		AdminToken: p.cfg.adminToken,
+		PublicURL:  p.cfg.publicURL,
 		Logger:     p.log,
 		Version:    buildVersion(),
 	}, web.Deps{Store: dir.store, Index: dir.index})
