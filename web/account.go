@@ -140,14 +140,15 @@ func readEmail(raw string) (string, string) {
 	return v, ""
 }
 
-// readName checks a person's name: optional, short, printable.
+// readName checks a person's name: optional, short, one line of
+// printable characters (a line break is refused, not folded).
 func readName(raw string) (string, string) {
+	if strings.ContainsFunc(raw, unicode.IsControl) {
+		return strings.Join(strings.Fields(raw), " "), "une seule ligne, sans caractères de contrôle"
+	}
 	v := strings.Join(strings.Fields(raw), " ")
 	if utf8.RuneCountInString(v) > 100 {
 		return v, "100 caractères au plus"
-	}
-	if strings.ContainsFunc(v, unicode.IsControl) {
-		return v, "caractères non autorisés"
 	}
 	return v, ""
 }
