@@ -204,3 +204,18 @@ func TestAdminOutboxAndResetLink(t *testing.T) {
 		t.Errorf("an admin disabling itself: %d, want 409", r.status)
 	}
 }
+
+func TestSignInPurgesExpiredSessions(t *testing.T) {
+	s := newTestServer(t, Config{})
+	acc := createAccount(t, s, "purge@atelier.test", testPassword, data.RoleBuyer)
+	ctx := context.Background()
+	old := time.Now().UTC().Add(-40 * 24 * time.Hour)
+	if err := s.store.PutSession(ctx, data.Session{ID: "vieille", AccountID: acc.ID, CreatedAt: old, LastSeen: old, ExpiresAt: old.Add(sessionLifetime)}); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, s, "purge@atelier.test", testPassword)
+	ss, _ := s.store.SessionsOf(ctx, acc.ID)
+	if len(ss) != 1 || ss[0].ID == "vieille" {
+		t.Errorf("sessions after a sign-in: %+v; want only the new one", ss)
+	}
+}

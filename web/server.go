@@ -38,6 +38,7 @@ type Server struct {
 	mail      mail.Sender    // Deps.Mail, or the store's outbox
 	mails     *mailTemplates // templates/mail
 	throttles *throttler     // sign-in, sign-up, reset, claim attempts
+	purgedAt  atomic.Int64   // unix time of the last purge of expired sessions (auth.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
