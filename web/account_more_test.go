@@ -219,3 +219,26 @@ func TestSignInPurgesExpiredSessions(t *testing.T) {
 		t.Errorf("sessions after a sign-in: %+v; want only the new one", ss)
 	}
 }
+
+func TestPasswordHashingIsBounded(t *testing.T) {
+	s := newTestServer(t, Config{})
+	for i := 0; i < hashSlotCount; i++ { // every slot taken
+		s.hashSlots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := s.hashPassword(ctx, testPassword); err == nil {
+		t.Errorf("hashPassword ran with every slot taken")
+	}
+	<-s.hashSlots // one slot frees up
+	hash, err := s.hashPassword(context.Background(), testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.checkPassword(context.Background(), testPassword, hash); !ok || err != nil {
+		t.Errorf("checkPassword = %v, %v", ok, err)
+	}
+	if ok, err := s.checkPassword(context.Background(), testPassword, ""); ok || err != nil {
+		t.Errorf("checkPassword without a hash = %v, %v; want false", ok, err)
+	}
+}
