@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"net/http"
@@ -33,6 +34,10 @@ type Server struct {
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
+
+	adminDigest   [sha256.Size]byte // of Config.AdminToken (admin_guard.go)
+	adminFailures *rateLimiter      // wrong admin tokens per client
+	backupSlot    chan struct{}     // one backup snapshot at a time
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -44,6 +49,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	if err := CheckAdminToken(s.cfg.AdminToken); err != nil {
+		return nil, err
+	}
+	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
+	s.backupSlot = make(chan struct{}, 1)
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
