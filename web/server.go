@@ -85,6 +85,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	routes := s.routes()
 	for _, r := range routes {
 		s.app.Add(r.method, r.path, r.handler)
+		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
+			s.app.Add(fiber.MethodHead, r.path, r.handler)
+		}
 	}
 	s.nav = visibleNav(routes)
 	return s, nil
