@@ -38,6 +38,12 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// MatchConcurrency bounds the match API requests ranked at once
+	// (default GOMAXPROCS, at least 2); MatchQueueWait is how long one
+	// waits for a free slot before it is shed with 503 and Retry-After
+	// (default 250 ms).
+	MatchConcurrency int
+	MatchQueueWait   time.Duration
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

@@ -38,6 +38,8 @@ type Server struct {
 	adminDigest   [sha256.Size]byte // of Config.AdminToken (admin_guard.go)
 	adminFailures *rateLimiter      // wrong admin tokens per client
 	backupSlot    chan struct{}     // one backup snapshot at a time
+	matchSource   *matchSource      // what the matcher reads (match_load.go)
+	matchGate     *matchGate        // bounds the match API under load
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -54,6 +56,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
 	s.backupSlot = make(chan struct{}, 1)
+	s.matchSource = newMatchSource(deps.Store, deps.Index)
+	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}

@@ -233,6 +233,6 @@ func (s *Server) rank(ctx context.Context, t *data.Tender, limit, maxLots int) (
 		cut = len(tt.Lots) - maxLots
 		tt.Lots = tt.Lots[:maxLots]
 	}
-	res, err := s.index.Match(ctx, s.store, tt, index.MatchOptions{Limit: limit})
+	res, err := s.index.Match(ctx, s.matchSource, tt, index.MatchOptions{Limit: limit})
 	return res, cut, err
 }
