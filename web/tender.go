@@ -159,6 +159,7 @@ type tenderPage struct {
 	CSVURL     string
 	ReportURL  string
 	APIURL     string
+	LotPager   lotPager // which lots T holds (tender_lots.go); zero: all
 }
 
 // Caps of a ranking computed for a page: the page is read, the CSV and the
@@ -178,9 +179,10 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	if t.Source == needSource { // a need is shown at its own address
 		return c.Redirect(needURL(t.SourceID), fiber.StatusMovedPermanently)
 	}
-	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&t, time.Now()),
-		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
 	base := tenderURL(&t)
+	shown, lots := windowLots(&t, c.Query("lots"), base)
+	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, time.Now()), LotPager: lots,
+		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
