@@ -44,6 +44,9 @@ type Config struct {
 	// (default 250 ms).
 	MatchConcurrency int
 	MatchQueueWait   time.Duration
+	// FormRateLimit bounds the HTML form posts of each client (default
+	// bursts of 30, then one every 2 s); a negative PerSecond disables it.
+	FormRateLimit RateLimit
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

@@ -40,6 +40,7 @@ type Server struct {
 	backupSlot    chan struct{}     // one backup snapshot at a time
 	matchSource   *matchSource      // what the matcher reads (match_load.go)
 	matchGate     *matchGate        // bounds the match API under load
+	formLimiter   *rateLimiter      // form posts per client (form_guard.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -58,6 +59,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.backupSlot = make(chan struct{}, 1)
 	s.matchSource = newMatchSource(deps.Store, deps.Index)
 	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
+	s.formLimiter = newFormLimiter(s.cfg.FormRateLimit, nil)
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -85,6 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
+	s.app.Use(s.limitForms)
 
 	routes := s.routes()
 	for _, r := range routes {

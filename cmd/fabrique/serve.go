@@ -56,6 +56,8 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		defer stopCrawls()
 		go scheduledCrawls(crawlCtx, p, dir.store, every)
 	}
+	stopPruning := startPruning(ctx, srv, p.log)
+	defer stopPruning()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
