@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -105,7 +104,7 @@ func (s *Server) requireAdmin(c *fiber.Ctx) error {
 	}
 	ip := c.IP()
 	if wait := s.adminFailures.exhausted(ip); wait > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		setRetryAfter(c, wait)
 		return fiber.NewError(fiber.StatusTooManyRequests, "web: too many wrong admin tokens")
 	}
 	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")

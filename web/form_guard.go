@@ -50,12 +50,17 @@ func (s *Server) limitForms(c *fiber.Ctx) error {
 	if s.formLimiter == nil || c.Method() != fiber.MethodPost || isAPI(c.Path()) {
 		return c.Next()
 	}
-	ok, wait := s.formLimiter.allow(c.IP())
-	if ok {
-		return c.Next()
+	if ok, wait := s.formLimiter.allow(c.IP()); !ok {
+		setRetryAfter(c, wait)
+		return fiber.NewError(fiber.StatusTooManyRequests, "web: form post rate exceeded")
 	}
+	return c.Next()
+}
+
+// setRetryAfter tells a throttled client when to come back, in whole
+// seconds, at least one.
+func setRetryAfter(c *fiber.Ctx, wait time.Duration) {
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-	return fiber.NewError(fiber.StatusTooManyRequests, "web: form post rate exceeded")
 }
 
 // PruneNeeds deletes the needs posted more than NeedRetention before now
