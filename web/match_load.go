@@ -107,6 +107,10 @@ func (g *matchGate) acquire(ctx context.Context) bool {
 
 func (g *matchGate) release() { <-g.slots }
 
+// matchBusyNote replaces the ranking of a tender or need page when the
+// matcher is saturated: the rest of the page is still worth showing.
+const matchBusyNote = "Le classement des fournisseurs est momentanément indisponible (trop de demandes) : rechargez la page dans quelques secondes."
+
 // shedMatches wraps a handler that runs the matcher: past saturation it
 // answers 503 with Retry-After and the API's JSON error, at once.
 func (s *Server) shedMatches(h fiber.Handler) fiber.Handler {

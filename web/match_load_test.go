@@ -50,6 +50,19 @@ func TestMatchShedsLoadPastSaturation(t *testing.T) {
 		}
 	})
 
+	t.Run("pages without their ranking", func(t *testing.T) {
+		r := s.postForm(t, "/besoin", validNeedForm())
+		page := r.header.Get("Location")
+		s.matchGate.slots <- struct{}{}
+		defer s.matchGate.release()
+		start := time.Now()
+		got := s.get(t, page)
+		if took := time.Since(start); got.status != http.StatusOK || took > wait+time.Second {
+			t.Fatalf("GET %s with every slot busy = %d after %v, want the page within the wait", page, got.status, took)
+		}
+		mustContain(t, "need page", got.body, "momentanément indisponible", "Restauration des menuiseries")
+	})
+
 	t.Run("many clients, tiny limit", func(t *testing.T) {
 		base := s.serveLoopback(t)
 		const clients = 12

@@ -211,7 +211,12 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
 		return nil
 	}
+	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
+		p.MatchNote = matchBusyNote
+		return nil
+	}
 	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	s.matchGate.release()
 	if err != nil {
 		if isInvalid(err) {
 			p.MatchError = "Fabrique ne peut pas classer de fournisseurs pour cet avis : " + invalidMessage(err)
