@@ -43,6 +43,15 @@ type Config struct {
 	// X-Forwarded-Proto and X-Forwarded-For: cookies are then Secure when
 	// it says https, and the client address is its last X-Forwarded-For hop.
 	TrustProxy bool
+	// MatchConcurrency bounds the match API requests ranked at once
+	// (default GOMAXPROCS, at least 2); MatchQueueWait is how long one
+	// waits for a free slot before it is shed with 503 and Retry-After
+	// (default 250 ms).
+	MatchConcurrency int
+	MatchQueueWait   time.Duration
+	// FormRateLimit bounds the HTML form posts of each client (default
+	// bursts of 30, then one every 2 s); a negative PerSecond disables it.
+	FormRateLimit RateLimit
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

@@ -81,8 +81,8 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/besoins/:id", s.needShortlist},
 			route{fiber.MethodGet, "/besoins/:id/fournisseurs.csv", s.needCSV},
 			route{fiber.MethodGet, "/besoins/:id/rapport", s.needReport},
-			route{fiber.MethodPost, "/api/v1/match", s.apiMatchNeed},
-			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.apiTenderMatches},
+			route{fiber.MethodPost, "/api/v1/match", s.shedMatches(s.apiMatchNeed)},
+			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.shedMatches(s.apiTenderMatches)},
 		)
 	}
 	return rs

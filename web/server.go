@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"net/http"
@@ -35,11 +36,17 @@ type Server struct {
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
 
-	mail      mail.Sender    // Deps.Mail, or the store's outbox
-	mails     *mailTemplates // templates/mail
-	throttles *throttler     // sign-in, sign-up, reset, claim attempts
-	purgedAt  atomic.Int64   // unix time of the last purge of expired sessions (auth.go)
-	hashSlots chan struct{}  // bounds concurrent argon2id runs (hashing.go)
+	mail          mail.Sender       // Deps.Mail, or the store's outbox
+	mails         *mailTemplates    // templates/mail
+	throttles     *throttler        // sign-in, sign-up, reset, claim attempts
+	purgedAt      atomic.Int64      // unix time of the last purge of expired sessions (auth.go)
+	hashSlots     chan struct{}     // bounds concurrent argon2id runs (hashing.go)
+	adminDigest   [sha256.Size]byte // of Config.AdminToken (admin_guard.go)
+	adminFailures *rateLimiter      // wrong admin tokens per client
+	backupSlot    chan struct{}     // one backup snapshot at a time
+	matchSource   *matchSource      // what the matcher reads (match_load.go)
+	matchGate     *matchGate        // bounds the match API under load
+	formLimiter   *rateLimiter      // form posts per client (form_guard.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -55,6 +62,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.mail == nil {
 		s.mail = mail.Outbox{Store: deps.Store}
 	}
+	if err := CheckAdminToken(s.cfg.AdminToken); err != nil {
+		return nil, err
+	}
+	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
+	s.backupSlot = make(chan struct{}, 1)
+	s.matchSource = newMatchSource(deps.Store, deps.Index)
+	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
+	s.formLimiter = newFormLimiter(s.cfg.FormRateLimit, nil)
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -86,10 +101,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go
+	s.app.Use(s.limitForms)
 
 	routes := s.routes()
 	for _, r := range routes {
 		s.app.Add(r.method, r.path, r.handler)
+		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
+			s.app.Add(fiber.MethodHead, r.path, r.handler)
+		}
 	}
 	s.nav = visibleNav(routes)
 	return s, nil

@@ -305,7 +305,7 @@ func (c *config) validate() error {
 	default:
 		return usageErrorf("format de journal « %s » inconnu (text ou json)", c.logFormat)
 	}
-	return nil
+	return c.validateServe()
 }
 
 // newLogger builds the program's logger, writing to w.

@@ -56,14 +56,13 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	fmt.Fprintf(p.stdout, "Fabrique écoute sur http://%s/\n", ln.Addr())
 
 	if p.cfg.crawlEvery != "" {
-		every, err := time.ParseDuration(p.cfg.crawlEvery)
-		if err != nil || every < time.Minute {
-			return usageErrorf("--crawl-every « %s » : durée d'au moins 1m attendue (ex. 24h)", p.cfg.crawlEvery)
-		}
+		every, _ := time.ParseDuration(p.cfg.crawlEvery) // checked by validateServe
 		crawlCtx, stopCrawls := context.WithCancel(ctx)
 		defer stopCrawls()
 		go scheduledCrawls(crawlCtx, p, dir.store, every)
 	}
+	stopPruning := startPruning(ctx, srv, p.log)
+	defer stopPruning()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
