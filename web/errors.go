@@ -115,7 +115,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	setSecurityHeaders(c)
 
-	if isAPI(c.Path()) {
+	if isAPI(errorPath(c)) {
 		if status == fiber.StatusNotFound && ve == nil {
 			message = "La ressource demandée n'existe pas."
 		}

@@ -71,6 +71,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
+	s.markRawErrors() // api_conn.go
 
 	routes := s.routes()
 	for _, r := range routes {
@@ -88,7 +89,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 	}
-	if err := s.app.Listener(ln); err != nil {
+	if err := s.app.Listener(sniffListener{ln}); err != nil {
 		return fmt.Errorf("web: serve %s: %w", ln.Addr(), err)
 	}
 	return nil
