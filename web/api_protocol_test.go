@@ -30,12 +30,7 @@ func rawExchange(t *testing.T, addr, request string) response {
 	if err != nil {
 		t.Fatalf("reading the answer to %.80q: %v", request, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("reading the body of the answer to %.80q: %v", request, err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return readAnswer(t, fmt.Sprintf("%.80q", request), resp)
 }
 
 // chunkedBody encodes n bytes of JSON-ish filler in chunks of 64 KiB.

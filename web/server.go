@@ -29,7 +29,7 @@ type Server struct {
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
-	supplierAnswers *index.AnswerCache[[]byte]
+	supplierAnswers *index.AnswerCache[apiAnswer]
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
@@ -47,7 +47,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
-	s.supplierAnswers = index.NewAnswerCache[[]byte](deps.Index, apiAnswerCacheSize)
+	s.supplierAnswers = index.NewAnswerCache[apiAnswer](deps.Index, apiAnswerCacheSize)
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
@@ -70,11 +70,15 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
+	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
 	s.markRawErrors() // api_conn.go
 
 	routes := s.routes()
 	for _, r := range routes {
+		s.app.Add(r.method, r.path, r.handler)
+	}
+	for _, r := range s.preflightRoutes(routes) {
 		s.app.Add(r.method, r.path, r.handler)
 	}
 	s.nav = visibleNav(routes)
