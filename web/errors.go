@@ -130,7 +130,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// isAPI reports whether path belongs to the JSON API.
+// isAPI reports whether path belongs to the JSON API (/api itself is the
+// page that explains it).
 func isAPI(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/")
+	return strings.HasPrefix(path, "/api/")
 }

@@ -30,6 +30,7 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/api/v1/tenders", s.apiTenders},
 		{fiber.MethodGet, "/api/v1/tenders/:id", s.apiTender},
 		{fiber.MethodGet, "/api/v1/cpv", s.apiCPV},
+		{fiber.MethodGet, "/api", s.apiHome}, // the API explained to people (api_page.go)
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,
