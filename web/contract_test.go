@@ -456,3 +456,86 @@ func TestAPIContractCatchesDrift(t *testing.T) {
 		t.Errorf("the real answer passed a document whose FacetCount.count is a string: err = %v", err)
 	}
 }
+
+// TestAPIContractProtocolErrors validates against the document the answers
+// that come from below the handlers: fasthttp's 431 and 413, the rate
+// limit's 429.
+func TestAPIContractProtocolErrors(t *testing.T) {
+	cs := newContractServer(t)
+	limited := &contractServer{testServer: newTestServer(t, Config{RateLimit: RateLimit{PerSecond: 0.001, Burst: 1}})}
+	limited.base = limited.serveLoopback(t)
+	limited.fetch(t, http.MethodGet, "/api/v1/cpv?q=45", "", nil) // the only token
+
+	long := "/api/v1/suppliers?q=" + strings.Repeat("menuiserie+", 800)
+	chunked := "POST /api/v1/match HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkedBody(2<<20)
+	tests := []struct {
+		name   string
+		server *contractServer
+		method string
+		target string
+		raw    string // sent as is over TCP; "" sends method and target
+		status int
+	}{
+		{"query string too long", cs, http.MethodGet, long, "GET " + long + " HTTP/1.1\r\nHost: x\r\n\r\n", http.StatusRequestHeaderFieldsTooLarge},
+		{"chunked body too large", cs, http.MethodPost, "/api/v1/match", chunked, http.StatusRequestEntityTooLarge},
+		{"rate limited", limited, http.MethodGet, "/api/v1/cpv?q=45", "", http.StatusTooManyRequests},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var x exchange
+			if tt.raw == "" {
+				x = tt.server.fetch(t, tt.method, tt.target, "", nil)
+			} else {
+				req, err := http.NewRequest(tt.method, cs.base+tt.target, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				x = exchange{req: req, response: rawExchange(t, strings.TrimPrefix(cs.base, "http://"), tt.raw)}
+			}
+			if x.status != tt.status {
+				t.Fatalf("status = %d, want %d: %.200s", x.status, tt.status, x.response.body)
+			}
+			// The limited server has the same document at another address.
+			x.req.URL.Host = strings.TrimPrefix(cs.base, "http://")
+			if _, err := validateExchange(cs.router, x); err != nil {
+				t.Errorf("the answer does not follow the document: %v", err)
+			}
+		})
+	}
+}
+
+// TestAPIContractEveryRecord validates the answer of every supplier and
+// every tender of the contract server, not only the cases' ones: optional
+// fields, empty lists and nulls vary from one record to the next.
+func TestAPIContractEveryRecord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 1 400 requests")
+	}
+	cs := newContractServer(t)
+	ctx := context.Background()
+	var targets []string
+	for _, sup := range epvSuppliers(t) {
+		if data.ValidSIREN(sup.SIREN) == nil {
+			targets = append(targets, "/api/v1/suppliers/"+sup.SIREN)
+		}
+	}
+	if err := cs.store.Tenders(ctx, func(tender data.Tender) error {
+		targets = append(targets, "/api/v1/tenders/"+url.PathEscape(tender.ID))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, target := range targets {
+		x := cs.fetch(t, http.MethodGet, target, "", nil)
+		_, err := validateExchange(cs.router, x)
+		if x.status != http.StatusOK || err != nil {
+			if failed++; failed <= 5 {
+				t.Errorf("GET %s = %d: %v", target, x.status, err)
+			}
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d answers do not follow the document", failed, len(targets))
+	}
+}
