@@ -239,20 +239,20 @@ type Label struct {
 	Category      *string    `json:"category,omitempty"`
 	CertificateId *string    `json:"certificate_id,omitempty"`
 	ExpiresAt     *time.Time `json:"expires_at,omitempty"`
-	FirstSeen     *time.Time `json:"first_seen,omitempty"`
+	FirstSeen     time.Time  `json:"first_seen"`
 	GrantedAt     *time.Time `json:"granted_at,omitempty"`
-	LastSeen      *time.Time `json:"last_seen,omitempty"`
+	LastSeen      time.Time  `json:"last_seen"`
 
 	// NotRefoundSince Absent de la dernière collecte complète de la source depuis cette date.
-	NotRefoundSince *time.Time  `json:"not_refound_since,omitempty"`
-	Range           *string     `json:"range,omitempty"`
-	Scope           *LabelScope `json:"scope,omitempty"`
-	Siret           *string     `json:"siret,omitempty"`
-	Source          *string     `json:"source,omitempty"`
-	SourceUrl       *string     `json:"source_url,omitempty"`
+	NotRefoundSince *time.Time `json:"not_refound_since,omitempty"`
+	Range           *string    `json:"range,omitempty"`
+	Scope           LabelScope `json:"scope"`
+	Siret           *string    `json:"siret,omitempty"`
+	Source          string     `json:"source"`
+	SourceUrl       *string    `json:"source_url,omitempty"`
 
 	// Type EPV, OFG
-	Type *string `json:"type,omitempty"`
+	Type string `json:"type"`
 }
 
 // LabelScope defines model for Label.Scope.
@@ -355,13 +355,13 @@ type Place struct {
 
 // Provenance defines model for Provenance.
 type Provenance struct {
-	FetchedAt *time.Time `json:"fetched_at,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
 
 	// Owner Déclaré par l'entreprise elle-même.
 	Owner *bool `json:"owner,omitempty"`
 
 	// Source epv, ofg, jsonld, owner, decp…
-	Source    *string `json:"source,omitempty"`
+	Source    string  `json:"source"`
 	SourceUrl *string `json:"source_url,omitempty"`
 }
 
@@ -406,7 +406,7 @@ type SupplierDetail struct {
 	Activities *[]string `json:"activities,omitempty"`
 
 	// Address street, postcode, commune, commune_insee, departement, region, nuts3, country, lat, lon, precision (exact, commune, departement).
-	Address *map[string]interface{} `json:"address,omitempty"`
+	Address map[string]interface{} `json:"address"`
 
 	// Awards Marchés publics remportés (DECP).
 	Awards   []map[string]interface{} `json:"awards"`
@@ -417,7 +417,7 @@ type SupplierDetail struct {
 	Contacts    *[]map[string]interface{} `json:"contacts,omitempty"`
 	CpvDeclared *[]string                 `json:"cpv_declared,omitempty"`
 	CpvInferred *[]string                 `json:"cpv_inferred,omitempty"`
-	CreatedAt   *time.Time                `json:"created_at,omitempty"`
+	CreatedAt   time.Time                 `json:"created_at"`
 
 	// Defects Anomalies des données reçues, en français.
 	Defects        *[]string `json:"defects,omitempty"`
@@ -444,13 +444,13 @@ type SupplierDetail struct {
 	Products      *[]string                 `json:"products,omitempty"`
 
 	// Provenance Par champ (name, address, naf, …).
-	Provenance  *map[string]Provenance  `json:"provenance,omitempty"`
-	ServiceArea *map[string]interface{} `json:"service_area,omitempty"`
-	Siren       *string                 `json:"siren,omitempty"`
-	TradeNames  *[]string               `json:"trade_names,omitempty"`
-	UpdatedAt   *time.Time              `json:"updated_at,omitempty"`
-	Url         string                  `json:"url"`
-	Website     *string                 `json:"website,omitempty"`
+	Provenance  *map[string]Provenance `json:"provenance,omitempty"`
+	ServiceArea map[string]interface{} `json:"service_area"`
+	Siren       *string                `json:"siren,omitempty"`
+	TradeNames  *[]string              `json:"trade_names,omitempty"`
+	UpdatedAt   time.Time              `json:"updated_at"`
+	Url         string                 `json:"url"`
+	Website     *string                `json:"website,omitempty"`
 }
 
 // SupplierResult defines model for SupplierResult.
@@ -507,10 +507,10 @@ type SuppliersPage struct {
 
 // Tender defines model for Tender.
 type Tender struct {
-	Buyer *struct {
+	Buyer struct {
 		Name  *string `json:"name,omitempty"`
 		Siret *string `json:"siret,omitempty"`
-	} `json:"buyer,omitempty"`
+	} `json:"buyer"`
 	Cpv            *string                   `json:"cpv,omitempty"`
 	CpvAdditional  *[]string                 `json:"cpv_additional,omitempty"`
 	Currency       *string                   `json:"currency,omitempty"`
@@ -519,20 +519,26 @@ type Tender struct {
 	EstimatedValue *float32                  `json:"estimated_value,omitempty"`
 	History        *[]map[string]interface{} `json:"history,omitempty"`
 	Id             string                    `json:"id"`
-	Lots           *[]map[string]interface{} `json:"lots,omitempty"`
-	MatchesUrl     *string                   `json:"matches_url,omitempty"`
-	Nature         *TenderNature             `json:"nature,omitempty"`
-	NoticeType     *string                   `json:"notice_type,omitempty"`
-	Open           bool                      `json:"open"`
-	PageUrl        string                    `json:"page_url"`
-	Place          *map[string]interface{}   `json:"place,omitempty"`
-	ProcedureId    *string                   `json:"procedure_id,omitempty"`
-	PublishedAt    *time.Time                `json:"published_at,omitempty"`
-	Source         string                    `json:"source"`
-	SourceId       string                    `json:"source_id"`
-	SourceIds      *[]string                 `json:"source_ids,omitempty"`
-	State          TenderState               `json:"state"`
-	Title          string                    `json:"title"`
+
+	// ImportedAt Première importation dans Fabrique.
+	ImportedAt  time.Time                 `json:"imported_at"`
+	Lots        *[]map[string]interface{} `json:"lots,omitempty"`
+	MatchesUrl  *string                   `json:"matches_url,omitempty"`
+	Nature      *TenderNature             `json:"nature,omitempty"`
+	NoticeType  *string                   `json:"notice_type,omitempty"`
+	Open        bool                      `json:"open"`
+	PageUrl     string                    `json:"page_url"`
+	Place       map[string]interface{}    `json:"place"`
+	ProcedureId *string                   `json:"procedure_id,omitempty"`
+	PublishedAt *time.Time                `json:"published_at,omitempty"`
+	Source      string                    `json:"source"`
+	SourceId    string                    `json:"source_id"`
+	SourceIds   *[]string                 `json:"source_ids,omitempty"`
+	State       TenderState               `json:"state"`
+	Title       string                    `json:"title"`
+
+	// UpdatedAt Dernière modification dans Fabrique.
+	UpdatedAt time.Time `json:"updated_at"`
 
 	// Url L'avis à sa source.
 	Url     *string                   `json:"url,omitempty"`
@@ -547,18 +553,18 @@ type TenderState string
 
 // TenderSummary defines model for TenderSummary.
 type TenderSummary struct {
-	Buyer *string `json:"buyer,omitempty"`
+	Buyer string `json:"buyer"`
 
 	// Cpv Code CPV principal, 8 chiffres.
-	Cpv            *string    `json:"cpv,omitempty"`
-	CpvLabel       *string    `json:"cpv_label,omitempty"`
-	Deadline       *time.Time `json:"deadline,omitempty"`
-	Departement    *string    `json:"departement,omitempty"`
-	EstimatedValue *float32   `json:"estimated_value,omitempty"`
+	Cpv            string     `json:"cpv"`
+	CpvLabel       string     `json:"cpv_label"`
+	Deadline       *time.Time `json:"deadline"`
+	Departement    string     `json:"departement"`
+	EstimatedValue float32    `json:"estimated_value"`
 	Id             string     `json:"id"`
 
 	// Lots Nombre de lots.
-	Lots *int `json:"lots,omitempty"`
+	Lots int `json:"lots"`
 
 	// Open Accepte encore des offres.
 	Open bool `json:"open"`
@@ -567,7 +573,7 @@ type TenderSummary struct {
 	PageUrl string `json:"page_url"`
 
 	// Place postcode, commune, departement, nuts, lat, lon.
-	Place *map[string]interface{} `json:"place,omitempty"`
+	Place map[string]interface{} `json:"place"`
 
 	// Source boamp, ted, ocds…
 	Source string             `json:"source"`
@@ -575,7 +581,7 @@ type TenderSummary struct {
 	Title  string             `json:"title"`
 
 	// Url L'avis à sa source.
-	Url *string `json:"url,omitempty"`
+	Url string `json:"url"`
 }
 
 // TenderSummaryState defines model for TenderSummary.State.
