@@ -127,7 +127,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	setSecurityHeaders(c)
 
-	if isAPI(c.Path()) {
+	if isAPI(errorPath(c)) {
 		if status == fiber.StatusNotFound && ve == nil {
 			message = "La ressource demandée n'existe pas."
 		}
@@ -142,7 +142,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// isAPI reports whether path belongs to the JSON API.
+// isAPI reports whether path belongs to the JSON API (/api itself is the
+// page that explains it).
 func isAPI(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/")
+	return strings.HasPrefix(path, "/api/")
 }

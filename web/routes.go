@@ -64,6 +64,7 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/admin/comptes", s.adminOnly(s.adminAccounts)},
 		{fiber.MethodPost, "/admin/comptes/:id/:action", s.adminOnly(s.adminAccountAction)},
 		{fiber.MethodGet, "/admin/courriels", s.adminOnly(s.adminOutbox)},
+		{fiber.MethodGet, "/api", s.apiHome}, // the API explained to people (api_page.go)
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,

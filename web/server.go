@@ -31,7 +31,7 @@ type Server struct {
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
-	supplierAnswers *index.AnswerCache[[]byte]
+	supplierAnswers *index.AnswerCache[apiAnswer]
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
@@ -73,7 +73,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
-	s.supplierAnswers = index.NewAnswerCache[[]byte](deps.Index, apiAnswerCacheSize)
+	s.supplierAnswers = index.NewAnswerCache[apiAnswer](deps.Index, apiAnswerCacheSize)
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
@@ -99,9 +99,11 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
+	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go
 	s.app.Use(s.limitForms)
+	s.markRawErrors() // api_conn.go
 
 	routes := s.routes()
 	for _, r := range routes {
@@ -109,6 +111,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
 			s.app.Add(fiber.MethodHead, r.path, r.handler)
 		}
+	}
+	for _, r := range s.preflightRoutes(routes) {
+		s.app.Add(r.method, r.path, r.handler)
 	}
 	s.nav = visibleNav(routes)
 	return s, nil
@@ -122,7 +127,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 	}
-	if err := s.app.Listener(ln); err != nil {
+	if err := s.app.Listener(sniffListener{ln}); err != nil {
 		return fmt.Errorf("web: serve %s: %w", ln.Addr(), err)
 	}
 	return nil
