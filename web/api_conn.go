@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/tls"
 	"net"
 	"sync"
 
@@ -34,8 +35,24 @@ func (l sniffListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sniffConn{Conn: c, fresh: true}, nil
+	sc := &sniffConn{Conn: c, fresh: true}
+	if tc, ok := c.(*tls.Conn); ok {
+		return tlsSniffConn{sc, tc}, nil
+	}
+	return sc, nil
 }
+
+// tlsSniffConn keeps what fasthttp looks for on a TLS connection
+// (RequestCtx.IsTLS: Handshake and ConnectionState), so that a request
+// over TLS is still known as such through the sniffing wrapper (secure
+// cookies depend on it).
+type tlsSniffConn struct {
+	*sniffConn
+	tls *tls.Conn
+}
+
+func (c tlsSniffConn) Handshake() error                     { return c.tls.Handshake() }
+func (c tlsSniffConn) ConnectionState() tls.ConnectionState { return c.tls.ConnectionState() }
 
 // sniffConn keeps the beginning of the request being read: the first read
 // after an answer was written (or of the connection) starts a request.
@@ -112,11 +129,22 @@ func (s *Server) markRawErrors() {
 // raised while reading the request, the one of its request line.
 func errorPath(c *fiber.Ctx) string {
 	if raw, _ := c.Context().UserValue(rawErrorKey).(bool); raw {
-		if sc, ok := c.Context().Conn().(*sniffConn); ok {
+		if sc, ok := sniffed(c.Context().Conn()); ok {
 			if p := sc.requestPath(); p != "" {
 				return p
 			}
 		}
 	}
 	return c.Path()
+}
+
+// sniffed returns the sniffing wrapper of a connection, TLS or not.
+func sniffed(c net.Conn) (*sniffConn, bool) {
+	switch c := c.(type) {
+	case *sniffConn:
+		return c, true
+	case tlsSniffConn:
+		return c.sniffConn, true
+	}
+	return nil, false
 }
