@@ -59,6 +59,9 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		defer stopCrawls()
 		go scheduledCrawls(crawlCtx, p, dir.store, every)
 	}
+	remindCtx, stopReminders := context.WithCancel(ctx)
+	defer stopReminders()
+	go remindClaims(remindCtx, p, srv) // claims.go
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
