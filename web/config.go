@@ -7,6 +7,7 @@ import (
 
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 	"fabrique/web/verify"
 )
 
@@ -39,6 +40,10 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// TrustProxy says that a reverse proxy in front of the server sets
+	// X-Forwarded-Proto and X-Forwarded-For: cookies are then Secure when
+	// it says https, and the client address is its last X-Forwarded-For hop.
+	TrustProxy bool
 	// Verify tunes the website and DNS checks of claims (web/verify): its
 	// TestMode, off by default, lets tests reach loopback servers.
 	Verify verify.Config
@@ -51,6 +56,10 @@ type Deps struct {
 	// Index is the search index of suppliers. Without it the search pages,
 	// exports and search API are not routed (supplier pages still are).
 	Index *index.Index
+	// Mail delivers the site's mails (account confirmation, reset and
+	// sign-in links…). Nil: they are kept in the store's outbox, which
+	// admins read at /admin/courriels.
+	Mail mail.Sender
 }
 
 const (
