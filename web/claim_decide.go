@@ -61,13 +61,9 @@ func (s *Server) mailMembers(ctx context.Context, cl data.Claim, name string, no
 	if err != nil {
 		return fmt.Errorf("web: claim %s: members: %w", cl.ID, err)
 	}
-	sup, err := s.store.Supplier(ctx, cl.SupplierID)
+	sup, claimant, err := s.claimParties(ctx, cl)
 	if err != nil {
-		return fmt.Errorf("web: claim %s: %w", cl.ID, err)
-	}
-	claimant, err := s.store.Account(ctx, cl.AccountID)
-	if err != nil {
-		return fmt.Errorf("web: claim %s: claimant: %w", cl.ID, err)
+		return err
 	}
 	d := claimMail{Supplier: sup.Name, Claimant: claimant.Email, Method: cl.Method.Label(), Proof: cl.Proof,
 		Link: s.baseURL() + claimsPath, Days: int(now.Sub(cl.ProvenAt) / (24 * time.Hour))}
@@ -87,6 +83,19 @@ func (s *Server) mailMembers(ctx context.Context, cl data.Claim, name string, no
 		}
 	}
 	return nil
+}
+
+// claimParties returns the supplier a claim is about and its claimant.
+func (s *Server) claimParties(ctx context.Context, cl data.Claim) (data.Supplier, data.Account, error) {
+	sup, err := s.store.Supplier(ctx, cl.SupplierID)
+	if err != nil {
+		return sup, data.Account{}, fmt.Errorf("web: claim %s: %w", cl.ID, err)
+	}
+	claimant, err := s.store.Account(ctx, cl.AccountID)
+	if err != nil {
+		return sup, claimant, fmt.Errorf("web: claim %s: claimant: %w", cl.ID, err)
+	}
+	return sup, claimant, nil
 }
 
 // decision is an accept or refuse of a claim by a member or an admin.
@@ -149,13 +158,9 @@ func withReason(r string) string {
 // mailDecision tells the claimant the claim was accepted or refused, and
 // why.
 func (s *Server) mailDecision(ctx context.Context, cl data.Claim, d decision) error {
-	claimant, err := s.store.Account(ctx, cl.AccountID)
+	sup, claimant, err := s.claimParties(ctx, cl)
 	if err != nil {
-		return fmt.Errorf("web: claim %s: claimant: %w", cl.ID, err)
-	}
-	sup, err := s.store.Supplier(ctx, cl.SupplierID)
-	if err != nil {
-		return fmt.Errorf("web: claim %s: %w", cl.ID, err)
+		return err
 	}
 	return s.sendMail(ctx, claimant.Email, "claim_decided", claimMail{Supplier: sup.Name, Accepted: d.accept,
 		Reason: d.reason, Method: cl.Method.Label(), Link: s.baseURL() + claimURL(cl.ID)})

@@ -23,60 +23,13 @@ import (
 // claimTestPassword is the password of the accounts of the claim tests.
 const claimTestPassword = "correct horse battery staple"
 
-// stubResolver answers the claim checks' DNS questions from maps that a
-// test fills while it runs.
-type stubResolver struct {
-	mu  sync.Mutex
-	ips map[string][]string
-	txt map[string][]string
-}
-
-func newStubResolver() *stubResolver {
-	return &stubResolver{ips: map[string][]string{}, txt: map[string][]string{}}
-}
-
-func (r *stubResolver) set(ips, txt map[string][]string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for k, v := range ips {
-		r.ips[k] = v
-	}
-	for k, v := range txt {
-		r.txt[k] = v
-	}
-}
-
-func (r *stubResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	list, ok := r.ips[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	var out []net.IPAddr
-	for _, s := range list {
-		out = append(out, net.IPAddr{IP: net.ParseIP(s)})
-	}
-	return out, nil
-}
-
-func (r *stubResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	list, ok := r.txt[name]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
-	}
-	return list, nil
-}
-
 // claimWorld is a server with mail delivered to a test SMTP server, a
 // website serving the well-known file over TLS on loopback as
 // www.example.com, and companies to claim.
 type claimWorld struct {
 	s        *testServer
 	inbox    func() []receivedMail
-	resolver *stubResolver
+	resolver *verify.StaticResolver
 	// wellKnown is what the website serves at the well-known path.
 	mu        sync.Mutex
 	wellKnown string
@@ -90,7 +43,7 @@ type claimWorldConfig struct {
 
 func newClaimWorld(t *testing.T, wc claimWorldConfig) *claimWorld {
 	t.Helper()
-	w := &claimWorld{resolver: newStubResolver()}
+	w := &claimWorld{resolver: &verify.StaticResolver{}}
 	site := httptest.NewTLSServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
 		body := w.wellKnown
@@ -103,7 +56,7 @@ func newClaimWorld(t *testing.T, wc claimWorldConfig) *claimWorld {
 	}))
 	t.Cleanup(site.Close)
 	_, w.sitePort, _ = net.SplitHostPort(site.Listener.Addr().String())
-	w.resolver.set(map[string][]string{"www.example.com": {"127.0.0.1"}}, nil)
+	w.resolver.Set(map[string][]string{"www.example.com": {"127.0.0.1"}}, nil)
 	pool := site.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	cfg := Config{Verify: verify.Config{TestMode: wc.testMode, Resolver: w.resolver, RootCAs: pool, Timeout: 2 * time.Second}}
 	w.s, w.inbox = newMailServer(t, cfg)

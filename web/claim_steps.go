@@ -50,6 +50,16 @@ func (s *Server) ownClaim(c *fiber.Ctx) (data.Account, data.Claim, error) {
 	return acc, cl, nil
 }
 
+// ownClaimAttempt is ownClaim for a step that counts as a claim attempt
+// of the account and of the client address (throttleClaim).
+func (s *Server) ownClaimAttempt(c *fiber.Ctx) (data.Account, data.Claim, error) {
+	acc, cl, err := s.ownClaim(c)
+	if err == nil {
+		err = s.throttleClaim(c, acc)
+	}
+	return acc, cl, err
+}
+
 // claimStatus shows a claim to its claimant, with the next step.
 func (s *Server) claimStatus(c *fiber.Ctx) error {
 	_, cl, err := s.ownClaim(c)
@@ -193,11 +203,8 @@ func (s *Server) afterProof(c *fiber.Ctx, cl data.Claim) error {
 
 // claimResend e-mails a new code (e-mail proof), voiding the previous one.
 func (s *Server) claimResend(c *fiber.Ctx) error {
-	acc, cl, err := s.ownClaim(c)
+	acc, cl, err := s.ownClaimAttempt(c)
 	if err != nil {
-		return err
-	}
-	if err := s.throttleClaim(c, acc); err != nil {
 		return err
 	}
 	var code string
@@ -225,11 +232,8 @@ func (s *Server) claimResend(c *fiber.Ctx) error {
 // claimCheck looks for the claim's token on the website (via=site) or in
 // the DNS (via=dns).
 func (s *Server) claimCheck(c *fiber.Ctx) error {
-	acc, cl, err := s.ownClaim(c)
+	acc, cl, err := s.ownClaimAttempt(c)
 	if err != nil {
-		return err
-	}
-	if err := s.throttleClaim(c, acc); err != nil {
 		return err
 	}
 	if cl.Method != data.ClaimByWebsiteFile || cl.Status != data.ClaimPending {
@@ -272,11 +276,8 @@ func (s *Server) claimCheck(c *fiber.Ctx) error {
 // claimUpload receives the Kbis extract (multipart field "kbis"), checks
 // its type from its bytes and keeps it for review.
 func (s *Server) claimUpload(c *fiber.Ctx) error {
-	acc, cl, err := s.ownClaim(c)
+	acc, cl, err := s.ownClaimAttempt(c)
 	if err != nil {
-		return err
-	}
-	if err := s.throttleClaim(c, acc); err != nil {
 		return err
 	}
 	if cl.Method != data.ClaimByDocument || (cl.Status != data.ClaimPending && cl.Status != data.ClaimReview) {
@@ -343,11 +344,8 @@ func displayFileName(name, ext string) string {
 // claimNewLetter puts a postal claim whose code expired or was worn out
 // back in the queue of letters to print.
 func (s *Server) claimNewLetter(c *fiber.Ctx) error {
-	acc, cl, err := s.ownClaim(c)
+	acc, cl, err := s.ownClaimAttempt(c)
 	if err != nil {
-		return err
-	}
-	if err := s.throttleClaim(c, acc); err != nil {
 		return err
 	}
 	_, ok, err := s.updateOwnClaim(c, cl, func(cl *data.Claim) (store.ClaimChange, error) {

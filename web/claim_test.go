@@ -149,7 +149,7 @@ func TestClaimByWebsiteFileAndDNS(t *testing.T) {
 	if r := bob.post(t, claimURL(id2)+"/verifier", url.Values{"via": {"dns"}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("DNS check without the record: status %d", r.status)
 	}
-	w.resolver.set(nil, map[string][]string{"example.com": {"v=spf1 -all", verify.RecordPrefix + token2}})
+	w.resolver.Set(nil, map[string][]string{"example.com": {"v=spf1 -all", verify.RecordPrefix + token2}})
 	if r := bob.post(t, claimURL(id2)+"/verifier", url.Values{"via": {"dns"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("DNS check with the record: status %d\n%s", r.status, r.body)
 	}
@@ -257,12 +257,19 @@ func TestClaimByPostalCode(t *testing.T) {
 	}
 }
 
+// newKbisClaim is a world where alice claimed company 1 with a Kbis
+// extract still to upload, and an admin.
+func newKbisClaim(t *testing.T) (w *claimWorld, alice *client, acc data.Account, admin *client, sup data.Supplier, id string) {
+	t.Helper()
+	w = newClaimWorld(t, claimWorldConfig{})
+	alice, acc = w.person(t, "alice@example.org", data.RoleSupplier)
+	admin, _ = w.person(t, "admin@alliance.example", data.RoleAdmin)
+	sup = w.company(t, 1, "")
+	return w, alice, acc, admin, sup, w.begin(t, alice, sup, url.Values{"method": {"document"}})
+}
+
 func TestClaimByKbisReviewedByAnAdmin(t *testing.T) {
-	w := newClaimWorld(t, claimWorldConfig{})
-	alice, acc := w.person(t, "alice@example.org", data.RoleSupplier)
-	admin, _ := w.person(t, "admin@alliance.example", data.RoleAdmin)
-	sup := w.company(t, 1, "")
-	id := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	w, alice, acc, admin, sup, id := newKbisClaim(t)
 
 	tests := []struct {
 		name, file string
@@ -328,11 +335,7 @@ func TestClaimByKbisReviewedByAnAdmin(t *testing.T) {
 }
 
 func TestAdminRefusalReasonIsMailed(t *testing.T) {
-	w := newClaimWorld(t, claimWorldConfig{})
-	alice, acc := w.person(t, "alice@example.org", data.RoleSupplier)
-	admin, _ := w.person(t, "admin@alliance.example", data.RoleAdmin)
-	sup := w.company(t, 1, "")
-	id := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	w, alice, acc, admin, sup, id := newKbisClaim(t)
 	if r := upload(t, alice, claimURL(id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
 		t.Fatal(r.status)
 	}

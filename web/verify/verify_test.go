@@ -170,30 +170,11 @@ func TestPublic(t *testing.T) {
 	}
 }
 
-// fakeResolver answers from maps; unknown names are not found.
-type fakeResolver struct {
-	ips map[string][]string
-	txt map[string][]string
-}
-
-func (r fakeResolver) LookupIPAddr(_ context.Context, host string) ([]net.IPAddr, error) {
-	list, ok := r.ips[host]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-	}
-	var out []net.IPAddr
-	for _, s := range list {
-		out = append(out, net.IPAddr{IP: net.ParseIP(s)})
-	}
-	return out, nil
-}
-
-func (r fakeResolver) LookupTXT(_ context.Context, name string) ([]string, error) {
-	list, ok := r.txt[name]
-	if !ok {
-		return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
-	}
-	return list, nil
+// fakeResolver answers from maps.
+func fakeResolver(ips, txt map[string][]string) *StaticResolver {
+	r := &StaticResolver{}
+	r.Set(ips, txt)
+	return r
 }
 
 // wellKnownSite serves paths of the well-known file over TLS on loopback,
@@ -208,7 +189,7 @@ func wellKnownSite(t *testing.T, handler http.HandlerFunc) (*httptest.Server, Do
 
 func checkerFor(srv *httptest.Server, testMode bool, ips map[string][]string) *Checker {
 	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-	return NewChecker(Config{TestMode: testMode, RootCAs: pool, Resolver: fakeResolver{ips: ips}, Timeout: time.Second})
+	return NewChecker(Config{TestMode: testMode, RootCAs: pool, Resolver: fakeResolver(ips, nil), Timeout: time.Second})
 }
 
 func TestCheckWebsite(t *testing.T) {
@@ -284,7 +265,7 @@ func TestCheckWebsite(t *testing.T) {
 func TestCheckWebsiteRefusesUntrustedCertificate(t *testing.T) {
 	srv, site := wellKnownSite(t, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "tok") })
 	_ = srv
-	ch := NewChecker(Config{TestMode: true, Resolver: fakeResolver{ips: map[string][]string{"www.example.com": {"127.0.0.1"}}}})
+	ch := NewChecker(Config{TestMode: true, Resolver: fakeResolver(map[string][]string{"www.example.com": {"127.0.0.1"}}, nil)})
 	var ve *data.ValidationError
 	if err := ch.CheckWebsite(context.Background(), site, "tok"); !errors.As(err, &ve) || !strings.Contains(ve.Message, "certificat") {
 		t.Errorf("CheckWebsite with a certificate nobody trusts = %v", err)
@@ -293,12 +274,12 @@ func TestCheckWebsiteRefusesUntrustedCertificate(t *testing.T) {
 
 func TestCheckDNS(t *testing.T) {
 	const token = "0123456789abcdef0123456789abcdef"
-	r := fakeResolver{txt: map[string][]string{
+	r := fakeResolver(nil, map[string][]string{
 		"example.com":    {"v=spf1 -all", " " + RecordPrefix + token + " "},
 		"example.org":    {RecordPrefix + "other"},
 		"example.net":    {token},
 		"sub.example.fr": {RecordPrefix + token},
-	}}
+	})
 	ch := NewChecker(Config{Resolver: r})
 	tests := []struct {
 		name, domain, want string
