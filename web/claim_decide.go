@@ -27,12 +27,18 @@ func (s *Server) grantMembership(c *fiber.Ctx, cl data.Claim, actor string) erro
 		return fmt.Errorf("web: claim %s: members: %w", cl.ID, err)
 	}
 	role := data.MemberOwner
-	if len(members) > 0 {
+	for _, m := range members {
+		if m.AccountID == cl.AccountID {
+			role = "" // already a member (invited meanwhile): keep the role it has
+			break
+		}
 		role = data.MemberMember
 	}
-	m := data.Membership{SupplierID: cl.SupplierID, AccountID: cl.AccountID, Role: role, Via: "claim:" + cl.ID}
-	if err := s.store.AddMember(ctx, m, actor); err != nil {
-		return fmt.Errorf("web: claim %s: add member: %w", cl.ID, err)
+	if role != "" {
+		m := data.Membership{SupplierID: cl.SupplierID, AccountID: cl.AccountID, Role: role, Via: "claim:" + cl.ID}
+		if err := s.store.AddMember(ctx, m, actor); err != nil {
+			return fmt.Errorf("web: claim %s: add member: %w", cl.ID, err)
+		}
 	}
 	sup, err := s.store.Supplier(ctx, cl.SupplierID)
 	if err != nil {
@@ -145,7 +151,12 @@ func (s *Server) decideClaim(c *fiber.Ctx, actor data.Account, id string, d deci
 			return out, err
 		}
 	}
-	return out, s.mailDecision(c.UserContext(), out, d)
+	// The decision is recorded: a mail that cannot leave is logged, not
+	// shown to the one who decided as a failure.
+	if err := s.mailDecision(c.UserContext(), out, d); err != nil {
+		s.cfg.Logger.Error("claim decision mail failed", "claim", out.ID, "err", err)
+	}
+	return out, nil
 }
 
 func withReason(r string) string {

@@ -463,3 +463,31 @@ func TestRemindPendingClaimsOnceAtThreeAndEightDays(t *testing.T) {
 		t.Errorf("a late claim got %d mails, want 1", got-2)
 	}
 }
+
+func TestAcceptedClaimKeepsTheRoleOfAnAccountInvitedMeanwhile(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	alice, aliceAcc := w.person(t, "alice@example.org", data.RoleSupplier)
+	_, bob := w.person(t, "bob@example.org", data.RoleSupplier)
+	sup := w.company(t, 1, "")
+	if err := w.s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: aliceAcc.ID, Role: data.MemberOwner}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	cl := data.Claim{ID: "c1", SupplierID: sup.ID, AccountID: bob.ID, Method: data.ClaimByEmailDomain, Status: data.ClaimApproval}
+	if err := w.s.store.PutClaim(ctx, cl, "test"); err != nil {
+		t.Fatal(err)
+	}
+	// Bob was made an owner by invitation while his claim waited.
+	if err := w.s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: bob.ID, Role: data.MemberOwner, Via: "admin"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if r := alice.post(t, claimURL("c1")+"/approuver", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("approval: %d\n%s", r.status, r.body)
+	}
+	ms, _ := w.s.store.Members(ctx, sup.ID)
+	for _, m := range ms {
+		if m.AccountID == bob.ID && (m.Role != data.MemberOwner || m.Via != "admin") {
+			t.Errorf("bob's membership became %+v", m)
+		}
+	}
+}
