@@ -72,7 +72,7 @@ func (s *Server) adminJournal(c *fiber.Ctx) error {
 	}
 	emails := map[string]string{}
 	for _, e := range entries {
-		row := journalRow{At: frenchDateTime(e.At), AtISO: e.At.UTC().Format(time.RFC3339), Actor: e.Actor,
+		row := journalRow{At: e.At.In(paris()).Format("02/01/2006 15:04:05"), AtISO: e.At.UTC().Format(time.RFC3339), Actor: e.Actor,
 			Action: e.Action, Entity: e.Entity, Detail: e.Detail, Addr: e.Addr}
 		if email, ok := emails[e.Actor]; ok {
 			row.Actor = email
