@@ -74,3 +74,35 @@ func TestWeakness(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCheck measures one sign-in's password check with the OWASP
+// parameters.
+func BenchmarkCheck(b *testing.B) {
+	h, err := Hash("une phrase de passe assez longue")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ok, _ := Check("une phrase de passe assez longue", h); !ok {
+			b.Fatal("no match")
+		}
+	}
+}
+
+// FuzzCheck: no stored string makes Check panic or match without being a
+// hash of the password.
+func FuzzCheck(f *testing.F) {
+	f.Add("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5")
+	f.Add("$argon2id$v=19$m=0,t=0,p=0$$")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, hash string) {
+		if _, _, _, err := parse(hash); err != nil {
+			return
+		}
+		p, _, _, _ := parse(hash)
+		if p.Memory > 1024 || p.Time > 2 { // keep the fuzzer fast
+			return
+		}
+		_, _ = Check("x", hash)
+	})
+}
