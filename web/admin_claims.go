@@ -22,6 +22,7 @@ import (
 type adminClaimView struct {
 	claimView
 	ClaimantJournal string // the journal filtered on the claimant
+	Journal         string // the journal of the claim
 	CanAccept       bool
 }
 
@@ -96,7 +97,8 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg string) err
 			sup = data.Supplier{ID: cl.SupplierID}
 		}
 		v := adminClaimView{claimView: newClaimView(cl, sup, now), CanAccept: cl.Status != data.ClaimPending,
-			ClaimantJournal: journalPath + "?acteur=" + url.QueryEscape(cl.AccountID)}
+			ClaimantJournal: journalPath + "?acteur=" + url.QueryEscape(cl.AccountID),
+			Journal:         journalPath + "?objet=" + url.QueryEscape("claim:"+cl.ID)}
 		v.Claimant = email(cl.AccountID)
 		if v.Document != nil {
 			v.Document.URL = adminClaimsPath + "/" + url.PathEscape(cl.ID) + "/documents/" + url.PathEscape(cl.Document.ID)
