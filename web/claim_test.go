@@ -1,7 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"net/url"
 	"os"
@@ -257,6 +261,23 @@ func TestClaimByPostalCode(t *testing.T) {
 	}
 }
 
+// jpegDeclaring is a small JPEG whose header declares w×h pixels.
+func jpegDeclaring(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	i := bytes.Index(b, []byte{0xFF, 0xC0}) // start of frame: length(2) precision(1) height(2) width(2)
+	if i < 0 {
+		t.Fatal("no SOF0 marker")
+	}
+	binary.BigEndian.PutUint16(b[i+5:], uint16(h))
+	binary.BigEndian.PutUint16(b[i+7:], uint16(w))
+	return b
+}
+
 // newKbisClaim is a world where alice claimed company 1 with a Kbis
 // extract still to upload, and an admin.
 func newKbisClaim(t *testing.T) (w *claimWorld, alice *client, acc data.Account, admin *client, sup data.Supplier, id string) {
@@ -280,6 +301,7 @@ func TestClaimByKbisReviewedByAnAdmin(t *testing.T) {
 		{"executable", "kbis.exe", append([]byte("MZ\x90\x00"), make([]byte, 64)...), "ni un PDF"},
 		{"too large", "kbis.pdf", append([]byte("%PDF-1.4\n"), make([]byte, verify.MaxDocumentBytes)...), "dépasse"},
 		{"empty", "kbis.pdf", nil, ""},
+		{"JPEG declaring 65 000 × 65 000 pixels (a bomb)", "kbis.jpg", jpegDeclaring(t, 65000, 65000), "démesurées"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
