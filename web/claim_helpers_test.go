@@ -30,7 +30,8 @@ type claimWorld struct {
 	s        *testServer
 	inbox    func() []receivedMail
 	resolver *verify.StaticResolver
-	// wellKnown is what the website serves at the well-known path.
+	// wellKnown is what the website serves at the well-known path;
+	// "redirect:URL" redirects there.
 	mu        sync.Mutex
 	wellKnown string
 	sitePort  string
@@ -50,6 +51,10 @@ func newClaimWorld(t *testing.T, wc claimWorldConfig) *claimWorld {
 		w.mu.Unlock()
 		if r.URL.Path != verify.WellKnownPath || body == "" {
 			http.NotFound(rw, r)
+			return
+		}
+		if target, ok := strings.CutPrefix(body, "redirect:"); ok {
+			http.Redirect(rw, r, target, http.StatusFound)
 			return
 		}
 		fmt.Fprint(rw, body)

@@ -171,6 +171,24 @@ func TestClaimByWebsiteFileAndDNS(t *testing.T) {
 	}
 }
 
+func TestClaimWebsiteCheckRefusesARedirectToAPrivateAddress(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{testMode: true}) // loopback allowed, nothing else
+	alice, acc := w.person(t, "alice@example.org", data.RoleSupplier)
+	sup := w.company(t, 1, "")
+	id := w.begin(t, alice, sup, url.Values{"method": {"website_file"}})
+	w.resolver.Set(map[string][]string{"intranet.example.com": {"10.1.2.3"}}, nil)
+	for _, target := range []string{"http://169.254.169.254/latest/meta-data/", "https://intranet.example.com/fabrique-verification.txt", "http://[fd00::1]/"} {
+		w.publish("redirect:" + target)
+		r := alice.post(t, claimURL(id)+"/verifier", url.Values{"via": {"site"}})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "adresse non publique") {
+			t.Fatalf("redirect to %s: status %d, want 422 « adresse non publique »\n%s", target, r.status, r.body)
+		}
+	}
+	if w.isMember(t, acc.ID, sup.ID) {
+		t.Fatal("the claim succeeded through a redirect")
+	}
+}
+
 func TestClaimWebsiteCheckRefusesLoopbackOutsideTestMode(t *testing.T) {
 	w := newClaimWorld(t, claimWorldConfig{testMode: false})
 	alice, acc := w.person(t, "alice@example.org", data.RoleSupplier)
