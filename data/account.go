@@ -36,6 +36,13 @@ const (
 	ClaimVerified ClaimStatus = "verified"
 	ClaimRejected ClaimStatus = "rejected"
 	ClaimExpired  ClaimStatus = "expired"
+	// ClaimReview: a document awaits an Alliance admin's review.
+	ClaimReview ClaimStatus = "review"
+	// ClaimApproval: proven, but the listing already has members, one of
+	// whom (or an admin) must approve.
+	ClaimApproval ClaimStatus = "approval"
+	// ClaimWithdrawn: the claimant gave up, or started another claim.
+	ClaimWithdrawn ClaimStatus = "withdrawn"
 )
 
 // ClaimMethod is the proof of ownership offered.
@@ -48,6 +55,9 @@ const (
 	ClaimByWebsiteFile ClaimMethod = "website_file"
 	// ClaimByDocument: a Kbis extract reviewed by the Alliance.
 	ClaimByDocument ClaimMethod = "document"
+	// ClaimByPost: a code sent by post to the establishment's registered
+	// address.
+	ClaimByPost ClaimMethod = "post"
 )
 
 // Claim is an account's request to manage a supplier's listing.
@@ -63,6 +73,8 @@ type Claim struct {
 	CreatedAt time.Time   `json:"created_at"`
 	DecidedAt time.Time   `json:"decided_at,omitzero"`
 	Note      string      `json:"note,omitempty"`
+	// The fields below are described in claim.go.
+	ClaimProof
 }
 
 // AuditEntry records one change made to the store, by whom and why.

@@ -8,6 +8,7 @@ import (
 	"fabrique/data/store"
 	"fabrique/index"
 	"fabrique/web/mail"
+	"fabrique/web/verify"
 )
 
 // Config tunes the server. The zero value is usable: every field has a
@@ -26,7 +27,7 @@ type Config struct {
 	AdminToken string
 	// Logger receives request logs and 5xx errors (default: discard).
 	Logger *slog.Logger
-	// BodyLimit caps request bodies in bytes (default 1 MiB); larger
+	// BodyLimit caps request bodies in bytes (default 5 MiB); larger
 	// requests get 413.
 	BodyLimit int
 	// ReadTimeout bounds reading a whole request (default 30 s).
@@ -52,6 +53,9 @@ type Config struct {
 	// FormRateLimit bounds the HTML form posts of each client (default
 	// bursts of 30, then one every 2 s); a negative PerSecond disables it.
 	FormRateLimit RateLimit
+	// Verify tunes the website and DNS checks of claims (web/verify): its
+	// TestMode, off by default, lets tests reach loopback servers.
+	Verify verify.Config
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.
@@ -69,7 +73,7 @@ type Deps struct {
 
 const (
 	defaultAddr        = "127.0.0.1:8080"
-	defaultBodyLimit   = 1 << 20
+	defaultBodyLimit   = 5 << 20 // a Kbis extract of verify.MaxDocumentBytes fits
 	defaultReadTimeout = 30 * time.Second
 	defaultIdleTimeout = 60 * time.Second
 )

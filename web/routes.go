@@ -30,7 +30,7 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/admin/backup", s.adminBackup},
 
 		{fiber.MethodGet, "/fournisseurs/:id", s.supplier},
-		{fiber.MethodGet, "/fournisseurs/:id/revendiquer", s.supplierClaim},
+		{fiber.MethodGet, "/fournisseurs/:id/revendiquer", s.signedInOnly(s.supplierClaim)},
 		{fiber.MethodGet, "/api/v1/openapi.json", s.apiOpenAPI},
 		{fiber.MethodGet, "/api/v1/suppliers/:siren", s.apiSupplier},
 		{fiber.MethodGet, "/api/v1/communes", s.apiCommunes},
@@ -65,6 +65,31 @@ func (s *Server) routes() []route {
 		{fiber.MethodPost, "/admin/comptes/:id/:action", s.adminOnly(s.adminAccountAction)},
 		{fiber.MethodGet, "/admin/courriels", s.adminOnly(s.adminOutbox)},
 		{fiber.MethodGet, "/api", s.apiHome}, // the API explained to people (api_page.go)
+
+		// Claims of listings, the Alliance's review desk and the audit
+		// journal (claim*.go, admin_claims.go, admin_journal.go,
+		// listing_report.go).
+		{fiber.MethodPost, "/fournisseurs/:id/revendiquer", s.signedInOnly(s.claimBegin)},
+		{fiber.MethodGet, "/fournisseurs/:id/signaler", s.supplierReport},
+		{fiber.MethodPost, "/fournisseurs/:id/signaler", s.supplierReportSubmit},
+		{fiber.MethodGet, claimsPath, s.signedInOnly(s.myClaims)},
+		{fiber.MethodGet, claimsPath + "/:claim", s.signedInOnly(s.claimStatus)},
+		{fiber.MethodPost, claimsPath + "/:claim/code", s.signedInOnly(s.claimEnterCode)},
+		{fiber.MethodPost, claimsPath + "/:claim/renvoyer", s.signedInOnly(s.claimResend)},
+		{fiber.MethodPost, claimsPath + "/:claim/verifier", s.signedInOnly(s.claimCheck)},
+		{fiber.MethodPost, claimsPath + "/:claim/document", s.signedInOnly(s.claimUpload)},
+		{fiber.MethodPost, claimsPath + "/:claim/courrier", s.signedInOnly(s.claimNewLetter)},
+		{fiber.MethodPost, claimsPath + "/:claim/abandonner", s.signedInOnly(s.claimWithdraw)},
+		{fiber.MethodPost, claimsPath + "/:claim/approuver", s.signedInOnly(s.memberDecide(true))},
+		{fiber.MethodPost, claimsPath + "/:claim/refuser", s.signedInOnly(s.memberDecide(false))},
+		{fiber.MethodGet, "/admin", s.adminOnly(s.adminDesk)},
+		{fiber.MethodPost, adminClaimsPath + "/:claim/accepter", s.adminOnly(s.adminDecide(true))},
+		{fiber.MethodPost, adminClaimsPath + "/:claim/refuser", s.adminOnly(s.adminDecide(false))},
+		{fiber.MethodGet, adminClaimsPath + "/:claim/documents/:doc", s.adminOnly(s.adminClaimDocument)},
+		{fiber.MethodGet, "/admin/courriers", s.adminOnly(s.adminLetters)},
+		{fiber.MethodPost, "/admin/courriers", s.adminOnly(s.adminPrintLetters)},
+		{fiber.MethodPost, "/admin/signalements/:id/clore", s.adminOnly(s.adminCloseReport)},
+		{fiber.MethodGet, journalPath, s.adminOnly(s.adminJournal)},
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,

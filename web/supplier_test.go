@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,8 +167,8 @@ func TestSupplierPageAddresses(t *testing.T) {
 		{"by SIRET redirects to the company", "/fournisseurs/" + rich.Establishments[0].SIRET, http.StatusMovedPermanently, supplierURL(rich.ID)},
 		{"unknown SIREN", "/fournisseurs/" + luhnComplete("12345678"), http.StatusNotFound, ""},
 		{"not an identifier", "/fournisseurs/abc", http.StatusNotFound, ""},
-		{"claim page", supplierURL(rich.ID) + "/revendiquer", http.StatusOK, ""},
-		{"claim of an unknown company", "/fournisseurs/" + luhnComplete("12345678") + "/revendiquer", http.StatusNotFound, ""},
+		{"claim page asks to sign in", supplierURL(rich.ID) + "/revendiquer", http.StatusSeeOther,
+			"/connexion?suite=" + url.QueryEscape(supplierURL(rich.ID)+"/revendiquer")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,21 +180,5 @@ func TestSupplierPageAddresses(t *testing.T) {
 				t.Errorf("Location = %q, want %q", got, tt.location)
 			}
 		})
-	}
-}
-
-func TestClaimPageIsARoadmapNotice(t *testing.T) {
-	rich := richSupplier()
-	s := newSearchServer(t, Config{}, rich)
-	doc := parseHTML(t, s.get(t, supplierURL(rich.ID)+"/revendiquer"))
-	text := textOf(doc.Find("main"))
-	for _, want := range []string{"Bientôt disponible", "Revendiquer la fiche de Coutellerie des Pentes",
-		"@coutellerie-des-pentes.example", "fichier déposé sur le site", "extrait Kbis", "Aucune information n'est collectée"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("claim page lacks %q", want)
-		}
-	}
-	if doc.Find("main form, main input").Length() != 0 {
-		t.Errorf("the claim page must not pretend to take a request: it has a form")
 	}
 }

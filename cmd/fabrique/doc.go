@@ -19,6 +19,8 @@
 // when --addr asks for port 0). It serves until SIGINT or SIGTERM, then
 // stops gracefully (requests in flight get 10 s) and closes the store.
 // Options: --data, --addr, --admin-token, --log-level, --log-format.
+// Every hour it reminds companies' members of the claims awaiting their
+// approval (after 3 and after 8 days, once each).
 //
 // backup FILE: writes a consistent copy of the store to FILE. bbolt's lock is
 // exclusive, so this works only while no other process (such as a running

@@ -63,6 +63,9 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	}
 	stopPruning := startPruning(ctx, srv, p.log)
 	defer stopPruning()
+	remindCtx, stopReminders := context.WithCancel(ctx)
+	defer stopReminders()
+	go remindClaims(remindCtx, p, srv) // claims.go
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

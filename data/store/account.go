@@ -99,50 +99,9 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (data.Account,
 
 // PutClaim creates or replaces a claim of ownership. The supplier must
 // exist (data.ErrNotFound) and a claim never moves to another supplier
-// (data.ErrConflict).
+// (data.ErrConflict). RecordClaim does the same with a detailed audit entry.
 func (s *Store) PutClaim(ctx context.Context, c data.Claim, actor string) error {
-	if err := validID("ID", c.ID); err != nil {
-		return err
-	}
-	if err := validID("AccountID", c.AccountID); err != nil {
-		return err
-	}
-	if err := validSupplier(&data.Supplier{ID: c.SupplierID}); err != nil {
-		return err
-	}
-	if err := validActor(actor); err != nil {
-		return err
-	}
-	now := s.stamp()
-	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
-		if !hasKey(tx.Bucket(bucketSuppliers), c.SupplierID) {
-			return fmt.Errorf("store: claim %s: supplier %q: %w", c.ID, c.SupplierID, data.ErrNotFound)
-		}
-		b := tx.Bucket(bucketClaims)
-		var old data.Claim
-		found, err := get(b, "claim", c.ID, &old)
-		if err != nil {
-			return err
-		}
-		action := "claim.create"
-		if found {
-			if old.SupplierID != c.SupplierID {
-				return fmt.Errorf("store: claim %s is about supplier %s, not %s: %w", c.ID, old.SupplierID, c.SupplierID, data.ErrConflict)
-			}
-			c.CreatedAt = old.CreatedAt
-			action = "claim." + string(c.Status)
-		} else if c.CreatedAt.IsZero() {
-			c.CreatedAt = now
-		}
-		if err := put(b, c.ID, &c); err != nil {
-			return err
-		}
-		if err := syncEntries(tx, c.ID, nil, claimEntries(&c)); err != nil {
-			return err
-		}
-		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: action,
-			Entity: "claim:" + c.ID, Detail: "fiche " + c.SupplierID + ", statut " + string(c.Status)})
-	})
+	return s.RecordClaim(ctx, c, data.AuditEntry{Actor: actor})
 }
 
 // Claim returns the claim with the given id.
