@@ -139,7 +139,7 @@ func (l Listing) Apply(s *Supplier, fields []string, p Provenance) []string {
 	set(FieldContacts, cur.Email == l.Email && cur.Phone == l.Phone, func() {
 		s.Contacts = nil
 		if l.Email != "" || l.Phone != "" {
-			s.Contacts = []Contact{{Role: "public", Email: l.Email, Phone: l.Phone}}
+			s.Contacts = []Contact{{Email: l.Email, Phone: l.Phone}}
 		}
 	})
 	set(FieldWebsite, s.Website == l.Website, func() { s.Website = l.Website })

@@ -30,6 +30,7 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/api/v1/tenders", s.apiTenders},
 		{fiber.MethodGet, "/api/v1/tenders/:id", s.apiTender},
 		{fiber.MethodGet, "/api/v1/cpv", s.apiCPV},
+		{fiber.MethodGet, "/logos/:file", s.logo}, // a company's logo, re-encoded (listing_logo.go)
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,
