@@ -91,3 +91,16 @@ func supplierFields(s Supplier) (map[string]json.RawMessage, error) {
 	}
 	return all, nil
 }
+
+// Invite is an invitation to join a company's team, sent by e-mail as a
+// single-use link. Only the hash of the link's token is kept.
+type Invite struct {
+	TokenHash  string    `json:"token_hash"`
+	SupplierID string    `json:"supplier_id"`
+	Email      string    `json:"email"`      // the address invited; only its account may accept
+	InvitedBy  string    `json:"invited_by"` // account id
+	CreatedAt  time.Time `json:"created_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	UsedAt     time.Time `json:"used_at,omitzero"`
+	UsedBy     string    `json:"used_by,omitempty"` // account id
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -183,5 +184,51 @@ func TestCrawlAfterEdit(t *testing.T) {
 	got, _ := s.Supplier(ctx, sup.ID)
 	if got.Description != "Déclaré par l'entreprise" || !slices.Equal(got.CPVDeclared, []string{"45421000"}) {
 		t.Errorf("after the crawl: %q %v", got.Description, got.CPVDeclared)
+	}
+}
+
+func TestInviteSingleUse(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	s := openTest(t, Options{Now: clk.Now})
+	start := clk.Now()
+	inv := data.Invite{TokenHash: "h1", SupplierID: "552100554", Email: "b@exemple.fr", InvitedBy: "a1",
+		CreatedAt: start, ExpiresAt: start.Add(time.Hour)}
+	if err := s.PutInvite(ctx, inv, "a1"); err != nil {
+		t.Fatal(err)
+	}
+	expired := inv
+	expired.TokenHash, expired.ExpiresAt = "h2", start
+	if err := s.PutInvite(ctx, expired, "a1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutInvite(ctx, inv, "a1"); !errors.Is(err, data.ErrConflict) {
+		t.Errorf("second PutInvite with the same token = %v, want ErrConflict", err)
+	}
+	if p, err := s.PendingInvites(ctx, "552100554"); err != nil || len(p) != 1 || p[0].TokenHash != "h1" {
+		t.Errorf("PendingInvites = %v, %v; want the unexpired one", p, err)
+	}
+	tests := []struct {
+		name, hash string
+		want       error
+	}{
+		{"first use", "h1", nil},
+		{"second use", "h1", ErrInviteUsed},
+		{"expired", "h2", ErrInviteExpired},
+		{"unknown", "h3", data.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.UseInvite(ctx, tt.hash, "b1")
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("UseInvite = %v, want %v", err, tt.want)
+			}
+			if err == nil && (got.UsedBy != "b1" || got.UsedAt.IsZero()) {
+				t.Errorf("used invite = %+v", got)
+			}
+		})
+	}
+	if p, _ := s.PendingInvites(ctx, "552100554"); len(p) != 0 {
+		t.Errorf("a used invite is still pending: %v", p)
 	}
 }
