@@ -15,6 +15,7 @@ import (
 	"fabrique/data"
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 )
 
 // Server is Fabrique's web application. Build it with New, run it with Serve
@@ -33,6 +34,10 @@ type Server struct {
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
+
+	mail      mail.Sender    // Deps.Mail, or the store's outbox
+	mails     *mailTemplates // templates/mail
+	throttles *throttler     // sign-in, sign-up, reset, claim attempts
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -44,6 +49,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	s.mail, s.throttles = deps.Mail, newThrottler(nil)
+	if s.mail == nil {
+		s.mail = mail.Outbox{Store: deps.Store}
+	}
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -54,6 +63,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.mails, err = parseMailTemplates(); err != nil {
 		return nil, err
 	}
 	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
@@ -71,6 +83,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
+	s.app.Use(s.checkCSRF) // csrf.go
 
 	routes := s.routes()
 	for _, r := range routes {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fabrique/data"
+	"fabrique/data/store"
+	"fabrique/web/password"
+)
+
+func TestUserCommands(t *testing.T) {
+	dir := t.TempDir()
+	const pw = "la première administratrice"
+
+	out, _, err := runCmd(t, env(), "user", "add", "--admin", "admin@alliance.test", "--password", pw, "--data", dir)
+	if err != nil || !strings.Contains(out, "Compte admin@alliance.test créé (administrateur)") {
+		t.Fatalf("user add --admin: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "motdepasse123", "--data", dir); err == nil ||
+		!strings.Contains(err.Error(), "mot de passe refusé") {
+		t.Errorf("a common password was accepted: %v", err)
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "court@mairie.test", "--password", "court", "--data", dir); err == nil {
+		t.Errorf("a short password was accepted")
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "acheteur@mairie.test", "--data", dir); err == nil {
+		t.Errorf("the address as password was accepted")
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "une phrase de l'acheteur", "--data", dir); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "une autre phrase encore", "--data", dir); err == nil {
+		t.Errorf("adding an existing account twice succeeded")
+	}
+	if _, _, err := runCmd(t, env(), "user", "add", "pas une adresse", "--password", pw, "--data", dir); err == nil {
+		t.Errorf("an invalid address was accepted")
+	}
+
+	out, _, err = runCmd(t, env(), "user", "list", "--data", dir)
+	if err != nil {
+		t.Fatalf("user list: %v", err)
+	}
+	for _, want := range []string{"admin@alliance.test", "administrateur", "acheteur@mairie.test", "buyer", "actif"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("user list lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, _, err = runCmd(t, env(), "user", "disable", "acheteur@mairie.test", "--data", dir)
+	if err != nil || !strings.Contains(out, "désactivé") {
+		t.Fatalf("user disable: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env(), "user", "disable", "inconnu@mairie.test", "--data", dir); err == nil {
+		t.Errorf("disabling an unknown account succeeded")
+	}
+	if _, _, err := runCmd(t, env(), "user", "remove", "--data", dir); err == nil {
+		t.Errorf("an unknown subcommand succeeded")
+	}
+
+	st, err := store.Open(filepath.Join(dir, "fabrique.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	admin, err := st.AccountByEmail(ctx, "admin@alliance.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin.Role != data.RoleAdmin || !admin.Verified || admin.Disabled {
+		t.Errorf("admin account = %+v", admin)
+	}
+	if ok, err := password.Check(pw, admin.PasswordHash); !ok || err != nil {
+		t.Errorf("the admin's password does not check: %v, %v", ok, err)
+	}
+	if !strings.HasPrefix(admin.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("hash %q is not argon2id with OWASP parameters", admin.PasswordHash)
+	}
+	buyer, err := st.AccountByEmail(ctx, "acheteur@mairie.test")
+	if err != nil || !buyer.Disabled || buyer.Role != data.RoleBuyer {
+		t.Errorf("buyer = %+v, %v; want disabled buyer", buyer, err)
+	}
+}
+
+func TestReadPasswordLine(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		wantErr        bool
+	}{
+		{"line", "une phrase de passe\nreste", "une phrase de passe", false},
+		{"CRLF", "une phrase de passe\r\n", "une phrase de passe", false},
+		{"no newline", "une phrase de passe", "une phrase de passe", false},
+		{"empty", "", "", true},
+		{"empty line", "\n", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readPasswordLine(strings.NewReader(tt.in))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("readPasswordLine(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+			var ue *userError
+			if err != nil && !errors.As(err, &ue) {
+				t.Errorf("error %v is not a userError", err)
+			}
+		})
+	}
+}
+
+func TestMailOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"bad TLS mode", []string{"--smtp-tls", "ssl"}, "--smtp-tls"},
+		{"bad port", []string{"--smtp-port", "99999"}, "--smtp-port"},
+		{"bad sender", []string{"--mail-from", "pas une adresse"}, "--mail-from"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, tt.args...)
+			_, _, err := runCmd(t, env(), args...)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("serve %v: %v, want an error about %s", tt.args, err, tt.wantErr)
+			}
+		})
+	}
+}
