@@ -256,7 +256,7 @@ func (l *Listing) Normalize() error {
 	for _, f := range []struct {
 		value     *string
 		normalize func(string) (string, error)
-	}{{&l.Email, normalizeEmail}, {&l.Phone, NormalizeFrenchPhone}, {&l.Website, NormalizeWebsite}} {
+	}{{&l.Email, NormalizeEmail}, {&l.Phone, NormalizeFrenchPhone}, {&l.Website, NormalizeWebsite}} {
 		if *f.value = strings.TrimSpace(*f.value); *f.value == "" {
 			continue
 		}
@@ -361,9 +361,9 @@ func cleanList(in []string) []string {
 	return out
 }
 
-// normalizeEmail checks a public contact address: a bare address whose
+// NormalizeEmail checks an e-mail address: a bare address whose
 // domain has a dot.
-func normalizeEmail(s string) (string, error) {
+func NormalizeEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
 		return "", invalid(FieldContacts, s, "adresse e-mail invalide (exemple : contact@entreprise.fr)")
