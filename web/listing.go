@@ -145,7 +145,7 @@ func (s *Server) companies(c *fiber.Ctx) error {
 
 func memberRoleText(r data.MemberRole) string {
 	if r == data.MemberOwner {
-		return "propriétaire"
+		return "responsable"
 	}
 	return "membre"
 }

@@ -114,7 +114,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		return err
 	}
 	if !a.canManageTeam() {
-		return forbidden("seuls les propriétaires de la fiche peuvent inviter")
+		return forbidden("seuls les responsables de la fiche peuvent inviter")
 	}
 	ctx := c.UserContext()
 	email := strings.TrimSpace(c.FormValue("email"))
@@ -183,7 +183,7 @@ func (s *Server) listingRemoveMember(c *fiber.Ctx) error {
 		return fmt.Errorf("web: member %q of %s: %w", target, a.sup.ID, data.ErrNotFound)
 	}
 	if target != a.account.ID && !a.mayRemove(*m) {
-		return forbidden("seuls les propriétaires de la fiche et l'Alliance peuvent retirer un membre")
+		return forbidden("seuls les responsables de la fiche et l'Alliance peuvent retirer un membre")
 	}
 	if err := s.store.RemoveMember(ctx, a.sup.ID, target, a.account.ID); err != nil {
 		return err
@@ -235,10 +235,10 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 	}
 	switch {
 	case !inv.UsedAt.IsZero():
-		p.Error = "Cette invitation a déjà servi. Demandez-en une nouvelle à un propriétaire de la fiche."
+		p.Error = "Cette invitation a déjà servi. Demandez-en une nouvelle à un responsable de la fiche."
 		return inv, acc, p, fiber.StatusGone, nil
 	case !time.Now().Before(inv.ExpiresAt):
-		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un propriétaire de la fiche."
+		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 		return inv, acc, p, fiber.StatusGone, nil
 	case !strings.EqualFold(strings.TrimSpace(acc.Email), inv.Email):
 		p.Email = maskEmail(inv.Email)
@@ -279,7 +279,7 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	if _, err := s.store.UseInvite(ctx, inv.TokenHash, acc.ID); err != nil {
 		if errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) {
-			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un propriétaire de la fiche."
+			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 			return s.render(c, fiber.StatusGone, "listing_invite", p)
 		}
 		return err
