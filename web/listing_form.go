@@ -307,10 +307,11 @@ func (p *listingEditPage) keepTyped(c *fiber.Ctx, l data.Listing) {
 	}
 }
 
-// offerCPV lists the codes the words describe, after those already
-// chosen; asked is false when the words were typed in place of a code.
-func (p *listingEditPage) offerCPV(words string, typedAsCode bool) {
-	p.CPVSearched, p.CPVAdd = words, words
+// offerCPV lists the codes the words describe, unticked, after those
+// already chosen; saving is true when the words were sent with
+// « Enregistrer » in place of a code.
+func (p *listingEditPage) offerCPV(words string, saving bool) {
+	p.CPVSearched, p.CPVAdd = words, ""
 	found := searchCPV(words, maxCPVSearchResults)
 	for _, code := range found {
 		if !slices.ContainsFunc(p.CPV, func(ch cpvChoice) bool { return ch.Code8 == code.Code8 }) {
@@ -319,9 +320,10 @@ func (p *listingEditPage) offerCPV(words string, typedAsCode bool) {
 	}
 	switch {
 	case len(found) == 0:
+		p.CPVAdd = words // to be corrected
 		p.Errors = append(p.Errors, listingError{ID: "cpv_ajout", Label: "Ajouter un code",
 			Message: "aucun code CPV ne correspond à « " + words + " » : essayez d'autres mots ou un code à 8 chiffres"})
-	case typedAsCode:
+	case saving:
 		p.Errors = append(p.Errors, listingError{ID: "cpv_ajout", Label: "Ajouter un code",
 			Message: "« " + words + " » n'est pas un code CPV : cochez les codes qui vous correspondent ci-dessous, puis enregistrez"})
 	}
