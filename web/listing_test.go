@@ -333,6 +333,10 @@ func TestListingForeignCompany(t *testing.T) {
 	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
 	adm := signIn(t, s, "admin@alliance.fr", listingPassword)
 	wantStatus(t, "admin reads B", adm.get(t, companyURL(b.ID)), http.StatusOK)
+	wantStatus(t, "admin removes B's owner", adm.post(t, companyURL(b.ID)+"/equipe/"+accB.ID+"/retirer", nil), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, accB.ID, b.ID); ok {
+		t.Error("an admin could not remove B's owner")
+	}
 }
 
 // TestListingCSRF: every state-changing route of a company refuses a
