@@ -193,7 +193,7 @@ func (s *Server) accountPassword(c *fiber.Ctx) error {
 		return err
 	}
 	var errs []formError
-	ok, err := password.Check(c.FormValue("current"), a.PasswordHash)
+	ok, err := s.checkPassword(c.UserContext(), c.FormValue("current"), a.PasswordHash)
 	if err != nil && !errors.Is(err, password.ErrMalformed) {
 		return fmt.Errorf("web: account %s: %w", a.ID, err)
 	}

@@ -139,9 +139,31 @@ func (s *Server) startSession(c *fiber.Ctx, a data.Account) error {
 	if err := s.store.PutSession(c.UserContext(), sess); err != nil {
 		return fmt.Errorf("web: start session: %w", err)
 	}
+	s.purgeIfDue(c, now)
 	s.setCookie(c, sessionCookie, secret, sessionLifetime)
 	c.Locals(localsAccount, &sessionState{account: a, session: sess, ok: true})
 	return nil
+}
+
+// purgeEvery is how often a sign-in also deletes the expired sessions and
+// one-time tokens.
+const purgeEvery = time.Hour
+
+// purgeIfDue deletes expired sessions and tokens at most once per
+// purgeEvery; a failure is logged, the sign-in goes on.
+func (s *Server) purgeIfDue(c *fiber.Ctx, now time.Time) {
+	last := s.purgedAt.Load()
+	if now.Unix()-last < int64(purgeEvery/time.Second) || !s.purgedAt.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	ns, nt, err := s.store.PurgeExpired(c.UserContext(), now, now.Add(-sessionIdle))
+	if err != nil {
+		s.cfg.Logger.Error("purge of expired sessions failed", "err", err)
+		return
+	}
+	if ns+nt > 0 {
+		s.cfg.Logger.Info("expired sessions and tokens deleted", "sessions", ns, "tokens", nt)
+	}
 }
 
 // endSession signs the browser out.

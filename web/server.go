@@ -38,6 +38,8 @@ type Server struct {
 	mail      mail.Sender    // Deps.Mail, or the store's outbox
 	mails     *mailTemplates // templates/mail
 	throttles *throttler     // sign-in, sign-up, reset, claim attempts
+	purgedAt  atomic.Int64   // unix time of the last purge of expired sessions (auth.go)
+	hashSlots chan struct{}  // bounds concurrent argon2id runs (hashing.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -49,7 +51,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
-	s.mail, s.throttles = deps.Mail, newThrottler(nil)
+	s.mail, s.throttles, s.hashSlots = deps.Mail, newThrottler(nil), make(chan struct{}, hashSlotCount)
 	if s.mail == nil {
 		s.mail = mail.Outbox{Store: deps.Store}
 	}

@@ -18,7 +18,9 @@ import (
 // window; the attempt that reaches the limit, and all attempts until the
 // oldest leaves the window, are refused with 429 and a retry delay.
 
-// throttleRule is the budget of an action.
+// throttleRule is the budget of an action: the limit-th attempt within
+// the window is refused (limit 10: nine wrong passwords a minute, the
+// tenth gets 429).
 type throttleRule struct {
 	limit  int
 	window time.Duration
@@ -29,11 +31,11 @@ func throttleRules() map[string]throttleRule {
 	return map[string]throttleRule{
 		"login":        {10, time.Minute},      // wrong passwords per account
 		"login-addr":   {10, time.Minute},      // wrong passwords per client address
-		"signup":       {5, time.Hour},         // sign-ups per client address
-		"signup-email": {3, time.Hour},         // sign-ups per address typed
-		"reset":        {5, time.Hour},         // reset mails per account address
+		"signup":       {20, time.Hour},        // sign-ups per client address
+		"signup-email": {4, time.Hour},         // sign-ups per address typed
+		"reset":        {6, time.Hour},         // reset mails per account address
 		"reset-addr":   {20, time.Hour},        // reset requests per client address
-		"signin-link":  {5, time.Hour},         // sign-in link mails per account address
+		"signin-link":  {6, time.Hour},         // sign-in link mails per account address
 		"signin-addr":  {20, time.Hour},        // sign-in link requests per client address
 		"claim":        {10, time.Hour},        // claim attempts
 		"claim-code":   {10, 10 * time.Minute}, // wrong claim codes

@@ -3,7 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -129,5 +134,66 @@ func TestMailOptions(t *testing.T) {
 				t.Errorf("serve %v: %v, want an error about %s", tt.args, err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestFirstAdminSignsIn follows the README's first steps: user add
+// --admin, then serve behind a proxy; the admin signs in and reads the
+// outbox, and serve's log says where mail goes.
+func TestFirstAdminSignsIn(t *testing.T) {
+	dir := t.TempDir()
+	const pw = "la première administratrice"
+	if _, _, err := runCmd(t, env(), "user", "add", "--admin", "admin@alliance.test", "--password", pw, "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, env("FABRIQUE_BEHIND_PROXY", "1"), "--data", dir)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// The form's token is in the page (its cookie in the jar), as a browser
+	// reads it.
+	resp, err := c.Get(s.url + "connexion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field in /connexion")
+	}
+	form := url.Values{"email": {"admin@alliance.test"}, "password": {pw}, "_csrf": {string(m[1])}}
+	req, _ := http.NewRequest(http.MethodPost, s.url+"connexion", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", resp.StatusCode)
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "fabrique_session" {
+			session = ck
+		}
+	}
+	if session == nil || !session.Secure {
+		t.Fatalf("session cookie behind a proxy saying https: %+v, want Secure", session)
+	}
+	// The jar keeps Secure cookies for https only: send it by hand.
+	req, _ = http.NewRequest(http.MethodGet, s.url+"admin/courriels", nil)
+	req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
+	resp, err = c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /admin/courriels as the admin: %d", resp.StatusCode)
+	}
+	if log := s.stderr.String(); !strings.Contains(log, "mail=") || !strings.Contains(log, "outbox") {
+		t.Errorf("serve does not log where mail goes:\n%s", log)
 	}
 }

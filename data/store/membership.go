@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -189,4 +190,42 @@ func (s *Store) Accounts(ctx context.Context) ([]data.Account, error) {
 		return nil
 	})
 	return out, err
+}
+
+// accountTables are the records of schema version 2 that own index
+// entries, for Check.
+func accountTables() []table {
+	return []table{
+		{"membership", bucketMembers, func(k string, raw []byte) ([]entry, error) {
+			var m data.Membership
+			if err := decode("membership", k, raw, &m); err != nil {
+				return nil, err
+			}
+			if memberKey(m.SupplierID, m.AccountID) != k {
+				return nil, fmt.Errorf("key %q holds the membership of %q in %q", k, m.AccountID, m.SupplierID)
+			}
+			return []entry{multiEntry(bucketMemberAccount, "membre", m.AccountID+"|"+m.SupplierID)}, nil
+		}},
+		{"session", bucketSessions, func(k string, raw []byte) ([]entry, error) {
+			var sess data.Session
+			if err := decode("session", k, raw, &sess); err != nil {
+				return nil, err
+			}
+			if sess.ID != k {
+				return nil, fmt.Errorf("key %q holds session %q", k, sess.ID)
+			}
+			return []entry{multiEntry(bucketSessionAcct, "session", sess.AccountID+"|"+sess.ID)}, nil
+		}},
+	}
+}
+
+// accountIndexes are the index buckets of schema version 2, for Check.
+func accountIndexes() []index {
+	return []index{
+		{bucketMemberAccount, bucketMembers, "membership", func(k, _ string) string {
+			account, supplier, _ := strings.Cut(k, "|")
+			return memberKey(supplier, account)
+		}},
+		{bucketSessionAcct, bucketSessions, "session", func(k, _ string) string { return afterFirst(k) }},
+	}
 }

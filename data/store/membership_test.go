@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"fabrique/data"
 )
@@ -68,6 +71,16 @@ func TestMembers(t *testing.T) {
 		t.Errorf("audit of the supplier = %v", actions)
 	}
 	mustCheck(t, s)
+
+	// Check sees a membership whose index entry is lost.
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMemberAccount).Delete([]byte("a2|" + sup.ID))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err == nil || !strings.Contains(err.Error(), "is not indexed in idx_member_account") {
+		t.Errorf("Check after losing a member index entry = %v", err)
+	}
 }
 
 func TestAppendAuditAndAccounts(t *testing.T) {
@@ -158,4 +171,36 @@ func TestSessionsAndTokens(t *testing.T) {
 	if _, err := s.Token(ctx, "t3", data.TokenSignIn, now); err != nil {
 		t.Errorf("sign-in token deleted with the reset tokens: %v", err)
 	}
+	mustCheck(t, s)
+}
+
+func TestPurgeExpired(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	if err := s.PutAccount(ctx, data.Account{ID: "a1", Email: "a1@x.fr"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	for _, sess := range []data.Session{
+		{ID: "live", AccountID: "a1", LastSeen: now, ExpiresAt: now.Add(time.Hour)},
+		{ID: "expired", AccountID: "a1", LastSeen: now, ExpiresAt: now},
+		{ID: "idle", AccountID: "a1", LastSeen: now.Add(-48 * time.Hour), ExpiresAt: now.Add(time.Hour)},
+	} {
+		if err := s.PutSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.PutToken(ctx, data.Token{ID: "t-live", Kind: data.TokenSignIn, AccountID: "a1", ExpiresAt: now.Add(time.Minute)})
+	_ = s.PutToken(ctx, data.Token{ID: "t-dead", Kind: data.TokenSignIn, AccountID: "a1", ExpiresAt: now.Add(-time.Minute)})
+	ns, nt, err := s.PurgeExpired(ctx, now, now.Add(-24*time.Hour))
+	if err != nil || ns != 2 || nt != 1 {
+		t.Fatalf("PurgeExpired = %d sessions, %d tokens, %v; want 2, 1", ns, nt, err)
+	}
+	if ss, _ := s.SessionsOf(ctx, "a1"); len(ss) != 1 || ss[0].ID != "live" {
+		t.Errorf("sessions left: %+v", ss)
+	}
+	if _, err := s.Token(ctx, "t-live", data.TokenSignIn, now); err != nil {
+		t.Errorf("live token purged: %v", err)
+	}
+	mustCheck(t, s)
 }

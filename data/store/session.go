@@ -268,3 +268,55 @@ func (s *Store) AccountNeeds(ctx context.Context, accountID string) ([]data.Tend
 	})
 	return out, err
 }
+
+// PurgeExpired deletes the sessions that expired at now or were last seen
+// before idleBefore, and the tokens that expired at now. It returns how
+// many of each it deleted.
+func (s *Store) PurgeExpired(ctx context.Context, now, idleBefore time.Time) (sessions, tokens int, err error) {
+	err = s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		sessions, tokens = 0, 0
+		var dead []data.Session
+		err := tx.Bucket(bucketSessions).ForEach(func(k, v []byte) error {
+			var sess data.Session
+			if err := decode("session", string(k), v, &sess); err != nil {
+				return err
+			}
+			if !now.Before(sess.ExpiresAt) || sess.LastSeen.Before(idleBefore) {
+				dead = append(dead, sess)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, sess := range dead {
+			if err := deleteSession(tx, sess); err != nil {
+				return err
+			}
+		}
+		sessions = len(dead)
+		b := tx.Bucket(bucketTokens)
+		var deadTokens [][]byte
+		err = b.ForEach(func(k, v []byte) error {
+			var t data.Token
+			if err := decode("token", string(k), v, &t); err != nil {
+				return err
+			}
+			if !now.Before(t.ExpiresAt) {
+				deadTokens = append(deadTokens, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range deadTokens {
+			if err := b.Delete(k); err != nil {
+				return fmt.Errorf("store: delete token: %w", err)
+			}
+		}
+		tokens = len(deadTokens)
+		return nil
+	})
+	return sessions, tokens, err
+}

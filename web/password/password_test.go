@@ -74,3 +74,17 @@ func TestWeakness(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCheck measures one sign-in's password check with the OWASP
+// parameters.
+func BenchmarkCheck(b *testing.B) {
+	h, err := Hash("une phrase de passe assez longue")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if ok, _ := Check("une phrase de passe assez longue", h); !ok {
+			b.Fatal("no match")
+		}
+	}
+}
