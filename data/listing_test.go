@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -255,4 +256,26 @@ func TestCompleteness(t *testing.T) {
 	if len(todo) != 1 || !strings.Contains(todo[0].Text, "a expiré le 30/06/2027") {
 		t.Errorf("expired certification: suggestions %v", todo)
 	}
+}
+
+var nationalPhoneRe = regexp.MustCompile(`^0[1-9]( \d\d){4}$`)
+
+// FuzzNormalizeFrenchPhone: whatever is typed, an accepted number is in
+// the national form, and normalising it again gives it back.
+func FuzzNormalizeFrenchPhone(f *testing.F) {
+	for _, s := range []string{"01 23 45 67 89", "+33 (0)1 23 45 67 89", "0033612345678", "+262 692 12 34 56", "+", "00", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got, err := data.NormalizeFrenchPhone(raw)
+		if err != nil {
+			return
+		}
+		if !nationalPhoneRe.MatchString(got) {
+			t.Fatalf("NormalizeFrenchPhone(%q) = %q, not the national form", raw, got)
+		}
+		if again, err := data.NormalizeFrenchPhone(got); err != nil || again != got {
+			t.Fatalf("NormalizeFrenchPhone(%q) = %q, %v; not idempotent", got, again, err)
+		}
+	})
 }

@@ -99,3 +99,24 @@ func TestProcessLogo(t *testing.T) {
 		})
 	}
 }
+
+// FuzzProcessLogo: no upload makes processLogo panic, and what it accepts
+// is a PNG that fits logoSide.
+func FuzzProcessLogo(f *testing.F) {
+	f.Add(encodePNG(f, testImage(3, 2)))
+	f.Add(pngBomb(f, 70000, 2))
+	var g bytes.Buffer
+	_ = gif.Encode(&g, testImage(5, 5), nil)
+	f.Add(g.Bytes())
+	f.Add([]byte("GIF89a"))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		out, err := processLogo(raw)
+		if err != nil {
+			return
+		}
+		cfg, format, err := image.DecodeConfig(bytes.NewReader(out))
+		if err != nil || format != "png" || cfg.Width > logoSide || cfg.Height > logoSide {
+			t.Fatalf("accepted upload gave %s %d×%d (%v)", format, cfg.Width, cfg.Height, err)
+		}
+	})
+}
