@@ -196,8 +196,13 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 		if !errors.As(err, &fe) {
 			return err
 		}
+		// A field the form could not even read has its error already.
+		read := map[string]bool{}
+		for _, e := range p.Errors {
+			read[e.ID] = true
+		}
 		for _, e := range fe {
-			if slices.Contains(sec.Fields, e.Field) {
+			if slices.Contains(sec.Fields, e.Field) && !read[fieldInputID(e.Field)] {
 				p.Errors = append(p.Errors, listingError{ID: fieldInputID(e.Field), Label: fieldName(e.Field), Message: e.Message})
 			}
 		}
