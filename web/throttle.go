@@ -39,6 +39,7 @@ func throttleRules() map[string]throttleRule {
 		"signin-addr":  {20, time.Hour},        // sign-in link requests per client address
 		"claim":        {10, time.Hour},        // claim attempts
 		"claim-code":   {10, 10 * time.Minute}, // wrong claim codes
+		"invite":       {20, time.Hour},        // team invitation mails per account (listing_team.go)
 	}
 }
 
