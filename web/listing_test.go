@@ -430,3 +430,22 @@ func TestListingInvite(t *testing.T) {
 		t.Errorf("members after the owner left: %v", ms)
 	}
 }
+
+// TestListingInviteThrottled: an owner cannot mail invitations without
+// end.
+func TestListingInviteThrottled(t *testing.T) {
+	sup := listingCompany(8, "Forge Limite")
+	s, _ := listingServer(t, Config{}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-limite.fr", sup.ID, data.MemberOwner)
+	var last response
+	for i := range throttleRules()["invite"].limit {
+		last = owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {fmt.Sprintf("p%d@forge-limite.fr", i)}})
+	}
+	wantStatus(t, "last invitation", last, http.StatusTooManyRequests)
+	if last.header.Get("Retry-After") == "" {
+		t.Error("429 without Retry-After")
+	}
+	if inv, _ := s.store.PendingInvites(context.Background(), sup.ID); len(inv) != throttleRules()["invite"].limit-1 {
+		t.Errorf("%d invitations recorded, want %d", len(inv), throttleRules()["invite"].limit-1)
+	}
+}
