@@ -242,3 +242,23 @@ func TestPasswordHashingIsBounded(t *testing.T) {
 		t.Errorf("checkPassword without a hash = %v, %v; want false", ok, err)
 	}
 }
+
+// FuzzIsLocalPath: whatever isLocalPath accepts, a browser resolves on
+// this site.
+func FuzzIsLocalPath(f *testing.F) {
+	for _, s := range []string{"/", "/compte", "//evil.example", "/\\evil", "https://evil", "/\t/evil", "/a?b=//c", "/%2F%2Fevil"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("https://fabrique.test/connexion")
+	f.Fuzz(func(t *testing.T, p string) {
+		if !isLocalPath(p) {
+			return
+		}
+		// Browsers drop tabs and newlines and read \ as /.
+		cleaned := strings.NewReplacer("\t", "", "\n", "", "\r", "", "\\", "/").Replace(p)
+		u, err := base.Parse(cleaned)
+		if err != nil || u.Host != "fabrique.test" || u.Scheme != "https" {
+			t.Errorf("isLocalPath(%q) but it resolves to %v (%v)", p, u, err)
+		}
+	})
+}

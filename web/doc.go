@@ -25,6 +25,16 @@
 //     those URLs from the "asset" function.
 //   - middleware.go adds security headers, request logging and panic
 //     recovery.
+//   - Accounts: auth.go (server-side sessions whose cookie carries a
+//     secret the store keeps only hashed; currentAccount, requireSignIn,
+//     requireAdmin and the signedInOnly/adminOnly wrappers of the routes
+//     table), csrf.go (a token on every state-changing request), throttle.go
+//     (attempts per account and per client address, 429 with a delay),
+//     hashing.go (bounded argon2id), account*.go (sign-up, mailed links,
+//     sign-in, reset, /compte), admin_accounts.go (/admin/comptes,
+//     /admin/courriels), mailer.go (mails rendered from templates/mail and
+//     sent through the mail.Sender of Deps). Subpackages: mail (SMTP and
+//     outbox), password (argon2id and the weak-password rules).
 //
 // fiber is imported by this package only (see cmd/fabrique's architecture
 // test). The application runs with fiber's Immutable setting, so strings

@@ -33,6 +33,15 @@
 // directory with it. It refuses while another process uses the store: stop
 // serve first. Options: --data, --log-level, --log-format.
 //
+// user add [--admin] EMAIL [--password P]: creates a confirmed account
+// (an Alliance admin with --admin); without --password it asks for one on
+// the terminal, without echo, or reads one line of standard input. Weak
+// passwords (under 12 characters, common, or the address) are refused.
+// user list, user disable EMAIL, user enable EMAIL: list the accounts,
+// disable one (it can no longer sign in, its sessions end) or enable it.
+// Like backup, it needs the data directory free; while serve runs, admins
+// use /admin/comptes. Options: --data, --admin, --password.
+//
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
 //
@@ -52,8 +61,19 @@
 //	--log-level LEVEL    FABRIQUE_LOG_LEVEL    debug, info (default), warn or error
 //	--log-format FORMAT  FABRIQUE_LOG_FORMAT   text (default) or json
 //
-// Prefer the environment variable for the admin token: command lines are
-// visible to other users of the machine.
+//	--behind-proxy       FABRIQUE_BEHIND_PROXY a trusted reverse proxy sets X-Forwarded-Proto
+//	                                           (https makes cookies Secure) and X-Forwarded-For
+//	--smtp-host HOST     FABRIQUE_SMTP_HOST    SMTP server; empty (default): mails stay in the
+//	                                           outbox, read by admins at /admin/courriels
+//	--smtp-port PORT     FABRIQUE_SMTP_PORT    587, 465 with tls, 25 with none (default)
+//	--smtp-user NAME     FABRIQUE_SMTP_USER    SMTP login; empty: no authentication
+//	--smtp-password P    FABRIQUE_SMTP_PASSWORD SMTP password
+//	--smtp-tls MODE      FABRIQUE_SMTP_TLS     starttls (default), tls or none
+//	--mail-from ADDRESS  FABRIQUE_MAIL_FROM    sender (default Fabrique <ne-pas-repondre@HOST
+//	                                           of --public-url>)
+//
+// Prefer the environment variable for the admin token and the SMTP
+// password: command lines are visible to other users of the machine.
 //
 // # Exit status
 //

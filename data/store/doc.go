@@ -1,6 +1,8 @@
 // Package store is Fabrique's source of truth: suppliers, tenders, awards,
 // crawl state, accounts, claims and the audit trail, persisted in a single
-// bbolt file. It is the only package that imports bbolt.
+// bbolt file; for the accounts also their memberships of companies,
+// sessions and one-time tokens (stored only as hashes of their secrets)
+// and the outbox of mails not sent. It is the only package that imports bbolt.
 //
 // Values are JSON (stable, debuggable, tolerant of added fields); keys are
 // plain strings, except the audit log, keyed by a big-endian sequence.

@@ -88,3 +88,21 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 }
+
+// FuzzCheck: no stored string makes Check panic or match without being a
+// hash of the password.
+func FuzzCheck(f *testing.F) {
+	f.Add("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$a2V5a2V5a2V5a2V5a2V5a2V5")
+	f.Add("$argon2id$v=19$m=0,t=0,p=0$$")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, hash string) {
+		if _, _, _, err := parse(hash); err != nil {
+			return
+		}
+		p, _, _, _ := parse(hash)
+		if p.Memory > 1024 || p.Time > 2 { // keep the fuzzer fast
+			return
+		}
+		_, _ = Check("x", hash)
+	})
+}
