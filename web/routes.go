@@ -111,5 +111,6 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.shedMatches(s.apiTenderMatches)},
 		)
 	}
+	rs = append(rs, s.listingRoutes()...) // the companies' own listings (listing_routes.go)
 	return rs
 }
