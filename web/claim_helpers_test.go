@@ -63,7 +63,7 @@ func newClaimWorld(t *testing.T, wc claimWorldConfig) *claimWorld {
 	_, w.sitePort, _ = net.SplitHostPort(site.Listener.Addr().String())
 	w.resolver.Set(map[string][]string{"www.example.com": {"127.0.0.1"}}, nil)
 	pool := site.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
-	cfg := Config{Verify: verify.Config{TestMode: wc.testMode, Resolver: w.resolver, RootCAs: pool, Timeout: 2 * time.Second}}
+	cfg := Config{FormRateLimit: RateLimit{PerSecond: -1}, Verify: verify.Config{TestMode: wc.testMode, Resolver: w.resolver, RootCAs: pool, Timeout: 2 * time.Second}}
 	w.s, w.inbox = newMailServer(t, cfg)
 	return w
 }
