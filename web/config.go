@@ -38,6 +38,9 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// Now is the clock of the observatory's figures (label states, open
+	// tenders, daily snapshots); nil means time.Now.
+	Now func() time.Time
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

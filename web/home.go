@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
-	"fabrique/data/store"
+	"fabrique/data/observatory"
 )
 
 // homePage is the typed page of home.html.
@@ -18,11 +18,16 @@ type homePage struct {
 	Query     string        // echoed into the search field
 }
 
-// labelFigure is the number of suppliers holding one label.
+// labelFigure counts the companies listed with one label: those whose
+// label is valid today apart from those whose label has expired or was not
+// re-found (data.Label.StateOn, through the observatory's coverage).
 type labelFigure struct {
-	Type  data.LabelType
-	Name  string // French
-	Count int
+	Type       data.LabelType
+	Name       string // French
+	Count      int    // holding a valid label today
+	Total      int    // listed with the label, in any state
+	Expired    int
+	NotRefound int
 }
 
 // homeLabels are the labels counted on the home page, in display order.
@@ -47,16 +52,25 @@ func (s *Server) home(c *fiber.Ctx) error {
 	})
 }
 
-// labelFigures counts the suppliers holding each label through the store's
-// label index (labels not re-found by the last crawl included).
+// labelFigures counts the companies of each label by state today, from
+// the observatory's facts (rebuilt in the background after a write).
 func (s *Server) labelFigures(ctx context.Context) ([]labelFigure, error) {
+	f, err := s.observatoryFacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cov := f.Coverage(observatory.Filter{}, s.now())
 	var out []labelFigure
 	for _, t := range homeLabels() {
-		ids, err := s.store.SupplierIDs(ctx, store.SupplierFilter{Label: t})
-		if err != nil {
-			return nil, err
+		fig := labelFigure{Type: t, Name: data.LabelName(t)}
+		for _, lc := range cov.Labels {
+			if lc.Type != t {
+				continue
+			}
+			n := lc.Counts()
+			fig.Count, fig.Total, fig.Expired, fig.NotRefound = lc.Holding, lc.Total, n.Expired, n.NotRefound
 		}
-		out = append(out, labelFigure{Type: t, Name: data.LabelName(t), Count: len(ids)})
+		out = append(out, fig)
 	}
 	return out, nil
 }

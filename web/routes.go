@@ -30,6 +30,15 @@ func (s *Server) routes() []route {
 		{fiber.MethodGet, "/api/v1/tenders", s.apiTenders},
 		{fiber.MethodGet, "/api/v1/tenders/:id", s.apiTender},
 		{fiber.MethodGet, "/api/v1/cpv", s.apiCPV},
+
+		// The Alliance's observatory (observatory*.go, api_stats.go).
+		{fiber.MethodGet, "/observatoire", s.observatoryHandler},
+		{fiber.MethodGet, "/statistiques", s.statistiquesRedirect},
+		{fiber.MethodGet, "/api/v1/stats/coverage", s.apiStatsCoverage},
+		{fiber.MethodGet, "/api/v1/stats/tenders", s.apiStatsTenders},
+		{fiber.MethodGet, "/api/v1/stats/awards", s.apiStatsAwards},
+		{fiber.MethodGet, "/api/v1/stats/sources", s.apiStatsSources},
+		{fiber.MethodGet, "/api/v1/stats/history", s.apiStatsHistory},
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,

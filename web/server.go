@@ -33,6 +33,7 @@ type Server struct {
 	maps            *franceMap
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
+	obsFacts        factsCache // the observatory's figures (observatory.go)
 }
 
 // New builds the application: it hashes the static assets, parses every

@@ -95,7 +95,7 @@ func (flt Filter) supplierPasses(s *SupplierFact) bool {
 
 // Coverage aggregates the listed suppliers that pass the filter on day.
 func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
-	c := &Coverage{Day: day}
+	c := &Coverage{Day: day, Labels: []LabelCoverage{}, Regions: []AreaCoverage{}, Departements: []AreaCoverage{}}
 	labelIdx := map[data.LabelType]int{}
 	for _, t := range f.labelTypes {
 		if flt.Label != "" && t != flt.Label {

@@ -152,6 +152,8 @@ func TestFilterValidate(t *testing.T) {
 		{"département elsewhere", Filter{Region: "11", Departement: "69"}, false},
 		{"Corse", Filter{Departement: "2A"}, true},
 		{"unknown département", Filter{Departement: "96"}, false},
+		{"label", Filter{Label: data.LabelOFG}, true},
+		{"unknown label", Filter{Label: "ISO"}, false},
 		{"reversed period", Filter{From: day("2025-01-01"), To: day("2024-01-01")}, false},
 	}
 	for _, tt := range tests {

@@ -23,20 +23,23 @@ type Filter struct {
 func (f Filter) Validate() error {
 	if f.Region != "" {
 		if _, ok := data.LookupRegion(f.Region); !ok {
-			return fmt.Errorf("observatory: région %q : code de région inconnu (ex. 84) : %w", f.Region, data.ErrInvalid)
+			return invalid("region", f.Region, "code de région inconnu (par exemple 84 pour Auvergne-Rhône-Alpes)")
 		}
 	}
 	if f.Departement != "" {
 		d, ok := data.LookupDepartement(f.Departement)
 		if !ok {
-			return fmt.Errorf("observatory: département %q : code de département inconnu (ex. 69, 2A, 971) : %w", f.Departement, data.ErrInvalid)
+			return invalid("departement", f.Departement, "code de département inconnu (par exemple 69, 2A ou 971)")
 		}
 		if f.Region != "" && d.Region != f.Region {
-			return fmt.Errorf("observatory: le département %s n'est pas dans la région %s : %w", f.Departement, f.Region, data.ErrInvalid)
+			return invalid("departement", f.Departement, "le département "+f.Departement+" n'est pas dans la région "+f.Region)
 		}
 	}
+	if f.Label != "" && data.LabelName(f.Label) == string(f.Label) {
+		return invalid("label", string(f.Label), "label inconnu : EPV ou OFG")
+	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return fmt.Errorf("observatory: période vide : le début doit précéder la fin : %w", data.ErrInvalid)
+		return invalid("period", "", "période vide : le début doit précéder la fin")
 	}
 	return nil
 }
@@ -59,6 +62,12 @@ func (f Filter) during(t time.Time) bool {
 		return false
 	}
 	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
+}
+
+// invalid is a validation error whose French message the pages and the API
+// show as is.
+func invalid(field, value, msg string) error {
+	return fmt.Errorf("observatory: %w", &data.ValidationError{Field: field, Value: value, Message: msg})
 }
 
 // ParsePeriod reads a period as written in a URL: "2024", "2024-03",
@@ -85,7 +94,7 @@ func ParsePeriod(s string) (from, to time.Time, err error) {
 		}
 	}
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		return time.Time{}, time.Time{}, fmt.Errorf("observatory: période %q : le début doit précéder la fin : %w", s, data.ErrInvalid)
+		return time.Time{}, time.Time{}, invalid("period", s, "période vide : le début doit précéder la fin")
 	}
 	return from, to, nil
 }
@@ -108,5 +117,5 @@ func periodBounds(s string) (time.Time, time.Time, error) {
 			return t, l.next(t), nil
 		}
 	}
-	return time.Time{}, time.Time{}, fmt.Errorf("observatory: période %q : attendu AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (ex. 2024-01..2024-06) : %w", s, data.ErrInvalid)
+	return time.Time{}, time.Time{}, invalid("period", s, "période attendue sous la forme AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (par exemple 2024-01..2024-06)")
 }

@@ -16,25 +16,29 @@ func (f *Facts) Snapshot(day time.Time) data.StatsSnapshot {
 		OpenTenders: tc.Open, EvaluatedTenders: tc.Evaluated, TendersAtLeast3: tc.AtLeast3, TendersNone: tc.None,
 		Awards: as.All.Count, AwardsLabelled: as.Labelled.Count, AmountAll: as.All.Amount, AmountLabelled: as.Labelled.Amount}
 	for _, lc := range c.Labels {
-		if lc.Total == 0 {
-			continue
+		if lc.Total > 0 {
+			s.Labels[lc.Type] = lc.Counts()
 		}
-		var n data.LabelStateCounts
-		for _, st := range lc.States {
-			switch st.State {
-			case data.LabelValid:
-				n.Valid = st.Count
-			case data.LabelExpiring:
-				n.Expiring = st.Count
-			case data.LabelExpired:
-				n.Expired = st.Count
-			case data.LabelNotRefound:
-				n.NotRefound = st.Count
-			case data.LabelNotYet:
-				n.NotYet = st.Count
-			}
-		}
-		s.Labels[lc.Type] = n
 	}
 	return s
+}
+
+// Counts returns the companies of the label by state.
+func (lc *LabelCoverage) Counts() data.LabelStateCounts {
+	var n data.LabelStateCounts
+	for _, st := range lc.States {
+		switch st.State {
+		case data.LabelValid:
+			n.Valid = st.Count
+		case data.LabelExpiring:
+			n.Expiring = st.Count
+		case data.LabelExpired:
+			n.Expired = st.Count
+		case data.LabelNotRefound:
+			n.NotRefound = st.Count
+		case data.LabelNotYet:
+			n.NotYet = st.Count
+		}
+	}
+	return n
 }

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/data/observatory"
+	"fabrique/data/store"
+	"fabrique/index"
+)
+
+// The Alliance's observatory (/observatoire and /api/v1/stats/*). Its
+// figures are aggregated from observatory.Facts, which one walk of the
+// store builds; the facts are kept per store version and rebuilt in the
+// background when the store moves (at most once per factsRefreshEvery),
+// while requests keep being answered from the previous ones. Only the
+// very first request waits for a build.
+
+// factsRefreshEvery bounds how often the facts are rebuilt while the store
+// keeps changing (a crawl writes every second).
+const factsRefreshEvery = time.Minute
+
+// factsMaxMatched is how many open tenders one rebuild may match (the
+// others keep their previous count for observatory.BuildOptions.MatchTTL).
+const factsMaxMatched = 500
+
+// factsCache holds the facts of the latest build.
+type factsCache struct {
+	mu       sync.Mutex
+	facts    *observatory.Facts
+	version  uint64        // store version the facts were built from
+	building chan struct{} // non-nil while a build runs; closed when it ends
+	err      error         // of the last build
+	started  time.Time
+}
+
+// now is the clock of the observatory (Config.Now).
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// observatoryFacts returns the facts of the current store version, or the
+// previous ones while a rebuild runs in the background.
+func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, error) {
+	v, err := s.store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fc := &s.obsFacts
+	fc.mu.Lock()
+	if fc.facts != nil {
+		if fc.version != v && fc.building == nil && time.Since(fc.started) >= factsRefreshEvery {
+			s.startFactsBuild(v, fc.facts)
+		}
+		f := fc.facts
+		fc.mu.Unlock()
+		return f, nil
+	}
+	if fc.building == nil {
+		s.startFactsBuild(v, nil)
+	}
+	done := fc.building
+	fc.mu.Unlock()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("web: observatory: %w", ctx.Err())
+	}
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.facts == nil {
+		return nil, fmt.Errorf("web: observatory: %w", fc.err)
+	}
+	return fc.facts, nil
+}
+
+// startFactsBuild runs a build in the background; fc.mu is held.
+func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
+	fc := &s.obsFacts
+	done := make(chan struct{})
+	fc.building, fc.started = done, time.Now()
+	go func() {
+		defer close(done)
+		opts := observatory.BuildOptions{Now: s.now(), Previous: previous, MaxMatched: factsMaxMatched}
+		if s.index != nil {
+			opts.Capable = s.capableSuppliers
+		}
+		f, err := observatory.Build(context.Background(), s.store, opts)
+		fc.mu.Lock()
+		defer fc.mu.Unlock()
+		fc.building, fc.err = nil, err
+		if err != nil {
+			s.cfg.Logger.Error("observatory facts", "err", err)
+			return
+		}
+		fc.facts, fc.version = f, version
+		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
+			"awards", len(f.Awards), "took", f.BuildTook)
+	}()
+}
+
+// capableSuppliers counts the suppliers the matcher ranks at least
+// observatory.CapableScore within observatory.CapableRadiusKm of the
+// tender's place of performance (at any distance when the place is
+// unknown). Only the ranking of the tender as a whole counts.
+func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) (int, error) {
+	if t.Title != "" || t.CPV != "" {
+		t.Lots = nil // the tender's own ranking is all that counts
+	}
+	res, err := s.index.Match(ctx, s.store, t, index.MatchOptions{Limit: index.DefaultMatchLimit})
+	if err != nil {
+		return 0, err
+	}
+	place := data.ResolvePlace(t.Place)
+	placed := place.Lat != 0 || place.Lon != 0
+	n := 0
+	for _, m := range res.Tender {
+		if m.Score < observatory.CapableScore {
+			continue
+		}
+		if placed && (m.DistanceKm == nil || *m.DistanceKm > observatory.CapableRadiusKm) {
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
+
+// isObservatoryAdmin reports whether the request may see the Alliance's
+// full view. Today that is the admin token (Authorization: Bearer); when
+// accounts land, this is the one place to ask for an Alliance admin.
+func (s *Server) isObservatoryAdmin(c *fiber.Ctx) bool {
+	if s.cfg.AdminToken == "" {
+		return false
+	}
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) == 1
+}
+
+// statsParamNames are the filters of the observatory, page and API.
+func statsParamNames() []string { return []string{"region", "departement", "label", "period"} }
+
+// parseStatsFilter reads the filters; errors carry a French message.
+func parseStatsFilter(v url.Values) (observatory.Filter, error) {
+	flt := observatory.Filter{
+		Region:      strings.TrimSpace(v.Get("region")),
+		Departement: strings.ToUpper(strings.TrimSpace(v.Get("departement"))),
+		Label:       data.LabelType(strings.ToUpper(strings.TrimSpace(v.Get("label")))),
+	}
+	if d, ok := data.LookupDepartement(flt.Departement); ok && len(d.Code) > len(flt.Departement) {
+		flt.Departement = d.Code
+	}
+	var err error
+	if flt.From, flt.To, err = observatory.ParsePeriod(v.Get("period")); err != nil {
+		return flt, err
+	}
+	return flt, flt.Validate()
+}
+
+// snapshotRange turns the period into the days of StatsSnapshots.
+func snapshotRange(flt observatory.Filter) (from, to string) {
+	if !flt.From.IsZero() {
+		from = data.SnapshotDay(flt.From)
+	}
+	if !flt.To.IsZero() {
+		to = data.SnapshotDay(flt.To.Add(-time.Nanosecond))
+	}
+	return from, to
+}
+
+// TakeStatsSnapshot records today's key figures in the store unless today
+// already has a snapshot (force: replace it). It reports whether it wrote.
+func (s *Server) TakeStatsSnapshot(ctx context.Context, force bool) (bool, error) {
+	now := s.now()
+	if !force {
+		has, err := s.store.HasStatsSnapshot(ctx, data.SnapshotDay(now))
+		if err != nil || has {
+			return false, err
+		}
+	}
+	f, err := s.observatoryFacts(ctx)
+	if err != nil {
+		return false, err
+	}
+	return true, s.store.PutStatsSnapshot(ctx, f.Snapshot(now))
+}
+
+// The store is what the observatory reads.
+var _ observatory.Source = (*store.Store)(nil)
+
+// statistiquesRedirect sends the old address to the observatory.
+func (s *Server) statistiquesRedirect(c *fiber.Ctx) error {
+	target := "/observatoire"
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		target += "?" + q
+	}
+	return c.Redirect(target, fiber.StatusMovedPermanently)
+}
