@@ -179,21 +179,69 @@ func snapshotRange(flt observatory.Filter) (from, to string) {
 	return from, to
 }
 
-// TakeStatsSnapshot records today's key figures in the store unless today
-// already has a snapshot (force: replace it). It reports whether it wrote.
-func (s *Server) TakeStatsSnapshot(ctx context.Context, force bool) (bool, error) {
-	now := s.now()
-	if !force {
-		has, err := s.store.HasStatsSnapshot(ctx, data.SnapshotDay(now))
-		if err != nil || has {
-			return false, err
+// TakeStatsSnapshot records today's key figures in the store, replacing
+// a snapshot taken earlier today, and returns them.
+func (s *Server) TakeStatsSnapshot(ctx context.Context, wait bool) (data.StatsSnapshot, error) {
+	f, err := s.freshFacts(ctx, wait)
+	if err != nil {
+		return data.StatsSnapshot{}, err
+	}
+	snap := f.Snapshot(s.now())
+	return snap, s.store.PutStatsSnapshot(ctx, snap)
+}
+
+// TakeDailyStatsSnapshot records today's key figures unless today already
+// has a snapshot; it returns nil when it did not write.
+func (s *Server) TakeDailyStatsSnapshot(ctx context.Context) (*data.StatsSnapshot, error) {
+	has, err := s.store.HasStatsSnapshot(ctx, data.SnapshotDay(s.now()))
+	if err != nil || has {
+		return nil, err
+	}
+	snap, err := s.TakeStatsSnapshot(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return &snap, nil
+}
+
+// freshFacts returns facts of the current store version, waiting for a
+// rebuild when the cached ones are older (wait), or the cached ones.
+func (s *Server) freshFacts(ctx context.Context, wait bool) (*observatory.Facts, error) {
+	for {
+		f, err := s.observatoryFacts(ctx)
+		if err != nil || !wait {
+			return f, err
+		}
+		v, err := s.store.Version(ctx)
+		if err != nil {
+			return nil, err
+		}
+		fc := &s.obsFacts
+		fc.mu.Lock()
+		current, done := fc.version == v && fc.facts == f, fc.building
+		if !current && done == nil {
+			s.startFactsBuild(v, fc.facts)
+			done = fc.building
+		}
+		fc.mu.Unlock()
+		if current {
+			return f, nil
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("web: observatory: %w", ctx.Err())
+		}
+		fc.mu.Lock()
+		built, err := fc.facts, fc.err
+		fc.mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("web: observatory: %w", err)
+		}
+		if built != nil && built != f {
+			return built, nil // built from a version at least as new as v
 		}
 	}
-	f, err := s.observatoryFacts(ctx)
-	if err != nil {
-		return false, err
-	}
-	return true, s.store.PutStatsSnapshot(ctx, f.Snapshot(now))
 }
 
 // The store is what the observatory reads.

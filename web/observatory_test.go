@@ -243,21 +243,30 @@ func TestStatsSnapshotHistory(t *testing.T) {
 	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
 		t.Fatal(err)
 	}
-	took, err := s.TakeStatsSnapshot(ctx, false)
-	if err != nil || !took {
+	took, err := s.TakeDailyStatsSnapshot(ctx)
+	if err != nil || took == nil {
 		t.Fatalf("first snapshot: %v, %v", took, err)
 	}
-	if took, _ := s.TakeStatsSnapshot(ctx, false); took {
+	if took, _ := s.TakeDailyStatsSnapshot(ctx); took != nil {
 		t.Error("a second snapshot the same day was taken")
 	}
 	day = obsDay.AddDate(0, 0, 1)
-	if took, err := s.TakeStatsSnapshot(ctx, false); err != nil || !took {
+	if took, err := s.TakeDailyStatsSnapshot(ctx); err != nil || took == nil {
 		t.Fatalf("next day's snapshot: %v, %v", took, err)
+	}
+	// A write since the facts were built: the snapshot waits for fresh ones.
+	sup.ID, sup.SIREN, sup.Name = "552100554", "552100554", "Forge"
+	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.TakeStatsSnapshot(ctx, true)
+	if err != nil || snap.Suppliers != 2 || snap.Day != "2026-12-07" {
+		t.Fatalf("snapshot after a write = %+v, %v; want 2 suppliers on 2026-12-07", snap, err)
 	}
 	var snaps []data.StatsSnapshot
 	decodeJSON(t, s.get(t, "/api/v1/stats/history"), &snaps)
-	if len(snaps) != 2 || snaps[0].Day != "2026-12-06" || snaps[1].Day != "2026-12-07" || snaps[1].Holding != 1 {
-		t.Fatalf("history = %+v, want 2026-12-06 and 2026-12-07 with one labelled company", snaps)
+	if len(snaps) != 2 || snaps[0].Day != "2026-12-06" || snaps[1].Day != "2026-12-07" || snaps[1].Holding != 2 {
+		t.Fatalf("history = %+v, want 2026-12-06 and 2026-12-07 with two labelled companies", snaps)
 	}
 	decodeJSON(t, s.get(t, "/api/v1/stats/history?period=2026-12-07"), &snaps)
 	if len(snaps) != 1 {
@@ -267,5 +276,5 @@ func TestStatsSnapshotHistory(t *testing.T) {
 	mustContain(t, "the history CSV", csv.body, "Jour;Relevé le;Entreprises;Labellisées;EPV valides",
 		"2026-12-06;2026-12-06T10:00:00Z;1;1;1;", "2026-12-07;")
 	page := s.get(t, "/observatoire")
-	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 1</title>", "2 jour(s) relevé(s)")
+	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "2 jour(s) relevé(s)")
 }

@@ -33,6 +33,11 @@
 // directory with it. It refuses while another process uses the store: stop
 // serve first. Options: --data, --log-level, --log-format.
 //
+// stats snapshot: records the day's key figures of the observatory
+// (/observatoire) in the store, replacing a snapshot taken earlier that
+// day, for cron. serve takes one by itself when it starts and then once a
+// day. Options: --data, --log-level, --log-format.
+//
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
 //

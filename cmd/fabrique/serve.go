@@ -59,6 +59,9 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		defer stopCrawls()
 		go scheduledCrawls(crawlCtx, p, dir.store, every)
 	}
+	snapCtx, stopSnapshots := context.WithCancel(ctx)
+	defer stopSnapshots()
+	go dailySnapshots(snapCtx, p, srv) // the observatory's history (stats.go)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
