@@ -203,7 +203,7 @@ func niceCeil(v float64) float64 {
 
 // lineChart draws a series on a time axis from its first to its last day,
 // the values from 0 to a round maximum.
-func lineChart(id, title, unit string, samples []chartSample, format func(float64) string) *chartView {
+func lineChart(id, title, unit string, samples []chartSample, integer bool, format func(float64) string) *chartView {
 	v := &chartView{ID: id, Title: title, Unit: unit, ViewBox: "0 0 " + strconv.Itoa(chartW) + " " + strconv.Itoa(chartH)}
 	if len(samples) == 0 {
 		return v
@@ -213,6 +213,9 @@ func lineChart(id, title, unit string, samples []chartSample, format func(float6
 		top = max(top, s.Value)
 	}
 	top = niceCeil(top)
+	if integer && math.Mod(top, 2) != 0 {
+		top *= 2 // the middle tick must be a whole number: 1 → 2, 5 → 10
+	}
 	first, last := samples[0].Day, samples[len(samples)-1].Day
 	span := last.Sub(first).Hours()
 	var line []string
@@ -260,8 +263,8 @@ func historyCharts(snaps []data.StatsSnapshot) []*chartView {
 	count := func(v float64) string { return formatNumber(int(math.Round(v))) }
 	percent := func(v float64) string { return formatDecimal(v) + "\u00a0%" }
 	return []*chartView{
-		lineChart("hist-labelled", "Entreprises labellisées", "entreprises", holding, count),
-		lineChart("hist-none", "Appels d'offres ouverts sans fournisseur capable", "appels d'offres", none, count),
-		lineChart("hist-share", "Part des marchés attribués remportés par des entreprises labellisées", "%", share, percent),
+		lineChart("hist-labelled", "Entreprises labellisées", "entreprises", holding, true, count),
+		lineChart("hist-none", "Appels d'offres ouverts sans fournisseur capable", "appels d'offres", none, true, count),
+		lineChart("hist-share", "Part des marchés attribués remportés par des entreprises labellisées", "%", share, false, percent),
 	}
 }
