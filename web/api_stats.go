@@ -64,7 +64,7 @@ func (s *Server) apiStatsCoverage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cov := f.Coverage(flt, s.now())
+	cov := s.coverageOf(f, flt, s.now())
 	if !csv {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.JSON(cov)
@@ -105,7 +105,7 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tc := f.TenderCoverage(flt, s.now())
+	tc := s.tendersOf(f, flt, s.now())
 	if !csv {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.JSON(tc)
@@ -141,7 +141,7 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	as := f.AwardShare(flt)
+	as := s.awardsOf(f, flt, s.now())
 	if !csv {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.JSON(as)
@@ -174,7 +174,7 @@ func (s *Server) apiStatsSources(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	health := f.SourceHealth(s.now())
+	health := s.sourcesOf(f, s.now())
 	if !csv {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.JSON(health)

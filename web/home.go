@@ -59,7 +59,7 @@ func (s *Server) labelFigures(ctx context.Context) ([]labelFigure, error) {
 	if err != nil {
 		return nil, err
 	}
-	cov := f.Coverage(observatory.Filter{}, s.now())
+	cov := s.coverageOf(f, observatory.Filter{}, s.now())
 	var out []labelFigure
 	for _, t := range homeLabels() {
 		fig := labelFigure{Type: t, Name: data.LabelName(t)}

@@ -40,6 +40,62 @@ type factsCache struct {
 	building chan struct{} // non-nil while a build runs; closed when it ends
 	err      error         // of the last build
 	started  time.Time
+
+	// results memoizes the aggregations of the current facts per filter
+	// and minute: a page asks for four of them, and popular pages repeat.
+	results map[aggregateKey]any
+}
+
+// aggregateKey identifies an aggregation of one build of the facts.
+type aggregateKey struct {
+	facts  *observatory.Facts
+	kind   string
+	filter string // statsQuery(filter).Encode()
+	minute int64
+}
+
+// maxCachedAggregates bounds the memo; it is emptied when full.
+const maxCachedAggregates = 512
+
+// aggregate returns compute's result for (facts, kind, filter, day's
+// minute), computing it once.
+func aggregate[T any](s *Server, f *observatory.Facts, kind string, flt observatory.Filter, day time.Time, compute func() T) T {
+	key := aggregateKey{facts: f, kind: kind, filter: statsQuery(flt).Encode(), minute: day.Unix() / 60}
+	fc := &s.obsFacts
+	fc.mu.Lock()
+	if v, ok := fc.results[key]; ok {
+		fc.mu.Unlock()
+		return v.(T)
+	}
+	fc.mu.Unlock()
+	v := compute()
+	fc.mu.Lock()
+	if fc.facts == f { // the facts may have been replaced meanwhile
+		if fc.results == nil || len(fc.results) >= maxCachedAggregates {
+			fc.results = map[aggregateKey]any{}
+		}
+		fc.results[key] = v
+	}
+	fc.mu.Unlock()
+	return v
+}
+
+// coverageOf, tendersOf, awardsOf and sourcesOf are the memoized
+// aggregations of the facts for a filter, on day.
+func (s *Server) coverageOf(f *observatory.Facts, flt observatory.Filter, day time.Time) *observatory.Coverage {
+	return aggregate(s, f, "coverage", flt, day, func() *observatory.Coverage { return f.Coverage(flt, day) })
+}
+
+func (s *Server) tendersOf(f *observatory.Facts, flt observatory.Filter, day time.Time) *observatory.TenderCoverage {
+	return aggregate(s, f, "tenders", flt, day, func() *observatory.TenderCoverage { return f.TenderCoverage(flt, day) })
+}
+
+func (s *Server) awardsOf(f *observatory.Facts, flt observatory.Filter, day time.Time) *observatory.AwardShare {
+	return aggregate(s, f, "awards", flt, day, func() *observatory.AwardShare { return f.AwardShare(flt) })
+}
+
+func (s *Server) sourcesOf(f *observatory.Facts, day time.Time) []observatory.SourceHealth {
+	return aggregate(s, f, "sources", observatory.Filter{}, day, func() []observatory.SourceHealth { return f.SourceHealth(day) })
 }
 
 // now is the clock of the observatory (Config.Now).
@@ -104,7 +160,7 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 			s.cfg.Logger.Error("observatory facts", "err", err)
 			return
 		}
-		fc.facts, fc.version = f, version
+		fc.facts, fc.version, fc.results = f, version, nil
 		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
 			"awards", len(f.Awards), "took", f.BuildTook)
 	}()

@@ -156,12 +156,12 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
 		TendersMatcher: s.index != nil}
 	p.Filter = newStatsFilterView(flt)
-	s.fillCoverage(p, f.Coverage(flt, now))
-	fillTenders(p, f.TenderCoverage(flt, now))
-	fillAwards(p, f.AwardShare(flt))
+	s.fillCoverage(p, s.coverageOf(f, flt, now))
+	fillTenders(p, s.tendersOf(f, flt, now))
+	fillAwards(p, s.awardsOf(f, flt, now))
 	p.Charts = historyCharts(snaps)
 	if p.Admin {
-		p.Sources = sourceRows(f.SourceHealth(now))
+		p.Sources = sourceRows(s.sourcesOf(f, now))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "observatory", p)

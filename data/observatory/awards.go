@@ -81,19 +81,29 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		to = dayNumber(flt.To)
 	}
 	period := !flt.From.IsZero() || !flt.To.IsZero()
+	// Per département index (AwardFact.dep): whether it passes the
+	// filter, and its région's row.
 	deps, _ := areaTables()
-	depRegion := make([]string, len(deps)+1)
-	for i, d := range deps {
-		depRegion[i+1] = d.Region
-	}
+	var passes [256]bool
+	var regionOf [256]*AwardRow
 	regions := map[string]*AwardRow{}
+	for i := 0; i <= len(deps); i++ {
+		code, region := "", ""
+		if i > 0 {
+			code, region = deps[i-1].Code, deps[i-1].Region
+		}
+		passes[i] = flt.place(code, region)
+		if regions[region] == nil {
+			regions[region] = &AwardRow{}
+		}
+		regionOf[i] = regions[region]
+	}
 	var cpv [256]*AwardRow
 	var buyers [buyerTypeCount]*AwardRow
 	lo, hi := int32(1<<31-1), noDay
 	for i := range f.Awards {
 		a := &f.Awards[i]
-		region := depRegion[a.dep]
-		if !flt.place(depOf(a.dep), region) {
+		if !passes[a.dep] {
 			continue
 		}
 		if a.day == noDay {
@@ -119,11 +129,13 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		if unidentified {
 			add(&as.Unidentified, a.Amount)
 		}
-		for _, row := range []**AwardRow{regionRow(regions, region), &cpv[a.cpvDiv], &buyers[a.buyer]} {
-			if *row == nil {
-				*row = &AwardRow{}
-			}
-			r := *row
+		if cpv[a.cpvDiv] == nil {
+			cpv[a.cpvDiv] = &AwardRow{}
+		}
+		if buyers[a.buyer] == nil {
+			buyers[a.buyer] = &AwardRow{}
+		}
+		for _, r := range [3]*AwardRow{regionOf[a.dep], cpv[a.cpvDiv], buyers[a.buyer]} {
 			add(&r.All, a.Amount)
 			if labelled {
 				add(&r.Labelled, a.LabelledAmount)
@@ -142,6 +154,9 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 	}
 	as.ByRegion = []AwardRow{}
 	for code, r := range regions {
+		if r.All.Count == 0 {
+			continue
+		}
 		r.Code, r.Name = code, "Lieu inconnu"
 		if g, ok := data.LookupRegion(code); ok {
 			r.Name = g.Name
@@ -180,15 +195,6 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		})
 	}
 	return as
-}
-
-func regionRow(m map[string]*AwardRow, code string) **AwardRow {
-	r := m[code]
-	if r == nil {
-		r = &AwardRow{}
-		m[code] = r
-	}
-	return &r
 }
 
 func add(t *Tally, amount float64) {

@@ -87,49 +87,56 @@ type Band struct {
 	Count int    `json:"count"`
 }
 
-// supplierPasses applies the filter to a supplier (the period does not
-// apply to listings).
-func (flt Filter) supplierPasses(s *SupplierFact) bool {
-	return flt.place(s.Departement, s.Region) && (flt.Label == "" || s.hasLabel(flt.Label))
-}
-
 // Coverage aggregates the listed suppliers that pass the filter on day.
 func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 	c := &Coverage{Day: day, Labels: []LabelCoverage{}, Regions: []AreaCoverage{}, Departements: []AreaCoverage{}}
-	labelIdx := map[data.LabelType]int{}
+	var types []data.LabelType
 	for _, t := range f.labelTypes {
 		if flt.Label != "" && t != flt.Label {
 			continue
 		}
-		labelIdx[t] = len(c.Labels)
+		types = append(types, t)
 		lc := LabelCoverage{Type: t, Name: data.LabelName(t)}
 		for _, st := range LabelStates() {
 			lc.States = append(lc.States, StateCount{State: st, Name: data.LabelStateName(st)})
 		}
 		c.Labels = append(c.Labels, lc)
 	}
+	// Areas and sectors are counted in slices indexed by the interned ids
+	// of the facts (index 0 of an area: unknown).
 	deps, regions := areaTables()
-	depCov, regCov := map[string]*AreaCoverage{}, map[string]*AreaCoverage{}
-	for _, d := range deps {
-		a := d
-		depCov[d.Code] = &a
+	depCov := make([]AreaCoverage, len(deps)+1)
+	copy(depCov[1:], deps)
+	regCov := make([]AreaCoverage, len(regions)+1)
+	copy(regCov[1:], regions)
+	var passDep, passRegion [256]bool
+	for i := range depCov {
+		passDep[i] = i > 0 && flt.place(depCov[i].Code, depCov[i].Region)
 	}
-	for _, r := range regions {
-		a := r
-		regCov[r.Code] = &a
+	for i := range regCov {
+		passRegion[i] = flt.Departement == "" && (flt.Region == "" || (i > 0 && regCov[i].Code == flt.Region))
 	}
-	sections, divisions := map[string]*SectorCount{}, map[string]*SectorCount{}
-	univers, cpv := map[string]*SectorCount{}, map[string]*SectorCount{}
+	var sectors [sectorKinds][]SectorCount
+	for k := range sectors {
+		t := &f.sectors[k]
+		sectors[k] = make([]SectorCount, len(t.codes))
+		for i := range t.codes {
+			sectors[k][i] = SectorCount{Code: t.codes[i], Name: t.names[i]}
+		}
+	}
 	compl := make([]int, 5)
 	var complSum, claimedSum int
 	for i := range f.Suppliers {
 		s := &f.Suppliers[i]
-		if !flt.supplierPasses(s) {
+		if s.dep > 0 && !passDep[s.dep] || s.dep == 0 && !passRegion[s.region] {
+			continue
+		}
+		if flt.Label != "" && !s.hasLabel(flt.Label) {
 			continue
 		}
 		c.Suppliers++
 		holding, expired := false, false
-		for t, li := range labelIdx {
+		for li, t := range types {
 			st, ok := s.BestState(t, day)
 			if !ok {
 				continue
@@ -146,7 +153,7 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 		if holding {
 			c.Holding++
 		}
-		countArea := func(a *AreaCoverage) {
+		for _, a := range [2]*AreaCoverage{&depCov[s.dep], &regCov[s.region]} {
 			a.Listed++
 			if holding {
 				a.Holding++
@@ -154,34 +161,15 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 				a.Expired++
 			}
 		}
-		if a := depCov[s.Departement]; a != nil {
-			countArea(a)
-		} else {
+		if s.dep == 0 {
 			c.Unplaced++
 		}
-		if a := regCov[s.Region]; a != nil {
-			countArea(a)
-		}
-		if n, ok := data.LookupNAF(s.NAF); ok {
-			countSector(sections, n.Section, holding)
-			countSector(divisions, n.Division(), holding)
-		} else {
-			countSector(sections, "", holding)
-			countSector(divisions, "", holding)
-		}
-		seen := map[string]bool{}
-		for _, u := range s.Univers {
-			k := universKey(u)
-			if !seen[k] {
-				seen[k] = true
-				sc := countSector(univers, k, holding)
-				if sc.Name == "" {
-					sc.Name = u
-				}
+		for _, r := range s.sectors {
+			sc := &sectors[r.kind][r.id]
+			sc.Listed++
+			if holding {
+				sc.Holding++
 			}
-		}
-		for _, d := range s.CPVDivisions {
-			countSector(cpv, d, holding)
 		}
 		complSum += s.Completeness
 		compl[min(s.Completeness/20, 4)]++
@@ -190,30 +178,26 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 			claimedSum += s.Completeness
 		}
 	}
-	for _, d := range deps {
-		a := depCov[d.Code]
+	for _, a := range depCov[1:] {
 		if flt.place(a.Code, a.Region) && (!a.collectivity || a.Listed > 0) {
 			a.PerCapita = perCapita(a.Holding, a.Population)
-			c.Departements = append(c.Departements, *a)
+			c.Departements = append(c.Departements, a)
 		}
 	}
-	for _, r := range regions {
-		a := regCov[r.Code]
+	for _, a := range regCov[1:] {
 		if (flt.Region == "" || flt.Region == a.Code) && (!a.collectivity || a.Listed > 0) {
 			a.PerCapita = perCapita(a.Holding, a.Population)
-			c.Regions = append(c.Regions, *a)
+			c.Regions = append(c.Regions, a)
 		}
 	}
-	c.NAFSections = sectorList(sections, func(code string) string {
+	nafName := func(code string) string {
 		n, _ := data.LookupNAF(code)
 		return n.Label
-	})
-	c.NAFDivisions = sectorList(divisions, func(code string) string {
-		n, _ := data.LookupNAF(code)
-		return n.Label
-	})
-	c.Univers = sectorList(univers, nil)
-	c.CPVDivisions = sectorList(cpv, CPVDivisionName)
+	}
+	c.NAFSections = sectorList(sectors[sectorNAFSection], nafName)
+	c.NAFDivisions = sectorList(sectors[sectorNAFDivision], nafName)
+	c.Univers = sectorList(sectors[sectorUnivers], nil)
+	c.CPVDivisions = sectorList(sectors[sectorCPVDivision], CPVDivisionName)
 	c.Claims.Fields = CompletenessFieldNames()
 	for i, n := range compl {
 		lo, hi := i*20, i*20+19
@@ -233,31 +217,21 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 	return c
 }
 
-func countSector(m map[string]*SectorCount, code string, holding bool) *SectorCount {
-	sc := m[code]
-	if sc == nil {
-		sc = &SectorCount{Code: code}
-		m[code] = sc
-	}
-	sc.Listed++
-	if holding {
-		sc.Holding++
-	}
-	return sc
-}
-
 // sectorList sorts sectors by listed companies, most first, the unknown
 // sector ("") last.
-func sectorList(m map[string]*SectorCount, name func(string) string) []SectorCount {
-	out := make([]SectorCount, 0, len(m))
-	for _, sc := range m {
+func sectorList(counts []SectorCount, name func(string) string) []SectorCount {
+	out := make([]SectorCount, 0, len(counts))
+	for _, sc := range counts {
+		if sc.Listed == 0 {
+			continue
+		}
 		if name != nil && sc.Code != "" {
 			sc.Name = name(sc.Code)
 		}
 		if sc.Code == "" {
 			sc.Name = "Non renseigné"
 		}
-		out = append(out, *sc)
+		out = append(out, sc)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -74,6 +74,61 @@ type Facts struct {
 
 	labelTypes []data.LabelType // bit i of AwardFact.labels is labelTypes[i]
 	sources    []string         // AwardFact.source indexes it
+	// sectors intern the sector codes of the suppliers, per kind, so that
+	// an aggregation counts in slices rather than maps.
+	sectors [sectorKinds]sectorTable
+}
+
+// The kinds of sector the coverage counts.
+const (
+	sectorNAFSection = iota
+	sectorNAFDivision
+	sectorUnivers
+	sectorCPVDivision
+	sectorKinds
+)
+
+// sectorTable interns the codes of one kind of sector.
+type sectorTable struct {
+	codes, names []string
+	ids          map[string]uint16
+}
+
+func (t *sectorTable) id(code, name string) uint16 {
+	if id, ok := t.ids[code]; ok {
+		return id
+	}
+	if t.ids == nil {
+		t.ids = map[string]uint16{}
+	}
+	id := uint16(len(t.codes))
+	t.ids[code] = id
+	t.codes, t.names = append(t.codes, code), append(t.names, name)
+	return id
+}
+
+// sectorRef is a sector a supplier belongs to.
+type sectorRef struct {
+	kind uint8
+	id   uint16
+}
+
+// addSupplier keeps a supplier's facts, interning its place and sectors.
+func (f *Facts) addSupplier(sf SupplierFact) {
+	sf.dep = depIndex(sf.Departement)
+	sf.region = regionIndex(sf.Region)
+	add := func(kind int, code, name string) {
+		sf.sectors = append(sf.sectors, sectorRef{kind: uint8(kind), id: f.sectors[kind].id(code, name)})
+	}
+	add(sectorNAFSection, sf.NAFSection, "")
+	add(sectorNAFDivision, sf.NAFDivision, "")
+	for i, k := range sf.UniversKeys {
+		add(sectorUnivers, k, sf.Univers[i])
+	}
+	for _, d := range sf.CPVDivisions {
+		add(sectorCPVDivision, d, "")
+	}
+	f.Suppliers = append(f.Suppliers, sf)
 }
 
 // SupplierFact is what the figures need of one supplier.
@@ -82,12 +137,18 @@ type SupplierFact struct {
 	Departement  string
 	Region       string
 	NAF          string   // rév. 2 sub-class, "" when unknown
-	Univers      []string // EPV univers, as first written (case folded for grouping)
+	NAFSection   string   // "C", "" when the NAF code is unknown
+	NAFDivision  string   // "25"
+	Univers      []string // EPV univers, as first written
+	UniversKeys  []string // the same, folded for grouping ("mode et beaute")
 	CPVDivisions []string // divisions declared, inferred or implied by the NAF code
 	Labels       []data.Label
 	Claimed      bool
 	Completeness int // per cent of the completeness fields filled (completenessFields)
 	Sources      []string
+
+	dep, region uint8       // interned Departement and Region (0: unknown)
+	sectors     []sectorRef // set by Facts.addSupplier
 }
 
 // TenderFact is what the figures need of one open tender.
@@ -189,6 +250,9 @@ func SupplierFactOf(s *data.Supplier) SupplierFact {
 			f.Region = d.Region
 		}
 	}
+	if n, ok := data.LookupNAF(s.NAF); ok {
+		f.NAFSection, f.NAFDivision = n.Section, n.Division()
+	}
 	divs := map[string]bool{}
 	for _, c := range s.CPVAll() {
 		if d := data.CPVDivision(c); d != "" {
@@ -208,6 +272,7 @@ func SupplierFactOf(s *data.Supplier) SupplierFact {
 			if k := universKey(l.Category); !seenUnivers[k] {
 				seenUnivers[k] = true
 				f.Univers = append(f.Univers, strings.TrimSpace(l.Category))
+				f.UniversKeys = append(f.UniversKeys, k)
 			}
 		}
 		if l.Source != "" && !seenSource[l.Source] {
@@ -281,7 +346,7 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 		if s.SIREN != "" {
 			bySIREN[s.SIREN] = len(f.Suppliers)
 		}
-		f.Suppliers = append(f.Suppliers, SupplierFactOf(&s))
+		f.addSupplier(SupplierFactOf(&s))
 		return nil
 	})
 	if err != nil {
@@ -524,6 +589,24 @@ var depCodes = sync.OnceValue(func() []string {
 
 func depIndex(code string) uint8 {
 	i, ok := slices.BinarySearch(depCodes(), code)
+	if !ok || code == "" {
+		return 0
+	}
+	return uint8(i + 1)
+}
+
+// regionCodes are the région codes in order; regionIndex is 1 + the
+// position of a code, 0 for an unknown one.
+var regionCodes = sync.OnceValue(func() []string {
+	var out []string
+	for _, r := range data.Regions() {
+		out = append(out, r.Code)
+	}
+	return out
+})
+
+func regionIndex(code string) uint8 {
+	i, ok := slices.BinarySearch(regionCodes(), code)
 	if !ok || code == "" {
 		return 0
 	}
