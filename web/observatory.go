@@ -141,6 +141,22 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	return fc.facts, nil
 }
 
+// WarmObservatory starts building the observatory's facts in the
+// background unless they exist or are being built, so that the first
+// visitor does not wait for them (serve calls it when it starts).
+func (s *Server) WarmObservatory(ctx context.Context) {
+	v, err := s.store.Version(ctx)
+	if err != nil {
+		return
+	}
+	fc := &s.obsFacts
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.facts == nil && fc.building == nil {
+		s.startFactsBuild(v, nil)
+	}
+}
+
 // startFactsBuild runs a build in the background; fc.mu is held.
 func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	fc := &s.obsFacts

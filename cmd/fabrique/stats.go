@@ -40,6 +40,7 @@ const snapshotCheckEvery = time.Hour
 // dailySnapshots takes the observatory's snapshot of the day when serve
 // starts and then whenever the day has none, until ctx is done.
 func dailySnapshots(ctx context.Context, p *program, srv *web.Server) {
+	srv.WarmObservatory(ctx)
 	t := time.NewTicker(snapshotCheckEvery)
 	defer t.Stop()
 	for {

@@ -23,8 +23,8 @@ type Source interface {
 
 // CapableFunc counts the suppliers able to meet an open tender: the
 // matcher's matches scoring at least CapableScore within CapableRadiusKm of
-// the place of performance (see index.CountCapable). The observatory does
-// not rank suppliers itself.
+// the place of performance. The observatory does not rank suppliers
+// itself: the caller runs the index's matcher (web's capableSuppliers).
 type CapableFunc func(ctx context.Context, t data.Tender) (int, error)
 
 // The rule of a "capable" supplier, stated on the page.
