@@ -28,6 +28,14 @@ import (
 // keeps changing (a crawl writes every second).
 const factsRefreshEvery = time.Minute
 
+// refreshInterval is how long the facts are kept while the store moves:
+// factsRefreshEvery, or ten times what the last build took, so that a
+// large store (a build of a million awards takes tens of seconds) spends
+// at most a tenth of a core on rebuilding during a long crawl or import.
+func refreshInterval(f *observatory.Facts) time.Duration {
+	return max(factsRefreshEvery, 10*f.BuildTook)
+}
+
 // factsMaxMatched is how many open tenders one rebuild may match (the
 // others keep their previous count for observatory.BuildOptions.MatchTTL).
 const factsMaxMatched = 500
@@ -116,7 +124,7 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	fc := &s.obsFacts
 	fc.mu.Lock()
 	if fc.facts != nil {
-		if fc.version != v && fc.building == nil && time.Since(fc.started) >= factsRefreshEvery {
+		if fc.version != v && fc.building == nil && time.Since(fc.started) >= refreshInterval(fc.facts) {
 			s.startFactsBuild(v, fc.facts)
 		}
 		f := fc.facts

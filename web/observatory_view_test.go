@@ -102,3 +102,16 @@ func TestDensityMapClasses(t *testing.T) {
 		t.Errorf("legend = %+v, want the top class to end at 8,7", m.Legend)
 	}
 }
+
+func TestRefreshInterval(t *testing.T) {
+	tests := []struct {
+		took, want time.Duration
+	}{
+		{0, time.Minute}, {2 * time.Second, time.Minute}, {30 * time.Second, 5 * time.Minute},
+	}
+	for _, tt := range tests {
+		if got := refreshInterval(&observatory.Facts{BuildTook: tt.took}); got != tt.want {
+			t.Errorf("refreshInterval(build of %v) = %v, want %v", tt.took, got, tt.want)
+		}
+	}
+}
