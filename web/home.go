@@ -8,6 +8,7 @@ import (
 
 	"fabrique/data"
 	"fabrique/data/observatory"
+	"fabrique/data/store"
 )
 
 // homePage is the typed page of home.html.
@@ -28,6 +29,9 @@ type labelFigure struct {
 	Total      int    // listed with the label, in any state
 	Expired    int
 	NotRefound int
+	// States is false while the label states are being computed: only
+	// Total is known.
+	States bool
 }
 
 // homeLabels are the labels counted on the home page, in display order.
@@ -53,22 +57,29 @@ func (s *Server) home(c *fiber.Ctx) error {
 }
 
 // labelFigures counts the companies of each label by state today, from
-// the observatory's facts (rebuilt in the background after a write).
+// the observatory's facts (rebuilt in the background after a write). Until
+// their first build ends, it counts the companies listed with each label
+// through the store's label index, and says so (States false).
 func (s *Server) labelFigures(ctx context.Context) ([]labelFigure, error) {
-	f, err := s.observatoryFacts(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cov := s.coverageOf(f, observatory.Filter{}, s.now())
+	f := s.currentFacts(ctx)
 	var out []labelFigure
 	for _, t := range homeLabels() {
 		fig := labelFigure{Type: t, Name: data.LabelName(t)}
-		for _, lc := range cov.Labels {
-			if lc.Type != t {
-				continue
+		if f == nil {
+			ids, err := s.store.SupplierIDs(ctx, store.SupplierFilter{Label: t})
+			if err != nil {
+				return nil, err
 			}
-			n := lc.Counts()
-			fig.Count, fig.Total, fig.Expired, fig.NotRefound = lc.Holding, lc.Total, n.Expired, n.NotRefound
+			fig.Total = len(ids)
+			out = append(out, fig)
+			continue
+		}
+		fig.States = true
+		for _, lc := range s.coverageOf(f, observatory.Filter{}, s.now()).Labels {
+			if lc.Type == t {
+				n := lc.Counts()
+				fig.Count, fig.Total, fig.Expired, fig.NotRefound = lc.Holding, lc.Total, n.Expired, n.NotRefound
+			}
 		}
 		out = append(out, fig)
 	}

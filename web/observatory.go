@@ -136,8 +136,13 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	}
 	done := fc.building
 	fc.mu.Unlock()
+	wait := time.NewTimer(firstBuildWait)
+	defer wait.Stop()
 	select {
 	case <-done:
+	case <-wait.C:
+		// 503 with Retry-After: the figures are still being computed.
+		return nil, fiber.NewError(fiber.StatusServiceUnavailable, "web: observatory: first build still running")
 	case <-ctx.Done():
 		return nil, fmt.Errorf("web: observatory: %w", ctx.Err())
 	}
@@ -147,6 +152,30 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 		return nil, fmt.Errorf("web: observatory: %w", fc.err)
 	}
 	return fc.facts, nil
+}
+
+// firstBuildWait is how long a request waits for the very first build of
+// the facts (serve starts it at once: see WarmObservatory) before it is
+// answered 503 with Retry-After.
+const firstBuildWait = 10 * time.Second
+
+// currentFacts returns the facts built so far without waiting, nil before
+// the first build ends (which it starts).
+func (s *Server) currentFacts(ctx context.Context) *observatory.Facts {
+	fc := &s.obsFacts
+	fc.mu.Lock()
+	f, idle := fc.facts, fc.facts == nil && fc.building == nil
+	fc.mu.Unlock()
+	if f != nil {
+		if g, err := s.observatoryFacts(ctx); err == nil { // schedules a refresh when the store moved
+			return g
+		}
+		return f
+	}
+	if idle {
+		s.WarmObservatory(ctx)
+	}
+	return nil
 }
 
 // WarmObservatory starts building the observatory's facts in the
