@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -19,6 +20,9 @@ type Source interface {
 	Tenders(ctx context.Context, fn func(data.Tender) error) error
 	Awards(ctx context.Context, fn func(data.Award) error) error
 	CrawlRuns(ctx context.Context, limit int) ([]data.CrawlRun, error)
+	// Tender reads one tender again, for the matcher: the walk keeps only
+	// the facts of the open ones.
+	Tender(ctx context.Context, id string) (data.Tender, error)
 }
 
 // CapableFunc counts the suppliers able to meet an open tender: the
@@ -163,7 +167,6 @@ type TenderFact struct {
 	Departement string
 	Region      string
 	CPVDivision string
-	Value       float64
 	// Capable is the number of capable suppliers; -1 when the tender was
 	// not evaluated (no matcher, over MaxMatched, or the matcher refused
 	// it: MatchError says why).
@@ -354,7 +357,6 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	}
 	f.labelTypes = labelTypesOf(f.Suppliers)
 
-	var open []data.Tender
 	err = src.Tenders(ctx, func(t data.Tender) error {
 		f.TendersTotal++
 		imp := importOf(f.TenderSources, t.Source)
@@ -363,14 +365,14 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 			imp.LastImported = t.ImportedAt
 		}
 		if t.Open(now) {
-			open = append(open, t)
+			f.Tenders = append(f.Tenders, tenderFactOf(&t))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("observatory: tenders: %w", err)
 	}
-	if err := f.addTenders(ctx, open, now, opts); err != nil {
+	if err := f.matchTenders(ctx, src, now, opts); err != nil {
 		return nil, err
 	}
 
@@ -440,10 +442,30 @@ func (imp *ImportFacts) addDate(t time.Time) {
 	}
 }
 
-// addTenders keeps the open tenders and counts their capable suppliers:
-// reused from the previous facts when the tender did not change and was
-// matched recently, else matched, nearest deadline first, up to the cap.
-func (f *Facts) addTenders(ctx context.Context, open []data.Tender, now time.Time, opts BuildOptions) error {
+// tenderFactOf extracts the facts of an open tender, not yet matched.
+func tenderFactOf(t *data.Tender) TenderFact {
+	place := data.ResolvePlace(t.Place)
+	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
+		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
+		Capable: -1}
+	if d, ok := data.LookupDepartement(place.Departement); ok {
+		tf.Departement, tf.Region = d.Code, d.Region
+	}
+	if tf.CPVDivision == "" {
+		for _, c := range t.CPVCodes() {
+			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				break
+			}
+		}
+	}
+	return tf
+}
+
+// matchTenders counts the capable suppliers of the open tenders: reused
+// from the previous facts when the tender did not change and was matched
+// recently, else matched (the tender read again from src), nearest
+// deadline first, up to the cap.
+func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opts BuildOptions) error {
 	prev := map[string]*TenderFact{}
 	if opts.Previous != nil {
 		for i := range opts.Previous.Tenders {
@@ -451,41 +473,33 @@ func (f *Facts) addTenders(ctx context.Context, open []data.Tender, now time.Tim
 			prev[p.ID] = p
 		}
 	}
-	sort.SliceStable(open, func(i, j int) bool { return deadlineBefore(open[i].Deadline, open[j].Deadline) })
+	sort.SliceStable(f.Tenders, func(i, j int) bool { return deadlineBefore(f.Tenders[i].Deadline, f.Tenders[j].Deadline) })
 	matched := 0
-	for i := range open {
-		t := &open[i]
-		place := data.ResolvePlace(t.Place)
-		tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
-			PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, Departement: place.Departement,
-			CPVDivision: data.CPVDivision(t.CPV), Value: t.EstimatedValue, Capable: -1}
-		if d, ok := data.LookupDepartement(place.Departement); ok {
-			tf.Departement, tf.Region = d.Code, d.Region
-		}
-		if tf.CPVDivision == "" {
-			for _, c := range t.CPVCodes() {
-				if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
-					break
-				}
-			}
-		}
-		p := prev[t.ID]
+	for i := range f.Tenders {
+		tf := &f.Tenders[i]
+		p := prev[tf.ID]
 		switch {
-		case p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(t.UpdatedAt) && now.Sub(p.MatchedAt) < opts.MatchTTL:
+		case p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && now.Sub(p.MatchedAt) < opts.MatchTTL:
 			tf.Capable, tf.MatchedAt = p.Capable, p.MatchedAt
 		case opts.Capable != nil && matched < opts.MaxMatched:
 			matched++
-			n, err := opts.Capable(ctx, *t)
+			t, err := src.Tender(ctx, tf.ID)
+			if errors.Is(err, data.ErrNotFound) {
+				continue // deleted since the walk
+			}
+			if err != nil {
+				return fmt.Errorf("observatory: tender %s: %w", tf.ID, err)
+			}
+			n, err := opts.Capable(ctx, t)
 			if err != nil {
 				if ctx.Err() != nil {
-					return fmt.Errorf("observatory: match %s: %w", t.ID, err)
+					return fmt.Errorf("observatory: match %s: %w", tf.ID, err)
 				}
 				tf.MatchError = err.Error()
-				break
+				continue
 			}
 			tf.Capable, tf.MatchedAt = n, now
 		}
-		f.Tenders = append(f.Tenders, tf)
 	}
 	return nil
 }
