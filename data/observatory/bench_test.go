@@ -1,6 +1,7 @@
 package observatory
 
 import (
+	"context"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -92,5 +93,37 @@ func BenchmarkAggregate(b *testing.B) {
 	})
 	b.Run("snapshot", func(b *testing.B) {
 		cpuPerOp(b, func() { f.Snapshot(day) })
+	})
+}
+
+// BenchmarkBuild measures one walk of a store of 20 000 synthetic
+// suppliers and 100 000 awards into facts (no tender matching), to size
+// the background rebuild: go test ./data/observatory -run '^$' -bench
+// Build -benchtime 3x
+func BenchmarkBuild(b *testing.B) {
+	ctx := context.Background()
+	st := openStore(b)
+	sups := index.SyntheticSuppliers(20000, 1)
+	for i := 0; i < len(sups); i += 5000 {
+		if _, err := st.UpsertCrawled(ctx, sups[i:i+5000], "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	awards := make([]data.Award, 0, 10000)
+	for i := range 100000 {
+		awards = append(awards, data.Award{ID: "decp:" + strconv.Itoa(i), Source: "decp", Buyer: data.Buyer{Name: "Mairie de Lyon"},
+			CPV: "45000000", Place: data.Place{Departement: "69"}, NotifiedAt: time.Date(2024, 1, 1+i%700, 0, 0, 0, 0, time.UTC),
+			Amount: 1000, Winners: []data.Winner{{Name: "X", SIRET: sups[i%len(sups)].SIREN}}})
+		if len(awards) == cap(awards) {
+			if err := st.PutAwards(ctx, awards); err != nil {
+				b.Fatal(err)
+			}
+			awards = awards[:0]
+		}
+	}
+	cpuPerOp(b, func() {
+		if _, err := Build(ctx, st, BuildOptions{Now: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}); err != nil {
+			b.Fatal(err)
+		}
 	})
 }
