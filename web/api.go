@@ -26,7 +26,7 @@ import (
 // by route path: what the handlers accept and what openapi.json must
 // document.
 func apiParams() map[string][]string {
-	return map[string][]string{
+	m := map[string][]string{
 		"/api/v1/suppliers":        apiSearchParamNames(),
 		"/api/v1/suppliers/:siren": {"siren"},
 		"/api/v1/suggest":          {"q", "limit"},
@@ -39,6 +39,10 @@ func apiParams() map[string][]string {
 		"/api/v1/match":               nil, // the need is the JSON body
 		"/api/v1/cpv":                 {"q", "limit"},
 	}
+	for path, names := range statsAPIParams() {
+		m[path] = names
+	}
+	return m
 }
 
 // knownAPIParams is apiParams, built once: every API request checks it.

@@ -56,6 +56,9 @@ type Config struct {
 	// Verify tunes the website and DNS checks of claims (web/verify): its
 	// TestMode, off by default, lets tests reach loopback servers.
 	Verify verify.Config
+	// Now is the clock of the observatory's figures (label states, open
+	// tenders, daily snapshots); nil means time.Now.
+	Now func() time.Time
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
+	"fabrique/data/observatory"
 	"fabrique/data/store"
 )
 
@@ -18,11 +19,19 @@ type homePage struct {
 	Query     string        // echoed into the search field
 }
 
-// labelFigure is the number of suppliers holding one label.
+// labelFigure counts the companies listed with one label: those whose
+// label is valid today apart from those whose label has expired or was not
+// re-found (data.Label.StateOn, through the observatory's coverage).
 type labelFigure struct {
-	Type  data.LabelType
-	Name  string // French
-	Count int
+	Type       data.LabelType
+	Name       string // French
+	Count      int    // holding a valid label today
+	Total      int    // listed with the label, in any state
+	Expired    int
+	NotRefound int
+	// States is false while the label states are being computed: only
+	// Total is known.
+	States bool
 }
 
 // homeLabels are the labels counted on the home page, in display order.
@@ -47,16 +56,32 @@ func (s *Server) home(c *fiber.Ctx) error {
 	})
 }
 
-// labelFigures counts the suppliers holding each label through the store's
-// label index (labels not re-found by the last crawl included).
+// labelFigures counts the companies of each label by state today, from
+// the observatory's facts (rebuilt in the background after a write). Until
+// their first build ends, it counts the companies listed with each label
+// through the store's label index, and says so (States false).
 func (s *Server) labelFigures(ctx context.Context) ([]labelFigure, error) {
+	f := s.currentFacts(ctx)
 	var out []labelFigure
 	for _, t := range homeLabels() {
-		ids, err := s.store.SupplierIDs(ctx, store.SupplierFilter{Label: t})
-		if err != nil {
-			return nil, err
+		fig := labelFigure{Type: t, Name: data.LabelName(t)}
+		if f == nil {
+			ids, err := s.store.SupplierIDs(ctx, store.SupplierFilter{Label: t})
+			if err != nil {
+				return nil, err
+			}
+			fig.Total = len(ids)
+			out = append(out, fig)
+			continue
 		}
-		out = append(out, labelFigure{Type: t, Name: data.LabelName(t), Count: len(ids)})
+		fig.States = true
+		for _, lc := range s.coverageOf(f, observatory.Filter{}, s.now()).Labels {
+			if lc.Type == t {
+				n := lc.Counts()
+				fig.Count, fig.Total, fig.Expired, fig.NotRefound = lc.Holding, lc.Total, n.Expired, n.NotRefound
+			}
+		}
+		out = append(out, fig)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -53,11 +54,19 @@ func TestHomeShowsSupplierCount(t *testing.T) {
 			t.Fatalf("PutSupplier(%s): %v", name, err)
 		}
 	}
+	first := s.get(t, "/") // before the label states are computed: the label index counts
+	mustContain(t, "the first home page", first.body,
+		`<dt><span class="badge">EPV</span> Entreprise du Patrimoine Vivant : entreprises référencées</dt><dd>1</dd>`,
+		"labels valides et expirés en cours de décompte")
+	if _, err := s.observatoryFacts(ctx); err != nil {
+		t.Fatal(err)
+	}
 	r := s.get(t, "/")
 	for _, want := range []string{
 		"<dt>Fournisseurs référencés</dt><dd>2</dd>",
-		`<dt><span class="badge">EPV</span> Entreprise du Patrimoine Vivant</dt><dd>1</dd>`,
-		`<dt><span class="badge">OFG</span> Origine France Garantie</dt><dd>0</dd>`,
+		`<dt><span class="badge">EPV</span> Entreprise du Patrimoine Vivant : label valide</dt><dd>1</dd>`,
+		`<dt><span class="badge">OFG</span> Origine France Garantie : label valide</dt><dd>0</dd>`,
+		`<a href="/observatoire">Voir l'observatoire`,
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("home page lacks %q", want)
@@ -66,6 +75,20 @@ func TestHomeShowsSupplierCount(t *testing.T) {
 	if strings.Contains(r.body, "L'annuaire est vide") || strings.Contains(r.body, "L&#39;annuaire est vide") {
 		t.Errorf("home page says the directory is empty while it holds 2 suppliers")
 	}
+}
+
+// TestHomeCountsValidLabelsApart checks the home page's EPV figure on the
+// real embedded list: valid labels (1 012 on 2026-12-06, as a count of the
+// CSV's end dates gives) apart from the expired ones (279).
+func TestHomeCountsValidLabelsApart(t *testing.T) {
+	s := newSearchServer(t, Config{Now: func() time.Time { return obsDay }})
+	if _, err := s.observatoryFacts(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := s.get(t, "/")
+	mustContain(t, "the home page", r.body,
+		"<dt><span class=\"badge\">EPV</span> Entreprise du Patrimoine Vivant : label valide</dt><dd>1\u202f012</dd>",
+		"sur 1\u202f291 entreprises référencées avec ce label, dont 279 au label expiré")
 }
 
 func TestHomeEscapesQuery(t *testing.T) {

@@ -83,28 +83,39 @@ func (m *franceMap) searchMap(deps []index.FacetCount, places []mapPlace, total 
 			Class: "c" + strconv.Itoa(choroplethClass(f.Count, maxCount))})
 	}
 	sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Count > v.Rows[j].Count })
-	if maxCount > 0 {
-		lo := choroplethBounds(maxCount)
-		for c := 1; c <= choroplethClasses; c++ {
-			if lo[c] > maxCount {
-				continue
-			}
-			hi := maxCount
-			for d := c + 1; d <= choroplethClasses; d++ {
-				if lo[d] <= maxCount {
-					hi = lo[d] - 1
-					break
-				}
-			}
-			text := formatNumber(lo[c])
-			if hi > lo[c] {
-				text += " à " + formatNumber(hi)
-			}
-			v.Legend = append(v.Legend, mapLegendItem{Class: "c" + strconv.Itoa(c), Text: text})
+	v.Legend = choroplethLegend(maxCount, func(lo, hi int) string {
+		text := formatNumber(lo)
+		if hi > lo {
+			text += " à " + formatNumber(hi)
 		}
-	}
+		return text
+	})
 	v.Dots = m.dots(places)
 	return v
+}
+
+// choroplethLegend lists the shades used for counts up to maxCount, each
+// with the range of counts it stands for, written by text.
+func choroplethLegend(maxCount int, text func(lo, hi int) string) []mapLegendItem {
+	if maxCount <= 0 {
+		return nil
+	}
+	var out []mapLegendItem
+	lo := choroplethBounds(maxCount)
+	for c := 1; c <= choroplethClasses; c++ {
+		if lo[c] > maxCount {
+			continue
+		}
+		hi := maxCount
+		for d := c + 1; d <= choroplethClasses; d++ {
+			if lo[d] <= maxCount {
+				hi = lo[d] - 1
+				break
+			}
+		}
+		out = append(out, mapLegendItem{Class: "c" + strconv.Itoa(c), Text: text(lo[c], hi)})
+	}
+	return out
 }
 
 // placeMap draws where one supplier is: its département highlighted and

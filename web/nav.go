@@ -16,6 +16,7 @@ func navigation() []navEntry {
 		{"Appels d'offres", "/appels-d-offres"},
 		{"Nouveau besoin", "/besoin"},
 		{"API", "/api"},
+		{"Observatoire", "/observatoire"},
 	}
 }
 

@@ -90,6 +90,14 @@ func (s *Server) routes() []route {
 		{fiber.MethodPost, "/admin/courriers", s.adminOnly(s.adminPrintLetters)},
 		{fiber.MethodPost, "/admin/signalements/:id/clore", s.adminOnly(s.adminCloseReport)},
 		{fiber.MethodGet, journalPath, s.adminOnly(s.adminJournal)},
+		// The Alliance's observatory (observatory*.go, api_stats.go).
+		{fiber.MethodGet, "/observatoire", s.observatoryHandler},
+		{fiber.MethodGet, "/statistiques", s.statistiquesRedirect},
+		{fiber.MethodGet, "/api/v1/stats/coverage", s.apiStatsCoverage},
+		{fiber.MethodGet, "/api/v1/stats/tenders", s.apiStatsTenders},
+		{fiber.MethodGet, "/api/v1/stats/awards", s.apiStatsAwards},
+		{fiber.MethodGet, "/api/v1/stats/sources", s.apiStatsSources},
+		{fiber.MethodGet, "/api/v1/stats/history", s.apiStatsHistory},
 	}
 	if s.index != nil { // the search needs the index (see Deps)
 		rs = append(rs,

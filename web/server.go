@@ -47,6 +47,7 @@ type Server struct {
 	matchSource   *matchSource      // what the matcher reads (match_load.go)
 	matchGate     *matchGate        // bounds the match API under load
 	formLimiter   *rateLimiter      // form posts per client (form_guard.go)
+	obsFacts      factsCache        // the observatory's figures (observatory.go)
 }
 
 // New builds the application: it hashes the static assets, parses every

@@ -113,6 +113,19 @@ func commands() []command {
 			run:     runEval,
 		},
 		{
+			name:    "stats",
+			summary: "relève les chiffres clés de l'observatoire du jour (pour cron)",
+			args:    "snapshot",
+			nargs:   1,
+			help: "Calcule les chiffres clés de l'observatoire (entreprises labellisées, appels\n" +
+				"d'offres sans fournisseur capable, part des marchés remportés par des\n" +
+				"entreprises labellisées) et les enregistre pour le jour, en remplaçant un\n" +
+				"relevé pris plus tôt le même jour. « fabrique serve » en prend un par jour de\n" +
+				"lui-même ; la base ne doit pas être ouverte par un autre processus.",
+			options: append([]string{optData}, logOptions...),
+			run:     runStats,
+		},
+		{
 			name:    "backup",
 			summary: "copie la base de données dans un fichier",
 			args:    "FICHIER",

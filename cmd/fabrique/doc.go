@@ -43,6 +43,10 @@
 // disable one (it can no longer sign in, its sessions end) or enable it.
 // Like backup, it needs the data directory free; while serve runs, admins
 // use /admin/comptes. Options: --data, --admin, --password.
+// stats snapshot: records the day's key figures of the observatory
+// (/observatoire) in the store, replacing a snapshot taken earlier that
+// day, for cron. serve takes one by itself when it starts and then once a
+// day. Options: --data, --log-level, --log-format.
 //
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).

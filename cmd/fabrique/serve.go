@@ -66,6 +66,9 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	remindCtx, stopReminders := context.WithCancel(ctx)
 	defer stopReminders()
 	go remindClaims(remindCtx, p, srv) // claims.go
+	snapCtx, stopSnapshots := context.WithCancel(ctx)
+	defer stopSnapshots()
+	go dailySnapshots(snapCtx, p, srv) // the observatory's history (stats.go)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,226 @@
+package observatory
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"fabrique/data"
+)
+
+// AwardShare is the part of public contracts won by labelled companies.
+type AwardShare struct {
+	// From and To are the first and last notification dates of the awards
+	// counted (the period covered); zero when none is dated.
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// Label is the label counted ("" for any).
+	Label data.LabelType `json:"label,omitempty"`
+
+	All      Tally `json:"all"`
+	Labelled Tally `json:"labelled"` // a winner held the label on the notification day
+	Listed   Tally `json:"listed"`   // a winner is listed in the directory, labelled or not
+	// Unidentified awards name no winner with a well-formed SIRET or SIREN:
+	// nobody can tell whether a labelled company won them.
+	Unidentified Tally `json:"unidentified"`
+	Undated      int   `json:"undated"` // awards without a notification date (kept only when no period is asked)
+	// ShareCount and ShareAmount are Labelled / All; ShareIdentified is
+	// Labelled / (All − Unidentified), by count.
+	ShareCount      float64 `json:"share_count"`
+	ShareAmount     float64 `json:"share_amount"`
+	ShareIdentified float64 `json:"share_identified"`
+
+	ByRegion      []AwardRow `json:"by_region"`
+	ByCPVDivision []AwardRow `json:"by_cpv_division"`
+	ByBuyerType   []AwardRow `json:"by_buyer_type"`
+}
+
+// Tally is a number of awards and their amount (euros excl. VAT; for
+// Labelled, the labelled winners' part when the source gives it).
+type Tally struct {
+	Count  int     `json:"count"`
+	Amount float64 `json:"amount"`
+}
+
+// AwardRow is the award share of one région, CPV division or buyer type.
+type AwardRow struct {
+	Code         string  `json:"code"`
+	Name         string  `json:"name"`
+	All          Tally   `json:"all"`
+	Labelled     Tally   `json:"labelled"`
+	Unidentified int     `json:"unidentified"`
+	ShareCount   float64 `json:"share_count"`
+	ShareAmount  float64 `json:"share_amount"`
+}
+
+// labelBit is the bit of AwardFact.labels for the filter's label; 0xff
+// for any label, 0 when no award can carry it.
+func (f *Facts) labelBit(t data.LabelType) uint8 {
+	if t == "" {
+		return 0xff
+	}
+	for i, lt := range f.labelTypes {
+		if lt == t {
+			return 1 << i
+		}
+	}
+	return 0
+}
+
+// AwardShare aggregates the awards that pass the filter: place of
+// performance, notification period, and the label that makes a winner
+// "labelled".
+func (f *Facts) AwardShare(flt Filter) *AwardShare {
+	as := &AwardShare{Label: flt.Label}
+	bit := f.labelBit(flt.Label)
+	from, to := noDay, int32(1<<31-1)
+	if !flt.From.IsZero() {
+		from = dayNumber(flt.From)
+	}
+	if !flt.To.IsZero() {
+		to = dayNumber(flt.To)
+	}
+	period := !flt.From.IsZero() || !flt.To.IsZero()
+	// Per département index (AwardFact.dep): whether it passes the
+	// filter, and its région's row.
+	deps, _ := areaTables()
+	var passes [256]bool
+	var regionOf [256]*AwardRow
+	regions := map[string]*AwardRow{}
+	for i := 0; i <= len(deps); i++ {
+		code, region := "", ""
+		if i > 0 {
+			code, region = deps[i-1].Code, deps[i-1].Region
+		}
+		passes[i] = flt.place(code, region)
+		if regions[region] == nil {
+			regions[region] = &AwardRow{}
+		}
+		regionOf[i] = regions[region]
+	}
+	var cpv [256]*AwardRow
+	var buyers [buyerTypeCount]*AwardRow
+	lo, hi := int32(1<<31-1), noDay
+	for i := range f.Awards {
+		a := &f.Awards[i]
+		if !passes[a.dep] {
+			continue
+		}
+		if a.day == noDay {
+			if period {
+				continue
+			}
+			as.Undated++
+		} else {
+			if a.day < from || a.day >= to {
+				continue
+			}
+			lo, hi = min(lo, a.day), max(hi, a.day)
+		}
+		labelled := a.flags&awardLabelled != 0 && a.labels&bit != 0
+		unidentified := a.flags&awardUnidentified != 0
+		add(&as.All, a.Amount)
+		if labelled {
+			add(&as.Labelled, a.LabelledAmount)
+		}
+		if a.flags&awardListed != 0 {
+			add(&as.Listed, a.Amount)
+		}
+		if unidentified {
+			add(&as.Unidentified, a.Amount)
+		}
+		if cpv[a.cpvDiv] == nil {
+			cpv[a.cpvDiv] = &AwardRow{}
+		}
+		if buyers[a.buyer] == nil {
+			buyers[a.buyer] = &AwardRow{}
+		}
+		for _, r := range [3]*AwardRow{regionOf[a.dep], cpv[a.cpvDiv], buyers[a.buyer]} {
+			add(&r.All, a.Amount)
+			if labelled {
+				add(&r.Labelled, a.LabelledAmount)
+			}
+			if unidentified {
+				r.Unidentified++
+			}
+		}
+	}
+	if hi != noDay {
+		as.From, as.To = dayTime(lo), dayTime(hi)
+	}
+	as.ShareCount, as.ShareAmount = share(as.Labelled, as.All)
+	if n := as.All.Count - as.Unidentified.Count; n > 0 {
+		as.ShareIdentified = float64(as.Labelled.Count) / float64(n)
+	}
+	as.ByRegion = []AwardRow{}
+	for code, r := range regions {
+		if r.All.Count == 0 {
+			continue
+		}
+		r.Code, r.Name = code, "Lieu inconnu"
+		if g, ok := data.LookupRegion(code); ok {
+			r.Name = g.Name
+		}
+		as.ByRegion = append(as.ByRegion, finishRow(r))
+	}
+	as.ByCPVDivision = []AwardRow{}
+	for n, r := range cpv {
+		if r == nil {
+			continue
+		}
+		r.Code, r.Name = "", "CPV inconnu"
+		if n > 0 {
+			r.Code = twoDigits(n)
+			r.Name = CPVDivisionName(r.Code)
+		}
+		as.ByCPVDivision = append(as.ByCPVDivision, finishRow(r))
+	}
+	as.ByBuyerType = []AwardRow{}
+	for _, t := range BuyerTypes() {
+		if r := buyers[t]; r != nil {
+			r.Code, r.Name = t.Code(), t.Name()
+			as.ByBuyerType = append(as.ByBuyerType, finishRow(r))
+		}
+	}
+	for _, rows := range [][]AwardRow{as.ByRegion, as.ByCPVDivision} {
+		sort.Slice(rows, func(i, j int) bool {
+			a, b := rows[i], rows[j]
+			if (a.Code == "") != (b.Code == "") {
+				return b.Code == ""
+			}
+			if a.All.Count != b.All.Count {
+				return a.All.Count > b.All.Count
+			}
+			return a.Code < b.Code
+		})
+	}
+	return as
+}
+
+func add(t *Tally, amount float64) {
+	t.Count++
+	t.Amount += amount
+}
+
+func share(part, all Tally) (count, amount float64) {
+	if all.Count > 0 {
+		count = float64(part.Count) / float64(all.Count)
+	}
+	if all.Amount > 0 {
+		amount = part.Amount / all.Amount
+	}
+	return count, amount
+}
+
+func finishRow(r *AwardRow) AwardRow {
+	r.ShareCount, r.ShareAmount = share(r.Labelled, r.All)
+	return *r
+}
+
+func twoDigits(n int) string {
+	s := strconv.Itoa(n)
+	if len(s) < 2 {
+		s = "0" + s
+	}
+	return s
+}

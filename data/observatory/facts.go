@@ -1,0 +1,644 @@
+package observatory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fabrique/data"
+)
+
+// Source is what Build reads; *store.Store satisfies it.
+type Source interface {
+	Suppliers(ctx context.Context, fn func(data.Supplier) error) error
+	Tenders(ctx context.Context, fn func(data.Tender) error) error
+	Awards(ctx context.Context, fn func(data.Award) error) error
+	CrawlRuns(ctx context.Context, limit int) ([]data.CrawlRun, error)
+	// Tender reads one tender again, for the matcher: the walk keeps only
+	// the facts of the open ones.
+	Tender(ctx context.Context, id string) (data.Tender, error)
+}
+
+// CapableFunc counts the suppliers able to meet an open tender: the
+// matcher's matches scoring at least CapableScore within CapableRadiusKm of
+// the place of performance. The observatory does not rank suppliers
+// itself: the caller runs the index's matcher (web's capableSuppliers).
+type CapableFunc func(ctx context.Context, t data.Tender) (int, error)
+
+// The rule of a "capable" supplier, stated on the page.
+const (
+	// CapableScore is the lowest matcher score (out of 100) that counts.
+	CapableScore = 40.0
+	// CapableRadiusKm is the largest distance from the place of
+	// performance that counts.
+	CapableRadiusKm = 150.0
+)
+
+// BuildOptions tunes Build. The zero value is usable.
+type BuildOptions struct {
+	// Now is the day the facts are built on (zero: time.Now): it decides
+	// which tenders are open and which labels were held for an award.
+	Now time.Time
+	// Capable, when set, is run on the open tenders (at most MaxMatched of
+	// them, nearest deadline first). Without it no tender is evaluated.
+	Capable CapableFunc
+	// MaxMatched bounds the tenders matched by one Build (default 2 000);
+	// the others are counted as not evaluated.
+	MaxMatched int
+	// Previous facts lend their counts to tenders not updated since they
+	// were matched less than MatchTTL ago, so that a rebuild only matches
+	// what changed.
+	Previous *Facts
+	// MatchTTL is how long a tender's count is reused (default 6 h).
+	MatchTTL time.Duration
+}
+
+// Facts are the compact records the figures are aggregated from, built
+// once per store version by Build. They are never modified after Build
+// returns and may be shared between goroutines.
+type Facts struct {
+	BuiltAt   time.Time
+	BuildTook time.Duration
+	Suppliers []SupplierFact
+	Tenders   []TenderFact // the tenders open on BuiltAt
+	Awards    []AwardFact
+	Runs      []data.CrawlRun // newest first
+	// TenderSources and AwardSources sum every tender and award by source,
+	// open or not.
+	TenderSources map[string]*ImportFacts
+	AwardSources  map[string]*ImportFacts
+	// TendersTotal counts every tender in the store.
+	TendersTotal int
+
+	labelTypes []data.LabelType // bit i of AwardFact.labels is labelTypes[i]
+	sources    []string         // AwardFact.source indexes it
+	// sectors intern the sector codes of the suppliers, per kind, so that
+	// an aggregation counts in slices rather than maps.
+	sectors [sectorKinds]sectorTable
+}
+
+// The kinds of sector the coverage counts.
+const (
+	sectorNAFSection = iota
+	sectorNAFDivision
+	sectorUnivers
+	sectorCPVDivision
+	sectorKinds
+)
+
+// sectorTable interns the codes of one kind of sector.
+type sectorTable struct {
+	codes, names []string
+	ids          map[string]uint16
+}
+
+func (t *sectorTable) id(code, name string) uint16 {
+	if id, ok := t.ids[code]; ok {
+		return id
+	}
+	if t.ids == nil {
+		t.ids = map[string]uint16{}
+	}
+	id := uint16(len(t.codes))
+	t.ids[code] = id
+	t.codes, t.names = append(t.codes, code), append(t.names, name)
+	return id
+}
+
+// sectorRef is a sector a supplier belongs to.
+type sectorRef struct {
+	kind uint8
+	id   uint16
+}
+
+// addSupplier keeps a supplier's facts, interning its place and sectors.
+func (f *Facts) addSupplier(sf SupplierFact) {
+	sf.dep = depIndex(sf.Departement)
+	sf.region = regionIndex(sf.Region)
+	add := func(kind int, code, name string) {
+		sf.sectors = append(sf.sectors, sectorRef{kind: uint8(kind), id: f.sectors[kind].id(code, name)})
+	}
+	add(sectorNAFSection, sf.NAFSection, "")
+	add(sectorNAFDivision, sf.NAFDivision, "")
+	for i, k := range sf.UniversKeys {
+		add(sectorUnivers, k, sf.Univers[i])
+	}
+	for _, d := range sf.CPVDivisions {
+		add(sectorCPVDivision, d, "")
+	}
+	f.Suppliers = append(f.Suppliers, sf)
+}
+
+// SupplierFact is what the figures need of one supplier.
+type SupplierFact struct {
+	ID           string
+	Departement  string
+	Region       string
+	NAF          string   // rév. 2 sub-class, "" when unknown
+	NAFSection   string   // "C", "" when the NAF code is unknown
+	NAFDivision  string   // "25"
+	Univers      []string // EPV univers, as first written
+	UniversKeys  []string // the same, folded for grouping ("mode et beaute")
+	CPVDivisions []string // divisions declared, inferred or implied by the NAF code
+	Labels       []data.Label
+	Claimed      bool
+	Completeness int // per cent of the completeness fields filled (completenessFields)
+	Sources      []string
+
+	dep, region uint8       // interned Departement and Region (0: unknown)
+	sectors     []sectorRef // set by Facts.addSupplier
+}
+
+// TenderFact is what the figures need of one open tender.
+type TenderFact struct {
+	ID          string
+	Title       string
+	Source      string
+	State       data.TenderState
+	Deadline    time.Time
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+	Departement string
+	Region      string
+	CPVDivision string
+	// Capable is the number of capable suppliers; -1 when the tender was
+	// not evaluated (no matcher, over MaxMatched, or the matcher refused
+	// it: MatchError says why).
+	Capable    int
+	MatchedAt  time.Time
+	MatchError string
+}
+
+// AwardFact is what the figures need of one award, packed: a million of
+// them weigh about 40 MB.
+type AwardFact struct {
+	Amount         float64 // euros excl. VAT, 0 when unknown
+	LabelledAmount float64 // the part won by labelled companies (see Build)
+	day            int32   // notification day since 1970-01-01; noDay when unknown
+	dep            uint8   // index into departements()+1; 0 unknown
+	cpvDiv         uint8   // CPV division number; 0 unknown
+	buyer          BuyerType
+	labels         uint8 // bit i: a winner held Facts.labelTypes[i] on the day
+	flags          uint8
+	source         uint8 // index into Facts.sources
+}
+
+const (
+	awardListed       uint8 = 1 << iota // a winner is listed in the directory
+	awardUnidentified                   // no winner has a well-formed SIRET or SIREN
+	awardLabelled                       // a winner held a label on the notification day
+)
+
+const noDay = int32(-1 << 31)
+
+// ImportFacts sums the tenders or awards of one source.
+type ImportFacts struct {
+	Count        int
+	LastImported time.Time // latest ImportedAt (tenders)
+	First, Last  time.Time // publication or notification dates covered
+	Defects      int       // records with defects as received
+}
+
+// completenessFields are the parts of a listing that make it complete,
+// counted by Completeness.
+var completenessFields = []struct {
+	name string
+	has  func(s *data.Supplier) bool
+}{
+	{"adresse", func(s *data.Supplier) bool { return s.Address.CommuneINSEE != "" }},
+	{"code NAF", func(s *data.Supplier) bool { return s.NAF != "" }},
+	{"effectif", func(s *data.Supplier) bool { return s.HeadcountBand != "" }},
+	{"site web", func(s *data.Supplier) bool { return s.Website != "" }},
+	{"contact", func(s *data.Supplier) bool { return len(s.Contacts) > 0 }},
+	{"description", func(s *data.Supplier) bool { return strings.TrimSpace(s.Description) != "" }},
+	{"produits", func(s *data.Supplier) bool { return len(s.Products) > 0 }},
+	{"codes CPV déclarés", func(s *data.Supplier) bool { return len(s.CPVDeclared) > 0 }},
+	{"zone d'intervention", func(s *data.Supplier) bool { return s.ServiceArea.Kind != data.ServiceAreaUnknown }},
+	{"établissements", func(s *data.Supplier) bool { return len(s.Establishments) > 0 }},
+}
+
+// CompletenessFieldNames lists, in French, what the completeness counts.
+func CompletenessFieldNames() []string {
+	out := make([]string, len(completenessFields))
+	for i, f := range completenessFields {
+		out[i] = f.name
+	}
+	return out
+}
+
+// Completeness is the share of completenessFields the listing fills, in
+// per cent.
+func Completeness(s *data.Supplier) int {
+	n := 0
+	for _, f := range completenessFields {
+		if f.has(s) {
+			n++
+		}
+	}
+	return n * 100 / len(completenessFields)
+}
+
+// SupplierFactOf extracts the facts of one supplier.
+func SupplierFactOf(s *data.Supplier) SupplierFact {
+	f := SupplierFact{ID: s.ID, Departement: s.Address.Departement, Region: s.Address.Region,
+		NAF: s.NAF, Claimed: s.ClaimedBy != "", Completeness: Completeness(s)}
+	if f.Region == "" && f.Departement != "" {
+		if d, ok := data.LookupDepartement(f.Departement); ok {
+			f.Region = d.Region
+		}
+	}
+	if n, ok := data.LookupNAF(s.NAF); ok {
+		f.NAFSection, f.NAFDivision = n.Section, n.Division()
+	}
+	divs := map[string]bool{}
+	for _, c := range s.CPVAll() {
+		if d := data.CPVDivision(c); d != "" {
+			divs[d] = true
+		}
+	}
+	for _, c := range data.InferCPV(s.NAF) {
+		divs[data.CPVDivision(c)] = true
+	}
+	f.CPVDivisions = sortedKeys(divs)
+	seenUnivers := map[string]bool{}
+	seenSource := map[string]bool{}
+	for _, l := range s.Labels {
+		l.SourceURL, l.CertificateID, l.Range = "", "", "" // not needed: keep the facts small
+		f.Labels = append(f.Labels, l)
+		if l.Type == data.LabelEPV && strings.TrimSpace(l.Category) != "" {
+			if k := universKey(l.Category); !seenUnivers[k] {
+				seenUnivers[k] = true
+				f.Univers = append(f.Univers, strings.TrimSpace(l.Category))
+				f.UniversKeys = append(f.UniversKeys, k)
+			}
+		}
+		if l.Source != "" && !seenSource[l.Source] {
+			seenSource[l.Source] = true
+			f.Sources = append(f.Sources, l.Source)
+		}
+	}
+	return f
+}
+
+// universKey groups the spellings of one EPV univers ("Mode et beauté",
+// "Mode et Beauté").
+func universKey(s string) string { return strings.Join(data.Words(s), " ") }
+
+// BestState is where the supplier stands for a label type on day t: the
+// best state among its labels of that type (valid, then expiring, not
+// re-found, expired, not yet); ok is false when it has none.
+func (f *SupplierFact) BestState(t data.LabelType, day time.Time) (data.LabelState, bool) {
+	best, found := data.LabelState(""), false
+	for i := range f.Labels {
+		if f.Labels[i].Type != t {
+			continue
+		}
+		st := f.Labels[i].StateOn(day)
+		if !found || stateRank(st) < stateRank(best) {
+			best, found = st, true
+		}
+	}
+	return best, found
+}
+
+// HoldsAny reports whether the supplier holds a label (of type t, or any
+// when t is "") on day.
+func (f *SupplierFact) HoldsAny(t data.LabelType, day time.Time) bool {
+	for i := range f.Labels {
+		if (t == "" || f.Labels[i].Type == t) && f.Labels[i].StateOn(day).Holds() {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *SupplierFact) hasLabel(t data.LabelType) bool {
+	return slices.ContainsFunc(f.Labels, func(l data.Label) bool { return l.Type == t })
+}
+
+// LabelStates lists the states in the order the figures show them.
+func LabelStates() []data.LabelState {
+	return []data.LabelState{data.LabelValid, data.LabelExpiring, data.LabelNotRefound, data.LabelExpired, data.LabelNotYet}
+}
+
+func stateRank(s data.LabelState) int { return slices.Index(LabelStates(), s) }
+
+// Build walks the source once and returns the facts of every supplier,
+// open tender and award, and the crawl runs.
+func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
+	start := time.Now()
+	now := opts.Now
+	if now.IsZero() {
+		now = start
+	}
+	if opts.MaxMatched <= 0 {
+		opts.MaxMatched = 2000
+	}
+	if opts.MatchTTL <= 0 {
+		opts.MatchTTL = 6 * time.Hour
+	}
+	f := &Facts{BuiltAt: now, TenderSources: map[string]*ImportFacts{}, AwardSources: map[string]*ImportFacts{}}
+	bySIREN := map[string]int{}
+	err := src.Suppliers(ctx, func(s data.Supplier) error {
+		if s.SIREN != "" {
+			bySIREN[s.SIREN] = len(f.Suppliers)
+		}
+		f.addSupplier(SupplierFactOf(&s))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("observatory: suppliers: %w", err)
+	}
+	f.labelTypes = labelTypesOf(f.Suppliers)
+
+	err = src.Tenders(ctx, func(t data.Tender) error {
+		f.TendersTotal++
+		imp := importOf(f.TenderSources, t.Source)
+		imp.addDate(t.PublishedAt)
+		if t.ImportedAt.After(imp.LastImported) {
+			imp.LastImported = t.ImportedAt
+		}
+		if t.Open(now) {
+			f.Tenders = append(f.Tenders, tenderFactOf(&t))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("observatory: tenders: %w", err)
+	}
+	if err := f.matchTenders(ctx, src, now, opts); err != nil {
+		return nil, err
+	}
+
+	sourceIdx := map[string]uint8{}
+	err = src.Awards(ctx, func(a data.Award) error {
+		imp := importOf(f.AwardSources, a.Source)
+		imp.addDate(a.NotifiedAt)
+		if len(a.Defects) > 0 {
+			imp.Defects++
+		}
+		si, ok := sourceIdx[a.Source]
+		if !ok && len(f.sources) < 255 {
+			si = uint8(len(f.sources))
+			sourceIdx[a.Source] = si
+			f.sources = append(f.sources, a.Source)
+		}
+		f.Awards = append(f.Awards, f.awardFact(&a, si, bySIREN, now))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("observatory: awards: %w", err)
+	}
+	if f.Runs, err = src.CrawlRuns(ctx, 0); err != nil {
+		return nil, fmt.Errorf("observatory: crawl runs: %w", err)
+	}
+	f.BuildTook = time.Since(start)
+	return f, nil
+}
+
+func labelTypesOf(sups []SupplierFact) []data.LabelType {
+	seen := map[data.LabelType]bool{}
+	var out []data.LabelType
+	for _, t := range []data.LabelType{data.LabelEPV, data.LabelOFG} {
+		seen[t] = true
+		out = append(out, t)
+	}
+	for i := range sups {
+		for _, l := range sups[i].Labels {
+			if !seen[l.Type] && len(out) < 8 {
+				seen[l.Type] = true
+				out = append(out, l.Type)
+			}
+		}
+	}
+	return out
+}
+
+func importOf(m map[string]*ImportFacts, source string) *ImportFacts {
+	imp := m[source]
+	if imp == nil {
+		imp = &ImportFacts{}
+		m[source] = imp
+	}
+	imp.Count++
+	return imp
+}
+
+func (imp *ImportFacts) addDate(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	if imp.First.IsZero() || t.Before(imp.First) {
+		imp.First = t
+	}
+	if t.After(imp.Last) {
+		imp.Last = t
+	}
+}
+
+// tenderFactOf extracts the facts of an open tender, not yet matched.
+func tenderFactOf(t *data.Tender) TenderFact {
+	place := data.ResolvePlace(t.Place)
+	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
+		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
+		Capable: -1}
+	if d, ok := data.LookupDepartement(place.Departement); ok {
+		tf.Departement, tf.Region = d.Code, d.Region
+	}
+	if tf.CPVDivision == "" {
+		for _, c := range t.CPVCodes() {
+			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				break
+			}
+		}
+	}
+	return tf
+}
+
+// matchTenders counts the capable suppliers of the open tenders: reused
+// from the previous facts when the tender did not change and was matched
+// recently, else matched (the tender read again from src), nearest
+// deadline first, up to the cap.
+func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opts BuildOptions) error {
+	prev := map[string]*TenderFact{}
+	if opts.Previous != nil {
+		for i := range opts.Previous.Tenders {
+			p := &opts.Previous.Tenders[i]
+			prev[p.ID] = p
+		}
+	}
+	sort.SliceStable(f.Tenders, func(i, j int) bool { return deadlineBefore(f.Tenders[i].Deadline, f.Tenders[j].Deadline) })
+	matched := 0
+	for i := range f.Tenders {
+		tf := &f.Tenders[i]
+		p := prev[tf.ID]
+		switch {
+		case p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && now.Sub(p.MatchedAt) < opts.MatchTTL:
+			tf.Capable, tf.MatchedAt = p.Capable, p.MatchedAt
+		case opts.Capable != nil && matched < opts.MaxMatched:
+			matched++
+			t, err := src.Tender(ctx, tf.ID)
+			if errors.Is(err, data.ErrNotFound) {
+				continue // deleted since the walk
+			}
+			if err != nil {
+				return fmt.Errorf("observatory: tender %s: %w", tf.ID, err)
+			}
+			n, err := opts.Capable(ctx, t)
+			if err != nil {
+				if ctx.Err() != nil {
+					return fmt.Errorf("observatory: match %s: %w", tf.ID, err)
+				}
+				tf.MatchError = err.Error()
+				continue
+			}
+			tf.Capable, tf.MatchedAt = n, now
+		}
+	}
+	return nil
+}
+
+// deadlineBefore orders deadlines soonest first, tenders without one last.
+func deadlineBefore(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return !a.IsZero() && b.IsZero()
+	}
+	return a.Before(b)
+}
+
+// awardFact packs one award. A winner counts as labelled when the
+// directory lists its SIREN with a label held on the notification day (on
+// now when the award has no date). The labelled amount is the sum of the
+// labelled winners' own amounts when the source gives them, else the
+// award's whole amount.
+func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, now time.Time) AwardFact {
+	af := AwardFact{Amount: a.Amount, day: noDay, buyer: ClassifyBuyer(a.Buyer.Name), source: source}
+	day := now
+	if !a.NotifiedAt.IsZero() {
+		af.day = dayNumber(a.NotifiedAt)
+		day = a.NotifiedAt
+	}
+	place := data.ResolvePlace(a.Place)
+	af.dep = depIndex(place.Departement)
+	if n, err := strconv.Atoi(data.CPVDivision(a.CPV)); err == nil && n > 0 && n < 256 {
+		af.cpvDiv = uint8(n)
+	}
+	identified, sumWinners, labelledWinners := false, 0.0, 0.0
+	anyWinnerAmount := false
+	for _, w := range a.Winners {
+		sumWinners += w.Amount
+		anyWinnerAmount = anyWinnerAmount || w.Amount > 0
+		siren := winnerSIREN(w.SIRET)
+		if siren == "" {
+			continue
+		}
+		identified = true
+		i, ok := bySIREN[siren]
+		if !ok {
+			continue
+		}
+		af.flags |= awardListed
+		held := false
+		for b, lt := range f.labelTypes {
+			if f.Suppliers[i].HoldsAny(lt, day) {
+				af.labels |= 1 << b
+				held = true
+			}
+		}
+		if held {
+			af.flags |= awardLabelled
+			labelledWinners += w.Amount
+		}
+	}
+	if !identified {
+		af.flags |= awardUnidentified
+	}
+	if af.Amount == 0 && anyWinnerAmount {
+		af.Amount = sumWinners
+	}
+	if af.flags&awardLabelled != 0 {
+		af.LabelledAmount = af.Amount
+		if anyWinnerAmount {
+			af.LabelledAmount = labelledWinners
+		}
+	}
+	return af
+}
+
+// winnerSIREN is the SIREN of a winner identifier as found in the DECP (a
+// SIRET, sometimes a SIREN) when its key is right, else "".
+func winnerSIREN(id string) string {
+	id = data.CleanDigits(id)
+	switch {
+	case len(id) == 14 && data.ValidSIRET(id) == nil:
+		return id[:9]
+	case len(id) == 14 && data.ValidSIREN(id[:9]) == nil:
+		return id[:9] // establishments of La Poste and a few others break the SIRET key, not the SIREN's
+	case len(id) == 9 && data.ValidSIREN(id) == nil:
+		return id
+	}
+	return ""
+}
+
+func dayNumber(t time.Time) int32 {
+	return int32(t.UTC().Unix() / 86400)
+}
+
+func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// depCodes are the département codes in order, for AwardFact.dep.
+var depCodes = sync.OnceValue(func() []string {
+	var out []string
+	for _, d := range data.Departements() {
+		out = append(out, d.Code)
+	}
+	return out
+})
+
+func depIndex(code string) uint8 {
+	i, ok := slices.BinarySearch(depCodes(), code)
+	if !ok || code == "" {
+		return 0
+	}
+	return uint8(i + 1)
+}
+
+// regionCodes are the région codes in order; regionIndex is 1 + the
+// position of a code, 0 for an unknown one.
+var regionCodes = sync.OnceValue(func() []string {
+	var out []string
+	for _, r := range data.Regions() {
+		out = append(out, r.Code)
+	}
+	return out
+})
+
+func regionIndex(code string) uint8 {
+	i, ok := slices.BinarySearch(regionCodes(), code)
+	if !ok || code == "" {
+		return 0
+	}
+	return uint8(i + 1)
+}
+
+func depOf(i uint8) string {
+	if i == 0 {
+		return ""
+	}
+	return depCodes()[i-1]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

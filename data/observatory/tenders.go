@@ -1,0 +1,171 @@
+package observatory
+
+import (
+	"sort"
+	"time"
+
+	"fabrique/data"
+)
+
+// TenderCoverage says how many open tenders find French-made suppliers
+// near their place of performance.
+type TenderCoverage struct {
+	Day time.Time `json:"day"`
+	// The rule of a capable supplier.
+	CapableScore    float64 `json:"capable_score"`
+	CapableRadiusKm float64 `json:"capable_radius_km"`
+
+	Open         int `json:"open"`          // open tenders passing the filter
+	Evaluated    int `json:"evaluated"`     // of which matched
+	NotEvaluated int `json:"not_evaluated"` // no matcher, over the cap, or refused (see MatchErrors)
+	MatchErrors  int `json:"match_errors"`
+	AtLeast3     int `json:"at_least_3"`
+	AtLeast1     int `json:"at_least_1"` // includes AtLeast3
+	None         int `json:"none"`
+	// NoPlace counts the evaluated tenders whose place of performance is
+	// unknown: their suppliers were counted at any distance.
+	NoPlace int `json:"no_place"`
+
+	Regions []Area   `json:"regions"` // the columns of Gaps
+	Gaps    []GapRow `json:"gaps"`    // CPV division × région
+	// Unmatched are the evaluated tenders without any capable supplier,
+	// nearest deadline first.
+	Unmatched []UnmatchedTender `json:"unmatched"`
+}
+
+// Area names a région (or "" for an unknown place).
+type Area struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// GapRow is one CPV division of the gap matrix.
+type GapRow struct {
+	CPVDivision string    `json:"cpv_division"`
+	Name        string    `json:"name"`
+	Open        int       `json:"open"`
+	None        int       `json:"none"`
+	Cells       []GapCell `json:"cells"` // one per TenderCoverage.Regions
+}
+
+// GapCell counts the evaluated tenders of a CPV division in a région and
+// those without any capable supplier.
+type GapCell struct {
+	Region    string `json:"region"`
+	Evaluated int    `json:"evaluated"`
+	None      int    `json:"none"`
+}
+
+// UnmatchedTender is a tender no capable supplier was found for.
+type UnmatchedTender struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	Departement string    `json:"departement"`
+	Region      string    `json:"region"`
+	CPVDivision string    `json:"cpv_division"`
+	Deadline    time.Time `json:"deadline,omitzero"`
+}
+
+// tenderPasses applies the filter (place and publication period; the
+// label does not apply: the matcher weighs every label).
+func (flt Filter) tenderPasses(t *TenderFact) bool {
+	return flt.place(t.Departement, t.Region) && flt.during(t.PublishedAt)
+}
+
+// TenderCoverage aggregates the open tenders that pass the filter and are still
+// open on day.
+func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
+	tc := &TenderCoverage{Day: day, CapableScore: CapableScore, CapableRadiusKm: CapableRadiusKm,
+		Unmatched: []UnmatchedTender{}}
+	rows := map[string]map[string]*GapCell{}
+	regionsSeen := map[string]bool{}
+	for i := range f.Tenders {
+		t := &f.Tenders[i]
+		if !flt.tenderPasses(t) || !stillOpen(t, day) {
+			continue
+		}
+		tc.Open++
+		if t.Capable < 0 {
+			tc.NotEvaluated++
+			if t.MatchError != "" {
+				tc.MatchErrors++
+			}
+			continue
+		}
+		tc.Evaluated++
+		if t.Departement == "" {
+			tc.NoPlace++
+		}
+		switch {
+		case t.Capable >= 3:
+			tc.AtLeast3++
+			tc.AtLeast1++
+		case t.Capable >= 1:
+			tc.AtLeast1++
+		default:
+			tc.None++
+			tc.Unmatched = append(tc.Unmatched, UnmatchedTender{ID: t.ID, Title: t.Title, Departement: t.Departement,
+				Region: t.Region, CPVDivision: t.CPVDivision, Deadline: t.Deadline})
+		}
+		row := rows[t.CPVDivision]
+		if row == nil {
+			row = map[string]*GapCell{}
+			rows[t.CPVDivision] = row
+		}
+		cell := row[t.Region]
+		if cell == nil {
+			cell = &GapCell{Region: t.Region}
+			row[t.Region] = cell
+		}
+		cell.Evaluated++
+		if t.Capable == 0 {
+			cell.None++
+		}
+		regionsSeen[t.Region] = true
+	}
+	for _, code := range sortedKeys(regionsSeen) {
+		a := Area{Code: code, Name: "Lieu inconnu"}
+		if r, ok := data.LookupRegion(code); ok {
+			a.Name = r.Name
+		}
+		tc.Regions = append(tc.Regions, a)
+	}
+	if len(tc.Regions) > 0 && tc.Regions[0].Code == "" { // unknown place last
+		tc.Regions = append(tc.Regions[1:], tc.Regions[0])
+	}
+	tc.Gaps = []GapRow{}
+	for div, cells := range rows {
+		r := GapRow{CPVDivision: div, Name: CPVDivisionName(div)}
+		if div == "" {
+			r.Name = "CPV inconnu"
+		}
+		for _, a := range tc.Regions {
+			cell := GapCell{Region: a.Code}
+			if c := cells[a.Code]; c != nil {
+				cell = *c
+			}
+			r.Open += cell.Evaluated
+			r.None += cell.None
+			r.Cells = append(r.Cells, cell)
+		}
+		tc.Gaps = append(tc.Gaps, r)
+	}
+	sort.Slice(tc.Gaps, func(i, j int) bool {
+		a, b := tc.Gaps[i], tc.Gaps[j]
+		if a.None != b.None {
+			return a.None > b.None
+		}
+		return a.CPVDivision < b.CPVDivision
+	})
+	if tc.Regions == nil {
+		tc.Regions = []Area{}
+	}
+	return tc
+}
+
+// stillOpen re-checks a tender open when the facts were built against the
+// day asked about.
+func stillOpen(t *TenderFact, day time.Time) bool {
+	tt := data.Tender{State: t.State, Deadline: t.Deadline}
+	return tt.Open(day)
+}

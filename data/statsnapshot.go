@@ -1,0 +1,41 @@
+package data
+
+import "time"
+
+// StatsSnapshot is one day's key figures of the Alliance's observatory,
+// kept in the store so that their history can be drawn and exported.
+type StatsSnapshot struct {
+	Day     string    `json:"day"` // "2026-12-06", UTC; one snapshot per day
+	TakenAt time.Time `json:"taken_at"`
+
+	Suppliers int `json:"suppliers"` // listed companies
+	Holding   int `json:"holding"`   // of which holding a label
+	// Labels counts, per label type, the companies by best state.
+	Labels  map[LabelType]LabelStateCounts `json:"labels"`
+	Claimed int                            `json:"claimed"`
+
+	OpenTenders      int `json:"open_tenders"`
+	EvaluatedTenders int `json:"evaluated_tenders"`
+	TendersAtLeast3  int `json:"tenders_at_least_3"`
+	TendersNone      int `json:"tenders_none"`
+
+	Awards         int     `json:"awards"`
+	AwardsLabelled int     `json:"awards_labelled"`
+	AmountAll      float64 `json:"amount_all"`
+	AmountLabelled float64 `json:"amount_labelled"`
+}
+
+// LabelStateCounts are the companies of one label type by state.
+type LabelStateCounts struct {
+	Valid      int `json:"valid"`
+	Expiring   int `json:"expiring"`
+	Expired    int `json:"expired"`
+	NotRefound int `json:"not_refound"`
+	NotYet     int `json:"not_yet"`
+}
+
+// Holding is the number that holds the label: valid and expiring.
+func (c LabelStateCounts) Holding() int { return c.Valid + c.Expiring }
+
+// SnapshotDay is the key of the snapshot of t's day, in UTC.
+func SnapshotDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }

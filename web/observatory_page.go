@@ -1,0 +1,377 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/data/observatory"
+)
+
+// observatoryPage is the typed page of observatory.html.
+type observatoryPage struct {
+	Layout
+	Filter  statsFilterView
+	Day     string // the day the label states are computed on
+	BuiltAt string // when the facts were read from the store
+	Query   string // the filters, for the API and CSV links
+
+	Suppliers, Holding, Unplaced int
+	Labels                       []labelCoverageView
+	Map                          *densityMap
+	Departements, Regions        []areaRow
+	NAFSections, NAFDivisions    []sectorRow
+	Univers, CPVDivisions        []sectorRow
+	MoreDivisions, MoreCPV       int // rows left out of the two long lists
+
+	Tenders                                                 *observatory.TenderCoverage
+	TendersMatcher                                          bool // the matcher is available
+	CapableScore                                            string
+	Heat                                                    *heatView
+	Unmatched                                               []unmatchedRow
+	MoreUnmatched                                           int
+	Awards                                                  *observatory.AwardShare
+	AwardPeriod                                             string
+	AwardTotals                                             []awardTotalRow
+	AwardTables                                             []awardTable
+	AwardShareCount, AwardShareAmount, AwardShareIdentified string
+	Charts                                                  []*chartView
+	HistoryDays                                             int
+	Admin                                                   bool
+	AdminConfigured                                         bool
+	Sources                                                 []sourceRow
+	Claims                                                  claimShareView
+	CompletenessOver                                        []string
+}
+
+// statsFilterView is the filter form.
+type statsFilterView struct {
+	Region, Departement, Label, Period string
+	Regions, Departements              []option
+	Active                             bool
+}
+
+type option struct{ Value, Text string }
+
+type labelCoverageView struct {
+	Type, Name      string
+	Total, Holding  int
+	States          []stateRow
+	HoldingShare    string
+	ExpiredNotFound int
+}
+
+type stateRow struct {
+	Name  string
+	Count int
+	Share string
+}
+
+type areaRow struct {
+	Code, Name, Class string
+	Overseas          bool
+	Population        int
+	Listed, Holding   int
+	Expired           int
+	PerCapita         string
+}
+
+type sectorRow struct {
+	Code, Name      string
+	Listed, Holding int
+}
+
+type unmatchedRow struct {
+	ID, Title, Place, CPV, Deadline, URL string
+}
+
+type awardTotalRow struct {
+	Name, Count, Amount, Share string
+}
+
+// awardTable is one breakdown of the award share.
+type awardTable struct {
+	Caption, Head string
+	Rows          []awardRow
+}
+
+type awardRow struct {
+	Label                   string // code and name as shown
+	Code, Name              string
+	All, Labelled           int
+	Amount, LabelledAmount  string
+	ShareCount, ShareAmount string
+	Unidentified            int
+}
+
+type sourceRow struct {
+	Name, Kind                        string
+	LastRun, Duration, Pages, Errors  string
+	Complete                          bool
+	Listings, NotRefound              int
+	Ages                              []observatory.Band
+	Imported                          int
+	LastImported, Covered             string
+	Defects                           int
+	ErrorLines                        []data.CrawlError
+	NotModified, Failed, New, Updated int
+}
+
+type claimShareView struct {
+	Claimed                  int
+	Share, Mean, ClaimedMean string
+	Bands                    []observatory.Band
+	Fields                   string
+}
+
+// observatoryListCap bounds the long lists of the page; the API and CSV
+// give them whole.
+const observatoryListCap = 25
+
+// observatoryHandler renders /observatoire: the public figures, and the
+// Alliance's full view for an admin (isObservatoryAdmin).
+func (s *Server) observatoryHandler(c *fiber.Ctx) error {
+	v := queryValues(c)
+	flt, err := parseStatsFilter(v)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	f, err := s.observatoryFacts(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	from, to := snapshotRange(flt)
+	snaps, err := s.store.StatsSnapshots(ctx, from, to)
+	if err != nil {
+		return fmt.Errorf("web: observatory: history: %w", err)
+	}
+	p := &observatoryPage{Layout: Layout{Title: "Observatoire du fabriqué en France"},
+		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Query: statsQuery(flt).Encode(),
+		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
+		TendersMatcher: s.index != nil}
+	p.Filter = newStatsFilterView(flt)
+	s.fillCoverage(p, s.coverageOf(f, flt, now))
+	fillTenders(p, s.tendersOf(f, flt, now))
+	fillAwards(p, s.awardsOf(f, flt, now))
+	p.Charts = historyCharts(snaps)
+	if p.Admin {
+		p.Sources = sourceRows(s.sourcesOf(f, now))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "observatory", p)
+}
+
+// statsQuery writes a filter back as URL parameters.
+func statsQuery(flt observatory.Filter) url.Values {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("region", flt.Region)
+	set("departement", flt.Departement)
+	set("label", string(flt.Label))
+	set("period", periodText(flt))
+	return q
+}
+
+// periodText writes the period back as the period parameter reads it.
+func periodText(flt observatory.Filter) string {
+	if flt.From.IsZero() && flt.To.IsZero() {
+		return ""
+	}
+	var from, to string
+	if !flt.From.IsZero() {
+		from = flt.From.Format(time.DateOnly)
+	}
+	if !flt.To.IsZero() {
+		to = flt.To.Add(-24 * time.Hour).Format(time.DateOnly)
+	}
+	return from + ".." + to
+}
+
+func newStatsFilterView(flt observatory.Filter) statsFilterView {
+	v := statsFilterView{Region: flt.Region, Departement: flt.Departement, Label: string(flt.Label), Period: periodText(flt)}
+	v.Active = v.Region != "" || v.Departement != "" || v.Label != "" || v.Period != ""
+	for _, r := range data.Regions() {
+		if r.Zone != "com" {
+			v.Regions = append(v.Regions, option{r.Code, r.Name})
+		}
+	}
+	sort.Slice(v.Regions, func(i, j int) bool { return data.Fold(v.Regions[i].Text) < data.Fold(v.Regions[j].Text) })
+	for _, d := range data.Departements() {
+		if d.Zone != "com" {
+			v.Departements = append(v.Departements, option{d.Code, d.Code + " – " + d.Name})
+		}
+	}
+	return v
+}
+
+func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
+	p.Suppliers, p.Holding, p.Unplaced = c.Suppliers, c.Holding, c.Unplaced
+	for _, lc := range c.Labels {
+		lv := labelCoverageView{Type: string(lc.Type), Name: lc.Name, Total: lc.Total, Holding: lc.Holding}
+		if lc.Total > 0 {
+			lv.HoldingShare = formatShare(float64(lc.Holding) / float64(lc.Total))
+		}
+		for _, st := range lc.States {
+			r := stateRow{Name: st.Name, Count: st.Count}
+			if lc.Total > 0 {
+				r.Share = formatShare(float64(st.Count) / float64(lc.Total))
+			}
+			lv.States = append(lv.States, r)
+		}
+		p.Labels = append(p.Labels, lv)
+	}
+	p.Map = s.maps.densityMap(c.Departements)
+	classOf := map[string]string{}
+	for _, sh := range p.Map.Shapes {
+		classOf[sh.Code] = sh.Class
+	}
+	for _, t := range p.Map.Overseas {
+		classOf[t.Code] = t.Class
+	}
+	area := func(a observatory.AreaCoverage) areaRow {
+		return areaRow{Code: a.Code, Name: a.Name, Class: classOf[a.Code], Overseas: a.Overseas, Population: a.Population,
+			Listed: a.Listed, Holding: a.Holding, Expired: a.Expired, PerCapita: formatDecimal(a.PerCapita)}
+	}
+	for _, a := range c.Departements {
+		p.Departements = append(p.Departements, area(a))
+	}
+	for _, a := range c.Regions {
+		p.Regions = append(p.Regions, area(a))
+	}
+	sectors := func(list []observatory.SectorCount, limit int) ([]sectorRow, int) {
+		var out []sectorRow
+		for _, sc := range list {
+			if limit > 0 && len(out) == limit {
+				return out, len(list) - limit
+			}
+			out = append(out, sectorRow{Code: sc.Code, Name: sc.Name, Listed: sc.Listed, Holding: sc.Holding})
+		}
+		return out, 0
+	}
+	p.NAFSections, _ = sectors(c.NAFSections, 0)
+	p.NAFDivisions, p.MoreDivisions = sectors(c.NAFDivisions, observatoryListCap)
+	p.Univers, _ = sectors(c.Univers, 0)
+	p.CPVDivisions, p.MoreCPV = sectors(c.CPVDivisions, observatoryListCap)
+	cl := c.Claims
+	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
+		ClaimedMean: formatDecimal(cl.ClaimedMean) + "\u00a0%", Bands: cl.CompletenessBands}
+	p.CompletenessOver = cl.Fields
+}
+
+func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
+	p.Tenders = tc
+	p.CapableScore = formatNumber(int(tc.CapableScore))
+	p.Heat = newHeatView(tc)
+	for _, t := range tc.Unmatched {
+		if len(p.Unmatched) == observatoryListCap {
+			p.MoreUnmatched = len(tc.Unmatched) - observatoryListCap
+			break
+		}
+		r := unmatchedRow{ID: t.ID, Title: t.Title, CPV: t.CPVDivision, URL: "/appels-d-offres/" + url.PathEscape(t.ID)}
+		if t.CPVDivision != "" {
+			r.CPV = t.CPVDivision + " – " + observatory.CPVDivisionName(t.CPVDivision)
+		}
+		if d, ok := data.LookupDepartement(t.Departement); ok {
+			r.Place = d.Name + " (" + d.Code + ")"
+		}
+		if !t.Deadline.IsZero() {
+			r.Deadline = frenchDate(t.Deadline)
+		}
+		p.Unmatched = append(p.Unmatched, r)
+	}
+}
+
+func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
+	p.Awards = as
+	if !as.From.IsZero() {
+		p.AwardPeriod = "du " + frenchDate(as.From) + " au " + frenchDate(as.To)
+	}
+	total := func(name string, t observatory.Tally) awardTotalRow {
+		r := awardTotalRow{Name: name, Count: formatNumber(t.Count), Amount: formatEuros(t.Amount)}
+		if as.All.Count > 0 {
+			r.Share = formatShare(float64(t.Count) / float64(as.All.Count))
+		}
+		return r
+	}
+	p.AwardTotals = []awardTotalRow{
+		total("Tous les marchés attribués", as.All),
+		total("Remportés par une entreprise labellisée", as.Labelled),
+		total("Remportés par une entreprise de l'annuaire (labellisée ou non)", as.Listed),
+		total("Titulaire non identifiable (SIRET absent ou invalide)", as.Unidentified),
+	}
+	rows := func(list []observatory.AwardRow, limit int, withCode bool) []awardRow {
+		var out []awardRow
+		for _, r := range list {
+			if limit > 0 && len(out) == limit {
+				break
+			}
+			label := r.Name
+			if withCode && r.Code != "" {
+				label = r.Code + " – " + r.Name
+			}
+			out = append(out, awardRow{Label: label, Code: r.Code, Name: r.Name, All: r.All.Count, Labelled: r.Labelled.Count,
+				Amount: formatEuros(r.All.Amount), LabelledAmount: formatEuros(r.Labelled.Amount),
+				ShareCount: formatShare(r.ShareCount), ShareAmount: formatShare(r.ShareAmount), Unidentified: r.Unidentified})
+		}
+		return out
+	}
+	p.AwardTables = []awardTable{
+		{"Par région du lieu d'exécution", "Région", rows(as.ByRegion, 0, false)},
+		{"Par division CPV", "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
+		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
+	}
+	p.AwardShareCount, p.AwardShareAmount = formatShare(as.ShareCount), formatShare(as.ShareAmount)
+	p.AwardShareIdentified = formatShare(as.ShareIdentified)
+}
+
+// sourceKindName is the French name of a kind of source.
+func sourceKindName(kind string) string {
+	switch kind {
+	case "directory":
+		return "annuaire de labels"
+	case "tenders":
+		return "avis de marché"
+	case "awards":
+		return "attributions"
+	}
+	return kind
+}
+
+func sourceRows(list []observatory.SourceHealth) []sourceRow {
+	var out []sourceRow
+	for _, h := range list {
+		r := sourceRow{Name: sourceName(h.Source), Kind: sourceKindName(h.Kind), Listings: h.Listings, NotRefound: h.NotRefound,
+			Ages: h.Ages, Imported: h.Imported, Defects: h.Defects, LastImported: frenchDateTime(h.LastImported)}
+		if h.Kind == "tenders" {
+			r.Name = tenderSourceName(h.Source)
+		}
+		if !h.First.IsZero() {
+			r.Covered = frenchDate(h.First) + " – " + frenchDate(h.Last)
+		}
+		if run := h.LastRun; run != nil {
+			r.LastRun, r.Complete = frenchDateTime(run.StartedAt), run.Complete
+			r.Duration = formatDecimal(run.Seconds) + "\u00a0s"
+			r.Pages = formatNumber(run.Pages)
+			r.NotModified, r.Failed, r.New, r.Updated = run.NotModified, run.Failed, run.New, run.Updated
+			for _, k := range run.ErrorKinds() {
+				if r.Errors != "" {
+					r.Errors += ", "
+				}
+				r.Errors += k.Label + " : " + formatNumber(k.Count)
+			}
+			r.ErrorLines = run.Errors
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/data"
+	"fabrique/data/observatory"
+	"fabrique/index"
+)
+
+// obsDay is the observatory's "today" in these tests: the issue's count of
+// EPV labels (1 012 valid of 1 291) is on this day.
+var obsDay = time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+
+// newObservatoryServer is the search server (the real EPV list, indexed)
+// with a fixed clock, an admin token, two open tenders and four awards.
+func newObservatoryServer(t testing.TB) *testServer {
+	t.Helper()
+	s := newSearchServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"})
+	putTenders(t, s,
+		data.Tender{ID: "boamp:obs-1", Source: "boamp", SourceID: "obs-1", Title: "Fourniture d'orfèvrerie et d'argenterie de table",
+			CPV: "39220000", Place: data.Place{Departement: "75"}, PublishedAt: obsDay.AddDate(0, 0, -3), Deadline: obsDay.AddDate(0, 1, 0)},
+		data.Tender{ID: "boamp:obs-2", Source: "boamp", SourceID: "obs-2", Title: "Services d'assurance dommages aux biens",
+			CPV: "66515000", Place: data.Place{Departement: "973"}, PublishedAt: obsDay.AddDate(0, 0, -2), Deadline: obsDay.AddDate(0, 0, 20)},
+		data.Tender{ID: "boamp:obs-3", Source: "boamp", SourceID: "obs-3", Title: "Clos", CPV: "45000000",
+			PublishedAt: obsDay.AddDate(0, -2, 0), Deadline: obsDay.AddDate(0, -1, 0)},
+	)
+	return s
+}
+
+// epvCompanies returns n listed EPV companies with a SIREN: the first
+// holds its label on obsDay when valid is true, else it has expired.
+func epvCompanies(t testing.TB, s *testServer, valid bool, n int) []data.Supplier {
+	t.Helper()
+	var out []data.Supplier
+	err := s.store.Suppliers(context.Background(), func(sup data.Supplier) error {
+		if len(out) < n && sup.SIREN != "" && len(sup.Labels) > 0 && sup.Labels[0].StateOn(obsDay).Holds() == valid {
+			out = append(out, sup)
+		}
+		return nil
+	})
+	if err != nil || len(out) < n {
+		t.Fatalf("found %d EPV companies (valid=%v), want %d: %v", len(out), valid, n, err)
+	}
+	return out
+}
+
+func putObservatoryAwards(t testing.TB, s *testServer) {
+	t.Helper()
+	holder := epvCompanies(t, s, true, 1)[0]
+	expired := epvCompanies(t, s, false, 1)[0]
+	w := func(sup data.Supplier) []data.Winner { return []data.Winner{{Name: sup.Name, SIRET: sup.SIREN}} }
+	awards := []data.Award{
+		{ID: "decp:1", Source: "decp", Buyer: data.Buyer{Name: "Mairie de Lyon"}, CPV: "39100000", Place: data.Place{Departement: "69"},
+			NotifiedAt: obsDay.AddDate(0, -1, 0), Amount: 1000, Winners: w(holder)},
+		{ID: "decp:2", Source: "decp", Buyer: data.Buyer{Name: "CHU de Rennes"}, CPV: "39100000", Place: data.Place{Departement: "35"},
+			NotifiedAt: obsDay.AddDate(0, -1, 0), Amount: 3000, Winners: w(expired)},
+		{ID: "decp:3", Source: "decp", Buyer: data.Buyer{Name: "Région Bretagne"}, CPV: "45000000", Place: data.Place{Departement: "35"},
+			NotifiedAt: obsDay.AddDate(-1, 0, 0), Amount: 5000, Winners: []data.Winner{{Name: "Inconnu SA"}}},
+		{ID: "decp:4", Source: "decp", Buyer: data.Buyer{Name: "Ville de Brest"}, CPV: "45000000", Place: data.Place{Departement: "29"},
+			NotifiedAt: obsDay.AddDate(-1, 0, 0), Amount: 1000, Winners: w(holder)},
+	}
+	if err := s.store.PutAwards(context.Background(), awards); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// capableByHand counts the capable suppliers of a tender from the
+// matcher's own ranking, with the rule the page states.
+func capableByHand(t *testing.T, s *testServer, id string) int {
+	t.Helper()
+	tender, err := s.store.Tender(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.index.Match(context.Background(), s.store, tender, index.MatchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range res.Tender {
+		if m.Score >= observatory.CapableScore && m.DistanceKm != nil && *m.DistanceKm <= observatory.CapableRadiusKm {
+			n++
+		}
+	}
+	return n
+}
+
+func TestObservatoryPage(t *testing.T) {
+	s := newObservatoryServer(t)
+	putObservatoryAwards(t, s)
+	r := s.get(t, "/observatoire")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /observatoire = %d:\n%.2000s", r.status, r.body)
+	}
+	mustContain(t, "the page", r.body,
+		"Observatoire du fabriqué en France",
+		"<dt>dont titulaires d'un label valide</dt><dd>1\u202f012</dd>", // the issue's count
+		"Entreprise du Patrimoine Vivant : 1\u202f291 entreprises, dont 1\u202f012 titulaires",
+		`<svg viewBox="0 0 600`, `class="obs-overseas"`, `data-dep="973"`,
+		"Creuse (23) : ", "pour 100 000 habitants</title>",
+		"<strong>40 sur 100</strong>", "<strong>150 km</strong>",
+		`href="/appels-d-offres/boamp:obs-2"`, // no insurer among EPV companies
+		"Auvergne-Rhône-Alpes", "Communes", "Santé (hôpitaux, CHU)",
+		"réservée à ses administrateurs")
+	if strings.Contains(r.body, "Santé des sources") {
+		t.Error("the public page shows the admin block")
+	}
+	if n := capableByHand(t, s, "boamp:obs-1"); n < 3 {
+		t.Errorf("the silverware tender has %d capable EPV suppliers by hand, the fixture wants at least 3", n)
+	} else if strings.Contains(r.body, `href="/appels-d-offres/boamp:obs-1"`) {
+		t.Error("the silverware tender is listed without a capable supplier")
+	}
+	check := func(what string, got, want int) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %d, want %d", what, got, want)
+		}
+	}
+	check("capable suppliers of the insurance tender, by hand", capableByHand(t, s, "boamp:obs-2"), 0)
+
+	admin := s.get(t, "/observatoire", "Authorization", "Bearer 3f9c2a7e41b8d05c6e92f1a4b7d3c8e0")
+	mustContain(t, "the admin page", admin.body, "Vue de l'Alliance (administrateurs)", "Santé des sources",
+		"Fiches revendiquées et complétude", `id="obs-sources"`, "Liste officielle des Entreprises du Patrimoine Vivant")
+	wrong := s.get(t, "/observatoire", "Authorization", "Bearer wrong")
+	if strings.Contains(wrong.body, "Santé des sources") {
+		t.Error("a wrong token shows the admin block")
+	}
+
+	t.Run("tender figures", func(t *testing.T) {
+		var tc observatory.TenderCoverage
+		decodeJSON(t, s.get(t, "/api/v1/stats/tenders"), &tc)
+		check("open", tc.Open, 2)
+		check("evaluated", tc.Evaluated, 2)
+		check("none", tc.None, 1)
+		check("at least 3", tc.AtLeast3, 1)
+		if len(tc.Unmatched) != 1 || tc.Unmatched[0].ID != "boamp:obs-2" {
+			t.Errorf("unmatched = %+v, want boamp:obs-2", tc.Unmatched)
+		}
+	})
+	t.Run("award figures", func(t *testing.T) {
+		var as observatory.AwardShare
+		decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+		check("all", as.All.Count, 4)
+		check("labelled", as.Labelled.Count, 2)
+		check("listed", as.Listed.Count, 3)
+		check("unidentified", as.Unidentified.Count, 1)
+		if as.Labelled.Amount != 2000 || as.All.Amount != 10000 {
+			t.Errorf("amounts labelled %v of %v, want 2000 of 10000", as.Labelled.Amount, as.All.Amount)
+		}
+		decodeJSON(t, s.get(t, "/api/v1/stats/awards?region=53"), &as)
+		check("Bretagne", as.All.Count, 3)
+		check("Bretagne labelled", as.Labelled.Count, 1)
+		decodeJSON(t, s.get(t, "/api/v1/stats/awards?period=2026-11"), &as)
+		check("November 2026", as.All.Count, 2)
+	})
+}
+
+func TestObservatoryCoverageAPI(t *testing.T) {
+	s := newObservatoryServer(t)
+	var c observatory.Coverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage?label=epv"), &c)
+	if c.Suppliers != 1291 || c.Holding != 1012 {
+		t.Errorf("EPV coverage: %d listed, %d holding; want 1 291 and 1 012", c.Suppliers, c.Holding)
+	}
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage?region=84"), &c)
+	for _, a := range c.Departements {
+		if a.Region != "84" {
+			t.Errorf("région 84 lists département %s of région %s", a.Code, a.Region)
+		}
+	}
+	csv := s.get(t, "/api/v1/stats/coverage?format=csv&departement=23")
+	if csv.status != http.StatusOK || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV = %d %s", csv.status, csv.header.Get("Content-Type"))
+	}
+	mustContain(t, "the coverage CSV", csv.body, "\ufeffTableau;Code;Nom;", "departement;23;Creuse;", "label_EPV;expired;expiré;")
+	accept := s.get(t, "/api/v1/stats/sources", "Accept", "text/csv")
+	mustContain(t, "the sources CSV (Accept)", accept.body, "Source;Type;Dernière collecte")
+
+	tests := []struct {
+		name, target, want string
+	}{
+		{"unknown région", "/api/v1/stats/coverage?region=99", "code de région inconnu"},
+		{"département outside the région", "/api/v1/stats/coverage?region=11&departement=69", "n'est pas dans la région"},
+		{"unknown label", "/api/v1/stats/awards?label=ISO", "label inconnu"},
+		{"bad period", "/api/v1/stats/tenders?period=hier", "période attendue"},
+		{"bad format", "/api/v1/stats/history?format=xml", "format attendu"},
+		{"unknown parameter", "/api/v1/stats/coverage?regoin=84", "paramètre inconnu"},
+		{"filter on sources", "/api/v1/stats/sources?region=84", "paramètre inconnu"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(t, tt.target)
+			var body struct{ Error string }
+			decodeJSON(t, r, &body)
+			if r.status != http.StatusBadRequest || !strings.Contains(body.Error, tt.want) {
+				t.Errorf("GET %s = %d %q, want 400 with %q", tt.target, r.status, body.Error, tt.want)
+			}
+		})
+	}
+	page := s.get(t, "/observatoire?period=2024-13")
+	if page.status != http.StatusBadRequest || !strings.Contains(page.body, "période attendue") {
+		t.Errorf("page with a bad period = %d, want 400 with the French message", page.status)
+	}
+}
+
+func TestObservatoryEmptyCollections(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	for _, path := range []string{"/api/v1/stats/coverage", "/api/v1/stats/tenders", "/api/v1/stats/awards",
+		"/api/v1/stats/sources", "/api/v1/stats/history"} {
+		r := s.get(t, path)
+		if r.status != http.StatusOK {
+			t.Fatalf("GET %s = %d: %s", path, r.status, r.body)
+		}
+		if strings.Contains(r.body, "null") {
+			t.Errorf("GET %s on an empty store has a null: %s", path, r.body)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+			t.Errorf("GET %s: %v", path, err)
+		}
+	}
+	if r := s.get(t, "/observatoire"); r.status != http.StatusOK {
+		t.Errorf("GET /observatoire on an empty store = %d", r.status)
+	}
+	r := s.get(t, "/statistiques?region=84")
+	if r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/observatoire?region=84" {
+		t.Errorf("GET /statistiques = %d → %q, want 301 → /observatoire?region=84", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestStatsSnapshotHistory(t *testing.T) {
+	day := obsDay
+	s := newTestServer(t, Config{Now: func() time.Time { return day }})
+	ctx := context.Background()
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", Labels: []data.Label{{Type: data.LabelEPV,
+		Source: "epv", GrantedAt: obsDay.AddDate(-1, 0, 0), ExpiresAt: obsDay.AddDate(4, 0, 0)}}}
+	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	took, err := s.TakeDailyStatsSnapshot(ctx)
+	if err != nil || took == nil {
+		t.Fatalf("first snapshot: %v, %v", took, err)
+	}
+	if took, _ := s.TakeDailyStatsSnapshot(ctx); took != nil {
+		t.Error("a second snapshot the same day was taken")
+	}
+	day = obsDay.AddDate(0, 0, 1)
+	if took, err := s.TakeDailyStatsSnapshot(ctx); err != nil || took == nil {
+		t.Fatalf("next day's snapshot: %v, %v", took, err)
+	}
+	// A write since the facts were built: the snapshot waits for fresh ones.
+	sup.ID, sup.SIREN, sup.Name = "552100554", "552100554", "Forge"
+	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.TakeStatsSnapshot(ctx, true)
+	if err != nil || snap.Suppliers != 2 || snap.Day != "2026-12-07" {
+		t.Fatalf("snapshot after a write = %+v, %v; want 2 suppliers on 2026-12-07", snap, err)
+	}
+	var snaps []data.StatsSnapshot
+	decodeJSON(t, s.get(t, "/api/v1/stats/history"), &snaps)
+	if len(snaps) != 2 || snaps[0].Day != "2026-12-06" || snaps[1].Day != "2026-12-07" || snaps[1].Holding != 2 {
+		t.Fatalf("history = %+v, want 2026-12-06 and 2026-12-07 with two labelled companies", snaps)
+	}
+	decodeJSON(t, s.get(t, "/api/v1/stats/history?period=2026-12-07"), &snaps)
+	if len(snaps) != 1 {
+		t.Errorf("history of 2026-12-07 has %d days, want 1", len(snaps))
+	}
+	csv := s.get(t, "/api/v1/stats/history?format=csv")
+	mustContain(t, "the history CSV", csv.body, "Jour;Relevé le;Entreprises;Labellisées;EPV valides",
+		"2026-12-06;2026-12-06T10:00:00Z;1;1;1;", "2026-12-07;")
+	page := s.get(t, "/observatoire")
+	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "2 jour(s) relevé(s)")
+}
