@@ -50,8 +50,11 @@ type authPage struct {
 	Action string // the token form's target and button
 	Button string
 	Intro  string
-	Errors []formError
-	Notice string // notice.html: what happened, what to do
+	// AskPassword adds the password field to the token form: confirming an
+	// address also proves that one chose the account's password.
+	AskPassword bool
+	Errors      []formError
+	Notice      string // notice.html: what happened, what to do
 }
 
 // fieldError adds an error on a field of the form.
@@ -213,6 +216,15 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 	existing, err := s.store.AccountByEmail(ctx, p.Email)
 	switch {
 	case err == nil && !existing.Verified && !existing.Disabled:
+		// Not confirmed yet: nobody has proven this address, so the last
+		// sign-up's password wins, and confirming asks for it (confirmSubmit).
+		if existing.PasswordHash, err = s.hashPassword(ctx, pw); err != nil {
+			return err
+		}
+		existing.PasswordChangedAt, existing.Name = time.Now().UTC(), p.Name
+		if err := s.store.PutAccount(ctx, existing, "web:inscription"); err != nil {
+			return err
+		}
 		if err := s.mailLink(ctx, existing, confirmLink); err != nil {
 			return err
 		}
@@ -290,6 +302,12 @@ func (s *Server) useToken(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool
 	}
 	if !a.Verified {
 		a.Verified = true
+		if kind != data.TokenConfirmEmail {
+			// Whoever signed up with this address chose the password, and it
+			// may not be its owner (account pre-hijacking): the owner, who
+			// proves the address only now, sets a password of their own.
+			a.PasswordHash, a.PasswordChangedAt = "", time.Now().UTC()
+		}
 		if err := s.store.PutAccount(ctx, a, a.ID); err != nil {
 			return data.Account{}, false, err
 		}
@@ -301,7 +319,59 @@ func disabledNotice() *authPage {
 	return noticePage("Compte désactivé", "Ce compte a été désactivé par l'Alliance. Écrivez-lui si vous pensez qu'il s'agit d'une erreur.")
 }
 
+// confirmForm asks for the password chosen at sign-up: the address is
+// confirmed by whoever holds both the mail and the password, never by a
+// mailbox owner for a password someone else chose.
+func (s *Server) confirmForm(c *fiber.Ctx) error {
+	secret := c.Query("jeton")
+	if _, err := s.store.Token(c.UserContext(), secretHash(secret), data.TokenConfirmEmail, time.Now().UTC()); err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return s.renderAuth(c, fiber.StatusNotFound, badLink())
+		}
+		return err
+	}
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return s.renderAuth(c, fiber.StatusOK, confirmPage(secret))
+}
+
+func confirmPage(secret string) *authPage {
+	return &authPage{Layout: Layout{Title: "Confirmer votre adresse"}, Form: "token", Token: secret, AskPassword: true,
+		Intro:  "Pour activer votre compte, saisissez le mot de passe choisi à l'inscription.",
+		Action: confirmPath, Button: "Confirmer mon adresse"}
+}
+
 func (s *Server) confirmSubmit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	secret := c.FormValue("jeton")
+	t, err := s.store.Token(ctx, secretHash(secret), data.TokenConfirmEmail, time.Now().UTC())
+	if errors.Is(err, data.ErrNotFound) {
+		return s.renderAuth(c, fiber.StatusNotFound, badLink())
+	}
+	if err != nil {
+		return err
+	}
+	pending, err := s.store.Account(ctx, t.AccountID)
+	if err != nil {
+		return err
+	}
+	key, addr := strings.ToLower(pending.Email), s.clientAddr(c)
+	if err := s.throttledNow("login", key); err != nil {
+		return err
+	}
+	if err := s.throttledNow("login-addr", addr); err != nil {
+		return err
+	}
+	match, err := s.checkPassword(ctx, c.FormValue("password"), pending.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("web: account %s: %w", pending.ID, err)
+	}
+	if !match {
+		s.failedAttempt("login", key)
+		s.failedAttempt("login-addr", addr)
+		p := confirmPage(secret)
+		p.fieldError("password", "Mot de passe", "mot de passe incorrect ; si vous ne le connaissez pas, choisissez-en un nouveau avec « Mot de passe oublié ? »")
+		return s.renderAuth(c, fiber.StatusUnauthorized, p)
+	}
 	a, ok, err := s.useToken(c, data.TokenConfirmEmail)
 	if !ok {
 		return err

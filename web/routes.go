@@ -44,8 +44,7 @@ func (s *Server) routes() []route {
 		// Accounts (account*.go, admin_accounts.go).
 		{fiber.MethodGet, signUpPath, s.signUp},
 		{fiber.MethodPost, signUpPath, s.signUpSubmit},
-		{fiber.MethodGet, confirmPath, s.tokenForm(data.TokenConfirmEmail, "Confirmer votre adresse",
-			"Confirmez votre adresse électronique pour activer votre compte.", confirmPath, "Confirmer mon adresse")},
+		{fiber.MethodGet, confirmPath, s.confirmForm},
 		{fiber.MethodPost, confirmPath, s.confirmSubmit},
 		{fiber.MethodGet, signInPath, s.signIn},
 		{fiber.MethodPost, signInPath, s.signInSubmit},
