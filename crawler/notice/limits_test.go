@@ -119,6 +119,17 @@ func TestNoticeLotCap(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a notice of 5 MiB of text", func(t *testing.T) {
+		doc := bytes.Replace(ocdsWithLots(2), []byte(`"title":"Fournitures de mobilier"`),
+			[]byte(`"title":"Fournitures de mobilier","description":"`+strings.Repeat("mobilier ", 5<<20/9)+`"`), 1)
+		res, err := ParseOCDS(bytes.NewReader(doc), testOptions())
+		if err != nil || len(res.Tenders) != 0 || len(res.Problems) != 1 || !errors.Is(res.Problems[0], ErrTooMany) {
+			t.Fatalf("got %d tenders, problems %v, err %v: want the notice rejected with ErrTooMany", len(res.Tenders), res.Problems, err)
+		}
+		if msg := res.Problems[0].Error(); !strings.Contains(msg, "Kio acceptés") {
+			t.Errorf("problem %q does not say the notice is too large", msg)
+		}
+	})
 	t.Run("eForms notice of 100 lots with a cap of 50", func(t *testing.T) {
 		_, err := ParseEForms(bytes.NewReader(readFixture(t, "eforms/cn_24_maximal_100_lots.xml")), Options{Now: fixedNow, MaxLots: 50})
 		if !errors.Is(err, ErrTooMany) {
