@@ -147,3 +147,14 @@ func TestAdminBackupSlowClientDoesNotHoldTheStore(t *testing.T) {
 		t.Errorf("/healthz = %d during the download", r.status)
 	}
 }
+
+func TestAdminBackupLeavesNoTemporaryFile(t *testing.T) {
+	s := newTestServer(t, Config{AdminToken: testAdminToken})
+	if r := s.get(t, "/admin/backup", "Authorization", "Bearer "+testAdminToken); r.status != http.StatusOK || len(r.body) == 0 {
+		t.Fatalf("GET /admin/backup = %d, %d bytes", r.status, len(r.body))
+	}
+	left, err := filepath.Glob(filepath.Join(filepath.Dir(s.store.Path()), ".backup-*"))
+	if err != nil || len(left) > 0 {
+		t.Errorf("temporary files left next to the store: %v (%v)", left, err)
+	}
+}
