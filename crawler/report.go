@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,6 +18,9 @@ func failureMessage(fe *FetchError) string {
 		what = "page interdite aux robots par le fichier robots.txt du site : non visitée"
 	case FailTooLarge:
 		what = "page trop volumineuse, au-delà de la limite fixée : ignorée"
+		if errors.Is(fe.Err, errRobotsTooLarge) {
+			what = fmt.Sprintf("fichier robots.txt du site au-delà de %d Kio, illisible : pages du site non visitées", maxRobotsBytes>>10)
+		}
 	case FailRedirect:
 		what = "boucle ou excès de redirections : abandonnée"
 	case FailTimeout:

@@ -49,14 +49,17 @@ func (s *Server) adminBackup(c *fiber.Ctx) error {
 	return nil
 }
 
-// snapshot writes the store to an unlinked temporary file and returns it
-// open, positioned at its start, with its size.
-func (s *Server) snapshot(c *fiber.Ctx) (*os.File, int64, error) {
-	f, err := os.CreateTemp(filepath.Dir(s.store.Path()), ".backup-*.db")
+// snapshot writes the store to a temporary file and returns it open,
+// positioned at its start, with its size. The file is unlinked at once
+// where the system allows it (an open descriptor keeps the data), and
+// removed again when closed for the systems that do not.
+func (s *Server) snapshot(c *fiber.Ctx) (*snapshotFile, int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(s.store.Path()), ".backup-*.db")
 	if err != nil {
 		return nil, 0, fmt.Errorf("web: backup snapshot: %w", err)
 	}
-	_ = os.Remove(f.Name()) // the open descriptor keeps the data until closed
+	f := &snapshotFile{File: tmp}
+	_ = os.Remove(tmp.Name())
 	n, err := s.store.Backup(c.UserContext(), f)
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
@@ -66,4 +69,13 @@ func (s *Server) snapshot(c *fiber.Ctx) (*os.File, int64, error) {
 		return nil, 0, fmt.Errorf("web: backup snapshot (%d bytes written): %w", n, err)
 	}
 	return f, n, nil
+}
+
+// snapshotFile is a temporary file that disappears when closed.
+type snapshotFile struct{ *os.File }
+
+func (f *snapshotFile) Close() error {
+	err := f.File.Close()
+	_ = os.Remove(f.Name()) // already gone on Unix
+	return err
 }

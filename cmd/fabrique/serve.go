@@ -20,6 +20,9 @@ const shutdownGrace = 10 * time.Second
 // data directory fails before taking a port), prints the address and serves
 // until ctx is cancelled.
 func runServe(ctx context.Context, p *program, _ []string) error {
+	if err := checkScheduledCrawls(p); err != nil {
+		return err
+	}
 	tuneGC()
 	dir, err := openDirectory(ctx, p)
 	if err != nil {

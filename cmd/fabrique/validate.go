@@ -28,3 +28,15 @@ func (c *config) validateServe() error {
 	}
 	return nil
 }
+
+// checkScheduledCrawls loads the crawl configuration of serve
+// --crawl-every (the --config file, --source, --base-url) before any work,
+// so that a mistake there stops serve at once rather than being logged
+// when the first crawl is due.
+func checkScheduledCrawls(p *program) error {
+	if p.cfg.crawlEvery == "" {
+		return nil
+	}
+	_, _, err := crawlConfig(p)
+	return err
+}

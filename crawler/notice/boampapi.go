@@ -42,7 +42,7 @@ func ParseBOAMPAPI(r io.Reader, opts Options) (Result, error) {
 		}
 		o, err := mapBOAMPRecord(rec, opts)
 		if err == nil {
-			err = checkLots(&o, opts)
+			err = checkSize(&o, opts)
 		}
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{Ref: ref, Err: err})

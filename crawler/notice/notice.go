@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -80,7 +81,7 @@ func finish(o *noticeOut, opts Options) {
 // notice, or a Problem and the error when it was rejected.
 func single(ref string, o noticeOut, err error, opts Options) (Result, error) {
 	if err == nil {
-		err = checkLots(&o, opts)
+		err = checkSize(&o, opts)
 	}
 	if err != nil {
 		return Result{Problems: []Problem{{Ref: ref, Err: err}}}, fmt.Errorf("notice: %s: %w", ref, err)
@@ -93,10 +94,18 @@ func single(ref string, o noticeOut, err error, opts Options) (Result, error) {
 	return res, nil
 }
 
-// checkLots rejects a notice with more lots than opts.MaxLots.
-func checkLots(o *noticeOut, opts Options) error {
+// checkSize rejects a notice with more lots than opts.MaxLots, or larger
+// than opts.MaxNoticeBytes once encoded as it would be stored.
+func checkSize(o *noticeOut, opts Options) error {
 	if n := len(o.tender.Lots); n > opts.MaxLots {
 		return fmt.Errorf("%d lots, plus que les %d acceptés par avis : %w", n, opts.MaxLots, ErrTooMany)
+	}
+	b, err := json.Marshal(o.tender)
+	if err != nil {
+		return fmt.Errorf("avis illisible : %v : %w", err, ErrRejected)
+	}
+	if len(b) > opts.MaxNoticeBytes {
+		return fmt.Errorf("avis de %d Kio, plus que les %d Kio acceptés (textes trop longs) : %w", len(b)>>10, opts.MaxNoticeBytes>>10, ErrTooMany)
 	}
 	return nil
 }

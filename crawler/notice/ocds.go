@@ -43,7 +43,7 @@ func ParseOCDS(r io.Reader, opts Options) (Result, error) {
 	for _, ocid := range order {
 		o, err := mapOCDS(ocid, byOCID[ocid], opts)
 		if err == nil {
-			err = checkLots(&o, opts)
+			err = checkSize(&o, opts)
 		}
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{Ref: ocid, Err: err})

@@ -24,6 +24,10 @@ type Options struct {
 	// more is rejected (ErrTooMany) rather than stored as a page nobody
 	// can read.
 	MaxLots int
+	// MaxNoticeBytes caps the size of one notice as it would be stored
+	// (its JSON encoding; default 4 MiB): a notice with more text is
+	// rejected (ErrTooMany), as its page and API answer would be too.
+	MaxNoticeBytes int
 	// Now stamps ImportedAt and UpdatedAt (default time.Now).
 	Now func() time.Time
 	// Location is the time zone of dates written without one ("2026-03-15"
@@ -48,6 +52,8 @@ const (
 	// Options.MaxElements and Options.MaxLots.
 	DefaultMaxElements = 500_000
 	DefaultMaxLots     = 1_000
+	// DefaultMaxNoticeBytes is the default of Options.MaxNoticeBytes.
+	DefaultMaxNoticeBytes = 4 << 20
 )
 
 // withDefaults returns the options with every zero field set.
@@ -63,6 +69,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxLots <= 0 {
 		o.MaxLots = DefaultMaxLots
+	}
+	if o.MaxNoticeBytes <= 0 {
+		o.MaxNoticeBytes = DefaultMaxNoticeBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now
