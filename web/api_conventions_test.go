@@ -7,11 +7,21 @@ import (
 	"testing"
 )
 
-// TestAPIETag checks ETag and If-None-Match over a real listener, on a
-// handler's answer and on the encoded-answer cache of the supplier search.
-func TestAPIETag(t *testing.T) {
-	cs := &contractServer{testServer: newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})}
+// TestAPIConventions checks, over a real listener, the HTTP conventions
+// of the API: ETag, CORS, Link.
+func TestAPIConventions(t *testing.T) {
+	const public = "https://fabrique.example.fr"
+	cs := &contractServer{testServer: newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}, PublicURL: public})}
 	cs.base = cs.serveLoopback(t)
+	putTenders(t, cs.testServer, loadNotice(t, "cn_24_FRA_comments.xml"), loadNotice(t, "cn_24_FRA_script.xml"))
+	t.Run("ETag", func(t *testing.T) { testAPIETag(t, cs) })
+	t.Run("CORS", func(t *testing.T) { testAPICORS(t, cs) })
+	t.Run("Link", func(t *testing.T) { testAPILinks(t, cs, public) })
+}
+
+// testAPIETag checks ETag and If-None-Match, on a handler's answer and on
+// the encoded-answer cache of the supplier search.
+func testAPIETag(t *testing.T, cs *contractServer) {
 	tests := []struct{ name, target string }{
 		{"search, computed then cached", "/api/v1/suppliers?q=menuiserie&per_page=5"},
 		{"search, cached", "/api/v1/suppliers?q=menuiserie&per_page=5"},
@@ -53,11 +63,9 @@ func TestAPIETag(t *testing.T) {
 	}
 }
 
-// TestAPICORS checks that read-only routes are open to other origins,
+// testAPICORS checks that read-only routes are open to other origins,
 // errors included, with their preflight; and that the match is not.
-func TestAPICORS(t *testing.T) {
-	cs := &contractServer{testServer: newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})}
-	cs.base = cs.serveLoopback(t)
+func testAPICORS(t *testing.T, cs *contractServer) {
 	origin := []string{"Origin", "https://achats.example.fr"}
 	tests := []struct {
 		name, method, target string
@@ -106,12 +114,8 @@ func TestAPICORS(t *testing.T) {
 	}
 }
 
-// TestAPILinks checks the Link headers of the paged answers.
-func TestAPILinks(t *testing.T) {
-	const public = "https://fabrique.example.fr"
-	cs := &contractServer{testServer: newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}, PublicURL: public})}
-	cs.base = cs.serveLoopback(t)
-	putTenders(t, cs.testServer, loadNotice(t, "cn_24_FRA_comments.xml"), loadNotice(t, "cn_24_FRA_script.xml"))
+// testAPILinks checks the Link headers of the paged answers.
+func testAPILinks(t *testing.T, cs *contractServer, public string) {
 	tests := []struct {
 		name, target string
 		want         []string // rel → page, "" when absent

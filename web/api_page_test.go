@@ -25,7 +25,7 @@ func TestAPIPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSearchServer(t, Config{RateLimit: tt.limit, PublicURL: "https://fabrique.example.fr"})
+			s := newTestServer(t, Config{RateLimit: tt.limit, PublicURL: "https://fabrique.example.fr"})
 			r := s.get(t, "/api")
 			if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET /api = %d %q, want an HTML page", r.status, r.header.Get("Content-Type"))

@@ -8,11 +8,10 @@ import (
 	"fabrique/web/apiclient"
 )
 
-// TestGeneratedClient uses the Go client that oapi-codegen generates from
+// testGeneratedClient uses the Go client that oapi-codegen generates from
 // openapi.json (web/apiclient) against the real server: what an outside
 // program gets from the document compiles, searches and matches.
-func TestGeneratedClient(t *testing.T) {
-	cs := newContractServer(t)
+func testGeneratedClient(t *testing.T, cs *contractServer) {
 	ctx := context.Background()
 	c, err := apiclient.NewClientWithResponses(cs.base)
 	if err != nil {
