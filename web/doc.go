@@ -35,6 +35,14 @@
 //     /admin/courriels), mailer.go (mails rendered from templates/mail and
 //     sent through the mail.Sender of Deps). Subpackages: mail (SMTP and
 //     outbox), password (argon2id and the weak-password rules).
+//   - Claims: claim*.go (claiming a listing with one of the proofs that
+//     fit the company, the claim's page, members' approvals at
+//     /compte/revendications, RemindPendingClaims), admin_claims.go (the
+//     review desk /admin and the postal letters /admin/courriers),
+//     admin_journal.go (/admin/journal), listing_report.go (« Signaler
+//     cette fiche »). Subpackage verify holds the proofs themselves
+//     (sourced domain, codes, website and DNS checks that never reach a
+//     non-public address outside its test mode, Kbis type sniffing).
 //
 // fiber is imported by this package only (see cmd/fabrique's architecture
 // test). The application runs with fiber's Immutable setting, so strings
