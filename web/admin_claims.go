@@ -24,12 +24,14 @@ type adminClaimView struct {
 	ClaimantJournal string // the journal filtered on the claimant
 	Journal         string // the journal of the claim
 	CanAccept       bool
+	CSRF            string // the page's token, for the forms of the card
 }
 
 // adminDeskPage is the typed page of admin.html.
 type adminDeskPage struct {
 	Layout
-	Claims        []adminClaimView
+	ToDecide      []adminClaimView // documents to review, approvals members have not given
+	AwaitingProof []adminClaimView
 	LettersQueued int
 	Reports       []reportView
 	Notice, Error string
@@ -77,33 +79,25 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg string) err
 	if err != nil {
 		return fmt.Errorf("web: admin desk: %w", err)
 	}
-	// Claims waiting for a decision first, then those waiting for a proof;
-	// oldest first in each.
-	rank := func(cl data.Claim) int {
-		if cl.Status == data.ClaimPending {
-			return 1
-		}
-		return 0
-	}
-	slices.SortStableFunc(open, func(a, b data.Claim) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return a.CreatedAt.Compare(b.CreatedAt)
-	})
+	slices.SortStableFunc(open, func(a, b data.Claim) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	token := s.csrfToken(c)
 	for _, cl := range open {
 		sup, err := s.store.Supplier(ctx, cl.SupplierID)
 		if err != nil {
 			sup = data.Supplier{ID: cl.SupplierID}
 		}
-		v := adminClaimView{claimView: newClaimView(cl, sup, now), CanAccept: cl.Status != data.ClaimPending,
+		v := adminClaimView{claimView: newClaimView(cl, sup, now), CanAccept: cl.Status != data.ClaimPending, CSRF: token,
 			ClaimantJournal: journalPath + "?acteur=" + url.QueryEscape(cl.AccountID),
 			Journal:         journalPath + "?objet=" + url.QueryEscape("claim:"+cl.ID)}
 		v.Claimant = email(cl.AccountID)
 		if v.Document != nil {
 			v.Document.URL = adminClaimsPath + "/" + url.PathEscape(cl.ID) + "/documents/" + url.PathEscape(cl.Document.ID)
 		}
-		p.Claims = append(p.Claims, v)
+		if v.CanAccept {
+			p.ToDecide = append(p.ToDecide, v)
+		} else {
+			p.AwaitingProof = append(p.AwaitingProof, v)
+		}
 	}
 	reports, err := s.store.Reports(ctx)
 	if err != nil {

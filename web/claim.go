@@ -99,8 +99,7 @@ func (s *Server) supplierClaim(c *fiber.Ctx) error {
 
 func (s *Server) claimStart(ctx context.Context, sup data.Supplier, acc data.Account, siret string) (*claimStartPage, error) {
 	p := &claimStartPage{Layout: Layout{Title: "Revendiquer la fiche de " + sup.Name}, ID: sup.ID, Name: sup.Name,
-		SupplierURL: supplierURL(sup.ID), Action: supplierURL(sup.ID) + "/revendiquer", Unverified: !acc.Verified,
-		Method: string(data.ClaimByEmailDomain)}
+		SupplierURL: supplierURL(sup.ID), Action: supplierURL(sup.ID) + "/revendiquer", Unverified: !acc.Verified}
 	members, err := s.store.Members(ctx, sup.ID)
 	if err != nil {
 		return nil, fmt.Errorf("web: claim %s: members: %w", sup.ID, err)
@@ -119,6 +118,12 @@ func (s *Server) claimStart(ctx context.Context, sup data.Supplier, acc data.Acc
 		}
 	}
 	p.Options = proofOptions(sup, siret)
+	for _, o := range p.Options { // the first proof that fits is proposed
+		if o.Fits {
+			p.Method = o.Method
+			break
+		}
+	}
 	for _, e := range sup.Establishments {
 		if data.ValidSIRET(e.SIRET) != nil {
 			continue

@@ -41,6 +41,14 @@
 //     team and its e-mailed invitations, logos re-encoded as PNG
 //     (listing_logo.go, public at /logos/KEY.png); listing_public.go marks
 //     on the supplier page what the company declared.
+//   - Claims: claim*.go (claiming a listing with one of the proofs that
+//     fit the company, the claim's page, members' approvals at
+//     /compte/revendications, RemindPendingClaims), admin_claims.go (the
+//     review desk /admin and the postal letters /admin/courriers),
+//     admin_journal.go (/admin/journal), listing_report.go (« Signaler
+//     cette fiche »). Subpackage verify holds the proofs themselves
+//     (sourced domain, codes, website and DNS checks that never reach a
+//     non-public address outside its test mode, Kbis type sniffing).
 //
 // fiber is imported by this package only (see cmd/fabrique's architecture
 // test). The application runs with fiber's Immutable setting, so strings

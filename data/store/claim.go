@@ -11,7 +11,8 @@ import (
 )
 
 // Buckets of the claim flow, created by the first write that needs them (a
-// read of a store that has none yet finds nothing):
+// read of a store that has none yet finds nothing), besides claims and
+// idx_claim_supplier of schema version 1 (see Store):
 //
 //	claim_documents  document id → the uploaded bytes (data.ClaimDocument.ID,
 //	                 random; the claim holds its description)
