@@ -430,7 +430,11 @@ func TestListingInvite(t *testing.T) {
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
 
 	// The owner leaves.
-	wantStatus(t, "leave", owner.post(t, companyURL(sup.ID)+"/quitter", nil), http.StatusSeeOther)
+	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)
+	wantStatus(t, "leave", r, http.StatusSeeOther)
+	if list := owner.get(t, r.header.Get("Location")); !strings.Contains(list.body, "Vous avez quitté l'équipe de Forge Équipe") {
+		t.Error("no confirmation after leaving")
+	}
 	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
 		t.Errorf("members after the owner left: %v", ms)
 	}
