@@ -50,8 +50,11 @@ type authPage struct {
 	Action string // the token form's target and button
 	Button string
 	Intro  string
-	Errors []formError
-	Notice string // notice.html: what happened, what to do
+	// AskPassword adds the password field to the token form: confirming an
+	// address also proves that one chose the account's password.
+	AskPassword bool
+	Errors      []formError
+	Notice      string // notice.html: what happened, what to do
 }
 
 // fieldError adds an error on a field of the form.
@@ -213,6 +216,15 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 	existing, err := s.store.AccountByEmail(ctx, p.Email)
 	switch {
 	case err == nil && !existing.Verified && !existing.Disabled:
+		// Not confirmed yet: nobody has proven this address, so the last
+		// sign-up's password wins, and confirming asks for it (confirmSubmit).
+		if existing.PasswordHash, err = s.hashPassword(ctx, pw); err != nil {
+			return err
+		}
+		existing.PasswordChangedAt, existing.Name = time.Now().UTC(), p.Name
+		if err := s.store.PutAccount(ctx, existing, "web:inscription"); err != nil {
+			return err
+		}
 		if err := s.mailLink(ctx, existing, confirmLink); err != nil {
 			return err
 		}
@@ -253,9 +265,10 @@ func badLink() *authPage {
 		"Vous pouvez vous connecter, ou demander un nouveau lien depuis la page de connexion.")
 }
 
-// tokenForm shows a button that uses the token: a GET never uses it, so
-// that a mail scanner opening the link does not spend it.
-func (s *Server) tokenForm(kind data.TokenKind, title, intro, action, button string) fiber.Handler {
+// tokenPage shows the form of a one-time link (page builds it around the
+// secret): a GET never spends the token, so that a mail scanner opening
+// the link does not use it up.
+func (s *Server) tokenPage(kind data.TokenKind, page func(secret string) *authPage) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		secret := c.Query("jeton")
 		if _, err := s.store.Token(c.UserContext(), secretHash(secret), kind, time.Now().UTC()); err != nil {
@@ -265,16 +278,30 @@ func (s *Server) tokenForm(kind data.TokenKind, title, intro, action, button str
 			return err
 		}
 		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-		return s.renderAuth(c, fiber.StatusOK, &authPage{Layout: Layout{Title: title}, Form: "token", Token: secret,
-			Intro: intro, Action: action, Button: button})
+		return s.renderAuth(c, fiber.StatusOK, page(secret))
 	}
 }
 
-// useToken spends the token posted with a form and returns its enabled
-// account, marked verified (the link proved the address).
-func (s *Server) useToken(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool, error) {
+// tokenForm is the page of a link that only needs a button.
+func tokenForm(title, intro, action, button string) func(string) *authPage {
+	return func(secret string) *authPage {
+		return &authPage{Layout: Layout{Title: title}, Form: "token", Token: secret, Intro: intro, Action: action, Button: button}
+	}
+}
+
+// pendingAccount returns the account of the token posted with a form,
+// without spending it; ok is false when the token is unknown, used or
+// expired (the page saying so is sent).
+func (s *Server) pendingAccount(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool, error) {
+	return s.tokenAccount(c, kind, s.store.Token)
+}
+
+// tokenAccount looks the posted token up with find (store.Token, or
+// store.UseToken to spend it) and returns its account.
+func (s *Server) tokenAccount(c *fiber.Ctx, kind data.TokenKind,
+	find func(context.Context, string, data.TokenKind, time.Time) (data.Token, error)) (data.Account, bool, error) {
 	ctx := c.UserContext()
-	t, err := s.store.UseToken(ctx, secretHash(c.FormValue("jeton")), kind, time.Now().UTC())
+	t, err := find(ctx, secretHash(c.FormValue("jeton")), kind, time.Now().UTC())
 	if errors.Is(err, data.ErrNotFound) {
 		return data.Account{}, false, s.renderAuth(c, fiber.StatusNotFound, badLink())
 	}
@@ -282,14 +309,28 @@ func (s *Server) useToken(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool
 		return data.Account{}, false, err
 	}
 	a, err := s.store.Account(ctx, t.AccountID)
-	if err != nil {
+	return a, err == nil, err
+}
+
+// useToken spends the token posted with a form and returns its enabled
+// account, marked verified (the link proved the address).
+func (s *Server) useToken(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool, error) {
+	a, ok, err := s.tokenAccount(c, kind, s.store.UseToken)
+	if !ok {
 		return data.Account{}, false, err
 	}
+	ctx := c.UserContext()
 	if a.Disabled {
 		return data.Account{}, false, s.renderAuth(c, fiber.StatusForbidden, disabledNotice())
 	}
 	if !a.Verified {
 		a.Verified = true
+		if kind != data.TokenConfirmEmail {
+			// Whoever signed up with this address chose the password, and it
+			// may not be its owner (account pre-hijacking): the owner, who
+			// proves the address only now, sets a password of their own.
+			a.PasswordHash, a.PasswordChangedAt = "", time.Now().UTC()
+		}
 		if err := s.store.PutAccount(ctx, a, a.ID); err != nil {
 			return data.Account{}, false, err
 		}
@@ -301,7 +342,39 @@ func disabledNotice() *authPage {
 	return noticePage("Compte désactivé", "Ce compte a été désactivé par l'Alliance. Écrivez-lui si vous pensez qu'il s'agit d'une erreur.")
 }
 
+// confirmPage asks for the password chosen at sign-up: the address is
+// confirmed by whoever holds both the mail and the password, never by a
+// mailbox owner for a password someone else chose.
+func confirmPage(secret string) *authPage {
+	return &authPage{Layout: Layout{Title: "Confirmer votre adresse"}, Form: "token", Token: secret, AskPassword: true,
+		Intro:  "Pour activer votre compte, saisissez le mot de passe choisi à l'inscription.",
+		Action: confirmPath, Button: "Confirmer mon adresse"}
+}
+
 func (s *Server) confirmSubmit(c *fiber.Ctx) error {
+	pending, ok, err := s.pendingAccount(c, data.TokenConfirmEmail)
+	if !ok {
+		return err
+	}
+	ctx := c.UserContext()
+	key, addr := strings.ToLower(pending.Email), s.clientAddr(c)
+	if err := s.throttledNow("login", key); err != nil {
+		return err
+	}
+	if err := s.throttledNow("login-addr", addr); err != nil {
+		return err
+	}
+	match, err := s.checkPassword(ctx, c.FormValue("password"), pending.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("web: account %s: %w", pending.ID, err)
+	}
+	if !match {
+		s.failedAttempt("login", key)
+		s.failedAttempt("login-addr", addr)
+		p := confirmPage(c.FormValue("jeton"))
+		p.fieldError("password", "Mot de passe", "mot de passe incorrect ; si vous ne le connaissez pas, choisissez-en un nouveau avec « Mot de passe oublié ? »")
+		return s.renderAuth(c, fiber.StatusUnauthorized, p)
+	}
 	a, ok, err := s.useToken(c, data.TokenConfirmEmail)
 	if !ok {
 		return err
@@ -465,33 +538,12 @@ func resetForm(secret string) *authPage {
 	return &authPage{Layout: Layout{Title: "Nouveau mot de passe"}, Form: "reset", Token: secret, Button: "Enregistrer le mot de passe"}
 }
 
-func (s *Server) reset(c *fiber.Ctx) error {
-	secret := c.Query("jeton")
-	if _, err := s.store.Token(c.UserContext(), secretHash(secret), data.TokenResetPassword, time.Now().UTC()); err != nil {
-		if errors.Is(err, data.ErrNotFound) {
-			return s.renderAuth(c, fiber.StatusNotFound, badLink())
-		}
-		return err
-	}
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	return s.renderAuth(c, fiber.StatusOK, resetForm(secret))
-}
-
 func (s *Server) resetSubmit(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	secret := c.FormValue("jeton")
-	t, err := s.store.Token(ctx, secretHash(secret), data.TokenResetPassword, time.Now().UTC())
-	if errors.Is(err, data.ErrNotFound) {
-		return s.renderAuth(c, fiber.StatusNotFound, badLink())
-	}
-	if err != nil {
+	a, ok, err := s.pendingAccount(c, data.TokenResetPassword)
+	if !ok {
 		return err
 	}
-	a, err := s.store.Account(ctx, t.AccountID)
-	if err != nil {
-		return err
-	}
-	p := resetForm(secret)
+	p := resetForm(c.FormValue("jeton"))
 	pw := c.FormValue("password")
 	if msg := password.Weakness(pw, a.Email); msg != "" {
 		p.fieldError("password", "Nouveau mot de passe", msg)
@@ -501,7 +553,7 @@ func (s *Server) resetSubmit(c *fiber.Ctx) error {
 	if len(p.Errors) > 0 {
 		return s.renderAuth(c, fiber.StatusBadRequest, p)
 	}
-	a, ok, err := s.useToken(c, data.TokenResetPassword)
+	a, ok, err = s.useToken(c, data.TokenResetPassword)
 	if !ok {
 		return err
 	}

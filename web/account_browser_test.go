@@ -34,7 +34,8 @@ func TestBrowserAccountJourney(t *testing.T) {
 	}
 
 	link := linkIn(t, waitMail(t, inbox, 1), confirmPath)
-	b.do("open the link of the mail", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main form button")))
+	b.do("open the link of the mail", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#password")))
+	b.do("type the password", chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
 	b.navigatingBy("confirm with the keyboard", chromedp.Focus(chromedp.CSS("main form button")), chromedp.KeyEvent(kb.Enter))
 	if u := b.location(); u.Path != accountPath {
 		t.Fatalf("confirmation led to %s, want %s", u, accountPath)

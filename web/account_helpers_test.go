@@ -38,10 +38,15 @@ func newMailServer(t testing.TB, cfg Config) (*testServer, func() []receivedMail
 	return newTestServerDeps(t, cfg, Deps{Mail: testSMTPSender(t, addr)}), inbox
 }
 
+// testHashParams make argon2id cheap in the tests of this package (under
+// the race detector, OWASP's cost takes seconds per sign-in); the real
+// parameters are tested in web/password and by the cmd tests.
+var testHashParams = password.Parameters{Memory: 64, Time: 1, Threads: 1}
+
 // createAccount stores a confirmed account with this password.
 func createAccount(t testing.TB, s *testServer, email, pw string, role data.Role) data.Account {
 	t.Helper()
-	hash, err := password.Hash(pw)
+	hash, err := password.HashWith(pw, testHashParams)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fabrique/data"
+	"fabrique/web/password"
 )
 
 // TestMailHeaderInjection feeds line breaks to every mail header a
@@ -223,14 +224,14 @@ func TestSignInPurgesExpiredSessions(t *testing.T) {
 func TestPasswordHashingIsBounded(t *testing.T) {
 	s := newTestServer(t, Config{})
 	for i := 0; i < hashSlotCount; i++ { // every slot taken
-		s.hashSlots <- struct{}{}
+		s.hasher.slots <- struct{}{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := s.hashPassword(ctx, testPassword); err == nil {
 		t.Errorf("hashPassword ran with every slot taken")
 	}
-	<-s.hashSlots // one slot frees up
+	<-s.hasher.slots // one slot frees up
 	hash, err := s.hashPassword(context.Background(), testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -261,4 +262,15 @@ func FuzzIsLocalPath(f *testing.F) {
 			t.Errorf("isLocalPath(%q) but it resolves to %v (%v)", p, u, err)
 		}
 	})
+}
+
+func TestServerHashesWithOWASPParameters(t *testing.T) {
+	s := newTestServer(t, Config{})
+	srv, err := New(Config{}, Deps{Store: s.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.hasher.params != password.OWASP {
+		t.Errorf("the server hashes with %+v, want OWASP's %+v", srv.hasher.params, password.OWASP)
+	}
 }

@@ -22,6 +22,7 @@ type accountPage struct {
 	Email, Name, Role string
 	Since             string
 	Done              string // the message of ?fait=, from a fixed list
+	HasPassword       bool   // false after a sign-in link proved a new address
 	Errors            []formError
 	Sessions          []sessionView
 	Needs             []needView
@@ -119,7 +120,7 @@ func (s *Server) renderAccount(c *fiber.Ctx, status int, p *accountPage) error {
 func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, error) {
 	ctx := c.UserContext()
 	p := &accountPage{Layout: Layout{Title: "Mon compte"}, Email: a.Email, Name: a.Name, Role: roleText(a.Role),
-		Since: frenchDate(a.CreatedAt.In(paris()))}
+		Since: frenchDate(a.CreatedAt.In(paris())), HasPassword: a.PasswordHash != ""}
 	st, err := s.session(c)
 	if err != nil {
 		return nil, err
@@ -193,9 +194,13 @@ func (s *Server) accountPassword(c *fiber.Ctx) error {
 		return err
 	}
 	var errs []formError
-	ok, err := s.checkPassword(c.UserContext(), c.FormValue("current"), a.PasswordHash)
-	if err != nil && !errors.Is(err, password.ErrMalformed) {
-		return fmt.Errorf("web: account %s: %w", a.ID, err)
+	ok := a.PasswordHash == "" // none yet: nothing to check
+	if !ok {
+		var err error
+		ok, err = s.checkPassword(c.UserContext(), c.FormValue("current"), a.PasswordHash)
+		if err != nil && !errors.Is(err, password.ErrMalformed) {
+			return fmt.Errorf("web: account %s: %w", a.ID, err)
+		}
 	}
 	pw := c.FormValue("password")
 	switch {

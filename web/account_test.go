@@ -46,14 +46,19 @@ func TestSignUpConfirmSignIn(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(r.body, "Confirmer mon adresse") {
 		t.Fatalf("GET the confirmation link: %d\n%s", r.status, r.body)
 	}
-	r = cl.post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}})
+	// Confirming asks for the password chosen at sign-up.
+	r = cl.post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}, "password": {"pas le mot de passe choisi"}})
+	if r.status != http.StatusUnauthorized || cl.session() != nil {
+		t.Fatalf("confirm with a wrong password: %d, want 401 and no session", r.status)
+	}
+	r = cl.post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}, "password": {testPassword}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != accountPath+"?fait=bienvenue" {
 		t.Fatalf("confirm: status %d location %q", r.status, r.header.Get("Location"))
 	}
 	r = cl.get(t, accountPath+"?fait=bienvenue")
 	mustContain(t, "account page", r.body, "Claire.Martin@atelier.test", "bienvenue sur Fabrique", "Se déconnecter", "(cette session)")
 	// The link works once.
-	if r := newClient(s).post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}}); r.status != http.StatusNotFound {
+	if r := newClient(s).post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}, "password": {testPassword}}); r.status != http.StatusNotFound {
 		t.Errorf("second use of the confirmation link: %d, want 404", r.status)
 	}
 
@@ -362,4 +367,41 @@ func TestRequireSignInAndAdmin(t *testing.T) {
 	admin := signIn(t, s, "admin@alliance.test", testPassword)
 	r := admin.get(t, "/admin/comptes")
 	mustContain(t, "admin accounts", r.body, "acheteur@atelier.test", "désactiver", "Administration")
+}
+
+// TestPreHijackingPrevented: someone signs up first with another person's
+// address and a password of their own. The owner of the address can
+// neither confirm with the stranger's password nor be trapped with it: a
+// sign-in link (or a reset) drops it, and the stranger cannot sign in.
+func TestPreHijackingPrevented(t *testing.T) {
+	s, inbox := newMailServer(t, Config{})
+	const strangers = "le mot de passe de l'intrus"
+	newClient(s).post(t, signUpPath, url.Values{"email": {"victime@atelier.test"}, "password": {strangers}, "password2": {strangers}})
+	confirm := linkIn(t, waitMail(t, inbox, 1), confirmPath)
+	u, _ := url.Parse(confirm)
+
+	owner := newClient(s)
+	r := owner.post(t, confirmPath, url.Values{"jeton": {u.Query().Get("jeton")}, "password": {testPassword}})
+	if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Mot de passe oublié") {
+		t.Fatalf("the owner confirming with their own password: %d, want 401 pointing to the reset", r.status)
+	}
+	// The owner signs in by link instead.
+	owner.post(t, signInPath, url.Values{"email": {"victime@atelier.test"}, "action": {"lien"}})
+	l, _ := url.Parse(linkIn(t, waitMail(t, inbox, 2), linkPath))
+	if r := owner.post(t, linkPath, url.Values{"jeton": {l.Query().Get("jeton")}}); r.status != http.StatusSeeOther || owner.session() == nil {
+		t.Fatalf("sign-in link: %d", r.status)
+	}
+	if r := newClient(s).post(t, signInPath, url.Values{"email": {"victime@atelier.test"}, "password": {strangers}}); r.status != http.StatusUnauthorized {
+		t.Errorf("the stranger's password still signs in: %d", r.status)
+	}
+	// The owner chooses a password without knowing the stranger's.
+	page := owner.get(t, accountPath).body
+	mustContain(t, "account page", page, "Choisir un mot de passe")
+	if strings.Contains(page, `name="current"`) {
+		t.Errorf("the form asks for a current password the account does not have")
+	}
+	if r := owner.post(t, accountPath+"/mot-de-passe", url.Values{"password": {testPassword}, "password2": {testPassword}}); r.status != http.StatusSeeOther {
+		t.Fatalf("choose a password: %d", r.status)
+	}
+	signIn(t, s, "victime@atelier.test", testPassword)
 }

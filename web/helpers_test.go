@@ -65,6 +65,7 @@ func newTestServerDeps(t testing.TB, cfg Config, deps Deps) *testServer {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	s.hasher = newHasher(testHashParams) // argon2id's real cost is tested in web/password
 	return &testServer{Server: s, store: st, log: logs}
 }
 

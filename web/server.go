@@ -16,6 +16,7 @@ import (
 	"fabrique/data/store"
 	"fabrique/index"
 	"fabrique/web/mail"
+	"fabrique/web/password"
 )
 
 // Server is Fabrique's web application. Build it with New, run it with Serve
@@ -39,7 +40,7 @@ type Server struct {
 	mails     *mailTemplates // templates/mail
 	throttles *throttler     // sign-in, sign-up, reset, claim attempts
 	purgedAt  atomic.Int64   // unix time of the last purge of expired sessions (auth.go)
-	hashSlots chan struct{}  // bounds concurrent argon2id runs (hashing.go)
+	hasher    *hasher        // bounded argon2id (hashing.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -51,7 +52,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
-	s.mail, s.throttles, s.hashSlots = deps.Mail, newThrottler(nil), make(chan struct{}, hashSlotCount)
+	s.mail, s.throttles, s.hasher = deps.Mail, newThrottler(nil), newHasher(password.OWASP)
 	if s.mail == nil {
 		s.mail = mail.Outbox{Store: deps.Store}
 	}

@@ -62,19 +62,6 @@ func Check(pw, hash string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
-// dummy is hashed against when an account does not exist, so that a
-// sign-in takes as long whether the address is known or not.
-var dummy = func() string {
-	h, err := Hash("fabrique: no such account")
-	if err != nil {
-		panic(err)
-	}
-	return h
-}()
-
-// CheckNothing spends the time of a Check, for unknown accounts.
-func CheckNothing(pw string) { _, _ = Check(pw, dummy) }
-
 func parse(hash string) (Parameters, []byte, []byte, error) {
 	var p Parameters
 	parts := strings.Split(hash, "$")
