@@ -108,6 +108,7 @@ type companiesPage struct {
 	Layout
 	Companies []companyItem
 	Admin     bool
+	Left      string // the company just left, for the confirmation
 }
 
 type companyItem struct {
@@ -127,6 +128,11 @@ func (s *Server) companies(c *fiber.Ctx) error {
 		return fmt.Errorf("web: memberships of %s: %w", acc.ID, err)
 	}
 	p := &companiesPage{Layout: Layout{Title: "Mes entreprises"}, Admin: isAdmin(acc)}
+	if id := c.Query("quitte"); supplierIDRe.MatchString(id) {
+		if sup, err := s.store.Supplier(ctx, id); err == nil {
+			p.Left = sup.Name
+		}
+	}
 	now := time.Now()
 	for _, m := range ms {
 		sup, err := s.store.Supplier(ctx, m.SupplierID)

@@ -86,7 +86,12 @@ func TestListingEditReachesPageAndSearch(t *testing.T) {
 		wantStatus(t, "search "+q, r, http.StatusOK)
 		return strings.Contains(r.body, supplierURL(sup.ID))
 	}
-	if search("xylophones") || search("télescopes") {
+	match := func() bool {
+		r := s.postJSON(t, "/api/v1/match", `{"cpv":["38635000"],"departement":"67","limit":50}`)
+		wantStatus(t, "match", r, http.StatusOK)
+		return strings.Contains(r.body, `"`+sup.ID+`"`)
+	}
+	if search("xylophones") || search("télescopes") || match() {
 		t.Fatal("the company is found before its edit")
 	}
 
@@ -109,8 +114,8 @@ func TestListingEditReachesPageAndSearch(t *testing.T) {
 	if strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "<b>Marimbas") {
 		t.Error("declared text reached the page as markup")
 	}
-	if !search("xylophones") || !search("télescopes") {
-		t.Error("the declared description and CPV code are not in the search at once")
+	if !search("xylophones") || !search("télescopes") || !match() {
+		t.Error("the declared description and CPV code are not in the search and the matcher at once")
 	}
 
 	// A crawl after the edit leaves the declared fields alone.
@@ -425,7 +430,11 @@ func TestListingInvite(t *testing.T) {
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
 
 	// The owner leaves.
-	wantStatus(t, "leave", owner.post(t, companyURL(sup.ID)+"/quitter", nil), http.StatusSeeOther)
+	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)
+	wantStatus(t, "leave", r, http.StatusSeeOther)
+	if list := owner.get(t, r.header.Get("Location")); !strings.Contains(list.body, "Vous avez quitté l'équipe de Forge Équipe") {
+		t.Error("no confirmation after leaving")
+	}
 	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
 		t.Errorf("members after the owner left: %v", ms)
 	}
