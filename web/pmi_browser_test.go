@@ -60,7 +60,8 @@ func (p *pmi) signUp(name, email, password string) {
 		chromedp.SendKeys(chromedp.CSS("#password2"), password))
 	p.navigatingBy("create the account", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
 	link := linkIn(p.t, p.nextMail(email), confirmPath)
-	p.navigatingBy("open the confirmation link", chromedp.Navigate(link))
+	p.do("open the confirmation link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#password")))
+	p.do("type the password chosen at sign-up", chromedp.SendKeys(chromedp.CSS("#password"), password))
 	p.navigatingBy("confirm the address", chromedp.Click(chromedp.CSS("main form button[type=submit]")))
 	if u := p.location(); u.Path != accountPath {
 		p.t.Fatalf("after the confirmation: %s, want the account page", u)
