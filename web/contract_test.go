@@ -522,6 +522,29 @@ func TestAPIContractCatchesDrift(t *testing.T) {
 		t.Error("an answer with a null facet passed the contract")
 	}
 
+	// The observatory's figures: a null list, and a CSV record short of
+	// a field.
+	awards := cs.fetch(t, http.MethodGet, "/api/v1/stats/awards", "", nil)
+	if _, err := validateExchange(cs.router, awards); err != nil {
+		t.Fatalf("the real stats answer does not follow the document: %v", err)
+	}
+	nullList := awards
+	nullList.response.body = strings.Replace(awards.response.body, `"by_buyer_type":[`, `"by_buyer_type":null,"x":[`, 1)
+	if nullList.response.body == awards.response.body {
+		t.Fatal("by_buyer_type was not found to null")
+	}
+	if _, err := validateExchange(cs.router, nullList); err == nil {
+		t.Error("a stats answer with a null list passed the contract")
+	}
+	sheet := cs.fetch(t, http.MethodGet, "/api/v1/stats/sources?format=csv", "", nil)
+	if _, err := validateExchange(cs.router, sheet); err != nil {
+		t.Fatalf("the real CSV answer does not follow the document: %v", err)
+	}
+	sheet.response.body += "epv;directory\n"
+	if _, err := validateExchange(cs.router, sheet); err == nil {
+		t.Error("a CSV answer with a short record passed the contract")
+	}
+
 	broken := strings.Replace(openAPIDocument, `"count": { "type": "integer" }`, `"count": { "type": "string" }`, 1)
 	if broken == openAPIDocument {
 		t.Fatal("the FacetCount schema was not found to break")
