@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fabrique/data"
+	"fabrique/data/observatory"
 	"fabrique/index"
 )
 
@@ -84,6 +85,11 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"TenderSummary", apiTenderSummary{}},
 		{"Tender", apiTenderDetail{}},
 		{"CPVCode", apiCPVCode{}},
+		{"StatsCoverage", observatory.Coverage{}},
+		{"StatsTenders", observatory.TenderCoverage{}},
+		{"StatsAwards", observatory.AwardShare{}},
+		{"StatsSource", observatory.SourceHealth{}},
+		{"StatsSnapshot", data.StatsSnapshot{}},
 		{"Error", struct {
 			Error string `json:"error"`
 		}{}},

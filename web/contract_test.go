@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +44,9 @@ type contractCase struct {
 	body   string // POST body (JSON)
 	header []string
 	status int
+	// contentType is the media type of the answer: application/json
+	// unless told.
+	contentType string
 }
 
 // contractFixtures are the identifiers of real records of the contract
@@ -112,6 +116,46 @@ func contractCases(fx contractFixtures) map[string][]contractCase {
 			{name: "matches", target: "/api/v1/tenders/" + url.PathEscape(fx.tenderID) + "/matches?limit=5", status: 200},
 			{name: "unknown", target: "/api/v1/tenders/nope/matches", status: 404},
 			{name: "bad limit", target: "/api/v1/tenders/" + url.PathEscape(fx.tenderID) + "/matches?limit=0", status: 400},
+		},
+		"statsCoverage": {
+			{name: "all", target: "/api/v1/stats/coverage", status: 200},
+			{name: "region and label", target: "/api/v1/stats/coverage?region=84&label=EPV", status: 200},
+			{name: "departement", target: "/api/v1/stats/coverage?departement=69&format=json", status: 200},
+			{name: "csv", target: "/api/v1/stats/coverage?format=csv", status: 200, contentType: "text/csv"},
+			{name: "accept csv", target: "/api/v1/stats/coverage?region=53", header: []string{"Accept", "text/csv"}, status: 200, contentType: "text/csv"},
+			{name: "unknown region", target: "/api/v1/stats/coverage?region=99", status: 400},
+			{name: "bad label", target: "/api/v1/stats/coverage?label=XYZ", status: 400},
+			{name: "bad format", target: "/api/v1/stats/coverage?format=xlsx", status: 400},
+			{name: "unknown parameter", target: "/api/v1/stats/coverage?regions=84", status: 400},
+		},
+		"statsTenders": {
+			{name: "all", target: "/api/v1/stats/tenders", status: 200},
+			{name: "period", target: "/api/v1/stats/tenders?period=2024-01..2026-12&region=84", status: 200},
+			{name: "csv", target: "/api/v1/stats/tenders?format=csv", status: 200, contentType: "text/csv"},
+			{name: "bad period", target: "/api/v1/stats/tenders?period=hier", status: 400},
+			{name: "departement outside the region", target: "/api/v1/stats/tenders?region=53&departement=69", status: 400},
+		},
+		"statsAwards": {
+			{name: "all", target: "/api/v1/stats/awards", status: 200},
+			{name: "year and label", target: "/api/v1/stats/awards?period=2024&label=OFG", status: 200},
+			{name: "nothing in the period", target: "/api/v1/stats/awards?period=1999-01", status: 200},
+			{name: "csv", target: "/api/v1/stats/awards?format=csv&region=84", status: 200, contentType: "text/csv"},
+			{name: "bad period", target: "/api/v1/stats/awards?period=2024-13", status: 400},
+			{name: "unknown departement", target: "/api/v1/stats/awards?departement=00", status: 400},
+		},
+		"statsSources": {
+			{name: "all", target: "/api/v1/stats/sources", status: 200},
+			{name: "csv", target: "/api/v1/stats/sources?format=csv", status: 200, contentType: "text/csv"},
+			{name: "filter not accepted", target: "/api/v1/stats/sources?region=84", status: 400},
+			{name: "bad format", target: "/api/v1/stats/sources?format=pdf", status: 400},
+		},
+		"statsHistory": {
+			{name: "all", target: "/api/v1/stats/history", status: 200},
+			{name: "period", target: "/api/v1/stats/history?period=2020..", status: 200},
+			{name: "nothing in the period", target: "/api/v1/stats/history?period=1999", status: 200},
+			{name: "csv", target: "/api/v1/stats/history?format=csv", status: 200, contentType: "text/csv"},
+			{name: "bad period", target: "/api/v1/stats/history?period=2024-02-30", status: 400},
+			{name: "bad region", target: "/api/v1/stats/history?region=Bretagne-Sud", status: 400},
 		},
 		"openAPI": {
 			{name: "document", target: "/api/v1/openapi.json", status: 200},
@@ -190,6 +234,10 @@ func newContractServer(t *testing.T) *contractServer {
 	tenders, awards := importNotices(t, s, contractNotices...)
 	if tenders == 0 || awards == 0 {
 		t.Fatalf("imported %d tenders and %d awards, want some of each", tenders, awards)
+	}
+	// A day of the observatory's history, for /api/v1/stats/history.
+	if _, err := s.TakeStatsSnapshot(context.Background(), true); err != nil {
+		t.Fatalf("taking the stats snapshot: %v", err)
 	}
 	cs := &contractServer{testServer: s, base: s.serveLoopback(t)}
 	cs.doc, cs.router = loadContract(t, cs.fetch(t, http.MethodGet, "/api/v1/openapi.json", "", nil).response.body, cs.base)
@@ -323,6 +371,32 @@ func readAnswer(t *testing.T, what string, resp *http.Response) response {
 	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
+// The CSV answers (the observatory's figures) are for French spreadsheets:
+// a UTF-8 BOM, then records separated by ";". kin-openapi's own text/csv
+// decoder splits on ","; this one checks that every record has the
+// header's number of fields and hands the text to the schema (a string).
+func init() {
+	openapi3filter.RegisterBodyDecoder("text/csv", func(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+		b, err := io.ReadAll(body)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.HasPrefix(b, []byte("\uFEFF")) {
+			return nil, errors.New("the CSV does not start with a UTF-8 BOM")
+		}
+		r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
+		r.Comma = ';'
+		records, err := r.ReadAll()
+		if err != nil {
+			return nil, err
+		}
+		if len(records) == 0 {
+			return nil, errors.New("the CSV has no header")
+		}
+		return string(b), nil
+	})
+}
+
 // validateExchange checks a request and its answer against the document
 // behind router: the request's error, then the answer's.
 func validateExchange(router routers.Router, x exchange) (reqErr, respErr error) {
@@ -441,8 +515,12 @@ func testContractOperations(t *testing.T, cs *contractServer) {
 					if respErr != nil {
 						t.Errorf("the answer %d does not follow the document: %v\nbody: %.500s", x.status, respErr, x.response.body)
 					}
-					if ct := x.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-						t.Errorf("Content-Type = %q, want application/json", ct)
+					want := "application/json"
+					if c.contentType != "" && x.status/100 == 2 {
+						want = c.contentType
+					}
+					if ct := x.header.Get("Content-Type"); !strings.HasPrefix(ct, want) {
+						t.Errorf("Content-Type = %q, want %s", ct, want)
 					}
 				})
 			}
@@ -481,6 +559,29 @@ func testContractCatchesDrift(t *testing.T, cs *contractServer) {
 	bad.response.body = string(mutated)
 	if _, err := validateExchange(cs.router, bad); err == nil {
 		t.Error("an answer with a null facet passed the contract")
+	}
+
+	// The observatory's figures: a null list, and a CSV record short of
+	// a field.
+	awards := cs.fetch(t, http.MethodGet, "/api/v1/stats/awards", "", nil)
+	if _, err := validateExchange(cs.router, awards); err != nil {
+		t.Fatalf("the real stats answer does not follow the document: %v", err)
+	}
+	nullList := awards
+	nullList.response.body = strings.Replace(awards.response.body, `"by_buyer_type":[`, `"by_buyer_type":null,"x":[`, 1)
+	if nullList.response.body == awards.response.body {
+		t.Fatal("by_buyer_type was not found to null")
+	}
+	if _, err := validateExchange(cs.router, nullList); err == nil {
+		t.Error("a stats answer with a null list passed the contract")
+	}
+	sheet := cs.fetch(t, http.MethodGet, "/api/v1/stats/sources?format=csv", "", nil)
+	if _, err := validateExchange(cs.router, sheet); err != nil {
+		t.Fatalf("the real CSV answer does not follow the document: %v", err)
+	}
+	sheet.response.body += "epv;directory\n"
+	if _, err := validateExchange(cs.router, sheet); err == nil {
+		t.Error("a CSV answer with a short record passed the contract")
 	}
 
 	broken := strings.Replace(openAPIDocument, `"count": { "type": "integer" }`, `"count": { "type": "string" }`, 1)

@@ -129,18 +129,180 @@ func (e TenderSummaryState) Valid() bool {
 	}
 }
 
+// Defines values for StatsAwardsParamsLabel.
+const (
+	StatsAwardsParamsLabelEPV StatsAwardsParamsLabel = "EPV"
+	StatsAwardsParamsLabelOFG StatsAwardsParamsLabel = "OFG"
+)
+
+// Valid indicates whether the value is a known member of the StatsAwardsParamsLabel enum.
+func (e StatsAwardsParamsLabel) Valid() bool {
+	switch e {
+	case StatsAwardsParamsLabelEPV:
+		return true
+	case StatsAwardsParamsLabelOFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsAwardsParamsFormat.
+const (
+	StatsAwardsParamsFormatCsv  StatsAwardsParamsFormat = "csv"
+	StatsAwardsParamsFormatJson StatsAwardsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the StatsAwardsParamsFormat enum.
+func (e StatsAwardsParamsFormat) Valid() bool {
+	switch e {
+	case StatsAwardsParamsFormatCsv:
+		return true
+	case StatsAwardsParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsCoverageParamsLabel.
+const (
+	StatsCoverageParamsLabelEPV StatsCoverageParamsLabel = "EPV"
+	StatsCoverageParamsLabelOFG StatsCoverageParamsLabel = "OFG"
+)
+
+// Valid indicates whether the value is a known member of the StatsCoverageParamsLabel enum.
+func (e StatsCoverageParamsLabel) Valid() bool {
+	switch e {
+	case StatsCoverageParamsLabelEPV:
+		return true
+	case StatsCoverageParamsLabelOFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsCoverageParamsFormat.
+const (
+	StatsCoverageParamsFormatCsv  StatsCoverageParamsFormat = "csv"
+	StatsCoverageParamsFormatJson StatsCoverageParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the StatsCoverageParamsFormat enum.
+func (e StatsCoverageParamsFormat) Valid() bool {
+	switch e {
+	case StatsCoverageParamsFormatCsv:
+		return true
+	case StatsCoverageParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsHistoryParamsLabel.
+const (
+	StatsHistoryParamsLabelEPV StatsHistoryParamsLabel = "EPV"
+	StatsHistoryParamsLabelOFG StatsHistoryParamsLabel = "OFG"
+)
+
+// Valid indicates whether the value is a known member of the StatsHistoryParamsLabel enum.
+func (e StatsHistoryParamsLabel) Valid() bool {
+	switch e {
+	case StatsHistoryParamsLabelEPV:
+		return true
+	case StatsHistoryParamsLabelOFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsHistoryParamsFormat.
+const (
+	StatsHistoryParamsFormatCsv  StatsHistoryParamsFormat = "csv"
+	StatsHistoryParamsFormatJson StatsHistoryParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the StatsHistoryParamsFormat enum.
+func (e StatsHistoryParamsFormat) Valid() bool {
+	switch e {
+	case StatsHistoryParamsFormatCsv:
+		return true
+	case StatsHistoryParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsSourcesParamsFormat.
+const (
+	StatsSourcesParamsFormatCsv  StatsSourcesParamsFormat = "csv"
+	StatsSourcesParamsFormatJson StatsSourcesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the StatsSourcesParamsFormat enum.
+func (e StatsSourcesParamsFormat) Valid() bool {
+	switch e {
+	case StatsSourcesParamsFormatCsv:
+		return true
+	case StatsSourcesParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsTendersParamsLabel.
+const (
+	StatsTendersParamsLabelEPV StatsTendersParamsLabel = "EPV"
+	StatsTendersParamsLabelOFG StatsTendersParamsLabel = "OFG"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersParamsLabel enum.
+func (e StatsTendersParamsLabel) Valid() bool {
+	switch e {
+	case StatsTendersParamsLabelEPV:
+		return true
+	case StatsTendersParamsLabelOFG:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsTendersParamsFormat.
+const (
+	StatsTendersParamsFormatCsv  StatsTendersParamsFormat = "csv"
+	StatsTendersParamsFormatJson StatsTendersParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersParamsFormat enum.
+func (e StatsTendersParamsFormat) Valid() bool {
+	switch e {
+	case StatsTendersParamsFormatCsv:
+		return true
+	case StatsTendersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchSuppliersParamsLabel.
 const (
-	EPV SearchSuppliersParamsLabel = "EPV"
-	OFG SearchSuppliersParamsLabel = "OFG"
+	SearchSuppliersParamsLabelEPV SearchSuppliersParamsLabel = "EPV"
+	SearchSuppliersParamsLabelOFG SearchSuppliersParamsLabel = "OFG"
 )
 
 // Valid indicates whether the value is a known member of the SearchSuppliersParamsLabel enum.
 func (e SearchSuppliersParamsLabel) Valid() bool {
 	switch e {
-	case EPV:
+	case SearchSuppliersParamsLabelEPV:
 		return true
-	case OFG:
+	case SearchSuppliersParamsLabelOFG:
 		return true
 	default:
 		return false
@@ -367,7 +529,10 @@ type Provenance struct {
 
 // Reason defines model for Reason.
 type Reason struct {
-	AwardCount    *int     `json:"award_count,omitempty"`
+	AwardCount *int `json:"award_count,omitempty"`
+
+	// Declared Vrai quand la raison repose sur ce que l'entreprise a déclaré elle-même.
+	Declared      *bool    `json:"declared,omitempty"`
 	Detail        *string  `json:"detail,omitempty"`
 	DistanceKm    *float32 `json:"distance_km,omitempty"`
 	HeadcountBand *string  `json:"headcount_band,omitempty"`
@@ -387,6 +552,255 @@ type Reason struct {
 
 	// Weight Points apportés au score.
 	Weight float32 `json:"weight"`
+}
+
+// StatsAwards defines model for StatsAwards.
+type StatsAwards struct {
+	All struct {
+		Amount float32 `json:"amount"`
+		Count  int     `json:"count"`
+	} `json:"all"`
+	ByBuyerType []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+		Code     string `json:"code"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+		Name         string  `json:"name"`
+		ShareAmount  float32 `json:"share_amount"`
+		ShareCount   float32 `json:"share_count"`
+		Unidentified int     `json:"unidentified"`
+	} `json:"by_buyer_type"`
+	ByCpvDivision []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+		Code     string `json:"code"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+		Name         string  `json:"name"`
+		ShareAmount  float32 `json:"share_amount"`
+		ShareCount   float32 `json:"share_count"`
+		Unidentified int     `json:"unidentified"`
+	} `json:"by_cpv_division"`
+	ByRegion []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+		Code     string `json:"code"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+		Name         string  `json:"name"`
+		ShareAmount  float32 `json:"share_amount"`
+		ShareCount   float32 `json:"share_count"`
+		Unidentified int     `json:"unidentified"`
+	} `json:"by_region"`
+	From     *time.Time `json:"from,omitempty"`
+	Label    *string    `json:"label,omitempty"`
+	Labelled struct {
+		Amount float32 `json:"amount"`
+		Count  int     `json:"count"`
+	} `json:"labelled"`
+	Listed struct {
+		Amount float32 `json:"amount"`
+		Count  int     `json:"count"`
+	} `json:"listed"`
+	ShareAmount     float32    `json:"share_amount"`
+	ShareCount      float32    `json:"share_count"`
+	ShareIdentified float32    `json:"share_identified"`
+	To              *time.Time `json:"to,omitempty"`
+	Undated         int        `json:"undated"`
+	Unidentified    struct {
+		Amount float32 `json:"amount"`
+		Count  int     `json:"count"`
+	} `json:"unidentified"`
+}
+
+// StatsCoverage defines model for StatsCoverage.
+type StatsCoverage struct {
+	Claims struct {
+		Claimed                 int     `json:"claimed"`
+		ClaimedMeanCompleteness float32 `json:"claimed_mean_completeness"`
+		CompletenessBands       []struct {
+			Count int    `json:"count"`
+			Label string `json:"label"`
+		} `json:"completeness_bands"`
+		Fields           []string `json:"fields"`
+		MeanCompleteness float32  `json:"mean_completeness"`
+		Share            float32  `json:"share"`
+	} `json:"claims"`
+	CpvDivisions []struct {
+		Code    string `json:"code"`
+		Holding int    `json:"holding"`
+		Listed  int    `json:"listed"`
+		Name    string `json:"name"`
+	} `json:"cpv_divisions"`
+	Day          time.Time `json:"day"`
+	Departements []struct {
+		Code       string  `json:"code"`
+		Expired    int     `json:"expired"`
+		Holding    int     `json:"holding"`
+		Listed     int     `json:"listed"`
+		Name       string  `json:"name"`
+		Overseas   bool    `json:"overseas"`
+		Per100k    float32 `json:"per_100k"`
+		Population int     `json:"population"`
+		Region     *string `json:"region,omitempty"`
+	} `json:"departements"`
+	EpvUnivers []struct {
+		Code    string `json:"code"`
+		Holding int    `json:"holding"`
+		Listed  int    `json:"listed"`
+		Name    string `json:"name"`
+	} `json:"epv_univers"`
+	Holding int `json:"holding"`
+	Labels  []struct {
+		Holding int    `json:"holding"`
+		Label   string `json:"label"`
+		Name    string `json:"name"`
+		States  []struct {
+			Count int    `json:"count"`
+			Name  string `json:"name"`
+			State string `json:"state"`
+		} `json:"states"`
+		Total int `json:"total"`
+	} `json:"labels"`
+	NafDivisions []struct {
+		Code    string `json:"code"`
+		Holding int    `json:"holding"`
+		Listed  int    `json:"listed"`
+		Name    string `json:"name"`
+	} `json:"naf_divisions"`
+	NafSections []struct {
+		Code    string `json:"code"`
+		Holding int    `json:"holding"`
+		Listed  int    `json:"listed"`
+		Name    string `json:"name"`
+	} `json:"naf_sections"`
+	Regions []struct {
+		Code       string  `json:"code"`
+		Expired    int     `json:"expired"`
+		Holding    int     `json:"holding"`
+		Listed     int     `json:"listed"`
+		Name       string  `json:"name"`
+		Overseas   bool    `json:"overseas"`
+		Per100k    float32 `json:"per_100k"`
+		Population int     `json:"population"`
+	} `json:"regions"`
+	Suppliers int `json:"suppliers"`
+	Unplaced  int `json:"unplaced"`
+}
+
+// StatsSnapshot defines model for StatsSnapshot.
+type StatsSnapshot struct {
+	AmountAll        float32            `json:"amount_all"`
+	AmountLabelled   float32            `json:"amount_labelled"`
+	Awards           int                `json:"awards"`
+	AwardsLabelled   int                `json:"awards_labelled"`
+	Claimed          int                `json:"claimed"`
+	Day              openapi_types.Date `json:"day"`
+	EvaluatedTenders int                `json:"evaluated_tenders"`
+	Holding          int                `json:"holding"`
+
+	// Labels Par label (EPV, OFG) : nombre d'entreprises par état du label.
+	Labels map[string]struct {
+		Expired    int `json:"expired"`
+		Expiring   int `json:"expiring"`
+		NotRefound int `json:"not_refound"`
+		NotYet     int `json:"not_yet"`
+		Valid      int `json:"valid"`
+	} `json:"labels"`
+	OpenTenders     int       `json:"open_tenders"`
+	Suppliers       int       `json:"suppliers"`
+	TakenAt         time.Time `json:"taken_at"`
+	TendersAtLeast3 int       `json:"tenders_at_least_3"`
+	TendersNone     int       `json:"tenders_none"`
+}
+
+// StatsSource defines model for StatsSource.
+type StatsSource struct {
+	Ages []struct {
+		Count int    `json:"count"`
+		Label string `json:"label"`
+	} `json:"ages"`
+	Defects      int        `json:"defects"`
+	First        *time.Time `json:"first,omitempty"`
+	Imported     int        `json:"imported"`
+	Kind         string     `json:"kind"`
+	Last         *time.Time `json:"last,omitempty"`
+	LastImported *time.Time `json:"last_imported,omitempty"`
+
+	// LastRun Dernière collecte de la source (annuaires seulement).
+	LastRun *struct {
+		Complete     bool           `json:"complete"`
+		ErrorsByKind map[string]int `json:"errors_by_kind"`
+		Failed       int            `json:"failed"`
+		FinishedAt   *time.Time     `json:"finished_at,omitempty"`
+		Id           string         `json:"id"`
+		New          int            `json:"new"`
+		NotModified  int            `json:"not_modified"`
+		NotRefound   int            `json:"not_refound"`
+		Pages        int            `json:"pages"`
+		Seconds      float32        `json:"seconds"`
+		Sources      []string       `json:"sources"`
+		StartedAt    time.Time      `json:"started_at"`
+		Unchanged    int            `json:"unchanged"`
+		Updated      int            `json:"updated"`
+	} `json:"last_run,omitempty"`
+	Listings   int    `json:"listings"`
+	NotRefound int    `json:"not_refound"`
+	Runs       int    `json:"runs"`
+	Source     string `json:"source"`
+}
+
+// StatsTenders defines model for StatsTenders.
+type StatsTenders struct {
+	AtLeast1        int       `json:"at_least_1"`
+	AtLeast3        int       `json:"at_least_3"`
+	CapableRadiusKm float32   `json:"capable_radius_km"`
+	CapableScore    float32   `json:"capable_score"`
+	Day             time.Time `json:"day"`
+	Evaluated       int       `json:"evaluated"`
+	Gaps            []struct {
+		Cells []struct {
+			Evaluated int    `json:"evaluated"`
+			None      int    `json:"none"`
+			Region    string `json:"region"`
+		} `json:"cells"`
+		CpvDivision string `json:"cpv_division"`
+		Name        string `json:"name"`
+		None        int    `json:"none"`
+		Open        int    `json:"open"`
+	} `json:"gaps"`
+	MatchErrors  int `json:"match_errors"`
+	NoPlace      int `json:"no_place"`
+	None         int `json:"none"`
+	NotEvaluated int `json:"not_evaluated"`
+	Open         int `json:"open"`
+	Regions      []struct {
+		Code string `json:"code"`
+		Name string `json:"name"`
+	} `json:"regions"`
+	Unmatched []struct {
+		CpvDivision string `json:"cpv_division"`
+
+		// Deadline Date limite de réponse, si l'avis la donne.
+		Deadline    *time.Time `json:"deadline,omitempty"`
+		Departement string     `json:"departement"`
+		Id          string     `json:"id"`
+		Region      string     `json:"region"`
+		Title       string     `json:"title"`
+	} `json:"unmatched"`
 }
 
 // Suggestion defines model for Suggestion.
@@ -412,6 +826,13 @@ type SupplierDetail struct {
 	Awards   []map[string]interface{} `json:"awards"`
 	Category *string                  `json:"category,omitempty"`
 
+	// Certifications Certifications déclarées par l'entreprise.
+	Certifications *[]struct {
+		Issuer     *string    `json:"issuer,omitempty"`
+		Name       string     `json:"name"`
+		ValidUntil *time.Time `json:"valid_until,omitempty"`
+	} `json:"certifications,omitempty"`
+
 	// Claimed L'entreprise a prouvé qu'elle gère la fiche.
 	Claimed     bool                      `json:"claimed"`
 	Contacts    *[]map[string]interface{} `json:"contacts,omitempty"`
@@ -432,25 +853,34 @@ type SupplierDetail struct {
 		Siret      *string `json:"siret,omitempty"`
 		Valid      *bool   `json:"valid,omitempty"`
 	} `json:"establishments,omitempty"`
-	Extra         *map[string]string        `json:"extra,omitempty"`
-	HeadcountBand *string                   `json:"headcount_band,omitempty"`
-	Id            string                    `json:"id"`
-	Labels        *[]Label                  `json:"labels,omitempty"`
-	Merges        *[]map[string]interface{} `json:"merges,omitempty"`
-	Naf           *string                   `json:"naf,omitempty"`
-	NafLabel      *string                   `json:"naf_label,omitempty"`
-	NafLegacy     *string                   `json:"naf_legacy,omitempty"`
-	Name          string                    `json:"name"`
-	Products      *[]string                 `json:"products,omitempty"`
+	Extra         *map[string]string `json:"extra,omitempty"`
+	HeadcountBand *string            `json:"headcount_band,omitempty"`
+	Id            string             `json:"id"`
+	Labels        *[]Label           `json:"labels,omitempty"`
+
+	// LargestContractEur Plus gros contrat réalisé, déclaré par l'entreprise, en euros HT.
+	LargestContractEur *int `json:"largest_contract_eur,omitempty"`
+
+	// Logo Clé du logo de l'entreprise, servi à /logos/CLÉ.png.
+	Logo      *string                   `json:"logo,omitempty"`
+	Merges    *[]map[string]interface{} `json:"merges,omitempty"`
+	Naf       *string                   `json:"naf,omitempty"`
+	NafLabel  *string                   `json:"naf_label,omitempty"`
+	NafLegacy *string                   `json:"naf_legacy,omitempty"`
+	Name      string                    `json:"name"`
+	Products  *[]string                 `json:"products,omitempty"`
 
 	// Provenance Par champ (name, address, naf, …).
 	Provenance  *map[string]Provenance `json:"provenance,omitempty"`
 	ServiceArea map[string]interface{} `json:"service_area"`
 	Siren       *string                `json:"siren,omitempty"`
 	TradeNames  *[]string              `json:"trade_names,omitempty"`
-	UpdatedAt   time.Time              `json:"updated_at"`
-	Url         string                 `json:"url"`
-	Website     *string                `json:"website,omitempty"`
+
+	// TurnoverBand Tranche de chiffre d'affaires déclarée par l'entreprise.
+	TurnoverBand *string   `json:"turnover_band,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Url          string    `json:"url"`
+	Website      *string   `json:"website,omitempty"`
 }
 
 // SupplierResult defines model for SupplierResult.
@@ -621,6 +1051,111 @@ type SuggestCPVParams struct {
 	// Limit Nombre de codes, 50 au plus.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 }
+
+// StatsAwardsParams defines parameters for StatsAwards.
+type StatsAwardsParams struct {
+	// Region Code INSEE de la région (« 84 » : Auvergne-Rhône-Alpes).
+	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
+	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
+
+	// Label Label compté : EPV ou OFG (par défaut les deux).
+	Label *StatsAwardsParamsLabel `form:"label,omitempty" json:"label,omitempty"`
+
+	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+
+	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
+	Format *StatsAwardsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatsAwardsParamsLabel defines parameters for StatsAwards.
+type StatsAwardsParamsLabel string
+
+// StatsAwardsParamsFormat defines parameters for StatsAwards.
+type StatsAwardsParamsFormat string
+
+// StatsCoverageParams defines parameters for StatsCoverage.
+type StatsCoverageParams struct {
+	// Region Code INSEE de la région (« 84 » : Auvergne-Rhône-Alpes).
+	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
+	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
+
+	// Label Label compté : EPV ou OFG (par défaut les deux).
+	Label *StatsCoverageParamsLabel `form:"label,omitempty" json:"label,omitempty"`
+
+	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+
+	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
+	Format *StatsCoverageParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatsCoverageParamsLabel defines parameters for StatsCoverage.
+type StatsCoverageParamsLabel string
+
+// StatsCoverageParamsFormat defines parameters for StatsCoverage.
+type StatsCoverageParamsFormat string
+
+// StatsHistoryParams defines parameters for StatsHistory.
+type StatsHistoryParams struct {
+	// Region Code INSEE de la région (« 84 » : Auvergne-Rhône-Alpes).
+	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
+	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
+
+	// Label Label compté : EPV ou OFG (par défaut les deux).
+	Label *StatsHistoryParamsLabel `form:"label,omitempty" json:"label,omitempty"`
+
+	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+
+	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
+	Format *StatsHistoryParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatsHistoryParamsLabel defines parameters for StatsHistory.
+type StatsHistoryParamsLabel string
+
+// StatsHistoryParamsFormat defines parameters for StatsHistory.
+type StatsHistoryParamsFormat string
+
+// StatsSourcesParams defines parameters for StatsSources.
+type StatsSourcesParams struct {
+	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
+	Format *StatsSourcesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatsSourcesParamsFormat defines parameters for StatsSources.
+type StatsSourcesParamsFormat string
+
+// StatsTendersParams defines parameters for StatsTenders.
+type StatsTendersParams struct {
+	// Region Code INSEE de la région (« 84 » : Auvergne-Rhône-Alpes).
+	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
+	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
+
+	// Label Label compté : EPV ou OFG (par défaut les deux).
+	Label *StatsTendersParamsLabel `form:"label,omitempty" json:"label,omitempty"`
+
+	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
+	Period *string `form:"period,omitempty" json:"period,omitempty"`
+
+	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
+	Format *StatsTendersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// StatsTendersParamsLabel defines parameters for StatsTenders.
+type StatsTendersParamsLabel string
+
+// StatsTendersParamsFormat defines parameters for StatsTenders.
+type StatsTendersParamsFormat string
 
 // SuggestSuppliersParams defines parameters for SuggestSuppliers.
 type SuggestSuppliersParams struct {
@@ -835,6 +1370,41 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/openapi.json (the `OpenAPI` operationId).
 	OpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// StatsAwards Part des marchés remportés par des entreprises labellisées
+	//
+	// Marchés attribués (DECP, avis d'attribution) : nombre et montant, part remportée par des entreprises titulaires d'un label valide le jour de la notification, par région, division CPV et type d'acheteur ; titulaires non identifiables comptés à part ; période couverte (from, to).
+	//
+	// Corresponds with GET /api/v1/stats/awards (the `StatsAwards` operationId).
+	StatsAwards(ctx context.Context, params *StatsAwardsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatsCoverage Couverture de l'annuaire
+	//
+	// Entreprises référencées par état de label (valide, expire bientôt, expiré, non retrouvé) au jour du calcul ; par région et département avec la population Insee et la densité pour 100 000 habitants ; par section et division NAF, univers EPV et division CPV ; part des fiches revendiquées et complétude.
+	//
+	// Corresponds with GET /api/v1/stats/coverage (the `StatsCoverage` operationId).
+	StatsCoverage(ctx context.Context, params *StatsCoverageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatsHistory Historique des chiffres clés
+	//
+	// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+	//
+	// Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
+	StatsHistory(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatsSources Santé des sources
+	//
+	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	//
+	// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
+	StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StatsTenders Appels d'offres et fabricants capables
+	//
+	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+	//
+	// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
+	StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// SuggestSuppliers Compléter un nom d'entreprise
 	//
 	// Entreprises dont la raison sociale ou une marque commence comme la saisie (chaque mot tapé, le dernier en préfixe ; une faute de frappe tolérée).
@@ -955,6 +1525,91 @@ func (c *Client) MatchNeed(ctx context.Context, body MatchNeedJSONRequestBody, r
 // Corresponds with GET /api/v1/openapi.json (the `OpenAPI` operationId).
 func (c *Client) OpenAPI(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewOpenAPIRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatsAwards Part des marchés remportés par des entreprises labellisées
+//
+// Marchés attribués (DECP, avis d'attribution) : nombre et montant, part remportée par des entreprises titulaires d'un label valide le jour de la notification, par région, division CPV et type d'acheteur ; titulaires non identifiables comptés à part ; période couverte (from, to).
+//
+// Corresponds with GET /api/v1/stats/awards (the `StatsAwards` operationId).
+func (c *Client) StatsAwards(ctx context.Context, params *StatsAwardsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatsAwardsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatsCoverage Couverture de l'annuaire
+//
+// Entreprises référencées par état de label (valide, expire bientôt, expiré, non retrouvé) au jour du calcul ; par région et département avec la population Insee et la densité pour 100 000 habitants ; par section et division NAF, univers EPV et division CPV ; part des fiches revendiquées et complétude.
+//
+// Corresponds with GET /api/v1/stats/coverage (the `StatsCoverage` operationId).
+func (c *Client) StatsCoverage(ctx context.Context, params *StatsCoverageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatsCoverageRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatsHistory Historique des chiffres clés
+//
+// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+//
+// Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
+func (c *Client) StatsHistory(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatsHistoryRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatsSources Santé des sources
+//
+// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+//
+// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
+func (c *Client) StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatsSourcesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StatsTenders Appels d'offres et fabricants capables
+//
+// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+//
+// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
+func (c *Client) StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStatsTendersRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1256,6 +1911,468 @@ func NewOpenAPIRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatsAwardsRequest constructs an http.Request for the StatsAwards method
+func NewStatsAwardsRequest(server string, params *StatsAwardsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/stats/awards")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Region != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Departement != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "departement", *params.Departement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Label != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "label", *params.Label, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatsCoverageRequest constructs an http.Request for the StatsCoverage method
+func NewStatsCoverageRequest(server string, params *StatsCoverageParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/stats/coverage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Region != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Departement != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "departement", *params.Departement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Label != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "label", *params.Label, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatsHistoryRequest constructs an http.Request for the StatsHistory method
+func NewStatsHistoryRequest(server string, params *StatsHistoryParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/stats/history")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Region != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Departement != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "departement", *params.Departement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Label != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "label", *params.Label, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatsSourcesRequest constructs an http.Request for the StatsSources method
+func NewStatsSourcesRequest(server string, params *StatsSourcesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/stats/sources")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewStatsTendersRequest constructs an http.Request for the StatsTenders method
+func NewStatsTendersRequest(server string, params *StatsTendersParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/stats/tenders")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Region != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Departement != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "departement", *params.Departement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Label != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "label", *params.Label, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Period != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "period", *params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -1908,6 +3025,51 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/openapi.json (the `OpenAPI` operationId).
 	OpenAPIWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*OpenAPIResponse, error)
 
+	// StatsAwardsWithResponse Part des marchés remportés par des entreprises labellisées
+	//
+	// Marchés attribués (DECP, avis d'attribution) : nombre et montant, part remportée par des entreprises titulaires d'un label valide le jour de la notification, par région, division CPV et type d'acheteur ; titulaires non identifiables comptés à part ; période couverte (from, to).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/stats/awards (the `StatsAwards` operationId).
+	StatsAwardsWithResponse(ctx context.Context, params *StatsAwardsParams, reqEditors ...RequestEditorFn) (*StatsAwardsResponse, error)
+
+	// StatsCoverageWithResponse Couverture de l'annuaire
+	//
+	// Entreprises référencées par état de label (valide, expire bientôt, expiré, non retrouvé) au jour du calcul ; par région et département avec la population Insee et la densité pour 100 000 habitants ; par section et division NAF, univers EPV et division CPV ; part des fiches revendiquées et complétude.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/stats/coverage (the `StatsCoverage` operationId).
+	StatsCoverageWithResponse(ctx context.Context, params *StatsCoverageParams, reqEditors ...RequestEditorFn) (*StatsCoverageResponse, error)
+
+	// StatsHistoryWithResponse Historique des chiffres clés
+	//
+	// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
+	StatsHistoryWithResponse(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*StatsHistoryResponse, error)
+
+	// StatsSourcesWithResponse Santé des sources
+	//
+	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
+	StatsSourcesWithResponse(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*StatsSourcesResponse, error)
+
+	// StatsTendersWithResponse Appels d'offres et fabricants capables
+	//
+	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
+	StatsTendersWithResponse(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*StatsTendersResponse, error)
+
 	// SuggestSuppliersWithResponse Compléter un nom d'entreprise
 	//
 	// Entreprises dont la raison sociale ou une marque commence comme la saisie (chaque mot tapé, le dernier en préfixe ; une faute de frappe tolérée).
@@ -2276,6 +3438,386 @@ func (r OpenAPIResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r OpenAPIResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatsAwardsResponse200Headers the declared response headers of an HTTP 200 response for StatsAwards
+type StatsAwardsResponse200Headers struct {
+	ETag string
+}
+
+// StatsAwardsResponse429Headers the declared response headers of an HTTP 429 response for StatsAwards
+type StatsAwardsResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StatsAwardsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StatsAwards
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatsAwardsResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StatsAwardsResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatsAwardsResponse) GetJSON200() *StatsAwards {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StatsAwardsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StatsAwardsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatsAwardsResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatsAwardsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatsAwardsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatsAwardsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatsAwardsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatsCoverageResponse200Headers the declared response headers of an HTTP 200 response for StatsCoverage
+type StatsCoverageResponse200Headers struct {
+	ETag string
+}
+
+// StatsCoverageResponse429Headers the declared response headers of an HTTP 429 response for StatsCoverage
+type StatsCoverageResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StatsCoverageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StatsCoverage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatsCoverageResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StatsCoverageResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatsCoverageResponse) GetJSON200() *StatsCoverage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StatsCoverageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StatsCoverageResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatsCoverageResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatsCoverageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatsCoverageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatsCoverageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatsCoverageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatsHistoryResponse200Headers the declared response headers of an HTTP 200 response for StatsHistory
+type StatsHistoryResponse200Headers struct {
+	ETag string
+}
+
+// StatsHistoryResponse429Headers the declared response headers of an HTTP 429 response for StatsHistory
+type StatsHistoryResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StatsHistoryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]StatsSnapshot
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatsHistoryResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StatsHistoryResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatsHistoryResponse) GetJSON200() *[]StatsSnapshot {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StatsHistoryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StatsHistoryResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatsHistoryResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatsHistoryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatsHistoryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatsHistoryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatsHistoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatsSourcesResponse200Headers the declared response headers of an HTTP 200 response for StatsSources
+type StatsSourcesResponse200Headers struct {
+	ETag string
+}
+
+// StatsSourcesResponse429Headers the declared response headers of an HTTP 429 response for StatsSources
+type StatsSourcesResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StatsSourcesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *[]StatsSource
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatsSourcesResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StatsSourcesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatsSourcesResponse) GetJSON200() *[]StatsSource {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StatsSourcesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StatsSourcesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatsSourcesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatsSourcesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatsSourcesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatsSourcesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatsSourcesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StatsTendersResponse200Headers the declared response headers of an HTTP 200 response for StatsTenders
+type StatsTendersResponse200Headers struct {
+	ETag string
+}
+
+// StatsTendersResponse429Headers the declared response headers of an HTTP 429 response for StatsTenders
+type StatsTendersResponse429Headers struct {
+	RetryAfter *int
+}
+
+type StatsTendersResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *StatsTenders
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StatsTendersResponse200Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StatsTendersResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r StatsTendersResponse) GetJSON200() *StatsTenders {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StatsTendersResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StatsTendersResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r StatsTendersResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r StatsTendersResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StatsTendersResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StatsTendersResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StatsTendersResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -2838,6 +4380,81 @@ func (c *ClientWithResponses) OpenAPIWithResponse(ctx context.Context, reqEditor
 	return ParseOpenAPIResponse(rsp)
 }
 
+// StatsAwardsWithResponse Part des marchés remportés par des entreprises labellisées
+//
+// Marchés attribués (DECP, avis d'attribution) : nombre et montant, part remportée par des entreprises titulaires d'un label valide le jour de la notification, par région, division CPV et type d'acheteur ; titulaires non identifiables comptés à part ; période couverte (from, to).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/stats/awards (the `StatsAwards` operationId).
+func (c *ClientWithResponses) StatsAwardsWithResponse(ctx context.Context, params *StatsAwardsParams, reqEditors ...RequestEditorFn) (*StatsAwardsResponse, error) {
+	rsp, err := c.StatsAwards(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatsAwardsResponse(rsp)
+}
+
+// StatsCoverageWithResponse Couverture de l'annuaire
+//
+// Entreprises référencées par état de label (valide, expire bientôt, expiré, non retrouvé) au jour du calcul ; par région et département avec la population Insee et la densité pour 100 000 habitants ; par section et division NAF, univers EPV et division CPV ; part des fiches revendiquées et complétude.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/stats/coverage (the `StatsCoverage` operationId).
+func (c *ClientWithResponses) StatsCoverageWithResponse(ctx context.Context, params *StatsCoverageParams, reqEditors ...RequestEditorFn) (*StatsCoverageResponse, error) {
+	rsp, err := c.StatsCoverage(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatsCoverageResponse(rsp)
+}
+
+// StatsHistoryWithResponse Historique des chiffres clés
+//
+// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
+func (c *ClientWithResponses) StatsHistoryWithResponse(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*StatsHistoryResponse, error) {
+	rsp, err := c.StatsHistory(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatsHistoryResponse(rsp)
+}
+
+// StatsSourcesWithResponse Santé des sources
+//
+// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
+func (c *ClientWithResponses) StatsSourcesWithResponse(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*StatsSourcesResponse, error) {
+	rsp, err := c.StatsSources(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatsSourcesResponse(rsp)
+}
+
+// StatsTendersWithResponse Appels d'offres et fabricants capables
+//
+// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
+func (c *ClientWithResponses) StatsTendersWithResponse(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*StatsTendersResponse, error) {
+	rsp, err := c.StatsTenders(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStatsTendersResponse(rsp)
+}
+
 // SuggestSuppliersWithResponse Compléter un nom d'entreprise
 //
 // Entreprises dont la raison sociale ou une marque commence comme la saisie (chaque mot tapé, le dernier en préfixe ; une faute de frappe tolérée).
@@ -3212,6 +4829,386 @@ func ParseOpenAPIResponse(rsp *http.Response) (*OpenAPIResponse, error) {
 		response.Headers200 = &headers
 	case rsp.StatusCode == 429:
 		var headers OpenAPIResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStatsAwardsResponse parses an HTTP response from a StatsAwardsWithResponse call
+func ParseStatsAwardsResponse(rsp *http.Response) (*StatsAwardsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatsAwardsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StatsAwards
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatsAwardsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers StatsAwardsResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStatsCoverageResponse parses an HTTP response from a StatsCoverageWithResponse call
+func ParseStatsCoverageResponse(rsp *http.Response) (*StatsCoverageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatsCoverageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StatsCoverage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatsCoverageResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers StatsCoverageResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStatsHistoryResponse parses an HTTP response from a StatsHistoryWithResponse call
+func ParseStatsHistoryResponse(rsp *http.Response) (*StatsHistoryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatsHistoryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []StatsSnapshot
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatsHistoryResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers StatsHistoryResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStatsSourcesResponse parses an HTTP response from a StatsSourcesWithResponse call
+func ParseStatsSourcesResponse(rsp *http.Response) (*StatsSourcesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatsSourcesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest []StatsSource
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatsSourcesResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers StatsSourcesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStatsTendersResponse parses an HTTP response from a StatsTendersWithResponse call
+func ParseStatsTendersResponse(rsp *http.Response) (*StatsTendersResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StatsTendersResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest StatsTenders
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StatsTendersResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 429:
+		var headers StatsTendersResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
 			var value int
 			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
