@@ -60,8 +60,9 @@ func (p *pmi) signUp(name, email, password string) {
 		chromedp.SendKeys(chromedp.CSS("#password2"), password))
 	p.navigatingBy("create the account", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
 	link := linkIn(p.t, p.nextMail(email), confirmPath)
-	p.navigatingBy("open the confirmation link", chromedp.Navigate(link))
-	p.navigatingBy("confirm the address", chromedp.Click(chromedp.CSS("main form button[type=submit]")))
+	p.do("open the confirmation link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#password")))
+	p.do("type the password", chromedp.SendKeys(chromedp.CSS("#password"), password))
+	p.navigatingBy("confirm the address", chromedp.SendKeys(chromedp.CSS("#password"), kb.Enter))
 	if u := p.location(); u.Path != accountPath {
 		p.t.Fatalf("after the confirmation: %s, want the account page", u)
 	}
