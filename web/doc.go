@@ -43,6 +43,12 @@
 //     cette fiche »). Subpackage verify holds the proofs themselves
 //     (sourced domain, codes, website and DNS checks that never reach a
 //     non-public address outside its test mode, Kbis type sniffing).
+//   - The company's own listing: listing*.go under /compte/entreprises
+//     (members and admins only; others get 404): dashboard with the
+//     completeness score, one form per section, versions with undo, the
+//     team and its e-mailed invitations, logos re-encoded as PNG
+//     (listing_logo.go, public at /logos/KEY.png); listing_public.go marks
+//     on the supplier page what the company declared.
 //
 // fiber is imported by this package only (see cmd/fabrique's architecture
 // test). The application runs with fiber's Immutable setting, so strings

@@ -109,5 +109,6 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.apiTenderMatches},
 		)
 	}
+	rs = append(rs, s.listingRoutes()...) // the companies' own listings (listing_routes.go)
 	return rs
 }

@@ -40,6 +40,7 @@ func throttleRules() map[string]throttleRule {
 		"claim":        {10, time.Hour},        // claim attempts
 		"claim-code":   {10, 10 * time.Minute}, // wrong claim codes
 		"report":       {5, time.Hour},         // listing reports per client address and per account
+		"invite":       {20, time.Hour},        // team invitation mails per account (listing_team.go)
 	}
 }
 

@@ -76,6 +76,9 @@ func (o Options) clock() func() time.Time {
 //	tokens              hex SHA-256 of a one-time secret → JSON data.Token (v2)
 //	outbox              big-endian uint64 sequence → JSON data.OutboxMail (v2)
 //	account_needs       account id|tender id → "" (needs filed by a buyer, v2)
+//	listing_versions    supplier id|16 hex digits → JSON data.ListingVersion (created on first use, listing.go)
+//	logos               32 hex digits of the PNG's SHA-256 → PNG bytes (created on first use, listing.go)
+//	listing_invites     hex SHA-256 of the invitation token → JSON data.Invite (created on first use, invite.go)
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.
