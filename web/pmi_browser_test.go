@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -91,7 +92,8 @@ func (p *pmi) signOut() {
 // TestBrowserPMIJourney plays two people of one company in a real
 // browser: the first signs up, confirms the address from the mail the
 // test SMTP server received, finds the company, claims it with a code
-// e-mailed to the company's domain and becomes its member; the second's
+// e-mailed to the company's domain, edits the description and the CPV
+// codes and sees them on the public page and in the search; the second's
 // claim of the same listing waits until the first approves it.
 func TestBrowserPMIJourney(t *testing.T) {
 	requireChromium(t)
@@ -128,7 +130,35 @@ func TestBrowserPMIJourney(t *testing.T) {
 		t.Fatal("the first claimant is not a member of the company")
 	}
 
-	// 3. A second person's claim of the managed listing waits for the first.
+	// 3. Edit the description and the CPV codes; the public page and the
+	// search show them at once.
+	p.navigatingBy("open the company's listing", chromedp.Click(chromedp.Search(`//a[contains(., "Compléter la fiche")]`), chromedp.NodeVisible))
+	if u := p.location(); u.Path != companyURL(company.ID) {
+		t.Fatalf("the claim page led to %s, want the company's dashboard", u)
+	}
+	const description = "Tôlerie fine et chaudronnerie inox pour les collectivités : garde-corps, armoires techniques et mobilier urbain."
+	p.navigatingBy("open the presentation form", chromedp.Navigate(base+sectionURL(company.ID, "presentation")))
+	p.do("type the description", chromedp.SendKeys(chromedp.CSS("#description"), description))
+	p.navigatingBy("save the description", chromedp.Click(chromedp.CSS(`.form-actions button[value=save]`)))
+	p.navigatingBy("open the CPV form", chromedp.Navigate(base+sectionURL(company.ID, "cpv")))
+	p.do("type words", chromedp.SendKeys(chromedp.CSS("#cpv_ajout"), "mobilier urbain"))
+	p.navigatingBy("search the codes", chromedp.Click(chromedp.CSS(`button[value=search]`)))
+	p.do("tick « Mobilier urbain »", chromedp.Click(chromedp.CSS(`input[name=cpv][value="34928400"]`)))
+	p.navigatingBy("save the codes", chromedp.Click(chromedp.CSS(`.form-actions button[value=save]`)))
+	p.do("open the public page", chromedp.Navigate(base+supplierURL(company.ID)), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	public := eval[string](p.buyer, "public page", `document.querySelector('main').innerText`)
+	if !strings.Contains(public, description) || !strings.Contains(public, "Mobilier urbain") {
+		t.Errorf("the public page lacks the declared description or CPV code:\n%.2000s", public)
+	}
+	p.screenshot("fiche-publique-revendiquee")
+	for _, q := range []string{"garde-corps inox", "mobilier urbain"} {
+		p.do("search "+q, chromedp.Navigate(base+"/recherche?q="+url.QueryEscape(q)), chromedp.WaitReady(chromedp.CSS("main")))
+		if n := eval[int](p.buyer, "hits", `document.querySelectorAll('.results-list a[href="`+supplierURL(company.ID)+`"]').length`); n == 0 {
+			t.Errorf("the search for %q does not find the company by what it declared", q)
+		}
+	}
+
+	// 4. A second person's claim of the managed listing waits for the first.
 	p.signOut()
 	p.signUp("Bruno Petit", "bruno.petit@atelier.test", "un autre mot de passe pour Bruno")
 	p.do("open the company's page", chromedp.Navigate(base+supplierURL(company.ID)), chromedp.WaitVisible(chromedp.CSS(".claim-box a")))
@@ -145,7 +175,7 @@ func TestBrowserPMIJourney(t *testing.T) {
 		t.Errorf("the approval mail does not name the claimant:\n%s", approval.Text)
 	}
 
-	// 4. The first member signs in and approves from the link of the mail.
+	// 5. The first member signs in and approves from the link of the mail.
 	p.signOut()
 	p.navigatingBy("open the approval link", chromedp.Navigate(linkIn(t, approval, claimsPath)))
 	p.do("sign in", chromedp.WaitVisible(chromedp.CSS("#password")),
