@@ -14,6 +14,7 @@ type claimView struct {
 	ID, URL                    string
 	SupplierID, SupplierName   string
 	SupplierURL                string
+	ManageURL                  string // the company's own listing, for its members
 	Method, MethodLabel        string
 	Status, StatusLabel        string
 	Open                       bool
@@ -45,7 +46,7 @@ type documentView struct {
 
 func newClaimView(c data.Claim, sup data.Supplier, now time.Time) claimView {
 	v := claimView{ID: c.ID, URL: claimURL(c.ID), SupplierID: c.SupplierID, SupplierName: sup.Name,
-		SupplierURL: supplierURL(c.SupplierID), Method: string(c.Method), MethodLabel: c.Method.Label(),
+		SupplierURL: supplierURL(c.SupplierID), ManageURL: companyURL(c.SupplierID), Method: string(c.Method), MethodLabel: c.Method.Label(),
 		Status: string(c.Status), StatusLabel: c.Status.Label(), Open: c.Open(),
 		Created: frenchDateTime(c.CreatedAt), CreatedISO: isoDate(c.CreatedAt), Age: ageText(now.Sub(c.CreatedAt)),
 		SIRET: c.SIRET, Domain: c.Domain, Site: c.Site, Email: c.Email,

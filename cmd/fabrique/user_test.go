@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -195,5 +196,27 @@ func TestFirstAdminSignsIn(t *testing.T) {
 	}
 	if log := s.stderr.String(); !strings.Contains(log, "mail=") || !strings.Contains(log, "outbox") {
 		t.Errorf("serve does not log where mail goes:\n%s", log)
+	}
+}
+
+// TestAskPasswordFromPipe: without --password and without a terminal, the
+// password is the first line of standard input.
+func TestAskPasswordFromPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		_, _ = w.WriteString("une phrase de passe lue\n")
+		_ = w.Close()
+	}()
+	var prompt strings.Builder
+	got, err := askPassword(r, &prompt)
+	if err != nil || got != "une phrase de passe lue" {
+		t.Errorf("askPassword = %q, %v", got, err)
+	}
+	if prompt.Len() != 0 {
+		t.Errorf("prompted %q without a terminal", prompt.String())
 	}
 }
