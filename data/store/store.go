@@ -69,6 +69,7 @@ func (o Options) clock() func() time.Time {
 //	idx_claim_supplier  supplier id|claim id → ""
 //	audit               big-endian uint64 sequence → JSON data.AuditEntry
 //	idx_audit_entity    entity|16 hex digits of the sequence → ""
+//	idx_tender_updated  time|id → "" (the tender's UpdatedAt; schema 2)
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.
@@ -80,6 +81,8 @@ type Store struct {
 	mu      sync.Mutex
 	subs    map[int]func(ids []string)
 	nextSub int
+	// tenderSubs are the subscribers of OnTenderChange.
+	tenderSubs map[int]func(ids []string)
 }
 
 // Open opens (creating it if needed, with its parent directory) the store
@@ -151,5 +154,6 @@ func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx, changed *change
 		return err
 	}
 	s.notify(changed.list())
+	s.notifyTenders(changed.tenders)
 	return nil
 }
