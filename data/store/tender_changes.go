@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"slices"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -79,28 +75,7 @@ func (s *Store) notifyTenders(ids []string) {
 // their (id, UpdatedAt) pairs, computed like SuppliersChecksum (one line
 // per tender, ChecksumLine, in ascending id order) from idx_tender_updated.
 func (s *Store) TendersChecksum(ctx context.Context) (count int, sum string, err error) {
-	type stamp struct{ id, at string }
-	var stamps []stamp
-	err = s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketTenderUpdated).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			at, id, ok := strings.Cut(string(k), "|")
-			if !ok {
-				return fmt.Errorf("store: malformed %s key %q: %w", bucketTenderUpdated, k, ErrInconsistent)
-			}
-			stamps = append(stamps, stamp{id: id, at: at})
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, "", err
-	}
-	slices.SortFunc(stamps, func(a, b stamp) int { return strings.Compare(a.id, b.id) })
-	h := sha256.New()
-	for _, st := range stamps {
-		fmt.Fprintf(h, "%s\t%s\n", st.id, st.at)
-	}
-	return len(stamps), hex.EncodeToString(h.Sum(nil)), nil
+	return s.checksum(ctx, bucketTenderUpdated)
 }
 
 // CountTenders returns the number of stored tenders.
