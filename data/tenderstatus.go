@@ -161,3 +161,17 @@ func NormalizeProcedure(raw string) string {
 	}
 	return ProcedureOther
 }
+
+// Label is the French word of a contract's nature: travaux, fournitures,
+// services; "" when unknown.
+func (n Nature) Label() string {
+	switch n {
+	case NatureWorks:
+		return "travaux"
+	case NatureSupplies:
+		return "fournitures"
+	case NatureServices:
+		return "services"
+	}
+	return ""
+}

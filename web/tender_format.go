@@ -91,17 +91,7 @@ func frenchDateTime(t time.Time) string {
 }
 
 // natureText is the French name of a contract's nature.
-func natureText(n data.Nature) string {
-	switch n {
-	case data.NatureWorks:
-		return "travaux"
-	case data.NatureSupplies:
-		return "fournitures"
-	case data.NatureServices:
-		return "services"
-	}
-	return ""
-}
+func natureText(n data.Nature) string { return n.Label() }
 
 // revisionStateText is the French word for a notice's state in a
 // tender's history.
