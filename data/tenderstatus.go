@@ -175,3 +175,8 @@ func (n Nature) Label() string {
 	}
 	return ""
 }
+
+// SourceNeed is the source of the needs buyers describe on Fabrique: they
+// are stored as tenders to be ranked like them, but are no public notices
+// and are never listed or matched as such.
+const SourceNeed = "besoin"

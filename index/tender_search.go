@@ -53,7 +53,9 @@ type TenderQuery struct {
 	Departements []string
 	Regions      []string
 	Buyers       []string // buyer names, exactly as faceted
-	Sources      []string // "boamp", "ted"…
+	// Sources keeps tenders of these sources: "boamp", "ted"… Buyers'
+	// needs (data.SourceNeed) are left out unless named here.
+	Sources []string
 	// LotsOnly keeps tenders divided into lots.
 	LotsOnly bool
 
@@ -191,6 +193,9 @@ func (ti *TenderIndex) run(ctx context.Context, g *generation, q TenderQuery, cl
 		qq = query.NewMatchAllQuery()
 	} else {
 		qq = query.NewConjunctionQuery(clauses)
+	}
+	if !slices.Contains(q.Sources, data.SourceNeed) { // buyers' needs are no public notices
+		qq = query.NewBooleanQuery([]query.Query{qq}, nil, []query.Query{termOn(data.SourceNeed, tfSource, filterBoost)})
 	}
 	req := bleve.NewSearchRequestOptions(qq, size, from, false)
 	req.Fields = []string{fSrc}

@@ -37,6 +37,9 @@ type apiTendersPage struct {
 	Page    int                `json:"page"`
 	PerPage int                `json:"per_page"`
 	Results []apiTenderSummary `json:"results"`
+	// Facets are the counts per value of status, cpv_division, procedure,
+	// nature, departement, region, buyer and source (with facets=true).
+	Facets index.Facets `json:"facets,omitempty"`
 }
 
 // apiTenders lists tenders: open ones by default, soonest deadline first,
@@ -51,11 +54,12 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 		return err
 	}
 	now := time.Now()
-	rows, total, err := s.listTenders(c.UserContext(), &f, now)
+	rows, res, err := s.listTenders(c.UserContext(), &f, now)
 	if err != nil {
 		return err
 	}
-	out := apiTendersPage{Total: total, Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows))}
+	out := apiTendersPage{Total: int(res.Total), Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows)),
+		Facets: res.Facets}
 	base := s.baseURL()
 	for _, t := range rows {
 		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,

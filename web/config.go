@@ -47,6 +47,9 @@ type Deps struct {
 	// Index is the search index of suppliers. Without it the search pages,
 	// exports and search API are not routed (supplier pages still are).
 	Index *index.Index
+	// Tenders is the search index of tenders, kept in step with the store
+	// by the caller; nil builds an in-memory one from the store (tender.go).
+	Tenders *index.TenderIndex
 }
 
 const (

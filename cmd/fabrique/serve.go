@@ -38,7 +38,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		PublicURL:  p.cfg.publicURL,
 		Logger:     p.log,
 		Version:    buildVersion(),
-	}, web.Deps{Store: dir.store, Index: dir.index})
+	}, web.Deps{Store: dir.store, Index: dir.index, Tenders: dir.tenders})
 	if err != nil {
 		return err
 	}
