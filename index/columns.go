@@ -37,6 +37,11 @@ type columns struct {
 	// documents in that order.
 	nameRank []uint32
 	byName   []uint32
+	// until is, in the tenders' index, the open-until date of each
+	// document (Unix nanoseconds), 0 for tenders awarded or cancelled.
+	until []int64
+	// deadline and published are the tenders' dates (0 when unknown).
+	deadline, published []int64
 }
 
 // facetColumn holds one keyword field: the value index of every document.
@@ -88,7 +93,11 @@ func (g *generation) columnsFor(ctx context.Context, snap index.IndexReader) (*c
 		_ = own.Close()
 		own = nil
 	}
-	c, err := buildColumns(ctx, snap)
+	build := g.buildCols
+	if build == nil {
+		build = buildColumns
+	}
+	c, err := build(ctx, snap)
 	if err != nil {
 		if own != nil {
 			_ = own.Close()

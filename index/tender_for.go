@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"fabrique/data"
@@ -159,21 +157,16 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	relevant := query.NewDisjunctionQuery(should)
 	must := []query.Query{statusClause(data.StatusOpen, at), relevant}
 	boost := areaClauses(s.ServiceArea)
-	notOurs := []query.Query{termOn(data.SourceNeed, tfSource, filterBoost)}
+	var notOurs []query.Query
 	for _, id := range opts.Exclude {
 		notOurs = append(notOurs, termOn(id, fID, filterBoost))
 	}
-	req := bleve.NewSearchRequestOptions(query.NewBooleanQuery(must, boost, notOurs), fitCandidates, 0, false)
-	req.Fields = []string{fSrc}
-	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, &search.SortField{Field: "_id"}})
-	sr, err := g.idx.SearchInContext(ctx, req)
+	pg, err := ti.execute(ctx, g, TenderQuery{At: at}, []query.Query{query.NewBooleanQuery(must, boost, notOurs)},
+		SortTenderRelevance, 0, fitCandidates, false)
 	if err != nil {
 		return res, fmt.Errorf("index: tenders for %s: %w", s.ID, err)
 	}
-	hits, err := tenderHits(sr, TenderQuery{At: at})
-	if err != nil {
-		return res, err
-	}
+	hits := pg.hits
 	res.Considered = len(hits)
 	res.Hidden = len(opts.Exclude)
 	for _, h := range hits {

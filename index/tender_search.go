@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -123,12 +121,9 @@ func (ti *TenderIndex) Search(ctx context.Context, q TenderQuery) (TenderResults
 	if q.Sort == SortTenderDefault && !onlyOpen(q.Statuses) {
 		res, err = ti.openThenOthers(ctx, g, q, base, from)
 	} else {
-		var sr *bleve.SearchResult
-		sr, err = ti.run(ctx, g, q, withStatuses(base, q.Statuses, q.At), q.Sort, from, q.PerPage, q.Facets)
-		if err == nil {
-			res.Total, res.Facets = sr.Total, tenderFacets(sr, q.At)
-			res.Hits, err = tenderHits(sr, q)
-		}
+		var p tenderPage
+		p, err = ti.execute(ctx, g, q, withStatuses(base, q.Statuses, q.At), q.Sort, from, q.PerPage, q.Facets)
+		res.Total, res.Hits, res.Facets = p.total, p.hits, p.facets
 	}
 	if err != nil {
 		return TenderResults{}, err
@@ -143,11 +138,11 @@ func (ti *TenderIndex) Search(ctx context.Context, q TenderQuery) (TenderResults
 func (ti *TenderIndex) openThenOthers(ctx context.Context, g *generation, q TenderQuery, base []query.Query, from int) (TenderResults, error) {
 	var res TenderResults
 	all := withStatuses(base, q.Statuses, q.At)
-	counted, err := ti.run(ctx, g, q, all, SortTenderDeadline, 0, 0, q.Facets)
+	counted, err := ti.execute(ctx, g, q, all, SortTenderDeadline, 0, 0, q.Facets)
 	if err != nil {
 		return res, err
 	}
-	res.Total, res.Facets = counted.Total, tenderFacets(counted, q.At)
+	res.Total, res.Facets = counted.total, counted.facets
 	var openPart, rest []data.TenderStatus
 	for _, s := range q.Statuses {
 		if s == data.StatusOpen {
@@ -161,60 +156,29 @@ func (ti *TenderIndex) openThenOthers(ctx context.Context, g *generation, q Tend
 	}
 	var openTotal int
 	if len(openPart) > 0 {
-		sr, err := ti.run(ctx, g, q, withStatuses(base, openPart, q.At), SortTenderDeadline, from, q.PerPage, false)
+		p, err := ti.execute(ctx, g, q, withStatuses(base, openPart, q.At), SortTenderDeadline, from, q.PerPage, false)
 		if err != nil {
 			return res, err
 		}
-		openTotal = int(sr.Total)
-		if res.Hits, err = tenderHits(sr, q); err != nil {
-			return res, err
-		}
+		openTotal, res.Hits = int(p.total), p.hits
 	}
 	if want := q.PerPage - len(res.Hits); want > 0 && len(rest) > 0 {
-		sr, err := ti.run(ctx, g, q, withStatuses(base, rest, q.At), "deadline_desc", max(0, from-openTotal), want, false)
+		p, err := ti.execute(ctx, g, q, withStatuses(base, rest, q.At), sortTenderDeadlineDesc, max(0, from-openTotal), want, false)
 		if err != nil {
 			return res, err
 		}
-		more, err := tenderHits(sr, q)
-		if err != nil {
-			return res, err
-		}
-		res.Hits = append(res.Hits, more...)
+		res.Hits = append(res.Hits, p.hits...)
 	}
 	return res, nil
 }
 
 func onlyOpen(s []data.TenderStatus) bool { return len(s) == 1 && s[0] == data.StatusOpen }
 
-// run executes one bleve search over the conjunction of clauses.
-func (ti *TenderIndex) run(ctx context.Context, g *generation, q TenderQuery, clauses []query.Query, sort TenderSort, from, size int, facets bool) (*bleve.SearchResult, error) {
-	var qq query.Query
-	if len(clauses) == 0 {
-		qq = query.NewMatchAllQuery()
-	} else {
-		qq = query.NewConjunctionQuery(clauses)
-	}
-	if !slices.Contains(q.Sources, data.SourceNeed) { // buyers' needs are no public notices
-		qq = query.NewBooleanQuery([]query.Query{qq}, nil, []query.Query{termOn(data.SourceNeed, tfSource, filterBoost)})
-	}
-	req := bleve.NewSearchRequestOptions(qq, size, from, false)
-	req.Fields = []string{fSrc}
-	req.SortByCustom(tenderSortOrder(sort, q))
-	if facets {
-		addTenderFacets(req, q.At)
-	}
-	sr, err := g.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("index: tender search: %w", err)
-	}
-	return sr, nil
-}
-
 func tenderSortOrder(sort TenderSort, q TenderQuery) search.SortOrder {
 	deadline := &search.SortField{Field: tfDeadline, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
 	id := &search.SortField{Field: "_id"}
 	switch sort {
-	case "deadline_desc":
+	case sortTenderDeadlineDesc:
 		return search.SortOrder{&search.SortField{Field: tfDeadline, Type: search.SortFieldAsDate, Desc: true, Missing: search.SortFieldMissingLast}, id}
 	case SortTenderPublished:
 		return search.SortOrder{&search.SortField{Field: tfPublished, Type: search.SortFieldAsDate, Desc: true, Missing: search.SortFieldMissingLast}, id}
@@ -357,61 +321,12 @@ func (ti *TenderIndex) wordClause(stem string, boost float64) query.Query {
 }
 
 // statusFacet is the name of the status facet; its counts come from the
-// open_until date ranges at the query's time and the outcome terms.
+// open-until dates at the query's time and the outcome (tender_exec.go).
 const statusFacet = "status"
 
-func addTenderFacets(req *bleve.SearchRequest, at time.Time) {
-	for name, field := range tenderFacetFields {
-		req.AddFacet(name, bleve.NewFacetRequest(field, maxTenderFacetValues))
-	}
-	req.AddFacet(tfOutcome, bleve.NewFacetRequest(tfOutcome, 4))
-	open := bleve.NewFacetRequest(tfOpenUntil, 2)
-	cut := at.Add(time.Nanosecond)
-	open.AddDateTimeRange(string(data.StatusOpen), cut, time.Time{})
-	open.AddDateTimeRange(string(data.StatusClosed), time.Time{}, cut)
-	req.AddFacet(tfOpenUntil, open)
-}
-
-// tenderFacets turns bleve's facets into Facets, with French labels.
-func tenderFacets(sr *bleve.SearchResult, _ time.Time) Facets {
-	if len(sr.Facets) == 0 {
-		return nil
-	}
-	out := Facets{}
-	for name := range tenderFacetFields {
-		fr := sr.Facets[name]
-		if fr == nil || fr.Terms == nil {
-			continue
-		}
-		counts := []FacetCount{}
-		for _, t := range fr.Terms.Terms() {
-			counts = append(counts, FacetCount{Value: t.Term, Label: TenderFacetLabel(name, t.Term), Count: t.Count})
-		}
-		sortFacetCounts(counts)
-		out[name] = counts
-	}
-	status := map[string]int{}
-	if fr := sr.Facets[tfOpenUntil]; fr != nil {
-		for _, r := range fr.DateRanges {
-			status[r.Name] = r.Count
-		}
-	}
-	if fr := sr.Facets[tfOutcome]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			if t.Term != outcomeNone {
-				status[t.Term] = t.Count
-			}
-		}
-	}
-	var counts []FacetCount
-	for _, s := range data.TenderStatuses() {
-		if n := status[string(s)]; n > 0 {
-			counts = append(counts, FacetCount{Value: string(s), Label: s.Label(), Count: n})
-		}
-	}
-	out[statusFacet] = counts
-	return out
-}
+// sortTenderDeadlineDesc orders by latest deadline first: the closed part
+// of the default order.
+const sortTenderDeadlineDesc TenderSort = "deadline_desc"
 
 // TenderFacetLabel is the French name of a tender facet value.
 func TenderFacetLabel(facet, v string) string {
@@ -439,25 +354,6 @@ func TenderFacetLabel(facet, v string) string {
 		return v
 	}
 	return FacetLabel(facet, v)
-}
-
-// tenderHits decodes the hits' summaries.
-func tenderHits(sr *bleve.SearchResult, q TenderQuery) ([]TenderHit, error) {
-	out := make([]TenderHit, 0, len(sr.Hits))
-	for _, h := range sr.Hits {
-		raw, _ := h.Fields[fSrc].(string)
-		var t data.Tender
-		if err := json.Unmarshal([]byte(raw), &t); err != nil {
-			return nil, fmt.Errorf("index: tender %s: stored summary: %w", h.ID, err)
-		}
-		hit := TenderHit{Tender: t, Status: t.StatusAt(q.At), Score: h.Score}
-		if q.Near != nil && (t.Place.Lat != 0 || t.Place.Lon != 0) {
-			d := data.DistanceKm(q.Near.Lat, q.Near.Lon, t.Place.Lat, t.Place.Lon)
-			hit.DistanceKm = &d
-		}
-		out = append(out, hit)
-	}
-	return out, nil
 }
 
 // normalize validates q, fills its defaults and puts its codes in

@@ -107,6 +107,7 @@ func OpenTenders(dir string, opts TenderOptions) (*TenderIndex, error) {
 	if err != nil {
 		return nil, err
 	}
+	g.buildCols = buildTenderColumns
 	ti.cur.Store(g)
 	return ti, nil
 }
@@ -132,6 +133,7 @@ func (ti *TenderIndex) newGeneration() (*generation, error) {
 		_ = g.retire(true)
 		return nil, fmt.Errorf("index: %w", err)
 	}
+	g.buildCols = buildTenderColumns
 	return g, nil
 }
 
