@@ -124,26 +124,10 @@ func (g *generation) dropColumns() {
 
 func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	c := &columns{snap: r}
-	ids, err := r.DocIDReaderAll()
+	maxDoc, err := c.readLive(r)
 	if err != nil {
 		return nil, err
 	}
-	maxDoc := uint32(0)
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			ids.Close()
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		n := uint32(id.Value())
-		c.live = append(c.live, n)
-		maxDoc = max(maxDoc, n+1)
-	}
-	ids.Close()
-
 	for _, f := range facetFields {
 		fc, err := buildFacetColumn(ctx, r, f, maxDoc)
 		if err != nil {
@@ -156,6 +140,28 @@ func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	}
 	c.buildGrid()
 	return c, ctx.Err()
+}
+
+// readLive lists the live documents of r into c.live and returns one past
+// the largest document number.
+func (c *columns) readLive(r index.IndexReader) (maxDoc uint32, err error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return 0, err
+	}
+	defer ids.Close()
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			return 0, err
+		}
+		if id == nil {
+			return maxDoc, nil
+		}
+		n := uint32(id.Value())
+		c.live = append(c.live, n)
+		maxDoc = max(maxDoc, n+1)
+	}
 }
 
 func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, maxDoc uint32) (facetColumn, error) {

@@ -32,25 +32,10 @@ var tenderColumnFields = []struct{ field, name string }{
 // counts rather than failing the search.
 func buildTenderColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	c := &columns{snap: r}
-	ids, err := r.DocIDReaderAll()
+	maxDoc, err := c.readLive(r)
 	if err != nil {
 		return nil, err
 	}
-	maxDoc := uint32(0)
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			ids.Close()
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		n := uint32(id.Value())
-		c.live = append(c.live, n)
-		maxDoc = max(maxDoc, n+1)
-	}
-	ids.Close()
 	for _, f := range tenderColumnFields {
 		fc, err := buildFacetColumn(ctx, r, f.field, maxDoc)
 		if err != nil {
