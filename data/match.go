@@ -54,6 +54,9 @@ type Reason struct {
 	Headcount   string    `json:"headcount_band,omitempty"`
 	AwardCount  int       `json:"award_count,omitempty"`
 	Detail      string    `json:"detail,omitempty"`
+	// Declared is true when a capacity reason rests on what the company
+	// declared (turnover, largest contract) rather than on its headcount.
+	Declared bool `json:"declared,omitempty"`
 }
 
 // String renders the reason in French, as a buyer reads it.
@@ -84,6 +87,9 @@ func (r Reason) String() string {
 		}
 		return s
 	case ReasonCapacity:
+		if r.Declared {
+			return "capacité déclarée : " + r.Detail
+		}
 		return "effectif : " + r.Detail
 	case ReasonTrackRecord:
 		return fmt.Sprintf("%d marché(s) public(s) comparable(s) remporté(s)", r.AwardCount)

@@ -160,6 +160,7 @@ func cloneSupplier(s Supplier) Supplier {
 	s.CPVInferred = slices.Clone(s.CPVInferred)
 	s.ServiceArea.Codes = slices.Clone(s.ServiceArea.Codes)
 	s.Labels = slices.Clone(s.Labels)
+	s.Certifications = slices.Clone(s.Certifications)
 	s.Defects = slices.Clone(s.Defects)
 	s.Merges = slices.Clone(s.Merges)
 	if s.Extra != nil {

@@ -29,6 +29,16 @@ type Supplier struct {
 
 	HeadcountBand string `json:"headcount_band,omitempty"` // INSEE tranche code, "12"
 	Category      string `json:"category,omitempty"`       // PME, ETI, GE when known
+	// TurnoverBand is a code of TurnoverBands, declared by the company.
+	TurnoverBand string `json:"turnover_band,omitempty"`
+	// LargestContractEUR is the largest contract the company says it has
+	// delivered, in euros excluding tax.
+	LargestContractEUR int64 `json:"largest_contract_eur,omitempty"`
+	// Certifications are the certifications the company declares.
+	Certifications []Certification `json:"certifications,omitempty"`
+	// Logo is the store key of the company's logo (a PNG re-encoded from
+	// the upload), "" without one.
+	Logo string `json:"logo,omitempty"`
 
 	Website     string    `json:"website,omitempty"`
 	Contacts    []Contact `json:"contacts,omitempty"`
@@ -160,6 +170,11 @@ const (
 	FieldCPVDeclared   = "cpv_declared"
 	FieldServiceArea   = "service_area"
 	FieldExtra         = "extra"
+
+	FieldTurnover        = "turnover_band"
+	FieldLargestContract = "largest_contract_eur"
+	FieldCertifications  = "certifications"
+	FieldLogo            = "logo"
 )
 
 // MergeRecord says that a listing from another source was recognised as

@@ -68,6 +68,8 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	list(fLabels, d.Labels)
 	list(fHeadcount, d.Headcount)
 	list(fUnivers, d.Univers)
+	list(fArea, d.Area)
+	list(fTurnover, d.Turnover)
 	text(fStamp, d.Stamp, nil)
 	text(fNameSort, d.NameSort, nil)
 	list(fName, d.Name)

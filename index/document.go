@@ -30,6 +30,8 @@ type indexDoc struct {
 	Labels      []string `json:"labels,omitempty"`
 	Headcount   []string `json:"headcount,omitempty"`
 	Univers     []string `json:"univers,omitempty"`
+	Area        []string `json:"area,omitempty"`
+	Turnover    []string `json:"turnover,omitempty"`
 	Stamp       string   `json:"stamp"`
 	NameSort    string   `json:"name_sort"`
 
@@ -184,6 +186,8 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 	}
 	src.Labels, src.Univers = d.Labels, d.Univers
 	d.Headcount = one(s.HeadcountBand)
+	d.Turnover = one(s.TurnoverBand)
+	d.Area = areaTerms(s)
 
 	d.Name = append([]string{s.Name}, src.TradeNames...)
 	d.NameExact = d.Name
@@ -255,3 +259,35 @@ func truncateUTF8(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// areaTerms are the terms of the supplier's declared service area: "FR"
+// for France entière, "R:" and a région code, "D:" and a département code
+// for each département a list names or a radius around the site may reach
+// (the matcher checks the exact distance).
+func areaTerms(s data.Supplier) []string {
+	a := s.ServiceArea
+	switch a.Kind {
+	case data.ServiceAreaFrance:
+		return []string{areaFrance}
+	case data.ServiceAreaRegions:
+		return prefixed("R:", a.Codes)
+	case data.ServiceAreaDepartements:
+		return prefixed("D:", a.Codes)
+	case data.ServiceAreaRadius:
+		if lat, lon, ok := supplierPoint(s); ok && a.RadiusKm > 0 {
+			return prefixed("D:", departementsAround(lat, lon, a.RadiusKm))
+		}
+	}
+	return nil
+}
+
+// areaFrance is the area term of a company serving all of France.
+const areaFrance = "FR"
+
+func prefixed(p string, codes []string) []string {
+	out := make([]string, 0, len(codes))
+	for _, c := range codes {
+		out = appendUnique(out, p+strings.TrimSpace(c))
+	}
+	return out
+}

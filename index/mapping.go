@@ -42,6 +42,8 @@ const (
 	fUnivers     = "univers"
 	fStamp       = "stamp"
 	fNameSort    = "name_sort"
+	fArea        = "area"     // declared service area: "FR", "D:69", "R:84"
+	fTurnover    = "turnover" // declared turnover band
 
 	fName         = "name"
 	fNameExact    = "name_exact"
@@ -110,7 +112,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
 		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
 		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
-		{fStamp, true}, {fNameSort, true},
+		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false},
 	} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name

@@ -32,7 +32,8 @@ const (
 // candidateIDs gathers the suppliers worth scoring, from two pools:
 // (a) those whose text holds the need's discriminative terms, best first;
 // (b) those whose sector fits the need's CPV divisions (NAF division per
-// the correspondence table, or a CPV code in the division), nearest first.
+// the correspondence table, or a CPV code in the division), nearest first;
+// (c) those of the sector whose declared service area covers the place.
 // Neither pool scores every supplier against every word of the tender:
 // that is what makes a match cost milliseconds at 100 000 suppliers.
 func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms []matchTerm) ([]string, error) {
@@ -53,19 +54,46 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms
 		}
 		add(res)
 	}
-	if sq := sectorQuery(n.cpvDivisions); sq != nil {
-		pool, err := ix.sectorPool(ctx, g, n, sq)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range pool {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+	sq := sectorQuery(n.cpvDivisions)
+	if sq == nil {
+		return ids, nil
+	}
+	pool, err := ix.sectorPool(ctx, g, n, sq)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range pool {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
 	}
+	// (c) those of the sector whose declared service area covers the
+	// place, however far their site: the nearest-first pool would miss
+	// them where the sector is crowded.
+	if aq := areaQuery(n.place); aq != nil {
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{sq, aq}), candidatePool, 0, false))
+		if err != nil {
+			return nil, fmt.Errorf("index: match: service area candidates: %w", err)
+		}
+		add(res)
+	}
 	return ids, nil
+}
+
+// areaQuery matches the suppliers whose declared service area covers the
+// place's département (France entière, its région, the département
+// itself, or a radius reaching it); nil when the place has no
+// département.
+func areaQuery(p data.Place) query.Query {
+	if p.Departement == "" {
+		return nil
+	}
+	vals := []string{areaFrance, "D:" + p.Departement}
+	if d, ok := data.LookupDepartement(p.Departement); ok && d.Region != "" {
+		vals = append(vals, "R:"+d.Region)
+	}
+	return keywordsQuery(fArea, vals)
 }
 
 // sectorPool runs the sector query, nearest first when the need has a

@@ -39,11 +39,7 @@ func capacity(band string, value float64) (v float64, r data.Reason, known bool)
 	case b.Min > 0:
 		employees = float64(b.Min)
 	}
-	turnover := employees * turnoverPerEmployee
-	v = 1.0
-	if need := turnoverBar * value; turnover < need {
-		v = math.Max(capacityFloor, 1-math.Log2(need/turnover)/3)
-	}
+	v = grade(employees*turnoverPerEmployee, turnoverBar*value)
 	label := strings.TrimSpace(b.Label)
 	if i := strings.Index(label, " ("); i > 0 {
 		label = label[:i] // the long INSEE notes of bands NN and 00
@@ -64,4 +60,44 @@ func formatEuros(v float64) string {
 		b.WriteRune(c)
 	}
 	return b.String() + "\u00a0€"
+}
+
+// grade is the capacity rule: 1 when have reaches need, else a third less
+// for every halving, down to capacityFloor.
+func grade(have, need float64) float64 {
+	if have >= need {
+		return 1
+	}
+	return math.Max(capacityFloor, 1-math.Log2(need/have)/3)
+}
+
+// capacityOf grades what a company says of itself against a contract
+// value: its declared turnover band when it gave one (in place of the
+// estimate from its headcount), and the largest contract it declares
+// having delivered, which counts when it says more than the turnover does.
+func capacityOf(s *data.Supplier, value float64) (v float64, r data.Reason, known bool) {
+	v, r, known = capacity(s.HeadcountBand, value)
+	if value <= 0 {
+		return v, r, known
+	}
+	if b, ok := data.LookupTurnoverBand(s.TurnoverBand); ok {
+		turnover := b.Max / 2 // the lowest band: about half its ceiling
+		switch {
+		case b.Min > 0 && b.Max > 0:
+			turnover = math.Sqrt(b.Min * b.Max)
+		case b.Min > 0:
+			turnover = 1.5 * b.Min
+		}
+		v, known = grade(turnover, turnoverBar*value), true
+		r = data.Reason{Kind: data.ReasonCapacity, Headcount: s.HeadcountBand, Declared: true,
+			Detail: "chiffre d'affaires " + b.Label + " pour un marché estimé à " + formatEuros(value)}
+	}
+	if lc := float64(s.LargestContractEUR); lc > 0 {
+		if g := grade(lc, value); !known || g > v {
+			v, known = g, true
+			r = data.Reason{Kind: data.ReasonCapacity, Headcount: s.HeadcountBand, Declared: true,
+				Detail: "contrat de " + formatEuros(lc) + " déjà réalisé, pour un marché estimé à " + formatEuros(value)}
+		}
+	}
+	return v, r, known
 }

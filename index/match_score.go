@@ -97,7 +97,7 @@ func scoreCandidate(ix *Index, n *need, q *termSet, c *candidate) (scoredMatch, 
 	}
 	sm.geo = geography(n, c)
 	sm.labels = countValidLabels(c.sup.Labels, n.at)
-	sm.capVal, _, _ = capacity(c.sup.HeadcountBand, n.value)
+	sm.capVal, _, _ = capacityOf(&c.sup, n.value)
 	w := n.weights
 	sm.total = w.text*sm.text + w.classification*sm.class.value + w.geography*sm.proximity() + w.capacity*sm.capVal
 	if sm.labels > 0 {
@@ -173,7 +173,7 @@ func (sm *scoredMatch) reasons(n *need, q *termSet) []data.Reason {
 	for _, r := range labels {
 		add(w.labels/float64(len(labels)), r)
 	}
-	if v, r, known := capacity(sm.c.sup.HeadcountBand, n.value); known {
+	if v, r, known := capacityOf(&sm.c.sup, n.value); known {
 		add(w.capacity*v, r)
 	}
 	if sm.awards > 0 {

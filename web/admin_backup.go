@@ -15,15 +15,18 @@ import (
 
 // adminBackup streams a consistent snapshot of the store (one bbolt read
 // transaction), for backups while serve holds the data directory's lock.
-// It needs Config.AdminToken; without one the route does not exist (404).
+// It needs Config.AdminToken, or a signed-in admin; for anyone else,
+// without a token configured, the route does not exist (404).
 //
 // The size is not known in advance, so the body is chunked. If the copy
 // fails midway the connection is cut before the final chunk, and the client
 // sees an error instead of a short file that looks complete (store.Restore
 // would reject such a file anyway).
 func (s *Server) adminBackup(c *fiber.Ctx) error {
-	if err := s.requireAdmin(c); err != nil {
-		return err
+	if a, ok := s.currentAccount(c); !ok || !isAdmin(a) { // a signed-in admin needs no token
+		if err := s.requireAdminToken(c); err != nil {
+			return err
+		}
 	}
 	name := "fabrique-" + time.Now().UTC().Format("20060102-150405") + ".db"
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
@@ -50,8 +53,9 @@ func (s *Server) adminBackup(c *fiber.Ctx) error {
 	return nil
 }
 
-// requireAdmin checks the bearer token of an admin route in constant time.
-func (s *Server) requireAdmin(c *fiber.Ctx) error {
+// requireAdminToken checks the bearer token of an admin route in constant
+// time.
+func (s *Server) requireAdminToken(c *fiber.Ctx) error {
 	if s.cfg.AdminToken == "" {
 		return fmt.Errorf("web: admin routes are disabled: %w", data.ErrNotFound)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 )
 
 // Config tunes the server. The zero value is usable: every field has a
@@ -38,6 +39,10 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// TrustProxy says that a reverse proxy in front of the server sets
+	// X-Forwarded-Proto and X-Forwarded-For: cookies are then Secure when
+	// it says https, and the client address is its last X-Forwarded-For hop.
+	TrustProxy bool
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.
@@ -47,6 +52,10 @@ type Deps struct {
 	// Index is the search index of suppliers. Without it the search pages,
 	// exports and search API are not routed (supplier pages still are).
 	Index *index.Index
+	// Mail delivers the site's mails (account confirmation, reset and
+	// sign-in links…). Nil: they are kept in the store's outbox, which
+	// admins read at /admin/courriels.
+	Mail mail.Sender
 	// Tenders is the search index of tenders, kept in step with the store
 	// by the caller; nil builds an in-memory one from the store (tender.go).
 	Tenders *index.TenderIndex

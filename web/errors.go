@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,10 @@ func errorKinds() []struct {
 // statusOf returns the HTTP status for err. Errors of fiber itself (no route,
 // body too large…) keep their status.
 func statusOf(c *fiber.Ctx, err error) int {
+	var r *refusal // refusal.go
+	if errors.As(err, &r) {
+		return r.status
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		return fe.Code
@@ -105,6 +110,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	var ve *data.ValidationError
 	if errors.As(err, &ve) && ve.Message != "" {
 		message = ve.Message
+	}
+	var r *refusal // refusal.go: a message for the user, maybe a delay
+	if errors.As(err, &r) {
+		message = r.message
+		if r.retryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(r.retryAfterSeconds()))
+		}
 	}
 	switch status {
 	case fiber.StatusUnauthorized:

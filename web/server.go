@@ -15,6 +15,7 @@ import (
 	"fabrique/data"
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 )
 
 // Server is Fabrique's web application. Build it with New, run it with Serve
@@ -34,6 +35,12 @@ type Server struct {
 	limiter         *rateLimiter       // nil: the API is not rate limited
 	tenderIndex     *index.TenderIndex // lists and searches of tenders (tender_index.go)
 	publicURL       atomic.Pointer[string]
+
+	mail      mail.Sender    // Deps.Mail, or the store's outbox
+	mails     *mailTemplates // templates/mail
+	throttles *throttler     // sign-in, sign-up, reset, claim attempts
+	purgedAt  atomic.Int64   // unix time of the last purge of expired sessions (auth.go)
+	hashSlots chan struct{}  // bounds concurrent argon2id runs (hashing.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -45,6 +52,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	s.mail, s.throttles, s.hashSlots = deps.Mail, newThrottler(nil), make(chan struct{}, hashSlotCount)
+	if s.mail == nil {
+		s.mail = mail.Outbox{Store: deps.Store}
+	}
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -58,6 +69,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.mails, err = parseMailTemplates(); err != nil {
 		return nil, err
 	}
 	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
@@ -75,6 +89,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	})
 	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
+	s.app.Use(s.checkCSRF) // csrf.go
 
 	routes := s.routes()
 	for _, r := range routes {

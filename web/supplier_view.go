@@ -44,6 +44,7 @@ type supplierView struct {
 	Claimed     bool
 	UpdatedAt   string
 	UpdatedISO  string
+	Own         ownView // what the company declared (listing_public.go)
 }
 
 type siteView struct {
@@ -156,6 +157,7 @@ func newSupplierView(s data.Supplier, now time.Time) supplierView {
 	}
 	v.Extra = extraViews(s.Extra)
 	v.Provenance = provenanceRows(s.Provenance)
+	v.Own = newOwnView(s, now)
 	for _, m := range s.Merges {
 		v.Merges = append(v.Merges, mergeView{Source: sourceName(m.Source), Rule: mergeRuleText(m.Rule), Date: frenchDate(m.At)})
 	}
@@ -382,6 +384,10 @@ func fieldNames() []struct{ field, name string } {
 		{data.FieldCPVDeclared, "Codes CPV déclarés"},
 		{data.FieldServiceArea, "Zone d'intervention"},
 		{data.FieldExtra, "Informations complémentaires"},
+		{data.FieldTurnover, "Chiffre d'affaires"},
+		{data.FieldLargestContract, "Plus gros contrat réalisé"},
+		{data.FieldCertifications, "Certifications"},
+		{data.FieldLogo, "Logo"},
 	}
 }
 

@@ -50,8 +50,12 @@ func engines() []engine {
 		{name: "bleve", prefixes: []string{"github.com/blevesearch/"}, owner: "fabrique/index"},
 		{name: "fiber", prefixes: []string{"github.com/gofiber/fiber", "github.com/valyala/fasthttp"}, owner: "fabrique/web"},
 		{name: "colly", prefixes: []string{"github.com/gocolly/colly"}, owner: "fabrique/crawler", exact: true},
+		{name: "go-mail", prefixes: []string{"github.com/wneessen/go-mail"}, owner: "fabrique/web/mail", exact: true},
+		{name: "x/crypto (argon2id)", prefixes: []string{"golang.org/x/crypto"}, owner: "fabrique/web/password", exact: true},
+		{name: "x/term", prefixes: []string{"golang.org/x/term"}, owner: "fabrique/cmd/fabrique", exact: true},
 		// Test tools: never in a non-test file.
 		{name: "chromedp (tests only)", prefixes: []string{"github.com/chromedp/"}, owner: "", exact: true},
+		{name: "go-smtp (tests only)", prefixes: []string{"github.com/emersion/go-smtp", "github.com/emersion/go-sasl"}, owner: "", exact: true},
 		{name: "modernc sqlite (benchmark baseline only)", prefixes: []string{"modernc.org/"}, owner: "", exact: true},
 	}
 }

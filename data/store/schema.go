@@ -53,7 +53,8 @@ type migration func(tx *bolt.Tx) error
 func migrations() []migration {
 	return []migration{
 		createBucketsV1,
-		createTenderUpdated,
+		createAccountBucketsV2, // membership.go
+		createTenderUpdated,    // tender_changes.go
 	}
 }
 

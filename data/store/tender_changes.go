@@ -19,7 +19,7 @@ func tenderUpdatedEntry(t *data.Tender) entry {
 	return multiEntry(bucketTenderUpdated, "date de mise à jour d'avis", timeKey(t.UpdatedAt)+"|"+t.ID)
 }
 
-// createTenderUpdated is schema version 2: the idx_tender_updated bucket,
+// createTenderUpdated is schema version 3: the idx_tender_updated bucket,
 // filled from the tenders already stored.
 func createTenderUpdated(tx *bolt.Tx) error {
 	b, err := tx.CreateBucketIfNotExists(bucketTenderUpdated)

@@ -64,7 +64,7 @@ func TestTenderChangesAndChecksum(t *testing.T) {
 	}
 }
 
-// A store of schema 1 with tenders gets idx_tender_updated filled when
+// A store of the schema before with tenders gets idx_tender_updated filled when
 // opened by this version.
 func TestMigrationFillsTenderUpdated(t *testing.T) {
 	ctx := context.Background()
@@ -79,12 +79,12 @@ func TestMigrationFillsTenderUpdated(t *testing.T) {
 		}
 	}
 	_, want, _ := s.TendersChecksum(ctx)
-	// Back to schema 1: no idx_tender_updated.
+	// Back to the schema before: no idx_tender_updated.
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketTenderUpdated); err != nil {
 			return err
 		}
-		return setSchemaVersion(tx, 1)
+		return setSchemaVersion(tx, SchemaVersion()-1)
 	})
 	if err != nil {
 		t.Fatal(err)

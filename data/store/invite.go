@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
+)
+
+// bucketInvites holds the invitations to join a company's team, created
+// by the first invitation:
+//
+//	listing_invites  token hash → JSON data.Invite
+var bucketInvites = []byte("listing_invites")
+
+// Errors of an invitation that can no longer be accepted; both wrap
+// data.ErrConflict.
+var (
+	ErrInviteUsed    = fmt.Errorf("store: invitation already used: %w", data.ErrConflict)
+	ErrInviteExpired = fmt.Errorf("store: invitation expired: %w", data.ErrConflict)
+)
+
+// PutInvite records an invitation and audits it.
+func (s *Store) PutInvite(ctx context.Context, inv data.Invite, actor string) error {
+	if err := validActor(actor); err != nil {
+		return err
+	}
+	if inv.TokenHash == "" || inv.SupplierID == "" || strings.TrimSpace(inv.Email) == "" || len(inv.TokenHash) > maxKeyLen {
+		return invalid("invite", inv.Email, "invitation incomplète")
+	}
+	now := s.stamp()
+	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		b, err := tx.CreateBucketIfNotExists(bucketInvites)
+		if err != nil {
+			return fmt.Errorf("store: invites bucket: %w", err)
+		}
+		if b.Get([]byte(inv.TokenHash)) != nil {
+			return fmt.Errorf("store: invite: %w", data.ErrConflict)
+		}
+		if err := put(b, inv.TokenHash, inv); err != nil {
+			return err
+		}
+		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "team.invite",
+			Entity: supplierEntity(inv.SupplierID), Detail: "invitation envoyée à " + inv.Email})
+	})
+}
+
+// Invite returns the invitation whose token has that hash.
+func (s *Store) Invite(ctx context.Context, tokenHash string) (data.Invite, error) {
+	var inv data.Invite
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		found := false
+		if b := tx.Bucket(bucketInvites); b != nil {
+			var err error
+			if found, err = get(b, "invite", tokenHash, &inv); err != nil {
+				return err
+			}
+		}
+		if !found {
+			return fmt.Errorf("store: invite: %w", data.ErrNotFound)
+		}
+		return nil
+	})
+	return inv, err
+}
+
+// UseInvite marks the invitation as accepted by accountID, once: a used
+// invitation fails with ErrInviteUsed, an expired one with
+// ErrInviteExpired. The caller then adds the member.
+func (s *Store) UseInvite(ctx context.Context, tokenHash, accountID string) (data.Invite, error) {
+	if err := validActor(accountID); err != nil {
+		return data.Invite{}, err
+	}
+	now := s.stamp()
+	var inv data.Invite
+	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		b := tx.Bucket(bucketInvites)
+		found := false
+		if b != nil {
+			var err error
+			if found, err = get(b, "invite", tokenHash, &inv); err != nil {
+				return err
+			}
+		}
+		switch {
+		case !found:
+			return fmt.Errorf("store: invite: %w", data.ErrNotFound)
+		case !inv.UsedAt.IsZero():
+			return ErrInviteUsed
+		case !now.Before(inv.ExpiresAt):
+			return ErrInviteExpired
+		}
+		inv.UsedAt, inv.UsedBy = now, accountID
+		if err := put(b, tokenHash, inv); err != nil {
+			return err
+		}
+		return appendAudit(tx, data.AuditEntry{At: now, Actor: accountID, Action: "team.invite_accept",
+			Entity: supplierEntity(inv.SupplierID), Detail: "invitation de " + inv.Email + " acceptée"})
+	})
+	return inv, err
+}
+
+// PendingInvites returns the invitations of a company not yet used nor
+// expired, newest first.
+func (s *Store) PendingInvites(ctx context.Context, supplierID string) ([]data.Invite, error) {
+	now := s.stamp()
+	var out []data.Invite
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketInvites)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, raw []byte) error {
+			var inv data.Invite
+			if err := decode("invite", string(k), raw, &inv); err != nil {
+				return err
+			}
+			if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && now.Before(inv.ExpiresAt) {
+				out = append(out, inv)
+			}
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b data.Invite) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
+}

@@ -1,0 +1,296 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/data/store"
+)
+
+// inviteLifetime is how long an invitation link may be used.
+const inviteLifetime = 7 * 24 * time.Hour
+
+// teamPage is the team of a company: members, pending invitations, the
+// invitation form.
+type teamPage struct {
+	Layout
+	companyHead
+	Members   []memberView
+	Invites   []inviteView
+	CanManage bool
+	IsMember  bool
+	LeaveURL  string
+	InviteURL string
+	Email     string // as typed, shown again after an error
+	Error     string
+	Notice    string
+}
+
+type memberView struct {
+	Who, Role, Since, RemoveURL string
+	Me                          bool
+}
+
+type inviteView struct {
+	Email, Sent, Expires string
+}
+
+// listingTeam serves GET /compte/entreprises/{id}/equipe.
+func (s *Server) listingTeam(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.newTeamPage(c, a)
+	if err != nil {
+		return err
+	}
+	switch c.Query("fait") {
+	case "invitation":
+		p.Notice = "Invitation envoyée. Le lien reçu par e-mail est valable 7 jours et ne sert qu'une fois."
+	case "retrait":
+		p.Notice = "Le membre a été retiré de l'équipe."
+	}
+	return s.render(c, fiber.StatusOK, "listing", p)
+}
+
+func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
+	ctx := c.UserContext()
+	members, err := s.store.Members(ctx, a.sup.ID)
+	if err != nil {
+		return nil, fmt.Errorf("web: members of %s: %w", a.sup.ID, err)
+	}
+	base := companyURL(a.sup.ID)
+	p := &teamPage{Layout: Layout{Title: "Équipe — " + a.sup.Name}, companyHead: newCompanyHead(a, "team", "equipe"),
+		CanManage: a.canManageTeam(), IsMember: a.member != nil, LeaveURL: base + "/quitter", InviteURL: base + "/equipe/inviter"}
+	for _, m := range members {
+		mv := memberView{Who: m.AccountID, Role: memberRoleText(m.Role), Since: frenchDate(m.Since), Me: m.AccountID == a.account.ID}
+		if acc, err := s.store.Account(ctx, m.AccountID); err == nil {
+			mv.Who = acc.Email
+			if acc.Name != "" {
+				mv.Who = acc.Name + " (" + acc.Email + ")"
+			}
+		}
+		if !mv.Me && a.mayRemove(m) {
+			mv.RemoveURL = base + "/equipe/" + m.AccountID + "/retirer"
+		}
+		p.Members = append(p.Members, mv)
+	}
+	if p.CanManage {
+		invites, err := s.store.PendingInvites(ctx, a.sup.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, inv := range invites {
+			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt)})
+		}
+	}
+	return p, nil
+}
+
+// mayRemove reports whether the account may remove member m: an admin may
+// remove anyone, an owner the members who are not owners.
+func (a companyAccess) mayRemove(m data.Membership) bool {
+	if isAdmin(a.account) {
+		return true
+	}
+	return a.member != nil && a.member.Role == data.MemberOwner && m.Role != data.MemberOwner
+}
+
+// forbidden is a refusal to a signed-in account that may see the page.
+func forbidden(msg string) error { return fiber.NewError(fiber.StatusForbidden, msg) }
+
+// listingInvite serves POST /compte/entreprises/{id}/equipe/inviter: it
+// records an invitation and mails its single-use link.
+func (s *Server) listingInvite(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if !a.canManageTeam() {
+		return forbidden("seuls les responsables de la fiche peuvent inviter")
+	}
+	ctx := c.UserContext()
+	email := strings.TrimSpace(c.FormValue("email"))
+	refuse := func(msg string) error {
+		p, err := s.newTeamPage(c, a)
+		if err != nil {
+			return err
+		}
+		p.Email, p.Error = email, msg
+		return s.render(c, fiber.StatusBadRequest, "listing", p)
+	}
+	norm, err := data.NormalizeEmail(email)
+	if err != nil {
+		return refuse("adresse e-mail invalide (exemple : prenom.nom@entreprise.fr)")
+	}
+	if err := s.throttle(c, "invite", a.account.ID); err != nil {
+		return err
+	}
+	if acc, err := s.store.AccountByEmail(ctx, norm); err == nil {
+		if m, err := s.membershipOf(ctx, a.sup.ID, acc.ID); err != nil {
+			return err
+		} else if m != nil {
+			return refuse("cette personne fait déjà partie de l'équipe")
+		}
+	}
+	token := newSecret()
+	hash := secretHash(token)
+	now := time.Now().UTC()
+	inv := data.Invite{TokenHash: hash, SupplierID: a.sup.ID, Email: norm, InvitedBy: a.account.ID,
+		CreatedAt: now, ExpiresAt: now.Add(inviteLifetime)}
+	if err := s.store.PutInvite(ctx, inv, a.account.ID); err != nil {
+		return err
+	}
+	inviter := a.account.Email
+	if a.account.Name != "" {
+		inviter = a.account.Name + " (" + a.account.Email + ")"
+	}
+	if err := s.sendMail(ctx, norm, "listing_invite", inviteMail{Company: a.sup.Name, Inviter: inviter,
+		Link: s.baseURL() + "/compte/invitations/" + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
+		return fmt.Errorf("web: invitation mail: %w", err)
+	}
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation", fiber.StatusSeeOther)
+}
+
+// inviteMail is what the invitation mail says.
+type inviteMail struct {
+	Company, Inviter, Link, Expires string
+}
+
+var inviteTokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+// listingRemoveMember serves POST
+// /compte/entreprises/{id}/equipe/{account}/retirer.
+func (s *Server) listingRemoveMember(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	target := c.Params("account")
+	m, err := s.membershipOf(ctx, a.sup.ID, target)
+	if err != nil {
+		return err
+	}
+	if m == nil {
+		return fmt.Errorf("web: member %q of %s: %w", target, a.sup.ID, data.ErrNotFound)
+	}
+	if target != a.account.ID && !a.mayRemove(*m) {
+		return forbidden("seuls les responsables de la fiche et l'Alliance peuvent retirer un membre")
+	}
+	if err := s.store.RemoveMember(ctx, a.sup.ID, target, a.account.ID); err != nil {
+		return err
+	}
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=retrait", fiber.StatusSeeOther)
+}
+
+// listingLeave serves POST /compte/entreprises/{id}/quitter: the account
+// leaves the company's team.
+func (s *Server) listingLeave(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if a.member == nil {
+		return fmt.Errorf("web: %s is not a member of %s: %w", a.account.ID, a.sup.ID, data.ErrNotFound)
+	}
+	if err := s.store.RemoveMember(c.UserContext(), a.sup.ID, a.account.ID, a.account.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/compte/entreprises?quitte="+a.sup.ID, fiber.StatusSeeOther)
+}
+
+// invitationPage is the page of an invitation link.
+type invitationPage struct {
+	Layout
+	Company, Action, Error string
+	Email                  string // the invited address, partly hidden, when it is not the account's
+}
+
+// invitation reads the :token invitation for the signed-in account. A
+// refusal is an invitationPage with its status.
+func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitationPage, int, error) {
+	acc, ok := s.currentAccount(c)
+	if !ok {
+		return data.Invite{}, data.Account{}, nil, 0, fmt.Errorf("web: invitation: %w", data.ErrUnauthorized)
+	}
+	token := c.Params("token")
+	p := &invitationPage{Layout: Layout{Title: "Invitation"}, Action: "/compte/invitations/" + token}
+	if !inviteTokenRe.MatchString(token) {
+		return data.Invite{}, acc, nil, 0, fmt.Errorf("web: invitation: %w", data.ErrNotFound)
+	}
+	inv, err := s.store.Invite(c.UserContext(), secretHash(token))
+	if err != nil {
+		return data.Invite{}, acc, nil, 0, err
+	}
+	if sup, err := s.store.Supplier(c.UserContext(), inv.SupplierID); err == nil {
+		p.Company = sup.Name
+	}
+	switch {
+	case !inv.UsedAt.IsZero():
+		p.Error = "Cette invitation a déjà servi. Demandez-en une nouvelle à un responsable de la fiche."
+		return inv, acc, p, fiber.StatusGone, nil
+	case !time.Now().Before(inv.ExpiresAt):
+		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
+		return inv, acc, p, fiber.StatusGone, nil
+	case !strings.EqualFold(strings.TrimSpace(acc.Email), inv.Email):
+		p.Email = maskEmail(inv.Email)
+		p.Error = "Cette invitation a été envoyée à une autre adresse (" + p.Email + ") : connectez-vous avec le compte de cette adresse, ou créez-le."
+		return inv, acc, p, fiber.StatusForbidden, nil
+	}
+	return inv, acc, p, fiber.StatusOK, nil
+}
+
+// maskEmail hides most of the local part of an address: "j•••@exemple.fr".
+func maskEmail(e string) string {
+	at := strings.LastIndexByte(e, '@')
+	if at <= 0 {
+		return "•••"
+	}
+	return e[:1] + "•••" + e[at:]
+}
+
+// invitationForm serves GET /compte/invitations/{token}.
+func (s *Server) invitationForm(c *fiber.Ctx) error {
+	_, _, p, status, err := s.invitation(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, "listing_invite", p)
+}
+
+// invitationAccept serves POST /compte/invitations/{token}: the signed-in
+// account, to whose address the invitation was sent, joins the team.
+func (s *Server) invitationAccept(c *fiber.Ctx) error {
+	inv, acc, p, status, err := s.invitation(c)
+	if err != nil {
+		return err
+	}
+	if status != fiber.StatusOK {
+		return s.render(c, status, "listing_invite", p)
+	}
+	ctx := c.UserContext()
+	if _, err := s.store.UseInvite(ctx, inv.TokenHash, acc.ID); err != nil {
+		if errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) {
+			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
+			return s.render(c, fiber.StatusGone, "listing_invite", p)
+		}
+		return err
+	}
+	if m, err := s.membershipOf(ctx, inv.SupplierID, acc.ID); err != nil {
+		return err
+	} else if m == nil {
+		if err := s.store.AddMember(ctx, data.Membership{SupplierID: inv.SupplierID, AccountID: acc.ID, Role: data.MemberMember,
+			Since: time.Now().UTC(), Via: "invite:" + inv.TokenHash[:12]}, acc.ID); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(companyURL(inv.SupplierID), fiber.StatusSeeOther)
+}

@@ -1,0 +1,432 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/data"
+)
+
+const listingPassword = "correct horse battery staple 42"
+
+// listingCompany is a small company of the test store, not an EPV one.
+func listingCompany(n int, name string) data.Supplier {
+	siren := luhnComplete(fmt.Sprintf("8%07d", n))
+	addr := data.ResolveAddress(data.Address{Postcode: "69003", Commune: "Lyon"})
+	return data.Supplier{ID: siren, SIREN: siren, Name: name, Address: addr, NAF: "16.23Z",
+		Description: "Texte du label.", Labels: []data.Label{{Type: data.LabelEPV, Scope: data.ScopeCompany, Source: "epv"}},
+		Provenance: map[string]data.Provenance{data.FieldDescription: {Source: "epv", FetchedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)}}}
+}
+
+// memberOf creates an account, makes it a member of the company with that
+// role and signs it in.
+func memberOf(t testing.TB, s *testServer, email string, supplierID string, role data.MemberRole) (*client, data.Account) {
+	t.Helper()
+	a := createAccount(t, s, email, listingPassword, data.RoleSupplier)
+	if supplierID != "" {
+		if err := s.store.AddMember(context.Background(), data.Membership{SupplierID: supplierID, AccountID: a.ID, Role: role,
+			Since: time.Now(), Via: "admin"}, "test"); err != nil {
+			t.Fatalf("AddMember: %v", err)
+		}
+	}
+	return signIn(t, s, email, listingPassword), a
+}
+
+// listingServer is a test server with mail (an SMTP server in the test)
+// and these companies.
+func listingServer(t testing.TB, cfg Config, sups ...data.Supplier) (*testServer, func() []receivedMail) {
+	t.Helper()
+	s, inbox := newMailServer(t, cfg)
+	for _, sup := range sups {
+		if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, inbox
+}
+
+// companyState sums up what a company's routes may change: the listing,
+// its versions, members and invitations.
+func companyState(s *testServer, id string) string {
+	ctx := context.Background()
+	sup, _ := s.store.Supplier(ctx, id)
+	v, _ := s.store.ListingVersions(ctx, id)
+	m, _ := s.store.Members(ctx, id)
+	inv, _ := s.store.PendingInvites(ctx, id)
+	return fmt.Sprintf("%s|%s|%s|%d|%d|%d", sup.Description, sup.Logo, sup.UpdatedAt, len(v), len(m), len(inv))
+}
+
+func wantStatus(t testing.TB, what string, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("%s: status %d, want %d\n%.3000s", what, r.status, want, r.body)
+	}
+}
+
+// TestListingEditReachesPageAndSearch: a member's edit shows at once on the
+// public page and in the search (a real bleve index), as text; undo
+// restores the page and the search; a crawl after the edit keeps it.
+func TestListingEditReachesPageAndSearch(t *testing.T) {
+	sup := listingCompany(1, "Menuiserie Listing")
+	s := newSearchServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "gerant@menuiserie-listing.fr", sup.ID, data.MemberOwner)
+	base := companyURL(sup.ID)
+	ctx := context.Background()
+
+	search := func(q string) bool {
+		r := s.get(t, "/recherche?q="+url.QueryEscape(q))
+		wantStatus(t, "search "+q, r, http.StatusOK)
+		return strings.Contains(r.body, supplierURL(sup.ID))
+	}
+	if search("xylophones") || search("télescopes") {
+		t.Fatal("the company is found before its edit")
+	}
+
+	desc := `Fabricant de xylophones <script>alert("x")</script> & de "marimbas".`
+	r := cl.post(t, base+"/fiche/presentation", url.Values{"description": {desc}, "produits": {"Xylophones de concert\n<b>Marimbas</b>"}})
+	wantStatus(t, "save presentation", r, http.StatusSeeOther)
+	r = cl.post(t, base+"/fiche/cpv", url.Values{"cpv_ajout": {"38635000"}, "action": {"save"}})
+	wantStatus(t, "save cpv", r, http.StatusSeeOther)
+
+	page := s.get(t, supplierURL(sup.ID))
+	wantStatus(t, "public page", page, http.StatusOK)
+	for _, want := range []string{
+		"Fabricant de xylophones &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; de &#34;marimbas&#34;.",
+		"&lt;b&gt;Marimbas&lt;/b&gt;", "38635000-5", "Télescopes", "déclaré par l'entreprise",
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("public page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "<b>Marimbas") {
+		t.Error("declared text reached the page as markup")
+	}
+	if !search("xylophones") || !search("télescopes") {
+		t.Error("the declared description and CPV code are not in the search at once")
+	}
+
+	// A crawl after the edit leaves the declared fields alone.
+	crawled := sup
+	crawled.Description = "Nouveau texte du label."
+	if _, err := s.store.UpsertCrawled(ctx, []data.Supplier{crawled}, "crawler:epv"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.store.Supplier(ctx, sup.ID); got.Description != strings.TrimSpace(desc) {
+		t.Errorf("after a crawl the description is %q", got.Description)
+	}
+
+	// Undo the CPV edit, then the presentation: the page and the search
+	// are as before.
+	versions := cl.get(t, base+"/versions")
+	wantStatus(t, "versions", versions, http.StatusOK)
+	undo := regexp.MustCompile(`action="(/compte/entreprises/\d+/versions/(\d+)/annuler)"`).FindAllStringSubmatch(versions.body, -1)
+	if len(undo) != 2 || !strings.Contains(versions.body, "Texte du label.") {
+		t.Fatalf("versions page: %d undo forms, want 2; previous description shown: %v", len(undo), strings.Contains(versions.body, "Texte du label."))
+	}
+	for _, u := range undo {
+		wantStatus(t, "undo "+u[2], cl.post(t, u[1], nil), http.StatusSeeOther)
+	}
+	page = s.get(t, supplierURL(sup.ID))
+	if strings.Contains(page.body, "xylophones") || strings.Contains(page.body, "38635000") || !strings.Contains(page.body, "Texte du label.") {
+		t.Error("after undo the public page still shows the edit")
+	}
+	if search("xylophones") || search("télescopes") {
+		t.Error("after undo the search still finds the edit")
+	}
+	if v, _ := s.store.ListingVersions(ctx, sup.ID); len(v) != 4 {
+		t.Errorf("%d versions, want 4 (two edits, two undos)", len(v))
+	}
+}
+
+// TestListingFormErrors: bad input gets a French message, keeps what was
+// typed and saves nothing.
+func TestListingFormErrors(t *testing.T) {
+	sup := listingCompany(2, "Ébénisterie Erreurs")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@ebenisterie-erreurs.fr", sup.ID, data.MemberMember)
+	base := companyURL(sup.ID)
+	tests := []struct {
+		name, section string
+		form          url.Values
+		status        int
+		want          []string
+	}{
+		{"unknown cpv", "cpv", url.Values{"cpv_ajout": {"12345678"}, "action": {"save"}}, 400, []string{"code inconnu du vocabulaire CPV 2008"}},
+		{"cpv words offer codes", "cpv", url.Values{"cpv_ajout": {"menuiserie"}, "action": {"save"}}, 200, []string{"n&#39;est pas un code CPV", "45421000"}},
+		{"cpv search", "cpv", url.Values{"cpv_ajout": {"télescopes"}, "action": {"search"}}, 200, []string{"38635000-5"}},
+		{"phone", "contacts", url.Values{"email": {"contact@ebenisterie.fr"}, "telephone": {"12 34"}}, 400, []string{"numéro français attendu", `value="12 34"`}},
+		{"website", "contacts", url.Values{"site": {"javascript:alert(1)"}}, 400, []string{"adresse de site invalide"}},
+		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`}},
+		{"no département", "zone", url.Values{"zone": {"departements"}}, 400, []string{"au moins un département"}},
+		{"amount", "capacite", url.Values{"plus_gros_contrat": {"douze"}}, 400, []string{"montant illisible"}},
+		{"certification date", "certifications", url.Values{"cert_rows": {"1"}, "cert-1-nom": {"ISO 9001"}, "cert-1-validite": {"demain"}}, 400, []string{"date de validité illisible"}},
+		{"unknown section", "secrets", url.Values{}, 404, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := cl.post(t, base+"/fiche/"+tt.section, tt.form)
+			wantStatus(t, tt.section, r, tt.status)
+			for _, w := range tt.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			if v, _ := s.store.ListingVersions(context.Background(), sup.ID); len(v) != 0 {
+				t.Errorf("a refused form was saved: %d versions", len(v))
+			}
+		})
+	}
+}
+
+// multipartLogo is a multipart body with the CSRF token and a file.
+func multipartLogo(t testing.TB, csrf string, file []byte) (*bytes.Buffer, string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	if csrf != "" {
+		_ = w.WriteField(csrfField, csrf)
+	}
+	fw, err := w.CreateFormFile("logo", "logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(file)
+	_ = w.Close()
+	return &b, w.FormDataContentType()
+}
+
+func TestListingLogoUpload(t *testing.T) {
+	sup := listingCompany(3, "Verrerie Logo")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	cl, _ := memberOf(t, s, "a@verrerie-logo.fr", sup.ID, data.MemberOwner)
+	target := companyURL(sup.ID) + "/logo"
+	upload := func(file []byte) response {
+		body, ct := multipartLogo(t, cl.csrf(t), file)
+		return cl.do(t, http.MethodPost, target, body, "Content-Type", ct)
+	}
+	tests := []struct {
+		name   string
+		file   []byte
+		status int
+		msg    string
+	}{
+		{"not an image", []byte("<html><script>alert(1)</script></html>"), 400, "n&#39;est pas une image"},
+		{"too large", append(encodePNG(t, testImage(10, 10)), make([]byte, maxLogoUpload)...), 413, "le maximum est 512 Ko"},
+		{"decompression bomb", pngBomb(t, 60000, 60000), 413, "60000 × 60000 pixels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := upload(tt.file)
+			wantStatus(t, tt.name, r, tt.status)
+			if !strings.Contains(r.body, tt.msg) {
+				t.Errorf("page lacks %q", tt.msg)
+			}
+			if got, _ := s.store.Supplier(ctx, sup.ID); got.Logo != "" {
+				t.Errorf("a refused upload became the logo")
+			}
+		})
+	}
+
+	sent := encodePNG(t, testImage(900, 300))
+	wantStatus(t, "valid logo", upload(sent), http.StatusSeeOther)
+	got, _ := s.store.Supplier(ctx, sup.ID)
+	page := s.get(t, supplierURL(sup.ID))
+	if got.Logo == "" || !strings.Contains(page.body, `src="`+logoURL(got.Logo)+`"`) {
+		t.Fatalf("logo %q not shown on the public page", got.Logo)
+	}
+	img := s.get(t, logoURL(got.Logo))
+	wantStatus(t, "logo", img, http.StatusOK)
+	if ct := img.header.Get("Content-Type"); ct != "image/png" || img.body == string(sent) {
+		t.Errorf("logo served as %q, re-encoded: %v", ct, img.body != string(sent))
+	}
+	wantStatus(t, "unknown logo", s.get(t, "/logos/"+strings.Repeat("0", 32)+".png"), http.StatusNotFound)
+	wantStatus(t, "logo path", s.get(t, "/logos/..%2f..%2fetc.png"), http.StatusNotFound)
+}
+
+// companyRoute is one route of a company's pages, with what it posts.
+type companyRoute struct {
+	method, path string // path after /compte/entreprises/{id}
+	form         url.Values
+}
+
+// companyRoutes lists every route of a company's pages; {seq} and
+// {member} are replaced by a version and a member of the company.
+func companyRoutes() []companyRoute {
+	var rs []companyRoute
+	rs = append(rs, companyRoute{"GET", "", nil})
+	for _, sec := range listingSections {
+		rs = append(rs, companyRoute{"GET", "/fiche/" + sec.Name, nil})
+		if sec.Name != "logo" {
+			rs = append(rs, companyRoute{"POST", "/fiche/" + sec.Name, url.Values{"description": {"pirate"}, "cpv_ajout": {"45421000"},
+				"zone": {"france"}, "effectif": {"53"}, "email": {"pirate@pirate.fr"}, "cert_rows": {"1"}, "cert-1-nom": {"pirate"}}})
+		}
+	}
+	return append(rs,
+		companyRoute{"POST", "/logo", url.Values{"action": {"supprimer"}}},
+		companyRoute{"GET", "/versions", nil},
+		companyRoute{"POST", "/versions/{seq}/annuler", nil},
+		companyRoute{"GET", "/equipe", nil},
+		companyRoute{"POST", "/equipe/inviter", url.Values{"email": {"pirate@pirate.fr"}}},
+		companyRoute{"POST", "/equipe/{member}/retirer", nil},
+		companyRoute{"POST", "/quitter", nil},
+	)
+}
+
+// TestListingForeignCompany: a member of company A can neither read nor
+// change company B through any route; an admin can read B.
+func TestListingForeignCompany(t *testing.T) {
+	a, b := listingCompany(4, "Atelier A"), listingCompany(5, "Atelier B")
+	s, _ := listingServer(t, Config{}, a, b)
+	ctx := context.Background()
+	clA, _ := memberOf(t, s, "a@atelier-a.fr", a.ID, data.MemberOwner)
+	clB, accB := memberOf(t, s, "b@atelier-b.fr", b.ID, data.MemberOwner)
+	wantStatus(t, "B's own edit", clB.post(t, companyURL(b.ID)+"/fiche/presentation", url.Values{"description": {"Texte de B."}}), http.StatusSeeOther)
+	vs, _ := s.store.ListingVersions(ctx, b.ID)
+	if len(vs) != 1 {
+		t.Fatalf("B has %d versions, want 1", len(vs))
+	}
+	snapshot := func() string { return companyState(s, b.ID) }
+	before := snapshot()
+	for _, rt := range companyRoutes() {
+		path := strings.NewReplacer("{seq}", fmt.Sprint(vs[0].Seq), "{member}", accB.ID).Replace(companyURL(b.ID) + rt.path)
+		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
+			var r response
+			if rt.method == "GET" {
+				r = clA.get(t, path)
+			} else {
+				r = clA.post(t, path, rt.form)
+			}
+			wantStatus(t, path, r, http.StatusNotFound)
+			if strings.Contains(r.body, "Texte de B.") || strings.Contains(r.body, "b@atelier-b.fr") {
+				t.Error("the refusal shows B's data")
+			}
+			if got := snapshot(); got != before {
+				t.Errorf("B changed: %s → %s", before, got)
+			}
+		})
+	}
+	// The logo upload, multipart.
+	body, ct := multipartLogo(t, clA.csrf(t), encodePNG(t, testImage(20, 20)))
+	wantStatus(t, "foreign logo", clA.do(t, http.MethodPost, companyURL(b.ID)+"/logo", body, "Content-Type", ct), http.StatusNotFound)
+	if got := snapshot(); got != before {
+		t.Errorf("B changed by a logo upload: %s → %s", before, got)
+	}
+	// A's list shows A only.
+	list := clA.get(t, "/compte/entreprises")
+	if !strings.Contains(list.body, "Atelier A") || strings.Contains(list.body, "Atelier B") {
+		t.Error("A's list of companies is wrong")
+	}
+	// Anonymous visitors are sent to sign in; an admin reads B.
+	anon := newClient(s)
+	if r := anon.get(t, companyURL(b.ID)); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/connexion") {
+		t.Errorf("anonymous: %d %q, want a redirection to /connexion", r.status, r.header.Get("Location"))
+	}
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	adm := signIn(t, s, "admin@alliance.fr", listingPassword)
+	wantStatus(t, "admin reads B", adm.get(t, companyURL(b.ID)), http.StatusOK)
+	wantStatus(t, "admin removes B's owner", adm.post(t, companyURL(b.ID)+"/equipe/"+accB.ID+"/retirer", nil), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, accB.ID, b.ID); ok {
+		t.Error("an admin could not remove B's owner")
+	}
+}
+
+// TestListingCSRF: every state-changing route of a company refuses a
+// request without the CSRF token, and changes nothing.
+func TestListingCSRF(t *testing.T) {
+	sup := listingCompany(6, "Atelier Jeton")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	cl, acc := memberOf(t, s, "a@atelier-jeton.fr", sup.ID, data.MemberOwner)
+	_, other := memberOf(t, s, "b@atelier-jeton.fr", sup.ID, data.MemberMember)
+	wantStatus(t, "edit", cl.post(t, companyURL(sup.ID)+"/fiche/presentation", url.Values{"description": {"Avant."}}), http.StatusSeeOther)
+	vs, _ := s.store.ListingVersions(ctx, sup.ID)
+	state := func() string { return companyState(s, sup.ID) }
+	before := state()
+	routes := append(companyRoutes(), companyRoute{"POST", "/equipe/{me}/retirer", nil})
+	for _, rt := range routes {
+		if rt.method != "POST" {
+			continue
+		}
+		path := strings.NewReplacer("{seq}", fmt.Sprint(vs[0].Seq), "{member}", other.ID, "{me}", acc.ID).Replace(companyURL(sup.ID) + rt.path)
+		t.Run(rt.path, func(t *testing.T) {
+			wantStatus(t, path, cl.postRaw(t, path, rt.form), http.StatusForbidden)
+			if got := state(); got != before {
+				t.Errorf("changed without a CSRF token: %s → %s", before, got)
+			}
+		})
+	}
+	body, ct := multipartLogo(t, "", encodePNG(t, testImage(20, 20)))
+	wantStatus(t, "logo without token", cl.do(t, http.MethodPost, companyURL(sup.ID)+"/logo", body, "Content-Type", ct), http.StatusForbidden)
+	wantStatus(t, "invitation without token", cl.postRaw(t, "/compte/invitations/"+strings.Repeat("a", 43), nil), http.StatusForbidden)
+	if got := state(); got != before {
+		t.Errorf("changed without a CSRF token: %s → %s", before, got)
+	}
+}
+
+// TestListingInvite: an owner invites by e-mail (a real SMTP exchange);
+// the invitee signs in with that address and joins; the link serves once
+// and only that address; owners remove members, members leave.
+func TestListingInvite(t *testing.T) {
+	sup := listingCompany(7, "Forge Équipe")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example"}, sup)
+	ctx := context.Background()
+	owner, _ := memberOf(t, s, "patron@forge-equipe.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+
+	wantStatus(t, "bad address", owner.post(t, team+"/inviter", url.Values{"email": {"pas une adresse"}}), http.StatusBadRequest)
+	wantStatus(t, "invite", owner.post(t, team+"/inviter", url.Values{"email": {"Compagnon@Forge-Equipe.fr"}}), http.StatusSeeOther)
+	m := waitMail(t, inbox, 1)
+	if !strings.Contains(m.Subject, "Forge Équipe") || !strings.Contains(m.HTML, "Rejoindre l'équipe") {
+		t.Errorf("mail: subject %q", m.Subject)
+	}
+	link := linkIn(t, m, "/compte/invitations/")
+	if !strings.HasPrefix(link, "https://fabrique.example/compte/invitations/") {
+		t.Fatalf("link %q does not use the public URL", link)
+	}
+	path := strings.TrimPrefix(link, "https://fabrique.example")
+
+	// Someone else, signed in with another address, cannot use it.
+	stranger, _ := memberOf(t, s, "autre@ailleurs.fr", "", "")
+	wantStatus(t, "stranger", stranger.post(t, path, nil), http.StatusForbidden)
+
+	// The invitee signs up (here: an account with that address), opens
+	// the link and joins.
+	invitee, acc := memberOf(t, s, "compagnon@forge-equipe.fr", "", "")
+	r := invitee.get(t, path)
+	wantStatus(t, "invitation page", r, http.StatusOK)
+	if !strings.Contains(r.body, "Forge Équipe") {
+		t.Error("the invitation page does not name the company")
+	}
+	r = invitee.post(t, path, nil)
+	wantStatus(t, "accept", r, http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); !ok {
+		t.Fatal("the invitee is not a member after accepting")
+	}
+	wantStatus(t, "dashboard", invitee.get(t, companyURL(sup.ID)), http.StatusOK)
+	wantStatus(t, "second use", invitee.post(t, path, nil), http.StatusGone)
+
+	// A member cannot remove the owner; the owner removes the member.
+	ownerAcc, _ := s.store.AccountByEmail(ctx, "patron@forge-equipe.fr")
+	wantStatus(t, "member removes owner", invitee.post(t, team+"/"+ownerAcc.ID+"/retirer", nil), http.StatusForbidden)
+	wantStatus(t, "member invites", invitee.post(t, team+"/inviter", url.Values{"email": {"x@forge-equipe.fr"}}), http.StatusForbidden)
+	wantStatus(t, "owner removes member", owner.post(t, team+"/"+acc.ID+"/retirer", nil), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); ok {
+		t.Error("the removed member is still a member")
+	}
+	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
+
+	// The owner leaves.
+	wantStatus(t, "leave", owner.post(t, companyURL(sup.ID)+"/quitter", nil), http.StatusSeeOther)
+	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
+		t.Errorf("members after the owner left: %v", ms)
+	}
+}
