@@ -173,6 +173,22 @@ func (ti *TenderIndex) Close() error {
 	return errors.Join(g.flush(), g.retire(false))
 }
 
+// compactInBackground merges the segments of g while it serves, as for
+// suppliers (Index.compactInBackground). Called with wmu held, so that
+// Close cannot be waiting already.
+func (ti *TenderIndex) compactInBackground(g *generation) {
+	if g.path == "" {
+		return
+	}
+	ti.background.Add(1)
+	go func() {
+		defer ti.background.Done()
+		if _, err := g.compact(ti.bgCtx); err != nil && ti.bgCtx.Err() == nil {
+			ti.log.Warn("index: tender compaction failed; searches stay correct, only slower", "err", err)
+		}
+	}()
+}
+
 // WaitCompaction waits until the compaction that follows a rebuild is
 // over (benchmarks measure the index as it serves once settled).
 func (ti *TenderIndex) WaitCompaction() { ti.background.Wait() }
@@ -395,15 +411,7 @@ func (ti *TenderIndex) Rebuild(ctx context.Context, src TenderSource, progress f
 	}
 	ti.log.Info("tender index rebuilt", "tenders", done, "replayed_writes", len(replay),
 		"generation", ng.name, "took", time.Since(start).Round(time.Millisecond))
-	if ng.path != "" { // merged while it serves, as for suppliers
-		ti.background.Add(1)
-		go func() {
-			defer ti.background.Done()
-			if _, err := ng.compact(ti.bgCtx); err != nil && ti.bgCtx.Err() == nil {
-				ti.log.Warn("index: tender compaction failed; searches stay correct, only slower", "err", err)
-			}
-		}()
-	}
+	ti.compactInBackground(ng)
 	return nil
 }
 
@@ -424,6 +432,13 @@ func (ti *TenderIndex) EnsureConsistent(ctx context.Context, src TenderSource, p
 		}
 	}
 	if reason == "" {
+		// Up to date, but perhaps in many segments (written piecemeal,
+		// or a compaction cut short by a stop).
+		ti.wmu.Lock()
+		if !ti.closed {
+			ti.compactInBackground(ti.cur.Load())
+		}
+		ti.wmu.Unlock()
 		return false, "", nil
 	}
 	ti.log.Info("tender index rebuild needed", "reason", reason)
