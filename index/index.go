@@ -163,15 +163,19 @@ func (ix *Index) newGeneration() (*generation, error) {
 
 // acquire returns the live generation, read-locked; release it with
 // g.mu.RUnlock.
-func (ix *Index) acquire() (*generation, error) {
+func (ix *Index) acquire() (*generation, error) { return acquireLive(&ix.cur) }
+
+// acquireLive returns the generation cur points to, read-locked, waiting
+// past a swap; ErrClosed when it is closed and not replaced.
+func acquireLive(cur *atomic.Pointer[generation]) (*generation, error) {
 	for {
-		g := ix.cur.Load()
+		g := cur.Load()
 		g.mu.RLock()
 		if !g.closed {
 			return g, nil
 		}
 		g.mu.RUnlock()
-		if ix.cur.Load() == g { // closed and not replaced: the index is closed
+		if cur.Load() == g { // closed and not replaced: the index is closed
 			return nil, ErrClosed
 		}
 	}

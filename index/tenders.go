@@ -145,19 +145,7 @@ func (ti *TenderIndex) newGeneration() (*generation, error) {
 
 // acquire returns the live generation, read-locked; release it with
 // g.mu.RUnlock.
-func (ti *TenderIndex) acquire() (*generation, error) {
-	for {
-		g := ti.cur.Load()
-		g.mu.RLock()
-		if !g.closed {
-			return g, nil
-		}
-		g.mu.RUnlock()
-		if ti.cur.Load() == g {
-			return nil, ErrClosed
-		}
-	}
-}
+func (ti *TenderIndex) acquire() (*generation, error) { return acquireLive(&ti.cur) }
 
 // Close flushes the index to disk and closes it.
 func (ti *TenderIndex) Close() error {
