@@ -183,7 +183,9 @@ func tenderSortOrder(sort TenderSort, q TenderQuery) search.SortOrder {
 	case SortTenderPublished:
 		return search.SortOrder{&search.SortField{Field: tfPublished, Type: search.SortFieldAsDate, Desc: true, Missing: search.SortFieldMissingLast}, id}
 	case SortTenderRelevance:
-		return search.SortOrder{&search.SortScore{Desc: true}, deadline, id}
+		// Score only: a tie-break on a doc value would make bleve decode
+		// the doc values of every hit (the profile's first cost).
+		return search.SortOrder{&search.SortScore{Desc: true}}
 	case SortTenderDistance:
 		if q.Near != nil {
 			if gd, err := search.NewSortGeoDistance(fGeo, "km", q.Near.Lon, q.Near.Lat, false); err == nil {
