@@ -103,7 +103,8 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 	defer snap.Close()
 	// Dates are sorted from the columns too: bleve's sort decodes the doc
 	// values of every hit, which a broad list cannot afford.
-	byColumn := sort == SortTenderDeadline || sort == sortTenderDeadlineDesc || sort == SortTenderPublished || size == 0
+	byColumn := sort == SortTenderDeadline || sort == sortTenderDeadlineDesc || sort == SortTenderPublished ||
+		sort == SortTenderDefault || size == 0
 	var cols *columns
 	if facets || byColumn {
 		if cols, err = g.columnsFor(ctx, snap); err != nil {
@@ -132,11 +133,14 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 	}
 	defer searcher.Close()
 	var coll *collector.TopNCollector
-	var top *topK
-	var total uint64
+	var top, rest *topK // rest: the default order's closed part
+	var total, openHits uint64
 	if byColumn {
 		coll = collector.NewTopNCollector(0, 0, search.SortOrder{&search.SortScore{Desc: true}})
 		top = newTopK(from + size)
+		if sort == SortTenderDefault {
+			rest = newTopK(from + size)
+		}
 	} else {
 		coll = collector.NewTopNCollector(size, from, tenderSortOrder(sort, q))
 	}
@@ -189,7 +193,15 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 				}
 				if top != nil {
 					total++
-					top.offer(d, key(d))
+					switch {
+					case rest == nil:
+						top.offer(d, key(d))
+					case cols.until[d] > at: // open: nearest deadline first
+						openHits++
+						top.offer(d, float64(cols.until[d]))
+					default: // then the others, latest deadline first
+						rest.offer(d, restKey(cols.deadline[d]))
+					}
 					sctx.DocumentMatchPool.Put(dm)
 					return nil
 				}
@@ -204,7 +216,13 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 	p := tenderPage{total: coll.Total()}
 	var page []pageHit
 	if top != nil {
-		p.total, page = total, top.page(from)
+		p.total = total
+		if rest == nil {
+			page = top.page(from)
+		} else { // the open part, then the others, cut at [from, from+size)
+			page = append(top.page(0), rest.page(0)...)
+			page = page[min(from, len(page)):min(from+size, len(page))]
+		}
 	} else {
 		for _, dm := range coll.Results() {
 			page = append(page, pageHit{id: dm.ID, doc: uint32(dm.IndexInternalID.Value()), score: dm.Score})
@@ -232,6 +250,15 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 		p.facets = tenderFacetsOf(fc.facets(), open, closed)
 	}
 	return p, nil
+}
+
+// restKey orders the closed part of the default order: latest deadline
+// first, none last.
+func restKey(deadline int64) float64 {
+	if deadline == 0 {
+		return math.Inf(1)
+	}
+	return -float64(deadline)
 }
 
 // tenderFacetsOf turns the columns' counts into the tender facets: the

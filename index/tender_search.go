@@ -117,14 +117,11 @@ func (ti *TenderIndex) Search(ctx context.Context, q TenderQuery) (TenderResults
 
 	base := ti.baseQuery(q)
 	from := (q.Page - 1) * q.PerPage
+	// One pass: the default order ranks the open tenders and the others
+	// side by side from the columns (tender_exec.go).
 	var res TenderResults
-	if q.Sort == SortTenderDefault && !onlyOpen(q.Statuses) {
-		res, err = ti.openThenOthers(ctx, g, q, base, from)
-	} else {
-		var p tenderPage
-		p, err = ti.execute(ctx, g, q, withStatuses(base, q.Statuses, q.At), q.Sort, from, q.PerPage, q.Facets)
-		res.Total, res.Hits, res.Facets = p.total, p.hits, p.facets
-	}
+	p, err := ti.execute(ctx, g, q, withStatuses(base, q.Statuses, q.At), q.Sort, from, q.PerPage, q.Facets)
+	res.Total, res.Hits, res.Facets = p.total, p.hits, p.facets
 	if err != nil {
 		return TenderResults{}, err
 	}
@@ -132,47 +129,6 @@ func (ti *TenderIndex) Search(ctx context.Context, q TenderQuery) (TenderResults
 	return res, nil
 }
 
-// openThenOthers pages through the open tenders (nearest deadline first)
-// followed by the others (latest deadline first): two sorted windows of
-// one list.
-func (ti *TenderIndex) openThenOthers(ctx context.Context, g *generation, q TenderQuery, base []query.Query, from int) (TenderResults, error) {
-	var res TenderResults
-	all := withStatuses(base, q.Statuses, q.At)
-	counted, err := ti.execute(ctx, g, q, all, SortTenderDeadline, 0, 0, q.Facets)
-	if err != nil {
-		return res, err
-	}
-	res.Total, res.Facets = counted.total, counted.facets
-	var openPart, rest []data.TenderStatus
-	for _, s := range q.Statuses {
-		if s == data.StatusOpen {
-			openPart = append(openPart, s)
-		} else {
-			rest = append(rest, s)
-		}
-	}
-	if len(q.Statuses) == 0 {
-		openPart, rest = []data.TenderStatus{data.StatusOpen}, []data.TenderStatus{data.StatusClosed, data.StatusAwarded, data.StatusCancelled}
-	}
-	var openTotal int
-	if len(openPart) > 0 {
-		p, err := ti.execute(ctx, g, q, withStatuses(base, openPart, q.At), SortTenderDeadline, from, q.PerPage, false)
-		if err != nil {
-			return res, err
-		}
-		openTotal, res.Hits = int(p.total), p.hits
-	}
-	if want := q.PerPage - len(res.Hits); want > 0 && len(rest) > 0 {
-		p, err := ti.execute(ctx, g, q, withStatuses(base, rest, q.At), sortTenderDeadlineDesc, max(0, from-openTotal), want, false)
-		if err != nil {
-			return res, err
-		}
-		res.Hits = append(res.Hits, p.hits...)
-	}
-	return res, nil
-}
-
-func onlyOpen(s []data.TenderStatus) bool { return len(s) == 1 && s[0] == data.StatusOpen }
 
 func tenderSortOrder(sort TenderSort, q TenderQuery) search.SortOrder {
 	deadline := &search.SortField{Field: tfDeadline, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
