@@ -129,7 +129,6 @@ func (ti *TenderIndex) Search(ctx context.Context, q TenderQuery) (TenderResults
 	return res, nil
 }
 
-
 func tenderSortOrder(sort TenderSort, q TenderQuery) search.SortOrder {
 	deadline := &search.SortField{Field: tfDeadline, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
 	id := &search.SortField{Field: "_id"}
