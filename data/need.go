@@ -102,7 +102,7 @@ func (n Need) Tender() (Tender, error) {
 	if err != nil {
 		return Tender{}, err
 	}
-	t := Tender{Source: "besoin", Title: n.Title, Description: n.Description, Place: place,
+	t := Tender{Source: SourceNeed, Title: n.Title, Description: n.Description, Place: place,
 		EstimatedValue: n.EstimatedValue, Nature: n.Nature, State: StateOpen}
 	if len(cpv) > 0 {
 		t.CPV, t.CPVAdditional = cpv[0], cpv[1:]

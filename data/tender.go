@@ -56,6 +56,9 @@ type Tender struct {
 	ProcedureID string `json:"procedure_id,omitempty"`
 	// NoticeType is the source's notice kind (eForms subtype, BOAMP nature).
 	NoticeType string `json:"notice_type,omitempty"`
+	// Procedure is the award procedure, normalised (NormalizeProcedure):
+	// "ouverte", "adaptee", "negociee"…
+	Procedure string `json:"procedure,omitempty"`
 
 	Title          string   `json:"title"`
 	Description    string   `json:"description,omitempty"`
@@ -106,13 +109,9 @@ type TenderRevision struct {
 	Summary    string      `json:"summary,omitempty"` // French, what changed
 }
 
-// Open reports whether the tender still accepts offers at t.
-func (t *Tender) Open(at time.Time) bool {
-	if t.State == StateCancelled || t.State == StateAwarded {
-		return false
-	}
-	return t.Deadline.IsZero() || at.Before(t.Deadline)
-}
+// Open reports whether the tender still accepts offers at t: its status
+// at t is StatusOpen.
+func (t *Tender) Open(at time.Time) bool { return t.StatusAt(at) == StatusOpen }
 
 // CPVCodes returns the main then additional CPV codes of the tender and of
 // its lots, without duplicates.

@@ -69,6 +69,9 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	if t.Nature == "" {
 		t.Nature = notice.Nature
 	}
+	if t.Procedure == "" {
+		t.Procedure = notice.Procedure
+	}
 	for _, nl := range notice.Lots {
 		i := slices.IndexFunc(t.Lots, func(l Lot) bool { return l.ID == nl.ID })
 		switch {

@@ -37,6 +37,11 @@ type columns struct {
 	// documents in that order.
 	nameRank []uint32
 	byName   []uint32
+	// until is, in the tenders' index, the open-until date of each
+	// document (Unix nanoseconds), 0 for tenders awarded or cancelled.
+	until []int64
+	// deadline and published are the tenders' dates (0 when unknown).
+	deadline, published []int64
 }
 
 // facetColumn holds one keyword field: the value index of every document.
@@ -88,7 +93,11 @@ func (g *generation) columnsFor(ctx context.Context, snap index.IndexReader) (*c
 		_ = own.Close()
 		own = nil
 	}
-	c, err := buildColumns(ctx, snap)
+	build := g.buildCols
+	if build == nil {
+		build = buildColumns
+	}
+	c, err := build(ctx, snap)
 	if err != nil {
 		if own != nil {
 			_ = own.Close()
@@ -115,26 +124,10 @@ func (g *generation) dropColumns() {
 
 func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	c := &columns{snap: r}
-	ids, err := r.DocIDReaderAll()
+	maxDoc, err := c.readLive(r)
 	if err != nil {
 		return nil, err
 	}
-	maxDoc := uint32(0)
-	for {
-		id, err := ids.Next()
-		if err != nil {
-			ids.Close()
-			return nil, err
-		}
-		if id == nil {
-			break
-		}
-		n := uint32(id.Value())
-		c.live = append(c.live, n)
-		maxDoc = max(maxDoc, n+1)
-	}
-	ids.Close()
-
 	for _, f := range facetFields {
 		fc, err := buildFacetColumn(ctx, r, f, maxDoc)
 		if err != nil {
@@ -147,6 +140,28 @@ func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	}
 	c.buildGrid()
 	return c, ctx.Err()
+}
+
+// readLive lists the live documents of r into c.live and returns one past
+// the largest document number.
+func (c *columns) readLive(r index.IndexReader) (maxDoc uint32, err error) {
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return 0, err
+	}
+	defer ids.Close()
+	for {
+		id, err := ids.Next()
+		if err != nil {
+			return 0, err
+		}
+		if id == nil {
+			return maxDoc, nil
+		}
+		n := uint32(id.Value())
+		c.live = append(c.live, n)
+		maxDoc = max(maxDoc, n+1)
+	}
 }
 
 func buildFacetColumn(ctx context.Context, r index.IndexReader, field string, maxDoc uint32) (facetColumn, error) {

@@ -60,5 +60,23 @@
 // (ID, UpdatedAt) differs from the store's); Apply follows the store's
 // change notifications.
 //
+// # Tenders
+//
+// TenderIndex (tenders.go, tender_*.go) is a second bleve index, of
+// tenders and their lots, kept in its own directory with the same
+// generations, consistency check and in-place updates (Apply follows the
+// store's tender notifications). It reuses the suppliers' analyzers: title,
+// lots, description and buyer are French text; CPV (every prefix of every
+// code, so that a division, group or class is one term), procedure,
+// nature, département, région, buyer, source and outcome are keywords,
+// faceted from doc values; deadline, publication and value are ranges; the
+// place of performance is a geo point. A tender's status
+// (data.Tender.StatusAt) moves with time, so the index never stores it:
+// it stores the outcome (awarded, cancelled, none) and, for tenders
+// without one, an "open until" date (the deadline), and decides open or
+// closed with a date range at query time; the status facet is counted the
+// same way. TendersFor runs the matcher the other way round, from a
+// company to the open tenders and lots that fit it, with reasons.
+//
 // bleve is imported by this package only.
 package index

@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // The index directory holds one bleve index per generation and a CURRENT
@@ -65,6 +66,9 @@ type generation struct {
 	// build single-flight.
 	colsMu sync.Mutex
 	cols   atomic.Pointer[columns]
+	// buildCols builds the columns of a snapshot: buildColumns for the
+	// suppliers' index, buildTenderColumns for the tenders'.
+	buildCols func(context.Context, index.IndexReader) (*columns, error)
 }
 
 // indexConfig is the scorch configuration of every generation. The s2

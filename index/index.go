@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -142,54 +140,11 @@ func Open(dir string, opts Options) (*Index, error) {
 		ix.pending = "index absent"
 		return ix, nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	gens, err := listGenerations(dir)
+	g, next, pending, err := openLive(dir, m, ix.log)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range gens {
-		if n, _ := genNumber(name); n >= ix.nextGen {
-			ix.nextGen = n + 1
-		}
-	}
-	if ix.nextGen == 0 {
-		ix.nextGen = 1
-	}
-	current, err := readCurrent(dir)
-	var g *generation
-	switch {
-	case err != nil:
-		ix.pending = "index illisible : " + err.Error()
-	case current == "":
-		ix.pending = "index absent"
-	default:
-		g, err = openGeneration(dir, current)
-		if err != nil {
-			ix.pending = "index illisible : " + err.Error()
-			ix.log.Warn("index unreadable, it will be rebuilt", "dir", dir, "err", err)
-		}
-	}
-	// Remove whatever is not the live generation: leftovers of an
-	// interrupted rebuild, or the unreadable generation itself.
-	for _, name := range gens {
-		if g == nil || name != g.name {
-			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-				return nil, fmt.Errorf("index: %w", err)
-			}
-		}
-	}
-	if g == nil {
-		g, err = ix.newGeneration()
-		if err != nil {
-			return nil, err
-		}
-		if err := writeCurrent(dir, g.name); err != nil {
-			_ = g.retire(true)
-			return nil, err
-		}
-	}
+	ix.nextGen, ix.pending = next, pending
 	ix.cur.Store(g)
 	return ix, nil
 }
@@ -208,15 +163,19 @@ func (ix *Index) newGeneration() (*generation, error) {
 
 // acquire returns the live generation, read-locked; release it with
 // g.mu.RUnlock.
-func (ix *Index) acquire() (*generation, error) {
+func (ix *Index) acquire() (*generation, error) { return acquireLive(&ix.cur) }
+
+// acquireLive returns the generation cur points to, read-locked, waiting
+// past a swap; ErrClosed when it is closed and not replaced.
+func acquireLive(cur *atomic.Pointer[generation]) (*generation, error) {
 	for {
-		g := ix.cur.Load()
+		g := cur.Load()
 		g.mu.RLock()
 		if !g.closed {
 			return g, nil
 		}
 		g.mu.RUnlock()
-		if ix.cur.Load() == g { // closed and not replaced: the index is closed
+		if cur.Load() == g { // closed and not replaced: the index is closed
 			return nil, ErrClosed
 		}
 	}

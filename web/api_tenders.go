@@ -12,21 +12,23 @@ import (
 
 // apiTenderSummary is one tender of a list.
 type apiTenderSummary struct {
-	ID             string           `json:"id"`
-	Source         string           `json:"source"`
-	Title          string           `json:"title"`
-	Buyer          string           `json:"buyer"`
-	CPV            string           `json:"cpv"`
-	CPVLabel       string           `json:"cpv_label"`
-	Departement    string           `json:"departement"`
-	Place          data.Place       `json:"place"`
-	EstimatedValue float64          `json:"estimated_value"`
-	Deadline       *time.Time       `json:"deadline"`
-	State          data.TenderState `json:"state"`
-	Open           bool             `json:"open"`
-	Lots           int              `json:"lots"`
-	NoticeURL      string           `json:"url"`      // the notice at its source, as data.Tender
-	PageURL        string           `json:"page_url"` // the tender's page on Fabrique
+	ID             string            `json:"id"`
+	Source         string            `json:"source"`
+	Title          string            `json:"title"`
+	Buyer          string            `json:"buyer"`
+	CPV            string            `json:"cpv"`
+	CPVLabel       string            `json:"cpv_label"`
+	Departement    string            `json:"departement"`
+	Place          data.Place        `json:"place"`
+	EstimatedValue float64           `json:"estimated_value"`
+	Deadline       *time.Time        `json:"deadline"`
+	State          data.TenderStatus `json:"state"` // data.Tender.StatusAt now
+	Open           bool              `json:"open"`  // state is "open"
+	Corrected      bool              `json:"corrected"`
+	Procedure      string            `json:"procedure,omitempty"`
+	Lots           int               `json:"lots"`
+	NoticeURL      string            `json:"url"`      // the notice at its source, as data.Tender
+	PageURL        string            `json:"page_url"` // the tender's page on Fabrique
 }
 
 // apiTendersPage is the answer of GET /api/v1/tenders.
@@ -35,6 +37,9 @@ type apiTendersPage struct {
 	Page    int                `json:"page"`
 	PerPage int                `json:"per_page"`
 	Results []apiTenderSummary `json:"results"`
+	// Facets are the counts per value of status, cpv_division, procedure,
+	// nature, departement, region, buyer and source (with facets=true).
+	Facets index.Facets `json:"facets,omitempty"`
 }
 
 // apiTenders lists tenders: open ones by default, soonest deadline first,
@@ -49,16 +54,19 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 		return err
 	}
 	now := time.Now()
-	rows, total, err := s.listTenders(c.UserContext(), &f, now)
+	rows, res, err := s.listTenders(c.UserContext(), &f, now)
 	if err != nil {
 		return err
 	}
-	out := apiTendersPage{Total: total, Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows))}
+	out := apiTendersPage{Total: int(res.Total), Page: f.Page, PerPage: f.PerPage, Results: make([]apiTenderSummary, 0, len(rows)),
+		Facets: res.Facets}
 	base := s.baseURL()
 	for _, t := range rows {
 		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,
 			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: t.Place, EstimatedValue: t.EstimatedValue,
-			State: t.State, Open: t.Open(now), Lots: len(t.Lots), PageURL: base + tenderURL(&t)}
+			State: t.StatusAt(now), Lots: len(t.Lots), PageURL: base + tenderURL(&t),
+			Corrected: t.Corrected(), Procedure: t.Procedure}
+		r.Open = r.State == data.StatusOpen
 		if !t.Deadline.IsZero() {
 			d := t.Deadline
 			r.Deadline = &d
@@ -77,9 +85,13 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 // the notice at its source).
 type apiTenderDetail struct {
 	data.Tender
-	Open       bool   `json:"open"`
-	PageURL    string `json:"page_url"`
-	MatchesURL string `json:"matches_url,omitempty"`
+	// State shadows the stored notice state: the status at the time of
+	// the answer, as in lists.
+	State      data.TenderStatus `json:"state"`
+	Open       bool              `json:"open"`
+	Corrected  bool              `json:"corrected"`
+	PageURL    string            `json:"page_url"`
+	MatchesURL string            `json:"matches_url,omitempty"`
 }
 
 // apiTender returns one tender by its id ("ted:…", "boamp:…").
@@ -91,7 +103,9 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiTenderDetail{Tender: t, Open: t.Open(time.Now()), PageURL: s.baseURL() + tenderURL(&t)}
+	st := t.StatusAt(time.Now())
+	out := apiTenderDetail{Tender: t, State: st, Open: st == data.StatusOpen, Corrected: t.Corrected(),
+		PageURL: s.baseURL() + tenderURL(&t)}
 	if s.index != nil {
 		out.MatchesURL = s.baseURL() + "/api/v1/tenders/" + url.PathEscape(t.ID) + "/matches"
 	}

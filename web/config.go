@@ -72,6 +72,9 @@ type Deps struct {
 	// sign-in links…). Nil: they are kept in the store's outbox, which
 	// admins read at /admin/courriels.
 	Mail mail.Sender
+	// Tenders is the search index of tenders, kept in step with the store
+	// by the caller; nil builds an in-memory one from the store (tender.go).
+	Tenders *index.TenderIndex
 }
 
 const (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"slices"
 	"strings"
 	"time"
@@ -163,7 +164,8 @@ type dashboardPage struct {
 	Score       int
 	Suggestions []suggestionView
 	Status      []sectionStatus
-	Saved       string // the section just saved, for the confirmation
+	Saved       string        // the section just saved, for the confirmation
+	Tenders     template.HTML // « Appels d'offres pour vous » (company_tenders.go)
 }
 
 // companyHead is what every page of a company shows at its top.
@@ -213,6 +215,9 @@ func (s *Server) companyDashboard(c *fiber.Ctx) error {
 	}
 	if sec, ok := sectionNamed(c.Query("enregistre")); ok {
 		p.Saved = sec.Title
+	}
+	if p.Tenders, err = s.companyTendersSection(c, a); err != nil {
+		return err
 	}
 	return s.render(c, fiber.StatusOK, "listing", p)
 }

@@ -18,7 +18,7 @@ import (
 // a hash of the need, so the same need always gets the same address.
 
 // needSource is the tender source of the needs typed on Fabrique.
-const needSource = "besoin"
+const needSource = data.SourceNeed
 
 // needFormPath is the form; each stored need has its page under needsPath.
 const (

@@ -118,6 +118,7 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.shedMatches(s.apiTenderMatches)},
 		)
 	}
-	rs = append(rs, s.listingRoutes()...) // the companies' own listings (listing_routes.go)
+	rs = append(rs, s.listingRoutes()...)       // the companies' own listings (listing_routes.go)
+	rs = append(rs, s.companyTenderRoutes()...) // tenders for a company, « pas pour nous » (company_tenders.go)
 	return rs
 }

@@ -144,9 +144,17 @@ func facetLegends() []struct{ name, legend string } {
 // facetGroups builds the facets of the page. Checked values always show,
 // first, even when no result has them any more.
 func facetGroups(f index.Facets, p *searchParams) []facetGroup {
+	return buildFacetGroups(f, facetLegends(), p.filterValues, facetDisplay)
+}
+
+// buildFacetGroups builds the checkbox groups of facets, in the order of
+// legends: checked(name) are the values in force, display(name, count)
+// how a value reads. Shared by the search and tender pages.
+func buildFacetGroups(f index.Facets, legends []struct{ name, legend string }, checked func(string) []string,
+	display func(string, index.FacetCount) string) []facetGroup {
 	var out []facetGroup
-	for _, fl := range facetLegends() {
-		checked := p.filterValues(fl.name)
+	for _, fl := range legends {
+		checked := checked(fl.name)
 		var items []facetItem
 		seen := map[string]bool{}
 		for _, c := range f[fl.name] {
@@ -154,12 +162,12 @@ func facetGroups(f index.Facets, p *searchParams) []facetGroup {
 				continue
 			}
 			seen[c.Value] = true
-			items = append(items, facetItem{Value: c.Value, Label: facetDisplay(fl.name, c), Count: c.Count,
+			items = append(items, facetItem{Value: c.Value, Label: display(fl.name, c), Count: c.Count,
 				Checked: slices.Contains(checked, c.Value)})
 		}
 		for _, v := range checked {
 			if !seen[v] {
-				items = append(items, facetItem{Value: v, Label: facetDisplay(fl.name, index.FacetCount{Value: v}), Checked: true})
+				items = append(items, facetItem{Value: v, Label: display(fl.name, index.FacetCount{Value: v}), Checked: true})
 			}
 		}
 		if len(items) == 0 {

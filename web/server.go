@@ -34,7 +34,8 @@ type Server struct {
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
 	supplierAnswers *index.AnswerCache[apiAnswer]
 	maps            *franceMap
-	limiter         *rateLimiter // nil: the API is not rate limited
+	limiter         *rateLimiter       // nil: the API is not rate limited
+	tenderIndex     *index.TenderIndex // lists and searches of tenders (tender_index.go)
 	publicURL       atomic.Pointer[string]
 
 	mail          mail.Sender       // Deps.Mail, or the store's outbox
@@ -76,6 +77,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s.supplierAnswers = index.NewAnswerCache[apiAnswer](deps.Index, apiAnswerCacheSize)
+	if err := s.useTenderIndex(deps); err != nil {
+		return nil, err
+	}
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -31,6 +30,8 @@ type tendersPage struct {
 	Pages        pagination
 	ClearURL     string
 	HasCriteria  bool
+	Facets       []facetGroup
+	Sorts        []selectOption
 }
 
 // selectOption is one <option> of a select.
@@ -44,7 +45,9 @@ type selectOption struct {
 func (s *Server) tenders(c *fiber.Ctx) error {
 	p := &tendersPage{Layout: Layout{Title: "Appels d'offres"}, ClearURL: tenderPath}
 	f, err := parseTenderFilter(queryValues(c), pageDialect)
+	f.Facets = true
 	p.Filter = f
+	p.Sorts = tenderSortOptions(f.Sort, f.NearPoint != nil)
 	p.States, p.Departements = stateOptions(f.State), departementOptions(f.Departements)
 	if err != nil {
 		p.Error, p.ErrorField = invalidMessage(err), validationField(err)
@@ -52,10 +55,16 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 		return s.render(c, fiber.StatusBadRequest, "tenders", p)
 	}
 	now := time.Now()
-	rows, total, err := s.listTenders(c.UserContext(), &f, now)
+	rows, res, err := s.listTenders(c.UserContext(), &f, now)
 	if err != nil {
+		if isInvalid(err) {
+			p.Error, p.ErrorField = invalidMessage(err), validationField(err)
+			return s.render(c, fiber.StatusBadRequest, "tenders", p)
+		}
 		return fmt.Errorf("web: tenders: %w", err)
 	}
+	total := int(res.Total)
+	p.Facets = tenderFacetGroups(res.Facets, &f)
 	p.Total, p.HasCriteria = total, f.hasCriteria()
 	p.TotalText = pluralFR(total, "appel d'offres", "appels d'offres")
 	for _, t := range rows {
@@ -71,54 +80,6 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "tenders", p)
-}
-
-// listTenders walks the store and returns one page of the tenders that
-// meet f (buyers' needs excluded: they are not public notices), sorted
-// open first by nearest deadline, then closed by most recent deadline,
-// and how many met f in all.
-func (s *Server) listTenders(ctx context.Context, f *tenderFilter, now time.Time) ([]data.Tender, int, error) {
-	var found []data.Tender
-	err := s.store.Tenders(ctx, func(t data.Tender) error {
-		if t.Source != needSource && f.matches(&t, now) {
-			t.Description, t.History = "", nil // not shown in lists; frees memory early
-			found = append(found, t)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	slices.SortStableFunc(found, func(a, b data.Tender) int { return compareTenders(&a, &b, now) })
-	start := min((f.Page-1)*f.PerPage, len(found))
-	end := min(start+f.PerPage, len(found))
-	return found[start:end], len(found), nil
-}
-
-// compareTenders orders open tenders first, nearest deadline first, then
-// closed ones, latest deadline first; tenders without a deadline close
-// each group, and the ID breaks ties.
-func compareTenders(a, b *data.Tender, now time.Time) int {
-	ao, bo := a.Open(now), b.Open(now)
-	if ao != bo {
-		if ao {
-			return -1
-		}
-		return 1
-	}
-	az, bz := a.Deadline.IsZero(), b.Deadline.IsZero()
-	switch {
-	case az && !bz:
-		return 1
-	case bz && !az:
-		return -1
-	case !az && !a.Deadline.Equal(b.Deadline):
-		if ao {
-			return a.Deadline.Compare(b.Deadline)
-		}
-		return b.Deadline.Compare(a.Deadline)
-	}
-	return cmp.Compare(a.ID, b.ID)
 }
 
 func tenderPagination(f *tenderFilter, total int) pagination {

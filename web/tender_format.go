@@ -22,15 +22,11 @@ var paris = sync.OnceValue(func() *time.Location {
 // « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé ».
 // Days are calendar days in Paris, as a buyer counts them.
 func countdown(t *data.Tender, now time.Time) string {
-	switch {
-	case t.State == data.StateCancelled:
-		return "annulé"
-	case t.State == data.StateAwarded:
-		return "attribué"
+	switch st := t.StatusAt(now); {
+	case st != data.StatusOpen:
+		return st.Label()
 	case t.Deadline.IsZero():
 		return "date limite non précisée"
-	case !now.Before(t.Deadline):
-		return "clôturé"
 	}
 	return "clôture " + deadlineDistance(t.Deadline, now)
 }
@@ -73,22 +69,15 @@ type stateBadge struct {
 	Class, Text string
 }
 
-// tenderBadge tells where a tender stands at now: ouvert, rectifié,
-// annulé, attribué, or clôturé once its deadline has passed.
+// tenderBadge tells where a tender stands at now (data.Tender.StatusAt):
+// ouvert (rectifié when a correction changed it), clôturé, attribué or
+// annulé.
 func tenderBadge(t *data.Tender, now time.Time) stateBadge {
-	switch t.State {
-	case data.StateCancelled:
-		return stateBadge{"cancelled", "annulé"}
-	case data.StateAwarded:
-		return stateBadge{"awarded", "attribué"}
-	}
-	if !t.Open(now) {
-		return stateBadge{"closed", "clôturé"}
-	}
-	if t.State == data.StateCorrected {
+	st := t.StatusAt(now)
+	if st == data.StatusOpen && t.Corrected() {
 		return stateBadge{"corrected", "rectifié"}
 	}
-	return stateBadge{"open", "ouvert"}
+	return stateBadge{string(st), st.Label()}
 }
 
 // frenchDateTime writes « 24 juin 2019 à 18 h 00 » in Paris time; "" for
@@ -102,17 +91,7 @@ func frenchDateTime(t time.Time) string {
 }
 
 // natureText is the French name of a contract's nature.
-func natureText(n data.Nature) string {
-	switch n {
-	case data.NatureWorks:
-		return "travaux"
-	case data.NatureSupplies:
-		return "fournitures"
-	case data.NatureServices:
-		return "services"
-	}
-	return ""
-}
+func natureText(n data.Nature) string { return n.Label() }
 
 // revisionStateText is the French word for a notice's state in a
 // tender's history.

@@ -10,13 +10,16 @@ import (
 	"time"
 
 	"fabrique/data"
+	"fabrique/index"
 )
 
 // tenderFilter are the criteria of a list of tenders, as URLs carry them.
 // The page and GET /api/v1/tenders share them (the page has a fixed page
 // size).
 type tenderFilter struct {
-	State        string   // tenderOpen, tenderClosed or tenderAll
+	// State is tenderOpen, tenderClosed (every status but open), tenderAll,
+	// or one status of data.TenderStatuses ("awarded", "cancelled").
+	State        string
 	CPV          []string // code prefixes: "45", "4521", "4521235" (from 45212350)
 	CPVRaw       []string // as typed, echoed into the form
 	Departements []string
@@ -25,6 +28,8 @@ type tenderFilter struct {
 	From, To       time.Time
 	FromRaw, ToRaw string
 	Page, PerPage  int
+
+	tenderSearch // text, more filters, ranges, place and sort (tender_query.go)
 }
 
 // States a tender list can show.
@@ -45,7 +50,7 @@ const (
 // tenderParamNames are the query parameters of GET /api/v1/tenders (the
 // page takes the same ones, without per_page).
 func tenderParamNames() []string {
-	return []string{"state", "cpv", "departement", "deadline_from", "deadline_to", "page", "per_page"}
+	return append([]string{"state", "cpv", "departement", "deadline_from", "deadline_to", "page", "per_page"}, tenderSearchParamNames()...)
 }
 
 var (
@@ -60,10 +65,10 @@ func parseTenderFilter(v url.Values, d dialect) (tenderFilter, error) {
 	f := tenderFilter{State: tenderOpen, Page: 1, PerPage: tendersPerPage}
 	switch s := strings.TrimSpace(v.Get("state")); s {
 	case "":
-	case tenderOpen, tenderClosed, tenderAll:
+	case tenderOpen, tenderClosed, tenderAll, string(data.StatusAwarded), string(data.StatusCancelled):
 		f.State = s
 	default:
-		return f, badParam("state", s, "état « "+s+" » inconnu : open (ouverts), closed (clos) ou all (tous)")
+		return f, badParam("state", s, "état « "+s+" » inconnu : open (ouverts), closed (clos), awarded (attribués), cancelled (annulés) ou all (tous)")
 	}
 	if len(v["cpv"]) > maxTenderCPVValues {
 		return f, badParam("cpv", "", fmt.Sprintf("au plus %d codes CPV", maxTenderCPVValues))
@@ -108,6 +113,12 @@ func parseTenderFilter(v url.Values, d dialect) (tenderFilter, error) {
 		if f.PerPage, err = intParam(v, "per_page", tendersPerPage, 1, maxTendersPerPage); err != nil {
 			return f, err
 		}
+	}
+	if err := f.tenderSearch.parse(v, d); err != nil {
+		return f, err
+	}
+	if f.Page*f.PerPage > index.MaxResultWindow {
+		return f, badParam("page", strconv.Itoa(f.Page), fmt.Sprintf("seuls les %d premiers avis peuvent être parcourus : affinez la recherche", index.MaxResultWindow))
 	}
 	return f, nil
 }
@@ -158,61 +169,10 @@ func dayParam(v url.Values, name string) (time.Time, string, error) {
 	return t, raw, nil
 }
 
-// matches reports whether t meets the criteria at now.
-func (f *tenderFilter) matches(t *data.Tender, now time.Time) bool {
-	open := t.Open(now)
-	switch f.State {
-	case tenderOpen:
-		if !open {
-			return false
-		}
-	case tenderClosed:
-		if open {
-			return false
-		}
-	}
-	if len(f.CPV) > 0 && !slices.ContainsFunc(t.CPVCodes(), func(c string) bool {
-		return slices.ContainsFunc(f.CPV, func(p string) bool { return strings.HasPrefix(c, p) })
-	}) {
-		return false
-	}
-	if len(f.Departements) > 0 && !slices.ContainsFunc(tenderDepartements(t), func(d string) bool {
-		return slices.Contains(f.Departements, d)
-	}) {
-		return false
-	}
-	if !f.From.IsZero() || !f.To.IsZero() {
-		if t.Deadline.IsZero() {
-			return false
-		}
-		if !f.From.IsZero() && t.Deadline.Before(f.From) {
-			return false
-		}
-		if !f.To.IsZero() && !t.Deadline.Before(f.To.AddDate(0, 0, 1)) {
-			return false
-		}
-	}
-	return true
-}
-
-// tenderDepartements are the départements where a tender or one of its
-// lots is performed.
-func tenderDepartements(t *data.Tender) []string {
-	var out []string
-	if t.Place.Departement != "" {
-		out = append(out, t.Place.Departement)
-	}
-	for _, l := range t.Lots {
-		if l.Place.Departement != "" {
-			out = appendNew(out, l.Place.Departement)
-		}
-	}
-	return out
-}
-
 // hasCriteria reports whether anything narrows the default list.
 func (f *tenderFilter) hasCriteria() bool {
-	return f.State != tenderOpen || len(f.CPV) > 0 || len(f.Departements) > 0 || f.FromRaw != "" || f.ToRaw != ""
+	return f.State != tenderOpen || len(f.CPV) > 0 || len(f.Departements) > 0 || f.FromRaw != "" || f.ToRaw != "" ||
+		f.tenderSearch.hasCriteria()
 }
 
 // values writes the criteria back as page parameters, for links.
@@ -233,6 +193,7 @@ func (f *tenderFilter) values() url.Values {
 	if f.ToRaw != "" {
 		v.Set("deadline_to", f.ToRaw)
 	}
+	f.tenderSearch.addValues(v)
 	if f.Page > 1 {
 		v.Set("page", strconv.Itoa(f.Page))
 	}

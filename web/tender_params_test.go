@@ -74,47 +74,61 @@ func TestParseTenderFilter(t *testing.T) {
 	}
 }
 
-func TestTenderFilterMatches(t *testing.T) {
-	now := time.Date(2026, 4, 15, 10, 0, 0, 0, paris())
-	day := func(d int) time.Time { return time.Date(2026, 4, d, 12, 0, 0, 0, paris()) }
-	joinery := data.Tender{ID: "t1", State: data.StateOpen, CPV: "45421000", Place: data.Place{Departement: "35"}, Deadline: day(20)}
-	lots := data.Tender{ID: "t2", State: data.StateOpen, CPV: "45000000", Deadline: day(30),
-		Lots: []data.Lot{{ID: "1", CPV: "45262500", Place: data.Place{Departement: "69"}}}}
-	cancelled := data.Tender{ID: "t3", State: data.StateCancelled, CPV: "45421000", Deadline: day(20)}
-	past := data.Tender{ID: "t4", State: data.StateOpen, CPV: "45421000", Deadline: day(1)}
-	noDeadline := data.Tender{ID: "t5", State: data.StateOpen, CPV: "79000000"}
-	all := []data.Tender{joinery, lots, cancelled, past, noDeadline}
+// TestTenderFilterSelects runs each filter through the tender index, as
+// the page and the API do.
+func TestTenderFilterSelects(t *testing.T) {
+	s := newTestServer(t, Config{})
+	day := func(d int) time.Time { return inDays(d) }
+	putTenders(t, s,
+		data.Tender{ID: "m:t1", Source: "m", SourceID: "t1", Title: "Menuiserie", State: data.StateOpen, CPV: "45421000", Place: data.Place{Departement: "35"}, Deadline: day(5)},
+		data.Tender{ID: "m:t2", Source: "m", SourceID: "t2", Title: "Lots", State: data.StateOpen, CPV: "45000000", Deadline: day(15),
+			Lots: []data.Lot{{ID: "1", CPV: "45262500", Place: data.Place{Departement: "69"}}}},
+		data.Tender{ID: "m:t3", Source: "m", SourceID: "t3", Title: "Annulé", State: data.StateCancelled, CPV: "45421000", Deadline: day(5)},
+		data.Tender{ID: "m:t4", Source: "m", SourceID: "t4", Title: "Passé", State: data.StateOpen, CPV: "45421000", Deadline: day(-14)},
+		data.Tender{ID: "m:t5", Source: "m", SourceID: "t5", Title: "Sans date", State: data.StateOpen, CPV: "79000000"},
+	)
+	iso := func(d int) string { return day(d).In(paris()).Format("2006-01-02") }
 	tests := []struct {
 		query string
 		want  []string
 	}{
-		{"", []string{"t1", "t2", "t5"}},
-		{"state=closed", []string{"t3", "t4"}},
-		{"state=all", []string{"t1", "t2", "t3", "t4", "t5"}},
-		{"cpv=4542", []string{"t1"}},
-		{"cpv=45421000-4&state=all", []string{"t1", "t3", "t4"}},
-		{"cpv=45262500", []string{"t2"}},             // a lot's code counts
-		{"departement=69", []string{"t2"}},           // a lot's place counts
-		{"cpv=45&departement=35", []string{"t1"}},    // criteria combine
-		{"cpv=79&cpv=4542", []string{"t1", "t5"}},    // codes are alternatives
-		{"deadline_to=2026-04-20", []string{"t1"}},   // the last day is included
-		{"deadline_from=2026-04-21", []string{"t2"}}, // no deadline: outside any range
+		{"", []string{"m:t1", "m:t2", "m:t5"}},
+		{"state=closed", []string{"m:t3", "m:t4"}},
+		{"state=cancelled", []string{"m:t3"}},
+		{"state=all", []string{"m:t1", "m:t2", "m:t3", "m:t4", "m:t5"}},
+		{"cpv=4542", []string{"m:t1"}},
+		{"cpv=45421000-4&state=all", []string{"m:t1", "m:t3", "m:t4"}},
+		{"cpv=45262500", []string{"m:t2"}},             // a lot's code counts
+		{"departement=69", []string{"m:t2"}},           // a lot's place counts
+		{"cpv=45&departement=35", []string{"m:t1"}},    // criteria combine
+		{"cpv=79&cpv=4542", []string{"m:t1", "m:t5"}},  // codes are alternatives
+		{"deadline_to=" + iso(5), []string{"m:t1"}},    // the last day is included
+		{"deadline_from=" + iso(6), []string{"m:t2"}},  // no deadline: outside any range
+		{"q=menuiseries&state=all", []string{"m:t1"}},  // French analysis
+		{"lots=1", []string{"m:t2"}},                   // divided into lots
+		{"near=Rennes&radius_km=30", []string{"m:t1"}}, // around a place
 	}
 	for _, tt := range tests {
-		v, _ := url.ParseQuery(tt.query)
-		f, err := parseTenderFilter(v, pageDialect)
-		if err != nil {
-			t.Fatalf("%q: %v", tt.query, err)
-		}
-		var got []string
-		for _, tender := range all {
-			if f.matches(&tender, now) {
-				got = append(got, tender.ID)
+		t.Run(tt.query, func(t *testing.T) {
+			var p struct {
+				Results []struct {
+					ID string `json:"id"`
+				} `json:"results"`
 			}
-		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("%q matches %v, want %v", tt.query, got, tt.want)
-		}
+			r := s.get(t, "/api/v1/tenders?per_page=100&"+tt.query)
+			if r.status != 200 {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			decodeJSON(t, r, &p)
+			var got []string
+			for _, x := range p.Results {
+				got = append(got, x.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%q selects %v, want %v", tt.query, got, tt.want)
+			}
+		})
 	}
 }
 
@@ -130,37 +144,11 @@ func TestTenderFilterLinkRoundTrip(t *testing.T) {
 	}
 }
 
-func TestCompareTenders(t *testing.T) {
-	now := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
-	mk := func(id string, state data.TenderState, days int) data.Tender {
-		t := data.Tender{ID: id, State: state}
-		if days != 0 {
-			t.Deadline = now.Add(time.Duration(days) * 24 * time.Hour)
-		}
-		return t
-	}
-	list := []data.Tender{
-		mk("closed-long-ago", data.StateOpen, -30), mk("open-later", data.StateOpen, 9), mk("open-undated", data.StateOpen, 0),
-		mk("open-soon", data.StateOpen, 2), mk("closed-recently", data.StateOpen, -1), mk("cancelled", data.StateCancelled, 5),
-	}
-	slices.SortStableFunc(list, func(a, b data.Tender) int { return compareTenders(&a, &b, now) })
-	var got []string
-	for _, t := range list {
-		got = append(got, t.ID)
-	}
-	want := []string{"open-soon", "open-later", "open-undated", "cancelled", "closed-recently", "closed-long-ago"}
-	if !slices.Equal(got, want) {
-		t.Errorf("order = %v, want %v", got, want)
-	}
-}
-
 func FuzzParseTenderFilter(f *testing.F) {
 	for _, q := range []string{"", "cpv=45&state=all", "cpv=45212350-4", "departement=2A", "deadline_from=2026-01-01&deadline_to=2026-12-31",
 		"page=2&per_page=100", "cpv=%00", "deadline_to=9999-99-99"} {
 		f.Add(q)
 	}
-	now := time.Date(2026, 4, 15, 10, 0, 0, 0, time.UTC)
-	sample := data.Tender{ID: "x", State: data.StateOpen, CPV: "45421000", Place: data.Place{Departement: "35"}, Deadline: now.Add(time.Hour)}
 	f.Fuzz(func(t *testing.T, q string) {
 		v, err := url.ParseQuery(q)
 		if err != nil {
@@ -177,7 +165,7 @@ func FuzzParseTenderFilter(f *testing.F) {
 			if filter.Page < 1 || filter.PerPage < 1 || filter.PerPage > maxTendersPerPage {
 				t.Fatalf("bounds not enforced: %+v", filter)
 			}
-			filter.matches(&sample, now)
+			filter.query(time.Now())
 			// What the links write back must read back the same.
 			again, err := parseTenderFilter(filter.values(), pageDialect)
 			if err != nil {

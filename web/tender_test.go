@@ -73,6 +73,26 @@ func TestTendersPage(t *testing.T) {
 			want: []string{"Critère à corriger", "99999999", `aria-invalid="true"`},
 		},
 		{
+			name: "words, with facets to refine", target: "/appels-d-offres?q=menuiserie&state=all", status: http.StatusOK,
+			want: []string{"Menuiseries de la mairie", `value="menuiserie"`, "Affiner", `name="source" value="boamp"`,
+				`name="cpv" value="45"`, "45 – Travaux de construction"},
+			avoid: []string{"Mobilier", "Ferronnerie"},
+		},
+		{
+			name: "a facet checked", target: "/appels-d-offres?source=ted&state=all", status: http.StatusOK,
+			want:  []string{"Horloge de l&#39;hôtel de ville", `value="ted" checked`},
+			avoid: []string{"Menuiseries de la mairie"},
+		},
+		{
+			name: "around a place", target: "/appels-d-offres?near=Rennes&radius_km=50", status: http.StatusOK,
+			want:  []string{"Menuiseries de la mairie", "Ferronnerie des grilles", `<option value="distance">distance</option>`},
+			avoid: []string{"Mobilier"},
+		},
+		{
+			name: "unknown procedure named", target: "/appels-d-offres?procedure=secrete", status: http.StatusBadRequest,
+			want: []string{"Critère à corriger", "secrete"},
+		},
+		{
 			name: "nothing found", target: "/appels-d-offres?cpv=03", status: http.StatusOK,
 			want: []string{"Aucun appel d'offres ne correspond", "Revenir aux appels d'offres ouverts"},
 		},

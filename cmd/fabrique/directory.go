@@ -17,6 +17,10 @@ type directory struct {
 	store  *store.Store
 	index  *index.Index
 	follow *follower
+	// tenders is the tender search index (DIR/tenders), following the
+	// store's tender writes like index follows its suppliers.
+	tenders       *index.TenderIndex
+	followTenders *follower
 }
 
 // openDirectory opens the store (failing fast when another process holds
@@ -41,7 +45,7 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 	d.index = ix
 	// Follow before checking, so that no write falls between the check and
 	// the subscription.
-	d.follow = startFollower(ix, st, p)
+	d.follow = startFollower(st.OnChange, func(ctx context.Context, ids []string) error { return ix.Apply(ctx, st, ids) }, "index", p)
 	total, _ := st.CountSuppliers(ctx)
 	progress := func(done int) {
 		if done%5000 == 0 || done == total {
@@ -56,7 +60,37 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 	if rebuilt {
 		fmt.Fprintf(p.stdout, "Index de recherche reconstruit (%s).\n", reason)
 	}
+	if err := d.openTenders(ctx, p); err != nil {
+		d.Close()
+		return nil, err
+	}
 	return d, nil
+}
+
+// openTenders opens the tender index, follows the store's tender writes
+// and rebuilds the index when it is missing, stale or corrupt.
+func (d *directory) openTenders(ctx context.Context, p *program) error {
+	ti, err := index.OpenTenders(filepath.Join(p.cfg.dataDir, "tenders"), index.TenderOptions{Logger: p.log})
+	if err != nil {
+		return fmt.Errorf("index des appels d'offres : %w", err)
+	}
+	d.tenders = ti
+	st := d.store
+	d.followTenders = startFollower(st.OnTenderChange, func(ctx context.Context, ids []string) error { return ti.Apply(ctx, st, ids) }, "tender index", p)
+	total, _ := st.CountTenders(ctx)
+	progress := func(done int) {
+		if done%50000 < 2500 || done == total {
+			fmt.Fprintf(p.stdout, "Index des appels d'offres : %d / %d avis\n", done, total)
+		}
+	}
+	rebuilt, reason, err := ti.EnsureConsistent(ctx, st, progress)
+	if err != nil {
+		return fmt.Errorf("index des appels d'offres : %w", err)
+	}
+	if rebuilt {
+		fmt.Fprintf(p.stdout, "Index des appels d'offres reconstruit (%s).\n", reason)
+	}
+	return nil
 }
 
 // seed loads the embedded EPV export into a new store (seed.go).
@@ -68,6 +102,12 @@ func (d *directory) seed(ctx context.Context, p *program) error {
 func (d *directory) Close() {
 	if d.follow != nil {
 		d.follow.stop()
+	}
+	if d.followTenders != nil {
+		d.followTenders.stop()
+	}
+	if d.tenders != nil {
+		_ = d.tenders.Close()
 	}
 	if d.index != nil {
 		_ = d.index.Close()
@@ -86,9 +126,11 @@ type follower struct {
 	done   chan struct{}
 }
 
-func startFollower(ix *index.Index, st *store.Store, p *program) *follower {
+// startFollower subscribes to the store's changes and applies them to an
+// index (what names it in logs).
+func startFollower(subscribe func(func([]string)) func(), applyIDs func(context.Context, []string) error, what string, p *program) *follower {
 	f := &follower{wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{})}
-	f.cancel = st.OnChange(func(ids []string) {
+	f.cancel = subscribe(func(ids []string) {
 		f.mu.Lock()
 		f.queue = append(f.queue, ids...)
 		f.mu.Unlock()
@@ -105,8 +147,8 @@ func startFollower(ix *index.Index, st *store.Store, p *program) *follower {
 		if len(ids) == 0 {
 			return
 		}
-		if err := ix.Apply(context.Background(), st, ids); err != nil {
-			p.log.Error("index: apply store changes", "ids", len(ids), "err", err)
+		if err := applyIDs(context.Background(), ids); err != nil {
+			p.log.Error(what+": apply store changes", "ids", len(ids), "err", err)
 		}
 	}
 	go func() {

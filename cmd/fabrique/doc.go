@@ -14,7 +14,9 @@
 //
 // # Commands
 //
-// serve: opens the store, starts the web server and prints
+// serve: opens the store and the search indexes (DIR/index for suppliers,
+// DIR/tenders for tenders, rebuilt from the store when missing or stale),
+// starts the web server and prints
 // "Fabrique écoute sur http://HOST:PORT/" on standard output (the real port
 // when --addr asks for port 0). It serves until SIGINT or SIGTERM, then
 // stops gracefully (requests in flight get 10 s) and closes the store.

@@ -46,7 +46,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		Logger:     p.log,
 		Version:    buildVersion(),
 		TrustProxy: on(p.cfg.behindProxy),
-	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender})
+	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender, Tenders: dir.tenders})
 	if err != nil {
 		return err
 	}

@@ -193,6 +193,9 @@ func overlayFlat(o *noticeOut, rec map[string]any, opts Options) {
 	if t.State == "" {
 		t.State = flatState(sval(rec, "nature_categorise_libelle"))
 	}
+	if t.Procedure == "" {
+		t.Procedure = data.NormalizeProcedure(sval(rec, "procedure_libelle"))
+	}
 	if t.Nature == "" {
 		for _, m := range strs(rec["type_marche"]) {
 			if t.Nature = natureOf(m); t.Nature != "" {

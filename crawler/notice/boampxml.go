@@ -74,6 +74,7 @@ func mapBOAMP(g, d *node, opts Options) (noticeOut, error) {
 	}
 	t.Description = withDescriptors(full, boampDescriptors(g))
 	t.ProcedureID = oneLine(obj.str("REF_MARCHE"))
+	t.Procedure = data.NormalizeProcedure(d.at("PROCEDURE", "TYPE_PROCEDURE").firstChildName())
 
 	id := d.child("IDENTITE")
 	t.Buyer.Name = oneLine(id.str("DENOMINATION"))

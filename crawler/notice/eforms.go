@@ -158,6 +158,7 @@ func (n *eformsNotice) project(t *data.Tender) error {
 		t.Description = paragraphs(d.text)
 	}
 	t.Nature = natureOf(pp.str("ProcurementTypeCode"))
+	t.Procedure = data.NormalizeProcedure(n.root.str("TenderingProcess", "ProcedureCode"))
 	t.Place = n.place(pp)
 	t.EstimatedValue, t.Currency = eformsAmount(pp.at("RequestedTenderTotal", "EstimatedOverallContractAmount"))
 

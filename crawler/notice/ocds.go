@@ -134,6 +134,7 @@ func mapOCDS(ocid string, releases []map[string]any, opts Options) (noticeOut, e
 	}
 	t.Buyer.SIRET = ocdsSIRET(bp, &o, "acheteur")
 	t.Nature = natureOf(sval(tender, "mainProcurementCategory"))
+	t.Procedure = data.NormalizeProcedure(oneLine(sval(tender, "procurementMethodDetails")))
 
 	items := arr(tender["items"])
 	mains, adds := ocdsCPVs(items, "")

@@ -134,6 +134,7 @@ func indexes() []index {
 		{bucketUpdated, bucketSuppliers, "supplier", last},
 		{bucketName, bucketSuppliers, "supplier", last},
 		{bucketTenderSource, bucketTenders, "tender", value},
+		{bucketTenderUpdated, bucketTenders, "tender", last},
 		{bucketAwardSIREN, bucketAwards, "award", first},
 		{bucketAccountEmail, bucketAccounts, "account", value},
 		{bucketClaimSupplier, bucketClaims, "claim", first},

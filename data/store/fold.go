@@ -22,7 +22,7 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		return data.Tender{}, false, err
 	}
 	now := s.stamp()
-	err = s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+	err = s.update(ctx, func(tx *bolt.Tx, cs *changeSet) error {
 		b := tx.Bucket(bucketTenders)
 		idx := tx.Bucket(bucketTenderSource)
 		var existing *data.Tender
@@ -54,6 +54,7 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		if !changed {
 			return nil
 		}
+		cs.addTender(t.ID)
 		return writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
 			Detail: "avis " + notice.ID + " (" + string(notice.State) + ")"})
 	})

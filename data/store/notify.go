@@ -1,5 +1,7 @@
 package store
 
+import "slices"
+
 // OnChange registers fn to be called after each committed write that
 // changed suppliers, with their ids (deleted ones included), in the order
 // they were written. fn runs synchronously on the writer's goroutine, after
@@ -33,10 +35,18 @@ func (s *Store) notify(ids []string) {
 	}
 }
 
-// changeSet collects the supplier ids a transaction changed, once each.
+// changeSet collects the supplier ids a transaction changed, once each,
+// and the tender ids it wrote.
 type changeSet struct {
-	ids  []string
-	seen map[string]bool
+	ids     []string
+	seen    map[string]bool
+	tenders []string
+}
+
+func (c *changeSet) addTender(id string) {
+	if !slices.Contains(c.tenders, id) {
+		c.tenders = append(c.tenders, id)
+	}
 }
 
 func (c *changeSet) add(id string) {

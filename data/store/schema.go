@@ -54,6 +54,7 @@ func migrations() []migration {
 	return []migration{
 		createBucketsV1,
 		createAccountBucketsV2, // membership.go
+		createTenderUpdated,    // tender_changes.go
 	}
 }
 

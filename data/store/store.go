@@ -79,6 +79,7 @@ func (o Options) clock() func() time.Time {
 //	listing_versions    supplier id|16 hex digits → JSON data.ListingVersion (created on first use, listing.go)
 //	logos               32 hex digits of the PNG's SHA-256 → PNG bytes (created on first use, listing.go)
 //	listing_invites     hex SHA-256 of the invitation token → JSON data.Invite (created on first use, invite.go)
+//	idx_tender_updated  time|id → "" (the tender's UpdatedAt; schema 3)
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.
@@ -90,6 +91,8 @@ type Store struct {
 	mu      sync.Mutex
 	subs    map[int]func(ids []string)
 	nextSub int
+	// tenderSubs are the subscribers of OnTenderChange.
+	tenderSubs map[int]func(ids []string)
 }
 
 // Open opens (creating it if needed, with its parent directory) the store
@@ -161,5 +164,6 @@ func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx, changed *change
 		return err
 	}
 	s.notify(changed.list())
+	s.notifyTenders(changed.tenders)
 	return nil
 }

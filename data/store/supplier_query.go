@@ -99,14 +99,20 @@ func intersect(sets [][]string) []string {
 // It reads the idx_updated index, not the records, so it costs one key per
 // supplier; Check proves the index agrees with the records.
 func (s *Store) SuppliersChecksum(ctx context.Context) (count int, sum string, err error) {
+	return s.checksum(ctx, bucketUpdated)
+}
+
+// checksum hashes the (id, time) pairs of a time|id index bucket, one
+// ChecksumLine per record in ascending id order.
+func (s *Store) checksum(ctx context.Context, bucket []byte) (count int, sum string, err error) {
 	type stamp struct{ id, at string }
 	var stamps []stamp
 	err = s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketUpdated).Cursor()
+		c := tx.Bucket(bucket).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			at, id, ok := strings.Cut(string(k), "|")
 			if !ok {
-				return fmt.Errorf("store: malformed idx_updated key %q: %w", k, ErrInconsistent)
+				return fmt.Errorf("store: malformed %s key %q: %w", bucket, k, ErrInconsistent)
 			}
 			stamps = append(stamps, stamp{id: id, at: at})
 		}

@@ -29,6 +29,9 @@ func tenderEntries(t *data.Tender) []entry {
 	if t.ProcedureID != "" {
 		add("proc:" + t.ProcedureID)
 	}
+	if t.ID != "" && !t.UpdatedAt.IsZero() {
+		out = append(out, tenderUpdatedEntry(t))
+	}
 	return out
 }
 
@@ -84,7 +87,7 @@ func (s *Store) PutTender(ctx context.Context, t data.Tender, actor string) erro
 		return err
 	}
 	now := s.stamp()
-	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+	return s.update(ctx, func(tx *bolt.Tx, changed *changeSet) error {
 		b := tx.Bucket(bucketTenders)
 		var old data.Tender
 		found, err := get(b, "tender", t.ID, &old)
@@ -101,6 +104,7 @@ func (s *Store) PutTender(ctx context.Context, t data.Tender, actor string) erro
 			t.ImportedAt = now
 		}
 		t.UpdatedAt = now
+		changed.addTender(t.ID)
 		return writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
 			Detail: "avis " + string(t.State)})
 	})

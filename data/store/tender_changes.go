@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
+)
+
+// bucketTenderUpdated indexes tenders by their UpdatedAt (time|id → ""),
+// so that the tender search index can tell whether it holds the store's
+// versions without decoding every tender (TendersChecksum).
+var bucketTenderUpdated = []byte("idx_tender_updated")
+
+// tenderUpdatedEntry is the idx_tender_updated entry of t.
+func tenderUpdatedEntry(t *data.Tender) entry {
+	return multiEntry(bucketTenderUpdated, "date de mise à jour d'avis", timeKey(t.UpdatedAt)+"|"+t.ID)
+}
+
+// createTenderUpdated is schema version 3: the idx_tender_updated bucket,
+// filled from the tenders already stored.
+func createTenderUpdated(tx *bolt.Tx) error {
+	b, err := tx.CreateBucketIfNotExists(bucketTenderUpdated)
+	if err != nil {
+		return fmt.Errorf("create bucket %s: %w", bucketTenderUpdated, err)
+	}
+	return tx.Bucket(bucketTenders).ForEach(func(k, v []byte) error {
+		var t data.Tender
+		if err := decode("tender", string(k), v, &t); err != nil {
+			return err
+		}
+		e := tenderUpdatedEntry(&t)
+		return b.Put([]byte(e.key), nil)
+	})
+}
+
+// OnTenderChange registers fn to be called after each committed write
+// that changed tenders, with their ids, like OnChange for suppliers. fn
+// runs synchronously on the writer's goroutine, after the transaction.
+// cancel unregisters it.
+func (s *Store) OnTenderChange(fn func(ids []string)) (cancel func()) {
+	s.mu.Lock()
+	if s.tenderSubs == nil {
+		s.tenderSubs = map[int]func([]string){}
+	}
+	id := s.nextSub
+	s.nextSub++
+	s.tenderSubs[id] = fn
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.tenderSubs, id)
+		s.mu.Unlock()
+	}
+}
+
+func (s *Store) notifyTenders(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	s.mu.Lock()
+	fns := make([]func([]string), 0, len(s.tenderSubs))
+	for _, fn := range s.tenderSubs {
+		fns = append(fns, fn)
+	}
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(append([]string(nil), ids...))
+	}
+}
+
+// TendersChecksum returns the number of tenders and a stable hash of
+// their (id, UpdatedAt) pairs, computed like SuppliersChecksum (one line
+// per tender, ChecksumLine, in ascending id order) from idx_tender_updated.
+func (s *Store) TendersChecksum(ctx context.Context) (count int, sum string, err error) {
+	return s.checksum(ctx, bucketTenderUpdated)
+}
+
+// CountTenders returns the number of stored tenders.
+func (s *Store) CountTenders(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketTenders).Stats().KeyN
+		return nil
+	})
+	return n, err
+}

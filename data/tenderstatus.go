@@ -1,0 +1,182 @@
+package data
+
+import (
+	"strings"
+	"time"
+)
+
+// TenderStatus is where a tender stands at a given time, computed by
+// Tender.StatusAt from its deadline, its awards and its cancellation. It
+// is the one state shown and filtered on: unlike the stored State (the
+// last notice's kind), it moves with time, and "open" never coexists with
+// a passed deadline.
+type TenderStatus string
+
+const (
+	// StatusOpen: offers are still accepted (deadline ahead, or none given).
+	StatusOpen TenderStatus = "open"
+	// StatusClosed: the deadline has passed and no award is known yet.
+	StatusClosed TenderStatus = "closed"
+	// StatusAwarded: an award notice named the winners (of the tender, or
+	// of every lot).
+	StatusAwarded TenderStatus = "awarded"
+	// StatusCancelled: a notice cancelled the procedure.
+	StatusCancelled TenderStatus = "cancelled"
+)
+
+// TenderStatuses lists the statuses in the order pages show them.
+func TenderStatuses() []TenderStatus {
+	return []TenderStatus{StatusOpen, StatusClosed, StatusAwarded, StatusCancelled}
+}
+
+// Label is the French word of a status.
+func (s TenderStatus) Label() string {
+	switch s {
+	case StatusOpen:
+		return "ouvert"
+	case StatusClosed:
+		return "clôturé"
+	case StatusAwarded:
+		return "attribué"
+	case StatusCancelled:
+		return "annulé"
+	}
+	return string(s)
+}
+
+// Outcome is the part of the status that time does not change:
+// StatusCancelled, StatusAwarded, or "" while neither happened. The
+// search index stores it and decides open or closed from the deadline at
+// query time.
+func (t *Tender) Outcome() TenderStatus {
+	switch {
+	case t.State == StateCancelled:
+		return StatusCancelled
+	case t.State == StateAwarded || len(t.Winners) > 0:
+		return StatusAwarded
+	case len(t.Lots) > 0 && allLotsAwarded(t.Lots):
+		return StatusAwarded
+	}
+	return ""
+}
+
+func allLotsAwarded(lots []Lot) bool {
+	for _, l := range lots {
+		if len(l.Winners) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// StatusAt is the tender's status at the given time: cancelled or
+// awarded when a notice said so, else open until the deadline (a tender
+// without a deadline stays open), closed from then on.
+func (t *Tender) StatusAt(at time.Time) TenderStatus {
+	if o := t.Outcome(); o != "" {
+		return o
+	}
+	if t.Deadline.IsZero() || at.Before(t.Deadline) {
+		return StatusOpen
+	}
+	return StatusClosed
+}
+
+// Corrected reports whether a correction notice changed the tender.
+func (t *Tender) Corrected() bool {
+	if t.State == StateCorrected {
+		return true
+	}
+	for _, r := range t.History {
+		if r.State == StateCorrected {
+			return true
+		}
+	}
+	return false
+}
+
+// Procedure kinds, normalised from the sources' codes and labels
+// (NormalizeProcedure).
+const (
+	ProcedureOpen       = "ouverte"                // appel d'offres ouvert
+	ProcedureRestricted = "restreinte"             // appel d'offres restreint
+	ProcedureAdapted    = "adaptee"                // MAPA
+	ProcedureNegotiated = "negociee"               // with or without prior publication
+	ProcedureDialogue   = "dialogue-competitif"    // dialogue compétitif
+	ProcedureInnovation = "partenariat-innovation" // partenariat d'innovation
+	ProcedureOther      = "autre"                  // anything else named
+)
+
+var procedureLabels = map[string]string{
+	ProcedureOpen:       "appel d'offres ouvert",
+	ProcedureRestricted: "appel d'offres restreint",
+	ProcedureAdapted:    "procédure adaptée (MAPA)",
+	ProcedureNegotiated: "procédure négociée",
+	ProcedureDialogue:   "dialogue compétitif",
+	ProcedureInnovation: "partenariat d'innovation",
+	ProcedureOther:      "autre procédure",
+}
+
+// ProcedureLabel is the French name of a normalised procedure kind; ""
+// for an unknown kind.
+func ProcedureLabel(kind string) string { return procedureLabels[kind] }
+
+// ProcedureKinds lists the normalised procedure kinds.
+func ProcedureKinds() []string {
+	return []string{ProcedureOpen, ProcedureRestricted, ProcedureAdapted, ProcedureNegotiated,
+		ProcedureDialogue, ProcedureInnovation, ProcedureOther}
+}
+
+// NormalizeProcedure maps a source's procedure code or label (eForms
+// "open", "neg-w-call"; BOAMP "Procédure adaptée", "PROCEDURE_ADAPTE";
+// DECP "Appel d'offres ouvert") to one of the kinds above; "" when raw is
+// empty.
+func NormalizeProcedure(raw string) string {
+	s := Fold(strings.TrimSpace(raw))
+	if s == "" {
+		return ""
+	}
+	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("adapt", "mapa"):
+		return ProcedureAdapted
+	case has("dialog", "comp dial"):
+		return ProcedureDialogue
+	case has("innovation"):
+		return ProcedureInnovation
+	case has("negoci", "neg w", "neg wo"):
+		return ProcedureNegotiated
+	case has("restrein", "restrict"):
+		return ProcedureRestricted
+	case s == "open" || has("ouvert"):
+		return ProcedureOpen
+	}
+	return ProcedureOther
+}
+
+// Label is the French word of a contract's nature: travaux, fournitures,
+// services; "" when unknown.
+func (n Nature) Label() string {
+	switch n {
+	case NatureWorks:
+		return "travaux"
+	case NatureSupplies:
+		return "fournitures"
+	case NatureServices:
+		return "services"
+	}
+	return ""
+}
+
+// SourceNeed is the source of the needs buyers describe on Fabrique: they
+// are stored as tenders to be ranked like them, but are no public notices
+// and are never listed or matched as such.
+const SourceNeed = "besoin"

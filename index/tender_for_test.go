@@ -1,0 +1,165 @@
+package index_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+func TestTendersForDeclaredCPV(t *testing.T) {
+	ti, tenders, at := tenderIndexOf(t)
+	var target data.Tender
+	for _, x := range tenders {
+		if x.StatusAt(at) == data.StatusOpen && x.CPV != "" && data.ResolvePlace(x.Place).Departement != "" {
+			target = x
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no open tender with a CPV code and a place")
+	}
+	dep := data.ResolvePlace(target.Place).Departement
+	sup := epvSuppliers(t)[0]
+	sup.CPVDeclared = []string{target.CPV}
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{dep}}
+
+	res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == target.ID })
+	if i < 0 {
+		t.Fatalf("%s (CPV %s, %s) not proposed to a company declaring both: %+v", target.ID, target.CPV, dep, res)
+	}
+	got := res.Fits[i]
+	var text []string
+	for _, r := range got.Reasons {
+		text = append(text, reasonText(r))
+	}
+	joined := strings.Join(text, " ; ")
+	for _, want := range []string{"CPV " + target.CPV, "déclaré par l'entreprise", "zone d'intervention déclarée : département " + dep} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("reasons %q lack %q", joined, want)
+		}
+	}
+	for k, f := range res.Fits {
+		if f.Tender.StatusAt(at) != data.StatusOpen {
+			t.Errorf("%s proposed but %s", f.Tender.ID, f.Tender.StatusAt(at))
+		}
+		if p := data.ResolvePlace(f.Tender.Place); p.Departement != "" && p.Departement != dep && !slices.ContainsFunc(f.Tender.Lots, func(l data.Lot) bool {
+			return data.ResolvePlace(l.Place).Departement == dep
+		}) {
+			t.Errorf("%s in %s proposed outside the declared département %s", f.Tender.ID, p.Departement, dep)
+		}
+		if len(f.Reasons) == 0 || f.Score <= 0 || f.Score > 1 {
+			t.Errorf("%s: score %v, reasons %v", f.Tender.ID, f.Score, f.Reasons)
+		}
+		if k > 0 && res.Fits[k-1].Score+0.05 < f.Score {
+			t.Errorf("%s (%.3f) after %s (%.3f): not by fit", f.Tender.ID, f.Score, res.Fits[k-1].Tender.ID, res.Fits[k-1].Score)
+		}
+	}
+	if len(res.Basis) == 0 || !strings.Contains(strings.Join(res.Basis, " "), target.CPV) {
+		t.Errorf("basis %v does not name the declared code", res.Basis)
+	}
+
+	// « Pas pour nous »: set aside, it is gone and counted.
+	again, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Exclude: []string{target.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(again.Fits, func(f index.TenderFit) bool { return f.Tender.ID == target.ID }) || again.Hidden != 1 {
+		t.Errorf("excluded %s still proposed (hidden %d)", target.ID, again.Hidden)
+	}
+
+	// Another département only: the tender is outside the declared area.
+	other := "2A"
+	if dep == other {
+		other = "2B"
+	}
+	sup.ServiceArea.Codes = []string{other}
+	far, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(far.Fits, func(f index.TenderFit) bool { return f.Tender.ID == target.ID }) {
+		t.Errorf("%s in %s proposed to a company working only in %s", target.ID, dep, other)
+	}
+}
+
+// TestTendersForEPVCompanies runs the matcher for every real EPV company
+// on the real notices: whatever is proposed is open, explained, ordered.
+func TestTendersForEPVCompanies(t *testing.T) {
+	ti, _, at := tenderIndexOf(t)
+	withFits := 0
+	for _, s := range epvSuppliers(t) {
+		res, err := ti.TendersFor(context.Background(), s, index.TendersForOptions{At: at})
+		if err != nil {
+			t.Fatalf("%s: %v", s.ID, err)
+		}
+		if len(res.Fits) > 0 {
+			withFits++
+		}
+		if len(res.Missing) == 0 {
+			t.Errorf("%s declares no CPV code, yet nothing is said to be missing", s.ID)
+		}
+		for k, f := range res.Fits {
+			if f.Tender.StatusAt(at) != data.StatusOpen || len(f.Reasons) == 0 {
+				t.Errorf("%s: %s proposed, status %s, reasons %v", s.ID, f.Tender.ID, f.Tender.StatusAt(at), f.Reasons)
+			}
+			for _, r := range f.Reasons {
+				if reasonText(r) == "" {
+					t.Errorf("%s: empty reason %+v", s.ID, r)
+				}
+			}
+			if k > 0 && res.Fits[k-1].Score+0.05 < f.Score {
+				t.Errorf("%s: not ordered by fit", s.ID)
+			}
+		}
+	}
+	if withFits == 0 {
+		t.Error("no EPV company gets any tender: the matcher finds nothing from NAF codes and trades")
+	}
+	t.Logf("%d EPV companies get at least one open tender", withFits)
+}
+
+// TestTendersForLots: a company whose code is only a lot's sees the lot.
+func TestTendersForLots(t *testing.T) {
+	ti, tenders, at := tenderIndexOf(t)
+	for _, x := range tenders {
+		if x.StatusAt(at) != data.StatusOpen || len(x.Lots) < 2 {
+			continue
+		}
+		for _, l := range x.Lots {
+			if l.CPV == "" || l.CPV == x.CPV || slices.Contains(x.CPVAdditional, l.CPV) {
+				continue
+			}
+			sup := data.Supplier{ID: "x1", Name: "Atelier d'essai", CPVDeclared: []string{l.CPV},
+				ServiceArea: data.ServiceArea{Kind: data.ServiceAreaFrance}}
+			res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == x.ID })
+			if i < 0 {
+				t.Fatalf("lot %s of %s (CPV %s) not proposed", l.ID, x.ID, l.CPV)
+			}
+			if !slices.ContainsFunc(res.Fits[i].Lots, func(lf index.LotFit) bool { return lf.ID == l.ID && len(lf.Reasons) > 0 }) {
+				t.Errorf("lot %s not named among the fitting lots: %+v", l.ID, res.Fits[i].Lots)
+			}
+			return
+		}
+	}
+	t.Skip("no open tender with a lot of its own CPV code in the corpus at this time")
+}
+
+// reasonText is what a page shows of a reason.
+func reasonText(r data.Reason) string {
+	if r.Text != "" {
+		return r.Text
+	}
+	return r.String()
+}

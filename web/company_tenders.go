@@ -1,0 +1,254 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// « Appels d'offres pour vous »: the open tenders and lots that fit a
+// company (index.TendersFor), on its dashboard (the first few) and on a
+// page of their own, each with « pas pour nous » to set it aside. What
+// companies set aside is counted per tender for the Alliance
+// (/admin/appels-d-offres/signaux).
+
+// companyTenderRoutes are the routes of this file.
+func (s *Server) companyTenderRoutes() []route {
+	return []route{
+		{fiber.MethodGet, "/compte/entreprises/:id/appels-d-offres", s.signedInOnly(s.companyTenders)},
+		{fiber.MethodPost, "/compte/entreprises/:id/appels-d-offres/pas-pour-nous", s.signedInOnly(s.companyTenderDismiss)},
+		{fiber.MethodPost, "/compte/entreprises/:id/appels-d-offres/remettre", s.signedInOnly(s.companyTenderRestore)},
+		{fiber.MethodGet, "/admin/appels-d-offres/signaux", s.adminOnly(s.adminTenderSignals)},
+	}
+}
+
+// Sizes of the lists.
+const (
+	dashboardTenders = 5
+	pageTenders      = 50
+)
+
+// companyTendersView is the section (and the body of the page).
+type companyTendersView struct {
+	CompanyID string
+	CSRF      string
+	Back      string // "tableau" or "liste": where the forms return
+	AllURL    string
+	PageURL   string // where the forms post
+	Fits      []companyTenderView
+	More      bool // the dashboard shows only the first ones
+	Basis     []string
+	Missing   []string
+	Hidden    []hiddenTenderView
+	Unindexed bool
+}
+
+type companyTenderView struct {
+	Row     tenderRowView
+	ID      string
+	Score   int // percent
+	Reasons []string
+	Lots    []lotFitView
+}
+
+type lotFitView struct {
+	ID, Title, Reasons string
+}
+
+type hiddenTenderView struct {
+	ID, Title, URL, When string
+}
+
+// companyTendersPage is the page of a company's tenders.
+type companyTendersPage struct {
+	Layout
+	Name, URL string
+	Section   template.HTML
+}
+
+// companyTenderData computes the tenders that fit a company, without the
+// ones it set aside.
+func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, back string) (*companyTendersView, error) {
+	ctx := c.UserContext()
+	v := &companyTendersView{CompanyID: a.sup.ID, CSRF: s.csrfToken(c), Back: back, AllURL: companyURL(a.sup.ID) + "/appels-d-offres",
+		PageURL: companyURL(a.sup.ID) + "/appels-d-offres"}
+	dismissed, err := s.store.DismissedTenders(ctx, a.sup.ID)
+	if err != nil {
+		return nil, fmt.Errorf("web: tenders set aside by %s: %w", a.sup.ID, err)
+	}
+	exclude := make([]string, 0, len(dismissed))
+	for _, d := range dismissed {
+		exclude = append(exclude, d.TenderID)
+	}
+	now := time.Now()
+	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude})
+	if err != nil {
+		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)
+	}
+	v.Basis, v.Missing = res.Basis, res.Missing
+	if len(res.Fits) > limit {
+		res.Fits, v.More = res.Fits[:limit], true
+	}
+	for _, f := range res.Fits {
+		tv := companyTenderView{Row: newTenderRowView(&f.Tender, now), ID: f.Tender.ID, Score: int(f.Score*100 + 0.5)}
+		for _, r := range f.Reasons {
+			tv.Reasons = append(tv.Reasons, reasonSentence(r))
+		}
+		for _, l := range f.Lots {
+			var rs []string
+			for _, r := range l.Reasons {
+				rs = append(rs, reasonSentence(r))
+			}
+			tv.Lots = append(tv.Lots, lotFitView{ID: l.ID, Title: l.Title, Reasons: strings.Join(rs, " ; ")})
+		}
+		v.Fits = append(v.Fits, tv)
+	}
+	if back == "liste" {
+		for _, d := range dismissed {
+			h := hiddenTenderView{ID: d.TenderID, When: frenchDate(d.At.In(paris())), URL: tenderPath + "/" + url.PathEscape(d.TenderID)}
+			if t, err := s.store.Tender(ctx, d.TenderID); err == nil {
+				h.Title = t.Title
+			}
+			v.Hidden = append(v.Hidden, h)
+		}
+	}
+	return v, nil
+}
+
+// reasonSentence is what a page shows of a reason.
+func reasonSentence(r data.Reason) string {
+	if r.Text != "" {
+		return r.Text
+	}
+	return r.String()
+}
+
+// companyTendersSection renders the dashboard's section, "" when the
+// company cannot be matched (no index).
+func (s *Server) companyTendersSection(c *fiber.Ctx, a companyAccess) (template.HTML, error) {
+	v, err := s.companyTenderData(c, a, dashboardTenders, "tableau")
+	if err != nil {
+		return "", err
+	}
+	return s.renderPartial("company_tenders", "company-tenders", v)
+}
+
+// renderPartial executes one named template of a page's set into HTML.
+func (s *Server) renderPartial(page, name string, v any) (template.HTML, error) {
+	t, ok := s.pages.pages[page]
+	if !ok {
+		return "", fmt.Errorf("web: no template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		return "", fmt.Errorf("web: render %s/%s: %w", page, name, err)
+	}
+	return template.HTML(buf.String()), nil // the output of html/template: already escaped
+}
+
+// companyTenders serves GET /compte/entreprises/{id}/appels-d-offres.
+func (s *Server) companyTenders(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.companyTenderData(c, a, pageTenders, "liste")
+	if err != nil {
+		return err
+	}
+	section, err := s.renderPartial("company_tenders", "company-tenders", v)
+	if err != nil {
+		return err
+	}
+	p := &companyTendersPage{Layout: Layout{Title: "Appels d'offres pour " + a.sup.Name}, Name: a.sup.Name,
+		URL: companyURL(a.sup.ID), Section: section}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusOK, "company_tenders", p)
+}
+
+// companyTenderDismiss serves POST …/appels-d-offres/pas-pour-nous.
+func (s *Server) companyTenderDismiss(c *fiber.Ctx) error {
+	return s.companyTenderAction(c, func(a companyAccess, tenderID string) error {
+		return s.store.DismissTender(c.UserContext(), data.TenderDismissal{SupplierID: a.sup.ID, TenderID: tenderID,
+			AccountID: a.account.ID, At: time.Now().UTC()})
+	})
+}
+
+// companyTenderRestore serves POST …/appels-d-offres/remettre.
+func (s *Server) companyTenderRestore(c *fiber.Ctx) error {
+	return s.companyTenderAction(c, func(a companyAccess, tenderID string) error {
+		return s.store.RestoreTender(c.UserContext(), a.sup.ID, tenderID, "account:"+a.account.ID)
+	})
+}
+
+// companyTenderAction checks membership and the tender, applies act and
+// goes back where the form was.
+func (s *Server) companyTenderAction(c *fiber.Ctx, act func(companyAccess, string) error) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if a.member == nil {
+		return fmt.Errorf("web: only members set tenders aside: %w", data.ErrUnauthorized)
+	}
+	tenderID := strings.TrimSpace(c.FormValue("tender"))
+	if tenderID == "" || len(tenderID) > 512 {
+		return badParam("tender", tenderID, "avis manquant")
+	}
+	if err := act(a, tenderID); err != nil {
+		return err
+	}
+	back := companyURL(a.sup.ID)
+	if c.FormValue("retour") == "liste" {
+		back += "/appels-d-offres"
+	}
+	return c.Redirect(back+"#appels-d-offres", fiber.StatusSeeOther)
+}
+
+// tenderSignalsPage lists the tenders companies set aside, most first.
+type tenderSignalsPage struct {
+	Layout
+	Rows  []tenderSignalRow
+	Total int
+}
+
+type tenderSignalRow struct {
+	ID, Title, URL string
+	Count          int
+}
+
+// adminTenderSignals serves GET /admin/appels-d-offres/signaux.
+func (s *Server) adminTenderSignals(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	counts, err := s.store.TenderDismissalCounts(ctx)
+	if err != nil {
+		return err
+	}
+	p := &tenderSignalsPage{Layout: Layout{Title: "Appels d'offres écartés par les entreprises"}}
+	for id, n := range counts {
+		row := tenderSignalRow{ID: id, Count: n, URL: tenderPath + "/" + url.PathEscape(id)}
+		if t, err := s.store.Tender(ctx, id); err == nil {
+			row.Title = t.Title
+		}
+		p.Rows = append(p.Rows, row)
+		p.Total += n
+	}
+	slices.SortFunc(p.Rows, func(a, b tenderSignalRow) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusOK, "tender_signals", p)
+}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"fabrique/data"
+)
+
+// TestCompanyTenders: a member sees on the dashboard the open tenders that
+// fit the company's declared codes and area, with reasons; « pas pour
+// nous » sets one aside (remembered, undoable) and the admin reads the
+// signal; other accounts cannot act for the company.
+func TestCompanyTenders(t *testing.T) {
+	co := listingCompany(31, "Menuiserie Rhodanienne")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, co)
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-701", Source: "boamp", SourceID: "26-701", Title: "Menuiseries extérieures du gymnase", CPV: "45421000",
+			Buyer: data.Buyer{Name: "Ville de Villeurbanne"}, Place: data.Place{Departement: "69", Commune: "Villeurbanne"}, Deadline: inDays(12)},
+		data.Tender{ID: "boamp:26-702", Source: "boamp", SourceID: "26-702", Title: "Portes intérieures de l'école", CPV: "45421131",
+			Place: data.Place{Departement: "69"}, Deadline: inDays(4)},
+		data.Tender{ID: "boamp:26-703", Source: "boamp", SourceID: "26-703", Title: "Menuiseries de la mairie de Rennes", CPV: "45421000",
+			Place: data.Place{Departement: "35"}, Deadline: inDays(9)},
+		data.Tender{ID: "boamp:26-704", Source: "boamp", SourceID: "26-704", Title: "Menuiseries du collège, clos", CPV: "45421000",
+			Place: data.Place{Departement: "69"}, Deadline: inDays(-2)},
+		data.Tender{ID: "boamp:26-705", Source: "boamp", SourceID: "26-705", Title: "Nettoyage des locaux", CPV: "90910000",
+			Place: data.Place{Departement: "69"}, Deadline: inDays(8)},
+	)
+	member, _ := memberOf(t, s, "atelier@example.fr", co.ID, data.MemberOwner)
+	dash := companyURL(co.ID)
+
+	r := member.get(t, dash)
+	wantStatus(t, "dashboard", r, http.StatusOK)
+	mustContain(t, "dashboard", r.body, "Appels d'offres pour vous", "Menuiseries extérieures du gymnase", "Portes intérieures de l&#39;école",
+		"CPV 45421000 (travaux de menuiserie) déclaré par l&#39;entreprise", "zone d&#39;intervention déclarée : département 69",
+		"Pas pour nous", `name="tender" value="boamp:26-701"`)
+	for _, avoid := range []string{"mairie de Rennes", "collège, clos", "Nettoyage des locaux"} {
+		if strings.Contains(r.body, avoid) {
+			t.Errorf("dashboard proposes %q", avoid)
+		}
+	}
+	// Best fit first: the exact code before the code below it? Both are
+	// covered; the nearest deadline (the school, in 4 days) comes first.
+	if a, b := strings.Index(r.body, "Portes intérieures"), strings.Index(r.body, "Menuiseries extérieures"); a > b {
+		t.Errorf("equal fits not by nearest deadline")
+	}
+
+	// Without the CSRF token nothing happens.
+	raw := member.postRaw(t, dash+"/appels-d-offres/pas-pour-nous", url.Values{"tender": {"boamp:26-701"}})
+	wantStatus(t, "post without CSRF", raw, http.StatusForbidden)
+
+	r = member.post(t, dash+"/appels-d-offres/pas-pour-nous", url.Values{"tender": {"boamp:26-701"}, "retour": {"tableau"}})
+	wantStatus(t, "pas pour nous", r, http.StatusSeeOther)
+	if loc := r.header.Get("Location"); !strings.HasPrefix(loc, dash+"#") {
+		t.Errorf("back to %q, want the dashboard", loc)
+	}
+	r = member.get(t, dash)
+	if strings.Contains(r.body, "Menuiseries extérieures du gymnase") {
+		t.Error("a tender set aside still shows on the dashboard")
+	}
+	list := member.get(t, dash+"/appels-d-offres")
+	wantStatus(t, "list", list, http.StatusOK)
+	mustContain(t, "list", list.body, "Écartés", "Menuiseries extérieures du gymnase", "Remettre", "Portes intérieures")
+
+	// Another account, not a member, sees nothing and cannot act.
+	stranger, _ := memberOf(t, s, "autre@example.fr", "", data.MemberOwner)
+	wantStatus(t, "stranger's page", stranger.get(t, dash+"/appels-d-offres"), http.StatusNotFound)
+	wantStatus(t, "stranger's post", stranger.post(t, dash+"/appels-d-offres/pas-pour-nous", url.Values{"tender": {"boamp:26-702"}}), http.StatusNotFound)
+
+	// The admin reads the signal.
+	createAccount(t, s, "alliance@example.fr", listingPassword, data.RoleAdmin)
+	admin := signIn(t, s, "alliance@example.fr", listingPassword)
+	sig := admin.get(t, "/admin/appels-d-offres/signaux")
+	wantStatus(t, "signals", sig, http.StatusOK)
+	mustContain(t, "signals", sig.body, "Menuiseries extérieures du gymnase", "<td>1</td>")
+	wantStatus(t, "signals for a member", member.get(t, "/admin/appels-d-offres/signaux"), http.StatusForbidden)
+
+	// Remettre: back on the dashboard, and the signal is gone.
+	r = member.post(t, dash+"/appels-d-offres/remettre", url.Values{"tender": {"boamp:26-701"}, "retour": {"liste"}})
+	wantStatus(t, "remettre", r, http.StatusSeeOther)
+	mustContain(t, "dashboard after remettre", member.get(t, dash).body, "Menuiseries extérieures du gymnase")
+	if counts, _ := s.store.TenderDismissalCounts(context.Background()); counts["boamp:26-701"] != 0 {
+		t.Errorf("signal after remettre: %v", counts)
+	}
+}
