@@ -85,7 +85,7 @@ func (e TenderNature) Valid() bool {
 const (
 	TenderStateAwarded   TenderState = "awarded"
 	TenderStateCancelled TenderState = "cancelled"
-	TenderStateCorrected TenderState = "corrected"
+	TenderStateClosed    TenderState = "closed"
 	TenderStateOpen      TenderState = "open"
 )
 
@@ -96,7 +96,7 @@ func (e TenderState) Valid() bool {
 		return true
 	case TenderStateCancelled:
 		return true
-	case TenderStateCorrected:
+	case TenderStateClosed:
 		return true
 	case TenderStateOpen:
 		return true
@@ -109,7 +109,7 @@ func (e TenderState) Valid() bool {
 const (
 	TenderSummaryStateAwarded   TenderSummaryState = "awarded"
 	TenderSummaryStateCancelled TenderSummaryState = "cancelled"
-	TenderSummaryStateCorrected TenderSummaryState = "corrected"
+	TenderSummaryStateClosed    TenderSummaryState = "closed"
 	TenderSummaryStateOpen      TenderSummaryState = "open"
 )
 
@@ -120,7 +120,7 @@ func (e TenderSummaryState) Valid() bool {
 		return true
 	case TenderSummaryStateCancelled:
 		return true
-	case TenderSummaryStateCorrected:
+	case TenderSummaryStateClosed:
 		return true
 	case TenderSummaryStateOpen:
 		return true
@@ -311,16 +311,16 @@ func (e SearchSuppliersParamsLabel) Valid() bool {
 
 // Defines values for SearchSuppliersParamsSort.
 const (
-	Distance  SearchSuppliersParamsSort = "distance"
-	Relevance SearchSuppliersParamsSort = "relevance"
+	SearchSuppliersParamsSortDistance  SearchSuppliersParamsSort = "distance"
+	SearchSuppliersParamsSortRelevance SearchSuppliersParamsSort = "relevance"
 )
 
 // Valid indicates whether the value is a known member of the SearchSuppliersParamsSort enum.
 func (e SearchSuppliersParamsSort) Valid() bool {
 	switch e {
-	case Distance:
+	case SearchSuppliersParamsSortDistance:
 		return true
-	case Relevance:
+	case SearchSuppliersParamsSortRelevance:
 		return true
 	default:
 		return false
@@ -329,9 +329,11 @@ func (e SearchSuppliersParamsSort) Valid() bool {
 
 // Defines values for ListTendersParamsState.
 const (
-	ListTendersParamsStateAll    ListTendersParamsState = "all"
-	ListTendersParamsStateClosed ListTendersParamsState = "closed"
-	ListTendersParamsStateOpen   ListTendersParamsState = "open"
+	ListTendersParamsStateAll       ListTendersParamsState = "all"
+	ListTendersParamsStateAwarded   ListTendersParamsState = "awarded"
+	ListTendersParamsStateCancelled ListTendersParamsState = "cancelled"
+	ListTendersParamsStateClosed    ListTendersParamsState = "closed"
+	ListTendersParamsStateOpen      ListTendersParamsState = "open"
 )
 
 // Valid indicates whether the value is a known member of the ListTendersParamsState enum.
@@ -339,9 +341,91 @@ func (e ListTendersParamsState) Valid() bool {
 	switch e {
 	case ListTendersParamsStateAll:
 		return true
+	case ListTendersParamsStateAwarded:
+		return true
+	case ListTendersParamsStateCancelled:
+		return true
 	case ListTendersParamsStateClosed:
 		return true
 	case ListTendersParamsStateOpen:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTendersParamsProcedure.
+const (
+	Adaptee               ListTendersParamsProcedure = "adaptee"
+	Autre                 ListTendersParamsProcedure = "autre"
+	DialogueCompetitif    ListTendersParamsProcedure = "dialogue-competitif"
+	Negociee              ListTendersParamsProcedure = "negociee"
+	Ouverte               ListTendersParamsProcedure = "ouverte"
+	PartenariatInnovation ListTendersParamsProcedure = "partenariat-innovation"
+	Restreinte            ListTendersParamsProcedure = "restreinte"
+)
+
+// Valid indicates whether the value is a known member of the ListTendersParamsProcedure enum.
+func (e ListTendersParamsProcedure) Valid() bool {
+	switch e {
+	case Adaptee:
+		return true
+	case Autre:
+		return true
+	case DialogueCompetitif:
+		return true
+	case Negociee:
+		return true
+	case Ouverte:
+		return true
+	case PartenariatInnovation:
+		return true
+	case Restreinte:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTendersParamsNature.
+const (
+	ListTendersParamsNatureServices ListTendersParamsNature = "services"
+	ListTendersParamsNatureSupplies ListTendersParamsNature = "supplies"
+	ListTendersParamsNatureWorks    ListTendersParamsNature = "works"
+)
+
+// Valid indicates whether the value is a known member of the ListTendersParamsNature enum.
+func (e ListTendersParamsNature) Valid() bool {
+	switch e {
+	case ListTendersParamsNatureServices:
+		return true
+	case ListTendersParamsNatureSupplies:
+		return true
+	case ListTendersParamsNatureWorks:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListTendersParamsSort.
+const (
+	ListTendersParamsSortDeadline  ListTendersParamsSort = "deadline"
+	ListTendersParamsSortDistance  ListTendersParamsSort = "distance"
+	ListTendersParamsSortPublished ListTendersParamsSort = "published"
+	ListTendersParamsSortRelevance ListTendersParamsSort = "relevance"
+)
+
+// Valid indicates whether the value is a known member of the ListTendersParamsSort enum.
+func (e ListTendersParamsSort) Valid() bool {
+	switch e {
+	case ListTendersParamsSortDeadline:
+		return true
+	case ListTendersParamsSortDistance:
+		return true
+	case ListTendersParamsSortPublished:
+		return true
+	case ListTendersParamsSortRelevance:
 		return true
 	default:
 		return false
@@ -941,6 +1025,9 @@ type Tender struct {
 		Name  *string `json:"name,omitempty"`
 		Siret *string `json:"siret,omitempty"`
 	} `json:"buyer"`
+
+	// Corrected Un rectificatif a modifié l'avis.
+	Corrected      *bool                     `json:"corrected,omitempty"`
 	Cpv            *string                   `json:"cpv,omitempty"`
 	CpvAdditional  *[]string                 `json:"cpv_additional,omitempty"`
 	Currency       *string                   `json:"currency,omitempty"`
@@ -959,13 +1046,16 @@ type Tender struct {
 	Open        bool                      `json:"open"`
 	PageUrl     string                    `json:"page_url"`
 	Place       map[string]interface{}    `json:"place"`
+	Procedure   *string                   `json:"procedure,omitempty"`
 	ProcedureId *string                   `json:"procedure_id,omitempty"`
 	PublishedAt *time.Time                `json:"published_at,omitempty"`
 	Source      string                    `json:"source"`
 	SourceId    string                    `json:"source_id"`
 	SourceIds   *[]string                 `json:"source_ids,omitempty"`
-	State       TenderState               `json:"state"`
-	Title       string                    `json:"title"`
+
+	// State État à l'heure de la réponse, comme dans la liste.
+	State TenderState `json:"state"`
+	Title string      `json:"title"`
 
 	// UpdatedAt Dernière modification dans Fabrique.
 	UpdatedAt time.Time `json:"updated_at"`
@@ -978,12 +1068,15 @@ type Tender struct {
 // TenderNature defines model for Tender.Nature.
 type TenderNature string
 
-// TenderState defines model for Tender.State.
+// TenderState État à l'heure de la réponse, comme dans la liste.
 type TenderState string
 
 // TenderSummary defines model for TenderSummary.
 type TenderSummary struct {
 	Buyer string `json:"buyer"`
+
+	// Corrected Un rectificatif a modifié l'avis.
+	Corrected *bool `json:"corrected,omitempty"`
 
 	// Cpv Code CPV principal, 8 chiffres.
 	Cpv            string     `json:"cpv"`
@@ -996,7 +1089,7 @@ type TenderSummary struct {
 	// Lots Nombre de lots.
 	Lots int `json:"lots"`
 
-	// Open Accepte encore des offres.
+	// Open Accepte encore des offres : state vaut open.
 	Open bool `json:"open"`
 
 	// PageUrl La page de l'avis sur Fabrique.
@@ -1005,24 +1098,31 @@ type TenderSummary struct {
 	// Place postcode, commune, departement, nuts, lat, lon.
 	Place map[string]interface{} `json:"place"`
 
+	// Procedure Procédure : ouverte, restreinte, adaptee, negociee, dialogue-competitif, partenariat-innovation, autre.
+	Procedure *string `json:"procedure,omitempty"`
+
 	// Source boamp, ted, ocds…
-	Source string             `json:"source"`
-	State  TenderSummaryState `json:"state"`
-	Title  string             `json:"title"`
+	Source string `json:"source"`
+
+	// State État à l'heure de la réponse : ouvert, clôturé (date limite passée), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
+	State TenderSummaryState `json:"state"`
+	Title string             `json:"title"`
 
 	// Url L'avis à sa source.
 	Url string `json:"url"`
 }
 
-// TenderSummaryState defines model for TenderSummary.State.
+// TenderSummaryState État à l'heure de la réponse : ouvert, clôturé (date limite passée), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
 type TenderSummaryState string
 
 // TendersPage defines model for TendersPage.
 type TendersPage struct {
-	Page    int             `json:"page"`
-	PerPage int             `json:"per_page"`
-	Results []TenderSummary `json:"results"`
-	Total   int             `json:"total"`
+	// Facets Avec facets=true : nombre d'avis par valeur, pour chaque facette : status, cpv_division, procedure, nature, departement, region, buyer, source. Chaque `value` se redonne au paramètre correspondant (status → state).
+	Facets  *map[string][]FacetCount `json:"facets,omitempty"`
+	Page    int                      `json:"page"`
+	PerPage int                      `json:"per_page"`
+	Results []TenderSummary          `json:"results"`
+	Total   int                      `json:"total"`
 }
 
 // BadRequest defines model for BadRequest.
@@ -1225,7 +1325,7 @@ type SearchSuppliersParamsSort string
 
 // ListTendersParams defines parameters for ListTenders.
 type ListTendersParams struct {
-	// State `open` (par défaut : ni annulés, ni attribués, date limite non passée), `closed` ou `all`.
+	// State `open` (par défaut : ni annulés, ni attribués, date limite non passée), `closed` (tous les autres : clôturés, attribués, annulés), `awarded`, `cancelled` ou `all`. L'état est calculé à l'heure de la requête.
 	State *ListTendersParamsState `form:"state,omitempty" json:"state,omitempty"`
 
 	// Cpv Code CPV du marché ou d'un de ses lots : une division (« 45 »), un début de code (« 4521 ») ou un code complet (« 45212350-4 », qui couvre aussi ses codes descendants). Répétable (OU), 10 au plus.
@@ -1245,10 +1345,64 @@ type ListTendersParams struct {
 
 	// PerPage Avis par page, 100 au plus.
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Q Mots cherchés dans l'intitulé, les lots, la description et l'acheteur (analyse du français : pluriels, accents). Tous les mots doivent figurer.
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Procedure Procédure : ouverte, restreinte, adaptee (MAPA), negociee, dialogue-competitif, partenariat-innovation, autre. Répétable (OU).
+	Procedure *[]ListTendersParamsProcedure `form:"procedure,omitempty" json:"procedure,omitempty"`
+
+	// Nature Type de marché : works (travaux), supplies (fournitures), services. Répétable (OU).
+	Nature *[]ListTendersParamsNature `form:"nature,omitempty" json:"nature,omitempty"`
+
+	// Region Région d'exécution (code COG : « 84 »), du marché ou d'un de ses lots. Répétable.
+	Region *[]string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Source Source de l'avis : boamp, ted, ocds… Répétable.
+	Source *[]string `form:"source,omitempty" json:"source,omitempty"`
+
+	// Buyer Nom de l'acheteur, tel que la facette `buyer` le donne. Répétable.
+	Buyer *[]string `form:"buyer,omitempty" json:"buyer,omitempty"`
+
+	// Lots `true` : seulement les marchés allotis.
+	Lots *bool `form:"lots,omitempty" json:"lots,omitempty"`
+
+	// PublishedFrom Publié au plus tôt ce jour (AAAA-MM-JJ, heure de Paris).
+	PublishedFrom *openapi_types.Date `form:"published_from,omitempty" json:"published_from,omitempty"`
+
+	// PublishedTo Publié au plus tard ce jour, inclus (AAAA-MM-JJ, heure de Paris).
+	PublishedTo *openapi_types.Date `form:"published_to,omitempty" json:"published_to,omitempty"`
+
+	// ValueMin Valeur estimée d'au moins ce montant (euros HT). Les avis sans valeur sont alors exclus.
+	ValueMin *float32 `form:"value_min,omitempty" json:"value_min,omitempty"`
+
+	// ValueMax Valeur estimée d'au plus ce montant (euros HT).
+	ValueMax *float32 `form:"value_max,omitempty" json:"value_max,omitempty"`
+
+	// Near Lieu d'exécution proche de : commune (« Lyon »), code postal ou coordonnées « lat,lon ».
+	Near *string `form:"near,omitempty" json:"near,omitempty"`
+
+	// RadiusKm Rayon autour de `near`, en kilomètres (1000 au plus).
+	RadiusKm *float32 `form:"radius_km,omitempty" json:"radius_km,omitempty"`
+
+	// Sort Ordre : par défaut les ouverts par date limite la plus proche puis les autres par date limite la plus récente ; `deadline` (date limite la plus proche), `published` (publication la plus récente), `relevance` (pertinence des mots), `distance` (depuis `near`).
+	Sort *ListTendersParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Facets `true` : compter les résultats par état, division CPV, procédure, type de marché, département, région, acheteur et source.
+	Facets *bool `form:"facets,omitempty" json:"facets,omitempty"`
 }
 
 // ListTendersParamsState defines parameters for ListTenders.
 type ListTendersParamsState string
+
+// ListTendersParamsProcedure defines parameters for ListTenders.
+type ListTendersParamsProcedure string
+
+// ListTendersParamsNature defines parameters for ListTenders.
+type ListTendersParamsNature string
+
+// ListTendersParamsSort defines parameters for ListTenders.
+type ListTendersParamsSort string
 
 // MatchTenderParams defines parameters for MatchTender.
 type MatchTenderParams struct {
@@ -2820,6 +2974,186 @@ func NewListTendersRequest(server string, params *ListTendersParams) (*http.Requ
 		if params.PerPage != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Procedure != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "procedure", *params.Procedure, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Nature != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "nature", *params.Nature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Region != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "region", *params.Region, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Source != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "source", *params.Source, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Buyer != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "buyer", *params.Buyer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Lots != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "lots", *params.Lots, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PublishedFrom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "published_from", *params.PublishedFrom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PublishedTo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "published_to", *params.PublishedTo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValueMin != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "value_min", *params.ValueMin, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ValueMax != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "value_max", *params.ValueMax, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Near != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "near", *params.Near, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.RadiusKm != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "radius_km", *params.RadiusKm, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "number", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Facets != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "facets", *params.Facets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
