@@ -1027,7 +1027,7 @@ type Tender struct {
 	} `json:"buyer"`
 
 	// Corrected Un rectificatif a modifié l'avis.
-	Corrected      *bool                     `json:"corrected,omitempty"`
+	Corrected      bool                      `json:"corrected"`
 	Cpv            *string                   `json:"cpv,omitempty"`
 	CpvAdditional  *[]string                 `json:"cpv_additional,omitempty"`
 	Currency       *string                   `json:"currency,omitempty"`
@@ -1076,7 +1076,7 @@ type TenderSummary struct {
 	Buyer string `json:"buyer"`
 
 	// Corrected Un rectificatif a modifié l'avis.
-	Corrected *bool `json:"corrected,omitempty"`
+	Corrected bool `json:"corrected"`
 
 	// Cpv Code CPV principal, 8 chiffres.
 	Cpv            string     `json:"cpv"`
