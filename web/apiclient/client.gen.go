@@ -3624,6 +3624,11 @@ type MatchNeedResponse429Headers struct {
 	RetryAfter *int
 }
 
+// MatchNeedResponse503Headers the declared response headers of an HTTP 503 response for MatchNeed
+type MatchNeedResponse503Headers struct {
+	RetryAfter *int
+}
+
 type MatchNeedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3637,10 +3642,14 @@ type MatchNeedResponse struct {
 	JSON415 *Error
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *MatchNeedResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *MatchNeedResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3666,6 +3675,11 @@ func (r MatchNeedResponse) GetJSON415() *Error {
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r MatchNeedResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MatchNeedResponse) GetJSON503() *Error {
+	return r.JSON503
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -4568,6 +4582,11 @@ type MatchTenderResponse429Headers struct {
 	RetryAfter *int
 }
 
+// MatchTenderResponse503Headers the declared response headers of an HTTP 503 response for MatchTender
+type MatchTenderResponse503Headers struct {
+	RetryAfter *int
+}
+
 type MatchTenderResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4579,12 +4598,16 @@ type MatchTenderResponse struct {
 	JSON404 *NotFound
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *TooManyRequests
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *Error
 	// JSONDefault the response for an HTTP default `application/json` response
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *MatchTenderResponse200Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *MatchTenderResponse429Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *MatchTenderResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4605,6 +4628,11 @@ func (r MatchTenderResponse) GetJSON404() *NotFound {
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
 func (r MatchTenderResponse) GetJSON429() *TooManyRequests {
 	return r.JSON429
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r MatchTenderResponse) GetJSON503() *Error {
+	return r.JSON503
 }
 
 // GetJSONDefault returns the response for an HTTP default `application/json` response
@@ -5078,6 +5106,13 @@ func ParseMatchNeedResponse(rsp *http.Response) (*MatchNeedResponse, error) {
 		}
 		response.JSON429 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -5098,6 +5133,16 @@ func ParseMatchNeedResponse(rsp *http.Response) (*MatchNeedResponse, error) {
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers MatchNeedResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -5996,6 +6041,13 @@ func ParseMatchTenderResponse(rsp *http.Response) (*MatchTenderResponse, error) 
 		}
 		response.JSON429 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Error
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -6026,6 +6078,16 @@ func ParseMatchTenderResponse(rsp *http.Response) (*MatchTenderResponse, error) 
 			headers.RetryAfter = &value
 		}
 		response.Headers429 = &headers
+	case rsp.StatusCode == 503:
+		var headers MatchTenderResponse503Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
