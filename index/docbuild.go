@@ -68,6 +68,7 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	list(fLabels, d.Labels)
 	list(fHeadcount, d.Headcount)
 	list(fUnivers, d.Univers)
+	list(fStatus, d.Status)
 	text(fStamp, d.Stamp, nil)
 	text(fNameSort, d.NameSort, nil)
 	list(fName, d.Name)

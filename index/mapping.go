@@ -42,6 +42,7 @@ const (
 	fUnivers     = "univers"
 	fStamp       = "stamp"
 	fNameSort    = "name_sort"
+	fStatus      = "status"
 
 	fName         = "name"
 	fNameExact    = "name_exact"
@@ -110,7 +111,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
 		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
 		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
-		{fStamp, true}, {fNameSort, true},
+		{fStamp, true}, {fNameSort, true}, {fStatus, true},
 	} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name

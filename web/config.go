@@ -38,6 +38,9 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// Now is the clock that decides label states on pages, exports and
+	// API answers (default time.Now); tests fix it.
+	Now func() time.Time
 }
 
 // Deps are the services the handlers use; cmd/fabrique builds them.

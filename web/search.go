@@ -82,6 +82,9 @@ func (s *Server) search(c *fiber.Ctx) error {
 		return fmt.Errorf("web: search: %w", err)
 	}
 	s.fillSearchPage(p, &params, res)
+	if err := s.resultStates(c.UserContext(), p.Results); err != nil {
+		return err
+	}
 	if params.Text != "" || params.hasFilters() || params.Near != "" {
 		p.Title = "Recherche : " + pluralFR(p.Total, "fournisseur", "fournisseurs")
 		if params.Page > 1 {
