@@ -99,10 +99,10 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	// Only valid requests are ever cached: a cached answer needs no
 	// validation, and a popular query no parsing (nor place lookup).
 	key := s.baseURL() + "?" + v.Encode() // Encode sorts the parameters
-	body, version, cached := s.supplierAnswers.Lookup(key)
+	answer, version, cached := s.supplierAnswers.Lookup(key)
 	if cached {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return c.Send(body)
+		return answer.send(c) // compressed once, sent as is
 	}
 	if err := checkAPIParams(v, "/api/v1/suppliers"); err != nil {
 		return err
@@ -157,15 +157,16 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 		}
 		out.Results = append(out.Results, r)
 	}
-	body, err = json.Marshal(out)
+	body, err := json.Marshal(out)
 	if err != nil {
 		return fmt.Errorf("web: api suppliers: %w", err)
 	}
+	answer = newEncoded(body, brotliAnswers)
 	if len(body) <= apiAnswerMaxBytes {
-		s.supplierAnswers.Store(version, key, body)
+		s.supplierAnswers.Store(version, key, answer)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(body)
+	return answer.send(c)
 }
 
 // Encoded answers of the supplier search are cached per index version: a

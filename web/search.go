@@ -136,6 +136,7 @@ func (s *Server) fillSearchPage(p *searchPage, params *searchParams, res index.R
 	p.Facets = facetGroups(res.Facets, params)
 	p.Active = activeFilters(params, searchPath)
 	p.Map = s.maps.searchMap(res.Facets["departement"], places, p.Total)
+	p.Map.useOutlines(s.mapOutlines)
 	p.Pages = newPagination(params, p.Total, searchPath)
 	p.Radii = radiusOptions(params)
 	export := *params

@@ -29,8 +29,9 @@ type Server struct {
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
-	supplierAnswers *index.AnswerCache[[]byte]
+	supplierAnswers *index.AnswerCache[*encoded]
 	maps            *franceMap
+	mapOutlines     string       // URL of the départements' outlines (mapsvg_asset.go)
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
 }
@@ -47,7 +48,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
-	s.supplierAnswers = index.NewAnswerCache[[]byte](deps.Index, apiAnswerCacheSize)
+	s.supplierAnswers = index.NewAnswerCache[*encoded](deps.Index, apiAnswerCacheSize)
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
@@ -59,6 +60,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
 		return nil, err
 	}
+	s.mapOutlines = s.assets.add(mapAssetName, s.maps.outlinesSVG(), "image/svg+xml")
 
 	s.app = fiber.New(fiber.Config{
 		AppName:               "Fabrique",
@@ -69,7 +71,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		Immutable:             true, // request strings outlive fasthttp's buffers
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
-	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
+	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.rateLimit)
 
 	routes := s.routes()

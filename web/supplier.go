@@ -81,6 +81,7 @@ func (s *Server) supplier(c *fiber.Ctx) error {
 		p.MapNote = "La source n'a pas permis de situer l'entreprise sur la carte."
 	}
 	p.Map = s.maps.placeMap(a.Departement, place)
+	p.Map.useOutlines(s.mapOutlines)
 	p.Map.Label = "Localisation de l'entreprise"
 	if p.S.Address.Departement != "" {
 		p.Map.Label += " : " + p.S.Address.Departement

@@ -146,7 +146,7 @@ func TestSupplierPage(t *testing.T) {
 	if len(epv) == 0 || epv[len(epv)-1] != "non" || !slices.Contains(epv, "2026") {
 		t.Errorf("provenance of the name = %q, want the EPV list, its date, not declared", epv)
 	}
-	if doc.Find(".map-small svg path.here").Length() != 1 || doc.Find(".map-small svg circle").Length() != 1 {
+	if doc.Find(".map-small svg use.here").Length() != 1 || doc.Find(".map-small svg circle").Length() != 1 {
 		t.Errorf("the location map does not show the département and the place")
 	}
 	if href, _ := doc.Find(`a[href^="https://www.coutellerie"]`).Attr("rel"); !strings.Contains(href, "noopener") {
