@@ -267,3 +267,55 @@
   }
   wireMap();
 }());
+
+// Filters: on a wide screen the disclosure opens (the sidebar); ticking a
+// filter applies it at once, the « Appliquer » button is then redundant.
+(function () {
+  'use strict';
+  var box = document.querySelector('details.facets-box');
+  if (!box) {
+    return;
+  }
+  if (window.matchMedia && window.matchMedia('(min-width: 52.01rem)').matches) {
+    box.open = true;
+  }
+  var form = box.closest('form');
+  var apply = box.querySelector('button.apply');
+  if (!form || !form.requestSubmit) {
+    return;
+  }
+  if (apply) {
+    apply.hidden = true;
+  }
+  box.addEventListener('change', function (e) {
+    if (e.target && e.target.type === 'checkbox') {
+      form.requestSubmit();
+    }
+  });
+}());
+
+// The radius only means something with a place: it is disabled until one
+// is given (the server ignores it otherwise).
+(function () {
+  'use strict';
+  var near = document.getElementById('near');
+  var radius = document.getElementById('radius_km');
+  if (!near || !radius) {
+    return;
+  }
+  function sync() {
+    var field = document.getElementById('near'); // replaced by the combobox
+    radius.disabled = !field || field.value.trim() === '';
+  }
+  ['input', 'change', 'focusout'].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.target && e.target.id === 'near') {
+        sync();
+      }
+    });
+  });
+  if (radius.form) {
+    radius.form.addEventListener('submit', sync); // the form data is read after
+  }
+  sync();
+}());
