@@ -35,6 +35,8 @@ func buyerPages(t *testing.T, s *testServer) map[string]string {
 		"appels-d-offres":   "/appels-d-offres",
 		"avis":              tenderURL(&listTenders()[0]),
 		"rapport":           "/recherche/rapport?q=menuiserie",
+		"accueil":           "/",
+		"revendiquer":       supplierURL(rich.ID) + "/revendiquer",
 	}
 }
 
@@ -48,7 +50,7 @@ func TestBrowserNoSidewaysScroll(t *testing.T) {
 	pages := buyerPages(t, s)
 	base := s.serveLoopback(t)
 	names := []string{"recherche", "recherche-vide", "fournisseur", "besoin", "liste-fournisseur", "rapport-besoin",
-		"appels-d-offres", "avis", "rapport"}
+		"appels-d-offres", "avis", "rapport", "accueil", "revendiquer"}
 	var problems []string
 	for i, width := range []int64{390, 320, 1280} {
 		// One browser per width: the session timeout bounds each.

@@ -107,3 +107,39 @@ func TestContactLinksAreSafe(t *testing.T) {
 		}
 	}
 }
+
+func TestAPISupplierTellsStatesAndCeased(t *testing.T) {
+	sup := registeredSupplier(true)
+	s := newSearchServer(t, Config{}, sup)
+	var out struct {
+		Ceased      bool            `json:"ceased"`
+		LabelStates []apiLabelState `json:"label_states"`
+		Register    struct {
+			LegalForm string `json:"legal_form"`
+			Ceased    bool   `json:"ceased"`
+		} `json:"register"`
+	}
+	decodeJSON(t, s.get(t, "/api/v1/suppliers/"+sup.ID), &out)
+	if !out.Ceased || !out.Register.Ceased || out.Register.LegalForm != "5710" {
+		t.Errorf("detail = %+v, want the ceased company and its legal form", out)
+	}
+	states := map[string]string{}
+	for _, st := range out.LabelStates {
+		states[st.Type] = st.State
+	}
+	// On the test day (15 April 2026) the EPV label, not re-found since
+	// 1 March and ending 1 May, is « not re-found »; the OFG one is valid.
+	if states["EPV"] != "not_refound" || states["OFG"] != "valid" {
+		t.Errorf("label states = %v", states)
+	}
+	// A ceased company is not suggested: the search leaves it out.
+	var page struct {
+		Results []struct{ ID string }
+	}
+	decodeJSON(t, s.get(t, "/api/v1/suppliers?q=coutellerie+des+pentes"), &page)
+	for _, r := range page.Results {
+		if r.ID == sup.ID {
+			t.Errorf("the ceased company is suggested by the search API")
+		}
+	}
+}
