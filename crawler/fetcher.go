@@ -43,6 +43,7 @@ type FetchError struct {
 	Kind   string
 	Status int
 	Err    error
+	final  bool // not worth retrying, whatever its kind
 }
 
 func (e *FetchError) Error() string {
@@ -74,9 +75,10 @@ type Fetcher struct {
 	pol Politeness
 	c   *colly.Collector
 
-	mu    sync.Mutex
-	hosts map[string]bool // hosts with a limit rule
-	rates map[string]Rate // per-host overrides from source definitions
+	mu        sync.Mutex
+	hosts     map[string]bool  // hosts with a limit rule
+	rates     map[string]Rate  // per-host overrides from source definitions
+	robotsBad map[string]error // hosts whose robots.txt cannot be read (fetch_guard.go)
 }
 
 var (
@@ -111,7 +113,7 @@ func NewFetcher(ctx context.Context, p Politeness, allowed []string) *Fetcher {
 	c.AllowedDomains = hostnames(allowed)
 	c.Context = ctx
 	c.DisableCookies()
-	c.WithTransport(&http.Transport{
+	c.WithTransport(guardTransport{&http.Transport{
 		Proxy:                 http.ProxyFromEnvironment, // never for loopback mirrors
 		DialContext:           (&net.Dialer{Timeout: time.Duration(p.ConnectTimeout), KeepAlive: 30 * time.Second}).DialContext,
 		TLSHandshakeTimeout:   time.Duration(p.ConnectTimeout),
@@ -119,7 +121,7 @@ func NewFetcher(ctx context.Context, p Politeness, allowed []string) *Fetcher {
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       90 * time.Second,
 		ForceAttemptHTTP2:     true,
-	})
+	}})
 	c.SetRequestTimeout(time.Duration(p.ReadTimeout))
 	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
 		for _, v := range via {
@@ -130,10 +132,11 @@ func NewFetcher(ctx context.Context, p Politeness, allowed []string) *Fetcher {
 		if len(via) >= p.MaxRedirects {
 			return errTooManyRedirect
 		}
-		return nil
+		return checkRedirect(req, via, allowed)
 	})
-	f := &Fetcher{pol: p, c: c, hosts: map[string]bool{}, rates: map[string]Rate{}}
+	f := &Fetcher{pol: p, c: c, hosts: map[string]bool{}, rates: map[string]Rate{}, robotsBad: map[string]error{}}
 	c.OnResponseHeaders(func(r *colly.Response) {
+		holderOf(r.Ctx).headers = true
 		if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > p.MaxBodyBytes {
 			holderOf(r.Ctx).tooLarge = true
 			r.Request.Abort()
@@ -208,6 +211,7 @@ func (f *Fetcher) limit(host string) error {
 type holder struct {
 	resp     *colly.Response
 	tooLarge bool
+	headers  bool // the response headers came
 }
 
 func holderOf(ctx *colly.Context) *holder {
@@ -231,13 +235,16 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev data.PageState)
 		return nil, &FetchError{URL: rawURL, Kind: FailInvalid, Err: err}
 	}
 	backoff := time.Duration(f.pol.RetryBase)
+	var spent time.Duration // in requests, for Politeness.MaxPageTime
 	for attempt := 1; ; attempt++ {
-		page, ferr, retryAfter := f.once(ctx, rawURL, prev)
+		began := time.Now()
+		page, ferr, retryAfter := f.once(ctx, rawURL, prev, time.Duration(f.pol.MaxPageTime)-spent)
+		spent += time.Since(began)
 		if ferr == nil {
 			page.Attempts = attempt
 			return page, nil
 		}
-		if !retryable(ferr.Kind) || attempt > f.pol.MaxRetries {
+		if !retryable(ferr.Kind) || ferr.final || attempt > f.pol.MaxRetries {
 			return nil, ferr
 		}
 		wait := backoff
@@ -247,6 +254,10 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev data.PageState)
 				return nil, ferr
 			}
 			wait = max(wait, retryAfter)
+		}
+		if spent >= time.Duration(f.pol.MaxPageTime) {
+			ferr.Err = fmt.Errorf("%w; not retried: the page's %s budget is spent", ferr.Err, time.Duration(f.pol.MaxPageTime))
+			return nil, ferr
 		}
 		backoff = min(backoff*2, time.Duration(f.pol.MaxRetryAfter))
 		select {
@@ -265,10 +276,16 @@ func retryable(kind string) bool {
 	return false
 }
 
-// once makes one request; retryAfter is the server's Retry-After, if any.
-func (f *Fetcher) once(ctx context.Context, rawURL string, prev data.PageState) (*Page, *FetchError, time.Duration) {
+// once makes one request, given up after budget; retryAfter is the
+// server's Retry-After, if any.
+func (f *Fetcher) once(ctx context.Context, rawURL string, prev data.PageState, budget time.Duration) (*Page, *FetchError, time.Duration) {
 	if err := ctx.Err(); err != nil {
 		return nil, &FetchError{URL: rawURL, Kind: FailCanceled, Err: err}, 0
+	}
+	if u, err := url.Parse(rawURL); err == nil {
+		if err := f.robotsFailure(u.Host); err != nil {
+			return nil, &FetchError{URL: rawURL, Kind: FailTooLarge, Err: err}, 0
+		}
 	}
 	h := &holder{}
 	cctx := colly.NewContext()
@@ -283,12 +300,20 @@ func (f *Fetcher) once(ctx context.Context, rawURL string, prev data.PageState) 
 	if prev.LastModified != "" {
 		hdr.Set("If-Modified-Since", prev.LastModified)
 	}
+	setDeadline(hdr, time.Now().Add(budget))
 	err := f.c.Request(http.MethodGet, rawURL, nil, cctx, hdr)
 	if h.tooLarge {
 		return nil, &FetchError{URL: rawURL, Kind: FailTooLarge, Err: fmt.Errorf("%w (%d bytes)", errTooLarge, f.pol.MaxBodyBytes)}, 0
 	}
 	if err != nil {
-		return nil, classify(ctx, rawURL, err), 0
+		if u, perr := url.Parse(rawURL); perr == nil {
+			f.rememberRobots(u.Host, err)
+		}
+		fe := classify(ctx, rawURL, err)
+		// A server that answered and then trickled the body would do it
+		// again: such a page gets one try.
+		fe.final = fe.Kind == FailTimeout && h.headers
+		return nil, fe, 0
 	}
 	r := h.resp
 	if r == nil {
@@ -313,6 +338,8 @@ func (f *Fetcher) once(ctx context.Context, rawURL string, prev data.PageState) 
 		return nil, &FetchError{URL: rawURL, Kind: FailServer, Status: status, Err: errors.New(http.StatusText(status))}, 0
 	case status == http.StatusNotFound || status == http.StatusGone:
 		return nil, &FetchError{URL: rawURL, Kind: FailGone, Status: status, Err: errors.New(http.StatusText(status))}, 0
+	case status == http.StatusRequestTimeout: // the only 4xx worth retrying, with 429
+		return nil, &FetchError{URL: rawURL, Kind: FailTimeout, Status: status, Err: errors.New(http.StatusText(status))}, 0
 	case status >= 300 && status < 400:
 		return nil, &FetchError{URL: rawURL, Kind: FailRedirect, Status: status, Err: errors.New("redirect without a usable location")}, 0
 	case status >= 400:
@@ -337,8 +364,11 @@ func classify(ctx context.Context, rawURL string, err error) *FetchError {
 		kind = FailRobots
 	case errors.Is(err, colly.ErrForbiddenDomain), errors.Is(err, colly.ErrForbiddenURL):
 		kind = FailDomain
-	case errors.Is(err, errRedirectLoop), errors.Is(err, errTooManyRedirect):
+	case errors.Is(err, errRedirectLoop), errors.Is(err, errTooManyRedirect),
+		errors.Is(err, errRedirectScheme), errors.Is(err, errRedirectOrigin):
 		kind = FailRedirect
+	case errors.Is(err, errRobotsTooLarge):
+		kind = FailTooLarge
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		kind = FailTimeout
 	case strings.Contains(err.Error(), "Client.Timeout"):

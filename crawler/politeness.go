@@ -18,7 +18,11 @@ import "time"
 //	MaxRetries          3 retries on 5xx, 429 and network errors (-1: none)
 //	RetryBase           2 s, doubled at each retry
 //	MaxRetryAfter       2 min: a longer Retry-After fails the page instead of waiting
-//	MaxRedirects        10; a loop fails as "redirect"
+//	MaxRedirects        10; a loop fails as "redirect"; a redirect may change neither
+//	                    scheme nor port unless the target host:port is an allowed domain
+//	MaxPageTime         2 × ReadTimeout (2 min) of requests for one page, retries included
+//	                    (the waits a Retry-After asks for are bounded by MaxRetryAfter);
+//	                    a page whose body trickles past ReadTimeout gets one try
 type Politeness struct {
 	UserAgent      string   `json:"user_agent,omitempty"`
 	Delay          Duration `json:"delay,omitzero"`
@@ -31,6 +35,7 @@ type Politeness struct {
 	RetryBase      Duration `json:"retry_base,omitzero"`
 	MaxRetryAfter  Duration `json:"max_retry_after,omitzero"`
 	MaxRedirects   int      `json:"max_redirects,omitempty"`
+	MaxPageTime    Duration `json:"max_page_time,omitzero"`
 }
 
 // DefaultUserAgent is an honest user agent: who we are and where to read
@@ -75,6 +80,9 @@ func (p Politeness) withDefaults() Politeness {
 	if p.MaxRedirects <= 0 {
 		p.MaxRedirects = 10
 	}
+	if p.MaxPageTime <= 0 {
+		p.MaxPageTime = 2 * p.ReadTimeout
+	}
 	return p
 }
 
@@ -112,6 +120,9 @@ func (p Politeness) merge(o Politeness) Politeness {
 	}
 	if o.MaxRedirects != 0 {
 		p.MaxRedirects = o.MaxRedirects
+	}
+	if o.MaxPageTime != 0 {
+		p.MaxPageTime = o.MaxPageTime
 	}
 	return p
 }

@@ -53,7 +53,7 @@ var failureLabels = map[string]string{
 	FailTimeout: "délais dépassés", FailNetwork: "erreurs réseau", FailRateLimit: "limitées (429)",
 	FailServer: "erreurs serveur (5xx)", FailClient: "refusées (4xx)", FailGone: "disparues (404/410)",
 	FailDomain: "hors domaine", FailParse: "illisibles", FailInvalid: "adresses invalides",
-	"max_pages": "au-delà de la limite de pages",
+	"max_pages": "au-delà de la limite de pages", FailSitemapDepth: "index de sitemaps trop imbriqués",
 }
 
 // Summary renders a run report in French for people, one fact per line.

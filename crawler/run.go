@@ -165,6 +165,9 @@ type sourceRun struct {
 	records  *regexp.Regexp
 	total    int // records announced by a JSON API, -1 until known
 	complete bool
+	// sitemapDepth is how many sitemap indexes led to a sitemap URL
+	// (sitemap_depth.go); absent means a start URL, depth 0.
+	sitemapDepth map[string]int
 }
 
 func (c *crawl) prepare(d *Definition) (*sourceRun, error) {

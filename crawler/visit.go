@@ -142,6 +142,7 @@ func (c *crawl) extract(s *sourceRun, u string, page *Page) ([]Record, []string,
 		if err != nil {
 			return nil, nil, err
 		}
+		c.boundSitemapDepth(s, u, sm)
 		return nil, s.links.sitemapLinks(sm, page.URL), nil
 	}
 	doc, err := parseHTML(page.Body)

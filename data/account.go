@@ -21,6 +21,11 @@ type Account struct {
 	PasswordHash string    `json:"password_hash,omitempty"`
 	Verified     bool      `json:"verified"` // e-mail address confirmed
 	CreatedAt    time.Time `json:"created_at"`
+	// Disabled accounts cannot sign in; their sessions end.
+	Disabled bool `json:"disabled,omitempty"`
+	// PasswordChangedAt is when the password was last set: sessions
+	// created before it are no longer valid.
+	PasswordChangedAt time.Time `json:"password_changed_at,omitzero"`
 }
 
 // ClaimStatus is where a claim of ownership stands.
@@ -68,4 +73,5 @@ type AuditEntry struct {
 	Action string    `json:"action"` // "supplier.put", "claim.verify"…
 	Entity string    `json:"entity"` // "supplier:123456789"
 	Detail string    `json:"detail,omitempty"`
+	Addr   string    `json:"addr,omitempty"` // client address, for events from the web
 }

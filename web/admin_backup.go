@@ -1,63 +1,69 @@
 package web
 
 import (
-	"crypto/subtle"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"fabrique/data"
 )
 
-// adminBackup streams a consistent snapshot of the store (one bbolt read
-// transaction), for backups while serve holds the data directory's lock.
-// It needs Config.AdminToken; without one the route does not exist (404).
+// adminBackup sends a consistent snapshot of the store, for backups while
+// serve holds the data directory's lock. It needs a signed-in admin or
+// Config.AdminToken; for anyone else, without a token configured, the route
+// does not exist (404).
 //
-// The size is not known in advance, so the body is chunked. If the copy
-// fails midway the connection is cut before the final chunk, and the client
-// sees an error instead of a short file that looks complete (store.Restore
-// would reject such a file anyway).
+// The snapshot is first written to a temporary file next to the store, in
+// one read transaction that lasts as long as the disk takes, and the file
+// is then streamed: a client that reads slowly, or stops reading, holds a
+// file descriptor, never a transaction of the store (a long read
+// transaction blocks every writer as soon as the store file must grow).
+// The file is unlinked once open, so nothing is left behind whatever
+// happens to the download. One snapshot is made at a time.
 func (s *Server) adminBackup(c *fiber.Ctx) error {
-	if err := s.requireAdmin(c); err != nil {
+	if a, ok := s.currentAccount(c); !ok || !isAdmin(a) { // a signed-in admin needs no token
+		if err := s.requireAdminToken(c); err != nil {
+			return err
+		}
+	}
+	select {
+	case s.backupSlot <- struct{}{}:
+		defer func() { <-s.backupSlot }()
+	default:
+		c.Set(fiber.HeaderRetryAfter, "10")
+		return fiber.NewError(fiber.StatusServiceUnavailable, "web: a backup snapshot is already being made")
+	}
+	f, size, err := s.snapshot(c)
+	if err != nil {
 		return err
 	}
 	name := "fabrique-" + time.Now().UTC().Format("20060102-150405") + ".db"
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-
-	ctx := c.UserContext()
-	pr, pw := io.Pipe()
-	go func() {
-		n, err := s.store.Backup(ctx, pw)
-		switch {
-		case errors.Is(err, io.ErrClosedPipe):
-			s.cfg.Logger.Warn("backup download interrupted by the client", "bytes", n)
-		case err != nil:
-			s.cfg.Logger.Error("backup stream failed", "bytes", n, "err", err)
-		default:
-			s.cfg.Logger.Info("backup downloaded", "bytes", n)
-		}
-		_ = pw.CloseWithError(err) // nil closes with EOF: the body is complete
-	}()
-	// fasthttp closes pr when the response is done or the client is gone,
-	// which ends the goroutine above.
-	c.Context().SetBodyStream(pr, -1)
+	s.cfg.Logger.Info("backup snapshot ready", "bytes", size)
+	// fasthttp closes f when the response is sent or the client is gone.
+	c.Context().SetBodyStream(f, int(size))
 	return nil
 }
 
-// requireAdmin checks the bearer token of an admin route in constant time.
-func (s *Server) requireAdmin(c *fiber.Ctx) error {
-	if s.cfg.AdminToken == "" {
-		return fmt.Errorf("web: admin routes are disabled: %w", data.ErrNotFound)
+// snapshot writes the store to an unlinked temporary file and returns it
+// open, positioned at its start, with its size.
+func (s *Server) snapshot(c *fiber.Ctx) (*os.File, int64, error) {
+	f, err := os.CreateTemp(filepath.Dir(s.store.Path()), ".backup-*.db")
+	if err != nil {
+		return nil, 0, fmt.Errorf("web: backup snapshot: %w", err)
 	}
-	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
-		return fmt.Errorf("web: admin token missing or wrong: %w", data.ErrUnauthorized)
+	_ = os.Remove(f.Name()) // the open descriptor keeps the data until closed
+	n, err := s.store.Backup(c.UserContext(), f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
 	}
-	return nil
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, fmt.Errorf("web: backup snapshot (%d bytes written): %w", n, err)
+	}
+	return f, n, nil
 }

@@ -2,11 +2,15 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 	"fabrique/data/store"
@@ -20,10 +24,10 @@ func TestAdminBackupAccess(t *testing.T) {
 		want   int
 	}{
 		{"disabled without a token", "", []string{"Authorization", "Bearer anything"}, http.StatusNotFound},
-		{"no credentials", "s3cret", nil, http.StatusUnauthorized},
-		{"wrong token", "s3cret", []string{"Authorization", "Bearer s3cre"}, http.StatusForbidden},
-		{"not a bearer", "s3cret", []string{"Authorization", "Basic s3cret"}, http.StatusForbidden},
-		{"right token", "s3cret", []string{"Authorization", "Bearer s3cret"}, http.StatusOK},
+		{"no credentials", testAdminToken, nil, http.StatusUnauthorized},
+		{"wrong token", testAdminToken, []string{"Authorization", "Bearer " + testAdminToken[:31]}, http.StatusForbidden},
+		{"not a bearer", testAdminToken, []string{"Authorization", "Basic " + testAdminToken}, http.StatusForbidden},
+		{"right token", testAdminToken, []string{"Authorization", "Bearer " + testAdminToken}, http.StatusOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,7 +39,7 @@ func TestAdminBackupAccess(t *testing.T) {
 			if tt.want == http.StatusUnauthorized && !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
 				t.Errorf("401 without a WWW-Authenticate: Bearer header")
 			}
-			if tt.want != http.StatusOK && strings.Contains(r.body, "s3cret") {
+			if tt.want != http.StatusOK && strings.Contains(r.body, testAdminToken) {
 				t.Errorf("the error page shows the token")
 			}
 		})
@@ -43,14 +47,14 @@ func TestAdminBackupAccess(t *testing.T) {
 }
 
 func TestAdminBackupIsARestorableStore(t *testing.T) {
-	s := newTestServer(t, Config{AdminToken: "s3cret"})
+	s := newTestServer(t, Config{AdminToken: testAdminToken})
 	ctx := context.Background()
 	sup := data.Supplier{ID: data.SupplierKey("", "Faïencerie de Gien", "45500"), Name: "Faïencerie de Gien"}
 	if err := s.store.PutSupplier(ctx, sup, "test"); err != nil {
 		t.Fatal(err)
 	}
 
-	r := s.get(t, "/admin/backup", "Authorization", "Bearer s3cret")
+	r := s.get(t, "/admin/backup", "Authorization", "Bearer "+testAdminToken)
 	if r.status != http.StatusOK {
 		t.Fatalf("GET /admin/backup = %d", r.status)
 	}
@@ -78,5 +82,64 @@ func TestAdminBackupIsARestorableStore(t *testing.T) {
 	got, err := restored.Supplier(ctx, sup.ID)
 	if err != nil || got.Name != sup.Name {
 		t.Errorf("restored Supplier(%s) = %q, %v; want %q", sup.ID, got.Name, err, sup.Name)
+	}
+}
+
+// TestAdminBackupSlowClientDoesNotHoldTheStore downloads a backup with a
+// client that reads the headers and then nothing, and checks that writes
+// big enough to grow the store file (bbolt then waits for every open read
+// transaction) still go through in bounded time.
+func TestAdminBackupSlowClientDoesNotHoldTheStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes about 40 MB")
+	}
+	s := newTestServer(t, Config{AdminToken: testAdminToken})
+	ctx := context.Background()
+	putBulk := func(prefix string, n int) error {
+		desc := strings.Repeat("Tournage, fraisage et décolletage de précision. ", 200) // ~10 kB
+		var batch []data.Supplier
+		for i := range n {
+			name := fmt.Sprintf("%s %05d", prefix, i)
+			batch = append(batch, data.Supplier{ID: data.SupplierKey("", name, "45500"), Name: name, Description: desc})
+			if len(batch) == 200 || i == n-1 {
+				if _, err := s.store.UpsertCrawled(ctx, batch, "test"); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		return nil
+	}
+	if err := putBulk("Atelier", 2000); err != nil { // ~20 MB: more than the sockets buffer
+		t.Fatal(err)
+	}
+	base := s.serveLoopback(t)
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	fmt.Fprintf(conn, "GET /admin/backup HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n", testAdminToken)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	head := make([]byte, 512)
+	if _, err := io.ReadAtLeast(conn, head, 12); err != nil || !strings.HasPrefix(string(head), "HTTP/1.1 200") {
+		t.Fatalf("backup answer %q, %v", head, err)
+	}
+	// The client now reads nothing more.
+
+	done := make(chan error, 1)
+	go func() { done <- putBulk("Fonderie", 2000) }() // grows the file past its mapping
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("writes blocked for 5 s while a client was slowly downloading a backup")
+	}
+	if r := s.get(t, "/healthz"); r.status != http.StatusOK {
+		t.Errorf("/healthz = %d during the download", r.status)
 	}
 }

@@ -99,10 +99,9 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	// Only valid requests are ever cached: a cached answer needs no
 	// validation, and a popular query no parsing (nor place lookup).
 	key := s.baseURL() + "?" + v.Encode() // Encode sorts the parameters
-	answer, version, cached := s.supplierAnswers.Lookup(key)
-	if cached {
-		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-		return answer.send(c) // compressed once, sent as is
+	cached, version, ok := s.supplierAnswers.Lookup(key)
+	if ok {
+		return cached.send(c) // compressed once, sent as is
 	}
 	if err := checkAPIParams(v, "/api/v1/suppliers"); err != nil {
 		return err
@@ -161,12 +160,28 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("web: api suppliers: %w", err)
 	}
-	answer = newEncoded(body, brotliAnswers)
+	a := apiAnswer{body: newEncoded(body, brotliAnswers), etag: strongETag(body),
+		links: s.pageLinks("/api/v1/suppliers", v, out.Page, out.PerPage, out.Total, index.MaxResultWindow)}
 	if len(body) <= apiAnswerMaxBytes {
-		s.supplierAnswers.Store(version, key, answer)
+		s.supplierAnswers.Store(version, key, a)
 	}
+	return a.send(c)
+}
+
+// apiAnswer is an encoded answer of GET /api/v1/suppliers, kept with its
+// ETag and Link headers so that a cached answer is neither hashed nor
+// linked again (apiConventions keeps an ETag already set).
+type apiAnswer struct {
+	body  *encoded // shared by every request that gets it, compressed once (compress.go)
+	etag  string
+	links string
+}
+
+func (a apiAnswer) send(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return answer.send(c)
+	c.Set(fiber.HeaderETag, a.etag)
+	setPageLinks(c, a.links)
+	return a.body.send(c)
 }
 
 // Encoded answers of the supplier search are cached per index version: a
@@ -300,10 +315,14 @@ func (s *Server) apiCommunes(c *fiber.Ctx) error {
 }
 
 // filterableFacets drops the values that cannot be given back as filters
-// (the empty value counts suppliers without the field).
+// (the empty value counts suppliers without the field), and writes a facet
+// without values as [] rather than null.
 func filterableFacets(f index.Facets) index.Facets {
+	if f == nil {
+		return index.Facets{}
+	}
 	if !slices.ContainsFunc(slices.Collect(maps.Values(f)), func(counts []index.FacetCount) bool {
-		return slices.ContainsFunc(counts, func(c index.FacetCount) bool { return c.Value == "" })
+		return counts == nil || slices.ContainsFunc(counts, func(c index.FacetCount) bool { return c.Value == "" })
 	}) {
 		return f // the usual case: nothing to drop, nothing to copy
 	}

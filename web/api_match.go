@@ -22,15 +22,20 @@ const matchBodyLimit = 256 << 10
 // data.Match as `fabrique match --json` writes it, with the supplier's page
 // and distance_km always present (null when unknown).
 type apiMatch struct {
-	ID         string        `json:"supplier_id"`
-	SIREN      string        `json:"siren"`
-	SIRET      string        `json:"siret"`
-	Name       string        `json:"name"`
-	Score      float64       `json:"score"`
-	DistanceKm *float64      `json:"distance_km"`
-	URL        string        `json:"url"`
-	Reasons    []data.Reason `json:"reasons"`
+	ID         string      `json:"supplier_id"`
+	SIREN      string      `json:"siren"`
+	SIRET      string      `json:"siret"`
+	Name       string      `json:"name"`
+	Score      float64     `json:"score"`
+	DistanceKm *float64    `json:"distance_km"`
+	URL        string      `json:"url"`
+	Reasons    []apiReason `json:"reasons"`
 }
+
+// apiReason is data.Reason without its MarshalJSON, which encodes every
+// reason twice (json.Marshal, then a compaction) to fill Text: the API
+// fills Text itself, and a page of matches holds hundreds of reasons.
+type apiReason data.Reason
 
 // apiLotMatches is the ranking of one lot.
 type apiLotMatches struct {
@@ -70,10 +75,10 @@ func newAPIMatchResult(res index.MatchResult, base string) apiMatchResult {
 func apiMatches(ms []data.Match, base string) []apiMatch {
 	out := make([]apiMatch, 0, len(ms))
 	for _, m := range ms {
-		reasons := make([]data.Reason, len(m.Reasons))
+		reasons := make([]apiReason, len(m.Reasons))
 		for i, r := range m.Reasons {
 			r.Text = reasonText(r)
-			reasons[i] = r
+			reasons[i] = apiReason(r)
 		}
 		out = append(out, apiMatch{ID: m.SupplierID, SIREN: m.SIREN, SIRET: m.SIRET, Name: m.Name, Score: m.Score,
 			DistanceKm: m.DistanceKm, URL: base + supplierURL(m.SupplierID), Reasons: reasons})
@@ -112,7 +117,7 @@ func (s *Server) apiMatchNeed(c *fiber.Ctx) error {
 	if err != nil {
 		return needError(err)
 	}
-	res, err := s.index.Match(c.UserContext(), s.store, t, index.MatchOptions{Limit: need.Limit})
+	res, err := s.index.Match(c.UserContext(), s.matchSource, t, index.MatchOptions{Limit: need.Limit})
 	if err != nil {
 		return needError(err)
 	}

@@ -69,6 +69,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 		out.Results = append(out.Results, r)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
+	setPageLinks(c, s.pageLinks("/api/v1/tenders", v, out.Page, out.PerPage, uint64(max(0, out.Total)), maxTenderPage*out.PerPage))
 	return c.JSON(out)
 }
 

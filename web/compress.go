@@ -20,12 +20,16 @@ import (
 // logger, so that an error page rendered there is compressed too. The
 // backup download (a streamed binary file) is left alone.
 func (s *Server) compressAnswers() fiber.Handler {
-	return compress.New(compress.Config{
+	inner := compress.New(compress.Config{
 		Level: compress.LevelDefault, // brotli 4, gzip 6: fast enough for every page
 		Next: func(c *fiber.Ctx) bool {
 			return strings.HasPrefix(c.Path(), "/admin/")
 		},
 	})
+	// The ETag of the API (api_conventions.go) stays the hash of the
+	// identity body for every encoding: Vary: Accept-Encoding keeps the
+	// variants apart in caches, and a client's If-None-Match still matches.
+	return inner
 }
 
 // encoded is a body with its compressed forms, made once when first asked.

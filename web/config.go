@@ -7,6 +7,7 @@ import (
 
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 )
 
 // Config tunes the server. The zero value is usable: every field has a
@@ -38,6 +39,19 @@ type Config struct {
 	// RateLimit bounds the JSON API requests of each client (default 20
 	// requests per second, bursts of 40).
 	RateLimit RateLimit
+	// TrustProxy says that a reverse proxy in front of the server sets
+	// X-Forwarded-Proto and X-Forwarded-For: cookies are then Secure when
+	// it says https, and the client address is its last X-Forwarded-For hop.
+	TrustProxy bool
+	// MatchConcurrency bounds the match API requests ranked at once
+	// (default GOMAXPROCS, at least 2); MatchQueueWait is how long one
+	// waits for a free slot before it is shed with 503 and Retry-After
+	// (default 250 ms).
+	MatchConcurrency int
+	MatchQueueWait   time.Duration
+	// FormRateLimit bounds the HTML form posts of each client (default
+	// bursts of 30, then one every 2 s); a negative PerSecond disables it.
+	FormRateLimit RateLimit
 	// Now is the clock that decides label states on pages, exports and
 	// API answers (default time.Now); tests fix it.
 	Now func() time.Time
@@ -50,6 +64,10 @@ type Deps struct {
 	// Index is the search index of suppliers. Without it the search pages,
 	// exports and search API are not routed (supplier pages still are).
 	Index *index.Index
+	// Mail delivers the site's mails (account confirmation, reset and
+	// sign-in links…). Nil: they are kept in the store's outbox, which
+	// admins read at /admin/courriels.
+	Mail mail.Sender
 }
 
 const (

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,6 +33,10 @@ func errorKinds() []struct {
 // statusOf returns the HTTP status for err. Errors of fiber itself (no route,
 // body too large…) keep their status.
 func statusOf(c *fiber.Ctx, err error) int {
+	var r *refusal // refusal.go
+	if errors.As(err, &r) {
+		return r.status
+	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		return fe.Code
@@ -106,6 +111,13 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if errors.As(err, &ve) && ve.Message != "" {
 		message = ve.Message
 	}
+	var r *refusal // refusal.go: a message for the user, maybe a delay
+	if errors.As(err, &r) {
+		message = r.message
+		if r.retryAfter > 0 {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(r.retryAfterSeconds()))
+		}
+	}
 	switch status {
 	case fiber.StatusUnauthorized:
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="fabrique"`)
@@ -115,7 +127,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	setSecurityHeaders(c)
 
-	if isAPI(c.Path()) {
+	if isAPI(errorPath(c)) {
 		if status == fiber.StatusNotFound && ve == nil {
 			message = "La ressource demandée n'existe pas."
 		}
@@ -130,7 +142,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// isAPI reports whether path belongs to the JSON API.
+// isAPI reports whether path belongs to the JSON API (/api itself is the
+// page that explains it).
 func isAPI(path string) bool {
-	return path == "/api" || strings.HasPrefix(path, "/api/")
+	return strings.HasPrefix(path, "/api/")
 }

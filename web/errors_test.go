@@ -142,7 +142,15 @@ func TestBodyLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := http.Post(base+"/test-body", "text/plain", strings.NewReader(strings.Repeat("x", tt.size)))
+			req, err := http.NewRequest(http.MethodPost, base+"/test-body", strings.NewReader(strings.Repeat("x", tt.size)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, cookie := withCSRF(nil) // the CSRF check runs before the handler
+			req.Header.Set("Content-Type", "text/plain")
+			req.Header.Set("Cookie", cookie)
+			req.Header.Set(csrfHeader, csrfTokenOf(testCSRFSecret))
+			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -44,6 +44,13 @@ type testServer struct {
 
 func newTestServer(t testing.TB, cfg Config) *testServer {
 	t.Helper()
+	return newTestServerDeps(t, cfg, Deps{})
+}
+
+// newTestServerDeps is newTestServer with services besides the store
+// (deps.Store is the test's own).
+func newTestServerDeps(t testing.TB, cfg Config, deps Deps) *testServer {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
@@ -53,7 +60,8 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s, err := New(cfg, Deps{Store: st})
+	deps.Store = st
+	s, err := New(cfg, deps)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -15,6 +15,7 @@ func navigation() []navEntry {
 		{"Rechercher des fournisseurs", "/recherche"},
 		{"Appels d'offres", "/appels-d-offres"},
 		{"Nouveau besoin", "/besoin"},
+		{"API", "/api"},
 	}
 }
 

@@ -188,6 +188,11 @@ func (s *Server) needSubmit(c *fiber.Ctx) error {
 	} else if err != nil {
 		return fmt.Errorf("web: need %s: %w", t.ID, err)
 	}
+	if a, ok := s.currentAccount(c); ok { // a buyer keeps its needs (/compte)
+		if err := s.store.AddAccountNeed(ctx, a.ID, t.ID); err != nil {
+			return fmt.Errorf("web: file need %s: %w", t.ID, err)
+		}
+	}
 	return c.Redirect(needURL(t.SourceID), fiber.StatusSeeOther)
 }
 

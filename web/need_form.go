@@ -131,6 +131,9 @@ func (f *needForm) need() data.Need {
 	if utf8.RuneCountInString(n.Title) > maxTitleRunes {
 		f.fail("title", "l'intitulé est limité à 500 caractères")
 	}
+	if utf8.RuneCountInString(n.Description) > maxDescriptionRunes {
+		f.fail("description", "la description est limitée à 4 000 caractères : gardez l'essentiel (matériaux, savoir-faire, contraintes)")
+	}
 	for i, raw := range f.CPV {
 		if code, ok := f.cpvField("cpv-"+strconv.Itoa(i+1), raw); ok {
 			n.CPV = append(n.CPV, code)

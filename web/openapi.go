@@ -15,6 +15,9 @@ var openAPIDocument string
 
 // apiOpenAPI serves the OpenAPI document of the API.
 func (s *Server) apiOpenAPI(c *fiber.Ctx) error {
+	if err := checkAPIParams(queryValues(c), "/api/v1/openapi.json"); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.SendString(openAPIDocument)

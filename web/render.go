@@ -25,6 +25,12 @@ type Layout struct {
 	Title   string // the page's own title, without the site name
 	Nav     []NavItem
 	Version string
+	// CSRF is the token every form sends as the hidden field _csrf
+	// (csrf.go); filled by render.
+	CSRF string
+	// Account is the signed-in account, nil when anonymous; filled by
+	// render.
+	Account *SignedIn
 }
 
 func (l *Layout) layout() *Layout { return l }
@@ -74,6 +80,7 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p page) error {
 	l := p.layout()
 	l.Nav = s.navFor(c.Path())
 	l.Version = s.cfg.Version
+	l.CSRF, l.Account = s.csrfToken(c), s.signedIn(c)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)

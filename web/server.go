@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"fabrique/data"
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/web/mail"
 )
 
 // Server is Fabrique's web application. Build it with New, run it with Serve
@@ -29,11 +31,23 @@ type Server struct {
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
-	supplierAnswers *index.AnswerCache[*encoded]
+	supplierAnswers *index.AnswerCache[apiAnswer]
 	maps            *franceMap
 	mapOutlines     string       // URL of the départements' outlines (mapsvg_asset.go)
 	limiter         *rateLimiter // nil: the API is not rate limited
 	publicURL       atomic.Pointer[string]
+
+	mail          mail.Sender       // Deps.Mail, or the store's outbox
+	mails         *mailTemplates    // templates/mail
+	throttles     *throttler        // sign-in, sign-up, reset, claim attempts
+	purgedAt      atomic.Int64      // unix time of the last purge of expired sessions (auth.go)
+	hashSlots     chan struct{}     // bounds concurrent argon2id runs (hashing.go)
+	adminDigest   [sha256.Size]byte // of Config.AdminToken (admin_guard.go)
+	adminFailures *rateLimiter      // wrong admin tokens per client
+	backupSlot    chan struct{}     // one backup snapshot at a time
+	matchSource   *matchSource      // what the matcher reads (match_load.go)
+	matchGate     *matchGate        // bounds the match API under load
+	formLimiter   *rateLimiter      // form posts per client (form_guard.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -45,16 +59,31 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg.withDefaults(), store: deps.Store, index: deps.Index}
 	s.limiter = newRateLimiter(s.cfg.RateLimit, nil)
+	s.mail, s.throttles, s.hashSlots = deps.Mail, newThrottler(nil), make(chan struct{}, hashSlotCount)
+	if s.mail == nil {
+		s.mail = mail.Outbox{Store: deps.Store}
+	}
+	if err := CheckAdminToken(s.cfg.AdminToken); err != nil {
+		return nil, err
+	}
+	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
+	s.backupSlot = make(chan struct{}, 1)
+	s.matchSource = newMatchSource(deps.Store, deps.Index)
+	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
+	s.formLimiter = newFormLimiter(s.cfg.FormRateLimit, nil)
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
-	s.supplierAnswers = index.NewAnswerCache[*encoded](deps.Index, apiAnswerCacheSize)
+	s.supplierAnswers = index.NewAnswerCache[apiAnswer](deps.Index, apiAnswerCacheSize)
 
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
 	if s.pages, err = parseTemplates(s.assets); err != nil {
+		return nil, err
+	}
+	if s.mails, err = parseMailTemplates(); err != nil {
 		return nil, err
 	}
 	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
@@ -72,10 +101,20 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
+	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
+	s.app.Use(s.checkCSRF) // csrf.go
+	s.app.Use(s.limitForms)
+	s.markRawErrors() // api_conn.go
 
 	routes := s.routes()
 	for _, r := range routes {
+		s.app.Add(r.method, r.path, r.handler)
+		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
+			s.app.Add(fiber.MethodHead, r.path, r.handler)
+		}
+	}
+	for _, r := range s.preflightRoutes(routes) {
 		s.app.Add(r.method, r.path, r.handler)
 	}
 	s.nav = visibleNav(routes)
@@ -90,7 +129,7 @@ func (s *Server) Serve(ln net.Listener) error {
 			return err
 		}
 	}
-	if err := s.app.Listener(ln); err != nil {
+	if err := s.app.Listener(sniffListener{ln}); err != nil {
 		return fmt.Errorf("web: serve %s: %w", ln.Addr(), err)
 	}
 	return nil

@@ -159,6 +159,7 @@ type tenderPage struct {
 	CSVURL     string
 	ReportURL  string
 	APIURL     string
+	LotPager   lotPager // which lots T holds (tender_lots.go); zero: all
 }
 
 // Caps of a ranking computed for a page: the page is read, the CSV and the
@@ -178,9 +179,10 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	if t.Source == needSource { // a need is shown at its own address
 		return c.Redirect(needURL(t.SourceID), fiber.StatusMovedPermanently)
 	}
-	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&t, time.Now()),
-		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
 	base := tenderURL(&t)
+	shown, lots := windowLots(&t, c.Query("lots"), base)
+	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, time.Now()), LotPager: lots,
+		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
@@ -209,7 +211,12 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
 		return nil
 	}
+	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
+		p.MatchNote = matchBusyNote
+		return nil
+	}
 	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	s.matchGate.release()
 	if err != nil {
 		if isInvalid(err) {
 			p.MatchError = "Fabrique ne peut pas classer de fournisseurs pour cet avis : " + invalidMessage(err)
@@ -236,6 +243,6 @@ func (s *Server) rank(ctx context.Context, t *data.Tender, limit, maxLots int) (
 		cut = len(tt.Lots) - maxLots
 		tt.Lots = tt.Lots[:maxLots]
 	}
-	res, err := s.index.Match(ctx, s.store, tt, index.MatchOptions{Limit: limit})
+	res, err := s.index.Match(ctx, s.matchSource, tt, index.MatchOptions{Limit: limit})
 	return res, cut, err
 }

@@ -60,10 +60,13 @@ func (s *testServer) postJSON(t testing.TB, target, body string) response {
 	return s.do(t, http.MethodPost, target, strings.NewReader(body), "Content-Type", "application/json")
 }
 
-// postForm posts an HTML form.
+// postForm posts an HTML form with the CSRF cookie and token a browser
+// sends after loading the form (csrf.go).
 func (s *testServer) postForm(t testing.TB, target string, fields url.Values) response {
 	t.Helper()
-	return s.do(t, http.MethodPost, target, strings.NewReader(fields.Encode()), "Content-Type", "application/x-www-form-urlencoded")
+	fields, cookie := withCSRF(fields)
+	return s.do(t, http.MethodPost, target, strings.NewReader(fields.Encode()), "Content-Type", "application/x-www-form-urlencoded",
+		"Cookie", cookie)
 }
 
 // mustContain fails for each want the body lacks.

@@ -50,9 +50,16 @@ func engines() []engine {
 		{name: "bleve", prefixes: []string{"github.com/blevesearch/"}, owner: "fabrique/index"},
 		{name: "fiber", prefixes: []string{"github.com/gofiber/fiber", "github.com/valyala/fasthttp"}, owner: "fabrique/web"},
 		{name: "colly", prefixes: []string{"github.com/gocolly/colly"}, owner: "fabrique/crawler", exact: true},
+		{name: "go-mail", prefixes: []string{"github.com/wneessen/go-mail"}, owner: "fabrique/web/mail", exact: true},
+		{name: "x/crypto (argon2id)", prefixes: []string{"golang.org/x/crypto"}, owner: "fabrique/web/password", exact: true},
+		{name: "x/term", prefixes: []string{"golang.org/x/term"}, owner: "fabrique/cmd/fabrique", exact: true},
 		// Test tools: never in a non-test file.
 		{name: "chromedp (tests only)", prefixes: []string{"github.com/chromedp/"}, owner: "", exact: true},
+		{name: "go-smtp (tests only)", prefixes: []string{"github.com/emersion/go-smtp", "github.com/emersion/go-sasl"}, owner: "", exact: true},
 		{name: "modernc sqlite (benchmark baseline only)", prefixes: []string{"modernc.org/"}, owner: "", exact: true},
+		{name: "kin-openapi (API contract tests only)", prefixes: []string{"github.com/getkin/kin-openapi"}, owner: "", exact: true},
+		// The API client generated from openapi.json, used by tests only.
+		{name: "oapi-codegen runtime", prefixes: []string{"github.com/oapi-codegen/"}, owner: "fabrique/web/apiclient", exact: true},
 	}
 }
 
@@ -199,6 +206,11 @@ func TestArchitectureRulesCatchViolations(t *testing.T) {
 		{"allowed arrows", goPackage{"fabrique/web", []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/web/internal/x", "github.com/gofiber/fiber/v2/middleware/recover", "github.com/PuerkitoBio/goquery"}}, nil},
 		{"cmd imports everything", goPackage{"fabrique/cmd/fabrique", []string{"fabrique/web", "fabrique/crawler", "fabrique/index"}}, nil},
 		{"crawler owns colly", goPackage{"fabrique/crawler", []string{"github.com/gocolly/colly/v2", "fabrique/crawler/boamp"}}, nil},
+		{"web imports the API client's runtime", goPackage{"fabrique/web", []string{"github.com/oapi-codegen/runtime"}},
+			[]string{"fabrique/web → github.com/oapi-codegen/runtime: oapi-codegen runtime may be imported only by fabrique/web/apiclient"}},
+		{"the generated client imports its runtime", goPackage{"fabrique/web/apiclient", []string{"github.com/oapi-codegen/runtime", "github.com/oapi-codegen/runtime/types"}}, nil},
+		{"web imports kin-openapi", goPackage{"fabrique/web", []string{"github.com/getkin/kin-openapi/openapi3"}},
+			[]string{"fabrique/web → github.com/getkin/kin-openapi/openapi3: kin-openapi (API contract tests only) may be imported by test files only"}},
 		{"a lookalike module is not bbolt", goPackage{"fabrique/web", []string{"go.etcd.io/bboltx"}}, nil},
 	}
 	for _, tt := range tests {

@@ -48,8 +48,9 @@ func commands() []command {
 			help: "Ouvre la base de données, démarre le serveur web et affiche son adresse.\n" +
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
-			options: append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
-			run:     runServe,
+			options: append(append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
+				optBehindProxy, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom),
+			run: runServe,
 		},
 		{
 			name:    "crawl",
@@ -135,6 +136,7 @@ func commands() []command {
 			options: append([]string{optData}, logOptions...),
 			run:     runRestore,
 		},
+		userCommand(), // user.go
 		{
 			name:    "version",
 			summary: "affiche la version, celle de Go et la révision",

@@ -32,6 +32,17 @@ type config struct {
 	crawlEvery  string
 	apiRate     string
 	feed        string
+
+	// Options of accounts and mail (user.go, serve).
+	behindProxy  string // "true" or ""
+	smtpHost     string
+	smtpPort     string
+	smtpUser     string
+	smtpPassword string
+	smtpTLS      string
+	mailFrom     string
+	admin        string // "true" or ""
+	password     string
 }
 
 // on reports whether a boolean option was set.
@@ -89,6 +100,16 @@ const (
 	optAPIRate    = "api-rate"
 	optFeed       = "feed"
 	optPublicURL  = "public-url"
+
+	optBehindProxy  = "behind-proxy"
+	optSMTPHost     = "smtp-host"
+	optSMTPPort     = "smtp-port"
+	optSMTPUser     = "smtp-user"
+	optSMTPPassword = "smtp-password"
+	optSMTPTLS      = "smtp-tls"
+	optMailFrom     = "mail-from"
+	optAdmin        = "admin"
+	optPassword     = "password"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -194,6 +215,7 @@ func options() map[string]option {
 			display: "aucun",
 		},
 	}
+	list = append(list, accountOptions()...) // user.go
 	m := make(map[string]option, len(list))
 	for _, o := range list {
 		m[o.flag] = o
@@ -275,12 +297,15 @@ func (c *config) validate() error {
 			return usageErrorf("--public-url « %s » : adresse absolue http(s) attendue, sans paramètres ni identifiants", c.publicURL)
 		}
 	}
+	if err := c.validateMail(); err != nil { // user.go
+		return err
+	}
 	switch c.logFormat {
 	case "", "text", "json":
 	default:
 		return usageErrorf("format de journal « %s » inconnu (text ou json)", c.logFormat)
 	}
-	return nil
+	return c.validateServe()
 }
 
 // newLogger builds the program's logger, writing to w.
@@ -312,6 +337,9 @@ func printOptions(w io.Writer, names []string) {
 		}
 		if o.boolean {
 			fmt.Fprintf(w, "  --%s\n      %s\n", o.flag, capitalize(o.help))
+			if o.env != "" {
+				fmt.Fprintf(w, "      variable %s (true ou false)\n", o.env)
+			}
 			continue
 		}
 		env := ""

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"sync"
 
-	"fabrique/crawler"
-	"fabrique/data"
 	"fabrique/data/store"
 	"fabrique/index"
 )
@@ -21,9 +18,6 @@ type directory struct {
 	index  *index.Index
 	follow *follower
 }
-
-// seedActor is the audit actor of the first-run load.
-const seedActor = "seed:epv-embarque"
 
 // openDirectory opens the store (failing fast when another process holds
 // it), seeds an empty store with the real EPV companies shipped in the
@@ -65,32 +59,9 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 	return d, nil
 }
 
-// seed loads the embedded EPV export into an empty store.
+// seed loads the embedded EPV export into a new store (seed.go).
 func (d *directory) seed(ctx context.Context, p *program) error {
-	n, err := d.store.CountSuppliers(ctx)
-	if err != nil || n > 0 {
-		return err
-	}
-	sups, problems, err := crawler.SuppliersFromEPVCSV(bytes.NewReader(data.EmbeddedEPVCSV()), crawler.NormalizeOptions{})
-	if err != nil {
-		return fmt.Errorf("liste EPV embarquée : %w", err)
-	}
-	fmt.Fprintf(p.stdout, "Première utilisation : chargement des %d entreprises du label EPV (liste officielle embarquée)…\n", len(sups))
-	const batch = 500
-	for i := 0; i < len(sups); i += batch {
-		res, err := d.store.UpsertCrawled(ctx, sups[i:min(i+batch, len(sups))], seedActor)
-		if err != nil {
-			return fmt.Errorf("chargement initial : %w", err)
-		}
-		for _, e := range res.Rejected {
-			p.log.Warn("seed: listing rejected", "err", e)
-		}
-	}
-	for _, pr := range problems {
-		p.log.Debug("seed: data defect", "problem", pr.String())
-	}
-	fmt.Fprintf(p.stdout, "%d entreprises chargées (%d anomalies de données signalées sur les fiches).\n", len(sups), len(problems))
-	return nil
+	return seedStore(ctx, d.store, p, nil)
 }
 
 // Close stops following the store and closes the index and the store.

@@ -53,7 +53,11 @@
 //	--log-format FORMAT  FABRIQUE_LOG_FORMAT   text (default) or json
 //
 // Prefer the environment variable for the admin token: command lines are
-// visible to other users of the machine.
+// visible to other users of the machine. A token shorter than 32
+// characters, or made of a repeated pattern or of few distinct characters,
+// is refused at start (openssl rand -hex 16 makes a good one); wrong
+// tokens are throttled per client. --crawl-every takes at least 1m. Every
+// option is checked before the store is opened or anything printed.
 //
 // # Exit status
 //

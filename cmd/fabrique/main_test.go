@@ -256,7 +256,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 func TestBackupAndRestoreWhileServing(t *testing.T) {
 	dir := t.TempDir()
 	sup := putSupplier(t, dir, "Verrerie de Biot")
-	s := startServe(t, env("FABRIQUE_ADMIN_TOKEN", "jeton-de-test"), "--data", dir)
+	s := startServe(t, env("FABRIQUE_ADMIN_TOKEN", "9c2e7a4f1b8d3e6a0c5f7b2d9e4a1c8f"), "--data", dir)
 	file := filepath.Join(t.TempDir(), "sauvegarde.db")
 
 	_, _, err := runCmd(t, env(), "backup", "--data", dir, file)
@@ -268,7 +268,7 @@ func TestBackupAndRestoreWhileServing(t *testing.T) {
 	if status, _ := httpGet(t, s.url+"admin/backup"); status != http.StatusUnauthorized {
 		t.Errorf("GET /admin/backup without a token = %d, want 401", status)
 	}
-	status, body := httpGet(t, s.url+"admin/backup", "Authorization", "Bearer jeton-de-test")
+	status, body := httpGet(t, s.url+"admin/backup", "Authorization", "Bearer 9c2e7a4f1b8d3e6a0c5f7b2d9e4a1c8f")
 	if status != http.StatusOK {
 		t.Fatalf("GET /admin/backup = %d, want 200", status)
 	}

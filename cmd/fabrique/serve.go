@@ -27,6 +27,10 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	}
 	defer dir.Close()
 
+	sender, where, err := mailSender(p) // user.go
+	if err != nil {
+		return err
+	}
 	rate := web.RateLimit{PerSecond: -1}
 	if p.cfg.apiRate != "off" {
 		rate.PerSecond, _ = strconv.ParseFloat(p.cfg.apiRate, 64) // checked by validate
@@ -38,7 +42,8 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		PublicURL:  p.cfg.publicURL,
 		Logger:     p.log,
 		Version:    buildVersion(),
-	}, web.Deps{Store: dir.store, Index: dir.index})
+		TrustProxy: on(p.cfg.behindProxy),
+	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender})
 	if err != nil {
 		return err
 	}
@@ -47,18 +52,17 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		return &userError{msg: fmt.Sprintf("impossible d'écouter sur %s : %v", p.cfg.addr, err), err: err}
 	}
 	p.log.Info("serving", "addr", ln.Addr().String(), "data", p.cfg.dataDir,
-		"admin_backup", p.cfg.adminToken != "")
+		"admin_backup", p.cfg.adminToken != "", "mail", where)
 	fmt.Fprintf(p.stdout, "Fabrique écoute sur http://%s/\n", ln.Addr())
 
 	if p.cfg.crawlEvery != "" {
-		every, err := time.ParseDuration(p.cfg.crawlEvery)
-		if err != nil || every < time.Minute {
-			return usageErrorf("--crawl-every « %s » : durée d'au moins 1m attendue (ex. 24h)", p.cfg.crawlEvery)
-		}
+		every, _ := time.ParseDuration(p.cfg.crawlEvery) // checked by validateServe
 		crawlCtx, stopCrawls := context.WithCancel(ctx)
 		defer stopCrawls()
 		go scheduledCrawls(crawlCtx, p, dir.store, every)
 	}
+	stopPruning := startPruning(ctx, srv, p.log)
+	defer stopPruning()
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -41,6 +41,9 @@ func ParseBOAMPAPI(r io.Reader, opts Options) (Result, error) {
 			continue
 		}
 		o, err := mapBOAMPRecord(rec, opts)
+		if err == nil {
+			err = checkLots(&o, opts)
+		}
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{Ref: ref, Err: err})
 			continue

@@ -20,7 +20,7 @@ func ParseBOAMPXML(r io.Reader, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	root, err := parseXML(b, opts.MaxDepth)
+	root, err := parseXML(b, opts.MaxDepth, opts.MaxElements)
 	if err != nil {
 		return Result{}, err
 	}

@@ -21,7 +21,7 @@ func ParseEForms(r io.Reader, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	root, err := parseXML(b, opts.MaxDepth)
+	root, err := parseXML(b, opts.MaxDepth, opts.MaxElements)
 	if err != nil {
 		return Result{}, err
 	}

@@ -21,6 +21,10 @@ var (
 	ErrTooLarge = fmt.Errorf("notice: entrée trop volumineuse: %w", data.ErrTooLarge)
 	// ErrTooDeep means the input nests elements deeper than Options.MaxDepth.
 	ErrTooDeep = fmt.Errorf("notice: imbrication trop profonde: %w", data.ErrTooLarge)
+	// ErrTooMany means the input holds more elements (XML elements and
+	// attributes, JSON objects and arrays) than Options.MaxElements, or a
+	// notice more lots than Options.MaxLots.
+	ErrTooMany = fmt.Errorf("notice: trop d'éléments: %w", data.ErrTooLarge)
 	// ErrMalformed means the input is not well-formed XML, JSON or CSV.
 	ErrMalformed = fmt.Errorf("notice: syntaxe invalide: %w", data.ErrInvalid)
 	// ErrRejected means a notice or row was read but breaks a rule that

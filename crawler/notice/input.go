@@ -20,11 +20,12 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 }
 
 // readJSON reads the whole input within opts' limits and decodes it as
-// JSON, refusing nesting deeper than opts.MaxDepth.
+// JSON, refusing nesting deeper than opts.MaxDepth and more than
+// opts.MaxElements objects and arrays.
 func readJSON(r io.Reader, opts Options) (any, error) {
 	b, err := readLimited(r, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON(b, opts.MaxDepth)
+	return decodeJSON(b, opts.MaxDepth, opts.MaxElements)
 }

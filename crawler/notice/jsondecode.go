@@ -8,9 +8,10 @@ import (
 )
 
 // decodeJSON decodes JSON keeping numbers as json.Number (amounts and codes
-// keep their digits) and refusing nesting deeper than maxDepth.
-func decodeJSON(b []byte, maxDepth int) (any, error) {
-	if err := checkJSONDepth(b, maxDepth); err != nil {
+// keep their digits), refusing nesting deeper than maxDepth and more than
+// maxContainers objects and arrays (0: no limit) before anything is built.
+func decodeJSON(b []byte, maxDepth, maxContainers int) (any, error) {
+	if err := checkJSONDepth(b, maxDepth, maxContainers); err != nil {
 		return nil, err
 	}
 	b = quoteNonFinite(b)
@@ -70,8 +71,10 @@ func quoteNonFinite(b []byte) []byte {
 }
 
 // checkJSONDepth scans brackets outside strings, cheaper than decoding.
-func checkJSONDepth(b []byte, maxDepth int) error {
-	depth, inStr, esc := 0, false, false
+// It also counts the objects and arrays: each costs a map or a slice once
+// decoded, so their number bounds the memory of the decoded tree.
+func checkJSONDepth(b []byte, maxDepth, maxContainers int) error {
+	depth, inStr, esc, containers := 0, false, false, 0
 	for _, c := range b {
 		switch {
 		case inStr:
@@ -89,6 +92,9 @@ func checkJSONDepth(b []byte, maxDepth int) error {
 			depth++
 			if depth > maxDepth {
 				return fmt.Errorf("%w: plus de %d niveaux JSON", ErrTooDeep, maxDepth)
+			}
+			if containers++; maxContainers > 0 && containers > maxContainers {
+				return fmt.Errorf("%w: plus de %d objets et tableaux JSON", ErrTooMany, maxContainers)
 			}
 		case c == '}' || c == ']':
 			depth--

@@ -79,6 +79,9 @@ func finish(o *noticeOut, opts Options) {
 // single turns the outcome of a one-notice document into a Result: the
 // notice, or a Problem and the error when it was rejected.
 func single(ref string, o noticeOut, err error, opts Options) (Result, error) {
+	if err == nil {
+		err = checkLots(&o, opts)
+	}
 	if err != nil {
 		return Result{Problems: []Problem{{Ref: ref, Err: err}}}, fmt.Errorf("notice: %s: %w", ref, err)
 	}
@@ -88,6 +91,14 @@ func single(ref string, o noticeOut, err error, opts Options) (Result, error) {
 		res.Warnings = append(res.Warnings, Problem{Ref: o.tender.ID, Err: noteError(n)})
 	}
 	return res, nil
+}
+
+// checkLots rejects a notice with more lots than opts.MaxLots.
+func checkLots(o *noticeOut, opts Options) error {
+	if n := len(o.tender.Lots); n > opts.MaxLots {
+		return fmt.Errorf("%d lots, plus que les %d acceptés par avis : %w", n, opts.MaxLots, ErrTooMany)
+	}
+	return nil
 }
 
 // noteError is a defect noted on something that was kept.

@@ -42,6 +42,9 @@ func ParseOCDS(r io.Reader, opts Options) (Result, error) {
 	}
 	for _, ocid := range order {
 		o, err := mapOCDS(ocid, byOCID[ocid], opts)
+		if err == nil {
+			err = checkLots(&o, opts)
+		}
 		if err != nil {
 			res.Problems = append(res.Problems, Problem{Ref: ocid, Err: err})
 			continue

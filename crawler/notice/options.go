@@ -15,6 +15,15 @@ type Options struct {
 	// MaxDepth caps element nesting in XML and JSON (default 128; real
 	// eForms notices nest about 15 deep).
 	MaxDepth int
+	// MaxElements caps the XML elements and attributes, or the JSON
+	// objects and arrays, of an input (default 500 000; the eForms sample
+	// with 100 lots has 26 000 elements): counted while reading, before the
+	// document is built, so that a flood of tiny elements is refused early.
+	MaxElements int
+	// MaxLots caps the lots of one notice (default 1 000); a notice with
+	// more is rejected (ErrTooMany) rather than stored as a page nobody
+	// can read.
+	MaxLots int
 	// Now stamps ImportedAt and UpdatedAt (default time.Now).
 	Now func() time.Time
 	// Location is the time zone of dates written without one ("2026-03-15"
@@ -35,6 +44,10 @@ type Options struct {
 const (
 	defaultMaxBytes = 64 << 20
 	defaultMaxDepth = 128
+	// DefaultMaxElements and DefaultMaxLots are the defaults of
+	// Options.MaxElements and Options.MaxLots.
+	DefaultMaxElements = 500_000
+	DefaultMaxLots     = 1_000
 )
 
 // withDefaults returns the options with every zero field set.
@@ -44,6 +57,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDepth <= 0 {
 		o.MaxDepth = defaultMaxDepth
+	}
+	if o.MaxElements <= 0 {
+		o.MaxElements = DefaultMaxElements
+	}
+	if o.MaxLots <= 0 {
+		o.MaxLots = DefaultMaxLots
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -14,9 +14,12 @@ import (
 // parseXML turns an XML document into a node tree. It refuses any DOCTYPE
 // or ENTITY declaration (encoding/xml never fetches external entities, but
 // an explicit refusal is clearer than a half-understood document) and any
-// nesting deeper than maxDepth. Only element structure and text are kept:
-// comments and processing instructions are dropped.
-func parseXML(b []byte, maxDepth int) (*node, error) {
+// nesting deeper than maxDepth. Elements and attributes are counted as
+// they stream in: past maxElements (0: no limit) the document is refused
+// before more of it is built, so a flood of tiny elements costs neither
+// memory nor time. Only element structure and text are kept: comments
+// and processing instructions are dropped.
+func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 	// Checked on the bytes as well as on tokens: a declaration inside the
 	// prolog must be refused even when the decoder would stop earlier.
 	if i := indexFold(b, "<!DOCTYPE"); i >= 0 {
@@ -39,6 +42,7 @@ func parseXML(b []byte, maxDepth int) (*node, error) {
 	var root *node
 	var stack []*node
 	var text [][]byte // char data of each open element
+	items := 0        // elements and attributes so far
 	for {
 		// RawToken: no namespace translation (only local names are kept),
 		// far fewer allocations; end tags are matched below instead.
@@ -53,6 +57,9 @@ func parseXML(b []byte, maxDepth int) (*node, error) {
 		case xml.StartElement:
 			if len(stack) >= maxDepth {
 				return nil, fmt.Errorf("%w: plus de %d niveaux d'éléments XML", ErrTooDeep, maxDepth)
+			}
+			if items += 1 + len(t.Attr); maxElements > 0 && items > maxElements {
+				return nil, fmt.Errorf("%w: plus de %d éléments et attributs XML", ErrTooMany, maxElements)
 			}
 			if root != nil && len(stack) == 0 {
 				return nil, fmt.Errorf("%w: XML: plusieurs éléments racine", ErrMalformed)

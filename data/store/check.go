@@ -59,7 +59,7 @@ type index struct {
 }
 
 func tables() []table {
-	return []table{
+	return append([]table{
 		{"supplier", bucketSuppliers, func(k string, raw []byte) ([]entry, error) {
 			var s data.Supplier
 			if err := decode("supplier", k, raw, &s); err != nil {
@@ -120,14 +120,14 @@ func tables() []table {
 			}
 			return auditEntries(&e), nil
 		}},
-	}
+	}, accountTables()...) // membership.go
 }
 
 func indexes() []index {
 	value := func(_, v string) string { return v }
 	last := func(k, _ string) string { return lastField(k) }
 	first := func(k, _ string) string { return afterFirst(k) }
-	return []index{
+	return append([]index{
 		{bucketSIRET, bucketSuppliers, "supplier", value},
 		{bucketDepartement, bucketSuppliers, "supplier", last},
 		{bucketLabel, bucketSuppliers, "supplier", last},
@@ -144,7 +144,7 @@ func indexes() []index {
 			}
 			return string(seqKey(seq))
 		}},
-	}
+	}, accountIndexes()...) // membership.go
 }
 
 // Check verifies the file: bbolt's own page check, the schema version, and
@@ -176,7 +176,7 @@ func checkTx(ctx context.Context, tx *bolt.Tx) []string {
 	var problems []string
 	report := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
-	for _, name := range bucketsOfVersion1() {
+	for _, name := range append(bucketsOfVersion1(), accountBuckets()...) {
 		if tx.Bucket(name) == nil {
 			report("bucket %s is missing", name)
 		}

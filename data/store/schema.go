@@ -53,6 +53,7 @@ type migration func(tx *bolt.Tx) error
 func migrations() []migration {
 	return []migration{
 		createBucketsV1,
+		createAccountBucketsV2, // membership.go
 	}
 }
 

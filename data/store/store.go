@@ -69,6 +69,13 @@ func (o Options) clock() func() time.Time {
 //	idx_claim_supplier  supplier id|claim id → ""
 //	audit               big-endian uint64 sequence → JSON data.AuditEntry
 //	idx_audit_entity    entity|16 hex digits of the sequence → ""
+//	members             supplier id|account id → JSON data.Membership (v2)
+//	idx_member_account  account id|supplier id → "" (v2)
+//	sessions            hex SHA-256 of the session secret → JSON data.Session (v2)
+//	idx_session_account account id|session id → "" (v2)
+//	tokens              hex SHA-256 of a one-time secret → JSON data.Token (v2)
+//	outbox              big-endian uint64 sequence → JSON data.OutboxMail (v2)
+//	account_needs       account id|tender id → "" (needs filed by a buyer, v2)
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"errors"
+	"time"
+
+	"fabrique/data"
+	"fabrique/web"
+)
+
+// minCrawlEvery is the shortest interval of serve --crawl-every: a crawl
+// of every source takes minutes, and the sources' hosts deserve better.
+const minCrawlEvery = time.Minute
+
+// validateServe checks the options of serve that would otherwise fail
+// only after the store was seeded, the index rebuilt and the address
+// printed: every mistake is refused before any work.
+func (c *config) validateServe() error {
+	if c.crawlEvery != "" {
+		every, err := time.ParseDuration(c.crawlEvery)
+		if err != nil || every < minCrawlEvery {
+			return usageErrorf("--crawl-every « %s » : durée d'au moins %s attendue (ex. 24h)", c.crawlEvery, minCrawlEvery)
+		}
+	}
+	var weak *data.ValidationError
+	if err := web.CheckAdminToken(c.adminToken); errors.As(err, &weak) {
+		return usageErrorf("--admin-token (ou FABRIQUE_ADMIN_TOKEN) : %s", weak.Message)
+	}
+	return nil
+}

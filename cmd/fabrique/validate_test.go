@@ -1,0 +1,49 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestServeRefusesBadFlagsBeforeAnyWork runs serve with one mistake each:
+// it must exit with status 2 and a French message before seeding the
+// store, building the index or printing an address.
+func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		want string // in the message
+	}{
+		{"crawl every 3 s", nil, []string{"--crawl-every", "3s"}, "--crawl-every"},
+		{"crawl every 59 s", nil, []string{"--crawl-every", "59s"}, "au moins 1m"},
+		{"crawl every nonsense", nil, []string{"--crawl-every", "souvent"}, "--crawl-every"},
+		{"crawl every from the environment", []string{"FABRIQUE_CRAWL_EVERY", "1s"}, nil, "--crawl-every"},
+		{"one-character admin token", nil, []string{"--admin-token", "x"}, "openssl rand"},
+		{"weak admin token from the environment", []string{"FABRIQUE_ADMIN_TOKEN", strings.Repeat("ab", 20)}, nil, "motif"},
+		{"api rate zero", nil, []string{"--api-rate", "0"}, "--api-rate"},
+		{"public URL without scheme", nil, []string{"--public-url", "fabrique.example.fr"}, "--public-url"},
+		{"unknown log level", nil, []string{"--log-level", "bavard"}, "journal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, tt.args...)
+			stdout, stderr, err := runCmd(t, env(tt.env...), args...)
+			if code := exitCode(err); code != 2 {
+				t.Fatalf("exit status %d (err %v), want 2", code, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("message %q, want it to mention %q", err, tt.want)
+			}
+			if stdout != "" || stderr != "" {
+				t.Errorf("printed before refusing: stdout %q, stderr %q", stdout, stderr)
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("data directory created (stat: %v): work was done before the flags were checked", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
+)
+
+func TestMembers(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	sup := synthetic(1, "35")
+	if err := s.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		if err := s.PutAccount(ctx, data.Account{ID: id, Email: id + "@x.fr", Role: data.RoleSupplier}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		m    data.Membership
+		want error
+	}{
+		{"owner", data.Membership{SupplierID: sup.ID, AccountID: "a1", Role: data.MemberOwner, Via: "claim:c1"}, nil},
+		{"member", data.Membership{SupplierID: sup.ID, AccountID: "a2", Role: data.MemberMember, Via: "admin"}, nil},
+		{"unknown supplier", data.Membership{SupplierID: sirenN(2), AccountID: "a1", Role: data.MemberOwner}, data.ErrNotFound},
+		{"unknown account", data.Membership{SupplierID: sup.ID, AccountID: "zz", Role: data.MemberOwner}, data.ErrNotFound},
+		{"unknown role", data.Membership{SupplierID: sup.ID, AccountID: "a1", Role: "boss"}, data.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := s.AddMember(ctx, tt.m, "test"); !errors.Is(err, tt.want) && (err != nil || tt.want != nil) {
+				t.Errorf("AddMember = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	ms, err := s.Members(ctx, sup.ID)
+	if err != nil || len(ms) != 2 || ms[0].AccountID != "a1" || ms[0].Role != data.MemberOwner || ms[0].Since.IsZero() {
+		t.Fatalf("Members = %+v, %v", ms, err)
+	}
+	of, err := s.MembershipsOf(ctx, "a2")
+	if err != nil || len(of) != 1 || of[0].SupplierID != sup.ID || of[0].Via != "admin" {
+		t.Errorf("MembershipsOf = %+v, %v", of, err)
+	}
+	if ok, _ := s.IsMember(ctx, "a1", sup.ID); !ok {
+		t.Errorf("IsMember(a1) = false")
+	}
+	if err := s.RemoveMember(ctx, sup.ID, "a1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.IsMember(ctx, "a1", sup.ID); ok {
+		t.Errorf("IsMember after RemoveMember = true")
+	}
+	if of, _ := s.MembershipsOf(ctx, "a1"); len(of) != 0 {
+		t.Errorf("MembershipsOf after RemoveMember = %+v", of)
+	}
+	if err := s.RemoveMember(ctx, sup.ID, "a1", "test"); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("second RemoveMember = %v, want ErrNotFound", err)
+	}
+	var actions []string
+	_ = s.Audit(ctx, "supplier:"+sup.ID, func(e data.AuditEntry) error { actions = append(actions, e.Action); return nil })
+	if len(actions) < 3 || actions[len(actions)-1] != "member.remove" {
+		t.Errorf("audit of the supplier = %v", actions)
+	}
+	mustCheck(t, s)
+
+	// Check sees a membership whose index entry is lost.
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMemberAccount).Delete([]byte("a2|" + sup.ID))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err == nil || !strings.Contains(err.Error(), "is not indexed in idx_member_account") {
+		t.Errorf("Check after losing a member index entry = %v", err)
+	}
+}
+
+func TestAppendAuditAndAccounts(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	if err := s.AppendAudit(ctx, data.AuditEntry{Actor: "a1", Action: "account.signin", Entity: "account:a1", Addr: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendAudit(ctx, data.AuditEntry{Action: "x"}); !errors.Is(err, data.ErrInvalid) {
+		t.Errorf("audit without actor = %v", err)
+	}
+	var got []data.AuditEntry
+	_ = s.Audit(ctx, "account:a1", func(e data.AuditEntry) error { got = append(got, e); return nil })
+	if len(got) != 1 || got[0].Addr != "192.0.2.1" || got[0].At.IsZero() {
+		t.Errorf("audit = %+v", got)
+	}
+	for _, id := range []string{"b", "a", "c"} {
+		if err := s.PutAccount(ctx, data.Account{ID: id, Email: id + "@x.fr"}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	as, err := s.Accounts(ctx)
+	if err != nil || len(as) != 3 || as[0].ID != "a" || as[2].ID != "c" {
+		t.Errorf("Accounts = %+v, %v", as, err)
+	}
+}
+
+func TestSessionsAndTokens(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	if err := s.PutAccount(ctx, data.Account{ID: "a1", Email: "a1@x.fr"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	for _, id := range []string{"s1", "s2", "s3"} {
+		if err := s.PutSession(ctx, data.Session{ID: id, AccountID: "a1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutSession(ctx, data.Session{ID: "s9", AccountID: "nobody"}); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("session of a missing account = %v", err)
+	}
+	if err := s.DeleteSession(ctx, "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, "s1"); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("deleted session: %v", err)
+	}
+	n, err := s.DeleteSessionsOf(ctx, "a1", "s2")
+	if err != nil || n != 1 {
+		t.Errorf("DeleteSessionsOf = %d, %v; want 1", n, err)
+	}
+	if ss, _ := s.SessionsOf(ctx, "a1"); len(ss) != 1 || ss[0].ID != "s2" {
+		t.Errorf("SessionsOf = %+v, want s2 only", ss)
+	}
+
+	tok := data.Token{ID: "t1", Kind: data.TokenResetPassword, AccountID: "a1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := s.PutToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		kind data.TokenKind
+		at   time.Time
+		ok   bool
+	}{
+		{"other kind", data.TokenSignIn, now, false},
+		{"expired", data.TokenResetPassword, now.Add(time.Hour), false},
+		{"live", data.TokenResetPassword, now.Add(time.Minute), true},
+		{"used", data.TokenResetPassword, now.Add(time.Minute), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.UseToken(ctx, "t1", tt.kind, tt.at)
+			if (err == nil) != tt.ok || (tt.ok && got.AccountID != "a1") {
+				t.Errorf("UseToken = %+v, %v; want ok %v", got, err, tt.ok)
+			}
+		})
+	}
+	_ = s.PutToken(ctx, data.Token{ID: "t2", Kind: data.TokenResetPassword, AccountID: "a1", ExpiresAt: now.Add(time.Hour)})
+	_ = s.PutToken(ctx, data.Token{ID: "t3", Kind: data.TokenSignIn, AccountID: "a1", ExpiresAt: now.Add(time.Hour)})
+	if err := s.DeleteTokensOf(ctx, "a1", data.TokenResetPassword); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Token(ctx, "t2", data.TokenResetPassword, now); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("reset token survived DeleteTokensOf: %v", err)
+	}
+	if _, err := s.Token(ctx, "t3", data.TokenSignIn, now); err != nil {
+		t.Errorf("sign-in token deleted with the reset tokens: %v", err)
+	}
+	mustCheck(t, s)
+}
+
+func TestPurgeExpired(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	if err := s.PutAccount(ctx, data.Account{ID: "a1", Email: "a1@x.fr"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	for _, sess := range []data.Session{
+		{ID: "live", AccountID: "a1", LastSeen: now, ExpiresAt: now.Add(time.Hour)},
+		{ID: "expired", AccountID: "a1", LastSeen: now, ExpiresAt: now},
+		{ID: "idle", AccountID: "a1", LastSeen: now.Add(-48 * time.Hour), ExpiresAt: now.Add(time.Hour)},
+	} {
+		if err := s.PutSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = s.PutToken(ctx, data.Token{ID: "t-live", Kind: data.TokenSignIn, AccountID: "a1", ExpiresAt: now.Add(time.Minute)})
+	_ = s.PutToken(ctx, data.Token{ID: "t-dead", Kind: data.TokenSignIn, AccountID: "a1", ExpiresAt: now.Add(-time.Minute)})
+	ns, nt, err := s.PurgeExpired(ctx, now, now.Add(-24*time.Hour))
+	if err != nil || ns != 2 || nt != 1 {
+		t.Fatalf("PurgeExpired = %d sessions, %d tokens, %v; want 2, 1", ns, nt, err)
+	}
+	if ss, _ := s.SessionsOf(ctx, "a1"); len(ss) != 1 || ss[0].ID != "live" {
+		t.Errorf("sessions left: %+v", ss)
+	}
+	if _, err := s.Token(ctx, "t-live", data.TokenSignIn, now); err != nil {
+		t.Errorf("live token purged: %v", err)
+	}
+	mustCheck(t, s)
+}

@@ -1,0 +1,537 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+	"fabrique/web/password"
+)
+
+// Sign-up, confirmation, sign-in (password or e-mailed link), sign-out and
+// password reset. Answers never say whether an address has an account:
+// the mail does.
+
+// Lifetimes of the one-time links.
+const (
+	confirmValid = 48 * time.Hour
+	resetValid   = time.Hour
+	signInValid  = 15 * time.Minute
+)
+
+// Paths of the account pages.
+const (
+	signUpPath  = "/inscription"
+	confirmPath = "/inscription/confirmer"
+	linkPath    = "/connexion/lien"
+	signOutPath = "/deconnexion"
+	forgotPath  = "/mot-de-passe-oublie"
+	resetPath   = "/mot-de-passe/nouveau"
+	accountPath = "/compte"
+)
+
+// authPage is the typed page of the sign-up, sign-in, reset and one-time
+// link forms (auth.html) and of their notices (notice.html).
+type authPage struct {
+	Layout
+	Form   string // "signup", "signin", "forgot", "reset", "token"
+	Email  string
+	Name   string
+	Next   string // suite=, a local path
+	Token  string // the one-time secret, in reset and token forms
+	Action string // the token form's target and button
+	Button string
+	Intro  string
+	Errors []formError
+	Notice string // notice.html: what happened, what to do
+}
+
+// fieldError adds an error on a field of the form.
+func (p *authPage) fieldError(id, label, message string) {
+	p.Errors = append(p.Errors, formError{ID: id, Label: label, Message: message})
+}
+
+// ErrorFor returns the message of a field, for the template.
+func (p *authPage) ErrorFor(id string) string {
+	for _, e := range p.Errors {
+		if e.ID == id {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// durationFR says a link's validity in French.
+func durationFR(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%d jours", d/(24*time.Hour))
+	case d >= time.Hour && d%time.Hour == 0:
+		return pluralFR(int(d/time.Hour), "heure", "heures")
+	default:
+		return pluralFR(int(d/time.Minute), "minute", "minutes")
+	}
+}
+
+// linkMail is the data of the mails that carry a one-time link.
+type linkMail struct {
+	Link  string
+	Valid string
+}
+
+// issueToken stores a one-time token for the account and returns the
+// absolute link that uses it.
+func (s *Server) issueToken(ctx context.Context, a data.Account, kind data.TokenKind, valid time.Duration, path string) (string, error) {
+	secret := newSecret()
+	now := time.Now().UTC()
+	if err := s.store.PutToken(ctx, data.Token{ID: secretHash(secret), Kind: kind, AccountID: a.ID,
+		CreatedAt: now, ExpiresAt: now.Add(valid)}); err != nil {
+		return "", fmt.Errorf("web: token: %w", err)
+	}
+	return s.baseURL() + path + "?jeton=" + secret, nil
+}
+
+// mailedLink is a kind of one-time link sent by mail.
+type mailedLink struct {
+	kind        data.TokenKind
+	valid       time.Duration
+	path, mail  string // the page that uses it, the mail template
+	addrAction  string // throttle action per client address
+	emailAction string // throttle action per address typed
+	what        string // « un lien de connexion », for the notice
+}
+
+var (
+	confirmLink = mailedLink{data.TokenConfirmEmail, confirmValid, confirmPath, "confirm", "signup", "signup-email",
+		"un lien d'activation"}
+	signInLink = mailedLink{data.TokenSignIn, signInValid, linkPath, "signin", "signin-addr", "signin-link",
+		"un lien de connexion"}
+	resetLink = mailedLink{data.TokenResetPassword, resetValid, resetPath, "reset", "reset-addr", "reset",
+		"un lien pour choisir un nouveau mot de passe"}
+)
+
+// mailLink issues a token and mails its link to the account.
+func (s *Server) mailLink(ctx context.Context, a data.Account, l mailedLink) error {
+	link, err := s.issueToken(ctx, a, l.kind, l.valid, l.path)
+	if err != nil {
+		return err
+	}
+	return s.sendMail(ctx, a.Email, l.mail, linkMail{Link: link, Valid: durationFR(l.valid)})
+}
+
+// readEmail checks an address typed in a form: a bare address, no name.
+func readEmail(raw string) (string, string) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return "", "indiquez votre adresse électronique"
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || len(v) > 254 || !strings.Contains(v[strings.LastIndexByte(v, '@'):], ".") {
+		return v, "adresse électronique invalide (exemple : prenom.nom@entreprise.fr)"
+	}
+	return v, ""
+}
+
+// readName checks a person's name: optional, short, one line of
+// printable characters (a line break is refused, not folded).
+func readName(raw string) (string, string) {
+	if strings.ContainsFunc(raw, unicode.IsControl) {
+		return strings.Join(strings.Fields(raw), " "), "une seule ligne, sans caractères de contrôle"
+	}
+	v := strings.Join(strings.Fields(raw), " ")
+	if utf8.RuneCountInString(v) > 100 {
+		return v, "100 caractères au plus"
+	}
+	return v, ""
+}
+
+// audit records an account event with the client's address.
+func (s *Server) audit(c *fiber.Ctx, actor, action, entity, detail string) error {
+	return s.store.AppendAudit(c.UserContext(), data.AuditEntry{Actor: actor, Action: action, Entity: entity,
+		Detail: detail, Addr: s.clientAddr(c)})
+}
+
+func (s *Server) renderAuth(c *fiber.Ctx, status int, p *authPage) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if p.Notice != "" {
+		return s.render(c, status, "notice", p)
+	}
+	return s.render(c, status, "auth", p)
+}
+
+func noticePage(title, notice string) *authPage {
+	return &authPage{Layout: Layout{Title: title}, Notice: notice}
+}
+
+// --- sign-up ---
+
+func signUpForm() *authPage {
+	return &authPage{Layout: Layout{Title: "Créer un compte"}, Form: "signup", Button: "Créer mon compte"}
+}
+
+func (s *Server) signUp(c *fiber.Ctx) error {
+	return s.renderAuth(c, fiber.StatusOK, signUpForm())
+}
+
+func (s *Server) signUpSubmit(c *fiber.Ctx) error {
+	if err := s.throttle(c, "signup", s.clientAddr(c)); err != nil {
+		return err
+	}
+	p := signUpForm()
+	var msg string
+	if p.Email, msg = readEmail(c.FormValue("email")); msg != "" {
+		p.fieldError("email", "Adresse électronique", msg)
+	}
+	if p.Name, msg = readName(c.FormValue("name")); msg != "" {
+		p.fieldError("name", "Nom", msg)
+	}
+	pw := c.FormValue("password")
+	if msg = password.Weakness(pw, p.Email); msg != "" {
+		p.fieldError("password", "Mot de passe", msg)
+	} else if c.FormValue("password2") != pw {
+		p.fieldError("password2", "Confirmation du mot de passe", "les deux mots de passe diffèrent")
+	}
+	if len(p.Errors) > 0 {
+		p.Title = "Créer un compte : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+		return s.renderAuth(c, fiber.StatusBadRequest, p)
+	}
+	if err := s.throttle(c, "signup-email", strings.ToLower(p.Email)); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	done := noticePage("Vérifiez votre messagerie", "Un message vient d'être envoyé à "+p.Email+
+		". Ouvrez le lien qu'il contient pour activer votre compte (il est valable "+durationFR(confirmValid)+
+		"). Pensez à regarder dans les indésirables.")
+	existing, err := s.store.AccountByEmail(ctx, p.Email)
+	switch {
+	case err == nil && !existing.Verified && !existing.Disabled:
+		if err := s.mailLink(ctx, existing, confirmLink); err != nil {
+			return err
+		}
+		return s.renderAuth(c, fiber.StatusOK, done)
+	case err == nil:
+		if !existing.Disabled {
+			if err := s.sendMail(ctx, existing.Email, "already", nil); err != nil {
+				return err
+			}
+		}
+		return s.renderAuth(c, fiber.StatusOK, done)
+	case !errors.Is(err, data.ErrNotFound):
+		return err
+	}
+	hash, err := s.hashPassword(ctx, pw)
+	if err != nil {
+		return err
+	}
+	a := data.Account{ID: newID("a"), Email: p.Email, Name: p.Name, Role: data.RoleBuyer, PasswordHash: hash,
+		PasswordChangedAt: time.Now().UTC()}
+	if err := s.store.PutAccount(ctx, a, "web:inscription"); err != nil {
+		if errors.Is(err, data.ErrConflict) { // signed up a moment ago
+			return s.renderAuth(c, fiber.StatusOK, done)
+		}
+		return err
+	}
+	if err := s.mailLink(ctx, a, confirmLink); err != nil {
+		return err
+	}
+	return s.renderAuth(c, fiber.StatusOK, done)
+}
+
+// --- one-time links: confirmation and sign-in ---
+
+// badLink is the page of an unknown, used or expired link.
+func badLink() *authPage {
+	return noticePage("Lien invalide ou expiré", "Ce lien n'est plus valable : il a déjà servi ou a expiré. "+
+		"Vous pouvez vous connecter, ou demander un nouveau lien depuis la page de connexion.")
+}
+
+// tokenForm shows a button that uses the token: a GET never uses it, so
+// that a mail scanner opening the link does not spend it.
+func (s *Server) tokenForm(kind data.TokenKind, title, intro, action, button string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		secret := c.Query("jeton")
+		if _, err := s.store.Token(c.UserContext(), secretHash(secret), kind, time.Now().UTC()); err != nil {
+			if errors.Is(err, data.ErrNotFound) {
+				return s.renderAuth(c, fiber.StatusNotFound, badLink())
+			}
+			return err
+		}
+		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+		return s.renderAuth(c, fiber.StatusOK, &authPage{Layout: Layout{Title: title}, Form: "token", Token: secret,
+			Intro: intro, Action: action, Button: button})
+	}
+}
+
+// useToken spends the token posted with a form and returns its enabled
+// account, marked verified (the link proved the address).
+func (s *Server) useToken(c *fiber.Ctx, kind data.TokenKind) (data.Account, bool, error) {
+	ctx := c.UserContext()
+	t, err := s.store.UseToken(ctx, secretHash(c.FormValue("jeton")), kind, time.Now().UTC())
+	if errors.Is(err, data.ErrNotFound) {
+		return data.Account{}, false, s.renderAuth(c, fiber.StatusNotFound, badLink())
+	}
+	if err != nil {
+		return data.Account{}, false, err
+	}
+	a, err := s.store.Account(ctx, t.AccountID)
+	if err != nil {
+		return data.Account{}, false, err
+	}
+	if a.Disabled {
+		return data.Account{}, false, s.renderAuth(c, fiber.StatusForbidden, disabledNotice())
+	}
+	if !a.Verified {
+		a.Verified = true
+		if err := s.store.PutAccount(ctx, a, a.ID); err != nil {
+			return data.Account{}, false, err
+		}
+	}
+	return a, true, nil
+}
+
+func disabledNotice() *authPage {
+	return noticePage("Compte désactivé", "Ce compte a été désactivé par l'Alliance. Écrivez-lui si vous pensez qu'il s'agit d'une erreur.")
+}
+
+func (s *Server) confirmSubmit(c *fiber.Ctx) error {
+	a, ok, err := s.useToken(c, data.TokenConfirmEmail)
+	if !ok {
+		return err
+	}
+	if err := s.startSession(c, a); err != nil {
+		return err
+	}
+	if err := s.audit(c, a.ID, "account.confirm", "account:"+a.ID, "adresse confirmée"); err != nil {
+		return err
+	}
+	return c.Redirect(accountPath+"?fait=bienvenue", fiber.StatusSeeOther)
+}
+
+func (s *Server) linkSubmit(c *fiber.Ctx) error {
+	a, ok, err := s.useToken(c, data.TokenSignIn)
+	if !ok {
+		return err
+	}
+	if err := s.startSession(c, a); err != nil {
+		return err
+	}
+	if err := s.audit(c, a.ID, "account.signin", "account:"+a.ID, "par lien envoyé par courriel"); err != nil {
+		return err
+	}
+	return c.Redirect(accountPath, fiber.StatusSeeOther)
+}
+
+// --- sign-in and sign-out ---
+
+func signInForm(next string) *authPage {
+	return &authPage{Layout: Layout{Title: "Se connecter"}, Form: "signin", Next: next, Button: "Se connecter"}
+}
+
+func (s *Server) signIn(c *fiber.Ctx) error {
+	next := nextPath(c.Query("suite"), "")
+	if _, ok := s.currentAccount(c); ok {
+		return c.Redirect(nextPath(next, accountPath), fiber.StatusSeeOther)
+	}
+	return s.renderAuth(c, fiber.StatusOK, signInForm(next))
+}
+
+func (s *Server) signInSubmit(c *fiber.Ctx) error {
+	p := signInForm(nextPath(c.FormValue("suite"), ""))
+	email, msg := readEmail(c.FormValue("email"))
+	p.Email = email
+	if msg != "" {
+		p.fieldError("email", "Adresse électronique", msg)
+		return s.renderAuth(c, fiber.StatusBadRequest, p)
+	}
+	if c.FormValue("action") == "lien" {
+		return s.sendLinkTo(c, email, signInLink)
+	}
+	key, addr := strings.ToLower(email), s.clientAddr(c)
+	if err := s.throttledNow("login", key); err != nil {
+		return err
+	}
+	if err := s.throttledNow("login-addr", addr); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	pw := c.FormValue("password")
+	a, err := s.store.AccountByEmail(ctx, email)
+	if err != nil && !errors.Is(err, data.ErrNotFound) {
+		return err
+	}
+	found := err == nil
+	if !found {
+		a = data.Account{} // an unknown address is checked as slowly as a known one
+	}
+	match, err := s.checkPassword(ctx, pw, a.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("web: account %s: %w", a.ID, err)
+	}
+	if !match {
+		s.failedAttempt("login", key)
+		s.failedAttempt("login-addr", addr)
+		p.fieldError("password", "Mot de passe", "adresse ou mot de passe incorrect")
+		return s.renderAuth(c, fiber.StatusUnauthorized, p)
+	}
+	if a.Disabled {
+		return s.renderAuth(c, fiber.StatusForbidden, disabledNotice())
+	}
+	if !a.Verified {
+		if err := s.throttle(c, "signup-email", key); err != nil {
+			return err
+		}
+		if err := s.mailLink(ctx, a, confirmLink); err != nil {
+			return err
+		}
+		return s.renderAuth(c, fiber.StatusForbidden, noticePage("Adresse à confirmer",
+			"Votre adresse n'est pas encore confirmée : nous venons de vous renvoyer le lien d'activation à "+a.Email+"."))
+	}
+	if err := s.startSession(c, a); err != nil {
+		return err
+	}
+	if err := s.audit(c, a.ID, "account.signin", "account:"+a.ID, "par mot de passe"); err != nil {
+		return err
+	}
+	return c.Redirect(nextPath(p.Next, accountPath), fiber.StatusSeeOther)
+}
+
+// sendLinkTo mails a one-time link when the address has an enabled
+// account; the answer is the same either way.
+func (s *Server) sendLinkTo(c *fiber.Ctx, email string, l mailedLink) error {
+	if err := s.throttle(c, l.addrAction, s.clientAddr(c)); err != nil {
+		return err
+	}
+	if err := s.throttle(c, l.emailAction, strings.ToLower(email)); err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	a, err := s.store.AccountByEmail(ctx, email)
+	switch {
+	case err == nil && !a.Disabled:
+		if err := s.mailLink(ctx, a, l); err != nil {
+			return err
+		}
+	case err != nil && !errors.Is(err, data.ErrNotFound):
+		return err
+	}
+	return s.renderAuth(c, fiber.StatusOK, noticePage("Vérifiez votre messagerie",
+		"Si un compte existe pour "+email+", "+l.what+" vient d'y être envoyé. Il est valable "+
+			durationFR(l.valid)+" et ne sert qu'une fois."))
+}
+
+func (s *Server) signOut(c *fiber.Ctx) error {
+	a, signedIn := s.currentAccount(c)
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	if signedIn {
+		if err := s.audit(c, a.ID, "account.signout", "account:"+a.ID, ""); err != nil {
+			return err
+		}
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// --- password reset ---
+
+func forgotForm() *authPage {
+	return &authPage{Layout: Layout{Title: "Mot de passe oublié"}, Form: "forgot", Button: "Recevoir un lien"}
+}
+
+func (s *Server) forgot(c *fiber.Ctx) error {
+	return s.renderAuth(c, fiber.StatusOK, forgotForm())
+}
+
+func (s *Server) forgotSubmit(c *fiber.Ctx) error {
+	p := forgotForm()
+	email, msg := readEmail(c.FormValue("email"))
+	p.Email = email
+	if msg != "" {
+		p.fieldError("email", "Adresse électronique", msg)
+		return s.renderAuth(c, fiber.StatusBadRequest, p)
+	}
+	return s.sendLinkTo(c, email, resetLink)
+}
+
+func resetForm(secret string) *authPage {
+	return &authPage{Layout: Layout{Title: "Nouveau mot de passe"}, Form: "reset", Token: secret, Button: "Enregistrer le mot de passe"}
+}
+
+func (s *Server) reset(c *fiber.Ctx) error {
+	secret := c.Query("jeton")
+	if _, err := s.store.Token(c.UserContext(), secretHash(secret), data.TokenResetPassword, time.Now().UTC()); err != nil {
+		if errors.Is(err, data.ErrNotFound) {
+			return s.renderAuth(c, fiber.StatusNotFound, badLink())
+		}
+		return err
+	}
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	return s.renderAuth(c, fiber.StatusOK, resetForm(secret))
+}
+
+func (s *Server) resetSubmit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	secret := c.FormValue("jeton")
+	t, err := s.store.Token(ctx, secretHash(secret), data.TokenResetPassword, time.Now().UTC())
+	if errors.Is(err, data.ErrNotFound) {
+		return s.renderAuth(c, fiber.StatusNotFound, badLink())
+	}
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Account(ctx, t.AccountID)
+	if err != nil {
+		return err
+	}
+	p := resetForm(secret)
+	pw := c.FormValue("password")
+	if msg := password.Weakness(pw, a.Email); msg != "" {
+		p.fieldError("password", "Nouveau mot de passe", msg)
+	} else if c.FormValue("password2") != pw {
+		p.fieldError("password2", "Confirmation du mot de passe", "les deux mots de passe diffèrent")
+	}
+	if len(p.Errors) > 0 {
+		return s.renderAuth(c, fiber.StatusBadRequest, p)
+	}
+	a, ok, err := s.useToken(c, data.TokenResetPassword)
+	if !ok {
+		return err
+	}
+	if err := s.setPassword(c, a, pw, "mot de passe réinitialisé par lien"); err != nil {
+		return err
+	}
+	return c.Redirect(accountPath+"?fait=motdepasse", fiber.StatusSeeOther)
+}
+
+// setPassword changes an account's password, ends all its sessions and
+// unused reset links, and signs this browser in with a new session.
+func (s *Server) setPassword(c *fiber.Ctx, a data.Account, pw, why string) error {
+	ctx := c.UserContext()
+	hash, err := s.hashPassword(ctx, pw)
+	if err != nil {
+		return err
+	}
+	a.PasswordHash, a.PasswordChangedAt = hash, time.Now().UTC()
+	if err := s.store.PutAccount(ctx, a, a.ID); err != nil {
+		return err
+	}
+	if _, err := s.store.DeleteSessionsOf(ctx, a.ID, ""); err != nil {
+		return err
+	}
+	if err := s.store.DeleteTokensOf(ctx, a.ID, data.TokenResetPassword); err != nil {
+		return err
+	}
+	c.Locals(localsAccount, nil)
+	if err := s.startSession(c, a); err != nil {
+		return err
+	}
+	return s.audit(c, a.ID, "account.password", "account:"+a.ID, why)
+}

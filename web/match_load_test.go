@@ -1,0 +1,133 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fabrique/data"
+)
+
+// TestMatchShedsLoadPastSaturation fills the match slots and checks that
+// further match requests are answered quickly with 503, Retry-After and
+// the API's JSON error, instead of queueing; and that with many concurrent
+// clients against a tiny limit, some are answered and none waits longer
+// than the queue bound plus a match.
+func TestMatchShedsLoadPastSaturation(t *testing.T) {
+	const wait = 100 * time.Millisecond
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}, MatchConcurrency: 1, MatchQueueWait: wait})
+
+	t.Run("all slots busy", func(t *testing.T) {
+		s.matchGate.slots <- struct{}{} // a match that never ends
+		defer s.matchGate.release()
+		for _, path := range []string{"/api/v1/match", "/api/v1/tenders/ted:inconnu/matches"} {
+			start := time.Now()
+			var r response
+			if strings.HasSuffix(path, "/match") {
+				r = s.postJSON(t, path, menuiserieNeed)
+			} else {
+				r = s.get(t, path)
+			}
+			took := time.Since(start)
+			if r.status != http.StatusServiceUnavailable {
+				t.Fatalf("%s with every slot busy = %d, want 503", path, r.status)
+			}
+			if took < wait || took > wait+time.Second {
+				t.Errorf("%s shed after %v, want about %v", path, took, wait)
+			}
+			if r.header.Get("Retry-After") != "1" {
+				t.Errorf("%s Retry-After = %q, want 1", path, r.header.Get("Retry-After"))
+			}
+			var e struct{ Error string }
+			if err := json.Unmarshal([]byte(r.body), &e); err != nil || !strings.Contains(e.Error, "saturé") {
+				t.Errorf("%s body %q, want the API's JSON error in French", path, r.body)
+			}
+		}
+	})
+
+	t.Run("pages without their ranking", func(t *testing.T) {
+		r := s.postForm(t, "/besoin", validNeedForm())
+		page := r.header.Get("Location")
+		s.matchGate.slots <- struct{}{}
+		defer s.matchGate.release()
+		start := time.Now()
+		got := s.get(t, page)
+		if took := time.Since(start); got.status != http.StatusOK || took > wait+time.Second {
+			t.Fatalf("GET %s with every slot busy = %d after %v, want the page within the wait", page, got.status, took)
+		}
+		mustContain(t, "need page", got.body, "momentanément indisponible", "Restauration des menuiseries")
+	})
+
+	t.Run("many clients, tiny limit", func(t *testing.T) {
+		base := s.serveLoopback(t)
+		const clients = 12
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		var slowest time.Duration
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start := time.Now()
+				resp, err := http.Post(base+"/api/v1/match", "application/json", strings.NewReader(menuiserieNeed))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				took := time.Since(start)
+				mu.Lock()
+				defer mu.Unlock()
+				statuses[resp.StatusCode]++
+				if resp.StatusCode == http.StatusServiceUnavailable {
+					slowest = max(slowest, took)
+				}
+			}()
+		}
+		wg.Wait()
+		if statuses[http.StatusOK] == 0 || statuses[http.StatusServiceUnavailable] == 0 || statuses[http.StatusOK]+statuses[http.StatusServiceUnavailable] != clients {
+			t.Fatalf("statuses %v: want some 200, the rest 503", statuses)
+		}
+		// A shed request waited for the queue bound, never behind the
+		// whole queue of matches.
+		if slowest > wait+time.Second {
+			t.Errorf("a shed request took %v, want at most %v", slowest, wait+time.Second)
+		}
+		t.Logf("statuses %v, slowest shed %v", statuses, slowest)
+	})
+}
+
+// TestMatchSourceFollowsWrites checks that the matcher's supplier cache
+// never serves a supplier older than the index.
+func TestMatchSourceFollowsWrites(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	ctx := context.Background()
+	sup := epvSuppliers(t)[0]
+	got, err := s.matchSource.Supplier(ctx, sup.ID)
+	if err != nil || got.Name != sup.Name {
+		t.Fatalf("Supplier(%s) = %q, %v", sup.ID, got.Name, err)
+	}
+	changed, err := s.store.Supplier(ctx, sup.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed.Name = "Nom modifié pour le test"
+	if err := s.store.PutSupplier(ctx, changed, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.index.Apply(ctx, s.store, []string{sup.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.matchSource.Supplier(ctx, sup.ID); err != nil || got.Name != changed.Name {
+		t.Fatalf("after a write, Supplier(%s) = %q, %v; want %q", sup.ID, got.Name, err, changed.Name)
+	}
+	if _, err := s.matchSource.Supplier(ctx, "inconnu"); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("unknown supplier: err = %v, want ErrNotFound", err)
+	}
+}
