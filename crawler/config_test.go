@@ -64,7 +64,7 @@ func TestLoadConfig(t *testing.T) {
 	if d := c.Sources["annuaire-bois"]; d == nil || d.Label != "PEFC" {
 		t.Errorf("new source not added: %+v", d)
 	}
-	if len(c.SourceNames()) != 4 {
+	if len(c.SourceNames()) != 5 {
 		t.Errorf("sources = %v", c.SourceNames())
 	}
 }
@@ -132,13 +132,13 @@ func TestPolitenessDefaults(t *testing.T) {
 
 func TestJSONLDTemplateDisabledUntilConfigured(t *testing.T) {
 	c := DefaultConfig()
-	if got := c.EnabledSources(); len(got) != 2 || got[0] != "epv" || got[1] != "ofg" {
-		t.Errorf("enabled by default = %v, want epv and ofg (jsonld is a template)", got)
+	if got := c.EnabledSources(); len(got) != 3 || got[0] != "epv" || got[1] != "ofg" || got[2] != "sirene" {
+		t.Errorf("enabled by default = %v, want epv, ofg and sirene (jsonld is a template)", got)
 	}
 	if err := c.SetBaseURL("jsonld", "https://annuaire.example"); err != nil {
 		t.Fatal(err)
 	}
-	if got := c.EnabledSources(); len(got) != 3 {
+	if got := c.EnabledSources(); len(got) != 4 {
 		t.Errorf("enabled after configuring jsonld = %v", got)
 	}
 }

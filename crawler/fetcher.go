@@ -185,6 +185,11 @@ func (f *Fetcher) limit(host string) error {
 	}
 	delay, par := time.Duration(f.pol.Delay), f.pol.Parallelism
 	if r, ok := f.rates[host]; ok {
+		if r.PublishedPerSecond > 0 {
+			// The host publishes its own limit: it replaces the general
+			// one-second rule, never to go faster than published.
+			delay = time.Duration(float64(time.Second) / r.PublishedPerSecond)
+		}
 		if d := time.Duration(r.Delay); d > delay {
 			delay = d
 		}

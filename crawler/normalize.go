@@ -97,7 +97,7 @@ func (is *issues) note(field, value, msg string) {
 
 func (n *normalizer) normalize(rec Record, o NormalizeOptions) (data.Supplier, []Problem, error) {
 	var is issues
-	name := plainText(rec.First(FieldName))
+	name := data.PersonName(plainText(rec.First(FieldName)))
 	if name == "" {
 		return data.Supplier{}, []Problem{{Field: FieldName, Message: "raison sociale absente : fiche ignorée", Skipped: true}}, ErrNoName
 	}

@@ -8,7 +8,9 @@ import "time"
 //
 //	robots.txt          always obeyed (there is no switch)
 //	UserAgent           DefaultUserAgent: names the bot and where to read about it
-//	Delay               1 s between two requests to one host (NoDelay: none, for local mirrors)
+//	Delay               1 s between two requests to one host (NoDelay: none, for local mirrors);
+//	                    a host that publishes its own limit (Rate.PublishedPerSecond, e.g. the
+//	                    register's 7 requests/s) is asked at most that fast instead
 //	Parallelism         1 request at a time per host
 //	ConnectTimeout      10 s to open a connection
 //	ReadTimeout         60 s for a whole response, body included (a stalled server fails)

@@ -160,6 +160,7 @@ type sourceRun struct {
 	json     *jsonExtractor
 	html     *htmlExtractor
 	jsonld   *jsonldExtractor
+	register *registerExtractor
 	links    *linkRules
 	records  *regexp.Regexp
 	total    int // records announced by a JSON API, -1 until known
@@ -179,6 +180,8 @@ func (c *crawl) prepare(d *Definition) (*sourceRun, error) {
 		s.html, err = newHTMLExtractor(d)
 	case KindJSONLD:
 		s.jsonld, err = newJSONLDExtractor(d)
+	case KindRegister:
+		s.register = newRegisterExtractor(d, c.norm)
 	}
 	if err != nil {
 		return nil, err
@@ -204,6 +207,11 @@ func (c *crawl) source(ctx context.Context, d *Definition) (ok bool, err error) 
 		maxPages = defaultMaxPages
 	}
 	queue := d.StartURLs()
+	if d.PerCompany() {
+		if queue, err = c.companyURLs(ctx, d); err != nil {
+			return false, err
+		}
+	}
 	seen := map[string]bool{}
 	for _, u := range queue {
 		seen[u] = true

@@ -16,6 +16,10 @@ const (
 	KindJSON   = "json"   // a JSON API: records at a path, fields by paths
 	KindHTML   = "html"   // HTML pages: records by CSS selector, fields by selectors
 	KindJSONLD = "jsonld" // HTML pages carrying schema.org JSON-LD
+	// KindRegister is the official register's API (API Recherche
+	// d'entreprises), asked once per known company: its start URLs hold
+	// {siren} (see extract_register.go).
+	KindRegister = "register"
 )
 
 // Definition describes one directory declaratively: where to start, what
@@ -113,6 +117,11 @@ type FieldRule struct {
 type Rate struct {
 	Delay       Duration `json:"delay,omitzero"`
 	Parallelism int      `json:"parallelism,omitempty"`
+	// PublishedPerSecond is the request rate the host publishes as its
+	// limit (the API Recherche d'entreprises: 7 per second). It replaces
+	// the general delay between two requests by 1 s / PublishedPerSecond;
+	// Delay, when longer, still wins.
+	PublishedPerSecond float64 `json:"published_per_second,omitempty"`
 }
 
 // Duration is a time.Duration written as "1s", "250ms" in JSON.
@@ -187,9 +196,9 @@ func (d *Definition) Validate() error {
 		return bad("name missing")
 	}
 	switch d.Kind {
-	case KindJSON, KindHTML, KindJSONLD:
+	case KindJSON, KindHTML, KindJSONLD, KindRegister:
 	default:
-		return bad("kind %q: want json, html or jsonld", d.Kind)
+		return bad("kind %q: want json, html, jsonld or register", d.Kind)
 	}
 	u, err := url.Parse(d.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -220,6 +229,9 @@ func (d *Definition) Validate() error {
 	if d.Kind == KindHTML && d.Records.Selector == "" {
 		return bad("html source without records.selector")
 	}
+	if d.Kind == KindRegister && !d.PerCompany() {
+		return bad("register source without {siren} in its start URLs")
+	}
 	if d.Kind == KindJSONLD && len(d.Records.Types) == 0 {
 		return bad("jsonld source without records.types")
 	}
@@ -231,7 +243,7 @@ func (d *Definition) Validate() error {
 			return bad("field %s pattern: %v", f.Field, err)
 		}
 	}
-	if d.Rate.Parallelism < 0 || d.Rate.Delay < 0 {
+	if d.Rate.Parallelism < 0 || d.Rate.Delay < 0 || d.Rate.PublishedPerSecond < 0 {
 		return bad("negative rate")
 	}
 	return nil

@@ -77,14 +77,27 @@ func (c *crawl) page(ctx context.Context, s *sourceRun, u string) ([]string, err
 // records it as visited by this run.
 func (c *crawl) changed(ctx context.Context, s *sourceRun, u string, page *Page, now time.Time) ([]string, error) {
 	d := s.def
-	recs, links, perr := c.extract(s, u, page)
+	var batch []data.Supplier
+	var keys, links []string
+	var perr error
+	if s.register != nil {
+		batch, perr = s.register.extract(page.Body, page.URL, now)
+		for _, b := range batch {
+			keys = append(keys, b.ID)
+		}
+	} else {
+		var recs []Record
+		recs, links, perr = c.extract(s, u, page)
+		if perr == nil {
+			batch, keys = c.suppliers(d, recs, page.URL, now)
+		}
+	}
 	c.run.PagesFetched++
 	if perr != nil {
 		c.fail(u, FailParse, "page illisible : "+perr.Error())
 		s.complete = false
 		return links, nil
 	}
-	batch, keys := c.suppliers(d, recs, page.URL, now)
 	if len(batch) > 0 {
 		counts, err := c.sink.UpsertCrawled(ctx, batch, "crawler:"+d.Name)
 		if err != nil {

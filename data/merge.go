@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,7 @@ func MergeCrawled(existing *Supplier, crawled Supplier, now time.Time) (merged S
 	}
 	m := cloneSupplier(*existing)
 	take := func(field string, has bool, set func()) {
-		if !has || m.OwnerDeclared(field) {
+		if !has || m.OwnerDeclared(field) || registerHolds(m, crawled, field) {
 			return
 		}
 		set()
@@ -74,7 +75,19 @@ func MergeCrawled(existing *Supplier, crawled Supplier, now time.Time) (merged S
 		}
 	})
 	if !m.OwnerDeclared(FieldEstablishment) {
-		m.Establishments = mergeEstablishments(m.Establishments, crawled.Establishments)
+		fromRegister := crawled.Provenance[FieldEstablishment].Source == SourceRegister
+		m.Establishments = mergeEstablishments(m.Establishments, crawled.Establishments, fromRegister)
+	}
+	if crawled.Register != nil {
+		m.Register = crawled.Register
+		if p, ok := crawled.Provenance[FieldRegister]; ok {
+			m.SetProvenance(FieldRegister, p)
+		}
+		if former := existing.Name; m.Name != former && NormalizeName(m.Name) != NormalizeName(former) &&
+			!strings.Contains(former, "*/") && crawled.Register.Found && !crawled.Register.Partial {
+			m.TradeNames = union(m.TradeNames, []string{former})
+		}
+		placeFromRegister(&m, crawled)
 	}
 	m.Labels = mergeLabels(m.Labels, crawled.Labels, now)
 	m.Defects = union(m.Defects, crawled.Defects)
@@ -91,7 +104,10 @@ func MergeCrawled(existing *Supplier, crawled Supplier, now time.Time) (merged S
 	return m, true
 }
 
-func mergeEstablishments(have, got []Establishment) []Establishment {
+// mergeEstablishments merges by SIRET. What the register says of an
+// establishment (its registered address, closed or not, its sign) is
+// kept when a label directory lists it again.
+func mergeEstablishments(have, got []Establishment, fromRegister bool) []Establishment {
 	out := slices.Clone(have)
 	for _, g := range got {
 		i := slices.IndexFunc(out, func(e Establishment) bool { return e.SIRET == g.SIRET })
@@ -101,6 +117,15 @@ func mergeEstablishments(have, got []Establishment) []Establishment {
 		}
 		g.HeadOffice = g.HeadOffice || out[i].HeadOffice
 		g.Production = g.Production || out[i].Production
+		if !fromRegister {
+			if out[i].Address.Street != "" && g.Address.Street == "" {
+				g.Address = out[i].Address
+			}
+			g.Closed, g.ClosedOn, g.Hidden = out[i].Closed, out[i].ClosedOn, out[i].Hidden
+			if g.TradeName == "" {
+				g.TradeName = out[i].TradeName
+			}
+		}
 		out[i] = g
 	}
 	return out
@@ -145,6 +170,11 @@ func significant(s Supplier) string {
 		s.Provenance[k] = p
 	}
 	s.Merges = nil
+	if s.Register != nil {
+		r := *s.Register
+		r.CheckedAt = time.Time{}
+		s.Register = &r
+	}
 	b, _ := json.Marshal(s) // a Supplier always marshals: plain data, no cycles
 	return string(b)
 }
@@ -189,4 +219,59 @@ func union(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// registerHolds reports whether field holds a value read from the official
+// register that a listing from another source must not replace: the
+// register is the authority on a company's identity.
+func registerHolds(m Supplier, crawled Supplier, field string) bool {
+	p, ok := m.Provenance[field]
+	if !ok || p.Source != SourceRegister {
+		return false
+	}
+	cp, ok := crawled.Provenance[field]
+	return !ok || cp.Source != SourceRegister
+}
+
+// placeFromRegister gives the company the registered address of the
+// establishment it is listed for (the first known one the register still
+// lists open), else of its head office, unless the owner declared an
+// address. Coordinates already known are kept when the register has none.
+func placeFromRegister(m *Supplier, crawled Supplier) {
+	if m.OwnerDeclared(FieldAddress) || crawled.Register == nil || !crawled.Register.Found || crawled.Register.Partial {
+		return
+	}
+	var addr Address
+	for _, e := range m.Establishments {
+		if e.Address.Street != "" && !e.Hidden && !e.Closed {
+			addr = e.Address
+			break
+		}
+	}
+	if addr.Street == "" {
+		addr = crawled.Register.HeadOffice
+	}
+	if addr.Street == "" && addr.Postcode == "" {
+		return
+	}
+	if geoRank(m.Address.Precision) > geoRank(addr.Precision) && m.Address.Departement == addr.Departement {
+		addr.Lat, addr.Lon, addr.Precision = m.Address.Lat, m.Address.Lon, m.Address.Precision
+	}
+	m.Address = addr
+	if p, ok := crawled.Provenance[FieldRegister]; ok {
+		m.SetProvenance(FieldAddress, p)
+	}
+}
+
+// geoRank orders the precisions of a placement, the most precise highest.
+func geoRank(p GeoPrecision) int {
+	switch p {
+	case GeoExact:
+		return 3
+	case GeoCommune:
+		return 2
+	case GeoDepartement:
+		return 1
+	}
+	return 0
 }

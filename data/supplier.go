@@ -71,6 +71,11 @@ type Supplier struct {
 	// Merges records when two listings were recognised as one company.
 	Merges []MergeRecord `json:"merges,omitempty"`
 
+	// Register is the identity the official register gives (legal form,
+	// creation date, head office, ceased or not); nil until the register
+	// source ran for the company.
+	Register *RegisterIdentity `json:"register,omitempty"`
+
 	// ClaimedBy is the account that proved ownership, if any.
 	ClaimedBy string `json:"claimed_by,omitempty"`
 
@@ -87,6 +92,13 @@ type Establishment struct {
 	// Valid is false when the SIRET fails its check; Defect says why.
 	Valid  bool   `json:"valid"`
 	Defect string `json:"defect,omitempty"`
+	// Closed is true when the register lists the establishment as closed
+	// (ClosedOn, when known); Hidden when its address is withheld.
+	Closed   bool      `json:"closed,omitempty"`
+	ClosedOn time.Time `json:"closed_on,omitzero"`
+	Hidden   bool      `json:"hidden,omitempty"`
+	// TradeName is the establishment's sign (enseigne), when registered.
+	TradeName string `json:"trade_name,omitempty"`
 }
 
 // GeoPrecision says how precisely an address was placed on the map.

@@ -42,6 +42,10 @@ type columns struct {
 	until []int64
 	// deadline and published are the tenders' dates (0 when unknown).
 	deadline, published []int64
+	// ceased marks the documents of ceased companies; live, byName and
+	// the grid leave them out, and a search only meets them through
+	// bleve when it includes them (Query.IncludeCeased).
+	ceased []bool
 }
 
 // facetColumn holds one keyword field: the value index of every document.
@@ -248,7 +252,8 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 		c.points[i] = point{lat: math.NaN(), lon: math.NaN()}
 	}
 	names := make([]string, maxDoc)
-	dv, err := r.DocValueReader([]string{fGeo, fNameSort})
+	c.ceased = make([]bool, maxDoc)
+	dv, err := r.DocValueReader([]string{fGeo, fNameSort, fStatus})
 	if err != nil {
 		return err
 	}
@@ -267,6 +272,10 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 			}
 		case fNameSort:
 			names[doc] = string(term)
+		case fStatus:
+			if string(term) == statusCeased {
+				c.ceased[doc] = true
+			}
 		}
 	}
 	buf := make(index.IndexInternalID, 8)
@@ -283,11 +292,22 @@ func (c *columns) buildDocValues(r index.IndexReader, maxDoc uint32) error {
 	for rank, d := range c.byName {
 		c.nameRank[d] = uint32(rank)
 	}
+	// Ranks are given to every document, so that a search including
+	// ceased companies sorts them too; the lists keep the active ones.
+	isCeased := func(d uint32) bool { return c.ceased[d] }
+	c.byName = slices.DeleteFunc(c.byName, isCeased)
+	c.live = slices.DeleteFunc(slices.Clone(c.live), isCeased)
 	return nil
 }
 
 // hasDoc reports whether d is a document of the columns' snapshot.
 func (c *columns) hasDoc(d uint32) bool { return int(d) < len(c.points) }
+
+// statusCeased is the status term of a ceased company.
+const statusCeased = "ceased"
+
+// isCeased reports whether d is a ceased company's document.
+func (c *columns) isCeased(d uint32) bool { return int(d) < len(c.ceased) && c.ceased[d] }
 
 // point is a document's latitude and longitude, with the cosine of the
 // latitude that the haversine needs.

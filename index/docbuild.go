@@ -70,6 +70,7 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	list(fUnivers, d.Univers)
 	list(fArea, d.Area)
 	list(fTurnover, d.Turnover)
+	list(fStatus, d.Status)
 	text(fStamp, d.Stamp, nil)
 	text(fNameSort, d.NameSort, nil)
 	list(fName, d.Name)

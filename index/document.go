@@ -32,8 +32,12 @@ type indexDoc struct {
 	Univers     []string `json:"univers,omitempty"`
 	Area        []string `json:"area,omitempty"`
 	Turnover    []string `json:"turnover,omitempty"`
-	Stamp       string   `json:"stamp"`
-	NameSort    string   `json:"name_sort"`
+	// Status is ["ceased"] for a company the register says has ceased:
+	// searches leave it out unless asked (Query.IncludeCeased), matches
+	// always do.
+	Status   []string `json:"status,omitempty"`
+	Stamp    string   `json:"stamp"`
+	NameSort string   `json:"name_sort"`
 
 	Name         []string `json:"name"`
 	NameExact    []string `json:"name_exact"`
@@ -79,6 +83,7 @@ type hitFields struct {
 	Lat         float64  `json:"lat,omitempty"`
 	Lon         float64  `json:"lon,omitempty"`
 	HasGeo      bool     `json:"geo,omitempty"`
+	Ceased      bool     `json:"ceased,omitempty"`
 }
 
 // Limits on what one supplier puts in the index, so that a listing with a
@@ -104,7 +109,10 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 	}
 	d := indexDoc{ID: s.ID, SIREN: one(s.SIREN), SIRETs: s.SIRETs(), Stamp: stamp(s.UpdatedAt),
 		NameSort: data.NormalizeName(s.Name)}
-	src := srcDoc{hitFields: hitFields{ID: s.ID, SIREN: s.SIREN, Name: s.Name}, TradeNames: capList(s.TradeNames)}
+	src := srcDoc{hitFields: hitFields{ID: s.ID, SIREN: s.SIREN, Name: s.Name, Ceased: s.Ceased()}, TradeNames: capList(s.TradeNames)}
+	if s.Ceased() {
+		d.Status = []string{statusCeased}
+	}
 	if e, ok := s.HeadOffice(); ok {
 		src.SIRET = e.SIRET
 	}

@@ -105,6 +105,11 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 
 	var p page
 	filters := filterQueries(q)
+	if len(terms) == 0 && len(filters) == 0 && q.IncludeCeased {
+		// The columns' lists hold active companies only: every document
+		// goes through bleve and the handler below instead.
+		filters = []query.Query{query.NewMatchAllQuery()}
+	}
 	if len(terms) == 0 && len(filters) == 0 {
 		// Directory order, nothing to filter: the page is a slice.
 		if ord == byName && circ == nil {
@@ -184,7 +189,7 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 				return inner(nil)
 			}
 			d := uint32(dm.IndexInternalID.Value())
-			if !cols.hasDoc(d) || (circ != nil && !cols.within(d, circ)) {
+			if !cols.hasDoc(d) || (!q.IncludeCeased && cols.isCeased(d)) || (circ != nil && !cols.within(d, circ)) {
 				sctx.DocumentMatchPool.Put(dm)
 				return nil
 			}

@@ -44,6 +44,7 @@ const (
 	fNameSort    = "name_sort"
 	fArea        = "area"     // declared service area: "FR", "D:69", "R:84"
 	fTurnover    = "turnover" // declared turnover band
+	fStatus      = "status"
 
 	fName         = "name"
 	fNameExact    = "name_exact"
@@ -112,7 +113,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
 		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
 		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
-		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false},
+		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false}, {fStatus, true},
 	} {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name

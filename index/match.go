@@ -202,6 +202,10 @@ func (m *matcher) candidate(ctx context.Context, id string) (*candidate, error) 
 	if err != nil {
 		return nil, fmt.Errorf("index: match: supplier %s: %w", id, err)
 	}
+	if s.Ceased() { // never suggested to a buyer
+		m.cache[id] = nil
+		return nil, nil
+	}
 	c := newCandidate(s)
 	m.cache[id] = c
 	return c, nil

@@ -173,7 +173,7 @@ func (ix *Index) nearestMatching(ctx context.Context, snap index.IndexReader, co
 		if dm == nil {
 			break
 		}
-		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) {
+		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) && !cols.isCeased(d) {
 			total++
 			top.offer(d, cols.haversine(lat, lon, cosLat, d))
 		}

@@ -51,6 +51,10 @@ type Query struct {
 	Facets    bool // compute facet counts
 	Highlight bool // compute highlighted fragments
 
+	// IncludeCeased keeps the companies the register says have ceased;
+	// by default a search leaves them out (they are never suggested).
+	IncludeCeased bool
+
 	// Uncached skips the cache of whole results, for a caller that caches
 	// its own answers (an AnswerCache): holding both would cost a copy of
 	// every answer and memory the collector must scan.
@@ -170,6 +174,9 @@ func (q Query) cacheKey() string {
 	}
 	if q.Near != nil {
 		fmt.Fprintf(&b, "\x00%.6f,%.6f,%g", q.Near.Lat, q.Near.Lon, q.RadiusKm)
+	}
+	if q.IncludeCeased {
+		b.WriteString("\x00ceased")
 	}
 	return b.String()
 }

@@ -43,6 +43,9 @@ type Hit struct {
 	Lat        float64  `json:"lat,omitempty"`
 	Lon        float64  `json:"lon,omitempty"`
 	HasGeo     bool     `json:"has_geo,omitempty"`
+	// Ceased is set for a company the register says has ceased (only in
+	// searches that include them, Query.IncludeCeased).
+	Ceased bool `json:"ceased,omitempty"`
 	// Highlights are HTML fragments keyed by field ("name", "trade_names",
 	// "products", "activities", "naf_label", "description"): the text is
 	// escaped and only the <mark> elements around matched words are HTML.
@@ -170,7 +173,7 @@ func toHitWithText(id string, raw []byte, score float64, q Query) (Hit, srcDoc, 
 func newHit(id string, s hitFields, score float64, q Query) (Hit, error) {
 	h := Hit{ID: s.ID, SIREN: s.SIREN, SIRET: s.SIRET, Name: s.Name, Commune: s.Commune,
 		Departement: s.Departement, Region: s.Region, NAF: s.NAF, NAFLabel: s.NAFLabel,
-		Labels: s.Labels, Univers: s.Univers, Score: score, Lat: s.Lat, Lon: s.Lon, HasGeo: s.HasGeo}
+		Labels: s.Labels, Univers: s.Univers, Score: score, Lat: s.Lat, Lon: s.Lon, HasGeo: s.HasGeo, Ceased: s.Ceased}
 	if h.ID == "" {
 		h.ID = id
 	} else if h.ID != id {

@@ -73,6 +73,8 @@ type apiSupplierResult struct {
 	Score       float64  `json:"score"`
 	DistanceKm  *float64 `json:"distance_km"`
 	URL         string   `json:"url"`
+	// LabelStates says where each label stands today (label_states.go).
+	LabelStates []apiLabelState `json:"label_states"`
 }
 
 // apiPlace is the place a search was made around.
@@ -103,7 +105,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	key := s.baseURL() + "?" + v.Encode() // Encode sorts the parameters
 	cached, version, ok := s.supplierAnswers.Lookup(key)
 	if ok {
-		return cached.send(c)
+		return cached.send(c) // compressed once, sent as is
 	}
 	if err := checkAPIParams(v, "/api/v1/suppliers"); err != nil {
 		return err
@@ -128,17 +130,33 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 		out.Near = &apiPlace{Label: nearLabel, Lat: q.Near.Lat, Lon: q.Near.Lon}
 	}
 	base := s.baseURL()
-	for _, h := range res.Hits {
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	sups, err := s.suppliersOf(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for i, h := range res.Hits {
 		r := apiSupplierResult{ID: h.ID, SIREN: h.SIREN, SIRET: h.SIRET, Name: h.Name, Commune: h.Commune,
 			Departement: h.Departement, Region: h.Region, Labels: h.Labels, NAF: h.NAF, Score: h.Score,
 			DistanceKm: h.DistanceKm, URL: base + supplierURL(h.ID)}
 		if r.Labels == nil {
 			r.Labels = []string{}
 		}
+		r.LabelStates = []apiLabelState{}
 		if q.SortByDistance || q.Text == "" || math.IsNaN(r.Score) || math.IsInf(r.Score, 0) {
 			// Nothing was ranked (a constant score means nothing), or the
 			// score is not a number JSON can carry.
 			r.Score = 0
+		}
+		if sups[i].ID != "" {
+			r.Labels, r.LabelStates = heldLabels(sups[i].Labels, now), apiLabelStates(sups[i].Labels, now)
+			if r.Labels == nil {
+				r.Labels = []string{}
+			}
 		}
 		out.Results = append(out.Results, r)
 	}
@@ -146,7 +164,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	if err != nil {
 		return fmt.Errorf("web: api suppliers: %w", err)
 	}
-	a := apiAnswer{body: body, etag: strongETag(body),
+	a := apiAnswer{body: newEncoded(body, brotliAnswers), etag: strongETag(body),
 		links: s.pageLinks("/api/v1/suppliers", v, out.Page, out.PerPage, out.Total, index.MaxResultWindow)}
 	if len(body) <= apiAnswerMaxBytes {
 		s.supplierAnswers.Store(version, key, a)
@@ -158,7 +176,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 // ETag and Link headers so that a cached answer is neither hashed nor
 // linked again (apiConventions keeps an ETag already set).
 type apiAnswer struct {
-	body  []byte // shared by every request that gets it: never written to
+	body  *encoded // shared by every request that gets it, compressed once (compress.go)
 	etag  string
 	links string
 }
@@ -167,7 +185,7 @@ func (a apiAnswer) send(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	c.Set(fiber.HeaderETag, a.etag)
 	setPageLinks(c, a.links)
-	return c.Send(a.body)
+	return a.body.send(c)
 }
 
 // Encoded answers of the supplier search are cached per index version: a
@@ -189,6 +207,10 @@ type apiSupplierDetail struct {
 	URL     string       `json:"url"`
 	Claimed bool         `json:"claimed"`
 	Awards  []data.Award `json:"awards"`
+	// LabelStates and Ceased tell the labels and the company straight
+	// (label_states.go).
+	LabelStates []apiLabelState `json:"label_states"`
+	Ceased      bool            `json:"ceased"`
 }
 
 // apiSupplier returns one supplier by SIREN (or SIRET, or the key of a
@@ -205,6 +227,7 @@ func (s *Server) apiSupplier(c *fiber.Ctx) error {
 	out := apiSupplierDetail{Supplier: sup, URL: s.baseURL() + supplierURL(sup.ID), Claimed: sup.ClaimedBy != "",
 		Awards: []data.Award{}}
 	out.Supplier.ClaimedBy = "" // an account id is nobody else's business
+	out.LabelStates, out.Ceased = apiLabelStates(sup.Labels, s.now()), sup.Ceased()
 	if data.ValidSIREN(sup.SIREN) == nil {
 		awards, err := s.store.AwardsBySIREN(ctx, sup.SIREN)
 		if err != nil {

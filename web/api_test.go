@@ -39,7 +39,7 @@ func TestAPISuppliers(t *testing.T) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		want := []string{"departement", "distance_km", "id", "labels", "naf", "name", "region", "commune", "score", "siren", "siret", "url"}
+		want := []string{"departement", "distance_km", "id", "label_states", "labels", "naf", "name", "region", "commune", "score", "siren", "siret", "url"}
 		sort.Strings(want)
 		if !slices.Equal(keys, want) {
 			t.Errorf("result keys = %v, want %v", keys, want)

@@ -33,6 +33,7 @@ const immutableCache = "public, max-age=31536000, immutable"
 type asset struct {
 	body        []byte
 	contentType string
+	enc         *encoded // compressed forms, for text types (compress.go)
 }
 
 // assets maps logical names ("app.css") to content-hashed URLs
@@ -59,13 +60,29 @@ func loadAssets() (*assets, error) {
 			ctype = "application/octet-stream"
 		}
 		a.urls[name] = staticPrefix + hashedName
-		a.hashed[hashedName] = asset{body: body, contentType: ctype}
+		f := asset{body: body, contentType: ctype}
+		if compressible(ctype) {
+			f.enc = newEncoded(body, brotliAssets)
+		}
+		a.hashed[hashedName] = f
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web: load static assets: %w", err)
 	}
 	return a, nil
+}
+
+// add registers a file built at start-up (the map outlines) as an asset.
+func (a *assets) add(name string, body []byte, contentType string) string {
+	hashedName := hashedName(name, body)
+	f := asset{body: body, contentType: contentType}
+	if compressible(contentType) {
+		f.enc = newEncoded(body, brotliAssets)
+	}
+	a.urls[name] = staticPrefix + hashedName
+	a.hashed[hashedName] = f
+	return staticPrefix + hashedName
 }
 
 // hashedName inserts a digest of body before the extension:
@@ -98,5 +115,8 @@ func (s *Server) static(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, f.contentType)
 	c.Set(fiber.HeaderCacheControl, immutableCache)
+	if f.enc != nil {
+		return f.enc.send(c)
+	}
 	return c.Send(f.body)
 }

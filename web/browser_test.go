@@ -141,24 +141,24 @@ func TestBrowserBuyerJourney(t *testing.T) {
 	if n := eval[int](b, "highlights", `document.querySelectorAll('.results-list mark').length`); n < len(names) {
 		t.Errorf("%d highlighted words for %d results", n, len(names))
 	}
-	if n := eval[int](b, "map", `document.querySelectorAll('.map-section svg path[data-dep]').length`); n != 96 {
+	if n := eval[int](b, "map", `document.querySelectorAll('.map-section svg use[data-dep]').length`); n != 96 {
 		t.Errorf("the map draws %d départements, want 96", n)
 	}
 	b.screenshot("resultats")
 
-	// 3. Narrow to a région and the EPV label with the keyboard only.
+	// 3. Narrow to a région and the EPV label with the keyboard only: with
+	// JavaScript, a ticked filter applies at once (search.js).
 	type facet struct{ ID, Value, Label string }
+	// search.js (deferred) opens the filters on a wide screen and hides the
+	// « Appliquer les filtres » button: filters apply on change.
+	poll[bool](b, "filters open, apply button hidden", `document.querySelector('details.facets-box').open && document.querySelector('.facets button.apply').hidden`)
 	region := eval[facet](b, "first région", `(() => { const i = document.querySelector('.facets input[name=region]');
 		return {ID: i.id, Value: i.value, Label: document.querySelector('label[for="' + i.id + '"]').textContent.trim()}; })()`)
+	b.navigatingBy("tick "+region.Value+" (applied at once)", chromedp.Focus(chromedp.ID(region.ID)), chromedp.KeyEvent(" "))
+	poll[bool](b, "filters open again", `document.querySelector('details.facets-box').open`)
 	label := eval[facet](b, "EPV label", `(() => { const i = document.querySelector('.facets input[name=label][value=EPV]');
 		return {ID: i.id, Value: i.value, Label: ''}; })()`)
-	for _, f := range []facet{region, label} {
-		b.do("tick "+f.Value, chromedp.Focus(chromedp.ID(f.ID)), chromedp.KeyEvent(" "))
-		if !eval[bool](b, "checked", `document.getElementById('`+f.ID+`').checked`) {
-			t.Fatalf("Space did not tick the facet %s", f.Value)
-		}
-	}
-	b.navigatingBy("apply the filters", chromedp.Focus(chromedp.CSS(".facets button.apply")), chromedp.KeyEvent(kb.Enter))
+	b.navigatingBy("tick EPV (applied at once)", chromedp.Focus(chromedp.ID(label.ID)), chromedp.KeyEvent(" "))
 	q := b.location().Query()
 	if !slices.Contains(q["region"], region.Value) || !slices.Contains(q["label"], "EPV") || q.Get("q") != "ébénisterie" {
 		t.Fatalf("filters not applied: %s", b.location())
@@ -311,6 +311,10 @@ func (b *buyer) combobox(id string) combobox {
 // typeInto empties a combobox as the user would and types text in it.
 func (b *buyer) typeInto(id, text string) {
 	b.t.Helper()
+	// The first focus fetches the library and enhances the field (search.js).
+	b.do("focus #"+id, chromedp.Focus(chromedp.ID(id)))
+	poll[bool](b, "#"+id+" enhanced and focused", `document.activeElement && document.activeElement.id === `+strconv.Quote(id)+
+		` && document.activeElement.getAttribute('role') === 'combobox'`)
 	n := eval[int](b, "length of #"+id, `[...document.getElementById(`+strconv.Quote(id)+`).value].length`)
 	b.do("empty #"+id, chromedp.Focus(chromedp.ID(id)), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(strings.Repeat(kb.Backspace, n)))
 	if v := eval[string](b, "emptied #"+id, `document.getElementById(`+strconv.Quote(id)+`).value`); v != "" {
@@ -360,6 +364,11 @@ func (b *buyer) suggestJourney() (bad int) {
 	t := b.t
 	t.Helper()
 	b.navigatingBy("open the search page", chromedp.Navigate(b.base+"/recherche?q=atelier"))
+	// The library is fetched when a field is first focused (search.js).
+	if n := eval[int](b, "library before focus", `document.querySelectorAll('script[data-autocomplete]').length`); n != 0 {
+		t.Errorf("the autocomplete library is loaded with the page, want it on first focus")
+	}
+	b.do("focus the place field", chromedp.Focus(chromedp.ID("near")))
 	poll[bool](b, "the library's comboboxes (vendor/accessible-autocomplete.min.js)",
 		`!!document.querySelector('.suggest-field #q[role=combobox]') && !!document.querySelector('.suggest-field #near[role=combobox]')`)
 	for _, id := range []string{"q", "near"} {
@@ -462,6 +471,7 @@ func (b *buyer) suggestJourney() (bad int) {
 	// An error on the place keeps its ARIA state on the combobox.
 	b.navigatingBy("search around nowhere", chromedp.Navigate(b.base+"/recherche?q=atelier&near=zzzzzz"))
 	bad++
+	b.do("focus the place field", chromedp.Focus(chromedp.ID("near")))
 	poll[bool](b, "the place combobox", `!!document.querySelector('.suggest-field #near[role=combobox]')`)
 	if c := b.combobox("near"); c.Invalid != "true" || c.ErrorMessage != "form-error" {
 		t.Errorf("#near in error: aria-invalid %q, aria-errormessage %q, want true and form-error", c.Invalid, c.ErrorMessage)

@@ -56,8 +56,9 @@ type Config struct {
 	// Verify tunes the website and DNS checks of claims (web/verify): its
 	// TestMode, off by default, lets tests reach loopback servers.
 	Verify verify.Config
-	// Now is the clock of the observatory's figures (label states, open
-	// tenders, daily snapshots); nil means time.Now.
+	// Now is the clock that decides label states on pages, exports, API
+	// answers and the observatory's figures (open tenders, daily
+	// snapshots); nil means time.Now. Tests fix it.
 	Now func() time.Time
 }
 

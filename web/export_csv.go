@@ -26,7 +26,8 @@ const csvBOM = "\ufeff"
 // csvHeader are the columns of the export, in French.
 func csvHeader() []string {
 	return []string{"SIREN", "SIRET", "Raison sociale", "Commune", "Département", "Région", "Code NAF",
-		"Libellé NAF", "Labels", "Distance (km)", "Fiche Fabrique"}
+		"Libellé NAF", "Labels", "Distance (km)", "Fiche Fabrique",
+		"État des labels", "Adresse", "Code postal", "Site web", "Courriel", "Téléphone"}
 }
 
 // searchCSV exports the results of a search (same parameters as the page)
@@ -47,9 +48,18 @@ func (s *Server) searchCSV(c *fiber.Ctx) error {
 		return err
 	}
 	base := s.baseURL()
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sups, err := s.suppliersOf(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	now := s.now()
 	rows := make([][]string, 0, len(hits))
-	for _, h := range hits {
-		rows = append(rows, csvRow(h, base))
+	for i, h := range hits {
+		rows = append(rows, csvRow(h, sups[i], base, now))
 	}
 	c.Set("X-Total-Count", strconv.FormatUint(total, 10))
 	return sendCSV(c, "fabrique-fournisseurs-"+time.Now().Format("2006-01-02")+".csv", csvHeader(), rows)
@@ -74,8 +84,10 @@ func sendCSV(c *fiber.Ctx, name string, header []string, rows [][]string) error 
 	return c.Send(buf.Bytes())
 }
 
-// csvRow is one supplier of the export.
-func csvRow(h index.Hit, base string) []string {
+// csvRow is one supplier of the export: the hit, completed from its
+// stored listing (label states, address, contacts); sup is zero when the
+// store no longer has it.
+func csvRow(h index.Hit, sup data.Supplier, base string, now time.Time) []string {
 	region := h.Region
 	if r, ok := data.LookupRegion(h.Region); ok {
 		region = r.Name
@@ -84,8 +96,19 @@ func csvRow(h index.Hit, base string) []string {
 	if h.DistanceKm != nil {
 		dist = formatKmCSV(*h.DistanceKm)
 	}
+	labels, note := h.Labels, "fiche retirée de l'annuaire"
+	var street, postcode, site, mail, phone string
+	if sup.ID != "" {
+		labels, note = heldLabels(sup.Labels, now), labelsCSVNote(sup.Labels, now)
+		street, postcode = sup.Address.Street, sup.Address.Postcode
+		if u, ok := webURL(sup.Website); ok {
+			site = u
+		}
+		mail, phone = firstContacts(sup.Contacts)
+	}
 	return []string{h.SIREN, h.SIRET, csvText(h.Name), csvText(h.Commune), h.Departement, region, h.NAF,
-		csvText(h.NAFLabel), strings.Join(h.Labels, ", "), dist, base + supplierURL(h.ID)}
+		csvText(h.NAFLabel), strings.Join(labels, ", "), dist, base + supplierURL(h.ID),
+		csvText(note), csvText(street), postcode, csvText(site), csvText(mail), csvText(phone)}
 }
 
 // csvText neutralises a cell that a spreadsheet would run as a formula

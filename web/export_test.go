@@ -42,7 +42,8 @@ func TestExportsAndReport(t *testing.T) {
 		if !slices.Equal(rows[0], csvHeader()) {
 			t.Errorf("header = %q, want %q", rows[0], csvHeader())
 		}
-		if got := strings.SplitN(strings.TrimPrefix(r.body, "\ufeff"), "\r\n", 2)[0]; got != "SIREN;SIRET;Raison sociale;Commune;Département;Région;Code NAF;Libellé NAF;Labels;Distance (km);Fiche Fabrique" {
+		if got := strings.SplitN(strings.TrimPrefix(r.body, "\ufeff"), "\r\n", 2)[0]; got != "SIREN;SIRET;Raison sociale;Commune;Département;Région;Code NAF;Libellé NAF;Labels;Distance (km);Fiche Fabrique;"+
+			"État des labels;Adresse;Code postal;Site web;Courriel;Téléphone" {
 			t.Errorf("first line = %q", got)
 		}
 		total, _ := strconv.Atoi(r.header.Get("X-Total-Count"))
@@ -55,7 +56,7 @@ func TestExportsAndReport(t *testing.T) {
 				joussot = row
 			}
 		}
-		if len(joussot) != 11 || joussot[0] != "325793768" || joussot[1] != "32579376800012" || joussot[3] != "Champforgeuil" ||
+		if len(joussot) != 17 || !strings.HasPrefix(joussot[11], "EPV valide") || joussot[13] != "71530" || joussot[0] != "325793768" || joussot[1] != "32579376800012" || joussot[3] != "Champforgeuil" ||
 			joussot[4] != "71" || joussot[5] != "Bourgogne-Franche-Comté" || joussot[6] != "31.09B" || joussot[8] != "EPV" ||
 			!strings.HasSuffix(joussot[10], "/fournisseurs/325793768") {
 			t.Errorf("JOUSSOT row = %q", joussot)

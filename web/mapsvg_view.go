@@ -24,6 +24,9 @@ type mapView struct {
 
 type mapShapeView struct {
 	Code, D, Class, Title string
+	// Href references the shape in the outlines' asset (mapsvg_asset.go);
+	// D is then empty.
+	Href string
 }
 
 type mapDotView struct {

@@ -126,7 +126,7 @@ func TestNeedForm(t *testing.T) {
 			"45421000-4</span> Travaux de menuiserie", "Ille-et-Vilaine (35)", "150\u202f000\u00a0€ HT",
 			"Adresse de cette liste, à partager", "http://127.0.0.1:8080"+shortlist, `href="/besoin?depuis=`,
 			"Ensemble du marché", "Lot 1 : Fenêtres en chêne", `<h4><a href="/fournisseurs/`, `<ul class="reasons"`,
-			`<li class="reason reason-distance">à `, "score ", shortlist+"/fournisseurs.csv", shortlist+"/rapport")
+			`<li class="reason reason-distance">Installée à `, "score ", shortlist+"/fournisseurs.csv", shortlist+"/rapport")
 		if strings.Contains(r.body, "Lot 2") {
 			t.Errorf("the empty lot row became a lot")
 		}

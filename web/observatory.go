@@ -106,14 +106,6 @@ func (s *Server) sourcesOf(f *observatory.Facts, day time.Time) []observatory.So
 	return aggregate(s, f, "sources", observatory.Filter{}, day, func() []observatory.SourceHealth { return f.SourceHealth(day) })
 }
 
-// now is the clock of the observatory (Config.Now).
-func (s *Server) now() time.Time {
-	if s.cfg.Now != nil {
-		return s.cfg.Now()
-	}
-	return time.Now()
-}
-
 // observatoryFacts returns the facts of the current store version, or the
 // previous ones while a rebuild runs in the background.
 func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, error) {

@@ -39,6 +39,9 @@ type reportSupplier struct {
 	Place, Distance    string
 	NAF, NAFLabel      string
 	Website            string
+	Address            string // registered or published postal address
+	Phone, Email       string
+	Ceased             string // « entreprise cessée … » when the register says so
 	Labels             []labelView
 	Badges             []badgeView
 	Defects            []string
@@ -61,7 +64,7 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	p := &reportPage{Layout: Layout{Title: "Rapport de sourcing du " + frenchDate(now)},
 		Date: frenchDate(now) + " à " + now.Format("15 h 04"), DateISO: now.Format(time.RFC3339),
 		Text: params.Text, Criteria: activeFilters(&params, searchPath),
@@ -94,6 +97,12 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 			for _, l := range sup.Labels {
 				r.Labels = append(r.Labels, newLabelView(l, now))
 			}
+			r.Badges = supplierBadges(sup.Labels, now)
+			if sup.Address.Street != "" {
+				r.Address = oneLineAddress(sup.Address)
+			}
+			r.Email, r.Phone = firstContacts(sup.Contacts)
+			r.Ceased = newRegisterView(sup).Ceased
 			if u, ok := webURL(sup.Website); ok {
 				r.Website = u
 			}

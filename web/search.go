@@ -31,6 +31,7 @@ type searchPage struct {
 	Range     string // "1 à 20"
 	Relaxed   bool
 	Results   []resultView
+	Relax     []relaxOption // ways out of an empty result (search_relax.go)
 	Facets    []facetGroup
 	Active    []activeFilter
 	Map       *mapView
@@ -56,7 +57,8 @@ type radiusOption struct {
 // radiusChoices are the radii offered, in km; 0 keeps every distance.
 func radiusChoices() []float64 { return []float64{0, 10, 25, 50, 100, 200} }
 
-// defaultRadiusKm is preselected when no radius was asked.
+// defaultRadiusKm is the radius of a search around a place when the
+// form's radius was left at its default (an empty value).
 const defaultRadiusKm = 50
 
 // search is the buyers' search page: query, facets, radius around a place,
@@ -82,6 +84,14 @@ func (s *Server) search(c *fiber.Ctx) error {
 		return fmt.Errorf("web: search: %w", err)
 	}
 	s.fillSearchPage(p, &params, res)
+	if err := s.resultStates(c.UserContext(), p.Results); err != nil {
+		return err
+	}
+	if p.Total == 0 && (params.Text != "" || params.hasFilters() || params.Near != "") {
+		if p.Relax, err = s.relaxOptions(c.UserContext(), &params); err != nil {
+			return err
+		}
+	}
 	if params.Text != "" || params.hasFilters() || params.Near != "" {
 		p.Title = "Recherche : " + pluralFR(p.Total, "fournisseur", "fournisseurs")
 		if params.Page > 1 {
@@ -133,6 +143,7 @@ func (s *Server) fillSearchPage(p *searchPage, params *searchParams, res index.R
 	p.Facets = facetGroups(res.Facets, params)
 	p.Active = activeFilters(params, searchPath)
 	p.Map = s.maps.searchMap(res.Facets["departement"], places, p.Total)
+	p.Map.useOutlines(s.mapOutlines)
 	p.Pages = newPagination(params, p.Total, searchPath)
 	p.Radii = radiusOptions(params)
 	export := *params
@@ -144,16 +155,19 @@ func (s *Server) fillSearchPage(p *searchPage, params *searchParams, res index.R
 // radiusOptions are the radius choices, the one in force selected; a
 // radius given in the URL that is not a usual choice is added.
 func radiusOptions(p *searchParams) []radiusOption {
-	selected := float64(defaultRadiusKm)
-	if p.Near != "" {
-		selected = p.RadiusKm
-	}
+	var out []radiusOption
+	selected := p.RadiusKm
 	choices := radiusChoices()
-	if !slices.Contains(choices, selected) {
+	switch {
+	case p.Near == "":
+		// No place, no radius: the empty value stands for the default a
+		// place will take (parseSearchParams reads it so).
+		out = append(out, radiusOption{Value: "", Label: formatKm(defaultRadiusKm) + " (défaut)", Selected: true})
+		selected = -1
+	case !slices.Contains(choices, selected):
 		choices = append(choices, selected)
 		slices.Sort(choices)
 	}
-	var out []radiusOption
 	for _, km := range choices {
 		label := "toutes distances"
 		if km > 0 {

@@ -70,6 +70,9 @@ func newSearchServer(t testing.TB, cfg Config, extra ...data.Supplier) *testServ
 		t.Fatalf("EnsureConsistent: %v", err)
 	}
 	logs := &syncBuffer{}
+	if cfg.Now == nil { // pages and the index decide label states on one day
+		cfg.Now = func() time.Time { return testClock }
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

@@ -140,6 +140,9 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 		}
 		p.RadiusKm = km
 	}
+	if d == pageDialect && p.Near != "" && v.Has("radius_km") && strings.TrimSpace(v.Get("radius_km")) == "" {
+		p.RadiusKm = defaultRadiusKm // the form's default, chosen with a place
+	}
 	if p.RadiusKm > 0 && p.Near == "" {
 		if d == pageDialect { // the form's radius list always sends a value
 			p.RadiusKm = 0

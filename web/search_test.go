@@ -190,13 +190,13 @@ func TestSearchPage(t *testing.T) {
 		if svg.Length() != 1 {
 			t.Fatalf("%d maps, want 1", svg.Length())
 		}
-		if n := svg.Find("path[data-dep]").Length(); n != 96 {
+		if n := svg.Find("use[data-dep]").Length(); n != 96 {
 			t.Errorf("%d départements drawn, want 96", n)
 		}
 		if n := svg.Find("g.dots circle").Length(); n == 0 || n > pagePerPage {
 			t.Errorf("%d dots, want the results of the page", n)
 		}
-		if svg.Find("path.c5").Length() == 0 || svg.Find("path.c0").Length() == 0 {
+		if svg.Find("use.c5").Length() == 0 || svg.Find("use.c0").Length() == 0 {
 			t.Errorf("choropleth lacks the darkest or the empty shade")
 		}
 		total := 0

@@ -33,6 +33,9 @@ type resultView struct {
 // readers and tooltips.
 type badgeView struct {
 	Code, Name string
+	// Text is the badge as shown (« EPV expiré le … »), Class its state
+	// (label_states.go); "" for a badge of a held label from the index.
+	Text, Class string
 }
 
 // snippetView is a highlighted fragment of a field the list does not show

@@ -36,6 +36,7 @@ type Server struct {
 	maps            *franceMap
 	limiter         *rateLimiter       // nil: the API is not rate limited
 	tenderIndex     *index.TenderIndex // lists and searches of tenders (tender_index.go)
+	mapOutlines     string             // URL of the départements' outlines (mapsvg_asset.go)
 	publicURL       atomic.Pointer[string]
 
 	mail          mail.Sender       // Deps.Mail, or the store's outbox
@@ -94,6 +95,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if s.maps, err = loadFranceMap(data.DepartementShapesGeoJSON()); err != nil {
 		return nil, err
 	}
+	s.mapOutlines = s.assets.add(mapAssetName, s.maps.outlinesSVG(), "image/svg+xml")
 
 	s.app = fiber.New(fiber.Config{
 		AppName:               "Fabrique",
@@ -104,7 +106,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		Immutable:             true, // request strings outlive fasthttp's buffers
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
-	s.app.Use(s.securityHeaders, s.logRequests, s.recoverPanics)
+	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
 	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,7 +61,7 @@ func (s *Server) supplier(c *fiber.Ctx) error {
 	if sup.ID != id { // reached by SIRET: the page has one address
 		return c.Redirect(supplierURL(sup.ID), fiber.StatusMovedPermanently)
 	}
-	p := &supplierPage{Layout: Layout{Title: sup.Name}, S: newSupplierView(sup, time.Now()),
+	p := &supplierPage{Layout: Layout{Title: sup.Name}, S: newSupplierView(sup, s.now()),
 		ClaimURL: supplierURL(sup.ID) + "/revendiquer", APIURL: "/api/v1/suppliers/" + sup.ID}
 	if data.ValidSIREN(sup.SIREN) == nil {
 		awards, err := s.store.AwardsBySIREN(ctx, sup.SIREN)
@@ -82,6 +81,7 @@ func (s *Server) supplier(c *fiber.Ctx) error {
 		p.MapNote = "La source n'a pas permis de situer l'entreprise sur la carte."
 	}
 	p.Map = s.maps.placeMap(a.Departement, place)
+	p.Map.useOutlines(s.mapOutlines)
 	p.Map.Label = "Localisation de l'entreprise"
 	if p.S.Address.Departement != "" {
 		p.Map.Label += " : " + p.S.Address.Departement

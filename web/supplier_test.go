@@ -118,7 +118,7 @@ func TestSupplierPage(t *testing.T) {
 		"SIRET invalide : clé de contrôle (Luhn) incorrecte",
 		"25.71Z Fabrication de coutellerie", band.Label,
 		"12 rue des Forges", "69003 Lyon", "Rhône (69), Auvergne-Rhône-Alpes",
-		"Statut : non retrouvé dans la source — non retrouvé depuis le 1er mars 2026",
+		"Statut : non retrouvé dans la source — non retrouvé depuis le 1er mars 2026", "EPV non retrouvé",
 		"Gamme certifiée Couteaux de table", "Certificat OFG-2024-117", "Valable jusqu'au 1er mai 2026",
 		"Couteaux de cuisine", "39241000-", "Gamme de prix Haut de gamme",
 		"Provenance des données", "Marchés publics remportés", "Ville de Lyon", "45\u202f200\u00a0€",
@@ -147,7 +147,7 @@ func TestSupplierPage(t *testing.T) {
 	if len(epv) == 0 || epv[len(epv)-1] != "non" || !slices.Contains(epv, "2026") {
 		t.Errorf("provenance of the name = %q, want the EPV list, its date, not declared", epv)
 	}
-	if doc.Find(".map-small svg path.here").Length() != 1 || doc.Find(".map-small svg circle").Length() != 1 {
+	if doc.Find(".map-small svg use.here").Length() != 1 || doc.Find(".map-small svg circle").Length() != 1 {
 		t.Errorf("the location map does not show the département and the place")
 	}
 	if href, _ := doc.Find(`a[href^="https://www.coutellerie"]`).Attr("rel"); !strings.Contains(href, "noopener") {

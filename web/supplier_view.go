@@ -42,6 +42,8 @@ type supplierView struct {
 	Defects     []string
 	Merges      []mergeView
 	Claimed     bool
+	Register    registerView // official register identity, or what lacks
+	Reach       contactView  // the « contacter » block
 	UpdatedAt   string
 	UpdatedISO  string
 	Own         ownView // what the company declared (listing_public.go)
@@ -54,6 +56,8 @@ type siteView struct {
 	Role       string // "siège", "site de production"
 	Address    string
 	HeadOffice bool
+	Closed     string // « fermé le … » when the register says so
+	Hidden     bool   // address withheld by the register
 }
 
 type addressView struct {
@@ -86,8 +90,9 @@ type labelView struct {
 	NotRefound     string // « non retrouvé depuis le … »
 	NotRefoundISO  string
 	Status         string
-	StatusClass    string // valid, expired, missing, future
+	StatusClass    string // valid, expiring, expired, missing, future
 	StatusSentence string
+	Badge          string // « EPV », « EPV expiré le 13 juillet 2026 »
 }
 
 type extraView struct {
@@ -121,7 +126,13 @@ func newSupplierView(s data.Supplier, now time.Time) supplierView {
 	}
 	for _, e := range s.Establishments {
 		sv := siteView{SIRET: e.SIRET, Valid: e.Valid, Defect: e.Defect, HeadOffice: e.HeadOffice,
-			Address: oneLineAddress(e.Address)}
+			Address: oneLineAddress(e.Address), Hidden: e.Hidden}
+		if e.Closed {
+			sv.Closed = "établissement fermé"
+			if !e.ClosedOn.IsZero() {
+				sv.Closed += " le " + frenchDate(e.ClosedOn)
+			}
+		}
 		if !e.Valid && sv.Defect == "" {
 			if err := data.ValidSIRET(e.SIRET); err != nil {
 				sv.Defect = validationMessage(err)
@@ -156,6 +167,8 @@ func newSupplierView(s data.Supplier, now time.Time) supplierView {
 		v.Labels = append(v.Labels, newLabelView(l, now))
 	}
 	v.Extra = extraViews(s.Extra)
+	v.Register, v.Reach = newRegisterView(s), newContactView(s)
+	v.Category = data.CompanyCategoryName(s.Category)
 	v.Provenance = provenanceRows(s.Provenance)
 	v.Own = newOwnView(s, now)
 	for _, m := range s.Merges {
@@ -289,16 +302,20 @@ func newLabelView(l data.Label, now time.Time) labelView {
 	if !l.NotRefoundSince.IsZero() {
 		v.NotRefound = "non retrouvé depuis le " + frenchDate(l.NotRefoundSince)
 	}
-	switch {
-	case !l.NotRefoundSince.IsZero():
-		v.Status, v.StatusClass = "non retrouvé dans la source", "missing"
+	state := l.StateOn(now)
+	v.StatusClass, v.Badge = labelStateClass(state), labelBadge(l, now)
+	switch state {
+	case data.LabelNotRefound:
+		v.Status = "non retrouvé dans la source"
 		v.StatusSentence = "Ce label n'a pas été retrouvé lors de la dernière collecte complète de sa source : à vérifier auprès de l'entreprise."
-	case !l.ExpiresAt.IsZero() && !now.Before(l.ExpiresAt):
-		v.Status, v.StatusClass = "expiré le "+frenchDate(l.ExpiresAt), "expired"
-	case !l.GrantedAt.IsZero() && now.Before(l.GrantedAt):
-		v.Status, v.StatusClass = "attribué à compter du "+frenchDate(l.GrantedAt), "future"
+	case data.LabelExpired:
+		v.Status = "expiré le " + frenchDate(l.ExpiresAt)
+	case data.LabelNotYet:
+		v.Status = "attribué à compter du " + frenchDate(l.GrantedAt)
+	case data.LabelExpiring:
+		v.Status = "en cours de validité, expire bientôt (le " + frenchDate(l.ExpiresAt) + ")"
 	default:
-		v.Status, v.StatusClass = "en cours de validité", "valid"
+		v.Status = "en cours de validité"
 	}
 	return v
 }
@@ -318,6 +335,8 @@ func sourceName(src string) string {
 		return "Données essentielles de la commande publique"
 	case "import":
 		return "Import de fichier"
+	case data.SourceRegister:
+		return "Répertoire officiel des entreprises (Sirene, API Recherche d'entreprises)"
 	case "":
 		return "source non précisée"
 	}
@@ -388,6 +407,7 @@ func fieldNames() []struct{ field, name string } {
 		{data.FieldLargestContract, "Plus gros contrat réalisé"},
 		{data.FieldCertifications, "Certifications"},
 		{data.FieldLogo, "Logo"},
+		{data.FieldRegister, "Identité au répertoire Sirene"},
 	}
 }
 

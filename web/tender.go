@@ -186,6 +186,9 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		return fmt.Errorf("web: rank %s: %w", t.ID, err)
 	}
 	p.Rankings = newRankings(res)
+	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
+		return err
+	}
 	if cut > 0 {
 		p.MatchNote = fmt.Sprintf("Seuls les %d premiers lots sont classés sur cette page ; le fichier CSV et l'API couvrent les %d autres.", pageMaxLots, cut)
 	}

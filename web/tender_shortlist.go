@@ -21,7 +21,7 @@ const csvMatchLimit = index.MaxMatchLimit
 // shortlistCSVHeader are the columns of the export, in French.
 func shortlistCSVHeader() []string {
 	return []string{"Classement", "Lot", "Intitulé du lot", "SIREN", "SIRET", "Raison sociale", "Score (sur 100)",
-		"Distance (km)", "Raisons", "Fiche Fabrique"}
+		"Distance (km)", "Raisons", "Fiche Fabrique", "Commune", "Département"}
 }
 
 // tenderCSV exports the suppliers ranked for a tender.
@@ -52,7 +52,17 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	}
 	base := s.baseURL()
 	var rows [][]string
+	var werr error
 	write := func(lotID, lotTitle string, ms []data.Match) {
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = m.SupplierID
+		}
+		sups, err := s.suppliersOf(c.UserContext(), ids)
+		if err != nil {
+			werr = err
+			return
+		}
 		for i, m := range ms {
 			dist := ""
 			if m.DistanceKm != nil {
@@ -60,16 +70,28 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 			}
 			var reasons []string
 			for _, r := range m.Reasons {
-				reasons = append(reasons, reasonText(r))
+				words, codes := reasonWords(r)
+				if codes != "" {
+					words += " (" + codes + ")"
+				}
+				reasons = append(reasons, words)
+			}
+			dep := sups[i].Address.Departement
+			if d, ok := data.LookupDepartement(dep); ok {
+				dep = d.Name + " (" + d.Code + ")"
 			}
 			rows = append(rows, []string{strconv.Itoa(i + 1), csvText(lotID), csvText(lotTitle), m.SIREN, m.SIRET, csvText(m.Name),
 				strings.Replace(strconv.FormatFloat(m.Score, 'f', 1, 64), ".", ",", 1), dist,
-				csvText(strings.Join(reasons, " ; ")), base + supplierURL(m.SupplierID)})
+				csvText(strings.Join(reasons, " ; ")), base + supplierURL(m.SupplierID),
+				csvText(sups[i].Address.Commune), dep})
 		}
 	}
 	write("", "Ensemble du marché", res.Tender)
 	for _, l := range res.Lots {
 		write(l.LotID, l.Title, l.Matches)
+	}
+	if werr != nil {
+		return werr
 	}
 	return sendCSV(c, "fabrique-fournisseurs-"+fileSafe(t.ID)+".csv", shortlistCSVHeader(), rows)
 }
@@ -115,6 +137,9 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
 		Date: frenchDateTime(now), DateISO: now.Format(time.RFC3339), T: newTenderView(t, now),
 		Need: t.Source == needSource, Rankings: newRankings(res)}
+	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
+		return err
+	}
 	p.PageURL = tenderURL(t)
 	p.CSVURL = p.PageURL + "/fournisseurs.csv"
 	if cut > 0 {

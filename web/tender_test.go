@@ -237,3 +237,20 @@ func BenchmarkTendersPage(b *testing.B) {
 		}
 	}
 }
+
+func TestEmptyTenderListSpeaksToBuyers(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	r := s.get(t, "/appels-d-offres")
+	if r.status != 200 {
+		t.Fatalf("status %d", r.status)
+	}
+	text := textOf(parseHTML(t, r).Find("main"))
+	for _, want := range []string{"Aucun appel d'offres ouvert pour le moment.", "Décrivez votre besoin", "cherchez un fournisseur"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("empty tender list lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "fabrique import") {
+		t.Error("the empty tender list speaks to operators (fabrique import)")
+	}
+}

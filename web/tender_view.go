@@ -235,12 +235,14 @@ type matchView struct {
 	SIRET    string
 	Score    string // « 72 / 100 »
 	Distance string
+	Place    string // « Roanne, Loire (42) » (reason_words.go)
 	Reasons  []reasonView
 }
 
 type reasonView struct {
 	Kind   string
-	Text   string
+	Text   string // a sentence in words (reason_words.go)
+	Codes  string // the codes it rests on, « CPV 45454100 ↔ NAF 23.19Z »
 	Points string // « +12 »
 }
 
@@ -265,7 +267,8 @@ func matchViews(ms []data.Match) []matchView {
 			v.Distance = formatKm(*m.DistanceKm)
 		}
 		for _, r := range m.Reasons {
-			rv := reasonView{Kind: string(r.Kind), Text: reasonText(r)}
+			rv := reasonView{Kind: string(r.Kind)}
+			rv.Text, rv.Codes = reasonWords(r)
 			if p := int(r.Weight + 0.5); p > 0 {
 				rv.Points = "+" + strconv.Itoa(p)
 			}

@@ -176,7 +176,7 @@ func options() map[string]option {
 		},
 		{
 			flag: optSource, env: "FABRIQUE_CRAWL_SOURCE", arg: "SOURCE",
-			help:  "source à collecter : epv, ofg, jsonld ou all",
+			help:  "source à collecter : epv, ofg, jsonld, sirene (répertoire officiel des entreprises) ou all",
 			field: func(c *config) *string { return &c.source },
 			def:   constant("all"),
 		},

@@ -28,6 +28,22 @@ func (s crawlState) MarkSeen(ctx context.Context, source string, ids []string, _
 	return err
 }
 
+// SIRENs lists the companies the register source asks about: every stored
+// company keyed by a valid SIREN (the store keys companies by SIREN).
+func (s crawlState) SIRENs(ctx context.Context) ([]string, error) {
+	ids, err := s.Store.SupplierIDs(ctx, store.SupplierFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		if data.ValidSIREN(id) == nil {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
 // crawlConfig builds the crawler configuration from the options: the
 // embedded source definitions, overridden by --config, pointed at
 // --base-url. With one source, --base-url is its base URL; with all of

@@ -320,3 +320,18 @@ var (
 	_ crawler.State = (*Memory)(nil)
 	_ crawler.Sink  = (*Memory)(nil)
 )
+
+// SIRENs returns the valid SIRENs of the stored companies, sorted: the
+// memory is a crawler.Companies, for the register source.
+func (m *Memory) SIRENs(ctx context.Context) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, s := range m.suppliers {
+		if data.ValidSIREN(s.SIREN) == nil {
+			out = append(out, s.SIREN)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

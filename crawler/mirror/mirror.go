@@ -37,6 +37,8 @@ type Mirror struct {
 	bmp  boampFeed
 	ted  []string // eForms file names
 	boxs []string // BOAMP XML file names
+	// sirene holds the register mirror's test companies by SIREN.
+	sirene map[string]json.RawMessage
 }
 
 // New loads the data and builds the routes.
@@ -55,6 +57,7 @@ func New(cfg Config) *Mirror {
 	m.ofg = newOFGSite()
 	m.ld = jsonldCompanies()
 	m.loadTenders()
+	m.sirene = sireneCompanies()
 	m.routes()
 	return m
 }
@@ -72,6 +75,7 @@ func BaseURLs(root string) map[string]string {
 		"jsonld": root + "/jsonld",
 		"boamp":  root,
 		"ted":    root + "/ted",
+		"sirene": root + "/sirene",
 	}
 }
 
@@ -95,6 +99,7 @@ func (m *Mirror) routes() {
 	m.ofgRoutes()
 	m.jsonldRoutes()
 	m.tenderRoutes()
+	m.sireneRoutes()
 }
 
 const indexPage = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Miroir local de Fabrique</title></head>
@@ -107,6 +112,7 @@ const indexPage = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><t
 <li><a href="/api/explore/v2.1/catalog/datasets/boamp/records?limit=10&amp;offset=0">BOAMP (avis réels du 15 mars 2026)</a></li>
 <li><a href="/boamp/xml/">BOAMP, avis XML</a></li>
 <li><a href="/ted/eforms/">TED, exemples eForms</a></li>
+<li><a href="/sirene/search?q=999900012">Répertoire Sirene, API Recherche d'entreprises (données de test fictives)</a></li>
 </ul></body></html>`
 
 // serve writes body with a strong ETag and Last-Modified, answering 304

@@ -1,8 +1,8 @@
 // Fabrique — search page enhancements. The page works without this file.
 // It turns the search and place fields into accessible comboboxes (GOV.UK's
-// accessible-autocomplete, vendored in static/vendor and loaded before this
-// file) fed by the suggestion APIs, and links the map with its table on
-// hover and focus.
+// accessible-autocomplete, vendored in static/vendor, fetched when a field
+// is first focused) fed by the suggestion APIs, and links the map with its
+// table on hover and focus.
 (function () {
   'use strict';
 
@@ -193,7 +193,7 @@
   // Hovering a département (or focusing its row) highlights both the shape
   // and its row of the table.
   function wireMap() {
-    var shapes = document.querySelectorAll('.map-section path[data-dep]');
+    var shapes = document.querySelectorAll('.map-section [data-dep]:is(path, use)');
     var rows = document.querySelectorAll('.map-table tr[data-dep]');
     if (!shapes.length) {
       return;
@@ -215,6 +215,107 @@
     rows.forEach(bind);
   }
 
-  document.querySelectorAll('input[data-suggest]').forEach(enhance);
+  // The library (about 19 KB compressed, more than the rest of the page's
+  // scripts and styles together) is fetched when a field is first focused,
+  // not with the page: many visits read results and never type. The field
+  // keeps its focus, caret and what was typed while the library loaded.
+  function loadLibrary(src, then) {
+    if (typeof window.accessibleAutocomplete === 'function') {
+      then();
+      return;
+    }
+    var s = document.querySelector('script[data-autocomplete]');
+    if (!s) {
+      s = document.createElement('script');
+      s.src = src;
+      s.setAttribute('data-autocomplete', '');
+      document.head.appendChild(s);
+    }
+    s.addEventListener('load', then);
+  }
+
+  function enhanceAll() {
+    var active = document.activeElement;
+    var activeID = active && active.hasAttribute('data-suggest') ? active.id : '';
+    var caret = activeID ? active.selectionStart : null;
+    document.querySelectorAll('input[data-suggest]').forEach(enhance);
+    var now = activeID && document.getElementById(activeID);
+    if (now && now !== active) {
+      now.focus();
+      if (caret !== null && now.setSelectionRange) {
+        now.setSelectionRange(caret, caret);
+      }
+    }
+  }
+
+  var form = document.querySelector('[data-autocomplete-src]');
+  var inputs = document.querySelectorAll('input[data-suggest]');
+  if (form && inputs.length && window.fetch) {
+    var src = form.getAttribute('data-autocomplete-src');
+    var started = false;
+    var start = function () {
+      if (started) {
+        return;
+      }
+      started = true;
+      loadLibrary(src, enhanceAll);
+    };
+    inputs.forEach(function (i) { i.addEventListener('focus', start); });
+    if (inputs[0] && document.activeElement && document.activeElement.hasAttribute('data-suggest')) {
+      start();
+    }
+  }
   wireMap();
+}());
+
+// Filters: on a wide screen the disclosure opens (the sidebar); ticking a
+// filter applies it at once, the « Appliquer » button is then redundant.
+(function () {
+  'use strict';
+  var box = document.querySelector('details.facets-box');
+  if (!box) {
+    return;
+  }
+  if (window.matchMedia && window.matchMedia('(min-width: 52.01rem)').matches) {
+    box.open = true;
+  }
+  var form = box.closest('form');
+  var apply = box.querySelector('button.apply');
+  if (!form || !form.requestSubmit) {
+    return;
+  }
+  if (apply) {
+    apply.hidden = true;
+  }
+  box.addEventListener('change', function (e) {
+    if (e.target && e.target.type === 'checkbox') {
+      form.requestSubmit();
+    }
+  });
+}());
+
+// The radius only means something with a place: it is disabled until one
+// is given (the server ignores it otherwise).
+(function () {
+  'use strict';
+  var near = document.getElementById('near');
+  var radius = document.getElementById('radius_km');
+  if (!near || !radius) {
+    return;
+  }
+  function sync() {
+    var field = document.getElementById('near'); // replaced by the combobox
+    radius.disabled = !field || field.value.trim() === '';
+  }
+  ['input', 'change', 'focusout'].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (e.target && e.target.id === 'near') {
+        sync();
+      }
+    });
+  });
+  if (radius.form) {
+    radius.form.addEventListener('submit', sync); // the form data is read after
+  }
+  sync();
 }());

@@ -1,0 +1,98 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fabrique/data"
+)
+
+// A shortlist speaks to buyers: each reason is a sentence in words, and
+// the codes it rests on (CPV, NAF) go to a detail line and a tooltip. The
+// API keeps data.Reason.String, whose text programs may already parse.
+
+// reasonWords returns the sentence a buyer reads and the codes behind it
+// ("" when the reason rests on none).
+func reasonWords(r data.Reason) (sentence, codes string) {
+	cpvLabel := strings.ToLower(strings.TrimSpace(r.TenderCPVFR))
+	if cpvLabel == "" {
+		if c, err := data.NormalizeCPV(r.TenderCPV); err == nil {
+			if e, ok := data.LookupCPV(c); ok {
+				cpvLabel = strings.ToLower(e.LabelFR)
+			}
+		}
+	}
+	switch r.Kind {
+	case data.ReasonTerms:
+		return "Sa fiche emploie les mots du marché : " + strings.Join(r.Terms, ", "), ""
+	case data.ReasonCPV:
+		s := "Déclare faire ce que le marché achète"
+		if cpvLabel != "" {
+			s += " (" + cpvLabel + ")"
+		}
+		return s, "CPV " + r.TenderCPV + " déclaré par l'entreprise"
+	case data.ReasonCPVFromNAF:
+		activity := ""
+		if n, ok := data.LookupNAF(r.NAF); ok {
+			activity = strings.ToLower(n.Label)
+		}
+		s := "Son activité"
+		if activity != "" {
+			s += " (" + activity + ")"
+		}
+		s += " relève du domaine du marché"
+		if cpvLabel != "" {
+			s += " (" + cpvLabel + ")"
+		}
+		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF
+	case data.ReasonDistance:
+		return "Installée à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km du lieu d'exécution", ""
+	case data.ReasonServiceArea:
+		return "Intervient sur le lieu du marché (zone déclarée : " + r.Detail + ")", ""
+	case data.ReasonLabel:
+		s := "Label " + data.LabelName(r.Label) + " valide"
+		if !r.ValidUntil.IsZero() {
+			s += " jusqu'au " + frenchDate(r.ValidUntil)
+		}
+		return s, ""
+	case data.ReasonCapacity:
+		return "Effectif : " + r.Detail, ""
+	case data.ReasonTrackRecord:
+		if r.AwardCount == 1 {
+			return "A déjà remporté un marché public comparable", ""
+		}
+		return fmt.Sprintf("A déjà remporté %d marchés publics comparables", r.AwardCount), ""
+	}
+	return reasonText(r), ""
+}
+
+// placeMatches gives each match of the rankings its commune and
+// département, read from the store.
+func (s *Server) placeMatches(ctx context.Context, rankings []rankingView) error {
+	for ri := range rankings {
+		ms := rankings[ri].Matches
+		ids := make([]string, len(ms))
+		for i, m := range ms {
+			ids[i] = m.ID
+		}
+		sups, err := s.suppliersOf(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range ms {
+			ms[i].Place = supplierPlace(sups[i].Address)
+		}
+	}
+	return nil
+}
+
+// supplierPlace is « Roanne, Loire (42) », or the département alone.
+func supplierPlace(a data.Address) string {
+	dep := a.Departement
+	if d, ok := data.LookupDepartement(a.Departement); ok {
+		dep = d.Name + " (" + d.Code + ")"
+	}
+	return joinNonEmpty(", ", a.Commune, dep)
+}
