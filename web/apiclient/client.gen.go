@@ -39,6 +39,33 @@ func (e LabelScope) Valid() bool {
 	}
 }
 
+// Defines values for LabelStateState.
+const (
+	Expired    LabelStateState = "expired"
+	Expiring   LabelStateState = "expiring"
+	NotRefound LabelStateState = "not_refound"
+	NotYet     LabelStateState = "not_yet"
+	Valid      LabelStateState = "valid"
+)
+
+// Valid indicates whether the value is a known member of the LabelStateState enum.
+func (e LabelStateState) Valid() bool {
+	switch e {
+	case Expired:
+		return true
+	case Expiring:
+		return true
+	case NotRefound:
+		return true
+	case NotYet:
+		return true
+	case Valid:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for NeedNature.
 const (
 	NeedNatureServices NeedNature = "services"
@@ -504,6 +531,23 @@ type Label struct {
 // LabelScope defines model for Label.Scope.
 type LabelScope string
 
+// LabelState defines model for LabelState.
+type LabelState struct {
+	ExpiresAt *openapi_types.Date `json:"expires_at,omitempty"`
+
+	// State valide, expire dans les 90 jours, expiré, non retrouvé à la dernière collecte de sa source, pas encore en vigueur.
+	State LabelStateState `json:"state"`
+
+	// StateText L'état en français, « expiré le 13 juillet 2026 ».
+	StateText string `json:"state_text"`
+
+	// Type EPV, OFG…
+	Type string `json:"type"`
+}
+
+// LabelStateState valide, expire dans les 90 jours, expiré, non retrouvé à la dernière collecte de sa source, pas encore en vigueur.
+type LabelStateState string
+
 // Match defines model for Match.
 type Match struct {
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
@@ -910,6 +954,9 @@ type SupplierDetail struct {
 	Awards   []map[string]interface{} `json:"awards"`
 	Category *string                  `json:"category,omitempty"`
 
+	// Ceased Le répertoire Sirene indique que l'entreprise a cessé son activité.
+	Ceased bool `json:"ceased"`
+
 	// Certifications Certifications déclarées par l'entreprise.
 	Certifications *[]struct {
 		Issuer     *string    `json:"issuer,omitempty"`
@@ -940,6 +987,7 @@ type SupplierDetail struct {
 	Extra         *map[string]string `json:"extra,omitempty"`
 	HeadcountBand *string            `json:"headcount_band,omitempty"`
 	Id            string             `json:"id"`
+	LabelStates   []LabelState       `json:"label_states"`
 	Labels        *[]Label           `json:"labels,omitempty"`
 
 	// LargestContractEur Plus gros contrat réalisé, déclaré par l'entreprise, en euros HT.
@@ -955,10 +1003,13 @@ type SupplierDetail struct {
 	Products  *[]string                 `json:"products,omitempty"`
 
 	// Provenance Par champ (name, address, naf, …).
-	Provenance  *map[string]Provenance `json:"provenance,omitempty"`
-	ServiceArea map[string]interface{} `json:"service_area"`
-	Siren       *string                `json:"siren,omitempty"`
-	TradeNames  *[]string              `json:"trade_names,omitempty"`
+	Provenance *map[string]Provenance `json:"provenance,omitempty"`
+
+	// Register Identité au répertoire Sirene (API Recherche d'entreprises) : found, legal_name, legal_form (catégorie juridique), created_on, ceased, ceased_on, partial (non diffusible), head_office, checked_at. Absent tant que le répertoire n'a pas été consulté.
+	Register    *map[string]interface{} `json:"register,omitempty"`
+	ServiceArea map[string]interface{}  `json:"service_area"`
+	Siren       *string                 `json:"siren,omitempty"`
+	TradeNames  *[]string               `json:"trade_names,omitempty"`
 
 	// TurnoverBand Tranche de chiffre d'affaires déclarée par l'entreprise.
 	TurnoverBand *string   `json:"turnover_band,omitempty"`
@@ -979,6 +1030,9 @@ type SupplierResult struct {
 
 	// Id Identifiant de la fiche : le SIREN, ou « x… » sans SIREN valide.
 	Id string `json:"id"`
+
+	// LabelStates État de chaque label aujourd'hui, y compris expiré ou non retrouvé.
+	LabelStates []LabelState `json:"label_states"`
 
 	// Labels Labels valides aujourd'hui.
 	Labels []string `json:"labels"`
