@@ -30,7 +30,7 @@ func testAPIETag(t *testing.T, cs *contractServer) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x := cs.fetch(t, http.MethodGet, tt.target, "", nil)
+			x := cs.fetch(t, http.MethodGet, tt.target, "", []string{"Accept-Encoding", "identity"})
 			etag := x.header.Get("ETag")
 			if x.status != 200 || !strings.HasPrefix(etag, `"`) || len(etag) < 20 {
 				t.Fatalf("GET %s = %d with ETag %q, want 200 and a strong ETag", tt.target, x.status, etag)
@@ -38,13 +38,18 @@ func testAPIETag(t *testing.T, cs *contractServer) {
 			if want := strongETag([]byte(x.response.body)); etag != want {
 				t.Errorf("ETag = %s, want the hash of the body %s", etag, want)
 			}
+			// A compressed answer is another representation: the same tag,
+			// weak (RFC 9110, 8.8.1), still matched by If-None-Match.
+			if z := cs.fetch(t, http.MethodGet, tt.target, "", []string{"Accept-Encoding", "br"}); z.header.Get("Content-Encoding") != "br" || z.header.Get("ETag") != "W/"+etag {
+				t.Errorf("brotli answer: Content-Encoding %q, ETag %q; want br and W/%s", z.header.Get("Content-Encoding"), z.header.Get("ETag"), etag)
+			}
 			for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
-				y := cs.fetch(t, http.MethodGet, tt.target, "", []string{"If-None-Match", inm})
+				y := cs.fetch(t, http.MethodGet, tt.target, "", []string{"If-None-Match", inm, "Accept-Encoding", "identity"})
 				if y.status != http.StatusNotModified || y.response.body != "" || y.header.Get("ETag") != etag {
 					t.Errorf("If-None-Match: %s → %d, ETag %q, body %.50q; want 304, the same ETag, no body", inm, y.status, y.header.Get("ETag"), y.response.body)
 				}
 			}
-			y := cs.fetch(t, http.MethodGet, tt.target, "", []string{"If-None-Match", `"stale"`})
+			y := cs.fetch(t, http.MethodGet, tt.target, "", []string{"If-None-Match", `"stale"`, "Accept-Encoding", "identity"})
 			if y.status != 200 || y.response.body != x.response.body {
 				t.Errorf("a stale If-None-Match got %d, want 200 and the body", y.status)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"strings"
 	"sync"
 
@@ -26,10 +27,22 @@ func (s *Server) compressAnswers() fiber.Handler {
 			return strings.HasPrefix(c.Path(), "/admin/")
 		},
 	})
-	// The ETag of the API (api_conventions.go) stays the hash of the
-	// identity body for every encoding: Vary: Accept-Encoding keeps the
-	// variants apart in caches, and a client's If-None-Match still matches.
-	return inner
+	// The ETag of the API (api_conventions.go) is the hash of the identity
+	// body. A compressed answer is another representation, which a strong
+	// validator must not share (RFC 9110, 8.8.1): it is sent weak, as
+	// nginx does, and If-None-Match compares weakly, so a client's cached
+	// tag still matches whichever encoding it got. Vary: Accept-Encoding
+	// keeps the variants apart in caches.
+	return func(c *fiber.Ctx) error {
+		err := inner(c)
+		h := &c.Response().Header
+		if len(h.Peek(fiber.HeaderContentEncoding)) > 0 {
+			if tag := h.Peek(fiber.HeaderETag); len(tag) > 0 && !bytes.HasPrefix(tag, []byte("W/")) {
+				h.Set(fiber.HeaderETag, "W/"+string(tag))
+			}
+		}
+		return err
+	}
 }
 
 // encoded is a body with its compressed forms, made once when first asked.
