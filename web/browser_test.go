@@ -60,7 +60,10 @@ func eval[T any](b *buyer, what, js string, opts ...chromedp.EvaluateOption) T {
 func (b *buyer) navigatingBy(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	eval[string](b, what+" (mark the page)", `document.documentElement.dataset.stale = "1"`)
-	b.do(what, append(steps, chromedp.WaitVisible(chromedp.CSS("html:not([data-stale]) main")))...)
+	// The new page's main may be visible while the parser is still inside
+	// it (a large page arrives in pieces): wait for the whole document too.
+	b.do(what, append(steps, chromedp.WaitVisible(chromedp.CSS("html:not([data-stale]) main")),
+		chromedp.Poll[chromedp.Void](`!document.documentElement.dataset.stale && document.readyState !== "loading"`))...)
 }
 
 // screenshot saves the whole page as NN-name.png.
@@ -132,7 +135,8 @@ func TestBrowserBuyerJourney(t *testing.T) {
 	}
 	names := eval[[]string](b, "result names", `[...document.querySelectorAll('.results-list h3')].map(e => e.textContent.trim())`)
 	if len(names) < 5 || !slices.Contains(names, "EBENISTERIE PIERRE JOUSSOT ET FILS") {
-		t.Fatalf("results = %q, want the ébénisteries, JOUSSOT among them", names)
+		t.Fatalf("results = %q, want the ébénisteries, JOUSSOT among them; the page says:\n%.1500s", names,
+			eval[string](b, "page text", `document.querySelector('main').innerText`))
 	}
 	title := eval[string](b, "results title", `document.querySelector('h2.results-title').textContent.trim()`)
 	if title != strconv.Itoa(len(names))+" fournisseurs" {

@@ -57,6 +57,10 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(lookup, DELAY_MS);
     });
+    // Words typed while this file was still loading fired no event here.
+    if (input.value.trim()) {
+      lookup();
+    }
   }
 
   document.querySelectorAll('input[data-cpv-suggest]').forEach(wire);
