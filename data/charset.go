@@ -106,7 +106,8 @@ func looksMojibake(s string) bool {
 		// Does a sequence start at some byte of the window and end here?
 		for i := range n {
 			if window[i] >= 0xC2 && window[i] <= 0xF4 {
-				if r, size := utf8.DecodeRune(window[i:n]); r != utf8.RuneError && size == n-i {
+				// size > 1 also catches "ï¿½", a U+FFFD itself mis-decoded.
+				if _, size := utf8.DecodeRune(window[i:n]); size > 1 && size == n-i {
 					return true
 				}
 			}

@@ -35,6 +35,10 @@ func TestImportChangeWithoutChangedNotice(t *testing.T) {
 	if n := strings.Count(out, "· enregistré\n"); n != 2 || strings.Contains(out, "✗") {
 		t.Fatalf("want both notices stored, none refused:\n%s", out)
 	}
+	out, _, err = runCmd(t, env(), "import", "--data", dir, change)
+	if err != nil || !strings.Contains(out, "déjà importé") {
+		t.Fatalf("re-import of the change: %v; want it found already imported:\n%s", err, out)
+	}
 	st, err := store.Open(dbFile(dir), store.Options{})
 	if err != nil {
 		t.Fatal(err)

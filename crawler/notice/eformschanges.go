@@ -27,7 +27,9 @@ var versionSuffix = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA
 // cancel), NoticeType is prefixed with "change:", SourceIDs gets the
 // changed notice and History says what changed, in French. With
 // Options.Previous, a change that alters the procedure identifier of the
-// notice it changes is rejected: eForms forbids it.
+// notice it changes is rejected: eForms forbids it. A change that does not
+// name the notice it changes (eForms SDK 1.3 allows it) is kept with
+// FoldByProcedure: the store folds it into its procedure's tender only.
 func (n *eformsNotice) changes(t *data.Tender) error {
 	ch := n.ext.child("Changes")
 	if ch == nil {
