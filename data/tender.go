@@ -82,6 +82,14 @@ type Tender struct {
 	SourceIDs []string `json:"source_ids,omitempty"`
 	// History keeps one entry per notice that changed the tender.
 	History []TenderRevision `json:"history,omitempty"`
+	// TextDefects lists, in French, the texts of the notices that were
+	// decoded with the wrong charset: repaired, or flagged when they could
+	// not be (RepairText). The tender page shows them.
+	TextDefects []string `json:"text_defects,omitempty"`
+	// FoldByProcedure marks a change notice that does not say which notice
+	// it changes (eForms SDK 1.3 omits efbc:ChangedNoticeIdentifier): it
+	// folds only into the tender of its procedure. Not stored.
+	FoldByProcedure bool `json:"-"`
 
 	ImportedAt time.Time `json:"imported_at"`
 	UpdatedAt  time.Time `json:"updated_at"`

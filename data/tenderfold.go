@@ -27,6 +27,7 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 		rev.Summary = "première publication"
 		t.History = []TenderRevision{rev}
 		t.ImportedAt, t.UpdatedAt = now, now
+		t.FoldByProcedure = false
 		if t.State == "" {
 			t.State = StateOpen
 		}
@@ -38,6 +39,7 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	}
 	t.SourceIDs = union(t.SourceIDs, append([]string{notice.ID}, notice.SourceIDs...))
 	t.History = slices.Clone(t.History)
+	t.TextDefects = union(t.TextDefects, notice.TextDefects)
 	t.Lots = slices.Clone(t.Lots)
 
 	var what []string

@@ -109,6 +109,9 @@ type tenderView struct {
 	// Lot columns worth a column in the table of lots.
 	LotsHavePlace, LotsHaveValue, LotsHaveWinners bool
 	History                                       []revisionView
+	// TextDefects are the texts decoded with the wrong charset at the
+	// source, repaired or not, in French (data.RepairText).
+	TextDefects []string
 }
 
 type winnerView struct {
@@ -174,6 +177,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 		v.LotsHaveWinners = v.LotsHaveWinners || len(lv.Winners) > 0
 		v.Lots = append(v.Lots, lv)
 	}
+	v.TextDefects = t.TextDefects
 	for _, r := range t.History {
 		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
 			State: revisionStateText(r.State), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})

@@ -228,6 +228,7 @@ func describeTender(t data.Tender, status string) string {
 		parts = append(parts, fmt.Sprintf("%d lot(s)", len(t.Lots)))
 	}
 	parts = append(parts, string(t.State), status)
+	parts = append(parts, t.TextDefects...)
 	return strings.Join(parts, " · ")
 }
 

@@ -27,7 +27,9 @@ var versionSuffix = regexp.MustCompile(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA
 // cancel), NoticeType is prefixed with "change:", SourceIDs gets the
 // changed notice and History says what changed, in French. With
 // Options.Previous, a change that alters the procedure identifier of the
-// notice it changes is rejected: eForms forbids it.
+// notice it changes is rejected: eForms forbids it. A change that does not
+// name the notice it changes (eForms SDK 1.3 allows it) is kept with
+// FoldByProcedure: the store folds it into its procedure's tender only.
 func (n *eformsNotice) changes(t *data.Tender) error {
 	ch := n.ext.child("Changes")
 	if ch == nil {
@@ -35,11 +37,19 @@ func (n *eformsNotice) changes(t *data.Tender) error {
 		return nil
 	}
 	changed := ch.str("ChangedNoticeIdentifier")
-	if changed == "" {
-		return rejectf("avis de modification sans efac:Changes/efbc:ChangedNoticeIdentifier")
+	var changedID string
+	switch {
+	case changed == "" && t.ProcedureID == "":
+		return rejectf("avis de modification sans efac:Changes/efbc:ChangedNoticeIdentifier ni cbc:ContractFolderID : impossible de savoir ce qu'il modifie")
+	case changed == "":
+		// eForms SDK 1.3 notices may omit the changed notice: the change
+		// then folds into the tender of its procedure, and only there.
+		t.FoldByProcedure = true
+		n.out.notef("avis de modification sans efbc:ChangedNoticeIdentifier : rattaché par sa procédure %s", t.ProcedureID)
+	default:
+		changedID = "ted:" + stripVersion(changed)
 	}
-	changedID := "ted:" + stripVersion(changed)
-	if n.opts.Previous != nil {
+	if n.opts.Previous != nil && changedID != "" {
 		if prev, ok := n.opts.Previous(changedID); ok && prev.ProcedureID != "" && prev.ProcedureID != t.ProcedureID {
 			return rejectf("l'avis de modification donne la procédure %q (cbc:ContractFolderID) alors que l'avis modifié %s appartient à la procédure %q : l'identifiant de procédure ne peut pas changer",
 				t.ProcedureID, changed, prev.ProcedureID)
@@ -51,9 +61,12 @@ func (n *eformsNotice) changes(t *data.Tender) error {
 		t.State = data.StateCancelled
 	}
 	t.NoticeType = "change:" + t.NoticeType
-	t.SourceIDs = append(t.SourceIDs, changedID)
-
 	summary := "Modification de l'avis " + changed
+	if changedID != "" {
+		t.SourceIDs = append(t.SourceIDs, changedID)
+	} else {
+		summary = "Modification d'un avis de la procédure " + t.ProcedureID
+	}
 	if label, ok := changeReasons[reason]; ok {
 		summary += " — motif : " + label
 	} else if reason != "" {

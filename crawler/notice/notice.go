@@ -45,6 +45,7 @@ func checkRequired(t *data.Tender, idWhere, titleWhere, buyerWhere string) error
 func finish(o *noticeOut, opts Options) {
 	t := &o.tender
 	t.ID = t.Source + ":" + t.SourceID
+	repairTexts(o)
 	ids := []string{t.ID}
 	for _, id := range t.SourceIDs {
 		if id != "" && id != t.ID && !contains(ids, id) {

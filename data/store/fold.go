@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -13,6 +14,10 @@ import (
 // procedure id ("proc:"+id), then by the notices it refers to (a change
 // notice lists the notice it changes), and data.FoldNotice decides what
 // changes.
+// A change notice that does not name the notice it changes
+// (FoldByProcedure) folds only into the tender of its own procedure: it is
+// refused (data.ErrNotFound) when that procedure is unknown, and
+// (data.ErrConflict) when its own id already belongs to another procedure.
 // changed is false when the notice had already been folded (re-import).
 func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string) (t data.Tender, changed bool, err error) {
 	if err := validID("ID", notice.ID); err != nil {
@@ -26,7 +31,11 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		b := tx.Bucket(bucketTenders)
 		idx := tx.Bucket(bucketTenderSource)
 		var existing *data.Tender
-		for _, key := range append([]string{notice.ID, procKey(notice.ProcedureID)}, notice.SourceIDs...) {
+		keys := append([]string{notice.ID, procKey(notice.ProcedureID)}, notice.SourceIDs...)
+		if notice.FoldByProcedure {
+			keys = keys[:2]
+		}
+		for _, key := range keys {
 			if key == "" {
 				continue
 			}
@@ -43,6 +52,9 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 				existing = &old
 				break
 			}
+		}
+		if err := checkFoldByProcedure(existing, notice); err != nil {
+			return err
 		}
 		var oldEntries []entry
 		action := "tender.create"
@@ -66,4 +78,26 @@ func procKey(procedureID string) string {
 		return ""
 	}
 	return "proc:" + procedureID
+}
+
+// checkFoldByProcedure refuses a change notice without the identifier of
+// the notice it changes when its procedure cannot be found or is not the
+// procedure of the tender it was found under.
+func checkFoldByProcedure(existing *data.Tender, notice data.Tender) error {
+	if !notice.FoldByProcedure {
+		return nil
+	}
+	if notice.ProcedureID == "" {
+		return fmt.Errorf("store: avis de modification %s sans identifiant de l'avis modifié ni de procédure : impossible de savoir quel appel d'offres il modifie : %w",
+			notice.ID, data.ErrInvalid)
+	}
+	if existing == nil {
+		return fmt.Errorf("store: avis de modification %s sans identifiant de l'avis modifié : la procédure %s est inconnue, importez d'abord son avis initial : %w",
+			notice.ID, notice.ProcedureID, data.ErrNotFound)
+	}
+	if existing.ProcedureID != "" && existing.ProcedureID != notice.ProcedureID {
+		return fmt.Errorf("store: avis de modification %s de la procédure %s : l'avis est déjà rattaché à l'appel d'offres %s de la procédure %s, les deux procédures ne sont pas mélangées : %w",
+			notice.ID, notice.ProcedureID, existing.ID, existing.ProcedureID, data.ErrConflict)
+	}
+	return nil
 }

@@ -1109,7 +1109,10 @@ type Tender struct {
 
 	// State État à l'heure de la réponse, comme dans la liste.
 	State TenderState `json:"state"`
-	Title string      `json:"title"`
+
+	// TextDefects Textes de l'avis mal décodés à la source (mauvais jeu de caractères) : réparés ou signalés, en français.
+	TextDefects *[]string `json:"text_defects,omitempty"`
+	Title       string    `json:"title"`
 
 	// UpdatedAt Dernière modification dans Fabrique.
 	UpdatedAt time.Time `json:"updated_at"`

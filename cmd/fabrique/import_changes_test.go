@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"fabrique/data"
+	"fabrique/data/store"
+)
+
+// TestImportChangeWithoutChangedNotice imports, through the real command,
+// a change notice that does not name the notice it changes (eForms SDK
+// 1.3): refused while its procedure is unknown, folded once it is.
+func TestImportChangeWithoutChangedNotice(t *testing.T) {
+	const (
+		initial = "../../crawler/notice/testdata/eforms/cn_24_open.xml"
+		change  = "../../crawler/notice/testdata/eforms-derived/change-cn_24_open_dates_no_changed_id.xml"
+	)
+	dir := t.TempDir()
+	out, _, err := runCmd(t, env(), "import", "--data", dir, change)
+	if err != nil || !strings.Contains(out, "✗") || !strings.Contains(out, "la procédure 31f258b6-5eb2-4875-8997-affa3cdce27c est inconnue") {
+		t.Fatalf("change before its procedure: err = %v; want it refused, naming the procedure:\n%s", err, out)
+	}
+	out, _, err = runCmd(t, env(), "import", "--data", dir, initial, change)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, "· enregistré\n"); n != 2 || strings.Contains(out, "✗") {
+		t.Fatalf("want both notices stored, none refused:\n%s", out)
+	}
+	out, _, err = runCmd(t, env(), "import", "--data", dir, change)
+	if err != nil || !strings.Contains(out, "déjà importé") {
+		t.Fatalf("re-import of the change: %v; want it found already imported:\n%s", err, out)
+	}
+	st, err := store.Open(dbFile(dir), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tn, err := st.TenderBySourceID(context.Background(), "ted:71397268-6c47-4f2f-8ab0-f41a26138f81")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.ID != "ted:c4c415ee-ac08-4465-8fa6-57568cf69462" || tn.State != data.StateCorrected || len(tn.History) != 2 {
+		t.Errorf("change folded into %s (state %q, %d revisions); want the initial notice's tender, corrected, 2 revisions",
+			tn.ID, tn.State, len(tn.History))
+	}
+}
+
+// TestImportRepairsCharset imports a real notice whose title was decoded
+// with the wrong charset: the report shows the repair, or the flag when the
+// text cannot be repaired.
+func TestImportRepairsCharset(t *testing.T) {
+	src, err := os.ReadFile("testdata/notices/cn_81_FRA.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The whole title is garbled, as a decoder does: its one line.
+	m := regexp.MustCompile(`Assistance à maîtrise d’œuvre[^<\n]*`).Find(src)
+	if m == nil {
+		t.Fatal("the fixture's title was not found")
+	}
+	title := strings.TrimSpace(string(m))
+	latin1, err := charmap.Windows1252.NewDecoder().String(title)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, garbled, want string
+	}{
+		{"double-encoded, repaired", latin1, "« Assistance à maîtrise d’œuvre en suivi de réalisation"},
+		{"replacement characters, flagged", "Assistance \uFFFD ma\uFFFDtrise", "caractères perdus au décodage"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			edited := bytes.Replace(src, []byte(title), []byte(tc.garbled), 1)
+			if bytes.Equal(edited, src) {
+				t.Fatal("the fixture's title was not found")
+			}
+			f := filepath.Join(t.TempDir(), "cn_81_FRA.xml")
+			if err := os.WriteFile(f, edited, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := runCmd(t, env(), "import", "--data", t.TempDir(), f)
+			if err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			if !strings.Contains(out, tc.want) || !strings.Contains(out, "intitulé : ") {
+				t.Errorf("report lacks %q and the defect:\n%s", tc.want, out)
+			}
+		})
+	}
+}
