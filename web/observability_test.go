@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -397,5 +398,24 @@ func TestReadyzDuringShutdown(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+}
+
+// TestMetricsCompressedOnce: a scraper asking for gzip gets the text
+// format compressed once, by the server's compressor.
+func TestMetricsCompressedOnce(t *testing.T) {
+	s := newTestServer(t, Config{AdminToken: testAdminToken})
+	r := s.get(t, "/metrics", "Authorization", "Bearer "+testAdminToken, "Accept-Encoding", "gzip")
+	if r.status != http.StatusOK || r.header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("GET /metrics (gzip) = %d, Content-Encoding %q", r.status, r.header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(zr)
+	if err != nil || fams["fabrique_store_size_bytes"] == nil {
+		t.Errorf("gunzipped once, /metrics does not parse as the text format with the store size: %v", err)
 	}
 }

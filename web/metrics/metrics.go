@@ -67,10 +67,11 @@ func New() *Registry {
 }
 
 // Handler writes the metrics in the Prometheus text format (or another
-// format the scraper asks for). A gauge that cannot be read is left out of
-// the answer rather than failing it.
+// format the scraper asks for), uncompressed: the web server compresses
+// its answers itself. A gauge that cannot be read is left out of the
+// answer rather than failing it.
 func (r *Registry) Handler() http.Handler {
-	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
+	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, DisableCompression: true})
 }
 
 // ObserveRequest counts one answered request. route must be a pattern of
