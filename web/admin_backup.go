@@ -43,7 +43,7 @@ func (s *Server) adminBackup(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	s.cfg.Logger.Info("backup snapshot ready", "bytes", size)
+	s.cfg.Logger.InfoContext(c.UserContext(), "backup snapshot ready", "bytes", size)
 	// fasthttp closes f when the response is sent or the client is gone.
 	c.Context().SetBodyStream(f, int(size))
 	return nil

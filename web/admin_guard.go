@@ -112,7 +112,7 @@ func (s *Server) requireAdminToken(c *fiber.Ctx) error {
 	if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		if c.Get(fiber.HeaderAuthorization) != "" {
 			s.adminFailures.allow(ip) // only a wrong token spends the budget
-			s.cfg.Logger.Warn("wrong admin token", "ip", ip)
+			s.cfg.Logger.WarnContext(c.UserContext(), "wrong admin token", "ip", ip)
 		}
 		return fmt.Errorf("web: admin token missing or wrong: %w", data.ErrUnauthorized)
 	}

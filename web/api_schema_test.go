@@ -91,7 +91,8 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"StatsSource", observatory.SourceHealth{}},
 		{"StatsSnapshot", data.StatsSnapshot{}},
 		{"Error", struct {
-			Error string `json:"error"`
+			Error     string `json:"error"`
+			RequestID string `json:"request_id"` // observability.go
 		}{}},
 	}
 	for _, tt := range tests {

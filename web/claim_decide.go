@@ -154,7 +154,7 @@ func (s *Server) decideClaim(c *fiber.Ctx, actor data.Account, id string, d deci
 	// The decision is recorded: a mail that cannot leave is logged, not
 	// shown to the one who decided as a failure.
 	if err := s.mailDecision(c.UserContext(), out, d); err != nil {
-		s.cfg.Logger.Error("claim decision mail failed", "claim", out.ID, "err", err)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "claim decision mail failed", "claim", out.ID, "err", err)
 	}
 	return out, nil
 }

@@ -91,8 +91,9 @@ func errorTexts(status int) (title, message string) {
 // errorPage is the typed page of error.html.
 type errorPage struct {
 	Layout
-	Status  int
-	Message string
+	Status    int
+	Message   string
+	RequestID string // observability.go
 }
 
 // handleError is fiber's ErrorHandler: it renders every error returned by a
@@ -101,9 +102,10 @@ type errorPage struct {
 // French; the error's own text (English, internal) is shown only for a
 // ValidationError, whose Message is written for users.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	rid := requestID(c) // observability.go; logged with the error
 	status := statusOf(c, err)
 	if status >= 500 {
-		s.cfg.Logger.Error("request failed",
+		s.cfg.Logger.ErrorContext(c.UserContext(), "request failed",
 			"method", c.Method(), "path", c.Path(), "status", status, "err", err)
 	}
 	title, message := errorTexts(status)
@@ -131,11 +133,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		if status == fiber.StatusNotFound && ve == nil {
 			message = "La ressource demandée n'existe pas."
 		}
-		return c.Status(status).JSON(fiber.Map{"error": message})
+		return c.Status(status).JSON(fiber.Map{"error": message, "request_id": rid})
 	}
-	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message}
+	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message, RequestID: rid}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
-		s.cfg.Logger.Error("error page failed", "path", c.Path(), "err", rerr)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", c.Path(), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(status).SendString(title + " : " + message)
 	}

@@ -119,7 +119,8 @@ func (s *Server) shedMatches(h fiber.Handler) fiber.Handler {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(matchRetryAfter))
 			c.Set(fiber.HeaderCacheControl, "no-store")
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{
-				"error": "Le service de rapprochement est saturé : réessayez dans une seconde."})
+				"error":      "Le service de rapprochement est saturé : réessayez dans une seconde.",
+				"request_id": requestID(c)})
 		}
 		defer s.matchGate.release()
 		return h(c)

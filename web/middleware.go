@@ -34,12 +34,15 @@ func setSecurityHeaders(c *fiber.Ctx) {
 // itself (through handleError) so that the logged status is the one sent.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
+	requestID(c) // observability.go: before anything logs
 	if err := c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
 			return herr
 		}
 	}
 	status := c.Response().StatusCode()
+	took := time.Since(start)
+	s.metrics.ObserveRequest(c.Method(), routeLabel(c), status, took)
 	level := slog.LevelInfo
 	if quietPath(c.Path()) && status < 400 {
 		level = slog.LevelDebug
@@ -49,7 +52,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Int("bytes", bodySize(c)),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", took),
 	)
 	return nil
 }
@@ -57,7 +60,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 // quietPath is true for requests that come often and say little: health
 // checks and static files are logged at debug level when they succeed.
 func quietPath(path string) bool {
-	return path == "/healthz" || strings.HasPrefix(path, staticPrefix)
+	return path == "/healthz" || path == "/readyz" || path == "/metrics" || strings.HasPrefix(path, staticPrefix)
 }
 
 // recoverPanics turns a handler's panic into a 500, logged with its stack

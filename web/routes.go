@@ -26,6 +26,8 @@ func (s *Server) routes() []route {
 	rs := []route{
 		{fiber.MethodGet, "/", s.home},
 		{fiber.MethodGet, "/healthz", s.healthz},
+		{fiber.MethodGet, "/readyz", s.readyz},        // observability.go
+		{fiber.MethodGet, "/metrics", s.serveMetrics}, // observability.go
 		{fiber.MethodGet, "/static/+", s.static},
 		{fiber.MethodGet, "/admin/backup", s.adminBackup},
 

@@ -17,6 +17,7 @@ import (
 	"fabrique/data/store"
 	"fabrique/index"
 	"fabrique/web/mail"
+	"fabrique/web/metrics"
 	"fabrique/web/password"
 )
 
@@ -51,6 +52,8 @@ type Server struct {
 	matchGate     *matchGate        // bounds the match API under load
 	formLimiter   *rateLimiter      // form posts per client (form_guard.go)
 	obsFacts      factsCache        // the observatory's figures (observatory.go)
+	metrics       *metrics.Registry // /metrics (observability.go)
+	shuttingDown  atomic.Bool       // /readyz answers 503 (observability.go)
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -74,6 +77,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.matchSource = newMatchSource(deps.Store, deps.Index)
 	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
 	s.formLimiter = newFormLimiter(s.cfg.FormRateLimit, nil)
+	if err := s.setUpObservability(); err != nil {
+		return nil, err
+	}
 	if err := s.setPublicURL(s.cfg.PublicURL, s.cfg.Addr); err != nil {
 		return nil, err
 	}
@@ -114,14 +120,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.markRawErrors() // api_conn.go
 
 	routes := s.routes()
-	for _, r := range routes {
-		s.app.Add(r.method, r.path, r.handler)
+	for _, r := range routes { // markRoute names the route in the metrics (observability.go)
+		s.app.Add(r.method, r.path, markRoute(r.path), r.handler)
 		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
-			s.app.Add(fiber.MethodHead, r.path, r.handler)
+			s.app.Add(fiber.MethodHead, r.path, markRoute(r.path), r.handler)
 		}
 	}
 	for _, r := range s.preflightRoutes(routes) {
-		s.app.Add(r.method, r.path, r.handler)
+		s.app.Add(r.method, r.path, markRoute(r.path), r.handler)
 	}
 	s.nav = visibleNav(routes)
 	return s, nil
@@ -153,6 +159,7 @@ func (s *Server) ListenAndServe() error {
 // Shutdown stops accepting connections and waits for the requests in
 // flight, or until ctx is done, whichever comes first.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.BeginShutdown()
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}

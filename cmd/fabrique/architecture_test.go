@@ -53,6 +53,7 @@ func engines() []engine {
 		{name: "go-mail", prefixes: []string{"github.com/wneessen/go-mail"}, owner: "fabrique/web/mail", exact: true},
 		{name: "x/crypto (argon2id)", prefixes: []string{"golang.org/x/crypto"}, owner: "fabrique/web/password", exact: true},
 		{name: "x/term", prefixes: []string{"golang.org/x/term"}, owner: "fabrique/cmd/fabrique", exact: true},
+		{name: "Prometheus client", prefixes: []string{"github.com/prometheus/"}, owner: "fabrique/web/metrics", exact: true},
 		// Test tools: never in a non-test file.
 		{name: "chromedp (tests only)", prefixes: []string{"github.com/chromedp/"}, owner: "", exact: true},
 		{name: "go-smtp (tests only)", prefixes: []string{"github.com/emersion/go-smtp", "github.com/emersion/go-sasl"}, owner: "", exact: true},

@@ -13,6 +13,7 @@ import (
 	"fabrique/crawler/mirror"
 	"fabrique/data"
 	"fabrique/data/store"
+	"fabrique/web/metrics"
 )
 
 // crawlState makes the store the crawler's State and Sink.
@@ -144,7 +145,7 @@ func progressPrinter(w io.Writer) func(crawler.Progress) {
 
 // scheduledCrawls runs a crawl of every enabled source every interval
 // inside serve (only one process may own the store), until ctx ends.
-func scheduledCrawls(ctx context.Context, p *program, st *store.Store, every time.Duration) {
+func scheduledCrawls(ctx context.Context, p *program, st *store.Store, every time.Duration, m *metrics.Registry) {
 	cfg, sources, err := crawlConfig(p)
 	if err != nil {
 		p.log.Error("scheduled crawls disabled", "err", err)
@@ -156,9 +157,11 @@ func scheduledCrawls(ctx context.Context, p *program, st *store.Store, every tim
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case tick := <-t.C:
+			m.SchedulerLag("crawl", time.Since(tick))
 		}
 		run, err := crawler.Run(ctx, cfg, sources, crawlState{st}, crawlState{st}, nil)
+		m.CrawlRun(run.Complete, err, run.ListingsNew, run.ListingsUpdated)
 		p.log.Info("scheduled crawl", "run", run.ID, "new", run.ListingsNew, "updated", run.ListingsUpdated,
 			"not_refound", run.ListingsNotRefound, "complete", run.Complete, "err", err)
 	}

@@ -166,15 +166,30 @@ func TestServe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fabrique.db")); err != nil {
 		t.Errorf("serve did not create the store in --data: %v", err)
 	}
+	// Observability (web/observability.go): ready, and /metrics for a
+	// loopback scraper, with the sizes of the store and the index.
+	if status, body := httpGet(t, s.url+"readyz"); status != 200 || body != "ready" {
+		t.Errorf("GET /readyz = %d %q, want 200 \"ready\"", status, body)
+	}
+	status, body = httpGet(t, s.url+"metrics")
+	for _, want := range []string{"fabrique_store_suppliers ", "fabrique_index_suppliers ", `fabrique_http_requests_total{class="2xx",method="GET",route="/"} 1`} {
+		if status != 200 || !strings.Contains(body, want) {
+			t.Errorf("GET /metrics = %d, lacks %q", status, want)
+		}
+	}
 
 	if err := s.shutdown(t); err != nil {
 		t.Errorf("serve returned %v after its context was cancelled, want nil", err)
 	}
-	// FABRIQUE_LOG_FORMAT=json: every log line is a JSON object.
+	// FABRIQUE_LOG_FORMAT=json: every log line is a JSON object, and
+	// those of requests carry their request ID.
 	for _, line := range strings.Split(strings.TrimSpace(s.stderr.String()), "\n") {
 		var v map[string]any
 		if err := json.Unmarshal([]byte(line), &v); err != nil {
 			t.Errorf("log line is not JSON: %q", line)
+		}
+		if v["msg"] == "request" && v["request_id"] == nil {
+			t.Errorf("request log line without request_id: %q", line)
 		}
 	}
 }

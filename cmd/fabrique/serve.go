@@ -62,7 +62,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		every, _ := time.ParseDuration(p.cfg.crawlEvery) // checked by validateServe
 		crawlCtx, stopCrawls := context.WithCancel(ctx)
 		defer stopCrawls()
-		go scheduledCrawls(crawlCtx, p, dir.store, every)
+		go scheduledCrawls(crawlCtx, p, dir.store, every, srv.Metrics())
 	}
 	stopPruning := startPruning(ctx, srv, p.log)
 	defer stopPruning()
@@ -81,6 +81,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	}
 
 	p.log.Info("shutting down")
+	srv.BeginShutdown() // /readyz answers 503 while requests in flight finish
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -496,6 +496,9 @@ type Commune struct {
 type Error struct {
 	// Error Message en français.
 	Error string `json:"error"`
+
+	// RequestId Identifiant de la demande (en-tête `X-Request-ID`, repris du client s'il est bien formé, sinon engendré), à citer pour retrouver la demande dans les journaux.
+	RequestId string `json:"request_id"`
 }
 
 // FacetCount defines model for FacetCount.
