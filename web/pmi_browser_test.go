@@ -115,7 +115,14 @@ func TestBrowserPMIJourney(t *testing.T) {
 	// 2. Find the company and claim it with an e-mailed code.
 	p.do("open the home page", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS("#q")))
 	p.navigatingBy("search the company", chromedp.SendKeys(chromedp.CSS("#q"), "Tôlerie Comtoise"+kb.Enter))
-	p.navigatingBy("open its page", chromedp.Click(chromedp.Search(`//a[contains(., "Tôlerie Comtoise")]`), chromedp.NodeVisible))
+	// Follow the result's own link (a click on a node found by XPath failed
+	// once under -race with « Could not find node with given id »).
+	href := eval[string](p.buyer, "the result's link", `(() => { const a = [...document.querySelectorAll('.results-list h3 a')]
+		.find(a => a.textContent.includes("Tôlerie Comtoise")); return a ? a.href : ""; })()`)
+	if href == "" {
+		t.Fatal("the search results do not list the company")
+	}
+	p.navigatingBy("open its page", chromedp.Navigate(href))
 	if u := p.location(); u.Path != supplierURL(company.ID) {
 		t.Fatalf("the search led to %s, want the company's page", u)
 	}
