@@ -89,7 +89,9 @@ func TestAlertMatchesAgreesWithTheStore(t *testing.T) {
 		{"CPV division " + division + " with children", with(func(p *data.AlertProfile) {
 			p.CPV = []data.AlertCPV{{Code: division + "000000", WithChildren: true}}
 		}), index.AlertWindow{},
-			func(x *data.Tender) bool { return hasCode(x, func(c string) bool { return strings.HasPrefix(c, division) }) }},
+			func(x *data.Tender) bool {
+				return hasCode(x, func(c string) bool { return strings.HasPrefix(c, division) })
+			}},
 		{"CPV division " + division + " alone", with(func(p *data.AlertProfile) { p.CPV = []data.AlertCPV{{Code: division + "000000"}} }), index.AlertWindow{},
 			func(x *data.Tender) bool { return slices.Contains(x.CPVCodes(), division+"000000") }},
 		{"département " + dep, with(func(p *data.AlertProfile) { p.Departements = []string{dep} }), index.AlertWindow{},
@@ -103,7 +105,9 @@ func TestAlertMatchesAgreesWithTheStore(t *testing.T) {
 			}},
 		{"value from 50 000 to 500 000 €", with(func(p *data.AlertProfile) { p.Departements, p.ValueMin, p.ValueMax = nil, 50000, 500000 }), index.AlertWindow{},
 			func(x *data.Tender) bool { return x.EstimatedValue >= 50000 && x.EstimatedValue <= 500000 }},
-		{"MAPA with lots, open", with(func(p *data.AlertProfile) { p.Procedures, p.LotsOnly = []string{data.ProcedureAdapted, data.ProcedureOpen}, true }),
+		{"MAPA with lots, open", with(func(p *data.AlertProfile) {
+			p.Procedures, p.LotsOnly = []string{data.ProcedureAdapted, data.ProcedureOpen}, true
+		}),
 			index.AlertWindow{Statuses: []data.TenderStatus{data.StatusOpen}, At: at},
 			func(x *data.Tender) bool {
 				return (x.Procedure == data.ProcedureAdapted || x.Procedure == data.ProcedureOpen) && len(x.Lots) > 0 && x.StatusAt(at) == data.StatusOpen
