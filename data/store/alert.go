@@ -65,6 +65,38 @@ func bucketFor(tx *bolt.Tx, name []byte) (*bolt.Bucket, error) {
 	return b, nil
 }
 
+// getFound decodes the record at key of the named bucket into v; a
+// missing bucket or key is an error wrapping data.ErrNotFound.
+func getFound(tx *bolt.Tx, bucket []byte, what, key string, v any) error {
+	found := false
+	if b := tx.Bucket(bucket); b != nil && key != "" {
+		var err error
+		if found, err = get(b, what, key, v); err != nil {
+			return err
+		}
+	}
+	if !found {
+		return fmt.Errorf("store: %s %q: %w", what, key, data.ErrNotFound)
+	}
+	return nil
+}
+
+// eachPrefixed calls fn for every key of b (nil: none) that starts with
+// prefix, with the rest of the key and the value.
+func eachPrefixed(b *bolt.Bucket, prefix string, fn func(rest string, v []byte) error) error {
+	if b == nil {
+		return nil
+	}
+	p := []byte(prefix)
+	c := b.Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if err := fn(string(k[len(p):]), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // newAlertID is a random identifier of 16 hex digits.
 func newAlertID() string {
 	var b [8]byte
@@ -99,7 +131,9 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 			return err
 		}
 		if p.ID == "" {
-			if n := countPrefix(idx, p.AccountID+"|"); n >= data.MaxAlertsPerOwner {
+			n := 0
+			_ = eachPrefixed(idx, p.AccountID+"|", func(string, []byte) error { n++; return nil })
+			if n >= data.MaxAlertsPerOwner {
 				return invalid("alert", "", fmt.Sprintf("%d profils d'alerte au plus par compte", data.MaxAlertsPerOwner))
 			}
 			p.ID, p.CreatedAt, p.Active = newAlertID(), now, true
@@ -129,15 +163,6 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 	return p, nil
 }
 
-func countPrefix(b *bolt.Bucket, prefix string) int {
-	n := 0
-	c := b.Cursor()
-	for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
-		n++
-	}
-	return n
-}
-
 // AlertProfile returns a profile; data.ErrNotFound when there is none.
 func (s *Store) AlertProfile(ctx context.Context, id string) (data.AlertProfile, error) {
 	var p data.AlertProfile
@@ -151,37 +176,19 @@ func (s *Store) AlertProfile(ctx context.Context, id string) (data.AlertProfile,
 
 func alertProfile(tx *bolt.Tx, id string) (data.AlertProfile, error) {
 	var p data.AlertProfile
-	found := false
-	if b := tx.Bucket(bucketAlertProfiles); b != nil && id != "" {
-		var err error
-		if found, err = get(b, "alert profile", id, &p); err != nil {
-			return p, err
-		}
-	}
-	if !found {
-		return p, fmt.Errorf("store: alert profile %q: %w", id, data.ErrNotFound)
-	}
-	return p, nil
+	err := getFound(tx, bucketAlertProfiles, "alert profile", id, &p)
+	return p, err
 }
 
 // AlertProfilesOf returns an account's profiles, oldest first.
 func (s *Store) AlertProfilesOf(ctx context.Context, accountID string) ([]data.AlertProfile, error) {
 	var out []data.AlertProfile
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		idx := tx.Bucket(bucketAlertAccount)
-		if idx == nil {
-			return nil
-		}
-		prefix := []byte(accountID + "|")
-		c := idx.Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			p, err := alertProfile(tx, string(k[len(prefix):]))
-			if err != nil {
-				return err
-			}
+		return eachPrefixed(tx.Bucket(bucketAlertAccount), accountID+"|", func(id string, _ []byte) error {
+			p, err := alertProfile(tx, id)
 			out = append(out, p)
-		}
-		return nil
+			return err
+		})
 	})
 	sortProfiles(out)
 	return out, err
@@ -302,20 +309,20 @@ func (s *Store) NewAlertToken(ctx context.Context, profileID string, kind data.A
 // pruneUnsubscribeTokens drops the oldest unsubscribe tokens of a profile
 // beyond maxUnsubscribeTokens.
 func pruneUnsubscribeTokens(tokens, idx *bolt.Bucket, profileID string) error {
-	prefix := []byte(profileID + "|" + string(data.AlertTokenUnsubscribe) + "|")
+	prefix := profileID + "|" + string(data.AlertTokenUnsubscribe) + "|"
 	type held struct {
 		hash string
 		at   time.Time
 	}
 	var all []held
-	c := idx.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		h := string(k[len(prefix):])
+	err := eachPrefixed(idx, prefix, func(h string, _ []byte) error {
 		var t alertToken
-		if _, err := get(tokens, "alert token", string(data.AlertTokenUnsubscribe)+"|"+h, &t); err != nil {
-			return err
-		}
+		_, err := get(tokens, "alert token", string(data.AlertTokenUnsubscribe)+"|"+h, &t)
 		all = append(all, held{h, t.At})
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if len(all) <= maxUnsubscribeTokens {
 		return nil
@@ -325,7 +332,7 @@ func pruneUnsubscribeTokens(tokens, idx *bolt.Bucket, profileID string) error {
 		if err := tokens.Delete([]byte(string(data.AlertTokenUnsubscribe) + "|" + h.hash)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		if err := idx.Delete(append(slices.Clone(prefix), h.hash...)); err != nil {
+		if err := idx.Delete([]byte(prefix + h.hash)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 	}
@@ -338,15 +345,11 @@ func (s *Store) AlertProfileByToken(ctx context.Context, kind data.AlertTokenKin
 	var p data.AlertProfile
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var t alertToken
-		found := false
-		if b := tx.Bucket(bucketAlertTokens); b != nil && token != "" {
-			var err error
-			if found, err = get(b, "alert token", string(kind)+"|"+tokenHash(token), &t); err != nil {
-				return err
-			}
-		}
-		if !found {
+		if token == "" {
 			return fmt.Errorf("store: alert token: %w", data.ErrNotFound)
+		}
+		if err := getFound(tx, bucketAlertTokens, "alert token", string(kind)+"|"+tokenHash(token), &t); err != nil {
+			return err
 		}
 		var err error
 		p, err = alertProfile(tx, t.ProfileID)
@@ -368,17 +371,14 @@ func revokeAlertTokens(tx *bolt.Tx, profileID string, kind data.AlertTokenKind) 
 	if idx == nil || tokens == nil {
 		return nil
 	}
-	prefix := []byte(profileID + "|" + string(kind) + "|")
-	var keys [][]byte
-	c := idx.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		keys = append(keys, slices.Clone(k))
-	}
-	for _, k := range keys {
-		if err := tokens.Delete([]byte(string(kind) + "|" + string(k[len(prefix):]))); err != nil {
+	prefix := profileID + "|" + string(kind) + "|"
+	var hashes []string
+	_ = eachPrefixed(idx, prefix, func(h string, _ []byte) error { hashes = append(hashes, h); return nil })
+	for _, h := range hashes {
+		if err := tokens.Delete([]byte(string(kind) + "|" + h)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		if err := idx.Delete(k); err != nil {
+		if err := idx.Delete([]byte(prefix + h)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
 	}
@@ -403,20 +403,12 @@ func (s *Store) AlertLastSent(ctx context.Context, profileID string) (time.Time,
 func (s *Store) AlertSentTo(ctx context.Context, accountID string) (map[string]data.AlertSent, error) {
 	out := map[string]data.AlertSent{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketAlertSent)
-		if b == nil {
-			return nil
-		}
-		prefix := []byte(accountID + "|")
-		c := b.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		return eachPrefixed(tx.Bucket(bucketAlertSent), accountID+"|", func(id string, v []byte) error {
 			var a data.AlertSent
-			if err := decode("alert sent", string(k), v, &a); err != nil {
-				return err
-			}
+			err := decode("alert sent", accountID+"|"+id, v, &a)
 			out[a.TenderID] = a
-		}
-		return nil
+			return err
+		})
 	})
 	return out, err
 }
@@ -464,19 +456,7 @@ func (s *Store) BeginDigest(ctx context.Context, d data.DigestRecord) error {
 // Digest returns a digest record; data.ErrNotFound when there is none.
 func (s *Store) Digest(ctx context.Context, id string) (data.DigestRecord, error) {
 	var d data.DigestRecord
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		found := false
-		if b := tx.Bucket(bucketAlertDigests); b != nil {
-			var err error
-			if found, err = get(b, "digest", id, &d); err != nil {
-				return err
-			}
-		}
-		if !found {
-			return fmt.Errorf("store: digest %q: %w", id, data.ErrNotFound)
-		}
-		return nil
-	})
+	err := s.view(ctx, func(tx *bolt.Tx) error { return getFound(tx, bucketAlertDigests, "digest", id, &d) })
 	return d, err
 }
 
@@ -566,14 +546,7 @@ func (s *Store) CompleteDigest(ctx context.Context, id string) error {
 
 func digestForUpdate(tx *bolt.Tx, id string) (data.DigestRecord, error) {
 	var d data.DigestRecord
-	b, err := bucketFor(tx, bucketAlertDigests)
-	if err != nil {
-		return d, err
-	}
-	found, err := get(b, "digest", id, &d)
-	if err == nil && !found {
-		err = fmt.Errorf("store: digest %q: %w", id, data.ErrNotFound)
-	}
+	err := getFound(tx, bucketAlertDigests, "digest", id, &d)
 	return d, err
 }
 
