@@ -39,17 +39,6 @@ func (f AlertFrequency) Label() string {
 	return string(f)
 }
 
-// Period is the time between two digests of this frequency.
-func (f AlertFrequency) Period() time.Duration {
-	switch f {
-	case AlertDaily:
-		return 24 * time.Hour
-	case AlertWeekly:
-		return 7 * 24 * time.Hour
-	}
-	return 0 // immediate: every run
-}
-
 // AlertCPV is a CPV code of an alert profile: the code alone, or the code
 // and every code under it (its children in the CPV tree).
 type AlertCPV struct {

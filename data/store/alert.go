@@ -621,3 +621,27 @@ func finishDigest(tx *bolt.Tx, d *data.DigestRecord, state data.DigestState, now
 	}
 	return put(tx.Bucket(bucketAlertDigests), d.ID, d)
 }
+
+// MarkAlertsServed records at as the last send of profiles whose digest
+// had nothing to send (or nobody to send it to), so that they are not
+// built again before their next time.
+func (s *Store) MarkAlertsServed(ctx context.Context, profileIDs []string, at time.Time) error {
+	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		last, err := bucketFor(tx, bucketAlertLast)
+		if err != nil {
+			return err
+		}
+		for _, pid := range profileIDs {
+			var l alertLast
+			if _, err := get(last, "alert last send", pid, &l); err != nil {
+				return err
+			}
+			if at.After(l.At) {
+				if err := put(last, pid, alertLast{At: at, Digest: l.Digest}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -17,8 +17,13 @@ type Message struct {
 	Subject string
 	Text    string
 	HTML    string
-	// Headers are extra headers ("Reply-To", "X-Fabrique-Kind"…).
+	// Headers are extra headers ("Reply-To", "X-Fabrique-Kind",
+	// "List-Unsubscribe"…).
 	Headers map[string]string
+	// MessageID, without angle brackets ("id@host"), is the Message-ID to
+	// send; empty: a random one. A mail sent again after a crash keeps its
+	// Message-ID, so that receivers can tell it is the same mail.
+	MessageID string
 }
 
 // Sender delivers messages.
@@ -43,6 +48,12 @@ func (m Message) Check() (*mail.Address, error) {
 	}
 	if err := headerValue("Subject", m.Subject); err != nil {
 		return nil, err
+	}
+	if err := headerValue("Message-ID", m.MessageID); err != nil {
+		return nil, err
+	}
+	if strings.ContainsAny(m.MessageID, "<> ") || (m.MessageID != "" && !strings.Contains(m.MessageID, "@")) {
+		return nil, fmt.Errorf("%w: Message-ID %q", ErrInvalid, m.MessageID)
 	}
 	if strings.TrimSpace(m.Subject) == "" {
 		return nil, fmt.Errorf("%w: empty subject", ErrInvalid)
@@ -97,10 +108,13 @@ func (o Outbox) Send(ctx context.Context, m Message) error {
 		return err
 	}
 	var headers map[string]string
-	if len(m.Headers) > 0 {
-		headers = make(map[string]string, len(m.Headers))
+	if len(m.Headers) > 0 || m.MessageID != "" {
+		headers = make(map[string]string, len(m.Headers)+1)
 		for k, v := range m.Headers {
 			headers[k] = v
+		}
+		if m.MessageID != "" {
+			headers["Message-ID"] = "<" + m.MessageID + ">"
 		}
 	}
 	_, err := o.Store.PutOutboxMail(ctx, data.OutboxMail{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: headers})

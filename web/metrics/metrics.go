@@ -27,6 +27,7 @@ type Registry struct {
 	listings *prometheus.CounterVec
 	mails    *prometheus.CounterVec
 	lag      *prometheus.GaugeVec
+	digests  *prometheus.CounterVec // alerts.go
 }
 
 // New returns a registry with the application's metrics and the Go
@@ -59,7 +60,9 @@ func New() *Registry {
 			Namespace: namespace, Name: "scheduler_lag_seconds",
 			Help: "How late the last run of a scheduled job started after its tick.",
 		}, []string{"job"}),
+		digests: newDigestCounter(),
 	}
+	r.reg.MustRegister(r.digests)
 	r.reg.MustRegister(r.requests, r.latency, r.crawls, r.listings, r.mails, r.lag,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: namespace}))
@@ -127,11 +130,7 @@ func (r *Registry) MailSent(err error) {
 	if r == nil {
 		return
 	}
-	outcome := "sent"
-	if err != nil {
-		outcome = "failed"
-	}
-	r.mails.WithLabelValues(outcome).Inc()
+	r.mails.WithLabelValues(sentOrFailed(err)).Inc()
 }
 
 // SchedulerLag records how late job started after its tick.
