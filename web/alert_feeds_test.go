@@ -192,6 +192,12 @@ func TestAlertFeeds(t *testing.T) {
 		wantStatus(t, "revoked "+ext, anon.get(t, feedPath+"/"+fresh+ext), http.StatusNotFound)
 	}
 	mustContain(t, "after revoke", w.member.get(t, alertURL(p.ID)).body, "Aucune adresse de flux n'est active.")
+	for _, secret := range []string{token, fresh} {
+		if strings.Contains(w.s.log.String(), secret) {
+			t.Errorf("the logs hold a feed token")
+		}
+	}
+	mustContain(t, "logs", w.s.log.String(), "path=/alertes/flux/[jeton].atom", "path=/alertes/flux/[jeton].ics")
 	for _, target := range []string{feedPath + "/inconnu.atom", feedPath + "/.ics", feedPath + "/" + fresh + ".rss"} {
 		wantStatus(t, target, anon.get(t, target), http.StatusNotFound)
 	}
@@ -249,6 +255,9 @@ func TestUnsubscribe(t *testing.T) {
 		}
 	}
 	mustContain(t, "already", mail.get(t, target).body, "Vous êtes déjà désinscrit")
+	if strings.Contains(w.s.log.String(), token) {
+		t.Errorf("the logs hold the unsubscribe token")
+	}
 
 	// The digests now serve the other profile only.
 	d, err := w.s.BuildDigest(ctx, w.acc.ID, time.Now().Add(8*24*time.Hour))

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
@@ -77,4 +79,21 @@ func (s *Server) renderUnsubscribe(c *fiber.Ctx, p *alertConfirmPage) error {
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
 	return s.render(c, fiber.StatusOK, "alert_confirm", p)
+}
+
+// loggedPath is a request's path as logs show it: the secret token of a
+// feed or unsubscribe address is replaced, so that reading the logs does
+// not open anyone's feeds or alerts.
+func loggedPath(p string) string {
+	for _, prefix := range []string{feedPath + "/", unsubscribePath + "/"} {
+		if !strings.HasPrefix(p, prefix) {
+			continue
+		}
+		rest, ext := p[len(prefix):], ""
+		if i := strings.LastIndexByte(rest, '.'); i >= 0 && prefix == feedPath+"/" {
+			ext = rest[i:]
+		}
+		return prefix + "[jeton]" + ext
+	}
+	return p
 }
