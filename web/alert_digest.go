@@ -81,6 +81,9 @@ func (d Digest) Len() int {
 const (
 	// digestSectionLimit bounds the tenders of a section.
 	digestSectionLimit = 100
+	// digestQueryLimit bounds the hits of a profile's query: the tenders
+	// already sent are dropped after it, so it is wider than a section.
+	digestQueryLimit = 500
 	// closingWindow is the « clôture cette semaine » horizon.
 	closingWindow = 7 * 24 * time.Hour
 	// importLag widens the publication window of « nouveaux » backwards:
@@ -186,7 +189,7 @@ func (s *Server) BuildDigest(ctx context.Context, accountID string, at time.Time
 	for _, p := range due {
 		closing, err := s.tenderIndex.AlertMatches(ctx, p, index.AlertWindow{
 			DeadlineFrom: at, DeadlineTo: at.Add(closingWindow),
-			Statuses: []data.TenderStatus{data.StatusOpen}, At: at, Limit: digestSectionLimit, Load: s.loadTender})
+			Statuses: []data.TenderStatus{data.StatusOpen}, At: at, Limit: digestQueryLimit, Load: s.loadTender})
 		if err != nil {
 			return d, err
 		}
@@ -202,7 +205,7 @@ func (s *Server) BuildDigest(ctx context.Context, accountID string, at time.Time
 		}
 		fresh, err := s.tenderIndex.AlertMatches(ctx, p, index.AlertWindow{
 			PublishedFrom: from.Add(-importLag), PublishedTo: at.Add(time.Nanosecond),
-			Statuses: []data.TenderStatus{data.StatusOpen}, At: at, Limit: digestSectionLimit, Load: s.loadTender})
+			Statuses: []data.TenderStatus{data.StatusOpen}, At: at, Limit: digestQueryLimit, Load: s.loadTender})
 		if err != nil {
 			return d, err
 		}

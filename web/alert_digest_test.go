@@ -48,6 +48,11 @@ type digestFixture struct {
 func newDigestFixture(t *testing.T) *digestFixture {
 	t.Helper()
 	s, inbox := newMailServer(t, Config{PublicURL: "https://fabrique.example"})
+	return digestFixtureOn(t, s, inbox)
+}
+
+func digestFixtureOn(t *testing.T, s *testServer, inbox func() []receivedMail) *digestFixture {
+	t.Helper()
 	f := &digestFixture{s: s, inbox: inbox, now: time.Now().UTC()}
 	f.acc = createAccount(t, s, "pmi@example.fr", "mot de passe très long", data.RoleSupplier)
 	f.open = f.importNotice(t, eformsNotice(t, "cn_24_open.xml"), 20)
@@ -159,6 +164,13 @@ func TestDigestSectionsAndDedupe(t *testing.T) {
 		}
 	}
 	checkUnsubscribeHeaders(t, f, m)
+
+	// A week before its deadline, the first tender comes back once, in
+	// « clôture cette semaine ».
+	later := f.open.Deadline.AddDate(0, 0, -6)
+	if d, _ := f.s.BuildDigest(ctx, f.acc.ID, later); !slices.Equal(sectionIDs(d)[SectionClosing], []string{f.open.ID}) || d.Len() != 1 {
+		t.Errorf("six days before its deadline: %v, want the open tender in « clôture »", sectionIDs(d))
+	}
 
 	// Nothing new: no mail, the profiles served all the same.
 	at2 := at.Add(10 * time.Minute)
@@ -309,5 +321,42 @@ func TestAlertDue(t *testing.T) {
 		if got := alertDue(p, tc.last, tc.at); got != tc.want {
 			t.Errorf("%s: due = %v, want %v (slot %v)", tc.name, got, tc.want, alertSlot(tc.freq, tc.at))
 		}
+	}
+}
+
+func TestDigestSMTPFailures(t *testing.T) {
+	s := newTestServerDeps(t, Config{AdminToken: testAdminToken, PublicURL: "https://fabrique.example"}, Deps{Mail: failingSender{}})
+	f := digestFixtureOn(t, s, nil)
+	ctx := context.Background()
+	at := f.now.Add(time.Minute)
+	for i := range data.MaxDigestAttempts {
+		run := f.send(t, at.Add(time.Duration(i)*time.Minute))
+		if run.Sent != 0 || run.Failed != 1 {
+			t.Fatalf("attempt %d: %+v", i+1, run)
+		}
+	}
+	pending, _ := s.store.PendingDigests(ctx)
+	if len(pending) != 1 || pending[0].Attempts != data.MaxDigestAttempts || pending[0].Error == "" {
+		t.Fatalf("pending %+v", pending)
+	}
+	// Given up at the next run; its tenders are not recorded as sent.
+	if run := f.send(t, at.Add(time.Hour)); run.Failed != 1 {
+		t.Errorf("run after %d failures: %+v", data.MaxDigestAttempts, run)
+	}
+	if rec, _ := s.store.Digest(ctx, pending[0].ID); rec.State != data.DigestFailed {
+		t.Errorf("state %s, want failed", rec.State)
+	}
+	if sent, _ := s.store.AlertSentTo(ctx, f.acc.ID); len(sent) != 0 {
+		t.Errorf("a digest never sent recorded %v", sent)
+	}
+	fams := scrape(t, s)
+	if m := sample(fams, "fabrique_alert_digests_total", map[string]string{"outcome": "failed"}); m == nil || m.GetCounter().GetValue() != data.MaxDigestAttempts+1 {
+		t.Errorf("fabrique_alert_digests_total{outcome=failed} = %v, want %d", m, data.MaxDigestAttempts+1)
+	}
+	// Once mail works, the next digest carries the same tenders.
+	addr, inbox := startTestSMTP(t)
+	s.mail = testSMTPSender(t, addr)
+	if run := f.send(t, at.Add(2*time.Hour)); run.Sent != 1 || len(inbox()) != 1 || !strings.Contains(inbox()[0].Text, f.open.Title) {
+		t.Errorf("after the failures: %+v, %d mails", run, len(inbox()))
 	}
 }

@@ -63,16 +63,13 @@ func (s *Server) SendDueDigests(ctx context.Context, at time.Time, dryRun bool) 
 		if err != nil {
 			return run, err
 		}
+		// An account with a digest left pending gets no new one in this
+		// run: the pending one is sent (or given up) first.
 		for _, rec := range pending {
+			waiting[rec.AccountID] = true
 			if s.deliverDigest(ctx, rec.ID, &run) {
 				run.Resumed++
 			}
-		}
-		if pending, err = s.store.PendingDigests(ctx); err != nil {
-			return run, err
-		}
-		for _, rec := range pending { // an SMTP failure: retried at the next run
-			waiting[rec.AccountID] = true
 		}
 	}
 	profiles, err := s.store.ActiveAlertProfiles(ctx)

@@ -49,7 +49,7 @@ func commands() []command {
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
 			options: append(append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
-				optBehindProxy, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom),
+				optBehindProxy, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery),
 			run: runServe,
 		},
 		{
@@ -149,7 +149,8 @@ func commands() []command {
 			options: append([]string{optData}, logOptions...),
 			run:     runRestore,
 		},
-		userCommand(), // user.go
+		userCommand(),   // user.go
+		alertsCommand(), // alerts.go
 		{
 			name:    "version",
 			summary: "affiche la version, celle de Go et la révision",

@@ -43,6 +43,8 @@ type config struct {
 	mailFrom     string
 	admin        string // "true" or ""
 	password     string
+
+	alertsEvery string // serve's alert scheduler (alerts.go)
 }
 
 // on reports whether a boolean option was set.
@@ -216,6 +218,7 @@ func options() map[string]option {
 		},
 	}
 	list = append(list, accountOptions()...) // user.go
+	list = append(list, alertOptions()...)   // alerts.go
 	m := make(map[string]option, len(list))
 	for _, o := range list {
 		m[o.flag] = o

@@ -50,6 +50,16 @@
 // day, for cron. serve takes one by itself when it starts and then once a
 // day. Options: --data, --log-level, --log-format.
 //
+// alerts send [--dry-run]: mails the digest of every account whose alert
+// profiles are due (immediate: at each run; daily: 07:00 Paris time;
+// weekly: Mondays 07:00) and finishes the sends an earlier run left
+// pending; with --dry-run, prints per account what would be sent and
+// changes nothing. serve does the same at start and every --alerts-every
+// (default 10m; off for cron); the store records each digest before and
+// after its SMTP exchange, so a digest goes out once whichever process
+// sends it, across kills (web.Server.SendDueDigests states the exact
+// guarantee). Options: --data, --dry-run, --public-url, the SMTP options.
+//
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
 //
@@ -79,6 +89,8 @@
 //	--smtp-tls MODE      FABRIQUE_SMTP_TLS     starttls (default), tls or none
 //	--mail-from ADDRESS  FABRIQUE_MAIL_FROM    sender (default Fabrique <ne-pas-repondre@HOST
 //	                                           of --public-url>)
+//	--alerts-every D     FABRIQUE_ALERTS_EVERY interval of serve's alert digests (default 10m;
+//	                                           off: never)
 //
 // Prefer the environment variable for the admin token and the SMTP
 // password: command lines are visible to other users of the machine. A

@@ -72,6 +72,12 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	snapCtx, stopSnapshots := context.WithCancel(ctx)
 	defer stopSnapshots()
 	go dailySnapshots(snapCtx, p, srv) // the observatory's history (stats.go)
+	// Alert digests (alerts.go); the interval was checked by validateServe.
+	if every, _ := p.cfg.alertsInterval(); every > 0 {
+		alertsCtx, stopAlerts := context.WithCancel(ctx)
+		defer stopAlerts()
+		go sendAlerts(alertsCtx, p, srv, every) // alerts.go
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

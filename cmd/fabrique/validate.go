@@ -22,6 +22,9 @@ func (c *config) validateServe() error {
 			return usageErrorf("--crawl-every « %s » : durée d'au moins %s attendue (ex. 24h)", c.crawlEvery, minCrawlEvery)
 		}
 	}
+	if _, err := c.alertsInterval(); err != nil { // alerts.go
+		return err
+	}
 	var weak *data.ValidationError
 	if err := web.CheckAdminToken(c.adminToken); errors.As(err, &weak) {
 		return usageErrorf("--admin-token (ou FABRIQUE_ADMIN_TOKEN) : %s", weak.Message)

@@ -80,6 +80,8 @@ func (o Options) clock() func() time.Time {
 //	logos               32 hex digits of the PNG's SHA-256 → PNG bytes (created on first use, listing.go)
 //	listing_invites     hex SHA-256 of the invitation token → JSON data.Invite (created on first use, invite.go)
 //	idx_tender_updated  time|id → "" (the tender's UpdatedAt; schema 3)
+//	alert_* and idx_alert_*: alert profiles, their tokens (hashed), last sends,
+//	                    tenders sent and digest records (created on first use, alert.go)
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"fabrique/web"
+)
+
+// Alert digests: the scheduler inside serve (sendAlerts) and the alerts
+// send command, for operators who prefer cron. Both call
+// web.Server.SendDueDigests, whose records in the store make a digest go
+// out once whichever runs it, across restarts.
+
+const optAlertsEvery = "alerts-every"
+
+// defaultAlertsEvery is the scheduler's tick: immediate profiles are
+// served this often; daily and weekly ones at the first tick after their
+// time.
+const defaultAlertsEvery = "10m"
+
+// minAlertsEvery keeps the scheduler from spinning.
+const minAlertsEvery = time.Second
+
+func alertOptions() []option {
+	return []option{{
+		flag: optAlertsEvery, env: "FABRIQUE_ALERTS_EVERY", arg: "DURÉE",
+		help: "intervalle auquel le serveur envoie les alertes dues (immédiates à chaque passage, quotidiennes à 7 h, " +
+			"hebdomadaires le lundi à 7 h, heure de Paris) ; off : jamais (utilisez alors « fabrique alerts send » dans cron)",
+		field: func(c *config) *string { return &c.alertsEvery },
+		def:   constant(defaultAlertsEvery),
+	}}
+}
+
+// alertsEvery is the scheduler's interval; 0 when it is off.
+func (c *config) alertsInterval() (time.Duration, error) {
+	if c.alertsEvery == "off" {
+		return 0, nil
+	}
+	v := c.alertsEvery
+	if v == "" {
+		v = defaultAlertsEvery
+	}
+	every, err := time.ParseDuration(v)
+	if err != nil || every < minAlertsEvery {
+		return 0, usageErrorf("--alerts-every « %s » : durée d'au moins %s attendue (ex. 10m), ou off", c.alertsEvery, minAlertsEvery)
+	}
+	return every, nil
+}
+
+func alertsCommand() command {
+	return command{
+		name:    "alerts",
+		summary: "envoie les alertes d'appels d'offres dues : alerts send [--dry-run]",
+		args:    "send",
+		nargs:   1,
+		help: "alerts send\n" +
+			"    envoie par courriel le récapitulatif de chaque compte dont des profils d'alerte\n" +
+			"    sont dus, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
+			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
+			"alerts send --dry-run\n" +
+			"    affiche, par compte, ce qui serait envoyé, sans rien envoyer ni écrire.\n" +
+			"La base ne doit pas être ouverte par « fabrique serve » : celui-ci envoie déjà\n" +
+			"les alertes (voir --alerts-every).",
+		options: append(append([]string{optData, optDryRun, optPublicURL}, logOptions...),
+			optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom),
+		run: runAlerts,
+	}
+}
+
+func runAlerts(ctx context.Context, p *program, args []string) error {
+	if args[0] != "send" {
+		return usageErrorf("alerts : action « %s » inconnue (send)", args[0])
+	}
+	dir, err := openDirectory(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	sender, _, err := mailSender(p) // user.go
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{PublicURL: p.cfg.publicURL, Logger: p.log, Version: buildVersion()},
+		web.Deps{Store: dir.store, Index: dir.index, Mail: sender, Tenders: dir.tenders})
+	if err != nil {
+		return err
+	}
+	run, err := srv.SendDueDigests(ctx, time.Now(), on(p.cfg.dryRun))
+	printDigestRun(p.stdout, run)
+	if err != nil {
+		return err
+	}
+	if run.Failed > 0 {
+		return &userError{msg: fmt.Sprintf("%d envoi(s) d'alertes en échec (voir le journal) ; ils seront retentés au prochain passage", run.Failed)}
+	}
+	return nil
+}
+
+// printDigestRun writes, in French, what a run sent or would send.
+func printDigestRun(w io.Writer, run web.DigestRun) {
+	verb := "envoyé"
+	if run.DryRun {
+		verb = "serait envoyé"
+	}
+	for _, d := range run.Digests {
+		var names []string
+		for _, p := range d.Profiles {
+			names = append(names, p.Name)
+		}
+		fmt.Fprintf(w, "%s — %d appel(s) d'offres (%s) — profils : %s\n", d.Account.Email, d.Len(), verb, strings.Join(names, ", "))
+		for _, s := range d.Sections {
+			fmt.Fprintf(w, "  %s\n", s.Title())
+			for _, it := range s.Items {
+				fmt.Fprintf(w, "    - %s (%s)\n", it.Tender.Title, it.Tender.ID)
+			}
+		}
+	}
+	if run.DryRun {
+		fmt.Fprintf(w, "Essai : %d récapitulatif(s) à envoyer, %d compte(s) sans nouveauté ; rien n'a été envoyé ni écrit.\n",
+			len(run.Digests), run.Empty)
+		return
+	}
+	fmt.Fprintf(w, "Alertes : %d envoyée(s) (dont %d reprise(s) d'un envoi interrompu), %d en échec, %d compte(s) sans nouveauté.\n",
+		run.Sent, run.Resumed, run.Failed, run.Empty)
+}
+
+// sendAlerts runs the due digests at start, then every interval, until
+// ctx ends.
+func sendAlerts(ctx context.Context, p *program, srv *web.Server, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	tick := time.Now()
+	for {
+		srv.Metrics().SchedulerLag("alerts", time.Since(tick))
+		run, err := srv.SendDueDigests(ctx, time.Now(), false)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			p.log.Error("alert digests", "err", err)
+		case run.Sent+run.Failed > 0:
+			p.log.Info("alert digests", "sent", run.Sent, "resumed", run.Resumed, "failed", run.Failed, "empty", run.Empty)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case tick = <-t.C:
+		}
+	}
+}
