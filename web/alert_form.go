@@ -44,7 +44,10 @@ const (
 // Kinds of radius (alertFieldNearKind): none, around a commune, or around
 // the site of one of the user's companies ("entreprise:<id>").
 const (
-	nearNone          = ""
+	nearNone = ""
+	// nearCommuneKm: a point this close to a commune's centre is that
+	// commune.
+	nearCommuneKm     = 0.5
 	nearCommune       = "commune"
 	nearCompanyPrefix = "entreprise:"
 )
@@ -74,7 +77,6 @@ type alertForm struct {
 
 	// Read from the fields above by check.
 	near               *data.Place
-	nearLabel          string // « Rouen (76) », for the summary
 	radiusKm           float64
 	valueMin, valueMax float64
 
@@ -240,13 +242,18 @@ func (f *alertForm) checkNear(sites []companySite) {
 			f.fail(alertFieldCommune, "indiquez une commune ou un code postal")
 			return
 		}
-		pt, label, err := index.ResolveNear(f.Commune)
+		pt, _, err := index.ResolveNear(f.Commune)
 		if err != nil {
 			f.fail(alertFieldCommune, invalidMessage(err))
 			return
 		}
 		f.near = &data.Place{Lat: pt.Lat, Lon: pt.Lon}
-		f.nearLabel = label
+		// Name the place for the summary, and for the field when the
+		// profile is modified: the commune at that point (ResolveNear
+		// gives a commune's own coordinates).
+		if c, km := data.NearestCommune(pt.Lat, pt.Lon); km < nearCommuneKm {
+			f.near.Commune, f.near.Departement = c.Name, c.Departement
+		}
 	case strings.HasPrefix(f.NearKind, nearCompanyPrefix):
 		id := strings.TrimPrefix(f.NearKind, nearCompanyPrefix)
 		i := slices.IndexFunc(sites, func(s companySite) bool { return s.ID == id })

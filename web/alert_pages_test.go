@@ -304,3 +304,30 @@ func TestAlertEditPauseDelete(t *testing.T) {
 	wantStatus(t, "deleted", w.member.get(t, alertURL(p.ID)), http.StatusNotFound)
 	mustContain(t, "list after delete", w.member.get(t, r.header.Get("Location")).body, "Alerte supprimée")
 }
+
+// TestAlertNearCommune: a radius around a commune is stored with the
+// commune's name, said so in the summary, and shown back in the form so
+// that saving it unchanged needs no new preview.
+func TestAlertNearCommune(t *testing.T) {
+	w := newAlertWorld(t)
+	ctx := context.Background()
+	form := url.Values{"nom": {"Autour de Villeurbanne"}, "autour": {"commune"}, "commune": {"villeurbanne"}, "rayon": {"12,5"},
+		"frequence": {"daily"}, "action": {"apercu"}}
+	r := w.member.post(t, alertsPath, form)
+	wantStatus(t, "preview", r, http.StatusOK)
+	mustContain(t, "preview", r.body, "Menuiseries extérieures du gymnase")
+	form.Set("apercu", previewedIn(t, r.body))
+	form.Set("action", "enregistrer")
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "save", r, http.StatusSeeOther)
+	ps, _ := w.s.store.AlertProfilesOf(ctx, w.acc.ID)
+	if len(ps) != 1 || ps[0].Near == nil || ps[0].Near.Commune != "Villeurbanne" || ps[0].Near.Departement != "69" || ps[0].RadiusKm != 12.5 {
+		t.Fatalf("stored %+v", ps)
+	}
+	page := w.member.get(t, alertURL(ps[0].ID))
+	mustContain(t, "page", page.body, "à moins de 12,5 km de Villeurbanne (69)", `name="commune" value="Villeurbanne (69)"`,
+		`name="autour" value="commune" checked`)
+	again := url.Values{"nom": {"Villeurbanne et alentours"}, "autour": {"commune"}, "commune": {"Villeurbanne (69)"}, "rayon": {"12.5"},
+		"frequence": {"daily"}, "apercu": {previewedIn(t, page.body)}, "action": {"enregistrer"}}
+	wantStatus(t, "save unchanged criteria", w.member.post(t, alertURL(ps[0].ID), again), http.StatusSeeOther)
+}
