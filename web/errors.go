@@ -106,7 +106,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(c, err)
 	if status >= 500 {
 		s.cfg.Logger.ErrorContext(c.UserContext(), "request failed",
-			"method", c.Method(), "path", c.Path(), "status", status, "err", err)
+			"method", c.Method(), "path", loggedPath(c.Path()), "status", status, "err", err)
 	}
 	title, message := errorTexts(status)
 	var ve *data.ValidationError
@@ -137,7 +137,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message, RequestID: rid}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
-		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", c.Path(), "err", rerr)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", loggedPath(c.Path()), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(status).SendString(title + " : " + message)
 	}

@@ -49,7 +49,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	s.cfg.Logger.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),
-		slog.String("path", c.Path()),
+		slog.String("path", loggedPath(c.Path())), // no secret token in logs (alert_unsubscribe.go)
 		slog.Int("status", status),
 		slog.Int("bytes", bodySize(c)),
 		slog.Duration("duration", took),

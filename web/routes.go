@@ -122,5 +122,6 @@ func (s *Server) routes() []route {
 	}
 	rs = append(rs, s.listingRoutes()...)       // the companies' own listings (listing_routes.go)
 	rs = append(rs, s.companyTenderRoutes()...) // tenders for a company, « pas pour nous » (company_tenders.go)
+	rs = append(rs, s.alertRoutes()...)         // alert profiles, their feeds, unsubscribe (alert_pages.go)
 	return rs
 }

@@ -61,6 +61,11 @@ func engines() []engine {
 		{name: "kin-openapi (API contract tests only)", prefixes: []string{"github.com/getkin/kin-openapi"}, owner: "", exact: true},
 		// The API client generated from openapi.json, used by tests only.
 		{name: "oapi-codegen runtime", prefixes: []string{"github.com/oapi-codegen/"}, owner: "fabrique/web/apiclient", exact: true},
+		// The alert profiles' Atom feeds (web/feed); a feed and an iCalendar
+		// parser check them in tests.
+		{name: "gorilla/feeds", prefixes: []string{"github.com/gorilla/feeds"}, owner: "fabrique/web/feed", exact: true},
+		{name: "gofeed (tests only)", prefixes: []string{"github.com/mmcdole/"}, owner: "", exact: true},
+		{name: "golang-ical (tests only)", prefixes: []string{"github.com/arran4/golang-ical"}, owner: "", exact: true},
 	}
 }
 

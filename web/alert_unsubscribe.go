@@ -1,0 +1,99 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"fabrique/data"
+)
+
+// Unsubscribing from an alert profile with the link of its digest mail:
+// GET /alertes/desinscription/{token} shows a page with a button, POST
+// the same address stops that profile's mails — and only that profile's.
+// The POST is RFC 8058's one-click unsubscribe: mail clients send it
+// without session nor CSRF token (the body is
+// "List-Unsubscribe=One-Click"), so the token is the only key, and the
+// CSRF middleware lets these posts through (oneClickUnsubscribe). It is
+// idempotent: a second POST answers the same.
+
+const unsubscribePath = "/alertes/desinscription"
+
+// oneClickUnsubscribe reports whether a request is an unsubscribe POST,
+// which needs no CSRF token (see csrf.go).
+func oneClickUnsubscribe(c *fiber.Ctx) bool {
+	p := c.Path()
+	return c.Method() == fiber.MethodPost && len(p) > len(unsubscribePath)+1 && p[:len(unsubscribePath)+1] == unsubscribePath+"/"
+}
+
+// unsubscribeProfile is the profile an unsubscribe token opens (404
+// otherwise).
+func (s *Server) unsubscribeProfile(c *fiber.Ctx) (data.AlertProfile, error) {
+	return s.store.AlertProfileByToken(c.UserContext(), data.AlertTokenUnsubscribe, c.Params("token"))
+}
+
+// unsubscribeConfirm serves GET /alertes/desinscription/{token}. Mail
+// scanners follow links: a GET changes nothing.
+func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
+	p, err := s.unsubscribeProfile(c)
+	if err != nil {
+		return err
+	}
+	page := &alertConfirmPage{Layout: Layout{Title: "Se désinscrire de l'alerte « " + p.Name + " »"},
+		Heading: "Ne plus recevoir les courriels de l'alerte « " + p.Name + " » ?",
+		Paragraphs: []string{"Vos autres alertes continuent de vous écrire. Les flux Atom et calendrier de cette alerte restent actifs.",
+			"Vous pourrez reprendre ces courriels depuis la page « Mes alertes » de votre compte."},
+		Action: c.Path(), Button: "Me désinscrire de cette alerte",
+		Hidden: []selectOption{{Value: "List-Unsubscribe", Label: "One-Click"}},
+		Back:   alertsPath, BackLabel: "Gérer mes alertes"}
+	if !p.Active {
+		page.Heading = "Vous êtes déjà désinscrit de l'alerte « " + p.Name + " »"
+		page.Action = ""
+	}
+	return s.renderUnsubscribe(c, page)
+}
+
+// unsubscribe serves POST /alertes/desinscription/{token}.
+func (s *Server) unsubscribe(c *fiber.Ctx) error {
+	p, err := s.unsubscribeProfile(c)
+	if err != nil {
+		return err
+	}
+	if p.Active {
+		p.Active = false
+		if _, err := s.store.PutAlertProfile(c.UserContext(), p); err != nil {
+			return err
+		}
+	}
+	return s.renderUnsubscribe(c, &alertConfirmPage{Layout: Layout{Title: "Désinscription enregistrée"},
+		Heading: "Vous ne recevrez plus les courriels de l'alerte « " + p.Name + " »",
+		Paragraphs: []string{"Vos autres alertes continuent de vous écrire.",
+			"Pour reprendre ces courriels, ouvrez la page « Mes alertes » de votre compte."},
+		Back: alertsPath, BackLabel: "Gérer mes alertes"})
+}
+
+// renderUnsubscribe renders a page whose address holds a token: never
+// stored by caches nor sent as a referrer.
+func (s *Server) renderUnsubscribe(c *fiber.Ctx, p *alertConfirmPage) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return s.render(c, fiber.StatusOK, "alert_confirm", p)
+}
+
+// loggedPath is a request's path as logs show it: the secret token of a
+// feed or unsubscribe address is replaced, so that reading the logs does
+// not open anyone's feeds or alerts.
+func loggedPath(p string) string {
+	for _, prefix := range []string{feedPath + "/", unsubscribePath + "/"} {
+		if !strings.HasPrefix(p, prefix) {
+			continue
+		}
+		rest, ext := p[len(prefix):], ""
+		if i := strings.LastIndexByte(rest, '.'); i >= 0 && prefix == feedPath+"/" {
+			ext = rest[i:]
+		}
+		return prefix + "[jeton]" + ext
+	}
+	return p
+}
