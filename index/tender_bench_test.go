@@ -57,6 +57,10 @@ func BenchmarkTenders(b *testing.B) {
 	dir := os.Getenv("FABRIQUE_TENDER_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()
+	} else {
+		// A corpus kept across runs is only valid for the generator
+		// that wrote it.
+		dir = filepath.Join(dir, fmt.Sprintf("gen%d-n%d", tenderGenVersion, n))
 	}
 	ti, build := tenderBenchIndex(b, dir, n)
 	ctx := context.Background()
@@ -156,13 +160,15 @@ func tenderBenchIndex(b *testing.B, dir string, n int) (*index.TenderIndex, stri
 	if have < n {
 		start := time.Now()
 		gen := newTenderGen(1)
-		for i := range n {
-			t := gen.tender(i)
-			if i < have {
-				continue // same seed, same corpus: resume an interrupted build
-			}
-			if err := st.PutTender(ctx, t, "bench"); err != nil {
-				b.Fatal(err)
+		batch := make([]data.Tender, 0, 1000)
+		// Same seed, same corpus: resume an interrupted build at have.
+		for i := have; i < n; i++ {
+			batch = append(batch, gen.tender(i))
+			if len(batch) == cap(batch) || i == n-1 {
+				if err := st.PutTenders(ctx, batch, "bench"); err != nil {
+					b.Fatal(err)
+				}
+				batch = batch[:0]
 			}
 		}
 		what = append(what, fmt.Sprintf("store written in %s", time.Since(start).Round(time.Second)))
@@ -173,7 +179,11 @@ func tenderBenchIndex(b *testing.B, dir string, n int) (*index.TenderIndex, stri
 	}
 	b.Cleanup(func() { _ = ti.Close() })
 	start := time.Now()
-	rebuilt, _, err := ti.EnsureConsistent(ctx, st, nil)
+	rebuilt, _, err := ti.EnsureConsistent(ctx, st, func(done int) {
+		if done%50_000 == 0 {
+			fmt.Fprintf(os.Stderr, "tender bench: %d indexed in %s (load %s)\n", done, time.Since(start).Round(time.Second), loadAverage())
+		}
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -208,6 +218,11 @@ func benchCommunes() []data.Commune {
 	slices.SortFunc(out, func(a, b data.Commune) int { return b.Population - a.Population })
 	return out
 }
+
+// tenderGenVersion names the corpus tenderGen writes: change it whenever
+// a change to tenderGen changes its tenders, so that corpora kept on disk
+// by an earlier version are not reused.
+const tenderGenVersion = 1
 
 // tenderGen makes a deterministic corpus of tenders from real vocabulary.
 type tenderGen struct {
