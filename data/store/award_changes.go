@@ -14,28 +14,37 @@ import (
 // synchronously on the writer's goroutine, after the transaction.
 // cancel unregisters it.
 func (s *Store) OnAwardChange(fn func(ids []string)) (cancel func()) {
+	return s.subscribe(&s.awardSubs, fn)
+}
+
+func (s *Store) notifyAwards(ids []string) { s.notifySubs(&s.awardSubs, ids) }
+
+// subscribe adds fn to the subscribers *subs; cancel removes it.
+func (s *Store) subscribe(subs *map[int]func([]string), fn func(ids []string)) (cancel func()) {
 	s.mu.Lock()
-	if s.awardSubs == nil {
-		s.awardSubs = map[int]func([]string){}
+	if *subs == nil {
+		*subs = map[int]func([]string){}
 	}
 	id := s.nextSub
 	s.nextSub++
-	s.awardSubs[id] = fn
+	(*subs)[id] = fn
 	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
-		delete(s.awardSubs, id)
+		delete(*subs, id)
 		s.mu.Unlock()
 	}
 }
 
-func (s *Store) notifyAwards(ids []string) {
+// notifySubs calls every subscriber of subs with its own copy of ids,
+// outside the lock.
+func (s *Store) notifySubs(subs *map[int]func([]string), ids []string) {
 	if len(ids) == 0 {
 		return
 	}
 	s.mu.Lock()
-	fns := make([]func([]string), 0, len(s.awardSubs))
-	for _, fn := range s.awardSubs {
+	fns := make([]func([]string), 0, len(*subs))
+	for _, fn := range *subs {
 		fns = append(fns, fn)
 	}
 	s.mu.Unlock()

@@ -27,32 +27,15 @@ func (s *Store) PutTenders(ctx context.Context, tenders []data.Tender, actor str
 	}
 	now := s.stamp()
 	return s.update(ctx, func(tx *bolt.Tx, changed *changeSet) error {
-		b := tx.Bucket(bucketTenders)
 		seen := make(map[string]bool, len(tenders))
 		for i := range tenders {
 			t := tenders[i]
-			var old data.Tender
-			found, err := get(b, "tender", t.ID, &old)
-			if err != nil {
+			if err := putTender(tx, &t, actor, now); err != nil {
 				return err
 			}
-			var oldEntries []entry
-			action := "tender.create"
-			if found {
-				oldEntries = tenderEntries(&old)
-				t.ImportedAt = old.ImportedAt
-				action = "tender.update"
-			} else if t.ImportedAt.IsZero() {
-				t.ImportedAt = now
-			}
-			t.UpdatedAt = now
 			if !seen[t.ID] {
 				seen[t.ID] = true
 				changed.tenders = append(changed.tenders, t.ID)
-			}
-			if err := writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
-				Detail: "avis " + string(t.State)}); err != nil {
-				return err
 			}
 		}
 		return nil
