@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
@@ -215,9 +214,15 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 		}
 		cctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(maker))
 	}
-	scanned, err := scanAll(ctx, cols, clauses, top != nil, visit)
-	if err != nil {
-		return tenderPage{}, err
+	var all *publicTenders
+	if sort == SortTenderDefault && len(clauses) == 0 && cols != nil {
+		all = cols.publicTenders()
+	}
+	scanned := all != nil
+	if !scanned {
+		if scanned, err = scanAll(ctx, cols, clauses, top != nil, visit); err != nil {
+			return tenderPage{}, err
+		}
 	}
 	if !scanned {
 		if err := coll.Collect(cctx, searcher, snap); err != nil {
@@ -226,7 +231,14 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 	}
 	p := tenderPage{total: coll.Total()}
 	var page []pageHit
-	if top != nil {
+	if all != nil {
+		p.total = uint64(all.total)
+		page, open, closed = all.page(cols, at, from, size)
+		if facets {
+			p.facets = all.listFacets(open, closed)
+		}
+		fc = nil
+	} else if top != nil {
 		p.total = total
 		if rest == nil {
 			page = top.page(from)
@@ -276,23 +288,11 @@ func scanAll(ctx context.Context, cols *columns, clauses []query.Query, ranked b
 	if len(clauses) > 0 || cols == nil || !ranked {
 		return false, nil
 	}
-	src := cols.facetNamed("source")
-	if src == nil || src.one == nil {
-		return false, nil
+	ok, err := forPublic(ctx, cols, func(d uint32) { visit(d) })
+	if err != nil {
+		return false, fmt.Errorf("index: tender search: %w", err)
 	}
-	need := uint16(0) // value index of data.SourceNeed; 0 ("none"): no need is indexed
-	if i := slices.Index(src.values, data.SourceNeed); i > 0 {
-		need = uint16(i)
-	}
-	for i, d := range cols.live {
-		if i%65536 == 0 && ctx.Err() != nil {
-			return false, fmt.Errorf("index: tender search: %w", ctx.Err())
-		}
-		if need == 0 || src.one[d] != need {
-			visit(d)
-		}
-	}
-	return true, nil
+	return ok, nil
 }
 
 // facetNamed returns the facet column of that API name, nil when the

@@ -56,12 +56,16 @@ func TestTenderListWithoutClausesScansColumns(t *testing.T) {
 		q    index.TenderQuery
 	}{
 		{"default order, page 1", index.TenderQuery{Facets: true}},
+		{"default order, page 2 (open, then closed)", index.TenderQuery{Facets: true, Page: 2, PerPage: 30}},
 		{"default order, page 30", index.TenderQuery{Facets: true, Page: 30}},
+		{"default order, six months earlier", index.TenderQuery{Facets: true, Page: 2, At: tenderBenchNow.AddDate(0, -6, 0)}},
 		{"deadline order", index.TenderQuery{Facets: true, Sort: index.SortTenderDeadline, Page: 2}},
 		{"publication order", index.TenderQuery{Sort: index.SortTenderPublished, Page: 3}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.q.At = tenderBenchNow
+			if tt.q.At.IsZero() {
+				tt.q.At = tenderBenchNow
+			}
 			scanned, err := ti.Search(ctx, tt.q)
 			if err != nil {
 				t.Fatal(err)
