@@ -60,8 +60,10 @@ type BuildOptions struct {
 }
 
 // Facts are the compact records the figures are aggregated from, built
-// once per store version by Build. They are never modified after Build
-// returns and may be shared between goroutines.
+// by Build or brought up to date by Apply. Their figures are never
+// modified after Build or Apply returns, and they may be shared between
+// goroutines; only Apply, which moves the private lookup to the facts it
+// returns, may not run on the same facts twice.
 type Facts struct {
 	BuiltAt   time.Time
 	BuildTook time.Duration
