@@ -46,6 +46,9 @@ type columns struct {
 	// the grid leave them out, and a search only meets them through
 	// bleve when it includes them (Query.IncludeCeased).
 	ceased []bool
+	// public is the tenders' default list, built at first use
+	// (tender_all.go).
+	public publicTendersOnce
 }
 
 // facetColumn holds one keyword field: the value index of every document.

@@ -483,15 +483,12 @@ func (p *companyProfile) termFit(ti *TenderIndex, title string) (float64, *data.
 	if len(p.stems) == 0 || title == "" {
 		return 0, nil
 	}
-	have := map[string]bool{}
-	for _, tok := range ti.text.Analyze([]byte(title)) {
-		have[string(tok.Term)] = true
-	}
+	have := ti.stemsOf(title)
 	var found []string
 	for _, stem := range p.stems {
-		hit := have[stem]
+		hit := slices.Contains(have, stem)
 		for _, alt := range ti.trades.alternatives(stem) {
-			hit = hit || have[alt]
+			hit = hit || slices.Contains(have, alt)
 		}
 		if hit {
 			found = append(found, p.words[stem])

@@ -60,6 +60,9 @@ type TenderIndex struct {
 	docs    *docBuilder
 	text    analysis.Analyzer
 	trades  tradeTable
+	// stems caches the analysed words of the titles TendersFor grades
+	// (tender_stems.go).
+	stems *lru[[]string]
 
 	cur atomic.Pointer[generation]
 	// wmu serialises writes with each other and with a rebuild's swap;
@@ -99,6 +102,7 @@ func OpenTenders(dir string, opts TenderOptions) (*TenderIndex, error) {
 		return nil, fmt.Errorf("index: tender mapping: analyzer %s missing", textAnalyzer)
 	}
 	ti.trades = newTradeTable(ti.text)
+	ti.stems = newLRU[[]string](stemsCacheSize)
 	ti.bgCtx, ti.stopBackground = context.WithCancel(context.Background())
 	if ti.docs, err = newDocBuilder(m); err != nil {
 		return nil, fmt.Errorf("index: tender mapping: %w", err)

@@ -19,21 +19,25 @@ import (
 
 // The Alliance's observatory (/observatoire and /api/v1/stats/*). Its
 // figures are aggregated from observatory.Facts, which one walk of the
-// store builds; the facts are kept per store version and rebuilt in the
-// background when the store moves (at most once per factsRefreshEvery),
-// while requests keep being answered from the previous ones. Only the
-// very first request waits for a build.
+// store builds; the facts are kept per store version and brought up to
+// date in the background when the store moves, while requests keep being
+// answered from the previous ones. Only the very first request waits for
+// a build. The store's write paths report the ids they change
+// (observatory_refresh.go): a refresh applies those (seconds apart), and
+// a full walk runs only at the first build, when too much changed at
+// once, when Apply cannot, and every fullRebuildEvery as a safety net.
 
 // factsRefreshEvery bounds how often the facts are rebuilt while the store
 // keeps changing (a crawl writes every second).
 const factsRefreshEvery = time.Minute
 
-// refreshInterval is how long the facts are kept while the store moves:
-// factsRefreshEvery, or ten times what the last build took, so that a
-// large store (a build of a million awards takes tens of seconds) spends
-// at most a tenth of a core on rebuilding during a long crawl or import.
-func refreshInterval(f *observatory.Facts) time.Duration {
-	return max(factsRefreshEvery, 10*f.BuildTook)
+// refreshInterval is how long the facts are kept, when the next refresh
+// must be a full build, while the store moves: factsRefreshEvery, or ten
+// times what the last full build took, so that a large store (a build of
+// a million awards takes tens of seconds) spends at most a tenth of a
+// core on rebuilding during a long crawl or import.
+func refreshInterval(fullBuildTook time.Duration) time.Duration {
+	return max(factsRefreshEvery, 10*fullBuildTook)
 }
 
 // factsMaxMatched is how many open tenders one rebuild may match (the
@@ -48,6 +52,9 @@ type factsCache struct {
 	building chan struct{} // non-nil while a build runs; closed when it ends
 	err      error         // of the last build
 	started  time.Time
+
+	// refresh is the incremental state (observatory_refresh.go).
+	refresh factsRefresh
 
 	// results memoizes the aggregations of the current facts per filter
 	// and minute: a page asks for four of them, and popular pages repeat.
@@ -116,7 +123,7 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	fc := &s.obsFacts
 	fc.mu.Lock()
 	if fc.facts != nil {
-		if fc.version != v && fc.building == nil && time.Since(fc.started) >= refreshInterval(fc.facts) {
+		if fc.version != v && fc.building == nil && fc.refreshDue() {
 			s.startFactsBuild(v, fc.facts)
 		}
 		f := fc.facts
@@ -191,13 +198,15 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	fc := &s.obsFacts
 	done := make(chan struct{})
 	fc.building, fc.started = done, time.Now()
+	s.followObservatoryChanges()
+	changes, incremental := fc.takeChanges(previous)
 	go func() {
 		defer close(done)
 		opts := observatory.BuildOptions{Now: s.now(), Previous: previous, MaxMatched: factsMaxMatched}
 		if s.index != nil {
 			opts.Capable = s.capableSuppliers
 		}
-		f, err := observatory.Build(context.Background(), s.store, opts)
+		f, applied, err := s.refreshFacts(context.Background(), previous, changes, incremental, opts)
 		fc.mu.Lock()
 		defer fc.mu.Unlock()
 		fc.building, fc.err = nil, err
@@ -207,7 +216,8 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 		}
 		fc.facts, fc.version, fc.results = f, version, nil
 		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
-			"awards", len(f.Awards), "took", f.BuildTook)
+			"awards", len(f.Awards), "applied", applied, "changes", changes.Len(),
+			"took", f.BuildTook)
 	}()
 }
 

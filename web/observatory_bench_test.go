@@ -2,15 +2,10 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"fabrique/data"
 	"fabrique/data/store"
@@ -76,40 +71,7 @@ func BenchmarkObservatory100k(b *testing.B) {
 	b.Logf("facts built in %v: %d suppliers, %d open tenders, %d awards", f.BuildTook.Round(time.Millisecond),
 		len(f.Suppliers), len(f.Tenders), len(f.Awards))
 
-	for _, tt := range []struct{ name, target, auth string }{
-		{"page", "/observatoire", ""},
-		{"page/admin", "/observatoire", "Bearer 3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"},
-		{"page/region", "/observatoire?region=84&label=EPV", ""},
-		{"home", "/", ""},
-		{"api/coverage", "/api/v1/stats/coverage", ""},
-		{"api/tenders", "/api/v1/stats/tenders", ""},
-		{"api/awards", "/api/v1/stats/awards?period=2025", ""},
-		{"api/awards.csv", "/api/v1/stats/awards?format=csv", ""},
-		{"api/sources", "/api/v1/stats/sources", ""},
-		{"api/history", "/api/v1/stats/history", ""},
-	} {
-		b.Run(tt.name, func(b *testing.B) {
-			s.obsFacts.mu.Lock()
-			s.obsFacts.results = nil // the first request computes
-			s.obsFacts.mu.Unlock()
-			var before, after unix.Rusage
-			_ = unix.Getrusage(unix.RUSAGE_SELF, &before)
-			n := 0
-			for b.Loop() {
-				req := httptest.NewRequest(http.MethodGet, tt.target, nil)
-				if tt.auth != "" {
-					req.Header.Set("Authorization", tt.auth)
-				}
-				resp, err := s.Test(req)
-				if err != nil || resp.StatusCode != http.StatusOK {
-					b.Fatal(fmt.Sprint(tt.target, ": ", err, resp))
-				}
-				_ = resp.Body.Close()
-				n++
-			}
-			_ = unix.Getrusage(unix.RUSAGE_SELF, &after)
-			cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
-			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(n), "cpu-ms/op")
-		})
+	for _, line := range benchObservatoryRequests(b, s) {
+		b.Log(line)
 	}
 }

@@ -110,7 +110,7 @@ func TestRefreshInterval(t *testing.T) {
 		{0, time.Minute}, {2 * time.Second, time.Minute}, {30 * time.Second, 5 * time.Minute},
 	}
 	for _, tt := range tests {
-		if got := refreshInterval(&observatory.Facts{BuildTook: tt.took}); got != tt.want {
+		if got := refreshInterval(tt.took); got != tt.want {
 			t.Errorf("refreshInterval(build of %v) = %v, want %v", tt.took, got, tt.want)
 		}
 	}

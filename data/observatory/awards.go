@@ -103,7 +103,7 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 	lo, hi := int32(1<<31-1), noDay
 	for i := range f.Awards {
 		a := &f.Awards[i]
-		if !passes[a.dep] {
+		if !passes[a.dep] || a.flags&awardDeleted != 0 {
 			continue
 		}
 		if a.day == noDay {

@@ -14,6 +14,12 @@
 //     tender-to-supplier matching done by a function the caller supplies
 //     (the index's matcher). It costs seconds at a million awards and is
 //     meant to run in the background, per store version.
+//   - Apply brings facts up to date from the ids of the suppliers, tenders
+//     and awards the store's write paths report (incremental.go): it reads
+//     only those records again (and the awards of a changed supplier), and
+//     matches only the open tenders that are new, changed, or within reach
+//     of a changed supplier. Its figures equal a full Build's (tested); a
+//     periodic Build stays as a safety net.
 //   - Coverage, TenderCoverage, AwardShare and SourceHealth aggregate those facts for a
 //     Filter and a day: a pass over slices in memory, milliseconds.
 //

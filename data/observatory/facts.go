@@ -60,8 +60,10 @@ type BuildOptions struct {
 }
 
 // Facts are the compact records the figures are aggregated from, built
-// once per store version by Build. They are never modified after Build
-// returns and may be shared between goroutines.
+// by Build or brought up to date by Apply. Their figures are never
+// modified after Build or Apply returns, and they may be shared between
+// goroutines; only Apply, which moves the private lookup to the facts it
+// returns, may not run on the same facts twice.
 type Facts struct {
 	BuiltAt   time.Time
 	BuildTook time.Duration
@@ -81,6 +83,12 @@ type Facts struct {
 	// sectors intern the sector codes of the suppliers, per kind, so that
 	// an aggregation counts in slices rather than maps.
 	sectors [sectorKinds]sectorTable
+	// lookup lets Apply find the facts of a changed record; it moves to
+	// the facts Apply returns (incremental.go).
+	lookup *factLookup
+	// FullBuildAt is when the walk of the whole store that these facts
+	// descend from ran (Build; Apply keeps it).
+	FullBuildAt time.Time
 }
 
 // The kinds of sector the coverage counts.
@@ -119,6 +127,11 @@ type sectorRef struct {
 
 // addSupplier keeps a supplier's facts, interning its place and sectors.
 func (f *Facts) addSupplier(sf SupplierFact) {
+	f.Suppliers = append(f.Suppliers, f.intern(sf))
+}
+
+// intern sets the interned place and sectors of sf.
+func (f *Facts) intern(sf SupplierFact) SupplierFact {
 	sf.dep = depIndex(sf.Departement)
 	sf.region = regionIndex(sf.Region)
 	add := func(kind int, code, name string) {
@@ -132,7 +145,7 @@ func (f *Facts) addSupplier(sf SupplierFact) {
 	for _, d := range sf.CPVDivisions {
 		add(sectorCPVDivision, d, "")
 	}
-	f.Suppliers = append(f.Suppliers, sf)
+	return sf
 }
 
 // SupplierFact is what the figures need of one supplier.
@@ -152,7 +165,15 @@ type SupplierFact struct {
 	Sources      []string
 
 	dep, region uint8       // interned Departement and Region (0: unknown)
-	sectors     []sectorRef // set by Facts.addSupplier
+	sectors     []sectorRef // set by Facts.intern
+	siren       string
+	at          geoPoint // where the supplier is, for the tenders it may serve
+}
+
+// geoPoint is a place; ok is false when it is unknown.
+type geoPoint struct {
+	lat, lon float64
+	ok       bool
 }
 
 // TenderFact is what the figures need of one open tender.
@@ -173,6 +194,11 @@ type TenderFact struct {
 	Capable    int
 	MatchedAt  time.Time
 	MatchError string
+
+	at geoPoint // the place of performance
+	// stale marks a count that a supplier's change may have moved: it is
+	// shown until the matcher runs again (Apply).
+	stale bool
 }
 
 // AwardFact is what the figures need of one award, packed: a million of
@@ -193,6 +219,8 @@ const (
 	awardListed       uint8 = 1 << iota // a winner is listed in the directory
 	awardUnidentified                   // no winner has a well-formed SIRET or SIREN
 	awardLabelled                       // a winner held a label on the notification day
+	awardDefects                        // the record had defects as received
+	awardDeleted                        // removed from the store since Build (Apply)
 )
 
 const noDay = int32(-1 << 31)
@@ -247,7 +275,8 @@ func Completeness(s *data.Supplier) int {
 // SupplierFactOf extracts the facts of one supplier.
 func SupplierFactOf(s *data.Supplier) SupplierFact {
 	f := SupplierFact{ID: s.ID, Departement: s.Address.Departement, Region: s.Address.Region,
-		NAF: s.NAF, Claimed: s.ClaimedBy != "", Completeness: Completeness(s)}
+		NAF: s.NAF, Claimed: s.ClaimedBy != "", Completeness: Completeness(s), siren: s.SIREN,
+		at: geoPoint{lat: s.Address.Lat, lon: s.Address.Lon, ok: s.Address.Lat != 0 || s.Address.Lon != 0}}
 	if f.Region == "" && f.Departement != "" {
 		if d, ok := data.LookupDepartement(f.Departement); ok {
 			f.Region = d.Region
@@ -333,22 +362,11 @@ func stateRank(s data.LabelState) int { return slices.Index(LabelStates(), s) }
 // open tender and award, and the crawl runs.
 func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	start := time.Now()
+	opts = opts.withDefaults(start)
 	now := opts.Now
-	if now.IsZero() {
-		now = start
-	}
-	if opts.MaxMatched <= 0 {
-		opts.MaxMatched = 2000
-	}
-	if opts.MatchTTL <= 0 {
-		opts.MatchTTL = 6 * time.Hour
-	}
-	f := &Facts{BuiltAt: now, TenderSources: map[string]*ImportFacts{}, AwardSources: map[string]*ImportFacts{}}
-	bySIREN := map[string]int{}
+	lk := newFactLookup()
+	f := &Facts{BuiltAt: now, FullBuildAt: now, TenderSources: map[string]*ImportFacts{}, AwardSources: map[string]*ImportFacts{}}
 	err := src.Suppliers(ctx, func(s data.Supplier) error {
-		if s.SIREN != "" {
-			bySIREN[s.SIREN] = len(f.Suppliers)
-		}
 		f.addSupplier(SupplierFactOf(&s))
 		return nil
 	})
@@ -356,14 +374,12 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 		return nil, fmt.Errorf("observatory: suppliers: %w", err)
 	}
 	f.labelTypes = labelTypesOf(f.Suppliers)
+	lk.indexSuppliers(f.Suppliers)
+	bySIREN := lk.bySIREN
 
 	err = src.Tenders(ctx, func(t data.Tender) error {
 		f.TendersTotal++
-		imp := importOf(f.TenderSources, t.Source)
-		imp.addDate(t.PublishedAt)
-		if t.ImportedAt.After(imp.LastImported) {
-			imp.LastImported = t.ImportedAt
-		}
+		f.countTender(lk, &t)
 		if t.Open(now) {
 			f.Tenders = append(f.Tenders, tenderFactOf(&t))
 		}
@@ -372,6 +388,7 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("observatory: tenders: %w", err)
 	}
+	f.carryCounts(opts)
 	if err := f.matchTenders(ctx, src, now, opts); err != nil {
 		return nil, err
 	}
@@ -389,6 +406,7 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 			sourceIdx[a.Source] = si
 			f.sources = append(f.sources, a.Source)
 		}
+		lk.awardPos[hashID(a.ID)] = uint32(len(f.Awards))
 		f.Awards = append(f.Awards, f.awardFact(&a, si, bySIREN, now))
 		return nil
 	})
@@ -399,7 +417,23 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 		return nil, fmt.Errorf("observatory: crawl runs: %w", err)
 	}
 	f.BuildTook = time.Since(start)
+	f.lookup = lk
 	return f, nil
+}
+
+// withDefaults fills the zero fields of opts; start is the clock's
+// reading when Now is zero.
+func (opts BuildOptions) withDefaults(start time.Time) BuildOptions {
+	if opts.Now.IsZero() {
+		opts.Now = start
+	}
+	if opts.MaxMatched <= 0 {
+		opts.MaxMatched = 2000
+	}
+	if opts.MatchTTL <= 0 {
+		opts.MatchTTL = 6 * time.Hour
+	}
+	return opts
 }
 
 func labelTypesOf(sups []SupplierFact) []data.LabelType {
@@ -447,7 +481,7 @@ func tenderFactOf(t *data.Tender) TenderFact {
 	place := data.ResolvePlace(t.Place)
 	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
 		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
-		Capable: -1}
+		Capable: -1, at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
 		tf.Departement, tf.Region = d.Code, d.Region
 	}
@@ -466,22 +500,12 @@ func tenderFactOf(t *data.Tender) TenderFact {
 // recently, else matched (the tender read again from src), nearest
 // deadline first, up to the cap.
 func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opts BuildOptions) error {
-	prev := map[string]*TenderFact{}
-	if opts.Previous != nil {
-		for i := range opts.Previous.Tenders {
-			p := &opts.Previous.Tenders[i]
-			prev[p.ID] = p
-		}
-	}
-	sort.SliceStable(f.Tenders, func(i, j int) bool { return deadlineBefore(f.Tenders[i].Deadline, f.Tenders[j].Deadline) })
+	sortTenders(f.Tenders)
 	matched := 0
 	for i := range f.Tenders {
 		tf := &f.Tenders[i]
-		p := prev[tf.ID]
-		switch {
-		case p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && now.Sub(p.MatchedAt) < opts.MatchTTL:
-			tf.Capable, tf.MatchedAt = p.Capable, p.MatchedAt
-		case opts.Capable != nil && matched < opts.MaxMatched:
+		due := tf.Capable < 0 || tf.stale || now.Sub(tf.MatchedAt) >= opts.MatchTTL
+		if due && opts.Capable != nil && matched < opts.MaxMatched {
 			matched++
 			t, err := src.Tender(ctx, tf.ID)
 			if errors.Is(err, data.ErrNotFound) {
@@ -498,10 +522,41 @@ func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opt
 				tf.MatchError = err.Error()
 				continue
 			}
-			tf.Capable, tf.MatchedAt = n, now
+			tf.Capable, tf.MatchedAt, tf.MatchError, tf.stale = n, now, "", false
 		}
 	}
 	return nil
+}
+
+// carryCounts lends the previous facts' counts to the tenders not updated
+// since they were matched less than MatchTTL ago.
+func (f *Facts) carryCounts(opts BuildOptions) {
+	if opts.Previous == nil {
+		return
+	}
+	prev := make(map[string]*TenderFact, len(opts.Previous.Tenders))
+	for i := range opts.Previous.Tenders {
+		p := &opts.Previous.Tenders[i]
+		prev[p.ID] = p
+	}
+	for i := range f.Tenders {
+		tf := &f.Tenders[i]
+		if p := prev[tf.ID]; p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && opts.Now.Sub(p.MatchedAt) < opts.MatchTTL {
+			tf.Capable, tf.MatchedAt, tf.stale = p.Capable, p.MatchedAt, p.stale
+		}
+	}
+}
+
+// sortTenders orders open tenders nearest deadline first, then by id (the
+// order of a walk of the store).
+func sortTenders(ts []TenderFact) {
+	sort.Slice(ts, func(i, j int) bool {
+		a, b := &ts[i], &ts[j]
+		if !a.Deadline.Equal(b.Deadline) {
+			return deadlineBefore(a.Deadline, b.Deadline)
+		}
+		return a.ID < b.ID
+	})
 }
 
 // deadlineBefore orders deadlines soonest first, tenders without one last.
@@ -558,6 +613,9 @@ func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, n
 	}
 	if !identified {
 		af.flags |= awardUnidentified
+	}
+	if len(a.Defects) > 0 {
+		af.flags |= awardDefects
 	}
 	if af.Amount == 0 && anyWinnerAmount {
 		af.Amount = sumWinners

@@ -49,7 +49,7 @@ func (s *Store) PutAwards(ctx context.Context, awards []data.Award) error {
 			return fmt.Errorf("store: award %d: %w", i, err)
 		}
 	}
-	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+	return s.update(ctx, func(tx *bolt.Tx, changed *changeSet) error {
 		b := tx.Bucket(bucketAwards)
 		for i := range awards {
 			a := &awards[i]
@@ -65,6 +65,7 @@ func (s *Store) PutAwards(ctx context.Context, awards []data.Award) error {
 			if err := put(b, a.ID, a); err != nil {
 				return err
 			}
+			changed.awards = append(changed.awards, a.ID)
 			if err := syncEntries(tx, a.ID, oldEntries, awardEntries(a)); err != nil {
 				return err
 			}

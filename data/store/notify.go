@@ -41,6 +41,7 @@ type changeSet struct {
 	ids     []string
 	seen    map[string]bool
 	tenders []string
+	awards  []string // award ids written (award_changes.go)
 }
 
 func (c *changeSet) addTender(id string) {

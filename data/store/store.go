@@ -95,6 +95,8 @@ type Store struct {
 	nextSub int
 	// tenderSubs are the subscribers of OnTenderChange.
 	tenderSubs map[int]func(ids []string)
+	// awardSubs are the subscribers of OnAwardChange.
+	awardSubs map[int]func(ids []string)
 }
 
 // Open opens (creating it if needed, with its parent directory) the store
@@ -167,5 +169,6 @@ func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx, changed *change
 	}
 	s.notify(changed.list())
 	s.notifyTenders(changed.tenders)
+	s.notifyAwards(changed.awards)
 	return nil
 }

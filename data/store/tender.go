@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -88,26 +89,34 @@ func (s *Store) PutTender(ctx context.Context, t data.Tender, actor string) erro
 	}
 	now := s.stamp()
 	return s.update(ctx, func(tx *bolt.Tx, changed *changeSet) error {
-		b := tx.Bucket(bucketTenders)
-		var old data.Tender
-		found, err := get(b, "tender", t.ID, &old)
-		if err != nil {
+		if err := putTender(tx, &t, actor, now); err != nil {
 			return err
 		}
-		var oldEntries []entry
-		action := "tender.create"
-		if found {
-			oldEntries = tenderEntries(&old)
-			t.ImportedAt = old.ImportedAt
-			action = "tender.update"
-		} else if t.ImportedAt.IsZero() {
-			t.ImportedAt = now
-		}
-		t.UpdatedAt = now
 		changed.addTender(t.ID)
-		return writeTender(tx, &t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
-			Detail: "avis " + string(t.State)})
+		return nil
 	})
+}
+
+// putTender creates or replaces t in tx: ImportedAt kept, UpdatedAt
+// stamped now, the write audited.
+func putTender(tx *bolt.Tx, t *data.Tender, actor string, now time.Time) error {
+	var old data.Tender
+	found, err := get(tx.Bucket(bucketTenders), "tender", t.ID, &old)
+	if err != nil {
+		return err
+	}
+	var oldEntries []entry
+	action := "tender.create"
+	if found {
+		oldEntries = tenderEntries(&old)
+		t.ImportedAt = old.ImportedAt
+		action = "tender.update"
+	} else if t.ImportedAt.IsZero() {
+		t.ImportedAt = now
+	}
+	t.UpdatedAt = now
+	return writeTender(tx, t, oldEntries, data.AuditEntry{At: now, Actor: actor, Action: action,
+		Detail: "avis " + string(t.State)})
 }
 
 // writeTender stores t, moves its source-id index entries from old to

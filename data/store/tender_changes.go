@@ -41,35 +41,10 @@ func createTenderUpdated(tx *bolt.Tx) error {
 // runs synchronously on the writer's goroutine, after the transaction.
 // cancel unregisters it.
 func (s *Store) OnTenderChange(fn func(ids []string)) (cancel func()) {
-	s.mu.Lock()
-	if s.tenderSubs == nil {
-		s.tenderSubs = map[int]func([]string){}
-	}
-	id := s.nextSub
-	s.nextSub++
-	s.tenderSubs[id] = fn
-	s.mu.Unlock()
-	return func() {
-		s.mu.Lock()
-		delete(s.tenderSubs, id)
-		s.mu.Unlock()
-	}
+	return s.subscribe(&s.tenderSubs, fn)
 }
 
-func (s *Store) notifyTenders(ids []string) {
-	if len(ids) == 0 {
-		return
-	}
-	s.mu.Lock()
-	fns := make([]func([]string), 0, len(s.tenderSubs))
-	for _, fn := range s.tenderSubs {
-		fns = append(fns, fn)
-	}
-	s.mu.Unlock()
-	for _, fn := range fns {
-		fn(append([]string(nil), ids...))
-	}
-}
+func (s *Store) notifyTenders(ids []string) { s.notifySubs(&s.tenderSubs, ids) }
 
 // TendersChecksum returns the number of tenders and a stable hash of
 // their (id, UpdatedAt) pairs, computed like SuppliersChecksum (one line
