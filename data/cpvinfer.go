@@ -590,7 +590,7 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 		dv := divs[d]
 		evidence, because := ix.evidence(dv.best.i, q)
 		if p, ok := phraseOf[dv.best.i]; ok {
-			evidence += ix.phraseIDF(exprs[p].stems)
+			evidence += ix.phraseIDF(exprs[p].stems) * q.phrases[p]
 			because = append([]string{"« " + exprs[p].text + " »"}, because...)
 		}
 		if evidence < inferMinEvidence {
@@ -619,14 +619,17 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	return out
 }
 
-// proceduralStems are stems of words that every kind of notice uses
+// proceduralStems are the stems of words that every kind of notice uses
 // (« fourniture », « services », « travaux »): they help rank the codes of
 // a division but are no evidence of a trade.
-var proceduralStems = map[string]bool{
-	"fournit": true, "servic": true, "traval": true, "travail": true, "prestat": true,
-	"mission": true, "achat": true, "acquisi": true, "realisa": true, "mise": true,
-	"gestion": true, "ensembl": true, "divers": true, "product": true,
-}
+var proceduralStems = lazy[map[string]bool]{load: func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range Words("fourniture service travaux travail prestation mission achat acquisition réalisation " +
+		"mise gestion ensemble divers production") {
+		m[frenchStemWord(w)] = true
+	}
+	return m
+}}
 
 // evidence is the summed IDF of the notice words a code's label holds,
 // procedural words aside, and those words as the notice wrote them.
@@ -636,7 +639,7 @@ func (ix *cpvIndex) evidence(i int32, q noticeQuery) (float64, []string) {
 	for _, s := range ix.stems[i] {
 		if t, ok := q.terms[s]; ok {
 			words = append(words, "« "+t.word+" »")
-			if !proceduralStems[s] {
+			if !proceduralStems.get()[s] {
 				sum += ix.idf[s]
 			}
 		}
@@ -658,29 +661,31 @@ func (ix *cpvIndex) phraseIDF(stems []string) float64 {
 	return sum
 }
 
-// natureWords are the words that tell the nature of a contract, as
-// stems: « travaux », « construction » are works; « fourniture »,
-// « achat » supplies; « prestation », « maintenance », « mission »,
-// « maîtrise » (d'oeuvre, d'ouvrage) services.
-var natureWords = map[string]Nature{
-	"traval": NatureWorks, "travail": NatureWorks, "constru": NatureWorks, "rehabil": NatureWorks,
-	"renovat": NatureWorks, "refect": NatureWorks, "demolit": NatureWorks,
-	"fournit": NatureSupplies, "achat": NatureSupplies, "acquisi": NatureSupplies,
-	"servic": NatureServices, "mainten": NatureServices, "entreti": NatureServices,
-	"mission": NatureServices, "etud": NatureServices, "prestat": NatureServices,
-	"maitris": NatureServices, "assista": NatureServices, "coordin": NatureServices,
-	"control": NatureServices, "diagnos": NatureServices, "audit": NatureServices,
-	"conseil": NatureServices, "nettoy": NatureServices, "locat": NatureServices,
-	"transpo": NatureServices, "format": NatureServices, "gestion": NatureServices,
-	"exploit": NatureServices, "collect": NatureServices,
-}
+// natureWords are the words that tell the nature of a contract:
+// « travaux », « construction » are works; « fourniture », « achat »
+// supplies; « prestation », « maintenance », « mission », « maîtrise »
+// (d'oeuvre, d'ouvrage) services. Keyed by stem.
+var natureWords = lazy[map[string]Nature]{load: func() map[string]Nature {
+	m := map[string]Nature{}
+	for n, words := range map[Nature]string{
+		NatureWorks:    "travaux travail construction réhabilitation rénovation réfection démolition",
+		NatureSupplies: "fourniture achat acquisition",
+		NatureServices: "service prestation maintenance entretien mission étude maîtrise assistance coordination " +
+			"contrôle diagnostic audit conseil nettoyage location transport formation gestion exploitation collecte",
+	} {
+		for _, w := range Words(words) {
+			m[frenchStemWord(w)] = n
+		}
+	}
+	return m
+}}
 
 // natureFromTitle reads the nature of a contract from the first word of
 // its title that tells one (« Mission de coordination des travaux » is a
 // service, « Travaux de voirie » works), when it is not declared.
 func natureFromTitle(title string) Nature {
 	for _, w := range noticeWords(title) {
-		if n, ok := natureWords[frenchStemWord(w)]; ok {
+		if n, ok := natureWords.get()[frenchStemWord(w)]; ok {
 			return n
 		}
 	}
@@ -736,8 +741,15 @@ var frenchStopWords = map[string]bool{
 var frenchSuffixes = []string{
 	"issements", "issement", "atrices", "ateurs", "ations", "ements", "atrice", "ateur", "ation",
 	"ement", "euses", "ieres", "eries", "iques", "ismes", "istes", "euse", "eurs", "iere", "iers",
-	"erie", "ages", "ique", "isme", "iste", "ites", "eur", "ier", "age", "ite", "ees", "ee", "es",
-	"e", "s", "x",
+	"erie", "ages", "ique", "isme", "iste", "ites", "elles", "elle", "eur", "ier", "age", "ite", "ees",
+	"els", "ee", "es", "el", "e", "s", "x",
+}
+
+// stemExceptions are words the suffix rules would join to another trade:
+// « plomberie » (plumbing) is not « plomb » (lead, the stained-glass
+// maker's metal).
+var stemExceptions = map[string]string{
+	"plomberie": "plomberi", "plomberies": "plomberi", "plombier": "plomberi", "plombiers": "plomberi",
 }
 
 // stemLength caps stems: French derivations past it rarely change the
@@ -758,6 +770,9 @@ func frenchStem(w string) string {
 func frenchStemWord(w string) string {
 	if len(w) < 3 || AllDigits(w) {
 		return ""
+	}
+	if s, ok := stemExceptions[w]; ok {
+		return s
 	}
 	if strings.HasSuffix(w, "aux") && len(w) > 5 {
 		w = w[:len(w)-3] + "al"

@@ -17,6 +17,9 @@ func TestInferCPV(t *testing.T) {
 		{"roofing works from text", data.CPVEvidence{Title: "Travaux de restauration de l'église : charpente et couverture", Nature: data.NatureWorks}, "4526", data.CPVSourceText},
 		{"food from the descriptor", data.CPVEvidence{Title: "Fourniture pour le CCAS", Descriptors: []data.Descriptor{{Code: "88", Label: "Denrées alimentaires"}}}, "15", data.CPVSourceDescriptor},
 		{"descriptor found by code alone", data.CPVEvidence{Title: "Consultation", Descriptors: []data.Descriptor{{Code: "341"}}}, "45112", data.CPVSourceDescriptor},
+		{"signage is not road signalling", data.CPVEvidence{Title: "Mobilier de signalétique du musée", Nature: data.NatureSupplies}, "444234", data.CPVSourceText},
+		{"procurement expression", data.CPVEvidence{Title: "Mission de maîtrise d'oeuvre pour la rénovation de l'école"}, "71", data.CPVSourceText},
+		{"a city is not betting", data.CPVEvidence{Title: "Prestations de remorquage des véhicules de la ville de Paris"}, "501181", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
@@ -64,6 +67,16 @@ func TestBOAMPDescriptorTableReviewed(t *testing.T) {
 		}
 		if (len(r.CPV) == 0) != (r.Confidence == 0) {
 			t.Errorf("descriptor %q: confidence %v with codes %v", r.Label, r.Confidence, r.CPV)
+		}
+	}
+}
+
+// « plomb » (lead, the stained-glass maker's metal) is not « plomberie »
+// (plumbing): no plumbing code for a stained-glass need.
+func TestInferCPVKeepsLeadFromPlumbing(t *testing.T) {
+	for _, g := range data.InferCPV(data.CPVEvidence{Title: "Restauration de vitraux : mise en plomb et verre soufflé", Nature: data.NatureWorks}) {
+		if strings.HasPrefix(g.Code, "4533") {
+			t.Errorf("guess %v: plumbing for lead", g)
 		}
 	}
 }
