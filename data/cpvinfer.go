@@ -783,6 +783,11 @@ func frenchStemWord(w string) string {
 			break
 		}
 	}
+	// -ail words make their plural in -aux (vitrail, vitraux): both end in
+	// -al, like the -al words (métal, métaux).
+	if strings.HasSuffix(w, "ail") && len(w) > 5 {
+		w = w[:len(w)-3] + "al"
+	}
 	if len(w) > stemLength {
 		w = w[:stemLength]
 	}
