@@ -487,21 +487,40 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	if nature == "" {
 		nature = natureFromTitle(in.Title)
 	}
-	score := map[int32]float64{}
-	matched := map[int32]float64{}
-	for s, t := range q.terms {
+	// Dense per-code sums, and the codes touched; stems in sorted order so
+	// that the sums, hence the guesses, never depend on map order.
+	score := make([]float64, len(ix.codes))
+	matched := make([]float64, len(ix.codes))
+	var touched []int32
+	stems := make([]string, 0, len(q.terms))
+	for s := range q.terms {
+		stems = append(stems, s)
+	}
+	sort.Strings(stems)
+	for _, s := range stems {
 		idf, ok := ix.idf[s]
 		if !ok {
 			continue
 		}
+		w := q.terms[s].weight
 		for _, i := range ix.post[s] {
-			score[i] += idf * t.weight
+			if score[i] == 0 {
+				touched = append(touched, i)
+			}
+			score[i] += idf * w
 			matched[i] += idf
 		}
 	}
 	phraseOf := map[int32]int{}
-	for k, w := range q.phrases {
+	for k := range exprs {
+		w, ok := q.phrases[k]
+		if !ok {
+			continue
+		}
 		e := exprs[k]
+		if score[e.code] == 0 {
+			touched = append(touched, e.code)
+		}
 		score[e.code] += inferPhraseBoost * ix.phraseIDF(e.stems) * w
 		matched[e.code] = ix.mass[e.code]
 		phraseOf[e.code] = k
@@ -511,13 +530,13 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 		score    float64
 		coverage float64
 	}
-	var cands []cand
-	for i, sc := range score {
+	cands := make([]cand, 0, len(touched))
+	for _, i := range touched {
 		cov := 1.0
 		if ix.mass[i] > 0 {
 			cov = min(1, matched[i]/ix.mass[i])
 		}
-		s := sc * math.Pow(cov, inferCoverageExp)
+		s := score[i] * math.Pow(cov, inferCoverageExp)
 		if !natureFits(nature, ix.codes[i].Division) {
 			if in.Nature != "" {
 				s *= inferNatureDeclaredPenalty

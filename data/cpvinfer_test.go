@@ -80,3 +80,33 @@ func TestInferCPVKeepsLeadFromPlumbing(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkInferCPV(b *testing.B) {
+	in := data.CPVEvidence{Title: "Travaux de restauration de l'église Saint-Martin : maçonnerie, charpente, couverture",
+		Description: "Le présent marché porte sur la restauration des maçonneries en pierre de taille, de la charpente et de la couverture en ardoise de l'église classée.",
+		Descriptors: []data.Descriptor{{Code: "341", Label: "Terrassement"}}, Nature: data.NatureWorks}
+	data.InferCPV(in) // tables loaded outside the loop
+	for b.Loop() {
+		data.InferCPV(in)
+	}
+}
+
+func FuzzInferCPV(f *testing.F) {
+	f.Add("Mobilier de signalétique", "Descripteurs BOAMP : Mobilier", "Terrassement")
+	f.Add("R\uFFFDseaux d'eau � Fos-sur-Mer", "", "")
+	f.Add("", "", "Prestations de services")
+	f.Fuzz(func(t *testing.T, title, desc, descriptor string) {
+		got := data.InferCPV(data.CPVEvidence{Title: title, Description: desc, Descriptors: []data.Descriptor{{Label: descriptor}}})
+		if len(got) > 3 {
+			t.Fatalf("%d guesses", len(got))
+		}
+		for i, g := range got {
+			if _, ok := data.LookupCPV(g.Code); !ok || g.Confidence <= 0 || g.Confidence > 1 || g.Because == "" {
+				t.Fatalf("guess %+v", g)
+			}
+			if i > 0 && g.Confidence > got[i-1].Confidence {
+				t.Fatalf("not sorted: %v", got)
+			}
+		}
+	})
+}
