@@ -101,10 +101,23 @@ func calibrate(raw float64) float64 {
 
 // InferCPV deduces CPV codes for a notice without any, from its BOAMP
 // descriptors (a reviewed table, BOAMPDescriptorCPV) and from its words
-// against the French CPV labels. Codes come sorted by confidence, at most
-// three, one per division; nothing is returned when the evidence is weak:
-// no descriptor that maps and no text guess whose shared words weigh
-// inferMinEvidence in IDF over the CPV labels.
+// against the French CPV labels (refdata/cpv_expressions.csv adds the
+// expressions of procurement practice the labels lack). Codes come sorted
+// by confidence, at most three, one per division, each as specific as the
+// words support (a group when they cover less than 60 % of the code's
+// label).
+//
+// The evidence is weak, and nothing is returned, when no descriptor maps
+// and no CPV label shares with the notice words weighing 5 in IDF over the
+// labels (ln(9454/df): one word used by fewer than about 60 labels, or two
+// commoner ones; procedural words such as « fourniture », « travaux »,
+// « consultation » never count), or when the best division does not lead
+// the others enough (raw confidence under 0.3, right 7 % of the time).
+//
+// The confidence of a text guess is calibrated: measured on 10 107 real
+// notices with their codes hidden, guesses at 0.9 or more had the right
+// division 92 % of the time, at 0.5 to 0.6 55 %. Descriptor guesses carry
+// the confidence of their reviewed row.
 func InferCPV(in CPVEvidence) []InferredCPV {
 	var out []InferredCPV
 	byDivision := map[string]int{} // division → index in out
