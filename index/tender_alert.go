@@ -135,7 +135,7 @@ func (ti *TenderIndex) excludeClause(exclude []string) query.Query {
 	var not []query.Query
 	for _, e := range exclude {
 		var all []query.Query
-		for _, stem := range ti.stems(e) {
+		for _, stem := range ti.analyzedWords(e) {
 			var dis []query.Query
 			for _, f := range tenderTextFields {
 				dis = append(dis, termOn(stem, f.name, 1))
@@ -156,8 +156,8 @@ func (ti *TenderIndex) excludeClause(exclude []string) query.Query {
 	return query.NewBooleanQuery(nil, nil, not)
 }
 
-// stems analyses text as the tender texts are.
-func (ti *TenderIndex) stems(text string) []string {
+// analyzedWords analyses text as the tender texts are, keeping order and repeats (phrases need them).
+func (ti *TenderIndex) analyzedWords(text string) []string {
 	var out []string
 	for _, tok := range ti.text.Analyze([]byte(text)) {
 		if s := string(tok.Term); s != "" {
@@ -180,8 +180,8 @@ func (ti *TenderIndex) hasPhrases(ctx context.Context, t *data.Tender, phrases [
 	}
 	loaded := false
 	for _, ph := range phrases {
-		want := ti.stems(ph)
-		found := slices.ContainsFunc(texts, func(s string) bool { return containsRun(ti.stems(s), want) })
+		want := ti.analyzedWords(ph)
+		found := slices.ContainsFunc(texts, func(s string) bool { return containsRun(ti.analyzedWords(s), want) })
 		if !found && load != nil && !loaded {
 			full, err := load(ctx, t.ID)
 			if err != nil {
@@ -192,7 +192,7 @@ func (ti *TenderIndex) hasPhrases(ctx context.Context, t *data.Tender, phrases [
 			for _, l := range full.Lots {
 				texts = append(texts, l.Description)
 			}
-			found = slices.ContainsFunc(texts, func(s string) bool { return containsRun(ti.stems(s), want) })
+			found = slices.ContainsFunc(texts, func(s string) bool { return containsRun(ti.analyzedWords(s), want) })
 		}
 		if !found {
 			return false, nil
