@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // EvalOptions tunes Evaluate. The zero value is usable.
@@ -202,7 +203,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	}
 	row.Ranks[0] = bestRank(ids, winners)
 
-	place := resolveNeedPlace(t.Place)
+	place := match.ResolvePlace(t.Place)
 	if !validLatLon(place.Lat, place.Lon) {
 		return row, nil // no place: the baselines cannot rank
 	}

@@ -11,12 +11,8 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
-
-// maxMatchTerms is the number of discriminative terms kept per need: enough
-// for the object of a long notice, few enough that the candidate query
-// stays a handful of cheap term lookups (bleve pays per hit and per term).
-const maxMatchTerms = 12
 
 // procurementWords say how a contract is bought, not what: every notice
 // has them, so they would match any supplier whose description mentions
@@ -58,18 +54,6 @@ func dedicationState(prev int, word, sep string) int {
 		return namePart
 	}
 	return notNamed
-}
-
-// matchTerm is one discriminative term of a need.
-type matchTerm struct {
-	stem    string   // as the text fields hold it
-	alts    []string // stems of the same trade
-	surface string   // as the tender writes it, lower case, without elision
-	weight  float64  // idf × text weight: its part of the text score
-	rank    float64  // weight × (1 + ln tf): how central it is, to pick the terms
-	object  bool     // from the object: a text of full (title) weight
-	// first occurrence, for reading order and phrases
-	part, pos, start, end int
 }
 
 // termStats reads document frequencies from the index.
@@ -131,50 +115,50 @@ func (s *termStats) idf(df float64) float64 {
 // more able, so the frequency only picks the terms).
 // Words of the place's names and procurement words are left out. The
 // terms come back in reading order.
-func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *need) ([]matchTerm, error) {
+func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *match.Need) ([]match.Term, error) {
 	skip := ix.stemSet(procurementWords...)
-	for s := range ix.stemSet(placeNames(n.place)...) {
+	for s := range ix.stemSet(placeNames(n.Place)...) {
 		skip[s] = true
 	}
 	type acc struct {
-		t  matchTerm
+		t  match.Term
 		tf int
 		w  float64 // best text weight
 	}
 	byStem := map[string]*acc{}
 	var order []string
-	for pi, p := range n.parts {
-		if p.text == "" || p.weight <= 0 {
+	for pi, p := range n.Parts {
+		if p.Text == "" || p.Weight <= 0 {
 			continue
 		}
 		state, prevEnd := notNamed, 0
-		for _, tok := range ix.text.Analyze([]byte(p.text)) {
+		for _, tok := range ix.text.Analyze([]byte(p.Text)) {
 			stem := string(tok.Term)
-			state = dedicationState(state, data.Fold(surfaceForm(p.text[tok.Start:tok.End])), p.text[prevEnd:tok.Start])
+			state = dedicationState(state, data.Fold(surfaceForm(p.Text[tok.Start:tok.End])), p.Text[prevEnd:tok.Start])
 			prevEnd = tok.End
 			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] {
 				continue
 			}
 			a, ok := byStem[stem]
 			if !ok {
-				a = &acc{t: matchTerm{stem: stem, alts: ix.trades.alternatives(stem),
-					surface: surfaceForm(p.text[tok.Start:tok.End]), part: pi, pos: tok.Position,
-					start: tok.Start, end: tok.End, object: p.weight >= titleWeight}}
+				a = &acc{t: match.Term{Stem: stem, Alts: ix.trades.alternatives(stem),
+					Surface: surfaceForm(p.Text[tok.Start:tok.End]), Part: pi, Pos: tok.Position,
+					Start: tok.Start, End: tok.End, Object: p.Weight >= match.TitleWeight}}
 				byStem[stem] = a
 				order = append(order, stem)
 			}
 			a.tf++
-			a.w = max(a.w, p.weight)
+			a.w = max(a.w, p.Weight)
 		}
 	}
-	terms := make([]matchTerm, 0, len(order))
+	terms := make([]match.Term, 0, len(order))
 	for _, stem := range order {
 		a := byStem[stem]
 		df, err := stats.docFreq(ctx, stem)
 		if err != nil {
 			return nil, err
 		}
-		for _, alt := range a.t.alts {
+		for _, alt := range a.t.Alts {
 			d, err := stats.docFreq(ctx, alt)
 			if err != nil {
 				return nil, err
@@ -184,21 +168,31 @@ func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *n
 		if df == 0 {
 			continue // no supplier can match it: it would only dilute the others
 		}
-		a.t.weight = a.w * stats.idf(min(df, stats.n))
-		a.t.rank = a.t.weight * (1 + math.Log(float64(a.tf)))
+		a.t.Weight = a.w * stats.idf(min(df, stats.n))
+		a.t.Rank = a.t.Weight * (1 + math.Log(float64(a.tf)))
 		terms = append(terms, a.t)
 	}
-	sort.SliceStable(terms, func(i, j int) bool { return terms[i].rank > terms[j].rank })
-	if len(terms) > maxMatchTerms {
-		terms = terms[:maxMatchTerms]
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].Rank > terms[j].Rank })
+	if len(terms) > match.MaxTerms {
+		terms = terms[:match.MaxTerms]
 	}
 	sort.SliceStable(terms, func(i, j int) bool {
-		if terms[i].part != terms[j].part {
-			return terms[i].part < terms[j].part
+		if terms[i].Part != terms[j].Part {
+			return terms[i].Part < terms[j].Part
 		}
-		return terms[i].pos < terms[j].pos
+		return terms[i].Pos < terms[j].Pos
 	})
 	return terms, nil
+}
+
+// stems analyses one word as the text fields are analysed: the Stemmer
+// of the matcher's text scores.
+func (ix *Index) stems(word string) []string {
+	var out []string
+	for _, tok := range ix.text.Analyze([]byte(word)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
 }
 
 // stemSet analyses words into the set of their stems.
@@ -233,12 +227,4 @@ func surfaceForm(s string) string {
 		s = s[i+size:]
 	}
 	return strings.ToLower(s)
-}
-
-func surfaces(terms []matchTerm) []string {
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = t.surface
-	}
-	return out
 }
