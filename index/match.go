@@ -136,7 +136,7 @@ type matcher struct {
 
 // rank returns the best suppliers for one need and the terms it used.
 func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, error) {
-	terms, err := m.ix.discriminativeTerms(ctx, m.stats, n)
+	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
 		return nil, nil, err
 	}

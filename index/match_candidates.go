@@ -272,6 +272,9 @@ func termsQuery(terms []match.Term) query.Query {
 	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
 	for _, t := range terms {
 		for _, f := range textFields {
+			if t.NameWord && f.name == fName {
+				continue // a name word finds a company only by what it makes
+			}
 			add(t.Stem, f.name, f.boost*t.Weight)
 			for _, a := range t.Alts {
 				add(a, f.name, f.boost*t.Weight*altBoost)

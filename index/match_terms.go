@@ -1,13 +1,16 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
@@ -27,7 +30,8 @@ var procurementWords = []string{
 	"ttc", "numéro", "divers", "diverses", "besoin", "besoins", "pouvoir", "adjudicateur", "titulaire",
 	"candidat", "candidats", "dce", "ccap", "cctp", "bpu", "dqe", "commune", "ville", "mairie",
 	"département", "départemental", "départementale", "région", "régional", "communauté", "mise",
-	"type", "ensemble", "compris", "notamment", "sis", "située", "situé",
+	"type", "ensemble", "compris", "notamment", "sis", "située", "situé", "public", "publics", "publique",
+	"publiques",
 }
 
 // dedicationWords start the name of a saint or of Our Lady, which name
@@ -115,7 +119,7 @@ func (s *termStats) idf(df float64) float64 {
 // more able, so the frequency only picks the terms).
 // Words of the place's names and procurement words are left out. The
 // terms come back in reading order.
-func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *match.Need) ([]match.Term, error) {
+func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *termStats, n *match.Need) ([]match.Term, error) {
 	skip := ix.stemSet(procurementWords...)
 	for s := range ix.stemSet(placeNames(n.Place)...) {
 		skip[s] = true
@@ -132,16 +136,28 @@ func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *m
 			continue
 		}
 		state, prevEnd := notNamed, 0
-		for _, tok := range ix.text.Analyze([]byte(p.Text)) {
+		toks := ix.text.Analyze([]byte(p.Text))
+		buyer := ix.buyerTokens(toks, n.Buyer)
+		for ti, tok := range toks {
 			stem := string(tok.Term)
 			state = dedicationState(state, data.Fold(surfaceForm(p.Text[tok.Start:tok.End])), p.Text[prevEnd:tok.Start])
 			prevEnd = tok.End
-			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] {
+			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] || buyer[ti] {
 				continue
+			}
+			if ix.trades.isTitle(stem) && ti+1 < len(toks) && toks[ti+1].Position == tok.Position+1 &&
+				len(ix.trades.alternatives(string(toks[ti+1].Term))) > 0 {
+				continue // « maître » of « maître verrier »: the trade says it all
+			}
+			alts := ix.trades.alternatives(stem)
+			if ti > 0 && toks[ti-1].Position == tok.Position-1 {
+				if more := ix.trades.phraseAlternatives(string(toks[ti-1].Term), stem); len(more) > 0 {
+					alts = appendMissingAll(slices.Clone(alts), more)
+				}
 			}
 			a, ok := byStem[stem]
 			if !ok {
-				a = &acc{t: match.Term{Stem: stem, Alts: ix.trades.alternatives(stem),
+				a = &acc{t: match.Term{Stem: stem, Alts: alts,
 					Surface: surfaceForm(p.Text[tok.Start:tok.End]), Part: pi, Pos: tok.Position,
 					Start: tok.Start, End: tok.End, Object: p.Weight >= match.TitleWeight}}
 				byStem[stem] = a
@@ -168,6 +184,9 @@ func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *m
 		if df == 0 {
 			continue // no supplier can match it: it would only dilute the others
 		}
+		if a.t.NameWord, err = ix.isNameWord(ctx, g, stats.r, stem); err != nil {
+			return nil, err
+		}
 		a.t.Weight = a.w * stats.idf(min(df, stats.n))
 		a.t.Rank = a.t.Weight * (1 + math.Log(float64(a.tf)))
 		terms = append(terms, a.t)
@@ -193,6 +212,46 @@ func (ix *Index) stems(word string) []string {
 		out = append(out, string(tok.Term))
 	}
 	return out
+}
+
+// buyerTokens marks the tokens where the text names the buyer: a run of
+// tokens with the stems of the buyer's name, in order (« … du domaine du
+// Musée du Louvre » for the buyer « MUSEE DU LOUVRE »).
+func (ix *Index) buyerTokens(toks analysis.TokenStream, buyer string) map[int]bool {
+	if buyer == "" {
+		return nil
+	}
+	name := ix.text.Analyze([]byte(buyer))
+	if len(name) == 0 || len(name) > len(toks) {
+		return nil
+	}
+	var out map[int]bool
+	for i := 0; i+len(name) <= len(toks); i++ {
+		same := true
+		for j := range name {
+			if !bytes.Equal(toks[i+j].Term, name[j].Term) {
+				same = false
+				break
+			}
+		}
+		if same {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			for j := range name {
+				out[i+j] = true
+			}
+		}
+	}
+	return out
+}
+
+// appendMissingAll appends the values of more that list lacks.
+func appendMissingAll(list, more []string) []string {
+	for _, v := range more {
+		list = appendUnique(list, v)
+	}
+	return list
 }
 
 // stemSet analyses words into the set of their stems.

@@ -22,6 +22,9 @@ type Need struct {
 	Weights         Weights
 	value           float64 // estimated value, euros excl. VAT; 0 unknown
 	At              time.Time
+	// Buyer is the buyer's name: where a text names the buyer (« du
+	// Musée du Louvre »), its words say who buys, not what.
+	Buyer string
 }
 
 // TextPart is one text of a need with the weight of its words: the title
@@ -77,7 +80,7 @@ func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 	}
 	place := ResolvePlace(t.Place)
 
-	tender := Need{cpvs: cpvs, Place: place, value: positive(t.EstimatedValue), At: at}
+	tender := Need{cpvs: cpvs, Place: place, value: positive(t.EstimatedValue), At: at, Buyer: strings.TrimSpace(t.Buyer.Name)}
 	if len(tender.cpvs) == 0 {
 		tender.cpvs = allLotCPVs
 	}

@@ -21,21 +21,26 @@ const (
 // eachText calls fn with each of the supplier's text fields (those toDoc
 // indexes) and the credit a term found in it earns. They are not analysed
 // as a whole, which would cost more than the searches: TermSet.match
-// walks their words and analyses only those that may match a term.
-func eachText(s *data.Supplier, fn func(text string, credit float64)) {
-	fn(s.Name, creditOffer)
-	for _, l := range [][]string{CapList(s.TradeNames), CapList(s.Activities), CapList(s.Products)} {
+// walks their words and analyses only those that may match a term. name
+// is true for the company's names (legal and trade names), where a name
+// word earns nothing.
+func eachText(s *data.Supplier, fn func(text string, credit float64, name bool)) {
+	fn(s.Name, creditOffer, true)
+	for _, v := range CapList(s.TradeNames) {
+		fn(v, creditOffer, true)
+	}
+	for _, l := range [][]string{CapList(s.Activities), CapList(s.Products)} {
 		for _, v := range l {
-			fn(v, creditOffer)
+			fn(v, creditOffer, false)
 		}
 	}
 	for _, l := range s.Labels {
-		fn(l.Range, creditOffer)
-		if l.Type != data.LabelEPV {
-			fn(l.Category, creditOffer)
+		fn(l.Range, creditOffer, false)
+		if l.Type != data.LabelEPV { // the EPV univers is the classification's evidence
+			fn(l.Category, creditOffer, false)
 		}
 	}
-	fn(TruncateUTF8(s.Description, MaxDescriptionBytes), creditDescription)
+	fn(TruncateUTF8(s.Description, MaxDescriptionBytes), creditDescription, false)
 	nafLabel := s.NAFLabel
 	if strings.HasSuffix(nafLabel, ")") {
 		nafLabel = NAFSuffix.ReplaceAllString(nafLabel, "")
@@ -45,7 +50,7 @@ func eachText(s *data.Supplier, fn func(text string, credit float64)) {
 			nafLabel = n.Label
 		}
 	}
-	fn(nafLabel, creditNomenclature)
+	fn(nafLabel, creditNomenclature, false)
 	// Declared then inferred CPV codes, as Supplier.CPVAll lists them.
 	n := 0
 	for _, list := range [2][]string{s.CPVDeclared, s.CPVInferred} {
@@ -55,7 +60,7 @@ func eachText(s *data.Supplier, fn func(text string, credit float64)) {
 			}
 			n++
 			if c, ok := data.LookupCPV(code); ok {
-				fn(c.LabelFR, creditNomenclature)
+				fn(c.LabelFR, creditNomenclature, false)
 			}
 		}
 	}
@@ -312,7 +317,7 @@ func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
 		return 0, 0
 	}
 	var credit [MaxTerms]float64
-	eachText(s, func(text string, cr float64) {
+	eachText(s, func(text string, cr float64, name bool) {
 		for w, i := nextWord(text, 0); w != ""; w, i = nextWord(text, i) {
 			if !q.mayMatch(w) {
 				continue
@@ -323,7 +328,7 @@ func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
 				q.stems[w] = stems
 			}
 			for _, st := range stems {
-				if k, ok := q.byStem[st]; ok {
+				if k, ok := q.byStem[st]; ok && !(name && q.terms[k].NameWord) {
 					bits |= 1 << k
 					credit[k] = max(credit[k], cr)
 				}
@@ -400,6 +405,10 @@ type Term struct {
 	Weight  float64  // idf × text weight: its part of the text score
 	Rank    float64  // weight × (1 + ln tf): how central it is, to pick the terms
 	Object  bool     // from the object: a text of full (title) weight
+	// NameWord is true for a word frequent in company names that carries
+	// no trade (« domaine », « établissements »): it earns nothing where
+	// it stands in a company's name.
+	NameWord bool
 	// first occurrence, for reading order and phrases
 	Part, Pos, Start, End int
 }
