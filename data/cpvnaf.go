@@ -58,10 +58,10 @@ func FitOf(cpv, naf string) (CPVNAFFit, bool) {
 	return CPVNAFFit{}, false
 }
 
-// InferCPV returns the CPV division codes ("45000000") that a company of
+// NAFCPVDivisions returns the CPV division codes ("45000000") that a company of
 // the given NAF code is expected to supply, primary fits first. They are
 // inferences, to be stored apart from declared codes (Supplier.CPVInferred).
-func InferCPV(naf string) []string {
+func NAFCPVDivisions(naf string) []string {
 	fits := cpvNAF.get().byNAF[NAFDivision(naf)]
 	var primary, secondary []string
 	for _, f := range fits {

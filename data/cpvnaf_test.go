@@ -60,12 +60,12 @@ func TestFitOf(t *testing.T) {
 	}
 }
 
-func TestInferCPV(t *testing.T) {
+func TestNAFCPVDivisions(t *testing.T) {
 	// NAF 25 (metal products): primary 35, 44; secondary 39, 42, 45.
-	if got, want := data.InferCPV("25.71Z"), []string{"35000000", "44000000", "39000000", "42000000", "45000000"}; !slices.Equal(got, want) {
-		t.Errorf("InferCPV(25.71Z) = %v, want %v", got, want)
+	if got, want := data.NAFCPVDivisions("25.71Z"), []string{"35000000", "44000000", "39000000", "42000000", "45000000"}; !slices.Equal(got, want) {
+		t.Errorf("NAFCPVDivisions(25.71Z) = %v, want %v", got, want)
 	}
-	if got := data.InferCPV(""); len(got) != 0 {
-		t.Errorf("InferCPV(\"\") = %v, want none", got)
+	if got := data.NAFCPVDivisions(""); len(got) != 0 {
+		t.Errorf("NAFCPVDivisions(\"\") = %v, want none", got)
 	}
 }

@@ -90,6 +90,12 @@ type Tender struct {
 	// it changes (eForms SDK 1.3 omits efbc:ChangedNoticeIdentifier): it
 	// folds only into the tender of its procedure. Not stored.
 	FoldByProcedure bool `json:"-"`
+	// Descriptors are the notice's BOAMP descriptors (BOAMP notices only).
+	Descriptors []Descriptor `json:"descriptors,omitempty"`
+	// InferredCPV holds CPV codes deduced by InferCPV when the notice
+	// declares none (CPVCodes is empty); recomputed at each fold. They are
+	// guesses, shown and indexed apart from declared codes.
+	InferredCPV []InferredCPV `json:"inferred_cpv,omitempty"`
 
 	ImportedAt time.Time `json:"imported_at"`
 	UpdatedAt  time.Time `json:"updated_at"`

@@ -118,7 +118,7 @@ func (v *synthVocab) supplier(rng *rand.Rand, siren string, updated time.Time) d
 	}
 
 	// Products from CPV codes of the divisions this NAF code supplies.
-	divs := data.InferCPV(naf.Code)
+	divs := data.NAFCPVDivisions(naf.Code)
 	if len(divs) > 0 {
 		div := data.CPVDivision(divs[rng.IntN(min(len(divs), 2))])
 		pool := v.cpvByDiv[div]

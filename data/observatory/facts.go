@@ -262,7 +262,7 @@ func SupplierFactOf(s *data.Supplier) SupplierFact {
 			divs[d] = true
 		}
 	}
-	for _, c := range data.InferCPV(s.NAF) {
+	for _, c := range data.NAFCPVDivisions(s.NAF) {
 		divs[data.CPVDivision(c)] = true
 	}
 	f.CPVDivisions = sortedKeys(divs)

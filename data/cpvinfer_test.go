@@ -1,0 +1,69 @@
+package data_test
+
+import (
+	"strings"
+	"testing"
+
+	"fabrique/data"
+)
+
+func TestInferCPV(t *testing.T) {
+	cases := []struct {
+		name       string
+		in         data.CPVEvidence
+		wantPrefix string // the first guess's code starts with it; "" = no guess
+		wantSource string
+	}{
+		{"roofing works from text", data.CPVEvidence{Title: "Travaux de restauration de l'église : charpente et couverture", Nature: data.NatureWorks}, "4526", data.CPVSourceText},
+		{"food from the descriptor", data.CPVEvidence{Title: "Fourniture pour le CCAS", Descriptors: []data.Descriptor{{Code: "88", Label: "Denrées alimentaires"}}}, "15", data.CPVSourceDescriptor},
+		{"descriptor found by code alone", data.CPVEvidence{Title: "Consultation", Descriptors: []data.Descriptor{{Code: "341"}}}, "45112", data.CPVSourceDescriptor},
+		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
+		{"empty notice", data.CPVEvidence{}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := data.InferCPV(c.in)
+			if c.wantPrefix == "" {
+				if len(got) != 0 {
+					t.Fatalf("InferCPV = %v, want nothing", got)
+				}
+				return
+			}
+			if len(got) == 0 {
+				t.Fatalf("InferCPV = nothing, want %s…", c.wantPrefix)
+			}
+			g := got[0]
+			if !strings.HasPrefix(g.Code, c.wantPrefix) || g.Source != c.wantSource {
+				t.Errorf("first guess %v, want %s… from %s", g, c.wantPrefix, c.wantSource)
+			}
+			if g.Label == "" || g.Because == "" || g.Confidence <= 0 || g.Confidence > 1 {
+				t.Errorf("guess %+v lacks its label, reason or a confidence in (0,1]", g)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i].Confidence > got[i-1].Confidence {
+					t.Errorf("guesses not sorted by confidence: %v", got)
+				}
+			}
+		})
+	}
+}
+
+func TestBOAMPDescriptorTableReviewed(t *testing.T) {
+	rows := data.BOAMPDescriptors()
+	if len(rows) == 0 {
+		t.Fatal("empty descriptor table")
+	}
+	for _, r := range rows {
+		if r.Label == "" || r.Code == "" || r.Why == "" {
+			t.Errorf("row %+v lacks its code, label or justification", r)
+		}
+		for _, c := range r.CPV {
+			if _, err := data.NormalizeCPV(c); err != nil {
+				t.Errorf("descriptor %q maps to %s: %v", r.Label, c, err)
+			}
+		}
+		if (len(r.CPV) == 0) != (r.Confidence == 0) {
+			t.Errorf("descriptor %q: confidence %v with codes %v", r.Label, r.Confidence, r.CPV)
+		}
+	}
+}
