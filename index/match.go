@@ -45,10 +45,13 @@ const (
 // MatchResult is the answer to a tender: a ranking for the tender as a
 // whole and one per lot.
 type MatchResult struct {
-	Tender []data.Match  `json:"tender"`
-	Lots   []LotMatches  `json:"lots,omitempty"`
-	Terms  []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
-	Took   time.Duration `json:"took"`
+	Tender []data.Match `json:"tender"`
+	// Warning is data.NoGoodMatch when no supplier of the ranking fits
+	// better than weakly (Match.Confidence).
+	Warning string        `json:"warning,omitempty"`
+	Lots    []LotMatches  `json:"lots,omitempty"`
+	Terms   []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	Took    time.Duration `json:"took"`
 }
 
 // LotMatches is the ranking of one lot.
@@ -57,6 +60,7 @@ type LotMatches struct {
 	Title   string       `json:"title"`
 	Matches []data.Match `json:"matches"`
 	Terms   []string     `json:"terms,omitempty"`
+	Warning string       `json:"warning,omitempty"` // see MatchResult.Warning
 }
 
 // Match ranks the suppliers able to meet a tender, and each of its lots
@@ -113,10 +117,11 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 			return MatchResult{}, err
 		}
 		if n.LotID == "" && i == 0 {
-			res.Tender, res.Terms = matches, terms
+			res.Tender, res.Terms, res.Warning = matches, terms, warningOf(matches)
 			continue
 		}
-		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: matches, Terms: terms})
+		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: matches, Terms: terms,
+			Warning: warningOf(matches)})
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -183,6 +188,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 	for i := range scored {
 		out[i] = scored[i].ToMatch(n, q)
 	}
+	match.Grade(out)
 	return out, match.Surfaces(terms), nil
 }
 
@@ -225,6 +231,14 @@ func (m *matcher) addTrackRecord(ctx context.Context, n *match.Need, sm *match.S
 	}
 	sm.AddTrackRecord(n)
 	return nil
+}
+
+// warningOf is data.NoGoodMatch when no match fits better than weakly.
+func warningOf(ms []data.Match) string {
+	if data.GoodMatches(ms) == 0 {
+		return data.NoGoodMatch
+	}
+	return ""
 }
 
 func containsString(list []string, s string) bool { return slices.Contains(list, s) }

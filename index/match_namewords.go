@@ -30,7 +30,7 @@ import (
 // the need's terms, but earns nothing where it stands in a name: it makes a
 // match only through the company's offer, nomenclature or description.
 const (
-	nameWordMinCount  = 4
+	nameWordMinCount  = 3
 	nameWordMinShare  = 0.002
 	nameWordMaxPurity = 0.5
 	nameWordMaxEchoed = 0.25

@@ -75,9 +75,11 @@ func TestMatchTrust(t *testing.T) {
 			}},
 		{"stained glass with lead", data.Tender{Title: "Restauration des vitraux de l'église",
 			Description: "Dépose, restauration et repose des verrières au plomb",
-			Place:       data.Place{Departement: "35"}}, 8,
-			[]string{"PLOMBERIE", "COUVERTURE"}, nil, 5,
-			func(div string, _ []string) bool { return div == "23" || div == "43" }},
+			Place:       data.Place{Departement: "35"}}, 7,
+			// The directory holds seven stained-glass workshops (NAF
+			// 23.1x): all of them come before any roofer-plumber.
+			[]string{"PLOMBERIE", "COUVERTURE"}, nil, 7,
+			func(div string, _ []string) bool { return div == "23" }},
 		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
 			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
 			func(div string, _ []string) bool { return div == "23" }},

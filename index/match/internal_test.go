@@ -2,6 +2,7 @@ package match
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,7 +99,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fit := classify(tt.cpvs, &tt.sup, tt.univers)
+			fit := classify(tt.cpvs, nil, &tt.sup, tt.univers)
 			got, reasons := fit.value, fit.reasons(&tt.sup)
 			if math.Abs(got-tt.want) > 1e-9 {
 				t.Errorf("classify = %g, want %g", got, tt.want)
@@ -235,5 +236,46 @@ func TestFoldPrefix(t *testing.T) {
 		if string(buf[:n2]) != tt.two || string(buf[:n3]) != tt.three {
 			t.Errorf("foldPrefix(%q) = %q, %q; want %q, %q", tt.in, buf[:n2], buf[:n3], tt.two, tt.three)
 		}
+	}
+}
+
+// TestInferredCPVWeighsLess checks that a tender without CPV code gets the
+// codes data.InferCPV deduces, which weigh less than the same code
+// declared, and say so in their reasons.
+func TestInferredCPVWeighsLess(t *testing.T) {
+	now := time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC)
+	tender := data.Tender{Title: "Fourniture de mobilier de bureau en bois massif", Place: data.Place{Departement: "69"}}
+	needs, err := NeedsOf(tender, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := needs[0]
+	furniture := slices.IndexFunc(n.cpvs, func(c string) bool { return data.CPVDivision(c) == "39" })
+	if furniture < 0 || len(n.inferred) != len(n.cpvs) {
+		t.Fatalf("inferred codes %v (weights %v), want furniture (division 39) among them, each weighed", n.cpvs, n.inferred)
+	}
+	n.cpvs, n.inferred = n.cpvs[furniture:furniture+1], n.inferred[furniture:furniture+1]
+	for _, w := range n.inferred {
+		if w <= 0 || w > inferredCPVWeight {
+			t.Errorf("inferred weight %.2f, want in (0, %.2f]", w, inferredCPVWeight)
+		}
+	}
+	declared := tender
+	declared.CPV = n.cpvs[0]
+	dn, err := NeedsOf(declared, now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dn[0].inferred) != 0 {
+		t.Fatalf("declared code marked inferred: %v", dn[0].inferred)
+	}
+	joiner := data.Supplier{NAF: "31.09B"}
+	got, want := classify(n.cpvs, n.inferred, &joiner, nil), classify(dn[0].cpvs, nil, &joiner, nil)
+	if got.value <= 0 || got.value >= want.value {
+		t.Errorf("inferred fit %.2f, declared %.2f: want 0 < inferred < declared", got.value, want.value)
+	}
+	rs := got.reasons(&joiner)
+	if len(rs) == 0 || !rs[0].TenderCPVInferred || !strings.Contains(rs[0].String(), "CPV déduit") {
+		t.Errorf("reasons %+v, want a « CPV déduit » reason", rs)
 	}
 }

@@ -15,13 +15,17 @@ type Need struct {
 	LotID, LotTitle string // empty for the tender as a whole
 	Parts           []TextPart
 	cpvs            []string // 8 digits, the main code first
-	CPVDivisions    []string
-	Place           data.Place // resolved
-	HasPoint        bool       // Place is on the map
-	nature          data.Nature
-	Weights         Weights
-	value           float64 // estimated value, euros excl. VAT; 0 unknown
-	At              time.Time
+	// inferred holds, when the tender declared no CPV code and cpvs were
+	// deduced from its words and descriptors (data.InferCPV), the weight
+	// of each code: an inferred code weighs less than a declared one.
+	inferred     []float64
+	CPVDivisions []string
+	Place        data.Place // resolved
+	HasPoint     bool       // Place is on the map
+	nature       data.Nature
+	Weights      Weights
+	value        float64 // estimated value, euros excl. VAT; 0 unknown
+	At           time.Time
 	// Buyer is the buyer's name: where a text names the buyer (« du
 	// Musée du Louvre »), its words say who buys, not what.
 	Buyer string
@@ -84,6 +88,12 @@ func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 	if len(tender.cpvs) == 0 {
 		tender.cpvs = allLotCPVs
 	}
+	if len(tender.cpvs) == 0 {
+		// No declared code anywhere: the deduced ones, which the lots
+		// without codes inherit too.
+		tender.cpvs, tender.inferred = inferredCPVs(t)
+		cpvs = tender.cpvs
+	}
 	// Only the buyer's own words make the text: a title that merely
 	// restates the label of a CPV code (as many published objects do)
 	// says nothing the code does not, and the code is already the
@@ -108,7 +118,7 @@ func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 			n.LotTitle = "Lot " + n.LotID
 		}
 		if len(n.cpvs) == 0 {
-			n.cpvs = cpvs
+			n.cpvs, n.inferred = cpvs, tender.inferred
 		}
 		if l.Place != (data.Place{}) {
 			n.Place = ResolvePlace(l.Place)
@@ -131,6 +141,35 @@ func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 		needs = append(needs, n)
 	}
 	return needs, nil
+}
+
+// inferredCPVWeight is the weight of a deduced CPV code of full
+// confidence, against 1 for a declared one: a deduction from a title can
+// be wrong, a buyer's code seldom is.
+const inferredCPVWeight = 0.7
+
+// inferredCPVs are the codes deduced for a tender without any, with their
+// weights: those the importer stored, else data.InferCPV's.
+func inferredCPVs(t data.Tender) ([]string, []float64) {
+	guesses := t.InferredCPV
+	if len(guesses) == 0 {
+		ev := data.CPVEvidence{Title: t.Title, Description: t.Description, Descriptors: t.Descriptors, Nature: t.Nature}
+		for _, l := range t.Lots {
+			ev.Lots = append(ev.Lots, strings.TrimSpace(l.Title+" "+l.Description))
+		}
+		guesses = data.InferCPV(ev)
+	}
+	var codes []string
+	var weights []float64
+	for _, g := range guesses {
+		c, err := data.NormalizeCPV(g.Code)
+		if err != nil || slices.Contains(codes, c) {
+			continue
+		}
+		codes = append(codes, c)
+		weights = append(weights, inferredCPVWeight*min(1, max(0, g.Confidence)))
+	}
+	return codes, weights
 }
 
 // finish derives the CPV divisions, the nature and whether the place is

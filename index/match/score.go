@@ -98,7 +98,7 @@ type Scored struct {
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
 	sm.bits, sm.Text = q.match(&c.sup)
-	sm.class = classify(n.cpvs, &c.sup, c.univers)
+	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers)
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
 	}
@@ -157,12 +157,18 @@ func trackRecordPoints(w Weights, count int) float64 {
 // trade, so the plasterer next door does not outrank the stained-glass
 // workshops of the region for « restauration des vitraux ».
 func (sm *Scored) proximity() float64 {
+	return sm.geo.value * sm.relevance()
+}
+
+// relevance is the evidence that the firm can do the job, in [0,1]: its
+// text and classification fits as a noisy-OR, an inferred sector fit
+// counting for half when the buyer described the work in words.
+func (sm *Scored) relevance() float64 {
 	class := sm.class.value
 	if sm.described && sm.class.declared == "" {
 		class *= inferredFitWhenDescribed
 	}
-	relevance := 1 - (1-sm.Text)*(1-class)
-	return sm.geo.value * relevance
+	return 1 - (1-sm.Text)*(1-class)
 }
 
 // inferredFitWhenDescribed discounts an inferred sector fit in the
@@ -219,7 +225,8 @@ var reasonOrder = map[data.ReasonKind]int{
 // with their French text.
 func (sm *Scored) ToMatch(n *Need, q *TermSet) data.Match {
 	s := sm.c.sup
-	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, Score: round1(sm.Total)}
+	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, Score: round1(sm.Total),
+		Confidence: ConfidenceOf(sm.relevance())}
 	if sm.geo.hasDist {
 		d := math.Round(sm.geo.dist*10) / 10
 		m.DistanceKm = &d

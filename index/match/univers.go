@@ -147,8 +147,12 @@ func UniversesFitting(cpvDivisions []string) map[string]float64 {
 }
 
 // universDetail renders a univers fit in French.
-func universDetail(univers, cpv, cpvLabel string) string {
-	s := "univers EPV « " + univers + " » ↔ CPV " + cpv
+func universDetail(univers, cpv, cpvLabel string, inferred bool) string {
+	s := "univers EPV « " + univers + " » ↔ CPV "
+	if inferred {
+		s += "déduit "
+	}
+	s += cpv
 	if cpvLabel != "" {
 		s += " (" + strings.ToLower(cpvLabel) + ")"
 	}
