@@ -18,6 +18,33 @@ type Match struct {
 	Score      float64  `json:"score"`
 	DistanceKm *float64 `json:"distance_km,omitempty"` // nil when unknown
 	Reasons    []Reason `json:"reasons"`
+	// Confidence says how surely the company does what is asked:
+	// ConfidenceHigh, ConfidenceMedium or ConfidenceLow (index/match
+	// states the rule and `fabrique eval awards` its record on real
+	// awards).
+	Confidence string `json:"confidence,omitempty"`
+}
+
+// Levels of Match.Confidence, as a buyer reads them.
+const (
+	ConfidenceHigh   = "forte"
+	ConfidenceMedium = "moyenne"
+	ConfidenceLow    = "faible"
+)
+
+// NoGoodMatch is what a shortlist says when none of its suppliers fits
+// better than weakly.
+const NoGoodMatch = "aucun fournisseur labellisé ne correspond bien"
+
+// GoodMatches counts the matches of high or medium confidence.
+func GoodMatches(ms []Match) int {
+	n := 0
+	for _, m := range ms {
+		if m.Confidence == ConfidenceHigh || m.Confidence == ConfidenceMedium {
+			n++
+		}
+	}
+	return n
 }
 
 // ReasonKind is the type of a match reason.
@@ -43,17 +70,20 @@ type Reason struct {
 	// (unless already set).
 	Text string `json:"text"`
 
-	Terms       []string  `json:"terms,omitempty"`
-	TenderCPV   string    `json:"tender_cpv,omitempty"`
-	TenderCPVFR string    `json:"tender_cpv_label,omitempty"`
-	SupplierCPV string    `json:"supplier_cpv,omitempty"`
-	NAF         string    `json:"naf,omitempty"`
-	DistanceKm  float64   `json:"distance_km,omitempty"`
-	Label       LabelType `json:"label,omitempty"`
-	ValidUntil  time.Time `json:"valid_until,omitzero"`
-	Headcount   string    `json:"headcount_band,omitempty"`
-	AwardCount  int       `json:"award_count,omitempty"`
-	Detail      string    `json:"detail,omitempty"`
+	Terms       []string `json:"terms,omitempty"`
+	TenderCPV   string   `json:"tender_cpv,omitempty"`
+	TenderCPVFR string   `json:"tender_cpv_label,omitempty"`
+	// TenderCPVInferred is true when the tender's code was deduced from
+	// its words or descriptors (data.InferCPV), the buyer having given none.
+	TenderCPVInferred bool      `json:"tender_cpv_inferred,omitempty"`
+	SupplierCPV       string    `json:"supplier_cpv,omitempty"`
+	NAF               string    `json:"naf,omitempty"`
+	DistanceKm        float64   `json:"distance_km,omitempty"`
+	Label             LabelType `json:"label,omitempty"`
+	ValidUntil        time.Time `json:"valid_until,omitzero"`
+	Headcount         string    `json:"headcount_band,omitempty"`
+	AwardCount        int       `json:"award_count,omitempty"`
+	Detail            string    `json:"detail,omitempty"`
 	// Declared is true when a capacity reason rests on what the company
 	// declared (turnover, largest contract) rather than on its headcount.
 	Declared bool `json:"declared,omitempty"`
@@ -65,17 +95,9 @@ func (r Reason) String() string {
 	case ReasonTerms:
 		return "termes : " + strings.Join(r.Terms, ", ")
 	case ReasonCPV:
-		s := "CPV " + r.TenderCPV
-		if r.TenderCPVFR != "" {
-			s += " (" + strings.ToLower(r.TenderCPVFR) + ")"
-		}
-		return s + " déclaré par l'entreprise"
+		return r.tenderCPV() + " déclaré par l'entreprise"
 	case ReasonCPVFromNAF:
-		s := "CPV " + r.TenderCPV
-		if r.TenderCPVFR != "" {
-			s += " (" + strings.ToLower(r.TenderCPVFR) + ")"
-		}
-		return s + " ↔ NAF " + r.NAF
+		return r.tenderCPV() + " ↔ NAF " + r.NAF
 	case ReasonDistance:
 		return "à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km"
 	case ReasonServiceArea:
@@ -98,6 +120,20 @@ func (r Reason) String() string {
 		return r.Detail
 	}
 	return string(r.Kind)
+}
+
+// tenderCPV renders the tender's code with its label, « déduit » when the
+// buyer gave none.
+func (r Reason) tenderCPV() string {
+	s := "CPV "
+	if r.TenderCPVInferred {
+		s += "déduit "
+	}
+	s += r.TenderCPV
+	if r.TenderCPVFR != "" {
+		s += " (" + strings.ToLower(r.TenderCPVFR) + ")"
+	}
+	return s
 }
 
 // MarshalJSON fills Text with the French rendering when it is empty, so

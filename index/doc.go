@@ -78,5 +78,21 @@
 // same way. TendersFor runs the matcher the other way round, from a
 // company to the open tenders and lots that fit it, with reasons.
 //
+// # Matching
+//
+// Match ranks the suppliers able to meet a tender and each of its lots.
+// The work is split in two. This package retrieves: it picks the need's
+// discriminative terms with the index's document frequencies
+// (match_terms.go), and gathers the candidates worth scoring from bleve
+// (match_candidates.go: those holding the terms; those whose sector fits
+// the CPV divisions, nearest first; those whose declared service area
+// covers the place). Package index/match, which imports only data, holds
+// the need model (match.NeedsOf: the tender, then each lot with what it
+// inherits) and the scoring: text, classification (CPV, NAF, EPV
+// univers), geography, labels, capacity and track record, each in [0,1],
+// weighed into a mark out of 100 with the reasons of every point, in
+// French. Evaluate (eval.go) measures the whole chain on real awards,
+// beside two baselines.
+//
 // bleve is imported by this package only.
 package index

@@ -3,12 +3,12 @@ package index
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // indexDoc is what bleve indexes for one supplier: keyword codes, French
@@ -88,15 +88,15 @@ type hitFields struct {
 
 // Limits on what one supplier puts in the index, so that a listing with a
 // novel for a description or thousands of inferred CPV codes cannot bloat
-// the index or every query that touches it.
+// the index or every query that touches it. The matcher reads what the
+// index holds, so they are its limits.
 const (
-	maxDescriptionBytes = 4000
-	maxCPVCodes         = 30
-	maxListItems        = 50
+	maxDescriptionBytes = match.MaxDescriptionBytes
+	maxCPVCodes         = match.MaxCPVCodes
 )
 
 // nafSuffixRe matches the "(25.71Z)" some sources append to NAF labels.
-var nafSuffixRe = regexp.MustCompile(`\s*\(\d{2}\.\d{2}[A-Z]\)\s*$`)
+var nafSuffixRe = match.NAFSuffix
 
 // stamp is the supplier's version as the consistency check compares it.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -237,9 +237,7 @@ func one(s string) []string {
 	return []string{s}
 }
 
-func validLatLon(lat, lon float64) bool {
-	return lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 && (lat != 0 || lon != 0)
-}
+func validLatLon(lat, lon float64) bool { return match.ValidLatLon(lat, lon) }
 
 func appendUnique(list []string, v string) []string {
 	if v == "" || slices.Contains(list, v) {
@@ -248,23 +246,10 @@ func appendUnique(list []string, v string) []string {
 	return append(list, v)
 }
 
-func capList(l []string) []string {
-	if len(l) > maxListItems {
-		return l[:maxListItems]
-	}
-	return l
-}
+func capList(l []string) []string { return match.CapList(l) }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !isRuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+func truncateUTF8(s string, n int) string { return match.TruncateUTF8(s, n) }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
@@ -282,7 +267,7 @@ func areaTerms(s data.Supplier) []string {
 	case data.ServiceAreaDepartements:
 		return prefixed("D:", a.Codes)
 	case data.ServiceAreaRadius:
-		if lat, lon, ok := supplierPoint(s); ok && a.RadiusKm > 0 {
+		if lat, lon, ok := match.SupplierPoint(s); ok && a.RadiusKm > 0 {
 			return prefixed("D:", departementsAround(lat, lon, a.RadiusKm))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // EvalOptions tunes Evaluate. The zero value is usable.
@@ -22,6 +24,11 @@ type EvalOptions struct {
 	// (default and at most DefaultMatchLimit): the same for the matcher
 	// and the baselines, so that their figures compare.
 	Depth int
+	// NoCPV asks with the words and the place only, as for the many
+	// notices without CPV code: the award's code is withheld (its label
+	// stays the object when the source gives no object, as a buyer who
+	// writes « Travaux de charpente » would).
+	NoCPV bool
 }
 
 // Names of the evaluated methods, in report order.
@@ -34,13 +41,23 @@ const (
 // EvalReport is how well the matcher and two baselines find the real
 // winners of past contracts.
 type EvalReport struct {
-	Awards     int           `json:"awards"`     // awards evaluated: a winner is in the directory
-	Outside    int           `json:"outside"`    // awards whose winners are all outside the directory
-	Duplicates int           `json:"duplicates"` // the same contract published twice, counted once
-	Depth      int           `json:"depth"`
-	Methods    []EvalMethod  `json:"methods"`
-	Rows       []EvalRow     `json:"rows"`
-	Took       time.Duration `json:"took"`
+	Awards     int          `json:"awards"`     // awards evaluated: a winner is in the directory
+	Outside    int          `json:"outside"`    // awards whose winners are all outside the directory
+	Duplicates int          `json:"duplicates"` // the same contract published twice, counted once
+	Depth      int          `json:"depth"`
+	NoCPV      bool         `json:"no_cpv,omitempty"`
+	Methods    []EvalMethod `json:"methods"`
+	// Levels is the record of each confidence level of the matcher.
+	Levels []EvalLevel `json:"levels"`
+	// NoGood counts the rankings with no match better than weak
+	// (data.NoGoodMatch), NoGoodFound those of them whose winner was still
+	// within Depth.
+	NoGood      int `json:"no_good"`
+	NoGoodFound int `json:"no_good_found"`
+	// Causes counts why winners were not in the matcher's first Depth.
+	Causes map[string]int `json:"causes,omitempty"`
+	Rows   []EvalRow      `json:"rows"`
+	Took   time.Duration  `json:"took"`
 }
 
 // EvalMethod is the score of one method.
@@ -60,7 +77,30 @@ type EvalRow struct {
 	Place   string `json:"place,omitempty"`
 	Winner  string `json:"winner"`
 	Ranks   []int  `json:"ranks"`
+	// WinnerConfidence is the confidence of the winner's match ("" when
+	// not within Depth); Sizes the number of matches of each level
+	// (forte, moyenne, faible) in the matcher's ranking.
+	WinnerConfidence string  `json:"winner_confidence,omitempty"`
+	WinnerScore      float64 `json:"winner_score,omitempty"`
+	// Scores are the matcher's scores down the ranking, to Depth.
+	Scores []float64 `json:"scores,omitempty"`
+	Sizes  [3]int    `json:"sizes"`
+	// Cause says why the winner is not within Depth.
+	Cause string `json:"cause,omitempty"`
 }
+
+// EvalLevel is the record of one confidence level on real awards.
+type EvalLevel struct {
+	Name string `json:"name"`
+	// WinnerShare is the share of the awards whose winner was a match of
+	// this level.
+	WinnerShare float64 `json:"winner_share"`
+	// MeanSize is the mean number of matches of this level per ranking.
+	MeanSize float64 `json:"mean_size"`
+}
+
+// confidenceLevels are the levels, strongest first.
+var confidenceLevels = []string{data.ConfidenceHigh, data.ConfidenceMedium, data.ConfidenceLow}
 
 // Evaluate asks the matcher, for every award whose winner is in the
 // directory, with only what the buyer knew (object, or the CPV label when
@@ -77,7 +117,7 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	if depth <= 0 || depth > DefaultMatchLimit {
 		depth = DefaultMatchLimit
 	}
-	rep := EvalReport{Depth: depth}
+	rep := EvalReport{Depth: depth, NoCPV: opts.NoCPV, Causes: map[string]int{}}
 	seen := map[string]bool{}
 	for _, a := range awards {
 		if err := ctx.Err(); err != nil {
@@ -97,7 +137,7 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 			continue
 		}
 		seen[key] = true
-		row, err := evaluateAward(ctx, ix, src, a, winners, depth)
+		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV)
 		if err != nil {
 			return EvalReport{}, err
 		}
@@ -123,8 +163,38 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 		}
 		rep.Methods = append(rep.Methods, m)
 	}
+	rep.addLevels()
 	rep.Took = time.Since(start)
 	return rep, nil
+}
+
+// addLevels sums the confidence levels and the causes of the rows.
+func (rep *EvalReport) addLevels() {
+	n := float64(rep.Awards)
+	for i, name := range confidenceLevels {
+		l := EvalLevel{Name: name}
+		for _, r := range rep.Rows {
+			if r.WinnerConfidence == name {
+				l.WinnerShare++
+			}
+			l.MeanSize += float64(r.Sizes[i])
+		}
+		if n > 0 {
+			l.WinnerShare, l.MeanSize = l.WinnerShare/n, l.MeanSize/n
+		}
+		rep.Levels = append(rep.Levels, l)
+	}
+	for _, r := range rep.Rows {
+		if r.Sizes[0]+r.Sizes[1] == 0 {
+			rep.NoGood++
+			if r.Ranks[0] > 0 {
+				rep.NoGoodFound++
+			}
+		}
+		if r.Cause != "" {
+			rep.Causes[causeKind(r.Cause)]++
+		}
+	}
 }
 
 // winnersInDirectory returns the supplier IDs of the award's winners that
@@ -159,8 +229,8 @@ func awardKey(a data.Award) string {
 }
 
 // tenderOfAward is the tender as the buyer wrote it, as far as the award
-// tells.
-func tenderOfAward(a data.Award) data.Tender {
+// tells; without its CPV code when noCPV.
+func tenderOfAward(a data.Award, noCPV bool) data.Tender {
 	t := data.Tender{ID: a.ID, Source: a.Source, Title: a.Object, Nature: a.Nature, Place: a.Place,
 		EstimatedValue: a.Amount, PublishedAt: a.NotifiedAt, State: data.StateAwarded}
 	if c, err := data.NormalizeCPV(a.CPV); err == nil {
@@ -171,12 +241,15 @@ func tenderOfAward(a data.Award) data.Tender {
 			}
 		}
 	}
+	if noCPV {
+		t.CPV = ""
+	}
 	return t
 }
 
 // evaluateAward ranks the winners of one award by each method.
-func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int) (EvalRow, error) {
-	t := tenderOfAward(a)
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool) (EvalRow, error) {
+	t := tenderOfAward(a, noCPV)
 	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, 3)}
 	for _, w := range a.Winners {
 		if containsString(winners, data.SIRENOf(w.SIRET)) {
@@ -192,7 +265,8 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	// after the award would wrongly look unlabelled on its date. Awards
 	// are cut at the award's date instead, so that the track record holds
 	// only what was known then.
-	res, err := ix.Match(ctx, pastAwards{src, a}, t, MatchOptions{Limit: depth, At: ix.opts.Now()})
+	past := pastAwards{src, a}
+	res, err := ix.Match(ctx, past, t, MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now()})
 	if err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
@@ -200,9 +274,27 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	for i, m := range res.Tender {
 		ids[i] = m.SupplierID
 	}
-	row.Ranks[0] = bestRank(ids, winners)
+	deep := bestRank(ids, winners)
+	if deep > 0 && deep <= depth {
+		row.Ranks[0] = deep
+		row.WinnerConfidence = res.Tender[deep-1].Confidence
+	}
+	if deep > 0 {
+		row.WinnerScore = res.Tender[deep-1].Score
+	}
+	for _, m := range res.Tender[:min(depth, len(res.Tender))] {
+		row.Scores = append(row.Scores, m.Score)
+		if i := slices.Index(confidenceLevels, m.Confidence); i >= 0 {
+			row.Sizes[i]++
+		}
+	}
+	if row.Ranks[0] == 0 {
+		if row.Cause, err = missCause(ctx, src, t, winners, deep); err != nil {
+			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+		}
+	}
 
-	place := resolveNeedPlace(t.Place)
+	place := match.ResolvePlace(t.Place)
 	if !validLatLon(place.Lat, place.Lon) {
 		return row, nil // no place: the baselines cannot rank
 	}
@@ -219,6 +311,53 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.Ranks[2] = bestRank(sec, winners)
 	}
 	return row, nil
+}
+
+// Causes of a winner missed by the matcher, as EvalRow.Cause starts.
+const (
+	causeRanked   = "classé au-delà"              // scored, but deeper than Depth
+	causeNoFit    = "aucun lien"                  // neither words nor sector link it to the need
+	causeFarFit   = "secteur lié, hors du vivier" // its sector fits, the pool of the nearest missed it
+	causeNoPlace  = "sans lieu"                   // the need has no place to measure from
+	causeUnplaced = "titulaire non situé"
+)
+
+// causeKind is the kind of a cause, its words before " :".
+func causeKind(cause string) string {
+	if i := strings.Index(cause, " :"); i > 0 {
+		return cause[:i]
+	}
+	return cause
+}
+
+// missCause says why the winner is not in the first Depth: ranked deeper
+// (deep, its rank among MaxMatchLimit), or never a candidate, and then
+// what links it to the need.
+func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int) (string, error) {
+	if deep > 0 {
+		return fmt.Sprintf("%s : rang %d", causeRanked, deep), nil
+	}
+	s, err := src.Supplier(ctx, winners[0])
+	if err != nil {
+		return "", err
+	}
+	if t.CPV == "" {
+		return fmt.Sprintf("%s : NAF %s, sans code CPV", causeNoFit, s.NAF), nil
+	}
+	div := data.CPVDivision(t.CPV)
+	if _, ok := data.FitOf(t.CPV, s.NAF); !ok {
+		return fmt.Sprintf("%s : NAF %s hors de la table CPV↔NAF pour la division %s", causeNoFit, s.NAF, div), nil
+	}
+	place := match.ResolvePlace(t.Place)
+	lat, lon, ok := match.SupplierPoint(s)
+	switch {
+	case !validLatLon(place.Lat, place.Lon):
+		return causeNoPlace, nil
+	case !ok:
+		return causeUnplaced, nil
+	}
+	return fmt.Sprintf("%s : NAF %s ↔ division %s, à %.0f km", causeFarFit, s.NAF, div,
+		data.DistanceKm(place.Lat, place.Lon, lat, lon)), nil
 }
 
 // nearest returns the IDs of the n suppliers nearest to the place among

@@ -2,7 +2,10 @@ package index
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+
+	"fabrique/data"
 )
 
 // methodTitles name the methods in both languages of the report.
@@ -18,6 +21,9 @@ func (r EvalReport) String() string {
 	fmt.Fprintf(&b, "Évaluation sur %d marchés attribués réels / evaluation on %d real awards\n", r.Awards, r.Awards)
 	fmt.Fprintf(&b, "(%d écartés, titulaire hors annuaire / skipped, winner not in the directory; %d doublons / duplicates; profondeur / depth %d)\n",
 		r.Outside, r.Duplicates, r.Depth)
+	if r.NoCPV {
+		b.WriteString("sans code CPV : les mots et le lieu seulement / without CPV codes: words and place only\n")
+	}
 	fmt.Fprintf(&b, "%-42s %10s %10s %7s\n", "méthode / method", "rappel@10", "rappel@50", "MRR")
 	fmt.Fprintf(&b, "%-42s %10s %10s %7s\n", "", "recall@10", "recall@50", "")
 	for _, m := range r.Methods {
@@ -26,6 +32,36 @@ func (r EvalReport) String() string {
 			title = m.Name
 		}
 		fmt.Fprintf(&b, "%-42s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
+	}
+	if len(r.Levels) > 0 {
+		b.WriteString("\nConfiance / confidence: part des titulaires dans le groupe, taille moyenne du groupe\n")
+		b.WriteString("                         share of winners in the group, mean group size\n")
+		for _, l := range r.Levels {
+			fmt.Fprintf(&b, "  %-8s %5.1f %%  %6.1f\n", l.Name, 100*l.WinnerShare, l.MeanSize)
+		}
+		fmt.Fprintf(&b, "« %s » : %d classements / rankings (titulaire trouvé quand même / winner still found: %d)\n",
+			data.NoGoodMatch, r.NoGood, r.NoGoodFound)
+	}
+	if len(r.Causes) > 0 {
+		fmt.Fprintf(&b, "\nTitulaires hors des %d premiers / winners outside the first %d:\n", r.Depth, r.Depth)
+		kinds := make([]string, 0, len(r.Causes))
+		for k := range r.Causes {
+			kinds = append(kinds, k)
+		}
+		sort.Slice(kinds, func(i, j int) bool {
+			if r.Causes[kinds[i]] != r.Causes[kinds[j]] {
+				return r.Causes[kinds[i]] > r.Causes[kinds[j]]
+			}
+			return kinds[i] < kinds[j]
+		})
+		for _, k := range kinds {
+			fmt.Fprintf(&b, "  %3d  %s\n", r.Causes[k], k)
+		}
+		for _, row := range r.Rows {
+			if row.Cause != "" {
+				fmt.Fprintf(&b, "       %s — %s (%s) : %s\n", truncateUTF8(row.Object, 60), row.Winner, row.Place, row.Cause)
+			}
+		}
 	}
 	return b.String()
 }

@@ -85,6 +85,52 @@ func TestEvaluateRealAwards(t *testing.T) {
 			t.Errorf("%s: %.3f, want at least %.3f", c.name, c.got, c.want)
 		}
 	}
+	// The confidence levels mean what the page says: measured 45 % of the
+	// winners in a forte group of 7.2 suppliers on average.
+	if len(rep.Levels) != 3 || rep.Levels[0].Name != data.ConfidenceHigh {
+		t.Fatalf("levels %+v, want forte, moyenne, faible", rep.Levels)
+	}
+	if high := rep.Levels[0]; high.WinnerShare < 0.35 || high.MeanSize > 10 {
+		t.Errorf("forte holds %.0f %% of the winners in %.1f suppliers, want ≥ 35 %% in ≤ 10", 100*high.WinnerShare, high.MeanSize)
+	}
+	missed := 0
+	for _, r := range rep.Rows {
+		if r.Ranks[0] == 0 {
+			missed++
+			if r.Cause == "" {
+				t.Errorf("%s: winner %s missed without a cause", r.AwardID, r.Winner)
+			}
+		}
+	}
+	if s := rep.String(); missed > 0 && !strings.Contains(s, "hors des 50 premiers") {
+		t.Errorf("report without the causes of the %d misses:\n%s", missed, s)
+	}
+}
+
+// TestEvaluateNoCPV asks with the words and the place only: the matcher
+// must still beat distance alone.
+func TestEvaluateNoCPV(t *testing.T) {
+	f := loadMatchEPV(t)
+	awards := realAwards(t)
+	rep, err := index.Evaluate(context.Background(), f.ix, newMatchSource(f.sups, awards), awards, index.EvalOptions{NoCPV: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", rep)
+	m, _ := rep.Method(index.MethodMatcher)
+	geo, _ := rep.Method(index.MethodGeographic)
+	if !rep.NoCPV || !strings.Contains(rep.String(), "sans code CPV") {
+		t.Errorf("report does not say the codes were withheld")
+	}
+	for _, r := range rep.Rows {
+		if r.CPV != "" {
+			t.Fatalf("%s asked with CPV %s", r.AwardID, r.CPV)
+		}
+	}
+	if m.Recall10 < geo.Recall10+0.25 || m.Recall50 < geo.Recall50 {
+		t.Errorf("without CPV: recall@10 %.3f, @50 %.3f; distance alone %.3f, %.3f: want +0.25 at 10 and no worse at 50",
+			m.Recall10, m.Recall50, geo.Recall10, geo.Recall50)
+	}
 }
 
 func TestEvaluateSkipsAndDeduplicates(t *testing.T) {

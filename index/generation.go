@@ -69,6 +69,9 @@ type generation struct {
 	// buildCols builds the columns of a snapshot: buildColumns for the
 	// suppliers' index, buildTenderColumns for the tenders'.
 	buildCols func(context.Context, index.IndexReader) (*columns, error)
+	// nameWords caches, by stem, whether a word is a name word of this
+	// generation's directory (match_namewords.go).
+	nameWords sync.Map
 }
 
 // indexConfig is the scorch configuration of every generation. The s2

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
-	"strings"
+	"slices"
 	"time"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // MatchSource is where the matcher reads the candidates it scores; the
@@ -20,6 +20,10 @@ type MatchSource interface {
 	// AwardsBySIREN returns the public contracts won by a company.
 	AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error)
 }
+
+// ReasonUnivers is the reason kind of a fit between the EPV univers of a
+// company and the CPV division of a tender (see match.ReasonUnivers).
+const ReasonUnivers = match.ReasonUnivers
 
 // MatchOptions tunes Match. The zero value is usable.
 type MatchOptions struct {
@@ -41,10 +45,13 @@ const (
 // MatchResult is the answer to a tender: a ranking for the tender as a
 // whole and one per lot.
 type MatchResult struct {
-	Tender []data.Match  `json:"tender"`
-	Lots   []LotMatches  `json:"lots,omitempty"`
-	Terms  []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
-	Took   time.Duration `json:"took"`
+	Tender []data.Match `json:"tender"`
+	// Warning is data.NoGoodMatch when no supplier of the ranking fits
+	// better than weakly (Match.Confidence).
+	Warning string        `json:"warning,omitempty"`
+	Lots    []LotMatches  `json:"lots,omitempty"`
+	Terms   []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	Took    time.Duration `json:"took"`
 }
 
 // LotMatches is the ranking of one lot.
@@ -53,14 +60,8 @@ type LotMatches struct {
 	Title   string       `json:"title"`
 	Matches []data.Match `json:"matches"`
 	Terms   []string     `json:"terms,omitempty"`
+	Warning string       `json:"warning,omitempty"` // see MatchResult.Warning
 }
-
-// Limits on what one tender may ask, so that a pasted DCE cannot make a
-// match cost seconds.
-const (
-	maxNeedTextBytes = 8000
-	maxLots          = 200
-)
 
 // Match ranks the suppliers able to meet a tender, and each of its lots
 // (a lot inherits the tender's words, CPV codes and place when it lacks
@@ -82,9 +83,9 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 	if src == nil {
 		return MatchResult{}, fmt.Errorf("index: match: no supplier source: %w", data.ErrInvalid)
 	}
-	needs, err := ix.needsOf(t, opts)
+	needs, err := match.NeedsOf(t, opts.At, ix.opts.Now())
 	if err != nil {
-		return MatchResult{}, err
+		return MatchResult{}, fmt.Errorf("index: %w", err)
 	}
 	limit := opts.Limit
 	if limit <= 0 {
@@ -103,7 +104,7 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 	}
 	defer stats.close()
 
-	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*candidate{},
+	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
 		wordStems: map[string][]string{}}
 	var res MatchResult
 	for i := range needs {
@@ -115,11 +116,12 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 		if err != nil {
 			return MatchResult{}, err
 		}
-		if n.lotID == "" && i == 0 {
-			res.Tender, res.Terms = matches, terms
+		if n.LotID == "" && i == 0 {
+			res.Tender, res.Terms, res.Warning = matches, terms, warningOf(matches)
 			continue
 		}
-		res.Lots = append(res.Lots, LotMatches{LotID: n.lotID, Title: n.lotTitle, Matches: matches, Terms: terms})
+		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: matches, Terms: terms,
+			Warning: warningOf(matches)})
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -132,14 +134,14 @@ type matcher struct {
 	g     *generation
 	src   MatchSource
 	stats *termStats
-	cache map[string]*candidate // by supplier ID; nil entry: not found
+	cache map[string]*match.Candidate // by supplier ID; nil entry: not found
 	// wordStems caches the analysis of the suppliers' words met so far.
 	wordStems map[string][]string
 }
 
 // rank returns the best suppliers for one need and the terms it used.
-func (m *matcher) rank(ctx context.Context, n *need, limit int) ([]data.Match, []string, error) {
-	terms, err := m.ix.discriminativeTerms(ctx, m.stats, n)
+func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, error) {
+	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,8 +151,8 @@ func (m *matcher) rank(ctx context.Context, n *need, limit int) ([]data.Match, [
 	}
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
-	q := newTermSet(terms, titleWeight*m.stats.idf(1), m.wordStems)
-	scored := make([]scoredMatch, 0, len(ids))
+	q := match.NewTermSet(terms, match.TitleWeight*m.stats.idf(1), m.ix.stems, m.wordStems)
+	scored := make([]match.Scored, 0, len(ids))
 	for _, id := range ids {
 		c, err := m.candidate(ctx, id)
 		if err != nil {
@@ -159,38 +161,39 @@ func (m *matcher) rank(ctx context.Context, n *need, limit int) ([]data.Match, [
 		if c == nil {
 			continue // deleted from the store since it was indexed
 		}
-		if sm, ok := scoreCandidate(m.ix, n, q, c); ok {
+		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
 		}
 	}
 	// The track record costs one more read per candidate: only for those
 	// it can bring into the ranking.
-	sortScored(scored)
+	match.Sort(scored)
 	bar := math.Inf(-1)
 	if len(scored) >= limit {
-		bar = scored[limit-1].total
+		bar = scored[limit-1].Total
 	}
 	for i := range scored {
-		if scored[i].total+n.weights.trackRecord < bar {
+		if scored[i].Total+n.Weights.TrackRecord < bar {
 			break
 		}
 		if err := m.addTrackRecord(ctx, n, &scored[i]); err != nil {
 			return nil, nil, err
 		}
 	}
-	sortScored(scored)
+	match.Sort(scored)
 	if len(scored) > limit {
 		scored = scored[:limit]
 	}
 	out := make([]data.Match, len(scored))
 	for i := range scored {
-		out[i] = scored[i].toMatch(n, q)
+		out[i] = scored[i].ToMatch(n, q)
 	}
-	return out, surfaces(terms), nil
+	match.Grade(out)
+	return out, match.Surfaces(terms), nil
 }
 
 // candidate loads a supplier once per Match call, with its analysed text.
-func (m *matcher) candidate(ctx context.Context, id string) (*candidate, error) {
+func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, error) {
 	if c, ok := m.cache[id]; ok {
 		return c, nil
 	}
@@ -206,65 +209,36 @@ func (m *matcher) candidate(ctx context.Context, id string) (*candidate, error) 
 		m.cache[id] = nil
 		return nil, nil
 	}
-	c := newCandidate(s)
+	c := match.NewCandidate(s)
 	m.cache[id] = c
 	return c, nil
 }
 
-// addTrackRecord counts the contracts the candidate won before the need's
-// date in the CPV divisions of the need.
-func (m *matcher) addTrackRecord(ctx context.Context, n *need, sm *scoredMatch) error {
-	c := sm.c
-	if c.sup.SIREN == "" || len(n.cpvDivisions) == 0 {
+// addTrackRecord loads the candidate's awards once per Match call and
+// adds its track record for the need.
+func (m *matcher) addTrackRecord(ctx context.Context, n *match.Need, sm *match.Scored) error {
+	c := sm.Candidate()
+	siren := c.Supplier().SIREN
+	if siren == "" || len(n.CPVDivisions) == 0 {
 		return nil
 	}
-	if !c.awardsLoaded {
-		awards, err := m.src.AwardsBySIREN(ctx, c.sup.SIREN)
+	if !c.AwardsLoaded {
+		awards, err := m.src.AwardsBySIREN(ctx, siren)
 		if err != nil && !errors.Is(err, data.ErrNotFound) {
-			return fmt.Errorf("index: match: awards of %s: %w", c.sup.SIREN, err)
+			return fmt.Errorf("index: match: awards of %s: %w", siren, err)
 		}
-		c.awards, c.awardsLoaded = awards, true
+		c.Awards, c.AwardsLoaded = awards, true
 	}
-	count := 0
-	for _, a := range c.awards {
-		if !a.NotifiedAt.IsZero() && !a.NotifiedAt.Before(n.at) {
-			continue // not known yet on the tender's date
-		}
-		if containsString(n.cpvDivisions, data.CPVDivision(a.CPV)) {
-			count++
-		}
-	}
-	sm.setTrackRecord(n.weights, count)
+	sm.AddTrackRecord(n)
 	return nil
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
+// warningOf is data.NoGoodMatch when no match fits better than weakly.
+func warningOf(ms []data.Match) string {
+	if data.GoodMatches(ms) == 0 {
+		return data.NoGoodMatch
 	}
-	return false
+	return ""
 }
 
-// sortScored orders matches by score, then nearest, then ID for a stable
-// answer.
-func sortScored(s []scoredMatch) {
-	sort.SliceStable(s, func(i, j int) bool {
-		a, b := s[i], s[j]
-		if a.total != b.total {
-			return a.total > b.total
-		}
-		da, db := a.distanceOr(1e9), b.distanceOr(1e9)
-		if da != db {
-			return da < db
-		}
-		return a.c.sup.ID < b.c.sup.ID
-	})
-}
-
-// truncateNeedText bounds one text of a need.
-func truncateNeedText(s string) string {
-	s = strings.ToValidUTF8(strings.TrimSpace(s), " ")
-	return truncateUTF8(s, maxNeedTextBytes)
-}
+func containsString(list []string, s string) bool { return slices.Contains(list, s) }

@@ -14,6 +14,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // candidatePool is the size of each of the two candidate pools. Scoring
@@ -36,7 +37,7 @@ const (
 // (c) those of the sector whose declared service area covers the place.
 // Neither pool scores every supplier against every word of the tender:
 // that is what makes a match cost milliseconds at 100 000 suppliers.
-func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms []matchTerm) ([]string, error) {
+func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need, terms []match.Term) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(res *bleve.SearchResult) {
@@ -54,7 +55,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms
 		}
 		add(res)
 	}
-	sq := sectorQuery(n.cpvDivisions)
+	sq := sectorQuery(n.CPVDivisions)
 	if sq == nil {
 		return ids, nil
 	}
@@ -71,7 +72,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *need, terms
 	// (c) those of the sector whose declared service area covers the
 	// place, however far their site: the nearest-first pool would miss
 	// them where the sector is crowded.
-	if aq := areaQuery(n.place); aq != nil {
+	if aq := areaQuery(n.Place); aq != nil {
 		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{sq, aq}), candidatePool, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: service area candidates: %w", err)
@@ -102,8 +103,8 @@ func areaQuery(p data.Place) query.Query {
 // restricted to the départements around the place, and widened only when
 // they hold fewer than a pool of candidates: a whole sector of 100 000
 // suppliers is still many postings to walk.
-func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq query.Query) ([]string, error) {
-	if !n.hasPoint {
+func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query) ([]string, error) {
+	if !n.HasPoint {
 		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, candidatePool, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
@@ -130,13 +131,13 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *need, sq quer
 	for _, radius := range [...]float64{10, 60, 250, 0} {
 		q := sq
 		if radius > 0 {
-			deps := departementsAround(n.place.Lat, n.place.Lon, radius)
+			deps := departementsAround(n.Place.Lat, n.Place.Lon, radius)
 			if len(deps) == 0 {
 				continue
 			}
 			q = query.NewConjunctionQuery([]query.Query{sq, keywordsQuery(fDepartement, deps)})
 		}
-		ids, total, err := ix.nearestMatching(ctx, snap, cols, q, n.place.Lat, n.place.Lon, candidatePool)
+		ids, total, err := ix.nearestMatching(ctx, snap, cols, q, n.Place.Lat, n.Place.Lon, candidatePool)
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}
@@ -255,25 +256,28 @@ func keywordsQuery(field string, vals []string) query.Query {
 const maxQueryTerms = 8
 
 // queryTerms returns the most central terms, by rank.
-func queryTerms(terms []matchTerm) []matchTerm {
+func queryTerms(terms []match.Term) []match.Term {
 	if len(terms) <= maxQueryTerms {
 		return terms
 	}
 	top := slices.Clone(terms)
-	sort.SliceStable(top, func(i, j int) bool { return top[i].rank > top[j].rank })
+	sort.SliceStable(top, func(i, j int) bool { return top[i].Rank > top[j].Rank })
 	return top[:maxQueryTerms]
 }
 
 // termsQuery is a disjunction of the terms (and their trade alternatives)
 // over the text fields, each weighted by its share of the query.
-func termsQuery(terms []matchTerm) query.Query {
+func termsQuery(terms []match.Term) query.Query {
 	var dis []query.Query
 	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
 	for _, t := range terms {
 		for _, f := range textFields {
-			add(t.stem, f.name, f.boost*t.weight)
-			for _, a := range t.alts {
-				add(a, f.name, f.boost*t.weight*altBoost)
+			if t.NameWord && f.name == fName {
+				continue // a name word finds a company only by what it makes
+			}
+			add(t.Stem, f.name, f.boost*t.Weight)
+			for _, a := range t.Alts {
+				add(a, f.name, f.boost*t.Weight*altBoost)
 			}
 		}
 	}
@@ -305,8 +309,8 @@ func sectorQuery(cpvDivisions []string) query.Query {
 	// Only the univers that plainly make what is bought: a secondary
 	// univers covers whole other trades, and its firms come in through
 	// their words when they match.
-	for u, v := range universesFitting(cpvDivisions) {
-		if v >= fitUniversPrimary {
+	for u, v := range match.UniversesFitting(cpvDivisions) {
+		if v >= match.FitUniversPrimary {
 			add(u, fUnivers, primaryFitBoost)
 		}
 	}

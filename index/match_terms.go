@@ -1,22 +1,21 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
-
-// maxMatchTerms is the number of discriminative terms kept per need: enough
-// for the object of a long notice, few enough that the candidate query
-// stays a handful of cheap term lookups (bleve pays per hit and per term).
-const maxMatchTerms = 12
 
 // procurementWords say how a contract is bought, not what: every notice
 // has them, so they would match any supplier whose description mentions
@@ -31,7 +30,8 @@ var procurementWords = []string{
 	"ttc", "numéro", "divers", "diverses", "besoin", "besoins", "pouvoir", "adjudicateur", "titulaire",
 	"candidat", "candidats", "dce", "ccap", "cctp", "bpu", "dqe", "commune", "ville", "mairie",
 	"département", "départemental", "départementale", "région", "régional", "communauté", "mise",
-	"type", "ensemble", "compris", "notamment", "sis", "située", "situé",
+	"type", "ensemble", "compris", "notamment", "sis", "située", "situé", "public", "publics", "publique",
+	"publiques",
 }
 
 // dedicationWords start the name of a saint or of Our Lady, which name
@@ -58,18 +58,6 @@ func dedicationState(prev int, word, sep string) int {
 		return namePart
 	}
 	return notNamed
-}
-
-// matchTerm is one discriminative term of a need.
-type matchTerm struct {
-	stem    string   // as the text fields hold it
-	alts    []string // stems of the same trade
-	surface string   // as the tender writes it, lower case, without elision
-	weight  float64  // idf × text weight: its part of the text score
-	rank    float64  // weight × (1 + ln tf): how central it is, to pick the terms
-	object  bool     // from the object: a text of full (title) weight
-	// first occurrence, for reading order and phrases
-	part, pos, start, end int
 }
 
 // termStats reads document frequencies from the index.
@@ -131,50 +119,62 @@ func (s *termStats) idf(df float64) float64 {
 // more able, so the frequency only picks the terms).
 // Words of the place's names and procurement words are left out. The
 // terms come back in reading order.
-func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *need) ([]matchTerm, error) {
+func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *termStats, n *match.Need) ([]match.Term, error) {
 	skip := ix.stemSet(procurementWords...)
-	for s := range ix.stemSet(placeNames(n.place)...) {
+	for s := range ix.stemSet(placeNames(n.Place)...) {
 		skip[s] = true
 	}
 	type acc struct {
-		t  matchTerm
+		t  match.Term
 		tf int
 		w  float64 // best text weight
 	}
 	byStem := map[string]*acc{}
 	var order []string
-	for pi, p := range n.parts {
-		if p.text == "" || p.weight <= 0 {
+	for pi, p := range n.Parts {
+		if p.Text == "" || p.Weight <= 0 {
 			continue
 		}
 		state, prevEnd := notNamed, 0
-		for _, tok := range ix.text.Analyze([]byte(p.text)) {
+		toks := ix.text.Analyze([]byte(p.Text))
+		buyer := ix.buyerTokens(toks, n.Buyer)
+		for ti, tok := range toks {
 			stem := string(tok.Term)
-			state = dedicationState(state, data.Fold(surfaceForm(p.text[tok.Start:tok.End])), p.text[prevEnd:tok.Start])
+			state = dedicationState(state, data.Fold(surfaceForm(p.Text[tok.Start:tok.End])), p.Text[prevEnd:tok.Start])
 			prevEnd = tok.End
-			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] {
+			if state != notNamed || len(stem) < 2 || data.AllDigits(stem) || skip[stem] || buyer[ti] {
 				continue
+			}
+			if ix.trades.isTitle(stem) && ti+1 < len(toks) && toks[ti+1].Position == tok.Position+1 &&
+				len(ix.trades.alternatives(string(toks[ti+1].Term))) > 0 {
+				continue // « maître » of « maître verrier »: the trade says it all
+			}
+			alts := ix.trades.alternatives(stem)
+			if ti > 0 && toks[ti-1].Position == tok.Position-1 {
+				if more := ix.trades.phraseAlternatives(string(toks[ti-1].Term), stem); len(more) > 0 {
+					alts = appendMissingAll(slices.Clone(alts), more)
+				}
 			}
 			a, ok := byStem[stem]
 			if !ok {
-				a = &acc{t: matchTerm{stem: stem, alts: ix.trades.alternatives(stem),
-					surface: surfaceForm(p.text[tok.Start:tok.End]), part: pi, pos: tok.Position,
-					start: tok.Start, end: tok.End, object: p.weight >= titleWeight}}
+				a = &acc{t: match.Term{Stem: stem, Alts: alts,
+					Surface: surfaceForm(p.Text[tok.Start:tok.End]), Part: pi, Pos: tok.Position,
+					Start: tok.Start, End: tok.End, Object: p.Weight >= match.TitleWeight}}
 				byStem[stem] = a
 				order = append(order, stem)
 			}
 			a.tf++
-			a.w = max(a.w, p.weight)
+			a.w = max(a.w, p.Weight)
 		}
 	}
-	terms := make([]matchTerm, 0, len(order))
+	terms := make([]match.Term, 0, len(order))
 	for _, stem := range order {
 		a := byStem[stem]
 		df, err := stats.docFreq(ctx, stem)
 		if err != nil {
 			return nil, err
 		}
-		for _, alt := range a.t.alts {
+		for _, alt := range a.t.Alts {
 			d, err := stats.docFreq(ctx, alt)
 			if err != nil {
 				return nil, err
@@ -184,21 +184,74 @@ func (ix *Index) discriminativeTerms(ctx context.Context, stats *termStats, n *n
 		if df == 0 {
 			continue // no supplier can match it: it would only dilute the others
 		}
-		a.t.weight = a.w * stats.idf(min(df, stats.n))
-		a.t.rank = a.t.weight * (1 + math.Log(float64(a.tf)))
+		if a.t.NameWord, err = ix.isNameWord(ctx, g, stats.r, stem); err != nil {
+			return nil, err
+		}
+		a.t.Weight = a.w * stats.idf(min(df, stats.n))
+		a.t.Rank = a.t.Weight * (1 + math.Log(float64(a.tf)))
 		terms = append(terms, a.t)
 	}
-	sort.SliceStable(terms, func(i, j int) bool { return terms[i].rank > terms[j].rank })
-	if len(terms) > maxMatchTerms {
-		terms = terms[:maxMatchTerms]
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].Rank > terms[j].Rank })
+	if len(terms) > match.MaxTerms {
+		terms = terms[:match.MaxTerms]
 	}
 	sort.SliceStable(terms, func(i, j int) bool {
-		if terms[i].part != terms[j].part {
-			return terms[i].part < terms[j].part
+		if terms[i].Part != terms[j].Part {
+			return terms[i].Part < terms[j].Part
 		}
-		return terms[i].pos < terms[j].pos
+		return terms[i].Pos < terms[j].Pos
 	})
 	return terms, nil
+}
+
+// stems analyses one word as the text fields are analysed: the Stemmer
+// of the matcher's text scores.
+func (ix *Index) stems(word string) []string {
+	var out []string
+	for _, tok := range ix.text.Analyze([]byte(word)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+// buyerTokens marks the tokens where the text names the buyer: a run of
+// tokens with the stems of the buyer's name, in order (« … du domaine du
+// Musée du Louvre » for the buyer « MUSEE DU LOUVRE »).
+func (ix *Index) buyerTokens(toks analysis.TokenStream, buyer string) map[int]bool {
+	if buyer == "" {
+		return nil
+	}
+	name := ix.text.Analyze([]byte(buyer))
+	if len(name) == 0 || len(name) > len(toks) {
+		return nil
+	}
+	var out map[int]bool
+	for i := 0; i+len(name) <= len(toks); i++ {
+		same := true
+		for j := range name {
+			if !bytes.Equal(toks[i+j].Term, name[j].Term) {
+				same = false
+				break
+			}
+		}
+		if same {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			for j := range name {
+				out[i+j] = true
+			}
+		}
+	}
+	return out
+}
+
+// appendMissingAll appends the values of more that list lacks.
+func appendMissingAll(list, more []string) []string {
+	for _, v := range more {
+		list = appendUnique(list, v)
+	}
+	return list
 }
 
 // stemSet analyses words into the set of their stems.
@@ -233,12 +286,4 @@ func surfaceForm(s string) string {
 		s = s[i+size:]
 	}
 	return strings.ToLower(s)
-}
-
-func surfaces(terms []matchTerm) []string {
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = t.surface
-	}
-	return out
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
 // TendersForOptions tunes TendersFor. The zero value is usable.
@@ -230,7 +231,7 @@ func (ti *TenderIndex) profile(s data.Supplier, at time.Time) *companyProfile {
 			p.words[stem] = strings.ToLower(text[tok.Start:tok.End])
 		}
 	}
-	p.lat, p.lon, p.hasPoint = supplierPoint(s)
+	p.lat, p.lon, p.hasPoint = match.SupplierPoint(s)
 	return p
 }
 
@@ -327,7 +328,7 @@ func (p *companyProfile) fit(ti *TenderIndex, t *data.Tender) (TenderFit, bool) 
 	if d, ok := p.distance(t.Place); ok {
 		f.DistanceKm = &d
 	}
-	capScore, capReason, capKnown := capacity(p.s.HeadcountBand, t.EstimatedValue)
+	capScore, capReason, capKnown := match.Capacity(p.s.HeadcountBand, t.EstimatedValue)
 	if len(f.Lots) > 0 {
 		best := f.Lots[0]
 		lotCPV, lotTerms := best.cpv, best.terms
@@ -355,7 +356,7 @@ func (p *companyProfile) fit(ti *TenderIndex, t *data.Tender) (TenderFit, bool) 
 	if deadline.IsZero() {
 		deadline = p.at
 	}
-	f.Reasons = append(f.Reasons, validLabels(p.s.Labels, deadline)...)
+	f.Reasons = append(f.Reasons, match.ValidLabels(p.s.Labels, deadline)...)
 	for i := range f.Lots {
 		f.Lots[i].cpv, f.Lots[i].terms = 0, 0
 	}
@@ -507,10 +508,10 @@ func (p *companyProfile) termFit(ti *TenderIndex, title string) (float64, *data.
 func (p *companyProfile) geoFit(place data.Place, nature data.Nature) (v float64, reasons []data.Reason, inArea bool) {
 	place = data.ResolvePlace(place)
 	if place.Departement == "" && place.Lat == 0 && place.Lon == 0 {
-		return geoNoPlace, nil, true
+		return match.GeoNoPlace, nil, true
 	}
 	dist, hasDist := p.distance(place)
-	covers, detail, declared := serviceAreaCovers(p.s.ServiceArea, place, dist, hasDist)
+	covers, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, place, dist, hasDist)
 	switch {
 	case covers:
 		reasons = append(reasons, data.Reason{Kind: data.ReasonServiceArea, Detail: detail, Weight: fitGeoWeight})
@@ -521,10 +522,10 @@ func (p *companyProfile) geoFit(place data.Place, nature data.Nature) (v float64
 	case declared && p.s.ServiceArea.Kind != data.ServiceAreaFrance:
 		return 0, nil, false
 	case hasDist:
-		v = math.Exp(-dist / decayScale(nature))
+		v = math.Exp(-dist / match.DecayScale(nature))
 		return v, []data.Reason{{Kind: data.ReasonDistance, DistanceKm: dist, Weight: fitGeoWeight * v}}, true
 	}
-	return geoUnknownSupplier, nil, true
+	return match.GeoUnknownSupplier, nil, true
 }
 
 func (p *companyProfile) distance(place data.Place) (float64, bool) {
@@ -565,7 +566,7 @@ func (p *companyProfile) basis() []string {
 	if n := len(p.declared); n > 0 {
 		out = append(out, pluralFR(n, "code CPV déclaré", "codes CPV déclarés")+" : "+strings.Join(capList(p.declared), ", "))
 	}
-	if _, detail, declared := serviceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
+	if _, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
 		out = append(out, "zone d'intervention : "+detail)
 	}
 	if len(p.stems) > 0 {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -91,12 +92,73 @@ var tradeGroups = [][]string{
 	{"chemisier", "chemiserie"},
 	{"bonnetier", "bonneterie"},
 	{"couturier", "couture"},
+	{"mobilier", "meuble", "meubles"},
+	{"signalétique", "signalisation", "enseigne"},
 }
 
-// tradeTable maps a stem to the other stems of its groups.
-type tradeTable map[string][]string
+// tradeTitles are the titles of craft: before a trade word they qualify
+// the craftsman (« maître verrier », « compagnon charpentier ») and name
+// no trade of their own, as the « Maîtres robinetiers », who make
+// valves, show. In a need, a title followed by a trade word is dropped.
+var tradeTitles = []string{"maître", "maîtres", "maîtresse", "compagnon", "compagnons"}
+
+// tradePhrases are trades that a title and a word name together, more
+// precisely than the word alone: a « maître verrier » makes stained-glass
+// windows, and works in glass art (verrerie d'art), not in bottles. The
+// word's term then also finds the phrase's trades.
+var tradePhrases = []struct {
+	title, word string
+	means       []string
+}{
+	{"maître", "verrier", []string{"vitrail", "vitraux", "vitrailliste"}},
+	{"maîtres", "verriers", []string{"vitrail", "vitraux", "vitrailliste"}},
+	{"maître", "vitrailliste", []string{"vitrail", "vitraux", "verrier"}},
+}
+
+// tradeTable maps a stem to the other stems of its groups, and knows the
+// titles of craft and the phrases they form, as stems.
+type tradeTable struct {
+	alts    map[string][]string
+	titles  map[string]bool
+	phrases map[[2]string][]string // (title, word) → the stems it also means
+}
 
 func newTradeTable(a analysis.Analyzer) tradeTable {
+	stemsOf := func(w string) []string {
+		var out []string
+		for _, t := range a.Analyze([]byte(w)) {
+			out = append(out, string(t.Term))
+		}
+		return out
+	}
+	t := tradeTable{alts: newTradeAlternatives(a), titles: map[string]bool{}, phrases: map[[2]string][]string{}}
+	for _, w := range tradeTitles {
+		for _, s := range stemsOf(w) {
+			t.titles[s] = true
+		}
+	}
+	for _, p := range tradePhrases {
+		title, word := stemsOf(p.title), stemsOf(p.word)
+		if len(title) != 1 || len(word) != 1 {
+			continue // a stop word: the phrase cannot be met
+		}
+		key := [2]string{title[0], word[0]}
+		for _, m := range p.means {
+			t.phrases[key] = appendUnique(t.phrases[key], strings.Join(stemsOf(m), " "))
+		}
+	}
+	return t
+}
+
+// isTitle reports whether stem is a title of craft.
+func (t tradeTable) isTitle(stem string) bool { return t.titles[stem] }
+
+// phraseAlternatives returns the stems a title and a word mean together.
+func (t tradeTable) phraseAlternatives(title, word string) []string {
+	return t.phrases[[2]string{title, word}]
+}
+
+func newTradeAlternatives(a analysis.Analyzer) map[string][]string {
 	sets := map[string]map[string]bool{}
 	for _, group := range tradeGroups {
 		var stems []string
@@ -117,7 +179,7 @@ func newTradeTable(a analysis.Analyzer) tradeTable {
 			}
 		}
 	}
-	t := make(tradeTable, len(sets))
+	t := make(map[string][]string, len(sets))
 	for s, others := range sets {
 		list := make([]string, 0, len(others))
 		for o := range others {
@@ -130,4 +192,4 @@ func newTradeTable(a analysis.Analyzer) tradeTable {
 }
 
 // alternatives returns the stems that stand for the same trade as stem.
-func (t tradeTable) alternatives(stem string) []string { return t[stem] }
+func (t tradeTable) alternatives(stem string) []string { return t.alts[stem] }

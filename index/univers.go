@@ -5,21 +5,12 @@ import (
 	"sync"
 
 	"fabrique/data"
+	"fabrique/index/match"
 )
 
-// epvUnivers are the eight "univers" of the EPV directory, spelt as they
-// should be shown. The source writes them with varying case ("Mode et
-// beauté", "Mode et Beauté") and without the accent of "Équipements".
-var epvUnivers = []string{
-	"Ameublement et décoration",
-	"Architecture et patrimoine bâti",
-	"Arts de la table",
-	"Culture et communication",
-	"Équipements industriels, médicaux, mécaniques",
-	"Gastronomie",
-	"Loisirs et transports",
-	"Mode et beauté",
-}
+// epvUnivers are the eight "univers" of the EPV directory (see
+// match.EPVUnivers).
+var epvUnivers = match.EPVUnivers
 
 // epvUniversByKey maps the folded words of each EPV univers to its
 // display form; built once, never modified.

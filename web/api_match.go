@@ -30,6 +30,7 @@ type apiMatch struct {
 	DistanceKm *float64    `json:"distance_km"`
 	URL        string      `json:"url"`
 	Reasons    []apiReason `json:"reasons"`
+	Confidence string      `json:"confidence,omitempty"` // forte, moyenne, faible
 }
 
 // apiReason is data.Reason without its MarshalJSON, which encodes every
@@ -43,6 +44,7 @@ type apiLotMatches struct {
 	Title   string     `json:"title"`
 	Matches []apiMatch `json:"matches"`
 	Terms   []string   `json:"terms"`
+	Warning string     `json:"warning,omitempty"`
 }
 
 // apiMatchResult is the answer of POST /api/v1/match and of
@@ -53,6 +55,9 @@ type apiMatchResult struct {
 	Matches []apiMatch      `json:"matches"`
 	Lots    []apiLotMatches `json:"lots"`
 	Terms   []string        `json:"terms"`
+	// Warning is « aucun fournisseur labellisé ne correspond bien » when
+	// no match is better than of weak confidence.
+	Warning string `json:"warning,omitempty"`
 }
 
 // apiTenderRef names the stored tender a ranking was made for.
@@ -64,10 +69,10 @@ type apiTenderRef struct {
 
 func newAPIMatchResult(res index.MatchResult, base string) apiMatchResult {
 	out := apiMatchResult{Matches: apiMatches(res.Tender, base), Lots: make([]apiLotMatches, 0, len(res.Lots)),
-		Terms: nonNil(res.Terms)}
+		Terms: nonNil(res.Terms), Warning: res.Warning}
 	for _, l := range res.Lots {
 		out.Lots = append(out.Lots, apiLotMatches{LotID: l.LotID, Title: l.Title, Matches: apiMatches(l.Matches, base),
-			Terms: nonNil(l.Terms)})
+			Terms: nonNil(l.Terms), Warning: l.Warning})
 	}
 	return out
 }
@@ -81,7 +86,7 @@ func apiMatches(ms []data.Match, base string) []apiMatch {
 			reasons[i] = apiReason(r)
 		}
 		out = append(out, apiMatch{ID: m.SupplierID, SIREN: m.SIREN, SIRET: m.SIRET, Name: m.Name, Score: m.Score,
-			DistanceKm: m.DistanceKm, URL: base + supplierURL(m.SupplierID), Reasons: reasons})
+			DistanceKm: m.DistanceKm, URL: base + supplierURL(m.SupplierID), Reasons: reasons, Confidence: m.Confidence})
 	}
 	return out
 }

@@ -235,6 +235,10 @@ type rankingView struct {
 	Heading string // « Ensemble du marché », « Lot 1 : Agence centre »
 	Terms   []string
 	Matches []matchView
+	// Good are the matches of high or medium confidence, Weak the others
+	// (tender_shortlist.go); Warning is set when none fits well.
+	Good, Weak []matchView
+	Warning    string
 }
 
 // matchView is one supplier of a ranking, with its reasons in French.
@@ -248,6 +252,8 @@ type matchView struct {
 	Distance string
 	Place    string // « Roanne, Loire (42) » (reason_words.go)
 	Reasons  []reasonView
+	// Confidence is forte, moyenne or faible (see confidenceNote).
+	Confidence string
 }
 
 type reasonView struct {
@@ -258,13 +264,18 @@ type reasonView struct {
 }
 
 func newRankings(res index.MatchResult) []rankingView {
-	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender)}}
+	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
+		Warning: res.Warning}}
 	for _, l := range res.Lots {
 		heading := "Lot " + l.LotID
 		if l.Title != "" {
 			heading += " : " + l.Title
 		}
-		out = append(out, rankingView{Anchor: lotAnchor(l.LotID), Heading: heading, Terms: l.Terms, Matches: matchViews(l.Matches)})
+		out = append(out, rankingView{Anchor: lotAnchor(l.LotID), Heading: heading, Terms: l.Terms, Matches: matchViews(l.Matches),
+			Warning: l.Warning})
+	}
+	for i := range out {
+		out[i].splitByConfidence()
 	}
 	return out
 }
@@ -273,7 +284,7 @@ func matchViews(ms []data.Match) []matchView {
 	out := make([]matchView, 0, len(ms))
 	for i, m := range ms {
 		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
-			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100"}
+			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
 			v.Distance = formatKm(*m.DistanceKm)
 		}

@@ -29,7 +29,8 @@ func layers() []layer {
 	return []layer{
 		{tree: "fabrique/data", about: "data imports no project package"},
 		{tree: "fabrique/data/store", may: []string{"fabrique/data"}, about: "the store imports only data"},
-		{tree: "fabrique/index", may: []string{"fabrique/data"}, about: "index imports only data"},
+		{tree: "fabrique/index", may: []string{"fabrique/data", "fabrique/index/match"}, about: "index imports only data and the matcher's scoring"},
+		{tree: "fabrique/index/match", may: []string{"fabrique/data"}, about: "the matcher's need model and scoring import only data"},
 		{tree: "fabrique/crawler", may: []string{"fabrique/data"}, about: "crawler imports only data and its own subpackages"},
 		{tree: "fabrique/web", may: []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/data/observatory"}, about: "web imports only data, the store, index and the observatory's figures"},
 		{tree: "fabrique/cmd", any: true, about: "cmd wires everything"},
@@ -47,7 +48,7 @@ type engine struct {
 func engines() []engine {
 	return []engine{
 		{name: "bbolt", prefixes: []string{"go.etcd.io/bbolt"}, owner: "fabrique/data/store"},
-		{name: "bleve", prefixes: []string{"github.com/blevesearch/"}, owner: "fabrique/index"},
+		{name: "bleve", prefixes: []string{"github.com/blevesearch/"}, owner: "fabrique/index", exact: true},
 		{name: "fiber", prefixes: []string{"github.com/gofiber/fiber", "github.com/valyala/fasthttp"}, owner: "fabrique/web"},
 		{name: "colly", prefixes: []string{"github.com/gocolly/colly"}, owner: "fabrique/crawler", exact: true},
 		{name: "go-mail", prefixes: []string{"github.com/wneessen/go-mail"}, owner: "fabrique/web/mail", exact: true},
@@ -192,7 +193,11 @@ func TestArchitectureRulesCatchViolations(t *testing.T) {
 		{"store imports index", goPackage{"fabrique/data/store", []string{"fabrique/data", "fabrique/index"}},
 			[]string{"fabrique/data/store → fabrique/index: the store imports only data"}},
 		{"index imports the store", goPackage{"fabrique/index", []string{"fabrique/data/store"}},
-			[]string{"fabrique/index → fabrique/data/store: index imports only data"}},
+			[]string{"fabrique/index → fabrique/data/store: index imports only data and the matcher's scoring"}},
+		{"the matcher's scoring imports index", goPackage{"fabrique/index/match", []string{"fabrique/data", "fabrique/index"}},
+			[]string{"fabrique/index/match → fabrique/index: the matcher's need model and scoring import only data"}},
+		{"the matcher's scoring imports bleve", goPackage{"fabrique/index/match", []string{"github.com/blevesearch/bleve/v2/analysis"}},
+			[]string{"fabrique/index/match → github.com/blevesearch/bleve/v2/analysis: bleve may be imported only by fabrique/index"}},
 		{"crawler subpackage imports web", goPackage{"fabrique/crawler/boamp", []string{"fabrique/crawler", "fabrique/web"}},
 			[]string{"fabrique/crawler/boamp → fabrique/web: crawler imports only data and its own subpackages"}},
 		{"web imports the crawler", goPackage{"fabrique/web", []string{"fabrique/index", "fabrique/crawler"}},

@@ -108,8 +108,10 @@ func commands() []command {
 				"l'annuaire, interroge le rapprochement avec ce que savait l'acheteur (objet,\n" +
 				"CPV, lieu, montant) et mesure le rang du vrai titulaire : rappel à 10, à 50\n" +
 				"et rang réciproque moyen, à côté d'un classement géographique et d'un filtre\n" +
-				"par secteur.",
-			options: append([]string{optData, optJSON}, logOptions...),
+				"par secteur. Avec --no-cpv, sans les codes CPV : les mots et le lieu seulement.\n" +
+				"Affiche aussi la part des titulaires dans chaque niveau de confiance et\n" +
+				"pourquoi les titulaires manqués l'ont été.",
+			options: append([]string{optData, optJSON, optNoCPV}, logOptions...),
 			run:     runEval,
 		},
 		{

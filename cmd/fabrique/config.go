@@ -32,6 +32,7 @@ type config struct {
 	crawlEvery  string
 	apiRate     string
 	feed        string
+	noCPV       string // "true" or "": eval awards without CPV codes
 
 	// Options of accounts and mail (user.go, serve).
 	behindProxy  string // "true" or ""
@@ -102,6 +103,7 @@ const (
 	optAPIRate    = "api-rate"
 	optFeed       = "feed"
 	optPublicURL  = "public-url"
+	optNoCPV      = "no-cpv"
 
 	optBehindProxy  = "behind-proxy"
 	optSMTPHost     = "smtp-host"
@@ -168,6 +170,12 @@ func options() map[string]option {
 			flag: optJSON, boolean: true,
 			help:  "écrit le résultat en JSON (une ligne par élément) sur la sortie standard",
 			field: func(c *config) *string { return &c.jsonOut },
+			def:   constant(""),
+		},
+		{
+			flag: optNoCPV, boolean: true,
+			help:  "évalue sans les codes CPV des marchés : les mots et le lieu seulement",
+			field: func(c *config) *string { return &c.noCPV },
 			def:   constant(""),
 		},
 		{

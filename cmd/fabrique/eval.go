@@ -40,7 +40,7 @@ func runEval(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	rep, err := index.Evaluate(ctx, dir.index, dir.store, awards, index.EvalOptions{})
+	rep, err := index.Evaluate(ctx, dir.index, dir.store, awards, index.EvalOptions{NoCPV: on(p.cfg.noCPV)})
 	if err != nil {
 		return err
 	}

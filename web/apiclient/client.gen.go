@@ -84,6 +84,27 @@ func (e LabelStateState) Valid() bool {
 	}
 }
 
+// Defines values for MatchConfidence.
+const (
+	Faible  MatchConfidence = "faible"
+	Forte   MatchConfidence = "forte"
+	Moyenne MatchConfidence = "moyenne"
+)
+
+// Valid indicates whether the value is a known member of the MatchConfidence enum.
+func (e MatchConfidence) Valid() bool {
+	switch e {
+	case Faible:
+		return true
+	case Forte:
+		return true
+	case Moyenne:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for NeedNature.
 const (
 	NeedNatureServices NeedNature = "services"
@@ -599,6 +620,9 @@ type LabelStateState string
 
 // Match defines model for Match.
 type Match struct {
+	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 45 fois sur 100 (7 entreprises en moyenne).
+	Confidence *MatchConfidence `json:"confidence,omitempty"`
+
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
 	DistanceKm *float32 `json:"distance_km"`
 	Name       string   `json:"name"`
@@ -616,6 +640,9 @@ type Match struct {
 	Url string `json:"url"`
 }
 
+// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 45 fois sur 100 (7 entreprises en moyenne).
+type MatchConfidence string
+
 // MatchResult defines model for MatchResult.
 type MatchResult struct {
 	Lots []struct {
@@ -623,6 +650,9 @@ type MatchResult struct {
 		Matches []Match  `json:"matches"`
 		Terms   []string `json:"terms"`
 		Title   string   `json:"title"`
+
+		// Warning Comme warning, pour le lot.
+		Warning *string `json:"warning,omitempty"`
 	} `json:"lots"`
 
 	// Matches Pour le besoin entier.
@@ -637,6 +667,9 @@ type MatchResult struct {
 
 	// Terms Termes les plus discriminants du besoin, tels qu'écrits.
 	Terms []string `json:"terms"`
+
+	// Warning « aucun fournisseur labellisé ne correspond bien » quand aucune proposition n'a une confiance forte ou moyenne ; absent sinon.
+	Warning *string `json:"warning,omitempty"`
 }
 
 // Need Un besoin d'achat. Il faut au moins un intitulé ou un code CPV ; le lieu se donne par département, code postal, commune ou code NUTS-3.
@@ -715,13 +748,16 @@ type Reason struct {
 	HeadcountBand *string  `json:"headcount_band,omitempty"`
 
 	// Kind terms, cpv, cpv_naf, distance, service_area, label, capacity, track_record, univers…
-	Kind           string    `json:"kind"`
-	Label          *string   `json:"label,omitempty"`
-	Naf            *string   `json:"naf,omitempty"`
-	SupplierCpv    *string   `json:"supplier_cpv,omitempty"`
-	TenderCpv      *string   `json:"tender_cpv,omitempty"`
-	TenderCpvLabel *string   `json:"tender_cpv_label,omitempty"`
-	Terms          *[]string `json:"terms,omitempty"`
+	Kind        string  `json:"kind"`
+	Label       *string `json:"label,omitempty"`
+	Naf         *string `json:"naf,omitempty"`
+	SupplierCpv *string `json:"supplier_cpv,omitempty"`
+	TenderCpv   *string `json:"tender_cpv,omitempty"`
+
+	// TenderCpvInferred Vrai quand le code CPV de l'avis a été déduit de ses mots ou descripteurs (« CPV déduit »), l'acheteur n'en ayant donné aucun.
+	TenderCpvInferred *bool     `json:"tender_cpv_inferred,omitempty"`
+	TenderCpvLabel    *string   `json:"tender_cpv_label,omitempty"`
+	Terms             *[]string `json:"terms,omitempty"`
 
 	// Text La raison en français : « à 42 km », « CPV 45212350 (bâtiments…) ↔ NAF 43.99C », « termes : restauration, pierre de taille », « label EPV valide jusqu'au 01/03/2030 ».
 	Text       string     `json:"text"`

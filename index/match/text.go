@@ -1,4 +1,4 @@
-package index
+package match
 
 import (
 	"strings"
@@ -20,42 +20,47 @@ const (
 
 // eachText calls fn with each of the supplier's text fields (those toDoc
 // indexes) and the credit a term found in it earns. They are not analysed
-// as a whole, which would cost more than the searches: termSet.match
-// walks their words and analyses only those that may match a term.
-func eachText(s *data.Supplier, fn func(text string, credit float64)) {
-	fn(s.Name, creditOffer)
-	for _, l := range [][]string{capList(s.TradeNames), capList(s.Activities), capList(s.Products)} {
+// as a whole, which would cost more than the searches: TermSet.match
+// walks their words and analyses only those that may match a term. name
+// is true for the company's names (legal and trade names), where a name
+// word earns nothing.
+func eachText(s *data.Supplier, fn func(text string, credit float64, name bool)) {
+	fn(s.Name, creditOffer, true)
+	for _, v := range CapList(s.TradeNames) {
+		fn(v, creditOffer, true)
+	}
+	for _, l := range [][]string{CapList(s.Activities), CapList(s.Products)} {
 		for _, v := range l {
-			fn(v, creditOffer)
+			fn(v, creditOffer, false)
 		}
 	}
 	for _, l := range s.Labels {
-		fn(l.Range, creditOffer)
-		if l.Type != data.LabelEPV {
-			fn(l.Category, creditOffer)
+		fn(l.Range, creditOffer, false)
+		if l.Type != data.LabelEPV { // the EPV univers is the classification's evidence
+			fn(l.Category, creditOffer, false)
 		}
 	}
-	fn(truncateUTF8(s.Description, maxDescriptionBytes), creditDescription)
+	fn(TruncateUTF8(s.Description, MaxDescriptionBytes), creditDescription, false)
 	nafLabel := s.NAFLabel
 	if strings.HasSuffix(nafLabel, ")") {
-		nafLabel = nafSuffixRe.ReplaceAllString(nafLabel, "")
+		nafLabel = NAFSuffix.ReplaceAllString(nafLabel, "")
 	}
 	if nafLabel == "" {
 		if n, ok := data.LookupNAF(s.NAF); ok {
 			nafLabel = n.Label
 		}
 	}
-	fn(nafLabel, creditNomenclature)
+	fn(nafLabel, creditNomenclature, false)
 	// Declared then inferred CPV codes, as Supplier.CPVAll lists them.
 	n := 0
 	for _, list := range [2][]string{s.CPVDeclared, s.CPVInferred} {
 		for _, code := range list {
-			if n == maxCPVCodes {
+			if n == MaxCPVCodes {
 				return
 			}
 			n++
 			if c, ok := data.LookupCPV(code); ok {
-				fn(c.LabelFR, creditNomenclature)
+				fn(c.LabelFR, creditNomenclature, false)
 			}
 		}
 	}
@@ -113,9 +118,13 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// termSet is the need's terms, ready to be looked for in suppliers' words.
-type termSet struct {
-	terms  []matchTerm
+// Stemmer analyses one word as the index analyses the suppliers' text
+// fields, and returns its stems (none for a stop word).
+type Stemmer func(word string) []string
+
+// TermSet is the need's terms, ready to be looked for in suppliers' words.
+type TermSet struct {
+	terms  []Term
 	byStem map[string]int  // stem or trade alternative → term
 	prefix map[uint32]bool // folded first letters of every stem (see prefixKey)
 	first2 []bool          // by pairIndex: the first two letters of a stem
@@ -125,24 +134,26 @@ type termSet struct {
 	hasObject bool
 	// stems caches the analysis of the words already met in this Match call.
 	stems map[string][]string
+	stem  Stemmer
 }
 
-// newTermSet indexes the terms of a need. The text score is the share of
+// NewTermSet indexes the terms of a need. The text score is the share of
 // the object's weight that a supplier holds: the object is the terms of
 // the title (of the lot, for a lot; the CPV labels when there is no
-// title), or all the terms when the title has none the index knows; words of the description and inherited from the
-// tender add to the share, up to full marks. The object weighs at least
+// title), or all the terms when the title has none the index knows;
+// words of the description and inherited from the tender add to the share, up to full marks. The object weighs at least
 // minMass, so that a need whose only known words are common
-// ("construction") cannot give full marks for holding them. cache is
-// shared by the needs of a Match call.
-func newTermSet(terms []matchTerm, minMass float64, cache map[string][]string) *termSet {
-	q := &termSet{terms: terms, byStem: make(map[string]int, len(terms)*2), prefix: map[uint32]bool{},
-		first2: make([]bool, 1<<14), first3: make([]uint64, tripleBits/64), stems: cache}
+// ("construction") cannot give full marks for holding them. stem
+// analyses a supplier's word as the index does; cache keeps its answers and
+// is shared by the needs of a Match call.
+func NewTermSet(terms []Term, minMass float64, stem Stemmer, cache map[string][]string) *TermSet {
+	q := &TermSet{terms: terms, byStem: make(map[string]int, len(terms)*2), prefix: map[uint32]bool{},
+		first2: make([]bool, 1<<14), first3: make([]uint64, tripleBits/64), stems: cache, stem: stem}
 	var all, object float64
 	for _, t := range terms {
-		all += t.weight
-		if t.object {
-			object += t.weight
+		all += t.Weight
+		if t.Object {
+			object += t.Weight
 		}
 	}
 	if object == 0 {
@@ -153,14 +164,14 @@ func newTermSet(terms []matchTerm, minMass float64, cache map[string][]string) *
 		q.total = max(object, minMass)
 	}
 	for i, t := range terms {
-		for _, alt := range t.alts {
+		for _, alt := range t.Alts {
 			if _, ok := q.byStem[alt]; !ok {
 				q.byStem[alt] = i
 			}
 		}
 	}
 	for i, t := range terms { // a term's own stem wins over another's alternative
-		q.byStem[t.stem] = i
+		q.byStem[t.Stem] = i
 	}
 	for stem := range q.byStem {
 		var buf [16]byte
@@ -182,9 +193,9 @@ func newTermSet(terms []matchTerm, minMass float64, cache map[string][]string) *
 // to a term of the object, in the text score.
 const descriptionTermShare = 0.5
 
-func hasObjectTerm(terms []matchTerm) bool {
+func hasObjectTerm(terms []Term) bool {
 	for _, t := range terms {
-		if t.object {
+		if t.Object {
 			return true
 		}
 	}
@@ -260,7 +271,7 @@ var asciiLetters = func() string {
 
 // mayMatch reports whether a word shares its first letters with a stem of
 // the need.
-func (q *termSet) mayMatch(w string) bool {
+func (q *TermSet) mayMatch(w string) bool {
 	if len(w) >= 2 && w[0] < utf8.RuneSelf && w[1] < utf8.RuneSelf && !q.first2[pairIndex(w[0], w[1])] {
 		return false // the cheap test of the first two letters, for most words
 	}
@@ -272,7 +283,7 @@ func (q *termSet) mayMatch(w string) bool {
 // tripleBits is the size of the bit set that spares most map lookups.
 const tripleBits = 1 << 16
 
-func (q *termSet) hasPrefix(k uint32) bool {
+func (q *TermSet) hasPrefix(k uint32) bool {
 	return q.first3[(k%tripleBits)/64]&(1<<(k%tripleBits%64)) != 0 && q.prefix[k]
 }
 
@@ -301,25 +312,23 @@ func prefixKey(b []byte) uint32 {
 // match returns the bit set of the need's terms that the supplier's texts
 // hold, and their share of the need's weight, each term counted at the
 // credit of the best field holding it.
-func (q *termSet) match(ix *Index, s *data.Supplier) (bits uint64, share float64) {
+func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
 	if q.total == 0 {
 		return 0, 0
 	}
-	var credit [maxMatchTerms]float64
-	eachText(s, func(text string, cr float64) {
+	var credit [MaxTerms]float64
+	eachText(s, func(text string, cr float64, name bool) {
 		for w, i := nextWord(text, 0); w != ""; w, i = nextWord(text, i) {
 			if !q.mayMatch(w) {
 				continue
 			}
 			stems, ok := q.stems[w]
 			if !ok {
-				for _, tok := range ix.text.Analyze([]byte(w)) {
-					stems = append(stems, string(tok.Term))
-				}
+				stems = q.stem(w)
 				q.stems[w] = stems
 			}
 			for _, st := range stems {
-				if k, ok := q.byStem[st]; ok {
+				if k, ok := q.byStem[st]; ok && !(name && q.terms[k].NameWord) {
 					bits |= 1 << k
 					credit[k] = max(credit[k], cr)
 				}
@@ -328,8 +337,8 @@ func (q *termSet) match(ix *Index, s *data.Supplier) (bits uint64, share float64
 	})
 	var w float64
 	for i := range q.terms {
-		tw := q.terms[i].weight
-		if !q.terms[i].object && q.hasObject {
+		tw := q.terms[i].Weight
+		if !q.terms[i].Object && q.hasObject {
 			// The object says what is bought; the description's words
 			// add detail ("au plomb") and count for half, so that a
 			// roofer-plumber does not tie with the stained-glass workshop
@@ -343,7 +352,7 @@ func (q *termSet) match(ix *Index, s *data.Supplier) (bits uint64, share float64
 
 // phrases renders the matched terms in reading order, joining those that
 // follow each other in the tender ("pierre de taille").
-func (q *termSet) phrases(bits uint64, parts []textPart) []string {
+func (q *TermSet) phrases(bits uint64, parts []TextPart) []string {
 	var out []string
 	prev := -1
 	for i, t := range q.terms {
@@ -352,14 +361,14 @@ func (q *termSet) phrases(bits uint64, parts []textPart) []string {
 		}
 		if prev >= 0 {
 			p := q.terms[prev]
-			if p.part == t.part && t.pos-p.pos <= 2 && t.start >= p.end && linkWords(parts[t.part].text[p.end:t.start]) {
+			if p.Part == t.Part && t.Pos-p.Pos <= 2 && t.Start >= p.End && linkWords(parts[t.Part].Text[p.End:t.Start]) {
 				last := len(out) - 1
-				out[last] += strings.ToLower(parts[t.part].text[p.end:t.end])
+				out[last] += strings.ToLower(parts[t.Part].Text[p.End:t.End])
 				prev = i
 				continue
 			}
 		}
-		out = append(out, t.surface)
+		out = append(out, t.Surface)
 		prev = i
 	}
 	return out
@@ -381,4 +390,34 @@ func linkWords(between string) bool {
 		}
 	}
 	return false
+}
+
+// MaxTerms is the number of discriminative terms kept per need: enough
+// for the object of a long notice, few enough that the candidate query
+// stays a handful of cheap term lookups (bleve pays per hit and per term).
+const MaxTerms = 12
+
+// Term is one discriminative term of a need.
+type Term struct {
+	Stem    string   // as the text fields hold it
+	Alts    []string // stems of the same trade
+	Surface string   // as the tender writes it, lower case, without elision
+	Weight  float64  // idf × text weight: its part of the text score
+	Rank    float64  // weight × (1 + ln tf): how central it is, to pick the terms
+	Object  bool     // from the object: a text of full (title) weight
+	// NameWord is true for a word frequent in company names that carries
+	// no trade (« domaine », « établissements »): it earns nothing where
+	// it stands in a company's name.
+	NameWord bool
+	// first occurrence, for reading order and phrases
+	Part, Pos, Start, End int
+}
+
+// Surfaces are the terms as the tender writes them.
+func Surfaces(terms []Term) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.Surface
+	}
+	return out
 }

@@ -1,13 +1,14 @@
-package index
+package match
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"fabrique/data"
 )
 
-// matchWeights are the points of each component of the score. Each
+// Weights are the points of each component of the score. Each
 // component is in [0,1] and the points add up to 100, so a score reads
 // as a mark out of 100 and each reason's weight is the points it
 // brought. They are set on principles, then checked on real awards
@@ -17,7 +18,7 @@ import (
 //	text              35       35        40    the buyer's own words against the company's: the most
 //	                                           specific evidence of what it makes ("vitraux", "pierre
 //	                                           de taille"), which must outweigh being near; free text
-//	                                           is noisy, so common words earn little (see newTermSet)
+//	                                           is noisy, so common words earn little (see NewTermSet)
 //	classification    20       25        25    CPV ↔ declared CPV, NAF or EPV univers: robust but coarse
 //	                                           (a division covers many trades); with the text it gates
 //	                                           relevance
@@ -32,48 +33,54 @@ import (
 //	                                           only separates valid labels from expired ones
 //	capacity           5        5         5    headcount against value: a coarse order of magnitude,
 //	                                           often unknown
-type matchWeights struct {
-	text, classification, geography, trackRecord, labels, capacity float64
+type Weights struct {
+	Text, Classification, Geography, TrackRecord, Labels, Capacity float64
 }
 
-// weightsFor returns the weights for a nature of contract; an unknown
+// WeightsFor returns the weights for a nature of contract; an unknown
 // nature takes those of services, between the two others.
-func weightsFor(n data.Nature) matchWeights {
+func WeightsFor(n data.Nature) Weights {
 	switch n {
 	case data.NatureWorks:
-		return matchWeights{text: 35, classification: 20, geography: 30, trackRecord: 5, labels: 5, capacity: 5}
+		return Weights{Text: 35, Classification: 20, Geography: 30, TrackRecord: 5, Labels: 5, Capacity: 5}
 	case data.NatureSupplies:
-		return matchWeights{text: 40, classification: 25, geography: 20, trackRecord: 5, labels: 5, capacity: 5}
+		return Weights{Text: 40, Classification: 25, Geography: 20, TrackRecord: 5, Labels: 5, Capacity: 5}
 	}
-	return matchWeights{text: 35, classification: 25, geography: 25, trackRecord: 5, labels: 5, capacity: 5}
+	return Weights{Text: 35, Classification: 25, Geography: 25, TrackRecord: 5, Labels: 5, Capacity: 5}
 }
 
 // candidate is a supplier loaded for scoring, with what every need of the
 // same Match call reuses.
-type candidate struct {
+type Candidate struct {
 	sup      data.Supplier
 	univers  []string // EPV univers, canonical
 	lat, lon float64
-	hasPoint bool
+	HasPoint bool
 
-	awards       []data.Award
-	awardsLoaded bool
+	// Awards are the public contracts the company won, loaded on demand
+	// (AwardsLoaded) by the caller: only for the candidates whose track
+	// record may bring them into a ranking.
+	Awards       []data.Award
+	AwardsLoaded bool
 }
 
-func newCandidate(s data.Supplier) *candidate {
-	c := &candidate{sup: s}
+// Supplier is the candidate's supplier.
+func (c *Candidate) Supplier() *data.Supplier { return &c.sup }
+
+func NewCandidate(s data.Supplier) *Candidate {
+	c := &Candidate{sup: s}
 	c.univers = supplierUnivers(&c.sup)
-	c.lat, c.lon, c.hasPoint = supplierPoint(s)
+	c.lat, c.lon, c.HasPoint = SupplierPoint(s)
 	return c
 }
 
-// scoredMatch is a candidate's score for one need. Scores are computed
+// Scored is a candidate's score for one need. Scores are computed
 // for every candidate; reasons only for those returned.
-type scoredMatch struct {
-	c      *candidate
-	total  float64
-	bits   uint64 // terms held
-	text   float64
+type Scored struct {
+	c      *Candidate
+	Total  float64 // the score out of 100
+	bits   uint64  // terms held
+	Text   float64
 	class  classFit
 	geo    geoFit
 	labels int // label types valid on the need's date
@@ -85,39 +92,58 @@ type scoredMatch struct {
 	described bool
 }
 
-// scoreCandidate scores a candidate for a need. It reports false when the
+// Score scores a candidate for a need. It reports false when the
 // candidate has neither text nor classification fit: being near is not
 // being able.
-func scoreCandidate(ix *Index, n *need, q *termSet, c *candidate) (scoredMatch, bool) {
-	sm := scoredMatch{c: c, described: len(q.terms) > 0}
-	sm.bits, sm.text = q.match(ix, &c.sup)
-	sm.class = classify(n.cpvs, &c.sup, c.univers)
-	if sm.text == 0 && sm.class.value == 0 {
-		return scoredMatch{}, false
+func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
+	sm := Scored{c: c, described: len(q.terms) > 0}
+	sm.bits, sm.Text = q.match(&c.sup)
+	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers)
+	if sm.Text == 0 && sm.class.value == 0 {
+		return Scored{}, false
 	}
 	sm.geo = geography(n, c)
-	sm.labels = countValidLabels(c.sup.Labels, n.at)
+	sm.labels = countValidLabels(c.sup.Labels, n.At)
 	sm.capVal, _, _ = capacityOf(&c.sup, n.value)
-	w := n.weights
-	sm.total = w.text*sm.text + w.classification*sm.class.value + w.geography*sm.proximity() + w.capacity*sm.capVal
+	w := n.Weights
+	sm.Total = w.Text*sm.Text + w.Classification*sm.class.value + w.Geography*sm.proximity() + w.Capacity*sm.capVal
 	if sm.labels > 0 {
-		sm.total += w.labels
+		sm.Total += w.Labels
 	}
 	return sm, true
 }
 
-// setTrackRecord adds the bonus of count comparable awards: the first
-// one brings half of it, each next one half of what remains.
-func (sm *scoredMatch) setTrackRecord(w matchWeights, count int) {
-	sm.awards = count
-	sm.total += trackRecordPoints(w, count)
+// AddTrackRecord counts the contracts the candidate won before the need's
+// date in the CPV divisions of the need (from its Awards, which the
+// caller loads), and adds their bonus.
+func (sm *Scored) AddTrackRecord(n *Need) {
+	count := 0
+	for _, a := range sm.c.Awards {
+		if !a.NotifiedAt.IsZero() && !a.NotifiedAt.Before(n.At) {
+			continue // not known yet on the tender's date
+		}
+		if slices.Contains(n.CPVDivisions, data.CPVDivision(a.CPV)) {
+			count++
+		}
+	}
+	sm.setTrackRecord(n.Weights, count)
 }
 
-func trackRecordPoints(w matchWeights, count int) float64 {
+// Candidate is the scored candidate.
+func (sm *Scored) Candidate() *Candidate { return sm.c }
+
+// setTrackRecord adds the bonus of count comparable awards: the first
+// one brings half of it, each next one half of what remains.
+func (sm *Scored) setTrackRecord(w Weights, count int) {
+	sm.awards = count
+	sm.Total += trackRecordPoints(w, count)
+}
+
+func trackRecordPoints(w Weights, count int) float64 {
 	if count <= 0 {
 		return 0
 	}
-	return w.trackRecord * (1 - math.Pow(0.5, float64(count)))
+	return w.TrackRecord * (1 - math.Pow(0.5, float64(count)))
 }
 
 // proximity is the geography component: nearness counts in proportion to
@@ -130,20 +156,26 @@ func trackRecordPoints(w matchWeights, count int) float64 {
 // builder fits "historic buildings") counts for half: the words say which
 // trade, so the plasterer next door does not outrank the stained-glass
 // workshops of the region for « restauration des vitraux ».
-func (sm *scoredMatch) proximity() float64 {
+func (sm *Scored) proximity() float64 {
+	return sm.geo.value * sm.relevance()
+}
+
+// relevance is the evidence that the firm can do the job, in [0,1]: its
+// text and classification fits as a noisy-OR, an inferred sector fit
+// counting for half when the buyer described the work in words.
+func (sm *Scored) relevance() float64 {
 	class := sm.class.value
 	if sm.described && sm.class.declared == "" {
 		class *= inferredFitWhenDescribed
 	}
-	relevance := 1 - (1-sm.text)*(1-class)
-	return sm.geo.value * relevance
+	return 1 - (1-sm.Text)*(1-class)
 }
 
 // inferredFitWhenDescribed discounts an inferred sector fit in the
 // relevance that gates nearness, when the need has discriminative words.
 const inferredFitWhenDescribed = 0.5
 
-func (sm *scoredMatch) distanceOr(def float64) float64 {
+func (sm *Scored) distanceOr(def float64) float64 {
 	if !sm.geo.hasDist {
 		return def
 	}
@@ -153,28 +185,28 @@ func (sm *scoredMatch) distanceOr(def float64) float64 {
 // reasons explains the score: each reason's Weight is the points it
 // brought, and together they make the score (a neutral component, with
 // nothing to say, has no reason).
-func (sm *scoredMatch) reasons(n *need, q *termSet) []data.Reason {
+func (sm *Scored) reasons(n *Need, q *TermSet) []data.Reason {
 	var out []data.Reason
 	add := func(points float64, r data.Reason) {
 		r.Weight = points
 		out = append(out, r)
 	}
-	w := n.weights
-	if sm.text > 0 {
-		add(w.text*sm.text, data.Reason{Kind: data.ReasonTerms, Terms: q.phrases(sm.bits, n.parts)})
+	w := n.Weights
+	if sm.Text > 0 {
+		add(w.Text*sm.Text, data.Reason{Kind: data.ReasonTerms, Terms: q.phrases(sm.bits, n.Parts)})
 	}
 	for _, r := range sm.class.reasons(&sm.c.sup) {
-		add(w.classification*r.Weight, r)
+		add(w.Classification*r.Weight, r)
 	}
 	for _, r := range sm.geo.reasons() {
-		add(w.geography*sm.proximity()*r.Weight, r)
+		add(w.Geography*sm.proximity()*r.Weight, r)
 	}
-	labels := validLabels(sm.c.sup.Labels, n.at)
+	labels := ValidLabels(sm.c.sup.Labels, n.At)
 	for _, r := range labels {
-		add(w.labels/float64(len(labels)), r)
+		add(w.Labels/float64(len(labels)), r)
 	}
 	if v, r, known := capacityOf(&sm.c.sup, n.value); known {
-		add(w.capacity*v, r)
+		add(w.Capacity*v, r)
 	}
 	if sm.awards > 0 {
 		add(trackRecordPoints(w, sm.awards), data.Reason{Kind: data.ReasonTrackRecord, AwardCount: sm.awards})
@@ -189,11 +221,12 @@ var reasonOrder = map[data.ReasonKind]int{
 	data.ReasonCapacity: 8,
 }
 
-// toMatch renders the scored candidate: rounded score, reasons by weight
+// ToMatch renders the scored candidate: rounded score, reasons by weight
 // with their French text.
-func (sm *scoredMatch) toMatch(n *need, q *termSet) data.Match {
+func (sm *Scored) ToMatch(n *Need, q *TermSet) data.Match {
 	s := sm.c.sup
-	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, Score: round1(sm.total)}
+	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, Score: round1(sm.Total),
+		Confidence: ConfidenceOf(sm.relevance())}
 	if sm.geo.hasDist {
 		d := math.Round(sm.geo.dist*10) / 10
 		m.DistanceKm = &d
@@ -219,3 +252,19 @@ func (sm *scoredMatch) toMatch(n *need, q *termSet) data.Match {
 }
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// Sort orders matches by score, then nearest, then ID for a stable
+// answer.
+func Sort(s []Scored) {
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if a.Total != b.Total {
+			return a.Total > b.Total
+		}
+		da, db := a.distanceOr(1e9), b.distanceOr(1e9)
+		if da != db {
+			return da < db
+		}
+		return a.c.sup.ID < b.c.sup.ID
+	})
+}

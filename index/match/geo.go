@@ -1,4 +1,4 @@
-package index
+package match
 
 import (
 	"math"
@@ -26,8 +26,8 @@ const (
 
 // Values of the geography component when the distance says nothing.
 const (
-	geoNoPlace         = 0.5 // the tender has no place: the same for all
-	geoUnknownSupplier = 0.3 // the supplier cannot be placed: below a near one
+	GeoNoPlace         = 0.5 // the tender has no place: the same for all
+	GeoUnknownSupplier = 0.3 // the supplier cannot be placed: below a near one
 	// areaMissFactor discounts the decay when the supplier declared a
 	// service area that does not cover the place: its own word that it
 	// seldom goes there.
@@ -43,25 +43,25 @@ type geoFit struct {
 	said    bool   // false when the value is neutral and there is nothing to say
 }
 
-func geography(n *need, c *candidate) geoFit {
-	if !n.hasPoint {
-		return geoFit{value: geoNoPlace}
+func geography(n *Need, c *Candidate) geoFit {
+	if !n.HasPoint {
+		return geoFit{value: GeoNoPlace}
 	}
 	var g geoFit
-	if c.hasPoint {
-		g.dist, g.hasDist = data.DistanceKm(n.place.Lat, n.place.Lon, c.lat, c.lon), true
+	if c.HasPoint {
+		g.dist, g.hasDist = data.DistanceKm(n.Place.Lat, n.Place.Lon, c.lat, c.lon), true
 	}
-	covers, detail, declared := serviceAreaCovers(c.sup.ServiceArea, n.place, g.dist, g.hasDist)
+	covers, detail, declared := ServiceAreaCovers(c.sup.ServiceArea, n.Place, g.dist, g.hasDist)
 	switch {
 	case covers:
 		g.value, g.area, g.said = 1, detail, true
 	case g.hasDist:
-		g.value, g.said = math.Exp(-g.dist/decayScale(n.nature)), true
+		g.value, g.said = math.Exp(-g.dist/DecayScale(n.nature)), true
 		if declared {
 			g.value *= areaMissFactor
 		}
 	default:
-		g.value = geoUnknownSupplier
+		g.value = GeoUnknownSupplier
 	}
 	return g
 }
@@ -83,7 +83,7 @@ func (g geoFit) reasons() []data.Reason {
 	return out
 }
 
-func decayScale(n data.Nature) float64 {
+func DecayScale(n data.Nature) float64 {
 	switch n {
 	case data.NatureSupplies:
 		return decaySuppliesKm
@@ -93,27 +93,27 @@ func decayScale(n data.Nature) float64 {
 	return decayWorksKm // works, and unknown: the strictest
 }
 
-// supplierPoint is where the supplier works from: its address, else its
+// SupplierPoint is where the supplier works from: its address, else its
 // head office, else the centre of its commune or département.
-func supplierPoint(s data.Supplier) (lat, lon float64, ok bool) {
-	if s.Address.HasGeo() && validLatLon(s.Address.Lat, s.Address.Lon) {
+func SupplierPoint(s data.Supplier) (lat, lon float64, ok bool) {
+	if s.Address.HasGeo() && ValidLatLon(s.Address.Lat, s.Address.Lon) {
 		return s.Address.Lat, s.Address.Lon, true
 	}
-	if e, found := s.HeadOffice(); found && e.Address.HasGeo() && validLatLon(e.Address.Lat, e.Address.Lon) {
+	if e, found := s.HeadOffice(); found && e.Address.HasGeo() && ValidLatLon(e.Address.Lat, e.Address.Lon) {
 		return e.Address.Lat, e.Address.Lon, true
 	}
 	if s.Address.Postcode != "" || s.Address.CommuneINSEE != "" || s.Address.Departement != "" {
 		a := data.ResolveAddress(s.Address)
-		if a.HasGeo() && validLatLon(a.Lat, a.Lon) {
+		if a.HasGeo() && ValidLatLon(a.Lat, a.Lon) {
 			return a.Lat, a.Lon, true
 		}
 	}
 	return 0, 0, false
 }
 
-// serviceAreaCovers reports whether the declared service area covers the
+// ServiceAreaCovers reports whether the declared service area covers the
 // place, with its French description, and whether an area was declared.
-func serviceAreaCovers(a data.ServiceArea, p data.Place, dist float64, hasDist bool) (covers bool, detail string, declared bool) {
+func ServiceAreaCovers(a data.ServiceArea, p data.Place, dist float64, hasDist bool) (covers bool, detail string, declared bool) {
 	switch a.Kind {
 	case data.ServiceAreaFrance:
 		return true, "France entière", true
@@ -130,7 +130,7 @@ func serviceAreaCovers(a data.ServiceArea, p data.Place, dist float64, hasDist b
 		if len(a.Codes) > 1 {
 			word = "départements "
 		}
-		return containsFold(a.Codes, p.Departement), word + strings.Join(capList(a.Codes), ", "), true
+		return containsFold(a.Codes, p.Departement), word + strings.Join(CapList(a.Codes), ", "), true
 	case data.ServiceAreaRegions:
 		if len(a.Codes) == 0 {
 			return false, "", false
@@ -140,7 +140,7 @@ func serviceAreaCovers(a data.ServiceArea, p data.Place, dist float64, hasDist b
 			region = d.Region
 		}
 		names := make([]string, 0, len(a.Codes))
-		for _, code := range capList(a.Codes) {
+		for _, code := range CapList(a.Codes) {
 			if r, ok := data.LookupRegion(code); ok {
 				names = append(names, r.Name)
 			} else {

@@ -1,7 +1,8 @@
-package index
+package match
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,37 +11,46 @@ import (
 
 // need is what one ranking looks for: the tender as a whole, or one lot
 // with what it inherits from the tender.
-type need struct {
-	lotID, lotTitle string
-	parts           []textPart
+type Need struct {
+	LotID, LotTitle string // empty for the tender as a whole
+	Parts           []TextPart
 	cpvs            []string // 8 digits, the main code first
-	cpvDivisions    []string
-	place           data.Place // resolved
-	hasPoint        bool
-	nature          data.Nature
-	weights         matchWeights
-	value           float64 // estimated value, euros excl. VAT; 0 unknown
-	at              time.Time
+	// inferred holds, when the tender declared no CPV code and cpvs were
+	// deduced from its words and descriptors (data.InferCPV), the weight
+	// of each code: an inferred code weighs less than a declared one.
+	inferred     []float64
+	CPVDivisions []string
+	Place        data.Place // resolved
+	HasPoint     bool       // Place is on the map
+	nature       data.Nature
+	Weights      Weights
+	value        float64 // estimated value, euros excl. VAT; 0 unknown
+	At           time.Time
+	// Buyer is the buyer's name: where a text names the buyer (« du
+	// Musée du Louvre »), its words say who buys, not what.
+	Buyer string
 }
 
-// textPart is one text of a need with the weight of its words: the title
+// TextPart is one text of a need with the weight of its words: the title
 // states the object, the description details it, and a lot's own words
 // count more than those it inherits from its tender.
-type textPart struct {
-	text   string
-	weight float64
+type TextPart struct {
+	Text   string
+	Weight float64
 }
 
 // Weights of the texts of a need.
 const (
-	titleWeight       = 1.0
+	TitleWeight       = 1.0
 	descriptionWeight = 0.7
 	inheritedWeight   = 0.5 // a lot's share of the tender's words
 )
 
-// needsOf validates the tender and turns it into the needs to rank: the
-// tender first, then each lot. Errors wrap data.ErrInvalid.
-func (ix *Index) needsOf(t data.Tender, opts MatchOptions) ([]need, error) {
+// NeedsOf validates the tender and turns it into the needs to rank: the
+// tender first, then each lot. at is the day of the need (labels valid,
+// awards known); zero means the tender's deadline, else its publication
+// date, else now. Errors wrap data.ErrInvalid.
+func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 	title, desc := truncateNeedText(t.Title), truncateNeedText(t.Description)
 	cpvs, err := normalizeCPVs(append([]string{t.CPV}, t.CPVAdditional...))
 	if err != nil {
@@ -57,27 +67,32 @@ func (ix *Index) needsOf(t data.Tender, opts MatchOptions) ([]need, error) {
 		}
 		allLotCPVs = appendMissing(allLotCPVs, lotCPVs[i]...)
 	}
-	var lotTitles []textPart
+	var lotTitles []TextPart
 	for _, l := range t.Lots {
 		if lt := truncateNeedText(l.Title); lt != "" {
-			lotTitles = append(lotTitles, textPart{lt, descriptionWeight})
+			lotTitles = append(lotTitles, TextPart{lt, descriptionWeight})
 		}
 	}
 	if title == "" && desc == "" && len(lotTitles) == 0 && len(cpvs) == 0 && len(allLotCPVs) == 0 {
 		return nil, invalid("title", "", "un besoin doit avoir un intitulé ou un code CPV")
 	}
 
-	at := opts.At
-	for _, d := range []time.Time{t.Deadline, t.PublishedAt, ix.opts.Now()} {
+	for _, d := range []time.Time{t.Deadline, t.PublishedAt, now} {
 		if at.IsZero() {
 			at = d
 		}
 	}
-	place := resolveNeedPlace(t.Place)
+	place := ResolvePlace(t.Place)
 
-	tender := need{cpvs: cpvs, place: place, value: positive(t.EstimatedValue), at: at}
+	tender := Need{cpvs: cpvs, Place: place, value: positive(t.EstimatedValue), At: at, Buyer: strings.TrimSpace(t.Buyer.Name)}
 	if len(tender.cpvs) == 0 {
 		tender.cpvs = allLotCPVs
+	}
+	if len(tender.cpvs) == 0 {
+		// No declared code anywhere: the deduced ones, which the lots
+		// without codes inherit too.
+		tender.cpvs, tender.inferred = inferredCPVs(t)
+		cpvs = tender.cpvs
 	}
 	// Only the buyer's own words make the text: a title that merely
 	// restates the label of a CPV code (as many published objects do)
@@ -86,27 +101,27 @@ func (ix *Index) needsOf(t data.Tender, opts MatchOptions) ([]need, error) {
 	if restatesCPV(title, append(cpvs, allLotCPVs...)) {
 		title = ""
 	}
-	tender.parts = []textPart{{title, titleWeight}, {desc, descriptionWeight}}
+	tender.Parts = []TextPart{{title, TitleWeight}, {desc, descriptionWeight}}
 	if title == "" && desc == "" {
-		tender.parts = lotTitles // no object of its own: its lots say what is bought
+		tender.Parts = lotTitles // no object of its own: its lots say what is bought
 	}
 	tender.finish(t.Nature)
-	needs := []need{tender}
+	needs := []Need{tender}
 
 	for i, l := range t.Lots {
-		n := need{lotID: strings.TrimSpace(l.ID), lotTitle: strings.TrimSpace(l.Title), cpvs: lotCPVs[i],
-			place: tender.place, value: positive(l.EstimatedValue), at: at}
-		if n.lotID == "" {
-			n.lotID = fmt.Sprint(i + 1)
+		n := Need{LotID: strings.TrimSpace(l.ID), LotTitle: strings.TrimSpace(l.Title), cpvs: lotCPVs[i],
+			Place: tender.Place, value: positive(l.EstimatedValue), At: at}
+		if n.LotID == "" {
+			n.LotID = fmt.Sprint(i + 1)
 		}
-		if n.lotTitle == "" {
-			n.lotTitle = "Lot " + n.lotID
+		if n.LotTitle == "" {
+			n.LotTitle = "Lot " + n.LotID
 		}
 		if len(n.cpvs) == 0 {
-			n.cpvs = cpvs
+			n.cpvs, n.inferred = cpvs, tender.inferred
 		}
 		if l.Place != (data.Place{}) {
-			n.place = resolveNeedPlace(l.Place)
+			n.Place = ResolvePlace(l.Place)
 		}
 		if n.value == 0 && tender.value > 0 {
 			// Without its own estimate, a lot is taken as an even share.
@@ -116,10 +131,10 @@ func (ix *Index) needsOf(t data.Tender, opts MatchOptions) ([]need, error) {
 		if restatesCPV(lotTitle, n.cpvs) {
 			lotTitle = ""
 		}
-		n.parts = []textPart{
-			{lotTitle, titleWeight},
+		n.Parts = []TextPart{
+			{lotTitle, TitleWeight},
 			{truncateNeedText(l.Description), descriptionWeight},
-			{title, titleWeight * inheritedWeight},
+			{title, TitleWeight * inheritedWeight},
 			{desc, descriptionWeight * inheritedWeight},
 		}
 		n.finish(t.Nature)
@@ -128,18 +143,47 @@ func (ix *Index) needsOf(t data.Tender, opts MatchOptions) ([]need, error) {
 	return needs, nil
 }
 
+// inferredCPVWeight is the weight of a deduced CPV code of full
+// confidence, against 1 for a declared one: a deduction from a title can
+// be wrong, a buyer's code seldom is.
+const inferredCPVWeight = 0.7
+
+// inferredCPVs are the codes deduced for a tender without any, with their
+// weights: those the importer stored, else data.InferCPV's.
+func inferredCPVs(t data.Tender) ([]string, []float64) {
+	guesses := t.InferredCPV
+	if len(guesses) == 0 {
+		ev := data.CPVEvidence{Title: t.Title, Description: t.Description, Descriptors: t.Descriptors, Nature: t.Nature}
+		for _, l := range t.Lots {
+			ev.Lots = append(ev.Lots, strings.TrimSpace(l.Title+" "+l.Description))
+		}
+		guesses = data.InferCPV(ev)
+	}
+	var codes []string
+	var weights []float64
+	for _, g := range guesses {
+		c, err := data.NormalizeCPV(g.Code)
+		if err != nil || slices.Contains(codes, c) {
+			continue
+		}
+		codes = append(codes, c)
+		weights = append(weights, inferredCPVWeight*min(1, max(0, g.Confidence)))
+	}
+	return codes, weights
+}
+
 // finish derives the CPV divisions, the nature and whether the place is
 // on the map.
-func (n *need) finish(nature data.Nature) {
+func (n *Need) finish(nature data.Nature) {
 	for _, c := range n.cpvs {
-		n.cpvDivisions = appendMissing(n.cpvDivisions, data.CPVDivision(c))
+		n.CPVDivisions = appendMissing(n.CPVDivisions, data.CPVDivision(c))
 	}
 	n.nature = nature
 	if n.nature == "" && len(n.cpvs) > 0 {
 		n.nature = natureOfCPV(n.cpvs[0])
 	}
-	n.hasPoint = validLatLon(n.place.Lat, n.place.Lon)
-	n.weights = weightsFor(n.nature)
+	n.HasPoint = ValidLatLon(n.Place.Lat, n.Place.Lon)
+	n.Weights = WeightsFor(n.nature)
 }
 
 // natureOfCPV tells the nature of a contract from its CPV division: 45 is
@@ -166,21 +210,21 @@ func normalizeCPVs(raw []string) ([]string, error) {
 		}
 		c, err := data.NormalizeCPV(r)
 		if err != nil {
-			return nil, fmt.Errorf("index: match: %w", err)
+			return nil, fmt.Errorf("match: %w", err)
 		}
 		out = appendMissing(out, c)
 	}
 	return out, nil
 }
 
-// resolveNeedPlace completes the place from the reference data, keeping
+// ResolvePlace completes the place from the reference data, keeping
 // coordinates the caller gave.
-func resolveNeedPlace(p data.Place) data.Place {
+func ResolvePlace(p data.Place) data.Place {
 	if p == (data.Place{}) {
 		return p
 	}
 	r := data.ResolvePlace(p)
-	if !validLatLon(r.Lat, r.Lon) {
+	if !ValidLatLon(r.Lat, r.Lon) {
 		r.Lat, r.Lon = 0, 0
 	}
 	return r
@@ -203,7 +247,7 @@ func restatesCPV(text string, cpvs []string) bool {
 
 func appendMissing(list []string, vals ...string) []string {
 	for _, v := range vals {
-		if v != "" && !containsString(list, v) {
+		if v != "" && !slices.Contains(list, v) {
 			list = append(list, v)
 		}
 	}

@@ -1,4 +1,4 @@
-package index
+package match
 
 import (
 	"sort"
@@ -7,9 +7,9 @@ import (
 	"fabrique/data"
 )
 
-// validLabels returns one reason per label type the supplier holds validly
+// ValidLabels returns one reason per label type the supplier holds validly
 // on day at, with the latest end of validity among its labels of that type.
-func validLabels(labels []data.Label, at time.Time) []data.Reason {
+func ValidLabels(labels []data.Label, at time.Time) []data.Reason {
 	var out []data.Reason
 	index := map[data.LabelType]int{}
 	for _, l := range labels {

@@ -1,4 +1,4 @@
-package index
+package match
 
 import (
 	"math"
@@ -27,7 +27,7 @@ const (
 
 // capacity grades a headcount band against a contract value. known is
 // false, and the value neutral, when either is unknown.
-func capacity(band string, value float64) (v float64, r data.Reason, known bool) {
+func Capacity(band string, value float64) (v float64, r data.Reason, known bool) {
 	b, ok := data.LookupHeadcountBand(band)
 	if !ok || value <= 0 {
 		return capacityNeutral, data.Reason{}, false
@@ -64,11 +64,11 @@ func formatEuros(v float64) string {
 
 // grade is the capacity rule: 1 when have reaches need, else a third less
 // for every halving, down to capacityFloor.
-func grade(have, need float64) float64 {
-	if have >= need {
+func grade(have, want float64) float64 {
+	if have >= want {
 		return 1
 	}
-	return math.Max(capacityFloor, 1-math.Log2(need/have)/3)
+	return math.Max(capacityFloor, 1-math.Log2(want/have)/3)
 }
 
 // capacityOf grades what a company says of itself against a contract
@@ -76,7 +76,7 @@ func grade(have, need float64) float64 {
 // estimate from its headcount), and the largest contract it declares
 // having delivered, which counts when it says more than the turnover does.
 func capacityOf(s *data.Supplier, value float64) (v float64, r data.Reason, known bool) {
-	v, r, known = capacity(s.HeadcountBand, value)
+	v, r, known = Capacity(s.HeadcountBand, value)
 	if value <= 0 {
 		return v, r, known
 	}

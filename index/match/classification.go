@@ -1,4 +1,4 @@
-package index
+package match
 
 import "fabrique/data"
 
@@ -27,18 +27,24 @@ type classFit struct {
 	declared string  // the supplier's declared code, when that is the fit
 	naf      float64 // part of value brought by the NAF code
 	univers  string  // the univers that brought the rest, if any
+	inferred bool    // cpv was deduced, not declared by the buyer
 }
 
 // classify returns how well the supplier fits the tender's CPV codes
 // (main first), in [0,1]. A declared code stands on its own; a NAF fit
 // and a univers fit are independent pieces of evidence and combine as a
 // noisy-OR (1 − (1−a)(1−b)): either one suffices, both are surer.
-func classify(cpvs []string, s *data.Supplier, univers []string) classFit {
+// deduced, when not nil, is the weight of each deduced code (see
+// Need.inferred).
+func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []string) classFit {
 	var best classFit
 	for i, c := range cpvs {
 		factor := 1.0
 		if i > 0 {
 			factor = additionalCPV
+		}
+		if i < len(deduced) {
+			factor = deduced[i]
 		}
 		declared, declaredCode := 0.0, ""
 		for _, d := range s.CPVDeclared {
@@ -64,9 +70,9 @@ func classify(cpvs []string, s *data.Supplier, univers []string) classFit {
 		switch {
 		case v <= best.value:
 		case declared >= inferred:
-			best = classFit{value: v, cpv: c, declared: declaredCode}
+			best = classFit{value: v, cpv: c, declared: declaredCode, inferred: i < len(deduced)}
 		default:
-			best = classFit{value: v, cpv: c, naf: factor * naf}
+			best = classFit{value: v, cpv: c, naf: factor * naf, inferred: i < len(deduced)}
 			if univ > 0 {
 				best.univers = uf.univers
 			}
@@ -85,15 +91,17 @@ func (f classFit) reasons(s *data.Supplier) []data.Reason {
 		label = cc.LabelFR
 	}
 	if f.declared != "" {
-		return []data.Reason{{Kind: data.ReasonCPV, TenderCPV: f.cpv, TenderCPVFR: label, SupplierCPV: f.declared, Weight: f.value}}
+		return []data.Reason{{Kind: data.ReasonCPV, TenderCPV: f.cpv, TenderCPVFR: label, TenderCPVInferred: f.inferred,
+			SupplierCPV: f.declared, Weight: f.value}}
 	}
 	var out []data.Reason
 	if f.naf > 0 {
-		out = append(out, data.Reason{Kind: data.ReasonCPVFromNAF, TenderCPV: f.cpv, TenderCPVFR: label, NAF: s.NAF, Weight: f.naf})
+		out = append(out, data.Reason{Kind: data.ReasonCPVFromNAF, TenderCPV: f.cpv, TenderCPVFR: label,
+			TenderCPVInferred: f.inferred, NAF: s.NAF, Weight: f.naf})
 	}
 	if f.univers != "" {
-		out = append(out, data.Reason{Kind: ReasonUnivers, TenderCPV: f.cpv, TenderCPVFR: label,
-			Detail: universDetail(f.univers, f.cpv, label), Weight: f.value - f.naf})
+		out = append(out, data.Reason{Kind: ReasonUnivers, TenderCPV: f.cpv, TenderCPVFR: label, TenderCPVInferred: f.inferred,
+			Detail: universDetail(f.univers, f.cpv, label, f.inferred), Weight: f.value - f.naf})
 	}
 	return out
 }

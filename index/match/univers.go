@@ -1,6 +1,7 @@
-package index
+package match
 
 import (
+	"slices"
 	"strings"
 
 	"fabrique/data"
@@ -10,6 +11,20 @@ import (
 // company and the CPV division of a tender. Its French text is in Detail.
 const ReasonUnivers data.ReasonKind = "univers"
 
+// EPVUnivers are the eight "univers" of the EPV directory, spelt as they
+// should be shown. The source writes them with varying case ("Mode et
+// beauté", "Mode et Beauté") and without the accent of "Équipements".
+var EPVUnivers = []string{
+	"Ameublement et décoration",
+	"Architecture et patrimoine bâti",
+	"Arts de la table",
+	"Culture et communication",
+	"Équipements industriels, médicaux, mécaniques",
+	"Gastronomie",
+	"Loisirs et transports",
+	"Mode et beauté",
+}
+
 // universFit is one row of the curated correspondence between the eight
 // univers of the EPV directory (the State's own sectors of the labelled
 // companies) and the CPV divisions their companies supply. It complements
@@ -17,7 +32,7 @@ const ReasonUnivers data.ReasonKind = "univers"
 // manufacturing"): a stone-cutter filed under 23.70Z and a gilder under
 // 90.03B both say « Architecture et patrimoine bâti ».
 type universFit struct {
-	univers     string // as in epvUnivers
+	univers     string // as in EPVUnivers
 	cpvDivision string
 	primary     bool
 	why         string
@@ -55,7 +70,7 @@ var universFits = []universFit{
 // Values of a univers fit: coarser than a NAF division (eight univers for
 // every trade), so below a NAF fit of the same kind.
 const (
-	fitUniversPrimary   = 0.5
+	FitUniversPrimary   = 0.5
 	fitUniversSecondary = 0.25
 )
 
@@ -63,8 +78,8 @@ const (
 // its display form, so that a supplier's univers is recognised with a
 // lookup or two. It is built once and never changed.
 var universKeys = func() map[string]string {
-	m := make(map[string]string, 2*len(epvUnivers))
-	for _, u := range epvUnivers {
+	m := make(map[string]string, 2*len(EPVUnivers))
+	for _, u := range EPVUnivers {
 		m[strings.ToLower(u)] = u
 		m[strings.Join(data.Words(u), " ")] = u
 	}
@@ -100,12 +115,12 @@ func universFitOf(univers []string, cpvDivision string) (universFit, float64) {
 	var best universFit
 	v := 0.0
 	for _, f := range universFits {
-		if f.cpvDivision != cpvDivision || !containsString(univers, f.univers) {
+		if f.cpvDivision != cpvDivision || !slices.Contains(univers, f.univers) {
 			continue
 		}
 		w := fitUniversSecondary
 		if f.primary {
-			w = fitUniversPrimary
+			w = FitUniversPrimary
 		}
 		if w > v {
 			best, v = f, w
@@ -114,17 +129,17 @@ func universFitOf(univers []string, cpvDivision string) (universFit, float64) {
 	return best, v
 }
 
-// universesFitting returns the univers that fit any of the CPV divisions,
+// UniversesFitting returns the univers that fit any of the CPV divisions,
 // with their value.
-func universesFitting(cpvDivisions []string) map[string]float64 {
+func UniversesFitting(cpvDivisions []string) map[string]float64 {
 	out := map[string]float64{}
 	for _, f := range universFits {
-		if !containsString(cpvDivisions, f.cpvDivision) {
+		if !slices.Contains(cpvDivisions, f.cpvDivision) {
 			continue
 		}
 		w := fitUniversSecondary
 		if f.primary {
-			w = fitUniversPrimary
+			w = FitUniversPrimary
 		}
 		out[f.univers] = max(out[f.univers], w)
 	}
@@ -132,8 +147,12 @@ func universesFitting(cpvDivisions []string) map[string]float64 {
 }
 
 // universDetail renders a univers fit in French.
-func universDetail(univers, cpv, cpvLabel string) string {
-	s := "univers EPV « " + univers + " » ↔ CPV " + cpv
+func universDetail(univers, cpv, cpvLabel string, inferred bool) string {
+	s := "univers EPV « " + univers + " » ↔ CPV "
+	if inferred {
+		s += "déduit "
+	}
+	s += cpv
 	if cpvLabel != "" {
 		s += " (" + strings.ToLower(cpvLabel) + ")"
 	}

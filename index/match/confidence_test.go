@@ -1,0 +1,52 @@
+package match
+
+import (
+	"testing"
+
+	"fabrique/data"
+)
+
+func TestConfidenceOf(t *testing.T) {
+	tests := []struct {
+		name      string
+		relevance float64
+		want      string
+	}{
+		{"declared code of the group", fitCPVGroup, data.ConfidenceHigh},
+		{"primary NAF fit alone", fitNAFPrimary, data.ConfidenceHigh},
+		{"primary NAF fit halved by words that miss", fitNAFPrimary * inferredFitWhenDescribed, data.ConfidenceMedium},
+		{"secondary NAF fit", fitNAFSecondary, data.ConfidenceMedium},
+		{"a word of the description", 0.15, data.ConfidenceLow},
+		{"nothing", 0, data.ConfidenceLow},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ConfidenceOf(tt.relevance); got != tt.want {
+				t.Errorf("ConfidenceOf(%.2f) = %q, want %q", tt.relevance, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestGrade(t *testing.T) {
+	ms := []data.Match{
+		{Score: 50, Confidence: data.ConfidenceHigh},
+		{Score: 42, Confidence: data.ConfidenceHigh},   // 84 % of the best: stays
+		{Score: 38, Confidence: data.ConfidenceHigh},   // 76 %: moyenne
+		{Score: 28, Confidence: data.ConfidenceHigh},   // 56 %: faible
+		{Score: 35, Confidence: data.ConfidenceMedium}, // 70 %: stays
+		{Score: 45, Confidence: data.ConfidenceLow},    // its relevance caps it
+	}
+	Grade(ms)
+	want := []string{data.ConfidenceHigh, data.ConfidenceHigh, data.ConfidenceMedium, data.ConfidenceLow,
+		data.ConfidenceMedium, data.ConfidenceLow}
+	for i, m := range ms {
+		if m.Confidence != want[i] {
+			t.Errorf("#%d (score %.0f) = %q, want %q", i+1, m.Score, m.Confidence, want[i])
+		}
+	}
+	if n := data.GoodMatches(ms); n != 4 {
+		t.Errorf("GoodMatches = %d, want 4", n)
+	}
+	Grade(nil) // no ranking, no panic
+}

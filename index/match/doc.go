@@ -1,0 +1,26 @@
+// Package match is the matcher's need model and scoring: what a tender
+// (or one of its lots) asks for, and how well one supplier meets it. It
+// imports only data; package index, which owns the search engine, finds
+// the candidates and calls it.
+//
+// NeedsOf turns a tender into needs: the tender as a whole, then each lot
+// with the words, CPV codes, place and value it inherits. The index picks
+// each need's discriminative terms (Term) and gathers candidates;
+// NewTermSet prepares the terms for scoring, with a Stemmer that analyses
+// a supplier's words as the index does, and Score grades one Candidate:
+//
+//   - text: the share of the need's object its words hold (name, trade
+//     names, activities, products, labels, description, NAF and CPV
+//     labels, at decreasing credit);
+//   - classification: its declared CPV codes, or the fit of its NAF code
+//     (data.FitOf) and of its EPV univers with the CPV division;
+//   - geography: distance decay by nature of contract, or a declared
+//     service area covering the place;
+//   - labels, capacity (headcount or declared turnover against value) and
+//     track record (comparable contracts won before the need's date,
+//     added by AddTrackRecord once the caller loaded the awards).
+//
+// Each component is in [0,1]; Weights turn them into a mark out of 100,
+// and ToMatch renders it with its reasons in French, each reason's weight
+// being the points it brought.
+package match

@@ -1,0 +1,123 @@
+package index_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/crawler/notice"
+	"fabrique/data"
+	"fabrique/index"
+)
+
+// boampTender reads one tender of the real BOAMP sample embedded in the
+// mirror (90 notices of 2026-03-15, none with a CPV code).
+func boampTender(t *testing.T, idweb string) data.Tender {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "crawler", "mirror", "files", "boamp", "boamp_avis_2026-03-15_sample.api-shape.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := notice.ParseBOAMPAPI(f, notice.Options{Now: func() time.Time { return matchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range res.Tenders {
+		if strings.Contains(tn.ID, idweb) || strings.Contains(tn.URL, idweb) {
+			return tn
+		}
+	}
+	t.Fatalf("notice %s not in the BOAMP sample (%d tenders)", idweb, len(res.Tenders))
+	return data.Tender{}
+}
+
+// supplierTrade is what a supplier makes, as the test reads it: its NAF
+// division and its EPV univers.
+func supplierTrade(s data.Supplier) (division string, univers []string) {
+	for _, l := range s.Labels {
+		if l.Type == data.LabelEPV && l.Category != "" {
+			univers = append(univers, strings.ToLower(l.Category))
+		}
+	}
+	return data.NAFDivision(s.NAF), univers
+}
+
+// TestMatchTrust pins the suggestions a buyer would laugh at, on real
+// needs: words of company names must not make a match, and the trade the
+// need describes must lead.
+func TestMatchTrust(t *testing.T) {
+	f := loadMatchEPV(t)
+	src := newMatchSource(f.sups, nil)
+	signage := boampTender(t, "26-26606")
+	if signage.CPV != "" || !strings.Contains(strings.ToLower(signage.Title), "signal") {
+		t.Fatalf("notice 26-26606 is %q (CPV %q), want the signage furniture notice without CPV code", signage.Title, signage.CPV)
+	}
+	tests := []struct {
+		name   string
+		tender data.Tender
+		top    int
+		// neverNames: words that no supplier of the first top may have in
+		// its name; neverTerms: words that may not make a match (be among
+		// the shared terms of a reason); lead: the trade (NAF division or
+		// univers, lower case) that the first lead suppliers must all have.
+		neverNames, neverTerms []string
+		lead                   int
+		leadTrade              func(division string, univers []string) bool
+	}{
+		{"signalétique notice of the Louvre (BOAMP 26-26606)", signage, 20,
+			[]string{"DOMAINE"}, []string{"domaine", "etablissement", "établissement", "public", "musée", "musee"}, 5,
+			func(div string, univers []string) bool {
+				return div == "31" || strings.Contains(strings.Join(univers, "|"), "ameublement")
+			}},
+		{"stained glass with lead", data.Tender{Title: "Restauration des vitraux de l'église",
+			Description: "Dépose, restauration et repose des verrières au plomb",
+			Place:       data.Place{Departement: "35"}}, 7,
+			// The directory holds seven stained-glass workshops (NAF
+			// 23.1x): all of them come before any roofer-plumber.
+			[]string{"PLOMBERIE", "COUVERTURE"}, nil, 7,
+			func(div string, _ []string) bool { return div == "23" }},
+		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
+			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
+			func(div string, _ []string) bool { return div == "23" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := f.ix.Match(context.Background(), src, tt.tender, index.MatchOptions{Limit: tt.top, At: matchNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Tender) < tt.lead {
+				t.Fatalf("%d matches, want at least %d:\n%s", len(res.Tender), tt.lead, describeMatches(res.Tender, f.byID))
+			}
+			for i, m := range res.Tender {
+				for _, w := range tt.neverNames {
+					if strings.Contains(strings.ToUpper(m.Name), w) {
+						t.Errorf("#%d %s has %q in its name, want none in the first %d:\n%s", i+1, m.Name, w, tt.top,
+							describeMatches(res.Tender, f.byID))
+					}
+				}
+				if r, ok := reasonOf(m, data.ReasonTerms); ok {
+					for _, term := range r.Terms {
+						for _, w := range tt.neverTerms {
+							if strings.Contains(term, w) {
+								t.Errorf("#%d %s matched on %q, a word that describes no work:\n%s", i+1, m.Name, term,
+									describeMatches(res.Tender, f.byID))
+							}
+						}
+					}
+				}
+			}
+			for i, m := range res.Tender[:tt.lead] {
+				div, univers := supplierTrade(f.byID[m.SupplierID])
+				if !tt.leadTrade(div, univers) {
+					t.Errorf("#%d %s (NAF division %s, univers %v) is not of the trade, want the first %d of it:\n%s",
+						i+1, m.Name, div, univers, tt.lead, describeMatches(res.Tender, f.byID))
+				}
+			}
+		})
+	}
+}
