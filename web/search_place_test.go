@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+)
+
+// TestSearchPlaceInText plays « menuiserie Lyon » on the real EPV
+// companies: the place becomes a chip, and its link searches the words.
+func TestSearchPlaceInText(t *testing.T) {
+	s := newSearchServer(t, Config{})
+
+	t.Run("a city at the end of the text becomes a removable chip", func(t *testing.T) {
+		r := s.get(t, "/recherche?q="+url.QueryEscape("menuiserie Lyon"))
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d", r.status)
+		}
+		doc := parseHTML(t, r)
+		chip := doc.Find(".active-filters li.place-chip")
+		if chip.Length() != 1 {
+			t.Fatalf("%d place chips, want 1", chip.Length())
+		}
+		if got := textOf(chip.Find("span")); !strings.Contains(got, "« Lyon »") || !strings.Contains(got, "50 km de Lyon (69)") {
+			t.Errorf("chip = %q, want the words « Lyon » and the place understood", got)
+		}
+		if v, _ := doc.Find("input#q").Attr("value"); v != "menuiserie Lyon" {
+			t.Errorf("search box = %q, want the text as typed", v)
+		}
+		names := texts(doc, ".results-list h3")
+		if len(names) == 0 || names[0] != "MENUISERIE JACQUES" {
+			t.Errorf("results = %q, want Lyon's joiner first", names)
+		}
+		for _, n := range names {
+			if n == "VELOURS DE LYON" || n == "LES ETAINS DE LYON" {
+				t.Errorf("results %q hold %s: Lyon was searched as a word", names, n)
+			}
+		}
+		remove, _ := chip.Find("a").Attr("href")
+		u, err := url.Parse(remove)
+		if err != nil || u.Path != searchPath || u.Query().Get("q") != "menuiserie Lyon" || u.Query().Get("lieu") != "non" {
+			t.Fatalf("chip link = %q, want the same words with lieu=non", remove)
+		}
+
+		words := parseHTML(t, s.get(t, remove))
+		if words.Find(".place-chip").Length() != 0 {
+			t.Errorf("the chip is still there after removing it")
+		}
+		wn := texts(words, ".results-list h3")
+		if len(wn) <= len(names) || !slices.Contains(wn, "MENUISERIE JACQUES") || !slices.Contains(wn, "VELOURS DE LYON") {
+			t.Errorf("without the place, results = %q: want every joiner and the firms with Lyon in their name", wn)
+		}
+		if wn[0] == "VELOURS DE LYON" {
+			t.Errorf("without the place, VELOURS DE LYON still comes first: %q", wn)
+		}
+		for _, href := range words.Find(".pagination a").Map(func(_ int, s *goquery.Selection) string { h, _ := s.Attr("href"); return h }) {
+			if !strings.Contains(href, "lieu=non") {
+				t.Errorf("page link %q forgets lieu=non", href)
+			}
+		}
+	})
+
+	t.Run("a région filters on it", func(t *testing.T) {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie en Bretagne")))
+		if got := textOf(doc.Find(".place-chip span")); !strings.Contains(got, "« en Bretagne »") || !strings.Contains(got, "région : Bretagne") {
+			t.Errorf("chip = %q", got)
+		}
+		for _, p := range texts(doc, ".results-list .place") {
+			if !strings.Contains(p, "(35)") && !strings.Contains(p, "(29)") && !strings.Contains(p, "(22)") && !strings.Contains(p, "(56)") {
+				t.Errorf("result at %q is outside Bretagne", p)
+			}
+		}
+	})
+
+	t.Run("names and explicit places are left alone", func(t *testing.T) {
+		for _, target := range []string{
+			"/recherche?q=" + url.QueryEscape("velours de Lyon"),
+			"/recherche?q=Lyon",
+			"/recherche?q=" + url.QueryEscape("menuiserie Lyon") + "&near=Rennes&radius_km=",
+			"/recherche?q=" + url.QueryEscape("menuiserie Lyon") + "&region=53",
+		} {
+			if n := parseHTML(t, s.get(t, target)).Find(".place-chip").Length(); n != 0 {
+				t.Errorf("%s: %d place chips, want none", target, n)
+			}
+		}
+	})
+
+	t.Run("a wrong lieu value is refused in French", func(t *testing.T) {
+		r := s.get(t, "/recherche?q=menuiserie+Lyon&lieu=peut-etre")
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "valeur inconnue") {
+			t.Errorf("status %d, want 400 with a French message", r.status)
+		}
+	})
+
+	t.Run("the API describes the place and drops it on request", func(t *testing.T) {
+		var got struct {
+			Total uint64
+			Place *struct {
+				Text, Kind, Code, Label, Without string
+				RadiusKm                         float64 `json:"radius_km"`
+			}
+			Results []struct{ Name string }
+		}
+		decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie Lyon")), &got)
+		if got.Place == nil || got.Place.Text != "Lyon" || got.Place.Kind != "commune" || got.Place.Code != "69123" ||
+			got.Place.Label != "Lyon (69)" || got.Place.RadiusKm != 50 {
+			t.Fatalf("place = %+v, want Lyon as a commune within 50 km", got.Place)
+		}
+		if len(got.Results) == 0 || got.Results[0].Name != "MENUISERIE JACQUES" {
+			t.Errorf("results = %+v, want MENUISERIE JACQUES first", got.Results)
+		}
+		without := got.Place.Without
+		if !strings.Contains(without, "place=off") {
+			t.Fatalf("without = %q, want place=off", without)
+		}
+		var words struct {
+			Total uint64
+			Place *struct{ Text string }
+		}
+		decodeJSON(t, s.get(t, "/api/v1/suppliers"+without), &words)
+		if words.Place != nil || words.Total <= got.Total {
+			t.Errorf("without the place: %+v, want no place and more results than %d", words, got.Total)
+		}
+		if r := s.get(t, "/api/v1/suppliers?q=menuiserie+Lyon&place=non"); r.status != http.StatusBadRequest {
+			t.Errorf("place=non: status %d, want 400", r.status)
+		}
+	})
+}
