@@ -102,13 +102,16 @@ func commands() []command {
 		{
 			name:    "eval",
 			summary: "mesure le rapprochement sur des marchés réellement attribués",
-			args:    "awards FICHIER|RÉPERTOIRE…",
+			args:    "awards FICHIER|RÉPERTOIRE… | feedback",
 			nargs:   oneOrMore,
 			help: "Pour chaque marché attribué (fichiers DECP) dont le titulaire est dans\n" +
 				"l'annuaire, interroge le rapprochement avec ce que savait l'acheteur (objet,\n" +
 				"CPV, lieu, montant) et mesure le rang du vrai titulaire : rappel à 10, à 50\n" +
 				"et rang réciproque moyen, à côté d'un classement géographique et d'un filtre\n" +
-				"par secteur.",
+				"par secteur.\n" +
+				"« eval feedback » mesure de même le rang des fournisseurs que les acheteurs\n" +
+				"ont jugés « pertinent » sur les listes de leurs besoins, et la part des « pas\n" +
+				"pertinent » encore dans les 10 premiers, à côté d'un classement par distance.",
 			options: append([]string{optData, optJSON}, logOptions...),
 			run:     runEval,
 		},
