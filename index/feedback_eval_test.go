@@ -60,7 +60,7 @@ func TestEvaluateFeedback(t *testing.T) {
 		vote(twelfth, "session:a", data.VoteRelevant),
 		vote(first, "session:a", data.VoteIrrelevant),
 		vote(res.Tender[5].SupplierID, "session:a", data.VoteRelevant),
-		vote(res.Tender[5].SupplierID, "session:b", data.VoteIrrelevant), // tied
+		vote(res.Tender[5].SupplierID, "session:b", data.VoteIrrelevant),                                    // tied
 		{NeedID: "besoin:00000000000000bb", SupplierID: first, Voter: "session:a", Vote: data.VoteRelevant}, // a deleted need
 	}
 	rep, err := index.EvaluateFeedback(ctx, ix, src, votes, index.EvalOptions{})
