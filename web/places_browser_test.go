@@ -2,6 +2,9 @@ package web
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 	"testing"
@@ -90,7 +93,7 @@ func TestBrowserNeedFeedback(t *testing.T) {
 	if got.Relevant != "true" || got.Irrelevant != "false" || got.RelevantCount != "(1)" || !got.Withdraw {
 		t.Errorf("after « pertinent »: %+v", got)
 	}
-	b.screenshot("avis-pertinent")
+	elementShot(b, "avis-pertinent", "li.match")
 	got = click("press it again", "pertinent", `document.querySelector('form.feedback .feedback-status').textContent === 'Avis retiré.'`)
 	if got.Relevant != "false" || got.RelevantCount != "(0)" || got.Withdraw {
 		t.Errorf("after pressing it again: %+v", got)
@@ -110,5 +113,19 @@ func TestBrowserNeedFeedback(t *testing.T) {
 	}
 	for _, p := range consoleProblems() {
 		t.Errorf("browser console: %s", p)
+	}
+}
+
+// elementShot saves the first element sel matches as NN-name.png.
+func elementShot(b *buyer, name, sel string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	b.n++
+	path := filepath.Join(b.shots, strconv.Itoa(b.n/10)+strconv.Itoa(b.n%10)+"-"+name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
 }
