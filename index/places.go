@@ -178,7 +178,7 @@ func lookupPlace(key string, n int, typed []string) (TextPlace, bool) {
 	if len(typed) == 1 && len(key) == 5 && data.AllDigits(key) {
 		for _, c := range data.CommunesByPostcode(key) {
 			if c.HasGeo && c.Type == "commune-actuelle" {
-				return TextPlace{Kind: PlaceCommune, Code: c.INSEE, Label: c.Name + " (" + key + ")",
+				return TextPlace{Kind: PlaceCommune, Code: c.INSEE, Label: describeCommune(c),
 					Point: Point{Lat: c.Lat, Lon: c.Lon}}, true
 			}
 		}

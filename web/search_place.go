@@ -113,3 +113,26 @@ func newAPITextPlace(p *searchParams, v url.Values) *apiTextPlace {
 	out.Without = "?" + w.Encode()
 	return out
 }
+
+// placeRelaxOptions are the ways out of an empty result that a place read
+// in the text offers: its words searched everywhere, and, for a commune, a
+// wider circle around it.
+func placeRelaxOptions(p *searchParams) []relaxOption {
+	if p.Place == nil {
+		return nil
+	}
+	rest := *p
+	rest.Text, rest.Place, rest.Page, rest.ByDistance = p.Place.Rest, nil, 1, false
+	out := []relaxOption{{Text: "chercher « " + p.Place.Rest + " » partout en France", URL: rest.link(searchPath)}}
+	if p.Place.Kind == index.PlaceCommune {
+		wide := rest
+		wide.Near, wide.RadiusKm = p.Place.Label, relaxPlaceRadiusKm
+		out = append(out, relaxOption{Text: "élargir à " + formatKm(relaxPlaceRadiusKm) + " autour de " + p.Place.Label,
+			URL: wide.link(searchPath)})
+	}
+	return out
+}
+
+// relaxPlaceRadiusKm is the wider circle proposed around a commune read in
+// the text when nothing is found within defaultRadiusKm.
+const relaxPlaceRadiusKm = 200

@@ -130,3 +130,30 @@ func TestSearchPlaceInText(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchPlaceRelaxAndReport: an empty result around a place read in
+// the text proposes the words everywhere and a wider circle; the sourcing
+// report names the place among its criteria.
+func TestSearchPlaceRelaxAndReport(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("vitrail Rennes")))
+	if n := doc.Find(".results-list h3").Length(); n != 0 {
+		t.Fatalf("%d stained-glass makers within 50 km of Rennes, want none for this test", n)
+	}
+	var links []string
+	doc.Find(".no-results a").Each(func(_ int, a *goquery.Selection) {
+		href, _ := a.Attr("href")
+		links = append(links, normSpace(a.Text())+" → "+href)
+	})
+	joined := strings.Join(links, "\n")
+	for _, want := range []string{"chercher « vitrail » partout en France", "élargir à 200 km autour de Rennes (35)"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("ways out lack %q:\n%s", want, joined)
+		}
+	}
+	r := s.get(t, "/recherche/rapport?q="+url.QueryEscape("menuiserie Lyon"))
+	if r.status != http.StatusOK {
+		t.Fatalf("report: status %d", r.status)
+	}
+	mustContain(t, "report", r.body, "Lieu lu dans la recherche", "« Lyon », à moins de 50 km de Lyon (69)", "MENUISERIE JACQUES")
+}
