@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,7 +75,7 @@ func TestBrowserNeedFeedback(t *testing.T) {
 
 	type state struct {
 		Relevant, Irrelevant, RelevantCount, IrrelevantCount, Status string
-		Withdraw                                                    bool
+		Withdraw                                                     bool
 	}
 	const read = `(() => { const f = document.querySelector('form.feedback');
 		const b = v => f.querySelector('button[value="' + v + '"]');
