@@ -164,7 +164,7 @@ func radiusOptions(p *searchParams) []radiusOption {
 	selected := p.RadiusKm
 	choices := radiusChoices()
 	switch {
-	case p.Near == "":
+	case p.Near == "" && !p.placeIsCommune():
 		// No place, no radius: the empty value stands for the default a
 		// place will take (parseSearchParams reads it so).
 		out = append(out, radiusOption{Value: "", Label: formatKm(defaultRadiusKm) + " (défaut)", Selected: true})

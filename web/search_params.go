@@ -149,16 +149,15 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 	if d == pageDialect && p.Near != "" && v.Has("radius_km") && strings.TrimSpace(v.Get("radius_km")) == "" {
 		p.RadiusKm = defaultRadiusKm // the form's default, chosen with a place
 	}
-	if p.RadiusKm > 0 && p.Near == "" {
+	if err := p.findPlace(v, d); err != nil { // search_place.go
+		return p, err
+	}
+	if p.RadiusKm > 0 && p.Near == "" && !p.placeIsCommune() {
 		if d == pageDialect { // the form's radius list always sends a value
 			p.RadiusKm = 0
 		} else {
 			return p, badParam("radius_km", "", "un rayon demande un lieu : indiquez une commune, un code postal ou des coordonnées")
 		}
-	}
-
-	if err := p.findPlace(v, d); err != nil {
-		return p, err
 	}
 
 	sortName, relevance := "tri", "pertinence"
@@ -421,6 +420,9 @@ func (p *searchParams) values() url.Values {
 	}
 	if p.Place != nil && p.ByDistance {
 		v.Set("tri", "distance")
+	}
+	if p.placeIsCommune() && p.RadiusKm != defaultRadiusKm {
+		v.Set("radius_km", strconv.FormatFloat(p.RadiusKm, 'f', -1, 64))
 	}
 	if p.NoPlace {
 		v.Set(pagePlaceParam, pagePlaceOff)

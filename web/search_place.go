@@ -46,14 +46,23 @@ func (p *searchParams) findPlace(v url.Values, d dialect) error {
 	}
 	if tp, ok := index.FindTextPlace(p.Text); ok {
 		p.Place = &tp
+		// Around a commune, the radius chosen, else the form's default.
+		if p.placeIsCommune() && strings.TrimSpace(v.Get("radius_km")) == "" {
+			p.RadiusKm = defaultRadiusKm
+		}
 	}
 	return nil
 }
 
-// placeQuery applies p.Place to q, a commune as a circle of the form's
-// default radius.
+// placeIsCommune reports whether the place read in the text is a commune,
+// searched within p.RadiusKm of it (0: at every distance).
+func (p *searchParams) placeIsCommune() bool {
+	return p.Place != nil && p.Place.Kind == index.PlaceCommune
+}
+
+// placeQuery applies p.Place to q, a commune as a circle of p.RadiusKm.
 func (p *searchParams) placeQuery(q index.Query) index.Query {
-	return p.Place.Apply(q, defaultRadiusKm)
+	return p.Place.Apply(q, p.RadiusKm)
 }
 
 // placeChip is the place recognised in the text, as the page shows it.
@@ -71,14 +80,18 @@ func newPlaceChip(p *searchParams, path string) *placeChip {
 	label := p.Place.Label
 	switch p.Place.Kind {
 	case index.PlaceCommune:
-		label = "à moins de " + formatKm(defaultRadiusKm) + " de " + label
+		if p.RadiusKm > 0 {
+			label = "à moins de " + formatKm(p.RadiusKm) + " de " + label
+		} else {
+			label = "autour de " + label
+		}
 	case index.PlaceDepartement:
 		label = "département : " + label
 	case index.PlaceRegion:
 		label = "région : " + label
 	}
 	q := *p
-	q.Place, q.NoPlace, q.Page, q.ByDistance = nil, true, 1, false
+	q.Place, q.NoPlace, q.Page, q.ByDistance, q.RadiusKm = nil, true, 1, false, 0
 	return &placeChip{Text: p.Place.Text, Label: label, RemoveURL: q.link(path)}
 }
 
@@ -100,8 +113,8 @@ func newAPITextPlace(p *searchParams, v url.Values) *apiTextPlace {
 		return nil
 	}
 	out := &apiTextPlace{Text: p.Place.Text, Kind: p.Place.Kind, Code: p.Place.Code, Label: p.Place.Label}
-	if p.Place.Kind == index.PlaceCommune {
-		out.RadiusKm = defaultRadiusKm
+	if p.placeIsCommune() {
+		out.RadiusKm = p.RadiusKm
 	}
 	w := url.Values{}
 	for k, vals := range v {
@@ -122,9 +135,9 @@ func placeRelaxOptions(p *searchParams) []relaxOption {
 		return nil
 	}
 	rest := *p
-	rest.Text, rest.Place, rest.Page, rest.ByDistance = p.Place.Rest, nil, 1, false
+	rest.Text, rest.Place, rest.Page, rest.ByDistance, rest.RadiusKm = p.Place.Rest, nil, 1, false, 0
 	out := []relaxOption{{Text: "chercher « " + p.Place.Rest + " » partout en France", URL: rest.link(searchPath)}}
-	if p.Place.Kind == index.PlaceCommune {
+	if p.placeIsCommune() && p.RadiusKm > 0 && p.RadiusKm < relaxPlaceRadiusKm {
 		wide := rest
 		wide.Near, wide.RadiusKm = p.Place.Label, relaxPlaceRadiusKm
 		out = append(out, relaxOption{Text: "élargir à " + formatKm(relaxPlaceRadiusKm) + " autour de " + p.Place.Label,

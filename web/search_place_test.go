@@ -64,6 +64,35 @@ func TestSearchPlaceInText(t *testing.T) {
 		}
 	})
 
+	t.Run("the radius chosen applies to the commune", func(t *testing.T) {
+		near := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie Lyon")+"&radius_km=200"))
+		if got := textOf(near.Find(".place-chip span")); !strings.Contains(got, "à moins de 200 km de Lyon (69)") {
+			t.Errorf("chip = %q, want 200 km", got)
+		}
+		if v, _ := near.Find("#radius_km option[selected]").Attr("value"); v != "200" {
+			t.Errorf("radius selected = %q, want 200", v)
+		}
+		all := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie Lyon")+"&radius_km=0"))
+		if got := textOf(all.Find(".place-chip span")); !strings.Contains(got, "autour de Lyon (69)") {
+			t.Errorf("chip = %q, want every distance", got)
+		}
+		names := texts(all, ".results-list h3")
+		if len(names) < 10 || names[0] != "MENUISERIE JACQUES" {
+			t.Errorf("at every distance: %q, want Lyon's joiner first of many", names)
+		}
+		next, _ := all.Find(`.pagination a[rel=next]`).Attr("href")
+		if u, err := url.Parse(next); err != nil || u.Query().Get("radius_km") != "0" || u.Query().Get("q") != "menuiserie Lyon" {
+			t.Errorf("next page %q forgets the radius", next)
+		}
+	})
+
+	t.Run("a removed place stays removed when filters change", func(t *testing.T) {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie Lyon")+"&lieu=non"))
+		if v, _ := doc.Find(`form.search-page input[type=hidden][name=lieu]`).Attr("value"); v != "non" {
+			t.Errorf("the form does not carry lieu=non")
+		}
+	})
+
 	t.Run("a région filters on it", func(t *testing.T) {
 		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie en Bretagne")))
 		if got := textOf(doc.Find(".place-chip span")); !strings.Contains(got, "« en Bretagne »") || !strings.Contains(got, "région : Bretagne") {
@@ -124,6 +153,19 @@ func TestSearchPlaceInText(t *testing.T) {
 		decodeJSON(t, s.get(t, "/api/v1/suppliers"+without), &words)
 		if words.Place != nil || words.Total <= got.Total {
 			t.Errorf("without the place: %+v, want no place and more results than %d", words, got.Total)
+		}
+		var wide struct {
+			Total uint64
+			Place *struct {
+				RadiusKm float64 `json:"radius_km"`
+			}
+		}
+		decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie Lyon")+"&radius_km=200"), &wide)
+		if wide.Place == nil || wide.Place.RadiusKm != 200 || wide.Total <= got.Total {
+			t.Errorf("radius_km=200: %+v, want the place within 200 km and more than %d results", wide, got.Total)
+		}
+		if r := s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie Bretagne")+"&radius_km=20"); r.status != http.StatusBadRequest {
+			t.Errorf("a radius around a région: status %d, want 400", r.status)
 		}
 		if r := s.get(t, "/api/v1/suppliers?q=menuiserie+Lyon&place=non"); r.status != http.StatusBadRequest {
 			t.Errorf("place=non: status %d, want 400", r.status)

@@ -1428,7 +1428,7 @@ type SearchSuppliersParams struct {
 	// Near Lieu : nom de commune (« Lyon », « Saint-Denis (974) »), code postal (« 69001 ») ou coordonnées « lat,lon ». Chaque résultat reçoit sa distance.
 	Near *string `form:"near,omitempty" json:"near,omitempty"`
 
-	// RadiusKm Rayon autour de `near`, en kilomètres (0 à 1000 ; 0 : pas de limite). Demande `near`.
+	// RadiusKm Rayon autour de `near`, en kilomètres (0 à 1000 ; 0 : pas de limite). Demande `near`, ou une commune lue à la fin de `q` (voir `place` ; 50 km par défaut).
 	RadiusKm *float32 `form:"radius_km,omitempty" json:"radius_km,omitempty"`
 
 	// Sort Classement : `relevance` (par défaut) ou `distance` (demande `near`). Sans texte, `relevance` autour d'un lieu classe du plus proche au plus lointain.
@@ -1440,7 +1440,7 @@ type SearchSuppliersParams struct {
 	// PerPage Résultats par page, 100 au plus.
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// Place Lieu écrit à la fin de `q` (« menuiserie Lyon », « ferronnier Bretagne », « ébéniste en Ille-et-Vilaine ») : par défaut (`auto`) il devient un filtre (commune : 50 km autour ; département ou région : ce territoire), décrit dans `place` de la réponse, et les ex aequo sont classés du plus proche au plus lointain ; `off` cherche ses mots comme du texte. Jamais reconnu quand `near`, `region` ou `departement` est donné, ni quand le lieu est toute la recherche.
+	// Place Lieu écrit à la fin de `q` (« menuiserie Lyon », « ferronnier Bretagne », « ébéniste en Ille-et-Vilaine ») : par défaut (`auto`) il devient un filtre (commune : `radius_km` autour, 50 km par défaut ; département ou région : ce territoire), décrit dans `place` de la réponse, et les ex aequo sont classés du plus proche au plus lointain ; `off` cherche ses mots comme du texte. Jamais reconnu quand `near`, `region` ou `departement` est donné, ni quand le lieu est toute la recherche.
 	Place *SearchSuppliersParamsPlace `form:"place,omitempty" json:"place,omitempty"`
 }
 
