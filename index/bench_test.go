@@ -148,25 +148,7 @@ func benchSuite(b *testing.B, n int) {
 					b.Fatal(err)
 				}
 			}
-			var wall, cpu latencies
-			b.Run(k.name+"/"+engine, func(b *testing.B) {
-				wall, cpu = wall[:0], cpu[:0]
-				i := 0
-				for b.Loop() {
-					var err error
-					start := time.Now()
-					c := threadCPU(func() { err = run(ctx, i) })
-					wall = append(wall, time.Since(start))
-					cpu = append(cpu, c)
-					if err != nil {
-						b.Fatal(err)
-					}
-					i++
-				}
-				b.ReportMetric(ms(wall.percentile(0.5)), "p50-ms")
-				b.ReportMetric(ms(wall.percentile(0.95)), "p95-ms")
-				b.ReportMetric(ms(cpu.percentile(0.95)), "p95-cpu-ms")
-			})
+			wall, cpu := measure(b, k.name+"/"+engine, func(i int) error { return run(ctx, i) })
 			if engine == "bleve" {
 				row.bleve50, row.bleve95 = wall.percentile(0.5), wall.percentile(0.95)
 			} else {
@@ -181,6 +163,30 @@ func benchSuite(b *testing.B, n int) {
 		formatSummary(n, rows, env.rebuild, env.sqliteBuild), env.rebuildCPU.Round(time.Millisecond),
 		env.compaction.Round(time.Millisecond), env.firstSearch.Round(time.Millisecond), env.heapMB,
 		env.diskMB, loadAverage(), strings.Join(cpuRows, "\n"))
+}
+
+// measure runs run(0), run(1)… as sub-benchmark name and returns the wall
+// and thread CPU time of each call, reported as p50 and p95.
+func measure(b *testing.B, name string, run func(i int) error) (wall, cpu latencies) {
+	b.Run(name, func(b *testing.B) {
+		wall, cpu = wall[:0], cpu[:0]
+		i := 0
+		for b.Loop() {
+			var err error
+			start := time.Now()
+			c := threadCPU(func() { err = run(i) })
+			wall = append(wall, time.Since(start))
+			cpu = append(cpu, c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+		b.ReportMetric(ms(wall.percentile(0.5)), "p50-ms")
+		b.ReportMetric(ms(wall.percentile(0.95)), "p95-ms")
+		b.ReportMetric(ms(cpu.percentile(0.95)), "p95-cpu-ms")
+	})
+	return wall, cpu
 }
 
 // loadAverage reports how busy the machine was, since latencies depend on it.

@@ -32,6 +32,16 @@
 // (data.DistanceKm) of a place (ResolveNear reads communes, postcodes and
 // coordinates), and results can be sorted by that distance.
 //
+// A word found in no company's products, activities nor NAF and CPV labels
+// (a word of names only, « maître » in « maître verrier ») weighs less when
+// the query holds a trade word, so that it does not outweigh the trade.
+// Filters do not score. With a place, relevance ties (scores within 10 %)
+// break by distance. FindTextPlace reads a place at the end of the text
+// (« menuiserie Lyon », « ferronnier en Bretagne »: communes above a
+// population threshold, postcodes, départements, régions; never the whole
+// query, never after « de », never a word of the trades; places.go), which
+// TextPlace.Apply turns into a circle or a filter.
+//
 // A search runs on one index snapshot. bleve finds the matching documents;
 // facets, the exact radius and the sorts by distance or by name read an
 // in-memory, column-oriented copy of the facet fields, coordinates and

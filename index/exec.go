@@ -27,7 +27,25 @@ const (
 	byScore order = iota
 	byDistance
 	byName
+	// byScoreNear ranks by relevance, ties (scores within tieTolerance of
+	// each other) broken by distance to Query.Near.
+	byScoreNear
 )
+
+// tieTolerance is how close two scores must be to tie when a place breaks
+// ties: scores are compared on a logarithmic grid of this step, so that
+// suppliers that match the same words in the same fields (the same NAF
+// label, say) tie exactly and differences of field length do not count.
+const tieTolerance = 0.10
+
+// scoreTier is the step of the grid of score s, higher for better scores.
+func scoreTier(s float64) float64 {
+	if !(s > 0) { // NaN too
+
+		return math.Inf(-1)
+	}
+	return math.Floor(math.Log(s) / math.Log1p(tieTolerance))
+}
 
 // page is the outcome of one search plan.
 type page struct {
@@ -74,6 +92,8 @@ func planOrder(q Query, terms []queryTerm) order {
 	switch {
 	case q.SortByDistance:
 		return byDistance
+	case len(terms) > 0 && q.Near != nil:
+		return byScoreNear
 	case len(terms) > 0:
 		return byScore
 	}
@@ -92,7 +112,7 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 	// The sort key: the name's rank, or the haversine term, which orders
 	// like the distance.
 	var nearLat, nearLon, nearCos float64
-	if ord == byDistance {
+	if ord == byDistance || ord == byScoreNear {
 		nearLat, nearLon = q.Near.Lat, q.Near.Lon
 		nearCos = math.Cos(nearLat * math.Pi / 180)
 	}
@@ -148,10 +168,19 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 	}
 
 	var must []query.Query
-	if len(terms) > 0 {
-		must = append(must, textQuery(terms, relaxed))
+	if len(terms) > 0 && len(filters) > 0 && ord != byName && ord != byDistance {
+		// Filters must not score: a keyword term's score is not a
+		// number (its field keeps no norms), and would make the sum of
+		// the conjunction NaN, ranking the hits in no order at all.
+		bq := query.NewBooleanQuery([]query.Query{textQuery(terms, relaxed)}, nil, nil)
+		bq.AddFilter(query.NewConjunctionQuery(filters))
+		must = append(must, bq)
+	} else {
+		if len(terms) > 0 {
+			must = append(must, textQuery(terms, relaxed))
+		}
+		must = append(must, filters...)
 	}
-	must = append(must, filters...)
 	// A radius is not given to bleve: its geo searcher decodes the doc
 	// values of every candidate (15 % of the API's CPU under load), while
 	// the handler below cuts the circle exactly from the in-memory
@@ -162,7 +191,7 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 		bq = must[0]
 	}
 	opts := search.SearcherOptions{}
-	if ord != byScore {
+	if ord != byScore && ord != byScoreNear {
 		opts.Score = "none"
 	}
 	searcher, err := bq.Searcher(ctx, snap, ix.mapping, opts)
@@ -198,7 +227,13 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 				fc.add(d)
 			}
 			if top != nil {
-				top.offer(d, key(d))
+				if ord == byScoreNear {
+					// The haversine term is below 1: it orders within a
+					// tier and never across tiers.
+					top.offerScored(d, -scoreTier(dm.Score)+key(d)/2, dm.Score)
+				} else {
+					top.offer(d, key(d))
+				}
 				sctx.DocumentMatchPool.Put(dm)
 				return nil
 			}
@@ -323,14 +358,18 @@ type topK struct {
 }
 
 type keyed struct {
-	doc uint32
-	key float64
+	doc   uint32
+	key   float64
+	score float64 // the relevance score, when ranking by it
 }
 
 func newTopK(k int) *topK { return &topK{k: k} }
 
-func (t *topK) offer(d uint32, key float64) {
-	e := keyed{d, key}
+func (t *topK) offer(d uint32, key float64) { t.offerScored(d, key, 0) }
+
+// offerScored offers d with its key and the score its hit reports.
+func (t *topK) offerScored(d uint32, key, score float64) {
+	e := keyed{d, key, score}
 	if len(t.h) < t.k {
 		heap.Push(&t.h, e)
 		return
@@ -350,7 +389,7 @@ func (t *topK) page(from int) []pageHit {
 	}
 	var out []pageHit
 	for _, e := range sorted[min(from, len(sorted)):] {
-		out = append(out, pageHit{doc: e.doc})
+		out = append(out, pageHit{doc: e.doc, score: e.score})
 	}
 	return out
 }

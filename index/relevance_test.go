@@ -21,6 +21,10 @@ type relevanceCase struct {
 		RadiusKm       float64 `json:"radius_km"`
 		SortByDistance bool    `json:"sort_by_distance"`
 		PerPage        int     `json:"per_page"`
+		// PlaceInText applies the place FindTextPlace reads at the end
+		// of the text, communes with a radius of 50 km, as the search
+		// page does.
+		PlaceInText bool `json:"place_in_text"`
 	} `json:"query"`
 	// SameAs are texts that must give exactly the same hits, in order.
 	SameAs []string `json:"same_as"`
@@ -37,6 +41,8 @@ type relevanceCase struct {
 	// WithinRadius checks every hit's great-circle distance.
 	WithinRadius     bool `json:"within_radius"`
 	SortedByDistance bool `json:"sorted_by_distance"`
+	// TiesByDistance checks that hits of equal score come nearest first.
+	TiesByDistance bool `json:"ties_by_distance"`
 }
 
 func TestRelevance(t *testing.T) {
@@ -60,6 +66,14 @@ func TestRelevance(t *testing.T) {
 					t.Fatalf("ResolveNear(%q): %v", tc.Query.Near, err)
 				}
 				center, q.Near = p, &p
+			}
+			if tc.Query.PlaceInText {
+				p, ok := index.FindTextPlace(tc.Query.Text)
+				if !ok {
+					t.Fatalf("FindTextPlace(%q): no place", tc.Query.Text)
+				}
+				q = p.Apply(q, 50)
+				center = p.Point
 			}
 			res := search(t, ix, q)
 			got := hitIDs(res)
@@ -102,6 +116,9 @@ func TestRelevance(t *testing.T) {
 					t.Errorf("%q gives %v, %q gives %v: want the same set", q.Text, got, other, got2)
 				}
 			}
+			if tc.TiesByDistance {
+				checkTies(t, res)
+			}
 			if tc.WithinRadius || tc.SortedByDistance {
 				checkDistances(t, res, center, q.RadiusKm, tc.WithinRadius, tc.SortedByDistance)
 			}
@@ -143,4 +160,22 @@ func describe(res index.Results, n int) []string {
 		out = append(out, h.ID+" "+h.Name)
 	}
 	return out
+}
+
+// checkTies verifies that hits of equal score come nearest first.
+func checkTies(t *testing.T, res index.Results) {
+	t.Helper()
+	for i := 1; i < len(res.Hits); i++ {
+		a, b := res.Hits[i-1], res.Hits[i]
+		if a.DistanceKm == nil || b.DistanceKm == nil {
+			t.Fatalf("hits %s and %s: no distance", a.ID, b.ID)
+		}
+		if a.Score == b.Score && *a.DistanceKm > *b.DistanceKm {
+			t.Errorf("hit %d %s (%.0f km) comes after %s (%.0f km) with the same score %g",
+				i, b.Name, *b.DistanceKm, a.Name, *a.DistanceKm, a.Score)
+		}
+		if a.Score < b.Score {
+			t.Errorf("hit %d %s (score %g) comes after %s (score %g)", i, b.Name, b.Score, a.Name, a.Score)
+		}
+	}
 }

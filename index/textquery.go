@@ -21,6 +21,14 @@ type queryTerm struct {
 	// looked up (spelled); otherwise a fuzzy query looks them up.
 	spellings []spelling
 	spelled   bool
+	// trade is set when the word names what companies make or do: its
+	// stem is in the products and activities or in the NAF and CPV
+	// labels of some company, or in the trade table.
+	trade bool
+	// weight multiplies the boosts of the word's clause: 1, or
+	// nameWordWeight for a word that carries no trade beside one that
+	// does (see weighTrades).
+	weight float64
 }
 
 // spelling is a word of the names near a misspelt query word.
@@ -157,8 +165,55 @@ func markTypos(ctx context.Context, r index.IndexReader, terms []queryTerm) erro
 			return err
 		}
 		terms[i].typo = !known
+		if terms[i].trade, err = termCarriesTrade(lookup, terms[i]); err != nil {
+			return err
+		}
 	}
+	weighTrades(terms)
 	return nil
+}
+
+// nameWordWeight is the weight of a query word that carries no trade when
+// another word of the query does: in « maître verrier », « maître » is only
+// a word of names (MAITRES ROBINETIERS DE FRANCE), and must not outweigh the
+// glassmakers that « verrier » finds.
+const nameWordWeight = 0.2
+
+// weighTrades sets the weight of each term: words without a trade count
+// less when the query holds a trade word.
+func weighTrades(terms []queryTerm) {
+	anyTrade := false
+	for _, t := range terms {
+		anyTrade = anyTrade || t.trade
+	}
+	for i := range terms {
+		terms[i].weight = 1
+		if anyTrade && !terms[i].trade {
+			terms[i].weight = nameWordWeight
+		}
+	}
+}
+
+// termCarriesTrade reports whether the word names a trade, a product or an
+// activity: it has alternatives in the trade table, or its stem (or one of
+// them) is in the offer or nomenclature fields of some company.
+func termCarriesTrade(lookup func(string) (func([]byte) (bool, error), error), t queryTerm) (bool, error) {
+	if len(t.alts) > 0 {
+		return true, nil
+	}
+	if data.AllDigits(t.word) {
+		return false, nil
+	}
+	for _, field := range []string{fOffer, fNomenclature} {
+		f, err := lookup(field)
+		if err != nil {
+			return false, err
+		}
+		if ok, err := f([]byte(t.stem)); ok || err != nil {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 func termKnown(lookup func(string) (func([]byte) (bool, error), error), t queryTerm) (bool, error) {
@@ -186,6 +241,10 @@ func termKnown(lookup func(string) (func([]byte) (bool, error), error), t queryT
 // text field, the word itself in names, a SIREN or SIRET, and, for a word
 // the index does not know, its near spellings.
 func wordClause(t queryTerm) query.Query {
+	w := t.weight
+	if w == 0 {
+		w = 1
+	}
 	var dis []query.Query
 	add := func(q interface {
 		query.Query
@@ -193,7 +252,7 @@ func wordClause(t queryTerm) query.Query {
 		SetBoost(float64)
 	}, field string, boost float64) {
 		q.SetField(field)
-		q.SetBoost(boost)
+		q.SetBoost(boost * w)
 		dis = append(dis, q)
 	}
 	for _, f := range textFields {
@@ -217,7 +276,7 @@ func wordClause(t queryTerm) query.Query {
 		// Only names are matched fuzzily: on stemmed prose a near
 		// spelling matches everything ("atleiers" → "atelier").
 		if t.spelled {
-			dis = append(dis, spellingsClause(t))
+			dis = append(dis, spellingsClause(t, w))
 		} else {
 			fq := query.NewFuzzyQuery(t.word)
 			fq.SetFuzziness(fuzziness(t.word))
@@ -238,13 +297,13 @@ func termOn(term, field string, boost float64) *query.TermQuery {
 // spellingsClause is what bleve's fuzzy query runs, from spellings looked
 // up beforehand: each near spelling with a boost divided by one plus its
 // edits, or the word itself (which matches nothing) when there is none.
-func spellingsClause(t queryTerm) query.Query {
+func spellingsClause(t queryTerm, weight float64) query.Query {
 	if len(t.spellings) == 0 || (len(t.spellings) == 1 && t.spellings[0].word == t.word) {
-		return termOn(t.word, fNameExact, fuzzyNameBoost)
+		return termOn(t.word, fNameExact, fuzzyNameBoost*weight)
 	}
 	dis := make([]query.Query, len(t.spellings))
 	for i, sp := range t.spellings {
-		dis[i] = termOn(sp.word, fNameExact, fuzzyNameBoost/float64(sp.edits+1))
+		dis[i] = termOn(sp.word, fNameExact, weight*fuzzyNameBoost/float64(sp.edits+1))
 	}
 	return query.NewDisjunctionQuery(dis)
 }

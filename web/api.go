@@ -91,6 +91,7 @@ type apiSuppliersPage struct {
 	PerPage int                 `json:"per_page"`
 	Relaxed bool                `json:"relaxed"`
 	Near    *apiPlace           `json:"near,omitempty"`
+	Place   *apiTextPlace       `json:"place,omitempty"`
 	Results []apiSupplierResult `json:"results"`
 	Facets  index.Facets        `json:"facets"`
 }
@@ -129,6 +130,7 @@ func (s *Server) apiSuppliers(c *fiber.Ctx) error {
 	if q.Near != nil {
 		out.Near = &apiPlace{Label: nearLabel, Lat: q.Near.Lat, Lon: q.Near.Lon}
 	}
+	out.Place = newAPITextPlace(&params, v)
 	base := s.baseURL()
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {

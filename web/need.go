@@ -227,6 +227,9 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
 	}
+	if p.Feedback, err = s.newNeedFeedback(c, &t); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "tender", p)
 }

@@ -49,6 +49,10 @@ func parseTemplates(a *assets) (*renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
+	// Partials: small templates any page may include by name.
+	if base, err = base.ParseFS(templateFiles, "templates/partials/*.html"); err != nil {
+		return nil, fmt.Errorf("web: parse partials: %w", err)
+	}
 	files, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)

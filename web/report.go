@@ -70,6 +70,9 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 		Text: params.Text, Criteria: activeFilters(&params, searchPath),
 		TotalText: pluralFR(int(total), "fournisseur correspond", "fournisseurs correspondent"),
 		Shown:     len(hits), Truncated: uint64(len(hits)) < total}
+	if chip := newPlaceChip(&params, searchPath); chip != nil { // search_place.go
+		p.Criteria = append(p.Criteria, activeFilter{Legend: "Lieu lu dans la recherche", Label: "« " + chip.Text + " », " + chip.Label})
+	}
 	export := params
 	export.Page = 1
 	p.SearchURL, p.CSVURL = export.link(searchPath), export.link(searchPath+".csv")

@@ -87,6 +87,7 @@ func (s *Server) routes() []route {
 		{fiber.MethodPost, adminClaimsPath + "/:claim/accepter", s.adminOnly(s.adminDecide(true))},
 		{fiber.MethodPost, adminClaimsPath + "/:claim/refuser", s.adminOnly(s.adminDecide(false))},
 		{fiber.MethodGet, adminClaimsPath + "/:claim/documents/:doc", s.adminOnly(s.adminClaimDocument)},
+		{fiber.MethodGet, adminFeedbackPath, s.adminOnly(s.adminFeedbackCSV)}, // need_feedback.go
 		{fiber.MethodGet, "/admin/courriers", s.adminOnly(s.adminLetters)},
 		{fiber.MethodPost, "/admin/courriers", s.adminOnly(s.adminPrintLetters)},
 		{fiber.MethodPost, "/admin/signalements/:id/clore", s.adminOnly(s.adminCloseReport)},
@@ -116,6 +117,7 @@ func (s *Server) routes() []route {
 			route{fiber.MethodGet, "/besoins/:id", s.needShortlist},
 			route{fiber.MethodGet, "/besoins/:id/fournisseurs.csv", s.needCSV},
 			route{fiber.MethodGet, "/besoins/:id/rapport", s.needReport},
+			route{fiber.MethodPost, "/besoins/:id/retours", s.needFeedbackSubmit}, // need_feedback.go
 			route{fiber.MethodPost, "/api/v1/match", s.shedMatches(s.apiMatchNeed)},
 			route{fiber.MethodGet, "/api/v1/tenders/:id/matches", s.shedMatches(s.apiTenderMatches)},
 		)

@@ -20,6 +20,8 @@ type searchPage struct {
 	Layout
 	Params    searchParams // echoed into the form
 	NearLabel string       // the place as understood, "Lyon (69)"
+	// Place is the place recognised in the text, shown as a chip.
+	Place *placeChip
 	// Error explains an invalid criterion; ErrorField is its parameter.
 	Error      string
 	ErrorField string
@@ -71,6 +73,9 @@ func (s *Server) search(c *fiber.Ctx) error {
 	var q index.Query
 	if err == nil {
 		q, p.NearLabel, err = params.query()
+		if p.Place = newPlaceChip(&params, searchPath); p.Place != nil {
+			p.NearLabel = "" // the chip says it
+		}
 	}
 	if err != nil {
 		return s.searchInvalid(c, p, err)
@@ -159,7 +164,7 @@ func radiusOptions(p *searchParams) []radiusOption {
 	selected := p.RadiusKm
 	choices := radiusChoices()
 	switch {
-	case p.Near == "":
+	case p.Near == "" && !p.placeIsCommune():
 		// No place, no radius: the empty value stands for the default a
 		// place will take (parseSearchParams reads it so).
 		out = append(out, radiusOption{Value: "", Label: formatKm(defaultRadiusKm) + " (défaut)", Selected: true})

@@ -36,6 +36,12 @@ type searchParams struct {
 	ByDistance bool
 	Page       int // 1-based
 	PerPage    int
+
+	// Place is the place recognised at the end of Text (search_place.go),
+	// nil when there is none or NoPlace is set: the buyer removed it, and
+	// its words are searched as text.
+	Place   *index.TextPlace
+	NoPlace bool
 }
 
 // dialect is the flavour of the URL parameters: French for pages, English
@@ -88,7 +94,7 @@ func apiSearchParamNames() []string {
 	for _, f := range filterParams() {
 		names = append(names, f.name)
 	}
-	return append(names, "near", "radius_km", "sort", "page", "per_page")
+	return append(names, "near", "radius_km", "sort", "page", "per_page", apiPlaceParam)
 }
 
 // queryValues copies the query string of a request (repeated parameters
@@ -143,7 +149,10 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 	if d == pageDialect && p.Near != "" && v.Has("radius_km") && strings.TrimSpace(v.Get("radius_km")) == "" {
 		p.RadiusKm = defaultRadiusKm // the form's default, chosen with a place
 	}
-	if p.RadiusKm > 0 && p.Near == "" {
+	if err := p.findPlace(v, d); err != nil { // search_place.go
+		return p, err
+	}
+	if p.RadiusKm > 0 && p.Near == "" && !p.placeIsCommune() {
 		if d == pageDialect { // the form's radius list always sends a value
 			p.RadiusKm = 0
 		} else {
@@ -161,7 +170,7 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 		// the best order is nearest first.
 		p.ByDistance = p.Near != "" && p.Text == ""
 	case "distance":
-		if p.Near == "" {
+		if p.Near == "" && p.Place == nil {
 			return p, badParam(sortName, s, "le tri par distance demande un lieu : indiquez une commune, un code postal ou des coordonnées")
 		}
 		p.ByDistance = true
@@ -374,6 +383,9 @@ func (p *searchParams) query() (index.Query, string, error) {
 		Headcounts: p.Headcounts, Univers: p.Univers,
 		RadiusKm: p.RadiusKm, SortByDistance: p.ByDistance, Page: p.Page, PerPage: p.PerPage,
 	}
+	if p.Place != nil {
+		return p.placeQuery(q), p.Place.Label, nil
+	}
 	if p.Near == "" {
 		return q, "", nil
 	}
@@ -405,6 +417,15 @@ func (p *searchParams) values() url.Values {
 		if p.ByDistance && p.Text != "" {
 			v.Set("tri", "distance")
 		}
+	}
+	if p.Place != nil && p.ByDistance {
+		v.Set("tri", "distance")
+	}
+	if p.placeIsCommune() && p.RadiusKm != defaultRadiusKm {
+		v.Set("radius_km", strconv.FormatFloat(p.RadiusKm, 'f', -1, 64))
+	}
+	if p.NoPlace {
+		v.Set(pagePlaceParam, pagePlaceOff)
 	}
 	if p.Page > 1 {
 		v.Set("page", strconv.Itoa(p.Page))

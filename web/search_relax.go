@@ -27,7 +27,7 @@ const maxRelaxOptions = 6
 // relaxOptions proposes, for the criteria of p, the searches without each
 // one that find suppliers.
 func (s *Server) relaxOptions(ctx context.Context, p *searchParams) ([]relaxOption, error) {
-	var cands []relaxOption
+	cands := placeRelaxOptions(p) // search_place.go
 	if p.Text != "" {
 		q := *p
 		q.Text, q.Page = "", 1
@@ -56,10 +56,15 @@ func (s *Server) relaxOptions(ctx context.Context, p *searchParams) ([]relaxOpti
 		cands = append(cands, relaxOption{Text: "retirer le critère " + f.Legend + " : " + f.Label, URL: f.RemoveURL})
 	}
 	var out []relaxOption
+	seen := map[string]bool{}
 	for _, c := range cands {
 		if len(out) == maxRelaxOptions {
 			break
 		}
+		if seen[c.URL] {
+			continue // two ways to the same search
+		}
+		seen[c.URL] = true
 		n, err := s.countAt(ctx, c.URL)
 		if err != nil {
 			return nil, err

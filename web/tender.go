@@ -120,7 +120,8 @@ type tenderPage struct {
 	CSVURL     string
 	ReportURL  string
 	APIURL     string
-	LotPager   lotPager // which lots T holds (tender_lots.go); zero: all
+	LotPager   lotPager      // which lots T holds (tender_lots.go); zero: all
+	Feedback   *needFeedback // a need's vote buttons (need_feedback.go); nil elsewhere
 }
 
 // Caps of a ranking computed for a page: the page is read, the CSV and the

@@ -102,7 +102,7 @@ func commands() []command {
 		{
 			name:    "eval",
 			summary: "mesure le rapprochement sur des marchés réellement attribués",
-			args:    "awards FICHIER|RÉPERTOIRE…",
+			args:    "awards FICHIER|RÉPERTOIRE… | feedback",
 			nargs:   oneOrMore,
 			help: "Pour chaque marché attribué (fichiers DECP) dont le titulaire est dans\n" +
 				"l'annuaire, interroge le rapprochement avec ce que savait l'acheteur (objet,\n" +
@@ -110,7 +110,10 @@ func commands() []command {
 				"et rang réciproque moyen, à côté d'un classement géographique et d'un filtre\n" +
 				"par secteur. Avec --no-cpv, sans les codes CPV : les mots et le lieu seulement.\n" +
 				"Affiche aussi la part des titulaires dans chaque niveau de confiance et\n" +
-				"pourquoi les titulaires manqués l'ont été.",
+				"pourquoi les titulaires manqués l'ont été.\n" +
+				"« eval feedback » mesure de même le rang des fournisseurs que les acheteurs\n" +
+				"ont jugés « pertinent » sur les listes de leurs besoins, et la part des « pas\n" +
+				"pertinent » encore dans les 10 premiers, à côté d'un classement par distance.",
 			options: append([]string{optData, optJSON, optNoCPV}, logOptions...),
 			run:     runEval,
 		},

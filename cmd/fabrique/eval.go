@@ -15,6 +15,9 @@ import (
 // recall@10, recall@50 and the mean reciprocal rank of the real winner,
 // beside a geographic ranking and a sector-rule filter.
 func runEval(ctx context.Context, p *program, args []string) error {
+	if args[0] == "feedback" {
+		return runEvalFeedback(ctx, p, args[1:]) // eval_feedback.go
+	}
 	if args[0] != "awards" {
 		return usageErrorf("eval : seule l'évaluation « awards » existe")
 	}

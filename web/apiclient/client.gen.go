@@ -195,6 +195,27 @@ func (e TenderSummaryState) Valid() bool {
 	}
 }
 
+// Defines values for TextPlaceKind.
+const (
+	TextPlaceKindCommune     TextPlaceKind = "commune"
+	TextPlaceKindDepartement TextPlaceKind = "departement"
+	TextPlaceKindRegion      TextPlaceKind = "region"
+)
+
+// Valid indicates whether the value is a known member of the TextPlaceKind enum.
+func (e TextPlaceKind) Valid() bool {
+	switch e {
+	case TextPlaceKindCommune:
+		return true
+	case TextPlaceKindDepartement:
+		return true
+	case TextPlaceKindRegion:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for StatsAwardsParamsLabel.
 const (
 	StatsAwardsParamsLabelEPV StatsAwardsParamsLabel = "EPV"
@@ -387,6 +408,24 @@ func (e SearchSuppliersParamsSort) Valid() bool {
 	case SearchSuppliersParamsSortDistance:
 		return true
 	case SearchSuppliersParamsSortRelevance:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchSuppliersParamsPlace.
+const (
+	Auto SearchSuppliersParamsPlace = "auto"
+	Off  SearchSuppliersParamsPlace = "off"
+)
+
+// Valid indicates whether the value is a known member of the SearchSuppliersParamsPlace enum.
+func (e SearchSuppliersParamsPlace) Valid() bool {
+	switch e {
+	case Auto:
+		return true
+	case Off:
 		return true
 	default:
 		return false
@@ -1150,6 +1189,9 @@ type SuppliersPage struct {
 	Page    int                     `json:"page"`
 	PerPage int                     `json:"per_page"`
 
+	// Place Lieu reconnu à la fin du texte `q` et appliqué comme filtre ; absent quand il n'y en a pas.
+	Place *TextPlace `json:"place,omitempty"`
+
 	// Relaxed Vrai quand aucun fournisseur n'a tous les mots du texte : les résultats en ont le plus possible.
 	Relaxed bool             `json:"relaxed"`
 	Results []SupplierResult `json:"results"`
@@ -1275,6 +1317,28 @@ type TendersPage struct {
 	Results []TenderSummary          `json:"results"`
 	Total   int                      `json:"total"`
 }
+
+// TextPlace Lieu reconnu à la fin du texte `q` et appliqué comme filtre ; absent quand il n'y en a pas.
+type TextPlace struct {
+	// Code Code Insee de la commune, code du département ou code officiel (COG) de la région.
+	Code string        `json:"code"`
+	Kind TextPlaceKind `json:"kind"`
+
+	// Label Le lieu compris : « Lyon (69) », « Ille-et-Vilaine (35) », « Bretagne ».
+	Label string `json:"label"`
+
+	// RadiusKm Rayon autour de la commune ; 0 pour un département ou une région.
+	RadiusKm float32 `json:"radius_km"`
+
+	// Text Les mots du texte qui ont nommé le lieu, tels qu'écrits (« Lyon », « en Bretagne »).
+	Text string `json:"text"`
+
+	// Without Chaîne de requête de la même recherche sans le lieu (ses mots cherchés comme du texte), à ajouter à /api/v1/suppliers.
+	Without string `json:"without"`
+}
+
+// TextPlaceKind defines model for TextPlace.Kind.
+type TextPlaceKind string
 
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
@@ -1455,7 +1519,7 @@ type SearchSuppliersParams struct {
 	// Near Lieu : nom de commune (« Lyon », « Saint-Denis (974) »), code postal (« 69001 ») ou coordonnées « lat,lon ». Chaque résultat reçoit sa distance.
 	Near *string `form:"near,omitempty" json:"near,omitempty"`
 
-	// RadiusKm Rayon autour de `near`, en kilomètres (0 à 1000 ; 0 : pas de limite). Demande `near`.
+	// RadiusKm Rayon autour de `near`, en kilomètres (0 à 1000 ; 0 : pas de limite). Demande `near`, ou une commune lue à la fin de `q` (voir `place` ; 50 km par défaut).
 	RadiusKm *float32 `form:"radius_km,omitempty" json:"radius_km,omitempty"`
 
 	// Sort Classement : `relevance` (par défaut) ou `distance` (demande `near`). Sans texte, `relevance` autour d'un lieu classe du plus proche au plus lointain.
@@ -1466,6 +1530,9 @@ type SearchSuppliersParams struct {
 
 	// PerPage Résultats par page, 100 au plus.
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// Place Lieu écrit à la fin de `q` (« menuiserie Lyon », « ferronnier Bretagne », « ébéniste en Ille-et-Vilaine ») : par défaut (`auto`) il devient un filtre (commune : `radius_km` autour, 50 km par défaut ; département ou région : ce territoire), décrit dans `place` de la réponse, et les ex aequo sont classés du plus proche au plus lointain ; `off` cherche ses mots comme du texte. Jamais reconnu quand `near`, `region` ou `departement` est donné, ni quand le lieu est toute la recherche.
+	Place *SearchSuppliersParamsPlace `form:"place,omitempty" json:"place,omitempty"`
 }
 
 // SearchSuppliersParamsLabel defines parameters for SearchSuppliers.
@@ -1473,6 +1540,9 @@ type SearchSuppliersParamsLabel string
 
 // SearchSuppliersParamsSort defines parameters for SearchSuppliers.
 type SearchSuppliersParamsSort string
+
+// SearchSuppliersParamsPlace defines parameters for SearchSuppliers.
+type SearchSuppliersParamsPlace string
 
 // ListTendersParams defines parameters for ListTenders.
 type ListTendersParams struct {
@@ -2965,6 +3035,18 @@ func NewSearchSuppliersRequest(server string, params *SearchSuppliersParams) (*h
 		if params.PerPage != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Place != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "place", *params.Place, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
