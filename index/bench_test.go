@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // benchEnv is a corpus indexed in both engines.
@@ -29,7 +30,7 @@ type benchEnv struct {
 
 func newBenchEnv(tb testing.TB, n, nText, nPlaces int, opts index.Options) *benchEnv {
 	tb.Helper()
-	sups := index.SyntheticSuppliers(n, 42)
+	sups := synth.Suppliers(n, 42)
 	src := newSliceSource(sups)
 	heapBefore := heapMB()
 	dir := tb.TempDir()

@@ -33,6 +33,7 @@ func layers() []layer {
 		{tree: "fabrique/crawler", may: []string{"fabrique/data"}, about: "crawler imports only data and its own subpackages"},
 		{tree: "fabrique/web", may: []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/data/observatory"}, about: "web imports only data, the store, index and the observatory's figures"},
 		{tree: "fabrique/cmd", any: true, about: "cmd wires everything"},
+		{tree: "fabrique/web/loadtest", may: []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/index/synth", "fabrique/web"}, about: "the load test runs the server on the synthetic corpus"},
 	}
 }
 
