@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"fabrique/data"
@@ -36,9 +38,10 @@ type queryRow struct {
 }
 
 type engineLatency struct {
-	p50, p95 time.Duration
-	found    int // queries with at least one hit
-	n        int
+	p50, p95     time.Duration // wall
+	cpu50, cpu95 time.Duration // CPU of the querying thread
+	found        int           // queries with at least one hit
+	n            int
 }
 
 // report is everything a run measured.
@@ -61,14 +64,17 @@ type report struct {
 	storeMiB float64
 }
 
-// timed runs fn and records it as a stage.
-func (r *report) timed(name string, fn func() (note string, err error)) error {
+// timed runs fn, records it as a stage and logs it (a long run that is
+// stopped still leaves its figures in the log).
+func (r *report) timed(name string, logf func(string, ...any), fn func() (note string, err error)) error {
 	start, cpu := time.Now(), processCPU()
 	note, err := fn()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	r.stages = append(r.stages, stage{name: name, wall: time.Since(start), cpu: processCPU() - cpu, note: note})
+	st := stage{name: name, wall: time.Since(start), cpu: processCPU() - cpu, note: note}
+	r.stages = append(r.stages, st)
+	logf("done: %s in %s (process CPU %s) %s; load average %s", name, round(st.wall), round(st.cpu), note, loadAverage())
 	return nil
 }
 
@@ -79,7 +85,7 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	logf("%d suppliers, engines %v, in %s (load average %s)", cfg.size, cfg.engines, cfg.dir, rep.machine.loadFrom)
 
 	var sups []data.Supplier
-	if err := rep.timed("corpus generated (synth.Suppliers)", func() (string, error) {
+	if err := rep.timed("corpus generated (synth.Suppliers)", logf, func() (string, error) {
 		sups = synth.Suppliers(cfg.size, cfg.seed)
 		return "", nil
 	}); err != nil {
@@ -100,7 +106,11 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 		}
 	}()
 	logf("writing the store")
-	if err := rep.timed("store writes (UpsertCrawled, batches of 1 000, fsync)", func() (string, error) {
+	// A bulk load writes in key order: bbolt then appends to its pages
+	// instead of splitting pages all over the file (in random order the
+	// writes slow down as the file grows).
+	slices.SortFunc(sups, func(a, b data.Supplier) int { return strings.Compare(a.ID, b.ID) })
+	if err := rep.timed("store writes (UpsertCrawled in id order, batches of 1 000, fsync)", logf, func() (string, error) {
 		start := time.Now()
 		for i := 0; i < len(sups); i += 1000 {
 			res, err := st.UpsertCrawled(ctx, sups[i:min(i+1000, len(sups))], "bench")
@@ -159,13 +169,13 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	}()
 	for _, e := range engines {
 		logf("building %s", e.name())
-		if err := rep.timed("index build: "+e.name(), func() (string, error) {
+		if err := rep.timed("index build: "+e.name(), logf, func() (string, error) {
 			return "", e.build(ctx, sups)
 		}); err != nil {
 			return nil, err
 		}
 		if e.name() == "bleve" {
-			if err := rep.timed("bleve compaction (in the background, serving meanwhile)", func() (string, error) {
+			if err := rep.timed("bleve compaction (in the background, serving meanwhile)", logf, func() (string, error) {
 				ix.WaitCompaction()
 				return "", nil
 			}); err != nil {
@@ -284,15 +294,17 @@ func measure(ctx context.Context, n int, run func(i int) (int, error)) (engineLa
 			return engineLatency{}, err
 		}
 	}
-	var l latencies
+	var wall, cpu latencies
 	res := engineLatency{n: n}
 	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		var found int
+		var err error
 		start := time.Now()
-		found, err := run(i)
-		l = append(l, time.Since(start))
+		c := threadCPU(func() { found, err = run(i) })
+		wall, cpu = append(wall, time.Since(start)), append(cpu, c)
 		if err != nil {
 			return res, err
 		}
@@ -300,7 +312,8 @@ func measure(ctx context.Context, n int, run func(i int) (int, error)) (engineLa
 			res.found++
 		}
 	}
-	res.p50, res.p95 = l.percentile(0.5), l.percentile(0.95)
+	res.p50, res.p95 = wall.percentile(0.5), wall.percentile(0.95)
+	res.cpu50, res.cpu95 = cpu.percentile(0.5), cpu.percentile(0.95)
 	return res, nil
 }
 

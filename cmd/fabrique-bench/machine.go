@@ -94,3 +94,17 @@ func processCPU() time.Duration {
 func (m machine) String() string {
 	return fmt.Sprintf("%s, %d cores, %.0f GiB RAM, %s, %s", m.cpu, m.cores, m.memGiB, m.kernel, m.goVer)
 }
+
+// threadCPU runs fn on a locked OS thread and returns the CPU time that
+// thread spent: unlike wall time it does not grow when other processes
+// compete for the cores. It counts the work of engines that answer on the
+// calling goroutine (bleve, SQLite in process), not a server's.
+func threadCPU(fn func()) time.Duration {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var a, b unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &a)
+	fn()
+	_ = unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &b)
+	return time.Duration(b.Nano() - a.Nano())
+}

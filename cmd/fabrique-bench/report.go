@@ -37,35 +37,36 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "\nOn disk: store %.0f MiB, bleve index %.0f MiB.\n\n", r.storeMiB, r.indexMiB)
 
 	fmt.Fprintf(&b, "%d queries per kind, the same on every engine, each once after %d warm-up queries; "+
-		"latency in ms, median / p95; found = queries with at least one hit; ratio = the engine's p95 / bleve's.\n\n", c.queries, warmups)
+		"wall latency in ms, median / p95, and the querying thread's CPU (in-process engines only: "+
+		"PostgreSQL works in its server); found = queries with at least one hit; "+
+		"ratio = the engine's wall p95 / bleve's, then its median / bleve's.\n\n", c.queries, warmups)
 	b.WriteString("| query |")
 	for _, e := range r.engines {
-		fmt.Fprintf(&b, " %s p50 / p95 | found |", e)
+		fmt.Fprintf(&b, " %s wall | %s CPU | found |", e, e)
 	}
 	for _, e := range r.engines[1:] {
-		fmt.Fprintf(&b, " %s / bleve p95 |", e)
+		fmt.Fprintf(&b, " %s / bleve |", e)
 	}
 	b.WriteString("\n|---|")
-	b.WriteString(strings.Repeat("---:|---:|", len(r.engines)))
+	b.WriteString(strings.Repeat("---:|---:|---:|", len(r.engines)))
 	b.WriteString(strings.Repeat("---:|", len(r.engines)-1))
 	b.WriteString("\n")
 	for _, row := range r.rows {
 		fmt.Fprintf(&b, "| %s |", row.kind)
 		for _, e := range r.engines {
-			l := row.results[e]
-			fmt.Fprintf(&b, " %.2f / %.2f | %d / %d |", ms(l.p50), ms(l.p95), l.found, l.n)
+			fmt.Fprintf(&b, " %s |", row.results[e].cells(e != "postgres"))
 		}
-		base := row.results["bleve"].p95
+		base := row.results["bleve"]
 		for _, e := range r.engines[1:] {
-			fmt.Fprintf(&b, " %s |", ratio(row.results[e].p95, base))
+			l := row.results[e]
+			fmt.Fprintf(&b, " %s, %s |", ratio(l.p95, base.p95), ratio(l.p50, base.p50))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "| match a need (bleve + store, in process) | %.2f / %.2f | %d / %d |",
-		ms(r.match.p50), ms(r.match.p95), r.match.found, r.match.n)
-	b.WriteString(strings.Repeat(" — | — |", len(r.engines)-1))
+	fmt.Fprintf(&b, "| match a need (bleve + store, in process) | %s |", r.match.cells(true))
+	b.WriteString(strings.Repeat(" — | — | — |", len(r.engines)-1))
 	b.WriteString(strings.Repeat(" — |", len(r.engines)-1))
-	fmt.Fprintf(&b, "\n\nMatcher CPU per need (process CPU / needs): %.1f ms.\n", ms(r.matchCPU))
+	fmt.Fprintf(&b, "\n\nMatcher CPU per need, all its goroutines (process CPU / needs): %.1f ms.\n", ms(r.matchCPU))
 
 	if len(r.http) > 0 {
 		b.WriteString("\nHTTP on loopback (the real server, rate limit off; the clients run in the same process and share its cores):\n\n")
@@ -80,6 +81,15 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "\nStart-up after a clean stop (open the store and the index, check them against each other, first search): %s.\n",
 		round(r.startup))
 	return b.String()
+}
+
+// cells are an engine's three cells of a row: wall, CPU and found.
+func (l engineLatency) cells(withCPU bool) string {
+	cpu := "—"
+	if withCPU {
+		cpu = fmt.Sprintf("%.2f / %.2f", ms(l.cpu50), ms(l.cpu95))
+	}
+	return fmt.Sprintf("%.2f / %.2f | %s | %d / %d", ms(l.p50), ms(l.p95), cpu, l.found, l.n)
 }
 
 func ratio(x, base time.Duration) string {
