@@ -33,7 +33,15 @@ func BenchmarkRebuild(b *testing.B) {
 			b.Fatal(err)
 		}
 		start, cpu := time.Now(), processCPU()
-		if err := ix.Rebuild(context.Background(), src, nil); err != nil {
+		next := 100_000
+		progress := func(done int) { // a long run stopped early still tells its rate
+			if done >= next {
+				next += 100_000
+				fmt.Fprintf(os.Stderr, "rebuild: %d of %d indexed, %s wall, %s CPU, load average %s\n", done, n,
+					time.Since(start).Round(time.Second), (processCPU() - cpu).Round(time.Second), loadAverage())
+			}
+		}
+		if err := ix.Rebuild(context.Background(), src, progress); err != nil {
 			b.Fatal(err)
 		}
 		wall, used := time.Since(start), processCPU()-cpu
