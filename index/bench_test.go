@@ -11,17 +11,16 @@ import (
 	"time"
 
 	"fabrique/index"
+	"fabrique/index/synth"
 )
 
-// benchEnv is a corpus indexed in both engines.
+// benchEnv is a corpus indexed in bleve.
 type benchEnv struct {
 	ix          *index.Index
-	fts         *ftsEngine
-	queries     benchQueries
+	queries     synth.Queries
 	rebuild     time.Duration
 	rebuildCPU  time.Duration // process CPU time during the rebuild
 	compaction  time.Duration // the merge into one segment that follows, in the background
-	sqliteBuild time.Duration
 	firstSearch time.Duration // builds the columns of the new snapshot
 	heapMB      float64
 	diskMB      float64
@@ -29,7 +28,7 @@ type benchEnv struct {
 
 func newBenchEnv(tb testing.TB, n, nText, nPlaces int, opts index.Options) *benchEnv {
 	tb.Helper()
-	sups := index.SyntheticSuppliers(n, 42)
+	sups := synth.Suppliers(n, 42)
 	src := newSliceSource(sups)
 	heapBefore := heapMB()
 	dir := tb.TempDir()
@@ -38,7 +37,7 @@ func newBenchEnv(tb testing.TB, n, nText, nPlaces int, opts index.Options) *benc
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { ix.Close() })
-	env := &benchEnv{ix: ix, queries: newBenchQueries(sups, nText, nPlaces, 1)}
+	env := &benchEnv{ix: ix, queries: synth.NewQueries(sups, nText, nPlaces, 1)}
 	start, cpu := time.Now(), processCPU()
 	if err := ix.Rebuild(context.Background(), src, nil); err != nil {
 		tb.Fatal(err)
@@ -59,11 +58,6 @@ func newBenchEnv(tb testing.TB, n, nText, nPlaces int, opts index.Options) *benc
 	env.heapMB = heapMB() - heapBefore
 	runtime.KeepAlive(src) // alive before and after: only the index differs
 	env.diskMB = dirMB(dir + "/index")
-	env.fts, env.sqliteBuild, err = newFTSEngine(dir, sups)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { env.fts.Close() })
 	return env
 }
 
@@ -85,50 +79,40 @@ func heapMB() float64 {
 	return float64(m.HeapAlloc) / (1 << 20)
 }
 
-// queryKinds are the measured workloads: each runs query i of the set on
-// one engine.
+// queryKinds are the measured workloads: each runs query i of the set.
 func (env *benchEnv) queryKinds() []struct {
-	name          string
-	bleve, sqlite func(ctx context.Context, i int) error
+	name string
+	run  func(ctx context.Context, i int) error
 } {
 	q := env.queries
 	text := func(facets bool) func(context.Context, int) error {
 		return func(ctx context.Context, i int) error {
-			_, err := env.ix.Search(ctx, index.Query{Text: q.text[i%len(q.text)], Facets: facets})
-			return err
-		}
-	}
-	ftsText := func(facets bool) func(context.Context, int) error {
-		return func(ctx context.Context, i int) error {
-			_, _, _, err := env.fts.search(ctx, q.text[i%len(q.text)], facets)
+			_, err := env.ix.Search(ctx, index.Query{Text: q.Text[i%len(q.Text)], Facets: facets})
 			return err
 		}
 	}
 	return []struct {
-		name          string
-		bleve, sqlite func(ctx context.Context, i int) error
+		name string
+		run  func(ctx context.Context, i int) error
 	}{
-		{"text", text(false), ftsText(false)},
-		{"text+facets", text(true), ftsText(true)},
+		{"text", text(false)},
+		{"text+facets", text(true)},
 		{"radius 100 km sorted by distance", func(ctx context.Context, i int) error {
-			p := q.places[i%len(q.places)]
-			_, err := env.ix.Search(ctx, index.Query{Near: &p, RadiusKm: 100, SortByDistance: true})
-			return err
-		}, func(ctx context.Context, i int) error {
-			_, _, err := env.fts.radius(ctx, q.places[i%len(q.places)], 100)
+			p := q.Places[i%len(q.Places)]
+			_, err := env.ix.Search(ctx, index.Query{Near: &index.Point{Lat: p.Lat, Lon: p.Lon}, RadiusKm: 100, SortByDistance: true})
 			return err
 		}},
 	}
 }
 
-// BenchmarkSearch100k measures, on 100 000 synthetic suppliers and 240
-// queries, bleve against SQLite FTS5, side by side, and prints medians,
-// p95 and ratios. Run it with:
+// BenchmarkSearch100k measures bleve on 100 000 synthetic suppliers and
+// 240 queries, and prints medians, p95 and thread CPU times. Run it with:
 //
-//	go test ./index -run '^$' -bench Search100k -benchtime 720x
+//	go test ./index -run '^$' -bench Search100k -benchtime 240x
 //
-// Facets are measured with the cache disabled (every query computes its
-// facets) unless the sub-benchmark says "cached".
+// Facets are measured with the caches disabled (every query computes its
+// facets). The comparison with SQLite FTS5 and PostgreSQL on the same
+// corpus and queries is cmd/fabrique-bench's.
 func BenchmarkSearch100k(b *testing.B) { benchSuite(b, 100_000) }
 
 func benchSuite(b *testing.B, n int) {
@@ -137,30 +121,18 @@ func benchSuite(b *testing.B, n int) {
 	var rows []suiteRow
 	var cpuRows []string
 	for _, k := range env.queryKinds() {
-		row := suiteRow{kind: k.name}
-		for _, engine := range []string{"bleve", "sqlite"} {
-			run := k.bleve
-			if engine == "sqlite" {
-				run = k.sqlite
+		for i := range 240 { // warm the caches of the snapshot
+			if err := k.run(ctx, i); err != nil {
+				b.Fatal(err)
 			}
-			for i := range 240 { // warm both engines' caches the same way
-				if err := run(ctx, i); err != nil {
-					b.Fatal(err)
-				}
-			}
-			wall, cpu := measure(b, k.name+"/"+engine, func(i int) error { return run(ctx, i) })
-			if engine == "bleve" {
-				row.bleve50, row.bleve95 = wall.percentile(0.5), wall.percentile(0.95)
-			} else {
-				row.sqlite50, row.sqlite95 = wall.percentile(0.5), wall.percentile(0.95)
-			}
-			cpuRows = append(cpuRows, fmt.Sprintf("%-34s %-6s thread CPU p50 %6.2f ms  p95 %6.2f ms",
-				k.name, engine, ms(cpu.percentile(0.5)), ms(cpu.percentile(0.95))))
 		}
-		rows = append(rows, row)
+		wall, cpu := measure(b, k.name, func(i int) error { return k.run(ctx, i) })
+		rows = append(rows, suiteRow{kind: k.name, bleve50: wall.percentile(0.5), bleve95: wall.percentile(0.95)})
+		cpuRows = append(cpuRows, fmt.Sprintf("%-34s thread CPU p50 %6.2f ms  p95 %6.2f ms",
+			k.name, ms(cpu.percentile(0.5)), ms(cpu.percentile(0.95))))
 	}
 	fmt.Printf("%s\nbleve rebuild CPU time: %s; then compaction in the background (serving meanwhile): %s; first search after the build (columns): %s; Go heap held by the index: %.0f MB; index on disk: %.0f MB; load average at the end: %s\n%s\n",
-		formatSummary(n, rows, env.rebuild, env.sqliteBuild), env.rebuildCPU.Round(time.Millisecond),
+		formatSummary(n, rows, env.rebuild), env.rebuildCPU.Round(time.Millisecond),
 		env.compaction.Round(time.Millisecond), env.firstSearch.Round(time.Millisecond), env.heapMB,
 		env.diskMB, loadAverage(), strings.Join(cpuRows, "\n"))
 }
@@ -199,40 +171,24 @@ func loadAverage() string {
 }
 
 // TestBenchSmoke runs the benchmark suite's machinery on 2 000 suppliers
-// in every test run, and checks that both engines agree where they must:
-// the same suppliers within a radius, and bleve finding something for
-// nearly every query.
+// in every test run, and checks that bleve finds something for nearly
+// every query. (That the engines of the harness agree on the same corpus
+// is cmd/fabrique-bench's test.)
 func TestBenchSmoke(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds two indexes")
+		t.Skip("builds an index")
 	}
 	env := newBenchEnv(t, 2000, 120, 30, index.Options{FacetCacheSize: -1, ResultCacheSize: -1})
 	ctx := context.Background()
 	for _, k := range env.queryKinds() {
 		for i := range 30 {
-			if err := k.bleve(ctx, i); err != nil {
-				t.Fatalf("%s/bleve query %d: %v", k.name, i, err)
+			if err := k.run(ctx, i); err != nil {
+				t.Fatalf("%s query %d: %v", k.name, i, err)
 			}
-			if err := k.sqlite(ctx, i); err != nil {
-				t.Fatalf("%s/sqlite query %d: %v", k.name, i, err)
-			}
-		}
-	}
-	for _, p := range env.queries.places {
-		res, err := env.ix.Search(ctx, index.Query{Near: &p, RadiusKm: 100, SortByDistance: true, PerPage: 20})
-		if err != nil {
-			t.Fatal(err)
-		}
-		n, ids, err := env.fts.radius(ctx, p, 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != uint64(n) || !equalPrefix(hitIDs(res), ids) {
-			t.Errorf("around %+v: bleve finds %d (%v), SQLite %d (%v)", p, res.Total, hitIDs(res)[:min(3, len(res.Hits))], n, ids[:min(3, len(ids))])
 		}
 	}
 	found := 0
-	for _, text := range env.queries.text {
+	for _, text := range env.queries.Text {
 		res, err := env.ix.Search(ctx, index.Query{Text: text})
 		if err != nil {
 			t.Fatal(err)
@@ -241,20 +197,8 @@ func TestBenchSmoke(t *testing.T) {
 			found++
 		}
 	}
-	if found < len(env.queries.text)*9/10 {
-		t.Errorf("bleve found something for %d of %d queries, want at least 90%%", found, len(env.queries.text))
+	if found < len(env.queries.Text)*9/10 {
+		t.Errorf("bleve found something for %d of %d queries, want at least 90%%", found, len(env.queries.Text))
 	}
-	t.Logf("%s", formatSummary(2000, nil, env.rebuild, env.sqliteBuild))
-}
-
-// equalPrefix reports whether the two id lists agree on their common
-// length (ties in distance may order the tail differently).
-func equalPrefix(a, b []string) bool {
-	n := min(len(a), len(b), 10)
-	for i := range n {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	t.Logf("%s", formatSummary(2000, nil, env.rebuild))
 }

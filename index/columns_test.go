@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"fabrique/index/synth"
 )
 
 // TestColumnsMatchBleve checks the column-based facets and totals against
@@ -24,7 +26,7 @@ func TestColumnsMatchBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	sups := SyntheticSuppliers(3000, 7)
+	sups := synth.Suppliers(3000, 7)
 	if err := ix.Put(ctx, sups...); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +126,7 @@ func TestDocBuilderMatchesMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	for _, s := range SyntheticSuppliers(50, 3) {
+	for _, s := range synth.Suppliers(50, 3) {
 		d, err := toDoc(s, s.UpdatedAt)
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
+	"fabrique/index/synth"
 )
 
 // sliceSource is a Source over a slice (internal tests).
@@ -48,7 +49,7 @@ func TestRebuildCompactsSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	src := sliceSource(SyntheticSuppliers(1500, 3))
+	src := sliceSource(synth.Suppliers(1500, 3))
 
 	// Measure the answers on the uncompacted generation first: a rebuild
 	// without compaction is what fill leaves behind.
@@ -132,7 +133,7 @@ func TestEnsureConsistentCompactsAPiecemealIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := sliceSource(SyntheticSuppliers(600, 5))
+	src := sliceSource(synth.Suppliers(600, 5))
 	for i := 0; i < len(src); i += 30 {
 		if err := ix.Put(ctx, src[i:i+30]...); err != nil {
 			t.Fatal(err)
@@ -170,7 +171,7 @@ func TestUncachedSearchSkipsTheResultCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	if err := ix.Put(ctx, SyntheticSuppliers(200, 2)...); err != nil {
+	if err := ix.Put(ctx, synth.Suppliers(200, 2)...); err != nil {
 		t.Fatal(err)
 	}
 	cached := func() int {
@@ -204,7 +205,7 @@ func TestNearestMatchingIsTheNearest(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() }) // after the snapshot's release (currentSnapshot)
-	sups := SyntheticSuppliers(3000, 9)
+	sups := synth.Suppliers(3000, 9)
 	if err := ix.Put(ctx, sups...); err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +278,7 @@ func TestInCircleMatchesEveryDocumentTest(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() })
-	if err := ix.Put(ctx, SyntheticSuppliers(4000, 13)...); err != nil {
+	if err := ix.Put(ctx, synth.Suppliers(4000, 13)...); err != nil {
 		t.Fatal(err)
 	}
 	g, snap := currentSnapshot(t, ix)

@@ -12,6 +12,7 @@ import (
 
 	"fabrique/data"
 	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // benchTenders are realistic notices of about 60 words each, with their
@@ -58,7 +59,7 @@ func benchMatch(b *testing.B, n int) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
-	sups := index.SyntheticSuppliers(n, 42)
+	sups := synth.Suppliers(n, 42)
 	dir := b.TempDir()
 	opts := index.Options{Now: func() time.Time { return matchNow }}
 	ix, err := index.Open(dir, opts)

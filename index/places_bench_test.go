@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // BenchmarkSearchPlace100k measures, on 100 000 synthetic suppliers, the
@@ -15,7 +16,7 @@ import (
 //
 //	go test ./index -run '^$' -bench SearchPlace100k -benchtime 480x
 func BenchmarkSearchPlace100k(b *testing.B) {
-	sups := index.SyntheticSuppliers(100_000, 42)
+	sups := synth.Suppliers(100_000, 42)
 	ix, err := index.Open(b.TempDir()+"/index", index.Options{FacetCacheSize: -1, ResultCacheSize: -1})
 	if err != nil {
 		b.Fatal(err)
@@ -25,12 +26,12 @@ func BenchmarkSearchPlace100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	ix.WaitCompaction()
-	q := newBenchQueries(sups, 240, 240, 1)
+	q := synth.NewQueries(sups, 240, 240, 1)
 	places := []string{"Lyon", "Rennes", "Bretagne", "Paris", "Ille-et-Vilaine", "Bordeaux", "Occitanie", "Lille"}
 	queries := map[string]func(i int) index.Query{
-		"text": func(i int) index.Query { return index.Query{Text: tradeQueries[i%len(tradeQueries)]} },
+		"text": func(i int) index.Query { return index.Query{Text: synth.TradeQueries[i%len(synth.TradeQueries)]} },
 		"text + place in the text": func(i int) index.Query {
-			text := tradeQueries[i%len(tradeQueries)] + " " + places[i%len(places)]
+			text := synth.TradeQueries[i%len(synth.TradeQueries)] + " " + places[i%len(places)]
 			p, ok := index.FindTextPlace(text)
 			if !ok {
 				b.Fatalf("no place in %q", text)
@@ -38,8 +39,8 @@ func BenchmarkSearchPlace100k(b *testing.B) {
 			return p.Apply(index.Query{}, 50)
 		},
 		"text near a place, by relevance": func(i int) index.Query {
-			pt := q.places[i%len(q.places)]
-			return index.Query{Text: q.text[i%len(q.text)], Near: &pt}
+			pt := q.Places[i%len(q.Places)]
+			return index.Query{Text: q.Text[i%len(q.Text)], Near: &index.Point{Lat: pt.Lat, Lon: pt.Lon}}
 		},
 	}
 	ctx := context.Background()

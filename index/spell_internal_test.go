@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"fabrique/index/synth"
 )
 
 // The near spellings looked up (and cached) beforehand must find and score
@@ -17,7 +19,7 @@ func TestSpellingsClauseMatchesFuzzyQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = ix.Close() }) // after the snapshot's release (currentSnapshot)
-	if err := ix.Put(ctx, SyntheticSuppliers(3000, 11)...); err != nil {
+	if err := ix.Put(ctx, synth.Suppliers(3000, 11)...); err != nil {
 		t.Fatal(err)
 	}
 	g, snap := currentSnapshot(t, ix)

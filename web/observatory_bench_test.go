@@ -9,7 +9,7 @@ import (
 
 	"fabrique/data"
 	"fabrique/data/store"
-	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // BenchmarkObservatory100k measures the observatory's page and API on a
@@ -28,7 +28,7 @@ func BenchmarkObservatory100k(b *testing.B) {
 	}
 	defer st.Close()
 	start := time.Now()
-	sups := index.SyntheticSuppliers(100000, 1)
+	sups := synth.Suppliers(100000, 1)
 	for i := 0; i < len(sups); i += 5000 {
 		if _, err := st.UpsertCrawled(ctx, sups[i:min(i+5000, len(sups))], "bench"); err != nil {
 			b.Fatal(err)

@@ -19,7 +19,7 @@ import (
 
 	"fabrique/data"
 	"fabrique/data/store"
-	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // BenchmarkObservatoryMillion measures the observatory at the issue's
@@ -52,7 +52,7 @@ func BenchmarkObservatoryMillion(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	sups := index.SyntheticSuppliers(nSuppliers, 1)
+	sups := synth.Suppliers(nSuppliers, 1)
 	fillObservatoryBench(b, st, sups, nTenders, nAwards)
 
 	s, err := New(Config{Now: func() time.Time { return obsDay }, AdminToken: "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0", RateLimit: RateLimit{PerSecond: -1}}, Deps{Store: st})

@@ -34,6 +34,7 @@ func layers() []layer {
 		{tree: "fabrique/crawler", may: []string{"fabrique/data"}, about: "crawler imports only data and its own subpackages"},
 		{tree: "fabrique/web", may: []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/data/observatory"}, about: "web imports only data, the store, index and the observatory's figures"},
 		{tree: "fabrique/cmd", any: true, about: "cmd wires everything"},
+		{tree: "fabrique/web/loadtest", may: []string{"fabrique/data", "fabrique/data/store", "fabrique/index", "fabrique/index/synth", "fabrique/web"}, about: "the load test runs the server on the synthetic corpus"},
 	}
 }
 
@@ -58,7 +59,8 @@ func engines() []engine {
 		// Test tools: never in a non-test file.
 		{name: "chromedp (tests only)", prefixes: []string{"github.com/chromedp/"}, owner: "", exact: true},
 		{name: "go-smtp (tests only)", prefixes: []string{"github.com/emersion/go-smtp", "github.com/emersion/go-sasl"}, owner: "", exact: true},
-		{name: "modernc sqlite (benchmark baseline only)", prefixes: []string{"modernc.org/"}, owner: "", exact: true},
+		{name: "modernc sqlite (benchmark baseline only)", prefixes: []string{"modernc.org/"}, owner: "fabrique/cmd/fabrique-bench", exact: true},
+		{name: "pgx (benchmark baseline only)", prefixes: []string{"github.com/jackc/"}, owner: "fabrique/cmd/fabrique-bench", exact: true},
 		{name: "kin-openapi (API contract tests only)", prefixes: []string{"github.com/getkin/kin-openapi"}, owner: "", exact: true},
 		// The API client generated from openapi.json, used by tests only.
 		{name: "oapi-codegen runtime", prefixes: []string{"github.com/oapi-codegen/"}, owner: "fabrique/web/apiclient", exact: true},
@@ -211,7 +213,10 @@ func TestArchitectureRulesCatchViolations(t *testing.T) {
 		{"crawler subpackage imports colly", goPackage{"fabrique/crawler/ofg", []string{"github.com/gocolly/colly/v2"}},
 			[]string{"fabrique/crawler/ofg → github.com/gocolly/colly/v2: colly may be imported only by fabrique/crawler"}},
 		{"cmd imports sqlite", goPackage{"fabrique/cmd/fabrique", []string{"modernc.org/sqlite"}},
-			[]string{"fabrique/cmd/fabrique → modernc.org/sqlite: modernc sqlite (benchmark baseline only) may be imported by test files only"}},
+			[]string{"fabrique/cmd/fabrique → modernc.org/sqlite: modernc sqlite (benchmark baseline only) may be imported only by fabrique/cmd/fabrique-bench"}},
+		{"index imports pgx", goPackage{"fabrique/index", []string{"github.com/jackc/pgx/v5"}},
+			[]string{"fabrique/index → github.com/jackc/pgx/v5: pgx (benchmark baseline only) may be imported only by fabrique/cmd/fabrique-bench"}},
+		{"the harness imports its baselines", goPackage{"fabrique/cmd/fabrique-bench", []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5/stdlib", "fabrique/index/synth"}}, nil},
 		{"web imports go-mail", goPackage{"fabrique/web", []string{"github.com/wneessen/go-mail"}},
 			[]string{"fabrique/web → github.com/wneessen/go-mail: go-mail may be imported only by fabrique/web/mail"}},
 		{"web/mail imports go-smtp", goPackage{"fabrique/web/mail", []string{"github.com/emersion/go-smtp"}},

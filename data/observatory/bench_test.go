@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"fabrique/data"
-	"fabrique/index"
+	"fabrique/index/synth"
 )
 
 // benchFacts are the facts of the scale, made in memory: the
@@ -19,7 +19,7 @@ import (
 // tenders (of a million in the store: only open ones are kept) and a
 // million awards, a third of them won by listed companies.
 var benchFacts = sync.OnceValue(func() *Facts {
-	sups := index.SyntheticSuppliers(100000, 1)
+	sups := synth.Suppliers(100000, 1)
 	f := &Facts{BuiltAt: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), TenderSources: map[string]*ImportFacts{},
 		AwardSources: map[string]*ImportFacts{}, sources: []string{"decp"}}
 	for i := range sups {
@@ -103,7 +103,7 @@ func BenchmarkAggregate(b *testing.B) {
 func BenchmarkBuild(b *testing.B) {
 	ctx := context.Background()
 	st := openStore(b)
-	sups := index.SyntheticSuppliers(20000, 1)
+	sups := synth.Suppliers(20000, 1)
 	for i := 0; i < len(sups); i += 5000 {
 		if _, err := st.UpsertCrawled(ctx, sups[i:i+5000], "bench"); err != nil {
 			b.Fatal(err)

@@ -1,5 +1,5 @@
 // Command loadtest serves Fabrique's web application on a deterministic
-// synthetic corpus (index.SyntheticSuppliers: real NAF and CPV vocabulary,
+// synthetic corpus (synth.Suppliers: real NAF and CPV vocabulary,
 // real communes), for load tests with wrk and mix.lua. See README.md.
 //
 // It fills a store in a data directory, builds the index from it as serve

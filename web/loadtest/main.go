@@ -17,6 +17,7 @@ import (
 
 	"fabrique/data/store"
 	"fabrique/index"
+	"fabrique/index/synth"
 	"fabrique/web"
 )
 
@@ -109,7 +110,7 @@ func fillStore(ctx context.Context, st *store.Store, n int, seed int64) error {
 		return err
 	}
 	start := time.Now()
-	sups := index.SyntheticSuppliers(n, seed)
+	sups := synth.Suppliers(n, seed)
 	const batch = 1000
 	for i := 0; i < len(sups); i += batch {
 		res, err := st.UpsertCrawled(ctx, sups[i:min(i+batch, len(sups))], "loadtest")

@@ -1,4 +1,4 @@
-package index_test
+package synth_test
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"fabrique/data"
-	"fabrique/index"
+	"fabrique/index/synth"
 )
 
-func TestSyntheticSuppliers(t *testing.T) {
-	a := index.SyntheticSuppliers(500, 1)
-	b := index.SyntheticSuppliers(500, 1)
-	c := index.SyntheticSuppliers(500, 2)
+func TestSuppliers(t *testing.T) {
+	a := synth.Suppliers(500, 1)
+	b := synth.Suppliers(500, 1)
+	c := synth.Suppliers(500, 2)
 	if len(a) != 500 {
 		t.Fatalf("got %d suppliers, want 500", len(a))
 	}
@@ -59,8 +59,8 @@ func TestSyntheticSuppliers(t *testing.T) {
 	}
 }
 
-func ExampleSyntheticSuppliers() {
-	sups := index.SyntheticSuppliers(3, 42)
+func ExampleSuppliers() {
+	sups := synth.Suppliers(3, 42)
 	for _, s := range sups {
 		fmt.Println(data.ValidSIREN(s.SIREN) == nil, s.Address.Country, s.UpdatedAt.Year())
 	}

@@ -1,4 +1,4 @@
-package index
+package synth
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"fabrique/data"
 )
 
-// SyntheticSuppliers returns n fictitious suppliers built from real
+// Suppliers returns n fictitious suppliers built from real
 // vocabulary, the same for the same (n, seed): NAF rév. 2 sub-classes
 // (mostly manufacturing and building trades), products named after CPV
 // labels of the divisions the NAF code supplies, real communes drawn by
@@ -19,7 +19,7 @@ import (
 // bands, and company names made from common French surnames and trade
 // words. It feeds the benchmarks and load tests; the companies do not
 // exist (their SIRENs are valid but random).
-func SyntheticSuppliers(n int, seed int64) []data.Supplier {
+func Suppliers(n int, seed int64) []data.Supplier {
 	v := newSynthVocab()
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -132,7 +132,7 @@ func (v *synthVocab) supplier(rng *rand.Rand, siren string, updated time.Time) d
 		s.CPVInferred = divs[:min(len(divs), 3)]
 	}
 
-	univers := pick(rng, epvUnivers)
+	univers := pick(rng, Univers)
 	if rng.IntN(3) > 0 {
 		s.Activities = []string{univers}
 	}
@@ -309,3 +309,16 @@ var (
 		"zone artisanale des Prés", "rue du Moulin", "impasse des Tanneurs", "chemin des Forges",
 		"rue de l'Industrie", "place de l'Église", "boulevard Pasteur", "rue des Artisans"}
 )
+
+// Univers are the eight "univers" of the EPV directory as the index spells
+// them (index.epvUnivers; TestSynthUniversAreTheIndexs keeps both equal).
+var Univers = []string{
+	"Ameublement et décoration",
+	"Architecture et patrimoine bâti",
+	"Arts de la table",
+	"Culture et communication",
+	"Équipements industriels, médicaux, mécaniques",
+	"Gastronomie",
+	"Loisirs et transports",
+	"Mode et beauté",
+}

@@ -1,0 +1,59 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"fabrique/index"
+	"fabrique/index/synth"
+)
+
+// BenchmarkRebuild measures a full rebuild of FABRIQUE_REBUILD_N synthetic
+// suppliers (default 100 000) from a slice source, in batches of
+// FABRIQUE_REBUILD_BATCH (default Options' default), in wall time and in the
+// process's CPU time (the machine is shared: CPU time is what a change
+// moves), the background compaction apart. The target (issue 15) is
+// ≤ 10 s wall at 100 000 on 2 cores. Run it with:
+//
+//	go test ./index -run '^$' -bench Rebuild -benchtime 1x
+func BenchmarkRebuild(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("FABRIQUE_REBUILD_N")); err == nil && v > 0 {
+		n = v
+	}
+	batch, _ := strconv.Atoi(os.Getenv("FABRIQUE_REBUILD_BATCH")) // 0: the default
+	src := newSliceSource(synth.Suppliers(n, 42))
+	for b.Loop() {
+		ix, err := index.Open(b.TempDir(), index.Options{RebuildBatchSize: batch})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start, cpu := time.Now(), processCPU()
+		next := 100_000
+		progress := func(done int) { // a long run stopped early still tells its rate
+			if done >= next {
+				next += 100_000
+				fmt.Fprintf(os.Stderr, "rebuild: %d of %d indexed, %s wall, %s CPU, load average %s\n", done, n,
+					time.Since(start).Round(time.Second), (processCPU() - cpu).Round(time.Second), loadAverage())
+			}
+		}
+		if err := ix.Rebuild(context.Background(), src, progress); err != nil {
+			b.Fatal(err)
+		}
+		wall, used := time.Since(start), processCPU()-cpu
+		start = time.Now()
+		ix.WaitCompaction()
+		compaction := time.Since(start)
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(used.Seconds(), "cpu-s")
+		fmt.Printf("rebuild of %d suppliers: %s wall, %s CPU; compaction after it %s; load average %s\n",
+			n, wall.Round(time.Millisecond), used.Round(time.Millisecond), compaction.Round(time.Millisecond), loadAverage())
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
