@@ -299,6 +299,24 @@ func readAcks(t *testing.T, path string) (map[string]map[string]string, int) {
 	return out, n
 }
 
+// startChild runs this test binary again as the test named test, with the
+// environment variables vars added, and returns its stdout and stderr.
+func startChild(t *testing.T, test string, vars ...string) (*exec.Cmd, io.Reader, *syncBuffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), vars...)
+	stderr := &syncBuffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, out, stderr
+}
+
 // TestCrashKill is the crash test described at the top of this file.
 func TestCrashKill(t *testing.T) {
 	if testing.Short() {
@@ -320,18 +338,8 @@ func TestCrashKill(t *testing.T) {
 	rebuilds, acked := 0, 0
 	start := time.Now()
 	for round := range rounds {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWorkload$", "-test.count=1")
-		cmd.Env = append(os.Environ(), crashDataEnv+"="+dataDir, crashAcksEnv+"="+ackPath,
+		cmd, out, stderr := startChild(t, "TestCrashWorkload", crashDataEnv+"="+dataDir, crashAcksEnv+"="+ackPath,
 			crashMirrorEnv+"="+mirrorSrv.URL, crashRoundEnv+"="+strconv.Itoa(round))
-		var stderr syncBuffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		ready := make(chan bool, 1)
 		go func() {
 			sc := bufio.NewScanner(out)
@@ -364,7 +372,7 @@ func TestCrashKill(t *testing.T) {
 		}
 		time.Sleep(work)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
-		err = cmd.Wait()
+		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
 			t.Fatalf("round %d: the workload was not killed (%v); it printed:\n%s", round, err, stderr.String())
 		}

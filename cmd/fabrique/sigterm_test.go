@@ -48,17 +48,7 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Skip("spawns a server process")
 	}
 	dataDir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignalChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sigtermDataEnv+"="+dataDir)
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out, stderr := startChild(t, "TestServeSignalChild", sigtermDataEnv+"="+dataDir)
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	addr := make(chan string, 1)
 	go func() {
