@@ -3,19 +3,13 @@ package main
 import (
 	"context"
 	"io"
-	"log/slog"
-	"maps"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"fabrique/crawler/mirror"
 	"fabrique/data"
 	"fabrique/web"
 )
@@ -33,70 +27,14 @@ func TestBackupRoundTripUnderWrites(t *testing.T) {
 		t.Skip("runs a server under write load")
 	}
 	ctx := context.Background()
-	mirrorSrv := httptest.NewServer(mirror.New(mirror.Config{}).Handler())
-	defer mirrorSrv.Close()
 	const token = "c2f1b9e07a4d4e8f9b3a6d5c1e0f7a2b8d4c6e1f"
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := &program{cfg: config{dataDir: t.TempDir(), baseURL: mirrorSrv.URL}, stdout: io.Discard, stderr: io.Discard, log: quiet}
-	d, err := openDirectory(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Config{Addr: "127.0.0.1:0", AdminToken: token, Logger: quiet, RateLimit: web.RateLimit{PerSecond: -1}},
-		web.Deps{Store: d.store, Index: d.index, Tenders: d.tenders})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	w := startWired(t, web.Config{AdminToken: token})
+	var acks ackLog
+	stopWriters := w.startWriters(t, &acks)
+	waitAcks(t, &acks, 30)
 
-	// The writers: the crash test's workloads, acknowledging in memory.
-	var mu sync.Mutex
-	acks := map[string]map[string]string{}
-	count := 0
-	snapshot := func() (map[string]map[string]string, int) {
-		mu.Lock()
-		defer mu.Unlock()
-		out := map[string]map[string]string{}
-		for k, m := range acks {
-			out[k] = maps.Clone(m)
-		}
-		return out, count
-	}
-	wctx, stopWriters := context.WithCancel(ctx)
-	var writers sync.WaitGroup
-	w := &crashWorker{p: p, dir: d}
-	for _, wl := range crashWorkloads {
-		writers.Go(func() {
-			err := wl.run(wctx, w, func(id, value string) {
-				mu.Lock()
-				defer mu.Unlock()
-				if acks[wl.name] == nil {
-					acks[wl.name] = map[string]string{}
-				}
-				acks[wl.name][id] = value
-				count++
-			})
-			if err != nil && wctx.Err() == nil {
-				t.Errorf("writer %s: %v", wl.name, err)
-			}
-		})
-	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
-		if _, n := snapshot(); n >= 30 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the writers acknowledged fewer than 30 writes in a minute")
-		}
-	}
-
-	before, nBefore := snapshot()
-	req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/admin/backup", nil)
+	before, nBefore := acks.snapshot()
+	req, _ := http.NewRequest(http.MethodGet, w.base+"/admin/backup", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -117,13 +55,8 @@ func TestBackupRoundTripUnderWrites(t *testing.T) {
 	}
 	time.Sleep(200 * time.Millisecond) // writes go on after the backup too
 	stopWriters()
-	writers.Wait()
-	_, nAfter := snapshot()
-	if err := srv.Shutdown(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-served
-	d.Close()
+	_, nAfter := acks.snapshot()
+	w.stop()
 	if nAfter <= nBefore {
 		t.Fatalf("no write was acknowledged during or after the backup (%d, then %d): the load proved nothing", nBefore, nAfter)
 	}
@@ -134,7 +67,7 @@ func TestBackupRoundTripUnderWrites(t *testing.T) {
 		t.Fatalf("restore: %v\n%s", err, stderr)
 	}
 	var out syncBuffer
-	rp := &program{cfg: config{dataDir: fresh}, stdout: &out, stderr: io.Discard, log: quiet}
+	rp := &program{cfg: config{dataDir: fresh}, stdout: &out, stderr: io.Discard, log: w.p.log}
 	rd, err := openDirectory(ctx, rp)
 	if err != nil {
 		t.Fatalf("the restored directory does not open: %v", err)
