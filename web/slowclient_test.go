@@ -11,6 +11,22 @@ import (
 	"time"
 )
 
+// every calls fn at each tick until stop is closed or fn returns false.
+func every(stop <-chan struct{}, tick time.Duration, fn func() bool) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if !fn() {
+				return
+			}
+		}
+	}
+}
+
 // closedWithin reads conn until the server closes it and returns how long
 // that took; it fails past limit. feed, when set, is written every tick
 // meanwhile (a client trickling its request).
@@ -20,20 +36,10 @@ func closedWithin(t *testing.T, conn net.Conn, limit time.Duration, feed string)
 	stop := make(chan struct{})
 	defer close(stop)
 	if feed != "" {
-		go func() {
-			tick := time.NewTicker(100 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-					if _, err := conn.Write([]byte(feed)); err != nil {
-						return
-					}
-				}
-			}
-		}()
+		go every(stop, 100*time.Millisecond, func() bool {
+			_, err := io.WriteString(conn, feed)
+			return err == nil
+		})
 	}
 	_ = conn.SetReadDeadline(start.Add(limit))
 	_, err := io.Copy(io.Discard, conn) // a 408 answer, if any, then EOF
@@ -100,18 +106,12 @@ func TestSlowClientsAreCut(t *testing.T) {
 		stop := make(chan struct{})
 		var trickle sync.WaitGroup
 		trickle.Go(func() {
-			tick := time.NewTicker(200 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case <-stop:
-					return
-				case <-tick.C:
-					for _, c := range conns {
-						_, _ = io.WriteString(c, "X-Lent: a\r\n")
-					}
+			every(stop, 200*time.Millisecond, func() bool {
+				for _, c := range conns {
+					_, _ = io.WriteString(c, "X-Lent: a\r\n")
 				}
-			}
+				return true
+			})
 		})
 		client := &http.Client{Timeout: 5 * time.Second}
 		var slowest time.Duration
