@@ -113,6 +113,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
+	s.app.Use(s.refuseAmbiguousFraming) // framing.go: request smuggling
 	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go
