@@ -93,3 +93,59 @@ func TestHostileConflictingLengths(t *testing.T) {
 		_ = c.Close()
 	}
 }
+
+// TestHostileDeeplyNestedJSON posts JSON nested 100 000 levels deep (as
+// deep as the match API's 256 KiB allow), in several places of a need:
+// the API refuses it at once with its JSON error in French. (Deeper is
+// refused by size first, 413; the notice readers' own nesting limit is
+// crawler/notice's TestDeepNestingRefused.)
+func TestHostileDeeplyNestedJSON(t *testing.T) {
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	const depth = 100_000
+	cases := []struct{ name, body string }{
+		{"arrays at the top", strings.Repeat("[", depth) + strings.Repeat("]", depth)},
+		{"arrays in the title", `{"title":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}`},
+		{"objects in the lots", `{"title":"menuiserie","lots":[` + strings.Repeat(`{"a":`, depth/3) + "1" + strings.Repeat("}", depth/3) + `]}`},
+		{"unclosed", `{"title":"menuiserie","cpv":` + strings.Repeat("[", depth)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			r := s.postJSON(t, "/api/v1/match", tc.body)
+			if took := time.Since(start); took > 5*time.Second {
+				t.Errorf("refused after %v", took)
+			}
+			if r.status != http.StatusBadRequest || !strings.Contains(r.body, `"error"`) {
+				t.Fatalf("status %d, body %.200q; want 400 with the API's JSON error", r.status, r.body)
+			}
+		})
+	}
+}
+
+// TestHostileUploadFileNames: the name a client gives an uploaded file
+// (a Kbis extract) is only ever shown, never used as a path: whatever it
+// holds, what is kept is a base name without separators, quotes or
+// control characters, with the extension the sniffed type decides.
+func TestHostileUploadFileNames(t *testing.T) {
+	cases := []struct{ name, given, want string }{
+		{"parent directories", "../../../../etc/passwd", "passwd.pdf"},
+		{"windows separators", `..\..\Windows\System32\kbis.exe`, "kbis.pdf"},
+		{"absolute", "/var/lib/fabrique/fabrique.db", "fabrique.pdf"},
+		{"dot dot alone", "..", "kbis.pdf"},
+		{"empty", "", "kbis.pdf"},
+		{"NUL and newlines", "kbis\x00.pdf\r\nContent-Type: text/html", "html.pdf"},
+		{"quotes", `kbis".pdf`, "kbis.pdf"},
+		{"very long", strings.Repeat("é", 500) + ".pdf", strings.Repeat("é", 80) + ".pdf"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := displayFileName(tc.given, ".pdf")
+			if got != tc.want {
+				t.Errorf("displayFileName(%q) = %q, want %q", tc.given, got, tc.want)
+			}
+			if strings.ContainsAny(got, "/\\\"\x00\r\n") || strings.Contains(got, "..") {
+				t.Errorf("displayFileName(%q) = %q keeps a separator, a quote or a control character", tc.given, got)
+			}
+		})
+	}
+}
