@@ -27,10 +27,10 @@ import (
 //
 // Asserted: no transport error, every answer 200 (a match shed with 503
 // and Retry-After is counted apart: it is the server's overload answer,
-// not an error), and a p99 under FABRIQUE_LOAD_P99 (default 2 s: a
-// generous bound for a shared 2-core machine under the race detector; the
-// figures themselves are printed with -v and compared with the targets in
-// the README).
+// not an error), and a p99 under FABRIQUE_LOAD_P99 (default 2 s, 20 s
+// under the race detector: generous bounds for a shared 2-core machine
+// that catch a server that stalls; the figures themselves are printed
+// with -v).
 const (
 	loadSecondsEnv = "FABRIQUE_LOAD_SECONDS"
 	loadClientsEnv = "FABRIQUE_LOAD_CLIENTS"
@@ -65,6 +65,9 @@ func TestServeUnderMixedLoad(t *testing.T) {
 	seconds := envInt(t, loadSecondsEnv, 10)
 	clients := envInt(t, loadClientsEnv, 4)
 	bound := 2 * time.Second
+	if raceDetector {
+		bound = 20 * time.Second // the race detector slows the server and its writers 5–10×
+	}
 	if v := os.Getenv(loadP99Env); v != "" {
 		var err error
 		if bound, err = time.ParseDuration(v); err != nil {
