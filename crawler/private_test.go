@@ -1,6 +1,7 @@
 package crawler_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -37,5 +38,34 @@ func TestHostileRedirectToPrivateAddress(t *testing.T) {
 			})
 			crawlHostile(t, hostileConfig(t, srv), crawler.FailDomain, "/fiche2")
 		})
+	}
+}
+
+// TestHostileGiganticSitemap: a sitemap that never ends (a stream of
+// <url> entries with no length announced) is cut at the page size limit,
+// reported as too large, and the crawl goes on with its other pages.
+func TestHostileGiganticSitemap(t *testing.T) {
+	var srv *httptest.Server
+	srv = newSite(t, map[string]http.HandlerFunc{
+		"/liste":  html(listing("/fiche1")),
+		"/fiche1": goodFiche,
+		"/sitemap.xml": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/xml")
+			_, _ = io.WriteString(w, `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
+			entry := []byte("<url><loc>" + srv.URL + "/fiche-sans-fin</loc></url>")
+			for written := 0; written < 64<<20; written += len(entry) { // 64 MiB, or until the crawler hangs up
+				if _, err := w.Write(entry); err != nil {
+					return
+				}
+			}
+		},
+	})
+	cfg := hostileConfig(t, srv)
+	d := cfg.Sources["annuaire"]
+	d.Start = append(d.Start, "{base_url}/sitemap.xml")
+	d.Follow = append(d.Follow, crawler.Follow{Sitemap: true, Pattern: "^{base_url}/fiche"})
+	crawlHostile(t, cfg, crawler.FailTooLarge, "/sitemap.xml")
+	if n := hits(srv, "/fiche-sans-fin"); n != 0 {
+		t.Errorf("a link of the cut sitemap was followed %d times", n)
 	}
 }

@@ -36,6 +36,7 @@ import (
 // Endless or gigantic robots.txt, sitemaps and pages
 //   - crawler/guard_test.go TestHostileEndlessRobots: robots.txt without end, capped at 512 KiB
 //   - crawler/guard_test.go TestHostileSitemapIndexChain: sitemap indexes nested without end, depth 3
+//   - crawler/private_test.go TestHostileGiganticSitemap: a sitemap without end, cut at the size limit
 //   - crawler/hostile_test.go TestHostilePageTooLarge: pages over the size limit
 //   - crawler/guard_test.go TestHostileTricklingPage: a page sent a byte at a time, cut by the time budget
 //   - crawler/hostile_test.go TestHostileStallMidBody: a page that stops in the middle
