@@ -237,8 +237,10 @@ const indexWorkers = 2
 // missing, unreadable, built by another schema, or stale. The check is
 // cheap when nothing was written since the index last matched the source
 // (the recorded checksum equals src's); otherwise every supplier's
-// (ID, UpdatedAt) is compared with the index's. reason says, in French,
-// why a rebuild happened.
+// (ID, UpdatedAt) is compared with the index's. A readable index a few
+// documents behind (a crash) is repaired in place instead: only those are
+// indexed again (repair.go). reason says, in French, why a rebuild or a
+// repair happened; rebuilt is true for both.
 func (ix *Index) EnsureConsistent(ctx context.Context, src Source, progress func(done int)) (rebuilt bool, reason string, err error) {
 	ix.wmu.Lock()
 	reason = ix.pending
@@ -251,6 +253,15 @@ func (ix *Index) EnsureConsistent(ctx context.Context, src Source, progress func
 			}
 			ix.log.Warn("index check failed, rebuilding", "err", err)
 			reason = "index illisible : " + err.Error()
+		} else if reason != "" { // readable but stale: a few documents behind after a crash? (repair.go)
+			n, ok, rerr := ix.repair(ctx, src)
+			if rerr != nil && ctx.Err() != nil {
+				return false, "", fmt.Errorf("index: repair: %w", rerr)
+			}
+			if ok {
+				ix.log.Info("index repaired", "reason", reason, "documents", n)
+				return true, fmt.Sprintf("%s ; réparé : %d fiche(s) réindexée(s)", reason, n), nil
+			}
 		}
 	}
 	if reason == "" {

@@ -200,25 +200,27 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	fc.building, fc.started = done, time.Now()
 	s.followObservatoryChanges()
 	changes, incremental := fc.takeChanges(previous)
-	go func() {
+	s.background.Go(func(ctx context.Context) { // stopped and awaited by Shutdown (background.go)
 		defer close(done)
 		opts := observatory.BuildOptions{Now: s.now(), Previous: previous, MaxMatched: factsMaxMatched}
 		if s.index != nil {
 			opts.Capable = s.capableSuppliers
 		}
-		f, applied, err := s.refreshFacts(context.Background(), previous, changes, incremental, opts)
+		f, applied, err := s.refreshFacts(ctx, previous, changes, incremental, opts)
 		fc.mu.Lock()
 		defer fc.mu.Unlock()
 		fc.building, fc.err = nil, err
 		if err != nil {
-			s.cfg.Logger.Error("observatory facts", "err", err)
+			if ctx.Err() == nil { // else the server is stopping
+				s.cfg.Logger.Error("observatory facts", "err", err)
+			}
 			return
 		}
 		fc.facts, fc.version, fc.results = f, version, nil
 		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
 			"awards", len(f.Awards), "applied", applied, "changes", changes.Len(),
 			"took", f.BuildTook)
-	}()
+	})
 }
 
 // capableSuppliers counts the suppliers the matcher ranks at least

@@ -54,6 +54,10 @@ type Server struct {
 	obsFacts      factsCache        // the observatory's figures (observatory.go)
 	metrics       *metrics.Registry // /metrics (observability.go)
 	shuttingDown  atomic.Bool       // /readyz answers 503 (observability.go)
+
+	// background runs the server's own goroutines, stopped by Shutdown
+	// (background.go).
+	background background
 }
 
 // New builds the application: it hashes the static assets, parses every
@@ -113,6 +117,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
+	s.app.Use(s.refuseAmbiguousFraming) // framing.go: request smuggling
 	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go
@@ -157,10 +162,14 @@ func (s *Server) ListenAndServe() error {
 }
 
 // Shutdown stops accepting connections and waits for the requests in
-// flight, or until ctx is done, whichever comes first.
+// flight, or until ctx is done, whichever comes first; then it stops the
+// server's background work (observatory builds) and waits for it, so that
+// the caller may close the store.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.BeginShutdown()
-	if err := s.app.ShutdownWithContext(ctx); err != nil {
+	err := s.app.ShutdownWithContext(ctx)
+	s.background.stop() // then nothing of the server touches the store
+	if err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
 	return nil

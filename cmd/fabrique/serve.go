@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"fabrique/web"
@@ -29,6 +30,11 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		return err
 	}
 	defer dir.Close()
+	// The schedulers below stop (their contexts end with ctx, or by the
+	// deferred cancels) before the store closes: a crawl or a snapshot
+	// never writes to a closed store.
+	var schedulers sync.WaitGroup
+	defer schedulers.Wait()
 
 	sender, where, err := mailSender(p) // user.go
 	if err != nil {
@@ -62,21 +68,21 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		every, _ := time.ParseDuration(p.cfg.crawlEvery) // checked by validateServe
 		crawlCtx, stopCrawls := context.WithCancel(ctx)
 		defer stopCrawls()
-		go scheduledCrawls(crawlCtx, p, dir.store, every, srv.Metrics())
+		schedulers.Go(func() { scheduledCrawls(crawlCtx, p, dir.store, every, srv.Metrics()) })
 	}
 	stopPruning := startPruning(ctx, srv, p.log)
 	defer stopPruning()
 	remindCtx, stopReminders := context.WithCancel(ctx)
 	defer stopReminders()
-	go remindClaims(remindCtx, p, srv) // claims.go
+	schedulers.Go(func() { remindClaims(remindCtx, p, srv) }) // claims.go
 	snapCtx, stopSnapshots := context.WithCancel(ctx)
 	defer stopSnapshots()
-	go dailySnapshots(snapCtx, p, srv) // the observatory's history (stats.go)
+	schedulers.Go(func() { dailySnapshots(snapCtx, p, srv) }) // the observatory's history (stats.go)
 	// Alert digests (alerts.go); the interval was checked by validateServe.
 	if every, _ := p.cfg.alertsInterval(); every > 0 {
 		alertsCtx, stopAlerts := context.WithCancel(ctx)
 		defer stopAlerts()
-		go sendAlerts(alertsCtx, p, srv, every) // alerts.go
+		schedulers.Go(func() { sendAlerts(alertsCtx, p, srv, every) }) // alerts.go
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

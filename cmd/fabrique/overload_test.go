@@ -1,0 +1,146 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fabrique/web"
+)
+
+// TestServeShedsOverloadAndRecovers drives serve's wiring (real store and
+// indexes, serve's defaults: as many matches at once as cores, 250 ms of
+// wait for a slot) past saturation with 48 clients posting matches for
+// 3 s: the excess is answered at once with 503, Retry-After and the API's
+// JSON error — no answer waits behind an unbounded queue — and, once the
+// clients stop, the server is ready again by itself and answers every
+// match. The per-client limit is the other answer past saturation: a
+// client bursting over it gets 429 with Retry-After, and is served again
+// once it waited that long.
+//
+// The unit tests of the two mechanisms are TestMatchShedsLoadPastSaturation
+// and the rate limiter's tests in web; this one checks the whole server.
+func TestServeShedsOverloadAndRecovers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("overloads a server")
+	}
+	w := startWired(t, web.Config{RateLimit: web.RateLimit{PerSecond: 5, Burst: 10}})
+	need := `{"title":"Fourniture de mobilier en bois massif","description":"menuiserie, ébénisterie, agencement"}`
+	match := func(client *http.Client) (status int, retry, body string, took time.Duration, err error) {
+		req, _ := http.NewRequest(http.MethodPost, w.base+"/api/v1/match", strings.NewReader(need))
+		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, "", "", time.Since(start), err
+		}
+		b, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Retry-After"), string(b), time.Since(start), err
+	}
+
+	t.Run("per-client limit", func(t *testing.T) {
+		client := &http.Client{Timeout: 30 * time.Second}
+		var limited bool
+		var retry string
+		for range 40 {
+			status, r, body, _, err := match(client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status == http.StatusTooManyRequests {
+				if r == "" || !strings.Contains(body, `"error"`) {
+					t.Fatalf("429 without Retry-After or JSON error: %q %q", r, body)
+				}
+				limited, retry = true, r
+				break
+			}
+		}
+		if !limited {
+			t.Fatal("40 requests at once over a limit of 5/s with bursts of 10: never refused with 429")
+		}
+		wait, err := strconv.Atoi(retry)
+		if err != nil || wait < 1 || wait > 60 {
+			t.Fatalf("Retry-After %q: want seconds", retry)
+		}
+		time.Sleep(time.Duration(wait) * time.Second)
+		if status, _, _, _, err := match(client); err != nil || status != http.StatusOK {
+			t.Fatalf("after waiting Retry-After (%d s): status %d, %v; want 200", wait, status, err)
+		}
+	})
+
+	// The limiter is per client and every test client is 127.0.0.1: the
+	// overload needs a server without it.
+	w = startWired(t, web.Config{})
+	t.Run("saturation", func(t *testing.T) {
+		const clients = 48
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		var slowestShed, slowest time.Duration
+		end := time.Now().Add(3 * time.Second)
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				client := &http.Client{Timeout: 30 * time.Second}
+				for time.Now().Before(end) {
+					status, retry, body, took, err := match(client)
+					mu.Lock()
+					if err != nil {
+						statuses[-1]++
+					} else {
+						statuses[status]++
+					}
+					slowest = max(slowest, took)
+					if status == http.StatusServiceUnavailable {
+						slowestShed = max(slowestShed, took)
+						if retry == "" || !strings.Contains(body, `"error"`) {
+							statuses[-2]++
+						}
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		t.Logf("%d clients for 3 s: statuses %v (-1 transport error, -2 shed without Retry-After or JSON); slowest shed %v, slowest answer %v",
+			clients, statuses, slowestShed, slowest)
+		if statuses[-1] > 0 || statuses[-2] > 0 {
+			t.Fatalf("transport errors or bad shed answers: %v", statuses)
+		}
+		if statuses[http.StatusOK] == 0 || statuses[http.StatusServiceUnavailable] == 0 {
+			t.Fatalf("statuses %v: want matches answered and the excess shed with 503", statuses)
+		}
+		if len(statuses) != 2 {
+			t.Fatalf("statuses %v: want only 200 and 503", statuses)
+		}
+		// Shed at the end of the bounded wait (250 ms), never behind a queue;
+		// the bound allows for a loaded machine.
+		if slowestShed > 2*time.Second {
+			t.Errorf("a shed request took %v: it queued", slowestShed)
+		}
+
+		// Recovery, with nothing done: ready, and every match answered.
+		client := &http.Client{Timeout: 30 * time.Second}
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			resp, err := client.Get(w.base + "/readyz")
+			if err == nil {
+				_ = resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not ready 5 s after the overload: %v", err)
+			}
+		}
+		for i := range 10 {
+			if status, _, _, _, err := match(client); err != nil || status != http.StatusOK {
+				t.Fatalf("match %d after the overload: status %d, %v", i, status, err)
+			}
+		}
+	})
+}

@@ -1,0 +1,6 @@
+//go:build race
+
+package main
+
+// raceDetector tells the tests whether they run under -race.
+const raceDetector = true
