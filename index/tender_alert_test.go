@@ -71,7 +71,11 @@ func TestAlertMatchesAgreesWithTheStore(t *testing.T) {
 	inArea := func(x *data.Tender, keep func(data.Place) bool) bool {
 		return keep(data.ResolvePlace(x.Place)) || slices.ContainsFunc(x.Lots, func(l data.Lot) bool { return keep(data.ResolvePlace(l.Place)) })
 	}
-	hasCode := func(x *data.Tender, keep func(string) bool) bool { return slices.ContainsFunc(x.CPVCodes(), keep) }
+	// A tender without declared codes is found by its inferred ones, as on
+	// the tenders page (index.IndexedInferredCPV).
+	hasCode := func(x *data.Tender, keep func(string) bool) bool {
+		return slices.ContainsFunc(x.CPVCodes(), keep) || slices.ContainsFunc(index.IndexedInferredCPV(x), keep)
+	}
 	base := data.AlertProfile{AccountID: "a", Name: "test"}
 	with := func(edit func(p *data.AlertProfile)) data.AlertProfile {
 		p := base
