@@ -17,6 +17,9 @@ func TestInferCPV(t *testing.T) {
 		{"roofing works from text", data.CPVEvidence{Title: "Travaux de restauration de l'église : charpente et couverture", Nature: data.NatureWorks}, "4526", data.CPVSourceText},
 		{"food from the descriptor", data.CPVEvidence{Title: "Fourniture pour le CCAS", Descriptors: []data.Descriptor{{Code: "88", Label: "Denrées alimentaires"}}}, "15", data.CPVSourceDescriptor},
 		{"descriptor found by code alone", data.CPVEvidence{Title: "Consultation", Descriptors: []data.Descriptor{{Code: "341"}}}, "45112", data.CPVSourceDescriptor},
+		{"signage is not road signalling", data.CPVEvidence{Title: "Mobilier de signalétique du musée", Nature: data.NatureSupplies}, "444234", data.CPVSourceText},
+		{"procurement expression", data.CPVEvidence{Title: "Mission de maîtrise d'oeuvre pour la rénovation de l'école"}, "71", data.CPVSourceText},
+		{"a city is not betting", data.CPVEvidence{Title: "Prestations de remorquage des véhicules de la ville de Paris"}, "501181", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
@@ -66,4 +69,44 @@ func TestBOAMPDescriptorTableReviewed(t *testing.T) {
 			t.Errorf("descriptor %q: confidence %v with codes %v", r.Label, r.Confidence, r.CPV)
 		}
 	}
+}
+
+// « plomb » (lead, the stained-glass maker's metal) is not « plomberie »
+// (plumbing): no plumbing code for a stained-glass need.
+func TestInferCPVKeepsLeadFromPlumbing(t *testing.T) {
+	for _, g := range data.InferCPV(data.CPVEvidence{Title: "Restauration de vitraux : mise en plomb et verre soufflé", Nature: data.NatureWorks}) {
+		if strings.HasPrefix(g.Code, "4533") {
+			t.Errorf("guess %v: plumbing for lead", g)
+		}
+	}
+}
+
+func BenchmarkInferCPV(b *testing.B) {
+	in := data.CPVEvidence{Title: "Travaux de restauration de l'église Saint-Martin : maçonnerie, charpente, couverture",
+		Description: "Le présent marché porte sur la restauration des maçonneries en pierre de taille, de la charpente et de la couverture en ardoise de l'église classée.",
+		Descriptors: []data.Descriptor{{Code: "341", Label: "Terrassement"}}, Nature: data.NatureWorks}
+	data.InferCPV(in) // tables loaded outside the loop
+	for b.Loop() {
+		data.InferCPV(in)
+	}
+}
+
+func FuzzInferCPV(f *testing.F) {
+	f.Add("Mobilier de signalétique", "Descripteurs BOAMP : Mobilier", "Terrassement")
+	f.Add("R\uFFFDseaux d'eau � Fos-sur-Mer", "", "")
+	f.Add("", "", "Prestations de services")
+	f.Fuzz(func(t *testing.T, title, desc, descriptor string) {
+		got := data.InferCPV(data.CPVEvidence{Title: title, Description: desc, Descriptors: []data.Descriptor{{Label: descriptor}}})
+		if len(got) > 3 {
+			t.Fatalf("%d guesses", len(got))
+		}
+		for i, g := range got {
+			if _, ok := data.LookupCPV(g.Code); !ok || g.Confidence <= 0 || g.Confidence > 1 || g.Because == "" {
+				t.Fatalf("guess %+v", g)
+			}
+			if i > 0 && g.Confidence > got[i-1].Confidence {
+				t.Fatalf("not sorted: %v", got)
+			}
+		}
+	})
 }

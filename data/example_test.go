@@ -76,3 +76,14 @@ func ExampleReason_String() {
 	// label EPV valide jusqu'au 03/11/2030
 	// 2 marché(s) public(s) comparable(s) remporté(s)
 }
+
+func ExampleInferCPV() {
+	guesses := data.InferCPV(data.CPVEvidence{
+		Title:       "Aménagement d'un parking de 116 places",
+		Descriptors: []data.Descriptor{{Code: "341", Label: "Terrassement"}},
+		Nature:      data.NatureWorks,
+	})
+	g := guesses[0]
+	fmt.Println(g.Code, g.Label, "—", g.Source, "—", g.Because)
+	// Output: 45112000 Travaux de fouille et de terrassement — descripteur BOAMP — descripteur BOAMP « Terrassement » ; mots « parking »
+}

@@ -40,6 +40,8 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	t.SourceIDs = union(t.SourceIDs, append([]string{notice.ID}, notice.SourceIDs...))
 	t.History = slices.Clone(t.History)
 	t.TextDefects = union(t.TextDefects, notice.TextDefects)
+	descriptors := len(t.Descriptors)
+	t.Descriptors = unionDescriptors(t.Descriptors, notice.Descriptors)
 	t.Lots = slices.Clone(t.Lots)
 
 	var what []string
@@ -65,6 +67,9 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 		func() { t.Deadline = notice.Deadline })
 	set("acheteur", pick(t.Buyer.Name, notice.Buyer.Name), func() { t.Buyer = notice.Buyer })
 	set("URL", pick(t.URL, notice.URL), func() { t.URL = notice.URL })
+	if len(t.Descriptors) > descriptors {
+		what = append(what, "descripteurs BOAMP")
+	}
 	if t.ProcedureID == "" {
 		t.ProcedureID = notice.ProcedureID
 	}
@@ -118,4 +123,15 @@ func noticeTime(n Tender, now time.Time) time.Time {
 		return n.PublishedAt
 	}
 	return now
+}
+
+// unionDescriptors appends the descriptors of b that a lacks (by label).
+func unionDescriptors(a, b []Descriptor) []Descriptor {
+	out := slices.Clone(a)
+	for _, d := range b {
+		if !slices.ContainsFunc(out, func(o Descriptor) bool { return o.Label == d.Label }) {
+			out = append(out, d)
+		}
+	}
+	return out
 }

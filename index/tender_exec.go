@@ -18,7 +18,7 @@ import (
 // tenderColumnFields are the keyword fields the tenders' columns hold,
 // by facet name; outcome is not a facet of its own but feeds "status".
 var tenderColumnFields = []struct{ field, name string }{
-	{tfCPVDivision, "cpv_division"}, {tfProcedure, "procedure"}, {tfNature, "nature"},
+	{tfCPVDivision, "cpv_division"}, {tfCPVInferred, "cpv_inferred"}, {tfProcedure, "procedure"}, {tfNature, "nature"},
 	{tfDepartement, "departement"}, {tfRegion, "region"}, {tfBuyer, "buyer"}, {tfSource, "source"},
 	{tfOutcome, tfOutcome},
 }

@@ -44,7 +44,9 @@ type TenderQuery struct {
 	// time, never from a stored state.
 	Statuses []data.TenderStatus
 	// CPV keeps tenders with a code (main, additional or of a lot) that
-	// starts with one of these prefixes of 2 to 8 digits.
+	// starts with one of these prefixes of 2 to 8 digits; a tender that
+	// declares none matches by its inferred codes (IndexedInferredCPV), as
+	// specific as they are: a guessed group 45100000 matches 45 and 451.
 	CPV          []string
 	Procedures   []string // data.NormalizeProcedure kinds
 	Natures      []string // "works", "supplies", "services"
@@ -73,7 +75,8 @@ type TenderQuery struct {
 	Sort    TenderSort
 	Page    int // 1-based
 	PerPage int // default DefaultPerPage, at most MaxPerPage
-	// Facets asks for the counts of "status", "cpv_division",
+	// Facets asks for the counts of "status", "cpv_division" (declared
+	// and inferred codes), "cpv_inferred" (inferred codes only),
 	// "procedure", "nature", "departement", "region", "buyer" and "source".
 	Facets bool
 	// At is the time the statuses are computed at (default: the index's
@@ -309,6 +312,8 @@ func TenderFacetLabel(facet, v string) string {
 		}
 	case "buyer":
 		return v
+	case "cpv_inferred":
+		return FacetLabel("cpv_division", v)
 	}
 	return FacetLabel(facet, v)
 }

@@ -68,11 +68,9 @@ func TestTenderSearchAgreesWithTheStore(t *testing.T) {
 				return s == data.StatusAwarded || s == data.StatusCancelled
 			}},
 		{"CPV division " + cpv[:2], index.TenderQuery{CPV: []string{cpv[:2]}},
-			func(x *data.Tender) bool {
-				return slices.ContainsFunc(x.CPVCodes(), func(c string) bool { return strings.HasPrefix(c, cpv[:2]) })
-			}},
+			func(x *data.Tender) bool { return hasCPVPrefix(x, cpv[:2]) }},
 		{"CPV code " + cpv, index.TenderQuery{CPV: []string{cpv}},
-			func(x *data.Tender) bool { return slices.Contains(x.CPVCodes(), cpv) }},
+			func(x *data.Tender) bool { return hasCPVPrefix(x, cpv) }},
 		{"département " + dep, index.TenderQuery{Departements: []string{dep}},
 			func(x *data.Tender) bool { return inDeps(x, dep) }},
 		{"procedure " + proc, index.TenderQuery{Procedures: []string{proc}},
@@ -136,15 +134,22 @@ func allTenderHits(t *testing.T, ti *index.TenderIndex, q index.TenderQuery) (in
 func TestTenderFacetsCountTheStore(t *testing.T) {
 	ti, tenders, at := tenderIndexOf(t)
 	res := searchTenders(t, ti, index.TenderQuery{Facets: true, PerPage: 1})
-	wantStatus, wantDiv := map[string]int{}, map[string]int{}
+	wantStatus, wantDiv, wantInferred := map[string]int{}, map[string]int{}, map[string]int{}
 	for i := range tenders {
 		wantStatus[string(tenders[i].StatusAt(at))]++
-		divs := map[string]bool{}
+		divs, inferred := map[string]bool{}, map[string]bool{}
 		for _, c := range tenders[i].CPVCodes() {
 			divs[data.CPVDivision(c)] = true
 		}
+		for _, c := range index.IndexedInferredCPV(&tenders[i]) {
+			divs[data.CPVDivision(c)] = true
+			inferred[data.CPVDivision(c)] = true
+		}
 		for d := range divs {
 			wantDiv[d]++
+		}
+		for d := range inferred {
+			wantInferred[d]++
 		}
 	}
 	check := func(facet string, want map[string]int) {
@@ -166,6 +171,10 @@ func TestTenderFacetsCountTheStore(t *testing.T) {
 	}
 	check("status", wantStatus)
 	check("cpv_division", wantDiv)
+	check("cpv_inferred", wantInferred)
+	if len(wantInferred) == 0 {
+		t.Error("no tender of the real notices has an inferred CPV code the facets count")
+	}
 	if len(res.Facets["procedure"]) == 0 || len(res.Facets["departement"]) == 0 || len(res.Facets["source"]) < 2 {
 		t.Errorf("facets missing: %v", res.Facets)
 	}

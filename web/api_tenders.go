@@ -29,6 +29,9 @@ type apiTenderSummary struct {
 	Lots           int               `json:"lots"`
 	NoticeURL      string            `json:"url"`      // the notice at its source, as data.Tender
 	PageURL        string            `json:"page_url"` // the tender's page on Fabrique
+	// InferredCPV are the codes deduced for a notice that declares none
+	// (data.InferCPV), apart from cpv.
+	InferredCPV []data.InferredCPV `json:"inferred_cpv,omitempty"`
 }
 
 // apiTendersPage is the answer of GET /api/v1/tenders.
@@ -37,7 +40,8 @@ type apiTendersPage struct {
 	Page    int                `json:"page"`
 	PerPage int                `json:"per_page"`
 	Results []apiTenderSummary `json:"results"`
-	// Facets are the counts per value of status, cpv_division, procedure,
+	// Facets are the counts per value of status, cpv_division (declared
+	// and inferred codes), cpv_inferred (inferred codes only), procedure,
 	// nature, departement, region, buyer and source (with facets=true).
 	Facets index.Facets `json:"facets,omitempty"`
 }
@@ -65,7 +69,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,
 			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: t.Place, EstimatedValue: t.EstimatedValue,
 			State: t.StatusAt(now), Lots: len(t.Lots), PageURL: base + tenderURL(&t),
-			Corrected: t.Corrected(), Procedure: t.Procedure}
+			Corrected: t.Corrected(), Procedure: t.Procedure, InferredCPV: t.InferredCPV}
 		r.Open = r.State == data.StatusOpen
 		if !t.Deadline.IsZero() {
 			d := t.Deadline

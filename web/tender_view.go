@@ -35,6 +35,9 @@ type tenderRowView struct {
 	Badge       stateBadge
 	Lots        int
 	Value       string
+	// InferredCPV is the best CPV code deduced for a notice that declares
+	// none (CPV is then empty).
+	InferredCPV *inferredCPVView
 }
 
 func newTenderRowView(t *data.Tender, now time.Time) tenderRowView {
@@ -49,6 +52,8 @@ func newTenderRowView(t *data.Tender, now time.Time) tenderRowView {
 	}
 	if t.CPV != "" {
 		r.CPV = codeView{Code: t.CPV, Label: cpvLabel(t.CPV)}
+	} else if vs := inferredCPVViews(t.InferredCPV); len(vs) > 0 {
+		r.InferredCPV = &vs[0]
 	}
 	if t.EstimatedValue > 0 {
 		r.Value = formatEuros(t.EstimatedValue)
@@ -92,6 +97,7 @@ type tenderView struct {
 	BuyerSIRET    string
 	Nature        string
 	CPV           []codeView // main first
+	InferredCPV   []inferredCPVView
 	Place         string
 	Value         string
 	Published     string
@@ -178,6 +184,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 		v.Lots = append(v.Lots, lv)
 	}
 	v.TextDefects = t.TextDefects
+	v.InferredCPV = inferredCPVViews(t.InferredCPV)
 	for _, r := range t.History {
 		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
 			State: revisionStateText(r.State), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})

@@ -215,6 +215,12 @@ func describeTender(t data.Tender, status string) string {
 	parts = append(parts, t.ID, "« "+truncate(t.Title, 80)+" »")
 	if t.CPV != "" {
 		parts = append(parts, "CPV "+t.CPV)
+	} else if len(t.CPVCodes()) == 0 {
+		// The store infers codes for a notice without any (data.InferCPV):
+		// the report says the best guess.
+		if g := data.InferCPV(t.CPVEvidence()); len(g) > 0 {
+			parts = append(parts, fmt.Sprintf("CPV déduit %s (%s, %.0f %%)", g[0].Code, g[0].Source, g[0].Confidence*100))
+		}
 	}
 	if t.Place.Departement != "" {
 		parts = append(parts, "dép. "+t.Place.Departement)

@@ -229,8 +229,20 @@ func overlayFlat(o *noticeOut, rec map[string]any, opts Options) {
 			t.Description = appendLine(t.Description, "Départements : "+strings.Join(deps, ", "))
 		}
 	}
-	if labels := strs(rec["descripteur_libelle"]); len(labels) > 0 && !strings.Contains(t.Description, "Descripteurs BOAMP") {
-		t.Description = withDescriptors(t.Description, labels)
+	// descripteur_code and descripteur_libelle are parallel lists; they can
+	// differ from the notice's own INDEXATION (BOAMP re-indexes): both are
+	// kept.
+	before := len(t.Descriptors)
+	codes := strs(rec["descripteur_code"])
+	for i, label := range strs(rec["descripteur_libelle"]) {
+		d := data.Descriptor{Label: oneLine(label)}
+		if i < len(codes) {
+			d.Code = oneLine(codes[i])
+		}
+		t.Descriptors = addDescriptor(t.Descriptors, d)
+	}
+	if len(t.Descriptors) > before {
+		t.Description = withDescriptors(withoutDescriptors(t.Description), t.Descriptors)
 	}
 	if len(t.Winners) == 0 {
 		var winners []data.Winner

@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +73,8 @@ func mapBOAMP(g, d *node, opts Options) (noticeOut, error) {
 	if t.Title == "" && full != "" {
 		t.Title = clip(oneLine(full))
 	}
-	t.Description = withDescriptors(full, boampDescriptors(g))
+	t.Descriptors = boampDescriptors(g)
+	t.Description = withDescriptors(full, t.Descriptors)
 	t.ProcedureID = oneLine(obj.str("REF_MARCHE"))
 	t.Procedure = data.NormalizeProcedure(d.at("PROCEDURE", "TYPE_PROCEDURE").firstChildName())
 
@@ -305,25 +307,57 @@ func boampLots(lots []*node, o *noticeOut) []data.Lot {
 	return out
 }
 
-// boampDescriptors lists the BOAMP descriptor labels (INDEXATION).
-func boampDescriptors(g *node) []string {
-	var out []string
+// boampDescriptors lists the BOAMP descriptors (INDEXATION), once each.
+func boampDescriptors(g *node) []data.Descriptor {
+	var out []data.Descriptor
 	for _, d := range g.all("INDEXATION", "DESCRIPTEURS", "DESCRIPTEUR") {
-		if l := oneLine(d.str("LIBELLE")); l != "" && !contains(out, l) {
-			out = append(out, l)
-		}
+		out = addDescriptor(out, data.Descriptor{Code: oneLine(d.str("CODE")), Label: oneLine(d.str("LIBELLE"))})
 	}
 	return out
+}
+
+// addDescriptor appends a descriptor that has a label and is not listed
+// yet.
+func addDescriptor(list []data.Descriptor, d data.Descriptor) []data.Descriptor {
+	if d.Label == "" || slices.ContainsFunc(list, func(o data.Descriptor) bool { return o.Label == d.Label }) {
+		return list
+	}
+	return append(list, d)
+}
+
+// withoutDescriptors removes the line withDescriptors appended.
+func withoutDescriptors(desc string) string {
+	i := strings.Index(desc, "Descripteurs BOAMP : ")
+	if i < 0 {
+		return desc
+	}
+	rest := ""
+	if j := strings.IndexByte(desc[i:], '\n'); j >= 0 {
+		rest = desc[i+j+1:]
+	}
+	return strings.TrimRight(desc[:i], "\n") + joinNonEmpty("\n", rest)
+}
+
+// joinNonEmpty prefixes s with sep when s is not empty.
+func joinNonEmpty(sep, s string) string {
+	if s == "" {
+		return ""
+	}
+	return sep + s
 }
 
 // withDescriptors appends BOAMP's descriptors to a description: they are
 // the buyer's own keywords and help matching (data.Tender has no keyword
 // field of its own).
-func withDescriptors(desc string, descriptors []string) string {
+func withDescriptors(desc string, descriptors []data.Descriptor) string {
 	if len(descriptors) == 0 {
 		return desc
 	}
-	line := "Descripteurs BOAMP : " + strings.Join(descriptors, ", ")
+	labels := make([]string, len(descriptors))
+	for i, d := range descriptors {
+		labels[i] = d.Label
+	}
+	line := "Descripteurs BOAMP : " + strings.Join(labels, ", ")
 	if desc == "" {
 		return line
 	}

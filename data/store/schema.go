@@ -55,6 +55,7 @@ func migrations() []migration {
 		createBucketsV1,
 		createAccountBucketsV2, // membership.go
 		createTenderUpdated,    // tender_changes.go
+		inferTendersCPV,        // tender_cpv.go
 	}
 }
 

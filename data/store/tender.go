@@ -110,10 +110,12 @@ func (s *Store) PutTender(ctx context.Context, t data.Tender, actor string) erro
 	})
 }
 
-// writeTender stores t, moves its source-id index entries from old to
+// writeTender stores t (with its inferred CPV codes when it declares
+// none, data.Tender.InferMissingCPV), moves its source-id index entries from old to
 // its current ones (refusing an id another tender holds) and audits the
 // write: the tail of every tender write, in the caller's transaction.
 func writeTender(tx *bolt.Tx, t *data.Tender, old []entry, audit data.AuditEntry) error {
+	t.InferMissingCPV() // recomputed at each write: a correction may add or change words and codes
 	next := tenderEntries(t)
 	if err := checkUnique(tx, t.ID, next); err != nil {
 		return fmt.Errorf("store: tender %s: %w", t.ID, err)

@@ -79,12 +79,12 @@ func TestMigrationFillsTenderUpdated(t *testing.T) {
 		}
 	}
 	_, want, _ := s.TendersChecksum(ctx)
-	// Back to the schema before: no idx_tender_updated.
+	// Back to schema 2, before idx_tender_updated (version 3).
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketTenderUpdated); err != nil {
 			return err
 		}
-		return setSchemaVersion(tx, SchemaVersion()-1)
+		return setSchemaVersion(tx, 2)
 	})
 	if err != nil {
 		t.Fatal(err)

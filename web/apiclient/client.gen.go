@@ -18,6 +18,24 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for InferredCPVSource.
+const (
+	DescripteurBOAMP InferredCPVSource = "descripteur BOAMP"
+	Texte            InferredCPVSource = "texte"
+)
+
+// Valid indicates whether the value is a known member of the InferredCPVSource enum.
+func (e InferredCPVSource) Valid() bool {
+	switch e {
+	case DescripteurBOAMP:
+		return true
+	case Texte:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for LabelScope.
 const (
 	Company       LabelScope = "company"
@@ -513,6 +531,15 @@ type Commune struct {
 	Postcode   *string `json:"postcode,omitempty"`
 }
 
+// Descriptor defines model for Descriptor.
+type Descriptor struct {
+	// Code Code du descripteur BOAMP (descripteur_code).
+	Code *string `json:"code,omitempty"`
+
+	// Label Libellé (descripteur_libelle).
+	Label string `json:"label"`
+}
+
 // Error defines model for Error.
 type Error struct {
 	// Error Message en français.
@@ -530,6 +557,25 @@ type FacetCount struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
 }
+
+// InferredCPV defines model for InferredCPV.
+type InferredCPV struct {
+	// Because En français, le descripteur ou les mots de l'avis qui ont conduit au code.
+	Because string `json:"because"`
+
+	// Code 8 chiffres ; un groupe (45100000) quand les mots ne soutiennent pas un code plus précis.
+	Code string `json:"code"`
+
+	// Confidence Calibrée sur des avis réels : à 0,8 et plus, la division CPV était juste neuf fois sur dix ; sous 0,5, quatre fois sur dix. Les filtres et facettes CPV ne comptent que les codes d'au moins 0,5.
+	Confidence float32 `json:"confidence"`
+
+	// Label Libellé CPV français.
+	Label  string            `json:"label"`
+	Source InferredCPVSource `json:"source"`
+}
+
+// InferredCPVSource defines model for InferredCPV.Source.
+type InferredCPVSource string
 
 // Label defines model for Label.
 type Label struct {
@@ -1120,18 +1166,24 @@ type Tender struct {
 	} `json:"buyer"`
 
 	// Corrected Un rectificatif a modifié l'avis.
-	Corrected      bool                      `json:"corrected"`
-	Cpv            *string                   `json:"cpv,omitempty"`
-	CpvAdditional  *[]string                 `json:"cpv_additional,omitempty"`
-	Currency       *string                   `json:"currency,omitempty"`
-	Deadline       *time.Time                `json:"deadline,omitempty"`
-	Description    *string                   `json:"description,omitempty"`
+	Corrected     bool       `json:"corrected"`
+	Cpv           *string    `json:"cpv,omitempty"`
+	CpvAdditional *[]string  `json:"cpv_additional,omitempty"`
+	Currency      *string    `json:"currency,omitempty"`
+	Deadline      *time.Time `json:"deadline,omitempty"`
+	Description   *string    `json:"description,omitempty"`
+
+	// Descriptors Descripteurs BOAMP de l'avis (avis BOAMP seulement).
+	Descriptors    *[]Descriptor             `json:"descriptors,omitempty"`
 	EstimatedValue *float32                  `json:"estimated_value,omitempty"`
 	History        *[]map[string]interface{} `json:"history,omitempty"`
 	Id             string                    `json:"id"`
 
 	// ImportedAt Première importation dans Fabrique.
-	ImportedAt  time.Time                 `json:"imported_at"`
+	ImportedAt time.Time `json:"imported_at"`
+
+	// InferredCpv Codes CPV déduits quand l'avis n'en déclare aucun, du plus sûr au moins sûr ; absents dès qu'un code est déclaré.
+	InferredCpv *[]InferredCPV            `json:"inferred_cpv,omitempty"`
 	Lots        *[]map[string]interface{} `json:"lots,omitempty"`
 	MatchesUrl  *string                   `json:"matches_url,omitempty"`
 	Nature      *TenderNature             `json:"nature,omitempty"`
@@ -1182,6 +1234,9 @@ type TenderSummary struct {
 	EstimatedValue float32    `json:"estimated_value"`
 	Id             string     `json:"id"`
 
+	// InferredCpv Codes CPV déduits quand l'avis n'en déclare aucun (cpv vide), du plus sûr au moins sûr.
+	InferredCpv *[]InferredCPV `json:"inferred_cpv,omitempty"`
+
 	// Lots Nombre de lots.
 	Lots int `json:"lots"`
 
@@ -1213,7 +1268,7 @@ type TenderSummaryState string
 
 // TendersPage defines model for TendersPage.
 type TendersPage struct {
-	// Facets Avec facets=true : nombre d'avis par valeur, pour chaque facette : status, cpv_division, procedure, nature, departement, region, buyer, source. Chaque `value` se redonne au paramètre correspondant (status → state).
+	// Facets Avec facets=true : nombre d'avis par valeur, pour chaque facette : status, cpv_division (codes déclarés et déduits), cpv_inferred (codes déduits seulement), procedure, nature, departement, region, buyer, source. Chaque `value` se redonne au paramètre correspondant (status → state).
 	Facets  *map[string][]FacetCount `json:"facets,omitempty"`
 	Page    int                      `json:"page"`
 	PerPage int                      `json:"per_page"`

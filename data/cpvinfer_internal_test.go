@@ -1,0 +1,74 @@
+package data
+
+import "testing"
+
+func TestFrenchStem(t *testing.T) {
+	cases := []struct {
+		name, a, b string
+		same       bool
+	}{
+		{"trade and its work", "menuisier", "menuiserie", true},
+		{"-ail plural", "vitraux", "vitrail", true},
+		{"-al plural", "métaux", "métal", true},
+		{"feminine plural", "fournitures", "fourniture", true},
+		{"adjective and noun", "culturel", "culture", true},
+		{"signage is not signalling (cpv_expressions.csv reads it)", "signalétique", "signalisation", false},
+		{"lead is not plumbing", "plomb", "plomberie", false},
+		{"plumber is plumbing", "plombier", "plomberie", true},
+		{"public works plural", "travaux", "travaux", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := frenchStem(Fold(c.a)), frenchStem(Fold(c.b))
+			if (a == b) != c.same {
+				t.Errorf("stems %q (%s) and %q (%s): same = %v, want %v", a, c.a, b, c.b, a == b, c.same)
+			}
+		})
+	}
+	if frenchStem("de") != "" || frenchStem("consultation") != "" {
+		t.Error("stop words and procedure words must give no stem")
+	}
+}
+
+// Every practice expression has stems, a known code and a reason.
+func TestCPVExpressionsReviewed(t *testing.T) {
+	exprs := cpvExpressions.get()
+	if len(exprs) < 20 {
+		t.Fatalf("%d expressions", len(exprs))
+	}
+	seen := map[string]bool{}
+	for _, e := range exprs {
+		if len(e.stems) == 0 || e.why == "" {
+			t.Errorf("expression %q: stems %v, justification %q", e.text, e.stems, e.why)
+		}
+		if seen[e.text] {
+			t.Errorf("expression %q listed twice", e.text)
+		}
+		seen[e.text] = true
+	}
+}
+
+// noticeWords drops places and restores letters lost to a wrong charset.
+func TestNoticeWords(t *testing.T) {
+	cases := []struct {
+		name, text   string
+		want, absent string
+	}{
+		{"city after « de »", "Remorquage des véhicules de la ville de Paris", "remorquage", "paris"},
+		{"hyphenated commune", "Prestations vétérinaires pour la fourrière de Fos-sur-Mer", "fourriere", "mer"},
+		{"région", "Gardiennage des locaux de PACA, Occitanie, Corse", "gardiennage", "corse"},
+		{"lost letter", "Contrôle des r\uFFFDseaux d'assainissement", "reseaux", ""},
+		{"lost œ", "MARCHE DE MAITRISE D'UVRE", "oeuvre", "uvre"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			words := map[string]bool{}
+			for _, w := range noticeWords(c.text) {
+				words[w] = true
+			}
+			if !words[c.want] || (c.absent != "" && words[c.absent]) {
+				t.Errorf("noticeWords(%q) = %v, want %q without %q", c.text, noticeWords(c.text), c.want, c.absent)
+			}
+		})
+	}
+}
