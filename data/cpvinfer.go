@@ -374,7 +374,9 @@ func noticeWords(text string) []string {
 		}
 		for _, part := range strings.Split(tok, "-") {
 			for _, w := range Words(repairLostLetters(part)) {
-				w = lostOE[w].or(w)
+				if full, ok := lostOE[w]; ok {
+					w = full
+				}
 				out = append(out, w)
 				prev = w
 			}
@@ -407,17 +409,7 @@ func isPlaceName(tok, prev string, allCaps bool) bool {
 
 // lostOE are words whose « œ » a wrong charset dropped (« MAITRISE
 // D'UVRE »).
-var lostOE = map[string]fallback{"uvre": "oeuvre", "duvre": "oeuvre", "uvres": "oeuvres", "vux": "voeux"}
-
-// fallback is a replacement that may be missing.
-type fallback string
-
-func (f fallback) or(w string) string {
-	if f == "" {
-		return w
-	}
-	return string(f)
-}
+var lostOE = map[string]string{"uvre": "oeuvre", "duvre": "oeuvre", "uvres": "oeuvres", "vux": "voeux"}
 
 // areaNames are the names of the départements and régions, as PlaceKey:
 // capitalised, they are places wherever they stand (« Corse » is not a

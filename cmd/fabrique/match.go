@@ -71,12 +71,19 @@ func runMatch(ctx context.Context, p *program, args []string) error {
 
 func printMatches(w io.Writer, title string, ms []data.Match) {
 	fmt.Fprintf(w, "\n%s — %d fournisseur(s)\n", title, len(ms))
+	if data.GoodMatches(ms) == 0 {
+		fmt.Fprintf(w, "Attention : %s.\n", data.NoGoodMatch)
+	}
 	for i, m := range ms {
 		dist := ""
 		if m.DistanceKm != nil {
 			dist = fmt.Sprintf(", %.0f km", *m.DistanceKm)
 		}
-		fmt.Fprintf(w, "%3d. %s (SIREN %s%s) — score %.1f\n", i+1, m.Name, m.SIREN, dist, m.Score)
+		conf := ""
+		if m.Confidence != "" {
+			conf = ", confiance " + m.Confidence
+		}
+		fmt.Fprintf(w, "%3d. %s (SIREN %s%s) — score %.1f%s\n", i+1, m.Name, m.SIREN, dist, m.Score, conf)
 		var rs []string
 		for _, r := range m.Reasons {
 			rs = append(rs, r.String())
