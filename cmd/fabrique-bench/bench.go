@@ -181,8 +181,8 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 			}); err != nil {
 				return nil, err
 			}
-		} else {
-			rep.stages[len(rep.stages)-1].cpu = 0 // another process, or not comparable
+		} else if e.name() == "postgres" {
+			rep.stages[len(rep.stages)-1].cpu = 0 // the work is the server's, not this process's
 		}
 		rep.engines = append(rep.engines, e.name())
 	}
