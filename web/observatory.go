@@ -191,7 +191,7 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	fc := &s.obsFacts
 	done := make(chan struct{})
 	fc.building, fc.started = done, time.Now()
-	s.background.Go(func(ctx context.Context) { // stopped and awaited by Shutdown (background.go)
+	started := s.background.Go(func(ctx context.Context) { // stopped and awaited by Shutdown (background.go)
 		defer close(done)
 		opts := observatory.BuildOptions{Now: s.now(), Previous: previous, MaxMatched: factsMaxMatched}
 		if s.index != nil {
@@ -211,6 +211,10 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
 			"awards", len(f.Awards), "took", f.BuildTook)
 	})
+	if !started { // the server is stopping: no build, and no one left waiting for it
+		fc.building = nil
+		close(done)
+	}
 }
 
 // capableSuppliers counts the suppliers the matcher ranks at least
