@@ -2,8 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
+
+// errStopping is the error of work refused because the server is stopping.
+var errStopping = errors.New("web: the server is stopping")
 
 // background runs the server's own goroutines (the observatory's facts
 // builds) under a context that Shutdown cancels, and lets Shutdown wait

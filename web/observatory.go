@@ -212,7 +212,7 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 			"awards", len(f.Awards), "took", f.BuildTook)
 	})
 	if !started { // the server is stopping: no build, and no one left waiting for it
-		fc.building = nil
+		fc.building, fc.err = nil, errStopping
 		close(done)
 	}
 }
