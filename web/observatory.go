@@ -200,7 +200,7 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	fc.building, fc.started = done, time.Now()
 	s.followObservatoryChanges()
 	changes, incremental := fc.takeChanges(previous)
-	s.background.Go(func(ctx context.Context) { // stopped and awaited by Shutdown (background.go)
+	started := s.background.Go(func(ctx context.Context) { // stopped and awaited by Shutdown (background.go)
 		defer close(done)
 		opts := observatory.BuildOptions{Now: s.now(), Previous: previous, MaxMatched: factsMaxMatched}
 		if s.index != nil {
@@ -221,6 +221,10 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 			"awards", len(f.Awards), "applied", applied, "changes", changes.Len(),
 			"took", f.BuildTook)
 	})
+	if !started { // the server is stopping: no build, and no one left waiting for it
+		fc.building, fc.err = nil, errStopping
+		close(done)
+	}
 }
 
 // capableSuppliers counts the suppliers the matcher ranks at least
