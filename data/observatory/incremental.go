@@ -20,8 +20,10 @@ import (
 // what Build would compute from the same store, with two exceptions that
 // only a full Build repairs (it stays as a periodic safety net): the
 // first and last dates of a source only grow (a record moved or removed
-// at an end of the range leaves it as it was), and a change that brings
-// a new kind of label (labelTypes) asks for a full Build (ErrRebuild).
+// at an end of the range leaves it as it was), and an award without a
+// notification date keeps the label its winner held when it was last
+// read. A change that brings a new kind of label (labelTypes) asks for a
+// full Build (ErrRebuild).
 
 // ErrRebuild says that Apply cannot bring the facts up to date: call
 // Build.
