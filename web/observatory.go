@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -330,6 +331,23 @@ func (s *Server) TakeDailyStatsSnapshot(ctx context.Context) (*data.StatsSnapsho
 func (s *Server) freshFacts(ctx context.Context, wait bool) (*observatory.Facts, error) {
 	for {
 		f, err := s.observatoryFacts(ctx)
+		var busy *fiber.Error
+		if wait && errors.As(err, &busy) && busy.Code == fiber.StatusServiceUnavailable {
+			// The first build outlasted firstBuildWait (a loaded machine):
+			// a caller that waits waits for it.
+			fc := &s.obsFacts
+			fc.mu.Lock()
+			done := fc.building
+			fc.mu.Unlock()
+			if done != nil {
+				select {
+				case <-done:
+				case <-ctx.Done():
+					return nil, fmt.Errorf("web: observatory: %w", ctx.Err())
+				}
+			}
+			continue
+		}
 		if err != nil || !wait {
 			return f, err
 		}
