@@ -235,14 +235,11 @@ func newContractServer(t *testing.T) *contractServer {
 	if tenders == 0 || awards == 0 {
 		t.Fatalf("imported %d tenders and %d awards, want some of each", tenders, awards)
 	}
-	// A day of the observatory's history, for /api/v1/stats/history.
+	// A day of the observatory's history, for /api/v1/stats/history; waiting
+	// for it also waits out the first build of the figures (freshFacts).
 	if _, err := s.TakeStatsSnapshot(context.Background(), true); err != nil {
 		t.Fatalf("taking the stats snapshot: %v", err)
 	}
-	// The observatory's first build may outlast a request's wait
-	// (firstBuildWait) on a loaded machine under -race: wait for it here, so
-	// that the contract checks answers, not timing.
-	waitObservatoryFacts(t, s)
 	cs := &contractServer{testServer: s, base: s.serveLoopback(t)}
 	cs.doc, cs.router = loadContract(t, cs.fetch(t, http.MethodGet, "/api/v1/openapi.json", "", nil).response.body, cs.base)
 
@@ -727,20 +724,4 @@ func jsonShape(path string, v any, out []string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-// waitObservatoryFacts waits, up to two minutes, for the observatory's
-// facts to be built.
-func waitObservatoryFacts(t *testing.T, s *testServer) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		_, err := s.observatoryFacts(context.Background())
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the observatory's facts: %v", err)
-		}
-	}
 }
