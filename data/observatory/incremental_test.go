@@ -80,83 +80,19 @@ func figures(t *testing.T, f *Facts, on time.Time) map[string]string {
 // and checks every figure against a full Build of the same store.
 func TestApplyEqualsFullBuild(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t)
-	changes := follow(st)
-	now := day("2026-06-01").Add(10 * time.Hour)
-	later := now.Add(24 * time.Hour)
-	deadline := func(s string) time.Time { return day(s).Add(12 * time.Hour) }
-
-	putSuppliers(t, st,
-		supplier(1, "69123", "16.23Z", label(data.LabelEPV, "2020-01-01", "2027-01-01")), // Lyon
-		supplier(2, "75056", "31.09B", label(data.LabelEPV, "2019-01-01", "2025-01-01")), // Paris, expired
-		supplier(3, "13055", "25.62B", label(data.LabelOFG, "2021-01-01", "")),           // Marseille
-		supplier(4, "59350", "10.71C", label(data.LabelEPV, "2022-01-01", "2026-07-01")), // Lille, expiring
-	)
-	tender := func(id, source, insee string, dl time.Time) data.Tender {
-		tt := data.Tender{ID: id, Source: source, SourceID: id, Title: "Avis " + id, CPV: "45000000", State: data.StateOpen,
-			PublishedAt: day("2026-05-10"), Deadline: dl}
-		if insee != "" {
-			if c, ok := data.LookupCommune(insee); ok {
-				tt.Place = data.Place{Commune: c.Name, Departement: c.Departement, Lat: c.Lat, Lon: c.Lon}
-			}
-		}
-		return tt
-	}
-	if err := st.PutTenders(ctx, []data.Tender{
-		tender("boamp:1", "boamp", "69123", deadline("2026-06-20")),
-		tender("boamp:2", "boamp", "75056", deadline("2026-06-25")),
-		tender("boamp:3", "boamp", "13055", deadline("2026-05-20")),              // closed
-		tender("boamp:4", "boamp", "59350", day("2026-06-01").Add(18*time.Hour)), // closes before later
-		tender("ted:5", "ted", "", deadline("2026-07-01")),                       // no place
-	}, "test"); err != nil {
-		t.Fatal(err)
-	}
-	winner := func(n int) []data.Winner { return []data.Winner{{Name: "X", SIRET: siren(n)}} }
-	if err := st.PutAwards(ctx, []data.Award{
-		{ID: "decp:1", Source: "decp", NotifiedAt: day("2026-03-01"), Place: data.Place{Departement: "75"}, Buyer: data.Buyer{Name: "Mairie de Paris"}, CPV: "45000000", Amount: 1000, Winners: winner(2)},
-		{ID: "decp:2", Source: "decp", NotifiedAt: day("2025-03-01"), Place: data.Place{Departement: "69"}, Buyer: data.Buyer{Name: "CHU de Lyon"}, CPV: "39000000", Amount: 2000, Winners: winner(1)},
-		{ID: "decp:3", Source: "decp", NotifiedAt: day("2026-04-01"), Place: data.Place{Departement: "13"}, Buyer: data.Buyer{Name: "Région Sud"}, CPV: "45000000", Amount: 500,
-			Winners: []data.Winner{{Name: "Inconnu"}}, Defects: []string{"titulaire sans SIRET"}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	calls := 0
-	// Counts stay valid for three days unless something moves them.
-	opts := BuildOptions{Now: now, Capable: storeMatcher(st, &calls), MaxMatched: 100, MatchTTL: 72 * time.Hour}
-	f0 := build(t, st, opts)
+	fx := newFixture(t)
+	st, changes, opts, f0, now, later := fx.st, fx.changes, fx.opts, fx.facts, fx.now, fx.later
+	calls := fx.calls
 	before := figures(t, f0, now)
-	changes() // the writes before the build are in it
 
-	// The import: a renewed label (its award becomes labelled), a new
-	// supplier near an open tender, a deleted one, new and corrected
-	// tenders of a new source, new and corrected awards.
-	renewed := supplier(2, "75056", "31.09B", label(data.LabelEPV, "2019-01-01", "2028-01-01"))
-	putSuppliers(t, st, renewed, supplier(5, "69266", "16.23Z", label(data.LabelEPV, "2024-01-01", "2029-01-01")),
-		supplier(6, "42218", "25.62B")) // Villeurbanne and Saint-Étienne: boamp:1 reaches 3
-	if err := st.DeleteSupplier(ctx, siren(4), "test"); err != nil {
-		t.Fatal(err)
-	}
-	corrected := tender("boamp:2", "boamp", "75056", deadline("2026-06-26"))
-	corrected.Title = "Avis rectifié"
-	if err := st.PutTenders(ctx, []data.Tender{corrected,
-		tender("ocds:6", "ocds", "33063", deadline("2026-06-30")),
-		tender("ocds:7", "ocds", "33063", deadline("2026-04-30")),
-	}, "test"); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.PutAwards(ctx, []data.Award{
-		{ID: "decp:3", Source: "decp", NotifiedAt: day("2026-04-01"), Place: data.Place{Departement: "13"}, Buyer: data.Buyer{Name: "Région Sud"}, CPV: "45000000", Amount: 700, Winners: winner(3)},
-		{ID: "decp:4", Source: "decp", NotifiedAt: day("2026-05-01"), Place: data.Place{Departement: "69"}, Buyer: data.Buyer{Name: "Métropole de Lyon"}, CPV: "16000000", Amount: 300, Winners: winner(5)},
-	}); err != nil {
-		t.Fatal(err)
-	}
+	importFixture(t, st)
 	ch := changes()
 	if len(ch.Suppliers) != 4 || len(ch.Tenders) != 3 || len(ch.Awards) != 2 {
 		t.Fatalf("reported changes = %+v, want 4 suppliers, 3 tenders, 2 awards", ch)
 	}
 
 	opts.Now = later
-	calls = 0
+	*calls = 0
 	f1, err := f0.Apply(ctx, st, ch, opts)
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
@@ -164,10 +100,10 @@ func TestApplyEqualsFullBuild(t *testing.T) {
 	// Matched again: the corrected and new open tenders (boamp:2, ocds:6),
 	// those near a changed supplier (boamp:1 by Villeurbanne, boamp:2 by
 	// Paris; boamp:4 closed meanwhile) and the one without a place (ted:5).
-	if calls != 4 {
-		t.Errorf("Apply ran the matcher %d times, want 4 (boamp:1, boamp:2, ocds:6, ted:5)", calls)
+	if *calls != 4 {
+		t.Errorf("Apply ran the matcher %d times, want 4 (boamp:1, boamp:2, ocds:6, ted:5)", *calls)
 	}
-	calls = 0
+	*calls = 0
 	full := build(t, st, opts)
 	got, want := figures(t, f1, later), figures(t, full, later)
 	changed := 0
@@ -186,15 +122,125 @@ func TestApplyEqualsFullBuild(t *testing.T) {
 		t.Errorf("a second Apply of the same facts: %v, want ErrRebuild", err)
 	}
 	// Nothing changed: nothing is read again, nothing matched.
-	calls = 0
+	*calls = 0
 	f2, err := f1.Apply(ctx, st, Changes{}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 0 {
-		t.Errorf("an empty Apply ran the matcher %d times", calls)
+	if *calls != 0 {
+		t.Errorf("an empty Apply ran the matcher %d times", *calls)
 	}
 	if g := figures(t, f2, later); g["tenders"] != want["tenders"] || g["awards"] != want["awards"] {
 		t.Errorf("an empty Apply moved the figures:\n%s\n%s", g["tenders"], want["tenders"])
+	}
+}
+
+// fixture is a store holding seedFixture, followed, and its facts built
+// on now with a matcher that counts the store's suppliers (its counts stay
+// valid three days unless something moves them).
+type fixture struct {
+	st         *store.Store
+	changes    func() Changes // the ids reported since the build
+	calls      *int           // of the matcher
+	opts       BuildOptions
+	facts      *Facts
+	now, later time.Time // the build's day, and a day after
+}
+
+func newFixture(t *testing.T) *fixture {
+	fx := &fixture{st: openStore(t), now: day("2026-06-01").Add(10 * time.Hour), calls: new(int)}
+	fx.later = fx.now.Add(24 * time.Hour)
+	fx.changes = follow(fx.st)
+	seedFixture(t, fx.st)
+	fx.opts = BuildOptions{Now: fx.now, Capable: storeMatcher(fx.st, fx.calls), MaxMatched: 100, MatchTTL: 72 * time.Hour}
+	fx.facts = build(t, fx.st, fx.opts)
+	fx.changes() // the writes before the build are in it
+	return fx
+}
+
+// sameFigures reports every figure of got that differs from want.
+func sameFigures(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	for name := range want {
+		if got[name] != want[name] {
+			t.Errorf("%s %s:\n%s\nwant:\n%s", name, what, got[name], want[name])
+		}
+	}
+}
+
+// fixtureTender is an open tender of the fixtures at a commune (INSEE
+// code, "" for none).
+func fixtureTender(id, source, insee string, dl time.Time) data.Tender {
+	tt := data.Tender{ID: id, Source: source, SourceID: id, Title: "Avis " + id, CPV: "45000000", State: data.StateOpen,
+		PublishedAt: day("2026-05-10"), Deadline: dl}
+	if insee != "" {
+		if c, ok := data.LookupCommune(insee); ok {
+			tt.Place = data.Place{Commune: c.Name, Departement: c.Departement, Lat: c.Lat, Lon: c.Lon}
+		}
+	}
+	return tt
+}
+
+func fixtureDeadline(s string) time.Time { return day(s).Add(12 * time.Hour) }
+
+func fixtureWinner(n int) []data.Winner { return []data.Winner{{Name: "X", SIRET: siren(n)}} }
+
+// seedFixture writes suppliers of two labels in four régions, open,
+// closed and unplaced tenders of two sources, and awards (one without an
+// identified winner) — the store before an import.
+func seedFixture(t testing.TB, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	putSuppliers(t, st,
+		supplier(1, "69123", "16.23Z", label(data.LabelEPV, "2020-01-01", "2027-01-01")), // Lyon
+		supplier(2, "75056", "31.09B", label(data.LabelEPV, "2019-01-01", "2025-01-01")), // Paris, expired
+		supplier(3, "13055", "25.62B", label(data.LabelOFG, "2021-01-01", "")),           // Marseille
+		supplier(4, "59350", "10.71C", label(data.LabelEPV, "2022-01-01", "2026-07-01")), // Lille, expiring
+	)
+	if err := st.PutTenders(ctx, []data.Tender{
+		fixtureTender("boamp:1", "boamp", "69123", fixtureDeadline("2026-06-20")),
+		fixtureTender("boamp:2", "boamp", "75056", fixtureDeadline("2026-06-25")),
+		fixtureTender("boamp:3", "boamp", "13055", fixtureDeadline("2026-05-20")),       // closed
+		fixtureTender("boamp:4", "boamp", "59350", day("2026-06-01").Add(18*time.Hour)), // closes before later
+		fixtureTender("ted:5", "ted", "", fixtureDeadline("2026-07-01")),                // no place
+	}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutAwards(ctx, []data.Award{
+		{ID: "decp:1", Source: "decp", NotifiedAt: day("2026-03-01"), Place: data.Place{Departement: "75"}, Buyer: data.Buyer{Name: "Mairie de Paris"}, CPV: "45000000", Amount: 1000, Winners: fixtureWinner(2)},
+		{ID: "decp:2", Source: "decp", NotifiedAt: day("2025-03-01"), Place: data.Place{Departement: "69"}, Buyer: data.Buyer{Name: "CHU de Lyon"}, CPV: "39000000", Amount: 2000, Winners: fixtureWinner(1)},
+		{ID: "decp:3", Source: "decp", NotifiedAt: day("2026-04-01"), Place: data.Place{Departement: "13"}, Buyer: data.Buyer{Name: "Région Sud"}, CPV: "45000000", Amount: 500,
+			Winners: []data.Winner{{Name: "Inconnu"}}, Defects: []string{"titulaire sans SIRET"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// importFixture writes an import on top of seedFixture: a renewed label
+// (its award becomes labelled), a new supplier near an open tender, a
+// deleted one, new and corrected tenders of a new source, new and
+// corrected awards.
+func importFixture(t testing.TB, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	renewed := supplier(2, "75056", "31.09B", label(data.LabelEPV, "2019-01-01", "2028-01-01"))
+	putSuppliers(t, st, renewed, supplier(5, "69266", "16.23Z", label(data.LabelEPV, "2024-01-01", "2029-01-01")),
+		supplier(6, "42218", "25.62B")) // Villeurbanne and Saint-Étienne: boamp:1 reaches 3
+	if err := st.DeleteSupplier(ctx, siren(4), "test"); err != nil {
+		t.Fatal(err)
+	}
+	corrected := fixtureTender("boamp:2", "boamp", "75056", fixtureDeadline("2026-06-26"))
+	corrected.Title = "Avis rectifié"
+	if err := st.PutTenders(ctx, []data.Tender{corrected,
+		fixtureTender("ocds:6", "ocds", "33063", fixtureDeadline("2026-06-30")),
+		fixtureTender("ocds:7", "ocds", "33063", fixtureDeadline("2026-04-30")),
+	}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutAwards(ctx, []data.Award{
+		{ID: "decp:3", Source: "decp", NotifiedAt: day("2026-04-01"), Place: data.Place{Departement: "13"}, Buyer: data.Buyer{Name: "Région Sud"}, CPV: "45000000", Amount: 700, Winners: fixtureWinner(3)},
+		{ID: "decp:4", Source: "decp", NotifiedAt: day("2026-05-01"), Place: data.Place{Departement: "69"}, Buyer: data.Buyer{Name: "Métropole de Lyon"}, CPV: "16000000", Amount: 300, Winners: fixtureWinner(5)},
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
