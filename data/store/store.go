@@ -97,6 +97,8 @@ type Store struct {
 	tenderSubs map[int]func(ids []string)
 	// awardSubs are the subscribers of OnAwardChange.
 	awardSubs map[int]func(ids []string)
+	// cleanStop is the clean-stop marker as Open found it (cleanstop.go).
+	cleanStop cleanStopAtOpen
 }
 
 // Open opens (creating it if needed, with its parent directory) the store
@@ -116,10 +118,12 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{db: db, path: path, now: opts.clock(), subs: map[int]func([]string){}}
+	atOpen := readCleanStop(db) // before migrate commits (cleanstop.go)
 	if err := s.migrate(); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
+	s.cleanStop = atOpen.opened(db)
 	return s, nil
 }
 
