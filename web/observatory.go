@@ -212,6 +212,8 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 		defer fc.mu.Unlock()
 		fc.building, fc.err = nil, err
 		if err != nil {
+			// The changes it took are not in the facts kept.
+			fc.refresh.giveBack(changes, incremental)
 			if ctx.Err() == nil { // else the server is stopping
 				s.cfg.Logger.Error("observatory facts", "err", err)
 			}

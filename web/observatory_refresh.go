@@ -72,6 +72,19 @@ func (r *factsRefresh) add(c observatory.Changes) {
 	}
 }
 
+// giveBack returns to the pending changes those a refresh took and could
+// not apply (it failed, or the server stopped it): applied to the facts
+// kept, they would be missed. When the failed refresh was a walk of the
+// store, the facts kept lack what it would have read: the next refresh
+// walks again. fc.mu held.
+func (r *factsRefresh) giveBack(c observatory.Changes, incremental bool) {
+	if !incremental {
+		r.overflow, r.pending = true, observatory.Changes{}
+		return
+	}
+	r.add(c)
+}
+
 // canApply reports whether the next refresh may apply the pending
 // changes to the current facts rather than walk the store; fc.mu held.
 func (fc *factsCache) canApply() bool {

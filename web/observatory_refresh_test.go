@@ -19,17 +19,7 @@ func TestObservatoryAppliesStoreChanges(t *testing.T) {
 	expired := epvCompanies(t, s, false, 1)[0]
 	paths := []string{"/api/v1/stats/coverage", "/api/v1/stats/coverage?region=" + expired.Address.Region, "/api/v1/stats/tenders",
 		"/api/v1/stats/awards", "/api/v1/stats/awards?label=EPV", "/api/v1/stats/sources"}
-	answers := func() map[string]string {
-		out := map[string]string{}
-		for _, p := range paths {
-			r := s.get(t, p)
-			if r.status != 200 {
-				t.Fatalf("GET %s: %d %s", p, r.status, r.body)
-			}
-			out[p] = r.body
-		}
-		return out
-	}
+	answers := func() map[string]string { return statsAnswers(t, s, paths) }
 	before := answers()
 	fc := &s.obsFacts
 	fc.mu.Lock()

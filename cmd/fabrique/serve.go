@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"sync"
@@ -30,6 +31,14 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		return err
 	}
 	defer dir.Close()
+	// The observatory's facts are saved once the schedulers below made
+	// their last write, before the store closes (set after Shutdown).
+	var saveFacts func()
+	defer func() {
+		if saveFacts != nil {
+			saveFacts()
+		}
+	}()
 	// The schedulers below stop (their contexts end with ctx, or by the
 	// deferred cancels) before the store closes: a crawl or a snapshot
 	// never writes to a closed store.
@@ -56,6 +65,10 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// Before listening, and before anything writes to the store: the
+	// facts saved at the last clean stop, if the store did not change.
+	factsPath := filepath.Join(p.cfg.dataDir, web.ObservatoryFactsFile)
+	srv.LoadObservatoryFacts(ctx, factsPath)
 	ln, err := net.Listen("tcp", p.cfg.addr)
 	if err != nil {
 		return &userError{msg: fmt.Sprintf("impossible d'écouter sur %s : %v", p.cfg.addr, err), err: err}
@@ -98,6 +111,12 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		p.log.Warn("shutdown", "err", err)
+	} else {
+		saveFacts = func() {
+			if err := srv.SaveObservatoryFacts(context.WithoutCancel(ctx), factsPath); err != nil {
+				p.log.Warn("observatory facts not saved", "err", err)
+			}
+		}
 	}
 	_ = ln.Close() // in case Serve had not registered the listener yet
 	<-served
