@@ -23,6 +23,12 @@
 // Options: --data, --addr, --admin-token, --log-level, --log-format.
 // Every hour it reminds companies' members of the claims awaiting their
 // approval (after 3 and after 8 days, once each).
+// At a clean stop it saves the observatory's figures to
+// DIR/observatory.facts with a marker of the store's state; the next serve
+// loads them before it listens when nothing wrote to the store since
+// (another command, a crash, a restore), else it computes them again in
+// the background (about a minute at a million awards). The file is a
+// cache: deleting it loses nothing, and backups do not carry it.
 //
 // backup FILE: writes a consistent copy of the store to FILE. bbolt's lock is
 // exclusive, so this works only while no other process (such as a running
