@@ -143,6 +143,12 @@ func TestChecksumFollowsWrites(t *testing.T) {
 			if after.ns != st.wantSups || after.nt != st.wantTend {
 				t.Errorf("counts = %d suppliers, %d tenders; want %d, %d", after.ns, after.nt, st.wantSups, st.wantTend)
 			}
+			ns, err1 := s.CountSuppliers(ctx)
+			nt, err2 := s.CountTenders(ctx)
+			if ns != sups.Count() || nt != tends.Count() || err1 != nil || err2 != nil {
+				t.Errorf("CountSuppliers, CountTenders = %d (%v), %d (%v); the records are %d, %d",
+					ns, err1, nt, err2, sups.Count(), tends.Count())
+			}
 			mustCheck(t, s)
 		})
 	}
