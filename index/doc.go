@@ -68,7 +68,11 @@
 // at start, rebuilds when the index is missing, unreadable, of another
 // schema, or stale (its count or a checksum over every supplier's
 // (ID, UpdatedAt) differs from the store's); Apply follows the store's
-// change notifications.
+// change notifications. The store keeps that checksum up to date with each
+// write (a data.StampSum) and the index records the value it matches, so
+// that a start after a clean stop compares two values and reads no record;
+// only when they differ does it compare every (ID, UpdatedAt), repair in
+// place or rebuild.
 //
 // # Tenders
 //

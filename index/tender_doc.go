@@ -132,9 +132,7 @@ func newTenderMapping() (*mapping.IndexMappingImpl, error) {
 // tenderStamp is how a tender's UpdatedAt is written in the index, the
 // way the store writes it in its checksum lines (UTC, nine fractional
 // digits), so that the index can recompute the store's checksum.
-func tenderStamp(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
-}
+func tenderStamp(t time.Time) string { return data.Stamp(t) }
 
 // tenderDocument builds the bleve document of a tender.
 func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) {

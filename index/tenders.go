@@ -2,13 +2,10 @@ package index
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,9 +22,9 @@ import (
 type TenderSource interface {
 	// Tenders calls fn for every tender.
 	Tenders(ctx context.Context, fn func(data.Tender) error) error
-	// TendersChecksum returns the number of tenders and the hex SHA-256 of
-	// one line "<id> TAB <UpdatedAt, UTC, nine fractional digits> LF" per
-	// tender in ascending id order.
+	// TendersChecksum returns the number of tenders and the String of a
+	// data.StampSum over their (ID, UpdatedAt) pairs. The store reads it
+	// in O(1): a start whose recorded value matches it walks nothing.
 	TendersChecksum(ctx context.Context) (count int, sum string, err error)
 	// Tender returns one tender, or an error wrapping data.ErrNotFound.
 	Tender(ctx context.Context, id string) (data.Tender, error)
@@ -481,22 +478,12 @@ func (ti *TenderIndex) check(ctx context.Context, src TenderSource) (string, err
 }
 
 // stampsChecksum computes TenderSource.TendersChecksum from the index's
-// own (id → stamp) pairs.
+// own (id → stamp) pairs: the stamps are written as the store writes them
+// (tenderStamp), and the checksum does not depend on the order.
 func stampsChecksum(stamps map[string]string) string {
-	ids := make([]string, 0, len(stamps))
-	for id := range stamps {
-		ids = append(ids, id)
+	var sum data.StampSum
+	for id, st := range stamps {
+		sum.Add(id, st)
 	}
-	slices.Sort(ids)
-	h := sha256.New()
-	var line strings.Builder
-	for _, id := range ids {
-		line.Reset()
-		line.WriteString(id)
-		line.WriteByte('\t')
-		line.WriteString(stamps[id])
-		line.WriteByte('\n')
-		_, _ = h.Write([]byte(line.String()))
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return sum.String()
 }

@@ -28,7 +28,7 @@ type directory struct {
 // binary, opens the index and rebuilds it when it is missing, stale or
 // corrupt, printing progress on out. The caller must Close it.
 func openDirectory(ctx context.Context, p *program) (*directory, error) {
-	st, err := openStore(p.cfg.dataDir)
+	st, err := openStore(p.cfg.dataDir, p.log)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ func TestEvalFeedback(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := openStore(dir)
+	st, err := openStore(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

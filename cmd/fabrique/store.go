@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"time"
 
@@ -17,9 +18,10 @@ const lockTimeout = time.Second
 func dbFile(dataDir string) string { return filepath.Join(dataDir, "fabrique.db") }
 
 // openStore opens the store of the data directory, with a French message
-// naming the directory when another process holds it.
-func openStore(dataDir string) (*store.Store, error) {
-	st, err := store.Open(dbFile(dataDir), store.Options{Timeout: lockTimeout})
+// naming the directory when another process holds it; log receives the
+// schema migrations the opening runs.
+func openStore(dataDir string, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(dbFile(dataDir), store.Options{Timeout: lockTimeout, Logger: log})
 	if err != nil {
 		return nil, storeError(dataDir, err)
 	}

@@ -172,7 +172,7 @@ func runUser(ctx context.Context, p *program, args []string) error {
 	if len(rest) != n {
 		return usageErrorf("user %s : %d argument(s) attendu(s), %d reçu(s)", verb, n, len(rest))
 	}
-	st, err := openStore(p.cfg.dataDir)
+	st, err := openStore(p.cfg.dataDir, p.log)
 	if err != nil {
 		return err
 	}

@@ -251,7 +251,8 @@ func checkTx(ctx context.Context, tx *bolt.Tx) []string {
 		missing = append(missing, fmt.Sprintf("%s %q is not indexed in %s under %q", exp.ownerWhat, printable(exp.owner), bucket, key))
 	}
 	slices.Sort(missing)
-	return append(problems, missing...)
+	problems = append(problems, missing...)
+	return append(problems, checkChecksums(ctx, tx)...)
 }
 
 // printable shows a binary audit key as hex and text as is.

@@ -7,12 +7,14 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"fabrique/data"
 )
 
 // timeKeyLayout is RFC 3339 in UTC with a fixed nine-digit fraction: unlike
 // time.RFC3339Nano, which trims trailing zeros, its strings sort in time
 // order.
-const timeKeyLayout = "2006-01-02T15:04:05.000000000Z07:00"
+const timeKeyLayout = data.StampLayout
 
 // timeKey formats t for use in a sorted key.
 func timeKey(t time.Time) string { return t.UTC().Format(timeKeyLayout) }

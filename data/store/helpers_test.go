@@ -3,9 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -164,11 +162,6 @@ func synthetic(n int, dep string) data.Supplier {
 		Establishments: []data.Establishment{{SIRET: siretOf(siren, 1), HeadOffice: true, Valid: true, Address: data.Address{Postcode: pc, Departement: dep}}},
 		Labels:         []data.Label{{Type: data.LabelEPV, Scope: data.ScopeCompany, Source: "epv"}},
 	}
-}
-
-func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 // communeGrid finds the nearest commune much faster than a scan of all of

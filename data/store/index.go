@@ -44,7 +44,8 @@ func checkUnique(tx *bolt.Tx, owner string, entries []entry) error {
 }
 
 // syncEntries moves a record's index entries from old to next: entries it
-// no longer owns are removed, new ones added. A unique key already owned by
+// no longer owns are removed, new ones added, and the checksums kept over
+// idx_updated and idx_tender_updated follow (checksum.go). A unique key already owned by
 // another record fails with data.ErrConflict, which aborts the transaction.
 func syncEntries(tx *bolt.Tx, owner string, old, next []entry) error {
 	keep := make(map[string]bool, len(next))
@@ -58,6 +59,14 @@ func syncEntries(tx *bolt.Tx, owner string, old, next []entry) error {
 		b := tx.Bucket(e.bucket)
 		if e.unique && string(b.Get([]byte(e.key))) != owner {
 			continue // owned by another record: not ours to remove
+		}
+		if checksumKey(e.bucket) != nil {
+			if !hasKey(b, e.key) {
+				continue
+			}
+			if err := tally(tx, e.bucket, e.key, false); err != nil {
+				return err
+			}
 		}
 		if err := b.Delete([]byte(e.key)); err != nil {
 			return fmt.Errorf("store: unindex %s %q: %w", e.what, e.key, err)
@@ -77,6 +86,11 @@ func syncEntries(tx *bolt.Tx, owner string, old, next []entry) error {
 		}
 		if err := b.Put([]byte(e.key), []byte(e.value)); err != nil {
 			return fmt.Errorf("store: index %s %q: %w", e.what, e.key, err)
+		}
+		if !e.unique && checksumKey(e.bucket) != nil {
+			if err := tally(tx, e.bucket, e.key, true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -56,6 +57,7 @@ func migrations() []migration {
 		createAccountBucketsV2, // membership.go
 		createTenderUpdated,    // tender_changes.go
 		inferTendersCPV,        // tender_cpv.go
+		createChecksums,        // checksum.go
 	}
 }
 
@@ -75,8 +77,11 @@ func createBucketsV1(tx *bolt.Tx) error {
 // that an interrupted upgrade resumes where it stopped.
 func (s *Store) migrate() error {
 	steps := migrations()
-	for {
+	fresh := true // a new file: its creation is not worth a log line
+	for first := true; ; first = false {
 		var done bool
+		var from int
+		start := time.Now()
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			v, err := schemaVersion(tx)
 			if err != nil {
@@ -89,6 +94,10 @@ func (s *Store) migrate() error {
 				done = true
 				return nil
 			}
+			if first && v > 0 {
+				fresh = false
+			}
+			from = v
 			if err := steps[v](tx); err != nil {
 				return fmt.Errorf("store: migrate %s to version %d: %w", s.path, v+1, err)
 			}
@@ -96,6 +105,10 @@ func (s *Store) migrate() error {
 		})
 		if err != nil || done {
 			return err
+		}
+		if !fresh {
+			s.log.Info("store: schema migrated", "path", s.path, "from", from, "to", from+1,
+				"took", time.Since(start).Round(time.Millisecond))
 		}
 	}
 }

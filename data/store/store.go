@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -26,6 +27,8 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for tests and benchmarks: a crash
 	// may then lose or corrupt committed writes.
 	NoSync bool
+	// Logger receives the schema migrations run at Open; nil discards.
+	Logger *slog.Logger
 }
 
 func (o Options) timeout() time.Duration {
@@ -33,6 +36,13 @@ func (o Options) timeout() time.Duration {
 		return time.Second
 	}
 	return o.Timeout
+}
+
+func (o Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return o.Logger
 }
 
 func (o Options) clock() func() time.Time {
@@ -48,7 +58,10 @@ func (o Options) clock() func() time.Time {
 // Bucket layout (key → value; "|" is a literal separator, times in keys are
 // UTC RFC 3339 with exactly nine fractional digits so that they sort):
 //
-//	meta                schema_version → decimal version number
+//	meta                schema_version → decimal version number;
+//	                    checksum_idx_updated, checksum_idx_tender_updated →
+//	                    count and sum of a data.StampSum over the entries of
+//	                    that bucket, kept by every write (schema 5, checksum.go)
 //	suppliers           id → JSON data.Supplier (id: SIREN or "x"+16 hex)
 //	idx_siret           SIRET → supplier id (unique; every establishment)
 //	idx_departement     dep|id → "" (address and establishment départements)
@@ -89,6 +102,7 @@ type Store struct {
 	db   *bolt.DB
 	path string
 	now  func() time.Time
+	log  *slog.Logger
 
 	mu      sync.Mutex
 	subs    map[int]func(ids []string)
@@ -117,7 +131,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, path: path, now: opts.clock(), subs: map[int]func([]string){}}
+	s := &Store{db: db, path: path, now: opts.clock(), log: opts.logger(), subs: map[int]func([]string){}}
 	atOpen := readCleanStop(db) // before migrate commits (cleanstop.go)
 	if err := s.migrate(); err != nil {
 		_ = db.Close()

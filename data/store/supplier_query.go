@@ -2,11 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -87,50 +83,4 @@ func intersect(sets [][]string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// SuppliersChecksum returns the number of suppliers and a stable hash of
-// their (id, UpdatedAt) pairs, so that the search index can tell whether it
-// holds exactly the store's versions. The hash is the hex SHA-256 of one
-// line per supplier in ascending id order:
-//
-//	<id> TAB <UpdatedAt in UTC, layout 2006-01-02T15:04:05.000000000Z> LF
-//
-// It reads the idx_updated index, not the records, so it costs one key per
-// supplier; Check proves the index agrees with the records.
-func (s *Store) SuppliersChecksum(ctx context.Context) (count int, sum string, err error) {
-	return s.checksum(ctx, bucketUpdated)
-}
-
-// checksum hashes the (id, time) pairs of a time|id index bucket, one
-// ChecksumLine per record in ascending id order.
-func (s *Store) checksum(ctx context.Context, bucket []byte) (count int, sum string, err error) {
-	type stamp struct{ id, at string }
-	var stamps []stamp
-	err = s.view(ctx, func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucket).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			at, id, ok := strings.Cut(string(k), "|")
-			if !ok {
-				return fmt.Errorf("store: malformed %s key %q: %w", bucket, k, ErrInconsistent)
-			}
-			stamps = append(stamps, stamp{id: id, at: at})
-		}
-		return nil
-	})
-	if err != nil {
-		return 0, "", err
-	}
-	slices.SortFunc(stamps, func(a, b stamp) int { return strings.Compare(a.id, b.id) })
-	h := sha256.New()
-	for _, st := range stamps {
-		fmt.Fprintf(h, "%s\t%s\n", st.id, st.at)
-	}
-	return len(stamps), hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// ChecksumLine is one line of the SuppliersChecksum hash, for a consumer
-// that recomputes it from its own copy of the suppliers.
-func ChecksumLine(id string, updatedAt time.Time) string {
-	return id + "\t" + timeKey(updatedAt) + "\n"
 }

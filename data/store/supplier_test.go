@@ -268,13 +268,13 @@ func TestSuppliersChecksum(t *testing.T) {
 		t.Errorf("checksum: n=%d, stable %t, differs from empty %t", n1, sum1 == sum2, sum1 != sum0)
 	}
 
-	// A consumer recomputes it from (id, UpdatedAt) pairs in id order.
-	var lines strings.Builder
+	// A consumer recomputes it from the (id, UpdatedAt) pairs of the records.
+	var recount data.StampSum
 	_ = s.Suppliers(ctx, func(sup data.Supplier) error {
-		lines.WriteString(ChecksumLine(sup.ID, sup.UpdatedAt))
+		recount.AddTime(sup.ID, sup.UpdatedAt)
 		return nil
 	})
-	if got := sha256Hex(lines.String()); got != sum1 {
+	if got := recount.String(); got != sum1 {
 		t.Errorf("checksum recomputed from records = %s, store says %s", got, sum1)
 	}
 

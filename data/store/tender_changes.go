@@ -46,19 +46,19 @@ func (s *Store) OnTenderChange(fn func(ids []string)) (cancel func()) {
 
 func (s *Store) notifyTenders(ids []string) { s.notifySubs(&s.tenderSubs, ids) }
 
-// TendersChecksum returns the number of tenders and a stable hash of
-// their (id, UpdatedAt) pairs, computed like SuppliersChecksum (one line
-// per tender, ChecksumLine, in ascending id order) from idx_tender_updated.
+// TendersChecksum returns the number of tenders and a checksum of their
+// (id, UpdatedAt) pairs, kept up to date by every write like
+// SuppliersChecksum (checksum.go): O(1), a data.StampSum over the entries
+// of idx_tender_updated.
 func (s *Store) TendersChecksum(ctx context.Context) (count int, sum string, err error) {
 	return s.checksum(ctx, bucketTenderUpdated)
 }
 
-// CountTenders returns the number of stored tenders.
+// CountTenders returns the number of stored tenders: the count of the
+// checksum kept over idx_tender_updated, where every tender has exactly
+// one entry (Check verifies both). O(1), where counting the records would
+// touch every page of the tenders bucket.
 func (s *Store) CountTenders(ctx context.Context) (int, error) {
-	var n int
-	err := s.view(ctx, func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketTenders).Stats().KeyN
-		return nil
-	})
+	n, _, err := s.checksum(ctx, bucketTenderUpdated)
 	return n, err
 }
