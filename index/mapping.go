@@ -27,7 +27,7 @@ const (
 
 // Field names of the indexed document.
 const (
-	fID          = "id"
+	fID          = "id" // tenders only: a supplier's id is bleve's _id
 	fSIREN       = "siren"
 	fSIRETs      = "sirets"
 	fNAF         = "naf"
@@ -110,7 +110,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		name      string
 		docValues bool
 	}{
-		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
+		{fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
 		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
 		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
 		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false}, {fStatus, true},
@@ -119,6 +119,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm.Analyzer = keyword.Name
 		fm.DocValues = f.docValues
 		fm.Store = false // what a hit shows comes from src, facets from doc values
+		// No term vectors: bleve's keyword mapping keeps each term's
+		// position and offsets, which only highlighting reads, and
+		// highlights are computed from src.
+		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
 		fm.SkipFreqNorm = true
 		doc.AddFieldMappingsAt(f.name, fm)
@@ -134,6 +138,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	exact := bleve.NewTextFieldMapping()
 	exact.Analyzer = nameAnalyzer
+	exact.Store = false // the name a hit shows comes from src
 	exact.IncludeTermVectors = false
 	exact.IncludeInAll = false
 	exact.DocValues = false

@@ -51,7 +51,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 	if err != nil {
 		return fmt.Errorf("index: rebuild: checksum: %w", err)
 	}
-	ng, err := ix.newGeneration()
+	// Filled without background merges (bulkIndexConfig), then reopened
+	// with the ordinary configuration once complete.
+	ng, err := ix.newGenerationWith(bulkIndexConfig())
 	if err != nil {
 		return err
 	}
@@ -77,6 +79,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 
 	done, err := ix.fill(ctx, ng, src, progress)
 	if err != nil {
+		return err
+	}
+	if err := ng.reopenForServing(); err != nil {
 		return err
 	}
 
@@ -146,6 +151,53 @@ func (ix *Index) compactInBackground(g *generation) {
 			ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
 		}
 	}()
+}
+
+// bulkIndexConfig is the scorch configuration of a generation being
+// filled by a rebuild: indexConfig without background merges. With them,
+// bleve merged the segments of the batches ten at a time while the
+// batches were still being built, competing with them for the two cores,
+// and the compaction after the swap merged the merged segments again:
+// most postings were written three times. Without them, the rebuild
+// leaves one segment per batch, and the compaction merges them all in one
+// pass (compactFanIn). The budget of segments per tier is what stops
+// bleve's planner: it merges only when a tier holds more segments than
+// that.
+//
+// unsafe_batch (also in indexConfig) is safe here a fortiori: the
+// generation is published (CURRENT, the swap) only after flush has waited
+// for every segment to be on disk, and a crash before that leaves a
+// directory that Open removes and a store that still has everything.
+func bulkIndexConfig() map[string]any {
+	cfg := indexConfig()
+	cfg["scorchMergePlanOptions"] = map[string]any{
+		"MaxSegmentsPerTier": 1 << 20,
+		"TierGrowth":         1.0,
+		"FloorSegmentSize":   1,
+	}
+	return cfg
+}
+
+// reopenForServing closes a generation filled with bulkIndexConfig, once
+// everything is on disk, and opens it again with indexConfig, so that the
+// writes it receives once live are merged as usual. The generation is not
+// shared yet (writes made during the rebuild wait in the replay list).
+func (g *generation) reopenForServing() error {
+	if g.path == "" {
+		return nil
+	}
+	if err := g.flush(); err != nil {
+		return err
+	}
+	if err := g.idx.Close(); err != nil {
+		return fmt.Errorf("index: rebuild: close %s: %w", g.path, err)
+	}
+	idx, err := bleve.OpenUsing(g.path, indexConfig())
+	if err != nil {
+		return fmt.Errorf("index: rebuild: reopen %s: %w", g.path, err)
+	}
+	g.idx = idx
+	return nil
 }
 
 // fill indexes every supplier of src into g. Converting suppliers and
