@@ -149,39 +149,48 @@ func (f *flatField) Size() int {
 
 // Analyze does what bleve's TextField.Analyze and analysis.TokenFrequency
 // do for each value, then what TokenFrequencies.MergeAll does to merge
-// them.
+// them. The field's term frequencies are allocated together.
 func (f *flatField) Analyze() {
-	count := !f.options.SkipFreqNorm()
-	add := func(freqs index.TokenFrequencies, term []byte) {
-		tf, ok := freqs[string(term)]
-		if !ok {
-			tf = &index.TokenFreq{Term: term}
-			freqs[string(term)] = tf
-		}
-		if count {
-			tf.SetFrequency(tf.Frequency() + 1)
-		}
-	}
 	if f.analyzer == nil {
-		f.freqs = make(index.TokenFrequencies, len(f.values))
-		for _, v := range f.values {
-			add(f.freqs, []byte(v))
-		}
 		f.length = len(f.values)
+		f.count(len(f.values), func(yield func([]byte)) {
+			for _, v := range f.values {
+				yield([]byte(v))
+			}
+		})
 		return
 	}
-	var streams []analysis.TokenStream
+	streams := make([]analysis.TokenStream, len(f.values))
 	n := 0
-	for _, v := range f.values {
-		ts := f.analyzer.Analyze([]byte(v))
-		streams = append(streams, ts)
-		n += len(ts)
-	}
-	f.freqs = make(index.TokenFrequencies, n)
-	for _, ts := range streams {
-		for _, t := range ts {
-			add(f.freqs, t.Term)
-		}
+	for i, v := range f.values {
+		streams[i] = f.analyzer.Analyze([]byte(v))
+		n += len(streams[i])
 	}
 	f.length = n
+	f.count(n, func(yield func([]byte)) {
+		for _, ts := range streams {
+			for _, t := range ts {
+				yield(t.Term)
+			}
+		}
+	})
+}
+
+// count sets f.freqs from the n terms that terms yields.
+func (f *flatField) count(n int, terms func(yield func([]byte))) {
+	freqs := make(index.TokenFrequencies, n)
+	slab := make([]index.TokenFreq, 0, n)
+	countFreq := !f.options.SkipFreqNorm()
+	terms(func(term []byte) {
+		tf, ok := freqs[string(term)]
+		if !ok {
+			slab = append(slab, index.TokenFreq{Term: term})
+			tf = &slab[len(slab)-1]
+			freqs[string(term)] = tf
+		}
+		if countFreq {
+			tf.SetFrequency(tf.Frequency() + 1)
+		}
+	})
+	f.freqs = freqs
 }

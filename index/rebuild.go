@@ -200,15 +200,17 @@ func (g *generation) reopenForServing() error {
 	return nil
 }
 
-// fill indexes every supplier of src into g. Converting suppliers and
-// building bleve batches (the walk) overlaps with indexing them: bleve
-// builds one segment per batch, and two batches are indexed at once, so
-// that both cores work during a rebuild.
+// fill indexes every supplier of src into g. The walk of src only reads
+// suppliers and hands them over in chunks of a batch; indexWorkers
+// goroutines each turn a chunk into documents and index it as one bleve
+// batch (one segment), so that both cores work during a rebuild and the
+// walk (a store decoding its records) does not leave them waiting.
 func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress func(int)) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	now := ix.opts.Now()
-	batches := make(chan *bleve.Batch, indexWorkers)
+	size := ix.opts.RebuildBatchSize
+	chunks := make(chan []data.Supplier, indexWorkers)
 	errs := make(chan error, indexWorkers+1)
 	var indexed atomic.Int64
 	var progressMu sync.Mutex
@@ -217,10 +219,10 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range batches {
-				n := b.Size()
-				if err := g.idx.Batch(b); err != nil {
-					errs <- fmt.Errorf("index: rebuild: batch: %w", err)
+			for chunk := range chunks {
+				n, err := ix.indexChunk(g, chunk, now)
+				if err != nil {
+					errs <- err
 					cancel()
 					return
 				}
@@ -234,35 +236,25 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		}()
 	}
 
-	b := g.idx.NewBatch()
+	chunk := make([]data.Supplier, 0, size)
 	send := func() error {
-		if b.Size() == 0 {
+		if len(chunk) == 0 {
 			return nil
 		}
 		select {
-		case batches <- b:
+		case chunks <- chunk:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		b = g.idx.NewBatch()
+		chunk = make([]data.Supplier, 0, size)
 		return nil
 	}
-	walked := 0
 	err := src.Suppliers(ctx, func(s data.Supplier) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		d, err := toDoc(s, now)
-		if err != nil {
-			// One bad record must not cost the whole index.
-			ix.log.Warn("index: supplier skipped", "id", s.ID, "err", err)
-			return nil
-		}
-		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
-			return fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
-		}
-		walked++
-		if b.Size() >= ix.opts.RebuildBatchSize {
+		chunk = append(chunk, s)
+		if len(chunk) >= size {
 			return send()
 		}
 		return nil
@@ -270,7 +262,7 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 	if err == nil {
 		err = send()
 	}
-	close(batches)
+	close(chunks)
 	wg.Wait()
 	close(errs)
 	if werr := <-errs; werr != nil {
@@ -279,7 +271,32 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 	if err != nil {
 		return int(indexed.Load()), fmt.Errorf("index: rebuild: %w", err)
 	}
-	return walked, nil
+	return int(indexed.Load()), nil
+}
+
+// indexChunk indexes suppliers into g as one batch and returns how many
+// it indexed: a supplier that cannot be turned into a document is logged
+// and skipped (one bad record must not cost the whole index).
+func (ix *Index) indexChunk(g *generation, chunk []data.Supplier, now time.Time) (int, error) {
+	b := g.idx.NewBatch()
+	for i := range chunk {
+		d, err := toDoc(chunk[i], now)
+		if err != nil {
+			ix.log.Warn("index: supplier skipped", "id", chunk[i].ID, "err", err)
+			continue
+		}
+		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
+			return 0, fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
+		}
+	}
+	n := b.Size()
+	if n == 0 {
+		return 0, nil
+	}
+	if err := g.idx.Batch(b); err != nil {
+		return 0, fmt.Errorf("index: rebuild: batch: %w", err)
+	}
+	return n, nil
 }
 
 // indexWorkers is the number of batches indexed at once during a rebuild.
