@@ -7,7 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -92,14 +91,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     wordsTokenizerName,
 		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName, "stop_fr_folded", feminineFilterName, stemFilterName},
 	}); err != nil {
 		return nil, err
 	}
 	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     wordsTokenizerName,
 		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName},
 	}); err != nil {
 		return nil, err
