@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -189,11 +190,18 @@ func (g *generation) reopenForServing() error {
 	if err := g.flush(); err != nil {
 		return err
 	}
-	if err := g.idx.Close(); err != nil {
-		return fmt.Errorf("index: rebuild: close %s: %w", g.path, err)
+	err := g.idx.Close()
+	var idx bleve.Index
+	if err == nil {
+		idx, err = bleve.OpenUsing(g.path, indexConfig())
 	}
-	idx, err := bleve.OpenUsing(g.path, indexConfig())
 	if err != nil {
+		// bleve's index is closed whatever the error, and must not be
+		// closed twice (scorch panics): retire will find g closed.
+		g.mu.Lock()
+		g.closed = true
+		g.mu.Unlock()
+		_ = os.RemoveAll(g.path)
 		return fmt.Errorf("index: rebuild: reopen %s: %w", g.path, err)
 	}
 	g.idx = idx
