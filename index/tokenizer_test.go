@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 
 	"fabrique/data"
@@ -69,4 +71,40 @@ func FuzzWordsTokenizer(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) { checkWordsTokenizer(t, text) })
+}
+
+// The stem cache changes nothing: the French analysis of a directory gives
+// the same terms with the cache (warm, read back) as without it.
+func TestStemCacheAgrees(t *testing.T) {
+	ix, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	light := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}
+	uncached := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}
+	uncached.cache.size.Store(maxStemCache) // full: never stores, never finds
+	analyze := func(f stemFilter, text string) string {
+		ts := wordsTokenizer{fallback: unicode.NewUnicodeTokenizer()}.Tokenize([]byte(text))
+		for _, tf := range []analysis.TokenFilter{lowercase.NewLowerCaseFilter(), foldFilter{}, feminineFilter{}, f} {
+			ts = tf.Filter(ts)
+		}
+		return describeTokens(ts)
+	}
+	hits := 0
+	for pass := range 2 {
+		for _, s := range synth.Suppliers(300, 11) {
+			for _, text := range append([]string{s.Name, s.Description, "Fonderies, verreries et SELLERIE"}, s.Products...) {
+				if got, want := analyze(light, text), analyze(uncached, text); got != want {
+					t.Fatalf("pass %d, %q:\n cached   %s\n uncached %s", pass, text, got, want)
+				}
+			}
+		}
+		if pass == 0 {
+			hits = int(light.cache.size.Load())
+		}
+	}
+	if hits == 0 {
+		t.Fatal("the cache stored no stem: the cached path is not tested")
+	}
 }
