@@ -2,6 +2,8 @@ package index
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,7 +34,7 @@ func init() {
 		return feminineFilter{}, nil
 	})
 	registry.RegisterTokenFilter(stemFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return stemFilter{light: fr.NewFrenchLightStemmerFilter()}, nil
+		return stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}, nil
 	})
 }
 
@@ -55,19 +57,93 @@ var stemOverrides = map[string]string{
 	"tapisserie": "tapisseri", "tapissier": "tapissier",
 }
 
-type stemFilter struct{ light analysis.TokenFilter }
+type stemFilter struct {
+	light analysis.TokenFilter
+	cache *stemCache
+}
 
 func (f stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
-	rest := input[:0:0]
+	var rest analysis.TokenStream
+	var words []string // the unstemmed words of rest, to cache their stems
 	for _, t := range input {
+		if s, ok := f.cache.get(t.Term); ok {
+			setTerm(t, s)
+			continue
+		}
 		if s, ok := stemOverride(t.Term); ok {
-			t.Term = []byte(s)
+			setTerm(t, s)
 			continue
 		}
 		rest = append(rest, t)
+		words = append(words, string(t.Term))
+	}
+	if len(rest) == 0 {
+		return input
 	}
 	f.light.Filter(rest) // stems the tokens in place
+	for i, t := range rest {
+		f.cache.put(words[i], string(t.Term))
+	}
 	return input
+}
+
+// setTerm gives t the term s, in place when it fits: stems are never
+// longer than their word, and a token's bytes are its own (bleve's
+// lower-case filter writes in them too).
+func setTerm(t *analysis.Token, s string) {
+	if len(s) <= len(t.Term) {
+		t.Term = t.Term[:copy(t.Term, s)]
+		return
+	}
+	t.Term = []byte(s)
+}
+
+// stemCache remembers the stems of the words met: the French light
+// stemmer decodes every word to runes and tries a dozen suffixes, while a
+// directory's vocabulary is small and repeats (the same NAF and CPV
+// labels, products and trades in thousands of companies). Looking a word
+// up costs a fraction of stemming it again; a rebuild of 100 000
+// suppliers stems about five million words. The cache stops growing at
+// maxStemCache words (a few MiB); words past that are stemmed each time.
+type stemCache struct {
+	shards [16]struct {
+		mu sync.RWMutex
+		m  map[string]string
+	}
+	size atomic.Int64
+}
+
+const maxStemCache = 1 << 18
+
+func stemShard[T string | []byte](word T) int {
+	if len(word) == 0 {
+		return 0
+	}
+	return int(word[0]^word[len(word)-1]^byte(len(word))) & 15
+}
+
+func (c *stemCache) get(word []byte) (string, bool) {
+	sh := &c.shards[stemShard(word)]
+	sh.mu.RLock()
+	s, ok := sh.m[string(word)]
+	sh.mu.RUnlock()
+	return s, ok
+}
+
+func (c *stemCache) put(word, stem string) {
+	if c.size.Load() >= maxStemCache {
+		return
+	}
+	sh := &c.shards[stemShard(word)]
+	sh.mu.Lock()
+	if sh.m == nil {
+		sh.m = map[string]string{}
+	}
+	if _, ok := sh.m[word]; !ok {
+		sh.m[word] = stem
+		c.size.Add(1)
+	}
+	sh.mu.Unlock()
 }
 
 func stemOverride(term []byte) (string, bool) {

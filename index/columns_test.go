@@ -119,18 +119,24 @@ func TestTopK(t *testing.T) {
 }
 
 // TestDocBuilderMatchesMapping checks that the direct document builder
-// gives the fields bleve's reflection-based mapping would.
+// indexes what bleve's reflection-based mapping would: per field, the same
+// options, the same terms with the same frequencies, the same field length
+// (as the segment builder adds them up over a field's values), and the same
+// stored values.
 func TestDocBuilderMatchesMapping(t *testing.T) {
 	ix, err := Open("", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	for _, s := range synth.Suppliers(50, 3) {
+	sups := synth.Suppliers(50, 3)
+	multi := false
+	for _, s := range sups {
 		d, err := toDoc(s, s.UpdatedAt)
 		if err != nil {
 			t.Fatal(err)
 		}
+		multi = multi || len(d.CPV) > 1 && len(d.Offer) > 1
 		want := document.NewDocument(d.ID)
 		if err := ix.mapping.MapDocument(want, &d); err != nil {
 			t.Fatal(err)
@@ -140,20 +146,55 @@ func TestDocBuilderMatchesMapping(t *testing.T) {
 			t.Fatalf("supplier %s: direct document\n%s\nmapping gives\n%s", s.ID, a, b)
 		}
 	}
+	if !multi {
+		t.Fatal("no supplier with several CPV codes and offers: the merging of values is not tested")
+	}
 }
 
+// describeFields analyses the fields of d as scorch does (indexed fields
+// only) and describes what the segment builder gets from them, field by
+// field.
 func describeFields(d *document.Document) string {
-	var lines []string
+	type agg struct {
+		opts   index.FieldIndexingOptions
+		length int
+		freqs  map[string]int
+		stored []string
+	}
+	fields := map[string]*agg{}
 	d.VisitFields(func(f index.Field) {
 		if f.Options() == 0 {
 			return // neither indexed nor stored: no effect (bleve walks geo.lat and geo.lon)
 		}
-		an := ""
-		if tf, ok := f.(*document.TextField); ok && tf.Analyzer() != nil {
-			an = fmt.Sprintf("%p", tf.Analyzer())
+		a := fields[f.Name()]
+		if a == nil {
+			a = &agg{opts: f.Options(), freqs: map[string]int{}}
+			fields[f.Name()] = a
 		}
-		lines = append(lines, fmt.Sprintf("%s %v %q opts=%d an=%s", f.Name(), f.ArrayPositions(), f.Value(), f.Options(), an))
+		if a.opts != f.Options() {
+			a.opts = 0 // a field with mixed options: never equal to a real one
+		}
+		if f.Options().IsStored() {
+			a.stored = append(a.stored, string(f.Value()))
+		}
+		if !f.Options().IsIndexed() {
+			return
+		}
+		f.Analyze()
+		a.length += f.AnalyzedLength()
+		for term, tf := range f.AnalyzedTokenFrequencies() {
+			a.freqs[term] += tf.Frequency()
+		}
 	})
+	var lines []string
+	for name, a := range fields {
+		terms := make([]string, 0, len(a.freqs))
+		for term, n := range a.freqs {
+			terms = append(terms, fmt.Sprintf("%q:%d", term, n))
+		}
+		sort.Strings(terms)
+		lines = append(lines, fmt.Sprintf("%s opts=%d len=%d terms=%s stored=%q", name, a.opts, a.length, strings.Join(terms, " "), a.stored))
+	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }

@@ -13,7 +13,8 @@ import (
 // options and analyzers the mapping gives each field. It does what
 // mapping.MapDocument does with reflection, at a fraction of the cost: a
 // rebuild spends its time in analysis and segment building, not in
-// walking structs. TestDocBuilderMatchesMapping keeps both in step.
+// walking structs. TestDocBuilderMatchesMapping checks that both index
+// the same terms.
 type docBuilder struct {
 	fields map[string]fieldSpec
 }
@@ -21,6 +22,7 @@ type docBuilder struct {
 type fieldSpec struct {
 	options  index.FieldIndexingOptions
 	analyzer analysis.Analyzer
+	flat     bool // indexed as a flatField
 }
 
 func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
@@ -37,6 +39,8 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 					return nil, fmt.Errorf("analyzer %q of field %s not found", an, name)
 				}
 			}
+			// flatField keeps neither positions nor values.
+			spec.flat = !spec.options.IncludeTermVectors() && !spec.options.IsStored()
 			b.fields[name] = spec
 		}
 	}
@@ -46,41 +50,147 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 // document builds the bleve document of d.
 func (b *docBuilder) document(d *indexDoc) *document.Document {
 	doc := document.NewDocument(d.ID)
-	text := func(name, v string, pos []uint64) {
+	doc.Fields = make([]document.Field, 0, 24)
+	add := func(name string, vs []string, analyzer analysis.Analyzer) {
 		spec := b.fields[name]
-		doc.AddField(document.NewTextFieldCustom(name, pos, []byte(v), spec.options, spec.analyzer))
-	}
-	list := func(name string, vs []string) {
-		for i, v := range vs {
-			text(name, v, []uint64{uint64(i)})
+		switch {
+		case len(vs) == 0:
+		case spec.flat:
+			doc.AddField(&flatField{name: name, values: vs, options: spec.options, analyzer: analyzer})
+		default:
+			for i, v := range vs {
+				doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(v), spec.options, spec.analyzer))
+			}
 		}
 	}
-	text(fID, d.ID, nil)
-	list(fSIREN, d.SIREN)
-	list(fSIRETs, d.SIRETs)
-	list(fNAF, d.NAF)
-	list(fNAFSection, d.NAFSection)
-	list(fNAFDivision, d.NAFDivision)
-	list(fCPV, d.CPV)
-	list(fCPVDivision, d.CPVDivision)
-	list(fDepartement, d.Departement)
-	list(fRegion, d.Region)
-	list(fLabels, d.Labels)
-	list(fHeadcount, d.Headcount)
-	list(fUnivers, d.Univers)
-	list(fArea, d.Area)
-	list(fTurnover, d.Turnover)
-	list(fStatus, d.Status)
-	text(fStamp, d.Stamp, nil)
-	text(fNameSort, d.NameSort, nil)
-	list(fName, d.Name)
-	list(fNameExact, d.NameExact)
-	list(fOffer, d.Offer)
-	list(fNomenclature, d.Nomenclature)
-	text(fDescription, d.Description, nil)
+	keyword := func(name string, vs ...string) { add(name, vs, nil) }
+	text := func(name string, vs ...string) { add(name, vs, b.fields[name].analyzer) }
+	// The id is not a field of its own: bleve indexes it as _id already.
+	keyword(fSIREN, d.SIREN...)
+	keyword(fSIRETs, d.SIRETs...)
+	keyword(fNAF, d.NAF...)
+	keyword(fNAFSection, d.NAFSection...)
+	keyword(fNAFDivision, d.NAFDivision...)
+	keyword(fCPV, d.CPV...)
+	keyword(fCPVDivision, d.CPVDivision...)
+	keyword(fDepartement, d.Departement...)
+	keyword(fRegion, d.Region...)
+	keyword(fLabels, d.Labels...)
+	keyword(fHeadcount, d.Headcount...)
+	keyword(fUnivers, d.Univers...)
+	keyword(fArea, d.Area...)
+	keyword(fTurnover, d.Turnover...)
+	keyword(fStatus, d.Status...)
+	keyword(fStamp, d.Stamp)
+	keyword(fNameSort, d.NameSort)
+	text(fName, d.Name...)
+	text(fNameExact, d.NameExact...)
+	text(fOffer, d.Offer...)
+	text(fNomenclature, d.Nomenclature...)
+	text(fDescription, d.Description)
 	if d.Geo != nil {
 		doc.AddField(document.NewGeoPointFieldWithIndexingOptions(fGeo, nil, d.Geo.Lon, d.Geo.Lat, b.fields[fGeo].options))
 	}
-	text(fSrc, d.Src, nil)
+	src := b.fields[fSrc]
+	doc.AddField(document.NewTextFieldCustom(fSrc, nil, []byte(d.Src), src.options, src.analyzer))
 	return doc
+}
+
+// flatField is one indexed field of a document with all its values: what
+// bleve's mapping makes one field per value of, each analysed into a map
+// of its own that the segment builder then merges into the first, is
+// analysed here into one map. The index is the same (same terms, same
+// frequencies, same field length; without term vectors, positions are
+// not kept), and a rebuild allocates a third fewer maps. Keyword values
+// (no analyzer) are their own single term, as bleve's keyword analyzer
+// makes them, without building a token stream. Fields that are stored or
+// keep term vectors are not flat (fieldSpec.flat).
+type flatField struct {
+	name     string
+	values   []string
+	options  index.FieldIndexingOptions
+	analyzer analysis.Analyzer // nil: each value is one term
+
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func (f *flatField) Name() string                        { return f.name }
+func (f *flatField) ArrayPositions() []uint64            { return nil }
+func (f *flatField) Options() index.FieldIndexingOptions { return f.options }
+func (f *flatField) EncodedFieldType() byte              { return 't' }
+func (f *flatField) AnalyzedLength() int                 { return f.length }
+func (f *flatField) AnalyzedTokenFrequencies() index.TokenFrequencies {
+	return f.freqs
+}
+
+// Value is the first value: a flat field is never stored, and bleve reads
+// the value of a field only to store it.
+func (f *flatField) Value() []byte { return []byte(f.values[0]) }
+
+func (f *flatField) NumPlainTextBytes() uint64 {
+	n := 0
+	for _, v := range f.values {
+		n += len(v)
+	}
+	return uint64(n)
+}
+
+func (f *flatField) Size() int {
+	n := 96 + len(f.name)
+	for _, v := range f.values {
+		n += 16 + len(v)
+	}
+	for k, tf := range f.freqs {
+		n += 48 + len(k) + tf.Size()
+	}
+	return n
+}
+
+// Analyze does what bleve's TextField.Analyze and analysis.TokenFrequency
+// do for each value, then what TokenFrequencies.MergeAll does to merge
+// them. The field's term frequencies are allocated together.
+func (f *flatField) Analyze() {
+	if f.analyzer == nil {
+		f.length = len(f.values)
+		f.count(len(f.values), func(yield func([]byte)) {
+			for _, v := range f.values {
+				yield([]byte(v))
+			}
+		})
+		return
+	}
+	streams := make([]analysis.TokenStream, len(f.values))
+	n := 0
+	for i, v := range f.values {
+		streams[i] = f.analyzer.Analyze([]byte(v))
+		n += len(streams[i])
+	}
+	f.length = n
+	f.count(n, func(yield func([]byte)) {
+		for _, ts := range streams {
+			for _, t := range ts {
+				yield(t.Term)
+			}
+		}
+	})
+}
+
+// count sets f.freqs from the n terms that terms yields.
+func (f *flatField) count(n int, terms func(yield func([]byte))) {
+	freqs := make(index.TokenFrequencies, n)
+	slab := make([]index.TokenFreq, 0, n)
+	countFreq := !f.options.SkipFreqNorm()
+	terms(func(term []byte) {
+		tf, ok := freqs[string(term)]
+		if !ok {
+			slab = append(slab, index.TokenFreq{Term: term})
+			tf = &slab[len(slab)-1]
+			freqs[string(term)] = tf
+		}
+		if countFreq {
+			tf.SetFrequency(tf.Frequency() + 1)
+		}
+	})
+	f.freqs = freqs
 }

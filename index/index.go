@@ -151,6 +151,12 @@ func Open(dir string, opts Options) (*Index, error) {
 
 // newGeneration creates the next, empty generation.
 func (ix *Index) newGeneration() (*generation, error) {
+	return ix.newGenerationWith(indexConfig())
+}
+
+// newGenerationWith creates a generation with the scorch configuration
+// cfg on disk (in memory, the configuration is fixed).
+func (ix *Index) newGenerationWith(cfg map[string]any) (*generation, error) {
 	if ix.dir == "" {
 		return newMemGeneration(ix.mapping)
 	}
@@ -158,7 +164,7 @@ func (ix *Index) newGeneration() (*generation, error) {
 	name := genName(ix.nextGen)
 	ix.nextGen++
 	ix.wmu.Unlock()
-	return createGeneration(ix.dir, name, ix.mapping)
+	return createGenerationWith(ix.dir, name, ix.mapping, cfg)
 }
 
 // acquire returns the live generation, read-locked; release it with

@@ -7,7 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
@@ -27,7 +26,7 @@ const (
 
 // Field names of the indexed document.
 const (
-	fID          = "id"
+	fID          = "id" // tenders only: a supplier's id is bleve's _id
 	fSIREN       = "siren"
 	fSIRETs      = "sirets"
 	fNAF         = "naf"
@@ -92,14 +91,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     wordsTokenizerName,
 		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName, "stop_fr_folded", feminineFilterName, stemFilterName},
 	}); err != nil {
 		return nil, err
 	}
 	if err := im.AddCustomAnalyzer(nameAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     wordsTokenizerName,
 		"token_filters": []any{lowercase.Name, fr.ElisionName, foldFilterName},
 	}); err != nil {
 		return nil, err
@@ -110,7 +109,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		name      string
 		docValues bool
 	}{
-		{fID, false}, {fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
+		{fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
 		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
 		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
 		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false}, {fStatus, true},
@@ -119,6 +118,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm.Analyzer = keyword.Name
 		fm.DocValues = f.docValues
 		fm.Store = false // what a hit shows comes from src, facets from doc values
+		// No term vectors: bleve's keyword mapping keeps each term's
+		// position and offsets, which only highlighting reads, and
+		// highlights are computed from src.
+		fm.IncludeTermVectors = false
 		fm.IncludeInAll = false
 		fm.SkipFreqNorm = true
 		doc.AddFieldMappingsAt(f.name, fm)
@@ -134,6 +137,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	exact := bleve.NewTextFieldMapping()
 	exact.Analyzer = nameAnalyzer
+	exact.Store = false // the name a hit shows comes from src
 	exact.IncludeTermVectors = false
 	exact.IncludeInAll = false
 	exact.DocValues = false

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,7 +52,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 	if err != nil {
 		return fmt.Errorf("index: rebuild: checksum: %w", err)
 	}
-	ng, err := ix.newGeneration()
+	// Filled without background merges (bulkIndexConfig), then reopened
+	// with the ordinary configuration once complete.
+	ng, err := ix.newGenerationWith(bulkIndexConfig())
 	if err != nil {
 		return err
 	}
@@ -77,6 +80,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Source, progress func(done int
 
 	done, err := ix.fill(ctx, ng, src, progress)
 	if err != nil {
+		return err
+	}
+	if err := ng.reopenForServing(); err != nil {
 		return err
 	}
 
@@ -148,15 +154,71 @@ func (ix *Index) compactInBackground(g *generation) {
 	}()
 }
 
-// fill indexes every supplier of src into g. Converting suppliers and
-// building bleve batches (the walk) overlaps with indexing them: bleve
-// builds one segment per batch, and two batches are indexed at once, so
-// that both cores work during a rebuild.
+// bulkIndexConfig is the scorch configuration of a generation being
+// filled by a rebuild: indexConfig without background merges. With them,
+// bleve merged the segments of the batches ten at a time while the
+// batches were still being built, competing with them for the two cores,
+// and the compaction after the swap merged the merged segments again:
+// most postings were written three times. Without them, the rebuild
+// leaves one segment per batch, and the compaction merges them all in one
+// pass (compactFanIn). The budget of segments per tier is what stops
+// bleve's planner: it merges only when a tier holds more segments than
+// that.
+//
+// unsafe_batch (also in indexConfig) is safe here a fortiori: the
+// generation is published (CURRENT, the swap) only after flush has waited
+// for every segment to be on disk, and a crash before that leaves a
+// directory that Open removes and a store that still has everything.
+func bulkIndexConfig() map[string]any {
+	cfg := indexConfig()
+	cfg["scorchMergePlanOptions"] = map[string]any{
+		"MaxSegmentsPerTier": 1 << 20,
+		"TierGrowth":         1.0,
+		"FloorSegmentSize":   1,
+	}
+	return cfg
+}
+
+// reopenForServing closes a generation filled with bulkIndexConfig, once
+// everything is on disk, and opens it again with indexConfig, so that the
+// writes it receives once live are merged as usual. The generation is not
+// shared yet (writes made during the rebuild wait in the replay list).
+func (g *generation) reopenForServing() error {
+	if g.path == "" {
+		return nil
+	}
+	if err := g.flush(); err != nil {
+		return err
+	}
+	err := g.idx.Close()
+	var idx bleve.Index
+	if err == nil {
+		idx, err = bleve.OpenUsing(g.path, indexConfig())
+	}
+	if err != nil {
+		// bleve's index is closed whatever the error, and must not be
+		// closed twice (scorch panics): retire will find g closed.
+		g.mu.Lock()
+		g.closed = true
+		g.mu.Unlock()
+		_ = os.RemoveAll(g.path)
+		return fmt.Errorf("index: rebuild: reopen %s: %w", g.path, err)
+	}
+	g.idx = idx
+	return nil
+}
+
+// fill indexes every supplier of src into g. The walk of src only reads
+// suppliers and hands them over in chunks of a batch; indexWorkers
+// goroutines each turn a chunk into documents and index it as one bleve
+// batch (one segment), so that both cores work during a rebuild and the
+// walk (a store decoding its records) does not leave them waiting.
 func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress func(int)) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	now := ix.opts.Now()
-	batches := make(chan *bleve.Batch, indexWorkers)
+	size := ix.opts.RebuildBatchSize
+	chunks := make(chan []data.Supplier, indexWorkers)
 	errs := make(chan error, indexWorkers+1)
 	var indexed atomic.Int64
 	var progressMu sync.Mutex
@@ -165,10 +227,10 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range batches {
-				n := b.Size()
-				if err := g.idx.Batch(b); err != nil {
-					errs <- fmt.Errorf("index: rebuild: batch: %w", err)
+			for chunk := range chunks {
+				n, err := ix.indexChunk(g, chunk, now)
+				if err != nil {
+					errs <- err
 					cancel()
 					return
 				}
@@ -182,35 +244,25 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		}()
 	}
 
-	b := g.idx.NewBatch()
+	chunk := make([]data.Supplier, 0, size)
 	send := func() error {
-		if b.Size() == 0 {
+		if len(chunk) == 0 {
 			return nil
 		}
 		select {
-		case batches <- b:
+		case chunks <- chunk:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		b = g.idx.NewBatch()
+		chunk = make([]data.Supplier, 0, size)
 		return nil
 	}
-	walked := 0
 	err := src.Suppliers(ctx, func(s data.Supplier) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		d, err := toDoc(s, now)
-		if err != nil {
-			// One bad record must not cost the whole index.
-			ix.log.Warn("index: supplier skipped", "id", s.ID, "err", err)
-			return nil
-		}
-		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
-			return fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
-		}
-		walked++
-		if b.Size() >= ix.opts.RebuildBatchSize {
+		chunk = append(chunk, s)
+		if len(chunk) >= size {
 			return send()
 		}
 		return nil
@@ -218,7 +270,7 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 	if err == nil {
 		err = send()
 	}
-	close(batches)
+	close(chunks)
 	wg.Wait()
 	close(errs)
 	if werr := <-errs; werr != nil {
@@ -227,7 +279,32 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 	if err != nil {
 		return int(indexed.Load()), fmt.Errorf("index: rebuild: %w", err)
 	}
-	return walked, nil
+	return int(indexed.Load()), nil
+}
+
+// indexChunk indexes suppliers into g as one batch and returns how many
+// it indexed: a supplier that cannot be turned into a document is logged
+// and skipped (one bad record must not cost the whole index).
+func (ix *Index) indexChunk(g *generation, chunk []data.Supplier, now time.Time) (int, error) {
+	b := g.idx.NewBatch()
+	for i := range chunk {
+		d, err := toDoc(chunk[i], now)
+		if err != nil {
+			ix.log.Warn("index: supplier skipped", "id", chunk[i].ID, "err", err)
+			continue
+		}
+		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
+			return 0, fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
+		}
+	}
+	n := b.Size()
+	if n == 0 {
+		return 0, nil
+	}
+	if err := g.idx.Batch(b); err != nil {
+		return 0, fmt.Errorf("index: rebuild: batch: %w", err)
+	}
+	return n, nil
 }
 
 // indexWorkers is the number of batches indexed at once during a rebuild.
