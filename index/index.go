@@ -81,6 +81,8 @@ type Index struct {
 	docs    *docBuilder
 
 	cur atomic.Pointer[generation]
+	// links are the CPV ↔ NAF links learned from awards (match_links.go).
+	links learnedLinks
 	// version changes with every write and swap; cached facets are keyed
 	// by it, so a cached count can never outlive the data it counted.
 	version atomic.Uint64

@@ -34,6 +34,10 @@ type MatchOptions struct {
 	// as track record; zero means the tender's deadline, else its
 	// publication date, else now.
 	At time.Time
+	// Links are the CPV ↔ NAF links learned from awards to use; nil means
+	// the index's (SetCPVNAFLinks). The evaluation passes links learned
+	// without the award it tests.
+	Links *data.CPVNAFLinks
 }
 
 // Bounds of a match.
@@ -106,12 +110,14 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
 		wordStems: map[string][]string{}}
+	links := ix.linksFor(opts)
 	var res MatchResult
 	for i := range needs {
 		if err := ctx.Err(); err != nil {
 			return MatchResult{}, fmt.Errorf("index: match: %w", err)
 		}
 		n := &needs[i]
+		n.Links = links
 		matches, terms, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err

@@ -55,7 +55,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need,
 		}
 		add(res)
 	}
-	sq := sectorQuery(n.CPVDivisions)
+	sq := sectorQuery(n.CPVDivisions, n.Links)
 	if sq == nil {
 		return ids, nil
 	}
@@ -287,7 +287,7 @@ func termsQuery(terms []match.Term) query.Query {
 // sectorQuery matches the suppliers whose NAF division fits one of the
 // CPV divisions, or who hold a CPV code in one of them; nil without
 // divisions.
-func sectorQuery(cpvDivisions []string) query.Query {
+func sectorQuery(cpvDivisions []string, links *data.CPVNAFLinks) query.Query {
 	if len(cpvDivisions) == 0 {
 		return nil
 	}
@@ -305,6 +305,9 @@ func sectorQuery(cpvDivisions []string) query.Query {
 	}
 	for _, d := range cpvDivisions {
 		add(d, fCPVDivision, cpvDivisionBoost)
+	}
+	if lq := learnedNAFQuery(links, cpvDivisions); lq != nil {
+		dis = append(dis, lq) // the NAF codes that won such awards (match_links.go)
 	}
 	// Only the univers that plainly make what is bought: a secondary
 	// univers covers whole other trades, and its firms come in through

@@ -29,6 +29,9 @@ type Need struct {
 	// Buyer is the buyer's name: where a text names the buyer (« du
 	// Musée du Louvre »), its words say who buys, not what.
 	Buyer string
+	// Links are the CPV ↔ NAF links learned from past awards (nil: the
+	// curated table only); the caller sets them before scoring.
+	Links *data.CPVNAFLinks
 }
 
 // TextPart is one text of a need with the weight of its words: the title

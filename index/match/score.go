@@ -98,7 +98,7 @@ type Scored struct {
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
 	sm.bits, sm.Text = q.match(&c.sup)
-	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers)
+	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
 	}
