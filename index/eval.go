@@ -327,7 +327,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		}
 	}
 	if row.Ranks[0] == 0 {
-		if row.Cause, err = missCause(ctx, src, t, winners, deep); err != nil {
+		if row.Cause, err = missCause(ctx, src, t, winners, deep, links); err != nil {
 			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 		}
 	}
@@ -370,8 +370,9 @@ func causeKind(cause string) string {
 
 // missCause says why the winner is not in the first Depth: ranked deeper
 // (deep, its rank among MaxMatchLimit), or never a candidate, and then
-// what links it to the need.
-func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int) (string, error) {
+// what links it to the need (the curated table, or the links learned
+// without the award's winners).
+func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int, links *data.CPVNAFLinks) (string, error) {
 	if deep > 0 {
 		return fmt.Sprintf("%s : rang %d", causeRanked, deep), nil
 	}
@@ -383,8 +384,10 @@ func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []st
 		return fmt.Sprintf("%s : NAF %s, sans code CPV", causeNoFit, s.NAF), nil
 	}
 	div := data.CPVDivision(t.CPV)
-	if _, ok := data.FitOf(t.CPV, s.NAF); !ok {
-		return fmt.Sprintf("%s : NAF %s hors de la table CPV↔NAF pour la division %s", causeNoFit, s.NAF, div), nil
+	_, learned := links.Link(t.CPV, s.NAF)
+	if _, ok := data.FitOf(t.CPV, s.NAF); !ok && !learned {
+		return fmt.Sprintf("%s : NAF %s hors de la table CPV↔NAF pour la division %s, sans lien appris des autres titulaires",
+			causeNoFit, s.NAF, div), nil
 	}
 	place := match.ResolvePlace(t.Place)
 	lat, lon, ok := match.SupplierPoint(s)

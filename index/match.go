@@ -117,7 +117,9 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 			return MatchResult{}, fmt.Errorf("index: match: %w", err)
 		}
 		n := &needs[i]
-		n.Links = links
+		if err := m.prepareNeed(ctx, n, links); err != nil { // match_reach.go
+			return MatchResult{}, err
+		}
 		matches, terms, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
@@ -216,6 +218,9 @@ func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, e
 		return nil, nil
 	}
 	c := match.NewCandidate(s)
+	if c.TradeCount, err = m.tradeCount(ctx, s.NAF); err != nil {
+		return nil, err
+	}
 	m.cache[id] = c
 	return c, nil
 }

@@ -69,6 +69,18 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need,
 			ids = append(ids, id)
 		}
 	}
+	// (d) the suppliers of the rare trades that won such awards, from
+	// all of France: a rare trade travels far (match_reach.go).
+	rare, err := ix.rareTradePool(ctx, g, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rare {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	// (c) those of the sector whose declared service area covers the
 	// place, however far their site: the nearest-first pool would miss
 	// them where the sector is crowded.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -80,10 +81,10 @@ type SupplierReader interface {
 // SetCPVNAFLinks sets the learned links Match uses when its options give
 // none; nil goes back to the curated table only. The caller learns them
 // once per change of the awards (LearnCPVNAFLinks).
-func (ix *Index) SetCPVNAFLinks(l *data.CPVNAFLinks) { ix.links.Store(l) }
+func (ix *Index) SetCPVNAFLinks(l *data.CPVNAFLinks) { ix.learn.links.Store(l) }
 
 // CPVNAFLinks returns the learned links set by SetCPVNAFLinks, or nil.
-func (ix *Index) CPVNAFLinks() *data.CPVNAFLinks { return ix.links.Load() }
+func (ix *Index) CPVNAFLinks() *data.CPVNAFLinks { return ix.learn.links.Load() }
 
 // linksFor returns the links a match uses: those of its options, else the
 // index's.
@@ -91,7 +92,7 @@ func (ix *Index) linksFor(opts MatchOptions) *data.CPVNAFLinks {
 	if opts.Links != nil {
 		return opts.Links
 	}
-	return ix.links.Load()
+	return ix.learn.links.Load()
 }
 
 // learnedBoost is the weight of a learned NAF code in the sector query,
@@ -122,5 +123,19 @@ func learnedNAFQuery(links *data.CPVNAFLinks, divisions []string) query.Query {
 	return query.NewDisjunctionQuery(dis)
 }
 
-// learnedLinks holds the index's learned links (Index.links).
-type learnedLinks = atomic.Pointer[data.CPVNAFLinks]
+// learnState is what the index keeps for the learned links and the reach
+// of trades (Index.learn).
+type learnState struct {
+	links atomic.Pointer[data.CPVNAFLinks]
+	// sectors caches the number of suppliers of a sector (sectorSize), for
+	// one index version: a sector is counted once per change, not per
+	// match.
+	mu      sync.Mutex
+	version uint64
+	sectors map[sectorKey]float64
+}
+
+type sectorKey struct {
+	divisions string
+	links     *data.CPVNAFLinks
+}

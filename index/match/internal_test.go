@@ -160,7 +160,7 @@ func TestGeography(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := geography(tt.n, tt.c)
+			g := geography(tt.n, tt.c, false)
 			if math.Abs(g.value-tt.want) > 0.02 {
 				t.Errorf("geography = %.3f, want %.3f", g.value, tt.want)
 			}
