@@ -132,3 +132,19 @@ func TestReachStretch(t *testing.T) {
 		t.Error("RareTrade: want true for 2 %, false for 0 and 5 %")
 	}
 }
+
+// TestGeographyStretchesWinningRareTrades checks that the reach of a rare
+// trade is stretched only when it is known to win such works.
+func TestGeographyStretchesWinningRareTrades(t *testing.T) {
+	n := &Need{Place: data.Place{Lat: 45, Lon: 5}, HasPoint: true, nature: data.NatureWorks, TradePool: 1000}
+	c := &Candidate{lat: 45, lon: 6.5, HasPoint: true, TradeCount: 5} // 0.5 % of the sector, ~118 km away
+	plain, stretched := geography(n, c, false), geography(n, c, true)
+	want := math.Exp(-plain.dist / (decayWorksKm * maxReachStretch))
+	if math.Abs(stretched.value-want) > 1e-9 || plain.value >= stretched.value {
+		t.Errorf("geography = %g unstretched, %g stretched; want %g stretched", plain.value, stretched.value, want)
+	}
+	c.TradeCount = 300 // 30 %: a common trade
+	if g := geography(n, c, true); math.Abs(g.value-plain.value) > 1e-9 {
+		t.Errorf("common trade stretched: %g, want %g", g.value, plain.value)
+	}
+}
