@@ -145,7 +145,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := m.ix.candidateIDs(ctx, m.g, n, terms)
+	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms)
 	if err != nil {
 		return nil, nil, err
 	}
