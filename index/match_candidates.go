@@ -51,7 +51,11 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 		}
 	}
 	if len(terms) > 0 {
-		text, err := ix.textPool(ctx, snap, textClauses(queryTerms(terms)), candidatePool)
+		cols, err := g.columnsFor(ctx, snap)
+		if err != nil {
+			return nil, err
+		}
+		text, err := ix.textPool(ctx, snap, cols, textClauses(queryTerms(terms)), candidatePool)
 		if err != nil {
 			return nil, err
 		}

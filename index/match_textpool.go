@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -90,12 +91,84 @@ type poolHit struct {
 	score float64
 }
 
+// Long postings lists (the common words of needs, « fabrication » in half
+// the NAF labels) are kept decoded with the snapshot's columns: the next
+// need that holds the word reads an array instead of decoding the
+// postings again. The columns belong to one snapshot, so a write, which
+// makes a new snapshot, never meets the lists of the one before.
+const (
+	// cachedPostingsMin is the shortest list kept.
+	cachedPostingsMin = 4096
+	// cachedPostingsMax bounds the postings kept per snapshot (12 bytes
+	// each: 48 MiB).
+	cachedPostingsMax = 4 << 20
+)
+
+// postingsCache holds decoded postings lists by field and term.
+type postingsCache struct {
+	lists sync.Map // textClause{term, field} → *postingsList
+	size  atomic.Int64
+	// minLen is the shortest list kept; 0 means cachedPostingsMin.
+	minLen int
+}
+
+// postingsList is a decoded postings list: the documents and, for each,
+// sqrt(frequency) × norm, the part of a clause score that depends on the
+// document.
+type postingsList struct {
+	docs []uint32
+	tfn  []float64
+}
+
+// postingsOf returns the decoded list of the clause's term, reading it
+// from r when it is not kept yet; nil when it is too short or too many
+// postings are kept already.
+func (pc *postingsCache) postingsOf(ctx context.Context, c textClause, r index.TermFieldReader) (*postingsList, error) {
+	key := textClause{term: c.term, field: c.field}
+	if v, ok := pc.lists.Load(key); ok {
+		return v.(*postingsList), nil
+	}
+	n, minLen := r.Count(), uint64(pc.minLen)
+	if minLen == 0 {
+		minLen = cachedPostingsMin
+	}
+	if n < minLen || pc.size.Load()+int64(n) > cachedPostingsMax {
+		return nil, nil
+	}
+	pl := &postingsList{docs: make([]uint32, 0, n), tfn: make([]float64, 0, n)}
+	var tfd *index.TermFieldDoc
+	var err error
+	for {
+		if len(pl.docs)%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if tfd, err = r.Next(tfd); err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			break
+		}
+		pl.docs = append(pl.docs, uint32(tfd.ID.Value()))
+		pl.tfn = append(pl.tfn, math.Sqrt(float64(tfd.Freq))*tfd.Norm)
+	}
+	if v, loaded := pc.lists.LoadOrStore(key, pl); loaded {
+		return v.(*postingsList), nil
+	}
+	pc.size.Add(int64(len(pl.docs)))
+	return pl, nil
+}
+
 // textPool returns the k documents of snap that score best for the
 // clauses, best first, as bleve's search of termsQuery would. The order of
 // two documents whose scores differ only by rounding may differ from
 // bleve's, which adds a document's clause scores in an order that depends
 // on the postings met before: the matcher only uses the pool as a set.
-func (ix *Index) textPool(ctx context.Context, snap index.IndexReader, clauses []textClause, k int) ([]poolHit, error) {
+//
+// cols, the snapshot's columns, keep its long postings lists; nil keeps
+// none.
+func (ix *Index) textPool(ctx context.Context, snap index.IndexReader, cols *columns, clauses []textClause, k int) ([]poolHit, error) {
 	if len(clauses) == 0 {
 		return nil, nil
 	}
@@ -133,6 +206,22 @@ func (ix *Index) textPool(ctx context.Context, snap index.IndexReader, clauses [
 	for i, c := range clauses {
 		queryWeight := c.boost * idf[i] * queryNorm
 		r := readers[i]
+		if cols != nil {
+			pl, err := cols.postings.postingsOf(ctx, c, r)
+			if err != nil {
+				return nil, fmt.Errorf("index: match: text candidates: %w", err)
+			}
+			if pl != nil {
+				for j, d := range pl.docs {
+					score := pl.tfn[j] * idf[i]
+					if queryWeight != 1.0 {
+						score *= queryWeight
+					}
+					acc.add(d, score)
+				}
+				continue
+			}
+		}
 		for {
 			if n++; n%8192 == 0 {
 				if err := ctx.Err(); err != nil {

@@ -55,6 +55,11 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 		tenders = append(tenders, tn)
 	}
 	g, snap := currentSnapshot(t, ix)
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols.postings.minLen = 50 // keep lists of this small corpus
 	stats, err := ix.openTermStats(g)
 	if err != nil {
 		t.Fatal(err)
@@ -80,12 +85,16 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, err := ix.textPool(ctx, snap, textClauses(qt), k)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := samePool(got, res.Hits); err != "" {
-					t.Errorf("%q, top %d: %s", tn.Title, k, err)
+				// Without kept postings, then twice with (the lists
+				// read, then reused).
+				for _, c := range []*columns{nil, cols, cols} {
+					got, err := ix.textPool(ctx, snap, c, textClauses(qt), k)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := samePool(got, res.Hits); err != "" {
+						t.Errorf("%q, top %d, kept postings %v: %s", tn.Title, k, c != nil, err)
+					}
 				}
 				compared++
 			}
@@ -93,6 +102,9 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 	}
 	if compared < 80 {
 		t.Fatalf("only %d rankings compared", compared)
+	}
+	if cols.postings.size.Load() == 0 {
+		t.Fatal("no postings list kept")
 	}
 }
 
