@@ -37,7 +37,9 @@ const (
 // (c) those of the sector whose declared service area covers the place.
 // Neither pool scores every supplier against every word of the tender:
 // that is what makes a match cost milliseconds at 100 000 suppliers.
-func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need, terms []match.Term) ([]string, error) {
+//
+// snap is the snapshot the text pool is read from (see textPool).
+func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.IndexReader, n *match.Need, terms []match.Term) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(res *bleve.SearchResult) {
@@ -49,11 +51,18 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need,
 		}
 	}
 	if len(terms) > 0 {
-		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(queryTerms(terms)), candidatePool, 0, false))
+		cols, err := g.columnsFor(ctx, snap)
 		if err != nil {
-			return nil, fmt.Errorf("index: match: text candidates: %w", err)
+			return nil, err
 		}
-		add(res)
+		text, err := ix.textPool(ctx, snap, cols, textClauses(queryTerms(terms)), candidatePool)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range text {
+			seen[h.id] = true
+			ids = append(ids, h.id)
+		}
 	}
 	sq := sectorQuery(n.CPVDivisions, n.Links)
 	if sq == nil {
@@ -278,20 +287,13 @@ func queryTerms(terms []match.Term) []match.Term {
 }
 
 // termsQuery is a disjunction of the terms (and their trade alternatives)
-// over the text fields, each weighted by its share of the query.
+// over the text fields, each weighted by its share of the query: the
+// query that textPool runs by hand.
 func termsQuery(terms []match.Term) query.Query {
-	var dis []query.Query
-	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
-	for _, t := range terms {
-		for _, f := range textFields {
-			if t.NameWord && f.name == fName {
-				continue // a name word finds a company only by what it makes
-			}
-			add(t.Stem, f.name, f.boost*t.Weight)
-			for _, a := range t.Alts {
-				add(a, f.name, f.boost*t.Weight*altBoost)
-			}
-		}
+	clauses := textClauses(terms)
+	dis := make([]query.Query, len(clauses))
+	for i, c := range clauses {
+		dis[i] = termOn(c.term, c.field, c.boost)
 	}
 	return query.NewDisjunctionQuery(dis)
 }
