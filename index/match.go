@@ -37,6 +37,10 @@ type MatchOptions struct {
 	// as track record; zero means the tender's deadline, else its
 	// publication date, else now.
 	At time.Time
+	// Links are the CPV ↔ NAF links learned from awards to use; nil means
+	// the index's (SetCPVNAFLinks). The evaluation passes links learned
+	// without the award it tests.
+	Links *data.CPVNAFLinks
 }
 
 // Bounds of a match.
@@ -109,12 +113,16 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
 		wordStems: map[string][]string{}}
+	links := ix.linksFor(opts)
 	var res MatchResult
 	for i := range needs {
 		if err := ctx.Err(); err != nil {
 			return MatchResult{}, fmt.Errorf("index: match: %w", err)
 		}
 		n := &needs[i]
+		if err := m.prepareNeed(ctx, n, links); err != nil { // match_reach.go
+			return MatchResult{}, err
+		}
 		matches, terms, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
@@ -207,8 +215,21 @@ func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, e
 	if err != nil {
 		return nil, err
 	}
+	return c, m.keep(ctx, id, c)
+}
+
+// keep caches a candidate read by loadCandidate (nil: none), with the
+// number of suppliers of its trade, which the term statistics count (not
+// safe for concurrent use: after the reads).
+func (m *matcher) keep(ctx context.Context, id string, c *match.Candidate) error {
+	if c != nil {
+		var err error
+		if c.TradeCount, err = m.tradeCount(ctx, c.Supplier().NAF); err != nil {
+			return err
+		}
+	}
 	m.cache[id] = c
-	return c, nil
+	return nil
 }
 
 // loadCandidate reads a supplier from src; nil when it is gone from src or
@@ -271,7 +292,9 @@ func (m *matcher) load(ctx context.Context, ids []string) error {
 		return err
 	}
 	for i, id := range missing {
-		m.cache[id] = got[i]
+		if err := m.keep(ctx, id, got[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 			ids = append(ids, h.id)
 		}
 	}
-	sq := sectorQuery(n.CPVDivisions)
+	sq := sectorQuery(n.CPVDivisions, n.Links)
 	if sq == nil {
 		return ids, nil
 	}
@@ -73,6 +73,18 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 		return nil, err
 	}
 	for _, id := range pool {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	// (d) the suppliers of the rare trades that won such awards, from
+	// all of France: a rare trade travels far (match_reach.go).
+	rare, err := ix.rareTradePool(ctx, g, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rare {
 		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
@@ -289,7 +301,7 @@ func termsQuery(terms []match.Term) query.Query {
 // sectorQuery matches the suppliers whose NAF division fits one of the
 // CPV divisions, or who hold a CPV code in one of them; nil without
 // divisions.
-func sectorQuery(cpvDivisions []string) query.Query {
+func sectorQuery(cpvDivisions []string, links *data.CPVNAFLinks) query.Query {
 	if len(cpvDivisions) == 0 {
 		return nil
 	}
@@ -307,6 +319,9 @@ func sectorQuery(cpvDivisions []string) query.Query {
 	}
 	for _, d := range cpvDivisions {
 		add(d, fCPVDivision, cpvDivisionBoost)
+	}
+	if lq := learnedNAFQuery(links, cpvDivisions); lq != nil {
+		dis = append(dis, lq) // the NAF codes that won such awards (match_links.go)
 	}
 	// Only the univers that plainly make what is bought: a secondary
 	// univers covers whole other trades, and its firms come in through

@@ -46,7 +46,10 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 		if cpvLabel != "" {
 			s += " (" + cpvLabel + ")"
 		}
-		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF
+		if r.LearnedAwards > 0 {
+			s += ", comme les entreprises de même activité qui ont remporté " + strconv.Itoa(r.LearnedAwards) + " marché(s) de ce domaine"
+		}
+		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case data.ReasonDistance:
 		return "Installée à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km du lieu d'exécution", ""
 	case data.ReasonServiceArea:
