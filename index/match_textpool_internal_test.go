@@ -22,12 +22,7 @@ import (
 // a word no supplier holds).
 func TestTextPoolAgreesWithBleve(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	ix, err := Open("", Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ix.Close() })
+	ix := poolTestIndex(t)
 	sups := synth.Suppliers(3000, 7)
 	for i := 0; i < len(sups); i += 700 { // several segments
 		if err := ix.Put(ctx, sups[i:min(i+700, len(sups))]...); err != nil {
@@ -68,7 +63,7 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 	defer stats.close()
 	compared := 0
 	for _, tn := range tenders {
-		needs, err := match.NeedsOf(tn, now, now)
+		needs, err := match.NeedsOf(tn, poolNow, poolNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,6 +143,21 @@ func samePool(got []poolHit, want search.DocumentMatchCollection) string {
 	return ""
 }
 
+// poolNow is the clock of the text pool tests.
+var poolNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// poolTestIndex is an empty index in memory on poolNow, closed when the
+// test ends.
+func poolTestIndex(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open("", Options{Now: func() time.Time { return poolNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
 // poolSource is a MatchSource over suppliers by ID, without awards.
 type poolSource map[string]data.Supplier
 
@@ -165,12 +175,7 @@ func (poolSource) AwardsBySIREN(context.Context, string) ([]data.Award, error) {
 // from the corpus (with a place) and written by hand.
 func TestMatchRanksAsWithBlevesTextPool(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	ix, err := Open("", Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ix.Close() })
+	ix := poolTestIndex(t)
 	sups := synth.Suppliers(4000, 11)
 	if err := ix.Put(ctx, sups...); err != nil {
 		t.Fatal(err)
