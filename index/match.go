@@ -86,6 +86,13 @@ type LotMatches struct {
 // a CPV code that does not exist, Match returns an error wrapping
 // data.ErrInvalid.
 func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts MatchOptions) (MatchResult, error) {
+	return ix.match(ctx, src, t, opts, false)
+}
+
+// match is Match; with bleveTextPool, the text pool is bleve's search of
+// termsQuery instead of textPool, as it was before textPool (the tests
+// compare the two).
+func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts MatchOptions, bleveTextPool bool) (MatchResult, error) {
 	start := time.Now()
 	if src == nil {
 		return MatchResult{}, fmt.Errorf("index: match: no supplier source: %w", data.ErrInvalid)
@@ -112,7 +119,7 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 	defer stats.close()
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
-		wordStems: map[string][]string{}}
+		wordStems: map[string][]string{}, bleveTextPool: bleveTextPool}
 	links := ix.linksFor(opts)
 	var res MatchResult
 	for i := range needs {
@@ -141,11 +148,13 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 // matcher holds what one Match call shares between the tender and its
 // lots: the index reader and the suppliers already loaded.
 type matcher struct {
-	ix    *Index
-	g     *generation
-	src   MatchSource
-	stats *termStats
-	cache map[string]*match.Candidate // by supplier ID; nil entry: not found
+	// bleveTextPool: see Index.match.
+	bleveTextPool bool
+	ix            *Index
+	g             *generation
+	src           MatchSource
+	stats         *termStats
+	cache         map[string]*match.Candidate // by supplier ID; nil entry: not found
 	// wordStems caches the analysis of the suppliers' words met so far.
 	wordStems map[string][]string
 }
@@ -156,7 +165,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms)
+	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms, m.bleveTextPool)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,8 +227,21 @@ func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, e
 	if err != nil {
 		return nil, err
 	}
+	return c, m.keep(ctx, id, c)
+}
+
+// keep caches a candidate read by loadCandidate (nil: none), with the
+// number of suppliers of its trade, which the term statistics count (not
+// safe for concurrent use: after the reads).
+func (m *matcher) keep(ctx context.Context, id string, c *match.Candidate) error {
+	if c != nil {
+		var err error
+		if c.TradeCount, err = m.tradeCount(ctx, c.Supplier().NAF); err != nil {
+			return err
+		}
+	}
 	m.cache[id] = c
-	return c, nil
+	return nil
 }
 
 // loadCandidate reads a supplier from src; nil when it is gone from src or
@@ -282,7 +304,9 @@ func (m *matcher) load(ctx context.Context, ids []string) error {
 		return err
 	}
 	for i, id := range missing {
-		m.cache[id] = got[i]
+		if err := m.keep(ctx, id, got[i]); err != nil {
+			return err
+		}
 	}
 	return nil
 }

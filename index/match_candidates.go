@@ -38,8 +38,9 @@ const (
 // Neither pool scores every supplier against every word of the tender:
 // that is what makes a match cost milliseconds at 100 000 suppliers.
 //
-// snap is the snapshot the text pool is read from (see textPool).
-func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.IndexReader, n *match.Need, terms []match.Term) ([]string, error) {
+// snap is the snapshot the text pool is read from (see textPool); with
+// bleveTextPool, bleve's search of termsQuery gathers it (tests).
+func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.IndexReader, n *match.Need, terms []match.Term, bleveTextPool bool) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(res *bleve.SearchResult) {
@@ -50,7 +51,13 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 			}
 		}
 	}
-	if len(terms) > 0 {
+	if len(terms) > 0 && bleveTextPool {
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(queryTerms(terms)), candidatePool, 0, false))
+		if err != nil {
+			return nil, fmt.Errorf("index: match: text candidates: %w", err)
+		}
+		add(res)
+	} else if len(terms) > 0 {
 		cols, err := g.columnsFor(ctx, snap)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,12 +22,7 @@ import (
 // a word no supplier holds).
 func TestTextPoolAgreesWithBleve(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	ix, err := Open("", Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ix.Close() })
+	ix := poolTestIndex(t)
 	sups := synth.Suppliers(3000, 7)
 	for i := 0; i < len(sups); i += 700 { // several segments
 		if err := ix.Put(ctx, sups[i:min(i+700, len(sups))]...); err != nil {
@@ -67,7 +63,7 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 	defer stats.close()
 	compared := 0
 	for _, tn := range tenders {
-		needs, err := match.NeedsOf(tn, now, now)
+		needs, err := match.NeedsOf(tn, poolNow, poolNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,4 +141,99 @@ func samePool(got []poolHit, want search.DocumentMatchCollection) string {
 		}
 	}
 	return ""
+}
+
+// poolNow is the clock of the text pool tests.
+var poolNow = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+
+// poolTestIndex is an empty index in memory on poolNow, closed when the
+// test ends.
+func poolTestIndex(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open("", Options{Now: func() time.Time { return poolNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	return ix
+}
+
+// poolSource is a MatchSource over suppliers by ID, without awards.
+type poolSource map[string]data.Supplier
+
+func (s poolSource) Supplier(_ context.Context, id string) (data.Supplier, error) {
+	if v, ok := s[id]; ok {
+		return v, nil
+	}
+	return data.Supplier{}, data.ErrNotFound
+}
+
+func (poolSource) AwardsBySIREN(context.Context, string) ([]data.Award, error) { return nil, nil }
+
+// Match ranks as it did when bleve gathered the text pool: the same top
+// 20, with the same scores, for the tender and each lot, on needs drawn
+// from the corpus (with a place) and written by hand.
+func TestMatchRanksAsWithBlevesTextPool(t *testing.T) {
+	ctx := context.Background()
+	ix := poolTestIndex(t)
+	sups := synth.Suppliers(4000, 11)
+	if err := ix.Put(ctx, sups...); err != nil {
+		t.Fatal(err)
+	}
+	src := poolSource{}
+	for _, s := range sups {
+		src[s.ID] = s
+	}
+	tenders := []data.Tender{
+		{Title: "Restauration des vitraux de l'église", Description: "Maître verrier, plombs et barlotières", CPV: "45212361",
+			Place: data.Place{Postcode: "35000", Commune: "Rennes"}},
+		{Title: "Mobilier de signalétique du domaine", Description: "Établissements et maison du patrimoine"},
+		{Title: "Travaux de menuiserie", Place: data.Place{Postcode: "69001", Commune: "Lyon"}, Lots: []data.Lot{
+			{ID: "1", Title: "Portes en chêne"}, {ID: "2", Title: "Escaliers et garde-corps en fer forgé", CPV: "44221000"}}},
+	}
+	for _, n := range synth.NewNeeds(sups, 30, 5) {
+		tn, err := n.Tender()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tenders = append(tenders, tn)
+	}
+	top := func(ms []data.Match) string {
+		var b strings.Builder
+		for i, m := range ms {
+			if i == 20 {
+				break
+			}
+			fmt.Fprintf(&b, "%s:%.4f ", m.SupplierID, m.Score)
+		}
+		return b.String()
+	}
+	ranked := 0
+	for _, tn := range tenders {
+		got, err := ix.Match(ctx, src, tn, MatchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.match(ctx, src, tn, MatchOptions{}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := top(got.Tender), top(want.Tender); g != w {
+			t.Errorf("%q: top 20\n%s\nwith bleve's text pool\n%s", tn.Title, g, w)
+		}
+		if len(got.Lots) != len(want.Lots) {
+			t.Fatalf("%q: %d lots ranked, %d with bleve's text pool", tn.Title, len(got.Lots), len(want.Lots))
+		}
+		for i := range got.Lots {
+			if g, w := top(got.Lots[i].Matches), top(want.Lots[i].Matches); g != w {
+				t.Errorf("%q, lot %s: top 20\n%s\nwith bleve's text pool\n%s", tn.Title, got.Lots[i].LotID, g, w)
+			}
+		}
+		if len(got.Tender) > 0 {
+			ranked++
+		}
+	}
+	if ranked < len(tenders)-2 {
+		t.Fatalf("only %d of %d tenders ranked anyone", ranked, len(tenders))
+	}
 }
