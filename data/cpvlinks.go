@@ -38,43 +38,65 @@ type CPVNAFLinks struct {
 }
 
 // LearnCPVNAFLinks counts, for each CPV division and NAF code, the awards
-// won and the distinct winners. An award counts once per winner (the same
+// won and the distinct winners (see CPVNAFLearner).
+func LearnCPVNAFLinks(won []WonAward) *CPVNAFLinks {
+	b := NewCPVNAFLearner()
+	for _, w := range won {
+		b.Add(w)
+	}
+	return b.Links()
+}
+
+// CPVNAFLearner learns CPVNAFLinks award by award, so that a caller
+// walking a million awards never holds them all.
+type CPVNAFLearner struct {
+	l       *CPVNAFLinks
+	seen    map[string]bool // award and winner
+	winners map[string]bool // division, NAF code and winner
+}
+
+// NewCPVNAFLearner returns a learner with no link.
+func NewCPVNAFLearner() *CPVNAFLearner {
+	return &CPVNAFLearner{l: &CPVNAFLinks{byDiv: map[string]map[string]CPVNAFLink{}},
+		seen: map[string]bool{}, winners: map[string]bool{}}
+}
+
+// Add counts one award won. An award counts once per winner (the same
 // award read twice, or published by two platforms under the same ID,
 // counts once); awards without a valid CPV code or NAF code are skipped.
-func LearnCPVNAFLinks(won []WonAward) *CPVNAFLinks {
-	l := &CPVNAFLinks{byDiv: map[string]map[string]CPVNAFLink{}}
-	seen := map[string]bool{}
-	winners := map[string]bool{}
-	for _, w := range won {
-		div, naf := CPVDivision(w.CPV), strings.TrimSpace(w.NAF)
-		if div == "" || NAFDivision(naf) == "" || w.SIREN == "" {
-			continue
-		}
-		key := w.AwardID + "|" + w.SIREN
-		if w.AwardID == "" {
-			key = w.CPV + "|" + w.SIREN + "|" + naf // no ID: one award per code and winner
-		}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		l.awards++
-		m := l.byDiv[div]
-		if m == nil {
-			m = map[string]CPVNAFLink{}
-			l.byDiv[div] = m
-		}
-		link := m[naf]
-		link.CPVDivision, link.NAF = div, naf
-		link.Awards++
-		if wk := div + "|" + naf + "|" + w.SIREN; !winners[wk] {
-			winners[wk] = true
-			link.Winners++
-		}
-		m[naf] = link
+func (b *CPVNAFLearner) Add(w WonAward) {
+	div, naf := CPVDivision(w.CPV), strings.TrimSpace(w.NAF)
+	if div == "" || NAFDivision(naf) == "" || w.SIREN == "" {
+		return
 	}
-	return l
+	key := w.AwardID + "|" + w.SIREN
+	if w.AwardID == "" {
+		key = w.CPV + "|" + w.SIREN + "|" + naf // no ID: one award per code and winner
+	}
+	if b.seen[key] {
+		return
+	}
+	b.seen[key] = true
+	l := b.l
+	l.awards++
+	m := l.byDiv[div]
+	if m == nil {
+		m = map[string]CPVNAFLink{}
+		l.byDiv[div] = m
+	}
+	link := m[naf]
+	link.CPVDivision, link.NAF = div, naf
+	link.Awards++
+	if wk := div + "|" + naf + "|" + w.SIREN; !b.winners[wk] {
+		b.winners[wk] = true
+		link.Winners++
+	}
+	m[naf] = link
 }
+
+// Links returns the links learned so far; the learner must not be used
+// after.
+func (b *CPVNAFLearner) Links() *CPVNAFLinks { return b.l }
 
 // Awards is the number of (award, winner) pairs the links were learned
 // from.

@@ -23,53 +23,64 @@ type AwardSource interface {
 
 // LearnCPVNAFLinks learns which NAF codes win which CPV divisions from the
 // awards of src whose winner is a company of the directory (its NAF code
-// known). It reads every award once: call it when the awards change (see
+// known). It walks every award once, without holding them, and reads
+// each winner once: call it when the awards change (see
 // SetCPVNAFLinks), never per match.
 func LearnCPVNAFLinks(ctx context.Context, src AwardSource) (*data.CPVNAFLinks, error) {
-	var awards []data.Award
+	learner := data.NewCPVNAFLearner()
+	naf := wonNAF{src: src, codes: map[string]string{}}
 	err := src.Awards(ctx, func(a data.Award) error {
-		awards = append(awards, a)
-		return nil
+		return naf.each(ctx, a, learner.Add)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("index: learn CPV ↔ NAF links: %w", err)
 	}
-	won, err := WonAwards(ctx, src, awards)
-	if err != nil {
-		return nil, err
-	}
-	return data.LearnCPVNAFLinks(won), nil
+	return learner.Links(), nil
 }
 
 // WonAwards turns awards into the evidence the links are learned from:
 // one data.WonAward per award and winner of the directory with a NAF
 // code. Each winner is read once.
 func WonAwards(ctx context.Context, src SupplierReader, awards []data.Award) ([]data.WonAward, error) {
-	naf := map[string]string{} // SIREN → NAF code, "" when not in the directory
+	naf := wonNAF{src: src, codes: map[string]string{}}
 	var out []data.WonAward
 	for _, a := range awards {
-		for _, w := range a.Winners {
-			siren := data.SIRENOf(w.SIRET)
-			if siren == "" {
-				continue
-			}
-			code, ok := naf[siren]
-			if !ok {
-				s, err := src.Supplier(ctx, siren)
-				switch {
-				case err == nil:
-					code = s.NAF
-				case !errors.Is(err, data.ErrNotFound):
-					return nil, fmt.Errorf("index: learn CPV ↔ NAF links: %w", err)
-				}
-				naf[siren] = code
-			}
-			if code != "" {
-				out = append(out, data.WonAward{AwardID: a.ID, CPV: a.CPV, SIREN: siren, NAF: code})
-			}
+		if err := naf.each(ctx, a, func(w data.WonAward) { out = append(out, w) }); err != nil {
+			return nil, fmt.Errorf("index: learn CPV ↔ NAF links: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// wonNAF reads the NAF codes of the winners, each once.
+type wonNAF struct {
+	src   SupplierReader
+	codes map[string]string // SIREN → NAF code, "" when not in the directory
+}
+
+// each calls fn for every winner of the award with a NAF code.
+func (n wonNAF) each(ctx context.Context, a data.Award, fn func(data.WonAward)) error {
+	for _, w := range a.Winners {
+		siren := data.SIRENOf(w.SIRET)
+		if siren == "" {
+			continue
+		}
+		code, ok := n.codes[siren]
+		if !ok {
+			s, err := n.src.Supplier(ctx, siren)
+			switch {
+			case err == nil:
+				code = s.NAF
+			case !errors.Is(err, data.ErrNotFound):
+				return err
+			}
+			n.codes[siren] = code
+		}
+		if code != "" {
+			fn(data.WonAward{AwardID: a.ID, CPV: a.CPV, SIREN: siren, NAF: code})
+		}
+	}
+	return nil
 }
 
 // SupplierReader reads one supplier, or an error wrapping
