@@ -184,6 +184,9 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 		if c == nil {
 			continue // deleted from the store since it was indexed
 		}
+		if err := m.countTrade(ctx, c); err != nil { // match_reach.go
+			return nil, nil, err
+		}
 		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
 		}

@@ -94,6 +94,17 @@ func (ix *Index) sectorSize(ctx context.Context, g *generation, divisions []stri
 // own links.
 const maxCachedSectors = 512
 
+// countTrade sets the candidate's TradeCount, once per Match call (the
+// candidates are cached across the needs of a tender).
+func (m *matcher) countTrade(ctx context.Context, c *match.Candidate) error {
+	if c.TradeCount > 0 {
+		return nil
+	}
+	count, err := m.tradeCount(ctx, c.Supplier().NAF)
+	c.TradeCount = count
+	return err
+}
+
 // tradeCount is the number of the directory's suppliers that have the NAF
 // code naf: one posting-list count per code and Match call, cached with
 // the term statistics.

@@ -46,8 +46,11 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 		if cpvLabel != "" {
 			s += " (" + cpvLabel + ")"
 		}
-		if r.LearnedAwards > 0 {
-			s += ", comme les entreprises de même activité qui ont remporté " + strconv.Itoa(r.LearnedAwards) + " marché(s) de ce domaine"
+		switch {
+		case r.LearnedAwards == 1:
+			s += " : une entreprise de même activité a remporté un marché de ce domaine"
+		case r.LearnedAwards > 1:
+			s += " : des entreprises de même activité ont remporté " + strconv.Itoa(r.LearnedAwards) + " marchés de ce domaine"
 		}
 		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case data.ReasonDistance:
