@@ -227,21 +227,8 @@ func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, e
 	if err != nil {
 		return nil, err
 	}
-	return c, m.keep(ctx, id, c)
-}
-
-// keep caches a candidate read by loadCandidate (nil: none), with the
-// number of suppliers of its trade, which the term statistics count (not
-// safe for concurrent use: after the reads).
-func (m *matcher) keep(ctx context.Context, id string, c *match.Candidate) error {
-	if c != nil {
-		var err error
-		if c.TradeCount, err = m.tradeCount(ctx, c.Supplier().NAF); err != nil {
-			return err
-		}
-	}
 	m.cache[id] = c
-	return nil
+	return c, nil
 }
 
 // loadCandidate reads a supplier from src; nil when it is gone from src or
@@ -304,9 +291,7 @@ func (m *matcher) load(ctx context.Context, ids []string) error {
 		return err
 	}
 	for i, id := range missing {
-		if err := m.keep(ctx, id, got[i]); err != nil {
-			return err
-		}
+		m.cache[id] = got[i]
 	}
 	return nil
 }
