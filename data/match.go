@@ -87,6 +87,11 @@ type Reason struct {
 	// Declared is true when a capacity reason rests on what the company
 	// declared (turnover, largest contract) rather than on its headcount.
 	Declared bool `json:"declared,omitempty"`
+	// LearnedAwards, on a CPV ↔ NAF reason, is the number of past awards
+	// of the CPV division won by companies of that NAF code (the link
+	// learned from awards, CPVNAFLinks); 0 when only the curated table
+	// links them.
+	LearnedAwards int `json:"learned_awards,omitempty"`
 }
 
 // String renders the reason in French, as a buyer reads it.
@@ -97,7 +102,7 @@ func (r Reason) String() string {
 	case ReasonCPV:
 		return r.tenderCPV() + " déclaré par l'entreprise"
 	case ReasonCPVFromNAF:
-		return r.tenderCPV() + " ↔ NAF " + r.NAF
+		return r.tenderCPV() + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case ReasonDistance:
 		return "à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km"
 	case ReasonServiceArea:
@@ -144,4 +149,17 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 		r.Text = r.String()
 	}
 	return json.Marshal(plain(r))
+}
+
+// LearnedNote is the French note of a CPV ↔ NAF link learned from awards
+// (« (lien appris de 4 marchés) », with its leading space), "" when
+// the link is only the curated table's.
+func (r Reason) LearnedNote() string {
+	switch {
+	case r.LearnedAwards == 1:
+		return " (lien appris d'un marché)"
+	case r.LearnedAwards > 1:
+		return " (lien appris de " + strconv.Itoa(r.LearnedAwards) + " marchés)"
+	}
+	return ""
 }

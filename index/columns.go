@@ -49,6 +49,9 @@ type columns struct {
 	// public is the tenders' default list, built at first use
 	// (tender_all.go).
 	public publicTendersOnce
+	// postings keeps the long postings lists the matcher's text pool
+	// reads (match_textpool.go).
+	postings postingsCache
 }
 
 // facetColumn holds one keyword field: the value index of every document.

@@ -109,10 +109,22 @@
 // company names that carry no trade (« domaine », « établissements ») are
 // learned from the directory's names (match_namewords.go) and never make
 // a match on their own; a need without CPV code uses the codes
-// data.InferCPV deduces, weighing less than declared ones. Evaluate
-// (eval.go) measures the whole chain on real awards, beside two
-// baselines, with or without the CPV codes, and says why it missed the
-// winners it missed.
+// data.InferCPV deduces, weighing less than declared ones.
+//
+// Which trades win which works is learned too: LearnCPVNAFLinks counts,
+// from the awards the store holds whose winner is in the directory, the
+// NAF codes that won each CPV division (data.CPVNAFLinks), beside the
+// curated table of divisions that stays the prior; the caller sets them
+// with SetCPVNAFLinks once per change of the awards, never per match
+// (match_links.go). A learned code joins the sector pool, adds to the
+// classification (a reason « lien appris de N marchés »), and when it is
+// rare in the need's sector its suppliers are pooled from all of France
+// and its reach stretched (match_reach.go, match.ReachStretch, measured
+// on real works awards). Evaluate (eval.go) measures the whole chain on
+// real awards, beside two baselines and the matcher with the curated
+// table only, with or without the CPV codes, learning the links by
+// cross-validation grouped by winner (eval_links.go), and says why it
+// missed the winners it missed.
 //
 // bleve is imported by this package only.
 package index

@@ -36,7 +36,13 @@ const (
 	MethodMatcher    = "matcher"
 	MethodGeographic = "geographic"
 	MethodSectorRule = "sector_rule"
+	// MethodCurated is the matcher with the curated CPV ↔ NAF table only,
+	// no link learned from awards: what the learned links bring.
+	MethodCurated = "matcher_curated"
 )
+
+// evalMethods are the methods in the order of EvalRow.Ranks.
+var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, MethodCurated}
 
 // EvalReport is how well the matcher and two baselines find the real
 // winners of past contracts.
@@ -56,8 +62,11 @@ type EvalReport struct {
 	NoGoodFound int `json:"no_good_found"`
 	// Causes counts why winners were not in the matcher's first Depth.
 	Causes map[string]int `json:"causes,omitempty"`
-	Rows   []EvalRow      `json:"rows"`
-	Took   time.Duration  `json:"took"`
+	// Learning tells how the CPV ↔ NAF links were learned without
+	// leaking the tested award (see Evaluate).
+	Learning EvalLearning  `json:"learning"`
+	Rows     []EvalRow     `json:"rows"`
+	Took     time.Duration `json:"took"`
 }
 
 // EvalMethod is the score of one method.
@@ -89,6 +98,19 @@ type EvalRow struct {
 	Cause string `json:"cause,omitempty"`
 }
 
+// EvalLearning describes the cross-validation of the learned links.
+type EvalLearning struct {
+	// Evidence is the number of (award, winner) pairs the links can be
+	// learned from: the evaluated awards and the store's, won by
+	// companies of the directory.
+	Evidence int `json:"evidence"`
+	// Folds is the number of distinct winner groups: each is tested with
+	// links learned from the awards of the other winners only.
+	Folds int `json:"folds"`
+	// MeanHeldOut is the mean number of pairs a fold learned from.
+	MeanHeldOut float64 `json:"mean_learned_from"`
+}
+
 // EvalLevel is the record of one confidence level on real awards.
 type EvalLevel struct {
 	Name string `json:"name"`
@@ -109,8 +131,17 @@ var confidenceLevels = []string{data.ConfidenceHigh, data.ConfidenceMedium, data
 // record are those of that day), and records the rank of the real
 // winner. Two baselines run on the same awards: every supplier by
 // distance from the place, and the suppliers whose NAF division fits the
-// CPV division (data.FitOf) by distance. The same contract published by
-// two platforms is evaluated once.
+// CPV division (data.FitOf) by distance; a third is the matcher with the
+// curated CPV ↔ NAF table only. The same contract published by two
+// platforms is evaluated once.
+//
+// The CPV ↔ NAF links the matcher learns from awards are cross-validated,
+// grouped by winner (leave one winner out): the links used to rank an
+// award's candidates are learned from the awards of the other winners
+// only (the evaluated awards and, when src lists them, the store's), never
+// from an award of the tested winner — so a company that wins often does
+// not teach the matcher its own trade. Every figure of the report is
+// held out in that sense; none is in-sample.
 func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Award, opts EvalOptions) (EvalReport, error) {
 	start := time.Now()
 	depth := opts.Depth
@@ -118,6 +149,10 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 		depth = DefaultMatchLimit
 	}
 	rep := EvalReport{Depth: depth, NoCPV: opts.NoCPV, Causes: map[string]int{}}
+	cv, err := newLinkFolds(ctx, src, awards)
+	if err != nil {
+		return EvalReport{}, err
+	}
 	seen := map[string]bool{}
 	for _, a := range awards {
 		if err := ctx.Err(); err != nil {
@@ -137,14 +172,15 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 			continue
 		}
 		seen[key] = true
-		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV)
+		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners))
 		if err != nil {
 			return EvalReport{}, err
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
 	rep.Awards = len(rep.Rows)
-	for i, name := range []string{MethodMatcher, MethodGeographic, MethodSectorRule} {
+	rep.Learning = cv.record()
+	for i, name := range evalMethods {
 		m := EvalMethod{Name: name}
 		for _, r := range rep.Rows {
 			rank := r.Ranks[i]
@@ -248,9 +284,10 @@ func tenderOfAward(a data.Award, noCPV bool) data.Tender {
 }
 
 // evaluateAward ranks the winners of one award by each method.
-func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool) (EvalRow, error) {
+// links are the CPV ↔ NAF links learned without the award's winners.
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks) (EvalRow, error) {
 	t := tenderOfAward(a, noCPV)
-	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, 3)}
+	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, len(evalMethods))}
 	for _, w := range a.Winners {
 		if containsString(winners, data.SIRENOf(w.SIRET)) {
 			row.Winner = w.Name
@@ -266,15 +303,16 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	// are cut at the award's date instead, so that the track record holds
 	// only what was known then.
 	past := pastAwards{src, a}
-	res, err := ix.Match(ctx, past, t, MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now()})
+	res, err := ix.Match(ctx, past, t, MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links})
 	if err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
-	ids := make([]string, len(res.Tender))
-	for i, m := range res.Tender {
-		ids[i] = m.SupplierID
+	curated, err := ix.Match(ctx, past, t, MatchOptions{Limit: depth, At: ix.opts.Now(), Links: &data.CPVNAFLinks{}})
+	if err != nil {
+		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
-	deep := bestRank(ids, winners)
+	row.Ranks[3] = bestRank(matchIDs(curated.Tender), winners)
+	deep := bestRank(matchIDs(res.Tender), winners)
 	if deep > 0 && deep <= depth {
 		row.Ranks[0] = deep
 		row.WinnerConfidence = res.Tender[deep-1].Confidence
@@ -289,7 +327,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		}
 	}
 	if row.Ranks[0] == 0 {
-		if row.Cause, err = missCause(ctx, src, t, winners, deep); err != nil {
+		if row.Cause, err = missCause(ctx, src, t, winners, deep, links); err != nil {
 			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 		}
 	}
@@ -332,8 +370,9 @@ func causeKind(cause string) string {
 
 // missCause says why the winner is not in the first Depth: ranked deeper
 // (deep, its rank among MaxMatchLimit), or never a candidate, and then
-// what links it to the need.
-func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int) (string, error) {
+// what links it to the need (the curated table, or the links learned
+// without the award's winners).
+func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int, links *data.CPVNAFLinks) (string, error) {
 	if deep > 0 {
 		return fmt.Sprintf("%s : rang %d", causeRanked, deep), nil
 	}
@@ -345,8 +384,10 @@ func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []st
 		return fmt.Sprintf("%s : NAF %s, sans code CPV", causeNoFit, s.NAF), nil
 	}
 	div := data.CPVDivision(t.CPV)
-	if _, ok := data.FitOf(t.CPV, s.NAF); !ok {
-		return fmt.Sprintf("%s : NAF %s hors de la table CPV↔NAF pour la division %s", causeNoFit, s.NAF, div), nil
+	_, learned := links.Link(t.CPV, s.NAF)
+	if _, ok := data.FitOf(t.CPV, s.NAF); !ok && !learned {
+		return fmt.Sprintf("%s : NAF %s hors de la table CPV↔NAF pour la division %s, sans lien appris des autres titulaires",
+			causeNoFit, s.NAF, div), nil
 	}
 	place := match.ResolvePlace(t.Place)
 	lat, lon, ok := match.SupplierPoint(s)
@@ -423,6 +464,15 @@ func fittingNAFDivisions(cpv string) []string {
 		}
 	}
 	return out
+}
+
+// matchIDs are the supplier IDs of a ranking.
+func matchIDs(ms []data.Match) []string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.SupplierID
+	}
+	return ids
 }
 
 // bestRank is the 1-based rank of the first winner in ids, 0 if none.

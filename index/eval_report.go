@@ -13,6 +13,7 @@ var methodTitles = map[string]string{
 	MethodMatcher:    "Fabrique (appariement / matcher)",
 	MethodGeographic: "distance seule / geographic ranking",
 	MethodSectorRule: "règle sectorielle CPV↔NAF / sector rule",
+	MethodCurated:    "Fabrique, table CPV↔NAF seule / curated only",
 }
 
 // String prints the report as a table, in French and English.
@@ -24,14 +25,18 @@ func (r EvalReport) String() string {
 	if r.NoCPV {
 		b.WriteString("sans code CPV : les mots et le lieu seulement / without CPV codes: words and place only\n")
 	}
-	fmt.Fprintf(&b, "%-42s %10s %10s %7s\n", "méthode / method", "rappel@10", "rappel@50", "MRR")
-	fmt.Fprintf(&b, "%-42s %10s %10s %7s\n", "", "recall@10", "recall@50", "")
+	fmt.Fprintf(&b, "Liens CPV↔NAF appris en validation croisée groupée par titulaire (%d plis) : chaque marché est classé\n"+
+		"avec les liens appris des marchés des autres titulaires seulement (%.1f couples marché-titulaire en moyenne sur %d).\n"+
+		"Cross-validated, grouped by winner (%d folds, leave one winner out): every figure below is held out.\n",
+		r.Learning.Folds, r.Learning.MeanHeldOut, r.Learning.Evidence, r.Learning.Folds)
+	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "méthode / method", "rappel@10", "rappel@50", "MRR")
+	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "", "recall@10", "recall@50", "")
 	for _, m := range r.Methods {
 		title := methodTitles[m.Name]
 		if title == "" {
 			title = m.Name
 		}
-		fmt.Fprintf(&b, "%-42s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
+		fmt.Fprintf(&b, "%-46s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
 	}
 	if len(r.Levels) > 0 {
 		b.WriteString("\nConfiance / confidence: part des titulaires dans le groupe, taille moyenne du groupe\n")

@@ -70,6 +70,18 @@ func TestEvaluateRealAwards(t *testing.T) {
 	m, _ := rep.Method(index.MethodMatcher)
 	geo, _ := rep.Method(index.MethodGeographic)
 	sector, _ := rep.Method(index.MethodSectorRule)
+	curated, ok := rep.Method(index.MethodCurated)
+	if !ok {
+		t.Fatal("no figures of the matcher with the curated table only")
+	}
+	// Held out: each fold learns from the other winners' awards, fewer
+	// than all of them, and the report says so.
+	if l := rep.Learning; l.Folds < 20 || l.MeanHeldOut <= 0 || l.MeanHeldOut >= float64(l.Evidence) {
+		t.Errorf("learning %+v: want ≥ 20 folds, each learning from part of the evidence", l)
+	}
+	if !strings.Contains(rep.String(), "validation croisée groupée par titulaire") {
+		t.Error("the report does not say how the links were learned")
+	}
 	for _, c := range []struct {
 		name      string
 		got, want float64
@@ -80,6 +92,10 @@ func TestEvaluateRealAwards(t *testing.T) {
 		{"recall@10 ≥ sector rule + 0.1", m.Recall10, sector.Recall10 + 0.1},
 		{"recall@50 ≥ sector rule", m.Recall50, sector.Recall50},
 		{"recall@50 ≥ geographic + 0.1", m.Recall50, geo.Recall50 + 0.1},
+		// The learned links, held out, bring winners the curated table
+		// misses into the first 50 (here, with the awards as track record:
+		// recall@50 0.793 against 0.707).
+		{"recall@50 ≥ curated table only + 0.05", m.Recall50, curated.Recall50 + 0.05},
 	} {
 		if c.got < c.want {
 			t.Errorf("%s: %.3f, want at least %.3f", c.name, c.got, c.want)

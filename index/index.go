@@ -81,6 +81,9 @@ type Index struct {
 	docs    *docBuilder
 
 	cur atomic.Pointer[generation]
+	// learn holds the CPV ↔ NAF links learned from awards and the sizes of
+	// the sectors the reach of a trade is measured in (match_links.go).
+	learn learnState
 	// version changes with every write and swap; cached facets are keyed
 	// by it, so a cached count can never outlive the data it counted.
 	version atomic.Uint64

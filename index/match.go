@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"fabrique/data"
@@ -13,7 +15,8 @@ import (
 )
 
 // MatchSource is where the matcher reads the candidates it scores; the
-// store satisfies it.
+// store satisfies it. Match reads several suppliers at once: it must be
+// safe for concurrent use.
 type MatchSource interface {
 	// Supplier returns one supplier, or an error wrapping data.ErrNotFound.
 	Supplier(ctx context.Context, id string) (data.Supplier, error)
@@ -34,6 +37,10 @@ type MatchOptions struct {
 	// as track record; zero means the tender's deadline, else its
 	// publication date, else now.
 	At time.Time
+	// Links are the CPV ↔ NAF links learned from awards to use; nil means
+	// the index's (SetCPVNAFLinks). The evaluation passes links learned
+	// without the award it tests.
+	Links *data.CPVNAFLinks
 }
 
 // Bounds of a match.
@@ -79,6 +86,13 @@ type LotMatches struct {
 // a CPV code that does not exist, Match returns an error wrapping
 // data.ErrInvalid.
 func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts MatchOptions) (MatchResult, error) {
+	return ix.match(ctx, src, t, opts, false)
+}
+
+// match is Match; with bleveTextPool, the text pool is bleve's search of
+// termsQuery instead of textPool, as it was before textPool (the tests
+// compare the two).
+func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts MatchOptions, bleveTextPool bool) (MatchResult, error) {
 	start := time.Now()
 	if src == nil {
 		return MatchResult{}, fmt.Errorf("index: match: no supplier source: %w", data.ErrInvalid)
@@ -105,13 +119,17 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 	defer stats.close()
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
-		wordStems: map[string][]string{}}
+		wordStems: map[string][]string{}, bleveTextPool: bleveTextPool}
+	links := ix.linksFor(opts)
 	var res MatchResult
 	for i := range needs {
 		if err := ctx.Err(); err != nil {
 			return MatchResult{}, fmt.Errorf("index: match: %w", err)
 		}
 		n := &needs[i]
+		if err := m.prepareNeed(ctx, n, links); err != nil { // match_reach.go
+			return MatchResult{}, err
+		}
 		matches, terms, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
@@ -130,11 +148,13 @@ func (ix *Index) Match(ctx context.Context, src MatchSource, t data.Tender, opts
 // matcher holds what one Match call shares between the tender and its
 // lots: the index reader and the suppliers already loaded.
 type matcher struct {
-	ix    *Index
-	g     *generation
-	src   MatchSource
-	stats *termStats
-	cache map[string]*match.Candidate // by supplier ID; nil entry: not found
+	// bleveTextPool: see Index.match.
+	bleveTextPool bool
+	ix            *Index
+	g             *generation
+	src           MatchSource
+	stats         *termStats
+	cache         map[string]*match.Candidate // by supplier ID; nil entry: not found
 	// wordStems caches the analysis of the suppliers' words met so far.
 	wordStems map[string][]string
 }
@@ -145,13 +165,16 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := m.ix.candidateIDs(ctx, m.g, n, terms)
+	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms, m.bleveTextPool)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
 	q := match.NewTermSet(terms, match.TitleWeight*m.stats.idf(1), m.ix.stems, m.wordStems)
+	if err := m.load(ctx, ids); err != nil {
+		return nil, nil, err
+	}
 	scored := make([]match.Scored, 0, len(ids))
 	for _, id := range ids {
 		c, err := m.candidate(ctx, id)
@@ -160,6 +183,9 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 		}
 		if c == nil {
 			continue // deleted from the store since it was indexed
+		}
+		if err := m.countTrade(ctx, c); err != nil { // match_reach.go
+			return nil, nil, err
 		}
 		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
@@ -197,21 +223,77 @@ func (m *matcher) candidate(ctx context.Context, id string) (*match.Candidate, e
 	if c, ok := m.cache[id]; ok {
 		return c, nil
 	}
-	s, err := m.src.Supplier(ctx, id)
+	c, err := loadCandidate(ctx, m.src, id)
+	if err != nil {
+		return nil, err
+	}
+	m.cache[id] = c
+	return c, nil
+}
+
+// loadCandidate reads a supplier from src; nil when it is gone from src or
+// has ceased (never suggested to a buyer).
+func loadCandidate(ctx context.Context, src MatchSource, id string) (*match.Candidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("index: match: %w", err)
+	}
+	s, err := src.Supplier(ctx, id)
 	if errors.Is(err, data.ErrNotFound) {
-		m.cache[id] = nil
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("index: match: supplier %s: %w", id, err)
 	}
-	if s.Ceased() { // never suggested to a buyer
-		m.cache[id] = nil
+	if s.Ceased() {
 		return nil, nil
 	}
-	c := match.NewCandidate(s)
-	m.cache[id] = c
-	return c, nil
+	return match.NewCandidate(s), nil
+}
+
+// loadWorkers bounds the goroutines that read the candidates of a need,
+// and loadBatch is the fewest candidates worth a goroutine: reading and
+// decoding a supplier from the store is most of a match's time, and it
+// spreads over the cores while the index work cannot.
+const (
+	loadWorkers = 4
+	loadBatch   = 32
+)
+
+// load reads into the cache, on up to loadWorkers goroutines, the
+// candidates of ids it does not hold yet.
+func (m *matcher) load(ctx context.Context, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if _, ok := m.cache[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	workers := min(loadWorkers, runtime.GOMAXPROCS(0), len(missing)/loadBatch)
+	if workers < 2 {
+		return nil // m.candidate reads them one by one
+	}
+	got := make([]*match.Candidate, len(missing))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(missing); i += workers {
+				if got[i], errs[w] = loadCandidate(ctx, m.src, missing[i]); errs[w] != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, id := range missing {
+		m.cache[id] = got[i]
+	}
+	return nil
 }
 
 // addTrackRecord loads the candidate's awards once per Match call and

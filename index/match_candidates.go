@@ -37,7 +37,10 @@ const (
 // (c) those of the sector whose declared service area covers the place.
 // Neither pool scores every supplier against every word of the tender:
 // that is what makes a match cost milliseconds at 100 000 suppliers.
-func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need, terms []match.Term) ([]string, error) {
+//
+// snap is the snapshot the text pool is read from (see textPool); with
+// bleveTextPool, bleve's search of termsQuery gathers it (tests).
+func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.IndexReader, n *match.Need, terms []match.Term, bleveTextPool bool) ([]string, error) {
 	var ids []string
 	seen := map[string]bool{}
 	add := func(res *bleve.SearchResult) {
@@ -48,14 +51,27 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need,
 			}
 		}
 	}
-	if len(terms) > 0 {
+	if len(terms) > 0 && bleveTextPool {
 		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(termsQuery(queryTerms(terms)), candidatePool, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: text candidates: %w", err)
 		}
 		add(res)
+	} else if len(terms) > 0 {
+		cols, err := g.columnsFor(ctx, snap)
+		if err != nil {
+			return nil, err
+		}
+		text, err := ix.textPool(ctx, snap, cols, textClauses(queryTerms(terms)), candidatePool)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range text {
+			seen[h.id] = true
+			ids = append(ids, h.id)
+		}
 	}
-	sq := sectorQuery(n.CPVDivisions)
+	sq := sectorQuery(n.CPVDivisions, n.Links)
 	if sq == nil {
 		return ids, nil
 	}
@@ -64,6 +80,18 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, n *match.Need,
 		return nil, err
 	}
 	for _, id := range pool {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	// (d) the suppliers of the rare trades that won such awards, from
+	// all of France: a rare trade travels far (match_reach.go).
+	rare, err := ix.rareTradePool(ctx, g, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range rare {
 		if !seen[id] {
 			seen[id] = true
 			ids = append(ids, id)
@@ -266,20 +294,13 @@ func queryTerms(terms []match.Term) []match.Term {
 }
 
 // termsQuery is a disjunction of the terms (and their trade alternatives)
-// over the text fields, each weighted by its share of the query.
+// over the text fields, each weighted by its share of the query: the
+// query that textPool runs by hand.
 func termsQuery(terms []match.Term) query.Query {
-	var dis []query.Query
-	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
-	for _, t := range terms {
-		for _, f := range textFields {
-			if t.NameWord && f.name == fName {
-				continue // a name word finds a company only by what it makes
-			}
-			add(t.Stem, f.name, f.boost*t.Weight)
-			for _, a := range t.Alts {
-				add(a, f.name, f.boost*t.Weight*altBoost)
-			}
-		}
+	clauses := textClauses(terms)
+	dis := make([]query.Query, len(clauses))
+	for i, c := range clauses {
+		dis[i] = termOn(c.term, c.field, c.boost)
 	}
 	return query.NewDisjunctionQuery(dis)
 }
@@ -287,7 +308,7 @@ func termsQuery(terms []match.Term) query.Query {
 // sectorQuery matches the suppliers whose NAF division fits one of the
 // CPV divisions, or who hold a CPV code in one of them; nil without
 // divisions.
-func sectorQuery(cpvDivisions []string) query.Query {
+func sectorQuery(cpvDivisions []string, links *data.CPVNAFLinks) query.Query {
 	if len(cpvDivisions) == 0 {
 		return nil
 	}
@@ -305,6 +326,9 @@ func sectorQuery(cpvDivisions []string) query.Query {
 	}
 	for _, d := range cpvDivisions {
 		add(d, fCPVDivision, cpvDivisionBoost)
+	}
+	if lq := learnedNAFQuery(links, cpvDivisions); lq != nil {
+		dis = append(dis, lq) // the NAF codes that won such awards (match_links.go)
 	}
 	// Only the univers that plainly make what is bought: a secondary
 	// univers covers whole other trades, and its firms come in through

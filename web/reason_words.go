@@ -46,7 +46,13 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 		if cpvLabel != "" {
 			s += " (" + cpvLabel + ")"
 		}
-		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF
+		switch {
+		case r.LearnedAwards == 1:
+			s += " : une entreprise de même activité a remporté un marché de ce domaine"
+		case r.LearnedAwards > 1:
+			s += " : des entreprises de même activité ont remporté " + strconv.Itoa(r.LearnedAwards) + " marchés de ce domaine"
+		}
+		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case data.ReasonDistance:
 		return "Installée à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km du lieu d'exécution", ""
 	case data.ReasonServiceArea:

@@ -95,7 +95,9 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	needs := synth.NewNeeds(sups, cfg.queries, 1)
 
 	storePath := filepath.Join(cfg.dir, "fabrique.db")
-	_ = os.Remove(storePath)
+	if !cfg.reuse {
+		_ = os.Remove(storePath)
+	}
 	st, err := store.Open(storePath, store.Options{Timeout: 5 * time.Second})
 	if err != nil {
 		return nil, err
@@ -105,12 +107,25 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 			st.Close()
 		}
 	}()
+	if cfg.reuse {
+		n, _, err := st.SuppliersChecksum(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(sups) {
+			return nil, fmt.Errorf("--reuse: the store in %s holds %d suppliers, not %d", cfg.dir, n, len(sups))
+		}
+		logf("reusing the store and the index in %s", cfg.dir)
+	}
 	logf("writing the store")
 	// A bulk load writes in key order: bbolt then appends to its pages
 	// instead of splitting pages all over the file (in random order the
 	// writes slow down as the file grows).
 	slices.SortFunc(sups, func(a, b data.Supplier) int { return strings.Compare(a.ID, b.ID) })
 	if err := rep.timed("store writes (UpsertCrawled in id order, batches of 1 000, fsync)", logf, func() (string, error) {
+		if cfg.reuse {
+			return "reused", nil
+		}
 		start := time.Now()
 		for i := 0; i < len(sups); i += 1000 {
 			res, err := st.UpsertCrawled(ctx, sups[i:min(i+1000, len(sups))], "bench")
@@ -127,7 +142,9 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	}
 
 	indexDir := filepath.Join(cfg.dir, "index")
-	_ = os.RemoveAll(indexDir)
+	if !cfg.reuse {
+		_ = os.RemoveAll(indexDir)
+	}
 	ix, err := index.Open(indexDir, index.Options{Logger: log, FacetCacheSize: -1, ResultCacheSize: -1})
 	if err != nil {
 		return nil, err
@@ -170,6 +187,13 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	for _, e := range engines {
 		logf("building %s", e.name())
 		if err := rep.timed("index build: "+e.name(), logf, func() (string, error) {
+			if cfg.reuse { // checked against the store, rebuilt only if it differs
+				rebuilt, _, err := ix.EnsureConsistent(ctx, st, nil)
+				if !rebuilt {
+					return "reused", err
+				}
+				return "rebuilt: the kept index differed from the store", err
+			}
 			return "", e.build(ctx, sups)
 		}); err != nil {
 			return nil, err
@@ -213,7 +237,7 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 		row := queryRow{kind: kind.name, results: map[string]engineLatency{}}
 		for _, e := range engines {
 			logf("%s on %s", kind.name, e.name())
-			l, err := measure(ctx, len(queries.Text), func(i int) (int, error) { return kind.run(e, i) })
+			l, err := measure(ctx, len(queries.Text), threadCPU, func(i int) (int, error) { return kind.run(e, i) })
 			if err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", kind.name, e.name(), err)
 			}
@@ -234,7 +258,9 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 		}
 	}
 	cpu := processCPU()
-	rep.match, err = measure(ctx, len(tenders), func(i int) (int, error) {
+	// The matcher reads its candidates on several goroutines: its CPU is
+	// the whole process's.
+	rep.match, err = measure(ctx, len(tenders), callCPU, func(i int) (int, error) {
 		res, err := ix.Match(ctx, st, tenders[i], index.MatchOptions{})
 		return len(res.Tender), err
 	})
@@ -288,7 +314,7 @@ const warmups = 20
 
 // measure runs query i for every i < n after a warm-up, and summarises
 // the latencies and how many found something.
-func measure(ctx context.Context, n int, run func(i int) (int, error)) (engineLatency, error) {
+func measure(ctx context.Context, n int, cpuOf func(func()) time.Duration, run func(i int) (int, error)) (engineLatency, error) {
 	for i := range min(n, warmups) {
 		if _, err := run(i); err != nil {
 			return engineLatency{}, err
@@ -303,7 +329,7 @@ func measure(ctx context.Context, n int, run func(i int) (int, error)) (engineLa
 		var found int
 		var err error
 		start := time.Now()
-		c := threadCPU(func() { found, err = run(i) })
+		c := cpuOf(func() { found, err = run(i) })
 		wall, cpu = append(wall, time.Since(start)), append(cpu, c)
 		if err != nil {
 			return res, err

@@ -11,7 +11,7 @@
 // Usage:
 //
 //	fabrique-bench [--size 10k|100k|1m|N] [--engines bleve,sqlite,postgres]
-//	               [--out docs/performance.md] [--dir /tmp/...] [--keep]
+//	               [--out docs/performance.md] [--dir /tmp/...] [--keep] [--reuse]
 //	               [--queries 240] [--http 10s] [--clients 8]
 //
 // It is a program of its own, not a `fabrique` subcommand, so that the
@@ -24,6 +24,12 @@
 // `<!-- fabrique-bench:SIZE -->` and `<!-- /fabrique-bench:SIZE -->`,
 // replacing the previous run of the same size and keeping the rest of
 // the file.
+//
+// With --dir and --keep, a run leaves its store and bleve index behind;
+// --reuse then measures again on them (bleve only) without writing the
+// store and building the index anew: the corpus is generated again for
+// its queries, the store must hold as many suppliers, and the index is
+// checked against it (rebuilt if it differs).
 //
 // The machine matters: the report names the CPU, the cores, the memory
 // and the load average before and after the run, and gives CPU times

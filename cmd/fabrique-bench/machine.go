@@ -95,6 +95,15 @@ func (m machine) String() string {
 	return fmt.Sprintf("%s, %d cores, %.0f GiB RAM, %s, %s", m.cpu, m.cores, m.memGiB, m.kernel, m.goVer)
 }
 
+// callCPU runs fn and returns the CPU time the whole process spent
+// meanwhile: the work fn spreads over goroutines, and whatever else runs
+// in the process (garbage collection).
+func callCPU(fn func()) time.Duration {
+	start := processCPU()
+	fn()
+	return processCPU() - start
+}
+
 // threadCPU runs fn on a locked OS thread and returns the CPU time that
 // thread spent: unlike wall time it does not grow when other processes
 // compete for the cores. It counts the work of engines that answer on the

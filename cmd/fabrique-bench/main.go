@@ -39,6 +39,7 @@ type config struct {
 	clients  int
 	seed     int64
 	pgBin    string // directory of initdb and pg_ctl ("" : found)
+	reuse    bool   // reuse the store and bleve index a kept --dir holds
 }
 
 var allEngines = []string{"bleve", "sqlite", "postgres"}
@@ -52,6 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.out, "out", "", "Markdown file whose section for this size is replaced by the results (docs/performance.md)")
 	fs.StringVar(&c.dir, "dir", "", "working directory for the store, indexes and databases (default: a new one under $TMPDIR, removed at the end)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the working directory")
+	fs.BoolVar(&c.reuse, "reuse", false, "reuse the store and bleve index of a --dir kept by an earlier run of the same --size and --seed (bleve only)")
 	fs.IntVar(&c.queries, "queries", 200, "number of text queries and of places for radius searches")
 	fs.DurationVar(&c.httpFor, "http", 10*time.Second, "how long each HTTP throughput run lasts (0: skip)")
 	fs.IntVar(&c.clients, "clients", 8, "concurrent HTTP clients")
@@ -89,6 +91,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	slices.SortFunc(c.engines, func(a, b string) int { return slices.Index(allEngines, a) - slices.Index(allEngines, b) })
 	if c.queries < 10 {
 		return c, fmt.Errorf("--queries %d: at least 10", c.queries)
+	}
+	if c.reuse && (c.dir == "" || len(c.engines) > 1) {
+		return c, fmt.Errorf("--reuse needs --dir and --engines bleve")
 	}
 	if c.clients < 1 || c.clients > 256 {
 		return c, fmt.Errorf("--clients %d: between 1 and 256", c.clients)

@@ -53,6 +53,9 @@ func TestParseFlags(t *testing.T) {
 		{"unknown engine", []string{"--engines", "bleve,elastic"}, nil, `unknown engine "elastic"`},
 		{"too few queries", []string{"--queries", "3"}, nil, "at least 10"},
 		{"stray argument", []string{"now"}, nil, `unexpected argument "now"`},
+		{"reuse", []string{"--reuse", "--dir", "/tmp/x", "--engines", "bleve"}, []string{"bleve"}, ""},
+		{"reuse without a directory", []string{"--reuse", "--engines", "bleve"}, nil, "--reuse needs --dir"},
+		{"reuse with baselines", []string{"--reuse", "--dir", "/tmp/x"}, nil, "--engines bleve"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +121,33 @@ func TestBenchRuns(t *testing.T) {
 	}
 	if _, err := findPostgres(""); err == nil && !strings.Contains(string(md), "| index build: postgres |") {
 		t.Errorf("PostgreSQL is installed but was not measured:\n%s", md)
+	}
+}
+
+// TestBenchReuses measures again on the store and index a kept directory
+// holds, and refuses a directory of another size.
+func TestBenchReuses(t *testing.T) {
+	dir := t.TempDir()
+	args := func(size string, more ...string) []string {
+		return append([]string{"--size", size, "--engines", "bleve", "--queries", "10", "--http", "0", "--dir", dir, "--keep"}, more...)
+	}
+	var stderr bytes.Buffer
+	if err := run(context.Background(), args("800"), &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("first run: %v\n%s", err, stderr.String())
+	}
+	out := filepath.Join(t.TempDir(), "performance.md")
+	if err := run(context.Background(), args("800", "--reuse", "--out", out), &bytes.Buffer{}, &stderr); err != nil {
+		t.Fatalf("reuse: %v\n%s", err, stderr.String())
+	}
+	md, _ := os.ReadFile(out)
+	for _, want := range []string{"| index build: bleve |", "reused", "| match a need"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+	err := run(context.Background(), args("900", "--reuse"), &bytes.Buffer{}, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "holds 800 suppliers, not 900") {
+		t.Errorf("reuse of another size: %v, want an error naming both sizes", err)
 	}
 }
 

@@ -63,7 +63,7 @@ func (r *report) markdown() string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "| match a need (bleve + store, in process) | %s |", r.match.cells(true))
+	fmt.Fprintf(&b, "| match a need (bleve + store, in process; CPU of the whole process) | %s |", r.match.cells(true))
 	b.WriteString(strings.Repeat(" — | — | — |", len(r.engines)-1))
 	b.WriteString(strings.Repeat(" — |", len(r.engines)-1))
 	fmt.Fprintf(&b, "\n\nMatcher CPU per need, all its goroutines (process CPU / needs): %.1f ms.\n", ms(r.matchCPU))

@@ -21,6 +21,9 @@ type directory struct {
 	// store's tender writes like index follows its suppliers.
 	tenders       *index.TenderIndex
 	followTenders *follower
+	// followLinks relearns the CPV ↔ NAF links from the store's awards
+	// when they change (directory_links.go).
+	followLinks *follower
 }
 
 // openDirectory opens the store (failing fast when another process holds
@@ -61,6 +64,10 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 		fmt.Fprintf(p.stdout, "Index de recherche reconstruit (%s).\n", reason)
 	}
 	if err := d.openTenders(ctx, p); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.learnLinks(ctx, p); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -105,6 +112,9 @@ func (d *directory) Close() {
 	}
 	if d.followTenders != nil {
 		d.followTenders.stop()
+	}
+	if d.followLinks != nil {
+		d.followLinks.stop()
 	}
 	if d.tenders != nil {
 		_ = d.tenders.Close()

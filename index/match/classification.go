@@ -1,6 +1,10 @@
 package match
 
-import "fabrique/data"
+import (
+	"math"
+
+	"fabrique/data"
+)
 
 // Values of the classification component. A code the company declared is
 // its own claim and the closer it is to the tender's code in the CPV tree
@@ -18,7 +22,28 @@ const (
 	// additionalCPV discounts the tender's additional codes: the main
 	// code is what is chiefly bought.
 	additionalCPV = 0.85
+	// fitLearnedMax bounds the fit of a CPV ↔ NAF link learned from awards
+	// (data.CPVNAFLinks): fitLearnedMax × (1 − ½^winners), where winners
+	// counts the distinct companies of the NAF code that won awards of the
+	// division. One winner brings half of it (0.35, a secondary fit of the
+	// curated table: one company's contracts may be an exception of its
+	// trade); each further winner half of what remains, up to the curated
+	// primary fit (0.7) that a trade many of whose companies win the
+	// division deserves. Distinct winners, not awards, count: one company
+	// that wins often is one piece of evidence about its trade. A learned
+	// link and a curated one are independent evidence and combine as a
+	// noisy-OR.
+	fitLearnedMax = fitNAFPrimary
 )
+
+// learnedFit is the fit of a learned link won by that many distinct
+// companies.
+func learnedFit(winners int) float64 {
+	if winners <= 0 {
+		return 0
+	}
+	return fitLearnedMax * (1 - math.Pow(0.5, float64(winners)))
+}
 
 // classFit is the best classification fit of a supplier for a need.
 type classFit struct {
@@ -28,6 +53,10 @@ type classFit struct {
 	naf      float64 // part of value brought by the NAF code
 	univers  string  // the univers that brought the rest, if any
 	inferred bool    // cpv was deduced, not declared by the buyer
+	// learned is the number of past awards of the division won by
+	// companies of the supplier's NAF code, when a learned link is part
+	// of the NAF fit.
+	learned int
 }
 
 // classify returns how well the supplier fits the tender's CPV codes
@@ -35,8 +64,9 @@ type classFit struct {
 // and a univers fit are independent pieces of evidence and combine as a
 // noisy-OR (1 − (1−a)(1−b)): either one suffices, both are surer.
 // deduced, when not nil, is the weight of each deduced code (see
-// Need.inferred).
-func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []string) classFit {
+// Need.inferred); links, when not nil, the CPV ↔ NAF links learned from
+// awards, which add to the curated table's (learnedFit).
+func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []string, links *data.CPVNAFLinks) classFit {
 	var best classFit
 	for i, c := range cpvs {
 		factor := 1.0
@@ -63,6 +93,11 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 				naf = fitNAFPrimary
 			}
 		}
+		learned := 0
+		if l, ok := links.Link(c, s.NAF); ok {
+			naf = 1 - (1-naf)*(1-learnedFit(l.Winners))
+			learned = l.Awards
+		}
 		uf, univ := universFitOf(univers, data.CPVDivision(c))
 		inferred := 1 - (1-naf)*(1-univ)
 
@@ -73,6 +108,9 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 			best = classFit{value: v, cpv: c, declared: declaredCode, inferred: i < len(deduced)}
 		default:
 			best = classFit{value: v, cpv: c, naf: factor * naf, inferred: i < len(deduced)}
+			if naf > 0 {
+				best.learned = learned
+			}
 			if univ > 0 {
 				best.univers = uf.univers
 			}
@@ -97,7 +135,7 @@ func (f classFit) reasons(s *data.Supplier) []data.Reason {
 	var out []data.Reason
 	if f.naf > 0 {
 		out = append(out, data.Reason{Kind: data.ReasonCPVFromNAF, TenderCPV: f.cpv, TenderCPVFR: label,
-			TenderCPVInferred: f.inferred, NAF: s.NAF, Weight: f.naf})
+			TenderCPVInferred: f.inferred, NAF: s.NAF, LearnedAwards: f.learned, Weight: f.naf})
 	}
 	if f.univers != "" {
 		out = append(out, data.Reason{Kind: ReasonUnivers, TenderCPV: f.cpv, TenderCPVFR: label, TenderCPVInferred: f.inferred,

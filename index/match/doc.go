@@ -13,8 +13,10 @@
 //     names, activities, products, labels, description, NAF and CPV
 //     labels, at decreasing credit);
 //   - classification: its declared CPV codes, or the fit of its NAF code
-//     (data.FitOf) and of its EPV univers with the CPV division;
-//   - geography: distance decay by nature of contract, or a declared
+//     (data.FitOf, and the links learned from awards, Need.Links) and of
+//     its EPV univers with the CPV division;
+//   - geography: distance decay by nature of contract, stretched for a
+//     rare trade known to win such works (ReachStretch), or a declared
 //     service area covering the place;
 //   - labels, capacity (headcount or declared turnover against value) and
 //     track record (comparable contracts won before the need's date,

@@ -43,7 +43,11 @@ type geoFit struct {
 	said    bool   // false when the value is neutral and there is nothing to say
 }
 
-func geography(n *Need, c *Candidate) geoFit {
+// wins tells that the candidate's trade is known to win awards of the
+// need's CPV division (a learned link): only then is its reach stretched
+// by its rarity (ReachStretch), since the measure behind it is how far
+// the winners of a work travel.
+func geography(n *Need, c *Candidate, wins bool) geoFit {
 	if !n.HasPoint {
 		return geoFit{value: GeoNoPlace}
 	}
@@ -56,7 +60,7 @@ func geography(n *Need, c *Candidate) geoFit {
 	case covers:
 		g.value, g.area, g.said = 1, detail, true
 	case g.hasDist:
-		g.value, g.said = math.Exp(-g.dist/DecayScale(n.nature)), true
+		g.value, g.said = math.Exp(-g.dist/(DecayScale(n.nature)*reachOf(n, c, wins))), true
 		if declared {
 			g.value *= areaMissFactor
 		}

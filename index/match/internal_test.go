@@ -99,7 +99,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fit := classify(tt.cpvs, nil, &tt.sup, tt.univers)
+			fit := classify(tt.cpvs, nil, &tt.sup, tt.univers, nil)
 			got, reasons := fit.value, fit.reasons(&tt.sup)
 			if math.Abs(got-tt.want) > 1e-9 {
 				t.Errorf("classify = %g, want %g", got, tt.want)
@@ -160,7 +160,7 @@ func TestGeography(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := geography(tt.n, tt.c)
+			g := geography(tt.n, tt.c, false)
 			if math.Abs(g.value-tt.want) > 0.02 {
 				t.Errorf("geography = %.3f, want %.3f", g.value, tt.want)
 			}
@@ -270,7 +270,7 @@ func TestInferredCPVWeighsLess(t *testing.T) {
 		t.Fatalf("declared code marked inferred: %v", dn[0].inferred)
 	}
 	joiner := data.Supplier{NAF: "31.09B"}
-	got, want := classify(n.cpvs, n.inferred, &joiner, nil), classify(dn[0].cpvs, nil, &joiner, nil)
+	got, want := classify(n.cpvs, n.inferred, &joiner, nil, nil), classify(dn[0].cpvs, nil, &joiner, nil, nil)
 	if got.value <= 0 || got.value >= want.value {
 		t.Errorf("inferred fit %.2f, declared %.2f: want 0 < inferred < declared", got.value, want.value)
 	}

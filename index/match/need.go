@@ -29,6 +29,18 @@ type Need struct {
 	// Buyer is the buyer's name: where a text names the buyer (« du
 	// Musée du Louvre »), its words say who buys, not what.
 	Buyer string
+	// Links are the CPV ↔ NAF links learned from past awards (nil: the
+	// curated table only); the caller sets them before scoring.
+	Links *data.CPVNAFLinks
+	// TradePool is the number of suppliers of the need's sector (those
+	// that fit its CPV divisions), or of the directory when it has none:
+	// a candidate's trade is rare by its share of them (ReachStretch).
+	// Set by the caller; 0 leaves every reach unstretched.
+	TradePool float64
+	// RareTrades are the NAF codes linked to the need's CPV divisions by
+	// past awards whose share of the sector is small (RareTrade): their
+	// suppliers are gathered from all of France. Set by the caller.
+	RareTrades []string
 }
 
 // TextPart is one text of a need with the weight of its words: the title

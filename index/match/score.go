@@ -56,6 +56,11 @@ type Candidate struct {
 	univers  []string // EPV univers, canonical
 	lat, lon float64
 	HasPoint bool
+	// TradeCount is the number of the directory's suppliers that have the
+	// candidate's NAF code (0: unknown), set by the caller: the rarer the
+	// trade among those of the need's sector (Need.TradePool), the further
+	// it travels (ReachStretch).
+	TradeCount float64
 
 	// Awards are the public contracts the company won, loaded on demand
 	// (AwardsLoaded) by the caller: only for the candidates whose track
@@ -98,11 +103,11 @@ type Scored struct {
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
 	sm.bits, sm.Text = q.match(&c.sup)
-	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers)
+	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
 	}
-	sm.geo = geography(n, c)
+	sm.geo = geography(n, c, sm.class.learned > 0)
 	sm.labels = countValidLabels(c.sup.Labels, n.At)
 	sm.capVal, _, _ = capacityOf(&c.sup, n.value)
 	w := n.Weights

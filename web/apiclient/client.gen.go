@@ -787,11 +787,14 @@ type Reason struct {
 	HeadcountBand *string  `json:"headcount_band,omitempty"`
 
 	// Kind terms, cpv, cpv_naf, distance, service_area, label, capacity, track_record, univers…
-	Kind        string  `json:"kind"`
-	Label       *string `json:"label,omitempty"`
-	Naf         *string `json:"naf,omitempty"`
-	SupplierCpv *string `json:"supplier_cpv,omitempty"`
-	TenderCpv   *string `json:"tender_cpv,omitempty"`
+	Kind  string  `json:"kind"`
+	Label *string `json:"label,omitempty"`
+
+	// LearnedAwards Sur une raison cpv_naf : nombre de marchés passés du domaine CPV remportés par des entreprises de ce code NAF (lien appris des marchés, « lien appris de N marchés ») ; absent quand seule la table CPV↔NAF les relie.
+	LearnedAwards *int    `json:"learned_awards,omitempty"`
+	Naf           *string `json:"naf,omitempty"`
+	SupplierCpv   *string `json:"supplier_cpv,omitempty"`
+	TenderCpv     *string `json:"tender_cpv,omitempty"`
 
 	// TenderCpvInferred Vrai quand le code CPV de l'avis a été déduit de ses mots ou descripteurs (« CPV déduit »), l'acheteur n'en ayant donné aucun.
 	TenderCpvInferred *bool     `json:"tender_cpv_inferred,omitempty"`
