@@ -181,6 +181,11 @@ func ReadFacts(r io.Reader, stamp []byte) (*Facts, error) {
 	case crc32.Checksum(body, castagnoli) != sum:
 		return nil, unusable("checksum mismatch (the file is corrupted)")
 	}
+	return decodeBody(body)
+}
+
+// decodeBody decodes a body whose checksum matched.
+func decodeBody(body []byte) (*Facts, error) {
 	var ff factsFile
 	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&ff); err != nil {
 		return nil, unusable("body does not decode: %v", err)
@@ -305,6 +310,9 @@ func (ff *factsFile) facts() (*Facts, error) {
 	for i := range ff.Suppliers {
 		r := &ff.Suppliers[i]
 		sf := r.SupplierFact
+		if len(sf.Univers) != len(sf.UniversKeys) {
+			return nil, fmt.Errorf("supplier %d: %d univers, %d keys", i, len(sf.Univers), len(sf.UniversKeys))
+		}
 		sf.siren, sf.at = r.SIREN, geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}
 		sf.sectors = nil
 		f.Suppliers[i] = f.intern(sf) // finds the codes in the tables read above

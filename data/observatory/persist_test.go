@@ -204,3 +204,32 @@ func BenchmarkFactsAwardsCodec(b *testing.B) {
 		}
 	})
 }
+
+// FuzzFactsBody feeds ReadFacts bodies whose checksum matches (a writer's
+// bug, or a file forged with a right checksum): they are decoded or
+// refused with ErrFactsFile, never a panic, and what is decoded can be
+// aggregated.
+func FuzzFactsBody(f *testing.F) {
+	st := openStore(f)
+	seedFixture(f, st)
+	var buf bytes.Buffer
+	if err := WriteFacts(&buf, build(f, st, BuildOptions{Now: day("2026-06-01")}), testStamp); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes()[16+len(testStamp)+12:])
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := decodeBody(body)
+		if err != nil {
+			if !errors.Is(err, ErrFactsFile) {
+				t.Fatalf("error %v does not wrap ErrFactsFile", err)
+			}
+			return
+		}
+		on := day("2026-06-01")
+		_ = got.Coverage(Filter{}, on)
+		_ = got.TenderCoverage(Filter{}, on)
+		_ = got.AwardShare(Filter{})
+		_ = got.SourceHealth(on)
+	})
+}
