@@ -138,6 +138,10 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 		fc.mu.Unlock()
 	}
 	size, err := writeFactsFile(path, f, mark.Stamp())
+	if errors.Is(err, observatory.ErrRebuild) { // an Apply that failed consumed them
+		s.cfg.Logger.Info("observatory facts not saved", "reason", err)
+		return removeStale(path)
+	}
 	if err != nil {
 		return errors.Join(err, removeStale(path))
 	}

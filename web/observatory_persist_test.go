@@ -201,3 +201,34 @@ func statsAnswers(t *testing.T, s *testServer, paths []string) map[string]string
 	}
 	return out
 }
+
+// TestSaveObservatoryFactsWithoutFacts stops a server that never built
+// its figures: nothing is saved, the file of an earlier stop goes (it no
+// longer matches the store), and no marker is written.
+func TestSaveObservatoryFactsWithoutFacts(t *testing.T) {
+	ctx := context.Background()
+	s := newTestServer(t, Config{})
+	path := filepath.Join(t.TempDir(), ObservatoryFactsFile)
+	if err := os.WriteFile(path, []byte("an earlier stop's facts"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.store.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveObservatoryFacts(ctx, path); err != nil {
+		t.Fatalf("SaveObservatoryFacts: %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the earlier file is still there: %v", err)
+	}
+	if after, _ := s.store.Version(ctx); after != before {
+		t.Errorf("the store was written (version %d → %d): no marker is due without facts", before, after)
+	}
+	if !strings.Contains(s.log.String(), "no facts built yet") {
+		t.Errorf("log lacks the reason:\n%s", s.log)
+	}
+}
