@@ -112,10 +112,6 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 	case fc.refresh.overflow:
 		reason = "the changes pending need a walk of the store"
 	}
-	var changes observatory.Changes
-	if reason == "" {
-		changes, _ = fc.takeChanges(f)
-	}
 	fc.mu.Unlock()
 	if reason != "" {
 		s.cfg.Logger.Info("observatory facts not saved", "reason", reason)
@@ -125,6 +121,10 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 	if err != nil {
 		return errors.Join(err, removeStale(path))
 	}
+	// Every write reported its ids before the marker's: take them all.
+	fc.mu.Lock()
+	changes, _ := fc.takeChanges(f)
+	fc.mu.Unlock()
 	if changes.Len() > 0 {
 		// No matcher here: the tenders to match wait for the first
 		// refresh after the next start, and the stop stays short.

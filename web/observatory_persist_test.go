@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"fabrique/data"
+	"fabrique/data/observatory"
 	"fabrique/data/store"
 )
 
@@ -230,5 +232,55 @@ func TestSaveObservatoryFactsWithoutFacts(t *testing.T) {
 	}
 	if !strings.Contains(s.log.String(), "no facts built yet") {
 		t.Errorf("log lacks the reason:\n%s", s.log)
+	}
+}
+
+// TestSaveObservatoryFactsAppliesPending writes a supplier after the
+// figures were built and stops at once: the facts saved include it (the
+// stop applied the pending change), and a restart loads them.
+func TestSaveObservatoryFactsAppliesPending(t *testing.T) {
+	ctx := context.Background()
+	first := newObservatoryServer(t)
+	built, err := first.freshFacts(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := epvCompanies(t, first, false, 1)[0]
+	sup.Labels[0].ExpiresAt = obsDay.AddDate(3, 0, 0) // renewed: the coverage moves
+	if err := first.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(filepath.Dir(first.store.Path()), ObservatoryFactsFile)
+	if err := first.SaveObservatoryFacts(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.log.String(), "changes_applied=1") {
+		t.Errorf("the stop did not apply the pending change:\n%s", first.log)
+	}
+	dbPath := first.store.Path()
+	if err := first.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := restartObservatory(t, first, dbPath)
+	if !s.LoadObservatoryFacts(ctx, path) {
+		t.Fatalf("not loaded:\n%s", s.log)
+	}
+	s.obsFacts.mu.Lock()
+	loaded := s.obsFacts.facts
+	s.obsFacts.mu.Unlock()
+	want := built.Coverage(observatory.Filter{}, obsDay).Labels
+	got := loaded.Coverage(observatory.Filter{}, obsDay).Labels
+	if reflect.DeepEqual(got, want) {
+		t.Fatalf("the loaded coverage is that of before the renewal: %+v", got)
+	}
+	rebuilt, err := observatory.Build(ctx, s.store, observatory.BuildOptions{Now: obsDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := rebuilt.Coverage(observatory.Filter{}, obsDay).Labels; !reflect.DeepEqual(got, want) {
+		t.Errorf("loaded coverage %+v, a build of the store gives %+v", got, want)
 	}
 }
