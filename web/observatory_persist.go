@@ -124,8 +124,9 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 	// Every write reported its ids before the marker's: take them all.
 	fc.mu.Lock()
 	changes, _ := fc.takeChanges(f)
+	current := fc.version == mark.TxID-1 // nothing written since these facts' build began
 	fc.mu.Unlock()
-	if changes.Len() > 0 {
+	if changes.Len() > 0 || !current { // a write without ids (a crawl run) moves the figures too
 		// No matcher here: the tenders to match wait for the first
 		// refresh after the next start, and the stop stays short.
 		f, err = f.Apply(ctx, s.store, changes, observatory.BuildOptions{Now: s.now(), MaxMatched: factsMaxMatched})
