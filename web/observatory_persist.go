@@ -112,10 +112,6 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 	case fc.refresh.overflow:
 		reason = "the changes pending need a walk of the store"
 	}
-	var changes observatory.Changes
-	if reason == "" {
-		changes, _ = fc.takeChanges(f)
-	}
 	fc.mu.Unlock()
 	if reason != "" {
 		s.cfg.Logger.Info("observatory facts not saved", "reason", reason)
@@ -125,7 +121,12 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 	if err != nil {
 		return errors.Join(err, removeStale(path))
 	}
-	if changes.Len() > 0 {
+	// Every write reported its ids before the marker's: take them all.
+	fc.mu.Lock()
+	changes, _ := fc.takeChanges(f)
+	current := fc.version == mark.TxID-1 // nothing written since these facts' build began
+	fc.mu.Unlock()
+	if changes.Len() > 0 || !current { // a write without ids (a crawl run) moves the figures too
 		// No matcher here: the tenders to match wait for the first
 		// refresh after the next start, and the stop stays short.
 		f, err = f.Apply(ctx, s.store, changes, observatory.BuildOptions{Now: s.now(), MaxMatched: factsMaxMatched})
@@ -138,6 +139,10 @@ func (s *Server) SaveObservatoryFacts(ctx context.Context, path string) error {
 		fc.mu.Unlock()
 	}
 	size, err := writeFactsFile(path, f, mark.Stamp())
+	if errors.Is(err, observatory.ErrRebuild) { // an Apply that failed consumed them
+		s.cfg.Logger.Info("observatory facts not saved", "reason", err)
+		return removeStale(path)
+	}
 	if err != nil {
 		return errors.Join(err, removeStale(path))
 	}

@@ -47,7 +47,7 @@ func benchObservatoryRestart(b *testing.B, s *Server, st **store.Store) (*Server
 	var logs syncBuffer
 	cfg := s.cfg
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	restarted, err := New(cfg, Deps{Store: *st})
+	restarted, err := New(cfg, Deps{Store: *st, Tenders: s.tenderIndex})
 	if err != nil {
 		b.Fatal(err)
 	}

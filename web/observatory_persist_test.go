@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"fabrique/data"
+	"fabrique/data/observatory"
 	"fabrique/data/store"
 )
 
@@ -200,4 +202,85 @@ func statsAnswers(t *testing.T, s *testServer, paths []string) map[string]string
 		out[p] = r.body
 	}
 	return out
+}
+
+// TestSaveObservatoryFactsWithoutFacts stops a server that never built
+// its figures: nothing is saved, the file of an earlier stop goes (it no
+// longer matches the store), and no marker is written.
+func TestSaveObservatoryFactsWithoutFacts(t *testing.T) {
+	ctx := context.Background()
+	s := newTestServer(t, Config{})
+	path := filepath.Join(t.TempDir(), ObservatoryFactsFile)
+	if err := os.WriteFile(path, []byte("an earlier stop's facts"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.store.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveObservatoryFacts(ctx, path); err != nil {
+		t.Fatalf("SaveObservatoryFacts: %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the earlier file is still there: %v", err)
+	}
+	if after, _ := s.store.Version(ctx); after != before {
+		t.Errorf("the store was written (version %d → %d): no marker is due without facts", before, after)
+	}
+	if !strings.Contains(s.log.String(), "no facts built yet") {
+		t.Errorf("log lacks the reason:\n%s", s.log)
+	}
+}
+
+// TestSaveObservatoryFactsAppliesPending writes a supplier after the
+// figures were built and stops at once: the facts saved include it (the
+// stop applied the pending change), and a restart loads them.
+func TestSaveObservatoryFactsAppliesPending(t *testing.T) {
+	ctx := context.Background()
+	first := newObservatoryServer(t)
+	built, err := first.freshFacts(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup := epvCompanies(t, first, false, 1)[0]
+	sup.Labels[0].ExpiresAt = obsDay.AddDate(3, 0, 0) // renewed: the coverage moves
+	if err := first.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(filepath.Dir(first.store.Path()), ObservatoryFactsFile)
+	if err := first.SaveObservatoryFacts(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(first.log.String(), "changes_applied=1") {
+		t.Errorf("the stop did not apply the pending change:\n%s", first.log)
+	}
+	dbPath := first.store.Path()
+	if err := first.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := restartObservatory(t, first, dbPath)
+	if !s.LoadObservatoryFacts(ctx, path) {
+		t.Fatalf("not loaded:\n%s", s.log)
+	}
+	s.obsFacts.mu.Lock()
+	loaded := s.obsFacts.facts
+	s.obsFacts.mu.Unlock()
+	want := built.Coverage(observatory.Filter{}, obsDay).Labels
+	got := loaded.Coverage(observatory.Filter{}, obsDay).Labels
+	if reflect.DeepEqual(got, want) {
+		t.Fatalf("the loaded coverage is that of before the renewal: %+v", got)
+	}
+	rebuilt, err := observatory.Build(ctx, s.store, observatory.BuildOptions{Now: obsDay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := rebuilt.Coverage(observatory.Filter{}, obsDay).Labels; !reflect.DeepEqual(got, want) {
+		t.Errorf("loaded coverage %+v, a build of the store gives %+v", got, want)
+	}
 }

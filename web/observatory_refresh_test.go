@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fabrique/data"
+	"fabrique/data/observatory"
 )
 
 // TestObservatoryAppliesStoreChanges imports a tender, an award and a
@@ -77,5 +78,30 @@ func TestObservatoryAppliesStoreChanges(t *testing.T) {
 		if applied[p] != full[p] {
 			t.Errorf("GET %s after applying the changes:\n%s\nafter a full walk:\n%s", p, applied[p], full[p])
 		}
+	}
+}
+
+// TestFactsRefreshGiveBack checks that the changes a failed refresh took
+// wait for the next one: applied again when it was an Apply, and a walk
+// of the store when it was one (the facts kept lack what it read).
+func TestFactsRefreshGiveBack(t *testing.T) {
+	taken := observatory.Changes{Suppliers: []string{"s1"}, Tenders: []string{"t1", "t2"}, Awards: []string{"a1"}}
+	for _, tc := range []struct {
+		name         string
+		incremental  bool
+		pendingAfter int
+		overflow     bool
+	}{
+		{"a failed Apply", true, 4 + 1, false},
+		{"a failed walk", false, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var r factsRefresh
+			r.add(observatory.Changes{Tenders: []string{"t9"}}) // reported while the refresh ran
+			r.giveBack(taken, tc.incremental)
+			if r.pending.Len() != tc.pendingAfter || r.overflow != tc.overflow {
+				t.Errorf("pending %d, overflow %v; want %d, %v", r.pending.Len(), r.overflow, tc.pendingAfter, tc.overflow)
+			}
+		})
 	}
 }

@@ -166,10 +166,13 @@ func ReadFacts(r io.Reader, stamp []byte) (*Facts, error) {
 	if size > maxFactsBody {
 		return nil, unusable("body of %d bytes announced", size)
 	}
-	body, err := io.ReadAll(io.LimitReader(r, int64(size)+1))
-	if err != nil {
+	// Sized from the header, up to a bound a corrupted length cannot
+	// exceed; a longer body grows the buffer as it comes.
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, 1<<30)+1))
+	if _, err := buf.ReadFrom(io.LimitReader(r, int64(size)+1)); err != nil {
 		return nil, fmt.Errorf("observatory: read facts: %w", err)
 	}
+	body := buf.Bytes()
 	switch {
 	case uint64(len(body)) < size:
 		return nil, unusable("truncated: body of %d bytes, %d announced", len(body), size)
@@ -178,6 +181,11 @@ func ReadFacts(r io.Reader, stamp []byte) (*Facts, error) {
 	case crc32.Checksum(body, castagnoli) != sum:
 		return nil, unusable("checksum mismatch (the file is corrupted)")
 	}
+	return decodeBody(body)
+}
+
+// decodeBody decodes a body whose checksum matched.
+func decodeBody(body []byte) (*Facts, error) {
 	var ff factsFile
 	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&ff); err != nil {
 		return nil, unusable("body does not decode: %v", err)
@@ -216,6 +224,10 @@ func (f *Facts) file() *factsFile {
 	for i := range f.Awards {
 		ff.Awards = appendAward(ff.Awards, &f.Awards[i])
 	}
+	if lk.packedAwardPos != nil || lk.packedTenderSource != nil { // read from a file, not applied to since
+		ff.AwardPos, ff.TenderSource = lk.packedAwardPos, lk.packedTenderSource
+		return ff
+	}
 	ff.AwardPos = make([]byte, 0, len(lk.awardPos)*awardPosSize)
 	for h, p := range lk.awardPos {
 		ff.AwardPos = binary.LittleEndian.AppendUint64(ff.AwardPos, h)
@@ -227,6 +239,23 @@ func (f *Facts) file() *factsFile {
 		ff.TenderSource = append(ff.TenderSource, si)
 	}
 	return ff
+}
+
+// unpack fills the maps of a lookup read from a file; Apply calls it
+// first, as the lookup's only owner.
+func (lk *factLookup) unpack() {
+	if lk.packedAwardPos == nil && lk.packedTenderSource == nil {
+		return
+	}
+	lk.awardPos = make(map[uint64]uint32, len(lk.packedAwardPos)/awardPosSize)
+	for b := lk.packedAwardPos; len(b) > 0; b = b[awardPosSize:] {
+		lk.awardPos[binary.LittleEndian.Uint64(b)] = binary.LittleEndian.Uint32(b[8:])
+	}
+	lk.tenderSource = make(map[uint64]uint8, len(lk.packedTenderSource)/tenderSrcSize)
+	for b := lk.packedTenderSource; len(b) > 0; b = b[tenderSrcSize:] {
+		lk.tenderSource[binary.LittleEndian.Uint64(b)] = b[8]
+	}
+	lk.packedAwardPos, lk.packedTenderSource = nil, nil
 }
 
 func appendAward(b []byte, a *AwardFact) []byte {
@@ -281,6 +310,9 @@ func (ff *factsFile) facts() (*Facts, error) {
 	for i := range ff.Suppliers {
 		r := &ff.Suppliers[i]
 		sf := r.SupplierFact
+		if len(sf.Univers) != len(sf.UniversKeys) {
+			return nil, fmt.Errorf("supplier %d: %d univers, %d keys", i, len(sf.Univers), len(sf.UniversKeys))
+		}
 		sf.siren, sf.at = r.SIREN, geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}
 		sf.sectors = nil
 		f.Suppliers[i] = f.intern(sf) // finds the codes in the tables read above
@@ -305,18 +337,15 @@ func (ff *factsFile) facts() (*Facts, error) {
 		}
 		f.Awards[i] = a
 	}
-	lk := &factLookup{tenderSources: ff.TenderSourceNames,
-		awardPos:     make(map[uint64]uint32, len(ff.AwardPos)/awardPosSize),
-		tenderSource: make(map[uint64]uint8, len(ff.TenderSource)/tenderSrcSize)}
 	for b := ff.AwardPos; len(b) > 0; b = b[awardPosSize:] {
-		p := binary.LittleEndian.Uint32(b[8:])
-		if int(p) >= len(f.Awards) {
+		if p := binary.LittleEndian.Uint32(b[8:]); int(p) >= len(f.Awards) {
 			return nil, fmt.Errorf("award position %d of %d", p, len(f.Awards))
 		}
-		lk.awardPos[binary.LittleEndian.Uint64(b)] = p
 	}
-	for b := ff.TenderSource; len(b) > 0; b = b[tenderSrcSize:] {
-		lk.tenderSource[binary.LittleEndian.Uint64(b)] = b[8]
+	// The maps are filled by the first Apply (unpack).
+	lk := &factLookup{tenderSources: ff.TenderSourceNames, packedAwardPos: ff.AwardPos, packedTenderSource: ff.TenderSource}
+	if lk.packedAwardPos == nil {
+		lk.packedAwardPos = []byte{} // unpacked even when empty: the maps must exist
 	}
 	lk.indexSuppliers(f.Suppliers)
 	f.lookup = lk
