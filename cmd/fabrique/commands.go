@@ -83,7 +83,9 @@ func commands() []command {
 				"clôt ; une même procédure vue dans deux sources reste un seul appel d'offres.\n" +
 				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.\n" +
 				"Avec --feed boamp|ted : lit aussi le flux en ligne, poliment et sans\n" +
-				"retélécharger ce qui n'a pas changé (--base-url pour un miroir local).",
+				"retélécharger ce qui n'a pas changé (--base-url pour un miroir local).\n" +
+				"Statut de sortie : 0 tout est lu, 1 rien n'est importé, 3 import partiel\n" +
+				"(des avis rejetés, les autres enregistrés).",
 			options: append([]string{optData, optDryRun, optJSON, optFeed, optBaseURL, optConfig}, logOptions...),
 			run:     runImport,
 		},

@@ -16,8 +16,8 @@ import (
 func TestImportDryRunJSON(t *testing.T) {
 	dir := t.TempDir()
 	stdout, stderr, err := runCmd(t, env(), "import", "--dry-run", "--json", "--data", dir, "testdata/notices")
-	if err != nil {
-		t.Fatalf("import: %v\n%s", err, stderr)
+	if code := exitCode(err); code != 3 {
+		t.Fatalf("import of two valid notices and an invalid one: %v (exit status %d), want a partial import (3)\n%s", err, code, stderr)
 	}
 	var tenders []data.Tender
 	sc := bufio.NewScanner(strings.NewReader(stdout))
@@ -56,8 +56,24 @@ func TestImportStoresAndIsIdempotent(t *testing.T) {
 		t.Fatalf("second import should find the notice already imported: %v\n%s", err, out)
 	}
 	_, _, err = runCmd(t, env(), "import", "--data", dir, "testdata/notices/INVALID_cn_24_empty.xml")
-	if err == nil {
-		t.Errorf("importing only an invalid notice succeeded; want an error")
+	if code := exitCode(err); code != 1 {
+		t.Errorf("importing only an invalid notice: %v (exit status %d), want an error (1)", err, code)
+	}
+}
+
+// TestImportPartialKeepsTheValidNotices: a run where some notices are
+// refused stores the others and exits with status 3, not 0, so that a
+// scheduled import does not hide its refusals.
+func TestImportPartialKeepsTheValidNotices(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices")
+	if code := exitCode(err); code != 3 || !strings.Contains(err.Error(), "import partiel : 1 ") {
+		t.Fatalf("import of a directory with one invalid notice: %v (exit status %d), want « import partiel : 1 … » and 3\n%s", err, code, out)
+	}
+	// The valid notices were stored: importing them again finds them.
+	again, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices/cn_81_FRA.xml", "testdata/notices/can_81_FRA.xml")
+	if err != nil || strings.Count(again, "· déjà importé\n") != 2 {
+		t.Fatalf("the valid notices of the partial import are not all stored: %v\n%s", err, again)
 	}
 }
 

@@ -24,14 +24,25 @@ type userError struct {
 func (e *userError) Error() string { return e.msg }
 func (e *userError) Unwrap() error { return e.err }
 
+// partialError reports a command that did part of its work: what it
+// could do is done and kept, the rest was refused and reported line by
+// line. fabrique exits with status 3, so that a scheduled import that
+// stored most notices but refused some is still noticed.
+type partialError struct{ msg string }
+
+func (e *partialError) Error() string { return e.msg }
+
 // exitCode is the process status for the error run returned.
 func exitCode(err error) int {
 	var ue *usageError
+	var pe *partialError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, &pe):
+		return 3
 	}
 	return 1
 }

@@ -89,13 +89,14 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			p.log.Debug("import warning", "file", f, "warning", w.Error())
 		}
 		for _, t := range res.Tenders {
-			stats.tenders++
 			status, changed, err := foldNotice(ctx, st, t, importActor)
-			switch {
-			case err != nil:
+			if err != nil {
 				stats.problems++
 				fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 				continue
+			}
+			stats.tenders++ // read, and stored unless --dry-run
+			switch {
 			case st == nil:
 			case changed:
 				stats.newT++
@@ -135,8 +136,16 @@ func runImport(ctx context.Context, p *program, args []string) error {
 		fmt.Fprintf(report, " (%d nouveaux ou modifiés, %d déjà importés)", stats.newT, stats.same)
 	}
 	fmt.Fprintf(report, " ; %d attribution(s) ; %d avis rejeté(s).\n", stats.awards, stats.problems)
-	if stats.tenders == 0 && stats.awards == 0 && (stats.problems > 0 || stats.rejectedFiles > 0) {
+	refused := stats.problems + stats.rejectedFiles
+	if stats.tenders == 0 && stats.awards == 0 && refused > 0 {
 		return &userError{msg: "aucun avis importé", err: data.ErrInvalid}
+	}
+	if refused > 0 {
+		kept := "enregistrés"
+		if dry {
+			kept = "reconnus"
+		}
+		return &partialError{msg: fmt.Sprintf("import partiel : %d avis ou fichier(s) rejeté(s) (détail ci-dessus), les autres sont %s", refused, kept)}
 	}
 	return nil
 }

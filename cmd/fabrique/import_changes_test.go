@@ -25,8 +25,8 @@ func TestImportChangeWithoutChangedNotice(t *testing.T) {
 	)
 	dir := t.TempDir()
 	out, _, err := runCmd(t, env(), "import", "--data", dir, change)
-	if err != nil || !strings.Contains(out, "✗") || !strings.Contains(out, "la procédure 31f258b6-5eb2-4875-8997-affa3cdce27c est inconnue") {
-		t.Fatalf("change before its procedure: err = %v; want it refused, naming the procedure:\n%s", err, out)
+	if exitCode(err) != 1 || !strings.Contains(out, "✗") || !strings.Contains(out, "la procédure 31f258b6-5eb2-4875-8997-affa3cdce27c est inconnue") {
+		t.Fatalf("change before its procedure: err = %v; want it refused (nothing imported: exit status 1), naming the procedure:\n%s", err, out)
 	}
 	out, _, err = runCmd(t, env(), "import", "--data", dir, initial, change)
 	if err != nil {
