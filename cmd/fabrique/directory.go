@@ -24,6 +24,8 @@ type directory struct {
 	// followLinks relearns the CPV ↔ NAF links from the store's awards
 	// when they change (directory_links.go).
 	followLinks *follower
+	// linksLearned is closed once the links were first learned.
+	linksLearned <-chan struct{}
 }
 
 // openDirectory opens the store (failing fast when another process holds
@@ -67,10 +69,7 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 		d.Close()
 		return nil, err
 	}
-	if err := d.learnLinks(ctx, p); err != nil {
-		d.Close()
-		return nil, err
-	}
+	d.learnLinks(p)
 	return d, nil
 }
 
@@ -131,6 +130,7 @@ type follower struct {
 	cancel func()
 	mu     sync.Mutex
 	queue  []string
+	forced bool          // apply once even without ids (trigger)
 	wake   chan struct{} // never closed: a late store callback may still send
 	quit   chan struct{}
 	done   chan struct{}
@@ -151,10 +151,10 @@ func startFollower(subscribe func(func([]string)) func(), applyIDs func(context.
 	})
 	apply := func() {
 		f.mu.Lock()
-		ids := f.queue
-		f.queue = nil
+		ids, forced := f.queue, f.forced
+		f.queue, f.forced = nil, false
 		f.mu.Unlock()
-		if len(ids) == 0 {
+		if len(ids) == 0 && !forced {
 			return
 		}
 		if err := applyIDs(context.Background(), ids); err != nil {
@@ -174,6 +174,18 @@ func startFollower(subscribe func(func([]string)) func(), applyIDs func(context.
 		}
 	}()
 	return f
+}
+
+// trigger makes the worker apply once, with whatever is queued: work a
+// caller wants done in the background, in order with the changes.
+func (f *follower) trigger() {
+	f.mu.Lock()
+	f.forced = true
+	f.mu.Unlock()
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
 }
 
 // stop unsubscribes, applies what is queued and waits for the worker.

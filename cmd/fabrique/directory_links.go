@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"sync"
 
 	"fabrique/index"
 )
@@ -12,9 +12,18 @@ import (
 // them again after each batch of award writes: once per change of the
 // awards, never per match. Changes of a supplier's NAF code reach the
 // links with the next award write.
-func (d *directory) learnLinks(ctx context.Context, p *program) error {
+//
+// The first learning runs in the background, on the follower's goroutine
+// (so that it never overwrites a later one): it walks every award, 13 s
+// at a million, which start-up must not wait for. Until it ends the
+// matcher ranks with the curated table alone; a one-shot command that
+// matches waits for it (waitLinks).
+func (d *directory) learnLinks(p *program) {
 	st, ix := d.store, d.index
+	learned := make(chan struct{})
+	var once sync.Once
 	learn := func(ctx context.Context, _ []string) error {
+		defer once.Do(func() { close(learned) })
 		links, err := index.LearnCPVNAFLinks(ctx, st)
 		if err != nil {
 			return err
@@ -22,11 +31,18 @@ func (d *directory) learnLinks(ctx context.Context, p *program) error {
 		ix.SetCPVNAFLinks(links)
 		return nil
 	}
-	// Follow before learning, so that no award written in between is
-	// missed.
+	d.linksLearned = learned
 	d.followLinks = startFollower(st.OnAwardChange, learn, "CPV-NAF links", p)
-	if err := learn(ctx, nil); err != nil {
-		return fmt.Errorf("liens CPV↔NAF appris des marchés : %w", err)
+	d.followLinks.trigger()
+}
+
+// waitLinks waits for the first learning of the links (or its failure,
+// logged by the follower: the matcher then keeps the curated table).
+func (d *directory) waitLinks(ctx context.Context) error {
+	select {
+	case <-d.linksLearned:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	return nil
 }

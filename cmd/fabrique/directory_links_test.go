@@ -22,6 +22,9 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := d.waitLinks(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if l := d.index.CPVNAFLinks(); l == nil || l.Awards() != 0 {
 		t.Fatalf("links of a store without awards: %+v, want learned and empty", l)
 	}
@@ -63,6 +66,9 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
+	if err := d.waitLinks(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if l, ok := d.index.CPVNAFLinks().Link("45000000", "31.09B"); !ok || l.Awards != 2 {
 		t.Errorf("links at open: %+v, want 45 ↔ 31.09B from 2 awards", d.index.CPVNAFLinks().All())
 	}

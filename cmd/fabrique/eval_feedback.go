@@ -24,6 +24,9 @@ func runEvalFeedback(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	defer dir.Close()
+	if err := dir.waitLinks(ctx); err != nil { // it ranks with the learned links
+		return err
+	}
 	var votes []data.NeedFeedback
 	if err := dir.store.EachNeedFeedback(ctx, "", func(f data.NeedFeedback) error {
 		votes = append(votes, f)

@@ -52,6 +52,9 @@ func runMatch(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	defer dir.Close()
+	if err := dir.waitLinks(ctx); err != nil { // it ranks with the learned links
+		return err
+	}
 	res, err := dir.index.Match(ctx, dir.store, tender, index.MatchOptions{Limit: need.Limit})
 	if err != nil {
 		return err

@@ -21,6 +21,9 @@ func runStats(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	defer dir.Close()
+	if err := dir.waitLinks(ctx); err != nil { // it ranks with the learned links
+		return err
+	}
 	srv, err := web.New(web.Config{Logger: p.log}, web.Deps{Store: dir.store, Index: dir.index})
 	if err != nil {
 		return err
