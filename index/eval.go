@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,10 +37,13 @@ const (
 	// MethodCurated is the matcher with the curated CPV ↔ NAF table only,
 	// no link learned from awards: what the learned links bring.
 	MethodCurated = "matcher_curated"
+	// MethodNoTrack is the matcher without the winners' track record:
+	// what the track record brings.
+	MethodNoTrack = "matcher_no_track"
 )
 
 // evalMethods are the methods in the order of EvalRow.Ranks.
-var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, MethodCurated}
+var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, MethodCurated, MethodNoTrack}
 
 // EvalReport is how well the matcher and two baselines find the real
 // winners of past contracts.
@@ -64,9 +65,11 @@ type EvalReport struct {
 	Causes map[string]int `json:"causes,omitempty"`
 	// Learning tells how the CPV ↔ NAF links were learned without
 	// leaking the tested award (see Evaluate).
-	Learning EvalLearning  `json:"learning"`
-	Rows     []EvalRow     `json:"rows"`
-	Took     time.Duration `json:"took"`
+	Learning EvalLearning `json:"learning"`
+	// Track tells how much track record the evaluation could use.
+	Track EvalTrack     `json:"track"`
+	Rows  []EvalRow     `json:"rows"`
+	Took  time.Duration `json:"took"`
 }
 
 // EvalMethod is the score of one method.
@@ -96,6 +99,23 @@ type EvalRow struct {
 	Sizes  [3]int    `json:"sizes"`
 	// Cause says why the winner is not within Depth.
 	Cause string `json:"cause,omitempty"`
+	// WinnerPastAwards is the number of awards of the CPV division the
+	// winners had won before this one (the track record it could use).
+	WinnerPastAwards int `json:"winner_past_awards,omitempty"`
+}
+
+// EvalTrack describes the track record of the evaluation: learned from
+// the evaluated awards and the store's, cut for each award at its date
+// (only awards notified strictly before it count, never the award itself
+// nor the same contract published twice).
+type EvalTrack struct {
+	// Companies is the number of the directory's companies with an award.
+	Companies int `json:"companies"`
+	// Awards is the number of (contract, company) pairs learned.
+	Awards int `json:"awards"`
+	// WithHistory is the number of evaluated awards one of whose winners
+	// had won, before it, an award of its CPV division.
+	WithHistory int `json:"with_history"`
 }
 
 // EvalLearning describes the cross-validation of the learned links.
@@ -153,6 +173,11 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	if err != nil {
 		return EvalReport{}, err
 	}
+	track, err := TrackRecordOf(ctx, src, cv.awards)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	rep.Track = EvalTrack{Companies: track.Companies(), Awards: track.Awards()}
 	seen := map[string]bool{}
 	for _, a := range awards {
 		if err := ctx.Err(); err != nil {
@@ -166,15 +191,18 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 			rep.Outside++
 			continue
 		}
-		key := awardKey(a)
+		key := data.ContractKey(a)
 		if seen[key] {
 			rep.Duplicates++
 			continue
 		}
 		seen[key] = true
-		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners))
+		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners), track)
 		if err != nil {
 			return EvalReport{}, err
+		}
+		if row.WinnerPastAwards > 0 {
+			rep.Track.WithHistory++
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
@@ -253,17 +281,6 @@ func winnersInDirectory(ctx context.Context, src MatchSource, a data.Award) ([]s
 	return out, nil
 }
 
-// awardKey identifies a contract across publishing platforms.
-func awardKey(a data.Award) string {
-	var sirets []string
-	for _, w := range a.Winners {
-		sirets = append(sirets, w.SIRET)
-	}
-	sort.Strings(sirets)
-	return strings.Join([]string{a.CPV, a.NotifiedAt.Format("2006-01-02"),
-		strconv.FormatFloat(a.Amount, 'f', 2, 64), strings.Join(sirets, ",")}, "|")
-}
-
 // tenderOfAward is the tender as the buyer wrote it, as far as the award
 // tells; without its CPV code when noCPV.
 func tenderOfAward(a data.Award, noCPV bool) data.Tender {
@@ -284,8 +301,10 @@ func tenderOfAward(a data.Award, noCPV bool) data.Tender {
 }
 
 // evaluateAward ranks the winners of one award by each method.
-// links are the CPV ↔ NAF links learned without the award's winners.
-func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks) (EvalRow, error) {
+// links are the CPV ↔ NAF links learned without the award's winners;
+// track is the companies' record of awards, which the match cuts at the
+// award's date.
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks, track *data.TrackRecord) (EvalRow, error) {
 	t := tenderOfAward(a, noCPV)
 	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, len(evalMethods))}
 	for _, w := range a.Winners {
@@ -299,19 +318,32 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	}
 	// Labels are checked on the directory's date, not the award's: the EPV
 	// list only carries each company's latest grant, so a company renewed
-	// after the award would wrongly look unlabelled on its date. Awards
-	// are cut at the award's date instead, so that the track record holds
-	// only what was known then.
-	past := pastAwards{src, a}
-	res, err := ix.Match(ctx, past, t, MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links})
+	// after the award would wrongly look unlabelled on its date. The track
+	// record is cut at the award's date instead, so that it holds only
+	// what was known then, without the award itself.
+	cut := data.TrackCut{Before: a.NotifiedAt, Skip: data.ContractKey(a)}
+	if cut.Before.IsZero() {
+		track = &data.TrackRecord{} // no date: nothing can be shown to be earlier
+	}
+	row.WinnerPastAwards = pastAwardsOf(track, cut, winners, a.CPV)
+	opts := MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links, Track: track,
+		TrackBefore: cut.Before, TrackSkip: cut.Skip}
+	res, err := ix.Match(ctx, src, t, opts)
 	if err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
-	curated, err := ix.Match(ctx, past, t, MatchOptions{Limit: depth, At: ix.opts.Now(), Links: &data.CPVNAFLinks{}})
-	if err != nil {
-		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	// The variants: the curated table without learned links, and no
+	// track record.
+	curated, noTrack := opts, opts
+	curated.Links, noTrack.Track = &data.CPVNAFLinks{}, &data.TrackRecord{}
+	for i, o := range map[int]MatchOptions{3: curated, 4: noTrack} {
+		o.Limit = depth
+		v, err := ix.Match(ctx, src, t, o)
+		if err != nil {
+			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+		}
+		row.Ranks[i] = bestRank(matchIDs(v.Tender), winners)
 	}
-	row.Ranks[3] = bestRank(matchIDs(curated.Tender), winners)
 	deep := bestRank(matchIDs(res.Tender), winners)
 	if deep > 0 && deep <= depth {
 		row.Ranks[0] = deep
@@ -430,27 +462,19 @@ func (ix *Index) nearest(ctx context.Context, p data.Place, filter query.Query, 
 	return ids, nil
 }
 
-// pastAwards hides the awards notified on or after the evaluated one's
-// date, and the evaluated award itself.
-type pastAwards struct {
-	MatchSource
-	award data.Award
-}
-
-func (p pastAwards) AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error) {
-	all, err := p.MatchSource.AwardsBySIREN(ctx, siren)
-	if err != nil {
-		return nil, err
-	}
-	var out []data.Award
-	for _, a := range all {
-		if a.ID == p.award.ID || a.NotifiedAt.IsZero() || p.award.NotifiedAt.IsZero() ||
-			!a.NotifiedAt.Before(p.award.NotifiedAt) {
-			continue
+// pastAwardsOf counts the awards of the CPV code's division the winners
+// won that the cut counts.
+func pastAwardsOf(track *data.TrackRecord, cut data.TrackCut, winners []string, cpv string) int {
+	div := data.CPVDivision(cpv)
+	n := 0
+	for _, w := range winners {
+		for _, won := range track.Wins(w, cut) {
+			if div != "" && data.CPVDivision(won.CPV) == div {
+				n++
+			}
 		}
-		out = append(out, a)
 	}
-	return out, nil
+	return n
 }
 
 // fittingNAFDivisions are the NAF divisions that fit the CPV code's
