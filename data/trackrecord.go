@@ -10,9 +10,9 @@ import (
 // TrackWin is one public contract a company won, as its track record
 // keeps it.
 type TrackWin struct {
-	Key string    // the contract across platforms (ContractKey)
-	CPV string    // the award's CPV code, 8 digits ("" when it had none valid)
-	At  time.Time // notification date; zero when unknown
+	Contract ContractID // the contract, however often published
+	CPV      string     // the award's CPV code, 8 digits ("" when it had none valid)
+	At       time.Time  // notification date (the earliest of its publications); zero when unknown
 }
 
 // TrackRecord is, per company (SIREN), the public contracts it won: the
@@ -37,16 +37,59 @@ type TrackCut struct {
 	// award without a date is then not counted, since it cannot be shown
 	// to be earlier.
 	Before time.Time
-	// Skip is a contract key (ContractKey) that never counts.
-	Skip string
+	// Skip is a contract that never counts (ContractIDOf the evaluated
+	// award), under any of its publications.
+	Skip ContractID
 }
 
 // Keeps reports whether the cut counts that award.
 func (c TrackCut) Keeps(w TrackWin) bool {
-	if c.Skip != "" && w.Key == c.Skip {
+	if c.Skip.Same(w.Contract) {
 		return false
 	}
 	return c.Before.IsZero() || (!w.At.IsZero() && w.At.Before(c.Before))
+}
+
+// ContractID identifies a contract however often it was published: by
+// two platforms on the same day (its ContractKey), or by the same buyer
+// again, with another notification date, for a modification (the same
+// buyer, CPV code, amount and winners). Two IDs are the same contract
+// when either part is equal (Same); a zero part is unknown.
+type ContractID [2]uint64
+
+// ContractIDOf returns the award's contract ID. The buyer's part needs
+// the buyer's SIRET and an amount: without them, two contracts of a
+// buyer would look alike.
+func ContractIDOf(a Award) ContractID {
+	id := ContractID{hashKey(ContractKey(a))}
+	if buyer := CleanDigits(a.Buyer.SIRET); buyer != "" && a.Amount > 0 {
+		sirets := make([]string, 0, len(a.Winners))
+		for _, w := range a.Winners {
+			sirets = append(sirets, w.SIRET)
+		}
+		sort.Strings(sirets)
+		id[1] = hashKey(strings.Join([]string{buyer, a.CPV, strconv.FormatFloat(a.Amount, 'f', 2, 64),
+			strings.Join(sirets, ",")}, "|"))
+	}
+	return id
+}
+
+// Same reports whether the two IDs are the same contract.
+func (c ContractID) Same(o ContractID) bool {
+	return (c[0] != 0 && c[0] == o[0]) || (c[1] != 0 && c[1] == o[1])
+}
+
+// hashKey is FNV-1a, 64 bits, never 0 (0 is unknown).
+func hashKey(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
 }
 
 // ContractKey identifies a contract across publishing platforms: the same
@@ -66,30 +109,48 @@ func ContractKey(a Award) string {
 // walking a million awards never holds them all.
 type TrackLearner struct {
 	t    *TrackRecord
-	seen map[string]bool // SIREN and contract key
+	seen map[trackSeen]int // a company's contract (either part of its ID) → index of its win
+}
+
+type trackSeen struct {
+	siren string
+	part  uint64
 }
 
 // NewTrackLearner returns a learner with no award.
 func NewTrackLearner() *TrackLearner {
-	return &TrackLearner{t: &TrackRecord{bySIREN: map[string][]TrackWin{}}, seen: map[string]bool{}}
+	return &TrackLearner{t: &TrackRecord{bySIREN: map[string][]TrackWin{}}, seen: map[trackSeen]int{}}
 }
 
 // Add counts the award for the company of that SIREN (one of its
-// winners). The same contract counts once per company however often it
-// is added (read twice, or published by two platforms).
+// winners). The same contract (ContractID) counts once per company
+// however often it is added (read twice, published by two platforms, or
+// again for a modification), dated by its earliest publication.
 func (l *TrackLearner) Add(siren string, a Award) {
 	if len(siren) != 9 || !AllDigits(siren) {
 		return
 	}
-	w := TrackWin{Key: ContractKey(a), At: a.NotifiedAt}
+	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt}
 	if c, err := NormalizeCPV(a.CPV); err == nil {
 		w.CPV = c
 	}
-	if k := siren + "|" + w.Key; !l.seen[k] {
-		l.seen[k] = true
-		l.t.bySIREN[siren] = append(l.t.bySIREN[siren], w)
-		l.t.wins++
+	for _, part := range w.Contract {
+		if i, ok := l.seen[trackSeen{siren, part}]; ok && part != 0 {
+			old := &l.t.bySIREN[siren][i]
+			if !w.At.IsZero() && (old.At.IsZero() || w.At.Before(old.At)) {
+				old.At = w.At
+			}
+			return
+		}
 	}
+	wins := l.t.bySIREN[siren]
+	for _, part := range w.Contract {
+		if part != 0 {
+			l.seen[trackSeen{siren, part}] = len(wins)
+		}
+	}
+	l.t.bySIREN[siren] = append(wins, w)
+	l.t.wins++
 }
 
 // Record returns the track record learned; the learner must not be used

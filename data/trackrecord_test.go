@@ -84,9 +84,9 @@ func TestTrackCut(t *testing.T) {
 	}{
 		{"no cut counts all", data.TrackCut{}, 4},
 		{"before a day: strictly earlier, undated left out", data.TrackCut{Before: trackDay("2024-06-01")}, 1},
-		{"the evaluated contract never counts for itself", data.TrackCut{Before: trackDay("2024-06-02"), Skip: data.ContractKey(same)}, 1},
+		{"the evaluated contract never counts for itself", data.TrackCut{Before: trackDay("2024-06-02"), Skip: data.ContractIDOf(same)}, 1},
 		{"nor under another platform's ID", data.TrackCut{Before: trackDay("2024-12-01"),
-			Skip: data.ContractKey(wonBy("mpi:9", "45212350", "2024-06-01", 2000, a+"00012"))}, 2},
+			Skip: data.ContractIDOf(wonBy("mpi:9", "45212350", "2024-06-01", 2000, a+"00012"))}, 2},
 		{"before the first award: none", data.TrackCut{Before: trackDay("2024-01-01")}, 0},
 	}
 	for _, tt := range tests {
@@ -119,5 +119,51 @@ func TestTrackRecordText(t *testing.T) {
 				t.Errorf("%q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestTrackRecordRepublished checks that a contract the same buyer
+// published again for a modification (another notification date, the
+// same CPV code, amount and winners) counts once, dated by its first
+// publication, and is skipped under any of its publications.
+func TestTrackRecordRepublished(t *testing.T) {
+	const a = "123456789"
+	buyer := func(aw data.Award, siret string) data.Award {
+		aw.Buyer = data.Buyer{Name: "Commune", SIRET: siret}
+		return aw
+	}
+	first := buyer(wonBy("decp:x@2024-07-11", "45212361", "2024-07-11", 343159.68, a+"00012"), "21050040100018")
+	again := buyer(wonBy("decp:x@2024-11-08", "45212361", "2024-11-08", 343159.68, a+"00012"), "21050040100018")
+	last := buyer(wonBy("decp:x@2024-12-31", "45212361", "2024-12-31", 343159.68, a+"00012"), "21050040100018")
+	other := buyer(wonBy("decp:y@2024-09-01", "45212361", "2024-09-01", 12000, a+"00012"), "21050040100018")
+	noBuyer := wonBy("decp:z@2024-10-01", "45212361", "2024-10-01", 343159.68, a+"00012")
+
+	l := data.NewTrackLearner()
+	for _, aw := range []data.Award{last, again, first, other, noBuyer} { // read in any order
+		l.Add(a, aw)
+	}
+	tr := l.Record()
+	wins := tr.Wins(a, data.TrackCut{})
+	if len(wins) != 3 || !wins[0].At.Equal(trackDay("2024-07-11")) {
+		t.Fatalf("wins %+v: want 3 (the republished contract once, dated 2024-07-11; another amount; another contract without buyer)", wins)
+	}
+	tests := []struct {
+		name string
+		cut  data.TrackCut
+		want int
+	}{
+		{"evaluating the last publication: the first is the same contract", data.TrackCut{Before: trackDay("2024-12-31"), Skip: data.ContractIDOf(last)}, 2},
+		{"evaluating the first: nothing earlier", data.TrackCut{Before: trackDay("2024-07-11"), Skip: data.ContractIDOf(first)}, 0},
+		{"another contract of the buyer counts", data.TrackCut{Before: trackDay("2024-09-02"), Skip: data.ContractIDOf(other)}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := len(tr.Wins(a, tt.cut)); got != tt.want {
+				t.Errorf("%d wins, want %d", got, tt.want)
+			}
+		})
+	}
+	if data.ContractIDOf(noBuyer).Same(data.ContractIDOf(again)) {
+		t.Error("without the buyer's SIRET two publications on other days cannot be shown to be one contract")
 	}
 }

@@ -321,7 +321,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	// after the award would wrongly look unlabelled on its date. The track
 	// record is cut at the award's date instead, so that it holds only
 	// what was known then, without the award itself.
-	cut := data.TrackCut{Before: a.NotifiedAt, Skip: data.ContractKey(a)}
+	cut := data.TrackCut{Before: a.NotifiedAt, Skip: data.ContractIDOf(a)}
 	if cut.Before.IsZero() {
 		track = &data.TrackRecord{} // no date: nothing can be shown to be earlier
 	}

@@ -41,11 +41,11 @@ type MatchOptions struct {
 	// Track is the companies' record of awards won; nil means the
 	// index's (SetTrackRecord). It counts the awards notified before
 	// TrackBefore (zero: the need's day, see At), never the contract
-	// TrackSkip (data.ContractKey): the evaluation cuts at the award's
+	// TrackSkip (data.ContractIDOf): the evaluation cuts at the award's
 	// date while labels are checked on the directory's.
 	Track       *data.TrackRecord
 	TrackBefore time.Time
-	TrackSkip   string
+	TrackSkip   data.ContractID
 }
 
 // Bounds of a match.

@@ -50,9 +50,9 @@ type Need struct {
 }
 
 // SetTrack gives the need the track record it scores with: the awards
-// notified before the need's day (At) count, and skip never counts (a
-// contract key, data.ContractKey: the evaluated award).
-func (n *Need) SetTrack(t *data.TrackRecord, before time.Time, skip string) {
+// notified before before (zero: the need's day, At) count, and the
+// contract skip never does (the evaluated award).
+func (n *Need) SetTrack(t *data.TrackRecord, before time.Time, skip data.ContractID) {
 	if before.IsZero() {
 		before = n.At
 	}
