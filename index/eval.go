@@ -116,6 +116,10 @@ type EvalTrack struct {
 	// WithHistory is the number of evaluated awards one of whose winners
 	// had won, before it, an award of its CPV division.
 	WithHistory int `json:"with_history"`
+	// Found10 and Found50 are how many of those the matcher ranked in
+	// its first 10 and 50.
+	Found10 int `json:"found_at_10"`
+	Found50 int `json:"found_at_50"`
 }
 
 // EvalLearning describes the cross-validation of the learned links.
@@ -203,6 +207,12 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 		}
 		if row.WinnerPastAwards > 0 {
 			rep.Track.WithHistory++
+			if r := row.Ranks[0]; r > 0 && r <= 10 {
+				rep.Track.Found10++
+			}
+			if r := row.Ranks[0]; r > 0 && r <= 50 {
+				rep.Track.Found50++
+			}
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
@@ -359,7 +369,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		}
 	}
 	if row.Ranks[0] == 0 {
-		if row.Cause, err = missCause(ctx, src, t, winners, deep, links); err != nil {
+		if row.Cause, err = missCause(ctx, src, t, winners, deep, row.WinnerPastAwards, links); err != nil {
 			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 		}
 	}
@@ -385,11 +395,16 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 
 // Causes of a winner missed by the matcher, as EvalRow.Cause starts.
 const (
-	causeRanked   = "classé au-delà"              // scored, but deeper than Depth
-	causeNoFit    = "aucun lien"                  // neither words nor sector link it to the need
-	causeFarFit   = "secteur lié, hors du vivier" // its sector fits, the pool of the nearest missed it
-	causeNoPlace  = "sans lieu"                   // the need has no place to measure from
-	causeUnplaced = "titulaire non situé"
+	causeRanked = "classé au-delà" // scored, but deeper than Depth
+	// causeRankedFirst and causeRankedKnown split causeRanked by the
+	// winner's track record: its first contract of the kind (none before
+	// the award's date), or not.
+	causeRankedFirst = causeRanked + ", premier marché de ce type"
+	causeRankedKnown = causeRanked + " malgré des marchés antérieurs"
+	causeNoFit       = "aucun lien"                  // neither words nor sector link it to the need
+	causeFarFit      = "secteur lié, hors du vivier" // its sector fits, the pool of the nearest missed it
+	causeNoPlace     = "sans lieu"                   // the need has no place to measure from
+	causeUnplaced    = "titulaire non situé"
 )
 
 // causeKind is the kind of a cause, its words before " :".
@@ -401,12 +416,16 @@ func causeKind(cause string) string {
 }
 
 // missCause says why the winner is not in the first Depth: ranked deeper
-// (deep, its rank among MaxMatchLimit), or never a candidate, and then
-// what links it to the need (the curated table, or the links learned
-// without the award's winners).
-func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int, links *data.CPVNAFLinks) (string, error) {
-	if deep > 0 {
-		return fmt.Sprintf("%s : rang %d", causeRanked, deep), nil
+// (deep, its rank among MaxMatchLimit), with or without earlier contracts
+// of the kind (past), or never a candidate, and then what links it to the
+// need (the curated table, or the links learned without the award's
+// winners).
+func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep, past int, links *data.CPVNAFLinks) (string, error) {
+	switch {
+	case deep > 0 && past == 0:
+		return fmt.Sprintf("%s : rang %d", causeRankedFirst, deep), nil
+	case deep > 0:
+		return fmt.Sprintf("%s : rang %d, %d marché(s) antérieur(s) de la division", causeRankedKnown, deep, past), nil
 	}
 	s, err := src.Supplier(ctx, winners[0])
 	if err != nil {
