@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"fabrique/data"
 	"fabrique/index/match"
@@ -23,18 +25,45 @@ type MatchProfileSource interface {
 }
 
 // loadProfiles reads into the cache the candidates ids from src's match
-// profiles, in one call. A ceased supplier is cached as nil, as
-// loadCandidate does.
+// profiles: in one call, or split in runs of ids read on up to loadWorkers
+// goroutines when there are enough of them (a need's index work runs on
+// one core; the reads spread over all). A ceased supplier is cached as
+// nil, as loadCandidate does.
 func (m *matcher) loadProfiles(ctx context.Context, src MatchProfileSource, ids []string) error {
-	return src.MatchProfiles(ctx, ids, func(i int, s *data.Supplier) error {
-		var c *match.Candidate
-		if s != nil && !s.Ceased() {
-			c = match.NewCandidate(*s)
+	got := make([]*match.Candidate, len(ids))
+	read := func(from, to int) error {
+		return src.MatchProfiles(ctx, ids[from:to], func(i int, s *data.Supplier) error {
+			if s != nil && !s.Ceased() {
+				got[from+i] = match.NewCandidate(*s)
+			}
+			return nil
+		})
+	}
+	workers := min(loadWorkers, runtime.GOMAXPROCS(0), len(ids)/profileBatch)
+	if workers < 2 {
+		if err := read(0, len(ids)); err != nil {
+			return err
 		}
-		m.cache[ids[i]] = c
-		return nil
-	})
+	} else {
+		errs := make([]error, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() { errs[w] = read(w*len(ids)/workers, (w+1)*len(ids)/workers) })
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+	}
+	for i, id := range ids {
+		m.cache[id] = got[i]
+	}
+	return nil
 }
+
+// profileBatch is the fewest profiles worth a goroutine of their own: one
+// costs a few microseconds to read and decode.
+const profileBatch = 128
 
 // MatchProfiles reads from the evaluated source's profiles when it has
 // them, else its suppliers one by one: the evaluation ranks as Match does.
