@@ -52,6 +52,9 @@ type columns struct {
 	// postings keeps the long postings lists the matcher's text pool
 	// reads (match_textpool.go).
 	postings postingsCache
+	// freqs keeps the document frequencies the matcher counted in the
+	// snapshot (match_freqs.go).
+	freqs freqCache
 }
 
 // facetColumn holds one keyword field: the value index of every document.

@@ -122,6 +122,11 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		return MatchResult{}, err
 	}
 	defer stats.close()
+	cols, err := g.columnsFor(ctx, stats.r)
+	if err != nil {
+		return MatchResult{}, err
+	}
+	stats.df = &cols.freqs // counts shared with the other matches of the snapshot
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
 		wordStems: map[string][]string{}, bleveTextPool: bleveTextPool}
@@ -250,14 +255,18 @@ const (
 	loadBatch   = 32
 )
 
-// load reads into the cache, on up to loadWorkers goroutines, the
-// candidates of ids it does not hold yet.
+// load reads into the cache the candidates of ids it does not hold yet:
+// from the source's match profiles when it has them (match_profiles.go),
+// else on up to loadWorkers goroutines.
 func (m *matcher) load(ctx context.Context, ids []string) error {
 	var missing []string
 	for _, id := range ids {
 		if _, ok := m.cache[id]; !ok {
 			missing = append(missing, id)
 		}
+	}
+	if p, ok := m.src.(MatchProfileSource); ok {
+		return m.loadProfiles(ctx, p, missing)
 	}
 	workers := min(loadWorkers, runtime.GOMAXPROCS(0), len(missing)/loadBatch)
 	if workers < 2 {

@@ -113,7 +113,7 @@ func (m *matcher) tradeCount(ctx context.Context, naf string) (float64, error) {
 		return 0, nil
 	}
 	key := "\x00naf:" + naf // never an analysed stem
-	if v, ok := m.stats.df[key]; ok {
+	if v, ok := m.stats.df.get(key); ok {
 		return v, nil
 	}
 	tfr, err := m.stats.r.TermFieldReader(ctx, []byte(naf), fNAF, false, false, false)
@@ -124,6 +124,6 @@ func (m *matcher) tradeCount(ctx context.Context, naf string) (float64, error) {
 	if err := tfr.Close(); err != nil {
 		return 0, fmt.Errorf("index: match: %w", err)
 	}
-	m.stats.df[key] = count
+	m.stats.df.put(key, count)
 	return count, nil
 }

@@ -62,9 +62,11 @@ func dedicationState(prev int, word, sep string) int {
 
 // termStats reads document frequencies from the index.
 type termStats struct {
-	r  index.IndexReader
-	n  float64
-	df map[string]float64
+	r index.IndexReader
+	n float64
+	// df holds the counts already made: the snapshot's (match.go sets
+	// its columns' cache, match_freqs.go), else this call's.
+	df *freqCache
 }
 
 func (ix *Index) openTermStats(g *generation) (*termStats, error) {
@@ -81,7 +83,7 @@ func (ix *Index) openTermStats(g *generation) (*termStats, error) {
 		_ = r.Close()
 		return nil, fmt.Errorf("index: match: %w", err)
 	}
-	return &termStats{r: r, n: float64(n), df: map[string]float64{}}, nil
+	return &termStats{r: r, n: float64(n), df: &freqCache{}}, nil
 }
 
 func (s *termStats) close() { _ = s.r.Close() }
@@ -89,7 +91,7 @@ func (s *termStats) close() { _ = s.r.Close() }
 // docFreq is the number of suppliers holding stem in one text field, the
 // field where it is most frequent.
 func (s *termStats) docFreq(ctx context.Context, stem string) (float64, error) {
-	if v, ok := s.df[stem]; ok {
+	if v, ok := s.df.get(stem); ok {
 		return v, nil
 	}
 	var best uint64
@@ -103,7 +105,7 @@ func (s *termStats) docFreq(ctx context.Context, stem string) (float64, error) {
 			return 0, fmt.Errorf("index: match: %w", err)
 		}
 	}
-	s.df[stem] = float64(best)
+	s.df.put(stem, float64(best))
 	return float64(best), nil
 }
 

@@ -64,6 +64,12 @@ func (m *matchSource) Supplier(ctx context.Context, id string) (data.Supplier, e
 	return sup, nil
 }
 
+// MatchProfiles reads the store's match profiles: they cost a few
+// microseconds each to decode, the cache is not worth it for them.
+func (m *matchSource) MatchProfiles(ctx context.Context, ids []string, fn func(i int, s *data.Supplier) error) error {
+	return m.store.MatchProfiles(ctx, ids, fn)
+}
+
 // AwardsBySIREN reads the store: awards do not move the index version.
 func (m *matchSource) AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error) {
 	return m.store.AwardsBySIREN(ctx, siren)

@@ -252,6 +252,7 @@ func checkTx(ctx context.Context, tx *bolt.Tx) []string {
 	}
 	slices.Sort(missing)
 	problems = append(problems, missing...)
+	problems = append(problems, checkMatchProfiles(ctx, tx)...) // matchprofile.go
 	return append(problems, checkChecksums(ctx, tx)...)
 }
 

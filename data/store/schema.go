@@ -58,6 +58,7 @@ func migrations() []migration {
 		createTenderUpdated,    // tender_changes.go
 		inferTendersCPV,        // tender_cpv.go
 		createChecksums,        // checksum.go
+		createMatchProfiles,    // matchprofile.go
 	}
 }
 

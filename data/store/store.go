@@ -137,6 +137,10 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, err
 	}
+	if err := s.fillMatchProfiles(); err != nil { // matchprofile.go
+		_ = db.Close()
+		return nil, err
+	}
 	s.cleanStop = atOpen.opened(db)
 	return s, nil
 }

@@ -129,12 +129,18 @@ func writeSupplier(tx *bolt.Tx, old, next *data.Supplier) error {
 	if err := put(tx.Bucket(bucketSuppliers), next.ID, next); err != nil {
 		return err
 	}
+	if err := putMatchProfile(tx, next); err != nil { // matchprofile.go
+		return err
+	}
 	return syncEntries(tx, next.ID, oldEntries, nextEntries)
 }
 
 // deleteSupplierTx removes a supplier and its index entries.
 func deleteSupplierTx(tx *bolt.Tx, old *data.Supplier) error {
 	if err := syncEntries(tx, old.ID, supplierEntries(old), nil); err != nil {
+		return err
+	}
+	if err := deleteMatchProfile(tx, old.ID); err != nil { // matchprofile.go
 		return err
 	}
 	return tx.Bucket(bucketSuppliers).Delete([]byte(old.ID))
