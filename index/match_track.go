@@ -117,7 +117,7 @@ func (ix *Index) setTrack(n *match.Need, opts MatchOptions) {
 // trackScan bounds the companies the track pool considers per division,
 // those with most awards of it first: enough to hold a pool of the
 // nearest almost anywhere, few enough that the query stays cheap.
-const trackScan = 2000
+const trackScan = 500
 
 // trackPool returns the companies that already won awards of the need's
 // CPV divisions (as its cut counts them), nearest first (most awards
