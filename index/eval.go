@@ -48,12 +48,15 @@ var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, Me
 // EvalReport is how well the matcher and two baselines find the real
 // winners of past contracts.
 type EvalReport struct {
-	Awards     int          `json:"awards"`     // awards evaluated: a winner is in the directory
-	Outside    int          `json:"outside"`    // awards whose winners are all outside the directory
-	Duplicates int          `json:"duplicates"` // the same contract published twice, counted once
-	Depth      int          `json:"depth"`
-	NoCPV      bool         `json:"no_cpv,omitempty"`
-	Methods    []EvalMethod `json:"methods"`
+	Awards     int `json:"awards"`     // awards evaluated: a winner is in the directory
+	Outside    int `json:"outside"`    // awards whose winners are all outside the directory
+	Duplicates int `json:"duplicates"` // the same contract published twice, counted once
+	// Republished counts the later publications of a contract by its
+	// buyer (a modification, data.ContractID), counted once.
+	Republished int          `json:"republished"`
+	Depth       int          `json:"depth"`
+	NoCPV       bool         `json:"no_cpv,omitempty"`
+	Methods     []EvalMethod `json:"methods"`
 	// Levels is the record of each confidence level of the matcher.
 	Levels []EvalLevel `json:"levels"`
 	// NoGood counts the rankings with no match better than weak
@@ -182,25 +185,15 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 		return EvalReport{}, err
 	}
 	rep.Track = EvalTrack{Companies: track.Companies(), Awards: track.Awards()}
-	seen := map[string]bool{}
-	for _, a := range awards {
+	contracts, err := rep.contracts(ctx, src, awards)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	for _, c := range contracts {
 		if err := ctx.Err(); err != nil {
 			return EvalReport{}, fmt.Errorf("index: evaluate: %w", err)
 		}
-		winners, err := winnersInDirectory(ctx, src, a)
-		if err != nil {
-			return EvalReport{}, err
-		}
-		if len(winners) == 0 {
-			rep.Outside++
-			continue
-		}
-		key := data.ContractKey(a)
-		if seen[key] {
-			rep.Duplicates++
-			continue
-		}
-		seen[key] = true
+		a, winners := c.award, c.winners
 		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners), track)
 		if err != nil {
 			return EvalReport{}, err
@@ -240,6 +233,65 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	rep.addLevels()
 	rep.Took = time.Since(start)
 	return rep, nil
+}
+
+// evalContract is one contract to evaluate: its earliest publication and
+// its winners in the directory.
+type evalContract struct {
+	award   data.Award
+	winners []string
+}
+
+// contracts returns the awards to evaluate, in order: those with a winner
+// in the directory, each contract once (data.ContractIDOf): a contract
+// published by two platforms counts as a duplicate, one its buyer
+// published again on another day (a modification) as republished, and
+// the earliest publication is the one evaluated, as the buyer first
+// awarded it.
+func (rep *EvalReport) contracts(ctx context.Context, src MatchSource, awards []data.Award) ([]evalContract, error) {
+	var out []evalContract
+	byPart := map[uint64]int{} // a part of a ContractID → index in out
+	for _, a := range awards {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("index: evaluate: %w", err)
+		}
+		winners, err := winnersInDirectory(ctx, src, a)
+		if err != nil {
+			return nil, err
+		}
+		if len(winners) == 0 {
+			rep.Outside++
+			continue
+		}
+		id := data.ContractIDOf(a)
+		i, dup := -1, false
+		for _, part := range id {
+			if j, ok := byPart[part]; ok && part != 0 {
+				i, dup = j, true
+				break
+			}
+		}
+		if !dup {
+			i = len(out)
+			out = append(out, evalContract{a, winners})
+		} else {
+			kept := &out[i]
+			if data.ContractKey(kept.award) == data.ContractKey(a) {
+				rep.Duplicates++
+			} else {
+				rep.Republished++
+			}
+			if !a.NotifiedAt.IsZero() && a.NotifiedAt.Before(kept.award.NotifiedAt) {
+				*kept = evalContract{a, winners}
+			}
+		}
+		for _, part := range id {
+			if part != 0 {
+				byPart[part] = i
+			}
+		}
+	}
+	return out, nil
 }
 
 // addLevels sums the confidence levels and the causes of the rows.

@@ -21,8 +21,9 @@ var methodTitles = map[string]string{
 func (r EvalReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Évaluation sur %d marchés attribués réels / evaluation on %d real awards\n", r.Awards, r.Awards)
-	fmt.Fprintf(&b, "(%d écartés, titulaire hors annuaire / skipped, winner not in the directory; %d doublons / duplicates; profondeur / depth %d)\n",
-		r.Outside, r.Duplicates, r.Depth)
+	fmt.Fprintf(&b, "(%d écartés, titulaire hors annuaire / skipped, winner not in the directory; %d doublons / duplicates; "+
+		"%d republiés par l'acheteur / republished by the buyer; profondeur / depth %d)\n",
+		r.Outside, r.Duplicates, r.Republished, r.Depth)
 	if r.NoCPV {
 		b.WriteString("sans code CPV : les mots et le lieu seulement / without CPV codes: words and place only\n")
 	}
