@@ -169,6 +169,14 @@ var confidenceLevels = []string{data.ConfidenceHigh, data.ConfidenceMedium, data
 // from an award of the tested winner — so a company that wins often does
 // not teach the matcher its own trade. Every figure of the report is
 // held out in that sense; none is in-sample.
+//
+// The winners' track record (data.TrackRecord) is learned from the same
+// awards and cut in time: an award dated d is ranked with the contracts
+// notified before d only, never with itself nor another publication of
+// the same contract (data.ContractID). Each contract is evaluated once,
+// at its first publication. The report says how many awards had a winner
+// with earlier contracts of the kind, and gives the matcher without the
+// track record beside it.
 func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Award, opts EvalOptions) (EvalReport, error) {
 	start := time.Now()
 	depth := opts.Depth
