@@ -140,7 +140,10 @@ func profiles(t *testing.T, s *Store, ids ...string) []*data.Supplier {
 	t.Helper()
 	out := make([]*data.Supplier, len(ids))
 	err := s.MatchProfiles(context.Background(), ids, func(i int, p *data.Supplier) error {
-		out[i] = p
+		if p != nil {
+			c := *p // valid during the call only
+			out[i] = &c
+		}
 		return nil
 	})
 	if err != nil {
