@@ -65,7 +65,7 @@ func ExampleReason_String() {
 		{Kind: data.ReasonCPV, TenderCPV: "45261210", TenderCPVFR: "Travaux de couverture"},
 		{Kind: data.ReasonDistance, DistanceKm: 23.6},
 		{Kind: data.ReasonLabel, Label: data.LabelEPV, ValidUntil: time.Date(2030, 11, 3, 0, 0, 0, 0, time.UTC)},
-		{Kind: data.ReasonTrackRecord, AwardCount: 2},
+		{Kind: data.ReasonTrackRecord, AwardCount: 2, LastAward: "2025-02"},
 	}
 	for _, r := range reasons {
 		fmt.Println(r)
@@ -74,7 +74,7 @@ func ExampleReason_String() {
 	// CPV 45261210 (travaux de couverture) déclaré par l'entreprise
 	// à 24 km
 	// label EPV valide jusqu'au 03/11/2030
-	// 2 marché(s) public(s) comparable(s) remporté(s)
+	// a déjà remporté 2 marchés de ce type (dernier : février 2025)
 }
 
 func ExampleInferCPV() {

@@ -2,7 +2,6 @@ package data
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +91,9 @@ type Reason struct {
 	// learned from awards, CPVNAFLinks); 0 when only the curated table
 	// links them.
 	LearnedAwards int `json:"learned_awards,omitempty"`
+	// LastAward, on a track record reason, is the month of the latest of
+	// the comparable contracts won ("2024-09").
+	LastAward string `json:"last_award,omitempty"`
 }
 
 // String renders the reason in French, as a buyer reads it.
@@ -119,7 +121,7 @@ func (r Reason) String() string {
 		}
 		return "effectif : " + r.Detail
 	case ReasonTrackRecord:
-		return fmt.Sprintf("%d marché(s) public(s) comparable(s) remporté(s)", r.AwardCount)
+		return TrackRecordText(r.AwardCount, r.LastAward)
 	}
 	if r.Detail != "" {
 		return r.Detail

@@ -38,7 +38,11 @@ func TestReasonString(t *testing.T) {
 		{"label without end date", data.Reason{Kind: data.ReasonLabel, Label: data.LabelOFG}, "label OFG valide"},
 		{"capacity", data.Reason{Kind: data.ReasonCapacity, Detail: "20 à 49 salariés"}, "effectif : 20 à 49 salariés"},
 		{"track record", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 3},
-			"3 marché(s) public(s) comparable(s) remporté(s)"},
+			"a déjà remporté 3 marchés de ce type"},
+		{"track record with its latest month", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 1, LastAward: "2024-09"},
+			"a déjà remporté un marché de ce type (dernier : septembre 2024)"},
+		{"track record with a malformed month", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 2, LastAward: "2024-13"},
+			"a déjà remporté 2 marchés de ce type"},
 		{"unknown kind with detail", data.Reason{Kind: "other", Detail: "voisin d'un lauréat"}, "voisin d'un lauréat"},
 		{"unknown kind", data.Reason{Kind: "other"}, "other"},
 	}

@@ -100,7 +100,8 @@
 // (match_terms.go), and gathers the candidates worth scoring from bleve
 // (match_candidates.go: those holding the terms; those whose sector fits
 // the CPV divisions, nearest first; those whose declared service area
-// covers the place). Package index/match, which imports only data, holds
+// covers the place; those that already won contracts of the need's CPV
+// divisions, match_track.go). Package index/match, which imports only data, holds
 // the need model (match.NeedsOf: the tender, then each lot with what it
 // inherits) and the scoring: text, classification (CPV, NAF, EPV
 // univers), geography, labels, capacity and track record, each in [0,1],

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,20 +37,26 @@ const (
 	// MethodCurated is the matcher with the curated CPV ↔ NAF table only,
 	// no link learned from awards: what the learned links bring.
 	MethodCurated = "matcher_curated"
+	// MethodNoTrack is the matcher without the winners' track record:
+	// what the track record brings.
+	MethodNoTrack = "matcher_no_track"
 )
 
 // evalMethods are the methods in the order of EvalRow.Ranks.
-var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, MethodCurated}
+var evalMethods = []string{MethodMatcher, MethodGeographic, MethodSectorRule, MethodCurated, MethodNoTrack}
 
 // EvalReport is how well the matcher and two baselines find the real
 // winners of past contracts.
 type EvalReport struct {
-	Awards     int          `json:"awards"`     // awards evaluated: a winner is in the directory
-	Outside    int          `json:"outside"`    // awards whose winners are all outside the directory
-	Duplicates int          `json:"duplicates"` // the same contract published twice, counted once
-	Depth      int          `json:"depth"`
-	NoCPV      bool         `json:"no_cpv,omitempty"`
-	Methods    []EvalMethod `json:"methods"`
+	Awards     int `json:"awards"`     // awards evaluated: a winner is in the directory
+	Outside    int `json:"outside"`    // awards whose winners are all outside the directory
+	Duplicates int `json:"duplicates"` // the same contract published twice, counted once
+	// Republished counts the later publications of a contract by its
+	// buyer (a modification, data.ContractID), counted once.
+	Republished int          `json:"republished"`
+	Depth       int          `json:"depth"`
+	NoCPV       bool         `json:"no_cpv,omitempty"`
+	Methods     []EvalMethod `json:"methods"`
 	// Levels is the record of each confidence level of the matcher.
 	Levels []EvalLevel `json:"levels"`
 	// NoGood counts the rankings with no match better than weak
@@ -64,9 +68,11 @@ type EvalReport struct {
 	Causes map[string]int `json:"causes,omitempty"`
 	// Learning tells how the CPV ↔ NAF links were learned without
 	// leaking the tested award (see Evaluate).
-	Learning EvalLearning  `json:"learning"`
-	Rows     []EvalRow     `json:"rows"`
-	Took     time.Duration `json:"took"`
+	Learning EvalLearning `json:"learning"`
+	// Track tells how much track record the evaluation could use.
+	Track EvalTrack     `json:"track"`
+	Rows  []EvalRow     `json:"rows"`
+	Took  time.Duration `json:"took"`
 }
 
 // EvalMethod is the score of one method.
@@ -96,6 +102,27 @@ type EvalRow struct {
 	Sizes  [3]int    `json:"sizes"`
 	// Cause says why the winner is not within Depth.
 	Cause string `json:"cause,omitempty"`
+	// WinnerPastAwards is the number of awards of the CPV division the
+	// winners had won before this one (the track record it could use).
+	WinnerPastAwards int `json:"winner_past_awards,omitempty"`
+}
+
+// EvalTrack describes the track record of the evaluation: learned from
+// the evaluated awards and the store's, cut for each award at its date
+// (only awards notified strictly before it count, never the award itself
+// nor the same contract published twice).
+type EvalTrack struct {
+	// Companies is the number of the directory's companies with an award.
+	Companies int `json:"companies"`
+	// Awards is the number of (contract, company) pairs learned.
+	Awards int `json:"awards"`
+	// WithHistory is the number of evaluated awards one of whose winners
+	// had won, before it, an award of its CPV division.
+	WithHistory int `json:"with_history"`
+	// Found10 and Found50 are how many of those the matcher ranked in
+	// its first 10 and 50.
+	Found10 int `json:"found_at_10"`
+	Found50 int `json:"found_at_50"`
 }
 
 // EvalLearning describes the cross-validation of the learned links.
@@ -142,6 +169,14 @@ var confidenceLevels = []string{data.ConfidenceHigh, data.ConfidenceMedium, data
 // from an award of the tested winner — so a company that wins often does
 // not teach the matcher its own trade. Every figure of the report is
 // held out in that sense; none is in-sample.
+//
+// The winners' track record (data.TrackRecord) is learned from the same
+// awards and cut in time: an award dated d is ranked with the contracts
+// notified before d only, never with itself nor another publication of
+// the same contract (data.ContractID). Each contract is evaluated once,
+// at its first publication. The report says how many awards had a winner
+// with earlier contracts of the kind, and gives the matcher without the
+// track record beside it.
 func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Award, opts EvalOptions) (EvalReport, error) {
 	start := time.Now()
 	depth := opts.Depth
@@ -153,28 +188,32 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	if err != nil {
 		return EvalReport{}, err
 	}
-	seen := map[string]bool{}
-	for _, a := range awards {
+	track, err := TrackRecordOf(ctx, src, cv.awards)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	rep.Track = EvalTrack{Companies: track.Companies(), Awards: track.Awards()}
+	contracts, err := rep.contracts(ctx, src, awards)
+	if err != nil {
+		return EvalReport{}, err
+	}
+	for _, c := range contracts {
 		if err := ctx.Err(); err != nil {
 			return EvalReport{}, fmt.Errorf("index: evaluate: %w", err)
 		}
-		winners, err := winnersInDirectory(ctx, src, a)
+		a, winners := c.award, c.winners
+		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners), track)
 		if err != nil {
 			return EvalReport{}, err
 		}
-		if len(winners) == 0 {
-			rep.Outside++
-			continue
-		}
-		key := awardKey(a)
-		if seen[key] {
-			rep.Duplicates++
-			continue
-		}
-		seen[key] = true
-		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners))
-		if err != nil {
-			return EvalReport{}, err
+		if row.WinnerPastAwards > 0 {
+			rep.Track.WithHistory++
+			if r := row.Ranks[0]; r > 0 && r <= 10 {
+				rep.Track.Found10++
+			}
+			if r := row.Ranks[0]; r > 0 && r <= 50 {
+				rep.Track.Found50++
+			}
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
@@ -202,6 +241,65 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	rep.addLevels()
 	rep.Took = time.Since(start)
 	return rep, nil
+}
+
+// evalContract is one contract to evaluate: its earliest publication and
+// its winners in the directory.
+type evalContract struct {
+	award   data.Award
+	winners []string
+}
+
+// contracts returns the awards to evaluate, in order: those with a winner
+// in the directory, each contract once (data.ContractIDOf): a contract
+// published by two platforms counts as a duplicate, one its buyer
+// published again on another day (a modification) as republished, and
+// the earliest publication is the one evaluated, as the buyer first
+// awarded it.
+func (rep *EvalReport) contracts(ctx context.Context, src MatchSource, awards []data.Award) ([]evalContract, error) {
+	var out []evalContract
+	byPart := map[uint64]int{} // a part of a ContractID → index in out
+	for _, a := range awards {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("index: evaluate: %w", err)
+		}
+		winners, err := winnersInDirectory(ctx, src, a)
+		if err != nil {
+			return nil, err
+		}
+		if len(winners) == 0 {
+			rep.Outside++
+			continue
+		}
+		id := data.ContractIDOf(a)
+		i, dup := -1, false
+		for _, part := range id {
+			if j, ok := byPart[part]; ok && part != 0 {
+				i, dup = j, true
+				break
+			}
+		}
+		if !dup {
+			i = len(out)
+			out = append(out, evalContract{a, winners})
+		} else {
+			kept := &out[i]
+			if data.ContractKey(kept.award) == data.ContractKey(a) {
+				rep.Duplicates++
+			} else {
+				rep.Republished++
+			}
+			if !a.NotifiedAt.IsZero() && a.NotifiedAt.Before(kept.award.NotifiedAt) {
+				*kept = evalContract{a, winners}
+			}
+		}
+		for _, part := range id {
+			if part != 0 {
+				byPart[part] = i
+			}
+		}
+	}
+	return out, nil
 }
 
 // addLevels sums the confidence levels and the causes of the rows.
@@ -253,17 +351,6 @@ func winnersInDirectory(ctx context.Context, src MatchSource, a data.Award) ([]s
 	return out, nil
 }
 
-// awardKey identifies a contract across publishing platforms.
-func awardKey(a data.Award) string {
-	var sirets []string
-	for _, w := range a.Winners {
-		sirets = append(sirets, w.SIRET)
-	}
-	sort.Strings(sirets)
-	return strings.Join([]string{a.CPV, a.NotifiedAt.Format("2006-01-02"),
-		strconv.FormatFloat(a.Amount, 'f', 2, 64), strings.Join(sirets, ",")}, "|")
-}
-
 // tenderOfAward is the tender as the buyer wrote it, as far as the award
 // tells; without its CPV code when noCPV.
 func tenderOfAward(a data.Award, noCPV bool) data.Tender {
@@ -284,8 +371,10 @@ func tenderOfAward(a data.Award, noCPV bool) data.Tender {
 }
 
 // evaluateAward ranks the winners of one award by each method.
-// links are the CPV ↔ NAF links learned without the award's winners.
-func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks) (EvalRow, error) {
+// links are the CPV ↔ NAF links learned without the award's winners;
+// track is the companies' record of awards, which the match cuts at the
+// award's date.
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks, track *data.TrackRecord) (EvalRow, error) {
 	t := tenderOfAward(a, noCPV)
 	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, len(evalMethods))}
 	for _, w := range a.Winners {
@@ -299,19 +388,32 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	}
 	// Labels are checked on the directory's date, not the award's: the EPV
 	// list only carries each company's latest grant, so a company renewed
-	// after the award would wrongly look unlabelled on its date. Awards
-	// are cut at the award's date instead, so that the track record holds
-	// only what was known then.
-	past := pastAwards{src, a}
-	res, err := ix.Match(ctx, past, t, MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links})
+	// after the award would wrongly look unlabelled on its date. The track
+	// record is cut at the award's date instead, so that it holds only
+	// what was known then, without the award itself.
+	cut := data.TrackCut{Before: a.NotifiedAt, Skip: data.ContractIDOf(a)}
+	if cut.Before.IsZero() {
+		track = &data.TrackRecord{} // no date: nothing can be shown to be earlier
+	}
+	row.WinnerPastAwards = pastAwardsOf(track, cut, winners, a.CPV)
+	opts := MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links, Track: track,
+		TrackBefore: cut.Before, TrackSkip: cut.Skip}
+	res, err := ix.Match(ctx, src, t, opts)
 	if err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
-	curated, err := ix.Match(ctx, past, t, MatchOptions{Limit: depth, At: ix.opts.Now(), Links: &data.CPVNAFLinks{}})
-	if err != nil {
-		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	// The variants: the curated table without learned links, and no
+	// track record.
+	curated, noTrack := opts, opts
+	curated.Links, noTrack.Track = &data.CPVNAFLinks{}, &data.TrackRecord{}
+	for i, o := range map[int]MatchOptions{3: curated, 4: noTrack} {
+		o.Limit = depth
+		v, err := ix.Match(ctx, src, t, o)
+		if err != nil {
+			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+		}
+		row.Ranks[i] = bestRank(matchIDs(v.Tender), winners)
 	}
-	row.Ranks[3] = bestRank(matchIDs(curated.Tender), winners)
 	deep := bestRank(matchIDs(res.Tender), winners)
 	if deep > 0 && deep <= depth {
 		row.Ranks[0] = deep
@@ -327,7 +429,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		}
 	}
 	if row.Ranks[0] == 0 {
-		if row.Cause, err = missCause(ctx, src, t, winners, deep, links); err != nil {
+		if row.Cause, err = missCause(ctx, src, t, winners, deep, row.WinnerPastAwards, links); err != nil {
 			return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 		}
 	}
@@ -353,11 +455,16 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 
 // Causes of a winner missed by the matcher, as EvalRow.Cause starts.
 const (
-	causeRanked   = "classé au-delà"              // scored, but deeper than Depth
-	causeNoFit    = "aucun lien"                  // neither words nor sector link it to the need
-	causeFarFit   = "secteur lié, hors du vivier" // its sector fits, the pool of the nearest missed it
-	causeNoPlace  = "sans lieu"                   // the need has no place to measure from
-	causeUnplaced = "titulaire non situé"
+	causeRanked = "classé au-delà" // scored, but deeper than Depth
+	// causeRankedFirst and causeRankedKnown split causeRanked by the
+	// winner's track record: its first contract of the kind (none before
+	// the award's date), or not.
+	causeRankedFirst = causeRanked + ", premier marché de ce type"
+	causeRankedKnown = causeRanked + " malgré des marchés antérieurs"
+	causeNoFit       = "aucun lien"                  // neither words nor sector link it to the need
+	causeFarFit      = "secteur lié, hors du vivier" // its sector fits, the pool of the nearest missed it
+	causeNoPlace     = "sans lieu"                   // the need has no place to measure from
+	causeUnplaced    = "titulaire non situé"
 )
 
 // causeKind is the kind of a cause, its words before " :".
@@ -369,12 +476,16 @@ func causeKind(cause string) string {
 }
 
 // missCause says why the winner is not in the first Depth: ranked deeper
-// (deep, its rank among MaxMatchLimit), or never a candidate, and then
-// what links it to the need (the curated table, or the links learned
-// without the award's winners).
-func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep int, links *data.CPVNAFLinks) (string, error) {
-	if deep > 0 {
-		return fmt.Sprintf("%s : rang %d", causeRanked, deep), nil
+// (deep, its rank among MaxMatchLimit), with or without earlier contracts
+// of the kind (past), or never a candidate, and then what links it to the
+// need (the curated table, or the links learned without the award's
+// winners).
+func missCause(ctx context.Context, src MatchSource, t data.Tender, winners []string, deep, past int, links *data.CPVNAFLinks) (string, error) {
+	switch {
+	case deep > 0 && past == 0:
+		return fmt.Sprintf("%s : rang %d", causeRankedFirst, deep), nil
+	case deep > 0:
+		return fmt.Sprintf("%s : rang %d, %d marché(s) antérieur(s) de la division", causeRankedKnown, deep, past), nil
 	}
 	s, err := src.Supplier(ctx, winners[0])
 	if err != nil {
@@ -430,27 +541,19 @@ func (ix *Index) nearest(ctx context.Context, p data.Place, filter query.Query, 
 	return ids, nil
 }
 
-// pastAwards hides the awards notified on or after the evaluated one's
-// date, and the evaluated award itself.
-type pastAwards struct {
-	MatchSource
-	award data.Award
-}
-
-func (p pastAwards) AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error) {
-	all, err := p.MatchSource.AwardsBySIREN(ctx, siren)
-	if err != nil {
-		return nil, err
-	}
-	var out []data.Award
-	for _, a := range all {
-		if a.ID == p.award.ID || a.NotifiedAt.IsZero() || p.award.NotifiedAt.IsZero() ||
-			!a.NotifiedAt.Before(p.award.NotifiedAt) {
-			continue
+// pastAwardsOf counts the awards of the CPV code's division the winners
+// won that the cut counts.
+func pastAwardsOf(track *data.TrackRecord, cut data.TrackCut, winners []string, cpv string) int {
+	div := data.CPVDivision(cpv)
+	n := 0
+	for _, w := range winners {
+		for _, won := range track.Wins(w, cut) {
+			if div != "" && data.CPVDivision(won.CPV) == div {
+				n++
+			}
 		}
-		out = append(out, a)
 	}
-	return out, nil
+	return n
 }
 
 // fittingNAFDivisions are the NAF divisions that fit the CPV code's

@@ -15,6 +15,7 @@ import (
 // only (leave one winner out).
 type linkFolds struct {
 	evidence []data.WonAward
+	awards   []data.Award                 // the evaluated awards and the store's
 	folds    map[string]*data.CPVNAFLinks // by sorted winner SIRENs
 	learned  int                          // pairs learned from, summed over folds
 }
@@ -36,7 +37,7 @@ func newLinkFolds(ctx context.Context, src MatchSource, awards []data.Award) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &linkFolds{evidence: won, folds: map[string]*data.CPVNAFLinks{}}, nil
+	return &linkFolds{evidence: won, awards: all, folds: map[string]*data.CPVNAFLinks{}}, nil
 }
 
 // without returns the links learned from the awards none of whose

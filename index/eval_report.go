@@ -14,14 +14,16 @@ var methodTitles = map[string]string{
 	MethodGeographic: "distance seule / geographic ranking",
 	MethodSectorRule: "règle sectorielle CPV↔NAF / sector rule",
 	MethodCurated:    "Fabrique, table CPV↔NAF seule / curated only",
+	MethodNoTrack:    "Fabrique, sans références / no track record",
 }
 
 // String prints the report as a table, in French and English.
 func (r EvalReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Évaluation sur %d marchés attribués réels / evaluation on %d real awards\n", r.Awards, r.Awards)
-	fmt.Fprintf(&b, "(%d écartés, titulaire hors annuaire / skipped, winner not in the directory; %d doublons / duplicates; profondeur / depth %d)\n",
-		r.Outside, r.Duplicates, r.Depth)
+	fmt.Fprintf(&b, "(%d écartés, titulaire hors annuaire / skipped, winner not in the directory; %d doublons / duplicates; "+
+		"%d republiés par l'acheteur / republished by the buyer; profondeur / depth %d)\n",
+		r.Outside, r.Duplicates, r.Republished, r.Depth)
 	if r.NoCPV {
 		b.WriteString("sans code CPV : les mots et le lieu seulement / without CPV codes: words and place only\n")
 	}
@@ -29,6 +31,11 @@ func (r EvalReport) String() string {
 		"avec les liens appris des marchés des autres titulaires seulement (%.1f couples marché-titulaire en moyenne sur %d).\n"+
 		"Cross-validated, grouped by winner (%d folds, leave one winner out): every figure below is held out.\n",
 		r.Learning.Folds, r.Learning.MeanHeldOut, r.Learning.Evidence, r.Learning.Folds)
+	fmt.Fprintf(&b, "Références des titulaires / track record: %d entreprises, %d marchés ; coupées à la date de chaque marché,\n"+
+		"sans le marché lui-même / cut at each award's date, without the award itself: %d marchés sur %d ont un titulaire\n"+
+		"avec un marché antérieur de la même division / have a winner with an earlier award of the division;\n"+
+		"parmi eux / of those, titulaire dans les 10 premiers / winner in the first 10: %d, dans les 50 / in the first 50: %d.\n",
+		r.Track.Companies, r.Track.Awards, r.Track.WithHistory, r.Awards, r.Track.Found10, r.Track.Found50)
 	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "méthode / method", "rappel@10", "rappel@50", "MRR")
 	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "", "recall@10", "recall@50", "")
 	for _, m := range r.Methods {

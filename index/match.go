@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -21,8 +20,6 @@ import (
 type MatchSource interface {
 	// Supplier returns one supplier, or an error wrapping data.ErrNotFound.
 	Supplier(ctx context.Context, id string) (data.Supplier, error)
-	// AwardsBySIREN returns the public contracts won by a company.
-	AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error)
 }
 
 // ReasonUnivers is the reason kind of a fit between the EPV univers of a
@@ -42,6 +39,14 @@ type MatchOptions struct {
 	// the index's (SetCPVNAFLinks). The evaluation passes links learned
 	// without the award it tests.
 	Links *data.CPVNAFLinks
+	// Track is the companies' record of awards won; nil means the
+	// index's (SetTrackRecord). It counts the awards notified before
+	// TrackBefore (zero: the need's day, see At), never the contract
+	// TrackSkip (data.ContractIDOf): the evaluation cuts at the award's
+	// date while labels are checked on the directory's.
+	Track       *data.TrackRecord
+	TrackBefore time.Time
+	TrackSkip   data.ContractID
 }
 
 // Bounds of a match.
@@ -136,6 +141,7 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		if err := m.prepareNeed(ctx, n, links); err != nil { // match_reach.go
 			return MatchResult{}, err
 		}
+		ix.setTrack(n, opts) // match_track.go
 		matches, terms, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
@@ -195,21 +201,6 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 		}
 		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
-		}
-	}
-	// The track record costs one more read per candidate: only for those
-	// it can bring into the ranking.
-	match.Sort(scored)
-	bar := math.Inf(-1)
-	if len(scored) >= limit {
-		bar = scored[limit-1].Total
-	}
-	for i := range scored {
-		if scored[i].Total+n.Weights.TrackRecord < bar {
-			break
-		}
-		if err := m.addTrackRecord(ctx, n, &scored[i]); err != nil {
-			return nil, nil, err
 		}
 	}
 	match.Sort(scored)
@@ -303,25 +294,6 @@ func (m *matcher) load(ctx context.Context, ids []string) error {
 	for i, id := range missing {
 		m.cache[id] = got[i]
 	}
-	return nil
-}
-
-// addTrackRecord loads the candidate's awards once per Match call and
-// adds its track record for the need.
-func (m *matcher) addTrackRecord(ctx context.Context, n *match.Need, sm *match.Scored) error {
-	c := sm.Candidate()
-	siren := c.Supplier().SIREN
-	if siren == "" || len(n.CPVDivisions) == 0 {
-		return nil
-	}
-	if !c.AwardsLoaded {
-		awards, err := m.src.AwardsBySIREN(ctx, siren)
-		if err != nil && !errors.Is(err, data.ErrNotFound) {
-			return fmt.Errorf("index: match: awards of %s: %w", siren, err)
-		}
-		c.Awards, c.AwardsLoaded = awards, true
-	}
-	sm.AddTrackRecord(n)
 	return nil
 }
 

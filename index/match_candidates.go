@@ -71,6 +71,12 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 			ids = append(ids, h.id)
 		}
 	}
+	// (e) the companies that already won such awards (match_track.go).
+	track, err := ix.trackPool(ctx, g, snap, n)
+	if err != nil {
+		return nil, err
+	}
+	ids = appendUnseen(ids, seen, track)
 	sq := sectorQuery(n.CPVDivisions, n.Links)
 	if sq == nil {
 		return ids, nil

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -28,9 +27,9 @@ type AwardSource interface {
 // SetCPVNAFLinks), never per match.
 func LearnCPVNAFLinks(ctx context.Context, src AwardSource) (*data.CPVNAFLinks, error) {
 	learner := data.NewCPVNAFLearner()
-	naf := wonNAF{src: src, codes: map[string]string{}}
+	dir := newInDirectory(src)
 	err := src.Awards(ctx, func(a data.Award) error {
-		return naf.each(ctx, a, learner.Add)
+		return dir.eachWonAward(ctx, a, learner.Add)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("index: learn CPV ↔ NAF links: %w", err)
@@ -42,45 +41,14 @@ func LearnCPVNAFLinks(ctx context.Context, src AwardSource) (*data.CPVNAFLinks, 
 // one data.WonAward per award and winner of the directory with a NAF
 // code. Each winner is read once.
 func WonAwards(ctx context.Context, src SupplierReader, awards []data.Award) ([]data.WonAward, error) {
-	naf := wonNAF{src: src, codes: map[string]string{}}
+	dir := newInDirectory(src)
 	var out []data.WonAward
 	for _, a := range awards {
-		if err := naf.each(ctx, a, func(w data.WonAward) { out = append(out, w) }); err != nil {
+		if err := dir.eachWonAward(ctx, a, func(w data.WonAward) { out = append(out, w) }); err != nil {
 			return nil, fmt.Errorf("index: learn CPV ↔ NAF links: %w", err)
 		}
 	}
 	return out, nil
-}
-
-// wonNAF reads the NAF codes of the winners, each once.
-type wonNAF struct {
-	src   SupplierReader
-	codes map[string]string // SIREN → NAF code, "" when not in the directory
-}
-
-// each calls fn for every winner of the award with a NAF code.
-func (n wonNAF) each(ctx context.Context, a data.Award, fn func(data.WonAward)) error {
-	for _, w := range a.Winners {
-		siren := data.SIRENOf(w.SIRET)
-		if siren == "" {
-			continue
-		}
-		code, ok := n.codes[siren]
-		if !ok {
-			s, err := n.src.Supplier(ctx, siren)
-			switch {
-			case err == nil:
-				code = s.NAF
-			case !errors.Is(err, data.ErrNotFound):
-				return err
-			}
-			n.codes[siren] = code
-		}
-		if code != "" {
-			fn(data.WonAward{AwardID: a.ID, CPV: a.CPV, SIREN: siren, NAF: code})
-		}
-	}
-	return nil
 }
 
 // SupplierReader reads one supplier, or an error wrapping
@@ -138,6 +106,7 @@ func learnedNAFQuery(links *data.CPVNAFLinks, divisions []string) query.Query {
 // of trades (Index.learn).
 type learnState struct {
 	links atomic.Pointer[data.CPVNAFLinks]
+	track atomic.Pointer[data.TrackRecord] // SetTrackRecord (match_track.go)
 	// sectors caches the number of suppliers of a sector (sectorSize), for
 	// one index version: a sector is counted once per change, not per
 	// match.

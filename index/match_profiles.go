@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"errors"
-	"fmt"
 	"runtime"
 	"sync"
 
@@ -65,33 +64,3 @@ func (m *matcher) loadProfiles(ctx context.Context, src MatchProfileSource, ids 
 // profileBatch is the fewest profiles worth a goroutine of their own: one
 // costs a few microseconds to read and decode.
 const profileBatch = 128
-
-// MatchProfiles reads from the evaluated source's profiles when it has
-// them, else its suppliers one by one: the evaluation ranks as Match does.
-func (p pastAwards) MatchProfiles(ctx context.Context, ids []string, fn func(i int, s *data.Supplier) error) error {
-	if src, ok := p.MatchSource.(MatchProfileSource); ok {
-		return src.MatchProfiles(ctx, ids, fn)
-	}
-	return supplierBySupplier(ctx, p.MatchSource, ids, fn)
-}
-
-// supplierBySupplier is MatchProfiles for a source without profiles.
-func supplierBySupplier(ctx context.Context, src MatchSource, ids []string, fn func(i int, s *data.Supplier) error) error {
-	for i, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		s, err := src.Supplier(ctx, id)
-		var p *data.Supplier
-		switch {
-		case err == nil:
-			p = &s
-		case !errors.Is(err, data.ErrNotFound):
-			return fmt.Errorf("index: match: supplier %s: %w", id, err)
-		}
-		if err := fn(i, p); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -264,6 +264,11 @@ func TestMatchComponents(t *testing.T) {
 		{ID: "decp:4", CPV: "39100000", NotifiedAt: day("2024-05-01"), Winners: []data.Winner{{SIRET: sups[0].Establishments[0].SIRET}}},
 	}
 	src := newMatchSource(sups, awards)
+	track, err := index.TrackRecordOf(context.Background(), src, awards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.SetTrackRecord(track)
 	tender := data.Tender{Title: "Restauration des vitraux de la cathédrale", CPV: "45212361",
 		Place: data.Place{Postcode: "26000"}, EstimatedValue: 2_000_000}
 	res, err := ix.Match(context.Background(), src, tender, index.MatchOptions{At: day("2026-04-15")})
@@ -281,7 +286,8 @@ func TestMatchComponents(t *testing.T) {
 	}
 	t.Run("track record counts past awards of the division only", func(t *testing.T) {
 		r, ok := reasonOf(near, data.ReasonTrackRecord)
-		if !ok || r.AwardCount != 2 || r.Text != "2 marché(s) public(s) comparable(s) remporté(s)" {
+		if !ok || r.AwardCount != 2 || r.LastAward != "2025-02" ||
+			r.Text != "a déjà remporté 2 marchés de ce type (dernier : février 2025)" {
 			t.Errorf("track record %+v, want 2 awards (the 2026-09 one is after the date, the 39 one another division)", r)
 		}
 	})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -66,10 +65,8 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 	case data.ReasonCapacity:
 		return "Effectif : " + r.Detail, ""
 	case data.ReasonTrackRecord:
-		if r.AwardCount == 1 {
-			return "A déjà remporté un marché public comparable", ""
-		}
-		return fmt.Sprintf("A déjà remporté %d marchés publics comparables", r.AwardCount), ""
+		s := data.TrackRecordText(r.AwardCount, r.LastAward)
+		return strings.ToUpper(s[:1]) + s[1:], ""
 	}
 	return reasonText(r), ""
 }

@@ -28,7 +28,9 @@ func TestReasonWords(t *testing.T) {
 		{"distance", data.Reason{Kind: data.ReasonDistance, DistanceKm: 11.6}, "Installée à 12 km du lieu d'exécution", "", true},
 		{"label", data.Reason{Kind: data.ReasonLabel, Label: data.LabelEPV, ValidUntil: time.Date(2030, 11, 3, 0, 0, 0, 0, time.UTC)},
 			"Label Entreprise du Patrimoine Vivant valide jusqu'au 3 novembre 2030", "", true},
-		{"one award", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 1}, "A déjà remporté un marché public comparable", "", true},
+		{"one award", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 1}, "A déjà remporté un marché de ce type", "", true},
+		{"awards with the latest month", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 3, LastAward: "2024-09"},
+			"A déjà remporté 3 marchés de ce type (dernier : septembre 2024)", "", true},
 		{"terms", data.Reason{Kind: data.ReasonTerms, Terms: []string{"vitrail", "restauration"}},
 			"Sa fiche emploie les mots du marché : vitrail, restauration", "", true},
 	}

@@ -8,7 +8,8 @@ import (
 )
 
 // learnLinks learns the CPV ↔ NAF links from the awards of the store
-// (which NAF codes won which CPV divisions) for the matcher, and learns
+// (which NAF codes won which CPV divisions) and the companies' track
+// record (which contracts each won), in one walk, for the matcher, and learns
 // them again after each batch of award writes: once per change of the
 // awards, never per match. Changes of a supplier's NAF code reach the
 // links with the next award write.
@@ -24,11 +25,12 @@ func (d *directory) learnLinks(p *program) {
 	var once sync.Once
 	learn := func(ctx context.Context, _ []string) error {
 		defer once.Do(func() { close(learned) })
-		links, err := index.LearnCPVNAFLinks(ctx, st)
+		links, track, err := index.LearnFromAwards(ctx, st)
 		if err != nil {
 			return err
 		}
 		ix.SetCPVNAFLinks(links)
+		ix.SetTrackRecord(track)
 		return nil
 	}
 	d.linksLearned = learned

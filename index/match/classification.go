@@ -57,6 +57,9 @@ type classFit struct {
 	// companies of the supplier's NAF code, when a learned link is part
 	// of the NAF fit.
 	learned int
+	// won is true when the fit is that of the company's past awards
+	// (trackFit), explained by the track record's reason.
+	won bool
 }
 
 // classify returns how well the supplier fits the tender's CPV codes
@@ -121,7 +124,7 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 
 // reasons explains the fit; each reason's Weight is its part of the value.
 func (f classFit) reasons(s *data.Supplier) []data.Reason {
-	if f.value == 0 {
+	if f.value == 0 || f.won {
 		return nil
 	}
 	label := ""

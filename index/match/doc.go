@@ -12,15 +12,18 @@
 //   - text: the share of the need's object its words hold (name, trade
 //     names, activities, products, labels, description, NAF and CPV
 //     labels, at decreasing credit);
-//   - classification: its declared CPV codes, or the fit of its NAF code
-//     (data.FitOf, and the links learned from awards, Need.Links) and of
-//     its EPV univers with the CPV division;
+//   - classification: its declared CPV codes, or the codes of the
+//     contracts it won before the need's date (Need.Track: a buyer
+//     classified that work), or the fit of its NAF code (data.FitOf, and
+//     the links learned from awards, Need.Links) and of its EPV univers
+//     with the CPV division;
 //   - geography: distance decay by nature of contract, stretched for a
 //     rare trade known to win such works (ReachStretch), or a declared
 //     service area covering the place;
 //   - labels, capacity (headcount or declared turnover against value) and
-//     track record (comparable contracts won before the need's date,
-//     added by AddTrackRecord once the caller loaded the awards).
+//     track record (contracts of the need's CPV divisions won before the
+//     need's date, from the data.TrackRecord the caller learned once per
+//     change of the awards: see track.go).
 //
 // Each component is in [0,1]; Weights turn them into a mark out of 100,
 // and ToMatch renders it with its reasons in French, each reason's weight

@@ -41,6 +41,22 @@ type Need struct {
 	// past awards whose share of the sector is small (RareTrade): their
 	// suppliers are gathered from all of France. Set by the caller.
 	RareTrades []string
+	// Track is the companies' record of public contracts won (nil: none
+	// known), and TrackCut what of it counts: the awards notified before
+	// the need's day, so that a ranking only uses what was known then.
+	// Set by the caller (see SetTrack).
+	Track    *data.TrackRecord
+	TrackCut data.TrackCut
+}
+
+// SetTrack gives the need the track record it scores with: the awards
+// notified before before (zero: the need's day, At) count, and the
+// contract skip never does (the evaluated award).
+func (n *Need) SetTrack(t *data.TrackRecord, before time.Time, skip data.ContractID) {
+	if before.IsZero() {
+		before = n.At
+	}
+	n.Track, n.TrackCut = t, data.TrackCut{Before: before, Skip: skip}
 }
 
 // TextPart is one text of a need with the weight of its words: the title

@@ -2,7 +2,6 @@ package match
 
 import (
 	"math"
-	"slices"
 	"sort"
 
 	"fabrique/data"
@@ -26,9 +25,11 @@ import (
 //	                                           contracts go to a firm of the buyer's département and
 //	                                           90 % within 180 km; services need visits; goods are
 //	                                           shipped
-//	track record       5        5         5    comparable public contracts won: a real but small
-//	                                           signal, few SMEs have any and a newcomer must not be
-//	                                           buried
+//	track record       5        5         5    comparable public contracts won: few SMEs have any and
+//	                                           a newcomer must not be buried, so the count itself
+//	                                           weighs little; the CPV codes of the contracts won
+//	                                           count in the classification instead, as codes a
+//	                                           buyer gave the company's work (trackFit)
 //	labels             5        5         5    nearly every company of the directory holds one: it
 //	                                           only separates valid labels from expired ones
 //	capacity           5        5         5    headcount against value: a coarse order of magnitude,
@@ -61,12 +62,6 @@ type Candidate struct {
 	// trade among those of the need's sector (Need.TradePool), the further
 	// it travels (ReachStretch).
 	TradeCount float64
-
-	// Awards are the public contracts the company won, loaded on demand
-	// (AwardsLoaded) by the caller: only for the candidates whose track
-	// record may bring them into a ranking.
-	Awards       []data.Award
-	AwardsLoaded bool
 }
 
 // Supplier is the candidate's supplier.
@@ -90,7 +85,7 @@ type Scored struct {
 	geo    geoFit
 	labels int // label types valid on the need's date
 	capVal float64
-	awards int // comparable awards won before the need's date
+	track  trackFit // comparable awards won before the need's date
 	// described is true when the need has discriminative words: then a
 	// sector fit inferred from the NAF code or univers is weaker evidence
 	// of relevance than the words (see proximity).
@@ -104,6 +99,11 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
 	sm.bits, sm.Text = q.match(&c.sup)
 	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
+	sm.track = trackOf(n, &c.sup)
+	if sm.track.value > sm.class.value {
+		// Its past awards fit better than its declarations and trade.
+		sm.class = classFit{value: sm.track.value, cpv: sm.track.cpv, won: true}
+	}
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
 	}
@@ -112,44 +112,15 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm.capVal, _, _ = capacityOf(&c.sup, n.value)
 	w := n.Weights
 	sm.Total = w.Text*sm.Text + w.Classification*sm.class.value + w.Geography*sm.proximity() + w.Capacity*sm.capVal
+	sm.Total += trackRecordPoints(w, sm.track.count)
 	if sm.labels > 0 {
 		sm.Total += w.Labels
 	}
 	return sm, true
 }
 
-// AddTrackRecord counts the contracts the candidate won before the need's
-// date in the CPV divisions of the need (from its Awards, which the
-// caller loads), and adds their bonus.
-func (sm *Scored) AddTrackRecord(n *Need) {
-	count := 0
-	for _, a := range sm.c.Awards {
-		if !a.NotifiedAt.IsZero() && !a.NotifiedAt.Before(n.At) {
-			continue // not known yet on the tender's date
-		}
-		if slices.Contains(n.CPVDivisions, data.CPVDivision(a.CPV)) {
-			count++
-		}
-	}
-	sm.setTrackRecord(n.Weights, count)
-}
-
 // Candidate is the scored candidate.
 func (sm *Scored) Candidate() *Candidate { return sm.c }
-
-// setTrackRecord adds the bonus of count comparable awards: the first
-// one brings half of it, each next one half of what remains.
-func (sm *Scored) setTrackRecord(w Weights, count int) {
-	sm.awards = count
-	sm.Total += trackRecordPoints(w, count)
-}
-
-func trackRecordPoints(w Weights, count int) float64 {
-	if count <= 0 {
-		return 0
-	}
-	return w.TrackRecord * (1 - math.Pow(0.5, float64(count)))
-}
 
 // proximity is the geography component: nearness counts in proportion to
 // the evidence that the firm can do the job (text or classification,
@@ -170,7 +141,7 @@ func (sm *Scored) proximity() float64 {
 // counting for half when the buyer described the work in words.
 func (sm *Scored) relevance() float64 {
 	class := sm.class.value
-	if sm.described && sm.class.declared == "" {
+	if sm.described && sm.class.declared == "" && !sm.class.won {
 		class *= inferredFitWhenDescribed
 	}
 	return 1 - (1-sm.Text)*(1-class)
@@ -203,6 +174,10 @@ func (sm *Scored) reasons(n *Need, q *TermSet) []data.Reason {
 	for _, r := range sm.class.reasons(&sm.c.sup) {
 		add(w.Classification*r.Weight, r)
 	}
+	trackPoints := trackRecordPoints(w, sm.track.count)
+	if sm.class.won {
+		trackPoints += w.Classification * sm.class.value
+	}
 	for _, r := range sm.geo.reasons() {
 		add(w.Geography*sm.proximity()*r.Weight, r)
 	}
@@ -213,8 +188,8 @@ func (sm *Scored) reasons(n *Need, q *TermSet) []data.Reason {
 	if v, r, known := capacityOf(&sm.c.sup, n.value); known {
 		add(w.Capacity*v, r)
 	}
-	if sm.awards > 0 {
-		add(trackRecordPoints(w, sm.awards), data.Reason{Kind: data.ReasonTrackRecord, AwardCount: sm.awards})
+	if sm.track.count > 0 {
+		add(trackPoints, sm.track.reason())
 	}
 	return out
 }
