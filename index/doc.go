@@ -112,6 +112,14 @@
 // a match on their own; a need without CPV code uses the codes
 // data.InferCPV deduces, weighing less than declared ones.
 //
+// The ≈ 400 candidates of a need are read from the source's match
+// profiles when it has them (MatchProfileSource, match_profiles.go): the
+// store keeps, beside each supplier and in the same transaction, the
+// fields the scoring reads in a compact binary form, which decodes ten
+// times faster than the JSON record. The document frequencies of the
+// need's words and of the candidates' trades are counted once per index
+// snapshot (match_freqs.go).
+//
 // Which trades win which works is learned too: LearnCPVNAFLinks counts,
 // from the awards the store holds whose winner is in the directory, the
 // NAF codes that won each CPV division (data.CPVNAFLinks), beside the

@@ -15,7 +15,8 @@ import (
 
 // MatchSource is where the matcher reads the candidates it scores; the
 // store satisfies it. Match reads several suppliers at once: it must be
-// safe for concurrent use.
+// safe for concurrent use. A source that is also a MatchProfileSource (the
+// store) is read through its match profiles (match_profiles.go).
 type MatchSource interface {
 	// Supplier returns one supplier, or an error wrapping data.ErrNotFound.
 	Supplier(ctx context.Context, id string) (data.Supplier, error)

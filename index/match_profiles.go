@@ -18,8 +18,9 @@ import (
 type MatchProfileSource interface {
 	MatchSource
 	// MatchProfiles calls fn, in order, with the supplier of each of ids
-	// (i its position in ids), nil when there is none; fn may keep it. An
-	// error of fn stops the reading and is returned.
+	// (i its position in ids), nil when there is none. *s is only valid
+	// during fn, which copies it to keep it (its strings and slices may be
+	// kept). An error of fn stops the reading and is returned.
 	MatchProfiles(ctx context.Context, ids []string, fn func(i int, s *data.Supplier) error) error
 }
 

@@ -69,16 +69,20 @@ func MatchProfile(s *data.Supplier) data.Supplier {
 
 // MatchProfiles reads the match profiles of the suppliers ids in one read
 // transaction and calls fn with each, in order: i is its position in ids,
-// s nil when no supplier has that id. s is fn's to keep. A supplier
+// s nil when no supplier has that id. *s is only valid during fn, which
+// copies it to keep it (its strings and slices may be kept). A supplier
 // without a profile yet (see fillMatchProfiles) is read from its record.
 func (s *Store) MatchProfiles(ctx context.Context, ids []string, fn func(i int, s *data.Supplier) error) error {
 	return s.view(ctx, func(tx *bolt.Tx) error {
 		profiles, records := tx.Bucket(bucketMatchProfiles), tx.Bucket(bucketSuppliers)
+		var sup data.Supplier // one for all: fn copies what it keeps
 		for i, id := range ids {
 			if i%64 == 63 && ctx.Err() != nil {
 				return fmt.Errorf("store: %w", ctx.Err())
 			}
-			sup, found, err := readMatchProfile(profiles, records, id)
+			var found bool
+			var err error
+			sup, found, err = readMatchProfile(profiles, records, id)
 			if err != nil {
 				return err
 			}

@@ -140,7 +140,10 @@ func profiles(t *testing.T, s *Store, ids ...string) []*data.Supplier {
 	t.Helper()
 	out := make([]*data.Supplier, len(ids))
 	err := s.MatchProfiles(context.Background(), ids, func(i int, p *data.Supplier) error {
-		out[i] = p
+		if p != nil {
+			c := *p // valid during the call only
+			out[i] = &c
+		}
 		return nil
 	})
 	if err != nil {
@@ -353,6 +356,35 @@ func FuzzMatchProfile(f *testing.F) {
 		}
 		if !bytes.Equal(appendMatchProfile(nil, &q), again) {
 			t.Fatalf("re-encoding is unstable")
+		}
+	})
+}
+
+// BenchmarkMatchProfileDecode decodes a supplier's match profile, against
+// its whole JSON record: what a match pays per candidate.
+func BenchmarkMatchProfileDecode(b *testing.B) {
+	s := fullSupplier(1)
+	s.Description = strings.Repeat("Création et restauration de vitraux, verrières et dalles de verre. ", 5)
+	raw, err := json.Marshal(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	profile := appendMatchProfile(nil, &s)
+	b.Run("profile", func(b *testing.B) {
+		b.ReportMetric(float64(len(profile)), "bytes")
+		for b.Loop() {
+			if _, err := decodeMatchProfile(profile); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json", func(b *testing.B) {
+		b.ReportMetric(float64(len(raw)), "bytes")
+		for b.Loop() {
+			var rec data.Supplier
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

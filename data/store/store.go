@@ -27,7 +27,8 @@ type Options struct {
 	// NoSync skips fsync on commit. Only for tests and benchmarks: a crash
 	// may then lose or corrupt committed writes.
 	NoSync bool
-	// Logger receives the schema migrations run at Open; nil discards.
+	// Logger receives the schema migrations run at Open (and the match
+	// profiles Open writes after schema 6); nil discards.
 	Logger *slog.Logger
 }
 
@@ -95,6 +96,9 @@ func (o Options) clock() func() time.Time {
 //	idx_tender_updated  time|id → "" (the tender's UpdatedAt; schema 3)
 //	alert_* and idx_alert_*: alert profiles, their tokens (hashed), last sends,
 //	                    tenders sent and digest records (created on first use, alert.go)
+//	match_profiles      supplier id → binary match profile: the fields the matcher
+//	                    scores with, written with the record (schema 6, matchprofile.go);
+//	                    meta match_profiles_filled marks them all written
 //
 // Multi-valued indexes carry the record id at the end of the key, so that
 // two records may share a département, a label or a name.
