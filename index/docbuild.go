@@ -5,7 +5,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/geo"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -89,11 +91,28 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	text(fNomenclature, d.Nomenclature...)
 	text(fDescription, d.Description)
 	if d.Geo != nil {
-		doc.AddField(document.NewGeoPointFieldWithIndexingOptions(fGeo, nil, d.Geo.Lon, d.Geo.Lat, b.fields[fGeo].options))
+		doc.AddField(b.point(d.Geo))
 	}
 	src := b.fields[fSrc]
 	doc.AddField(document.NewTextFieldCustom(fSrc, nil, []byte(d.Src), src.options, src.analyzer))
 	return doc
+}
+
+// point is the geo field of a document: the point's morton hash,
+// prefix-coded at shift 0, as its one term and its doc value, which is
+// what bleve's GeoPointField keeps for sorting by distance. bleve's field
+// also indexes the point's s2 cells at seven levels (or seven precision
+// steps of the hash without the s2 plugin), for its geo queries; the
+// suppliers' index never asks one (a radius search reads the points from
+// the doc values, through the columns and their grid, and the baselines
+// of eval sort by distance), so those terms, a third of the distinct terms
+// of a rebuild's segments, are not made. TestPointFieldKeepsTheDocValue
+// checks the doc value against bleve's field.
+func (b *docBuilder) point(p *geoPoint) *flatField {
+	hash := numeric.MustNewPrefixCodedInt64(int64(geo.MortonHash(p.Lon, p.Lat)), 0)
+	// The options bleve's GeoPointField forces.
+	opts := b.fields[fGeo].options | index.DocValues | index.SkipDVChunking | index.SkipDVCompression
+	return &flatField{name: fGeo, values: []string{string(hash)}, options: opts}
 }
 
 // flatField is one indexed field of a document with all its values: what
