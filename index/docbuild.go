@@ -5,7 +5,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/geo"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -22,11 +24,13 @@ type docBuilder struct {
 type fieldSpec struct {
 	options  index.FieldIndexingOptions
 	analyzer analysis.Analyzer
-	flat     bool // indexed as a flatField
+	fast     *fastAnalysis // the analyzer's fast path, nil without one
+	flat     bool          // indexed as a flatField
 }
 
 func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 	b := &docBuilder{fields: map[string]fieldSpec{}}
+	fast := map[string]*fastAnalysis{} // one per analyzer: one stem cache
 	for name, dm := range m.DefaultMapping.Properties {
 		for _, fm := range dm.Fields {
 			spec := fieldSpec{options: fm.Options()}
@@ -37,6 +41,11 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 				}
 				if spec.analyzer = m.AnalyzerNamed(an); spec.analyzer == nil {
 					return nil, fmt.Errorf("analyzer %q of field %s not found", an, name)
+				}
+				spec.fast = fast[an]
+				if spec.fast == nil {
+					spec.fast = newFastAnalysis(an)
+					fast[an] = spec.fast
 				}
 			}
 			// flatField keeps neither positions nor values.
@@ -56,7 +65,11 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 		switch {
 		case len(vs) == 0:
 		case spec.flat:
-			doc.AddField(&flatField{name: name, values: vs, options: spec.options, analyzer: analyzer})
+			f := &flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
+			if analyzer != nil {
+				f.fast = spec.fast
+			}
+			doc.AddField(f)
 		default:
 			for i, v := range vs {
 				doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(v), spec.options, spec.analyzer))
@@ -89,11 +102,28 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	text(fNomenclature, d.Nomenclature...)
 	text(fDescription, d.Description)
 	if d.Geo != nil {
-		doc.AddField(document.NewGeoPointFieldWithIndexingOptions(fGeo, nil, d.Geo.Lon, d.Geo.Lat, b.fields[fGeo].options))
+		doc.AddField(b.point(d.Geo))
 	}
 	src := b.fields[fSrc]
 	doc.AddField(document.NewTextFieldCustom(fSrc, nil, []byte(d.Src), src.options, src.analyzer))
 	return doc
+}
+
+// point is the geo field of a document: the point's morton hash,
+// prefix-coded at shift 0, as its one term and its doc value, which is
+// what bleve's GeoPointField keeps for sorting by distance. bleve's field
+// also indexes the point's s2 cells at seven levels (or seven precision
+// steps of the hash without the s2 plugin), for its geo queries; the
+// suppliers' index never asks one (a radius search reads the points from
+// the doc values, through the columns and their grid, and the baselines
+// of eval sort by distance), so those terms, a third of the distinct terms
+// of a rebuild's segments, are not made. TestPointFieldKeepsTheDocValue
+// checks the doc value against bleve's field.
+func (b *docBuilder) point(p *geoPoint) *flatField {
+	hash := numeric.MustNewPrefixCodedInt64(int64(geo.MortonHash(p.Lon, p.Lat)), 0)
+	// The options bleve's GeoPointField forces.
+	opts := b.fields[fGeo].options | index.DocValues | index.SkipDVChunking | index.SkipDVCompression
+	return &flatField{name: fGeo, values: []string{string(hash)}, options: opts}
 }
 
 // flatField is one indexed field of a document with all its values: what
@@ -110,6 +140,7 @@ type flatField struct {
 	values   []string
 	options  index.FieldIndexingOptions
 	analyzer analysis.Analyzer // nil: each value is one term
+	fast     *fastAnalysis     // the analyzer's fast path, if any
 
 	length int
 	freqs  index.TokenFrequencies
@@ -149,48 +180,56 @@ func (f *flatField) Size() int {
 
 // Analyze does what bleve's TextField.Analyze and analysis.TokenFrequency
 // do for each value, then what TokenFrequencies.MergeAll does to merge
-// them. The field's term frequencies are allocated together.
+// them. The terms are gathered in one buffer, the analyzer's fast path
+// (fastAnalysis) writing them there directly, and the field's term
+// frequencies are allocated together, their keys cut from one string.
 func (f *flatField) Analyze() {
-	if f.analyzer == nil {
-		f.length = len(f.values)
-		f.count(len(f.values), func(yield func([]byte)) {
-			for _, v := range f.values {
-				yield([]byte(v))
-			}
-		})
-		return
+	size := 0
+	for _, v := range f.values {
+		size += len(v)
 	}
-	streams := make([]analysis.TokenStream, len(f.values))
-	n := 0
-	for i, v := range f.values {
-		streams[i] = f.analyzer.Analyze([]byte(v))
-		n += len(streams[i])
-	}
-	f.length = n
-	f.count(n, func(yield func([]byte)) {
-		for _, ts := range streams {
-			for _, t := range ts {
-				yield(t.Term)
+	buf := make([]byte, 0, size+size/4)
+	ends := make([]int, 0, len(f.values)*4)
+	for _, v := range f.values {
+		if f.analyzer == nil {
+			buf = append(buf, v...)
+			ends = append(ends, len(buf))
+			continue
+		}
+		ok := false
+		if f.fast != nil {
+			buf, ends, ok = f.fast.appendTerms(buf, ends, []byte(v))
+		}
+		if !ok {
+			for _, t := range f.analyzer.Analyze([]byte(v)) {
+				buf = append(buf, t.Term...)
+				ends = append(ends, len(buf))
 			}
 		}
-	})
+	}
+	f.length = len(ends)
+	f.count(buf, ends)
 }
 
-// count sets f.freqs from the n terms that terms yields.
-func (f *flatField) count(n int, terms func(yield func([]byte))) {
-	freqs := make(index.TokenFrequencies, n)
-	slab := make([]index.TokenFreq, 0, n)
+// count sets f.freqs from the terms buf holds, the i-th ending at ends[i].
+func (f *flatField) count(buf []byte, ends []int) {
+	keys := string(buf)
+	freqs := make(index.TokenFrequencies, len(ends))
+	slab := make([]index.TokenFreq, 0, len(ends))
 	countFreq := !f.options.SkipFreqNorm()
-	terms(func(term []byte) {
-		tf, ok := freqs[string(term)]
+	start := 0
+	for _, end := range ends {
+		key := keys[start:end]
+		tf, ok := freqs[key]
 		if !ok {
-			slab = append(slab, index.TokenFreq{Term: term})
+			slab = append(slab, index.TokenFreq{Term: buf[start:end:end]})
 			tf = &slab[len(slab)-1]
-			freqs[string(term)] = tf
+			freqs[key] = tf
 		}
 		if countFreq {
 			tf.SetFrequency(tf.Frequency() + 1)
 		}
-	})
+		start = end
+	}
 	f.freqs = freqs
 }

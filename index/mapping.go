@@ -69,7 +69,8 @@ var textFields = []struct {
 	{fDescription, 0.8},
 }
 
-// facetFields are the keyword fields with doc values, faceted on request.
+// facetFields are the keyword fields faceted on request (counted from
+// their postings by the columns).
 var facetFields = []string{fLabels, fRegion, fDepartement, fNAFSection, fNAFDivision, fCPVDivision, fHeadcount, fUnivers}
 
 // newMapping builds the index mapping. It is static: only the fields
@@ -105,13 +106,18 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
+	// Doc values only where they are read: the stamps by the consistency
+	// check (indexStamps), the sort names and the status by the columns.
+	// Facets are counted from the postings (buildFacetColumn), never from
+	// bleve's facet requests: doc values on the facet fields were written
+	// by every rebuild and merge and read by nothing.
 	for _, f := range []struct {
 		name      string
 		docValues bool
 	}{
 		{fSIREN, false}, {fSIRETs, false}, {fNAF, false}, {fCPV, false},
-		{fNAFSection, true}, {fNAFDivision, true}, {fCPVDivision, true}, {fDepartement, true},
-		{fRegion, true}, {fLabels, true}, {fHeadcount, true}, {fUnivers, true},
+		{fNAFSection, false}, {fNAFDivision, false}, {fCPVDivision, false}, {fDepartement, false},
+		{fRegion, false}, {fLabels, false}, {fHeadcount, false}, {fUnivers, false},
 		{fStamp, true}, {fNameSort, true}, {fArea, false}, {fTurnover, false}, {fStatus, true},
 	} {
 		fm := bleve.NewKeywordFieldMapping()

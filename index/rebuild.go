@@ -216,6 +216,7 @@ func (g *generation) reopenForServing() error {
 func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress func(int)) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer rebuildGC.acquire()() // rebuild_gc.go
 	now := ix.opts.Now()
 	size := ix.opts.RebuildBatchSize
 	chunks := make(chan []data.Supplier, indexWorkers)
