@@ -167,6 +167,16 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 		return p, nil
 	}
 
+	if len(filters) == 0 && ctx.Value(bleveTextKey{}) == nil {
+		plan, ok, err := newTextPlan(ctx, snap, cols, terms, relaxed)
+		if err != nil {
+			return page{}, fmt.Errorf("index: search: %w", err)
+		}
+		if ok {
+			return planPage(ctx, plan, cols, q, ord, circ, fc, key)
+		}
+	}
+
 	var must []query.Query
 	if len(terms) > 0 && len(filters) > 0 && ord != byName && ord != byDistance {
 		// Filters must not score: a keyword term's score is not a
