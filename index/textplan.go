@@ -267,8 +267,11 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		parts := make([][]planMatch, len(n.children))
-		parts[0] = cands
+		parts := make([][]float64, len(n.children))
+		parts[0] = make([]float64, len(cands))
+		for j, m := range cands {
+			parts[0][j] = m.score
+		}
 		for i, c := range n.children[1:] {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -280,11 +283,11 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 			var sum float64
 			matched := true
 			for _, part := range parts {
-				if part[j].score < 0 { // no match
+				if part[j] < 0 { // no match
 					matched = false
 					break
 				}
-				sum += part[j].score
+				sum += part[j]
 			}
 			if matched {
 				out = append(out, planMatch{m.doc, sum})
@@ -317,11 +320,23 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 			sc.add(m.doc, m.score)
 		}
 	}
-	slices.Sort(sc.touched)
 	total := float64(len(n.children))
-	out := make([]planMatch, len(sc.touched))
-	for i, d := range sc.touched {
-		out[i] = planMatch{d, sc.sum[d] * (float64(sc.count[d]) / total)}
+	out := make([]planMatch, 0, len(sc.touched))
+	if len(sc.touched) == 0 {
+		return out, nil
+	}
+	if hi := slices.Max(sc.touched); len(sc.touched) >= int(hi)/32 {
+		// Many documents: reading the counts in order beats sorting.
+		for d := range hi + 1 {
+			if c := sc.count[d]; c > 0 {
+				out = append(out, planMatch{d, sc.sum[d] * (float64(c) / total)})
+			}
+		}
+		return out, nil
+	}
+	slices.Sort(sc.touched)
+	for _, d := range sc.touched {
+		out = append(out, planMatch{d, sc.sum[d] * (float64(sc.count[d]) / total)})
 	}
 	return out, nil
 }
@@ -329,35 +344,26 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 // probe scores the candidates (in document order) against n: the i-th
 // result is candidate i's score, or -1 when n does not match it (scores
 // are never negative: boosts, norms and idf are positive).
-func (n *planNode) probe(cands []planMatch) []planMatch {
-	out := make([]planMatch, len(cands))
+func (n *planNode) probe(cands []planMatch) []float64 {
+	out := make([]float64, len(cands))
 	if n.children == nil {
-		pos := 0
-		for j, m := range cands {
-			out[j] = planMatch{m.doc, -1}
-			pos = gallop(n.docs, pos, m.doc)
-			if pos == len(n.docs) {
-				for k := j + 1; k < len(cands); k++ {
-					out[k] = planMatch{cands[k].doc, -1}
-				}
-				break
-			}
-			if n.docs[pos] == m.doc {
-				out[j].score = n.termScore(pos)
-			}
+		for j := range out {
+			out[j] = -1
 		}
+		n.probeInto(cands, out, nil)
 		return out
 	}
 	// A disjunction (conjunctions are only at the root): its children in
 	// order, as bleve adds them.
 	counts := make([]uint16, len(cands))
-	for j, m := range cands {
-		out[j] = planMatch{m.doc, 0}
-	}
 	for _, c := range n.children {
+		if c.children == nil {
+			c.probeInto(cands, out, counts)
+			continue
+		}
 		for j, s := range c.probe(cands) {
-			if s.score >= 0 {
-				out[j].score += s.score
+			if s >= 0 {
+				out[j] += s
 				counts[j]++
 			}
 		}
@@ -365,12 +371,32 @@ func (n *planNode) probe(cands []planMatch) []planMatch {
 	total := float64(len(n.children))
 	for j := range out {
 		if counts[j] == 0 {
-			out[j].score = -1
+			out[j] = -1
 		} else {
-			out[j].score *= float64(counts[j]) / total
+			out[j] *= float64(counts[j]) / total
 		}
 	}
 	return out
+}
+
+// probeInto adds the scores of term n for the candidates it holds to
+// sums, counting them in counts; with counts nil, it sets them instead.
+func (n *planNode) probeInto(cands []planMatch, sums []float64, counts []uint16) {
+	pos := 0
+	for j, m := range cands {
+		if pos = gallop(n.docs, pos, m.doc); pos == len(n.docs) {
+			return
+		}
+		if n.docs[pos] != m.doc {
+			continue
+		}
+		if counts == nil {
+			sums[j] = n.termScore(pos)
+			continue
+		}
+		sums[j] += n.termScore(pos)
+		counts[j]++
+	}
 }
 
 // gallop returns the first position at or after from where docs holds a
