@@ -180,8 +180,11 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 		return p, nil
 	}
 
-	if len(filters) == 0 && ctx.Value(bleveTextKey{}) == nil {
+	if len(terms) > 0 && ctx.Value(bleveTextKey{}) == nil {
 		plan, ok, err := newTextPlan(ctx, snap, cols, terms, relaxed)
+		if err == nil && ok {
+			plan.filter, err = filterDocs(ctx, snap, q)
+		}
 		if err != nil {
 			return page{}, fmt.Errorf("index: search: %w", err)
 		}

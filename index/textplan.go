@@ -103,6 +103,11 @@ func (s byCount) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
 // textPlan is the text query of a search, ready to evaluate.
 type textPlan struct {
 	root *planNode
+	// filter, when not nil, lists the documents the query's filters
+	// keep, ascending. bleve filters a boolean query whose must clause is
+	// the text: its score is the text's (0 + the text's score, the same
+	// query norm), so filtering the plan's matches gives the same hits.
+	filter []uint32
 }
 
 // newTextPlan builds the plan of the text query of terms on snap, reading
@@ -428,8 +433,17 @@ func planPage(ctx context.Context, plan *textPlan, cols *columns, q Query, ord o
 	from, window := (q.Page-1)*q.PerPage, q.Page*q.PerPage
 	top := newTopK(window)
 	var p page
+	pos := 0
 	for _, m := range ms {
 		d := m.doc
+		if plan.filter != nil {
+			if pos = gallop(plan.filter, pos, d); pos == len(plan.filter) {
+				break
+			}
+			if plan.filter[pos] != d {
+				continue
+			}
+		}
 		if !cols.hasDoc(d) || (!q.IncludeCeased && cols.isCeased(d)) || (circ != nil && !cols.within(d, circ)) {
 			continue
 		}
@@ -451,4 +465,56 @@ func planPage(ctx context.Context, plan *textPlan, cols *columns, q Query, ord o
 		p.facets = fc.facets()
 	}
 	return p, nil
+}
+
+// filterDocs lists the documents q's filters keep, ascending: for each kind
+// of filter the documents holding one of its values, and the documents
+// every kind keeps (as filterQueries asks bleve); nil when q has no filter.
+func filterDocs(ctx context.Context, snap index.IndexReader, q Query) ([]uint32, error) {
+	var out []uint32
+	first := true
+	for _, f := range filterFields(q) {
+		var kind []uint32
+		for _, v := range f.vals {
+			r, err := snap.TermFieldReader(ctx, []byte(v), f.field, false, false, false)
+			if err != nil {
+				return nil, err
+			}
+			var tfd *index.TermFieldDoc
+			for {
+				if tfd, err = r.Next(tfd); err != nil || tfd == nil {
+					break
+				}
+				kind = append(kind, uint32(tfd.ID.Value()))
+			}
+			if cerr := r.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if len(f.vals) > 1 {
+			slices.Sort(kind)
+			kind = slices.Compact(kind)
+		}
+		if first {
+			out, first = kind, false
+			if out == nil {
+				out = []uint32{}
+			}
+			continue
+		}
+		kept, pos := out[:0], 0
+		for _, d := range out {
+			if pos = gallop(kind, pos, d); pos == len(kind) {
+				break
+			}
+			if kind[pos] == d {
+				kept = append(kept, d)
+			}
+		}
+		out = kept
+	}
+	return out, nil
 }

@@ -49,6 +49,14 @@ func TestTextPlanAgreesWithBleve(t *testing.T) {
 		{"within 150 km", func(s string) Query { return Query{Text: s, Near: near, RadiusKm: 150, Facets: true} }},
 		{"nearest first", func(s string) Query { return Query{Text: s, Near: near, SortByDistance: true} }},
 		{"with ceased", func(s string) Query { return Query{Text: s, IncludeCeased: true, PerPage: 50} }},
+		{"département", func(s string) Query { return Query{Text: s, Departements: []string{sups[3].Address.Departement}} }},
+		{"two régions, label, facets", func(s string) Query {
+			return Query{Text: s, Regions: []string{sups[3].Address.Region, sups[8].Address.Region}, Labels: []string{"EPV"}, Facets: true}
+		}},
+		{"NAF section, ties by distance", func(s string) Query { return Query{Text: s, NAFSections: []string{"C"}, Near: near} }},
+		{"unknown NAF, nearest first", func(s string) Query {
+			return Query{Text: s, NAF: []string{"99.99Z"}, Near: near, SortByDistance: true}
+		}},
 	}
 	planned := 0
 	compare := func(t *testing.T) {

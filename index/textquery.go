@@ -364,17 +364,7 @@ func textQuery(terms []queryTerm, relaxed bool) query.Query {
 // clause per kind (OR within the kind).
 func filterQueries(q Query) []query.Query {
 	var out []query.Query
-	for _, f := range []struct {
-		field string
-		vals  []string
-	}{
-		{fRegion, q.Regions}, {fDepartement, q.Departements}, {fLabels, q.Labels}, {fNAF, q.NAF},
-		{fNAFSection, q.NAFSections}, {fNAFDivision, q.NAFDivisions}, {fCPVDivision, q.CPVDivisions},
-		{fHeadcount, q.Headcounts}, {fUnivers, q.Univers},
-	} {
-		if len(f.vals) == 0 {
-			continue
-		}
+	for _, f := range filterFields(q) {
 		var dis []query.Query
 		for _, v := range f.vals {
 			dis = append(dis, termOn(v, f.field, filterBoost))
@@ -383,6 +373,28 @@ func filterQueries(q Query) []query.Query {
 			out = append(out, dis[0])
 		} else {
 			out = append(out, query.NewDisjunctionQuery(dis))
+		}
+	}
+	return out
+}
+
+// filterField is one kind of filter of a query: a keyword field and the
+// values it may hold.
+type filterField struct {
+	field string
+	vals  []string
+}
+
+// filterFields lists the kinds of filter q sets.
+func filterFields(q Query) []filterField {
+	var out []filterField
+	for _, f := range []filterField{
+		{fRegion, q.Regions}, {fDepartement, q.Departements}, {fLabels, q.Labels}, {fNAF, q.NAF},
+		{fNAFSection, q.NAFSections}, {fNAFDivision, q.NAFDivisions}, {fCPVDivision, q.CPVDivisions},
+		{fHeadcount, q.Headcounts}, {fUnivers, q.Univers},
+	} {
+		if len(f.vals) > 0 {
+			out = append(out, f)
 		}
 	}
 	return out
