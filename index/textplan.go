@@ -283,7 +283,7 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 			}
 			parts[i+1] = c.probe(cands)
 		}
-		out := cands[:0:0]
+		out := cands[:0] // in place: out[k] is written after cands[j ≥ k] is read
 		for j, m := range cands {
 			var sum float64
 			matched := true
