@@ -1,6 +1,7 @@
 package index
 
 import (
+	"container/heap"
 	"context"
 	"math"
 	"slices"
@@ -55,8 +56,12 @@ const disjunctionHeapTakeover = 10
 // planNode is a node of the text query tree: a term (children nil) or a
 // disjunction or conjunction of its children.
 type planNode struct {
-	conj     bool
-	children []*planNode // sorted as bleve's searchers sort them
+	conj bool
+	// heap is set on a disjunction of more than disjunctionHeapTakeover
+	// children: bleve keeps them in the query's order and merges them
+	// through a heap (enumerateHeap).
+	heap     bool
+	children []*planNode // sorted as bleve's searchers sort them, unless heap
 
 	clause textClause // a term
 	count  uint64     // postings of the term; the sum of the children's
@@ -114,13 +119,14 @@ type textPlan struct {
 // postings lists (long ones through cols' cache); ok is false when the
 // query has a part the plan does not evaluate exactly.
 func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, terms []queryTerm, relaxed bool) (_ *textPlan, ok bool, err error) {
-	if len(terms) == 0 || (relaxed && len(terms) > disjunctionHeapTakeover) {
+	if len(terms) == 0 {
 		return nil, false, nil
 	}
+	conj := !relaxed && len(terms) > 1
 	specs := make([]clauseSpec, len(terms))
 	for i, t := range terms {
 		specs[i] = wordSpec(t)
-		if !planSupports(specs[i]) {
+		if !planSupports(specs[i], conj) {
 			return nil, false, nil
 		}
 	}
@@ -133,7 +139,7 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	if len(specs) == 1 {
 		root, err = b.node(specs[0])
 	} else {
-		root = &planNode{conj: !relaxed}
+		root = &planNode{conj: conj, heap: !conj && len(specs) > disjunctionHeapTakeover}
 		for _, s := range specs {
 			c, err := b.node(s)
 			if err != nil {
@@ -142,7 +148,9 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 			root.children = append(root.children, c)
 			root.count += c.count
 		}
-		sort.Sort(byCount(root.children))
+		if !root.heap {
+			sort.Sort(byCount(root.children))
+		}
 	}
 	if err != nil {
 		return nil, false, err
@@ -151,18 +159,22 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	return &textPlan{root: root}, true, nil
 }
 
-// planSupports reports whether the plan evaluates s as bleve does.
-func planSupports(s clauseSpec) bool {
+// planSupports reports whether the plan evaluates s as bleve does, inConj
+// when s is a clause of a conjunction.
+func planSupports(s clauseSpec, inConj bool) bool {
 	if s.sub == nil {
 		// Keyword fields keep no norms: bleve's scores there are not
 		// numbers, and a fuzzy query expands when it runs.
 		return s.fuzziness == 0 && s.field != fSIREN && s.field != fSIRETs
 	}
-	if len(s.sub) > disjunctionHeapTakeover {
+	if inConj && len(s.sub) > disjunctionHeapTakeover {
+		// A conjunction advances its clauses: the order in which a heap
+		// disjunction then adds its children's scores depends on the
+		// targets of every advance, which the plan does not replay.
 		return false
 	}
 	for _, c := range s.sub {
-		if !planSupports(c) {
+		if !planSupports(c, inConj) {
 			return false
 		}
 	}
@@ -181,7 +193,7 @@ func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
 	if s.sub == nil {
 		return b.term(textClause{term: s.term, field: s.field, boost: s.boost})
 	}
-	n := &planNode{}
+	n := &planNode{heap: len(s.sub) > disjunctionHeapTakeover}
 	for _, c := range s.sub {
 		child, err := b.node(c)
 		if err != nil {
@@ -190,7 +202,9 @@ func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
 		n.children = append(n.children, child)
 		n.count += child.count
 	}
-	sort.Sort(byCount(n.children))
+	if !n.heap {
+		sort.Sort(byCount(n.children))
+	}
 	return n, nil
 }
 
@@ -266,6 +280,8 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 			out[i] = planMatch{d, n.termScore(i)}
 		}
 		return out, nil
+	case n.heap:
+		return n.enumerateHeap(ctx)
 	case n.conj:
 		// The rarest clause proposes, the others confirm.
 		cands, err := n.children[0].enumerate(ctx)
@@ -344,6 +360,100 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 		out = append(out, planMatch{d, sc.sum[d] * (float64(sc.count[d]) / total)})
 	}
 	return out, nil
+}
+
+// enumerateHeap lists the matches of a heap disjunction (never inside a
+// conjunction, so only ever read in order) by replaying bleve's
+// DisjunctionHeapSearcher: the same heap operations on the same cursors
+// give the same order of the children matching a document, and so the
+// same sum.
+func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
+	h := &cursorHeap{}
+	for _, c := range n.children {
+		cur := &planCursor{}
+		if c.children == nil {
+			cur.docs, cur.term = c.docs, c
+		} else {
+			ms, err := c.enumerate(ctx)
+			if err != nil {
+				return nil, err
+			}
+			cur.matches = ms
+		}
+		if cur.valid() {
+			heap.Push(h, cur)
+		}
+	}
+	total := float64(len(n.children))
+	var out []planMatch
+	var matching []*planCursor
+	for h.Len() > 0 {
+		if len(out)%8192 == 8191 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		matching = append(matching[:0], heap.Pop(h).(*planCursor))
+		d := matching[0].doc()
+		for h.Len() > 0 && (*h)[0].doc() == d {
+			matching = append(matching, heap.Pop(h).(*planCursor))
+		}
+		var sum float64
+		for _, c := range matching {
+			sum += c.score()
+		}
+		out = append(out, planMatch{d, sum * (float64(len(matching)) / total)})
+		for _, c := range matching {
+			if c.pos++; c.valid() {
+				heap.Push(h, c)
+			}
+		}
+	}
+	return out, nil
+}
+
+// planCursor reads a term's postings or a disjunction's matches in order.
+type planCursor struct {
+	term    *planNode
+	docs    []uint32 // the term's
+	matches []planMatch
+	pos     int
+}
+
+func (c *planCursor) valid() bool {
+	if c.term != nil {
+		return c.pos < len(c.docs)
+	}
+	return c.pos < len(c.matches)
+}
+
+func (c *planCursor) doc() uint32 {
+	if c.term != nil {
+		return c.docs[c.pos]
+	}
+	return c.matches[c.pos].doc
+}
+
+func (c *planCursor) score() float64 {
+	if c.term != nil {
+		return c.term.termScore(c.pos)
+	}
+	return c.matches[c.pos].score
+}
+
+// cursorHeap orders cursors by their document as bleve's heap searcher
+// orders its children (Less, Swap, Push and Pop as there).
+type cursorHeap []*planCursor
+
+func (h cursorHeap) Len() int           { return len(h) }
+func (h cursorHeap) Less(i, j int) bool { return h[i].doc() < h[j].doc() }
+func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *cursorHeap) Push(x any)        { *h = append(*h, x.(*planCursor)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // probe scores the candidates (in document order) against n: the i-th
