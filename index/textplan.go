@@ -35,10 +35,13 @@ import (
 //
 // each sum taken over the children in the order bleve's searchers sort
 // them (by their count of postings). bleve's disjunction of more than
-// DisjunctionHeapTakeover children adds in an order that depends on the
-// postings met before, so such queries, and those with parts the plan
-// does not evaluate (keyword fields, unspelled fuzzy words), still go to
-// bleve. TestTextPlanAgreesWithBleve holds the plan to bleve's answers.
+// DisjunctionHeapTakeover children adds in the order its heap pops them:
+// where it is only read in order (a single word, the relaxed search) the
+// plan replays that heap (enumerateHeap); inside a conjunction, which
+// advances it, it and the parts the plan does not evaluate (keyword
+// fields, unspelled fuzzy words) still go to bleve.
+// TestTextPlanAgreesWithBleve holds the plan to bleve's answers, scores
+// to the last bit.
 //
 // Long postings lists are read from the snapshot's columns
 // (postingsCache), so a write, which makes a new snapshot, never meets
