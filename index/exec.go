@@ -144,20 +144,33 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 			}
 		} else {
 			top := newTopK(window)
-			docs := cols.live
 			if circ != nil {
 				// Only the grid cells the circle overlaps. With text
 				// or filters, bleve's matches are fewer than the
 				// circle's documents as often as not: the handler
-				// below tests each against the circle instead.
-				docs = cols.inCircle(circ)
-			}
-			for _, d := range docs {
-				p.total++
-				if fc != nil {
-					fc.add(d)
+				// below tests each against the circle instead. The
+				// circle's haversine term is the distance key: it is
+				// computed once (topK breaks ties by document, so the
+				// order of the visit does not matter).
+				cols.eachInCircle(circ, func(d uint32, h float64) {
+					p.total++
+					if fc != nil {
+						fc.add(d)
+					}
+					if ord == byDistance {
+						top.offer(d, h)
+					} else {
+						top.offer(d, key(d))
+					}
+				})
+			} else {
+				for _, d := range cols.live {
+					p.total++
+					if fc != nil {
+						fc.add(d)
+					}
+					top.offer(d, key(d))
 				}
-				top.offer(d, key(d))
 			}
 			p.hits = top.page(from)
 		}
@@ -165,6 +178,19 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 			p.facets = fc.facets()
 		}
 		return p, nil
+	}
+
+	if len(terms) > 0 && ctx.Value(bleveTextKey{}) == nil {
+		plan, ok, err := newTextPlan(ctx, snap, cols, terms, relaxed)
+		if err == nil && ok {
+			plan.filter, err = filterDocs(ctx, snap, q)
+		}
+		if err != nil {
+			return page{}, fmt.Errorf("index: search: %w", err)
+		}
+		if ok {
+			return planPage(ctx, plan, cols, q, ord, circ, fc, key)
+		}
 	}
 
 	var must []query.Query
@@ -280,11 +306,19 @@ func (p *point) haversine(lat, lon, cosLat float64) float64 {
 
 // within reports whether document d lies in the circle.
 func (c *columns) within(d uint32, circ *circle) bool {
+	_, ok := c.circleTerm(d, circ)
+	return ok
+}
+
+// circleTerm returns the haversine term of document d from the centre of
+// circ, and whether d lies in the circle.
+func (c *columns) circleTerm(d uint32, circ *circle) (float64, bool) {
 	p := &c.points[d]
 	if math.IsNaN(p.lat) || math.Abs(p.lat-circ.lat) > circ.dLat || math.Abs(p.lon-circ.lon) > circ.dLon {
-		return false
+		return 0, false
 	}
-	return p.haversine(circ.lat, circ.lon, circ.cosLat) <= circ.maxH
+	h := p.haversine(circ.lat, circ.lon, circ.cosLat)
+	return h, h <= circ.maxH
 }
 
 // loadSrc reads the stored blob of a hit and hands it to decode, which must

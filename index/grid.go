@@ -34,10 +34,19 @@ func (c *columns) buildGrid() {
 // inCircle returns the live documents within circ, ascending.
 func (c *columns) inCircle(circ *circle) []uint32 {
 	var docs []uint32
+	c.eachInCircle(circ, func(d uint32, _ float64) { docs = append(docs, d) })
+	slices.Sort(docs)
+	return docs
+}
+
+// eachInCircle calls fn with each live document within circ and its
+// haversine term from the centre (which orders like the distance), in no
+// particular order.
+func (c *columns) eachInCircle(circ *circle, fn func(d uint32, h float64)) {
 	add := func(cellDocs []uint32) {
 		for _, d := range cellDocs {
-			if c.within(d, circ) {
-				docs = append(docs, d)
+			if h, ok := c.circleTerm(d, circ); ok {
+				fn(d, h)
 			}
 		}
 	}
@@ -55,6 +64,4 @@ func (c *columns) inCircle(circ *circle) []uint32 {
 			}
 		}
 	}
-	slices.Sort(docs)
-	return docs
 }

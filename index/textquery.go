@@ -241,34 +241,64 @@ func termKnown(lookup func(string) (func([]byte) (bool, error), error), t queryT
 // text field, the word itself in names, a SIREN or SIRET, and, for a word
 // the index does not know, its near spellings.
 func wordClause(t queryTerm) query.Query {
+	return wordSpec(t).query()
+}
+
+// clauseSpec describes one part of a word's clause: a term query (term in
+// field, with its boost), a fuzzy query, or a disjunction of parts (sub).
+// bleve's query and the postings evaluation (textplan.go) are both built
+// from it, so that they weigh the same clauses with the same boosts.
+type clauseSpec struct {
+	term, field string
+	boost       float64
+	fuzziness   int // a fuzzy query on term when > 0
+	sub         []clauseSpec
+}
+
+// query is bleve's query for s.
+func (s clauseSpec) query() query.Query {
+	switch {
+	case s.sub != nil:
+		dis := make([]query.Query, len(s.sub))
+		for i, c := range s.sub {
+			dis[i] = c.query()
+		}
+		return query.NewDisjunctionQuery(dis)
+	case s.fuzziness > 0:
+		fq := query.NewFuzzyQuery(s.term)
+		fq.SetFuzziness(s.fuzziness)
+		fq.SetField(s.field)
+		fq.SetBoost(s.boost)
+		return fq
+	}
+	return termOn(s.term, s.field, s.boost)
+}
+
+// wordSpec is the clause of one query word (see wordClause): a
+// disjunction.
+func wordSpec(t queryTerm) clauseSpec {
 	w := t.weight
 	if w == 0 {
 		w = 1
 	}
-	var dis []query.Query
-	add := func(q interface {
-		query.Query
-		SetField(string)
-		SetBoost(float64)
-	}, field string, boost float64) {
-		q.SetField(field)
-		q.SetBoost(boost * w)
-		dis = append(dis, q)
+	dis := []clauseSpec{}
+	add := func(term, field string, boost float64) {
+		dis = append(dis, clauseSpec{term: term, field: field, boost: boost * w})
 	}
 	for _, f := range textFields {
-		add(query.NewTermQuery(t.stem), f.name, f.boost)
+		add(t.stem, f.name, f.boost)
 		for _, a := range t.alts {
-			add(query.NewTermQuery(a), f.name, f.boost*altBoost)
+			add(a, f.name, f.boost*altBoost)
 		}
 	}
 	if t.word != "" {
-		add(query.NewTermQuery(t.word), fNameExact, exactNameBoost)
+		add(t.word, fNameExact, exactNameBoost)
 		if data.AllDigits(t.word) {
 			switch len(t.word) {
 			case 9:
-				add(query.NewTermQuery(t.word), fSIREN, 10)
+				add(t.word, fSIREN, 10)
 			case 14:
-				add(query.NewTermQuery(t.word), fSIRETs, 10)
+				add(t.word, fSIRETs, 10)
 			}
 		}
 	}
@@ -276,14 +306,12 @@ func wordClause(t queryTerm) query.Query {
 		// Only names are matched fuzzily: on stemmed prose a near
 		// spelling matches everything ("atleiers" → "atelier").
 		if t.spelled {
-			dis = append(dis, spellingsClause(t, w))
+			dis = append(dis, spellingsSpec(t, w))
 		} else {
-			fq := query.NewFuzzyQuery(t.word)
-			fq.SetFuzziness(fuzziness(t.word))
-			add(fq, fNameExact, fuzzyNameBoost)
+			dis = append(dis, clauseSpec{term: t.word, field: fNameExact, boost: fuzzyNameBoost * w, fuzziness: fuzziness(t.word)})
 		}
 	}
-	return query.NewDisjunctionQuery(dis)
+	return clauseSpec{sub: dis}
 }
 
 // termOn matches term in field, its score weighted by boost.
@@ -294,18 +322,18 @@ func termOn(term, field string, boost float64) *query.TermQuery {
 	return tq
 }
 
-// spellingsClause is what bleve's fuzzy query runs, from spellings looked
+// spellingsSpec is what bleve's fuzzy query runs, from spellings looked
 // up beforehand: each near spelling with a boost divided by one plus its
 // edits, or the word itself (which matches nothing) when there is none.
-func spellingsClause(t queryTerm, weight float64) query.Query {
+func spellingsSpec(t queryTerm, weight float64) clauseSpec {
 	if len(t.spellings) == 0 || (len(t.spellings) == 1 && t.spellings[0].word == t.word) {
-		return termOn(t.word, fNameExact, fuzzyNameBoost*weight)
+		return clauseSpec{term: t.word, field: fNameExact, boost: fuzzyNameBoost * weight}
 	}
-	dis := make([]query.Query, len(t.spellings))
+	dis := make([]clauseSpec, len(t.spellings))
 	for i, sp := range t.spellings {
-		dis[i] = termOn(sp.word, fNameExact, weight*fuzzyNameBoost/float64(sp.edits+1))
+		dis[i] = clauseSpec{term: sp.word, field: fNameExact, boost: weight * fuzzyNameBoost / float64(sp.edits+1)}
 	}
-	return query.NewDisjunctionQuery(dis)
+	return clauseSpec{sub: dis}
 }
 
 // fuzziness allows one edit in short words and two in long ones.
@@ -336,17 +364,7 @@ func textQuery(terms []queryTerm, relaxed bool) query.Query {
 // clause per kind (OR within the kind).
 func filterQueries(q Query) []query.Query {
 	var out []query.Query
-	for _, f := range []struct {
-		field string
-		vals  []string
-	}{
-		{fRegion, q.Regions}, {fDepartement, q.Departements}, {fLabels, q.Labels}, {fNAF, q.NAF},
-		{fNAFSection, q.NAFSections}, {fNAFDivision, q.NAFDivisions}, {fCPVDivision, q.CPVDivisions},
-		{fHeadcount, q.Headcounts}, {fUnivers, q.Univers},
-	} {
-		if len(f.vals) == 0 {
-			continue
-		}
+	for _, f := range filterFields(q) {
 		var dis []query.Query
 		for _, v := range f.vals {
 			dis = append(dis, termOn(v, f.field, filterBoost))
@@ -355,6 +373,28 @@ func filterQueries(q Query) []query.Query {
 			out = append(out, dis[0])
 		} else {
 			out = append(out, query.NewDisjunctionQuery(dis))
+		}
+	}
+	return out
+}
+
+// filterField is one kind of filter of a query: a keyword field and the
+// values it may hold.
+type filterField struct {
+	field string
+	vals  []string
+}
+
+// filterFields lists the kinds of filter q sets.
+func filterFields(q Query) []filterField {
+	var out []filterField
+	for _, f := range []filterField{
+		{fRegion, q.Regions}, {fDepartement, q.Departements}, {fLabels, q.Labels}, {fNAF, q.NAF},
+		{fNAFSection, q.NAFSections}, {fNAFDivision, q.NAFDivisions}, {fCPVDivision, q.CPVDivisions},
+		{fHeadcount, q.Headcounts}, {fUnivers, q.Univers},
+	} {
+		if len(f.vals) > 0 {
+			out = append(out, f)
 		}
 	}
 	return out
