@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -339,6 +340,12 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 			return nil, err
 		}
 	}
+	if cfg.heapProf != "" {
+		if err := writeHeapProfile(cfg.heapProf); err != nil {
+			return nil, err
+		}
+		logf("heap profile written to %s", cfg.heapProf)
+	}
 	rep.machine.loadTo = loadAverage()
 	return rep, nil
 }
@@ -468,4 +475,18 @@ func dirMiB(path string) float64 {
 		return nil
 	})
 	return float64(total) / (1 << 20)
+}
+
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }

@@ -12,7 +12,7 @@
 //
 //	fabrique-bench [--size 10k|100k|1m|N] [--engines bleve,sqlite,postgres]
 //	               [--out docs/performance.md] [--dir /tmp/...] [--keep] [--reuse]
-//	               [--queries 240] [--http 10s] [--clients 8] [--budget 2m]
+//	               [--queries 240] [--http 10s] [--clients 8] [--budget 2m] [--heapprofile heap.pb.gz]
 //
 // --budget bounds the time each baseline engine spends on one kind of
 // query (SQLite's faceted search takes seconds a query at a million

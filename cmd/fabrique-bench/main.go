@@ -41,6 +41,7 @@ type config struct {
 	pgBin    string        // directory of initdb and pg_ctl ("" : found)
 	reuse    bool          // reuse the store and bleve index a kept --dir holds
 	budget   time.Duration // per baseline engine and query kind, warm-up included (0: none)
+	heapProf string        // file for a heap profile at the end of the last serving phase ("": none)
 }
 
 var allEngines = []string{"bleve", "sqlite", "postgres"}
@@ -60,6 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.clients, "clients", 8, "concurrent HTTP clients")
 	fs.Int64Var(&c.seed, "seed", 42, "seed of the synthetic corpus")
 	fs.DurationVar(&c.budget, "budget", 0, "time budget of each baseline engine (sqlite, postgres) per query kind, warm-up included: past it the remaining queries of that kind are not run and the table says how many were (0: no budget; bleve always runs them all)")
+	fs.StringVar(&c.heapProf, "heapprofile", "", "write a heap profile (go tool pprof) to this file at the end of the last serving phase")
 	fs.StringVar(&c.pgBin, "pg-bin", "", "directory of PostgreSQL's initdb and pg_ctl (default: the newest /usr/lib/postgresql/*/bin)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
