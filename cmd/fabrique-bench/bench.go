@@ -72,6 +72,7 @@ type servedMemory struct {
 	rss     float64 // MiB resident (VmRSS)
 	peak    float64 // MiB, peak of the phase (VmHWM)
 	heapMiB float64 // Go heap in use
+	goMiB   float64 // what the Go runtime holds from the OS: heap (live, garbage and idle spans kept), stacks, its own
 	set     residentSet
 	setErr  error
 }
@@ -460,8 +461,10 @@ func (rep *report) serveHTTP(ctx context.Context, phase string, st *store.Store,
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	mem.heapMiB = float64(m.HeapInuse) / (1 << 20)
+	mem.goMiB = float64(m.Sys-m.HeapReleased) / (1 << 20)
 	mem.set, mem.setErr = readResidentSet(st.Path(), rep.indexDir)
-	logf("memory %s: VmRSS %.0f MiB, Go heap in use %.0f MiB; %v", phase, mem.rss, mem.heapMiB, mem.set)
+	logf("memory %s: VmRSS %.0f MiB, Go heap in use %.0f MiB, Go runtime's memory not returned to the OS %.0f MiB; %v",
+		phase, mem.rss, mem.heapMiB, mem.goMiB, mem.set)
 	rep.served = append(rep.served, mem)
 	return nil
 }

@@ -87,16 +87,18 @@ func (r *report) markdown() string {
 		}
 		b.WriteString("\nResident memory at the end of each serving phase (store, index and web server; the corpus freed). " +
 			"Anonymous pages (the Go heap, stacks) cannot be dropped without swap; file-backed pages are clean pages of the " +
-			"memory-mapped store and index, counted in RSS but dropped by the kernel under memory pressure and read again on use.\n\n")
-		b.WriteString("| when | RSS MiB | peak MiB | anonymous MiB | file-backed MiB | store map MiB | index maps MiB | Go heap in use MiB |\n" +
-			"|---|---:|---:|---:|---:|---:|---:|---:|\n")
+			"memory-mapped store and index, counted in RSS but dropped by the kernel under memory pressure and read again on use. " +
+			"Go runtime: what the Go runtime holds from the OS (heap with its garbage and idle spans not yet returned, stacks); " +
+			"anonymous memory beyond it was allocated outside Go's heap (SQLite's allocator, when it ran in this process).\n\n")
+		b.WriteString("| when | RSS MiB | peak MiB | anonymous MiB | file-backed MiB | store map MiB | index maps MiB | Go heap in use MiB | Go runtime MiB |\n" +
+			"|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, m := range r.served {
 			if m.setErr != nil {
-				fmt.Fprintf(&b, "| %s | %.0f | %.0f | — | — | — | — | %.0f |\n", m.phase, m.rss, m.peak, m.heapMiB)
+				fmt.Fprintf(&b, "| %s | %.0f | %.0f | — | — | — | — | %.0f | %.0f |\n", m.phase, m.rss, m.peak, m.heapMiB, m.goMiB)
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m.phase, m.rss, m.peak,
-				m.set.anonymous, m.set.fileBacked(), m.set.store, m.set.index, m.heapMiB)
+			fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m.phase, m.rss, m.peak,
+				m.set.anonymous, m.set.fileBacked(), m.set.store, m.set.index, m.heapMiB, m.goMiB)
 		}
 	}
 	fmt.Fprintf(&b, "\nStart-up after a clean stop (open the store and the index, check them against each other, first search): %s.\n",
