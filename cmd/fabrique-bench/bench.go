@@ -300,7 +300,11 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	rep.matchCPU = (processCPU() - cpu) / time.Duration(len(tenders)+min(len(tenders), warmups))
 
 	if cfg.httpFor > 0 {
-		if err := rep.serveHTTP(ctx, "after the build, in the process that built the index", st, ix, queries, needs, log, logf); err != nil {
+		phase := "after the build, in the process that built the index"
+		if cfg.reuse {
+			phase = "first serving phase (store and index reused, not built)"
+		}
+		if err := rep.serveHTTP(ctx, phase, st, ix, queries, needs, log, logf); err != nil {
 			return nil, err
 		}
 	}

@@ -133,7 +133,7 @@ func TestBenchRuns(t *testing.T) {
 func TestBenchReuses(t *testing.T) {
 	dir := t.TempDir()
 	args := func(size string, more ...string) []string {
-		return append([]string{"--size", size, "--engines", "bleve", "--queries", "10", "--http", "0", "--dir", dir, "--keep"}, more...)
+		return append([]string{"--size", size, "--engines", "bleve", "--queries", "10", "--http", "200ms", "--clients", "2", "--dir", dir, "--keep"}, more...)
 	}
 	var stderr bytes.Buffer
 	if err := run(context.Background(), args("800"), &bytes.Buffer{}, &stderr); err != nil {
@@ -144,7 +144,7 @@ func TestBenchReuses(t *testing.T) {
 		t.Fatalf("reuse: %v\n%s", err, stderr.String())
 	}
 	md, _ := os.ReadFile(out)
-	for _, want := range []string{"| index build: bleve |", "reused", "| match a need"} {
+	for _, want := range []string{"| index build: bleve |", "reused", "| match a need", "| first serving phase (store and index reused, not built) |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
 		}
