@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -41,7 +42,9 @@ type engineLatency struct {
 	p50, p95     time.Duration // wall
 	cpu50, cpu95 time.Duration // CPU of the querying thread
 	found        int           // queries with at least one hit
-	n            int
+	n            int           // queries measured
+	of           int           // queries asked (n < of: the engine's budget ran out)
+	cut          bool          // the budget stopped the run
 }
 
 // report is everything a run measured.
@@ -56,12 +59,22 @@ type report struct {
 	match    engineLatency
 	matchCPU time.Duration // p95 of the matcher's thread-free CPU per request (process CPU / requests)
 	http     []httpResult
-	rssServe float64 // MiB resident while serving, corpus freed
-	rssPeak  float64 // MiB, peak of the serving phase
-	heapMiB  float64 // Go heap in use after the serving phase
+	served   []servedMemory // after the build, then after a clean restart
 	startup  time.Duration
 	indexMiB float64
 	storeMiB float64
+	indexDir string
+}
+
+// servedMemory is the memory held at the end of an HTTP serving phase.
+type servedMemory struct {
+	phase   string
+	rss     float64 // MiB resident (VmRSS)
+	peak    float64 // MiB, peak of the phase (VmHWM)
+	heapMiB float64 // Go heap in use
+	goMiB   float64 // what the Go runtime holds from the OS: heap (live, garbage and idle spans kept), stacks, its own
+	set     residentSet
+	setErr  error
 }
 
 // timed runs fn, records it as a stage and logs it (a long run that is
@@ -142,6 +155,7 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	}
 
 	indexDir := filepath.Join(cfg.dir, "index")
+	rep.indexDir = indexDir
 	if !cfg.reuse {
 		_ = os.RemoveAll(indexDir)
 	}
@@ -205,6 +219,15 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 			}); err != nil {
 				return nil, err
 			}
+			// The build read every supplier through the store's map: give
+			// those pages back, as serve does after a rebuild (the serving
+			// path maps again the few it reads).
+			if err := rep.timed("store map released after the build (madvise DONTNEED, store.ReleaseMapped)", logf, func() (string, error) {
+				n, err := st.ReleaseMapped()
+				return fmt.Sprintf("%.0f MiB of map", float64(n)/(1<<20)), err
+			}); err != nil {
+				return nil, err
+			}
 		} else if e.name() == "postgres" {
 			rep.stages[len(rep.stages)-1].cpu = 0 // the work is the server's, not this process's
 		}
@@ -237,9 +260,16 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 		row := queryRow{kind: kind.name, results: map[string]engineLatency{}}
 		for _, e := range engines {
 			logf("%s on %s", kind.name, e.name())
-			l, err := measure(ctx, len(queries.Text), threadCPU, func(i int) (int, error) { return kind.run(e, i) })
+			budget := cfg.budget
+			if e.name() == "bleve" {
+				budget = 0 // the figures the targets are about: every query, always
+			}
+			l, err := measure(ctx, len(queries.Text), budget, threadCPU, func(i int) (int, error) { return kind.run(e, i) })
 			if err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", kind.name, e.name(), err)
+			}
+			if l.cut {
+				logf("%s on %s: budget %s spent after %d of %d queries", kind.name, e.name(), cfg.budget, l.n, l.of)
 			}
 			row.results[e.name()] = l
 		}
@@ -260,7 +290,7 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	cpu := processCPU()
 	// The matcher reads its candidates on several goroutines: its CPU is
 	// the whole process's.
-	rep.match, err = measure(ctx, len(tenders), callCPU, func(i int) (int, error) {
+	rep.match, err = measure(ctx, len(tenders), 0, callCPU, func(i int) (int, error) {
 		res, err := ix.Match(ctx, st, tenders[i], index.MatchOptions{})
 		return len(res.Tender), err
 	})
@@ -270,7 +300,11 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 	rep.matchCPU = (processCPU() - cpu) / time.Duration(len(tenders)+min(len(tenders), warmups))
 
 	if cfg.httpFor > 0 {
-		if err := rep.serveHTTP(ctx, st, ix, queries, needs, log, logf); err != nil {
+		phase := "after the build, in the process that built the index"
+		if cfg.reuse {
+			phase = "first serving phase (store and index reused, not built)"
+		}
+		if err := rep.serveHTTP(ctx, phase, st, ix, queries, needs, log, logf); err != nil {
 			return nil, err
 		}
 	}
@@ -304,6 +338,19 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 		return nil, err
 	}
 	rep.startup = time.Since(start)
+	if cfg.httpFor > 0 {
+		// What `fabrique serve` holds when it starts on a built index: the
+		// pages the build and the compaction read are no longer mapped.
+		if err := rep.serveHTTP(ctx, "after a clean restart, as `fabrique serve` starts", st, ix, queries, needs, log, logf); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.heapProf != "" {
+		if err := writeHeapProfile(cfg.heapProf); err != nil {
+			return nil, err
+		}
+		logf("heap profile written to %s", cfg.heapProf)
+	}
 	rep.machine.loadTo = loadAverage()
 	return rep, nil
 }
@@ -312,19 +359,35 @@ func bench(ctx context.Context, cfg config, logf func(string, ...any)) (*report,
 // the same on every engine.
 const warmups = 20
 
+// minMeasured is how many queries of a kind an engine runs even past its
+// budget, so that its median means something.
+const minMeasured = 10
+
 // measure runs query i for every i < n after a warm-up, and summarises
-// the latencies and how many found something.
-func measure(ctx context.Context, n int, cpuOf func(func()) time.Duration, run func(i int) (int, error)) (engineLatency, error) {
+// the latencies and how many found something. With a budget > 0, the
+// warm-up stops once a quarter of it is spent, and the measured queries
+// once all of it is spent and at least minMeasured ran: res.n then says
+// how many of the n did.
+func measure(ctx context.Context, n int, budget time.Duration, cpuOf func(func()) time.Duration, run func(i int) (int, error)) (engineLatency, error) {
+	began := time.Now()
+	over := func(share time.Duration) bool { return budget > 0 && time.Since(began) > share }
 	for i := range min(n, warmups) {
+		if over(budget / 4) {
+			break
+		}
 		if _, err := run(i); err != nil {
 			return engineLatency{}, err
 		}
 	}
 	var wall, cpu latencies
-	res := engineLatency{n: n}
+	res := engineLatency{of: n}
 	for i := range n {
 		if err := ctx.Err(); err != nil {
 			return res, err
+		}
+		if i >= minMeasured && over(budget) {
+			res.cut = true
+			break
 		}
 		var found int
 		var err error
@@ -334,6 +397,7 @@ func measure(ctx context.Context, n int, cpuOf func(func()) time.Duration, run f
 		if err != nil {
 			return res, err
 		}
+		res.n++
 		if found > 0 {
 			res.found++
 		}
@@ -346,7 +410,7 @@ func measure(ctx context.Context, n int, cpuOf func(func()) time.Duration, run f
 // serveHTTP starts the real web server on a loopback port and measures
 // the search and match APIs' throughput, and the memory held while
 // serving (the corpus freed: the store, the index and the server).
-func (rep *report) serveHTTP(ctx context.Context, st *store.Store, ix *index.Index, queries synth.Queries,
+func (rep *report) serveHTTP(ctx context.Context, phase string, st *store.Store, ix *index.Index, queries synth.Queries,
 	needs []data.Need, log *slog.Logger, logf func(string, ...any)) error {
 	srv, err := web.New(web.Config{Logger: log, RateLimit: web.RateLimit{PerSecond: -1}}, web.Deps{Store: st, Index: ix})
 	if err != nil {
@@ -372,6 +436,7 @@ func (rep *report) serveHTTP(ctx context.Context, st *store.Store, ix *index.Ind
 		}
 	}
 	runtime.GC()
+	debug.FreeOSMemory()
 	resetPeakRSS()
 	for _, run := range []struct {
 		name string
@@ -384,7 +449,7 @@ func (rep *report) serveHTTP(ctx context.Context, st *store.Store, ix *index.Ind
 			return postJSON(base+"/api/v1/match", bodies[i%len(bodies)])
 		}},
 	} {
-		logf("HTTP %s for %s, %d clients", run.name, rep.cfg.httpFor, rep.cfg.clients)
+		logf("HTTP %s for %s, %d clients, %s", run.name, rep.cfg.httpFor, rep.cfg.clients, phase)
 		res, err := loadHTTP(ctx, run.name, rep.cfg.clients, rep.cfg.httpFor, run.req)
 		if err != nil {
 			return fmt.Errorf("%s: %w", run.name, err)
@@ -392,12 +457,19 @@ func (rep *report) serveHTTP(ctx context.Context, st *store.Store, ix *index.Ind
 		if res.statuses[200] == 0 {
 			return fmt.Errorf("%s: no successful answer (%s)", run.name, res.statusSummary())
 		}
+		res.phase = phase
 		rep.http = append(rep.http, res)
 	}
-	rep.rssServe, rep.rssPeak = rssMiB()
+	mem := servedMemory{phase: phase}
+	mem.rss, mem.peak = rssMiB()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	rep.heapMiB = float64(m.HeapInuse) / (1 << 20)
+	mem.heapMiB = float64(m.HeapInuse) / (1 << 20)
+	mem.goMiB = float64(m.Sys-m.HeapReleased) / (1 << 20)
+	mem.set, mem.setErr = readResidentSet(st.Path(), rep.indexDir)
+	logf("memory %s: VmRSS %.0f MiB, Go heap in use %.0f MiB, Go runtime's memory not returned to the OS %.0f MiB; %v",
+		phase, mem.rss, mem.heapMiB, mem.goMiB, mem.set)
+	rep.served = append(rep.served, mem)
 	return nil
 }
 
@@ -410,4 +482,18 @@ func dirMiB(path string) float64 {
 		return nil
 	})
 	return float64(total) / (1 << 20)
+}
+
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }

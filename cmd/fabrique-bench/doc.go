@@ -12,7 +12,19 @@
 //
 //	fabrique-bench [--size 10k|100k|1m|N] [--engines bleve,sqlite,postgres]
 //	               [--out docs/performance.md] [--dir /tmp/...] [--keep] [--reuse]
-//	               [--queries 240] [--http 10s] [--clients 8]
+//	               [--queries 240] [--http 10s] [--clients 8] [--budget 2m] [--heapprofile heap.pb.gz]
+//
+// --budget bounds the time each baseline engine spends on one kind of
+// query (SQLite's faceted search takes seconds a query at a million
+// suppliers): past it, after at least ten queries, the rest of that kind
+// is skipped and the table says how many ran. Bleve always runs them all.
+//
+// The serving phase (HTTP load, then memory) runs twice: in the process
+// that has just built the index, and after a clean restart, as
+// `fabrique serve` starts on a built index. Its memory is split by
+// /proc/self/smaps into anonymous pages (the Go heap: cannot be dropped
+// without swap) and file-backed ones (the memory-mapped store and index:
+// clean pages the kernel drops under pressure).
 //
 // It is a program of its own, not a `fabrique` subcommand, so that the
 // production binary links neither the synthetic corpus nor the SQLite and

@@ -16,6 +16,7 @@ import (
 // back for a fixed time on loopback.
 type httpResult struct {
 	name          string
+	phase         string // when it ran: after the build, after a restart
 	clients       int
 	duration      time.Duration
 	requests      int

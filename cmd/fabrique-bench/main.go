@@ -38,8 +38,10 @@ type config struct {
 	httpFor  time.Duration
 	clients  int
 	seed     int64
-	pgBin    string // directory of initdb and pg_ctl ("" : found)
-	reuse    bool   // reuse the store and bleve index a kept --dir holds
+	pgBin    string        // directory of initdb and pg_ctl ("" : found)
+	reuse    bool          // reuse the store and bleve index a kept --dir holds
+	budget   time.Duration // per baseline engine and query kind, warm-up included (0: none)
+	heapProf string        // file for a heap profile at the end of the last serving phase ("": none)
 }
 
 var allEngines = []string{"bleve", "sqlite", "postgres"}
@@ -58,6 +60,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.httpFor, "http", 10*time.Second, "how long each HTTP throughput run lasts (0: skip)")
 	fs.IntVar(&c.clients, "clients", 8, "concurrent HTTP clients")
 	fs.Int64Var(&c.seed, "seed", 42, "seed of the synthetic corpus")
+	fs.DurationVar(&c.budget, "budget", 0, "time budget of each baseline engine (sqlite, postgres) per query kind, warm-up included: past it the remaining queries of that kind are not run and the table says how many were (0: no budget; bleve always runs them all)")
+	fs.StringVar(&c.heapProf, "heapprofile", "", "write a heap profile (go tool pprof) to this file at the end of the last serving phase")
 	fs.StringVar(&c.pgBin, "pg-bin", "", "directory of PostgreSQL's initdb and pg_ctl (default: the newest /usr/lib/postgresql/*/bin)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -94,6 +98,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.reuse && (c.dir == "" || len(c.engines) > 1) {
 		return c, fmt.Errorf("--reuse needs --dir and --engines bleve")
+	}
+	if c.budget < 0 {
+		return c, fmt.Errorf("--budget %s: not negative", c.budget)
 	}
 	if c.clients < 1 || c.clients > 256 {
 		return c, fmt.Errorf("--clients %d: between 1 and 256", c.clients)

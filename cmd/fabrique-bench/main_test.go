@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data/store"
 	"fabrique/index"
@@ -56,6 +58,8 @@ func TestParseFlags(t *testing.T) {
 		{"reuse", []string{"--reuse", "--dir", "/tmp/x", "--engines", "bleve"}, []string{"bleve"}, ""},
 		{"reuse without a directory", []string{"--reuse", "--engines", "bleve"}, nil, "--reuse needs --dir"},
 		{"reuse with baselines", []string{"--reuse", "--dir", "/tmp/x"}, nil, "--engines bleve"},
+		{"a budget", []string{"--budget", "2m"}, []string{"bleve", "sqlite", "postgres"}, ""},
+		{"a negative budget", []string{"--budget", "-1s"}, nil, "not negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,7 +118,7 @@ func TestBenchRuns(t *testing.T) {
 	md, _ := os.ReadFile(out)
 	for _, want := range []string{"### 1 500 suppliers", "| index build: bleve |", "| index build: sqlite |",
 		"| text + facets |", "| radius 100 km, nearest first |", "| match a need", "POST /api/v1/match",
-		"Resident memory while serving", "Start-up after a clean stop", "<!-- /fabrique-bench:1500 -->"} {
+		"Resident memory at the end of each serving phase", "after a clean restart", "Start-up after a clean stop", "<!-- /fabrique-bench:1500 -->"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
 		}
@@ -129,7 +133,7 @@ func TestBenchRuns(t *testing.T) {
 func TestBenchReuses(t *testing.T) {
 	dir := t.TempDir()
 	args := func(size string, more ...string) []string {
-		return append([]string{"--size", size, "--engines", "bleve", "--queries", "10", "--http", "0", "--dir", dir, "--keep"}, more...)
+		return append([]string{"--size", size, "--engines", "bleve", "--queries", "10", "--http", "200ms", "--clients", "2", "--dir", dir, "--keep"}, more...)
 	}
 	var stderr bytes.Buffer
 	if err := run(context.Background(), args("800"), &bytes.Buffer{}, &stderr); err != nil {
@@ -140,7 +144,7 @@ func TestBenchReuses(t *testing.T) {
 		t.Fatalf("reuse: %v\n%s", err, stderr.String())
 	}
 	md, _ := os.ReadFile(out)
-	for _, want := range []string{"| index build: bleve |", "reused", "| match a need"} {
+	for _, want := range []string{"| index build: bleve |", "reused", "| match a need", "| first serving phase (store and index reused, not built) |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
 		}
@@ -228,4 +232,93 @@ func TestEnginesAgree(t *testing.T) {
 func equalPrefix(a, b []string) bool {
 	n := min(len(a), len(b), 10)
 	return slices.Equal(a[:n], b[:n])
+}
+
+// TestParseSmaps sorts resident pages by what they map: the store file,
+// the index's segments (deleted ones apart), other files and anonymous
+// memory.
+func TestParseSmaps(t *testing.T) {
+	const smaps = `00400000-00452000 r-xp 00000000 08:02 173521      /usr/bin/fabrique
+Rss:                 300 kB
+Anonymous:             0 kB
+7f0000000000-7f0040000000 r--s 00000000 fe:00 1234       /data/fabrique.db
+Size:            1048576 kB
+Rss:              204800 kB
+Anonymous:             0 kB
+VmFlags: rd sh mr mw me ms sd
+7f1000000000-7f1000100000 r--s 00000000 fe:00 1235       /data/index/store/000000000a1b.zap
+Rss:               10240 kB
+Anonymous:             0 kB
+7f2000000000-7f2000100000 r--s 00000000 fe:00 1236       /data/index/store/000000000a1a.zap (deleted)
+Rss:                2048 kB
+Anonymous:             0 kB
+7f3000000000-7f3004000000 rw-p 00000000 00:00 0
+Rss:               51200 kB
+Anonymous:         51200 kB
+7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0          [stack]
+Rss:                1024 kB
+Anonymous:          1024 kB
+7f4000000000-7f4000001000 r--s 00000000 fe:00 1237       /data/index-old/x.zap
+Rss:                1024 kB
+Anonymous:             0 kB
+`
+	got, err := parseSmaps(strings.NewReader(smaps), "/data/fabrique.db", "/data/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := residentSet{rss: (300 + 204800 + 10240 + 2048 + 51200 + 1024 + 1024) / 1024.0, anonymous: 52224 / 1024.0,
+		store: 200, index: 12, indexGone: 2, otherFile: (300 + 1024) / 1024.0}
+	if got != want {
+		t.Errorf("parseSmaps = %+v, want %+v", got, want)
+	}
+	if fb := got.fileBacked(); fb != want.rss-want.anonymous {
+		t.Errorf("fileBacked = %.1f, want %.1f", fb, want.rss-want.anonymous)
+	}
+	if _, err := parseSmaps(strings.NewReader("7f-8f r--p 0 0:0 0\nRss: many kB\n"), "/s", "/i"); err == nil {
+		t.Error("a malformed Rss line was accepted")
+	}
+	// The harness's own process: the figures add up.
+	self, err := readResidentSet("/nonexistent/store.db", "/nonexistent/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if self.rss <= 0 || self.anonymous <= 0 || self.anonymous > self.rss || self.store != 0 || self.index != 0 {
+		t.Errorf("own resident set = %+v: want RSS > anonymous > 0 and no store or index", self)
+	}
+}
+
+// TestMeasureBudget stops a slow engine's queries once its budget is
+// spent, after the minimum, and says how many ran; without a budget every
+// query runs.
+func TestMeasureBudget(t *testing.T) {
+	slow := func(int) (int, error) { time.Sleep(2 * time.Millisecond); return 1, nil }
+	wall := func(fn func()) time.Duration { start := time.Now(); fn(); return time.Since(start) }
+	tests := []struct {
+		name    string
+		budget  time.Duration
+		n       int
+		wantCut bool
+	}{
+		{"no budget runs every query", 0, 40, false},
+		{"a generous budget runs every query", time.Minute, 40, false},
+		{"a tiny budget runs the minimum", time.Nanosecond, minMeasured, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := measure(context.Background(), 40, tt.budget, wall, slow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.n != tt.n || l.of != 40 || l.cut != tt.wantCut || l.found != tt.n {
+				t.Errorf("measure: n %d of %d, cut %v, found %d; want n %d of 40, cut %v", l.n, l.of, l.cut, l.found, tt.n, tt.wantCut)
+			}
+			if l.p50 < 2*time.Millisecond {
+				t.Errorf("median %s, want at least the 2 ms each query sleeps", l.p50)
+			}
+			cell := l.cells(true)
+			if tt.wantCut != strings.Contains(cell, fmt.Sprintf("budget: %d of 40 run", tt.n)) {
+				t.Errorf("cell %q: the budget note is wrong", cell)
+			}
+		})
+	}
 }

@@ -17,8 +17,12 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "Machine: %s. Load average (1, 5, 15 min) %s at the start, %s at the end",
 		r.machine, r.machine.loadFrom, r.machine.loadTo)
 	b.WriteString(" — the machine is shared: wall times are pessimistic, CPU times are this process's own.\n\n")
-	fmt.Fprintf(&b, "Reproduce: `go run ./cmd/fabrique-bench --size %s --engines %s --queries %d --http %s --clients %d --seed %d`\n\n",
-		c.sizeName, strings.Join(c.engines, ","), c.queries, c.httpFor, c.clients, c.seed)
+	budget := ""
+	if c.budget > 0 {
+		budget = " --budget " + c.budget.String()
+	}
+	fmt.Fprintf(&b, "Reproduce: `go run ./cmd/fabrique-bench --size %s --engines %s --queries %d --http %s --clients %d --seed %d%s`\n\n",
+		c.sizeName, strings.Join(c.engines, ","), c.queries, c.httpFor, c.clients, c.seed, budget)
 	for _, e := range c.engines {
 		if why, ok := r.skipped[e]; ok {
 			fmt.Fprintf(&b, "- %s: **skipped** — %s\n", e, why)
@@ -39,7 +43,13 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "%d queries per kind, the same on every engine, each once after %d warm-up queries; "+
 		"wall latency in ms, median / p95, and the querying thread's CPU (in-process engines only: "+
 		"PostgreSQL works in its server); found = queries with at least one hit; "+
-		"ratio = the engine's wall p95 / bleve's, then its median / bleve's.\n\n", c.queries, warmups)
+		"ratio = the engine's wall p95 / bleve's, then its median / bleve's.", c.queries, warmups)
+	if c.budget > 0 {
+		fmt.Fprintf(&b, " The baselines had a budget of %s per query kind, warm-up included: past it (and after at least %d queries) "+
+			"the rest of that kind was not run, and its cell says how many were — the first ones of the same list, so its "+
+			"percentiles are over fewer queries than bleve's.", c.budget, minMeasured)
+	}
+	b.WriteString("\n\n")
 	b.WriteString("| query |")
 	for _, e := range r.engines {
 		fmt.Fprintf(&b, " %s wall | %s CPU | found |", e, e)
@@ -70,13 +80,26 @@ func (r *report) markdown() string {
 
 	if len(r.http) > 0 {
 		b.WriteString("\nHTTP on loopback (the real server, rate limit off; the clients run in the same process and share its cores):\n\n")
-		b.WriteString("| API | clients | requests/s | p50 ms | p95 ms | p99 ms | answers |\n|---|---:|---:|---:|---:|---:|---|\n")
+		b.WriteString("| API | when | clients | requests/s | p50 ms | p95 ms | p99 ms | answers |\n|---|---|---:|---:|---:|---:|---:|---|\n")
 		for _, h := range r.http {
-			fmt.Fprintf(&b, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %s |\n", h.name, h.clients, h.perSecond(),
+			fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %s |\n", h.name, h.phase, h.clients, h.perSecond(),
 				ms(h.p50), ms(h.p95), ms(h.p99), h.statusSummary())
 		}
-		fmt.Fprintf(&b, "\nResident memory while serving (store, index and web server; the corpus freed): %.0f MiB, peak %.0f MiB; Go heap in use %.0f MiB.\n",
-			r.rssServe, r.rssPeak, r.heapMiB)
+		b.WriteString("\nResident memory at the end of each serving phase (store, index and web server; the corpus freed). " +
+			"Anonymous pages (the Go heap, stacks) cannot be dropped without swap; file-backed pages are clean pages of the " +
+			"memory-mapped store and index, counted in RSS but dropped by the kernel under memory pressure and read again on use. " +
+			"Go runtime: what the Go runtime holds from the OS (heap with its garbage and idle spans not yet returned, stacks); " +
+			"anonymous memory beyond it was allocated outside Go's heap (SQLite's allocator, when it ran in this process).\n\n")
+		b.WriteString("| when | RSS MiB | peak MiB | anonymous MiB | file-backed MiB | store map MiB | index maps MiB | Go heap in use MiB | Go runtime MiB |\n" +
+			"|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		for _, m := range r.served {
+			if m.setErr != nil {
+				fmt.Fprintf(&b, "| %s | %.0f | %.0f | — | — | — | — | %.0f | %.0f |\n", m.phase, m.rss, m.peak, m.heapMiB, m.goMiB)
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", m.phase, m.rss, m.peak,
+				m.set.anonymous, m.set.fileBacked(), m.set.store, m.set.index, m.heapMiB, m.goMiB)
+		}
 	}
 	fmt.Fprintf(&b, "\nStart-up after a clean stop (open the store and the index, check them against each other, first search): %s.\n",
 		round(r.startup))
@@ -89,7 +112,11 @@ func (l engineLatency) cells(withCPU bool) string {
 	if withCPU {
 		cpu = fmt.Sprintf("%.2f / %.2f", ms(l.cpu50), ms(l.cpu95))
 	}
-	return fmt.Sprintf("%.2f / %.2f | %s | %d / %d", ms(l.p50), ms(l.p95), cpu, l.found, l.n)
+	found := fmt.Sprintf("%d / %d", l.found, l.n)
+	if l.n < l.of {
+		found += fmt.Sprintf(" (budget: %d of %d run)", l.n, l.of)
+	}
+	return fmt.Sprintf("%.2f / %.2f | %s | %s", ms(l.p50), ms(l.p95), cpu, found)
 }
 
 func ratio(x, base time.Duration) string {
