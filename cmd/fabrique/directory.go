@@ -64,6 +64,7 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 	}
 	if rebuilt {
 		fmt.Fprintf(p.stdout, "Index de recherche reconstruit (%s).\n", reason)
+		d.releaseStoreMap(p, "search index rebuild")
 	}
 	if err := d.openTenders(ctx, p); err != nil {
 		d.Close()
@@ -95,6 +96,7 @@ func (d *directory) openTenders(ctx context.Context, p *program) error {
 	}
 	if rebuilt {
 		fmt.Fprintf(p.stdout, "Index des appels d'offres reconstruit (%s).\n", reason)
+		d.releaseStoreMap(p, "tender index rebuild")
 	}
 	return nil
 }

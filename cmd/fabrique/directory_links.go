@@ -31,6 +31,7 @@ func (d *directory) learnLinks(p *program) {
 		}
 		ix.SetCPVNAFLinks(links)
 		ix.SetTrackRecord(track)
+		d.releaseStoreMap(p, "learning from awards")
 		return nil
 	}
 	d.linksLearned = learned

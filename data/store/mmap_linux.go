@@ -3,7 +3,12 @@
 package store
 
 import (
+	"bufio"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
@@ -37,4 +42,43 @@ func (s *Store) ReleaseMapped() (int64, error) {
 		return nil
 	})
 	return size, err
+}
+
+// MappedResident reports how many bytes of the store file's memory map are
+// resident in this process, from /proc/self/smaps: what ReleaseMapped gives
+// back, for tests and diagnostics.
+func (s *Store) MappedResident() (int64, error) {
+	abs, err := filepath.Abs(s.path)
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var kb int64
+	ours := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 0 {
+			continue
+		}
+		if !strings.HasSuffix(fields[0], ":") { // a mapping's header
+			ours = len(fields) >= 6 && fields[5] == abs
+			continue
+		}
+		if ours && fields[0] == "Rss:" && len(fields) > 1 {
+			n, err := strconv.ParseInt(fields[1], 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("store: smaps: %q", sc.Text())
+			}
+			kb += n
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return kb << 10, nil
 }

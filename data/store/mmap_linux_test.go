@@ -3,12 +3,9 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,42 +13,14 @@ import (
 	"fabrique/data"
 )
 
-// mappedRSS is how many kB of path's memory maps are resident in this
-// process, from /proc/self/smaps.
-func mappedRSS(t *testing.T, path string) int {
+// mappedRSS is how many kB of the store's memory map are resident.
+func mappedRSS(t *testing.T, s *Store) int {
 	t.Helper()
-	abs, err := filepath.Abs(path)
+	n, err := s.MappedResident()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		t.Skipf("no smaps: %v", err)
-	}
-	defer f.Close()
-	kb, ours := 0, false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 {
-			continue
-		}
-		if !strings.HasSuffix(fields[0], ":") { // a mapping's header
-			ours = len(fields) >= 6 && fields[5] == abs
-			continue
-		}
-		if ours && fields[0] == "Rss:" && len(fields) > 1 {
-			n, err := strconv.Atoi(fields[1])
-			if err != nil {
-				t.Fatalf("smaps: %q", sc.Text())
-			}
-			kb += n
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return kb
+	return int(n >> 10)
 }
 
 // TestReleaseMapped reads every supplier (as an index rebuild does), which
@@ -85,7 +54,7 @@ func TestReleaseMapped(t *testing.T) {
 	if len(before) != n {
 		t.Fatalf("read %d suppliers, want %d", len(before), n)
 	}
-	resident := mappedRSS(t, s.Path())
+	resident := mappedRSS(t, s)
 	if resident < 2048 {
 		t.Fatalf("after a full scan only %d kB of the store are resident: the test cannot see a release", resident)
 	}
@@ -96,7 +65,7 @@ func TestReleaseMapped(t *testing.T) {
 	if info, _ := os.Stat(s.Path()); released <= 0 || released > info.Size() {
 		t.Errorf("released %d bytes of a %d-byte file", released, info.Size())
 	}
-	if after := mappedRSS(t, s.Path()); after > resident/10 {
+	if after := mappedRSS(t, s); after > resident/10 {
 		t.Errorf("resident map %d kB after the release, was %d kB: not released", after, resident)
 	}
 	after := readAll()
