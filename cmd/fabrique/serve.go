@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -122,21 +120,3 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	<-served
 	return nil
 }
-
-// tuneGC sets the collector for a long-running server whose heap is large
-// and stable (the index's in-memory columns, the result caches): collecting
-// at 200 % growth instead of 100 % halves the GC's share of CPU under load,
-// and the soft memory limit keeps the resident size bounded. GOGC and
-// GOMEMLIMIT, when set, win: the runtime reads them from the process
-// environment itself, so this reads them there too.
-func tuneGC() {
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(200)
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(serveMemoryLimit)
-	}
-}
-
-// serveMemoryLimit is the soft heap limit of serve (see tuneGC).
-const serveMemoryLimit = 200 << 20
