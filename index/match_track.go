@@ -114,10 +114,18 @@ func (ix *Index) setTrack(n *match.Need, opts MatchOptions) {
 	n.SetTrack(t, opts.TrackBefore, opts.TrackSkip)
 }
 
+// trackPoolSize is the number of past winners the track pool adds: the
+// nearest, a ranking's worth (DefaultMatchLimit). The sector pool
+// already holds the past winners among the nearest of their sector; this
+// one reaches those of other trades or further away, and each candidate
+// costs a read and a scoring.
+const trackPoolSize = DefaultMatchLimit
+
 // trackScan bounds the companies the track pool considers per division,
-// those with most awards of it first: enough to hold a pool of the
-// nearest almost anywhere, few enough that the query stays cheap.
-const trackScan = 500
+// those with most awards of it first: each is one SIREN term of the
+// pool's query. BenchmarkMatchTrack10k (2 000 past winners, 1 000 in
+// division 45): 500 cost about 6 ms of CPU per match, 200 about 3 ms.
+const trackScan = 200
 
 // trackPool returns the companies that already won awards of the need's
 // CPV divisions (as its cut counts them), nearest first (most awards
@@ -140,7 +148,7 @@ func (ix *Index) trackPool(ctx context.Context, g *generation, snap index.IndexR
 	}
 	q := keywordsQuery(fSIREN, sirens)
 	if !n.HasPoint {
-		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, candidatePool, 0, false))
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, trackPoolSize, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: track record candidates: %w", err)
 		}
@@ -150,7 +158,7 @@ func (ix *Index) trackPool(ctx context.Context, g *generation, snap index.IndexR
 	if err != nil {
 		return nil, err
 	}
-	ids, _, err := ix.nearestMatching(ctx, snap, cols, q, n.Place.Lat, n.Place.Lon, candidatePool)
+	ids, _, err := ix.nearestMatching(ctx, snap, cols, q, n.Place.Lat, n.Place.Lon, trackPoolSize)
 	if err != nil {
 		return nil, fmt.Errorf("index: match: track record candidates: %w", err)
 	}

@@ -3,6 +3,7 @@ package index_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,29 @@ func TestLearnFromAwards(t *testing.T) {
 	if w := track.Wins("403400484", data.TrackCut{}); len(w) < 4 || !strings.HasPrefix(w[0].CPV, "45") {
 		t.Errorf("MALBREL CONSERVATION (403400484): %+v, want its ≥ 4 works contracts", w)
 	}
+}
+
+// BenchmarkMatchTrack10k is BenchmarkMatch10k with a track record: a
+// fifth of the suppliers won one to four contracts of the bench tenders'
+// CPV codes in 2024, so that every need has a pool of past winners to
+// gather and every candidate a record to read.
+func BenchmarkMatchTrack10k(b *testing.B) {
+	benchMatchLinks(b, 10_000, nil, func(ix *index.Index, sups []data.Supplier) {
+		l := data.NewTrackLearner()
+		rng := rand.New(rand.NewPCG(7, 11))
+		for i, s := range sups {
+			if i%5 != 0 || s.SIREN == "" {
+				continue
+			}
+			for k := range 1 + rng.IntN(4) {
+				bt := benchTenders[rng.IntN(len(benchTenders))]
+				l.Add(s.SIREN, data.Award{ID: fmt.Sprintf("b:%d:%d", i, k), CPV: bt.cpv, Amount: float64(1000 + k),
+					NotifiedAt: time.Date(2024, time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC),
+					Winners:    []data.Winner{{SIRET: s.SIREN + "00010"}}})
+			}
+		}
+		track := l.Record()
+		b.Logf("track record: %d companies, %d awards", track.Companies(), track.Awards())
+		ix.SetTrackRecord(track)
+	})
 }

@@ -51,8 +51,9 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if l, ok := d.index.CPVNAFLinks().Link("45212350", "31.09B"); ok && l.Winners == 2 {
-			break
+		l, ok := d.index.CPVNAFLinks().Link("45212350", "31.09B")
+		if ok && l.Winners == 2 && len(d.index.TrackRecord().Wins(winners[0].SIREN, data.TrackCut{})) == 1 {
+			break // the links and the track record, learned in the same walk
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("links after the import: %+v, want 45 ↔ 31.09B won by 2 companies", d.index.CPVNAFLinks().All())
@@ -71,5 +72,8 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 	}
 	if l, ok := d.index.CPVNAFLinks().Link("45000000", "31.09B"); !ok || l.Awards != 2 {
 		t.Errorf("links at open: %+v, want 45 ↔ 31.09B from 2 awards", d.index.CPVNAFLinks().All())
+	}
+	if tr := d.index.TrackRecord(); tr.Companies() != 2 || len(tr.Wins(winners[1].SIREN, data.TrackCut{})) != 1 {
+		t.Errorf("track record at open: %d companies, want the 2 winners with their award", tr.Companies())
 	}
 }

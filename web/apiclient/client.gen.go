@@ -790,6 +790,9 @@ type Reason struct {
 	Kind  string  `json:"kind"`
 	Label *string `json:"label,omitempty"`
 
+	// LastAward Sur une raison track_record : mois (AAAA-MM) du dernier des marchés de ce type remportés avant la date du besoin (« a déjà remporté N marchés de ce type (dernier : mois année) »).
+	LastAward *string `json:"last_award,omitempty"`
+
 	// LearnedAwards Sur une raison cpv_naf : nombre de marchés passés du domaine CPV remportés par des entreprises de ce code NAF (lien appris des marchés, « lien appris de N marchés ») ; absent quand seule la table CPV↔NAF les relie.
 	LearnedAwards *int    `json:"learned_awards,omitempty"`
 	Naf           *string `json:"naf,omitempty"`
