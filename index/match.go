@@ -118,16 +118,11 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		return MatchResult{}, err
 	}
 	defer g.mu.RUnlock()
-	stats, err := ix.openTermStats(g)
+	stats, err := ix.openSnapshotStats(ctx, g)
 	if err != nil {
 		return MatchResult{}, err
 	}
 	defer stats.close()
-	cols, err := g.columnsFor(ctx, stats.r)
-	if err != nil {
-		return MatchResult{}, err
-	}
-	stats.df = &cols.freqs // counts shared with the other matches of the snapshot
 
 	m := &matcher{ix: ix, g: g, src: src, stats: stats, cache: map[string]*match.Candidate{},
 		wordStems: map[string][]string{}, bleveTextPool: bleveTextPool}

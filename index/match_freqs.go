@@ -1,6 +1,26 @@
 package index
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
+
+// openSnapshotStats opens the term statistics of g's current snapshot
+// with the counts kept for that snapshot (its columns' freqs): counted
+// once, shared by the Match calls that read it.
+func (ix *Index) openSnapshotStats(ctx context.Context, g *generation) (*termStats, error) {
+	stats, err := ix.openTermStats(g)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := g.columnsFor(ctx, stats.r)
+	if err != nil {
+		stats.close()
+		return nil, err
+	}
+	stats.df = &cols.freqs
+	return stats, nil
+}
 
 // freqCache keeps the document frequencies the matcher counted in one
 // index snapshot (a stem's, termStats.docFreq; a NAF code's, tradeCount),

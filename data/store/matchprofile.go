@@ -99,14 +99,13 @@ func (s *Store) MatchProfiles(ctx context.Context, ids []string, fn func(i int, 
 }
 
 // readMatchProfile reads one supplier's profile, or its record when it has
-// none of the current format.
+// none of the current format, or a damaged one (Check reports it): the
+// record is the truth, a match does not fail for want of its copy.
 func readMatchProfile(profiles, records *bolt.Bucket, id string) (data.Supplier, bool, error) {
 	if raw := profiles.Get([]byte(id)); len(raw) > 0 && raw[0] == matchProfileFormat {
-		p, err := decodeMatchProfile(raw)
-		if err != nil {
-			return p, true, fmt.Errorf("store: match profile %q: %w: %w", id, err, ErrInconsistent)
+		if p, err := decodeMatchProfile(raw); err == nil {
+			return p, true, nil
 		}
-		return p, true, nil
 	}
 	var sup data.Supplier
 	found, err := get(records, "supplier", id, &sup)

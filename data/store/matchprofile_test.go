@@ -317,6 +317,9 @@ func TestCheckFindsABadMatchProfile(t *testing.T) {
 		{"missing", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketMatchProfiles).Delete([]byte(sirenN(1)))
 		}, "supplier \"" + sirenN(1) + "\" has no match profile"},
+		{"damaged", func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketMatchProfiles).Put([]byte(sirenN(1)), []byte{matchProfileFormat, 0, 0xff})
+		}, "the profile of supplier \"" + sirenN(1) + "\" differs from its record"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -331,6 +334,11 @@ func TestCheckFindsABadMatchProfile(t *testing.T) {
 			err := s.Check(ctx)
 			if !errors.Is(err, ErrInconsistent) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Check = %v, want ErrInconsistent saying %q", err, tt.want)
+			}
+			// A match still reads the record of a supplier whose profile
+			// is missing or damaged.
+			if tt.name == "missing" || tt.name == "damaged" {
+				wantProfile(t, s, sirenN(1), profiles(t, s, sirenN(1))[0])
 			}
 		})
 	}
