@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -51,44 +49,15 @@ func epvSuppliers(t testing.TB) []data.Supplier {
 
 // memSource is an in-memory Source, standing in for the store.
 type memSource struct {
-	mu sync.Mutex
-	m  map[string]data.Supplier
-	// walks counts the calls to Suppliers.
-	walks int
+	memRecords[data.Supplier]
 }
 
 func newMemSource(sups []data.Supplier) *memSource {
-	s := &memSource{m: make(map[string]data.Supplier, len(sups))}
-	for _, x := range sups {
-		s.m[x.ID] = x
-	}
-	return s
+	return &memSource{newMemRecords(sups, func(s *data.Supplier) string { return s.ID })}
 }
 
 func (s *memSource) Suppliers(ctx context.Context, fn func(data.Supplier) error) error {
-	s.mu.Lock()
-	s.walks++
-	ids := make([]string, 0, len(s.m))
-	for id := range s.m {
-		ids = append(ids, id)
-	}
-	s.mu.Unlock()
-	sort.Strings(ids)
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		s.mu.Lock()
-		x, ok := s.m[id]
-		s.mu.Unlock()
-		if !ok {
-			continue
-		}
-		if err := fn(x); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.walk(ctx, fn)
 }
 
 // SuppliersChecksum sums a hash of every (ID, UpdatedAt), like the store.
@@ -115,33 +84,11 @@ func hexSum(sum uint64) string {
 	return hex.EncodeToString(b[:])
 }
 
-func (s *memSource) Supplier(ctx context.Context, id string) (data.Supplier, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	x, ok := s.m[id]
-	if !ok {
-		return data.Supplier{}, fmt.Errorf("memsource: %s: %w", id, data.ErrNotFound)
-	}
-	return x, nil
+func (s *memSource) Supplier(_ context.Context, id string) (data.Supplier, error) {
+	return s.lookup(id)
 }
 
-func (s *memSource) set(x data.Supplier) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[x.ID] = x
-}
-
-func (s *memSource) remove(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, id)
-}
-
-func (s *memSource) get(id string) data.Supplier {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.m[id]
-}
+func (s *memSource) set(x data.Supplier) { s.put(x.ID, x) }
 
 // openIndex opens an index in dir ("" = memory), closed at the end of t.
 func openIndex(t testing.TB, dir string) *index.Index {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/document"
 
 	"fabrique/data"
 )
@@ -208,18 +209,39 @@ func (g *generation) reopenForServing() error {
 	return nil
 }
 
-// fill indexes every supplier of src into g. The walk of src only reads
-// suppliers and hands them over in chunks of a batch; indexWorkers
-// goroutines each turn a chunk into documents and index it as one bleve
-// batch (one segment), so that both cores work during a rebuild and the
-// walk (a store decoding its records) does not leave them waiting.
+// fill indexes every supplier of src into g (fillParallel).
 func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress func(int)) (int, error) {
+	now := ix.opts.Now()
+	return fillParallel(ctx, g, "rebuild", ix.opts.RebuildBatchSize, src.Suppliers,
+		func(s *data.Supplier) (*document.Document, error) {
+			d, err := toDoc(*s, now)
+			if err != nil {
+				return nil, err
+			}
+			return ix.docs.document(&d), nil
+		},
+		func(s *data.Supplier, err error) { ix.log.Warn("index: supplier skipped", "id", s.ID, "err", err) },
+		progress)
+}
+
+// fillParallel is the build of a rebuild, shared by the suppliers' and the
+// tenders' indexes. The walk only reads items and hands them over in
+// chunks of size; indexWorkers goroutines each turn a chunk into documents
+// and index it as one bleve batch (indexChunk, one segment), so that both
+// cores work during a rebuild and the walk (a store decoding its records)
+// does not leave them waiting. The collector's target is raised meanwhile
+// (rebuild_gc.go). progress, if not nil, is called after each chunk with
+// the number of items indexed so far, one call at a time. what names the
+// operation in the walk's errors ("rebuild").
+//
+// doc turns an item into its document; an item it refuses is passed to
+// skipped and left out (one bad record must not cost the whole index).
+func fillParallel[T any](ctx context.Context, g *generation, what string, size int, walk func(context.Context, func(T) error) error,
+	doc func(*T) (*document.Document, error), skipped func(*T, error), progress func(int)) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer rebuildGC.acquire()() // rebuild_gc.go
-	now := ix.opts.Now()
-	size := ix.opts.RebuildBatchSize
-	chunks := make(chan []data.Supplier, indexWorkers)
+	chunks := make(chan []T, indexWorkers)
 	errs := make(chan error, indexWorkers+1)
 	var indexed atomic.Int64
 	var progressMu sync.Mutex
@@ -229,7 +251,7 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		go func() {
 			defer wg.Done()
 			for chunk := range chunks {
-				n, err := ix.indexChunk(g, chunk, now)
+				n, err := indexChunk(g, chunk, doc, skipped)
 				if err != nil {
 					errs <- err
 					cancel()
@@ -245,7 +267,7 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		}()
 	}
 
-	chunk := make([]data.Supplier, 0, size)
+	chunk := make([]T, 0, size)
 	send := func() error {
 		if len(chunk) == 0 {
 			return nil
@@ -255,14 +277,14 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		chunk = make([]data.Supplier, 0, size)
+		chunk = make([]T, 0, size)
 		return nil
 	}
-	err := src.Suppliers(ctx, func(s data.Supplier) error {
+	err := walk(ctx, func(v T) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		chunk = append(chunk, s)
+		chunk = append(chunk, v)
 		if len(chunk) >= size {
 			return send()
 		}
@@ -278,24 +300,23 @@ func (ix *Index) fill(ctx context.Context, g *generation, src Source, progress f
 		return int(indexed.Load()), werr
 	}
 	if err != nil {
-		return int(indexed.Load()), fmt.Errorf("index: rebuild: %w", err)
+		return int(indexed.Load()), fmt.Errorf("index: %s: %w", what, err)
 	}
 	return int(indexed.Load()), nil
 }
 
-// indexChunk indexes suppliers into g as one batch and returns how many
-// it indexed: a supplier that cannot be turned into a document is logged
-// and skipped (one bad record must not cost the whole index).
-func (ix *Index) indexChunk(g *generation, chunk []data.Supplier, now time.Time) (int, error) {
+// indexChunk indexes items into g as one batch and returns how many it
+// indexed; those doc refuses are passed to skipped.
+func indexChunk[T any](g *generation, chunk []T, doc func(*T) (*document.Document, error), skipped func(*T, error)) (int, error) {
 	b := g.idx.NewBatch()
 	for i := range chunk {
-		d, err := toDoc(chunk[i], now)
+		d, err := doc(&chunk[i])
 		if err != nil {
-			ix.log.Warn("index: supplier skipped", "id", chunk[i].ID, "err", err)
+			skipped(&chunk[i], err)
 			continue
 		}
-		if err := b.IndexAdvanced(ix.docs.document(&d)); err != nil {
-			return 0, fmt.Errorf("index: rebuild: %s: %w", d.ID, err)
+		if err := b.IndexAdvanced(d); err != nil {
+			return 0, fmt.Errorf("index: rebuild: %s: %w", d.ID(), err)
 		}
 	}
 	n := b.Size()

@@ -220,19 +220,11 @@ func TestRebuildRemovesOldGenerations(t *testing.T) {
 // can write while a rebuild is in progress.
 type blockingSource struct {
 	*memSource
-	reached chan struct{}
-	release chan struct{}
-	once    sync.Once
+	*walkPause
 }
 
 func (b *blockingSource) Suppliers(ctx context.Context, fn func(data.Supplier) error) error {
-	n := 0
-	return b.memSource.Suppliers(ctx, func(s data.Supplier) error {
-		if n++; n == 50 {
-			b.once.Do(func() { close(b.reached); <-b.release })
-		}
-		return fn(s)
-	})
+	return b.memSource.Suppliers(ctx, pausing(b.walkPause, fn))
 }
 
 func TestWritesDuringRebuildAreKept(t *testing.T) {
@@ -242,7 +234,7 @@ func TestWritesDuringRebuildAreKept(t *testing.T) {
 	ix := openIndex(t, filepath.Join(t.TempDir(), "index"))
 	ensure(t, ix, mem)
 
-	src := &blockingSource{memSource: mem, reached: make(chan struct{}), release: make(chan struct{})}
+	src := &blockingSource{mem, newWalkPause(50)}
 	done := make(chan error, 1)
 	go func() { done <- ix.Rebuild(ctx, src, nil) }()
 	<-src.reached

@@ -69,10 +69,7 @@ var tenderBenchNow = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 // The store of 1 000 000 tenders is written in batches in about 2 minutes;
 // its index took more than 90 minutes at load 30.
 func BenchmarkTenders(b *testing.B) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("FABRIQUE_TENDERS")); err == nil && v > 0 {
-		n = v
-	}
+	n := envSize("FABRIQUE_TENDERS", 100_000)
 	dir := os.Getenv("FABRIQUE_TENDER_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()

@@ -119,9 +119,10 @@ func OpenTenders(dir string, opts TenderOptions) (*TenderIndex, error) {
 	return ti, nil
 }
 
-// newGeneration creates the next, empty generation, marked with the
-// tender schema.
-func (ti *TenderIndex) newGeneration() (*generation, error) {
+// newGenerationWith creates the next, empty generation with the scorch
+// configuration cfg on disk (in memory, the configuration is fixed),
+// marked with the tender schema.
+func (ti *TenderIndex) newGenerationWith(cfg map[string]any) (*generation, error) {
 	var g *generation
 	var err error
 	if ti.dir == "" {
@@ -131,7 +132,7 @@ func (ti *TenderIndex) newGeneration() (*generation, error) {
 		name := genName(ti.nextGen)
 		ti.nextGen++
 		ti.wmu.Unlock()
-		g, err = createGeneration(ti.dir, name, ti.mapping)
+		g, err = createGenerationWith(ti.dir, name, ti.mapping, cfg)
 	}
 	if err != nil {
 		return nil, err
@@ -303,7 +304,8 @@ func (ti *TenderIndex) commit(g *generation, b *bleve.Batch) error {
 // Rebuild builds a new generation from src aside and swaps it in; writes
 // made meanwhile are read again from src into the new generation before
 // the swap. progress, if not nil, is called after each batch with the
-// number of tenders indexed so far.
+// number of tenders indexed so far (from the indexing goroutines, one call
+// at a time).
 func (ti *TenderIndex) Rebuild(ctx context.Context, src TenderSource, progress func(done int)) error {
 	ti.rebuildMu.Lock()
 	defer ti.rebuildMu.Unlock()
@@ -312,7 +314,10 @@ func (ti *TenderIndex) Rebuild(ctx context.Context, src TenderSource, progress f
 	if err != nil {
 		return fmt.Errorf("index: tender rebuild: checksum: %w", err)
 	}
-	ng, err := ti.newGeneration()
+	// Filled without background merges and on several workers, then
+	// reopened with the ordinary configuration, as for suppliers
+	// (Index.Rebuild).
+	ng, err := ti.newGenerationWith(bulkIndexConfig())
 	if err != nil {
 		return err
 	}
@@ -335,40 +340,14 @@ func (ti *TenderIndex) Rebuild(ctx context.Context, src TenderSource, progress f
 		}
 	}()
 
-	done := 0
-	b := ng.idx.NewBatch()
-	err = src.Tenders(ctx, func(t data.Tender) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		doc, err := ti.docs.tenderDocument(&t)
-		if err != nil {
-			ti.log.Warn("index: tender skipped", "id", t.ID, "err", err)
-			return nil
-		}
-		if err := b.IndexAdvanced(doc); err != nil {
-			return fmt.Errorf("index: tender %s: %w", t.ID, err)
-		}
-		done++
-		if b.Size() >= defaultRebuildBatchSize {
-			if err := ng.idx.Batch(b); err != nil {
-				return fmt.Errorf("index: tender rebuild: %w", err)
-			}
-			b = ng.idx.NewBatch()
-			if progress != nil {
-				progress(done)
-			}
-		}
-		return nil
-	})
-	if err == nil && b.Size() > 0 {
-		err = ng.idx.Batch(b)
-		if progress != nil {
-			progress(done)
-		}
-	}
+	done, err := fillParallel(ctx, ng, "tender rebuild", defaultRebuildBatchSize, src.Tenders, ti.docs.tenderDocument,
+		func(t *data.Tender, err error) { ti.log.Warn("index: tender skipped", "id", t.ID, "err", err) },
+		progress)
 	if err != nil {
-		return fmt.Errorf("index: tender rebuild: %w", err)
+		return err
+	}
+	if err := ng.reopenForServing(); err != nil {
+		return err
 	}
 
 	ti.wmu.Lock()
