@@ -141,6 +141,7 @@ func buildColumns(ctx context.Context, r index.IndexReader) (*columns, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.postings.limit = postingsLimit(len(c.live))
 	for _, f := range facetFields {
 		fc, err := buildFacetColumn(ctx, r, f, maxDoc)
 		if err != nil {

@@ -100,9 +100,22 @@ const (
 	// cachedPostingsMin is the shortest list kept.
 	cachedPostingsMin = 4096
 	// cachedPostingsMax bounds the postings kept per snapshot (12 bytes
-	// each: 48 MiB).
+	// each: 48 MiB) in a small directory; cachedPostingsPerDoc raises the
+	// bound with the directory (postingsLimit).
 	cachedPostingsMax = 4 << 20
+	// cachedPostingsPerDoc is the bound per live document: the common
+	// words' lists grow with the directory, so a fixed bound that holds
+	// the lists of the day's needs and searches at 100 000 suppliers
+	// (42 per document) held a few of them at 1 000 000, and every other
+	// need decoded its long lists again through zap.
+	cachedPostingsPerDoc = 40
 )
+
+// postingsLimit is the number of postings kept decoded for a snapshot of
+// live documents.
+func postingsLimit(live int) int64 {
+	return max(cachedPostingsMax, cachedPostingsPerDoc*int64(live))
+}
 
 // postingsCache holds decoded postings lists by field and term.
 type postingsCache struct {
@@ -110,6 +123,8 @@ type postingsCache struct {
 	size  atomic.Int64
 	// minLen is the shortest list kept; 0 means cachedPostingsMin.
 	minLen int
+	// limit bounds the postings kept; 0 means cachedPostingsMax.
+	limit int64
 }
 
 // postingsList is a decoded postings list: the documents and, for each,
@@ -132,7 +147,11 @@ func (pc *postingsCache) postingsOf(ctx context.Context, c textClause, r index.T
 	if minLen == 0 {
 		minLen = cachedPostingsMin
 	}
-	if n < minLen || pc.size.Load()+int64(n) > cachedPostingsMax {
+	limit := pc.limit
+	if limit == 0 {
+		limit = cachedPostingsMax
+	}
+	if n < minLen || pc.size.Load()+int64(n) > limit {
 		return nil, nil
 	}
 	pl := &postingsList{docs: make([]uint32, 0, n), tfn: make([]float64, 0, n)}

@@ -22,8 +22,9 @@ import (
 //
 // Both skip without FABRIQUE_BENCH_DIR.
 
-// harnessIndex opens the kept index and draws the harness's text queries.
-func harnessIndex(tb testing.TB) (*index.Index, []string) {
+// harnessDir is the directory kept by fabrique-bench and its size, from
+// FABRIQUE_BENCH_DIR and FABRIQUE_BENCH_SIZE; it skips without the first.
+func harnessDir(tb testing.TB) (string, int) {
 	tb.Helper()
 	dir := os.Getenv("FABRIQUE_BENCH_DIR")
 	if dir == "" {
@@ -33,6 +34,14 @@ func harnessIndex(tb testing.TB) (*index.Index, []string) {
 	if err != nil {
 		tb.Fatalf("FABRIQUE_BENCH_SIZE: %v", err)
 	}
+	return dir, size
+}
+
+// harnessIndex opens the kept index and draws the harness's text queries.
+func harnessIndex(tb testing.TB) (*index.Index, []string) {
+	tb.Helper()
+	dir, size := harnessDir(tb)
+	var err error
 	n := 200
 	if s := os.Getenv("FABRIQUE_BENCH_QUERIES"); s != "" {
 		if n, err = strconv.Atoi(s); err != nil {
