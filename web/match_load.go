@@ -7,19 +7,15 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"fabrique/data"
-	"fabrique/data/store"
-	"fabrique/index"
 )
 
 // Matching is the most expensive answer of the site: a need is ranked
 // against hundreds of candidates read from the store. Two things keep it
 // in bounds under load:
 //
-//   - matchSource keeps the decoded candidates between requests (reading
-//     and decoding them from bbolt was most of a match's time), for the
-//     index version they were read at, so a write is never hidden;
+//   - the matcher scores its candidates from the store's compact match
+//     profiles (data/store/matchprofile.go) instead of whole records, so
+//     it needs no cache of decoded suppliers of its own;
 //   - matchGate lets a few matches run at once; a request that finds no
 //     free slot within a short wait is shed at once with 503 and
 //     Retry-After instead of queueing for seconds behind the others.
@@ -29,51 +25,11 @@ const (
 	defaultMatchQueueWait = 250 * time.Millisecond
 	// matchRetryAfter is the Retry-After of a shed request, in seconds.
 	matchRetryAfter = 1
-	// matchSupplierCacheSize bounds the decoded suppliers kept for the
-	// matcher (a few kB each).
-	matchSupplierCacheSize = 8192
 )
 
 // defaultMatchConcurrency is the number of matches run at once by default:
 // the matcher is CPU-bound, more would only share the cores.
 func defaultMatchConcurrency() int { return max(2, runtime.GOMAXPROCS(0)) }
-
-// matchSource is the index.MatchSource of the web handlers: the store,
-// with the suppliers it decoded kept per index version.
-type matchSource struct {
-	store     *store.Store
-	suppliers *index.AnswerCache[data.Supplier] // nil: no cache
-}
-
-func newMatchSource(st *store.Store, ix *index.Index) *matchSource {
-	return &matchSource{store: st, suppliers: index.NewAnswerCache[data.Supplier](ix, matchSupplierCacheSize)}
-}
-
-// Supplier returns the supplier as of the index's current version. The
-// value shares its slices with the cache: the matcher only reads it.
-func (m *matchSource) Supplier(ctx context.Context, id string) (data.Supplier, error) {
-	cached, version, ok := m.suppliers.Lookup(id)
-	if ok {
-		return cached, nil
-	}
-	sup, err := m.store.Supplier(ctx, id)
-	if err != nil {
-		return sup, err
-	}
-	m.suppliers.Store(version, id, sup)
-	return sup, nil
-}
-
-// MatchProfiles reads the store's match profiles: they cost a few
-// microseconds each to decode, the cache is not worth it for them.
-func (m *matchSource) MatchProfiles(ctx context.Context, ids []string, fn func(i int, s *data.Supplier) error) error {
-	return m.store.MatchProfiles(ctx, ids, fn)
-}
-
-// AwardsBySIREN reads the store: awards do not move the index version.
-func (m *matchSource) AwardsBySIREN(ctx context.Context, siren string) ([]data.Award, error) {
-	return m.store.AwardsBySIREN(ctx, siren)
-}
 
 // matchGate bounds the matches running at once.
 type matchGate struct {

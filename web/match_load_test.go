@@ -103,8 +103,8 @@ func TestMatchShedsLoadPastSaturation(t *testing.T) {
 	})
 }
 
-// TestMatchSourceFollowsWrites checks that the matcher's supplier cache
-// never serves a supplier older than the index.
+// TestMatchSourceFollowsWrites checks that what the matcher reads never
+// serves a supplier older than the index.
 func TestMatchSourceFollowsWrites(t *testing.T) {
 	s := newSearchServer(t, Config{})
 	ctx := context.Background()
