@@ -81,6 +81,30 @@ func (c *Claim) Open() bool {
 	return false
 }
 
+// ClaimAbandonAfter is how long a claim waiting for its claimant's proof
+// stays open after the claimant's last step (the claim made, a code sent or
+// a letter printed and its code expired): then it expires, so that the
+// Alliance's desk and the company's page no longer show it as under way.
+const ClaimAbandonAfter = 30 * 24 * time.Hour
+
+// Abandoned reports whether the claim waits for a proof only its claimant
+// can give and nothing happened for ClaimAbandonAfter. A postal claim whose
+// letter is not printed yet waits for the Alliance, not for the claimant,
+// and a document under review or a proven claim awaiting approval wait for
+// someone else too: none of those is abandoned.
+func (c *Claim) Abandoned(now time.Time) bool {
+	if c.Status != ClaimPending || (c.Method == ClaimByPost && c.LetterAt.IsZero()) {
+		return false
+	}
+	last := c.CreatedAt
+	for _, t := range []time.Time{c.CodeExpires, c.LetterAt} {
+		if t.After(last) {
+			last = t
+		}
+	}
+	return !now.Before(last.Add(ClaimAbandonAfter))
+}
+
 // CodeUsable reports whether a code issued for the claim may still be
 // entered at now: issued, not expired, not worn out by wrong attempts.
 func (c *Claim) CodeUsable(now time.Time) bool {

@@ -80,3 +80,40 @@ func TestCleanReportReason(t *testing.T) {
 		})
 	}
 }
+
+func TestClaimAbandoned(t *testing.T) {
+	created := time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	tests := []struct {
+		name  string
+		claim Claim
+		at    time.Duration // after created
+		want  bool
+	}{
+		{"website token, a day short", Claim{Method: ClaimByWebsiteFile, Status: ClaimPending}, 30*day - time.Minute, false},
+		{"website token, 30 days", Claim{Method: ClaimByWebsiteFile, Status: ClaimPending}, 30 * day, true},
+		{"e-mail code counted from its expiry", Claim{Method: ClaimByEmailDomain, Status: ClaimPending,
+			ClaimProof: ClaimProof{CodeExpires: created.Add(10 * day)}}, 39 * day, false},
+		{"e-mail code expired 30 days ago", Claim{Method: ClaimByEmailDomain, Status: ClaimPending,
+			ClaimProof: ClaimProof{CodeExpires: created.Add(10 * day)}}, 40 * day, true},
+		{"letter not printed: the Alliance's turn", Claim{Method: ClaimByPost, Status: ClaimPending}, 365 * day, false},
+		{"letter printed, code still valid", Claim{Method: ClaimByPost, Status: ClaimPending,
+			ClaimProof: ClaimProof{LetterAt: created.Add(5 * day), CodeExpires: created.Add(35 * day)}}, 64 * day, false},
+		{"letter printed, code expired 30 days ago", Claim{Method: ClaimByPost, Status: ClaimPending,
+			ClaimProof: ClaimProof{LetterAt: created.Add(5 * day), CodeExpires: created.Add(35 * day)}}, 65 * day, true},
+		{"document waiting for a review", Claim{Method: ClaimByDocument, Status: ClaimReview}, 365 * day, false},
+		{"document never sent", Claim{Method: ClaimByDocument, Status: ClaimPending}, 30 * day, true},
+		{"proven, awaiting the members", Claim{Method: ClaimByEmailDomain, Status: ClaimApproval}, 365 * day, false},
+		{"verified", Claim{Method: ClaimByEmailDomain, Status: ClaimVerified}, 365 * day, false},
+		{"already expired", Claim{Method: ClaimByEmailDomain, Status: ClaimExpired}, 365 * day, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tt.claim
+			c.CreatedAt = created
+			if got := c.Abandoned(created.Add(tt.at)); got != tt.want {
+				t.Errorf("Abandoned after %s = %v, want %v", tt.at, got, tt.want)
+			}
+		})
+	}
+}
