@@ -8,8 +8,9 @@ import (
 	"fabrique/web"
 )
 
-// pruneEvery is how often serve applies the retention rule of the needs
-// typed on the site (web.NeedRetention).
+// pruneEvery is how often serve applies the retention rules: of the needs
+// typed on the site (web.NeedRetention) and of the alerts' history
+// (web.AlertHistoryRetention).
 const pruneEvery = 24 * time.Hour
 
 // startPruning applies the retention rule at once and then every
@@ -29,6 +30,13 @@ func startPruning(ctx context.Context, srv *web.Server, log *slog.Logger) (stop 
 				log.Error("retention: prune needs", "err", err)
 			case n > 0:
 				log.Info("retention: needs deleted", "count", n, "older_than", web.NeedRetention)
+			}
+			switch sent, digests, err := srv.PruneAlertHistory(ctx, time.Now()); {
+			case err != nil && ctx.Err() == nil:
+				log.Error("retention: prune alert history", "err", err)
+			case sent+digests > 0:
+				log.Info("retention: alert history deleted", "sent_records", sent, "digests", digests,
+					"older_than", web.AlertHistoryRetention)
 			}
 			select {
 			case <-ctx.Done():
