@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -45,20 +46,34 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 
 	t.Run("per-client limit", func(t *testing.T) {
 		client := &http.Client{Timeout: 30 * time.Second}
-		var limited bool
-		var retry string
+		// At once, not one after the other: on a loaded machine a match
+		// can take longer than the 200 ms the bucket needs to refill a
+		// token, and a sequential client would never exhaust it.
+		var (
+			mu      sync.Mutex
+			limited bool
+			retry   string
+			wrong   []string
+			wg      sync.WaitGroup
+		)
 		for range 40 {
-			status, r, body, _, err := match(client)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if status == http.StatusTooManyRequests {
-				if r == "" || !strings.Contains(body, `"error"`) {
-					t.Fatalf("429 without Retry-After or JSON error: %q %q", r, body)
+			wg.Go(func() {
+				status, r, body, _, err := match(client)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case err != nil:
+					wrong = append(wrong, err.Error())
+				case status == http.StatusTooManyRequests && (r == "" || !strings.Contains(body, `"error"`)):
+					wrong = append(wrong, fmt.Sprintf("429 without Retry-After or JSON error: %q %q", r, body))
+				case status == http.StatusTooManyRequests:
+					limited, retry = true, r
 				}
-				limited, retry = true, r
-				break
-			}
+			})
+		}
+		wg.Wait()
+		if len(wrong) > 0 {
+			t.Fatal(strings.Join(wrong, "\n"))
 		}
 		if !limited {
 			t.Fatal("40 requests at once over a limit of 5/s with bursts of 10: never refused with 429")
