@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/geo"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -77,8 +78,21 @@ func (g *generation) snapshotOf() (index.IndexReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return adv.Reader()
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	// A closed scorch index answers with a nil snapshot in a non-nil
+	// interface, which panics on first use: a background compaction of a
+	// generation retired meanwhile met one.
+	if s, ok := r.(*scorch.IndexSnapshot); ok && s == nil {
+		return nil, errRetired
+	}
+	return r, nil
 }
+
+// errRetired is what a generation closed by a swap or Close answers.
+var errRetired = fmt.Errorf("index: generation retired: %w", ErrClosed)
 
 // columnsFor returns the columns of snap, building them if needed. Only one
 // build runs at a time per generation; searches of the same snapshot wait
@@ -94,11 +108,7 @@ func (g *generation) columnsFor(ctx context.Context, snap index.IndexReader) (*c
 	}
 	// The columns keep their own reference to the snapshot, so that its
 	// identity cannot be reused by another one while they are cached.
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	own, err := adv.Reader()
+	own, err := g.snapshotOf()
 	if err != nil {
 		return nil, err
 	}

@@ -70,11 +70,7 @@ type termStats struct {
 }
 
 func (ix *Index) openTermStats(g *generation) (*termStats, error) {
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: match: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := g.snapshotOf()
 	if err != nil {
 		return nil, fmt.Errorf("index: match: %w", err)
 	}

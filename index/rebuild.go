@@ -474,11 +474,7 @@ func syncMetaOf(g *generation) (syncMeta, bool, error) {
 // indexStamps reads the (ID → UpdatedAt) of every indexed supplier from
 // the doc values of the stamp field.
 func indexStamps(g *generation) (map[string]string, error) {
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := g.snapshotOf()
 	if err != nil {
 		return nil, err
 	}

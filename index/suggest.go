@@ -53,11 +53,7 @@ func (ix *Index) Suggest(ctx context.Context, prefix string, limit int) ([]Sugge
 	}
 	defer g.mu.RUnlock()
 
-	adv, err := g.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index: suggest: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := g.snapshotOf()
 	if err != nil {
 		return nil, fmt.Errorf("index: suggest: %w", err)
 	}
