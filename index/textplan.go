@@ -38,8 +38,9 @@ import (
 // DisjunctionHeapTakeover children adds in the order its heap pops them:
 // where it is only read in order (a single word, the relaxed search) the
 // plan replays that heap (enumerateHeap); inside a conjunction, which
-// advances it, it and the parts the plan does not evaluate (keyword
-// fields, unspelled fuzzy words) still go to bleve.
+// advances it, the plan replays the conjunction's searchers step for step
+// (replayConj, textplan_conj.go). The parts the plan does not evaluate
+// (keyword fields, unspelled fuzzy words) still go to bleve.
 // TestTextPlanAgreesWithBleve holds the plan to bleve's answers, scores
 // to the last bit.
 //
@@ -129,7 +130,7 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	specs := make([]clauseSpec, len(terms))
 	for i, t := range terms {
 		specs[i] = wordSpec(t)
-		if !planSupports(specs[i], conj) {
+		if !planSupports(specs[i]) {
 			return nil, false, nil
 		}
 	}
@@ -162,22 +163,15 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	return &textPlan{root: root}, true, nil
 }
 
-// planSupports reports whether the plan evaluates s as bleve does, inConj
-// when s is a clause of a conjunction.
-func planSupports(s clauseSpec, inConj bool) bool {
+// planSupports reports whether the plan evaluates s as bleve does.
+func planSupports(s clauseSpec) bool {
 	if s.sub == nil {
 		// Keyword fields keep no norms: bleve's scores there are not
 		// numbers, and a fuzzy query expands when it runs.
 		return s.fuzziness == 0 && s.field != fSIREN && s.field != fSIRETs
 	}
-	if inConj && len(s.sub) > disjunctionHeapTakeover {
-		// A conjunction advances its clauses: the order in which a heap
-		// disjunction then adds its children's scores depends on the
-		// targets of every advance, which the plan does not replay.
-		return false
-	}
 	for _, c := range s.sub {
-		if !planSupports(c, inConj) {
+		if !planSupports(c) {
 			return false
 		}
 	}
@@ -270,6 +264,11 @@ type planMatch struct {
 
 // matches returns every document the plan matches, in document order.
 func (p *textPlan) matches(ctx context.Context) ([]planMatch, error) {
+	if p.root.conj && p.root.hasHeap() {
+		// A heap clause in a conjunction adds in the order of bleve's
+		// advances: replayed (textplan_conj.go).
+		return p.root.replayConj(ctx)
+	}
 	return p.root.enumerate(ctx)
 }
 
@@ -332,7 +331,7 @@ func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &cursorHeap{}
+	h := &docHeap[*mergeCursor]{}
 	for _, cur := range curs {
 		if cur.valid() {
 			heap.Push(h, cur)
@@ -366,15 +365,15 @@ func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
 	return out, nil
 }
 
-// cursorHeap orders cursors by their document as bleve's heap searcher
+// docHeap orders cursors by their document as bleve's heap searcher
 // orders its children (Less, Swap, Push and Pop as there).
-type cursorHeap []*mergeCursor
+type docHeap[T interface{ doc() uint32 }] []T
 
-func (h cursorHeap) Len() int           { return len(h) }
-func (h cursorHeap) Less(i, j int) bool { return h[i].doc() < h[j].doc() }
-func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *cursorHeap) Push(x any)        { *h = append(*h, x.(*mergeCursor)) }
-func (h *cursorHeap) Pop() any {
+func (h docHeap[T]) Len() int           { return len(h) }
+func (h docHeap[T]) Less(i, j int) bool { return h[i].doc() < h[j].doc() }
+func (h docHeap[T]) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *docHeap[T]) Push(x any)        { *h = append(*h, x.(T)) }
+func (h *docHeap[T]) Pop() any {
 	old := *h
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
