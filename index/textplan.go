@@ -23,7 +23,7 @@ import (
 // textPlan evaluates the same tree over decoded postings arrays: a
 // conjunction enumerates its rarest clause and probes the others for
 // those documents only (a binary search that gallops forward), a
-// disjunction sums its clauses term at a time. It computes bleve's own
+// disjunction merges its clauses' sorted lists (textplan_merge.go). It computes bleve's own
 // tf-idf scores in bleve's order of operations, so the scores are the same
 // to the last bit:
 //
@@ -38,8 +38,9 @@ import (
 // DisjunctionHeapTakeover children adds in the order its heap pops them:
 // where it is only read in order (a single word, the relaxed search) the
 // plan replays that heap (enumerateHeap); inside a conjunction, which
-// advances it, it and the parts the plan does not evaluate (keyword
-// fields, unspelled fuzzy words) still go to bleve.
+// advances it, the plan replays the conjunction's searchers step for step
+// (replayConj, textplan_conj.go). The parts the plan does not evaluate
+// (keyword fields, unspelled fuzzy words) still go to bleve.
 // TestTextPlanAgreesWithBleve holds the plan to bleve's answers, scores
 // to the last bit.
 //
@@ -129,7 +130,7 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	specs := make([]clauseSpec, len(terms))
 	for i, t := range terms {
 		specs[i] = wordSpec(t)
-		if !planSupports(specs[i], conj) {
+		if !planSupports(specs[i]) {
 			return nil, false, nil
 		}
 	}
@@ -162,22 +163,15 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	return &textPlan{root: root}, true, nil
 }
 
-// planSupports reports whether the plan evaluates s as bleve does, inConj
-// when s is a clause of a conjunction.
-func planSupports(s clauseSpec, inConj bool) bool {
+// planSupports reports whether the plan evaluates s as bleve does.
+func planSupports(s clauseSpec) bool {
 	if s.sub == nil {
 		// Keyword fields keep no norms: bleve's scores there are not
 		// numbers, and a fuzzy query expands when it runs.
 		return s.fuzziness == 0 && s.field != fSIREN && s.field != fSIRETs
 	}
-	if inConj && len(s.sub) > disjunctionHeapTakeover {
-		// A conjunction advances its clauses: the order in which a heap
-		// disjunction then adds its children's scores depends on the
-		// targets of every advance, which the plan does not replay.
-		return false
-	}
 	for _, c := range s.sub {
-		if !planSupports(c, inConj) {
+		if !planSupports(c) {
 			return false
 		}
 	}
@@ -270,6 +264,11 @@ type planMatch struct {
 
 // matches returns every document the plan matches, in document order.
 func (p *textPlan) matches(ctx context.Context) ([]planMatch, error) {
+	if p.root.conj && p.root.hasHeap() {
+		// A heap clause in a conjunction adds in the order of bleve's
+		// advances: replayed (textplan_conj.go).
+		return p.root.replayConj(ctx)
+	}
 	return p.root.enumerate(ctx)
 }
 
@@ -319,50 +318,7 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 		}
 		return out, nil
 	}
-	// The text pool's accumulators (match_textpool.go): per document,
-	// the sum of its clause scores in the order they are added.
-	sc := accumulators.Get().(*textAccumulator)
-	defer func() {
-		sc.reset()
-		accumulators.Put(sc)
-	}()
-	for _, c := range n.children {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if c.children == nil {
-			for i, d := range c.docs {
-				sc.add(d, c.termScore(i))
-			}
-			continue
-		}
-		ms, err := c.enumerate(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			sc.add(m.doc, m.score)
-		}
-	}
-	total := float64(len(n.children))
-	out := make([]planMatch, 0, len(sc.touched))
-	if len(sc.touched) == 0 {
-		return out, nil
-	}
-	if hi := slices.Max(sc.touched); len(sc.touched) >= int(hi)/32 {
-		// Many documents: reading the counts in order beats sorting.
-		for d := range hi + 1 {
-			if c := sc.count[d]; c > 0 {
-				out = append(out, planMatch{d, sc.sum[d] * (float64(c) / total)})
-			}
-		}
-		return out, nil
-	}
-	slices.Sort(sc.touched)
-	for _, d := range sc.touched {
-		out = append(out, planMatch{d, sc.sum[d] * (float64(sc.count[d]) / total)})
-	}
-	return out, nil
+	return n.enumerateMerge(ctx)
 }
 
 // enumerateHeap lists the matches of a heap disjunction (never inside a
@@ -371,35 +327,29 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 // give the same order of the children matching a document, and so the
 // same sum.
 func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
-	h := &cursorHeap{}
-	for _, c := range n.children {
-		cur := &planCursor{}
-		if c.children == nil {
-			cur.docs, cur.term = c.docs, c
-		} else {
-			ms, err := c.enumerate(ctx)
-			if err != nil {
-				return nil, err
-			}
-			cur.matches = ms
-		}
+	curs, err := n.cursors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h := &docHeap[*mergeCursor]{}
+	for _, cur := range curs {
 		if cur.valid() {
 			heap.Push(h, cur)
 		}
 	}
 	total := float64(len(n.children))
 	var out []planMatch
-	var matching []*planCursor
+	var matching []*mergeCursor
 	for h.Len() > 0 {
 		if len(out)%8192 == 8191 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		matching = append(matching[:0], heap.Pop(h).(*planCursor))
+		matching = append(matching[:0], heap.Pop(h).(*mergeCursor))
 		d := matching[0].doc()
 		for h.Len() > 0 && (*h)[0].doc() == d {
-			matching = append(matching, heap.Pop(h).(*planCursor))
+			matching = append(matching, heap.Pop(h).(*mergeCursor))
 		}
 		var sum float64
 		for _, c := range matching {
@@ -415,44 +365,15 @@ func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
 	return out, nil
 }
 
-// planCursor reads a term's postings or a disjunction's matches in order.
-type planCursor struct {
-	term    *planNode
-	docs    []uint32 // the term's
-	matches []planMatch
-	pos     int
-}
-
-func (c *planCursor) valid() bool {
-	if c.term != nil {
-		return c.pos < len(c.docs)
-	}
-	return c.pos < len(c.matches)
-}
-
-func (c *planCursor) doc() uint32 {
-	if c.term != nil {
-		return c.docs[c.pos]
-	}
-	return c.matches[c.pos].doc
-}
-
-func (c *planCursor) score() float64 {
-	if c.term != nil {
-		return c.term.termScore(c.pos)
-	}
-	return c.matches[c.pos].score
-}
-
-// cursorHeap orders cursors by their document as bleve's heap searcher
+// docHeap orders cursors by their document as bleve's heap searcher
 // orders its children (Less, Swap, Push and Pop as there).
-type cursorHeap []*planCursor
+type docHeap[T interface{ doc() uint32 }] []T
 
-func (h cursorHeap) Len() int           { return len(h) }
-func (h cursorHeap) Less(i, j int) bool { return h[i].doc() < h[j].doc() }
-func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *cursorHeap) Push(x any)        { *h = append(*h, x.(*planCursor)) }
-func (h *cursorHeap) Pop() any {
+func (h docHeap[T]) Len() int           { return len(h) }
+func (h docHeap[T]) Less(i, j int) bool { return h[i].doc() < h[j].doc() }
+func (h docHeap[T]) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *docHeap[T]) Push(x any)        { *h = append(*h, x.(T)) }
+func (h *docHeap[T]) Pop() any {
 	old := *h
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
@@ -531,8 +452,20 @@ func gallop(docs []uint32, from int, d uint32) int {
 		hi = lo + step
 	}
 	hi = min(hi, len(docs))
-	// docs[lo] < d, docs[hi] ≥ d or hi == len(docs)
-	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return docs[lo+1+i] >= d })
+	// docs[lo] < d, docs[hi] ≥ d or hi == len(docs): a binary search of
+	// the first ≥ d in (lo, hi], written out (sort.Search's closure costs
+	// a call per step, and a probe of a common word makes hundreds of
+	// thousands of searches).
+	lo++
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if docs[m] < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // planPage runs the plan and keeps q's page, as execute does with bleve's

@@ -37,7 +37,10 @@ func TestTextPlanAgreesWithBleve(t *testing.T) {
 		"menuiserie zzqxw", "ferronnerie bois verre", "Atelirs", "ebenisterie", "l'ébéniste",
 		sups[5].SIREN, "fabrication produits métal bois verre cuir papier textile",
 		"a b c d e f g h i j k l m", "verre zzqxw", "vitrail zzqxw verrerie",
-		"verre bois métal cuir papier textile acier jouets bijoux montres couteaux zzqxw")
+		"verre bois métal cuir papier textile acier jouets bijoux montres couteaux zzqxw",
+		// A word with trade alternatives (a clause of more than ten
+		// terms, summed in heap order) in a conjunction: replayed.
+		"verrerie fabrication", "fabrication verre", "verre bois", "Verrerie Denis")
 	near := &Point{Lat: 45.76, Lon: 4.84}
 	variants := []struct {
 		name string
