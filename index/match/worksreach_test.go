@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -45,20 +43,11 @@ func reachRowsOutsideEvaluation(t *testing.T) (rows []reachRow, skipped int) {
 			epv[(strings.Repeat("0", max(0, 14-len(siret))) + siret)[:9]] = true
 		}
 	}
-	f, err := os.Open(filepath.Join("testdata", "decp_2024H2_travaux_cpv4521_reach.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	all, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	metro := func(code string) (data.Departement, bool) {
 		d, ok := data.LookupDepartement(code)
 		return d, ok && d.Zone == "metro" && (d.Lat != 0 || d.Lon != 0)
 	}
-	for _, rec := range all[1:] { // codeCPV, titulaire_siren, acheteur_departement_code, titulaire_departement_code
+	for _, rec := range reachFixture(t) { // codeCPV, titulaire_siren, acheteur_departement_code, titulaire_departement_code
 		if epv[rec[1]] {
 			skipped++
 			continue
