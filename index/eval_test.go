@@ -138,7 +138,8 @@ func TestEvaluateRealAwards(t *testing.T) {
 	}
 	// Every winner outside the first 10 is explained: its score, the
 	// 10th's and the 50th's split by component, the parts adding up to
-	// the score.
+	// the score (each part and the score rounded to 0.1: the neutral
+	// rest may be a few tenths below zero).
 	explained := 0
 	for _, r := range rep.Rows {
 		if r.Ranks[0] > 0 && r.Ranks[0] <= 10 {
@@ -154,7 +155,7 @@ func TestEvaluateRealAwards(t *testing.T) {
 		}
 		for _, p := range r.Explain {
 			sum := p.Text + p.Classification + p.Geography + p.TrackRecord + p.Labels + p.Capacity + p.Neutral
-			if math.Abs(sum-p.Score) > 0.05 || p.Neutral < -0.05 || p.NAF == "" {
+			if math.Abs(sum-p.Score) > 0.05 || p.Neutral < -0.35 || p.NAF == "" {
 				t.Errorf("%s: rank %d parts %+v add up to %.1f, want the score %.1f, non-negative neutral points and a NAF code", r.AwardID, p.Rank, p, sum, p.Score)
 			}
 		}
