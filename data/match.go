@@ -94,6 +94,9 @@ type Reason struct {
 	// LastAward, on a track record reason, is the month of the latest of
 	// the comparable contracts won ("2024-09").
 	LastAward string `json:"last_award,omitempty"`
+	// Won is true when a capacity reason rests on a public contract the
+	// company won (its track record), not on what it declared.
+	Won bool `json:"won,omitempty"`
 }
 
 // String renders the reason in French, as a buyer reads it.
@@ -116,6 +119,9 @@ func (r Reason) String() string {
 		}
 		return s
 	case ReasonCapacity:
+		if r.Won {
+			return "référence publique : " + r.Detail
+		}
 		if r.Declared {
 			return "capacité déclarée : " + r.Detail
 		}

@@ -13,6 +13,10 @@ type TrackWin struct {
 	Contract ContractID // the contract, however often published
 	CPV      string     // the award's CPV code, 8 digits ("" when it had none valid)
 	At       time.Time  // notification date (the earliest of its publications); zero when unknown
+	// Amount is the company's share of the contract, euros excl. VAT:
+	// its own amount when the award gives one, else the award's amount
+	// split evenly between its winners; 0 when unknown.
+	Amount float64
 }
 
 // TrackRecord is, per company (SIREN), the public contracts it won: the
@@ -130,7 +134,7 @@ func (l *TrackLearner) Add(siren string, a Award) {
 	if len(siren) != 9 || !AllDigits(siren) {
 		return
 	}
-	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt}
+	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt, Amount: shareOf(siren, a)}
 	if c, err := NormalizeCPV(a.CPV); err == nil {
 		w.CPV = c
 	}
@@ -139,6 +143,9 @@ func (l *TrackLearner) Add(siren string, a Award) {
 			old := &l.t.bySIREN[siren][i]
 			if !w.At.IsZero() && (old.At.IsZero() || w.At.Before(old.At)) {
 				old.At = w.At
+			}
+			if old.Amount == 0 {
+				old.Amount = w.Amount
 			}
 			return
 		}
@@ -151,6 +158,21 @@ func (l *TrackLearner) Add(siren string, a Award) {
 	}
 	l.t.bySIREN[siren] = append(wins, w)
 	l.t.wins++
+}
+
+// shareOf is the company's share of the award: the amount of its own
+// winner entry when given, else the award's amount split evenly between
+// its winners (a joint bid); 0 when unknown.
+func shareOf(siren string, a Award) float64 {
+	for _, w := range a.Winners {
+		if SIRENOf(w.SIRET) == siren && w.Amount > 0 {
+			return w.Amount
+		}
+	}
+	if a.Amount <= 0 || len(a.Winners) == 0 {
+		return 0
+	}
+	return a.Amount / float64(len(a.Winners))
 }
 
 // Record returns the track record learned; the learner must not be used
@@ -256,7 +278,12 @@ func TrackRecordText(count int, last string) string {
 		s = "a déjà remporté un marché de ce type"
 	}
 	if t, err := time.Parse("2006-01", last); err == nil {
-		s += " (dernier : " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year()) + ")"
+		s += " (dernier : " + FrenchMonthYear(t) + ")"
 	}
 	return s
+}
+
+// FrenchMonthYear writes a date's month the French way: « septembre 2024 ».
+func FrenchMonthYear(t time.Time) string {
+	return frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }

@@ -167,3 +167,42 @@ func TestTrackRecordRepublished(t *testing.T) {
 		t.Error("without the buyer's SIRET two publications on other days cannot be shown to be one contract")
 	}
 }
+
+// TestTrackRecordAmounts checks each company's share of a contract: its
+// own amount when the award gives one, else the amount split between the
+// winners of a joint bid.
+func TestTrackRecordAmounts(t *testing.T) {
+	const a, b = "123456789", "987654321"
+	joint := wonBy("pes:1", "45212350", "2024-03-01", 90_000, a+"00012", b+"00015")
+	own := wonBy("pes:2", "45212350", "2024-04-01", 90_000, a+"00012", b+"00015")
+	own.Winners[1].Amount = 60_000
+	unknown := wonBy("pes:3", "45212350", "2024-05-01", 0, a+"00012")
+	republished := wonBy("pes:4", "45212350", "2024-05-01", 0, a+"00012") // the same contract again
+	republished.Buyer.SIRET = "21750001600019"
+	l := data.NewTrackLearner()
+	for _, aw := range []data.Award{joint, own, unknown, republished} {
+		for _, w := range aw.Winners {
+			l.Add(data.SIRENOf(w.SIRET), aw)
+		}
+	}
+	tr := l.Record()
+	tests := []struct {
+		name  string
+		siren string
+		want  []float64
+	}{
+		{"a: half of the joint bid, half of the other, unknown", a, []float64{45_000, 45_000, 0}},
+		{"b: half of the joint bid, its own amount", b, []float64{45_000, 60_000}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []float64
+			for _, w := range tr.Wins(tc.siren, data.TrackCut{}) {
+				got = append(got, w.Amount)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("amounts %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -105,6 +105,12 @@ type EvalRow struct {
 	// WinnerPastAwards is the number of awards of the CPV division the
 	// winners had won before this one (the track record it could use).
 	WinnerPastAwards int `json:"winner_past_awards,omitempty"`
+	// WinnerID is the supplier ID of the best-ranked winner (the first
+	// in the directory when none is ranked).
+	WinnerID string `json:"winner_id,omitempty"`
+	// Explain splits the scores of the winner, the 10th and the 50th by
+	// component when the winner is not in the first 10 (eval_explain.go).
+	Explain []EvalParts `json:"explain,omitempty"`
 }
 
 // EvalTrack describes the track record of the evaluation: learned from
@@ -419,8 +425,13 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.Ranks[0] = deep
 		row.WinnerConfidence = res.Tender[deep-1].Confidence
 	}
+	row.WinnerID = winners[0]
 	if deep > 0 {
 		row.WinnerScore = res.Tender[deep-1].Score
+		row.WinnerID = res.Tender[deep-1].SupplierID
+	}
+	if row.Explain, err = explainRanking(ctx, src, res.Tender, deep); err != nil {
+		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
 	for _, m := range res.Tender[:min(depth, len(res.Tender))] {
 		row.Scores = append(row.Scores, m.Score)

@@ -75,6 +75,7 @@ func (r EvalReport) String() string {
 			}
 		}
 	}
+	writeExplained(&b, r.Rows)
 	return b.String()
 }
 

@@ -3,6 +3,7 @@ package index_test
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,8 +119,8 @@ func TestEvaluateRealAwards(t *testing.T) {
 			t.Errorf("%s: %.3f, want at least %.3f", c.name, c.got, c.want)
 		}
 	}
-	// The confidence levels mean what the page says: measured 45 % of the
-	// winners in a forte group of 7.2 suppliers on average.
+	// The confidence levels mean what the page says: measured 60 % of the
+	// winners in a forte group of 7.4 suppliers on average.
 	if len(rep.Levels) != 3 || rep.Levels[0].Name != data.ConfidenceHigh {
 		t.Fatalf("levels %+v, want forte, moyenne, faible", rep.Levels)
 	}
@@ -134,6 +135,36 @@ func TestEvaluateRealAwards(t *testing.T) {
 				t.Errorf("%s: winner %s missed without a cause", r.AwardID, r.Winner)
 			}
 		}
+	}
+	// Every winner outside the first 10 is explained: its score, the
+	// 10th's and the 50th's split by component, the parts adding up to
+	// the score (each part and the score rounded to 0.1: the neutral
+	// rest may be a few tenths below zero).
+	explained := 0
+	for _, r := range rep.Rows {
+		if r.Ranks[0] > 0 && r.Ranks[0] <= 10 {
+			if len(r.Explain) > 0 {
+				t.Errorf("%s: winner ranked %d explained", r.AwardID, r.Ranks[0])
+			}
+			continue
+		}
+		explained++
+		if len(r.Explain) < 2 {
+			t.Errorf("%s: winner ranked %d (deep %v) with %d explained matches, want the 10th and the 50th at least", r.AwardID, r.Ranks[0], r.WinnerScore, len(r.Explain))
+			continue
+		}
+		for _, p := range r.Explain {
+			sum := p.Text + p.Classification + p.Geography + p.TrackRecord + p.Labels + p.Capacity + p.Neutral
+			if math.Abs(sum-p.Score) > 0.05 || p.Neutral < -0.35 || p.NAF == "" {
+				t.Errorf("%s: rank %d parts %+v add up to %.1f, want the score %.1f, non-negative neutral points and a NAF code", r.AwardID, p.Rank, p, sum, p.Score)
+			}
+		}
+		if w := r.Explain[0]; r.WinnerScore > 0 && (w.ID != r.WinnerID || w.Score != r.WinnerScore) {
+			t.Errorf("%s: first explained %+v, want the winner %s scored %.1f", r.AwardID, w, r.WinnerID, r.WinnerScore)
+		}
+	}
+	if s := rep.String(); explained == 0 || !strings.Contains(s, "points par composante") {
+		t.Errorf("%d winners outside the first 10, report without their score parts:\n%s", explained, s)
 	}
 	if s := rep.String(); missed > 0 && !strings.Contains(s, "hors des 50 premiers") {
 		t.Errorf("report without the causes of the %d misses:\n%s", missed, s)

@@ -53,9 +53,9 @@ func ExampleIndex_Match() {
 		}
 	}
 	// Output:
-	// Atelier du vitrail 64.4
+	// Atelier du vitrail 64.3
 	//   termes : vitraux (35.0)
-	//   à 41 km (19.9)
+	//   à 41 km (19.8)
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 23.19Z (7.0)
 	// Maçonnerie Dupont 27.0
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 43.99C (14.0)

@@ -75,7 +75,30 @@ func grade(have, want float64) float64 {
 // value: its declared turnover band when it gave one (in place of the
 // estimate from its headcount), and the largest contract it declares
 // having delivered, which counts when it says more than the turnover does.
-func capacityOf(s *data.Supplier, value float64) (v float64, r data.Reason, known bool) {
+// The largest public contract it won (t, from its track record) counts
+// the same way, as a reference a buyer can check.
+func capacityOf(s *data.Supplier, value float64, t trackFit) (v float64, r data.Reason, known bool) {
+	v, r, known = declaredCapacity(s, value)
+	if value <= 0 || t.largest <= 0 {
+		return v, r, known
+	}
+	// A reference is evidence for, never against: a firm that won a
+	// smaller contract is no less able than one whose size is unknown.
+	if g := grade(t.largest, value); g > v && (known || g > capacityNeutral) {
+		detail := "marché de " + formatEuros(t.largest) + " remporté"
+		if !t.largestAt.IsZero() {
+			detail += " en " + data.FrenchMonthYear(t.largestAt)
+		}
+		v, known = g, true
+		r = data.Reason{Kind: data.ReasonCapacity, Headcount: s.HeadcountBand, Won: true,
+			Detail: detail + ", pour un marché estimé à " + formatEuros(value)}
+	}
+	return v, r, known
+}
+
+// declaredCapacity is capacityOf from the company's own record: headcount,
+// declared turnover and largest contract.
+func declaredCapacity(s *data.Supplier, value float64) (v float64, r data.Reason, known bool) {
 	v, r, known = Capacity(s.HeadcountBand, value)
 	if value <= 0 {
 		return v, r, known

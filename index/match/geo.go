@@ -18,6 +18,10 @@ import (
 // exponential. Services need visits but less often; supplies are
 // shipped, and distance matters only mildly: their scales are set wider
 // on that principle (no placed DECP file of supplies is at hand).
+// The works scale is then stretched or shrunk by the kind of work (the
+// need's CPV code, data.WorksReach: historic monuments 1.39, building
+// works in general 0.88) or by the rarity of the candidate's trade
+// (ReachStretch), whichever is larger (reachFactor).
 const (
 	decayWorksKm    = 100.0
 	decayServicesKm = 200.0
@@ -60,7 +64,7 @@ func geography(n *Need, c *Candidate, wins bool) geoFit {
 	case covers:
 		g.value, g.area, g.said = 1, detail, true
 	case g.hasDist:
-		g.value, g.said = math.Exp(-g.dist/(DecayScale(n.nature)*reachOf(n, c, wins))), true
+		g.value, g.said = math.Exp(-g.dist/(DecayScale(n.nature)*reachFactor(n, c, wins))), true
 		if declared {
 			g.value *= areaMissFactor
 		}

@@ -47,6 +47,9 @@ type Need struct {
 	// Set by the caller (see SetTrack).
 	Track    *data.TrackRecord
 	TrackCut data.TrackCut
+	// reach is the factor of the distance decay scale for the kind of
+	// work (data.WorksReach of the main code), 1 when unmeasured.
+	reach float64
 }
 
 // SetTrack gives the need the track record it scores with: the awards
@@ -212,6 +215,10 @@ func (n *Need) finish(nature data.Nature) {
 	}
 	n.HasPoint = ValidLatLon(n.Place.Lat, n.Place.Lon)
 	n.Weights = WeightsFor(n.nature)
+	n.reach = 1
+	if n.nature == data.NatureWorks && len(n.cpvs) > 0 {
+		n.reach, _ = data.WorksReach(n.cpvs[0])
+	}
 }
 
 // natureOfCPV tells the nature of a contract from its CPV division: 45 is

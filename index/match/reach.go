@@ -65,3 +65,21 @@ func tradeShare(n *Need, c *Candidate) float64 {
 
 // rareTradePoolShare is the upper bound of the 1–3 % band of the measure.
 const rareTradePoolShare = 0.03
+
+// reachFactor is the stretch of the distance decay scale of a candidate
+// for the need. Two measures of the same thing set it: how far the
+// winners of the need's kind of work travel (Need.reach, learned by CPV
+// code, data.WorksReach), and how rare the candidate's trade is
+// (reachOf). Both measure how far a buyer looks for that work, so the
+// larger holds, never their product: the kind of work sets the scale of
+// every candidate, widened for a rare trade that wins such works.
+func reachFactor(n *Need, c *Candidate, wins bool) float64 {
+	work := n.reach
+	if work <= 0 {
+		work = 1 // a need built without finish: unmeasured
+	}
+	if trade := reachOf(n, c, wins); trade > 1 {
+		return max(work, trade)
+	}
+	return work
+}

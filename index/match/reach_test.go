@@ -15,16 +15,7 @@ import (
 // buildings travel, by the rarity of the trade (the share of the file's
 // winners that won the CPV code).
 func TestReachMeasuredOnRealAwards(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "decp_2024H2_travaux_cpv4521_reach.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows = rows[1:] // codeCPV, titulaire_siren, acheteur_departement_code, titulaire_departement_code
+	rows := reachFixture(t)
 	if len(rows) != 8912 {
 		t.Fatalf("%d rows, want the 8 912 of the source file", len(rows))
 	}
@@ -106,6 +97,23 @@ func TestReachMeasuredOnRealAwards(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reachFixture reads the rows of the reach fixture, without its header:
+// codeCPV, titulaire_siren, acheteur_departement_code,
+// titulaire_departement_code.
+func reachFixture(t *testing.T) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "decp_2024H2_travaux_cpv4521_reach.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows[1:]
 }
 
 func TestReachStretch(t *testing.T) {

@@ -109,7 +109,7 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	}
 	sm.geo = geography(n, c, sm.class.learned > 0)
 	sm.labels = countValidLabels(c.sup.Labels, n.At)
-	sm.capVal, _, _ = capacityOf(&c.sup, n.value)
+	sm.capVal, _, _ = capacityOf(&c.sup, n.value, sm.track)
 	w := n.Weights
 	sm.Total = w.Text*sm.Text + w.Classification*sm.class.value + w.Geography*sm.proximity() + w.Capacity*sm.capVal
 	sm.Total += trackRecordPoints(w, sm.track.count)
@@ -185,7 +185,7 @@ func (sm *Scored) reasons(n *Need, q *TermSet) []data.Reason {
 	for _, r := range labels {
 		add(w.Labels/float64(len(labels)), r)
 	}
-	if v, r, known := capacityOf(&sm.c.sup, n.value); known {
+	if v, r, known := capacityOf(&sm.c.sup, n.value, sm.track); known {
 		add(w.Capacity*v, r)
 	}
 	if sm.track.count > 0 {

@@ -24,15 +24,23 @@ type trackFit struct {
 	last  time.Time // the latest of them
 	value float64   // the classification they bring, in [0,1]
 	cpv   string    // the need's code they fit best
+	// largest is the company's share of the largest contract it won, of
+	// any kind, that the cut counts (0: none known), and largestAt its
+	// date: a reference of the size it can deliver (capacityOf).
+	largest   float64
+	largestAt time.Time
 }
 
 // trackOf reads the candidate's track record for the need.
 func trackOf(n *Need, s *data.Supplier) trackFit {
 	var f trackFit
-	if n.Track == nil || s.SIREN == "" || len(n.CPVDivisions) == 0 {
+	if n.Track == nil || s.SIREN == "" {
 		return f
 	}
 	for _, w := range n.Track.Wins(s.SIREN, n.TrackCut) {
+		if w.Amount > f.largest {
+			f.largest, f.largestAt = w.Amount, w.At
+		}
 		if w.CPV == "" || !containsDivision(n.CPVDivisions, data.CPVDivision(w.CPV)) {
 			continue
 		}
