@@ -659,7 +659,7 @@ type LabelStateState string
 
 // Match defines model for Match.
 type Match struct {
-	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 45 fois sur 100 (7 entreprises en moyenne).
+	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 60 fois sur 100 (7 entreprises en moyenne).
 	Confidence *MatchConfidence `json:"confidence,omitempty"`
 
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
@@ -679,7 +679,7 @@ type Match struct {
 	Url string `json:"url"`
 }
 
-// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 45 fois sur 100 (7 entreprises en moyenne).
+// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 60 fois sur 100 (7 entreprises en moyenne).
 type MatchConfidence string
 
 // MatchResult defines model for MatchResult.
@@ -810,6 +810,9 @@ type Reason struct {
 
 	// Weight Points apportés au score.
 	Weight float32 `json:"weight"`
+
+	// Won Sur une raison capacity : vrai quand la raison repose sur un marché public remporté par l'entreprise, le plus grand avant la date du besoin (« référence publique : marché de 600 000 € remporté en septembre 2024, pour un marché estimé à 450 000 € »).
+	Won *bool `json:"won,omitempty"`
 }
 
 // StatsAwards defines model for StatsAwards.
