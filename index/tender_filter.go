@@ -95,7 +95,32 @@ func (f *columnFilter) Searcher(ctx context.Context, _ index.IndexReader, _ mapp
 		keep:   f.keep,
 		scorer: scorer.NewConstantScorer(1, f.boost, opts),
 		id:     make(index.IndexInternalID, 8),
+		count:  estimateKept(c, f.keep),
 	}, nil
+}
+
+// filterSamples is the number of documents estimateKept tests.
+const filterSamples = 1024
+
+// estimateKept estimates how many live documents keep accepts from an
+// even sample of them. A conjunction walks its clause of smallest count
+// and advances the others to its hits: the open tenders (a few percent)
+// must lead a "tenders for my company" search, as their date range did,
+// and a broad filter (closed tenders) must not.
+func estimateKept(c *columns, keep func(c *columns, d uint32) bool) uint64 {
+	n := len(c.live)
+	step := max(1, n/filterSamples)
+	tried, kept := 0, 0
+	for i := 0; i < n; i += step {
+		tried++
+		if keep(c, c.live[i]) {
+			kept++
+		}
+	}
+	if tried == 0 {
+		return 0
+	}
+	return uint64((kept*n + tried - 1) / tried)
 }
 
 // columnSearcher walks the live documents of the columns, ascending, and
@@ -106,6 +131,7 @@ type columnSearcher struct {
 	scorer *scorer.ConstantScorer
 	next   int // index in cols.live of the next document to test
 	id     index.IndexInternalID
+	count  uint64 // estimated (estimateKept)
 }
 
 var reflectStaticSizeColumnSearcher = int(reflect.TypeOf(columnSearcher{}).Size())
@@ -131,9 +157,8 @@ func (s *columnSearcher) Advance(ctx *search.SearchContext, id index.IndexIntern
 	return s.Next(ctx)
 }
 
-// Count is the number of documents the filter may return: the broadest
-// clause of a conjunction is the one it advances, never the one it walks.
-func (s *columnSearcher) Count() uint64              { return uint64(len(s.cols.live)) }
+// Count is the estimated number of documents the filter keeps.
+func (s *columnSearcher) Count() uint64              { return s.count }
 func (s *columnSearcher) Close() error               { return nil }
 func (s *columnSearcher) Weight() float64            { return s.scorer.Weight() }
 func (s *columnSearcher) SetQueryNorm(n float64)     { s.scorer.SetQueryNorm(n) }
