@@ -28,8 +28,13 @@ import (
 
 // columnFilter keeps the documents whose column values pass keep.
 type columnFilter struct {
-	keep  func(c *columns, d uint32) bool
-	boost float64
+	keep func(c *columns, d uint32) bool
+	// A date filter also gives its column and bounds: the status filters
+	// walk every live document when they lead a search, and a loop over
+	// the column costs a fraction of a call of keep per document.
+	dates  func(c *columns) []int64
+	lo, hi int64
+	boost  float64
 }
 
 // tenderColumnsKey carries, in the search's context, the columns of the
@@ -58,7 +63,7 @@ func dateRange(field string, from, to time.Time) query.Query {
 		}
 		return c.published
 	}
-	return &columnFilter{boost: filterBoost, keep: func(c *columns, d uint32) bool {
+	return &columnFilter{boost: filterBoost, dates: col, lo: lo, hi: hi, keep: func(c *columns, d uint32) bool {
 		v := col(c)[d]
 		return v != 0 && v >= lo && v < hi
 	}}
@@ -90,9 +95,16 @@ func (f *columnFilter) Searcher(ctx context.Context, _ index.IndexReader, _ mapp
 	if c == nil {
 		return nil, errNoColumns
 	}
+	var dates []int64
+	if f.dates != nil {
+		dates = f.dates(c)
+	}
 	return &columnSearcher{
 		cols:   c,
 		keep:   f.keep,
+		dates:  dates,
+		lo:     f.lo,
+		hi:     f.hi,
 		scorer: scorer.NewConstantScorer(1, f.boost, opts),
 		id:     make(index.IndexInternalID, 8),
 		count:  estimateKept(c, f.keep),
@@ -128,6 +140,8 @@ func estimateKept(c *columns, keep func(c *columns, d uint32) bool) uint64 {
 type columnSearcher struct {
 	cols   *columns
 	keep   func(c *columns, d uint32) bool
+	dates  []int64 // with lo and hi, what keep tests, when a date filter
+	lo, hi int64
 	scorer *scorer.ConstantScorer
 	next   int // index in cols.live of the next document to test
 	id     index.IndexInternalID
@@ -137,15 +151,24 @@ type columnSearcher struct {
 var reflectStaticSizeColumnSearcher = int(reflect.TypeOf(columnSearcher{}).Size())
 
 func (s *columnSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	live := s.cols.live
-	for ; s.next < len(live); s.next++ {
-		if d := live[s.next]; s.keep(s.cols, d) {
-			s.next++
-			s.id.SetValue(uint64(d))
-			return s.scorer.Score(ctx, s.id), nil
+	live, i := s.cols.live, s.next
+	if s.dates != nil {
+		for ; i < len(live); i++ {
+			if v := s.dates[live[i]]; v != 0 && v >= s.lo && v < s.hi {
+				break
+			}
+		}
+	} else {
+		for ; i < len(live) && !s.keep(s.cols, live[i]); i++ {
 		}
 	}
-	return nil, nil
+	if i == len(live) {
+		s.next = i
+		return nil, nil
+	}
+	s.next = i + 1
+	s.id.SetValue(uint64(live[i]))
+	return s.scorer.Score(ctx, s.id), nil
 }
 
 func (s *columnSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
