@@ -1,8 +1,10 @@
 package index_test
 
 import (
+	"context"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,4 +56,33 @@ func TestTenderTermsPerField(t *testing.T) {
 		sumDistinct += len(distinct[f])
 	}
 	t.Logf("%-14s pairs/doc %6.2f  distinct %6d", "total", float64(sumPairs)/float64(len(tenders)), sumDistinct)
+}
+
+// TestTenderIndexOfAnOlderSchemaIsRebuilt: an index built before the
+// dates, the value and the point became one term each (schema 2) holds
+// terms the new code never reads and an id field: it is rebuilt.
+func TestTenderIndexOfAnOlderSchemaIsRebuilt(t *testing.T) {
+	ti, err := index.OpenTenders(t.TempDir(), index.TenderOptions{Now: func() time.Time { return tenderBenchNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ti.Close()
+	ctx := context.Background()
+	mem := newTenderMemSource(genTenders(50))
+	if rebuilt, _, err := ti.EnsureConsistent(ctx, mem, nil); err != nil || !rebuilt {
+		t.Fatalf("first EnsureConsistent = %t, %v; want a rebuild", rebuilt, err)
+	}
+	if rebuilt, reason, err := ti.EnsureConsistent(ctx, mem, nil); err != nil || rebuilt {
+		t.Fatalf("EnsureConsistent of an up-to-date index = %t (%s), %v; want nothing done", rebuilt, reason, err)
+	}
+	if err := index.SetTenderSchema(ti, "2"); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, reason, err := ti.EnsureConsistent(ctx, mem, nil)
+	if err != nil || !rebuilt || !strings.Contains(reason, "schéma") {
+		t.Fatalf("EnsureConsistent of a schema-2 index = %t (%s), %v; want a rebuild for its schema", rebuilt, reason, err)
+	}
+	if n, err := ti.Count(); err != nil || n != 50 {
+		t.Fatalf("Count = %d, %v; want 50", n, err)
+	}
 }

@@ -25,3 +25,9 @@ func TenderTerms(ti *TenderIndex, t *data.Tender) (map[string][]string, error) {
 	})
 	return out, nil
 }
+
+// SetTenderSchema marks the current generation as built by the tender
+// schema v, as an older binary would have.
+func SetTenderSchema(ti *TenderIndex, v string) error {
+	return ti.cur.Load().idx.SetInternal(keyTenderSchema, []byte(v))
+}
