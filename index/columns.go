@@ -43,6 +43,8 @@ type columns struct {
 	until []int64
 	// deadline and published are the tenders' dates (0 when unknown).
 	deadline, published []int64
+	// value is the tenders' estimated value (0 when unknown).
+	value []float64
 	// ceased marks the documents of ceased companies; live, byName and
 	// the grid leave them out, and a search only meets them through
 	// bleve when it includes them (Query.IncludeCeased).

@@ -60,24 +60,8 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 func (b *docBuilder) document(d *indexDoc) *document.Document {
 	doc := document.NewDocument(d.ID)
 	doc.Fields = make([]document.Field, 0, 24)
-	add := func(name string, vs []string, analyzer analysis.Analyzer) {
-		spec := b.fields[name]
-		switch {
-		case len(vs) == 0:
-		case spec.flat:
-			f := &flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
-			if analyzer != nil {
-				f.fast = spec.fast
-			}
-			doc.AddField(f)
-		default:
-			for i, v := range vs {
-				doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(v), spec.options, spec.analyzer))
-			}
-		}
-	}
-	keyword := func(name string, vs ...string) { add(name, vs, nil) }
-	text := func(name string, vs ...string) { add(name, vs, b.fields[name].analyzer) }
+	keyword := func(name string, vs ...string) { b.addValues(doc, name, vs, nil) }
+	text := func(name string, vs ...string) { b.addValues(doc, name, vs, b.fields[name].analyzer) }
 	// The id is not a field of its own: bleve indexes it as _id already.
 	keyword(fSIREN, d.SIREN...)
 	keyword(fSIRETs, d.SIRETs...)
@@ -107,6 +91,26 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	src := b.fields[fSrc]
 	doc.AddField(document.NewTextFieldCustom(fSrc, nil, []byte(d.Src), src.options, src.analyzer))
 	return doc
+}
+
+// addValues adds the values of a field to doc: one flatField when the
+// field keeps neither positions nor values, else one bleve field per
+// value. A nil analyzer makes each value its own term (keywords).
+func (b *docBuilder) addValues(doc *document.Document, name string, vs []string, analyzer analysis.Analyzer) {
+	spec := b.fields[name]
+	switch {
+	case len(vs) == 0:
+	case spec.flat:
+		f := &flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
+		if analyzer != nil {
+			f.fast = spec.fast
+		}
+		doc.AddField(f)
+	default:
+		for i, v := range vs {
+			doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(v), spec.options, spec.analyzer))
+		}
+	}
 }
 
 // point is the geo field of a document: the point's morton hash,

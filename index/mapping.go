@@ -26,7 +26,6 @@ const (
 
 // Field names of the indexed document.
 const (
-	fID          = "id" // tenders only: a supplier's id is bleve's _id
 	fSIREN       = "siren"
 	fSIRETs      = "sirets"
 	fNAF         = "naf"

@@ -10,13 +10,15 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
 )
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "2" // 2: inferred CPV codes (cpv_inferred)
+const tenderSchemaVersion = "3" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -96,7 +98,6 @@ func newTenderMapping() (*mapping.IndexMappingImpl, error) {
 		fm.SkipFreqNorm = true
 		doc.AddFieldMappingsAt(name, fm)
 	}
-	keywordField(fID, false)
 	keywordField(tfCPVPrefix, false)
 	keywordField(tfLots, false)
 	for _, f := range []string{tfCPVDivision, tfCPVInferred, tfProcedure, tfNature, tfDepartement, tfRegion, tfBuyer, tfSource, tfOutcome, fStamp} {
@@ -134,37 +135,30 @@ func newTenderMapping() (*mapping.IndexMappingImpl, error) {
 // digits), so that the index can recompute the store's checksum.
 func tenderStamp(t time.Time) string { return data.Stamp(t) }
 
-// tenderDocument builds the bleve document of a tender.
+// tenderDocument builds the bleve document of a tender. Every indexed
+// field is one flatField (docBuilder.addValues), as for suppliers. The
+// dates, the value and the point are one term each, their value
+// prefix-coded at shift 0, which is what their doc values hold: bleve's
+// date and numeric fields add 15 coarser terms each and its geo field
+// the point's cells, for its range and distance queries, which the
+// tenders' index answers from the snapshot's columns instead
+// (tender_filter.go). Those terms were 61 of a tender's 107 (document,
+// term) pairs and three quarters of a batch's distinct terms.
 func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) {
 	if strings.TrimSpace(t.ID) == "" {
 		return nil, fmt.Errorf("index: tender without id: %w", data.ErrInvalid)
 	}
 	doc := document.NewDocument(t.ID)
-	text := func(name, v string) {
-		if v == "" {
-			return
-		}
-		spec := b.fields[name]
-		doc.AddField(document.NewTextFieldCustom(name, nil, []byte(v), spec.options, spec.analyzer))
-	}
-	list := func(name string, vs []string) {
-		for _, v := range vs {
-			text(name, v)
+	doc.Fields = make([]document.Field, 0, 24)
+	keyword := func(name string, vs ...string) { b.addValues(doc, name, nonEmpty(vs), nil) }
+	text := func(name string, vs ...string) { b.addValues(doc, name, nonEmpty(vs), b.fields[name].analyzer) }
+	date := func(name string, v time.Time) {
+		if !v.IsZero() {
+			doc.AddField(b.sortable(name, v.UnixNano()))
 		}
 	}
-	date := func(name string, v time.Time) error {
-		if v.IsZero() {
-			return nil
-		}
-		f, err := document.NewDateTimeFieldWithIndexingOptions(name, nil, v, time.RFC3339, b.fields[name].options)
-		if err != nil {
-			return fmt.Errorf("index: tender %s: %s: %w", t.ID, name, err)
-		}
-		doc.AddField(f)
-		return nil
-	}
-	text(fID, t.ID)
-	text(fStamp, tenderStamp(t.UpdatedAt))
+	// The id is not a field of its own: bleve indexes it as _id already.
+	keyword(fStamp, tenderStamp(t.UpdatedAt))
 	codes := t.CPVCodes()
 	var prefixes, divisions []string
 	for _, c := range codes {
@@ -181,16 +175,16 @@ func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) 
 		divisions = appendUnique(divisions, data.CPVDivision(c))
 		inferred = appendUnique(inferred, data.CPVDivision(c))
 	}
-	list(tfCPVPrefix, prefixes)
-	list(tfCPVDivision, divisions)
-	list(tfCPVInferred, inferred)
-	text(tfProcedure, t.Procedure)
-	text(tfNature, string(t.Nature))
+	keyword(tfCPVPrefix, prefixes...)
+	keyword(tfCPVDivision, divisions...)
+	keyword(tfCPVInferred, inferred...)
+	keyword(tfProcedure, t.Procedure)
+	keyword(tfNature, string(t.Nature))
 	deps, regs := tenderAreas(t)
-	list(tfDepartement, deps)
-	list(tfRegion, regs)
-	text(tfBuyer, strings.TrimSpace(t.Buyer.Name))
-	text(tfSource, t.Source)
+	keyword(tfDepartement, deps...)
+	keyword(tfRegion, regs...)
+	keyword(tfBuyer, strings.TrimSpace(t.Buyer.Name))
+	keyword(tfSource, t.Source)
 	outcome := string(t.Outcome())
 	if outcome == "" {
 		outcome = outcomeNone
@@ -198,38 +192,55 @@ func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) 
 		if until.IsZero() {
 			until = openForever
 		}
-		if err := date(tfOpenUntil, until); err != nil {
-			return nil, err
-		}
+		date(tfOpenUntil, until)
 	}
-	text(tfOutcome, outcome)
+	keyword(tfOutcome, outcome)
 	if len(t.Lots) > 0 {
-		text(tfLots, "1")
+		keyword(tfLots, "1")
 	}
-	if err := date(tfDeadline, t.Deadline); err != nil {
-		return nil, err
-	}
-	if err := date(tfPublished, t.PublishedAt); err != nil {
-		return nil, err
-	}
+	date(tfDeadline, t.Deadline)
+	date(tfPublished, t.PublishedAt)
 	if t.EstimatedValue > 0 {
-		doc.AddField(document.NewNumericFieldWithIndexingOptions(tfValue, nil, t.EstimatedValue, b.fields[tfValue].options))
+		doc.AddField(b.sortable(tfValue, numeric.Float64ToInt64(t.EstimatedValue)))
 	}
 	text(tfTitle, t.Title)
-	for _, l := range t.Lots {
-		text(tfLotText, l.Title+"\n"+truncateUTF8(l.Description, maxLotText))
+	lots := make([]string, len(t.Lots))
+	for i, l := range t.Lots {
+		lots[i] = l.Title + "\n" + truncateUTF8(l.Description, maxLotText)
 	}
+	text(tfLotText, lots...)
 	text(tfDescription, truncateUTF8(t.Description, maxTenderDescription))
 	text(tfBuyerText, t.Buyer.Name)
 	if p := tenderPoint(t.Place); p != nil {
-		doc.AddField(document.NewGeoPointFieldWithIndexingOptions(fGeo, nil, p.Lon, p.Lat, b.fields[fGeo].options))
+		doc.AddField(b.point(&geoPoint{Lat: p.Lat, Lon: p.Lon}))
 	}
 	src, err := json.Marshal(tenderSummary(t))
 	if err != nil {
 		return nil, fmt.Errorf("index: tender %s: %w", t.ID, err)
 	}
-	text(fSrc, string(src))
+	spec := b.fields[fSrc]
+	doc.AddField(document.NewTextFieldCustom(fSrc, nil, src, spec.options, spec.analyzer))
 	return doc, nil
+}
+
+// sortable is a date or number field of one value, v as bleve's date and
+// numeric fields encode it (Unix nanoseconds; numeric.Float64ToInt64),
+// prefix-coded at shift 0 only: its one term and its doc value, which
+// the columns and bleve's sorts read.
+func (b *docBuilder) sortable(name string, v int64) *flatField {
+	term := numeric.MustNewPrefixCodedInt64(v, 0)
+	return &flatField{name: name, values: []string{string(term)}, options: b.fields[name].options | index.DocValues}
+}
+
+// nonEmpty drops the empty strings of vs.
+func nonEmpty(vs []string) []string {
+	out := vs[:0:0]
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // inferredCPVMinConfidence is the least confidence of an inferred CPV

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/blevesearch/bleve/v2/geo"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -49,9 +50,13 @@ func buildTenderColumns(ctx context.Context, r index.IndexReader) (*columns, err
 		}
 		c.facets = append(c.facets, fc)
 	}
-	c.points = make([]point, maxDoc) // hasDoc reads its length
+	c.points = make([]point, maxDoc)
+	for i := range c.points {
+		c.points[i] = point{lat: math.NaN(), lon: math.NaN()}
+	}
 	c.until, c.deadline, c.published = make([]int64, maxDoc), make([]int64, maxDoc), make([]int64, maxDoc)
-	dv, err := r.DocValueReader([]string{tfOpenUntil, tfDeadline, tfPublished})
+	c.value = make([]float64, maxDoc)
+	dv, err := r.DocValueReader([]string{tfOpenUntil, tfDeadline, tfPublished, tfValue, fGeo})
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +77,11 @@ func buildTenderColumns(ctx context.Context, r index.IndexReader) (*columns, err
 			c.deadline[doc] = v
 		case tfPublished:
 			c.published[doc] = v
+		case tfValue:
+			c.value[doc] = numeric.Int64ToFloat64(v)
+		case fGeo:
+			lat := geo.MortonUnhashLat(uint64(v))
+			c.points[doc] = point{lat: lat, lon: geo.MortonUnhashLon(uint64(v)), cosLat: math.Cos(lat * math.Pi / 180)}
 		}
 	}
 	buf := make(index.IndexInternalID, 8)
@@ -105,12 +115,13 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 	// values of every hit, which a broad list cannot afford.
 	byColumn := sort == SortTenderDeadline || sort == sortTenderDeadlineDesc || sort == SortTenderPublished ||
 		sort == SortTenderDefault || size == 0
-	var cols *columns
-	if facets || byColumn {
-		if cols, err = g.columnsFor(ctx, snap); err != nil {
-			return tenderPage{}, err
-		}
+	// The columns answer the date, value and radius filters as well
+	// (tender_filter.go).
+	cols, err := g.columnsFor(ctx, snap)
+	if err != nil {
+		return tenderPage{}, err
 	}
+	ctx = context.WithValue(ctx, tenderColumnsKey{}, cols)
 	var qq query.Query
 	switch len(clauses) {
 	case 0:
@@ -191,7 +202,7 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 		return true
 	}
 	cctx := ctx
-	if cols != nil {
+	if facets || byColumn {
 		if facets {
 			fc = cols.newFacetCounter()
 		}
@@ -215,7 +226,7 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 		cctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(maker))
 	}
 	var all *publicTenders
-	if sort == SortTenderDefault && len(clauses) == 0 && cols != nil {
+	if sort == SortTenderDefault && len(clauses) == 0 {
 		all = cols.publicTenders()
 	}
 	scanned := all != nil

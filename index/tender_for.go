@@ -159,8 +159,8 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	must := []query.Query{statusClause(data.StatusOpen, at), relevant}
 	boost := areaClauses(s.ServiceArea)
 	var notOurs []query.Query
-	for _, id := range opts.Exclude {
-		notOurs = append(notOurs, termOn(id, fID, filterBoost))
+	if len(opts.Exclude) > 0 {
+		notOurs = append(notOurs, query.NewDocIDQuery(opts.Exclude))
 	}
 	pg, err := ti.execute(ctx, g, TenderQuery{At: at}, []query.Query{query.NewBooleanQuery(must, boost, notOurs)},
 		SortTenderRelevance, 0, fitCandidates, false)

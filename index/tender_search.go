@@ -189,35 +189,12 @@ func (ti *TenderIndex) baseQuery(q TenderQuery) []query.Query {
 	dates(tfDeadline, q.DeadlineFrom, q.DeadlineTo)
 	dates(tfPublished, q.PublishedFrom, q.PublishedTo)
 	if q.ValueMin > 0 || q.ValueMax > 0 {
-		var lo, hi *float64
-		if q.ValueMin > 0 {
-			lo = &q.ValueMin
-		}
-		if q.ValueMax > 0 {
-			hi = &q.ValueMax
-		}
-		incl := true
-		nq := query.NewNumericRangeInclusiveQuery(lo, hi, &incl, &incl)
-		nq.SetField(tfValue)
-		nq.SetBoost(filterBoost)
-		out = append(out, nq)
+		out = append(out, valueRange(q.ValueMin, q.ValueMax))
 	}
 	if q.Near != nil && q.RadiusKm > 0 {
-		gq := query.NewGeoDistanceQuery(q.Near.Lon, q.Near.Lat, strconv.FormatFloat(q.RadiusKm, 'f', -1, 64)+"km")
-		gq.SetField(fGeo)
-		gq.SetBoost(filterBoost)
-		out = append(out, gq)
+		out = append(out, withinKm(*q.Near, q.RadiusKm))
 	}
 	return out
-}
-
-// dateRange matches field in [from, to); a zero side is open.
-func dateRange(field string, from, to time.Time) query.Query {
-	incl, excl := true, false
-	dq := query.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
-	dq.SetField(field)
-	dq.SetBoost(filterBoost)
-	return dq
 }
 
 // withStatuses adds the status filter to base: open and closed from the
@@ -344,7 +321,7 @@ func (q *TenderQuery) normalize(now time.Time) error {
 		}
 	}
 	for _, n := range q.Natures {
-		if TenderFacetLabel("nature", n) == n {
+		if data.Nature(n).Label() == "" { // not TenderFacetLabel: "services" is its own label
 			return invalid("nature", n, "type de marché « "+n+" » inconnu : works, supplies ou services")
 		}
 	}
