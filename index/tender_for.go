@@ -321,7 +321,7 @@ func (p *companyProfile) fit(ti *TenderIndex, t *data.Tender) (TenderFit, bool) 
 	if !fits(cpvReason, termReason) && len(f.Lots) == 0 {
 		return f, false
 	}
-	geo, geoReasons, inArea := p.geoFit(t.Place, t.Nature)
+	geo, geoReasons, inArea := p.geoFit(t.Place, t.Nature, t.CPV)
 	if !inArea {
 		return f, false
 	}
@@ -394,7 +394,7 @@ func (p *companyProfile) lotFit(ti *TenderIndex, t *data.Tender, l *data.Lot) (L
 	if place == (data.Place{}) {
 		place = t.Place
 	}
-	geo, _, inArea := p.geoFit(place, t.Nature)
+	geo, _, inArea := p.geoFit(place, t.Nature, l.CPV)
 	if !inArea {
 		return LotFit{}, false
 	}
@@ -503,9 +503,10 @@ func (p *companyProfile) termFit(ti *TenderIndex, title string) (float64, *data.
 }
 
 // geoFit grades the place of performance for the company: inside its
-// declared area (1), else by distance from its site; inArea is false when
+// declared area (1), else by distance from its site, decayed by the
+// contract's nature and kind of work (its CPV code); inArea is false when
 // the company declared an area that does not cover the place.
-func (p *companyProfile) geoFit(place data.Place, nature data.Nature) (v float64, reasons []data.Reason, inArea bool) {
+func (p *companyProfile) geoFit(place data.Place, nature data.Nature, cpv string) (v float64, reasons []data.Reason, inArea bool) {
 	place = data.ResolvePlace(place)
 	if place.Departement == "" && place.Lat == 0 && place.Lon == 0 {
 		return match.GeoNoPlace, nil, true
@@ -522,7 +523,7 @@ func (p *companyProfile) geoFit(place data.Place, nature data.Nature) (v float64
 	case declared && p.s.ServiceArea.Kind != data.ServiceAreaFrance:
 		return 0, nil, false
 	case hasDist:
-		v = math.Exp(-dist / match.DecayScale(nature))
+		v = math.Exp(-dist / match.DecayScaleFor(nature, cpv))
 		return v, []data.Reason{{Kind: data.ReasonDistance, DistanceKm: dist, Weight: fitGeoWeight * v}}, true
 	}
 	return match.GeoUnknownSupplier, nil, true

@@ -101,6 +101,21 @@ func DecayScale(n data.Nature) float64 {
 	return decayWorksKm // works, and unknown: the strictest
 }
 
+// DecayScaleFor is DecayScale for a contract of that CPV code: works are
+// stretched or shrunk by the kind of work (data.WorksReach) as in the
+// buyer's shortlist, so that a company's list of tenders and the buyer's
+// shortlist agree on how far such works travel. Without a nature, the
+// code's own family decides (4521* are works).
+func DecayScaleFor(n data.Nature, cpv string) float64 {
+	scale := DecayScale(n)
+	if n == data.NatureWorks || n == "" {
+		if f, ok := data.WorksReach(cpv); ok {
+			scale *= f
+		}
+	}
+	return scale
+}
+
 // SupplierPoint is where the supplier works from: its address, else its
 // head office, else the centre of its commune or département.
 func SupplierPoint(s data.Supplier) (lat, lon float64, ok bool) {

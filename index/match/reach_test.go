@@ -156,3 +156,34 @@ func TestGeographyStretchesWinningRareTrades(t *testing.T) {
 		t.Errorf("common trade stretched: %g, want %g", g.value, plain.value)
 	}
 }
+
+// TestDecayScaleFor: the company's list of tenders decays the distance of
+// works by the kind of work as the buyer's shortlist does; other natures,
+// and works outside the measured family, keep their nature's scale.
+func TestDecayScaleFor(t *testing.T) {
+	far, _ := data.WorksReach("45215400") // works on buildings of the social sector's kind: travel further
+	near, _ := data.WorksReach("45216120")
+	if far <= 1 || near >= 1 {
+		t.Fatalf("fixture: factors %.2f and %.2f, want one above 1 and one below", far, near)
+	}
+	tests := []struct {
+		name   string
+		nature data.Nature
+		cpv    string
+		want   float64
+	}{
+		{"works travelling further", data.NatureWorks, "45215400-3", decayWorksKm * far},
+		{"works staying near", data.NatureWorks, "45216120", decayWorksKm * near},
+		{"works without nature, by their code", "", "45215400", decayWorksKm * far},
+		{"works outside the measured family", data.NatureWorks, "45330000", decayWorksKm},
+		{"supplies", data.NatureSupplies, "45215400", decaySuppliesKm},
+		{"services", data.NatureServices, "", decayServicesKm},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DecayScaleFor(tt.nature, tt.cpv); math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("DecayScaleFor(%q, %q) = %.2f, want %.2f", tt.nature, tt.cpv, got, tt.want)
+			}
+		})
+	}
+}
