@@ -88,6 +88,7 @@ func BenchmarkHarnessMatch(b *testing.B) {
 		}
 	}
 	var lat []time.Duration
+	postings0, summed0, rescored0 := index.TextPoolCounts()
 	cpu0 := processCPU()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
@@ -99,6 +100,11 @@ func BenchmarkHarnessMatch(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(index.CachedPostings(ix)), "cached-postings")
+	postings, summed, rescored := index.TextPoolCounts()
+	perNeed := func(n, n0 int64) float64 { return float64(n-n0) / float64(len(lat)) }
+	b.ReportMetric(perNeed(postings, postings0), "pool-postings/op")
+	b.ReportMetric(perNeed(summed, summed0), "summed/op")
+	b.ReportMetric(perNeed(rescored, rescored0), "rescored/op")
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(len(lat))/float64(time.Millisecond), "cpu-ms/op")
 	slices.Sort(lat)
 	p := func(q float64) float64 { return float64(lat[int(float64(len(lat)-1)*q)]) / float64(time.Millisecond) }
