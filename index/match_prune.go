@@ -105,9 +105,12 @@ func prunedTop(lists []clauseList, k int) *topK {
 		if len(acc) < k || k == 0 {
 			return
 		}
-		scores = scores[:0]
-		for _, e := range acc {
-			scores = append(scores, e.sum*(float64(e.count)/total))
+		if cap(scores) < len(acc) {
+			scores = make([]float64, 0, 2*len(acc))
+		}
+		scores = scores[:len(acc)]
+		for i, e := range acc {
+			scores[i] = e.sum * (float64(e.count) / total)
 		}
 		theta = max(theta, kthLargest(scores, k))
 	}
@@ -157,7 +160,9 @@ func prunedTop(lists []clauseList, k int) *topK {
 			cands = append(cands, e)
 		}
 	}
-	var rescored int64
+	// theta is recounted when the clauses added since its last count
+	// reach an eighth of the candidates: fewer move it little.
+	var rescored, added int64
 	for q := p; q < len(order) && len(cands) > 0; q++ {
 		l := &lists[order[q]]
 		j := 0
@@ -168,10 +173,14 @@ func prunedTop(lists []clauseList, k int) *topK {
 			if l.docs[j] == cands[c].doc {
 				cands[c].sum += l.score(j)
 				cands[c].count++
-				rescored++
+				added++
 			}
 		}
-		recount(cands)
+		if 8*added >= int64(len(cands)) {
+			recount(cands)
+			rescored += added
+			added = 0
+		}
 		kept := 0
 		for _, e := range cands {
 			if may(e, q+1) {
@@ -206,7 +215,7 @@ func prunedTop(lists []clauseList, k int) *topK {
 	}
 	textPoolCounts.postings.Add(postings)
 	textPoolCounts.summed.Add(summed)
-	textPoolCounts.rescored.Add(rescored)
+	textPoolCounts.rescored.Add(rescored + added)
 	return top
 }
 
