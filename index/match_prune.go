@@ -99,16 +99,17 @@ func prunedTop(lists []clauseList, k int) *topK {
 	// the final one). It is recounted when the postings summed since its
 	// last count reach the documents met, which keeps its cost within the
 	// sums'.
+	scratch := pruneScratches.Get().(*pruneScratch)
+	defer pruneScratches.Put(scratch)
 	var theta float64
-	var scores []float64
 	recount := func(acc []partial) {
 		if len(acc) < k || k == 0 {
 			return
 		}
-		if cap(scores) < len(acc) {
-			scores = make([]float64, 0, 2*len(acc))
+		if cap(scratch.scores) < len(acc) {
+			scratch.scores = make([]float64, 0, 2*len(acc))
 		}
-		scores = scores[:len(acc)]
+		scores := scratch.scores[:len(acc)]
 		for i, e := range acc {
 			scores[i] = e.sum * (float64(e.count) / total)
 		}
@@ -125,10 +126,8 @@ func prunedTop(lists []clauseList, k int) *topK {
 	// documents met (sorted by document: sequential, where an array the
 	// size of the directory is written at random), until a document in
 	// none of them could no longer enter.
-	acc, spare := partials.Get().(*[]partial), partials.Get().(*[]partial)
+	acc, spare := &scratch.a, &scratch.b
 	*acc, *spare = (*acc)[:0], (*spare)[:0]
-	defer partials.Put(acc)
-	defer partials.Put(spare)
 	var summed, since int64
 	p := 0
 	for ; p < len(order); p++ {
@@ -141,6 +140,9 @@ func prunedTop(lists []clauseList, k int) *topK {
 			break
 		}
 		l := &lists[order[p]]
+		if n := len(*acc) + len(l.docs); cap(*spare) < n {
+			*spare = make([]partial, 0, n+n/2)
+		}
 		*spare = mergePartials((*spare)[:0], *acc, l)
 		acc, spare = spare, acc
 		summed += int64(len(l.docs))
@@ -271,8 +273,14 @@ type partial struct {
 	sum   float64
 }
 
-// partials recycles the partial sums' slices.
-var partials = sync.Pool{New: func() any { return new([]partial) }}
+// pruneScratch holds prunedTop's partial sums (a and b, merged into each
+// other) and its threshold's scores, reused from need to need.
+type pruneScratch struct {
+	a, b   []partial
+	scores []float64
+}
+
+var pruneScratches = sync.Pool{New: func() any { return new(pruneScratch) }}
 
 // mergePartials appends to dst the union of acc (sorted by document) and
 // the list's postings, adding the list's clause score to the documents of
