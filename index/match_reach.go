@@ -73,7 +73,9 @@ func (ix *Index) sectorSize(ctx context.Context, g *generation, divisions []stri
 	if ok {
 		return v, nil
 	}
-	res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, 0, 0, false))
+	req := bleve.NewSearchRequestOptions(sq, 0, 0, false)
+	req.Score = "none" // a count: the scores of a whole sector are not read
+	res, err := g.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return 0, fmt.Errorf("index: match: sector size: %w", err)
 	}

@@ -127,12 +127,42 @@ type postingsCache struct {
 	limit int64
 }
 
-// postingsList is a decoded postings list: the documents and, for each,
-// sqrt(frequency) × norm, the part of a clause score that depends on the
-// document.
+// postingsList is a decoded postings list: the documents, ascending, and
+// for each sqrt(frequency) × norm, the part of a clause score that
+// depends on the document, and the largest of those (the list's bound,
+// prunedTop).
 type postingsList struct {
-	docs []uint32
-	tfn  []float64
+	docs   []uint32
+	tfn    []float64
+	maxTfn float64
+}
+
+// decodePostings reads r's postings into a list; n is their number when
+// known (0: not known).
+func decodePostings(ctx context.Context, r index.TermFieldReader, n uint64) (*postingsList, error) {
+	if n == 0 {
+		n = r.Count()
+	}
+	pl := &postingsList{docs: make([]uint32, 0, n), tfn: make([]float64, 0, n)}
+	var tfd *index.TermFieldDoc
+	var err error
+	for {
+		if len(pl.docs)%8192 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if tfd, err = r.Next(tfd); err != nil {
+			return nil, err
+		}
+		if tfd == nil {
+			return pl, nil
+		}
+		tfn := math.Sqrt(float64(tfd.Freq)) * tfd.Norm
+		pl.docs = append(pl.docs, uint32(tfd.ID.Value()))
+		pl.tfn = append(pl.tfn, tfn)
+		pl.maxTfn = max(pl.maxTfn, tfn)
+	}
 }
 
 // postingsOf returns the decoded list of the clause's term, reading it
@@ -154,23 +184,9 @@ func (pc *postingsCache) postingsOf(ctx context.Context, c textClause, r index.T
 	if n < minLen || pc.size.Load()+int64(n) > limit {
 		return nil, nil
 	}
-	pl := &postingsList{docs: make([]uint32, 0, n), tfn: make([]float64, 0, n)}
-	var tfd *index.TermFieldDoc
-	var err error
-	for {
-		if len(pl.docs)%8192 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if tfd, err = r.Next(tfd); err != nil {
-			return nil, err
-		}
-		if tfd == nil {
-			break
-		}
-		pl.docs = append(pl.docs, uint32(tfd.ID.Value()))
-		pl.tfn = append(pl.tfn, math.Sqrt(float64(tfd.Freq))*tfd.Norm)
+	pl, err := decodePostings(ctx, r, n)
+	if err != nil {
+		return nil, err
 	}
 	if v, loaded := pc.lists.LoadOrStore(key, pl); loaded {
 		return v.(*postingsList), nil
@@ -215,58 +231,22 @@ func (ix *Index) textPool(ctx context.Context, snap index.IndexReader, cols *col
 	}
 	queryNorm := 1.0 / math.Sqrt(sumOfSquares)
 
-	acc := accumulators.Get().(*textAccumulator)
-	defer func() {
-		acc.reset()
-		accumulators.Put(acc)
-	}()
-	var tfd *index.TermFieldDoc
-	n := 0
+	lists := make([]clauseList, len(clauses))
 	for i, c := range clauses {
-		queryWeight := c.boost * idf[i] * queryNorm
-		r := readers[i]
+		var pl *postingsList
 		if cols != nil {
-			pl, err := cols.postings.postingsOf(ctx, c, r)
-			if err != nil {
+			if pl, err = cols.postings.postingsOf(ctx, c, readers[i]); err != nil {
 				return nil, fmt.Errorf("index: match: text candidates: %w", err)
 			}
-			if pl != nil {
-				for j, d := range pl.docs {
-					score := pl.tfn[j] * idf[i]
-					if queryWeight != 1.0 {
-						score *= queryWeight
-					}
-					acc.add(d, score)
-				}
-				continue
-			}
 		}
-		for {
-			if n++; n%8192 == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-			if tfd, err = r.Next(tfd); err != nil {
+		if pl == nil { // short, or too many postings kept: this need's own
+			if pl, err = decodePostings(ctx, readers[i], 0); err != nil {
 				return nil, fmt.Errorf("index: match: text candidates: %w", err)
 			}
-			if tfd == nil {
-				break
-			}
-			score := math.Sqrt(float64(tfd.Freq)) * tfd.Norm * idf[i]
-			if queryWeight != 1.0 {
-				score *= queryWeight
-			}
-			acc.add(uint32(tfd.ID.Value()), score)
 		}
+		lists[i] = clauseList{postingsList: pl, idf: idf[i], weight: c.boost * idf[i] * queryNorm}
 	}
-
-	total := float64(len(clauses))
-	top := newTopK(k)
-	for _, d := range acc.touched {
-		// The key orders best first, ties by document number.
-		top.offer(d, -(acc.sum[d] * (float64(acc.count[d]) / total)))
-	}
+	top := prunedTop(lists, k)
 	kept := top.h
 	out := make([]poolHit, len(kept))
 	for i := len(out) - 1; i >= 0; i-- {
