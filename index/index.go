@@ -104,11 +104,15 @@ type Index struct {
 
 	rebuildMu sync.Mutex
 
-	// background runs the compaction that follows a rebuild; Close cancels
-	// it (stopBackground) and waits for it.
+	// background runs the compaction that follows a rebuild and the
+	// warming of the postings cache; Close cancels them (stopBackground)
+	// and waits for them.
 	background     sync.WaitGroup
 	bgCtx          context.Context
 	stopBackground context.CancelFunc
+	// warmTimer warms the snapshot a burst of writes leaves (warm.go);
+	// guarded by wmu.
+	warmTimer *time.Timer
 }
 
 // Open opens the index kept in dir, creating it if needed; dir "" keeps it
@@ -198,6 +202,9 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	if ix.warmTimer != nil {
+		ix.warmTimer.Stop()
+	}
 	ix.stopBackground()
 	ix.background.Wait()
 	g := ix.cur.Load()
@@ -205,8 +212,9 @@ func (ix *Index) Close() error {
 	return errors.Join(err, g.retire(false))
 }
 
-// WaitCompaction waits until the compaction that follows a rebuild is over
-// (benchmarks measure the index as it serves once settled).
+// WaitCompaction waits until the compaction that follows a rebuild, and
+// the warming of the postings cache after it, are over (benchmarks measure
+// the index as it serves once settled).
 func (ix *Index) WaitCompaction() { ix.background.Wait() }
 
 // Count returns the number of suppliers in the index.

@@ -141,10 +141,7 @@ func (ix *Index) compactInBackground(g *generation) {
 		start := time.Now()
 		merged, err := g.compact(ix.bgCtx)
 		if err != nil {
-			g.mu.RLock()
-			retired := g.closed // replaced by a newer rebuild meanwhile
-			g.mu.RUnlock()
-			if ix.bgCtx.Err() == nil && !retired {
+			if ix.bgCtx.Err() == nil && !g.isClosed() { // else replaced by a newer rebuild meanwhile
 				ix.log.Warn("index: compaction failed; searches stay correct, only slower", "generation", g.name, "err", err)
 			}
 			return
@@ -152,6 +149,7 @@ func (ix *Index) compactInBackground(g *generation) {
 		if merged {
 			ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
 		}
+		ix.warm(ix.bgCtx, g) // the snapshot that serves until the next write (warm.go)
 	}()
 }
 

@@ -103,6 +103,7 @@ func (ix *Index) writeLocked(ctx context.Context, op writeOp) error {
 	if ix.replay != nil {
 		*ix.replay = append(*ix.replay, op)
 	}
+	ix.scheduleWarm()
 	return nil
 }
 
