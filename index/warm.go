@@ -37,7 +37,9 @@ func (ix *Index) scheduleWarm() {
 		ix.warmTimer = time.AfterFunc(warmDelay, func() {
 			ix.wmu.Lock()
 			defer ix.wmu.Unlock()
-			if !ix.closed {
+			// During a rebuild the live generation is about to be
+			// replaced, and the new one is warmed after its compaction.
+			if !ix.closed && ix.replay == nil {
 				ix.warmInBackground(ix.cur.Load())
 			}
 		})
