@@ -238,6 +238,14 @@ func segmentCount(g *generation) (int, error) {
 	return 0, nil
 }
 
+// isClosed reports whether g was retired (replaced by a newer rebuild, or
+// the index closed).
+func (g *generation) isClosed() bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.closed
+}
+
 // retire waits for the searches using g, closes it and, when remove is
 // set, deletes its directory.
 func (g *generation) retire(remove bool) error {

@@ -173,7 +173,8 @@ func (ti *TenderIndex) compactInBackground(g *generation) {
 	ti.background.Add(1)
 	go func() {
 		defer ti.background.Done()
-		if _, err := g.compact(ti.bgCtx); err != nil && ti.bgCtx.Err() == nil {
+		// A generation retired meanwhile (a newer rebuild) is no failure.
+		if _, err := g.compact(ti.bgCtx); err != nil && ti.bgCtx.Err() == nil && !g.isClosed() {
 			ti.log.Warn("index: tender compaction failed; searches stay correct, only slower", "err", err)
 		}
 	}()

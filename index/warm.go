@@ -141,10 +141,3 @@ func warmPostings(ctx context.Context, g *generation) (lists int, postings int64
 	}
 	return lists, postings, nil
 }
-
-// isClosed reports whether g was retired.
-func (g *generation) isClosed() bool {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	return g.closed
-}
