@@ -58,6 +58,8 @@ type columns struct {
 	// freqs keeps the document frequencies the matcher counted in the
 	// snapshot (match_freqs.go).
 	freqs freqCache
+	// unions keeps the text plan's common clauses (textplan_union.go).
+	unions unionCache
 }
 
 // facetColumn holds one keyword field: the value index of every document.

@@ -135,6 +135,10 @@ type postingsList struct {
 	docs   []uint32
 	tfn    []float64
 	maxTfn float64
+	// dense, built once by denseSet, finds a document in a list that
+	// covers much of the directory (textplan_union.go).
+	denseOnce sync.Once
+	dense     *docSet
 }
 
 // decodePostings reads r's postings into a list; n is their number when

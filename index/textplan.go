@@ -37,7 +37,7 @@ import (
 // them (by their count of postings). bleve's disjunction of more than
 // DisjunctionHeapTakeover children adds in the order its heap pops them:
 // where it is only read in order (a single word, the relaxed search) the
-// plan replays that heap (enumerateHeap); inside a conjunction, which
+// plan replays that heap (walkHeap); inside a conjunction, which
 // advances it, the plan replays the conjunction's searchers step for step
 // (replayConj, textplan_conj.go). The parts the plan does not evaluate
 // (keyword fields, unspelled fuzzy words) still go to bleve.
@@ -63,7 +63,7 @@ type planNode struct {
 	conj bool
 	// heap is set on a disjunction of more than disjunctionHeapTakeover
 	// children: bleve keeps them in the query's order and merges them
-	// through a heap (enumerateHeap).
+	// through a heap (walkHeap).
 	heap     bool
 	children []*planNode // sorted as bleve's searchers sort them, unless heap
 
@@ -74,6 +74,16 @@ type planNode struct {
 	queryWeight float64
 	docs        []uint32  // the term's postings
 	tfn         []float64 // sqrt(freq) × norm for each of docs
+	// pl is the term's list when the snapshot's cache holds it: probed
+	// through its docSet when it is dense (textplan_union.go).
+	pl *postingsList
+
+	// A clause kept per snapshot (textplan_union.go): its union, once
+	// built, and where to keep it.
+	union    *clauseUnion
+	unions   *unionCache
+	unionKey string
+	live     int // the snapshot's live documents, which bound the cache
 }
 
 // weight is bleve's Searcher.Weight: (boost × idf)² for a term, the sum of
@@ -202,6 +212,9 @@ func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
 	if !n.heap {
 		sort.Sort(byCount(n.children))
 	}
+	if b.cols != nil {
+		b.cols.unions.attach(n, len(b.cols.live))
+	}
 	return n, nil
 }
 
@@ -224,7 +237,7 @@ func (b *planBuilder) term(c textClause) (*planNode, error) {
 			return nil, err
 		}
 		if pl != nil {
-			n.docs, n.tfn = pl.docs, pl.tfn
+			n.docs, n.tfn, n.pl = pl.docs, pl.tfn, pl
 			return n, nil
 		}
 	}
@@ -282,8 +295,8 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 			out[i] = planMatch{d, n.termScore(i)}
 		}
 		return out, nil
-	case n.heap:
-		return n.enumerateHeap(ctx)
+	case n.unions != nil:
+		return n.enumerateUnion(ctx)
 	case n.conj:
 		// The rarest clause proposes, the others confirm.
 		cands, err := n.children[0].enumerate(ctx)
@@ -318,32 +331,25 @@ func (n *planNode) enumerate(ctx context.Context) ([]planMatch, error) {
 		}
 		return out, nil
 	}
-	return n.enumerateMerge(ctx)
+	return n.enumerateWalk(ctx)
 }
 
-// enumerateHeap lists the matches of a heap disjunction (never inside a
-// conjunction, so only ever read in order) by replaying bleve's
-// DisjunctionHeapSearcher: the same heap operations on the same cursors
-// give the same order of the children matching a document, and so the
-// same sum.
-func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
-	curs, err := n.cursors(ctx)
-	if err != nil {
-		return nil, err
-	}
+// walkHeap calls fn with each document the cursors hold, in document
+// order, and the cursors at it in the order bleve's heap pops them (its
+// order of additions); fn must not keep at. It moves the cursors to their
+// ends.
+func walkHeap(ctx context.Context, curs []*mergeCursor, fn func(d uint32, at []*mergeCursor)) error {
 	h := &docHeap[*mergeCursor]{}
 	for _, cur := range curs {
 		if cur.valid() {
 			heap.Push(h, cur)
 		}
 	}
-	total := float64(len(n.children))
-	var out []planMatch
 	var matching []*mergeCursor
-	for h.Len() > 0 {
-		if len(out)%8192 == 8191 {
+	for seen := 0; h.Len() > 0; seen++ {
+		if seen%8192 == 8191 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		matching = append(matching[:0], heap.Pop(h).(*mergeCursor))
@@ -351,18 +357,14 @@ func (n *planNode) enumerateHeap(ctx context.Context) ([]planMatch, error) {
 		for h.Len() > 0 && (*h)[0].doc() == d {
 			matching = append(matching, heap.Pop(h).(*mergeCursor))
 		}
-		var sum float64
-		for _, c := range matching {
-			sum += c.score()
-		}
-		out = append(out, planMatch{d, sum * (float64(len(matching)) / total)})
+		fn(d, matching)
 		for _, c := range matching {
 			if c.pos++; c.valid() {
 				heap.Push(h, c)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // docHeap orders cursors by their document as bleve's heap searcher
@@ -384,6 +386,9 @@ func (h *docHeap[T]) Pop() any {
 // result is candidate i's score, or -1 when n does not match it (scores
 // are never negative: boosts, norms and idf are positive).
 func (n *planNode) probe(cands []planMatch) []float64 {
+	if n.union != nil {
+		return n.probeUnion(cands)
+	}
 	out := make([]float64, len(cands))
 	if n.children == nil {
 		for j := range out {
@@ -421,20 +426,32 @@ func (n *planNode) probe(cands []planMatch) []float64 {
 // probeInto adds the scores of term n for the candidates it holds to
 // sums, counting them in counts; with counts nil, it sets them instead.
 func (n *planNode) probeInto(cands []planMatch, sums []float64, counts []uint16) {
+	add := func(j, pos int) {
+		if counts == nil {
+			sums[j] = n.termScore(pos)
+			return
+		}
+		sums[j] += n.termScore(pos)
+		counts[j]++
+	}
+	if n.pl != nil {
+		if set := n.pl.denseSet(); set != nil {
+			for j, m := range cands {
+				if pos := set.index(m.doc); pos >= 0 {
+					add(j, pos)
+				}
+			}
+			return
+		}
+	}
 	pos := 0
 	for j, m := range cands {
 		if pos = gallop(n.docs, pos, m.doc); pos == len(n.docs) {
 			return
 		}
-		if n.docs[pos] != m.doc {
-			continue
+		if n.docs[pos] == m.doc {
+			add(j, pos)
 		}
-		if counts == nil {
-			sums[j] = n.termScore(pos)
-			continue
-		}
-		sums[j] += n.termScore(pos)
-		counts[j]++
 	}
 }
 

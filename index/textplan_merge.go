@@ -9,7 +9,7 @@ import "context"
 // touched documents sorted) to list the matches in document order. At
 // 1 000 000 suppliers a common word's clause touches a few hundred
 // thousand documents, and those random writes and the read of the whole
-// array were half the CPU of the slowest searches. enumerateMerge merges
+// array were half the CPU of the slowest searches. walkMerge merges
 // the children's sorted lists instead: it reads each list once, in order,
 // and writes the matches in order, touching nothing else.
 //
@@ -27,6 +27,7 @@ type mergeCursor struct {
 	term   *planNode
 	scores []float64
 	pos    int
+	kid    int // the child's position among its parent's children
 }
 
 func (c *mergeCursor) valid() bool { return c.pos < len(c.docs) }
@@ -40,46 +41,79 @@ func (c *mergeCursor) score() float64 {
 	return c.scores[c.pos]
 }
 
-// enumerateMerge lists the matches of a disjunction that is not summed in
-// heap order, in document order.
-func (n *planNode) enumerateMerge(ctx context.Context) ([]planMatch, error) {
+// enumerateWalk lists the matches of a disjunction in document order,
+// each summed in bleve's order of additions: the children's
+// (DisjunctionSliceSearcher, walkMerge) or the heap's
+// (DisjunctionHeapSearcher, walkHeap; never inside a conjunction, so only
+// ever read in order: the same heap operations on the same cursors give
+// the same order of the children matching a document).
+func (n *planNode) enumerateWalk(ctx context.Context) ([]planMatch, error) {
+	var out []planMatch
+	total := float64(len(n.children))
+	err := n.walk(ctx, func(size int) { out = make([]planMatch, 0, size) }, func(d uint32, at []*mergeCursor) {
+		var sum float64
+		for _, c := range at {
+			sum += c.score()
+		}
+		out = append(out, planMatch{d, sum * (float64(len(at)) / total)})
+	})
+	return out, err
+}
+
+// walk calls fn with each document n's children match, in document order,
+// and the cursors at it in bleve's order of additions; sized first learns
+// the length of the longest child.
+func (n *planNode) walk(ctx context.Context, sized func(longest int), fn func(d uint32, at []*mergeCursor)) error {
 	curs, err := n.cursors(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	live := curs[:0] // in the children's order
-	size := 0
+	longest := 0
+	for _, cur := range curs {
+		longest = max(longest, len(cur.docs))
+	}
+	sized(longest)
+	if n.heap {
+		return walkHeap(ctx, curs, fn)
+	}
+	return walkMerge(ctx, curs, fn)
+}
+
+// walkMerge calls fn with each document the cursors hold, in document
+// order, and the cursors at it in the children's order (the order in
+// which bleve's DisjunctionSliceSearcher adds them); fn must not keep at.
+// It moves the cursors to their ends.
+func walkMerge(ctx context.Context, curs []*mergeCursor, fn func(d uint32, at []*mergeCursor)) error {
+	var live []*mergeCursor // in the children's order
 	for _, cur := range curs {
 		if cur.valid() {
 			live = append(live, cur)
-			size = max(size, len(cur.docs))
 		}
 	}
-	total := float64(len(n.children))
-	out := make([]planMatch, 0, size)
-	for len(live) > 1 {
-		if len(out)%8192 == 8191 {
+	at := make([]*mergeCursor, 0, len(live))
+	for seen := 0; len(live) > 1; seen++ {
+		if seen%8192 == 8191 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		d := live[0].docs[live[0].pos]
 		for _, c := range live[1:] {
 			d = min(d, c.docs[c.pos])
 		}
-		var sum float64
-		matched, ended := 0, false
+		at = at[:0]
 		for _, c := range live {
-			if c.docs[c.pos] != d {
-				continue
+			if c.docs[c.pos] == d {
+				at = append(at, c)
 			}
-			sum += c.score()
-			matched++
+		}
+		fn(d, at)
+		ended := false
+		for _, c := range at {
 			if c.pos++; c.pos == len(c.docs) {
 				ended = true
 			}
 		}
-		out = append(out, planMatch{d, sum * (float64(matched) / total)})
 		if ended {
 			kept := live[:0]
 			for _, c := range live {
@@ -92,12 +126,13 @@ func (n *planNode) enumerateMerge(ctx context.Context) ([]planMatch, error) {
 	}
 	if len(live) == 1 {
 		// The last list alone: each of its documents matches one child.
-		c, share := live[0], 1/total
+		c := live[0]
+		at = append(at[:0], c)
 		for ; c.pos < len(c.docs); c.pos++ {
-			out = append(out, planMatch{c.docs[c.pos], c.score() * share})
+			fn(c.docs[c.pos], at)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // cursors returns a cursor on each of n's children, in their order.
@@ -107,7 +142,7 @@ func (n *planNode) cursors(ctx context.Context) ([]*mergeCursor, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cur := &mergeCursor{}
+		cur := &mergeCursor{kid: i}
 		if c.children == nil {
 			cur.docs, cur.term = c.docs, c
 		} else {

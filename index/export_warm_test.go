@@ -1,0 +1,22 @@
+package index
+
+import "context"
+
+// Warm warms the current snapshot as the background warming does after a
+// compaction (warm.go), for the harness tests: they open a kept index
+// without checking it against a store, which is what schedules it.
+func Warm(ctx context.Context, ix *Index) error {
+	_, _, err := warmPostings(ctx, ix.cur.Load())
+	return err
+}
+
+// KeptUnions is the number of clause unions and their bytes that the
+// current snapshot's columns keep (textplan_union.go).
+func KeptUnions(ix *Index) (n int, bytes int64) {
+	c := ix.cur.Load().cols.Load()
+	if c == nil {
+		return 0, 0
+	}
+	c.unions.unions.Range(func(_, _ any) bool { n++; return true })
+	return n, c.unions.size.Load()
+}
