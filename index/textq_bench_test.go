@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"testing"
@@ -106,7 +107,20 @@ func TestHarnessTextQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if path := os.Getenv("FABRIQUE_BENCH_FIRST_PROFILE"); path != "" {
+		// The CPU profile of the first meetings alone.
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cold := harnessTimes(t, ix, queries)
+	if os.Getenv("FABRIQUE_BENCH_FIRST_PROFILE") != "" {
+		pprof.StopCPUProfile()
+	}
 	var first []time.Duration
 	for _, q := range cold {
 		first = append(first, q.cpu)
