@@ -6,17 +6,22 @@ import "context"
 // compaction (warm.go), for the harness tests: they open a kept index
 // without checking it against a store, which is what schedules it.
 func Warm(ctx context.Context, ix *Index) error {
-	_, _, err := warmPostings(ctx, ix.cur.Load())
+	if _, _, err := warmPostings(ctx, ix.cur.Load()); err != nil {
+		return err
+	}
+	_, _, err := ix.warmUnions(ctx, ix.cur.Load())
 	return err
 }
 
 // KeptUnions is the number of clause unions and their bytes that the
-// current snapshot's columns keep (textplan_union.go).
-func KeptUnions(ix *Index) (n int, bytes int64) {
+// current snapshot's columns keep (textplan_union.go), and its live
+// documents.
+func KeptUnions(ix *Index) (n int, bytes int64, live int) {
 	c := ix.cur.Load().cols.Load()
 	if c == nil {
-		return 0, 0
+		return 0, 0, 0
 	}
+	live = len(c.live)
 	c.unions.unions.Range(func(_, _ any) bool { n++; return true })
-	return n, c.unions.size.Load()
+	return n, c.unions.size.Load(), live
 }

@@ -84,6 +84,12 @@ type planNode struct {
 	unions   *unionCache
 	unionKey string
 	live     int // the snapshot's live documents, which bound the cache
+	// part lists the children the union holds (its kids, in order), in
+	// the children's order; inUnion marks them; extras are the other
+	// children with postings, added to the union's at each search.
+	part    []int
+	inUnion []bool
+	extras  []int
 }
 
 // weight is bleve's Searcher.Weight: (boost × idf)² for a term, the sum of
@@ -169,6 +175,12 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 	if err != nil {
 		return nil, false, err
 	}
+	if root.conj && root.hasHeap() {
+		// Replayed (textplan_conj.go): every term is read.
+		if err := b.loadAll(root); err != nil {
+			return nil, false, err
+		}
+	}
 	root.setQueryNorm(1.0 / math.Sqrt(root.weight()))
 	return &textPlan{root: root}, true, nil
 }
@@ -198,11 +210,21 @@ type planBuilder struct {
 
 func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
 	if s.sub == nil {
-		return b.term(textClause{term: s.term, field: s.field, boost: s.boost})
+		n, err := b.leaf(textClause{term: s.term, field: s.field, boost: s.boost})
+		if err != nil {
+			return nil, err
+		}
+		return n, b.load(n)
 	}
 	n := &planNode{heap: len(s.sub) > disjunctionHeapTakeover}
 	for _, c := range s.sub {
-		child, err := b.node(c)
+		var child *planNode
+		var err error
+		if c.sub == nil {
+			child, err = b.leaf(textClause{term: c.term, field: c.field, boost: c.boost})
+		} else {
+			child, err = b.node(c)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -215,30 +237,63 @@ func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
 	if b.cols != nil {
 		b.cols.unions.attach(n, len(b.cols.live))
 	}
+	// The terms a kept union answers for need not be read.
+	for i, c := range n.children {
+		if n.union != nil && n.inUnion[i] {
+			continue
+		}
+		if err := b.load(c); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
 }
 
-// term reads the postings of c: from the columns' cache when the list is
-// long, else decoded here.
-func (b *planBuilder) term(c textClause) (*planNode, error) {
-	r, err := b.snap.TermFieldReader(b.ctx, []byte(c.term), c.field, true, true, false)
+// loadAll reads the postings of every term of n not read yet (a clause
+// that a conjunction replays reads its terms, union or not).
+func (b *planBuilder) loadAll(n *planNode) error {
+	if n.children == nil {
+		return b.load(n)
+	}
+	for _, c := range n.children {
+		if err := b.loadAll(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaf returns the node of term query c, with its count and idf; its
+// postings are read by load.
+func (b *planBuilder) leaf(c textClause) (*planNode, error) {
+	r, err := b.snap.TermFieldReader(b.ctx, []byte(c.term), c.field, false, false, false)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
 	n := &planNode{clause: c, count: r.Count()}
 	n.idf = 1.0 + math.Log(float64(b.docCount)/float64(n.count+1.0))
-	if n.count == 0 {
-		return n, nil
+	return n, r.Close()
+}
+
+// load reads the postings of leaf n: from the columns' cache when the list
+// is long, else decoded here.
+func (b *planBuilder) load(n *planNode) error {
+	if n.count == 0 || n.docs != nil {
+		return nil
 	}
+	r, err := b.snap.TermFieldReader(b.ctx, []byte(n.clause.term), n.clause.field, true, true, false)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
 	if b.cols != nil {
-		pl, err := b.cols.postings.postingsOf(b.ctx, c, r)
+		pl, err := b.cols.postings.postingsOf(b.ctx, n.clause, r)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if pl != nil {
 			n.docs, n.tfn, n.pl = pl.docs, pl.tfn, pl
-			return n, nil
+			return nil
 		}
 	}
 	n.docs, n.tfn = make([]uint32, 0, n.count), make([]float64, 0, n.count)
@@ -246,14 +301,14 @@ func (b *planBuilder) term(c textClause) (*planNode, error) {
 	for {
 		if len(n.docs)%8192 == 8191 {
 			if err := b.ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if tfd, err = r.Next(tfd); err != nil {
-			return nil, err
+			return err
 		}
 		if tfd == nil {
-			return n, nil
+			return nil
 		}
 		n.docs = append(n.docs, uint32(tfd.ID.Value()))
 		n.tfn = append(n.tfn, math.Sqrt(float64(tfd.Freq))*tfd.Norm)

@@ -133,8 +133,13 @@ const (
 // maxUnionKids is the most children a kept clause may have (kid is a byte).
 const maxUnionKids = 255
 
-// attach gives n, a disjunction whose children are read, the union kept
-// for it, or the means to keep it once built, when n is worth keeping.
+// attach gives n, a word clause whose children's counts are known, the
+// union kept for it, or the means to keep it once built, when n is worth
+// keeping. The union holds the children on the text fields (the stem and
+// its alternatives, the same for every spelling of the word): the word in
+// names, which differs between spellings, is added at each search. A
+// heap clause adds in the order its heap pops every child, so its union
+// holds every child with postings.
 func (uc *unionCache) attach(n *planNode, live int) {
 	if len(n.children) > maxUnionKids {
 		return
@@ -151,31 +156,55 @@ func (uc *unionCache) attach(n *planNode, live int) {
 	if n.count < minCount {
 		return
 	}
+	var part, extras []int
+	for i, c := range n.children {
+		switch {
+		case c.count == 0:
+		case n.heap || isTextField(c.clause.field):
+			part = append(part, i)
+		default:
+			extras = append(extras, i)
+		}
+	}
+	if len(part) == 0 {
+		return
+	}
 	var b strings.Builder
 	if n.heap {
 		b.WriteByte('h')
 	}
-	for _, c := range n.children {
+	for _, i := range part {
+		c := n.children[i]
 		b.WriteString(c.clause.field)
 		b.WriteByte(0)
 		b.WriteString(c.clause.term)
 		b.WriteByte(0)
 	}
-	n.unionKey, n.unions, n.live = b.String(), uc, live
+	n.unionKey, n.unions, n.live, n.part, n.extras = b.String(), uc, live, part, extras
+	n.inUnion = make([]bool, len(n.children))
+	for _, i := range part {
+		n.inUnion[i] = true
+	}
 	if v, ok := uc.unions.Load(n.unionKey); ok {
 		n.union = v.(*clauseUnion)
 	}
 }
 
+// isTextField reports whether field is one of textFields.
+func isTextField(field string) bool {
+	for _, f := range textFields {
+		if f.name == field {
+			return true
+		}
+	}
+	return false
+}
+
 // keep stores u for n's clause unless the cache is full; it returns the
 // union kept (another search's, if it stored one meanwhile).
 func (uc *unionCache) keep(key string, u *clauseUnion, live int) *clauseUnion {
-	limit := uc.limit
-	if limit == 0 {
-		limit = max(unionMinLimit, unionBytesPerDoc*int64(live))
-	}
 	size := u.bytes()
-	if uc.size.Load()+size > limit {
+	if uc.size.Load()+size > uc.bound(live) {
 		return u
 	}
 	if v, loaded := uc.unions.LoadOrStore(key, u); loaded {
@@ -185,15 +214,40 @@ func (uc *unionCache) keep(key string, u *clauseUnion, live int) *clauseUnion {
 	return u
 }
 
-// buildUnion merges the lists of n's children (terms) as enumerate would,
-// recording each document's matching children in the order of additions.
+// fits reports whether the union of a clause of count postings may still
+// be kept, by its largest size: a union that would not be kept costs more
+// to build than the merge it replaces.
+func (uc *unionCache) fits(count uint64, live int) bool {
+	return uc.size.Load()+unionBytesAtMost(count) <= uc.bound(live)
+}
+
+// unionBytesAtMost bounds the bytes of the union of count postings (a
+// document for each, and the set of a directory of 1 000 000).
+func unionBytesAtMost(count uint64) int64 { return int64(count)*17 + 200<<10 }
+
+// bound is the most bytes kept for a snapshot of live documents.
+func (uc *unionCache) bound(live int) int64 {
+	if uc.limit != 0 {
+		return uc.limit
+	}
+	return max(unionMinLimit, unionBytesPerDoc*int64(live))
+}
+
+// buildUnion merges the lists of the children n's union holds (terms) as
+// enumerate would, recording each document's matching children in the
+// order of additions.
 func (n *planNode) buildUnion(ctx context.Context) (*clauseUnion, error) {
+	sub := &planNode{heap: n.heap}
+	for _, i := range n.part {
+		sub.children = append(sub.children, n.children[i])
+		sub.count += n.children[i].count
+	}
 	u := &clauseUnion{}
 	sized := func(longest int) {
 		u.docs = make([]uint32, 0, longest)
 		u.start = make([]uint32, 1, longest+1)
-		u.kid = make([]uint8, 0, n.count)
-		u.s0 = make([]float64, 0, n.count)
+		u.kid = make([]uint8, 0, sub.count)
+		u.s0 = make([]float64, 0, sub.count)
 	}
 	record := func(d uint32, at []*mergeCursor) {
 		u.docs = append(u.docs, d)
@@ -203,54 +257,83 @@ func (n *planNode) buildUnion(ctx context.Context) (*clauseUnion, error) {
 		}
 		u.start = append(u.start, uint32(len(u.kid)))
 	}
-	if err := n.walk(ctx, sized, record); err != nil {
+	if err := sub.walk(ctx, sized, record); err != nil {
 		return nil, err
 	}
 	u.set = newDocSet(u.docs)
 	return u, nil
 }
 
-// unionScorer computes n's score of a document of its union with the
-// query's weights.
+// unionScorer computes n's score of a document from its union and extras
+// with the query's weights.
 type unionScorer struct {
 	u       *clauseUnion
-	weights []float64 // each child's query weight
+	child   []int     // union kid → the child's position
+	weights []float64 // by union kid, the child's query weight
+	extras  []*planNode
+	xchild  []int     // extra → the child's position
 	coord   []float64 // coord[m] = m / children, as bleve's disjunction
+	xpos    []int     // per extra, its posting at the document, or -1
 }
 
-func (n *planNode) unionScorer() unionScorer {
-	sc := unionScorer{u: n.union, weights: make([]float64, len(n.children)), coord: make([]float64, len(n.children)+1)}
-	total := float64(len(n.children))
-	for i, c := range n.children {
-		sc.weights[i] = c.queryWeight
+func (n *planNode) unionScorer() *unionScorer {
+	sc := &unionScorer{u: n.union, child: n.part, weights: make([]float64, len(n.part)),
+		xchild: n.extras, coord: make([]float64, len(n.children)+1), xpos: make([]int, len(n.extras))}
+	for k, i := range n.part {
+		sc.weights[k] = n.children[i].queryWeight
 	}
+	for _, i := range n.extras {
+		sc.extras = append(sc.extras, n.children[i])
+	}
+	total := float64(len(n.children))
 	for m := range sc.coord {
 		sc.coord[m] = float64(m) / total
 	}
 	return sc
 }
 
-// score is the score of the union's i-th document: each matching child's
-// term score (termScore) added in the recorded order, times the share of
+// score is the score of a document: the union's i-th (none when i < 0)
+// and the extras at sc.xpos, each child's term score (termScore) added in
+// the children's order, or the union's recorded order, times the share of
 // children matching.
 func (sc *unionScorer) score(i int) float64 {
 	u := sc.u
-	from, to := u.start[i], u.start[i+1]
+	var e, to uint32
+	if i >= 0 {
+		e, to = u.start[i], u.start[i+1]
+	}
 	var sum float64
-	for e := from; e < to; e++ {
-		s := u.s0[e]
-		if w := sc.weights[u.kid[e]]; w != 1.0 {
-			s *= w
+	m, x := 0, 0
+	for {
+		for x < len(sc.xpos) && sc.xpos[x] < 0 {
+			x++
+		}
+		var s float64
+		switch {
+		case e < to && (x == len(sc.xpos) || sc.child[u.kid[e]] < sc.xchild[x]):
+			s = u.s0[e]
+			if w := sc.weights[u.kid[e]]; w != 1.0 {
+				s *= w
+			}
+			e++
+		case x < len(sc.xpos):
+			s = sc.extras[x].termScore(sc.xpos[x])
+			x++
+		default:
+			return sum * sc.coord[m]
 		}
 		sum += s
+		m++
 	}
-	return sum * sc.coord[to-from]
 }
 
-// enumerateUnion lists n's matches from its union, building and keeping
-// the union first if no search did yet.
+// enumerateUnion lists n's matches from its union and extras, building
+// and keeping the union first if no search did yet.
 func (n *planNode) enumerateUnion(ctx context.Context) ([]planMatch, error) {
 	if n.union == nil {
+		if !n.unions.fits(n.count, n.live) {
+			return n.enumerateWalk(ctx) // the cache is full: merged for this search only
+		}
 		u, err := n.buildUnion(ctx)
 		if err != nil {
 			return nil, err
@@ -258,25 +341,73 @@ func (n *planNode) enumerateUnion(ctx context.Context) ([]planMatch, error) {
 		n.union = n.unions.keep(n.unionKey, u, n.live)
 	}
 	sc := n.unionScorer()
-	out := make([]planMatch, len(n.union.docs))
-	for i, d := range n.union.docs {
-		if i%8192 == 8191 {
+	docs := n.union.docs
+	if len(sc.extras) == 0 {
+		out := make([]planMatch, len(docs))
+		for i, d := range docs {
+			if i%8192 == 8191 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			out[i] = planMatch{d, sc.score(i)}
+		}
+		return out, nil
+	}
+	// The union's documents and the extras' merged in document order.
+	out := make([]planMatch, 0, len(docs))
+	next := make([]int, len(sc.extras)) // each extra's next posting
+	for i := 0; ; {
+		if len(out)%8192 == 8191 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		out[i] = planMatch{d, sc.score(i)}
+		d, any := uint32(0), false
+		if i < len(docs) {
+			d, any = docs[i], true
+		}
+		for x, c := range sc.extras {
+			if p := next[x]; p < len(c.docs) && (!any || c.docs[p] < d) {
+				d, any = c.docs[p], true
+			}
+		}
+		if !any {
+			return out, nil
+		}
+		at := -1
+		if i < len(docs) && docs[i] == d {
+			at = i
+			i++
+		}
+		for x, c := range sc.extras {
+			sc.xpos[x] = -1
+			if p := next[x]; p < len(c.docs) && c.docs[p] == d {
+				sc.xpos[x] = p
+				next[x]++
+			}
+		}
+		out = append(out, planMatch{d, sc.score(at)})
 	}
-	return out, nil
 }
 
-// probeUnion scores the candidates against n's union, as probe does: -1
-// for a candidate n does not match.
+// probeUnion scores the candidates against n's union and extras, as probe
+// does: -1 for a candidate n does not match.
 func (n *planNode) probeUnion(cands []planMatch) []float64 {
 	sc := n.unionScorer()
 	out := make([]float64, len(cands))
+	from := make([]int, len(sc.extras)) // where each extra's search resumes
 	for j, m := range cands {
-		if i := n.union.set.index(m.doc); i >= 0 {
+		i := n.union.set.index(m.doc)
+		matched := i >= 0
+		for x, c := range sc.extras {
+			sc.xpos[x] = -1
+			if from[x] = gallop(c.docs, from[x], m.doc); from[x] < len(c.docs) && c.docs[from[x]] == m.doc {
+				sc.xpos[x] = from[x]
+				matched = true
+			}
+		}
+		if matched {
 			out[j] = sc.score(i)
 		} else {
 			out[j] = -1

@@ -11,8 +11,8 @@ import (
 )
 
 // TestClauseUnionsFollowWrites: a common word's union is kept with its
-// snapshot's columns, serves the next search, and a write (a new snapshot)
-// never meets it: the search after the write agrees with bleve and finds
+// snapshot's columns (by the warming, or by the first search that merges
+// it), serves the next search, and a write (a new snapshot) never meets it: the search after the write agrees with bleve and finds
 // the supplier the write gave the word to.
 func TestClauseUnionsFollowWrites(t *testing.T) {
 	ctx := context.Background()
@@ -56,6 +56,9 @@ func TestClauseUnionsFollowWrites(t *testing.T) {
 		return c, n
 	}
 
+	if _, n := kept(); n == 0 {
+		t.Fatal("the warming after the rebuild kept no union")
+	}
 	before := search(t, word)
 	cols, n := kept()
 	if n == 0 {

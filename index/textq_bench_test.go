@@ -64,6 +64,8 @@ func harnessIndex(tb testing.TB) (*index.Index, []string) {
 	if err := index.Warm(context.Background(), ix); err != nil {
 		tb.Fatal(err)
 	}
+	unions, bytes, _ := index.KeptUnions(ix)
+	tb.Logf("warmed: %d clause unions, %.1f MiB; %d postings kept decoded", unions, float64(bytes)/(1<<20), index.CachedPostings(ix))
 	return ix, queries
 }
 
@@ -137,8 +139,8 @@ func TestHarnessTextQueries(t *testing.T) {
 	}
 	slices.Sort(all)
 	t.Logf("CPU p50 %v p95 %v max %v", all[len(all)/2], all[len(all)*95/100], all[len(all)-1])
-	n, size := index.KeptUnions(ix)
-	t.Logf("%d clause unions kept, %.1f MiB; %d postings kept decoded", n, float64(size)/(1<<20), index.CachedPostings(ix))
+	n, size, live := index.KeptUnions(ix)
+	t.Logf("%d clause unions kept, %.1f MiB; %d postings kept decoded; %d live documents", n, float64(size)/(1<<20), index.CachedPostings(ix), live)
 	for _, q := range times[:min(30, len(times))] {
 		t.Logf("%8.2f ms  facets %8.2f ms  total %7d relaxed %-5v  %q", ms(q.cpu), ms(q.facetCPU), q.total, q.relaxed, q.text)
 	}
