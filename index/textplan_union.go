@@ -20,9 +20,13 @@ import (
 //     children's order, or the heap's) with their tf × norm × idf. A
 //     search recomputes each score from them with its own query weights,
 //     in the same order, so the bits are bleve's; the clause is then
-//     enumerated as an array and probed in constant time. It is built by
-//     the first search that enumerates the clause (the rarest word of a
-//     conjunction, or a word alone) and bounded in bytes (unionLimit).
+//     enumerated as an array and probed in constant time. The union holds
+//     the stem and its alternatives in the text fields; the word in names
+//     (an extra) is merged in at each search (attach). It is built by the
+//     warming for the commonest words (warmUnions), else by the first
+//     search that enumerates the clause (the rarest word of a
+//     conjunction, or a word alone), and bounded in bytes (bound: 64 MiB
+//     at 1 000 000 suppliers).
 //   - for a long decoded postings list (postingsList) that covers a good
 //     part of the directory, a bitmap with ranks (docSet): probing it for a
 //     candidate costs a popcount instead of a galloping search

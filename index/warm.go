@@ -11,15 +11,20 @@ import (
 )
 
 // Warming. A snapshot keeps the long postings lists of the text fields
-// decoded (postingsCache, in its columns) for the text plan and the
-// matcher's text pool, but fills that cache on first use: at 1 000 000
-// suppliers the first search or need that meets a common word decodes its
-// list through zap (≈ 40 ms for « ateliers » in descriptions, a million
-// postings), and those first meetings made the p95 of both. A settled
-// snapshot is therefore warmed in the background: its lists of at least
-// cachedPostingsMin postings are decoded longest first, until the cache's
-// bound (postingsLimit). At 1 000 000 that is ≈ 830 lists and 12 M
-// postings, about a second of CPU; at 100 000 a tenth of it.
+// and of names' words decoded (postingsCache, in its columns) for the
+// text plan and the matcher's text pool, but fills that cache on first
+// use: at 1 000 000 suppliers the first search or need that meets a
+// common word decodes its list through zap (≈ 40 ms for « ateliers » in
+// descriptions, a million postings), and those first meetings made the
+// p95 of both. A settled snapshot is therefore warmed in the background:
+// its lists of at least cachedPostingsMin postings are decoded longest
+// first, until the cache's bound (postingsLimit); then the clauses of the
+// commonest words are merged into unions (warmUnions, textplan_union.go).
+// At 1 000 000 that is ≈ 29 M postings and 7 unions (32 MiB), a couple of
+// seconds of CPU; at 100 000 a tenth of it. (The lists are counted with a
+// term reader: the dictionaries' counts had left out lists such as
+// « restau » in descriptions, 170 798 postings counted as 1, which the
+// first search then decoded.)
 //
 // When: after the compaction that follows a rebuild or an open (the
 // snapshot then serves until the next write), and warmDelay after the
