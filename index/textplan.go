@@ -77,6 +77,8 @@ type planNode struct {
 	// pl is the term's list when the snapshot's cache holds it: probed
 	// through its docSet when it is dense (textplan_union.go).
 	pl *postingsList
+	// reader reads the term's postings until load does (planBuilder).
+	reader index.TermFieldReader
 
 	// A clause kept per snapshot (textplan_union.go): its union, once
 	// built, and where to keep it.
@@ -155,6 +157,7 @@ func newTextPlan(ctx context.Context, snap index.IndexReader, cols *columns, ter
 		return nil, false, err
 	}
 	b := planBuilder{ctx: ctx, snap: snap, cols: cols, docCount: docCount}
+	defer b.close()
 	var root *planNode
 	if len(specs) == 1 {
 		root, err = b.node(specs[0])
@@ -206,6 +209,20 @@ type planBuilder struct {
 	snap     index.IndexReader
 	cols     *columns
 	docCount uint64
+	// leaves are the terms whose reader may still be open (load closes
+	// it).
+	leaves []*planNode
+}
+
+// close closes the readers of the terms that were not read.
+func (b *planBuilder) close() {
+	for _, n := range b.leaves {
+		if n.reader != nil {
+			_ = n.reader.Close()
+			n.reader = nil
+		}
+	}
+	b.leaves = b.leaves[:0]
 }
 
 func (b *planBuilder) node(s clauseSpec) (*planNode, error) {
@@ -264,27 +281,33 @@ func (b *planBuilder) loadAll(n *planNode) error {
 }
 
 // leaf returns the node of term query c, with its count and idf; its
-// postings are read by load.
+// postings are read by load, through the reader opened here (b.close
+// closes it if they are not).
 func (b *planBuilder) leaf(c textClause) (*planNode, error) {
-	r, err := b.snap.TermFieldReader(b.ctx, []byte(c.term), c.field, false, false, false)
+	r, err := b.snap.TermFieldReader(b.ctx, []byte(c.term), c.field, true, true, false)
 	if err != nil {
 		return nil, err
 	}
-	n := &planNode{clause: c, count: r.Count()}
+	n := &planNode{clause: c, count: r.Count(), reader: r}
 	n.idf = 1.0 + math.Log(float64(b.docCount)/float64(n.count+1.0))
-	return n, r.Close()
+	b.leaves = append(b.leaves, n)
+	return n, nil
 }
 
 // load reads the postings of leaf n: from the columns' cache when the list
 // is long, else decoded here.
 func (b *planBuilder) load(n *planNode) error {
+	r := n.reader
 	if n.count == 0 || n.docs != nil {
 		return nil
 	}
-	r, err := b.snap.TermFieldReader(b.ctx, []byte(n.clause.term), n.clause.field, true, true, false)
-	if err != nil {
-		return err
+	var err error
+	if r == nil { // closed by b.close: read again
+		if r, err = b.snap.TermFieldReader(b.ctx, []byte(n.clause.term), n.clause.field, true, true, false); err != nil {
+			return err
+		}
 	}
+	n.reader = nil
 	defer r.Close()
 	if b.cols != nil {
 		pl, err := b.cols.postings.postingsOf(b.ctx, n.clause, r)

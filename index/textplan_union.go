@@ -23,7 +23,7 @@ import (
 //     enumerated as an array and probed in constant time. The union holds
 //     the stem and its alternatives in the text fields; the word in names
 //     (an extra) is merged in at each search (attach). It is built by the
-//     warming for the commonest words (warmUnions), else by the first
+//     warming for the commonest words (warmUnions), else by the second
 //     search that enumerates the clause (the rarest word of a
 //     conjunction, or a word alone), and bounded in bytes (bound: 64 MiB
 //     at 1 000 000 suppliers).
@@ -112,7 +112,12 @@ func (u *clauseUnion) bytes() int64 {
 // unionCache keeps the unions of a snapshot's common clauses.
 type unionCache struct {
 	unions sync.Map // unionKey → *clauseUnion
-	size   atomic.Int64
+	// met holds the keys of the clauses searches merged once: a clause
+	// is kept the second time (the first pays the merge alone; a union
+	// costs more to build than a merge, and most clauses of a day come
+	// once).
+	met  sync.Map
+	size atomic.Int64
 	// minCount is the fewest postings a clause must have to be kept, and
 	// limit the bytes kept; 0 means unionMinCount and unionLimit of the
 	// snapshot's live documents.
@@ -337,6 +342,9 @@ func (n *planNode) enumerateUnion(ctx context.Context) ([]planMatch, error) {
 	if n.union == nil {
 		if !n.unions.fits(n.count, n.live) {
 			return n.enumerateWalk(ctx) // the cache is full: merged for this search only
+		}
+		if _, again := n.unions.met.LoadOrStore(n.unionKey, true); !again {
+			return n.enumerateWalk(ctx)
 		}
 		u, err := n.buildUnion(ctx)
 		if err != nil {

@@ -196,6 +196,7 @@ func (ix *Index) warmUnions(ctx context.Context, g *generation) (kept int, bytes
 		return 0, 0, err
 	}
 	b := planBuilder{ctx: ctx, snap: snap, cols: cols, docCount: docCount}
+	defer b.close()
 	bound := uc.bound(live)
 	for _, s := range stems {
 		if uc.size.Load() >= bound/2 {
@@ -214,6 +215,7 @@ func (ix *Index) warmUnions(ctx context.Context, g *generation) (kept int, bytes
 			continue // with the word in names, a heap clause
 		}
 		n, err := b.node(spec)
+		b.close() // its terms are read, or answered by a union
 		if err != nil {
 			return kept, bytes, err
 		}
