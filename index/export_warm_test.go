@@ -25,3 +25,20 @@ func KeptUnions(ix *Index) (n int, bytes int64, live int) {
 	c.unions.unions.Range(func(_, _ any) bool { n++; return true })
 	return n, c.unions.size.Load(), live
 }
+
+// DenseLists is the number of the current snapshot's decoded postings
+// lists probed through a docSet, and the bytes of those sets.
+func DenseLists(ix *Index) (n int, bytes int64) {
+	c := ix.cur.Load().cols.Load()
+	if c == nil {
+		return 0, 0
+	}
+	c.postings.lists.Range(func(_, v any) bool {
+		if s := v.(*postingsList).dense; s != nil {
+			n++
+			bytes += s.bytes()
+		}
+		return true
+	})
+	return n, bytes
+}

@@ -46,7 +46,9 @@ import (
 //
 // Long postings lists are read from the snapshot's columns
 // (postingsCache), so a write, which makes a new snapshot, never meets
-// lists of the one before.
+// lists of the one before; so are the merged clauses of common words
+// (clauseUnion, textplan_union.go), from which a search recomputes its
+// scores in the same order of additions.
 
 // bleveTextKey, as a context key with any value, makes a search run its
 // text through bleve's searchers: the old path, which the tests compare

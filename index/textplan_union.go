@@ -119,8 +119,9 @@ type unionCache struct {
 	met  sync.Map
 	size atomic.Int64
 	// minCount is the fewest postings a clause must have to be kept, and
-	// limit the bytes kept; 0 means unionMinCount and unionLimit of the
-	// snapshot's live documents.
+	// limit the bytes kept; 0 means the defaults for the snapshot's live
+	// documents (unionMinShare, bound). met holds a key per clause of at
+	// least minCount postings: a few hundred words at the most.
 	minCount uint64
 	limit    int64
 }

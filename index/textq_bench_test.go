@@ -141,6 +141,8 @@ func TestHarnessTextQueries(t *testing.T) {
 	t.Logf("CPU p50 %v p95 %v max %v", all[len(all)/2], all[len(all)*95/100], all[len(all)-1])
 	n, size, live := index.KeptUnions(ix)
 	t.Logf("%d clause unions kept, %.1f MiB; %d postings kept decoded; %d live documents", n, float64(size)/(1<<20), index.CachedPostings(ix), live)
+	dense, denseBytes := index.DenseLists(ix)
+	t.Logf("%d lists probed through a docSet, %.1f MiB", dense, float64(denseBytes)/(1<<20))
 	for _, q := range times[:min(30, len(times))] {
 		t.Logf("%8.2f ms  facets %8.2f ms  total %7d relaxed %-5v  %q", ms(q.cpu), ms(q.facetCPU), q.total, q.relaxed, q.text)
 	}
