@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -495,6 +496,31 @@ func requireChromium(t *testing.T) {
 	}
 }
 
+// slowDownVar names the environment variable that slows the page's
+// scripts down by its factor (Chromium's CPU throttling), to look for
+// races a loaded machine would show: FABRIQUE_BROWSER_SLOWDOWN=20 go test
+// ./web -run Browser. A page that loses what was typed or a test that reads
+// the page too early fails there within a few runs.
+const slowDownVar = "FABRIQUE_BROWSER_SLOWDOWN"
+
+// slowDown throttles the page's CPU when slowDownVar asks for it.
+func (b *buyer) slowDown() {
+	b.t.Helper()
+	v := os.Getenv(slowDownVar)
+	if v == "" {
+		return
+	}
+	rate, err := strconv.ParseFloat(v, 64)
+	if err != nil || rate < 1 {
+		b.t.Fatalf("%s=%q: want a factor of at least 1", slowDownVar, v)
+	}
+	b.do("throttle the page's CPU", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
+		return err
+	}))
+	b.t.Logf("page CPU throttled %g×", rate)
+}
+
 // openBrowser starts a headless Chromium for the rest of the test and
 // returns a buyer on base, with what the console has reported so far:
 // script errors and Content-Security-Policy violations reach it.
@@ -529,6 +555,7 @@ func openBrowser(t *testing.T, base string) (*buyer, func() []string) {
 		}
 	}()
 	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
+	b.slowDown()
 	t.Logf("screenshots in %s", b.shots)
 	return b, func() []string {
 		mu.Lock()
