@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -26,8 +27,15 @@ import (
 // chromiumPath is Debian's chromium, which CI installs.
 const chromiumPath = "/usr/bin/chromium"
 
-// browserTimeout bounds the whole browser session.
-const browserTimeout = 90 * time.Second
+// browserTimeout bounds the whole browser session: long enough for a
+// journey on a loaded machine (the longest, 10 s on an idle one, took up
+// to 90 s under the race detector with the page's CPU throttled 20×, and
+// the former bound of 90 s failed them there), short enough that a hung
+// browser fails its test rather than the package's -timeout.
+const browserTimeout = 4 * time.Minute
+
+// pollTimeout bounds a wait for a condition of the page (poll).
+const pollTimeout = 30 * time.Second
 
 // buyer drives a headless chromium through the pages, as a buyer would.
 type buyer struct {
@@ -41,8 +49,20 @@ type buyer struct {
 func (b *buyer) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	if err := chromedp.Do(b.ctx, steps...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+		b.fatal(what, err)
 	}
+}
+
+// fatal ends the test on a failed step, saying which bound ran out.
+func (b *buyer) fatal(what string, err error) {
+	b.t.Helper()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		b.t.Fatalf("%s: the browser session's %v ran out (%v)", what, browserTimeout, err)
+	case errors.Is(err, chromedp.ErrPollingTimeout):
+		b.t.Fatalf("%s: still not so after %v (%v)", what, pollTimeout, err)
+	}
+	b.t.Fatalf("%s: %v", what, err)
 }
 
 // eval evaluates a JavaScript expression in the page.
@@ -50,7 +70,7 @@ func eval[T any](b *buyer, what, js string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js, opts...))
 	if err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+		b.fatal(what, err)
 	}
 	return v
 }
@@ -290,10 +310,12 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 // poll waits until the JavaScript expression is truthy and returns it.
 func poll[T any](b *buyer, what, js string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(10*time.Second)))
+	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(pollTimeout)))
 	if err != nil {
-		b.screenshot("echec")
-		b.t.Fatalf("%s: %v", what, err)
+		if b.ctx.Err() == nil {
+			b.screenshot("echec")
+		}
+		b.fatal(what, err)
 	}
 	return v
 }
