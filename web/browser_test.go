@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
@@ -48,8 +49,33 @@ type buyer struct {
 
 func (b *buyer) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	again := make([]chromedp.Action[chromedp.Void], len(steps))
+	for i, s := range steps {
+		again[i] = retryStaleNode(s)
+	}
+	if err := chromedp.Do(b.ctx, again...); err != nil {
 		b.fatal(what, err)
+	}
+}
+
+// retryStaleNode runs a step again when the node it found was gone before
+// it acted on it (« Could not find node with given id »): after a page
+// replaced its document, chromedp reads the new one when the browser says
+// so (DOM.documentUpdated), which on a loaded machine can come after a
+// query already found its node in that document, and reading it again
+// renumbers the nodes. The node steps (focus, scroll, box) fail so before
+// typing or clicking anything, so running the step again repeats nothing.
+// Seen on TestBrowserListingJourney: « type words: Could not find node
+// with given id (-32000) » right after the CPV form opened.
+func retryStaleNode(step chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for tries := 1; ; tries++ {
+			v, err := step(ctx, t)
+			var e *cdproto.Error
+			if tries == 5 || !errors.As(err, &e) || e.Message != "Could not find node with given id" {
+				return v, err
+			}
+		}
 	}
 }
 
@@ -583,5 +609,35 @@ func openBrowser(t *testing.T, base string) (*buyer, func() []string) {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), problems...)
+	}
+}
+
+// TestRetryStaleNode: a step whose node was renumbered runs again, up to
+// five times; any other error ends it at once.
+func TestRetryStaleNode(t *testing.T) {
+	stale := &cdproto.Error{Code: -32000, Message: "Could not find node with given id"}
+	other := &cdproto.Error{Code: -32000, Message: "Node is not an element"}
+	for _, c := range []struct {
+		name      string
+		errs      []error // what the step answers, call after call
+		wantCalls int
+		wantErr   error
+	}{
+		{"succeeds at once", []error{nil}, 1, nil},
+		{"stale twice, then succeeds", []error{stale, stale, nil}, 3, nil},
+		{"another error is not retried", []error{other, nil}, 1, other},
+		{"stale five times gives up", []error{stale, stale, stale, stale, stale, nil}, 5, stale},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			calls := 0
+			step := chromedp.Func(func(context.Context, *chromedp.Target) error {
+				calls++
+				return c.errs[calls-1]
+			})
+			_, err := retryStaleNode(step)(context.Background(), nil)
+			if calls != c.wantCalls || !errors.Is(err, c.wantErr) {
+				t.Errorf("%d calls, error %v; want %d calls, error %v", calls, err, c.wantCalls, c.wantErr)
+			}
+		})
 	}
 }
