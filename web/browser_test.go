@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -25,8 +28,15 @@ import (
 // chromiumPath is Debian's chromium, which CI installs.
 const chromiumPath = "/usr/bin/chromium"
 
-// browserTimeout bounds the whole browser session.
-const browserTimeout = 90 * time.Second
+// browserTimeout bounds the whole browser session: long enough for a
+// journey on a loaded machine (the longest, 10 s on an idle one, took up
+// to 90 s under the race detector with the page's CPU throttled 20×, and
+// the former bound of 90 s failed them there), short enough that a hung
+// browser fails its test rather than the package's -timeout.
+const browserTimeout = 4 * time.Minute
+
+// pollTimeout bounds a wait for a condition of the page (poll).
+const pollTimeout = 30 * time.Second
 
 // buyer drives a headless chromium through the pages, as a buyer would.
 type buyer struct {
@@ -39,9 +49,46 @@ type buyer struct {
 
 func (b *buyer) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+	again := make([]chromedp.Action[chromedp.Void], len(steps))
+	for i, s := range steps {
+		again[i] = retryStaleNode(s)
 	}
+	if err := chromedp.Do(b.ctx, again...); err != nil {
+		b.fatal(what, err)
+	}
+}
+
+// retryStaleNode runs a step again when the node it found was gone before
+// it acted on it (« Could not find node with given id »): after a page
+// replaced its document, chromedp reads the new one when the browser says
+// so (DOM.documentUpdated), which on a loaded machine can come after a
+// query already found its node in that document, and reading it again
+// renumbers the nodes. The node steps (focus, scroll, box) fail so before
+// typing or clicking anything, so running the step again repeats nothing.
+// Seen on TestBrowserListingJourney: « type words: Could not find node
+// with given id (-32000) » right after the CPV form opened.
+func retryStaleNode(step chromedp.Action[chromedp.Void]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for tries := 1; ; tries++ {
+			v, err := step(ctx, t)
+			var e *cdproto.Error
+			if tries == 5 || !errors.As(err, &e) || e.Message != "Could not find node with given id" {
+				return v, err
+			}
+		}
+	}
+}
+
+// fatal ends the test on a failed step, saying which bound ran out.
+func (b *buyer) fatal(what string, err error) {
+	b.t.Helper()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		b.t.Fatalf("%s: the browser session's %v ran out (%v)", what, browserTimeout, err)
+	case errors.Is(err, chromedp.ErrPollingTimeout):
+		b.t.Fatalf("%s: still not so after %v (%v)", what, pollTimeout, err)
+	}
+	b.t.Fatalf("%s: %v", what, err)
 }
 
 // eval evaluates a JavaScript expression in the page.
@@ -49,7 +96,7 @@ func eval[T any](b *buyer, what, js string, opts ...chromedp.EvaluateOption) T {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](js, opts...))
 	if err != nil {
-		b.t.Fatalf("%s: %v", what, err)
+		b.fatal(what, err)
 	}
 	return v
 }
@@ -289,10 +336,12 @@ func pressEnter() chromedp.Action[chromedp.Void] {
 // poll waits until the JavaScript expression is truthy and returns it.
 func poll[T any](b *buyer, what, js string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(10*time.Second)))
+	v, err := chromedp.Run(b.ctx, chromedp.Poll[T](js, chromedp.WithPollingTimeout(pollTimeout)))
 	if err != nil {
-		b.screenshot("echec")
-		b.t.Fatalf("%s: %v", what, err)
+		if b.ctx.Err() == nil {
+			b.screenshot("echec")
+		}
+		b.fatal(what, err)
 	}
 	return v
 }
@@ -495,6 +544,31 @@ func requireChromium(t *testing.T) {
 	}
 }
 
+// slowDownVar names the environment variable that slows the page's
+// scripts down by its factor (Chromium's CPU throttling), to look for
+// races a loaded machine would show: FABRIQUE_BROWSER_SLOWDOWN=20 go test
+// ./web -run Browser. A page that loses what was typed or a test that reads
+// the page too early fails there within a few runs.
+const slowDownVar = "FABRIQUE_BROWSER_SLOWDOWN"
+
+// slowDown throttles the page's CPU when slowDownVar asks for it.
+func (b *buyer) slowDown() {
+	b.t.Helper()
+	v := os.Getenv(slowDownVar)
+	if v == "" {
+		return
+	}
+	rate, err := strconv.ParseFloat(v, 64)
+	if err != nil || rate < 1 {
+		b.t.Fatalf("%s=%q: want a factor of at least 1", slowDownVar, v)
+	}
+	b.do("throttle the page's CPU", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
+		return err
+	}))
+	b.t.Logf("page CPU throttled %g×", rate)
+}
+
 // openBrowser starts a headless Chromium for the rest of the test and
 // returns a buyer on base, with what the console has reported so far:
 // script errors and Content-Security-Policy violations reach it.
@@ -529,10 +603,41 @@ func openBrowser(t *testing.T, base string) (*buyer, func() []string) {
 		}
 	}()
 	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
+	b.slowDown()
 	t.Logf("screenshots in %s", b.shots)
 	return b, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), problems...)
+	}
+}
+
+// TestRetryStaleNode: a step whose node was renumbered runs again, up to
+// five times; any other error ends it at once.
+func TestRetryStaleNode(t *testing.T) {
+	stale := &cdproto.Error{Code: -32000, Message: "Could not find node with given id"}
+	other := &cdproto.Error{Code: -32000, Message: "Node is not an element"}
+	for _, c := range []struct {
+		name      string
+		errs      []error // what the step answers, call after call
+		wantCalls int
+		wantErr   error
+	}{
+		{"succeeds at once", []error{nil}, 1, nil},
+		{"stale twice, then succeeds", []error{stale, stale, nil}, 3, nil},
+		{"another error is not retried", []error{other, nil}, 1, other},
+		{"stale five times gives up", []error{stale, stale, stale, stale, stale, nil}, 5, stale},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			calls := 0
+			step := chromedp.Func(func(context.Context, *chromedp.Target) error {
+				calls++
+				return c.errs[calls-1]
+			})
+			_, err := retryStaleNode(step)(context.Background(), nil)
+			if calls != c.wantCalls || !errors.Is(err, c.wantErr) {
+				t.Errorf("%d calls, error %v; want %d calls, error %v", calls, err, c.wantCalls, c.wantErr)
+			}
+		})
 	}
 }

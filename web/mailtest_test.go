@@ -190,7 +190,7 @@ func linkIn(t testing.TB, m receivedMail, part string) string {
 // waitMail waits for the n-th mail (1-based) of inbox.
 func waitMail(t testing.TB, inbox func() []receivedMail, n int) receivedMail {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: a loaded machine under -race
 	for {
 		if ms := inbox(); len(ms) >= n {
 			return ms[n-1]

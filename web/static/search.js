@@ -243,7 +243,16 @@
     if (now && now !== active) {
       now.focus();
       if (caret !== null && now.setSelectionRange) {
-        now.setSelectionRange(caret, caret);
+        // The library selects the whole field when it sees it focused, in
+        // its next render, a microtask queued by the focus (or by the value
+        // set above): the caret goes back in a microtask queued after it,
+        // before the next key. Selected, the text typed so far would be
+        // replaced by that key (seen when the library arrived mid-word).
+        Promise.resolve().then(function () {
+          if (document.activeElement === now) {
+            now.setSelectionRange(caret, caret);
+          }
+        });
       }
     }
   }
