@@ -6,11 +6,28 @@ import "context"
 // compaction (warm.go), for the harness tests: they open a kept index
 // without checking it against a store, which is what schedules it.
 func Warm(ctx context.Context, ix *Index) error {
-	if _, _, err := warmPostings(ctx, ix.cur.Load()); err != nil {
-		return err
-	}
-	_, _, err := ix.warmUnions(ctx, ix.cur.Load())
+	_, _, err := warmNow(ctx, ix, ix.cur.Load(), true)
 	return err
+}
+
+// warmNow runs the warming's phases on g's current snapshot as warm does,
+// without its logging: the long lists, then the unions when asked. It
+// returns the lists and postings the first phase decoded.
+func warmNow(ctx context.Context, ix *Index, g *generation, unions bool) (lists int, postings int64, err error) {
+	snap, cols, err := g.currentColumns(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer snap.Close()
+	counts, err := countWarmTerms(ctx, snap, cols)
+	if err != nil {
+		return 0, 0, err
+	}
+	if lists, postings, err = warmPostings(ctx, snap, cols, counts.long); err != nil || !unions {
+		return lists, postings, err
+	}
+	_, _, err = ix.warmUnions(ctx, snap, cols, counts.totals)
+	return lists, postings, err
 }
 
 // KeptUnions is the number of clause unions and their bytes that the

@@ -135,9 +135,7 @@ func (ix *Index) compactInBackground(g *generation) {
 	if g.path == "" {
 		return
 	}
-	ix.background.Add(1)
-	go func() {
-		defer ix.background.Done()
+	ix.background.Go(func() {
 		start := time.Now()
 		merged, err := g.compact(ix.bgCtx)
 		if err != nil {
@@ -150,7 +148,7 @@ func (ix *Index) compactInBackground(g *generation) {
 			ix.log.Info("index compacted", "generation", g.name, "took", time.Since(start).Round(time.Millisecond))
 		}
 		ix.warm(ix.bgCtx, g) // the snapshot that serves until the next write (warm.go)
-	}()
+	})
 }
 
 // bulkIndexConfig is the scorch configuration of a generation being

@@ -170,14 +170,12 @@ func (ti *TenderIndex) compactInBackground(g *generation) {
 	if g.path == "" {
 		return
 	}
-	ti.background.Add(1)
-	go func() {
-		defer ti.background.Done()
+	ti.background.Go(func() {
 		// A generation retired meanwhile (a newer rebuild) is no failure.
 		if _, err := g.compact(ti.bgCtx); err != nil && ti.bgCtx.Err() == nil && !g.isClosed() {
 			ti.log.Warn("index: tender compaction failed; searches stay correct, only slower", "err", err)
 		}
-	}()
+	})
 }
 
 // WaitCompaction waits until the compaction that follows a rebuild is

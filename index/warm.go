@@ -61,18 +61,27 @@ func (ix *Index) warmInBackground(g *generation) {
 	if g.path == "" {
 		return
 	}
-	ix.background.Add(1)
-	go func() {
-		defer ix.background.Done()
+	ix.background.Go(func() {
 		ix.warm(ix.bgCtx, g)
-	}()
+	})
 }
 
 // warm warms g's current snapshot and logs what it did; a generation
-// retired meanwhile or a Close ends it quietly.
+// retired meanwhile or a Close ends it quietly. Both phases read the same
+// snapshot and the terms counted once (countWarmTerms).
 func (ix *Index) warm(ctx context.Context, g *generation) {
 	start := time.Now()
-	lists, postings, err := warmPostings(ctx, g)
+	snap, cols, err := g.currentColumns(ctx)
+	var counts warmCounts
+	if err == nil {
+		defer snap.Close()
+		counts, err = countWarmTerms(ctx, snap, cols)
+	}
+	var lists int
+	var postings int64
+	if err == nil {
+		lists, postings, err = warmPostings(ctx, snap, cols, counts.long)
+	}
 	switch {
 	case err != nil && ctx.Err() == nil && !g.isClosed():
 		ix.log.Warn("index: warming failed; searches decode their lists themselves", "generation", g.name, "err", err)
@@ -84,7 +93,7 @@ func (ix *Index) warm(ctx context.Context, g *generation) {
 		return
 	}
 	start = time.Now()
-	unions, bytes, err := ix.warmUnions(ctx, g)
+	unions, bytes, err := ix.warmUnions(ctx, snap, cols, counts.totals)
 	switch {
 	case err != nil && ctx.Err() == nil && !g.isClosed():
 		ix.log.Warn("index: warming the common words failed; searches merge them themselves", "generation", g.name, "err", err)
@@ -100,31 +109,42 @@ type warmTerm struct {
 	count       uint64
 }
 
-// warmPostings decodes the long lists of the text fields of g's current
-// snapshot into its columns' cache, longest first, as far as the cache's
-// bound allows; it returns how many lists and postings it added.
-func warmPostings(ctx context.Context, g *generation) (lists int, postings int64, err error) {
-	snap, cols, err := g.currentColumns(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer snap.Close()
-	pc := &cols.postings
-	minLen := uint64(pc.minLen)
+// warmCounts is what the warming reads of a snapshot's dictionaries, in
+// one pass (a term reader per term: ≈ 0.3 s at 1 000 000 suppliers).
+type warmCounts struct {
+	long   []warmTerm        // the lists of warmFields the cache keeps, longest first
+	totals map[string]uint64 // each term's postings over the text fields
+}
+
+// countWarmTerms counts the postings of every term of warmFields in snap.
+func countWarmTerms(ctx context.Context, snap index.IndexReader, cols *columns) (warmCounts, error) {
+	minLen := uint64(cols.postings.minLen)
 	if minLen == 0 {
 		minLen = cachedPostingsMin
 	}
-	var long []warmTerm
+	c := warmCounts{totals: map[string]uint64{}}
 	for _, field := range warmFields() {
+		text := field != fNameExact
 		if err := fieldTerms(ctx, snap, field, func(term string, count uint64) {
 			if count >= minLen {
-				long = append(long, warmTerm{field: field, term: term, count: count})
+				c.long = append(c.long, warmTerm{field: field, term: term, count: count})
+			}
+			if text {
+				c.totals[term] += count
 			}
 		}); err != nil {
-			return 0, 0, err
+			return warmCounts{}, err
 		}
 	}
-	slices.SortFunc(long, func(a, b warmTerm) int { return cmp.Compare(b.count, a.count) })
+	slices.SortFunc(c.long, func(a, b warmTerm) int { return cmp.Compare(b.count, a.count) })
+	return c, nil
+}
+
+// warmPostings decodes the long lists into snap's columns' cache, in
+// their order (longest first), as far as the cache's bound allows; it
+// returns how many lists and postings it added.
+func warmPostings(ctx context.Context, snap index.IndexReader, cols *columns, long []warmTerm) (lists int, postings int64, err error) {
+	pc := &cols.postings
 	for _, w := range long {
 		if err := ctx.Err(); err != nil {
 			return lists, postings, err
@@ -158,31 +178,21 @@ func warmFields() []string {
 	return out
 }
 
-// warmUnions keeps the unions of the commonest words' clauses of g's
-// current snapshot (textplan_union.go), commonest first, up to half the
-// unions' bound (the rest is for the clauses searches meet): the first
+// warmUnions keeps the unions of the commonest words' clauses of snap
+// (textplan_union.go), commonest first, up to half the unions' bound
+// (the rest is for the clauses searches meet): the first
 // search holding « restauration » or « machines » then finds its union
 // ready instead of merging a few hundred thousand postings. A union holds
 // a word's stem and trade alternatives in the text fields, the same for
 // every spelling of the word; words with two alternatives or more (a heap
 // clause, whose union holds the word in names too) are left to searches.
+// totals is each term's postings over the text fields (countWarmTerms).
 // It returns how many unions it kept and their bytes.
-func (ix *Index) warmUnions(ctx context.Context, g *generation) (kept int, bytes int64, err error) {
-	snap, cols, err := g.currentColumns(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer snap.Close()
+func (ix *Index) warmUnions(ctx context.Context, snap index.IndexReader, cols *columns, totals map[string]uint64) (kept int, bytes int64, err error) {
 	uc, live := &cols.unions, len(cols.live)
 	minCount := uc.minCount
 	if minCount == 0 {
 		minCount = max(unionMinFloor, uint64(live)/unionMinShare)
-	}
-	totals := map[string]uint64{}
-	for _, f := range textFields {
-		if err := fieldTerms(ctx, snap, f.name, func(term string, count uint64) { totals[term] += count }); err != nil {
-			return 0, 0, err
-		}
 	}
 	var stems []warmTerm
 	for term, n := range totals {

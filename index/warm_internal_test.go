@@ -55,7 +55,7 @@ func TestWarmPostings(t *testing.T) {
 	before := search()
 	cached := cols.postings.size.Load() // what those searches decoded themselves
 
-	lists, postings, err := warmPostings(ctx, g)
+	lists, postings, err := warmNow(ctx, ix, g, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestWarmPostings(t *testing.T) {
 	if long == 0 {
 		t.Fatal("fixture: no list is long")
 	}
-	if again, _, err := warmPostings(ctx, g); err != nil || again != 0 {
+	if again, _, err := warmNow(ctx, ix, g, false); err != nil || again != 0 {
 		t.Errorf("a second warming decoded %d lists again (err %v)", again, err)
 	}
 	if after := search(); !reflect.DeepEqual(after, before) {
