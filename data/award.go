@@ -8,7 +8,12 @@ import "time"
 // matcher be measured against real winners.
 type Award struct {
 	// ID is "<source>:<id in source>", unique across sources.
-	ID             string    `json:"id"`
+	ID string `json:"id"`
+	// UID is the contract's identifier in the DECP (the buyer's SIRET
+	// followed by its own number for the contract): the same in every
+	// publication of the contract, its modifications included, whatever
+	// amount or date they give. "" when the source has none.
+	UID            string    `json:"uid,omitempty"`
 	Source         string    `json:"source"` // "decp-2019-aife", "boamp", "ted"…
 	Buyer          Buyer     `json:"buyer"`
 	Nature         Nature    `json:"nature,omitempty"`

@@ -94,6 +94,9 @@ type Reason struct {
 	// LastAward, on a track record reason, is the month of the latest of
 	// the comparable contracts won ("2024-09").
 	LastAward string `json:"last_award,omitempty"`
+	// BuyerAwards, on a track record reason, is how many of those
+	// contracts the need's own buyer awarded.
+	BuyerAwards int `json:"buyer_awards,omitempty"`
 	// Won is true when a capacity reason rests on a public contract the
 	// company won (its track record), not on what it declared.
 	Won bool `json:"won,omitempty"`
@@ -127,7 +130,7 @@ func (r Reason) String() string {
 		}
 		return "effectif : " + r.Detail
 	case ReasonTrackRecord:
-		return TrackRecordText(r.AwardCount, r.LastAward)
+		return TrackRecordText(r.AwardCount, r.BuyerAwards, r.LastAward)
 	}
 	if r.Detail != "" {
 		return r.Detail

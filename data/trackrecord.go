@@ -17,6 +17,8 @@ type TrackWin struct {
 	// its own amount when the award gives one, else the award's amount
 	// split evenly between its winners; 0 when unknown.
 	Amount float64
+	// Buyer is the SIREN of the buyer who awarded it ("" when unknown).
+	Buyer string
 }
 
 // TrackRecord is, per company (SIREN), the public contracts it won: the
@@ -55,32 +57,47 @@ func (c TrackCut) Keeps(w TrackWin) bool {
 }
 
 // ContractID identifies a contract however often it was published: by
-// two platforms on the same day (its ContractKey), or by the same buyer
+// two platforms on the same day (its ContractKey); by the same buyer
 // again, with another notification date, for a modification (the same
-// buyer, CPV code, amount and winners). Two IDs are the same contract
-// when either part is equal (Same); a zero part is unknown.
-type ContractID [2]uint64
+// buyer, CPV code, amount and winners); or under the same DECP uid with
+// the same winners, whatever amount and date a modification gives (an
+// amendment usually changes the amount). Two IDs are the same contract
+// when any part is equal (Same); a zero part is unknown.
+type ContractID [3]uint64
 
 // ContractIDOf returns the award's contract ID. The buyer's part needs
 // the buyer's SIRET and an amount: without them, two contracts of a
 // buyer would look alike.
 func ContractIDOf(a Award) ContractID {
 	id := ContractID{hashKey(ContractKey(a))}
+	winners := winnerSIRETs(a)
 	if buyer := CleanDigits(a.Buyer.SIRET); buyer != "" && a.Amount > 0 {
-		sirets := make([]string, 0, len(a.Winners))
-		for _, w := range a.Winners {
-			sirets = append(sirets, w.SIRET)
-		}
-		sort.Strings(sirets)
-		id[1] = hashKey(strings.Join([]string{buyer, a.CPV, strconv.FormatFloat(a.Amount, 'f', 2, 64),
-			strings.Join(sirets, ",")}, "|"))
+		id[1] = hashKey(strings.Join([]string{buyer, a.CPV, strconv.FormatFloat(a.Amount, 'f', 2, 64), winners}, "|"))
+	}
+	if uid := strings.TrimSpace(a.UID); uid != "" {
+		id[2] = hashKey("uid|" + uid + "|" + winners)
 	}
 	return id
 }
 
+// winnerSIRETs is the award's winners' SIRETs, sorted and joined.
+func winnerSIRETs(a Award) string {
+	sirets := make([]string, 0, len(a.Winners))
+	for _, w := range a.Winners {
+		sirets = append(sirets, w.SIRET)
+	}
+	sort.Strings(sirets)
+	return strings.Join(sirets, ",")
+}
+
 // Same reports whether the two IDs are the same contract.
 func (c ContractID) Same(o ContractID) bool {
-	return (c[0] != 0 && c[0] == o[0]) || (c[1] != 0 && c[1] == o[1])
+	for i := range c {
+		if c[i] != 0 && c[i] == o[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // hashKey is FNV-1a, 64 bits, never 0 (0 is unknown).
@@ -100,13 +117,8 @@ func hashKey(s string) uint64 {
 // contract published twice (by two platforms, under two IDs) has the same
 // CPV code, notification day, amount and winners.
 func ContractKey(a Award) string {
-	sirets := make([]string, 0, len(a.Winners))
-	for _, w := range a.Winners {
-		sirets = append(sirets, w.SIRET)
-	}
-	sort.Strings(sirets)
 	return strings.Join([]string{a.CPV, a.NotifiedAt.Format("2006-01-02"),
-		strconv.FormatFloat(a.Amount, 'f', 2, 64), strings.Join(sirets, ",")}, "|")
+		strconv.FormatFloat(a.Amount, 'f', 2, 64), winnerSIRETs(a)}, "|")
 }
 
 // TrackLearner builds a TrackRecord award by award, so that a caller
@@ -134,7 +146,7 @@ func (l *TrackLearner) Add(siren string, a Award) {
 	if len(siren) != 9 || !AllDigits(siren) {
 		return
 	}
-	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt, Amount: shareOf(siren, a)}
+	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt, Amount: shareOf(siren, a), Buyer: SIRENOf(a.Buyer.SIRET)}
 	if c, err := NormalizeCPV(a.CPV); err == nil {
 		w.CPV = c
 	}
@@ -272,13 +284,27 @@ var frenchMonths = [12]string{"janvier", "février", "mars", "avril", "mai", "ju
 // TrackRecordText says in French how many comparable contracts a company
 // won, and the month of the latest (last: "2024-09", or "" when unknown):
 // « a déjà remporté 3 marchés de ce type (dernier : septembre 2024) ».
-func TrackRecordText(count int, last string) string {
+func TrackRecordText(count, buyerAwards int, last string) string {
 	s := "a déjà remporté " + strconv.Itoa(count) + " marchés de ce type"
 	if count == 1 {
 		s = "a déjà remporté un marché de ce type"
 	}
+	var notes []string
+	switch {
+	case buyerAwards == 1 && count == 1:
+		notes = append(notes, "attribué par cet acheteur")
+	case buyerAwards == 1:
+		notes = append(notes, "dont un attribué par cet acheteur")
+	case buyerAwards > 1 && buyerAwards == count:
+		notes = append(notes, "tous attribués par cet acheteur")
+	case buyerAwards > 1:
+		notes = append(notes, "dont "+strconv.Itoa(buyerAwards)+" attribués par cet acheteur")
+	}
 	if t, err := time.Parse("2006-01", last); err == nil {
-		s += " (dernier : " + FrenchMonthYear(t) + ")"
+		notes = append(notes, "dernier : "+FrenchMonthYear(t))
+	}
+	if len(notes) > 0 {
+		s += " (" + strings.Join(notes, " ; ") + ")"
 	}
 	return s
 }

@@ -106,16 +106,21 @@ func TestTrackRecordText(t *testing.T) {
 	tests := []struct {
 		name  string
 		count int
+		buyer int
 		last  string
 		want  string
 	}{
-		{"one", 1, "2024-09", "a déjà remporté un marché de ce type (dernier : septembre 2024)"},
-		{"several", 4, "2025-12", "a déjà remporté 4 marchés de ce type (dernier : décembre 2025)"},
-		{"no month", 2, "", "a déjà remporté 2 marchés de ce type"},
+		{"one", 1, 0, "2024-09", "a déjà remporté un marché de ce type (dernier : septembre 2024)"},
+		{"several", 4, 0, "2025-12", "a déjà remporté 4 marchés de ce type (dernier : décembre 2025)"},
+		{"no month", 2, 0, "", "a déjà remporté 2 marchés de ce type"},
+		{"the one, from this buyer", 1, 1, "2024-07", "a déjà remporté un marché de ce type (attribué par cet acheteur ; dernier : juillet 2024)"},
+		{"one of several from this buyer", 3, 1, "", "a déjà remporté 3 marchés de ce type (dont un attribué par cet acheteur)"},
+		{"all from this buyer", 2, 2, "2024-10", "a déjà remporté 2 marchés de ce type (tous attribués par cet acheteur ; dernier : octobre 2024)"},
+		{"some from this buyer", 5, 2, "2024-10", "a déjà remporté 5 marchés de ce type (dont 2 attribués par cet acheteur ; dernier : octobre 2024)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := data.TrackRecordText(tt.count, tt.last); got != tt.want {
+			if got := data.TrackRecordText(tt.count, tt.buyer, tt.last); got != tt.want {
 				t.Errorf("%q, want %q", got, tt.want)
 			}
 		})
@@ -204,5 +209,58 @@ func TestTrackRecordAmounts(t *testing.T) {
 				t.Errorf("amounts %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTrackRecordAmendedUnderOneUID checks that the publications of one
+// DECP contract (the same uid and winners) count as one contract even when
+// an amendment changed its amount — the real Saint-Suliac rows: five
+// publications of « 2024TRAVEGL », three amounts — while another contract
+// of the same buyer, or the same uid won by another company, stays apart.
+// It also checks that each win records the SIREN of the buyer.
+func TestTrackRecordAmendedUnderOneUID(t *testing.T) {
+	const a, b = "123456789", "987654321"
+	const buyerSIRET, uid = "21350314700018", "213503147000182024TRAVEGL"
+	pub := func(day string, amount float64, uid string, siret string) data.Award {
+		aw := wonBy("decp:"+uid+"@"+day, "45212350", day, amount, siret)
+		aw.Buyer, aw.UID = data.Buyer{Name: "COMMUNE DE SAINT SULIAC (MAIRIE)", SIRET: buyerSIRET}, uid
+		return aw
+	}
+	first := pub("2024-07-02", 108327.66, uid, a+"00012")
+	amended := []data.Award{pub("2024-07-23", 93097.04, uid, a+"00012"), pub("2024-09-20", 93097.04, uid, a+"00012"),
+		pub("2024-11-18", 87596.27, uid, a+"00012")}
+	other := pub("2024-10-01", 50000, "213503147000182024CLOCHER", a+"00012")
+	sameUIDOtherWinner := pub("2024-08-01", 93097.04, uid, b+"00015")
+
+	for _, x := range amended {
+		if !data.ContractIDOf(x).Same(data.ContractIDOf(first)) {
+			t.Errorf("%s (%.2f €) is an amendment of the contract first published on 2024-07-02", x.NotifiedAt.Format("2006-01-02"), x.Amount)
+		}
+	}
+	if data.ContractIDOf(other).Same(data.ContractIDOf(first)) {
+		t.Error("another uid of the same buyer is another contract")
+	}
+	if data.ContractIDOf(sameUIDOtherWinner).Same(data.ContractIDOf(first)) {
+		t.Error("the same uid won by another company is not the same contract")
+	}
+
+	l := data.NewTrackLearner()
+	for _, x := range append(amended, other, first) {
+		l.Add(a, x)
+	}
+	wins := l.Record().Wins(a, data.TrackCut{})
+	if len(wins) != 2 {
+		t.Fatalf("%d wins, want 2 (the amended contract once, and the other one): %+v", len(wins), wins)
+	}
+	for _, w := range wins {
+		if w.Buyer != "213503147" {
+			t.Errorf("win of %s: buyer %q, want the buyer's SIREN 213503147", w.At.Format("2006-01-02"), w.Buyer)
+		}
+	}
+	// Evaluating the last amendment: the first publication is the same
+	// contract, so only the other contract is earlier.
+	cut := data.TrackCut{Before: trackDay("2024-11-18"), Skip: data.ContractIDOf(amended[2])}
+	if got := len(l.Record().Wins(a, cut)); got != 1 {
+		t.Errorf("%d earlier wins when evaluating the last amendment, want 1", got)
 	}
 }

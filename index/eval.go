@@ -360,7 +360,7 @@ func winnersInDirectory(ctx context.Context, src MatchSource, a data.Award) ([]s
 // tenderOfAward is the tender as the buyer wrote it, as far as the award
 // tells; without its CPV code when noCPV.
 func tenderOfAward(a data.Award, noCPV bool) data.Tender {
-	t := data.Tender{ID: a.ID, Source: a.Source, Title: a.Object, Nature: a.Nature, Place: a.Place,
+	t := data.Tender{ID: a.ID, Source: a.Source, Title: a.Object, Nature: a.Nature, Place: a.Place, Buyer: a.Buyer,
 		EstimatedValue: a.Amount, PublishedAt: a.NotifiedAt, State: data.StateAwarded}
 	if c, err := data.NormalizeCPV(a.CPV); err == nil {
 		t.CPV = c

@@ -65,7 +65,7 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 	case data.ReasonCapacity:
 		return "Effectif : " + r.Detail, ""
 	case data.ReasonTrackRecord:
-		s := data.TrackRecordText(r.AwardCount, r.LastAward)
+		s := data.TrackRecordText(r.AwardCount, r.BuyerAwards, r.LastAward)
 		return strings.ToUpper(s[:1]) + s[1:], ""
 	}
 	return reasonText(r), ""

@@ -151,11 +151,11 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 
 // confidenceNote says what each confidence level means, on the pages:
 // the rule of index/match and its record on the real awards of `fabrique
-// eval awards` (48 contracts won by labelled companies; the figures are
+// eval awards` (44 contracts won by labelled companies; the figures are
 // those the evaluation printed when the levels were set, and its test
 // keeps them from drifting down).
 const confidenceNote = "Confiance forte : le métier concorde et le score est proche du meilleur ; " +
-	"sur 48 marchés réellement attribués, le titulaire était dans ce groupe 60 fois sur 100, parmi 7 entreprises en moyenne. " +
+	"sur 44 marchés réellement attribués, le titulaire était dans ce groupe 59 fois sur 100, parmi 6 entreprises en moyenne. " +
 	"Moyenne : le secteur concorde, ou une partie des mots. " +
 	"Faible : un lien lointain, à vérifier avant de consulter."
 

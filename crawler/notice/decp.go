@@ -95,6 +95,7 @@ func mapDECPRow(row map[string]any, index int, opts Options) (data.Award, error)
 	if key == "" && id != "" {
 		key = data.CleanDigits(sval(buyer, "id")) + id
 	}
+	a.UID = key
 	if key == "" {
 		key = "ligne-" + strconv.Itoa(index+1)
 		defect("identifiant du marché absent : clé %s attribuée", key)

@@ -51,6 +51,11 @@ func TestParseDECPFiles(t *testing.T) {
 				if a.Source != tt.label || !strings.HasPrefix(a.ID, tt.label+":") {
 					t.Errorf("award %s source %q; want label %q", a.ID, a.Source, tt.label)
 				}
+				// The uid names the contract in every publication; a row
+				// without one has none (its ID is made up from the line).
+				if key := strings.SplitN(strings.TrimPrefix(a.ID, tt.label+":"), "#", 2)[0]; a.UID != key && !(a.UID == "" && strings.HasPrefix(key, "ligne-")) {
+					t.Errorf("award %s: UID %q, want %q", a.ID, a.UID, key)
+				}
 				if len(a.Winners) > 0 && data.ValidSIRET(a.Winners[0].SIRET) == nil {
 					withSIRET++
 				}
@@ -194,7 +199,7 @@ func TestParseDECPCSV(t *testing.T) {
 	if winners < 8890 {
 		t.Errorf("%d winners kept from 8912 lines; want nearly all (only empty ones dropped)", winners)
 	}
-	if fille.Buyer.Name != "COMMUNE DE FILLIERE (MAIRIE)" || fille.CPV != "45214200" || fille.Amount != 61100 ||
+	if fille.Buyer.Name != "COMMUNE DE FILLIERE (MAIRIE)" || fille.UID != "2000625860015720241300104" || fille.CPV != "45214200" || fille.Amount != 61100 ||
 		fille.Place.Departement != "74" || fille.OffersReceived != 1 || fille.DurationMonths != 12 ||
 		!hasWinner(fille, "ALU CONCEPT HABITAT", "42199758600035") {
 		t.Errorf("first line: %+v", fille)
@@ -214,7 +219,7 @@ func TestParseDECPCSVShapes(t *testing.T) {
 	if len(res.Awards) != 2 || len(res.Problems) != 1 {
 		t.Fatalf("got %d awards, problems %v; want 2 and one (empty uid)", len(res.Awards), res.Problems)
 	}
-	if a := res.Awards[0]; a.ID != "decp-test:u1@2024-07-01/100" || len(a.Winners) != 2 || a.CPV != "45214200" {
+	if a := res.Awards[0]; a.ID != "decp-test:u1@2024-07-01/100" || a.UID != "u1" || len(a.Winners) != 2 || a.CPV != "45214200" {
 		t.Errorf("first award %+v; want two winners, ID with its amount (two contracts that day)", a)
 	}
 	if p := res.Problems[0]; p.Ref != "ligne 5" || !strings.Contains(p.Error(), "uid vide") {

@@ -100,7 +100,7 @@ func ParseDECPCSV(r io.Reader, opts Options) (Result, error) {
 	for _, key := range order {
 		a := groups[key]
 		parts := strings.Split(key, "\x00")
-		a.ID = label + ":" + parts[0] + "@" + parts[1]
+		a.ID, a.UID = label+":"+parts[0]+"@"+parts[1], parts[0]
 		if len(perDay[parts[0]+"@"+parts[1]]) > 1 {
 			a.ID += "/" + parts[2]
 		}

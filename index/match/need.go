@@ -29,6 +29,9 @@ type Need struct {
 	// Buyer is the buyer's name: where a text names the buyer (« du
 	// Musée du Louvre »), its words say who buys, not what.
 	Buyer string
+	// BuyerSIREN identifies the buyer ("" when unknown): a company that
+	// already won a contract of the kind from this buyer is known to it.
+	BuyerSIREN string
 	// Links are the CPV ↔ NAF links learned from past awards (nil: the
 	// curated table only); the caller sets them before scoring.
 	Links *data.CPVNAFLinks
@@ -115,7 +118,8 @@ func NeedsOf(t data.Tender, at, now time.Time) ([]Need, error) {
 	}
 	place := ResolvePlace(t.Place)
 
-	tender := Need{cpvs: cpvs, Place: place, value: positive(t.EstimatedValue), At: at, Buyer: strings.TrimSpace(t.Buyer.Name)}
+	tender := Need{cpvs: cpvs, Place: place, value: positive(t.EstimatedValue), At: at, Buyer: strings.TrimSpace(t.Buyer.Name),
+		BuyerSIREN: data.SIRENOf(t.Buyer.SIRET)}
 	if len(tender.cpvs) == 0 {
 		tender.cpvs = allLotCPVs
 	}

@@ -86,6 +86,7 @@ type Scored struct {
 	labels int // label types valid on the need's date
 	capVal float64
 	track  trackFit // comparable awards won before the need's date
+	capped float64  // the points above 100 left out of Total (trackRecordPoints)
 	// described is true when the need has discriminative words: then a
 	// sector fit inferred from the NAF code or univers is weaker evidence
 	// of relevance than the words (see proximity).
@@ -112,11 +113,22 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm.capVal, _, _ = capacityOf(&c.sup, n.value, sm.track)
 	w := n.Weights
 	sm.Total = w.Text*sm.Text + w.Classification*sm.class.value + w.Geography*sm.proximity() + w.Capacity*sm.capVal
-	sm.Total += trackRecordPoints(w, sm.track.count)
+	sm.Total += trackRecordPoints(w, sm.track)
 	if sm.labels > 0 {
 		sm.Total += w.Labels
 	}
-	return sm, true
+	return capScore(sm), true
+}
+
+// capScore keeps a score within 100. The weights add up to 100; only the
+// buyer's own award (trackRecordPoints) can bring more, and it completes
+// a score without passing 100: what it would add above is left out of the
+// total and of the track record's reason.
+func capScore(sm Scored) Scored {
+	if sm.Total > 100 {
+		sm.capped, sm.Total = sm.Total-100, 100
+	}
+	return sm
 }
 
 // Candidate is the scored candidate.
@@ -174,7 +186,7 @@ func (sm *Scored) reasons(n *Need, q *TermSet) []data.Reason {
 	for _, r := range sm.class.reasons(&sm.c.sup) {
 		add(w.Classification*r.Weight, r)
 	}
-	trackPoints := trackRecordPoints(w, sm.track.count)
+	trackPoints := trackRecordPoints(w, sm.track) - sm.capped
 	if sm.class.won {
 		trackPoints += w.Classification * sm.class.value
 	}

@@ -20,10 +20,12 @@ import (
 // also brings the track record component (trackRecordPoints): the first
 // award half of its weight, each next one half of what remains.
 type trackFit struct {
-	count int       // awards of the need's CPV divisions
-	last  time.Time // the latest of them
-	value float64   // the classification they bring, in [0,1]
-	cpv   string    // the need's code they fit best
+	count int // awards of the need's CPV divisions
+	// sameBuyer counts those the need's buyer awarded (Need.BuyerSIREN).
+	sameBuyer int
+	last      time.Time // the latest of them
+	value     float64   // the classification they bring, in [0,1]
+	cpv       string    // the need's code they fit best
 	// largest is the company's share of the largest contract it won, of
 	// any kind, that the cut counts (0: none known), and largestAt its
 	// date: a reference of the size it can deliver (capacityOf).
@@ -45,6 +47,9 @@ func trackOf(n *Need, s *data.Supplier) trackFit {
 			continue
 		}
 		f.count++
+		if n.BuyerSIREN != "" && w.Buyer == n.BuyerSIREN {
+			f.sameBuyer++
+		}
 		if w.At.After(f.last) {
 			f.last = w.At
 		}
@@ -79,18 +84,28 @@ func containsDivision(divs []string, d string) bool {
 	return false
 }
 
-// trackRecordPoints are the points of count comparable awards.
-func trackRecordPoints(w Weights, count int) float64 {
-	if count <= 0 {
+// trackRecordPoints are the track record component's points: the first
+// award of the need's divisions brings half of its weight, each next one
+// half of what remains. An award of the need's own buyer brings the
+// component's weight once more: the buyer knows that work first hand (it
+// chose the company, received the work and can check it), which no other
+// reference says, and buyers who were satisfied often call on the same
+// craftsman again — for monuments, the one who knows the building.
+func trackRecordPoints(w Weights, f trackFit) float64 {
+	if f.count <= 0 {
 		return 0
 	}
-	return w.TrackRecord * (1 - math.Pow(0.5, float64(count)))
+	p := w.TrackRecord * (1 - math.Pow(0.5, float64(f.count)))
+	if f.sameBuyer > 0 {
+		p += w.TrackRecord
+	}
+	return p
 }
 
 // reason explains the track record; the caller weighs it with its points
 // (those of the component, and those it brought to the classification).
 func (f trackFit) reason() data.Reason {
-	r := data.Reason{Kind: data.ReasonTrackRecord, AwardCount: f.count, TenderCPV: f.cpv}
+	r := data.Reason{Kind: data.ReasonTrackRecord, AwardCount: f.count, BuyerAwards: f.sameBuyer, TenderCPV: f.cpv}
 	if !f.last.IsZero() {
 		r.LastAward = f.last.Format("2006-01")
 	}

@@ -1,6 +1,8 @@
 package match
 
 import (
+	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +70,96 @@ func TestTrackOf(t *testing.T) {
 		n.SetTrack(nil, time.Time{}, data.ContractID{})
 		if _, ok := Score(n, NewTermSet(nil, 1, nil, nil), c); ok {
 			t.Error("without its awards the design firm has no fit and must be dropped")
+		}
+	})
+}
+
+// TestTrackOfTheNeedsBuyer checks that an award of the need's own buyer
+// brings the track record's weight once more, says so in its reason, and
+// that a score never passes 100: the extra points only complete it, and
+// what is left out is taken from the track record's reason.
+func TestTrackOfTheNeedsBuyer(t *testing.T) {
+	const siren, buyer, otherBuyer = "123456789", "21350314700018", "21340199500013"
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	award := func(buyerSIRET, at string) data.Award {
+		return data.Award{CPV: "45212350", NotifiedAt: day(at), Amount: 90000, Buyer: data.Buyer{SIRET: buyerSIRET},
+			Winners: []data.Winner{{SIRET: siren + "00012"}}}
+	}
+	l := data.NewTrackLearner()
+	l.Add(siren, award(otherBuyer, "2024-03-01"))
+	l.Add(siren, award(buyer, "2024-07-02"))
+	track := l.Record()
+
+	tender := data.Tender{CPV: "45212350", Place: data.Place{Departement: "35"}, Buyer: data.Buyer{Name: "Commune de Saint-Suliac", SIRET: buyer}}
+	needs, err := NeedsOf(tender, day("2025-01-15"), day("2025-01-15"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &needs[0]
+	if n.BuyerSIREN != "213503147" {
+		t.Fatalf("need's buyer %q, want the SIREN of its SIRET", n.BuyerSIREN)
+	}
+	c := NewCandidate(data.Supplier{ID: siren, SIREN: siren, NAF: "43.99D"})
+	q := NewTermSet(nil, 1, nil, nil)
+	w := n.Weights
+
+	tests := []struct {
+		name       string
+		before     time.Time
+		wantBuyer  int
+		wantPoints float64
+	}{
+		{"another buyer's award only", day("2024-05-01"), 0, w.TrackRecord * 0.5},
+		{"one of two from this buyer", time.Time{}, 1, w.TrackRecord*0.75 + w.TrackRecord},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n.SetTrack(track, tt.before, data.ContractID{})
+			sm, ok := Score(n, q, c)
+			if !ok {
+				t.Fatal("no score")
+			}
+			if sm.track.sameBuyer != tt.wantBuyer || trackRecordPoints(w, sm.track) != tt.wantPoints {
+				t.Errorf("track %+v, %.2f points; want %d from this buyer, %.2f points", sm.track, trackRecordPoints(w, sm.track), tt.wantBuyer, tt.wantPoints)
+			}
+			// The track record's reason carries its points, and those its
+			// awards brought to the classification (they fit better than
+			// the trade).
+			want := tt.wantPoints
+			if sm.class.won {
+				want += w.Classification * sm.class.value
+			}
+			said := false
+			for _, r := range sm.reasons(n, q) {
+				if r.Kind == data.ReasonTrackRecord {
+					said = r.BuyerAwards == tt.wantBuyer && strings.Contains(r.String(), "cet acheteur") == (tt.wantBuyer > 0) &&
+						math.Abs(r.Weight-want) < 1e-9
+				}
+			}
+			if !said {
+				t.Errorf("reasons %+v; want the track record's with %.2f points, %d awards of this buyer said", sm.reasons(n, q), want, tt.wantBuyer)
+			}
+		})
+	}
+
+	t.Run("capped at 100", func(t *testing.T) {
+		n.SetTrack(track, time.Time{}, data.ContractID{})
+		sm, _ := Score(n, q, c)
+		// A perfect candidate otherwise: text, classification, nearness,
+		// labels and capacity at their full weight.
+		sm.Text, sm.capped = 1, 0
+		sm.Total = w.Text + w.Classification + w.Geography + w.Labels + w.Capacity + trackRecordPoints(w, sm.track)
+		if sm.Total <= 100 {
+			t.Fatalf("set-up: %.2f points, want more than 100 before the cap", sm.Total)
+		}
+		capped := capScore(sm)
+		if capped.Total != 100 || capped.capped != sm.Total-100 {
+			t.Errorf("capped %+v, want 100 and %.2f left out", capped, sm.Total-100)
+		}
+		for _, r := range capped.reasons(n, q) {
+			if r.Kind == data.ReasonTrackRecord && math.Abs(r.Weight-(trackRecordPoints(w, sm.track)+w.Classification*sm.class.value-capped.capped)) > 1e-9 {
+				t.Errorf("track record reason %.4f points; want what passed 100 taken from it", r.Weight)
+			}
 		}
 	})
 }

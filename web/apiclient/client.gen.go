@@ -659,7 +659,7 @@ type LabelStateState string
 
 // Match defines model for Match.
 type Match struct {
-	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 60 fois sur 100 (7 entreprises en moyenne).
+	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
 	Confidence *MatchConfidence `json:"confidence,omitempty"`
 
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
@@ -679,7 +679,7 @@ type Match struct {
 	Url string `json:"url"`
 }
 
-// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 60 fois sur 100 (7 entreprises en moyenne).
+// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
 type MatchConfidence string
 
 // MatchResult defines model for MatchResult.
@@ -779,6 +779,9 @@ type Provenance struct {
 // Reason defines model for Reason.
 type Reason struct {
 	AwardCount *int `json:"award_count,omitempty"`
+
+	// BuyerAwards Sur une raison track_record : combien de ces marchés l'acheteur du besoin a lui-même attribués à l'entreprise (« dont un attribué par cet acheteur ») ; absent quand aucun.
+	BuyerAwards *int `json:"buyer_awards,omitempty"`
 
 	// Declared Vrai quand la raison repose sur ce que l'entreprise a déclaré elle-même.
 	Declared      *bool    `json:"declared,omitempty"`
