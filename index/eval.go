@@ -105,6 +105,8 @@ type EvalRow struct {
 	// WinnerPastAwards is the number of awards of the CPV division the
 	// winners had won before this one (the track record it could use).
 	WinnerPastAwards int `json:"winner_past_awards,omitempty"`
+	// WinnerBuyerAwards is how many of those the same buyer awarded.
+	WinnerBuyerAwards int `json:"winner_buyer_awards,omitempty"`
 	// WinnerID is the supplier ID of the best-ranked winner (the first
 	// in the directory when none is ranked).
 	WinnerID string `json:"winner_id,omitempty"`
@@ -129,6 +131,11 @@ type EvalTrack struct {
 	// its first 10 and 50.
 	Found10 int `json:"found_at_10"`
 	Found50 int `json:"found_at_50"`
+	// SameBuyer is how many of those had won such an award from the
+	// same buyer, and SameBuyerFirst how many of these the matcher
+	// ranked first.
+	SameBuyer      int `json:"same_buyer"`
+	SameBuyerFirst int `json:"same_buyer_first"`
 }
 
 // EvalLearning describes the cross-validation of the learned links.
@@ -219,6 +226,12 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 			}
 			if r := row.Ranks[0]; r > 0 && r <= 50 {
 				rep.Track.Found50++
+			}
+		}
+		if row.WinnerBuyerAwards > 0 {
+			rep.Track.SameBuyer++
+			if row.Ranks[0] == 1 {
+				rep.Track.SameBuyerFirst++
 			}
 		}
 		rep.Rows = append(rep.Rows, row)
@@ -401,7 +414,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 	if cut.Before.IsZero() {
 		track = &data.TrackRecord{} // no date: nothing can be shown to be earlier
 	}
-	row.WinnerPastAwards = pastAwardsOf(track, cut, winners, a.CPV)
+	row.WinnerPastAwards, row.WinnerBuyerAwards = pastAwardsOf(track, cut, winners, a.CPV, data.SIRENOf(a.Buyer.SIRET))
 	opts := MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links, Track: track,
 		TrackBefore: cut.Before, TrackSkip: cut.Skip}
 	res, err := ix.Match(ctx, src, t, opts)
@@ -553,18 +566,21 @@ func (ix *Index) nearest(ctx context.Context, p data.Place, filter query.Query, 
 }
 
 // pastAwardsOf counts the awards of the CPV code's division the winners
-// won that the cut counts.
-func pastAwardsOf(track *data.TrackRecord, cut data.TrackCut, winners []string, cpv string) int {
+// won that the cut counts, and how many of them the buyer (a SIREN, "" when
+// unknown) awarded.
+func pastAwardsOf(track *data.TrackRecord, cut data.TrackCut, winners []string, cpv, buyer string) (n, fromBuyer int) {
 	div := data.CPVDivision(cpv)
-	n := 0
 	for _, w := range winners {
 		for _, won := range track.Wins(w, cut) {
 			if div != "" && data.CPVDivision(won.CPV) == div {
 				n++
+				if buyer != "" && won.Buyer == buyer {
+					fromBuyer++
+				}
 			}
 		}
 	}
-	return n
+	return n, fromBuyer
 }
 
 // fittingNAFDivisions are the NAF divisions that fit the CPV code's

@@ -34,8 +34,10 @@ func (r EvalReport) String() string {
 	fmt.Fprintf(&b, "Références des titulaires / track record: %d entreprises, %d marchés ; coupées à la date de chaque marché,\n"+
 		"sans le marché lui-même / cut at each award's date, without the award itself: %d marchés sur %d ont un titulaire\n"+
 		"avec un marché antérieur de la même division / have a winner with an earlier award of the division;\n"+
-		"parmi eux / of those, titulaire dans les 10 premiers / winner in the first 10: %d, dans les 50 / in the first 50: %d.\n",
-		r.Track.Companies, r.Track.Awards, r.Track.WithHistory, r.Awards, r.Track.Found10, r.Track.Found50)
+		"parmi eux / of those, titulaire dans les 10 premiers / winner in the first 10: %d, dans les 50 / in the first 50: %d;\n"+
+		"%d avec un marché antérieur du même acheteur / with an earlier award of the same buyer, titulaire premier / winner first: %d.\n",
+		r.Track.Companies, r.Track.Awards, r.Track.WithHistory, r.Awards, r.Track.Found10, r.Track.Found50,
+		r.Track.SameBuyer, r.Track.SameBuyerFirst)
 	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "méthode / method", "rappel@10", "rappel@50", "MRR")
 	fmt.Fprintf(&b, "%-46s %10s %10s %7s\n", "", "recall@10", "recall@50", "")
 	for _, m := range r.Methods {

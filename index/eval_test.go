@@ -89,6 +89,12 @@ func TestEvaluateRealAwards(t *testing.T) {
 		t.Errorf("of the %d awards whose winner had earlier contracts, %d in the first 10 and %d in the first 50: want ≥ 70 %% and ≥ 90 %%",
 			tr.WithHistory, tr.Found10, tr.Found50)
 	}
+	// The buyer's own earlier award (measured: 3 contracts, the winner
+	// first in all three): a buyer who chose a company before for work of
+	// the division knows it first hand.
+	if tr := rep.Track; tr.SameBuyer == 0 || tr.SameBuyerFirst < tr.SameBuyer*2/3 {
+		t.Errorf("of the %d awards whose winner had an earlier award of the same buyer, %d ranked first: want some, and ≥ 2/3 first", tr.SameBuyer, tr.SameBuyerFirst)
+	}
 	if !strings.Contains(rep.String(), "coupées à la date de chaque marché") {
 		t.Error("the report does not say how the track record was cut")
 	}
