@@ -26,6 +26,7 @@ type fieldSpec struct {
 	analyzer analysis.Analyzer
 	fast     *fastAnalysis // the analyzer's fast path, nil without one
 	flat     bool          // indexed as a flatField
+	shared   *sharedTerms  // the field's shared term maps (docbuild_shared.go)
 }
 
 func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
@@ -50,6 +51,7 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 			}
 			// flatField keeps neither positions nor values.
 			spec.flat = !spec.options.IncludeTermVectors() && !spec.options.IsStored()
+			spec.shared = &sharedTerms{}
 			b.fields[name] = spec
 		}
 	}
@@ -62,22 +64,27 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	doc.Fields = make([]document.Field, 0, 24)
 	keyword := func(name string, vs ...string) { b.addValues(doc, name, vs, nil) }
 	text := func(name string, vs ...string) { b.addValues(doc, name, vs, b.fields[name].analyzer) }
+	// Codes that many suppliers share: their term maps are shared too
+	// (sharedTerms). Each name is added once: zap merges a document's
+	// fields of one name into the first one's map, which must then be
+	// the document's own.
+	shared := func(name string, vs ...string) { b.addShared(doc, name, vs) }
 	// The id is not a field of its own: bleve indexes it as _id already.
 	keyword(fSIREN, d.SIREN...)
 	keyword(fSIRETs, d.SIRETs...)
-	keyword(fNAF, d.NAF...)
-	keyword(fNAFSection, d.NAFSection...)
-	keyword(fNAFDivision, d.NAFDivision...)
+	shared(fNAF, d.NAF...)
+	shared(fNAFSection, d.NAFSection...)
+	shared(fNAFDivision, d.NAFDivision...)
 	keyword(fCPV, d.CPV...)
-	keyword(fCPVDivision, d.CPVDivision...)
-	keyword(fDepartement, d.Departement...)
-	keyword(fRegion, d.Region...)
-	keyword(fLabels, d.Labels...)
-	keyword(fHeadcount, d.Headcount...)
-	keyword(fUnivers, d.Univers...)
-	keyword(fArea, d.Area...)
-	keyword(fTurnover, d.Turnover...)
-	keyword(fStatus, d.Status...)
+	shared(fCPVDivision, d.CPVDivision...)
+	shared(fDepartement, d.Departement...)
+	shared(fRegion, d.Region...)
+	shared(fLabels, d.Labels...)
+	shared(fHeadcount, d.Headcount...)
+	shared(fUnivers, d.Univers...)
+	shared(fArea, d.Area...)
+	shared(fTurnover, d.Turnover...)
+	shared(fStatus, d.Status...)
 	keyword(fStamp, d.Stamp)
 	keyword(fNameSort, d.NameSort)
 	text(fName, d.Name...)
@@ -113,6 +120,18 @@ func (b *docBuilder) addValues(doc *document.Document, name string, vs []string,
 	}
 }
 
+// addShared adds the keyword values of a field to doc as addValues does,
+// as a flat field whose term map is shared with the other documents
+// holding the same values (sharedTerms).
+func (b *docBuilder) addShared(doc *document.Document, name string, vs []string) {
+	spec := b.fields[name]
+	if len(vs) == 0 || !spec.flat {
+		b.addValues(doc, name, vs, nil)
+		return
+	}
+	doc.AddField(&flatField{name: name, values: vs, options: spec.options, shared: spec.shared})
+}
+
 // point is the geo field of a document: the point's morton hash,
 // prefix-coded at shift 0, as its one term and its doc value, which is
 // what bleve's GeoPointField keeps for sorting by distance. bleve's field
@@ -146,8 +165,11 @@ type flatField struct {
 	analyzer analysis.Analyzer // nil: each value is one term
 	fast     *fastAnalysis     // the analyzer's fast path, if any
 
-	length int
-	freqs  index.TokenFrequencies
+	shared *sharedTerms // where a keyword field's map is shared, nil: its own
+
+	length    int
+	freqs     index.TokenFrequencies
+	termBytes int // the length of the distinct terms, for Size
 }
 
 func (f *flatField) Name() string                        { return f.name }
@@ -171,16 +193,19 @@ func (f *flatField) NumPlainTextBytes() uint64 {
 	return uint64(n)
 }
 
+// Size is what bleve's fields count: each term once as the map's key and
+// once in its TokenFreq (TokenFreq.Size), without walking the map.
 func (f *flatField) Size() int {
 	n := 96 + len(f.name)
 	for _, v := range f.values {
 		n += 16 + len(v)
 	}
-	for k, tf := range f.freqs {
-		n += 48 + len(k) + tf.Size()
-	}
-	return n
+	return n + len(f.freqs)*(48+tokenFreqSize) + 2*f.termBytes
 }
+
+// tokenFreqSize is the size bleve counts for a TokenFreq without its term
+// and locations.
+var tokenFreqSize = (&index.TokenFreq{}).Size()
 
 // Analyze does what bleve's TextField.Analyze and analysis.TokenFrequency
 // do for each value, then what TokenFrequencies.MergeAll does to merge
@@ -188,6 +213,9 @@ func (f *flatField) Size() int {
 // (fastAnalysis) writing them there directly, and the field's term
 // frequencies are allocated together, their keys cut from one string.
 func (f *flatField) Analyze() {
+	if f.shared != nil && f.shared.use(f) {
+		return
+	}
 	size := 0
 	for _, v := range f.values {
 		size += len(v)
@@ -213,6 +241,9 @@ func (f *flatField) Analyze() {
 	}
 	f.length = len(ends)
 	f.count(buf, ends)
+	if f.shared != nil {
+		f.shared.keep(f)
+	}
 }
 
 // count sets f.freqs from the terms buf holds, the i-th ending at ends[i].
@@ -229,6 +260,7 @@ func (f *flatField) count(buf []byte, ends []int) {
 			slab = append(slab, index.TokenFreq{Term: buf[start:end:end]})
 			tf = &slab[len(slab)-1]
 			freqs[key] = tf
+			f.termBytes += len(key)
 		}
 		if countFreq {
 			tf.SetFrequency(tf.Frequency() + 1)
