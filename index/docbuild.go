@@ -62,13 +62,14 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 func (b *docBuilder) document(d *indexDoc) *document.Document {
 	doc := document.NewDocument(d.ID)
 	doc.Fields = make([]document.Field, 0, 24)
-	keyword := func(name string, vs ...string) { b.addValues(doc, name, vs, nil) }
-	text := func(name string, vs ...string) { b.addValues(doc, name, vs, b.fields[name].analyzer) }
+	flats := make(flatSlab, 0, 24) // the document's flat fields, allocated together
+	keyword := func(name string, vs ...string) { b.addValuesIn(doc, &flats, name, vs, nil) }
+	text := func(name string, vs ...string) { b.addValuesIn(doc, &flats, name, vs, b.fields[name].analyzer) }
 	// Codes that many suppliers share: their term maps are shared too
 	// (sharedTerms). Each name is added once: zap merges a document's
 	// fields of one name into the first one's map, which must then be
 	// the document's own.
-	shared := func(name string, vs ...string) { b.addShared(doc, name, vs) }
+	shared := func(name string, vs ...string) { b.addShared(doc, &flats, name, vs) }
 	// The id is not a field of its own: bleve indexes it as _id already.
 	keyword(fSIREN, d.SIREN...)
 	keyword(fSIRETs, d.SIRETs...)
@@ -104,11 +105,18 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 // field keeps neither positions nor values, else one bleve field per
 // value. A nil analyzer makes each value its own term (keywords).
 func (b *docBuilder) addValues(doc *document.Document, name string, vs []string, analyzer analysis.Analyzer) {
+	b.addValuesIn(doc, nil, name, vs, analyzer)
+}
+
+// addValuesIn is addValues taking the flat field from flats (nil: a new
+// one).
+func (b *docBuilder) addValuesIn(doc *document.Document, flats *flatSlab, name string, vs []string, analyzer analysis.Analyzer) {
 	spec := b.fields[name]
 	switch {
 	case len(vs) == 0:
 	case spec.flat:
-		f := &flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
+		f := flats.next()
+		*f = flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
 		if analyzer != nil {
 			f.fast = spec.fast
 		}
@@ -123,13 +131,29 @@ func (b *docBuilder) addValues(doc *document.Document, name string, vs []string,
 // addShared adds the keyword values of a field to doc as addValues does,
 // as a flat field whose term map is shared with the other documents
 // holding the same values (sharedTerms).
-func (b *docBuilder) addShared(doc *document.Document, name string, vs []string) {
+func (b *docBuilder) addShared(doc *document.Document, flats *flatSlab, name string, vs []string) {
 	spec := b.fields[name]
 	if len(vs) == 0 || !spec.flat {
-		b.addValues(doc, name, vs, nil)
+		b.addValuesIn(doc, flats, name, vs, nil)
 		return
 	}
-	doc.AddField(&flatField{name: name, values: vs, options: spec.options, shared: spec.shared})
+	f := flats.next()
+	*f = flatField{name: name, values: vs, options: spec.options, shared: spec.shared}
+	doc.AddField(f)
+}
+
+// flatSlab holds the flat fields of a document in one allocation: a
+// supplier has about twenty, and a rebuild made them one by one.
+type flatSlab []flatField
+
+// next returns the next field of the slab, a new one once it is full
+// (the fields already given keep their place: the slab never moves).
+func (s *flatSlab) next() *flatField {
+	if s == nil || len(*s) == cap(*s) {
+		return new(flatField)
+	}
+	*s = (*s)[:len(*s)+1]
+	return &(*s)[len(*s)-1]
 }
 
 // point is the geo field of a document: the point's morton hash,
