@@ -69,7 +69,7 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	// (sharedTerms). Each name is added once: zap merges a document's
 	// fields of one name into the first one's map, which must then be
 	// the document's own.
-	shared := func(name string, vs ...string) { b.addShared(doc, &flats, name, vs) }
+	shared := func(name string, vs ...string) { b.addShared(doc, &flats, name, vs, nil) }
 	// The id is not a field of its own: bleve indexes it as _id already.
 	keyword(fSIREN, d.SIREN...)
 	keyword(fSIRETs, d.SIRETs...)
@@ -91,7 +91,9 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 	text(fName, d.Name...)
 	text(fNameExact, d.NameExact...)
 	text(fOffer, d.Offer...)
-	text(fNomenclature, d.Nomenclature...)
+	// The NAF label and the declared CPV codes' labels: a few hundred
+	// lists for 100 000 suppliers, analysed once each.
+	b.addShared(doc, &flats, fNomenclature, d.Nomenclature, b.fields[fNomenclature].analyzer)
 	text(fDescription, d.Description)
 	if d.Geo != nil {
 		doc.AddField(b.point(d.Geo))
@@ -128,18 +130,22 @@ func (b *docBuilder) addValuesIn(doc *document.Document, flats *flatSlab, name s
 	}
 }
 
-// addShared adds the keyword values of a field to doc as addValues does,
-// as a flat field whose term map is shared with the other documents
-// holding the same values (sharedTerms).
-func (b *docBuilder) addShared(doc *document.Document, flats *flatSlab, name string, vs []string) {
-	spec := b.fields[name]
-	if len(vs) == 0 || !spec.flat {
-		b.addValuesIn(doc, flats, name, vs, nil)
-		return
+// addShared adds the values of a field to doc as addValues does, as a
+// flat field whose term map is shared with the other documents holding
+// the same values (sharedTerms).
+func (b *docBuilder) addShared(doc *document.Document, flats *flatSlab, name string, vs []string, analyzer analysis.Analyzer) {
+	b.addValuesIn(doc, flats, name, vs, analyzer)
+	if f, ok := lastField(doc).(*flatField); ok && len(vs) > 0 && f.name == name {
+		f.shared = b.fields[name].shared
 	}
-	f := flats.next()
-	*f = flatField{name: name, values: vs, options: spec.options, shared: spec.shared}
-	doc.AddField(f)
+}
+
+// lastField is the field added last to doc, nil for none.
+func lastField(doc *document.Document) document.Field {
+	if len(doc.Fields) == 0 {
+		return nil
+	}
+	return doc.Fields[len(doc.Fields)-1]
 }
 
 // flatSlab holds the flat fields of a document in one allocation: a

@@ -74,7 +74,7 @@ func TestSharedTermsMatchOwnMaps(t *testing.T) {
 					values = splitListKey(t, k.(string))
 				}
 				e := v.(*sharedEntry)
-				f := &flatField{name: name, values: values, options: spec.options}
+				f := &flatField{name: name, values: values, options: spec.options, analyzer: spec.analyzer, fast: spec.fast}
 				f.Analyze()
 				if gotD, wantD := describeFreqs(e.length, e.termBytes, e), describeFreqs(f.length, f.termBytes, &sharedEntry{freqs: f.freqs}); gotD != wantD {
 					t.Errorf("%s %q: the shared map became %s, want %s", name, values, gotD, wantD)
