@@ -277,14 +277,23 @@ func (f *flatField) Analyze() {
 }
 
 // count sets f.freqs from the terms buf holds, the i-th ending at ends[i].
+// A keyword's terms are its values: they are the map's keys as they are.
 func (f *flatField) count(buf []byte, ends []int) {
-	keys := string(buf)
+	var keys string
+	if f.analyzer != nil {
+		keys = string(buf)
+	}
 	freqs := make(index.TokenFrequencies, len(ends))
 	slab := make([]index.TokenFreq, 0, len(ends))
 	countFreq := !f.options.SkipFreqNorm()
 	start := 0
-	for _, end := range ends {
-		key := keys[start:end]
+	for i, end := range ends {
+		var key string
+		if f.analyzer == nil {
+			key = f.values[i]
+		} else {
+			key = keys[start:end]
+		}
 		tf, ok := freqs[key]
 		if !ok {
 			slab = append(slab, index.TokenFreq{Term: buf[start:end:end]})

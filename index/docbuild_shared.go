@@ -27,9 +27,55 @@ import (
 // The values seen are bounded per field (maxSharedValues): past that,
 // fields with new values build maps of their own, as before.
 type sharedTerms struct {
-	one  sync.Map // the value of a one-value field → *sharedEntry
-	many sync.Map // listKey(values) → *sharedEntry
+	one  sharedMap // the value of a one-value field → its entry
+	many sharedMap // key(values) → its entry
 	n    atomic.Int64
+}
+
+// sharedMap is a map read by the analysis workers at once: sharded, each
+// shard behind its own lock, typed (a sync.Map boxed each key it was
+// asked: an allocation per field and document).
+type sharedMap struct {
+	shards [16]struct {
+		mu sync.RWMutex
+		m  map[string]*sharedEntry
+	}
+}
+
+func (m *sharedMap) load(key string) (*sharedEntry, bool) {
+	sh := &m.shards[stemShard(key)]
+	sh.mu.RLock()
+	e, ok := sh.m[key]
+	sh.mu.RUnlock()
+	return e, ok
+}
+
+// store keeps e at key unless the key has an entry already, and reports
+// whether it kept it.
+func (m *sharedMap) store(key string, e *sharedEntry) bool {
+	sh := &m.shards[stemShard(key)]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.m[key]; ok {
+		return false
+	}
+	if sh.m == nil {
+		sh.m = map[string]*sharedEntry{}
+	}
+	sh.m[key] = e
+	return true
+}
+
+// each calls fn for every entry (tests).
+func (m *sharedMap) each(fn func(key string, e *sharedEntry)) {
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.RLock()
+		for k, e := range sh.m {
+			fn(k, e)
+		}
+		sh.mu.RUnlock()
+	}
 }
 
 type sharedEntry struct {
@@ -46,12 +92,11 @@ const maxSharedValues = 1 << 12
 // use gives f the shared map of its values and reports whether there was
 // one.
 func (s *sharedTerms) use(f *flatField) bool {
-	e, ok := s.byValues(f.values).Load(s.key(f.values))
+	e, ok := s.byValues(f.values).load(s.key(f.values))
 	if !ok {
 		return false
 	}
-	se := e.(*sharedEntry)
-	f.length, f.freqs, f.termBytes = se.length, se.freqs, se.termBytes
+	f.length, f.freqs, f.termBytes = e.length, e.freqs, e.termBytes
 	return true
 }
 
@@ -61,12 +106,12 @@ func (s *sharedTerms) keep(f *flatField) {
 	if s.n.Load() >= maxSharedValues {
 		return
 	}
-	if _, loaded := s.byValues(f.values).LoadOrStore(s.key(f.values), &sharedEntry{length: f.length, freqs: f.freqs, termBytes: f.termBytes}); !loaded {
+	if s.byValues(f.values).store(s.key(f.values), &sharedEntry{length: f.length, freqs: f.freqs, termBytes: f.termBytes}) {
 		s.n.Add(1)
 	}
 }
 
-func (s *sharedTerms) byValues(vs []string) *sync.Map {
+func (s *sharedTerms) byValues(vs []string) *sharedMap {
 	if len(vs) == 1 {
 		return &s.one
 	}

@@ -67,20 +67,21 @@ func TestSharedTermsMatchOwnMaps(t *testing.T) {
 	// The shared maps are still what their values make.
 	kept := 0
 	for name, spec := range shared.docs.fields {
-		for _, m := range []*syncMapOf{{&spec.shared.one, false}, {&spec.shared.many, true}} {
-			m.m.Range(func(k, v any) bool {
-				values := []string{k.(string)}
+		for _, m := range []struct {
+			m    *sharedMap
+			many bool
+		}{{&spec.shared.one, false}, {&spec.shared.many, true}} {
+			m.m.each(func(k string, e *sharedEntry) {
+				values := []string{k}
 				if m.many {
-					values = splitListKey(t, k.(string))
+					values = splitListKey(t, k)
 				}
-				e := v.(*sharedEntry)
 				f := &flatField{name: name, values: values, options: spec.options, analyzer: spec.analyzer, fast: spec.fast}
 				f.Analyze()
 				if gotD, wantD := describeFreqs(e.length, e.termBytes, e), describeFreqs(f.length, f.termBytes, &sharedEntry{freqs: f.freqs}); gotD != wantD {
 					t.Errorf("%s %q: the shared map became %s, want %s", name, values, gotD, wantD)
 				}
 				kept++
-				return true
 			})
 		}
 	}
@@ -120,13 +121,6 @@ func TestSharedTermsMatchOwnMaps(t *testing.T) {
 	if k1, k2 := (&sharedTerms{}).key([]string{"ab", "c"}), (&sharedTerms{}).key([]string{"a", "bc"}); k1 == k2 {
 		t.Errorf("two lists share the key %q", k1)
 	}
-}
-
-type syncMapOf struct {
-	m interface {
-		Range(func(k, v any) bool)
-	}
-	many bool
 }
 
 func departementField(d *document.Document) *flatField {
