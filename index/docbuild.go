@@ -26,6 +26,7 @@ type fieldSpec struct {
 	analyzer analysis.Analyzer
 	fast     *fastAnalysis // the analyzer's fast path, nil without one
 	flat     bool          // indexed as a flatField
+	shared   *sharedTerms  // the field's shared term maps (docbuild_shared.go)
 }
 
 func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
@@ -50,6 +51,7 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 			}
 			// flatField keeps neither positions nor values.
 			spec.flat = !spec.options.IncludeTermVectors() && !spec.options.IsStored()
+			spec.shared = &sharedTerms{}
 			b.fields[name] = spec
 		}
 	}
@@ -60,30 +62,38 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 func (b *docBuilder) document(d *indexDoc) *document.Document {
 	doc := document.NewDocument(d.ID)
 	doc.Fields = make([]document.Field, 0, 24)
-	keyword := func(name string, vs ...string) { b.addValues(doc, name, vs, nil) }
-	text := func(name string, vs ...string) { b.addValues(doc, name, vs, b.fields[name].analyzer) }
+	flats := make(flatSlab, 0, 24) // the document's flat fields, allocated together
+	keyword := func(name string, vs ...string) { b.addValuesIn(doc, &flats, name, vs, nil) }
+	text := func(name string, vs ...string) { b.addValuesIn(doc, &flats, name, vs, b.fields[name].analyzer) }
+	// Codes that many suppliers share: their term maps are shared too
+	// (sharedTerms). Each name is added once: zap merges a document's
+	// fields of one name into the first one's map, which must then be
+	// the document's own.
+	shared := func(name string, vs ...string) { b.addShared(doc, &flats, name, vs, nil) }
 	// The id is not a field of its own: bleve indexes it as _id already.
 	keyword(fSIREN, d.SIREN...)
 	keyword(fSIRETs, d.SIRETs...)
-	keyword(fNAF, d.NAF...)
-	keyword(fNAFSection, d.NAFSection...)
-	keyword(fNAFDivision, d.NAFDivision...)
+	shared(fNAF, d.NAF...)
+	shared(fNAFSection, d.NAFSection...)
+	shared(fNAFDivision, d.NAFDivision...)
 	keyword(fCPV, d.CPV...)
-	keyword(fCPVDivision, d.CPVDivision...)
-	keyword(fDepartement, d.Departement...)
-	keyword(fRegion, d.Region...)
-	keyword(fLabels, d.Labels...)
-	keyword(fHeadcount, d.Headcount...)
-	keyword(fUnivers, d.Univers...)
-	keyword(fArea, d.Area...)
-	keyword(fTurnover, d.Turnover...)
-	keyword(fStatus, d.Status...)
+	shared(fCPVDivision, d.CPVDivision...)
+	shared(fDepartement, d.Departement...)
+	shared(fRegion, d.Region...)
+	shared(fLabels, d.Labels...)
+	shared(fHeadcount, d.Headcount...)
+	shared(fUnivers, d.Univers...)
+	shared(fArea, d.Area...)
+	shared(fTurnover, d.Turnover...)
+	shared(fStatus, d.Status...)
 	keyword(fStamp, d.Stamp)
 	keyword(fNameSort, d.NameSort)
 	text(fName, d.Name...)
 	text(fNameExact, d.NameExact...)
 	text(fOffer, d.Offer...)
-	text(fNomenclature, d.Nomenclature...)
+	// The NAF label and the declared CPV codes' labels: a few hundred
+	// lists for 100 000 suppliers, analysed once each.
+	b.addShared(doc, &flats, fNomenclature, d.Nomenclature, b.fields[fNomenclature].analyzer)
 	text(fDescription, d.Description)
 	if d.Geo != nil {
 		doc.AddField(b.point(d.Geo))
@@ -97,11 +107,18 @@ func (b *docBuilder) document(d *indexDoc) *document.Document {
 // field keeps neither positions nor values, else one bleve field per
 // value. A nil analyzer makes each value its own term (keywords).
 func (b *docBuilder) addValues(doc *document.Document, name string, vs []string, analyzer analysis.Analyzer) {
+	b.addValuesIn(doc, nil, name, vs, analyzer)
+}
+
+// addValuesIn is addValues taking the flat field from flats (nil: a new
+// one).
+func (b *docBuilder) addValuesIn(doc *document.Document, flats *flatSlab, name string, vs []string, analyzer analysis.Analyzer) {
 	spec := b.fields[name]
 	switch {
 	case len(vs) == 0:
 	case spec.flat:
-		f := &flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
+		f := flats.next()
+		*f = flatField{name: name, values: vs, options: spec.options, analyzer: analyzer}
 		if analyzer != nil {
 			f.fast = spec.fast
 		}
@@ -111,6 +128,38 @@ func (b *docBuilder) addValues(doc *document.Document, name string, vs []string,
 			doc.AddField(document.NewTextFieldCustom(name, []uint64{uint64(i)}, []byte(v), spec.options, spec.analyzer))
 		}
 	}
+}
+
+// addShared adds the values of a field to doc as addValues does, as a
+// flat field whose term map is shared with the other documents holding
+// the same values (sharedTerms).
+func (b *docBuilder) addShared(doc *document.Document, flats *flatSlab, name string, vs []string, analyzer analysis.Analyzer) {
+	b.addValuesIn(doc, flats, name, vs, analyzer)
+	if f, ok := lastField(doc).(*flatField); ok && len(vs) > 0 && f.name == name {
+		f.shared = b.fields[name].shared
+	}
+}
+
+// lastField is the field added last to doc, nil for none.
+func lastField(doc *document.Document) document.Field {
+	if len(doc.Fields) == 0 {
+		return nil
+	}
+	return doc.Fields[len(doc.Fields)-1]
+}
+
+// flatSlab holds the flat fields of a document in one allocation: a
+// supplier has about twenty, and a rebuild made them one by one.
+type flatSlab []flatField
+
+// next returns the next field of the slab, a new one once it is full
+// (the fields already given keep their place: the slab never moves).
+func (s *flatSlab) next() *flatField {
+	if s == nil || len(*s) == cap(*s) {
+		return new(flatField)
+	}
+	*s = (*s)[:len(*s)+1]
+	return &(*s)[len(*s)-1]
 }
 
 // point is the geo field of a document: the point's morton hash,
@@ -146,8 +195,11 @@ type flatField struct {
 	analyzer analysis.Analyzer // nil: each value is one term
 	fast     *fastAnalysis     // the analyzer's fast path, if any
 
-	length int
-	freqs  index.TokenFrequencies
+	shared *sharedTerms // where a keyword field's map is shared, nil: its own
+
+	length    int
+	freqs     index.TokenFrequencies
+	termBytes int // the length of the distinct terms, for Size
 }
 
 func (f *flatField) Name() string                        { return f.name }
@@ -171,16 +223,19 @@ func (f *flatField) NumPlainTextBytes() uint64 {
 	return uint64(n)
 }
 
+// Size is what bleve's fields count: each term once as the map's key and
+// once in its TokenFreq (TokenFreq.Size), without walking the map.
 func (f *flatField) Size() int {
 	n := 96 + len(f.name)
 	for _, v := range f.values {
 		n += 16 + len(v)
 	}
-	for k, tf := range f.freqs {
-		n += 48 + len(k) + tf.Size()
-	}
-	return n
+	return n + len(f.freqs)*(48+tokenFreqSize) + 2*f.termBytes
 }
+
+// tokenFreqSize is the size bleve counts for a TokenFreq without its term
+// and locations.
+var tokenFreqSize = (&index.TokenFreq{}).Size()
 
 // Analyze does what bleve's TextField.Analyze and analysis.TokenFrequency
 // do for each value, then what TokenFrequencies.MergeAll does to merge
@@ -188,6 +243,9 @@ func (f *flatField) Size() int {
 // (fastAnalysis) writing them there directly, and the field's term
 // frequencies are allocated together, their keys cut from one string.
 func (f *flatField) Analyze() {
+	if f.shared != nil && f.shared.use(f) {
+		return
+	}
 	size := 0
 	for _, v := range f.values {
 		size += len(v)
@@ -213,22 +271,35 @@ func (f *flatField) Analyze() {
 	}
 	f.length = len(ends)
 	f.count(buf, ends)
+	if f.shared != nil {
+		f.shared.keep(f)
+	}
 }
 
 // count sets f.freqs from the terms buf holds, the i-th ending at ends[i].
+// A keyword's terms are its values: they are the map's keys as they are.
 func (f *flatField) count(buf []byte, ends []int) {
-	keys := string(buf)
+	var keys string
+	if f.analyzer != nil {
+		keys = string(buf)
+	}
 	freqs := make(index.TokenFrequencies, len(ends))
 	slab := make([]index.TokenFreq, 0, len(ends))
 	countFreq := !f.options.SkipFreqNorm()
 	start := 0
-	for _, end := range ends {
-		key := keys[start:end]
+	for i, end := range ends {
+		var key string
+		if f.analyzer == nil {
+			key = f.values[i]
+		} else {
+			key = keys[start:end]
+		}
 		tf, ok := freqs[key]
 		if !ok {
 			slab = append(slab, index.TokenFreq{Term: buf[start:end:end]})
 			tf = &slab[len(slab)-1]
 			freqs[key] = tf
+			f.termBytes += len(key)
 		}
 		if countFreq {
 			tf.SetFrequency(tf.Frequency() + 1)

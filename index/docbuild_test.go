@@ -42,38 +42,17 @@ func TestPointFieldKeepsTheDocValue(t *testing.T) {
 	if err := ix.Put(context.Background(), sups...); err != nil {
 		t.Fatal(err)
 	}
-	g, err := ix.acquire()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer g.mu.RUnlock()
-	r, err := g.snapshotOf()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r, done := liveSnapshot(t, ix)
+	defer done()
 
-	dict, err := r.FieldDict(fGeo)
-	if err != nil {
-		t.Fatal(err)
+	terms := dictTerms(t, r, fGeo)
+	for _, term := range terms {
+		if shift, err := numeric.PrefixCoded(term).Shift(); err != nil || shift != 0 {
+			t.Errorf("geo term %q is not a point's hash", term)
+		}
 	}
-	terms := 0
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e == nil {
-			break
-		}
-		if shift, err := numeric.PrefixCoded(e.Term).Shift(); err != nil || shift != 0 {
-			t.Errorf("geo term %q is not a point's hash", e.Term)
-		}
-		terms++
-	}
-	dict.Close()
-	if terms != len(sups) {
-		t.Errorf("geo terms = %d, want one per supplier (%d)", terms, len(sups))
+	if len(terms) != len(sups) {
+		t.Errorf("geo terms = %d, want one per supplier (%d)", len(terms), len(sups))
 	}
 
 	dv, err := r.DocValueReader([]string{fGeo})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fabrique/data"
@@ -178,7 +180,7 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 			d.Labels = appendUnique(d.Labels, string(l.Type))
 		}
 		if l.Type == data.LabelEPV && l.Category != "" {
-			d.Univers = appendUnique(d.Univers, canonicalUnivers(l.Category))
+			d.Univers = appendUnique(d.Univers, universOf(l.Category).canonical)
 		}
 		if l.Range != "" {
 			d.Offer = append(d.Offer, l.Range)
@@ -188,8 +190,8 @@ func toDoc(s data.Supplier, now time.Time) (indexDoc, error) {
 		}
 	}
 	for _, a := range s.Activities {
-		if isEPVUnivers(a) {
-			d.Univers = appendUnique(d.Univers, canonicalUnivers(a))
+		if u := universOf(a); u.epv {
+			d.Univers = appendUnique(d.Univers, u.canonical)
 		}
 	}
 	src.Labels, src.Univers = d.Labels, d.Univers
@@ -283,4 +285,37 @@ func prefixed(p string, codes []string) []string {
 		out = appendUnique(out, p+strings.TrimSpace(c))
 	}
 	return out
+}
+
+// universInfo is what toDoc asks of a label's category or an activity:
+// its display form as a univers, and whether it is one of the EPV's.
+type universInfo struct {
+	canonical string // canonicalUnivers
+	epv       bool   // isEPVUnivers
+}
+
+// universMemo remembers universInfo by the text it was asked of: both
+// functions split and fold the text into words at each call (2 % of a
+// rebuild's CPU), and a directory's categories and activities are a small
+// vocabulary met in thousands of companies. Both are pure: a remembered
+// answer is the answer. At most maxUniversMemo texts are kept (a few
+// hundred in the EPV directory); past that, the answer is computed.
+var universMemo struct {
+	m sync.Map // string → universInfo
+	n atomic.Int64
+}
+
+const maxUniversMemo = 1 << 12
+
+func universOf(s string) universInfo {
+	if v, ok := universMemo.m.Load(s); ok {
+		return v.(universInfo)
+	}
+	u := universInfo{canonical: canonicalUnivers(s), epv: isEPVUnivers(s)}
+	if universMemo.n.Load() < maxUniversMemo {
+		if _, loaded := universMemo.m.LoadOrStore(s, u); !loaded {
+			universMemo.n.Add(1)
+		}
+	}
+	return u
 }

@@ -49,6 +49,7 @@ type engine struct {
 func engines() []engine {
 	return []engine{
 		{name: "bbolt", prefixes: []string{"go.etcd.io/bbolt"}, owner: "fabrique/data/store"},
+		{name: "go-json (the store's walks decode with it)", prefixes: []string{"github.com/goccy/go-json"}, owner: "fabrique/data/store", exact: true},
 		{name: "bleve", prefixes: []string{"github.com/blevesearch/"}, owner: "fabrique/index", exact: true},
 		{name: "fiber", prefixes: []string{"github.com/gofiber/fiber", "github.com/valyala/fasthttp"}, owner: "fabrique/web"},
 		{name: "colly", prefixes: []string{"github.com/gocolly/colly"}, owner: "fabrique/crawler", exact: true},

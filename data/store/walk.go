@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	gojson "github.com/goccy/go-json"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -29,7 +30,7 @@ func walk[T any](ctx context.Context, s *Store, bucket []byte, what string, fn f
 			}
 			for ; k != nil && len(recs) < walkChunk; k, v = c.Next() {
 				var rec T
-				if err := decode(what, string(k), v, &rec); err != nil {
+				if err := decodeWalked(what, string(k), v, &rec); err != nil {
 					return err
 				}
 				recs = append(recs, rec)
@@ -52,4 +53,19 @@ func walk[T any](ctx context.Context, s *Store, bucket []byte, what string, fn f
 			return nil
 		}
 	}
+}
+
+// decodeWalked is decode for the walks: the records are the same JSON,
+// read by goccy/go-json, which gives the same values as encoding/json
+// (TestWalkDecoderAgrees) four times faster. A walk decodes every record
+// of a bucket: a full rebuild of the search index reads 100 000 suppliers
+// (1.6 KB each), and encoding/json, which scans each record twice
+// (validation, then decoding) and matches fields by reflection, took 15 %
+// of the rebuild's CPU. The copy it decodes from is its own: nothing it
+// returns points into bbolt's pages.
+func decodeWalked(what, key string, raw []byte, v any) error {
+	if err := gojson.Unmarshal(raw, v); err != nil {
+		return fmt.Errorf("store: decode %s %q: %w", what, key, err)
+	}
+	return nil
 }
