@@ -188,11 +188,15 @@ func TestMetricsCountMails(t *testing.T) {
 	}
 }
 
-func TestMetricsCrawlAndSchedulerLag(t *testing.T) {
+func TestMetricsCrawlImportAndSchedulerLag(t *testing.T) {
 	s := newTestServer(t, Config{AdminToken: testAdminToken})
 	s.Metrics().CrawlRun(true, nil, 3, 2)
 	s.Metrics().CrawlRun(false, errors.New("source down"), 0, 1)
 	s.Metrics().SchedulerLag("crawl", 1500*time.Millisecond)
+	s.Metrics().ImportRun("boamp", 12, nil)
+	s.Metrics().ImportRun("boamp", 3, errors.New("portail indisponible"))
+	s.Metrics().ImportRun("ted", 0, nil)
+	s.Metrics().SchedulerLag("import", 250*time.Millisecond)
 	fams := scrape(t, s)
 	tests := []struct {
 		name, metric string
@@ -204,6 +208,11 @@ func TestMetricsCrawlAndSchedulerLag(t *testing.T) {
 		{"new listings", "fabrique_crawl_listings_total", map[string]string{"kind": "new"}, 3},
 		{"updated listings", "fabrique_crawl_listings_total", map[string]string{"kind": "updated"}, 3},
 		{"lag", "fabrique_scheduler_lag_seconds", map[string]string{"job": "crawl"}, 1.5},
+		{"complete import", "fabrique_import_runs_total", map[string]string{"feed": "boamp", "outcome": "complete"}, 1},
+		{"failed import", "fabrique_import_runs_total", map[string]string{"feed": "boamp", "outcome": "failed"}, 1},
+		{"notices stored, a failed run's too", "fabrique_imported_notices_total", map[string]string{"feed": "boamp"}, 15},
+		{"a feed with nothing new", "fabrique_imported_notices_total", map[string]string{"feed": "ted"}, 0},
+		{"import lag", "fabrique_scheduler_lag_seconds", map[string]string{"job": "import"}, 0.25},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,7 @@ type config struct {
 	password     string
 
 	alertsEvery string // serve's alert scheduler (alerts.go)
+	importEvery string // serve's scheduled feed imports (imports.go)
 }
 
 // on reports whether a boolean option was set.
@@ -219,7 +220,7 @@ func options() map[string]option {
 		},
 		{
 			flag: optFeed, env: "FABRIQUE_FEED", arg: "FLUX",
-			help:    "importe aussi un flux en ligne : boamp (API open data du BOAMP) ou ted (index d'avis eForms), avec --base-url pour un miroir",
+			help:    "importe aussi un flux en ligne : boamp (API open data du BOAMP) ou ted (index d'avis eForms), avec --base-url pour un miroir ; pour serve --import-every, l'un ou les deux (boamp,ted)",
 			field:   func(c *config) *string { return &c.feed },
 			def:     constant(""),
 			display: "aucun",
@@ -227,6 +228,7 @@ func options() map[string]option {
 	}
 	list = append(list, accountOptions()...) // user.go
 	list = append(list, alertOptions()...)   // alerts.go
+	list = append(list, importOptions()...)  // imports.go
 	m := make(map[string]option, len(list))
 	for _, o := range list {
 		m[o.flag] = o

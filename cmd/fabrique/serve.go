@@ -81,6 +81,12 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		defer stopCrawls()
 		schedulers.Go(func() { scheduledCrawls(crawlCtx, p, dir.store, every, srv.Metrics()) })
 	}
+	// Live tender feeds (imports.go); checked by validateServe.
+	if every, feeds, _ := p.cfg.importInterval(); every > 0 {
+		importCtx, stopImports := context.WithCancel(ctx)
+		defer stopImports()
+		schedulers.Go(func() { scheduledImports(importCtx, p, dir.store, every, feeds, srv.Metrics()) })
+	}
 	stopPruning := startPruning(ctx, srv, p.log)
 	defer stopPruning()
 	remindCtx, stopReminders := context.WithCancel(ctx)

@@ -25,6 +25,9 @@ func (c *config) validateServe() error {
 	if _, err := c.alertsInterval(); err != nil { // alerts.go
 		return err
 	}
+	if _, _, err := c.importInterval(); err != nil { // imports.go
+		return err
+	}
 	var weak *data.ValidationError
 	if err := web.CheckAdminToken(c.adminToken); errors.As(err, &weak) {
 		return usageErrorf("--admin-token (ou FABRIQUE_ADMIN_TOKEN) : %s", weak.Message)

@@ -29,6 +29,10 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 		{"unknown log level", nil, []string{"--log-level", "bavard"}, "journal"},
 		{"unknown crawl source", nil, []string{"--crawl-every", "24h", "--source", "inconnue"}, "inconnue"},
 		{"missing crawl configuration", nil, []string{"--crawl-every", "24h", "--config", "/nonexistent/sources.json"}, "/nonexistent/sources.json"},
+		{"import every 30 s", nil, []string{"--import-every", "30s", "--feed", "boamp"}, "au moins 1m"},
+		{"import every without a feed", nil, []string{"--import-every", "1h"}, "--feed boamp"},
+		{"import of an unknown feed", nil, []string{"--import-every", "1h", "--feed", "boamp,joue"}, "« joue » inconnu"},
+		{"TED feed without its address", []string{"FABRIQUE_IMPORT_EVERY", "1h", "FABRIQUE_FEED", "ted"}, nil, "--base-url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,7 @@ type Registry struct {
 	mails    *prometheus.CounterVec
 	lag      *prometheus.GaugeVec
 	digests  *prometheus.CounterVec // alerts.go
+	imports  importCounters         // imports.go
 }
 
 // New returns a registry with the application's metrics and the Go
@@ -61,8 +62,9 @@ func New() *Registry {
 			Help: "How late the last run of a scheduled job started after its tick.",
 		}, []string{"job"}),
 		digests: newDigestCounter(),
+		imports: newImportCounters(),
 	}
-	r.reg.MustRegister(r.digests)
+	r.reg.MustRegister(r.digests, r.imports.runs, r.imports.notices)
 	r.reg.MustRegister(r.requests, r.latency, r.crawls, r.listings, r.mails, r.lag,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{Namespace: namespace}))
