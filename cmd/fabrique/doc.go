@@ -97,13 +97,16 @@
 //	                                           of --public-url>)
 //	--alerts-every D     FABRIQUE_ALERTS_EVERY interval of serve's alert digests (default 10m;
 //	                                           off: never)
+//	--import-every D     FABRIQUE_IMPORT_EVERY serve imports the feeds of --feed (boamp, ted
+//	                                           or boamp,ted) at start and at this interval;
+//	                                           empty (default): never
 //
 // Prefer the environment variable for the admin token and the SMTP
 // password: command lines are visible to other users of the machine. A
 // token shorter than 32 characters, or made of a repeated pattern or of few
 // distinct characters, is refused at start (openssl rand -hex 16 makes a
-// good one); wrong tokens are throttled per client. --crawl-every takes at
-// least 1m. Every option is checked before the store is opened or anything
+// good one); wrong tokens are throttled per client. --crawl-every and
+// --import-every take at least 1m. Every option is checked before the store is opened or anything
 // printed.
 //
 // # Exit status
