@@ -65,6 +65,9 @@ type crashReceived struct {
 type crashInbox struct {
 	mu    sync.Mutex
 	mails []crashReceived
+	// accepted is signalled (without waiting) at each mail accepted,
+	// before the server answers 250.
+	accepted chan struct{}
 }
 
 type crashInboxSession struct{ inbox *crashInbox }
@@ -88,14 +91,33 @@ func (s crashInboxSession) Data(r io.Reader) error {
 	s.inbox.mu.Lock()
 	defer s.inbox.mu.Unlock()
 	s.inbox.mails = append(s.inbox.mails, rec)
+	select {
+	case s.inbox.accepted <- struct{}{}:
+	default:
+	}
 	return nil
+}
+
+// awaitAccept waits at most d for the server to accept a new mail and
+// reports whether it did.
+func (in *crashInbox) awaitAccept(d time.Duration) bool {
+	select {
+	case <-in.accepted: // an earlier mail's
+	default:
+	}
+	select {
+	case <-in.accepted:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // startCrashInbox starts the parent's SMTP server on loopback for the
 // whole test and returns its address.
 func startCrashInbox(t *testing.T) (*crashInbox, string) {
 	t.Helper()
-	inbox := &crashInbox{}
+	inbox := &crashInbox{accepted: make(chan struct{}, 1)}
 	return inbox, serveSMTP(t, func() smtp.Session { return crashInboxSession{inbox} })
 }
 

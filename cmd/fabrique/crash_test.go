@@ -41,7 +41,8 @@ import (
 //     never accepted again after the acknowledgement (crash_digest_test.go).
 //
 // FABRIQUE_CRASH_ROUNDS sets the number of kills (default 50, each after
-// 50–350 ms of work, every fifth after 1–2 s); the long variant is
+// 50–350 ms of work, every fifth after 1–2 s, another fifth as soon as
+// the SMTP server accepted a digest); the long variant is
 //
 //	FABRIQUE_CRASH_ROUNDS=500 go test ./cmd/fabrique -run TestCrashKill -timeout 1h -v
 const (
@@ -349,6 +350,7 @@ func TestCrashKill(t *testing.T) {
 
 	rebuilds, acked := 0, 0
 	var kinds map[string]int
+	atAccept := 0 // kills as SMTP accepted a digest
 	start := time.Now()
 	for round := range rounds {
 		cmd, out, stderr := startChild(t, "TestCrashWorkload", crashDataEnv+"="+dataDir, crashAcksEnv+"="+ackPath,
@@ -378,12 +380,23 @@ func TestCrashKill(t *testing.T) {
 			t.Fatalf("round %d: the workload was not ready in 2 minutes:\n%s", round, stderr.String())
 		}
 		// Mostly short lives, every fifth a longer one so that the crawl
-		// gets past its first pages (a killed crawl resumes from there).
+		// gets past its first pages (a killed crawl resumes from there),
+		// and every fifth one that ends as soon as the SMTP server accepted
+		// a digest (at most 2 s): the kill lands between SMTP's 250 and
+		// the store's record of the send, or just before the 250 reaches
+		// the sender.
 		work := time.Duration(50+rand.IntN(300)) * time.Millisecond
-		if round%5 == 4 {
+		switch round % 5 {
+		case 4:
 			work = time.Second + time.Duration(rand.IntN(1000))*time.Millisecond
+		case 2:
+			work = 2 * time.Second
 		}
-		time.Sleep(work)
+		if round%5 == 2 && inbox.awaitAccept(work) {
+			work, atAccept = 0, atAccept+1
+		} else {
+			time.Sleep(work)
+		}
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
@@ -395,13 +408,17 @@ func TestCrashKill(t *testing.T) {
 		if len(repairs) > 0 {
 			rebuilds++
 		}
-		t.Logf("round %d: killed %s after ready; acknowledged so far %v; repaired at start: %q", round, work, kinds, repairs)
+		life := work.String() + " after ready"
+		if work == 0 {
+			life = "as SMTP accepted a digest"
+		}
+		t.Logf("round %d: killed %s; acknowledged so far %v; repaired at start: %q", round, life, kinds, repairs)
 	}
 	t.Logf("%d kills in %s: %d acknowledged writes, all found; the index was repaired at %d starts",
 		rounds, time.Since(start).Round(time.Millisecond), acked, rebuilds)
 	mails, twice := inbox.resent()
-	t.Logf("digests: %d acknowledged as sent, %d mails accepted by SMTP, %d digests sent again after a kill with the same Message-ID (at-least-once at SMTP's boundary)",
-		kinds["digest"], mails, twice)
+	t.Logf("digests: %d acknowledged as sent, %d mails accepted by SMTP, %d kills as SMTP accepted one, %d digests sent again after a kill with the same Message-ID (at-least-once at SMTP's boundary)",
+		kinds["digest"], mails, atAccept, twice)
 	if acked == 0 {
 		t.Fatal("the workloads acknowledged no write: the test proved nothing")
 	}
