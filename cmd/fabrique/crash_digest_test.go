@@ -392,8 +392,8 @@ func checkDigests(ctx context.Context, st *store.Store, acks map[string]string) 
 
 // checkDigestMails, after a kill:
 //   - every mail the SMTP server accepted is a digest the store recorded
-//     before handing it over, with its Message-ID and at least as many
-//     attempts as acceptances;
+//     before handing it over, with its Message-ID, its recipient and at
+//     least as many attempts as acceptances;
 //   - every acknowledged digest was accepted, and never again after its
 //     acknowledgement (a digest left pending by a kill is sent again with
 //     the same Message-ID before it is acknowledged: the at-least-once
@@ -408,6 +408,11 @@ func checkDigestMails(ctx context.Context, st *store.Store, inbox *crashInbox, a
 		if rec.MessageID != msgID || len(mails) > rec.Attempts {
 			return fmt.Errorf("mail %s accepted %d times by SMTP; its digest %s: Message-ID %s, %d attempts recorded",
 				msgID, len(mails), rec.ID, rec.MessageID, rec.Attempts)
+		}
+		for _, m := range mails {
+			if to, err := mail.ParseAddress(m.to); err != nil || to.Address != rec.To {
+				return fmt.Errorf("mail %s accepted for %q; its digest %s is for %s", msgID, m.to, rec.ID, rec.To)
+			}
 		}
 	}
 	for msgID, v := range acks {
