@@ -100,16 +100,7 @@ func (h *holdingSMTP) received() []*mail.Message {
 func startHoldingSMTP(t *testing.T, holdAfter int) (*holdingSMTP, string) {
 	t.Helper()
 	h := &holdingSMTP{holdAfter: holdAfter, held: make(chan struct{}), release: make(chan struct{})}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &holdingSession{srv: h}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 20*time.Second, 20*time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return h, ln.Addr().String()
+	return h, serveSMTP(t, func() smtp.Session { return &holdingSession{srv: h} }) // crash_digest_test.go
 }
 
 // alertsFixture fills a data directory: one company (so that serve does

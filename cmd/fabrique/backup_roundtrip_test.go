@@ -15,13 +15,13 @@ import (
 )
 
 // TestBackupRoundTripUnderWrites backs up a running server through GET
-// /admin/backup while the crawl, import and listing-edit workloads of the
-// crash test write, restores the download into a fresh data directory with
-// `fabrique restore`, and opens it as serve does: every write acknowledged
-// before the backup started is in it, the store passes its check and the
-// indexes, rebuilt from it, hold exactly its documents. A truncated copy
-// of the same download is refused by restore, which leaves the directory
-// it would have replaced as it was.
+// /admin/backup while the crawl, import, listing-edit and digest
+// workloads of the crash test write, restores the download into a fresh
+// data directory with `fabrique restore`, and opens it as serve does:
+// every write acknowledged before the backup started is in it, the store
+// passes its check and the indexes, rebuilt from it, hold exactly its
+// documents. A truncated copy of the same download is refused by restore,
+// which leaves the directory it would have replaced as it was.
 func TestBackupRoundTripUnderWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a server under write load")

@@ -26,7 +26,8 @@ import (
 
 // The crash test kills a real fabrique process (this test binary, re-run
 // as TestCrashWorkload: the program's own code, in its own process) with
-// SIGKILL while it crawls, imports and edits listings, again and again.
+// SIGKILL while it crawls, imports, edits listings and sends alert
+// digests, again and again.
 // After each kill the data directory is opened the way serve opens it
 // (openDirectory: store, seed check, index repair) and checked:
 //
@@ -34,10 +35,14 @@ import (
 //   - every write the workload acknowledged is there (the workload appends
 //     one line per acknowledged write to a file, after the store returned);
 //   - both indexes, repaired at start, hold exactly the store's documents,
-//     at the same versions (ids and update times, not only counts).
+//     at the same versions (ids and update times, not only counts);
+//   - every digest acknowledged as sent is in the store as sent and was
+//     accepted by the test's SMTP server, which outlives the kills, and
+//     never accepted again after the acknowledgement (crash_digest_test.go).
 //
 // FABRIQUE_CRASH_ROUNDS sets the number of kills (default 50, each after
-// 50–350 ms of work, every fifth after 1–2 s); the long variant is
+// 50–350 ms of work, every fifth after 1–2 s, another fifth as soon as
+// the SMTP server accepted a digest); the long variant is
 //
 //	FABRIQUE_CRASH_ROUNDS=500 go test ./cmd/fabrique -run TestCrashKill -timeout 1h -v
 const (
@@ -51,15 +56,15 @@ const (
 
 // crashWorkload is one kind of write the killed process keeps doing. run
 // writes until ctx ends, calling ack after each write the store returned;
-// check verifies, after a kill, the acknowledged writes of its kind.
-//
-// Digest sending (issue #10) joins this table when it lands: its run sends
-// digests through the outbox and acks each one marked sent, its check
-// verifies that no acknowledged digest is missing nor sent twice.
+// check verifies, after a kill (or in a restored backup), the
+// acknowledged writes of its kind; checkMail, when set, what the test's
+// SMTP server received, after each kill (run without FABRIQUE_CRASH_SMTP,
+// as the tests of wired_test.go do, the digests go to the store's outbox).
 type crashWorkload struct {
-	name  string
-	run   func(ctx context.Context, w *crashWorker, ack func(id, value string)) error
-	check func(ctx context.Context, st *store.Store, acks map[string]string) error
+	name      string
+	run       func(ctx context.Context, w *crashWorker, ack func(id, value string)) error
+	check     func(ctx context.Context, st *store.Store, acks map[string]string) error
+	checkMail func(ctx context.Context, st *store.Store, inbox *crashInbox, acks map[string]string) error
 }
 
 // crashWorker is what a workload works on inside the killed process.
@@ -73,6 +78,7 @@ var crashWorkloads = []crashWorkload{
 	{name: "crawl", run: crashCrawl, check: checkSuppliersExist},
 	{name: "import", run: crashImport, check: checkTendersExist},
 	{name: "edit", run: crashEdit, check: checkEdits},
+	{name: "digest", run: crashDigest, check: checkDigests, checkMail: checkDigestMails}, // crash_digest_test.go
 }
 
 // TestCrashWorkload is the process TestCrashKill kills.
@@ -337,15 +343,18 @@ func TestCrashKill(t *testing.T) {
 	}
 	mirrorSrv := httptest.NewServer(mirror.New(mirror.Config{}).Handler())
 	defer mirrorSrv.Close()
+	inbox, smtpAddr := startCrashInbox(t)
 	dataDir := t.TempDir()
 	ackPath := filepath.Join(t.TempDir(), "acks")
 	ctx := context.Background()
 
 	rebuilds, acked := 0, 0
+	var kinds map[string]int
+	atAccept := 0 // kills as SMTP accepted a digest
 	start := time.Now()
 	for round := range rounds {
 		cmd, out, stderr := startChild(t, "TestCrashWorkload", crashDataEnv+"="+dataDir, crashAcksEnv+"="+ackPath,
-			crashMirrorEnv+"="+mirrorSrv.URL, crashRoundEnv+"="+strconv.Itoa(round))
+			crashMirrorEnv+"="+mirrorSrv.URL, crashRoundEnv+"="+strconv.Itoa(round), crashSMTPEnv+"="+smtpAddr)
 		ready := make(chan bool, 1)
 		go func() {
 			sc := bufio.NewScanner(out)
@@ -371,12 +380,23 @@ func TestCrashKill(t *testing.T) {
 			t.Fatalf("round %d: the workload was not ready in 2 minutes:\n%s", round, stderr.String())
 		}
 		// Mostly short lives, every fifth a longer one so that the crawl
-		// gets past its first pages (a killed crawl resumes from there).
+		// gets past its first pages (a killed crawl resumes from there),
+		// and every fifth one that ends as soon as the SMTP server accepted
+		// a digest (at most 2 s): the kill lands between SMTP's 250 and
+		// the store's record of the send, or just before the 250 reaches
+		// the sender.
 		work := time.Duration(50+rand.IntN(300)) * time.Millisecond
-		if round%5 == 4 {
+		switch round % 5 {
+		case 4:
 			work = time.Second + time.Duration(rand.IntN(1000))*time.Millisecond
+		case 2:
+			work = 2 * time.Second
 		}
-		time.Sleep(work)
+		if round%5 == 2 && inbox.awaitAccept(work) {
+			work, atAccept = 0, atAccept+1
+		} else {
+			time.Sleep(work)
+		}
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		err := cmd.Wait()
 		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
@@ -384,17 +404,26 @@ func TestCrashKill(t *testing.T) {
 		}
 
 		var repairs []string
-		var kinds map[string]int
-		acked, kinds, repairs = checkAfterCrash(ctx, t, dataDir, ackPath, round)
+		acked, kinds, repairs = checkAfterCrash(ctx, t, dataDir, ackPath, inbox, round)
 		if len(repairs) > 0 {
 			rebuilds++
 		}
-		t.Logf("round %d: killed %s after ready; acknowledged so far %v; repaired at start: %q", round, work, kinds, repairs)
+		life := work.String() + " after ready"
+		if work == 0 {
+			life = "as SMTP accepted a digest"
+		}
+		t.Logf("round %d: killed %s; acknowledged so far %v; repaired at start: %q", round, life, kinds, repairs)
 	}
 	t.Logf("%d kills in %s: %d acknowledged writes, all found; the index was repaired at %d starts",
 		rounds, time.Since(start).Round(time.Millisecond), acked, rebuilds)
+	mails, twice := inbox.resent()
+	t.Logf("digests: %d acknowledged as sent, %d mails accepted by SMTP, %d kills as SMTP accepted one, %d digests sent again after a kill with the same Message-ID (at-least-once at SMTP's boundary)",
+		kinds["digest"], mails, atAccept, twice)
 	if acked == 0 {
 		t.Fatal("the workloads acknowledged no write: the test proved nothing")
+	}
+	if kinds["digest"] == 0 {
+		t.Fatal("no digest was acknowledged as sent: the digest check proved nothing")
 	}
 }
 
@@ -402,7 +431,7 @@ func TestCrashKill(t *testing.T) {
 // (see the top of the file). It returns the number of acknowledged
 // writes, the number of distinct objects written per workload, and what
 // the start repaired.
-func checkAfterCrash(ctx context.Context, t *testing.T, dataDir, ackPath string, round int) (int, map[string]int, []string) {
+func checkAfterCrash(ctx context.Context, t *testing.T, dataDir, ackPath string, inbox *crashInbox, round int) (int, map[string]int, []string) {
 	t.Helper()
 	var out syncBuffer
 	p := &program{cfg: config{dataDir: dataDir}, stdout: &out, stderr: io.Discard,
@@ -418,6 +447,12 @@ func checkAfterCrash(ctx context.Context, t *testing.T, dataDir, ackPath string,
 	acks, n := readAcks(t, ackPath)
 	for _, wl := range crashWorkloads {
 		if err := wl.check(ctx, d.store, acks[wl.name]); err != nil {
+			t.Fatalf("round %d: %s: %v", round, wl.name, err)
+		}
+		if wl.checkMail == nil {
+			continue
+		}
+		if err := wl.checkMail(ctx, d.store, inbox, acks[wl.name]); err != nil {
 			t.Fatalf("round %d: %s: %v", round, wl.name, err)
 		}
 	}

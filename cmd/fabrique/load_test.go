@@ -19,7 +19,8 @@ import (
 // Load test of the whole server: readers send a mix of requests (search
 // pages and API, suggestions, supplier pages, tenders, observatory, match)
 // while the crash test's workloads crawl the local mirror, import real
-// notices and edit listings, then the figures are reported per route.
+// notices, edit listings and send alert digests (to the store's outbox),
+// then the figures are reported per route.
 //
 // CI runs it for 10 s with 4 clients; the long variant is
 //
