@@ -31,6 +31,8 @@ func TestReasonWords(t *testing.T) {
 		{"one award", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 1}, "A déjà remporté un marché de ce type", "", true},
 		{"awards with the latest month", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 3, LastAward: "2024-09"},
 			"A déjà remporté 3 marchés de ce type (dernier : septembre 2024)", "", true},
+		{"awards, one from the need's buyer", data.Reason{Kind: data.ReasonTrackRecord, AwardCount: 2, BuyerAwards: 1, LastAward: "2024-07"},
+			"A déjà remporté 2 marchés de ce type (dont un attribué par cet acheteur ; dernier : juillet 2024)", "", true},
 		{"terms", data.Reason{Kind: data.ReasonTerms, Terms: []string{"vitrail", "restauration"}},
 			"Sa fiche emploie les mots du marché : vitrail, restauration", "", true},
 	}
