@@ -2,8 +2,6 @@ package index
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -34,7 +32,7 @@ func init() {
 		return feminineFilter{}, nil
 	})
 	registry.RegisterTokenFilter(stemFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-		return stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}, nil
+		return stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: newStemCache()}, nil
 	})
 }
 
@@ -66,7 +64,7 @@ func (f stemFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	var rest analysis.TokenStream
 	var words []string // the unstemmed words of rest, to cache their stems
 	for _, t := range input {
-		if s, ok := f.cache.get(t.Term); ok {
+		if s, ok := f.cache.getBytes(t.Term); ok {
 			setTerm(t, s)
 			continue
 		}
@@ -105,46 +103,11 @@ func setTerm(t *analysis.Token, s string) {
 // up costs a fraction of stemming it again; a rebuild of 100 000
 // suppliers stems about five million words. The cache stops growing at
 // maxStemCache words (a few MiB); words past that are stemmed each time.
-type stemCache struct {
-	shards [16]struct {
-		mu sync.RWMutex
-		m  map[string]string
-	}
-	size atomic.Int64
-}
+type stemCache = memo[string]
 
 const maxStemCache = 1 << 18
 
-func stemShard[T string | []byte](word T) int {
-	if len(word) == 0 {
-		return 0
-	}
-	return int(word[0]^word[len(word)-1]^byte(len(word))) & 15
-}
-
-func (c *stemCache) get(word []byte) (string, bool) {
-	sh := &c.shards[stemShard(word)]
-	sh.mu.RLock()
-	s, ok := sh.m[string(word)]
-	sh.mu.RUnlock()
-	return s, ok
-}
-
-func (c *stemCache) put(word, stem string) {
-	if c.size.Load() >= maxStemCache {
-		return
-	}
-	sh := &c.shards[stemShard(word)]
-	sh.mu.Lock()
-	if sh.m == nil {
-		sh.m = map[string]string{}
-	}
-	if _, ok := sh.m[word]; !ok {
-		sh.m[word] = stem
-		c.size.Add(1)
-	}
-	sh.mu.Unlock()
-}
+func newStemCache() *stemCache { return newMemo[string](maxStemCache) }
 
 func stemOverride(term []byte) (string, bool) {
 	if s, ok := stemOverrides[string(term)]; ok {

@@ -32,7 +32,7 @@ func newFastAnalysis(analyzer string) *fastAnalysis {
 		return &fastAnalysis{}
 	case textAnalyzer:
 		a := &fastAnalysis{french: true, stop: map[string]bool{},
-			stem: stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}}
+			stem: stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: newStemCache()}}
 		for _, w := range foldedStopWords() {
 			a.stop[w.(string)] = true
 		}
@@ -139,7 +139,7 @@ func lowerFold(buf, word []byte) ([]byte, bool) {
 
 // stemOne is what stemFilter.Filter does to one term.
 func (f stemFilter) stemOne(term []byte) string {
-	if s, ok := f.cache.get(term); ok {
+	if s, ok := f.cache.getBytes(term); ok {
 		return s
 	}
 	if s, ok := stemOverride(term); ok {

@@ -51,7 +51,7 @@ func newDocBuilder(m *mapping.IndexMappingImpl) (*docBuilder, error) {
 			}
 			// flatField keeps neither positions nor values.
 			spec.flat = !spec.options.IncludeTermVectors() && !spec.options.IsStored()
-			spec.shared = &sharedTerms{}
+			spec.shared = newSharedTerms()
 			b.fields[name] = spec
 		}
 	}

@@ -2,8 +2,6 @@ package index
 
 import (
 	"encoding/binary"
-	"sync"
-	"sync/atomic"
 
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -24,58 +22,16 @@ import (
 // name once (TestSharedTermsMatchOwnMaps checks what the segment builder
 // receives, and that the shared maps are left as built).
 //
-// The values seen are bounded per field (maxSharedValues): past that,
-// fields with new values build maps of their own, as before.
+// The values seen are bounded per field (maxSharedValues single values,
+// as many lists): past that, fields with new values build maps of their
+// own, as before.
 type sharedTerms struct {
-	one  sharedMap // the value of a one-value field → its entry
-	many sharedMap // key(values) → its entry
-	n    atomic.Int64
+	one  *memo[*sharedEntry] // the value of a one-value field → its entry
+	many *memo[*sharedEntry] // key(values) → its entry
 }
 
-// sharedMap is a map read by the analysis workers at once: sharded, each
-// shard behind its own lock, typed (a sync.Map boxed each key it was
-// asked: an allocation per field and document).
-type sharedMap struct {
-	shards [16]struct {
-		mu sync.RWMutex
-		m  map[string]*sharedEntry
-	}
-}
-
-func (m *sharedMap) load(key string) (*sharedEntry, bool) {
-	sh := &m.shards[stemShard(key)]
-	sh.mu.RLock()
-	e, ok := sh.m[key]
-	sh.mu.RUnlock()
-	return e, ok
-}
-
-// store keeps e at key unless the key has an entry already, and reports
-// whether it kept it.
-func (m *sharedMap) store(key string, e *sharedEntry) bool {
-	sh := &m.shards[stemShard(key)]
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if _, ok := sh.m[key]; ok {
-		return false
-	}
-	if sh.m == nil {
-		sh.m = map[string]*sharedEntry{}
-	}
-	sh.m[key] = e
-	return true
-}
-
-// each calls fn for every entry (tests).
-func (m *sharedMap) each(fn func(key string, e *sharedEntry)) {
-	for i := range m.shards {
-		sh := &m.shards[i]
-		sh.mu.RLock()
-		for k, e := range sh.m {
-			fn(k, e)
-		}
-		sh.mu.RUnlock()
-	}
+func newSharedTerms() *sharedTerms {
+	return &sharedTerms{one: newMemo[*sharedEntry](maxSharedValues), many: newMemo[*sharedEntry](maxSharedValues)}
 }
 
 type sharedEntry struct {
@@ -92,7 +48,7 @@ const maxSharedValues = 1 << 12
 // use gives f the shared map of its values and reports whether there was
 // one.
 func (s *sharedTerms) use(f *flatField) bool {
-	e, ok := s.byValues(f.values).load(s.key(f.values))
+	e, ok := s.byValues(f.values).get(s.key(f.values))
 	if !ok {
 		return false
 	}
@@ -103,19 +59,18 @@ func (s *sharedTerms) use(f *flatField) bool {
 // keep shares the map f has just built, unless the field has reached its
 // bound.
 func (s *sharedTerms) keep(f *flatField) {
-	if s.n.Load() >= maxSharedValues {
+	m := s.byValues(f.values)
+	if m.full() { // past the bound, nothing to build
 		return
 	}
-	if s.byValues(f.values).store(s.key(f.values), &sharedEntry{length: f.length, freqs: f.freqs, termBytes: f.termBytes}) {
-		s.n.Add(1)
-	}
+	m.put(s.key(f.values), &sharedEntry{length: f.length, freqs: f.freqs, termBytes: f.termBytes})
 }
 
-func (s *sharedTerms) byValues(vs []string) *sharedMap {
+func (s *sharedTerms) byValues(vs []string) *memo[*sharedEntry] {
 	if len(vs) == 1 {
-		return &s.one
+		return s.one
 	}
-	return &s.many
+	return s.many
 }
 
 // key identifies a list of values in its map: the value itself when there

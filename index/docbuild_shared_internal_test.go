@@ -68,9 +68,9 @@ func TestSharedTermsMatchOwnMaps(t *testing.T) {
 	kept := 0
 	for name, spec := range shared.docs.fields {
 		for _, m := range []struct {
-			m    *sharedMap
+			m    *memo[*sharedEntry]
 			many bool
-		}{{&spec.shared.one, false}, {&spec.shared.many, true}} {
+		}{{spec.shared.one, false}, {spec.shared.many, true}} {
 			m.m.each(func(k string, e *sharedEntry) {
 				values := []string{k}
 				if m.many {

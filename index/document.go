@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"fabrique/data"
@@ -300,22 +298,15 @@ type universInfo struct {
 // vocabulary met in thousands of companies. Both are pure: a remembered
 // answer is the answer. At most maxUniversMemo texts are kept (a few
 // hundred in the EPV directory); past that, the answer is computed.
-var universMemo struct {
-	m sync.Map // string → universInfo
-	n atomic.Int64
-}
+var universMemo = newMemo[universInfo](maxUniversMemo)
 
 const maxUniversMemo = 1 << 12
 
 func universOf(s string) universInfo {
-	if v, ok := universMemo.m.Load(s); ok {
-		return v.(universInfo)
+	if u, ok := universMemo.get(s); ok {
+		return u
 	}
 	u := universInfo{canonical: canonicalUnivers(s), epv: isEPVUnivers(s)}
-	if universMemo.n.Load() < maxUniversMemo {
-		if _, loaded := universMemo.m.LoadOrStore(s, u); !loaded {
-			universMemo.n.Add(1)
-		}
-	}
+	universMemo.put(s, u)
 	return u
 }

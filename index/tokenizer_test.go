@@ -81,8 +81,8 @@ func TestStemCacheAgrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	light := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}
-	uncached := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: &stemCache{}}
+	light := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: newStemCache()}
+	uncached := stemFilter{light: fr.NewFrenchLightStemmerFilter(), cache: newStemCache()}
 	uncached.cache.size.Store(maxStemCache) // full: never stores, never finds
 	analyze := func(f stemFilter, text string) string {
 		ts := wordsTokenizer{fallback: unicode.NewUnicodeTokenizer()}.Tokenize([]byte(text))
