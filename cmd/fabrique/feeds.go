@@ -31,17 +31,22 @@ const (
 	tedFeedPath = "/ted/eforms/"
 )
 
+// feedConfig is the crawler configuration the feeds are read with: its
+// politeness rules, which --config may change.
+func feedConfig(p *program) (crawler.Config, error) {
+	if p.cfg.crawlConfig == "" {
+		return crawler.DefaultConfig(), nil
+	}
+	c, err := crawler.LoadConfig(p.cfg.crawlConfig)
+	if err != nil {
+		return crawler.Config{}, &userError{msg: fmt.Sprintf("configuration %s : %v", p.cfg.crawlConfig, err), err: err}
+	}
+	return c, nil
+}
+
 // feedImport imports the notices of a live feed into st, printing each
 // notice like a file import. It returns how many notices were stored.
-func feedImport(ctx context.Context, p *program, st *store.Store, feed, base string, report io.Writer) (int, error) {
-	cfg := crawler.DefaultConfig() // its politeness rules; --config may change them
-	if p.cfg.crawlConfig != "" {
-		c, err := crawler.LoadConfig(p.cfg.crawlConfig)
-		if err != nil {
-			return 0, &userError{msg: fmt.Sprintf("configuration %s : %v", p.cfg.crawlConfig, err), err: err}
-		}
-		cfg = c
-	}
+func feedImport(ctx context.Context, cfg crawler.Config, st *store.Store, feed, base string, report io.Writer) (int, error) {
 	if base == "" {
 		switch feed {
 		case "boamp":

@@ -121,7 +121,11 @@ func runImport(ctx context.Context, p *program, args []string) error {
 		}
 	}
 	if p.cfg.feed != "" {
-		n, err := feedImport(ctx, p, st, p.cfg.feed, p.cfg.baseURL, report)
+		cfg, err := feedConfig(p)
+		if err != nil {
+			return err
+		}
+		n, err := feedImport(ctx, cfg, st, p.cfg.feed, p.cfg.baseURL, report)
 		fmt.Fprintf(report, "Flux %s : %d avis nouveaux ou modifiés.\n", p.cfg.feed, n)
 		if err != nil {
 			return err

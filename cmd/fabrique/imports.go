@@ -72,6 +72,11 @@ func (c *config) importInterval() (time.Duration, []string, error) {
 // every, until ctx ends. A failing feed is logged and counted; the others
 // and the next runs go on.
 func scheduledImports(ctx context.Context, p *program, st *store.Store, every time.Duration, feeds []string, m *metrics.Registry) {
+	cfg, err := feedConfig(p) // read once; checked before any work (checkScheduledCrawls)
+	if err != nil {
+		p.log.Error("scheduled imports disabled", "err", err)
+		return
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -80,7 +85,7 @@ func scheduledImports(ctx context.Context, p *program, st *store.Store, every ti
 				return
 			}
 			start := time.Now()
-			stored, err := feedImport(ctx, p, st, feed, p.cfg.baseURL, io.Discard)
+			stored, err := feedImport(ctx, cfg, st, feed, p.cfg.baseURL, io.Discard)
 			if ctx.Err() != nil {
 				return // stopping: not a failure of the feed
 			}

@@ -36,10 +36,16 @@ func (c *config) validateServe() error {
 }
 
 // checkScheduledCrawls loads the crawl configuration of serve
-// --crawl-every (the --config file, --source, --base-url) before any work,
-// so that a mistake there stops serve at once rather than being logged
-// when the first crawl is due.
+// --crawl-every (the --config file, --source, --base-url) and of
+// --import-every (the --config file) before any work, so that a mistake
+// there stops serve at once rather than being logged when the first crawl
+// or import is due.
 func checkScheduledCrawls(p *program) error {
+	if p.cfg.importEvery != "" {
+		if _, err := feedConfig(p); err != nil {
+			return err
+		}
+	}
 	if p.cfg.crawlEvery == "" {
 		return nil
 	}

@@ -33,6 +33,7 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 		{"import every without a feed", nil, []string{"--import-every", "1h"}, "--feed boamp"},
 		{"import of an unknown feed", nil, []string{"--import-every", "1h", "--feed", "boamp,joue"}, "« joue » inconnu"},
 		{"TED feed without its address", []string{"FABRIQUE_IMPORT_EVERY", "1h", "FABRIQUE_FEED", "ted"}, nil, "--base-url"},
+		{"missing import configuration", nil, []string{"--import-every", "1h", "--feed", "boamp", "--config", "/nonexistent/feeds.json"}, "/nonexistent/feeds.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
