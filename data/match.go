@@ -10,10 +10,13 @@ import (
 // Match is one supplier proposed for a tender (or a lot), with its score
 // and the reasons a buyer can read.
 type Match struct {
-	SupplierID string   `json:"supplier_id"`
-	SIREN      string   `json:"siren,omitempty"`
-	SIRET      string   `json:"siret,omitempty"`
-	Name       string   `json:"name"`
+	SupplierID string `json:"supplier_id"`
+	SIREN      string `json:"siren,omitempty"`
+	SIRET      string `json:"siret,omitempty"`
+	Name       string `json:"name"`
+	// NAF is the company's NAF code, its trade: what a shortlist's
+	// « corps d'état » group by.
+	NAF        string   `json:"naf,omitempty"`
 	Score      float64  `json:"score"`
 	DistanceKm *float64 `json:"distance_km,omitempty"` // nil when unknown
 	Reasons    []Reason `json:"reasons"`

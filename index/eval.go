@@ -70,7 +70,9 @@ type EvalReport struct {
 	// leaking the tested award (see Evaluate).
 	Learning EvalLearning `json:"learning"`
 	// Track tells how much track record the evaluation could use.
-	Track EvalTrack     `json:"track"`
+	Track EvalTrack `json:"track"`
+	// Trade is how the winners stand within their own trade (EvalRow.TradeRank).
+	Trade EvalTrade     `json:"trade"`
 	Rows  []EvalRow     `json:"rows"`
 	Took  time.Duration `json:"took"`
 }
@@ -110,9 +112,23 @@ type EvalRow struct {
 	// WinnerID is the supplier ID of the best-ranked winner (the first
 	// in the directory when none is ranked).
 	WinnerID string `json:"winner_id,omitempty"`
+	// TradeRank is the winner's rank among the suppliers of its own NAF
+	// code in the matcher's ranking: where it stands once the buyer has
+	// chosen its trade on the shortlist (web's « corps d'état »); 0 when
+	// the winner is not within the matcher's ranking (MaxMatchLimit).
+	TradeRank int `json:"trade_rank,omitempty"`
 	// Explain splits the scores of the winner, the 10th and the 50th by
 	// component when the winner is not in the first 10 (eval_explain.go).
 	Explain []EvalParts `json:"explain,omitempty"`
+}
+
+// EvalTrade is the record of the rankings of one trade, which a buyer
+// gets by choosing the lot's trade (corps d'état) on a shortlist: the
+// share of winners among the first 10 and 20 (a page) of their own NAF
+// code.
+type EvalTrade struct {
+	Recall10 float64 `json:"recall_at_10"`
+	Recall20 float64 `json:"recall_at_20"`
 }
 
 // EvalTrack describes the track record of the evaluation: learned from
@@ -234,9 +250,18 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 				rep.Track.SameBuyerFirst++
 			}
 		}
+		if r := row.TradeRank; r > 0 && r <= 10 {
+			rep.Trade.Recall10++
+		}
+		if r := row.TradeRank; r > 0 && r <= 20 {
+			rep.Trade.Recall20++
+		}
 		rep.Rows = append(rep.Rows, row)
 	}
 	rep.Awards = len(rep.Rows)
+	if n := float64(rep.Awards); n > 0 {
+		rep.Trade.Recall10, rep.Trade.Recall20 = rep.Trade.Recall10/n, rep.Trade.Recall20/n
+	}
 	rep.Learning = cv.record()
 	for i, name := range evalMethods {
 		m := EvalMethod{Name: name}
@@ -443,6 +468,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.WinnerScore = res.Tender[deep-1].Score
 		row.WinnerID = res.Tender[deep-1].SupplierID
 	}
+	row.TradeRank = tradeRank(res.Tender, deep)
 	if row.Explain, err = explainRanking(ctx, src, res.Tender, deep); err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
@@ -625,3 +651,20 @@ func placeLabel(p data.Place) string {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
+
+// tradeRank is the rank of the match at rank deep (1-based) among the
+// matches above it of the same NAF code; 0 when deep is 0 or the
+// supplier has no NAF code. The shortlist page offers every trade of its
+// ranking (web/shortlist_trades.go), read as deep as the evaluation's.
+func tradeRank(ms []data.Match, deep int) int {
+	if deep <= 0 || deep > len(ms) || ms[deep-1].NAF == "" {
+		return 0
+	}
+	rank := 1
+	for _, m := range ms[:deep-1] {
+		if m.NAF == ms[deep-1].NAF {
+			rank++
+		}
+	}
+	return rank
+}

@@ -47,6 +47,9 @@ func (r EvalReport) String() string {
 		}
 		fmt.Fprintf(&b, "%-46s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
 	}
+	fmt.Fprintf(&b, "%-46s %10.3f %10s %7s   (rappel@20 / recall@20 %.3f)\n", "Fabrique, corps d'état du titulaire choisi",
+		r.Trade.Recall10, "", "", r.Trade.Recall20)
+	fmt.Fprintf(&b, "%-46s\n", "  / the winner's trade chosen on the shortlist")
 	if len(r.Levels) > 0 {
 		b.WriteString("\nConfiance / confidence: part des titulaires dans le groupe, taille moyenne du groupe\n")
 		b.WriteString("                         share of winners in the group, mean group size\n")

@@ -26,6 +26,7 @@ type apiMatch struct {
 	SIREN      string      `json:"siren"`
 	SIRET      string      `json:"siret"`
 	Name       string      `json:"name"`
+	NAF        string      `json:"naf,omitempty"`
 	Score      float64     `json:"score"`
 	DistanceKm *float64    `json:"distance_km"`
 	URL        string      `json:"url"`
@@ -85,7 +86,7 @@ func apiMatches(ms []data.Match, base string) []apiMatch {
 			r.Text = reasonText(r)
 			reasons[i] = apiReason(r)
 		}
-		out = append(out, apiMatch{ID: m.SupplierID, SIREN: m.SIREN, SIRET: m.SIRET, Name: m.Name, Score: m.Score,
+		out = append(out, apiMatch{ID: m.SupplierID, SIREN: m.SIREN, SIRET: m.SIRET, Name: m.Name, NAF: m.NAF, Score: m.Score,
 			DistanceKm: m.DistanceKm, URL: base + supplierURL(m.SupplierID), Reasons: reasons, Confidence: m.Confidence})
 	}
 	return out

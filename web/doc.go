@@ -9,7 +9,8 @@
 //     handler files: home.go, health.go, admin_backup.go; search*.go and
 //     export*.go / report*.go (supplier search, CSV, sourcing report);
 //     supplier*.go (supplier pages); tender*.go (tender list and pages);
-//     need*.go (« Nouveau besoin » and shortlists); api*.go (the JSON API
+//     need*.go (« Nouveau besoin » and shortlists), shortlist_trades.go
+//     (a shortlist's trades, ?metier=); api*.go (the JSON API
 //     and its OpenAPI document, openapi.json); mapsvg.go draws the maps
 //     from the real département shapes; ratelimit.go limits API clients;
 //     assets.go serves /static/.

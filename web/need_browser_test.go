@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,6 +77,65 @@ func TestBrowserNeedJourney(t *testing.T) {
 	b.navigatingBy("open the report", chromedp.Click(chromedp.Search(`//a[contains(., "Rapport de sourcing")]`)))
 	b.screenshot("rapport-besoin")
 
+	for _, p := range consoleProblems() {
+		t.Errorf("browser console: %s", p)
+	}
+}
+
+// TestBrowserShortlistTrades plays a buyer whose need names a kind of
+// building and not the trade of its lot (a real award: Vichy's church
+// works, won by a stained-glass workshop): the trades of the ranking are
+// offered, one click shows the stained-glass workshops alone under a
+// removable chip, and the chip's × brings the whole ranking back.
+func TestBrowserShortlistTrades(t *testing.T) {
+	requireChromium(t)
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	base := s.serveLoopback(t)
+	r := s.postForm(t, "/besoin", churchNeedForm())
+	if r.status != 303 {
+		t.Fatalf("POST /besoin = %d", r.status)
+	}
+	page := r.header.Get("Location")
+
+	b, consoleProblems := openBrowser(t, base)
+	b.n = 70
+	b.do("open the shortlist", chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS(".trade-facets")))
+	whole := eval[[]string](b, "whole ranking", `[...document.querySelectorAll('#ensemble .match h4')].map(e => e.textContent.trim())`)
+	if len(whole) != pageMatchLimit {
+		t.Fatalf("%d suppliers in the whole ranking, want %d", len(whole), pageMatchLimit)
+	}
+	shown := eval[int](b, "trades shown", `[...document.querySelectorAll('.trade-facets > ul > li')].filter(e => e.offsetParent !== null).length`)
+	if shown < 3 || shown > shownTradeFacets {
+		t.Errorf("%d trades shown at once, want 3 to %d", shown, shownTradeFacets)
+	}
+	b.screenshot("corps-d-etat")
+	glass := `//nav[contains(@class,"trade-facets")]//a[contains(., "23.19Z")]`
+	if eval[bool](b, "glass hidden", `(() => { const d = document.querySelector('.more-trades'); return !!d && !d.open && !!d.querySelector('a[href*="23.19Z"]'); })()`) {
+		b.do("open the other trades", chromedp.Click(chromedp.CSS(".more-trades summary")))
+	}
+	b.navigatingBy("choose stained glass", chromedp.Click(chromedp.Search(glass)))
+	if u := b.location(); u.Query().Get("metier") != "23.19Z" {
+		t.Fatalf("the trade led to %s", u)
+	}
+	chip := eval[string](b, "chip", `document.querySelector('.trade-chip') ? document.querySelector('.trade-chip').textContent : ''`)
+	if !strings.Contains(chip, "Corps d'état") || !strings.Contains(chip, "23.19Z") {
+		t.Errorf("the chip reads %q", chip)
+	}
+	names := eval[[]string](b, "stained glass", `[...document.querySelectorAll('#ensemble .match h4')].map(e => e.textContent.trim())`)
+	if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, "THOMAS VITRAUX") }) {
+		t.Errorf("the stained-glass ranking %q lacks the real winner", names)
+	}
+	if slices.Equal(names, whole[:min(len(names), len(whole))]) {
+		t.Errorf("choosing the trade did not change the ranking")
+	}
+	b.screenshot("corps-d-etat-vitrail")
+	b.navigatingBy("remove the chip", chromedp.Click(chromedp.CSS(".trade-chip a")))
+	if u := b.location(); u.Query().Get("metier") != "" {
+		t.Errorf("the chip's × led to %s", u)
+	}
+	if again := eval[[]string](b, "whole again", `[...document.querySelectorAll('#ensemble .match h4')].map(e => e.textContent.trim())`); !slices.Equal(again, whole) {
+		t.Errorf("the whole ranking did not come back: %q", again)
+	}
 	for _, p := range consoleProblems() {
 		t.Errorf("browser console: %s", p)
 	}

@@ -173,11 +173,23 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
 		return nil
 	}
+	trade, err := parseTrade(c.Query(tradeParam))
+	if err != nil {
+		return err
+	}
+	// A tender without lots is ranked deep enough to count its trades
+	// (shortlist_trades.go); one with lots has a ranking per lot.
+	facets, limit := len(t.Lots) == 0, pageMatchLimit
+	if facets {
+		limit = tradeFacetDepth
+	} else if trade.Code != "" {
+		return badParam(tradeParam, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
+	}
 	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
 		p.MatchNote = matchBusyNote
 		return nil
 	}
-	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	res, cut, err := s.rank(c.UserContext(), t, limit, pageMaxLots)
 	s.matchGate.release()
 	if err != nil {
 		if isInvalid(err) {
@@ -186,7 +198,12 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		}
 		return fmt.Errorf("web: rank %s: %w", t.ID, err)
 	}
+	var trades shortlistTrades
+	if facets { // before the views: only the matches shown get their reasons in words
+		trades, res.Tender = facetTrades(res.Tender, trade, tenderURL(t), wholeRankingAnchor)
+	}
 	p.Rankings = newRankings(res)
+	trades.show(&p.Rankings[0])
 	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
 		return err
 	}

@@ -239,6 +239,12 @@ type rankingView struct {
 	// (tender_shortlist.go); Warning is set when none fits well.
 	Good, Weak []matchView
 	Warning    string
+	// Trades and MoreTrades are the trades of the ranking read
+	// TradeDepth deep, Trade the one chosen (shortlist_trades.go); empty
+	// when not offered.
+	Trades, MoreTrades []tradeFacet
+	TradeDepth         int
+	Trade              *tradeFilter
 }
 
 // matchView is one supplier of a ranking, with its reasons in French.
@@ -246,6 +252,7 @@ type matchView struct {
 	N        int
 	ID, URL  string
 	Name     string
+	NAF      string // the company's trade, for the ranking's trades (shortlist_trades.go)
 	SIREN    string
 	SIRET    string
 	Score    string // « 72 / 100 »
@@ -263,8 +270,11 @@ type reasonView struct {
 	Points string // « +12 »
 }
 
+// wholeRankingAnchor is the anchor of the whole tender's ranking.
+const wholeRankingAnchor = "ensemble"
+
 func newRankings(res index.MatchResult) []rankingView {
-	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
+	out := []rankingView{{Anchor: wholeRankingAnchor, Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
 		Warning: res.Warning}}
 	for _, l := range res.Lots {
 		heading := "Lot " + l.LotID
@@ -283,7 +293,7 @@ func newRankings(res index.MatchResult) []rankingView {
 func matchViews(ms []data.Match) []matchView {
 	out := make([]matchView, 0, len(ms))
 	for i, m := range ms {
-		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
+		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, NAF: m.NAF, SIREN: m.SIREN,
 			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
 			v.Distance = formatKm(*m.DistanceKm)

@@ -217,7 +217,7 @@ var reasonOrder = map[data.ReasonKind]int{
 // with their French text.
 func (sm *Scored) ToMatch(n *Need, q *TermSet) data.Match {
 	s := sm.c.sup
-	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, Score: round1(sm.Total),
+	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, NAF: s.NAF, Score: round1(sm.Total),
 		Confidence: ConfidenceOf(sm.relevance())}
 	if sm.geo.hasDist {
 		d := math.Round(sm.geo.dist*10) / 10

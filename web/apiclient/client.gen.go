@@ -664,8 +664,11 @@ type Match struct {
 
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
 	DistanceKm *float32 `json:"distance_km"`
-	Name       string   `json:"name"`
-	Reasons    []Reason `json:"reasons"`
+
+	// Naf Code NAF de l'entreprise, son métier (« 23.19Z ») ; absent quand inconnu. Les pages d'un besoin sans lots proposent ces métiers comme « corps d'état ».
+	Naf     *string  `json:"naf,omitempty"`
+	Name    string   `json:"name"`
+	Reasons []Reason `json:"reasons"`
 
 	// Score Somme des poids des raisons.
 	Score float32 `json:"score"`

@@ -1,0 +1,26 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+)
+
+// BenchmarkNeedShortlistPage is the page of a need without lots on the
+// real EPV directory: ranked 200 deep for its trades, then with a trade
+// chosen.
+//
+//	go test ./web -run '^$' -bench NeedShortlistPage -count 6
+func BenchmarkNeedShortlistPage(b *testing.B) {
+	s := newSearchServer(b, Config{RateLimit: RateLimit{PerSecond: -1}})
+	r := s.postForm(b, "/besoin", churchNeedForm())
+	page := r.header.Get("Location")
+	for _, c := range []struct{ name, target string }{{"whole", page}, {"trade", page + "?metier=23.19Z"}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if r := s.get(b, c.target); r.status != http.StatusOK {
+					b.Fatalf("GET %s = %d", c.target, r.status)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"fabrique/index"
+)
+
+// churchNeedForm is the need of a real award of the DECP works file: the
+// commune of Vichy (Allier) bought « Travaux de construction d'églises »
+// (CPV 45212361, no object published) and chose ATELIER THOMAS VITRAUX, a
+// stained-glass workshop 211 km away, behind some 90 builders of the
+// matcher's ranking.
+func churchNeedForm() url.Values {
+	return url.Values{
+		"title": {"Travaux de construction d'églises"}, "description": {""},
+		"cpv-1": {"45212361"}, "cpv-2": {""}, "cpv-3": {""},
+		"departement": {"03"}, "postcode": {""}, "value": {"92 888"},
+		"lot_rows": {"2"}, "lot-1-title": {""}, "lot-1-cpv": {""}, "lot-1-value": {""},
+		"lot-2-title": {""}, "lot-2-cpv": {""}, "lot-2-value": {""},
+		"action": {"match"},
+	}
+}
+
+var (
+	matchItemRe   = regexp.MustCompile(`<h4><a href="/fournisseurs/([^"]+)">([^<]*)</a></h4>`)
+	tradeFacetRe  = regexp.MustCompile(`<li><a href="([^"]*\?metier=([0-9.A-Z]+)#ensemble)"[^>]*>([^<]*) <span class="code">`)
+	tradeCountsRe = regexp.MustCompile(`<span class="code">([0-9.A-Z]+)</span></a> <span class="note">\((\d+)\)</span>`)
+)
+
+func TestShortlistTrades(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	ctx := context.Background()
+	r := s.postForm(t, "/besoin", churchNeedForm())
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /besoin = %d: %s", r.status, r.body)
+	}
+	page := r.header.Get("Location")
+	whole := s.get(t, page)
+	if whole.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", page, whole.status)
+	}
+	if n := len(matchItemRe.FindAllStringSubmatch(whole.body, -1)); n != pageMatchLimit {
+		t.Errorf("the whole ranking shows %d suppliers, want the page's %d", n, pageMatchLimit)
+	}
+	facets := tradeFacetRe.FindAllStringSubmatch(whole.body, -1)
+	if len(facets) <= shownTradeFacets || len(facets) > maxTradeFacets {
+		t.Fatalf("%d trades offered, want more than %d (church works draw many trades), at most %d", len(facets), shownTradeFacets, maxTradeFacets)
+	}
+	mustContain(t, "trades", whole.body, `aria-label="Corps d'état du classement"`,
+		"parmi ceux des 200 premières entreprises classées")
+	// The trades come in the order of their best-ranked supplier: the
+	// first is the first supplier's.
+	first := matchItemRe.FindStringSubmatch(whole.body)
+	sup, err := s.store.Supplier(ctx, html.UnescapeString(first[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if facets[0][2] != sup.NAF {
+		t.Errorf("the first trade offered is %s, want %s, the trade of the first supplier", facets[0][2], sup.NAF)
+	}
+	total := 0
+	for _, m := range tradeCountsRe.FindAllStringSubmatch(whole.body, -1) {
+		n, _ := strconv.Atoi(m[2]) // the pattern holds digits only
+		total += n
+	}
+	if total > tradeFacetDepth || total < tradeFacetDepth/2 {
+		t.Errorf("the trades count %d suppliers of the %d read", total, tradeFacetDepth)
+	}
+	if shown := strings.Count(whole.body[:strings.Index(whole.body, `class="more-trades"`)], `?metier=`); shown != shownTradeFacets {
+		t.Errorf("%d trades before « autres corps d'état », want %d", shown, shownTradeFacets)
+	}
+
+	// Ranked 200 deep, the page shows the same first suppliers as a
+	// ranking of 20.
+	tender, err := s.store.Tender(ctx, "besoin:"+strings.TrimPrefix(page, "/besoins/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, err := s.index.Match(ctx, s.matchSource, tender, index.MatchOptions{Limit: pageMatchLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := matchItemRe.FindAllStringSubmatch(whole.body, -1)
+	for i, m := range short.Tender {
+		if i >= len(shown) || html.UnescapeString(shown[i][1]) != m.SupplierID {
+			t.Errorf("rank %d: the page shows %v, a ranking of 20 %s", i+1, shown[min(i, len(shown)-1)][2], m.Name)
+		}
+	}
+
+	var glass string
+	for _, f := range facets {
+		if f[2] == "23.19Z" {
+			glass = html.UnescapeString(f[1])
+		}
+	}
+	if glass == "" {
+		t.Fatalf("the stained-glass trade (23.19Z) is not offered: %q", facets)
+	}
+	one := s.get(t, glass)
+	if one.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", glass, one.status)
+	}
+	items := matchItemRe.FindAllStringSubmatch(one.body, -1)
+	if len(items) == 0 {
+		t.Fatalf("the stained-glass ranking is empty")
+	}
+	found := false
+	for _, it := range items {
+		sup, err := s.store.Supplier(ctx, html.UnescapeString(it[1]))
+		if err != nil {
+			t.Fatalf("supplier %s: %v", it[1], err)
+		}
+		if sup.NAF != "23.19Z" {
+			t.Errorf("%s (%s) is in the stained-glass ranking", sup.Name, sup.NAF)
+		}
+		found = found || strings.Contains(it[2], "THOMAS VITRAUX")
+	}
+	if !found {
+		t.Errorf("the real winner, ATELIER THOMAS VITRAUX, is not in the stained-glass ranking")
+	}
+	mustContain(t, "chosen trade", one.body, `class="trade-chip"`, "Corps d'état : ",
+		`<span class="code">23.19Z</span> — `, "parmi les 200 premières classées",
+		`href="`+page+`#ensemble" aria-label="Retirer le corps d'état`, `aria-current="true"`, `<li class="match match-`)
+	// A trade behind « autres corps d'état » (the bells' 33.13Z, only
+	// weakly linked to church works) opens them when chosen.
+	bells := s.get(t, page+"?metier=33.13Z").body
+	mustContain(t, "a trade behind the fold", bells, `<details open class="more-trades">`)
+	if n := len(matchItemRe.FindAllString(bells, -1)); n == 0 {
+		t.Errorf("the bells' ranking is empty")
+	}
+	if !strings.Contains(one.body, `value="1">`) {
+		t.Errorf("the chosen trade's ranking is not numbered from 1")
+	}
+
+	t.Run("bad trade", func(t *testing.T) {
+		for _, q := range []string{"vitrail", "23.19", "<script>", "99.99Z", strings.Repeat("1", 4000)} {
+			r := s.get(t, page+"?metier="+url.QueryEscape(q))
+			if r.status != http.StatusBadRequest {
+				t.Errorf("metier=%.20q: %d, want 400", q, r.status)
+			}
+			if strings.Contains(r.body, "<script>") {
+				t.Errorf("metier=%.20q is shown unescaped", q)
+			}
+		}
+		mustContain(t, "unknown code", s.get(t, page+"?metier=99.99Z").body, "code NAF « 99.99Z » inconnu")
+	})
+
+	t.Run("a need with lots has no trades", func(t *testing.T) {
+		r := s.postForm(t, "/besoin", validNeedForm())
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("POST /besoin = %d", r.status)
+		}
+		lots := r.header.Get("Location")
+		if b := s.get(t, lots).body; strings.Contains(b, "trade-facets") {
+			t.Errorf("a need with lots offers trades")
+		}
+		if r := s.get(t, lots+"?metier=43.32A"); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "chaque lot a déjà son propre classement") {
+			t.Errorf("metier on a need with lots: %d", r.status)
+		}
+	})
+}
