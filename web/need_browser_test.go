@@ -91,11 +91,7 @@ func TestBrowserShortlistTrades(t *testing.T) {
 	requireChromium(t)
 	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
 	base := s.serveLoopback(t)
-	r := s.postForm(t, "/besoin", churchNeedForm())
-	if r.status != 303 {
-		t.Fatalf("POST /besoin = %d", r.status)
-	}
-	page := r.header.Get("Location")
+	page := postNeed(t, s, churchNeedForm())
 
 	b, consoleProblems := openBrowser(t, base)
 	b.n = 70

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/gofiber/fiber/v2"
+
 	"fabrique/data"
 	"fabrique/index"
 )
@@ -58,6 +60,35 @@ type tradeFilter struct {
 	RemoveURL   string
 }
 
+// tradeOf reads the trade chosen for a tender's ranking (?metier=), and
+// refuses one for a tender with lots, whose lots have their own rankings.
+func tradeOf(c *fiber.Ctx, t *data.Tender) (data.NAFCode, error) {
+	trade, err := parseTrade(c.Query(tradeParam))
+	if err == nil && trade.Code != "" && len(t.Lots) > 0 {
+		err = badParam(tradeParam, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
+	}
+	return trade, err
+}
+
+// withTrade is a page's address (CSV, report) for the chosen trade.
+func withTrade(target string, trade data.NAFCode) string {
+	if trade.Code == "" {
+		return target
+	}
+	return target + "?" + tradeParam + "=" + url.QueryEscape(trade.Code)
+}
+
+// onlyTrade keeps the matches of one trade, in their order.
+func onlyTrade(ms []data.Match, code string) []data.Match {
+	var out []data.Match
+	for _, m := range ms {
+		if m.NAF == code {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // parseTrade reads the chosen trade: "" for none, else a NAF code of the
 // sub-class level that the nomenclature knows.
 func parseTrade(raw string) (data.NAFCode, error) {
@@ -89,7 +120,6 @@ func facetTrades(ms []data.Match, chosen data.NAFCode, base, anchor string) (sho
 	var out shortlistTrades
 	counts := map[string]int{}
 	var order []string // trades by their best-ranked supplier
-	var kept []data.Match
 	for _, m := range ms {
 		if m.NAF == "" {
 			continue
@@ -98,9 +128,6 @@ func facetTrades(ms []data.Match, chosen data.NAFCode, base, anchor string) (sho
 			order = append(order, m.NAF)
 		}
 		counts[m.NAF]++
-		if m.NAF == chosen.Code {
-			kept = append(kept, m)
-		}
 	}
 	if len(order) >= 2 || chosen.Code != "" {
 		for _, code := range order[:min(len(order), maxTradeFacets)] {
@@ -117,8 +144,8 @@ func facetTrades(ms []data.Match, chosen data.NAFCode, base, anchor string) (sho
 		out.depth = len(ms)
 	}
 	if chosen.Code != "" {
-		out.chosen = &tradeFilter{Code: chosen.Code, Label: chosen.Label, Found: len(kept), RemoveURL: base + "#" + anchor}
-		ms = kept
+		ms = onlyTrade(ms, chosen.Code)
+		out.chosen = &tradeFilter{Code: chosen.Code, Label: chosen.Label, Found: len(ms), RemoveURL: base + "#" + anchor}
 	}
 	return out, ms[:min(len(ms), pageMatchLimit)]
 }

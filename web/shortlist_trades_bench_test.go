@@ -12,8 +12,7 @@ import (
 //	go test ./web -run '^$' -bench NeedShortlistPage -count 6
 func BenchmarkNeedShortlistPage(b *testing.B) {
 	s := newSearchServer(b, Config{RateLimit: RateLimit{PerSecond: -1}})
-	r := s.postForm(b, "/besoin", churchNeedForm())
-	page := r.header.Get("Location")
+	page := postNeed(b, s, churchNeedForm())
 	for _, c := range []struct{ name, target string }{{"whole", page}, {"trade", page + "?metier=23.19Z"}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {

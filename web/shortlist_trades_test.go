@@ -29,6 +29,17 @@ func churchNeedForm() url.Values {
 	}
 }
 
+// postNeed stores a need through the form and returns its shortlist's
+// address.
+func postNeed(t testing.TB, s *testServer, form url.Values) string {
+	t.Helper()
+	r := s.postForm(t, "/besoin", form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /besoin = %d: %s", r.status, r.body)
+	}
+	return r.header.Get("Location")
+}
+
 var (
 	matchItemRe   = regexp.MustCompile(`<h4><a href="/fournisseurs/([^"]+)">([^<]*)</a></h4>`)
 	tradeFacetRe  = regexp.MustCompile(`<li><a href="([^"]*\?metier=([0-9.A-Z]+)#ensemble)"[^>]*>([^<]*) <span class="code">`)
@@ -38,11 +49,7 @@ var (
 func TestShortlistTrades(t *testing.T) {
 	s := newSearchServer(t, Config{})
 	ctx := context.Background()
-	r := s.postForm(t, "/besoin", churchNeedForm())
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("POST /besoin = %d: %s", r.status, r.body)
-	}
-	page := r.header.Get("Location")
+	page := postNeed(t, s, churchNeedForm())
 	whole := s.get(t, page)
 	if whole.status != http.StatusOK {
 		t.Fatalf("GET %s = %d", page, whole.status)
@@ -154,11 +161,7 @@ func TestShortlistTrades(t *testing.T) {
 	})
 
 	t.Run("a need with lots has no trades", func(t *testing.T) {
-		r := s.postForm(t, "/besoin", validNeedForm())
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("POST /besoin = %d", r.status)
-		}
-		lots := r.header.Get("Location")
+		lots := postNeed(t, s, validNeedForm())
 		if b := s.get(t, lots).body; strings.Contains(b, "trade-facets") {
 			t.Errorf("a need with lots offers trades")
 		}
@@ -167,4 +170,60 @@ func TestShortlistTrades(t *testing.T) {
 			t.Errorf("metier on a need with lots: %d", r.status)
 		}
 	})
+}
+
+// TestShortlistTradeExports: the CSV and the sourcing report linked from
+// a page with a chosen trade hold that trade's suppliers only.
+func TestShortlistTradeExports(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	ctx := context.Background()
+	page := postNeed(t, s, churchNeedForm())
+	one := s.get(t, page+"?metier=23.19Z").body
+	mustContain(t, "links of the page", one, `href="`+page+`/fournisseurs.csv?metier=23.19Z"`, `href="`+page+`/rapport?metier=23.19Z"`)
+
+	csv := s.get(t, page+"/fournisseurs.csv?metier=23.19Z")
+	if csv.status != http.StatusOK {
+		t.Fatalf("CSV: %d", csv.status)
+	}
+	if cd := csv.header.Get("Content-Disposition"); !strings.Contains(cd, "-23-19Z.csv") {
+		t.Errorf("CSV named %q", cd)
+	}
+	lines := strings.Split(strings.TrimSpace(csv.body), "\r\n")
+	if len(lines) < 2 {
+		t.Fatalf("the CSV holds no supplier:\n%s", csv.body)
+	}
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ";")
+		if len(f) < 5 || !strings.Contains(f[2], "corps d'état 23.19Z") {
+			t.Errorf("CSV row %q: not under the chosen trade", l)
+			continue
+		}
+		sup, err := s.store.Supplier(ctx, f[3])
+		if err != nil || sup.NAF != "23.19Z" {
+			t.Errorf("CSV row %q: supplier %s of NAF %q (%v)", l, f[3], sup.NAF, err)
+		}
+	}
+	all := s.get(t, page+"/fournisseurs.csv")
+	if n := strings.Count(all.body, "\r\n"); n <= len(lines) {
+		t.Errorf("the whole CSV has %d lines, the trade's %d", n, len(lines))
+	}
+
+	report := s.get(t, page+"/rapport?metier=23.19Z")
+	if report.status != http.StatusOK {
+		t.Fatalf("report: %d", report.status)
+	}
+	mustContain(t, "report", report.body, "Corps d'état choisi : ", `<span class="code">23.19Z</span>`,
+		"THOMAS VITRAUX", `href="`+page+`?metier=23.19Z">Revenir à la liste</a>`)
+	sirens := regexp.MustCompile(`<span class="code">SIREN ([0-9]{9})</span>`).FindAllStringSubmatch(report.body, -1)
+	if len(sirens) == 0 || len(sirens) > pageMatchLimit {
+		t.Errorf("the report ranks %d suppliers", len(sirens))
+	}
+	for _, m := range sirens {
+		if sup, err := s.store.Supplier(ctx, m[1]); err != nil || sup.NAF != "23.19Z" {
+			t.Errorf("the report ranks %s, of NAF %q (%v)", m[1], sup.NAF, err)
+		}
+	}
+	if r := s.get(t, page+"/rapport?metier=<b>"); r.status != http.StatusBadRequest {
+		t.Errorf("report with a bad trade: %d", r.status)
+	}
 }

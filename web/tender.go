@@ -173,7 +173,7 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
 		return nil
 	}
-	trade, err := parseTrade(c.Query(tradeParam))
+	trade, err := tradeOf(c, t)
 	if err != nil {
 		return err
 	}
@@ -182,9 +182,8 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 	facets, limit := len(t.Lots) == 0, pageMatchLimit
 	if facets {
 		limit = tradeFacetDepth
-	} else if trade.Code != "" {
-		return badParam(tradeParam, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
 	}
+	p.CSVURL, p.ReportURL = withTrade(p.CSVURL, trade), withTrade(p.ReportURL, trade)
 	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
 		p.MatchNote = matchBusyNote
 		return nil

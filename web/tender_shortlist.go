@@ -46,9 +46,17 @@ func (s *Server) tenderReport(c *fiber.Ctx) error {
 // as CSV for spreadsheets in French: UTF-8 with BOM, ";" between fields,
 // decimal comma, CRLF line ends.
 func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
+	trade, err := tradeOf(c, t)
+	if err != nil {
+		return err
+	}
 	res, _, err := s.rank(c.UserContext(), t, csvMatchLimit, 0)
 	if err != nil {
 		return err
+	}
+	whole := "Ensemble du marché"
+	if trade.Code != "" { // the ranking is as deep as the page's trades are counted
+		res.Tender, whole = onlyTrade(res.Tender, trade.Code), whole+", corps d'état "+trade.Code+" ("+trade.Label+")"
 	}
 	base := s.baseURL()
 	var rows [][]string
@@ -86,14 +94,18 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 				csvText(sups[i].Address.Commune), dep})
 		}
 	}
-	write("", "Ensemble du marché", res.Tender)
+	write("", whole, res.Tender)
 	for _, l := range res.Lots {
 		write(l.LotID, l.Title, l.Matches)
 	}
 	if werr != nil {
 		return werr
 	}
-	return sendCSV(c, "fabrique-fournisseurs-"+fileSafe(t.ID)+".csv", shortlistCSVHeader(), rows)
+	name := "fabrique-fournisseurs-" + fileSafe(t.ID)
+	if trade.Code != "" {
+		name += "-" + fileSafe(trade.Code)
+	}
+	return sendCSV(c, name+".csv", shortlistCSVHeader(), rows)
 }
 
 // fileSafe keeps the letters, digits and dashes of an id for a file name.
@@ -123,15 +135,29 @@ type shortlistReportPage struct {
 	Note          string
 	PageURL       string
 	CSVURL        string
+	Trade         *tradeFilter // the trade chosen on the page, if any
+	TradeDepth    int          // how deep the whole ranking was read for it
 }
 
 // shortlistReport is the printable « rapport de sourcing » of a tender or
 // a need: what was asked, when, and the suppliers ranked with their
 // reasons.
 func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
-	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots)
+	trade, err := tradeOf(c, t)
 	if err != nil {
 		return err
+	}
+	limit := pageMatchLimit
+	if trade.Code != "" {
+		limit = tradeFacetDepth // the trade's suppliers among as many as the page counts
+	}
+	res, cut, err := s.rank(c.UserContext(), t, limit, pageMaxLots)
+	if err != nil {
+		return err
+	}
+	var trades shortlistTrades
+	if trade.Code != "" {
+		trades, res.Tender = facetTrades(res.Tender, trade, tenderURL(t), wholeRankingAnchor)
 	}
 	now := time.Now()
 	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
@@ -140,8 +166,9 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
 		return err
 	}
-	p.PageURL = tenderURL(t)
-	p.CSVURL = p.PageURL + "/fournisseurs.csv"
+	p.PageURL = withTrade(tenderURL(t), trade)
+	p.CSVURL = withTrade(tenderURL(t)+"/fournisseurs.csv", trade)
+	p.Trade, p.TradeDepth = trades.chosen, trades.depth
 	if cut > 0 {
 		p.Note = fmt.Sprintf("Ce rapport classe les %d premiers lots ; le fichier CSV couvre les %d autres.", pageMaxLots, cut)
 	}
