@@ -54,9 +54,26 @@ func BenchmarkMatch100k(b *testing.B) { benchMatch(b, 100_000) }
 
 func benchMatch(b *testing.B, n int) { benchMatchLinks(b, n, nil) }
 
+// BenchmarkMatchPage100k is BenchmarkMatch100k ranked as deep as the
+// shortlist page of a need without lots asks (index.MaxMatchLimit), to
+// count its trades (web/shortlist_trades.go).
+func BenchmarkMatchPage100k(b *testing.B) {
+	benchMatchOpts(b, 100_000, nil, index.MatchOptions{Limit: index.MaxMatchLimit})
+}
+
+// BenchmarkMatchPage10k is BenchmarkMatchPage100k on 10 000 suppliers.
+func BenchmarkMatchPage10k(b *testing.B) {
+	benchMatchOpts(b, 10_000, nil, index.MatchOptions{Limit: index.MaxMatchLimit})
+}
+
 // benchMatchLinks is benchMatch with the index's learned CPV ↔ NAF links
 // set (nil: none), and what setup sets on the index once it is built.
 func benchMatchLinks(b *testing.B, n int, links *data.CPVNAFLinks, setup ...func(*index.Index, []data.Supplier)) {
+	benchMatchOpts(b, n, links, index.MatchOptions{}, setup...)
+}
+
+// benchMatchOpts is benchMatchLinks with the options of every match.
+func benchMatchOpts(b *testing.B, n int, links *data.CPVNAFLinks, mo index.MatchOptions, setup ...func(*index.Index, []data.Supplier)) {
 	// Measure under the collector settings `fabrique serve` runs with
 	// (cmd/fabrique tuneGC: 200 %), unless GOGC is set for the run: with
 	// the default 100 % the p95 here was 22 ms instead of 18 ms.
@@ -103,7 +120,7 @@ func benchMatchLinks(b *testing.B, n int, links *data.CPVNAFLinks, setup ...func
 	}
 	ctx := context.Background()
 	for _, t := range tenders[:20] { // warm the caches and the reference data
-		if _, err := ix.Match(ctx, src, t, index.MatchOptions{}); err != nil {
+		if _, err := ix.Match(ctx, src, t, mo); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -113,7 +130,7 @@ func benchMatchLinks(b *testing.B, n int, links *data.CPVNAFLinks, setup ...func
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		res, err := ix.Match(ctx, src, tenders[i%len(tenders)], index.MatchOptions{})
+		res, err := ix.Match(ctx, src, tenders[i%len(tenders)], mo)
 		lat = append(lat, time.Since(t0))
 		if err != nil {
 			b.Fatal(err)
