@@ -112,11 +112,14 @@ type EvalRow struct {
 	// WinnerID is the supplier ID of the best-ranked winner (the first
 	// in the directory when none is ranked).
 	WinnerID string `json:"winner_id,omitempty"`
-	// TradeRank is the winner's rank among the suppliers of its own NAF
-	// code in the matcher's ranking: where it stands once the buyer has
-	// chosen its trade on the shortlist (web's « corps d'état »); 0 when
-	// the winner is not within the matcher's ranking (MaxMatchLimit).
+	// TradeRank is the winner's rank among the companies of its own NAF
+	// code (MatchOptions.Trade): where it stands once the buyer has chosen
+	// its trade on the shortlist (web's « corps d'état »); 0 when not
+	// within MaxMatchLimit of them.
 	TradeRank int `json:"trade_rank,omitempty"`
+	// TradeSize is the number of companies of that ranking (at most
+	// MaxMatchLimit): a rare trade's is short.
+	TradeSize int `json:"trade_size,omitempty"`
 	// Explain splits the scores of the winner, the 10th and the 50th by
 	// component when the winner is not in the first 10 (eval_explain.go).
 	Explain []EvalParts `json:"explain,omitempty"`
@@ -129,6 +132,10 @@ type EvalRow struct {
 type EvalTrade struct {
 	Recall10 float64 `json:"recall_at_10"`
 	Recall20 float64 `json:"recall_at_20"`
+	// MedianSize is the median length of the winners' trade rankings
+	// (EvalRow.TradeSize): how many companies the buyer reads instead of
+	// the whole directory.
+	MedianSize int `json:"median_size"`
 }
 
 // EvalTrack describes the track record of the evaluation: learned from
@@ -261,6 +268,16 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 	rep.Awards = len(rep.Rows)
 	if n := float64(rep.Awards); n > 0 {
 		rep.Trade.Recall10, rep.Trade.Recall20 = rep.Trade.Recall10/n, rep.Trade.Recall20/n
+	}
+	var sizes []int
+	for _, r := range rep.Rows {
+		if r.TradeSize > 0 {
+			sizes = append(sizes, r.TradeSize)
+		}
+	}
+	if len(sizes) > 0 {
+		slices.Sort(sizes)
+		rep.Trade.MedianSize = sizes[len(sizes)/2]
 	}
 	rep.Learning = cv.record()
 	for i, name := range evalMethods {
@@ -468,7 +485,9 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.WinnerScore = res.Tender[deep-1].Score
 		row.WinnerID = res.Tender[deep-1].SupplierID
 	}
-	row.TradeRank = tradeRank(res.Tender, deep)
+	if row.TradeRank, row.TradeSize, err = tradeRank(ctx, ix, src, t, opts, winners); err != nil {
+		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	}
 	if row.Explain, err = explainRanking(ctx, src, res.Tender, deep); err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
@@ -652,19 +671,29 @@ func placeLabel(p data.Place) string {
 
 func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
 
-// tradeRank is the rank of the match at rank deep (1-based) among the
-// matches above it of the same NAF code; 0 when deep is 0 or the
-// supplier has no NAF code. The shortlist page offers every trade of its
-// ranking (web/shortlist_trades.go), read as deep as the evaluation's.
-func tradeRank(ms []data.Match, deep int) int {
-	if deep <= 0 || deep > len(ms) || ms[deep-1].NAF == "" {
-		return 0
-	}
-	rank := 1
-	for _, m := range ms[:deep-1] {
-		if m.NAF == ms[deep-1].NAF {
-			rank++
+// tradeRank is the best rank of the winners among the companies of their
+// own trade, as the shortlist ranks a trade the buyer chose
+// (MatchOptions.Trade); 0 when none is ranked.
+func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, opts MatchOptions, winners []string) (rank, size int, err error) {
+	tried := map[string]bool{}
+	for _, w := range winners {
+		s, err := src.Supplier(ctx, w)
+		if isNotFound(err) || (err == nil && (s.NAF == "" || tried[s.NAF])) {
+			continue
+		}
+		if err != nil {
+			return 0, 0, err
+		}
+		tried[s.NAF] = true
+		o := opts
+		o.Trade = s.NAF
+		res, err := ix.Match(ctx, src, t, o)
+		if err != nil {
+			return 0, 0, err
+		}
+		if r := bestRank(matchIDs(res.Tender), winners); r > 0 && (rank == 0 || r < rank) {
+			rank, size = r, len(res.Tender)
 		}
 	}
-	return rank
+	return rank, size, nil
 }

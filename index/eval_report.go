@@ -47,9 +47,10 @@ func (r EvalReport) String() string {
 		}
 		fmt.Fprintf(&b, "%-46s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
 	}
-	fmt.Fprintf(&b, "%-46s %10.3f %10s %7s   (rappel@20 / recall@20 %.3f)\n", "Fabrique, corps d'état du titulaire choisi",
-		r.Trade.Recall10, "", "", r.Trade.Recall20)
-	fmt.Fprintf(&b, "%-46s\n", "  / the winner's trade chosen on the shortlist")
+	fmt.Fprintf(&b, "%-46s %10.3f %10s %7s\n", "Fabrique, métier du titulaire choisi / its trade", r.Trade.Recall10, "", "")
+	fmt.Fprintf(&b, "  (le corps d'état choisi sur la liste : rappel@20 %.3f, %d entreprises par métier en médiane /\n"+
+		"   the trade chosen on the shortlist: recall@20 %.3f, median trade ranking of %d companies)\n",
+		r.Trade.Recall20, r.Trade.MedianSize, r.Trade.Recall20, r.Trade.MedianSize)
 	if len(r.Levels) > 0 {
 		b.WriteString("\nConfiance / confidence: part des titulaires dans le groupe, taille moyenne du groupe\n")
 		b.WriteString("                         share of winners in the group, mean group size\n")

@@ -97,19 +97,20 @@ func TestEvaluateRealAwards(t *testing.T) {
 	}
 	// Within its own trade (the buyer's « corps d'état » on the
 	// shortlist), a winner ranks no lower than in the whole ranking, and
-	// most winners come in the first 10 of their trade (measured: 40 of
-	// 44, the 4 others beyond the 200 ranked or at 13th).
+	// most winners come in the first 10 of their trade (measured: 43 of
+	// 44, Atelier Thomas Vitraux 13th of the stained-glass workshops),
+	// even those the whole ranking does not hold.
 	for _, r := range rep.Rows {
 		deep := r.Ranks[0]
 		if deep > 0 && (r.TradeRank < 1 || r.TradeRank > deep) {
 			t.Errorf("%s: rank %d in all, %d in its trade", r.Winner, deep, r.TradeRank)
 		}
 	}
-	if rep.Trade.Recall10 < 0.85 || rep.Trade.Recall10 < m.Recall10+0.1 || rep.Trade.Recall20 < rep.Trade.Recall10 {
+	if rep.Trade.Recall10 < 0.9 || rep.Trade.Recall10 < m.Recall10+0.15 || rep.Trade.Recall20 < rep.Trade.Recall10 || rep.Trade.MedianSize < 2 {
 		t.Errorf("within the winner's trade: recall@10 %.3f, @20 %.3f; want ≥ 0.85 and ≥ the matcher's %.3f + 0.1",
 			rep.Trade.Recall10, rep.Trade.Recall20, m.Recall10)
 	}
-	if !strings.Contains(rep.String(), "corps d'état du titulaire choisi") {
+	if !strings.Contains(rep.String(), "métier du titulaire choisi") {
 		t.Error("the report does not give the figures within the winner's trade")
 	}
 	if !strings.Contains(rep.String(), "coupées à la date de chaque marché") {

@@ -47,6 +47,10 @@ type MatchOptions struct {
 	Track       *data.TrackRecord
 	TrackBefore time.Time
 	TrackSkip   data.ContractID
+	// Trade, a NAF code, ranks only the companies of that trade for the
+	// tender as a whole (the « corps d'état » a buyer chose on a
+	// shortlist, match_trades.go); its lots are ranked as usual.
+	Trade string
 }
 
 // Bounds of a match.
@@ -61,10 +65,13 @@ type MatchResult struct {
 	Tender []data.Match `json:"tender"`
 	// Warning is data.NoGoodMatch when no supplier of the ranking fits
 	// better than weakly (Match.Confidence).
-	Warning string        `json:"warning,omitempty"`
-	Lots    []LotMatches  `json:"lots,omitempty"`
-	Terms   []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
-	Took    time.Duration `json:"took"`
+	Warning string `json:"warning,omitempty"`
+	// Trades are the trades of the candidates scored for the tender as a
+	// whole, in the order of their best candidate (match_trades.go).
+	Trades []TradeCount  `json:"trades,omitempty"`
+	Lots   []LotMatches  `json:"lots,omitempty"`
+	Terms  []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	Took   time.Duration `json:"took"`
 }
 
 // LotMatches is the ranking of one lot.
@@ -107,6 +114,9 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 	if err != nil {
 		return MatchResult{}, fmt.Errorf("index: %w", err)
 	}
+	if err := checkTrade(opts.Trade); err != nil {
+		return MatchResult{}, err
+	}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = DefaultMatchLimit
@@ -137,12 +147,17 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 			return MatchResult{}, err
 		}
 		ix.setTrack(n, opts) // match_track.go
-		matches, terms, err := m.rank(ctx, n, limit)
+		whole := n.LotID == "" && i == 0
+		trade := ""
+		if whole {
+			trade = opts.Trade
+		}
+		matches, terms, trades, err := m.rank(ctx, n, limit, trade)
 		if err != nil {
 			return MatchResult{}, err
 		}
-		if n.LotID == "" && i == 0 {
-			res.Tender, res.Terms, res.Warning = matches, terms, warningOf(matches)
+		if whole {
+			res.Tender, res.Terms, res.Warning, res.Trades = matches, terms, warningOf(matches), trades
 			continue
 		}
 		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: matches, Terms: terms,
@@ -166,39 +181,63 @@ type matcher struct {
 	wordStems map[string][]string
 }
 
-// rank returns the best suppliers for one need and the terms it used.
-func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, error) {
+// rank returns the best suppliers for one need, the terms it used and the
+// trades of the candidates it scored; only those of trade (a NAF code)
+// when it is set.
+func (m *matcher) rank(ctx context.Context, n *match.Need, limit int, trade string) ([]data.Match, []string, []TradeCount, error) {
 	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms, m.bleveTextPool)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	var extra map[string]bool // candidates only the trade pool brought
+	if trade != "" {
+		pool, err := m.ix.tradePool(ctx, m.g, n, trade, limit)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		seen := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			seen[id] = true
+		}
+		extra = map[string]bool{}
+		for _, id := range pool {
+			if !seen[id] {
+				extra[id] = true
+			}
+		}
+		ids = appendUnseen(ids, seen, pool)
 	}
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
 	q := match.NewTermSet(terms, match.TitleWeight*m.stats.idf(1), m.ix.stems, m.wordStems)
 	if err := m.load(ctx, ids); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	scored := make([]match.Scored, 0, len(ids))
 	for _, id := range ids {
 		c, err := m.candidate(ctx, id)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if c == nil {
 			continue // deleted from the store since it was indexed
 		}
 		if err := m.countTrade(ctx, c); err != nil { // match_reach.go
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
 		}
 	}
 	match.Sort(scored)
+	trades := countTrades(scored, extra)
+	if trade != "" {
+		scored = onlyTrade(scored, trade)
+	}
 	if len(scored) > limit {
 		scored = scored[:limit]
 	}
@@ -207,7 +246,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 		out[i] = scored[i].ToMatch(n, q)
 	}
 	match.Grade(out)
-	return out, match.Surfaces(terms), nil
+	return out, match.Surfaces(terms), trades, nil
 }
 
 // candidate loads a supplier once per Match call, with its analysed text.

@@ -54,26 +54,30 @@ func BenchmarkMatch100k(b *testing.B) { benchMatch(b, 100_000) }
 
 func benchMatch(b *testing.B, n int) { benchMatchLinks(b, n, nil) }
 
-// BenchmarkMatchPage100k is BenchmarkMatch100k ranked as deep as the
-// shortlist page of a need without lots asks (index.MaxMatchLimit), to
-// count its trades (web/shortlist_trades.go).
-func BenchmarkMatchPage100k(b *testing.B) {
-	benchMatchOpts(b, 100_000, nil, index.MatchOptions{Limit: index.MaxMatchLimit})
-}
+// BenchmarkMatchTrade100k is BenchmarkMatch100k with a trade chosen
+// (MatchOptions.Trade), as a shortlist ranks the « corps d'état » a buyer
+// picks: one more pool, the trade's nearest companies.
+func BenchmarkMatchTrade100k(b *testing.B) { benchMatchOpts(b, 100_000, nil, benchTradeOptions) }
 
-// BenchmarkMatchPage10k is BenchmarkMatchPage100k on 10 000 suppliers.
-func BenchmarkMatchPage10k(b *testing.B) {
-	benchMatchOpts(b, 10_000, nil, index.MatchOptions{Limit: index.MaxMatchLimit})
+// BenchmarkMatchTrade10k is BenchmarkMatchTrade100k on 10 000 suppliers.
+func BenchmarkMatchTrade10k(b *testing.B) { benchMatchOpts(b, 10_000, nil, benchTradeOptions) }
+
+// benchTrades are trades a buyer could choose for each of benchTenders.
+var benchTrades = []string{"23.19Z", "31.01Z", "43.91B", "14.12Z", "25.11Z"}
+
+func benchTradeOptions(i int) index.MatchOptions {
+	return index.MatchOptions{Trade: benchTrades[i%len(benchTrades)]}
 }
 
 // benchMatchLinks is benchMatch with the index's learned CPV ↔ NAF links
 // set (nil: none), and what setup sets on the index once it is built.
 func benchMatchLinks(b *testing.B, n int, links *data.CPVNAFLinks, setup ...func(*index.Index, []data.Supplier)) {
-	benchMatchOpts(b, n, links, index.MatchOptions{}, setup...)
+	benchMatchOpts(b, n, links, func(int) index.MatchOptions { return index.MatchOptions{} }, setup...)
 }
 
-// benchMatchOpts is benchMatchLinks with the options of every match.
-func benchMatchOpts(b *testing.B, n int, links *data.CPVNAFLinks, mo index.MatchOptions, setup ...func(*index.Index, []data.Supplier)) {
+// benchMatchOpts is benchMatchLinks with the options of the match of the
+// i-th tender.
+func benchMatchOpts(b *testing.B, n int, links *data.CPVNAFLinks, optsOf func(i int) index.MatchOptions, setup ...func(*index.Index, []data.Supplier)) {
 	// Measure under the collector settings `fabrique serve` runs with
 	// (cmd/fabrique tuneGC: 200 %), unless GOGC is set for the run: with
 	// the default 100 % the p95 here was 22 ms instead of 18 ms.
@@ -119,8 +123,8 @@ func benchMatchOpts(b *testing.B, n int, links *data.CPVNAFLinks, mo index.Match
 		b.Fatalf("bench tender has %d words, want about 60", w)
 	}
 	ctx := context.Background()
-	for _, t := range tenders[:20] { // warm the caches and the reference data
-		if _, err := ix.Match(ctx, src, t, mo); err != nil {
+	for i, t := range tenders[:20] { // warm the caches and the reference data
+		if _, err := ix.Match(ctx, src, t, optsOf(i)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -130,7 +134,7 @@ func benchMatchOpts(b *testing.B, n int, links *data.CPVNAFLinks, mo index.Match
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		res, err := ix.Match(ctx, src, tenders[i%len(tenders)], mo)
+		res, err := ix.Match(ctx, src, tenders[i%len(tenders)], optsOf(i))
 		lat = append(lat, time.Since(t0))
 		if err != nil {
 			b.Fatal(err)

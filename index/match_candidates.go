@@ -81,7 +81,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 	if sq == nil {
 		return ids, nil
 	}
-	pool, err := ix.sectorPool(ctx, g, n, sq)
+	pool, err := ix.sectorPool(ctx, g, n, sq, candidatePool)
 	if err != nil {
 		return nil, err
 	}
@@ -131,15 +131,15 @@ func areaQuery(p data.Place) query.Query {
 	return keywordsQuery(fArea, vals)
 }
 
-// sectorPool runs the sector query, nearest first when the need has a
-// place. The distances come from the snapshot's in-memory columns (bleve's
+// sectorPool runs the sector query for its k nearest suppliers when the
+// need has a place (its k best otherwise). The distances come from the snapshot's in-memory columns (bleve's
 // distance sort decodes the point of every hit). The query is first
 // restricted to the départements around the place, and widened only when
 // they hold fewer than a pool of candidates: a whole sector of 100 000
 // suppliers is still many postings to walk.
-func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query) ([]string, error) {
+func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query, k int) ([]string, error) {
 	if !n.HasPoint {
-		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, candidatePool, 0, false))
+		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, k, 0, false))
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}
@@ -171,11 +171,11 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, s
 			}
 			q = query.NewConjunctionQuery([]query.Query{sq, keywordsQuery(fDepartement, deps)})
 		}
-		ids, total, err := ix.nearestMatching(ctx, snap, cols, q, n.Place.Lat, n.Place.Lon, candidatePool)
+		ids, total, err := ix.nearestMatching(ctx, snap, cols, q, n.Place.Lat, n.Place.Lon, k)
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}
-		if radius == 0 || total >= candidatePool {
+		if radius == 0 || total >= uint64(k) {
 			return ids, nil
 		}
 	}

@@ -48,7 +48,7 @@ func (ix *Index) rareTradePool(ctx context.Context, g *generation, n *match.Need
 	if len(n.RareTrades) == 0 {
 		return nil, nil
 	}
-	return ix.sectorPool(ctx, g, n, keywordsQuery(fNAF, n.RareTrades))
+	return ix.sectorPool(ctx, g, n, keywordsQuery(fNAF, n.RareTrades), candidatePool)
 }
 
 // sectorSize is the number of suppliers of the sector of the CPV

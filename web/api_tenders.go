@@ -132,7 +132,7 @@ func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := s.rank(c.UserContext(), &t, limit, 0)
+	res, _, err := s.rank(c.UserContext(), &t, limit, 0, "")
 	if err != nil {
 		return needError(err)
 	}

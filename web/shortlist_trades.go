@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,22 +18,19 @@ import (
 // the stained glass, the bells or the furniture: on the real awards of
 // `fabrique eval awards`, the winners the matcher ranks beyond the 50th are
 // crafts of heritage, 3rd to 13th of their own trade. The buyer knows the
-// lot's trade; one click on it shows the ranking of that trade alone.
+// lot's trade; one click on it ranks that trade alone (index.MatchOptions.
+// Trade, over every company of the trade, not only those of the ranking).
 //
-// The trades are counted among the first tradeFacetDepth suppliers of
-// the whole tender's ranking, and only for a tender without lots: each lot
-// of a tender has its own ranking, and most lots name their trade. Every
-// trade of the ranking is offered, the trade of the best-ranked supplier
-// first: the trades a lot may be of (bells, furniture of a church) are
-// often only weakly linked to the building named, and the weak tail's
-// trades (cutlers for church works) come last, folded away.
+// The trades are those of the companies the matcher scored for the whole
+// tender (index.MatchResult.Trades), offered for a tender without lots
+// only: each lot of a tender has its own ranking, and most lots name their
+// trade. They come in the order of their best company: the trades a lot
+// may be of (bells, furniture of a church) are often only weakly linked
+// to the building named, and the weak tail's trades (cutlers for church
+// works) come last, folded away.
 
-// tradeFacetDepth is how deep the ranking is read for its trades.
-const tradeFacetDepth = index.MaxMatchLimit
-
-// The trades offered, in the order of their best-ranked supplier:
-// shownTradeFacets at once, the others, up to maxTradeFacets, behind
-// « autres corps d'état ».
+// The trades offered: shownTradeFacets at once, the others, up to
+// maxTradeFacets, behind « autres corps d'état ».
 const (
 	shownTradeFacets = 8
 	maxTradeFacets   = 100
@@ -56,7 +52,6 @@ type tradeFacet struct {
 // tradeFilter is the chosen trade, shown as a removable chip.
 type tradeFilter struct {
 	Code, Label string
-	Found       int // suppliers of the trade among the tradeFacetDepth ranked
 	RemoveURL   string
 }
 
@@ -78,17 +73,6 @@ func withTrade(target string, trade data.NAFCode) string {
 	return target + "?" + tradeParam + "=" + url.QueryEscape(trade.Code)
 }
 
-// onlyTrade keeps the matches of one trade, in their order.
-func onlyTrade(ms []data.Match, code string) []data.Match {
-	var out []data.Match
-	for _, m := range ms {
-		if m.NAF == code {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // parseTrade reads the chosen trade: "" for none, else a NAF code of the
 // sub-class level that the nomenclature knows.
 func parseTrade(raw string) (data.NAFCode, error) {
@@ -105,63 +89,27 @@ func parseTrade(raw string) (data.NAFCode, error) {
 	return n, nil
 }
 
-// shortlistTrades is what facetTrades found in a ranking.
-type shortlistTrades struct {
-	trades, more []tradeFacet
-	depth        int
-	chosen       *tradeFilter
-}
-
-// facetTrades counts the trades of a ranking read tradeFacetDepth deep
-// (ms), in the order of their best-ranked supplier, and returns them with
-// the matches a page shows: the first pageMatchLimit of the chosen
-// trade's, else of all. anchor is the ranking's, base the page's address.
-func facetTrades(ms []data.Match, chosen data.NAFCode, base, anchor string) (shortlistTrades, []data.Match) {
-	var out shortlistTrades
-	counts := map[string]int{}
-	var order []string // trades by their best-ranked supplier
-	for _, m := range ms {
-		if m.NAF == "" {
-			continue
-		}
-		if counts[m.NAF] == 0 {
-			order = append(order, m.NAF)
-		}
-		counts[m.NAF]++
+// showTrades puts the trades of a tender's ranking (res.Trades) and the
+// chosen one on its view. base is the page's address.
+func showTrades(r *rankingView, trades []index.TradeCount, chosen data.NAFCode, base string) {
+	if len(trades) < 2 && chosen.Code == "" {
+		return // one trade: nothing to choose
 	}
-	if len(order) >= 2 || chosen.Code != "" {
-		for _, code := range order[:min(len(order), maxTradeFacets)] {
-			label := code
-			if c, ok := data.LookupNAF(code); ok {
-				label = c.Label
-			}
-			out.trades = append(out.trades, tradeFacet{Code: code, Label: label, Count: counts[code], Current: code == chosen.Code,
-				URL: base + "?" + tradeParam + "=" + url.QueryEscape(code) + "#" + anchor})
+	for _, t := range trades[:min(len(trades), maxTradeFacets)] {
+		label := t.NAF
+		if c, ok := data.LookupNAF(t.NAF); ok {
+			label = c.Label
 		}
-		if len(out.trades) > shownTradeFacets {
-			out.trades, out.more = out.trades[:shownTradeFacets], out.trades[shownTradeFacets:]
-		}
-		out.depth = len(ms)
+		r.TradeTotal += t.Count
+		r.Trades = append(r.Trades, tradeFacet{Code: t.NAF, Label: label, Count: t.Count, Current: t.NAF == chosen.Code,
+			URL: base + "?" + tradeParam + "=" + url.QueryEscape(t.NAF) + "#" + r.Anchor})
+	}
+	if len(r.Trades) > shownTradeFacets {
+		r.Trades, r.MoreTrades = r.Trades[:shownTradeFacets], r.Trades[shownTradeFacets:]
 	}
 	if chosen.Code != "" {
-		ms = onlyTrade(ms, chosen.Code)
-		out.chosen = &tradeFilter{Code: chosen.Code, Label: chosen.Label, Found: len(ms), RemoveURL: base + "#" + anchor}
+		r.Trade = &tradeFilter{Code: chosen.Code, Label: chosen.Label, RemoveURL: base + "#" + r.Anchor}
 	}
-	return out, ms[:min(len(ms), pageMatchLimit)]
-}
-
-// show puts the trades on the ranking's view.
-func (t shortlistTrades) show(r *rankingView) {
-	r.Trades, r.MoreTrades, r.TradeDepth, r.Trade = t.trades, t.more, t.depth, t.chosen
-}
-
-// FoundText is « 3 entreprises de ce code parmi les 200 premières
-// classées », for the chip.
-func (f tradeFilter) FoundText(depth int) string {
-	if f.Found == 0 {
-		return "aucune entreprise de ce code parmi les " + strconv.Itoa(depth) + " premières classées"
-	}
-	return pluralFR(f.Found, "entreprise", "entreprises") + " de ce code parmi les " + strconv.Itoa(depth) + " premières classées"
 }
 
 // TradeInMore reports whether the chosen trade is among the trades behind

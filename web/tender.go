@@ -177,18 +177,12 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 	if err != nil {
 		return err
 	}
-	// A tender without lots is ranked deep enough to count its trades
-	// (shortlist_trades.go); one with lots has a ranking per lot.
-	facets, limit := len(t.Lots) == 0, pageMatchLimit
-	if facets {
-		limit = tradeFacetDepth
-	}
 	p.CSVURL, p.ReportURL = withTrade(p.CSVURL, trade), withTrade(p.ReportURL, trade)
 	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
 		p.MatchNote = matchBusyNote
 		return nil
 	}
-	res, cut, err := s.rank(c.UserContext(), t, limit, pageMaxLots)
+	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots, trade.Code)
 	s.matchGate.release()
 	if err != nil {
 		if isInvalid(err) {
@@ -197,12 +191,10 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		}
 		return fmt.Errorf("web: rank %s: %w", t.ID, err)
 	}
-	var trades shortlistTrades
-	if facets { // before the views: only the matches shown get their reasons in words
-		trades, res.Tender = facetTrades(res.Tender, trade, tenderURL(t), wholeRankingAnchor)
-	}
 	p.Rankings = newRankings(res)
-	trades.show(&p.Rankings[0])
+	if len(t.Lots) == 0 { // the trades of a tender with lots: see shortlist_trades.go
+		showTrades(&p.Rankings[0], res.Trades, trade, tenderURL(t))
+	}
 	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
 		return err
 	}
@@ -212,15 +204,16 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 	return nil
 }
 
-// rank runs the matcher on a tender with at most maxLots lots (0: all)
-// and returns how many lots were left out.
-func (s *Server) rank(ctx context.Context, t *data.Tender, limit, maxLots int) (index.MatchResult, int, error) {
+// rank runs the matcher on a tender with at most maxLots lots (0: all),
+// only the companies of trade (a NAF code) when it is set, and returns how
+// many lots were left out.
+func (s *Server) rank(ctx context.Context, t *data.Tender, limit, maxLots int, trade string) (index.MatchResult, int, error) {
 	tt := *t
 	cut := 0
 	if maxLots > 0 && len(tt.Lots) > maxLots {
 		cut = len(tt.Lots) - maxLots
 		tt.Lots = tt.Lots[:maxLots]
 	}
-	res, err := s.index.Match(ctx, s.matchSource, tt, index.MatchOptions{Limit: limit})
+	res, err := s.index.Match(ctx, s.matchSource, tt, index.MatchOptions{Limit: limit, Trade: trade})
 	return res, cut, err
 }

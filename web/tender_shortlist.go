@@ -50,13 +50,13 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	if err != nil {
 		return err
 	}
-	res, _, err := s.rank(c.UserContext(), t, csvMatchLimit, 0)
+	res, _, err := s.rank(c.UserContext(), t, csvMatchLimit, 0, trade.Code)
 	if err != nil {
 		return err
 	}
 	whole := "Ensemble du marché"
-	if trade.Code != "" { // the ranking is as deep as the page's trades are counted
-		res.Tender, whole = onlyTrade(res.Tender, trade.Code), whole+", corps d'état "+trade.Code+" ("+trade.Label+")"
+	if trade.Code != "" {
+		whole += ", corps d'état " + trade.Code + " (" + trade.Label + ")"
 	}
 	base := s.baseURL()
 	var rows [][]string
@@ -136,7 +136,6 @@ type shortlistReportPage struct {
 	PageURL       string
 	CSVURL        string
 	Trade         *tradeFilter // the trade chosen on the page, if any
-	TradeDepth    int          // how deep the whole ranking was read for it
 }
 
 // shortlistReport is the printable « rapport de sourcing » of a tender or
@@ -147,17 +146,9 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	if err != nil {
 		return err
 	}
-	limit := pageMatchLimit
-	if trade.Code != "" {
-		limit = tradeFacetDepth // the trade's suppliers among as many as the page counts
-	}
-	res, cut, err := s.rank(c.UserContext(), t, limit, pageMaxLots)
+	res, cut, err := s.rank(c.UserContext(), t, pageMatchLimit, pageMaxLots, trade.Code)
 	if err != nil {
 		return err
-	}
-	var trades shortlistTrades
-	if trade.Code != "" {
-		trades, res.Tender = facetTrades(res.Tender, trade, tenderURL(t), wholeRankingAnchor)
 	}
 	now := time.Now()
 	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
@@ -168,7 +159,9 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	}
 	p.PageURL = withTrade(tenderURL(t), trade)
 	p.CSVURL = withTrade(tenderURL(t)+"/fournisseurs.csv", trade)
-	p.Trade, p.TradeDepth = trades.chosen, trades.depth
+	if trade.Code != "" {
+		p.Trade = &tradeFilter{Code: trade.Code, Label: trade.Label}
+	}
 	if cut > 0 {
 		p.Note = fmt.Sprintf("Ce rapport classe les %d premiers lots ; le fichier CSV couvre les %d autres.", pageMaxLots, cut)
 	}

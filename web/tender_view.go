@@ -239,11 +239,11 @@ type rankingView struct {
 	// (tender_shortlist.go); Warning is set when none fits well.
 	Good, Weak []matchView
 	Warning    string
-	// Trades and MoreTrades are the trades of the ranking read
-	// TradeDepth deep, Trade the one chosen (shortlist_trades.go); empty
-	// when not offered.
+	// Trades and MoreTrades are the trades of the companies the matcher
+	// scored for the ranking (TradeTotal of them), Trade the one chosen
+	// (shortlist_trades.go); empty when not offered.
 	Trades, MoreTrades []tradeFacet
-	TradeDepth         int
+	TradeTotal         int
 	Trade              *tradeFilter
 }
 

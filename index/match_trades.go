@@ -1,0 +1,91 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"fabrique/data"
+	"fabrique/index/match"
+)
+
+// The trades (corps d'état) of a tender's ranking. A need that names a
+// building and not the trade of its lot (« Travaux de construction
+// d'églises », the CPV label of many works notices) is answered by the
+// builders nearest to it, while its lot may be the stained glass or the
+// bells: on the real awards of `fabrique eval awards`, the winners ranked
+// beyond the 50th are crafts of heritage, 3rd to 13th of their own trade.
+// The buyer knows the lot's trade: Match counts the trades (NAF codes) of
+// every candidate it scored for the whole tender (MatchResult.Trades), and
+// ranks one of them alone when it is chosen (MatchOptions.Trade).
+
+// TradeCount is one trade among the candidates scored for a tender.
+type TradeCount struct {
+	NAF string `json:"naf"`
+	// Count is the number of candidates of the trade that were scored;
+	// Best the rank of the best of them in the whole ranking (1-based,
+	// which may be beyond the ranking's limit).
+	Count int `json:"count"`
+	Best  int `json:"best"`
+}
+
+var tradeCodeRe = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}[A-Z]$`)
+
+// checkTrade refuses a chosen trade that is not a NAF code of the
+// nomenclature's sub-class level.
+func checkTrade(code string) error {
+	if code == "" {
+		return nil
+	}
+	if _, ok := data.LookupNAF(code); !ok || !tradeCodeRe.MatchString(code) {
+		return fmt.Errorf("index: match: trade %.20q is not a NAF code: %w", code, data.ErrInvalid)
+	}
+	return nil
+}
+
+// tradePool gathers the suppliers of the chosen trade nearest to the
+// need (all of France when it has no place), which the other pools may
+// have missed: a trade only weakly linked to the need (bells for church
+// works) has few of its companies among them. Within one trade distance
+// decides most of the order (the classification is the same for all), so
+// twice the ranking's length of the nearest is enough, and costs less
+// than a full pool to read and score.
+func (ix *Index) tradePool(ctx context.Context, g *generation, n *match.Need, trade string, limit int) ([]string, error) {
+	return ix.sectorPool(ctx, g, n, keywordsQuery(fNAF, []string{trade}), min(candidatePool, max(2*limit, minTradePool)))
+}
+
+// minTradePool is the fewest companies of a chosen trade gathered.
+const minTradePool = 50
+
+// countTrades counts the trades of scored candidates, best first. The
+// candidates the trade pool alone brought (extra) are left out, so that a
+// ranking offers the same trades whichever is chosen.
+func countTrades(scored []match.Scored, extra map[string]bool) []TradeCount {
+	var out []TradeCount
+	at := map[string]int{}
+	for i := range scored {
+		s := scored[i].Candidate().Supplier()
+		if s.NAF == "" || extra[s.ID] {
+			continue
+		}
+		j, ok := at[s.NAF]
+		if !ok {
+			j = len(out)
+			at[s.NAF] = j
+			out = append(out, TradeCount{NAF: s.NAF, Best: i + 1})
+		}
+		out[j].Count++
+	}
+	return out
+}
+
+// onlyTrade keeps the scored candidates of one trade, in their order.
+func onlyTrade(scored []match.Scored, trade string) []match.Scored {
+	out := scored[:0:0]
+	for _, sm := range scored {
+		if sm.Candidate().Supplier().NAF == trade {
+			out = append(out, sm)
+		}
+	}
+	return out
+}
