@@ -15,7 +15,7 @@ import (
 // receive it: one contract for both.
 //
 //	{"title", "description", "cpv": [...], "departement" | "postcode" | "nuts",
-//	 "estimated_value", "lots": [...], "limit"}
+//	 "estimated_value", "lots": [...], "limit", "naf"}
 type Need struct {
 	Title          string    `json:"title"`
 	Description    string    `json:"description,omitempty"`
@@ -28,6 +28,10 @@ type Need struct {
 	Nature         Nature    `json:"nature,omitempty"`
 	Lots           []NeedLot `json:"lots,omitempty"`
 	Limit          int       `json:"limit,omitempty"`
+	// NAF, a NAF code, ranks only the companies of that trade (the
+	// « corps d'état » of a need without lots); it is how the need is
+	// ranked, not part of the need (nor of its Tender).
+	NAF string `json:"naf,omitempty"`
 }
 
 // NeedLot is one lot of a Need; empty fields inherit the need's.
@@ -88,6 +92,9 @@ func (n Need) Tender() (Tender, error) {
 	}
 	if n.EstimatedValue < 0 {
 		return Tender{}, invalid("estimated_value", "", "la valeur estimée ne peut être négative")
+	}
+	if err := checkNeedTrade(n.NAF, len(n.Lots)); err != nil {
+		return Tender{}, err
 	}
 	switch n.Nature {
 	case "", NatureWorks, NatureSupplies, NatureServices:
@@ -186,4 +193,19 @@ func needPlace(dep, postcode, commune, nuts string) (Place, error) {
 		}
 	}
 	return ResolvePlace(p), nil
+}
+
+// checkNeedTrade checks a need's trade: a NAF code of the nomenclature's
+// sub-class level, for a need without lots (each lot has its own ranking).
+func checkNeedTrade(code string, lots int) error {
+	if code == "" {
+		return nil
+	}
+	if c, ok := LookupNAF(code); !ok || c.Level != "sous-classe" {
+		return invalid("naf", code, "code NAF inconnu : une sous-classe comme 43.99C")
+	}
+	if lots > 0 {
+		return invalid("naf", code, "le corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
+	}
+	return nil
 }

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"regexp"
 
 	"fabrique/data"
 	"fabrique/index/match"
@@ -29,15 +28,13 @@ type TradeCount struct {
 	Best  int `json:"best"`
 }
 
-var tradeCodeRe = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}[A-Z]$`)
-
 // checkTrade refuses a chosen trade that is not a NAF code of the
 // nomenclature's sub-class level.
 func checkTrade(code string) error {
 	if code == "" {
 		return nil
 	}
-	if _, ok := data.LookupNAF(code); !ok || !tradeCodeRe.MatchString(code) {
+	if c, ok := data.LookupNAF(code); !ok || c.Level != "sous-classe" {
 		return fmt.Errorf("index: match: trade %.20q is not a NAF code: %w", code, data.ErrInvalid)
 	}
 	return nil

@@ -35,7 +35,7 @@ func apiParams() map[string][]string {
 
 		"/api/v1/tenders":             tenderParamNames(),
 		"/api/v1/tenders/:id":         {"id"},
-		"/api/v1/tenders/:id/matches": {"id", "limit"},
+		"/api/v1/tenders/:id/matches": {"id", "limit", "naf"},
 		"/api/v1/match":               nil, // the need is the JSON body
 		"/api/v1/cpv":                 {"q", "limit"},
 	}

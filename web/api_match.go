@@ -59,6 +59,17 @@ type apiMatchResult struct {
 	// Warning is « aucun fournisseur labellisé ne correspond bien » when
 	// no match is better than of weak confidence.
 	Warning string `json:"warning,omitempty"`
+	// Trades are the trades of the companies scored for the whole need
+	// (index.MatchResult.Trades), which "naf" can choose.
+	Trades []apiTrade `json:"trades"`
+}
+
+// apiTrade is one trade (corps d'état) among the companies scored.
+type apiTrade struct {
+	NAF   string `json:"naf"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+	Best  int    `json:"best"`
 }
 
 // apiTenderRef names the stored tender a ranking was made for.
@@ -70,7 +81,14 @@ type apiTenderRef struct {
 
 func newAPIMatchResult(res index.MatchResult, base string) apiMatchResult {
 	out := apiMatchResult{Matches: apiMatches(res.Tender, base), Lots: make([]apiLotMatches, 0, len(res.Lots)),
-		Terms: nonNil(res.Terms), Warning: res.Warning}
+		Terms: nonNil(res.Terms), Warning: res.Warning, Trades: make([]apiTrade, 0, len(res.Trades))}
+	for _, t := range res.Trades {
+		label := ""
+		if c, ok := data.LookupNAF(t.NAF); ok {
+			label = c.Label
+		}
+		out.Trades = append(out.Trades, apiTrade{NAF: t.NAF, Label: label, Count: t.Count, Best: t.Best})
+	}
 	for _, l := range res.Lots {
 		out.Lots = append(out.Lots, apiLotMatches{LotID: l.LotID, Title: l.Title, Matches: apiMatches(l.Matches, base),
 			Terms: nonNil(l.Terms), Warning: l.Warning})
@@ -123,7 +141,7 @@ func (s *Server) apiMatchNeed(c *fiber.Ctx) error {
 	if err != nil {
 		return needError(err)
 	}
-	res, err := s.index.Match(c.UserContext(), s.matchSource, t, index.MatchOptions{Limit: need.Limit})
+	res, err := s.index.Match(c.UserContext(), s.matchSource, t, index.MatchOptions{Limit: need.Limit, Trade: need.NAF})
 	if err != nil {
 		return needError(err)
 	}
@@ -133,7 +151,7 @@ func (s *Server) apiMatchNeed(c *fiber.Ctx) error {
 
 // needFields are the fields of a data.Need, as the error of an unknown
 // field lists them.
-const needFields = "title, description, cpv, departement, postcode, commune, nuts, estimated_value, nature, lots (title, description, cpv, departement, postcode, estimated_value) et limit"
+const needFields = "title, description, cpv, departement, postcode, commune, nuts, estimated_value, nature, lots (title, description, cpv, departement, postcode, estimated_value), limit et naf"
 
 var (
 	unknownFieldRe = regexp.MustCompile(`unknown field "([^"]*)"`)

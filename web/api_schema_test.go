@@ -80,6 +80,7 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"Provenance", data.Provenance{}},
 		{"MatchResult", apiMatchResult{}},
 		{"Match", apiMatch{}},
+		{"Trade", apiTrade{}},
 		{"Reason", data.Reason{}},
 		{"TendersPage", apiTendersPage{}},
 		{"TenderSummary", apiTenderSummary{}},

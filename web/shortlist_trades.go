@@ -58,7 +58,7 @@ type tradeFilter struct {
 // tradeOf reads the trade chosen for a tender's ranking (?metier=), and
 // refuses one for a tender with lots, whose lots have their own rankings.
 func tradeOf(c *fiber.Ctx, t *data.Tender) (data.NAFCode, error) {
-	trade, err := parseTrade(c.Query(tradeParam))
+	trade, err := parseTrade(tradeParam, c.Query(tradeParam))
 	if err == nil && trade.Code != "" && len(t.Lots) > 0 {
 		err = badParam(tradeParam, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
 	}
@@ -73,18 +73,18 @@ func withTrade(target string, trade data.NAFCode) string {
 	return target + "?" + tradeParam + "=" + url.QueryEscape(trade.Code)
 }
 
-// parseTrade reads the chosen trade: "" for none, else a NAF code of the
-// sub-class level that the nomenclature knows.
-func parseTrade(raw string) (data.NAFCode, error) {
+// parseTrade reads the trade chosen in the parameter param: "" for none,
+// else a NAF code of the sub-class level that the nomenclature knows.
+func parseTrade(param, raw string) (data.NAFCode, error) {
 	if raw == "" {
 		return data.NAFCode{}, nil
 	}
 	if len(raw) > 16 || !nafCodeRe.MatchString(raw) {
-		return data.NAFCode{}, badParam(tradeParam, raw, "corps d'état « "+raw+" » illisible : un code NAF comme 43.99C")
+		return data.NAFCode{}, badParam(param, raw, "corps d'état « "+raw+" » illisible : un code NAF comme 43.99C")
 	}
 	n, ok := data.LookupNAF(raw)
-	if !ok {
-		return data.NAFCode{}, badParam(tradeParam, raw, "code NAF « "+raw+" » inconnu de la nomenclature")
+	if !ok || n.Level != "sous-classe" {
+		return data.NAFCode{}, badParam(param, raw, "code NAF « "+raw+" » inconnu de la nomenclature")
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -235,5 +236,64 @@ func TestShortlistTradeExports(t *testing.T) {
 	}
 	if r := s.get(t, page+"/rapport?metier=<b>"); r.status != http.StatusBadRequest {
 		t.Errorf("report with a bad trade: %d", r.status)
+	}
+}
+
+// TestMatchAPITrades: the API gives the trades of a ranking and ranks one
+// when asked (naf), as the pages do.
+func TestMatchAPITrades(t *testing.T) {
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	type trade struct {
+		NAF   string `json:"naf"`
+		Label string `json:"label"`
+		Count int    `json:"count"`
+		Best  int    `json:"best"`
+	}
+	var body struct {
+		Matches []struct {
+			Name string `json:"name"`
+			NAF  string `json:"naf"`
+		} `json:"matches"`
+		Trades []trade `json:"trades"`
+	}
+	const church = `{"title":"Travaux de construction d'églises","cpv":["45212361"],"departement":"03","limit":20%s}`
+	decodeJSON(t, s.postJSON(t, "/api/v1/match", fmt.Sprintf(church, "")), &body)
+	if len(body.Trades) < 10 || body.Trades[0].NAF != body.Matches[0].NAF || body.Trades[0].Best != 1 || body.Trades[0].Label == "" {
+		t.Fatalf("trades %+v: want many, the first match's first, with labels", body.Trades)
+	}
+	decodeJSON(t, s.postJSON(t, "/api/v1/match", fmt.Sprintf(church, `,"naf":"23.19Z"`)), &body)
+	if len(body.Matches) == 0 {
+		t.Fatal("no stained-glass workshop")
+	}
+	for _, m := range body.Matches {
+		if m.NAF != "23.19Z" {
+			t.Errorf("%s (%s) in the stained-glass ranking", m.Name, m.NAF)
+		}
+	}
+	for _, bad := range []struct{ extra, msg string }{
+		{`,"naf":"vitrail"`, "code NAF inconnu"},
+		{`,"naf":"43.99"`, "code NAF inconnu"},
+		{`,"naf":"23.19Z","lots":[{"title":"Charpente"}]`, "besoin sans lots"},
+	} {
+		r := s.postJSON(t, "/api/v1/match", fmt.Sprintf(church, bad.extra))
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, bad.msg) {
+			t.Errorf("%s: %d %s", bad.extra, r.status, r.body)
+		}
+	}
+
+	// A stored tender, through GET …/matches?naf=.
+	page := postNeed(t, s, churchNeedForm())
+	id := url.PathEscape("besoin:" + strings.TrimPrefix(page, "/besoins/"))
+	decodeJSON(t, s.get(t, "/api/v1/tenders/"+id+"/matches?naf=23.19Z&limit=5"), &body)
+	if len(body.Matches) == 0 || len(body.Matches) > 5 || len(body.Trades) < 10 {
+		t.Errorf("GET matches?naf: %d matches, %d trades", len(body.Matches), len(body.Trades))
+	}
+	for _, m := range body.Matches {
+		if m.NAF != "23.19Z" {
+			t.Errorf("GET matches?naf: %s (%s)", m.Name, m.NAF)
+		}
+	}
+	if r := s.get(t, "/api/v1/tenders/"+id+"/matches?naf=99.99Z"); r.status != http.StatusBadRequest {
+		t.Errorf("GET matches?naf=99.99Z: %d", r.status)
 	}
 }

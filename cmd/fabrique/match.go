@@ -55,7 +55,7 @@ func runMatch(ctx context.Context, p *program, args []string) error {
 	if err := dir.waitLinks(ctx); err != nil { // it ranks with the learned links
 		return err
 	}
-	res, err := dir.index.Match(ctx, dir.store, tender, index.MatchOptions{Limit: need.Limit})
+	res, err := dir.index.Match(ctx, dir.store, tender, index.MatchOptions{Limit: need.Limit, Trade: need.NAF})
 	if err != nil {
 		return err
 	}

@@ -710,6 +710,9 @@ type MatchResult struct {
 	// Terms Termes les plus discriminants du besoin, tels qu'écrits.
 	Terms []string `json:"terms"`
 
+	// Trades Corps d'état (codes NAF) des entreprises examinées pour le besoin entier, dans l'ordre de leur meilleure entreprise : un besoin qui nomme un bâtiment sans le métier du lot (« Travaux de construction d'églises ») se précise avec naf.
+	Trades []Trade `json:"trades"`
+
 	// Warning « aucun fournisseur labellisé ne correspond bien » quand aucune proposition n'a une confiance forte ou moyenne ; absent sinon.
 	Warning *string `json:"warning,omitempty"`
 }
@@ -733,6 +736,9 @@ type Need struct {
 	// Limit Fournisseurs par classement.
 	Limit *int       `json:"limit,omitempty"`
 	Lots  *[]NeedLot `json:"lots,omitempty"`
+
+	// Naf Corps d'état du besoin : ne classer que les entreprises de ce code NAF (sous-classe, « 23.19Z »), toutes celles du métier et non seulement celles du classement d'ensemble. Pour un besoin sans lots ; les métiers proposables sont dans trades.
+	Naf *string `json:"naf,omitempty"`
 
 	// Nature Déduite du code CPV principal si absente.
 	Nature *NeedNature `json:"nature,omitempty"`
@@ -1355,6 +1361,21 @@ type TextPlace struct {
 // TextPlaceKind defines model for TextPlace.Kind.
 type TextPlaceKind string
 
+// Trade defines model for Trade.
+type Trade struct {
+	// Best Rang de la meilleure d'entre elles dans le classement d'ensemble (au-delà de limit parfois).
+	Best int `json:"best"`
+
+	// Count Entreprises de ce métier examinées pour le besoin.
+	Count int `json:"count"`
+
+	// Label Libellé NAF.
+	Label string `json:"label"`
+
+	// Naf Code NAF (sous-classe).
+	Naf string `json:"naf"`
+}
+
 // BadRequest defines model for BadRequest.
 type BadRequest = Error
 
@@ -1644,6 +1665,9 @@ type ListTendersParamsSort string
 type MatchTenderParams struct {
 	// Limit Fournisseurs par classement, 200 au plus.
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Naf Corps d'état : ne classer que les entreprises de ce code NAF (sous-classe, « 23.19Z »), pour un avis sans lots ; les métiers proposables sont dans trades.
+	Naf *string `form:"naf,omitempty" json:"naf,omitempty"`
 }
 
 // MatchNeedJSONRequestBody defines body for MatchNeed for application/json ContentType.
@@ -3497,6 +3521,18 @@ func NewMatchTenderRequest(server string, id string, params *MatchTenderParams) 
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Naf != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "naf", *params.Naf, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
