@@ -94,6 +94,10 @@ type Reason struct {
 	// learned from awards, CPVNAFLinks); 0 when only the curated table
 	// links them.
 	LearnedAwards int `json:"learned_awards,omitempty"`
+	// TradeChosen, on a CPV ↔ NAF reason, is true when the NAF code is the
+	// trade (corps d'état) the buyer chose for the need: the buyer's word
+	// that the trade does the work, whatever the building named.
+	TradeChosen bool `json:"trade_chosen,omitempty"`
 	// LastAward, on a track record reason, is the month of the latest of
 	// the comparable contracts won ("2024-09").
 	LastAward string `json:"last_award,omitempty"`
@@ -113,6 +117,9 @@ func (r Reason) String() string {
 	case ReasonCPV:
 		return r.tenderCPV() + " déclaré par l'entreprise"
 	case ReasonCPVFromNAF:
+		if r.TradeChosen {
+			return "NAF " + r.NAF + " : corps d'état choisi par l'acheteur"
+		}
 		return r.tenderCPV() + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case ReasonDistance:
 		return "à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km"

@@ -151,6 +151,7 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		trade := ""
 		if whole {
 			trade = opts.Trade
+			n.Trade = trade
 		}
 		matches, terms, trades, err := m.rank(ctx, n, limit, trade)
 		if err != nil {

@@ -65,6 +65,24 @@ func TestMatchTrade(t *testing.T) {
 	if winner == 0 {
 		t.Error("the real winner is not in the stained-glass ranking")
 	}
+	// The buyer's choice is the trade's fit: a primary one, said so, and
+	// the first workshop is a strong match, not a weak link of the
+	// building named.
+	first := glass.Tender[0]
+	chosen := false
+	for _, r := range first.Reasons {
+		chosen = chosen || (r.Kind == data.ReasonCPVFromNAF && r.TradeChosen && r.NAF == "23.19Z")
+	}
+	if !chosen || first.Confidence != data.ConfidenceHigh {
+		t.Errorf("first stained-glass workshop: confidence %s, reasons %+v: want forte, with the chosen trade", first.Confidence, first.Reasons)
+	}
+	for _, m := range whole.Tender {
+		for _, r := range m.Reasons {
+			if r.TradeChosen {
+				t.Errorf("%s: a chosen trade in the ranking without one", m.Name)
+			}
+		}
+	}
 	// The same trades are offered whichever is chosen.
 	if len(glass.Trades) != len(whole.Trades) || glass.Trades[0] != whole.Trades[0] {
 		t.Errorf("the trades changed with the choice: %d and %d, first %+v and %+v", len(glass.Trades), len(whole.Trades),

@@ -41,6 +41,9 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 		if activity != "" {
 			s += " (" + activity + ")"
 		}
+		if r.TradeChosen {
+			return s + " est le corps d'état choisi pour ce besoin", "NAF " + r.NAF + " choisi par l'acheteur"
+		}
 		s += " relève du domaine du marché"
 		if cpvLabel != "" {
 			s += " (" + cpvLabel + ")"

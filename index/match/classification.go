@@ -60,6 +60,26 @@ type classFit struct {
 	// won is true when the fit is that of the company's past awards
 	// (trackFit), explained by the track record's reason.
 	won bool
+	// chosen is true when the fit is that of the trade the buyer chose
+	// (chooseTrade).
+	chosen bool
+}
+
+// chooseTrade is the fit of a company of the trade the buyer chose for
+// the need (Need.Trade): the buyer's word that the trade makes what the
+// lot buys, a primary NAF fit, whatever the correspondence table says of
+// the building the CPV code names (bells for « travaux de construction
+// d'églises »). A better fit of its own is kept.
+func (f classFit) chooseTrade(n *Need) classFit {
+	if f.value >= fitNAFPrimary {
+		return f
+	}
+	cpv := f.cpv
+	if cpv == "" && len(n.cpvs) > 0 {
+		cpv = n.cpvs[0]
+	}
+	return classFit{value: fitNAFPrimary, cpv: cpv, naf: fitNAFPrimary, chosen: true, inferred: len(n.inferred) > 0,
+		learned: f.learned} // a learned link still stretches its reach (geography)
 }
 
 // classify returns how well the supplier fits the tender's CPV codes
@@ -138,7 +158,7 @@ func (f classFit) reasons(s *data.Supplier) []data.Reason {
 	var out []data.Reason
 	if f.naf > 0 {
 		out = append(out, data.Reason{Kind: data.ReasonCPVFromNAF, TenderCPV: f.cpv, TenderCPVFR: label,
-			TenderCPVInferred: f.inferred, NAF: s.NAF, LearnedAwards: f.learned, Weight: f.naf})
+			TenderCPVInferred: f.inferred, NAF: s.NAF, LearnedAwards: f.learned, TradeChosen: f.chosen, Weight: f.naf})
 	}
 	if f.univers != "" {
 		out = append(out, data.Reason{Kind: ReasonUnivers, TenderCPV: f.cpv, TenderCPVFR: label, TenderCPVInferred: f.inferred,

@@ -32,6 +32,10 @@ type Need struct {
 	// BuyerSIREN identifies the buyer ("" when unknown): a company that
 	// already won a contract of the kind from this buyer is known to it.
 	BuyerSIREN string
+	// Trade is the NAF code the buyer chose as the need's trade (corps
+	// d'état), "" for none: its companies fit it as a primary NAF fit
+	// would (classFit.chooseTrade). Set by the caller.
+	Trade string
 	// Links are the CPV ↔ NAF links learned from past awards (nil: the
 	// curated table only); the caller sets them before scoring.
 	Links *data.CPVNAFLinks

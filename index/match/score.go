@@ -105,6 +105,9 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 		// Its past awards fit better than its declarations and trade.
 		sm.class = classFit{value: sm.track.value, cpv: sm.track.cpv, won: true}
 	}
+	if n.Trade != "" && c.sup.NAF == n.Trade {
+		sm.class = sm.class.chooseTrade(n)
+	}
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
 	}
@@ -153,7 +156,7 @@ func (sm *Scored) proximity() float64 {
 // counting for half when the buyer described the work in words.
 func (sm *Scored) relevance() float64 {
 	class := sm.class.value
-	if sm.described && sm.class.declared == "" && !sm.class.won {
+	if sm.described && sm.class.declared == "" && !sm.class.won && !sm.class.chosen {
 		class *= inferredFitWhenDescribed
 	}
 	return 1 - (1-sm.Text)*(1-class)

@@ -817,8 +817,11 @@ type Reason struct {
 	Terms             *[]string `json:"terms,omitempty"`
 
 	// Text La raison en français : « à 42 km », « CPV 45212350 (bâtiments…) ↔ NAF 43.99C », « termes : restauration, pierre de taille », « label EPV valide jusqu'au 01/03/2030 ».
-	Text       string     `json:"text"`
-	ValidUntil *time.Time `json:"valid_until,omitempty"`
+	Text string `json:"text"`
+
+	// TradeChosen Sur une raison cpv_naf : vrai quand le code NAF est le corps d'état choisi par l'acheteur (naf) ; la raison vaut alors un rapprochement principal, quel que soit le bâtiment nommé par le code CPV.
+	TradeChosen *bool      `json:"trade_chosen,omitempty"`
+	ValidUntil  *time.Time `json:"valid_until,omitempty"`
 
 	// Weight Points apportés au score.
 	Weight float32 `json:"weight"`
