@@ -118,8 +118,11 @@ type EvalRow struct {
 	// within MaxMatchLimit of them.
 	TradeRank int `json:"trade_rank,omitempty"`
 	// TradeSize is the number of companies of that ranking (at most
-	// MaxMatchLimit): a rare trade's is short.
-	TradeSize int `json:"trade_size,omitempty"`
+	// MaxMatchLimit): a rare trade's is short. TradeNearest is the
+	// winner's rank among its trade's companies by distance alone (the
+	// baseline; 0 without a place).
+	TradeSize    int `json:"trade_size,omitempty"`
+	TradeNearest int `json:"trade_nearest,omitempty"`
 	// Explain splits the scores of the winner, the 10th and the 50th by
 	// component when the winner is not in the first 10 (eval_explain.go).
 	Explain []EvalParts `json:"explain,omitempty"`
@@ -132,6 +135,11 @@ type EvalRow struct {
 type EvalTrade struct {
 	Recall10 float64 `json:"recall_at_10"`
 	Recall20 float64 `json:"recall_at_20"`
+	MRR      float64 `json:"mrr"`
+	// NearestRecall10 and NearestMRR are the baseline's: the trade's
+	// companies by distance alone (EvalRow.TradeNearest).
+	NearestRecall10 float64 `json:"nearest_recall_at_10"`
+	NearestMRR      float64 `json:"nearest_mrr"`
 	// MedianSize is the median length of the winners' trade rankings
 	// (EvalRow.TradeSize): how many companies the buyer reads instead of
 	// the whole directory.
@@ -263,11 +271,22 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 		if r := row.TradeRank; r > 0 && r <= 20 {
 			rep.Trade.Recall20++
 		}
+		if r := row.TradeNearest; r > 0 && r <= 10 {
+			rep.Trade.NearestRecall10++
+		}
+		if row.TradeRank > 0 {
+			rep.Trade.MRR += 1 / float64(row.TradeRank)
+		}
+		if row.TradeNearest > 0 {
+			rep.Trade.NearestMRR += 1 / float64(row.TradeNearest)
+		}
 		rep.Rows = append(rep.Rows, row)
 	}
 	rep.Awards = len(rep.Rows)
 	if n := float64(rep.Awards); n > 0 {
-		rep.Trade.Recall10, rep.Trade.Recall20 = rep.Trade.Recall10/n, rep.Trade.Recall20/n
+		tr := &rep.Trade
+		tr.Recall10, tr.Recall20, tr.MRR = tr.Recall10/n, tr.Recall20/n, tr.MRR/n
+		tr.NearestRecall10, tr.NearestMRR = tr.NearestRecall10/n, tr.NearestMRR/n
 	}
 	var sizes []int
 	for _, r := range rep.Rows {
@@ -485,7 +504,7 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.WinnerScore = res.Tender[deep-1].Score
 		row.WinnerID = res.Tender[deep-1].SupplierID
 	}
-	if row.TradeRank, row.TradeSize, err = tradeRank(ctx, ix, src, t, opts, winners); err != nil {
+	if row.TradeRank, row.TradeSize, row.TradeNearest, err = tradeRank(ctx, ix, src, t, opts, winners); err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
 	if row.Explain, err = explainRanking(ctx, src, res.Tender, deep); err != nil {
@@ -674,7 +693,7 @@ func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
 // tradeRank is the best rank of the winners among the companies of their
 // own trade, as the shortlist ranks a trade the buyer chose
 // (MatchOptions.Trade); 0 when none is ranked.
-func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, opts MatchOptions, winners []string) (rank, size int, err error) {
+func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, opts MatchOptions, winners []string) (rank, size, nearest int, err error) {
 	tried := map[string]bool{}
 	for _, w := range winners {
 		s, err := src.Supplier(ctx, w)
@@ -682,18 +701,28 @@ func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, o
 			continue
 		}
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		tried[s.NAF] = true
 		o := opts
 		o.Trade = s.NAF
 		res, err := ix.Match(ctx, src, t, o)
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		if r := bestRank(matchIDs(res.Tender), winners); r > 0 && (rank == 0 || r < rank) {
 			rank, size = r, len(res.Tender)
 		}
+		// The baseline: the trade's companies by distance alone.
+		if place := match.ResolvePlace(t.Place); validLatLon(place.Lat, place.Lon) {
+			ids, err := ix.nearest(ctx, place, keywordsQuery(fNAF, []string{s.NAF}), MaxMatchLimit)
+			if err != nil {
+				return 0, 0, 0, err
+			}
+			if r := bestRank(ids, winners); r > 0 && (nearest == 0 || r < nearest) {
+				nearest = r
+			}
+		}
 	}
-	return rank, size, nil
+	return rank, size, nearest, nil
 }

@@ -47,7 +47,8 @@ func (r EvalReport) String() string {
 		}
 		fmt.Fprintf(&b, "%-46s %10.3f %10.3f %7.3f\n", title, m.Recall10, m.Recall50, m.MRR)
 	}
-	fmt.Fprintf(&b, "%-46s %10.3f %10s %7s\n", "Fabrique, métier du titulaire choisi / its trade", r.Trade.Recall10, "", "")
+	fmt.Fprintf(&b, "%-46s %10.3f %10s %7.3f\n", "Fabrique, métier du titulaire choisi / its trade", r.Trade.Recall10, "", r.Trade.MRR)
+	fmt.Fprintf(&b, "%-46s %10.3f %10s %7.3f\n", "ce métier par distance seule / by distance", r.Trade.NearestRecall10, "", r.Trade.NearestMRR)
 	fmt.Fprintf(&b, "  (le corps d'état choisi sur la liste : rappel@20 %.3f, %d entreprises par métier en médiane /\n"+
 		"   the trade chosen on the shortlist: recall@20 %.3f, median trade ranking of %d companies)\n",
 		r.Trade.Recall20, r.Trade.MedianSize, r.Trade.Recall20, r.Trade.MedianSize)

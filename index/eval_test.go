@@ -110,6 +110,11 @@ func TestEvaluateRealAwards(t *testing.T) {
 		t.Errorf("within the winner's trade: recall@10 %.3f, @20 %.3f, median ranking of %d; want ≥ 0.9, ≥ the matcher's %.3f + 0.15, and rankings of more than one",
 			rep.Trade.Recall10, rep.Trade.Recall20, rep.Trade.MedianSize, m.Recall10)
 	}
+	// And it ranks a trade better than distance alone (measured: MRR
+	// 0.758 against 0.674).
+	if rep.Trade.MRR <= rep.Trade.NearestMRR || rep.Trade.NearestMRR == 0 {
+		t.Errorf("within the winner's trade: MRR %.3f, by distance alone %.3f: want better than distance", rep.Trade.MRR, rep.Trade.NearestMRR)
+	}
 	if !strings.Contains(rep.String(), "métier du titulaire choisi") {
 		t.Error("the report does not give the figures within the winner's trade")
 	}
