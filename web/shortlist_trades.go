@@ -95,12 +95,14 @@ func showTrades(r *rankingView, trades []index.TradeCount, chosen data.NAFCode, 
 	if len(trades) < 2 && chosen.Code == "" {
 		return // one trade: nothing to choose
 	}
+	for _, t := range trades {
+		r.TradeTotal += t.Count
+	}
 	for _, t := range trades[:min(len(trades), maxTradeFacets)] {
 		label := t.NAF
 		if c, ok := data.LookupNAF(t.NAF); ok {
 			label = c.Label
 		}
-		r.TradeTotal += t.Count
 		r.Trades = append(r.Trades, tradeFacet{Code: t.NAF, Label: label, Count: t.Count, Current: t.NAF == chosen.Code,
 			URL: base + "?" + tradeParam + "=" + url.QueryEscape(t.NAF) + "#" + r.Anchor})
 	}
