@@ -78,8 +78,8 @@ func TestShortlistTrades(t *testing.T) {
 		n, _ := strconv.Atoi(m[2]) // the pattern holds digits only
 		total += n
 	}
-	said := regexp.MustCompile(`parmi les métiers des (\d+) entreprises retenues`).FindStringSubmatch(whole.body)
-	if said == nil || said[1] != strconv.Itoa(total) || total <= pageMatchLimit {
+	said := regexp.MustCompile(`parmi les métiers des ([\d\x{202f}]+) entreprises retenues`).FindStringSubmatch(whole.body)
+	if said == nil || said[1] != formatNumber(total) || total <= pageMatchLimit {
 		t.Errorf("the trades count %d companies, the page says %v: want the same, more than a page", total, said)
 	}
 	if shown := strings.Count(whole.body[:strings.Index(whole.body, `class="more-trades"`)], `?metier=`); shown != shownTradeFacets {
