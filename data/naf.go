@@ -81,6 +81,14 @@ func LookupNAF(code string) (NAFCode, bool) {
 	return n, ok
 }
 
+// LookupTrade returns the NAF rév. 2 sub-class that names a trade (a
+// « corps d'état » a ranking can be restricted to): the nomenclature's
+// finest level, which a company's code always is.
+func LookupTrade(code string) (NAFCode, bool) {
+	n, ok := LookupNAF(code)
+	return n, ok && n.Level == "sous-classe"
+}
+
 // NAFCodes returns every NAF rév. 2 entry of the given level ("" for all),
 // sorted by code.
 func NAFCodes(level string) []NAFCode {

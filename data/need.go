@@ -201,7 +201,7 @@ func checkNeedTrade(code string, lots int) error {
 	if code == "" {
 		return nil
 	}
-	if c, ok := LookupNAF(code); !ok || c.Level != "sous-classe" {
+	if _, ok := LookupTrade(code); !ok {
 		return invalid("naf", code, "code NAF inconnu : une sous-classe comme 43.99C")
 	}
 	if lots > 0 {

@@ -148,12 +148,10 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		}
 		ix.setTrack(n, opts) // match_track.go
 		whole := n.LotID == "" && i == 0
-		trade := ""
 		if whole {
-			trade = opts.Trade
-			n.Trade = trade
+			n.Trade = opts.Trade
 		}
-		matches, terms, trades, err := m.rank(ctx, n, limit, trade)
+		matches, terms, trades, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
 		}
@@ -183,9 +181,9 @@ type matcher struct {
 }
 
 // rank returns the best suppliers for one need, the terms it used and the
-// trades of the candidates it scored; only those of trade (a NAF code)
-// when it is set.
-func (m *matcher) rank(ctx context.Context, n *match.Need, limit int, trade string) ([]data.Match, []string, []TradeCount, error) {
+// trades of the candidates it scored; only those of the need's trade
+// (Need.Trade) when it has one.
+func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, []TradeCount, error) {
 	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
 		return nil, nil, nil, err
@@ -195,22 +193,10 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int, trade stri
 		return nil, nil, nil, err
 	}
 	var extra map[string]bool // candidates only the trade pool brought
-	if trade != "" {
-		pool, err := m.ix.tradePool(ctx, m.g, n, trade, limit)
-		if err != nil {
+	if n.Trade != "" {
+		if ids, extra, err = m.ix.addTradePool(ctx, m.g, n, ids, limit); err != nil {
 			return nil, nil, nil, err
 		}
-		seen := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			seen[id] = true
-		}
-		extra = map[string]bool{}
-		for _, id := range pool {
-			if !seen[id] {
-				extra[id] = true
-			}
-		}
-		ids = appendUnseen(ids, seen, pool)
 	}
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
@@ -236,8 +222,8 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int, trade stri
 	}
 	match.Sort(scored)
 	trades := countTrades(scored, extra)
-	if trade != "" {
-		scored = onlyTrade(scored, trade)
+	if n.Trade != "" {
+		scored = onlyTrade(scored, n.Trade)
 	}
 	if len(scored) > limit {
 		scored = scored[:limit]

@@ -132,11 +132,11 @@ func areaQuery(p data.Place) query.Query {
 }
 
 // sectorPool runs the sector query for its k nearest suppliers when the
-// need has a place (its k best otherwise). The distances come from the snapshot's in-memory columns (bleve's
-// distance sort decodes the point of every hit). The query is first
-// restricted to the départements around the place, and widened only when
-// they hold fewer than a pool of candidates: a whole sector of 100 000
-// suppliers is still many postings to walk.
+// need has a place (its k best otherwise). The distances come from the
+// snapshot's in-memory columns (bleve's distance sort decodes the point of
+// every hit). The query is first restricted to the départements around
+// the place, and widened only when they hold fewer than k suppliers: a
+// whole sector of 100 000 suppliers is still many postings to walk.
 func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query, k int) ([]string, error) {
 	if !n.HasPoint {
 		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, k, 0, false))

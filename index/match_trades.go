@@ -34,21 +34,37 @@ func checkTrade(code string) error {
 	if code == "" {
 		return nil
 	}
-	if c, ok := data.LookupNAF(code); !ok || c.Level != "sous-classe" {
+	if _, ok := data.LookupTrade(code); !ok {
 		return fmt.Errorf("index: match: trade %.20q is not a NAF code: %w", code, data.ErrInvalid)
 	}
 	return nil
 }
 
-// tradePool gathers the suppliers of the chosen trade nearest to the
-// need (all of France when it has no place), which the other pools may
-// have missed: a trade only weakly linked to the need (bells for church
-// works) has few of its companies among them. Within one trade distance
-// decides most of the order (the classification is the same for all), so
-// twice the ranking's length of the nearest is enough, and costs less
-// than a full pool to read and score.
-func (ix *Index) tradePool(ctx context.Context, g *generation, n *match.Need, trade string, limit int) ([]string, error) {
-	return ix.sectorPool(ctx, g, n, keywordsQuery(fNAF, []string{trade}), min(candidatePool, max(2*limit, minTradePool)))
+// addTradePool adds to ids the suppliers of the need's trade nearest to
+// it (all of France when it has no place), which the other pools may have
+// missed: a trade only weakly linked to the need (bells for church works)
+// has few of its companies among them. It returns the ids and those the
+// trade's pool alone brought. Within one trade distance decides most of
+// the order (the classification is the same for all), so twice the
+// ranking's length of the nearest is enough, and costs less than a full
+// pool to read and score.
+func (ix *Index) addTradePool(ctx context.Context, g *generation, n *match.Need, ids []string, limit int) ([]string, map[string]bool, error) {
+	pool, err := ix.sectorPool(ctx, g, n, keywordsQuery(fNAF, []string{n.Trade}), min(candidatePool, max(2*limit, minTradePool)))
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		seen[id] = true
+	}
+	extra := map[string]bool{}
+	for _, id := range pool {
+		if !seen[id] {
+			seen[id], extra[id] = true, true
+			ids = append(ids, id)
+		}
+	}
+	return ids, extra, nil
 }
 
 // minTradePool is the fewest companies of a chosen trade gathered.

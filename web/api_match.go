@@ -83,11 +83,7 @@ func newAPIMatchResult(res index.MatchResult, base string) apiMatchResult {
 	out := apiMatchResult{Matches: apiMatches(res.Tender, base), Lots: make([]apiLotMatches, 0, len(res.Lots)),
 		Terms: nonNil(res.Terms), Warning: res.Warning, Trades: make([]apiTrade, 0, len(res.Trades))}
 	for _, t := range res.Trades {
-		label := ""
-		if c, ok := data.LookupNAF(t.NAF); ok {
-			label = c.Label
-		}
-		out.Trades = append(out.Trades, apiTrade{NAF: t.NAF, Label: label, Count: t.Count, Best: t.Best})
+		out.Trades = append(out.Trades, apiTrade{NAF: t.NAF, Label: nafLabel(t.NAF), Count: t.Count, Best: t.Best})
 	}
 	for _, l := range res.Lots {
 		out.Lots = append(out.Lots, apiLotMatches{LotID: l.LotID, Title: l.Title, Matches: apiMatches(l.Matches, base),

@@ -128,16 +128,13 @@ func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	trade, err := parseTrade("naf", v.Get("naf"))
-	if err != nil {
-		return err
-	}
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	if trade.Code != "" && len(t.Lots) > 0 {
-		return badParam("naf", trade.Code, "le corps d'état vaut pour un avis sans lots : chaque lot a déjà son propre classement")
+	trade, err := tradeOf("naf", v.Get("naf"), &t)
+	if err != nil {
+		return err
 	}
 	res, _, err := s.rank(c.UserContext(), &t, limit, 0, trade.Code)
 	if err != nil {

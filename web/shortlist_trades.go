@@ -2,10 +2,7 @@ package web
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
-
-	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
 	"fabrique/index"
@@ -39,8 +36,6 @@ const (
 // tradeParam is the query parameter of the chosen trade: a NAF code.
 const tradeParam = "metier"
 
-var nafCodeRe = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}[A-Z]$`)
-
 // tradeFacet is one trade offered above a ranking.
 type tradeFacet struct {
 	Code, Label string
@@ -55,12 +50,13 @@ type tradeFilter struct {
 	RemoveURL   string
 }
 
-// tradeOf reads the trade chosen for a tender's ranking (?metier=), and
+// tradeOf reads the trade chosen for a tender's ranking, raw from the
+// query parameter param (?metier= on the pages, ?naf= in the API), and
 // refuses one for a tender with lots, whose lots have their own rankings.
-func tradeOf(c *fiber.Ctx, t *data.Tender) (data.NAFCode, error) {
-	trade, err := parseTrade(tradeParam, c.Query(tradeParam))
+func tradeOf(param, raw string, t *data.Tender) (data.NAFCode, error) {
+	trade, err := parseTrade(param, raw)
 	if err == nil && trade.Code != "" && len(t.Lots) > 0 {
-		err = badParam(tradeParam, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
+		err = badParam(param, trade.Code, "le choix d'un corps d'état vaut pour un besoin sans lots : chaque lot a déjà son propre classement")
 	}
 	return trade, err
 }
@@ -74,19 +70,27 @@ func withTrade(target string, trade data.NAFCode) string {
 }
 
 // parseTrade reads the trade chosen in the parameter param: "" for none,
-// else a NAF code of the sub-class level that the nomenclature knows.
+// else a NAF sub-class the nomenclature knows (data.LookupTrade).
 func parseTrade(param, raw string) (data.NAFCode, error) {
 	if raw == "" {
 		return data.NAFCode{}, nil
 	}
-	if len(raw) > 16 || !nafCodeRe.MatchString(raw) {
-		return data.NAFCode{}, badParam(param, raw, "corps d'état « "+raw+" » illisible : un code NAF comme 43.99C")
+	if len(raw) > len("43.99C") {
+		return data.NAFCode{}, badParam(param, "", "corps d'état illisible : un code NAF comme 43.99C")
 	}
-	n, ok := data.LookupNAF(raw)
-	if !ok || n.Level != "sous-classe" {
-		return data.NAFCode{}, badParam(param, raw, "code NAF « "+raw+" » inconnu de la nomenclature")
+	n, ok := data.LookupTrade(raw)
+	if !ok {
+		return data.NAFCode{}, badParam(param, raw, "code NAF « "+raw+" » inconnu de la nomenclature : une sous-classe comme 43.99C")
 	}
 	return n, nil
+}
+
+// nafLabel is the label of a NAF code, the code itself when unknown.
+func nafLabel(code string) string {
+	if c, ok := data.LookupNAF(code); ok {
+		return c.Label
+	}
+	return code
 }
 
 // showTrades puts the trades of a tender's ranking (res.Trades) and the
@@ -99,11 +103,7 @@ func showTrades(r *rankingView, trades []index.TradeCount, chosen data.NAFCode, 
 		r.TradeTotal += t.Count
 	}
 	for _, t := range trades[:min(len(trades), maxTradeFacets)] {
-		label := t.NAF
-		if c, ok := data.LookupNAF(t.NAF); ok {
-			label = c.Label
-		}
-		r.Trades = append(r.Trades, tradeFacet{Code: t.NAF, Label: label, Count: t.Count, Current: t.NAF == chosen.Code,
+		r.Trades = append(r.Trades, tradeFacet{Code: t.NAF, Label: nafLabel(t.NAF), Count: t.Count, Current: t.NAF == chosen.Code,
 			URL: base + "?" + tradeParam + "=" + url.QueryEscape(t.NAF) + "#" + r.Anchor})
 	}
 	if len(r.Trades) > shownTradeFacets {

@@ -173,7 +173,7 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		p.MatchNote = "Le classement des fournisseurs n'est pas disponible pour le moment."
 		return nil
 	}
-	trade, err := tradeOf(c, t)
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), t)
 	if err != nil {
 		return err
 	}

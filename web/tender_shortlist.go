@@ -46,7 +46,7 @@ func (s *Server) tenderReport(c *fiber.Ctx) error {
 // as CSV for spreadsheets in French: UTF-8 with BOM, ";" between fields,
 // decimal comma, CRLF line ends.
 func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
-	trade, err := tradeOf(c, t)
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), t)
 	if err != nil {
 		return err
 	}
@@ -142,7 +142,7 @@ type shortlistReportPage struct {
 // a need: what was asked, when, and the suppliers ranked with their
 // reasons.
 func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
-	trade, err := tradeOf(c, t)
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), t)
 	if err != nil {
 		return err
 	}

@@ -252,7 +252,6 @@ type matchView struct {
 	N        int
 	ID, URL  string
 	Name     string
-	NAF      string // the company's trade, for the ranking's trades (shortlist_trades.go)
 	SIREN    string
 	SIRET    string
 	Score    string // « 72 / 100 »
@@ -270,11 +269,8 @@ type reasonView struct {
 	Points string // « +12 »
 }
 
-// wholeRankingAnchor is the anchor of the whole tender's ranking.
-const wholeRankingAnchor = "ensemble"
-
 func newRankings(res index.MatchResult) []rankingView {
-	out := []rankingView{{Anchor: wholeRankingAnchor, Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
+	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
 		Warning: res.Warning}}
 	for _, l := range res.Lots {
 		heading := "Lot " + l.LotID
@@ -293,7 +289,7 @@ func newRankings(res index.MatchResult) []rankingView {
 func matchViews(ms []data.Match) []matchView {
 	out := make([]matchView, 0, len(ms))
 	for i, m := range ms {
-		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, NAF: m.NAF, SIREN: m.SIREN,
+		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
 			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
 			v.Distance = formatKm(*m.DistanceKm)
