@@ -265,59 +265,20 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 				rep.Track.SameBuyerFirst++
 			}
 		}
-		if r := row.TradeRank; r > 0 && r <= 10 {
-			rep.Trade.Recall10++
-		}
-		if r := row.TradeRank; r > 0 && r <= 20 {
-			rep.Trade.Recall20++
-		}
-		if r := row.TradeNearest; r > 0 && r <= 10 {
-			rep.Trade.NearestRecall10++
-		}
-		if row.TradeRank > 0 {
-			rep.Trade.MRR += 1 / float64(row.TradeRank)
-		}
-		if row.TradeNearest > 0 {
-			rep.Trade.NearestMRR += 1 / float64(row.TradeNearest)
-		}
 		rep.Rows = append(rep.Rows, row)
 	}
 	rep.Awards = len(rep.Rows)
-	if n := float64(rep.Awards); n > 0 {
-		tr := &rep.Trade
-		tr.Recall10, tr.Recall20, tr.MRR = tr.Recall10/n, tr.Recall20/n, tr.MRR/n
-		tr.NearestRecall10, tr.NearestMRR = tr.NearestRecall10/n, tr.NearestMRR/n
-	}
-	var sizes []int
-	for _, r := range rep.Rows {
-		if r.TradeSize > 0 {
-			sizes = append(sizes, r.TradeSize)
-		}
-	}
-	if len(sizes) > 0 {
-		slices.Sort(sizes)
-		rep.Trade.MedianSize = sizes[len(sizes)/2]
-	}
 	rep.Learning = cv.record()
 	for i, name := range evalMethods {
-		m := EvalMethod{Name: name}
-		for _, r := range rep.Rows {
-			rank := r.Ranks[i]
-			if rank > 0 {
-				m.MRR += 1 / float64(rank)
-				if rank <= 10 {
-					m.Recall10++
-				}
-				if rank <= 50 {
-					m.Recall50++
-				}
-			}
-		}
-		if n := float64(rep.Awards); n > 0 {
-			m.Recall10, m.Recall50, m.MRR = m.Recall10/n, m.Recall50/n, m.MRR/n
-		}
-		rep.Methods = append(rep.Methods, m)
+		ranks := rowRanks(rep.Rows, func(r EvalRow) int { return r.Ranks[i] })
+		rep.Methods = append(rep.Methods, EvalMethod{Name: name, Recall10: recallAt(ranks, 10), Recall50: recallAt(ranks, 50),
+			MRR: meanReciprocal(ranks)})
 	}
+	trade := rowRanks(rep.Rows, func(r EvalRow) int { return r.TradeRank })
+	nearest := rowRanks(rep.Rows, func(r EvalRow) int { return r.TradeNearest })
+	rep.Trade = EvalTrade{Recall10: recallAt(trade, 10), Recall20: recallAt(trade, 20), MRR: meanReciprocal(trade),
+		NearestRecall10: recallAt(nearest, 10), NearestMRR: meanReciprocal(nearest),
+		MedianSize: median(rowRanks(rep.Rows, func(r EvalRow) int { return r.TradeSize }))}
 	rep.addLevels()
 	rep.Took = time.Since(start)
 	return rep, nil
@@ -694,6 +655,7 @@ func isNotFound(err error) bool { return errors.Is(err, data.ErrNotFound) }
 // own trade, as the shortlist ranks a trade the buyer chose
 // (MatchOptions.Trade); 0 when none is ranked.
 func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, opts MatchOptions, winners []string) (rank, size, nearest int, err error) {
+	place := match.ResolvePlace(t.Place)
 	tried := map[string]bool{}
 	for _, w := range winners {
 		s, err := src.Supplier(ctx, w)
@@ -714,7 +676,7 @@ func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, o
 			rank, size = r, len(res.Tender)
 		}
 		// The baseline: the trade's companies by distance alone.
-		if place := match.ResolvePlace(t.Place); validLatLon(place.Lat, place.Lon) {
+		if validLatLon(place.Lat, place.Lon) {
 			ids, err := ix.nearest(ctx, place, keywordsQuery(fNAF, []string{s.NAF}), MaxMatchLimit)
 			if err != nil {
 				return 0, 0, 0, err
@@ -725,4 +687,56 @@ func tradeRank(ctx context.Context, ix *Index, src MatchSource, t data.Tender, o
 		}
 	}
 	return rank, size, nearest, nil
+}
+
+// rowRanks is one rank of every row (0: not found).
+func rowRanks(rows []EvalRow, rank func(EvalRow) int) []int {
+	out := make([]int, len(rows))
+	for i, r := range rows {
+		out[i] = rank(r)
+	}
+	return out
+}
+
+// recallAt is the share of ranks within the first k (0 is not found).
+func recallAt(ranks []int, k int) float64 {
+	if len(ranks) == 0 {
+		return 0
+	}
+	n := 0
+	for _, r := range ranks {
+		if r > 0 && r <= k {
+			n++
+		}
+	}
+	return float64(n) / float64(len(ranks))
+}
+
+// meanReciprocal is the mean of 1/rank, a rank of 0 counting 0.
+func meanReciprocal(ranks []int) float64 {
+	if len(ranks) == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, r := range ranks {
+		if r > 0 {
+			sum += 1 / float64(r)
+		}
+	}
+	return sum / float64(len(ranks))
+}
+
+// median is the median of the positive values (0 when none).
+func median(vals []int) int {
+	var pos []int
+	for _, v := range vals {
+		if v > 0 {
+			pos = append(pos, v)
+		}
+	}
+	if len(pos) == 0 {
+		return 0
+	}
+	slices.Sort(pos)
+	return pos[len(pos)/2]
 }
