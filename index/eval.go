@@ -27,6 +27,9 @@ type EvalOptions struct {
 	// stays the object when the source gives no object, as a buyer who
 	// writes « Travaux de charpente » would).
 	NoCPV bool
+	// Rankings keeps each award's whole ranking (EvalRow.Ranking), split
+	// by component, for analyses outside the report (scripts/eval-reweight).
+	Rankings bool
 }
 
 // Names of the evaluated methods, in report order.
@@ -126,6 +129,11 @@ type EvalRow struct {
 	// Explain splits the scores of the winner, the 10th and the 50th by
 	// component when the winner is not in the first 10 (eval_explain.go).
 	Explain []EvalParts `json:"explain,omitempty"`
+	// Ranking is the matcher's whole ranking (to MaxMatchLimit) split by
+	// component, and WinnerIDs the award's winners in the directory; only
+	// with EvalOptions.Rankings.
+	Ranking   []EvalParts `json:"ranking,omitempty"`
+	WinnerIDs []string    `json:"winner_ids,omitempty"`
 }
 
 // EvalTrade is the record of the rankings of one trade, which a buyer
@@ -223,11 +231,10 @@ var confidenceLevels = []string{data.ConfidenceHigh, data.ConfidenceMedium, data
 // track record beside it.
 func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Award, opts EvalOptions) (EvalReport, error) {
 	start := time.Now()
-	depth := opts.Depth
-	if depth <= 0 || depth > DefaultMatchLimit {
-		depth = DefaultMatchLimit
+	if opts.Depth <= 0 || opts.Depth > DefaultMatchLimit {
+		opts.Depth = DefaultMatchLimit
 	}
-	rep := EvalReport{Depth: depth, NoCPV: opts.NoCPV, Causes: map[string]int{}}
+	rep := EvalReport{Depth: opts.Depth, NoCPV: opts.NoCPV, Causes: map[string]int{}}
 	cv, err := newLinkFolds(ctx, src, awards)
 	if err != nil {
 		return EvalReport{}, err
@@ -246,7 +253,7 @@ func Evaluate(ctx context.Context, ix *Index, src MatchSource, awards []data.Awa
 			return EvalReport{}, fmt.Errorf("index: evaluate: %w", err)
 		}
 		a, winners := c.award, c.winners
-		row, err := evaluateAward(ctx, ix, src, a, winners, depth, opts.NoCPV, cv.without(winners), track)
+		row, err := evaluateAward(ctx, ix, src, a, winners, opts, cv.without(winners), track)
 		if err != nil {
 			return EvalReport{}, err
 		}
@@ -415,8 +422,9 @@ func tenderOfAward(a data.Award, noCPV bool) data.Tender {
 // links are the CPV ↔ NAF links learned without the award's winners;
 // track is the companies' record of awards, which the match cuts at the
 // award's date.
-func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, depth int, noCPV bool, links *data.CPVNAFLinks, track *data.TrackRecord) (EvalRow, error) {
-	t := tenderOfAward(a, noCPV)
+func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award, winners []string, opts EvalOptions, links *data.CPVNAFLinks, track *data.TrackRecord) (EvalRow, error) {
+	depth := opts.Depth
+	t := tenderOfAward(a, opts.NoCPV)
 	row := EvalRow{AwardID: a.ID, Object: t.Title, CPV: t.CPV, Place: placeLabel(t.Place), Ranks: make([]int, len(evalMethods))}
 	for _, w := range a.Winners {
 		if containsString(winners, data.SIRENOf(w.SIRET)) {
@@ -437,15 +445,15 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		track = &data.TrackRecord{} // no date: nothing can be shown to be earlier
 	}
 	row.WinnerPastAwards, row.WinnerBuyerAwards = pastAwardsOf(track, cut, winners, a.CPV, data.SIRENOf(a.Buyer.SIRET))
-	opts := MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links, Track: track,
+	mopts := MatchOptions{Limit: MaxMatchLimit, At: ix.opts.Now(), Links: links, Track: track,
 		TrackBefore: cut.Before, TrackSkip: cut.Skip}
-	res, err := ix.Match(ctx, src, t, opts)
+	res, err := ix.Match(ctx, src, t, mopts)
 	if err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
 	// The variants: the curated table without learned links, and no
 	// track record.
-	curated, noTrack := opts, opts
+	curated, noTrack := mopts, mopts
 	curated.Links, noTrack.Track = &data.CPVNAFLinks{}, &data.TrackRecord{}
 	for i, o := range map[int]MatchOptions{3: curated, 4: noTrack} {
 		o.Limit = depth
@@ -465,11 +473,19 @@ func evaluateAward(ctx context.Context, ix *Index, src MatchSource, a data.Award
 		row.WinnerScore = res.Tender[deep-1].Score
 		row.WinnerID = res.Tender[deep-1].SupplierID
 	}
-	if row.TradeRank, row.TradeSize, row.TradeNearest, err = tradeRank(ctx, ix, src, t, opts, winners); err != nil {
+	if row.TradeRank, row.TradeSize, row.TradeNearest, err = tradeRank(ctx, ix, src, t, mopts, winners); err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
 	}
 	if row.Explain, err = explainRanking(ctx, src, res.Tender, deep); err != nil {
 		return EvalRow{}, fmt.Errorf("index: evaluate %s: %w", a.ID, err)
+	}
+	if opts.Rankings {
+		row.WinnerIDs = winners
+		for i, m := range res.Tender {
+			p := partsOf(i+1, m)
+			p.NAF = m.NAF
+			row.Ranking = append(row.Ranking, p)
+		}
 	}
 	for _, m := range res.Tender[:min(depth, len(res.Tender))] {
 		row.Scores = append(row.Scores, m.Score)

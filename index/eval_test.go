@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,41 @@ func TestEvaluateSkipsAndDeduplicates(t *testing.T) {
 	}
 	if s := rep.String(); !strings.Contains(s, "rappel@10") || !strings.Contains(s, "recall@10") || !strings.Contains(s, "MRR") {
 		t.Errorf("report table %q lacks its French/English headers", s)
+	}
+}
+
+// TestEvaluateKeepsRankings: with Rankings, each row carries the
+// matcher's ranking split by component, the winner where Ranks says, and
+// the parts adding up to each score; without it, nothing.
+func TestEvaluateKeepsRankings(t *testing.T) {
+	ix, sups := openMini(t)
+	near := sups[0].Establishments[0].SIRET
+	awards := []data.Award{{ID: "pes:1", CPV: "45212361", NotifiedAt: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), Amount: 1000,
+		Place: data.Place{Departement: "26"}, Buyer: data.Buyer{Name: "Commune de Die", SIRET: "21260113400019"},
+		Winners: []data.Winner{{Name: "x", SIRET: near}}}}
+	src := newMatchSource(sups, nil)
+	plain, err := index.Evaluate(context.Background(), ix, src, awards, index.EvalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := plain.Rows[0]; len(r.Ranking) > 0 || len(r.WinnerIDs) > 0 {
+		t.Fatalf("rankings kept without being asked: %d parts, winners %v", len(r.Ranking), r.WinnerIDs)
+	}
+	rep, err := index.Evaluate(context.Background(), ix, src, awards, index.EvalOptions{Rankings: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Rows[0]
+	if r.Ranks[0] < 1 || len(r.Ranking) < r.Ranks[0] {
+		t.Fatalf("winner ranked %d, ranking of %d kept", r.Ranks[0], len(r.Ranking))
+	}
+	if got := r.Ranking[r.Ranks[0]-1]; !slices.Contains(r.WinnerIDs, got.ID) || got.Rank != r.Ranks[0] || got.NAF == "" {
+		t.Errorf("at the winner's rank %d: %+v, winners %v", r.Ranks[0], got, r.WinnerIDs)
+	}
+	for _, p := range r.Ranking {
+		sum := p.Text + p.Classification + p.Geography + p.TrackRecord + p.Labels + p.Capacity + p.Neutral
+		if math.Abs(sum-p.Score) > 0.25 {
+			t.Errorf("%s: parts add up to %.1f, score %.1f", p.Name, sum, p.Score)
+		}
 	}
 }

@@ -117,7 +117,7 @@ func commands() []command {
 				"« eval feedback » mesure de même le rang des fournisseurs que les acheteurs\n" +
 				"ont jugés « pertinent » sur les listes de leurs besoins, et la part des « pas\n" +
 				"pertinent » encore dans les 10 premiers, à côté d'un classement par distance.",
-			options: append([]string{optData, optJSON, optNoCPV}, logOptions...),
+			options: append([]string{optData, optJSON, optNoCPV, optRankings}, logOptions...),
 			run:     runEval,
 		},
 		{

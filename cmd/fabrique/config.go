@@ -33,6 +33,7 @@ type config struct {
 	apiRate     string
 	feed        string
 	noCPV       string // "true" or "": eval awards without CPV codes
+	rankings    string // "true" or "": eval awards keeps the whole rankings
 
 	// Options of accounts and mail (user.go, serve).
 	behindProxy  string // "true" or ""
@@ -105,6 +106,7 @@ const (
 	optFeed       = "feed"
 	optPublicURL  = "public-url"
 	optNoCPV      = "no-cpv"
+	optRankings   = "rankings"
 
 	optBehindProxy  = "behind-proxy"
 	optSMTPHost     = "smtp-host"
@@ -177,6 +179,12 @@ func options() map[string]option {
 			flag: optNoCPV, boolean: true,
 			help:  "évalue sans les codes CPV des marchés : les mots et le lieu seulement",
 			field: func(c *config) *string { return &c.noCPV },
+			def:   constant(""),
+		},
+		{
+			flag: optRankings, boolean: true,
+			help:  "avec --json, garde le classement entier de chaque marché, points par composante (pour scripts/eval-reweight)",
+			field: func(c *config) *string { return &c.rankings },
 			def:   constant(""),
 		},
 		{

@@ -21,6 +21,9 @@ func runEval(ctx context.Context, p *program, args []string) error {
 	if args[0] != "awards" {
 		return usageErrorf("eval : seule l'évaluation « awards » existe")
 	}
+	if on(p.cfg.rankings) && !on(p.cfg.jsonOut) {
+		return usageErrorf("eval awards : --rankings s'utilise avec --json")
+	}
 	if len(args) < 2 {
 		return usageErrorf("eval awards : indiquez au moins un fichier DECP (JSON ou CSV)")
 	}
@@ -43,7 +46,7 @@ func runEval(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	defer dir.Close()
-	rep, err := index.Evaluate(ctx, dir.index, dir.store, awards, index.EvalOptions{NoCPV: on(p.cfg.noCPV)})
+	rep, err := index.Evaluate(ctx, dir.index, dir.store, awards, index.EvalOptions{NoCPV: on(p.cfg.noCPV), Rankings: on(p.cfg.rankings)})
 	if err != nil {
 		return err
 	}
