@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/index"
 )
@@ -137,4 +138,22 @@ func TestExportsAndReport(t *testing.T) {
 			t.Errorf("status %d, want 400 explaining the unknown place", r.status)
 		}
 	})
+}
+
+// TestSearchReportParisTime: the report says when it was made in Paris
+// time, as the tender and need reports do, not in the server's UTC.
+func TestSearchReportParisTime(t *testing.T) {
+	at := time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC) // 00 h 30 on 1 January in Paris
+	s := newSearchServer(t, Config{Now: func() time.Time { return at }})
+	r := s.get(t, "/recherche/rapport?q=coutellerie")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	doc := parseHTML(t, r)
+	if title := doc.Find("title").Text(); !strings.Contains(title, "Rapport de sourcing du 1er janvier 2027") {
+		t.Errorf("title %q, want the day in Paris", title)
+	}
+	if text := textOf(doc.Find("main")); !strings.Contains(text, "1er janvier 2027 à 00 h 30") {
+		t.Errorf("report does not say it was made on 1 January 2027 at 00 h 30 (Paris time):\n%.300s", text)
+	}
 }

@@ -65,8 +65,8 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 		return err
 	}
 	now := s.now()
-	p := &reportPage{Layout: Layout{Title: "Rapport de sourcing du " + frenchDate(now)},
-		Date: frenchDate(now) + " à " + now.Format("15 h 04"), DateISO: now.Format(time.RFC3339),
+	p := &reportPage{Layout: Layout{Title: "Rapport de sourcing du " + frenchDate(now.In(paris()))},
+		Date: frenchDateTime(now), DateISO: now.Format(time.RFC3339),
 		Text: params.Text, Criteria: activeFilters(&params, searchPath),
 		TotalText: pluralFR(int(total), "fournisseur correspond", "fournisseurs correspondent"),
 		Shown:     len(hits), Truncated: uint64(len(hits)) < total}

@@ -32,9 +32,15 @@ func (s *Server) relaxOptions(ctx context.Context, p *searchParams) ([]relaxOpti
 		q := *p
 		q.Text, q.Page = "", 1
 		cands = append(cands, relaxOption{Text: "chercher sans les mots « " + p.Text + " »", URL: q.link(searchPath)})
-		if words := strings.Fields(p.Text); len(words) > 1 {
+		// Without a place read in the text, dropping the only word leaves
+		// nothing; with one, the place alone is a search of its own.
+		words, base, least := strings.Fields(p.Text), *p, 2
+		if p.Place != nil {
+			words, base, least = strings.Fields(p.Place.Rest), placeAsCriterion(p), 1
+		}
+		if len(words) >= least {
 			for _, w := range words {
-				q := *p
+				q := base
 				q.Text, q.Page = strings.Join(withoutWord(words, w), " "), 1
 				cands = append(cands, relaxOption{Text: "chercher sans le mot « " + w + " »", URL: q.link(searchPath)})
 			}
@@ -106,6 +112,24 @@ func (s *Server) countAt(ctx context.Context, link string) (int, error) {
 		return 0, err
 	}
 	return int(res.Total), nil
+}
+
+// placeAsCriterion is p with the place read in its text given as an
+// explicit criterion instead (near a commune, a département, a région),
+// so that it holds whatever words remain: a text that is only a place is
+// searched as words, never read as a place.
+func placeAsCriterion(p *searchParams) searchParams {
+	q := *p
+	switch p.Place.Kind {
+	case index.PlaceCommune:
+		q.Near = p.Place.Label // "Lyon (69)", which ResolveNear reads back
+	case index.PlaceDepartement:
+		q.Departements = []string{p.Place.Code}
+	case index.PlaceRegion:
+		q.Regions = []string{p.Place.Code}
+	}
+	q.Place = nil
+	return q
 }
 
 func withoutWord(words []string, w string) []string {

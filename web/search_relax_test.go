@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -39,5 +40,58 @@ func TestRadiusOnlyWithAPlace(t *testing.T) {
 	doc = parseHTML(t, s.get(t, "/recherche?q=bois&near=Lyon&radius_km="))
 	if got := textOf(doc.Find(".active-filters")); !strings.Contains(got, "à moins de 50 km de Lyon") {
 		t.Errorf("active filters %q, want the default 50 km around Lyon", got)
+	}
+}
+
+// TestRelaxKeepsThePlaceRead: a word dropped from « ferronnier Bretagne »
+// keeps Bretagne as a criterion; the place's name alone would be searched
+// as words (a text that is only a place is never read as one).
+func TestRelaxKeepsThePlaceRead(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc := parseHTML(t, s.get(t, "/recherche?q=qwxzkvj+Bretagne"))
+	found := false
+	doc.Find(".no-results li").Each(func(_ int, li *goquery.Selection) {
+		if !strings.Contains(li.Text(), "sans le mot « qwxzkvj »") {
+			return
+		}
+		found = true
+		href, _ := li.Find("a").Attr("href")
+		if !strings.Contains(href, "region=53") || strings.Contains(href, "Bretagne") {
+			t.Errorf("without the word: %q, want the région as a criterion, not its name as text", href)
+		}
+	})
+	if !found {
+		t.Fatalf("no suggestion to drop the word: %q", normSpace(doc.Find(".no-results").Text()))
+	}
+	// Around a commune, the circle stays.
+	doc = parseHTML(t, s.get(t, "/recherche?q=qwxzkvj+Lyon"))
+	var href string
+	doc.Find(".no-results li").Each(func(_ int, li *goquery.Selection) {
+		if strings.Contains(li.Text(), "sans le mot « qwxzkvj »") {
+			href, _ = li.Find("a").Attr("href")
+		}
+	})
+	if u, err := url.Parse(href); err != nil || u.Query().Get("q") != "" || !strings.HasPrefix(u.Query().Get("near"), "Lyon") {
+		t.Errorf("without the word around Lyon: %q, want the suppliers near Lyon", href)
+	}
+}
+
+// TestPagePastTheLast: a page beyond the results says so and links the
+// last one, instead of « aucun fournisseur ne correspond » under a count
+// of results; a relaxed search with no result does not announce any.
+func TestPagePastTheLast(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc := parseHTML(t, s.get(t, "/recherche?q=bois&page=400"))
+	text := normSpace(doc.Find("main").Text())
+	if !strings.Contains(text, "Cette page est au-delà de la dernière") || strings.Contains(text, "Aucun fournisseur ne correspond") {
+		t.Errorf("page past the last: %.400s", text)
+	}
+	href, _ := doc.Find(".past-last a").Attr("href")
+	if u, err := url.Parse(href); err != nil || u.Query().Get("q") != "bois" || u.Query().Get("page") == "" {
+		t.Errorf("link to the last page %q", href)
+	}
+	doc = parseHTML(t, s.get(t, "/recherche?q=qwxzkvj+vbnmzq"))
+	if text := normSpace(doc.Find("main").Text()); strings.Contains(text, "voici ceux qui en ont le plus") {
+		t.Errorf("an empty relaxed search announces results: %.300s", text)
 	}
 }

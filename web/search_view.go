@@ -270,6 +270,9 @@ type pagination struct {
 	Pages      []pageLink
 	Current    int
 	Last       int
+	// LastURL links the last page (none without results): where a page
+	// past the end sends the reader.
+	LastURL string
 }
 
 type pageLink struct {
@@ -293,6 +296,9 @@ func newPagination(p *searchParams, total int, path string) pagination {
 // being the current one; at gives the URL of page n.
 func paginate(page, last int, at func(n int) string) pagination {
 	pg := pagination{Current: page, Last: last}
+	if last >= 1 {
+		pg.LastURL = at(last)
+	}
 	if last <= 1 {
 		return pg
 	}

@@ -96,6 +96,11 @@ func TestTendersPage(t *testing.T) {
 			name: "nothing found", target: "/appels-d-offres?cpv=03", status: http.StatusOK,
 			want: []string{"Aucun appel d'offres ne correspond", "Revenir aux appels d'offres ouverts"},
 		},
+		{
+			name: "a page past the last", target: "/appels-d-offres?page=99", status: http.StatusOK,
+			want:  []string{"3 appels d&#39;offres", "Cette page est au-delà de la dernière", `href="/appels-d-offres">Aller à la page 1</a>`},
+			avoid: []string{"Aucun appel d&#39;offres ouvert pour le moment"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
