@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -45,7 +46,12 @@ func buyerPages(t *testing.T, s *testServer) map[string]string {
 // sideways. Screenshots go to $FABRIQUE_ARTIFACTS.
 func TestBrowserNoSidewaysScroll(t *testing.T) {
 	requireChromium(t)
-	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}}, richSupplier())
+	// What a company declares may hold a word longer than a phone is wide.
+	rich := richSupplier()
+	unbroken := strings.Repeat("Coutellerie", 18) // 198 characters, no space
+	rich.Products = append(rich.Products, unbroken)
+	rich.Description += " " + unbroken
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}}, rich)
 	putTenders(t, s, listTenders()...)
 	pages := buyerPages(t, s)
 	base := s.serveLoopback(t)
