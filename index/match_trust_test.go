@@ -80,6 +80,12 @@ func TestMatchTrust(t *testing.T) {
 			// 23.1x): all of them come before any roofer-plumber.
 			[]string{"PLOMBERIE", "COUVERTURE"}, nil, 7,
 			func(div string, _ []string) bool { return div == "23" }},
+		// « restauration » is also catering: a restaurant's NAF label
+		// (56.10A « Restauration traditionnelle ») shares the word, and
+		// its trade does not fit the joinery code inferred from the words.
+		{"restoration, not catering", data.Tender{Title: "Restauration des menuiseries", Place: data.Place{Departement: "21"}}, 50,
+			[]string{"LOISEAU", "NEGRESCO", "HOTEL", "HÔTEL"}, nil, 5,
+			func(div string, _ []string) bool { return div == "43" || div == "16" }},
 		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
 			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
 			func(div string, _ []string) bool { return div == "23" }},

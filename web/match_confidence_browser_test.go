@@ -29,7 +29,7 @@ func TestBrowserWeakShortlist(t *testing.T) {
 		}
 	}
 
-	send("Nettoyage des locaux administratifs")
+	send("Prestations de gardiennage")
 	warning := eval[string](b, "warning", `(document.querySelector('#ensemble .no-good-match') || {}).textContent || ''`)
 	if !strings.Contains(warning, "aucun fournisseur labellisé ne correspond bien") {
 		t.Errorf("weak shortlist warning = %q, want « aucun fournisseur labellisé ne correspond bien »", warning)

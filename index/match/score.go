@@ -98,7 +98,8 @@ type Scored struct {
 // being able.
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
-	sm.bits, sm.Text = q.match(&c.sup)
+	all, own := q.match(&c.sup)
+	sm.bits, sm.Text = all.bits, all.share
 	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
 	sm.track = trackOf(n, &c.sup)
 	if sm.track.value > sm.class.value {
@@ -107,6 +108,14 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	}
 	if n.Trade != "" && c.sup.NAF == n.Trade {
 		sm.class = sm.class.chooseTrade(n)
+	}
+	if sm.class.value == 0 && len(n.cpvs) > 0 {
+		// The NAF and CPV labels' words are the classification's evidence:
+		// when it finds that the trade does not fit the need's code, a word
+		// they share with the need is a coincidence of the nomenclature
+		// (« restauration » of a restaurant for « Restauration des
+		// menuiseries »), not a sign of the trade.
+		sm.bits, sm.Text = own.bits, own.share
 	}
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false

@@ -312,11 +312,11 @@ func prefixKey(b []byte) uint32 {
 // match returns the bit set of the need's terms that the supplier's texts
 // hold, and their share of the need's weight, each term counted at the
 // credit of the best field holding it.
-func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
+func (q *TermSet) match(s *data.Supplier) (all, own textFit) {
 	if q.total == 0 {
-		return 0, 0
+		return textFit{}, textFit{}
 	}
-	var credit [MaxTerms]float64
+	var credit, ownCredit [MaxTerms]float64
 	eachText(s, func(text string, cr float64, name bool) {
 		for w, i := nextWord(text, 0); w != ""; w, i = nextWord(text, i) {
 			if !q.mayMatch(w) {
@@ -329,13 +329,17 @@ func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
 			}
 			for _, st := range stems {
 				if k, ok := q.byStem[st]; ok && !(name && q.terms[k].NameWord) {
-					bits |= 1 << k
+					all.bits |= 1 << k
 					credit[k] = max(credit[k], cr)
+					if cr > creditNomenclature {
+						own.bits |= 1 << k
+						ownCredit[k] = max(ownCredit[k], cr)
+					}
 				}
 			}
 		}
 	})
-	var w float64
+	var w, ownW float64
 	for i := range q.terms {
 		tw := q.terms[i].Weight
 		if !q.terms[i].Object && q.hasObject {
@@ -346,8 +350,17 @@ func (q *TermSet) match(s *data.Supplier) (bits uint64, share float64) {
 			tw *= descriptionTermShare
 		}
 		w += credit[i] * tw
+		ownW += ownCredit[i] * tw
 	}
-	return bits, min(1, w/q.total)
+	all.share, own.share = min(1, w/q.total), min(1, ownW/q.total)
+	return all, own
+}
+
+// textFit is the need's terms a supplier's texts hold (bits) and the
+// share of the terms' weight they earn.
+type textFit struct {
+	bits  uint64
+	share float64
 }
 
 // phrases renders the matched terms in reading order, joining those that
