@@ -1,6 +1,9 @@
 package data
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Nature is the kind of a public contract.
 type Nature string
@@ -29,6 +32,14 @@ type Place struct {
 	NUTS        string  `json:"nuts,omitempty"`
 	Lat         float64 `json:"lat,omitempty"`
 	Lon         float64 `json:"lon,omitempty"`
+}
+
+// Abroad reports whether the place is known to be outside France: no
+// French département is given and the NUTS code is another country's
+// ("DE123"; feeds keep only that code of a foreign place). A place
+// without a NUTS code is unknown, not abroad.
+func (p Place) Abroad() bool {
+	return p.Departement == "" && len(p.NUTS) >= 2 && !strings.EqualFold(p.NUTS[:2], "FR")
 }
 
 // Buyer is the contracting authority.

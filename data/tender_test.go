@@ -54,3 +54,28 @@ func TestTenderCPVCodes(t *testing.T) {
 		t.Errorf("CPVCodes() of an empty tender = %v, want none", got)
 	}
 }
+
+func TestPlaceAbroad(t *testing.T) {
+	tests := []struct {
+		name  string
+		place data.Place
+		want  bool
+	}{
+		{"German NUTS-3", data.Place{NUTS: "DE123"}, true},
+		{"Belgian country code", data.Place{NUTS: "BE"}, true},
+		{"lower case", data.Place{NUTS: "de123"}, true},
+		{"French NUTS-3", data.Place{NUTS: "FRK26"}, false},
+		{"French overseas NUTS", data.Place{NUTS: "FRY10"}, false},
+		{"département only", data.Place{Departement: "69"}, false},
+		{"a département wins over a foreign code", data.Place{Departement: "67", NUTS: "DE123"}, false},
+		{"nothing known", data.Place{}, false},
+		{"postcode only", data.Place{Postcode: "73846"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.place.Abroad(); got != tt.want {
+				t.Errorf("%+v.Abroad() = %v, want %v", tt.place, got, tt.want)
+			}
+		})
+	}
+}

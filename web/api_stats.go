@@ -116,6 +116,7 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 		{"synthese", "at_least_3", "au moins 3 fournisseurs capables", "", "", csvInt(tc.AtLeast3), "", ""},
 		{"synthese", "at_least_1", "au moins 1 fournisseur capable", "", "", csvInt(tc.AtLeast1), "", ""},
 		{"synthese", "none", "aucun fournisseur capable", "", "", csvInt(tc.None), "", ""},
+		{"synthese", "abroad", "hors de France (non comptés)", "", "", csvInt(tc.Abroad), "", ""},
 	}
 	for _, g := range tc.Gaps {
 		for i, cell := range g.Cells {

@@ -230,21 +230,21 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 	}
 }
 
-// capableSuppliers counts the suppliers the matcher ranks at least
-// observatory.CapableScore within observatory.CapableRadiusKm of the
-// tender's place of performance (at any distance when the place is
+// capableSuppliers returns the ids of the suppliers the matcher ranks at
+// least observatory.CapableScore within observatory.CapableRadiusKm of
+// the tender's place of performance (at any distance when the place is
 // unknown). Only the ranking of the tender as a whole counts.
-func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) (int, error) {
+func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) ([]string, error) {
 	if t.Title != "" || t.CPV != "" {
 		t.Lots = nil // the tender's own ranking is all that counts
 	}
 	res, err := s.index.Match(ctx, s.store, t, index.MatchOptions{Limit: index.DefaultMatchLimit})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	place := data.ResolvePlace(t.Place)
 	placed := place.Lat != 0 || place.Lon != 0
-	n := 0
+	var ids []string
 	for _, m := range res.Tender {
 		if m.Score < observatory.CapableScore {
 			continue
@@ -252,9 +252,9 @@ func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) (int, erro
 		if placed && (m.DistanceKm == nil || *m.DistanceKm > observatory.CapableRadiusKm) {
 			continue
 		}
-		n++
+		ids = append(ids, m.SupplierID)
 	}
-	return n, nil
+	return ids, nil
 }
 
 // isObservatoryAdmin reports whether the request may see the Alliance's

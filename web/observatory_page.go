@@ -16,9 +16,9 @@ import (
 type observatoryPage struct {
 	Layout
 	Filter  statsFilterView
-	Day     string // the day the label states are computed on
-	BuiltAt string // when the facts were read from the store
-	Query   string // the filters, for the API and CSV links
+	Day     string     // the day the label states are computed on
+	BuiltAt string     // when the facts were read from the store
+	Links   statsLinks // the same figures in the API, with the filters
 
 	Suppliers, Holding, Unplaced int
 	Labels                       []labelCoverageView
@@ -46,6 +46,29 @@ type observatoryPage struct {
 	Sources                                                 []sourceRow
 	Claims                                                  claimShareView
 	CompletenessOver                                        []string
+}
+
+// statsLinks are the addresses of the page's figures in the API, with
+// the page's filters.
+type statsLinks struct {
+	Coverage, Tenders, Awards, History, HistoryCSV string
+}
+
+// newStatsLinks builds the API links of a filter. The whole address is
+// built here, its query encoded by url.Values: a query string put after
+// "?" in a template would be escaped once more there ("%3d", "%26").
+func newStatsLinks(flt observatory.Filter) statsLinks {
+	link := func(path string, q url.Values) string {
+		if len(q) == 0 {
+			return path
+		}
+		return path + "?" + q.Encode()
+	}
+	q, csv := statsQuery(flt), statsQuery(flt)
+	csv.Set("format", "csv")
+	return statsLinks{Coverage: link("/api/v1/stats/coverage", q), Tenders: link("/api/v1/stats/tenders", q),
+		Awards: link("/api/v1/stats/awards", q), History: link("/api/v1/stats/history", q),
+		HistoryCSV: link("/api/v1/stats/history", csv)}
 }
 
 // statsFilterView is the filter form.
@@ -152,7 +175,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		return fmt.Errorf("web: observatory: history: %w", err)
 	}
 	p := &observatoryPage{Layout: Layout{Title: "Observatoire du fabriqué en France"},
-		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Query: statsQuery(flt).Encode(),
+		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
 		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
 		TendersMatcher: s.index != nil}
 	p.Filter = newStatsFilterView(flt)

@@ -25,11 +25,13 @@ type Source interface {
 	Tender(ctx context.Context, id string) (data.Tender, error)
 }
 
-// CapableFunc counts the suppliers able to meet an open tender: the
-// matcher's matches scoring at least CapableScore within CapableRadiusKm of
-// the place of performance. The observatory does not rank suppliers
-// itself: the caller runs the index's matcher (web's capableSuppliers).
-type CapableFunc func(ctx context.Context, t data.Tender) (int, error)
+// CapableFunc returns the ids of the suppliers able to meet an open
+// tender: the matcher's matches scoring at least CapableScore within
+// CapableRadiusKm of the place of performance. The observatory does not
+// rank suppliers itself: the caller runs the index's matcher (web's
+// capableSuppliers). The ids, not a count, let the figures keep only the
+// suppliers of one label (Filter.Label).
+type CapableFunc func(ctx context.Context, t data.Tender) ([]string, error)
 
 // The rule of a "capable" supplier, stated on the page.
 const (
@@ -72,10 +74,10 @@ type Facts struct {
 	Awards    []AwardFact
 	Runs      []data.CrawlRun // newest first
 	// TenderSources and AwardSources sum every tender and award by source,
-	// open or not.
+	// open or not (tenders: published notices only, see published).
 	TenderSources map[string]*ImportFacts
 	AwardSources  map[string]*ImportFacts
-	// TendersTotal counts every tender in the store.
+	// TendersTotal counts every published notice in the store.
 	TendersTotal int
 
 	labelTypes []data.LabelType // bit i of AwardFact.labels is labelTypes[i]
@@ -189,11 +191,18 @@ type TenderFact struct {
 	Region      string
 	CPVDivision string
 	// Capable is the number of capable suppliers; -1 when the tender was
-	// not evaluated (no matcher, over MaxMatched, or the matcher refused
-	// it: MatchError says why).
-	Capable    int
-	MatchedAt  time.Time
-	MatchError string
+	// not evaluated (no matcher, over MaxMatched, abroad, or the matcher
+	// refused it: MatchError says why).
+	Capable int
+	// CapableLabels counts the capable suppliers by the label types they
+	// have (held or holding, as Filter.Label reads them).
+	CapableLabels map[data.LabelType]int
+	MatchedAt     time.Time
+	MatchError    string
+	// Abroad marks a place of performance known to be outside France (a
+	// foreign NUTS code, as in TED notices): such a tender is not matched
+	// and not counted among the French open tenders.
+	Abroad bool
 
 	at geoPoint // the place of performance
 	// stale marks a count that a supplier's change may have moved: it is
@@ -378,6 +387,9 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	bySIREN := lk.bySIREN
 
 	err = src.Tenders(ctx, func(t data.Tender) error {
+		if !published(&t) {
+			return nil
+		}
 		f.TendersTotal++
 		f.countTender(lk, &t)
 		if t.Open(now) {
@@ -476,12 +488,18 @@ func (imp *ImportFacts) addDate(t time.Time) {
 	}
 }
 
+// published reports whether a tender is a published notice. The needs
+// buyers describe on Fabrique (data.SourceNeed) are stored as tenders but
+// are private sourcing, not calls for tenders: no figure counts them and
+// no page of the observatory shows their titles.
+func published(t *data.Tender) bool { return t.Source != data.SourceNeed }
+
 // tenderFactOf extracts the facts of an open tender, not yet matched.
 func tenderFactOf(t *data.Tender) TenderFact {
 	place := data.ResolvePlace(t.Place)
 	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
 		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
-		Capable: -1, at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
+		Capable: -1, Abroad: place.Abroad(), at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
 		tf.Departement, tf.Region = d.Code, d.Region
 	}
@@ -498,12 +516,16 @@ func tenderFactOf(t *data.Tender) TenderFact {
 // matchTenders counts the capable suppliers of the open tenders: reused
 // from the previous facts when the tender did not change and was matched
 // recently, else matched (the tender read again from src), nearest
-// deadline first, up to the cap.
+// deadline first, up to the cap. Tenders abroad are not matched: the
+// directory's French suppliers are not what they are counted for.
 func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opts BuildOptions) error {
 	sortTenders(f.Tenders)
 	matched := 0
 	for i := range f.Tenders {
 		tf := &f.Tenders[i]
+		if tf.Abroad {
+			continue
+		}
 		due := tf.Capable < 0 || tf.stale || now.Sub(tf.MatchedAt) >= opts.MatchTTL
 		if due && opts.Capable != nil && matched < opts.MaxMatched {
 			matched++
@@ -514,7 +536,7 @@ func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opt
 			if err != nil {
 				return fmt.Errorf("observatory: tender %s: %w", tf.ID, err)
 			}
-			n, err := opts.Capable(ctx, t)
+			ids, err := opts.Capable(ctx, t)
 			if err != nil {
 				if ctx.Err() != nil {
 					return fmt.Errorf("observatory: match %s: %w", tf.ID, err)
@@ -522,10 +544,32 @@ func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opt
 				tf.MatchError = err.Error()
 				continue
 			}
-			tf.Capable, tf.MatchedAt, tf.MatchError, tf.stale = n, now, "", false
+			tf.Capable, tf.CapableLabels = f.capableLabels(ids)
+			tf.MatchedAt, tf.MatchError, tf.stale = now, "", false
 		}
 	}
 	return nil
+}
+
+// capableLabels counts the capable suppliers of ids, all and by the label
+// types they have. An id unknown to the facts (a supplier written since
+// they were read) counts in the total only.
+func (f *Facts) capableLabels(ids []string) (int, map[data.LabelType]int) {
+	byLabel := map[data.LabelType]int{}
+	for _, id := range ids {
+		// The suppliers are in id order: the store's walk, kept by Apply.
+		i, ok := slices.BinarySearchFunc(f.Suppliers, id, func(s SupplierFact, id string) int { return cmpString(s.ID, id) })
+		if !ok {
+			continue
+		}
+		labels := f.Suppliers[i].Labels
+		for j, l := range labels {
+			if !slices.ContainsFunc(labels[:j], func(o data.Label) bool { return o.Type == l.Type }) {
+				byLabel[l.Type]++
+			}
+		}
+	}
+	return len(ids), byLabel
 }
 
 // carryCounts lends the previous facts' counts to the tenders not updated
@@ -542,7 +586,7 @@ func (f *Facts) carryCounts(opts BuildOptions) {
 	for i := range f.Tenders {
 		tf := &f.Tenders[i]
 		if p := prev[tf.ID]; p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && opts.Now.Sub(p.MatchedAt) < opts.MatchTTL {
-			tf.Capable, tf.MatchedAt, tf.stale = p.Capable, p.MatchedAt, p.stale
+			tf.Capable, tf.CapableLabels, tf.MatchedAt, tf.stale = p.Capable, p.CapableLabels, p.MatchedAt, p.stale
 		}
 	}
 }

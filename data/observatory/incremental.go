@@ -289,7 +289,7 @@ func (n *Facts) applyTenders(ctx context.Context, src ChangeSource, lk *factLook
 			}
 			delete(lk.tenderSource, h)
 		}
-		if err != nil { // deleted
+		if err != nil || !published(&t) { // deleted, or a buyer's need
 			continue
 		}
 		n.TendersTotal++

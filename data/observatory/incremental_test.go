@@ -34,18 +34,18 @@ func follow(st *store.Store) func() Changes {
 // place): a matcher whose answers depend on the store's suppliers, like
 // the index's.
 func storeMatcher(st *store.Store, calls *int) CapableFunc {
-	return func(ctx context.Context, t data.Tender) (int, error) {
+	return func(ctx context.Context, t data.Tender) ([]string, error) {
 		*calls++
 		place := data.ResolvePlace(t.Place)
-		n := 0
+		var ids []string
 		err := st.Suppliers(ctx, func(s data.Supplier) error {
 			if place.Lat == 0 && place.Lon == 0 ||
 				s.Address.HasGeo() && data.DistanceKm(place.Lat, place.Lon, s.Address.Lat, s.Address.Lon) <= CapableRadiusKm {
-				n++
+				ids = append(ids, s.ID)
 			}
 			return nil
 		})
-		return n, err
+		return ids, err
 	}
 }
 
@@ -59,6 +59,7 @@ func figures(t *testing.T, f *Facts, on time.Time) map[string]string {
 		"coverage/label=EPV": f.Coverage(Filter{Label: data.LabelEPV}, on),
 		"tenders":            f.TenderCoverage(Filter{}, on),
 		"tenders/dep=69":     f.TenderCoverage(Filter{Departement: "69"}, on),
+		"tenders/label=OFG":  f.TenderCoverage(Filter{Label: data.LabelOFG}, on),
 		"awards":             f.AwardShare(Filter{}),
 		"awards/label=EPV":   f.AwardShare(Filter{Label: data.LabelEPV}),
 		"awards/2026":        f.AwardShare(Filter{From: day("2026-01-01"), To: day("2027-01-01")}),
@@ -132,6 +133,34 @@ func TestApplyEqualsFullBuild(t *testing.T) {
 	}
 	if g := figures(t, f2, later); g["tenders"] != want["tenders"] || g["awards"] != want["awards"] {
 		t.Errorf("an empty Apply moved the figures:\n%s\n%s", g["tenders"], want["tenders"])
+	}
+}
+
+// TestApplyLeavesNeedsOut writes a buyer's need and a tender in Germany
+// after a build: Apply, as Build, counts the need nowhere and the tender
+// abroad apart, and matches neither.
+func TestApplyLeavesNeedsOut(t *testing.T) {
+	ctx := context.Background()
+	fx := newFixture(t)
+	need := fixtureTender("besoin:8", data.SourceNeed, "69123", fixtureDeadline("2026-06-28"))
+	abroad := fixtureTender("ted:9", "ted", "", fixtureDeadline("2026-06-28"))
+	abroad.Place = data.Place{NUTS: "DE123"}
+	if err := fx.st.PutTenders(ctx, []data.Tender{need, abroad}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	*fx.calls = 0
+	f1, err := fx.facts.Apply(ctx, fx.st, fx.changes(), fx.opts)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	check(t, "matcher runs", *fx.calls, 0)
+	sameFigures(t, "after Apply", figures(t, f1, fx.now), figures(t, build(t, fx.st, fx.opts), fx.now))
+	before, after := fx.facts.TenderCoverage(Filter{}, fx.now), f1.TenderCoverage(Filter{}, fx.now)
+	check(t, "open", after.Open, before.Open)
+	check(t, "abroad", after.Abroad, 1)
+	check(t, "notices in the store", f1.TendersTotal, fx.facts.TendersTotal+1)
+	if _, ok := f1.TenderSources[data.SourceNeed]; ok {
+		t.Error("the needs are counted as a source of tenders")
 	}
 }
 

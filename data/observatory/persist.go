@@ -39,7 +39,9 @@ import (
 
 // FactsFormatVersion is the version of the file layout and of factsFile;
 // any change to either, or to the meaning of a packed field, raises it.
-const FactsFormatVersion = 1
+// Version 2: open tenders carry their capable suppliers by label and
+// whether they are abroad, and buyers' needs are no longer in the facts.
+const FactsFormatVersion = 2
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -119,7 +120,7 @@ func TestReadFactsRefuses(t *testing.T) {
 		{"other format version", edit(func(b []byte) []byte {
 			binary.LittleEndian.PutUint32(b[8:], FactsFormatVersion+1)
 			return b
-		}), testStamp, "format version 2"},
+		}), testStamp, fmt.Sprintf("format version %d", FactsFormatVersion+1)},
 		{"not a facts file", edit(func(b []byte) []byte { copy(b, "PK\x03\x04zip!"); return b }), testStamp, "not a facts file"},
 		{"another store", good, []byte("nonce-0123456789|txid-43"), "another store state"},
 		{"huge body announced", edit(func(b []byte) []byte {

@@ -8,14 +8,18 @@ import (
 )
 
 // TenderCoverage says how many open tenders find French-made suppliers
-// near their place of performance.
+// near their place of performance. Buyers' needs typed on Fabrique are no
+// tenders and never counted; tenders whose place is known to be abroad
+// are counted apart (Abroad) and in no other figure.
 type TenderCoverage struct {
 	Day time.Time `json:"day"`
+	// Label is the label of the suppliers counted as capable ("" for any).
+	Label data.LabelType `json:"label,omitempty"`
 	// The rule of a capable supplier.
 	CapableScore    float64 `json:"capable_score"`
 	CapableRadiusKm float64 `json:"capable_radius_km"`
 
-	Open         int `json:"open"`          // open tenders passing the filter
+	Open         int `json:"open"`          // open tenders in France passing the filter
 	Evaluated    int `json:"evaluated"`     // of which matched
 	NotEvaluated int `json:"not_evaluated"` // no matcher, over the cap, or refused (see MatchErrors)
 	MatchErrors  int `json:"match_errors"`
@@ -25,6 +29,10 @@ type TenderCoverage struct {
 	// NoPlace counts the evaluated tenders whose place of performance is
 	// unknown: their suppliers were counted at any distance.
 	NoPlace int `json:"no_place"`
+	// Abroad counts the open tenders whose place of performance is known
+	// to be outside France (foreign TED notices), when no région or
+	// département is asked for: not in Open nor in any figure above.
+	Abroad int `json:"abroad"`
 
 	Regions []Area   `json:"regions"` // the columns of Gaps
 	Gaps    []GapRow `json:"gaps"`    // CPV division × région
@@ -66,16 +74,25 @@ type UnmatchedTender struct {
 	Deadline    time.Time `json:"deadline,omitzero"`
 }
 
-// tenderPasses applies the filter (place and publication period; the
-// label does not apply: the matcher weighs every label).
+// tenderPasses applies the filter's place and publication period (the
+// label applies to the suppliers counted: capableOf).
 func (flt Filter) tenderPasses(t *TenderFact) bool {
 	return flt.place(t.Departement, t.Region) && flt.during(t.PublishedAt)
+}
+
+// capableOf is the number of capable suppliers of t that the filter
+// keeps: all, or those of its label; -1 when t was not evaluated.
+func (flt Filter) capableOf(t *TenderFact) int {
+	if t.Capable < 0 || flt.Label == "" {
+		return t.Capable
+	}
+	return t.CapableLabels[flt.Label]
 }
 
 // TenderCoverage aggregates the open tenders that pass the filter and are still
 // open on day.
 func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
-	tc := &TenderCoverage{Day: day, CapableScore: CapableScore, CapableRadiusKm: CapableRadiusKm,
+	tc := &TenderCoverage{Day: day, Label: flt.Label, CapableScore: CapableScore, CapableRadiusKm: CapableRadiusKm,
 		Unmatched: []UnmatchedTender{}}
 	rows := map[string]map[string]*GapCell{}
 	regionsSeen := map[string]bool{}
@@ -84,8 +101,13 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 		if !flt.tenderPasses(t) || !stillOpen(t, day) {
 			continue
 		}
+		if t.Abroad {
+			tc.Abroad++
+			continue
+		}
 		tc.Open++
-		if t.Capable < 0 {
+		capable := flt.capableOf(t)
+		if capable < 0 {
 			tc.NotEvaluated++
 			if t.MatchError != "" {
 				tc.MatchErrors++
@@ -97,10 +119,10 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 			tc.NoPlace++
 		}
 		switch {
-		case t.Capable >= 3:
+		case capable >= 3:
 			tc.AtLeast3++
 			tc.AtLeast1++
-		case t.Capable >= 1:
+		case capable >= 1:
 			tc.AtLeast1++
 		default:
 			tc.None++
@@ -118,7 +140,7 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 			row[t.Region] = cell
 		}
 		cell.Evaluated++
-		if t.Capable == 0 {
+		if capable == 0 {
 			cell.None++
 		}
 		regionsSeen[t.Region] = true

@@ -3,17 +3,23 @@ package observatory
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"fabrique/data"
 )
 
-// tenderFixture stores seven tenders; capable gives the count the fake
-// matcher answers for each (-1: it refuses the tender).
+// tenderFixture stores two suppliers (one EPV, one OFG), seven tenders,
+// a buyer's need and a tender in Germany; capable gives the suppliers the
+// fake matcher answers for each (none listed: it refuses the tender).
 func tenderFixture(t *testing.T) (*Facts, map[string]int, func(opts BuildOptions) *Facts) {
 	st := openStore(t)
 	ctx := context.Background()
+	epv, ofg := supplier(1, "69123", "3212Z", label(data.LabelEPV, "2024-01-01", "2029-01-01")),
+		supplier(2, "69123", "3101Z", label(data.LabelOFG, "2024-01-01", "2029-01-01"))
+	putSuppliers(t, st, epv, ofg)
 	deadline := func(s string) time.Time { return day(s).Add(12 * time.Hour) }
 	tenders := []data.Tender{
 		{ID: "boamp:1", Title: "Travaux de voirie", CPV: "45233140", Place: data.Place{Departement: "69"}, Deadline: deadline("2026-06-20")},
@@ -23,9 +29,11 @@ func tenderFixture(t *testing.T) (*Facts, map[string]int, func(opts BuildOptions
 		{ID: "boamp:5", Title: "Annulé", CPV: "45000000", State: data.StateCancelled, Deadline: deadline("2026-07-01")},
 		{ID: "boamp:6", Title: "Clos", CPV: "45000000", Deadline: deadline("2026-05-01")},
 		{ID: "boamp:7", Title: "Refusé", CPV: "45000000", Place: data.Place{Departement: "75"}, Deadline: deadline("2026-08-01")},
+		{ID: "besoin:8", Title: "Besoin privé d'un acheteur", CPV: "39160000", Place: data.Place{Departement: "29"}, Deadline: deadline("2026-07-01")},
+		{ID: "ted:9", Title: "Instandhaltung Brandschutztüren", CPV: "45421000", Place: data.Place{NUTS: "DE123"}, Deadline: deadline("2026-07-01")},
 	}
 	for _, tt := range tenders {
-		tt.Source = tt.ID[:len(tt.ID)-2]
+		tt.Source, _, _ = strings.Cut(tt.ID, ":")
 		tt.SourceID = tt.ID
 		if tt.State == "" {
 			tt.State = data.StateOpen
@@ -35,14 +43,15 @@ func tenderFixture(t *testing.T) (*Facts, map[string]int, func(opts BuildOptions
 			t.Fatalf("PutTender %s: %v", tt.ID, err)
 		}
 	}
-	capable := map[string]int{"boamp:1": 5, "boamp:2": 0, "ted:3": 1, "ted:4": 0, "boamp:7": -1}
+	capable := map[string][]string{"boamp:1": {epv.ID, ofg.ID, "x:3", "x:4", "x:5"}, "boamp:2": {}, "ted:3": {epv.ID}, "ted:4": {},
+		"besoin:8": {ofg.ID}, "ted:9": {}}
 	calls := map[string]int{}
-	opts := BuildOptions{Now: day("2026-06-01"), Capable: func(_ context.Context, t data.Tender) (int, error) {
+	opts := BuildOptions{Now: day("2026-06-01"), Capable: func(_ context.Context, t data.Tender) ([]string, error) {
 		calls[t.ID]++
-		if n := capable[t.ID]; n >= 0 {
-			return n, nil
+		if ids, ok := capable[t.ID]; ok {
+			return ids, nil
 		}
-		return 0, errors.New("index: match: no title nor CPV: invalid")
+		return nil, errors.New("index: match: no title nor CPV: invalid")
 	}}
 	rebuild := func(o BuildOptions) *Facts {
 		o.Capable = opts.Capable
@@ -57,9 +66,10 @@ func tenderFixture(t *testing.T) (*Facts, map[string]int, func(opts BuildOptions
 
 func TestTenderCoverageFixture(t *testing.T) {
 	f, calls, rebuild := tenderFixture(t)
-	check(t, "tenders in the store", f.TendersTotal, 7)
+	check(t, "notices in the store (the need left out)", f.TendersTotal, 8)
 	tc := f.TenderCoverage(Filter{}, day("2026-06-01"))
 	check(t, "open", tc.Open, 5)
+	check(t, "abroad", tc.Abroad, 1)
 	check(t, "evaluated", tc.Evaluated, 4)
 	check(t, "not evaluated", tc.NotEvaluated, 1)
 	check(t, "match errors", tc.MatchErrors, 1)
@@ -81,7 +91,37 @@ func TestTenderCoverageFixture(t *testing.T) {
 	check(t, "39 in région 93 (NUTS FRL04)", cells["39/93"], GapCell{Region: "93", Evaluated: 1, None: 0})
 	check(t, "39 without place", cells["39/"], GapCell{Region: "", Evaluated: 1, None: 1})
 	check(t, "last column is the unknown place", tc.Regions[len(tc.Regions)-1].Code, "")
+	check(t, "columns: 84, 93 and the unknown place (none for the need in région 53)", len(tc.Regions), 3)
+	check(t, "the need matched", calls["besoin:8"], 0)
+	check(t, "the tender abroad matched", calls["ted:9"], 0)
+	for _, h := range f.SourceHealth(day("2026-06-01")) {
+		if h.Source == data.SourceNeed {
+			t.Errorf("source health lists the needs: %+v", h)
+		}
+	}
 
+	t.Run("label", func(t *testing.T) {
+		for _, tt := range []struct {
+			label            data.LabelType
+			atLeast1, none   int
+			unmatchedWithOFG bool
+		}{
+			{data.LabelEPV, 2, 2, false},
+			{data.LabelOFG, 1, 3, true},
+		} {
+			tc := f.TenderCoverage(Filter{Label: tt.label}, day("2026-06-01"))
+			check(t, string(tt.label)+" label stated", tc.Label, tt.label)
+			check(t, string(tt.label)+" open", tc.Open, 5)
+			check(t, string(tt.label)+" at least 3", tc.AtLeast3, 0)
+			check(t, string(tt.label)+" at least 1", tc.AtLeast1, tt.atLeast1)
+			check(t, string(tt.label)+" none", tc.None, tt.none)
+			got := slices.ContainsFunc(tc.Unmatched, func(u UnmatchedTender) bool { return u.ID == "ted:3" })
+			check(t, string(tt.label)+" lists ted:3 (an EPV supplier only)", got, tt.unmatchedWithOFG)
+		}
+	})
+	t.Run("abroad with a place filter", func(t *testing.T) {
+		check(t, "région 84 abroad", f.TenderCoverage(Filter{Region: "84"}, day("2026-06-01")).Abroad, 0)
+	})
 	t.Run("filters", func(t *testing.T) {
 		check(t, "région 84 open", f.TenderCoverage(Filter{Region: "84"}, day("2026-06-01")).Open, 2)
 		check(t, "département 75 open", f.TenderCoverage(Filter{Departement: "75"}, day("2026-06-01")).Open, 1)
