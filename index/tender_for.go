@@ -507,6 +507,11 @@ func (p *companyProfile) termFit(ti *TenderIndex, title string) (float64, *data.
 // contract's nature and kind of work (its CPV code); inArea is false when
 // the company declared an area that does not cover the place.
 func (p *companyProfile) geoFit(place data.Place, nature data.Nature, cpv string) (v float64, reasons []data.Reason, inArea bool) {
+	if place.Abroad() {
+		// Known to be outside France: outside any declared area, « France
+		// entière » included, and as far as can be from a French site.
+		return 0, nil, p.s.ServiceArea.Kind == data.ServiceAreaUnknown
+	}
 	place = data.ResolvePlace(place)
 	if place.Departement == "" && place.Lat == 0 && place.Lon == 0 {
 		return match.GeoNoPlace, nil, true

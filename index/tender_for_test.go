@@ -2,11 +2,14 @@ package index_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
+	"fabrique/data/store"
 	"fabrique/index"
 )
 
@@ -162,4 +165,49 @@ func reasonText(r data.Reason) string {
 		return r.Text
 	}
 	return r.String()
+}
+
+// TestTendersForAbroad: a notice placed abroad (a foreign NUTS code, as
+// TED gives it) is outside any declared service area, « France entière »
+// included, even with the company's own CPV code.
+func TestTendersForAbroad(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	for _, x := range []data.Tender{
+		{ID: "boamp:26-1", Source: "boamp", SourceID: "26-1", Title: "Grilles de la mairie", CPV: "45421000",
+			Place: data.Place{Departement: "36"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen},
+		{ID: "ted:1-2026", Source: "ted", SourceID: "1-2026", Title: "Grilles de l'hôtel de ville", CPV: "45421000",
+			Place: data.Place{NUTS: "EL301"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen},
+	} {
+		if _, _, err := st.FoldNotice(ctx, x, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ti := openTenders(t, "", at)
+	if _, _, err := ti.EnsureConsistent(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range []data.ServiceArea{
+		{Kind: data.ServiceAreaRegions, Codes: []string{"24", "84"}},
+		{Kind: data.ServiceAreaFrance},
+	} {
+		sup := data.Supplier{ID: "x1", Name: "Serrurerie d'essai", CPVDeclared: []string{"45421000"}, ServiceArea: area,
+			Address: data.Address{Departement: "36"}}
+		res, err := ti.TendersFor(ctx, sup, index.TendersForOptions{At: at, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, f := range res.Fits {
+			ids = append(ids, f.Tender.ID)
+		}
+		if !slices.Contains(ids, "boamp:26-1") || slices.Contains(ids, "ted:1-2026") {
+			t.Errorf("area %+v: proposed %v, want the tender of Indre and not the one in Greece", area, ids)
+		}
+	}
 }
