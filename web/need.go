@@ -228,7 +228,11 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
 	}
-	if p.Feedback, err = s.newNeedFeedback(c, &t); err != nil {
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), &t) // checked by fillRankings
+	if err != nil {
+		return err
+	}
+	if p.Feedback, err = s.newNeedFeedback(c, &t, trade); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
