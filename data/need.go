@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -56,19 +57,37 @@ const (
 )
 
 // DecodeNeed reads a Need from JSON, refusing unknown fields so that a
-// typo ("departemnt") is reported instead of silently ignored.
+// typo ("departemnt") is reported instead of silently ignored, and a
+// "limit" written as 0: omitted means the default, 0 means nothing.
 func DecodeNeed(b []byte) (Need, error) {
-	var n Need
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+		return Need{}, invalid("JSON", "", "requête illisible : un besoin est un objet JSON { … }")
+	}
+	// The outer Limit shadows Need.Limit, to tell 0 from omitted.
+	var w struct {
+		Need
+		Limit *int `json:"limit"`
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&n); err != nil {
+	if err := dec.Decode(&w); err != nil {
 		return Need{}, fmt.Errorf("%w: %w", invalid("JSON", "", "requête illisible : "+err.Error()), err)
 	}
 	if dec.More() {
 		return Need{}, invalid("JSON", "", "requête illisible : données après l'objet JSON")
 	}
+	n := w.Need
+	if w.Limit != nil {
+		if *w.Limit < 1 {
+			return Need{}, invalid("limit", strconv.Itoa(*w.Limit), needLimitMessage)
+		}
+		n.Limit = *w.Limit
+	}
 	return n, nil
 }
+
+// needLimitMessage explains the bounds of Need.Limit.
+const needLimitMessage = "entre 1 et 200 (sans « limit », 50)"
 
 // Tender validates the need and turns it into a tender for the matcher:
 // CPV codes normalised (each invalid one is an error naming it), the place
@@ -88,7 +107,7 @@ func (n Need) Tender() (Tender, error) {
 		return Tender{}, invalid("lots", "", "200 lots au plus")
 	}
 	if n.Limit < 0 || n.Limit > MaxNeedLimit {
-		return Tender{}, invalid("limit", "", "entre 1 et 200")
+		return Tender{}, invalid("limit", strconv.Itoa(n.Limit), needLimitMessage)
 	}
 	if n.EstimatedValue < 0 {
 		return Tender{}, invalid("estimated_value", "", "la valeur estimée ne peut être négative")
@@ -188,12 +207,99 @@ func needPlace(dep, postcode, commune, nuts string) (Place, error) {
 		return Place{}, invalid("postcode", p.Postcode, "code postal inconnu")
 	}
 	if p.NUTS != "" {
-		if _, ok := DepartementOfNUTS3(p.NUTS); !ok {
+		d, ok := DepartementOfNUTS3(p.NUTS)
+		if !ok {
 			return Place{}, invalid("nuts", p.NUTS, "code NUTS-3 français inconnu")
+		}
+		if p.Departement != "" && d != p.Departement {
+			return Place{}, invalid("nuts", p.NUTS, "le code NUTS "+p.NUTS+" ("+departementName(d)+
+				") n'est pas celui du département "+departementLabel(p.Departement))
+		}
+		if p.Departement == "" {
+			p.Departement = d
+		}
+	}
+	if p.Postcode != "" && p.Departement != "" && !slices.Contains(postcodeDepartements(p.Postcode), p.Departement) {
+		return Place{}, invalid("postcode", p.Postcode, "le code postal "+p.Postcode+" ("+postcodePlace(p.Postcode)+
+			") n'est pas dans le département "+departementLabel(p.Departement))
+	}
+	if p.Commune != "" {
+		if err := checkNeedCommune(p); err != nil {
+			return Place{}, err
 		}
 	}
 	return ResolvePlace(p), nil
 }
+
+// checkNeedCommune checks that a need's commune names one commune, in its
+// département and with its postcode when they are given: otherwise the
+// place would silently not be resolved, and the need ranked nationwide.
+func checkNeedCommune(p Place) error {
+	cands := FindCommunes(p.Commune)
+	if len(cands) == 0 {
+		return invalid("commune", p.Commune, "commune inconnue : "+p.Commune)
+	}
+	var kept []Commune
+	for _, c := range cands {
+		if (p.Departement == "" || c.Departement == p.Departement) && (p.Postcode == "" || slices.Contains(c.Postcodes, p.Postcode)) {
+			kept = append(kept, c)
+		}
+	}
+	switch {
+	case len(kept) == 0 && p.Postcode != "":
+		return invalid("commune", p.Commune, "la commune "+p.Commune+" n'a pas le code postal "+p.Postcode)
+	case len(kept) == 0:
+		return invalid("commune", p.Commune, "la commune "+p.Commune+" n'est pas dans le département "+departementLabel(p.Departement))
+	case len(kept) > 1 && p.Postcode == "" && p.Departement == "":
+		var deps []string
+		for _, c := range kept[:min(len(kept), 6)] {
+			deps = append(deps, c.Departement)
+		}
+		if len(kept) > len(deps) {
+			deps = append(deps, "…")
+		}
+		return invalid("commune", p.Commune, fmt.Sprintf("commune ambiguë : %d communes s'appellent %s (départements %s), précisez le département ou le code postal",
+			len(kept), p.Commune, strings.Join(deps, ", ")))
+	}
+	return nil
+}
+
+// postcodeDepartements are the départements of a known postcode: those of
+// its communes (a few postcodes serve communes of two départements), else
+// the one its digits imply.
+func postcodeDepartements(postcode string) []string {
+	var deps []string
+	for _, c := range CommunesByPostcode(postcode) {
+		if !slices.Contains(deps, c.Departement) {
+			deps = append(deps, c.Departement)
+		}
+	}
+	if len(deps) == 0 {
+		if d := DepartementOfPostcode(postcode); d != "" {
+			deps = append(deps, d)
+		}
+	}
+	return deps
+}
+
+// postcodePlace names where a postcode is: « Lyon, Rhône ».
+func postcodePlace(postcode string) string {
+	if cs := CommunesByPostcode(postcode); len(cs) > 0 {
+		return cs[0].Name + ", " + departementName(cs[0].Departement)
+	}
+	return departementName(DepartementOfPostcode(postcode))
+}
+
+// departementName is the name of a département, its code when unknown.
+func departementName(code string) string {
+	if d, ok := LookupDepartement(code); ok {
+		return d.Name
+	}
+	return code
+}
+
+// departementLabel is a département as the forms list it: « 29 – Finistère ».
+func departementLabel(code string) string { return code + " – " + departementName(code) }
 
 // checkNeedTrade checks a need's trade: a NAF code of the nomenclature's
 // sub-class level, for a need without lots (each lot has its own ranking).

@@ -168,6 +168,10 @@ func decodeNeed(body []byte) (data.Need, error) {
 	if err == nil {
 		return n, nil
 	}
+	var ve *data.ValidationError
+	if errors.As(err, &ve) && ve.Field != "JSON" { // a field read but refused ("limit": 0)
+		return n, needError(err)
+	}
 	msg := err.Error()
 	if m := unknownFieldRe.FindStringSubmatch(msg); m != nil {
 		return n, badParam(m[1], "", "champ inconnu « "+m[1]+" » : les champs acceptés sont "+needFields)
@@ -249,6 +253,9 @@ func needError(err error) error {
 	if !errors.As(err, &ve) {
 		return err
 	}
+	if namesItself(ve) {
+		return fmt.Errorf("web: %w", ve)
+	}
 	msg := needFieldNameFR(ve.Field)
 	if ve.Value != "" {
 		if ve.Field == "lots" {
@@ -258,6 +265,15 @@ func needError(err error) error {
 		}
 	}
 	return fmt.Errorf("web: %w", &data.ValidationError{Field: ve.Field, Value: ve.Value, Message: msg + " : " + ve.Message})
+}
+
+// namesItself reports whether a need's error is a whole sentence naming
+// its field and value (« le code postal 69001 (Lyon, Rhône) n'est pas dans
+// le département 29 – Finistère »), which needError leaves as it is.
+func namesItself(ve *data.ValidationError) bool {
+	name := needFieldNameFR(ve.Field)
+	m := strings.TrimPrefix(strings.TrimPrefix(ve.Message, "le "), "la ")
+	return ve.Value != "" && strings.HasPrefix(m, name) && strings.Contains(ve.Message, ve.Value)
 }
 
 // apiStatusError is an API error with its own status and French message:

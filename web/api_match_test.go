@@ -2,9 +2,12 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+
+	"fabrique/data"
 )
 
 // menuiserieNeed is a buyer's need with two lots, in Ille-et-Vilaine,
@@ -140,6 +143,39 @@ func TestMatchAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("an omitted or null limit is the default", func(t *testing.T) {
+		for _, body := range []string{`{"title":"Restauration de boiseries","departement":"35"}`,
+			`{"title":"Restauration de boiseries","departement":"35","limit":null}`} {
+			var got apiMatchBody
+			if r := s.postJSON(t, "/api/v1/match", body); r.status != http.StatusOK {
+				t.Fatalf("%s: status %d: %s", body, r.status, r.body)
+			} else {
+				decodeJSON(t, r, &got)
+			}
+			if len(got.Matches) != 50 {
+				t.Errorf("%s: %d matches, want the default 50", body, len(got.Matches))
+			}
+		}
+	})
+
+	t.Run("a commune places the need", func(t *testing.T) {
+		for body, placed := range map[string]bool{
+			`{"title":"Restauration de boiseries","commune":"Rennes","limit":3}`: true,
+			`{"title":"Restauration de boiseries","limit":3}`:                    false, // nationwide: no distance
+		} {
+			var got apiMatchBody
+			decodeJSON(t, s.postJSON(t, "/api/v1/match", body), &got)
+			if len(got.Matches) != 3 {
+				t.Fatalf("%s: %d matches, want 3", body, len(got.Matches))
+			}
+			for _, m := range got.Matches {
+				if _, ok := m["distance_km"].(float64); ok != placed {
+					t.Errorf("%s: distance_km %v, want a distance: %v", body, m["distance_km"], placed)
+				}
+			}
+		}
+	})
+
 	t.Run("only a CPV code", func(t *testing.T) {
 		r := s.postJSON(t, "/api/v1/match", `{"cpv":["45212350-4"],"postcode":"35000","limit":5}`)
 		if r.status != http.StatusOK {
@@ -166,6 +202,16 @@ func TestMatchAPI(t *testing.T) {
 		{"nothing to look for", `{"description":"sans intitulé"}`, "", http.StatusBadRequest, []string{"intitulé"}},
 		{"unknown département", `{"title":"Menuiserie","departement":"99"}`, "", http.StatusBadRequest, []string{"99", "département"}},
 		{"limit too high", `{"title":"Menuiserie","limit":500}`, "", http.StatusBadRequest, []string{"limit"}},
+		{"limit 0, as GET …/matches?limit=0", `{"title":"Menuiserie","limit":0}`, "", http.StatusBadRequest, []string{"limit « 0 »", "entre 1 et 200"}},
+		{"negative limit", `{"title":"Menuiserie","limit":-3}`, "", http.StatusBadRequest, []string{"limit « -3 »"}},
+		{"a list instead of an object", `[{"title":"Menuiserie"}]`, "", http.StatusBadRequest, []string{"le corps doit être un objet JSON"}},
+		{"a string instead of an object", `"Menuiserie"`, "", http.StatusBadRequest, []string{"le corps doit être un objet JSON"}},
+		{"postcode outside the département", `{"title":"Vitraux","departement":"29","postcode":"69001"}`, "", http.StatusBadRequest,
+			[]string{"le code postal 69001 (Lyon, Rhône) n'est pas dans le département 29 – Finistère"}},
+		{"unknown commune", `{"title":"menuiserie","commune":"Nulle-Part-sur-Mer"}`, "", http.StatusBadRequest,
+			[]string{"commune inconnue : Nulle-Part-sur-Mer"}},
+		{"ambiguous commune", `{"title":"menuiserie","commune":"Saint-Denis"}`, "", http.StatusBadRequest,
+			[]string{"commune ambiguë", "précisez le département"}},
 		{"not JSON", `title=Menuiserie`, "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType, []string{"application/json"}},
 		{"oversized body", `{"title":"Menuiserie","description":"` + strings.Repeat("pierre ", 50000) + `"}`, "", http.StatusRequestEntityTooLarge, []string{"Kio"}},
 	}
@@ -310,7 +356,9 @@ func FuzzDecodeNeed(f *testing.F) {
 			if !isInvalid(err) {
 				t.Fatalf("Tender(%q): %v, want a validation error", body, err)
 			}
-			if msg := invalidMessage(needError(err)); msg == "valeur incorrecte" || !strings.Contains(msg, " : ") {
+			var ve *data.ValidationError
+			errors.As(err, &ve)
+			if msg := invalidMessage(needError(err)); msg == "valeur incorrecte" || !strings.Contains(msg, " : ") && !namesItself(ve) {
 				t.Fatalf("needError(%v) = %q, want the field named before the reason", err, msg)
 			}
 		}

@@ -16,16 +16,15 @@ import (
 //   - every client (IP address) may post the site's forms FormRateLimit
 //     times (default: bursts of 30, then one every 2 s), and gets 429 with
 //     Retry-After beyond;
-//   - a need's description is at most maxDescriptionRunes characters
-//     (need_form.go), so a stored need stays a few kilobytes;
+//   - a need's title and description are at most data.MaxNeedText
+//     characters, as in the matching API (need_form.go), so a stored need
+//     stays a few dozen kilobytes at most;
 //   - needs are anonymous: each is kept NeedRetention after it was first
 //     posted, then deleted by PruneNeeds (serve runs it every day).
 
 const (
 	defaultFormRatePerSecond = 0.5
 	defaultFormBurst         = 30
-	// maxDescriptionRunes caps the description of a need typed in the form.
-	maxDescriptionRunes = 4000
 	// NeedRetention is how long a need typed on the site is kept after it
 	// was first posted; posting the same need again later stores it anew.
 	NeedRetention = 180 * 24 * time.Hour

@@ -3,9 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"fabrique/data"
 )
 
 // TestFormPostsAreLimitedPerClient posts the need form past the client's
@@ -39,27 +43,48 @@ func TestFormPostsAreLimitedPerClient(t *testing.T) {
 	}
 }
 
+// TestNeedDescriptionIsCapped checks that the form, its textarea and the
+// API agree on data.MaxNeedText characters of title and description, and
+// that a text far too long is not sent back whole.
 func TestNeedDescriptionIsCapped(t *testing.T) {
 	s := newSearchServer(t, Config{})
+	if r := s.get(t, "/besoin"); !strings.Contains(r.body, `maxlength="`+strconv.Itoa(data.MaxNeedText)+`"`) {
+		t.Errorf("the textarea does not say maxlength=%d", data.MaxNeedText)
+	}
+	title := utf8.RuneCountInString(validNeedForm().Get("title"))
 	tests := []struct {
 		name  string
 		runes int
 		want  int
+		echo  bool // the description comes back whole
 	}{
-		{"at the cap", maxDescriptionRunes, http.StatusSeeOther},
-		{"one character over", maxDescriptionRunes + 1, http.StatusBadRequest},
-		{"the hostile test's 19 000 characters", 19000, http.StatusBadRequest},
+		{"at the cap, title included", data.MaxNeedText - title, http.StatusSeeOther, false},
+		{"the 19 000 characters the old cap refused", 19000, http.StatusSeeOther, false},
+		{"one character over", data.MaxNeedText - title + 1, http.StatusBadRequest, true},
+		{"half as much again: kept to be shortened", data.MaxNeedText * 3 / 2, http.StatusBadRequest, true},
+		{"3 MB: not sent back", 3 << 20, http.StatusBadRequest, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			form := validNeedForm()
-			form.Set("description", strings.Repeat("é", tt.runes))
+			desc := strings.Repeat("a", tt.runes-1) + "é"
+			form.Set("description", desc)
 			r := s.postForm(t, "/besoin", form)
 			if r.status != tt.want {
 				t.Fatalf("description of %d characters: %d, want %d", tt.runes, r.status, tt.want)
 			}
-			if tt.want == http.StatusBadRequest {
-				mustContain(t, "form", r.body, "la description est limitée à 4 000 caractères")
+			if tt.want != http.StatusBadRequest {
+				return
+			}
+			mustContain(t, "form", r.body, "la description est limitée à "+formatNumber(data.MaxNeedText)+" caractères, intitulé compris")
+			if got := strings.Contains(r.body, ">"+desc+"</textarea>"); got != tt.echo {
+				t.Errorf("description sent back whole: %v, want %v", got, tt.echo)
+			}
+			if len(r.body) > 4*data.MaxNeedText+100<<10 {
+				t.Errorf("a page of %d bytes for a description of %d", len(r.body), len(desc))
+			}
+			if !tt.echo {
+				mustContain(t, "form", r.body, ">"+strings.Repeat("a", 1000), "seul son début est repris")
 			}
 		})
 	}

@@ -42,6 +42,7 @@ type needFormPage struct {
 	Departement         formField
 	Postcode            formField
 	Value               formField
+	DescriptionMax      int // characters of title and description (data.MaxNeedText)
 	Lots                []lotFields
 	LotRows             int
 	CanAddLot           bool
@@ -106,13 +107,13 @@ func needFieldLabel(id string) string {
 // field to focus (a lot just added, a code just picked), "" for none.
 func newNeedFormPage(f *needForm, focus string) *needFormPage {
 	field := func(id, value string) formField {
-		return formField{ID: id, Label: needFieldLabel(id), Value: value, Error: f.errors[id], Choices: f.choices[id],
+		return formField{ID: id, Label: needFieldLabel(id), Value: echoable(id, value), Error: f.errors[id], Choices: f.choices[id],
 			Autofocus: id == focus}
 	}
 	p := &needFormPage{Layout: Layout{Title: "Nouveau besoin"},
 		Object: field("title", f.Title), Description: field("description", f.Description),
 		Departement: field("departement", f.Departement), Postcode: field("postcode", f.Postcode),
-		Value: field("value", f.Value), LotRows: len(f.Lots), CanAddLot: len(f.Lots) < maxFormLots,
+		Value: field("value", f.Value), DescriptionMax: data.MaxNeedText, LotRows: len(f.Lots), CanAddLot: len(f.Lots) < maxFormLots,
 		Departements: departementOptions(nil), CPVOptions: cpvDivisionOptions()}
 	p.Departements[0].Label = "— aucun —"
 	for i := range p.Departements {
@@ -227,7 +228,11 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
 	}
-	if p.Feedback, err = s.newNeedFeedback(c, &t); err != nil {
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), &t) // checked by fillRankings
+	if err != nil {
+		return err
+	}
+	if p.Feedback, err = s.newNeedFeedback(c, &t, trade); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,10 +19,12 @@ import (
 // per supplier, one vote per signed-in account or, for an anonymous buyer,
 // per browser session (the CSRF cookie's secret, hashed), changeable and
 // withdrawable. The buttons are forms posting to needFeedbackPath (no
-// JavaScript needed: 303 back to the shortlist); feedback.js posts them
-// without reloading the page and reads the JSON answer. Admins export
-// every vote at adminFeedbackPath; `fabrique eval feedback` measures the
-// matcher against them.
+// JavaScript needed: 303 back to the supplier's row of the shortlist, with
+// the trade chosen); feedback.js posts them without reloading the page and
+// reads the JSON answer. A vote is taken only on a supplier the page
+// proposes, which is checked by ranking the need again as the page does.
+// Admins export every vote at adminFeedbackPath; `fabrique eval feedback`
+// measures the matcher against them.
 
 // adminFeedbackPath is the admins' CSV export of the votes.
 const adminFeedbackPath = "/admin/retours.csv"
@@ -31,6 +34,10 @@ func needFeedbackPath(sourceID string) string { return needURL(sourceID) + "/ret
 
 // voteWithdraw is the form value that withdraws a vote.
 const voteWithdraw = "retirer"
+
+// rankingField is the form field naming the ranking (rankingView.Anchor)
+// whose row the vote was given in.
+const rankingField = "ranking"
 
 // needFeedback is what the shortlist's buttons need: where to post, the
 // token, and the votes of this voter and of everyone.
@@ -44,6 +51,7 @@ type needFeedback struct {
 // feedbackButtons are the buttons of one supplier (partials/feedback.html).
 type feedbackButtons struct {
 	Action, CSRF, SupplierID, Name string
+	Ranking                        string // the ranking's anchor
 	Mine                           data.Vote
 	Relevant, Irrelevant           int
 	// Script is set on the first buttons of the page, which load
@@ -51,9 +59,10 @@ type feedbackButtons struct {
 	Script bool
 }
 
-// For returns the buttons of one supplier of the shortlist.
-func (f *needFeedback) For(supplierID, name string) feedbackButtons {
-	b := feedbackButtons{Action: f.Action, CSRF: f.CSRF, SupplierID: supplierID, Name: name,
+// For returns the buttons of one supplier of the shortlist's ranking
+// whose anchor is ranking.
+func (f *needFeedback) For(supplierID, name, ranking string) feedbackButtons {
+	b := feedbackButtons{Action: f.Action, CSRF: f.CSRF, SupplierID: supplierID, Name: name, Ranking: ranking,
 		Mine: f.mine[supplierID], Relevant: f.counts[supplierID][0], Irrelevant: f.counts[supplierID][1]}
 	if !f.scripted {
 		b.Script, f.scripted = true, true
@@ -82,9 +91,10 @@ func (s *Server) feedbackVoter(c *fiber.Ctx) (string, bool) {
 	return "session:" + hex.EncodeToString(sum[:12]), true
 }
 
-// newNeedFeedback loads the votes on need t for its shortlist page.
-func (s *Server) newNeedFeedback(c *fiber.Ctx, t *data.Tender) (*needFeedback, error) {
-	f := &needFeedback{Action: needFeedbackPath(t.SourceID), CSRF: s.csrfToken(c),
+// newNeedFeedback loads the votes on need t for its shortlist page, ranked
+// for trade (a NAF code, "" for all).
+func (s *Server) newNeedFeedback(c *fiber.Ctx, t *data.Tender, trade data.NAFCode) (*needFeedback, error) {
+	f := &needFeedback{Action: withTrade(needFeedbackPath(t.SourceID), trade), CSRF: s.csrfToken(c),
 		mine: map[string]data.Vote{}, counts: map[string][2]int{}}
 	voter, _ := s.feedbackVoter(c)
 	votes, err := s.store.NeedFeedback(c.UserContext(), t.ID)
@@ -115,12 +125,19 @@ type feedbackAnswer struct {
 	Message    string `json:"message"`
 }
 
-// needFeedbackSubmit records a vote: form fields supplier and vote
-// (pertinent, pas_pertinent or retirer). A form post is sent back to the
-// shortlist (303); a request that accepts JSON gets feedbackAnswer.
+// needFeedbackSubmit records a vote: form fields supplier, vote
+// (pertinent, pas_pertinent or retirer) and ranking, and the query's trade
+// (?metier=) as the page had it. Only a supplier the page proposes can be
+// judged; any vote can be withdrawn. A form post is sent back to the
+// supplier's row of the shortlist (303); a request that accepts JSON gets
+// feedbackAnswer.
 func (s *Server) needFeedbackSubmit(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	t, err := s.findNeed(ctx, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	trade, err := tradeOf(tradeParam, c.Query(tradeParam), &t)
 	if err != nil {
 		return err
 	}
@@ -131,11 +148,20 @@ func (s *Server) needFeedbackSubmit(c *fiber.Ctx) error {
 	}
 	supplier := strings.TrimSpace(c.FormValue("supplier"))
 	vote := strings.TrimSpace(c.FormValue("vote"))
+	ranking := idSafe(c.FormValue(rankingField))
 	if vote == voteWithdraw {
 		err = s.store.DeleteNeedFeedback(ctx, t.ID, supplier, voter)
 	} else {
-		err = s.store.PutNeedFeedback(ctx, data.NeedFeedback{NeedID: t.ID, SupplierID: supplier, Voter: voter,
-			Vote: data.Vote(vote), At: time.Now().UTC()})
+		f := data.NeedFeedback{NeedID: t.ID, SupplierID: supplier, Voter: voter, Vote: data.Vote(vote), At: time.Now().UTC()}
+		if err = f.Validate(); err == nil {
+			_, err = s.store.Supplier(ctx, supplier)
+		}
+		if err == nil {
+			ranking, err = s.proposedIn(ctx, &t, trade.Code, supplier, ranking)
+		}
+		if err == nil {
+			err = s.store.PutNeedFeedback(ctx, f)
+		}
 	}
 	if errors.Is(err, data.ErrNotFound) {
 		err = fmt.Errorf("web: feedback: %w", &data.ValidationError{Field: "supplier", Value: supplier,
@@ -145,7 +171,11 @@ func (s *Server) needFeedbackSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if !strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) {
-		return c.Redirect(needURL(t.SourceID), fiber.StatusSeeOther)
+		back := withTrade(needURL(t.SourceID), trade)
+		if ranking != "" {
+			back += "#" + matchRowID(ranking, supplier)
+		}
+		return c.Redirect(back, fiber.StatusSeeOther)
 	}
 	ans, err := s.feedbackAnswerOf(ctx, t.ID, supplier)
 	if err != nil {
@@ -159,6 +189,46 @@ func (s *Server) needFeedbackSubmit(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(ans)
+}
+
+// proposedIn returns the anchor of the ranking of need t's page where
+// supplier is proposed, preferring the ranking named want (the row voted
+// in: a supplier may be proposed for the whole need and for a lot). The
+// page's rankings are computed again as the page does (pageMatchLimit,
+// pageMaxLots, the trade chosen), under the matcher's gate: a vote costs a
+// ranking, and the buttons are far fewer than the page's views. A supplier
+// proposed nowhere is refused (ErrInvalid).
+func (s *Server) proposedIn(ctx context.Context, t *data.Tender, trade, supplier, want string) (string, error) {
+	if s.index == nil {
+		return "", apiStatus(fiber.StatusServiceUnavailable, "supplier", supplier,
+			"le classement des fournisseurs n'est pas disponible pour le moment : votre avis n'a pas été enregistré")
+	}
+	if !s.matchGate.acquire(ctx) {
+		return "", apiStatus(fiber.StatusServiceUnavailable, "supplier", supplier,
+			"trop de demandes en ce moment : votre avis n'a pas été enregistré, réessayez dans quelques secondes")
+	}
+	res, _, err := s.rank(ctx, t, pageMatchLimit, pageMaxLots, trade)
+	s.matchGate.release()
+	if err != nil {
+		return "", fmt.Errorf("web: rank %s: %w", t.ID, err)
+	}
+	found := ""
+	for anchor, ms := range rankingAnchors(res) {
+		if !slices.ContainsFunc(ms, func(m data.Match) bool { return m.SupplierID == supplier }) {
+			continue
+		}
+		if anchor == want {
+			return anchor, nil
+		}
+		if found == "" {
+			found = anchor
+		}
+	}
+	if found == "" {
+		return "", fmt.Errorf("web: feedback: %w", &data.ValidationError{Field: "supplier", Value: supplier,
+			Message: "ce fournisseur n'est pas proposé pour ce besoin"})
+	}
+	return found, nil
 }
 
 // feedbackAnswerOf counts the votes on one supplier of a need.
@@ -222,18 +292,20 @@ func (s *Server) adminFeedbackCSV(c *fiber.Ctx) error {
 		[]string{"Besoin", "Intitulé", "Liste", "Fournisseur", "Raison sociale", "Avis", "Votant", "Date"}, rows)
 }
 
-// feedbackItem is one match of a shortlist with its vote buttons, which
-// only a need's page has (Buttons nil elsewhere).
+// feedbackItem is one match of a shortlist with its row's element id and
+// its vote buttons, which only a need's page has (Buttons nil elsewhere).
 type feedbackItem struct {
 	matchView
+	RowID   string
 	Buttons *feedbackButtons
 }
 
-// Item pairs a match with its buttons; f may be nil (a tender's page).
-func (f *needFeedback) Item(m matchView) feedbackItem {
-	it := feedbackItem{matchView: m}
+// Item pairs a match of the ranking whose anchor is ranking with its
+// buttons; f may be nil (a tender's page).
+func (f *needFeedback) Item(m matchView, ranking string) feedbackItem {
+	it := feedbackItem{matchView: m, RowID: matchRowID(ranking, m.ID)}
 	if f != nil {
-		b := f.For(m.ID, m.Name)
+		b := f.For(m.ID, m.Name, ranking)
 		it.Buttons = &b
 	}
 	return it

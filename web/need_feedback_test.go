@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 	"net/url"
@@ -16,14 +17,20 @@ import (
 // feedbackForm is the vote form of one supplier on a shortlist page.
 func feedbackForm(t testing.TB, doc *goquery.Document, supplier string) *goquery.Selection {
 	t.Helper()
-	f := doc.Find(`form.feedback`).FilterFunction(func(_ int, s *goquery.Selection) bool {
-		v, _ := s.Find(`input[name=supplier]`).Attr("value")
-		return v == supplier
-	}).First()
+	f := feedbackFormOf(doc, supplier).First()
 	if f.Length() == 0 {
 		t.Fatalf("no vote form for supplier %s", supplier)
 	}
 	return f
+}
+
+// feedbackFormOf are the vote forms of one supplier on a shortlist page
+// (one per ranking it is proposed in).
+func feedbackFormOf(doc *goquery.Document, supplier string) *goquery.Selection {
+	return doc.Find(`form.feedback`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+		v, _ := s.Find(`input[name=supplier]`).Attr("value")
+		return v == supplier
+	})
 }
 
 // voteState reads a vote form: which button is pressed, the counts, and
@@ -65,6 +72,10 @@ func TestNeedFeedback(t *testing.T) {
 		t.Errorf("form action %q, want %q", act, action)
 	}
 	supplier, _ := forms.First().Find("input[name=supplier]").Attr("value")
+	const organBuilder = "342853082"
+	if _, err := s.store.Supplier(context.Background(), organBuilder); err != nil || feedbackFormOf(doc, organBuilder).Length() > 0 {
+		t.Fatalf("supplier %s: %v, or proposed for joinery: the test needs a supplier of the directory not proposed", organBuilder, err)
+	}
 	second, _ := forms.Eq(1).Find("input[name=supplier]").Attr("value")
 
 	vote := func(cl *client, sup, v string) response {
@@ -88,8 +99,11 @@ func TestNeedFeedback(t *testing.T) {
 	}
 
 	check("before any vote", state(a, supplier), "", "(0)", "(0)", "no-withdraw")
-	if r := vote(a, supplier, "pertinent"); r.status != http.StatusSeeOther || r.header.Get("Location") != page {
-		t.Fatalf("vote without JavaScript: status %d to %q, want 303 to the shortlist", r.status, r.header.Get("Location"))
+	if r := vote(a, supplier, "pertinent"); r.status != http.StatusSeeOther || r.header.Get("Location") != page+"#ensemble-"+supplier {
+		t.Fatalf("vote without JavaScript: status %d to %q, want 303 to the supplier's row of the shortlist", r.status, r.header.Get("Location"))
+	}
+	if doc.Find("li#ensemble-"+supplier).Find(`input[name=supplier][value="`+supplier+`"]`).Length() != 1 {
+		t.Errorf("no row li#ensemble-%s holding its vote form", supplier)
 	}
 	check("after a vote", state(a, supplier), "pertinent", "(1)", "(0)", "withdraw")
 	vote(a, supplier, "pas_pertinent")
@@ -135,8 +149,10 @@ func TestNeedFeedback(t *testing.T) {
 			msg       string
 		}{
 			"unknown supplier": {"999999999", "pertinent", http.StatusBadRequest, "inconnu de l&#39;annuaire"},
-			"unknown vote":     {supplier, "génial", http.StatusBadRequest, "avis inconnu"},
-			"no supplier":      {"", "pertinent", http.StatusBadRequest, "fournisseur inconnu"},
+			// An organ builder of the directory, not proposed for joinery.
+			"supplier not proposed": {organBuilder, "pertinent", http.StatusBadRequest, "ce fournisseur n&#39;est pas proposé pour ce besoin"},
+			"unknown vote":          {supplier, "génial", http.StatusBadRequest, "avis inconnu"},
+			"no supplier":           {"", "pertinent", http.StatusBadRequest, "fournisseur inconnu"},
 		} {
 			r := vote(a, tc.sup, tc.vote)
 			if r.status != tc.status || !strings.Contains(r.body, tc.msg) {
@@ -188,6 +204,87 @@ func TestNeedFeedback(t *testing.T) {
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("votes = %q, want %q", got, want)
+		}
+	})
+}
+
+// rankingSuppliers are the suppliers of one ranking of a shortlist page,
+// by the section's anchor.
+func rankingSuppliers(doc *goquery.Document, anchor string) []string {
+	var ids []string
+	doc.Find(`section#` + anchor + ` form.feedback input[name=supplier]`).Each(func(_ int, s *goquery.Selection) {
+		v, _ := s.Attr("value")
+		ids = append(ids, v)
+	})
+	return ids
+}
+
+// TestNeedFeedbackFollowsTheRankingShown votes on suppliers that only a
+// lot's ranking, or only the chosen trade's, proposes: taken, and a vote
+// without JavaScript comes back to the row voted on, trade kept.
+func TestNeedFeedbackFollowsTheRankingShown(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	a := newClient(s)
+	vote := func(action, sup, ranking string) response {
+		t.Helper()
+		return a.post(t, action, url.Values{"supplier": {sup}, "vote": {"pertinent"}, rankingField: {ranking}})
+	}
+	onlyIn := func(doc *goquery.Document, anchor string, not []string) string {
+		t.Helper()
+		for _, id := range rankingSuppliers(doc, anchor) {
+			if !slices.Contains(not, id) {
+				return id
+			}
+		}
+		t.Fatalf("no supplier of %s outside %q", anchor, not)
+		return ""
+	}
+
+	t.Run("a lot's ranking", func(t *testing.T) {
+		page := a.post(t, "/besoin", validNeedForm()).header.Get("Location")
+		doc := parseHTML(t, a.get(t, page))
+		sup := onlyIn(doc, "lot-1", rankingSuppliers(doc, wholeAnchor))
+		if r := vote(page+"/retours", sup, "lot-1"); r.status != http.StatusSeeOther || r.header.Get("Location") != page+"#lot-1-"+sup {
+			t.Errorf("vote on lot 1's %s: status %d to %q, want 303 to %s", sup, r.status, r.header.Get("Location"), page+"#lot-1-"+sup)
+		}
+	})
+
+	t.Run("the chosen trade's ranking", func(t *testing.T) {
+		form := validNeedForm()
+		for _, k := range []string{"lot-1-title", "lot-1-cpv"} {
+			form.Set(k, "")
+		}
+		page := a.post(t, "/besoin", form).header.Get("Location")
+		doc := parseHTML(t, a.get(t, page))
+		whole := rankingSuppliers(doc, wholeAnchor)
+		var trade, sup string
+		doc.Find(`nav.trade-facets a[href*="metier="]`).EachWithBreak(func(_ int, l *goquery.Selection) bool {
+			href, _ := l.Attr("href")
+			u, _ := url.Parse(href)
+			for _, id := range rankingSuppliers(parseHTML(t, a.get(t, page+"?metier="+u.Query().Get("metier"))), wholeAnchor) {
+				if !slices.Contains(whole, id) {
+					trade, sup = u.Query().Get("metier"), id
+					return false
+				}
+			}
+			return true
+		})
+		if sup == "" {
+			t.Fatal("no trade proposes a supplier the whole ranking does not")
+		}
+		tradePage := page + "?metier=" + url.QueryEscape(trade)
+		if act, _ := feedbackForm(t, parseHTML(t, a.get(t, tradePage)), sup).Attr("action"); act != page+"/retours?metier="+url.QueryEscape(trade) {
+			t.Errorf("form action %q, want the trade kept", act)
+		}
+		if r := vote(page+"/retours", sup, wholeAnchor); r.status != http.StatusBadRequest {
+			t.Errorf("vote on %s without the trade: status %d, want 400", sup, r.status)
+		}
+		want := tradePage + "#ensemble-" + sup
+		if r := vote(page+"/retours?metier="+url.QueryEscape(trade), sup, wholeAnchor); r.status != http.StatusSeeOther || r.header.Get("Location") != want {
+			t.Errorf("vote on %s with trade %s: status %d to %q, want 303 to %s", sup, trade, r.status, r.header.Get("Location"), want)
+		}
+		if r := a.post(t, page+"/retours?metier=99.99Z", url.Values{"supplier": {sup}, "vote": {"pertinent"}}); r.status != http.StatusBadRequest {
+			t.Errorf("vote with an unknown trade: status %d, want 400", r.status)
 		}
 	})
 }

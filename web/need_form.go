@@ -131,8 +131,13 @@ func (f *needForm) need() data.Need {
 	if utf8.RuneCountInString(n.Title) > maxTitleRunes {
 		f.fail("title", "l'intitulé est limité à 500 caractères")
 	}
-	if utf8.RuneCountInString(n.Description) > maxDescriptionRunes {
-		f.fail("description", "la description est limitée à 4 000 caractères : gardez l'essentiel (matériaux, savoir-faire, contraintes)")
+	if utf8.RuneCountInString(n.Title)+utf8.RuneCountInString(n.Description) > data.MaxNeedText {
+		msg := "la description est limitée à " + formatNumber(data.MaxNeedText) +
+			" caractères, intitulé compris : gardez l'essentiel (matériaux, savoir-faire, contraintes)"
+		if echoable("description", f.Description) != f.Description {
+			msg += " ; le texte envoyé était trop long pour être réaffiché en entier, seul son début est repris"
+		}
+		f.fail("description", msg)
 	}
 	for i, raw := range f.CPV {
 		if code, ok := f.cpvField("cpv-"+strconv.Itoa(i+1), raw); ok {
@@ -336,6 +341,18 @@ func cpvFieldValue(code string) string {
 		return newCPVOption(c).Value
 	}
 	return code
+}
+
+// echoable is what the form shows again of a field: the whole value up to
+// four bytes a character of what the field accepts, so that a text a little
+// too long comes back whole to be shortened, not lost; only its beginning
+// beyond, so that a hostile megabyte is not sent back.
+func echoable(id, value string) string {
+	limit := 4 * maxTitleRunes
+	if id == "description" {
+		limit = 4 * data.MaxNeedText
+	}
+	return truncate(value, limit)
 }
 
 // tooLong guards the short fields (place, amount, CPV).

@@ -191,4 +191,34 @@ func TestNeedForm(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("a postcode outside the département is refused, both named", func(t *testing.T) {
+		v := validNeedForm()
+		v.Set("departement", "29")
+		v.Set("postcode", "69001")
+		r := s.postForm(t, "/besoin", v)
+		if r.status != http.StatusBadRequest {
+			t.Fatalf("status %d, want 400", r.status)
+		}
+		mustContain(t, "form", r.body,
+			`<p class="field-error" id="postcode-error">le code postal 69001 (Lyon, Rhône) n&#39;est pas dans le département 29 – Finistère</p>`,
+			`value="69001"`, `<option value="29" selected>29 – Finistère</option>`)
+		for _, ok := range []struct{ dep, postcode string }{{"69", "69001"}, {"2A", "20000"}, {"971", "97100"}, {"", "69001"}} {
+			v.Set("departement", ok.dep)
+			v.Set("postcode", ok.postcode)
+			if r := s.postForm(t, "/besoin", v); r.status != http.StatusSeeOther {
+				t.Errorf("%s with %s: status %d, want 303", ok.postcode, ok.dep, r.status)
+			}
+		}
+	})
+
+	t.Run("a title far too long is not sent back", func(t *testing.T) {
+		v := validNeedForm()
+		v.Set("title", strings.Repeat("vitrail ", 300_000))
+		r := s.postForm(t, "/besoin", v)
+		if r.status != http.StatusBadRequest || len(r.body) > 200<<10 {
+			t.Fatalf("status %d, page of %d bytes; want 400 and a page of the usual size", r.status, len(r.body))
+		}
+		mustContain(t, "form", r.body, "l&#39;intitulé est limité à 500 caractères", `value="vitrail vitrail`)
+	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"iter"
 	"net/url"
 	"strconv"
 	"strings"
@@ -215,12 +216,39 @@ func winnerViews(ws []data.Winner) []winnerView {
 	return out
 }
 
+// wholeAnchor is the element id of the ranking of the whole tender.
+const wholeAnchor = "ensemble"
+
+// rankingAnchors are the element ids of the rankings of res, in the page's
+// order, each with its matches.
+func rankingAnchors(res index.MatchResult) iter.Seq2[string, []data.Match] {
+	return func(yield func(string, []data.Match) bool) {
+		if !yield(wholeAnchor, res.Tender) {
+			return
+		}
+		for _, l := range res.Lots {
+			if !yield(lotAnchor(l.LotID), l.Matches) {
+				return
+			}
+		}
+	}
+}
+
+// matchRowID is the element id of a supplier's row in a ranking, which a
+// vote without JavaScript comes back to.
+func matchRowID(anchor, supplierID string) string {
+	return anchor + "-" + idSafe(supplierID)
+}
+
 // lotAnchor is the element id of a lot's ranking: lot ids come from
 // notices ("LOT-0001"), so only letters, digits and dashes are kept.
-func lotAnchor(id string) string {
+func lotAnchor(id string) string { return "lot-" + idSafe(id) }
+
+// idSafe keeps of s what an element id and a URL fragment take as is:
+// ASCII letters, digits and dashes.
+func idSafe(s string) string {
 	var b strings.Builder
-	b.WriteString("lot-")
-	for _, r := range id {
+	for _, r := range s {
 		if r < 128 && (r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			b.WriteRune(r)
 		}
@@ -270,7 +298,7 @@ type reasonView struct {
 }
 
 func newRankings(res index.MatchResult) []rankingView {
-	out := []rankingView{{Anchor: "ensemble", Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
+	out := []rankingView{{Anchor: wholeAnchor, Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
 		Warning: res.Warning}}
 	for _, l := range res.Lots {
 		heading := "Lot " + l.LotID
