@@ -1,6 +1,9 @@
 package data
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // BuyerProcedureID turns a reference the buyer chose for its contract
 // (BOAMP's REF_MARCHE: free text, "2016V12019350", "MAPA 2026-03") into a
@@ -25,6 +28,19 @@ func BuyerProcedureID(b Buyer, ref string) string {
 		return "acheteur:" + name + "/" + ref
 	}
 	return ""
+}
+
+// uuidPattern is the shape of an eForms procedure identifier
+// (ContractFolderID, BT-04).
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
+
+// UniqueProcedureID reports whether a procedure id is unique by
+// construction, whoever the buyer: an eForms UUID or an OCDS ocid
+// ("ocds-" and the publisher's registered prefix). Notices sharing such an
+// id belong to one procedure even when they name the buyer differently
+// (another language, another of several joint buyers first).
+func UniqueProcedureID(id string) bool {
+	return uuidPattern.MatchString(id) || strings.HasPrefix(id, "ocds-")
 }
 
 // SameBuyer reports whether two notices may come from the same buyer: the

@@ -52,3 +52,18 @@ func TestSameBuyer(t *testing.T) {
 		})
 	}
 }
+
+func TestUniqueProcedureID(t *testing.T) {
+	for id, want := range map[string]bool{
+		"18d27a53-0109-4f93-9231-6659d931bce0": true,  // eForms ContractFolderID
+		"ocds-fabrique-2026-0001":              true,  // OCDS ocid
+		"2016V12019350":                        false, // BOAMP REF_MARCHE
+		"acheteur:ville paris/2016V12019350":   false,
+		"18d27a53-0109-4f93-9231":              false,
+		"":                                     false,
+	} {
+		if got := UniqueProcedureID(id); got != want {
+			t.Errorf("UniqueProcedureID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package notice
 import (
 	"errors"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -314,7 +313,7 @@ func TestParseBOAMPAPIDonnees(t *testing.T) {
 	if ef.CPV != "71336000" || ef.Place.Departement != "13" || !contains(ef.SourceIDs, "ted:866bf88e-f381-45c8-a085-43a6148d0ab7") {
 		t.Errorf("eForms in donnees: CPV %q dep %q SourceIDs %v", ef.CPV, ef.Place.Departement, ef.SourceIDs)
 	}
-	if !uuidLike(ef.ProcedureID) {
+	if !data.UniqueProcedureID(ef.ProcedureID) {
 		t.Errorf("eForms in donnees: procedure %q; want its eForms UUID as it is (unique, not scoped)", ef.ProcedureID)
 	}
 	if ef.URL != "https://www.boamp.fr/pages/avis/?q=idweb:20-58231" || ef.Source != "boamp" {
@@ -370,11 +369,6 @@ func TestParseBOAMPAPIShapes(t *testing.T) {
 	if res.Tenders[0].ID != "boamp:26-1" {
 		t.Errorf("ID from id: %q, want boamp:26-1", res.Tenders[0].ID)
 	}
-}
-
-// uuidLike reports whether s has the shape of a UUID.
-func uuidLike(s string) bool {
-	return regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`).MatchString(s)
 }
 
 // TestBOAMPProcedureScopedByBuyer: REF_MARCHE is the buyer's own free

@@ -14,10 +14,12 @@ import (
 // procedure id ("proc:"+id), then by the notices it refers to (a change
 // notice lists the notice it changes), and data.FoldNotice decides what
 // changes.
-// A notice found only by its procedure id is refused (data.ErrConflict)
-// when the tender is another buyer's (data.SameBuyer): a procedure id
-// shared by two buyers is a defect of the source, and folding would hide
-// the notice inside the other buyer's tender.
+// A notice found only by a procedure id that a buyer chose (not unique by
+// construction, data.UniqueProcedureID) is refused (data.ErrConflict) when
+// the tender is another buyer's (data.SameBuyer): two buyers may choose the
+// same reference, and folding would hide the notice inside the other
+// buyer's tender. An eForms UUID or an OCDS ocid folds whatever the names
+// (joint buyers, languages).
 // A change notice that does not name the notice it changes
 // (FoldByProcedure) folds only into the tender of its own procedure: it is
 // refused (data.ErrNotFound) when that procedure is unknown, and
@@ -59,7 +61,7 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 				break
 			}
 		}
-		if byProcedure && !linked(idx, existing.ID, notice) {
+		if byProcedure && !data.UniqueProcedureID(notice.ProcedureID) && !linked(idx, existing.ID, notice) {
 			if err := checkSameBuyer(existing, notice); err != nil {
 				return err
 			}

@@ -1,16 +1,10 @@
 package store
 
 import (
-	"regexp"
-
 	bolt "go.etcd.io/bbolt"
 
 	"fabrique/data"
 )
-
-// uuidPattern is the shape of an eForms procedure identifier
-// (ContractFolderID), which a BOAMP record may carry in its donnees.
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$`)
 
 // scopeBuyerReferences is schema version 7: BOAMP tenders stored before it
 // have as procedure id the buyer's own reference (REF_MARCHE), which other
@@ -20,7 +14,7 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-
 // idx_tender_source follows; so a later notice of the same buyer and
 // reference still folds into the tender, another buyer's no longer does.
 // eForms procedure ids (UUIDs, unique) are left as they are, and so are the
-// other sources' (TED UUIDs, OCDS ocids). UpdatedAt is kept: no source
+// other sources' (TED UUIDs, OCDS ocids: data.UniqueProcedureID). UpdatedAt is kept: no source
 // changed the tender.
 //
 // Notices already folded into another buyer's tender stay in its
@@ -37,7 +31,7 @@ func scopeBuyerReferences(tx *bolt.Tx) error {
 		if err := decode("tender", string(k), v, &t); err != nil {
 			return err
 		}
-		if t.Source != "boamp" || t.ProcedureID == "" || uuidPattern.MatchString(t.ProcedureID) {
+		if t.Source != "boamp" || t.ProcedureID == "" || data.UniqueProcedureID(t.ProcedureID) {
 			return nil
 		}
 		scoped := data.BuyerProcedureID(t.Buyer, t.ProcedureID)

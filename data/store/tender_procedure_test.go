@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"path/filepath"
@@ -15,7 +16,8 @@ import (
 // TestFoldNoticeSameBuyerOnly: a notice found only by its procedure id
 // folds into the tender when it comes from the same buyer, and is refused,
 // not hidden, when another buyer's tender holds that procedure id. A
-// notice that names the notice it follows is trusted.
+// notice that names the notice it follows is trusted, and so is a
+// procedure id unique by construction (an eForms UUID).
 func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 	paris := data.Buyer{Name: "Ville de Paris", SIRET: "21750001600019"}
 	initial := data.Tender{ID: "boamp:16-186394", Source: "boamp", SourceID: "16-186394", ProcedureID: "2016V12019350",
@@ -26,11 +28,17 @@ func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 	}
 	linked := notice("26-5", data.Buyer{Name: "Paris (Ville de)"})
 	linked.SourceIDs = []string{initial.ID}
+	const uuid = "18d27a53-0109-4f93-9231-6659d931bce0"
+	joint := data.Tender{ID: "ted:1-2025", Source: "ted", SourceID: "1-2025", ProcedureID: uuid,
+		Title: "Water treatment", State: data.StateOpen, Buyer: data.Buyer{Name: "NI Water"}}
+	award := data.Tender{ID: "ted:2-2025", Source: "ted", SourceID: "2-2025", ProcedureID: uuid,
+		Title: "Water treatment", State: data.StateAwarded, Buyer: data.Buyer{Name: "France Eau"}}
 	tests := []struct {
 		name     string
 		notice   data.Tender
 		wantErr  error
 		wantText string
+		wantInto string // initial.ID when empty
 	}{
 		{name: "another buyer by name", notice: notice("26-1", data.Buyer{Name: "Ville de Rennes"}),
 			wantErr: data.ErrConflict, wantText: "les avis de deux acheteurs ne sont pas fusionnés"},
@@ -40,11 +48,14 @@ func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 		{name: "the same buyer spelt otherwise", notice: notice("26-4", data.Buyer{Name: "VILLE DE PARIS"})},
 		{name: "names the notice it follows", notice: linked},
 		{name: "buyer unknown", notice: notice("26-6", data.Buyer{})},
+		{name: "an eForms UUID, another of the joint buyers first", notice: award, wantInto: joint.ID},
 	}
 	ctx := context.Background()
 	s := openTest(t, Options{})
-	if _, _, err := s.FoldNotice(ctx, initial, "import"); err != nil {
-		t.Fatal(err)
+	for _, seed := range []data.Tender{initial, joint} {
+		if _, _, err := s.FoldNotice(ctx, seed, "import"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,8 +64,9 @@ func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 				wantRefused(t, s, tc.notice, err, tc.wantErr, tc.wantText, false)
 				return
 			}
-			if err != nil || !changed || got.ID != initial.ID {
-				t.Fatalf("folded into %s, changed=%v err=%v; want %s", got.ID, changed, err, initial.ID)
+			want := cmp.Or(tc.wantInto, initial.ID)
+			if err != nil || !changed || got.ID != want {
+				t.Fatalf("folded into %s, changed=%v err=%v; want %s", got.ID, changed, err, want)
 			}
 		})
 	}
