@@ -61,9 +61,14 @@ type Winner struct {
 type Tender struct {
 	// ID is Fabrique's key: "<source>:<source id>" of the first notice seen
 	// for the procedure.
-	ID          string `json:"id"`
-	Source      string `json:"source"` // "boamp", "ted", "ocds", "decp", "manual"
-	SourceID    string `json:"source_id"`
+	ID       string `json:"id"`
+	Source   string `json:"source"` // "boamp", "ted", "ocds", "decp", "manual"
+	SourceID string `json:"source_id"`
+	// ProcedureID identifies the procedure across its notices and sources;
+	// the store folds notices that share it. It must be unique across
+	// buyers: an eForms UUID or an OCDS ocid as they are, a reference the
+	// buyer chose (BOAMP's REF_MARCHE) scoped by the buyer
+	// (BuyerProcedureID).
 	ProcedureID string `json:"procedure_id,omitempty"`
 	// NoticeType is the source's notice kind (eForms subtype, BOAMP nature).
 	NoticeType string `json:"notice_type,omitempty"`

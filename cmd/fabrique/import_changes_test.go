@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -96,5 +97,80 @@ func TestImportRepairsCharset(t *testing.T) {
 				t.Errorf("report lacks %q and the defect:\n%s", tc.want, out)
 			}
 		})
+	}
+}
+
+// TestImportSameReferenceTwoBuyers imports, through the real command, two
+// BOAMP notices of different buyers that share the buyer-chosen reference
+// REF_MARCHE: each keeps its own tender. A correction by the same buyer
+// that only shares the reference still folds into the buyer's tender.
+func TestImportSameReferenceTwoBuyers(t *testing.T) {
+	const original = "../../crawler/notice/testdata/boamp/xml/test-pub.xml"
+	src, err := os.ReadFile(original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(name string, pairs ...string) string {
+		t.Helper()
+		b := string(src)
+		for i := 0; i < len(pairs); i += 2 {
+			if !strings.Contains(b, pairs[i]) {
+				t.Fatalf("%s: %q not in the fixture", name, pairs[i])
+			}
+			b = strings.ReplaceAll(b, pairs[i], pairs[i+1])
+		}
+		f := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(f, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	const title = "2016 DFA 167 - Prestations de remorquage pour les véhicules de la ville de Paris"
+	rennes := edit("rennes.xml",
+		"16-186394", "26-99001",
+		"<DENOMINATION>Ville de Paris</DENOMINATION>", "<DENOMINATION>Ville de Rennes</DENOMINATION>",
+		title, "Fourniture de mobilier scolaire pour les écoles de Rennes",
+		"<DEP_PUBLICATION>75</DEP_PUBLICATION>", "<DEP_PUBLICATION>35</DEP_PUBLICATION>",
+		"2017-02-07T12:00:00+01:00", "2027-01-15T12:00:00+01:00")
+	correction := edit("correction.xml",
+		"16-186394", "26-99002",
+		"<INITIAL/>", "<RECTIFICATIF/>",
+		"2017-02-07T12:00:00+01:00", "2017-02-14T12:00:00+01:00")
+
+	dir := t.TempDir()
+	if out, _, err := runCmd(t, env(), "import", "--data", dir, original); err != nil {
+		t.Fatalf("import of the original: %v\n%s", err, out)
+	}
+	out, _, err := runCmd(t, env(), "import", "--data", dir, rennes, correction)
+	if err != nil || strings.Count(out, "· enregistré\n") != 2 || strings.Contains(out, "✗") {
+		t.Fatalf("import: %v; want both notices stored, none refused:\n%s", err, out)
+	}
+	st, err := store.Open(dbFile(dir), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+
+	own, err := st.Tender(ctx, "boamp:26-99001")
+	if err != nil {
+		t.Fatalf("the Rennes notice has no tender of its own: %v", err)
+	}
+	if own.Buyer.Name != "Ville de Rennes" || own.State != data.StateOpen || len(own.History) != 1 {
+		t.Errorf("Rennes tender: buyer %q, state %q, %d revisions; want Ville de Rennes, open, 1", own.Buyer.Name, own.State, len(own.History))
+	}
+	paris, err := st.Tender(ctx, "boamp:16-186394")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(paris.SourceIDs, "boamp:26-99001") {
+		t.Errorf("the Rennes notice was folded into the Paris tender: source ids %v", paris.SourceIDs)
+	}
+	if !slices.Contains(paris.SourceIDs, "boamp:26-99002") || paris.State != data.StateCorrected || paris.Buyer.Name != "Ville de Paris" {
+		t.Errorf("Paris tender: source ids %v, state %q, buyer %q; want the correction folded in, corrected, Ville de Paris",
+			paris.SourceIDs, paris.State, paris.Buyer.Name)
+	}
+	if paris.ProcedureID == own.ProcedureID {
+		t.Errorf("both tenders have procedure %q; want it scoped by the buyer", own.ProcedureID)
 	}
 }

@@ -27,17 +27,19 @@ func TestParseBOAMPXMLExamples(t *testing.T) {
 		awards     int
 		buyerSIRET string
 		previous   string // the call for tenders an award answers
+		procedure  string // REF_MARCHE scoped by the buyer (data.BuyerProcedureID)
 	}{
 		{file: "test-pub.xml", id: "16-186394", title: "2016 DFA 167 - Prestations de remorquage", cpv: "50118110",
 			dep: "75", deadline: "2017-02-07T12:00:00+01:00", published: "2017-01-01T00:00:00+01:00",
-			state: data.StateOpen, nature: data.NatureServices, lots: 2},
+			state: data.StateOpen, nature: data.NatureServices, lots: 2, procedure: "acheteur:ville paris/2016V12019350"},
 		{file: "test-pub-3.xml", id: "16-186063", title: "Concours de maîtrise d'oeuvre pour la construction de 63 logements",
 			cpv: "45211000", dep: "77", deadline: "2017-02-10T15:00:00+01:00", state: data.StateOpen, nature: data.NatureWorks},
 		{file: "test-pub-5.xml", id: "16-186359", title: "Conception, organisation et réalisation de manifestations",
 			cpv: "79952000", dep: "", deadline: "2017-02-17T12:00:00+01:00", state: data.StateOpen,
-			nature: data.NatureServices, lots: 2},
+			nature: data.NatureServices, lots: 2, procedure: "acheteur:mtsfp/AOOEVENEMENTS2016"},
 		{file: "test-pub-8.xml", id: "17-40964", title: "DELEGATION DU SERVICE PUBLIC D'EAU POTABLE", cpv: "65100000",
-			dep: "33", deadline: "2017-04-26T12:00:00+01:00", state: data.StateOpen, lots: 2},
+			dep: "33", deadline: "2017-04-26T12:00:00+01:00", state: data.StateOpen, lots: 2,
+			procedure: "acheteur:commune carcans/2017MAPAS00003"},
 		{file: "test-attribution-3.xml", id: "16-178891", title: "Plan de déplacement Campus de l'Université Paris Sud",
 			dep: "91", state: data.StateAwarded, nature: data.NatureServices, winners: 1, awards: 1, previous: "16-139506"},
 		{file: "test-attribution-5.xml", id: "17-1028", title: "Aménagement d'un parking de 116 places",
@@ -50,7 +52,7 @@ func TestParseBOAMPXMLExamples(t *testing.T) {
 			cpv: "45212100", dep: "76", state: data.StateAwarded, nature: data.NatureWorks, winners: 3, awards: 1},
 		{file: "test-attribution-12.xml", id: "17-2599", title: "Fourniture de denrées alimentaires", cpv: "15890000",
 			dep: "83", state: data.StateAwarded, nature: data.NatureSupplies, lots: 21, winners: 18, awards: 18,
-			buyerSIRET: "26830066200015"},
+			buyerSIRET: "26830066200015", procedure: "siret:26830066200015/16ff-Mp-0383-G"},
 	}
 	if n := len(globFixtures(t, "boamp/xml/*.xml")); n != len(tests) {
 		t.Fatalf("%d BOAMP XML files, %d in the table: list every one", n, len(tests))
@@ -94,6 +96,9 @@ func TestParseBOAMPXMLExamples(t *testing.T) {
 			}
 			if tt.previous != "" && !contains(tn.SourceIDs, "boamp:"+tt.previous) {
 				t.Errorf("SourceIDs = %v; want the earlier notice boamp:%s", tn.SourceIDs, tt.previous)
+			}
+			if tn.ProcedureID != tt.procedure {
+				t.Errorf("procedure = %q, want %q", tn.ProcedureID, tt.procedure)
 			}
 		})
 	}
@@ -280,7 +285,7 @@ func TestParseBOAMPAPIDonnees(t *testing.T) {
 	}
 
 	call := byID["boamp:16-186394"]
-	if call.CPV != "50118110" || len(call.Lots) != 2 || call.ProcedureID != "2016V12019350" || call.NoticeType != "JOUE/APPEL_OFFRE/STANDARD" {
+	if call.CPV != "50118110" || len(call.Lots) != 2 || call.ProcedureID != "acheteur:ville paris/2016V12019350" || call.NoticeType != "JOUE/APPEL_OFFRE/STANDARD" {
 		t.Errorf("call from donnees: CPV %q lots %d procedure %q type %q", call.CPV, len(call.Lots), call.ProcedureID, call.NoticeType)
 	}
 	if want := rfc3339(t, "2017-02-07T12:00:00+01:00"); !call.Deadline.Equal(want) || call.Place.Departement != "75" {
@@ -307,6 +312,9 @@ func TestParseBOAMPAPIDonnees(t *testing.T) {
 	ef := byID["boamp:20-58231"]
 	if ef.CPV != "71336000" || ef.Place.Departement != "13" || !contains(ef.SourceIDs, "ted:866bf88e-f381-45c8-a085-43a6148d0ab7") {
 		t.Errorf("eForms in donnees: CPV %q dep %q SourceIDs %v", ef.CPV, ef.Place.Departement, ef.SourceIDs)
+	}
+	if !data.UniqueProcedureID(ef.ProcedureID) {
+		t.Errorf("eForms in donnees: procedure %q; want its eForms UUID as it is (unique, not scoped)", ef.ProcedureID)
 	}
 	if ef.URL != "https://www.boamp.fr/pages/avis/?q=idweb:20-58231" || ef.Source != "boamp" {
 		t.Errorf("eForms in donnees keeps the BOAMP identity: URL %q source %q", ef.URL, ef.Source)
@@ -361,4 +369,46 @@ func TestParseBOAMPAPIShapes(t *testing.T) {
 	if res.Tenders[0].ID != "boamp:26-1" {
 		t.Errorf("ID from id: %q, want boamp:26-1", res.Tenders[0].ID)
 	}
+}
+
+// TestBOAMPProcedureScopedByBuyer: REF_MARCHE is the buyer's own free
+// reference, so two buyers may choose the same one; the procedure id made
+// of it names the buyer, by SIRET when the notice gives a valid one, else
+// by its normalised name, also when only the API record's flat fields name
+// the buyer.
+func TestBOAMPProcedureScopedByBuyer(t *testing.T) {
+	src := string(readFixture(t, "boamp/xml/test-pub.xml"))
+	const paris = "<DENOMINATION>Ville de Paris</DENOMINATION>"
+	xmlTests := []struct {
+		name, from, to, want string
+	}{
+		{"the original", paris, paris, "acheteur:ville paris/2016V12019350"},
+		{"another buyer, same reference", paris, "<DENOMINATION>Ville de Rennes</DENOMINATION>", "acheteur:ville rennes/2016V12019350"},
+		{"the same buyer spelt otherwise", paris, "<DENOMINATION>VILLE DE PARIS</DENOMINATION>", "acheteur:ville paris/2016V12019350"},
+		{"a SIRET", paris, paris + "<CODE_IDENT_NATIONAL>217 500 016 00019</CODE_IDENT_NATIONAL>", "siret:21750001600019/2016V12019350"},
+		{"an invalid SIRET", paris, paris + "<CODE_IDENT_NATIONAL>21750001600018</CODE_IDENT_NATIONAL>", "acheteur:ville paris/2016V12019350"},
+		{"no reference", "<REF_MARCHE>2016V12019350</REF_MARCHE>", "", ""},
+	}
+	for _, tc := range xmlTests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ParseBOAMPXML(strings.NewReader(strings.Replace(src, tc.from, tc.to, 1)), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Tenders[0].ProcedureID; got != tc.want {
+				t.Errorf("procedure = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("API record, buyer from the flat fields", func(t *testing.T) {
+		rec := `{"results": [{"idweb": "26-99001", "objet": "Mobilier scolaire", "nomacheteur": "Ville de Rennes",
+			"donnees": "{\"OBJET\": {\"REF_MARCHE\": \"2016V12019350\", \"CPV\": {\"PRINCIPAL\": \"39160000\"}}}"}]}`
+		res, err := ParseBOAMPAPI(strings.NewReader(rec), testOptions())
+		if err != nil || len(res.Tenders) != 1 {
+			t.Fatalf("err %v, problems %v", err, res.Problems)
+		}
+		if got, want := res.Tenders[0].ProcedureID, "acheteur:ville rennes/2016V12019350"; got != want {
+			t.Errorf("procedure = %q, want %q", got, want)
+		}
+	})
 }

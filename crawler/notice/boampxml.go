@@ -75,7 +75,10 @@ func mapBOAMP(g, d *node, opts Options) (noticeOut, error) {
 	}
 	t.Descriptors = boampDescriptors(g)
 	t.Description = withDescriptors(full, t.Descriptors)
-	t.ProcedureID = oneLine(obj.str("REF_MARCHE"))
+	// REF_MARCHE is chosen by each buyer and shared across France
+	// ("2016V12019350" may be anyone's): finish scopes it by the buyer,
+	// who may still be filled by the API record's flat fields.
+	o.buyerRef = oneLine(obj.str("REF_MARCHE"))
 	t.Procedure = data.NormalizeProcedure(d.at("PROCEDURE", "TYPE_PROCEDURE").firstChildName())
 
 	id := d.child("IDENTITE")

@@ -15,6 +15,11 @@ type noticeOut struct {
 	tender data.Tender
 	awards []data.Award
 	notes  []string
+	// buyerRef is the buyer's own reference of the contract (BOAMP's
+	// REF_MARCHE): free text, unique only for that buyer. finish makes the
+	// procedure identifier from it once the buyer is known
+	// (data.BuyerProcedureID).
+	buyerRef string
 }
 
 func (o *noticeOut) notef(format string, args ...any) {
@@ -40,11 +45,15 @@ func checkRequired(t *data.Tender, idWhere, titleWhere, buyerWhere string) error
 	return nil
 }
 
-// finish stamps a tender built by a reader: its key, its own notice in
+// finish stamps a tender built by a reader: its key, its procedure
+// identifier when it is the buyer's own reference, its own notice in
 // SourceIDs and History, and the import times.
 func finish(o *noticeOut, opts Options) {
 	t := &o.tender
 	t.ID = t.Source + ":" + t.SourceID
+	if o.buyerRef != "" {
+		t.ProcedureID = data.BuyerProcedureID(t.Buyer, o.buyerRef)
+	}
 	repairTexts(o)
 	ids := []string{t.ID}
 	for _, id := range t.SourceIDs {

@@ -14,6 +14,12 @@ import (
 // procedure id ("proc:"+id), then by the notices it refers to (a change
 // notice lists the notice it changes), and data.FoldNotice decides what
 // changes.
+// A notice found only by a procedure id that a buyer chose (not unique by
+// construction, data.UniqueProcedureID) is refused (data.ErrConflict) when
+// the tender is another buyer's (data.SameBuyer): two buyers may choose the
+// same reference, and folding would hide the notice inside the other
+// buyer's tender. An eForms UUID or an OCDS ocid folds whatever the names
+// (joint buyers, languages).
 // A change notice that does not name the notice it changes
 // (FoldByProcedure) folds only into the tender of its own procedure: it is
 // refused (data.ErrNotFound) when that procedure is unknown, and
@@ -31,10 +37,12 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 		b := tx.Bucket(bucketTenders)
 		idx := tx.Bucket(bucketTenderSource)
 		var existing *data.Tender
-		keys := append([]string{notice.ID, procKey(notice.ProcedureID)}, notice.SourceIDs...)
+		proc := procKey(notice.ProcedureID)
+		keys := append([]string{notice.ID, proc}, notice.SourceIDs...)
 		if notice.FoldByProcedure {
 			keys = keys[:2]
 		}
+		byProcedure := false
 		for _, key := range keys {
 			if key == "" {
 				continue
@@ -49,8 +57,13 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 				return err
 			}
 			if found {
-				existing = &old
+				existing, byProcedure = &old, key == proc
 				break
+			}
+		}
+		if byProcedure && !data.UniqueProcedureID(notice.ProcedureID) && !linked(idx, existing.ID, notice) {
+			if err := checkSameBuyer(existing, notice); err != nil {
+				return err
 			}
 		}
 		if err := checkFoldByProcedure(existing, notice); err != nil {
@@ -78,6 +91,28 @@ func procKey(procedureID string) string {
 		return ""
 	}
 	return "proc:" + procedureID
+}
+
+// linked reports whether notice names a notice of the tender id among the
+// notices it follows (its SourceIDs): the source's own link, trusted even
+// when the buyer's name is written otherwise.
+func linked(idx *bolt.Bucket, id string, notice data.Tender) bool {
+	for _, key := range notice.SourceIDs {
+		if key != "" && key != notice.ID && string(idx.Get([]byte(key))) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSameBuyer refuses to fold a notice into the tender of another buyer
+// that it was found under by its procedure id alone.
+func checkSameBuyer(existing *data.Tender, notice data.Tender) error {
+	if data.SameBuyer(existing.Buyer, notice.Buyer) {
+		return nil
+	}
+	return fmt.Errorf("store: avis %s de l'acheteur « %s » : sa procédure %s est déjà celle de l'appel d'offres %s de l'acheteur « %s », les avis de deux acheteurs ne sont pas fusionnés : %w",
+		notice.ID, notice.Buyer.Name, notice.ProcedureID, existing.ID, existing.Buyer.Name, data.ErrConflict)
 }
 
 // checkFoldByProcedure refuses a change notice without the identifier of

@@ -43,12 +43,8 @@ func TestFoldNoticeByProcedure(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got, changed, err := s.FoldNotice(ctx, tc.notice, "import")
 			if tc.wantErr != nil {
-				if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.wantText) {
-					t.Fatalf("err = %v; want %v naming %q", err, tc.wantErr, tc.wantText)
-				}
-				if _, err := s.TenderBySourceID(ctx, tc.notice.ID); err == nil && tc.wantErr != data.ErrConflict {
-					t.Errorf("the refused notice %s was stored", tc.notice.ID)
-				}
+				// a conflict here is a notice already stored under its own procedure
+				wantRefused(t, s, tc.notice, err, tc.wantErr, tc.wantText, tc.wantErr == data.ErrConflict)
 				return
 			}
 			if err != nil || !changed {
@@ -68,5 +64,18 @@ func TestFoldNoticeByProcedure(t *testing.T) {
 	}
 	if got, _ := s.TenderBySourceID(ctx, other.ID); len(got.History) != 1 {
 		t.Errorf("the other procedure's tender was changed: history %v", got.History)
+	}
+}
+
+// wantRefused fails t unless FoldNotice's err is wantErr naming wantText
+// and, unless mayBeStored (the notice was stored before), the refused
+// notice was not stored.
+func wantRefused(t *testing.T, s *Store, notice data.Tender, err, wantErr error, wantText string, mayBeStored bool) {
+	t.Helper()
+	if !errors.Is(err, wantErr) || !strings.Contains(err.Error(), wantText) {
+		t.Fatalf("err = %v; want %v naming %q", err, wantErr, wantText)
+	}
+	if _, err := s.TenderBySourceID(context.Background(), notice.ID); err == nil && !mayBeStored {
+		t.Errorf("the refused notice %s was stored", notice.ID)
 	}
 }

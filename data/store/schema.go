@@ -59,6 +59,7 @@ func migrations() []migration {
 		inferTendersCPV,        // tender_cpv.go
 		createChecksums,        // checksum.go
 		createMatchProfiles,    // matchprofile.go
+		scopeBuyerReferences,   // tender_procedure.go
 	}
 }
 

@@ -72,7 +72,9 @@ func (o Options) clock() func() time.Time {
 //	                    address and establishment postcodes)
 //	tenders             id → JSON data.Tender
 //	idx_tender_source   source id → tender id (unique; SourceID, SourceIDs,
-//	                    and "proc:"+ProcedureID)
+//	                    and "proc:"+ProcedureID; a BOAMP procedure id is the
+//	                    buyer's reference scoped by the buyer since schema 7,
+//	                    tender_procedure.go)
 //	awards              id → JSON data.Award
 //	idx_award_siren     SIREN|award id → "" (every winner with a SIREN)
 //	crawl_pages         source|url → JSON data.PageState

@@ -1258,11 +1258,13 @@ type Tender struct {
 	PageUrl     string                    `json:"page_url"`
 	Place       map[string]interface{}    `json:"place"`
 	Procedure   *string                   `json:"procedure,omitempty"`
-	ProcedureId *string                   `json:"procedure_id,omitempty"`
-	PublishedAt *time.Time                `json:"published_at,omitempty"`
-	Source      string                    `json:"source"`
-	SourceId    string                    `json:"source_id"`
-	SourceIds   *[]string                 `json:"source_ids,omitempty"`
+
+	// ProcedureId Identifiant de la procédure, commun à ses avis : UUID eForms, ocid OCDS, ou référence choisie par l'acheteur (BOAMP) précédée de son SIRET (« siret:21750001600019/2016V12019350 ») ou, à défaut, de son nom normalisé (« acheteur:ville paris/2016V12019350 »).
+	ProcedureId *string    `json:"procedure_id,omitempty"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	Source      string     `json:"source"`
+	SourceId    string     `json:"source_id"`
+	SourceIds   *[]string  `json:"source_ids,omitempty"`
 
 	// State État à l'heure de la réponse, comme dans la liste.
 	State TenderState `json:"state"`
