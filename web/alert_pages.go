@@ -438,8 +438,10 @@ func (s *Server) alertSetActive(active bool) fiber.Handler {
 	}
 }
 
-// alertConfirmPage is the typed page of alert_confirm.html.
-type alertConfirmPage struct {
+// confirmationPage is the typed page of confirm.html: a question before
+// an action that cannot be taken back (deleting an alert, leaving a
+// company), or the page that says it is done.
+type confirmationPage struct {
 	Layout
 	Heading    string
 	Paragraphs []string
@@ -459,7 +461,7 @@ func (s *Server) alertDeleteConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusOK, "alert_confirm", &alertConfirmPage{Layout: Layout{Title: "Supprimer l'alerte « " + p.Name + " »"},
+	return s.render(c, fiber.StatusOK, "confirm", &confirmationPage{Layout: Layout{Title: "Supprimer l'alerte « " + p.Name + " »"},
 		Heading:    "Supprimer l'alerte « " + p.Name + " » ?",
 		Paragraphs: []string{"Ses courriels s'arrêtent et les adresses de ses flux ne répondront plus. Cette suppression est définitive."},
 		Action:     alertURL(p.ID) + "/supprimer", WithCSRF: true, Button: "Supprimer définitivement", Danger: true,

@@ -60,8 +60,12 @@ func companyState(s *testServer, id string) string {
 	sup, _ := s.store.Supplier(ctx, id)
 	v, _ := s.store.ListingVersions(ctx, id)
 	m, _ := s.store.Members(ctx, id)
+	var roles []string
+	for _, mb := range m {
+		roles = append(roles, string(mb.Role))
+	}
 	inv, _ := s.store.PendingInvites(ctx, id)
-	return fmt.Sprintf("%s|%s|%s|%d|%d|%d", sup.Description, sup.Logo, sup.UpdatedAt, len(v), len(m), len(inv))
+	return fmt.Sprintf("%s|%s|%s|%d|%v|%d", sup.Description, sup.Logo, sup.UpdatedAt, len(v), roles, len(inv))
 }
 
 func wantStatus(t testing.TB, what string, r response, want int) {
@@ -282,7 +286,9 @@ func companyRoutes() []companyRoute {
 		companyRoute{"GET", "/equipe", nil},
 		companyRoute{"POST", "/equipe/inviter", url.Values{"email": {"pirate@pirate.fr"}}},
 		companyRoute{"POST", "/equipe/{member}/retirer", nil},
-		companyRoute{"POST", "/quitter", nil},
+		companyRoute{"POST", "/equipe/{member}/responsable", nil},
+		companyRoute{"GET", "/quitter", nil},
+		companyRoute{"POST", "/quitter", url.Values{leaveConfirmed: {"oui"}}},
 	)
 }
 
@@ -429,14 +435,90 @@ func TestListingInvite(t *testing.T) {
 	}
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
 
-	// The owner leaves.
+	// The owner, now alone, leaves after confirming.
 	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)
+	wantStatus(t, "leave without confirming", r, http.StatusOK)
+	if ok, _ := s.store.IsMember(ctx, ownerAcc.ID, sup.ID); !ok || !strings.Contains(r.body, `name="`+leaveConfirmed+`" value="oui"`) {
+		t.Fatal("leaving without confirming did not ask first")
+	}
+	r = owner.post(t, companyURL(sup.ID)+"/quitter", url.Values{leaveConfirmed: {"oui"}})
 	wantStatus(t, "leave", r, http.StatusSeeOther)
 	if list := owner.get(t, r.header.Get("Location")); !strings.Contains(list.body, "Vous avez quitté l'équipe de Forge Équipe") {
 		t.Error("no confirmation after leaving")
 	}
 	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
 		t.Errorf("members after the owner left: %v", ms)
+	}
+}
+
+// TestListingLastOwner: the only « responsable » of a team with members
+// can neither leave nor be removed (by an admin) until they name another
+// one with « Nommer responsable »; leaving asks first, without JavaScript.
+func TestListingLastOwner(t *testing.T) {
+	sup := listingCompany(9, "Forge Relève")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	owner, ownerAcc := memberOf(t, s, "patron@forge-releve.fr", sup.ID, data.MemberOwner)
+	member, memberAcc := memberOf(t, s, "compagnon@forge-releve.fr", sup.ID, data.MemberMember)
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	adm := signIn(t, s, "admin@alliance.fr", listingPassword)
+	base := companyURL(sup.ID)
+	promote := base + "/equipe/" + memberAcc.ID + "/responsable"
+	isOwner := func(id string) bool {
+		m, err := s.membershipOf(ctx, sup.ID, id)
+		return err == nil && m != nil && m.Role == data.MemberOwner
+	}
+
+	// The team page: the owner sees « Nommer responsable » beside the
+	// member, and « Quitter l'entreprise » is a link to a question.
+	team := owner.get(t, base+"/equipe")
+	wantStatus(t, "team", team, http.StatusOK)
+	if !strings.Contains(team.body, `action="`+promote+`"`) || !strings.Contains(team.body, `href="`+base+`/quitter"`) {
+		t.Errorf("the owner's team page lacks the promotion form or the leave link:\n%s", team.body)
+	}
+	if strings.Contains(member.get(t, base+"/equipe").body, "/responsable") {
+		t.Error("a member is offered « Nommer responsable »")
+	}
+
+	// The last owner cannot leave: the question page says why, and a
+	// confirmed POST is refused (409) with the same words.
+	r := owner.get(t, base+"/quitter")
+	wantStatus(t, "leave question of the last owner", r, http.StatusOK)
+	if !strings.Contains(r.body, "seul responsable") || strings.Contains(r.body, `name="`+leaveConfirmed+`"`) {
+		t.Errorf("the last owner is offered to leave:\n%s", r.body)
+	}
+	r = owner.post(t, base+"/quitter", url.Values{leaveConfirmed: {"oui"}})
+	wantStatus(t, "last owner leaves", r, http.StatusConflict)
+	if !strings.Contains(r.body, "nommez d&#39;abord un autre responsable") {
+		t.Errorf("no explanation:\n%s", r.body)
+	}
+	r = adm.post(t, base+"/equipe/"+ownerAcc.ID+"/retirer", nil)
+	wantStatus(t, "admin removes the last owner", r, http.StatusConflict)
+	if !isOwner(ownerAcc.ID) {
+		t.Fatal("the last owner is gone")
+	}
+
+	// A member cannot promote themself; the owner names them.
+	wantStatus(t, "member promotes themself", member.post(t, promote, nil), http.StatusForbidden)
+	wantStatus(t, "owner promotes", owner.post(t, promote, nil), http.StatusSeeOther)
+	if !isOwner(memberAcc.ID) {
+		t.Fatal("the member was not named owner")
+	}
+	wantStatus(t, "new owner invites", member.post(t, base+"/equipe/inviter", url.Values{"email": {"apprenti@forge-releve.fr"}}), http.StatusSeeOther)
+
+	// Now the first owner may leave, after the question.
+	r = owner.get(t, base+"/quitter")
+	wantStatus(t, "leave question", r, http.StatusOK)
+	if !strings.Contains(r.body, `name="`+leaveConfirmed+`" value="oui"`) {
+		t.Errorf("no confirmation button:\n%s", r.body)
+	}
+	wantStatus(t, "leave unconfirmed", owner.post(t, base+"/quitter", nil), http.StatusOK)
+	if !isOwner(ownerAcc.ID) {
+		t.Fatal("left without confirming")
+	}
+	wantStatus(t, "leave", owner.post(t, base+"/quitter", url.Values{leaveConfirmed: {"oui"}}), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, ownerAcc.ID, sup.ID); ok {
+		t.Error("still a member after leaving")
 	}
 }
 
