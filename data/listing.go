@@ -290,7 +290,9 @@ func (a *ServiceArea) normalize() *ValidationError {
 		a.RadiusKm, a.Codes = 0, nil
 	case ServiceAreaRadius:
 		a.Codes = nil
-		if a.RadiusKm < 1 || a.RadiusKm > MaxServiceRadiusKm {
+		// NaN compares false with everything: only a finite number in
+		// bounds passes (a NaN would not even encode to JSON).
+		if !(a.RadiusKm >= 1 && a.RadiusKm <= MaxServiceRadiusKm) {
 			return fail(strconv.FormatFloat(a.RadiusKm, 'f', -1, 64), "rayon attendu : de 1 à "+strconv.Itoa(MaxServiceRadiusKm)+" km")
 		}
 	case ServiceAreaDepartements, ServiceAreaRegions:

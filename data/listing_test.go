@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,6 +61,15 @@ func TestListingNormalize(t *testing.T) {
 		{"unknown cpv", func(l *data.Listing) { l.CPV = []string{"12345678"} }, data.FieldCPVDeclared, nil},
 		{"wrong cpv check digit", func(l *data.Listing) { l.CPV = []string{"45421000-9"} }, data.FieldCPVDeclared, nil},
 		{"radius zero", func(l *data.Listing) { l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius} }, data.FieldServiceArea, nil},
+		{"radius NaN", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.NaN()}
+		}, data.FieldServiceArea, nil},
+		{"radius +Inf", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.Inf(1)}
+		}, data.FieldServiceArea, nil},
+		{"radius -Inf", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.Inf(-1)}
+		}, data.FieldServiceArea, nil},
 		{"radius ok drops codes", func(l *data.Listing) {
 			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: 80, Codes: []string{"69"}}
 		}, "", func(t *testing.T, l data.Listing) {

@@ -174,6 +174,12 @@ func TestListingFormErrors(t *testing.T) {
 		{"phone", "contacts", url.Values{"email": {"contact@ebenisterie.fr"}, "telephone": {"12 34"}}, 400, []string{"numéro français attendu", `value="12 34"`}},
 		{"website", "contacts", url.Values{"site": {"javascript:alert(1)"}}, 400, []string{"adresse de site invalide"}},
 		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger"}},
+		{"radius NaN", "zone", url.Values{"zone": {"radius"}, "rayon": {"NaN"}}, 400, []string{"rayon en kilomètres", `value="NaN"`}},
+		{"radius Inf", "zone", url.Values{"zone": {"radius"}, "rayon": {"Inf"}}, 400, []string{"rayon en kilomètres", `value="Inf"`}},
+		{"radius negative", "zone", url.Values{"zone": {"radius"}, "rayon": {"-5"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="-5"`}},
+		{"radius zero", "zone", url.Values{"zone": {"radius"}, "rayon": {"0"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="0"`}},
+		{"radius huge", "zone", url.Values{"zone": {"radius"}, "rayon": {"1e9"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="1e9"`}},
+		{"presentation as typed", "presentation", url.Values{"description": {"  Deux   espaces " + strings.Repeat("é", 4001)}}, 400, []string{"la présentation dépasse", ">  Deux   espaces "}},
 		{"no département", "zone", url.Values{"zone": {"departements"}}, 400, []string{"au moins un département"}},
 		{"amount", "capacite", url.Values{"plus_gros_contrat": {"douze"}}, 400, []string{"montant illisible"}},
 		{"certification date", "certifications", url.Values{"cert_rows": {"1"}, "cert-1-nom": {"ISO 9001"}, "cert-1-validite": {"demain"}}, 400, []string{"date de validité illisible"}},
@@ -192,6 +198,29 @@ func TestListingFormErrors(t *testing.T) {
 				t.Errorf("a refused form was saved: %d versions", len(v))
 			}
 		})
+	}
+}
+
+// TestListingCPVErrorKeepsInput: after a refused code, the CPV form shows
+// what was sent — a stored code unticked stays unticked, the refused code
+// stays in « Ajouter un code » — and saves nothing.
+func TestListingCPVErrorKeepsInput(t *testing.T) {
+	sup := listingCompany(3, "Menuiserie Saisie")
+	sup.CPVDeclared = []string{"44221000", "45421000"}
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@menuiserie-saisie.fr", sup.ID, data.MemberOwner)
+	r := cl.post(t, companyURL(sup.ID)+"/fiche/cpv", url.Values{"cpv": {"45421000"}, "cpv_ajout": {"12345678"}, "action": {"save"}})
+	wantStatus(t, "refused code", r, http.StatusBadRequest)
+	for _, w := range []string{"code inconnu du vocabulaire CPV 2008", `value="44221000">`, `value="45421000" checked>`, `id="cpv_ajout" name="cpv_ajout" value="12345678"`} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if strings.Contains(r.body, `value="44221000" checked`) {
+		t.Error("the code unticked is ticked again")
+	}
+	if v, _ := s.store.ListingVersions(context.Background(), sup.ID); len(v) != 0 {
+		t.Errorf("a refused form was saved: %d versions", len(v))
 	}
 }
 
