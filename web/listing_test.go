@@ -153,6 +153,18 @@ func TestListingEditReachesPageAndSearch(t *testing.T) {
 	if v, _ := s.store.ListingVersions(ctx, sup.ID); len(v) != 4 {
 		t.Errorf("%d versions, want 4 (two edits, two undos)", len(v))
 	}
+	// « Annuler cette modification » posted twice (a second click, an old
+	// tab): the second undo changes nothing, records nothing and says so.
+	r = cl.post(t, undo[0][1], nil)
+	wantStatus(t, "second undo", r, http.StatusSeeOther)
+	if loc := r.header.Get("Location"); !strings.HasSuffix(loc, "/versions?deja="+undo[0][2]) {
+		t.Errorf("second undo redirects to %q", loc)
+	} else if p := cl.get(t, loc); !strings.Contains(p.body, "La modification n° "+undo[0][2]+" est déjà annulée") {
+		t.Errorf("the history does not say the version was undone already:\n%.2000s", p.body)
+	}
+	if v, _ := s.store.ListingVersions(ctx, sup.ID); len(v) != 4 {
+		t.Errorf("%d versions after a second undo, want 4", len(v))
+	}
 }
 
 // TestListingFormErrors: bad input gets a French message, keeps what was
