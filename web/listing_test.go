@@ -185,6 +185,8 @@ func TestListingFormErrors(t *testing.T) {
 		{"cpv search", "cpv", url.Values{"cpv_ajout": {"télescopes"}, "action": {"search"}}, 200, []string{"38635000-5"}},
 		{"phone", "contacts", url.Values{"email": {"contact@ebenisterie.fr"}, "telephone": {"12 34"}}, 400, []string{"numéro français attendu", `value="12 34"`}},
 		{"website", "contacts", url.Values{"site": {"javascript:alert(1)"}}, 400, []string{"adresse de site invalide"}},
+		{"website at an IP address", "contacts", url.Values{"site": {"http://127.0.0.1:18181/admin"}}, 400,
+			[]string{"le site web est une adresse IP, pas un nom de domaine", `value="http://127.0.0.1:18181/admin"`}},
 		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger"}},
 		{"radius NaN", "zone", url.Values{"zone": {"radius"}, "rayon": {"NaN"}}, 400, []string{"rayon en kilomètres", `value="NaN"`}},
 		{"radius Inf", "zone", url.Values{"zone": {"radius"}, "rayon": {"Inf"}}, 400, []string{"rayon en kilomètres", `value="Inf"`}},
