@@ -85,7 +85,7 @@ func (s *Server) adminAccountAction(c *fiber.Ctx) error {
 			return &refusal{status: fiber.StatusConflict, message: "Ce compte est désactivé : réactivez-le d'abord.",
 				err: fmt.Errorf("web: reset link for disabled account %s: %w", a.ID, data.ErrConflict)}
 		}
-		if err := s.mailLink(ctx, a, resetLink); err != nil {
+		if err := s.mailLink(ctx, a, resetLink, ""); err != nil {
 			return err
 		}
 		if err := s.audit(c, me.ID, "account.reset.send", "account:"+a.ID, "lien envoyé par un administrateur"); err != nil {

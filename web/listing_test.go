@@ -583,3 +583,70 @@ func TestListingInviteThrottled(t *testing.T) {
 		t.Errorf("%d invitations recorded, want %d", len(inv), throttleRules()["invite"].limit-1)
 	}
 }
+
+// TestInviteeSignsUp: an invitee without an account follows the
+// invitation link to the sign-in page, creates an account from there,
+// confirms the address from the mail, and lands on the invitation — suite
+// is carried through sign-up and confirmation, and still only a local path.
+func TestInviteeSignsUp(t *testing.T) {
+	sup := listingCompany(10, "Forge Nouvelle")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.test"}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-nouvelle.fr", sup.ID, data.MemberOwner)
+	wantStatus(t, "invite", owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {"nouveau@forge-nouvelle.fr"}}), http.StatusSeeOther)
+	invitation := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.test")
+
+	cl := newClient(s)
+	r := cl.get(t, invitation)
+	wantStatus(t, "invitation, signed out", r, http.StatusSeeOther)
+	signInPage := cl.get(t, r.header.Get("Location"))
+	suite := strings.ReplaceAll(url.QueryEscape(invitation), "%2F", "%2f") // as html/template escapes it
+	mustContain(t, "sign-in page", signInPage.body, `href="/inscription?suite=`+suite+`"`)
+	signUpPage := cl.get(t, signUpPath+"?suite="+suite)
+	mustContain(t, "sign-up page", signUpPage.body, `name="suite" value="`+invitation+`"`, `href="/connexion?suite=`+suite+`"`)
+
+	r = cl.post(t, signUpPath, url.Values{"email": {"nouveau@forge-nouvelle.fr"}, "password": {testPassword}, "password2": {testPassword},
+		"suite": {invitation}})
+	wantStatus(t, "sign-up", r, http.StatusOK)
+	link, _ := url.Parse(linkIn(t, waitMail(t, inbox, 2), confirmPath+"?jeton="))
+	if link.Query().Get("suite") != invitation {
+		t.Fatalf("the confirmation link %q does not lead on to the invitation", link)
+	}
+	r = cl.get(t, link.RequestURI())
+	mustContain(t, "confirmation page", r.body, `name="suite" value="`+invitation+`"`)
+	r = cl.post(t, confirmPath, url.Values{"jeton": {link.Query().Get("jeton")}, "password": {testPassword}, "suite": {invitation}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != invitation {
+		t.Fatalf("confirm: %d to %q, want the invitation %q", r.status, r.header.Get("Location"), invitation)
+	}
+	wantStatus(t, "accept", cl.post(t, invitation, nil), http.StatusSeeOther)
+	acc, _ := s.store.AccountByEmail(context.Background(), "nouveau@forge-nouvelle.fr")
+	if ok, _ := s.store.IsMember(context.Background(), acc.ID, sup.ID); !ok {
+		t.Error("the invitee is not a member")
+	}
+
+	// Another site is never carried.
+	for _, bad := range []string{"//evil.example/x", "https://evil.example/"} {
+		if body := newClient(s).get(t, signUpPath+"?suite="+url.QueryEscape(bad)).body; strings.Contains(body, "evil.example") {
+			t.Errorf("sign-up page carries suite=%q", bad)
+		}
+	}
+	other := newClient(s)
+	wantStatus(t, "sign-up to elsewhere", other.post(t, signUpPath, url.Values{"email": {"autre@forge-nouvelle.fr"},
+		"password": {testPassword}, "password2": {testPassword}, "suite": {"//evil.example/x"}}), http.StatusOK)
+	if l := linkIn(t, waitMail(t, inbox, 3), confirmPath+"?jeton="); strings.Contains(l, "suite=") {
+		t.Errorf("the confirmation link %q carries a foreign suite", l)
+	}
+	r = other.post(t, confirmPath, url.Values{"jeton": {mustQuery(t, linkIn(t, waitMail(t, inbox, 3), confirmPath), "jeton")},
+		"password": {testPassword}, "suite": {"//evil.example/x"}})
+	if r.header.Get("Location") != accountPath+"?fait=bienvenue" {
+		t.Errorf("confirm with a foreign suite goes to %q", r.header.Get("Location"))
+	}
+}
+
+func mustQuery(t testing.TB, link, key string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get(key)
+}
