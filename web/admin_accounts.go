@@ -44,7 +44,11 @@ func (s *Server) adminAccounts(c *fiber.Ctx) error {
 	sort.Slice(accounts, func(i, j int) bool { return strings.ToLower(accounts[i].Email) < strings.ToLower(accounts[j].Email) })
 	p := &adminAccountsPage{Layout: Layout{Title: "Comptes"}, Done: adminDone()[c.Query("fait")]}
 	for _, a := range accounts {
-		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: roleText(a.Role),
+		members, err := s.store.MembershipsOf(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: roleText(a.Role, len(members)),
 			Created: frenchDate(a.CreatedAt.In(paris())), Verified: a.Verified, Disabled: a.Disabled, Self: a.ID == me.ID})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -650,3 +650,31 @@ func mustQuery(t testing.TB, link, key string) string {
 	}
 	return u.Query().Get(key)
 }
+
+// TestAccountRoleOfCompanyMember: an account signs up as a buyer; once it
+// is in a company's team, /compte names its role « entreprise », not
+// « acheteur », and so does the admins' list of accounts.
+func TestAccountRoleOfCompanyMember(t *testing.T) {
+	sup := listingCompany(11, "Forge Rôle")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	owner := createAccount(t, s, "patron@forge-role.fr", listingPassword, data.RoleBuyer)
+	buyer := createAccount(t, s, "achats@mairie-role.fr", listingPassword, data.RoleBuyer)
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	if err := s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: owner.ID, Role: data.MemberOwner, Via: "admin"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ email, want, avoid string }{
+		{owner.Email, "<dt>Rôle</dt><dd>entreprise</dd>", "<dd>acheteur</dd>"},
+		{buyer.Email, "<dt>Rôle</dt><dd>acheteur</dd>", "<dd>entreprise</dd>"},
+	} {
+		body := signIn(t, s, tt.email, listingPassword).get(t, accountPath).body
+		if !strings.Contains(body, tt.want) || strings.Contains(body, tt.avoid) {
+			t.Errorf("%s: /compte lacks %q (or shows %q)", tt.email, tt.want, tt.avoid)
+		}
+	}
+	list := signIn(t, s, "admin@alliance.fr", listingPassword).get(t, "/admin/comptes").body
+	if i := strings.Index(list, owner.Email); i < 0 || !strings.Contains(list[i:min(len(list), i+300)], "entreprise") {
+		t.Errorf("the admins' list does not name %s « entreprise »", owner.Email)
+	}
+}
