@@ -25,6 +25,7 @@ type listingEditPage struct {
 	Declared map[string]bool
 
 	Description, Products string
+	DescriptionMax        int // data.MaxDescriptionRunes, for the field and its hint
 
 	CPV         []cpvChoice
 	CPVAdd      string
@@ -89,7 +90,7 @@ func (s *Server) listingSectionForm(c *fiber.Ctx) error {
 func newListingEditPage(a companyAccess, sec listingSection, l data.Listing) *listingEditPage {
 	p := &listingEditPage{Layout: Layout{Title: sec.Title + " — " + a.sup.Name}, companyHead: newCompanyHead(a, "edit", sec.Name),
 		Section: sec, Action: sectionURL(a.sup.ID, sec.Name), Declared: newOwnView(a.sup, time.Now()).Declared,
-		Logo: logoURL(a.sup.Logo), stored: l}
+		Logo: logoURL(a.sup.Logo), DescriptionMax: data.MaxDescriptionRunes, stored: l}
 	if sec.Name == "logo" {
 		p.Action = companyURL(a.sup.ID) + "/logo"
 	}

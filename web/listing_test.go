@@ -678,3 +678,18 @@ func TestAccountRoleOfCompanyMember(t *testing.T) {
 		t.Errorf("the admins' list does not name %s « entreprise »", owner.Email)
 	}
 }
+
+// TestListingDescriptionLimit: the presentation field, its hint and the
+// server agree on the length of a description.
+func TestListingDescriptionLimit(t *testing.T) {
+	sup := listingCompany(12, "Forge Longueur")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@forge-longueur.fr", sup.ID, data.MemberOwner)
+	form := cl.get(t, sectionURL(sup.ID, "presentation"))
+	wantStatus(t, "form", form, http.StatusOK)
+	mustContain(t, "form", form.body, fmt.Sprintf(`name="description" rows="10" maxlength="%d"`, data.MaxDescriptionRunes),
+		formatNumber(data.MaxDescriptionRunes)+" caractères au plus")
+	at := strings.Repeat("é", data.MaxDescriptionRunes)
+	wantStatus(t, "at the limit", cl.post(t, sectionURL(sup.ID, "presentation"), url.Values{"description": {at}}), http.StatusSeeOther)
+	wantStatus(t, "over the limit", cl.post(t, sectionURL(sup.ID, "presentation"), url.Values{"description": {at + "é"}}), http.StatusBadRequest)
+}
