@@ -1,6 +1,9 @@
 package data
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -95,6 +98,22 @@ type AlertProfile struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
+// SameAs reports whether p and q are the same alert: the same account,
+// name, criteria and frequency, whatever their ids, dates and state. Both
+// are expected normalised (Normalize).
+func (p AlertProfile) SameAs(q AlertProfile) bool {
+	a, errA := p.settings()
+	b, errB := q.settings()
+	return errA == nil && errB == nil && bytes.Equal(a, b)
+}
+
+// settings encodes what SameAs compares; JSON, as the store keeps a
+// profile, so that a nil and an empty list are alike.
+func (p AlertProfile) settings() ([]byte, error) {
+	p.ID, p.CreatedAt, p.UpdatedAt, p.Active = "", time.Time{}, time.Time{}, false
+	return json.Marshal(p)
+}
+
 // Limits of an alert profile.
 const (
 	MaxAlertName      = 120 // runes
@@ -180,6 +199,10 @@ func (p *AlertProfile) normalizeCPV() error {
 			continue
 		}
 		code, err := NormalizeCPV(c.Code)
+		var ve *ValidationError
+		if errors.As(err, &ve) { // named as the profile's field, like the others
+			return invalid("cpv", ve.Value, "code CPV « "+strings.TrimSpace(c.Code)+" » : "+ve.Message)
+		}
 		if err != nil {
 			return err
 		}

@@ -47,8 +47,8 @@ func TestAlertProfileNormalize(t *testing.T) {
 				t.Errorf("cpv %+v", p.CPV)
 			}
 		}},
-		{"CPV unknown", func(p *AlertProfile) { p.CPV = []AlertCPV{{Code: "99999999"}} }, "CPV", nil},
-		{"CPV wrong check digit", func(p *AlertProfile) { p.CPV = []AlertCPV{{Code: "45421000-9"}} }, "CPV", nil},
+		{"CPV unknown", func(p *AlertProfile) { p.CPV = []AlertCPV{{Code: "99999999"}} }, "cpv", nil},
+		{"CPV wrong check digit", func(p *AlertProfile) { p.CPV = []AlertCPV{{Code: "45421000-9"}} }, "cpv", nil},
 		{"départements", func(p *AlertProfile) { p.Departements = []string{"2a", "7", "76", "76"} }, "", func(t *testing.T, p AlertProfile) {
 			if !slices.Equal(p.Departements, []string{"2A", "07", "76"}) {
 				t.Errorf("departements %q", p.Departements)

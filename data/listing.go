@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -290,7 +291,9 @@ func (a *ServiceArea) normalize() *ValidationError {
 		a.RadiusKm, a.Codes = 0, nil
 	case ServiceAreaRadius:
 		a.Codes = nil
-		if a.RadiusKm < 1 || a.RadiusKm > MaxServiceRadiusKm {
+		// NaN compares false with everything: only a finite number in
+		// bounds passes (a NaN would not even encode to JSON).
+		if !(a.RadiusKm >= 1 && a.RadiusKm <= MaxServiceRadiusKm) {
 			return fail(strconv.FormatFloat(a.RadiusKm, 'f', -1, 64), "rayon attendu : de 1 à "+strconv.Itoa(MaxServiceRadiusKm)+" km")
 		}
 	case ServiceAreaDepartements, ServiceAreaRegions:
@@ -420,6 +423,26 @@ func NormalizeFrenchPhone(raw string) (string, error) {
 	return d[0:2] + " " + d[2:4] + " " + d[4:6] + " " + d[6:8] + " " + d[8:10], nil
 }
 
+// IPHost reports whether the host of a URL is an IP address rather than
+// a domain name: a company's website has a name (the claims' proofs rest
+// on it), and an address such as 127.0.0.1 may point inside a network.
+// Besides what net/netip reads, a last label in digits (« 127.1 ») or in
+// hexadecimal (« 0x7f.1 ») counts, as browsers read those as addresses.
+func IPHost(host string) bool {
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	last := strings.ToLower(host[strings.LastIndexByte(host, '.')+1:])
+	if last == "" {
+		return false
+	}
+	if hex, ok := strings.CutPrefix(last, "0x"); ok {
+		return strings.Trim(hex, "0123456789abcdef") == ""
+	}
+	return strings.Trim(last, "0123456789") == ""
+}
+
 // NormalizeWebsite checks a website address and returns it with its
 // scheme ("www.exemple.fr" → "https://www.exemple.fr").
 func NormalizeWebsite(raw string) (string, error) {
@@ -428,11 +451,15 @@ func NormalizeWebsite(raw string) (string, error) {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
+	if err == nil && IPHost(u.Hostname()) {
+		return "", invalid(FieldWebsite, raw, "le site web est une adresse IP, pas un nom de domaine (exemple : https://www.entreprise.fr)")
+	}
 	bad := err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || u.Hostname() == "" ||
 		!strings.Contains(u.Hostname(), ".") || strings.ContainsAny(u.Hostname(), " <>\"'") || len(s) > 300
 	if bad {
 		return "", invalid(FieldWebsite, raw, "adresse de site invalide (exemple : https://www.entreprise.fr)")
 	}
+
 	u.Host = strings.ToLower(u.Host)
 	if u.Path == "/" {
 		u.Path = ""

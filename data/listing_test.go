@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"errors"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -60,6 +61,15 @@ func TestListingNormalize(t *testing.T) {
 		{"unknown cpv", func(l *data.Listing) { l.CPV = []string{"12345678"} }, data.FieldCPVDeclared, nil},
 		{"wrong cpv check digit", func(l *data.Listing) { l.CPV = []string{"45421000-9"} }, data.FieldCPVDeclared, nil},
 		{"radius zero", func(l *data.Listing) { l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius} }, data.FieldServiceArea, nil},
+		{"radius NaN", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.NaN()}
+		}, data.FieldServiceArea, nil},
+		{"radius +Inf", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.Inf(1)}
+		}, data.FieldServiceArea, nil},
+		{"radius -Inf", func(l *data.Listing) {
+			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: math.Inf(-1)}
+		}, data.FieldServiceArea, nil},
 		{"radius ok drops codes", func(l *data.Listing) {
 			l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: 80, Codes: []string{"69"}}
 		}, "", func(t *testing.T, l data.Listing) {
@@ -95,6 +105,8 @@ func TestListingNormalize(t *testing.T) {
 		}},
 		{"javascript website", func(l *data.Listing) { l.Website = "javascript:alert(1)" }, data.FieldWebsite, nil},
 		{"website with credentials", func(l *data.Listing) { l.Website = "https://u:p@exemple.fr" }, data.FieldWebsite, nil},
+		{"website at an IP address", func(l *data.Listing) { l.Website = "http://127.0.0.1:18181/admin" }, data.FieldWebsite, nil},
+		{"website at an IPv6 address", func(l *data.Listing) { l.Website = "https://[::1]/" }, data.FieldWebsite, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +130,17 @@ func TestListingNormalize(t *testing.T) {
 				t.Errorf("error on %q (%q), want on %q", fe[0].Field, fe[0].Message, tt.wantField)
 			}
 		})
+	}
+}
+
+func TestIPHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "10.0.0.8.": true, "::1": true, "[2001:db8::1]": true, "127.1": true, "0x7f.1": true, "2130706433": true,
+		"www.exemple.fr": false, "exemple.fr.": false, "3m.com": false, "123.fr": false, "localhost": false, "": false,
+	} {
+		if got := data.IPHost(host); got != want {
+			t.Errorf("IPHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }
 

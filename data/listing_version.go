@@ -44,6 +44,30 @@ func SnapshotFields(s Supplier, fields []string) (map[string]json.RawMessage, ma
 	return vals, prov, nil
 }
 
+// ChangedFields returns those of the named fields whose value or
+// provenance differs between before and after, in the order given: an
+// undo that would restore what is already there changes nothing.
+func ChangedFields(before, after Supplier, fields []string) ([]string, error) {
+	bv, bp, err := SnapshotFields(before, fields)
+	if err != nil {
+		return nil, err
+	}
+	av, ap, err := SnapshotFields(after, fields)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range fields {
+		p, hadP := bp[f]
+		q, hasP := ap[f]
+		sameProv := hadP == hasP && p.Source == q.Source && p.SourceURL == q.SourceURL && p.Owner == q.Owner && p.FetchedAt.Equal(q.FetchedAt)
+		if !sameProv || string(bv[f]) != string(av[f]) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 // RestoreFields sets the named fields of s back to the values and
 // provenances of a snapshot (see SnapshotFields): a field absent from
 // vals becomes empty, one absent from prov loses its provenance.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -91,15 +92,20 @@ type linkMail struct {
 }
 
 // issueToken stores a one-time token for the account and returns the
-// absolute link that uses it.
-func (s *Server) issueToken(ctx context.Context, a data.Account, kind data.TokenKind, valid time.Duration, path string) (string, error) {
+// absolute link that uses it; next, a local path or "", is where the link
+// leads once used (suite=, checked again by nextPath when it is read).
+func (s *Server) issueToken(ctx context.Context, a data.Account, kind data.TokenKind, valid time.Duration, path, next string) (string, error) {
 	secret := newSecret()
 	now := time.Now().UTC()
 	if err := s.store.PutToken(ctx, data.Token{ID: secretHash(secret), Kind: kind, AccountID: a.ID,
 		CreatedAt: now, ExpiresAt: now.Add(valid)}); err != nil {
 		return "", fmt.Errorf("web: token: %w", err)
 	}
-	return s.baseURL() + path + "?jeton=" + secret, nil
+	link := s.baseURL() + path + "?jeton=" + secret
+	if next = nextPath(next, ""); next != "" {
+		link += "&suite=" + url.QueryEscape(next)
+	}
+	return link, nil
 }
 
 // mailedLink is a kind of one-time link sent by mail.
@@ -121,9 +127,10 @@ var (
 		"un lien pour choisir un nouveau mot de passe"}
 )
 
-// mailLink issues a token and mails its link to the account.
-func (s *Server) mailLink(ctx context.Context, a data.Account, l mailedLink) error {
-	link, err := s.issueToken(ctx, a, l.kind, l.valid, l.path)
+// mailLink issues a token and mails its link to the account; the link
+// carries next, the page to go on to (see issueToken).
+func (s *Server) mailLink(ctx context.Context, a data.Account, l mailedLink, next string) error {
+	link, err := s.issueToken(ctx, a, l.kind, l.valid, l.path, next)
 	if err != nil {
 		return err
 	}
@@ -176,19 +183,21 @@ func noticePage(title, notice string) *authPage {
 
 // --- sign-up ---
 
-func signUpForm() *authPage {
-	return &authPage{Layout: Layout{Title: "Créer un compte"}, Form: "signup", Button: "Créer mon compte"}
+// signUpForm is the sign-up form; next is the page to go on to once the
+// address is confirmed (an invitation, a claim…), a local path or "".
+func signUpForm(next string) *authPage {
+	return &authPage{Layout: Layout{Title: "Créer un compte"}, Form: "signup", Next: next, Button: "Créer mon compte"}
 }
 
 func (s *Server) signUp(c *fiber.Ctx) error {
-	return s.renderAuth(c, fiber.StatusOK, signUpForm())
+	return s.renderAuth(c, fiber.StatusOK, signUpForm(nextPath(c.Query("suite"), "")))
 }
 
 func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 	if err := s.throttle(c, "signup", s.clientAddr(c)); err != nil {
 		return err
 	}
-	p := signUpForm()
+	p := signUpForm(nextPath(c.FormValue("suite"), ""))
 	var msg string
 	if p.Email, msg = readEmail(c.FormValue("email")); msg != "" {
 		p.fieldError("email", "Adresse électronique", msg)
@@ -225,7 +234,7 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 		if err := s.store.PutAccount(ctx, existing, "web:inscription"); err != nil {
 			return err
 		}
-		if err := s.mailLink(ctx, existing, confirmLink); err != nil {
+		if err := s.mailLink(ctx, existing, confirmLink, p.Next); err != nil {
 			return err
 		}
 		return s.renderAuth(c, fiber.StatusOK, done)
@@ -251,7 +260,7 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if err := s.mailLink(ctx, a, confirmLink); err != nil {
+	if err := s.mailLink(ctx, a, confirmLink, p.Next); err != nil {
 		return err
 	}
 	return s.renderAuth(c, fiber.StatusOK, done)
@@ -278,7 +287,9 @@ func (s *Server) tokenPage(kind data.TokenKind, page func(secret string) *authPa
 			return err
 		}
 		c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-		return s.renderAuth(c, fiber.StatusOK, page(secret))
+		p := page(secret)
+		p.Next = nextPath(c.Query("suite"), "")
+		return s.renderAuth(c, fiber.StatusOK, p)
 	}
 }
 
@@ -372,6 +383,7 @@ func (s *Server) confirmSubmit(c *fiber.Ctx) error {
 		s.failedAttempt("login", key)
 		s.failedAttempt("login-addr", addr)
 		p := confirmPage(c.FormValue("jeton"))
+		p.Next = nextPath(c.FormValue("suite"), "")
 		p.fieldError("password", "Mot de passe", "mot de passe incorrect ; si vous ne le connaissez pas, choisissez-en un nouveau avec « Mot de passe oublié ? »")
 		return s.renderAuth(c, fiber.StatusUnauthorized, p)
 	}
@@ -385,7 +397,7 @@ func (s *Server) confirmSubmit(c *fiber.Ctx) error {
 	if err := s.audit(c, a.ID, "account.confirm", "account:"+a.ID, "adresse confirmée"); err != nil {
 		return err
 	}
-	return c.Redirect(accountPath+"?fait=bienvenue", fiber.StatusSeeOther)
+	return c.Redirect(nextPath(c.FormValue("suite"), accountPath+"?fait=bienvenue"), fiber.StatusSeeOther)
 }
 
 func (s *Server) linkSubmit(c *fiber.Ctx) error {
@@ -399,7 +411,7 @@ func (s *Server) linkSubmit(c *fiber.Ctx) error {
 	if err := s.audit(c, a.ID, "account.signin", "account:"+a.ID, "par lien envoyé par courriel"); err != nil {
 		return err
 	}
-	return c.Redirect(accountPath, fiber.StatusSeeOther)
+	return c.Redirect(nextPath(c.FormValue("suite"), accountPath), fiber.StatusSeeOther)
 }
 
 // --- sign-in and sign-out ---
@@ -425,7 +437,7 @@ func (s *Server) signInSubmit(c *fiber.Ctx) error {
 		return s.renderAuth(c, fiber.StatusBadRequest, p)
 	}
 	if c.FormValue("action") == "lien" {
-		return s.sendLinkTo(c, email, signInLink)
+		return s.sendLinkTo(c, email, signInLink, p.Next)
 	}
 	key, addr := strings.ToLower(email), s.clientAddr(c)
 	if err := s.throttledNow("login", key); err != nil {
@@ -461,7 +473,7 @@ func (s *Server) signInSubmit(c *fiber.Ctx) error {
 		if err := s.throttle(c, "signup-email", key); err != nil {
 			return err
 		}
-		if err := s.mailLink(ctx, a, confirmLink); err != nil {
+		if err := s.mailLink(ctx, a, confirmLink, p.Next); err != nil {
 			return err
 		}
 		return s.renderAuth(c, fiber.StatusForbidden, noticePage("Adresse à confirmer",
@@ -477,8 +489,8 @@ func (s *Server) signInSubmit(c *fiber.Ctx) error {
 }
 
 // sendLinkTo mails a one-time link when the address has an enabled
-// account; the answer is the same either way.
-func (s *Server) sendLinkTo(c *fiber.Ctx, email string, l mailedLink) error {
+// account, leading on to next; the answer is the same either way.
+func (s *Server) sendLinkTo(c *fiber.Ctx, email string, l mailedLink, next string) error {
 	if err := s.throttle(c, l.addrAction, s.clientAddr(c)); err != nil {
 		return err
 	}
@@ -489,7 +501,7 @@ func (s *Server) sendLinkTo(c *fiber.Ctx, email string, l mailedLink) error {
 	a, err := s.store.AccountByEmail(ctx, email)
 	switch {
 	case err == nil && !a.Disabled:
-		if err := s.mailLink(ctx, a, l); err != nil {
+		if err := s.mailLink(ctx, a, l, next); err != nil {
 			return err
 		}
 	case err != nil && !errors.Is(err, data.ErrNotFound):
@@ -531,7 +543,7 @@ func (s *Server) forgotSubmit(c *fiber.Ctx) error {
 		p.fieldError("email", "Adresse électronique", msg)
 		return s.renderAuth(c, fiber.StatusBadRequest, p)
 	}
-	return s.sendLinkTo(c, email, resetLink)
+	return s.sendLinkTo(c, email, resetLink, "")
 }
 
 func resetForm(secret string) *authPage {

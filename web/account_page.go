@@ -62,13 +62,17 @@ func doneMessages() map[string]string {
 	}
 }
 
-func roleText(r data.Role) string {
-	switch r {
-	case data.RoleAdmin:
+// roleText says in French what an account is. Everyone signs up as a
+// buyer (data.RoleBuyer, the default); an account that is a member of a
+// company's team (companies > 0) acts for that company, so it reads as
+// « entreprise » — its role in each team is shown beside the company.
+func roleText(r data.Role, companies int) string {
+	switch {
+	case r == data.RoleAdmin:
 		return "administrateur de l'Alliance"
-	case data.RoleAlliance:
+	case r == data.RoleAlliance:
 		return "équipe de l'Alliance"
-	case data.RoleSupplier:
+	case r == data.RoleSupplier || companies > 0:
 		return "entreprise"
 	}
 	return "acheteur"
@@ -119,7 +123,7 @@ func (s *Server) renderAccount(c *fiber.Ctx, status int, p *accountPage) error {
 
 func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, error) {
 	ctx := c.UserContext()
-	p := &accountPage{Layout: Layout{Title: "Mon compte"}, Email: a.Email, Name: a.Name, Role: roleText(a.Role),
+	p := &accountPage{Layout: Layout{Title: "Mon compte"}, Email: a.Email, Name: a.Name,
 		Since: frenchDate(a.CreatedAt.In(paris())), HasPassword: a.PasswordHash != ""}
 	st, err := s.session(c)
 	if err != nil {
@@ -149,6 +153,7 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 	if err != nil {
 		return nil, err
 	}
+	p.Role = roleText(a.Role, len(members))
 	for _, m := range members {
 		name := m.SupplierID
 		if sup, err := s.store.Supplier(ctx, m.SupplierID); err == nil {

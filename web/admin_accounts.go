@@ -44,7 +44,11 @@ func (s *Server) adminAccounts(c *fiber.Ctx) error {
 	sort.Slice(accounts, func(i, j int) bool { return strings.ToLower(accounts[i].Email) < strings.ToLower(accounts[j].Email) })
 	p := &adminAccountsPage{Layout: Layout{Title: "Comptes"}, Done: adminDone()[c.Query("fait")]}
 	for _, a := range accounts {
-		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: roleText(a.Role),
+		members, err := s.store.MembershipsOf(c.UserContext(), a.ID)
+		if err != nil {
+			return err
+		}
+		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: roleText(a.Role, len(members)),
 			Created: frenchDate(a.CreatedAt.In(paris())), Verified: a.Verified, Disabled: a.Disabled, Self: a.ID == me.ID})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -85,7 +89,7 @@ func (s *Server) adminAccountAction(c *fiber.Ctx) error {
 			return &refusal{status: fiber.StatusConflict, message: "Ce compte est désactivé : réactivez-le d'abord.",
 				err: fmt.Errorf("web: reset link for disabled account %s: %w", a.ID, data.ErrConflict)}
 		}
-		if err := s.mailLink(ctx, a, resetLink); err != nil {
+		if err := s.mailLink(ctx, a, resetLink, ""); err != nil {
 			return err
 		}
 		if err := s.audit(c, me.ID, "account.reset.send", "account:"+a.ID, "lien envoyé par un administrateur"); err != nil {

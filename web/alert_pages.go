@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
+	"fabrique/data/store"
 )
 
 // The pages of a user's alert profiles: /compte/alertes lists them and
@@ -99,6 +100,7 @@ type alertPreviewItem struct{ Row tenderRowView }
 func alertDoneMessages() map[string]string {
 	return map[string]string{
 		"creee":     "Alerte enregistrée. Vous recevrez ses courriels à la fréquence choisie.",
+		"existante": "Vous aviez déjà cette alerte, avec ce nom et ces critères : la voici. Aucune alerte n'a été ajoutée.",
 		"modifiee":  "Modifications enregistrées.",
 		"supprimee": "Alerte supprimée.",
 		"suspendue": "Courriels suspendus : cette alerte ne vous écrira plus tant que vous ne les reprendrez pas.",
@@ -285,9 +287,12 @@ func (s *Server) alertSubmit(c *fiber.Ctx, a data.Account, base data.AlertProfil
 	}
 	if f.valid() && act == "enregistrer" && f.Previewed == f.criteriaHash() {
 		saved, err := s.store.PutAlertProfile(ctx, profile)
-		if err == nil {
+		if err == nil || errors.Is(err, store.ErrAlertExists) {
 			done := "modifiee"
-			if base.ID == "" {
+			switch {
+			case err != nil: // the same form posted twice: one alert
+				done = "existante"
+			case base.ID == "":
 				done = "creee"
 			}
 			return c.Redirect(alertURL(saved.ID)+"?fait="+done, fiber.StatusSeeOther)
@@ -438,8 +443,10 @@ func (s *Server) alertSetActive(active bool) fiber.Handler {
 	}
 }
 
-// alertConfirmPage is the typed page of alert_confirm.html.
-type alertConfirmPage struct {
+// confirmationPage is the typed page of confirm.html: a question before
+// an action that cannot be taken back (deleting an alert, leaving a
+// company), or the page that says it is done.
+type confirmationPage struct {
 	Layout
 	Heading    string
 	Paragraphs []string
@@ -459,7 +466,7 @@ func (s *Server) alertDeleteConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusOK, "alert_confirm", &alertConfirmPage{Layout: Layout{Title: "Supprimer l'alerte « " + p.Name + " »"},
+	return s.render(c, fiber.StatusOK, "confirm", &confirmationPage{Layout: Layout{Title: "Supprimer l'alerte « " + p.Name + " »"},
 		Heading:    "Supprimer l'alerte « " + p.Name + " » ?",
 		Paragraphs: []string{"Ses courriels s'arrêtent et les adresses de ses flux ne répondront plus. Cette suppression est définitive."},
 		Action:     alertURL(p.ID) + "/supprimer", WithCSRF: true, Button: "Supprimer définitivement", Danger: true,

@@ -118,6 +118,19 @@ func TestAlertCreatePreviewsFirst(t *testing.T) {
 		t.Errorf("stored profile = %+v", p)
 	}
 
+	// The same form posted again (a second click, the back button) saves
+	// no second alert: it leads to the first.
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "save again", r, http.StatusSeeOther)
+	if again := r.header.Get("Location"); again != alertURL(ps[0].ID)+"?fait=existante" {
+		t.Errorf("saved again, sent to %q, want the first alert", again)
+	} else {
+		mustContain(t, "saved again", w.member.get(t, again).body, "Vous aviez déjà cette alerte")
+	}
+	if ps, _ := w.s.store.AlertProfilesOf(ctx, w.acc.ID); len(ps) != 1 {
+		t.Fatalf("%d profiles after the same form twice, want 1", len(ps))
+	}
+
 	r = w.member.get(t, loc)
 	wantStatus(t, "profile page", r, http.StatusOK)
 	mustContain(t, "profile page", r.body, "Alerte enregistrée", "mots-clés : menuiseries", "sauf : nettoyage, vitrerie",
@@ -155,6 +168,7 @@ func TestAlertFormInvalid(t *testing.T) {
 		{"unknown frequency", url.Values{"frequence": {"hourly"}}, "frequence", "fréquence inconnue", `value="menuiseries"`},
 		{"unclosed quote", url.Values{"mots": {`"bois massif`}}, "mots", "guillemet non fermé", `value="&#34;bois massif"`},
 		{"unknown CPV code", url.Values{"cpv_ajout": {"12345678"}}, "cpv_ajout", "code CPV inconnu", `value="menuiseries"`},
+		{"unknown CPV code ticked", url.Values{"cpv": {"45421000", "12345678"}}, "cpv_ajout", "12345678", `value="menuiseries"`},
 		{"CPV words when saving", url.Values{"cpv_ajout": {"menuiserie"}}, "cpv_ajout", "n&#39;est pas un code CPV", "Travaux de menuiserie"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := &alertConfirmPage{Layout: Layout{Title: "Se désinscrire de l'alerte « " + p.Name + " »"},
+	page := &confirmationPage{Layout: Layout{Title: "Se désinscrire de l'alerte « " + p.Name + " »"},
 		Heading: "Ne plus recevoir les courriels de l'alerte « " + p.Name + " » ?",
 		Paragraphs: []string{"Vos autres alertes continuent de vous écrire. Les flux Atom et calendrier de cette alerte restent actifs.",
 			"Vous pourrez reprendre ces courriels depuis la page « Mes alertes » de votre compte."},
@@ -65,7 +65,7 @@ func (s *Server) unsubscribe(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return s.renderUnsubscribe(c, &alertConfirmPage{Layout: Layout{Title: "Désinscription enregistrée"},
+	return s.renderUnsubscribe(c, &confirmationPage{Layout: Layout{Title: "Désinscription enregistrée"},
 		Heading: "Vous ne recevrez plus les courriels de l'alerte « " + p.Name + " »",
 		Paragraphs: []string{"Vos autres alertes continuent de vous écrire.",
 			"Pour reprendre ces courriels, ouvrez la page « Mes alertes » de votre compte."},
@@ -74,11 +74,11 @@ func (s *Server) unsubscribe(c *fiber.Ctx) error {
 
 // renderUnsubscribe renders a page whose address holds a token: never
 // stored by caches nor sent as a referrer.
-func (s *Server) renderUnsubscribe(c *fiber.Ctx, p *alertConfirmPage) error {
+func (s *Server) renderUnsubscribe(c *fiber.Ctx, p *confirmationPage) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
-	return s.render(c, fiber.StatusOK, "alert_confirm", p)
+	return s.render(c, fiber.StatusOK, "confirm", p)
 }
 
 // loggedPath is a request's path as logs show it: the secret token of a

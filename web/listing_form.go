@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ type listingEditPage struct {
 	Declared map[string]bool
 
 	Description, Products string
+	DescriptionMax        int // data.MaxDescriptionRunes, for the field and its hint
 
 	CPV         []cpvChoice
 	CPVAdd      string
@@ -43,6 +45,8 @@ type listingEditPage struct {
 	Email, Phone, Website string
 
 	Logo string
+
+	stored data.Listing // the listing as the form showed it
 }
 
 type listingError struct{ ID, Label, Message string }
@@ -86,7 +90,7 @@ func (s *Server) listingSectionForm(c *fiber.Ctx) error {
 func newListingEditPage(a companyAccess, sec listingSection, l data.Listing) *listingEditPage {
 	p := &listingEditPage{Layout: Layout{Title: sec.Title + " — " + a.sup.Name}, companyHead: newCompanyHead(a, "edit", sec.Name),
 		Section: sec, Action: sectionURL(a.sup.ID, sec.Name), Declared: newOwnView(a.sup, time.Now()).Declared,
-		Logo: logoURL(a.sup.Logo)}
+		Logo: logoURL(a.sup.Logo), DescriptionMax: data.MaxDescriptionRunes, stored: l}
 	if sec.Name == "logo" {
 		p.Action = companyURL(a.sup.ID) + "/logo"
 	}
@@ -208,6 +212,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 		}
 	}
 	if len(p.Errors) > 0 {
+		p.keepTyped(c, l)
 		return s.render(c, fiber.StatusBadRequest, "listing", p)
 	}
 	now := time.Now()
@@ -222,9 +227,9 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 	return c.Redirect(companyURL(a.sup.ID)+"?enregistre="+sec.Name, fiber.StatusSeeOther)
 }
 
-// readSection reads the section's fields from the form into l and keeps
-// what was typed in the page, for a page shown again. It returns the words
-// to look CPV codes up with, "" when the form is to be saved.
+// readSection reads the section's fields from the form into l, and
+// records in the page the fields it cannot read. It returns the words to
+// look CPV codes up with, "" when the form is to be saved.
 func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 	fail := func(field, msg string) {
 		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field), Label: fieldName(field), Message: msg})
@@ -252,7 +257,8 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 		switch l.ServiceArea.Kind {
 		case data.ServiceAreaRadius:
 			r, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(c.FormValue("rayon")), ",", "."), 64)
-			if err != nil {
+			if err != nil || math.IsNaN(r) || math.IsInf(r, 0) { // ParseFloat reads « NaN » and « Inf »
+				r = 0
 				fail(data.FieldServiceArea, "indiquez le rayon en kilomètres (un nombre, par exemple 80)")
 			}
 			l.ServiceArea.RadiusKm = r
@@ -286,19 +292,29 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 	case "contacts":
 		l.Email, l.Phone, l.Website = c.FormValue("email"), c.FormValue("telephone"), c.FormValue("site")
 	}
-	if len(p.Errors) == 0 {
-		p.fill(*l)
-	} else {
-		p.keepTyped(c, *l)
-	}
 	return ""
 }
 
-// keepTyped shows the form again as it was sent, after an error the
-// listing's types cannot hold (an unreadable number or date).
+// keepTyped shows the form again as it was sent, after an error: the
+// text as typed (not as normalised), the CPV codes as ticked — the stored
+// ones unticked included — with the code being added, and what the
+// listing's types cannot hold (an unreadable or refused number, a date).
 func (p *listingEditPage) keepTyped(c *fiber.Ctx, l data.Listing) {
 	p.fill(l)
 	switch p.Section.Name {
+	case "presentation":
+		p.Description, p.Products = c.FormValue("description"), c.FormValue("produits")
+	case "cpv":
+		ticked := postValues(c, "cpv")
+		p.CPV = nil
+		for _, code := range slices.Concat(p.stored.CPV, ticked) {
+			if !slices.ContainsFunc(p.CPV, func(ch cpvChoice) bool { return ch.Code8 == code }) {
+				p.CPV = append(p.CPV, newCPVChoice(code, slices.Contains(ticked, code)))
+			}
+		}
+		p.CPVAdd = strings.TrimSpace(c.FormValue("cpv_ajout"))
+	case "contacts":
+		p.Email, p.Phone, p.Website = c.FormValue("email"), c.FormValue("telephone"), c.FormValue("site")
 	case "zone":
 		p.Radius = c.FormValue("rayon")
 	case "capacite":

@@ -19,6 +19,8 @@ func (s *Server) listingRoutes() []route {
 		{fiber.MethodGet, "/compte/entreprises/:id/equipe", s.signedInOnly(s.listingTeam)},
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/inviter", s.signedInOnly(s.listingInvite)},
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/:account/retirer", s.signedInOnly(s.listingRemoveMember)},
+		{fiber.MethodPost, "/compte/entreprises/:id/equipe/:account/responsable", s.signedInOnly(s.listingPromote)},
+		{fiber.MethodGet, "/compte/entreprises/:id/quitter", s.signedInOnly(s.listingLeaveConfirm)},
 		{fiber.MethodPost, "/compte/entreprises/:id/quitter", s.signedInOnly(s.listingLeave)},
 		{fiber.MethodGet, "/compte/invitations/:token", s.signedInOnly(s.invitationForm)},
 		{fiber.MethodPost, "/compte/invitations/:token", s.signedInOnly(s.invitationAccept)},

@@ -25,15 +25,17 @@ type teamPage struct {
 	Invites   []inviteView
 	CanManage bool
 	IsMember  bool
-	LeaveURL  string
+	LeaveURL  string // the confirmation before leaving
 	InviteURL string
 	Email     string // as typed, shown again after an error
-	Error     string
+	Error     string // of the invitation form
+	Refusal   string // a refused change of the team (the last owner)
 	Notice    string
 }
 
 type memberView struct {
 	Who, Role, Since, RemoveURL string
+	PromoteURL                  string // « Nommer responsable », for those who manage the team
 	Me                          bool
 }
 
@@ -56,6 +58,8 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 		p.Notice = "Invitation envoyée. Le lien reçu par e-mail est valable 7 jours et ne sert qu'une fois."
 	case "retrait":
 		p.Notice = "Le membre a été retiré de l'équipe."
+	case "responsable":
+		p.Notice = "Le membre est désormais responsable : il peut inviter et retirer des membres."
 	}
 	return s.render(c, fiber.StatusOK, "listing", p)
 }
@@ -79,6 +83,9 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 		}
 		if !mv.Me && a.mayRemove(m) {
 			mv.RemoveURL = base + "/equipe/" + m.AccountID + "/retirer"
+		}
+		if a.canManageTeam() && m.Role != data.MemberOwner {
+			mv.PromoteURL = base + "/equipe/" + m.AccountID + "/responsable"
 		}
 		p.Members = append(p.Members, mv)
 	}
@@ -166,6 +173,17 @@ type inviteMail struct {
 
 var inviteTokenRe = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
+// teamMember is the membership of the :account member of the company, a
+// data.ErrNotFound when that account is not in its team.
+func (s *Server) teamMember(c *fiber.Ctx, a companyAccess) (*data.Membership, error) {
+	target := c.Params("account")
+	m, err := s.membershipOf(c.UserContext(), a.sup.ID, target)
+	if err == nil && m == nil {
+		err = fmt.Errorf("web: member %q of %s: %w", target, a.sup.ID, data.ErrNotFound)
+	}
+	return m, err
+}
+
 // listingRemoveMember serves POST
 // /compte/entreprises/{id}/equipe/{account}/retirer.
 func (s *Server) listingRemoveMember(c *fiber.Ctx) error {
@@ -173,26 +191,130 @@ func (s *Server) listingRemoveMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	target := c.Params("account")
-	m, err := s.membershipOf(ctx, a.sup.ID, target)
+	m, err := s.teamMember(c, a)
 	if err != nil {
 		return err
 	}
-	if m == nil {
-		return fmt.Errorf("web: member %q of %s: %w", target, a.sup.ID, data.ErrNotFound)
-	}
-	if target != a.account.ID && !a.mayRemove(*m) {
+	if m.AccountID != a.account.ID && !a.mayRemove(*m) {
 		return forbidden("seuls les responsables de la fiche et l'Alliance peuvent retirer un membre")
 	}
-	if err := s.store.RemoveMember(ctx, a.sup.ID, target, a.account.ID); err != nil {
+	if err := s.store.RemoveMember(c.UserContext(), a.sup.ID, m.AccountID, a.account.ID); err != nil {
+		if errors.Is(err, store.ErrLastOwner) {
+			return s.refuseTeamChange(c, a, lastOwnerRemoved)
+		}
 		return err
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=retrait", fiber.StatusSeeOther)
 }
 
+// What the team page says when a change would leave it without an owner
+// (store.ErrLastOwner).
+const (
+	lastOwnerLeaving = "Vous êtes le seul responsable de l'équipe : nommez d'abord un autre responsable " +
+		"(bouton « Nommer responsable » en face d'un membre, sur la page Équipe), puis quittez l'entreprise."
+	lastOwnerRemoved = "Ce membre est le seul responsable de l'équipe : nommez d'abord un autre responsable " +
+		"(bouton « Nommer responsable » en face d'un membre), puis retirez-le."
+)
+
+// refuseTeamChange shows the team page again with why a change was
+// refused (409).
+func (s *Server) refuseTeamChange(c *fiber.Ctx, a companyAccess, msg string) error {
+	p, err := s.newTeamPage(c, a)
+	if err != nil {
+		return err
+	}
+	p.Refusal = msg
+	return s.render(c, fiber.StatusConflict, "listing", p)
+}
+
+// listingPromote serves POST
+// /compte/entreprises/{id}/equipe/{account}/responsable: an owner (or an
+// admin) names a member « responsable », who may then manage the team —
+// and the former owner leave it.
+func (s *Server) listingPromote(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.teamMember(c, a)
+	if err != nil {
+		return err
+	}
+	if !a.canManageTeam() {
+		return forbidden("seuls les responsables de la fiche et l'Alliance peuvent nommer un responsable")
+	}
+	if m.Role != data.MemberOwner {
+		m.Role = data.MemberOwner
+		if err := s.store.AddMember(c.UserContext(), *m, a.account.ID); err != nil {
+			return err
+		}
+	}
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=responsable", fiber.StatusSeeOther)
+}
+
+// leaveConfirmed is the field of the confirmation page that makes a POST
+// to …/quitter leave the team: without it, the POST shows the question.
+const leaveConfirmed = "confirmation"
+
+// listingLeaveConfirm serves GET /compte/entreprises/{id}/quitter: the
+// question before leaving, or why the last owner cannot leave yet.
+func (s *Server) listingLeaveConfirm(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if a.member == nil {
+		return fmt.Errorf("web: %s is not a member of %s: %w", a.account.ID, a.sup.ID, data.ErrNotFound)
+	}
+	members, err := s.store.Members(c.UserContext(), a.sup.ID)
+	if err != nil {
+		return err
+	}
+	if lastOwner(members, a.account.ID) {
+		return s.renderLeave(c, fiber.StatusOK, a, lastOwnerLeaving)
+	}
+	return s.renderLeave(c, fiber.StatusOK, a, "")
+}
+
+// lastOwner reports whether account is the only owner of a team that has
+// other members: the store refuses that it leave (store.ErrLastOwner).
+func lastOwner(members []data.Membership, account string) bool {
+	owner, others, otherOwners := false, 0, 0
+	for _, m := range members {
+		switch {
+		case m.AccountID == account:
+			owner = m.Role == data.MemberOwner
+		case m.Role == data.MemberOwner:
+			otherOwners++
+			others++
+		default:
+			others++
+		}
+	}
+	return owner && others > 0 && otherOwners == 0
+}
+
+// renderLeave shows the question before leaving the team, or the refusal
+// when refused is set.
+func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused string) error {
+	team := companyURL(a.sup.ID) + "/equipe"
+	p := &confirmationPage{Layout: Layout{Title: "Quitter l'équipe de " + a.sup.Name},
+		Heading: "Quitter l'équipe de " + a.sup.Name + " ?", Back: team, BackLabel: "Non, revenir à l'équipe"}
+	if refused != "" {
+		p.Heading, p.Paragraphs, p.BackLabel = "Vous ne pouvez pas encore quitter l'équipe", []string{refused}, "Aller à la page Équipe"
+	} else {
+		p.Paragraphs = []string{"Vous ne pourrez plus modifier la fiche de " + a.sup.Name + " ni voir son équipe. " +
+			"Pour revenir, il vous faudra l'invitation d'un responsable."}
+		p.Action, p.WithCSRF, p.Button, p.Danger = companyURL(a.sup.ID)+"/quitter", true, "Oui, quitter l'entreprise", true
+		p.Hidden = []selectOption{{Value: leaveConfirmed, Label: "oui"}}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, status, "confirm", p)
+}
+
 // listingLeave serves POST /compte/entreprises/{id}/quitter: the account
-// leaves the company's team.
+// leaves the company's team once it confirmed (else the question is
+// shown); the last owner of a team with other members is refused.
 func (s *Server) listingLeave(c *fiber.Ctx) error {
 	a, err := s.company(c)
 	if err != nil {
@@ -201,7 +323,13 @@ func (s *Server) listingLeave(c *fiber.Ctx) error {
 	if a.member == nil {
 		return fmt.Errorf("web: %s is not a member of %s: %w", a.account.ID, a.sup.ID, data.ErrNotFound)
 	}
+	if c.FormValue(leaveConfirmed) != "oui" {
+		return s.listingLeaveConfirm(c)
+	}
 	if err := s.store.RemoveMember(c.UserContext(), a.sup.ID, a.account.ID, a.account.ID); err != nil {
+		if errors.Is(err, store.ErrLastOwner) {
+			return s.renderLeave(c, fiber.StatusConflict, a, lastOwnerLeaving)
+		}
 		return err
 	}
 	return c.Redirect("/compte/entreprises?quitte="+a.sup.ID, fiber.StatusSeeOther)

@@ -60,8 +60,12 @@ func companyState(s *testServer, id string) string {
 	sup, _ := s.store.Supplier(ctx, id)
 	v, _ := s.store.ListingVersions(ctx, id)
 	m, _ := s.store.Members(ctx, id)
+	var roles []string
+	for _, mb := range m {
+		roles = append(roles, string(mb.Role))
+	}
 	inv, _ := s.store.PendingInvites(ctx, id)
-	return fmt.Sprintf("%s|%s|%s|%d|%d|%d", sup.Description, sup.Logo, sup.UpdatedAt, len(v), len(m), len(inv))
+	return fmt.Sprintf("%s|%s|%s|%d|%v|%d", sup.Description, sup.Logo, sup.UpdatedAt, len(v), roles, len(inv))
 }
 
 func wantStatus(t testing.TB, what string, r response, want int) {
@@ -149,6 +153,18 @@ func TestListingEditReachesPageAndSearch(t *testing.T) {
 	if v, _ := s.store.ListingVersions(ctx, sup.ID); len(v) != 4 {
 		t.Errorf("%d versions, want 4 (two edits, two undos)", len(v))
 	}
+	// « Annuler cette modification » posted twice (a second click, an old
+	// tab): the second undo changes nothing, records nothing and says so.
+	r = cl.post(t, undo[0][1], nil)
+	wantStatus(t, "second undo", r, http.StatusSeeOther)
+	if loc := r.header.Get("Location"); !strings.HasSuffix(loc, "/versions?deja="+undo[0][2]) {
+		t.Errorf("second undo redirects to %q", loc)
+	} else if p := cl.get(t, loc); !strings.Contains(p.body, "La modification n° "+undo[0][2]+" est déjà annulée") {
+		t.Errorf("the history does not say the version was undone already:\n%.2000s", p.body)
+	}
+	if v, _ := s.store.ListingVersions(ctx, sup.ID); len(v) != 4 {
+		t.Errorf("%d versions after a second undo, want 4", len(v))
+	}
 }
 
 // TestListingFormErrors: bad input gets a French message, keeps what was
@@ -169,7 +185,15 @@ func TestListingFormErrors(t *testing.T) {
 		{"cpv search", "cpv", url.Values{"cpv_ajout": {"télescopes"}, "action": {"search"}}, 200, []string{"38635000-5"}},
 		{"phone", "contacts", url.Values{"email": {"contact@ebenisterie.fr"}, "telephone": {"12 34"}}, 400, []string{"numéro français attendu", `value="12 34"`}},
 		{"website", "contacts", url.Values{"site": {"javascript:alert(1)"}}, 400, []string{"adresse de site invalide"}},
+		{"website at an IP address", "contacts", url.Values{"site": {"http://127.0.0.1:18181/admin"}}, 400,
+			[]string{"le site web est une adresse IP, pas un nom de domaine", `value="http://127.0.0.1:18181/admin"`}},
 		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger"}},
+		{"radius NaN", "zone", url.Values{"zone": {"radius"}, "rayon": {"NaN"}}, 400, []string{"rayon en kilomètres", `value="NaN"`}},
+		{"radius Inf", "zone", url.Values{"zone": {"radius"}, "rayon": {"Inf"}}, 400, []string{"rayon en kilomètres", `value="Inf"`}},
+		{"radius negative", "zone", url.Values{"zone": {"radius"}, "rayon": {"-5"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="-5"`}},
+		{"radius zero", "zone", url.Values{"zone": {"radius"}, "rayon": {"0"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="0"`}},
+		{"radius huge", "zone", url.Values{"zone": {"radius"}, "rayon": {"1e9"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="1e9"`}},
+		{"presentation as typed", "presentation", url.Values{"description": {"  Deux   espaces " + strings.Repeat("é", 4001)}}, 400, []string{"la présentation dépasse", ">  Deux   espaces "}},
 		{"no département", "zone", url.Values{"zone": {"departements"}}, 400, []string{"au moins un département"}},
 		{"amount", "capacite", url.Values{"plus_gros_contrat": {"douze"}}, 400, []string{"montant illisible"}},
 		{"certification date", "certifications", url.Values{"cert_rows": {"1"}, "cert-1-nom": {"ISO 9001"}, "cert-1-validite": {"demain"}}, 400, []string{"date de validité illisible"}},
@@ -188,6 +212,29 @@ func TestListingFormErrors(t *testing.T) {
 				t.Errorf("a refused form was saved: %d versions", len(v))
 			}
 		})
+	}
+}
+
+// TestListingCPVErrorKeepsInput: after a refused code, the CPV form shows
+// what was sent — a stored code unticked stays unticked, the refused code
+// stays in « Ajouter un code » — and saves nothing.
+func TestListingCPVErrorKeepsInput(t *testing.T) {
+	sup := listingCompany(3, "Menuiserie Saisie")
+	sup.CPVDeclared = []string{"44221000", "45421000"}
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@menuiserie-saisie.fr", sup.ID, data.MemberOwner)
+	r := cl.post(t, companyURL(sup.ID)+"/fiche/cpv", url.Values{"cpv": {"45421000"}, "cpv_ajout": {"12345678"}, "action": {"save"}})
+	wantStatus(t, "refused code", r, http.StatusBadRequest)
+	for _, w := range []string{"code inconnu du vocabulaire CPV 2008", `value="44221000">`, `value="45421000" checked>`, `id="cpv_ajout" name="cpv_ajout" value="12345678"`} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if strings.Contains(r.body, `value="44221000" checked`) {
+		t.Error("the code unticked is ticked again")
+	}
+	if v, _ := s.store.ListingVersions(context.Background(), sup.ID); len(v) != 0 {
+		t.Errorf("a refused form was saved: %d versions", len(v))
 	}
 }
 
@@ -282,7 +329,9 @@ func companyRoutes() []companyRoute {
 		companyRoute{"GET", "/equipe", nil},
 		companyRoute{"POST", "/equipe/inviter", url.Values{"email": {"pirate@pirate.fr"}}},
 		companyRoute{"POST", "/equipe/{member}/retirer", nil},
-		companyRoute{"POST", "/quitter", nil},
+		companyRoute{"POST", "/equipe/{member}/responsable", nil},
+		companyRoute{"GET", "/quitter", nil},
+		companyRoute{"POST", "/quitter", url.Values{leaveConfirmed: {"oui"}}},
 	)
 }
 
@@ -429,14 +478,90 @@ func TestListingInvite(t *testing.T) {
 	}
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
 
-	// The owner leaves.
+	// The owner, now alone, leaves after confirming.
 	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)
+	wantStatus(t, "leave without confirming", r, http.StatusOK)
+	if ok, _ := s.store.IsMember(ctx, ownerAcc.ID, sup.ID); !ok || !strings.Contains(r.body, `name="`+leaveConfirmed+`" value="oui"`) {
+		t.Fatal("leaving without confirming did not ask first")
+	}
+	r = owner.post(t, companyURL(sup.ID)+"/quitter", url.Values{leaveConfirmed: {"oui"}})
 	wantStatus(t, "leave", r, http.StatusSeeOther)
 	if list := owner.get(t, r.header.Get("Location")); !strings.Contains(list.body, "Vous avez quitté l'équipe de Forge Équipe") {
 		t.Error("no confirmation after leaving")
 	}
 	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
 		t.Errorf("members after the owner left: %v", ms)
+	}
+}
+
+// TestListingLastOwner: the only « responsable » of a team with members
+// can neither leave nor be removed (by an admin) until they name another
+// one with « Nommer responsable »; leaving asks first, without JavaScript.
+func TestListingLastOwner(t *testing.T) {
+	sup := listingCompany(9, "Forge Relève")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	owner, ownerAcc := memberOf(t, s, "patron@forge-releve.fr", sup.ID, data.MemberOwner)
+	member, memberAcc := memberOf(t, s, "compagnon@forge-releve.fr", sup.ID, data.MemberMember)
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	adm := signIn(t, s, "admin@alliance.fr", listingPassword)
+	base := companyURL(sup.ID)
+	promote := base + "/equipe/" + memberAcc.ID + "/responsable"
+	isOwner := func(id string) bool {
+		m, err := s.membershipOf(ctx, sup.ID, id)
+		return err == nil && m != nil && m.Role == data.MemberOwner
+	}
+
+	// The team page: the owner sees « Nommer responsable » beside the
+	// member, and « Quitter l'entreprise » is a link to a question.
+	team := owner.get(t, base+"/equipe")
+	wantStatus(t, "team", team, http.StatusOK)
+	if !strings.Contains(team.body, `action="`+promote+`"`) || !strings.Contains(team.body, `href="`+base+`/quitter"`) {
+		t.Errorf("the owner's team page lacks the promotion form or the leave link:\n%s", team.body)
+	}
+	if strings.Contains(member.get(t, base+"/equipe").body, "/responsable") {
+		t.Error("a member is offered « Nommer responsable »")
+	}
+
+	// The last owner cannot leave: the question page says why, and a
+	// confirmed POST is refused (409) with the same words.
+	r := owner.get(t, base+"/quitter")
+	wantStatus(t, "leave question of the last owner", r, http.StatusOK)
+	if !strings.Contains(r.body, "seul responsable") || strings.Contains(r.body, `name="`+leaveConfirmed+`"`) {
+		t.Errorf("the last owner is offered to leave:\n%s", r.body)
+	}
+	r = owner.post(t, base+"/quitter", url.Values{leaveConfirmed: {"oui"}})
+	wantStatus(t, "last owner leaves", r, http.StatusConflict)
+	if !strings.Contains(r.body, "nommez d&#39;abord un autre responsable") {
+		t.Errorf("no explanation:\n%s", r.body)
+	}
+	r = adm.post(t, base+"/equipe/"+ownerAcc.ID+"/retirer", nil)
+	wantStatus(t, "admin removes the last owner", r, http.StatusConflict)
+	if !isOwner(ownerAcc.ID) {
+		t.Fatal("the last owner is gone")
+	}
+
+	// A member cannot promote themself; the owner names them.
+	wantStatus(t, "member promotes themself", member.post(t, promote, nil), http.StatusForbidden)
+	wantStatus(t, "owner promotes", owner.post(t, promote, nil), http.StatusSeeOther)
+	if !isOwner(memberAcc.ID) {
+		t.Fatal("the member was not named owner")
+	}
+	wantStatus(t, "new owner invites", member.post(t, base+"/equipe/inviter", url.Values{"email": {"apprenti@forge-releve.fr"}}), http.StatusSeeOther)
+
+	// Now the first owner may leave, after the question.
+	r = owner.get(t, base+"/quitter")
+	wantStatus(t, "leave question", r, http.StatusOK)
+	if !strings.Contains(r.body, `name="`+leaveConfirmed+`" value="oui"`) {
+		t.Errorf("no confirmation button:\n%s", r.body)
+	}
+	wantStatus(t, "leave unconfirmed", owner.post(t, base+"/quitter", nil), http.StatusOK)
+	if !isOwner(ownerAcc.ID) {
+		t.Fatal("left without confirming")
+	}
+	wantStatus(t, "leave", owner.post(t, base+"/quitter", url.Values{leaveConfirmed: {"oui"}}), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, ownerAcc.ID, sup.ID); ok {
+		t.Error("still a member after leaving")
 	}
 }
 
@@ -457,4 +582,114 @@ func TestListingInviteThrottled(t *testing.T) {
 	if inv, _ := s.store.PendingInvites(context.Background(), sup.ID); len(inv) != throttleRules()["invite"].limit-1 {
 		t.Errorf("%d invitations recorded, want %d", len(inv), throttleRules()["invite"].limit-1)
 	}
+}
+
+// TestInviteeSignsUp: an invitee without an account follows the
+// invitation link to the sign-in page, creates an account from there,
+// confirms the address from the mail, and lands on the invitation — suite
+// is carried through sign-up and confirmation, and still only a local path.
+func TestInviteeSignsUp(t *testing.T) {
+	sup := listingCompany(10, "Forge Nouvelle")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.test"}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-nouvelle.fr", sup.ID, data.MemberOwner)
+	wantStatus(t, "invite", owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {"nouveau@forge-nouvelle.fr"}}), http.StatusSeeOther)
+	invitation := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.test")
+
+	cl := newClient(s)
+	r := cl.get(t, invitation)
+	wantStatus(t, "invitation, signed out", r, http.StatusSeeOther)
+	signInPage := cl.get(t, r.header.Get("Location"))
+	suite := strings.ReplaceAll(url.QueryEscape(invitation), "%2F", "%2f") // as html/template escapes it
+	mustContain(t, "sign-in page", signInPage.body, `href="/inscription?suite=`+suite+`"`)
+	signUpPage := cl.get(t, signUpPath+"?suite="+suite)
+	mustContain(t, "sign-up page", signUpPage.body, `name="suite" value="`+invitation+`"`, `href="/connexion?suite=`+suite+`"`)
+
+	r = cl.post(t, signUpPath, url.Values{"email": {"nouveau@forge-nouvelle.fr"}, "password": {testPassword}, "password2": {testPassword},
+		"suite": {invitation}})
+	wantStatus(t, "sign-up", r, http.StatusOK)
+	link, _ := url.Parse(linkIn(t, waitMail(t, inbox, 2), confirmPath+"?jeton="))
+	if link.Query().Get("suite") != invitation {
+		t.Fatalf("the confirmation link %q does not lead on to the invitation", link)
+	}
+	r = cl.get(t, link.RequestURI())
+	mustContain(t, "confirmation page", r.body, `name="suite" value="`+invitation+`"`)
+	r = cl.post(t, confirmPath, url.Values{"jeton": {link.Query().Get("jeton")}, "password": {testPassword}, "suite": {invitation}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != invitation {
+		t.Fatalf("confirm: %d to %q, want the invitation %q", r.status, r.header.Get("Location"), invitation)
+	}
+	wantStatus(t, "accept", cl.post(t, invitation, nil), http.StatusSeeOther)
+	acc, _ := s.store.AccountByEmail(context.Background(), "nouveau@forge-nouvelle.fr")
+	if ok, _ := s.store.IsMember(context.Background(), acc.ID, sup.ID); !ok {
+		t.Error("the invitee is not a member")
+	}
+
+	// Another site is never carried.
+	for _, bad := range []string{"//evil.example/x", "https://evil.example/"} {
+		if body := newClient(s).get(t, signUpPath+"?suite="+url.QueryEscape(bad)).body; strings.Contains(body, "evil.example") {
+			t.Errorf("sign-up page carries suite=%q", bad)
+		}
+	}
+	other := newClient(s)
+	wantStatus(t, "sign-up to elsewhere", other.post(t, signUpPath, url.Values{"email": {"autre@forge-nouvelle.fr"},
+		"password": {testPassword}, "password2": {testPassword}, "suite": {"//evil.example/x"}}), http.StatusOK)
+	if l := linkIn(t, waitMail(t, inbox, 3), confirmPath+"?jeton="); strings.Contains(l, "suite=") {
+		t.Errorf("the confirmation link %q carries a foreign suite", l)
+	}
+	r = other.post(t, confirmPath, url.Values{"jeton": {mustQuery(t, linkIn(t, waitMail(t, inbox, 3), confirmPath), "jeton")},
+		"password": {testPassword}, "suite": {"//evil.example/x"}})
+	if r.header.Get("Location") != accountPath+"?fait=bienvenue" {
+		t.Errorf("confirm with a foreign suite goes to %q", r.header.Get("Location"))
+	}
+}
+
+func mustQuery(t testing.TB, link, key string) string {
+	t.Helper()
+	u, err := url.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query().Get(key)
+}
+
+// TestAccountRoleOfCompanyMember: an account signs up as a buyer; once it
+// is in a company's team, /compte names its role « entreprise », not
+// « acheteur », and so does the admins' list of accounts.
+func TestAccountRoleOfCompanyMember(t *testing.T) {
+	sup := listingCompany(11, "Forge Rôle")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	owner := createAccount(t, s, "patron@forge-role.fr", listingPassword, data.RoleBuyer)
+	buyer := createAccount(t, s, "achats@mairie-role.fr", listingPassword, data.RoleBuyer)
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	if err := s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: owner.ID, Role: data.MemberOwner, Via: "admin"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ email, want, avoid string }{
+		{owner.Email, "<dt>Rôle</dt><dd>entreprise</dd>", "<dd>acheteur</dd>"},
+		{buyer.Email, "<dt>Rôle</dt><dd>acheteur</dd>", "<dd>entreprise</dd>"},
+	} {
+		body := signIn(t, s, tt.email, listingPassword).get(t, accountPath).body
+		if !strings.Contains(body, tt.want) || strings.Contains(body, tt.avoid) {
+			t.Errorf("%s: /compte lacks %q (or shows %q)", tt.email, tt.want, tt.avoid)
+		}
+	}
+	list := signIn(t, s, "admin@alliance.fr", listingPassword).get(t, "/admin/comptes").body
+	if i := strings.Index(list, owner.Email); i < 0 || !strings.Contains(list[i:min(len(list), i+300)], "entreprise") {
+		t.Errorf("the admins' list does not name %s « entreprise »", owner.Email)
+	}
+}
+
+// TestListingDescriptionLimit: the presentation field, its hint and the
+// server agree on the length of a description.
+func TestListingDescriptionLimit(t *testing.T) {
+	sup := listingCompany(12, "Forge Longueur")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@forge-longueur.fr", sup.ID, data.MemberOwner)
+	form := cl.get(t, sectionURL(sup.ID, "presentation"))
+	wantStatus(t, "form", form, http.StatusOK)
+	mustContain(t, "form", form.body, fmt.Sprintf(`name="description" rows="10" maxlength="%d"`, data.MaxDescriptionRunes),
+		formatNumber(data.MaxDescriptionRunes)+" caractères au plus")
+	at := strings.Repeat("é", data.MaxDescriptionRunes)
+	wantStatus(t, "at the limit", cl.post(t, sectionURL(sup.ID, "presentation"), url.Values{"description": {at}}), http.StatusSeeOther)
+	wantStatus(t, "over the limit", cl.post(t, sectionURL(sup.ID, "presentation"), url.Values{"description": {at + "é"}}), http.StatusBadRequest)
 }

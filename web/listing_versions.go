@@ -18,6 +18,7 @@ type versionsPage struct {
 	companyHead
 	Versions []versionView
 	Undone   string // the version just cancelled, for the confirmation
+	Already  string // the version whose undo changed nothing: undone already
 }
 
 type versionView struct {
@@ -52,6 +53,9 @@ func (s *Server) listingVersions(c *fiber.Ctx) error {
 	p := &versionsPage{Layout: Layout{Title: "Historique — " + a.sup.Name}, companyHead: newCompanyHead(a, "versions", "versions")}
 	if n, err := strconv.ParseUint(c.Query("annule"), 10, 64); err == nil {
 		p.Undone = strconv.FormatUint(n, 10)
+	}
+	if n, err := strconv.ParseUint(c.Query("deja"), 10, 64); err == nil {
+		p.Already = strconv.FormatUint(n, 10)
 	}
 	names := map[string]string{}
 	for _, v := range vs {
@@ -93,8 +97,12 @@ func (s *Server) listingUndo(c *fiber.Ctx) error {
 	if err != nil || seq == 0 {
 		return fmt.Errorf("web: version %q: %w", c.Params("seq"), data.ErrNotFound)
 	}
-	if _, err := s.store.UndoListing(c.UserContext(), a.sup.ID, seq, a.account.ID); err != nil {
+	v, err := s.store.UndoListing(c.UserContext(), a.sup.ID, seq, a.account.ID)
+	if err != nil {
 		return err
+	}
+	if v.Seq == 0 { // nothing to restore: undone already (a second click)
+		return c.Redirect(fmt.Sprintf("%s/versions?deja=%d", companyURL(a.sup.ID), seq), fiber.StatusSeeOther)
 	}
 	if err := s.reindex(c.UserContext(), a.sup.ID); err != nil {
 		return err

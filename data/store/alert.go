@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,10 +110,17 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// ErrAlertExists refuses a new alert profile identical to one its
+// account has (data.AlertProfile.SameAs): PutAlertProfile returns that
+// one with it, so that a form posted twice saves one alert. It wraps
+// data.ErrConflict.
+var ErrAlertExists = fmt.Errorf("store: an identical alert profile exists: %w", data.ErrConflict)
+
 // PutAlertProfile validates p (data.AlertProfile.Normalize) and stores it:
 // a new profile (empty ID) gets an ID, is active and is counted against
 // data.MaxAlertsPerOwner; an existing one keeps its owner and CreatedAt.
-// The account must exist.
+// The account must exist. A new profile identical to one of the account's
+// is not stored: that one is returned with ErrAlertExists.
 func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.AlertProfile, error) {
 	if err := p.Normalize(); err != nil {
 		return data.AlertProfile{}, fmt.Errorf("store: %w", err)
@@ -132,7 +140,20 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 		}
 		if p.ID == "" {
 			n := 0
-			_ = eachPrefixed(idx, p.AccountID+"|", func(string, []byte) error { n++; return nil })
+			if err := eachPrefixed(idx, p.AccountID+"|", func(id string, _ []byte) error {
+				n++
+				old, err := alertProfile(tx, id)
+				if err != nil {
+					return err
+				}
+				if old.SameAs(p) {
+					p = old
+					return fmt.Errorf("store: alert profile %q: %w", old.ID, ErrAlertExists)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
 			if n >= data.MaxAlertsPerOwner {
 				return invalid("alert", "", fmt.Sprintf("%d profils d'alerte au plus par compte", data.MaxAlertsPerOwner))
 			}
@@ -157,6 +178,9 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 		}
 		return idx.Put([]byte(p.AccountID+"|"+p.ID), nil)
 	})
+	if errors.Is(err, ErrAlertExists) {
+		return p, err
+	}
 	if err != nil {
 		return data.AlertProfile{}, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -115,10 +116,47 @@ func profileIDs(ps []data.AlertProfile) []string {
 func TestAlertProfileLimitPerAccount(t *testing.T) {
 	s := alertStore(t)
 	for i := range data.MaxAlertsPerOwner {
-		putProfile(t, s, data.AlertProfile{AccountID: "acc-1", Name: "p" + string(rune('a'+i%26)), Keywords: "bois"})
+		putProfile(t, s, data.AlertProfile{AccountID: "acc-1", Name: fmt.Sprint("p", i), Keywords: "bois"})
 	}
 	if _, err := s.PutAlertProfile(context.Background(), data.AlertProfile{AccountID: "acc-1", Name: "one more", Keywords: "bois"}); !errors.Is(err, data.ErrInvalid) {
 		t.Errorf("profile %d: %v, want ErrInvalid", data.MaxAlertsPerOwner+1, err)
+	}
+}
+
+// TestAlertProfileIdentical: a new profile identical to one of the
+// account's (a form posted twice) is not stored again: that one comes
+// back with ErrAlertExists. Another name, another criterion or another
+// account makes another profile.
+func TestAlertProfileIdentical(t *testing.T) {
+	ctx := context.Background()
+	s := alertStore(t)
+	alert := func(account, name, keywords string) data.AlertProfile {
+		return data.AlertProfile{AccountID: account, Name: name, Keywords: keywords, Exclude: []string{},
+			CPV: []data.AlertCPV{{Code: "45421000-4"}}, Frequency: data.AlertWeekly}
+	}
+	first := putProfile(t, s, alert("acc-1", "Menuiserie", "bois"))
+	again, err := s.PutAlertProfile(ctx, alert("acc-1", " Menuiserie ", " bois"))
+	if !errors.Is(err, ErrAlertExists) || !errors.Is(err, data.ErrConflict) || again.ID != first.ID {
+		t.Fatalf("identical profile: %+v, %v; want %s with ErrAlertExists", again, err, first.ID)
+	}
+	// Suspended, it is still the same alert.
+	first.Active = false
+	putProfile(t, s, first)
+	if again, err := s.PutAlertProfile(ctx, alert("acc-1", "Menuiserie", "bois")); !errors.Is(err, ErrAlertExists) || again.ID != first.ID {
+		t.Errorf("identical to a suspended profile: %+v, %v", again, err)
+	}
+	for _, p := range []data.AlertProfile{alert("acc-1", "Menuiserie 2", "bois"), alert("acc-1", "Menuiserie", "bois chêne"), alert("acc-2", "Menuiserie", "bois")} {
+		if got := putProfile(t, s, p); got.ID == first.ID {
+			t.Errorf("%+v was taken for the first profile", p)
+		}
+	}
+	n := 0
+	for _, acc := range []string{"acc-1", "acc-2"} {
+		ps, _ := s.AlertProfilesOf(ctx, acc)
+		n += len(ps)
+	}
+	if n != 4 {
+		t.Errorf("%d profiles stored, want 4", n)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -56,7 +57,10 @@ func (s *Store) EditListing(ctx context.Context, id, actor string, edit ListingE
 // UndoListing cancels the version seq of a supplier's listing: the fields
 // it changed get back the values and provenances they had before it. The
 // undo is itself a new version (with Undoes = seq), so it can be undone
-// in turn. An unknown version fails with data.ErrNotFound.
+// in turn. An undo that would change nothing — the version was undone
+// already, or later edits put the same values back — writes nothing and
+// returns a version without Seq, as EditListing does. An unknown version
+// fails with data.ErrNotFound.
 func (s *Store) UndoListing(ctx context.Context, id string, seq uint64, actor string) (data.ListingVersion, error) {
 	if err := validActor(actor); err != nil {
 		return data.ListingVersion{}, err
@@ -77,10 +81,12 @@ func (s *Store) UndoListing(ctx context.Context, id string, seq uint64, actor st
 		}
 		var err error
 		v, err = editListingTx(tx, changed, id, actor, now, "listing.undo", seq, func(sup *data.Supplier) ([]string, error) {
+			before := *sup
+			before.Provenance = maps.Clone(sup.Provenance)
 			if err := data.RestoreFields(sup, old.Fields, old.Previous, old.PreviousProvenance); err != nil {
 				return nil, err
 			}
-			return old.Fields, nil
+			return data.ChangedFields(before, *sup, old.Fields)
 		})
 		return err
 	})

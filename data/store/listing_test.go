@@ -79,6 +79,10 @@ func TestEditListingVersionsAndUndo(t *testing.T) {
 		got.Provenance[data.FieldDescription].Source != "epv" {
 		t.Errorf("after undo: description %q, cpv %v, provenance %+v", got.Description, got.CPVDeclared, got.Provenance[data.FieldDescription])
 	}
+	// The same undo again changes nothing, so it records nothing.
+	if again, err := s.UndoListing(ctx, sup.ID, v1.Seq, "a1"); err != nil || again.Seq != 0 {
+		t.Fatalf("second undo of %d = %+v, %v; want no version", v1.Seq, again, err)
+	}
 	// The undo can be undone.
 	if _, err := s.UndoListing(ctx, sup.ID, u.Seq, "a1"); err != nil {
 		t.Fatal(err)

@@ -39,8 +39,34 @@ func createAccountBucketsV2(tx *bolt.Tx) error {
 
 func memberKey(supplierID, accountID string) string { return supplierID + "|" + accountID }
 
+// ErrLastOwner refuses a change that would leave a company's team without
+// a « responsable » (owner): the last owner may neither leave, nor be
+// removed, nor become a plain member while other members remain, since
+// nobody could then manage the team. It wraps data.ErrConflict.
+var ErrLastOwner = fmt.Errorf("store: the last owner of a company's team must name another first: %w", data.ErrConflict)
+
+// othersOf counts the members of a company other than accountID, and the
+// owners among them, inside a transaction.
+func othersOf(b *bolt.Bucket, supplierID, accountID string) (members, owners int, err error) {
+	for _, k := range prefixKeys(b, supplierID+"|") {
+		var m data.Membership
+		if _, err := get(b, "membership", k, &m); err != nil {
+			return 0, 0, err
+		}
+		if m.AccountID == accountID {
+			continue
+		}
+		members++
+		if m.Role == data.MemberOwner {
+			owners++
+		}
+	}
+	return members, owners, nil
+}
+
 // AddMember makes an account a member of a supplier's company, or changes
-// its role. The account and the supplier must exist (data.ErrNotFound).
+// its role. The account and the supplier must exist (data.ErrNotFound);
+// the last owner cannot become a plain member (ErrLastOwner).
 func (s *Store) AddMember(ctx context.Context, m data.Membership, actor string) error {
 	if err := validID("AccountID", m.AccountID); err != nil {
 		return err
@@ -70,6 +96,13 @@ func (s *Store) AddMember(ctx context.Context, m data.Membership, actor string) 
 		if err != nil {
 			return err
 		}
+		if found && old.Role == data.MemberOwner && m.Role != data.MemberOwner {
+			if _, owners, err := othersOf(b, m.SupplierID, m.AccountID); err != nil {
+				return err
+			} else if owners == 0 {
+				return fmt.Errorf("store: %q in %q: %w", m.AccountID, m.SupplierID, ErrLastOwner)
+			}
+		}
 		if found {
 			m.Since = old.Since
 		} else if m.Since.IsZero() {
@@ -94,7 +127,10 @@ func viaDetail(via string) string {
 }
 
 // RemoveMember ends an account's membership of a company; data.ErrNotFound
-// when it was not a member.
+// when it was not a member, ErrLastOwner when it is the company's only
+// owner and other members remain (checked in the same transaction). The
+// only member may go, owner or not: the listing is then unclaimed again,
+// and a new claim makes its author the owner.
 func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor string) error {
 	if err := validActor(actor); err != nil {
 		return err
@@ -103,8 +139,18 @@ func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor s
 	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
 		b := tx.Bucket(bucketMembers)
 		k := []byte(memberKey(supplierID, accountID))
-		if b.Get(k) == nil {
+		var m data.Membership
+		if found, err := get(b, "membership", string(k), &m); err != nil {
+			return err
+		} else if !found {
 			return fmt.Errorf("store: account %q is not a member of %q: %w", accountID, supplierID, data.ErrNotFound)
+		}
+		if m.Role == data.MemberOwner {
+			if members, owners, err := othersOf(b, supplierID, accountID); err != nil {
+				return err
+			} else if members > 0 && owners == 0 {
+				return fmt.Errorf("store: %q leaving %q: %w", accountID, supplierID, ErrLastOwner)
+			}
 		}
 		if err := b.Delete(k); err != nil {
 			return fmt.Errorf("store: remove member: %w", err)

@@ -12,6 +12,95 @@ import (
 	"fabrique/data"
 )
 
+// TestLastOwner: a company's team always keeps an owner while it has
+// members: its last owner can neither leave, be removed nor become a plain
+// member until another is named; the only member may leave; two owners
+// removing each other at once leave one.
+func TestLastOwner(t *testing.T) {
+	s := openTest(t, Options{NoSync: true})
+	ctx := context.Background()
+	sup := synthetic(1, "35")
+	if err := s.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"o1", "o2", "m1"} {
+		if err := s.PutAccount(ctx, data.Account{ID: id, Email: id + "@x.fr", Role: data.RoleSupplier}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add := func(id string, role data.MemberRole) error {
+		return s.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: id, Role: role}, "test")
+	}
+	roles := func() string {
+		ms, err := s.Members(ctx, sup.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.AccountID+":"+string(m.Role))
+		}
+		return strings.Join(out, " ")
+	}
+	for _, step := range []struct {
+		name string
+		do   func() error
+		want error
+		team string
+	}{
+		{"owner", func() error { return add("o1", data.MemberOwner) }, nil, "o1:owner"},
+		{"only member demoted", func() error { return add("o1", data.MemberMember) }, ErrLastOwner, "o1:owner"},
+		{"member", func() error { return add("m1", data.MemberMember) }, nil, "m1:member o1:owner"},
+		{"last owner leaves", func() error { return s.RemoveMember(ctx, sup.ID, "o1", "o1") }, ErrLastOwner, "m1:member o1:owner"},
+		{"last owner demoted", func() error { return add("o1", data.MemberMember) }, ErrLastOwner, "m1:member o1:owner"},
+		{"member leaves", func() error { return s.RemoveMember(ctx, sup.ID, "m1", "m1") }, nil, "o1:owner"},
+		{"only member leaves", func() error { return s.RemoveMember(ctx, sup.ID, "o1", "o1") }, nil, ""},
+		{"owner again", func() error { return add("o1", data.MemberOwner) }, nil, "o1:owner"},
+		{"member again", func() error { return add("m1", data.MemberMember) }, nil, "m1:member o1:owner"},
+		{"member named owner", func() error { return add("m1", data.MemberOwner) }, nil, "m1:owner o1:owner"},
+		{"first owner leaves", func() error { return s.RemoveMember(ctx, sup.ID, "o1", "o1") }, nil, "m1:owner"},
+	} {
+		err := step.do()
+		if !errors.Is(err, step.want) || (err == nil) != (step.want == nil) {
+			t.Fatalf("%s: %v, want %v", step.name, err, step.want)
+		}
+		if err != nil && !errors.Is(err, data.ErrConflict) {
+			t.Errorf("%s: %v does not wrap data.ErrConflict", step.name, err)
+		}
+		if got := roles(); got != step.team {
+			t.Fatalf("%s: team %q, want %q", step.name, got, step.team)
+		}
+	}
+
+	// Two owners and a member; each owner removes the other at once: one
+	// removal wins, the other finds the last owner.
+	if err := add("o1", data.MemberOwner); err != nil {
+		t.Fatal(err)
+	}
+	if err := add("o2", data.MemberMember); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 2)
+	for _, pair := range [][2]string{{"m1", "o1"}, {"o1", "m1"}} {
+		go func() { errs <- s.RemoveMember(ctx, sup.ID, pair[0], pair[1]) }()
+	}
+	e1, e2 := <-errs, <-errs
+	if (e1 == nil) == (e2 == nil) || !errors.Is(errors.Join(e1, e2), ErrLastOwner) {
+		t.Errorf("concurrent removals: %v and %v, want one success and ErrLastOwner", e1, e2)
+	}
+	ms, _ := s.Members(ctx, sup.ID)
+	owners := 0
+	for _, m := range ms {
+		if m.Role == data.MemberOwner {
+			owners++
+		}
+	}
+	if owners != 1 || len(ms) != 2 {
+		t.Errorf("after concurrent removals: %s, want one owner and o2", roles())
+	}
+	mustCheck(t, s)
+}
+
 func TestMembers(t *testing.T) {
 	s := openTest(t, Options{NoSync: true})
 	ctx := context.Background()
@@ -52,6 +141,10 @@ func TestMembers(t *testing.T) {
 	}
 	if ok, _ := s.IsMember(ctx, "a1", sup.ID); !ok {
 		t.Errorf("IsMember(a1) = false")
+	}
+	// a1, the only owner, names a2 owner before leaving (TestLastOwner).
+	if err := s.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: "a2", Role: data.MemberOwner}, "test"); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.RemoveMember(ctx, sup.ID, "a1", "test"); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -98,7 +97,7 @@ func SourcedDomain(sup data.Supplier) (Domain, error) {
 		return Domain{}, refused("website", "l'adresse du site web de la fiche est inutilisable")
 	}
 	host := normalizeDomain(u.Hostname())
-	if _, err := netip.ParseAddr(host); err == nil {
+	if data.IPHost(host) {
 		return Domain{}, refused("website", "le site web de la fiche est une adresse IP, pas un nom de domaine")
 	}
 	if !hostnameRe.MatchString(host) {
