@@ -1,6 +1,9 @@
 package data
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // CPVNAFFit is one row of the curated correspondence between a CPV
 // division (what buyers buy) and a NAF division (what companies do), kept
@@ -8,50 +11,93 @@ import "sort"
 // official table exists; this one is checked against real awards (see
 // the matcher's evaluation).
 type CPVNAFFit struct {
-	CPVDivision   string // "45"
-	NAFDivision   string // "43"
-	Primary       bool   // the NAF division makes or provides what the CPV division buys
+	CPVDivision string // "45"
+	// NAFDivision is the NAF division ("43"), or in a refined group's row
+	// a NAF class ("43.29") when the division gathers other trades.
+	NAFDivision   string
+	Primary       bool // the NAF division makes or provides what the CPV division buys
 	Justification string
+	// CPVPrefix is, on a refined group's row, the group or class it
+	// refines ("508", "5085"); "" on a division's row.
+	CPVPrefix string
 }
 
 type cpvNAFTables struct {
 	byCPV map[string][]CPVNAFFit
 	byNAF map[string][]CPVNAFFit
+	// byPrefix refines a division for a group or class of CPV codes
+	// (refdata/cpv_naf_groups.csv, "508", "5085"): where a division
+	// gathers unrelated trades — repair and maintenance (50) covers cars,
+	// ships, computers, lifts, furniture and musical instruments —, the
+	// trades that do the group's work replace the division's.
+	byPrefix map[string][]CPVNAFFit
 }
 
 var cpvNAF = lazy[cpvNAFTables]{load: func() cpvNAFTables {
-	t := cpvNAFTables{byCPV: map[string][]CPVNAFFit{}, byNAF: map[string][]CPVNAFFit{}}
+	t := cpvNAFTables{byCPV: map[string][]CPVNAFFit{}, byNAF: map[string][]CPVNAFFit{}, byPrefix: map[string][]CPVNAFFit{}}
 	for _, r := range readCSV("refdata/cpv_naf_divisions.csv") {
 		f := CPVNAFFit{CPVDivision: r["cpv_division"], NAFDivision: r["naf_division"],
 			Primary: r["fit"] == "primary", Justification: r["justification"]}
 		t.byCPV[f.CPVDivision] = append(t.byCPV[f.CPVDivision], f)
 		t.byNAF[f.NAFDivision] = append(t.byNAF[f.NAFDivision], f)
 	}
+	for _, r := range readCSV("refdata/cpv_naf_groups.csv") {
+		p := r["cpv_prefix"]
+		f := CPVNAFFit{CPVDivision: p[:2], NAFDivision: r["naf"], CPVPrefix: p,
+			Primary: r["fit"] == "primary", Justification: r["justification"]}
+		t.byPrefix[p] = append(t.byPrefix[p], f)
+	}
 	return t
 }}
 
-// CPVNAFFits returns every row of the correspondence table, by CPV then
-// NAF division.
-func CPVNAFFits() []CPVNAFFit {
+// CPVNAFRefinements returns every row of the groups that refine a
+// division (refdata/cpv_naf_groups.csv), by prefix then NAF.
+func CPVNAFRefinements() []CPVNAFFit {
+	return sortedFits(cpvNAF.get().byPrefix)
+}
+
+// sortedFits flattens rows grouped by CPV key, by key then NAF.
+func sortedFits(byKey map[string][]CPVNAFFit) []CPVNAFFit {
 	var out []CPVNAFFit
-	for _, fs := range cpvNAF.get().byCPV {
+	for _, fs := range byKey {
 		out = append(out, fs...)
 	}
+	key := func(f CPVNAFFit) string { return f.CPVDivision + "/" + f.CPVPrefix }
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].CPVDivision != out[j].CPVDivision {
-			return out[i].CPVDivision < out[j].CPVDivision
+		if ki, kj := key(out[i]), key(out[j]); ki != kj {
+			return ki < kj
 		}
 		return out[i].NAFDivision < out[j].NAFDivision
 	})
 	return out
 }
 
+// CPVNAFFitsFor returns the correspondence rows that apply to a CPV code:
+// those of its longest refined prefix (class, then group) when the table
+// refines it, else its division's.
+func CPVNAFFitsFor(cpv string) []CPVNAFFit {
+	t := cpvNAF.get()
+	for n := min(len(cpv), 5); n >= 3; n-- {
+		if fs, ok := t.byPrefix[cpv[:n]]; ok {
+			return fs
+		}
+	}
+	return t.byCPV[CPVDivision(cpv)]
+}
+
+// CPVNAFFits returns every row of the correspondence table, by CPV then
+// NAF division.
+func CPVNAFFits() []CPVNAFFit {
+	return sortedFits(cpvNAF.get().byCPV)
+}
+
 // FitOf returns how a company of NAF code naf fits a CPV code: the
-// correspondence row of their divisions, if any.
+// correspondence row of its NAF division among those that apply to the
+// code (CPVNAFFitsFor), if any.
 func FitOf(cpv, naf string) (CPVNAFFit, bool) {
-	c, n := CPVDivision(cpv), NAFDivision(naf)
-	for _, f := range cpvNAF.get().byCPV[c] {
-		if f.NAFDivision == n {
+	n := NAFDivision(naf)
+	for _, f := range CPVNAFFitsFor(cpv) {
+		if f.NAFDivision == n || len(f.NAFDivision) > 2 && strings.HasPrefix(naf, f.NAFDivision) {
 			return f, true
 		}
 	}

@@ -40,6 +40,33 @@ func TestCPVNAFFitsIntegrity(t *testing.T) {
 	}
 }
 
+// Every row refining a division names a real CPV group or class and a
+// real NAF division or class, once, with a reason.
+func TestCPVNAFRefinementsIntegrity(t *testing.T) {
+	rows := data.CPVNAFRefinements()
+	if len(rows) < 40 {
+		t.Errorf("%d refined rows, want the 40 or more of repair and maintenance", len(rows))
+	}
+	seen := map[[2]string]bool{}
+	for _, f := range rows {
+		key := [2]string{f.CPVPrefix, f.NAFDivision}
+		if seen[key] {
+			t.Errorf("CPV %s ↔ NAF %s listed twice", f.CPVPrefix, f.NAFDivision)
+		}
+		seen[key] = true
+		code := f.CPVPrefix + "00000000"[:8-len(f.CPVPrefix)]
+		if c, ok := data.LookupCPV(code); !ok || (c.Level != "groupe" && c.Level != "classe") || c.Division != f.CPVDivision {
+			t.Errorf("CPV prefix %q: %s is no group or class of division %s", f.CPVPrefix, code, f.CPVDivision)
+		}
+		if n, ok := data.LookupNAF(f.NAFDivision); !ok || (n.Level != "division" && n.Level != "classe") {
+			t.Errorf("NAF %q is no division or class", f.NAFDivision)
+		}
+		if f.Justification == "" {
+			t.Errorf("CPV %s ↔ NAF %s has no justification", f.CPVPrefix, f.NAFDivision)
+		}
+	}
+}
+
 func TestFitOf(t *testing.T) {
 	tests := []struct {
 		name, cpv, naf string
@@ -48,6 +75,16 @@ func TestFitOf(t *testing.T) {
 		{"roofing by a roofer", "45261210", "43.91B", true, true},
 		{"works by a metal maker", "45000000-7", "25.11Z", true, false},
 		{"works by a baker", "45261210", "10.71C", false, false},
+		// Repair and maintenance (50) is refined by group and class.
+		{"car repair by a garage", "50112000", "45.20A", true, true},
+		{"lift maintenance by a garage", "50750000", "45.20A", false, false},
+		{"lift maintenance by a shipyard", "50750000", "33.15Z", false, false},
+		{"lift maintenance by a lift maker", "50750000", "28.22Z", true, true},
+		{"lift maintenance by a lift installer", "50750000", "43.29A", true, true},
+		{"lift maintenance by a plasterer", "50750000", "43.31Z", false, false},
+		{"furniture repair by a cabinetmaker", "50850000", "31.09B", true, true},
+		{"instrument repair by an organ builder", "50860000", "32.20Z", true, true},
+		{"heating upkeep by a heating engineer", "50720000", "43.22B", true, true},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {

@@ -218,7 +218,7 @@ func TestNearestMatchingIsTheNearest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := sectorQuery([]string{"39", "45"}, nil)
+	q := sectorQuery([]string{"39", "45"}, nil, nil)
 	all, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 10000, 0, false))
 	if err != nil {
 		t.Fatal(err)

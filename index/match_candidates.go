@@ -77,7 +77,7 @@ func (ix *Index) candidateIDs(ctx context.Context, g *generation, snap index.Ind
 		return nil, err
 	}
 	ids = appendUnseen(ids, seen, track)
-	sq := sectorQuery(n.CPVDivisions, n.Links)
+	sq := sectorQuery(n.CPVDivisions, n.CPVs(), n.Links)
 	if sq == nil {
 		return ids, nil
 	}
@@ -312,23 +312,44 @@ func termsQuery(terms []match.Term) query.Query {
 }
 
 // sectorQuery matches the suppliers whose NAF division fits one of the
-// CPV divisions, or who hold a CPV code in one of them; nil without
-// divisions.
-func sectorQuery(cpvDivisions []string, links *data.CPVNAFLinks) query.Query {
+// CPV codes (data.CPVNAFFitsFor: a refined group's trades, else the
+// division's), or of the divisions when no code is given, or who hold a
+// CPV code in one of the divisions; nil without divisions.
+func sectorQuery(cpvDivisions, cpvs []string, links *data.CPVNAFLinks) query.Query {
 	if len(cpvDivisions) == 0 {
 		return nil
 	}
 	var dis []query.Query
 	add := func(term, field string, boost float64) { dis = append(dis, termOn(term, field, boost)) }
-	for _, f := range data.CPVNAFFits() {
-		if !containsString(cpvDivisions, f.CPVDivision) {
+	codes := cpvs
+	if len(codes) == 0 {
+		for _, d := range cpvDivisions {
+			codes = append(codes, d+"000000")
+		}
+	}
+	best := map[string]float64{} // NAF division → its strongest fit
+	var order []string
+	for _, c := range codes {
+		for _, f := range data.CPVNAFFitsFor(c) {
+			boost := secondaryFitBoost
+			if f.Primary {
+				boost = primaryFitBoost
+			}
+			if _, ok := best[f.NAFDivision]; !ok {
+				order = append(order, f.NAFDivision)
+			}
+			best[f.NAFDivision] = max(best[f.NAFDivision], boost)
+		}
+	}
+	for _, d := range order {
+		if len(d) > 2 { // a NAF class of a refined group ("43.29")
+			pq := query.NewPrefixQuery(d)
+			pq.SetField(fNAF)
+			pq.SetBoost(best[d])
+			dis = append(dis, pq)
 			continue
 		}
-		boost := secondaryFitBoost
-		if f.Primary {
-			boost = primaryFitBoost
-		}
-		add(f.NAFDivision, fNAFDivision, boost)
+		add(d, fNAFDivision, best[d])
 	}
 	for _, d := range cpvDivisions {
 		add(d, fCPVDivision, cpvDivisionBoost)

@@ -57,7 +57,7 @@ func (ix *Index) rareTradePool(ctx context.Context, g *generation, n *match.Need
 // measure of match.ReachStretch counts a CPV code's winners among those
 // of all building works. Counted once per index version.
 func (ix *Index) sectorSize(ctx context.Context, g *generation, divisions []string, links *data.CPVNAFLinks) (float64, error) {
-	sq := sectorQuery(divisions, links)
+	sq := sectorQuery(divisions, nil, links)
 	if sq == nil {
 		return 0, nil
 	}

@@ -86,6 +86,14 @@ func TestMatchTrust(t *testing.T) {
 		{"restoration, not catering", data.Tender{Title: "Restauration des menuiseries", Place: data.Place{Departement: "21"}}, 50,
 			[]string{"LOISEAU", "NEGRESCO", "HOTEL", "HÔTEL"}, nil, 5,
 			func(div string, _ []string) bool { return div == "43" || div == "16" }},
+		// Repair and maintenance (CPV 50) gathers cars, ships and lifts:
+		// its refined groups keep the shipyards and garages (« maintenance »
+		// in their NAF labels) off a lift's list.
+		{"lift maintenance", data.Tender{Title: "Maintenance des ascenseurs", Place: data.Place{Departement: "75"}}, 20,
+			[]string{"CHANTIER", "NAVAL", "AUTOMOBILE", "GARAGE"}, []string{"maintenance"}, 0, nil},
+		{"furniture restoration", data.Tender{Title: "Restauration de meubles anciens", Place: data.Place{Departement: "75"}}, 10,
+			nil, nil, 3,
+			func(div string, _ []string) bool { return div == "31" || div == "95" || div == "16" }},
 		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
 			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
 			func(div string, _ []string) bool { return div == "23" }},

@@ -62,6 +62,10 @@ type Need struct {
 // SetTrack gives the need the track record it scores with: the awards
 // notified before before (zero: the need's day, At) count, and the
 // contract skip never does (the evaluated award).
+// CPVs are the need's CPV codes (declared, else inferred), the main one
+// first.
+func (n *Need) CPVs() []string { return n.cpvs }
+
 func (n *Need) SetTrack(t *data.TrackRecord, before time.Time, skip data.ContractID) {
 	if before.IsZero() {
 		before = n.At
