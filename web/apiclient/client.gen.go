@@ -126,6 +126,24 @@ func (e NeedNature) Valid() bool {
 	}
 }
 
+// Defines values for StatsTendersLabel.
+const (
+	StatsTendersLabelEPV StatsTendersLabel = "EPV"
+	StatsTendersLabelOFG StatsTendersLabel = "OFG"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersLabel enum.
+func (e StatsTendersLabel) Valid() bool {
+	switch e {
+	case StatsTendersLabelEPV:
+		return true
+	case StatsTendersLabelOFG:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TenderNature.
 const (
 	TenderNatureServices TenderNature = "services"
@@ -717,8 +735,9 @@ type MatchResult struct {
 	Warning *string `json:"warning,omitempty"`
 }
 
-// Need Un besoin d'achat. Il faut au moins un intitulé ou un code CPV ; le lieu se donne par département, code postal, commune ou code NUTS-3.
+// Need Un besoin d'achat. Il faut au moins un intitulé ou un code CPV ; le lieu se donne par département, code postal, commune ou code NUTS-3, qui doivent s'accorder (un code postal hors du département donné est refusé).
 type Need struct {
+	// Commune Nom de la commune, « Villeurbanne » ; une commune inconnue est refusée, un nom que portent plusieurs communes demande le département ou le code postal.
 	Commune *string `json:"commune,omitempty"`
 
 	// Cpv Codes CPV, avec ou sans chiffre de contrôle (« 45421000 », « 45421000-4 ») ; le premier est le code principal. Un code invalide est refusé et nommé.
@@ -733,7 +752,7 @@ type Need struct {
 	// EstimatedValue Valeur estimée en euros HT.
 	EstimatedValue *float32 `json:"estimated_value,omitempty"`
 
-	// Limit Fournisseurs par classement.
+	// Limit Fournisseurs par classement ; absent (ou null), 50.
 	Limit *int       `json:"limit,omitempty"`
 	Lots  *[]NeedLot `json:"lots,omitempty"`
 
@@ -746,7 +765,7 @@ type Need struct {
 	// Nuts Code NUTS-3 français, « FRH03 ».
 	Nuts *string `json:"nuts,omitempty"`
 
-	// Postcode Code postal du lieu d'exécution.
+	// Postcode Code postal du lieu d'exécution, dans le département s'il est donné.
 	Postcode *string `json:"postcode,omitempty"`
 
 	// Title Objet du marché.
@@ -1041,6 +1060,8 @@ type StatsSource struct {
 
 // StatsTenders defines model for StatsTenders.
 type StatsTenders struct {
+	// Abroad Appels d'offres ouverts dont le lieu d'exécution est connu pour être hors de France (compté sans filtre de région ni de département) ; dans aucun autre chiffre.
+	Abroad          int       `json:"abroad"`
 	AtLeast1        int       `json:"at_least_1"`
 	AtLeast3        int       `json:"at_least_3"`
 	CapableRadiusKm float32   `json:"capable_radius_km"`
@@ -1058,11 +1079,14 @@ type StatsTenders struct {
 		None        int    `json:"none"`
 		Open        int    `json:"open"`
 	} `json:"gaps"`
-	MatchErrors  int `json:"match_errors"`
-	NoPlace      int `json:"no_place"`
-	None         int `json:"none"`
-	NotEvaluated int `json:"not_evaluated"`
-	Open         int `json:"open"`
+
+	// Label Label des fournisseurs comptés capables, si le filtre label est donné.
+	Label        *StatsTendersLabel `json:"label,omitempty"`
+	MatchErrors  int                `json:"match_errors"`
+	NoPlace      int                `json:"no_place"`
+	None         int                `json:"none"`
+	NotEvaluated int                `json:"not_evaluated"`
+	Open         int                `json:"open"`
 	Regions      []struct {
 		Code string `json:"code"`
 		Name string `json:"name"`
@@ -1078,6 +1102,9 @@ type StatsTenders struct {
 		Title       string     `json:"title"`
 	} `json:"unmatched"`
 }
+
+// StatsTendersLabel Label des fournisseurs comptés capables, si le filtre label est donné.
+type StatsTendersLabel string
 
 // Suggestion defines model for Suggestion.
 type Suggestion struct {
@@ -1497,7 +1524,7 @@ type StatsTendersParams struct {
 	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
 	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
 
-	// Label Label compté : EPV ou OFG (par défaut les deux).
+	// Label Label des fournisseurs comptés capables : EPV ou OFG (par défaut tous les labels). Un appel d'offres dont les seuls fournisseurs capables ont un autre label est compté sans fournisseur capable.
 	Label *StatsTendersParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
@@ -1819,7 +1846,7 @@ type ClientInterface interface {
 
 	// StatsTenders Appels d'offres et fabricants capables
 	//
-	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
 	//
 	// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
 	StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2024,7 +2051,7 @@ func (c *Client) StatsSources(ctx context.Context, params *StatsSourcesParams, r
 
 // StatsTenders Appels d'offres et fabricants capables
 //
-// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
 //
 // Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
 func (c *Client) StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3686,7 +3713,7 @@ type ClientWithResponsesInterface interface {
 
 	// StatsTendersWithResponse Appels d'offres et fabricants capables
 	//
-	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5093,7 +5120,7 @@ func (c *ClientWithResponses) StatsSourcesWithResponse(ctx context.Context, para
 
 // StatsTendersWithResponse Appels d'offres et fabricants capables
 //
-// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable.
+// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
 //
 // Returns a wrapper object for the known response body format(s).
 //
