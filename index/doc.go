@@ -38,9 +38,13 @@
 // Filters do not score. With a place, relevance ties (scores within 10 %)
 // break by distance. FindTextPlace reads a place at the end of the text
 // (« menuiserie Lyon », « ferronnier en Bretagne »: communes above a
-// population threshold, postcodes, départements, régions; never the whole
-// query, never after « de », never a word of the trades; places.go), which
-// TextPlace.Apply turns into a circle or a filter.
+// population threshold, postcodes, départements, régions, a commune with
+// its département number or arrondissement, a bare département number
+// after words; never the whole query, never after « de », never a word of
+// the trades unless capitalised after a connector, « à Tours »;
+// places.go), which TextPlace.Apply turns into a circle or a filter. A
+// SIREN or SIRET written in groups (« 348 830 308 ») is searched as the
+// number (Query.Text).
 //
 // A search runs on one index snapshot. bleve finds the matching documents;
 // facets, the exact radius and the sorts by distance or by name read an

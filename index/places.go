@@ -1,9 +1,11 @@
 package index
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"fabrique/data"
 )
@@ -21,6 +23,11 @@ import (
 //   - a postcode of five digits that serves a known commune ("69003");
 //   - a département by its name ("Ille-et-Vilaine", "Finistère") and a
 //     région by its name ("Bretagne", "Auvergne-Rhône-Alpes");
+//   - a commune followed by the number of its département ("Marseille
+//     13", "Vitré 35": the number confirms the place, so a commune from
+//     MinPlacePopulationWords and a name that is also a common word are
+//     read), and Paris, Lyon or Marseille followed by an arrondissement
+//     ("Paris 11e", "Lyon 3ème", "Paris 11"): the commune is read;
 //   - a connector before the place is taken with it ("à Lyon", "en
 //     Bretagne", "dans le Finistère", "près de Rennes"), but a place after
 //     "de", "du", "des" or "d'" is left as text: that is how company names
@@ -28,9 +35,12 @@ import (
 //   - a one-word name that is also a word of the trades and products
 //     (the NAF and CPV labels and the trade table: "Tours", "Vitré",
 //     "Manche", "Lot"), or a common French noun (placeStopNames), is not
-//     a place;
-//   - a bare département number ("tapissier 35") is not recognised: numbers
-//     in a search are sizes, references and quantities more often.
+//     a place, unless a connector precedes it and it is written with a
+//     capital ("menuiserie à Tours"; "couteau à manche" stays text);
+//   - a bare département number ("tapissier 35", "menuiserie dans le 13")
+//     only when words come before it and the number does not continue
+//     them: not after another number, a measure or a reference word
+//     ("20 x 35", "lot 35"), nor after a place ("Lyon 12").
 //
 // The buyer sees the place as a chip and can remove it: the words are then
 // searched as text.
@@ -98,6 +108,9 @@ func FindTextPlace(text string) (TextPlace, bool) {
 	if len(toks) < 2 {
 		return TextPlace{}, false
 	}
+	if _, ok := companyNumber(text); ok {
+		return TextPlace{}, false // "348 830 308" is a SIREN, not a place
+	}
 	// Each token's folded words: "Ille-et-Vilaine" → ille, et, vilaine;
 	// "d'Azur" → d, azur.
 	words := make([][]string, len(toks))
@@ -106,11 +119,8 @@ func FindTextPlace(text string) (TextPlace, bool) {
 	}
 	for n := min(maxPlaceWords, len(toks)-1); n >= 1; n-- {
 		start := len(toks) - n
-		var key []string
-		for _, w := range words[start:] {
-			key = append(key, w...)
-		}
-		p, ok := lookupPlace(strings.Join(key, " "), len(key), toks[start:])
+		connector := connectorEnds(words[:start])
+		p, ok := lookupTyped(toks[start:], words[start:], connector > 0)
 		if !ok {
 			continue
 		}
@@ -118,19 +128,134 @@ func FindTextPlace(text string) (TextPlace, bool) {
 		before := start
 		if before > 0 {
 			last := words[before-1]
-			if len(last) > 0 && placeNameLinks[last[len(last)-1]] && connectorEnds(words[:before]) == 0 {
+			if len(last) > 0 && placeNameLinks[last[len(last)-1]] && connector == 0 {
 				return TextPlace{}, false
 			}
-			before -= connectorEnds(words[:before])
+			before -= connector
 		}
 		if before == 0 || !hasContent(words[:before]) {
 			return TextPlace{}, false // the place is the whole query
+		}
+		if n == 1 && isDepartementNumber(words[start]) && !numberAfterText(toks[:before], words[:before]) {
+			return TextPlace{}, false
 		}
 		p.Text = strings.Join(toks[before:], " ")
 		p.Rest = strings.Join(toks[:before], " ")
 		return p, true
 	}
 	return TextPlace{}, false
+}
+
+// lookupTyped finds the place that the tokens typed name (words: their
+// folded words). afterConnector says a connector precedes them.
+func lookupTyped(typed []string, words [][]string, afterConnector bool) (TextPlace, bool) {
+	key := joinWords(words)
+	n := strings.Count(key, " ") + 1
+	// A capital after a connector marks a proper noun: "à Tours".
+	marked := afterConnector && startsUpper(typed[0])
+	if p, ok := lookupPlace(key, n, typed, marked); ok {
+		return p, true
+	}
+	if len(words) == 1 && isDepartementNumber(words[0]) {
+		if d, ok := data.LookupDepartement(words[0][0]); ok {
+			return departementPlace(d), true
+		}
+	}
+	return lookupQualified(words)
+}
+
+// lookupQualified reads a commune followed by the number of its
+// département ("Marseille 13") or by an arrondissement ("Paris 11e").
+func lookupQualified(words [][]string) (TextPlace, bool) {
+	last := words[len(words)-1]
+	if len(words) < 2 || len(last) != 1 {
+		return TextPlace{}, false
+	}
+	key := joinWords(words[:len(words)-1])
+	if isDepartementNumber(last) {
+		for _, c := range data.FindCommunes(key) {
+			if c.HasGeo && c.Type == "commune-actuelle" && c.Population >= MinPlacePopulationWords &&
+				strings.EqualFold(c.Departement, last[0]) {
+				return communePlace(c), true
+			}
+		}
+	}
+	if k, ok := arrondissementNumber(last[0]); ok {
+		p, ok := lookupPlace(key, strings.Count(key, " ")+1, nil, true)
+		if ok && p.Kind == PlaceCommune && k <= arrondissements[p.Code] {
+			return p, true
+		}
+	}
+	return TextPlace{}, false
+}
+
+// arrondissements are the numbers of municipal arrondissements of the
+// communes that have them, by INSEE code: Paris, Lyon, Marseille.
+var arrondissements = map[string]int{"75056": 20, "69123": 9, "13055": 16}
+
+// arrondissementNumber reads an arrondissement as typed and folded: "11",
+// "11e", "11eme", "1er", "1ere".
+func arrondissementNumber(w string) (int, bool) {
+	i := 0
+	for i < len(w) && i < 2 && w[i] >= '0' && w[i] <= '9' {
+		i++
+	}
+	switch w[i:] {
+	case "", "e", "eme", "er", "ere", "re":
+	default:
+		return 0, false
+	}
+	k, err := strconv.Atoi(w[:i])
+	return k, err == nil && k >= 1
+}
+
+// isDepartementNumber reports whether a token's words are the code of a
+// département of metropolitan France or overseas ("35", "2A", "974").
+func isDepartementNumber(words []string) bool {
+	if len(words) != 1 || len(words[0]) < 2 || len(words[0]) > 3 {
+		return false
+	}
+	w := words[0]
+	if !data.AllDigits(w) && w != "2a" && w != "2b" {
+		return false
+	}
+	d, ok := data.LookupDepartement(w)
+	return ok && d.Zone != "com" && (d.Lat != 0 || d.Lon != 0)
+}
+
+// numberWords are words after which a number is a quantity, a size or a
+// reference, not a département: "lot 35", "taille 40", "20 x 35".
+var numberWords = map[string]bool{
+	"x": true, "n": true, "no": true, "num": true, "numero": true, "ref": true, "reference": true,
+	"lot": true, "lots": true, "taille": true, "type": true, "modele": true, "serie": true,
+	"diametre": true, "dn": true, "classe": true, "norme": true, "iso": true, "nf": true,
+	"mm": true, "cm": true, "m": true, "kg": true, "t": true, "l": true, "kw": true, "v": true,
+}
+
+// numberAfterText reports whether a bare département number may follow
+// the tokens typed before it (words: folded): words worth searching
+// come first, and the last one is neither a number, a measure nor a
+// place.
+func numberAfterText(typed []string, words [][]string) bool {
+	letters := false
+	for _, ws := range words {
+		for _, w := range ws {
+			letters = letters || (len(w) > 1 && !data.AllDigits(w))
+		}
+	}
+	last := words[len(words)-1]
+	if !letters || len(last) == 0 {
+		return false
+	}
+	if w := last[len(last)-1]; numberWords[w] || strings.ContainsAny(w, "0123456789") {
+		return false
+	}
+	_, place := FindTextPlace(strings.Join(typed, " "))
+	if !place && len(typed) == 1 {
+		// A one-word text is never read as a place: look the word up.
+		_, place = lookupTyped(typed, words, false)
+	}
+	return !place
 }
 
 // connectorEnds returns the number of tokens of the connector that ends
@@ -168,18 +293,19 @@ func hasContent(words [][]string) bool {
 }
 
 // lookupPlace finds the place whose folded name is key (of n words).
-func lookupPlace(key string, n int, typed []string) (TextPlace, bool) {
+// marked says the buyer marked a one-word name as a place (see
+// lookupTyped): a common word is then read too.
+func lookupPlace(key string, n int, typed []string, marked bool) (TextPlace, bool) {
 	if key == "" {
 		return TextPlace{}, false
 	}
-	if n == 1 && (placeStopNames[key] || (tradeVocabulary()[key] && !placeKeepNames[key])) {
+	if n == 1 && !marked && (placeStopNames[key] || (tradeVocabulary()[key] && !placeKeepNames[key])) {
 		return TextPlace{}, false
 	}
 	if len(typed) == 1 && len(key) == 5 && data.AllDigits(key) {
 		for _, c := range data.CommunesByPostcode(key) {
 			if c.HasGeo && c.Type == "commune-actuelle" {
-				return TextPlace{Kind: PlaceCommune, Code: c.INSEE, Label: describeCommune(c),
-					Point: Point{Lat: c.Lat, Lon: c.Lon}}, true
+				return communePlace(c), true
 			}
 		}
 		return TextPlace{}, false
@@ -195,15 +321,37 @@ func lookupPlace(key string, n int, typed []string) (TextPlace, bool) {
 	}
 	for _, c := range data.FindCommunes(key) {
 		if c.HasGeo && c.Type == "commune-actuelle" && c.Population >= minPop {
-			return TextPlace{Kind: PlaceCommune, Code: c.INSEE, Label: describeCommune(c),
-				Point: Point{Lat: c.Lat, Lon: c.Lon}}, true
+			return communePlace(c), true
 		}
 	}
 	if d, ok := departementByName()[key]; ok {
-		return TextPlace{Kind: PlaceDepartement, Code: d.Code, Label: d.Name + " (" + d.Code + ")",
-			Point: Point{Lat: d.Lat, Lon: d.Lon}}, true
+		return departementPlace(d), true
 	}
 	return TextPlace{}, false
+}
+
+func communePlace(c data.Commune) TextPlace {
+	return TextPlace{Kind: PlaceCommune, Code: c.INSEE, Label: describeCommune(c), Point: Point{Lat: c.Lat, Lon: c.Lon}}
+}
+
+func departementPlace(d data.Departement) TextPlace {
+	return TextPlace{Kind: PlaceDepartement, Code: d.Code, Label: d.Name + " (" + d.Code + ")",
+		Point: Point{Lat: d.Lat, Lon: d.Lon}}
+}
+
+// joinWords joins the folded words of tokens with spaces.
+func joinWords(words [][]string) string {
+	var key []string
+	for _, w := range words {
+		key = append(key, w...)
+	}
+	return strings.Join(key, " ")
+}
+
+// startsUpper reports whether s begins with a capital letter.
+func startsUpper(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
 }
 
 // departementByName maps the folded names of the départements to them.

@@ -24,7 +24,8 @@ type Query struct {
 	// activities, NAF and CPV labels and descriptions. Every word must
 	// match (in any of those fields, or as a typo of a name); when no
 	// supplier has them all, the results are those matching most words
-	// and Results.Relaxed is set.
+	// and Results.Relaxed is set. A SIREN or SIRET written in groups
+	// ("348 830 308", "348 830 308 00030") is searched as the number.
 	Text string
 
 	Regions      []string // région COG codes, "84"
@@ -84,6 +85,9 @@ func (q Query) normalized() (Query, error) {
 	}
 	if !utf8.ValidString(q.Text) {
 		q.Text = strings.ToValidUTF8(q.Text, " ")
+	}
+	if n, ok := companyNumber(q.Text); ok {
+		q.Text = n
 	}
 	var err error
 	norm := func(field string, vals []string, canon func(string) string) []string {
@@ -179,4 +183,36 @@ func (q Query) cacheKey() string {
 		b.WriteString("\x00ceased")
 	}
 	return b.String()
+}
+
+// companyNumber returns the SIREN or SIRET that text is, its digits
+// joined, when the whole text is one written in the groups of a Kbis or
+// of INSEE ("348 830 308", "348 830 308 00030", "348830308 00030", the
+// NIC also as "000 30"). Other digit groups ("69003 3500") are not one:
+// they are searched as words.
+func companyNumber(text string) (string, bool) {
+	groups := strings.Fields(text)
+	if len(groups) < 2 {
+		return "", false // one group is searched as it is
+	}
+	sizes := make([]int, len(groups))
+	for i, g := range groups {
+		if !data.AllDigits(g) {
+			return "", false
+		}
+		sizes[i] = len(g)
+	}
+	var nic []int
+	switch {
+	case sizes[0] == 9:
+		nic = sizes[1:]
+	case len(sizes) >= 3 && slices.Equal(sizes[:3], []int{3, 3, 3}):
+		nic = sizes[3:]
+	default:
+		return "", false
+	}
+	if len(nic) == 0 || slices.Equal(nic, []int{5}) || slices.Equal(nic, []int{3, 2}) {
+		return strings.Join(groups, ""), true
+	}
+	return "", false
 }

@@ -292,11 +292,27 @@ func TestRelaxedWhenNoSupplierHasEveryWord(t *testing.T) {
 func TestSearchBySIRENAndSIRET(t *testing.T) {
 	ix, _ := epvIndex(t)
 	s := epvSuppliers(t)[7]
-	for _, text := range []string{s.SIREN, s.SIRETs()[0]} {
+	siret := s.SIRETs()[0]
+	sp := func(parts ...string) string { return strings.Join(parts, " ") }
+	for _, text := range []string{
+		s.SIREN, siret,
+		// As printed on a Kbis or an INSEE notice.
+		sp(s.SIREN[:3], s.SIREN[3:6], s.SIREN[6:]),
+		sp(s.SIREN[:3], s.SIREN[3:6], s.SIREN[6:], siret[9:]),
+		sp(s.SIREN, siret[9:]),
+		sp(s.SIREN[:3], s.SIREN[3:6], s.SIREN[6:], siret[9:12], siret[12:]),
+		s.SIREN[:3] + "\u00a0" + s.SIREN[3:6] + "\u202f" + s.SIREN[6:],
+		// An establishment the directory does not list: its company.
+		s.SIREN + "99999", sp(s.SIREN[:3], s.SIREN[3:6], s.SIREN[6:], "99999"),
+	} {
 		res := search(t, ix, index.Query{Text: text})
 		if len(res.Hits) == 0 || res.Hits[0].ID != s.ID {
-			t.Errorf("searching %s: hits %v, want %s first", text, hitIDs(res), s.ID)
+			t.Errorf("searching %q: hits %v, want %s first", text, hitIDs(res), s.ID)
 		}
+	}
+	// Digit groups of another shape are words.
+	if res := search(t, ix, index.Query{Text: sp(s.SIREN[:4], s.SIREN[4:])}); len(res.Hits) > 0 && res.Hits[0].ID == s.ID {
+		t.Errorf("%q found %s: groups of 4 and 5 digits are no SIREN", sp(s.SIREN[:4], s.SIREN[4:]), s.ID)
 	}
 }
 

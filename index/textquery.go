@@ -97,11 +97,12 @@ func nameSpellings(r index.IndexReaderFuzzy, word string) (out []spelling, err e
 
 // Boosts of the parts of a word's clause, relative to the field boosts.
 const (
-	altBoost       = 0.6  // a trade alternative counts a bit less than the word itself
-	exactNameBoost = 1.0  // the very word in the name, un-stemmed
-	fuzzyNameBoost = 2.0  // a typo of a word of the name
-	filterBoost    = 1e-6 // filters must not change the ranking
-	minFuzzyLen    = 4
+	altBoost        = 0.6  // a trade alternative counts a bit less than the word itself
+	exactNameBoost  = 1.0  // the very word in the name, un-stemmed
+	fuzzyNameBoost  = 2.0  // a typo of a word of the name
+	siretSIRENBoost = 5.0  // the SIREN of a SIRET searched, below the SIRET itself (10)
+	filterBoost     = 1e-6 // filters must not change the ranking
+	minFuzzyLen     = 4
 )
 
 // analyseText turns the query text into terms, with the same analysis as
@@ -299,6 +300,10 @@ func wordSpec(t queryTerm) clauseSpec {
 				add(t.word, fSIREN, 10)
 			case 14:
 				add(t.word, fSIRETs, 10)
+				// An establishment the directory does not list still
+				// names its company: the SIREN is the SIRET's first nine
+				// digits.
+				add(t.word[:9], fSIREN, siretSIRENBoost)
 			}
 		}
 	}

@@ -23,6 +23,12 @@ import (
 // up to the path is all that is read back.
 const sniffHeadSize = 512
 
+// maxRequestHeadBytes bounds the request line and headers of a request
+// (fasthttp's read buffer, fiber's default): past it fasthttp answers 431
+// before any handler runs. A search of maxTextRunes characters fits in it
+// many times over.
+const maxRequestHeadBytes = 4096
+
 // rawErrorKey marks, in the fasthttp context, an error raised while the
 // request was being read (see Server.markRawErrors).
 const rawErrorKey = "fabrique.rawError"
@@ -92,6 +98,14 @@ func (c *sniffConn) requestPath() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return requestPath(c.head)
+}
+
+// longRequestLine reports whether the request line alone fills the bytes
+// kept of the request: its address, not its headers, made it too long.
+func (c *sniffConn) longRequestLine() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.head) == sniffHeadSize && bytes.IndexByte(c.head, '\n') < 0
 }
 
 func requestPath(head []byte) string {

@@ -107,3 +107,52 @@ func TestAPIErrorsAreJSONWhateverTheLayer(t *testing.T) {
 		})
 	}
 }
+
+// TestTooLongSearchIsExplained: a search too long for fasthttp's read
+// buffer (431, before any handler) says in French that the search is too
+// long and what the limit is, as a page or as the API's JSON; too many
+// headers are not blamed on the search.
+func TestTooLongSearchIsExplained(t *testing.T) {
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	addr := strings.TrimPrefix(s.serveLoopback(t), "http://")
+	long := "q=" + strings.Repeat("menuiserie+", 800) // the ~9 000 characters of the QA report
+	for _, tt := range []struct {
+		name, request string
+		json          bool
+		want          []string
+	}{
+		{"page", "GET /recherche?" + long + " HTTP/1.1\r\nHost: x\r\n\r\n", false,
+			[]string{"Recherche trop longue", "La recherche est trop longue", "limitée à 200 caractères", "4 096 caractères"}},
+		{"API", "GET /api/v1/suppliers?" + long + " HTTP/1.1\r\nHost: x\r\n\r\n", true,
+			[]string{"La recherche est trop longue", "limitée à 200 caractères"}},
+		{"headers", "GET /recherche?q=bois HTTP/1.1\r\nHost: x\r\nCookie: c=" + strings.Repeat("b", 9000) + "\r\n\r\n", false,
+			[]string{"Demande trop longue", "en-têtes", "4 096 octets"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rawExchange(t, addr, tt.request)
+			if r.status != http.StatusRequestHeaderFieldsTooLarge {
+				t.Fatalf("status %d, want 431", r.status)
+			}
+			body := r.body
+			if tt.json {
+				var e struct{ Error string }
+				if err := json.Unmarshal([]byte(r.body), &e); err != nil {
+					t.Fatalf("body %.200q: %v", r.body, err)
+				}
+				body = e.Error
+			}
+			body = strings.ReplaceAll(strings.ReplaceAll(body, "\u202f", " "), "&#39;", "'")
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("answer lacks %q: %.600s", w, body)
+				}
+			}
+			if strings.Contains(body, "n'a pas pu aboutir") {
+				t.Errorf("answer is the generic one: %.300s", body)
+			}
+			if tt.name == "headers" && strings.Contains(body, "recherche est trop longue") {
+				t.Errorf("headers blamed on the search: %.300s", body)
+			}
+		})
+	}
+}

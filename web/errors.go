@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -88,6 +89,19 @@ func errorTexts(status int) (title, message string) {
 	return "Erreur", "La demande n'a pas pu aboutir."
 }
 
+// headTooLargeTexts explains a 431, a request whose line and headers
+// exceed maxRequestHeadBytes (api_conn.go): a long address is a search
+// too long, pasted or generated; otherwise the headers (cookies) are.
+func headTooLargeTexts(c *fiber.Ctx) (title, message string) {
+	if sc, ok := sniffed(c.Context().Conn()); ok && sc.longRequestLine() {
+		return "Recherche trop longue", fmt.Sprintf("La recherche est trop longue : elle est limitée à %d caractères "+
+			"(et l'adresse de la page, critères compris, à %s caractères). Raccourcissez-la puis recommencez.",
+			maxTextRunes, formatNumber(maxRequestHeadBytes))
+	}
+	return "Demande trop longue", fmt.Sprintf("Les en-têtes de la demande dépassent la limite de %s octets. "+
+		"Effacez les cookies de ce site puis recommencez.", formatNumber(maxRequestHeadBytes))
+}
+
 // errorPage is the typed page of error.html.
 type errorPage struct {
 	Layout
@@ -109,6 +123,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			"method", c.Method(), "path", loggedPath(c.Path()), "status", status, "err", err)
 	}
 	title, message := errorTexts(status)
+	if status == fiber.StatusRequestHeaderFieldsTooLarge {
+		title, message = headTooLargeTexts(c)
+	}
 	var ve *data.ValidationError
 	if errors.As(err, &ve) && ve.Message != "" {
 		message = ve.Message

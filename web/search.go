@@ -165,9 +165,11 @@ func radiusOptions(p *searchParams) []radiusOption {
 	choices := radiusChoices()
 	switch {
 	case p.Near == "" && !p.placeIsCommune():
-		// No place, no radius: the empty value stands for the default a
-		// place will take (parseSearchParams reads it so).
-		out = append(out, radiusOption{Value: "", Label: formatKm(defaultRadiusKm) + " (défaut)", Selected: true})
+		// No place that a radius applies to (none, or a région or a
+		// département read in the text): no radius is in force, and the
+		// page must not show one. The empty value stands for the default
+		// a place typed later will take (parseSearchParams reads it so).
+		out = append(out, radiusOption{Value: "", Label: "aucun (sans lieu)", Selected: true})
 		selected = -1
 	case !slices.Contains(choices, selected):
 		choices = append(choices, selected)

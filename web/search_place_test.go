@@ -199,3 +199,45 @@ func TestSearchPlaceRelaxAndReport(t *testing.T) {
 	}
 	mustContain(t, "report", r.body, "Lieu lu dans la recherche", "« Lyon », à moins de 50 km de Lyon (69)", "MENUISERIE JACQUES")
 }
+
+// TestSearchPlaceWordsAtTheEnd: the ways buyers end a search with a place
+// that were once searched as words (« à Tours », a commune and its
+// département, an arrondissement, a bare département number) become the
+// removable chip, with the words that named the place, in the page and in
+// the API.
+func TestSearchPlaceWordsAtTheEnd(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	cases := []struct {
+		text, placeText, label, kind, code string
+	}{
+		{"menuiserie à Tours", "à Tours", "à moins de 50 km de Tours (37)", "commune", "37261"},
+		{"menuiserie Marseille 13", "Marseille 13", "à moins de 50 km de Marseille (13)", "commune", "13055"},
+		{"menuiserie Paris 11e", "Paris 11e", "à moins de 50 km de Paris (75)", "commune", "75056"},
+		{"menuiserie 35", "35", "département : Ille-et-Vilaine (35)", "departement", "35"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.text, func(t *testing.T) {
+			doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape(tc.text)))
+			chip := doc.Find(".active-filters li.place-chip")
+			if got := textOf(chip.Find("span")); chip.Length() != 1 || !strings.Contains(got, "« "+tc.placeText+" »") || !strings.Contains(got, tc.label) {
+				t.Fatalf("chip = %q (%d), want « %s » and %q", got, chip.Length(), tc.placeText, tc.label)
+			}
+			remove, _ := chip.Find("a").Attr("href")
+			if u, err := url.Parse(remove); err != nil || u.Query().Get("q") != tc.text || u.Query().Get("lieu") != "non" {
+				t.Errorf("chip link = %q, want the same words with lieu=non", remove)
+			}
+			var got struct {
+				Place *struct{ Text, Kind, Code string }
+			}
+			decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape(tc.text)), &got)
+			if got.Place == nil || got.Place.Text != tc.placeText || got.Place.Kind != tc.kind || got.Place.Code != tc.code {
+				t.Errorf("API place = %+v, want %q as %s %s", got.Place, tc.placeText, tc.kind, tc.code)
+			}
+		})
+	}
+	for _, text := range []string{"menuiserie à tours", "13", "menuiserie 20", "planche 20 x 35"} {
+		if n := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape(text))).Find(".place-chip").Length(); n != 0 {
+			t.Errorf("%q: %d place chips, want none", text, n)
+		}
+	}
+}

@@ -95,3 +95,41 @@ func TestPagePastTheLast(t *testing.T) {
 		t.Errorf("an empty relaxed search announces results: %.300s", text)
 	}
 }
+
+// TestSearchRadiusOnlyWhereItApplies: the radius is in force around a
+// commune (read in the text or typed in « Autour de »), never with a
+// région or a département read in the text, nor without a place.
+func TestSearchRadiusOnlyWhereItApplies(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	for _, tc := range []struct {
+		target, want string // want: the value of the selected radius, "" for none
+	}{
+		{"/recherche?q=menuiserie", ""},
+		{"/recherche?q=" + url.QueryEscape("menuiserie Bretagne"), ""},
+		{"/recherche?q=" + url.QueryEscape("menuiserie Finistère") + "&radius_km=", ""},
+		{"/recherche?q=" + url.QueryEscape("menuiserie 35") + "&radius_km=100", ""},
+		{"/recherche?q=" + url.QueryEscape("menuiserie Lyon"), "50"},
+		{"/recherche?q=menuiserie&near=Rennes&radius_km=", "50"},
+	} {
+		doc := parseHTML(t, s.get(t, tc.target))
+		sel := doc.Find("#radius_km option[selected]")
+		v, _ := sel.Attr("value")
+		if sel.Length() != 1 || v != tc.want {
+			t.Errorf("%s: radius selected %q (%d), want %q", tc.target, v, sel.Length(), tc.want)
+		}
+		if tc.want == "" && strings.Contains(textOf(sel), "km") {
+			t.Errorf("%s: the radius shows %q where none applies", tc.target, textOf(sel))
+		}
+		if tc.want == "" && strings.Contains(textOf(doc.Find(".active-filters")), "km") {
+			t.Errorf("%s: a radius among the criteria: %q", tc.target, textOf(doc.Find(".active-filters")))
+		}
+	}
+	var got struct {
+		Near  map[string]any
+		Place map[string]any
+	}
+	decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie Bretagne")), &got)
+	if km, _ := got.Place["radius_km"].(float64); got.Place == nil || km != 0 || got.Near["radius_km"] != nil {
+		t.Errorf("API place %v near %v: want no radius around a région", got.Place, got.Near)
+	}
+}

@@ -291,3 +291,30 @@ func TestSearchEscapesCrawledText(t *testing.T) {
 		t.Errorf("the API writes raw markup in JSON: %s", api.body)
 	}
 }
+
+// TestSearchSIRENWithSpaces: a SIREN or SIRET copied from a Kbis, its
+// digits in groups, finds the company in the page and in the API, as the
+// number typed in one piece does; it is never read as a place.
+func TestSearchSIRENWithSpaces(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	for _, text := range []string{"348830308", "348 830 308", "348 830 308 00030", "348830308 00030", "348 830 308 00027"} {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape(text)))
+		if names := texts(doc, ".results-list h3"); len(names) == 0 || names[0] != "MENUISERIE JACQUES" {
+			t.Errorf("page %q: results %q, want MENUISERIE JACQUES first", text, names)
+		}
+		if doc.Find(".place-chip").Length() != 0 {
+			t.Errorf("page %q: a place was read in the number", text)
+		}
+		if v, _ := doc.Find("input#q").Attr("value"); v != text {
+			t.Errorf("page %q: search box %q, want the number as typed", text, v)
+		}
+		var got struct {
+			Results []struct{ SIREN string }
+			Place   any
+		}
+		decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape(text)), &got)
+		if len(got.Results) == 0 || got.Results[0].SIREN != "348830308" || got.Place != nil {
+			t.Errorf("API %q: results %+v place %v, want 348830308 first and no place", text, got.Results, got.Place)
+		}
+	}
+}

@@ -111,6 +111,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		AppName:               "Fabrique",
 		ErrorHandler:          s.handleError,
 		BodyLimit:             s.cfg.BodyLimit,
+		ReadBufferSize:        maxRequestHeadBytes, // past it: 431, explained by handleError
 		ReadTimeout:           s.cfg.ReadTimeout,
 		IdleTimeout:           s.cfg.IdleTimeout,
 		Immutable:             true, // request strings outlive fasthttp's buffers
