@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -370,14 +371,54 @@ func sourceKindName(kind string) string {
 	return kind
 }
 
+// healthSourceName is the French name of a source of the health table:
+// a label directory, a feed of notices or a feed of awards. The key stays
+// in the API's "source" field; people read this name.
+func healthSourceName(h observatory.SourceHealth) string {
+	var name string
+	switch h.Kind {
+	case "tenders":
+		name = tenderSourceName(h.Source)
+	case "awards":
+		name = awardSourceName(h.Source)
+	default:
+		name = sourceName(h.Source)
+	}
+	if name == h.Source { // a source this version does not know
+		return "source « " + h.Source + " »"
+	}
+	return name
+}
+
+// awardSourceName names a source of awards: the notices of BOAMP and TED,
+// OCDS files, and the DECP, whose keys name the platform that published
+// them ("decp-aife", see crawler/notice's decpLabel).
+func awardSourceName(src string) string {
+	switch src {
+	case "boamp":
+		return "BOAMP (avis d'attribution)"
+	case "ted":
+		return "TED (avis d'attribution européens)"
+	case "ocds":
+		return "OCDS (attributions)"
+	case "decp":
+		return "DECP (données essentielles de la commande publique)"
+	case "decp-aife":
+		return "DECP de l'État (AIFE, plateforme PLACE)"
+	case "decp-pes":
+		return "DECP des collectivités (PES Marché, DGFiP)"
+	}
+	if platform, ok := strings.CutPrefix(src, "decp-"); ok {
+		return "DECP publiées par « " + platform + " »"
+	}
+	return src
+}
+
 func sourceRows(list []observatory.SourceHealth) []sourceRow {
 	var out []sourceRow
 	for _, h := range list {
-		r := sourceRow{Name: sourceName(h.Source), Kind: sourceKindName(h.Kind), Listings: h.Listings, NotRefound: h.NotRefound,
+		r := sourceRow{Name: healthSourceName(h), Kind: sourceKindName(h.Kind), Listings: h.Listings, NotRefound: h.NotRefound,
 			Ages: h.Ages, Imported: h.Imported, Defects: h.Defects, LastImported: frenchDateTime(h.LastImported)}
-		if h.Kind == "tenders" {
-			r.Name = tenderSourceName(h.Source)
-		}
 		if !h.First.IsZero() {
 			r.Covered = frenchDate(h.First) + " – " + frenchDate(h.Last)
 		}

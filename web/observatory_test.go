@@ -180,7 +180,9 @@ func TestObservatoryCoverageAPI(t *testing.T) {
 	}
 	mustContain(t, "the coverage CSV", csv.body, "\ufeffTableau;Code;Nom;", "departement;23;Creuse;", "label_EPV;expired;expiré;")
 	accept := s.get(t, "/api/v1/stats/sources", "Accept", "text/csv")
-	mustContain(t, "the sources CSV (Accept)", accept.body, "Source;Type;Dernière collecte")
+	mustContain(t, "the sources CSV (Accept)", accept.body, "Source;Nom de la source;Type;Type de source;Dernière collecte",
+		"\r\nepv;Liste officielle des Entreprises du Patrimoine Vivant (data.economie.gouv.fr);directory;annuaire de labels;",
+		"\r\nboamp;BOAMP;tenders;avis de marché;")
 
 	tests := []struct {
 		name, target, want string
