@@ -212,7 +212,8 @@ func TestObservatoryCoverageAPI(t *testing.T) {
 }
 
 func TestObservatoryEmptyCollections(t *testing.T) {
-	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	const token = "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
 	for _, path := range []string{"/api/v1/stats/coverage", "/api/v1/stats/tenders", "/api/v1/stats/awards",
 		"/api/v1/stats/sources", "/api/v1/stats/history"} {
 		r := s.get(t, path)
@@ -227,10 +228,17 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 			t.Errorf("GET %s: %v", path, err)
 		}
 	}
-	if r := s.get(t, "/observatoire"); r.status != http.StatusOK {
+	r := s.get(t, "/observatoire", "Authorization", "Bearer "+token)
+	if r.status != http.StatusOK {
 		t.Errorf("GET /observatoire on an empty store = %d", r.status)
 	}
-	r := s.get(t, "/statistiques?region=84")
+	// French uses the singular for 0 and 1, and the pages never write « (s) ».
+	mustContain(t, "the empty page", r.body, "Origine France Garantie : 0 entreprise, dont 0 titulaire d'un label valide",
+		"(0 jour relevé)", "0 fiche revendiquée par son entreprise")
+	if strings.Contains(r.body, "(s)") || strings.Contains(r.body, "0 entreprises") {
+		t.Errorf("the empty page writes a plural with « (s) » or after 0")
+	}
+	r = s.get(t, "/statistiques?region=84")
 	if r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/observatoire?region=84" {
 		t.Errorf("GET /statistiques = %d → %q, want 301 → /observatoire?region=84", r.status, r.header.Get("Location"))
 	}
@@ -278,5 +286,5 @@ func TestStatsSnapshotHistory(t *testing.T) {
 	mustContain(t, "the history CSV", csv.body, "Jour;Relevé le;Entreprises;Labellisées;EPV valides",
 		"2026-12-06;2026-12-06T10:00:00Z;1;1;1;", "2026-12-07;")
 	page := s.get(t, "/observatoire")
-	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "2 jour(s) relevé(s)")
+	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "(2 jours relevés)")
 }
