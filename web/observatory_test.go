@@ -288,3 +288,47 @@ func TestStatsSnapshotHistory(t *testing.T) {
 	page := s.get(t, "/observatoire")
 	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "(2 jours relevés)")
 }
+
+// TestObservatoryFilterErrors: an invalid filter shows the observatory
+// with its form, the values as written and the message next to the
+// faulty field (400), not the bare error page.
+func TestObservatoryFilterErrors(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	tests := []struct {
+		name, target, field, message string
+		kept                         []string
+	}{
+		{"bad period", "/observatoire?period=zzz", "f-period", "période attendue sous la forme",
+			[]string{`value="zzz"`}},
+		{"département outside the région", "/observatoire?region=84&departement=29", "f-dep", "le département 29 n&#39;est pas dans la région 84",
+			[]string{`<option value="84" selected>Auvergne-Rhône-Alpes</option>`, `<option value="29" selected>29 – Finistère</option>`}},
+		{"unknown région", "/observatoire?region=99&label=OFG&period=2024", "f-region", "code de région inconnu",
+			[]string{`<option value="99" selected>99 (inconnu)</option>`, `<option value="OFG" selected>OFG</option>`, `value="2024"`}},
+		{"unknown label", "/observatoire?label=iso", "f-label", "label inconnu",
+			[]string{`<option value="ISO" selected>ISO (inconnu)</option>`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(t, tt.target)
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("GET %s = %d, want 400", tt.target, r.status)
+			}
+			mustContain(t, "the page", r.body, append([]string{`<form class="obs-filters" action="/observatoire"`,
+				`id="` + tt.field + `"`, `aria-invalid="true" aria-describedby="filter-error"`,
+				`<p class="field-error" id="filter-error" role="alert">`}, tt.kept...)...)
+			// The message sits in the faulty field's block, after its control.
+			field := strings.Index(r.body, `id="`+tt.field+`"`)
+			msg := strings.Index(r.body, tt.message)
+			next := strings.Index(r.body[field:], "</div>")
+			if field < 0 || msg < field || next < 0 || msg > field+next {
+				t.Errorf("the message %q is not next to the field %s", tt.message, tt.field)
+			}
+			if strings.Count(r.body, `aria-invalid="true"`) != 1 {
+				t.Errorf("%d fields marked invalid, want 1", strings.Count(r.body, `aria-invalid="true"`))
+			}
+			if strings.Contains(r.body, "Retour à l'accueil") || strings.Contains(r.body, `id="obs-labels"`) {
+				t.Error("the page is the error page, or shows figures for an invalid filter")
+			}
+		})
+	}
+}
