@@ -313,6 +313,7 @@ func TestTenderMatches(t *testing.T) {
 		if !strings.Contains(lines[1], "à ") || !strings.Contains(lines[1], "/fournisseurs/") {
 			t.Errorf("row without reasons or link: %s", lines[1])
 		}
+		checkShortlistConfidence(t, r.body)
 	})
 
 	t.Run("printable report", func(t *testing.T) {

@@ -182,19 +182,19 @@ func (s *Server) apiStatsSources(c *fiber.Ctx) error {
 	}
 	var rows [][]string
 	for _, h := range health {
-		r := []string{h.Source, h.Kind, "", "", "", "", "", "", csvInt(h.Listings), csvInt(h.NotRefound), csvInt(h.Imported),
+		r := []string{h.Source, healthSourceName(h), h.Kind, sourceKindName(h.Kind), "", "", "", "", "", "", csvInt(h.Listings), csvInt(h.NotRefound), csvInt(h.Imported),
 			isoDate(h.LastImported), isoDate(h.First), isoDate(h.Last), csvInt(h.Defects)}
 		if run := h.LastRun; run != nil {
 			var kinds []string
 			for _, k := range run.ErrorKinds() {
 				kinds = append(kinds, k.Label+"="+csvInt(k.Count))
 			}
-			r[2], r[3], r[4], r[5], r[6], r[7] = run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"), csvDecimal(run.Seconds, 1),
+			r[4], r[5], r[6], r[7], r[8], r[9] = run.StartedAt.UTC().Format("2006-01-02T15:04:05Z"), csvDecimal(run.Seconds, 1),
 				csvInt(run.Pages), csvInt(run.NotModified), csvInt(run.Failed), strings.Join(kinds, " ")
 		}
 		rows = append(rows, r)
 	}
-	return sendCSV(c, "fabrique-sources.csv", []string{"Source", "Type", "Dernière collecte", "Durée (s)", "Pages",
+	return sendCSV(c, "fabrique-sources.csv", []string{"Source", "Nom de la source", "Type", "Type de source", "Dernière collecte", "Durée (s)", "Pages",
 		"Pages non modifiées", "Pages en erreur", "Erreurs par type", "Fiches", "Non retrouvées", "Importés", "Dernier import",
 		"Première date", "Dernière date", "Avec défauts"}, rows)
 }

@@ -164,7 +164,7 @@ func (s *Server) claimEnterCode(c *fiber.Ctx) error {
 		s.failedAttempt("claim-code", "account:"+acc.ID)
 		s.failedAttempt("claim-code", addrKey)
 		left := data.MaxCodeAttempts - out.Attempts
-		msg := fmt.Sprintf("Code erroné : encore %d essai(s).", left)
+		msg := "Code erroné : encore " + pluralFR(left, "essai", "essais") + "."
 		if left <= 0 {
 			msg = "Code erroné. Trop de codes erronés : demandez un nouveau code."
 		}

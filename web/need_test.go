@@ -161,6 +161,7 @@ func TestNeedForm(t *testing.T) {
 		if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\ufeffClassement;Lot;") || !strings.Contains(r.body, ";1;Fenêtres en chêne;") {
 			t.Errorf("CSV = %d %.300q", r.status, r.body)
 		}
+		checkShortlistConfidence(t, r.body)
 		r = s.get(t, shortlist+"/rapport")
 		mustContain(t, "report", r.body, "Rapport de sourcing", "Besoin exprimé", "Restauration des menuiseries", "Lot 1 : Fenêtres en chêne")
 		id := strings.TrimPrefix(shortlist, "/besoins/")

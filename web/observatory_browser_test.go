@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,5 +110,75 @@ func TestBrowserObservatory(t *testing.T) {
 	b.screenshot("observatoire-alliance")
 	if p := consoleProblems(); len(p) > 0 {
 		t.Errorf("console problems: %q", p)
+	}
+}
+
+// TestBrowserObservatoryFits opens the observatory, the Alliance's view
+// included, at the width of a laptop (1 280 px) and of phones (390 and
+// 320 px): the page never scrolls sideways, no table is cut or scrolls
+// inside its box (the département table's caption and « Pour 100 000
+// hab. » column were cut at 1 280 px; only the heat map and the sources
+// table scroll, in their .obs-heat-wrap), and the « Période » field shows
+// its whole placeholder. Screenshots go to $FABRIQUE_ARTIFACTS/browser.
+func TestBrowserObservatoryFits(t *testing.T) {
+	requireChromium(t)
+	s := newObservatoryServer(t)
+	putObservatoryAwards(t, s)
+	base := s.serveLoopback(t)
+	for i, width := range []int64{1280, 390, 320} {
+		w := strconv.FormatInt(width, 10)
+		b, consoleProblems := openBrowser(t, base)
+		b.n = 50 + 10*i
+		b.do("resize to "+w, chromedp.EmulateViewport(width, 900))
+		b.do("send the admin token", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders,
+				network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": "Bearer 3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"}})
+			return err
+		}))
+		for _, target := range []string{"/observatoire", "/observatoire?period=zzz"} {
+			b.do("open "+target+" at "+w, chromedp.Navigate(base+target), chromedp.WaitVisible(chromedp.CSS("main")))
+			type sizes struct{ Scroll, Inner int }
+			got := eval[sizes](b, "widths", `({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`)
+			if got.Scroll > got.Inner {
+				wide := eval[[]string](b, "too wide", `[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+					.slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`)
+				t.Errorf("%s at %s px: scrollWidth %d > innerWidth %d; too wide: %q", target, w, got.Scroll, got.Inner, wide)
+			}
+			// Boxes that clip or scroll what they hold, outside the heat
+			// map's and the sources' deliberate scrolling wrappers.
+			// On a phone, tables of many columns scroll in their .obs-scroll box.
+			scrolls := "'.obs-heat-wrap'"
+			if width < 1000 {
+				scrolls = "'.obs-heat-wrap, .obs-scroll'"
+			}
+			cut := eval[[]string](b, "cut boxes", `[...document.querySelectorAll('main *')].filter(e => !e.closest(`+scrolls+`))
+				.filter(e => { const o = getComputedStyle(e).overflowX; return o !== 'visible' && e.scrollWidth > e.clientWidth + 1 })
+				.map(e => e.tagName + '.' + e.className + ' ' + e.scrollWidth + ' > ' + e.clientWidth)`)
+			if len(cut) > 0 {
+				t.Errorf("%s at %s px: boxes cut or scrolling sideways: %q", target, w, cut)
+			}
+			// Text wider than its table cell or caption.
+			spill := eval[[]string](b, "spilling cells", `[...document.querySelectorAll('main table')].filter(tb => !tb.closest(`+scrolls+`))
+				.flatMap(tb => [...tb.querySelectorAll('caption, th, td')]).filter(c => c.scrollWidth > c.clientWidth + 1)
+				.slice(0, 5).map(c => c.tagName + ' « ' + c.textContent.trim().slice(0, 40) + ' » ' + c.scrollWidth + ' > ' + c.clientWidth)`)
+			if len(spill) > 0 {
+				t.Errorf("%s at %s px: cells whose text spills: %q", target, w, spill)
+			}
+			type field struct{ Box, Text float64 }
+			period := eval[field](b, "period field", `(() => { const e = document.getElementById('f-period'), cs = getComputedStyle(e);
+				const ctx = document.createElement('canvas').getContext('2d'); ctx.font = cs.font;
+				return {Box: e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight), Text: ctx.measureText(e.placeholder).width} })()`)
+			if period.Box < period.Text {
+				t.Errorf("%s at %s px: the « Période » field is %.0f px wide for a placeholder of %.0f px", target, w, period.Box, period.Text)
+			}
+			if target == "/observatoire" {
+				b.screenshot("observatoire-" + w)
+			}
+		}
+		for _, p := range consoleProblems() {
+			if !strings.Contains(p, "status of 400") { // the page of the invalid filter is a 400
+				t.Errorf("console problem at %s px: %q", w, p)
+			}
+		}
 	}
 }

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,8 +77,12 @@ func newStatsLinks(flt observatory.Filter) statsLinks {
 // statsFilterView is the filter form.
 type statsFilterView struct {
 	Region, Departement, Label, Period string
-	Regions, Departements              []option
+	Regions, Departements, Labels      []option
 	Active                             bool
+	// Error explains an invalid filter, shown next to its field, the
+	// parameter ErrorField names ("region", "departement", "label",
+	// "period"); the page then shows no figures.
+	Error, ErrorField string
 }
 
 type option struct{ Value, Text string }
@@ -161,7 +168,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 	v := queryValues(c)
 	flt, err := parseStatsFilter(v)
 	if err != nil {
-		return err
+		return s.observatoryInvalid(c, v, err)
 	}
 	ctx := c.UserContext()
 	f, err := s.observatoryFacts(ctx)
@@ -178,7 +185,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
 		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
 		TendersMatcher: s.index != nil}
-	p.Filter = newStatsFilterView(flt)
+	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
 	s.fillCoverage(p, s.coverageOf(f, flt, now))
 	fillTenders(p, s.tendersOf(f, flt, now))
 	fillAwards(p, s.awardsOf(f, flt, now))
@@ -220,8 +227,29 @@ func periodText(flt observatory.Filter) string {
 	return from + ".." + to
 }
 
-func newStatsFilterView(flt observatory.Filter) statsFilterView {
-	v := statsFilterView{Region: flt.Region, Departement: flt.Departement, Label: string(flt.Label), Period: periodText(flt)}
+// observatoryInvalid shows the page with its filter form, the values as
+// the user wrote them and the message of the invalid filter next to its
+// field (400), like the supplier search; any other error goes on to the
+// error page.
+func (s *Server) observatoryInvalid(c *fiber.Ctx, v url.Values, err error) error {
+	var ve *data.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	p := &observatoryPage{Layout: Layout{Title: "Observatoire : filtre à corriger"},
+		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != ""}
+	p.Filter = newStatsFilterView(strings.TrimSpace(v.Get("region")), strings.ToUpper(strings.TrimSpace(v.Get("departement"))),
+		strings.ToUpper(strings.TrimSpace(v.Get("label"))), strings.TrimSpace(v.Get("period")))
+	p.Filter.Error, p.Filter.ErrorField = ve.Message, ve.Field
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusBadRequest, "observatory", p)
+}
+
+// newStatsFilterView fills the filter form with its values; a value none
+// of a list's options has (an unknown code the user wrote) gets an option
+// of its own, so that the form shows what was asked.
+func newStatsFilterView(region, departement, label, period string) statsFilterView {
+	v := statsFilterView{Region: region, Departement: departement, Label: label, Period: period}
 	v.Active = v.Region != "" || v.Departement != "" || v.Label != "" || v.Period != ""
 	for _, r := range data.Regions() {
 		if r.Zone != "com" {
@@ -234,7 +262,20 @@ func newStatsFilterView(flt observatory.Filter) statsFilterView {
 			v.Departements = append(v.Departements, option{d.Code, d.Code + " – " + d.Name})
 		}
 	}
+	v.Labels = []option{{string(data.LabelEPV), string(data.LabelEPV)}, {string(data.LabelOFG), string(data.LabelOFG)}}
+	v.Regions = withAsked(v.Regions, region)
+	v.Departements = withAsked(v.Departements, departement)
+	v.Labels = withAsked(v.Labels, label)
 	return v
+}
+
+// withAsked returns the options with one for value first when none has
+// it, written as asked.
+func withAsked(opts []option, value string) []option {
+	if value == "" || slices.ContainsFunc(opts, func(o option) bool { return o.Value == value }) {
+		return opts
+	}
+	return append([]option{{value, value + " (inconnu)"}}, opts...)
 }
 
 func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
@@ -370,14 +411,54 @@ func sourceKindName(kind string) string {
 	return kind
 }
 
+// healthSourceName is the French name of a source of the health table:
+// a label directory, a feed of notices or a feed of awards. The key stays
+// in the API's "source" field; people read this name.
+func healthSourceName(h observatory.SourceHealth) string {
+	var name string
+	switch h.Kind {
+	case "tenders":
+		name = tenderSourceName(h.Source)
+	case "awards":
+		name = awardSourceName(h.Source)
+	default:
+		name = sourceName(h.Source)
+	}
+	if name == h.Source { // a source this version does not know
+		return "source « " + h.Source + " »"
+	}
+	return name
+}
+
+// awardSourceName names a source of awards: the notices of BOAMP and TED,
+// OCDS files, and the DECP, whose keys name the platform that published
+// them ("decp-aife", see crawler/notice's decpLabel).
+func awardSourceName(src string) string {
+	switch src {
+	case "boamp":
+		return "BOAMP (avis d'attribution)"
+	case "ted":
+		return "TED (avis d'attribution européens)"
+	case "ocds":
+		return "OCDS (attributions)"
+	case "decp":
+		return "DECP (données essentielles de la commande publique)"
+	case "decp-aife":
+		return "DECP de l'État (AIFE, plateforme PLACE)"
+	case "decp-pes":
+		return "DECP des collectivités (PES Marché, DGFiP)"
+	}
+	if platform, ok := strings.CutPrefix(src, "decp-"); ok {
+		return "DECP publiées par « " + platform + " »"
+	}
+	return src
+}
+
 func sourceRows(list []observatory.SourceHealth) []sourceRow {
 	var out []sourceRow
 	for _, h := range list {
-		r := sourceRow{Name: sourceName(h.Source), Kind: sourceKindName(h.Kind), Listings: h.Listings, NotRefound: h.NotRefound,
+		r := sourceRow{Name: healthSourceName(h), Kind: sourceKindName(h.Kind), Listings: h.Listings, NotRefound: h.NotRefound,
 			Ages: h.Ages, Imported: h.Imported, Defects: h.Defects, LastImported: frenchDateTime(h.LastImported)}
-		if h.Kind == "tenders" {
-			r.Name = tenderSourceName(h.Source)
-		}
 		if !h.First.IsZero() {
 			r.Covered = frenchDate(h.First) + " – " + frenchDate(h.Last)
 		}

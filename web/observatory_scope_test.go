@@ -58,7 +58,7 @@ func TestObservatoryLeavesNeedsAndForeignTendersOut(t *testing.T) {
 			t.Errorf("the observatory shows %q", secret)
 		}
 	}
-	mustContain(t, "the page", page.body, `<div><dt>Appels d'offres ouverts</dt><dd>2</dd></div>`, `id="obs-tenders-abroad"`, "Hors de France : 1 appel(s)")
+	mustContain(t, "the page", page.body, `<div><dt>Appels d'offres ouverts</dt><dd>2</dd></div>`, `id="obs-tenders-abroad"`, "Hors de France : 1 appel d&#39;offres ouvert dont le lieu d'exécution est à l'étranger (avis européens TED), compté à part")
 
 	var sources []observatory.SourceHealth
 	decodeJSON(t, s.get(t, "/api/v1/stats/sources"), &sources)

@@ -180,7 +180,9 @@ func TestObservatoryCoverageAPI(t *testing.T) {
 	}
 	mustContain(t, "the coverage CSV", csv.body, "\ufeffTableau;Code;Nom;", "departement;23;Creuse;", "label_EPV;expired;expiré;")
 	accept := s.get(t, "/api/v1/stats/sources", "Accept", "text/csv")
-	mustContain(t, "the sources CSV (Accept)", accept.body, "Source;Type;Dernière collecte")
+	mustContain(t, "the sources CSV (Accept)", accept.body, "Source;Nom de la source;Type;Type de source;Dernière collecte",
+		"\r\nepv;Liste officielle des Entreprises du Patrimoine Vivant (data.economie.gouv.fr);directory;annuaire de labels;",
+		"\r\nboamp;BOAMP;tenders;avis de marché;")
 
 	tests := []struct {
 		name, target, want string
@@ -210,7 +212,8 @@ func TestObservatoryCoverageAPI(t *testing.T) {
 }
 
 func TestObservatoryEmptyCollections(t *testing.T) {
-	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	const token = "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
 	for _, path := range []string{"/api/v1/stats/coverage", "/api/v1/stats/tenders", "/api/v1/stats/awards",
 		"/api/v1/stats/sources", "/api/v1/stats/history"} {
 		r := s.get(t, path)
@@ -225,10 +228,17 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 			t.Errorf("GET %s: %v", path, err)
 		}
 	}
-	if r := s.get(t, "/observatoire"); r.status != http.StatusOK {
+	r := s.get(t, "/observatoire", "Authorization", "Bearer "+token)
+	if r.status != http.StatusOK {
 		t.Errorf("GET /observatoire on an empty store = %d", r.status)
 	}
-	r := s.get(t, "/statistiques?region=84")
+	// French uses the singular for 0 and 1, and the pages never write « (s) ».
+	mustContain(t, "the empty page", r.body, "Origine France Garantie : 0 entreprise, dont 0 titulaire d'un label valide",
+		"(0 jour relevé)", "0 fiche revendiquée par son entreprise")
+	if strings.Contains(r.body, "(s)") || strings.Contains(r.body, "0 entreprises") {
+		t.Errorf("the empty page writes a plural with « (s) » or after 0")
+	}
+	r = s.get(t, "/statistiques?region=84")
 	if r.status != http.StatusMovedPermanently || r.header.Get("Location") != "/observatoire?region=84" {
 		t.Errorf("GET /statistiques = %d → %q, want 301 → /observatoire?region=84", r.status, r.header.Get("Location"))
 	}
@@ -276,5 +286,49 @@ func TestStatsSnapshotHistory(t *testing.T) {
 	mustContain(t, "the history CSV", csv.body, "Jour;Relevé le;Entreprises;Labellisées;EPV valides",
 		"2026-12-06;2026-12-06T10:00:00Z;1;1;1;", "2026-12-07;")
 	page := s.get(t, "/observatoire")
-	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "2 jour(s) relevé(s)")
+	mustContain(t, "the page", page.body, `id="hist-labelled"`, "<title>7 décembre 2026 : 2</title>", "<title>6 décembre 2026 : 1</title>", "(2 jours relevés)")
+}
+
+// TestObservatoryFilterErrors: an invalid filter shows the observatory
+// with its form, the values as written and the message next to the
+// faulty field (400), not the bare error page.
+func TestObservatoryFilterErrors(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	tests := []struct {
+		name, target, field, message string
+		kept                         []string
+	}{
+		{"bad period", "/observatoire?period=zzz", "f-period", "période attendue sous la forme",
+			[]string{`value="zzz"`}},
+		{"département outside the région", "/observatoire?region=84&departement=29", "f-dep", "le département 29 n&#39;est pas dans la région 84",
+			[]string{`<option value="84" selected>Auvergne-Rhône-Alpes</option>`, `<option value="29" selected>29 – Finistère</option>`}},
+		{"unknown région", "/observatoire?region=99&label=OFG&period=2024", "f-region", "code de région inconnu",
+			[]string{`<option value="99" selected>99 (inconnu)</option>`, `<option value="OFG" selected>OFG</option>`, `value="2024"`}},
+		{"unknown label", "/observatoire?label=iso", "f-label", "label inconnu",
+			[]string{`<option value="ISO" selected>ISO (inconnu)</option>`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(t, tt.target)
+			if r.status != http.StatusBadRequest {
+				t.Fatalf("GET %s = %d, want 400", tt.target, r.status)
+			}
+			mustContain(t, "the page", r.body, append([]string{`<form class="obs-filters" action="/observatoire"`,
+				`id="` + tt.field + `"`, `aria-invalid="true" aria-describedby="filter-error"`,
+				`<p class="field-error" id="filter-error" role="alert">`}, tt.kept...)...)
+			// The message sits in the faulty field's block, after its control.
+			field := strings.Index(r.body, `id="`+tt.field+`"`)
+			msg := strings.Index(r.body, tt.message)
+			next := strings.Index(r.body[field:], "</div>")
+			if field < 0 || msg < field || next < 0 || msg > field+next {
+				t.Errorf("the message %q is not next to the field %s", tt.message, tt.field)
+			}
+			if strings.Count(r.body, `aria-invalid="true"`) != 1 {
+				t.Errorf("%d fields marked invalid, want 1", strings.Count(r.body, `aria-invalid="true"`))
+			}
+			if strings.Contains(r.body, "Retour à l'accueil") || strings.Contains(r.body, `id="obs-labels"`) {
+				t.Error("the page is the error page, or shows figures for an invalid filter")
+			}
+		})
+	}
 }

@@ -115,3 +115,32 @@ func TestRefreshInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceRowsNames: every source of the health table has a French
+// name, never its key (« boamp attributions », « decp-aife » were shown).
+func TestSourceRowsNames(t *testing.T) {
+	tests := []struct {
+		source, kind, want string
+	}{
+		{"epv", "directory", "Liste officielle des Entreprises du Patrimoine Vivant (data.economie.gouv.fr)"},
+		{"ofg", "directory", "Annuaire Origine France Garantie"},
+		{"boamp", "tenders", "BOAMP"},
+		{"ted", "tenders", "TED (Journal officiel de l'Union européenne)"},
+		{"boamp", "awards", "BOAMP (avis d'attribution)"},
+		{"ted", "awards", "TED (avis d'attribution européens)"},
+		{"decp", "awards", "DECP (données essentielles de la commande publique)"},
+		{"decp-aife", "awards", "DECP de l'État (AIFE, plateforme PLACE)"},
+		{"decp-pes", "awards", "DECP des collectivités (PES Marché, DGFiP)"},
+		{"decp-megalis-bretagne", "awards", "DECP publiées par « megalis-bretagne »"},
+		{"annuaire-x", "directory", "source « annuaire-x »"},
+	}
+	for _, tt := range tests {
+		rows := sourceRows([]observatory.SourceHealth{{Source: tt.source, Kind: tt.kind}})
+		if len(rows) != 1 || rows[0].Name != tt.want {
+			t.Errorf("source %s (%s) shown as %q, want %q", tt.source, tt.kind, rows[0].Name, tt.want)
+		}
+		if rows[0].Kind == tt.kind {
+			t.Errorf("source %s: kind shown as its key %q", tt.source, tt.kind)
+		}
+	}
+}

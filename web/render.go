@@ -44,7 +44,7 @@ type renderer struct {
 }
 
 func parseTemplates(a *assets) (*renderer, error) {
-	funcs := template.FuncMap{"asset": a.URL, "number": formatNumber}
+	funcs := template.FuncMap{"asset": a.URL, "number": formatNumber, "plural": pluralFR}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, layoutFile)
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"os"
@@ -75,6 +76,35 @@ func mustContain(t testing.TB, what, body string, wants ...string) {
 	for _, w := range wants {
 		if !strings.Contains(body, w) {
 			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+// checkShortlistConfidence reads a shortlist CSV and checks that it has
+// the « Confiance » column after the score, filled on every row with the
+// level the page and the report show.
+func checkShortlistConfidence(t *testing.T, body string) {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff")))
+	r.Comma = ';'
+	records, err := r.ReadAll()
+	if err != nil || len(records) < 2 {
+		t.Fatalf("shortlist CSV: %d records, %v", len(records), err)
+	}
+	col := -1
+	for i, h := range records[0] {
+		if h == "Confiance" {
+			col = i
+		}
+	}
+	if col < 1 || records[0][col-1] != "Score (sur 100)" {
+		t.Fatalf("shortlist CSV header %q: want « Confiance » right after « Score (sur 100) »", records[0])
+	}
+	for _, rec := range records[1:] {
+		switch rec[col] {
+		case data.ConfidenceHigh, data.ConfidenceMedium, data.ConfidenceLow:
+		default:
+			t.Errorf("row %q: Confiance = %q, want forte, moyenne or faible", rec, rec[col])
 		}
 	}
 }

@@ -21,7 +21,7 @@ const csvMatchLimit = index.MaxMatchLimit
 // shortlistCSVHeader are the columns of the export, in French.
 func shortlistCSVHeader() []string {
 	return []string{"Classement", "Lot", "Intitulé du lot", "SIREN", "SIRET", "Raison sociale", "Score (sur 100)",
-		"Distance (km)", "Raisons", "Fiche Fabrique", "Commune", "Département"}
+		"Confiance", "Distance (km)", "Raisons", "Fiche Fabrique", "Commune", "Département"}
 }
 
 // tenderCSV exports the suppliers ranked for a tender.
@@ -89,7 +89,7 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 				dep = d.Name + " (" + d.Code + ")"
 			}
 			rows = append(rows, []string{strconv.Itoa(i + 1), csvText(lotID), csvText(lotTitle), m.SIREN, m.SIRET, csvText(m.Name),
-				strings.Replace(strconv.FormatFloat(m.Score, 'f', 1, 64), ".", ",", 1), dist,
+				strings.Replace(strconv.FormatFloat(m.Score, 'f', 1, 64), ".", ",", 1), m.Confidence, dist,
 				csvText(strings.Join(reasons, " ; ")), base + supplierURL(m.SupplierID),
 				csvText(sups[i].Address.Commune), dep})
 		}

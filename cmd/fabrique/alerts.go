@@ -95,7 +95,7 @@ func runAlerts(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	if run.Failed > 0 {
-		return &userError{msg: fmt.Sprintf("%d envoi(s) d'alertes en échec (voir le journal) ; ils seront retentés au prochain passage", run.Failed)}
+		return &userError{msg: plural(run.Failed, "envoi d'alertes en échec (voir le journal) ; il sera retenté", "envois d'alertes en échec (voir le journal) ; ils seront retentés") + " au prochain passage"}
 	}
 	return nil
 }
@@ -111,7 +111,7 @@ func printDigestRun(w io.Writer, run web.DigestRun) {
 		for _, p := range d.Profiles {
 			names = append(names, p.Name)
 		}
-		fmt.Fprintf(w, "%s — %d appel(s) d'offres (%s) — profils : %s\n", d.Account.Email, d.Len(), verb, strings.Join(names, ", "))
+		fmt.Fprintf(w, "%s — %s (%s) — profils : %s\n", d.Account.Email, plural(d.Len(), "appel d'offres", "appels d'offres"), verb, strings.Join(names, ", "))
 		for _, s := range d.Sections {
 			fmt.Fprintf(w, "  %s\n", s.Title())
 			for _, it := range s.Items {
@@ -120,12 +120,12 @@ func printDigestRun(w io.Writer, run web.DigestRun) {
 		}
 	}
 	if run.DryRun {
-		fmt.Fprintf(w, "Essai : %d récapitulatif(s) à envoyer, %d compte(s) sans nouveauté ; rien n'a été envoyé ni écrit.\n",
-			len(run.Digests), run.Empty)
+		fmt.Fprintf(w, "Essai : %s à envoyer, %s sans nouveauté ; rien n'a été envoyé ni écrit.\n",
+			plural(len(run.Digests), "récapitulatif", "récapitulatifs"), plural(run.Empty, "compte", "comptes"))
 		return
 	}
-	fmt.Fprintf(w, "Alertes : %d envoyée(s) (dont %d reprise(s) d'un envoi interrompu), %d en échec, %d compte(s) sans nouveauté.\n",
-		run.Sent, run.Resumed, run.Failed, run.Empty)
+	fmt.Fprintf(w, "Alertes : %s (dont %s d'un envoi interrompu), %d en échec, %s sans nouveauté.\n",
+		plural(run.Sent, "envoyée", "envoyées"), plural(run.Resumed, "reprise", "reprises"), run.Failed, plural(run.Empty, "compte", "comptes"))
 }
 
 // sendAlerts runs the due digests at start, then every interval, until

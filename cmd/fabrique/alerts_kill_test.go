@@ -267,7 +267,7 @@ func TestAlertsSendCommand(t *testing.T) {
 	dir := t.TempDir()
 	accounts := alertsFixture(t, dir, 1)
 	out, _, err := runCmd(t, env(), "alerts", "send", "--dry-run", "--data", dir)
-	if err != nil || !strings.Contains(out, accounts[0].Email+" — 2 appel(s) d'offres (serait envoyé) — profils : Profil 1") ||
+	if err != nil || !strings.Contains(out, accounts[0].Email+" — 2 appels d'offres (serait envoyé) — profils : Profil 1") ||
 		!strings.Contains(out, "Nouveaux appels d'offres") || !strings.Contains(out, "rien n'a été envoyé ni écrit") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
@@ -289,7 +289,7 @@ func TestAlertsSendCommand(t *testing.T) {
 	if n := len(outbox()); n != 0 {
 		t.Fatalf("the dry run left %d mails in the outbox", n)
 	}
-	for i, want := range []string{"Alertes : 1 envoyée(s)", "Alertes : 0 envoyée(s)"} {
+	for i, want := range []string{"Alertes : 1 envoyée (dont 0 reprise", "Alertes : 0 envoyée (dont 0 reprise"} {
 		out, _, err := runCmd(t, env(), "alerts", "send", "--data", dir)
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("run %d: %v; want %q in\n%s", i+1, err, want, out)

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -67,13 +68,50 @@ func TestImportStoresAndIsIdempotent(t *testing.T) {
 func TestImportPartialKeepsTheValidNotices(t *testing.T) {
 	dir := t.TempDir()
 	out, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices")
-	if code := exitCode(err); code != 3 || !strings.Contains(err.Error(), "import partiel : 1 ") {
-		t.Fatalf("import of a directory with one invalid notice: %v (exit status %d), want « import partiel : 1 … » and 3\n%s", err, code, out)
+	if code := exitCode(err); code != 3 || !strings.HasPrefix(err.Error(), "import partiel : 1 fichier refusé (détail ci-dessus), les autres sont enregistrés") {
+		t.Fatalf("import of a directory with one invalid notice: %v (exit status %d), want « import partiel : 1 fichier refusé … » and 3\n%s", err, code, out)
+	}
+	// The summary counts the refused file where the partial error does,
+	// with French plurals (the singular for 0 and 1), never « (s) ».
+	const summary = "3 fichiers lus, dont 1 refusé ; 2 avis enregistrés (2 nouveaux ou modifiés, 0 déjà importé) ; 1 attribution ; 0 avis rejeté.\n"
+	if !strings.Contains(out, summary) || strings.Contains(out, "(s)") {
+		t.Errorf("import report, want the summary %q and no « (s) »:\n%s", summary, out)
 	}
 	// The valid notices were stored: importing them again finds them.
 	again, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices/cn_81_FRA.xml", "testdata/notices/can_81_FRA.xml")
 	if err != nil || strings.Count(again, "· déjà importé\n") != 2 {
 		t.Fatalf("the valid notices of the partial import are not all stored: %v\n%s", err, again)
+	}
+}
+
+// TestImportUnrecognisedFile: a file of no known format is refused with
+// a French reason, without the Go error chain (« notice: format inconnu:
+// data: invalid » was printed), and the run's error still says invalid.
+func TestImportUnrecognisedFile(t *testing.T) {
+	in := t.TempDir()
+	for name, body := range map[string]string{"notes.txt": "data\n", "page.xml": "<html/>", "cut.xml": "<ANNONCE><bad"} {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := runCmd(t, env(), "import", "--dry-run", "--data", t.TempDir(), in)
+	if !errors.Is(err, data.ErrInvalid) || exitCode(err) != 1 {
+		t.Errorf("import of files of no known format: %v (exit status %d), want data.ErrInvalid and 1", err, exitCode(err))
+	}
+	for _, want := range []string{
+		"notes.txt : format non reconnu : ni XML, ni JSON, ni CSV des DECP\n",
+		"page.xml : format non reconnu : racine XML <html> inconnue\n",
+		"cut.xml : syntaxe invalide : XML mal formé à la ligne 1\n",
+		"3 fichiers lus, dont 3 refusés ; 0 avis reconnu",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, leak := range []string{"notice:", "data:", ": invalid", "syntax error"} {
+		if strings.Contains(out, leak) || strings.Contains(err.Error(), leak) {
+			t.Errorf("import report or error %q shows %q:\n%s", err, leak, out)
+		}
 	}
 }
 

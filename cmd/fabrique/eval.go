@@ -55,6 +55,6 @@ func runEval(ctx context.Context, p *program, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(p.stdout, "%d attribution(s) lue(s).\n%s", len(awards), rep.String())
+	fmt.Fprintf(p.stdout, "%s.\n%s", plural(len(awards), "attribution lue", "attributions lues"), rep.String())
 	return nil
 }

@@ -94,7 +94,7 @@ func importBOAMPFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base
 		}
 		res, err := notice.ParseBOAMPAPI(bytes.NewReader(page.Body), notice.Options{})
 		if err != nil && len(res.Tenders) == 0 {
-			fmt.Fprintf(report, "✗ %s : %v\n", pageURL, err)
+			fmt.Fprintf(report, "✗ %s : %s\n", pageURL, notice.Explain(err))
 		}
 		n, ids := storeNotices(ctx, st, res, report, "import:boamp")
 		stored += n
@@ -160,7 +160,7 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 		}
 		res, err := notice.ParseEForms(bytes.NewReader(np.Body), notice.Options{})
 		if err != nil && len(res.Tenders) == 0 {
-			fmt.Fprintf(report, "✗ %s : %v\n", nu, err)
+			fmt.Fprintf(report, "✗ %s : %s\n", nu, notice.Explain(err))
 		}
 		c, ids := storeNotices(ctx, st, res, report, "import:ted")
 		stored += c
@@ -179,7 +179,7 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 // new or changed, and their ids.
 func storeNotices(ctx context.Context, st *store.Store, res notice.Result, report io.Writer, actor string) (int, []string) {
 	for _, pr := range res.Problems {
-		fmt.Fprintf(report, "  ✗ rejeté : %v\n", pr)
+		fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
 	}
 	n := 0
 	var ids []string

@@ -71,18 +71,23 @@ func runImport(ctx context.Context, p *program, args []string) error {
 		stats.files++
 		res, format, err := parseNoticeFile(f, st, ctx)
 		if errors.Is(err, notice.ErrNotProcurement) {
-			fmt.Fprintf(report, "– %s : ignoré, ce n'est pas un avis de marché (%v)\n", f, err)
+			fmt.Fprintf(report, "– %s : ignoré, ce n'est pas un avis de marché (%s)\n", f, notice.Explain(err))
+			p.log.Debug("import skipped", "file", f, "err", err)
 			continue
 		}
 		if err != nil {
 			stats.rejectedFiles++
-			fmt.Fprintf(report, "✗ %s : %v\n", f, err)
+			// The person reads the French explanation; the log keeps the
+			// whole error chain.
+			fmt.Fprintf(report, "✗ %s : %s\n", f, notice.Explain(err))
+			p.log.Debug("import refused", "file", f, "err", err)
 			continue
 		}
 		fmt.Fprintf(report, "%s (%s)\n", f, format)
 		for _, pr := range res.Problems {
 			stats.problems++
-			fmt.Fprintf(report, "  ✗ rejeté : %v\n", pr)
+			fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
+			p.log.Debug("import rejected", "file", f, "err", pr.Error())
 		}
 		for _, w := range res.Warnings {
 			stats.warnings++
@@ -117,7 +122,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 					return fmt.Errorf("%s : attributions non enregistrées : %w", f, err)
 				}
 			}
-			fmt.Fprintf(report, "  ✓ %d attribution(s) de marché\n", len(res.Awards))
+			fmt.Fprintf(report, "  ✓ %s\n", plural(len(res.Awards), "attribution de marché", "attributions de marché"))
 		}
 	}
 	if p.cfg.feed != "" {
@@ -126,32 +131,53 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			return err
 		}
 		n, err := feedImport(ctx, cfg, st, p.cfg.feed, p.cfg.baseURL, report)
-		fmt.Fprintf(report, "Flux %s : %d avis nouveaux ou modifiés.\n", p.cfg.feed, n)
+		fmt.Fprintf(report, "Flux %s : %s.\n", p.cfg.feed, plural(n, "avis nouveau ou modifié", "avis nouveaux ou modifiés"))
 		if err != nil {
 			return err
 		}
 	}
-	verb := "enregistrés"
-	if dry {
-		verb = "reconnus (essai à blanc : rien n'est enregistré)"
+	fmt.Fprintln(report)
+	fmt.Fprintln(report, stats.summary(dry))
+	if stats.tenders == 0 && stats.awards == 0 && stats.refused() != "" {
+		return &userError{msg: "aucun avis importé : " + stats.refused(), err: data.ErrInvalid}
 	}
-	fmt.Fprintf(report, "\n%d fichier(s), %d illisible(s) ; %d avis %s", stats.files, stats.rejectedFiles, stats.tenders, verb)
-	if !dry {
-		fmt.Fprintf(report, " (%d nouveaux ou modifiés, %d déjà importés)", stats.newT, stats.same)
-	}
-	fmt.Fprintf(report, " ; %d attribution(s) ; %d avis rejeté(s).\n", stats.awards, stats.problems)
-	refused := stats.problems + stats.rejectedFiles
-	if stats.tenders == 0 && stats.awards == 0 && refused > 0 {
-		return &userError{msg: "aucun avis importé", err: data.ErrInvalid}
-	}
-	if refused > 0 {
+	if refused := stats.refused(); refused != "" {
 		kept := "enregistrés"
 		if dry {
 			kept = "reconnus"
 		}
-		return &partialError{msg: fmt.Sprintf("import partiel : %d avis ou fichier(s) rejeté(s) (détail ci-dessus), les autres sont %s", refused, kept)}
+		return &partialError{msg: "import partiel : " + refused + " (détail ci-dessus), les autres sont " + kept}
 	}
 	return nil
+}
+
+// summary is the last line of an import's report, in French: files read
+// and refused, notices kept, awards, notices rejected.
+func (s importStats) summary(dry bool) string {
+	line := plural(s.files, "fichier lu", "fichiers lus")
+	if s.rejectedFiles > 0 {
+		line += ", dont " + plural(s.rejectedFiles, "refusé", "refusés")
+	}
+	if dry {
+		line += " ; " + plural(s.tenders, "avis reconnu", "avis reconnus") + " (essai à blanc : rien n'est enregistré)"
+	} else {
+		line += " ; " + plural(s.tenders, "avis enregistré", "avis enregistrés") +
+			" (" + plural(s.newT, "nouveau ou modifié", "nouveaux ou modifiés") + ", " + plural(s.same, "déjà importé", "déjà importés") + ")"
+	}
+	return line + " ; " + plural(s.awards, "attribution", "attributions") + " ; " + plural(s.problems, "avis rejeté", "avis rejetés") + "."
+}
+
+// refused says what the import refused, the files and the notices
+// counted apart, "" when it refused nothing.
+func (s importStats) refused() string {
+	var parts []string
+	if s.rejectedFiles > 0 {
+		parts = append(parts, plural(s.rejectedFiles, "fichier refusé", "fichiers refusés"))
+	}
+	if s.problems > 0 {
+		parts = append(parts, plural(s.problems, "avis rejeté", "avis rejetés"))
+	}
+	return strings.Join(parts, " et ")
 }
 
 // importFiles expands directories (recursively, sorted) into files.
@@ -203,7 +229,7 @@ func parseNoticeFile(path string, st *store.Store, ctx context.Context) (notice.
 	head := b[:min(len(b), 4096)]
 	format, err := notice.Detect(filepath.Base(path), head)
 	if err != nil {
-		return notice.Result{}, "", fmt.Errorf("format non reconnu : %w", err)
+		return notice.Result{}, "", err // a *notice.FormatError, which notice.Explain words
 	}
 	opts := notice.Options{}
 	if st != nil {
@@ -244,7 +270,7 @@ func describeTender(t data.Tender, status string) string {
 		parts = append(parts, "clôture "+t.Deadline.In(paris()).Format("02/01/2006 15:04"))
 	}
 	if len(t.Lots) > 0 {
-		parts = append(parts, fmt.Sprintf("%d lot(s)", len(t.Lots)))
+		parts = append(parts, plural(len(t.Lots), "lot", "lots"))
 	}
 	parts = append(parts, string(t.State), status)
 	parts = append(parts, t.TextDefects...)

@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case cmd.nargs == zeroOrOne && len(rest) > 1:
 		err = fmt.Errorf("un argument au plus, %d reçus", len(rest))
 	case cmd.nargs >= 0 && len(rest) != cmd.nargs:
-		err = fmt.Errorf("%d argument(s) attendu(s), %d reçu(s)", cmd.nargs, len(rest))
+		err = fmt.Errorf("%s, %s", plural(cmd.nargs, "argument attendu", "arguments attendus"), plural(len(rest), "reçu", "reçus"))
 	}
 	if err != nil {
 		printCommandUsage(stderr, cmd)

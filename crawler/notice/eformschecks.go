@@ -22,7 +22,7 @@ func (n *eformsNotice) requireElements() error {
 		missing = append(missing, "cac:ProcurementProject (objet du marché)")
 	}
 	if len(missing) > 0 {
-		return rejectf("élément(s) obligatoire(s) absent(s) : %s", strings.Join(missing, " ; "))
+		return missingElements(missing)
 	}
 	return nil
 }

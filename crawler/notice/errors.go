@@ -3,6 +3,7 @@ package notice
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"fabrique/data"
 )
@@ -52,6 +53,111 @@ func (p Problem) Error() string {
 
 // Unwrap lets errors.Is see through a Problem.
 func (p Problem) Unwrap() error { return p.Err }
+
+// FormatError is the error of Detect: the input is none of the formats
+// the package reads. Reason says why in French, for a person; the error
+// wraps ErrUnknownFormat.
+type FormatError struct {
+	Name   string // the file name or URL path given to Detect
+	Reason string // « ni XML, ni JSON, ni CSV des DECP »
+}
+
+func (e *FormatError) Error() string {
+	return e.Name + ": " + e.Reason + ": " + ErrUnknownFormat.Error()
+}
+
+// Unwrap lets errors.Is(err, ErrUnknownFormat) and data.ErrInvalid hold.
+func (e *FormatError) Unwrap() error { return ErrUnknownFormat }
+
+func unknownFormat(name, reason string) error {
+	return &FormatError{Name: name, Reason: reason}
+}
+
+// sentinels are the package's errors with the French words that say them
+// to a person (Explain).
+var sentinels = []struct {
+	err   error
+	words string
+}{
+	{ErrUnknownFormat, "format non reconnu"},
+	{ErrDoctype, "déclaration DOCTYPE ou ENTITY refusée"},
+	{ErrTooLarge, "entrée trop volumineuse"},
+	{ErrTooDeep, "imbrication trop profonde"},
+	{ErrTooMany, "trop d'éléments"},
+	{ErrMalformed, "syntaxe invalide"},
+	{ErrRejected, "avis rejeté"},
+}
+
+// Explain writes an error of the readers for a person, in French: what
+// went wrong, then the detail, without the Go prefixes and sentinel texts
+// of the error chain (« notice: », « data: invalid »), which stay in
+// err.Error() for the logs and in the chain for errors.Is. A Problem keeps
+// its reference first.
+//
+//	x.txt: ni XML, ni JSON, ni CSV des DECP: notice: format inconnu: data: invalid
+//	→ format non reconnu : ni XML, ni JSON, ni CSV des DECP
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	var p Problem
+	if errors.As(err, &p) && p.Ref != "" {
+		return p.Ref + " : " + Explain(p.Err)
+	}
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		return "format non reconnu : " + fe.Reason
+	}
+	detail, words := err.Error(), ""
+	for _, s := range sentinels {
+		if words == "" && errors.Is(err, s.err) {
+			words = s.words
+		}
+		t := s.err.Error() // also where the chain quotes it with %v
+		for _, cut := range []string{t + ": ", " : " + t, ": " + t, t} {
+			detail = strings.ReplaceAll(detail, cut, "")
+		}
+	}
+	for {
+		rest, ok := strings.CutPrefix(detail, "notice: ")
+		if !ok {
+			break
+		}
+		detail = rest
+	}
+	detail = frenchColons(strings.TrimSpace(detail))
+	switch {
+	case words == "":
+		return detail
+	case detail == "":
+		return words
+	}
+	return words + " : " + detail
+}
+
+// frenchColons puts the space French typography wants before a colon that
+// separates two parts of a message (« avis : détail »), leaving alone the
+// colons inside names (« cbc:ID ») and those already spaced.
+func frenchColons(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' && i+1 < len(s) && s[i+1] == ' ' && i > 0 && s[i-1] != ' ' {
+			b.WriteString(" :")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// missingElements is the error of a notice that lacks elements it must
+// have: rejected, the elements named in French.
+func missingElements(missing []string) error {
+	if len(missing) == 1 {
+		return rejectf("élément obligatoire absent : %s", missing[0])
+	}
+	return rejectf("éléments obligatoires absents : %s", strings.Join(missing, " ; "))
+}
 
 // rejectf builds the error of a rejected notice: French message, wrapping
 // ErrRejected.

@@ -29,7 +29,7 @@ const (
 func Detect(name string, head []byte) (Format, error) {
 	h := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
 	if len(h) == 0 {
-		return "", fmt.Errorf("%s: contenu vide: %w", name, ErrUnknownFormat)
+		return "", unknownFormat(name, "contenu vide")
 	}
 	switch h[0] {
 	case '<':
@@ -47,7 +47,7 @@ func Detect(name string, head []byte) (Format, error) {
 	if strings.EqualFold(filepath.Ext(name), ".csv") && strings.Contains(strings.ToLower(name), "decp") {
 		return FormatDECPCSV, nil
 	}
-	return "", fmt.Errorf("%s: ni XML, ni JSON, ni CSV des DECP: %w", name, ErrUnknownFormat)
+	return "", unknownFormat(name, "ni XML, ni JSON, ni CSV des DECP")
 }
 
 // detectXML reads the root element's name.
@@ -58,7 +58,7 @@ func detectXML(name string, h []byte) (Format, error) {
 	for {
 		tok, err := d.Token()
 		if err != nil {
-			return "", fmt.Errorf("%s: élément racine XML introuvable: %w", name, ErrUnknownFormat)
+			return "", unknownFormat(name, "élément racine XML introuvable")
 		}
 		if se, ok := tok.(xml.StartElement); ok {
 			switch se.Name.Local {
@@ -67,7 +67,7 @@ func detectXML(name string, h []byte) (Format, error) {
 			case "ContractNotice", "PriorInformationNotice", "ContractAwardNotice", "BusinessRegistrationInformationNotice":
 				return FormatEForms, nil
 			}
-			return "", fmt.Errorf("%s: racine XML <%s> inconnue: %w", name, se.Name.Local, ErrUnknownFormat)
+			return "", unknownFormat(name, "racine XML <"+se.Name.Local+"> inconnue")
 		}
 	}
 }
@@ -105,7 +105,7 @@ func detectJSON(name string, h []byte) (Format, error) {
 	case strings.Contains(low, "ocds"):
 		return FormatOCDS, nil
 	}
-	return "", fmt.Errorf("%s: JSON sans clé connue (%s): %w", name, strings.Join(keys, ", "), ErrUnknownFormat)
+	return "", unknownFormat(name, "JSON sans clé connue ("+strings.Join(keys, ", ")+")")
 }
 
 // topKeys returns the keys of a top-level JSON object, as far as the

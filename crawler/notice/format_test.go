@@ -3,9 +3,12 @@ package notice
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"fabrique/data"
 )
 
 // TestDetect recognises every fixture from its first 2 KiB, whatever its
@@ -77,5 +80,46 @@ func TestDetectEdgeCases(t *testing.T) {
 	}
 	if _, err := Parse("pdf", strings.NewReader(""), Options{}); !errors.Is(err, ErrUnknownFormat) {
 		t.Errorf("Parse of an unknown format: %v", err)
+	}
+}
+
+// TestExplain: the errors of the readers, as the import command shows
+// them to a person: French, without « notice: » or « data: invalid ».
+func TestExplain(t *testing.T) {
+	_, unknown := Detect("x.txt", []byte("data\n"))
+	_, root := Detect("page.xml", []byte("<html/>"))
+	_, keys := Detect("y.json", []byte(`{"foo": 1}`))
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"not a known format", unknown, "format non reconnu : ni XML, ni JSON, ni CSV des DECP"},
+		{"unknown XML root", root, "format non reconnu : racine XML <html> inconnue"},
+		{"unknown JSON keys", keys, "format non reconnu : JSON sans clé connue (foo)"},
+		{"one missing element", missingElements([]string{"cbc:ID (identifiant de l'avis)"}),
+			"avis rejeté : élément obligatoire absent : cbc:ID (identifiant de l'avis)"},
+		{"missing elements", fmt.Errorf("notice: avis eForms <ContractNotice>: %w", missingElements([]string{"cbc:ID (identifiant)", "cbc:IssueDate (date)"})),
+			"avis rejeté : avis eForms <ContractNotice> : éléments obligatoires absents : cbc:ID (identifiant) ; cbc:IssueDate (date)"},
+		{"malformed", fmt.Errorf("%w: JSON: objet attendu", ErrMalformed), "syntaxe invalide : JSON : objet attendu"},
+		{"problem", Problem{Ref: "ligne 42", Err: rejectf("titre absent")}, "ligne 42 : avis rejeté : titre absent"},
+		{"bare sentinel", ErrTooLarge, "entrée trop volumineuse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.err == nil {
+				t.Fatal("no error")
+			}
+			if got := Explain(tt.err); got != tt.want {
+				t.Errorf("Explain(%q) =\n %q, want\n %q", tt.err, got, tt.want)
+			}
+			if !errors.Is(tt.err, data.ErrInvalid) && !errors.Is(tt.err, data.ErrTooLarge) {
+				t.Errorf("%v no longer wraps a data sentinel", tt.err)
+			}
+		})
+	}
+	var fe *FormatError
+	if !errors.As(unknown, &fe) || !errors.Is(unknown, ErrUnknownFormat) || fe.Name != "x.txt" {
+		t.Errorf("Detect's error %#v: want a *FormatError naming x.txt and wrapping ErrUnknownFormat", unknown)
 	}
 }

@@ -40,7 +40,7 @@ func checkRequired(t *data.Tender, idWhere, titleWhere, buyerWhere string) error
 		missing = append(missing, "nom de l'acheteur ("+buyerWhere+")")
 	}
 	if len(missing) > 0 {
-		return rejectf("élément(s) obligatoire(s) absent(s) : %s", strings.Join(missing, " ; "))
+		return missingElements(missing)
 	}
 	return nil
 }

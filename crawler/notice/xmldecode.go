@@ -51,6 +51,10 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 			break
 		}
 		if err != nil {
+			var se *xml.SyntaxError
+			if errors.As(err, &se) { // its message is English; the line says where
+				return nil, fmt.Errorf("%w: XML mal formé à la ligne %d", ErrMalformed, se.Line)
+			}
 			return nil, fmt.Errorf("%w: XML: %v", ErrMalformed, err)
 		}
 		switch t := tok.(type) {
