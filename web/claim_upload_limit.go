@@ -24,7 +24,7 @@ import (
 
 const (
 	// claimUploadBodyLimit is the body limit of the Kbis upload route.
-	claimUploadBodyLimit = 16 << 20
+	claimUploadBodyLimit = 8 << 20
 	// claimUploadReadTimeout is the time to send it on a slow line.
 	claimUploadReadTimeout = 2 * time.Minute
 )

@@ -27,7 +27,7 @@ func TestClaimUploadTooLarge(t *testing.T) {
 		content []byte
 	}{
 		{"over 4 Mo, under the server's limit", pdf(verify.MaxDocumentBytes + 512<<10)},
-		{"over the server's limit", pdf(defaultBodyLimit + 3<<20)},
+		{"over the server's limit", pdf(defaultBodyLimit + 2<<20)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
