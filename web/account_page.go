@@ -50,6 +50,10 @@ type needView struct {
 
 type companyView struct {
 	Name, URL, ManageURL, Role string
+	// Requests says how many requests to join the team await the
+	// account's decision (claimsAwaiting), "" when none; RequestsURL is
+	// where it decides.
+	Requests, RequestsURL string
 }
 
 // doneMessages are the confirmations an action redirects to (?fait=).
@@ -154,6 +158,14 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 		return nil, err
 	}
 	p.Role = roleText(a.Role, len(members))
+	awaiting, err := s.claimsAwaiting(ctx, a.ID) // claim_decide.go
+	if err != nil {
+		return nil, err
+	}
+	requests := map[string]int{}
+	for _, cl := range awaiting {
+		requests[cl.SupplierID]++
+	}
 	for _, m := range members {
 		name := m.SupplierID
 		if sup, err := s.store.Supplier(ctx, m.SupplierID); err == nil {
@@ -165,8 +177,13 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 		if m.Role == data.MemberOwner {
 			role = "responsable"
 		}
-		p.Companies = append(p.Companies, companyView{Name: name, URL: supplierURL(m.SupplierID),
-			ManageURL: "/compte/entreprises/" + url.PathEscape(m.SupplierID), Role: role})
+		cv := companyView{Name: name, URL: supplierURL(m.SupplierID),
+			ManageURL: "/compte/entreprises/" + url.PathEscape(m.SupplierID), Role: role}
+		if n := requests[m.SupplierID]; n > 0 {
+			cv.Requests = pluralFR(n, "demande pour rejoindre l'équipe attend", "demandes pour rejoindre l'équipe attendent") + " votre décision"
+			cv.RequestsURL = claimsPath + "#a-approuver"
+		}
+		p.Companies = append(p.Companies, cv)
 	}
 	return p, nil
 }

@@ -292,7 +292,7 @@ func (s *Server) claimUpload(c *fiber.Ctx) error {
 		return s.claimStepFailed(c, cl.ID, "Choisissez le fichier de l'extrait Kbis.")
 	}
 	if fh.Size > verify.MaxDocumentBytes {
-		return s.claimStepFailed(c, cl.ID, fmt.Sprintf("Le fichier dépasse %d Mo.", verify.MaxDocumentBytes>>20))
+		return s.renderClaim(c, fiber.StatusRequestEntityTooLarge, cl, "", kbisTooLarge()) // claim_upload_limit.go
 	}
 	f, err := fh.Open()
 	if err != nil {

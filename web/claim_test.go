@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -529,5 +530,36 @@ func TestAcceptedClaimKeepsTheRoleOfAnAccountInvitedMeanwhile(t *testing.T) {
 		if m.AccountID == bob.ID && (m.Role != data.MemberOwner || m.Via != "admin") {
 			t.Errorf("bob's membership became %+v", m)
 		}
+	}
+}
+
+// TestAccountPageShowsJoinRequests: the requests to join a company's team
+// that await the owner's decision are counted on /compte, beside the
+// company, with a link to where they are decided; none, nothing is said.
+func TestAccountPageShowsJoinRequests(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	owner, ownerAcc := w.person(t, "alice@example.org", data.RoleSupplier)
+	_, bob := w.person(t, "bob@example.org", data.RoleSupplier)
+	_, carol := w.person(t, "carol@example.org", data.RoleSupplier)
+	sup := w.company(t, 1, "")
+	if err := w.s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: ownerAcc.ID, Role: data.MemberOwner}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if r := owner.get(t, accountPath); strings.Contains(r.body, "pour rejoindre l&#39;équipe") {
+		t.Errorf("/compte speaks of requests while none waits:\n%s", r.body)
+	}
+	for i, who := range []data.Account{bob, carol} {
+		cl := data.Claim{ID: "c" + strconv.Itoa(i), SupplierID: sup.ID, AccountID: who.ID, Method: data.ClaimByEmailDomain, Status: data.ClaimApproval}
+		cl.ProvenAt, cl.NeedsApproval = time.Now(), true
+		if err := w.s.store.PutClaim(ctx, cl, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := owner.get(t, accountPath)
+	wantStatus(t, "account", r, http.StatusOK)
+	mustContain(t, "account", r.body, "2 demandes pour rejoindre l&#39;équipe attendent votre décision", `href="`+claimsPath+`#a-approuver"`)
+	if review := owner.get(t, claimsPath); !strings.Contains(review.body, `id="a-approuver"`) || !strings.Contains(review.body, "bob@example.org") {
+		t.Errorf("the review page does not list the requests:\n%s", review.body)
 	}
 }

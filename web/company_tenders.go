@@ -51,6 +51,36 @@ type companyTendersView struct {
 	Missing   []string
 	Hidden    []hiddenTenderView
 	Unindexed bool
+	// Gaps are the declarations the listing lacks for the search, each
+	// with its form; the empty list advises them, or an alert when the
+	// listing lacks none.
+	Gaps []listingGap
+}
+
+// listingGap is one declaration a listing lacks, and the form that takes it.
+type listingGap struct {
+	Text, URL string
+}
+
+// tenderSearchGaps names what a company has not declared among what
+// index.TendersFor reads (codes, area, products, headcount), each with a
+// link to its form section.
+func tenderSearchGaps(s data.Supplier) []listingGap {
+	var gaps []listingGap
+	for _, g := range []struct {
+		lacks         bool
+		section, text string
+	}{
+		{len(s.CPVDeclared) == 0, "cpv", "Déclarez vos codes CPV : les acheteurs classent leurs marchés par ces codes."},
+		{s.ServiceArea.Kind == data.ServiceAreaUnknown, "zone", "Déclarez votre zone d'intervention : les marchés loin de votre site pourront vous être proposés."},
+		{len(s.Products) == 0, "presentation", "Citez vos produits et vos gammes : leurs mots sont cherchés dans les avis."},
+		{s.HeadcountBand == "", "capacite", "Indiquez votre effectif : il situe les marchés à votre portée."},
+	} {
+		if g.lacks {
+			gaps = append(gaps, listingGap{Text: g.text, URL: companyURL(s.ID) + "/fiche/" + g.section})
+		}
+	}
+	return gaps
 }
 
 type companyTenderView struct {
@@ -95,7 +125,7 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)
 	}
-	v.Basis, v.Missing = res.Basis, res.Missing
+	v.Basis, v.Missing, v.Gaps = res.Basis, res.Missing, tenderSearchGaps(a.sup)
 	if len(res.Fits) > limit {
 		res.Fits, v.More = res.Fits[:limit], true
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -86,5 +87,60 @@ func TestCompanyTenders(t *testing.T) {
 	mustContain(t, "dashboard after remettre", member.get(t, dash).body, "Menuiseries extérieures du gymnase")
 	if counts, _ := s.store.TenderDismissalCounts(context.Background()); counts["boamp:26-701"] != 0 {
 		t.Errorf("signal after remettre: %v", counts)
+	}
+}
+
+// TestCompanyTendersEmptyAdvice: when no tender fits, the list advises
+// only the declarations the listing lacks, each linked to its form, and
+// suggests an alert when it lacks none.
+func TestCompanyTendersEmptyAdvice(t *testing.T) {
+	bare := listingCompany(32, "Atelier Nu")
+	full := listingCompany(33, "Atelier Complet")
+	full.CPVDeclared = []string{"45421000"}
+	full.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	full.Products = []string{"Fenêtres en chêne"}
+	full.HeadcountBand = "11"
+	half := listingCompany(34, "Atelier à moitié")
+	half.CPVDeclared = []string{"45421000"}
+	half.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	s, _ := listingServer(t, Config{}, bare, full, half)
+	putTenders(t, s, data.Tender{ID: "boamp:26-801", Source: "boamp", SourceID: "26-801", Title: "Nettoyage des locaux", CPV: "90910000",
+		Place: data.Place{Departement: "35"}, Deadline: inDays(8)})
+
+	tests := []struct {
+		name    string
+		co      data.Supplier
+		want    []string
+		notWant []string
+	}{
+		{"nothing declared", bare, []string{
+			`href="` + companyURL(bare.ID) + `/fiche/cpv"`, `href="` + companyURL(bare.ID) + `/fiche/zone"`,
+			`href="` + companyURL(bare.ID) + `/fiche/presentation"`, `href="` + companyURL(bare.ID) + `/fiche/capacite"`,
+			"Déclarez vos codes CPV", "Déclarez votre zone d&#39;intervention",
+		}, []string{"rien n'y manque"}},
+		{"codes and area declared", half, []string{
+			`href="` + companyURL(half.ID) + `/fiche/presentation"`, `href="` + companyURL(half.ID) + `/fiche/capacite"`,
+		}, []string{"Déclarez vos codes CPV", "Déclarez votre zone", "Déclarer vos codes CPV et votre zone", "rien n'y manque"}},
+		{"everything declared", full, []string{
+			"Votre fiche déclare déjà vos codes CPV, votre zone d'intervention, vos produits et votre effectif",
+			"créez une alerte", `href="/compte/alertes"`,
+		}, []string{"Déclarez", "Citez", "Indiquez", "Déclarer vos codes CPV et votre zone", "/fiche/"}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			member, _ := memberOf(t, s, fmt.Sprintf("vide%d@example.fr", i), tt.co.ID, data.MemberOwner)
+			for _, page := range []string{companyURL(tt.co.ID), companyURL(tt.co.ID) + "/appels-d-offres"} {
+				r := member.get(t, page)
+				wantStatus(t, page, r, http.StatusOK)
+				section := r.body[strings.Index(r.body, `id="appels-d-offres"`):]
+				section = section[:strings.Index(section, "</section>")]
+				mustContain(t, page, section, append([]string{"Aucun appel d'offres ouvert ne correspond à votre fiche"}, tt.want...)...)
+				for _, w := range tt.notWant {
+					if strings.Contains(section, w) {
+						t.Errorf("%s says %q", page, w)
+					}
+				}
+			}
+		})
 	}
 }

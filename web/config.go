@@ -28,7 +28,8 @@ type Config struct {
 	// Logger receives request logs and 5xx errors (default: discard).
 	Logger *slog.Logger
 	// BodyLimit caps request bodies in bytes (default 5 MiB); larger
-	// requests get 413.
+	// requests get 413. The Kbis upload route reads up to 8 MiB, to
+	// refuse a file over 4 Mo with advice (claim_upload_limit.go).
 	BodyLimit int
 	// ReadTimeout bounds reading a whole request (default 30 s).
 	ReadTimeout time.Duration

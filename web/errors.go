@@ -108,6 +108,14 @@ type errorPage struct {
 	Status    int
 	Message   string
 	RequestID string // observability.go
+	// Back leads back to where the refused request came from, when the
+	// error has a better way out than the home page.
+	Back *backLink
+}
+
+// backLink is a link of an error page back to a page of the site.
+type backLink struct {
+	URL, Text string
 }
 
 // handleError is fiber's ErrorHandler: it renders every error returned by a
@@ -153,6 +161,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(fiber.Map{"error": message, "request_id": rid})
 	}
 	p := &errorPage{Layout: Layout{Title: title}, Status: status, Message: message, RequestID: rid}
+	if status == fiber.StatusRequestEntityTooLarge {
+		if msg, back, ok := claimUploadRefusal(errorPath(c)); ok { // claim_upload_limit.go
+			p.Title, p.Message, p.Back = "Fichier trop volumineux", msg, back
+		}
+	}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
 		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", loggedPath(c.Path()), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)

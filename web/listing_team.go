@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -60,6 +61,8 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 		p.Notice = "Le membre a été retiré de l'équipe."
 	case "responsable":
 		p.Notice = "Le membre est désormais responsable : il peut inviter et retirer des membres."
+	case "deja-membre":
+		p.Notice = "Vous faites déjà partie de l'équipe : l'invitation a servi à vous y ajouter."
 	}
 	return s.render(c, fiber.StatusOK, "listing", p)
 }
@@ -387,11 +390,34 @@ func maskEmail(e string) string {
 
 // invitationForm serves GET /compte/invitations/{token}.
 func (s *Server) invitationForm(c *fiber.Ctx) error {
-	_, _, p, status, err := s.invitation(c)
+	inv, acc, p, status, err := s.invitation(c)
 	if err != nil {
 		return err
 	}
+	if joined, err := s.joinedWith(c.UserContext(), inv, acc); err != nil || joined {
+		return alreadyInTeam(c, inv, err)
+	}
 	return s.render(c, status, "listing_invite", p)
+}
+
+// joinedWith reports whether acc used the invitation itself and is a
+// member of its company: a second click on « Rejoindre l'équipe », or the
+// link opened again, is no error for it.
+func (s *Server) joinedWith(ctx context.Context, inv data.Invite, acc data.Account) (bool, error) {
+	if inv.UsedAt.IsZero() || inv.UsedBy != acc.ID {
+		return false, nil
+	}
+	m, err := s.membershipOf(ctx, inv.SupplierID, acc.ID)
+	return m != nil, err
+}
+
+// alreadyInTeam sends the account that joined with inv to the team page,
+// which says so; err, when not nil, is returned instead.
+func alreadyInTeam(c *fiber.Ctx, inv data.Invite, err error) error {
+	if err != nil {
+		return err
+	}
+	return c.Redirect(companyURL(inv.SupplierID)+"/equipe?fait=deja-membre", fiber.StatusSeeOther)
 }
 
 // invitationAccept serves POST /compte/invitations/{token}: the signed-in
@@ -401,16 +427,28 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ctx := c.UserContext()
+	if joined, err := s.joinedWith(ctx, inv, acc); err != nil || joined {
+		return alreadyInTeam(c, inv, err)
+	}
 	if status != fiber.StatusOK {
 		return s.render(c, status, "listing_invite", p)
 	}
-	ctx := c.UserContext()
+	concurrent := false // a double click: the other request used the invitation for this account
 	if _, err := s.store.UseInvite(ctx, inv.TokenHash, acc.ID); err != nil {
-		if errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) {
+		if errors.Is(err, store.ErrInviteUsed) {
+			if again, rerr := s.store.Invite(ctx, inv.TokenHash); rerr == nil && again.UsedBy == acc.ID {
+				concurrent = true
+			}
+		}
+		switch {
+		case concurrent:
+		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired):
 			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 			return s.render(c, fiber.StatusGone, "listing_invite", p)
+		default:
+			return err
 		}
-		return err
 	}
 	if m, err := s.membershipOf(ctx, inv.SupplierID, acc.ID); err != nil {
 		return err
@@ -419,6 +457,9 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 			Since: time.Now().UTC(), Via: "invite:" + inv.TokenHash[:12]}, acc.ID); err != nil {
 			return err
 		}
+	}
+	if concurrent {
+		return alreadyInTeam(c, inv, nil)
 	}
 	return c.Redirect(companyURL(inv.SupplierID), fiber.StatusSeeOther)
 }

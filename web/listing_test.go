@@ -466,7 +466,15 @@ func TestListingInvite(t *testing.T) {
 		t.Fatal("the invitee is not a member after accepting")
 	}
 	wantStatus(t, "dashboard", invitee.get(t, companyURL(sup.ID)), http.StatusOK)
-	wantStatus(t, "second use", invitee.post(t, path, nil), http.StatusGone)
+	// A second click on « Rejoindre l'équipe » (or the link opened again)
+	// leads to the team, which says so, not to « a déjà servi ».
+	for _, again := range []response{invitee.post(t, path, nil), invitee.get(t, path)} {
+		wantStatus(t, "second use by the member", again, http.StatusSeeOther)
+		if loc := again.header.Get("Location"); loc != team+"?fait=deja-membre" {
+			t.Fatalf("second use: Location %q, want the team page", loc)
+		}
+	}
+	mustContain(t, "team after a second use", invitee.get(t, team+"?fait=deja-membre").body, "Vous faites déjà partie de l&#39;équipe")
 
 	// A member cannot remove the owner; the owner removes the member.
 	ownerAcc, _ := s.store.AccountByEmail(ctx, "patron@forge-equipe.fr")
@@ -477,6 +485,7 @@ func TestListingInvite(t *testing.T) {
 		t.Error("the removed member is still a member")
 	}
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
+	wantStatus(t, "used invitation of a removed member", invitee.post(t, path, nil), http.StatusGone)
 
 	// The owner, now alone, leaves after confirming.
 	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)

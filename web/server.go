@@ -123,7 +123,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.app.Use("/api", s.rateLimit)
 	s.app.Use(s.checkCSRF) // csrf.go
 	s.app.Use(s.limitForms)
-	s.markRawErrors() // api_conn.go
+	s.markRawErrors()         // api_conn.go
+	s.raiseClaimUploadLimit() // claim_upload_limit.go
 
 	routes := s.routes()
 	for _, r := range routes { // markRoute names the route in the metrics (observability.go)

@@ -32,8 +32,7 @@ func newRegisterView(s data.Supplier) registerView {
 	r := s.Register
 	if r == nil {
 		return registerView{Lacks: "Identité non encore vérifiée au répertoire officiel des entreprises (Sirene) : " +
-			"adresse du siège, forme juridique, date de création, tranche d'effectifs et catégorie d'entreprise " +
-			"ne sont pas connues, et l'on ne sait pas si l'entreprise est toujours en activité."}
+			frenchList(unknownWithoutRegister(s)) + " ne sont pas connues, et l'on ne sait pas si l'entreprise est toujours en activité."}
 	}
 	v := registerView{Checked: true, Source: sourceName(data.SourceRegister)}
 	if p, ok := s.Provenance[data.FieldRegister]; ok {
@@ -67,6 +66,29 @@ func newRegisterView(s data.Supplier) registerView {
 		v.Ceased += " selon le répertoire Sirene : elle n'est plus proposée dans les recherches ni dans les fournisseurs suggérés pour un marché."
 	}
 	return v
+}
+
+// unknownWithoutRegister names what a supplier page cannot tell while the
+// register has not been read: the register's own facts, and the headcount
+// band and category only when neither the company nor a source gave them
+// (a band the company declared is on the page, marked as declared).
+func unknownWithoutRegister(s data.Supplier) []string {
+	unknown := []string{"adresse du siège", "forme juridique", "date de création"}
+	if s.HeadcountBand == "" {
+		unknown = append(unknown, "tranche d'effectifs")
+	}
+	if s.Category == "" {
+		unknown = append(unknown, "catégorie d'entreprise")
+	}
+	return unknown
+}
+
+// frenchList joins items the French way: « a, b et c ».
+func frenchList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
 
 // contactView is the « contacter » block: each way to reach the company

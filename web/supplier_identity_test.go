@@ -31,6 +31,23 @@ func registeredSupplier(ceased bool) data.Supplier {
 	return s
 }
 
+// declaredHeadcountSupplier is richSupplier whose owner declared its
+// headcount band, the register never read.
+func declaredHeadcountSupplier() data.Supplier {
+	s := richSupplier()
+	s.HeadcountBand = "11"
+	s.SetProvenance(data.FieldHeadcount, data.Provenance{Source: "owner", Owner: true,
+		FetchedAt: time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)})
+	return s
+}
+
+// unknownHeadcountSupplier is richSupplier without headcount or category.
+func unknownHeadcountSupplier() data.Supplier {
+	s := richSupplier()
+	s.HeadcountBand, s.Category = "", ""
+	return s
+}
+
 func TestSupplierIdentityAndContacts(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -53,6 +70,13 @@ func TestSupplierIdentityAndContacts(t *testing.T) {
 			"Identité non encore vérifiée au répertoire officiel des entreprises (Sirene)",
 			"Aucune source consultée ne publie : courriel, téléphone.",
 		}, []string{"Forme juridique", "Entreprise cessée"}},
+		{"never checked, headcount declared", declaredHeadcountSupplier(), []string{
+			"Tranche d'effectifs 10 à 19 salariés déclaré par l'entreprise",
+			"adresse du siège, forme juridique, date de création et catégorie d'entreprise ne sont pas connues",
+		}, []string{"tranche d'effectifs et catégorie", "tranche d'effectifs et catégorie d'entreprise ne sont pas connues"}},
+		{"never checked, nothing known", unknownHeadcountSupplier(), []string{
+			"adresse du siège, forme juridique, date de création, tranche d'effectifs et catégorie d'entreprise ne sont pas connues",
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
