@@ -570,7 +570,7 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 func (p *companyProfile) basis() []string {
 	var out []string
 	if n := len(p.declared); n > 0 {
-		out = append(out, pluralFR(n, "code CPV déclaré", "codes CPV déclarés")+" : "+strings.Join(capList(p.declared), ", "))
+		out = append(out, data.CountFR(n, "code CPV déclaré", "codes CPV déclarés")+" : "+strings.Join(capList(p.declared), ", "))
 	}
 	if _, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
 		out = append(out, "zone d'intervention : "+detail)
@@ -598,11 +598,4 @@ func (p *companyProfile) missing() []string {
 		out = append(out, "zone d'intervention non déclarée : les avis proches du site passent en premier")
 	}
 	return out
-}
-
-func pluralFR(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

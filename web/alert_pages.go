@@ -537,7 +537,7 @@ func alertSummary(p data.AlertProfile) []string {
 		out = append(out, "CPV "+strings.Join(codes, ", "))
 	}
 	if len(p.Departements) > 0 {
-		out = append(out, pluralWord(len(p.Departements), "département", "départements")+" "+strings.Join(p.Departements, ", "))
+		out = append(out, data.PluralFR(len(p.Departements), "département", "départements")+" "+strings.Join(p.Departements, ", "))
 	}
 	if len(p.Regions) > 0 {
 		var names []string
@@ -548,7 +548,7 @@ func alertSummary(p data.AlertProfile) []string {
 				names = append(names, code)
 			}
 		}
-		out = append(out, pluralWord(len(names), "région", "régions")+" "+strings.Join(names, ", "))
+		out = append(out, data.PluralFR(len(names), "région", "régions")+" "+strings.Join(names, ", "))
 	}
 	if p.Near != nil && p.RadiusKm > 0 {
 		out = append(out, "à moins de "+fmtKm(p.RadiusKm)+" de "+placeText(*p.Near))
@@ -572,11 +572,4 @@ func alertSummary(p data.AlertProfile) []string {
 		out = append(out, "uniquement les lots")
 	}
 	return out
-}
-
-func pluralWord(n int, one, many string) string {
-	if n > 1 {
-		return many
-	}
-	return one
 }

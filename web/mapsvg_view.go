@@ -159,8 +159,5 @@ func (m *franceMap) drawn(code string) bool {
 // pluralFR writes "1 fournisseur", "0 fournisseur", "12 fournisseurs":
 // French uses the singular for 0 and 1.
 func pluralFR(n int, one, many string) string {
-	if n <= 1 {
-		return formatNumber(n) + " " + one
-	}
-	return formatNumber(n) + " " + many
+	return formatNumber(n) + " " + data.PluralFR(n, one, many)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"fabrique/data"
 	"fabrique/web"
 )
 
@@ -95,7 +96,7 @@ func runAlerts(ctx context.Context, p *program, args []string) error {
 		return err
 	}
 	if run.Failed > 0 {
-		return &userError{msg: plural(run.Failed, "envoi d'alertes en échec (voir le journal) ; il sera retenté", "envois d'alertes en échec (voir le journal) ; ils seront retentés") + " au prochain passage"}
+		return &userError{msg: data.CountFR(run.Failed, "envoi d'alertes en échec (voir le journal) ; il sera retenté", "envois d'alertes en échec (voir le journal) ; ils seront retentés") + " au prochain passage"}
 	}
 	return nil
 }
@@ -111,7 +112,7 @@ func printDigestRun(w io.Writer, run web.DigestRun) {
 		for _, p := range d.Profiles {
 			names = append(names, p.Name)
 		}
-		fmt.Fprintf(w, "%s — %s (%s) — profils : %s\n", d.Account.Email, plural(d.Len(), "appel d'offres", "appels d'offres"), verb, strings.Join(names, ", "))
+		fmt.Fprintf(w, "%s — %s (%s) — profils : %s\n", d.Account.Email, data.CountFR(d.Len(), "appel d'offres", "appels d'offres"), verb, strings.Join(names, ", "))
 		for _, s := range d.Sections {
 			fmt.Fprintf(w, "  %s\n", s.Title())
 			for _, it := range s.Items {
@@ -121,11 +122,11 @@ func printDigestRun(w io.Writer, run web.DigestRun) {
 	}
 	if run.DryRun {
 		fmt.Fprintf(w, "Essai : %s à envoyer, %s sans nouveauté ; rien n'a été envoyé ni écrit.\n",
-			plural(len(run.Digests), "récapitulatif", "récapitulatifs"), plural(run.Empty, "compte", "comptes"))
+			data.CountFR(len(run.Digests), "récapitulatif", "récapitulatifs"), data.CountFR(run.Empty, "compte", "comptes"))
 		return
 	}
 	fmt.Fprintf(w, "Alertes : %s (dont %s d'un envoi interrompu), %d en échec, %s sans nouveauté.\n",
-		plural(run.Sent, "envoyée", "envoyées"), plural(run.Resumed, "reprise", "reprises"), run.Failed, plural(run.Empty, "compte", "comptes"))
+		data.CountFR(run.Sent, "envoyée", "envoyées"), data.CountFR(run.Resumed, "reprise", "reprises"), run.Failed, data.CountFR(run.Empty, "compte", "comptes"))
 }
 
 // sendAlerts runs the due digests at start, then every interval, until

@@ -55,6 +55,6 @@ func runEval(ctx context.Context, p *program, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
-	fmt.Fprintf(p.stdout, "%s.\n%s", plural(len(awards), "attribution lue", "attributions lues"), rep.String())
+	fmt.Fprintf(p.stdout, "%s.\n%s", data.CountFR(len(awards), "attribution lue", "attributions lues"), rep.String())
 	return nil
 }

@@ -122,7 +122,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 					return fmt.Errorf("%s : attributions non enregistrées : %w", f, err)
 				}
 			}
-			fmt.Fprintf(report, "  ✓ %s\n", plural(len(res.Awards), "attribution de marché", "attributions de marché"))
+			fmt.Fprintf(report, "  ✓ %s\n", data.CountFR(len(res.Awards), "attribution de marché", "attributions de marché"))
 		}
 	}
 	if p.cfg.feed != "" {
@@ -131,7 +131,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			return err
 		}
 		n, err := feedImport(ctx, cfg, st, p.cfg.feed, p.cfg.baseURL, report)
-		fmt.Fprintf(report, "Flux %s : %s.\n", p.cfg.feed, plural(n, "avis nouveau ou modifié", "avis nouveaux ou modifiés"))
+		fmt.Fprintf(report, "Flux %s : %s.\n", p.cfg.feed, data.CountFR(n, "avis nouveau ou modifié", "avis nouveaux ou modifiés"))
 		if err != nil {
 			return err
 		}
@@ -154,17 +154,17 @@ func runImport(ctx context.Context, p *program, args []string) error {
 // summary is the last line of an import's report, in French: files read
 // and refused, notices kept, awards, notices rejected.
 func (s importStats) summary(dry bool) string {
-	line := plural(s.files, "fichier lu", "fichiers lus")
+	line := data.CountFR(s.files, "fichier lu", "fichiers lus")
 	if s.rejectedFiles > 0 {
-		line += ", dont " + plural(s.rejectedFiles, "refusé", "refusés")
+		line += ", dont " + data.CountFR(s.rejectedFiles, "refusé", "refusés")
 	}
 	if dry {
-		line += " ; " + plural(s.tenders, "avis reconnu", "avis reconnus") + " (essai à blanc : rien n'est enregistré)"
+		line += " ; " + data.CountFR(s.tenders, "avis reconnu", "avis reconnus") + " (essai à blanc : rien n'est enregistré)"
 	} else {
-		line += " ; " + plural(s.tenders, "avis enregistré", "avis enregistrés") +
-			" (" + plural(s.newT, "nouveau ou modifié", "nouveaux ou modifiés") + ", " + plural(s.same, "déjà importé", "déjà importés") + ")"
+		line += " ; " + data.CountFR(s.tenders, "avis enregistré", "avis enregistrés") +
+			" (" + data.CountFR(s.newT, "nouveau ou modifié", "nouveaux ou modifiés") + ", " + data.CountFR(s.same, "déjà importé", "déjà importés") + ")"
 	}
-	return line + " ; " + plural(s.awards, "attribution", "attributions") + " ; " + plural(s.problems, "avis rejeté", "avis rejetés") + "."
+	return line + " ; " + data.CountFR(s.awards, "attribution", "attributions") + " ; " + data.CountFR(s.problems, "avis rejeté", "avis rejetés") + "."
 }
 
 // refused says what the import refused, the files and the notices
@@ -172,10 +172,10 @@ func (s importStats) summary(dry bool) string {
 func (s importStats) refused() string {
 	var parts []string
 	if s.rejectedFiles > 0 {
-		parts = append(parts, plural(s.rejectedFiles, "fichier refusé", "fichiers refusés"))
+		parts = append(parts, data.CountFR(s.rejectedFiles, "fichier refusé", "fichiers refusés"))
 	}
 	if s.problems > 0 {
-		parts = append(parts, plural(s.problems, "avis rejeté", "avis rejetés"))
+		parts = append(parts, data.CountFR(s.problems, "avis rejeté", "avis rejetés"))
 	}
 	return strings.Join(parts, " et ")
 }
@@ -270,7 +270,7 @@ func describeTender(t data.Tender, status string) string {
 		parts = append(parts, "clôture "+t.Deadline.In(paris()).Format("02/01/2006 15:04"))
 	}
 	if len(t.Lots) > 0 {
-		parts = append(parts, plural(len(t.Lots), "lot", "lots"))
+		parts = append(parts, data.CountFR(len(t.Lots), "lot", "lots"))
 	}
 	parts = append(parts, string(t.State), status)
 	parts = append(parts, t.TextDefects...)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	_ "time/tzdata" // French dates need Europe/Paris, even where the system has no zone database
+
+	"fabrique/data"
 )
 
 func main() {
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case cmd.nargs == zeroOrOne && len(rest) > 1:
 		err = fmt.Errorf("un argument au plus, %d reçus", len(rest))
 	case cmd.nargs >= 0 && len(rest) != cmd.nargs:
-		err = fmt.Errorf("%s, %s", plural(cmd.nargs, "argument attendu", "arguments attendus"), plural(len(rest), "reçu", "reçus"))
+		err = fmt.Errorf("%s, %s", data.CountFR(cmd.nargs, "argument attendu", "arguments attendus"), data.CountFR(len(rest), "reçu", "reçus"))
 	}
 	if err != nil {
 		printCommandUsage(stderr, cmd)

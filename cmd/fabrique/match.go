@@ -73,7 +73,7 @@ func runMatch(ctx context.Context, p *program, args []string) error {
 }
 
 func printMatches(w io.Writer, title string, ms []data.Match) {
-	fmt.Fprintf(w, "\n%s — %s\n", title, plural(len(ms), "fournisseur", "fournisseurs"))
+	fmt.Fprintf(w, "\n%s — %s\n", title, data.CountFR(len(ms), "fournisseur", "fournisseurs"))
 	if data.GoodMatches(ms) == 0 {
 		fmt.Fprintf(w, "Attention : %s.\n", data.NoGoodMatch)
 	}

@@ -170,7 +170,7 @@ func runUser(ctx context.Context, p *program, args []string) error {
 		return usageErrorf("user : sous-commande « %s » inconnue (add, list, disable ou enable)", verb)
 	}
 	if len(rest) != n {
-		return usageErrorf("user %s : %s, %s", verb, plural(n, "argument attendu", "arguments attendus"), plural(len(rest), "reçu", "reçus"))
+		return usageErrorf("user %s : %s, %s", verb, data.CountFR(n, "argument attendu", "arguments attendus"), data.CountFR(len(rest), "reçu", "reçus"))
 	}
 	st, err := openStore(p.cfg.dataDir, p.log)
 	if err != nil {
@@ -334,7 +334,7 @@ func userSetDisabled(ctx context.Context, p *program, st *store.Store, email str
 		if err != nil {
 			return storeError(p.cfg.dataDir, err)
 		}
-		word = "désactivé (" + plural(n, "session fermée", "sessions fermées") + ")"
+		word = "désactivé (" + data.CountFR(n, "session fermée", "sessions fermées") + ")"
 	}
 	fmt.Fprintf(p.stdout, "Compte %s %s.\n", email, word)
 	return nil
