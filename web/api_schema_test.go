@@ -72,6 +72,7 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"SuppliersPage", apiSuppliersPage{}},
 		{"SupplierResult", apiSupplierResult{}},
 		{"Place", apiPlace{}},
+		{"TextPlace", apiTextPlace{}},
 		{"FacetCount", index.FacetCount{}},
 		{"Suggestion", apiSuggestion{}},
 		{"Commune", index.CommuneSuggestion{}},
