@@ -90,7 +90,7 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"StatsCoverage", observatory.Coverage{}},
 		{"StatsTenders", observatory.TenderCoverage{}},
 		{"StatsAwards", observatory.AwardShare{}},
-		{"StatsSource", observatory.SourceHealth{}},
+		{"StatsSource", apiSourceHealth{}},
 		{"StatsSnapshot", data.StatsSnapshot{}},
 		{"Error", struct {
 			Error     string `json:"error"`

@@ -1029,10 +1029,15 @@ type StatsSource struct {
 		Count int    `json:"count"`
 		Label string `json:"label"`
 	} `json:"ages"`
-	Defects      int        `json:"defects"`
-	First        *time.Time `json:"first,omitempty"`
-	Imported     int        `json:"imported"`
-	Kind         string     `json:"kind"`
+	Defects  int        `json:"defects"`
+	First    *time.Time `json:"first,omitempty"`
+	Imported int        `json:"imported"`
+
+	// Kind « directory » (annuaire de labels), « tenders » (avis de marché) ou « awards » (attributions) ; une même clé peut revenir sous deux types (« boamp »).
+	Kind string `json:"kind"`
+
+	// Label Nom de la source en français, tel que l'affichent les pages et la colonne « Nom de la source » du CSV : « Liste officielle des Entreprises du Patrimoine Vivant (data.economie.gouv.fr) », « BOAMP (avis d'attribution) », « DECP de l'État (AIFE, plateforme PLACE) » ; une clé que cette version ne connaît pas s'écrit « source « clé » ».
+	Label        string     `json:"label"`
 	Last         *time.Time `json:"last,omitempty"`
 	LastImported *time.Time `json:"last_imported,omitempty"`
 
@@ -1053,10 +1058,12 @@ type StatsSource struct {
 		Unchanged    int            `json:"unchanged"`
 		Updated      int            `json:"updated"`
 	} `json:"last_run,omitempty"`
-	Listings   int    `json:"listings"`
-	NotRefound int    `json:"not_refound"`
-	Runs       int    `json:"runs"`
-	Source     string `json:"source"`
+	Listings   int `json:"listings"`
+	NotRefound int `json:"not_refound"`
+	Runs       int `json:"runs"`
+
+	// Source Clé de la source, stable, pour les programmes : « epv », « ofg », « boamp », « ted », « ocds », « decp-aife »…
+	Source string `json:"source"`
 }
 
 // StatsTenders defines model for StatsTenders.
@@ -1852,7 +1859,7 @@ type ClientInterface interface {
 
 	// StatsSources Santé des sources
 	//
-	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 	//
 	// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
 	StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2047,7 +2054,7 @@ func (c *Client) StatsHistory(ctx context.Context, params *StatsHistoryParams, r
 
 // StatsSources Santé des sources
 //
-// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 //
 // Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
 func (c *Client) StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3717,7 +3724,7 @@ type ClientWithResponsesInterface interface {
 
 	// StatsSourcesWithResponse Santé des sources
 	//
-	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5118,7 +5125,7 @@ func (c *ClientWithResponses) StatsHistoryWithResponse(ctx context.Context, para
 
 // StatsSourcesWithResponse Santé des sources
 //
-// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 //
 // Returns a wrapper object for the known response body format(s).
 //
