@@ -527,23 +527,26 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 
 // --- password reset ---
 
-func forgotForm() *authPage {
-	return &authPage{Layout: Layout{Title: "Mot de passe oublié"}, Form: "forgot", Button: "Recevoir un lien"}
+// forgotForm asks for the address to mail a reset link to; next, a local
+// path or "", is the page the sign-in was for: the link leads there once
+// the new password is set.
+func forgotForm(next string) *authPage {
+	return &authPage{Layout: Layout{Title: "Mot de passe oublié"}, Form: "forgot", Next: next, Button: "Recevoir un lien"}
 }
 
 func (s *Server) forgot(c *fiber.Ctx) error {
-	return s.renderAuth(c, fiber.StatusOK, forgotForm())
+	return s.renderAuth(c, fiber.StatusOK, forgotForm(nextPath(c.Query("suite"), "")))
 }
 
 func (s *Server) forgotSubmit(c *fiber.Ctx) error {
-	p := forgotForm()
+	p := forgotForm(nextPath(c.FormValue("suite"), ""))
 	email, msg := readEmail(c.FormValue("email"))
 	p.Email = email
 	if msg != "" {
 		p.fieldError("email", "Adresse électronique", msg)
 		return s.renderAuth(c, fiber.StatusBadRequest, p)
 	}
-	return s.sendLinkTo(c, email, resetLink, "")
+	return s.sendLinkTo(c, email, resetLink, p.Next)
 }
 
 func resetForm(secret string) *authPage {
@@ -556,6 +559,7 @@ func (s *Server) resetSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	p := resetForm(c.FormValue("jeton"))
+	p.Next = nextPath(c.FormValue("suite"), "")
 	pw := c.FormValue("password")
 	if msg := password.Weakness(pw, a.Email); msg != "" {
 		p.fieldError("password", "Nouveau mot de passe", msg)
@@ -572,7 +576,7 @@ func (s *Server) resetSubmit(c *fiber.Ctx) error {
 	if err := s.setPassword(c, a, pw, "mot de passe réinitialisé par lien"); err != nil {
 		return err
 	}
-	return c.Redirect(accountPath+"?fait=motdepasse", fiber.StatusSeeOther)
+	return c.Redirect(nextPath(p.Next, accountPath+"?fait=motdepasse"), fiber.StatusSeeOther)
 }
 
 // setPassword changes an account's password, ends all its sessions and

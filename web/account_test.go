@@ -125,6 +125,82 @@ func TestPasswordReset(t *testing.T) {
 	signIn(t, s, "oubli@atelier.test", newPW)
 }
 
+// TestPasswordResetKeepsSuite: a reset asked from a sign-in page that
+// had somewhere to go (suite=) leads there once the new password is set,
+// through the forgot form, the mailed link and the reset form; suite= is
+// checked as sign-in checks it at every step, so that a hostile one never
+// reaches the link nor the redirect.
+func TestPasswordResetKeepsSuite(t *testing.T) {
+	s, inbox := newMailServer(t, Config{})
+	createAccount(t, s, "suite-oubli@atelier.test", testPassword, data.RoleBuyer)
+	const next = "/compte/alertes?fait=x"
+	cl := newClient(s)
+	// leadsTo reports whether a link goes to path with suite=next.
+	leadsTo := func(href, path string) bool {
+		u, err := url.Parse(href)
+		return err == nil && u.Path == path && u.Query().Get("suite") == next
+	}
+
+	signin := cl.get(t, signInPath+"?suite="+url.QueryEscape(next))
+	forgot, _ := parseHTML(t, signin).Find(`.auth a[href^="` + forgotPath + `"]`).Attr("href")
+	if !leadsTo(forgot, forgotPath) {
+		t.Fatalf("sign-in page: forgot link %q, want it to carry suite=%s", forgot, next)
+	}
+	doc := parseHTML(t, cl.get(t, forgot))
+	if v, _ := doc.Find(`form input[name=suite]`).Attr("value"); v != next {
+		t.Errorf("forgot form: suite = %q, want %q", v, next)
+	}
+	if back, _ := doc.Find(`.auth a[href^="` + signInPath + `"]`).Attr("href"); !leadsTo(back, signInPath) {
+		t.Errorf("forgot page: back to sign-in %q, want suite kept", back)
+	}
+
+	if r := cl.post(t, forgotPath, url.Values{"email": {"suite-oubli@atelier.test"}, "suite": {next}}); r.status != http.StatusOK {
+		t.Fatalf("forgot: %d", r.status)
+	}
+	u, _ := url.Parse(linkIn(t, waitMail(t, inbox, 1), resetPath))
+	if u.Query().Get("suite") != next {
+		t.Fatalf("mailed link %s: suite = %q, want %q", u, u.Query().Get("suite"), next)
+	}
+	if v, _ := parseHTML(t, cl.get(t, u.RequestURI())).Find(`form input[name=suite]`).Attr("value"); v != next {
+		t.Errorf("reset form: suite = %q, want %q", v, next)
+	}
+	const newPW = "un autre mot de passe tout neuf"
+	r := cl.post(t, resetPath, url.Values{"jeton": {u.Query().Get("jeton")}, "suite": {next}, "password": {"court"}, "password2": {"court"}})
+	if v, _ := parseHTML(t, r).Find(`form input[name=suite]`).Attr("value"); r.status != http.StatusBadRequest || v != next {
+		t.Errorf("weak password: %d, suite %q; want 400 and the form keeping suite", r.status, v)
+	}
+	r = cl.post(t, resetPath, url.Values{"jeton": {u.Query().Get("jeton")}, "suite": {next}, "password": {newPW}, "password2": {newPW}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != next || cl.session() == nil {
+		t.Errorf("reset: %d to %q, session %v; want %q signed in", r.status, r.header.Get("Location"), cl.session() != nil, next)
+	}
+
+	t.Run("a hostile suite is dropped", func(t *testing.T) {
+		for i, hostile := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"} {
+			cl := newClient(s)
+			doc := parseHTML(t, cl.get(t, forgotPath+"?suite="+url.QueryEscape(hostile)))
+			if n := doc.Find(`input[name=suite]`).Length(); n != 0 {
+				t.Errorf("%q: forgot form carries suite", hostile)
+			}
+			if r := cl.post(t, forgotPath, url.Values{"email": {"suite-oubli@atelier.test"}, "suite": {hostile}}); r.status != http.StatusOK {
+				t.Fatalf("forgot: %d", r.status)
+			}
+			u, _ := url.Parse(linkIn(t, waitMail(t, inbox, 2+i), resetPath))
+			if u.Query().Has("suite") {
+				t.Errorf("%q: the mailed link carries suite: %s", hostile, u)
+			}
+			// The link forged with it, and the form posted with it.
+			forged := u.RequestURI() + "&suite=" + url.QueryEscape(hostile)
+			if n := parseHTML(t, cl.get(t, forged)).Find(`input[name=suite]`).Length(); n != 0 {
+				t.Errorf("%q: the reset form carries suite", hostile)
+			}
+			r := cl.post(t, resetPath, url.Values{"jeton": {u.Query().Get("jeton")}, "suite": {hostile}, "password": {newPW}, "password2": {newPW}})
+			if r.status != http.StatusSeeOther || r.header.Get("Location") != accountPath+"?fait=motdepasse" {
+				t.Errorf("%q: reset led %d to %q, want %s", hostile, r.status, r.header.Get("Location"), accountPath+"?fait=motdepasse")
+			}
+		}
+	})
+}
+
 func TestSessionEndsAtSignOutAndPasswordChange(t *testing.T) {
 	s := newTestServer(t, Config{})
 	createAccount(t, s, "sessions@atelier.test", testPassword, data.RoleBuyer)

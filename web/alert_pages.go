@@ -287,20 +287,24 @@ func (s *Server) alertSubmit(c *fiber.Ctx, a data.Account, base data.AlertProfil
 	}
 	if f.valid() && act == "enregistrer" && f.Previewed == f.criteriaHash() {
 		saved, err := s.store.PutAlertProfile(ctx, profile)
-		if err == nil || errors.Is(err, store.ErrAlertExists) {
-			done := "modifiee"
-			switch {
-			case err != nil: // the same form posted twice: one alert
-				done = "existante"
-			case base.ID == "":
-				done = "creee"
-			}
-			return c.Redirect(alertURL(saved.ID)+"?fait="+done, fiber.StatusSeeOther)
-		}
-		if !errors.Is(err, data.ErrInvalid) {
+		switch {
+		case err == nil && base.ID == "":
+			return c.Redirect(alertURL(saved.ID)+"?fait=creee", fiber.StatusSeeOther)
+		case err == nil:
+			return c.Redirect(alertURL(saved.ID)+"?fait=modifiee", fiber.StatusSeeOther)
+		case errors.Is(err, store.ErrAlertExists) && base.ID == "":
+			// The same form posted twice: one alert, the first.
+			return c.Redirect(alertURL(saved.ID)+"?fait=existante", fiber.StatusSeeOther)
+		case errors.Is(err, store.ErrAlertExists):
+			// An edit that would make this alert the twin of another: the
+			// form stays as the user wrote it, to change a name or a criterion.
+			f.fail(alertFieldName, "vous avez déjà une autre alerte « "+saved.Name+" » avec ces critères : "+
+				"changez le nom ou un critère. Vos modifications n'ont pas été enregistrées.")
+		case errors.Is(err, data.ErrInvalid):
+			f.failFromProfile(err)
+		default:
 			return err
 		}
-		f.failFromProfile(err)
 	}
 	if !f.valid() {
 		status, preview = fiber.StatusBadRequest, nil

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -317,6 +318,61 @@ func TestAlertEditPauseDelete(t *testing.T) {
 	wantStatus(t, "delete", r, http.StatusSeeOther)
 	wantStatus(t, "deleted", w.member.get(t, alertURL(p.ID)), http.StatusNotFound)
 	mustContain(t, "list after delete", w.member.get(t, r.header.Get("Location")).body, "Alerte supprimée")
+}
+
+// TestAlertEditIntoTwinRefused: an edit that would make an alert
+// identical to another of the account (same name and criteria) is refused
+// next to the name, in French, with the form as the user wrote it; the
+// alert stays as it was. Creating that twin leads to the first alert, as
+// before.
+func TestAlertEditIntoTwinRefused(t *testing.T) {
+	w := newAlertWorld(t)
+	ctx := context.Background()
+	// save previews the form's criteria, then saves them: the Location.
+	save := func(what, target string, form url.Values) string {
+		t.Helper()
+		form = maps.Clone(form)
+		form.Set("action", "enregistrer")
+		r := w.member.post(t, target, form)
+		wantStatus(t, what+": preview", r, http.StatusOK)
+		form.Set("apercu", previewedIn(t, r.body))
+		r = w.member.post(t, target, form)
+		wantStatus(t, what, r, http.StatusSeeOther)
+		return r.header.Get("Location")
+	}
+	save("first alert", alertsPath, menuiserieForm())
+	other := menuiserieForm()
+	other.Set("nom", "Menuiserie en Bretagne")
+	other.Set("dep", "35")
+	other.Del("valeur_min")
+	save("second alert", alertsPath, other)
+	ps, err := w.s.store.AlertProfilesOf(ctx, w.acc.ID)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("profiles = %d, %v; want 2", len(ps), err)
+	}
+	second := ps[1]
+
+	// The second edited into the first: previewed, then saved.
+	twin := menuiserieForm()
+	twin.Set("action", "enregistrer")
+	r := w.member.post(t, alertURL(second.ID), twin)
+	wantStatus(t, "twin: preview", r, http.StatusOK)
+	twin.Set("apercu", previewedIn(t, r.body))
+	r = w.member.post(t, alertURL(second.ID), twin)
+	wantStatus(t, "twin: save", r, http.StatusBadRequest)
+	mustContain(t, "twin refused", r.body, "1 champ à corriger", "vous avez déjà une autre alerte « Menuiserie dans le Rhône » avec ces critères", "n&#39;ont pas été enregistrées", `aria-invalid="true"`,
+		`value="Menuiserie dans le Rhône"`, `value="nettoyage, vitrerie"`, `name="dep" value="69" checked`, `action="`+alertURL(second.ID)+`"`)
+	if got, _ := w.s.store.AlertProfile(ctx, second.ID); !got.SameAs(second) {
+		t.Errorf("the refused edit was stored: %+v", got)
+	}
+
+	// Another name makes another alert: saved.
+	twin.Set("nom", "Menuiserie dans le Rhône (bis)")
+	twin.Set("action", "enregistrer")
+	if r := w.member.post(t, alertURL(second.ID), twin); r.status != http.StatusSeeOther ||
+		r.header.Get("Location") != alertURL(second.ID)+"?fait=modifiee" {
+		t.Errorf("renamed twin: %d to %q, want saved", r.status, r.header.Get("Location"))
+	}
 }
 
 // TestAlertNearCommune: a radius around a commune is stored with the

@@ -72,6 +72,7 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"SuppliersPage", apiSuppliersPage{}},
 		{"SupplierResult", apiSupplierResult{}},
 		{"Place", apiPlace{}},
+		{"TextPlace", apiTextPlace{}},
 		{"FacetCount", index.FacetCount{}},
 		{"Suggestion", apiSuggestion{}},
 		{"Commune", index.CommuneSuggestion{}},
@@ -89,7 +90,7 @@ func TestAPISchemasMatchTypes(t *testing.T) {
 		{"StatsCoverage", observatory.Coverage{}},
 		{"StatsTenders", observatory.TenderCoverage{}},
 		{"StatsAwards", observatory.AwardShare{}},
-		{"StatsSource", observatory.SourceHealth{}},
+		{"StatsSource", apiSourceHealth{}},
 		{"StatsSnapshot", data.StatsSnapshot{}},
 		{"Error", struct {
 			Error     string `json:"error"`

@@ -166,6 +166,14 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 		"Part (nombre)", "Montant HT", "Montant des labellisées", "Part (montant)", "Titulaire non identifiable"}, rows)
 }
 
+// apiSourceHealth is a source of the health table in the API: its key
+// (source, stable, for programs) and the French name the pages and the
+// CSV show (label, for people).
+type apiSourceHealth struct {
+	observatory.SourceHealth
+	Label string `json:"label"`
+}
+
 func (s *Server) apiStatsSources(c *fiber.Ctx) error {
 	_, csv, err := statsRequest(c, "/api/v1/stats/sources")
 	if err != nil {
@@ -177,8 +185,12 @@ func (s *Server) apiStatsSources(c *fiber.Ctx) error {
 	}
 	health := s.sourcesOf(f, s.now())
 	if !csv {
+		out := make([]apiSourceHealth, len(health))
+		for i, h := range health {
+			out[i] = apiSourceHealth{SourceHealth: h, Label: healthSourceName(h)}
+		}
 		c.Set(fiber.HeaderCacheControl, "no-cache")
-		return c.JSON(health)
+		return c.JSON(out)
 	}
 	var rows [][]string
 	for _, h := range health {

@@ -451,7 +451,8 @@ func TestAPIContract(t *testing.T) {
 	t.Run("drift is caught", func(t *testing.T) { testContractCatchesDrift(t, cs) })
 	t.Run("protocol errors", func(t *testing.T) { testContractProtocolErrors(t, cs) })
 	t.Run("every record", func(t *testing.T) { testContractEveryRecord(t, cs) })
-	t.Run("generated client", func(t *testing.T) { testGeneratedClient(t, cs) }) // apiclient_test.go
+	t.Run("search text forms", func(t *testing.T) { testContractSearchTextForms(t, cs) }) // contract_search_test.go
+	t.Run("generated client", func(t *testing.T) { testGeneratedClient(t, cs) })          // apiclient_test.go
 }
 
 // TestUndocumentedRoutesAreCaught proves the contract fails on a new API

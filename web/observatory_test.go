@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -159,6 +160,35 @@ func TestObservatoryPage(t *testing.T) {
 		decodeJSON(t, s.get(t, "/api/v1/stats/awards?period=2026-11"), &as)
 		check("November 2026", as.All.Count, 2)
 	})
+}
+
+// TestStatsSourcesNamed: /api/v1/stats/sources gives, beside each
+// source's key, the French name that the Alliance's page and the CSV show
+// (« boamp » alone, or « decp-aife », told a reader nothing).
+func TestStatsSourcesNamed(t *testing.T) {
+	s := newObservatoryServer(t)
+	var sources []struct {
+		Source, Kind string
+		Label        *string
+	}
+	decodeJSON(t, s.get(t, "/api/v1/stats/sources"), &sources)
+	admin := s.get(t, "/observatoire", "Authorization", "Bearer 3f9c2a7e41b8d05c6e92f1a4b7d3c8e0").body
+	kinds := map[string]bool{}
+	for _, h := range sources {
+		kinds[h.Kind] = true
+		want := healthSourceName(observatory.SourceHealth{Source: h.Source, Kind: h.Kind})
+		switch {
+		case h.Label == nil:
+			t.Errorf("source %s (%s) has no label", h.Source, h.Kind)
+		case *h.Label != want || *h.Label == h.Source:
+			t.Errorf("source %s (%s) labelled %q, want %q", h.Source, h.Kind, *h.Label, want)
+		case !strings.Contains(admin, html.EscapeString(want)):
+			t.Errorf("label %q of source %s is not the name the Alliance's page shows", want, h.Source)
+		}
+	}
+	if !kinds["directory"] || !kinds["tenders"] {
+		t.Errorf("sources %+v: want a directory and a feed of tenders at least", sources)
+	}
 }
 
 func TestObservatoryCoverageAPI(t *testing.T) {

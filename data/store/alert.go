@@ -111,16 +111,19 @@ func tokenHash(token string) string {
 }
 
 // ErrAlertExists refuses a new alert profile identical to one its
-// account has (data.AlertProfile.SameAs): PutAlertProfile returns that
-// one with it, so that a form posted twice saves one alert. It wraps
-// data.ErrConflict.
+// account has (data.AlertProfile.SameAs), or a change that would make a
+// stored profile identical to another: PutAlertProfile returns that other
+// one with it, so that a form posted twice saves one alert and an edit
+// never makes twins. It wraps data.ErrConflict.
 var ErrAlertExists = fmt.Errorf("store: an identical alert profile exists: %w", data.ErrConflict)
 
 // PutAlertProfile validates p (data.AlertProfile.Normalize) and stores it:
 // a new profile (empty ID) gets an ID, is active and is counted against
 // data.MaxAlertsPerOwner; an existing one keeps its owner and CreatedAt.
 // The account must exist. A new profile identical to one of the account's
-// is not stored: that one is returned with ErrAlertExists.
+// is not stored, nor a change of a stored one that makes it identical to
+// another: that one is returned with ErrAlertExists. A change of state
+// alone (Active) is never refused, even of twins stored before the check.
 func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.AlertProfile, error) {
 	if err := p.Normalize(); err != nil {
 		return data.AlertProfile{}, fmt.Errorf("store: %w", err)
@@ -138,20 +141,19 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 		if err != nil {
 			return err
 		}
+		// twin refuses p when the account has another profile identical
+		// to it, and says how many profiles the account has.
+		twin := func() (int, error) {
+			same, n, err := identicalAlert(tx, idx, p)
+			if err == nil && same.ID != "" {
+				p = same
+				err = fmt.Errorf("store: alert profile %q: %w", same.ID, ErrAlertExists)
+			}
+			return n, err
+		}
 		if p.ID == "" {
-			n := 0
-			if err := eachPrefixed(idx, p.AccountID+"|", func(id string, _ []byte) error {
-				n++
-				old, err := alertProfile(tx, id)
-				if err != nil {
-					return err
-				}
-				if old.SameAs(p) {
-					p = old
-					return fmt.Errorf("store: alert profile %q: %w", old.ID, ErrAlertExists)
-				}
-				return nil
-			}); err != nil {
+			n, err := twin()
+			if err != nil {
 				return err
 			}
 			if n >= data.MaxAlertsPerOwner {
@@ -170,6 +172,11 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 			if old.AccountID != p.AccountID {
 				return fmt.Errorf("store: alert profile %q of another account: %w", p.ID, data.ErrUnauthorized)
 			}
+			if !old.SameAs(p) {
+				if _, err := twin(); err != nil {
+					return err
+				}
+			}
 			p.CreatedAt = old.CreatedAt
 		}
 		p.UpdatedAt = now
@@ -185,6 +192,24 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 		return data.AlertProfile{}, err
 	}
 	return p, nil
+}
+
+// identicalAlert returns the profile of p's account, p itself excepted,
+// that is identical to p (data.AlertProfile.SameAs), or a zero profile;
+// n counts the account's profiles.
+func identicalAlert(tx *bolt.Tx, idx *bolt.Bucket, p data.AlertProfile) (same data.AlertProfile, n int, err error) {
+	err = eachPrefixed(idx, p.AccountID+"|", func(id string, _ []byte) error {
+		n++
+		if same.ID != "" || id == p.ID {
+			return nil
+		}
+		old, err := alertProfile(tx, id)
+		if err == nil && old.SameAs(p) {
+			same = old
+		}
+		return err
+	})
+	return same, n, err
 }
 
 // AlertProfile returns a profile; data.ErrNotFound when there is none.

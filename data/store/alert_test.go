@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"fabrique/data"
 )
 
@@ -157,6 +159,52 @@ func TestAlertProfileIdentical(t *testing.T) {
 	}
 	if n != 4 {
 		t.Errorf("%d profiles stored, want 4", n)
+	}
+
+	// An edit that makes a profile identical to another of its account is
+	// refused the same way, with that other one; the edited profile stays
+	// as it was.
+	ps, err := s.AlertProfilesOf(ctx, "acc-1")
+	if err != nil || len(ps) != 3 {
+		t.Fatalf("acc-1 profiles = %d, %v; want 3", len(ps), err)
+	}
+	second := ps[1]
+	edit := second
+	edit.Name, edit.Keywords = "Menuiserie", "bois"
+	if got, err := s.PutAlertProfile(ctx, edit); !errors.Is(err, ErrAlertExists) || got.ID != first.ID {
+		t.Errorf("edit into a twin: %+v, %v; want %s with ErrAlertExists", got, err, first.ID)
+	}
+	if kept, _ := s.AlertProfile(ctx, second.ID); !kept.SameAs(second) {
+		t.Errorf("the refused edit was stored: %+v", kept)
+	}
+	// Saving a profile unchanged, or changing its state alone, is never
+	// refused, even where twins were stored before this check.
+	edit = second
+	edit.Frequency = data.AlertDaily
+	if _, err := s.PutAlertProfile(ctx, edit); err != nil {
+		t.Errorf("an edit into no twin: %v", err)
+	}
+	// acc-2 has « Menuiserie », « bois »: its twin is written as an older
+	// version stored it.
+	twin := alert("acc-2", "Menuiserie", "bois")
+	if err := twin.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	twin.ID, twin.CreatedAt, twin.Active = "0123456789abcdef", time.Now().UTC(), true
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := put(tx.Bucket(bucketAlertProfiles), twin.ID, &twin); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketAlertAccount).Put([]byte("acc-2|"+twin.ID), nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	twin.Active = false
+	if _, err := s.PutAlertProfile(ctx, twin); err != nil {
+		t.Errorf("suspending a twin stored before the check: %v", err)
+	}
+	if _, err := s.PutAlertProfile(ctx, twin); err != nil {
+		t.Errorf("saving a twin stored before the check unchanged: %v", err)
 	}
 }
 

@@ -785,8 +785,9 @@ type NeedLot struct {
 	Title          *string   `json:"title,omitempty"`
 }
 
-// Place defines model for Place.
+// Place Point d'où se mesurent les distances (`distance_km` des résultats, classement des ex aequo) : le lieu du paramètre `near`, ou celui lu à la fin de `q` (`place` de la réponse), une commune ou le centre d'un département ou d'une région ; absent sans lieu.
 type Place struct {
+	// Label Le lieu compris : « Lyon (69) », « Ille-et-Vilaine (35) », « Bretagne », « coordonnées 45.7600, 4.8300 ».
 	Label string  `json:"label"`
 	Lat   float32 `json:"lat"`
 	Lon   float32 `json:"lon"`
@@ -1028,10 +1029,15 @@ type StatsSource struct {
 		Count int    `json:"count"`
 		Label string `json:"label"`
 	} `json:"ages"`
-	Defects      int        `json:"defects"`
-	First        *time.Time `json:"first,omitempty"`
-	Imported     int        `json:"imported"`
-	Kind         string     `json:"kind"`
+	Defects  int        `json:"defects"`
+	First    *time.Time `json:"first,omitempty"`
+	Imported int        `json:"imported"`
+
+	// Kind « directory » (annuaire de labels), « tenders » (avis de marché) ou « awards » (attributions) ; une même clé peut revenir sous deux types (« boamp »).
+	Kind string `json:"kind"`
+
+	// Label Nom de la source en français, tel que l'affichent les pages et la colonne « Nom de la source » du CSV : « Liste officielle des Entreprises du Patrimoine Vivant (data.economie.gouv.fr) », « BOAMP (avis d'attribution) », « DECP de l'État (AIFE, plateforme PLACE) » ; une clé que cette version ne connaît pas s'écrit « source « clé » ».
+	Label        string     `json:"label"`
 	Last         *time.Time `json:"last,omitempty"`
 	LastImported *time.Time `json:"last_imported,omitempty"`
 
@@ -1052,10 +1058,12 @@ type StatsSource struct {
 		Unchanged    int            `json:"unchanged"`
 		Updated      int            `json:"updated"`
 	} `json:"last_run,omitempty"`
-	Listings   int    `json:"listings"`
-	NotRefound int    `json:"not_refound"`
-	Runs       int    `json:"runs"`
-	Source     string `json:"source"`
+	Listings   int `json:"listings"`
+	NotRefound int `json:"not_refound"`
+	Runs       int `json:"runs"`
+
+	// Source Clé de la source, stable, pour les programmes : « epv », « ofg », « boamp », « ted », « ocds », « decp-aife »…
+	Source string `json:"source"`
 }
 
 // StatsTenders defines model for StatsTenders.
@@ -1235,10 +1243,12 @@ type SupplierResult struct {
 // SuppliersPage defines model for SuppliersPage.
 type SuppliersPage struct {
 	// Facets Nombre de résultats par valeur, pour chaque facette : label, region, departement, naf_section, naf_division, cpv_division, headcount, univers. Chaque `value` se redonne telle quelle au paramètre de même nom.
-	Facets  map[string][]FacetCount `json:"facets"`
-	Near    *Place                  `json:"near,omitempty"`
-	Page    int                     `json:"page"`
-	PerPage int                     `json:"per_page"`
+	Facets map[string][]FacetCount `json:"facets"`
+
+	// Near Point d'où se mesurent les distances (`distance_km` des résultats, classement des ex aequo) : le lieu du paramètre `near`, ou celui lu à la fin de `q` (`place` de la réponse), une commune ou le centre d'un département ou d'une région ; absent sans lieu.
+	Near    *Place `json:"near,omitempty"`
+	Page    int    `json:"page"`
+	PerPage int    `json:"per_page"`
 
 	// Place Lieu reconnu à la fin du texte `q` et appliqué comme filtre ; absent quand il n'y en a pas.
 	Place *TextPlace `json:"place,omitempty"`
@@ -1374,23 +1384,25 @@ type TendersPage struct {
 // TextPlace Lieu reconnu à la fin du texte `q` et appliqué comme filtre ; absent quand il n'y en a pas.
 type TextPlace struct {
 	// Code Code Insee de la commune, code du département ou code officiel (COG) de la région.
-	Code string        `json:"code"`
+	Code string `json:"code"`
+
+	// Kind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région.
 	Kind TextPlaceKind `json:"kind"`
 
-	// Label Le lieu compris : « Lyon (69) », « Ille-et-Vilaine (35) », « Bretagne ».
+	// Label Le lieu compris : « Lyon (69) » (aussi pour « Lyon 3e » ou « 69003 »), « Ille-et-Vilaine (35) », « Bretagne ».
 	Label string `json:"label"`
 
 	// RadiusKm Rayon autour de la commune ; 0 pour un département ou une région.
 	RadiusKm float32 `json:"radius_km"`
 
-	// Text Les mots du texte qui ont nommé le lieu, tels qu'écrits (« Lyon », « en Bretagne »).
+	// Text Les mots du texte qui ont nommé le lieu, tels qu'écrits, avec leur connecteur et leur numéro : « Lyon », « à Tours », « Marseille 13 », « Rennes (35) », « Paris 11e », « 69003 », « 35 », « dans le 13 », « en Bretagne ».
 	Text string `json:"text"`
 
 	// Without Chaîne de requête de la même recherche sans le lieu (ses mots cherchés comme du texte), à ajouter à /api/v1/suppliers.
 	Without string `json:"without"`
 }
 
-// TextPlaceKind defines model for TextPlace.Kind.
+// TextPlaceKind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région.
 type TextPlaceKind string
 
 // Trade defines model for Trade.
@@ -1551,7 +1563,15 @@ type SuggestSuppliersParams struct {
 
 // SearchSuppliersParams defines parameters for SearchSuppliers.
 type SearchSuppliersParams struct {
-	// Q Texte libre : métier, produit, nom d'entreprise (« ébénisterie », « ferronnerie d'art »). 200 caractères au plus.
+	// Q Texte libre : métier, produit, nom d'entreprise (« ébénisterie », « ferronnerie d'art »), ou SIREN / SIRET, d'un bloc ou en groupes de chiffres comme sur un Kbis (« 348 830 308 », « 348 830 308 00030 ») : l'entreprise vient alors en tête, et ces chiffres ne sont jamais lus comme un lieu.
+	//
+	// Un lieu écrit à la fin du texte, après d'autres mots, devient un filtre (voir le paramètre `place`, qui le désactive, et le champ `place` de la réponse, qui dit ce qui a été lu) :
+	// - une commune, par son nom (« menuiserie Lyon », « menuiserie à Tours » : un nom qui est aussi un mot courant n'est lu qu'avec une majuscule, après « à », « en », « dans », « près de »…) ou par son code postal (« menuiserie 69003 ») : `radius_km` autour, 50 km par défaut ;
+	// - une commune suivie du numéro de son département (« menuiserie Marseille 13 », « menuiserie Rennes (35) »), ou Paris, Lyon, Marseille suivie d'un arrondissement (« menuiserie Paris 11e ») : la commune entière, pas l'arrondissement ;
+	// - un département, par son nom (« ébéniste en Ille-et-Vilaine ») ou par son numéro après des mots (« menuiserie 35 », « menuiserie dans le 13 » ; jamais après un nombre, une mesure ou « lot » : « 20 x 35 », « lot 35 ») ;
+	// - une région (« ferronnier Bretagne »).
+	//
+	// Jamais lu quand le lieu est toute la recherche (« Lyon » cherche le mot), ni après « de », « du », « des » hors « près de » et « autour de » (« Velours de Lyon » est un nom). 200 caractères au plus.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Label Label détenu et valide : EPV ou OFG. Répétable.
@@ -1599,7 +1619,7 @@ type SearchSuppliersParams struct {
 	// PerPage Résultats par page, 100 au plus.
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// Place Lieu écrit à la fin de `q` (« menuiserie Lyon », « ferronnier Bretagne », « ébéniste en Ille-et-Vilaine ») : par défaut (`auto`) il devient un filtre (commune : `radius_km` autour, 50 km par défaut ; département ou région : ce territoire), décrit dans `place` de la réponse, et les ex aequo sont classés du plus proche au plus lointain ; `off` cherche ses mots comme du texte. Jamais reconnu quand `near`, `region` ou `departement` est donné, ni quand le lieu est toute la recherche.
+	// Place Lieu écrit à la fin de `q` (« menuiserie Lyon », « menuiserie à Tours », « menuiserie Marseille 13 », « menuiserie Paris 11e », « menuiserie 35 », « ferronnier Bretagne », « ébéniste en Ille-et-Vilaine » ; les formes lues sont décrites à `q`) : par défaut (`auto`) il devient un filtre (commune : `radius_km` autour, 50 km par défaut ; département ou région : ce territoire), décrit dans `place` de la réponse, et les ex aequo sont classés du plus proche au plus lointain (`near` de la réponse, `distance_km` des résultats) ; `off` cherche ses mots comme du texte (le lien `place.without` de la réponse). Jamais reconnu quand `near`, `region` ou `departement` est donné, ni quand le lieu est toute la recherche.
 	Place *SearchSuppliersParamsPlace `form:"place,omitempty" json:"place,omitempty"`
 }
 
@@ -1839,7 +1859,7 @@ type ClientInterface interface {
 
 	// StatsSources Santé des sources
 	//
-	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 	//
 	// Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
 	StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2034,7 +2054,7 @@ func (c *Client) StatsHistory(ctx context.Context, params *StatsHistoryParams, r
 
 // StatsSources Santé des sources
 //
-// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 //
 // Corresponds with GET /api/v1/stats/sources (the `StatsSources` operationId).
 func (c *Client) StatsSources(ctx context.Context, params *StatsSourcesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3704,7 +3724,7 @@ type ClientWithResponsesInterface interface {
 
 	// StatsSourcesWithResponse Santé des sources
 	//
-	// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+	// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5105,7 +5125,7 @@ func (c *ClientWithResponses) StatsHistoryWithResponse(ctx context.Context, para
 
 // StatsSourcesWithResponse Santé des sources
 //
-// Par source : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
+// Par source (sa clé `source` et son nom en français `label`) : dernière collecte (durée, pages, erreurs par type), fiches et fiches non retrouvées, fraîcheur des fiches ; pour les imports d'avis et d'attributions, nombre, dernier import et période couverte. Les lignes d'erreur détaillées sont réservées à la page de l'Alliance.
 //
 // Returns a wrapper object for the known response body format(s).
 //
