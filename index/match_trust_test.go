@@ -103,6 +103,16 @@ func TestMatchTrust(t *testing.T) {
 		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
 			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
 			func(div string, _ []string) bool { return div == "23" }, nil, false},
+		// Office supplies (CPV 30) are refined by group and class: printer
+		// paper goes to the paper makers, not to the wallpaper makers of
+		// NAF division 17; and « papier » in the name of a firm whose trade
+		// does not fit (a wallpaper maker, « Le presse papier ») is no match.
+		{"printer paper", data.Tender{Title: "Fourniture de papier pour imprimantes", Place: data.Place{Departement: "69"}}, 20,
+			[]string{"PEINT", "PRESSE PAPIER"}, nil, 4,
+			func(div string, _ []string) bool { return div == "17" }, []string{"17.24", "17.21", "17.29"}, false},
+		{"declared printing paper", data.Tender{Title: "Fourniture de papier pour imprimantes", CPV: "30197630", Place: data.Place{Departement: "69"}}, 20,
+			[]string{"PEINT", "PRESSE PAPIER"}, nil, 4,
+			func(div string, _ []string) bool { return div == "17" }, []string{"17.24", "17.21", "17.29"}, false},
 		// « espaces » is in the name of a plasterer (STAFF ESPACES
 		// VOLUMES), not in its trade; the directory holds no landscaper
 		// (NAF 81.30Z), so nobody answers well.
