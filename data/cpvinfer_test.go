@@ -20,6 +20,11 @@ func TestInferCPV(t *testing.T) {
 		{"signage is not road signalling", data.CPVEvidence{Title: "Mobilier de signalétique du musée", Nature: data.NatureSupplies}, "444234", data.CPVSourceText},
 		{"procurement expression", data.CPVEvidence{Title: "Mission de maîtrise d'oeuvre pour la rénovation de l'école"}, "71", data.CPVSourceText},
 		{"a city is not betting", data.CPVEvidence{Title: "Prestations de remorquage des véhicules de la ville de Paris"}, "501181", data.CPVSourceText},
+		// « réparation, entretien, équipements » fit every group of repair
+		// and maintenance alike (the transport group's labels repeat « et à
+		// d'autres équipements »): the words do not say what is repaired.
+		{"repair of something the groups do not tell", data.CPVEvidence{Title: "Maintenance, Gros Entretien Réparation Remplacement des équipements de crémation de la Ville de Mulhouse.", Nature: data.NatureServices}, "50000000", data.CPVSourceText},
+		{"repair of vehicles keeps its group", data.CPVEvidence{Title: "Entretien et réparation des véhicules légers de la flotte communale", Nature: data.NatureServices}, "501", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}

@@ -85,6 +85,18 @@ func TestFitOf(t *testing.T) {
 		{"furniture repair by a cabinetmaker", "50850000", "31.09B", true, true},
 		{"instrument repair by an organ builder", "50860000", "32.20Z", true, true},
 		{"heating upkeep by a heating engineer", "50720000", "43.22B", true, true},
+		// Office and computing machinery and supplies (CPV 30) too: paper
+		// goes to paper makers, not to every trade of NAF division 17.
+		{"printing paper by a stationery maker", "30197630", "17.23Z", true, true},
+		{"printing paper by a paper mill", "30197630", "17.12Z", true, false},
+		{"printing paper by a wallpaper maker", "30197630", "17.24Z", false, false},
+		{"printing paper by a carton maker", "30197630", "17.21B", false, false},
+		{"office supplies by a wallpaper maker", "30100000", "17.24Z", false, false},
+		{"office supplies by a paper mill", "30100000", "17.12Z", true, false},
+		{"photocopier by an office machinery maker", "30121100", "28.23Z", true, true},
+		{"laptop by a computer maker", "30213100", "26.20Z", true, true},
+		{"laptop by a watchmaker", "30213100", "26.52Z", false, false},
+		{"laptop by a paper mill", "30213100", "17.12Z", false, false},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {

@@ -67,36 +67,57 @@ func TestMatchTrust(t *testing.T) {
 		neverNames, neverTerms []string
 		lead                   int
 		leadTrade              func(division string, univers []string) bool
+		// neverNAF: NAF codes (or their first characters) that no supplier
+		// of the first top may have; noGood: the directory holds nobody of
+		// the trade, and the ranking must say so (data.NoGoodMatch; not
+		// checked when false).
+		neverNAF []string
+		noGood   bool
 	}{
 		{"signalétique notice of the Louvre (BOAMP 26-26606)", signage, 20,
 			[]string{"DOMAINE"}, []string{"domaine", "etablissement", "établissement", "public", "musée", "musee"}, 5,
 			func(div string, univers []string) bool {
 				return div == "31" || strings.Contains(strings.Join(univers, "|"), "ameublement")
-			}},
+			}, nil, false},
 		{"stained glass with lead", data.Tender{Title: "Restauration des vitraux de l'église",
 			Description: "Dépose, restauration et repose des verrières au plomb",
 			Place:       data.Place{Departement: "35"}}, 7,
 			// The directory holds seven stained-glass workshops (NAF
 			// 23.1x): all of them come before any roofer-plumber.
 			[]string{"PLOMBERIE", "COUVERTURE"}, nil, 7,
-			func(div string, _ []string) bool { return div == "23" }},
+			func(div string, _ []string) bool { return div == "23" }, nil, false},
 		// « restauration » is also catering: a restaurant's NAF label
 		// (56.10A « Restauration traditionnelle ») shares the word, and
 		// its trade does not fit the joinery code inferred from the words.
 		{"restoration, not catering", data.Tender{Title: "Restauration des menuiseries", Place: data.Place{Departement: "21"}}, 50,
 			[]string{"LOISEAU", "NEGRESCO", "HOTEL", "HÔTEL"}, nil, 5,
-			func(div string, _ []string) bool { return div == "43" || div == "16" }},
+			func(div string, _ []string) bool { return div == "43" || div == "16" }, nil, false},
 		// Repair and maintenance (CPV 50) gathers cars, ships and lifts:
 		// its refined groups keep the shipyards and garages (« maintenance »
 		// in their NAF labels) off a lift's list.
 		{"lift maintenance", data.Tender{Title: "Maintenance des ascenseurs", Place: data.Place{Departement: "75"}}, 20,
-			[]string{"CHANTIER", "NAVAL", "AUTOMOBILE", "GARAGE"}, []string{"maintenance"}, 0, nil},
+			[]string{"CHANTIER", "NAVAL", "AUTOMOBILE", "GARAGE"}, []string{"maintenance"}, 0, nil, nil, false},
 		{"furniture restoration", data.Tender{Title: "Restauration de meubles anciens", Place: data.Place{Departement: "75"}}, 10,
 			nil, nil, 3,
-			func(div string, _ []string) bool { return div == "31" || div == "95" || div == "16" }},
+			func(div string, _ []string) bool { return div == "31" || div == "95" || div == "16" }, nil, false},
 		{"maître verrier", data.Tender{Title: "maître verrier", Place: data.Place{Departement: "69"}}, 10,
 			[]string{"ROBINETIERS"}, []string{"maître"}, 3,
-			func(div string, _ []string) bool { return div == "23" }},
+			func(div string, _ []string) bool { return div == "23" }, nil, false},
+		// Office supplies (CPV 30) are refined by group and class: printer
+		// paper goes to the paper makers, not to the wallpaper makers of
+		// NAF division 17; and « papier » in the name of a firm whose trade
+		// does not fit (a wallpaper maker, « Le presse papier ») is no match.
+		{"printer paper", data.Tender{Title: "Fourniture de papier pour imprimantes", Place: data.Place{Departement: "69"}}, 20,
+			[]string{"PEINT", "PRESSE PAPIER"}, nil, 4,
+			func(div string, _ []string) bool { return div == "17" }, []string{"17.24", "17.21", "17.29"}, false},
+		{"declared printing paper", data.Tender{Title: "Fourniture de papier pour imprimantes", CPV: "30197630", Place: data.Place{Departement: "69"}}, 20,
+			[]string{"PEINT", "PRESSE PAPIER"}, nil, 4,
+			func(div string, _ []string) bool { return div == "17" }, []string{"17.24", "17.21", "17.29"}, false},
+		// « espaces » is in the name of a plasterer (STAFF ESPACES
+		// VOLUMES), not in its trade; the directory holds no landscaper
+		// (NAF 81.30Z), so nobody answers well.
+		{"green spaces", data.Tender{Title: "Entretien des espaces verts", Place: data.Place{Departement: "75"}}, 10,
+			[]string{"STAFF"}, []string{"espaces"}, 0, nil, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +128,16 @@ func TestMatchTrust(t *testing.T) {
 			if len(res.Tender) < tt.lead {
 				t.Fatalf("%d matches, want at least %d:\n%s", len(res.Tender), tt.lead, describeMatches(res.Tender, f.byID))
 			}
+			if tt.noGood && res.Warning != data.NoGoodMatch {
+				t.Errorf("warning %q, want %q:\n%s", res.Warning, data.NoGoodMatch, describeMatches(res.Tender, f.byID))
+			}
 			for i, m := range res.Tender {
+				for _, p := range tt.neverNAF {
+					if strings.HasPrefix(m.NAF, p) {
+						t.Errorf("#%d %s has NAF %s, want none of %v in the first %d:\n%s", i+1, m.Name, m.NAF, tt.neverNAF, tt.top,
+							describeMatches(res.Tender, f.byID))
+					}
+				}
 				for _, w := range tt.neverNames {
 					if strings.Contains(strings.ToUpper(m.Name), w) {
 						t.Errorf("#%d %s has %q in its name, want none in the first %d:\n%s", i+1, m.Name, w, tt.top,

@@ -11,7 +11,9 @@
 //
 //   - text: the share of the need's object its words hold (name, trade
 //     names, activities, products, labels, description, NAF and CPV
-//     labels, at decreasing credit);
+//     labels, at decreasing credit); when the classification finds that
+//     its trade does not fit the need's codes, only the words it wrote
+//     about its work count, not its names nor the nomenclature's labels;
 //   - classification: its declared CPV codes, or the codes of the
 //     contracts it won before the need's date (Need.Track: a buyer
 //     classified that work), or the fit of its NAF code (data.FitOf, and

@@ -98,7 +98,7 @@ type Scored struct {
 // being able.
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
-	all, own := q.match(&c.sup)
+	all, described := q.match(&c.sup)
 	sm.bits, sm.Text = all.bits, all.share
 	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
 	sm.track = trackOf(n, &c.sup)
@@ -114,8 +114,14 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 		// when it finds that the trade does not fit the need's code, a word
 		// they share with the need is a coincidence of the nomenclature
 		// (« restauration » of a restaurant for « Restauration des
-		// menuiseries »), not a sign of the trade.
-		sm.bits, sm.Text = own.bits, own.share
+		// menuiseries »), not a sign of the trade. So is a word of the
+		// company's name that nothing the company says it makes repeats:
+		// a name is chosen, not a description (« Espaces » of STAFF
+		// ESPACES VOLUMES, a plasterer, for « Entretien des espaces
+		// verts »; « papier » of a wallpaper maker or of « Le presse
+		// papier » for printer paper). Only the words the company wrote
+		// about its work count then.
+		sm.bits, sm.Text = described.bits, described.share
 	}
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false

@@ -311,12 +311,15 @@ func prefixKey(b []byte) uint32 {
 
 // match returns the bit set of the need's terms that the supplier's texts
 // hold, and their share of the need's weight, each term counted at the
-// credit of the best field holding it.
-func (q *TermSet) match(s *data.Supplier) (all, own textFit) {
+// credit of the best field holding it: in all its texts, and in those
+// where the company says what it makes (described: activities, products,
+// labels' ranges, description), without its names and the nomenclature's
+// labels.
+func (q *TermSet) match(s *data.Supplier) (all, described textFit) {
 	if q.total == 0 {
 		return textFit{}, textFit{}
 	}
-	var credit, ownCredit [MaxTerms]float64
+	var credit, describedCredit [MaxTerms]float64
 	eachText(s, func(text string, cr float64, name bool) {
 		for w, i := nextWord(text, 0); w != ""; w, i = nextWord(text, i) {
 			if !q.mayMatch(w) {
@@ -331,15 +334,15 @@ func (q *TermSet) match(s *data.Supplier) (all, own textFit) {
 				if k, ok := q.byStem[st]; ok && !(name && q.terms[k].NameWord) {
 					all.bits |= 1 << k
 					credit[k] = max(credit[k], cr)
-					if cr > creditNomenclature {
-						own.bits |= 1 << k
-						ownCredit[k] = max(ownCredit[k], cr)
+					if cr > creditNomenclature && !name {
+						described.bits |= 1 << k
+						describedCredit[k] = max(describedCredit[k], cr)
 					}
 				}
 			}
 		}
 	})
-	var w, ownW float64
+	var w, describedW float64
 	for i := range q.terms {
 		tw := q.terms[i].Weight
 		if !q.terms[i].Object && q.hasObject {
@@ -350,10 +353,10 @@ func (q *TermSet) match(s *data.Supplier) (all, own textFit) {
 			tw *= descriptionTermShare
 		}
 		w += credit[i] * tw
-		ownW += ownCredit[i] * tw
+		describedW += describedCredit[i] * tw
 	}
-	all.share, own.share = min(1, w/q.total), min(1, ownW/q.total)
-	return all, own
+	all.share, described.share = min(1, w/q.total), min(1, describedW/q.total)
+	return all, described
 }
 
 // textFit is the need's terms a supplier's texts hold (bits) and the
