@@ -806,6 +806,11 @@ var frenchSuffixes = []string{
 // maker's metal).
 var stemExceptions = map[string]string{
 	"plomberie": "plomberi", "plomberies": "plomberi", "plombier": "plomberi", "plombiers": "plomberi",
+	// « maintenance » is what the French labels call « entretien » (the
+	// English ones say maintenance for both): read alone it pulled every
+	// « Maintenance des portes » to computer repair (group 503), the only
+	// repair group whose French labels say « maintenance ».
+	"maintenance": "entreti", "maintenances": "entreti",
 }
 
 // stemLength caps stems: French derivations past it rarely change the

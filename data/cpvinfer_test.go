@@ -24,6 +24,11 @@ func TestInferCPV(t *testing.T) {
 		// and maintenance alike (the transport group's labels repeat « et à
 		// d'autres équipements »): the words do not say what is repaired.
 		{"repair of something the groups do not tell", data.CPVEvidence{Title: "Maintenance, Gros Entretien Réparation Remplacement des équipements de crémation de la Ville de Mulhouse.", Nature: data.NatureServices}, "50000000", data.CPVSourceText},
+		// « maintenance » is the labels' « entretien »: it no longer reads
+		// as computer repair, the only group whose labels say it (real
+		// notices, declared 50700000 and 50413000).
+		{"building maintenance is not computer repair", data.CPVEvidence{Title: "EXPLOITATION ET MAINTENANCE MULTITECHNIQUE DES BÂTIMENTS COMMUNAUTAIRES", Nature: data.NatureServices}, "507", data.CPVSourceText},
+		{"extinguisher maintenance is not computer repair", data.CPVEvidence{Title: "Vérification et maintenance : sécurité incendie - extincteurs", Nature: data.NatureServices}, "504", data.CPVSourceText},
 		{"repair of vehicles keeps its group", data.CPVEvidence{Title: "Entretien et réparation des véhicules légers de la flotte communale", Nature: data.NatureServices}, "501", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},

@@ -85,6 +85,14 @@ func TestFitOf(t *testing.T) {
 		{"furniture repair by a cabinetmaker", "50850000", "31.09B", true, true},
 		{"instrument repair by an organ builder", "50860000", "32.20Z", true, true},
 		{"heating upkeep by a heating engineer", "50720000", "43.22B", true, true},
+		// NAF division 33 gathers the repairers of every kind of equipment:
+		// each repair group keeps its own class.
+		{"boat repair by a shipyard", "50240000", "33.15Z", true, true},
+		{"boiler repair by a machinery repairer", "50531100", "33.12Z", true, true},
+		{"boiler repair by a shipyard", "50531100", "33.15Z", false, false},
+		{"kitchen equipment repair by a shipyard", "50883000", "33.15Z", false, false},
+		{"instrument repair by an electronics repairer", "50410000", "33.13Z", true, true},
+		{"instrument repair by an aircraft repairer", "50410000", "33.16Z", false, false},
 		// Office and computing machinery and supplies (CPV 30) too: paper
 		// goes to paper makers, not to every trade of NAF division 17.
 		{"printing paper by a stationery maker", "30197630", "17.23Z", true, true},
