@@ -32,7 +32,12 @@
 // notices or rows in Result.Problems (the error names the missing or wrong
 // element, in French), defects of what was kept in Result.Warnings, or in
 // Award.Defects for DECP rows. A one-notice document (eForms, BOAMP XML)
-// that is rejected gives no tender at all: nothing is half-imported.
+// that is rejected gives no tender at all: nothing is half-imported. In a
+// DECP CSV extract a row with a quote left open, or with another number of
+// fields than the header, is one Problem (« ligne 2 : … guillemet non
+// fermé … »), and the scan resumes at the next line: the open quote never
+// swallows the rows after it, while a quoted field written over several
+// lines is still read as one field.
 //
 // Texts (titles, descriptions, names) are kept as the source wrote them,
 // white space tidied: they come from the web and must be escaped by

@@ -117,7 +117,44 @@ func FuzzParseDECPCSV(f *testing.F) {
 	lines := strings.SplitAfterN(string(b), "\n", 40)
 	f.Add([]byte(strings.Join(lines[:39], "")))
 	f.Add([]byte("uid;titulaire_id\n\"a;b\n"))
+	head, rest, _ := strings.Cut(strings.Join(lines[:39], ""), "\n")
+	f.Add([]byte(head + "\n" + `u,1,Travaux,45421000,21500000000012,"MAIRIE non fermée,82069844700019,R,45000,2025-03-01,MAPA,6,3,50,50,28,28` + "\n" + rest))
+	f.Add([]byte("uid,acheteur_nom,titulaire_id\nu1,\"COMMUNE DE\r\nFILLIERE\",42199758600035\r\n"))
 	fuzzReader(f, ParseDECPCSV, false)
+}
+
+// FuzzCSVScanner checks the scanner's promises on any input: it ends,
+// each record starts on a later line than the one before, and a record it
+// accepts has the header's number of fields.
+func FuzzCSVScanner(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\n1,\"x\ny\"\n", "a,b\n1,\"x\n2,3\n", "a;b\r\n\"1\"\"\";2\r\n", "a,b\n\"\"\"\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := &csvScanner{b: b, comma: detectComma(b), line: 1}
+		head, ok := s.next()
+		if !ok || head.Err != nil {
+			return
+		}
+		s.header, s.fields = head.Fields, len(head.Fields)
+		last := head.Line
+		for n := 0; ; n++ {
+			r, ok := s.next()
+			if !ok {
+				return
+			}
+			if n > len(b) {
+				t.Fatalf("more records than bytes")
+			}
+			if r.Line <= last {
+				t.Fatalf("record at line %d after line %d", r.Line, last)
+			}
+			last = r.Line
+			if r.Err == nil && len(r.Fields) != s.fields {
+				t.Fatalf("line %d: %d fields accepted, header has %d", r.Line, len(r.Fields), s.fields)
+			}
+		}
+	})
 }
 
 func FuzzDetect(f *testing.F) {
