@@ -178,6 +178,9 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 // awards, printing one line per notice; it returns how many tenders were
 // new or changed, and their ids.
 func storeNotices(ctx context.Context, st *store.Store, res notice.Result, report io.Writer, actor string) (int, []string) {
+	for _, n := range res.Notes {
+		fmt.Fprintf(report, "  · %s\n", n)
+	}
 	for _, pr := range res.Problems {
 		fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
 	}

@@ -84,6 +84,9 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			continue
 		}
 		fmt.Fprintf(report, "%s (%s)\n", f, format)
+		for _, n := range res.Notes {
+			fmt.Fprintf(report, "  · %s\n", n)
+		}
 		for _, pr := range res.Problems {
 			stats.problems++
 			fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))

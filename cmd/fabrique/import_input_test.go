@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/unicode"
 )
 
 // The import reports bad input clearly and loses nothing else: these
@@ -33,5 +35,45 @@ func TestImportDECPCSVBrokenQuote(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestImportConvertsEncodings: a BOAMP answer in Latin-1 and a notice in
+// UTF-16 are read with their accents and the conversion is said; a file
+// mixing UTF-8 and Latin-1 is refused with the line of the first foreign
+// byte, in French.
+func TestImportConvertsEncodings(t *testing.T) {
+	dir := t.TempDir()
+	pub, err := os.ReadFile("../../crawler/notice/testdata/boamp/xml/test-pub.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.Replace(string(pub), `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		// « Rénovation école » in ISO-8859-1.
+		"latin1.json": "{\"total_count\": 1, \"results\": [{\"idweb\": \"26-93004\", \"objet\": \"R\xe9novation \xe9cole \xe0 Cherbourg\", \"nomacheteur\": \"Ville de Cherbourg\"}]}",
+		"utf16.xml": utf16,
+		"mixed.json": "{\"results\": [{\"idweb\": \"1\", \"objet\": \"\xc3\xa9cole\",\n\"nomacheteur\": \"\xe9cole\"}]}",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, _ := runCmd(t, env(), "import", "--dry-run", "--data", t.TempDir(), dir)
+	for _, want := range []string{
+		"latin1.json (boamp-api)\n  · encodage ISO-8859-1 converti en UTF-8\n  ✓ boamp:26-93004 · « Rénovation école à Cherbourg »",
+		"utf16.xml (boamp-xml)\n  · encodage UTF-16 converti en UTF-8\n  ✓ boamp:16-186394 · « 2016 DFA 167 - Prestations de remorquage pour les véhicules de la ville de Paris »",
+		"mixed.json : encodage illisible : texte UTF-8 mêlé d'octets d'un autre encodage (ISO-8859-1 ?) : octet 0xE9 à la ligne 2 ; enregistrez le fichier en UTF-8\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "�") {
+		t.Errorf("report shows « � »:\n%s", out)
 	}
 }

@@ -20,8 +20,11 @@ import (
 // donnees holds {"EFORMS": {...}}); the record's flat fields fill what they
 // leave out, and win for the identifiers.
 func ParseBOAMPAPI(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	v, err := readJSON(r, opts)
+	return parseInput(r, opts, parseBOAMPAPI)
+}
+
+func parseBOAMPAPI(b []byte, opts Options) (Result, error) {
+	v, err := readJSON(b, opts)
 	if err != nil {
 		return Result{}, err
 	}

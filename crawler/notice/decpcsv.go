@@ -19,11 +19,10 @@ import (
 // several winners. The extract has no place of performance: the buyer's
 // département stands in for it. The separator (, or ;) is detected.
 func ParseDECPCSV(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
+	return parseInput(r, opts, parseDECPCSV)
+}
+
+func parseDECPCSV(b []byte, opts Options) (Result, error) {
 	sc := &csvScanner{b: b, comma: detectComma(b), line: 1}
 	head, ok := sc.next()
 	if !ok {

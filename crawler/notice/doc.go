@@ -39,6 +39,15 @@
 // swallows the rows after it, while a quoted field written over several
 // lines is still read as one field.
 //
+// Every reader takes UTF-8; UTF-16 (with a byte order mark, or recognised
+// from its first character) and text that is valid Windows-1252 or
+// ISO-8859-1 without saying so are converted first, and Result.Notes says
+// it (« encodage ISO-8859-1 converti en UTF-8 »). An XML document that
+// declares its encoding is read in it (ISO-8859-1 as Windows-1252, as
+// browsers do). Input that is neither, such as UTF-8 mixed with Latin-1
+// or binary data, is refused with ErrEncoding and the line of the first
+// foreign byte, never stored with « � » in its texts.
+//
 // Texts (titles, descriptions, names) are kept as the source wrote them,
 // white space tidied: they come from the web and must be escaped by
 // whoever shows them.

@@ -3,12 +3,17 @@ package notice
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // fuzzOptions cap inputs so that every run is quick.
@@ -79,6 +84,11 @@ func FuzzParseEForms(f *testing.F) {
 
 func FuzzParseBOAMPXML(f *testing.F) {
 	addFiles(f, "boamp/xml/*.xml", 64<<10)
+	src := string(readFixture(f, "boamp/xml/test-pub.xml"))
+	latin1, _ := charmap.Windows1252.NewEncoder().String(strings.ReplaceAll(src, "\u0092", "’"))
+	f.Add([]byte(latin1))
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.Replace(src, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
+	f.Add([]byte(utf16))
 	f.Add([]byte(xxe))
 	fuzzReader(f, ParseBOAMPXML, true)
 }
@@ -86,6 +96,7 @@ func FuzzParseBOAMPXML(f *testing.F) {
 func FuzzParseBOAMPAPI(f *testing.F) {
 	addFiles(f, "boamp/*.json", 128<<10)
 	f.Add([]byte(`{"results":[{"idweb":"1","objet":"o","nomacheteur":"b","donnees":"{\"OBJET\":{\"CPV\":{\"PRINCIPAL\":\"45000000\"}}}"}]}`))
+	f.Add([]byte("{\"results\":[{\"idweb\":\"1\",\"objet\":\"R\xe9novation \xe9cole\",\"nomacheteur\":\"b\"}]}"))
 	fuzzReader(f, ParseBOAMPAPI, false)
 }
 
@@ -153,6 +164,34 @@ func FuzzCSVScanner(f *testing.F) {
 			if r.Err == nil && len(r.Fields) != s.fields {
 				t.Fatalf("line %d: %d fields accepted, header has %d", r.Line, len(r.Fields), s.fields)
 			}
+		}
+	})
+}
+
+// FuzzToUTF8 checks the conversion's promises: what it accepts comes out
+// as UTF-8 (unless an XML declaration names another encoding, left to the
+// XML decoder), and UTF-8 text that cannot be taken for UTF-16 is left as
+// it is.
+func FuzzToUTF8(f *testing.F) {
+	for _, s := range []string{"{\"a\": \"\xe9\"}", "\xff\xfe<\x00a\x00", "<\x00?\x00", "\xef\xbb\xbf{}", "a\x81", "\xc3\xa9\xe9", `<?xml version="1.0" encoding="ISO-8859-1"?><a>` + "\xe9</a>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, from, err := toUTF8(b)
+		if err != nil {
+			if !errors.Is(err, ErrEncoding) {
+				t.Fatalf("error %v is not ErrEncoding", err)
+			}
+			return
+		}
+		if from == "" && declaredXMLEncoding(out) == "" && !utf8.Valid(out) {
+			t.Fatalf("%q: invalid UTF-8 out, no conversion noted", out)
+		}
+		if from != "" && !utf8.Valid(out) {
+			t.Fatalf("%q converted from %s: invalid UTF-8", out, from)
+		}
+		if utf8.Valid(b) && !bytes.HasPrefix(b, []byte("\ufeff")) && from == "" && !bytes.Equal(out, b) {
+			t.Fatalf("valid UTF-8 %q changed to %q", b, out)
 		}
 	})
 }

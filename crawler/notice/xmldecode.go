@@ -52,7 +52,10 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 		}
 		if err != nil {
 			var se *xml.SyntaxError
-			if errors.As(err, &se) { // its message is English; the line says where
+			switch {
+			case errors.Is(err, ErrEncoding): // charsetReader's, in French
+				return nil, err
+			case errors.As(err, &se): // its message is English; the line says where
 				return nil, fmt.Errorf("%w: XML mal formé à la ligne %d", ErrMalformed, se.Line)
 			}
 			return nil, fmt.Errorf("%w: XML: %v", ErrMalformed, err)
@@ -109,16 +112,17 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 }
 
 // charsetReader accepts the Latin encodings older BOAMP files declare.
+// ISO-8859-1 is read as Windows-1252, as browsers do (WHATWG Encoding):
+// files that say Latin-1 use its bytes 0x80–0x9F for « ’ », « € », « œ »,
+// never for the control characters ISO-8859-1 puts there.
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	switch strings.ToLower(label) {
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
-		return charmap.ISO8859_1.NewDecoder().Reader(in), nil
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii":
+		return charmap.Windows1252.NewDecoder().Reader(in), nil
 	case "iso-8859-15", "latin9":
 		return charmap.ISO8859_15.NewDecoder().Reader(in), nil
-	case "windows-1252", "cp1252":
-		return charmap.Windows1252.NewDecoder().Reader(in), nil
 	}
-	return nil, errors.New("encodage non pris en charge: " + label)
+	return nil, fmt.Errorf("%w: encodage « %s » déclaré par le document, non pris en charge (UTF-8, UTF-16, ISO-8859-1, ISO-8859-15 ou Windows-1252)", ErrEncoding, label)
 }
 
 // indexFold finds an ASCII marker in b, ignoring case.
