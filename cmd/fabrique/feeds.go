@@ -187,13 +187,13 @@ func storeNotices(ctx context.Context, st *store.Store, res notice.Result, repor
 	n := 0
 	var ids []string
 	for _, t := range res.Tenders {
-		status, changed, err := foldNotice(ctx, st, t, actor)
+		status, outcome, err := foldNotice(ctx, st, t, actor)
 		if err != nil {
 			fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 			continue
 		}
 		ids = append(ids, t.ID)
-		if changed {
+		if outcome == foldNew || outcome == foldJoined {
 			n++
 		}
 		fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))

@@ -55,8 +55,8 @@ func TestImportConvertsEncodings(t *testing.T) {
 	files := map[string]string{
 		// « Rénovation école » in ISO-8859-1.
 		"latin1.json": "{\"total_count\": 1, \"results\": [{\"idweb\": \"26-93004\", \"objet\": \"R\xe9novation \xe9cole \xe0 Cherbourg\", \"nomacheteur\": \"Ville de Cherbourg\"}]}",
-		"utf16.xml": utf16,
-		"mixed.json": "{\"results\": [{\"idweb\": \"1\", \"objet\": \"\xc3\xa9cole\",\n\"nomacheteur\": \"\xe9cole\"}]}",
+		"utf16.xml":   utf16,
+		"mixed.json":  "{\"results\": [{\"idweb\": \"1\", \"objet\": \"\xc3\xa9cole\",\n\"nomacheteur\": \"\xe9cole\"}]}",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -75,5 +75,41 @@ func TestImportConvertsEncodings(t *testing.T) {
 	}
 	if strings.Contains(out, "�") {
 		t.Errorf("report shows « � »:\n%s", out)
+	}
+}
+
+// TestImportReportsJoinedNotices: a notice of a procedure already stored,
+// under a new notice id and another title (as the QA's hostile.xml), is
+// reported joined to the existing tender with nothing new, as the
+// tender's history says, not « enregistré, 1 nouveau ou modifié ».
+func TestImportReportsJoinedNotices(t *testing.T) {
+	const original = "../../crawler/notice/testdata/boamp/xml/test-pub.xml"
+	src, err := os.ReadFile(original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const title = "2016 DFA 167 - Prestations de remorquage pour les véhicules de la ville de Paris"
+	again := strings.ReplaceAll(strings.ReplaceAll(string(src), "16-186394", "26-91005"), title, "Un autre intitulé")
+	if again == string(src) || strings.Contains(again, title) {
+		t.Fatal("fixture test-pub.xml changed")
+	}
+	path := filepath.Join(t.TempDir(), "again.xml")
+	if err := os.WriteFile(path, []byte(again), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if out, _, err := runCmd(t, env(), "import", "--data", dir, original); err != nil {
+		t.Fatalf("import of the original: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"· joint à l'appel d'offres boamp:16-186394 (même procédure), rien de nouveau\n" +
+			"\n1 fichier lu ; 1 avis enregistré (0 nouveau ou modifié, 1 joint sans rien de nouveau, 0 déjà importé)",
+		"· déjà importé, dans l'appel d'offres boamp:16-186394\n" +
+			"\n1 fichier lu ; 1 avis enregistré (0 nouveau ou modifié, 1 déjà importé)",
+	} {
+		out, _, err := runCmd(t, env(), "import", "--data", dir, path)
+		if err != nil || !strings.Contains(out, want) {
+			t.Errorf("import: %v; report lacks %q:\n%s", err, want, out)
+		}
 	}
 }
