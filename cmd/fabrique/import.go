@@ -279,7 +279,7 @@ func describeTender(t data.Tender, status string) string {
 	if len(t.Lots) > 0 {
 		parts = append(parts, data.CountFR(len(t.Lots), "lot", "lots"))
 	}
-	parts = append(parts, string(t.State), status)
+	parts = append(parts, t.State.Label(), status)
 	parts = append(parts, t.TextDefects...)
 	return strings.Join(parts, " · ")
 }

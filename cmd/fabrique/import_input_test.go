@@ -13,6 +13,16 @@ import (
 // The import reports bad input clearly and loses nothing else: these
 // tests run the command on inputs a QA pass broke on purpose.
 
+// reportHas fails the test for each piece of text the import report lacks.
+func reportHas(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // TestImportDECPCSVBrokenQuote: one line with an unclosed quote after the
 // header of the real extract is reported by its number, every other line
 // is kept, and the run exits 3 (some refused, the others kept).
@@ -31,11 +41,7 @@ func TestImportDECPCSVBrokenQuote(t *testing.T) {
 	if code := exitCode(err); code != 3 {
 		t.Errorf("exit status %d (%v), want 3: a row was refused", code, err)
 	}
-	for _, want := range []string{"✗ ligne 2 : syntaxe invalide : guillemet non fermé du champ acheteur_nom", "7235 attributions ; 1 avis rejeté."} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
+	reportHas(t, out, "✗ ligne 2 : syntaxe invalide : guillemet non fermé du champ acheteur_nom", "7235 attributions ; 1 avis rejeté.")
 }
 
 // TestImportConvertsEncodings: a BOAMP answer in Latin-1 and a notice in
@@ -64,15 +70,11 @@ func TestImportConvertsEncodings(t *testing.T) {
 		}
 	}
 	out, _, _ := runCmd(t, env(), "import", "--dry-run", "--data", t.TempDir(), dir)
-	for _, want := range []string{
+	reportHas(t, out,
 		"latin1.json (boamp-api)\n  · encodage ISO-8859-1 converti en UTF-8\n  ✓ boamp:26-93004 · « Rénovation école à Cherbourg »",
 		"utf16.xml (boamp-xml)\n  · encodage UTF-16 converti en UTF-8\n  ✓ boamp:16-186394 · « 2016 DFA 167 - Prestations de remorquage pour les véhicules de la ville de Paris »",
 		"mixed.json : encodage illisible : texte UTF-8 mêlé d'octets d'un autre encodage (ISO-8859-1 ?) : octet 0xE9 à la ligne 2 ; enregistrez le fichier en UTF-8\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("report lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(out, "�") {
 		t.Errorf("report shows « � »:\n%s", out)
 	}
@@ -102,7 +104,7 @@ func TestImportReportsJoinedNotices(t *testing.T) {
 		t.Fatalf("import of the original: %v\n%s", err, out)
 	}
 	for _, want := range []string{
-		"· joint à l'appel d'offres boamp:16-186394 (même procédure), rien de nouveau\n" +
+		"· avis de marché · joint à l'appel d'offres boamp:16-186394 (même procédure), rien de nouveau\n" +
 			"\n1 fichier lu ; 1 avis enregistré (0 nouveau ou modifié, 1 joint sans rien de nouveau, 0 déjà importé)",
 		"· déjà importé, dans l'appel d'offres boamp:16-186394\n" +
 			"\n1 fichier lu ; 1 avis enregistré (0 nouveau ou modifié, 1 déjà importé)",
@@ -110,6 +112,29 @@ func TestImportReportsJoinedNotices(t *testing.T) {
 		out, _, err := runCmd(t, env(), "import", "--data", dir, path)
 		if err != nil || !strings.Contains(out, want) {
 			t.Errorf("import: %v; report lacks %q:\n%s", err, want, out)
+		}
+	}
+}
+
+// TestImportReportInFrench: the import report names the kind of each
+// notice in French (it printed « open », « awarded ») and explains broken
+// JSON in French with its line (it printed « JSON : unexpected EOF »).
+func TestImportReportInFrench(t *testing.T) {
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "boamp_cut.json")
+	if err := os.WriteFile(cut, []byte("{\"total_count\": 1, \"results\": [\n{\"idweb\": \"26-1\", \"objet\": \"Menuiseries\""), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := runCmd(t, env(), "import", "--dry-run", "--data", t.TempDir(),
+		"testdata/notices/cn_81_FRA.xml", "testdata/notices/can_81_FRA.xml", cut)
+	reportHas(t, out,
+		" · avis de marché · reconnu\n",
+		" · avis d'attribution · reconnu\n",
+		"boamp_cut.json : syntaxe invalide : JSON mal formé à la ligne 2 : le document s'arrête au milieu (fichier tronqué ?)\n",
+	)
+	for _, leak := range []string{"· open ·", "· awarded ·", "unexpected", "EOF"} {
+		if strings.Contains(out, leak) {
+			t.Errorf("report shows %q:\n%s", leak, out)
 		}
 	}
 }

@@ -52,6 +52,13 @@
 // white space tidied: they come from the web and must be escaped by
 // whoever shows them.
 //
+// Errors are for people: Explain words them in French without the Go error
+// chain, and the syntax errors of encoding/json and encoding/xml are
+// translated with the line (and for JSON the column) where the input
+// breaks (« JSON mal formé à la ligne 2, colonne 17 : « , » ou « } » attendu
+// après une valeur »). A JSON file holding a second document after the
+// first is refused rather than read in part.
+//
 // Safety: XML with a DOCTYPE or ENTITY declaration is refused (ErrDoctype),
 // inputs are capped in size (Options.MaxBytes, ErrTooLarge) and in nesting
 // depth (Options.MaxDepth, ErrTooDeep).

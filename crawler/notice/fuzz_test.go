@@ -69,6 +69,9 @@ func fuzzReader(f *testing.F, parse func(io.Reader, Options) (Result, error), si
 		start := time.Now()
 		res, err := parse(bytes.NewReader(b), fuzzOptions())
 		checkOutcome(t, res, err, time.Since(start), single)
+		if s := Explain(err); strings.Contains(s, "notice:") || strings.Contains(s, "data:") {
+			t.Errorf("Explain(%v) = %q: the Go error chain shows", err, s)
+		}
 	})
 }
 
@@ -90,6 +93,8 @@ func FuzzParseBOAMPXML(f *testing.F) {
 	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.Replace(src, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
 	f.Add([]byte(utf16))
 	f.Add([]byte(xxe))
+	f.Add([]byte(src[:len(src)/2]))                              // cut
+	f.Add([]byte("<ANNONCE>\n<A>x</B>\n&nbsp; a < b</ANNONCE>")) // broken
 	fuzzReader(f, ParseBOAMPXML, true)
 }
 
@@ -97,6 +102,8 @@ func FuzzParseBOAMPAPI(f *testing.F) {
 	addFiles(f, "boamp/*.json", 128<<10)
 	f.Add([]byte(`{"results":[{"idweb":"1","objet":"o","nomacheteur":"b","donnees":"{\"OBJET\":{\"CPV\":{\"PRINCIPAL\":\"45000000\"}}}"}]}`))
 	f.Add([]byte("{\"results\":[{\"idweb\":\"1\",\"objet\":\"R\xe9novation \xe9cole\",\"nomacheteur\":\"b\"}]}"))
+	f.Add([]byte(`{"results": [{"idweb": "1", "objet": "o"`))   // cut
+	f.Add([]byte(`{"results": []}` + "\n" + `{"results": []}`)) // two documents
 	fuzzReader(f, ParseBOAMPAPI, false)
 }
 
