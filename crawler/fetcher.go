@@ -250,13 +250,13 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string, prev data.PageState)
 		wait := backoff
 		if retryAfter > 0 {
 			if retryAfter > time.Duration(f.pol.MaxRetryAfter) {
-				ferr.Err = fmt.Errorf("%w; Retry-After %s exceeds the %s cap", ferr.Err, retryAfter, time.Duration(f.pol.MaxRetryAfter))
+				ferr.Err = fmt.Errorf("%w; %w", ferr.Err, &retryAfterCapped{asked: retryAfter, limit: time.Duration(f.pol.MaxRetryAfter)})
 				return nil, ferr
 			}
 			wait = max(wait, retryAfter)
 		}
 		if spent >= time.Duration(f.pol.MaxPageTime) {
-			ferr.Err = fmt.Errorf("%w; not retried: the page's %s budget is spent", ferr.Err, time.Duration(f.pol.MaxPageTime))
+			ferr.Err = fmt.Errorf("%w; %w", ferr.Err, &budgetSpent{budget: time.Duration(f.pol.MaxPageTime)})
 			return nil, ferr
 		}
 		backoff = min(backoff*2, time.Duration(f.pol.MaxRetryAfter))

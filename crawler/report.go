@@ -1,11 +1,19 @@
 package crawler
 
 import (
+	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/gocolly/colly/v2"
 
 	"fabrique/data"
 )
@@ -45,10 +53,111 @@ func failureMessage(fe *FetchError) string {
 	if fe.Status != 0 {
 		what += fmt.Sprintf(" [HTTP %d]", fe.Status)
 	}
-	if fe.Err != nil {
-		what += " — " + fe.Err.Error()
+	if d := failureDetail(fe); d != "" {
+		what += " — " + d
 	}
 	return what
+}
+
+// retryAfterCapped and budgetSpent say why a failure that could have been
+// retried was not; failureDetail words them.
+type retryAfterCapped struct{ asked, limit time.Duration }
+
+func (e *retryAfterCapped) Error() string {
+	return fmt.Sprintf("Retry-After %s exceeds the %s cap", e.asked, e.limit)
+}
+
+type budgetSpent struct{ budget time.Duration }
+
+func (e *budgetSpent) Error() string {
+	return fmt.Sprintf("not retried: the page's %s budget is spent", e.budget)
+}
+
+// failureDetail says in French what the kind of a failure does not: the
+// errors of colly, net/http and the fetcher are English (they stay so in
+// the logs). Those the kind already says (robots.txt, domain, size,
+// redirect loop, the status text of [HTTP nnn]) add nothing; a network
+// error without French words keeps its text, marked as a technical
+// detail.
+func failureDetail(fe *FetchError) string {
+	err := fe.Err
+	if err == nil {
+		return ""
+	}
+	var parts []string
+	if d := causeDetail(fe); d != "" {
+		parts = append(parts, d)
+	}
+	var capped *retryAfterCapped
+	if errors.As(err, &capped) {
+		parts = append(parts, fmt.Sprintf("le site demande d'attendre %s avant un nouvel essai, plus que les %s admis", durationFR(capped.asked), durationFR(capped.limit)))
+	}
+	var spent *budgetSpent
+	if errors.As(err, &spent) {
+		parts = append(parts, fmt.Sprintf("pas de nouvel essai : les %s accordés à la page sont écoulés", durationFR(spent.budget)))
+	}
+	return strings.Join(parts, " ; ")
+}
+
+// causeDetail words the first cause of a failure, "" when its kind says
+// it all.
+func causeDetail(fe *FetchError) string {
+	err := fe.Err
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked), errors.Is(err, errRobotsTooLarge),
+		errors.Is(err, colly.ErrForbiddenDomain), errors.Is(err, colly.ErrForbiddenURL),
+		errors.Is(err, errTooLarge), errors.Is(err, errRedirectLoop), errors.Is(err, errTooManyRedirect),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return ""
+	case errors.Is(err, errRedirectScheme):
+		return "redirection vers une adresse qui n'est pas en http(s)"
+	case errors.Is(err, errRedirectOrigin):
+		return "redirection vers un autre protocole ou un autre port, que la source n'autorise pas"
+	case errors.Is(err, data.ErrInvalid):
+		return ""
+	case errors.As(err, &dnsErr):
+		return "nom de domaine introuvable (" + dnsErr.Name + ")"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connexion refusée par le serveur"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connexion coupée par le serveur"
+	case errors.As(err, &certErr):
+		return "certificat TLS du site refusé"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return ""
+	}
+	first := err.Error()
+	if i := strings.Index(first, "; "); i >= 0 { // the retry notes, worded apart
+		first = first[:i]
+	}
+	if fe.Status != 0 && first == http.StatusText(fe.Status) {
+		return ""
+	}
+	if first == "" {
+		return ""
+	}
+	return "détail technique : " + first
+}
+
+// durationFR writes a delay for the report: « 30 s », « 2 min », « 1 h 30 min ».
+func durationFR(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		if s := int(d.Round(time.Second)/time.Second) % 60; s != 0 {
+			return fmt.Sprintf("%d min %d s", int(d/time.Minute), s)
+		}
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	}
+	if m := int(d.Round(time.Minute)/time.Minute) % 60; m != 0 {
+		return fmt.Sprintf("%d h %d min", int(d/time.Hour), m)
+	}
+	return fmt.Sprintf("%d h", int(d/time.Hour))
 }
 
 // failureLabels are the French names of the failure kinds, for Summary.

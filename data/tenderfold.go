@@ -109,7 +109,7 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 		}
 	}
 	if len(what) == 0 {
-		rev.Summary = "même procédure, rien de nouveau"
+		rev.Summary = NothingNew
 	} else {
 		rev.Summary = strings.Join(what, ", ")
 	}
@@ -117,6 +117,10 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	t.UpdatedAt = now
 	return t, true
 }
+
+// NothingNew is the summary of a revision whose notice, folded into the
+// tender of its procedure, changed none of its fields.
+const NothingNew = "même procédure, rien de nouveau"
 
 func noticeTime(n Tender, now time.Time) time.Time {
 	if !n.PublishedAt.IsZero() {

@@ -176,6 +176,24 @@ func (n Nature) Label() string {
 	return ""
 }
 
+// Label is the French name of the kind of notice a state stands for, as a
+// tender's history and the import report show it: avis de marché,
+// rectificatif, annulation, avis d'attribution. Where the tender stands
+// today is its TenderStatus (StatusAt), not this.
+func (s TenderState) Label() string {
+	switch s {
+	case StateOpen:
+		return "avis de marché"
+	case StateCorrected:
+		return "rectificatif"
+	case StateCancelled:
+		return "annulation"
+	case StateAwarded:
+		return "avis d'attribution"
+	}
+	return string(s)
+}
+
 // SourceNeed is the source of the needs buyers describe on Fabrique: they
 // are stored as tenders to be ranked like them, but are no public notices
 // and are never listed or matched as such.

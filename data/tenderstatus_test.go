@@ -64,3 +64,22 @@ func TestNormalizeProcedure(t *testing.T) {
 		})
 	}
 }
+
+// TestTenderStateLabel: every stored state has its French name, the one
+// the tender's history and the import report print (never « open »).
+func TestTenderStateLabel(t *testing.T) {
+	tests := []struct {
+		state TenderState
+		want  string
+	}{
+		{StateOpen, "avis de marché"},
+		{StateCorrected, "rectificatif"},
+		{StateCancelled, "annulation"},
+		{StateAwarded, "avis d'attribution"},
+	}
+	for _, tc := range tests {
+		if got := tc.state.Label(); got != tc.want {
+			t.Errorf("%s.Label() = %q, want %q", tc.state, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -136,7 +137,7 @@ const (
 func (s *Server) tender(c *fiber.Ctx) error {
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return s.redirectFolded(c, err, "")
 	}
 	if t.Source == needSource { // a need is shown at its own address
 		return c.Redirect(needURL(t.SourceID), fiber.StatusMovedPermanently)
@@ -164,6 +165,31 @@ func (s *Server) findTender(ctx context.Context, raw string) (data.Tender, error
 		return data.Tender{}, fmt.Errorf("web: tender: %w", err)
 	}
 	return t, nil
+}
+
+// redirectFolded answers a page of a notice that has no tender of its
+// own, because the import folded it into the tender of its procedure (a
+// correction, an award, the same procedure in another source: its id is
+// among that tender's SourceIDs), with a permanent redirect to that
+// tender's page (suffix: "/rapport"…), query kept. Any other error, err
+// among them, is returned as it is.
+func (s *Server) redirectFolded(c *fiber.Ctx, err error, suffix string) error {
+	if !errors.Is(err, data.ErrNotFound) {
+		return err
+	}
+	id, uerr := url.PathUnescape(c.Params("id"))
+	if uerr != nil || id == "" || len(id) > 512 {
+		return err
+	}
+	t, ferr := s.store.TenderBySourceID(c.UserContext(), id)
+	if ferr != nil || t.ID == id || !slices.Contains(t.SourceIDs, id) { // "proc:…" keys are no notice
+		return err
+	}
+	target := tenderURL(&t) + suffix
+	if q := c.Context().QueryArgs().QueryString(); len(q) > 0 {
+		target += "?" + string(q)
+	}
+	return c.Redirect(target, fiber.StatusMovedPermanently)
 }
 
 // fillRankings ranks the suppliers for a tender page, within the page's

@@ -93,22 +93,6 @@ func frenchDateTime(t time.Time) string {
 // natureText is the French name of a contract's nature.
 func natureText(n data.Nature) string { return n.Label() }
 
-// revisionStateText is the French word for a notice's state in a
-// tender's history.
-func revisionStateText(s data.TenderState) string {
-	switch s {
-	case data.StateOpen:
-		return "avis de marché"
-	case data.StateCorrected:
-		return "rectificatif"
-	case data.StateCancelled:
-		return "annulation"
-	case data.StateAwarded:
-		return "avis d'attribution"
-	}
-	return string(s)
-}
-
 // tenderSourceName is the French name of where a tender comes from.
 func tenderSourceName(src string) string {
 	switch src {

@@ -28,7 +28,7 @@ func shortlistCSVHeader() []string {
 func (s *Server) tenderCSV(c *fiber.Ctx) error {
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return s.redirectFolded(c, err, "/fournisseurs.csv")
 	}
 	return s.shortlistCSV(c, &t)
 }
@@ -37,7 +37,7 @@ func (s *Server) tenderCSV(c *fiber.Ctx) error {
 func (s *Server) tenderReport(c *fiber.Ctx) error {
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return s.redirectFolded(c, err, "/rapport")
 	}
 	return s.shortlistReport(c, &t)
 }

@@ -188,7 +188,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 	v.InferredCPV = inferredCPVViews(t.InferredCPV)
 	for _, r := range t.History {
 		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
-			State: revisionStateText(r.State), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})
+			State: r.State.Label(), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})
 	}
 	return v
 }

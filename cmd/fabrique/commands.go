@@ -82,6 +82,10 @@ func commands() []command {
 				"et affiche pour chaque avis ce qui a été reconnu, ou pourquoi il est rejeté.\n" +
 				"Les rectificatifs mettent à jour le même appel d'offres ; une annulation le\n" +
 				"clôt ; une même procédure vue dans deux sources reste un seul appel d'offres.\n" +
+				"Le compte rendu dit à quel appel d'offres un tel avis est joint et ce qu'il\n" +
+				"y change (« rien de nouveau » s'il n'apporte rien).\n" +
+				"Les fichiers en UTF-16, ISO-8859-1 ou Windows-1252 sont convertis en UTF-8\n" +
+				"(le compte rendu le signale) ; un fichier d'encodage incohérent est refusé.\n" +
 				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.\n" +
 				"Avec --feed boamp|ted : lit aussi le flux en ligne, poliment et sans\n" +
 				"retélécharger ce qui n'a pas changé (--base-url pour un miroir local).\n" +

@@ -101,7 +101,7 @@ func TestImportUnrecognisedFile(t *testing.T) {
 	for _, want := range []string{
 		"notes.txt : format non reconnu : ni XML, ni JSON, ni CSV des DECP\n",
 		"page.xml : format non reconnu : racine XML <html> inconnue\n",
-		"cut.xml : syntaxe invalide : XML mal formé à la ligne 1\n",
+		"cut.xml : syntaxe invalide : XML mal formé à la ligne 1 : le document s'arrête au milieu (fichier tronqué ?)\n",
 		"3 fichiers lus, dont 3 refusés ; 0 avis reconnu",
 	} {
 		if !strings.Contains(out, want) {

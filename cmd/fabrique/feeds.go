@@ -178,19 +178,22 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 // awards, printing one line per notice; it returns how many tenders were
 // new or changed, and their ids.
 func storeNotices(ctx context.Context, st *store.Store, res notice.Result, report io.Writer, actor string) (int, []string) {
+	for _, n := range res.Notes {
+		fmt.Fprintf(report, "  · %s\n", n)
+	}
 	for _, pr := range res.Problems {
 		fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
 	}
 	n := 0
 	var ids []string
 	for _, t := range res.Tenders {
-		status, changed, err := foldNotice(ctx, st, t, actor)
+		status, outcome, err := foldNotice(ctx, st, t, actor)
 		if err != nil {
 			fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 			continue
 		}
 		ids = append(ids, t.ID)
-		if changed {
+		if outcome == foldNew || outcome == foldJoined {
 			n++
 		}
 		fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))

@@ -46,6 +46,12 @@ import (
 //   - crawler/guard_test.go TestHostileClientErrorsAreNotRetried: what cannot succeed is not retried
 //   - crawler/hostile_test.go TestHostileMarkupInTextFields: markup and scripts in text fields
 //
+// Broken and mis-encoded notice files
+//   - crawler/notice/csvscan_test.go TestParseDECPCSVBrokenQuote: an unclosed quote in a DECP CSV costs its line only, reported
+//   - crawler/notice/csvscan_test.go TestCSVScannerQuotes: quotes left open, stray quotes, wrong field counts, quoted newlines kept
+//   - crawler/notice/encoding_test.go TestToUTF8: UTF-16, Latin-1 and Windows-1252 converted; mixed or binary input refused with its line
+//   - cmd/fabrique/import_input_test.go TestImportConvertsEncodings: the import says what it converted and why it refused
+//
 // Redirect loops and redirects to private addresses during a crawl
 //   - crawler/hostile_test.go TestHostileRedirectLoop: loops, reported, the crawl goes on
 //   - crawler/guard_test.go TestHostileRedirectsKeepSchemeAndPort: other schemes and ports

@@ -28,9 +28,9 @@ const importActor = "import:fichier"
 
 // importStats counts what an import did.
 type importStats struct {
-	files, rejectedFiles        int
-	tenders, newT, folded, same int
-	awards, problems, warnings  int
+	files, rejectedFiles            int
+	tenders, newT, nothingNew, same int
+	awards, problems, warnings      int
 }
 
 // runImport reads notices and award files (BOAMP API answers and XML, TED
@@ -84,6 +84,9 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			continue
 		}
 		fmt.Fprintf(report, "%s (%s)\n", f, format)
+		for _, n := range res.Notes {
+			fmt.Fprintf(report, "  · %s\n", n)
+		}
 		for _, pr := range res.Problems {
 			stats.problems++
 			fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
@@ -94,18 +97,19 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			p.log.Debug("import warning", "file", f, "warning", w.Error())
 		}
 		for _, t := range res.Tenders {
-			status, changed, err := foldNotice(ctx, st, t, importActor)
+			status, outcome, err := foldNotice(ctx, st, t, importActor)
 			if err != nil {
 				stats.problems++
 				fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 				continue
 			}
 			stats.tenders++ // read, and stored unless --dry-run
-			switch {
-			case st == nil:
-			case changed:
+			switch outcome {
+			case foldNew, foldJoined:
 				stats.newT++
-			default:
+			case foldNothingNew:
+				stats.nothingNew++
+			case foldAlready:
 				stats.same++
 			}
 			fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
@@ -161,8 +165,11 @@ func (s importStats) summary(dry bool) string {
 	if dry {
 		line += " ; " + data.CountFR(s.tenders, "avis reconnu", "avis reconnus") + " (essai à blanc : rien n'est enregistré)"
 	} else {
-		line += " ; " + data.CountFR(s.tenders, "avis enregistré", "avis enregistrés") +
-			" (" + data.CountFR(s.newT, "nouveau ou modifié", "nouveaux ou modifiés") + ", " + data.CountFR(s.same, "déjà importé", "déjà importés") + ")"
+		line += " ; " + data.CountFR(s.tenders, "avis enregistré", "avis enregistrés") + " (" + data.CountFR(s.newT, "nouveau ou modifié", "nouveaux ou modifiés")
+		if s.nothingNew > 0 {
+			line += ", " + data.CountFR(s.nothingNew, "joint sans rien de nouveau", "joints sans rien de nouveau")
+		}
+		line += ", " + data.CountFR(s.same, "déjà importé", "déjà importés") + ")"
 	}
 	return line + " ; " + data.CountFR(s.awards, "attribution", "attributions") + " ; " + data.CountFR(s.problems, "avis rejeté", "avis rejetés") + "."
 }
@@ -272,7 +279,7 @@ func describeTender(t data.Tender, status string) string {
 	if len(t.Lots) > 0 {
 		parts = append(parts, data.CountFR(len(t.Lots), "lot", "lots"))
 	}
-	parts = append(parts, string(t.State), status)
+	parts = append(parts, t.State.Label(), status)
 	parts = append(parts, t.TextDefects...)
 	return strings.Join(parts, " · ")
 }
@@ -294,17 +301,47 @@ var paris = sync.OnceValue(func() *time.Location {
 	return time.UTC
 })
 
+// foldOutcome is what storing one notice did.
+type foldOutcome int
+
+const (
+	foldDryRun     foldOutcome = iota // nothing stored (--dry-run)
+	foldNew                           // a tender of its own
+	foldJoined                        // joined to the tender of its procedure, which it changed
+	foldNothingNew                    // joined to the tender of its procedure, bringing nothing new
+	foldAlready                       // imported before
+)
+
 // foldNotice stores one parsed tender (st nil: a dry run, nothing stored)
-// and returns the French status of its line in the report.
-func foldNotice(ctx context.Context, st *store.Store, t data.Tender, actor string) (status string, changed bool, err error) {
+// and returns the French status of its line in the report and what
+// storing it did. A notice of a procedure already known (a correction, an
+// award, the same procedure in another source) joins that procedure's
+// tender: the status names the tender and what the notice changed in it,
+// as its history records it (data.FoldNotice).
+func foldNotice(ctx context.Context, st *store.Store, t data.Tender, actor string) (status string, outcome foldOutcome, err error) {
 	if st == nil {
-		return "reconnu", false, nil
+		return "reconnu", foldDryRun, nil
 	}
-	if _, changed, err = st.FoldNotice(ctx, t, actor); err != nil {
-		return "", false, err
+	stored, changed, err := st.FoldNotice(ctx, t, actor)
+	if err != nil {
+		return "", 0, err
 	}
-	if changed {
-		return "enregistré", true, nil
+	joined := stored.ID != t.ID
+	switch {
+	case !changed && joined:
+		return "déjà importé, dans l'appel d'offres " + stored.ID, foldAlready, nil
+	case !changed:
+		return "déjà importé", foldAlready, nil
+	case !joined:
+		return "enregistré", foldNew, nil
 	}
-	return "déjà importé", false, nil
+	what := ""
+	if n := len(stored.History); n > 0 {
+		what = stored.History[n-1].Summary
+	}
+	status = "joint à l'appel d'offres " + stored.ID + " (même procédure)"
+	if what == "" || what == data.NothingNew {
+		return status + ", rien de nouveau", foldNothingNew, nil
+	}
+	return status + " : " + what, foldJoined, nil
 }

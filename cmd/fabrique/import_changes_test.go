@@ -33,8 +33,10 @@ func TestImportChangeWithoutChangedNotice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	if n := strings.Count(out, "· enregistré\n"); n != 2 || strings.Contains(out, "✗") {
-		t.Fatalf("want both notices stored, none refused:\n%s", out)
+	// The change joins the initial notice's tender, and the report says so.
+	if strings.Count(out, "· enregistré\n") != 1 || strings.Contains(out, "✗") ||
+		!strings.Contains(out, "· joint à l'appel d'offres ted:c4c415ee-ac08-4465-8fa6-57568cf69462 (même procédure) : date limite\n") {
+		t.Fatalf("want the initial notice stored and the change joined to it, none refused:\n%s", out)
 	}
 	out, _, err = runCmd(t, env(), "import", "--data", dir, change)
 	if err != nil || !strings.Contains(out, "déjà importé") {
@@ -142,8 +144,9 @@ func TestImportSameReferenceTwoBuyers(t *testing.T) {
 		t.Fatalf("import of the original: %v\n%s", err, out)
 	}
 	out, _, err := runCmd(t, env(), "import", "--data", dir, rennes, correction)
-	if err != nil || strings.Count(out, "· enregistré\n") != 2 || strings.Contains(out, "✗") {
-		t.Fatalf("import: %v; want both notices stored, none refused:\n%s", err, out)
+	if err != nil || strings.Count(out, "· enregistré\n") != 1 || strings.Contains(out, "✗") ||
+		!strings.Contains(out, "· joint à l'appel d'offres boamp:16-186394 (même procédure) : date limite") {
+		t.Fatalf("import: %v; want the Rennes notice stored, the correction joined to the Paris tender, none refused:\n%s", err, out)
 	}
 	st, err := store.Open(dbFile(dir), store.Options{})
 	if err != nil {

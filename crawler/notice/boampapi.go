@@ -20,8 +20,11 @@ import (
 // donnees holds {"EFORMS": {...}}); the record's flat fields fill what they
 // leave out, and win for the identifiers.
 func ParseBOAMPAPI(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	v, err := readJSON(r, opts)
+	return parseInput(r, opts, parseBOAMPAPI)
+}
+
+func parseBOAMPAPI(b []byte, opts Options) (Result, error) {
+	v, err := readJSON(b, opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -108,7 +111,7 @@ func mapBOAMPRecord(rec map[string]any, opts Options) (noticeOut, error) {
 		}
 		eo, err := mapEForms(doc, opts)
 		if err != nil {
-			o.notef("donnees eForms écartées, champs de l'enregistrement seuls : %v", err)
+			o.notef("donnees eForms écartées, champs de l'enregistrement seuls : %s", Explain(err))
 			break
 		}
 		eo.notes = append(o.notes, eo.notes...)
@@ -142,7 +145,7 @@ func embeddedNode(rec map[string]any, field, name string, opts Options, o *notic
 	}
 	n, err := jsonNode([]byte(s), name, opts.MaxDepth)
 	if err != nil {
-		o.notef("champ %s illisible, ignoré : %v", field, err)
+		o.notef("champ %s illisible, ignoré : %s", field, Explain(err))
 		return nil
 	}
 	if len(n.kids) == 1 && n.kids[0].name == name {

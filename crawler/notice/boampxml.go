@@ -16,11 +16,10 @@ import (
 // open tender, an award notice (NATURE/ATTRIBUTION) an awarded tender with
 // its winners (TITULAIRE) and one Award per decision.
 func ParseBOAMPXML(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
+	return parseInput(r, opts, parseBOAMPXML)
+}
+
+func parseBOAMPXML(b []byte, opts Options) (Result, error) {
 	root, err := parseXML(b, opts.MaxDepth, opts.MaxElements)
 	if err != nil {
 		return Result{}, err

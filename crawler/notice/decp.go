@@ -22,8 +22,11 @@ import (
 // row that is not an object, or that has neither identifier, object nor
 // winner, is a Problem.
 func ParseDECP(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	v, err := readJSON(r, opts)
+	return parseInput(r, opts, parseDECP)
+}
+
+func parseDECP(b []byte, opts Options) (Result, error) {
+	v, err := readJSON(b, opts)
 	if err != nil {
 		return Result{}, err
 	}

@@ -2,8 +2,6 @@ package notice
 
 import (
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,20 +19,20 @@ import (
 // several winners. The extract has no place of performance: the buyer's
 // département stands in for it. The separator (, or ;) is detected.
 func ParseDECPCSV(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
+	return parseInput(r, opts, parseDECPCSV)
+}
+
+func parseDECPCSV(b []byte, opts Options) (Result, error) {
+	sc := &csvScanner{b: b, comma: detectComma(b), line: 1}
+	head, ok := sc.next()
+	if !ok {
+		return Result{}, fmt.Errorf("%w: CSV: en-tête absent", ErrMalformed)
 	}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.Comma = detectComma(b)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		return Result{}, fmt.Errorf("%w: CSV: en-tête illisible: %v", ErrMalformed, err)
+	if head.Err != nil {
+		return Result{}, fmt.Errorf("CSV: en-tête illisible: %w", head.Err)
 	}
+	header := head.Fields
+	sc.header, sc.fields = header, len(header)
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
@@ -52,18 +50,16 @@ func ParseDECPCSV(r io.Reader, opts Options) (Result, error) {
 	groups := map[string]*data.Award{}
 	perDay := map[string]map[string]bool{} // uid@date → group keys, to name them
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		row, ok := sc.next()
+		if !ok {
 			break
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			res.Problems = append(res.Problems, Problem{Ref: "ligne " + strconv.Itoa(pe.Line), Err: fmt.Errorf("%w: %v", ErrMalformed, pe.Err)})
+		ref := "ligne " + strconv.Itoa(row.Line)
+		if row.Err != nil {
+			res.Problems = append(res.Problems, Problem{Ref: ref, Err: row.Err})
 			continue
 		}
-		if err != nil {
-			return res, fmt.Errorf("notice: CSV: %w", err)
-		}
+		rec := row.Fields
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
@@ -72,8 +68,7 @@ func ParseDECPCSV(r io.Reader, opts Options) (Result, error) {
 		}
 		uid := get("uid")
 		if uid == "" {
-			line, _ := cr.FieldPos(0)
-			res.Problems = append(res.Problems, Problem{Ref: "ligne " + strconv.Itoa(line), Err: rejectf("colonne uid vide")})
+			res.Problems = append(res.Problems, Problem{Ref: ref, Err: rejectf("colonne uid vide")})
 			continue
 		}
 		day, amount := get("datenotification"), get("montant")
@@ -159,7 +154,7 @@ func csvAward(get func(string) string, label string, opts Options) *data.Award {
 }
 
 // detectComma picks ; or , from the header line.
-func detectComma(b []byte) rune {
+func detectComma(b []byte) byte {
 	head := b
 	if i := bytes.IndexByte(b, '\n'); i >= 0 {
 		head = b[:i]

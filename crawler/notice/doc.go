@@ -32,11 +32,32 @@
 // notices or rows in Result.Problems (the error names the missing or wrong
 // element, in French), defects of what was kept in Result.Warnings, or in
 // Award.Defects for DECP rows. A one-notice document (eForms, BOAMP XML)
-// that is rejected gives no tender at all: nothing is half-imported.
+// that is rejected gives no tender at all: nothing is half-imported. In a
+// DECP CSV extract a row with a quote left open, or with another number of
+// fields than the header, is one Problem (« ligne 2 : … guillemet non
+// fermé … »), and the scan resumes at the next line: the open quote never
+// swallows the rows after it, while a quoted field written over several
+// lines is still read as one field.
+//
+// Every reader takes UTF-8; UTF-16 (with a byte order mark, or recognised
+// from its first character) and text that is valid Windows-1252 or
+// ISO-8859-1 without saying so are converted first, and Result.Notes says
+// it (« encodage ISO-8859-1 converti en UTF-8 »). An XML document that
+// declares its encoding is read in it (ISO-8859-1 as Windows-1252, as
+// browsers do). Input that is neither, such as UTF-8 mixed with Latin-1
+// or binary data, is refused with ErrEncoding and the line of the first
+// foreign byte, never stored with « � » in its texts.
 //
 // Texts (titles, descriptions, names) are kept as the source wrote them,
 // white space tidied: they come from the web and must be escaped by
 // whoever shows them.
+//
+// Errors are for people: Explain words them in French without the Go error
+// chain, and the syntax errors of encoding/json and encoding/xml are
+// translated with the line (and for JSON the column) where the input
+// breaks (« JSON mal formé à la ligne 2, colonne 17 : « , » ou « } » attendu
+// après une valeur »). A JSON file holding a second document after the
+// first is refused rather than read in part.
 //
 // Safety: XML with a DOCTYPE or ENTITY declaration is refused (ErrDoctype),
 // inputs are capped in size (Options.MaxBytes, ErrTooLarge) and in nesting

@@ -16,11 +16,10 @@ import (
 // identifier, a lot without one, a CPV block without code…) is rejected
 // whole: the Result holds no tender and the error names the element.
 func ParseEForms(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	b, err := readLimited(r, opts.MaxBytes)
-	if err != nil {
-		return Result{}, err
-	}
+	return parseInput(r, opts, parseEForms)
+}
+
+func parseEForms(b []byte, opts Options) (Result, error) {
 	root, err := parseXML(b, opts.MaxDepth, opts.MaxElements)
 	if err != nil {
 		return Result{}, err

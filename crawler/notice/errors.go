@@ -26,6 +26,10 @@ var (
 	// attributes, JSON objects and arrays) than Options.MaxElements, or a
 	// notice more lots than Options.MaxLots.
 	ErrTooMany = fmt.Errorf("notice: trop d'éléments: %w", data.ErrTooLarge)
+	// ErrEncoding means the input is neither UTF-8 nor an encoding the
+	// readers convert (UTF-16, Windows-1252 and ISO-8859-1, or what an XML
+	// declaration names): binary data, or UTF-8 mixed with Latin-1.
+	ErrEncoding = fmt.Errorf("notice: encodage illisible: %w", data.ErrInvalid)
 	// ErrMalformed means the input is not well-formed XML, JSON or CSV.
 	ErrMalformed = fmt.Errorf("notice: syntaxe invalide: %w", data.ErrInvalid)
 	// ErrRejected means a notice or row was read but breaks a rule that
@@ -84,6 +88,7 @@ var sentinels = []struct {
 	{ErrTooLarge, "entrée trop volumineuse"},
 	{ErrTooDeep, "imbrication trop profonde"},
 	{ErrTooMany, "trop d'éléments"},
+	{ErrEncoding, "encodage illisible"},
 	{ErrMalformed, "syntaxe invalide"},
 	{ErrRejected, "avis rejeté"},
 }

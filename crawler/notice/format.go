@@ -25,8 +25,12 @@ const (
 // Detect tells the format of an input from its first bytes (the XML root
 // element, the JSON top-level keys, the CSV header); name, a file name or
 // URL path, is only a hint used when the content is not conclusive. head
-// may be cut anywhere: a few kilobytes are enough.
+// may be cut anywhere: a few kilobytes are enough. UTF-16 input is
+// recognised (toUTF8).
 func Detect(name string, head []byte) (Format, error) {
+	if t, ok := utf16Text(head); ok {
+		head = rewriteXMLEncoding(t)
+	}
 	h := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\ufeff")), " \t\r\n")
 	if len(h) == 0 {
 		return "", unknownFormat(name, "contenu vide")

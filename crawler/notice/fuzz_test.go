@@ -3,12 +3,17 @@ package notice
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // fuzzOptions cap inputs so that every run is quick.
@@ -64,6 +69,9 @@ func fuzzReader(f *testing.F, parse func(io.Reader, Options) (Result, error), si
 		start := time.Now()
 		res, err := parse(bytes.NewReader(b), fuzzOptions())
 		checkOutcome(t, res, err, time.Since(start), single)
+		if s := Explain(err); strings.Contains(s, "notice:") || strings.Contains(s, "data:") {
+			t.Errorf("Explain(%v) = %q: the Go error chain shows", err, s)
+		}
 	})
 }
 
@@ -79,13 +87,23 @@ func FuzzParseEForms(f *testing.F) {
 
 func FuzzParseBOAMPXML(f *testing.F) {
 	addFiles(f, "boamp/xml/*.xml", 64<<10)
+	src := string(readFixture(f, "boamp/xml/test-pub.xml"))
+	latin1, _ := charmap.Windows1252.NewEncoder().String(strings.ReplaceAll(src, "\u0092", "’"))
+	f.Add([]byte(latin1))
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(strings.Replace(src, `encoding="UTF-8"`, `encoding="UTF-16"`, 1))
+	f.Add([]byte(utf16))
 	f.Add([]byte(xxe))
+	f.Add([]byte(src[:len(src)/2]))                              // cut
+	f.Add([]byte("<ANNONCE>\n<A>x</B>\n&nbsp; a < b</ANNONCE>")) // broken
 	fuzzReader(f, ParseBOAMPXML, true)
 }
 
 func FuzzParseBOAMPAPI(f *testing.F) {
 	addFiles(f, "boamp/*.json", 128<<10)
 	f.Add([]byte(`{"results":[{"idweb":"1","objet":"o","nomacheteur":"b","donnees":"{\"OBJET\":{\"CPV\":{\"PRINCIPAL\":\"45000000\"}}}"}]}`))
+	f.Add([]byte("{\"results\":[{\"idweb\":\"1\",\"objet\":\"R\xe9novation \xe9cole\",\"nomacheteur\":\"b\"}]}"))
+	f.Add([]byte(`{"results": [{"idweb": "1", "objet": "o"`))   // cut
+	f.Add([]byte(`{"results": []}` + "\n" + `{"results": []}`)) // two documents
 	fuzzReader(f, ParseBOAMPAPI, false)
 }
 
@@ -117,7 +135,72 @@ func FuzzParseDECPCSV(f *testing.F) {
 	lines := strings.SplitAfterN(string(b), "\n", 40)
 	f.Add([]byte(strings.Join(lines[:39], "")))
 	f.Add([]byte("uid;titulaire_id\n\"a;b\n"))
+	head, rest, _ := strings.Cut(strings.Join(lines[:39], ""), "\n")
+	f.Add([]byte(head + "\n" + `u,1,Travaux,45421000,21500000000012,"MAIRIE non fermée,82069844700019,R,45000,2025-03-01,MAPA,6,3,50,50,28,28` + "\n" + rest))
+	f.Add([]byte("uid,acheteur_nom,titulaire_id\nu1,\"COMMUNE DE\r\nFILLIERE\",42199758600035\r\n"))
 	fuzzReader(f, ParseDECPCSV, false)
+}
+
+// FuzzCSVScanner checks the scanner's promises on any input: it ends,
+// each record starts on a later line than the one before, and a record it
+// accepts has the header's number of fields.
+func FuzzCSVScanner(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\n1,\"x\ny\"\n", "a,b\n1,\"x\n2,3\n", "a;b\r\n\"1\"\"\";2\r\n", "a,b\n\"\"\"\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := &csvScanner{b: b, comma: detectComma(b), line: 1}
+		head, ok := s.next()
+		if !ok || head.Err != nil {
+			return
+		}
+		s.header, s.fields = head.Fields, len(head.Fields)
+		last := head.Line
+		for n := 0; ; n++ {
+			r, ok := s.next()
+			if !ok {
+				return
+			}
+			if n > len(b) {
+				t.Fatalf("more records than bytes")
+			}
+			if r.Line <= last {
+				t.Fatalf("record at line %d after line %d", r.Line, last)
+			}
+			last = r.Line
+			if r.Err == nil && len(r.Fields) != s.fields {
+				t.Fatalf("line %d: %d fields accepted, header has %d", r.Line, len(r.Fields), s.fields)
+			}
+		}
+	})
+}
+
+// FuzzToUTF8 checks the conversion's promises: what it accepts comes out
+// as UTF-8 (unless an XML declaration names another encoding, left to the
+// XML decoder), and UTF-8 text that cannot be taken for UTF-16 is left as
+// it is.
+func FuzzToUTF8(f *testing.F) {
+	for _, s := range []string{"{\"a\": \"\xe9\"}", "\xff\xfe<\x00a\x00", "<\x00?\x00", "\xef\xbb\xbf{}", "a\x81", "\xc3\xa9\xe9", `<?xml version="1.0" encoding="ISO-8859-1"?><a>` + "\xe9</a>"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		out, from, err := toUTF8(b)
+		if err != nil {
+			if !errors.Is(err, ErrEncoding) {
+				t.Fatalf("error %v is not ErrEncoding", err)
+			}
+			return
+		}
+		if from == "" && declaredXMLEncoding(out) == "" && !utf8.Valid(out) {
+			t.Fatalf("%q: invalid UTF-8 out, no conversion noted", out)
+		}
+		if from != "" && !utf8.Valid(out) {
+			t.Fatalf("%q converted from %s: invalid UTF-8", out, from)
+		}
+		if utf8.Valid(b) && !bytes.HasPrefix(b, []byte("\ufeff")) && from == "" && !bytes.Equal(out, b) {
+			t.Fatalf("valid UTF-8 %q changed to %q", b, out)
+		}
+	})
 }
 
 func FuzzDetect(f *testing.F) {

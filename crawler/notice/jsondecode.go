@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -19,7 +20,15 @@ func decodeJSON(b []byte, maxDepth, maxContainers int) (any, error) {
 	d.UseNumber()
 	var v any
 	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+		return nil, jsonSyntaxError(b, err)
+	}
+	// What follows the document (a second one, as in JSON Lines) would be
+	// lost without a word.
+	end := d.InputOffset()
+	if _, err := d.Token(); err != io.EOF {
+		rest := b[end:]
+		line, col := position(b, end+int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n"))))
+		return nil, fmt.Errorf("%w: JSON mal formé à la ligne %d, colonne %d : données après la fin du document (un seul document JSON par fichier)", ErrMalformed, line, col)
 	}
 	return v, nil
 }

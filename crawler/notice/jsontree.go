@@ -3,6 +3,7 @@ package notice
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -18,7 +19,10 @@ func jsonNode(b []byte, rootName string, maxDepth int) (*node, error) {
 	d.UseNumber()
 	root := &node{name: rootName}
 	if err := fillJSON(d, root, 0, maxDepth); err != nil {
-		return nil, err
+		if errors.Is(err, ErrTooDeep) || errors.Is(err, ErrMalformed) {
+			return nil, err
+		}
+		return nil, jsonSyntaxError(b, err) // the decoder's own error
 	}
 	if _, err := d.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: JSON: données après la fin du document", ErrMalformed)
@@ -34,7 +38,7 @@ func fillJSON(d *json.Decoder, n *node, depth, maxDepth int) error {
 	}
 	tok, err := d.Token()
 	if err != nil {
-		return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+		return err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
@@ -60,7 +64,7 @@ func addMember(d *json.Decoder, n *node, key string, depth, maxDepth int) error 
 	// Arrays repeat the element; anything else is one element.
 	tok, err := d.Token()
 	if err != nil {
-		return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+		return err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
@@ -73,7 +77,7 @@ func addMember(d *json.Decoder, n *node, key string, depth, maxDepth int) error 
 			}
 			_, err := d.Token() // closing bracket
 			if err != nil {
-				return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+				return err
 			}
 			return nil
 		case '{':
@@ -103,7 +107,7 @@ func addItem(d *json.Decoder, n *node, key string, depth, maxDepth int) error {
 	}
 	tok, err := d.Token()
 	if err != nil {
-		return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+		return err
 	}
 	k := &node{name: localName(key)}
 	n.kids = append(n.kids, k)
@@ -120,7 +124,7 @@ func addItem(d *json.Decoder, n *node, key string, depth, maxDepth int) error {
 				}
 			}
 			if _, err := d.Token(); err != nil {
-				return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+				return err
 			}
 			return nil
 		}
@@ -136,7 +140,7 @@ func fillObject(d *json.Decoder, n *node, depth, maxDepth int) error {
 	for d.More() {
 		kt, err := d.Token()
 		if err != nil {
-			return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+			return err
 		}
 		key, _ := kt.(string)
 		if err := addMember(d, n, key, depth+1, maxDepth); err != nil {
@@ -144,7 +148,7 @@ func fillObject(d *json.Decoder, n *node, depth, maxDepth int) error {
 		}
 	}
 	if _, err := d.Token(); err != nil {
-		return fmt.Errorf("%w: JSON: %v", ErrMalformed, err)
+		return err
 	}
 	return nil
 }

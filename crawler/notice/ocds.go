@@ -17,8 +17,11 @@ import (
 // gives one data.Award. CPV codes come from the items' classification
 // (the first item's is the main one) and additionalClassifications.
 func ParseOCDS(r io.Reader, opts Options) (Result, error) {
-	opts = opts.withDefaults()
-	v, err := readJSON(r, opts)
+	return parseInput(r, opts, parseOCDS)
+}
+
+func parseOCDS(b []byte, opts Options) (Result, error) {
+	v, err := readJSON(b, opts)
 	if err != nil {
 		return Result{}, err
 	}

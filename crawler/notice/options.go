@@ -99,4 +99,7 @@ type Result struct {
 	Awards   []data.Award
 	Problems []Problem
 	Warnings []Problem
+	// Notes are French remarks on the whole input, for the person who
+	// imports it: « encodage ISO-8859-1 converti en UTF-8 ».
+	Notes []string
 }

@@ -3,7 +3,6 @@ package notice
 import (
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -51,11 +50,7 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 			break
 		}
 		if err != nil {
-			var se *xml.SyntaxError
-			if errors.As(err, &se) { // its message is English; the line says where
-				return nil, fmt.Errorf("%w: XML mal formé à la ligne %d", ErrMalformed, se.Line)
-			}
-			return nil, fmt.Errorf("%w: XML: %v", ErrMalformed, err)
+			return nil, xmlSyntaxError(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -66,7 +61,8 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 				return nil, fmt.Errorf("%w: plus de %d éléments et attributs XML", ErrTooMany, maxElements)
 			}
 			if root != nil && len(stack) == 0 {
-				return nil, fmt.Errorf("%w: XML: plusieurs éléments racine", ErrMalformed)
+				line, _ := d.InputPos()
+				return nil, fmt.Errorf("%w: XML mal formé à la ligne %d : élément <%s> après la fin du document (plusieurs éléments racine)", ErrMalformed, line, t.Name.Local)
 			}
 			n := &node{name: intern(t.Name.Local)}
 			for _, a := range t.Attr {
@@ -85,7 +81,12 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 			text = append(text, nil)
 		case xml.EndElement:
 			if len(stack) == 0 || stack[len(stack)-1].name != t.Name.Local {
-				return nil, fmt.Errorf("%w: XML: balise fermante </%s> inattendue", ErrMalformed, t.Name.Local)
+				line, _ := d.InputPos()
+				open := ""
+				if len(stack) > 0 {
+					open = " (l'élément ouvert est <" + stack[len(stack)-1].name + ">)"
+				}
+				return nil, fmt.Errorf("%w: XML mal formé à la ligne %d : balise fermante </%s> inattendue%s", ErrMalformed, line, t.Name.Local, open)
 			}
 			n := stack[len(stack)-1]
 			n.text = strings.TrimSpace(string(text[len(text)-1]))
@@ -103,23 +104,35 @@ func parseXML(b []byte, maxDepth, maxElements int) (*node, error) {
 		return nil, fmt.Errorf("%w: XML: aucun élément", ErrMalformed)
 	}
 	if len(stack) > 0 {
-		return nil, fmt.Errorf("%w: XML: élément <%s> non fermé", ErrMalformed, stack[len(stack)-1].name)
+		line, _ := d.InputPos()
+		return nil, fmt.Errorf("%w: XML mal formé à la ligne %d : %s, avant la fin de l'élément <%s>", ErrMalformed, line, truncated, stack[len(stack)-1].name)
 	}
 	return root, nil
 }
 
 // charsetReader accepts the Latin encodings older BOAMP files declare.
+// ISO-8859-1 is read as Windows-1252, as browsers do (WHATWG Encoding):
+// files that say Latin-1 use its bytes 0x80–0x9F for « ’ », « € », « œ »,
+// never for the control characters ISO-8859-1 puts there.
 func charsetReader(label string, in io.Reader) (io.Reader, error) {
 	switch strings.ToLower(label) {
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
-		return charmap.ISO8859_1.NewDecoder().Reader(in), nil
+	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii", "ascii":
+		return charmap.Windows1252.NewDecoder().Reader(in), nil
 	case "iso-8859-15", "latin9":
 		return charmap.ISO8859_15.NewDecoder().Reader(in), nil
-	case "windows-1252", "cp1252":
-		return charmap.Windows1252.NewDecoder().Reader(in), nil
 	}
-	return nil, errors.New("encodage non pris en charge: " + label)
+	return nil, &charsetError{label}
 }
+
+// charsetError is the refusal of an encoding an XML declaration names;
+// encoding/xml wraps it in English, xmlSyntaxError takes it out.
+type charsetError struct{ label string }
+
+func (e *charsetError) Error() string {
+	return ErrEncoding.Error() + ": encodage « " + e.label + " » déclaré par le document, non pris en charge (UTF-8, UTF-16, ISO-8859-1, ISO-8859-15 ou Windows-1252)"
+}
+
+func (e *charsetError) Unwrap() error { return ErrEncoding }
 
 // indexFold finds an ASCII marker in b, ignoring case.
 func indexFold(b []byte, marker string) int {
