@@ -105,13 +105,13 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	}
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return s.redirectFoldedTo(c, err, func(t *data.Tender) string { return apiTenderURL(t, "") })
 	}
 	st := t.StatusAt(time.Now())
 	out := apiTenderDetail{Tender: t, State: st, Open: st == data.StatusOpen, Corrected: t.Corrected(),
 		PageURL: s.baseURL() + tenderURL(&t)}
 	if s.index != nil {
-		out.MatchesURL = s.baseURL() + "/api/v1/tenders/" + url.PathEscape(t.ID) + "/matches"
+		out.MatchesURL = s.baseURL() + apiTenderURL(&t, "/matches")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(out)
@@ -130,7 +130,7 @@ func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
 	}
 	t, err := s.findTender(c.UserContext(), c.Params("id"))
 	if err != nil {
-		return err
+		return s.redirectFoldedTo(c, err, func(t *data.Tender) string { return apiTenderURL(t, "/matches") })
 	}
 	trade, err := tradeOf("naf", v.Get("naf"), &t)
 	if err != nil {
@@ -144,4 +144,10 @@ func (s *Server) apiTenderMatches(c *fiber.Ctx) error {
 	out.Tender = &apiTenderRef{ID: t.ID, Title: t.Title, PageURL: s.baseURL() + tenderURL(&t)}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(out)
+}
+
+// apiTenderURL is the path of a tender's resource in the API (suffix:
+// "/matches" or "").
+func apiTenderURL(t *data.Tender, suffix string) string {
+	return "/api/v1/tenders/" + url.PathEscape(t.ID) + suffix
 }

@@ -174,6 +174,12 @@ func (s *Server) findTender(ctx context.Context, raw string) (data.Tender, error
 // tender's page (suffix: "/rapport"…), query kept. Any other error, err
 // among them, is returned as it is.
 func (s *Server) redirectFolded(c *fiber.Ctx, err error, suffix string) error {
+	return s.redirectFoldedTo(c, err, func(t *data.Tender) string { return tenderURL(t) + suffix })
+}
+
+// redirectFoldedTo is redirectFolded with the address of the tender's
+// resource told by at: its page, or its JSON for the API.
+func (s *Server) redirectFoldedTo(c *fiber.Ctx, err error, at func(*data.Tender) string) error {
 	if !errors.Is(err, data.ErrNotFound) {
 		return err
 	}
@@ -185,7 +191,7 @@ func (s *Server) redirectFolded(c *fiber.Ctx, err error, suffix string) error {
 	if ferr != nil || t.ID == id || !slices.Contains(t.SourceIDs, id) { // "proc:…" keys are no notice
 		return err
 	}
-	target := tenderURL(&t) + suffix
+	target := at(&t)
 	if q := c.Context().QueryArgs().QueryString(); len(q) > 0 {
 		target += "?" + string(q)
 	}

@@ -15,8 +15,8 @@ import (
 
 // TestFoldedNoticeRedirects: the page of a notice the import folded into
 // the tender of its procedure leads to that tender (it was a 404), with
-// the report and the CSV, query kept; unknown notices and procedure keys
-// stay 404.
+// the report and the CSV, and its JSON in the API, query kept; unknown
+// notices and procedure keys stay 404.
 func TestFoldedNoticeRedirects(t *testing.T) {
 	ctx := context.Background()
 	// The report and the CSV are routes of a server with an index: an
@@ -52,6 +52,10 @@ func TestFoldedNoticeRedirects(t *testing.T) {
 		{"/appels-d-offres/" + url.PathEscape("boamp:26-91005") + "?metier=23.19Z", "/appels-d-offres/boamp:16-186394?metier=23.19Z"},
 		{"/appels-d-offres/boamp:26-91005/rapport", "/appels-d-offres/boamp:16-186394/rapport"},
 		{"/appels-d-offres/boamp:26-91005/fournisseurs.csv", "/appels-d-offres/boamp:16-186394/fournisseurs.csv"},
+		{"/api/v1/tenders/boamp:26-91005", "/api/v1/tenders/boamp:16-186394"},
+		{"/api/v1/tenders/boamp:26-91005/matches?limit=5", "/api/v1/tenders/boamp:16-186394/matches?limit=5"},
+		{"/api/v1/tenders/boamp:26-99999", ""},
+		{"/api/v1/tenders/proc:paris-2016-dfa-167/matches", ""},
 		{"/appels-d-offres/boamp:26-99999", ""},
 		{"/appels-d-offres/proc:paris-2016-dfa-167", ""},
 	}

@@ -4830,6 +4830,11 @@ type GetTenderResponse200Headers struct {
 	ETag string
 }
 
+// GetTenderResponse301Headers the declared response headers of an HTTP 301 response for GetTender
+type GetTenderResponse301Headers struct {
+	Location *string
+}
+
 // GetTenderResponse429Headers the declared response headers of an HTTP 429 response for GetTender
 type GetTenderResponse429Headers struct {
 	RetryAfter *int
@@ -4850,6 +4855,8 @@ type GetTenderResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetTenderResponse200Headers
+	// Headers301 the parsed response headers for an HTTP 301 response
+	Headers301 *GetTenderResponse301Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *GetTenderResponse429Headers
 }
@@ -4913,6 +4920,11 @@ type MatchTenderResponse200Headers struct {
 	ETag string
 }
 
+// MatchTenderResponse301Headers the declared response headers of an HTTP 301 response for MatchTender
+type MatchTenderResponse301Headers struct {
+	Location *string
+}
+
 // MatchTenderResponse429Headers the declared response headers of an HTTP 429 response for MatchTender
 type MatchTenderResponse429Headers struct {
 	RetryAfter *int
@@ -4940,6 +4952,8 @@ type MatchTenderResponse struct {
 	JSONDefault *Error
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *MatchTenderResponse200Headers
+	// Headers301 the parsed response headers for an HTTP 301 response
+	Headers301 *MatchTenderResponse301Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *MatchTenderResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -6273,6 +6287,9 @@ func ParseGetTenderResponse(rsp *http.Response) (*GetTenderResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 301:
+		break // No content-type
+
 	case rsp.StatusCode == 304:
 		break // No content-type
 
@@ -6317,6 +6334,16 @@ func ParseGetTenderResponse(rsp *http.Response) (*GetTenderResponse, error) {
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 301:
+		var headers GetTenderResponse301Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers301 = &headers
 	case rsp.StatusCode == 429:
 		var headers GetTenderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -6352,6 +6379,9 @@ func ParseMatchTenderResponse(rsp *http.Response) (*MatchTenderResponse, error) 
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 301:
+		break // No content-type
 
 	case rsp.StatusCode == 304:
 		break // No content-type
@@ -6404,6 +6434,16 @@ func ParseMatchTenderResponse(rsp *http.Response) (*MatchTenderResponse, error) 
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 301:
+		var headers MatchTenderResponse301Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers301 = &headers
 	case rsp.StatusCode == 429:
 		var headers MatchTenderResponse429Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
