@@ -109,6 +109,12 @@ func detectJSON(name string, h []byte) (Format, error) {
 	case strings.Contains(low, "ocds"):
 		return FormatOCDS, nil
 	}
+	switch {
+	case h[0] == '[':
+		return "", unknownFormat(name, "tableau JSON sans champ connu (idweb, ocid, titulaires)")
+	case len(keys) == 0:
+		return "", unknownFormat(name, "JSON sans clé connue")
+	}
 	return "", unknownFormat(name, "JSON sans clé connue ("+strings.Join(keys, ", ")+")")
 }
 

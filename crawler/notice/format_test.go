@@ -89,6 +89,8 @@ func TestExplain(t *testing.T) {
 	_, unknown := Detect("x.txt", []byte("data\n"))
 	_, root := Detect("page.xml", []byte("<html/>"))
 	_, keys := Detect("y.json", []byte(`{"foo": 1}`))
+	_, array := Detect("y.json", []byte(`[{"foo": 1}]`))
+	_, empty := Detect("y.json", []byte(`{}`))
 	tests := []struct {
 		name string
 		err  error
@@ -97,6 +99,8 @@ func TestExplain(t *testing.T) {
 		{"not a known format", unknown, "format non reconnu : ni XML, ni JSON, ni CSV des DECP"},
 		{"unknown XML root", root, "format non reconnu : racine XML <html> inconnue"},
 		{"unknown JSON keys", keys, "format non reconnu : JSON sans clé connue (foo)"},
+		{"bare JSON array of unknown records", array, "format non reconnu : tableau JSON sans champ connu (idweb, ocid, titulaires)"},
+		{"empty JSON object", empty, "format non reconnu : JSON sans clé connue"},
 		{"one missing element", missingElements([]string{"cbc:ID (identifiant de l'avis)"}),
 			"avis rejeté : élément obligatoire absent : cbc:ID (identifiant de l'avis)"},
 		{"missing elements", fmt.Errorf("notice: avis eForms <ContractNotice>: %w", missingElements([]string{"cbc:ID (identifiant)", "cbc:IssueDate (date)"})),
