@@ -76,6 +76,17 @@ func runAlerts(ctx context.Context, p *program, args []string) error {
 	if args[0] != "send" {
 		return usageErrorf("alerts : action « %s » inconnue (send)", args[0])
 	}
+	// Unlike serve, this command listens nowhere: without a public URL its
+	// links would name serve's default address, which is not where the
+	// site is, and the digest, recorded as sent, would never go out again
+	// with working links.
+	if p.cfg.publicURL == "" {
+		if !on(p.cfg.dryRun) {
+			return usageErrorf("alerts send : adresse publique du site inconnue, les liens des courriels (appels d'offres, désinscription) ne mèneraient nulle part ; " +
+				"indiquez-la avec --public-url https://fabrique.exemple.fr ou la variable FABRIQUE_PUBLIC_URL. Rien n'a été envoyé")
+		}
+		fmt.Fprintln(p.stderr, "Attention : sans --public-url (ou FABRIQUE_PUBLIC_URL), « alerts send » refusera d'envoyer ces récapitulatifs.")
+	}
 	dir, err := openDirectory(ctx, p)
 	if err != nil {
 		return err

@@ -113,6 +113,21 @@ func (c *config) validateMail() error {
 	return nil
 }
 
+// checkMailLinks refuses to mail over SMTP without a public URL. serve
+// then derives its address from the listen address: right for the
+// outbox, read at /admin/courriels on that very server, but a loopback or
+// wildcard address in a mail that leaves the machine is a dead link (and
+// the default sender would be ne-pas-repondre@localhost). alerts send
+// asks for it even for the outbox: it listens nowhere (see runAlerts).
+func checkMailLinks(p *program) error {
+	if p.cfg.smtpHost == "" || p.cfg.publicURL != "" {
+		return nil
+	}
+	return usageErrorf("--smtp-host sans adresse publique du site : les liens des courriels (confirmation, mot de passe, revendications, alertes) "+
+		"mèneraient à http://%s, l'adresse d'écoute, que leurs destinataires ne joignent pas ; indiquez-la avec --public-url https://fabrique.exemple.fr "+
+		"ou la variable FABRIQUE_PUBLIC_URL (pour un essai sur cette seule machine, l'adresse d'écoute elle-même : --public-url http://%[1]s)", p.cfg.addr)
+}
+
 // mailSender builds the SMTP sender of serve, or nil for the store's
 // outbox, and says where mail goes, for the log.
 func mailSender(p *program) (fmail.Sender, string, error) {
