@@ -62,6 +62,7 @@ func alertsCommand() command {
 			"    envoie par courriel le récapitulatif de chaque compte dont des profils d'alerte\n" +
 			"    sont dus, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
 			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
+			"    Il faut l'adresse publique du site (--public-url), celle des liens.\n" +
 			"alerts send --dry-run\n" +
 			"    affiche, par compte, ce qui serait envoyé, sans rien envoyer ni écrire.\n" +
 			"La base ne doit pas être ouverte par « fabrique serve » : celui-ci envoie déjà\n" +
@@ -69,6 +70,11 @@ func alertsCommand() command {
 		options: append(append([]string{optData, optDryRun, optPublicURL}, logOptions...),
 			optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom),
 		run: runAlerts,
+		texts: map[string]optionText{
+			optDryRun: {help: "n'envoie rien et n'écrit rien dans la base : affiche, par compte, les appels d'offres du récapitulatif qui serait envoyé"},
+			optPublicURL: {help: "adresse publique du site (https://fabrique.exemple.fr), celle des liens des courriels ; obligatoire pour envoyer, " +
+				"cette commande n'écoutant sur aucune adresse", display: "aucune (envoi refusé)"},
+		},
 	}
 }
 
