@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -123,9 +124,13 @@ func checkMailLinks(p *program) error {
 	if p.cfg.smtpHost == "" || p.cfg.publicURL != "" {
 		return nil
 	}
-	return usageErrorf("--smtp-host sans adresse publique du site : les liens des courriels (confirmation, mot de passe, revendications, alertes) "+
-		"mèneraient à http://%s, l'adresse d'écoute, que leurs destinataires ne joignent pas ; indiquez-la avec --public-url https://fabrique.exemple.fr "+
-		"ou la variable FABRIQUE_PUBLIC_URL (pour un essai sur cette seule machine, l'adresse d'écoute elle-même : --public-url http://%[1]s)", p.cfg.addr)
+	msg := "--smtp-host sans adresse publique du site : les liens des courriels (confirmation, mot de passe, revendications, alertes) " +
+		"mèneraient à l'adresse d'écoute, que leurs destinataires ne joignent pas ; indiquez-la avec --public-url https://fabrique.exemple.fr " +
+		"ou la variable FABRIQUE_PUBLIC_URL"
+	if _, port, err := net.SplitHostPort(p.cfg.addr); err == nil && port != "0" {
+		msg += " (pour un essai sur cette seule machine, l'adresse d'écoute elle-même : --public-url http://" + p.cfg.addr + ")"
+	}
+	return usageErrorf("%s", msg)
 }
 
 // mailSender builds the SMTP sender of serve, or nil for the store's
