@@ -1,15 +1,41 @@
 package data
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
-// LabelType names a label or certification. EPV and OFG are the two the
-// crawler proves today; others can be added without a schema change.
+// LabelType names a label or certification. Labels lists those Fabrique
+// knows; a source may prove another (its definition names it), stored
+// without a schema change and shown by its code.
 type LabelType string
 
 const (
 	LabelEPV LabelType = "EPV" // Entreprise du Patrimoine Vivant (State label)
 	LabelOFG LabelType = "OFG" // Origine France Garantie (product ranges)
+	// LabelMIF: made in France as a "fabriqué en France" directory
+	// publishes it (the JSON-LD source: schema.org countryOfOrigin FR).
+	LabelMIF LabelType = "MIF"
 )
+
+// Labels lists the labels Fabrique knows, in display order: the one list
+// that filters accept and that pages and figures break down by; each has a
+// French name (LabelName).
+func Labels() []LabelType { return []LabelType{LabelEPV, LabelOFG, LabelMIF} }
+
+// KnownLabel reports whether t is one of Labels.
+func KnownLabel(t LabelType) bool { return slices.Contains(Labels(), t) }
+
+// LabelsText lists the labels' codes for a French message: « EPV, OFG ou
+// MIF ».
+func LabelsText() string {
+	var codes []string
+	for _, t := range Labels() {
+		codes = append(codes, string(t))
+	}
+	return strings.Join(codes[:len(codes)-1], ", ") + " ou " + codes[len(codes)-1]
+}
 
 // LabelScope says what a label covers.
 type LabelScope string
@@ -59,13 +85,16 @@ func (l Label) ValidOn(t time.Time) bool {
 	return l.NotRefoundSince.IsZero()
 }
 
-// LabelName is the French name of a label type.
+// LabelName is the French name of a label type; its code for a label
+// Fabrique does not know.
 func LabelName(t LabelType) string {
 	switch t {
 	case LabelEPV:
 		return "Entreprise du Patrimoine Vivant"
 	case LabelOFG:
 		return "Origine France Garantie"
+	case LabelMIF:
+		return "Fabriqué en France (annuaire)"
 	}
 	return string(t)
 }

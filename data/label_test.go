@@ -69,12 +69,29 @@ func TestLabelName(t *testing.T) {
 	}{
 		{data.LabelEPV, "Entreprise du Patrimoine Vivant"},
 		{data.LabelOFG, "Origine France Garantie"},
+		{data.LabelMIF, "Fabriqué en France (annuaire)"},
 		{"Made in Jura", "Made in Jura"},
 	}
 	for _, tt := range tests {
 		if got := data.LabelName(tt.in); got != tt.want {
 			t.Errorf("LabelName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestLabels: every label data lists has a French name, and is the only
+// kind KnownLabel accepts.
+func TestLabels(t *testing.T) {
+	for _, l := range data.Labels() {
+		if data.LabelName(l) == string(l) || !data.KnownLabel(l) {
+			t.Errorf("label %s: name %q, known %v", l, data.LabelName(l), data.KnownLabel(l))
+		}
+	}
+	if data.KnownLabel("Made in Jura") || data.KnownLabel("") {
+		t.Error("KnownLabel accepts a label data does not list")
+	}
+	if got, want := data.LabelsText(), "EPV, OFG ou MIF"; got != want {
+		t.Errorf("LabelsText() = %q, want %q", got, want)
 	}
 }
 

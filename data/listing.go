@@ -369,7 +369,7 @@ func cleanList(in []string) []string {
 func NormalizeEmail(s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-		return "", invalid(FieldContacts, s, "adresse e-mail invalide (exemple : contact@entreprise.fr)")
+		return "", invalid(FieldContacts, s, "adresse électronique invalide (exemple : contact@entreprise.fr)")
 	}
 	return s, nil
 }

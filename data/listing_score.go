@@ -38,7 +38,7 @@ func Completeness(s Supplier, now time.Time) (score int, todo []Suggestion) {
 		"Précisez votre effectif et votre chiffre d'affaires : les acheteurs vérifient la capacité à exécuter le marché.", 10})
 	check(s.LargestContractEUR > 0, Suggestion{"capacite", "Indiquez le montant du plus gros contrat que vous avez réalisé : il montre les marchés à votre portée.", 5})
 	_, hasContact := PublicContact(s)
-	check(hasContact, Suggestion{"contacts", "Donnez un e-mail ou un téléphone public pour que les acheteurs vous joignent.", 5})
+	check(hasContact, Suggestion{"contacts", "Donnez un courriel ou un téléphone public pour que les acheteurs vous joignent.", 5})
 	check(s.Website != "", Suggestion{"contacts", "Indiquez l'adresse de votre site web.", 5})
 	check(len(s.Certifications) > 0, Suggestion{"certifications", "Mentionnez vos certifications (ISO 9001, Qualibat…) avec leur date de validité.", 5})
 	check(s.Logo != "", Suggestion{"logo", "Ajoutez votre logo : votre fiche sera reconnue d'un coup d'œil.", 5})

@@ -267,6 +267,11 @@ func TestCompleteness(t *testing.T) {
 	if score != 0 || len(todo) == 0 || !strings.Contains(todo[0].Text, "codes CPV") {
 		t.Errorf("empty listing: score %d, first suggestion %v", score, todo)
 	}
+	for _, sg := range todo { // « courriel », as the site says everywhere
+		if strings.Contains(strings.ToLower(sg.Text), "e-mail") {
+			t.Errorf("suggestion %q says « e-mail »", sg.Text)
+		}
+	}
 	full := empty
 	l := fullListing()
 	l.Apply(&full, data.ListingFields, ownerProv())

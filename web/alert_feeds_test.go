@@ -205,7 +205,9 @@ func TestAlertFeeds(t *testing.T) {
 
 // TestUnsubscribe: the mail's link shows a page with a button and changes
 // nothing; the one-click POST (no session, no CSRF token) stops that
-// profile only, and again answers the same; unknown tokens are 404.
+// profile only, and again answers the same; a token that opens no profile
+// (its alert deleted) says « Cette alerte n'existe plus », 404 to GET and
+// 200 to the one-click POST, which mail clients take as done.
 func TestUnsubscribe(t *testing.T) {
 	w := newAlertWorld(t)
 	ctx := context.Background()
@@ -268,14 +270,23 @@ func TestUnsubscribe(t *testing.T) {
 		t.Errorf("digest profiles = %+v, want only %s", d.Profiles, b.ID)
 	}
 
+	if err := w.s.store.DeleteAlertProfile(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct{ name, token string }{
-		{"unknown", "inconnu"}, {"a feed token", feedToken}, {"empty-ish", "-"},
+		{"deleted alert", token}, {"unknown", "inconnu"}, {"a feed token", feedToken}, {"empty-ish", "-"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			wantStatus(t, "GET", mail.get(t, unsubscribePath+"/"+url.PathEscape(tt.token)), http.StatusNotFound)
-			r := w.s.do(t, http.MethodPost, unsubscribePath+"/"+url.PathEscape(tt.token), bytes.NewReader([]byte("List-Unsubscribe=One-Click")),
+			r := mail.get(t, unsubscribePath+"/"+url.PathEscape(tt.token))
+			wantStatus(t, "GET", r, http.StatusNotFound)
+			mustContain(t, "GET", r.body, "<h1>Cette alerte n&#39;existe plus</h1>", "Mes alertes")
+			r = w.s.do(t, http.MethodPost, unsubscribePath+"/"+url.PathEscape(tt.token), bytes.NewReader([]byte("List-Unsubscribe=One-Click")),
 				"Content-Type", "application/x-www-form-urlencoded")
-			wantStatus(t, "POST", r, http.StatusNotFound)
+			wantStatus(t, "POST", r, http.StatusOK)
+			mustContain(t, "POST", r.body, "<h1>Cette alerte n&#39;existe plus</h1>")
+			if strings.Contains(r.body, "Page introuvable") || r.header.Get("Location") != "" || r.header.Get("Cache-Control") != "no-store" {
+				t.Errorf("POST: the generic 404, a redirect or a cacheable answer (Cache-Control %q)", r.header.Get("Cache-Control"))
+			}
 		})
 	}
 	if got, _ := w.s.store.AlertProfile(ctx, b.ID); !got.Active {

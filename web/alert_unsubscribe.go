@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,12 @@ import (
 // "List-Unsubscribe=One-Click"), so the token is the only key, and the
 // CSRF middleware lets these posts through (oneClickUnsubscribe). It is
 // idempotent: a second POST answers the same.
+//
+// A token that opens no profile is that of a deleted alert (or a cut
+// link: the store cannot tell them apart): GET says « Cette alerte n'existe
+// plus » with a 404, POST the same with a 200. RFC 8058 leaves the
+// status to the sender but forbids redirects, and mail clients take a 2xx
+// as the unsubscription done, which it is: a deleted alert sends nothing.
 
 const unsubscribePath = "/alertes/desinscription"
 
@@ -36,6 +43,9 @@ func (s *Server) unsubscribeProfile(c *fiber.Ctx) (data.AlertProfile, error) {
 // scanners follow links: a GET changes nothing.
 func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
 	p, err := s.unsubscribeProfile(c)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.renderUnsubscribe(c, fiber.StatusNotFound, goneAlertPage())
+	}
 	if err != nil {
 		return err
 	}
@@ -50,12 +60,15 @@ func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
 		page.Heading = "Vous êtes déjà désinscrit de l'alerte « " + p.Name + " »"
 		page.Action = ""
 	}
-	return s.renderUnsubscribe(c, page)
+	return s.renderUnsubscribe(c, fiber.StatusOK, page)
 }
 
 // unsubscribe serves POST /alertes/desinscription/{token}.
 func (s *Server) unsubscribe(c *fiber.Ctx) error {
 	p, err := s.unsubscribeProfile(c)
+	if errors.Is(err, data.ErrNotFound) {
+		return s.renderUnsubscribe(c, fiber.StatusOK, goneAlertPage())
+	}
 	if err != nil {
 		return err
 	}
@@ -65,20 +78,30 @@ func (s *Server) unsubscribe(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return s.renderUnsubscribe(c, &confirmationPage{Layout: Layout{Title: "Désinscription enregistrée"},
+	return s.renderUnsubscribe(c, fiber.StatusOK, &confirmationPage{Layout: Layout{Title: "Désinscription enregistrée"},
 		Heading: "Vous ne recevrez plus les courriels de l'alerte « " + p.Name + " »",
 		Paragraphs: []string{"Vos autres alertes continuent de vous écrire.",
 			"Pour reprendre ces courriels, ouvrez la page « Mes alertes » de votre compte."},
 		Back: alertsPath, BackLabel: "Gérer mes alertes"})
 }
 
+// goneAlertPage answers an unsubscribe token that opens no profile.
+func goneAlertPage() *confirmationPage {
+	return &confirmationPage{Layout: Layout{Title: "Cette alerte n'existe plus"},
+		Heading: "Cette alerte n'existe plus",
+		Paragraphs: []string{"Elle a été supprimée : elle ne vous envoie plus de courriels. Si vous en recevez encore, " +
+			"utilisez le lien de désinscription du dernier reçu, en entier.",
+			"Vos autres alertes se gèrent depuis la page « Mes alertes » de votre compte."},
+		Back: alertsPath, BackLabel: "Gérer mes alertes"}
+}
+
 // renderUnsubscribe renders a page whose address holds a token: never
 // stored by caches nor sent as a referrer.
-func (s *Server) renderUnsubscribe(c *fiber.Ctx, p *confirmationPage) error {
+func (s *Server) renderUnsubscribe(c *fiber.Ctx, status int, p *confirmationPage) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
-	return s.render(c, fiber.StatusOK, "confirm", p)
+	return s.render(c, status, "confirm", p)
 }
 
 // loggedPath is a request's path as logs show it: the secret token of a

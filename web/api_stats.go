@@ -231,7 +231,7 @@ func (s *Server) apiStatsHistory(c *fiber.Ctx) error {
 		return c.JSON(snaps)
 	}
 	header := []string{"Jour", "Relevé le", "Entreprises", "Labellisées"}
-	types := []data.LabelType{data.LabelEPV, data.LabelOFG}
+	types := data.Labels()
 	for _, t := range types {
 		for _, st := range []string{"valides", "expirent bientôt", "expirés", "non retrouvés"} {
 			header = append(header, string(t)+" "+st)

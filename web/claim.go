@@ -33,7 +33,8 @@ type proofOption struct {
 	Explanation string
 	Fits        bool
 	Why         string // why it does not fit
-	Domain      string // e-mail and website proofs: the sourced domain
+	Domain      string // e-mail and website proofs: the sourced domain, a host name
+	Site        string // website proof: the site whose well-known file counts
 	Source      string // where the domain comes from
 	Address     string // postal proof: where the letter goes
 }
@@ -144,7 +145,7 @@ func proofOptions(sup data.Supplier, siret string) []proofOption {
 		email.Why, site.Why = refusalText(err), refusalText(err)
 	} else {
 		email.Fits, email.Domain, email.Source = true, d.Name, sourceName(d.Source)
-		site.Fits, site.Domain, site.Source = true, d.Site, sourceName(d.Source)
+		site.Fits, site.Domain, site.Site, site.Source = true, d.Name, d.Site, sourceName(d.Source)
 	}
 	post := proofOption{Method: string(data.ClaimByPost), Title: "Un code envoyé par courrier",
 		Explanation: "L'Alliance envoie par la poste un code à l'adresse de l'établissement inscrite au registre ; il est valable 30 jours."}

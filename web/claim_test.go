@@ -33,6 +33,16 @@ func TestClaimByEmailedCode(t *testing.T) {
 	if got := textOf(page.Find(".email-local")); !strings.Contains(got, "@example.com") {
 		t.Errorf("the e-mail field does not show the sourced domain: %q", got)
 	}
+	// Both proofs name the domain by its host (the token's said
+	// « Domaine : https://… »), the token's its site besides.
+	for _, hint := range []string{"#method-email_domain-why", "#method-website_file-why"} {
+		if got := textOf(page.Find(hint)); !strings.Contains(got, "Domaine : example.com") || strings.Contains(got, "Domaine : http") {
+			t.Errorf("%s says %q, want « Domaine : example.com »", hint, got)
+		}
+	}
+	if got := textOf(page.Find("#method-website_file-why")); !strings.Contains(got, ", site http") {
+		t.Errorf("the token proof does not name the site: %q", got)
+	}
 
 	id := w.begin(t, alice, sup, url.Values{"method": {"email_domain"}, "local": {"Direction"}})
 	m := w.mailTo(t, 1, "direction@example.com")

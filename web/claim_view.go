@@ -108,7 +108,7 @@ func documentTypeName(t string) string {
 func byteSize(n int) string {
 	switch {
 	case n < 1000:
-		return formatNumber(n) + " octets"
+		return pluralFR(n, "octet", "octets")
 	case n < 1000*1000:
 		return formatNumber((n+500)/1000) + " ko"
 	}

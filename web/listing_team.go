@@ -56,7 +56,7 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 	}
 	switch c.Query("fait") {
 	case "invitation":
-		p.Notice = "Invitation envoyée. Le lien reçu par e-mail est valable 7 jours et ne sert qu'une fois."
+		p.Notice = "Invitation envoyée. Le lien reçu par courriel est valable 7 jours et ne sert qu'une fois."
 	case "retrait":
 		p.Notice = "Le membre a été retiré de l'équipe."
 	case "responsable":
@@ -138,7 +138,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 	}
 	norm, err := data.NormalizeEmail(email)
 	if err != nil {
-		return refuse("adresse e-mail invalide (exemple : prenom.nom@entreprise.fr)")
+		return refuse("adresse électronique invalide (exemple : prenom.nom@entreprise.fr)")
 	}
 	if err := s.throttle(c, "invite", a.account.ID); err != nil {
 		return err

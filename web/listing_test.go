@@ -109,7 +109,11 @@ func TestListingEditReachesPageAndSearch(t *testing.T) {
 	wantStatus(t, "public page", page, http.StatusOK)
 	for _, want := range []string{
 		"Fabricant de xylophones &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; de &#34;marimbas&#34;.",
-		"&lt;b&gt;Marimbas&lt;/b&gt;", "38635000-5", "Télescopes", "déclaré par l'entreprise",
+		"&lt;b&gt;Marimbas&lt;/b&gt;", "38635000-5", "Télescopes",
+		// The mark agrees with what it follows.
+		`Présentation <span class="declared-mark">déclarée par l'entreprise</span>`,
+		`Produits et gammes <span class="declared-mark">déclarés par l'entreprise</span>`,
+		`Codes CPV <span class="declared-mark">déclarés par l'entreprise</span>`,
 	} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("public page lacks %q", want)
@@ -185,6 +189,7 @@ func TestListingFormErrors(t *testing.T) {
 		{"cpv search", "cpv", url.Values{"cpv_ajout": {"télescopes"}, "action": {"search"}}, 200, []string{"38635000-5"}},
 		{"phone", "contacts", url.Values{"email": {"contact@ebenisterie.fr"}, "telephone": {"12 34"}}, 400, []string{"numéro français attendu", `value="12 34"`}},
 		{"website", "contacts", url.Values{"site": {"javascript:alert(1)"}}, 400, []string{"adresse de site invalide"}},
+		{"email", "contacts", url.Values{"email": {"contact-ebenisterie.fr"}}, 400, []string{"adresse électronique invalide", "Courriel de contact"}},
 		{"website at an IP address", "contacts", url.Values{"site": {"http://127.0.0.1:18181/admin"}}, 400,
 			[]string{"le site web est une adresse IP, pas un nom de domaine", `value="http://127.0.0.1:18181/admin"`}},
 		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger"}},
@@ -207,6 +212,9 @@ func TestListingFormErrors(t *testing.T) {
 				if !strings.Contains(r.body, w) {
 					t.Errorf("page lacks %q", w)
 				}
+			}
+			if strings.Contains(strings.ToLower(r.body), "e-mail") { // « courriel », as everywhere else
+				t.Errorf("the page says « e-mail »")
 			}
 			if v, _ := s.store.ListingVersions(context.Background(), sup.ID); len(v) != 0 {
 				t.Errorf("a refused form was saved: %d versions", len(v))

@@ -58,7 +58,7 @@ type mapPlace struct {
 // of the page as numbered dots.
 func (m *franceMap) searchMap(deps []index.FacetCount, places []mapPlace, total int) *mapView {
 	v := &mapView{ViewBox: m.viewBox(),
-		Label: "Carte des " + formatNumber(total) + " résultats par département"}
+		Label: "Carte des résultats par département (" + pluralFR(total, "résultat", "résultats") + ")"}
 	counts := map[string]int{}
 	maxCount := 0
 	for _, f := range deps {

@@ -119,7 +119,9 @@ func TestBrowserObservatory(t *testing.T) {
 // inside its box (the département table's caption and « Pour 100 000
 // hab. » column were cut at 1 280 px; only the heat map and the sources
 // table scroll, in their .obs-heat-wrap), and the « Période » field shows
-// its whole placeholder. Screenshots go to $FABRIQUE_ARTIFACTS/browser.
+// its whole placeholder in the page's type, as large as the selects beside
+// it (it had the browser's small default font, and its placeholder filled
+// it to the edge). Screenshots go to $FABRIQUE_ARTIFACTS/browser.
 func TestBrowserObservatoryFits(t *testing.T) {
 	requireChromium(t)
 	s := newObservatoryServer(t)
@@ -164,12 +166,19 @@ func TestBrowserObservatoryFits(t *testing.T) {
 			if len(spill) > 0 {
 				t.Errorf("%s at %s px: cells whose text spills: %q", target, w, spill)
 			}
-			type field struct{ Box, Text float64 }
+			type field struct{ Box, Text, Font, SelectFont, Height, SelectHeight float64 }
 			period := eval[field](b, "period field", `(() => { const e = document.getElementById('f-period'), cs = getComputedStyle(e);
+				const sel = document.getElementById('f-label'), ss = getComputedStyle(sel);
 				const ctx = document.createElement('canvas').getContext('2d'); ctx.font = cs.font;
-				return {Box: e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight), Text: ctx.measureText(e.placeholder).width} })()`)
-			if period.Box < period.Text {
+				return {Box: e.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight), Text: ctx.measureText(e.placeholder).width,
+					Font: parseFloat(cs.fontSize), SelectFont: parseFloat(ss.fontSize),
+					Height: e.getBoundingClientRect().height, SelectHeight: sel.getBoundingClientRect().height} })()`)
+			if period.Box < period.Text*1.05 {
 				t.Errorf("%s at %s px: the « Période » field is %.0f px wide for a placeholder of %.0f px", target, w, period.Box, period.Text)
+			}
+			if period.Font != period.SelectFont || period.Height < period.SelectHeight-2 {
+				t.Errorf("%s at %s px: the « Période » field has a %.1f px font and is %.0f px high, the selects %.1f px and %.0f px",
+					target, w, period.Font, period.Height, period.SelectFont, period.SelectHeight)
 			}
 			if target == "/observatoire" {
 				b.screenshot("observatoire-" + w)

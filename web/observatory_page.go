@@ -262,7 +262,9 @@ func newStatsFilterView(region, departement, label, period string) statsFilterVi
 			v.Departements = append(v.Departements, option{d.Code, d.Code + " – " + d.Name})
 		}
 	}
-	v.Labels = []option{{string(data.LabelEPV), string(data.LabelEPV)}, {string(data.LabelOFG), string(data.LabelOFG)}}
+	for _, t := range data.Labels() {
+		v.Labels = append(v.Labels, option{string(t), string(t) + " – " + data.LabelName(t)})
+	}
 	v.Regions = withAsked(v.Regions, region)
 	v.Departements = withAsked(v.Departements, departement)
 	v.Labels = withAsked(v.Labels, label)
@@ -282,6 +284,9 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.Suppliers, p.Holding, p.Unplaced = c.Suppliers, c.Holding, c.Unplaced
 	for _, lc := range c.Labels {
 		lv := labelCoverageView{Type: string(lc.Type), Name: lc.Name, Total: lc.Total, Holding: lc.Holding}
+		if lc.Name == string(lc.Type) { // a label a source proves that Fabrique has no name for: its code, once
+			lv.Name = ""
+		}
 		if lc.Total > 0 {
 			lv.HoldingShare = formatShare(float64(lc.Holding) / float64(lc.Total))
 		}

@@ -333,7 +333,7 @@ func TestObservatoryFilterErrors(t *testing.T) {
 		{"département outside the région", "/observatoire?region=84&departement=29", "f-dep", "le département 29 n&#39;est pas dans la région 84",
 			[]string{`<option value="84" selected>Auvergne-Rhône-Alpes</option>`, `<option value="29" selected>29 – Finistère</option>`}},
 		{"unknown région", "/observatoire?region=99&label=OFG&period=2024", "f-region", "code de région inconnu",
-			[]string{`<option value="99" selected>99 (inconnu)</option>`, `<option value="OFG" selected>OFG</option>`, `value="2024"`}},
+			[]string{`<option value="99" selected>99 (inconnu)</option>`, `<option value="OFG" selected>OFG – Origine France Garantie</option>`, `value="2024"`}},
 		{"unknown label", "/observatoire?label=iso", "f-label", "label inconnu",
 			[]string{`<option value="ISO" selected>ISO (inconnu)</option>`}},
 	}

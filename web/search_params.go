@@ -220,8 +220,8 @@ func appendNew(list []string, v string) []string {
 
 func addLabel(p *searchParams, v string) error {
 	t := data.LabelType(strings.ToUpper(v))
-	if data.LabelName(t) == string(t) { // no French name: not a label Fabrique knows
-		return badParam("label", v, "label inconnu : EPV ou OFG")
+	if !data.KnownLabel(t) {
+		return badParam("label", v, "label inconnu : "+data.LabelsText())
 	}
 	p.Labels = appendNew(p.Labels, string(t))
 	return nil

@@ -71,7 +71,7 @@ func TestSupplierIdentityAndContacts(t *testing.T) {
 			"Aucune source consultée ne publie : courriel, téléphone.",
 		}, []string{"Forme juridique", "Entreprise cessée"}},
 		{"never checked, headcount declared", declaredHeadcountSupplier(), []string{
-			"Tranche d'effectifs 10 à 19 salariés déclaré par l'entreprise",
+			"Tranche d'effectifs 10 à 19 salariés déclarée par l'entreprise",
 			"adresse du siège, forme juridique, date de création et catégorie d'entreprise ne sont pas connues",
 		}, []string{"tranche d'effectifs et catégorie", "tranche d'effectifs et catégorie d'entreprise ne sont pas connues"}},
 		{"never checked, nothing known", unknownHeadcountSupplier(), []string{

@@ -62,6 +62,7 @@ func alertsCommand() command {
 			"    envoie par courriel le récapitulatif de chaque compte dont des profils d'alerte\n" +
 			"    sont dus, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
 			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
+			"    Il faut l'adresse publique du site (--public-url), celle des liens.\n" +
 			"alerts send --dry-run\n" +
 			"    affiche, par compte, ce qui serait envoyé, sans rien envoyer ni écrire.\n" +
 			"La base ne doit pas être ouverte par « fabrique serve » : celui-ci envoie déjà\n" +
@@ -69,12 +70,28 @@ func alertsCommand() command {
 		options: append(append([]string{optData, optDryRun, optPublicURL}, logOptions...),
 			optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom),
 		run: runAlerts,
+		texts: map[string]optionText{
+			optDryRun: {help: "n'envoie rien et n'écrit rien dans la base : affiche, par compte, les appels d'offres du récapitulatif qui serait envoyé"},
+			optPublicURL: {help: "adresse publique du site (https://fabrique.exemple.fr), celle des liens des courriels ; obligatoire pour envoyer, " +
+				"cette commande n'écoutant sur aucune adresse", display: "aucune (envoi refusé)"},
+		},
 	}
 }
 
 func runAlerts(ctx context.Context, p *program, args []string) error {
 	if args[0] != "send" {
 		return usageErrorf("alerts : action « %s » inconnue (send)", args[0])
+	}
+	// Unlike serve, this command listens nowhere: without a public URL its
+	// links would name serve's default address, which is not where the
+	// site is, and the digest, recorded as sent, would never go out again
+	// with working links.
+	if p.cfg.publicURL == "" {
+		if !on(p.cfg.dryRun) {
+			return usageErrorf("alerts send : adresse publique du site inconnue, les liens des courriels (appels d'offres, désinscription) ne mèneraient nulle part ; " +
+				"indiquez-la avec --public-url https://fabrique.exemple.fr ou la variable FABRIQUE_PUBLIC_URL. Rien n'a été envoyé")
+		}
+		fmt.Fprintln(p.stderr, "Attention : sans --public-url (ou FABRIQUE_PUBLIC_URL), « alerts send » refusera d'envoyer ces récapitulatifs.")
 	}
 	dir, err := openDirectory(ctx, p)
 	if err != nil {

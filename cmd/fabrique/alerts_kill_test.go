@@ -262,7 +262,8 @@ func TestAlertsKillServe(t *testing.T) {
 }
 
 // TestAlertsSendCommand runs alerts send, dry then for real (to the
-// outbox, without --smtp-host), then again.
+// outbox, without --smtp-host; the public URL from the environment), then
+// again.
 func TestAlertsSendCommand(t *testing.T) {
 	dir := t.TempDir()
 	accounts := alertsFixture(t, dir, 1)
@@ -290,14 +291,14 @@ func TestAlertsSendCommand(t *testing.T) {
 		t.Fatalf("the dry run left %d mails in the outbox", n)
 	}
 	for i, want := range []string{"Alertes : 1 envoyée (dont 0 reprise", "Alertes : 0 envoyée (dont 0 reprise"} {
-		out, _, err := runCmd(t, env(), "alerts", "send", "--data", dir)
+		out, _, err := runCmd(t, env("FABRIQUE_PUBLIC_URL", "https://fabrique.test"), "alerts", "send", "--data", dir)
 		if err != nil || !strings.Contains(out, want) {
 			t.Fatalf("run %d: %v; want %q in\n%s", i+1, err, want, out)
 		}
 	}
 	mails := outbox()
 	if len(mails) != 1 || mails[0].To != accounts[0].Email || mails[0].Headers["List-Unsubscribe-Post"] != "List-Unsubscribe=One-Click" ||
-		!strings.HasPrefix(mails[0].Headers["List-Unsubscribe"], "<http://127.0.0.1:8080/alertes/desinscription/") {
+		!strings.HasPrefix(mails[0].Headers["List-Unsubscribe"], "<https://fabrique.test/alertes/desinscription/") {
 		t.Errorf("outbox %+v", mails)
 	}
 	if _, _, err := runCmd(t, env(), "alerts", "resend", "--data", dir); err == nil || exitCode(err) != 2 {

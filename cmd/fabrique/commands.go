@@ -19,7 +19,15 @@ type command struct {
 	// defaults overrides an option's default for this command (mirror
 	// listens on another port than serve).
 	defaults map[string]string
+	// texts overrides how --help describes an option for this command,
+	// when the shared wording fits another command (--dry-run says
+	// « importé », for import).
+	texts map[string]optionText
 }
+
+// optionText is a command's own help of an option: its line, and its
+// default as shown; empty fields keep the option's own.
+type optionText struct{ help, display string }
 
 // Special values of command.nargs.
 const (

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
@@ -158,14 +159,14 @@ func options() map[string]option {
 		},
 		{
 			flag: optPublicURL, env: "FABRIQUE_PUBLIC_URL", arg: "URL",
-			help:    "adresse publique du site (https://fabrique.exemple.fr), utilisée pour tous les liens absolus (API, exports, courriels) ; l'en-tête Host des requêtes n'est jamais repris",
+			help:    "adresse publique du site (https://fabrique.exemple.fr), utilisée pour tous les liens absolus (API, exports, courriels) ; l'en-tête Host des requêtes n'est jamais repris ; obligatoire avec --smtp-host",
 			field:   func(c *config) *string { return &c.publicURL },
 			def:     constant(""),
 			display: "http:// suivi de l'adresse d'écoute",
 		},
 		{
 			flag: optDryRun, boolean: true,
-			help:  "n'écrit rien dans la base : affiche seulement ce qui serait importé",
+			help:  "n'écrit rien dans la base : affiche seulement ce qui serait importé", // import; alerts has its own (texts)
 			field: func(c *config) *string { return &c.dryRun },
 			def:   constant(""),
 		},
@@ -340,8 +341,9 @@ func (c *config) newLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// printOptions writes the options of a subcommand, in French.
-func printOptions(w io.Writer, names []string) {
+// printOptions writes the options of a subcommand, in French, with the
+// command's own wording of some (texts).
+func printOptions(w io.Writer, names []string, texts map[string]optionText) {
 	if len(names) == 0 {
 		return
 	}
@@ -349,6 +351,10 @@ func printOptions(w io.Writer, names []string) {
 	opts := options()
 	for _, name := range names {
 		o := opts[name]
+		if t, ok := texts[name]; ok {
+			o.help = cmp.Or(t.help, o.help)
+			o.display = cmp.Or(t.display, o.display)
+		}
 		def := o.display
 		if def == "" {
 			def = o.def(func(string) string { return "" })

@@ -138,8 +138,9 @@ func progressPrinter(w io.Writer) func(crawler.Progress) {
 			return
 		}
 		last = time.Now()
-		fmt.Fprintf(w, "[%s] %d pages traitées, %d en attente, %.1f pages/s, %d erreurs, %d fiches\n",
-			pr.Source, pr.PagesDone, pr.PagesQueued, pr.Rate, pr.Errors, pr.Listings)
+		fmt.Fprintf(w, "[%s] %s, %d en attente, %.1f pages/s, %s, %s\n", pr.Source,
+			data.CountFR(pr.PagesDone, "page traitée", "pages traitées"), pr.PagesQueued, pr.Rate,
+			data.CountFR(pr.Errors, "erreur", "erreurs"), data.CountFR(pr.Listings, "fiche", "fiches"))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"fabrique/data"
 	"fabrique/data/store"
 	"fabrique/index"
 )
@@ -54,7 +55,7 @@ func openDirectory(ctx context.Context, p *program) (*directory, error) {
 	total, _ := st.CountSuppliers(ctx)
 	progress := func(done int) {
 		if done%5000 == 0 || done == total {
-			fmt.Fprintf(p.stdout, "Index de recherche : %d / %d fiches\n", done, total)
+			fmt.Fprintf(p.stdout, "Index de recherche : %d / %s\n", done, data.CountFR(total, "fiche", "fiches"))
 		}
 	}
 	rebuilt, reason, err := ix.EnsureConsistent(ctx, st, progress)

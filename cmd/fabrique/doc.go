@@ -65,6 +65,12 @@
 // after its SMTP exchange, so a digest goes out once whichever process
 // sends it, across kills (web.Server.SendDueDigests states the exact
 // guarantee). Options: --data, --dry-run, --public-url, the SMTP options.
+// It refuses to send without --public-url (or FABRIQUE_PUBLIC_URL): it
+// listens nowhere, and the links of a digest, recorded as sent, would
+// name no real address for good (--dry-run only warns). From cron, while
+// serve is not running on the data directory:
+//
+//	*/10 * * * * fabrique . /etc/fabrique/env && fabrique alerts send --public-url https://fabrique.exemple.fr
 //
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
@@ -82,6 +88,11 @@
 //	--admin-token TOKEN  FABRIQUE_ADMIN_TOKEN  enables GET /admin/backup for requests with
 //	                                           "Authorization: Bearer TOKEN"; empty (default)
 //	                                           disables the route (404)
+//	--public-url URL     FABRIQUE_PUBLIC_URL   absolute address of the site, for every absolute
+//	                                           link (API, exports, mails); default http:// and
+//	                                           the listen address. Required with --smtp-host
+//	                                           (serve refuses to start: a loopback address in
+//	                                           a mail is a dead link) and by alerts send
 //	--log-level LEVEL    FABRIQUE_LOG_LEVEL    debug, info (default), warn or error
 //	--log-format FORMAT  FABRIQUE_LOG_FORMAT   text (default) or json
 //

@@ -118,5 +118,5 @@ func printCommandUsage(w io.Writer, c command) {
 		synopsis = append(synopsis, c.args)
 	}
 	fmt.Fprintf(w, "Utilisation : %s\n\n%s\n", strings.Join(synopsis, " "), c.help)
-	printOptions(w, c.options)
+	printOptions(w, c.options, c.texts)
 }

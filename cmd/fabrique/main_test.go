@@ -359,6 +359,40 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestHelpWordsItsCommand: an option shared by several commands is
+// described in the words of the command asked about (alerts' --dry-run
+// imports nothing; its --public-url has no listen address to default to).
+func TestHelpWordsItsCommand(t *testing.T) {
+	tests := []struct {
+		command   string
+		want, not []string
+	}{
+		{"alerts", []string{"N'envoie rien et n'écrit rien dans la base", "obligatoire pour envoyer", "défaut : aucune (envoi refusé)"},
+			[]string{"importé", "suivi de l'adresse d'écoute"}},
+		{"import", []string{"affiche seulement ce qui serait importé"}, []string{"envoyé"}},
+		{"serve", []string{"obligatoire avec --smtp-host", "défaut : http:// suivi de l'adresse d'écoute"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			out, _, err := runCmd(t, env(), tt.command, "--help")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, opts, _ := strings.Cut(out, "\nOptions :")
+			for _, w := range tt.want {
+				if !strings.Contains(opts, w) {
+					t.Errorf("%s --help lacks %q in its options:\n%s", tt.command, w, opts)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(opts, w) {
+					t.Errorf("%s --help says %q in its options:\n%s", tt.command, w, opts)
+				}
+			}
+		})
+	}
+}
+
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line

@@ -80,6 +80,7 @@ func seedStore(ctx context.Context, st *store.Store, p *program, afterBatch func
 	for _, pr := range problems {
 		p.log.Debug("seed: data defect", "problem", pr.String())
 	}
-	fmt.Fprintf(p.stdout, "%d entreprises chargées (%d anomalies de données signalées sur les fiches).\n", len(sups), len(problems))
+	fmt.Fprintf(p.stdout, "%s (%s sur les fiches).\n", data.CountFR(len(sups), "entreprise chargée", "entreprises chargées"),
+		data.CountFR(len(problems), "anomalie de données signalée", "anomalies de données signalées"))
 	return nil
 }

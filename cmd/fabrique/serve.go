@@ -23,6 +23,9 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 	if err := checkScheduledCrawls(p); err != nil {
 		return err
 	}
+	if err := checkMailLinks(p); err != nil { // user.go
+		return err
+	}
 	tuneGC()
 	dir, err := openDirectory(ctx, p)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"fabrique/data"
 	"fabrique/web"
 )
 
@@ -32,8 +33,10 @@ func runStats(ctx context.Context, p *program, args []string) error {
 	if err != nil {
 		return fmt.Errorf("relevé des chiffres : %w", err)
 	}
-	fmt.Fprintf(p.stdout, "Relevé du %s enregistré : %d entreprises, %d labellisées, %d appels d'offres ouverts (%d sans fournisseur capable), %d marchés attribués (%d remportés par des labellisées).\n",
-		snap.Day, snap.Suppliers, snap.Holding, snap.OpenTenders, snap.TendersNone, snap.Awards, snap.AwardsLabelled)
+	fmt.Fprintf(p.stdout, "Relevé du %s enregistré : %s, %s, %s (%d sans fournisseur capable), %s (%s par des labellisées).\n", snap.Day,
+		data.CountFR(snap.Suppliers, "entreprise", "entreprises"), data.CountFR(snap.Holding, "labellisée", "labellisées"),
+		data.CountFR(snap.OpenTenders, "appel d'offres ouvert", "appels d'offres ouverts"), snap.TendersNone,
+		data.CountFR(snap.Awards, "marché attribué", "marchés attribués"), data.CountFR(snap.AwardsLabelled, "remporté", "remportés"))
 	return nil
 }
 

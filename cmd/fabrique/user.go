@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -111,6 +112,25 @@ func (c *config) validateMail() error {
 		}
 	}
 	return nil
+}
+
+// checkMailLinks refuses to mail over SMTP without a public URL. serve
+// then derives its address from the listen address: right for the
+// outbox, read at /admin/courriels on that very server, but a loopback or
+// wildcard address in a mail that leaves the machine is a dead link (and
+// the default sender would be ne-pas-repondre@localhost). alerts send
+// asks for it even for the outbox: it listens nowhere (see runAlerts).
+func checkMailLinks(p *program) error {
+	if p.cfg.smtpHost == "" || p.cfg.publicURL != "" {
+		return nil
+	}
+	msg := "--smtp-host sans adresse publique du site : les liens des courriels (confirmation, mot de passe, revendications, alertes) " +
+		"mèneraient à l'adresse d'écoute, que leurs destinataires ne joignent pas ; indiquez-la avec --public-url https://fabrique.exemple.fr " +
+		"ou la variable FABRIQUE_PUBLIC_URL"
+	if _, port, err := net.SplitHostPort(p.cfg.addr); err == nil && port != "0" {
+		msg += " (pour un essai sur cette seule machine, l'adresse d'écoute elle-même : --public-url http://" + p.cfg.addr + ")"
+	}
+	return usageErrorf("%s", msg)
 }
 
 // mailSender builds the SMTP sender of serve, or nil for the store's

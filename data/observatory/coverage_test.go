@@ -2,6 +2,7 @@ package observatory
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"fabrique/data"
@@ -43,6 +44,18 @@ func TestCoverageFixture(t *testing.T) {
 			m[s.State] = s.Count
 		}
 		return m
+	}
+	// Every label data knows is broken down, with its French name, even
+	// without a company (MIF here).
+	var types []data.LabelType
+	for _, lc := range c.Labels {
+		types = append(types, lc.Type)
+		if lc.Name != data.LabelName(lc.Type) || lc.Name == string(lc.Type) {
+			t.Errorf("label %s named %q", lc.Type, lc.Name)
+		}
+	}
+	if !slices.Equal(types, data.Labels()) {
+		t.Errorf("label types %v, want data.Labels() %v", types, data.Labels())
 	}
 	for _, lc := range c.Labels {
 		st := states(lc)
@@ -120,8 +133,9 @@ func TestCoverageFixture(t *testing.T) {
 			flt               Filter
 			suppliers, labels int
 		}{
-			{"région 84", Filter{Region: "84"}, 2, 2},
-			{"département 23", Filter{Departement: "23"}, 1, 2},
+			{"région 84", Filter{Region: "84"}, 2, len(data.Labels())},
+			{"département 23", Filter{Departement: "23"}, 1, len(data.Labels())},
+			{"label MIF", Filter{Label: data.LabelMIF}, 0, 1},
 			{"label OFG", Filter{Label: data.LabelOFG}, 2, 1},
 			{"label EPV in 69", Filter{Label: data.LabelEPV, Departement: "69"}, 2, 1},
 		}
@@ -153,6 +167,7 @@ func TestFilterValidate(t *testing.T) {
 		{"Corse", Filter{Departement: "2A"}, true},
 		{"unknown département", Filter{Departement: "96"}, false},
 		{"label", Filter{Label: data.LabelOFG}, true},
+		{"MIF", Filter{Label: data.LabelMIF}, true},
 		{"unknown label", Filter{Label: "ISO"}, false},
 		{"reversed period", Filter{From: day("2025-01-01"), To: day("2024-01-01")}, false},
 	}

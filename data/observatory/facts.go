@@ -448,10 +448,13 @@ func (opts BuildOptions) withDefaults(start time.Time) BuildOptions {
 	return opts
 }
 
+// labelTypesOf lists the label types the facts break down by: every label
+// data knows (data.Labels), then the other codes the suppliers' sources
+// gave, 8 in all at most (the bits of AwardFact.labels).
 func labelTypesOf(sups []SupplierFact) []data.LabelType {
 	seen := map[data.LabelType]bool{}
 	var out []data.LabelType
-	for _, t := range []data.LabelType{data.LabelEPV, data.LabelOFG} {
+	for _, t := range data.Labels() {
 		seen[t] = true
 		out = append(out, t)
 	}

@@ -35,8 +35,8 @@ func (f Filter) Validate() error {
 			return invalid("departement", f.Departement, "le département "+f.Departement+" n'est pas dans la région "+f.Region)
 		}
 	}
-	if f.Label != "" && data.LabelName(f.Label) == string(f.Label) {
-		return invalid("label", string(f.Label), "label inconnu : EPV ou OFG")
+	if f.Label != "" && !data.KnownLabel(f.Label) {
+		return invalid("label", string(f.Label), "label inconnu : "+data.LabelsText())
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return invalid("period", "", "période vide : le début doit précéder la fin")

@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"slices"
 	"time"
 
 	"fabrique/data"
@@ -282,6 +283,11 @@ func readAward(b []byte) AwardFact {
 func (ff *factsFile) facts() (*Facts, error) {
 	if len(ff.LabelTypes) > 8 {
 		return nil, fmt.Errorf("%d label types, at most 8", len(ff.LabelTypes))
+	}
+	// Written by a program that knew other labels: its figures lack a
+	// label this one shows (labelTypesOf).
+	if known := data.Labels(); !slices.Equal(ff.LabelTypes[:min(len(known), len(ff.LabelTypes))], known) {
+		return nil, fmt.Errorf("label types %v, this program counts %v first", ff.LabelTypes, known)
 	}
 	if len(ff.Awards)%awardRecordSize != 0 || len(ff.AwardPos)%awardPosSize != 0 || len(ff.TenderSource)%tenderSrcSize != 0 {
 		return nil, errors.New("packed tables of a wrong size")

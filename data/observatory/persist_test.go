@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fabrique/data"
 )
 
 var testStamp = []byte("nonce-0123456789|txid-42")
@@ -140,6 +142,17 @@ func TestReadFactsRefuses(t *testing.T) {
 	}
 	if _, err := ReadFacts(bytes.NewReader(good), testStamp); err != nil {
 		t.Fatalf("the intact file: %v", err)
+	}
+	// Facts of a program that knew fewer labels (EPV and OFG, before MIF
+	// had a name) lack a breakdown this one shows: built again.
+	older := build(t, st, BuildOptions{Now: day("2026-06-01")})
+	older.labelTypes = []data.LabelType{data.LabelEPV, data.LabelOFG}
+	buf.Reset()
+	if err := WriteFacts(&buf, older, testStamp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadFacts(&buf, testStamp); !errors.Is(err, ErrFactsFile) || !strings.Contains(err.Error(), "label types") {
+		t.Errorf("facts without MIF: %v, want ErrFactsFile about the label types", err)
 	}
 }
 

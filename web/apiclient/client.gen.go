@@ -129,6 +129,7 @@ func (e NeedNature) Valid() bool {
 // Defines values for StatsTendersLabel.
 const (
 	StatsTendersLabelEPV StatsTendersLabel = "EPV"
+	StatsTendersLabelMIF StatsTendersLabel = "MIF"
 	StatsTendersLabelOFG StatsTendersLabel = "OFG"
 )
 
@@ -136,6 +137,8 @@ const (
 func (e StatsTendersLabel) Valid() bool {
 	switch e {
 	case StatsTendersLabelEPV:
+		return true
+	case StatsTendersLabelMIF:
 		return true
 	case StatsTendersLabelOFG:
 		return true
@@ -237,6 +240,7 @@ func (e TextPlaceKind) Valid() bool {
 // Defines values for StatsAwardsParamsLabel.
 const (
 	StatsAwardsParamsLabelEPV StatsAwardsParamsLabel = "EPV"
+	StatsAwardsParamsLabelMIF StatsAwardsParamsLabel = "MIF"
 	StatsAwardsParamsLabelOFG StatsAwardsParamsLabel = "OFG"
 )
 
@@ -244,6 +248,8 @@ const (
 func (e StatsAwardsParamsLabel) Valid() bool {
 	switch e {
 	case StatsAwardsParamsLabelEPV:
+		return true
+	case StatsAwardsParamsLabelMIF:
 		return true
 	case StatsAwardsParamsLabelOFG:
 		return true
@@ -273,6 +279,7 @@ func (e StatsAwardsParamsFormat) Valid() bool {
 // Defines values for StatsCoverageParamsLabel.
 const (
 	StatsCoverageParamsLabelEPV StatsCoverageParamsLabel = "EPV"
+	StatsCoverageParamsLabelMIF StatsCoverageParamsLabel = "MIF"
 	StatsCoverageParamsLabelOFG StatsCoverageParamsLabel = "OFG"
 )
 
@@ -280,6 +287,8 @@ const (
 func (e StatsCoverageParamsLabel) Valid() bool {
 	switch e {
 	case StatsCoverageParamsLabelEPV:
+		return true
+	case StatsCoverageParamsLabelMIF:
 		return true
 	case StatsCoverageParamsLabelOFG:
 		return true
@@ -309,6 +318,7 @@ func (e StatsCoverageParamsFormat) Valid() bool {
 // Defines values for StatsHistoryParamsLabel.
 const (
 	StatsHistoryParamsLabelEPV StatsHistoryParamsLabel = "EPV"
+	StatsHistoryParamsLabelMIF StatsHistoryParamsLabel = "MIF"
 	StatsHistoryParamsLabelOFG StatsHistoryParamsLabel = "OFG"
 )
 
@@ -316,6 +326,8 @@ const (
 func (e StatsHistoryParamsLabel) Valid() bool {
 	switch e {
 	case StatsHistoryParamsLabelEPV:
+		return true
+	case StatsHistoryParamsLabelMIF:
 		return true
 	case StatsHistoryParamsLabelOFG:
 		return true
@@ -363,6 +375,7 @@ func (e StatsSourcesParamsFormat) Valid() bool {
 // Defines values for StatsTendersParamsLabel.
 const (
 	StatsTendersParamsLabelEPV StatsTendersParamsLabel = "EPV"
+	StatsTendersParamsLabelMIF StatsTendersParamsLabel = "MIF"
 	StatsTendersParamsLabelOFG StatsTendersParamsLabel = "OFG"
 )
 
@@ -370,6 +383,8 @@ const (
 func (e StatsTendersParamsLabel) Valid() bool {
 	switch e {
 	case StatsTendersParamsLabelEPV:
+		return true
+	case StatsTendersParamsLabelMIF:
 		return true
 	case StatsTendersParamsLabelOFG:
 		return true
@@ -399,6 +414,7 @@ func (e StatsTendersParamsFormat) Valid() bool {
 // Defines values for SearchSuppliersParamsLabel.
 const (
 	SearchSuppliersParamsLabelEPV SearchSuppliersParamsLabel = "EPV"
+	SearchSuppliersParamsLabelMIF SearchSuppliersParamsLabel = "MIF"
 	SearchSuppliersParamsLabelOFG SearchSuppliersParamsLabel = "OFG"
 )
 
@@ -406,6 +422,8 @@ const (
 func (e SearchSuppliersParamsLabel) Valid() bool {
 	switch e {
 	case SearchSuppliersParamsLabelEPV:
+		return true
+	case SearchSuppliersParamsLabelMIF:
 		return true
 	case SearchSuppliersParamsLabelOFG:
 		return true
@@ -1455,7 +1473,7 @@ type StatsAwardsParams struct {
 	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
 	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
 
-	// Label Label compté : EPV ou OFG (par défaut les deux).
+	// Label Label compté : EPV, OFG ou MIF (par défaut tous).
 	Label *StatsAwardsParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
@@ -1479,7 +1497,7 @@ type StatsCoverageParams struct {
 	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
 	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
 
-	// Label Label compté : EPV ou OFG (par défaut les deux).
+	// Label Label compté : EPV, OFG ou MIF (par défaut tous).
 	Label *StatsCoverageParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
@@ -1503,7 +1521,7 @@ type StatsHistoryParams struct {
 	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
 	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
 
-	// Label Label compté : EPV ou OFG (par défaut les deux).
+	// Label Label compté : EPV, OFG ou MIF (par défaut tous).
 	Label *StatsHistoryParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
@@ -1536,7 +1554,7 @@ type StatsTendersParams struct {
 	// Departement Code du département (« 69 », « 2A », « 971 ») ; dans la région si les deux sont donnés.
 	Departement *string `form:"departement,omitempty" json:"departement,omitempty"`
 
-	// Label Label des fournisseurs comptés capables : EPV ou OFG (par défaut tous les labels). Un appel d'offres dont les seuls fournisseurs capables ont un autre label est compté sans fournisseur capable.
+	// Label Label des fournisseurs comptés capables : EPV, OFG ou MIF (par défaut tous les labels). Un appel d'offres dont les seuls fournisseurs capables ont un autre label est compté sans fournisseur capable.
 	Label *StatsTendersParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Period Période : AAAA, AAAA-MM, AAAA-MM-JJ ou DÉBUT..FIN (« 2024-01..2024-06 », un côté peut manquer). Appels d'offres par date de publication, marchés par date de notification, historique par jour.
@@ -1574,7 +1592,7 @@ type SearchSuppliersParams struct {
 	// Jamais lu quand le lieu est toute la recherche (« Lyon » cherche le mot), ni après « de », « du », « des » hors « près de » et « autour de » (« Velours de Lyon » est un nom). 200 caractères au plus.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
-	// Label Label détenu et valide : EPV ou OFG. Répétable.
+	// Label Label détenu et valide : EPV, OFG ou MIF. Répétable.
 	Label *[]SearchSuppliersParamsLabel `form:"label,omitempty" json:"label,omitempty"`
 
 	// Region Code officiel (COG) de la région, « 84 » ; le nom est aussi accepté. Répétable.
