@@ -118,6 +118,15 @@ func TestMatchTrust(t *testing.T) {
 		// (NAF 81.30Z), so nobody answers well.
 		{"green spaces", data.Tender{Title: "Entretien des espaces verts", Place: data.Place{Departement: "75"}}, 10,
 			[]string{"STAFF"}, []string{"espaces"}, 0, nil, nil, true},
+		// A univers gathers hundreds of trades: its fit to the code read
+		// from the words (works, project management) does not make a word
+		// of the name a sign of the trade — « Europe » of an office-furniture
+		// maker for the « gymnase Europe », « Exploit » of a locksmith for
+		// a heating network's « exploitation ».
+		{"a gymnasium's name (BOAMP 26-26359)", boampTender(t, "26-26359"), 10,
+			[]string{"EUROPE"}, []string{"europe"}, 0, nil, nil, false},
+		{"project management of a heating network (BOAMP 26-26083)", boampTender(t, "26-26083"), 10,
+			[]string{"EXPLOIT"}, []string{"exploitation"}, 0, nil, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,6 +63,9 @@ type classFit struct {
 	// chosen is true when the fit is that of the trade the buyer chose
 	// (chooseTrade).
 	chosen bool
+	// trade is true when a code the company declared, or its NAF code,
+	// fits one of the need's codes, whichever fit is the best.
+	trade bool
 }
 
 // chooseTrade is the fit of a company of the trade the buyer chose for
@@ -91,6 +94,7 @@ func (f classFit) chooseTrade(n *Need) classFit {
 // awards, which add to the curated table's (learnedFit).
 func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []string, links *data.CPVNAFLinks) classFit {
 	var best classFit
+	trade := false
 	for i, c := range cpvs {
 		factor := 1.0
 		if i > 0 {
@@ -125,6 +129,7 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 		inferred := 1 - (1-naf)*(1-univ)
 
 		v := factor * max(declared, inferred)
+		trade = trade || declared > 0 || naf > 0
 		switch {
 		case v <= best.value:
 		case declared >= inferred:
@@ -138,8 +143,17 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 				best.univers = uf.univers
 			}
 		}
+		best.trade = trade
 	}
 	return best
+}
+
+// tradeFits reports whether the fit says something of the company's
+// trade: a code it declared or won, the trade the buyer chose, or its NAF
+// code. A univers alone does not: « Architecture et patrimoine bâti » or
+// « Ameublement et décoration » gather hundreds of trades.
+func (f classFit) tradeFits() bool {
+	return f.trade || f.declared != "" || f.naf > 0 || f.won || f.chosen
 }
 
 // reasons explains the fit; each reason's Weight is its part of the value.

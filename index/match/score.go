@@ -109,9 +109,10 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	if n.Trade != "" && c.sup.NAF == n.Trade {
 		sm.class = sm.class.chooseTrade(n)
 	}
-	if sm.class.value == 0 && len(n.cpvs) > 0 {
+	if !sm.class.tradeFits() && len(n.cpvs) > 0 {
 		// The NAF and CPV labels' words are the classification's evidence:
-		// when it finds that the trade does not fit the need's code, a word
+		// when it finds that the trade does not fit the need's code (a
+		// univers may: it gathers hundreds of trades), a word
 		// they share with the need is a coincidence of the nomenclature
 		// (« restauration » of a restaurant for « Restauration des
 		// menuiseries »), not a sign of the trade. So is a word of the
