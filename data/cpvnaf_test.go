@@ -105,6 +105,17 @@ func TestFitOf(t *testing.T) {
 		{"laptop by a computer maker", "30213100", "26.20Z", true, true},
 		{"laptop by a watchmaker", "30213100", "26.52Z", false, false},
 		{"laptop by a paper mill", "30213100", "17.12Z", false, false},
+		// Business (79) and financial (66) services name their trade by
+		// group: a head office (70.10) or a holding (64.20), the registered
+		// activity of some manufacturers, provides none of them.
+		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
+		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
+		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
+		{"temporary staff by a temping agency", "79620000", "78.20Z", true, true},
+		{"temporary staff by a business support firm", "79620000", "82.99Z", false, false},
+		{"printing by a printer", "79810000", "18.12Z", true, true},
+		{"insurance by a holding company", "66516000", "64.20Z", false, false},
+		{"insurance by an insurer", "66516000", "65.12Z", true, true},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
