@@ -116,6 +116,15 @@ func TestFitOf(t *testing.T) {
 		{"printing by a printer", "79810000", "18.12Z", true, true},
 		{"insurance by a holding company", "66516000", "64.20Z", false, false},
 		{"insurance by an insurer", "66516000", "65.12Z", true, true},
+		// Medical supplies (33) and civil engineering (4523) too.
+		{"medical furniture by a musical instrument maker", "33192000", "32.20Z", false, false},
+		{"medical furniture by a medical equipment maker", "33192000", "32.50A", true, true},
+		{"medicines by a jeweller", "33600000", "32.12Z", false, false},
+		{"toilet paper by a sanitary paper maker", "33760000", "17.22Z", true, true},
+		{"catenaries by a mason", "45234160", "43.99C", true, false},
+		{"catenaries by an electrician", "45234160", "43.21A", true, true},
+		{"catenaries by a railway builder", "45234160", "42.12Z", true, true},
+		{"road marking by a floor layer", "45233221", "43.33Z", false, false},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
