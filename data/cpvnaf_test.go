@@ -125,6 +125,10 @@ func TestFitOf(t *testing.T) {
 		{"catenaries by an electrician", "45234160", "43.21A", true, true},
 		{"catenaries by a railway builder", "45234160", "42.12Z", true, true},
 		{"road marking by a floor layer", "45233221", "43.33Z", false, false},
+		// Agricultural and horticultural services (77) are not farming.
+		{"green-space upkeep by a vineyard", "77310000", "01.21Z", false, false},
+		{"green-space upkeep by a landscaper", "77310000", "81.30Z", true, true},
+		{"forestry services by a forestry contractor", "77211000", "02.40Z", true, true},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
