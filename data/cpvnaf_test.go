@@ -129,6 +129,13 @@ func TestFitOf(t *testing.T) {
 		{"green-space upkeep by a vineyard", "77310000", "01.21Z", false, false},
 		{"green-space upkeep by a landscaper", "77310000", "81.30Z", true, true},
 		{"forestry services by a forestry contractor", "77211000", "02.40Z", true, true},
+		// Technical building trades (4531 electrical, 4533 plumbing and
+		// heating) are not every trade of division 43.
+		{"boiler installation by a tiler", "45331110", "43.33Z", false, false},
+		{"boiler installation by a heating engineer", "45331110", "43.22A", true, true},
+		{"electrical installation by a mason", "45311000", "43.99C", false, false},
+		{"electrical installation by an electrician", "45311000", "43.21A", true, true},
+		{"heating upkeep by a tiler", "50720000", "43.33Z", false, false},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
