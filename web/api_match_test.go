@@ -245,7 +245,10 @@ func TestMatchAPI(t *testing.T) {
 }
 
 func TestTenderMatches(t *testing.T) {
-	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	// The notice buys green-space upkeep (CPV 77310000), which no company
+	// of the EPV list does (no NAF 81.30Z): a landscaper of the Rouen area
+	// that listed itself gives the shortlist someone to show.
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}}, landscaper())
 	tender := loadNotice(t, "cn_24_FRA_comments.xml")
 	putTenders(t, s, tender)
 	path := "/appels-d-offres/" + tender.ID
@@ -364,4 +367,18 @@ func FuzzDecodeNeed(f *testing.F) {
 			}
 		}
 	})
+}
+
+// landscaper is a landscaping company near Rouen (NAF 81.30Z), which the
+// EPV list lacks.
+func landscaper() data.Supplier {
+	siren := luhnComplete("81234567")
+	siret := luhnComplete(siren + "0001")
+	addr := data.ResolveAddress(data.Address{Street: "3 rue des Jardins", Postcode: "76100", Commune: "Rouen"})
+	return data.Supplier{
+		ID: siren, SIREN: siren, Name: "Jardins de la Seine", Address: addr,
+		Establishments: []data.Establishment{{SIRET: siret, HeadOffice: true, Address: addr, Valid: true}},
+		NAF:            "81.30Z", NAFLabel: "Services d'aménagement paysager",
+		Activities: []string{"Entretien des espaces verts", "Aménagement paysager"},
+	}
 }
