@@ -136,6 +136,12 @@ func TestFitOf(t *testing.T) {
 		{"electrical installation by a mason", "45311000", "43.99C", false, false},
 		{"electrical installation by an electrician", "45311000", "43.21A", true, true},
 		{"heating upkeep by a tiler", "50720000", "43.33Z", false, false},
+		// Furniture and furnishings (39): knives go to cutlers first.
+		{"knives by a cutler", "39241000", "25.71Z", true, true},
+		{"knives by a weaver", "39241000", "13.20Z", false, false},
+		{"office chairs by a furniture maker", "39110000", "31.01Z", true, true},
+		{"tableware by a porcelain maker", "39221000", "23.41Z", true, true},
+		{"household linen by a weaver", "39512000", "13.92Z", true, true},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
