@@ -127,6 +127,10 @@ func TestMatchTrust(t *testing.T) {
 			[]string{"EUROPE"}, []string{"europe"}, 0, nil, nil, false},
 		{"project management of a heating network (BOAMP 26-26083)", boampTender(t, "26-26083"), 10,
 			[]string{"EXPLOIT"}, []string{"exploitation"}, 0, nil, nil, false},
+		// The EPV source lists the univers among the activities: « Loisirs
+		// et transports » is no word of a toy maker's trade.
+		{"bus services (BOAMP 26-26103)", boampTender(t, "26-26103"), 10,
+			nil, []string{"transport"}, 0, nil, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,10 +29,13 @@ func eachText(s *data.Supplier, fn func(text string, credit float64, name bool))
 	for _, v := range CapList(s.TradeNames) {
 		fn(v, creditOffer, true)
 	}
-	for _, l := range [][]string{CapList(s.Activities), CapList(s.Products)} {
-		for _, v := range l {
+	for _, v := range CapList(s.Activities) {
+		if !isEPVUnivers(s, v) {
 			fn(v, creditOffer, false)
 		}
+	}
+	for _, v := range CapList(s.Products) {
+		fn(v, creditOffer, false)
 	}
 	for _, l := range s.Labels {
 		fn(l.Range, creditOffer, false)
@@ -64,6 +67,20 @@ func eachText(s *data.Supplier, fn func(text string, credit float64, name bool))
 			}
 		}
 	}
+}
+
+// isEPVUnivers reports whether an activity is the company's EPV univers,
+// which the EPV source lists among its activities: « Loisirs et
+// transports », « Équipements industriels, médicaux, mécaniques » gather
+// hundreds of trades and are the classification's evidence (univers.go),
+// not the company's words — a toy maker is no bus company.
+func isEPVUnivers(s *data.Supplier, activity string) bool {
+	for _, l := range s.Labels {
+		if l.Type == data.LabelEPV && l.Category != "" && strings.EqualFold(strings.TrimSpace(l.Category), strings.TrimSpace(activity)) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextWord returns the first word of s at or after i and the index after
