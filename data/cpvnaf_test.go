@@ -141,6 +141,7 @@ func TestFitOf(t *testing.T) {
 		{"knives by a weaver", "39241000", "13.20Z", false, false},
 		{"office chairs by a furniture maker", "39110000", "31.01Z", true, true},
 		{"tableware by a porcelain maker", "39221000", "23.41Z", true, true},
+		{"silverware by a silversmith", "39220000", "32.12Z", true, true},
 		{"household linen by a weaver", "39512000", "13.92Z", true, true},
 		{"garbage", "x", "y", false, false},
 	}
