@@ -82,7 +82,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if secret == "" || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
 		return &refusal{status: fiber.StatusForbidden,
 			message: "Ce formulaire a expiré ou ne vient pas de Fabrique. Rechargez la page puis recommencez.",
-			err:     fmt.Errorf("web: CSRF token missing or wrong on %s %s: %w", c.Method(), c.Path(), data.ErrUnauthorized)}
+			err:     fmt.Errorf("web: CSRF token missing or wrong on %s %s: %w", c.Method(), s.loggedPath(c.Path()), data.ErrUnauthorized)}
 	}
 	return c.Next()
 }

@@ -128,7 +128,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf(c, err)
 	if status >= 500 {
 		s.cfg.Logger.ErrorContext(c.UserContext(), "request failed",
-			"method", c.Method(), "path", loggedPath(c.Path()), "status", status, "err", err)
+			"method", c.Method(), "path", s.loggedPath(c.Path()), "status", status, "err", err)
 	}
 	title, message := errorTexts(status)
 	if status == fiber.StatusRequestHeaderFieldsTooLarge {
@@ -167,7 +167,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
-		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", loggedPath(c.Path()), "err", rerr)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", s.loggedPath(c.Path()), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(status).SendString(title + " : " + message)
 	}

@@ -49,7 +49,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	s.cfg.Logger.LogAttrs(c.UserContext(), level, "request",
 		slog.String("method", c.Method()),
-		slog.String("path", loggedPath(c.Path())), // no secret token in logs (alert_unsubscribe.go)
+		slog.String("path", s.loggedPath(c.Path())), // no secret token in logs (logged_path.go)
 		slog.Int("status", status),
 		slog.Int("bytes", bodySize(c)),
 		slog.Duration("duration", took),
@@ -68,7 +68,7 @@ func quietPath(path string) bool {
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("web: panic in %s %s: %v\n%s", c.Method(), c.Path(), r, debug.Stack())
+			err = fmt.Errorf("web: panic in %s %s: %v\n%s", c.Method(), s.loggedPath(c.Path()), r, debug.Stack())
 		}
 	}()
 	return c.Next()

@@ -30,6 +30,9 @@ type Server struct {
 	assets *assets
 	pages  *renderer
 	nav    []navEntry // the navigation entries whose page exists
+	// secretPaths are the routes whose path holds a secret, hidden in
+	// the logs (logged_path.go).
+	secretPaths []secretPath
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
@@ -137,6 +140,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		s.app.Add(r.method, r.path, markRoute(r.path), r.handler)
 	}
 	s.nav = visibleNav(routes)
+	s.secretPaths = secretPaths(routes)
 	return s, nil
 }
 
