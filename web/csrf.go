@@ -62,7 +62,9 @@ func stateChanging(method string) bool {
 }
 
 // checkCSRF is the middleware that refuses a state-changing request
-// without a valid token (403).
+// without a valid token (403). It runs on each route of the table, once
+// the route matched (Server.routeHandlers): a method that the path does
+// not answer gets 405 first.
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if !stateChanging(c.Method()) {
 		return c.Next()
