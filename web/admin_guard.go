@@ -18,7 +18,7 @@ import (
 // The admin token guards a download of the whole store: it must resist
 // guessing (CheckAdminToken), its comparison must not leak its length
 // (digests of a fixed size are compared), and a client that keeps sending
-// wrong tokens is slowed down (adminFailures).
+// wrong tokens is slowed down (adminFailures, per client address).
 
 const (
 	// MinAdminTokenLength is the shortest admin token accepted: 32
@@ -98,12 +98,20 @@ func adminDigest(token string) [sha256.Size]byte { return sha256.Sum256([]byte(t
 // requireAdminToken checks the bearer token of an admin route. A client that
 // sent too many wrong tokens gets 429 with Retry-After, whatever it sends,
 // until its budget refills.
+//
+// The budget is per client address as clientAddr tells it, so that behind
+// a trusted proxy one outside guesser does not block everyone the proxy
+// relays, nor the local backup job that calls 127.0.0.1 with the right
+// token. The right token does not get through a throttled address: if it
+// did, a guesser would tell its right guess (200) from the wrong ones
+// (429) at full speed, and the throttle would slow nothing. Only clients
+// sharing the guesser's address wait with it.
 func (s *Server) requireAdminToken(c *fiber.Ctx) error {
 	if s.cfg.AdminToken == "" {
 		return fmt.Errorf("web: admin routes are disabled: %w", data.ErrNotFound)
 	}
-	ip := c.IP()
-	if wait := s.adminFailures.exhausted(ip); wait > 0 {
+	addr := s.clientAddr(c)
+	if wait := s.adminFailures.exhausted(addr); wait > 0 {
 		setRetryAfter(c, wait)
 		return fiber.NewError(fiber.StatusTooManyRequests, "web: too many wrong admin tokens")
 	}
@@ -111,8 +119,8 @@ func (s *Server) requireAdminToken(c *fiber.Ctx) error {
 	got, want := adminDigest(token), s.adminDigest
 	if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
 		if c.Get(fiber.HeaderAuthorization) != "" {
-			s.adminFailures.allow(ip) // only a wrong token spends the budget
-			s.cfg.Logger.WarnContext(c.UserContext(), "wrong admin token", "ip", ip)
+			s.adminFailures.allow(addr) // only a wrong token spends the budget
+			s.cfg.Logger.WarnContext(c.UserContext(), "wrong admin token", "ip", addr)
 		}
 		return fmt.Errorf("web: admin token missing or wrong: %w", data.ErrUnauthorized)
 	}

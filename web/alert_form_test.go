@@ -100,17 +100,3 @@ func TestSplitWords(t *testing.T) {
 		}
 	}
 }
-
-func TestLoggedPath(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"/alertes/flux/abcDEF_-123.atom", "/alertes/flux/[jeton].atom"},
-		{"/alertes/flux/abcDEF_-123.ics", "/alertes/flux/[jeton].ics"},
-		{"/alertes/desinscription/abc.DEF", "/alertes/desinscription/[jeton]"},
-		{"/compte/alertes/abc", "/compte/alertes/abc"},
-		{"/alertes/flux/", "/alertes/flux/[jeton]"},
-	} {
-		if got := loggedPath(tt.in); got != tt.want {
-			t.Errorf("loggedPath(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -102,21 +101,4 @@ func (s *Server) renderUnsubscribe(c *fiber.Ctx, status int, p *confirmationPage
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set("X-Robots-Tag", "noindex, nofollow")
 	return s.render(c, status, "confirm", p)
-}
-
-// loggedPath is a request's path as logs show it: the secret token of a
-// feed or unsubscribe address is replaced, so that reading the logs does
-// not open anyone's feeds or alerts.
-func loggedPath(p string) string {
-	for _, prefix := range []string{feedPath + "/", unsubscribePath + "/"} {
-		if !strings.HasPrefix(p, prefix) {
-			continue
-		}
-		rest, ext := p[len(prefix):], ""
-		if i := strings.LastIndexByte(rest, '.'); i >= 0 && prefix == feedPath+"/" {
-			ext = rest[i:]
-		}
-		return prefix + "[jeton]" + ext
-	}
-	return p
 }

@@ -237,7 +237,7 @@ func (s *Server) session(c *fiber.Ctx) (*sessionState, error) {
 func (s *Server) currentAccount(c *fiber.Ctx) (data.Account, bool) {
 	st, err := s.session(c)
 	if err != nil {
-		s.cfg.Logger.ErrorContext(c.UserContext(), "session lookup failed", "path", c.Path(), "err", err)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "session lookup failed", "path", s.loggedPath(c.Path()), "err", err)
 		return data.Account{}, false
 	}
 	return st.account, st.ok

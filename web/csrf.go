@@ -62,7 +62,9 @@ func stateChanging(method string) bool {
 }
 
 // checkCSRF is the middleware that refuses a state-changing request
-// without a valid token (403).
+// without a valid token (403). It runs on each route of the table, once
+// the route matched (Server.routeHandlers): a method that the path does
+// not answer gets 405 first.
 func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if !stateChanging(c.Method()) {
 		return c.Next()
@@ -82,7 +84,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if secret == "" || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
 		return &refusal{status: fiber.StatusForbidden,
 			message: "Ce formulaire a expiré ou ne vient pas de Fabrique. Rechargez la page puis recommencez.",
-			err:     fmt.Errorf("web: CSRF token missing or wrong on %s %s: %w", c.Method(), c.Path(), data.ErrUnauthorized)}
+			err:     fmt.Errorf("web: CSRF token missing or wrong on %s %s: %w", c.Method(), s.loggedPath(c.Path()), data.ErrUnauthorized)}
 	}
 	return c.Next()
 }

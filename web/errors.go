@@ -72,6 +72,8 @@ func errorTexts(status int) (title, message string) {
 		return "Page introuvable", "La page demandée n'existe pas ou a été déplacée."
 	case fiber.StatusMethodNotAllowed:
 		return "Méthode non autorisée", "Cette adresse n'accepte pas ce type de demande."
+	case fiber.StatusNotImplemented:
+		return "Méthode non prise en charge", "Le serveur ne prend pas en charge ce type de demande."
 	case fiber.StatusConflict:
 		return "Conflit", "La modification entre en conflit avec l'état actuel des données. Rechargez la page et recommencez."
 	case fiber.StatusRequestEntityTooLarge:
@@ -126,9 +128,9 @@ type backLink struct {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	rid := requestID(c) // observability.go; logged with the error
 	status := statusOf(c, err)
-	if status >= 500 {
+	if status >= 500 && status != fiber.StatusNotImplemented { // 501: the client's method, no failure here
 		s.cfg.Logger.ErrorContext(c.UserContext(), "request failed",
-			"method", c.Method(), "path", loggedPath(c.Path()), "status", status, "err", err)
+			"method", requestMethod(c), "path", s.loggedPath(c.Path()), "status", status, "err", err)
 	}
 	title, message := errorTexts(status)
 	if status == fiber.StatusRequestHeaderFieldsTooLarge {
@@ -167,7 +169,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if rerr := s.render(c, status, "error", p); rerr != nil {
-		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", loggedPath(c.Path()), "err", rerr)
+		s.cfg.Logger.ErrorContext(c.UserContext(), "error page failed", "path", s.loggedPath(c.Path()), "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(status).SendString(title + " : " + message)
 	}

@@ -13,9 +13,9 @@ import (
 // needs in a loop. Three rules keep that in bounds (CSRF tokens are a
 // separate middleware):
 //
-//   - every client (IP address) may post the site's forms FormRateLimit
-//     times (default: bursts of 30, then one every 2 s), and gets 429 with
-//     Retry-After beyond;
+//   - every client (its address as clientAddr tells it) may post the
+//     site's forms FormRateLimit times (default: bursts of 30, then one
+//     every 2 s), and gets 429 with Retry-After beyond;
 //   - a need's title and description are at most data.MaxNeedText
 //     characters, as in the matching API (need_form.go), so a stored need
 //     stays a few dozen kilobytes at most;
@@ -49,7 +49,7 @@ func (s *Server) limitForms(c *fiber.Ctx) error {
 	if s.formLimiter == nil || c.Method() != fiber.MethodPost || isAPI(c.Path()) {
 		return c.Next()
 	}
-	if ok, wait := s.formLimiter.allow(c.IP()); !ok {
+	if ok, wait := s.formLimiter.allow(s.clientAddr(c)); !ok {
 		setRetryAfter(c, wait)
 		return fiber.NewError(fiber.StatusTooManyRequests, "web: form post rate exceeded")
 	}

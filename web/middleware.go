@@ -42,14 +42,14 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	took := time.Since(start)
-	s.metrics.ObserveRequest(c.Method(), routeLabel(c), status, took)
+	s.metrics.ObserveRequest(requestMethod(c), routeLabel(c), status, took)
 	level := slog.LevelInfo
 	if quietPath(c.Path()) && status < 400 {
 		level = slog.LevelDebug
 	}
 	s.cfg.Logger.LogAttrs(c.UserContext(), level, "request",
-		slog.String("method", c.Method()),
-		slog.String("path", loggedPath(c.Path())), // no secret token in logs (alert_unsubscribe.go)
+		slog.String("method", requestMethod(c)),
+		slog.String("path", s.loggedPath(c.Path())), // no secret token in logs (logged_path.go)
 		slog.Int("status", status),
 		slog.Int("bytes", bodySize(c)),
 		slog.Duration("duration", took),
@@ -68,7 +68,7 @@ func quietPath(path string) bool {
 func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("web: panic in %s %s: %v\n%s", c.Method(), c.Path(), r, debug.Stack())
+			err = fmt.Errorf("web: panic in %s %s: %v\n%s", requestMethod(c), s.loggedPath(c.Path()), r, debug.Stack())
 		}
 	}()
 	return c.Next()

@@ -10,8 +10,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// RateLimit bounds the requests each client (IP address) may send to the
-// JSON API, as a token bucket: Burst requests at once, then PerSecond.
+// RateLimit bounds the requests each client (its address, as clientAddr
+// tells it: behind a trusted proxy, the client's, not the proxy's) may send
+// to the JSON API, as a token bucket: Burst requests at once, then PerSecond.
 // The zero value means 20 requests per second with bursts of 40.
 type RateLimit struct {
 	// PerSecond is the sustained rate per client (default 20). A negative
@@ -145,7 +146,7 @@ func (s *Server) rateLimit(c *fiber.Ctx) error {
 	if s.limiter == nil {
 		return c.Next()
 	}
-	ok, wait := s.limiter.allow(c.IP())
+	ok, wait := s.limiter.allow(s.clientAddr(c))
 	if ok {
 		return c.Next()
 	}

@@ -22,6 +22,9 @@ type route struct {
 // accounts that are not admins (auth.go; s.requireSignIn and
 // s.requireAdmin are the same checks as middlewares, for groups). Every
 // POST, PUT, PATCH and DELETE needs the CSRF token (csrf.go).
+//
+// A path parameter that holds a secret (an invitation, a feed's key) is
+// named :token, and the logs show [jeton] in its place (logged_path.go).
 func (s *Server) routes() []route {
 	rs := []route{
 		{fiber.MethodGet, "/", s.home},

@@ -30,6 +30,9 @@ type Server struct {
 	assets *assets
 	pages  *renderer
 	nav    []navEntry // the navigation entries whose page exists
+	// secretPaths are the routes whose path holds a secret, hidden in
+	// the logs (logged_path.go).
+	secretPaths []secretPath
 
 	index *index.Index // nil: search routes are not registered
 	// supplierAnswers holds encoded answers of GET /api/v1/suppliers.
@@ -118,26 +121,37 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		DisableStartupMessage: true, // cmd/fabrique prints the address itself
 	})
 	s.app.Use(s.securityHeaders, s.compressAnswers(), s.logRequests, s.recoverPanics)
+	s.app.Use(s.refuseUnknownMethods)   // methods.go: 501, with the headers and page above
 	s.app.Use(s.refuseAmbiguousFraming) // framing.go: request smuggling
 	s.app.Use("/api", s.apiConventions) // api_conventions.go: CORS, ETag
 	s.app.Use("/api", s.rateLimit)
-	s.app.Use(s.checkCSRF) // csrf.go
-	s.app.Use(s.limitForms)
 	s.markRawErrors()         // api_conn.go
 	s.raiseClaimUploadLimit() // claim_upload_limit.go
+	s.acceptUnknownMethods()  // methods.go
 
 	routes := s.routes()
-	for _, r := range routes { // markRoute names the route in the metrics (observability.go)
-		s.app.Add(r.method, r.path, markRoute(r.path), r.handler)
+	for _, r := range routes {
+		s.app.Add(r.method, r.path, s.routeHandlers(r)...)
 		if r.method == fiber.MethodGet { // HEAD answers as GET, without the body (fasthttp drops it)
-			s.app.Add(fiber.MethodHead, r.path, markRoute(r.path), r.handler)
+			s.app.Add(fiber.MethodHead, r.path, s.routeHandlers(r)...)
 		}
 	}
 	for _, r := range s.preflightRoutes(routes) {
-		s.app.Add(r.method, r.path, markRoute(r.path), r.handler)
+		s.app.Add(r.method, r.path, s.routeHandlers(r)...)
 	}
 	s.nav = visibleNav(routes)
+	s.secretPaths = secretPaths(routes)
 	return s, nil
+}
+
+// routeHandlers is what a route of the table runs: markRoute names it in
+// the metrics (observability.go), then the CSRF check (csrf.go) and the
+// form budget (form_guard.go), then its handler. Those two run once the
+// route matched, so that a method the path does not answer gets 405 with
+// Allow from the router rather than a CSRF refusal, and a post to no
+// route spends no budget.
+func (s *Server) routeHandlers(r route) []fiber.Handler {
+	return []fiber.Handler{markRoute(r.path), s.checkCSRF, s.limitForms, r.handler}
 }
 
 // Serve answers requests on ln until Shutdown is called. It returns nil
