@@ -67,3 +67,51 @@ func TestUniqueProcedureID(t *testing.T) {
 		}
 	}
 }
+
+func TestShareBuyer(t *testing.T) {
+	niWater, clearWater, franceEau := Buyer{Name: "NI Water and its subsidiaries"}, Buyer{Name: "Clear Water"}, Buyer{Name: "France Eau"}
+	tests := []struct {
+		name string
+		a, b Tender
+		want bool
+	}{
+		{"the same lead buyer", Tender{Buyer: niWater}, Tender{Buyer: niWater, JointBuyers: []Buyer{clearWater}}, true},
+		{"a joint buyer named first", Tender{Buyer: niWater, JointBuyers: []Buyer{clearWater}}, Tender{Buyer: franceEau, JointBuyers: []Buyer{clearWater}}, true},
+		{"no buyer in common", Tender{Buyer: niWater}, Tender{Buyer: franceEau, JointBuyers: []Buyer{clearWater}}, false},
+		{"the SDK's shared UUID", Tender{Buyer: Buyer{Name: "Ministry of Defence"}},
+			Tender{Buyer: Buyer{Name: "Commissariat à l'énergie atomique et aux énergies alternatives"}}, false},
+		{"an unknown buyer proves nothing", Tender{Buyer: niWater}, Tender{}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { wantSymmetric(t, "ShareBuyer", ShareBuyer, tc.a, tc.b, tc.want) })
+	}
+}
+
+func TestObjectsDiffer(t *testing.T) {
+	tests := []struct {
+		name string
+		a, b Tender
+		want bool
+	}{
+		{"dogs and engineering", Tender{CPV: "80512000"}, Tender{CPV: "71336000"}, true},
+		{"the same division", Tender{CPV: "77310000"}, Tender{CPV: "77311000"}, false},
+		{"an additional code in common", Tender{CPV: "45112710", CPVAdditional: []string{"77310000"}}, Tender{CPV: "77300000"}, false},
+		{"a lot in common", Tender{CPV: "79710000"}, Tender{CPV: "45000000", Lots: []Lot{{ID: "LOT-0002", CPV: "79713000"}}}, false},
+		{"no declared code", Tender{CPV: "80512000"}, Tender{InferredCPV: []InferredCPV{{Code: "71336000"}}}, false},
+		{"neither declares", Tender{}, Tender{}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { wantSymmetric(t, "ObjectsDiffer", ObjectsDiffer, tc.a, tc.b, tc.want) })
+	}
+}
+
+// wantSymmetric checks a relation between two notices, both ways.
+func wantSymmetric(t *testing.T, name string, f func(a, b Tender) bool, a, b Tender, want bool) {
+	t.Helper()
+	if got := f(a, b); got != want {
+		t.Errorf("%s(a, b) = %v, want %v\na: %+v\nb: %+v", name, got, want, a, b)
+	}
+	if got := f(b, a); got != want {
+		t.Errorf("%s(b, a) = %v, want %v (not symmetric)", name, got, want)
+	}
+}

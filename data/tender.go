@@ -65,10 +65,11 @@ type Tender struct {
 	Source   string `json:"source"` // "boamp", "ted", "ocds", "decp", "manual"
 	SourceID string `json:"source_id"`
 	// ProcedureID identifies the procedure across its notices and sources;
-	// the store folds notices that share it. It must be unique across
-	// buyers: an eForms UUID or an OCDS ocid as they are, a reference the
-	// buyer chose (BOAMP's REF_MARCHE) scoped by the buyer
-	// (BuyerProcedureID).
+	// the store folds notices that share it when they also share a buyer
+	// and do not announce plainly different purchases (SameProcedure). It
+	// should be unique across buyers: an eForms UUID or an OCDS ocid as
+	// they are, a reference the buyer chose (BOAMP's REF_MARCHE) scoped by
+	// the buyer (BuyerProcedureID).
 	ProcedureID string `json:"procedure_id,omitempty"`
 	// NoticeType is the source's notice kind (eForms subtype, BOAMP nature).
 	NoticeType string `json:"notice_type,omitempty"`
@@ -76,9 +77,15 @@ type Tender struct {
 	// "ouverte", "adaptee", "negociee"…
 	Procedure string `json:"procedure,omitempty"`
 
-	Title          string   `json:"title"`
-	Description    string   `json:"description,omitempty"`
-	Buyer          Buyer    `json:"buyer"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Buyer       Buyer  `json:"buyer"`
+	// JointBuyers are the other buyers of a joint procurement (an eForms
+	// notice lists several cac:ContractingParty), and the lead buyers of
+	// the notices folded in that named another of them first. A notice
+	// folds into a tender by its procedure id only when one of its buyers
+	// is one of these or Buyer (ShareBuyer).
+	JointBuyers    []Buyer  `json:"joint_buyers,omitempty"`
 	Nature         Nature   `json:"nature,omitempty"`
 	CPV            string   `json:"cpv,omitempty"` // main CPV, 8 digits
 	CPVAdditional  []string `json:"cpv_additional,omitempty"`

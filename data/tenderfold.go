@@ -16,9 +16,13 @@ import (
 //   - a cancellation closes the tender;
 //   - an award notice records winners and marks the tender awarded;
 //   - the same procedure published in another source fills what the
-//     first notice lacked, without changing its state.
+//     first notice lacked, without changing its state;
+//   - a buyer of the notice the tender does not name yet (a joint
+//     buyer, or another of them named first) joins its JointBuyers.
 //
-// The store finds existing by any of notice.ID or "proc:"+ProcedureID.
+// The store finds existing by notice.ID, by the notices it follows, or by
+// "proc:"+ProcedureID when the notice shares a buyer with the tender
+// (ShareBuyer) and their objects agree (ObjectsDiffer).
 func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, changed bool) {
 	rev := TenderRevision{SourceID: notice.ID, NoticeType: notice.NoticeType, State: notice.State, At: noticeTime(notice, now)}
 	if existing == nil {
@@ -66,6 +70,8 @@ func FoldNotice(existing *Tender, notice Tender, now time.Time) (t Tender, chang
 	set("date limite", !notice.Deadline.IsZero() && !notice.Deadline.Equal(t.Deadline) && (override || t.Deadline.IsZero()),
 		func() { t.Deadline = notice.Deadline })
 	set("acheteur", pick(t.Buyer.Name, notice.Buyer.Name), func() { t.Buyer = notice.Buyer })
+	joint := jointBuyers(t.Buyer, t.JointBuyers, notice.Buyers())
+	set("acheteurs conjoints", len(joint) > len(t.JointBuyers), func() { t.JointBuyers = joint })
 	set("URL", pick(t.URL, notice.URL), func() { t.URL = notice.URL })
 	if len(t.Descriptors) > descriptors {
 		what = append(what, "descripteurs BOAMP")
@@ -127,6 +133,20 @@ func noticeTime(n Tender, now time.Time) time.Time {
 		return n.PublishedAt
 	}
 	return now
+}
+
+// jointBuyers appends to joint the buyers of bs that are neither lead nor
+// already among them (SameBuyer). A buyer without name nor SIRET says
+// nothing and is left out.
+func jointBuyers(lead Buyer, joint, bs []Buyer) []Buyer {
+	out := slices.Clone(joint)
+	for _, b := range bs {
+		if b == (Buyer{}) || SameBuyer(lead, b) || slices.ContainsFunc(out, func(o Buyer) bool { return SameBuyer(o, b) }) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // unionDescriptors appends the descriptors of b that a lacks (by label).

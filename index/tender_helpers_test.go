@@ -3,6 +3,7 @@ package index_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,7 +28,9 @@ var noticeDirs = []string{
 }
 
 // noticeStore returns a store in a temporary directory holding the real
-// notices, folded as `fabrique import` folds them.
+// notices, folded as `fabrique import` folds them: a notice the store
+// refuses to fold into another procedure's tender (the eForms SDK's
+// examples share procedure UUIDs between unrelated buyers) is left out.
 func noticeStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
@@ -55,7 +58,9 @@ func noticeStore(t testing.TB) *store.Store {
 				continue // the invalid fixtures are invalid on purpose
 			}
 			for _, tn := range res.Tenders {
-				if _, _, err := st.FoldNotice(ctx, tn, "test"); err != nil {
+				if _, _, err := st.FoldNotice(ctx, tn, "test"); errors.Is(err, data.ErrConflict) {
+					continue
+				} else if err != nil {
 					t.Fatalf("%s: fold %s: %v", f, tn.ID, err)
 				}
 				n++

@@ -185,6 +185,21 @@ func TestTenderPage(t *testing.T) {
 	})
 }
 
+// TestTenderPageJointBuyers: the page names every buyer of a joint
+// procurement, the API gives them in joint_buyers.
+func TestTenderPageJointBuyers(t *testing.T) {
+	s := newTestServer(t, Config{})
+	notice, _ := data.FoldNotice(nil, data.Tender{ID: "ted:2202aef9-375e-4d01-87e7-e634658d883a", Source: "ted",
+		SourceID: "2202aef9-375e-4d01-87e7-e634658d883a", Title: "Making Tax Digital for VAT (MTDfV)", CPV: "72260000",
+		State: data.StateAwarded, Buyer: data.Buyer{Name: "NI Water and its subsidiaries"},
+		JointBuyers: []data.Buyer{{Name: "Clear Water"}}}, testClock) // can_25_ENG_Buyers.xml of the eForms SDK
+	putTenders(t, s, notice)
+	r := s.get(t, "/appels-d-offres/"+notice.ID)
+	mustContain(t, "tender page", r.body, "<dt>Acheteur</dt><dd>NI Water and its subsidiaries", "<dt>Acheteurs conjoints</dt><dd>Clear Water</dd>")
+	r = s.get(t, "/api/v1/tenders/"+notice.ID)
+	mustContain(t, "API", r.body, `"joint_buyers":[{"name":"Clear Water"}]`)
+}
+
 func TestTenderHistory(t *testing.T) {
 	s := newTestServer(t, Config{})
 	first := data.Tender{ID: "boamp:26-10", Source: "boamp", SourceID: "26-10", Title: "Restauration du lavoir", CPV: "45212350",

@@ -96,6 +96,7 @@ type tenderView struct {
 	ProcedureID   string
 	Buyer         string
 	BuyerSIRET    string
+	JointBuyers   []string // the other buyers of a joint procurement
 	Nature        string
 	CPV           []codeView // main first
 	InferredCPV   []inferredCPVView
@@ -147,7 +148,7 @@ type revisionView struct {
 func newTenderView(t *data.Tender, now time.Time) tenderView {
 	v := tenderView{ID: t.ID, Title: t.Title, Description: t.Description, Source: tenderSourceName(t.Source),
 		SourceID: t.SourceID, NoticeType: t.NoticeType, ProcedureID: t.ProcedureID, Buyer: t.Buyer.Name,
-		BuyerSIRET: t.Buyer.SIRET, Nature: natureText(t.Nature), CPV: cpvViews(cpvList(t.CPV, t.CPVAdditional)),
+		BuyerSIRET: t.Buyer.SIRET, JointBuyers: buyerNames(t.JointBuyers), Nature: natureText(t.Nature), CPV: cpvViews(cpvList(t.CPV, t.CPVAdditional)),
 		Place: tenderPlace(t.Place), Published: frenchDate(t.PublishedAt.In(paris())), Deadline: frenchDateTime(t.Deadline),
 		Countdown: countdown(t, now), Soon: closesSoon(t, now), Badge: tenderBadge(t, now),
 		Winners: winnerViews(t.Winners)}
@@ -341,4 +342,17 @@ func reasonText(r data.Reason) string {
 		return r.Text
 	}
 	return r.String()
+}
+
+// buyerNames lists the buyers' names, with their SIRET when known.
+func buyerNames(bs []data.Buyer) []string {
+	var out []string
+	for _, b := range bs {
+		name := b.Name
+		if b.SIRET != "" {
+			name += " (SIRET " + b.SIRET + ")"
+		}
+		out = append(out, name)
+	}
+	return out
 }

@@ -91,7 +91,10 @@ func commands() []command {
 				"Les rectificatifs mettent à jour le même appel d'offres ; une annulation le\n" +
 				"clôt ; une même procédure vue dans deux sources reste un seul appel d'offres.\n" +
 				"Le compte rendu dit à quel appel d'offres un tel avis est joint et ce qu'il\n" +
-				"y change (« rien de nouveau » s'il n'apporte rien).\n" +
+				"y change (« rien de nouveau » s'il n'apporte rien). Un avis qui ne partage\n" +
+				"avec un appel d'offres que son identifiant de procédure n'y est joint que\n" +
+				"s'il a un acheteur en commun avec lui et, sauf rectificatif, un objet voisin\n" +
+				"(une division CPV commune) ; sinon il est refusé, avec le motif.\n" +
 				"Les fichiers en UTF-16, ISO-8859-1 ou Windows-1252 sont convertis en UTF-8\n" +
 				"(le compte rendu le signale) ; un fichier d'encodage incohérent est refusé.\n" +
 				"Avec --dry-run --json : un appel d'offres JSON par ligne, rien n'est enregistré.\n" +

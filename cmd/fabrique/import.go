@@ -100,7 +100,8 @@ func runImport(ctx context.Context, p *program, args []string) error {
 			status, outcome, err := foldNotice(ctx, st, t, importActor)
 			if err != nil {
 				stats.problems++
-				fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
+				fmt.Fprintf(report, "  ✗ %s : non enregistré : %s\n", t.ID, explainFold(err))
+				p.log.Debug("import not stored", "file", f, "notice", t.ID, "err", err)
 				continue
 			}
 			stats.tenders++ // read, and stored unless --dry-run
@@ -300,6 +301,17 @@ var paris = sync.OnceValue(func() *time.Location {
 	}
 	return time.UTC
 })
+
+// explainFold words the store's refusal of a notice for the report: its
+// French message without the Go prefix and the sentinel text of the chain
+// (« store: », « : data: conflict »), which the log keeps.
+func explainFold(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "store: ")
+	for _, s := range []error{data.ErrConflict, data.ErrNotFound, data.ErrInvalid} {
+		msg = strings.TrimSuffix(msg, " : "+s.Error())
+	}
+	return msg
+}
 
 // foldOutcome is what storing one notice did.
 type foldOutcome int

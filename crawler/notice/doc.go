@@ -19,11 +19,16 @@
 //
 // Rules shared by every reader: a tender's ID is "<source>:<source id>"
 // (boamp: the idweb; ted: the publication number, else the notice
-// identifier; ocds: the ocid). CPV codes go through data.NormalizeCPV: an
-// invalid main code is replaced by the next valid one (the lots'), and a
-// notice without any valid main code is rejected; invalid additional codes
-// are dropped. Places go through data.ResolvePlace, with the NUTS 2013
-// codes older BOAMP notices use translated. Dates keep their time zones;
+// identifier; ocds: the ocid), and its ProcedureID the identifier its
+// notices share (eForms: ContractFolderID; ocds: the ocid; BOAMP: the
+// buyer's reference scoped by the buyer), which the store does not trust
+// alone (data.ShareBuyer, data.ObjectsDiffer). An eForms notice's first
+// cac:ContractingParty is its Buyer, the others its JointBuyers. CPV
+// codes go through data.NormalizeCPV: an invalid main code is replaced by
+// the next valid one (the lots'), and a notice without any valid main code
+// is rejected; invalid additional codes are dropped. Places go through
+// data.ResolvePlace, with the NUTS 2013 codes older BOAMP notices use
+// translated. Dates keep their time zones;
 // dates written without one are read in Europe/Paris. A winner's SIRET is
 // kept when it passes its check (leading zeros restored), otherwise it is
 // dropped, the name kept and the defect noted.

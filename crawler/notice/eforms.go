@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"fabrique/data"
@@ -128,23 +129,55 @@ func (n *eformsNotice) identity(t *data.Tender) error {
 		}
 	}
 
-	buyerRef := r.str("ContractingParty", "Party", "PartyIdentification", "ID")
-	if buyerRef == "" {
-		return rejectf("acheteur absent : cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
-	}
-	org, ok := n.orgs[buyerRef]
-	if !ok {
-		return rejectf("l'acheteur %s (cac:ContractingParty) n'est pas décrit dans efac:Organizations", buyerRef)
-	}
-	t.Buyer = data.Buyer{Name: org.name}
-	if org.french() {
-		siret, note := siretOf(org.companyID)
-		t.Buyer.SIRET = siret
-		if note != "" {
-			n.out.notef("acheteur : %s", note)
+	// The first cac:ContractingParty is the lead buyer; the others, in a
+	// joint procurement, are kept beside it: a notice of the procedure
+	// may name another of them first.
+	for i, cp := range r.children("ContractingParty") {
+		ref := cp.str("Party", "PartyIdentification", "ID")
+		if ref == "" {
+			if i == 0 {
+				return rejectf("acheteur absent : cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
+			}
+			n.out.notef("acheteur conjoint n°%d sans identifiant : ignoré", i+1)
+			continue
+		}
+		org, ok := n.orgs[ref]
+		if !ok {
+			if i == 0 {
+				return rejectf("l'acheteur %s (cac:ContractingParty) n'est pas décrit dans efac:Organizations", ref)
+			}
+			n.out.notef("l'acheteur conjoint %s n'est pas décrit dans efac:Organizations : ignoré", ref)
+			continue
+		}
+		label := "acheteur"
+		if i > 0 {
+			label = "acheteur conjoint " + org.name
+		}
+		b := n.buyer(org, label)
+		if i == 0 {
+			t.Buyer = b
+		} else if b != t.Buyer && !slices.Contains(t.JointBuyers, b) {
+			t.JointBuyers = append(t.JointBuyers, b)
 		}
 	}
+	if t.Buyer.Name == "" {
+		return rejectf("acheteur absent : cac:ContractingParty/cac:Party/cac:PartyIdentification/cbc:ID")
+	}
 	return nil
+}
+
+// buyer reads a buyer from its organisation: its SIRET only when the
+// organisation is French. label names it in the notes.
+func (n *eformsNotice) buyer(org eformsOrg, label string) data.Buyer {
+	b := data.Buyer{Name: org.name}
+	if org.french() {
+		siret, note := siretOf(org.companyID)
+		b.SIRET = siret
+		if note != "" {
+			n.out.notef("%s : %s", label, note)
+		}
+	}
+	return b
 }
 
 // project reads the procedure (cac:ProcurementProject) and its lots.

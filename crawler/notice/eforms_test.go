@@ -27,6 +27,7 @@ func TestParseEFormsExamples(t *testing.T) {
 		winners     []string // names, in order
 		buyer       string   // prefix
 		buyerSIRET  string
+		joint       []string // joint buyers' names, in order
 		procedureID string
 	}{
 		{file: "cn_81_FRA.xml", title: "Assistance à maîtrise d’œuvre en suivi de réalisation", cpv: "71336000",
@@ -68,6 +69,12 @@ func TestParseEFormsExamples(t *testing.T) {
 			nuts: "ITC33", state: data.StateOpen},
 		{file: "pin-only_24_lots.xml", title: "Fusion21 Materials Supply Framework — Market Engagement Opportunity",
 			cpv: "44110000", state: data.StateOpen, lots: 10},
+		{file: "can_25_ENG_Buyers.xml", title: "Making Tax Digital for VAT (MTDfV)", cpv: "72260000", state: data.StateAwarded,
+			winners: []string{"Deloitte — Main Account LLP"}, buyer: "NI Water and its subsidiaries", joint: []string{"Clear Water"},
+			procedureID: "18d27a53-0109-4f93-9231-6659d931bce0"},
+		{file: "can_25_ENG_buyers_countries.xml", title: "Making Tax Digital for VAT (MTDfV)", cpv: "72260000", state: data.StateAwarded,
+			winners: []string{"Deloitte — Main Account LLP"}, buyer: "France Eau", joint: []string{"Clear Water"},
+			procedureID: "18d27a53-0109-4f93-9231-6659d931bce0"},
 		{file: "pin-only_81_FRA.xml", title: "Demande d'informations nº DI 123/DSSFT", cpv: "35520000",
 			state: data.StateOpen, buyer: "Marine/DCSSF/DSSF Toulon"},
 	}
@@ -117,6 +124,13 @@ func TestParseEFormsExamples(t *testing.T) {
 			}
 			if tn.Buyer.SIRET != tt.buyerSIRET {
 				t.Errorf("buyer SIRET = %q, want %q", tn.Buyer.SIRET, tt.buyerSIRET)
+			}
+			var joint []string
+			for _, b := range tn.JointBuyers {
+				joint = append(joint, b.Name)
+			}
+			if strings.Join(joint, "|") != strings.Join(tt.joint, "|") {
+				t.Errorf("joint buyers = %q, want %q", joint, tt.joint)
 			}
 			if tt.procedureID != "" && tn.ProcedureID != tt.procedureID {
 				t.Errorf("procedure = %q, want %q", tn.ProcedureID, tt.procedureID)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -14,12 +15,17 @@ import (
 // procedure id ("proc:"+id), then by the notices it refers to (a change
 // notice lists the notice it changes), and data.FoldNotice decides what
 // changes.
-// A notice found only by a procedure id that a buyer chose (not unique by
-// construction, data.UniqueProcedureID) is refused (data.ErrConflict) when
-// the tender is another buyer's (data.SameBuyer): two buyers may choose the
-// same reference, and folding would hide the notice inside the other
-// buyer's tender. An eForms UUID or an OCDS ocid folds whatever the names
-// (joint buyers, languages).
+// A procedure id alone does not prove that two notices announce the same
+// procedure: a buyer's reference is scoped by the buyer, but a notice may
+// name its buyer otherwise, and an eForms UUID or an OCDS ocid is chosen
+// by the buyer or its eSender, and copied (the eForms SDK's examples reuse
+// theirs across unrelated procedures). A notice found only by its
+// procedure id, that does not name a notice of the tender among those it
+// follows, is refused (data.ErrConflict) when it shares no buyer with the
+// tender (data.ShareBuyer: its lead buyer or a joint one), or, unless it
+// corrects or cancels, when their objects plainly differ
+// (data.ObjectsDiffer): folding would hide the notice inside another
+// procedure's tender and overwrite what that tender lacked.
 // A change notice that does not name the notice it changes
 // (FoldByProcedure) folds only into the tender of its own procedure: it is
 // refused (data.ErrNotFound) when that procedure is unknown, and
@@ -61,8 +67,8 @@ func (s *Store) FoldNotice(ctx context.Context, notice data.Tender, actor string
 				break
 			}
 		}
-		if byProcedure && !data.UniqueProcedureID(notice.ProcedureID) && !linked(idx, existing.ID, notice) {
-			if err := checkSameBuyer(existing, notice); err != nil {
+		if byProcedure && !linked(idx, existing.ID, notice) {
+			if err := checkSameProcedure(existing, notice); err != nil {
 				return err
 			}
 		}
@@ -105,14 +111,30 @@ func linked(idx *bolt.Bucket, id string, notice data.Tender) bool {
 	return false
 }
 
-// checkSameBuyer refuses to fold a notice into the tender of another buyer
-// that it was found under by its procedure id alone.
-func checkSameBuyer(existing *data.Tender, notice data.Tender) error {
-	if data.SameBuyer(existing.Buyer, notice.Buyer) {
-		return nil
+// checkSameProcedure refuses to fold a notice into the tender it was
+// found under by its procedure id alone when they share no buyer, or
+// when their objects plainly differ and the notice does not correct the
+// tender (a correction may change its codes).
+func checkSameProcedure(existing *data.Tender, notice data.Tender) error {
+	if !data.ShareBuyer(*existing, notice) {
+		return fmt.Errorf("store: avis %s de l'acheteur « %s » : sa procédure %s est déjà celle de l'appel d'offres %s de l'acheteur « %s », sans acheteur commun ; les avis de deux acheteurs ne sont pas fusionnés : %w",
+			notice.ID, notice.Buyer.Name, notice.ProcedureID, existing.ID, existing.Buyer.Name, data.ErrConflict)
 	}
-	return fmt.Errorf("store: avis %s de l'acheteur « %s » : sa procédure %s est déjà celle de l'appel d'offres %s de l'acheteur « %s », les avis de deux acheteurs ne sont pas fusionnés : %w",
-		notice.ID, notice.Buyer.Name, notice.ProcedureID, existing.ID, existing.Buyer.Name, data.ErrConflict)
+	if notice.State != data.StateCorrected && notice.State != data.StateCancelled && data.ObjectsDiffer(*existing, notice) {
+		return fmt.Errorf("store: avis %s « %s » (CPV %s) : sa procédure %s est déjà celle de l'appel d'offres %s « %s » (CPV %s), d'un tout autre objet (aucune division CPV commune) ; les avis de deux marchés différents ne sont pas fusionnés : %w",
+			notice.ID, notice.Title, someCodes(notice), notice.ProcedureID,
+			existing.ID, existing.Title, someCodes(*existing), data.ErrConflict)
+	}
+	return nil
+}
+
+// someCodes lists the first CPV codes of a tender, for a message.
+func someCodes(t data.Tender) string {
+	codes := t.CPVCodes()
+	if len(codes) > 3 {
+		return strings.Join(codes[:3], ", ") + "…"
+	}
+	return strings.Join(codes, ", ")
 }
 
 // checkFoldByProcedure refuses a change notice without the identifier of

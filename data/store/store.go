@@ -74,7 +74,8 @@ func (o Options) clock() func() time.Time {
 //	idx_tender_source   source id → tender id (unique; SourceID, SourceIDs,
 //	                    and "proc:"+ProcedureID; a BOAMP procedure id is the
 //	                    buyer's reference scoped by the buyer since schema 7,
-//	                    tender_procedure.go)
+//	                    tender_procedure.go; a notice found by it alone folds
+//	                    only with a buyer and an object in common, fold.go)
 //	awards              id → JSON data.Award
 //	idx_award_siren     SIREN|award id → "" (every winner with a SIREN)
 //	crawl_pages         source|url → JSON data.PageState

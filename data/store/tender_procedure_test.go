@@ -16,23 +16,27 @@ import (
 // TestFoldNoticeSameBuyerOnly: a notice found only by its procedure id
 // folds into the tender when it comes from the same buyer, and is refused,
 // not hidden, when another buyer's tender holds that procedure id. A
-// notice that names the notice it follows is trusted, and so is a
-// procedure id unique by construction (an eForms UUID).
+// notice that names the notice it follows is trusted; under an eForms
+// UUID, the notice of a joint procurement folds when any of its buyers is
+// one of the tender's.
 func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 	paris := data.Buyer{Name: "Ville de Paris", SIRET: "21750001600019"}
 	initial := data.Tender{ID: "boamp:16-186394", Source: "boamp", SourceID: "16-186394", ProcedureID: "2016V12019350",
 		Title: "Prestations de remorquage", CPV: "50118110", State: data.StateOpen, Buyer: paris}
 	notice := func(id string, buyer data.Buyer) data.Tender {
 		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, ProcedureID: initial.ProcedureID,
-			Title: "Mobilier scolaire", CPV: "39160000", State: data.StateOpen, Buyer: buyer}
+			Title: "Remorquage des véhicules de la ville", CPV: "50118110", State: data.StateOpen, Buyer: buyer}
 	}
+	furniture := notice("26-7", paris)
+	furniture.Title, furniture.CPV = "Mobilier scolaire", "39160000"
 	linked := notice("26-5", data.Buyer{Name: "Paris (Ville de)"})
 	linked.SourceIDs = []string{initial.ID}
 	const uuid = "18d27a53-0109-4f93-9231-6659d931bce0"
 	joint := data.Tender{ID: "ted:1-2025", Source: "ted", SourceID: "1-2025", ProcedureID: uuid,
 		Title: "Water treatment", State: data.StateOpen, Buyer: data.Buyer{Name: "NI Water"}}
 	award := data.Tender{ID: "ted:2-2025", Source: "ted", SourceID: "2-2025", ProcedureID: uuid,
-		Title: "Water treatment", State: data.StateAwarded, Buyer: data.Buyer{Name: "France Eau"}}
+		Title: "Water treatment", State: data.StateAwarded, Buyer: data.Buyer{Name: "France Eau"},
+		JointBuyers: []data.Buyer{{Name: "NI Water"}}}
 	tests := []struct {
 		name     string
 		notice   data.Tender
@@ -48,6 +52,8 @@ func TestFoldNoticeSameBuyerOnly(t *testing.T) {
 		{name: "the same buyer spelt otherwise", notice: notice("26-4", data.Buyer{Name: "VILLE DE PARIS"})},
 		{name: "names the notice it follows", notice: linked},
 		{name: "buyer unknown", notice: notice("26-6", data.Buyer{})},
+		{name: "the same buyer, another object", notice: furniture,
+			wantErr: data.ErrConflict, wantText: "d'un tout autre objet"},
 		{name: "an eForms UUID, another of the joint buyers first", notice: award, wantInto: joint.ID},
 	}
 	ctx := context.Background()

@@ -1304,17 +1304,23 @@ type Tender struct {
 	ImportedAt time.Time `json:"imported_at"`
 
 	// InferredCpv Codes CPV déduits quand l'avis n'en déclare aucun, du plus sûr au moins sûr ; absents dès qu'un code est déclaré.
-	InferredCpv *[]InferredCPV            `json:"inferred_cpv,omitempty"`
-	Lots        *[]map[string]interface{} `json:"lots,omitempty"`
-	MatchesUrl  *string                   `json:"matches_url,omitempty"`
-	Nature      *TenderNature             `json:"nature,omitempty"`
-	NoticeType  *string                   `json:"notice_type,omitempty"`
-	Open        bool                      `json:"open"`
-	PageUrl     string                    `json:"page_url"`
-	Place       map[string]interface{}    `json:"place"`
-	Procedure   *string                   `json:"procedure,omitempty"`
+	InferredCpv *[]InferredCPV `json:"inferred_cpv,omitempty"`
 
-	// ProcedureId Identifiant de la procédure, commun à ses avis : UUID eForms, ocid OCDS, ou référence choisie par l'acheteur (BOAMP) précédée de son SIRET (« siret:21750001600019/2016V12019350 ») ou, à défaut, de son nom normalisé (« acheteur:ville paris/2016V12019350 »).
+	// JointBuyers Les autres acheteurs d'un achat groupé (avis eForms à plusieurs acheteurs), et ceux que d'autres avis de la procédure nomment en premier.
+	JointBuyers *[]struct {
+		Name  *string `json:"name,omitempty"`
+		Siret *string `json:"siret,omitempty"`
+	} `json:"joint_buyers,omitempty"`
+	Lots       *[]map[string]interface{} `json:"lots,omitempty"`
+	MatchesUrl *string                   `json:"matches_url,omitempty"`
+	Nature     *TenderNature             `json:"nature,omitempty"`
+	NoticeType *string                   `json:"notice_type,omitempty"`
+	Open       bool                      `json:"open"`
+	PageUrl    string                    `json:"page_url"`
+	Place      map[string]interface{}    `json:"place"`
+	Procedure  *string                   `json:"procedure,omitempty"`
+
+	// ProcedureId Identifiant de la procédure, commun à ses avis : UUID eForms, ocid OCDS, ou référence choisie par l'acheteur (BOAMP) précédée de son SIRET (« siret:21750001600019/2016V12019350 ») ou, à défaut, de son nom normalisé (« acheteur:ville paris/2016V12019350 »). Un autre avis qui ne partage que cet identifiant n'y est joint que s'il a un acheteur en commun avec lui et, sauf rectificatif, une division CPV.
 	ProcedureId *string    `json:"procedure_id,omitempty"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	Source      string     `json:"source"`
