@@ -116,7 +116,7 @@ func TestImportUnrecognisedFile(t *testing.T) {
 }
 
 func TestMatchJSON(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	need := `{"title": "Restauration des vitraux de l'église Saint-Pierre", "description": "Dépose, restauration et repose de vitraux anciens au plomb.", "cpv": ["45212350-4"], "departement": "35", "limit": 10}`
 	f := filepath.Join(t.TempDir(), "need.json")
 	if err := os.WriteFile(f, []byte(need), 0o644); err != nil {

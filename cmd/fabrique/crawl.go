@@ -95,7 +95,11 @@ func crawlConfig(p *program) (crawler.Config, []string, error) {
 // runCrawl crawls the label directories into the store, printing progress
 // and the run's report; --last prints the stored report of the last run.
 func runCrawl(ctx context.Context, p *program, _ []string) error {
-	st, err := openStore(p.cfg.dataDir, p.log)
+	mode := newStore
+	if on(p.cfg.last) {
+		mode = existingStore // a report of what was stored
+	}
+	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return err
 	}

@@ -75,6 +75,23 @@
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
 //
+// # Which commands create the store
+//
+// serve, crawl (a real crawl), import (but --dry-run), restore, user add
+// and eval awards (which measures the matcher on the embedded companies,
+// often in a scratch directory) create DIR/fabrique.db when it is missing:
+// they start a data directory. The commands that only read or report —
+// backup, crawl --last, user list, user disable, user enable, stats
+// snapshot, alerts send (with or without --dry-run), match and eval
+// feedback — refuse a directory without a store, create nothing and exit 1
+// with "aucune base dans DIR (--data / FABRIQUE_DATA)": a mistyped --data,
+// or a cron job without FABRIQUE_DATA, fails instead of answering from a
+// new, empty store (a backup of nothing, « Aucun compte », a snapshot of
+// the embedded companies). A bbolt file of another application at
+// DIR/fabrique.db (buckets, but no Fabrique schema version) is refused by
+// every command and left as it is; only a new, empty file starts at the
+// current schema.
+//
 // # Options and environment
 //
 // Each option has an environment variable; a flag on the command line wins

@@ -56,7 +56,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 	}
 	var st *store.Store
 	if !dry {
-		if st, err = openStore(p.cfg.dataDir, p.log); err != nil {
+		if st, err = openStore(p.cfg.dataDir, p.log, newStore); err != nil {
 			return err
 		}
 		defer st.Close()

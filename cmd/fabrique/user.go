@@ -192,7 +192,11 @@ func runUser(ctx context.Context, p *program, args []string) error {
 	if len(rest) != n {
 		return usageErrorf("user %s : %s, %s", verb, data.CountFR(n, "argument attendu", "arguments attendus"), data.CountFR(len(rest), "reçu", "reçus"))
 	}
-	st, err := openStore(p.cfg.dataDir, p.log)
+	mode := existingStore // list, disable, enable: nothing to do without accounts
+	if verb == "add" {
+		mode = newStore // the first admin of a new data directory
+	}
+	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return err
 	}
