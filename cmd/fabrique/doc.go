@@ -101,7 +101,8 @@
 //	                                           Default: $XDG_DATA_HOME/fabrique, else
 //	                                           $HOME/.local/share/fabrique, else ./fabrique-data
 //	--addr HOST:PORT     FABRIQUE_ADDR         listen address of serve (default 127.0.0.1:8080;
-//	                                           port 0 picks a free port)
+//	                                           port 0 picks a free port; HOST empty: every
+//	                                           interface; a malformed one exits 2 at once)
 //	--admin-token TOKEN  FABRIQUE_ADMIN_TOKEN  enables GET /admin/backup for requests with
 //	                                           "Authorization: Bearer TOKEN"; empty (default)
 //	                                           disables the route (404)
