@@ -40,8 +40,13 @@
 // Options: --data, --log-level, --log-format.
 //
 // restore FILE: checks the backup FILE and replaces the store of the data
-// directory with it. It refuses while another process uses the store: stop
-// serve first. Options: --data, --log-level, --log-format.
+// directory with it, keeping the store it replaces as
+// DIR/fabrique.db.before-restore. It refuses while another process uses
+// the store (stop serve first), and refuses FILE when it is a file restore
+// itself writes (DIR/fabrique.db, DIR/fabrique.db.restore where it stages
+// its copy, DIR/fabrique.db.before-restore): copy such a file out of the
+// data directory first. A refused FILE and the store are left as they
+// were. Options: --data, --log-level, --log-format.
 //
 // user add [--admin] EMAIL [--password P]: creates a confirmed account
 // (an Alliance admin with --admin); without --password it asks for one on
