@@ -30,6 +30,16 @@
 // the background (about a minute at a million awards). The file is a
 // cache: deleting it loses nothing, and backups do not carry it.
 //
+// crawl [--source NAMES] [--base-url URL] [--config FILE]: crawls the
+// label directories into the store and prints the run's report; --last
+// prints the stored report of the last run. Its exit status: 0 when every
+// source answered (pages that failed within a source are lines of the
+// report: what was fetched is stored), 1 when no source gave a single page
+// (a host down, a wrong --base-url), 3 — as for import — when some source
+// gave no page while the others were stored. The report names the sources
+// that gave no page. serve --crawl-every logs such a run at WARN with the
+// count of failed pages.
+//
 // backup FILE: writes a consistent copy of the store to FILE. bbolt's lock is
 // exclusive, so this works only while no other process (such as a running
 // serve) holds the data directory. While serve runs, download the same
@@ -147,7 +157,9 @@
 //
 // 0 on success (and for --help), 1 on error, with a French message on
 // standard error ("fabrique : le répertoire de données /x est déjà utilisé
-// par un autre processus fabrique"), 2 on a command-line mistake.
+// par un autre processus fabrique"), 2 on a command-line mistake, 3 when
+// import or crawl did part of its work (what it could do is stored, the
+// rest is reported).
 //
 // # Adding a command
 //
