@@ -18,6 +18,20 @@ import (
 	"fabrique/data"
 )
 
+// Explain words in French an error of a fetch (a *FetchError, as
+// Fetcher.Fetch and Feed.Get return), for a person: « erreur réseau —
+// connexion refusée par le serveur ». Other errors keep their text.
+func Explain(err error) string {
+	var fe *FetchError
+	switch {
+	case errors.As(err, &fe):
+		return failureMessage(fe)
+	case errors.Is(err, context.Canceled):
+		return "interrompu"
+	}
+	return err.Error()
+}
+
 // failureMessage explains a fetch failure in French, for the report.
 func failureMessage(fe *FetchError) string {
 	var what string
