@@ -10,7 +10,10 @@
 //	fabrique COMMAND --help
 //
 // Options may come before or after the arguments; "--" ends the options.
-// Messages for users are in French; logs go to standard error (log/slog).
+// Messages for users are in French, command-line mistakes included
+// ("option inconnue « --bogus »"); logs go to standard error (log/slog),
+// and --log-level debug shows there the Go error behind a French message
+// (a refused restore, a store that cannot be opened, a feed that fails).
 //
 // # Commands
 //

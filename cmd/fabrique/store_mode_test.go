@@ -102,9 +102,13 @@ func TestForeignFileRefused(t *testing.T) {
 }
 
 // writeForeignBolt writes a bbolt file such as another application keeps:
-// buckets of its own, no Fabrique meta. (Tests may use bbolt directly: the
-// architecture rule holds for the program's imports.)
-func writeForeignBolt(t *testing.T, path string) {
+// buckets of its own, no Fabrique meta.
+func writeForeignBolt(t *testing.T, path string) { writeBolt(t, path, "widgets", "w1", "blue") }
+
+// writeBolt writes a bbolt file holding one key in one bucket. (Tests may
+// use bbolt directly: the architecture rule holds for the program's
+// imports.)
+func writeBolt(t *testing.T, path, bucket, key, value string) {
 	t.Helper()
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
@@ -112,12 +116,25 @@ func writeForeignBolt(t *testing.T, path string) {
 	}
 	defer db.Close()
 	if err := db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucket([]byte("widgets"))
+		b, err := tx.CreateBucket([]byte(bucket))
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte("w1"), []byte("blue"))
+		return b.Put([]byte(key), []byte(value))
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestNewerSchemaInFrench: a store written by a newer fabrique is refused
+// in French (it said « store: unknown schema version: … (upgrade
+// fabrique) »).
+func TestNewerSchemaInFrench(t *testing.T) {
+	dir := t.TempDir()
+	writeBolt(t, dbFile(dir), "meta", "schema_version", "99")
+	_, _, err := runCmd(t, env(), "user", "list", "--data", dir)
+	if exitCode(err) != 1 || !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "version plus récente de fabrique") ||
+		strings.Contains(err.Error(), "store:") || strings.Contains(err.Error(), "upgrade") {
+		t.Errorf("user list on a newer schema: %v (exit %d), want a French refusal", err, exitCode(err))
 	}
 }
