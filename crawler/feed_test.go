@@ -46,7 +46,7 @@ func TestSummaryInFrench(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := crawler.Summary(run)
-	for _, want := range []string{"sources : epv, jsonld, ofg", "téléchargées", "Fiches : 1304 nouvelles", "non retrouvées", "Durée"} {
+	for _, want := range []string{"sources : epv, jsonld, ofg", "téléchargées", "Fiches : 1304 nouvelles", "0 non retrouvée", "Durée"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}

@@ -18,6 +18,20 @@ import (
 	"fabrique/data"
 )
 
+// Explain words in French an error of a fetch (a *FetchError, as
+// Fetcher.Fetch and Feed.Get return), for a person: « erreur réseau —
+// connexion refusée par le serveur ». Other errors keep their text.
+func Explain(err error) string {
+	var fe *FetchError
+	switch {
+	case errors.As(err, &fe):
+		return failureMessage(fe)
+	case errors.Is(err, context.Canceled):
+		return "interrompu"
+	}
+	return err.Error()
+}
+
 // failureMessage explains a fetch failure in French, for the report.
 func failureMessage(fe *FetchError) string {
 	var what string
@@ -160,13 +174,23 @@ func durationFR(d time.Duration) string {
 	return fmt.Sprintf("%d h", int(d/time.Hour))
 }
 
-// failureLabels are the French names of the failure kinds, for Summary.
-var failureLabels = map[string]string{
-	FailRobots: "interdites par robots.txt", FailTooLarge: "trop volumineuses", FailRedirect: "boucles de redirection",
-	FailTimeout: "délais dépassés", FailNetwork: "erreurs réseau", FailRateLimit: "limitées (429)",
-	FailServer: "erreurs serveur (5xx)", FailClient: "refusées (4xx)", FailGone: "disparues (404/410)",
-	FailDomain: "hors domaine", FailParse: "illisibles", FailInvalid: "adresses invalides",
-	"max_pages": "au-delà de la limite de pages", FailSitemapDepth: "index de sitemaps trop imbriqués",
+// failureLabels are the French names of the failure kinds, singular and
+// plural, for Summary.
+var failureLabels = map[string][2]string{
+	FailRobots:       {"interdite par robots.txt", "interdites par robots.txt"},
+	FailTooLarge:     {"trop volumineuse", "trop volumineuses"},
+	FailRedirect:     {"boucle de redirection", "boucles de redirection"},
+	FailTimeout:      {"délai dépassé", "délais dépassés"},
+	FailNetwork:      {"erreur réseau", "erreurs réseau"},
+	FailRateLimit:    {"limitée (429)", "limitées (429)"},
+	FailServer:       {"erreur serveur (5xx)", "erreurs serveur (5xx)"},
+	FailClient:       {"refusée (4xx)", "refusées (4xx)"},
+	FailGone:         {"disparue (404/410)", "disparues (404/410)"},
+	FailDomain:       {"hors domaine", "hors domaine"},
+	FailParse:        {"illisible", "illisibles"},
+	FailInvalid:      {"adresse invalide", "adresses invalides"},
+	"max_pages":      {"au-delà de la limite de pages", "au-delà de la limite de pages"},
+	FailSitemapDepth: {"index de sitemaps trop imbriqué", "index de sitemaps trop imbriqués"},
 }
 
 // Summary renders a run report in French for people, one fact per line.
@@ -189,21 +213,28 @@ func Summary(run data.CrawlRun) string {
 	for _, n := range run.PagesFailed {
 		failed += n
 	}
-	fmt.Fprintf(&b, "Pages : %d téléchargées, %d inchangées (304), %d en échec\n", run.PagesFetched, run.PagesNotModified, failed)
+	fmt.Fprintf(&b, "Pages : %s, %s (304), %d en échec\n", data.CountFR(run.PagesFetched, "téléchargée", "téléchargées"),
+		data.CountFR(run.PagesNotModified, "inchangée", "inchangées"), failed)
 	kinds := make([]string, 0, len(run.PagesFailed))
 	for k := range run.PagesFailed {
 		kinds = append(kinds, k)
 	}
 	sort.Strings(kinds)
 	for _, k := range kinds {
-		label := failureLabels[k]
-		if label == "" {
-			label = k
+		label, ok := failureLabels[k]
+		if !ok {
+			label = [2]string{k, k}
 		}
-		fmt.Fprintf(&b, "  - %d %s\n", run.PagesFailed[k], label)
+		fmt.Fprintf(&b, "  - %s\n", data.CountFR(run.PagesFailed[k], label[0], label[1]))
 	}
-	fmt.Fprintf(&b, "Fiches : %d nouvelles, %d mises à jour, %d inchangées, %d non retrouvées\n",
-		run.ListingsNew, run.ListingsUpdated, run.ListingsUnchanged, run.ListingsNotRefound)
+	if len(run.Unreached) > 0 {
+		fmt.Fprintf(&b, "%s : %s (serveur injoignable, requêtes toutes refusées ou adresse erronée)\n",
+			data.PluralFR(len(run.Unreached), "Source dont aucune page n'a été obtenue", "Sources dont aucune page n'a été obtenue"),
+			strings.Join(run.Unreached, ", "))
+	}
+	fmt.Fprintf(&b, "Fiches : %s, %s, %s, %s\n", data.CountFR(run.ListingsNew, "nouvelle", "nouvelles"),
+		data.CountFR(run.ListingsUpdated, "mise à jour", "mises à jour"), data.CountFR(run.ListingsUnchanged, "inchangée", "inchangées"),
+		data.CountFR(run.ListingsNotRefound, "non retrouvée", "non retrouvées"))
 	for _, e := range run.Errors {
 		fmt.Fprintf(&b, "  ! %s : %s\n", e.URL, e.Message)
 	}

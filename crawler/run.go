@@ -40,7 +40,8 @@ const defaultMaxPages = 10000
 // nil, is called after each page.
 //
 // The error is non-nil when ctx was cancelled or the state or sink
-// failed; page failures are not errors but entries of the report.
+// failed; page failures are not errors but entries of the report, and a
+// source of which no page answered is named in its Unreached.
 func Run(ctx context.Context, cfg Config, sources []string, sink Sink, state State, progress func(Progress)) (data.CrawlRun, error) {
 	if len(sources) == 0 {
 		sources = cfg.EnabledSources()
@@ -74,9 +75,13 @@ func Run(ctx context.Context, cfg Config, sources []string, sink Sink, state Sta
 	}
 	complete := true
 	for _, d := range defs {
+		obtained, failed := c.obtained(), c.failures()
 		ok, err := c.source(ctx, d)
 		if err != nil {
 			return c.suspend(err)
+		}
+		if c.obtained() == obtained && c.failures() > failed && !slices.Contains(c.run.Unreached, d.Name) {
+			c.run.Unreached = append(c.run.Unreached, d.Name)
 		}
 		if !ok {
 			complete = false
@@ -246,6 +251,10 @@ func (c *crawl) source(ctx context.Context, d *Definition) (ok bool, err error) 
 	}
 	return s.complete, nil
 }
+
+// obtained counts the pages of the run that answered: downloaded or
+// unchanged.
+func (c *crawl) obtained() int { return c.run.PagesFetched + c.run.PagesNotModified }
 
 func (c *crawl) failures() int {
 	n := 0

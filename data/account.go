@@ -12,6 +12,22 @@ const (
 	RoleAdmin    Role = "admin"
 )
 
+// Label names the role in French as the site shows an account: an
+// account of a company's team (teams > 0, its memberships) acts for that
+// company and reads « entreprise » whatever its role, but for the
+// Alliance's staff.
+func (r Role) Label(teams int) string {
+	switch {
+	case r == RoleAdmin:
+		return "administrateur de l'Alliance"
+	case r == RoleAlliance:
+		return "équipe de l'Alliance"
+	case r == RoleSupplier || teams > 0:
+		return "entreprise"
+	}
+	return "acheteur"
+}
+
 // Account is a person who signs in.
 type Account struct {
 	ID           string    `json:"id"`

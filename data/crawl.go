@@ -23,6 +23,11 @@ type CrawlRun struct {
 
 	// Errors keeps one line per failure, capped, in order.
 	Errors []CrawlError `json:"errors,omitempty"`
+
+	// Unreached names the sources of which no page was obtained (neither
+	// downloaded nor unchanged) while some failed: a host down, refusing
+	// every request, or a wrong base URL.
+	Unreached []string `json:"unreached,omitempty"`
 }
 
 // CrawlError is one failure of a crawl, for the report.

@@ -93,7 +93,7 @@ func runAlerts(ctx context.Context, p *program, args []string) error {
 		}
 		fmt.Fprintln(p.stderr, "Attention : sans --public-url (ou FABRIQUE_PUBLIC_URL), « alerts send » refusera d'envoyer ces récapitulatifs.")
 	}
-	dir, err := openDirectory(ctx, p)
+	dir, err := openDirectory(ctx, p, existingStore)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 // runBackup writes a consistent copy of the store to the file given.
 func runBackup(ctx context.Context, p *program, args []string) error {
 	file := args[0]
-	st, err := openStore(p.cfg.dataDir, p.log)
+	st, err := openStore(p.cfg.dataDir, p.log, existingStore)
 	if errors.Is(err, store.ErrLocked) {
 		return &userError{
 			msg: fmt.Sprintf("le répertoire de données %s est déjà utilisé par un autre processus fabrique ; "+

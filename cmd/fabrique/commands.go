@@ -69,7 +69,10 @@ func commands() []command {
 				"interrompue reprend là où elle s'était arrêtée ; une nouvelle collecte ne\n" +
 				"retélécharge que ce qui a changé. Affiche l'avancement puis le rapport.\n" +
 				"La base ne doit pas être ouverte par « fabrique serve » : utilisez alors\n" +
-				"« serve --crawl-every ».",
+				"« serve --crawl-every ».\n" +
+				"Statut de sortie : 0 chaque source a répondu (des pages en échec sont listées\n" +
+				"au rapport), 1 aucune source n'a donné de page, 3 collecte partielle (une\n" +
+				"source au moins n'a donné aucune page, les autres sont enregistrées).",
 			options: append([]string{optData, optSource, optBaseURL, optConfig, optLast}, logOptions...),
 			run:     runCrawl,
 		},

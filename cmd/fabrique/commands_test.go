@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -116,7 +118,7 @@ func TestImportUnrecognisedFile(t *testing.T) {
 }
 
 func TestMatchJSON(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	need := `{"title": "Restauration des vitraux de l'église Saint-Pierre", "description": "Dépose, restauration et repose de vitraux anciens au plomb.", "cpv": ["45212350-4"], "departement": "35", "limit": 10}`
 	f := filepath.Join(t.TempDir(), "need.json")
 	if err := os.WriteFile(f, []byte(need), 0o644); err != nil {
@@ -210,6 +212,13 @@ func TestImportFeedsFromMirror(t *testing.T) {
 		if !strings.Contains(out, "enregistré") || strings.Contains(out, "Flux "+feed+" : 0 avis") {
 			t.Errorf("import --feed %s stored nothing:\n%s", feed, out)
 		}
+		// The last line counts the feed's notices, as the line above it
+		// (it said « 0 fichier lu ; 0 avis enregistré » after 90 of them).
+		n := strings.Count("\n"+out, "\n  ✓ ")
+		if want := fmt.Sprintf(" ; %d avis enregistrés (", n); n < 2 || !strings.Contains(out, want) ||
+			!strings.Contains(out, "\nflux "+feed+" : ") || strings.Contains(out, "fichier lu") {
+			t.Errorf("import --feed %s: summary does not count the %d notices (want %q):\n%s", feed, n, want, out)
+		}
 		again, _, err := runCmd(t, env(), "import", "--data", dir, "--feed", feed, "--base-url", m.URL, "--config", cfg)
 		if err != nil || !strings.Contains(again, "Flux "+feed+" : 0 avis") {
 			t.Errorf("a second import of the %s feed should change nothing (304s): %v\n%s", feed, err, again)
@@ -217,5 +226,22 @@ func TestImportFeedsFromMirror(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, env(), "import", "--data", dir, "--feed", "ted"); err == nil {
 		t.Errorf("the TED feed without --base-url should be refused: it has no default address")
+	}
+
+	// A feed whose host is down: a French message, the Go chain in the log.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	_, stderr, err := runCmd(t, env(), "import", "--data", dir, "--feed", "boamp", "--base-url", dead,
+		"--config", writeTemp(t, fastRetries), "--log-level", "debug")
+	if exitCode(err) != 1 || !strings.Contains(err.Error(), "erreur réseau — connexion refusée par le serveur") ||
+		strings.Contains(err.Error(), "crawler:") || strings.Contains(err.Error(), "connection refused") {
+		t.Errorf("import --feed of a dead host: %v (exit %d), want a French message", err, exitCode(err))
+	}
+	if !strings.Contains(stderr, "connection refused") {
+		t.Errorf("the debug log lacks the Go error:\n%s", stderr)
 	}
 }

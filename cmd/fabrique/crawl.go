@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -95,7 +96,11 @@ func crawlConfig(p *program) (crawler.Config, []string, error) {
 // runCrawl crawls the label directories into the store, printing progress
 // and the run's report; --last prints the stored report of the last run.
 func runCrawl(ctx context.Context, p *program, _ []string) error {
-	st, err := openStore(p.cfg.dataDir, p.log)
+	mode := newStore
+	if on(p.cfg.last) {
+		mode = existingStore // a report of what was stored
+	}
+	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return err
 	}
@@ -124,7 +129,23 @@ func runCrawl(ctx context.Context, p *program, _ []string) error {
 		}
 		return err
 	}
-	return nil
+	return crawlOutcome(run)
+}
+
+// crawlOutcome is the exit status of a finished crawl: an error (1) when
+// no source answered at all, a partial one (3, as import) when some
+// source gave no page while others did, nil (0) otherwise — failed pages
+// within a source that answered are the report's lines, not a failure
+// of the command, since what was fetched is stored.
+func crawlOutcome(run data.CrawlRun) error {
+	if len(run.Unreached) == 0 {
+		return nil
+	}
+	names := strings.Join(run.Unreached, ", ")
+	if len(run.Unreached) >= len(run.Sources) {
+		return &userError{msg: "collecte sans résultat : aucune page obtenue de " + names + " (voir le rapport ci-dessus) ; rien n'a été enregistré"}
+	}
+	return &partialError{msg: "collecte partielle : aucune page obtenue de " + names + " (voir le rapport ci-dessus) ; les autres sources sont enregistrées"}
 }
 
 // progressPrinter prints one progress line at most every second.
@@ -163,7 +184,26 @@ func scheduledCrawls(ctx context.Context, p *program, st *store.Store, every tim
 		}
 		run, err := crawler.Run(ctx, cfg, sources, crawlState{st}, crawlState{st}, nil)
 		m.CrawlRun(run.Complete, err, run.ListingsNew, run.ListingsUpdated)
-		p.log.Info("scheduled crawl", "run", run.ID, "new", run.ListingsNew, "updated", run.ListingsUpdated,
-			"not_refound", run.ListingsNotRefound, "complete", run.Complete, "err", err)
+		logCrawlRun(p.log, run, err)
+	}
+}
+
+// logCrawlRun logs a scheduled crawl: at INFO when every source answered,
+// at WARN with the failed pages and the sources that gave no page, at
+// ERROR when the run itself failed (the store, a stop).
+func logCrawlRun(log *slog.Logger, run data.CrawlRun, err error) {
+	failed := 0
+	for _, n := range run.PagesFailed {
+		failed += n
+	}
+	attrs := []any{"run", run.ID, "fetched", run.PagesFetched, "not_modified", run.PagesNotModified, "failed", failed,
+		"new", run.ListingsNew, "updated", run.ListingsUpdated, "not_refound", run.ListingsNotRefound, "complete", run.Complete}
+	switch {
+	case err != nil:
+		log.Error("scheduled crawl", append(attrs, "err", err)...)
+	case len(run.Unreached) > 0:
+		log.Warn("scheduled crawl: no page obtained from some sources", append(attrs, "unreached", strings.Join(run.Unreached, ","))...)
+	default:
+		log.Info("scheduled crawl", attrs...)
 	}
 }

@@ -30,11 +30,12 @@ type directory struct {
 }
 
 // openDirectory opens the store (failing fast when another process holds
-// it), seeds an empty store with the real EPV companies shipped in the
-// binary, opens the index and rebuilds it when it is missing, stale or
-// corrupt, printing progress on out. The caller must Close it.
-func openDirectory(ctx context.Context, p *program) (*directory, error) {
-	st, err := openStore(p.cfg.dataDir, p.log)
+// it, or when it is missing and mode is existingStore), seeds an empty
+// store with the real EPV companies shipped in the binary, opens the index
+// and rebuilds it when it is missing, stale or corrupt, printing progress
+// on out. The caller must Close it.
+func openDirectory(ctx context.Context, p *program, mode storeMode) (*directory, error) {
+	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,10 @@
 //	fabrique COMMAND --help
 //
 // Options may come before or after the arguments; "--" ends the options.
-// Messages for users are in French; logs go to standard error (log/slog).
+// Messages for users are in French, command-line mistakes included
+// ("option inconnue « --bogus »"); logs go to standard error (log/slog),
+// and --log-level debug shows there the Go error behind a French message
+// (a refused restore, a store that cannot be opened, a feed that fails).
 //
 // # Commands
 //
@@ -30,6 +33,16 @@
 // the background (about a minute at a million awards). The file is a
 // cache: deleting it loses nothing, and backups do not carry it.
 //
+// crawl [--source NAMES] [--base-url URL] [--config FILE]: crawls the
+// label directories into the store and prints the run's report; --last
+// prints the stored report of the last run. Its exit status: 0 when every
+// source answered (pages that failed within a source are lines of the
+// report: what was fetched is stored), 1 when no source gave a single page
+// (a host down, a wrong --base-url), 3 — as for import — when some source
+// gave no page while the others were stored. The report names the sources
+// that gave no page. serve --crawl-every logs such a run at WARN with the
+// count of failed pages.
+//
 // backup FILE: writes a consistent copy of the store to FILE. bbolt's lock is
 // exclusive, so this works only while no other process (such as a running
 // serve) holds the data directory. While serve runs, download the same
@@ -40,8 +53,13 @@
 // Options: --data, --log-level, --log-format.
 //
 // restore FILE: checks the backup FILE and replaces the store of the data
-// directory with it. It refuses while another process uses the store: stop
-// serve first. Options: --data, --log-level, --log-format.
+// directory with it, keeping the store it replaces as
+// DIR/fabrique.db.before-restore. It refuses while another process uses
+// the store (stop serve first), and refuses FILE when it is a file restore
+// itself writes (DIR/fabrique.db, DIR/fabrique.db.restore where it stages
+// its copy, DIR/fabrique.db.before-restore): copy such a file out of the
+// data directory first. A refused FILE and the store are left as they
+// were. Options: --data, --log-level, --log-format.
 //
 // user add [--admin] EMAIL [--password P]: creates a confirmed account
 // (an Alliance admin with --admin); without --password it asks for one on
@@ -75,6 +93,23 @@
 // version: prints the module version, the Go version and platform, and the
 // git revision stamped by "go build" (absent from "go run" and test binaries).
 //
+// # Which commands create the store
+//
+// serve, crawl (a real crawl), import (but --dry-run), restore, user add
+// and eval awards (which measures the matcher on the embedded companies,
+// often in a scratch directory) create DIR/fabrique.db when it is missing:
+// they start a data directory. The commands that only read or report —
+// backup, crawl --last, user list, user disable, user enable, stats
+// snapshot, alerts send (with or without --dry-run), match and eval
+// feedback — refuse a directory without a store, create nothing and exit 1
+// with "aucune base dans DIR (--data / FABRIQUE_DATA)": a mistyped --data,
+// or a cron job without FABRIQUE_DATA, fails instead of answering from a
+// new, empty store (a backup of nothing, « Aucun compte », a snapshot of
+// the embedded companies). A bbolt file of another application at
+// DIR/fabrique.db (buckets, but no Fabrique schema version) is refused by
+// every command and left as it is; only a new, empty file starts at the
+// current schema.
+//
 // # Options and environment
 //
 // Each option has an environment variable; a flag on the command line wins
@@ -84,7 +119,8 @@
 //	                                           Default: $XDG_DATA_HOME/fabrique, else
 //	                                           $HOME/.local/share/fabrique, else ./fabrique-data
 //	--addr HOST:PORT     FABRIQUE_ADDR         listen address of serve (default 127.0.0.1:8080;
-//	                                           port 0 picks a free port)
+//	                                           port 0 picks a free port; HOST empty: every
+//	                                           interface; a malformed one exits 2 at once)
 //	--admin-token TOKEN  FABRIQUE_ADMIN_TOKEN  enables GET /admin/backup for requests with
 //	                                           "Authorization: Bearer TOKEN"; empty (default)
 //	                                           disables the route (404)
@@ -124,7 +160,9 @@
 //
 // 0 on success (and for --help), 1 on error, with a French message on
 // standard error ("fabrique : le répertoire de données /x est déjà utilisé
-// par un autre processus fabrique"), 2 on a command-line mistake.
+// par un autre processus fabrique"), 2 on a command-line mistake, 3 when
+// import or crawl did part of its work (what it could do is stored, the
+// rest is reported).
 //
 // # Adding a command
 //

@@ -24,6 +24,16 @@ type userError struct {
 func (e *userError) Error() string { return e.msg }
 func (e *userError) Unwrap() error { return e.err }
 
+// goError is the Go error under a userError's French message, for the
+// logs; err itself otherwise.
+func goError(err error) error {
+	var ue *userError
+	if errors.As(err, &ue) && ue.err != nil {
+		return ue.err
+	}
+	return err
+}
+
 // partialError reports a command that did part of its work: what it
 // could do is done and kept, the rest was refused and reported line by
 // line. fabrique exits with status 3, so that a scheduled import that

@@ -41,7 +41,10 @@ func runEval(ctx context.Context, p *program, args []string) error {
 	}
 	quiet := *p
 	quiet.stdout = p.stderr
-	dir, err := openDirectory(ctx, &quiet)
+	// It measures the matcher on the directory, which a new data directory
+	// seeds with the embedded EPV companies: scripts/eval-reweight runs it
+	// on a scratch directory, hence newStore.
+	dir, err := openDirectory(ctx, &quiet, newStore)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func runEvalFeedback(ctx context.Context, p *program, args []string) error {
 	}
 	quiet := *p
 	quiet.stdout = p.stderr
-	dir, err := openDirectory(ctx, &quiet)
+	dir, err := openDirectory(ctx, &quiet, existingStore)
 	if err != nil {
 		return err
 	}

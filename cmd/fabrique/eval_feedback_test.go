@@ -9,7 +9,7 @@ import (
 )
 
 func TestEvalFeedback(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	stdout, stderr, err := runCmd(t, env(), "eval", "--data", dir, "feedback")
 	if err != nil {
 		t.Fatalf("eval feedback on no vote: %v\n%s", err, stderr)
@@ -19,7 +19,7 @@ func TestEvalFeedback(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := openStore(dir, nil)
+	st, err := openStore(dir, nil, newStore)
 	if err != nil {
 		t.Fatal(err)
 	}

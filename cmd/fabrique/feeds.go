@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -45,43 +46,67 @@ func feedConfig(p *program) (crawler.Config, error) {
 }
 
 // feedImport imports the notices of a live feed into st, printing each
-// notice like a file import. It returns how many notices were stored.
-func feedImport(ctx context.Context, cfg crawler.Config, st *store.Store, feed, base string, report io.Writer) (int, error) {
+// notice like a file import, and returns what it read and stored.
+func feedImport(ctx context.Context, cfg crawler.Config, st *store.Store, feed, base string, report io.Writer) (importStats, error) {
+	stats := importStats{feed: feed}
 	if base == "" {
 		switch feed {
 		case "boamp":
 			base = boampDefaultBase
 		case "ted":
-			return 0, usageErrorf("le flux TED n'a pas d'adresse par défaut : indiquez --base-url (par exemple celle de « fabrique mirror »)")
+			return stats, usageErrorf("le flux TED n'a pas d'adresse par défaut : indiquez --base-url (par exemple celle de « fabrique mirror »)")
 		}
 	}
 	base = strings.TrimRight(base, "/")
 	u, err := url.Parse(base)
 	if err != nil || u.Host == "" {
-		return 0, usageErrorf("--base-url « %s » : adresse invalide", base)
+		return stats, usageErrorf("--base-url « %s » : adresse invalide", base)
 	}
 	f := &crawler.Feed{Fetcher: crawler.NewFetcher(ctx, cfg.Politeness, []string{u.Host}), State: crawlState{st}, Source: "feed:" + feed}
+	fi := &feedImporter{f: f, st: st, report: report, stats: &stats}
 	switch feed {
 	case "boamp":
-		return importBOAMPFeed(ctx, f, st, base, report)
+		err = fi.boamp(ctx, base)
 	case "ted":
-		return importTEDFeed(ctx, f, st, base, report)
+		err = fi.ted(ctx, base)
+	default:
+		err = usageErrorf("flux « %s » inconnu (boamp ou ted)", feed)
 	}
-	return 0, usageErrorf("flux « %s » inconnu (boamp ou ted)", feed)
+	return stats, err
 }
 
-func importBOAMPFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base string, report io.Writer) (int, error) {
-	stored := 0
+// feedImporter is one import of a feed: where it fetches, stores and
+// reports, and its counts.
+type feedImporter struct {
+	f      *crawler.Feed
+	st     *store.Store
+	report io.Writer
+	stats  *importStats
+}
+
+// get fetches a page of the feed and counts it.
+func (fi *feedImporter) get(ctx context.Context, u string) (*crawler.Page, error) {
+	page, err := fi.f.Get(ctx, u)
+	if err == nil {
+		fi.stats.pages++
+		if page.NotModified {
+			fi.stats.unchanged++
+		}
+	}
+	return page, err
+}
+
+func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 	for offset := 0; offset < boampMaxOffset; offset += boampPageSize {
 		pageURL := base + boampRecordsPath + "?limit=" + strconv.Itoa(boampPageSize) + "&offset=" + strconv.Itoa(offset)
-		page, err := f.Get(ctx, pageURL)
+		page, err := fi.get(ctx, pageURL)
 		if err != nil {
-			return stored, fmt.Errorf("flux BOAMP %s : %w", pageURL, err)
+			return feedError("BOAMP", pageURL, err)
 		}
 		if page.NotModified {
-			fmt.Fprintf(report, "%s : inchangé depuis le dernier import (304)\n", pageURL)
-			if err := f.Done(ctx, page, nil); err != nil {
-				return stored, err
+			fmt.Fprintf(fi.report, "%s : inchangé depuis le dernier import (304)\n", pageURL)
+			if err := fi.f.Done(ctx, page, nil); err != nil {
+				return err
 			}
 			continue
 		}
@@ -90,28 +115,24 @@ func importBOAMPFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base
 			Results []json.RawMessage `json:"results"`
 		}
 		if err := json.Unmarshal(page.Body, &head); err != nil {
-			return stored, fmt.Errorf("flux BOAMP %s : réponse illisible : %w", pageURL, err)
+			return &userError{msg: fmt.Sprintf("flux BOAMP %s : réponse illisible (JSON attendu)", pageURL), err: err}
 		}
 		res, err := notice.ParseBOAMPAPI(bytes.NewReader(page.Body), notice.Options{})
-		if err != nil && len(res.Tenders) == 0 {
-			fmt.Fprintf(report, "✗ %s : %s\n", pageURL, notice.Explain(err))
-		}
-		n, ids := storeNotices(ctx, st, res, report, "import:boamp")
-		stored += n
-		if err := f.Done(ctx, page, ids); err != nil {
-			return stored, err
+		ids := fi.take(ctx, pageURL, res, err, "import:boamp")
+		if err := fi.f.Done(ctx, page, ids); err != nil {
+			return err
 		}
 		if len(head.Results) < boampPageSize || offset+boampPageSize >= head.Total {
 			break
 		}
 	}
-	return stored, nil
+	return nil
 }
 
-func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base string, report io.Writer) (int, error) {
-	page, err := f.Get(ctx, base+tedFeedPath)
+func (fi *feedImporter) ted(ctx context.Context, base string) error {
+	page, err := fi.get(ctx, base+tedFeedPath)
 	if err != nil {
-		return 0, fmt.Errorf("flux TED : %w", err)
+		return feedError("TED", base+tedFeedPath, err)
 	}
 	var idx struct {
 		Notices []struct {
@@ -122,7 +143,7 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 	if page.NotModified {
 		// The list is unchanged; its notices are still fetched
 		// conditionally below, from the URLs kept at the last import.
-		prev, err := f.State.PageState(ctx, f.Source, page.URL)
+		prev, err := fi.f.State.PageState(ctx, fi.f.Source, page.URL)
 		if err == nil {
 			for _, k := range prev.Keys {
 				idx.Notices = append(idx.Notices, struct {
@@ -132,14 +153,14 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 			}
 		}
 	} else if err := json.Unmarshal(page.Body, &idx); err != nil {
-		return 0, fmt.Errorf("flux TED : index illisible : %w", err)
+		return &userError{msg: fmt.Sprintf("flux TED %s : index illisible (JSON attendu)", page.URL), err: err}
 	}
 	var urls []string
-	stored := 0
 	for _, n := range idx.Notices {
 		ref, err := url.Parse(n.URL)
 		if err != nil {
-			fmt.Fprintf(report, "✗ %s : adresse invalide\n", n.URL)
+			fi.stats.rejectedPages++
+			fmt.Fprintf(fi.report, "✗ %s : adresse invalide\n", n.URL)
 			continue
 		}
 		nu := page.URL
@@ -147,61 +168,80 @@ func importTEDFeed(ctx context.Context, f *crawler.Feed, st *store.Store, base s
 			nu = b.ResolveReference(ref).String()
 		}
 		urls = append(urls, nu)
-		np, err := f.Get(ctx, nu)
+		np, err := fi.get(ctx, nu)
 		if err != nil {
-			fmt.Fprintf(report, "✗ %s : %v\n", nu, err)
+			fi.stats.rejectedPages++
+			fmt.Fprintf(fi.report, "✗ %s : %s\n", nu, crawler.Explain(err))
 			continue
 		}
 		if np.NotModified {
-			if err := f.Done(ctx, np, nil); err != nil {
-				return stored, err
+			if err := fi.f.Done(ctx, np, nil); err != nil {
+				return err
 			}
 			continue
 		}
 		res, err := notice.ParseEForms(bytes.NewReader(np.Body), notice.Options{})
-		if err != nil && len(res.Tenders) == 0 {
-			fmt.Fprintf(report, "✗ %s : %s\n", nu, notice.Explain(err))
-		}
-		c, ids := storeNotices(ctx, st, res, report, "import:ted")
-		stored += c
-		if err := f.Done(ctx, np, ids); err != nil {
-			return stored, err
+		ids := fi.take(ctx, nu, res, err, "import:ted")
+		if err := fi.f.Done(ctx, np, ids); err != nil {
+			return err
 		}
 	}
-	if err := f.Done(ctx, page, urls); err != nil {
-		return stored, err
-	}
-	return stored, nil
+	return fi.f.Done(ctx, page, urls)
 }
 
-// storeNotices folds the tenders of res into the store and keeps its
-// awards, printing one line per notice; it returns how many tenders were
-// new or changed, and their ids.
-func storeNotices(ctx context.Context, st *store.Store, res notice.Result, report io.Writer, actor string) (int, []string) {
+// take stores what the page at u gave, like a file of an import: a page
+// that is no procurement notice is skipped, one that gave nothing because
+// it could not be read is refused; it returns the ids of the tenders
+// stored.
+func (fi *feedImporter) take(ctx context.Context, u string, res notice.Result, err error, actor string) []string {
+	if err != nil && len(res.Tenders) == 0 && len(res.Awards) == 0 {
+		if errors.Is(err, notice.ErrNotProcurement) {
+			fmt.Fprintf(fi.report, "– %s : ignoré, ce n'est pas un avis de marché (%s)\n", u, notice.Explain(err))
+			return nil
+		}
+		fi.stats.rejectedPages++
+		fmt.Fprintf(fi.report, "✗ %s : %s\n", u, notice.Explain(err))
+		return nil
+	}
+	return fi.store(ctx, res, actor)
+}
+
+// store folds the tenders of res into the store and keeps its awards,
+// printing one line per notice and counting them; it returns the ids of
+// the tenders stored.
+func (fi *feedImporter) store(ctx context.Context, res notice.Result, actor string) []string {
 	for _, n := range res.Notes {
-		fmt.Fprintf(report, "  · %s\n", n)
+		fmt.Fprintf(fi.report, "  · %s\n", n)
 	}
 	for _, pr := range res.Problems {
-		fmt.Fprintf(report, "  ✗ %s\n", notice.Explain(pr))
+		fi.stats.problems++
+		fmt.Fprintf(fi.report, "  ✗ %s\n", notice.Explain(pr))
 	}
-	n := 0
 	var ids []string
 	for _, t := range res.Tenders {
-		status, outcome, err := foldNotice(ctx, st, t, actor)
+		status, outcome, err := foldNotice(ctx, fi.st, t, actor)
 		if err != nil {
-			fmt.Fprintf(report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
+			fi.stats.problems++
+			fmt.Fprintf(fi.report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
 			continue
 		}
 		ids = append(ids, t.ID)
-		if outcome == foldNew || outcome == foldJoined {
-			n++
-		}
-		fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
+		fi.stats.stored(outcome)
+		fmt.Fprintf(fi.report, "  ✓ %s\n", describeTender(t, status))
 	}
 	if len(res.Awards) > 0 {
-		if err := st.PutAwards(ctx, res.Awards); err != nil {
-			fmt.Fprintf(report, "  ✗ attributions non enregistrées : %v\n", err)
+		if err := fi.st.PutAwards(ctx, res.Awards); err != nil {
+			fmt.Fprintf(fi.report, "  ✗ attributions non enregistrées : %v\n", err)
+		} else {
+			fi.stats.awards += len(res.Awards)
 		}
 	}
-	return n, ids
+	return ids
+}
+
+// feedError words the failure of a feed's page in French (« flux BOAMP
+// URL : erreur réseau — connexion refusée par le serveur »), keeping the
+// Go error for errors.Is and the logs.
+func feedError(feed, u string, err error) error {
+	return &userError{msg: fmt.Sprintf("flux %s %s : %s", feed, u, crawler.Explain(err)), err: err}
 }

@@ -26,11 +26,43 @@ const maxImportFile = 64 << 20
 // importActor is the audit actor of notices imported from files.
 const importActor = "import:fichier"
 
-// importStats counts what an import did.
+// importStats counts what an import did, from files and from a feed.
 type importStats struct {
 	files, rejectedFiles            int
 	tenders, newT, nothingNew, same int
 	awards, problems, warnings      int
+	// feed is the feed read (--feed), "" for none; pages counts its
+	// pages read, unchanged those that answered 304, rejectedPages those
+	// that could not be read.
+	feed                            string
+	pages, unchanged, rejectedPages int
+}
+
+// stored counts a notice the import stored (or recognised, in a dry run).
+func (s *importStats) stored(outcome foldOutcome) {
+	s.tenders++
+	switch outcome {
+	case foldNew, foldJoined:
+		s.newT++
+	case foldNothingNew:
+		s.nothingNew++
+	case foldAlready:
+		s.same++
+	}
+}
+
+// add adds the counts of a feed's import (feedImport) to s.
+func (s *importStats) add(f importStats) {
+	s.tenders += f.tenders
+	s.newT += f.newT
+	s.nothingNew += f.nothingNew
+	s.same += f.same
+	s.awards += f.awards
+	s.problems += f.problems
+	s.feed = f.feed
+	s.pages += f.pages
+	s.unchanged += f.unchanged
+	s.rejectedPages += f.rejectedPages
 }
 
 // runImport reads notices and award files (BOAMP API answers and XML, TED
@@ -56,7 +88,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 	}
 	var st *store.Store
 	if !dry {
-		if st, err = openStore(p.cfg.dataDir, p.log); err != nil {
+		if st, err = openStore(p.cfg.dataDir, p.log, newStore); err != nil {
 			return err
 		}
 		defer st.Close()
@@ -104,15 +136,7 @@ func runImport(ctx context.Context, p *program, args []string) error {
 				p.log.Debug("import not stored", "file", f, "notice", t.ID, "err", err)
 				continue
 			}
-			stats.tenders++ // read, and stored unless --dry-run
-			switch outcome {
-			case foldNew, foldJoined:
-				stats.newT++
-			case foldNothingNew:
-				stats.nothingNew++
-			case foldAlready:
-				stats.same++
-			}
+			stats.stored(outcome) // read, and stored unless --dry-run
 			fmt.Fprintf(report, "  ✓ %s\n", describeTender(t, status))
 			if asJSON {
 				if err := enc.Encode(t); err != nil {
@@ -135,9 +159,11 @@ func runImport(ctx context.Context, p *program, args []string) error {
 		if err != nil {
 			return err
 		}
-		n, err := feedImport(ctx, cfg, st, p.cfg.feed, p.cfg.baseURL, report)
-		fmt.Fprintf(report, "Flux %s : %s.\n", p.cfg.feed, data.CountFR(n, "avis nouveau ou modifié", "avis nouveaux ou modifiés"))
+		fs, err := feedImport(ctx, cfg, st, p.cfg.feed, p.cfg.baseURL, report)
+		stats.add(fs)
+		fmt.Fprintf(report, "Flux %s : %s.\n", p.cfg.feed, data.CountFR(fs.newT, "avis nouveau ou modifié", "avis nouveaux ou modifiés"))
 		if err != nil {
+			p.log.Debug("feed import failed", "feed", p.cfg.feed, "err", goError(err))
 			return err
 		}
 	}
@@ -157,12 +183,27 @@ func runImport(ctx context.Context, p *program, args []string) error {
 }
 
 // summary is the last line of an import's report, in French: files read
-// and refused, notices kept, awards, notices rejected.
+// and refused, the feed's pages, notices kept, awards, notices rejected.
 func (s importStats) summary(dry bool) string {
-	line := data.CountFR(s.files, "fichier lu", "fichiers lus")
-	if s.rejectedFiles > 0 {
-		line += ", dont " + data.CountFR(s.rejectedFiles, "refusé", "refusés")
+	var read []string
+	if s.files > 0 || s.feed == "" {
+		files := data.CountFR(s.files, "fichier lu", "fichiers lus")
+		if s.rejectedFiles > 0 {
+			files += ", dont " + data.CountFR(s.rejectedFiles, "refusé", "refusés")
+		}
+		read = append(read, files)
 	}
+	if s.feed != "" {
+		pages := "flux " + s.feed + " : " + data.CountFR(s.pages, "page lue", "pages lues")
+		if s.unchanged > 0 {
+			pages += ", dont " + data.CountFR(s.unchanged, "inchangée", "inchangées") + " (304)"
+		}
+		if s.rejectedPages > 0 {
+			pages += ", " + data.CountFR(s.rejectedPages, "illisible", "illisibles")
+		}
+		read = append(read, pages)
+	}
+	line := strings.Join(read, " ; ")
 	if dry {
 		line += " ; " + data.CountFR(s.tenders, "avis reconnu", "avis reconnus") + " (essai à blanc : rien n'est enregistré)"
 	} else {
@@ -181,6 +222,9 @@ func (s importStats) refused() string {
 	var parts []string
 	if s.rejectedFiles > 0 {
 		parts = append(parts, data.CountFR(s.rejectedFiles, "fichier refusé", "fichiers refusés"))
+	}
+	if s.rejectedPages > 0 {
+		parts = append(parts, data.CountFR(s.rejectedPages, "page du flux illisible", "pages du flux illisibles"))
 	}
 	if s.problems > 0 {
 		parts = append(parts, data.CountFR(s.problems, "avis rejeté", "avis rejetés"))

@@ -85,13 +85,14 @@ func scheduledImports(ctx context.Context, p *program, st *store.Store, every ti
 				return
 			}
 			start := time.Now()
-			stored, err := feedImport(ctx, cfg, st, feed, p.cfg.baseURL, io.Discard)
+			fs, err := feedImport(ctx, cfg, st, feed, p.cfg.baseURL, io.Discard)
+			stored := fs.newT
 			if ctx.Err() != nil {
 				return // stopping: not a failure of the feed
 			}
 			m.ImportRun(feed, stored, err)
 			if err != nil {
-				p.log.Error("scheduled import", "feed", feed, "stored", stored, "took", time.Since(start).Round(time.Millisecond), "err", err)
+				p.log.Error("scheduled import", "feed", feed, "stored", stored, "took", time.Since(start).Round(time.Millisecond), "err", goError(err))
 			} else {
 				p.log.Info("scheduled import", "feed", feed, "stored", stored, "took", time.Since(start).Round(time.Millisecond))
 			}

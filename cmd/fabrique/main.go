@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // French dates need Europe/Paris, even where the system has no zone database
@@ -55,6 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch {
 	case err != nil:
+		err = errors.New(flagErrorFR(err))
 	case cmd.nargs == oneOrMore && len(rest) == 0:
 		err = fmt.Errorf("au moins un argument attendu")
 	case cmd.nargs == zeroOrOne && len(rest) > 1:
@@ -96,6 +99,34 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 	return positional, nil
+}
+
+// flagValueError matches package flag's message for a value a flag
+// refused: invalid [boolean ]value "V" for [flag ]-NAME: CAUSE.
+var flagValueError = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-(\S+): (.*)$`)
+
+// flagErrorFR words in French the errors of package flag, whose messages
+// are English: an unknown option, a missing or refused value, a malformed
+// option. Another message is kept as it is.
+func flagErrorFR(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return fmt.Sprintf("option inconnue « --%s »", name)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return fmt.Sprintf("l'option --%s attend une valeur", name)
+	}
+	if arg, ok := strings.CutPrefix(msg, "bad flag syntax: "); ok {
+		return fmt.Sprintf("option mal formée « %s »", arg)
+	}
+	if m := flagValueError.FindStringSubmatch(msg); m != nil {
+		value, uerr := strconv.Unquote(m[1])
+		if uerr != nil {
+			value = m[1]
+		}
+		return fmt.Sprintf("--%s : valeur « %s » refusée (%s)", m[2], value, m[3])
+	}
+	return msg
 }
 
 // printUsage lists the subcommands.

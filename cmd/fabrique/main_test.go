@@ -408,10 +408,14 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, nil, "commande manquante", true},
 		{"unknown command", []string{"frobnicate"}, nil, "commande inconnue « frobnicate »", true},
-		{"unknown flag", []string{"serve", "--port", "80"}, nil, "-port", true},
+		{"unknown flag", []string{"serve", "--port", "80"}, nil, "option inconnue « --port »", true},
+		{"unknown flag after the arguments", []string{"user", "list", "--bogus"}, nil, "user : option inconnue « --bogus »", true},
+		{"flag without its value", []string{"backup", "x.db", "--data"}, nil, "l'option --data attend une valeur", true},
+		{"bad boolean value", []string{"import", "--dry-run=peut-être", "x.xml"}, nil, "--dry-run : valeur « peut-être » refusée (valeur booléenne attendue, reçu « peut-être »)", true},
+		{"bad flag syntax", []string{"backup", "x.db", "---data", "d"}, nil, "option mal formée « ---data »", true},
 		{"missing argument", []string{"backup"}, nil, "1 argument attendu, 0 reçu", true},
 		{"extra argument", []string{"version", "now"}, nil, "0 argument attendu, 1 reçu", true},
-		{"flag of another command", []string{"version", "--data", "/tmp"}, nil, "-data", true},
+		{"flag of another command", []string{"version", "--data", "/tmp"}, nil, "option inconnue « --data »", true},
 		{"bad log level", []string{"backup", "x.db", "--log-level", "bavard"}, nil, "niveau de journal « bavard » inconnu", false},
 		{"bad log format from env", []string{"backup", "x.db"}, []string{"FABRIQUE_LOG_FORMAT", "xml"}, "format de journal « xml » inconnu", false},
 	}
@@ -423,6 +427,9 @@ func TestUsageErrors(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("run(%q) error = %v, want it to contain %q", tt.args, err, tt.want)
+			}
+			if err != nil && (strings.Contains(err.Error(), "flag") || strings.Contains(err.Error(), "invalid")) {
+				t.Errorf("run(%q) error = %v: English words of package flag", tt.args, err)
 			}
 			if tt.wantUsage && !strings.Contains(stderr, "Utilisation") {
 				t.Errorf("run(%q) printed no usage on stderr:\n%s", tt.args, stderr)

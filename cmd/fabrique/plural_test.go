@@ -19,7 +19,7 @@ func TestCommandCountsAgree(t *testing.T) {
 		t.Errorf("crawl progress = %q, want %q", b.String(), want)
 	}
 
-	out, _, err := runCmd(t, env(), "stats", "snapshot", "--data", t.TempDir())
+	out, _, err := runCmd(t, env(), "stats", "snapshot", "--data", newDataDir(t))
 	want := "Relevé du " + data.SnapshotDay(time.Now()) + " enregistré : 1291 entreprises, "
 	if err != nil || !strings.Contains(out, want) ||
 		!strings.Contains(out, "0 appel d'offres ouvert (0 sans fournisseur capable), 0 marché attribué (0 remporté par des labellisées).") {

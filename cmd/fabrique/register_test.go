@@ -18,7 +18,7 @@ func TestCrawlRegisterFromMirror(t *testing.T) {
 	m := httptest.NewServer(mirror.New(mirror.Config{}).Handler())
 	defer m.Close()
 	dir := t.TempDir()
-	st, err := openStore(dir, nil)
+	st, err := openStore(dir, nil, newStore)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestCrawlRegisterFromMirror(t *testing.T) {
 	if err != nil {
 		t.Fatalf("crawl: %v\n%s\n%s", err, stdout, stderr)
 	}
-	st, err = openStore(dir, nil)
+	st, err = openStore(dir, nil, newStore)
 	if err != nil {
 		t.Fatal(err)
 	}

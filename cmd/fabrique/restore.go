@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
+	"fabrique/data"
 	"fabrique/data/store"
 )
 
@@ -17,17 +19,57 @@ func runRestore(ctx context.Context, p *program, args []string) error {
 		return &userError{msg: fmt.Sprintf("création du répertoire de données %s impossible : %v", p.cfg.dataDir, err), err: err}
 	}
 	err := store.Restore(ctx, file, dbFile(p.cfg.dataDir), store.Options{Timeout: lockTimeout})
-	if errors.Is(err, store.ErrLocked) {
-		return &userError{
-			msg: fmt.Sprintf("le répertoire de données %s est utilisé par un autre processus fabrique : "+
-				"arrêtez-le avant de restaurer une sauvegarde", p.cfg.dataDir),
-			err: err,
-		}
-	}
 	if err != nil {
-		return &userError{msg: fmt.Sprintf("restauration de %s impossible : %v", file, err), err: err}
+		p.log.Debug("restore refused", "file", file, "data", p.cfg.dataDir, "err", err)
+		return restoreError(p.cfg.dataDir, file, err)
 	}
 	p.log.Info("backup restored", "file", file, "data", p.cfg.dataDir)
 	fmt.Fprintf(p.stdout, "Sauvegarde %s restaurée dans %s\n", file, p.cfg.dataDir)
 	return nil
+}
+
+// restoreError says in French why the backup file was not restored.
+func restoreError(dataDir, file string, err error) error {
+	var be *store.BackupError
+	var msg string
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		msg = fmt.Sprintf("le répertoire de données %s est utilisé par un autre processus fabrique : "+
+			"arrêtez-le avant de restaurer une sauvegarde", dataDir)
+	case errors.As(err, &be):
+		msg = fmt.Sprintf("%s n'est pas une sauvegarde utilisable : %s ; la base de %s n'a pas été touchée", file, backupProblem(be), dataDir)
+	case errors.Is(err, fs.ErrNotExist):
+		msg = fmt.Sprintf("sauvegarde %s introuvable", file)
+	case errors.Is(err, fs.ErrPermission):
+		msg = fmt.Sprintf("restauration de %s impossible : accès refusé (droits du fichier ou du répertoire de données %s)", file, dataDir)
+	default:
+		msg = fmt.Sprintf("restauration de %s impossible : %v", file, err)
+	}
+	return &userError{msg: msg, err: err}
+}
+
+// backupProblem words a refused backup.
+func backupProblem(be *store.BackupError) string {
+	switch be.Problem {
+	case store.BackupNotRegular:
+		return "ce n'est pas un fichier ordinaire"
+	case store.BackupEmpty:
+		return "le fichier est vide"
+	case store.BackupNotStore:
+		return "ce n'est pas une base de Fabrique"
+	case store.BackupTruncated:
+		return fmt.Sprintf("fichier tronqué, %s là où son en-tête en annonce %d (copie ou téléchargement interrompu ?)",
+			data.CountFR(int(be.Size), "octet", "octets"), be.Announced)
+	case store.BackupSchema:
+		if be.Version > store.SchemaVersion() {
+			return fmt.Sprintf("elle vient d'une version plus récente de fabrique (schéma %d ; celle-ci connaît les schémas 1 à %d) : mettez fabrique à jour",
+				be.Version, store.SchemaVersion())
+		}
+		return "c'est une base vide ou de schéma illisible"
+	case store.BackupInconsistent:
+		return "ses données sont incohérentes (la vérification de la base a échoué ; détail avec --log-level debug)"
+	case store.BackupInPlace:
+		return "c'est la base elle-même ou un fichier que la restauration écrit (.restore, .before-restore) ; copiez-la d'abord hors du répertoire de données"
+	}
+	return be.Error()
 }

@@ -27,7 +27,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		return err
 	}
 	tuneGC()
-	dir, err := openDirectory(ctx, p)
+	dir, err := openDirectory(ctx, p, newStore)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func snapshotsIn(t *testing.T, dir string) []data.StatsSnapshot {
 }
 
 func TestStatsSnapshotCommand(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	for i := range 2 { // a cron job may run it twice a day: one snapshot stays
 		out, _, err := runCmd(t, env(), "stats", "snapshot", "--data", dir)
 		if err != nil || !strings.Contains(out, "Relevé du "+data.SnapshotDay(time.Now())+" enregistré : 1291 entreprises") {

@@ -192,7 +192,11 @@ func runUser(ctx context.Context, p *program, args []string) error {
 	if len(rest) != n {
 		return usageErrorf("user %s : %s, %s", verb, data.CountFR(n, "argument attendu", "arguments attendus"), data.CountFR(len(rest), "reçu", "reçus"))
 	}
-	st, err := openStore(p.cfg.dataDir, p.log)
+	mode := existingStore // list, disable, enable: nothing to do without accounts
+	if verb == "add" {
+		mode = newStore // the first admin of a new data directory
+	}
+	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return err
 	}
@@ -255,7 +259,11 @@ func userAdd(ctx context.Context, p *program, st *store.Store, email string) err
 	if found {
 		verb = "mis à jour"
 	}
-	fmt.Fprintf(p.stdout, "Compte %s %s (%s).\n", email, verb, roleName(a.Role))
+	label, err := roleLabel(ctx, st, a)
+	if err != nil {
+		return storeError(p.cfg.dataDir, err)
+	}
+	fmt.Fprintf(p.stdout, "Compte %s %s (%s).\n", email, verb, label)
 	return nil
 }
 
@@ -267,11 +275,14 @@ func newAccountID() string {
 	return "a" + hex.EncodeToString(b)
 }
 
-func roleName(r data.Role) string {
-	if r == data.RoleAdmin {
-		return "administrateur"
+// roleLabel names the account's role in French as the site's account
+// pages do (data.Role.Label): « acheteur », « entreprise »…
+func roleLabel(ctx context.Context, st *store.Store, a data.Account) (string, error) {
+	teams, err := st.MembershipsOf(ctx, a.ID)
+	if err != nil {
+		return "", err
 	}
-	return string(r)
+	return a.Role.Label(len(teams)), nil
 }
 
 // askPassword reads the password: twice without echo on a terminal, else
@@ -331,7 +342,11 @@ func userList(ctx context.Context, p *program, st *store.Store) error {
 		case !a.Verified:
 			state = "adresse non confirmée"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Email, roleName(a.Role), state, a.CreatedAt.Format("2006-01-02"))
+		label, err := roleLabel(ctx, st, a)
+		if err != nil {
+			return storeError(p.cfg.dataDir, err)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Email, label, state, a.CreatedAt.Format("2006-01-02"))
 	}
 	return w.Flush()
 }

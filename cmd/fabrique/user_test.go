@@ -23,7 +23,7 @@ func TestUserCommands(t *testing.T) {
 	const pw = "la première administratrice"
 
 	out, _, err := runCmd(t, env(), "user", "add", "--admin", "admin@alliance.test", "--password", pw, "--data", dir)
-	if err != nil || !strings.Contains(out, "Compte admin@alliance.test créé (administrateur)") {
+	if err != nil || !strings.Contains(out, "Compte admin@alliance.test créé (administrateur de l'Alliance)") {
 		t.Fatalf("user add --admin: %v\n%s", err, out)
 	}
 	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "motdepasse123", "--data", dir); err == nil ||
@@ -36,8 +36,9 @@ func TestUserCommands(t *testing.T) {
 	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "acheteur@mairie.test", "--data", dir); err == nil {
 		t.Errorf("the address as password was accepted")
 	}
-	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "une phrase de l'acheteur", "--data", dir); err != nil {
-		t.Fatalf("user add: %v", err)
+	out, _, err = runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "une phrase de l'acheteur", "--data", dir)
+	if err != nil || !strings.Contains(out, "Compte acheteur@mairie.test créé (acheteur).") {
+		t.Fatalf("user add: %v\n%s", err, out)
 	}
 	if _, _, err := runCmd(t, env(), "user", "add", "acheteur@mairie.test", "--password", "une autre phrase encore", "--data", dir); err == nil {
 		t.Errorf("adding an existing account twice succeeded")
@@ -50,10 +51,13 @@ func TestUserCommands(t *testing.T) {
 	if err != nil {
 		t.Fatalf("user list: %v", err)
 	}
-	for _, want := range []string{"admin@alliance.test", "administrateur", "acheteur@mairie.test", "buyer", "actif"} {
+	for _, want := range []string{"administrateur de l'Alliance", "acheteur@mairie.test  acheteur ", "actif"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("user list lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "buyer") || strings.Contains(out, "admin ") {
+		t.Errorf("user list shows the roles' codes, not their French names:\n%s", out)
 	}
 
 	out, _, err = runCmd(t, env(), "user", "disable", "acheteur@mairie.test", "--data", dir)

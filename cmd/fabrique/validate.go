@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net"
 	"time"
 
 	"fabrique/data"
@@ -16,6 +17,9 @@ const minCrawlEvery = time.Minute
 // only after the store was seeded, the index rebuilt and the address
 // printed: every mistake is refused before any work.
 func (c *config) validateServe() error {
+	if err := checkAddr(c.addr); err != nil {
+		return err
+	}
 	if c.crawlEvery != "" {
 		every, err := time.ParseDuration(c.crawlEvery)
 		if err != nil || every < minCrawlEvery {
@@ -31,6 +35,24 @@ func (c *config) validateServe() error {
 	var weak *data.ValidationError
 	if err := web.CheckAdminToken(c.adminToken); errors.As(err, &weak) {
 		return usageErrorf("--admin-token (ou FABRIQUE_ADMIN_TOKEN) : %s", weak.Message)
+	}
+	return nil
+}
+
+// checkAddr checks the form of --addr (serve, mirror): HOST:PORT, HOST
+// empty for every interface, PORT a number from 0 (a free port) to 65535
+// or a service name. Whether HOST resolves and the port is free is known
+// only when listening.
+func checkAddr(addr string) error {
+	if addr == "" {
+		return nil // the command has no --addr
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil || port == "" {
+		return usageErrorf("--addr « %s » : HÔTE:PORT attendu, port de 0 (port libre) à 65535 (ex. 127.0.0.1:8080, :8080)", addr)
 	}
 	return nil
 }

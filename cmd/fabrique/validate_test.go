@@ -18,6 +18,9 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 		args []string
 		want string // in the message
 	}{
+		{"port out of range", nil, []string{"--addr", "127.0.0.1:99999"}, "--addr « 127.0.0.1:99999 »"},
+		{"address without a port", nil, []string{"--addr", "nohost"}, "HÔTE:PORT"},
+		{"address with an empty port", nil, []string{"--addr", "127.0.0.1:"}, "--addr"},
 		{"crawl every 3 s", nil, []string{"--crawl-every", "3s"}, "--crawl-every"},
 		{"crawl every 59 s", nil, []string{"--crawl-every", "59s"}, "au moins 1m"},
 		{"crawl every nonsense", nil, []string{"--crawl-every", "souvent"}, "--crawl-every"},
@@ -56,5 +59,14 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 				t.Errorf("data directory created (stat: %v): work was done before the flags were checked", err)
 			}
 		})
+	}
+}
+
+// TestMirrorRefusesBadAddr: mirror checks --addr like serve, before
+// listening.
+func TestMirrorRefusesBadAddr(t *testing.T) {
+	_, _, err := runCmd(t, env(), "mirror", "--addr", "localhost:70000")
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "--addr") {
+		t.Errorf("mirror --addr localhost:70000: %v (exit %d), want a usage error", err, exitCode(err))
 	}
 }

@@ -12,8 +12,49 @@ import (
 )
 
 // ErrBadBackup means a file offered to Restore is not a usable store: not
-// a bbolt file, truncated, of an unknown schema, or failing Check.
+// a bbolt file, truncated, of an unknown schema, or failing Check. Restore
+// returns it as a *BackupError, which says why.
 var ErrBadBackup = errors.New("store: not a usable backup")
+
+// BackupProblem is why Restore refused a file.
+type BackupProblem int
+
+const (
+	BackupNotRegular   BackupProblem = iota + 1 // a directory, a device…
+	BackupEmpty                                 // 0 bytes
+	BackupNotStore                              // not a bbolt file, or another application's (ErrForeign)
+	BackupTruncated                             // shorter than its header says (Size, Announced)
+	BackupSchema                                // schema version 0 (a new, empty file) or newer than this program (Version)
+	BackupInconsistent                          // fails Check (ErrInconsistent)
+	BackupInPlace                               // the store file itself, or a file Restore writes
+)
+
+// BackupError is Restore's refusal of a file: it wraps ErrBadBackup and
+// the cause, if any, and carries what a program needs to explain it in
+// its own words.
+type BackupError struct {
+	Path    string
+	Problem BackupProblem
+	// Size and Announced are the file's size and the size its header
+	// announces (BackupTruncated).
+	Size, Announced int64
+	// Version is the file's schema version (BackupSchema).
+	Version int
+	// Err is the underlying error, if any.
+	Err error
+	msg string
+}
+
+func (e *BackupError) Error() string {
+	return fmt.Sprintf("%v: %s: %s", ErrBadBackup, e.Path, e.msg)
+}
+
+func (e *BackupError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrBadBackup}
+	}
+	return []error{ErrBadBackup, e.Err}
+}
 
 // Backup writes a consistent snapshot of the whole file to w while writers
 // go on: bbolt copies the pages of one read transaction. It returns the
@@ -85,8 +126,15 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
-	if same(backupPath, dbPath) {
-		return fmt.Errorf("%w: %s is the store file itself", ErrBadBackup, backupPath)
+	staged, previous := dbPath+".restore", dbPath+".before-restore"
+	for _, f := range []struct{ path, what string }{
+		{dbPath, "the store file itself"},
+		{staged, "the copy Restore stages (" + staged + "), which it overwrites"},
+		{previous, "where Restore keeps the current store (" + previous + "), which it overwrites"},
+	} {
+		if same(backupPath, f.path) {
+			return &BackupError{Path: backupPath, Problem: BackupInPlace, msg: "it is " + f.what}
+		}
 	}
 	if err := validateBackup(ctx, backupPath, opts); err != nil {
 		return err
@@ -97,7 +145,6 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error
 	}
 	defer unlock()
 
-	staged := dbPath + ".restore"
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o750); err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
@@ -110,7 +157,7 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error
 		return err
 	}
 	if _, err := os.Stat(dbPath); err == nil {
-		if err := keepPrevious(dbPath, dbPath+".before-restore"); err != nil {
+		if err := keepPrevious(dbPath, previous); err != nil {
 			_ = os.Remove(staged)
 			return fmt.Errorf("store: restore: keep the current file: %w", err)
 		}
@@ -124,39 +171,46 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error
 
 // validateBackup opens path read-only and checks it as Restore promises.
 func validateBackup(ctx context.Context, path string, opts Options) error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrBadBackup, path, fmt.Sprintf(format, args...))
+	bad := func(problem BackupProblem, cause error, format string, args ...any) *BackupError {
+		return &BackupError{Path: path, Problem: problem, Err: cause, msg: fmt.Sprintf(format, args...)}
 	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
 	if !st.Mode().IsRegular() {
-		return bad("not a regular file")
+		return bad(BackupNotRegular, nil, "not a regular file")
 	}
 	if st.Size() == 0 {
-		return bad("empty file")
+		return bad(BackupEmpty, nil, "empty file")
 	}
 	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.timeout()})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return lockedError(path)
 		}
-		return bad("not a fabrique store file (%v)", err)
+		return bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
 	}
 	defer func() { _ = db.Close() }()
 	err = db.View(func(tx *bolt.Tx) error {
 		// Pages past the end of a truncated file are mapped but unreadable:
 		// touching one would crash the process, so the size comes first.
 		if st.Size() < tx.Size() {
-			return bad("truncated: %d bytes where the header announces %d", st.Size(), tx.Size())
+			e := bad(BackupTruncated, nil, "truncated: %d bytes where the header announces %d", st.Size(), tx.Size())
+			e.Size, e.Announced = st.Size(), tx.Size()
+			return e
 		}
 		v, err := schemaVersion(tx)
+		if errors.Is(err, ErrForeign) {
+			return bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
+		}
 		if err != nil {
-			return bad("%v", err)
+			return bad(BackupSchema, err, "%v", err)
 		}
 		if v < 1 || v > SchemaVersion() {
-			return bad("schema version %d, this program knows 1 to %d", v, SchemaVersion())
+			e := bad(BackupSchema, nil, "schema version %d, this program knows 1 to %d", v, SchemaVersion())
+			e.Version = v
+			return e
 		}
 		return nil
 	})
@@ -164,8 +218,10 @@ func validateBackup(ctx context.Context, path string, opts Options) error {
 		return err
 	}
 	ro := &Store{db: db, path: path}
-	if err := ro.Check(ctx); err != nil {
-		return fmt.Errorf("%w: %w", ErrBadBackup, err)
+	if err := ro.Check(ctx); errors.Is(err, ErrInconsistent) {
+		return bad(BackupInconsistent, err, "%v", err)
+	} else if err != nil {
+		return fmt.Errorf("store: restore: %w", err)
 	}
 	return nil
 }

@@ -180,22 +180,39 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 	}
 	raw.Close()
 
+	foreign := filepath.Join(t.TempDir(), "other-app.db")
+	raw, err = bolt.Open(foreign, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
 	tests := []struct {
-		name string
-		path string
-		want string
+		name    string
+		path    string
+		want    string
+		problem BackupProblem
 	}{
-		{"random bytes", writeTemp(t, random), "not a fabrique store file"},
-		{"truncated backup", writeTemp(t, good.Bytes()[:good.Len()/2]), "truncated"},
-		{"empty file", writeTemp(t, nil), "empty file"},
-		{"bbolt file without schema", v0, "schema version 0"},
-		{"index pointing nowhere", orphan, "points to missing supplier"},
+		{"random bytes", writeTemp(t, random), "not a fabrique store file", BackupNotStore},
+		{"truncated backup", writeTemp(t, good.Bytes()[:good.Len()/2]), "truncated", BackupTruncated},
+		{"empty file", writeTemp(t, nil), "empty file", BackupEmpty},
+		{"bbolt file without schema", v0, "schema version 0", BackupSchema},
+		{"another application's bbolt file", foreign, "not a fabrique store", BackupNotStore},
+		{"index pointing nowhere", orphan, "points to missing supplier", BackupInconsistent},
+		{"a directory", t.TempDir(), "not a regular file", BackupNotRegular},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := Restore(ctx, tt.path, dbPath, Options{Timeout: 200 * time.Millisecond})
-			if !errors.Is(err, ErrBadBackup) {
-				t.Fatalf("Restore: err = %v, want ErrBadBackup", err)
+			var be *BackupError
+			if !errors.Is(err, ErrBadBackup) || !errors.As(err, &be) {
+				t.Fatalf("Restore: err = %v, want a *BackupError wrapping ErrBadBackup", err)
+			}
+			if be.Problem != tt.problem || be.Path != tt.path {
+				t.Errorf("Restore refusal = problem %d for %s, want %d for %s", be.Problem, be.Path, tt.problem, tt.path)
 			}
 			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), tt.path) {
 				t.Errorf("Restore error = %q, want it to name the file and say %q", err, tt.want)
@@ -215,6 +232,44 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 	}
 	if err := Restore(ctx, dbPath, dbPath, Options{}); !errors.Is(err, ErrBadBackup) {
 		t.Errorf("restoring the store onto itself: err = %v, want ErrBadBackup", err)
+	}
+}
+
+// TestRestoreRefusesTheFilesItWrites: a backup at the path where Restore
+// stages its copy (DIR/fabrique.db.restore) or keeps the current store
+// (.before-restore) is refused and left intact; copying it onto itself
+// used to truncate it to nothing.
+func TestRestoreRefusesTheFilesItWrites(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{NoSync: true})
+	dbPath := s.Path()
+	_ = s.PutSupplier(ctx, synthetic(1, "25"), "test")
+	for _, backup := range []string{dbPath + ".restore", dbPath + ".before-restore"} {
+		if err := s.BackupFile(ctx, backup); err != nil {
+			t.Fatal(err)
+		}
+	}
+	linked := filepath.Join(t.TempDir(), "linked.db") // another name of the staged file
+	if err := os.Link(dbPath+".restore", linked); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	current := fileHash(t, dbPath)
+	for _, backup := range []string{dbPath + ".restore", dbPath + ".before-restore", linked} {
+		want := fileHash(t, backup)
+		err := Restore(ctx, backup, dbPath, Options{Timeout: 200 * time.Millisecond})
+		var be *BackupError
+		if !errors.As(err, &be) || be.Problem != BackupInPlace {
+			t.Errorf("Restore(%s): err = %v, want a BackupInPlace refusal", backup, err)
+		}
+		if fi, err := os.Stat(backup); err != nil || fi.Size() == 0 || fileHash(t, backup) != want {
+			t.Errorf("Restore(%s) changed the backup (%v)", backup, err)
+		}
+		if fileHash(t, dbPath) != current {
+			t.Errorf("Restore(%s) changed the store", backup)
+		}
 	}
 }
 

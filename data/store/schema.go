@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -12,6 +13,11 @@ import (
 // ErrSchema means the file's schema version is unknown to this program:
 // newer than it, or unreadable.
 var ErrSchema = errors.New("store: unknown schema version")
+
+// ErrForeign means the file is a bbolt file that Fabrique did not write:
+// it holds buckets but not Fabrique's schema version. Open and Restore
+// refuse it rather than migrate another application's data in place.
+var ErrForeign = errors.New("store: not a fabrique store")
 
 // Bucket names; the layout is documented on Store.
 var (
@@ -86,6 +92,9 @@ func (s *Store) migrate() error {
 		start := time.Now()
 		err := s.db.Update(func(tx *bolt.Tx) error {
 			v, err := schemaVersion(tx)
+			if errors.Is(err, ErrForeign) {
+				return fmt.Errorf("store: open %s: %w", s.path, err)
+			}
 			if err != nil {
 				return err
 			}
@@ -115,15 +124,20 @@ func (s *Store) migrate() error {
 	}
 }
 
-// schemaVersion reads the version; a file without a meta bucket is
-// version 0 (empty).
+// schemaVersion reads the version. A file without any bucket is version
+// 0: a new file, which the migrations fill. A file with buckets but no
+// version in meta was written by another application (ErrForeign): the
+// first migration writes meta and its version in the same transaction,
+// so no Fabrique file is ever in that state.
 func schemaVersion(tx *bolt.Tx) (int, error) {
-	b := tx.Bucket(bucketMeta)
-	if b == nil {
-		return 0, nil
+	var raw []byte
+	if b := tx.Bucket(bucketMeta); b != nil {
+		raw = b.Get(keySchemaVersion)
 	}
-	raw := b.Get(keySchemaVersion)
 	if raw == nil {
+		if names := bucketNames(tx, 3); len(names) > 0 {
+			return 0, fmt.Errorf("%w: it holds buckets such as %s but no schema version", ErrForeign, strings.Join(names, ", "))
+		}
 		return 0, nil
 	}
 	v, err := parseSchemaVersion(string(raw))
@@ -131,6 +145,16 @@ func schemaVersion(tx *bolt.Tx) (int, error) {
 		return 0, err
 	}
 	return v, nil
+}
+
+// bucketNames returns the names of the file's first n buckets.
+func bucketNames(tx *bolt.Tx, n int) []string {
+	var names []string
+	c := tx.Cursor()
+	for k, _ := c.First(); k != nil && len(names) < n; k, _ = c.Next() {
+		names = append(names, strconv.Quote(string(k)))
+	}
+	return names
 }
 
 // parseSchemaVersion reads the decimal version stored in meta.

@@ -17,6 +17,10 @@ import (
 // wrap it with the file's path.
 var ErrLocked = errors.New("store: data directory in use")
 
+// ErrNoStore means Open found no store file where Options.MustExist asked
+// for one.
+var ErrNoStore = errors.New("store: no store file")
+
 // Options configures a Store. The zero value is ready to use.
 type Options struct {
 	// Timeout bounds the wait for the file lock at Open; 0 means 1s.
@@ -30,6 +34,11 @@ type Options struct {
 	// Logger receives the schema migrations run at Open (and the match
 	// profiles Open writes after schema 6); nil discards.
 	Logger *slog.Logger
+	// MustExist makes Open fail with ErrNoStore, creating nothing, when
+	// the file is missing or empty (0 bytes): for the programs that only
+	// read or report, which a mistyped path must not answer from a new,
+	// empty store.
+	MustExist bool
 }
 
 func (o Options) timeout() time.Duration {
@@ -122,11 +131,18 @@ type Store struct {
 	cleanStop cleanStopAtOpen
 }
 
-// Open opens (creating it if needed, with its parent directory) the store
-// file at path, e.g. DIR/fabrique.db, and brings its schema up to date.
-// When another process holds the file, Open gives up after opts.Timeout
-// with an error wrapping ErrLocked.
+// Open opens (creating it if needed, with its parent directory, unless
+// opts.MustExist) the store file at path, e.g. DIR/fabrique.db, and brings
+// its schema up to date. When another process holds the file, Open gives
+// up after opts.Timeout with an error wrapping ErrLocked. A bbolt file of
+// another application (buckets, but no Fabrique schema version) is
+// refused with ErrForeign, untouched.
 func Open(path string, opts Options) (*Store, error) {
+	if opts.MustExist {
+		if err := mustExist(path); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("store: create data directory: %w", err)
 	}
@@ -150,6 +166,20 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	s.cleanStop = atOpen.opened(db)
 	return s, nil
+}
+
+// mustExist checks that path is a store file that Open would not create.
+func mustExist(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("%w: %s does not exist", ErrNoStore, path)
+	case err != nil:
+		return fmt.Errorf("store: open %s: %w", path, err)
+	case fi.Mode().IsRegular() && fi.Size() == 0:
+		return fmt.Errorf("%w: %s is empty", ErrNoStore, path)
+	}
+	return nil
 }
 
 func openError(path string, err error) error {

@@ -87,6 +87,86 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// TestOpenRefusesForeignFile: a bbolt file of another application (buckets
+// but no Fabrique meta) is refused and left as it was, not taken for an
+// empty store and migrated in place.
+func TestOpenRefusesForeignFile(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		fill func(tx *bolt.Tx) error
+	}{
+		{"other buckets", func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket([]byte("widgets"))
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("w1"), []byte("blue"))
+		}},
+		{"a meta bucket of its own", func(tx *bolt.Tx) error {
+			b, err := tx.CreateBucket(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return b.Put([]byte("owner"), []byte("another app"))
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "fabrique.db")
+			raw, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.Update(tt.fill); err != nil {
+				t.Fatal(err)
+			}
+			raw.Close()
+			before := fileHash(t, path)
+			_, err = Open(path, Options{Timeout: 200 * time.Millisecond})
+			if !errors.Is(err, ErrForeign) || !strings.Contains(err.Error(), path) {
+				t.Fatalf("Open of a foreign file: err = %v, want ErrForeign naming the file", err)
+			}
+			if fileHash(t, path) != before {
+				t.Error("Open changed the foreign file")
+			}
+		})
+	}
+}
+
+// TestOpenMustExist: with MustExist, a missing or empty file is ErrNoStore
+// and nothing is created, not even the directory.
+func TestOpenMustExist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "typo")
+	path := filepath.Join(dir, "fabrique.db")
+	if _, err := Open(path, Options{MustExist: true}); !errors.Is(err, ErrNoStore) {
+		t.Fatalf("Open of a missing file: err = %v, want ErrNoStore", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Open with MustExist created %s: %v", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path, Options{MustExist: true}); !errors.Is(err, ErrNoStore) {
+		t.Fatalf("Open of an empty file: err = %v, want ErrNoStore", err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 0 {
+		t.Fatalf("Open with MustExist wrote into the empty file: %v, %d bytes", err, fi.Size())
+	}
+	s, err := Open(path, Options{}) // without: a new store
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(path, Options{MustExist: true})
+	if err != nil {
+		t.Fatalf("Open of an existing store with MustExist: %v", err)
+	}
+	s.Close()
+}
+
 func TestParseSchemaVersion(t *testing.T) {
 	tests := []struct {
 		name    string

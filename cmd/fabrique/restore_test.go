@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRestoreKeepsABackupInTheDataDirectory: restoring DIR/fabrique.db.restore
+// (where restore stages its copy) or DIR/fabrique.db.before-restore (where
+// it keeps the current store) is refused and leaves the backup intact;
+// the first used to truncate its own source to nothing.
+func TestRestoreKeepsABackupInTheDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCmd(t, env(), "user", "add", "admin@alliance.test", "--password", "une phrase assez longue", "--data", dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"fabrique.db.restore", "fabrique.db.before-restore"} {
+		backup := filepath.Join(dir, name)
+		if _, _, err := runCmd(t, env(), "backup", backup, "--data", dir); err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(backup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = runCmd(t, env(), "restore", backup, "--data", dir)
+		if exitCode(err) != 1 || !strings.Contains(err.Error(), "un fichier que la restauration écrit") {
+			t.Errorf("restore %s: %v (exit %d), want a refusal naming the files restore writes", name, err, exitCode(err))
+		}
+		if got, err := os.ReadFile(backup); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("restore %s changed the backup: %d bytes left of %d (%v)", name, len(got), len(want), err)
+		}
+	}
+	out, _, err := runCmd(t, env(), "user", "list", "--data", dir)
+	if err != nil || !strings.Contains(out, "admin@alliance.test") {
+		t.Errorf("the store after the refused restores: %v\n%s", err, out)
+	}
+}
+
+// TestRestoreErrorsInFrench: the reasons of a refused restore are French;
+// the store's Go errors stay in the debug log.
+func TestRestoreErrorsInFrench(t *testing.T) {
+	src := t.TempDir()
+	if _, _, err := runCmd(t, env(), "user", "add", "admin@alliance.test", "--password", "une phrase assez longue", "--data", src); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "b.db")
+	if _, _, err := runCmd(t, env(), "backup", good, "--data", src); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "cut.db")
+	if err := os.WriteFile(truncated, b[:len(b)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	foreign := filepath.Join(t.TempDir(), "other.db")
+	writeForeignBolt(t, foreign)
+	for _, tt := range []struct{ file, want string }{
+		{truncated, fmt.Sprintf("fichier tronqué, %d octets là où son en-tête en annonce %d", len(b)/2, len(b))},
+		{filepath.Join(t.TempDir(), "absent.db"), "introuvable"},
+		{foreign, "ce n'est pas une base de Fabrique"},
+	} {
+		_, stderr, err := runCmd(t, env(), "restore", tt.file, "--data", t.TempDir(), "--log-level", "debug")
+		if exitCode(err) != 1 || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("restore %s: %v (exit %d), want %q", tt.file, err, exitCode(err), tt.want)
+			continue
+		}
+		for _, english := range []string{"store:", "truncated", "no such file", "not a"} {
+			if strings.Contains(err.Error(), english) {
+				t.Errorf("restore %s: message %q shows %q", tt.file, err, english)
+			}
+		}
+		if !strings.Contains(stderr, "store:") {
+			t.Errorf("restore %s: the debug log lacks the Go error:\n%s", tt.file, stderr)
+		}
+	}
+}
