@@ -222,7 +222,7 @@ func (fi *feedImporter) store(ctx context.Context, res notice.Result, actor stri
 		status, outcome, err := foldNotice(ctx, fi.st, t, actor)
 		if err != nil {
 			fi.stats.problems++
-			fmt.Fprintf(fi.report, "  ✗ %s : non enregistré : %v\n", t.ID, err)
+			fmt.Fprintf(fi.report, "  ✗ %s : non enregistré : %s\n", t.ID, explainFold(err))
 			continue
 		}
 		ids = append(ids, t.ID)
