@@ -30,7 +30,15 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 		t.Skip("overloads a server")
 	}
 	w := startWired(t, web.Config{RateLimit: web.RateLimit{PerSecond: 5, Burst: 10}})
-	need := `{"title":"Fourniture de mobilier en bois massif","description":"menuiserie, ébénisterie, agencement"}`
+	// A need of several lots, each ranked on its own: heavy enough that 48
+	// clients saturate two cores whatever the speed of one ranking (a
+	// single-lot need became too quick to saturate them once the furniture
+	// codes' candidates narrowed).
+	need := `{"title":"Restauration et aménagement du château","description":"menuiserie, ébénisterie, agencement, ferronnerie, vitraux, dorure",` +
+		`"departement":"37","lots":[` +
+		`{"title":"Menuiseries et parquets"},{"title":"Mobilier en bois massif"},` +
+		`{"title":"Ferronnerie d'art"},{"title":"Restauration des vitraux"},` +
+		`{"title":"Dorure à la feuille"},{"title":"Tapisserie et tentures"}]}`
 	match := func(client *http.Client) (status int, retry, body string, took time.Duration, err error) {
 		req, _ := http.NewRequest(http.MethodPost, w.base+"/api/v1/match", strings.NewReader(need))
 		req.Header.Set("Content-Type", "application/json")
