@@ -66,22 +66,6 @@ func doneMessages() map[string]string {
 	}
 }
 
-// roleText says in French what an account is. Everyone signs up as a
-// buyer (data.RoleBuyer, the default); an account that is a member of a
-// company's team (companies > 0) acts for that company, so it reads as
-// « entreprise » — its role in each team is shown beside the company.
-func roleText(r data.Role, companies int) string {
-	switch {
-	case r == data.RoleAdmin:
-		return "administrateur de l'Alliance"
-	case r == data.RoleAlliance:
-		return "équipe de l'Alliance"
-	case r == data.RoleSupplier || companies > 0:
-		return "entreprise"
-	}
-	return "acheteur"
-}
-
 // deviceOf shortens a user agent to what a person recognises.
 func deviceOf(ua string) string {
 	if ua == "" {
@@ -157,7 +141,7 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 	if err != nil {
 		return nil, err
 	}
-	p.Role = roleText(a.Role, len(members))
+	p.Role = a.Role.Label(len(members))
 	awaiting, err := s.claimsAwaiting(ctx, a.ID) // claim_decide.go
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func (s *Server) adminAccounts(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: roleText(a.Role, len(members)),
+		p.Accounts = append(p.Accounts, adminAccountView{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role.Label(len(members)),
 			Created: frenchDate(a.CreatedAt.In(paris())), Verified: a.Verified, Disabled: a.Disabled, Self: a.ID == me.ID})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
