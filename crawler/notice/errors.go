@@ -91,6 +91,7 @@ var sentinels = []struct {
 	{ErrEncoding, "encodage illisible"},
 	{ErrMalformed, "syntaxe invalide"},
 	{ErrRejected, "avis rejeté"},
+	{ErrNotProcurement, "document sans marché public (avis d'immatriculation)"},
 }
 
 // Explain writes an error of the readers for a person, in French: what

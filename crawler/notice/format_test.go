@@ -99,6 +99,8 @@ func TestExplain(t *testing.T) {
 		{"not a known format", unknown, "format non reconnu : ni XML, ni JSON, ni CSV des DECP"},
 		{"unknown XML root", root, "format non reconnu : racine XML <html> inconnue"},
 		{"unknown JSON keys", keys, "format non reconnu : JSON sans clé connue (foo)"},
+		{"no procurement", fmt.Errorf("avis %s (%s) : %w", "brin-eeig", "BusinessRegistrationInformationNotice", ErrNotProcurement),
+			"document sans marché public (avis d'immatriculation) : avis brin-eeig (BusinessRegistrationInformationNotice)"},
 		{"bare JSON array of unknown records", array, "format non reconnu : tableau JSON sans champ connu (idweb, ocid, titulaires)"},
 		{"empty JSON object", empty, "format non reconnu : JSON sans clé connue"},
 		{"one missing element", missingElements([]string{"cbc:ID (identifiant de l'avis)"}),
@@ -117,7 +119,9 @@ func TestExplain(t *testing.T) {
 			if got := Explain(tt.err); got != tt.want {
 				t.Errorf("Explain(%q) =\n %q, want\n %q", tt.err, got, tt.want)
 			}
-			if !errors.Is(tt.err, data.ErrInvalid) && !errors.Is(tt.err, data.ErrTooLarge) {
+			// A document without procurement is skipped, not an error of
+			// the input: it wraps no data sentinel.
+			if !errors.Is(tt.err, ErrNotProcurement) && !errors.Is(tt.err, data.ErrInvalid) && !errors.Is(tt.err, data.ErrTooLarge) {
 				t.Errorf("%v no longer wraps a data sentinel", tt.err)
 			}
 		})
