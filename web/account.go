@@ -86,6 +86,12 @@ func durationFR(d time.Duration) string {
 }
 
 // linkMail is the data of the mails that carry a one-time link.
+// alreadyMail is the data of the mail to an address that signed up
+// again: the page to come back to after signing in (suite=, checked).
+type alreadyMail struct {
+	Next string
+}
+
 type linkMail struct {
 	Link  string
 	Valid string
@@ -240,7 +246,9 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 		return s.renderAuth(c, fiber.StatusOK, done)
 	case err == nil:
 		if !existing.Disabled {
-			if err := s.sendMail(ctx, existing.Email, "already", nil); err != nil {
+			// The links lead back to the page the sign-up came from, as
+			// the sign-in and reset forms do (suite=, a checked local path).
+			if err := s.sendMail(ctx, existing.Email, "already", alreadyMail{Next: p.Next}); err != nil {
 				return err
 			}
 		}

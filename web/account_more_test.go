@@ -80,6 +80,29 @@ func TestSignUpExistingAddress(t *testing.T) {
 	}
 	// The password did not change.
 	signIn(t, s, "deja@atelier.test", testPassword)
+
+	// Signed up from a page that asked to come back (suite=): the mail's
+	// links keep it, as the sign-in and reset forms do; a foreign one is
+	// dropped (no open redirect through the mail).
+	for i, tt := range []struct{ suite, want string }{
+		{"/compte/entreprises/123456789/revendiquer", "?suite=%2Fcompte%2Fentreprises%2F123456789%2Frevendiquer"},
+		{"//evil.example/x", ""},
+	} {
+		r := newClient(s).post(t, signUpPath, url.Values{"email": {"deja@atelier.test"}, "suite": {tt.suite},
+			"password": {"une autre phrase de passe"}, "password2": {"une autre phrase de passe"}})
+		if r.status != http.StatusOK {
+			t.Fatalf("sign-up again with suite %q: %d", tt.suite, r.status)
+		}
+		m := waitMail(t, inbox, i+2)
+		for _, link := range []string{"/connexion", "/mot-de-passe-oublie"} {
+			if !strings.Contains(m.Text, link+tt.want+"\n") && !strings.Contains(m.Text, link+tt.want+"\r\n") {
+				t.Errorf("suite %q: the text lacks %s%s:\n%s", tt.suite, link, tt.want, m.Text)
+			}
+		}
+		if strings.Contains(m.Raw, "evil.example") {
+			t.Errorf("a foreign suite reached the mail:\n%s", m.Raw)
+		}
+	}
 }
 
 func TestSignUpRefusals(t *testing.T) {
