@@ -64,7 +64,8 @@ type classFit struct {
 	// (chooseTrade).
 	chosen bool
 	// trade is true when a code the company declared, or its NAF code,
-	// fits one of the need's codes, whichever fit is the best.
+	// fits one of the need's codes, whichever fit is the best (classify
+	// sets it; the fits made after it are won or chosen).
 	trade bool
 }
 
@@ -143,8 +144,8 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 				best.univers = uf.univers
 			}
 		}
-		best.trade = trade
 	}
+	best.trade = trade
 	return best
 }
 
@@ -153,7 +154,7 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 // code. A univers alone does not: « Architecture et patrimoine bâti » or
 // « Ameublement et décoration » gather hundreds of trades.
 func (f classFit) tradeFits() bool {
-	return f.trade || f.declared != "" || f.naf > 0 || f.won || f.chosen
+	return f.trade || f.won || f.chosen
 }
 
 // reasons explains the fit; each reason's Weight is its part of the value.
