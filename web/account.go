@@ -85,13 +85,13 @@ func durationFR(d time.Duration) string {
 	}
 }
 
-// linkMail is the data of the mails that carry a one-time link.
 // alreadyMail is the data of the mail to an address that signed up
 // again: the page to come back to after signing in (suite=, checked).
 type alreadyMail struct {
 	Next string
 }
 
+// linkMail is the data of the mails that carry a one-time link.
 type linkMail struct {
 	Link  string
 	Valid string
