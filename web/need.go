@@ -221,7 +221,7 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 		title = "besoin sans intitulé"
 	}
 	p := &tenderPage{Layout: Layout{Title: "Fournisseurs pour : " + title}, T: newTenderView(&t, time.Now()), Need: true,
-		EditURL: needFormPath + "?depuis=" + t.SourceID, APIURL: "/api/v1/tenders/" + t.ID + "/matches"}
+		EditURL: needFormPath + "?depuis=" + t.SourceID, APIURL: apiTenderURL(&t, "/matches")}
 	base := needURL(t.SourceID)
 	p.ShareURL = s.baseURL() + base
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"

@@ -145,7 +145,7 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	base := tenderURL(&t)
 	shown, lots := windowLots(&t, c.Query("lots"), base)
 	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, time.Now()), LotPager: lots,
-		APIURL: "/api/v1/tenders/" + url.PathEscape(t.ID)}
+		APIURL: apiTenderURL(&t, "")}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
