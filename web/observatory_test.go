@@ -392,3 +392,24 @@ func TestObservatoryAwardShareWithoutBase(t *testing.T) {
 		t.Error("the page without an award in Bretagne gives a share of them")
 	}
 }
+
+// TestObservatoryHistoryIsNational: the daily snapshots hold national
+// figures for every label. Under « Auvergne-Rhône-Alpes » the page showed
+// 147 labelled companies at the top and 1 012 in the history below,
+// without a word; the page now says the history is national.
+func TestObservatoryHistoryIsNational(t *testing.T) {
+	s := newObservatoryServer(t)
+	if _, err := s.TakeStatsSnapshot(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Chiffres nationaux, tous labels confondus"
+	for _, tt := range []struct {
+		query string
+		says  bool
+	}{{"", false}, {"?period=2026", false}, {"?region=84", true}, {"?departement=69", true}, {"?label=EPV", true}} {
+		r := s.get(t, "/observatoire"+tt.query)
+		if got := strings.Contains(r.body, note); got != tt.says {
+			t.Errorf("/observatoire%s says the history is national: %v, want %v", tt.query, got, tt.says)
+		}
+	}
+}
