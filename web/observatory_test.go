@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"strings"
@@ -412,4 +413,19 @@ func TestObservatoryHistoryIsNational(t *testing.T) {
 			t.Errorf("/observatoire%s says the history is national: %v, want %v", tt.query, got, tt.says)
 		}
 	}
+}
+
+// TestObservatoryCPVCaptionSaysTheRest: the NAF divisions' caption said
+// how many more the API gives, the CPV divisions' caption only « les 25
+// premières ».
+func TestObservatoryCPVCaptionSaysTheRest(t *testing.T) {
+	s := newObservatoryServer(t)
+	var cov observatory.Coverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage"), &cov)
+	if len(cov.CPVDivisions) <= observatoryListCap {
+		t.Fatalf("%d CPV divisions, the fixture wants more than %d", len(cov.CPVDivisions), observatoryListCap)
+	}
+	want := fmt.Sprintf("Divisions CPV que l'annuaire peut fournir (les %d premières ; %d autres dans l'API)",
+		observatoryListCap, len(cov.CPVDivisions)-observatoryListCap)
+	mustContain(t, "the page", html.UnescapeString(s.get(t, "/observatoire").body), want)
 }
