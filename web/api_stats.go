@@ -127,7 +127,12 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 		}
 	}
 	for _, t := range tc.Unmatched {
-		rows = append(rows, []string{"sans_fournisseur", t.ID, t.Title, t.Region, t.Departement, "1", "1", isoDate(t.Deadline)})
+		// The title comes from the web; the département is named as on the page.
+		dep := t.Departement
+		if d, ok := data.LookupDepartement(dep); ok {
+			dep = d.Name + " (" + d.Code + ")"
+		}
+		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, dep, "1", "1", isoDate(t.Deadline)})
 	}
 	return sendCSV(c, "fabrique-appels-d-offres-"+isoDate(tc.Day)+".csv",
 		[]string{"Tableau", "Code", "Nom", "Région", "Nom de la région ou département", "Évalués", "Sans fournisseur capable", "Date limite"}, rows)

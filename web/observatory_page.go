@@ -390,7 +390,8 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 			}
 			out = append(out, awardRow{Label: label, Code: r.Code, Name: r.Name, All: r.All.Count, Labelled: r.Labelled.Count,
 				Amount: formatEuros(r.All.Amount), LabelledAmount: formatEuros(r.Labelled.Amount),
-				ShareCount: formatShare(r.ShareCount), ShareAmount: formatShare(r.ShareAmount), Unidentified: r.Unidentified})
+				ShareCount: shareOf(r.ShareCount, r.All.Count > 0), ShareAmount: shareOf(r.ShareAmount, r.All.Amount > 0),
+				Unidentified: r.Unidentified})
 		}
 		return out
 	}
@@ -399,8 +400,17 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		{"Par division CPV", "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
 	}
-	p.AwardShareCount, p.AwardShareAmount = formatShare(as.ShareCount), formatShare(as.ShareAmount)
-	p.AwardShareIdentified = formatShare(as.ShareIdentified)
+	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)
+	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
+}
+
+// shareOf formats a share when it has a base (some awards, some amount),
+// and is empty otherwise: 0 of 0 is no « 0,0 % ».
+func shareOf(v float64, based bool) string {
+	if !based {
+		return ""
+	}
+	return formatShare(v)
 }
 
 // sourceKindName is the French name of a kind of source.

@@ -143,3 +143,18 @@ func TestObservatoryLinksKeepFilters(t *testing.T) {
 		t.Errorf("the tenders link answers for label %q, want OFG", tc.Label)
 	}
 }
+
+// TestStatsTendersCSVUnmatchedRows: a notice's title comes from the web,
+// and a spreadsheet runs a cell that starts with = + - @ as a formula: the
+// CSV of the tenders without a capable supplier neutralised it nowhere,
+// unlike every other export. Its column « Nom de la région ou
+// département » held the bare département code.
+func TestStatsTendersCSVUnmatchedRows(t *testing.T) {
+	s := newObservatoryServer(t)
+	putTenders(t, s, data.Tender{ID: "boamp:obs-evil", Source: "boamp", SourceID: "obs-evil", Title: "@SUM(1+1) assurance des véhicules",
+		CPV: "66514110", Place: data.Place{Departement: "973"}, PublishedAt: obsDay.AddDate(0, 0, -1), Deadline: obsDay.AddDate(0, 0, 30)})
+	csv := s.get(t, "/api/v1/stats/tenders?format=csv")
+	mustContain(t, "the tenders CSV", csv.body,
+		"sans_fournisseur;boamp:obs-evil;'@SUM(1+1) assurance des véhicules;03;Guyane (973);1;1;",
+		"sans_fournisseur;boamp:obs-2;Services d'assurance dommages aux biens;03;Guyane (973);1;1;")
+}

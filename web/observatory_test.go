@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"strings"
@@ -361,4 +362,70 @@ func TestObservatoryFilterErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestObservatoryAwardShareWithoutBase: a share of nothing is no figure.
+// With no award in the scope the page wrote « 0,0 % en nombre, 0,0 % en
+// montant », and with no identifiable winner « 0,0 % des marchés dont le
+// titulaire est identifiable », as if labelled companies had won none of
+// them; a region's awards without an amount showed « 0,0 % » of 0 €.
+func TestObservatoryAwardShareWithoutBase(t *testing.T) {
+	s := newObservatoryServer(t)
+	if err := s.store.PutAwards(context.Background(), []data.Award{
+		{ID: "decp:u1", Source: "decp", Buyer: data.Buyer{Name: "Mairie de Lyon"}, CPV: "39100000", Place: data.Place{Departement: "69"},
+			NotifiedAt: obsDay.AddDate(0, -1, 0), Winners: []data.Winner{{Name: "Inconnu SA"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := s.get(t, "/observatoire")
+	mustContain(t, "the page with one unidentified award", r.body, `<strong id="obs-award-share">0,0`)
+	for _, bad := range []string{"des marchés dont le titulaire est identifiable", "0,0\u00a0%</td><td class=\"num\">1</td>"} {
+		if strings.Contains(r.body, bad) {
+			t.Errorf("the page with one unidentified award of no amount writes %q", bad)
+		}
+	}
+	if strings.Contains(r.body, "en montant") {
+		t.Error("the page gives a share of an amount of 0 €")
+	}
+	r = s.get(t, "/observatoire?region=53")
+	mustContain(t, "the page without an award in Bretagne", r.body, "Aucun marché attribué dans ce périmètre")
+	if strings.Contains(r.body, `id="obs-award-share"`) {
+		t.Error("the page without an award in Bretagne gives a share of them")
+	}
+}
+
+// TestObservatoryHistoryIsNational: the daily snapshots hold national
+// figures for every label. Under « Auvergne-Rhône-Alpes » the page showed
+// 147 labelled companies at the top and 1 012 in the history below,
+// without a word; the page now says the history is national.
+func TestObservatoryHistoryIsNational(t *testing.T) {
+	s := newObservatoryServer(t)
+	if _, err := s.TakeStatsSnapshot(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	const note = "Chiffres nationaux, tous labels confondus"
+	for _, tt := range []struct {
+		query string
+		says  bool
+	}{{"", false}, {"?period=2026", false}, {"?region=84", true}, {"?departement=69", true}, {"?label=EPV", true}} {
+		r := s.get(t, "/observatoire"+tt.query)
+		if got := strings.Contains(r.body, note); got != tt.says {
+			t.Errorf("/observatoire%s says the history is national: %v, want %v", tt.query, got, tt.says)
+		}
+	}
+}
+
+// TestObservatoryCPVCaptionSaysTheRest: the NAF divisions' caption said
+// how many more the API gives, the CPV divisions' caption only « les 25
+// premières ».
+func TestObservatoryCPVCaptionSaysTheRest(t *testing.T) {
+	s := newObservatoryServer(t)
+	var cov observatory.Coverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage"), &cov)
+	if len(cov.CPVDivisions) <= observatoryListCap {
+		t.Fatalf("%d CPV divisions, the fixture wants more than %d", len(cov.CPVDivisions), observatoryListCap)
+	}
+	want := fmt.Sprintf("Divisions CPV que l'annuaire peut fournir (les %d premières ; %d autres dans l'API)",
+		observatoryListCap, len(cov.CPVDivisions)-observatoryListCap)
+	mustContain(t, "the page", html.UnescapeString(s.get(t, "/observatoire").body), want)
 }

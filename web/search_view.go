@@ -313,7 +313,10 @@ func paginate(page, last int, at func(n int) string) pagination {
 		if n != 1 && n != last && (n < page-2 || n > page+2) {
 			continue
 		}
-		if prev != 0 && n > prev+1 {
+		switch {
+		case prev != 0 && n == prev+2: // an ellipsis would hide one page: show it
+			pg.Pages = append(pg.Pages, pageLink{N: prev + 1, URL: at(prev + 1)})
+		case prev != 0 && n > prev+2:
 			pg.Pages = append(pg.Pages, pageLink{Gap: true})
 		}
 		pg.Pages = append(pg.Pages, pageLink{N: n, URL: at(n), Current: n == page})

@@ -115,6 +115,11 @@ func TestNewPagination(t *testing.T) {
 		{"middle of many", 10, 1000, "1 … 8 9 10 11 12 … 50", true, true},
 		{"last", 50, 1000, "1 … 48 49 50", true, false},
 		{"capped by the result window", 1, 100000, "1 2 3 … 500", false, true},
+		// An ellipsis that hides one page shows it: « 1 2 3 … 5 » hid page 4.
+		{"first of five", 1, 98, "1 2 3 4 5", false, true},
+		{"last of five", 5, 98, "1 2 3 4 5", true, false},
+		{"middle of seven", 4, 140, "1 2 3 4 5 6 7", true, true},
+		{"first of six", 1, 120, "1 2 3 … 6", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,9 +30,10 @@ func TestInferredCPVShownApart(t *testing.T) {
 		want, avoid []string
 	}{
 		{"tender page", "/appels-d-offres/boamp:26-70",
-			[]string{"<dt>CPV déduit</dt>", "CPV déduit : <span class=\"code\">45112000-5</span> Travaux de fouille et de terrassement",
+			[]string{"<dt>CPV déduit</dt>", "<li><span class=\"code\">45112000-5</span> Travaux de fouille et de terrassement",
 				"source : descripteur BOAMP « Terrassement »", "confiance forte", "L'avis ne déclare aucun code CPV"},
-			[]string{"<dt>Codes CPV</dt>"}},
+			// The term stood twice: « CPV déduit — CPV déduit : 45112000-5 ».
+			[]string{"<dt>Codes CPV</dt>", "<li>CPV déduit :"}},
 		{"declared codes only", "/appels-d-offres/boamp:26-71",
 			[]string{"<dt>Codes CPV</dt>", "45421000-4"},
 			[]string{"CPV déduit"}},

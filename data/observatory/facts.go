@@ -691,8 +691,14 @@ func winnerSIREN(id string) string {
 	return ""
 }
 
+// dayNumber is the number of t's calendar day since 1970-01-01, the day
+// as the notice wrote it (in t's own offset): BOAMP and DECP date in Paris
+// time, and a contract notified on 1 October at 00:00+02:00 belongs to
+// October, not to 30 September in UTC. ParsePeriod's bounds, at 00:00 UTC,
+// keep their day.
 func dayNumber(t time.Time) int32 {
-	return int32(t.UTC().Unix() / 86400)
+	y, m, d := t.Date()
+	return int32(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
 func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }

@@ -13,8 +13,10 @@ type Filter struct {
 	Region      string         // COG code of a région, "84"
 	Departement string         // "69", "2A", "971"
 	Label       data.LabelType // suppliers holding (or having held) this label; awards won by its holders
-	// From and To bound the period [From, To): tenders by publication,
-	// awards by notification, history by day. Zero: open.
+	// From and To bound the period [From, To) of days (at 00:00 UTC, as
+	// ParsePeriod returns them): tenders by the day of their publication,
+	// awards of their notification, as the notices wrote it; history by
+	// day. Zero: open.
 	From, To time.Time
 }
 
@@ -52,8 +54,8 @@ func (f Filter) place(dep, region string) bool {
 	return f.Region == "" || region == f.Region
 }
 
-// during reports whether t lies in the period; an unknown date passes only
-// an open period.
+// during reports whether t's day, as the notice wrote it (dayNumber),
+// lies in the period; an unknown date passes only an open period.
 func (f Filter) during(t time.Time) bool {
 	if f.From.IsZero() && f.To.IsZero() {
 		return true
@@ -61,7 +63,8 @@ func (f Filter) during(t time.Time) bool {
 	if t.IsZero() {
 		return false
 	}
-	return (f.From.IsZero() || !t.Before(f.From)) && (f.To.IsZero() || t.Before(f.To))
+	d := dayNumber(t)
+	return (f.From.IsZero() || d >= dayNumber(f.From)) && (f.To.IsZero() || d < dayNumber(f.To))
 }
 
 // invalid is a validation error whose French message the pages and the API

@@ -42,7 +42,9 @@ import (
 // any change to either, or to the meaning of a packed field, raises it.
 // Version 2: open tenders carry their capable suppliers by label and
 // whether they are abroad, and buyers' needs are no longer in the facts.
-const FactsFormatVersion = 2
+// Version 3: an award's packed day is its notification day as the notice
+// wrote it (dayNumber), no longer the UTC day.
+const FactsFormatVersion = 3
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).

@@ -1876,7 +1876,7 @@ type ClientInterface interface {
 
 	// StatsHistory Historique des chiffres clés
 	//
-	// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+	// Un relevé par jour des chiffres clés nationaux, tous labels confondus (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent. Seule la période s'y applique : region, departement et label sont acceptés, pour qu'un même lien vaille pour toutes les routes stats, mais ne changent pas les chiffres.
 	//
 	// Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
 	StatsHistory(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2061,7 +2061,7 @@ func (c *Client) StatsCoverage(ctx context.Context, params *StatsCoverageParams,
 
 // StatsHistory Historique des chiffres clés
 //
-// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+// Un relevé par jour des chiffres clés nationaux, tous labels confondus (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent. Seule la période s'y applique : region, departement et label sont acceptés, pour qu'un même lien vaille pour toutes les routes stats, mais ne changent pas les chiffres.
 //
 // Corresponds with GET /api/v1/stats/history (the `StatsHistory` operationId).
 func (c *Client) StatsHistory(ctx context.Context, params *StatsHistoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3739,7 +3739,7 @@ type ClientWithResponsesInterface interface {
 
 	// StatsHistoryWithResponse Historique des chiffres clés
 	//
-	// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+	// Un relevé par jour des chiffres clés nationaux, tous labels confondus (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent. Seule la période s'y applique : region, departement et label sont acceptés, pour qu'un même lien vaille pour toutes les routes stats, mais ne changent pas les chiffres.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5148,7 +5148,7 @@ func (c *ClientWithResponses) StatsCoverageWithResponse(ctx context.Context, par
 
 // StatsHistoryWithResponse Historique des chiffres clés
 //
-// Un relevé par jour des chiffres clés (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent.
+// Un relevé par jour des chiffres clés nationaux, tous labels confondus (pris par le serveur une fois par jour, ou par « fabrique stats snapshot »), du plus ancien au plus récent. Seule la période s'y applique : region, departement et label sont acceptés, pour qu'un même lien vaille pour toutes les routes stats, mais ne changent pas les chiffres.
 //
 // Returns a wrapper object for the known response body format(s).
 //
