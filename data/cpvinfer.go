@@ -364,7 +364,7 @@ var placeIntroducers = map[string]bool{
 // noticeWords splits a notice text into folded words for InferCPV, minus
 // the names of places (a capitalised commune name after « de », « à »…,
 // or one the CPV labels do not know: « Paris » is not betting, « Fos-sur-Mer »
-// not the sea), and with letters lost to a wrong charset (« r�seaux »)
+// not the sea, nor « Paris » in « Université Paris-Sud »), and with letters lost to a wrong charset (« r�seaux »)
 // restored when one choice makes a word of the CPV labels.
 func noticeWords(text string) []string {
 	raw := strings.FieldsFunc(text, func(r rune) bool {
@@ -383,7 +383,12 @@ func noticeWords(text string) []string {
 			prev = ""
 			continue
 		}
-		for _, part := range strings.Split(tok, "-") {
+		parts := strings.Split(tok, "-")
+		for _, part := range parts {
+			// A place inside a compound name (« Université Paris-Sud »).
+			if len(parts) > 1 && i > 0 && capitalised(part) && isPlaceName(part, prev, allCaps) {
+				continue
+			}
 			for _, w := range Words(repairLostLetters(part)) {
 				if full, ok := lostOE[w]; ok {
 					w = full
@@ -790,6 +795,8 @@ var frenchStopWords = map[string]bool{
 	"relatif": true, "relative": true, "relatifs": true, "relatives": true, "concernant": true,
 	"objet": true, "annee": true, "annees": true, "procedure": true, "titulaire": true,
 	"diverses": true, "divers": true, "diverse": true, "profit": true,
+	// « la présente consultation », « le présent marché »: not a display unit
+	"present": true, "presente": true, "presents": true, "presentes": true,
 }
 
 // frenchSuffixes are stripped, longest first, so that a trade and its
@@ -876,4 +883,10 @@ func (t *Tender) InferMissingCPV() {
 	if len(t.CPVCodes()) == 0 {
 		t.InferredCPV = InferCPV(t.CPVEvidence())
 	}
+}
+
+// capitalised says whether a word starts with a capital letter.
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
 }

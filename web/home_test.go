@@ -27,6 +27,7 @@ func TestHomeIsFrench(t *testing.T) {
 		"Le fabriqué en France dans la commande publique",
 		"Acheteurs publics",
 		"PMI et ateliers",
+		"Origine France Garantie (OFG), ou présentées par un\n  annuaire du fabriqué en France (MIF)",
 		"L'Alliance",
 		`<form class="search" action="/recherche" method="get" role="search">`,
 		"Licence Ouverte",
