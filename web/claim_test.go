@@ -406,6 +406,40 @@ func TestAdminRefusalReasonIsMailed(t *testing.T) {
 	}
 }
 
+// A claim that ended without making its author a member (refused,
+// withdrawn) leads to a new claim of the listing, and a refusal to the
+// Alliance: its page, the link of the decision mail, is no dead end.
+func TestClosedClaimLeadsToANewClaim(t *testing.T) {
+	w, alice, _, admin, sup, refused := newKbisClaim(t)
+	if r := upload(t, alice, claimURL(refused)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+		t.Fatal(r.status)
+	}
+	if r := admin.post(t, adminClaimsPath+"/"+refused+"/refuser", url.Values{"reason": {"Extrait illisible."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("refusal: status %d", r.status)
+	}
+	withdrawn := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	if r := alice.post(t, claimURL(withdrawn)+"/abandonner", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("withdrawal: status %d", r.status)
+	}
+	again := supplierURL(sup.ID) + "/revendiquer"
+	for _, tc := range []struct {
+		name, id string
+		appeal   bool
+	}{{"refused", refused, true}, {"withdrawn", withdrawn, false}} {
+		page := parseHTML(t, alice.get(t, claimURL(tc.id)))
+		if page.Find(`a[href="`+again+`"]`).Length() != 1 {
+			t.Errorf("%s claim: no link to a new claim (%s):\n%s", tc.name, again, textOf(page.Find("main")))
+		}
+		if got := page.Find(`a[href="`+supplierURL(sup.ID)+`/signaler"]`).Length() == 1; got != tc.appeal {
+			t.Errorf("%s claim: link to write to the Alliance = %v, want %v", tc.name, got, tc.appeal)
+		}
+	}
+	open := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	if page := parseHTML(t, alice.get(t, claimURL(open))); page.Find(`a[href="`+again+`"]`).Length() != 0 {
+		t.Errorf("an open claim offers to start another")
+	}
+}
+
 func TestSecondClaimOfAManagedListingWaitsForAMember(t *testing.T) {
 	w := newClaimWorld(t, claimWorldConfig{})
 	alice, aliceAcc := w.person(t, "alice@example.org", data.RoleSupplier)
