@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -111,6 +113,10 @@ func TestClaimEmailNeverGoesToAnUnsourcedOrFreeMailDomain(t *testing.T) {
 			r := alice.post(t, supplierURL(tt.sup.ID)+"/revendiquer", url.Values{"method": {"email_domain"}, "local": {tt.local}})
 			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tt.want) {
 				t.Fatalf("status %d, want 422 mentioning %q\n%s", r.status, tt.want, r.body)
+			}
+			// The reason stands alone in the error box: a sentence.
+			if msg := textOf(parseHTML(t, r).Find("#form-errors")); !isSentence(msg) {
+				t.Errorf("error %q is not a sentence (capital first, full stop last)", msg)
 			}
 			if tt.sup.ID != good.ID {
 				page := parseHTML(t, alice.get(t, supplierURL(tt.sup.ID)+"/revendiquer"))
@@ -606,4 +612,11 @@ func TestAccountPageShowsJoinRequests(t *testing.T) {
 	if review := owner.get(t, claimsPath); !strings.Contains(review.body, `id="a-approuver"`) || !strings.Contains(review.body, "bob@example.org") {
 		t.Errorf("the review page does not list the requests:\n%s", review.body)
 	}
+}
+
+// isSentence reports whether s starts with a capital letter and ends with
+// a full stop, as a message shown on its own does.
+func isSentence(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) && strings.HasSuffix(s, ".")
 }
