@@ -42,6 +42,7 @@ type memberView struct {
 
 type inviteView struct {
 	Email, Sent, Expires string
+	ID                   string // the token's hash, never the token: names it to « Annuler l'invitation »
 }
 
 // listingTeam serves GET /compte/entreprises/{id}/equipe.
@@ -63,6 +64,8 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 		p.Notice = "Le membre est désormais responsable : il peut inviter et retirer des membres."
 	case "deja-membre":
 		p.Notice = "Vous faites déjà partie de l'équipe : l'invitation a servi à vous y ajouter."
+	case "invitation-annulee":
+		p.Notice = "Invitation annulée : son lien ne permet plus de rejoindre l'équipe."
 	}
 	return s.render(c, fiber.StatusOK, "listing", p)
 }
@@ -98,7 +101,8 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 			return nil, err
 		}
 		for _, inv := range invites {
-			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt)})
+			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt),
+				ID: inv.TokenHash})
 		}
 	}
 	return p, nil
@@ -167,6 +171,30 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation", fiber.StatusSeeOther)
+}
+
+// listingRevokeInvite serves POST
+// /compte/entreprises/{id}/equipe/annuler-invitation: a manager of the team
+// cancels a pending invitation (form field "invitation", its ID), sent to a
+// wrong address or no longer wanted, before its link is used.
+func (s *Server) listingRevokeInvite(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if !a.canManageTeam() {
+		return forbidden("seuls les responsables de la fiche peuvent annuler une invitation")
+	}
+	err = s.store.RevokeInvite(c.UserContext(), a.sup.ID, c.FormValue("invitation"), a.account.ID)
+	switch {
+	case errors.Is(err, store.ErrInviteUsed):
+		return s.refuseTeamChange(c, a, "Cette invitation a déjà servi : la personne fait partie de l'équipe, retirez-la si besoin.")
+	case errors.Is(err, store.ErrInviteRevoked):
+		return s.refuseTeamChange(c, a, "Cette invitation est déjà annulée.")
+	case err != nil:
+		return fmt.Errorf("web: revoke invitation of %s: %w", a.sup.ID, err)
+	}
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation-annulee", fiber.StatusSeeOther)
 }
 
 // inviteMail is what the invitation mail says.
@@ -368,6 +396,9 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 	case !inv.UsedAt.IsZero():
 		p.Error = "Cette invitation a déjà servi. Demandez-en une nouvelle à un responsable de la fiche."
 		return inv, acc, p, fiber.StatusGone, nil
+	case !inv.RevokedAt.IsZero():
+		p.Error = "Cette invitation a été annulée par un responsable de la fiche. Demandez-en une nouvelle si vous devez rejoindre l'équipe."
+		return inv, acc, p, fiber.StatusGone, nil
 	case !time.Now().Before(inv.ExpiresAt):
 		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 		return inv, acc, p, fiber.StatusGone, nil
@@ -443,7 +474,7 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 		}
 		switch {
 		case concurrent:
-		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired):
+		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) || errors.Is(err, store.ErrInviteRevoked):
 			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 			return s.render(c, fiber.StatusGone, "listing_invite", p)
 		default:

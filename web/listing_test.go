@@ -336,6 +336,7 @@ func companyRoutes() []companyRoute {
 		companyRoute{"POST", "/versions/{seq}/annuler", nil},
 		companyRoute{"GET", "/equipe", nil},
 		companyRoute{"POST", "/equipe/inviter", url.Values{"email": {"pirate@pirate.fr"}}},
+		companyRoute{"POST", "/equipe/annuler-invitation", url.Values{"invitation": {"0123456789abcdef"}}},
 		companyRoute{"POST", "/equipe/{member}/retirer", nil},
 		companyRoute{"POST", "/equipe/{member}/responsable", nil},
 		companyRoute{"GET", "/quitter", nil},
@@ -584,6 +585,41 @@ func TestListingLastOwner(t *testing.T) {
 
 // TestListingInviteThrottled: an owner cannot mail invitations without
 // end.
+// TestListingInviteRevoked: a manager cancels an invitation sent to a
+// wrong address, and its link no longer lets anyone join.
+func TestListingInviteRevoked(t *testing.T) {
+	sup := listingCompany(8, "Forge Annulée")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example"}, sup)
+	ctx := context.Background()
+	owner, _ := memberOf(t, s, "patron@forge-annulee.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	wantStatus(t, "invite", owner.post(t, team+"/inviter", url.Values{"email": {"erreur@forge-annulee.fr"}}), http.StatusSeeOther)
+	path := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.example")
+
+	form := parseHTML(t, owner.get(t, team)).Find(`form[action="` + team + `/annuler-invitation"]`)
+	invitation, _ := form.Find(`input[name="invitation"]`).Attr("value")
+	if form.Length() != 1 || invitation == "" || !strings.Contains(textOf(form.Parent()), "erreur@forge-annulee.fr") {
+		t.Fatalf("the pending invitation has no « Annuler » form beside its address")
+	}
+	r := owner.post(t, team+"/annuler-invitation", url.Values{"invitation": {invitation}})
+	wantStatus(t, "revoke", r, http.StatusSeeOther)
+	page := owner.get(t, r.header.Get("Location"))
+	mustContain(t, "team after the revocation", page.body, "Invitation annulée")
+	if strings.Contains(page.body, "erreur@forge-annulee.fr") {
+		t.Error("the revoked invitation is still listed as pending")
+	}
+	wantStatus(t, "revoke again", owner.post(t, team+"/annuler-invitation", url.Values{"invitation": {invitation}}), http.StatusConflict)
+
+	invitee, acc := memberOf(t, s, "erreur@forge-annulee.fr", "", "")
+	for _, r := range []response{invitee.get(t, path), invitee.post(t, path, nil)} {
+		wantStatus(t, "revoked link", r, http.StatusGone)
+		mustContain(t, "revoked link", r.body, "a été annulée")
+	}
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); ok {
+		t.Fatal("the revoked invitation made its addressee a member")
+	}
+}
+
 func TestListingInviteThrottled(t *testing.T) {
 	sup := listingCompany(8, "Forge Limite")
 	s, _ := listingServer(t, Config{}, sup)
