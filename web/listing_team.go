@@ -142,7 +142,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 	}
 	norm, err := data.NormalizeEmail(email)
 	if err != nil {
-		return refuse("adresse électronique invalide (exemple : prenom.nom@entreprise.fr)")
+		return refuse("Cette adresse électronique est invalide (exemple : prenom.nom@entreprise.fr).")
 	}
 	if err := s.throttle(c, "invite", a.account.ID); err != nil {
 		return err
@@ -151,7 +151,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		if m, err := s.membershipOf(ctx, a.sup.ID, acc.ID); err != nil {
 			return err
 		} else if m != nil {
-			return refuse("cette personne fait déjà partie de l'équipe")
+			return refuse("Cette personne fait déjà partie de l'équipe.")
 		}
 	}
 	token := newSecret()

@@ -620,6 +620,22 @@ func TestListingInviteRevoked(t *testing.T) {
 	}
 }
 
+// TestListingInviteRefusalsAreSentences: the invitation form's refusals
+// stand alone in its error box, so they read as sentences.
+func TestListingInviteRefusalsAreSentences(t *testing.T) {
+	sup := listingCompany(9, "Forge Phrase")
+	s, _ := listingServer(t, Config{}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-phrase.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	for _, email := range []string{"pas une adresse", "patron@forge-phrase.fr"} {
+		r := owner.post(t, team+"/inviter", url.Values{"email": {email}})
+		wantStatus(t, email, r, http.StatusBadRequest)
+		if msg := textOf(parseHTML(t, r).Find(".alert")); !isSentence(msg) {
+			t.Errorf("inviting %q: refusal %q is not a sentence", email, msg)
+		}
+	}
+}
+
 func TestListingInviteThrottled(t *testing.T) {
 	sup := listingCompany(8, "Forge Limite")
 	s, _ := listingServer(t, Config{}, sup)
