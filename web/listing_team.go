@@ -302,9 +302,9 @@ func (s *Server) listingLeaveConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	if lastOwner(members, a.account.ID) {
-		return s.renderLeave(c, fiber.StatusOK, a, lastOwnerLeaving)
+		return s.renderLeave(c, fiber.StatusOK, a, lastOwnerLeaving, false)
 	}
-	return s.renderLeave(c, fiber.StatusOK, a, "")
+	return s.renderLeave(c, fiber.StatusOK, a, "", len(members) == 1)
 }
 
 // lastOwner reports whether account is the only owner of a team that has
@@ -326,8 +326,9 @@ func lastOwner(members []data.Membership, account string) bool {
 }
 
 // renderLeave shows the question before leaving the team, or the refusal
-// when refused is set.
-func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused string) error {
+// when refused is set; alone says the account is its only member, whom no
+// « responsable » could invite back.
+func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused string, alone bool) error {
 	team := companyURL(a.sup.ID) + "/equipe"
 	p := &confirmationPage{Layout: Layout{Title: "Quitter l'équipe de " + a.sup.Name},
 		Heading: "Quitter l'équipe de " + a.sup.Name + " ?", Back: team, BackLabel: "Non, revenir à l'équipe"}
@@ -336,6 +337,10 @@ func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused 
 	} else {
 		p.Paragraphs = []string{"Vous ne pourrez plus modifier la fiche de " + a.sup.Name + " ni voir son équipe. " +
 			"Pour revenir, il vous faudra l'invitation d'un responsable."}
+		if alone {
+			p.Paragraphs = []string{"Vous êtes seul à gérer la fiche de " + a.sup.Name + " : après votre départ, personne ne pourra plus la modifier. " +
+				"Pour la gérer de nouveau, il faudra la revendiquer, avec une preuve, comme la première fois."}
+		}
 		p.Action, p.WithCSRF, p.Button, p.Danger = companyURL(a.sup.ID)+"/quitter", true, "Oui, quitter l'entreprise", true
 		p.Hidden = []selectOption{{Value: leaveConfirmed, Label: "oui"}}
 	}
@@ -359,7 +364,7 @@ func (s *Server) listingLeave(c *fiber.Ctx) error {
 	}
 	if err := s.store.RemoveMember(c.UserContext(), a.sup.ID, a.account.ID, a.account.ID); err != nil {
 		if errors.Is(err, store.ErrLastOwner) {
-			return s.renderLeave(c, fiber.StatusConflict, a, lastOwnerLeaving)
+			return s.renderLeave(c, fiber.StatusConflict, a, lastOwnerLeaving, false)
 		}
 		return err
 	}

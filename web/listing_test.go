@@ -512,6 +512,26 @@ func TestListingInvite(t *testing.T) {
 	}
 }
 
+// TestListingLeaveAlone: the only member of a team is told that nobody
+// will manage the listing after them and that coming back means claiming
+// it again, not an invitation that nobody is left to send.
+func TestListingLeaveAlone(t *testing.T) {
+	sup := listingCompany(10, "Forge Seule")
+	s, _ := listingServer(t, Config{}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-seule.fr", sup.ID, data.MemberOwner)
+	r := owner.get(t, companyURL(sup.ID)+"/quitter")
+	wantStatus(t, "leave", r, http.StatusOK)
+	question := textOf(parseHTML(t, r).Find("main"))
+	if strings.Contains(question, "invitation d'un responsable") || !strings.Contains(question, "revendiquer") {
+		t.Errorf("the only member is told to come back by an invitation:\n%s", question)
+	}
+	other, _ := memberOf(t, s, "compagnon@forge-seule.fr", sup.ID, data.MemberMember)
+	question = textOf(parseHTML(t, other.get(t, companyURL(sup.ID)+"/quitter")).Find("main"))
+	if !strings.Contains(question, "invitation d'un responsable") {
+		t.Errorf("a member of a team is not told that a « responsable » may invite them back:\n%s", question)
+	}
+}
+
 // TestListingLastOwner: the only « responsable » of a team with members
 // can neither leave nor be removed (by an admin) until they name another
 // one with « Nommer responsable »; leaving asks first, without JavaScript.
