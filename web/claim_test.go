@@ -444,6 +444,17 @@ func TestClosedClaimLeadsToANewClaim(t *testing.T) {
 	if page := parseHTML(t, alice.get(t, claimURL(open))); page.Find(`a[href="`+again+`"]`).Length() != 0 {
 		t.Errorf("an open claim offers to start another")
 	}
+	// Once a later claim succeeded, the refused one leads to the listing.
+	if r := upload(t, alice, claimURL(open)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+		t.Fatal(r.status)
+	}
+	if r := admin.post(t, adminClaimsPath+"/"+open+"/accepter", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("acceptance: status %d", r.status)
+	}
+	page := parseHTML(t, alice.get(t, claimURL(refused)))
+	if page.Find(`a[href="`+again+`"]`).Length() != 0 || page.Find(`a[href="`+companyURL(sup.ID)+`"]`).Length() != 1 {
+		t.Errorf("the refused claim of a member does not lead to the listing it manages:\n%s", textOf(page.Find("main")))
+	}
 }
 
 func TestSecondClaimOfAManagedListingWaitsForAMember(t *testing.T) {
