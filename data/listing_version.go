@@ -127,4 +127,8 @@ type Invite struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	UsedAt     time.Time `json:"used_at,omitzero"`
 	UsedBy     string    `json:"used_by,omitempty"` // account id
+	// RevokedAt is when a manager of the team cancelled the invitation
+	// before it was used; RevokedBy is who (an account id).
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
+	RevokedBy string    `json:"revoked_by,omitempty"`
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -168,6 +170,15 @@ func refusalText(err error) string {
 	return "cette preuve n'est pas possible pour cette entreprise"
 }
 
+// refusalSentence is refusalText standing on its own, as in the error box
+// of the claim form: « Indiquez seulement la partie avant « @ »… ». The
+// verify reasons are written to follow « Impossible : » or « … : ».
+func refusalSentence(err error) string {
+	msg := refusalText(err)
+	r, n := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[n:] + "."
+}
+
 // claimBegin starts a claim with the proof chosen (POST
 // /fournisseurs/{id}/revendiquer).
 func (s *Server) claimBegin(c *fiber.Ctx) error {
@@ -209,7 +220,7 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 	case data.ClaimByEmailDomain, data.ClaimByWebsiteFile:
 		d, err := verify.SourcedDomain(sup)
 		if err != nil {
-			return fail(refusalText(err))
+			return fail(refusalSentence(err))
 		}
 		cl.Domain, cl.DomainSource, cl.Site = d.Name, d.Source, d.Site
 		if method == data.ClaimByWebsiteFile {
@@ -217,14 +228,14 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 			break
 		}
 		if cl.Email, err = verify.MailAddress(p.Local, d); err != nil {
-			return fail(refusalText(err))
+			return fail(refusalSentence(err))
 		}
 		code = verify.NewCode()
 		cl.TokenHash, cl.CodeExpires = verify.HashCode(cl.ID, code), now.Add(emailCodeValidity)
 	case data.ClaimByPost:
 		a, err := verify.PostalAddress(sup, siret)
 		if err != nil {
-			return fail(refusalText(err))
+			return fail(refusalSentence(err))
 		}
 		cl.LetterAddress = a
 	}

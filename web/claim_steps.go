@@ -23,6 +23,7 @@ type claimPage struct {
 	C              claimView
 	Notice, Error  string
 	MaxDocumentMiB int
+	Member         bool // the claimant manages the listing now (by this claim or another)
 }
 
 // claimNotices are the messages shown after a step succeeded, named in
@@ -74,8 +75,12 @@ func (s *Server) renderClaim(c *fiber.Ctx, status int, cl data.Claim, notice, er
 	if err != nil {
 		return fmt.Errorf("web: claim %s: %w", cl.ID, err)
 	}
+	member, err := s.store.IsMember(c.UserContext(), cl.AccountID, cl.SupplierID)
+	if err != nil {
+		return fmt.Errorf("web: claim %s: membership: %w", cl.ID, err)
+	}
 	p := &claimPage{Layout: Layout{Title: "Revendication de la fiche de " + sup.Name}, C: newClaimView(cl, sup, time.Now()),
-		Notice: notice, Error: errMsg, MaxDocumentMiB: verify.MaxDocumentBytes >> 20}
+		Notice: notice, Error: errMsg, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Member: member}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, status, "claim_status", p)
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -111,6 +113,10 @@ func TestClaimEmailNeverGoesToAnUnsourcedOrFreeMailDomain(t *testing.T) {
 			r := alice.post(t, supplierURL(tt.sup.ID)+"/revendiquer", url.Values{"method": {"email_domain"}, "local": {tt.local}})
 			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tt.want) {
 				t.Fatalf("status %d, want 422 mentioning %q\n%s", r.status, tt.want, r.body)
+			}
+			// The reason stands alone in the error box: a sentence.
+			if msg := textOf(parseHTML(t, r).Find("#form-errors")); !isSentence(msg) {
+				t.Errorf("error %q is not a sentence (capital first, full stop last)", msg)
 			}
 			if tt.sup.ID != good.ID {
 				page := parseHTML(t, alice.get(t, supplierURL(tt.sup.ID)+"/revendiquer"))
@@ -406,6 +412,51 @@ func TestAdminRefusalReasonIsMailed(t *testing.T) {
 	}
 }
 
+// A claim that ended without making its author a member (refused,
+// withdrawn) leads to a new claim of the listing, and a refusal to the
+// Alliance: its page, the link of the decision mail, is no dead end.
+func TestClosedClaimLeadsToANewClaim(t *testing.T) {
+	w, alice, _, admin, sup, refused := newKbisClaim(t)
+	if r := upload(t, alice, claimURL(refused)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+		t.Fatal(r.status)
+	}
+	if r := admin.post(t, adminClaimsPath+"/"+refused+"/refuser", url.Values{"reason": {"Extrait illisible."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("refusal: status %d", r.status)
+	}
+	withdrawn := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	if r := alice.post(t, claimURL(withdrawn)+"/abandonner", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("withdrawal: status %d", r.status)
+	}
+	again := supplierURL(sup.ID) + "/revendiquer"
+	for _, tc := range []struct {
+		name, id string
+		appeal   bool
+	}{{"refused", refused, true}, {"withdrawn", withdrawn, false}} {
+		page := parseHTML(t, alice.get(t, claimURL(tc.id)))
+		if page.Find(`a[href="`+again+`"]`).Length() != 1 {
+			t.Errorf("%s claim: no link to a new claim (%s):\n%s", tc.name, again, textOf(page.Find("main")))
+		}
+		if got := page.Find(`a[href="`+supplierURL(sup.ID)+`/signaler"]`).Length() == 1; got != tc.appeal {
+			t.Errorf("%s claim: link to write to the Alliance = %v, want %v", tc.name, got, tc.appeal)
+		}
+	}
+	open := w.begin(t, alice, sup, url.Values{"method": {"document"}})
+	if page := parseHTML(t, alice.get(t, claimURL(open))); page.Find(`a[href="`+again+`"]`).Length() != 0 {
+		t.Errorf("an open claim offers to start another")
+	}
+	// Once a later claim succeeded, the refused one leads to the listing.
+	if r := upload(t, alice, claimURL(open)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+		t.Fatal(r.status)
+	}
+	if r := admin.post(t, adminClaimsPath+"/"+open+"/accepter", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("acceptance: status %d", r.status)
+	}
+	page := parseHTML(t, alice.get(t, claimURL(refused)))
+	if page.Find(`a[href="`+again+`"]`).Length() != 0 || page.Find(`a[href="`+companyURL(sup.ID)+`"]`).Length() != 1 {
+		t.Errorf("the refused claim of a member does not lead to the listing it manages:\n%s", textOf(page.Find("main")))
+	}
+}
+
 func TestSecondClaimOfAManagedListingWaitsForAMember(t *testing.T) {
 	w := newClaimWorld(t, claimWorldConfig{})
 	alice, aliceAcc := w.person(t, "alice@example.org", data.RoleSupplier)
@@ -572,4 +623,11 @@ func TestAccountPageShowsJoinRequests(t *testing.T) {
 	if review := owner.get(t, claimsPath); !strings.Contains(review.body, `id="a-approuver"`) || !strings.Contains(review.body, "bob@example.org") {
 		t.Errorf("the review page does not list the requests:\n%s", review.body)
 	}
+}
+
+// isSentence reports whether s starts with a capital letter and ends with
+// a full stop, as a message shown on its own does.
+func isSentence(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) && strings.HasSuffix(s, ".")
 }

@@ -18,6 +18,7 @@ func (s *Server) listingRoutes() []route {
 		{fiber.MethodPost, "/compte/entreprises/:id/versions/:seq/annuler", s.signedInOnly(s.listingUndo)},
 		{fiber.MethodGet, "/compte/entreprises/:id/equipe", s.signedInOnly(s.listingTeam)},
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/inviter", s.signedInOnly(s.listingInvite)},
+		{fiber.MethodPost, "/compte/entreprises/:id/equipe/annuler-invitation", s.signedInOnly(s.listingRevokeInvite)},
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/:account/retirer", s.signedInOnly(s.listingRemoveMember)},
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/:account/responsable", s.signedInOnly(s.listingPromote)},
 		{fiber.MethodGet, "/compte/entreprises/:id/quitter", s.signedInOnly(s.listingLeaveConfirm)},

@@ -42,6 +42,7 @@ type memberView struct {
 
 type inviteView struct {
 	Email, Sent, Expires string
+	ID                   string // the token's hash, never the token: names it to « Annuler l'invitation »
 }
 
 // listingTeam serves GET /compte/entreprises/{id}/equipe.
@@ -63,6 +64,8 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 		p.Notice = "Le membre est désormais responsable : il peut inviter et retirer des membres."
 	case "deja-membre":
 		p.Notice = "Vous faites déjà partie de l'équipe : l'invitation a servi à vous y ajouter."
+	case "invitation-annulee":
+		p.Notice = "Invitation annulée : son lien ne permet plus de rejoindre l'équipe."
 	}
 	return s.render(c, fiber.StatusOK, "listing", p)
 }
@@ -98,7 +101,8 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 			return nil, err
 		}
 		for _, inv := range invites {
-			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt)})
+			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt),
+				ID: inv.TokenHash})
 		}
 	}
 	return p, nil
@@ -138,7 +142,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 	}
 	norm, err := data.NormalizeEmail(email)
 	if err != nil {
-		return refuse("adresse électronique invalide (exemple : prenom.nom@entreprise.fr)")
+		return refuse("Cette adresse électronique est invalide (exemple : prenom.nom@entreprise.fr).")
 	}
 	if err := s.throttle(c, "invite", a.account.ID); err != nil {
 		return err
@@ -147,7 +151,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		if m, err := s.membershipOf(ctx, a.sup.ID, acc.ID); err != nil {
 			return err
 		} else if m != nil {
-			return refuse("cette personne fait déjà partie de l'équipe")
+			return refuse("Cette personne fait déjà partie de l'équipe.")
 		}
 	}
 	token := newSecret()
@@ -167,6 +171,30 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation", fiber.StatusSeeOther)
+}
+
+// listingRevokeInvite serves POST
+// /compte/entreprises/{id}/equipe/annuler-invitation: a manager of the team
+// cancels a pending invitation (form field "invitation", its ID), sent to a
+// wrong address or no longer wanted, before its link is used.
+func (s *Server) listingRevokeInvite(c *fiber.Ctx) error {
+	a, err := s.company(c)
+	if err != nil {
+		return err
+	}
+	if !a.canManageTeam() {
+		return forbidden("seuls les responsables de la fiche peuvent annuler une invitation")
+	}
+	err = s.store.RevokeInvite(c.UserContext(), a.sup.ID, c.FormValue("invitation"), a.account.ID)
+	switch {
+	case errors.Is(err, store.ErrInviteUsed):
+		return s.refuseTeamChange(c, a, "Cette invitation a déjà servi : la personne fait partie de l'équipe, retirez-la si besoin.")
+	case errors.Is(err, store.ErrInviteRevoked):
+		return s.refuseTeamChange(c, a, "Cette invitation est déjà annulée.")
+	case err != nil:
+		return fmt.Errorf("web: revoke invitation of %s: %w", a.sup.ID, err)
+	}
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation-annulee", fiber.StatusSeeOther)
 }
 
 // inviteMail is what the invitation mail says.
@@ -274,9 +302,9 @@ func (s *Server) listingLeaveConfirm(c *fiber.Ctx) error {
 		return err
 	}
 	if lastOwner(members, a.account.ID) {
-		return s.renderLeave(c, fiber.StatusOK, a, lastOwnerLeaving)
+		return s.renderLeave(c, fiber.StatusOK, a, lastOwnerLeaving, false)
 	}
-	return s.renderLeave(c, fiber.StatusOK, a, "")
+	return s.renderLeave(c, fiber.StatusOK, a, "", len(members) == 1)
 }
 
 // lastOwner reports whether account is the only owner of a team that has
@@ -298,8 +326,9 @@ func lastOwner(members []data.Membership, account string) bool {
 }
 
 // renderLeave shows the question before leaving the team, or the refusal
-// when refused is set.
-func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused string) error {
+// when refused is set; alone says the account is its only member, whom no
+// « responsable » could invite back.
+func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused string, alone bool) error {
 	team := companyURL(a.sup.ID) + "/equipe"
 	p := &confirmationPage{Layout: Layout{Title: "Quitter l'équipe de " + a.sup.Name},
 		Heading: "Quitter l'équipe de " + a.sup.Name + " ?", Back: team, BackLabel: "Non, revenir à l'équipe"}
@@ -308,6 +337,10 @@ func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused 
 	} else {
 		p.Paragraphs = []string{"Vous ne pourrez plus modifier la fiche de " + a.sup.Name + " ni voir son équipe. " +
 			"Pour revenir, il vous faudra l'invitation d'un responsable."}
+		if alone {
+			p.Paragraphs = []string{"Vous êtes seul à gérer la fiche de " + a.sup.Name + " : après votre départ, personne ne pourra plus la modifier. " +
+				"Pour la gérer de nouveau, il faudra la revendiquer, avec une preuve, comme la première fois."}
+		}
 		p.Action, p.WithCSRF, p.Button, p.Danger = companyURL(a.sup.ID)+"/quitter", true, "Oui, quitter l'entreprise", true
 		p.Hidden = []selectOption{{Value: leaveConfirmed, Label: "oui"}}
 	}
@@ -331,7 +364,7 @@ func (s *Server) listingLeave(c *fiber.Ctx) error {
 	}
 	if err := s.store.RemoveMember(c.UserContext(), a.sup.ID, a.account.ID, a.account.ID); err != nil {
 		if errors.Is(err, store.ErrLastOwner) {
-			return s.renderLeave(c, fiber.StatusConflict, a, lastOwnerLeaving)
+			return s.renderLeave(c, fiber.StatusConflict, a, lastOwnerLeaving, false)
 		}
 		return err
 	}
@@ -367,6 +400,9 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 	switch {
 	case !inv.UsedAt.IsZero():
 		p.Error = "Cette invitation a déjà servi. Demandez-en une nouvelle à un responsable de la fiche."
+		return inv, acc, p, fiber.StatusGone, nil
+	case !inv.RevokedAt.IsZero():
+		p.Error = "Cette invitation a été annulée par un responsable de la fiche. Demandez-en une nouvelle si vous devez rejoindre l'équipe."
 		return inv, acc, p, fiber.StatusGone, nil
 	case !time.Now().Before(inv.ExpiresAt):
 		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
@@ -443,7 +479,7 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 		}
 		switch {
 		case concurrent:
-		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired):
+		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) || errors.Is(err, store.ErrInviteRevoked):
 			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 			return s.render(c, fiber.StatusGone, "listing_invite", p)
 		default:

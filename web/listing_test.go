@@ -336,6 +336,7 @@ func companyRoutes() []companyRoute {
 		companyRoute{"POST", "/versions/{seq}/annuler", nil},
 		companyRoute{"GET", "/equipe", nil},
 		companyRoute{"POST", "/equipe/inviter", url.Values{"email": {"pirate@pirate.fr"}}},
+		companyRoute{"POST", "/equipe/annuler-invitation", url.Values{"invitation": {"0123456789abcdef"}}},
 		companyRoute{"POST", "/equipe/{member}/retirer", nil},
 		companyRoute{"POST", "/equipe/{member}/responsable", nil},
 		companyRoute{"GET", "/quitter", nil},
@@ -511,6 +512,26 @@ func TestListingInvite(t *testing.T) {
 	}
 }
 
+// TestListingLeaveAlone: the only member of a team is told that nobody
+// will manage the listing after them and that coming back means claiming
+// it again, not an invitation that nobody is left to send.
+func TestListingLeaveAlone(t *testing.T) {
+	sup := listingCompany(10, "Forge Seule")
+	s, _ := listingServer(t, Config{}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-seule.fr", sup.ID, data.MemberOwner)
+	r := owner.get(t, companyURL(sup.ID)+"/quitter")
+	wantStatus(t, "leave", r, http.StatusOK)
+	question := textOf(parseHTML(t, r).Find("main"))
+	if strings.Contains(question, "invitation d'un responsable") || !strings.Contains(question, "revendiquer") {
+		t.Errorf("the only member is told to come back by an invitation:\n%s", question)
+	}
+	other, _ := memberOf(t, s, "compagnon@forge-seule.fr", sup.ID, data.MemberMember)
+	question = textOf(parseHTML(t, other.get(t, companyURL(sup.ID)+"/quitter")).Find("main"))
+	if !strings.Contains(question, "invitation d'un responsable") {
+		t.Errorf("a member of a team is not told that a « responsable » may invite them back:\n%s", question)
+	}
+}
+
 // TestListingLastOwner: the only « responsable » of a team with members
 // can neither leave nor be removed (by an admin) until they name another
 // one with « Nommer responsable »; leaving asks first, without JavaScript.
@@ -584,6 +605,57 @@ func TestListingLastOwner(t *testing.T) {
 
 // TestListingInviteThrottled: an owner cannot mail invitations without
 // end.
+// TestListingInviteRevoked: a manager cancels an invitation sent to a
+// wrong address, and its link no longer lets anyone join.
+func TestListingInviteRevoked(t *testing.T) {
+	sup := listingCompany(8, "Forge Annulée")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example"}, sup)
+	ctx := context.Background()
+	owner, _ := memberOf(t, s, "patron@forge-annulee.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	wantStatus(t, "invite", owner.post(t, team+"/inviter", url.Values{"email": {"erreur@forge-annulee.fr"}}), http.StatusSeeOther)
+	path := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.example")
+
+	form := parseHTML(t, owner.get(t, team)).Find(`form[action="` + team + `/annuler-invitation"]`)
+	invitation, _ := form.Find(`input[name="invitation"]`).Attr("value")
+	if form.Length() != 1 || invitation == "" || !strings.Contains(textOf(form.Parent()), "erreur@forge-annulee.fr") {
+		t.Fatalf("the pending invitation has no « Annuler » form beside its address")
+	}
+	r := owner.post(t, team+"/annuler-invitation", url.Values{"invitation": {invitation}})
+	wantStatus(t, "revoke", r, http.StatusSeeOther)
+	page := owner.get(t, r.header.Get("Location"))
+	mustContain(t, "team after the revocation", page.body, "Invitation annulée")
+	if strings.Contains(page.body, "erreur@forge-annulee.fr") {
+		t.Error("the revoked invitation is still listed as pending")
+	}
+	wantStatus(t, "revoke again", owner.post(t, team+"/annuler-invitation", url.Values{"invitation": {invitation}}), http.StatusConflict)
+
+	invitee, acc := memberOf(t, s, "erreur@forge-annulee.fr", "", "")
+	for _, r := range []response{invitee.get(t, path), invitee.post(t, path, nil)} {
+		wantStatus(t, "revoked link", r, http.StatusGone)
+		mustContain(t, "revoked link", r.body, "a été annulée")
+	}
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); ok {
+		t.Fatal("the revoked invitation made its addressee a member")
+	}
+}
+
+// TestListingInviteRefusalsAreSentences: the invitation form's refusals
+// stand alone in its error box, so they read as sentences.
+func TestListingInviteRefusalsAreSentences(t *testing.T) {
+	sup := listingCompany(9, "Forge Phrase")
+	s, _ := listingServer(t, Config{}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-phrase.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	for _, email := range []string{"pas une adresse", "patron@forge-phrase.fr"} {
+		r := owner.post(t, team+"/inviter", url.Values{"email": {email}})
+		wantStatus(t, email, r, http.StatusBadRequest)
+		if msg := textOf(parseHTML(t, r).Find(".alert")); !isSentence(msg) {
+			t.Errorf("inviting %q: refusal %q is not a sentence", email, msg)
+		}
+	}
+}
+
 func TestListingInviteThrottled(t *testing.T) {
 	sup := listingCompany(8, "Forge Limite")
 	s, _ := listingServer(t, Config{}, sup)

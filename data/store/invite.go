@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -17,11 +18,12 @@ import (
 //	listing_invites  token hash → JSON data.Invite
 var bucketInvites = []byte("listing_invites")
 
-// Errors of an invitation that can no longer be accepted; both wrap
+// Errors of an invitation that can no longer be accepted; all wrap
 // data.ErrConflict.
 var (
 	ErrInviteUsed    = fmt.Errorf("store: invitation already used: %w", data.ErrConflict)
 	ErrInviteExpired = fmt.Errorf("store: invitation expired: %w", data.ErrConflict)
+	ErrInviteRevoked = fmt.Errorf("store: invitation revoked: %w", data.ErrConflict)
 )
 
 // PutInvite records an invitation and audits it.
@@ -69,43 +71,84 @@ func (s *Store) Invite(ctx context.Context, tokenHash string) (data.Invite, erro
 }
 
 // UseInvite marks the invitation as accepted by accountID, once: a used
-// invitation fails with ErrInviteUsed, an expired one with
-// ErrInviteExpired. The caller then adds the member.
+// invitation fails with ErrInviteUsed, a revoked one with
+// ErrInviteRevoked, an expired one with ErrInviteExpired. The caller then
+// adds the member.
 func (s *Store) UseInvite(ctx context.Context, tokenHash, accountID string) (data.Invite, error) {
 	if err := validActor(accountID); err != nil {
 		return data.Invite{}, err
 	}
+	return s.changeInvite(ctx, tokenHash, func(inv *data.Invite, now time.Time) (data.AuditEntry, error) {
+		switch {
+		case !inv.UsedAt.IsZero():
+			return data.AuditEntry{}, ErrInviteUsed
+		case !inv.RevokedAt.IsZero():
+			return data.AuditEntry{}, ErrInviteRevoked
+		case !now.Before(inv.ExpiresAt):
+			return data.AuditEntry{}, ErrInviteExpired
+		}
+		inv.UsedAt, inv.UsedBy = now, accountID
+		return data.AuditEntry{Actor: accountID, Action: "team.invite_accept", Detail: "invitation de " + inv.Email + " acceptée"}, nil
+	})
+}
+
+// RevokeInvite cancels a pending invitation of supplierID, so that its
+// link no longer lets anyone join; actor is the manager who cancels it.
+// An invitation of another company is not found; a used one fails with
+// ErrInviteUsed, one already revoked with ErrInviteRevoked. An expired one
+// may be revoked (nothing changes for its link).
+func (s *Store) RevokeInvite(ctx context.Context, supplierID, tokenHash, actor string) error {
+	if err := validActor(actor); err != nil {
+		return err
+	}
+	_, err := s.changeInvite(ctx, tokenHash, func(inv *data.Invite, now time.Time) (data.AuditEntry, error) {
+		switch {
+		case inv.SupplierID != supplierID:
+			return data.AuditEntry{}, fmt.Errorf("store: invite: %w", data.ErrNotFound)
+		case !inv.UsedAt.IsZero():
+			return data.AuditEntry{}, ErrInviteUsed
+		case !inv.RevokedAt.IsZero():
+			return data.AuditEntry{}, ErrInviteRevoked
+		}
+		inv.RevokedAt, inv.RevokedBy = now, actor
+		return data.AuditEntry{Actor: actor, Action: "team.invite_revoke", Detail: "invitation de " + inv.Email + " annulée"}, nil
+	})
+	return err
+}
+
+// changeInvite applies change to the invitation whose token has that hash
+// and records it with the audit entry change returns (its time and entity
+// filled here), in one transaction; an error from change aborts it.
+func (s *Store) changeInvite(ctx context.Context, tokenHash string, change func(*data.Invite, time.Time) (data.AuditEntry, error)) (data.Invite, error) {
 	now := s.stamp()
 	var inv data.Invite
 	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
 		b := tx.Bucket(bucketInvites)
 		found := false
-		if b != nil {
+		if b != nil && tokenHash != "" {
 			var err error
 			if found, err = get(b, "invite", tokenHash, &inv); err != nil {
 				return err
 			}
 		}
-		switch {
-		case !found:
+		if !found {
 			return fmt.Errorf("store: invite: %w", data.ErrNotFound)
-		case !inv.UsedAt.IsZero():
-			return ErrInviteUsed
-		case !now.Before(inv.ExpiresAt):
-			return ErrInviteExpired
 		}
-		inv.UsedAt, inv.UsedBy = now, accountID
+		entry, err := change(&inv, now)
+		if err != nil {
+			return err
+		}
 		if err := put(b, tokenHash, inv); err != nil {
 			return err
 		}
-		return appendAudit(tx, data.AuditEntry{At: now, Actor: accountID, Action: "team.invite_accept",
-			Entity: supplierEntity(inv.SupplierID), Detail: "invitation de " + inv.Email + " acceptée"})
+		entry.At, entry.Entity = now, supplierEntity(inv.SupplierID)
+		return appendAudit(tx, entry)
 	})
 	return inv, err
 }
 
-// PendingInvites returns the invitations of a company not yet used nor
-// expired, newest first.
+// PendingInvites returns the invitations of a company not yet used,
+// revoked nor expired, newest first.
 func (s *Store) PendingInvites(ctx context.Context, supplierID string) ([]data.Invite, error) {
 	now := s.stamp()
 	var out []data.Invite
@@ -119,7 +162,7 @@ func (s *Store) PendingInvites(ctx context.Context, supplierID string) ([]data.I
 			if err := decode("invite", string(k), raw, &inv); err != nil {
 				return err
 			}
-			if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && now.Before(inv.ExpiresAt) {
+			if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && inv.RevokedAt.IsZero() && now.Before(inv.ExpiresAt) {
 				out = append(out, inv)
 			}
 			return nil

@@ -236,3 +236,51 @@ func TestInviteSingleUse(t *testing.T) {
 		t.Errorf("a used invite is still pending: %v", p)
 	}
 }
+
+func TestRevokeInvite(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	s := openTest(t, Options{Now: clk.Now})
+	start := clk.Now()
+	for _, h := range []string{"h1", "h2"} {
+		inv := data.Invite{TokenHash: h, SupplierID: "552100554", Email: h + "@exemple.fr", InvitedBy: "a1",
+			CreatedAt: start, ExpiresAt: start.Add(time.Hour)}
+		if err := s.PutInvite(ctx, inv, "a1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UseInvite(ctx, "h2", "b2"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, supplier, hash string
+		want                 error
+	}{
+		{"another company's", "732829320", "h1", data.ErrNotFound},
+		{"unknown", "552100554", "h3", data.ErrNotFound},
+		{"used", "552100554", "h2", ErrInviteUsed},
+		{"pending", "552100554", "h1", nil},
+		{"twice", "552100554", "h1", ErrInviteRevoked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := s.RevokeInvite(ctx, tt.supplier, tt.hash, "a1"); !errors.Is(err, tt.want) {
+				t.Fatalf("RevokeInvite = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if p, _ := s.PendingInvites(ctx, "552100554"); len(p) != 0 {
+		t.Errorf("a revoked invite is still pending: %v", p)
+	}
+	if _, err := s.UseInvite(ctx, "h1", "b1"); !errors.Is(err, ErrInviteRevoked) || !errors.Is(err, data.ErrConflict) {
+		t.Errorf("UseInvite of a revoked invite = %v, want ErrInviteRevoked (a conflict)", err)
+	}
+	if inv, _ := s.Invite(ctx, "h1"); inv.RevokedAt.IsZero() || inv.RevokedBy != "a1" {
+		t.Errorf("revoked invite = %+v", inv)
+	}
+	var actions []string
+	_ = s.Audit(ctx, "supplier:552100554", func(e data.AuditEntry) error { actions = append(actions, e.Action); return nil })
+	if !slices.Contains(actions, "team.invite_revoke") {
+		t.Errorf("audit = %v, want a team.invite_revoke", actions)
+	}
+}
