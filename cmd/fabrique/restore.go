@@ -42,6 +42,8 @@ func restoreError(dataDir, file string, err error) error {
 		msg = fmt.Sprintf("sauvegarde %s introuvable", file)
 	case errors.Is(err, fs.ErrPermission):
 		msg = fmt.Sprintf("restauration de %s impossible : accès refusé (droits du fichier ou du répertoire de données %s)", file, dataDir)
+	case fileCause(err) != "":
+		msg = fmt.Sprintf("restauration de %s impossible : %s ; la base de %s n'a pas été remplacée", file, fileCause(err), dataDir)
 	default:
 		msg = fmt.Sprintf("restauration de %s impossible : %v", file, err)
 	}

@@ -64,28 +64,42 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		return 0, fmt.Errorf("store: backup: %w", err)
 	}
 	var n int64
+	cw := &ctxWriter{ctx: ctx, w: w}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(ctxWriter{ctx: ctx, w: w})
+		n, err = tx.WriteTo(cw)
 		return err
 	})
+	if cw.err != nil {
+		// bbolt words the errors of its first pages with %s: the writer's
+		// own error keeps the cause (ENOSPC, a cancelled context…) for
+		// errors.Is.
+		err = cw.err
+	}
 	if err != nil {
 		return n, fmt.Errorf("store: backup %s: %w", s.path, err)
 	}
 	return n, nil
 }
 
-// ctxWriter stops a long copy when its context is cancelled.
+// ctxWriter stops a long copy when its context is cancelled, and keeps
+// the first error.
 type ctxWriter struct {
 	ctx context.Context
 	w   io.Writer
+	err error
 }
 
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if c.err == nil {
+		c.err = c.ctx.Err()
 	}
-	return c.w.Write(p)
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 // BackupFile writes a snapshot to path atomically: to path+".tmp", synced,

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -331,4 +332,45 @@ func fileHash(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// fullWriter fails as a full disk does.
+type fullWriter struct{ after int }
+
+func (w *fullWriter) Write(p []byte) (int, error) {
+	if w.after <= 0 {
+		return 0, &os.PathError{Op: "write", Path: "/sauvegardes/b.db.tmp", Err: syscall.ENOSPC}
+	}
+	w.after--
+	return len(p), nil
+}
+
+// TestBackupKeepsTheWritersError: a write error, even on the first pages
+// (which bbolt words with %s), stays reachable by errors.Is, so that the
+// command can say « disque plein » rather than Go's text.
+func TestBackupKeepsTheWritersError(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{NoSync: true})
+	if _, err := s.UpsertCrawled(ctx, realSuppliers(t, 50), "crawler:epv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, after := range []int{0, 1, 2, 5} {
+		_, err := s.Backup(ctx, &fullWriter{after: after})
+		if !errors.Is(err, syscall.ENOSPC) {
+			t.Errorf("Backup failing after %d writes: %v, want a chain to ENOSPC", after, err)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	w := &cancelWriter{cancel: cancel}
+	if _, err := s.Backup(cancelled, w); !errors.Is(err, context.Canceled) {
+		t.Errorf("Backup cancelled during the copy: %v, want context.Canceled", err)
+	}
+}
+
+// cancelWriter cancels its context at its first write.
+type cancelWriter struct{ cancel context.CancelFunc }
+
+func (w *cancelWriter) Write(p []byte) (int, error) {
+	w.cancel()
+	return len(p), nil
 }
