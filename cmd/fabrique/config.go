@@ -35,6 +35,7 @@ type config struct {
 	feed        string
 	noCPV       string // "true" or "": eval awards without CPV codes
 	rankings    string // "true" or "": eval awards keeps the whole rankings
+	allowEmpty  string // "true" or "": restore may replace data with an empty backup
 
 	// Options of accounts and mail (user.go, serve).
 	behindProxy  string // "true" or ""
@@ -108,6 +109,7 @@ const (
 	optPublicURL  = "public-url"
 	optNoCPV      = "no-cpv"
 	optRankings   = "rankings"
+	optAllowEmpty = "allow-empty"
 
 	optBehindProxy  = "behind-proxy"
 	optSMTPHost     = "smtp-host"
@@ -186,6 +188,12 @@ func options() map[string]option {
 			flag: optRankings, boolean: true,
 			help:  "avec --json, garde le classement entier de chaque marché, points par composante (pour scripts/eval-reweight)",
 			field: func(c *config) *string { return &c.rankings },
+			def:   constant(""),
+		},
+		{
+			flag: optAllowEmpty, boolean: true,
+			help:  "remplace quand même une base qui contient des entreprises, des avis ou des attributions par une sauvegarde qui n'en contient aucun",
+			field: func(c *config) *string { return &c.allowEmpty },
 			def:   constant(""),
 		},
 		{

@@ -58,8 +58,11 @@
 // the store (stop serve first), and refuses FILE when it is a file restore
 // itself writes (DIR/fabrique.db, DIR/fabrique.db.restore where it stages
 // its copy, DIR/fabrique.db.before-restore): copy such a file out of the
-// data directory first. A refused FILE and the store are left as they
-// were. Options: --data, --log-level, --log-format.
+// data directory first. It prints the companies, notices, awards and
+// accounts it restored and those of the store it replaced. A backup
+// holding no company, notice or award does not replace a store holding
+// some unless --allow-empty. A refused FILE and the store are left as they
+// were. Options: --data, --allow-empty, --log-level, --log-format.
 //
 // user add [--admin] EMAIL [--password P]: creates a confirmed account
 // (an Alliance admin with --admin); without --password it asks for one on
