@@ -161,6 +161,12 @@ func TestMetricsAccess(t *testing.T) {
 // httpStatus sends a real GET over loopback.
 func httpStatus(t *testing.T, target string, header ...string) int {
 	t.Helper()
+	return httpGet(t, target, header...).status
+}
+
+// httpGet sends a real GET over loopback and reads the answer.
+func httpGet(t *testing.T, target string, header ...string) response {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -172,7 +178,7 @@ func httpStatus(t *testing.T, target string, header ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readAnswer(t, "GET "+target, resp).status // contract_test.go
+	return readAnswer(t, "GET "+target, resp) // contract_test.go
 }
 
 // failingSender refuses every mail.

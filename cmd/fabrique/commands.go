@@ -57,7 +57,7 @@ func commands() []command {
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
 			options: append(append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
-				optBehindProxy, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery,
+				optBehindProxy, optTrustedProxies, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery,
 				optImportEvery, optFeed),
 			run: runServe,
 		},

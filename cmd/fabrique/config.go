@@ -38,15 +38,16 @@ type config struct {
 	allowEmpty  string // "true" or "": restore may replace data with an empty backup
 
 	// Options of accounts and mail (user.go, serve).
-	behindProxy  string // "true" or ""
-	smtpHost     string
-	smtpPort     string
-	smtpUser     string
-	smtpPassword string
-	smtpTLS      string
-	mailFrom     string
-	admin        string // "true" or ""
-	password     string
+	behindProxy    string // "true" or ""
+	trustedProxies string // comma-separated addresses, with behindProxy
+	smtpHost       string
+	smtpPort       string
+	smtpUser       string
+	smtpPassword   string
+	smtpTLS        string
+	mailFrom       string
+	admin          string // "true" or ""
+	password       string
 
 	alertsEvery string // serve's alert scheduler (alerts.go)
 	importEvery string // serve's scheduled feed imports (imports.go)
@@ -111,15 +112,16 @@ const (
 	optRankings   = "rankings"
 	optAllowEmpty = "allow-empty"
 
-	optBehindProxy  = "behind-proxy"
-	optSMTPHost     = "smtp-host"
-	optSMTPPort     = "smtp-port"
-	optSMTPUser     = "smtp-user"
-	optSMTPPassword = "smtp-password"
-	optSMTPTLS      = "smtp-tls"
-	optMailFrom     = "mail-from"
-	optAdmin        = "admin"
-	optPassword     = "password"
+	optBehindProxy    = "behind-proxy"
+	optTrustedProxies = "trusted-proxies"
+	optSMTPHost       = "smtp-host"
+	optSMTPPort       = "smtp-port"
+	optSMTPUser       = "smtp-user"
+	optSMTPPassword   = "smtp-password"
+	optSMTPTLS        = "smtp-tls"
+	optMailFrom       = "mail-from"
+	optAdmin          = "admin"
+	optPassword       = "password"
 )
 
 // defaultAddr is where serve listens when nothing is configured.

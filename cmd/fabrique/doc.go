@@ -137,6 +137,11 @@
 //
 //	--behind-proxy       FABRIQUE_BEHIND_PROXY a trusted reverse proxy sets X-Forwarded-Proto
 //	                                           (https makes cookies Secure) and X-Forwarded-For
+//	--trusted-proxies L  FABRIQUE_TRUSTED_PROXIES with --behind-proxy: the proxies' IPs or
+//	                                           networks, comma-separated; only their
+//	                                           connections' headers are believed (default:
+//	                                           any connection's, so the port must be
+//	                                           reachable by the proxy only)
 //	--smtp-host HOST     FABRIQUE_SMTP_HOST    SMTP server; empty (default): mails stay in the
 //	                                           outbox, read by admins at /admin/courriels
 //	--smtp-port PORT     FABRIQUE_SMTP_PORT    587, 465 with tls, 25 with none (default)
