@@ -71,7 +71,7 @@ func TestAdminBackupIsARestorableStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "fabrique.db")
-	if err := store.Restore(ctx, backup, db, store.Options{}); err != nil {
+	if _, err := store.Restore(ctx, backup, db, store.Options{}); err != nil {
 		t.Fatalf("Restore of the downloaded backup: %v", err)
 	}
 	restored, err := store.Open(db, store.Options{})

@@ -82,12 +82,12 @@ func newID(prefix string) string {
 }
 
 // secureRequest reports whether the request came over TLS, directly or
-// through a trusted proxy that says so (Config.TrustProxy).
+// through a trusted proxy that says so (proxy.go).
 func (s *Server) secureRequest(c *fiber.Ctx) bool {
 	if c.Context().IsTLS() {
 		return true
 	}
-	return s.cfg.TrustProxy && strings.EqualFold(strings.TrimSpace(firstField(c.Get(fiber.HeaderXForwardedProto))), "https")
+	return s.proxy.relayed(c) && strings.EqualFold(strings.TrimSpace(firstField(c.Get(fiber.HeaderXForwardedProto))), "https")
 }
 
 func firstField(v string) string {
@@ -95,15 +95,12 @@ func firstField(v string) string {
 	return f
 }
 
-// clientAddr is the client's address: the connection's, or the last hop
-// added by a trusted proxy (Config.TrustProxy).
+// clientAddr is the client's address: the connection's, or the one a
+// trusted proxy names in X-Forwarded-For (proxy.go).
 func (s *Server) clientAddr(c *fiber.Ctx) string {
-	if s.cfg.TrustProxy {
-		if xff := c.Get(fiber.HeaderXForwardedFor); xff != "" {
-			hops := strings.Split(xff, ",")
-			if last := strings.TrimSpace(hops[len(hops)-1]); last != "" {
-				return last
-			}
+	if s.proxy.relayed(c) {
+		if client := s.proxy.forwardedClient(c.Get(fiber.HeaderXForwardedFor)); client != "" {
+			return client
 		}
 	}
 	return c.IP()

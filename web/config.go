@@ -45,6 +45,11 @@ type Config struct {
 	// X-Forwarded-Proto and X-Forwarded-For: cookies are then Secure when
 	// it says https, and the client address is its last X-Forwarded-For hop.
 	TrustProxy bool
+	// TrustedProxies, with TrustProxy, are the addresses (IP or CIDR) of
+	// the proxies: only their connections' headers are believed, and the
+	// client is the last X-Forwarded-For hop that is not one of them.
+	// Empty: any connection's headers (proxy.go).
+	TrustedProxies []string
 	// MatchConcurrency bounds the match API requests ranked at once
 	// (default GOMAXPROCS, at least 2); MatchQueueWait is how long one
 	// waits for a free slot before it is shed with 503 and Retry-After

@@ -69,6 +69,8 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	s.get(t, "/fournisseurs/inexistant-2")
 	s.get(t, "/nulle-part/secret-token-in-url")
 	s.get(t, "/healthz")
+	s.do(t, "PROPFIND", "/", nil) // a scanner's method: 501, the client's mistake
+	s.do(t, "FOO", "/recherche", nil)
 	fams := scrape(t, s)
 
 	tests := []struct {
@@ -79,6 +81,7 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 		{"two 404 under one pattern", map[string]string{"method": "GET", "route": "/fournisseurs/:id", "class": "4xx"}, 2},
 		{"no route", map[string]string{"method": "GET", "route": "unmatched", "class": "4xx"}, 1},
 		{"health check", map[string]string{"method": "GET", "route": "/healthz", "class": "2xx"}, 1},
+		{"unknown methods, with the client errors", map[string]string{"method": "OTHER", "route": "unmatched", "class": "4xx"}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +97,9 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	}
 	for _, m := range fams["fabrique_http_requests_total"].GetMetric() {
 		for _, l := range m.GetLabel() {
+			if l.GetName() == "class" && l.GetValue() == "5xx" {
+				t.Errorf("a server error counted, where the server failed nowhere: %v", m)
+			}
 			if strings.Contains(l.GetValue(), "inexistant") || strings.Contains(l.GetValue(), "secret") {
 				t.Errorf("a raw URL leaked into a label: %s=%q", l.GetName(), l.GetValue())
 			}
@@ -155,6 +161,12 @@ func TestMetricsAccess(t *testing.T) {
 // httpStatus sends a real GET over loopback.
 func httpStatus(t *testing.T, target string, header ...string) int {
 	t.Helper()
+	return httpGet(t, target, header...).status
+}
+
+// httpGet sends a real GET over loopback and reads the answer.
+func httpGet(t *testing.T, target string, header ...string) response {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +178,7 @@ func httpStatus(t *testing.T, target string, header ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readAnswer(t, "GET "+target, resp).status // contract_test.go
+	return readAnswer(t, "GET "+target, resp) // contract_test.go
 }
 
 // failingSender refuses every mail.
@@ -231,7 +243,7 @@ func TestStatusClass(t *testing.T) {
 	for _, tt := range []struct {
 		status int
 		want   string
-	}{{200, "2xx"}, {304, "3xx"}, {404, "4xx"}, {503, "5xx"}, {0, "other"}, {600, "other"}} {
+	}{{200, "2xx"}, {304, "3xx"}, {404, "4xx"}, {500, "5xx"}, {501, "4xx"}, {503, "5xx"}, {0, "other"}, {600, "other"}} {
 		if got := metrics.StatusClass(tt.status); got != tt.want {
 			t.Errorf("StatusClass(%d) = %q, want %q", tt.status, got, tt.want)
 		}

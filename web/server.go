@@ -54,6 +54,7 @@ type Server struct {
 	matchSource   index.MatchProfileSource // what the matcher reads: the store, through its match profiles
 	matchGate     *matchGate               // bounds the match API under load
 	formLimiter   *rateLimiter             // form posts per client (form_guard.go)
+	proxy         proxyTrust               // whose forwarding headers are believed (proxy.go)
 	obsFacts      factsCache               // the observatory's figures (observatory.go)
 	metrics       *metrics.Registry        // /metrics (observability.go)
 	shuttingDown  atomic.Bool              // /readyz answers 503 (observability.go)
@@ -79,6 +80,10 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if err := CheckAdminToken(s.cfg.AdminToken); err != nil {
 		return nil, err
 	}
+	var err error
+	if s.proxy, err = newProxyTrust(s.cfg.TrustProxy, s.cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
 	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
 	s.backupSlot = make(chan struct{}, 1)
 	s.matchSource = deps.Store
@@ -95,7 +100,6 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 
-	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

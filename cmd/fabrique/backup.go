@@ -29,9 +29,20 @@ func runBackup(ctx context.Context, p *program, args []string) error {
 		}
 	}()
 	if err := st.BackupFile(ctx, file); err != nil {
-		return &userError{msg: fmt.Sprintf("sauvegarde dans %s impossible : %v", file, err), err: err}
+		p.log.Debug("backup failed", "file", file, "data", p.cfg.dataDir, "err", err)
+		return backupError(file, err)
 	}
 	p.log.Info("backup written", "file", file, "data", p.cfg.dataDir)
 	fmt.Fprintf(p.stdout, "Sauvegarde écrite dans %s\n", file)
 	return nil
+}
+
+// backupError says in French why the backup was not written. BackupFile
+// writes FILE.tmp and renames it, so a backup already at FILE is intact.
+func backupError(file string, err error) error {
+	cause := fileCause(err)
+	if cause == "" {
+		cause = err.Error()
+	}
+	return &userError{msg: fmt.Sprintf("sauvegarde dans %s impossible : %s ; aucun fichier remplacé", file, cause), err: err}
 }

@@ -57,7 +57,7 @@ func commands() []command {
 				"Le serveur s'arrête proprement sur SIGINT (Ctrl+C) ou SIGTERM.\n" +
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
 			options: append(append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
-				optBehindProxy, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery,
+				optBehindProxy, optTrustedProxies, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery,
 				optImportEvery, optFeed),
 			run: runServe,
 		},
@@ -169,10 +169,12 @@ func commands() []command {
 			summary: "remplace la base de données par une sauvegarde",
 			args:    "FICHIER",
 			nargs:   1,
-			help: "Vérifie la sauvegarde FICHIER puis remplace la base du répertoire de données.\n" +
+			help: "Vérifie la sauvegarde FICHIER puis remplace la base du répertoire de données,\n" +
+				"et dit ce qu'elle contient et ce que contenait la base remplacée.\n" +
 				"Refuse de le faire tant qu'un autre processus utilise la base : arrêtez\n" +
-				"d'abord « fabrique serve ».",
-			options: append([]string{optData}, logOptions...),
+				"d'abord « fabrique serve ». Refuse aussi une sauvegarde sans entreprise, avis\n" +
+				"ni attribution à la place d'une base qui en contient, sauf avec --allow-empty.",
+			options: append([]string{optData, optAllowEmpty}, logOptions...),
 			run:     runRestore,
 		},
 		userCommand(),   // user.go

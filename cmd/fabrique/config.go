@@ -35,17 +35,19 @@ type config struct {
 	feed        string
 	noCPV       string // "true" or "": eval awards without CPV codes
 	rankings    string // "true" or "": eval awards keeps the whole rankings
+	allowEmpty  string // "true" or "": restore may replace data with an empty backup
 
 	// Options of accounts and mail (user.go, serve).
-	behindProxy  string // "true" or ""
-	smtpHost     string
-	smtpPort     string
-	smtpUser     string
-	smtpPassword string
-	smtpTLS      string
-	mailFrom     string
-	admin        string // "true" or ""
-	password     string
+	behindProxy    string // "true" or ""
+	trustedProxies string // comma-separated addresses, with behindProxy
+	smtpHost       string
+	smtpPort       string
+	smtpUser       string
+	smtpPassword   string
+	smtpTLS        string
+	mailFrom       string
+	admin          string // "true" or ""
+	password       string
 
 	alertsEvery string // serve's alert scheduler (alerts.go)
 	importEvery string // serve's scheduled feed imports (imports.go)
@@ -108,16 +110,18 @@ const (
 	optPublicURL  = "public-url"
 	optNoCPV      = "no-cpv"
 	optRankings   = "rankings"
+	optAllowEmpty = "allow-empty"
 
-	optBehindProxy  = "behind-proxy"
-	optSMTPHost     = "smtp-host"
-	optSMTPPort     = "smtp-port"
-	optSMTPUser     = "smtp-user"
-	optSMTPPassword = "smtp-password"
-	optSMTPTLS      = "smtp-tls"
-	optMailFrom     = "mail-from"
-	optAdmin        = "admin"
-	optPassword     = "password"
+	optBehindProxy    = "behind-proxy"
+	optTrustedProxies = "trusted-proxies"
+	optSMTPHost       = "smtp-host"
+	optSMTPPort       = "smtp-port"
+	optSMTPUser       = "smtp-user"
+	optSMTPPassword   = "smtp-password"
+	optSMTPTLS        = "smtp-tls"
+	optMailFrom       = "mail-from"
+	optAdmin          = "admin"
+	optPassword       = "password"
 )
 
 // defaultAddr is where serve listens when nothing is configured.
@@ -186,6 +190,12 @@ func options() map[string]option {
 			flag: optRankings, boolean: true,
 			help:  "avec --json, garde le classement entier de chaque marché, points par composante (pour scripts/eval-reweight)",
 			field: func(c *config) *string { return &c.rankings },
+			def:   constant(""),
+		},
+		{
+			flag: optAllowEmpty, boolean: true,
+			help:  "remplace quand même une base qui contient des entreprises, des avis ou des attributions par une sauvegarde qui n'en contient aucun",
+			field: func(c *config) *string { return &c.allowEmpty },
 			def:   constant(""),
 		},
 		{

@@ -58,8 +58,11 @@
 // the store (stop serve first), and refuses FILE when it is a file restore
 // itself writes (DIR/fabrique.db, DIR/fabrique.db.restore where it stages
 // its copy, DIR/fabrique.db.before-restore): copy such a file out of the
-// data directory first. A refused FILE and the store are left as they
-// were. Options: --data, --log-level, --log-format.
+// data directory first. It prints the companies, notices, awards and
+// accounts it restored and those of the store it replaced. A backup
+// holding no company, notice or award does not replace a store holding
+// some unless --allow-empty. A refused FILE and the store are left as they
+// were. Options: --data, --allow-empty, --log-level, --log-format.
 //
 // user add [--admin] EMAIL [--password P]: creates a confirmed account
 // (an Alliance admin with --admin); without --password it asks for one on
@@ -134,6 +137,11 @@
 //
 //	--behind-proxy       FABRIQUE_BEHIND_PROXY a trusted reverse proxy sets X-Forwarded-Proto
 //	                                           (https makes cookies Secure) and X-Forwarded-For
+//	--trusted-proxies L  FABRIQUE_TRUSTED_PROXIES with --behind-proxy: the proxies' IPs or
+//	                                           networks, comma-separated; only their
+//	                                           connections' headers are believed (default:
+//	                                           any connection's, so the port must be
+//	                                           reachable by the proxy only)
 //	--smtp-host HOST     FABRIQUE_SMTP_HOST    SMTP server; empty (default): mails stay in the
 //	                                           outbox, read by admins at /admin/courriels
 //	--smtp-port PORT     FABRIQUE_SMTP_PORT    587, 465 with tls, 25 with none (default)

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
 )
 
 // usageError is a mistake on the command line: fabrique exits with status 2.
@@ -55,4 +60,47 @@ func exitCode(err error) int {
 		return 3
 	}
 	return 1
+}
+
+// fileCause words in French why the system refused a file operation
+// (disk full, read-only volume, access denied…), naming the path it
+// refused; "" when err is none it knows, for the caller to show err.
+func fileCause(err error) string {
+	path := ""
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &le):
+		path = le.New
+	case errors.As(err, &pe):
+		path = pe.Path
+	}
+	dir := ""
+	if path != "" {
+		dir = " (" + filepath.Dir(path) + ")"
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "opération interrompue"
+	case errors.Is(err, syscall.ENOSPC):
+		return "disque plein, plus de place sur le volume de destination" + dir
+	case errors.Is(err, syscall.EDQUOT):
+		return "quota disque dépassé sur le volume de destination" + dir
+	case errors.Is(err, syscall.EROFS):
+		return "volume de destination en lecture seule" + dir
+	case errors.Is(err, syscall.EIO):
+		return "erreur d'entrée-sortie du disque" + dir
+	case path == "":
+		return ""
+	case errors.Is(err, fs.ErrPermission):
+		return "accès refusé à " + path + " (droits du fichier ou du répertoire)"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "un élément du chemin " + path + " n'est pas un répertoire"
+	case errors.Is(err, syscall.EISDIR),
+		le != nil && (errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY)):
+		return path + " est un répertoire"
+	case errors.Is(err, fs.ErrNotExist):
+		return "fichier ou répertoire introuvable : " + path
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 
 	"fabrique/crawler"
 	"fabrique/crawler/notice"
+	"fabrique/data"
 	"fabrique/data/store"
 )
 
@@ -97,8 +98,11 @@ func (fi *feedImporter) get(ctx context.Context, u string) (*crawler.Page, error
 }
 
 func (fi *feedImporter) boamp(ctx context.Context, base string) error {
+	urlAt := func(offset int) string {
+		return base + boampRecordsPath + "?limit=" + strconv.Itoa(boampPageSize) + "&offset=" + strconv.Itoa(offset)
+	}
 	for offset := 0; offset < boampMaxOffset; offset += boampPageSize {
-		pageURL := base + boampRecordsPath + "?limit=" + strconv.Itoa(boampPageSize) + "&offset=" + strconv.Itoa(offset)
+		pageURL := urlAt(offset)
 		page, err := fi.get(ctx, pageURL)
 		if err != nil {
 			return feedError("BOAMP", pageURL, err)
@@ -107,6 +111,16 @@ func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 			fmt.Fprintf(fi.report, "%s : inchangé depuis le dernier import (304)\n", pageURL)
 			if err := fi.f.Done(ctx, page, nil); err != nil {
 				return err
+			}
+			// An unchanged page says nothing of the total: it was the last
+			// one, and still is, when the import that fetched it stopped
+			// there, leaving no state for the next page.
+			_, err := fi.f.State.PageState(ctx, fi.f.Source, urlAt(offset+boampPageSize))
+			if errors.Is(err, data.ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("feed boamp: page state: %w", err)
 			}
 			continue
 		}

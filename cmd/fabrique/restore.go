@@ -18,21 +18,36 @@ func runRestore(ctx context.Context, p *program, args []string) error {
 	if err := os.MkdirAll(p.cfg.dataDir, 0o750); err != nil {
 		return &userError{msg: fmt.Sprintf("création du répertoire de données %s impossible : %v", p.cfg.dataDir, err), err: err}
 	}
-	err := store.Restore(ctx, file, dbFile(p.cfg.dataDir), store.Options{Timeout: lockTimeout})
+	r, err := store.Restore(ctx, file, dbFile(p.cfg.dataDir), store.Options{Timeout: lockTimeout, AllowEmptyRestore: on(p.cfg.allowEmpty)})
 	if err != nil {
 		p.log.Debug("restore refused", "file", file, "data", p.cfg.dataDir, "err", err)
 		return restoreError(p.cfg.dataDir, file, err)
 	}
-	p.log.Info("backup restored", "file", file, "data", p.cfg.dataDir)
-	fmt.Fprintf(p.stdout, "Sauvegarde %s restaurée dans %s\n", file, p.cfg.dataDir)
+	p.log.Info("backup restored", "file", file, "data", p.cfg.dataDir,
+		"suppliers", r.Restored.Suppliers, "tenders", r.Restored.Tenders, "awards", r.Restored.Awards, "accounts", r.Restored.Accounts)
+	fmt.Fprintf(p.stdout, "Sauvegarde %s restaurée dans %s : %s.\n", file, p.cfg.dataDir, contentsFR(r.Restored))
+	if r.Replaced != nil {
+		fmt.Fprintf(p.stdout, "La base remplacée (%s) est gardée dans %s.before-restore.\n", contentsFR(*r.Replaced), dbFile(p.cfg.dataDir))
+	}
 	return nil
+}
+
+// contentsFR words what a store holds: « 3 entreprises, 1 avis, 0
+// attribution, 2 comptes ».
+func contentsFR(c store.Contents) string {
+	return data.CountFR(c.Suppliers, "entreprise", "entreprises") + ", " + data.CountFR(c.Tenders, "avis", "avis") + ", " +
+		data.CountFR(c.Awards, "attribution", "attributions") + ", " + data.CountFR(c.Accounts, "compte", "comptes")
 }
 
 // restoreError says in French why the backup file was not restored.
 func restoreError(dataDir, file string, err error) error {
 	var be *store.BackupError
+	var ee *store.EmptyRestoreError
 	var msg string
 	switch {
+	case errors.As(err, &ee):
+		msg = fmt.Sprintf("%s ne contient ni entreprise, ni avis, ni attribution, et la base de %s en contient (%s) : "+
+			"restauration refusée, la base n'a pas été touchée ; --allow-empty la remplace quand même", file, dataDir, contentsFR(ee.Current))
 	case errors.Is(err, store.ErrLocked):
 		msg = fmt.Sprintf("le répertoire de données %s est utilisé par un autre processus fabrique : "+
 			"arrêtez-le avant de restaurer une sauvegarde", dataDir)
@@ -42,6 +57,8 @@ func restoreError(dataDir, file string, err error) error {
 		msg = fmt.Sprintf("sauvegarde %s introuvable", file)
 	case errors.Is(err, fs.ErrPermission):
 		msg = fmt.Sprintf("restauration de %s impossible : accès refusé (droits du fichier ou du répertoire de données %s)", file, dataDir)
+	case fileCause(err) != "":
+		msg = fmt.Sprintf("restauration de %s impossible : %s ; la base de %s n'a pas été remplacée", file, fileCause(err), dataDir)
 	default:
 		msg = fmt.Sprintf("restauration de %s impossible : %v", file, err)
 	}

@@ -82,3 +82,47 @@ func TestRestoreErrorsInFrench(t *testing.T) {
 		}
 	}
 }
+
+// TestRestoreOfAnEmptyBackupOverData: restore says what it restored and
+// what it replaced; a backup without companies, notices or awards does
+// not replace a store holding some unless --allow-empty.
+func TestRestoreOfAnEmptyBackupOverData(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "vide.db")
+	src := t.TempDir()
+	if _, _, err := runCmd(t, env(), "user", "add", "admin@alliance.test", "--password", "une phrase assez longue", "--data", src); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, env(), "backup", empty, "--data", src); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, _, err := runCmd(t, env(), "import", "--data", dir, "testdata/notices/cn_81_FRA.xml"); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "fabrique.db")
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out, _, err := runCmd(t, env(), "restore", empty, "--data", dir)
+	want := empty + " ne contient ni entreprise, ni avis, ni attribution, et la base de " + dir +
+		" en contient (0 entreprise, 1 avis, 0 attribution, 0 compte) : restauration refusée"
+	if exitCode(err) != 1 || !strings.Contains(fmt.Sprint(err), want) || !strings.Contains(fmt.Sprint(err), "--allow-empty") {
+		t.Fatalf("restore of an empty backup over a notice: %v (exit %d)\n%s\nwant %q and --allow-empty", err, exitCode(err), out, want)
+	}
+	if got, _ := os.ReadFile(db); !bytes.Equal(got, before) {
+		t.Error("the refused restore changed the store")
+	}
+
+	out, _, err = runCmd(t, env(), "restore", empty, "--data", dir, "--allow-empty")
+	wantOut := "Sauvegarde " + empty + " restaurée dans " + dir + " : 0 entreprise, 0 avis, 0 attribution, 1 compte.\n" +
+		"La base remplacée (0 entreprise, 1 avis, 0 attribution, 0 compte) est gardée dans " + db + ".before-restore.\n"
+	if err != nil || out != wantOut {
+		t.Errorf("restore --allow-empty: %v\n%s\nwant\n%s", err, out, wantOut)
+	}
+	out, _, err = runCmd(t, env(), "restore", empty, "--data", t.TempDir())
+	if err != nil || !strings.HasSuffix(out, " : 0 entreprise, 0 avis, 0 attribution, 1 compte.\n") {
+		t.Errorf("restore of an empty backup into a new directory: %v\n%s", err, out)
+	}
+}

@@ -55,13 +55,14 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		rate.PerSecond, _ = strconv.ParseFloat(p.cfg.apiRate, 64) // checked by validate
 	}
 	srv, err := web.New(web.Config{
-		RateLimit:  rate,
-		Addr:       p.cfg.addr,
-		AdminToken: p.cfg.adminToken,
-		PublicURL:  p.cfg.publicURL,
-		Logger:     p.log,
-		Version:    buildVersion(),
-		TrustProxy: on(p.cfg.behindProxy),
+		RateLimit:      rate,
+		Addr:           p.cfg.addr,
+		AdminToken:     p.cfg.adminToken,
+		PublicURL:      p.cfg.publicURL,
+		Logger:         p.log,
+		Version:        buildVersion(),
+		TrustProxy:     on(p.cfg.behindProxy),
+		TrustedProxies: p.cfg.trustedProxyList(),
 	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender, Tenders: dir.tenders})
 	if err != nil {
 		return err

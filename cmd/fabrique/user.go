@@ -35,6 +35,13 @@ func accountOptions() []option {
 			def:   constant(""),
 		},
 		{
+			flag: optTrustedProxies, env: "FABRIQUE_TRUSTED_PROXIES", arg: "ADRESSES",
+			help:    "avec --behind-proxy, les adresses du proxy (IP ou réseau, séparées par des virgules : 127.0.0.1,10.0.0.0/8) : seuls leurs en-têtes X-Forwarded-* sont crus ; sans elles, ceux de toute connexion, et le port ne doit être joignable que par le proxy",
+			field:   func(c *config) *string { return &c.trustedProxies },
+			def:     constant(""),
+			display: "toute connexion",
+		},
+		{
 			flag: optSMTPHost, env: "FABRIQUE_SMTP_HOST", arg: "HÔTE",
 			help:    "serveur SMTP des courriels ; vide : les courriels restent dans la boîte d'envoi, lisible par les administrateurs à /admin/courriels",
 			field:   func(c *config) *string { return &c.smtpHost },

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net"
+	"strings"
 	"time"
 
 	"fabrique/data"
@@ -36,7 +37,7 @@ func (c *config) validateServe() error {
 	if err := web.CheckAdminToken(c.adminToken); errors.As(err, &weak) {
 		return usageErrorf("--admin-token (ou FABRIQUE_ADMIN_TOKEN) : %s", weak.Message)
 	}
-	return nil
+	return c.validateTrustedProxies()
 }
 
 // checkAddr checks the form of --addr (serve, mirror): HOST:PORT, HOST
@@ -73,4 +74,29 @@ func checkScheduledCrawls(p *program) error {
 	}
 	_, _, err := crawlConfig(p)
 	return err
+}
+
+// trustedProxyList is --trusted-proxies as a list.
+func (c *config) trustedProxyList() []string {
+	if strings.TrimSpace(c.trustedProxies) == "" {
+		return nil
+	}
+	return strings.Split(c.trustedProxies, ",")
+}
+
+// validateTrustedProxies checks --trusted-proxies: addresses or networks,
+// and only with --behind-proxy, which it narrows.
+func (c *config) validateTrustedProxies() error {
+	list := c.trustedProxyList()
+	if list == nil {
+		return nil
+	}
+	if !on(c.behindProxy) {
+		return usageErrorf("--trusted-proxies (ou FABRIQUE_TRUSTED_PROXIES) va avec --behind-proxy : sans lui, aucun en-tête X-Forwarded-* n'est cru")
+	}
+	var bad *data.ValidationError
+	if err := web.CheckTrustedProxies(list); errors.As(err, &bad) {
+		return usageErrorf("--trusted-proxies (ou FABRIQUE_TRUSTED_PROXIES) : %s", bad.Message)
+	}
+	return nil
 }

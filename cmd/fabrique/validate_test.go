@@ -36,6 +36,8 @@ func TestServeRefusesBadFlagsBeforeAnyWork(t *testing.T) {
 		{"import every without a feed", nil, []string{"--import-every", "1h"}, "--feed boamp"},
 		{"import of an unknown feed", nil, []string{"--import-every", "1h", "--feed", "boamp,joue"}, "« joue » inconnu"},
 		{"TED feed without its address", []string{"FABRIQUE_IMPORT_EVERY", "1h", "FABRIQUE_FEED", "ted"}, nil, "--base-url"},
+		{"trusted proxies without --behind-proxy", nil, []string{"--trusted-proxies", "127.0.0.1"}, "va avec --behind-proxy"},
+		{"trusted proxy that is no address", []string{"FABRIQUE_BEHIND_PROXY", "oui", "FABRIQUE_TRUSTED_PROXIES", "127.0.0.1,proxy.local"}, nil, "« proxy.local » n'est ni une adresse IP"},
 		{"missing import configuration", nil, []string{"--import-every", "1h", "--feed", "boamp", "--config", "/nonexistent/feeds.json"}, "/nonexistent/feeds.json"},
 	}
 	for _, tt := range tests {

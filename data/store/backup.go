@@ -64,28 +64,42 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 		return 0, fmt.Errorf("store: backup: %w", err)
 	}
 	var n int64
+	cw := &ctxWriter{ctx: ctx, w: w}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		n, err = tx.WriteTo(ctxWriter{ctx: ctx, w: w})
+		n, err = tx.WriteTo(cw)
 		return err
 	})
+	if cw.err != nil {
+		// bbolt words the errors of its first pages with %s: the writer's
+		// own error keeps the cause (ENOSPC, a cancelled context…) for
+		// errors.Is.
+		err = cw.err
+	}
 	if err != nil {
 		return n, fmt.Errorf("store: backup %s: %w", s.path, err)
 	}
 	return n, nil
 }
 
-// ctxWriter stops a long copy when its context is cancelled.
+// ctxWriter stops a long copy when its context is cancelled, and keeps
+// the first error.
 type ctxWriter struct {
 	ctx context.Context
 	w   io.Writer
+	err error
 }
 
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if c.err == nil {
+		c.err = c.ctx.Err()
 	}
-	return c.w.Write(p)
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 // BackupFile writes a snapshot to path atomically: to path+".tmp", synced,
@@ -116,15 +130,55 @@ func (s *Store) BackupFile(ctx context.Context, path string) error {
 	return syncDir(filepath.Dir(path))
 }
 
+// ErrEmptyRestore means Restore refused to replace a store holding
+// suppliers, tenders or awards with a backup holding none, unless
+// Options.AllowEmptyRestore. It comes as an *EmptyRestoreError.
+var ErrEmptyRestore = errors.New("store: the backup holds no data and the store does")
+
+// EmptyRestoreError is Restore's refusal of an empty backup over a store
+// holding data: Current is what the store holds, left as it was.
+type EmptyRestoreError struct {
+	Path    string // the backup
+	Current Contents
+}
+
+func (e *EmptyRestoreError) Error() string {
+	return fmt.Sprintf("%v: %s: the store holds %d suppliers, %d tenders, %d awards", ErrEmptyRestore, e.Path,
+		e.Current.Suppliers, e.Current.Tenders, e.Current.Awards)
+}
+
+func (e *EmptyRestoreError) Unwrap() error { return ErrEmptyRestore }
+
+// Contents is what a store file holds, as Restore reports it.
+type Contents struct {
+	Suppliers, Tenders, Awards, Accounts int
+}
+
+// Empty reports whether the file holds no supplier, tender or award (it
+// may hold accounts).
+func (c Contents) Empty() bool { return c.Suppliers == 0 && c.Tenders == 0 && c.Awards == 0 }
+
+// RestoreReport is what Restore did: the contents of the backup it put in
+// place, and of the store it replaced (kept as .before-restore); Replaced
+// is nil when there was none, or when that file could not be read (a
+// damaged store, which a restore is there to replace).
+type RestoreReport struct {
+	Restored Contents
+	Replaced *Contents
+}
+
 // Restore replaces the store file at dbPath with the backup at backupPath.
 // It first validates the backup (a bbolt file, not truncated, of a known
 // schema version, passing Check), refuses with ErrLocked while a process
-// has dbPath open, then copies the backup to dbPath+".restore", syncs it,
-// keeps the current file as dbPath+".before-restore" and renames the copy
-// over dbPath. On any refusal dbPath is left untouched.
-func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error {
+// has dbPath open, refuses with ErrEmptyRestore a backup holding no
+// supplier, tender or award over a store holding some (unless
+// opts.AllowEmptyRestore), then copies the backup to dbPath+".restore",
+// syncs it, keeps the current file as dbPath+".before-restore" and renames
+// the copy over dbPath. On any refusal dbPath is left untouched.
+func Restore(ctx context.Context, backupPath, dbPath string, opts Options) (RestoreReport, error) {
+	var report RestoreReport
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("store: restore: %w", err)
+		return report, fmt.Errorf("store: restore: %w", err)
 	}
 	staged, previous := dbPath+".restore", dbPath+".before-restore"
 	for _, f := range []struct{ path, what string }{
@@ -133,63 +187,127 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) error
 		{previous, "where Restore keeps the current store (" + previous + "), which it overwrites"},
 	} {
 		if same(backupPath, f.path) {
-			return &BackupError{Path: backupPath, Problem: BackupInPlace, msg: "it is " + f.what}
+			return report, &BackupError{Path: backupPath, Problem: BackupInPlace, msg: "it is " + f.what}
 		}
 	}
-	if err := validateBackup(ctx, backupPath, opts); err != nil {
-		return err
+	restored, err := validateBackup(ctx, backupPath, opts)
+	if err != nil {
+		return report, err
+	}
+	// Read before the lock, which bbolt's own shared lock would wait for;
+	// a process that writes in between makes the figures a little old.
+	current, err := currentContents(dbPath, opts)
+	if err != nil {
+		return report, err
+	}
+	if restored.Empty() && current != nil && !current.Empty() && !opts.AllowEmptyRestore {
+		return report, &EmptyRestoreError{Path: backupPath, Current: *current}
 	}
 	unlock, err := lockFile(dbPath, opts.timeout())
 	if err != nil {
-		return err
+		return report, err
 	}
 	defer unlock()
 
 	if err := os.MkdirAll(filepath.Dir(dbPath), 0o750); err != nil {
-		return fmt.Errorf("store: restore: %w", err)
+		return report, fmt.Errorf("store: restore: %w", err)
 	}
 	if err := copyFile(backupPath, staged); err != nil {
 		_ = os.Remove(staged)
-		return fmt.Errorf("store: restore: %w", err)
+		return report, fmt.Errorf("store: restore: %w", err)
 	}
-	if err := validateBackup(ctx, staged, opts); err != nil { // the copy, as written to disk
+	if restored, err = validateBackup(ctx, staged, opts); err != nil { // the copy, as written to disk
 		_ = os.Remove(staged)
-		return err
+		return report, err
 	}
 	if _, err := os.Stat(dbPath); err == nil {
 		if err := keepPrevious(dbPath, previous); err != nil {
 			_ = os.Remove(staged)
-			return fmt.Errorf("store: restore: keep the current file: %w", err)
+			return report, fmt.Errorf("store: restore: keep the current file: %w", err)
 		}
 	}
 	if err := os.Rename(staged, dbPath); err != nil {
 		_ = os.Remove(staged)
-		return fmt.Errorf("store: restore: %w", err)
+		return report, fmt.Errorf("store: restore: %w", err)
 	}
-	return syncDir(filepath.Dir(dbPath))
+	report = RestoreReport{Restored: restored, Replaced: current}
+	return report, syncDir(filepath.Dir(dbPath))
 }
 
-// validateBackup opens path read-only and checks it as Restore promises.
-func validateBackup(ctx context.Context, path string, opts Options) error {
+// currentContents counts what the store at path holds: nil when there is
+// no file or it cannot be read (damaged, foreign: Restore replaces it
+// all the same); ErrLocked while a process has it open.
+func currentContents(path string, opts Options) (c *Contents, err error) {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, nil
+	}
+	if st.Size() == 0 {
+		return &Contents{}, nil
+	}
+	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.timeout()})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, lockedError(path)
+	}
+	if err != nil {
+		return nil, nil
+	}
+	defer func() { _ = db.Close() }()
+	defer func() {
+		if recover() != nil { // a damaged page: bbolt panics on some
+			c, err = nil, nil
+		}
+	}()
+	err = db.View(func(tx *bolt.Tx) error {
+		if st.Size() < tx.Size() { // truncated: its last pages would crash the process
+			return nil
+		}
+		n := contents(tx)
+		c = &n
+		return nil
+	})
+	return c, err
+}
+
+// contents counts the records of the buckets Contents names.
+func contents(tx *bolt.Tx) Contents {
+	count := func(name []byte) int {
+		if b := tx.Bucket(name); b != nil {
+			return b.Stats().KeyN
+		}
+		return 0
+	}
+	return Contents{
+		Suppliers: count(bucketSuppliers),
+		Tenders:   count(bucketTenders),
+		Awards:    count(bucketAwards),
+		Accounts:  count(bucketAccounts),
+	}
+}
+
+// validateBackup opens path read-only, checks it as Restore promises and
+// counts what it holds.
+func validateBackup(ctx context.Context, path string, opts Options) (Contents, error) {
 	bad := func(problem BackupProblem, cause error, format string, args ...any) *BackupError {
 		return &BackupError{Path: path, Problem: problem, Err: cause, msg: fmt.Sprintf(format, args...)}
 	}
+	var c Contents
 	st, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("store: restore: %w", err)
+		return c, fmt.Errorf("store: restore: %w", err)
 	}
 	if !st.Mode().IsRegular() {
-		return bad(BackupNotRegular, nil, "not a regular file")
+		return c, bad(BackupNotRegular, nil, "not a regular file")
 	}
 	if st.Size() == 0 {
-		return bad(BackupEmpty, nil, "empty file")
+		return c, bad(BackupEmpty, nil, "empty file")
 	}
 	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: opts.timeout()})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
-			return lockedError(path)
+			return c, lockedError(path)
 		}
-		return bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
+		return c, bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
 	}
 	defer func() { _ = db.Close() }()
 	err = db.View(func(tx *bolt.Tx) error {
@@ -215,15 +333,19 @@ func validateBackup(ctx context.Context, path string, opts Options) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return c, err
 	}
 	ro := &Store{db: db, path: path}
 	if err := ro.Check(ctx); errors.Is(err, ErrInconsistent) {
-		return bad(BackupInconsistent, err, "%v", err)
+		return c, bad(BackupInconsistent, err, "%v", err)
 	} else if err != nil {
-		return fmt.Errorf("store: restore: %w", err)
+		return c, fmt.Errorf("store: restore: %w", err)
 	}
-	return nil
+	err = db.View(func(tx *bolt.Tx) error {
+		c = contents(tx)
+		return nil
+	})
+	return c, err
 }
 
 // keepPrevious preserves the current file under before: a hard link costs

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,7 +84,7 @@ func TestBackupUnderWritesRestoresAConsistentSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	restored := filepath.Join(dir, "restored", "fabrique.db") // a directory Restore creates
-	if err := Restore(ctx, backup, restored, Options{Timeout: 200 * time.Millisecond}); err != nil {
+	if _, err := Restore(ctx, backup, restored, Options{Timeout: 200 * time.Millisecond}); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	r, err := Open(restored, Options{Timeout: 200 * time.Millisecond})
@@ -122,7 +123,7 @@ func TestBackupFileAndRestoreOverAnExistingStore(t *testing.T) {
 	}
 	current := fileHash(t, dbPath)
 
-	if err := Restore(ctx, backup, dbPath, Options{}); err != nil {
+	if _, err := Restore(ctx, backup, dbPath, Options{}); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	if got := fileHash(t, dbPath+".before-restore"); got != current {
@@ -206,7 +207,7 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Restore(ctx, tt.path, dbPath, Options{Timeout: 200 * time.Millisecond})
+			_, err := Restore(ctx, tt.path, dbPath, Options{Timeout: 200 * time.Millisecond})
 			var be *BackupError
 			if !errors.Is(err, ErrBadBackup) || !errors.As(err, &be) {
 				t.Fatalf("Restore: err = %v, want a *BackupError wrapping ErrBadBackup", err)
@@ -227,10 +228,10 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 			}
 		})
 	}
-	if err := Restore(ctx, filepath.Join(dir, "missing.db"), dbPath, Options{}); !errors.Is(err, os.ErrNotExist) {
+	if _, err := Restore(ctx, filepath.Join(dir, "missing.db"), dbPath, Options{}); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing backup: err = %v, want os.ErrNotExist", err)
 	}
-	if err := Restore(ctx, dbPath, dbPath, Options{}); !errors.Is(err, ErrBadBackup) {
+	if _, err := Restore(ctx, dbPath, dbPath, Options{}); !errors.Is(err, ErrBadBackup) {
 		t.Errorf("restoring the store onto itself: err = %v, want ErrBadBackup", err)
 	}
 }
@@ -259,7 +260,7 @@ func TestRestoreRefusesTheFilesItWrites(t *testing.T) {
 	current := fileHash(t, dbPath)
 	for _, backup := range []string{dbPath + ".restore", dbPath + ".before-restore", linked} {
 		want := fileHash(t, backup)
-		err := Restore(ctx, backup, dbPath, Options{Timeout: 200 * time.Millisecond})
+		_, err := Restore(ctx, backup, dbPath, Options{Timeout: 200 * time.Millisecond})
 		var be *BackupError
 		if !errors.As(err, &be) || be.Problem != BackupInPlace {
 			t.Errorf("Restore(%s): err = %v, want a BackupInPlace refusal", backup, err)
@@ -282,7 +283,7 @@ func TestRestoreRefusesWhileTheStoreIsOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	err := Restore(ctx, backup, s.Path(), Options{Timeout: 200 * time.Millisecond})
+	_, err := Restore(ctx, backup, s.Path(), Options{Timeout: 200 * time.Millisecond})
 	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), s.Path()) {
 		t.Fatalf("Restore onto an open store: err = %v, want ErrLocked naming %s", err, s.Path())
 	}
@@ -331,4 +332,118 @@ func fileHash(t *testing.T, path string) [32]byte {
 		t.Fatal(err)
 	}
 	return sha256.Sum256(b)
+}
+
+// fullWriter fails as a full disk does.
+type fullWriter struct{ after int }
+
+func (w *fullWriter) Write(p []byte) (int, error) {
+	if w.after <= 0 {
+		return 0, &os.PathError{Op: "write", Path: "/sauvegardes/b.db.tmp", Err: syscall.ENOSPC}
+	}
+	w.after--
+	return len(p), nil
+}
+
+// TestBackupKeepsTheWritersError: a write error, even on the first pages
+// (which bbolt words with %s), stays reachable by errors.Is, so that the
+// command can say « disque plein » rather than Go's text.
+func TestBackupKeepsTheWritersError(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, Options{NoSync: true})
+	if _, err := s.UpsertCrawled(ctx, realSuppliers(t, 50), "crawler:epv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, after := range []int{0, 1, 2, 5} {
+		_, err := s.Backup(ctx, &fullWriter{after: after})
+		if !errors.Is(err, syscall.ENOSPC) {
+			t.Errorf("Backup failing after %d writes: %v, want a chain to ENOSPC", after, err)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	w := &cancelWriter{cancel: cancel}
+	if _, err := s.Backup(cancelled, w); !errors.Is(err, context.Canceled) {
+		t.Errorf("Backup cancelled during the copy: %v, want context.Canceled", err)
+	}
+}
+
+// cancelWriter cancels its context at its first write.
+type cancelWriter struct{ cancel context.CancelFunc }
+
+func (w *cancelWriter) Write(p []byte) (int, error) {
+	w.cancel()
+	return len(p), nil
+}
+
+// TestRestoreReportsAndRefusesAnEmptyBackupOverData: Restore reports what
+// it put in place and what it replaced; a backup without suppliers,
+// tenders or awards (accounts only) does not replace a store holding
+// some unless AllowEmptyRestore, and goes into an empty or missing store.
+func TestRestoreReportsAndRefusesAnEmptyBackupOverData(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	backupOf := func(name string, fill func(*Store)) string {
+		s, err := Open(filepath.Join(dir, name, "fabrique.db"), Options{NoSync: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fill(s)
+		backup := filepath.Join(dir, name+".db")
+		if err := s.BackupFile(ctx, backup); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return backup
+	}
+	empty := backupOf("empty", func(s *Store) {
+		if err := s.PutAccount(ctx, data.Account{ID: "acc1", Email: "admin@alliance.test", Role: data.RoleAdmin}, "system"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	full := backupOf("full", func(s *Store) {
+		for n := 1; n <= 3; n++ {
+			if err := s.PutSupplier(ctx, synthetic(n, "25"), "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.PutTender(ctx, manualTender("1"), "test"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	fullContents := Contents{Suppliers: 3, Tenders: 1}
+
+	dbPath := filepath.Join(dir, "data", "fabrique.db")
+	r, err := Restore(ctx, empty, dbPath, Options{})
+	if err != nil || r.Restored != (Contents{Accounts: 1}) || r.Replaced != nil {
+		t.Fatalf("empty backup into a missing store: %+v, %v; want 1 account restored, nothing replaced", r, err)
+	}
+	r, err = Restore(ctx, full, dbPath, Options{})
+	if err != nil || r.Restored != fullContents || r.Replaced == nil || *r.Replaced != (Contents{Accounts: 1}) {
+		t.Fatalf("full backup over an empty store: %+v, %v", r, err)
+	}
+	current := fileHash(t, dbPath)
+	_, err = Restore(ctx, empty, dbPath, Options{})
+	var ee *EmptyRestoreError
+	if !errors.Is(err, ErrEmptyRestore) || !errors.As(err, &ee) || ee.Current != fullContents {
+		t.Fatalf("empty backup over a full store: %v, want ErrEmptyRestore with the store's contents %+v", err, fullContents)
+	}
+	if fileHash(t, dbPath) != current {
+		t.Error("the refused restore changed the store")
+	}
+	r, err = Restore(ctx, empty, dbPath, Options{AllowEmptyRestore: true})
+	if err != nil || r.Restored != (Contents{Accounts: 1}) || r.Replaced == nil || *r.Replaced != fullContents {
+		t.Fatalf("empty backup over a full store, allowed: %+v, %v", r, err)
+	}
+	if fileHash(t, dbPath+".before-restore") != current {
+		t.Error("the replaced store was not kept as .before-restore")
+	}
+	// A damaged store is what a restore is for: its contents are unknown.
+	if err := os.WriteFile(dbPath, bytes.Repeat([]byte("abîmé "), 2000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = Restore(ctx, empty, dbPath, Options{}); err != nil || r.Replaced != nil {
+		t.Fatalf("empty backup over a damaged store: %+v, %v; want it restored, nothing known replaced", r, err)
+	}
 }

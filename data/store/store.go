@@ -39,6 +39,10 @@ type Options struct {
 	// read or report, which a mistyped path must not answer from a new,
 	// empty store.
 	MustExist bool
+	// AllowEmptyRestore lets Restore replace a store holding suppliers,
+	// tenders or awards with a backup holding none; refused otherwise
+	// (ErrEmptyRestore). Restore only.
+	AllowEmptyRestore bool
 }
 
 func (o Options) timeout() time.Duration {

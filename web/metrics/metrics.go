@@ -92,9 +92,17 @@ func (r *Registry) ObserveRequest(method, route string, status int, took time.Du
 }
 
 // StatusClass is "2xx" for 200…299 and so on; "other" outside 100…599.
+// 501 Not Implemented counts with the 4xx: the server answers it to a
+// request method it does not know (web/methods.go), a client's mistake —
+// often a scanner's — that the logs do not record as a failure either;
+// "5xx" is kept for the server's own failures, which an alert may page
+// for.
 func StatusClass(status int) string {
-	if status < 100 || status > 599 {
+	switch {
+	case status < 100 || status > 599:
 		return "other"
+	case status == http.StatusNotImplemented:
+		return "4xx"
 	}
 	return strconv.Itoa(status/100) + "xx"
 }
