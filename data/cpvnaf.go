@@ -17,16 +17,16 @@ type CPVNAFFit struct {
 	NAFDivision   string
 	Primary       bool // the NAF division makes or provides what the CPV division buys
 	Justification string
-	// CPVPrefix is, on a refined group's row, the group or class it
-	// refines ("508", "5085"); "" on a division's row.
+	// CPVPrefix is, on a refined group's row, the group, class or
+	// category it refines ("508", "5085", "45421"); "" on a division's row.
 	CPVPrefix string
 }
 
 type cpvNAFTables struct {
 	byCPV map[string][]CPVNAFFit
 	byNAF map[string][]CPVNAFFit
-	// byPrefix refines a division for a group or class of CPV codes
-	// (refdata/cpv_naf_groups.csv, "508", "5085"): where a division
+	// byPrefix refines a division for a group, class or category of CPV
+	// codes (refdata/cpv_naf_groups.csv, "508", "5085", "45421"): where a division
 	// gathers unrelated trades — repair and maintenance (50) covers cars,
 	// ships, computers, lifts, furniture and musical instruments —, the
 	// trades that do the group's work replace the division's.
@@ -73,7 +73,7 @@ func sortedFits(byKey map[string][]CPVNAFFit) []CPVNAFFit {
 }
 
 // CPVNAFFitsFor returns the correspondence rows that apply to a CPV code:
-// those of its longest refined prefix (class, then group) when the table
+// those of its longest refined prefix (category, class, then group) when the table
 // refines it, else its division's.
 func CPVNAFFitsFor(cpv string) []CPVNAFFit {
 	t := cpvNAF.get()

@@ -40,7 +40,8 @@ func TestCPVNAFFitsIntegrity(t *testing.T) {
 	}
 }
 
-// Every row refining a division names a real CPV group or class and a
+// Every row refining a division names a real CPV group, class or
+// category (5 digits: « menuiserie » within joinery and carpentry) and a
 // real NAF division or class, once, with a reason.
 func TestCPVNAFRefinementsIntegrity(t *testing.T) {
 	rows := data.CPVNAFRefinements()
@@ -55,8 +56,8 @@ func TestCPVNAFRefinementsIntegrity(t *testing.T) {
 		}
 		seen[key] = true
 		code := f.CPVPrefix + "00000000"[:8-len(f.CPVPrefix)]
-		if c, ok := data.LookupCPV(code); !ok || (c.Level != "groupe" && c.Level != "classe") || c.Division != f.CPVDivision {
-			t.Errorf("CPV prefix %q: %s is no group or class of division %s", f.CPVPrefix, code, f.CPVDivision)
+		if c, ok := data.LookupCPV(code); !ok || (c.Level != "groupe" && c.Level != "classe" && c.Level != "categorie") || c.Division != f.CPVDivision {
+			t.Errorf("CPV prefix %q: %s is no group, class or category of division %s", f.CPVPrefix, code, f.CPVDivision)
 		}
 		if n, ok := data.LookupNAF(f.NAFDivision); !ok || (n.Level != "division" && n.Level != "classe") {
 			t.Errorf("NAF %q is no division or class", f.NAFDivision)
@@ -136,6 +137,21 @@ func TestFitOf(t *testing.T) {
 		{"electrical installation by a mason", "45311000", "43.99C", false, false},
 		{"electrical installation by an electrician", "45311000", "43.21A", true, true},
 		{"heating upkeep by a tiler", "50720000", "43.33Z", false, false},
+		// Finishing works (454) by trade: the plasterer next door is no
+		// joiner, a forge no painter.
+		{"joinery by a joiner", "45421000", "43.32A", true, true},
+		{"joinery by a joinery maker", "45421100", "16.23Z", true, true},
+		{"joinery by a plasterer", "45421000", "43.31Z", false, false},
+		{"joinery by a stained-glass workshop", "45421000", "23.19Z", false, false},
+		{"roof framing by a roof framer", "45422000", "43.91A", true, true},
+		{"painting by a painter", "45442100", "43.34Z", true, true},
+		{"painting by a plasterer-painter", "45442100", "43.31Z", true, false},
+		{"painting by a restorer of painted decors", "45442100", "90.03B", true, false},
+		{"painting by a forge", "45442100", "25.50A", false, false},
+		{"glazing by a stained-glass workshop", "45441000", "23.19Z", true, false},
+		{"plastering by a plasterer", "45410000", "43.31Z", true, true},
+		{"tiling by a joiner", "45431000", "43.32A", false, false},
+		{"façade works by a mason", "45443000", "43.99C", true, true},
 		// Food (15) by group and class: a distillery supplies no meat, a
 		// gingerbread maker no bread.
 		{"meat by a butcher's workshop", "15110000", "10.11Z", true, true},

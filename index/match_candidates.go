@@ -139,7 +139,13 @@ func areaQuery(p data.Place) query.Query {
 // whole sector of 100 000 suppliers is still many postings to walk.
 func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query, k int) ([]string, error) {
 	if !n.HasPoint {
-		res, err := g.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, k, 0, false))
+		// Hundreds of suppliers tie on the sector's boosts: ties go by
+		// supplier id, not by bleve's document numbers (the order they
+		// were indexed in), so that the same need gets the same pool
+		// after a re-import.
+		req := bleve.NewSearchRequestOptions(sq, k, 0, false)
+		req.SortBy([]string{"-_score", "_id"})
+		res, err := g.idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
 		}

@@ -14,7 +14,10 @@ import "fabrique/data"
 //     primary NAF fit with some of the words;
 //   - moyenne: relevance ≥ mediumRelevance, e.g. the right sector with
 //     few of the words, or a part of the words alone;
-//   - faible: below: a loose sector or a word of the description only.
+//   - faible: below: a loose sector or a word of the description only;
+//     and whatever the relevance, a fit of the univers alone with none of
+//     the need's words (Scored.confidence): a univers gathers hundreds of
+//     trades.
 //
 // Capability is not enough: forty builders fit « travaux de construction
 // d'églises » equally by their NAF code. Grade then keeps a level only

@@ -50,3 +50,30 @@ func TestGrade(t *testing.T) {
 	}
 	Grade(nil) // no ranking, no panic
 }
+
+// A univers alone gathers hundreds of trades: with none of the need's
+// words it is no evidence of the trade, whatever its fit's value.
+func TestConfidenceOfUniversAlone(t *testing.T) {
+	plasterer := data.Supplier{NAF: "43.31Z"}
+	univers := []string{"Architecture et patrimoine bâti"}
+	joinery := []string{"45421000"}
+	tests := []struct {
+		name string
+		sm   Scored
+		want string
+	}{
+		{"univers alone", Scored{class: classify(joinery, nil, &plasterer, univers, nil)}, data.ConfidenceLow},
+		{"univers and some words", Scored{class: classify(joinery, nil, &plasterer, univers, nil), Text: 0.4}, data.ConfidenceHigh},
+		{"the trade's own code", Scored{class: classify([]string{"45410000"}, nil, &plasterer, univers, nil)}, data.ConfidenceHigh},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.sm.class.value == 0 {
+				t.Fatal("no classification fit: the case tests nothing")
+			}
+			if got := tt.sm.confidence(); got != tt.want {
+				t.Errorf("confidence = %q (relevance %.2f), want %q", got, tt.sm.relevance(), tt.want)
+			}
+		})
+	}
+}

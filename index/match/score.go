@@ -178,6 +178,18 @@ func (sm *Scored) relevance() float64 {
 	return 1 - (1-sm.Text)*(1-class)
 }
 
+// confidence is the match's confidence level (ConfidenceOf its
+// relevance), except that a fit of the company's univers alone, with none
+// of the need's words, is faible: « Architecture et patrimoine bâti »
+// gathers plasterers, forges and stained-glass workshops alike, and says
+// nothing of which of them does joinery.
+func (sm *Scored) confidence() string {
+	if sm.Text == 0 && !sm.class.tradeFits() {
+		return data.ConfidenceLow
+	}
+	return ConfidenceOf(sm.relevance())
+}
+
 // inferredFitWhenDescribed discounts an inferred sector fit in the
 // relevance that gates nearness, when the need has discriminative words.
 const inferredFitWhenDescribed = 0.5
@@ -237,7 +249,7 @@ var reasonOrder = map[data.ReasonKind]int{
 func (sm *Scored) ToMatch(n *Need, q *TermSet) data.Match {
 	s := sm.c.sup
 	m := data.Match{SupplierID: s.ID, SIREN: s.SIREN, Name: s.Name, NAF: s.NAF, Score: round1(sm.Total),
-		Confidence: ConfidenceOf(sm.relevance())}
+		Confidence: sm.confidence()}
 	if sm.geo.hasDist {
 		d := math.Round(sm.geo.dist*10) / 10
 		m.DistanceKm = &d
