@@ -152,6 +152,23 @@ func TestFitOf(t *testing.T) {
 		{"plastering by a plasterer", "45410000", "43.31Z", true, true},
 		{"tiling by a joiner", "45431000", "43.32A", false, false},
 		{"façade works by a mason", "45443000", "43.99C", true, true},
+		// The other building trades (451, 4524, 4526, 4532, 4534, 4535, 455)
+		// too: roofing goes to roofers, fences to fencers and metalworkers.
+		{"roofing by a roofer", "45261210", "43.91B", true, true},
+		{"roofing by a plasterer", "45261210", "43.31Z", false, false},
+		{"roofing by a stained-glass workshop", "45261210", "23.19Z", false, false},
+		{"roof framing by a joiner", "45261100", "43.32A", true, false},
+		{"masonry by a mason", "45262500", "43.99C", true, true},
+		{"masonry by a stone cutter", "45262500", "23.70Z", true, false},
+		{"masonry by a painter", "45262500", "43.34Z", false, false},
+		{"insulation by a plasterer", "45321000", "43.31Z", true, true},
+		{"insulation by a joiner", "45321000", "43.32A", false, false},
+		{"fencing by a forge", "45342000", "25.50A", true, false},
+		{"fencing by a painter", "45342000", "43.34Z", false, false},
+		{"sprinklers by a plumber", "45343200", "43.22A", true, true},
+		{"lift installation by a lift maker", "45313100", "28.22Z", true, true},
+		{"demolition by a demolisher", "45111100", "43.11Z", true, true},
+		{"demolition by a stained-glass workshop", "45111100", "23.19Z", false, false},
 		// Food (15) by group and class: a distillery supplies no meat, a
 		// gingerbread maker no bread.
 		{"meat by a butcher's workshop", "15110000", "10.11Z", true, true},

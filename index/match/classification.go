@@ -149,6 +149,16 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 	return best
 }
 
+// tradeValue is the part of the fit that speaks of the company's trade:
+// all of it for a code it declared, its past awards or the trade the buyer
+// chose, the NAF code's part otherwise (a univers is no trade).
+func (f classFit) tradeValue() float64 {
+	if f.declared != "" || f.won || f.chosen {
+		return f.value
+	}
+	return f.naf
+}
+
 // tradeFits reports whether the fit says something of the company's
 // trade: a code it declared or won, the trade the buyer chose, or its NAF
 // code. A univers alone does not: « Architecture et patrimoine bâti » or

@@ -5,19 +5,19 @@ import "fabrique/data"
 // The confidence of a match says how surely the company does what is
 // asked, not how near it is nor how well it is labelled: it reads the
 // relevance, the noisy-OR of the text fit (the share of the need's object
-// that the company's own words hold) and the classification fit (CPV,
-// NAF, univers; an inferred sector fit counting for half when the buyer
-// described the work):
+// that the company's own words hold) and the fit of its trade (a CPV
+// code it declared or won, its NAF code; an inferred sector fit counting
+// for half when the buyer described the work). The univers is left out
+// (Scored.confidence): it gathers hundreds of trades, so it may rank a
+// company but never vouches that it does the work.
 //
 //   - forte: relevance ≥ highRelevance, e.g. the company's words hold
 //     most of the object, or a declared CPV code of the same group, or a
 //     primary NAF fit with some of the words;
 //   - moyenne: relevance ≥ mediumRelevance, e.g. the right sector with
 //     few of the words, or a part of the words alone;
-//   - faible: below: a loose sector or a word of the description only;
-//     and whatever the relevance, a fit of the univers alone with none of
-//     the need's words (Scored.confidence): a univers gathers hundreds of
-//     trades.
+//   - faible: below: a loose sector, a word of the description only, or
+//     the univers alone.
 //
 // Capability is not enough: forty builders fit « travaux de construction
 // d'églises » equally by their NAF code. Grade then keeps a level only

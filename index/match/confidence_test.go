@@ -51,10 +51,10 @@ func TestGrade(t *testing.T) {
 	Grade(nil) // no ranking, no panic
 }
 
-// A univers alone gathers hundreds of trades: with none of the need's
-// words it is no evidence of the trade, whatever its fit's value.
-func TestConfidenceOfUniversAlone(t *testing.T) {
-	plasterer := data.Supplier{NAF: "43.31Z"}
+// A univers gathers hundreds of trades: it never vouches that a company
+// does the work, alone or beside a weaker fit.
+func TestConfidenceLeavesTheUniversOut(t *testing.T) {
+	plasterer, stone := data.Supplier{NAF: "43.31Z"}, data.Supplier{NAF: "23.70Z"}
 	univers := []string{"Architecture et patrimoine bâti"}
 	joinery := []string{"45421000"}
 	tests := []struct {
@@ -63,7 +63,8 @@ func TestConfidenceOfUniversAlone(t *testing.T) {
 		want string
 	}{
 		{"univers alone", Scored{class: classify(joinery, nil, &plasterer, univers, nil)}, data.ConfidenceLow},
-		{"univers and some words", Scored{class: classify(joinery, nil, &plasterer, univers, nil), Text: 0.4}, data.ConfidenceHigh},
+		{"univers and some words: the words' level", Scored{class: classify(joinery, nil, &plasterer, univers, nil), Text: 0.4}, data.ConfidenceMedium},
+		{"secondary NAF fit and univers: the secondary fit's level", Scored{class: classify([]string{"45262500"}, nil, &stone, univers, nil)}, data.ConfidenceMedium},
 		{"the trade's own code", Scored{class: classify([]string{"45410000"}, nil, &plasterer, univers, nil)}, data.ConfidenceHigh},
 	}
 	for _, tt := range tests {
@@ -72,7 +73,7 @@ func TestConfidenceOfUniversAlone(t *testing.T) {
 				t.Fatal("no classification fit: the case tests nothing")
 			}
 			if got := tt.sm.confidence(); got != tt.want {
-				t.Errorf("confidence = %q (relevance %.2f), want %q", got, tt.sm.relevance(), tt.want)
+				t.Errorf("confidence = %q (relevance with the univers %.2f), want %q", got, tt.sm.relevance(), tt.want)
 			}
 		})
 	}

@@ -171,23 +171,25 @@ func (sm *Scored) proximity() float64 {
 // text and classification fits as a noisy-OR, an inferred sector fit
 // counting for half when the buyer described the work in words.
 func (sm *Scored) relevance() float64 {
-	class := sm.class.value
+	return sm.relevanceOf(sm.class.value)
+}
+
+// relevanceOf is relevance with class as the classification fit.
+func (sm *Scored) relevanceOf(class float64) float64 {
 	if sm.described && sm.class.declared == "" && !sm.class.won && !sm.class.chosen {
 		class *= inferredFitWhenDescribed
 	}
 	return 1 - (1-sm.Text)*(1-class)
 }
 
-// confidence is the match's confidence level (ConfidenceOf its
-// relevance), except that a fit of the company's univers alone, with none
-// of the need's words, is faible: « Architecture et patrimoine bâti »
-// gathers plasterers, forges and stained-glass workshops alike, and says
-// nothing of which of them does joinery.
+// confidence is the match's confidence level: ConfidenceOf the relevance
+// the company's trade and words give, without the univers. A univers
+// gathers hundreds of trades (« Architecture et patrimoine bâti » holds
+// plasterers, forges and stained-glass workshops alike): it may rank a
+// company, as one more sign of the field, but never vouches that it does
+// the work.
 func (sm *Scored) confidence() string {
-	if sm.Text == 0 && !sm.class.tradeFits() {
-		return data.ConfidenceLow
-	}
-	return ConfidenceOf(sm.relevance())
+	return ConfidenceOf(sm.relevanceOf(sm.class.tradeValue()))
 }
 
 // inferredFitWhenDescribed discounts an inferred sector fit in the
