@@ -68,7 +68,8 @@ func TestAnalyzerTrades(t *testing.T) {
 		}
 	}
 	joined := [][2]string{{"menuisier", "menuiserie"}, {"ferronnier", "ferronnerie"}, {"tapissier", "tapisserie"},
-		{"décolleteur", "décolletage"}, {"vitrail", "vitraux"}, {"restaurateur", "restauration"}}
+		{"décolleteur", "décolletage"}, {"vitrail", "vitraux"}, {"restaurateur", "restauration"},
+		{"impression", "imprimerie"}} // the buyers' word, and the printers' NAF label
 	for _, p := range joined {
 		a, b := stems(p[0]), stems(p[1])
 		if len(a) != 1 || len(b) != 1 {
