@@ -39,7 +39,7 @@ func init() {
 // stemFilterName is bleve's French light stemmer with overrides: a few
 // trade words that it cuts down to a common word ("fonderie" → "fond",
 // like "fondée"; "sellerie" → "sel"; "verrerie" → "ver"; "brasserie" →
-// "bras") keep a stem of their own.
+// "bras"; "classique" → "class", like "classe") keep a stem of their own.
 const stemFilterName = "fabrique_fr_stem"
 
 // stemOverrides maps folded words (singular) to their stem.
@@ -53,6 +53,9 @@ var stemOverrides = map[string]string{
 	"brasserie": "brasseri", "brasseur": "brasseur",
 	"chapellerie": "chapelleri", "chapelier": "chapelier",
 	"tapisserie": "tapisseri", "tapissier": "tapissier",
+	// « classique » (AUTO CLASSIQUE TOURAINE, a classic-car restorer) is
+	// not « classe » (« détection en classe A des réseaux »)
+	"classique": "classiqu",
 }
 
 type stemFilter struct {
