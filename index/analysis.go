@@ -56,6 +56,9 @@ var stemOverrides = map[string]string{
 	// « classique » (AUTO CLASSIQUE TOURAINE, a classic-car restorer) is
 	// not « classe » (« détection en classe A des réseaux »)
 	"classique": "classiqu",
+	// the light stemmer splits the genders (« francai », « francais »):
+	// one stem, so that the name word is learned from all its names
+	"francais": "francais", "francaise": "francais",
 }
 
 type stemFilter struct {
