@@ -32,6 +32,8 @@ func TestInferCPV(t *testing.T) {
 		{"repair of vehicles keeps its group", data.CPVEvidence{Title: "Entretien et réparation des véhicules légers de la flotte communale", Nature: data.NatureServices}, "501", data.CPVSourceText},
 		// Real BOAMP notice 26-26122: not benches nor load carriers.
 		{"a load bank is test equipment", data.CPVEvidence{Title: "La fourniture et la livraison d'un banc de charge résistif et inductif au profit de la Base Navale Port des Galets"}, "3854", data.CPVSourceText},
+		// Real BOAMP notice 26-26813: a business incubator is no hotel.
+		{"a business hotel is facility management", data.CPVEvidence{Title: "Animation et gestion de l'incubateur, pépinière et hôtel d'entreprises La Turbine"}, "79993", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}

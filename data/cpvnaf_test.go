@@ -169,6 +169,19 @@ func TestFitOf(t *testing.T) {
 		{"lift installation by a lift maker", "45313100", "28.22Z", true, true},
 		{"demolition by a demolisher", "45111100", "43.11Z", true, true},
 		{"demolition by a stained-glass workshop", "45111100", "23.19Z", false, false},
+		{"facility management by a facility manager", "79993000", "81.10Z", true, true},
+		{"facility management by a business support firm", "79993000", "82.99Z", false, false},
+		// Transport equipment (34) by kind of vehicle: a cycle maker
+		// supplies no lorry parts.
+		{"lorry parts by a parts dealer", "34330000", "45.31Z", true, true},
+		{"lorry parts by a cycle maker", "34330000", "30.92Z", false, false},
+		{"car parts by a garage", "34330000", "45.20A", true, false},
+		{"utility vehicles by a car dealer", "34144700", "45.11Z", true, true},
+		{"utility vehicles by a garage", "34144700", "45.20A", false, false},
+		{"bicycles by a cycle maker", "34430000", "30.92Z", true, true},
+		{"boats by a boatyard", "34520000", "30.12Z", true, true},
+		{"boats by a cycle maker", "34520000", "30.92Z", false, false},
+		{"transport equipment of any kind by a cycle maker", "34000000", "30.92Z", true, true},
 		// Food (15) by group and class: a distillery supplies no meat, a
 		// gingerbread maker no bread.
 		{"meat by a butcher's workshop", "15110000", "10.11Z", true, true},

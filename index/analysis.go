@@ -39,7 +39,7 @@ func init() {
 // stemFilterName is bleve's French light stemmer with overrides: a few
 // trade words that it cuts down to a common word ("fonderie" → "fond",
 // like "fondée"; "sellerie" → "sel"; "verrerie" → "ver"; "brasserie" →
-// "bras") keep a stem of their own.
+// "bras"; "classique" → "class", like "classe") keep a stem of their own.
 const stemFilterName = "fabrique_fr_stem"
 
 // stemOverrides maps folded words (singular) to their stem.
@@ -53,6 +53,12 @@ var stemOverrides = map[string]string{
 	"brasserie": "brasseri", "brasseur": "brasseur",
 	"chapellerie": "chapelleri", "chapelier": "chapelier",
 	"tapisserie": "tapisseri", "tapissier": "tapissier",
+	// « classique » (AUTO CLASSIQUE TOURAINE, a classic-car restorer) is
+	// not « classe » (« détection en classe A des réseaux »)
+	"classique": "classiqu",
+	// the light stemmer splits the genders (« francai », « francais »):
+	// one stem, so that the name word is learned from all its names
+	"francais": "francais", "francaise": "francais",
 }
 
 type stemFilter struct {

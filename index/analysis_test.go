@@ -61,14 +61,16 @@ func TestAnalyzerTrades(t *testing.T) {
 			t.Errorf("%q → %v and %q → %v: want the same single stem", p[0], a, p[1], b)
 		}
 	}
-	apart := [][2]string{{"fonderie", "fondée"}, {"sellerie", "sel"}, {"verrerie", "vers"}, {"brasserie", "bras"}}
+	apart := [][2]string{{"fonderie", "fondée"}, {"sellerie", "sel"}, {"verrerie", "vers"}, {"brasserie", "bras"},
+		{"classique", "classe"}, {"classiques", "classes"}}
 	for _, p := range apart {
 		if a, b := stems(p[0]), stems(p[1]); len(a) == 1 && len(b) == 1 && a[0] == b[0] {
 			t.Errorf("%q and %q share the stem %q: the override is lost", p[0], p[1], a[0])
 		}
 	}
 	joined := [][2]string{{"menuisier", "menuiserie"}, {"ferronnier", "ferronnerie"}, {"tapissier", "tapisserie"},
-		{"décolleteur", "décolletage"}, {"vitrail", "vitraux"}, {"restaurateur", "restauration"}}
+		{"décolleteur", "décolletage"}, {"vitrail", "vitraux"}, {"restaurateur", "restauration"},
+		{"impression", "imprimerie"}} // the buyers' word, and the printers' NAF label
 	for _, p := range joined {
 		a, b := stems(p[0]), stems(p[1])
 		if len(a) != 1 || len(b) != 1 {

@@ -46,6 +46,8 @@ func TestNameWordsLearned(t *testing.T) {
 		{"compagnie", true}, {"fils", true},
 		{"vitrail", false}, {"tonnellerie", false}, {"fonderie", false}, {"menuiserie", false},
 		{"distillerie", false}, {"bois", false}, {"signalétique", false},
+		// « LE JACQUARD FRANÇAIS », « COMPAGNIE FRANÇAISE DE CHAUDRONNERIE »…
+		{"français", true}, {"française", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {

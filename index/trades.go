@@ -74,7 +74,7 @@ var tradeGroups = [][]string{
 	{"tourneur", "tournage"},
 	{"luthier", "lutherie"},
 	{"relieur", "reliure"},
-	{"imprimeur", "imprimerie"},
+	{"imprimeur", "imprimerie", "impression"},
 	{"papetier", "papeterie"},
 	{"encadreur", "encadrement"},
 	{"tonnelier", "tonnellerie"},
