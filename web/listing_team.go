@@ -340,6 +340,16 @@ func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused 
 		if alone {
 			p.Paragraphs = []string{"Vous êtes seul à gérer la fiche de " + a.sup.Name + " : après votre départ, personne ne pourra plus la modifier. " +
 				"Pour la gérer de nouveau, il faudra la revendiquer, avec une preuve, comme la première fois."}
+			pending, err := s.store.PendingInvites(c.UserContext(), a.sup.ID)
+			if err != nil {
+				return err
+			}
+			switch n := len(pending); {
+			case n == 1:
+				p.Paragraphs = append(p.Paragraphs, "L'invitation en attente (envoyée à "+pending[0].Email+") sera annulée.")
+			case n > 1:
+				p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("Les %d invitations en attente seront annulées.", n))
+			}
 		}
 		p.Action, p.WithCSRF, p.Button, p.Danger = companyURL(a.sup.ID)+"/quitter", true, "Oui, quitter l'entreprise", true
 		p.Hidden = []selectOption{{Value: leaveConfirmed, Label: "oui"}}
@@ -376,6 +386,15 @@ type invitationPage struct {
 	Layout
 	Company, Action, Error string
 	Email                  string // the invited address, partly hidden, when it is not the account's
+	ClaimURL               string // when nobody manages the listing any more: claim it
+}
+
+// ofCompany is " de NAME", or "" when the name is unknown.
+func ofCompany(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " de " + name
 }
 
 // invitation reads the :token invitation for the signed-in account. A
@@ -403,6 +422,14 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 		return inv, acc, p, fiber.StatusGone, nil
 	case !inv.RevokedAt.IsZero():
 		p.Error = "Cette invitation a été annulée par un responsable de la fiche. Demandez-en une nouvelle si vous devez rejoindre l'équipe."
+		if members, err := s.store.Members(c.UserContext(), inv.SupplierID); err != nil {
+			return inv, acc, nil, 0, err
+		} else if len(members) == 0 {
+			// The last member left, which revoked it (store.RemoveMember).
+			p.Error = "Cette invitation n'est plus valable : plus personne ne gère la fiche" + ofCompany(p.Company) +
+				". Pour la gérer, revendiquez-la avec une preuve."
+			p.ClaimURL = "/fournisseurs/" + inv.SupplierID + "/revendiquer"
+		}
 		return inv, acc, p, fiber.StatusGone, nil
 	case !time.Now().Before(inv.ExpiresAt):
 		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."

@@ -116,6 +116,26 @@ func (s *Store) RevokeInvite(ctx context.Context, supplierID, tokenHash, actor s
 	return err
 }
 
+// revokePendingInvites revokes, inside tx, the invitations of supplierID
+// not yet used, revoked nor expired, auditing each with why.
+func revokePendingInvites(tx *bolt.Tx, supplierID, actor string, now time.Time, why string) error {
+	pending, err := pendingInvites(tx, supplierID, now)
+	if err != nil {
+		return err
+	}
+	for _, inv := range pending {
+		inv.RevokedAt, inv.RevokedBy = now, actor
+		if err := put(tx.Bucket(bucketInvites), inv.TokenHash, inv); err != nil {
+			return err
+		}
+		if err := appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "team.invite_revoke",
+			Entity: supplierEntity(supplierID), Detail: "invitation de " + inv.Email + " annulée : " + why}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // changeInvite applies change to the invitation whose token has that hash
 // and records it with the audit entry change returns (its time and entity
 // filled here), in one transaction; an error from change aborts it.
@@ -153,21 +173,31 @@ func (s *Store) PendingInvites(ctx context.Context, supplierID string) ([]data.I
 	now := s.stamp()
 	var out []data.Invite
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketInvites)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, raw []byte) error {
-			var inv data.Invite
-			if err := decode("invite", string(k), raw, &inv); err != nil {
-				return err
-			}
-			if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && inv.RevokedAt.IsZero() && now.Before(inv.ExpiresAt) {
-				out = append(out, inv)
-			}
-			return nil
-		})
+		var err error
+		out, err = pendingInvites(tx, supplierID, now)
+		return err
 	})
 	slices.SortFunc(out, func(a, b data.Invite) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
+}
+
+// pendingInvites returns, inside tx, the invitations of supplierID not yet
+// used, revoked nor expired at now, in token hash order.
+func pendingInvites(tx *bolt.Tx, supplierID string, now time.Time) ([]data.Invite, error) {
+	b := tx.Bucket(bucketInvites)
+	if b == nil {
+		return nil, nil
+	}
+	var out []data.Invite
+	err := b.ForEach(func(k, raw []byte) error {
+		var inv data.Invite
+		if err := decode("invite", string(k), raw, &inv); err != nil {
+			return err
+		}
+		if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && inv.RevokedAt.IsZero() && now.Before(inv.ExpiresAt) {
+			out = append(out, inv)
+		}
+		return nil
+	})
 	return out, err
 }
