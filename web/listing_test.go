@@ -655,6 +655,38 @@ func TestListingInviteRevoked(t *testing.T) {
 	}
 }
 
+// TestListingInviteAgain: inviting an address that has a pending
+// invitation sends a new link that replaces the old one (a lost mail, a
+// link about to expire): the team lists one invitation, the first link
+// says it was replaced, the second one joins.
+func TestListingInviteAgain(t *testing.T) {
+	sup := listingCompany(11, "Forge Relance")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example"}, sup)
+	ctx := context.Background()
+	owner, _ := memberOf(t, s, "patron@forge-relance.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	var paths []string
+	for i, email := range []string{"compagnon@forge-relance.fr", "Compagnon@Forge-Relance.fr"} {
+		r := owner.post(t, team+"/inviter", url.Values{"email": {email}})
+		wantStatus(t, "invite "+email, r, http.StatusSeeOther)
+		paths = append(paths, strings.TrimPrefix(linkIn(t, waitMail(t, inbox, i+1), "/compte/invitations/"), "https://fabrique.example"))
+		if i == 1 {
+			mustContain(t, "team after inviting again", owner.get(t, r.header.Get("Location")).body, "remplace la précédente")
+		}
+	}
+	if p, _ := s.store.PendingInvites(ctx, sup.ID); len(p) != 1 {
+		t.Fatalf("%d pending invitations after inviting the same address twice, want 1", len(p))
+	}
+	invitee, acc := memberOf(t, s, "compagnon@forge-relance.fr", "", "")
+	r := invitee.get(t, paths[0])
+	wantStatus(t, "replaced link", r, http.StatusGone)
+	mustContain(t, "replaced link", r.body, "remplacée par une invitation plus récente")
+	wantStatus(t, "new link", invitee.post(t, paths[1], nil), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); !ok {
+		t.Error("the new link did not make the invitee a member")
+	}
+}
+
 // TestListingInviteRefusalsAreSentences: the invitation form's refusals
 // stand alone in its error box, so they read as sentences.
 func TestListingInviteRefusalsAreSentences(t *testing.T) {

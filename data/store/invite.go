@@ -26,7 +26,9 @@ var (
 	ErrInviteRevoked = fmt.Errorf("store: invitation revoked: %w", data.ErrConflict)
 )
 
-// PutInvite records an invitation and audits it.
+// PutInvite records an invitation and audits it. It replaces the
+// company's pending invitation to the same address, if any: that one is
+// revoked in the same transaction, so an address never holds two links.
 func (s *Store) PutInvite(ctx context.Context, inv data.Invite, actor string) error {
 	if err := validActor(actor); err != nil {
 		return err
@@ -42,6 +44,9 @@ func (s *Store) PutInvite(ctx context.Context, inv data.Invite, actor string) er
 		}
 		if b.Get([]byte(inv.TokenHash)) != nil {
 			return fmt.Errorf("store: invite: %w", data.ErrConflict)
+		}
+		if err := revokePendingInvites(tx, inv.SupplierID, inv.Email, actor, now, "remplacée par une nouvelle invitation"); err != nil {
+			return err
 		}
 		if err := put(b, inv.TokenHash, inv); err != nil {
 			return err
@@ -117,13 +122,17 @@ func (s *Store) RevokeInvite(ctx context.Context, supplierID, tokenHash, actor s
 }
 
 // revokePendingInvites revokes, inside tx, the invitations of supplierID
-// not yet used, revoked nor expired, auditing each with why.
-func revokePendingInvites(tx *bolt.Tx, supplierID, actor string, now time.Time, why string) error {
+// not yet used, revoked nor expired (only those sent to email, when it is
+// not ""), auditing each with why.
+func revokePendingInvites(tx *bolt.Tx, supplierID, email, actor string, now time.Time, why string) error {
 	pending, err := pendingInvites(tx, supplierID, now)
 	if err != nil {
 		return err
 	}
 	for _, inv := range pending {
+		if email != "" && !strings.EqualFold(strings.TrimSpace(inv.Email), strings.TrimSpace(email)) {
+			continue
+		}
 		inv.RevokedAt, inv.RevokedBy = now, actor
 		if err := put(tx.Bucket(bucketInvites), inv.TokenHash, inv); err != nil {
 			return err

@@ -167,7 +167,7 @@ func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor s
 		if members > 0 {
 			return nil
 		}
-		return revokePendingInvites(tx, supplierID, actor, now, "plus personne dans l'équipe")
+		return revokePendingInvites(tx, supplierID, "", actor, now, "plus personne dans l'équipe")
 	})
 }
 
