@@ -594,6 +594,57 @@ func TestAcceptedClaimKeepsTheRoleOfAnAccountInvitedMeanwhile(t *testing.T) {
 	}
 }
 
+// TestVerifiedClaimOfAFormerMember: the page of a verified claim tells
+// its claimant whether they still manage the listing: « Vous gérez
+// désormais cette fiche » only while they are in its team; after leaving,
+// it says they no longer are and how to come back (an invitation from a
+// « responsable » while the team has one, a new claim once nobody manages
+// the listing).
+func TestVerifiedClaimOfAFormerMember(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	sup := w.company(t, 1, "")
+	alice, aliceAcc := w.person(t, "alice@example.org", data.RoleSupplier)
+	_, bobAcc := w.person(t, "bob@example.org", data.RoleSupplier)
+	cl := data.Claim{ID: "c1", SupplierID: sup.ID, AccountID: aliceAcc.ID, Method: data.ClaimByEmailDomain, Status: data.ClaimVerified}
+	if err := w.s.store.PutClaim(ctx, cl, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []data.Membership{{SupplierID: sup.ID, AccountID: aliceAcc.ID, Role: data.MemberOwner},
+		{SupplierID: sup.ID, AccountID: bobAcc.ID, Role: data.MemberOwner}} {
+		if err := w.s.store.AddMember(ctx, m, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notice := func() string {
+		r := alice.get(t, claimURL("c1"))
+		wantStatus(t, "claim page", r, http.StatusOK)
+		return textOf(parseHTML(t, r).Find("main"))
+	}
+	if got := notice(); !strings.Contains(got, "Vous gérez désormais cette fiche") {
+		t.Fatalf("a member's verified claim says:\n%s", got)
+	}
+	leave := func(id string) {
+		if err := w.s.store.RemoveMember(ctx, sup.ID, id, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leave(aliceAcc.ID)
+	got := notice()
+	if strings.Contains(got, "Vous gérez désormais") || !strings.Contains(got, "ne faites plus partie de l'équipe") ||
+		!strings.Contains(got, "invit") {
+		t.Errorf("the verified claim of someone who left a managed team says:\n%s", got)
+	}
+	leave(bobAcc.ID)
+	got = notice()
+	if strings.Contains(got, "Vous gérez désormais") || !strings.Contains(got, "plus personne ne la gère") {
+		t.Errorf("the verified claim of someone who left, nobody managing the listing now, says:\n%s", got)
+	}
+	if r := alice.get(t, claimURL("c1")); !strings.Contains(r.body, `href="`+supplierURL(sup.ID)+`/revendiquer"`) {
+		t.Error("no link to a new claim once nobody manages the listing")
+	}
+}
+
 // TestAccountPageShowsJoinRequests: the requests to join a company's team
 // that await the owner's decision are counted on /compte, beside the
 // company, with a link to where they are decided; none, nothing is said.
