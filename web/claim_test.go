@@ -49,6 +49,12 @@ func TestClaimByEmailedCode(t *testing.T) {
 	id := w.begin(t, alice, sup, url.Values{"method": {"email_domain"}, "local": {"Direction"}})
 	m := w.mailTo(t, 1, "direction@example.com")
 	code := codeIn(t, m.Text)
+	// A recipient who did not ask can tell who did: the account's address.
+	for _, part := range []string{m.Text, textOf(parseHTML(t, response{body: m.HTML}).Selection)} {
+		if !strings.Contains(part, "Le compte Fabrique alice@example.org demande") {
+			t.Errorf("the code mail does not say which account asked:\n%s", part)
+		}
+	}
 	if link := linkIn(t, m, claimsPath); !strings.HasSuffix(link, claimURL(id)) {
 		t.Errorf("the mail links to %s, want the claim's page", link)
 	}
@@ -642,6 +648,28 @@ func TestVerifiedClaimOfAFormerMember(t *testing.T) {
 	}
 	if r := alice.get(t, claimURL("c1")); !strings.Contains(r.body, `href="`+supplierURL(sup.ID)+`/revendiquer"`) {
 		t.Error("no link to a new claim once nobody manages the listing")
+	}
+}
+
+// TestSourcesInASentenceAreLowercase: a source named inside a sentence
+// (« (source : déclaré par l'entreprise) » on the claim page, « source :
+// … » under a website on the supplier page) takes no capital.
+func TestSourcesInASentenceAreLowercase(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	sup := w.company(t, 1, "")
+	sup.SetProvenance(data.FieldWebsite, data.Provenance{Source: "owner", FetchedAt: time.Now()})
+	if err := w.s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := w.person(t, "alice@example.org", data.RoleSupplier)
+	claim := textOf(parseHTML(t, alice.get(t, supplierURL(sup.ID)+"/revendiquer")).Find("main"))
+	if !strings.Contains(claim, "(source : déclaré par l'entreprise)") {
+		t.Errorf("the claim page does not say « (source : déclaré par l'entreprise) »:\n%s", claim)
+	}
+	page := textOf(parseHTML(t, alice.get(t, supplierURL(sup.ID))).Find("main"))
+	if !strings.Contains(page, "source : déclaré par l'entreprise") {
+		t.Errorf("the supplier page does not say « source : déclaré par l'entreprise »:\n%s", page)
 	}
 }
 
