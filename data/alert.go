@@ -130,11 +130,11 @@ const (
 func (p *AlertProfile) Normalize() error {
 	p.AccountID = strings.TrimSpace(p.AccountID)
 	if p.AccountID == "" {
-		return invalid("account", "", "le compte du profil d'alerte est obligatoire")
+		return invalid("account", "", "le compte de l'alerte est obligatoire")
 	}
 	p.Name = strings.Join(strings.Fields(p.Name), " ")
 	if p.Name == "" {
-		return invalid("name", "", "donnez un nom à ce profil d'alerte")
+		return invalid("name", "", "donnez un nom à cette alerte")
 	}
 	if n := utf8.RuneCountInString(p.Name); n > MaxAlertName {
 		return invalid("name", p.Name, fmt.Sprintf("nom trop long (%d caractères, %d au plus)", n, MaxAlertName))

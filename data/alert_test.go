@@ -8,6 +8,17 @@ import (
 	"testing"
 )
 
+// TestAlertRefusalsSayAlerte: what a user may read of a refused alert
+// speaks of « alerte », as the site does, never of « profil ».
+func TestAlertRefusalsSayAlerte(t *testing.T) {
+	for _, p := range []AlertProfile{{AccountID: "acc-1", Keywords: "bois"}, {Name: "Bois", Keywords: "bois"}} {
+		err := p.Normalize()
+		if err == nil || strings.Contains(err.Error(), "profil") {
+			t.Errorf("Normalize(%+v) = %v, want a refusal that says « alerte »", p, err)
+		}
+	}
+}
+
 func TestAlertProfileNormalize(t *testing.T) {
 	base := func() AlertProfile {
 		return AlertProfile{AccountID: "acc-1", Name: "  Menuiserie   bois ", Keywords: "menuiserie"}

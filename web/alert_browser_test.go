@@ -18,10 +18,10 @@ import (
 )
 
 // unsubscribeLineRe finds, in a digest's text, the unsubscribe link of a
-// profile: « - Name (fréquence) — ne plus recevoir ce profil : URL ».
+// profile: « - Name (fréquence) — ne plus recevoir cette alerte : URL ».
 func unsubscribeLink(t testing.TB, text, profile string) string {
 	t.Helper()
-	m := regexp.MustCompile(`(?m)^- ` + regexp.QuoteMeta(profile) + ` \(.*\) — ne plus recevoir ce profil : (\S+)`).FindStringSubmatch(text)
+	m := regexp.MustCompile(`(?m)^- ` + regexp.QuoteMeta(profile) + ` \(.*\) — ne plus recevoir cette alerte : (\S+)`).FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("the digest has no unsubscribe link for « %s »:\n%s", profile, text)
 	}

@@ -151,10 +151,14 @@ func TestDigestSectionsAndDedupe(t *testing.T) {
 	}
 	for _, part := range []string{m.Text, html.UnescapeString(m.HTML)} {
 		for _, want := range []string{"Nouveaux appels d'offres (1)", "Clôture cette semaine (1)", "Code exact", "Deux divisions",
-			"https://fabrique.example/appels-d-offres/", "ne plus recevoir ce profil", "https://fabrique.example/compte/alertes"} {
+			"https://fabrique.example/appels-d-offres/", "Vos alertes dans ce message", "ne plus recevoir cette alerte",
+			"https://fabrique.example/compte/alertes"} {
 			if !strings.Contains(part, want) {
 				t.Errorf("mail part lacks %q:\n%s", want, part)
 			}
+		}
+		if strings.Contains(part, "profil") { // the site says « alerte »
+			t.Errorf("the mail speaks of « profils »:\n%s", part)
 		}
 		if strings.Count(part, "/alertes/desinscription/") != 2 {
 			t.Errorf("want one unsubscribe link per profile:\n%s", part)

@@ -253,7 +253,7 @@ func (s *Server) digestMailView(d Digest, unsubscribe map[string]string) digestM
 	if n > 1 {
 		v.Subject = "Fabrique : " + strconv.Itoa(n) + " appels d'offres pour vos alertes"
 	}
-	v.Intro = "Voici ce que vos profils d'alerte ont retenu au " + frenchDateTime(d.At) + "."
+	v.Intro = "Voici ce que vos alertes ont retenu au " + frenchDateTime(d.At) + "."
 	for _, sec := range d.Sections {
 		sv := digestSectionView{Title: sec.Title() + " (" + strconv.Itoa(len(sec.Items)) + ")"}
 		for _, it := range sec.Items {

@@ -146,8 +146,8 @@ func proofOptions(sup data.Supplier, siret string) []proofOption {
 	if d, err := verify.SourcedDomain(sup); err != nil {
 		email.Why, site.Why = refusalText(err), refusalText(err)
 	} else {
-		email.Fits, email.Domain, email.Source = true, d.Name, sourceName(d.Source)
-		site.Fits, site.Domain, site.Site, site.Source = true, d.Name, d.Site, sourceName(d.Source)
+		email.Fits, email.Domain, email.Source = true, d.Name, sourceInSentence(d.Source)
+		site.Fits, site.Domain, site.Site, site.Source = true, d.Name, d.Site, sourceInSentence(d.Source)
 	}
 	post := proofOption{Method: string(data.ClaimByPost), Title: "Un code envoyé par courrier",
 		Explanation: "L'Alliance envoie par la poste un code à l'adresse de l'établissement inscrite au registre ; il est valable 30 jours."}
@@ -322,9 +322,16 @@ var errNoChange = errors.New("web: claim unchanged")
 // claimCodeMail is the data of the claim_code mail.
 type claimCodeMail struct {
 	Supplier, Code, Valid, Link string
+	// Requester is the e-mail address of the account that asked, so that
+	// a recipient who did not can tell who did.
+	Requester string
 }
 
 func (s *Server) mailClaimCode(ctx context.Context, cl data.Claim, sup data.Supplier, code string) error {
+	acc, err := s.store.Account(ctx, cl.AccountID)
+	if err != nil {
+		return fmt.Errorf("web: claim %s: account: %w", cl.ID, err)
+	}
 	return s.sendMail(ctx, cl.Email, "claim_code", claimCodeMail{Supplier: sup.Name, Code: code,
-		Valid: "24 heures", Link: s.baseURL() + claimURL(cl.ID)})
+		Valid: "24 heures", Link: s.baseURL() + claimURL(cl.ID), Requester: acc.Email})
 }

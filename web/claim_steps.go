@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -24,6 +25,7 @@ type claimPage struct {
 	Notice, Error  string
 	MaxDocumentMiB int
 	Member         bool // the claimant manages the listing now (by this claim or another)
+	Managed        bool // the listing has a team (the claimant in it or not)
 }
 
 // claimNotices are the messages shown after a step succeeded, named in
@@ -75,12 +77,13 @@ func (s *Server) renderClaim(c *fiber.Ctx, status int, cl data.Claim, notice, er
 	if err != nil {
 		return fmt.Errorf("web: claim %s: %w", cl.ID, err)
 	}
-	member, err := s.store.IsMember(c.UserContext(), cl.AccountID, cl.SupplierID)
+	members, err := s.store.Members(c.UserContext(), cl.SupplierID)
 	if err != nil {
-		return fmt.Errorf("web: claim %s: membership: %w", cl.ID, err)
+		return fmt.Errorf("web: claim %s: members: %w", cl.ID, err)
 	}
 	p := &claimPage{Layout: Layout{Title: "Revendication de la fiche de " + sup.Name}, C: newClaimView(cl, sup, time.Now()),
-		Notice: notice, Error: errMsg, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Member: member}
+		Notice: notice, Error: errMsg, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Managed: len(members) > 0,
+		Member: slices.ContainsFunc(members, func(m data.Membership) bool { return m.AccountID == cl.AccountID })}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, status, "claim_status", p)
 }

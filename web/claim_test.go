@@ -49,6 +49,12 @@ func TestClaimByEmailedCode(t *testing.T) {
 	id := w.begin(t, alice, sup, url.Values{"method": {"email_domain"}, "local": {"Direction"}})
 	m := w.mailTo(t, 1, "direction@example.com")
 	code := codeIn(t, m.Text)
+	// A recipient who did not ask can tell who did: the account's address.
+	for _, part := range []string{m.Text, textOf(parseHTML(t, response{body: m.HTML}).Selection)} {
+		if !strings.Contains(part, "Le compte Fabrique alice@example.org demande") {
+			t.Errorf("the code mail does not say which account asked:\n%s", part)
+		}
+	}
 	if link := linkIn(t, m, claimsPath); !strings.HasSuffix(link, claimURL(id)) {
 		t.Errorf("the mail links to %s, want the claim's page", link)
 	}
@@ -591,6 +597,79 @@ func TestAcceptedClaimKeepsTheRoleOfAnAccountInvitedMeanwhile(t *testing.T) {
 		if m.AccountID == bob.ID && (m.Role != data.MemberOwner || m.Via != "admin") {
 			t.Errorf("bob's membership became %+v", m)
 		}
+	}
+}
+
+// TestVerifiedClaimOfAFormerMember: the page of a verified claim tells
+// its claimant whether they still manage the listing: « Vous gérez
+// désormais cette fiche » only while they are in its team; after leaving,
+// it says they no longer are and how to come back (an invitation from a
+// « responsable » while the team has one, a new claim once nobody manages
+// the listing).
+func TestVerifiedClaimOfAFormerMember(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	sup := w.company(t, 1, "")
+	alice, aliceAcc := w.person(t, "alice@example.org", data.RoleSupplier)
+	_, bobAcc := w.person(t, "bob@example.org", data.RoleSupplier)
+	cl := data.Claim{ID: "c1", SupplierID: sup.ID, AccountID: aliceAcc.ID, Method: data.ClaimByEmailDomain, Status: data.ClaimVerified}
+	if err := w.s.store.PutClaim(ctx, cl, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []data.Membership{{SupplierID: sup.ID, AccountID: aliceAcc.ID, Role: data.MemberOwner},
+		{SupplierID: sup.ID, AccountID: bobAcc.ID, Role: data.MemberOwner}} {
+		if err := w.s.store.AddMember(ctx, m, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notice := func() string {
+		r := alice.get(t, claimURL("c1"))
+		wantStatus(t, "claim page", r, http.StatusOK)
+		return textOf(parseHTML(t, r).Find("main"))
+	}
+	if got := notice(); !strings.Contains(got, "Vous gérez désormais cette fiche") {
+		t.Fatalf("a member's verified claim says:\n%s", got)
+	}
+	leave := func(id string) {
+		if err := w.s.store.RemoveMember(ctx, sup.ID, id, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	leave(aliceAcc.ID)
+	got := notice()
+	if strings.Contains(got, "Vous gérez désormais") || !strings.Contains(got, "ne faites plus partie de l'équipe") ||
+		!strings.Contains(got, "invit") {
+		t.Errorf("the verified claim of someone who left a managed team says:\n%s", got)
+	}
+	leave(bobAcc.ID)
+	got = notice()
+	if strings.Contains(got, "Vous gérez désormais") || !strings.Contains(got, "plus personne ne la gère") {
+		t.Errorf("the verified claim of someone who left, nobody managing the listing now, says:\n%s", got)
+	}
+	if r := alice.get(t, claimURL("c1")); !strings.Contains(r.body, `href="`+supplierURL(sup.ID)+`/revendiquer"`) {
+		t.Error("no link to a new claim once nobody manages the listing")
+	}
+}
+
+// TestSourcesInASentenceAreLowercase: a source named inside a sentence
+// (« (source : déclaré par l'entreprise) » on the claim page, « source :
+// … » under a website on the supplier page) takes no capital.
+func TestSourcesInASentenceAreLowercase(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	ctx := context.Background()
+	sup := w.company(t, 1, "")
+	sup.SetProvenance(data.FieldWebsite, data.Provenance{Source: "owner", FetchedAt: time.Now()})
+	if err := w.s.store.PutSupplier(ctx, sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	alice, _ := w.person(t, "alice@example.org", data.RoleSupplier)
+	claim := textOf(parseHTML(t, alice.get(t, supplierURL(sup.ID)+"/revendiquer")).Find("main"))
+	if !strings.Contains(claim, "(source : déclaré par l'entreprise)") {
+		t.Errorf("the claim page does not say « (source : déclaré par l'entreprise) »:\n%s", claim)
+	}
+	page := textOf(parseHTML(t, alice.get(t, supplierURL(sup.ID))).Find("main"))
+	if !strings.Contains(page, "source : déclaré par l'entreprise") {
+		t.Errorf("the supplier page does not say « source : déclaré par l'entreprise »:\n%s", page)
 	}
 }
 

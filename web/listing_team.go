@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ func (s *Server) listingTeam(c *fiber.Ctx) error {
 	switch c.Query("fait") {
 	case "invitation":
 		p.Notice = "Invitation envoyée. Le lien reçu par courriel est valable 7 jours et ne sert qu'une fois."
+	case "invitation-remplacee":
+		p.Notice = "Nouvelle invitation envoyée : elle remplace la précédente, dont le lien ne sert plus. " +
+			"Le nouveau lien est valable 7 jours et ne sert qu'une fois."
 	case "retrait":
 		p.Notice = "Le membre a été retiré de l'équipe."
 	case "responsable":
@@ -154,6 +158,14 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 			return refuse("Cette personne fait déjà partie de l'équipe.")
 		}
 	}
+	pending, err := s.store.PendingInvites(ctx, a.sup.ID)
+	if err != nil {
+		return err
+	}
+	done := "invitation"
+	if inviteTo(pending, norm) {
+		done = "invitation-remplacee" // PutInvite revokes it
+	}
 	token := newSecret()
 	hash := secretHash(token)
 	now := time.Now().UTC()
@@ -170,7 +182,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		Link: s.baseURL() + "/compte/invitations/" + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
-	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation", fiber.StatusSeeOther)
+	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait="+done, fiber.StatusSeeOther)
 }
 
 // listingRevokeInvite serves POST
@@ -195,6 +207,11 @@ func (s *Server) listingRevokeInvite(c *fiber.Ctx) error {
 		return fmt.Errorf("web: revoke invitation of %s: %w", a.sup.ID, err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait=invitation-annulee", fiber.StatusSeeOther)
+}
+
+// inviteTo reports whether one of invites was sent to email.
+func inviteTo(invites []data.Invite, email string) bool {
+	return slices.ContainsFunc(invites, func(inv data.Invite) bool { return strings.EqualFold(inv.Email, email) })
 }
 
 // inviteMail is what the invitation mail says.
@@ -340,6 +357,16 @@ func (s *Server) renderLeave(c *fiber.Ctx, status int, a companyAccess, refused 
 		if alone {
 			p.Paragraphs = []string{"Vous êtes seul à gérer la fiche de " + a.sup.Name + " : après votre départ, personne ne pourra plus la modifier. " +
 				"Pour la gérer de nouveau, il faudra la revendiquer, avec une preuve, comme la première fois."}
+			pending, err := s.store.PendingInvites(c.UserContext(), a.sup.ID)
+			if err != nil {
+				return err
+			}
+			switch n := len(pending); {
+			case n == 1:
+				p.Paragraphs = append(p.Paragraphs, "L'invitation en attente (envoyée à "+pending[0].Email+") sera annulée.")
+			case n > 1:
+				p.Paragraphs = append(p.Paragraphs, fmt.Sprintf("Les %d invitations en attente seront annulées.", n))
+			}
 		}
 		p.Action, p.WithCSRF, p.Button, p.Danger = companyURL(a.sup.ID)+"/quitter", true, "Oui, quitter l'entreprise", true
 		p.Hidden = []selectOption{{Value: leaveConfirmed, Label: "oui"}}
@@ -376,6 +403,15 @@ type invitationPage struct {
 	Layout
 	Company, Action, Error string
 	Email                  string // the invited address, partly hidden, when it is not the account's
+	ClaimURL               string // when nobody manages the listing any more: claim it
+}
+
+// ofCompany is " de NAME", or "" when the name is unknown.
+func ofCompany(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " de " + name
 }
 
 // invitation reads the :token invitation for the signed-in account. A
@@ -403,6 +439,24 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 		return inv, acc, p, fiber.StatusGone, nil
 	case !inv.RevokedAt.IsZero():
 		p.Error = "Cette invitation a été annulée par un responsable de la fiche. Demandez-en une nouvelle si vous devez rejoindre l'équipe."
+		members, err := s.store.Members(c.UserContext(), inv.SupplierID)
+		if err != nil {
+			return inv, acc, nil, 0, err
+		}
+		pending, err := s.store.PendingInvites(c.UserContext(), inv.SupplierID)
+		if err != nil {
+			return inv, acc, nil, 0, err
+		}
+		switch {
+		case len(members) == 0:
+			// The last member left, which revoked it (store.RemoveMember).
+			p.Error = "Cette invitation n'est plus valable : plus personne ne gère la fiche" + ofCompany(p.Company) +
+				". Pour la gérer, revendiquez-la avec une preuve."
+			p.ClaimURL = "/fournisseurs/" + inv.SupplierID + "/revendiquer"
+		case inviteTo(pending, inv.Email):
+			// Invited again since (store.PutInvite).
+			p.Error = "Cette invitation a été remplacée par une invitation plus récente : utilisez le lien du dernier courriel reçu."
+		}
 		return inv, acc, p, fiber.StatusGone, nil
 	case !time.Now().Before(inv.ExpiresAt):
 		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."

@@ -496,9 +496,13 @@ func TestListingInvite(t *testing.T) {
 	wantStatus(t, "removed member", invitee.get(t, companyURL(sup.ID)), http.StatusNotFound)
 	wantStatus(t, "used invitation of a removed member", invitee.post(t, path, nil), http.StatusGone)
 
-	// The owner, now alone, leaves after confirming.
+	// An invitation still pending when the owner, now alone, leaves after
+	// confirming.
+	wantStatus(t, "invite before leaving", owner.post(t, team+"/inviter", url.Values{"email": {"apprenti@forge-equipe.fr"}}), http.StatusSeeOther)
+	pendingPath := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 2), "/compte/invitations/"), "https://fabrique.example")
 	r = owner.post(t, companyURL(sup.ID)+"/quitter", nil)
 	wantStatus(t, "leave without confirming", r, http.StatusOK)
+	mustContain(t, "leave question with an invitation pending", r.body, "apprenti@forge-equipe.fr) sera annulée")
 	if ok, _ := s.store.IsMember(ctx, ownerAcc.ID, sup.ID); !ok || !strings.Contains(r.body, `name="`+leaveConfirmed+`" value="oui"`) {
 		t.Fatal("leaving without confirming did not ask first")
 	}
@@ -509,6 +513,17 @@ func TestListingInvite(t *testing.T) {
 	}
 	if ms, _ := s.store.Members(ctx, sup.ID); len(ms) != 0 {
 		t.Errorf("members after the owner left: %v", ms)
+	}
+	// Nobody manages the listing: the pending invitation no longer lets
+	// anyone join, and its page says how to manage the listing now.
+	apprentice, appAcc := memberOf(t, s, "apprenti@forge-equipe.fr", "", "")
+	for _, r := range []response{apprentice.get(t, pendingPath), apprentice.post(t, pendingPath, nil)} {
+		wantStatus(t, "invitation of a team nobody is left in", r, http.StatusGone)
+		mustContain(t, "invitation of a team nobody is left in", r.body, "plus personne ne gère")
+		mustContain(t, "invitation of a team nobody is left in", r.body, `href="/fournisseurs/`+sup.ID+`/revendiquer"`)
+	}
+	if ok, _ := s.store.IsMember(ctx, appAcc.ID, sup.ID); ok {
+		t.Error("an invitation joined a team nobody is left in")
 	}
 }
 
@@ -637,6 +652,38 @@ func TestListingInviteRevoked(t *testing.T) {
 	}
 	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); ok {
 		t.Fatal("the revoked invitation made its addressee a member")
+	}
+}
+
+// TestListingInviteAgain: inviting an address that has a pending
+// invitation sends a new link that replaces the old one (a lost mail, a
+// link about to expire): the team lists one invitation, the first link
+// says it was replaced, the second one joins.
+func TestListingInviteAgain(t *testing.T) {
+	sup := listingCompany(11, "Forge Relance")
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example"}, sup)
+	ctx := context.Background()
+	owner, _ := memberOf(t, s, "patron@forge-relance.fr", sup.ID, data.MemberOwner)
+	team := companyURL(sup.ID) + "/equipe"
+	var paths []string
+	for i, email := range []string{"compagnon@forge-relance.fr", "Compagnon@Forge-Relance.fr"} {
+		r := owner.post(t, team+"/inviter", url.Values{"email": {email}})
+		wantStatus(t, "invite "+email, r, http.StatusSeeOther)
+		paths = append(paths, strings.TrimPrefix(linkIn(t, waitMail(t, inbox, i+1), "/compte/invitations/"), "https://fabrique.example"))
+		if i == 1 {
+			mustContain(t, "team after inviting again", owner.get(t, r.header.Get("Location")).body, "remplace la précédente")
+		}
+	}
+	if p, _ := s.store.PendingInvites(ctx, sup.ID); len(p) != 1 {
+		t.Fatalf("%d pending invitations after inviting the same address twice, want 1", len(p))
+	}
+	invitee, acc := memberOf(t, s, "compagnon@forge-relance.fr", "", "")
+	r := invitee.get(t, paths[0])
+	wantStatus(t, "replaced link", r, http.StatusGone)
+	mustContain(t, "replaced link", r.body, "remplacée par une invitation plus récente")
+	wantStatus(t, "new link", invitee.post(t, paths[1], nil), http.StatusSeeOther)
+	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); !ok {
+		t.Error("the new link did not make the invitee a member")
 	}
 }
 

@@ -34,7 +34,7 @@ func newRegisterView(s data.Supplier) registerView {
 		return registerView{Lacks: "Identité non encore vérifiée au répertoire officiel des entreprises (Sirene) : " +
 			frenchList(unknownWithoutRegister(s)) + " ne sont pas connues, et l'on ne sait pas si l'entreprise est toujours en activité."}
 	}
-	v := registerView{Checked: true, Source: sourceName(data.SourceRegister)}
+	v := registerView{Checked: true, Source: sourceInSentence(data.SourceRegister)}
 	if p, ok := s.Provenance[data.FieldRegister]; ok {
 		v.Date, v.DateISO = frenchDate(p.FetchedAt), isoDate(p.FetchedAt)
 		if u, ok := webURL(p.SourceURL); ok {
@@ -120,7 +120,7 @@ func newContactView(s data.Supplier) contactView {
 		if !ok {
 			return "", "", ""
 		}
-		return sourceName(p.Source), frenchDate(p.FetchedAt), isoDate(p.FetchedAt)
+		return sourceInSentence(p.Source), frenchDate(p.FetchedAt), isoDate(p.FetchedAt)
 	}
 	add := func(kind, text, href, field string) {
 		src, seen, iso := from(field)

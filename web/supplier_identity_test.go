@@ -59,9 +59,9 @@ func TestSupplierIdentityAndContacts(t *testing.T) {
 			"Forme juridique Société par actions simplifiée (SAS)", "Date de création 1er avril 1921",
 			"Siège social 3 place Bellecour, 69002 Lyon", "au répertoire Sirene : COUTELLERIE DES PENTES SAS",
 			"établissement fermé le 31 décembre 2019", "Catégorie petite ou moyenne entreprise (PME)",
-			"Contacter", "Site web www.coutellerie-des-pentes.example source : Annuaire Origine France Garantie, vu le 2 avril 2026",
-			"Courriel contact@coutellerie-des-pentes.example source : Site web de l'entreprise (données structurées)",
-			"Téléphone +33 4 00 00 00 00", "Adresse 12 rue des Forges, 69003 Lyon source : Répertoire officiel des entreprises",
+			"Contacter", "Site web www.coutellerie-des-pentes.example source : annuaire Origine France Garantie, vu le 2 avril 2026",
+			"Courriel contact@coutellerie-des-pentes.example source : site web de l'entreprise (données structurées)",
+			"Téléphone +33 4 00 00 00 00", "Adresse 12 rue des Forges, 69003 Lyon source : répertoire officiel des entreprises",
 		}, []string{"Entreprise cessée", "Identité non encore vérifiée"}},
 		{"ceased", registeredSupplier(true), []string{
 			"Entreprise cessée le 30 juin 2025 selon le répertoire Sirene",

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fabrique/data"
 )
@@ -172,7 +174,7 @@ func newSupplierView(s data.Supplier, now time.Time) supplierView {
 	v.Provenance = provenanceRows(s.Provenance)
 	v.Own = newOwnView(s, now)
 	for _, m := range s.Merges {
-		v.Merges = append(v.Merges, mergeView{Source: sourceName(m.Source), Rule: mergeRuleText(m.Rule), Date: frenchDate(m.At)})
+		v.Merges = append(v.Merges, mergeView{Source: sourceInSentence(m.Source), Rule: mergeRuleText(m.Rule), Date: frenchDate(m.At)})
 	}
 	return v
 }
@@ -318,6 +320,19 @@ func newLabelView(l data.Label, now time.Time) labelView {
 		v.Status = "en cours de validité"
 	}
 	return v
+}
+
+// sourceInSentence is sourceName inside a sentence, without the capital
+// that opens a table cell or a line: « (source : déclaré par
+// l'entreprise) », « Identité lue au répertoire officiel… ». A source the
+// function does not know keeps its spelling.
+func sourceInSentence(src string) string {
+	name := sourceName(src)
+	if name == src {
+		return name
+	}
+	r, size := utf8.DecodeRuneInString(name)
+	return string(unicode.ToLower(r)) + name[size:]
 }
 
 // sourceName is the French name of a data source.

@@ -59,7 +59,7 @@ func alertsCommand() command {
 		args:    "send",
 		nargs:   1,
 		help: "alerts send\n" +
-			"    envoie par courriel le récapitulatif de chaque compte dont des profils d'alerte\n" +
+			"    envoie par courriel le récapitulatif de chaque compte dont des alertes\n" +
 			"    sont dus, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
 			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
 			"    Il faut l'adresse publique du site (--public-url), celle des liens.\n" +

@@ -30,8 +30,9 @@ type directory struct {
 }
 
 // openDirectory opens the store (failing fast when another process holds
-// it, or when it is missing and mode is existingStore), seeds an empty
-// store with the real EPV companies shipped in the binary, opens the index
+// it, or when it is missing and mode is existingStore), seeds the store
+// with the real EPV companies shipped in the binary when they were never
+// loaded (seed.go), opens the index
 // and rebuilds it when it is missing, stale or corrupt, printing progress
 // on out. The caller must Close it.
 func openDirectory(ctx context.Context, p *program, mode storeMode) (*directory, error) {
@@ -103,7 +104,7 @@ func (d *directory) openTenders(ctx context.Context, p *program) error {
 	return nil
 }
 
-// seed loads the embedded EPV export into a new store (seed.go).
+// seed loads the embedded EPV export once into a store (seed.go).
 func (d *directory) seed(ctx context.Context, p *program) error {
 	return seedStore(ctx, d.store, p, nil)
 }

@@ -19,6 +19,8 @@
 //
 // serve: opens the store and the search indexes (DIR/index for suppliers,
 // DIR/tenders for tenders, rebuilt from the store when missing or stale),
+// loads the EPV companies shipped in the binary when they were never
+// loaded (the first serve, even after a crawl, an import or user add),
 // starts the web server and prints
 // "Fabrique écoute sur http://HOST:PORT/" on standard output (the real port
 // when --addr asks for port 0). It serves until SIGINT or SIGTERM, then

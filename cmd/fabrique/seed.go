@@ -20,7 +20,9 @@ const seedActor = "seed:epv-embarque"
 // suppliers) but lacks most of them: the load is bracketed by a marker in
 // the crawl state, written before the first batch and completed after the
 // last one. A store whose marker is not completed is seeded again at the
-// next start; batches already there come back unchanged.
+// next start; batches already there come back unchanged. A completed
+// marker means the EPV companies were loaded once: companies deleted or
+// edited since are never loaded again.
 const (
 	seedStateSource = "seed"              // crawl-state source of the marker
 	seedStateURL    = "embedded:epv-list" // its key
@@ -29,27 +31,62 @@ const (
 	seedBatch       = 500                 // suppliers per transaction
 )
 
-// seedNeeded tells whether the store must be (re)seeded: it is empty, or
-// a load was started and never completed. A store filled before the marker
-// existed (suppliers, no marker) is left alone.
-func seedNeeded(ctx context.Context, st *store.Store) (bool, error) {
+// seedNeeded tells whether the store must be (re)seeded: the directory's
+// EPV companies were never loaded, or a load was started and never
+// completed. It does not ask whether the store is empty: a crawl of another
+// directory, an import or an account made before the first serve fill a
+// store that still lacks the EPV list. A store without the marker had its
+// EPV companies loaded when it holds one (an older version seeded it before
+// the marker existed, or a crawl of the EPV directory did, whose fresher
+// data the embedded list must not overwrite) or when its audit log shows
+// the seed's writes (an older version seeded it, and its EPV companies were
+// deleted since, on purpose). The caller records that answer in the marker,
+// so that the audit log is read once.
+func seedNeeded(ctx context.Context, st *store.Store) (need, marked bool, err error) {
 	ps, err := st.PageState(ctx, seedStateSource, seedStateURL)
 	switch {
 	case err == nil:
-		return ps.RunID != seedRunDone, nil
+		return ps.RunID != seedRunDone, true, nil
 	case !errors.Is(err, data.ErrNotFound):
-		return false, err
+		return false, false, err
 	}
-	n, err := st.CountSuppliers(ctx)
-	return n == 0, err
+	epv, err := st.SupplierIDs(ctx, store.SupplierFilter{Label: data.LabelEPV})
+	if err != nil || len(epv) > 0 {
+		return false, false, err
+	}
+	errSeeded := errors.New("seeded")
+	err = st.Audit(ctx, "", func(e data.AuditEntry) error {
+		if e.Actor == seedActor {
+			return errSeeded
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errSeeded):
+		return false, false, nil
+	case err != nil:
+		return false, false, err
+	}
+	return true, false, nil
 }
 
 // seedStore loads the embedded EPV export when seedNeeded says so.
 // afterBatch, if not nil, is called after each committed batch (tests).
 func seedStore(ctx context.Context, st *store.Store, p *program, afterBatch func(done int)) error {
-	need, err := seedNeeded(ctx, st)
-	if err != nil || !need {
+	need, marked, err := seedNeeded(ctx, st)
+	if err != nil {
 		return err
+	}
+	if !need {
+		if marked {
+			return nil
+		}
+		// Loaded before the marker existed, or by a crawl: say so once.
+		err := st.PutPageState(ctx, seedStateSource, data.PageState{URL: seedStateURL, FetchedAt: time.Now().UTC(), RunID: seedRunDone})
+		if err != nil {
+			return fmt.Errorf("chargement initial : %w", err)
+		}
+		return nil
 	}
 	csv := data.EmbeddedEPVCSV()
 	sups, problems, err := crawler.SuppliersFromEPVCSV(bytes.NewReader(csv), crawler.NormalizeOptions{})

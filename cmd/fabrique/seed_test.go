@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"fabrique/data"
 	"fabrique/data/store"
@@ -60,23 +61,89 @@ func TestSeedResumesAfterAnInterruptedFirstStart(t *testing.T) {
 	}
 }
 
-// TestSeedLeavesAStoreFilledBeforeTheMarker checks that a store seeded by
-// an older version (suppliers, no marker) is not loaded again.
-func TestSeedLeavesAStoreFilledBeforeTheMarker(t *testing.T) {
+// quietProgram is a program whose output goes nowhere.
+func quietProgram() *program {
+	return &program{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// openSeedStore opens a new store in a temporary directory.
+func openSeedStore(t *testing.T) *store.Store {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	sup := data.Supplier{ID: data.SupplierKey("", "Faïencerie de Gien", "45500"), Name: "Faïencerie de Gien"}
-	if err := st.PutSupplier(context.Background(), sup, "test"); err != nil {
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// labelled is a company carrying one label of source src.
+func labelled(name, postcode string, l data.LabelType, src string) data.Supplier {
+	now := time.Now().UTC()
+	return data.Supplier{ID: data.SupplierKey("", name, postcode), Name: name, Address: data.Address{Postcode: postcode},
+		Labels: []data.Label{{Type: l, Scope: data.ScopeCompany, Source: src, FirstSeen: now, LastSeen: now}}}
+}
+
+// TestSeedLoadsEPVIntoAStoreFilledByOtherCommands is the newcomer's trap:
+// a crawl of another directory, an import or an account before the first
+// serve leave a store that is not empty but holds no EPV company; the first
+// serve must still load them.
+func TestSeedLoadsEPVIntoAStoreFilledByOtherCommands(t *testing.T) {
+	ctx := context.Background()
+	st := openSeedStore(t)
+	if _, err := st.UpsertCrawled(ctx, []data.Supplier{labelled("Atelier Fictif", "69001", data.LabelOFG, "ofg")}, "crawler:ofg"); err != nil {
 		t.Fatal(err)
 	}
-	p := &program{stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := seedStore(context.Background(), st, p, nil); err != nil {
+	if err := seedStore(ctx, st, quietProgram(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := st.CountSuppliers(context.Background()); n != 1 {
-		t.Errorf("%d suppliers, want the 1 already there", n)
+	epv, err := st.SupplierIDs(ctx, store.SupplierFilter{Label: data.LabelEPV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(epv) < 1290 {
+		t.Fatalf("after a crawl of OFG and the first serve: %d EPV companies, want the embedded list (about 1 291)", len(epv))
+	}
+}
+
+// TestSeedLeavesAStoreFilledBeforeTheMarker checks that a store seeded by
+// an older version (EPV companies, no marker) is not loaded again, even
+// once its EPV companies were deleted, and that a store whose EPV companies
+// came from a crawl of the EPV directory keeps the crawl's data.
+func TestSeedLeavesAStoreFilledBeforeTheMarker(t *testing.T) {
+	ctx := context.Background()
+	gien := labelled("Faïencerie de Gien", "45500", data.LabelEPV, "epv")
+	for _, tc := range []struct {
+		name    string
+		fill    func(st *store.Store) error
+		wantSup int
+	}{
+		{"seeded by an older version", func(st *store.Store) error {
+			_, err := st.UpsertCrawled(ctx, []data.Supplier{gien}, seedActor)
+			return err
+		}, 1},
+		{"seeded by an older version, EPV companies deleted since", func(st *store.Store) error {
+			if _, err := st.UpsertCrawled(ctx, []data.Supplier{gien}, seedActor); err != nil {
+				return err
+			}
+			return st.DeleteSupplier(ctx, gien.ID, "admin")
+		}, 0},
+		{"EPV crawled before the first serve", func(st *store.Store) error {
+			_, err := st.UpsertCrawled(ctx, []data.Supplier{gien}, "crawler:epv")
+			return err
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openSeedStore(t)
+			if err := tc.fill(st); err != nil {
+				t.Fatal(err)
+			}
+			if err := seedStore(ctx, st, quietProgram(), nil); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := st.CountSuppliers(ctx); n != tc.wantSup {
+				t.Errorf("%d suppliers, want the %d already there", n, tc.wantSup)
+			}
+		})
 	}
 }

@@ -157,7 +157,7 @@ func (s *Store) PutAlertProfile(ctx context.Context, p data.AlertProfile) (data.
 				return err
 			}
 			if n >= data.MaxAlertsPerOwner {
-				return invalid("alert", "", fmt.Sprintf("%d profils d'alerte au plus par compte", data.MaxAlertsPerOwner))
+				return invalid("alert", "", fmt.Sprintf("%d alertes au plus par compte", data.MaxAlertsPerOwner))
 			}
 			p.ID, p.CreatedAt, p.Active = newAlertID(), now, true
 		} else {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,6 +123,8 @@ func TestAlertProfileLimitPerAccount(t *testing.T) {
 	}
 	if _, err := s.PutAlertProfile(context.Background(), data.AlertProfile{AccountID: "acc-1", Name: "one more", Keywords: "bois"}); !errors.Is(err, data.ErrInvalid) {
 		t.Errorf("profile %d: %v, want ErrInvalid", data.MaxAlertsPerOwner+1, err)
+	} else if strings.Contains(err.Error(), "profil") { // the site says « alerte »
+		t.Errorf("the refusal speaks of « profils »: %v", err)
 	}
 }
 

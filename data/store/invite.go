@@ -26,7 +26,9 @@ var (
 	ErrInviteRevoked = fmt.Errorf("store: invitation revoked: %w", data.ErrConflict)
 )
 
-// PutInvite records an invitation and audits it.
+// PutInvite records an invitation and audits it. It replaces the
+// company's pending invitation to the same address, if any: that one is
+// revoked in the same transaction, so an address never holds two links.
 func (s *Store) PutInvite(ctx context.Context, inv data.Invite, actor string) error {
 	if err := validActor(actor); err != nil {
 		return err
@@ -42,6 +44,9 @@ func (s *Store) PutInvite(ctx context.Context, inv data.Invite, actor string) er
 		}
 		if b.Get([]byte(inv.TokenHash)) != nil {
 			return fmt.Errorf("store: invite: %w", data.ErrConflict)
+		}
+		if err := revokePendingInvites(tx, inv.SupplierID, inv.Email, actor, now, "remplacée par une nouvelle invitation"); err != nil {
+			return err
 		}
 		if err := put(b, inv.TokenHash, inv); err != nil {
 			return err
@@ -116,6 +121,30 @@ func (s *Store) RevokeInvite(ctx context.Context, supplierID, tokenHash, actor s
 	return err
 }
 
+// revokePendingInvites revokes, inside tx, the invitations of supplierID
+// not yet used, revoked nor expired (only those sent to email, when it is
+// not ""), auditing each with why.
+func revokePendingInvites(tx *bolt.Tx, supplierID, email, actor string, now time.Time, why string) error {
+	pending, err := pendingInvites(tx, supplierID, now)
+	if err != nil {
+		return err
+	}
+	for _, inv := range pending {
+		if email != "" && !strings.EqualFold(strings.TrimSpace(inv.Email), strings.TrimSpace(email)) {
+			continue
+		}
+		inv.RevokedAt, inv.RevokedBy = now, actor
+		if err := put(tx.Bucket(bucketInvites), inv.TokenHash, inv); err != nil {
+			return err
+		}
+		if err := appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "team.invite_revoke",
+			Entity: supplierEntity(supplierID), Detail: "invitation de " + inv.Email + " annulée : " + why}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // changeInvite applies change to the invitation whose token has that hash
 // and records it with the audit entry change returns (its time and entity
 // filled here), in one transaction; an error from change aborts it.
@@ -153,21 +182,31 @@ func (s *Store) PendingInvites(ctx context.Context, supplierID string) ([]data.I
 	now := s.stamp()
 	var out []data.Invite
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketInvites)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(k, raw []byte) error {
-			var inv data.Invite
-			if err := decode("invite", string(k), raw, &inv); err != nil {
-				return err
-			}
-			if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && inv.RevokedAt.IsZero() && now.Before(inv.ExpiresAt) {
-				out = append(out, inv)
-			}
-			return nil
-		})
+		var err error
+		out, err = pendingInvites(tx, supplierID, now)
+		return err
 	})
 	slices.SortFunc(out, func(a, b data.Invite) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return out, err
+}
+
+// pendingInvites returns, inside tx, the invitations of supplierID not yet
+// used, revoked nor expired at now, in token hash order.
+func pendingInvites(tx *bolt.Tx, supplierID string, now time.Time) ([]data.Invite, error) {
+	b := tx.Bucket(bucketInvites)
+	if b == nil {
+		return nil, nil
+	}
+	var out []data.Invite
+	err := b.ForEach(func(k, raw []byte) error {
+		var inv data.Invite
+		if err := decode("invite", string(k), raw, &inv); err != nil {
+			return err
+		}
+		if inv.SupplierID == supplierID && inv.UsedAt.IsZero() && inv.RevokedAt.IsZero() && now.Before(inv.ExpiresAt) {
+			out = append(out, inv)
+		}
+		return nil
+	})
 	return out, err
 }

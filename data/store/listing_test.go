@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,7 +203,7 @@ func TestInviteSingleUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	expired := inv
-	expired.TokenHash, expired.ExpiresAt = "h2", start
+	expired.TokenHash, expired.Email, expired.ExpiresAt = "h2", "c@exemple.fr", start // another address: the same one would replace h1
 	if err := s.PutInvite(ctx, expired, "a1"); err != nil {
 		t.Fatal(err)
 	}
@@ -282,5 +283,55 @@ func TestRevokeInvite(t *testing.T) {
 	_ = s.Audit(ctx, "supplier:552100554", func(e data.AuditEntry) error { actions = append(actions, e.Action); return nil })
 	if !slices.Contains(actions, "team.invite_revoke") {
 		t.Errorf("audit = %v, want a team.invite_revoke", actions)
+	}
+}
+
+// TestInviteAgainReplaces: a second invitation of a company to the same
+// address replaces the pending one (revoked, audited), so that an address
+// never holds two live links; another address, another company and a used
+// invitation are left alone.
+func TestInviteAgainReplaces(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	s := openTest(t, Options{Now: clk.Now})
+	start := clk.Now()
+	for _, inv := range []data.Invite{
+		{TokenHash: "h1", SupplierID: "552100554", Email: "b@exemple.fr"},
+		{TokenHash: "h2", SupplierID: "552100554", Email: "c@exemple.fr"},
+		{TokenHash: "h3", SupplierID: "732829320", Email: "b@exemple.fr"},
+		{TokenHash: "h4", SupplierID: "552100554", Email: "B@exemple.fr"},
+	} {
+		inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt = "a1", start, start.Add(time.Hour)
+		if err := s.PutInvite(ctx, inv, "a1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	p, err := s.PendingInvites(ctx, "552100554")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range p {
+		got = append(got, inv.TokenHash)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"h2", "h4"}) {
+		t.Errorf("pending after inviting b@ twice: %v, want [h2 h4]", got)
+	}
+	if _, err := s.UseInvite(ctx, "h1", "b1"); !errors.Is(err, ErrInviteRevoked) {
+		t.Errorf("UseInvite of the replaced invitation = %v, want ErrInviteRevoked", err)
+	}
+	if p, _ := s.PendingInvites(ctx, "732829320"); len(p) != 1 {
+		t.Errorf("another company's invitation: %d pending, want 1", len(p))
+	}
+	var details []string
+	_ = s.Audit(ctx, "supplier:552100554", func(e data.AuditEntry) error {
+		if e.Action == "team.invite_revoke" {
+			details = append(details, e.Detail)
+		}
+		return nil
+	})
+	if len(details) != 1 || !strings.Contains(details[0], "remplacée") {
+		t.Errorf("revocations audited: %q, want one « remplacée »", details)
 	}
 }

@@ -130,7 +130,9 @@ func viaDetail(via string) string {
 // when it was not a member, ErrLastOwner when it is the company's only
 // owner and other members remain (checked in the same transaction). The
 // only member may go, owner or not: the listing is then unclaimed again,
-// and a new claim makes its author the owner.
+// and a new claim makes its author the owner; the team's pending
+// invitations are revoked in the same transaction, since nobody would
+// manage the team their addressees would join.
 func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor string) error {
 	if err := validActor(actor); err != nil {
 		return err
@@ -145,12 +147,12 @@ func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor s
 		} else if !found {
 			return fmt.Errorf("store: account %q is not a member of %q: %w", accountID, supplierID, data.ErrNotFound)
 		}
-		if m.Role == data.MemberOwner {
-			if members, owners, err := othersOf(b, supplierID, accountID); err != nil {
-				return err
-			} else if members > 0 && owners == 0 {
-				return fmt.Errorf("store: %q leaving %q: %w", accountID, supplierID, ErrLastOwner)
-			}
+		members, owners, err := othersOf(b, supplierID, accountID)
+		if err != nil {
+			return err
+		}
+		if m.Role == data.MemberOwner && members > 0 && owners == 0 {
+			return fmt.Errorf("store: %q leaving %q: %w", accountID, supplierID, ErrLastOwner)
 		}
 		if err := b.Delete(k); err != nil {
 			return fmt.Errorf("store: remove member: %w", err)
@@ -158,8 +160,14 @@ func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor s
 		if err := tx.Bucket(bucketMemberAccount).Delete([]byte(accountID + "|" + supplierID)); err != nil {
 			return fmt.Errorf("store: unindex member: %w", err)
 		}
-		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "member.remove",
-			Entity: "supplier:" + supplierID, Detail: "compte " + accountID})
+		if err := appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "member.remove",
+			Entity: "supplier:" + supplierID, Detail: "compte " + accountID}); err != nil {
+			return err
+		}
+		if members > 0 {
+			return nil
+		}
+		return revokePendingInvites(tx, supplierID, "", actor, now, "plus personne dans l'équipe")
 	})
 }
 

@@ -297,3 +297,84 @@ func TestPurgeExpired(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// TestLastMemberLeavingRevokesInvites: when the last member of a team
+// goes, nobody manages the listing any more, so the team's pending
+// invitations are revoked with it (a link would otherwise let its
+// addressee join a team without a « responsable »); while a member stays,
+// they remain, and another company's are left alone.
+func TestLastMemberLeavingRevokesInvites(t *testing.T) {
+	ctx := context.Background()
+	clk := newClock()
+	s := openTest(t, Options{NoSync: true, Now: clk.Now})
+	sup, other := synthetic(1, "35"), synthetic(2, "35")
+	for _, x := range []data.Supplier{sup, other} {
+		if err := s.PutSupplier(ctx, x, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"o1", "m1"} {
+		if err := s.PutAccount(ctx, data.Account{ID: id, Email: id + "@x.fr", Role: data.RoleSupplier}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range []data.Membership{{SupplierID: sup.ID, AccountID: "o1", Role: data.MemberOwner},
+		{SupplierID: sup.ID, AccountID: "m1", Role: data.MemberMember}} {
+		if err := s.AddMember(ctx, m, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := clk.Now()
+	for _, inv := range []data.Invite{
+		{TokenHash: "h1", SupplierID: sup.ID, Email: "a@x.fr"},
+		{TokenHash: "h2", SupplierID: sup.ID, Email: "b@x.fr"},
+		{TokenHash: "h3", SupplierID: other.ID, Email: "c@x.fr"},
+	} {
+		inv.InvitedBy, inv.CreatedAt, inv.ExpiresAt = "o1", now, now.Add(time.Hour)
+		if err := s.PutInvite(ctx, inv, "o1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.UseInvite(ctx, "h2", "m1"); err != nil {
+		t.Fatal(err)
+	}
+	pending := func(id string) int {
+		p, err := s.PendingInvites(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(p)
+	}
+	if err := s.RemoveMember(ctx, sup.ID, "m1", "m1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := pending(sup.ID); n != 1 {
+		t.Fatalf("a member left, the owner stays: %d pending invitations, want 1", n)
+	}
+	if err := s.RemoveMember(ctx, sup.ID, "o1", "o1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := pending(sup.ID); n != 0 {
+		t.Errorf("the last member left: %d pending invitations, want 0", n)
+	}
+	if _, err := s.UseInvite(ctx, "h1", "x1"); !errors.Is(err, ErrInviteRevoked) {
+		t.Errorf("UseInvite after the last member left = %v, want ErrInviteRevoked", err)
+	}
+	if inv, _ := s.Invite(ctx, "h2"); inv.UsedBy != "m1" || !inv.RevokedAt.IsZero() {
+		t.Errorf("a used invitation was changed: %+v", inv)
+	}
+	if n := pending(other.ID); n != 1 {
+		t.Errorf("another company's invitation: %d pending, want 1", n)
+	}
+	revoked := 0
+	_ = s.Audit(ctx, "supplier:"+sup.ID, func(e data.AuditEntry) error {
+		if e.Action == "team.invite_revoke" {
+			revoked++
+		}
+		return nil
+	})
+	if revoked != 1 {
+		t.Errorf("%d team.invite_revoke audit entries, want 1", revoked)
+	}
+	mustCheck(t, s)
+}

@@ -4,7 +4,8 @@
 //   - which web domain of a company may receive an e-mailed code: only the
 //     domain of its website as published by a source (a label directory,
 //     the register, an earlier verified member), never a free-mail or
-//     hosting-platform domain, never one typed by the claimant
+//     hosting-platform domain (a list of its own, and any private suffix
+//     of the Public Suffix List), never one typed by the claimant
 //     (SourcedDomain, MailAddress);
 //   - the website and DNS checks of a published token (Checker), which
 //     never reach a private, loopback, link-local, unspecified or multicast
@@ -17,5 +18,6 @@
 //   - the type of an uploaded Kbis extract, sniffed from its bytes
 //     (SniffDocument).
 //
-// It imports only data and the standard library.
+// It imports only data, the standard library and golang.org/x/net's copy
+// of the Public Suffix List.
 package verify

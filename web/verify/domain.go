@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"golang.org/x/net/publicsuffix"
+
 	"fabrique/data"
 )
 
@@ -28,14 +30,34 @@ var freeMailDomains = []string{
 }
 
 // platformDomains host the sites or pages of many companies: a company
-// does not own its address there.
+// does not own its address there. Besides them, any private suffix of the
+// Public Suffix List is a platform (sharedPlatform); this list holds those
+// the List lacks, French ones first among them.
 var platformDomains = []string{
+	// Site builders and blogs where any user gets a subdomain.
 	"wixsite.com", "wix.com", "e-monsite.com", "jimdo.com", "jimdofree.com", "jimdosite.com",
-	"wordpress.com", "blogspot.com", "blogspot.fr", "over-blog.com", "sitew.com", "webnode.fr",
-	"webnode.com", "business.site", "facebook.com", "fb.com", "linkedin.com", "instagram.com",
-	"google.com", "google.fr", "pagesjaunes.fr", "societe.com", "myshopify.com", "shopify.com",
-	"squarespace.com", "weebly.com", "github.io", "netlify.app", "vercel.app", "pagesperso-orange.fr",
-	"monsite-orange.fr", "site-solocal.com", "solocal.com", "youtube.com", "x.com", "twitter.com",
+	"wordpress.com", "wpcomstaging.com", "blogspot.com", "blogspot.fr", "over-blog.com", "canalblog.com",
+	"eklablog.com", "hautetfort.com", "skyrock.com", "wifeo.com", "sitew.com", "webnode.fr", "webnode.com",
+	"webnode.page", "site123.me", "godaddysites.com", "business.site", "myshopify.com", "shopify.com",
+	"squarespace.com", "weebly.com", "weeblysite.com", "mystrikingly.com", "tilda.ws", "odoo.com",
+	"hs-sites.com", "tumblr.com", "typepad.com", "myportfolio.com", "github.io", "netlify.app",
+	"vercel.app", "pagesperso-orange.fr", "monsite-orange.fr", "site-solocal.com", "solocal.com",
+	// Directories and social networks: a page there, never the company's domain.
+	"facebook.com", "fb.com", "linkedin.com", "instagram.com", "google.com", "google.fr", "pagesjaunes.fr",
+	"societe.com", "youtube.com", "x.com", "twitter.com", "tiktok.com", "linktr.ee",
+}
+
+// sharedPlatform reports whether domain is a hosting platform's: one of
+// platformDomains, or under a private suffix of the Public Suffix List
+// (blogspot.com, pages.dev, webflow.io… — suffixes whose owners give
+// their users subdomains), in the copy golang.org/x/net carries. A domain
+// under an unlisted top-level domain has a one-label suffix: not private.
+func sharedPlatform(domain string) bool {
+	if under(domain, platformDomains) {
+		return true
+	}
+	suffix, icann := publicsuffix.PublicSuffix(domain)
+	return !icann && strings.Contains(suffix, ".")
 }
 
 // under reports whether domain is one of list or a subdomain of one.
@@ -107,7 +129,7 @@ func SourcedDomain(sup data.Supplier) (Domain, error) {
 	switch {
 	case under(name, freeMailDomains):
 		return Domain{}, refused("website", "le site web est hébergé chez un fournisseur de messagerie grand public ("+name+") : ce domaine n'appartient pas à l'entreprise")
-	case under(name, platformDomains):
+	case sharedPlatform(name):
 		return Domain{}, refused("website", "le site web est hébergé sur une plateforme partagée ("+name+") : ce domaine n'appartient pas à l'entreprise")
 	case !strings.Contains(name, "."):
 		return Domain{}, refused("website", "le nom de domaine du site web est incomplet")
