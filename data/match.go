@@ -122,7 +122,7 @@ func (r Reason) String() string {
 		}
 		return r.tenderCPV() + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case ReasonDistance:
-		return "à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km"
+		return DistanceFR(r.DistanceKm)
 	case ReasonServiceArea:
 		return "zone d'intervention déclarée : " + r.Detail
 	case ReasonLabel:
@@ -146,6 +146,24 @@ func (r Reason) String() string {
 		return r.Detail
 	}
 	return string(r.Kind)
+}
+
+// OnSite is DistanceFR's phrase for a company at the place itself.
+const OnSite = "sur place"
+
+// DistanceFR says how far a company is from a place, after a verb of
+// place (« installée … »): OnSite under 100 m (both points are mostly
+// communes' centres, so mostly the same commune), « à moins d'1 km »
+// under a kilometre, else the rounded kilometres in French digit groups,
+// « à 12 km », « à 9 356 km »: never « à 0 km ».
+func DistanceFR(km float64) string {
+	switch {
+	case km < 0.1:
+		return OnSite
+	case km < 1:
+		return "à moins d'1 km"
+	}
+	return "à " + IntFR(int(km+0.5)) + " km"
 }
 
 // tenderCPV renders the tender's code with its label, « déduit » when the

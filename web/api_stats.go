@@ -92,7 +92,7 @@ func (s *Server) apiStatsCoverage(c *fiber.Ctx) error {
 			rows = append(rows, []string{t.kind, sc.Code, sc.Name, csvInt(sc.Listed), csvInt(sc.Holding), "", "", ""})
 		}
 	}
-	return sendCSV(c, "fabrique-couverture-"+isoDate(cov.Day)+".csv",
+	return sendCSV(c, s.csvFileName("couverture"),
 		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Pour 100 000 hab."}, rows)
 }
 
@@ -134,7 +134,7 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 		}
 		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, dep, "1", "1", isoDate(t.Deadline)})
 	}
-	return sendCSV(c, "fabrique-appels-d-offres-"+isoDate(tc.Day)+".csv",
+	return sendCSV(c, s.csvFileName("appels-d-offres"),
 		[]string{"Tableau", "Code", "Nom", "Région", "Nom de la région ou département", "Évalués", "Sans fournisseur capable", "Date limite"}, rows)
 }
 
@@ -167,7 +167,7 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 			rows = append(rows, row(t.kind, r))
 		}
 	}
-	return sendCSV(c, "fabrique-attributions.csv", []string{"Tableau", "Code", "Nom", "Marchés", "Remportés par des labellisées",
+	return sendCSV(c, s.csvFileName("attributions"), []string{"Tableau", "Code", "Nom", "Marchés", "Remportés par des labellisées",
 		"Part (nombre)", "Montant HT", "Montant des labellisées", "Part (montant)", "Titulaire non identifiable"}, rows)
 }
 
@@ -211,7 +211,7 @@ func (s *Server) apiStatsSources(c *fiber.Ctx) error {
 		}
 		rows = append(rows, r)
 	}
-	return sendCSV(c, "fabrique-sources.csv", []string{"Source", "Nom de la source", "Type", "Type de source", "Dernière collecte", "Durée (s)", "Pages",
+	return sendCSV(c, s.csvFileName("sources"), []string{"Source", "Nom de la source", "Type", "Type de source", "Dernière collecte", "Durée (s)", "Pages",
 		"Pages non modifiées", "Pages en erreur", "Erreurs par type", "Fiches", "Non retrouvées", "Importés", "Dernier import",
 		"Première date", "Dernière date", "Avec défauts"}, rows)
 }
@@ -255,5 +255,5 @@ func (s *Server) apiStatsHistory(c *fiber.Ctx) error {
 			csvInt(sn.TendersNone), csvInt(sn.Awards), csvInt(sn.AwardsLabelled), csvDecimal(sn.AmountAll, 2), csvDecimal(sn.AmountLabelled, 2))
 		rows = append(rows, r)
 	}
-	return sendCSV(c, "fabrique-historique.csv", header, rows)
+	return sendCSV(c, s.csvFileName("historique"), header, rows)
 }

@@ -19,7 +19,7 @@ type apiTenderSummary struct {
 	CPV            string            `json:"cpv"`
 	CPVLabel       string            `json:"cpv_label"`
 	Departement    string            `json:"departement"`
-	Place          data.Place        `json:"place"`
+	Place          *data.Place       `json:"place"` // null when unknown (apiPlaceOf)
 	EstimatedValue float64           `json:"estimated_value"`
 	Deadline       *time.Time        `json:"deadline"`
 	State          data.TenderStatus `json:"state"` // data.Tender.StatusAt now
@@ -27,7 +27,7 @@ type apiTenderSummary struct {
 	Corrected      bool              `json:"corrected"`
 	Procedure      string            `json:"procedure,omitempty"`
 	Lots           int               `json:"lots"`
-	NoticeURL      string            `json:"url"`      // the notice at its source, as data.Tender
+	NoticeURL      *string           `json:"url"`      // the notice at its source, as data.Tender; null when unknown
 	PageURL        string            `json:"page_url"` // the tender's page on Fabrique
 	// InferredCPV are the codes deduced for a notice that declares none
 	// (data.InferCPV), apart from cpv.
@@ -67,7 +67,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 	base := s.baseURL()
 	for _, t := range rows {
 		r := apiTenderSummary{ID: t.ID, Source: t.Source, Title: t.Title, Buyer: t.Buyer.Name, CPV: t.CPV,
-			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: t.Place, EstimatedValue: t.EstimatedValue,
+			CPVLabel: cpvLabel(t.CPV), Departement: t.Place.Departement, Place: apiPlaceOf(t.Place), EstimatedValue: t.EstimatedValue,
 			State: t.StatusAt(now), Lots: len(t.Lots), PageURL: base + tenderURL(&t),
 			Corrected: t.Corrected(), Procedure: t.Procedure, InferredCPV: t.InferredCPV}
 		r.Open = r.State == data.StatusOpen
@@ -76,7 +76,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 			r.Deadline = &d
 		}
 		if u, ok := webURL(t.URL); ok {
-			r.NoticeURL = u
+			r.NoticeURL = &u
 		}
 		out.Results = append(out.Results, r)
 	}
@@ -85,10 +85,30 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// apiPlaceOf is a place as the API gives it: nil (null) when nothing of
+// it is known, rather than an empty object. The API's convention: an
+// unknown value is null in a required field (deadline, distance_km,
+// place) and absent from an optional one (url of a tender, naf).
+func apiPlaceOf(p data.Place) *data.Place {
+	if p == (data.Place{}) {
+		return nil
+	}
+	return &p
+}
+
+// apiLot is a lot of a tender, its place null when unknown.
+type apiLot struct {
+	data.Lot
+	Place *data.Place `json:"place"`
+}
+
 // apiTenderDetail is a whole tender, with its lots and history ("url" is
-// the notice at its source).
+// the notice at its source, absent when unknown).
 type apiTenderDetail struct {
 	data.Tender
+	// Place and Lots shadow the stored ones: a place is null when unknown.
+	Place *data.Place `json:"place"`
+	Lots  []apiLot    `json:"lots,omitempty"`
 	// State shadows the stored notice state: the status at the time of
 	// the answer, as in lists.
 	State      data.TenderStatus `json:"state"`
@@ -109,7 +129,10 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	}
 	st := t.StatusAt(time.Now())
 	out := apiTenderDetail{Tender: t, State: st, Open: st == data.StatusOpen, Corrected: t.Corrected(),
-		PageURL: s.baseURL() + tenderURL(&t)}
+		PageURL: s.baseURL() + tenderURL(&t), Place: apiPlaceOf(t.Place)}
+	for _, l := range t.Lots {
+		out.Lots = append(out.Lots, apiLot{Lot: l, Place: apiPlaceOf(l.Place)})
+	}
 	if s.index != nil {
 		out.MatchesURL = s.baseURL() + apiTenderURL(&t, "/matches")
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -92,6 +93,45 @@ func TestAPITenders(t *testing.T) {
 		if len(got.Lots) != 2 || got.Lots[0].Title != "Agence centre" || got.Open || len(got.History) != 1 ||
 			!strings.HasSuffix(got.PageURL, "/appels-d-offres/ted:da4d46e9-490b-41ff-a2ae-8166d356a619") {
 			t.Errorf("tender = %+v", got)
+		}
+	})
+
+	// An unknown place or notice URL is null where the field is required
+	// (like deadline, distance_km) and absent where it is optional: never
+	// an empty object or string that a client would take for a value.
+	t.Run("unknown place and url", func(t *testing.T) {
+		var p struct {
+			Results []map[string]json.RawMessage `json:"results"`
+		}
+		decodeJSON(t, s.get(t, "/api/v1/tenders?state=closed"), &p)
+		var placed, unplaced map[string]json.RawMessage
+		for _, x := range p.Results {
+			switch string(x["id"]) {
+			case `"ted:26-5"`:
+				unplaced = x
+			case `"boamp:26-3"`:
+				placed = x
+			}
+		}
+		if unplaced == nil || placed == nil {
+			t.Fatalf("results %v lack ted:26-5 or boamp:26-3", p.Results)
+		}
+		for _, f := range []string{"place", "url"} {
+			if v, ok := unplaced[f]; !ok || string(v) != "null" {
+				t.Errorf("summary of a tender without %s: %q = %s, want null", f, f, v)
+			}
+		}
+		if got := string(placed["place"]); !strings.HasPrefix(got, `{"departement":"35",`) {
+			t.Errorf("summary of a placed tender: place = %s", got)
+		}
+
+		var one map[string]json.RawMessage
+		decodeJSON(t, s.get(t, "/api/v1/tenders/ted:26-5"), &one)
+		if v, ok := one["place"]; !ok || string(v) != "null" {
+			t.Errorf("tender without a place: place = %s, want null", v)
+		}
+		if v, ok := one["url"]; ok {
+			t.Errorf("tender without a URL: url = %s, want it absent", v)
 		}
 	})
 

@@ -62,7 +62,14 @@ func (s *Server) searchCSV(c *fiber.Ctx) error {
 		rows = append(rows, csvRow(h, sups[i], base, now))
 	}
 	c.Set("X-Total-Count", strconv.FormatUint(total, 10))
-	return sendCSV(c, "fabrique-fournisseurs-"+time.Now().Format("2006-01-02")+".csv", csvHeader(), rows)
+	return sendCSV(c, s.csvFileName("fournisseurs"), csvHeader(), rows)
+}
+
+// csvFileName names an export « fabrique-WHAT-DAY.csv », DAY the day of
+// the server's clock (Config.Now) on the French calendar: the day the
+// buyer downloads it, whatever the process's time zone.
+func (s *Server) csvFileName(what string) string {
+	return "fabrique-" + what + "-" + s.now().In(paris()).Format(time.DateOnly) + ".csv"
 }
 
 // sendCSV answers with a CSV file for spreadsheets in French: UTF-8 with

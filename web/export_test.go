@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"fabrique/data"
 	"fabrique/index"
 )
 
@@ -155,5 +156,39 @@ func TestSearchReportParisTime(t *testing.T) {
 	}
 	if text := textOf(doc.Find("main")); !strings.Contains(text, "1er janvier 2027 à 00 h 30") {
 		t.Errorf("report does not say it was made on 1 January 2027 at 00 h 30 (Paris time):\n%.300s", text)
+	}
+}
+
+// Every CSV export is named fabrique-WHAT-DAY.csv, DAY the French
+// calendar day of the server's clock (Config.Now), not the process's
+// time.Now: a file downloaded at 00:30 in Paris carries that day.
+func TestCSVFileNamesDatedByServerClock(t *testing.T) {
+	at := time.Date(2026, 3, 14, 23, 30, 0, 0, time.UTC) // 00:30 on 15 March in Paris
+	s := newSearchServer(t, Config{Now: func() time.Time { return at }})
+	putTenders(t, s, listTenders()[0])
+	createAccount(t, s, "admin@alliance.test", testPassword, data.RoleAdmin)
+	admin := signIn(t, s, "admin@alliance.test", testPassword)
+	tests := []struct {
+		target, want string
+	}{
+		{"/recherche.csv?q=ebenisterie", "fabrique-fournisseurs-2026-03-15.csv"},
+		{"/appels-d-offres/boamp:26-1/fournisseurs.csv", "fabrique-fournisseurs-boamp-26-1-2026-03-15.csv"},
+		{"/api/v1/stats/coverage?format=csv", "fabrique-couverture-2026-03-15.csv"},
+		{"/api/v1/stats/tenders?format=csv", "fabrique-appels-d-offres-2026-03-15.csv"},
+		{"/api/v1/stats/awards?format=csv", "fabrique-attributions-2026-03-15.csv"},
+		{"/api/v1/stats/sources?format=csv", "fabrique-sources-2026-03-15.csv"},
+		{"/api/v1/stats/history?format=csv", "fabrique-historique-2026-03-15.csv"},
+		{adminFeedbackPath, "fabrique-retours-2026-03-15.csv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			r := admin.get(t, tt.target)
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d: %.300s", r.status, r.body)
+			}
+			if got, want := r.header.Get("Content-Disposition"), `attachment; filename="`+tt.want+`"`; got != want {
+				t.Errorf("Content-Disposition = %q, want %q", got, want)
+			}
+		})
 	}
 }

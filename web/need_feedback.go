@@ -288,7 +288,7 @@ func (s *Server) adminFeedbackCSV(c *fiber.Ctx) error {
 		rows = append(rows, []string{sourceID, csvText(titles[v.NeedID]), base + needURL(sourceID), v.SupplierID,
 			csvText(names[v.SupplierID]), v.Vote.Label(), voter, v.At.UTC().Format(time.RFC3339)})
 	}
-	return sendCSV(c, "fabrique-retours-"+time.Now().Format("2006-01-02")+".csv",
+	return sendCSV(c, s.csvFileName("retours"),
 		[]string{"Besoin", "Intitulé", "Liste", "Fournisseur", "Raison sociale", "Avis", "Votant", "Date"}, rows)
 }
 

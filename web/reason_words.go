@@ -56,7 +56,10 @@ func reasonWords(r data.Reason) (sentence, codes string) {
 		}
 		return s, "CPV " + r.TenderCPV + " ↔ NAF " + r.NAF + r.LearnedNote()
 	case data.ReasonDistance:
-		return "Installée à " + strconv.Itoa(int(r.DistanceKm+0.5)) + " km du lieu d'exécution", ""
+		if d := data.DistanceFR(r.DistanceKm); d != data.OnSite {
+			return "Installée " + d + " du lieu d'exécution", ""
+		}
+		return "Installée " + data.OnSite, ""
 	case data.ReasonServiceArea:
 		return "Intervient sur le lieu du marché (zone déclarée : " + r.Detail + ")", ""
 	case data.ReasonLabel:

@@ -196,7 +196,7 @@ func TestShortlistTradeExports(t *testing.T) {
 	if csv.status != http.StatusOK {
 		t.Fatalf("CSV: %d", csv.status)
 	}
-	if cd := csv.header.Get("Content-Disposition"); !strings.Contains(cd, "-23-19Z.csv") {
+	if cd := csv.header.Get("Content-Disposition"); !strings.Contains(cd, "-23-19Z-") {
 		t.Errorf("CSV named %q", cd)
 	}
 	lines := strings.Split(strings.TrimSpace(csv.body), "\r\n")

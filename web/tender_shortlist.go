@@ -101,11 +101,11 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 	if werr != nil {
 		return werr
 	}
-	name := "fabrique-fournisseurs-" + fileSafe(t.ID)
+	name := "fournisseurs-" + fileSafe(t.ID)
 	if trade.Code != "" {
 		name += "-" + fileSafe(trade.Code)
 	}
-	return sendCSV(c, name+".csv", shortlistCSVHeader(), rows)
+	return sendCSV(c, s.csvFileName(name), shortlistCSVHeader(), rows)
 }
 
 // fileSafe keeps the letters, digits and dashes of an id for a file name.

@@ -1317,8 +1317,10 @@ type Tender struct {
 	NoticeType *string                   `json:"notice_type,omitempty"`
 	Open       bool                      `json:"open"`
 	PageUrl    string                    `json:"page_url"`
-	Place      map[string]interface{}    `json:"place"`
-	Procedure  *string                   `json:"procedure,omitempty"`
+
+	// Place Lieu d'exécution : postcode, commune, departement, nuts, lat, lon, chacun absent quand inconnu ; null quand aucun n'est connu.
+	Place     *map[string]interface{} `json:"place"`
+	Procedure *string                 `json:"procedure,omitempty"`
 
 	// ProcedureId Identifiant de la procédure, commun à ses avis : UUID eForms, ocid OCDS, ou référence choisie par l'acheteur (BOAMP) précédée de son SIRET (« siret:21750001600019/2016V12019350 ») ou, à défaut, de son nom normalisé (« acheteur:ville paris/2016V12019350 »). Un autre avis qui ne partage que cet identifiant n'y est joint que s'il a un acheteur en commun avec lui et, sauf rectificatif, une division CPV.
 	ProcedureId *string    `json:"procedure_id,omitempty"`
@@ -1337,7 +1339,7 @@ type Tender struct {
 	// UpdatedAt Dernière modification dans Fabrique.
 	UpdatedAt time.Time `json:"updated_at"`
 
-	// Url L'avis à sa source.
+	// Url L'avis à sa source ; absent quand il n'est pas connu.
 	Url     *string                   `json:"url,omitempty"`
 	Winners *[]map[string]interface{} `json:"winners,omitempty"`
 }
@@ -1375,8 +1377,8 @@ type TenderSummary struct {
 	// PageUrl La page de l'avis sur Fabrique.
 	PageUrl string `json:"page_url"`
 
-	// Place postcode, commune, departement, nuts, lat, lon.
-	Place map[string]interface{} `json:"place"`
+	// Place Lieu d'exécution : postcode, commune, departement, nuts, lat, lon, chacun absent quand inconnu ; null quand aucun n'est connu.
+	Place *map[string]interface{} `json:"place"`
 
 	// Procedure Procédure : ouverte, restreinte, adaptee, negociee, dialogue-competitif, partenariat-innovation, autre.
 	Procedure *string `json:"procedure,omitempty"`
@@ -1388,8 +1390,8 @@ type TenderSummary struct {
 	State TenderSummaryState `json:"state"`
 	Title string             `json:"title"`
 
-	// Url L'avis à sa source.
-	Url string `json:"url"`
+	// Url L'avis à sa source ; null quand il n'est pas connu.
+	Url *string `json:"url"`
 }
 
 // TenderSummaryState État à l'heure de la réponse : ouvert, clôturé (date limite passée), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
