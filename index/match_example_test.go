@@ -59,5 +59,5 @@ func ExampleIndex_Match() {
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 23.19Z (7.0)
 	// Maçonnerie Dupont 27.0
 	//   CPV 45212361 (travaux de construction d'églises) ↔ NAF 43.99C (14.0)
-	//   à 0 km (10.5)
+	//   sur place (10.5)
 }
