@@ -393,6 +393,9 @@ func noticeWords(text string) []string {
 				if full, ok := lostOE[w]; ok {
 					w = full
 				}
+				if (w == "public" || w == "publics") && (prev == "marche" || prev == "marches") {
+					continue // « marché public »: procurement, not a public thing
+				}
 				out = append(out, w)
 				prev = w
 			}
@@ -736,10 +739,20 @@ var natureWords = lazy[map[string]Nature]{load: func() map[string]Nature {
 // its title that tells one (« Mission de coordination des travaux » is a
 // service, « Travaux de voirie » works), when it is not declared.
 func natureFromTitle(title string) Nature {
-	for _, w := range noticeWords(title) {
-		if n, ok := natureWords.get()[frenchStemWord(w)]; ok {
-			return n
+	words := noticeWords(title)
+	for i, w := range words {
+		n, ok := natureWords.get()[frenchStemWord(w)]
+		if !ok {
+			continue
 		}
+		// « fourniture de prestations », « fourniture de services »: the
+		// services are what is supplied (« fourniture et maintenance »
+		// stays a supply).
+		if n == NatureSupplies && i+2 < len(words) && (words[i+1] == "de" || words[i+1] == "des" || words[i+1] == "d") &&
+			natureWords.get()[frenchStemWord(words[i+2])] == NatureServices {
+			return NatureServices
+		}
+		return n
 	}
 	return ""
 }
@@ -818,6 +831,13 @@ var stemExceptions = map[string]string{
 	// « Maintenance des portes » to computer repair (group 503), the only
 	// repair group whose French labels say « maintenance ».
 	"maintenance": "entreti", "maintenances": "entreti",
+	// « traiteur » (catering) is not « traitement » (of water, of waste…):
+	// both were cut to « trait », found in 90 labels, so that « Services
+	// traiteur » deduced nothing.
+	"traiteur": "traiteu", "traiteurs": "traiteu",
+	// « publicité » is not « public » (« marché public », « éclairage
+	// public »): both were cut to « public ».
+	"publicite": "publici", "publicites": "publici", "publicitaire": "publici", "publicitaires": "publici",
 }
 
 // stemLength caps stems: French derivations past it rarely change the

@@ -34,6 +34,10 @@ func TestInferCPV(t *testing.T) {
 		{"a load bank is test equipment", data.CPVEvidence{Title: "La fourniture et la livraison d'un banc de charge résistif et inductif au profit de la Base Navale Port des Galets"}, "3854", data.CPVSourceText},
 		// Real BOAMP notice 26-26813: a business incubator is no hotel.
 		{"a business hotel is facility management", data.CPVEvidence{Title: "Animation et gestion de l'incubateur, pépinière et hôtel d'entreprises La Turbine"}, "79993", data.CPVSourceText},
+		// « traiteur » is not « traitement », and « fourniture de
+		// prestations » is a service (real BOAMP 26-26661, Val d'Oise).
+		{"catering is not treatment", data.CPVEvidence{Title: "Marché public à procédure adaptée relatif à la fourniture de prestations de restauration/traiteur pour les besoins du Département du Val d'Oise (2 lots)"}, "5552", data.CPVSourceText},
+		{"« marché public » says nothing of the object", data.CPVEvidence{Title: "Marché public - Lot 2"}, "", ""},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
