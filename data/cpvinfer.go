@@ -717,13 +717,14 @@ func (ix *cpvIndex) phraseIDF(stems []string) float64 {
 }
 
 // natureWords are the words that tell the nature of a contract:
-// « travaux », « construction » are works; « fourniture », « achat »
+// « travaux », « construction », « aménagement » (of a street, a square,
+// a building: the CPV labels' « Aménagements » are furnishings) are works; « fourniture », « achat »
 // supplies; « prestation », « maintenance », « mission », « maîtrise »
 // (d'oeuvre, d'ouvrage) services. Keyed by stem.
 var natureWords = lazy[map[string]Nature]{load: func() map[string]Nature {
 	m := map[string]Nature{}
 	for n, words := range map[Nature]string{
-		NatureWorks:    "travaux travail construction réhabilitation rénovation réfection démolition",
+		NatureWorks:    "travaux travail construction réhabilitation rénovation réfection démolition aménagement",
 		NatureSupplies: "fourniture achat acquisition",
 		NatureServices: "service prestation maintenance entretien mission étude maîtrise assistance coordination " +
 			"contrôle diagnostic audit conseil nettoyage location transport formation gestion exploitation collecte",

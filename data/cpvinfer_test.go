@@ -38,6 +38,9 @@ func TestInferCPV(t *testing.T) {
 		// prestations » is a service (real BOAMP 26-26661, Val d'Oise).
 		{"catering is not treatment", data.CPVEvidence{Title: "Marché public à procédure adaptée relatif à la fourniture de prestations de restauration/traiteur pour les besoins du Département du Val d'Oise (2 lots)"}, "5552", data.CPVSourceText},
 		{"« marché public » says nothing of the object", data.CPVEvidence{Title: "Marché public - Lot 2"}, "", ""},
+		// « aménagement » of a shop is works, not furnishings (39200000
+		// « Aménagements »): real DECP object.
+		{"a shop's fit-out is works", data.CPVEvidence{Title: "Aménagement d'un convenience store"}, "45", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
