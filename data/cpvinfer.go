@@ -718,13 +718,16 @@ func (ix *cpvIndex) phraseIDF(stems []string) float64 {
 
 // natureWords are the words that tell the nature of a contract:
 // « travaux », « construction », « aménagement » (of a street, a square,
-// a building: the CPV labels' « Aménagements » are furnishings) are works; « fourniture », « achat »
+// a building: the CPV labels' « Aménagements » are furnishings), « pose »,
+// « extension » (of buildings mostly; of a network or a software too,
+// which it then discounts: 39 notices gained against 10 lost on the real
+// notices) are works; « fourniture », « achat »
 // supplies; « prestation », « maintenance », « mission », « maîtrise »
 // (d'oeuvre, d'ouvrage) services. Keyed by stem.
 var natureWords = lazy[map[string]Nature]{load: func() map[string]Nature {
 	m := map[string]Nature{}
 	for n, words := range map[Nature]string{
-		NatureWorks:    "travaux travail construction réhabilitation rénovation réfection démolition aménagement",
+		NatureWorks:    "travaux travail construction réhabilitation rénovation réfection démolition aménagement pose reconstruction requalification restructuration extension",
 		NatureSupplies: "fourniture achat acquisition",
 		NatureServices: "service prestation maintenance entretien mission étude maîtrise assistance coordination " +
 			"contrôle diagnostic audit conseil nettoyage location transport formation gestion exploitation collecte",
@@ -839,6 +842,9 @@ var stemExceptions = map[string]string{
 	// « publicité » is not « public » (« marché public », « éclairage
 	// public »): both were cut to « public ».
 	"publicite": "publici", "publicites": "publici", "publicitaire": "publici", "publicitaires": "publici",
+	// « collectif » (transport, habitat, restauration) is not « collecte »
+	// (of waste): both were cut to « collect ».
+	"collectif": "collecti", "collectifs": "collecti", "collective": "collecti", "collectives": "collecti",
 }
 
 // stemLength caps stems: French derivations past it rarely change the

@@ -41,6 +41,10 @@ func TestInferCPV(t *testing.T) {
 		// « aménagement » of a shop is works, not furnishings (39200000
 		// « Aménagements »): real DECP object.
 		{"a shop's fit-out is works", data.CPVEvidence{Title: "Aménagement d'un convenience store"}, "45", data.CPVSourceText},
+		// « collectif » is not « collecte » (of waste), and a bridge
+		// rebuilt is works, not an overhead crane (« pont roulant »).
+		{"collective transport is not waste collection", data.CPVEvidence{Title: "Transport collectif de personnes pour la Ville d'Olivet"}, "60", data.CPVSourceText},
+		{"a bridge rebuilt is works", data.CPVEvidence{Title: "Reconstruction du pont de Treuil Mureau - RD107 - Commune de Puyrolland"}, "45", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
