@@ -45,6 +45,8 @@ func TestInferCPV(t *testing.T) {
 		// rebuilt is works, not an overhead crane (« pont roulant »).
 		{"collective transport is not waste collection", data.CPVEvidence{Title: "Transport collectif de personnes pour la Ville d'Olivet"}, "60", data.CPVSourceText},
 		{"a bridge rebuilt is works", data.CPVEvidence{Title: "Reconstruction du pont de Treuil Mureau - RD107 - Commune de Puyrolland"}, "45", data.CPVSourceText},
+		// Fuel is no office supply (« Cartes pour l'achat de carburant »).
+		{"fuel", data.CPVEvidence{Title: "Fourniture de carburant Gazole pour la SEMITAG"}, "09", data.CPVSourceText},
 		{"generic descriptor and no words", data.CPVEvidence{Title: "Consultation 2026-14", Descriptors: []data.Descriptor{{Label: "Prestations de services"}}}, "", ""},
 		{"empty notice", data.CPVEvidence{}, "", ""},
 	}
