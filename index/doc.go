@@ -110,7 +110,11 @@
 // inherits) and the scoring: text, classification (CPV, NAF, EPV
 // univers), geography, labels, capacity and track record, each in [0,1],
 // weighed into a mark out of 100 with the reasons of every point, in
-// French, and a confidence (forte, moyenne, faible). Words frequent in
+// French, and a confidence (forte, moyenne, faible) that reads the
+// company's trade and words, never its univers (match.Scored.confidence).
+// A need without a place gathers its sector pool by score then supplier
+// id, so that a ranking does not depend on the order suppliers were
+// indexed in. Words frequent in
 // company names that carry no trade (« domaine », « établissements ») are
 // learned from the directory's names (match_namewords.go) and never make
 // a match on their own; a need without CPV code uses the codes

@@ -29,5 +29,7 @@
 //
 // Each component is in [0,1]; Weights turn them into a mark out of 100,
 // and ToMatch renders it with its reasons in French, each reason's weight
-// being the points it brought.
+// being the points it brought, and a confidence (confidence.go: forte,
+// moyenne, faible) read from the company's trade and words only: the
+// univers may rank a company, never vouch that it does the work.
 package match
