@@ -24,6 +24,9 @@ func TestListingReport(t *testing.T) {
 	}
 	if r := anon.post(t, supplierURL(sup.ID)+"/signaler", url.Values{"reason": {"   "}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("empty reason: status %d, want 422", r.status)
+	} else if msg := textOf(parseHTML(t, r).Find(`[role="alert"]`)); !isSentence(msg) {
+		// The refusal stands alone in its box: a sentence, as the claim form's.
+		t.Errorf("empty reason: the refusal %q is no sentence", msg)
 	}
 	reason := "L'entreprise a fermé en 2024. <script>alert(1)</script>"
 	r := anon.post(t, supplierURL(sup.ID)+"/signaler", url.Values{"reason": {reason}})
