@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,5 +124,19 @@ func TestAdminJournalFiltersAndShowsAddresses(t *testing.T) {
 	}
 	if got := rows(strings.TrimPrefix(next, journalPath)); len(got) != 5 {
 		t.Errorf("second page: %d rows, want 5", len(got))
+	}
+}
+
+// TestJournalOffersEveryActionFamily: the journal's action filter
+// proposes the family of every action the store and the handlers audit,
+// the team's invitations (sent, accepted, cancelled) and the listing's
+// edits among them.
+func TestJournalOffersEveryActionFamily(t *testing.T) {
+	for _, action := range []string{"account.signin", "claim.accept", "member.remove", "report.create", "supplier.update",
+		"tender.dismiss", "team.invite", "team.invite_revoke", "listing.edit", "listing.undo"} {
+		family, _, _ := strings.Cut(action, ".")
+		if !slices.Contains(journalActions(), family) {
+			t.Errorf("the journal's filter does not offer %q, the family of %q", family, action)
+		}
 	}
 }
