@@ -105,5 +105,5 @@ func (s *Server) adminJournal(c *fiber.Ctx) error {
 
 // journalActions are the action families offered in the filter.
 func journalActions() []string {
-	return []string{"claim", "member", "account", "session", "report", "supplier", "tender"}
+	return []string{"claim", "member", "team", "listing", "account", "session", "report", "supplier", "tender"}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,6 +25,9 @@ func TestListingReport(t *testing.T) {
 	}
 	if r := anon.post(t, supplierURL(sup.ID)+"/signaler", url.Values{"reason": {"   "}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("empty reason: status %d, want 422", r.status)
+	} else if msg := textOf(parseHTML(t, r).Find(`[role="alert"]`)); !isSentence(msg) {
+		// The refusal stands alone in its box: a sentence, as the claim form's.
+		t.Errorf("empty reason: the refusal %q is no sentence", msg)
 	}
 	reason := "L'entreprise a fermé en 2024. <script>alert(1)</script>"
 	r := anon.post(t, supplierURL(sup.ID)+"/signaler", url.Values{"reason": {reason}})
@@ -120,5 +124,19 @@ func TestAdminJournalFiltersAndShowsAddresses(t *testing.T) {
 	}
 	if got := rows(strings.TrimPrefix(next, journalPath)); len(got) != 5 {
 		t.Errorf("second page: %d rows, want 5", len(got))
+	}
+}
+
+// TestJournalOffersEveryActionFamily: the journal's action filter
+// proposes the family of every action the store and the handlers audit,
+// the team's invitations (sent, accepted, cancelled) and the listing's
+// edits among them.
+func TestJournalOffersEveryActionFamily(t *testing.T) {
+	for _, action := range []string{"account.signin", "claim.accept", "member.remove", "report.create", "supplier.update",
+		"tender.dismiss", "team.invite", "team.invite_revoke", "listing.edit", "listing.undo"} {
+		family, _, _ := strings.Cut(action, ".")
+		if !slices.Contains(journalActions(), family) {
+			t.Errorf("the journal's filter does not offer %q, the family of %q", family, action)
+		}
 	}
 }

@@ -31,6 +31,8 @@
 //     requireAdmin and the signedInOnly/adminOnly wrappers of the routes
 //     table), csrf.go (a token on every state-changing request), throttle.go
 //     (attempts per account and per client address, 429 with a delay),
+//     proxy.go (whose X-Forwarded-* headers are believed: Config.TrustProxy
+//     and Config.TrustedProxies),
 //     hashing.go (bounded argon2id), account*.go (sign-up, mailed links,
 //     sign-in, reset, /compte), admin_accounts.go (/admin/comptes,
 //     /admin/courriels), mailer.go (mails rendered from templates/mail and

@@ -86,7 +86,7 @@ func (s *Server) supplierReportSubmit(c *fiber.Ctx) error {
 	p := s.reportForm(c, sup)
 	reason, err := data.CleanReportReason(c.FormValue("reason"))
 	if err != nil {
-		p.Reason, p.Error = c.FormValue("reason"), refusalText(err)
+		p.Reason, p.Error = c.FormValue("reason"), refusalSentence(err)
 		return s.render(c, fiber.StatusUnprocessableEntity, "listing_report", p)
 	}
 	r := data.Report{ID: newID("r"), SupplierID: sup.ID, Reason: reason, Addr: addr, AccountID: acc.ID}

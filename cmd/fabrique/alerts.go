@@ -60,7 +60,7 @@ func alertsCommand() command {
 		nargs:   1,
 		help: "alerts send\n" +
 			"    envoie par courriel le récapitulatif de chaque compte dont des alertes\n" +
-			"    sont dus, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
+			"    sont dues, et termine les envois qu'un arrêt a interrompus. Un récapitulatif\n" +
 			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
 			"    Il faut l'adresse publique du site (--public-url), celle des liens.\n" +
 			"alerts send --dry-run\n" +
@@ -129,7 +129,7 @@ func printDigestRun(w io.Writer, run web.DigestRun) {
 		for _, p := range d.Profiles {
 			names = append(names, p.Name)
 		}
-		fmt.Fprintf(w, "%s — %s (%s) — profils : %s\n", d.Account.Email, data.CountFR(d.Len(), "appel d'offres", "appels d'offres"), verb, strings.Join(names, ", "))
+		fmt.Fprintf(w, "%s — %s (%s) — alertes : %s\n", d.Account.Email, data.CountFR(d.Len(), "appel d'offres", "appels d'offres"), verb, strings.Join(names, ", "))
 		for _, s := range d.Sections {
 			fmt.Fprintf(w, "  %s\n", s.Title())
 			for _, it := range s.Items {

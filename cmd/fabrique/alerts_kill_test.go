@@ -268,7 +268,7 @@ func TestAlertsSendCommand(t *testing.T) {
 	dir := t.TempDir()
 	accounts := alertsFixture(t, dir, 1)
 	out, _, err := runCmd(t, env(), "alerts", "send", "--dry-run", "--data", dir)
-	if err != nil || !strings.Contains(out, accounts[0].Email+" — 2 appels d'offres (serait envoyé) — profils : Profil 1") ||
+	if err != nil || !strings.Contains(out, accounts[0].Email+" — 2 appels d'offres (serait envoyé) — alertes : Profil 1") ||
 		!strings.Contains(out, "Nouveaux appels d'offres") || !strings.Contains(out, "rien n'a été envoyé ni écrit") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}

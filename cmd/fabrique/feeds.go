@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"fabrique/crawler"
 	"fabrique/crawler/notice"
@@ -105,6 +106,7 @@ func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 		pageURL := urlAt(offset)
 		page, err := fi.get(ctx, pageURL)
 		if err != nil {
+			fi.reached(ctx, pageURL)
 			return feedError("BOAMP", pageURL, err)
 		}
 		if page.NotModified {
@@ -114,7 +116,8 @@ func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 			}
 			// An unchanged page says nothing of the total: it was the last
 			// one, and still is, when the import that fetched it stopped
-			// there, leaving no state for the next page.
+			// there, leaving no state for the next page (an import that
+			// failed on the next page left one: reached).
 			_, err := fi.f.State.PageState(ctx, fi.f.Source, urlAt(offset+boampPageSize))
 			if errors.Is(err, data.ErrNotFound) {
 				break
@@ -129,6 +132,7 @@ func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 			Results []json.RawMessage `json:"results"`
 		}
 		if err := json.Unmarshal(page.Body, &head); err != nil {
+			fi.reached(ctx, pageURL)
 			return &userError{msg: fmt.Sprintf("flux BOAMP %s : réponse illisible (JSON attendu)", pageURL), err: err}
 		}
 		res, err := notice.ParseBOAMPAPI(bytes.NewReader(page.Body), notice.Options{})
@@ -141,6 +145,21 @@ func (fi *feedImporter) boamp(ctx context.Context, base string) error {
 		}
 	}
 	return nil
+}
+
+// reached records that an import got as far as pageURL without reading
+// it (a failed fetch, an unreadable answer), when nothing was recorded for
+// it yet: a state without validators, so that the next import, answered
+// 304 on the page before, goes on to this one and fetches it whole,
+// rather than take the page before for the last one. It is written even
+// when ctx was cancelled (an import stopped by SIGTERM); a failure to
+// write it only costs that the next import stops early, as before.
+func (fi *feedImporter) reached(ctx context.Context, pageURL string) {
+	ctx = context.WithoutCancel(ctx)
+	if _, err := fi.f.State.PageState(ctx, fi.f.Source, pageURL); !errors.Is(err, data.ErrNotFound) {
+		return
+	}
+	_ = fi.f.State.PutPageState(ctx, fi.f.Source, data.PageState{URL: pageURL, FetchedAt: time.Now().UTC()})
 }
 
 func (fi *feedImporter) ted(ctx context.Context, base string) error {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"fabrique/crawler"
@@ -126,4 +127,46 @@ func TestBOAMPFeedStopsAtAnUnchangedLastPage(t *testing.T) {
 			t.Errorf("second import asked for the offsets %v, want %v", got, want)
 		}
 	})
+}
+
+// TestBOAMPFeedResumesAfterAFailedPage: an import that fetched the first
+// page and then failed on the second leaves the first page's validators
+// behind; the next import, answered 304 on the first page, must still go on
+// to the pages the failed import never read, not take the first page for
+// the last one.
+func TestBOAMPFeedResumesAfterAFailedPage(t *testing.T) {
+	ctx := context.Background()
+	cfg := crawler.DefaultConfig()
+	cfg.Politeness.NoDelay = true
+	var failing atomic.Bool
+	failing.Store(true)
+	records := boampRecords(250, func(int) string { return "Fourniture de mobilier" })
+	log := &offsetLog{h: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() && r.URL.Query().Get("offset") == "100" {
+			http.NotFound(w, r)
+			return
+		}
+		records.ServeHTTP(w, r)
+	})}
+	srv := httptest.NewServer(log)
+	defer srv.Close()
+	st, err := store.Open(dbFile(t.TempDir()), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+
+	if _, err := feedImport(ctx, cfg, st, "boamp", srv.URL, io.Discard); err == nil {
+		t.Fatal("the import with a failing second page succeeded")
+	}
+	if got, want := log.take(), []int{0, 100}; !slices.Equal(got, want) {
+		t.Fatalf("failed import asked for the offsets %v, want %v", got, want)
+	}
+	failing.Store(false)
+	if _, err := feedImport(ctx, cfg, st, "boamp", srv.URL, io.Discard); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if got, want := log.take(), []int{0, 100, 200}; !slices.Equal(got, want) {
+		t.Errorf("the import after a failed one asked for the offsets %v, want %v (the pages it never read)", got, want)
+	}
 }
