@@ -26,8 +26,11 @@ func runRestore(ctx context.Context, p *program, args []string) error {
 	p.log.Info("backup restored", "file", file, "data", p.cfg.dataDir,
 		"suppliers", r.Restored.Suppliers, "tenders", r.Restored.Tenders, "awards", r.Restored.Awards, "accounts", r.Restored.Accounts)
 	fmt.Fprintf(p.stdout, "Sauvegarde %s restaurée dans %s : %s.\n", file, p.cfg.dataDir, contentsFR(r.Restored))
-	if r.Replaced != nil {
-		fmt.Fprintf(p.stdout, "La base remplacée (%s) est gardée dans %s.before-restore.\n", contentsFR(*r.Replaced), dbFile(p.cfg.dataDir))
+	switch {
+	case r.Replaced != nil:
+		fmt.Fprintf(p.stdout, "La base remplacée (%s) est gardée dans %s.\n", contentsFR(*r.Replaced), r.KeptAs)
+	case r.KeptAs != "":
+		fmt.Fprintf(p.stdout, "La base remplacée, illisible, est gardée dans %s.\n", r.KeptAs)
 	}
 	return nil
 }

@@ -126,3 +126,30 @@ func TestRestoreOfAnEmptyBackupOverData(t *testing.T) {
 		t.Errorf("restore of an empty backup into a new directory: %v\n%s", err, out)
 	}
 }
+
+// A damaged store is what a restore is there to replace: its file is kept
+// all the same, and the operator is told where, though its contents
+// cannot be counted.
+func TestRestoreSaysWhereADamagedStoreIsKept(t *testing.T) {
+	src := t.TempDir()
+	if _, _, err := runCmd(t, env(), "import", "--data", src, "testdata/notices/cn_81_FRA.xml"); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "b.db")
+	if _, _, err := runCmd(t, env(), "backup", backup, "--data", src); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fabrique.db")
+	if err := os.WriteFile(db, []byte("not a bbolt file, half written"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, env(), "restore", backup, "--data", dir)
+	want := "La base remplacée, illisible, est gardée dans " + db + ".before-restore.\n"
+	if err != nil || !strings.HasSuffix(out, want) {
+		t.Fatalf("restore over a damaged store: %v\n%s\nwant it to end with %q", err, out, want)
+	}
+	if got, _ := os.ReadFile(db + ".before-restore"); string(got) != "not a bbolt file, half written" {
+		t.Errorf("the damaged store was not kept: %q", got)
+	}
+}

@@ -165,6 +165,9 @@ func (c Contents) Empty() bool { return c.Suppliers == 0 && c.Tenders == 0 && c.
 type RestoreReport struct {
 	Restored Contents
 	Replaced *Contents
+	// KeptAs is where the replaced store file was kept ("" when there was
+	// none), readable or not.
+	KeptAs string
 }
 
 // Restore replaces the store file at dbPath with the backup at backupPath.
@@ -220,17 +223,19 @@ func Restore(ctx context.Context, backupPath, dbPath string, opts Options) (Rest
 		_ = os.Remove(staged)
 		return report, err
 	}
+	kept := ""
 	if _, err := os.Stat(dbPath); err == nil {
 		if err := keepPrevious(dbPath, previous); err != nil {
 			_ = os.Remove(staged)
 			return report, fmt.Errorf("store: restore: keep the current file: %w", err)
 		}
+		kept = previous
 	}
 	if err := os.Rename(staged, dbPath); err != nil {
 		_ = os.Remove(staged)
 		return report, fmt.Errorf("store: restore: %w", err)
 	}
-	report = RestoreReport{Restored: restored, Replaced: current}
+	report = RestoreReport{Restored: restored, Replaced: current, KeptAs: kept}
 	return report, syncDir(filepath.Dir(dbPath))
 }
 
