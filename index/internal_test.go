@@ -11,6 +11,7 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 
 	"fabrique/data"
+	"fabrique/index/match"
 	"fabrique/index/synth"
 )
 
@@ -315,5 +316,62 @@ func TestInCircleMatchesEveryDocumentTest(t *testing.T) {
 		if tc.name == "all of France" && len(want) < 3000 {
 			t.Errorf("all of France holds only %d of 4 000 suppliers", len(want))
 		}
+	}
+}
+
+// Without a place, the sector pool takes the need's primary trades before
+// the secondary ones (bleve scores the sector query NaN: its keyword
+// fields keep no norms, so a « best by score » pool was the first
+// documents indexed).
+func TestPlacelessSectorPoolTakesPrimaryTradesFirst(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ix.Close() })
+	sups := synth.Suppliers(3000, 9)
+	if err := ix.Put(ctx, sups...); err != nil {
+		t.Fatal(err)
+	}
+	g, err := ix.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.mu.RUnlock()
+	n := match.Need{CPVDivisions: []string{"45"}} // no place
+	var primary, secondary int
+	for _, s := range sups {
+		if f, ok := data.FitOf("45000000", s.NAF); ok && s.Register == nil {
+			if f.Primary {
+				primary++
+			} else {
+				secondary++
+			}
+		}
+	}
+	const k = 100
+	if primary < k || secondary == 0 {
+		t.Fatalf("%d primary and %d secondary fits in the corpus: the case tests nothing", primary, secondary)
+	}
+	ids, err := ix.sectorPool(ctx, g, &n, sectorQuery(n.CPVDivisions, nil, nil), k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]data.Supplier{}
+	for _, s := range sups {
+		byID[s.ID] = s
+	}
+	// (The primary tier also holds the trades learned from awards: none
+	// here.) Every supplier of a pool smaller than it fits primarily.
+	fits := 0
+	for _, id := range ids {
+		if f, _ := data.FitOf("45000000", byID[id].NAF); f.Primary {
+			fits++
+		}
+	}
+	if len(ids) != k || fits != k {
+		t.Errorf("%d of a pool of %d fit primarily by NAF, want all (the corpus holds %d primary and %d secondary fits)",
+			fits, len(ids), primary, secondary)
 	}
 }

@@ -138,23 +138,6 @@ func areaQuery(p data.Place) query.Query {
 // the place, and widened only when they hold fewer than k suppliers: a
 // whole sector of 100 000 suppliers is still many postings to walk.
 func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, sq query.Query, k int) ([]string, error) {
-	if !n.HasPoint {
-		// Hundreds of suppliers tie on the sector's boosts: ties go by
-		// supplier id, not by bleve's document numbers (the order they
-		// were indexed in), so that the same need gets the same pool
-		// after a re-import.
-		req := bleve.NewSearchRequestOptions(sq, k, 0, false)
-		req.SortBy([]string{"-_score", "_id"})
-		res, err := g.idx.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, fmt.Errorf("index: match: sector candidates: %w", err)
-		}
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		return ids, nil
-	}
 	snap, err := g.snapshotOf()
 	if err != nil {
 		return nil, fmt.Errorf("index: match: %w", err)
@@ -163,6 +146,25 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, s
 	cols, err := g.columnsFor(ctx, snap)
 	if err != nil {
 		return nil, err
+	}
+	if !n.HasPoint {
+		// No distance to rank by, and no score either: the keyword fields
+		// keep no norms (SkipFreqNorm), so bleve scores the sector query
+		// NaN and its « best » were the first documents indexed. The pool
+		// takes the primary trades first, then the others, each by name.
+		var ids []string
+		seen := map[string]bool{}
+		for _, q := range []query.Query{sectorTier(n.CPVDivisions, n.CPVs(), n.Links, true), sq} {
+			if len(ids) >= k {
+				break
+			}
+			tier, err := ix.firstByName(ctx, snap, cols, q, k, seen)
+			if err != nil {
+				return nil, fmt.Errorf("index: match: sector candidates: %w", err)
+			}
+			ids = append(ids, tier[:min(len(tier), k-len(ids))]...)
+		}
+		return ids, nil
 	}
 	// Successive radii (0: all of France). With the margin of the
 	// départements, the first one holds a pool of suppliers of a common
@@ -186,6 +188,52 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, s
 		}
 	}
 	return nil, nil // unreachable: the last radius returns
+}
+
+// firstByName returns the ids of the first k documents of snap matching
+// q, ordered by name (columns.nameRank), leaving out those in seen and
+// adding its own to it. Not by document number, the order the suppliers
+// were indexed in, so that the same need gets the same pool after a
+// re-import; and not by bleve's sort on _id, which doubles the CPU of a
+// match: it reads the id of every matching document.
+func (ix *Index) firstByName(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, k int, seen map[string]bool) ([]string, error) {
+	searcher, err := q.Searcher(ctx, snap, ix.mapping, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, err
+	}
+	defer searcher.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0)}
+	top := newTopK(k + len(seen))
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		dm, err := searcher.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) && !cols.isCeased(d) {
+			top.offer(d, float64(cols.nameRank[d]))
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	var ids []string
+	for _, h := range top.page(0) {
+		id, err := snap.ExternalID(index.NewIndexInternalID(nil, uint64(h.doc)))
+		if err != nil {
+			return nil, err
+		}
+		if !seen[id] && len(ids) < k {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 // nearestMatching returns the ids of the k documents of snap matching q
@@ -322,6 +370,14 @@ func termsQuery(terms []match.Term) query.Query {
 // division's), or of the divisions when no code is given, or who hold a
 // CPV code in one of the divisions; nil without divisions.
 func sectorQuery(cpvDivisions, cpvs []string, links *data.CPVNAFLinks) query.Query {
+	return sectorTier(cpvDivisions, cpvs, links, false)
+}
+
+// sectorTier is sectorQuery, or with primaryOnly its strongest clauses:
+// the trades that make or provide what is bought (primary fits) and the
+// trades that won such awards; not the univers, which gather hundreds of
+// trades, nor the division's codes, which every fitting NAF code infers.
+func sectorTier(cpvDivisions, cpvs []string, links *data.CPVNAFLinks, primaryOnly bool) query.Query {
 	if len(cpvDivisions) == 0 {
 		return nil
 	}
@@ -348,6 +404,9 @@ func sectorQuery(cpvDivisions, cpvs []string, links *data.CPVNAFLinks) query.Que
 		}
 	}
 	for _, d := range order {
+		if primaryOnly && best[d] < primaryFitBoost {
+			continue
+		}
 		if len(d) > 2 { // a NAF class of a refined group ("43.29")
 			pq := query.NewPrefixQuery(d)
 			pq.SetField(fNAF)
@@ -357,8 +416,10 @@ func sectorQuery(cpvDivisions, cpvs []string, links *data.CPVNAFLinks) query.Que
 		}
 		add(d, fNAFDivision, best[d])
 	}
-	for _, d := range cpvDivisions {
-		add(d, fCPVDivision, cpvDivisionBoost)
+	if !primaryOnly { // the division's codes include those inferred from every fitting NAF code
+		for _, d := range cpvDivisions {
+			add(d, fCPVDivision, cpvDivisionBoost)
+		}
 	}
 	if lq := learnedNAFQuery(links, cpvDivisions); lq != nil {
 		dis = append(dis, lq) // the NAF codes that won such awards (match_links.go)
@@ -367,7 +428,7 @@ func sectorQuery(cpvDivisions, cpvs []string, links *data.CPVNAFLinks) query.Que
 	// univers covers whole other trades, and its firms come in through
 	// their words when they match.
 	for u, v := range match.UniversesFitting(cpvDivisions) {
-		if v >= match.FitUniversPrimary {
+		if v >= match.FitUniversPrimary && !primaryOnly { // a univers is no trade
 			add(u, fUnivers, primaryFitBoost)
 		}
 	}
