@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -21,7 +20,8 @@ import (
 // file descriptor, never a transaction of the store (a long read
 // transaction blocks every writer as soon as the store file must grow).
 // The file is unlinked once open, so nothing is left behind whatever
-// happens to the download. One snapshot is made at a time.
+// happens to the download. One snapshot is made at a time. The file is
+// named « fabrique-YYYY-MM-DD-HHMMSS.db », Paris time.
 func (s *Server) adminBackup(c *fiber.Ctx) error {
 	if a, ok := s.currentAccount(c); !ok || !isAdmin(a) { // a signed-in admin needs no token
 		if err := s.requireAdminToken(c); err != nil {
@@ -39,7 +39,10 @@ func (s *Server) adminBackup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	name := "fabrique-" + time.Now().UTC().Format("20060102-150405") + ".db"
+	// Named by the server's clock on the French calendar, as the CSV
+	// exports (csvFileName), with the time so that two backups of a day
+	// do not share a name.
+	name := "fabrique-" + s.now().In(paris()).Format("2006-01-02-150405") + ".db"
 	c.Set(fiber.HeaderContentType, "application/octet-stream")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

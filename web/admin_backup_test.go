@@ -89,6 +89,21 @@ func TestAdminBackupIsARestorableStore(t *testing.T) {
 // client that reads the headers and then nothing, and checks that writes
 // big enough to grow the store file (bbolt then waits for every open read
 // transaction) still go through in bounded time.
+// TestAdminBackupNamedByServerClock: the snapshot's file name is dated by
+// the server's clock (Config.Now) on the French calendar, as the CSV
+// exports: a backup made at 00:30 in Paris carries that day and hour.
+func TestAdminBackupNamedByServerClock(t *testing.T) {
+	at := time.Date(2026, 12, 31, 23, 30, 5, 0, time.UTC) // 00:30:05 on 1 January 2027 in Paris
+	s := newTestServer(t, Config{AdminToken: testAdminToken, Now: func() time.Time { return at }})
+	r := s.get(t, "/admin/backup", "Authorization", "Bearer "+testAdminToken)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /admin/backup = %d", r.status)
+	}
+	if got, want := r.header.Get("Content-Disposition"), `attachment; filename="fabrique-2027-01-01-003005.db"`; got != want {
+		t.Errorf("Content-Disposition = %q, want %q", got, want)
+	}
+}
+
 func TestAdminBackupSlowClientDoesNotHoldTheStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes about 40 MB")

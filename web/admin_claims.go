@@ -170,6 +170,9 @@ type letterView struct {
 	Address             []string
 	Code, Link, Expires string
 	Date                string
+	// Requester is the e-mail address of the account that asked, as in
+	// the code mail (claimCodeMail): the company can tell who did.
+	Requester string
 }
 
 // adminLettersPage is the typed page of admin_letters.html.
@@ -247,9 +250,14 @@ func (s *Server) adminPrintLetters(c *fiber.Ctx) error {
 		if err != nil {
 			return fmt.Errorf("web: letter of claim %s: %w", id, err)
 		}
+		requester, err := s.store.Account(ctx, cl.AccountID) // accounts are never deleted
+		if err != nil {
+			return fmt.Errorf("web: letter of claim %s: account: %w", id, err)
+		}
 		v := newClaimView(cl, sup, now)
 		p.Letters = append(p.Letters, letterView{ClaimID: cl.ID, Supplier: sup.Name, Address: v.Letter, Code: code,
-			Link: s.baseURL() + claimURL(cl.ID), Expires: frenchDate(cl.CodeExpires.In(paris())), Date: frenchDate(now.In(paris()))})
+			Link: s.baseURL() + claimURL(cl.ID), Expires: frenchDate(cl.CodeExpires.In(paris())), Date: frenchDate(now.In(paris())),
+			Requester: requester.Email})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusOK, "admin_letters", p)

@@ -57,7 +57,7 @@ func (s *Server) apiTenders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	rows, res, err := s.listTenders(c.UserContext(), &f, now)
 	if err != nil {
 		return err
@@ -127,7 +127,7 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	if err != nil {
 		return s.redirectFoldedTo(c, err, func(t *data.Tender) string { return apiTenderURL(t, "") })
 	}
-	st := t.StatusAt(time.Now())
+	st := t.StatusAt(s.now())
 	out := apiTenderDetail{Tender: t, State: st, Open: st == data.StatusOpen, Corrected: t.Corrected(),
 		PageURL: s.baseURL() + tenderURL(&t), Place: apiPlaceOf(t.Place)}
 	for _, l := range t.Lots {

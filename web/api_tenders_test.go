@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"fabrique/data"
 )
 
 func TestAPITenders(t *testing.T) {
@@ -206,5 +209,37 @@ func TestAPITendersRateLimited(t *testing.T) {
 	r := s.get(t, "/api/v1/cpv?q=45")
 	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
 		t.Errorf("second request = %d (Retry-After %q), want 429 with Retry-After", r.status, r.header.Get("Retry-After"))
+	}
+}
+
+// TestAPITendersServerClock: the API decides a tender's state by the
+// server's clock (Config.Now), as the pages and the index do, not by the
+// machine's: ten days ahead, a deadline in five days is past.
+func TestAPITendersServerClock(t *testing.T) {
+	later := time.Now().Add(10 * 24 * time.Hour)
+	s := newTestServer(t, Config{Now: func() time.Time { return later }})
+	putTenders(t, s, listTenders()[0]) // boamp:26-1, deadline in 5 days
+	var one struct {
+		State string `json:"state"`
+		Open  bool   `json:"open"`
+	}
+	decodeJSON(t, s.get(t, "/api/v1/tenders/boamp:26-1"), &one)
+	if one.Open || one.State != string(data.StatusClosed) {
+		t.Errorf("GET tenders/boamp:26-1 = state %q, open %v; want closed by the server's clock", one.State, one.Open)
+	}
+	var list struct {
+		Results []struct {
+			ID    string `json:"id"`
+			State string `json:"state"`
+			Open  bool   `json:"open"`
+		} `json:"results"`
+	}
+	decodeJSON(t, s.get(t, "/api/v1/tenders?state=all"), &list)
+	if len(list.Results) != 1 || list.Results[0].Open || list.Results[0].State != string(data.StatusClosed) {
+		t.Errorf("GET tenders?state=all = %+v, want boamp:26-1 closed by the server's clock", list.Results)
+	}
+	decodeJSON(t, s.get(t, "/api/v1/tenders"), &list)
+	if len(list.Results) != 0 {
+		t.Errorf("GET tenders (open ones) = %+v, want none by the server's clock", list.Results)
 	}
 }

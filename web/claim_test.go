@@ -264,6 +264,23 @@ func TestClaimByPostalCode(t *testing.T) {
 	if len(codes) != 2 || codes[id] == codes[id2] {
 		t.Fatalf("codes per claim = %v", codes)
 	}
+	// Like the code mail, the letter names the account that asked (its
+	// address, nothing else: no name, no token).
+	letters.Each(func(_ int, l *goquery.Selection) {
+		text := textOf(l)
+		if !strings.Contains(text, "Le compte Fabrique alice@example.org a demandé à gérer la fiche de ") ||
+			!strings.Contains(text, "Si ce compte n'est ni le vôtre ni celui d'une personne de l'entreprise") {
+			t.Errorf("the letter does not name the account that asked:\n%s", text)
+		}
+		if strings.Contains(text, "Une personne") || (acc.Name != "" && strings.Contains(text, acc.Name)) {
+			t.Errorf("the letter speaks of an unnamed person, or gives the account's name:\n%s", text)
+		}
+		for _, cid := range []string{id, id2} {
+			if tok := w.claim(t, cid).Token; tok != "" && strings.Contains(text, tok) {
+				t.Errorf("the letter shows the claim's token %q", tok)
+			}
+		}
+	})
 	if again := admin.post(t, "/admin/courriers", nil); strings.Contains(again.body, "article class=\"letter\"") {
 		t.Errorf("printing again printed the same letters with new codes")
 	}

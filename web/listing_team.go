@@ -484,17 +484,21 @@ func (s *Server) invitationForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if joined, err := s.joinedWith(c.UserContext(), inv, acc); err != nil || joined {
+	if joined, err := s.joinedWith(c.UserContext(), inv, acc, status); err != nil || joined {
 		return alreadyInTeam(c, inv, err)
 	}
 	return s.render(c, status, "listing_invite", p)
 }
 
-// joinedWith reports whether acc used the invitation itself and is a
-// member of its company: a second click on « Rejoindre l'équipe », or the
-// link opened again, is no error for it.
-func (s *Server) joinedWith(ctx context.Context, inv data.Invite, acc data.Account) (bool, error) {
-	if inv.UsedAt.IsZero() || inv.UsedBy != acc.ID {
+// joinedWith reports whether acc is a member of the invitation's company
+// and either used the invitation itself (a second click on « Rejoindre
+// l'équipe », or the link opened again) or cannot use it (status is not
+// 200: an older link replaced by the one it joined with, a link that
+// expired or was cancelled after it joined another way): that is no error
+// for it, it is in the team.
+func (s *Server) joinedWith(ctx context.Context, inv data.Invite, acc data.Account, status int) (bool, error) {
+	usedByAcc := !inv.UsedAt.IsZero() && inv.UsedBy == acc.ID
+	if !usedByAcc && status == fiber.StatusOK {
 		return false, nil
 	}
 	m, err := s.membershipOf(ctx, inv.SupplierID, acc.ID)
@@ -518,7 +522,7 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	if joined, err := s.joinedWith(ctx, inv, acc); err != nil || joined {
+	if joined, err := s.joinedWith(ctx, inv, acc, status); err != nil || joined {
 		return alreadyInTeam(c, inv, err)
 	}
 	if status != fiber.StatusOK {

@@ -685,6 +685,16 @@ func TestListingInviteAgain(t *testing.T) {
 	if ok, _ := s.store.IsMember(ctx, acc.ID, sup.ID); !ok {
 		t.Error("the new link did not make the invitee a member")
 	}
+	// Once a member, the old link (opened or posted) says so rather than
+	// « remplacée ».
+	for _, r := range []response{invitee.get(t, paths[0]), invitee.post(t, paths[0], nil)} {
+		if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || loc != team+"?fait=deja-membre" {
+			t.Errorf("the replaced link opened by a member: %d to %q, want 303 to %s?fait=deja-membre", r.status, loc, team)
+		}
+	}
+	// Anyone else still reads why the old link does not work.
+	other, _ := memberOf(t, s, "autre@forge-relance.fr", "", "")
+	wantStatus(t, "replaced link, not a member", other.get(t, paths[0]), http.StatusGone)
 }
 
 // TestListingInviteRefusalsAreSentences: the invitation form's refusals

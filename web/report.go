@@ -88,7 +88,7 @@ func (s *Server) searchReport(c *fiber.Ctx) error {
 		r := reportSupplier{N: i + 1, Name: h.Name, URL: base + supplierURL(h.ID), SIREN: h.SIREN, SIRET: h.SIRET,
 			Place: placeOf(h.Commune, h.Departement), NAF: h.NAF, NAFLabel: h.NAFLabel, Badges: badges(h.Labels)}
 		if h.DistanceKm != nil {
-			r.Distance = formatKm(*h.DistanceKm)
+			r.Distance = distanceColumn(*h.DistanceKm)
 		}
 		sup, err := s.store.Supplier(ctx, h.ID)
 		switch {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"fabrique/data"
 )
 
 // formatKm writes a distance the French way: "3,4 km" under 10 km, "12 km"
@@ -16,6 +18,13 @@ func formatKm(km float64) string {
 		return strings.Replace(strconv.FormatFloat(math.Round(km*10)/10, 'f', 1, 64), ".", ",", 1) + " km"
 	}
 	return formatNumber(int(math.Round(km))) + " km"
+}
+
+// distanceColumn says how far a company is in a column headed
+// « Distance »: data.DistanceFR's words without their « à », « sur place »,
+// « moins d'1 km », « 12 km ».
+func distanceColumn(km float64) string {
+	return strings.TrimPrefix(data.DistanceFR(km), "à ")
 }
 
 // formatKmCSV writes a distance for a spreadsheet in French: decimal comma,

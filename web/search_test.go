@@ -9,12 +9,21 @@ import (
 	"strings"
 	"testing"
 
+	"fabrique/data"
+
 	"github.com/PuerkitoBio/goquery"
 )
 
-// parseKm reads "à 12 km" or "à 1,4 km".
+// parseKm reads a distance as data.DistanceFR writes it, « à 12 km »,
+// « à 1 234 km », « à moins d'1 km » (0.5) or « sur place » (0).
 func parseKm(t testing.TB, s string) float64 {
 	t.Helper()
+	switch strings.TrimSpace(s) {
+	case data.OnSite:
+		return 0
+	case "à moins d'1 km":
+		return 0.5
+	}
 	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "à "), " km")
 	s = strings.ReplaceAll(strings.ReplaceAll(s, "\u202f", ""), ",", ".")
 	km, err := strconv.ParseFloat(s, 64)

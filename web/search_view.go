@@ -24,7 +24,7 @@ type resultView struct {
 	NAF      string
 	NAFLabel template.HTML
 	Univers  []string
-	Distance string // "12 km", "" when unknown
+	Distance string // « à 12 km », « sur place » (data.DistanceFR), "" when unknown
 	Snippets []snippetView
 	hit      index.Hit
 }
@@ -97,7 +97,7 @@ func newResultView(n int, h index.Hit) resultView {
 		r.NAFLabel = markedHTML(frags[0])
 	}
 	if h.DistanceKm != nil {
-		r.Distance = formatKm(*h.DistanceKm)
+		r.Distance = data.DistanceFR(*h.DistanceKm)
 	}
 	for _, f := range snippetFields() {
 		for _, frag := range h.Highlights[f.key] {

@@ -284,7 +284,7 @@ type matchView struct {
 	SIREN    string
 	SIRET    string
 	Score    string // « 72 / 100 »
-	Distance string
+	Distance string // « à 12 km », « sur place », as in the reasons (data.DistanceFR)
 	Place    string // « Roanne, Loire (42) » (reason_words.go)
 	Reasons  []reasonView
 	// Confidence is forte, moyenne or faible (see confidenceNote).
@@ -321,7 +321,7 @@ func matchViews(ms []data.Match) []matchView {
 		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
 			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
-			v.Distance = formatKm(*m.DistanceKm)
+			v.Distance = data.DistanceFR(*m.DistanceKm)
 		}
 		for _, r := range m.Reasons {
 			rv := reasonView{Kind: string(r.Kind)}
