@@ -153,7 +153,7 @@ const OnSite = "sur place"
 
 // DistanceFR says how far a company is from a place, after a verb of
 // place (« installée … »): OnSite under 100 m (both points are mostly
-// communes' centres, so mostly the same commune), « à moins d'1 km »
+// communes' centres, so mostly the same commune), « à moins d'un km »
 // under a kilometre, else the rounded kilometres in French digit groups,
 // « à 12 km », « à 9 356 km »: never « à 0 km ».
 func DistanceFR(km float64) string {
@@ -161,7 +161,7 @@ func DistanceFR(km float64) string {
 	case km < 0.1:
 		return OnSite
 	case km < 1:
-		return "à moins d'1 km"
+		return "à moins d'un km"
 	}
 	return "à " + IntFR(int(km+0.5)) + " km"
 }

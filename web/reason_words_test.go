@@ -27,7 +27,7 @@ func TestReasonWords(t *testing.T) {
 			"Déclare faire ce que le marché achète (couteaux et ciseaux)", "CPV 39241000 déclaré par l'entreprise", true},
 		{"distance", data.Reason{Kind: data.ReasonDistance, DistanceKm: 11.6}, "Installée à 12 km du lieu d'exécution", "", true},
 		{"distance zero", data.Reason{Kind: data.ReasonDistance}, "Installée sur place", "", true},
-		{"distance under 1 km", data.Reason{Kind: data.ReasonDistance, DistanceKm: 0.3}, "Installée à moins d'1 km du lieu d'exécution", "", true},
+		{"distance under 1 km", data.Reason{Kind: data.ReasonDistance, DistanceKm: 0.3}, "Installée à moins d'un km du lieu d'exécution", "", true},
 		{"distance overseas", data.Reason{Kind: data.ReasonDistance, DistanceKm: 9356.2}, "Installée à 9\u202f356 km du lieu d'exécution", "", true},
 		{"label", data.Reason{Kind: data.ReasonLabel, Label: data.LabelEPV, ValidUntil: time.Date(2030, 11, 3, 0, 0, 0, 0, time.UTC)},
 			"Label Entreprise du Patrimoine Vivant valide jusqu'au 3 novembre 2030", "", true},

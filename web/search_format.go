@@ -22,7 +22,7 @@ func formatKm(km float64) string {
 
 // distanceColumn says how far a company is in a column headed
 // « Distance »: data.DistanceFR's words without their « à », « sur place »,
-// « moins d'1 km », « 12 km ».
+// « moins d'un km », « 12 km ».
 func distanceColumn(km float64) string {
 	return strings.TrimPrefix(data.DistanceFR(km), "à ")
 }

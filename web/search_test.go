@@ -15,13 +15,13 @@ import (
 )
 
 // parseKm reads a distance as data.DistanceFR writes it, « à 12 km »,
-// « à 1 234 km », « à moins d'1 km » (0.5) or « sur place » (0).
+// « à 1 234 km », « à moins d'un km » (0.5) or « sur place » (0).
 func parseKm(t testing.TB, s string) float64 {
 	t.Helper()
 	switch strings.TrimSpace(s) {
 	case data.OnSite:
 		return 0
-	case "à moins d'1 km":
+	case "à moins d'un km":
 		return 0.5
 	}
 	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "à "), " km")
