@@ -127,6 +127,9 @@ func (s *Server) apiTender(c *fiber.Ctx) error {
 	if err != nil {
 		return s.redirectFoldedTo(c, err, func(t *data.Tender) string { return apiTenderURL(t, "") })
 	}
+	// The notice's link as the list gives it: an http(s) address, else
+	// left out (a stored link comes from the web: « javascript: », junk).
+	t.URL, _ = webURL(t.URL)
 	st := t.StatusAt(s.now())
 	out := apiTenderDetail{Tender: t, State: st, Open: st == data.StatusOpen, Corrected: t.Corrected(),
 		PageURL: s.baseURL() + tenderURL(&t), Place: apiPlaceOf(t.Place)}

@@ -243,3 +243,26 @@ func TestAPITendersServerClock(t *testing.T) {
 		t.Errorf("GET tenders (open ones) = %+v, want none by the server's clock", list.Results)
 	}
 }
+
+// A notice's link comes from the web: the tender's detail gives it as the
+// list does, an http(s) address or nothing (never « javascript: »).
+func TestAPITenderLinkIsAWebAddress(t *testing.T) {
+	s := newTestServer(t, Config{})
+	tn := listTenders()[0]
+	tn.URL = "javascript:alert(1)"
+	putTenders(t, s, tn)
+	var one map[string]json.RawMessage
+	decodeJSON(t, s.get(t, "/api/v1/tenders/"+tn.ID), &one)
+	if v, ok := one["url"]; ok {
+		t.Errorf("tender with a javascript: link: url = %s, want it absent", v)
+	}
+	var list struct {
+		Results []map[string]json.RawMessage `json:"results"`
+	}
+	decodeJSON(t, s.get(t, "/api/v1/tenders?state=all"), &list)
+	for _, r := range list.Results {
+		if string(r["id"]) == `"`+tn.ID+`"` && string(r["url"]) != "null" {
+			t.Errorf("the list gives url = %s, want null", r["url"])
+		}
+	}
+}
