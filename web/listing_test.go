@@ -618,8 +618,6 @@ func TestListingLastOwner(t *testing.T) {
 	}
 }
 
-// TestListingInviteThrottled: an owner cannot mail invitations without
-// end.
 // TestListingInviteRevoked: a manager cancels an invitation sent to a
 // wrong address, and its link no longer lets anyone join.
 func TestListingInviteRevoked(t *testing.T) {
@@ -713,6 +711,8 @@ func TestListingInviteRefusalsAreSentences(t *testing.T) {
 	}
 }
 
+// TestListingInviteThrottled: an owner cannot mail invitations without
+// end.
 func TestListingInviteThrottled(t *testing.T) {
 	sup := listingCompany(8, "Forge Limite")
 	s, _ := listingServer(t, Config{}, sup)
