@@ -168,7 +168,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 	}
 	token := newSecret()
 	hash := secretHash(token)
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	inv := data.Invite{TokenHash: hash, SupplierID: a.sup.ID, Email: norm, InvitedBy: a.account.ID,
 		CreatedAt: now, ExpiresAt: now.Add(inviteLifetime)}
 	if err := s.store.PutInvite(ctx, inv, a.account.ID); err != nil {
@@ -458,7 +458,7 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 			p.Error = "Cette invitation a été remplacée par une invitation plus récente : utilisez le lien du dernier courriel reçu."
 		}
 		return inv, acc, p, fiber.StatusGone, nil
-	case !time.Now().Before(inv.ExpiresAt):
+	case !s.now().Before(inv.ExpiresAt):
 		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 		return inv, acc, p, fiber.StatusGone, nil
 	case !strings.EqualFold(strings.TrimSpace(acc.Email), inv.Email):

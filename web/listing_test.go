@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -693,6 +694,30 @@ func TestListingInviteAgain(t *testing.T) {
 	// Anyone else still reads why the old link does not work.
 	other, _ := memberOf(t, s, "autre@forge-relance.fr", "", "")
 	wantStatus(t, "replaced link, not a member", other.get(t, paths[0]), http.StatusGone)
+}
+
+// TestListingInviteExpiresByServerClock: an invitation expires by the
+// server's clock (Config.Now), which dates it too: a week and a day after
+// it was sent, its link says it expired and joins nobody.
+func TestListingInviteExpiresByServerClock(t *testing.T) {
+	sup := listingCompany(12, "Forge Horloge")
+	var ahead atomic.Int64 // how far the server's clock runs ahead of the machine's
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example",
+		Now: func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-horloge.fr", sup.ID, data.MemberOwner)
+	wantStatus(t, "invite", owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {"compagnon@forge-horloge.fr"}}), http.StatusSeeOther)
+	path := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.example")
+	invitee, acc := memberOf(t, s, "compagnon@forge-horloge.fr", "", "")
+	wantStatus(t, "invitation page", invitee.get(t, path), http.StatusOK)
+
+	ahead.Store(int64(inviteLifetime + 24*time.Hour))
+	for _, r := range []response{invitee.get(t, path), invitee.post(t, path, nil)} {
+		wantStatus(t, "invitation past its expiry by the server's clock", r, http.StatusGone)
+		mustContain(t, "invitation past its expiry by the server's clock", r.body, "Cette invitation a expiré")
+	}
+	if ok, _ := s.store.IsMember(context.Background(), acc.ID, sup.ID); ok {
+		t.Error("an invitation expired by the server's clock made its addressee a member")
+	}
 }
 
 // TestListingInviteRefusalsAreSentences: the invitation form's refusals
