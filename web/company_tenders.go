@@ -120,7 +120,7 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	for _, d := range dismissed {
 		exclude = append(exclude, d.TenderID)
 	}
-	now := time.Now()
+	now := s.now()
 	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude})
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -142,5 +143,31 @@ func TestCompanyTendersEmptyAdvice(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCompanyTendersServerClock: the tenders proposed to a company are
+// those open by the server's clock (Config.Now): six days ahead, the one
+// closing in four days is no longer proposed, the one in twelve still is.
+func TestCompanyTendersServerClock(t *testing.T) {
+	co := listingCompany(32, "Menuiserie Horlogère")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	later := time.Now().Add(6 * 24 * time.Hour)
+	s, _ := listingServer(t, Config{Now: func() time.Time { return later }}, co)
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-711", Source: "boamp", SourceID: "26-711", Title: "Menuiseries extérieures du gymnase", CPV: "45421000",
+			Place: data.Place{Departement: "69"}, Deadline: inDays(12)},
+		data.Tender{ID: "boamp:26-712", Source: "boamp", SourceID: "26-712", Title: "Portes intérieures de l'école", CPV: "45421000",
+			Place: data.Place{Departement: "69"}, Deadline: inDays(4)},
+	)
+	member, _ := memberOf(t, s, "atelier@horlogere.fr", co.ID, data.MemberOwner)
+	for _, target := range []string{companyURL(co.ID), companyURL(co.ID) + "/appels-d-offres"} {
+		r := member.get(t, target)
+		wantStatus(t, target, r, http.StatusOK)
+		mustContain(t, target, r.body, "Menuiseries extérieures du gymnase")
+		if strings.Contains(r.body, "Portes intérieures") {
+			t.Errorf("%s proposes a tender closed by the server's clock", target)
+		}
 	}
 }

@@ -134,7 +134,7 @@ func (s *Server) companies(c *fiber.Ctx) error {
 			p.Left = sup.Name
 		}
 	}
-	now := time.Now()
+	now := s.now()
 	for _, m := range ms {
 		sup, err := s.store.Supplier(ctx, m.SupplierID)
 		if errors.Is(err, data.ErrNotFound) {
@@ -199,7 +199,7 @@ func (s *Server) companyDashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	score, todo := data.Completeness(a.sup, time.Now())
+	score, todo := data.Completeness(a.sup, s.now())
 	p := &dashboardPage{Layout: Layout{Title: a.sup.Name + " — ma fiche"}, companyHead: newCompanyHead(a, "dashboard", ""), Score: score}
 	for _, t := range todo {
 		p.Suggestions = append(p.Suggestions, suggestionView{Text: t.Text, URL: sectionURL(a.sup.ID, t.Section), Points: t.Points})

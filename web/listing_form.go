@@ -83,13 +83,13 @@ func (s *Server) listingSectionForm(c *fiber.Ctx) error {
 	if !ok {
 		return fmt.Errorf("web: listing section %q: %w", c.Params("section"), data.ErrNotFound)
 	}
-	p := newListingEditPage(a, sec, data.ListingOf(a.sup))
+	p := newListingEditPage(a, sec, data.ListingOf(a.sup), s.now())
 	return s.render(c, fiber.StatusOK, "listing", p)
 }
 
-func newListingEditPage(a companyAccess, sec listingSection, l data.Listing) *listingEditPage {
+func newListingEditPage(a companyAccess, sec listingSection, l data.Listing, now time.Time) *listingEditPage {
 	p := &listingEditPage{Layout: Layout{Title: sec.Title + " — " + a.sup.Name}, companyHead: newCompanyHead(a, "edit", sec.Name),
-		Section: sec, Action: sectionURL(a.sup.ID, sec.Name), Declared: newOwnView(a.sup, time.Now()).Declared,
+		Section: sec, Action: sectionURL(a.sup.ID, sec.Name), Declared: newOwnView(a.sup, now).Declared,
 		Logo: logoURL(a.sup.Logo), DescriptionMax: data.MaxDescriptionRunes, stored: l}
 	if sec.Name == "logo" {
 		p.Action = companyURL(a.sup.ID) + "/logo"
@@ -186,7 +186,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 		return fmt.Errorf("web: listing section %q: %w", c.Params("section"), data.ErrNotFound)
 	}
 	l := data.ListingOf(a.sup)
-	p := newListingEditPage(a, sec, l)
+	p := newListingEditPage(a, sec, l, s.now())
 	search := p.readSection(c, &l)
 	if search != "" {
 		// Words in the CPV field, or « Chercher »: the codes they describe
@@ -400,7 +400,7 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 	}
 	sec, _ := sectionNamed("logo")
 	refuse := func(status int, msg string) error {
-		p := newListingEditPage(a, sec, data.ListingOf(a.sup))
+		p := newListingEditPage(a, sec, data.ListingOf(a.sup), s.now())
 		p.Errors = []listingError{{ID: "logo", Label: "Logo", Message: msg}}
 		return s.render(c, status, "listing", p)
 	}

@@ -168,7 +168,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 	}
 	token := newSecret()
 	hash := secretHash(token)
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	inv := data.Invite{TokenHash: hash, SupplierID: a.sup.ID, Email: norm, InvitedBy: a.account.ID,
 		CreatedAt: now, ExpiresAt: now.Add(inviteLifetime)}
 	if err := s.store.PutInvite(ctx, inv, a.account.ID); err != nil {
@@ -458,8 +458,8 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 			p.Error = "Cette invitation a été remplacée par une invitation plus récente : utilisez le lien du dernier courriel reçu."
 		}
 		return inv, acc, p, fiber.StatusGone, nil
-	case !time.Now().Before(inv.ExpiresAt):
-		p.Error = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
+	case !s.now().Before(inv.ExpiresAt):
+		p.Error = inviteExpired
 		return inv, acc, p, fiber.StatusGone, nil
 	case !strings.EqualFold(strings.TrimSpace(acc.Email), inv.Email):
 		p.Email = maskEmail(inv.Email)
@@ -478,14 +478,29 @@ func maskEmail(e string) string {
 	return e[:1] + "•••" + e[at:]
 }
 
+// inviteExpired is what an expired invitation's page says.
+const inviteExpired = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
+
 // invitationForm serves GET /compte/invitations/{token}.
 func (s *Server) invitationForm(c *fiber.Ctx) error {
+	return s.showInvitation(c, false)
+}
+
+// showInvitation renders the invitation's page as it stands, or sends a
+// member to the team. refused is for a POST whose invitation the store
+// refused after the page's check passed (used, revoked, replaced or
+// expired meanwhile): the page then says why, as it would on a GET.
+func (s *Server) showInvitation(c *fiber.Ctx, refused bool) error {
 	inv, acc, p, status, err := s.invitation(c)
 	if err != nil {
 		return err
 	}
 	if joined, err := s.joinedWith(c.UserContext(), inv, acc, status); err != nil || joined {
 		return alreadyInTeam(c, inv, err)
+	}
+	if refused && status == fiber.StatusOK { // still usable by the page's clock: the store's says it expired
+		p.Error = inviteExpired
+		status = fiber.StatusGone
 	}
 	return s.render(c, status, "listing_invite", p)
 }
@@ -538,8 +553,9 @@ func (s *Server) invitationAccept(c *fiber.Ctx) error {
 		switch {
 		case concurrent:
 		case errors.Is(err, store.ErrInviteUsed) || errors.Is(err, store.ErrInviteExpired) || errors.Is(err, store.ErrInviteRevoked):
-			p.Error = "Cette invitation a déjà servi ou a expiré. Demandez-en une nouvelle à un responsable de la fiche."
-			return s.render(c, fiber.StatusGone, "listing_invite", p)
+			// Revoked or replaced (or used, or expired) since the check
+			// above: say why, as the page now does.
+			return s.showInvitation(c, true)
 		default:
 			return err
 		}

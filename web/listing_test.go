@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -693,6 +694,93 @@ func TestListingInviteAgain(t *testing.T) {
 	// Anyone else still reads why the old link does not work.
 	other, _ := memberOf(t, s, "autre@forge-relance.fr", "", "")
 	wantStatus(t, "replaced link, not a member", other.get(t, paths[0]), http.StatusGone)
+}
+
+// TestListingInviteExpiresByServerClock: an invitation expires by the
+// server's clock (Config.Now), which dates it too: a week and a day after
+// it was sent, its link says it expired and joins nobody.
+func TestListingInviteExpiresByServerClock(t *testing.T) {
+	sup := listingCompany(12, "Forge Horloge")
+	var ahead atomic.Int64 // how far the server's clock runs ahead of the machine's
+	s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example",
+		Now: func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }}, sup)
+	owner, _ := memberOf(t, s, "patron@forge-horloge.fr", sup.ID, data.MemberOwner)
+	wantStatus(t, "invite", owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {"compagnon@forge-horloge.fr"}}), http.StatusSeeOther)
+	path := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.example")
+	invitee, acc := memberOf(t, s, "compagnon@forge-horloge.fr", "", "")
+	wantStatus(t, "invitation page", invitee.get(t, path), http.StatusOK)
+
+	ahead.Store(int64(inviteLifetime + 24*time.Hour))
+	for _, r := range []response{invitee.get(t, path), invitee.post(t, path, nil)} {
+		wantStatus(t, "invitation past its expiry by the server's clock", r, http.StatusGone)
+		mustContain(t, "invitation past its expiry by the server's clock", r.body, "Cette invitation a expiré")
+	}
+	if ok, _ := s.store.IsMember(context.Background(), acc.ID, sup.ID); ok {
+		t.Error("an invitation expired by the server's clock made its addressee a member")
+	}
+}
+
+// TestListingInviteChangedBeforeTheClick: an invitation revoked or
+// replaced between the check of « Rejoindre l'équipe » and its use (the
+// store refuses it then) says why, as its page does, not « a déjà servi
+// ou a expiré ».
+func TestListingInviteChangedBeforeTheClick(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(s *testServer, inv data.Invite, owner string) error
+		want   string
+	}{
+		{"revoked", func(s *testServer, inv data.Invite, owner string) error {
+			return s.store.RevokeInvite(context.Background(), inv.SupplierID, inv.TokenHash, owner)
+		}, "a été annulée par un responsable"},
+		{"replaced", func(s *testServer, inv data.Invite, owner string) error {
+			again := inv
+			again.TokenHash, again.CreatedAt, again.ExpiresAt = secretHash(newSecret()), time.Now(), time.Now().Add(inviteLifetime)
+			return s.store.PutInvite(context.Background(), again, owner)
+		}, "remplacée par une invitation plus récente"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sup := listingCompany(13+i, "Forge Changée")
+			// The change happens when the POST reads the server's clock,
+			// after it read the invitation and before the store uses it.
+			var between atomic.Pointer[func()]
+			s, inbox := listingServer(t, Config{PublicURL: "https://fabrique.example", Now: func() time.Time {
+				if f := between.Swap(nil); f != nil {
+					(*f)()
+				}
+				return time.Now()
+			}}, sup)
+			owner, ownerAcc := memberOf(t, s, "patron@forge-changee.fr", sup.ID, data.MemberOwner)
+			wantStatus(t, "invite", owner.post(t, companyURL(sup.ID)+"/equipe/inviter", url.Values{"email": {"compagnon@forge-changee.fr"}}), http.StatusSeeOther)
+			path := strings.TrimPrefix(linkIn(t, waitMail(t, inbox, 1), "/compte/invitations/"), "https://fabrique.example")
+			invitee, acc := memberOf(t, s, "compagnon@forge-changee.fr", "", "")
+			wantStatus(t, "invitation page", invitee.get(t, path), http.StatusOK)
+
+			inv, err := s.store.Invite(context.Background(), secretHash(strings.TrimPrefix(path, "/compte/invitations/")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			change := func() {
+				if err := tt.change(s, inv, ownerAcc.ID); err != nil {
+					t.Errorf("change the invitation: %v", err)
+				}
+			}
+			between.Store(&change)
+			r := invitee.post(t, path, nil)
+			if between.Load() != nil {
+				t.Fatal("the POST did not read the server's clock between its check and the use of the invitation")
+			}
+			wantStatus(t, "accept", r, http.StatusGone)
+			mustContain(t, "accept", r.body, tt.want)
+			if strings.Contains(r.body, "a déjà servi") {
+				t.Errorf("the page says the invitation was used")
+			}
+			if ok, _ := s.store.IsMember(context.Background(), acc.ID, sup.ID); ok {
+				t.Error("the changed invitation made its addressee a member")
+			}
+		})
+	}
 }
 
 // TestListingInviteRefusalsAreSentences: the invitation form's refusals

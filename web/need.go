@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -220,7 +219,7 @@ func (s *Server) needShortlist(c *fiber.Ctx) error {
 	if title == "" {
 		title = "besoin sans intitulé"
 	}
-	p := &tenderPage{Layout: Layout{Title: "Fournisseurs pour : " + title}, T: newTenderView(&t, time.Now()), Need: true,
+	p := &tenderPage{Layout: Layout{Title: "Fournisseurs pour : " + title}, T: newTenderView(&t, s.now()), Need: true,
 		EditURL: needFormPath + "?depuis=" + t.SourceID, APIURL: apiTenderURL(&t, "/matches")}
 	base := needURL(t.SourceID)
 	p.ShareURL = s.baseURL() + base

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -16,7 +17,9 @@ import (
 // violation.
 func TestBrowserNeedJourney(t *testing.T) {
 	requireChromium(t)
-	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}})
+	// The tenders are dated from today (listTenders): the pages, which
+	// decide open or closed by the server's clock, run on today's.
+	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}, Now: time.Now})
 	putTenders(t, s, listTenders()...)
 	putTenders(t, s, loadNotice(t, "cn_24_FRA_comments.xml"))
 	base := s.serveLoopback(t)

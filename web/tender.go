@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -55,7 +54,7 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 		p.Title = "Appels d'offres : critère à corriger"
 		return s.render(c, fiber.StatusBadRequest, "tenders", p)
 	}
-	now := time.Now()
+	now := s.now()
 	rows, res, err := s.listTenders(c.UserContext(), &f, now)
 	if err != nil {
 		if isInvalid(err) {
@@ -144,7 +143,7 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	}
 	base := tenderURL(&t)
 	shown, lots := windowLots(&t, c.Query("lots"), base)
-	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, time.Now()), LotPager: lots,
+	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, s.now()), LotPager: lots,
 		APIURL: apiTenderURL(&t, "")}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {

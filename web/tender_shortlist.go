@@ -150,7 +150,7 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
 		Date: frenchDateTime(now), DateISO: now.Format(time.RFC3339), T: newTenderView(t, now),
 		Need: t.Source == needSource, Rankings: newRankings(res)}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -273,4 +274,24 @@ func TestEmptyTenderListSpeaksToBuyers(t *testing.T) {
 	if strings.Contains(text, "fabrique import") {
 		t.Error("the empty tender list speaks to operators (fabrique import)")
 	}
+}
+
+// TestTenderPagesServerClock: the tenders list and a tender's page decide
+// open or closed by the server's clock (Config.Now), as the API and the
+// index do, not by the machine's: ten days ahead, a deadline in five days
+// is past.
+func TestTenderPagesServerClock(t *testing.T) {
+	later := time.Now().Add(10 * 24 * time.Hour)
+	s := newTestServer(t, Config{Now: func() time.Time { return later }})
+	putTenders(t, s, listTenders()[0]) // boamp:26-1, deadline in 5 days
+	page := s.get(t, "/appels-d-offres/boamp:26-1")
+	wantStatus(t, "tender page", page, http.StatusOK)
+	mustContain(t, "tender page ten days ahead", page.body, ">clôturé<")
+	if strings.Contains(page.body, "clôture dans") {
+		t.Error("the tender page counts down to a deadline past by the server's clock")
+	}
+	if r := s.get(t, "/appels-d-offres"); strings.Contains(r.body, "Menuiseries de la mairie") {
+		t.Error("the open tenders list shows a tender closed by the server's clock")
+	}
+	mustContain(t, "closed tenders", s.get(t, "/appels-d-offres?state=closed").body, "Menuiseries de la mairie")
 }
