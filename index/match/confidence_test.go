@@ -54,7 +54,9 @@ func TestGrade(t *testing.T) {
 // A univers gathers hundreds of trades: it never vouches that a company
 // does the work, alone or beside a weaker fit.
 func TestConfidenceLeavesTheUniversOut(t *testing.T) {
-	plasterer, stone := data.Supplier{NAF: "43.31Z"}, data.Supplier{NAF: "23.70Z"}
+	// A stained-glass workshop does no joinery; a stone cutter lays some
+	// masonry (a secondary fit); a plasterer plasters.
+	glass, stone, plasterer := data.Supplier{NAF: "23.19Z"}, data.Supplier{NAF: "23.70Z"}, data.Supplier{NAF: "43.31Z"}
 	univers := []string{"Architecture et patrimoine bâti"}
 	joinery := []string{"45421000"}
 	tests := []struct {
@@ -62,8 +64,8 @@ func TestConfidenceLeavesTheUniversOut(t *testing.T) {
 		sm   Scored
 		want string
 	}{
-		{"univers alone", Scored{class: classify(joinery, nil, &plasterer, univers, nil)}, data.ConfidenceLow},
-		{"univers and some words: the words' level", Scored{class: classify(joinery, nil, &plasterer, univers, nil), Text: 0.4}, data.ConfidenceMedium},
+		{"univers alone", Scored{class: classify(joinery, nil, &glass, univers, nil)}, data.ConfidenceLow},
+		{"univers and some words: the words' level", Scored{class: classify(joinery, nil, &glass, univers, nil), Text: 0.4}, data.ConfidenceMedium},
 		{"secondary NAF fit and univers: the secondary fit's level", Scored{class: classify([]string{"45262500"}, nil, &stone, univers, nil)}, data.ConfidenceMedium},
 		{"the trade's own code", Scored{class: classify([]string{"45410000"}, nil, &plasterer, univers, nil)}, data.ConfidenceHigh},
 	}
