@@ -33,6 +33,9 @@ func (r *Registry) ImportRun(feed string, stored int, err error) {
 	if err != nil {
 		outcome = "failed"
 	}
-	r.imports.runs.WithLabelValues(feed, outcome).Inc()
+	// Notices first: a reader that sees the run counted sees its notices
+	// too (TestServeImportsFeeds waits on the runs, then reads the
+	// notices; under load it read between the two).
 	r.imports.notices.WithLabelValues(feed).Add(float64(max(stored, 0)))
+	r.imports.runs.WithLabelValues(feed, outcome).Inc()
 }
