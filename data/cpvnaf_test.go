@@ -178,6 +178,9 @@ func TestFitOf(t *testing.T) {
 		{"desserts by a dairy", "15833100", "10.51C", true, false},
 		{"fire engines by a coachbuilder", "34144210", "29.20Z", true, true},
 		{"façade rendering by a plasterer", "45443000", "43.31Z", true, false},
+		{"school meals by a caterer", "15894210", "56.21Z", true, true},
+		{"school meals by a contract caterer", "15894210", "56.29A", true, true},
+		{"school meals by a distillery", "15894210", "11.01Z", false, false},
 		// Transport equipment (34) by kind of vehicle: a cycle maker
 		// supplies no lorry parts.
 		{"lorry parts by a parts dealer", "34330000", "45.31Z", true, true},
