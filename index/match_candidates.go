@@ -197,30 +197,9 @@ func (ix *Index) sectorPool(ctx context.Context, g *generation, n *match.Need, s
 // re-import; and not by bleve's sort on _id, which doubles the CPU of a
 // match: it reads the id of every matching document.
 func (ix *Index) firstByName(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, k int, seen map[string]bool) ([]string, error) {
-	searcher, err := q.Searcher(ctx, snap, ix.mapping, search.SearcherOptions{Score: "none"})
-	if err != nil {
-		return nil, err
-	}
-	defer searcher.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0)}
 	top := newTopK(k + len(seen))
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		dm, err := searcher.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) && !cols.isCeased(d) {
-			top.offer(d, float64(cols.nameRank[d]))
-		}
-		sctx.DocumentMatchPool.Put(dm)
+	if _, err := ix.eachMatching(ctx, snap, cols, q, func(d uint32) { top.offer(d, float64(cols.nameRank[d])) }); err != nil {
+		return nil, err
 	}
 	var ids []string
 	for _, h := range top.page(0) {
@@ -236,37 +215,46 @@ func (ix *Index) firstByName(ctx context.Context, snap index.IndexReader, cols *
 	return ids, nil
 }
 
-// nearestMatching returns the ids of the k documents of snap matching q
-// that are nearest to (lat, lon), nearest first (ties by document number,
-// those without coordinates last), and how many documents match q.
-func (ix *Index) nearestMatching(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, lat, lon float64, k int) ([]string, uint64, error) {
+// eachMatching calls fn with every live, active document of snap matching
+// q, without scoring them, and returns how many there were.
+func (ix *Index) eachMatching(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, fn func(d uint32)) (uint64, error) {
 	searcher, err := q.Searcher(ctx, snap, ix.mapping, search.SearcherOptions{Score: "none"})
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
 	defer searcher.Close()
 	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(searcher.DocumentMatchPoolSize(), 0)}
-	cosLat := math.Cos(lat * math.Pi / 180)
-	top := newTopK(k)
 	var total uint64
-	for {
-		if total%4096 == 0 {
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, 0, err
+				return 0, err
 			}
 		}
 		dm, err := searcher.Next(sctx)
 		if err != nil {
-			return nil, 0, err
+			return 0, err
 		}
 		if dm == nil {
-			break
+			return total, nil
 		}
 		if d := uint32(dm.IndexInternalID.Value()); cols.hasDoc(d) && !cols.isCeased(d) {
 			total++
-			top.offer(d, cols.haversine(lat, lon, cosLat, d))
+			fn(d)
 		}
 		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// nearestMatching returns the ids of the k documents of snap matching q
+// that are nearest to (lat, lon), nearest first (ties by document number,
+// those without coordinates last), and how many documents match q.
+func (ix *Index) nearestMatching(ctx context.Context, snap index.IndexReader, cols *columns, q query.Query, lat, lon float64, k int) ([]string, uint64, error) {
+	cosLat := math.Cos(lat * math.Pi / 180)
+	top := newTopK(k)
+	total, err := ix.eachMatching(ctx, snap, cols, q, func(d uint32) { top.offer(d, cols.haversine(lat, lon, cosLat, d)) })
+	if err != nil {
+		return nil, 0, err
 	}
 	hits := top.page(0)
 	ids := make([]string, len(hits))
