@@ -378,7 +378,7 @@ func noticeWords(text string) []string {
 		if tok == "" {
 			continue
 		}
-		capital := unicode.IsUpper([]rune(tok)[0])
+		capital := capitalised(tok)
 		if capital && i > 0 && isPlaceName(tok, prev, allCaps) {
 			prev = ""
 			continue
