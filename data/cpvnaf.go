@@ -31,10 +31,12 @@ type cpvNAFTables struct {
 	// ships, computers, lifts, furniture and musical instruments —, the
 	// trades that do the group's work replace the division's.
 	byPrefix map[string][]CPVNAFFit
+	// refined holds the CPV divisions that byPrefix refines.
+	refined map[string]bool
 }
 
 var cpvNAF = lazy[cpvNAFTables]{load: func() cpvNAFTables {
-	t := cpvNAFTables{byCPV: map[string][]CPVNAFFit{}, byNAF: map[string][]CPVNAFFit{}, byPrefix: map[string][]CPVNAFFit{}}
+	t := cpvNAFTables{byCPV: map[string][]CPVNAFFit{}, byNAF: map[string][]CPVNAFFit{}, byPrefix: map[string][]CPVNAFFit{}, refined: map[string]bool{}}
 	for _, r := range readCSV("refdata/cpv_naf_divisions.csv") {
 		f := CPVNAFFit{CPVDivision: r["cpv_division"], NAFDivision: r["naf_division"],
 			Primary: r["fit"] == "primary", Justification: r["justification"]}
@@ -46,6 +48,7 @@ var cpvNAF = lazy[cpvNAFTables]{load: func() cpvNAFTables {
 		f := CPVNAFFit{CPVDivision: p[:2], NAFDivision: r["naf"], CPVPrefix: p,
 			Primary: r["fit"] == "primary", Justification: r["justification"]}
 		t.byPrefix[p] = append(t.byPrefix[p], f)
+		t.refined[f.CPVDivision] = true
 	}
 	return t
 }}
@@ -93,15 +96,28 @@ func CPVNAFFits() []CPVNAFFit {
 
 // FitOf returns how a company of NAF code naf fits a CPV code: the
 // correspondence row of its NAF division among those that apply to the
-// code (CPVNAFFitsFor), if any.
+// code (CPVNAFFitsFor), if any. A bare division code (« 50000000 ») of a
+// division the groups refine names a domain, not a trade: its rows are the
+// union of its groups' trades, so none of them fits it as primary (the
+// upkeep of a cremation furnace, deduced as 50000000, led with garages
+// « moyenne »; lorry parts deduced as 34000000 with a cycle maker).
 func FitOf(cpv, naf string) (CPVNAFFit, bool) {
 	n := NAFDivision(naf)
 	for _, f := range CPVNAFFitsFor(cpv) {
 		if f.NAFDivision == n || len(f.NAFDivision) > 2 && strings.HasPrefix(naf, f.NAFDivision) {
+			if f.Primary && f.CPVPrefix == "" && divisionRoot(cpv) && cpvNAF.get().refined[f.CPVDivision] {
+				f.Primary = false
+			}
 			return f, true
 		}
 	}
 	return CPVNAFFit{}, false
+}
+
+// divisionRoot reports whether a CPV code names a whole division
+// ("50000000"), not a group or anything narrower.
+func divisionRoot(cpv string) bool {
+	return len(cpv) >= 8 && cpv[2:8] == "000000"
 }
 
 // NAFCPVDivisions returns the CPV division codes ("45000000") that a company of

@@ -78,6 +78,13 @@ func TestFitOf(t *testing.T) {
 		{"works by a baker", "45261210", "10.71C", false, false},
 		// Repair and maintenance (50) is refined by group and class.
 		{"car repair by a garage", "50112000", "45.20A", true, true},
+		// A bare division code of a refined division names the domain,
+		// not the trade: its division rows fit, none primary (a cremation
+		// furnace's upkeep deduced as 50000000 led with garages
+		// « moyenne »). An unrefined division keeps its primary rows.
+		{"repair of anything by a garage", "50000000", "45.20A", true, false},
+		{"works of any trade by a roofer", "45000000", "43.91B", true, false},
+		{"printed matter by a printer", "22000000", "18.12Z", true, true},
 		{"lift maintenance by a garage", "50750000", "45.20A", false, false},
 		{"lift maintenance by a shipyard", "50750000", "33.15Z", false, false},
 		{"lift maintenance by a lift maker", "50750000", "28.22Z", true, true},
@@ -191,7 +198,7 @@ func TestFitOf(t *testing.T) {
 		{"bicycles by a cycle maker", "34430000", "30.92Z", true, true},
 		{"boats by a boatyard", "34520000", "30.12Z", true, true},
 		{"boats by a cycle maker", "34520000", "30.92Z", false, false},
-		{"transport equipment of any kind by a cycle maker", "34000000", "30.92Z", true, true},
+		{"transport equipment of any kind by a cycle maker", "34000000", "30.92Z", true, false}, // a bare division
 		// Food (15) by group and class: a distillery supplies no meat, a
 		// gingerbread maker no bread.
 		{"meat by a butcher's workshop", "15110000", "10.11Z", true, true},
@@ -211,7 +218,7 @@ func TestFitOf(t *testing.T) {
 		{"chocolate by a chocolatier", "15842000", "10.82Z", true, true},
 		{"wine by a wine grower", "15931100", "01.21Z", true, true},
 		{"wine by a cheese maker", "15931100", "10.51C", false, false},
-		{"food of any kind by a distillery", "15000000", "11.01Z", true, true},
+		{"food of any kind by a distillery", "15000000", "11.01Z", true, false}, // a bare division: see above
 		{"miscellaneous and dry food by a pasta maker", "15890000", "10.73Z", true, false},
 		{"miscellaneous and dry food by a distillery", "15890000", "11.01Z", false, false},
 		// Furniture and furnishings (39): knives go to cutlers first.

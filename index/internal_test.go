@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -340,9 +341,19 @@ func TestPlacelessSectorPoolTakesPrimaryTradesFirst(t *testing.T) {
 	}
 	defer g.mu.RUnlock()
 	n := match.Need{CPVDivisions: []string{"45"}} // no place
+	// The pool's tiers follow the division's rows (data.FitOf scores a
+	// bare division code as a secondary fit: it names no trade).
+	divisionFit := func(naf string) (data.CPVNAFFit, bool) {
+		for _, f := range data.CPVNAFFitsFor("45000000") {
+			if f.NAFDivision == data.NAFDivision(naf) || len(f.NAFDivision) > 2 && strings.HasPrefix(naf, f.NAFDivision) {
+				return f, true
+			}
+		}
+		return data.CPVNAFFit{}, false
+	}
 	var primary, secondary int
 	for _, s := range sups {
-		if f, ok := data.FitOf("45000000", s.NAF); ok && s.Register == nil {
+		if f, ok := divisionFit(s.NAF); ok && s.Register == nil {
 			if f.Primary {
 				primary++
 			} else {
@@ -366,7 +377,7 @@ func TestPlacelessSectorPoolTakesPrimaryTradesFirst(t *testing.T) {
 	// here.) Every supplier of a pool smaller than it fits primarily.
 	fits := 0
 	for _, id := range ids {
-		if f, _ := data.FitOf("45000000", byID[id].NAF); f.Primary {
+		if f, _ := divisionFit(byID[id].NAF); f.Primary {
 			fits++
 		}
 	}
