@@ -184,7 +184,7 @@ type matcher struct {
 // trades of the candidates it scored; only those of the need's trade
 // (Need.Trade) when it has one.
 func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, []TradeCount, error) {
-	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
+	terms, unheld, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -201,6 +201,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
 	q := match.NewTermSet(terms, match.TitleWeight*m.stats.idf(1), m.ix.stems, m.wordStems)
+	q.Unheld(unheld)
 	if err := m.load(ctx, ids); err != nil {
 		return nil, nil, nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"fabrique/data"
 )
 
@@ -411,6 +413,25 @@ var tradeVocabulary = sync.OnceValue(func() map[string]bool {
 	}
 	return out
 })
+
+// nomenclatureStems is tradeVocabulary analysed like the text fields:
+// the stems of the words the nomenclatures and the trade table use. The
+// analyser is the index's French text analyser, the same for every index.
+var nomenclatureStems = func() func(analysis.Analyzer) map[string]bool {
+	var once sync.Once
+	var out map[string]bool
+	return func(a analysis.Analyzer) map[string]bool {
+		once.Do(func() {
+			out = map[string]bool{}
+			for w := range tradeVocabulary() {
+				for _, tok := range a.Analyze([]byte(w)) {
+					out[string(tok.Term)] = true
+				}
+			}
+		})
+		return out
+	}
+}()
 
 // Apply returns q searching the text without the place, restricted to it:
 // a commune as a circle of communeRadiusKm, a département or a région as a
