@@ -102,7 +102,7 @@ func TestUnheldWordsLowerTheConfidenceNotTheScore(t *testing.T) {
 			Pos: pos, Start: i, End: i + len(word)}
 	}
 	garage := NewCandidate(data.Supplier{ID: "1", Name: "Garage du Centre", Description: "Entretien réparation de véhicules"})
-	score := func(unheld float64) Scored {
+	score := func(unheld ...Term) Scored {
 		q := NewTermSet([]Term{term("Entretien", 1), term("réparation", 2)}, 1, stem, map[string][]string{})
 		q.Unheld(unheld)
 		sm, ok := Score(n, q, garage)
@@ -111,7 +111,9 @@ func TestUnheldWordsLowerTheConfidenceNotTheScore(t *testing.T) {
 		}
 		return sm
 	}
-	all, half := score(0), score(16) // the rarest word weighs most
+	crémation := term("crémation", 6)
+	crémation.Weight = 16 // the rarest word weighs most
+	all, half := score(), score(crémation)
 	if all.confidence() == data.ConfidenceLow {
 		t.Fatalf("holding every word the suppliers know: confidence %q, the case tests nothing", all.confidence())
 	}

@@ -461,7 +461,11 @@ type Term struct {
 // supplier can hold. « Entretien et réparation des équipements de
 // crémation » asks for crémation too: garages holding « entretien
 // réparation » hold half of it, not all.
-func (q *TermSet) Unheld(weight float64) {
+func (q *TermSet) Unheld(terms []Term) {
+	weight := 0.0
+	for _, t := range terms {
+		weight += t.Weight
+	}
 	if weight > 0 {
 		q.asked = max(q.total+weight, q.minMass)
 	}

@@ -729,6 +729,9 @@ type MatchResult struct {
 		Terms   []string `json:"terms"`
 		Title   string   `json:"title"`
 
+		// UnheldTerms Comme unheld_terms, pour le lot.
+		UnheldTerms []string `json:"unheld_terms"`
+
 		// Warning Comme warning, pour le lot.
 		Warning *string `json:"warning,omitempty"`
 	} `json:"lots"`
@@ -748,6 +751,9 @@ type MatchResult struct {
 
 	// Trades Corps d'état (codes NAF) des entreprises examinées pour le besoin entier, dans l'ordre de leur meilleure entreprise : un besoin qui nomme un bâtiment sans le métier du lot (« Travaux de construction d'églises ») se précise avec naf.
 	Trades []Trade `json:"trades"`
+
+	// UnheldTerms Mots de l'objet qu'aucun fournisseur de l'annuaire n'emploie mais que les nomenclatures (CPV, NAF) connaissent, tels qu'écrits (« crémation ») : la confiance les compte comme demandés et manqués par tous ; le classement ne les compte pas.
+	UnheldTerms []string `json:"unheld_terms"`
 
 	// Warning « aucun fournisseur labellisé ne correspond bien » quand aucune proposition n'a une confiance forte ou moyenne ; absent sinon.
 	Warning *string `json:"warning,omitempty"`
