@@ -695,7 +695,7 @@ type LabelStateState string
 
 // Match defines model for Match.
 type Match struct {
-	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
+	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 57 fois sur 100 (6 entreprises en moyenne).
 	Confidence *MatchConfidence `json:"confidence,omitempty"`
 
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
@@ -718,7 +718,7 @@ type Match struct {
 	Url string `json:"url"`
 }
 
-// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
+// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 57 fois sur 100 (6 entreprises en moyenne).
 type MatchConfidence string
 
 // MatchResult defines model for MatchResult.
