@@ -111,10 +111,13 @@
 // univers), geography, labels, capacity and track record, each in [0,1],
 // weighed into a mark out of 100 with the reasons of every point, in
 // French, and a confidence (forte, moyenne, faible) that reads the
-// company's trade and words, never its univers (match.Scored.confidence).
-// A need without a place gathers its sector pool by score then supplier
-// id, so that a ranking does not depend on the order suppliers were
-// indexed in. Words frequent in
+// company's trade and words, never its univers (match.Scored.confidence),
+// against the whole object: a word of it that no supplier holds but the
+// nomenclatures use for what is bought (« crémation ») counts as asked
+// and missed by all, and the shortlist names it (MatchResult.Unheld). A
+// need without a place gathers its sector pool by trade tier then name
+// (firstByName), so that a ranking does not depend on the order suppliers
+// were indexed in. Words frequent in
 // company names that carry no trade (« domaine », « établissements ») are
 // learned from the directory's names (match_namewords.go) and never make
 // a match on their own; a need without CPV code uses the codes

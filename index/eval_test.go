@@ -150,8 +150,8 @@ func TestEvaluateRealAwards(t *testing.T) {
 			t.Errorf("%s: %.3f, want at least %.3f", c.name, c.got, c.want)
 		}
 	}
-	// The confidence levels mean what the page says: measured 60 % of the
-	// winners in a forte group of 7.4 suppliers on average.
+	// The confidence levels mean what the page says: measured 57 % of the
+	// winners in a forte group of 5.9 suppliers on average.
 	if len(rep.Levels) != 3 || rep.Levels[0].Name != data.ConfidenceHigh {
 		t.Fatalf("levels %+v, want forte, moyenne, faible", rep.Levels)
 	}

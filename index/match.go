@@ -68,9 +68,13 @@ type MatchResult struct {
 	Warning string `json:"warning,omitempty"`
 	// Trades are the trades of the candidates scored for the tender as a
 	// whole, in the order of their best candidate (match_trades.go).
-	Trades []TradeCount  `json:"trades,omitempty"`
-	Lots   []LotMatches  `json:"lots,omitempty"`
-	Terms  []string      `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	Trades []TradeCount `json:"trades,omitempty"`
+	Lots   []LotMatches `json:"lots,omitempty"`
+	Terms  []string     `json:"terms,omitempty"` // discriminative terms of the tender, as written
+	// Unheld are the words of the object that no supplier holds but the
+	// nomenclatures know (« crémation »), as written: the confidence
+	// counts them as asked and missed by all.
+	Unheld []string      `json:"unheld,omitempty"`
 	Took   time.Duration `json:"took"`
 }
 
@@ -80,6 +84,7 @@ type LotMatches struct {
 	Title   string       `json:"title"`
 	Matches []data.Match `json:"matches"`
 	Terms   []string     `json:"terms,omitempty"`
+	Unheld  []string     `json:"unheld,omitempty"`  // see MatchResult.Unheld
 	Warning string       `json:"warning,omitempty"` // see MatchResult.Warning
 }
 
@@ -151,16 +156,16 @@ func (ix *Index) match(ctx context.Context, src MatchSource, t data.Tender, opts
 		if whole {
 			n.Trade = opts.Trade
 		}
-		matches, terms, trades, err := m.rank(ctx, n, limit)
+		r, err := m.rank(ctx, n, limit)
 		if err != nil {
 			return MatchResult{}, err
 		}
 		if whole {
-			res.Tender, res.Terms, res.Warning, res.Trades = matches, terms, warningOf(matches), trades
+			res.Tender, res.Terms, res.Unheld, res.Warning, res.Trades = r.matches, r.terms, r.unheld, warningOf(r.matches), r.trades
 			continue
 		}
-		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: matches, Terms: terms,
-			Warning: warningOf(matches)})
+		res.Lots = append(res.Lots, LotMatches{LotID: n.LotID, Title: n.LotTitle, Matches: r.matches, Terms: r.terms,
+			Unheld: r.unheld, Warning: warningOf(r.matches)})
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -180,41 +185,50 @@ type matcher struct {
 	wordStems map[string][]string
 }
 
-// rank returns the best suppliers for one need, the terms it used and the
-// trades of the candidates it scored; only those of the need's trade
-// (Need.Trade) when it has one.
-func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Match, []string, []TradeCount, error) {
-	terms, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
+// ranking is one need's answer: the best suppliers (only those of the
+// need's trade, Need.Trade, when it has one), the terms used and the
+// object's words that no supplier holds, as the need writes them, and the
+// trades of the candidates scored.
+type ranking struct {
+	matches       []data.Match
+	terms, unheld []string
+	trades        []TradeCount
+}
+
+// rank ranks the suppliers for one need.
+func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) (ranking, error) {
+	terms, unheld, err := m.ix.discriminativeTerms(ctx, m.g, m.stats, n)
 	if err != nil {
-		return nil, nil, nil, err
+		return ranking{}, err
 	}
 	ids, err := m.ix.candidateIDs(ctx, m.g, m.stats.r, n, terms, m.bleveTextPool)
 	if err != nil {
-		return nil, nil, nil, err
+		return ranking{}, err
 	}
 	var extra map[string]bool // candidates only the trade pool brought
 	if n.Trade != "" {
 		if ids, extra, err = m.ix.addTradePool(ctx, m.g, n, ids, limit); err != nil {
-			return nil, nil, nil, err
+			return ranking{}, err
 		}
 	}
 	// Full text marks take at least the weight of a title word that
 	// singles out one supplier.
 	q := match.NewTermSet(terms, match.TitleWeight*m.stats.idf(1), m.ix.stems, m.wordStems)
+	q.Unheld(unheld)
 	if err := m.load(ctx, ids); err != nil {
-		return nil, nil, nil, err
+		return ranking{}, err
 	}
 	scored := make([]match.Scored, 0, len(ids))
 	for _, id := range ids {
 		c, err := m.candidate(ctx, id)
 		if err != nil {
-			return nil, nil, nil, err
+			return ranking{}, err
 		}
 		if c == nil {
 			continue // deleted from the store since it was indexed
 		}
 		if err := m.countTrade(ctx, c); err != nil { // match_reach.go
-			return nil, nil, nil, err
+			return ranking{}, err
 		}
 		if sm, ok := match.Score(n, q, c); ok {
 			scored = append(scored, sm)
@@ -233,7 +247,7 @@ func (m *matcher) rank(ctx context.Context, n *match.Need, limit int) ([]data.Ma
 		out[i] = scored[i].ToMatch(n, q)
 	}
 	match.Grade(out)
-	return out, match.Surfaces(terms), trades, nil
+	return ranking{matches: out, terms: match.Surfaces(terms), unheld: match.Surfaces(unheld), trades: trades}, nil
 }
 
 // candidate loads a supplier once per Match call, with its analysed text.

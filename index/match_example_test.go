@@ -46,6 +46,7 @@ func ExampleIndex_Match() {
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println("termes :", res.Terms, "; sans fournisseur :", res.Unheld)
 	for _, m := range res.Tender {
 		fmt.Printf("%s %.1f\n", m.Name, m.Score)
 		for _, r := range m.Reasons {
@@ -53,6 +54,7 @@ func ExampleIndex_Match() {
 		}
 	}
 	// Output:
+	// termes : [vitraux] ; sans fournisseur : [restauration]
 	// Atelier du vitrail 64.3
 	//   termes : vitraux (35.0)
 	//   à 41 km (19.8)

@@ -117,7 +117,16 @@ func (s *termStats) idf(df float64) float64 {
 // more able, so the frequency only picks the terms).
 // Words of the place's names and procurement words are left out. The
 // terms come back in reading order.
-func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *termStats, n *match.Need) ([]match.Term, error) {
+//
+// unheld are the object's words that no supplier holds but the
+// nomenclatures or the trade table use for what is bought (« crémation »;
+// unheldVocabulary): a part of
+// what is asked that no supplier is known to do. It takes no part in the
+// ranking (it would dilute every candidate alike and weaken nearness) but
+// in the confidence (match.TermSet.Unheld). A word that neither the
+// suppliers nor the nomenclatures know (a name, a code, a typo) is left
+// out altogether.
+func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *termStats, n *match.Need) (terms, unheld []match.Term, err error) {
 	skip := ix.stemSet(procurementWords...)
 	for s := range ix.stemSet(placeNames(n.Place)...) {
 		skip[s] = true
@@ -165,25 +174,31 @@ func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *
 			a.w = max(a.w, p.Weight)
 		}
 	}
-	terms := make([]match.Term, 0, len(order))
+	terms = make([]match.Term, 0, len(order))
 	for _, stem := range order {
 		a := byStem[stem]
 		df, err := stats.docFreq(ctx, stem)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, alt := range a.t.Alts {
 			d, err := stats.docFreq(ctx, alt)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			df += d
 		}
 		if df == 0 {
-			continue // no supplier can match it: it would only dilute the others
+			// No supplier can match it: among the terms it would only
+			// dilute the others.
+			if a.t.Object && unheldVocabulary(ix.text)[stem] {
+				a.t.Weight = a.w * stats.idf(0)
+				unheld = append(unheld, a.t)
+			}
+			continue
 		}
 		if a.t.NameWord, err = ix.isNameWord(ctx, g, stats.r, stem); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		a.t.Weight = a.w * stats.idf(min(df, stats.n))
 		a.t.Rank = a.t.Weight * (1 + math.Log(float64(a.tf)))
@@ -199,7 +214,7 @@ func (ix *Index) discriminativeTerms(ctx context.Context, g *generation, stats *
 		}
 		return terms[i].Pos < terms[j].Pos
 	})
-	return terms, nil
+	return terms, unheld, nil
 }
 
 // stems analyses one word as the text fields are analysed: the Stemmer

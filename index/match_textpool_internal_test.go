@@ -68,7 +68,7 @@ func TestTextPoolAgreesWithBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range needs {
-			terms, err := ix.discriminativeTerms(ctx, g, stats, &needs[i])
+			terms, _, err := ix.discriminativeTerms(ctx, g, stats, &needs[i])
 			if err != nil {
 				t.Fatal(err)
 			}

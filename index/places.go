@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"fabrique/data"
 )
 
@@ -411,6 +413,50 @@ var tradeVocabulary = sync.OnceValue(func() map[string]bool {
 	}
 	return out
 })
+
+// unheldVocabulary are the stems, analysed like the text fields, of the
+// words of tradeVocabulary that say what is bought: a word of the object
+// that no supplier holds counts against every supplier only when it is
+// one of them (discriminativeTerms). The words of the CPV labels of the
+// buildings and civil-engineering structures (classes 4521 to 4525:
+// « églises », « tunnels », « écoles ») name where the work is done and are
+// left out: « Restauration des vitraux de l'église » asks for stained
+// glass, in a church. The analyser is the index's French text analyser,
+// the same for every index.
+var unheldVocabulary = func() func(analysis.Analyzer) map[string]bool {
+	var once sync.Once
+	var out map[string]bool
+	return func(a analysis.Analyzer) map[string]bool {
+		once.Do(func() {
+			stems := func(text string) []string {
+				var out []string
+				for _, w := range data.Words(text) {
+					for _, tok := range a.Analyze([]byte(w)) {
+						out = append(out, string(tok.Term))
+					}
+				}
+				return out
+			}
+			structure := map[string]bool{}
+			for _, c := range data.CPVCodes() {
+				if c.Code8 >= "4521" && c.Code8 < "4526" {
+					for _, s := range stems(c.LabelFR) {
+						structure[s] = true
+					}
+				}
+			}
+			out = map[string]bool{}
+			for w := range tradeVocabulary() {
+				for _, s := range stems(w) {
+					if !structure[s] {
+						out[s] = true
+					}
+				}
+			}
+		})
+		return out
+	}
+}()
 
 // Apply returns q searching the text without the place, restricted to it:
 // a commune as a circle of communeRadiusKm, a département or a région as a

@@ -45,6 +45,7 @@ type apiLotMatches struct {
 	Title   string     `json:"title"`
 	Matches []apiMatch `json:"matches"`
 	Terms   []string   `json:"terms"`
+	Unheld  []string   `json:"unheld_terms"`
 	Warning string     `json:"warning,omitempty"`
 }
 
@@ -56,6 +57,8 @@ type apiMatchResult struct {
 	Matches []apiMatch      `json:"matches"`
 	Lots    []apiLotMatches `json:"lots"`
 	Terms   []string        `json:"terms"`
+	// Unheld are the object's words no supplier holds (index.MatchResult.Unheld).
+	Unheld []string `json:"unheld_terms"`
 	// Warning is « aucun fournisseur labellisé ne correspond bien » when
 	// no match is better than of weak confidence.
 	Warning string `json:"warning,omitempty"`
@@ -81,13 +84,13 @@ type apiTenderRef struct {
 
 func newAPIMatchResult(res index.MatchResult, base string) apiMatchResult {
 	out := apiMatchResult{Matches: apiMatches(res.Tender, base), Lots: make([]apiLotMatches, 0, len(res.Lots)),
-		Terms: nonNil(res.Terms), Warning: res.Warning, Trades: make([]apiTrade, 0, len(res.Trades))}
+		Terms: nonNil(res.Terms), Unheld: nonNil(res.Unheld), Warning: res.Warning, Trades: make([]apiTrade, 0, len(res.Trades))}
 	for _, t := range res.Trades {
 		out.Trades = append(out.Trades, apiTrade{NAF: t.NAF, Label: nafLabel(t.NAF), Count: t.Count, Best: t.Best})
 	}
 	for _, l := range res.Lots {
 		out.Lots = append(out.Lots, apiLotMatches{LotID: l.LotID, Title: l.Title, Matches: apiMatches(l.Matches, base),
-			Terms: nonNil(l.Terms), Warning: l.Warning})
+			Terms: nonNil(l.Terms), Unheld: nonNil(l.Unheld), Warning: l.Warning})
 	}
 	return out
 }

@@ -43,6 +43,11 @@ func TestBrowserWeakShortlist(t *testing.T) {
 			t.Errorf("#%d shows %q, want « confiance faible »", i+1, l)
 		}
 	}
+	// The need's word no company holds is said, beside the searched terms.
+	unheld := eval[string](b, "unheld", `(document.querySelector('#ensemble .unheld') || {}).textContent || ''`)
+	if !strings.Contains(unheld, "« gardiennage »") {
+		t.Errorf("unheld words line = %q, want « gardiennage » named", unheld)
+	}
 	b.screenshot("liste-faible")
 
 	send("Restauration des vitraux de l'église")

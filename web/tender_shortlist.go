@@ -175,7 +175,7 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 // those the evaluation printed when the levels were set, and its test
 // keeps them from drifting down).
 const confidenceNote = "Confiance forte : le métier concorde et le score est proche du meilleur ; " +
-	"sur 44 marchés réellement attribués, le titulaire était dans ce groupe 59 fois sur 100, parmi 6 entreprises en moyenne. " +
+	"sur 44 marchés réellement attribués, le titulaire était dans ce groupe 57 fois sur 100, parmi 6 entreprises en moyenne. " +
 	"Moyenne : le secteur concorde, ou une partie des mots. " +
 	"Faible : un lien lointain, à vérifier avant de consulter."
 

@@ -263,6 +263,9 @@ type rankingView struct {
 	Anchor  string
 	Heading string // « Ensemble du marché », « Lot 1 : Agence centre »
 	Terms   []string
+	// Unheld are the object's words that no supplier holds
+	// (index.MatchResult.Unheld).
+	Unheld  []string
 	Matches []matchView
 	// Good are the matches of high or medium confidence, Weak the others
 	// (tender_shortlist.go); Warning is set when none fits well.
@@ -299,14 +302,14 @@ type reasonView struct {
 }
 
 func newRankings(res index.MatchResult) []rankingView {
-	out := []rankingView{{Anchor: wholeAnchor, Heading: "Ensemble du marché", Terms: res.Terms, Matches: matchViews(res.Tender),
+	out := []rankingView{{Anchor: wholeAnchor, Heading: "Ensemble du marché", Terms: res.Terms, Unheld: res.Unheld, Matches: matchViews(res.Tender),
 		Warning: res.Warning}}
 	for _, l := range res.Lots {
 		heading := "Lot " + l.LotID
 		if l.Title != "" {
 			heading += " : " + l.Title
 		}
-		out = append(out, rankingView{Anchor: lotAnchor(l.LotID), Heading: heading, Terms: l.Terms, Matches: matchViews(l.Matches),
+		out = append(out, rankingView{Anchor: lotAnchor(l.LotID), Heading: heading, Terms: l.Terms, Unheld: l.Unheld, Matches: matchViews(l.Matches),
 			Warning: l.Warning})
 	}
 	for i := range out {

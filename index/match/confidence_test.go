@@ -1,7 +1,9 @@
 package match
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -65,7 +67,7 @@ func TestConfidenceLeavesTheUniversOut(t *testing.T) {
 		want string
 	}{
 		{"univers alone", Scored{class: classify(joinery, nil, &glass, univers, nil)}, data.ConfidenceLow},
-		{"univers and some words: the words' level", Scored{class: classify(joinery, nil, &glass, univers, nil), Text: 0.4}, data.ConfidenceMedium},
+		{"univers and some words: the words' level", Scored{class: classify(joinery, nil, &glass, univers, nil), Text: 0.4, textOfAsked: 0.4}, data.ConfidenceMedium},
 		{"secondary NAF fit and univers: the secondary fit's level", Scored{class: classify([]string{"45262500"}, nil, &stone, univers, nil)}, data.ConfidenceMedium},
 		{"the trade's own code", Scored{class: classify([]string{"45410000"}, nil, &plasterer, univers, nil)}, data.ConfidenceHigh},
 	}
@@ -78,5 +80,47 @@ func TestConfidenceLeavesTheUniversOut(t *testing.T) {
 				t.Errorf("confidence = %q (relevance with the univers %.2f), want %q", got, tt.sm.relevance(), tt.want)
 			}
 		})
+	}
+}
+
+// A word of the object that no supplier holds (« crémation ») stays part
+// of what is asked: the garages holding « entretien réparation » hold half
+// of the object, not all of it. The confidence says so; the score, taken
+// among the words a supplier can hold, does not change.
+func TestUnheldWordsLowerTheConfidenceNotTheScore(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	const title = "Entretien réparation des équipements de crémation"
+	needs, err := NeedsOf(data.Tender{Title: title, Nature: data.NatureServices}, day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &needs[0]
+	stem := func(w string) []string { return []string{strings.ToLower(w)} }
+	term := func(word string, pos int) Term {
+		i := strings.Index(title, word)
+		return Term{Stem: strings.ToLower(word), Surface: strings.ToLower(word), Weight: 4, Object: true,
+			Pos: pos, Start: i, End: i + len(word)}
+	}
+	garage := NewCandidate(data.Supplier{ID: "1", Name: "Garage du Centre", Description: "Entretien réparation de véhicules"})
+	score := func(unheld ...Term) Scored {
+		q := NewTermSet([]Term{term("Entretien", 1), term("réparation", 2)}, 1, stem, map[string][]string{})
+		q.Unheld(unheld)
+		sm, ok := Score(n, q, garage)
+		if !ok {
+			t.Fatal("the garage holds words of the object and must be scored")
+		}
+		return sm
+	}
+	crémation := term("crémation", 6)
+	crémation.Weight = 16 // the rarest word weighs most
+	all, half := score(), score(crémation)
+	if all.confidence() == data.ConfidenceLow {
+		t.Fatalf("holding every word the suppliers know: confidence %q, the case tests nothing", all.confidence())
+	}
+	if half.confidence() != data.ConfidenceLow {
+		t.Errorf("holding half of the object: confidence %q, want %q", half.confidence(), data.ConfidenceLow)
+	}
+	if half.Total != all.Total {
+		t.Errorf("score %.2f with the unheld word, %.2f without: the ranking must not change", half.Total, all.Total)
 	}
 }

@@ -31,5 +31,8 @@
 // and ToMatch renders it with its reasons in French, each reason's weight
 // being the points it brought, and a confidence (confidence.go: forte,
 // moyenne, faible) read from the company's trade and words only: the
-// univers may rank a company, never vouch that it does the work.
+// univers may rank a company, never vouch that it does the work. The
+// words are weighed against the whole object, including the words no
+// supplier holds (TermSet.Unheld), while the score weighs them among the
+// words a supplier can hold.
 package match

@@ -77,16 +77,19 @@ func NewCandidate(s data.Supplier) *Candidate {
 // Scored is a candidate's score for one need. Scores are computed
 // for every candidate; reasons only for those returned.
 type Scored struct {
-	c      *Candidate
-	Total  float64 // the score out of 100
-	bits   uint64  // terms held
-	Text   float64
-	class  classFit
-	geo    geoFit
-	labels int // label types valid on the need's date
-	capVal float64
-	track  trackFit // comparable awards won before the need's date
-	capped float64  // the points above 100 left out of Total (trackRecordPoints)
+	c     *Candidate
+	Total float64 // the score out of 100
+	bits  uint64  // terms held
+	Text  float64
+	// textOfAsked is Text's share of the whole object, words no supplier
+	// holds included: the confidence's.
+	textOfAsked float64
+	class       classFit
+	geo         geoFit
+	labels      int // label types valid on the need's date
+	capVal      float64
+	track       trackFit // comparable awards won before the need's date
+	capped      float64  // the points above 100 left out of Total (trackRecordPoints)
 	// described is true when the need has discriminative words: then a
 	// sector fit inferred from the NAF code or univers is weaker evidence
 	// of relevance than the words (see proximity).
@@ -99,7 +102,7 @@ type Scored struct {
 func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	sm := Scored{c: c, described: len(q.terms) > 0}
 	all, described := q.match(&c.sup)
-	sm.bits, sm.Text = all.bits, all.share
+	sm.bits, sm.Text, sm.textOfAsked = all.bits, all.share, all.ofAsked
 	sm.class = classify(n.cpvs, n.inferred, &c.sup, c.univers, n.Links)
 	sm.track = trackOf(n, &c.sup)
 	if sm.track.value > sm.class.value {
@@ -122,7 +125,7 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 		// verts »; « papier » of a wallpaper maker or of « Le presse
 		// papier » for printer paper). Only the words the company wrote
 		// about its work count then.
-		sm.bits, sm.Text = described.bits, described.share
+		sm.bits, sm.Text, sm.textOfAsked = described.bits, described.share, described.ofAsked
 	}
 	if sm.Text == 0 && sm.class.value == 0 {
 		return Scored{}, false
@@ -171,15 +174,16 @@ func (sm *Scored) proximity() float64 {
 // text and classification fits as a noisy-OR, an inferred sector fit
 // counting for half when the buyer described the work in words.
 func (sm *Scored) relevance() float64 {
-	return sm.relevanceOf(sm.class.value)
+	return sm.relevanceOf(sm.Text, sm.class.value)
 }
 
-// relevanceOf is relevance with class as the classification fit.
-func (sm *Scored) relevanceOf(class float64) float64 {
+// relevanceOf is relevance with text as the text fit and class as the
+// classification fit.
+func (sm *Scored) relevanceOf(text, class float64) float64 {
 	if sm.described && sm.class.declared == "" && !sm.class.won && !sm.class.chosen {
 		class *= inferredFitWhenDescribed
 	}
-	return 1 - (1-sm.Text)*(1-class)
+	return 1 - (1-text)*(1-class)
 }
 
 // confidence is the match's confidence level: ConfidenceOf the relevance
@@ -189,7 +193,7 @@ func (sm *Scored) relevanceOf(class float64) float64 {
 // company, as one more sign of the field, but never vouches that it does
 // the work.
 func (sm *Scored) confidence() string {
-	return ConfidenceOf(sm.relevanceOf(sm.class.tradeValue()))
+	return ConfidenceOf(sm.relevanceOf(sm.textOfAsked, sm.class.tradeValue()))
 }
 
 // inferredFitWhenDescribed discounts an inferred sector fit in the

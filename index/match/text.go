@@ -147,6 +147,9 @@ type TermSet struct {
 	first2 []bool          // by pairIndex: the first two letters of a stem
 	first3 []uint64        // bit set by tripleIndex: the first three letters of a stem (or two, if short)
 	total  float64
+	// asked is total with the weight of the object's words that no
+	// supplier holds (Unheld): the confidence's share is held/asked.
+	asked, minMass float64
 	// hasObject is true when some terms come from the object (title).
 	hasObject bool
 	// stems caches the analysis of the words already met in this Match call.
@@ -180,6 +183,7 @@ func NewTermSet(terms []Term, minMass float64, stem Stemmer, cache map[string][]
 	if len(terms) > 0 {
 		q.total = max(object, minMass)
 	}
+	q.asked, q.minMass = q.total, minMass
 	for i, t := range terms {
 		for _, alt := range t.Alts {
 			if _, ok := q.byStem[alt]; !ok {
@@ -373,6 +377,7 @@ func (q *TermSet) match(s *data.Supplier) (all, described textFit) {
 		describedW += describedCredit[i] * tw
 	}
 	all.share, described.share = min(1, w/q.total), min(1, describedW/q.total)
+	all.ofAsked, described.ofAsked = min(1, w/q.asked), min(1, describedW/q.asked)
 	return all, described
 }
 
@@ -381,6 +386,9 @@ func (q *TermSet) match(s *data.Supplier) (all, described textFit) {
 type textFit struct {
 	bits  uint64
 	share float64
+	// ofAsked is the share of the whole object, words no supplier holds
+	// included (TermSet.Unheld).
+	ofAsked float64
 }
 
 // phrases renders the matched terms in reading order, joining those that
@@ -444,6 +452,23 @@ type Term struct {
 	NameWord bool
 	// first occurrence, for reading order and phrases
 	Part, Pos, Start, End int
+}
+
+// Unheld adds to what the need asks the weight of the object's words that
+// no supplier holds (see index's discriminativeTerms): the share of the
+// need a supplier's words hold, which the confidence reads, is taken of
+// the whole object, while the score's share is taken of the words a
+// supplier can hold. « Entretien et réparation des équipements de
+// crémation » asks for crémation too: garages holding « entretien
+// réparation » hold half of it, not all.
+func (q *TermSet) Unheld(terms []Term) {
+	weight := 0.0
+	for _, t := range terms {
+		weight += t.Weight
+	}
+	if weight > 0 {
+		q.asked = max(q.total+weight, q.minMass)
+	}
 }
 
 // Surfaces are the terms as the tender writes them.

@@ -695,7 +695,7 @@ type LabelStateState string
 
 // Match defines model for Match.
 type Match struct {
-	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
+	// Confidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 57 fois sur 100 (6 entreprises en moyenne).
 	Confidence *MatchConfidence `json:"confidence,omitempty"`
 
 	// DistanceKm Distance au lieu d'exécution ; null quand l'un des deux n'est pas situé.
@@ -718,7 +718,7 @@ type Match struct {
 	Url string `json:"url"`
 }
 
-// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 59 fois sur 100 (6 entreprises en moyenne).
+// MatchConfidence Confiance : forte quand le métier concorde (mots, CPV déclaré ou NAF) et que le score est proche du meilleur ; moyenne quand le secteur ou une partie des mots concorde ; faible sinon. Sur les marchés réellement attribués de `fabrique eval awards`, le titulaire était dans le groupe « forte » 57 fois sur 100 (6 entreprises en moyenne).
 type MatchConfidence string
 
 // MatchResult defines model for MatchResult.
@@ -728,6 +728,9 @@ type MatchResult struct {
 		Matches []Match  `json:"matches"`
 		Terms   []string `json:"terms"`
 		Title   string   `json:"title"`
+
+		// UnheldTerms Comme unheld_terms, pour le lot.
+		UnheldTerms []string `json:"unheld_terms"`
 
 		// Warning Comme warning, pour le lot.
 		Warning *string `json:"warning,omitempty"`
@@ -748,6 +751,9 @@ type MatchResult struct {
 
 	// Trades Corps d'état (codes NAF) des entreprises examinées pour le besoin entier, dans l'ordre de leur meilleure entreprise : un besoin qui nomme un bâtiment sans le métier du lot (« Travaux de construction d'églises ») se précise avec naf.
 	Trades []Trade `json:"trades"`
+
+	// UnheldTerms Mots de l'objet qu'aucun fournisseur de l'annuaire n'emploie mais que les nomenclatures (CPV, NAF) connaissent, tels qu'écrits (« crémation ») : la confiance les compte comme demandés et manqués par tous ; le classement ne les compte pas.
+	UnheldTerms []string `json:"unheld_terms"`
 
 	// Warning « aucun fournisseur labellisé ne correspond bien » quand aucune proposition n'a une confiance forte ou moyenne ; absent sinon.
 	Warning *string `json:"warning,omitempty"`
