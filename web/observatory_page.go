@@ -182,7 +182,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		return fmt.Errorf("web: observatory: history: %w", err)
 	}
 	p := &observatoryPage{Layout: Layout{Title: "Observatoire du fabriqué en France"},
-		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
+		Day: frenchDate(now.In(paris())), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
 		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
 		TendersMatcher: s.index != nil}
 	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
@@ -354,7 +354,7 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 			r.Place = d.Name + " (" + d.Code + ")"
 		}
 		if !t.Deadline.IsZero() {
-			r.Deadline = frenchDate(t.Deadline)
+			r.Deadline = frenchDate(t.Deadline.In(paris())) // the day the tender's page says
 		}
 		p.Unmatched = append(p.Unmatched, r)
 	}
@@ -378,6 +378,15 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		total("Remportés par une entreprise de l'annuaire (labellisée ou non)", as.Listed),
 		total("Titulaire non identifiable (SIRET absent ou invalide)", as.Unidentified),
 	}
+	// capped names a table of which the page shows the first
+	// observatoryListCap rows, as the sectors' captions do.
+	capped := func(caption string, list []observatory.AwardRow) string {
+		if n := len(list) - observatoryListCap; n > 0 {
+			return caption + " (les " + formatNumber(observatoryListCap) + " premières ; " +
+				pluralFR(n, "autre", "autres") + " dans l'API)"
+		}
+		return caption
+	}
 	rows := func(list []observatory.AwardRow, limit int, withCode bool) []awardRow {
 		var out []awardRow
 		for _, r := range list {
@@ -397,7 +406,7 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	}
 	p.AwardTables = []awardTable{
 		{"Par région du lieu d'exécution", "Région", rows(as.ByRegion, 0, false)},
-		{"Par division CPV", "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
+		{capped("Par division CPV", as.ByCPVDivision), "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
 	}
 	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)

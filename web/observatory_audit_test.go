@@ -1,0 +1,82 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/data/observatory"
+)
+
+// The tests of this file come from an audit that recomputed every figure
+// of the observatory from the raw data with an independent script
+// (scripts/obs-recompute) and compared it with the page, the CSV and the
+// API.
+
+// TestObservatoryDaysAreParisDays: the page is read in France. At 23:30
+// UTC on 6 December it is already 7 December in Paris; the page said
+// « Chiffres au 6 décembre 2026, calculés … le 7 décembre 2026 à 0 h 30 »,
+// and a deadline of 10 January at 23:30 UTC (11 January, 0 h 30 in Paris,
+// as the tender's page says) was listed as « 10 janvier 2027 ».
+func TestObservatoryDaysAreParisDays(t *testing.T) {
+	late := time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC)
+	s := newTestServer(t, Config{Now: func() time.Time { return late }})
+	r := s.get(t, "/observatoire")
+	mustContain(t, "the page at 0 h 30 in Paris", r.body, "Chiffres au 7 décembre 2026,")
+
+	p := &observatoryPage{}
+	fillTenders(p, &observatory.TenderCoverage{Unmatched: []observatory.UnmatchedTender{
+		{ID: "ted:late", Title: "Fourniture de mobilier", Deadline: time.Date(2027, 1, 10, 23, 30, 0, 0, time.UTC)},
+	}})
+	if got := p.Unmatched[0].Deadline; got != "11 janvier 2027" {
+		t.Errorf("deadline 2027-01-10T23:30Z shown as %q, want « 11 janvier 2027 » (Paris)", got)
+	}
+}
+
+// TestObservatoryAwardCPVCaptionSaysTheRest: the awards' table « Par
+// division CPV » showed the first 25 divisions of 51 and said nothing of
+// the 26 others; its caption now says how many more the API gives, as the
+// sectors' captions do.
+func TestObservatoryAwardCPVCaptionSaysTheRest(t *testing.T) {
+	as := &observatory.AwardShare{}
+	for i := range observatoryListCap + 3 {
+		code := fmt.Sprintf("%02d", 10+i)
+		as.ByCPVDivision = append(as.ByCPVDivision, observatory.AwardRow{Code: code, Name: "division " + code,
+			All: observatory.Tally{Count: 100 - i}})
+	}
+	p := &observatoryPage{}
+	fillAwards(p, as)
+	var cpv *awardTable
+	for i := range p.AwardTables {
+		if strings.HasPrefix(p.AwardTables[i].Caption, "Par division CPV") {
+			cpv = &p.AwardTables[i]
+		}
+	}
+	if cpv == nil {
+		t.Fatal("no award table by CPV division")
+	}
+	if len(cpv.Rows) != observatoryListCap {
+		t.Errorf("%d rows, want %d", len(cpv.Rows), observatoryListCap)
+	}
+	want := "Par division CPV (les 25 premières ; 3 autres dans l'API)"
+	if cpv.Caption != want {
+		t.Errorf("caption %q, want %q", cpv.Caption, want)
+	}
+}
+
+// TestFormatShareOfLittle: a labelled part of 694 876 € in 3 037 180 983 €
+// is 0,02 %; the page wrote « 0,0 % », which reads as nothing at all.
+func TestFormatShareOfLittle(t *testing.T) {
+	for _, tt := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0,0\u00a0%"}, {694876.0 / 3037180983, "<\u00a00,1\u00a0%"}, {0.0004, "<\u00a00,1\u00a0%"},
+		{0.0005, "0,1\u00a0%"}, {0.5, "50,0\u00a0%"}, {0.9996, ">\u00a099,9\u00a0%"}, {1, "100,0\u00a0%"},
+	} {
+		if got := formatShare(tt.in); got != tt.want {
+			t.Errorf("formatShare(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
