@@ -80,3 +80,21 @@ func TestFormatShareOfLittle(t *testing.T) {
 		}
 	}
 }
+
+// TestObservatoryPageRegionsUnderADepartement: under a département the
+// page showed the 18 régions, 17 at 0 companies and the département's
+// own région at « 0,6 pour 100 000 hab. » (the Rhône's companies over the
+// whole région's population); it now says why there is no such table.
+func TestObservatoryPageRegionsUnderADepartement(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	r := s.get(t, "/observatoire?departement=69")
+	if strings.Contains(r.body, `id="obs-regions"`) {
+		t.Error("the page under département 69 has a table by région")
+	}
+	mustContain(t, "the page under département 69", r.body, `id="obs-regions-note"`, `data-dep="69"`)
+	r = s.get(t, "/observatoire?region=84")
+	mustContain(t, "the page under région 84", r.body, `id="obs-regions"`, "Auvergne-Rhône-Alpes</th>")
+	if strings.Contains(r.body, `id="obs-regions-note"`) {
+		t.Error("the page under région 84 says there is no table by région")
+	}
+}

@@ -184,8 +184,10 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 			c.Departements = append(c.Departements, a)
 		}
 	}
+	// Under a département no région's figures are computed: its row
+	// would hold the département's companies over the région's population.
 	for _, a := range regCov[1:] {
-		if (flt.Region == "" || flt.Region == a.Code) && (!a.collectivity || a.Listed > 0) {
+		if flt.Departement == "" && (flt.Region == "" || flt.Region == a.Code) && (!a.collectivity || a.Listed > 0) {
 			a.PerCapita = perCapita(a.Holding, a.Population)
 			c.Regions = append(c.Regions, a)
 		}
@@ -246,10 +248,18 @@ func sectorList(counts []SectorCount, name func(string) string) []SectorCount {
 	return out
 }
 
-// CPVDivisionName is the French label of a CPV division ("45").
+// CPVDivisionName is the French label of a CPV division ("45"). The
+// DECP carry codes of older CPV versions (74…, CPV 2003) and of none
+// (12…), kept as published: their division is named as such, never left
+// blank.
 func CPVDivisionName(div string) string {
-	c, _ := data.LookupCPV(div + "000000")
-	return c.LabelFR
+	if div == "" {
+		return ""
+	}
+	if c, ok := data.LookupCPV(div + "000000"); ok && c.LabelFR != "" {
+		return c.LabelFR
+	}
+	return "hors de la nomenclature CPV 2008"
 }
 
 func perCapita(n, population int) float64 {

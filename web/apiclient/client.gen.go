@@ -1007,6 +1007,8 @@ type StatsCoverage struct {
 		Listed  int    `json:"listed"`
 		Name    string `json:"name"`
 	} `json:"naf_sections"`
+
+	// Regions Par région ; vide quand un département est demandé : les chiffres d'une région ne sont pas calculés pour un seul de ses départements.
 	Regions []struct {
 		Code       string  `json:"code"`
 		Expired    int     `json:"expired"`

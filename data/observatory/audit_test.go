@@ -1,0 +1,64 @@
+package observatory
+
+import (
+	"context"
+	"testing"
+
+	"fabrique/data"
+)
+
+// The tests of this file come from an audit that recomputed every figure
+// of the observatory from the raw data with an independent script
+// (scripts/obs-recompute) and compared it with the page, the CSV and the
+// API.
+
+// TestCoverageRegionsUnderADepartement: under a département, the régions'
+// table listed every région, 17 of them with 0 companies (Bretagne has
+// dozens), and the département's own région with the département's
+// companies over the whole région's population: with departement=69,
+// « Auvergne-Rhône-Alpes : 61 référencées, 0,6 pour 100 000 hab. », a
+// density of neither the Rhône (2,5) nor the région (1,8). A région's
+// figures are not computed under a département: the table is empty.
+func TestCoverageRegionsUnderADepartement(t *testing.T) {
+	f := coverageFixture(t)
+	c := f.Coverage(Filter{Departement: "69"}, day("2026-06-01"))
+	check(t, "companies of the Rhône", c.Suppliers, 2)
+	if len(c.Regions) != 0 {
+		t.Errorf("under département 69, %d régions listed (%+v), want none", len(c.Regions), c.Regions[0])
+	}
+	if len(c.Departements) != 1 || c.Departements[0].Code != "69" {
+		t.Errorf("départements %+v, want 69 alone", c.Departements)
+	}
+	c = f.Coverage(Filter{Region: "84", Departement: "69"}, day("2026-06-01"))
+	if len(c.Regions) != 0 {
+		t.Errorf("under région 84 and département 69, %d régions listed, want none", len(c.Regions))
+	}
+	c = f.Coverage(Filter{Region: "84"}, day("2026-06-01"))
+	if len(c.Regions) != 1 || c.Regions[0].Code != "84" || c.Regions[0].Listed != 2 {
+		t.Errorf("under région 84, régions %+v; want 84 with its 2 companies", c.Regions)
+	}
+}
+
+// TestCPVDivisionOutsideTheNomenclature: the DECP carry codes of older
+// CPV versions (74…, CPV 2003) and codes of no version (12…): 92 awards
+// of the repository's DECP. The award table listed them as « 12 – » and
+// « 74 – », without a name.
+func TestCPVDivisionOutsideTheNomenclature(t *testing.T) {
+	check(t, "name of 45", CPVDivisionName("45"), "Travaux de construction")
+	for _, div := range []string{"12", "74"} {
+		if got := CPVDivisionName(div); got != "hors de la nomenclature CPV 2008" {
+			t.Errorf("CPVDivisionName(%q) = %q, want « hors de la nomenclature CPV 2008 »", div, got)
+		}
+	}
+	st := openStore(t)
+	if err := st.PutAwards(context.Background(), []data.Award{
+		{ID: "decp:old", Source: "decp", CPV: "74232000", Place: data.Place{Departement: "35"}, Amount: 10,
+			NotifiedAt: day("2018-05-02"), Winners: []data.Winner{{Name: "Bureau d'études"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	as := build(t, st, BuildOptions{Now: day("2026-06-01")}).AwardShare(Filter{})
+	if len(as.ByCPVDivision) != 1 || as.ByCPVDivision[0].Code != "74" || as.ByCPVDivision[0].Name == "" {
+		t.Errorf("awards by CPV division %+v, want 74 with a name", as.ByCPVDivision)
+	}
+}
