@@ -243,23 +243,11 @@ func nonEmpty(vs []string) []string {
 	return out
 }
 
-// inferredCPVMinConfidence is the least confidence of an inferred CPV
-// code for the CPV filter and facets to count it: at 0.5, measured, three
-// guesses in four have the right division (data.InferCPV); weaker ones
-// are shown on the tender's page but do not classify it.
-const inferredCPVMinConfidence = 0.5
-
 // IndexedInferredCPV returns the inferred CPV codes of a tender that the
-// CPV filter and facets count (a tender with declared codes has none).
-func IndexedInferredCPV(t *data.Tender) []string {
-	var out []string
-	for _, g := range t.InferredCPV {
-		if g.Confidence >= inferredCPVMinConfidence && len(g.Code) == 8 {
-			out = append(out, g.Code)
-		}
-	}
-	return out
-}
+// CPV filter and facets count (a tender with declared codes has none):
+// those of confidence data.InferredCPVMinConfidence or more, the rule the
+// observatory follows too.
+func IndexedInferredCPV(t *data.Tender) []string { return t.ClassifyingInferredCPV() }
 
 // cpvSignificant is the number of digits of a CPV code that say
 // something (at least the division's 2): a guessed group, 45100000,

@@ -98,3 +98,20 @@ func TestObservatoryPageRegionsUnderADepartement(t *testing.T) {
 		t.Error("the page under région 84 says there is no table by région")
 	}
 }
+
+// TestObservatoryUnmatchedSaysInferredCPV: a tender without a declared
+// CPV code is now classified by the code Fabrique infers from its words;
+// the list says so, and the matrix says how a tender's division is read.
+func TestObservatoryUnmatchedSaysInferredCPV(t *testing.T) {
+	p := &observatoryPage{}
+	fillTenders(p, &observatory.TenderCoverage{Unmatched: []observatory.UnmatchedTender{
+		{ID: "boamp:cat", Title: "Voie et caténaire", CPVDivision: "45", CPVInferred: true},
+		{ID: "boamp:mob", Title: "Mobilier", CPVDivision: "39"},
+	}})
+	if got := p.Unmatched[0].CPV; got != "45 – Travaux de construction (déduit de l'avis)" {
+		t.Errorf("inferred division shown as %q", got)
+	}
+	if got := p.Unmatched[1].CPV; strings.Contains(got, "déduit") {
+		t.Errorf("declared division shown as %q", got)
+	}
+}

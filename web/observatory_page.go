@@ -349,6 +349,9 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 		r := unmatchedRow{ID: t.ID, Title: t.Title, CPV: t.CPVDivision, URL: "/appels-d-offres/" + url.PathEscape(t.ID)}
 		if t.CPVDivision != "" {
 			r.CPV = t.CPVDivision + " – " + observatory.CPVDivisionName(t.CPVDivision)
+			if t.CPVInferred {
+				r.CPV += " (déduit de l'avis)"
+			}
 		}
 		if d, ok := data.LookupDepartement(t.Departement); ok {
 			r.Place = d.Name + " (" + d.Code + ")"

@@ -62,3 +62,47 @@ func TestCPVDivisionOutsideTheNomenclature(t *testing.T) {
 		t.Errorf("awards by CPV division %+v, want 74 with a name", as.ByCPVDivision)
 	}
 }
+
+// TestTenderCPVDivisionInferred: the BOAMP notices declare no CPV code;
+// Fabrique infers one from their words (data.InferCPV), which the tenders'
+// CPV filter and facets count from confidence 0.5. The observatory did
+// not: the railway works of Île-de-France Mobilités (« Voie et Caténaire »,
+// CPV 45234160 inferred at 0.75) sat in « CPV inconnu » of the gap matrix
+// while the tenders page counted them in division 45.
+func TestTenderCPVDivisionInferred(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	tenders := []data.Tender{
+		{ID: "boamp:cat", Title: "Marché Ferroviaire (Voie et Caténaire)", Place: data.Place{Departement: "75"},
+			InferredCPV: []data.InferredCPV{{Code: "45234160", Confidence: 0.75}, {Code: "34940000", Confidence: 0.55}}},
+		{ID: "boamp:weak", Title: "Prestations diverses", Place: data.Place{Departement: "75"},
+			InferredCPV: []data.InferredCPV{{Code: "79000000", Confidence: 0.3}}},
+		{ID: "boamp:declared", Title: "Mobilier", CPV: "39130000", Place: data.Place{Departement: "75"},
+			InferredCPV: []data.InferredCPV{{Code: "45000000", Confidence: 0.9}}},
+	}
+	for _, tt := range tenders {
+		tt.Source, tt.SourceID, tt.State, tt.PublishedAt = "boamp", tt.ID, data.StateOpen, day("2026-05-15")
+		if err := st.PutTender(ctx, tt, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	none := func(context.Context, data.Tender) ([]string, error) { return []string{}, nil }
+	tc := build(t, st, BuildOptions{Now: day("2026-06-01"), Capable: none}).TenderCoverage(Filter{}, day("2026-06-01"))
+	got := map[string]string{}
+	for _, u := range tc.Unmatched {
+		got[u.ID] = u.CPVDivision
+		if want := u.ID == "boamp:cat"; u.CPVInferred != want {
+			t.Errorf("%s: CPVInferred %v, want %v", u.ID, u.CPVInferred, want)
+		}
+	}
+	check(t, "division of the railway works (inferred at 0.75)", got["boamp:cat"], "45")
+	check(t, "division of a guess at 0.3", got["boamp:weak"], "")
+	check(t, "division declared, beside a guess", got["boamp:declared"], "39")
+	rows := map[string]int{}
+	for _, g := range tc.Gaps {
+		rows[g.CPVDivision] = g.None
+	}
+	if rows["45"] != 1 || rows[""] != 1 || rows["39"] != 1 {
+		t.Errorf("gap rows %v, want one tender in 45, one in 39 and one of unknown CPV", rows)
+	}
+}

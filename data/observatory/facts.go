@@ -189,7 +189,12 @@ type TenderFact struct {
 	UpdatedAt   time.Time
 	Departement string
 	Region      string
+	// CPVDivision is the first declared CPV code's division, else that of
+	// the most confident inferred code that classifies the tender
+	// (data.Tender.ClassifyingInferredCPV, as the tenders' CPV filter and
+	// facets count it): CPVInferred then.
 	CPVDivision string
+	CPVInferred bool
 	// Capable is the number of capable suppliers; -1 when the tender was
 	// not evaluated (no matcher, over MaxMatched, abroad, or the matcher
 	// refused it: MatchError says why).
@@ -509,6 +514,14 @@ func tenderFactOf(t *data.Tender) TenderFact {
 	if tf.CPVDivision == "" {
 		for _, c := range t.CPVCodes() {
 			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				break
+			}
+		}
+	}
+	if tf.CPVDivision == "" {
+		for _, c := range t.ClassifyingInferredCPV() {
+			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				tf.CPVInferred = true
 				break
 			}
 		}

@@ -1128,6 +1128,9 @@ type StatsTenders struct {
 	Unmatched []struct {
 		CpvDivision string `json:"cpv_division"`
 
+		// CpvInferred Vrai quand l'avis ne déclare pas de code CPV : la division est celle du code CPV que Fabrique déduit de ses mots (confiance d'au moins 0,5, comme le filtre CPV des appels d'offres).
+		CpvInferred bool `json:"cpv_inferred"`
+
 		// Deadline Date limite de réponse, si l'avis la donne.
 		Deadline    *time.Time `json:"deadline,omitempty"`
 		Departement string     `json:"departement"`
