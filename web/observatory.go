@@ -292,13 +292,15 @@ func parseStatsFilter(v url.Values) (observatory.Filter, error) {
 	return flt, flt.Validate()
 }
 
-// snapshotRange turns the period into the days of StatsSnapshots.
+// snapshotRange turns the period into the days of StatsSnapshots. The
+// period's bounds are calendar days (00:00 UTC, as ParsePeriod returns
+// them), written as they are: not instants to place in a time zone.
 func snapshotRange(flt observatory.Filter) (from, to string) {
 	if !flt.From.IsZero() {
-		from = data.SnapshotDay(flt.From)
+		from = flt.From.Format(time.DateOnly)
 	}
 	if !flt.To.IsZero() {
-		to = data.SnapshotDay(flt.To.Add(-time.Nanosecond))
+		to = flt.To.AddDate(0, 0, -1).Format(time.DateOnly)
 	}
 	return from, to
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -113,5 +114,34 @@ func TestObservatoryUnmatchedSaysInferredCPV(t *testing.T) {
 	}
 	if got := p.Unmatched[1].CPV; strings.Contains(got, "déduit") {
 		t.Errorf("declared division shown as %q", got)
+	}
+}
+
+// TestStatsSnapshotDayIsParisDay: a snapshot taken at 23:30 UTC on 6
+// December, 0 h 30 on 7 December in Paris, was recorded as 6 December: a
+// cron run at midnight in Paris replaced the day before's figures. And
+// the history's period is a range of calendar days, not of instants.
+func TestStatsSnapshotDayIsParisDay(t *testing.T) {
+	late := time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC)
+	s := newTestServer(t, Config{Now: func() time.Time { return late }})
+	snap, err := s.TakeDailyStatsSnapshot(context.Background())
+	if err != nil || snap == nil {
+		t.Fatalf("snapshot: %v, %v", snap, err)
+	}
+	if snap.Day != "2026-12-07" {
+		t.Errorf("snapshot taken at 0 h 30 in Paris on 7 December recorded on %s", snap.Day)
+	}
+	for _, tt := range []struct{ period, from, to string }{
+		{"2026", "2026-01-01", "2026-12-31"}, {"2026-12", "2026-12-01", "2026-12-31"},
+		{"2026-12-07", "2026-12-07", "2026-12-07"}, {"2026-06..", "2026-06-01", ""}, {"..2026-03", "", "2026-03-31"},
+	} {
+		from, to, err := observatory.ParsePeriod(tt.period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotFrom, gotTo := snapshotRange(observatory.Filter{From: from, To: to})
+		if gotFrom != tt.from || gotTo != tt.to {
+			t.Errorf("snapshotRange(%s) = %q..%q, want %q..%q", tt.period, gotFrom, gotTo, tt.from, tt.to)
+		}
 	}
 }
