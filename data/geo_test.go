@@ -528,3 +528,41 @@ func BenchmarkNearestCommune(b *testing.B) {
 		data.NearestCommune(45.43, 4.39)
 	}
 }
+
+// TestRegionOfNUTS: a notice or a DECP row may name only a région (NUTS-1
+// or NUTS-2, « Code région » 94): the observatory counts it in that région.
+func TestRegionOfNUTS(t *testing.T) {
+	for _, tt := range []struct {
+		nuts, want string
+		ok         bool
+	}{
+		{"FRM", "94", true}, {"FRM0", "94", true}, {"frf2", "44", true}, {"FR1", "11", true}, {"FR10", "11", true},
+		{"FRK2", "84", true}, {"FRY1", "01", true}, {"FRY10", "01", true}, {"FRK26", "84", true},
+		{"FR", "", false}, {"FRZ", "", false}, {"DE1", "", false}, {"", "", false}, {"F", "", false},
+	} {
+		got, ok := data.RegionOfNUTS(tt.nuts)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RegionOfNUTS(%q) = %q, %v; want %q, %v", tt.nuts, got, ok, tt.want, tt.ok)
+		}
+	}
+	n := 0
+	for _, r := range data.Regions() {
+		nuts, ok := data.NUTSOfRegion(r.Code)
+		if r.Zone == "com" {
+			if ok {
+				t.Errorf("collectivity %s has NUTS %q, want none", r.Code, nuts)
+			}
+			continue
+		}
+		n++
+		if back, ok := data.RegionOfNUTS(nuts); !ok || back != r.Code {
+			t.Errorf("région %s: NUTSOfRegion %q, back %q %v", r.Code, nuts, back, ok)
+		}
+	}
+	if n != 18 {
+		t.Errorf("%d régions have a NUTS code, want 18", n)
+	}
+	if nuts, _ := data.NUTSOfRegion("94"); nuts != "FRM0" {
+		t.Errorf("NUTSOfRegion(94) = %q, want FRM0", nuts)
+	}
+}

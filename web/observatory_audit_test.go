@@ -145,3 +145,16 @@ func TestStatsSnapshotDayIsParisDay(t *testing.T) {
 		}
 	}
 }
+
+// TestObservatoryUnmatchedOfARegion: a tender known by its région alone
+// (TED's FRK2) is listed with its région; the note on the tenders without
+// a département says their capable suppliers are counted at any distance.
+func TestObservatoryUnmatchedOfARegion(t *testing.T) {
+	p := &observatoryPage{}
+	fillTenders(p, &observatory.TenderCoverage{Unmatched: []observatory.UnmatchedTender{
+		{ID: "ted:aura", Title: "Mobilier scolaire", Region: "84"},
+	}})
+	if got := p.Unmatched[0].Place; got != "Auvergne-Rhône-Alpes (région)" {
+		t.Errorf("place of a tender of région 84 = %q", got)
+	}
+}

@@ -355,6 +355,8 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 		}
 		if d, ok := data.LookupDepartement(t.Departement); ok {
 			r.Place = d.Name + " (" + d.Code + ")"
+		} else if g, ok := data.LookupRegion(t.Region); ok {
+			r.Place = g.Name + " (région)" // a place known by its région alone
 		}
 		if !t.Deadline.IsZero() {
 			r.Deadline = frenchDate(t.Deadline.In(paris())) // the day the tender's page says

@@ -106,3 +106,44 @@ func TestTenderCPVDivisionInferred(t *testing.T) {
 		t.Errorf("gap rows %v, want one tender in 45, one in 39 and one of unknown CPV", rows)
 	}
 }
+
+// TestAwardsAndTendersOfARegion: a place known only by its région (a
+// NUTS-1 or NUTS-2 code: « Code région » of the DECP, TED's FRK2) counts in
+// that région, under its filter, and under no département's.
+func TestAwardsAndTendersOfARegion(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	if err := st.PutAwards(ctx, []data.Award{
+		{ID: "decp:corse", Source: "decp", CPV: "45000000", Place: data.Place{NUTS: "FRM0"}, Amount: 100,
+			NotifiedAt: day("2019-03-01"), Winners: []data.Winner{{Name: "Entreprise corse"}}},
+		{ID: "decp:ajaccio", Source: "decp", CPV: "45000000", Place: data.Place{Departement: "2A"}, Amount: 10,
+			NotifiedAt: day("2019-03-01"), Winners: []data.Winner{{Name: "Entreprise d'Ajaccio"}}},
+		{ID: "decp:france", Source: "decp", CPV: "45000000", Amount: 1,
+			NotifiedAt: day("2019-03-01"), Winners: []data.Winner{{Name: "Entreprise nationale"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutTender(ctx, data.Tender{ID: "ted:aura", Source: "ted", SourceID: "aura", State: data.StateOpen,
+		Title: "Mobilier scolaire", CPV: "39160000", Place: data.Place{NUTS: "FRK2"}, PublishedAt: day("2026-05-15")}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	none := func(context.Context, data.Tender) ([]string, error) { return []string{}, nil }
+	f := build(t, st, BuildOptions{Now: day("2026-06-01"), Capable: none})
+
+	regions := map[string]int{}
+	for _, r := range f.AwardShare(Filter{}).ByRegion {
+		regions[r.Code] = r.All.Count
+	}
+	check(t, "awards in Corse", regions["94"], 2)
+	check(t, "awards of unknown place", regions[""], 1)
+	check(t, "awards under région 94", f.AwardShare(Filter{Region: "94"}).All.Count, 2)
+	check(t, "awards under département 2A", f.AwardShare(Filter{Departement: "2A"}).All.Count, 1)
+	check(t, "awards under région 84", f.AwardShare(Filter{Region: "84"}).All.Count, 0)
+
+	tc := f.TenderCoverage(Filter{Region: "84"}, day("2026-06-01"))
+	check(t, "open tenders under région 84", tc.Open, 1)
+	if len(tc.Regions) != 1 || tc.Regions[0].Code != "84" {
+		t.Errorf("gap columns %+v, want Auvergne-Rhône-Alpes", tc.Regions)
+	}
+	check(t, "open tenders under département 69", f.TenderCoverage(Filter{Departement: "69"}, day("2026-06-01")).Open, 0)
+}

@@ -221,7 +221,7 @@ type AwardFact struct {
 	Amount         float64 // euros excl. VAT, 0 when unknown
 	LabelledAmount float64 // the part won by labelled companies (see Build)
 	day            int32   // notification day since 1970-01-01; noDay when unknown
-	dep            uint8   // index into departements()+1; 0 unknown
+	dep            uint8   // index into depCodes()+1; regionOnly+index into regionCodes()+1 for a région alone; 0 unknown
 	cpvDiv         uint8   // CPV division number; 0 unknown
 	buyer          BuyerType
 	labels         uint8 // bit i: a winner held Facts.labelTypes[i] on the day
@@ -510,6 +510,8 @@ func tenderFactOf(t *data.Tender) TenderFact {
 		Capable: -1, Abroad: place.Abroad(), at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
 		tf.Departement, tf.Region = d.Code, d.Region
+	} else if r, ok := data.RegionOfNUTS(place.NUTS); ok {
+		tf.Region = r // a place known by its région alone
 	}
 	if tf.CPVDivision == "" {
 		for _, c := range t.CPVCodes() {
@@ -641,6 +643,9 @@ func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, n
 	}
 	place := data.ResolvePlace(a.Place)
 	af.dep = depIndex(place.Departement)
+	if af.dep == 0 {
+		af.dep = regionOnlyIndex(place.NUTS)
+	}
 	if n, err := strconv.Atoi(data.CPVDivision(a.CPV)); err == nil && n > 0 && n < 256 {
 		af.cpvDiv = uint8(n)
 	}
@@ -749,6 +754,23 @@ func regionIndex(code string) uint8 {
 		return 0
 	}
 	return uint8(i + 1)
+}
+
+// regionOnly is where the places known by their région alone start in
+// AwardFact.dep: regionOnly+1+i is regionCodes()[i].
+const regionOnly = 128
+
+// regionOnlyIndex is AwardFact.dep of a place known by its NUTS code only:
+// the région's (data.RegionOfNUTS), 0 when none.
+func regionOnlyIndex(nuts string) uint8 {
+	r, ok := data.RegionOfNUTS(nuts)
+	if !ok {
+		return 0
+	}
+	if i := regionIndex(r); i > 0 {
+		return regionOnly + i
+	}
+	return 0
 }
 
 func depOf(i uint8) string {

@@ -46,7 +46,9 @@ import (
 // wrote it (dayNumber), no longer the UTC day.
 // Version 4: an open tender that declares no CPV code has the division of
 // its classifying inferred code (TenderFact.CPVInferred).
-const FactsFormatVersion = 4
+// Version 5: an award's packed place may be a région alone (regionOnly),
+// and an open tender's région is known from a région's NUTS code.
+const FactsFormatVersion = 5
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).

@@ -26,8 +26,9 @@ type TenderCoverage struct {
 	AtLeast3     int `json:"at_least_3"`
 	AtLeast1     int `json:"at_least_1"` // includes AtLeast3
 	None         int `json:"none"`
-	// NoPlace counts the evaluated tenders whose place of performance is
-	// unknown: their suppliers were counted at any distance.
+	// NoPlace counts the evaluated tenders whose département of
+	// performance is unknown (no place, or a région alone): their
+	// suppliers were counted at any distance.
 	NoPlace int `json:"no_place"`
 	// Abroad counts the open tenders whose place of performance is known
 	// to be outside France (foreign TED notices), when no région or
