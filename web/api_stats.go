@@ -93,7 +93,7 @@ func (s *Server) apiStatsCoverage(c *fiber.Ctx) error {
 		}
 	}
 	return sendCSV(c, s.csvFileName("couverture"),
-		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Pour 100 000 hab."}, rows)
+		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Labellisées pour 100 000 hab."}, rows)
 }
 
 func (s *Server) apiStatsTenders(c *fiber.Ctx) error {

@@ -158,3 +158,33 @@ func TestObservatoryUnmatchedOfARegion(t *testing.T) {
 		t.Errorf("place of a tender of région 84 = %q", got)
 	}
 }
+
+// TestObservatorySharesSayTheirBase: the shares said « 0,2 % en nombre,
+// 0,1 % en montant » without the counts they are of, the totals gave the
+// share of the unidentified awards by count only (1,7 %) while they held
+// half of the amount, and « avec au moins 3 fournisseurs » had no base
+// when some open tenders were not evaluated.
+func TestObservatorySharesSayTheirBase(t *testing.T) {
+	p := &observatoryPage{}
+	fillAwards(p, &observatory.AwardShare{
+		All: observatory.Tally{Count: 200, Amount: 1000}, Labelled: observatory.Tally{Count: 3, Amount: 10},
+		Unidentified: observatory.Tally{Count: 4, Amount: 500}, ShareCount: 0.015, ShareAmount: 0.01,
+	})
+	check := func(what, got, want string) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %q, want %q", what, got, want)
+		}
+	}
+	check("amount of all awards", p.AwardAmount, formatEuros(1000))
+	check("labelled amount", p.AwardLabelledAmount, formatEuros(10))
+	if p.AwardIdentified != 196 {
+		t.Errorf("identified awards %d, want 196", p.AwardIdentified)
+	}
+	check("unidentified share of the amount", p.AwardTotals[3].AmountShare, "50,0\u00a0%")
+	check("unidentified share of the count", p.AwardTotals[3].Share, "2,0\u00a0%")
+
+	fillTenders(p, &observatory.TenderCoverage{Open: 10, Evaluated: 8, NotEvaluated: 2, AtLeast3: 2, AtLeast1: 4, None: 4})
+	check("share without a capable supplier", p.TendersNoneShare, "50,0\u00a0%")
+	check("share with 3 or more", p.TendersAtLeast3Share, "25,0\u00a0%")
+}

@@ -32,7 +32,8 @@ type observatoryPage struct {
 	MoreDivisions, MoreCPV       int // rows left out of the two long lists
 
 	Tenders                                                 *observatory.TenderCoverage
-	TendersMatcher                                          bool // the matcher is available
+	TendersNoneShare, TendersAtLeast3Share                  string // of the evaluated tenders
+	TendersMatcher                                          bool   // the matcher is available
 	CapableScore                                            string
 	Heat                                                    *heatView
 	Unmatched                                               []unmatchedRow
@@ -42,6 +43,8 @@ type observatoryPage struct {
 	AwardTotals                                             []awardTotalRow
 	AwardTables                                             []awardTable
 	AwardShareCount, AwardShareAmount, AwardShareIdentified string
+	AwardAmount, AwardLabelledAmount                        string // the bases of the shares, written out
+	AwardIdentified                                         int
 	Charts                                                  []*chartView
 	HistoryDays                                             int
 	Admin                                                   bool
@@ -120,7 +123,7 @@ type unmatchedRow struct {
 }
 
 type awardTotalRow struct {
-	Name, Count, Amount, Share string
+	Name, Count, Amount, Share, AmountShare string
 }
 
 // awardTable is one breakdown of the award share.
@@ -340,6 +343,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 	p.Tenders = tc
 	p.CapableScore = formatNumber(int(tc.CapableScore))
+	if tc.Evaluated > 0 {
+		p.TendersNoneShare = formatShare(float64(tc.None) / float64(tc.Evaluated))
+		p.TendersAtLeast3Share = formatShare(float64(tc.AtLeast3) / float64(tc.Evaluated))
+	}
 	p.Heat = newHeatView(tc)
 	for _, t := range tc.Unmatched {
 		if len(p.Unmatched) == observatoryListCap {
@@ -374,6 +381,9 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		r := awardTotalRow{Name: name, Count: formatNumber(t.Count), Amount: formatEuros(t.Amount)}
 		if as.All.Count > 0 {
 			r.Share = formatShare(float64(t.Count) / float64(as.All.Count))
+		}
+		if as.All.Amount > 0 {
+			r.AmountShare = formatShare(t.Amount / as.All.Amount)
 		}
 		return r
 	}
@@ -416,6 +426,8 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	}
 	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
+	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
+	p.AwardIdentified = as.All.Count - as.Unidentified.Count
 }
 
 // shareOf formats a share when it has a base (some awards, some amount),
