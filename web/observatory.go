@@ -235,6 +235,11 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 // the tender's place of performance (at any distance when the place is
 // unknown). Only the ranking of the tender as a whole counts.
 func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) ([]string, error) {
+	if s.matcherReady != nil {
+		if err := s.matcherReady(ctx); err != nil {
+			return nil, fmt.Errorf("web: observatory: matcher not ready: %w", err)
+		}
+	}
 	if t.Title != "" || t.CPV != "" {
 		t.Lots = nil // the tender's own ranking is all that counts
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"fabrique/data"
 	"fabrique/data/observatory"
 )
 
@@ -187,4 +189,43 @@ func TestObservatorySharesSayTheirBase(t *testing.T) {
 	fillTenders(p, &observatory.TenderCoverage{Open: 10, Evaluated: 8, NotEvaluated: 2, AtLeast3: 2, AtLeast1: 4, None: 4})
 	check("share without a capable supplier", p.TendersNoneShare, "50,0\u00a0%")
 	check("share with 3 or more", p.TendersAtLeast3Share, "25,0\u00a0%")
+}
+
+// TestObservatoryWaitsForTheMatcher: serve learns the CPV ↔ NAF links from
+// the awards in the background at start, and the observatory's first
+// build ran meanwhile, counting capable suppliers with the curated table
+// alone; the counts were kept for six hours and the day's snapshot took
+// them. On the repository's notices « TED 7f10ad90 » (CPV 45520000) had 0
+// capable supplier on the page and more than 50 scored 40,9 in its own
+// ranking; `fabrique stats snapshot`, which waits for the links, recorded
+// 19 tenders without a capable supplier where serve's snapshot had 20.
+func TestObservatoryWaitsForTheMatcher(t *testing.T) {
+	ready := make(chan struct{})
+	var asked atomic.Int32
+	s := newSearchServerDeps(t, Config{Now: func() time.Time { return obsDay }}, Deps{
+		MatcherReady: func(ctx context.Context) error {
+			asked.Add(1)
+			select {
+			case <-ready:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}})
+	putTenders(t, s, data.Tender{ID: "boamp:obs-1", Source: "boamp", SourceID: "obs-1", Title: "Fourniture d'orfèvrerie et d'argenterie de table",
+		CPV: "39220000", Place: data.Place{Departement: "75"}, PublishedAt: obsDay.AddDate(0, 0, -3), Deadline: obsDay.AddDate(0, 1, 0)})
+	early, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if snap, err := s.TakeStatsSnapshot(early, true); err == nil {
+		t.Fatalf("a snapshot was taken before the matcher was ready: %+v", snap)
+	}
+	close(ready)
+	snap, err := s.TakeStatsSnapshot(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.EvaluatedTenders != 1 || asked.Load() == 0 {
+		t.Errorf("snapshot with %d evaluated tenders, matcher readiness asked %d times; want 1 and at least once",
+			snap.EvaluatedTenders, asked.Load())
+	}
 }
