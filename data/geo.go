@@ -252,6 +252,14 @@ func DepartementOfPostcode(postcode string) string {
 	case strings.HasPrefix(pc, "97"), strings.HasPrefix(pc, "98"):
 		code = pc[:3]
 	case strings.HasPrefix(pc, "20"):
+		// Corsica: 20000–20199 is Corse-du-Sud, 20200–20699 Haute-Corse
+		// (every postcode of the reference data; CEDEX codes are in none).
+		switch {
+		case pc < "20200":
+			return "2A"
+		case pc < "20700":
+			return "2B"
+		}
 		return ""
 	default:
 		code = pc[:2]

@@ -67,7 +67,12 @@ func TestDepartementOfPostcode(t *testing.T) {
 		{"ain, leading zero", "01400", true, "01"},
 		{"ajaccio is 2A", "20000", true, "2A"},
 		{"bastia is 2B", "20200", true, "2B"},
-		{"unknown corsican postcode needs the commune", "20999", false, ""},
+		{"unknown corsican postcode outside the ranges", "20999", false, ""},
+		// Corsican CEDEX codes are in no commune's list; every Corsican
+		// postcode from 20000 to 20199 is Corse-du-Sud's, from 20200 to
+		// 20699 Haute-Corse's (the 376 of the reference data).
+		{"bastia cedex, by the range of haute-corse", "20294", false, "2B"},
+		{"ajaccio cedex, by the range of corse-du-sud", "20189", false, "2A"},
 		{"guadeloupe", "97100", true, "971"},
 		{"mayotte", "97600", true, "976"},
 		{"saint-barthelemy: the commune says 977, the digits 971", "97133", true, "977"},
@@ -564,5 +569,29 @@ func TestRegionOfNUTS(t *testing.T) {
 	}
 	if nuts, _ := data.NUTSOfRegion("94"); nuts != "FRM0" {
 		t.Errorf("NUTSOfRegion(94) = %q, want FRM0", nuts)
+	}
+}
+
+// TestCorsicanPostcodeRanges pins the ranges DepartementOfPostcode reads
+// an unknown Corsican postcode by against every Corsican commune.
+func TestCorsicanPostcodeRanges(t *testing.T) {
+	n := 0
+	for _, c := range data.Communes() {
+		if c.Departement != "2A" && c.Departement != "2B" {
+			continue
+		}
+		for _, pc := range c.Postcodes {
+			n++
+			want := "2A"
+			if pc >= "20200" {
+				want = "2B"
+			}
+			if c.Departement != want || pc >= "20700" {
+				t.Errorf("%s %s (%s) is outside the ranges", pc, c.Name, c.Departement)
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("%d Corsican postcodes checked, want the 376 of the reference data", n)
 	}
 }

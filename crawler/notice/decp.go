@@ -250,6 +250,9 @@ func decpPlace(loc map[string]any) data.Place {
 	switch {
 	case strings.Contains(typ, "postal"):
 		in.Postcode = code
+		if pc, ok := strings.CutPrefix(strings.ToUpper(code), "FR"); ok && validPostcode(pc) {
+			in.Postcode = pc // the State's DECP (AIFE) write « FR63170 »
+		}
 	case strings.Contains(typ, "commune"):
 		if _, ok := data.LookupCommune(code); ok {
 			in.INSEE = code

@@ -291,3 +291,15 @@ func TestDECPPlaceOfARegion(t *testing.T) {
 		t.Errorf("arrondissement 999: département %q, want none", got.Departement)
 	}
 }
+
+// TestDECPPostcodesOfTheState: the State's DECP (AIFE) write some
+// postcodes « FR63170 » (8 rows of the repository's file), and a Corsican
+// CEDEX code (« 20294 », Bastia) is in no commune's list: those awards had
+// no place, counted in « Lieu inconnu » by the observatory.
+func TestDECPPostcodesOfTheState(t *testing.T) {
+	for _, tt := range []struct{ code, dep string }{{"FR63170", "63"}, {"fr45000", "45"}, {"20294", "2B"}, {"FR1234", ""}, {"FRANCE", ""}} {
+		if got := decpPlace(map[string]any{"code": tt.code, "typeCode": "Code postal"}); got.Departement != tt.dep {
+			t.Errorf("postcode %q: département %q, want %q", tt.code, got.Departement, tt.dep)
+		}
+	}
+}
