@@ -18,7 +18,7 @@ import (
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "3" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field
+const tenderSchemaVersion = "4" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -269,6 +269,12 @@ func tenderAreas(t *data.Tender) (deps, regs []string) {
 	add := func(p data.Place) {
 		p = data.ResolvePlace(p)
 		if p.Departement == "" {
+			// A place known by its région alone (several départements of
+			// one région, a NUTS-1 or NUTS-2 code): that région, as the
+			// observatory counts it.
+			if r, ok := data.RegionOfNUTS(p.NUTS); ok {
+				regs = appendUnique(regs, r)
+			}
 			return
 		}
 		deps = appendUnique(deps, p.Departement)
