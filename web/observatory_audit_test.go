@@ -229,3 +229,14 @@ func TestObservatoryWaitsForTheMatcher(t *testing.T) {
 			snap.EvaluatedTenders, asked.Load())
 	}
 }
+
+// TestStatsTendersCSVRegionAlone: the CSV row of a tender without a
+// capable supplier named its département; for one known by its région
+// alone (BOAMP's « 62, 59 ») the name column was empty.
+func TestStatsTendersCSVRegionAlone(t *testing.T) {
+	s := newObservatoryServer(t)
+	putTenders(t, s, data.Tender{ID: "boamp:obs-hdf", Source: "boamp", SourceID: "obs-hdf", Title: "Assurance des véhicules",
+		CPV: "66514110", Place: data.Place{NUTS: "FRE"}, PublishedAt: obsDay.AddDate(0, 0, -1), Deadline: obsDay.AddDate(0, 0, 30)})
+	csv := s.get(t, "/api/v1/stats/tenders?format=csv")
+	mustContain(t, "the tenders CSV", csv.body, "sans_fournisseur;boamp:obs-hdf;Assurance des véhicules;32;Hauts-de-France (région);1;1;")
+}

@@ -360,11 +360,7 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 				r.CPV += " (déduit de l'avis)"
 			}
 		}
-		if d, ok := data.LookupDepartement(t.Departement); ok {
-			r.Place = d.Name + " (" + d.Code + ")"
-		} else if g, ok := data.LookupRegion(t.Region); ok {
-			r.Place = g.Name + " (région)" // a place known by its région alone
-		}
+		r.Place = unmatchedPlace(t)
 		if !t.Deadline.IsZero() {
 			r.Deadline = frenchDate(t.Deadline.In(paris())) // the day the tender's page says
 		}
@@ -428,6 +424,19 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
 	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
 	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// unmatchedPlace names the place of a tender without a capable supplier,
+// on the page and in the CSV: « Haut-Rhin (68) », « Grand Est (région) »
+// for a place known by its région alone, "" when unknown.
+func unmatchedPlace(t observatory.UnmatchedTender) string {
+	if d, ok := data.LookupDepartement(t.Departement); ok {
+		return d.Name + " (" + d.Code + ")"
+	}
+	if r, ok := data.LookupRegion(t.Region); ok {
+		return r.Name + " (région)"
+	}
+	return ""
 }
 
 // shareOf formats a share when it has a base (some awards, some amount),
