@@ -3,6 +3,7 @@ package observatory
 import (
 	"context"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -146,4 +147,54 @@ func TestAwardsAndTendersOfARegion(t *testing.T) {
 		t.Errorf("gap columns %+v, want Auvergne-Rhône-Alpes", tc.Regions)
 	}
 	check(t, "open tenders under département 69", f.TenderCoverage(Filter{Departement: "69"}, day("2026-06-01")).Open, 0)
+}
+
+// TestAwardLabelOnTheNotificationDay: a label's dates are calendar days
+// (00:00 UTC) and the DECP date a contract in Paris time (00:00+01:00, the
+// day before in UTC). A contract notified on the day its winner's label
+// was granted counted as won by an unlabelled company, and one notified on
+// the day a label ended as won by a labelled one: the instants were
+// compared, not the days.
+func TestAwardLabelOnTheNotificationDay(t *testing.T) {
+	st := openStore(t)
+	granted := supplier(1, "69123", "25.71Z", label(data.LabelEPV, "2019-01-28", "2024-01-28"))
+	putSuppliers(t, st, granted)
+	paris := time.FixedZone("CET", 3600)
+	win := []data.Winner{{Name: granted.Name, SIRET: granted.SIREN}}
+	if err := st.PutAwards(context.Background(), []data.Award{
+		{ID: "decp:granted-day", Source: "decp", CPV: "45000000", Place: data.Place{Departement: "69"}, Amount: 10,
+			NotifiedAt: time.Date(2019, 1, 28, 0, 0, 0, 0, paris), Winners: win},
+		{ID: "decp:end-day", Source: "decp", CPV: "45000000", Place: data.Place{Departement: "69"}, Amount: 10,
+			NotifiedAt: time.Date(2024, 1, 28, 0, 0, 0, 0, paris), Winners: win},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f := build(t, st, BuildOptions{Now: day("2026-06-01")})
+	year := func(y string) Filter {
+		from, to, err := ParsePeriod(y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Filter{From: from, To: to}
+	}
+	check(t, "labelled, notified on the day the label was granted", f.AwardShare(year("2019")).Labelled.Count, 1)
+	check(t, "labelled, notified on the day the label ended", f.AwardShare(year("2024")).Labelled.Count, 0)
+}
+
+// TestCoverageLabelStatesOnTheParisDay: at 23:30 UTC on 7 December, 0 h 30
+// on 8 December in Paris, the page says « État du label au 8 décembre »;
+// a label that ends on 8 December counted as valid until 1 h in Paris.
+func TestCoverageLabelStatesOnTheParisDay(t *testing.T) {
+	st := openStore(t)
+	putSuppliers(t, st, supplier(1, "69123", "25.71Z", label(data.LabelEPV, "2021-12-08", "2026-12-08")),
+		supplier(2, "69123", "25.71Z", label(data.LabelEPV, "2026-12-08", "2031-12-08")))
+	late := time.Date(2026, 12, 7, 23, 30, 0, 0, time.UTC)
+	c := build(t, st, BuildOptions{Now: late}).Coverage(Filter{}, late)
+	states := map[data.LabelState]int{}
+	for _, s := range c.Labels[0].States {
+		states[s.State] = s.Count
+	}
+	check(t, "labels ended on 8 December, on 8 December", states[data.LabelExpired], 1)
+	check(t, "labels granted on 8 December, on 8 December", states[data.LabelValid], 1)
+	check(t, "holding", c.Holding, 1)
 }

@@ -87,9 +87,11 @@ type Band struct {
 	Count int    `json:"count"`
 }
 
-// Coverage aggregates the listed suppliers that pass the filter on day.
+// Coverage aggregates the listed suppliers that pass the filter on day:
+// the label states are those of day's calendar day in Paris (labelDay).
 func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 	c := &Coverage{Day: day, Labels: []LabelCoverage{}, Regions: []AreaCoverage{}, Departements: []AreaCoverage{}}
+	on := labelDay(day)
 	var types []data.LabelType
 	for _, t := range f.labelTypes {
 		if flt.Label != "" && t != flt.Label {
@@ -137,7 +139,7 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 		c.Suppliers++
 		holding, expired := false, false
 		for li, t := range types {
-			st, ok := s.BestState(t, day)
+			st, ok := s.BestState(t, on)
 			if !ok {
 				continue
 			}

@@ -630,16 +630,19 @@ func deadlineBefore(a, b time.Time) bool {
 }
 
 // awardFact packs one award. A winner counts as labelled when the
-// directory lists its SIREN with a label held on the notification day (on
-// now when the award has no date). The labelled amount is the sum of the
+// directory lists its SIREN with a label held on the notification day, as
+// the notice wrote it (on now when the award has no date). The labelled amount is the sum of the
 // labelled winners' own amounts when the source gives them, else the
 // award's whole amount.
 func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, now time.Time) AwardFact {
 	af := AwardFact{Amount: a.Amount, day: noDay, buyer: ClassifyBuyer(a.Buyer.Name), source: source}
-	day := now
+	day := labelDay(now)
 	if !a.NotifiedAt.IsZero() {
 		af.day = dayNumber(a.NotifiedAt)
-		day = a.NotifiedAt
+		// The notification day, as a label's dates are written: 00:00 UTC.
+		// The instant (00:00 in Paris, the day before in UTC) fell before
+		// a label granted that day and after one that ended that day.
+		day = dayTime(af.day)
 	}
 	place := data.ResolvePlace(a.Place)
 	af.dep = depIndex(place.Departement)
@@ -720,6 +723,14 @@ func dayNumber(t time.Time) int32 {
 }
 
 func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// labelDay is t's calendar day in Paris at 00:00 UTC, the form of a
+// label's dates: the day a label state is decided on. At 23:30 UTC on 7
+// December it is 8 December, the day the page names.
+func labelDay(t time.Time) time.Time {
+	y, m, d := t.In(data.Paris()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
 
 // depCodes are the département codes in order, for AwardFact.dep.
 var depCodes = sync.OnceValue(func() []string {

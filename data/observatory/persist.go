@@ -48,7 +48,9 @@ import (
 // its classifying inferred code (TenderFact.CPVInferred).
 // Version 5: an award's packed place may be a région alone (regionOnly),
 // and an open tender's région is known from a région's NUTS code.
-const FactsFormatVersion = 5
+// Version 6: an award's label bits are the labels held on its notification
+// day, no longer at the instant of the notice's midnight.
+const FactsFormatVersion = 6
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).
