@@ -252,6 +252,14 @@ func DepartementOfPostcode(postcode string) string {
 	case strings.HasPrefix(pc, "97"), strings.HasPrefix(pc, "98"):
 		code = pc[:3]
 	case strings.HasPrefix(pc, "20"):
+		// Corsica: 20000–20199 is Corse-du-Sud, 20200–20699 Haute-Corse
+		// (every postcode of the reference data; CEDEX codes are in none).
+		switch {
+		case pc < "20200":
+			return "2A"
+		case pc < "20700":
+			return "2B"
+		}
 		return ""
 	default:
 		code = pc[:2]
@@ -266,6 +274,55 @@ func DepartementOfPostcode(postcode string) string {
 func DepartementOfNUTS3(nuts string) (string, bool) {
 	d, ok := geo.get().nutsToDep[strings.ToUpper(strings.TrimSpace(nuts))]
 	return d, ok
+}
+
+// RegionOfNUTS returns the région of a French NUTS code of any level when
+// every département it covers lies in one région: "FRM" and "FRM0"
+// (Corse), "FRF2" (Champagne-Ardenne, in Grand Est), "FR1" (Île-de-France),
+// a NUTS-3 code; not "FR" (all of France) nor a foreign code. Notices and
+// the DECP name a place by its région alone.
+func RegionOfNUTS(nuts string) (string, bool) {
+	nuts = strings.ToUpper(strings.TrimSpace(nuts))
+	if len(nuts) < 3 || !strings.HasPrefix(nuts, "FR") {
+		return "", false
+	}
+	region := ""
+	for _, d := range geo.get().deps {
+		if d.NUTS3 == "" || !strings.HasPrefix(d.NUTS3, nuts) {
+			continue
+		}
+		if region != "" && d.Region != region {
+			return "", false
+		}
+		region = d.Region
+	}
+	return region, region != ""
+}
+
+// NUTSOfRegion returns the shortest NUTS code that covers the
+// départements of a région and no other ("FRM0" for Corse, "FRK" for
+// Auvergne-Rhône-Alpes), for a place known by its région alone; false for
+// an unknown code and for the overseas collectivities, which have none.
+func NUTSOfRegion(code string) (string, bool) {
+	prefix := ""
+	for _, d := range geo.get().deps {
+		if d.Region != code || d.NUTS3 == "" {
+			continue
+		}
+		if prefix == "" {
+			prefix = d.NUTS3
+			continue
+		}
+		n := 0
+		for n < len(prefix) && n < len(d.NUTS3) && prefix[n] == d.NUTS3[n] {
+			n++
+		}
+		prefix = prefix[:n]
+	}
+	if r, ok := RegionOfNUTS(prefix); !ok || r != code {
+		return "", false
+	}
+	return prefix, true
 }
 
 // NUTS3OfDepartement returns the NUTS-3 code of a département.

@@ -67,7 +67,12 @@ func TestDepartementOfPostcode(t *testing.T) {
 		{"ain, leading zero", "01400", true, "01"},
 		{"ajaccio is 2A", "20000", true, "2A"},
 		{"bastia is 2B", "20200", true, "2B"},
-		{"unknown corsican postcode needs the commune", "20999", false, ""},
+		{"unknown corsican postcode outside the ranges", "20999", false, ""},
+		// Corsican CEDEX codes are in no commune's list; every Corsican
+		// postcode from 20000 to 20199 is Corse-du-Sud's, from 20200 to
+		// 20699 Haute-Corse's (the 376 of the reference data).
+		{"bastia cedex, by the range of haute-corse", "20294", false, "2B"},
+		{"ajaccio cedex, by the range of corse-du-sud", "20189", false, "2A"},
 		{"guadeloupe", "97100", true, "971"},
 		{"mayotte", "97600", true, "976"},
 		{"saint-barthelemy: the commune says 977, the digits 971", "97133", true, "977"},
@@ -526,5 +531,67 @@ func BenchmarkNearestCommune(b *testing.B) {
 	data.NearestCommune(45.43, 4.39) // load the reference data outside the loop
 	for b.Loop() {
 		data.NearestCommune(45.43, 4.39)
+	}
+}
+
+// TestRegionOfNUTS: a notice or a DECP row may name only a région (NUTS-1
+// or NUTS-2, « Code région » 94): the observatory counts it in that région.
+func TestRegionOfNUTS(t *testing.T) {
+	for _, tt := range []struct {
+		nuts, want string
+		ok         bool
+	}{
+		{"FRM", "94", true}, {"FRM0", "94", true}, {"frf2", "44", true}, {"FR1", "11", true}, {"FR10", "11", true},
+		{"FRK2", "84", true}, {"FRY1", "01", true}, {"FRY10", "01", true}, {"FRK26", "84", true},
+		{"FR", "", false}, {"FRZ", "", false}, {"DE1", "", false}, {"", "", false}, {"F", "", false},
+	} {
+		got, ok := data.RegionOfNUTS(tt.nuts)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RegionOfNUTS(%q) = %q, %v; want %q, %v", tt.nuts, got, ok, tt.want, tt.ok)
+		}
+	}
+	n := 0
+	for _, r := range data.Regions() {
+		nuts, ok := data.NUTSOfRegion(r.Code)
+		if r.Zone == "com" {
+			if ok {
+				t.Errorf("collectivity %s has NUTS %q, want none", r.Code, nuts)
+			}
+			continue
+		}
+		n++
+		if back, ok := data.RegionOfNUTS(nuts); !ok || back != r.Code {
+			t.Errorf("région %s: NUTSOfRegion %q, back %q %v", r.Code, nuts, back, ok)
+		}
+	}
+	if n != 18 {
+		t.Errorf("%d régions have a NUTS code, want 18", n)
+	}
+	if nuts, _ := data.NUTSOfRegion("94"); nuts != "FRM0" {
+		t.Errorf("NUTSOfRegion(94) = %q, want FRM0", nuts)
+	}
+}
+
+// TestCorsicanPostcodeRanges pins the ranges DepartementOfPostcode reads
+// an unknown Corsican postcode by against every Corsican commune.
+func TestCorsicanPostcodeRanges(t *testing.T) {
+	n := 0
+	for _, c := range data.Communes() {
+		if c.Departement != "2A" && c.Departement != "2B" {
+			continue
+		}
+		for _, pc := range c.Postcodes {
+			n++
+			want := "2A"
+			if pc >= "20200" {
+				want = "2B"
+			}
+			if c.Departement != want || pc >= "20700" {
+				t.Errorf("%s %s (%s) is outside the ranges", pc, c.Name, c.Departement)
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("%d Corsican postcodes checked, want the 376 of the reference data", n)
 	}
 }

@@ -1,11 +1,14 @@
 package data
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // StatsSnapshot is one day's key figures of the Alliance's observatory,
 // kept in the store so that their history can be drawn and exported.
 type StatsSnapshot struct {
-	Day     string    `json:"day"` // "2026-12-06", UTC; one snapshot per day
+	Day     string    `json:"day"` // "2026-12-06", the day in Paris; one snapshot per day
 	TakenAt time.Time `json:"taken_at"`
 
 	Suppliers int `json:"suppliers"` // listed companies
@@ -37,5 +40,16 @@ type LabelStateCounts struct {
 // Holding is the number that holds the label: valid and expiring.
 func (c LabelStateCounts) Holding() int { return c.Valid + c.Expiring }
 
-// SnapshotDay is the key of the snapshot of t's day, in UTC.
-func SnapshotDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+// SnapshotDay is the key of the snapshot of t's day: the day in Paris,
+// the day the observatory's page and its readers live in (at 23:30 UTC on
+// 6 December it is 7 December in Paris).
+func SnapshotDay(t time.Time) string { return t.In(Paris()).Format(time.DateOnly) }
+
+// Paris is the time zone of French calendar days, loaded once; UTC when
+// the system has no zone database (the command embeds one: time/tzdata).
+var Paris = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+})

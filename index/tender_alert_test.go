@@ -103,8 +103,12 @@ func TestAlertMatchesAgreesWithTheStore(t *testing.T) {
 		{"région " + region, with(func(p *data.AlertProfile) { p.Regions = []string{region} }), index.AlertWindow{},
 			func(x *data.Tender) bool {
 				return inArea(x, func(p data.Place) bool {
+					if p.Departement == "" { // a place known by its région alone (BOAMP « 75, 92, 93… »)
+						r, ok := data.RegionOfNUTS(p.NUTS)
+						return ok && r == region
+					}
 					d, _ := data.LookupDepartement(p.Departement)
-					return p.Departement != "" && d.Region == region
+					return d.Region == region
 				})
 			}},
 		{"value from 50 000 to 500 000 €", with(func(p *data.AlertProfile) { p.Departements, p.ValueMin, p.ValueMax = nil, 50000, 500000 }), index.AlertWindow{},

@@ -18,7 +18,7 @@ import (
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "3" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field
+const tenderSchemaVersion = "4" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -243,23 +243,11 @@ func nonEmpty(vs []string) []string {
 	return out
 }
 
-// inferredCPVMinConfidence is the least confidence of an inferred CPV
-// code for the CPV filter and facets to count it: at 0.5, measured, three
-// guesses in four have the right division (data.InferCPV); weaker ones
-// are shown on the tender's page but do not classify it.
-const inferredCPVMinConfidence = 0.5
-
 // IndexedInferredCPV returns the inferred CPV codes of a tender that the
-// CPV filter and facets count (a tender with declared codes has none).
-func IndexedInferredCPV(t *data.Tender) []string {
-	var out []string
-	for _, g := range t.InferredCPV {
-		if g.Confidence >= inferredCPVMinConfidence && len(g.Code) == 8 {
-			out = append(out, g.Code)
-		}
-	}
-	return out
-}
+// CPV filter and facets count (a tender with declared codes has none):
+// those of confidence data.InferredCPVMinConfidence or more, the rule the
+// observatory follows too.
+func IndexedInferredCPV(t *data.Tender) []string { return t.ClassifyingInferredCPV() }
 
 // cpvSignificant is the number of digits of a CPV code that say
 // something (at least the division's 2): a guessed group, 45100000,
@@ -281,6 +269,12 @@ func tenderAreas(t *data.Tender) (deps, regs []string) {
 	add := func(p data.Place) {
 		p = data.ResolvePlace(p)
 		if p.Departement == "" {
+			// A place known by its région alone (several départements of
+			// one région, a NUTS-1 or NUTS-2 code): that région, as the
+			// observatory counts it.
+			if r, ok := data.RegionOfNUTS(p.NUTS); ok {
+				regs = appendUnique(regs, r)
+			}
 			return
 		}
 		deps = appendUnique(deps, p.Departement)

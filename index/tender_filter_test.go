@@ -182,3 +182,31 @@ func TestTenderFiltersAgreeWithTheTenders(t *testing.T) {
 		})
 	}
 }
+
+// TestTenderOfARegionAlone: a tender performed in several départements of
+// one région (BOAMP « 62, 59 ») or known by its région's NUTS code (TED's
+// FRE) is found under that région's filter, as the observatory counts it,
+// and under no département's.
+func TestTenderOfARegionAlone(t *testing.T) {
+	at := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	tenders := []data.Tender{
+		{ID: "boamp:hdf", Source: "boamp", SourceID: "hdf", Title: "Nettoyage des locaux", State: data.StateOpen,
+			Place: data.Place{NUTS: "FRE"}, PublishedAt: at.AddDate(0, 0, -5)},
+		{ID: "boamp:lille", Source: "boamp", SourceID: "lille", Title: "Nettoyage des locaux", State: data.StateOpen,
+			Place: data.Place{Departement: "59"}, PublishedAt: at.AddDate(0, 0, -5)},
+	}
+	ti := openTenders(t, "", at)
+	if err := ti.Rebuild(context.Background(), newTenderMemSource(tenders), nil); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q index.TenderQuery) []string {
+		t.Helper()
+		return slices.Sorted(slices.Values(tenderHitIDs(searchTenders(t, ti, q))))
+	}
+	if got := ids(index.TenderQuery{Regions: []string{"32"}}); !slices.Equal(got, []string{"boamp:hdf", "boamp:lille"}) {
+		t.Errorf("région 32: %v, want both tenders", got)
+	}
+	if got := ids(index.TenderQuery{Departements: []string{"59"}}); !slices.Equal(got, []string{"boamp:lille"}) {
+		t.Errorf("département 59: %v, want the tender of Lille alone", got)
+	}
+}

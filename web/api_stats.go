@@ -93,7 +93,7 @@ func (s *Server) apiStatsCoverage(c *fiber.Ctx) error {
 		}
 	}
 	return sendCSV(c, s.csvFileName("couverture"),
-		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Pour 100 000 hab."}, rows)
+		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Labellisées pour 100 000 hab."}, rows)
 }
 
 func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
@@ -127,12 +127,8 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 		}
 	}
 	for _, t := range tc.Unmatched {
-		// The title comes from the web; the département is named as on the page.
-		dep := t.Departement
-		if d, ok := data.LookupDepartement(dep); ok {
-			dep = d.Name + " (" + d.Code + ")"
-		}
-		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, dep, "1", "1", isoDate(t.Deadline)})
+		// The title comes from the web; the place is named as on the page.
+		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, unmatchedPlace(t), "1", "1", isoDate(t.Deadline)})
 	}
 	return sendCSV(c, s.csvFileName("appels-d-offres"),
 		[]string{"Tableau", "Code", "Nom", "Région", "Nom de la région ou département", "Évalués", "Sans fournisseur capable", "Date limite"}, rows)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -82,6 +83,13 @@ type Deps struct {
 	// Tenders is the search index of tenders, kept in step with the store
 	// by the caller; nil builds an in-memory one from the store (tender.go).
 	Tenders *index.TenderIndex
+	// MatcherReady, when set, returns once the matcher ranks as it will
+	// (serve: once the CPV ↔ NAF links and track records are learned from
+	// the awards, in the background at start), or with ctx's error. The
+	// observatory counts a tender's capable suppliers only after it:
+	// counts taken before would differ from the tender's own ranking for
+	// as long as they are kept (observatory.BuildOptions.MatchTTL, 6 h).
+	MatcherReady func(ctx context.Context) error
 }
 
 const (

@@ -235,6 +235,11 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 // the tender's place of performance (at any distance when the place is
 // unknown). Only the ranking of the tender as a whole counts.
 func (s *Server) capableSuppliers(ctx context.Context, t data.Tender) ([]string, error) {
+	if s.matcherReady != nil {
+		if err := s.matcherReady(ctx); err != nil {
+			return nil, fmt.Errorf("web: observatory: matcher not ready: %w", err)
+		}
+	}
 	if t.Title != "" || t.CPV != "" {
 		t.Lots = nil // the tender's own ranking is all that counts
 	}
@@ -292,13 +297,15 @@ func parseStatsFilter(v url.Values) (observatory.Filter, error) {
 	return flt, flt.Validate()
 }
 
-// snapshotRange turns the period into the days of StatsSnapshots.
+// snapshotRange turns the period into the days of StatsSnapshots. The
+// period's bounds are calendar days (00:00 UTC, as ParsePeriod returns
+// them), written as they are: not instants to place in a time zone.
 func snapshotRange(flt observatory.Filter) (from, to string) {
 	if !flt.From.IsZero() {
-		from = data.SnapshotDay(flt.From)
+		from = flt.From.Format(time.DateOnly)
 	}
 	if !flt.To.IsZero() {
-		to = data.SnapshotDay(flt.To.Add(-time.Nanosecond))
+		to = flt.To.AddDate(0, 0, -1).Format(time.DateOnly)
 	}
 	return from, to
 }

@@ -32,7 +32,8 @@ type observatoryPage struct {
 	MoreDivisions, MoreCPV       int // rows left out of the two long lists
 
 	Tenders                                                 *observatory.TenderCoverage
-	TendersMatcher                                          bool // the matcher is available
+	TendersNoneShare, TendersAtLeast3Share                  string // of the evaluated tenders
+	TendersMatcher                                          bool   // the matcher is available
 	CapableScore                                            string
 	Heat                                                    *heatView
 	Unmatched                                               []unmatchedRow
@@ -42,6 +43,8 @@ type observatoryPage struct {
 	AwardTotals                                             []awardTotalRow
 	AwardTables                                             []awardTable
 	AwardShareCount, AwardShareAmount, AwardShareIdentified string
+	AwardAmount, AwardLabelledAmount                        string // the bases of the shares, written out
+	AwardIdentified                                         int
 	Charts                                                  []*chartView
 	HistoryDays                                             int
 	Admin                                                   bool
@@ -120,7 +123,7 @@ type unmatchedRow struct {
 }
 
 type awardTotalRow struct {
-	Name, Count, Amount, Share string
+	Name, Count, Amount, Share, AmountShare string
 }
 
 // awardTable is one breakdown of the award share.
@@ -182,7 +185,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		return fmt.Errorf("web: observatory: history: %w", err)
 	}
 	p := &observatoryPage{Layout: Layout{Title: "Observatoire du fabriqué en France"},
-		Day: frenchDate(now), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
+		Day: frenchDate(now.In(paris())), BuiltAt: frenchDateTime(f.BuiltAt), Links: newStatsLinks(flt),
 		Admin: s.isObservatoryAdmin(c), AdminConfigured: s.cfg.AdminToken != "", HistoryDays: len(snaps),
 		TendersMatcher: s.index != nil}
 	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
@@ -340,6 +343,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 	p.Tenders = tc
 	p.CapableScore = formatNumber(int(tc.CapableScore))
+	if tc.Evaluated > 0 {
+		p.TendersNoneShare = formatShare(float64(tc.None) / float64(tc.Evaluated))
+		p.TendersAtLeast3Share = formatShare(float64(tc.AtLeast3) / float64(tc.Evaluated))
+	}
 	p.Heat = newHeatView(tc)
 	for _, t := range tc.Unmatched {
 		if len(p.Unmatched) == observatoryListCap {
@@ -349,12 +356,13 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 		r := unmatchedRow{ID: t.ID, Title: t.Title, CPV: t.CPVDivision, URL: "/appels-d-offres/" + url.PathEscape(t.ID)}
 		if t.CPVDivision != "" {
 			r.CPV = t.CPVDivision + " – " + observatory.CPVDivisionName(t.CPVDivision)
+			if t.CPVInferred {
+				r.CPV += " (déduit de l'avis)"
+			}
 		}
-		if d, ok := data.LookupDepartement(t.Departement); ok {
-			r.Place = d.Name + " (" + d.Code + ")"
-		}
+		r.Place = unmatchedPlace(t)
 		if !t.Deadline.IsZero() {
-			r.Deadline = frenchDate(t.Deadline)
+			r.Deadline = frenchDate(t.Deadline.In(paris())) // the day the tender's page says
 		}
 		p.Unmatched = append(p.Unmatched, r)
 	}
@@ -370,6 +378,9 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		if as.All.Count > 0 {
 			r.Share = formatShare(float64(t.Count) / float64(as.All.Count))
 		}
+		if as.All.Amount > 0 {
+			r.AmountShare = formatShare(t.Amount / as.All.Amount)
+		}
 		return r
 	}
 	p.AwardTotals = []awardTotalRow{
@@ -377,6 +388,15 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		total("Remportés par une entreprise labellisée", as.Labelled),
 		total("Remportés par une entreprise de l'annuaire (labellisée ou non)", as.Listed),
 		total("Titulaire non identifiable (SIRET absent ou invalide)", as.Unidentified),
+	}
+	// capped names a table of which the page shows the first
+	// observatoryListCap rows, as the sectors' captions do.
+	capped := func(caption string, list []observatory.AwardRow) string {
+		if n := len(list) - observatoryListCap; n > 0 {
+			return caption + " (les " + formatNumber(observatoryListCap) + " premières ; " +
+				pluralFR(n, "autre", "autres") + " dans l'API)"
+		}
+		return caption
 	}
 	rows := func(list []observatory.AwardRow, limit int, withCode bool) []awardRow {
 		var out []awardRow
@@ -397,11 +417,26 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	}
 	p.AwardTables = []awardTable{
 		{"Par région du lieu d'exécution", "Région", rows(as.ByRegion, 0, false)},
-		{"Par division CPV", "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
+		{capped("Par division CPV", as.ByCPVDivision), "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
 	}
 	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
+	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
+	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// unmatchedPlace names the place of a tender without a capable supplier,
+// on the page and in the CSV: « Haut-Rhin (68) », « Grand Est (région) »
+// for a place known by its région alone, "" when unknown.
+func unmatchedPlace(t observatory.UnmatchedTender) string {
+	if d, ok := data.LookupDepartement(t.Departement); ok {
+		return d.Name + " (" + d.Code + ")"
+	}
+	if r, ok := data.LookupRegion(t.Region); ok {
+		return r.Name + " (région)"
+	}
+	return ""
 }
 
 // shareOf formats a share when it has a base (some awards, some amount),

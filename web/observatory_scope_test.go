@@ -104,7 +104,7 @@ func TestObservatoryTendersByLabel(t *testing.T) {
 		t.Errorf("OFG: %d tenders with a capable supplier, %d unmatched; want 0 and 2", ofg.AtLeast1, len(ofg.Unmatched))
 	}
 	page := s.get(t, "/observatoire?label=OFG")
-	mustContain(t, "the OFG page", page.body, "et qu'il a le label <strong>OFG</strong>", `href="/appels-d-offres/boamp:obs-1"`)
+	mustContain(t, "the OFG page", page.body, "et qu'il est référencé avec le label <strong>OFG</strong>", `href="/appels-d-offres/boamp:obs-1"`)
 }
 
 // TestObservatoryLinksKeepFilters follows every link of a filtered page to

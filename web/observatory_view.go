@@ -23,8 +23,19 @@ func formatDecimal(v float64) string {
 	return s
 }
 
-// formatShare writes a share in [0, 1] as a percentage, "12,5 %".
-func formatShare(v float64) string { return formatDecimal(v*100) + "\u00a0%" }
+// formatShare writes a share in [0, 1] as a percentage, "12,5 %". A share
+// that is not nothing but rounds to « 0,0 % » is written « < 0,1 % », and
+// one short of the whole that rounds to « 100,0 % » « > 99,9 % »: a reader
+// takes « 0,0 % » for none.
+func formatShare(v float64) string {
+	switch {
+	case v > 0 && v < 0.0005:
+		return "<\u00a00,1\u00a0%"
+	case v < 1 && v >= 0.9995:
+		return ">\u00a099,9\u00a0%"
+	}
+	return formatDecimal(v*100) + "\u00a0%"
+}
 
 // densityMap is the choropleth of the observatory: companies holding a
 // label per 100 000 inhabitants, by département, with the overseas

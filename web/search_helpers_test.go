@@ -48,6 +48,13 @@ func epvSuppliers(t testing.TB) []data.Supplier {
 // EPV companies (and extra ones), and an in-memory index built from it.
 func newSearchServer(t testing.TB, cfg Config, extra ...data.Supplier) *testServer {
 	t.Helper()
+	return newSearchServerDeps(t, cfg, Deps{}, extra...)
+}
+
+// newSearchServerDeps is newSearchServer with services besides the store
+// and the index (deps.Store and deps.Index are the test's own).
+func newSearchServerDeps(t testing.TB, cfg Config, deps Deps, extra ...data.Supplier) *testServer {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
 	if err != nil {
@@ -76,7 +83,8 @@ func newSearchServer(t testing.TB, cfg Config, extra ...data.Supplier) *testServ
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s, err := New(cfg, Deps{Store: st, Index: ix})
+	deps.Store, deps.Index = st, ix
+	s, err := New(cfg, deps)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -43,21 +43,22 @@ type Server struct {
 	mapOutlines     string             // URL of the départements' outlines (mapsvg_asset.go)
 	publicURL       atomic.Pointer[string]
 
-	mail          mail.Sender              // Deps.Mail, or the store's outbox
-	mails         *mailTemplates           // templates/mail
-	throttles     *throttler               // sign-in, sign-up, reset, claim attempts
-	purgedAt      atomic.Int64             // unix time of the last purge of expired sessions (auth.go)
-	hasher        *hasher                  // bounded argon2id (hashing.go)
-	adminDigest   [sha256.Size]byte        // of Config.AdminToken (admin_guard.go)
-	adminFailures *rateLimiter             // wrong admin tokens per client
-	backupSlot    chan struct{}            // one backup snapshot at a time
-	matchSource   index.MatchProfileSource // what the matcher reads: the store, through its match profiles
-	matchGate     *matchGate               // bounds the match API under load
-	formLimiter   *rateLimiter             // form posts per client (form_guard.go)
-	proxy         proxyTrust               // whose forwarding headers are believed (proxy.go)
-	obsFacts      factsCache               // the observatory's figures (observatory.go)
-	metrics       *metrics.Registry        // /metrics (observability.go)
-	shuttingDown  atomic.Bool              // /readyz answers 503 (observability.go)
+	mail          mail.Sender                 // Deps.Mail, or the store's outbox
+	mails         *mailTemplates              // templates/mail
+	throttles     *throttler                  // sign-in, sign-up, reset, claim attempts
+	purgedAt      atomic.Int64                // unix time of the last purge of expired sessions (auth.go)
+	hasher        *hasher                     // bounded argon2id (hashing.go)
+	adminDigest   [sha256.Size]byte           // of Config.AdminToken (admin_guard.go)
+	adminFailures *rateLimiter                // wrong admin tokens per client
+	backupSlot    chan struct{}               // one backup snapshot at a time
+	matchSource   index.MatchProfileSource    // what the matcher reads: the store, through its match profiles
+	matcherReady  func(context.Context) error // Deps.MatcherReady
+	matchGate     *matchGate                  // bounds the match API under load
+	formLimiter   *rateLimiter                // form posts per client (form_guard.go)
+	proxy         proxyTrust                  // whose forwarding headers are believed (proxy.go)
+	obsFacts      factsCache                  // the observatory's figures (observatory.go)
+	metrics       *metrics.Registry           // /metrics (observability.go)
+	shuttingDown  atomic.Bool                 // /readyz answers 503 (observability.go)
 
 	// background runs the server's own goroutines, stopped by Shutdown
 	// (background.go).
@@ -86,7 +87,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	s.adminDigest, s.adminFailures = adminDigest(s.cfg.AdminToken), newAdminFailures(nil)
 	s.backupSlot = make(chan struct{}, 1)
-	s.matchSource = deps.Store
+	s.matchSource, s.matcherReady = deps.Store, deps.MatcherReady
 	s.matchGate = newMatchGate(s.cfg.MatchConcurrency, s.cfg.MatchQueueWait)
 	s.formLimiter = newFormLimiter(s.cfg.FormRateLimit, nil)
 	if err := s.setUpObservability(); err != nil {

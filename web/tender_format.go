@@ -2,21 +2,14 @@ package web
 
 import (
 	"strconv"
-	"sync"
 	"time"
 
 	"fabrique/data"
 )
 
 // paris is the time zone deadlines are shown in: French buyers count days
-// on the French calendar. It is loaded once and never changes; UTC when
-// the system has no time zone database.
-var paris = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
-})
+// on the French calendar (data.Paris).
+func paris() *time.Location { return data.Paris() }
 
 // countdown says in French how long a tender still accepts offers at now:
 // « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé ».

@@ -63,7 +63,8 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		Version:        buildVersion(),
 		TrustProxy:     on(p.cfg.behindProxy),
 		TrustedProxies: p.cfg.trustedProxyList(),
-	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender, Tenders: dir.tenders})
+	}, web.Deps{Store: dir.store, Index: dir.index, Mail: sender, Tenders: dir.tenders,
+		MatcherReady: dir.waitLinks}) // the observatory matches with the learned links, as `stats snapshot` does
 	if err != nil {
 		return err
 	}

@@ -412,3 +412,33 @@ func TestBOAMPProcedureScopedByBuyer(t *testing.T) {
 		}
 	})
 }
+
+// TestBOAMPSeveralDepartementsOfOneRegion: a BOAMP notice performed in
+// several départements had no place at all, and the observatory counted
+// it in « Lieu inconnu ». When they all lie in one région (7 of the 11 such
+// notices of the API sample: « 62, 59 », the nine départements of Grand
+// Est's insurance contract 26-26279), its place is that région.
+func TestBOAMPSeveralDepartementsOfOneRegion(t *testing.T) {
+	res, err := parseFixture(t, boampAPI, "boamp/boamp_avis_2026-03-15_sample.api-shape.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]data.Tender{}
+	for _, tn := range res.Tenders {
+		byID[tn.ID] = tn
+	}
+	for _, tt := range []struct{ id, region string }{
+		{"boamp:26-26465", "32"}, {"boamp:26-26447", "32"}, {"boamp:26-26279", "44"}, {"boamp:26-26239", "44"},
+		{"boamp:26-26787", "44"}, {"boamp:26-26185", "11"}, {"boamp:26-26460", "93"},
+		{"boamp:26-26241", ""}, {"boamp:26-26079", ""}, {"boamp:26-26706", ""}, {"boamp:26-26365", ""},
+	} {
+		tn := byID[tt.id]
+		region, _ := data.RegionOfNUTS(tn.Place.NUTS)
+		if region != tt.region || tn.Place.Departement != "" {
+			t.Errorf("%s: place %+v (région %q), want région %q and no département", tt.id, tn.Place, region, tt.region)
+		}
+		if !strings.Contains(tn.Description, "Départements : ") {
+			t.Errorf("%s: the description does not list the départements", tt.id)
+		}
+	}
+}

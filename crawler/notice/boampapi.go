@@ -230,6 +230,9 @@ func overlayFlat(o *noticeOut, rec map[string]any, opts Options) {
 			t.Place = resolvePlace(placeInput{Departement: deps[0]})
 		case len(deps) > 1: // several: no single place, say which
 			t.Description = appendLine(t.Description, "Départements : "+strings.Join(deps, ", "))
+			if nuts, ok := regionOfDepartements(deps); ok {
+				t.Place = data.Place{NUTS: nuts} // all in one région: that région
+			}
 		}
 	}
 	// descripteur_code and descripteur_libelle are parallel lists; they can

@@ -250,6 +250,9 @@ func decpPlace(loc map[string]any) data.Place {
 	switch {
 	case strings.Contains(typ, "postal"):
 		in.Postcode = code
+		if pc, ok := strings.CutPrefix(strings.ToUpper(code), "FR"); ok && validPostcode(pc) {
+			in.Postcode = pc // the State's DECP (AIFE) write « FR63170 »
+		}
 	case strings.Contains(typ, "commune"):
 		if _, ok := data.LookupCommune(code); ok {
 			in.INSEE = code
@@ -258,7 +261,26 @@ func decpPlace(loc map[string]any) data.Place {
 		}
 	case strings.Contains(typ, "departement"):
 		in.Departement = code
-	default: // région, pays, arrondissement: no département to give
+	case strings.Contains(typ, "arrondissement"):
+		// An arrondissement's INSEE code is its département's and a digit
+		// (544: Toul, in 54; 9741: Saint-Denis, in 974).
+		if d, ok := data.LookupDepartement(code[:max(len(code)-1, 0)]); ok && len(code) >= 3 {
+			in.Departement = d.Code
+		} else {
+			return data.Place{}
+		}
+	case strings.Contains(typ, "region"):
+		// Only the région is known: its COG code (94) or a NUTS code
+		// (FRF2). The place is the région's NUTS code, which the
+		// observatory counts in that région (data.RegionOfNUTS).
+		if nuts, ok := data.NUTSOfRegion(code); ok {
+			return data.Place{NUTS: nuts}
+		}
+		if _, ok := data.RegionOfNUTS(code); ok {
+			return data.Place{NUTS: strings.ToUpper(code)}
+		}
+		return data.Place{}
+	default: // pays: no département to give
 		return data.Place{}
 	}
 	return resolvePlace(in)

@@ -257,3 +257,49 @@ func TestParseDECPShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestDECPPlaceOfARegion: 51 rows of the repository's DECP give their
+// place as a région (« Code région » 94 CORSE, 28 Région Normandie, FRF2
+// Champagne-Ardenne) and 13 as an arrondissement (544, Toul): they had no
+// place, and the observatory counted them in « Lieu inconnu », under no
+// région (Corse: 56 awards counted of 68).
+func TestDECPPlaceOfARegion(t *testing.T) {
+	for _, tt := range []struct {
+		code, typ string
+		want      data.Place
+	}{
+		{"94", "Code région", data.Place{NUTS: "FRM0"}},
+		{"28", "Code région", data.Place{NUTS: "FRD"}},
+		{"FRF2", "Code région", data.Place{NUTS: "FRF2"}},
+		{"10", "Code région", data.Place{}},  // no région has this code
+		{"820", "Code région", data.Place{}}, // nor this one
+		{"FR", "Code région", data.Place{}},  // all of France
+		{"FR", "Code pays", data.Place{}},
+	} {
+		got := decpPlace(map[string]any{"code": tt.code, "typeCode": tt.typ})
+		if got != tt.want {
+			t.Errorf("lieuExecution %s %q = %+v, want %+v", tt.typ, tt.code, got, tt.want)
+		}
+	}
+	for _, tt := range []struct{ code, dep string }{{"544", "54"}, {"651", "65"}, {"2A1", "2A"}, {"9741", "974"}} {
+		got := decpPlace(map[string]any{"code": tt.code, "typeCode": "Code arrondissement"})
+		if got.Departement != tt.dep {
+			t.Errorf("arrondissement %q: département %q, want %q", tt.code, got.Departement, tt.dep)
+		}
+	}
+	if got := decpPlace(map[string]any{"code": "999", "typeCode": "Code arrondissement"}); got.Departement != "" {
+		t.Errorf("arrondissement 999: département %q, want none", got.Departement)
+	}
+}
+
+// TestDECPPostcodesOfTheState: the State's DECP (AIFE) write some
+// postcodes « FR63170 » (8 rows of the repository's file), and a Corsican
+// CEDEX code (« 20294 », Bastia) is in no commune's list: those awards had
+// no place, counted in « Lieu inconnu » by the observatory.
+func TestDECPPostcodesOfTheState(t *testing.T) {
+	for _, tt := range []struct{ code, dep string }{{"FR63170", "63"}, {"fr45000", "45"}, {"20294", "2B"}, {"FR1234", ""}, {"FRANCE", ""}} {
+		if got := decpPlace(map[string]any{"code": tt.code, "typeCode": "Code postal"}); got.Departement != tt.dep {
+			t.Errorf("postcode %q: département %q, want %q", tt.code, got.Departement, tt.dep)
+		}
+	}
+}

@@ -108,6 +108,24 @@ func normalizeDepartement(s string) string {
 
 func validPostcode(s string) bool { return len(s) == 5 && data.AllDigits(s) }
 
+// regionOfDepartements returns the NUTS code of the région that holds
+// every one of the départements (a notice performed in several), false
+// when one is unknown or they span régions.
+func regionOfDepartements(deps []string) (string, bool) {
+	region := ""
+	for _, dep := range deps {
+		d, ok := data.LookupDepartement(normalizeDepartement(dep))
+		if !ok || (region != "" && d.Region != region) {
+			return "", false
+		}
+		region = d.Region
+	}
+	if region == "" {
+		return "", false
+	}
+	return data.NUTSOfRegion(region)
+}
+
 // cleanCity drops the "cedex" part of a city name ("Paris cedex 13").
 func cleanCity(s string) string {
 	s = oneLine(s)

@@ -81,22 +81,25 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		to = dayNumber(flt.To)
 	}
 	period := !flt.From.IsZero() || !flt.To.IsZero()
-	// Per département index (AwardFact.dep): whether it passes the
-	// filter, and its région's row.
+	// Per place index (AwardFact.dep: a département, or a région alone):
+	// whether it passes the filter, and its région's row.
 	deps, _ := areaTables()
 	var passes [256]bool
 	var regionOf [256]*AwardRow
 	regions := map[string]*AwardRow{}
-	for i := 0; i <= len(deps); i++ {
-		code, region := "", ""
-		if i > 0 {
-			code, region = deps[i-1].Code, deps[i-1].Region
-		}
+	area := func(i int, code, region string) {
 		passes[i] = flt.place(code, region)
 		if regions[region] == nil {
 			regions[region] = &AwardRow{}
 		}
 		regionOf[i] = regions[region]
+	}
+	area(0, "", "")
+	for i, d := range deps {
+		area(i+1, d.Code, d.Region)
+	}
+	for i, r := range regionCodes() { // places known by their région alone
+		area(regionOnly+1+i, "", r)
 	}
 	var cpv [256]*AwardRow
 	var buyers [buyerTypeCount]*AwardRow

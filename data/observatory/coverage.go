@@ -87,9 +87,11 @@ type Band struct {
 	Count int    `json:"count"`
 }
 
-// Coverage aggregates the listed suppliers that pass the filter on day.
+// Coverage aggregates the listed suppliers that pass the filter on day:
+// the label states are those of day's calendar day in Paris (labelDay).
 func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 	c := &Coverage{Day: day, Labels: []LabelCoverage{}, Regions: []AreaCoverage{}, Departements: []AreaCoverage{}}
+	on := labelDay(day)
 	var types []data.LabelType
 	for _, t := range f.labelTypes {
 		if flt.Label != "" && t != flt.Label {
@@ -137,7 +139,7 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 		c.Suppliers++
 		holding, expired := false, false
 		for li, t := range types {
-			st, ok := s.BestState(t, day)
+			st, ok := s.BestState(t, on)
 			if !ok {
 				continue
 			}
@@ -184,8 +186,10 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 			c.Departements = append(c.Departements, a)
 		}
 	}
+	// Under a département no région's figures are computed: its row
+	// would hold the département's companies over the région's population.
 	for _, a := range regCov[1:] {
-		if (flt.Region == "" || flt.Region == a.Code) && (!a.collectivity || a.Listed > 0) {
+		if flt.Departement == "" && (flt.Region == "" || flt.Region == a.Code) && (!a.collectivity || a.Listed > 0) {
 			a.PerCapita = perCapita(a.Holding, a.Population)
 			c.Regions = append(c.Regions, a)
 		}
@@ -246,10 +250,18 @@ func sectorList(counts []SectorCount, name func(string) string) []SectorCount {
 	return out
 }
 
-// CPVDivisionName is the French label of a CPV division ("45").
+// CPVDivisionName is the French label of a CPV division ("45"). The
+// DECP carry codes of older CPV versions (74…, CPV 2003) and of none
+// (12…), kept as published: their division is named as such, never left
+// blank.
 func CPVDivisionName(div string) string {
-	c, _ := data.LookupCPV(div + "000000")
-	return c.LabelFR
+	if div == "" {
+		return ""
+	}
+	if c, ok := data.LookupCPV(div + "000000"); ok && c.LabelFR != "" {
+		return c.LabelFR
+	}
+	return "hors de la nomenclature CPV 2008"
 }
 
 func perCapita(n, population int) float64 {

@@ -189,7 +189,12 @@ type TenderFact struct {
 	UpdatedAt   time.Time
 	Departement string
 	Region      string
+	// CPVDivision is the first declared CPV code's division, else that of
+	// the most confident inferred code that classifies the tender
+	// (data.Tender.ClassifyingInferredCPV, as the tenders' CPV filter and
+	// facets count it): CPVInferred then.
 	CPVDivision string
+	CPVInferred bool
 	// Capable is the number of capable suppliers; -1 when the tender was
 	// not evaluated (no matcher, over MaxMatched, abroad, or the matcher
 	// refused it: MatchError says why).
@@ -216,7 +221,7 @@ type AwardFact struct {
 	Amount         float64 // euros excl. VAT, 0 when unknown
 	LabelledAmount float64 // the part won by labelled companies (see Build)
 	day            int32   // notification day since 1970-01-01; noDay when unknown
-	dep            uint8   // index into departements()+1; 0 unknown
+	dep            uint8   // index into depCodes()+1; regionOnly+index into regionCodes()+1 for a région alone; 0 unknown
 	cpvDiv         uint8   // CPV division number; 0 unknown
 	buyer          BuyerType
 	labels         uint8 // bit i: a winner held Facts.labelTypes[i] on the day
@@ -505,10 +510,20 @@ func tenderFactOf(t *data.Tender) TenderFact {
 		Capable: -1, Abroad: place.Abroad(), at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
 		tf.Departement, tf.Region = d.Code, d.Region
+	} else if r, ok := data.RegionOfNUTS(place.NUTS); ok {
+		tf.Region = r // a place known by its région alone
 	}
 	if tf.CPVDivision == "" {
 		for _, c := range t.CPVCodes() {
 			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				break
+			}
+		}
+	}
+	if tf.CPVDivision == "" {
+		for _, c := range t.ClassifyingInferredCPV() {
+			if tf.CPVDivision = data.CPVDivision(c); tf.CPVDivision != "" {
+				tf.CPVInferred = true
 				break
 			}
 		}
@@ -615,19 +630,25 @@ func deadlineBefore(a, b time.Time) bool {
 }
 
 // awardFact packs one award. A winner counts as labelled when the
-// directory lists its SIREN with a label held on the notification day (on
-// now when the award has no date). The labelled amount is the sum of the
+// directory lists its SIREN with a label held on the notification day, as
+// the notice wrote it (on now when the award has no date). The labelled amount is the sum of the
 // labelled winners' own amounts when the source gives them, else the
 // award's whole amount.
 func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, now time.Time) AwardFact {
 	af := AwardFact{Amount: a.Amount, day: noDay, buyer: ClassifyBuyer(a.Buyer.Name), source: source}
-	day := now
+	day := labelDay(now)
 	if !a.NotifiedAt.IsZero() {
 		af.day = dayNumber(a.NotifiedAt)
-		day = a.NotifiedAt
+		// The notification day, as a label's dates are written: 00:00 UTC.
+		// The instant (00:00 in Paris, the day before in UTC) fell before
+		// a label granted that day and after one that ended that day.
+		day = dayTime(af.day)
 	}
 	place := data.ResolvePlace(a.Place)
 	af.dep = depIndex(place.Departement)
+	if af.dep == 0 {
+		af.dep = regionOnlyIndex(place.NUTS)
+	}
 	if n, err := strconv.Atoi(data.CPVDivision(a.CPV)); err == nil && n > 0 && n < 256 {
 		af.cpvDiv = uint8(n)
 	}
@@ -703,6 +724,14 @@ func dayNumber(t time.Time) int32 {
 
 func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
+// labelDay is t's calendar day in Paris at 00:00 UTC, the form of a
+// label's dates: the day a label state is decided on. At 23:30 UTC on 7
+// December it is 8 December, the day the page names.
+func labelDay(t time.Time) time.Time {
+	y, m, d := t.In(data.Paris()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // depCodes are the département codes in order, for AwardFact.dep.
 var depCodes = sync.OnceValue(func() []string {
 	var out []string
@@ -736,6 +765,23 @@ func regionIndex(code string) uint8 {
 		return 0
 	}
 	return uint8(i + 1)
+}
+
+// regionOnly is where the places known by their région alone start in
+// AwardFact.dep: regionOnly+1+i is regionCodes()[i].
+const regionOnly = 128
+
+// regionOnlyIndex is AwardFact.dep of a place known by its NUTS code only:
+// the région's (data.RegionOfNUTS), 0 when none.
+func regionOnlyIndex(nuts string) uint8 {
+	r, ok := data.RegionOfNUTS(nuts)
+	if !ok {
+		return 0
+	}
+	if i := regionIndex(r); i > 0 {
+		return regionOnly + i
+	}
+	return 0
 }
 
 func depOf(i uint8) string {

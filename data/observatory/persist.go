@@ -44,7 +44,13 @@ import (
 // whether they are abroad, and buyers' needs are no longer in the facts.
 // Version 3: an award's packed day is its notification day as the notice
 // wrote it (dayNumber), no longer the UTC day.
-const FactsFormatVersion = 3
+// Version 4: an open tender that declares no CPV code has the division of
+// its classifying inferred code (TenderFact.CPVInferred).
+// Version 5: an award's packed place may be a région alone (regionOnly),
+// and an open tender's région is known from a région's NUTS code.
+// Version 6: an award's label bits are the labels held on its notification
+// day, no longer at the instant of the notice's midnight.
+const FactsFormatVersion = 6
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).

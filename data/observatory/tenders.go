@@ -26,8 +26,9 @@ type TenderCoverage struct {
 	AtLeast3     int `json:"at_least_3"`
 	AtLeast1     int `json:"at_least_1"` // includes AtLeast3
 	None         int `json:"none"`
-	// NoPlace counts the evaluated tenders whose place of performance is
-	// unknown: their suppliers were counted at any distance.
+	// NoPlace counts the evaluated tenders whose département of
+	// performance is unknown (no place, or a région alone): their
+	// suppliers were counted at any distance.
 	NoPlace int `json:"no_place"`
 	// Abroad counts the open tenders whose place of performance is known
 	// to be outside France (foreign TED notices), when no région or
@@ -66,11 +67,14 @@ type GapCell struct {
 
 // UnmatchedTender is a tender no capable supplier was found for.
 type UnmatchedTender struct {
-	ID          string    `json:"id"`
-	Title       string    `json:"title"`
-	Departement string    `json:"departement"`
-	Region      string    `json:"region"`
-	CPVDivision string    `json:"cpv_division"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Departement string `json:"departement"`
+	Region      string `json:"region"`
+	CPVDivision string `json:"cpv_division"`
+	// CPVInferred says the division is that of a CPV code inferred from
+	// the notice's words (it declares none).
+	CPVInferred bool      `json:"cpv_inferred"`
 	Deadline    time.Time `json:"deadline,omitzero"`
 }
 
@@ -127,7 +131,7 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 		default:
 			tc.None++
 			tc.Unmatched = append(tc.Unmatched, UnmatchedTender{ID: t.ID, Title: t.Title, Departement: t.Departement,
-				Region: t.Region, CPVDivision: t.CPVDivision, Deadline: t.Deadline})
+				Region: t.Region, CPVDivision: t.CPVDivision, CPVInferred: t.CPVInferred, Deadline: t.Deadline})
 		}
 		row := rows[t.CPVDivision]
 		if row == nil {

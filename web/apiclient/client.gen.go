@@ -1007,6 +1007,8 @@ type StatsCoverage struct {
 		Listed  int    `json:"listed"`
 		Name    string `json:"name"`
 	} `json:"naf_sections"`
+
+	// Regions Par région ; vide quand un département est demandé : les chiffres d'une région ne sont pas calculés pour un seul de ses départements.
 	Regions []struct {
 		Code       string  `json:"code"`
 		Expired    int     `json:"expired"`
@@ -1125,6 +1127,9 @@ type StatsTenders struct {
 	} `json:"regions"`
 	Unmatched []struct {
 		CpvDivision string `json:"cpv_division"`
+
+		// CpvInferred Vrai quand l'avis ne déclare pas de code CPV : la division est celle du code CPV que Fabrique déduit de ses mots (confiance d'au moins 0,5, comme le filtre CPV des appels d'offres).
+		CpvInferred bool `json:"cpv_inferred"`
 
 		// Deadline Date limite de réponse, si l'avis la donne.
 		Deadline    *time.Time `json:"deadline,omitempty"`
