@@ -137,6 +137,11 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	beginClaim(t, other, byPost, url.Values{"method": {"post"}, "siret": {byPost.Establishments[0].SIRET}})
 	must("report", other.post(t, supplierURL(rich.ID)+"/signaler", url.Values{"reason": {"L'adresse de l'atelier a changé en 2025."}}), http.StatusOK)
 	must("forgotten password", newClient(s).post(t, forgotPath, url.Values{"email": {a11yPMI}}), http.StatusOK)
+	reset := outboxLink(t, s, a11yPMI, resetPath)
+	newcomer := "dora.lefebvre@atelier.test"
+	must("sign-up", newClient(s).post(t, signUpPath, url.Values{"name": {"Dora Lefebvre"}, "email": {newcomer},
+		"password": {a11yPassword}, "password2": {a11yPassword}}), http.StatusOK)
+	confirm := outboxLink(t, s, newcomer, confirmPath)
 
 	w := &a11yWorld{s: s}
 	w.anonymous = []auditedPage{
@@ -153,6 +158,7 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"liste de fournisseurs d'un besoin", need, true},
 		{"rapport d'un besoin", need + "/rapport", false},
 		{"appels d'offres", "/appels-d-offres", false},
+		{"appels d'offres filtrés, avec leurs facettes", "/appels-d-offres?q=menuiserie&state=all", false},
 		{"appels d'offres en erreur", "/appels-d-offres?cpv=99999999", false},
 		{"appel d'offres à lots", tenderURL(&lots), true},
 		{"appel d'offres et ses fournisseurs", tenderURL(&listTenders()[0]), true},
@@ -162,6 +168,8 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"inscription", signUpPath, false},
 		{"connexion", signInPath, false},
 		{"mot de passe oublié", forgotPath, false},
+		{"confirmer son adresse (lien du courriel)", confirm, false},
+		{"nouveau mot de passe (lien du courriel)", reset, false},
 		{"page introuvable", "/nulle-part", false},
 	}
 	w.pmi = []auditedPage{
@@ -192,6 +200,26 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"observatoire (administrateurs)", "/observatoire", true},
 	}
 	return w
+}
+
+// outboxLink returns the path and query of the link to path in the mail
+// to an address in the store's outbox (the handler that sends it writes it
+// there before it answers).
+func outboxLink(t *testing.T, s *testServer, to, path string) string {
+	t.Helper()
+	mails, err := s.store.Outbox(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		for _, l := range linkRe.FindAllString(m.Text, -1) {
+			if u, err := url.Parse(l); err == nil && m.To == to && u.Path == path {
+				return u.RequestURI()
+			}
+		}
+	}
+	t.Fatalf("no mail to %s with a link to %s in the outbox (%d mails)", to, path, len(mails))
+	return ""
 }
 
 // auditor runs axe-core, and the checks axe cannot make, in the pages a
