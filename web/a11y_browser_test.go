@@ -444,66 +444,113 @@ func (a *auditor) pass(pages []auditedPage) {
 	a.do("laptop width", chromedp.EmulateViewport(1280, 900))
 }
 
-// TestBrowserAccessibility opens the main pages of every kind of user —
-// buyers, PMIs, the Alliance's admins — filled with realistic data, at a
-// laptop's width and a phone's, and runs axe-core's WCAG 2.1 A and AA
-// rules in each, and in the states scripts and forms add (suggestions
-// open, errors). Any violation fails the test with its rule, impact, and
-// each node's selector and HTML. It checks by hand what axe cannot: each
-// page's title, the skip link, a visible focus on every control.
-func TestBrowserAccessibility(t *testing.T) {
-	requireChromium(t)
-	source, err := os.ReadFile(axeScript)
-	if err != nil {
-		t.Fatalf("axe-core: %v (vendored by web/js/vendor.sh)", err)
-	}
-	start := time.Now()
-	w := newA11yWorld(t)
-	base := w.s.serveLoopback(t)
+// newAuditor opens a browser on base, its page focused, at a laptop's
+// width; its screenshots are numbered from n.
+func newAuditor(t *testing.T, base, source string, n int) (*auditor, func() []string) {
+	t.Helper()
 	b, consoleProblems := openBrowser(t, base)
-	b.n = 200 // after the other browser tests' screenshots
-	a := &auditor{buyer: b, source: string(source), violations: map[string]int{}, titles: map[string]string{}}
+	b.n = n
 	// A headless page has the focus only once a key was pressed in it: the
 	// focus events the scripts listen to (search.js) would not come before.
 	b.do("laptop width, a focused page", chromedp.EmulateViewport(1280, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
 		return err
 	}))
+	return &auditor{buyer: b, source: source, violations: map[string]int{}, titles: map[string]string{}}, consoleProblems
+}
 
-	a.pass(w.anonymous)
-
-	// What scripts add: the suggestion list of the search field, open.
-	a.open(auditedPage{name: "recherche", path: "/recherche?q=atelier"})
-	b.typeInto("q", "ébénisterie")
-	b.suggestions("q", "EBENISTERIE")
-	a.audit("recherche, suggestions ouvertes")
-
-	// Forms sent with mistakes: the errors and the fields they name.
-	a.open(auditedPage{name: "inscription", path: signUpPath})
-	b.do("type a sign-up with mistakes", chromedp.SendKeys(chromedp.CSS("#email"), "claire@"),
-		chromedp.SendKeys(chromedp.CSS("#password"), "court"), chromedp.SendKeys(chromedp.CSS("#password2"), "autre"))
-	a.navigatingBy("send it", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
-	a.audit("inscription en erreur")
-	a.titleSaysErrors("inscription en erreur")
-	a.open(auditedPage{name: "nouveau besoin", path: needFormPath})
-	a.navigatingBy("send an empty need", chromedp.SendKeys(chromedp.CSS("#title"), kb.Enter))
-	a.audit("nouveau besoin en erreur")
-	a.titleSaysErrors("nouveau besoin en erreur")
-
-	a.signIn(a11yPMI, a11yPassword)
-	a.pass(w.pmi)
-	a.signOut()
-	a.signIn(a11yAdmin, a11yPassword)
-	a.pass(w.admin)
-	// The letters, printed: a page of their own.
-	a.open(auditedPage{name: "courriers", path: "/admin/courriers"})
-	a.navigatingBy("print the letters", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
-	a.audit("courriers imprimés")
-
-	t.Logf("%d pages and states audited in %v; axe violations by rule (nodes): %v", a.audits, time.Since(start).Round(time.Millisecond), a.violations)
-	for _, p := range consoleProblems() {
+// checkConsole fails on what the browser's console reported, but the
+// status of the pages that answer an error on purpose (400, 404, 422).
+func checkConsole(t *testing.T, problems []string) {
+	t.Helper()
+	for _, p := range problems {
 		if !strings.Contains(p, "status of 400") && !strings.Contains(p, "status of 404") && !strings.Contains(p, "status of 422") {
 			t.Errorf("browser console: %s", p)
 		}
 	}
+}
+
+// TestBrowserAccessibility opens the main pages of every kind of user —
+// buyers, PMIs, the Alliance's admins — filled with realistic data, at a
+// laptop's width and, those with tables or wide content, a phone's, and
+// runs axe-core's WCAG 2.1 A and AA rules in each, and in the states
+// scripts and forms add (suggestions open, errors). Any violation fails
+// the test with its rule, impact, and each node's selector and HTML. It
+// checks by hand what axe cannot: each page's title, the skip link, a
+// visible focus on every control.
+//
+// Two browsers run side by side, one per core: the visitor's pages in
+// one, the PMI's and the Alliance's in the other.
+func TestBrowserAccessibility(t *testing.T) {
+	requireChromium(t)
+	raw, err := os.ReadFile(axeScript)
+	if err != nil {
+		t.Fatalf("axe-core: %v (vendored by web/js/vendor.sh)", err)
+	}
+	source := string(raw)
+	start := time.Now()
+	w := newA11yWorld(t)
+	base := w.s.serveLoopback(t)
+
+	var visitor, member *auditor
+	t.Run("audits", func(t *testing.T) {
+		t.Run("visiteur", func(t *testing.T) {
+			t.Parallel()
+			a, consoleProblems := newAuditor(t, base, source, 200)
+			visitor = a
+			a.pass(w.anonymous)
+
+			// What scripts add: the suggestion list of the search field, open.
+			a.open(auditedPage{name: "recherche", path: "/recherche?q=atelier"})
+			a.typeInto("q", "ébénisterie")
+			a.suggestions("q", "EBENISTERIE")
+			a.audit("recherche, suggestions ouvertes")
+
+			// Forms sent with mistakes: the errors and the fields they name.
+			a.open(auditedPage{name: "inscription", path: signUpPath})
+			a.do("type a sign-up with mistakes", chromedp.SendKeys(chromedp.CSS("#email"), "claire@"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "court"), chromedp.SendKeys(chromedp.CSS("#password2"), "autre"))
+			a.navigatingBy("send it", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
+			a.audit("inscription en erreur")
+			a.titleSaysErrors("inscription en erreur")
+			a.open(auditedPage{name: "nouveau besoin", path: needFormPath})
+			a.navigatingBy("send an empty need", chromedp.SendKeys(chromedp.CSS("#title"), kb.Enter))
+			a.audit("nouveau besoin en erreur")
+			a.titleSaysErrors("nouveau besoin en erreur")
+			checkConsole(t, consoleProblems())
+		})
+		t.Run("PMI et Alliance", func(t *testing.T) {
+			t.Parallel()
+			a, consoleProblems := newAuditor(t, base, source, 300)
+			member = a
+			a.signIn(a11yPMI, a11yPassword)
+			a.pass(w.pmi)
+			a.signOut()
+			a.signIn(a11yAdmin, a11yPassword)
+			a.pass(w.admin)
+			// The letters, printed: a page of their own.
+			a.open(auditedPage{name: "courriers", path: "/admin/courriers"})
+			a.navigatingBy("print the letters", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
+			a.audit("courriers imprimés")
+			checkConsole(t, consoleProblems())
+		})
+	})
+	if visitor == nil || member == nil {
+		return // a browser did not start; its subtest said why
+	}
+
+	// No title of one browser's pages is another page's in the other.
+	for title, path := range member.titles {
+		if other, seen := visitor.titles[title]; seen && other != path {
+			t.Errorf("<title> %q is the title of %s and of %s", title, other, path)
+		}
+	}
+	rules := map[string]int{}
+	for _, a := range []*auditor{visitor, member} {
+		for id, n := range a.violations {
+			rules[id] += n
+		}
+	}
+	t.Logf("%d pages and states audited in %v; axe violations by rule (nodes): %v", visitor.audits+member.audits,
+		time.Since(start).Round(time.Millisecond), rules)
 }
