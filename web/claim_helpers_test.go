@@ -104,6 +104,12 @@ func (w *claimWorld) person(t *testing.T, email string, role data.Role) (*client
 // begin starts a claim and returns its id.
 func (w *claimWorld) begin(t *testing.T, cl *client, sup data.Supplier, fields url.Values) string {
 	t.Helper()
+	return beginClaim(t, cl, sup, fields)
+}
+
+// beginClaim starts a claim of sup as cl and returns its id.
+func beginClaim(t *testing.T, cl *client, sup data.Supplier, fields url.Values) string {
+	t.Helper()
 	r := cl.post(t, supplierURL(sup.ID)+"/revendiquer", fields)
 	loc := r.header.Get("Location")
 	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, claimsPath+"/") {

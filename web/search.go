@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -98,7 +99,7 @@ func (s *Server) search(c *fiber.Ctx) error {
 		}
 	}
 	if params.Text != "" || params.hasFilters() || params.Near != "" {
-		p.Title = "Recherche : " + pluralFR(p.Total, "fournisseur", "fournisseurs")
+		p.Title = titleWithWords("Recherche", params.Text) + " : " + pluralFR(p.Total, "fournisseur", "fournisseurs")
 		if params.Page > 1 {
 			p.Title += " (page " + strconv.Itoa(params.Page) + ")"
 		}
@@ -183,4 +184,19 @@ func radiusOptions(p *searchParams) []radiusOption {
 		out = append(out, radiusOption{Value: strconv.FormatFloat(km, 'f', -1, 64), Label: label, Selected: km == selected})
 	}
 	return out
+}
+
+// titleWithWords begins the title of a page of results with the words
+// searched, as typed (cut after 60 characters): « Recherche « menuiserie » ».
+// Each search then has its own title in the browser's tabs and history,
+// and a screen reader, which reads the title first, says what was found.
+func titleWithWords(what, text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return what
+	}
+	if r := []rune(text); len(r) > 60 {
+		text = strings.TrimSpace(string(r[:60])) + "…"
+	}
+	return what + " « " + text + " »"
 }

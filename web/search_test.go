@@ -38,6 +38,20 @@ func parseKm(t testing.TB, s string) float64 {
 func TestSearchPage(t *testing.T) {
 	s := newSearchServer(t, Config{})
 
+	t.Run("the title says the words and the count", func(t *testing.T) {
+		for _, c := range []struct{ target, want string }{
+			{"/recherche", "Rechercher des fournisseurs — Fabrique"},
+			{"/recherche?q=" + url.QueryEscape("  ébénisterie  d'art "), "Recherche « ébénisterie d'art » : "},
+			{"/recherche?label=EPV&departement=44", "Recherche : "},
+			{"/recherche?q=" + url.QueryEscape(strings.Repeat("é", 70)), "Recherche « " + strings.Repeat("é", 60) + "… » : "},
+			{"/recherche?q=atelier&near=zzzzzz", "Recherche : critère à corriger — Fabrique"},
+		} {
+			if got := parseHTML(t, s.get(t, c.target)).Find("title").Text(); !strings.HasPrefix(got, c.want) {
+				t.Errorf("%s: <title> %q, want it to begin with %q", c.target, got, c.want)
+			}
+		}
+	})
+
 	t.Run("results are highlighted, badged and faceted", func(t *testing.T) {
 		r := s.get(t, "/recherche?q="+url.QueryEscape("ébénisterie"))
 		if r.status != http.StatusOK {

@@ -59,6 +59,7 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	if err != nil {
 		if isInvalid(err) {
 			p.Error, p.ErrorField = invalidMessage(err), validationField(err)
+			p.Title = "Appels d'offres : critère à corriger"
 			return s.render(c, fiber.StatusBadRequest, "tenders", p)
 		}
 		return fmt.Errorf("web: tenders: %w", err)
@@ -67,6 +68,9 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	p.Facets = tenderFacetGroups(res.Facets, &f)
 	p.Total, p.HasCriteria = total, f.hasCriteria()
 	p.TotalText = pluralFR(total, "appel d'offres", "appels d'offres")
+	if p.HasCriteria {
+		p.Title = titleWithWords("Appels d'offres", f.Text) + " : " + pluralFR(total, "résultat", "résultats")
+	}
 	for _, t := range rows {
 		p.Rows = append(p.Rows, newTenderRowView(&t, now))
 	}

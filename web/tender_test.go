@@ -42,7 +42,7 @@ func TestTendersPage(t *testing.T) {
 	}{
 		{
 			name: "open tenders by nearest deadline", target: "/appels-d-offres", status: http.StatusOK,
-			want: []string{"3 appels d&#39;offres", "Mobilier de la médiathèque", "clôture demain à 12 h 00", "Menuiseries de la mairie",
+			want: []string{"<title>Appels d&#39;offres — Fabrique</title>", "3 appels d&#39;offres", "Mobilier de la médiathèque", "clôture demain à 12 h 00", "Menuiseries de la mairie",
 				"clôture dans 5 jours", "Acheteur : Commune de Rennes", `<span class="state state-corrected">rectifié</span>`,
 				"CPV 45421000</span> Travaux de menuiserie", "Rennes (35)", `href="/appels-d-offres/boamp:26-1"`,
 				`class="countdown soon"`},
@@ -71,11 +71,11 @@ func TestTendersPage(t *testing.T) {
 		},
 		{
 			name: "invalid CPV named", target: "/appels-d-offres?cpv=99999999", status: http.StatusBadRequest,
-			want: []string{"Critère à corriger", "99999999", `aria-invalid="true"`},
+			want: []string{"<title>Appels d&#39;offres : critère à corriger — Fabrique</title>", "Critère à corriger", "99999999", `aria-invalid="true"`},
 		},
 		{
 			name: "words, with facets to refine", target: "/appels-d-offres?q=menuiserie&state=all", status: http.StatusOK,
-			want: []string{"Menuiseries de la mairie", `value="menuiserie"`, "Affiner", `name="source" value="boamp"`,
+			want: []string{"<title>Appels d&#39;offres « menuiserie » : ", "Menuiseries de la mairie", `value="menuiserie"`, "Affiner", `name="source" value="boamp"`,
 				`name="cpv" value="45"`, "45 – Travaux de construction"},
 			avoid: []string{"Mobilier", "Ferronnerie"},
 		},

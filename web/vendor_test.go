@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,20 +15,27 @@ import (
 )
 
 // The front-end libraries are installed by npm in js/ (package.json and
-// its lockfile), then copied by js/vendor.sh into static/vendor, as listed
-// in js/vendor-files.txt. These tests keep the three in step.
+// its lockfile), then copied by js/vendor.sh into static/vendor (embedded
+// and served) or testdata/vendor (the tests' own: axe-core), as listed in
+// js/vendor-files.txt. These tests keep the three in step.
 const (
 	jsDir           = "js"
 	vendorList      = "js/vendor-files.txt"
 	vendorStaticDir = "static/vendor"
+	vendorTestDir   = "testdata/vendor"
 )
 
 // vendoredFile is one line of js/vendor-files.txt.
 type vendoredFile struct {
 	pkg  string // npm package name
 	src  string // path inside the package
-	name string // file name in static/vendor
+	dest string // where it goes under web/: static/vendor/NAME or testdata/vendor/NAME
+	name string // its file name there
 }
+
+// served says whether the file is embedded and served to browsers (the
+// others are test data).
+func (f vendoredFile) served() bool { return path.Dir(f.dest) == vendorStaticDir }
 
 func readVendorList(t *testing.T) []vendoredFile {
 	t.Helper()
@@ -44,10 +52,14 @@ func readVendorList(t *testing.T) []vendoredFile {
 			continue
 		}
 		fields := strings.Fields(line)
-		if len(fields) != 3 || strings.Contains(fields[2], "/") {
-			t.Fatalf("%s:%d: %q, want «package file-in-package vendored-name»", vendorList, n, line)
+		if len(fields) != 3 {
+			t.Fatalf("%s:%d: %q, want «package file-in-package destination»", vendorList, n, line)
 		}
-		files = append(files, vendoredFile{pkg: fields[0], src: fields[1], name: fields[2]})
+		dir, name := path.Split(fields[2])
+		if (dir != vendorStaticDir+"/" && dir != vendorTestDir+"/") || name == "" {
+			t.Fatalf("%s:%d: destination %q, want %s/NAME or %s/NAME", vendorList, n, fields[2], vendorStaticDir, vendorTestDir)
+		}
+		files = append(files, vendoredFile{pkg: fields[0], src: fields[1], dest: fields[2], name: name})
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatalf("vendor list: %v", err)
@@ -77,7 +89,8 @@ var exactVersion = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
 func lockedVersions(t *testing.T, files []vendoredFile) map[string]string {
 	t.Helper()
 	var manifest struct {
-		Dependencies map[string]string `json:"dependencies"`
+		Dependencies    map[string]string `json:"dependencies"`
+		DevDependencies map[string]string `json:"devDependencies"` // the tests' own (axe-core)
 	}
 	readJSON(t, filepath.Join(jsDir, "package.json"), &manifest)
 	var lock struct {
@@ -97,6 +110,9 @@ func lockedVersions(t *testing.T, files []vendoredFile) map[string]string {
 			continue
 		}
 		pinned := manifest.Dependencies[f.pkg]
+		if !f.served() {
+			pinned = manifest.DevDependencies[f.pkg]
+		}
 		locked := lock.Packages["node_modules/"+f.pkg]
 		switch {
 		case !exactVersion.MatchString(pinned):
@@ -143,34 +159,35 @@ func TestVendorFilesMatchLockedPackage(t *testing.T) {
 			t.Errorf("%s: %v", f.pkg, err)
 			continue
 		}
-		got, err := os.ReadFile(filepath.Join(vendorStaticDir, f.name))
+		got, err := os.ReadFile(filepath.FromSlash(f.dest))
 		if err != nil {
 			t.Errorf("vendored copy of %s/%s: %v (run sh web/js/vendor.sh)", f.pkg, f.src, err)
 			continue
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s/%s differs from %s %s/%s (%d bytes, want %d): run sh web/js/vendor.sh",
-				vendorStaticDir, f.name, f.pkg, versions[f.pkg], f.src, len(got), len(want))
+			t.Errorf("%s differs from %s %s/%s (%d bytes, want %d): run sh web/js/vendor.sh",
+				f.dest, f.pkg, versions[f.pkg], f.src, len(got), len(want))
 		}
 	}
 }
 
 // TestVendorFilesAreServedHashed checks that static/vendor holds exactly the
-// listed files, the licence of every package among them, and that the site
-// serves each one under its content-hashed URL.
+// listed files, the licence of every package beside its files, and that the
+// site serves each one under its content-hashed URL; the test data of
+// testdata/vendor (axe-core) is neither embedded nor served.
 func TestVendorFilesAreServedHashed(t *testing.T) {
 	files := readVendorList(t)
-	listed := map[string]bool{}
+	listed := map[string]bool{} // destinations
 	licensed := map[string]bool{}
 	for _, f := range files {
-		listed[f.name] = true
+		listed[f.dest] = true
 		if strings.HasPrefix(strings.ToUpper(filepath.Base(f.src)), "LICENSE") {
-			licensed[f.pkg] = true
+			licensed[f.pkg+" "+path.Dir(f.dest)] = true
 		}
 	}
 	for _, f := range files {
-		if !licensed[f.pkg] {
-			t.Errorf("%s: its LICENSE is not vendored (add it to %s)", f.pkg, vendorList)
+		if !licensed[f.pkg+" "+path.Dir(f.dest)] {
+			t.Errorf("%s: its LICENSE is not vendored beside %s (add it to %s)", f.pkg, f.dest, vendorList)
 		}
 	}
 	on, err := fs.ReadDir(staticFiles, vendorStaticDir)
@@ -180,13 +197,32 @@ func TestVendorFilesAreServedHashed(t *testing.T) {
 	embedded := map[string]bool{}
 	for _, e := range on {
 		embedded[e.Name()] = true
-		if !listed[e.Name()] {
+		if !listed[vendorStaticDir+"/"+e.Name()] {
 			t.Errorf("%s/%s is not in %s: stale or hand-made copy", vendorStaticDir, e.Name(), vendorList)
+		}
+	}
+	onDisk, err := os.ReadDir(vendorTestDir)
+	if err != nil {
+		t.Fatalf("%s: %v", vendorTestDir, err)
+	}
+	for _, e := range onDisk {
+		if !listed[vendorTestDir+"/"+e.Name()] {
+			t.Errorf("%s/%s is not in %s: stale or hand-made copy", vendorTestDir, e.Name(), vendorList)
 		}
 	}
 
 	s := newTestServer(t, Config{})
 	for _, f := range files {
+		name := "vendor/" + f.name
+		if !f.served() {
+			if embedded[f.name] {
+				t.Errorf("%s, test data, is also embedded in %s", f.name, vendorStaticDir)
+			}
+			if url, err := s.assets.URL(name); err == nil {
+				t.Errorf("%s, test data, is served at %s", f.dest, url)
+			}
+			continue
+		}
 		if !embedded[f.name] {
 			t.Errorf("%s is not embedded in %s (run sh web/js/vendor.sh)", f.name, vendorStaticDir)
 			continue
@@ -195,7 +231,6 @@ func TestVendorFilesAreServedHashed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := "vendor/" + f.name
 		url, err := s.assets.URL(name)
 		if err != nil {
 			t.Errorf("URL(%q): %v", name, err)
