@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -203,6 +204,7 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 		{"bbolt file without schema", v0, "schema version 0", BackupSchema},
 		{"another application's bbolt file", foreign, "not a fabrique store", BackupNotStore},
 		{"index pointing nowhere", orphan, "points to missing supplier", BackupInconsistent},
+		{"damaged pages", writeTemp(t, damagePages(good.Bytes())), "damaged: store: damaged page", BackupDamaged},
 		{"a directory", t.TempDir(), "not a regular file", BackupNotRegular},
 	}
 	for _, tt := range tests {
@@ -323,6 +325,18 @@ func plant(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
 	if err := db.Update(fn); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// damagePages returns a copy of a store file whose pages, past the two
+// meta pages, all name themselves with another id: reading any of them
+// fails bbolt's assertion, which panics.
+func damagePages(b []byte) []byte {
+	b = bytes.Clone(b)
+	size := int(binary.LittleEndian.Uint32(b[24:])) // the meta page's page size
+	for off := 2 * size; off+8 <= len(b); off += size {
+		b[off] ^= 0x01
+	}
+	return b
 }
 
 func fileHash(t *testing.T, path string) [32]byte {
