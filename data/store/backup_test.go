@@ -205,6 +205,7 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 		{"another application's bbolt file", foreign, "not a fabrique store", BackupNotStore},
 		{"index pointing nowhere", orphan, "points to missing supplier", BackupInconsistent},
 		{"damaged pages", writeTemp(t, damagePages(good.Bytes())), "damaged: store: damaged page", BackupDamaged},
+		{"a freelist of billions of pages", writeTemp(t, damageFreelist(good.Bytes())), "freelist: page", BackupDamaged},
 		{"a directory", t.TempDir(), "not a regular file", BackupNotRegular},
 	}
 	for _, tt := range tests {
@@ -336,6 +337,21 @@ func damagePages(b []byte) []byte {
 	for off := 2 * size; off+8 <= len(b); off += size {
 		b[off] ^= 0x01
 	}
+	return b
+}
+
+// damageFreelist returns a copy of a store file whose freelist page says
+// it runs on for 3.7 billion pages: bbolt's check marked each of them in
+// a map until the process ran out of memory.
+func damageFreelist(b []byte) []byte {
+	b = bytes.Clone(b)
+	size := int(binary.LittleEndian.Uint32(b[24:]))
+	meta := 0 // the meta page of the last transaction
+	if binary.LittleEndian.Uint64(b[size+64:]) > binary.LittleEndian.Uint64(b[64:]) {
+		meta = size
+	}
+	freelist := int(binary.LittleEndian.Uint64(b[meta+48:]))
+	binary.LittleEndian.PutUint32(b[freelist*size+12:], 0xE1000000)
 	return b
 }
 

@@ -170,9 +170,18 @@ func (s *Store) Check(ctx context.Context) error {
 		return fmt.Errorf("store: check %s: %w", s.path, err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	// The pages first: bbolt's own check trusts them, and reads them in a
+	// goroutine of its own where a damaged page would crash the process.
+	err = guardPages(func() error { return checkPages(tx) })
+	if err != nil && !errors.Is(err, errDamagedPage) {
+		err = fmt.Errorf("%w: %w", errDamagedPage, err)
+	}
 	var problems []string
-	if err := guardPages(func() error { problems = checkTx(ctx, tx); return nil }); err != nil {
-		return &CheckError{Path: s.path, Problems: append(problems, err.Error()), damaged: err}
+	if err == nil {
+		err = guardPages(func() error { problems = checkTx(ctx, tx); return nil })
+	}
+	if err != nil {
+		return &CheckError{Path: s.path, Problems: append(problems, "bbolt: "+err.Error()), damaged: err}
 	}
 	if len(problems) > 0 {
 		return &CheckError{Path: s.path, Problems: problems}
@@ -201,12 +210,6 @@ func checkTx(ctx context.Context, tx *bolt.Tx) []string {
 		report("%v", err)
 	} else if v != SchemaVersion() {
 		report("schema version is %d, this program expects %d", v, SchemaVersion())
-	}
-	// Every page read here first: tx.Check reads in a goroutine of its
-	// own, where a damaged page would crash the process (damage.go).
-	if err := touchPages(tx); err != nil {
-		report("bbolt: %v", err)
-		return problems
 	}
 	for err := range tx.Check() {
 		report("bbolt: %v", err)

@@ -3,10 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"runtime/debug"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // errDamagedPage means bbolt met a page it cannot read: a page that names
@@ -32,30 +29,4 @@ func guardPages(fn func() error) (err error) {
 		}
 	}()
 	return fn()
-}
-
-// touchPages reads every key and value of every bucket of tx, nested ones
-// included, in the calling goroutine. Run under guardPages before
-// tx.Check, it finds the pages that would crash the process: tx.Check
-// reads them in a goroutine of its own, where a fault cannot be caught.
-func touchPages(tx *bolt.Tx) error {
-	var sum uint32 // the bytes must be read: a checksum does
-	var walk func(b *bolt.Bucket)
-	walk = func(b *bolt.Bucket) {
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
-			sum = crc32.Update(sum, crc32.IEEETable, k)
-			if v == nil { // a nested bucket
-				if child := b.Bucket(k); child != nil {
-					walk(child)
-				}
-				continue
-			}
-			sum = crc32.Update(sum, crc32.IEEETable, v)
-		}
-	}
-	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
-		walk(b)
-		return nil
-	})
 }
