@@ -24,13 +24,19 @@ import (
 // invalid after repair are kept under a name-and-place key, flagged. An
 // error is returned only when the file itself cannot be read.
 func SuppliersFromEPVCSV(r io.Reader, opts NormalizeOptions) ([]data.Supplier, []Problem, error) {
-	opts.Source = "epv"
-	opts = opts.withDefaults()
-	def := DefaultConfig().Sources["epv"]
-	x, err := newJSONExtractor(def)
+	x, err := newJSONExtractor(DefaultConfig().Sources["epv"])
 	if err != nil {
 		return nil, nil, err
 	}
+	return suppliersFromEPVCSV(r, opts, x, newNormalizer())
+}
+
+// suppliersFromEPVCSV reads the file with the EPV source's extractor and a
+// normalizer, which cost more to build than a small file costs to read:
+// the fuzz target builds them once.
+func suppliersFromEPVCSV(r io.Reader, opts NormalizeOptions, x *jsonExtractor, n *normalizer) ([]data.Supplier, []Problem, error) {
+	opts.Source = "epv"
+	opts = opts.withDefaults()
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\ufeff")) {
 		_, _ = br.Discard(3)
@@ -56,7 +62,6 @@ func SuppliersFromEPVCSV(r io.Reader, opts NormalizeOptions) ([]data.Supplier, [
 		return nil, nil, fmt.Errorf("crawler: EPV CSV: no \"Raison sociale\" column in %q: %w", header, ErrParse)
 	}
 
-	n := newNormalizer()
 	var (
 		out      []data.Supplier
 		problems []Problem

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestJSONPath(t *testing.T) {
@@ -206,6 +207,10 @@ func FuzzHTMLExtract(f *testing.F) {
 	f.Add([]byte(`<article class="produit-certifie-fiche"><h1 class="entry-title">G</h1><p class="titulaire__nom">N</p></article>`))
 	f.Add([]byte(`<article class="produit-certifie-fiche"><h1 class="entry-title"><script>x</script>`))
 	f.Add([]byte(`<a class="next page-numbers" href="//evil/">n</a><base href="javascript:">`))
+	f.Add([]byte(`<article class="produit-certifie-fiche"><h1 class="entry-title">Couteaux</h1><p class="titulaire__nom">Forge</p>` +
+		`<p class="titulaire__siret">442 701 132 00049</p><p class="titulaire__adresse"><span class="adresse">1 rue</span>` +
+		`<span class="code-postal">63300</span><span class="ville">Thiers</span></p><p class="titulaire__site"><a href="www.forge.fr">s</a></p>` +
+		`<time class="certificat__fin" datetime="2027-01-01">f</time></article>`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		doc, err := parseHTML(body)
 		if err != nil {
@@ -216,11 +221,15 @@ func FuzzHTMLExtract(f *testing.F) {
 				t.Fatalf("non-http link %q", l)
 			}
 		}
+		opts := NormalizeOptions{Source: d.Name, Label: d.Label, Scope: d.Scope, FetchedAt: time.Unix(0, 0)}
 		for _, r := range x.extract(doc, d.BaseURL+"/p") {
 			for _, v := range r[FieldName] {
 				if strings.Contains(v, "<script") {
 					t.Fatalf("script kept in %q", v)
 				}
+			}
+			if s, _, err := Normalize(r, opts); err == nil {
+				checkCrawled(t, s)
 			}
 		}
 	})

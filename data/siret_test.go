@@ -215,3 +215,69 @@ func FuzzValidSIRET(f *testing.F) {
 		}
 	})
 }
+
+// luhnOracle is the Luhn check written the other way round from the
+// package's: weights 1, 2, 1, 2… from the right, the digits of each
+// product added.
+func luhnOracle(s string) bool {
+	sum := 0
+	for i := range len(s) {
+		p := int(s[len(s)-1-i]-'0') * (1 + i%2)
+		sum += p/10 + p%10
+	}
+	return sum%10 == 0
+}
+
+// FuzzValidSIREN checks ValidSIREN against luhnOracle, and that a valid
+// SIREN with any one digit changed is refused (the Luhn key catches every
+// single-digit error: a typed SIREN is never taken for another company's).
+func FuzzValidSIREN(f *testing.F) {
+	for _, s := range []string{"442701132", "356000000", "000000000", "12345678", "４４２７０１１３２", "44270113a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		err := data.ValidSIREN(s)
+		want := len(s) == 9 && strings.Trim(s, "0123456789") == "" && luhnOracle(s)
+		if (err == nil) != want {
+			t.Fatalf("ValidSIREN(%q) = %v, want valid %t", s, err, want)
+		}
+		if err != nil {
+			if !errors.Is(err, data.ErrInvalid) {
+				t.Fatalf("ValidSIREN(%q) error %v does not wrap ErrInvalid", s, err)
+			}
+			return
+		}
+		for i := range len(s) {
+			for d := byte('0'); d <= '9'; d++ {
+				if d == s[i] {
+					continue
+				}
+				typo := s[:i] + string(d) + s[i+1:]
+				if data.ValidSIREN(typo) == nil {
+					t.Fatalf("ValidSIREN accepts %q and %q, one digit apart", s, typo)
+				}
+			}
+		}
+	})
+}
+
+// FuzzDepartementOfPostcode: whatever is typed as a postcode, the answer is
+// "" or a known département, and a known postcode gives the département of
+// its communes.
+func FuzzDepartementOfPostcode(f *testing.F) {
+	for _, s := range []string{"75011", "20000", "20090", "97400", "98000", " 2A000", "7501", "00000", "١٢٣٤٥"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pc string) {
+		dep := data.DepartementOfPostcode(pc)
+		if dep == "" {
+			return
+		}
+		if _, ok := data.LookupDepartement(dep); !ok {
+			t.Fatalf("DepartementOfPostcode(%q) = %q, not a département", pc, dep)
+		}
+		if cs := data.CommunesByPostcode(strings.TrimSpace(pc)); len(cs) > 0 && cs[0].Departement != dep {
+			t.Fatalf("DepartementOfPostcode(%q) = %q, its commune %s is in %s", pc, dep, cs[0].Name, cs[0].Departement)
+		}
+	})
+}

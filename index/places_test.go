@@ -1,8 +1,11 @@
 package index_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
+	"fabrique/data"
 	"fabrique/index"
 )
 
@@ -98,6 +101,24 @@ func FuzzFindTextPlace(f *testing.F) {
 		}
 		if p.Rest == "" || p.Text == "" {
 			t.Fatalf("FindTextPlace(%q) = %+v: a place needs words before it", s, p)
+		}
+		// The chip shows Text and searches Rest: together they are the
+		// words typed, none lost, none added.
+		if got, want := strings.Fields(p.Rest+" "+p.Text), strings.Fields(s); !slices.Equal(got, want) {
+			t.Fatalf("FindTextPlace(%q): rest %q and place %q are not the words typed", s, p.Rest, p.Text)
+		}
+		known := false
+		switch p.Kind {
+		case index.PlaceCommune:
+			_, known = data.LookupCommune(p.Code)
+		case index.PlaceDepartement:
+			_, known = data.LookupDepartement(p.Code)
+		case index.PlaceRegion:
+			_, known = data.LookupRegion(p.Code)
+		}
+		if !known || p.Label == "" || p.Point.Lat < -90 || p.Point.Lat > 90 || p.Point.Lon < -180 || p.Point.Lon > 180 ||
+			(p.Point.Lat == 0 && p.Point.Lon == 0) {
+			t.Fatalf("FindTextPlace(%q) = %+v: not a known place with its label and point", s, p)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -353,10 +354,23 @@ func FuzzDecodeNeed(f *testing.F) {
 			}
 			return
 		}
-		if _, err := json.Marshal(n); err != nil {
+		b, err := json.Marshal(n)
+		if err != nil {
 			t.Fatalf("decoded need does not marshal: %v", err)
 		}
-		if _, err := n.Tender(); err != nil {
+		// The need as JSON (a client sending back what it sent, the
+		// shortlist's link) decodes to the same need and the same tender id.
+		again, err := decodeNeed(b)
+		if b2, _ := json.Marshal(again); err != nil || !bytes.Equal(b2, b) {
+			t.Fatalf("decodeNeed(%s) = %s, %v", b, b2, err)
+		}
+		tn, err := n.Tender()
+		if err == nil {
+			if tn2, err := again.Tender(); err != nil || tn2.ID != tn.ID {
+				t.Fatalf("the same need gives tender %q, then %q (%v)", tn.ID, tn2.ID, err)
+			}
+		}
+		if err != nil {
 			if !isInvalid(err) {
 				t.Fatalf("Tender(%q): %v, want a validation error", body, err)
 			}

@@ -88,6 +88,8 @@ func backupProblem(be *store.BackupError) string {
 		return "c'est une base vide ou de schéma illisible"
 	case store.BackupInconsistent:
 		return "ses données sont incohérentes (la vérification de la base a échoué ; détail avec --log-level debug)"
+	case store.BackupDamaged:
+		return "le fichier est endommagé, des pages de la base sont illisibles (copie altérée ou disque défaillant ? reprenez une autre sauvegarde)"
 	case store.BackupInPlace:
 		return "c'est la base elle-même ou un fichier que la restauration écrit (.restore, .before-restore) ; copiez-la d'abord hors du répertoire de données"
 	}

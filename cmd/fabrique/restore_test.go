@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,7 +63,19 @@ func TestRestoreErrorsInFrench(t *testing.T) {
 	}
 	foreign := filepath.Join(t.TempDir(), "other.db")
 	writeForeignBolt(t, foreign)
+	// Every page past the two meta pages names itself with another id:
+	// bbolt panics on reading one, which used to end the program.
+	damaged := filepath.Join(t.TempDir(), "pages.db")
+	d := bytes.Clone(b)
+	pageSize := int(binary.LittleEndian.Uint32(d[24:]))
+	for off := 2 * pageSize; off < len(d); off += pageSize {
+		d[off] ^= 1
+	}
+	if err := os.WriteFile(damaged, d, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct{ file, want string }{
+		{damaged, "le fichier est endommagé, des pages de la base sont illisibles"},
 		{truncated, fmt.Sprintf("fichier tronqué, %d octets là où son en-tête en annonce %d", len(b)/2, len(b))},
 		{filepath.Join(t.TempDir(), "absent.db"), "introuvable"},
 		{foreign, "ce n'est pas une base de Fabrique"},
@@ -72,7 +85,7 @@ func TestRestoreErrorsInFrench(t *testing.T) {
 			t.Errorf("restore %s: %v (exit %d), want %q", tt.file, err, exitCode(err), tt.want)
 			continue
 		}
-		for _, english := range []string{"store:", "truncated", "no such file", "not a"} {
+		for _, english := range []string{"store:", "truncated", "no such file", "not a", "damaged", "panic"} {
 			if strings.Contains(err.Error(), english) {
 				t.Errorf("restore %s: message %q shows %q", tt.file, err, english)
 			}

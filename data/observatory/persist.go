@@ -345,11 +345,19 @@ func (ff *factsFile) facts() (*Facts, error) {
 		tf.at, tf.stale = geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}, r.Stale
 		f.Tenders[i] = tf
 	}
+	deps, _ := areaTables()
 	f.Awards = make([]AwardFact, len(ff.Awards)/awardRecordSize)
 	for i := range f.Awards {
 		a := readAward(ff.Awards[i*awardRecordSize:])
 		if a.flags&awardDeleted == 0 && int(a.source) >= len(f.sources) {
 			return nil, fmt.Errorf("award %d: source %d of %d", i, a.source, len(f.sources))
+		}
+		// AwardShare indexes a table of buyer types with it.
+		if a.buyer >= buyerTypeCount {
+			return nil, fmt.Errorf("award %d: buyer type %d of %d", i, a.buyer, buyerTypeCount)
+		}
+		if int(a.dep) > len(deps) {
+			return nil, fmt.Errorf("award %d: département %d of %d", i, a.dep, len(deps))
 		}
 		f.Awards[i] = a
 	}

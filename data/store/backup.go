@@ -27,6 +27,7 @@ const (
 	BackupSchema                                // schema version 0 (a new, empty file) or newer than this program (Version)
 	BackupInconsistent                          // fails Check (ErrInconsistent)
 	BackupInPlace                               // the store file itself, or a file Restore writes
+	BackupDamaged                               // a page bbolt cannot read (a damaged copy or disk)
 )
 
 // BackupError is Restore's refusal of a file: it wraps ErrBadBackup and
@@ -258,19 +259,19 @@ func currentContents(path string, opts Options) (c *Contents, err error) {
 		return nil, nil
 	}
 	defer func() { _ = db.Close() }()
-	defer func() {
-		if recover() != nil { // a damaged page: bbolt panics on some
-			c, err = nil, nil
-		}
-	}()
-	err = db.View(func(tx *bolt.Tx) error {
-		if st.Size() < tx.Size() { // truncated: its last pages would crash the process
+	err = guardPages(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			if st.Size() < tx.Size() { // truncated: its last pages would crash the process
+				return nil
+			}
+			n := contents(tx)
+			c = &n
 			return nil
-		}
-		n := contents(tx)
-		c = &n
-		return nil
+		})
 	})
+	if errors.Is(err, errDamagedPage) {
+		return nil, nil // damaged: its contents are unknown
+	}
 	return c, err
 }
 
@@ -315,41 +316,54 @@ func validateBackup(ctx context.Context, path string, opts Options) (Contents, e
 		return c, bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
 	}
 	defer func() { _ = db.Close() }()
-	err = db.View(func(tx *bolt.Tx) error {
-		// Pages past the end of a truncated file are mapped but unreadable:
-		// touching one would crash the process, so the size comes first.
-		if st.Size() < tx.Size() {
-			e := bad(BackupTruncated, nil, "truncated: %d bytes where the header announces %d", st.Size(), tx.Size())
-			e.Size, e.Announced = st.Size(), tx.Size()
-			return e
-		}
-		v, err := schemaVersion(tx)
-		if errors.Is(err, ErrForeign) {
-			return bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
-		}
-		if err != nil {
-			return bad(BackupSchema, err, "%v", err)
-		}
-		if v < 1 || v > SchemaVersion() {
-			e := bad(BackupSchema, nil, "schema version %d, this program knows 1 to %d", v, SchemaVersion())
-			e.Version = v
-			return e
-		}
-		return nil
+	damaged := func(err error) *BackupError { return bad(BackupDamaged, err, "damaged: %v", err) }
+	err = guardPages(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			// Pages past the end of a truncated file are mapped but unreadable:
+			// touching one would crash the process, so the size comes first.
+			if st.Size() < tx.Size() {
+				e := bad(BackupTruncated, nil, "truncated: %d bytes where the header announces %d", st.Size(), tx.Size())
+				e.Size, e.Announced = st.Size(), tx.Size()
+				return e
+			}
+			v, err := schemaVersion(tx)
+			if errors.Is(err, ErrForeign) {
+				return bad(BackupNotStore, err, "not a fabrique store file (%v)", err)
+			}
+			if err != nil {
+				return bad(BackupSchema, err, "%v", err)
+			}
+			if v < 1 || v > SchemaVersion() {
+				e := bad(BackupSchema, nil, "schema version %d, this program knows 1 to %d", v, SchemaVersion())
+				e.Version = v
+				return e
+			}
+			return nil
+		})
 	})
+	if errors.Is(err, errDamagedPage) {
+		return c, damaged(err)
+	}
 	if err != nil {
 		return c, err
 	}
 	ro := &Store{db: db, path: path}
-	if err := ro.Check(ctx); errors.Is(err, ErrInconsistent) {
+	if err := ro.Check(ctx); errors.Is(err, errDamagedPage) {
+		return c, damaged(err)
+	} else if errors.Is(err, ErrInconsistent) {
 		return c, bad(BackupInconsistent, err, "%v", err)
 	} else if err != nil {
 		return c, fmt.Errorf("store: restore: %w", err)
 	}
-	err = db.View(func(tx *bolt.Tx) error {
-		c = contents(tx)
-		return nil
+	err = guardPages(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			c = contents(tx)
+			return nil
+		})
 	})
+	if errors.Is(err, errDamagedPage) {
+		return c, damaged(err)
+	}
 	return c, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -203,6 +204,8 @@ func TestRestoreRefusesBadBackupsAndLeavesTheStoreAlone(t *testing.T) {
 		{"bbolt file without schema", v0, "schema version 0", BackupSchema},
 		{"another application's bbolt file", foreign, "not a fabrique store", BackupNotStore},
 		{"index pointing nowhere", orphan, "points to missing supplier", BackupInconsistent},
+		{"damaged pages", writeTemp(t, damagePages(good.Bytes())), "damaged: store: damaged page", BackupDamaged},
+		{"a freelist of billions of pages", writeTemp(t, damageFreelist(good.Bytes())), "freelist: page", BackupDamaged},
 		{"a directory", t.TempDir(), "not a regular file", BackupNotRegular},
 	}
 	for _, tt := range tests {
@@ -323,6 +326,33 @@ func plant(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
 	if err := db.Update(fn); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// damagePages returns a copy of a store file whose pages, past the two
+// meta pages, all name themselves with another id: reading any of them
+// fails bbolt's assertion, which panics.
+func damagePages(b []byte) []byte {
+	b = bytes.Clone(b)
+	size := int(binary.LittleEndian.Uint32(b[24:])) // the meta page's page size
+	for off := 2 * size; off+8 <= len(b); off += size {
+		b[off] ^= 0x01
+	}
+	return b
+}
+
+// damageFreelist returns a copy of a store file whose freelist page says
+// it runs on for 3.7 billion pages: bbolt's check marked each of them in
+// a map until the process ran out of memory.
+func damageFreelist(b []byte) []byte {
+	b = bytes.Clone(b)
+	size := int(binary.LittleEndian.Uint32(b[24:]))
+	meta := 0 // the meta page of the last transaction
+	if binary.LittleEndian.Uint64(b[size+64:]) > binary.LittleEndian.Uint64(b[64:]) {
+		meta = size
+	}
+	freelist := int(binary.LittleEndian.Uint64(b[meta+48:]))
+	binary.LittleEndian.PutUint32(b[freelist*size+12:], 0xE1000000)
+	return b
 }
 
 func fileHash(t *testing.T, path string) [32]byte {

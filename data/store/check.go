@@ -21,6 +21,7 @@ var ErrInconsistent = errors.New("store: inconsistent data")
 type CheckError struct {
 	Path     string
 	Problems []string
+	damaged  error // a page bbolt cannot read stopped the check (errDamagedPage)
 }
 
 // maxProblemsShown keeps the message readable when everything is wrong.
@@ -39,8 +40,14 @@ func (e *CheckError) Error() string {
 	return b.String()
 }
 
-// Unwrap lets errors.Is(err, ErrInconsistent) hold.
-func (e *CheckError) Unwrap() error { return ErrInconsistent }
+// Unwrap lets errors.Is(err, ErrInconsistent) hold, and
+// errors.Is(err, errDamagedPage) when a damaged page stopped the check.
+func (e *CheckError) Unwrap() []error {
+	if e.damaged != nil {
+		return []error{ErrInconsistent, e.damaged}
+	}
+	return []error{ErrInconsistent}
+}
 
 // table is a bucket of records and the index entries each one owns.
 type table struct {
@@ -151,7 +158,8 @@ func indexes() []index {
 // Check verifies the file: bbolt's own page check, the schema version, and
 // that every index entry points to an existing record that owns it and
 // every record is indexed. It returns nil or a *CheckError naming each
-// problem. It holds the writer lock while it runs (bbolt's page check is
+// problem; a page bbolt cannot read ends the check with an error rather
+// than the process. It holds the writer lock while it runs (bbolt's page check is
 // unsafe next to a writer), so writes wait for it.
 func (s *Store) Check(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
@@ -162,7 +170,20 @@ func (s *Store) Check(ctx context.Context) error {
 		return fmt.Errorf("store: check %s: %w", s.path, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if problems := checkTx(ctx, tx); len(problems) > 0 {
+	// The pages first: bbolt's own check trusts them, and reads them in a
+	// goroutine of its own where a damaged page would crash the process.
+	err = guardPages(func() error { return checkPages(tx) })
+	if err != nil && !errors.Is(err, errDamagedPage) {
+		err = fmt.Errorf("%w: %w", errDamagedPage, err)
+	}
+	var problems []string
+	if err == nil {
+		err = guardPages(func() error { problems = checkTx(ctx, tx); return nil })
+	}
+	if err != nil {
+		return &CheckError{Path: s.path, Problems: append(problems, "bbolt: "+err.Error()), damaged: err}
+	}
+	if len(problems) > 0 {
 		return &CheckError{Path: s.path, Problems: problems}
 	}
 	return nil
