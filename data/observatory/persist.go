@@ -329,6 +329,9 @@ func (ff *factsFile) facts() (*Facts, error) {
 		if len(sf.Univers) != len(sf.UniversKeys) {
 			return nil, fmt.Errorf("supplier %d: %d univers, %d keys", i, len(sf.Univers), len(sf.UniversKeys))
 		}
+		if sf.Completeness < 0 || sf.Completeness > 100 { // Coverage counts it in fifths
+			return nil, fmt.Errorf("supplier %d: completeness %d%%", i, sf.Completeness)
+		}
 		sf.siren, sf.at = r.SIREN, geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}
 		sf.sectors = nil
 		f.Suppliers[i] = f.intern(sf) // finds the codes in the tables read above
