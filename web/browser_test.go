@@ -45,6 +45,8 @@ type buyer struct {
 	base  string
 	shots string // where screenshots go
 	n     int
+
+	console func() []string // script errors and CSP violations so far
 }
 
 func (b *buyer) do(what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -79,9 +81,12 @@ func retryStaleNode(step chromedp.Action[chromedp.Void]) chromedp.Action[chromed
 	}
 }
 
-// fatal ends the test on a failed step, saying which bound ran out.
+// fatal ends the test on a failed step, saying which bound ran out and
+// what the page looked like then: a failure seen once in CI must say
+// enough to be understood without reproducing it.
 func (b *buyer) fatal(what string, err error) {
 	b.t.Helper()
+	b.logPageState()
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		b.t.Fatalf("%s: the browser session's %v ran out (%v)", what, browserTimeout, err)
@@ -89,6 +94,34 @@ func (b *buyer) fatal(what string, err error) {
 		b.t.Fatalf("%s: still not so after %v (%v)", what, pollTimeout, err)
 	}
 	b.t.Fatalf("%s: %v", what, err)
+}
+
+// pageState is what the page says of itself when a step fails: where it
+// is, how far it loaded, the viewport's width and the scripts it fetched
+// (a deferred script that never arrived leaves the page without its
+// enhancements).
+const pageState = `JSON.stringify({url: location.href, readyState: document.readyState,
+	viewport: innerWidth + 'x' + innerHeight, focused: document.activeElement && document.activeElement.outerHTML.slice(0, 120),
+	scripts: performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script')
+		.map(e => e.name.replace(location.origin, '') + ' ' + (e.responseStatus || '?') + ' ' + Math.round(e.duration) + ' ms')})`
+
+// logPageState logs pageState and the console's problems, within a few
+// seconds: the browser session may be what ran out.
+func (b *buyer) logPageState() {
+	b.t.Helper()
+	if b.console != nil {
+		for _, p := range b.console() {
+			b.t.Logf("console: %s", p)
+		}
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[string](pageState))
+	if err != nil {
+		b.t.Logf("page state: %v", err)
+		return
+	}
+	b.t.Logf("page state: %s", state)
 }
 
 // eval evaluates a JavaScript expression in the page.
@@ -200,9 +233,10 @@ func TestBrowserBuyerJourney(t *testing.T) {
 	// 3. Narrow to a région and the EPV label with the keyboard only: with
 	// JavaScript, a ticked filter applies at once (search.js).
 	type facet struct{ ID, Value, Label string }
-	// search.js (deferred) opens the filters on a wide screen and hides the
-	// « Appliquer les filtres » button: filters apply on change.
-	poll[bool](b, "filters open, apply button hidden", `document.querySelector('details.facets-box').open && document.querySelector('.facets button.apply').hidden`)
+	// search.js (deferred) hides the « Appliquer les filtres » button
+	// (filters apply on change) and opens the filters on a wide screen.
+	poll[bool](b, "search.js ran: apply button hidden", `document.querySelector('.facets button.apply').hidden`)
+	poll[bool](b, "filters open on a wide screen", `document.querySelector('details.facets-box').open`)
 	region := eval[facet](b, "first région", `(() => { const i = document.querySelector('.facets input[name=region]');
 		return {ID: i.id, Value: i.value, Label: document.querySelector('label[for="' + i.id + '"]').textContent.trim()}; })()`)
 	b.navigatingBy("tick "+region.Value+" (applied at once)", chromedp.Focus(chromedp.ID(region.ID)), chromedp.KeyEvent(" "))
@@ -602,14 +636,15 @@ func openBrowser(t *testing.T, base string) (*buyer, func() []string) {
 			}
 		}
 	}()
-	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t)}
-	b.slowDown()
-	t.Logf("screenshots in %s", b.shots)
-	return b, func() []string {
+	console := func() []string {
 		mu.Lock()
 		defer mu.Unlock()
 		return append([]string(nil), problems...)
 	}
+	b := &buyer{t: t, ctx: bctx, base: base, shots: artifactsDir(t), console: console}
+	b.slowDown()
+	t.Logf("screenshots in %s", b.shots)
+	return b, console
 }
 
 // TestRetryStaleNode: a step whose node was renumbered runs again, up to

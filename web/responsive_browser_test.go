@@ -116,6 +116,17 @@ func TestBrowserNoSidewaysScroll(t *testing.T) {
 		}
 	})
 
+	t.Run("the filters open when the window widens", func(t *testing.T) {
+		b.do("phone", chromedp.EmulateViewport(390, 844))
+		b.navigatingBy("open the search", chromedp.Navigate(base+pages["recherche"]))
+		poll[bool](b, "search.js ran", `document.querySelector('.facets button.apply').hidden`)
+		if eval[bool](b, "disclosure", `document.querySelector('details.facets-box').open`) {
+			t.Fatalf("filters open on a phone")
+		}
+		b.do("turn into a laptop", chromedp.EmulateViewport(1280, 900))
+		poll[bool](b, "disclosure open once wide", `document.querySelector('details.facets-box').open`)
+	})
+
 	t.Run("facets apply on change", func(t *testing.T) {
 		b.do("laptop", chromedp.EmulateViewport(1280, 900))
 		b.navigatingBy("open the search", chromedp.Navigate(base+pages["recherche"]))

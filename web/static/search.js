@@ -285,8 +285,19 @@
   if (!box) {
     return;
   }
-  if (window.matchMedia && window.matchMedia('(min-width: 52.01rem)').matches) {
-    box.open = true;
+  // Also when the window becomes wide later (a tablet turned, a window
+  // enlarged): a narrow window keeps what the user opened or closed.
+  var wide = window.matchMedia ? window.matchMedia('(min-width: 52.01rem)') : null;
+  var openWhenWide = function () {
+    if (wide.matches) {
+      box.open = true;
+    }
+  };
+  if (wide) {
+    openWhenWide();
+    if (wide.addEventListener) {
+      wide.addEventListener('change', openWhenWide);
+    }
   }
   var form = box.closest('form');
   var apply = box.querySelector('button.apply');
