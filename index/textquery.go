@@ -17,6 +17,11 @@ type queryTerm struct {
 	// typo is set when neither the stem, its alternatives nor the word is
 	// in the index: the word is then matched with fuzzy queries.
 	typo bool
+	// named is set when the word, or its singular or plural, is a word of
+	// the nomenclatures or the trade table (namedWord): a word no
+	// supplier holds but that names what is made (« drapeaux ») is not a
+	// typo of a company's name (CHAPEAUX ET GANTS, two letters away).
+	named bool
 	// spellings are the words of names within a typo's edit distance, when
 	// looked up (spelled); otherwise a fuzzy query looks them up.
 	spellings []spelling
@@ -119,6 +124,7 @@ func (ix *Index) analyseText(text string) []queryTerm {
 		t := queryTerm{stem: stem, alts: ix.trades.alternatives(stem)}
 		if ws := data.Words(text[tok.Start:tok.End]); len(ws) > 0 {
 			t.word = ws[len(ws)-1] // "l'ébéniste" → "ebeniste"
+			t.named = namedWord(t.word)
 		}
 		terms = append(terms, t)
 		if len(terms) == maxQueryWords {
@@ -128,7 +134,26 @@ func (ix *Index) analyseText(text string) []queryTerm {
 	return terms
 }
 
-// markTypos sets typo on the terms that no text field and no name knows.
+// namedWord reports whether a folded word, its singular or its plural is a
+// word of the nomenclatures or the trade table (tradeVocabulary). The
+// word itself, not its stem: a misspelt trade word may stem like a word
+// of the labels (« chaudronerie » → chaudron) and must stay a typo.
+func namedWord(word string) bool {
+	v := tradeVocabulary()
+	if len(word) < minFuzzyLen {
+		return v[word]
+	}
+	if v[word] || v[word+"s"] || v[word+"x"] {
+		return true
+	}
+	if n := len(word); word[n-1] == 's' || word[n-1] == 'x' {
+		return v[word[:n-1]]
+	}
+	return false
+}
+
+// markTypos sets typo on the terms that no text field and no name knows,
+// unless the nomenclatures name them.
 // It looks terms up in the field dictionaries, which costs an FST lookup
 // per segment, not a postings list.
 func markTypos(ctx context.Context, r index.IndexReader, terms []queryTerm) error {
@@ -165,7 +190,7 @@ func markTypos(ctx context.Context, r index.IndexReader, terms []queryTerm) erro
 		if err != nil {
 			return err
 		}
-		terms[i].typo = !known
+		terms[i].typo = !known && !terms[i].named
 		if terms[i].trade, err = termCarriesTrade(lookup, terms[i]); err != nil {
 			return err
 		}
