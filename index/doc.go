@@ -38,7 +38,8 @@
 // Filters do not score. With a place, relevance ties (scores within 10 %)
 // break by distance. FindTextPlace reads a place at the end of the text
 // (« menuiserie Lyon », « ferronnier en Bretagne »: communes above a
-// population threshold, postcodes, départements, régions, a commune with
+// population threshold, postcodes, départements, régions and those of
+// before 2016 (« Alsace »: its départements), a commune with
 // its département number or arrondissement, a bare département number
 // after words; never the whole query, never after « de », never a word of
 // the trades unless capitalised after a connector, « à Tours »;

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,8 +24,11 @@ import (
 //     words ("Saint-Étienne", "Le Mans") from MinPlacePopulationWords;
 //     the most populous commune of that name wins;
 //   - a postcode of five digits that serves a known commune ("69003");
-//   - a département by its name ("Ille-et-Vilaine", "Finistère") and a
-//     région by its name ("Bretagne", "Auvergne-Rhône-Alpes");
+//   - a département by its name ("Ille-et-Vilaine", "Finistère"), a
+//     région by its name ("Bretagne", "Auvergne-Rhône-Alpes"), and a
+//     région of before 2016 by its name ("Alsace", "Bourgogne",
+//     data.FormerRegionByName) as its départements: buyers still speak
+//     of them, and today's région would be three times too wide;
 //   - a commune followed by the number of its département ("Marseille
 //     13", "Vitré 35": the number confirms the place, so a commune from
 //     MinPlacePopulationWords and a name that is also a common word are
@@ -61,6 +65,9 @@ const (
 	PlaceCommune     = "commune"
 	PlaceDepartement = "departement"
 	PlaceRegion      = "region"
+	// PlaceFormerRegion is a région of before 2016, searched as its
+	// départements (TextPlace.Departements).
+	PlaceFormerRegion = "ancienne_region"
 )
 
 // TextPlace is a place recognised at the end of a search text.
@@ -69,10 +76,13 @@ type TextPlace struct {
 	// Bretagne"), and Rest the text without them ("menuiserie").
 	Text string `json:"text"`
 	Rest string `json:"-"`
-	// Kind is PlaceCommune, PlaceDepartement or PlaceRegion, and Code its
-	// INSEE or COG code ("69123", "35", "53").
+	// Kind is PlaceCommune, PlaceDepartement, PlaceRegion or
+	// PlaceFormerRegion, and Code its INSEE or COG code ("69123", "35",
+	// "53"; "42" for Alsace, its code until 2015).
 	Kind string `json:"kind"`
 	Code string `json:"code"`
+	// Departements are the départements of a PlaceFormerRegion.
+	Departements []string `json:"departements,omitempty"`
 	// Label is the place as understood: "Lyon (69)", "Ille-et-Vilaine
 	// (35)", "Bretagne".
 	Label string `json:"label"`
@@ -317,6 +327,9 @@ func lookupPlace(key string, n int, typed []string, marked bool) (TextPlace, boo
 			return TextPlace{Kind: PlaceRegion, Code: r.Code, Label: r.Name, Point: pt}, true
 		}
 	}
+	if r, ok := data.FormerRegionByName(key); ok {
+		return formerRegionPlace(r), true
+	}
 	minPop := MinPlacePopulation
 	if n > 1 {
 		minPop = MinPlacePopulationWords
@@ -339,6 +352,19 @@ func communePlace(c data.Commune) TextPlace {
 func departementPlace(d data.Departement) TextPlace {
 	return TextPlace{Kind: PlaceDepartement, Code: d.Code, Label: d.Name + " (" + d.Code + ")",
 		Point: Point{Lat: d.Lat, Lon: d.Lon}}
+}
+
+// formerRegionPlace is a former région as a place: its départements,
+// distances measured from their mean centre.
+func formerRegionPlace(r data.FormerRegion) TextPlace {
+	var lat, lon float64
+	for _, code := range r.Departements {
+		d, _ := data.LookupDepartement(code) // data's tests prove them known
+		lat, lon = lat+d.Lat, lon+d.Lon
+	}
+	n := float64(len(r.Departements))
+	return TextPlace{Kind: PlaceFormerRegion, Code: r.Code, Label: r.Name,
+		Departements: slices.Clone(r.Departements), Point: Point{Lat: lat / n, Lon: lon / n}}
 }
 
 // joinWords joins the folded words of tokens with spaces.
@@ -471,6 +497,8 @@ func (p TextPlace) Apply(q Query, communeRadiusKm float64) Query {
 		q.Departements = append(append([]string(nil), q.Departements...), p.Code)
 	case PlaceRegion:
 		q.Regions = append(append([]string(nil), q.Regions...), p.Code)
+	case PlaceFormerRegion:
+		q.Departements = append(append([]string(nil), q.Departements...), p.Departements...)
 	}
 	return q
 }

@@ -69,6 +69,11 @@ func TestFindTextPlace(t *testing.T) {
 		{name: "a small commune of one word", text: "menuiserie Feyzin", ok: false},
 		{name: "an unknown postcode", text: "menuiserie 99999", ok: false},
 		{name: "no place", text: "ferronnerie d'art", ok: false},
+		{name: "a région of before 2016", text: "charpente Alsace", ok: true, kind: index.PlaceFormerRegion, code: "42", placeIn: "Alsace", rest: "charpente"},
+		{name: "a former région after a connector", text: "tailleur de pierre en Bourgogne", ok: true, kind: index.PlaceFormerRegion, code: "26", placeIn: "en Bourgogne", rest: "tailleur de pierre"},
+		{name: "a former région of several words", text: "ferronnerie Nord Pas de Calais", ok: true, kind: index.PlaceFormerRegion, code: "31", placeIn: "Nord Pas de Calais", rest: "ferronnerie"},
+		{name: "a former région in a company name", text: "Faïencerie de Lorraine", ok: false},
+		{name: "a wine is no former région", text: "vins de Champagne", ok: false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,10 +120,31 @@ func FuzzFindTextPlace(f *testing.F) {
 			_, known = data.LookupDepartement(p.Code)
 		case index.PlaceRegion:
 			_, known = data.LookupRegion(p.Code)
+		case index.PlaceFormerRegion:
+			r, ok := data.FormerRegionByName(p.Label)
+			known = ok && r.Code == p.Code && slices.Equal(r.Departements, p.Departements)
 		}
 		if !known || p.Label == "" || p.Point.Lat < -90 || p.Point.Lat > 90 || p.Point.Lon < -180 || p.Point.Lon > 180 ||
 			(p.Point.Lat == 0 && p.Point.Lon == 0) {
 			t.Fatalf("FindTextPlace(%q) = %+v: not a known place with its label and point", s, p)
 		}
 	})
+}
+
+// A former région searches its départements, as ticking them would.
+func TestFormerRegionAppliesItsDepartements(t *testing.T) {
+	p, ok := index.FindTextPlace("charpente Lorraine")
+	if !ok || p.Kind != index.PlaceFormerRegion {
+		t.Fatalf("FindTextPlace: %+v, %v", p, ok)
+	}
+	q := p.Apply(index.Query{Text: "charpente Lorraine", Departements: []string{"75"}}, 50)
+	if want := []string{"75", "54", "55", "57", "88"}; !slices.Equal(q.Departements, want) || q.Text != "charpente" ||
+		len(q.Regions) != 0 || q.RadiusKm != 0 || q.Near == nil {
+		t.Errorf("Apply = text %q départements %v régions %v radius %v near %v; want %v and a centre",
+			q.Text, q.Departements, q.Regions, q.RadiusKm, q.Near, want)
+	}
+	// The centre lies in Lorraine (48.2–49.6 N, 4.9–7.6 E).
+	if c := *q.Near; c.Lat < 48.2 || c.Lat > 49.6 || c.Lon < 4.9 || c.Lon > 7.6 {
+		t.Errorf("centre %+v outside Lorraine", c)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 
+	"fabrique/data"
 	"fabrique/index"
 )
 
@@ -89,6 +90,8 @@ func newPlaceChip(p *searchParams, path string) *placeChip {
 		label = "département : " + label
 	case index.PlaceRegion:
 		label = "région : " + label
+	case index.PlaceFormerRegion:
+		label = "ancienne région : " + label + ", soit " + departementNames(p.Place.Departements)
 	}
 	q := *p
 	q.Place, q.NoPlace, q.Page, q.ByDistance, q.RadiusKm = nil, true, 1, false, 0
@@ -97,11 +100,13 @@ func newPlaceChip(p *searchParams, path string) *placeChip {
 
 // apiTextPlace is the place recognised in the text, in the API's answer.
 type apiTextPlace struct {
-	Text     string  `json:"text"`
-	Kind     string  `json:"kind"`
-	Code     string  `json:"code"`
-	Label    string  `json:"label"`
-	RadiusKm float64 `json:"radius_km"`
+	Text  string `json:"text"`
+	Kind  string `json:"kind"`
+	Code  string `json:"code"`
+	Label string `json:"label"`
+	// Departements are the départements searched for an ancienne_region.
+	Departements []string `json:"departements,omitempty"`
+	RadiusKm     float64  `json:"radius_km"`
 	// Without is the query string of the same search with the place's
 	// words as text.
 	Without string `json:"without"`
@@ -112,7 +117,8 @@ func newAPITextPlace(p *searchParams, v url.Values) *apiTextPlace {
 	if p.Place == nil {
 		return nil
 	}
-	out := &apiTextPlace{Text: p.Place.Text, Kind: p.Place.Kind, Code: p.Place.Code, Label: p.Place.Label}
+	out := &apiTextPlace{Text: p.Place.Text, Kind: p.Place.Kind, Code: p.Place.Code, Label: p.Place.Label,
+		Departements: p.Place.Departements}
 	if p.placeIsCommune() {
 		out.RadiusKm = p.RadiusKm
 	}
@@ -149,3 +155,19 @@ func placeRelaxOptions(p *searchParams) []relaxOption {
 // relaxPlaceRadiusKm is the wider circle proposed around a commune read in
 // the text when nothing is found within defaultRadiusKm.
 const relaxPlaceRadiusKm = 200
+
+// departementNames names départements with their numbers, in French:
+// « Bas-Rhin (67) et Haut-Rhin (68) ».
+func departementNames(codes []string) string {
+	names := make([]string, len(codes))
+	for i, c := range codes {
+		names[i] = c
+		if d, ok := data.LookupDepartement(c); ok {
+			names[i] = d.Name + " (" + c + ")"
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
+}

@@ -105,6 +105,33 @@ func TestSearchPlaceInText(t *testing.T) {
 		}
 	})
 
+	t.Run("a région of before 2016 filters on its départements", func(t *testing.T) {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("menuiserie en Lorraine")))
+		if got := textOf(doc.Find(".place-chip span")); !strings.Contains(got, "« en Lorraine »") ||
+			!strings.Contains(got, "ancienne région : Lorraine, soit Meurthe-et-Moselle (54), Meuse (55), Moselle (57) et Vosges (88)") {
+			t.Errorf("chip = %q", got)
+		}
+		places := texts(doc, ".results-list .place")
+		if len(places) == 0 {
+			t.Fatalf("no joiner in Lorraine: the EPV directory lists one in Moselle")
+		}
+		for _, p := range places {
+			if !strings.Contains(p, "(54)") && !strings.Contains(p, "(55)") && !strings.Contains(p, "(57)") && !strings.Contains(p, "(88)") {
+				t.Errorf("result at %q is outside Lorraine", p)
+			}
+		}
+		var got struct {
+			Place struct {
+				Kind, Code   string
+				Departements []string
+			}
+		}
+		decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie en Lorraine")), &got)
+		if got.Place.Kind != "ancienne_region" || got.Place.Code != "41" || !slices.Equal(got.Place.Departements, []string{"54", "55", "57", "88"}) {
+			t.Errorf("API place = %+v", got.Place)
+		}
+	})
+
 	t.Run("names and explicit places are left alone", func(t *testing.T) {
 		for _, target := range []string{
 			"/recherche?q=" + url.QueryEscape("velours de Lyon"),

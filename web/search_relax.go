@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	"fabrique/index"
@@ -127,6 +128,8 @@ func placeAsCriterion(p *searchParams) searchParams {
 		q.Departements = []string{p.Place.Code}
 	case index.PlaceRegion:
 		q.Regions = []string{p.Place.Code}
+	case index.PlaceFormerRegion:
+		q.Departements = slices.Clone(p.Place.Departements)
 	}
 	q.Place = nil
 	return q

@@ -218,14 +218,17 @@ func (e TenderSummaryState) Valid() bool {
 
 // Defines values for TextPlaceKind.
 const (
-	TextPlaceKindCommune     TextPlaceKind = "commune"
-	TextPlaceKindDepartement TextPlaceKind = "departement"
-	TextPlaceKindRegion      TextPlaceKind = "region"
+	TextPlaceKindAncienneRegion TextPlaceKind = "ancienne_region"
+	TextPlaceKindCommune        TextPlaceKind = "commune"
+	TextPlaceKindDepartement    TextPlaceKind = "departement"
+	TextPlaceKindRegion         TextPlaceKind = "region"
 )
 
 // Valid indicates whether the value is a known member of the TextPlaceKind enum.
 func (e TextPlaceKind) Valid() bool {
 	switch e {
+	case TextPlaceKindAncienneRegion:
+		return true
 	case TextPlaceKindCommune:
 		return true
 	case TextPlaceKindDepartement:
@@ -1420,16 +1423,19 @@ type TendersPage struct {
 
 // TextPlace Lieu reconnu à la fin du texte `q` et appliqué comme filtre ; absent quand il n'y en a pas.
 type TextPlace struct {
-	// Code Code Insee de la commune, code du département ou code officiel (COG) de la région.
+	// Code Code Insee de la commune, code du département ou code officiel (COG) de la région ; pour une ancienne région, son code COG jusqu'en 2015 (« 42 » : Alsace), qui n'est celui d'aucune région d'aujourd'hui.
 	Code string `json:"code"`
 
-	// Kind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région.
+	// Departements Pour `ancienne_region` seulement : les départements cherchés (« 67 », « 68 » pour l'Alsace).
+	Departements *[]string `json:"departements,omitempty"`
+
+	// Kind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région ; `ancienne_region` (depuis 1.5.0) pour le nom d'une région d'avant 2016 (« charpente Alsace », « en Bourgogne »), cherchée comme ses départements (`departements`).
 	Kind TextPlaceKind `json:"kind"`
 
 	// Label Le lieu compris : « Lyon (69) » (aussi pour « Lyon 3e » ou « 69003 »), « Ille-et-Vilaine (35) », « Bretagne ».
 	Label string `json:"label"`
 
-	// RadiusKm Rayon autour de la commune ; 0 pour un département ou une région.
+	// RadiusKm Rayon autour de la commune ; 0 pour un département ou une région, ancienne ou non.
 	RadiusKm float32 `json:"radius_km"`
 
 	// Text Les mots du texte qui ont nommé le lieu, tels qu'écrits, avec leur connecteur et leur numéro : « Lyon », « à Tours », « Marseille 13 », « Rennes (35) », « Paris 11e », « 69003 », « 35 », « dans le 13 », « en Bretagne ».
@@ -1439,7 +1445,7 @@ type TextPlace struct {
 	Without string `json:"without"`
 }
 
-// TextPlaceKind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région.
+// TextPlaceKind `commune` pour un nom de commune, un code postal, une commune suivie du numéro de son département et un arrondissement (« Paris 11e » : la commune de Paris) ; `departement` pour un nom ou un numéro de département (« menuiserie 35 ») ; `region` pour un nom de région ; `ancienne_region` (depuis 1.5.0) pour le nom d'une région d'avant 2016 (« charpente Alsace », « en Bourgogne »), cherchée comme ses départements (`departements`).
 type TextPlaceKind string
 
 // Trade defines model for Trade.
