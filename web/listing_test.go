@@ -913,6 +913,32 @@ func TestAccountRoleOfCompanyMember(t *testing.T) {
 	}
 }
 
+// TestSupplierPageForMember: a member reading the public page of the
+// company is sent to its dashboard, not asked to claim the listing it
+// already manages (« Demandez à gérer la fiche » misled invited members);
+// other visitors still see the claim link.
+func TestSupplierPageForMember(t *testing.T) {
+	sup := listingCompany(12, "Forge Membre")
+	sup.ClaimedBy = "someone"
+	s, _ := listingServer(t, Config{}, sup)
+	member, _ := memberOf(t, s, "patron@forge-membre.fr", sup.ID, data.MemberMember)
+	stranger, _ := memberOf(t, s, "autre@ailleurs.fr", "", data.MemberOwner)
+
+	r := member.get(t, supplierURL(sup.ID))
+	wantStatus(t, "member", r, http.StatusOK)
+	mustContain(t, "member's view", r.body, "Vous gérez cette fiche", `href="`+companyURL(sup.ID)+`"`)
+	if strings.Contains(r.body, "Demandez à gérer la fiche") {
+		t.Error("a member is asked to claim the listing it manages")
+	}
+	for name, cl := range map[string]*client{"stranger": stranger, "anonymous": newClient(s)} {
+		r := cl.get(t, supplierURL(sup.ID))
+		mustContain(t, name, r.body, "Demandez à gérer la fiche", `href="`+supplierURL(sup.ID)+`/revendiquer"`)
+		if strings.Contains(r.body, "Vous gérez cette fiche") {
+			t.Errorf("%s: told it manages the listing", name)
+		}
+	}
+}
+
 // TestListingDescriptionLimit: the presentation field, its hint and the
 // server agree on the length of a description.
 func TestListingDescriptionLimit(t *testing.T) {
