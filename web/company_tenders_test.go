@@ -131,7 +131,7 @@ func TestCompanyTendersEmptyAdvice(t *testing.T) {
 		}, []string{"Déclarez vos codes CPV", "Déclarez votre zone", "Déclarer vos codes CPV et votre zone", "rien n'y manque"}},
 		{"everything declared", full, []string{
 			"Votre fiche déclare déjà vos codes CPV, votre zone d'intervention, vos produits et votre effectif",
-			"créez une alerte", `href="/compte/alertes"`,
+			"créez une alerte", `href="/compte/alertes?entreprise=`,
 		}, []string{"Déclarez", "Citez", "Indiquez", "Déclarer vos codes CPV et votre zone", "/fiche/"}},
 	}
 	for i, tt := range tests {
