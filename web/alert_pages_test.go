@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"maps"
 	"net/http"
@@ -186,6 +187,32 @@ func TestAlertFromCompanyTenders(t *testing.T) {
 	wantStatus(t, "another account", r, http.StatusOK)
 	if strings.Contains(r.body, "Menuiserie Lyonnaise") || strings.Contains(r.body, `value="45421000"`) {
 		t.Error("another account's form is filled with the company's listing")
+	}
+}
+
+// TestAlertFieldLimits: the name and keywords fields stop typing where
+// the server refuses (they let 200 and 600 characters through, refused
+// past 120 and 300).
+func TestAlertFieldLimits(t *testing.T) {
+	w := newAlertWorld(t)
+	mustContain(t, "form", w.member.get(t, alertsPath).body,
+		fmt.Sprintf(`id="nom" name="nom" value="" maxlength="%d"`, data.MaxAlertName),
+		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords))
+	for _, tt := range []struct {
+		field, char string
+		max         int
+		msg         string
+	}{{"nom", "é", data.MaxAlertName, "nom trop long"}, {"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs"}} {
+		form := menuiserieForm()
+		form.Set("action", "apercu")
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max))
+		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK {
+			t.Errorf("%s at the limit: status %d, want the preview", tt.field, r.status)
+		}
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max+1))
+		r := w.member.post(t, alertsPath, form)
+		wantStatus(t, tt.field+" over the limit", r, http.StatusBadRequest)
+		mustContain(t, tt.field+" over the limit", r.body, tt.msg)
 	}
 }
 
