@@ -105,7 +105,19 @@ func TestBrowserAlertJourney(t *testing.T) {
 	if u := b.location(); u.Path != alertsPath {
 		t.Fatalf("the link led to %s", u)
 	}
-	b.do("name the profile", chromedp.WaitVisible(chromedp.CSS("#nom")), chromedp.SendKeys(chromedp.CSS("#nom"), "Ingénierie"),
+	// The form starts from the listing: its name, its code with the codes
+	// under it. This profile is another one: the name is retyped, the
+	// company's code unticked.
+	b.do("the form is filled", chromedp.WaitVisible(chromedp.CSS("#nom")))
+	if name := eval[string](b, "name", `document.querySelector('#nom').value`); name != "Appels d'offres pour "+co.Name {
+		t.Errorf("the form from the dashboard is named %q", name)
+	}
+	if !eval[bool](b, "company's code", `document.querySelector('input[name=cpv][value="71630000"]').checked && document.querySelector('input[name=cpv_enfants][value="71630000"]').checked`) {
+		t.Errorf("the form from the dashboard does not tick the company's code with its children")
+	}
+	b.do("untick the company's code", chromedp.Click(chromedp.CSS(`input[name=cpv][value="71630000"]`), chromedp.NodeVisible))
+	eval[string](b, "clear the name", `document.querySelector('#nom').value = ''`)
+	b.do("name the profile", chromedp.SendKeys(chromedp.CSS("#nom"), "Ingénierie"),
 		chromedp.SendKeys(chromedp.CSS("#cpv_ajout"), "71000000"),
 		chromedp.Click(chromedp.CSS(`input[name=frequence][value=immediate]`)))
 	b.navigatingBy("add the code", chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Chercher"]`), chromedp.NodeVisible))

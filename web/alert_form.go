@@ -127,6 +127,11 @@ func (f *alertForm) addCPV(code string, checked bool) {
 	f.CPV = append(f.CPV, newCPVChoice(code8, checked))
 }
 
+// NameMax and KeywordsMax are the server's limits, for the fields'
+// maxlength: the browser stops typing where the server would refuse.
+func (f *alertForm) NameMax() int     { return data.MaxAlertName }
+func (f *alertForm) KeywordsMax() int { return data.MaxAlertKeywords }
+
 // fail records the first error of a field.
 func (f *alertForm) fail(id, msg string) {
 	if f.errors == nil {

@@ -188,9 +188,49 @@ func (s *Server) alertsList(c *fiber.Ctx) error {
 		return err
 	}
 	f := &alertForm{Frequency: string(data.AlertDaily), Children: map[string]bool{}}
+	if id := c.Query("entreprise"); supplierIDRe.MatchString(id) {
+		// From a company's « Appels d'offres pour vous »: the form starts
+		// from what its listing declares (another account's company is
+		// ignored).
+		m, err := s.membershipOf(c.UserContext(), id, a.ID)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			sup, err := s.store.Supplier(c.UserContext(), id)
+			if err != nil {
+				return err
+			}
+			f = alertFormOf(companyAlertProfile(sup), sites)
+		}
+	}
 	p := s.newAlertsPage("Mes alertes", alertsPath, f, sites)
 	p.Done = alertDoneMessages()[c.Query("fait")]
 	return s.renderAlerts(c, fiber.StatusOK, a, p)
+}
+
+// companyAlertProfile is the alert a company's list of tenders proposes:
+// the CPV codes (and the codes under them) and the service area its
+// listing declares, what that list starts from, sent daily. It is only a
+// form's starting point: nothing is saved before the user's preview.
+func companyAlertProfile(sup data.Supplier) data.AlertProfile {
+	name := []rune("Appels d'offres pour " + sup.Name)
+	p := data.AlertProfile{Name: strings.TrimSpace(string(name[:min(len(name), data.MaxAlertName)])), Frequency: data.AlertDaily}
+	for _, code := range sup.CPVDeclared {
+		p.CPV = append(p.CPV, data.AlertCPV{Code: code, WithChildren: true})
+	}
+	switch a := sup.ServiceArea; a.Kind {
+	case data.ServiceAreaRadius:
+		if ad := sup.Address; ad.HasGeo() && a.RadiusKm > 0 {
+			p.Near = &data.Place{Postcode: ad.Postcode, Commune: ad.Commune, Departement: ad.Departement, Lat: ad.Lat, Lon: ad.Lon}
+			p.RadiusKm = a.RadiusKm
+		}
+	case data.ServiceAreaDepartements:
+		p.Departements = slices.Clone(a.Codes)
+	case data.ServiceAreaRegions:
+		p.Regions = slices.Clone(a.Codes)
+	}
+	return p
 }
 
 // renderAlerts renders the page; the list of profiles is filled for the

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"maps"
 	"net/http"
@@ -142,7 +143,77 @@ func TestAlertCreatePreviewsFirst(t *testing.T) {
 
 	// The account page and the company's tenders link to the alerts.
 	mustContain(t, "account", w.member.get(t, "/compte").body, `href="/compte/alertes"`)
-	mustContain(t, "company tenders", w.member.get(t, companyURL(w.co.ID)+"/appels-d-offres").body, `href="/compte/alertes"`, "créer une alerte")
+	mustContain(t, "company tenders", w.member.get(t, companyURL(w.co.ID)+"/appels-d-offres").body, `href="/compte/alertes?entreprise=`+w.co.ID+`#formulaire"`, "créer une alerte")
+}
+
+// TestAlertFromCompanyTenders: « créer une alerte » under a company's
+// tenders opens the form filled with what its listing declares — its CPV
+// codes with the codes under them, its service area — instead of an empty
+// one the PMI had to fill again; saved after the preview, it is a valid
+// alert. Another account's company fills nothing.
+func TestAlertFromCompanyTenders(t *testing.T) {
+	w := newAlertWorld(t)
+	ctx := context.Background()
+	if _, err := w.s.store.EditListing(ctx, w.co.ID, w.acc.ID, func(cur *data.Supplier) ([]string, error) {
+		cur.CPVDeclared = []string{"45421000"}
+		cur.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaRadius, RadiusKm: 80}
+		return []string{data.FieldCPVDeclared, data.FieldServiceArea}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	link := alertsPath + "?entreprise=" + w.co.ID + "#formulaire"
+	mustContain(t, "company tenders", w.member.get(t, companyURL(w.co.ID)+"/appels-d-offres").body, `href="`+link+`"`)
+
+	r := w.member.get(t, strings.TrimSuffix(link, "#formulaire"))
+	wantStatus(t, "form from the company", r, http.StatusOK)
+	mustContain(t, "form from the company", r.body,
+		`value="Appels d&#39;offres pour Menuiserie Lyonnaise"`,
+		`name="cpv" value="45421000" checked`, `name="cpv_enfants" value="45421000" checked`,
+		`name="autour" value="entreprise:`+w.co.ID+`" checked`, `name="rayon" value="80"`)
+
+	// Previewed, then saved as it is.
+	form := url.Values{"nom": {"Appels d'offres pour Menuiserie Lyonnaise"}, "frequence": {"daily"}, "cpv": {"45421000"},
+		"cpv_enfants": {"45421000"}, "autour": {"entreprise:" + w.co.ID}, "rayon": {"80"}, "action": {"apercu"}}
+	form.Set("apercu", previewedIn(t, w.member.post(t, alertsPath, form).body))
+	form.Set("action", "enregistrer")
+	wantStatus(t, "save", w.member.post(t, alertsPath, form), http.StatusSeeOther)
+	ps, _ := w.s.store.AlertProfilesOf(ctx, w.acc.ID)
+	if len(ps) != 1 || len(ps[0].CPV) != 1 || !ps[0].CPV[0].WithChildren || ps[0].Near == nil || ps[0].RadiusKm != 80 {
+		t.Fatalf("saved alerts = %+v, want the company's code with its children and 80 km around its site", ps)
+	}
+
+	stranger, _ := memberOf(t, w.s, "autre@example.fr", "", data.MemberOwner)
+	r = stranger.get(t, alertsPath+"?entreprise="+w.co.ID)
+	wantStatus(t, "another account", r, http.StatusOK)
+	if strings.Contains(r.body, "Menuiserie Lyonnaise") || strings.Contains(r.body, `value="45421000"`) {
+		t.Error("another account's form is filled with the company's listing")
+	}
+}
+
+// TestAlertFieldLimits: the name and keywords fields stop typing where
+// the server refuses (they let 200 and 600 characters through, refused
+// past 120 and 300).
+func TestAlertFieldLimits(t *testing.T) {
+	w := newAlertWorld(t)
+	mustContain(t, "form", w.member.get(t, alertsPath).body,
+		fmt.Sprintf(`id="nom" name="nom" value="" maxlength="%d"`, data.MaxAlertName),
+		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords))
+	for _, tt := range []struct {
+		field, char string
+		max         int
+		msg         string
+	}{{"nom", "é", data.MaxAlertName, "nom trop long"}, {"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs"}} {
+		form := menuiserieForm()
+		form.Set("action", "apercu")
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max))
+		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK {
+			t.Errorf("%s at the limit: status %d, want the preview", tt.field, r.status)
+		}
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max+1))
+		r := w.member.post(t, alertsPath, form)
+		wantStatus(t, tt.field+" over the limit", r, http.StatusBadRequest)
+		mustContain(t, tt.field+" over the limit", r.body, tt.msg)
+	}
 }
 
 // TestAlertFormInvalid: each invalid input gets a French message next to

@@ -58,6 +58,7 @@ type claimStartPage struct {
 	Establishments                []establishmentOption
 	Method, Local                 string // as typed, shown again after an error
 	Error                         string
+	mine                          []data.Claim // the account's claims, of every listing
 }
 
 // loadSupplierForClaim reads the supplier named in the path; a SIRET
@@ -115,6 +116,7 @@ func (s *Server) claimStart(ctx context.Context, sup data.Supplier, acc data.Acc
 	if err != nil {
 		return nil, fmt.Errorf("web: claim %s: claims of %s: %w", sup.ID, acc.ID, err)
 	}
+	p.mine = mine
 	for _, cl := range mine {
 		if cl.SupplierID == sup.ID && cl.Open() {
 			p.OpenClaim = claimURL(cl.ID)
@@ -239,6 +241,12 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 		}
 		cl.LetterAddress = a
 	}
+	// The same claim sent again (a double click, the back button) goes on
+	// with the open one: a new claim would void the code just mailed, the
+	// token perhaps already published, or queue a second letter.
+	if open, ok := sameOpenClaim(p.mine, cl); ok {
+		return c.Redirect(claimURL(open.ID), fiber.StatusSeeOther)
+	}
 	if err := s.withdrawOpenClaims(c, acc, sup.ID); err != nil {
 		return err
 	}
@@ -252,6 +260,19 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 		}
 	}
 	return c.Redirect(claimURL(cl.ID), fiber.StatusSeeOther)
+}
+
+// sameOpenClaim returns the open claim among mine that asks for the same
+// listing with the same proof: same method, establishment, address or
+// domain. Starting a claim with another proof still replaces it.
+func sameOpenClaim(mine []data.Claim, cl data.Claim) (data.Claim, bool) {
+	for _, old := range mine {
+		if old.Open() && old.SupplierID == cl.SupplierID && old.Method == cl.Method && old.SIRET == cl.SIRET &&
+			strings.EqualFold(old.Email, cl.Email) && old.Domain == cl.Domain && old.LetterAddress == cl.LetterAddress {
+			return old, true
+		}
+	}
+	return data.Claim{}, false
 }
 
 func hasEstablishment(sup data.Supplier, siret string) bool {

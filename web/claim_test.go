@@ -91,6 +91,53 @@ func TestClaimByEmailedCode(t *testing.T) {
 	}
 }
 
+// TestClaimSentTwiceGoesOnWithTheOpenOne: « Commencer la revendication »
+// sent twice with the same proof (a double click, the back button) goes on
+// with the open claim — one code mailed, still valid — instead of
+// replacing it, which voided the code the first mail carried; another
+// proof still starts a new claim that replaces it.
+func TestClaimSentTwiceGoesOnWithTheOpenOne(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	sup := w.company(t, 1, "")
+	alice, acc := w.person(t, "alice@example.org", data.RoleSupplier)
+
+	first := w.begin(t, alice, sup, url.Values{"method": {"email_domain"}, "local": {"direction"}})
+	code := codeIn(t, w.mailTo(t, 1, "direction@example.com").Text)
+	again := w.begin(t, alice, sup, url.Values{"method": {"email_domain"}, "local": {"Direction "}})
+	if again != first {
+		t.Errorf("the same claim sent again started claim %s, want %s", again, first)
+	}
+	time.Sleep(200 * time.Millisecond) // a second mail would be there by now
+	if n := len(w.inbox()); n != 1 {
+		t.Errorf("%d mails after the same claim sent twice, want 1", n)
+	}
+	if r := alice.post(t, claimURL(first)+"/code", url.Values{"code": {code}}); r.status != http.StatusSeeOther {
+		t.Fatalf("the code of the first mail: status %d\n%s", r.status, r.body)
+	}
+	if !w.isMember(t, acc.ID, sup.ID) {
+		t.Fatal("the code of the first mail did not make the claimant a member")
+	}
+
+	// Another proof, or another address, is a new claim that replaces the
+	// open one.
+	other := w.company(t, 2, "")
+	bob, _ := w.person(t, "bob@example.org", data.RoleSupplier)
+	kbis := w.begin(t, bob, other, url.Values{"method": {"document"}})
+	if w.begin(t, bob, other, url.Values{"method": {"document"}}) != kbis {
+		t.Error("the same Kbis claim sent twice started another claim")
+	}
+	byMail := w.begin(t, bob, other, url.Values{"method": {"email_domain"}, "local": {"contact"}})
+	if byMail == kbis {
+		t.Fatal("a claim with another proof went on with the open one")
+	}
+	if c := w.claim(t, kbis); c.Status != data.ClaimWithdrawn {
+		t.Errorf("the claim replaced by another proof is %s, want withdrawn", c.Status)
+	}
+	if w.begin(t, bob, other, url.Values{"method": {"email_domain"}, "local": {"direction"}}) == byMail {
+		t.Error("a claim with another address went on with the open one")
+	}
+}
+
 func TestClaimEmailNeverGoesToAnUnsourcedOrFreeMailDomain(t *testing.T) {
 	w := newClaimWorld(t, claimWorldConfig{})
 	alice, _ := w.person(t, "alice@example.org", data.RoleSupplier)

@@ -50,7 +50,11 @@ type companyTendersView struct {
 	Basis     []string
 	Missing   []string
 	Hidden    []hiddenTenderView
-	Unindexed bool
+	// HiddenCount is how many tenders the company set aside: the
+	// dashboard, which does not list them, links to the page that does
+	// (where « Remettre » undoes a « pas pour nous »).
+	HiddenCount int
+	Unindexed   bool
 	// Gaps are the declarations the listing lacks for the search, each
 	// with its form; the empty list advises them, or an alert when the
 	// listing lacks none.
@@ -116,6 +120,7 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders set aside by %s: %w", a.sup.ID, err)
 	}
+	v.HiddenCount = len(dismissed)
 	exclude := make([]string, 0, len(dismissed))
 	for _, d := range dismissed {
 		exclude = append(exclude, d.TenderID)

@@ -65,9 +65,16 @@ func TestCompanyTenders(t *testing.T) {
 	if strings.Contains(r.body, "Menuiseries extérieures du gymnase") {
 		t.Error("a tender set aside still shows on the dashboard")
 	}
+	// … but the dashboard says it was set aside and leads to where it can
+	// be put back: a « pas pour nous » clicked by mistake is not lost.
+	mustContain(t, "dashboard after pas pour nous", r.body,
+		`<a href="`+dash+`/appels-d-offres#ecartes">Un appel d'offres écarté (« pas pour nous ») : les revoir ou les remettre</a>`)
 	list := member.get(t, dash+"/appels-d-offres")
 	wantStatus(t, "list", list, http.StatusOK)
 	mustContain(t, "list", list.body, "Écartés", "Menuiseries extérieures du gymnase", "Remettre", "Portes intérieures")
+	if strings.Contains(list.body, "les revoir ou les remettre") {
+		t.Error("the list, which shows the tenders set aside, also links to them")
+	}
 
 	// Another account, not a member, sees nothing and cannot act.
 	stranger, _ := memberOf(t, s, "autre@example.fr", "", data.MemberOwner)
@@ -124,7 +131,7 @@ func TestCompanyTendersEmptyAdvice(t *testing.T) {
 		}, []string{"Déclarez vos codes CPV", "Déclarez votre zone", "Déclarer vos codes CPV et votre zone", "rien n'y manque"}},
 		{"everything declared", full, []string{
 			"Votre fiche déclare déjà vos codes CPV, votre zone d'intervention, vos produits et votre effectif",
-			"créez une alerte", `href="/compte/alertes"`,
+			"créez une alerte", `href="/compte/alertes?entreprise=`,
 		}, []string{"Déclarez", "Citez", "Indiquez", "Déclarer vos codes CPV et votre zone", "/fiche/"}},
 	}
 	for i, tt := range tests {

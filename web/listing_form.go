@@ -206,8 +206,8 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 			read[e.ID] = true
 		}
 		for _, e := range fe {
-			if slices.Contains(sec.Fields, e.Field) && !read[fieldInputID(e.Field)] {
-				p.Errors = append(p.Errors, listingError{ID: fieldInputID(e.Field), Label: fieldName(e.Field), Message: e.Message})
+			if id := fieldInputID(e.Field, l); slices.Contains(sec.Fields, e.Field) && !read[id] {
+				p.Errors = append(p.Errors, listingError{ID: id, Label: fieldName(e.Field), Message: e.Message})
 			}
 		}
 	}
@@ -232,7 +232,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 // look CPV codes up with, "" when the form is to be saved.
 func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 	fail := func(field, msg string) {
-		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field), Label: fieldName(field), Message: msg})
+		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field, *l), Label: fieldName(field), Message: msg})
 	}
 	switch p.Section.Name {
 	case "presentation":
@@ -351,7 +351,9 @@ func (p *listingEditPage) offerCPV(words string, saving bool) {
 }
 
 // fieldInputID is the id of the form input of a field, for error links.
-func fieldInputID(field string) string {
+// The service area's error leads to the input of the kind of area chosen
+// (the radius, the choice of départements or of régions).
+func fieldInputID(field string, l data.Listing) string {
 	switch field {
 	case data.FieldDescription:
 		return "description"
@@ -360,6 +362,14 @@ func fieldInputID(field string) string {
 	case data.FieldCPVDeclared:
 		return "cpv_ajout"
 	case data.FieldServiceArea:
+		switch l.ServiceArea.Kind {
+		case data.ServiceAreaRadius:
+			return "rayon"
+		case data.ServiceAreaDepartements:
+			return "zone-deps"
+		case data.ServiceAreaRegions:
+			return "zone-regs"
+		}
 		return "zone-france"
 	case data.FieldHeadcount:
 		return "effectif"

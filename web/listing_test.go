@@ -193,14 +193,15 @@ func TestListingFormErrors(t *testing.T) {
 		{"email", "contacts", url.Values{"email": {"contact-ebenisterie.fr"}}, 400, []string{"adresse électronique invalide", "Courriel de contact"}},
 		{"website at an IP address", "contacts", url.Values{"site": {"http://127.0.0.1:18181/admin"}}, 400,
 			[]string{"le site web est une adresse IP, pas un nom de domaine", `value="http://127.0.0.1:18181/admin"`}},
-		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger"}},
+		{"radius", "zone", url.Values{"zone": {"radius"}, "rayon": {"beaucoup"}}, 400, []string{"rayon en kilomètres", `value="beaucoup"`, "1 point à corriger", `href="#rayon"`}},
 		{"radius NaN", "zone", url.Values{"zone": {"radius"}, "rayon": {"NaN"}}, 400, []string{"rayon en kilomètres", `value="NaN"`}},
 		{"radius Inf", "zone", url.Values{"zone": {"radius"}, "rayon": {"Inf"}}, 400, []string{"rayon en kilomètres", `value="Inf"`}},
 		{"radius negative", "zone", url.Values{"zone": {"radius"}, "rayon": {"-5"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="-5"`}},
 		{"radius zero", "zone", url.Values{"zone": {"radius"}, "rayon": {"0"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="0"`}},
-		{"radius huge", "zone", url.Values{"zone": {"radius"}, "rayon": {"1e9"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="1e9"`}},
+		{"radius huge", "zone", url.Values{"zone": {"radius"}, "rayon": {"1e9"}}, 400, []string{"rayon attendu : de 1 à 1000 km", `value="1e9"`, `href="#rayon"`}},
 		{"presentation as typed", "presentation", url.Values{"description": {"  Deux   espaces " + strings.Repeat("é", 4001)}}, 400, []string{"la présentation dépasse", ">  Deux   espaces "}},
-		{"no département", "zone", url.Values{"zone": {"departements"}}, 400, []string{"au moins un département"}},
+		{"no département", "zone", url.Values{"zone": {"departements"}}, 400, []string{"au moins un département", `href="#zone-deps"`}},
+		{"no région", "zone", url.Values{"zone": {"regions"}}, 400, []string{"au moins un département ou une région", `href="#zone-regs"`}},
 		{"amount", "capacite", url.Values{"plus_gros_contrat": {"douze"}}, 400, []string{"montant illisible"}},
 		{"certification date", "certifications", url.Values{"cert_rows": {"1"}, "cert-1-nom": {"ISO 9001"}, "cert-1-validite": {"demain"}}, 400, []string{"date de validité illisible"}},
 		{"unknown section", "secrets", url.Values{}, 404, nil},
@@ -910,6 +911,32 @@ func TestAccountRoleOfCompanyMember(t *testing.T) {
 	list := signIn(t, s, "admin@alliance.fr", listingPassword).get(t, "/admin/comptes").body
 	if i := strings.Index(list, owner.Email); i < 0 || !strings.Contains(list[i:min(len(list), i+300)], "entreprise") {
 		t.Errorf("the admins' list does not name %s « entreprise »", owner.Email)
+	}
+}
+
+// TestSupplierPageForMember: a member reading the public page of the
+// company is sent to its dashboard, not asked to claim the listing it
+// already manages (« Demandez à gérer la fiche » misled invited members);
+// other visitors still see the claim link.
+func TestSupplierPageForMember(t *testing.T) {
+	sup := listingCompany(12, "Forge Membre")
+	sup.ClaimedBy = "someone"
+	s, _ := listingServer(t, Config{}, sup)
+	member, _ := memberOf(t, s, "patron@forge-membre.fr", sup.ID, data.MemberMember)
+	stranger, _ := memberOf(t, s, "autre@ailleurs.fr", "", data.MemberOwner)
+
+	r := member.get(t, supplierURL(sup.ID))
+	wantStatus(t, "member", r, http.StatusOK)
+	mustContain(t, "member's view", r.body, "Vous gérez cette fiche", `href="`+companyURL(sup.ID)+`"`)
+	if strings.Contains(r.body, "Demandez à gérer la fiche") {
+		t.Error("a member is asked to claim the listing it manages")
+	}
+	for name, cl := range map[string]*client{"stranger": stranger, "anonymous": newClient(s)} {
+		r := cl.get(t, supplierURL(sup.ID))
+		mustContain(t, name, r.body, "Demandez à gérer la fiche", `href="`+supplierURL(sup.ID)+`/revendiquer"`)
+		if strings.Contains(r.body, "Vous gérez cette fiche") {
+			t.Errorf("%s: told it manages the listing", name)
+		}
 	}
 }
 

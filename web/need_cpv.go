@@ -48,8 +48,10 @@ var leadingCPVDigitsRe = regexp.MustCompile(`^(\d{1,8})(?:-\d)?(?:\s|$|—|–)`
 // searchCPV finds CPV codes for what a buyer types: digits are a code
 // prefix ("452" → 45200000, 45210000…, in code order, which lists a code
 // before its descendants); words must each begin a word of the French
-// label, accents and case ignored ("menuis" → « Travaux de menuiserie »),
-// the shortest labels first since they name the thing most directly.
+// label, accents and case ignored ("menuis" → « Travaux de menuiserie »).
+// Labels where the words are whole words come first ("vis" lists « Boulons
+// et vis » before « Visières »), then the shortest labels, since they name
+// the thing most directly.
 func searchCPV(q string, limit int) []data.CPVCode {
 	q = strings.TrimSpace(q)
 	if q == "" || limit <= 0 {
@@ -78,7 +80,12 @@ func searchCPV(q string, limit int) []data.CPVCode {
 			found = append(found, e)
 		}
 	}
-	slices.SortStableFunc(found, func(a, b cpvEntry) int { return len(a.words) - len(b.words) })
+	slices.SortStableFunc(found, func(a, b cpvEntry) int {
+		if wa, wb := wholeWords(words, a.words), wholeWords(words, b.words); wa != wb {
+			return wb - wa
+		}
+		return len(a.words) - len(b.words)
+	})
 	out := make([]data.CPVCode, 0, min(limit, len(found)))
 	for _, e := range found[:min(limit, len(found))] {
 		out = append(out, e.code)
@@ -94,6 +101,18 @@ func allWordsBegin(query, label []string) bool {
 		}
 	}
 	return true
+}
+
+// wholeWords counts the query words that are a label word, or its
+// singular ("boulon" is « boulons »), not only its beginning.
+func wholeWords(query, label []string) int {
+	n := 0
+	for _, q := range query {
+		if slices.ContainsFunc(label, func(w string) bool { return w == q || w == q+"s" || w == q+"x" }) {
+			n++
+		}
+	}
+	return n
 }
 
 // cpvOption is a CPV code as a picker offers it: the value the field

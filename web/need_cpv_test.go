@@ -26,6 +26,12 @@ func TestSearchCPV(t *testing.T) {
 		{name: "capitals and accents", q: "BÂTIMENTS historique", limit: 10, all: []string{"45212350"}},
 		{name: "several words", q: "monuments historiques", limit: 10, all: []string{"45212314", "92522200"}},
 		{name: "shortest label first", q: "travaux de menuiserie", limit: 1, first: []string{"45421000"}},
+		// A PMI that makes screws types « vis »: the labels where it is a
+		// word (plural included) come before those where it only begins one
+		// (« Visières », « Viscosimètres », « Cartes de visite »).
+		{name: "whole words before beginnings", q: "vis", limit: 6,
+			all: []string{"44531300", "44531100", "44531510", "44618320", "44531520", "44531200"}},
+		{name: "a singular finds its plural first", q: "boulon", limit: 1, first: []string{"44531400"}},
 		{name: "every word must match", q: "menuiserie zzzz", limit: 10, none: true},
 		{name: "unknown code", q: "99", limit: 10, none: true},
 		{name: "blank", q: "   ", limit: 10, none: true},

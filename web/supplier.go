@@ -18,7 +18,10 @@ type supplierPage struct {
 	MapNote  string
 	Awards   *trackRecord
 	ClaimURL string
-	APIURL   string
+	// ManageURL is the company's dashboard when the visitor is one of its
+	// members: the page then offers to complete the listing, not to claim it.
+	ManageURL string
+	APIURL    string
 }
 
 // supplierIDRe matches what can name a supplier in a URL: a SIREN, a SIRET
@@ -69,6 +72,15 @@ func (s *Server) supplier(c *fiber.Ctx) error {
 			return fmt.Errorf("web: supplier %s: awards: %w", sup.ID, err)
 		}
 		p.Awards = newTrackRecord(awards)
+	}
+	if acc, ok := s.currentAccount(c); ok {
+		m, err := s.membershipOf(ctx, sup.ID, acc.ID)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			p.ManageURL = companyURL(sup.ID)
+		}
 	}
 	a := sup.Address
 	var place *mapPlace

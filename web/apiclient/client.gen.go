@@ -1851,7 +1851,7 @@ type ClientInterface interface {
 
 	// SuggestCPV Compléter un code CPV
 	//
-	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés les plus courts d'abord).
+	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
 	//
 	// Corresponds with GET /api/v1/cpv (the `SuggestCPV` operationId).
 	SuggestCPV(ctx context.Context, params *SuggestCPVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1976,7 +1976,7 @@ func (c *Client) SuggestCommunes(ctx context.Context, params *SuggestCommunesPar
 
 // SuggestCPV Compléter un code CPV
 //
-// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés les plus courts d'abord).
+// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
 //
 // Corresponds with GET /api/v1/cpv (the `SuggestCPV` operationId).
 func (c *Client) SuggestCPV(ctx context.Context, params *SuggestCPVParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3706,7 +3706,7 @@ type ClientWithResponsesInterface interface {
 
 	// SuggestCPVWithResponse Compléter un code CPV
 	//
-	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés les plus courts d'abord).
+	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5079,7 +5079,7 @@ func (c *ClientWithResponses) SuggestCommunesWithResponse(ctx context.Context, p
 
 // SuggestCPVWithResponse Compléter un code CPV
 //
-// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés les plus courts d'abord).
+// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -147,12 +147,18 @@ func SourcedDomain(sup data.Supplier) (Domain, error) {
 var localPartRe = regexp.MustCompile(`^[a-z0-9]([a-z0-9._+-]{0,62}[a-z0-9])?$`)
 
 // MailAddress builds the address at d where the code goes, from the part
-// before "@" the claimant chose. Only the local part is theirs: an "@" in
-// it is refused, so the domain is always the sourced one.
+// before "@" the claimant chose. Only the local part is theirs: the whole
+// address is taken when it is on the sourced domain (people type it), any
+// other domain refused, so the domain is always the sourced one.
 func MailAddress(local string, d Domain) (string, error) {
 	local = strings.ToLower(strings.TrimSpace(local))
-	if strings.Contains(local, "@") {
-		return "", refused("local", "indiquez seulement la partie avant « @ » : le domaine est celui du site de l'entreprise")
+	if before, after, ok := strings.Cut(local, "@"); ok {
+		// The whole address typed, as people do: fine on the company's
+		// domain, which is all the field lets them choose anyway.
+		if d.Name == "" || after != d.Name {
+			return "", refused("local", "indiquez seulement la partie avant « @ » : le domaine est celui du site de l'entreprise")
+		}
+		local = before
 	}
 	if !localPartRe.MatchString(local) || strings.Contains(local, "..") {
 		return "", refused("local", "la partie avant « @ » ne peut contenir que des lettres sans accent, des chiffres et . _ + -")
