@@ -69,15 +69,25 @@ func (g *matchGate) acquire(ctx context.Context) bool {
 
 func (g *matchGate) release() { <-g.slots }
 
+// headerServerTiming is the W3C Server Timing header, which browsers'
+// developer tools show beside the request.
+const headerServerTiming = "Server-Timing"
+
 // matchBusyNote replaces the ranking of a tender or need page when the
 // matcher is saturated: the rest of the page is still worth showing.
 const matchBusyNote = "Le classement des fournisseurs est momentanément indisponible (trop de demandes) : rechargez la page dans quelques secondes."
 
 // shedMatches wraps a handler that runs the matcher: past saturation it
-// answers 503 with Retry-After and the API's JSON error, at once.
+// answers 503 with Retry-After and the API's JSON error, at once. The
+// shed answer says in Server-Timing how long it waited for a slot
+// (« queue;dur=250.4 », in milliseconds): the server's own measure that it
+// never queued, which a client's clock on a loaded machine cannot give.
 func (s *Server) shedMatches(h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		start := time.Now()
 		if !s.matchGate.acquire(c.UserContext()) {
+			waited := float64(time.Since(start).Microseconds()) / 1000
+			c.Set(headerServerTiming, "queue;dur="+strconv.FormatFloat(waited, 'f', 1, 64))
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(matchRetryAfter))
 			c.Set(fiber.HeaderCacheControl, "no-store")
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{

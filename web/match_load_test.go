@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -42,6 +43,9 @@ func TestMatchShedsLoadPastSaturation(t *testing.T) {
 			}
 			if r.header.Get("Retry-After") != "1" {
 				t.Errorf("%s Retry-After = %q, want 1", path, r.header.Get("Retry-After"))
+			}
+			if q, ok := shedQueueWait(r.header.Get("Server-Timing")); !ok || q < wait || q > took {
+				t.Errorf("%s Server-Timing %q, want the wait for a slot, %v to %v", path, r.header.Get("Server-Timing"), wait, took)
 			}
 			var e struct{ Error string }
 			if err := json.Unmarshal([]byte(r.body), &e); err != nil || !strings.Contains(e.Error, "saturé") {
@@ -148,4 +152,18 @@ func TestMatchSourceFollowsWrites(t *testing.T) {
 	if _, err := s.matchSource.Supplier(ctx, "inconnu"); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("unknown supplier: err = %v, want ErrNotFound", err)
 	}
+}
+
+// shedQueueWait reads the wait for a slot that a shed match answer gives in
+// its Server-Timing header (« queue;dur=250.4 », milliseconds).
+func shedQueueWait(h string) (time.Duration, bool) {
+	ms, ok := strings.CutPrefix(h, "queue;dur=")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(ms, 64)
+	if err != nil || v < 0 {
+		return 0, false
+	}
+	return time.Duration(v * float64(time.Millisecond)), true
 }

@@ -39,17 +39,17 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 		`{"title":"Menuiseries et parquets"},{"title":"Mobilier en bois massif"},` +
 		`{"title":"Ferronnerie d'art"},{"title":"Restauration des vitraux"},` +
 		`{"title":"Dorure à la feuille"},{"title":"Tapisserie et tentures"}]}`
-	match := func(client *http.Client) (status int, retry, body string, took time.Duration, err error) {
+	match := func(client *http.Client) (status int, header http.Header, body string, took time.Duration, err error) {
 		req, _ := http.NewRequest(http.MethodPost, w.base+"/api/v1/match", strings.NewReader(need))
 		req.Header.Set("Content-Type", "application/json")
 		start := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
-			return 0, "", "", time.Since(start), err
+			return 0, nil, "", time.Since(start), err
 		}
 		b, err := io.ReadAll(resp.Body)
 		_ = resp.Body.Close()
-		return resp.StatusCode, resp.Header.Get("Retry-After"), string(b), time.Since(start), err
+		return resp.StatusCode, resp.Header, string(b), time.Since(start), err
 	}
 
 	t.Run("per-client limit", func(t *testing.T) {
@@ -66,7 +66,8 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 		)
 		for range 40 {
 			wg.Go(func() {
-				status, r, body, _, err := match(client)
+				status, h, body, _, err := match(client)
+				r := h.Get("Retry-After")
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -103,14 +104,14 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 		const clients = 48
 		var mu sync.Mutex
 		statuses := map[int]int{}
-		var slowestShed, slowest time.Duration
+		var slowestShed, slowest, longestQueue time.Duration
 		end := time.Now().Add(3 * time.Second)
 		var wg sync.WaitGroup
 		for range clients {
 			wg.Go(func() {
 				client := &http.Client{Timeout: 30 * time.Second}
 				for time.Now().Before(end) {
-					status, retry, body, took, err := match(client)
+					status, h, body, took, err := match(client)
 					mu.Lock()
 					if err != nil {
 						statuses[-1]++
@@ -120,7 +121,11 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 					slowest = max(slowest, took)
 					if status == http.StatusServiceUnavailable {
 						slowestShed = max(slowestShed, took)
-						if retry == "" || !strings.Contains(body, `"error"`) {
+						// The server's own measure of its wait for a slot.
+						ms, ok := strings.CutPrefix(h.Get("Server-Timing"), "queue;dur=")
+						queued, perr := strconv.ParseFloat(ms, 64)
+						longestQueue = max(longestQueue, time.Duration(queued*float64(time.Millisecond)))
+						if h.Get("Retry-After") == "" || !strings.Contains(body, `"error"`) || !ok || perr != nil {
 							statuses[-2]++
 						}
 					}
@@ -129,8 +134,8 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		t.Logf("%d clients for 3 s: statuses %v (-1 transport error, -2 shed without Retry-After or JSON); slowest shed %v, slowest answer %v",
-			clients, statuses, slowestShed, slowest)
+		t.Logf("%d clients for 3 s: statuses %v (-1 transport error, -2 shed without Retry-After, Server-Timing or JSON); "+
+			"slowest shed %v (the server waited %v at most), slowest answer %v", clients, statuses, slowestShed, longestQueue, slowest)
 		if statuses[-1] > 0 || statuses[-2] > 0 {
 			t.Fatalf("transport errors or bad shed answers: %v", statuses)
 		}
@@ -140,10 +145,13 @@ func TestServeShedsOverloadAndRecovers(t *testing.T) {
 		if len(statuses) != 2 {
 			t.Fatalf("statuses %v: want only 200 and 503", statuses)
 		}
-		// Shed at the end of the bounded wait (250 ms), never behind a queue;
-		// the bound allows for a loaded machine.
-		if slowestShed > 2*time.Second {
-			t.Errorf("a shed request took %v: it queued", slowestShed)
+		// Shed at the end of the bounded wait (250 ms), never behind a queue:
+		// measured by the server, since the clients' clock also counts 48
+		// goroutines waiting for two cores (a shed once took 2.7 s by it on
+		// a machine running two other test suites); the bound allows for
+		// timers that fire late on a loaded machine.
+		if longestQueue > time.Second {
+			t.Errorf("a shed request waited %v for a slot: it queued", longestQueue)
 		}
 
 		// Recovery, with nothing done: ready, and every match answered.

@@ -4005,7 +4005,8 @@ type MatchNeedResponse429Headers struct {
 
 // MatchNeedResponse503Headers the declared response headers of an HTTP 503 response for MatchNeed
 type MatchNeedResponse503Headers struct {
-	RetryAfter *int
+	RetryAfter   *int
+	ServerTiming *string
 }
 
 type MatchNeedResponse struct {
@@ -4975,7 +4976,8 @@ type MatchTenderResponse429Headers struct {
 
 // MatchTenderResponse503Headers the declared response headers of an HTTP 503 response for MatchTender
 type MatchTenderResponse503Headers struct {
-	RetryAfter *int
+	RetryAfter   *int
+	ServerTiming *string
 }
 
 type MatchTenderResponse struct {
@@ -5534,6 +5536,13 @@ func ParseMatchNeedResponse(rsp *http.Response) (*MatchNeedResponse, error) {
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Server-Timing"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Server-Timing", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ServerTiming = &value
 		}
 		response.Headers503 = &headers
 	}
@@ -6505,6 +6514,13 @@ func ParseMatchTenderResponse(rsp *http.Response) (*MatchTenderResponse, error) 
 				return nil, err
 			}
 			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Server-Timing"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Server-Timing", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ServerTiming = &value
 		}
 		response.Headers503 = &headers
 	}
