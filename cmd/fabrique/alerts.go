@@ -64,7 +64,8 @@ func alertsCommand() command {
 			"    n'est jamais envoyé deux fois, que « serve » ou cette commande l'envoie.\n" +
 			"    Il faut l'adresse publique du site (--public-url), celle des liens.\n" +
 			"alerts send --dry-run\n" +
-			"    affiche, par compte, ce qui serait envoyé, sans rien envoyer ni écrire.\n" +
+			"    affiche, par compte, ce qui serait envoyé, sans rien envoyer ni écrire dans\n" +
+			"    la base (l'index des appels d'offres, qui en dérive, peut être reconstruit).\n" +
 			"La base ne doit pas être ouverte par « fabrique serve » : celui-ci envoie déjà\n" +
 			"les alertes (voir --alerts-every).",
 		options: append(append([]string{optData, optDryRun, optPublicURL}, logOptions...),

@@ -83,7 +83,8 @@
 // profiles are due (immediate: at each run; daily: 07:00 Paris time;
 // weekly: Mondays 07:00) and finishes the sends an earlier run left
 // pending; with --dry-run, prints per account what would be sent and
-// changes nothing. serve does the same at start and every --alerts-every
+// changes nothing in the store (the tender index, derived from it, may be
+// rebuilt). serve does the same at start and every --alerts-every
 // (default 10m; off for cron); the store records each digest before and
 // after its SMTP exchange, so a digest goes out once whichever process
 // sends it, across kills (web.Server.SendDueDigests states the exact
