@@ -111,6 +111,20 @@ type decision struct {
 	admin  bool // the Alliance decides; else a member of the company
 }
 
+// notAwaitingDecision says why a claim cannot be decided any more, in the
+// words of the person who clicked: most often another approver, or the
+// Alliance, decided first.
+func notAwaitingDecision(cl *data.Claim) string {
+	if !cl.Open() {
+		when := ""
+		if !cl.DecidedAt.IsZero() {
+			when = " le " + frenchDate(cl.DecidedAt)
+		}
+		return "Cette demande a déjà été " + cl.Status.Label() + when + " : il n'y a plus rien à décider."
+	}
+	return "Cette demande n'attend pas encore de décision : elle en est à l'étape « " + cl.Status.Label() + " »."
+}
+
 // decideClaim accepts or refuses claim id for actor, then makes the
 // claimant a member (accepted) and tells the claimant. A member decides
 // only claims awaiting approval; an admin also those under review, and may
@@ -125,7 +139,7 @@ func (s *Server) decideClaim(c *fiber.Ctx, actor data.Account, id string, d deci
 			}
 		}
 		if !slices.Contains(allowed, cl.Status) {
-			return store.ClaimChange{}, &stepRefused{"Cette revendication n'attend pas cette décision (statut : " + cl.Status.Label() + ")."}
+			return store.ClaimChange{}, &stepRefused{notAwaitingDecision(cl)}
 		}
 		now := time.Now()
 		cl.DecidedAt, cl.DecidedBy, cl.Reason, cl.TokenHash = now, actor.ID, d.reason, ""

@@ -567,6 +567,12 @@ func TestSecondClaimOfAManagedListingWaitsForAMember(t *testing.T) {
 	if m := w.mailTo(t, 4, "bob@example.org"); !strings.Contains(m.Subject, "Vous gérez désormais") {
 		t.Errorf("claimant's mail = %q", m.Subject)
 	}
+	// A second click, or another approver late: said in words, not a status.
+	again := alice.post(t, claimURL(second)+"/refuser", url.Values{"reason": {"inconnu"}})
+	if again.status != http.StatusConflict || !strings.Contains(again.body, "Cette demande a déjà été acceptée le ") ||
+		!strings.Contains(again.body, "il n&#39;y a plus rien à décider") {
+		t.Errorf("deciding an accepted claim: status %d, want 409 saying it was accepted and when\n%.2000s", again.status, again.body)
+	}
 	ms, _ := w.s.store.Members(context.Background(), sup.ID)
 	roles := map[string]data.MemberRole{}
 	for _, m := range ms {
