@@ -615,14 +615,21 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.navigatingBy("unsubscribe", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
 			a.audit("désinscription enregistrée")
 
-			// The mails, each a document of its own.
+			// The mails, each a document of its own, at the narrowest width
+			// WCAG asks to reflow to (1.4.10: 320 CSS pixels), a phone's
+			// mail client: nothing may make one scroll sideways.
+			a.do("320 px", chromedp.EmulateViewport(320, 700))
 			for _, m := range a11yMails(t, w) {
 				a.do("open the mail "+m.name, chromedp.Navigate(m.url))
 				a.audit("courriel " + m.name)
 				if title := eval[string](a.buyer, "title of "+m.name, `document.title`); title != m.subject {
 					t.Errorf("courriel %s: <title> %q, want its subject %q", m.name, title, m.subject)
 				}
+				if wide := eval[string](a.buyer, "width of "+m.name, mailOverflowJS); wide != "" {
+					t.Errorf("courriel %s: wider than 320 px, it scrolls sideways:\n\t%s", m.name, wide)
+				}
 			}
+			a.do("laptop width", chromedp.EmulateViewport(1280, 900))
 			checkConsole(t, consoleProblems())
 		})
 		t.Run("PMI et Alliance", func(t *testing.T) {
@@ -697,6 +704,16 @@ func TestBrowserAccessibility(t *testing.T) {
 	t.Logf("%d pages and states audited in %v; axe violations by rule (nodes): %v", visitor.audits+member.audits,
 		time.Since(start).Round(time.Millisecond), rules)
 }
+
+// mailOverflowJS returns "" when the page is no wider than the window;
+// otherwise its width and the innermost elements whose content or box
+// goes past the window's edge (a long link that does not wrap).
+const mailOverflowJS = `(() => {
+	if (document.documentElement.scrollWidth <= innerWidth) return '';
+	const wide = [...document.body.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > innerWidth + 1);
+	return document.documentElement.scrollWidth + ' px: ' + wide.filter(e => !wide.some(o => o !== e && e.contains(o)))
+		.map(e => e.outerHTML.slice(0, 160)).join('\n\t');
+})()`
 
 // a11yMail is a mail of the audit: its template, and where a browser
 // opens its HTML.
