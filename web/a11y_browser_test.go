@@ -667,6 +667,15 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.audit("fiche : contacts, en erreur")
 			a.titleSaysErrors("fiche : contacts, en erreur")
 			a.fieldsSayErrors("fiche : contacts, en erreur")
+
+			// An invitation to an address the browser takes but the site
+			// does not (no dot in its domain).
+			a.open(auditedPage{name: "équipe", path: w.company + "/equipe"})
+			a.do("type an address without a domain", chromedp.SendKeys(chromedp.CSS("#invite-email"), "pierre@atelier"))
+			a.navigatingBy("invite", chromedp.SendKeys(chromedp.CSS("#invite-email"), kb.Enter))
+			a.audit("équipe, invitation en erreur")
+			a.titleSaysErrors("équipe, invitation en erreur")
+			a.fieldsSayErrors("équipe, invitation en erreur")
 			a.signOut()
 
 			// Bruno opens Claire's invitation.
