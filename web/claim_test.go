@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,6 +89,41 @@ func TestClaimByEmailedCode(t *testing.T) {
 	}
 	if got, _ := w.s.store.Supplier(context.Background(), sup.ID); got.ClaimedBy != acc.ID {
 		t.Errorf("the listing is not marked claimed: %q", got.ClaimedBy)
+	}
+}
+
+// TestClaimFormMarksTheFieldInError: the claim form sent back with an
+// error marks the field it is about, described by the error, and its title
+// says so; an error of no field marks none.
+func TestClaimFormMarksTheFieldInError(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	alice, _ := w.person(t, "alice@example.org", data.RoleSupplier)
+	sup := w.company(t, 1, "")
+	for _, tt := range []struct {
+		name   string
+		form   url.Values
+		marked string // the selector of the fields marked aria-invalid
+	}{
+		{"an address that is not a local part", url.Values{"method": {"email_domain"}, "local": {"contact@gmail.com"}}, "#local"},
+		{"no proof chosen", url.Values{}, "input[name=method]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := alice.post(t, supplierURL(sup.ID)+"/revendiquer", tt.form)
+			wantStatus(t, tt.name, r, http.StatusUnprocessableEntity)
+			page := parseHTML(t, r)
+			invalid := page.Find(`[aria-invalid="true"]`)
+			if invalid.Length() == 0 || invalid.Length() != page.Find(tt.marked).Length() || invalid.Not(tt.marked).Length() != 0 {
+				t.Errorf("%d fields marked aria-invalid, want those of %s (%d)", invalid.Length(), tt.marked, page.Find(tt.marked).Length())
+			}
+			invalid.Each(func(_ int, f *goquery.Selection) {
+				if d, _ := f.Attr("aria-describedby"); !slices.Contains(strings.Fields(d), "form-errors") {
+					t.Errorf("%s is described by %q, not by the error", f.AttrOr("id", ""), d)
+				}
+			})
+			if title := page.Find("title").Text(); !strings.Contains(title, "à corriger") {
+				t.Errorf("title %q does not say a field needs correcting", title)
+			}
+		})
 	}
 }
 
