@@ -668,6 +668,16 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.titleSaysErrors("fiche : contacts, en erreur")
 			a.fieldsSayErrors("fiche : contacts, en erreur")
 
+			// A new password asked with a wrong current one.
+			a.open(auditedPage{name: "compte", path: accountPath})
+			a.do("type a wrong current password", chromedp.SendKeys(chromedp.CSS("#current"), "pas le mot de passe actuel"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "un nouveau mot de passe pour l'audit"),
+				chromedp.SendKeys(chromedp.CSS("#password2"), "un nouveau mot de passe pour l'audit"))
+			a.navigatingBy("change the password", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
+			a.audit("compte, mot de passe en erreur")
+			a.titleSaysErrors("compte, mot de passe en erreur")
+			a.fieldsSayErrors("compte, mot de passe en erreur")
+
 			// An invitation to an address the browser takes but the site
 			// does not (no dot in its domain).
 			a.open(auditedPage{name: "équipe", path: w.company + "/equipe"})
