@@ -67,6 +67,11 @@ func TestClaimByEmailedCode(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Code erroné") {
 		t.Fatalf("wrong code: status %d\n%s", r.status, r.body)
 	}
+	// The field says it is wrong, and why; so does the title.
+	if page := parseHTML(t, r); page.Find("#code").AttrOr("aria-invalid", "") != "true" ||
+		page.Find("#code").AttrOr("aria-describedby", "") != "form-errors" || !strings.Contains(page.Find("title").Text(), "à corriger") {
+		t.Errorf("wrong code: the field is not marked, or the title does not say so (title %q)", page.Find("title").Text())
+	}
 	if w.isMember(t, acc.ID, sup.ID) {
 		t.Fatal("a wrong code made the claimant a member")
 	}
