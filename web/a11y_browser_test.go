@@ -610,6 +610,15 @@ func TestBrowserAccessibility(t *testing.T) {
 			}
 			a.audit("trop de demandes (429)")
 
+			// A report with nothing to say but spaces (the browser's
+			// « required » takes them).
+			a.open(auditedPage{name: "signaler une fiche", path: supplierURL(w.claimed) + "/signaler"})
+			a.do("type spaces", chromedp.SendKeys(chromedp.CSS("#reason"), "   "))
+			a.navigatingBy("send the report", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
+			a.audit("signaler une fiche, en erreur")
+			a.titleSaysErrors("signaler une fiche, en erreur")
+			a.fieldsSayErrors("signaler une fiche, en erreur")
+
 			// The one-click unsubscribe, done.
 			a.open(auditedPage{name: "se désinscrire d'une alerte", path: w.unsubscribe})
 			a.navigatingBy("unsubscribe", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
