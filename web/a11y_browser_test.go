@@ -102,7 +102,9 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	}
 
 	// Buyers: tenders, lots, a need and its shortlist.
-	putTenders(t, s, listTenders()...)
+	tenders := listTenders()
+	tenders[0].PublishedAt = testClock.Add(-48 * time.Hour) // Claire's alert's preview (last week) lists it
+	putTenders(t, s, tenders...)
 	lots := loadNotice(t, "cn_24_FRA_comments.xml")
 	lots.Deadline = inDays(15)
 	putTenders(t, s, lots)
@@ -651,6 +653,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			// What the alert form adds: its preview, its errors.
 			a.open(auditedPage{name: "une alerte", path: alertURL(w.alert)})
 			a.navigatingBy("preview", chromedp.Click(chromedp.CSS(`.form-actions button[value=apercu]`), chromedp.NodeVisible))
+			if n := eval[int](a.buyer, "tenders previewed", `document.querySelectorAll('#apercu li').length`); n == 0 {
+				t.Error("the alert's preview lists no tender: the audit sees only its empty state")
+			}
 			a.audit("aperçu d'une alerte")
 			eval[bool](a.buyer, "clear the minimum value", `document.querySelector('#valeur_min').value = '', true`)
 			a.do("type a wrong value", chromedp.SendKeys(chromedp.CSS("#valeur_min"), "beaucoup"))
