@@ -166,6 +166,7 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	// team: a member would be sent to the team's page).
 	must("invitation", member.post(t, dash+"/equipe/inviter", url.Values{"email": {a11yBruno}}), http.StatusSeeOther)
 	invite := outboxLink(t, s, a11yBruno, "/compte/invitations/")
+	must("the invitation, opened by another account", signIn(t, s, a11yAdmin, a11yPassword).get(t, invite), http.StatusForbidden)
 	// The link of a digest mail that stops an alert, and one of a deleted
 	// alert; the alert is not Claire's first, whose pages the PMI's pass
 	// audits while the visitor's stops this one.
@@ -706,6 +707,9 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.signIn(a11yBruno, a11yPassword)
 			invitation := auditedPage{"invitation à rejoindre une équipe", w.invite, false}
 			a.open(invitation)
+			if got := eval[string](a.buyer, "invitation's button", `(document.querySelector('main form button') || {}).textContent || ''`); got != "Rejoindre l'équipe" {
+				t.Errorf("Bruno's invitation shows the button %q, want « Rejoindre l'équipe »", got)
+			}
 			a.audit(invitation.name)
 			a.checkByHand(invitation)
 			a.signOut()
