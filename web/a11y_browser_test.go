@@ -715,6 +715,12 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.signOut()
 			a.signIn(a11yAdmin, a11yPassword)
 			a.pass(w.admin)
+			// A claim refused without a reason.
+			a.open(auditedPage{name: "administration", path: "/admin"})
+			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
+			a.audit("administration, refus sans motif")
+			a.titleSaysErrors("administration, refus sans motif")
+			a.fieldsSayErrors("administration, refus sans motif")
 			// The letters, printed: a page of their own.
 			a.open(auditedPage{name: "courriers", path: "/admin/courriers"})
 			a.navigatingBy("print the letters", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
