@@ -683,6 +683,13 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.titleSaysErrors("fiche : contacts, en erreur")
 			a.fieldsSayErrors("fiche : contacts, en erreur")
 
+			// A colleague's claim refused without a reason.
+			a.open(auditedPage{name: "revendications", path: claimsPath})
+			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
+			a.audit("revendications, refus sans motif")
+			a.titleSaysErrors("revendications, refus sans motif")
+			a.fieldsSayErrors("revendications, refus sans motif")
+
 			// A new password asked with a wrong current one.
 			a.open(auditedPage{name: "compte", path: accountPath})
 			a.do("type a wrong current password", chromedp.SendKeys(chromedp.CSS("#current"), "pas le mot de passe actuel"),
