@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -51,12 +54,18 @@ type auditedPage struct {
 // the real EPV companies and a rich supplier; tenders in every state and a
 // real eForms notice with lots; a buyer's need with its shortlist; awards
 // and history for the observatory; a PMI member with her company, an
-// alert, claims going both ways; a letter to print, a reported listing and
-// a mail in the outbox for the Alliance's desk. The pages to audit are
-// listed by who sees them.
+// alert, claims going both ways, an invitation to her team; a letter to
+// print, a reported listing and a mail in the outbox for the Alliance's
+// desk; the links of mails (unsubscribe, invitation). The pages to audit
+// are listed by who sees them.
 type a11yWorld struct {
 	s                     *testServer
 	anonymous, pmi, admin []auditedPage
+	invite                string // the path of Bruno's invitation to Claire's team
+	company               string // the path of Claire's company's pages
+	claimed               string // the id of the listing Claire claims
+	alert                 string // the id of Claire's first alert
+	unsubscribe           string // the path of the unsubscribe link of her second
 }
 
 // a11yPassword is every account's password in the audit.
@@ -65,12 +74,19 @@ const a11yPassword = "un long mot de passe pour l'audit"
 const (
 	a11yPMI   = "claire.morel@tolerie-comtoise.example"
 	a11yAdmin = "alliance@exemple.fr"
+	a11yBruno = "bruno.petit@atelier.test"
+	// a11yThrottled is an address whose reset links were asked for as
+	// often as allowed.
+	a11yThrottled = "oubli.repete@exemple.fr"
 )
 
 func newA11yWorld(t *testing.T) *a11yWorld {
 	t.Helper()
 	ctx := context.Background()
 	rich, managed := richSupplier(), pmiCompany()
+	// The website's source is known: a claim may prove itself by a mail to
+	// its domain, and its form asks for the address.
+	rich.SetProvenance(data.FieldWebsite, data.Provenance{Source: "epv", FetchedAt: testClock})
 	managed.CPVDeclared = []string{"45421000"}
 	managed.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
 	siren := luhnComplete("80000017")
@@ -86,7 +102,9 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	}
 
 	// Buyers: tenders, lots, a need and its shortlist.
-	putTenders(t, s, listTenders()...)
+	tenders := listTenders()
+	tenders[0].PublishedAt = testClock.Add(-48 * time.Hour) // Claire's alert's preview (last week) lists it
+	putTenders(t, s, tenders...)
 	lots := loadNotice(t, "cn_24_FRA_comments.xml")
 	lots.Deadline = inDays(15)
 	putTenders(t, s, lots)
@@ -126,14 +144,14 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	must("pas pour nous", member.post(t, dash+"/appels-d-offres/pas-pour-nous", url.Values{"tender": {"boamp:26-2"}}), http.StatusSeeOther)
 	claim := beginClaim(t, member, rich, url.Values{"method": {"document"}})
 	must("Kbis", upload(t, member, claimURL(claim)+"/document", "kbis.pdf", []byte(samplePDF)), http.StatusSeeOther)
-	bruno := createAccount(t, s, "bruno.petit@atelier.test", a11yPassword, data.RoleSupplier)
+	bruno := createAccount(t, s, a11yBruno, a11yPassword, data.RoleSupplier)
 	if err := s.store.PutClaim(ctx, data.Claim{ID: newID("c"), SupplierID: managed.ID, AccountID: bruno.ID,
 		Method: data.ClaimByEmailDomain, Status: data.ClaimApproval, CreatedAt: testClock}, "test"); err != nil {
 		t.Fatal(err)
 	}
 
 	// The Alliance's desk: a claim by post, a reported listing, a mail.
-	other := signIn(t, s, "bruno.petit@atelier.test", a11yPassword)
+	other := signIn(t, s, a11yBruno, a11yPassword)
 	beginClaim(t, other, byPost, url.Values{"method": {"post"}, "siret": {byPost.Establishments[0].SIRET}})
 	must("report", other.post(t, supplierURL(rich.ID)+"/signaler", url.Values{"reason": {"L'adresse de l'atelier a changé en 2025."}}), http.StatusOK)
 	must("forgotten password", newClient(s).post(t, forgotPath, url.Values{"email": {a11yPMI}}), http.StatusOK)
@@ -143,7 +161,31 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		"password": {a11yPassword}, "password2": {a11yPassword}}), http.StatusOK)
 	confirm := outboxLink(t, s, newcomer, confirmPath)
 
-	w := &a11yWorld{s: s}
+	// Claire invites Bruno to her team: his invitation page, and the page
+	// of someone else who opens his link (the admin, who is not in the
+	// team: a member would be sent to the team's page).
+	must("invitation", member.post(t, dash+"/equipe/inviter", url.Values{"email": {a11yBruno}}), http.StatusSeeOther)
+	invite := outboxLink(t, s, a11yBruno, "/compte/invitations/")
+	must("the invitation, opened by another account", signIn(t, s, a11yAdmin, a11yPassword).get(t, invite), http.StatusForbidden)
+	// The link of a digest mail that stops an alert, and one of a deleted
+	// alert; the alert is not Claire's first, whose pages the PMI's pass
+	// audits while the visitor's stops this one.
+	second, err := s.store.PutAlertProfile(ctx, data.AlertProfile{AccountID: claire.ID, Name: "Serrurerie dans le Doubs",
+		Keywords: "serrurerie", Departements: []string{"25"}, Frequency: data.AlertWeekly, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsubscribe, err := s.store.NewAlertToken(ctx, second.ID, data.AlertTokenUnsubscribe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reset links asked for one address as often as allowed: the next ask
+	// (the limit-th within the window) gets « Trop de tentatives » (429).
+	for range throttleRules()["reset"].limit - 1 {
+		must("forgotten password, again", newClient(s).post(t, forgotPath, url.Values{"email": {a11yThrottled}}), http.StatusOK)
+	}
+
+	w := &a11yWorld{s: s, invite: invite, company: dash, claimed: rich.ID, alert: alert.ID, unsubscribe: unsubscribePath + "/" + unsubscribe}
 	w.anonymous = []auditedPage{
 		{"accueil", "/", true},
 		{"recherche avec résultats et filtres", "/recherche?q=menuiserie", true},
@@ -171,6 +213,8 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"confirmer son adresse (lien du courriel)", confirm, false},
 		{"nouveau mot de passe (lien du courriel)", reset, false},
 		{"page introuvable", "/nulle-part", false},
+		{"se désinscrire d'une alerte (lien du courriel)", w.unsubscribe, false},
+		{"alerte supprimée (lien du courriel)", unsubscribePath + "/" + strings.Repeat("x", 43), false},
 	}
 	w.pmi = []auditedPage{
 		{"compte", accountPath, false},
@@ -198,13 +242,14 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"courriels", "/admin/courriels", false},
 		{"appels d'offres écartés", "/admin/appels-d-offres/signaux", false},
 		{"observatoire (administrateurs)", "/observatoire", true},
+		{"invitation envoyée à une autre adresse", invite, false}, // the admin is not in the team Claire invites to
 	}
 	return w
 }
 
-// outboxLink returns the path and query of the link to path in the mail
-// to an address in the store's outbox (the handler that sends it writes it
-// there before it answers).
+// outboxLink returns the path and query of the link to path (or under it,
+// when path ends with a slash) in the mail to an address in the store's
+// outbox (the handler that sends it writes it there before it answers).
 func outboxLink(t *testing.T, s *testServer, to, path string) string {
 	t.Helper()
 	mails, err := s.store.Outbox(context.Background(), 100)
@@ -213,7 +258,7 @@ func outboxLink(t *testing.T, s *testServer, to, path string) string {
 	}
 	for _, m := range mails {
 		for _, l := range linkRe.FindAllString(m.Text, -1) {
-			if u, err := url.Parse(l); err == nil && m.To == to && u.Path == path {
+			if u, err := url.Parse(l); err == nil && m.To == to && (u.Path == path || strings.HasSuffix(path, "/") && strings.HasPrefix(u.Path, path)) {
 				return u.RequestURI()
 			}
 		}
@@ -381,6 +426,37 @@ func (a *auditor) titleSaysErrors(name string) {
 	}
 }
 
+// fieldsSayErrors checks what axe cannot of a form sent back with
+// mistakes (WCAG 3.3.1): some field is marked aria-invalid; each field
+// the error summary links to is, and each one so marked is described by a
+// text of the page (aria-describedby or aria-errormessage naming elements
+// that are there and say something). A screen reader that reaches the
+// field then says that it is wrong, and why.
+func (a *auditor) fieldsSayErrors(name string) {
+	a.t.Helper()
+	bad := eval[[]string](a.buyer, "fields in error of "+name, `(() => {
+		const bad = [], fields = 'input, select, textarea';
+		const said = ids => (ids || '').split(/\s+/).filter(Boolean).map(id => document.getElementById(id));
+		const invalid = [...document.querySelectorAll(fields)].filter(e => e.getAttribute('aria-invalid') === 'true');
+		if (!invalid.length) bad.push('no field is marked aria-invalid');
+		for (const l of document.querySelectorAll('[role=alert] a[href^="#"]')) {
+			const e = document.getElementById(decodeURIComponent(l.getAttribute('href').slice(1)));
+			if (e && e.matches(fields) && e.getAttribute('aria-invalid') !== 'true')
+				bad.push('#' + e.id + ', named by « ' + l.textContent.trim() + ' », is not marked aria-invalid');
+		}
+		for (const e of invalid) {
+			const ds = said(e.getAttribute('aria-describedby')).concat(said(e.getAttribute('aria-errormessage')));
+			if (!ds.length || ds.some(d => !d || !d.textContent.trim()))
+				bad.push('#' + e.id + ' is aria-invalid, but described by no text of the page (' +
+					(e.getAttribute('aria-describedby') || e.getAttribute('aria-errormessage') || 'nothing') + ')');
+		}
+		return bad;
+	})()`)
+	for _, b := range bad {
+		a.t.Errorf("%s: %s", name, b)
+	}
+}
+
 // titleNamesPage tells whether a title shares a word with the page's main
 // heading or with its entry of the navigation: « API » for « L'API de
 // Fabrique », « Recherche : 3 fournisseurs » for « Rechercher des
@@ -460,11 +536,14 @@ func newAuditor(t *testing.T, base, source string, n int) (*auditor, func() []st
 }
 
 // checkConsole fails on what the browser's console reported, but the
-// status of the pages that answer an error on purpose (400, 404, 422).
+// status of the pages that answer an error on purpose (400, 401, 403,
+// 404, 422, 429).
 func checkConsole(t *testing.T, problems []string) {
 	t.Helper()
 	for _, p := range problems {
-		if !strings.Contains(p, "status of 400") && !strings.Contains(p, "status of 404") && !strings.Contains(p, "status of 422") {
+		if !slices.ContainsFunc([]string{"400", "401", "403", "404", "422", "429"}, func(status string) bool {
+			return strings.Contains(p, "status of "+status)
+		}) {
 			t.Errorf("browser console: %s", p)
 		}
 	}
@@ -473,11 +552,13 @@ func checkConsole(t *testing.T, problems []string) {
 // TestBrowserAccessibility opens the main pages of every kind of user —
 // buyers, PMIs, the Alliance's admins — filled with realistic data, at a
 // laptop's width and, those with tables or wide content, a phone's, and
-// runs axe-core's WCAG 2.1 A and AA rules in each, and in the states
-// scripts and forms add (suggestions open, errors). Any violation fails
-// the test with its rule, impact, and each node's selector and HTML. It
-// checks by hand what axe cannot: each page's title, the skip link, a
-// visible focus on every control.
+// runs axe-core's WCAG 2.1 A and AA rules in each, in the states scripts
+// and forms add (suggestions open, an alert's preview, forms sent back
+// with errors, a 429, an unsubscription done), and in every HTML mail.
+// Any violation fails the test with its rule, impact, and each node's
+// selector and HTML. It checks by hand what axe cannot: each page's
+// title, the skip link, a visible focus on every control, fields in error
+// marked and described, a mail's title.
 //
 // Two browsers run side by side, one per core: the visitor's pages in
 // one, the PMI's and the Alliance's in the other.
@@ -517,6 +598,50 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.navigatingBy("send an empty need", chromedp.SendKeys(chromedp.CSS("#title"), kb.Enter))
 			a.audit("nouveau besoin en erreur")
 			a.titleSaysErrors("nouveau besoin en erreur")
+			a.open(auditedPage{name: "connexion", path: signInPath})
+			a.do("type a wrong password", chromedp.SendKeys(chromedp.CSS("#email"), a11yPMI),
+				chromedp.SendKeys(chromedp.CSS("#password"), "pas le bon mot de passe"))
+			a.navigatingBy("sign in", chromedp.SendKeys(chromedp.CSS("#password"), kb.Enter))
+			a.audit("connexion en erreur")
+			a.titleSaysErrors("connexion en erreur")
+			a.fieldsSayErrors("connexion en erreur")
+			a.open(auditedPage{name: "mot de passe oublié", path: forgotPath})
+			a.do("type an address asked for too often", chromedp.SendKeys(chromedp.CSS("#email"), a11yThrottled))
+			a.navigatingBy("ask again", chromedp.SendKeys(chromedp.CSS("#email"), kb.Enter))
+			if got := eval[string](a.buyer, "status", `document.querySelector('.error .status').textContent`); got != "Erreur 429" {
+				t.Errorf("reset link asked for too often: %q, want « Erreur 429 »", got)
+			}
+			a.audit("trop de demandes (429)")
+
+			// A report with nothing to say but spaces (the browser's
+			// « required » takes them).
+			a.open(auditedPage{name: "signaler une fiche", path: supplierURL(w.claimed) + "/signaler"})
+			a.do("type spaces", chromedp.SendKeys(chromedp.CSS("#reason"), "   "))
+			a.navigatingBy("send the report", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
+			a.audit("signaler une fiche, en erreur")
+			a.titleSaysErrors("signaler une fiche, en erreur")
+			a.fieldsSayErrors("signaler une fiche, en erreur")
+
+			// The one-click unsubscribe, done.
+			a.open(auditedPage{name: "se désinscrire d'une alerte", path: w.unsubscribe})
+			a.navigatingBy("unsubscribe", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
+			a.audit("désinscription enregistrée")
+
+			// The mails, each a document of its own, at the narrowest width
+			// WCAG asks to reflow to (1.4.10: 320 CSS pixels), a phone's
+			// mail client: nothing may make one scroll sideways.
+			a.do("320 px", chromedp.EmulateViewport(320, 700))
+			for _, m := range a11yMails(t, w) {
+				a.do("open the mail "+m.name, chromedp.Navigate(m.url))
+				a.audit("courriel " + m.name)
+				if title := eval[string](a.buyer, "title of "+m.name, `document.title`); title != m.subject {
+					t.Errorf("courriel %s: <title> %q, want its subject %q", m.name, title, m.subject)
+				}
+				if wide := eval[string](a.buyer, "width of "+m.name, mailOverflowJS); wide != "" {
+					t.Errorf("courriel %s: wider than 320 px, it scrolls sideways:\n\t%s", m.name, wide)
+				}
+			}
+			a.do("laptop width", chromedp.EmulateViewport(1280, 900))
 			checkConsole(t, consoleProblems())
 		})
 		t.Run("PMI et Alliance", func(t *testing.T) {
@@ -525,9 +650,84 @@ func TestBrowserAccessibility(t *testing.T) {
 			member = a
 			a.signIn(a11yPMI, a11yPassword)
 			a.pass(w.pmi)
+
+			// What the alert form adds: its preview, its errors.
+			a.open(auditedPage{name: "une alerte", path: alertURL(w.alert)})
+			a.navigatingBy("preview", chromedp.Click(chromedp.CSS(`.form-actions button[value=apercu]`), chromedp.NodeVisible))
+			if n := eval[int](a.buyer, "tenders previewed", `document.querySelectorAll('#apercu li').length`); n == 0 {
+				t.Error("the alert's preview lists no tender: the audit sees only its empty state")
+			}
+			a.audit("aperçu d'une alerte")
+			eval[bool](a.buyer, "clear the minimum value", `document.querySelector('#valeur_min').value = '', true`)
+			a.do("type a wrong value", chromedp.SendKeys(chromedp.CSS("#valeur_min"), "beaucoup"))
+			a.navigatingBy("save", chromedp.Click(chromedp.CSS(`.form-actions button[value=enregistrer]`), chromedp.NodeVisible))
+			a.audit("une alerte en erreur")
+			a.titleSaysErrors("une alerte en erreur")
+			a.fieldsSayErrors("une alerte en erreur")
+
+			// A claim by a mail to an address that is none.
+			a.open(auditedPage{name: "revendiquer une fiche", path: supplierURL(w.claimed) + "/revendiquer"})
+			a.do("choose a code by mail, type no address", chromedp.Click(chromedp.CSS("#method-email_domain"), chromedp.NodeVisible),
+				chromedp.SendKeys(chromedp.CSS("#local"), "claire morel"))
+			a.navigatingBy("begin the claim", chromedp.Click(chromedp.CSS(".claim-form .form-actions button"), chromedp.NodeVisible))
+			a.audit("revendiquer une fiche, en erreur")
+			a.titleSaysErrors("revendiquer une fiche, en erreur")
+			a.fieldsSayErrors("revendiquer une fiche, en erreur")
+
+			// A listing's contact that is no address.
+			a.open(auditedPage{name: "fiche : contacts", path: w.company + "/fiche/contacts"})
+			eval[bool](a.buyer, "clear the address", `document.querySelector('#email').value = '', true`)
+			a.do("type a wrong address", chromedp.SendKeys(chromedp.CSS("#email"), "contact chez nous"))
+			a.navigatingBy("save", chromedp.Click(chromedp.CSS(".listing-form .form-actions button"), chromedp.NodeVisible))
+			a.audit("fiche : contacts, en erreur")
+			a.titleSaysErrors("fiche : contacts, en erreur")
+			a.fieldsSayErrors("fiche : contacts, en erreur")
+
+			// A colleague's claim refused without a reason.
+			a.open(auditedPage{name: "revendications", path: claimsPath})
+			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
+			a.audit("revendications, refus sans motif")
+			a.titleSaysErrors("revendications, refus sans motif")
+			a.fieldsSayErrors("revendications, refus sans motif")
+
+			// A new password asked with a wrong current one.
+			a.open(auditedPage{name: "compte", path: accountPath})
+			a.do("type a wrong current password", chromedp.SendKeys(chromedp.CSS("#current"), "pas le mot de passe actuel"),
+				chromedp.SendKeys(chromedp.CSS("#password"), "un nouveau mot de passe pour l'audit"),
+				chromedp.SendKeys(chromedp.CSS("#password2"), "un nouveau mot de passe pour l'audit"))
+			a.navigatingBy("change the password", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
+			a.audit("compte, mot de passe en erreur")
+			a.titleSaysErrors("compte, mot de passe en erreur")
+			a.fieldsSayErrors("compte, mot de passe en erreur")
+
+			// An invitation to an address the browser takes but the site
+			// does not (no dot in its domain).
+			a.open(auditedPage{name: "équipe", path: w.company + "/equipe"})
+			a.do("type an address without a domain", chromedp.SendKeys(chromedp.CSS("#invite-email"), "pierre@atelier"))
+			a.navigatingBy("invite", chromedp.SendKeys(chromedp.CSS("#invite-email"), kb.Enter))
+			a.audit("équipe, invitation en erreur")
+			a.titleSaysErrors("équipe, invitation en erreur")
+			a.fieldsSayErrors("équipe, invitation en erreur")
+			a.signOut()
+
+			// Bruno opens Claire's invitation.
+			a.signIn(a11yBruno, a11yPassword)
+			invitation := auditedPage{"invitation à rejoindre une équipe", w.invite, false}
+			a.open(invitation)
+			if got := eval[string](a.buyer, "invitation's button", `(document.querySelector('main form button') || {}).textContent || ''`); got != "Rejoindre l'équipe" {
+				t.Errorf("Bruno's invitation shows the button %q, want « Rejoindre l'équipe »", got)
+			}
+			a.audit(invitation.name)
+			a.checkByHand(invitation)
 			a.signOut()
 			a.signIn(a11yAdmin, a11yPassword)
 			a.pass(w.admin)
+			// A claim refused without a reason.
+			a.open(auditedPage{name: "administration", path: "/admin"})
+			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
+			a.audit("administration, refus sans motif")
+			a.titleSaysErrors("administration, refus sans motif")
+			a.fieldsSayErrors("administration, refus sans motif")
 			// The letters, printed: a page of their own.
 			a.open(auditedPage{name: "courriers", path: "/admin/courriers"})
 			a.navigatingBy("print the letters", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
@@ -553,4 +753,101 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	t.Logf("%d pages and states audited in %v; axe violations by rule (nodes): %v", visitor.audits+member.audits,
 		time.Since(start).Round(time.Millisecond), rules)
+}
+
+// mailOverflowJS returns "" when the page is no wider than the window;
+// otherwise its width and the innermost elements whose content or box
+// goes past the window's edge (a long link that does not wrap).
+const mailOverflowJS = `(() => {
+	if (document.documentElement.scrollWidth <= innerWidth) return '';
+	const wide = [...document.body.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > innerWidth + 1);
+	return document.documentElement.scrollWidth + ' px: ' + wide.filter(e => !wide.some(o => o !== e && e.contains(o)))
+		.map(e => e.outerHTML.slice(0, 160)).join('\n\t');
+})()`
+
+// a11yMail is a mail of the audit: its template, and where a browser
+// opens its HTML.
+type a11yMail struct {
+	name, url, subject string
+}
+
+// a11yMails renders every HTML mail (templates/mail) with the data its
+// sender gives it, for the people of the audit's world, and serves each
+// on a loopback server of its own: a mail client shows the HTML part as a
+// document, in a frame or a browser. A template without data here fails
+// the test, so that a new mail is audited too.
+//
+// Each mail's <title> is its subject (checked by hand: axe only wants
+// one). axe's WCAG rules all apply to a mail: lang, title, contrast, link
+// text, alternative texts, headings, list and table structure. Its rules
+// about landmarks and regions are best practices, not WCAG, and run in no
+// page of the audit (axeTags). « bypass » (2.4.1) finds the digest's
+// headings; the short mails have none, which axe leaves « to review »
+// (reviewOnFail), not a violation: rightly, a mail repeats no block of
+// another page that one would need to skip.
+func a11yMails(t *testing.T, w *a11yWorld) []a11yMail {
+	t.Helper()
+	s, site := w.s, w.s.baseURL()
+	tenders := listTenders()
+	item := func(i int, st data.TenderStatus, changes ...string) DigestItem {
+		return DigestItem{Tender: tenders[i], Status: st, Profiles: []string{"Menuiserie en Bretagne"}, Changes: changes}
+	}
+	digest := s.digestMailView(Digest{At: testClock,
+		Profiles: []data.AlertProfile{{ID: w.alert, Name: "Menuiserie en Bretagne", Frequency: data.AlertDaily},
+			{ID: "second", Name: "Serrurerie dans le Doubs", Frequency: data.AlertWeekly}},
+		Sections: []DigestSection{
+			{Kind: SectionNew, Items: []DigestItem{item(0, data.StatusOpen), item(2, data.StatusOpen)}},
+			{Kind: SectionClosing, Items: []DigestItem{item(1, data.StatusOpen)}},
+			{Kind: SectionCorrection, Items: []DigestItem{item(3, data.StatusCancelled, "date limite repoussée au 30 avril 2026")}},
+		}}, map[string]string{w.alert: site + w.unsubscribe, "second": site + unsubscribePath + "/" + strings.Repeat("y", 43)})
+	claim := claimMail{Supplier: "Tôlerie Comtoise", Claimant: a11yBruno, Method: data.ClaimByEmailDomain.Label(),
+		Proof: "code reçu à bruno.petit@tolerie-comtoise.example", Link: site + claimsPath, Days: 12}
+	refused := claim
+	refused.Reason = "Le Kbis déposé est celui d'une autre entreprise."
+	link := func(path string) linkMail {
+		return linkMail{Link: site + path + "?jeton=" + strings.Repeat("k", 43), Valid: "24 heures"}
+	}
+	mails := map[string]struct {
+		to   string
+		data any
+	}{
+		"alert_digest":   {a11yPMI, digest},
+		"already":        {a11yPMI, alreadyMail{Next: alertsPath}},
+		"claim_approval": {a11yPMI, claim},
+		"claim_code":     {"contact@tolerie-comtoise.example", claimCodeMail{Supplier: "Tôlerie Comtoise", Code: "482 913", Valid: "24 heures", Link: site + claimURL("c1"), Requester: a11yBruno}},
+		"claim_decided":  {a11yBruno, refused},
+		"claim_reminder": {a11yPMI, claim},
+		"confirm":        {a11yPMI, link(confirmPath)},
+		"listing_invite": {a11yBruno, inviteMail{Company: "Tôlerie Comtoise", Inviter: "Claire Morel", Link: site + w.invite, Expires: "22 avril 2026"}},
+		"reset":          {a11yPMI, link(resetPath)},
+		"signin":         {a11yPMI, link(linkPath)},
+	}
+	html, subjects := map[string]string{}, map[string]string{}
+	for name := range s.mails.html {
+		m, ok := mails[name]
+		if !ok {
+			t.Errorf("the mail %s has no data in the audit (a11yMails)", name)
+			continue
+		}
+		msg, err := s.renderMail(m.to, name, m.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html["/"+name], subjects["/"+name] = msg.HTML, msg.Subject
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, ok := html[r.URL.Path]
+		if !ok {
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(rw, body)
+	}))
+	t.Cleanup(srv.Close)
+	var out []a11yMail
+	for _, path := range slices.Sorted(maps.Keys(html)) {
+		out = append(out, a11yMail{strings.TrimPrefix(path, "/"), srv.URL + path, subjects[path]})
+	}
+	return out
 }

@@ -177,6 +177,11 @@ func (s *Server) audit(c *fiber.Ctx, actor, action, entity, detail string) error
 
 func (s *Server) renderAuth(c *fiber.Ctx, status int, p *authPage) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if len(p.Errors) > 0 {
+		// A screen reader reads the title first: a form sent back says so
+		// there, as every form of the site does.
+		p.Title += " : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+	}
 	if p.Notice != "" {
 		return s.render(c, status, "notice", p)
 	}
@@ -218,7 +223,6 @@ func (s *Server) signUpSubmit(c *fiber.Ctx) error {
 		p.fieldError("password2", "Confirmation du mot de passe", "les deux mots de passe diffèrent")
 	}
 	if len(p.Errors) > 0 {
-		p.Title = "Créer un compte : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
 		return s.renderAuth(c, fiber.StatusBadRequest, p)
 	}
 	if err := s.throttle(c, "signup-email", strings.ToLower(p.Email)); err != nil {

@@ -106,6 +106,9 @@ func (s *Server) account(c *fiber.Ctx) error {
 
 func (s *Server) renderAccount(c *fiber.Ctx, status int, p *accountPage) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if len(p.Errors) > 0 { // a screen reader reads the title first, as renderAuth
+		p.Title += " : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+	}
 	return s.render(c, status, "account", p)
 }
 

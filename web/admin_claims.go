@@ -25,6 +25,10 @@ type adminClaimView struct {
 	Journal         string // the journal of the claim
 	CanAccept       bool
 	CSRF            string // the page's token, for the forms of the card
+	// Reason is the refusal's reason as typed, and ReasonError tells that
+	// it was refused: the field is marked, described by the page's error.
+	Reason      string
+	ReasonError bool
 }
 
 // adminDeskPage is the typed page of admin.html.
@@ -47,13 +51,19 @@ func adminDeskNotices() map[string]string {
 
 // adminDesk is the review desk.
 func (s *Server) adminDesk(c *fiber.Ctx) error {
-	return s.renderDesk(c, fiber.StatusOK, adminDeskNotices()[c.Query("fait")], "")
+	return s.renderDesk(c, fiber.StatusOK, adminDeskNotices()[c.Query("fait")], "", "")
 }
 
-func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg string) error {
+// renderDesk renders the desk with a notice or an error; reasonOf, when
+// not "", is the claim whose refusal's reason the error is about: its
+// field is marked and keeps what was typed.
+func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg, reasonOf string) error {
 	ctx := c.UserContext()
 	now := time.Now()
 	p := &adminDeskPage{Layout: Layout{Title: "Bureau de l'Alliance"}, Notice: notice, Error: errMsg}
+	if reasonOf != "" {
+		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+	}
 	accounts := map[string]string{}
 	email := func(id string) string {
 		if e, ok := accounts[id]; ok {
@@ -90,6 +100,9 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg string) err
 			ClaimantJournal: journalPath + "?acteur=" + url.QueryEscape(cl.AccountID),
 			Journal:         journalPath + "?objet=" + url.QueryEscape("claim:"+cl.ID)}
 		v.Claimant = email(cl.AccountID)
+		if cl.ID == reasonOf {
+			v.Reason, v.ReasonError = c.FormValue("reason"), true
+		}
 		if v.Document != nil {
 			v.Document.URL = adminClaimsPath + "/" + url.PathEscape(cl.ID) + "/documents/" + url.PathEscape(cl.Document.ID)
 		}
@@ -118,12 +131,12 @@ func (s *Server) adminDecide(accept bool) fiber.Handler {
 		acc, _ := s.currentAccount(c)
 		d, msg := readDecision(c, accept, true)
 		if msg != "" {
-			return s.renderDesk(c, fiber.StatusUnprocessableEntity, "", msg)
+			return s.renderDesk(c, fiber.StatusUnprocessableEntity, "", msg, c.Params("claim"))
 		}
 		if _, err := s.decideClaim(c, acc, c.Params("claim"), d); err != nil {
 			var refused *stepRefused
 			if errors.As(err, &refused) {
-				return s.renderDesk(c, fiber.StatusConflict, "", refused.msg)
+				return s.renderDesk(c, fiber.StatusConflict, "", refused.msg, "")
 			}
 			return fmt.Errorf("web: admin decision: %w", err)
 		}

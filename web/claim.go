@@ -59,6 +59,9 @@ type claimStartPage struct {
 	Method, Local                 string // as typed, shown again after an error
 	Error                         string
 	mine                          []data.Claim // the account's claims, of every listing
+	// ErrorField is the field the error is about, marked aria-invalid and
+	// described by the error: "method", "local", "siret" or "" (none).
+	ErrorField string
 }
 
 // loadSupplierForClaim reads the supplier named in the path; a SIRET
@@ -198,21 +201,24 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 		return err
 	}
 	p.Method, p.Local = c.FormValue("method"), strings.TrimSpace(c.FormValue("local"))
-	fail := func(msg string) error {
-		p.Error = msg
+	fail := func(field, msg string) error {
+		p.Error, p.ErrorField = msg, field
+		if field != "" {
+			p.Title += " : 1 champ à corriger"
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "claim", p)
 	}
 	switch {
 	case !acc.Verified:
-		return fail("Confirmez d'abord votre adresse électronique (lien reçu par courriel) : une revendication demande un compte confirmé.")
+		return fail("", "Confirmez d'abord votre adresse électronique (lien reçu par courriel) : une revendication demande un compte confirmé.")
 	case p.Member:
-		return fail("Vous gérez déjà cette fiche.")
+		return fail("", "Vous gérez déjà cette fiche.")
 	case siret != "" && !hasEstablishment(sup, siret):
-		return fail("Ce SIRET n'est pas un établissement connu de l'entreprise.")
+		return fail("siret", "Ce SIRET n'est pas un établissement connu de l'entreprise.")
 	}
 	method, err := data.ParseClaimMethod(p.Method)
 	if err != nil {
-		return fail("Choisissez une des preuves proposées.")
+		return fail("method", "Choisissez une des preuves proposées.")
 	}
 	now := time.Now()
 	cl := data.Claim{ID: newID("c"), SupplierID: sup.ID, AccountID: acc.ID, Method: method, Status: data.ClaimPending}
@@ -222,7 +228,7 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 	case data.ClaimByEmailDomain, data.ClaimByWebsiteFile:
 		d, err := verify.SourcedDomain(sup)
 		if err != nil {
-			return fail(refusalSentence(err))
+			return fail("method", refusalSentence(err))
 		}
 		cl.Domain, cl.DomainSource, cl.Site = d.Name, d.Source, d.Site
 		if method == data.ClaimByWebsiteFile {
@@ -230,14 +236,14 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 			break
 		}
 		if cl.Email, err = verify.MailAddress(p.Local, d); err != nil {
-			return fail(refusalSentence(err))
+			return fail("local", refusalSentence(err))
 		}
 		code = verify.NewCode()
 		cl.TokenHash, cl.CodeExpires = verify.HashCode(cl.ID, code), now.Add(emailCodeValidity)
 	case data.ClaimByPost:
 		a, err := verify.PostalAddress(sup, siret)
 		if err != nil {
-			return fail(refusalSentence(err))
+			return fail("method", refusalSentence(err))
 		}
 		cl.LetterAddress = a
 	}

@@ -214,12 +214,15 @@ type claimsListPage struct {
 	ToDecide []claimView
 	Notice   string
 	Error    string
+	// ReasonOf is the claim whose refusal's reason the error is about,
+	// Reason what was typed: its field is marked and keeps it.
+	ReasonOf, Reason string
 }
 
 // myClaims lists the account's claims and the claims of its companies
 // that await its approval.
 func (s *Server) myClaims(c *fiber.Ctx) error {
-	return s.renderMyClaims(c, fiber.StatusOK, memberNotices()[c.Query("fait")], "")
+	return s.renderMyClaims(c, fiber.StatusOK, memberNotices()[c.Query("fait")], "", "")
 }
 
 func memberNotices() map[string]string {
@@ -229,11 +232,17 @@ func memberNotices() map[string]string {
 	}
 }
 
-func (s *Server) renderMyClaims(c *fiber.Ctx, status int, notice, errMsg string) error {
+// renderMyClaims renders the claims with a notice or an error; reasonOf,
+// when not "", is the claim whose refusal's reason the error is about.
+func (s *Server) renderMyClaims(c *fiber.Ctx, status int, notice, errMsg, reasonOf string) error {
 	ctx := c.UserContext()
 	acc, _ := s.currentAccount(c)
 	now := time.Now()
 	p := &claimsListPage{Layout: Layout{Title: "Revendications"}, Notice: notice, Error: errMsg}
+	if reasonOf != "" {
+		p.ReasonOf, p.Reason = reasonOf, c.FormValue("reason")
+		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+	}
 	mine, err := s.store.ClaimsByAccount(ctx, acc.ID)
 	if err != nil {
 		return fmt.Errorf("web: claims of %s: %w", acc.ID, err)
@@ -312,12 +321,12 @@ func (s *Server) memberDecide(accept bool) fiber.Handler {
 		}
 		d, msg := readDecision(c, accept, false)
 		if msg != "" {
-			return s.renderMyClaims(c, fiber.StatusUnprocessableEntity, "", msg)
+			return s.renderMyClaims(c, fiber.StatusUnprocessableEntity, "", msg, c.Params("claim"))
 		}
 		if _, err := s.decideClaim(c, acc, id, d); err != nil {
 			var refused *stepRefused
 			if errors.As(err, &refused) {
-				return s.renderMyClaims(c, fiber.StatusConflict, "", refused.msg)
+				return s.renderMyClaims(c, fiber.StatusConflict, "", refused.msg, "")
 			}
 			return fmt.Errorf("web: claim %s: %w", id, err)
 		}

@@ -21,8 +21,11 @@ import (
 // claimant follows it.
 type claimPage struct {
 	Layout
-	C              claimView
-	Notice, Error  string
+	C             claimView
+	Notice, Error string
+	// ErrorField is the field the error is about, marked aria-invalid and
+	// described by the error: "code", "kbis" or "" (a step that failed).
+	ErrorField     string
 	MaxDocumentMiB int
 	Member         bool // the claimant manages the listing now (by this claim or another)
 	Managed        bool // the listing has a team (the claimant in it or not)
@@ -73,6 +76,10 @@ func (s *Server) claimStatus(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderClaim(c *fiber.Ctx, status int, cl data.Claim, notice, errMsg string) error {
+	return s.renderClaimPage(c, status, cl, notice, errMsg, "")
+}
+
+func (s *Server) renderClaimPage(c *fiber.Ctx, status int, cl data.Claim, notice, errMsg, errField string) error {
 	sup, err := s.store.Supplier(c.UserContext(), cl.SupplierID)
 	if err != nil {
 		return fmt.Errorf("web: claim %s: %w", cl.ID, err)
@@ -82,19 +89,29 @@ func (s *Server) renderClaim(c *fiber.Ctx, status int, cl data.Claim, notice, er
 		return fmt.Errorf("web: claim %s: members: %w", cl.ID, err)
 	}
 	p := &claimPage{Layout: Layout{Title: "Revendication de la fiche de " + sup.Name}, C: newClaimView(cl, sup, time.Now()),
-		Notice: notice, Error: errMsg, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Managed: len(members) > 0,
+		Notice: notice, Error: errMsg, ErrorField: errField, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Managed: len(members) > 0,
 		Member: slices.ContainsFunc(members, func(m data.Membership) bool { return m.AccountID == cl.AccountID })}
+	if errField != "" {
+		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, status, "claim_status", p)
 }
 
 // claimStepFailed shows the claim again with the reason a step failed.
 func (s *Server) claimStepFailed(c *fiber.Ctx, claimID, msg string) error {
+	return s.claimFieldFailed(c, claimID, "", msg)
+}
+
+// claimFieldFailed shows the claim again with the reason a field of a
+// step (the code, the Kbis) was refused: the field is marked, and the
+// title says so.
+func (s *Server) claimFieldFailed(c *fiber.Ctx, claimID, field, msg string) error {
 	cl, err := s.store.Claim(c.UserContext(), claimID)
 	if err != nil {
 		return fmt.Errorf("web: claim %s: %w", claimID, err)
 	}
-	return s.renderClaim(c, fiber.StatusUnprocessableEntity, cl, "", msg)
+	return s.renderClaimPage(c, fiber.StatusUnprocessableEntity, cl, "", msg, field)
 }
 
 // claimDone redirects to the claim's page with a notice.
@@ -176,7 +193,7 @@ func (s *Server) claimEnterCode(c *fiber.Ctx) error {
 		if left <= 0 {
 			msg = "Code erroné. Trop de codes erronés : demandez un nouveau code."
 		}
-		return s.claimStepFailed(c, cl.ID, msg)
+		return s.claimFieldFailed(c, cl.ID, "code", msg)
 	}
 	if err := s.afterProof(c, out); err != nil {
 		return err
@@ -297,7 +314,7 @@ func (s *Server) claimUpload(c *fiber.Ctx) error {
 	}
 	fh, err := c.FormFile("kbis")
 	if err != nil {
-		return s.claimStepFailed(c, cl.ID, "Choisissez le fichier de l'extrait Kbis.")
+		return s.claimFieldFailed(c, cl.ID, "kbis", "Choisissez le fichier de l'extrait Kbis.")
 	}
 	if fh.Size > verify.MaxDocumentBytes {
 		return s.renderClaim(c, fiber.StatusRequestEntityTooLarge, cl, "", kbisTooLarge()) // claim_upload_limit.go
@@ -313,7 +330,7 @@ func (s *Server) claimUpload(c *fiber.Ctx) error {
 	}
 	mimeType, ext, err := verify.SniffDocument(content)
 	if err != nil {
-		return s.claimStepFailed(c, cl.ID, "Document refusé : "+refusalText(err)+".")
+		return s.claimFieldFailed(c, cl.ID, "kbis", "Document refusé : "+refusalText(err)+".")
 	}
 	_, ok, err := s.updateOwnClaim(c, cl, func(cl *data.Claim) (store.ClaimChange, error) {
 		if cl.Status != data.ClaimPending && cl.Status != data.ClaimReview {

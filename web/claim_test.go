@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,6 +66,11 @@ func TestClaimByEmailedCode(t *testing.T) {
 	r := alice.post(t, claimURL(id)+"/code", url.Values{"code": {"AAAAA-BBBBB"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Code erroné") {
 		t.Fatalf("wrong code: status %d\n%s", r.status, r.body)
+	}
+	// The field says it is wrong, and why; so does the title.
+	if page := parseHTML(t, r); page.Find("#code").AttrOr("aria-invalid", "") != "true" ||
+		page.Find("#code").AttrOr("aria-describedby", "") != "form-errors" || !strings.Contains(page.Find("title").Text(), "à corriger") {
+		t.Errorf("wrong code: the field is not marked, or the title does not say so (title %q)", page.Find("title").Text())
 	}
 	if w.isMember(t, acc.ID, sup.ID) {
 		t.Fatal("a wrong code made the claimant a member")
@@ -135,6 +141,41 @@ func TestClaimSentTwiceGoesOnWithTheOpenOne(t *testing.T) {
 	}
 	if w.begin(t, bob, other, url.Values{"method": {"email_domain"}, "local": {"direction"}}) == byMail {
 		t.Error("a claim with another address went on with the open one")
+	}
+}
+
+// TestClaimFormMarksTheFieldInError: the claim form sent back with an
+// error marks the field it is about, described by the error, and its title
+// says so; an error of no field marks none.
+func TestClaimFormMarksTheFieldInError(t *testing.T) {
+	w := newClaimWorld(t, claimWorldConfig{})
+	alice, _ := w.person(t, "alice@example.org", data.RoleSupplier)
+	sup := w.company(t, 1, "")
+	for _, tt := range []struct {
+		name   string
+		form   url.Values
+		marked string // the selector of the fields marked aria-invalid
+	}{
+		{"an address that is not a local part", url.Values{"method": {"email_domain"}, "local": {"contact@gmail.com"}}, "#local"},
+		{"no proof chosen", url.Values{}, "input[name=method]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := alice.post(t, supplierURL(sup.ID)+"/revendiquer", tt.form)
+			wantStatus(t, tt.name, r, http.StatusUnprocessableEntity)
+			page := parseHTML(t, r)
+			invalid := page.Find(`[aria-invalid="true"]`)
+			if invalid.Length() == 0 || invalid.Length() != page.Find(tt.marked).Length() || invalid.Not(tt.marked).Length() != 0 {
+				t.Errorf("%d fields marked aria-invalid, want those of %s (%d)", invalid.Length(), tt.marked, page.Find(tt.marked).Length())
+			}
+			invalid.Each(func(_ int, f *goquery.Selection) {
+				if d, _ := f.Attr("aria-describedby"); !slices.Contains(strings.Fields(d), "form-errors") {
+					t.Errorf("%s is described by %q, not by the error", f.AttrOr("id", ""), d)
+				}
+			})
+			if title := page.Find("title").Text(); !strings.Contains(title, "à corriger") {
+				t.Errorf("title %q does not say a field needs correcting", title)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"math"
 	"slices"
@@ -50,6 +51,30 @@ type listingEditPage struct {
 }
 
 type listingError struct{ ID, Label, Message string }
+
+// titleErrors says in the title that the form came back with errors: a
+// screen reader reads the title first.
+func (p *listingEditPage) titleErrors() {
+	p.Title = p.Section.Title + " : " + pluralFR(len(p.Errors), "point à corriger", "points à corriger") + " — " + p.Name
+}
+
+// Invalid returns the attributes of the field id when an error is about
+// it: aria-invalid, and the id of its line in the error summary to be
+// described by (after hint, the id of its hint, if any). A screen reader
+// that reaches the field says it is wrong and why, not only the summary.
+func (p *listingEditPage) Invalid(id, hint string) template.HTMLAttr {
+	described := hint
+	for _, e := range p.Errors {
+		if e.ID == id {
+			described = strings.TrimSpace(hint + " " + id + "-error")
+			return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(described) + `"`)
+		}
+	}
+	if described == "" {
+		return ""
+	}
+	return template.HTMLAttr(`aria-describedby="` + template.HTMLEscapeString(described) + `"`)
+}
 
 type cpvChoice struct {
 	Code8, Code, Label string
@@ -213,6 +238,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 	}
 	if len(p.Errors) > 0 {
 		p.keepTyped(c, l)
+		p.titleErrors()
 		return s.render(c, fiber.StatusBadRequest, "listing", p)
 	}
 	now := time.Now()
@@ -412,6 +438,7 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 	refuse := func(status int, msg string) error {
 		p := newListingEditPage(a, sec, data.ListingOf(a.sup), s.now())
 		p.Errors = []listingError{{ID: "logo", Label: "Logo", Message: msg}}
+		p.titleErrors()
 		return s.render(c, status, "listing", p)
 	}
 	fh, err := c.FormFile("logo")

@@ -45,7 +45,11 @@ func parseMailTemplates() (*mailTemplates, error) {
 type mailData struct {
 	Site string // absolute base URL, without trailing slash
 	To   string
-	Data any
+	// Subject is the text's subject, the HTML's <title>: a mail opened
+	// as a page (a browser, a client's « view source » or print) says
+	// what it is (WCAG 2.4.2).
+	Subject string
+	Data    any
 }
 
 // sendMail renders templates/mail/NAME.txt and NAME.html with data and
@@ -77,9 +81,10 @@ func (s *Server) renderMail(to, name string, data any) (mail.Message, error) {
 	if !ok {
 		return mail.Message{}, fmt.Errorf("web: mail %s.txt must start with \"Subject: \"", name)
 	}
+	d.Subject = strings.TrimSpace(subject)
 	if err := h.ExecuteTemplate(&html, "layout.html", d); err != nil {
 		return mail.Message{}, fmt.Errorf("web: render mail %s.html: %w", name, err)
 	}
-	return mail.Message{To: to, Subject: strings.TrimSpace(subject), Text: strings.TrimLeft(body, "\n"), HTML: html.String(),
+	return mail.Message{To: to, Subject: d.Subject, Text: strings.TrimLeft(body, "\n"), HTML: html.String(),
 		Headers: map[string]string{"X-Fabrique-Mail": name}}, nil
 }
