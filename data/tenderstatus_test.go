@@ -14,7 +14,11 @@ func TestTenderStatusAt(t *testing.T) {
 		want TenderStatus
 	}{
 		{"deadline ahead", Tender{State: StateOpen, Deadline: future}, StatusOpen},
-		{"no deadline stays open", Tender{State: StateOpen}, StatusOpen},
+		{"no deadline nor publication date stays open", Tender{State: StateOpen}, StatusOpen},
+		{"no deadline, published 89 days ago", Tender{State: StateOpen, PublishedAt: now.AddDate(0, 0, -89)}, StatusOpen},
+		{"no deadline, published 90 days ago", Tender{State: StateOpen, PublishedAt: now.AddDate(0, 0, -PresumedOpenDays)}, StatusClosed},
+		{"no deadline, published long ago, corrected", Tender{State: StateCorrected, PublishedAt: now.AddDate(-1, 0, 0)}, StatusClosed},
+		{"a deadline beyond the presumed window holds", Tender{State: StateOpen, PublishedAt: now.AddDate(0, 0, -150), Deadline: future}, StatusOpen},
 		{"deadline passed", Tender{State: StateOpen, Deadline: past}, StatusClosed},
 		{"deadline exactly now is closed", Tender{State: StateOpen, Deadline: now}, StatusClosed},
 		{"corrected, deadline ahead", Tender{State: StateCorrected, Deadline: future}, StatusOpen},

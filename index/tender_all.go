@@ -11,7 +11,9 @@ import (
 )
 
 // The list of every public notice in the default order (open tenders
-// nearest deadline first, then the others latest deadline first) is the
+// nearest deadline first — for a notice without one, the day it is
+// presumed to close, data.Tender.OpenUntil —, then the others latest
+// deadline first) is the
 // first page of /appels-d-offres and of GET /api/v1/tenders. At a million
 // tenders, ranking and counting the facets of every document on each
 // request costs tens of milliseconds of CPU; publicTenders does it once

@@ -18,7 +18,7 @@ import (
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "4" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone
+const tenderSchemaVersion = "5" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone; 5: open_until presumed from the publication when no deadline (data.PresumedOpenDays)
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -39,7 +39,7 @@ const (
 	tfOutcome     = "outcome"      // "awarded", "cancelled" or "none" (data.Tender.Outcome)
 	tfLots        = "has_lots"     // "1" when the tender has lots
 	tfDeadline    = "deadline"     // datetime, when known
-	tfOpenUntil   = "open_until"   // datetime: the deadline (or openForever) of tenders with no outcome
+	tfOpenUntil   = "open_until"   // datetime: data.Tender.OpenUntil (or openForever) of tenders with no outcome
 	tfPublished   = "published"    // datetime, when known
 	tfValue       = "value"        // estimated value in euros, when known
 
@@ -49,9 +49,9 @@ const (
 	tfBuyerText   = "buyer_text"
 )
 
-// openForever stands for the deadline of a tender that gives none: such a
-// tender stays open (data.Tender.StatusAt) and must match "open until
-// after now" at any time.
+// openForever stands for the deadline of a tender that gives neither a
+// deadline nor a publication date: such a tender stays open
+// (data.Tender.StatusAt) and must match "open until after now" at any time.
 var openForever = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // outcomeNone is the outcome keyword of a tender still open or closed.
@@ -188,7 +188,7 @@ func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) 
 	outcome := string(t.Outcome())
 	if outcome == "" {
 		outcome = outcomeNone
-		until := t.Deadline
+		until := t.OpenUntil()
 		if until.IsZero() {
 			until = openForever
 		}

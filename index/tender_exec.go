@@ -193,7 +193,7 @@ func (ti *TenderIndex) execute(ctx context.Context, g *generation, q TenderQuery
 		switch {
 		case rest == nil:
 			top.offer(d, key(d))
-		case cols.until[d] > at: // open: nearest deadline first
+		case cols.until[d] > at: // open: nearest deadline first (a presumed one for a notice without)
 			openHits++
 			top.offer(d, float64(cols.until[d]))
 		default: // then the others, latest deadline first

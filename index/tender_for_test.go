@@ -133,11 +133,13 @@ func TestTendersForEPVCompanies(t *testing.T) {
 func TestTendersForLots(t *testing.T) {
 	ti, tenders, at := tenderIndexOf(t)
 	for _, x := range tenders {
-		if x.StatusAt(at) != data.StatusOpen || len(x.Lots) < 2 {
+		if x.StatusAt(at) != data.StatusOpen || len(x.Lots) < 2 || data.ResolvePlace(x.Place).Abroad() {
 			continue
 		}
 		for _, l := range x.Lots {
-			if l.CPV == "" || l.CPV == x.CPV || slices.Contains(x.CPVAdditional, l.CPV) {
+			// A lot performed abroad (a TED notice of Luxembourg) is no
+			// work for a company serving France.
+			if l.CPV == "" || l.CPV == x.CPV || slices.Contains(x.CPVAdditional, l.CPV) || data.ResolvePlace(l.Place).Abroad() {
 				continue
 			}
 			sup := data.Supplier{ID: "x1", Name: "Atelier d'essai", CPVDeclared: []string{l.CPV},

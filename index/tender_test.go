@@ -207,6 +207,35 @@ func TestTenderStatusMovesWithTime(t *testing.T) {
 	}
 }
 
+// A tender that publishes no deadline is open for data.PresumedOpenDays
+// after its publication, in the index as in the store.
+func TestTenderWithoutDeadlineClosesWhenPresumed(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var none data.Tender
+	for _, x := range tenders {
+		if x.Deadline.IsZero() && !x.PublishedAt.IsZero() && x.Outcome() == "" {
+			none = x
+			break
+		}
+	}
+	if none.ID == "" {
+		t.Fatal("no tender without a deadline in the corpus")
+	}
+	idsAt := func(when time.Time, s data.TenderStatus) []string {
+		_, ids := allTenderHits(t, ti, index.TenderQuery{At: when, Statuses: []data.TenderStatus{s}}) // every page: without a deadline, it comes last
+		return ids
+	}
+	until := none.PublishedAt.AddDate(0, 0, data.PresumedOpenDays)
+	before := until.Add(-time.Second)
+	if !slices.Contains(idsAt(before, data.StatusOpen), none.ID) || none.StatusAt(before) != data.StatusOpen {
+		t.Errorf("%s not open a second before %d days after its publication", none.ID, data.PresumedOpenDays)
+	}
+	if slices.Contains(idsAt(until, data.StatusOpen), none.ID) || !slices.Contains(idsAt(until, data.StatusClosed), none.ID) ||
+		none.StatusAt(until) != data.StatusClosed {
+		t.Errorf("%s still open %d days after its publication, with no deadline", none.ID, data.PresumedOpenDays)
+	}
+}
+
 // TestTenderDefaultOrder: open tenders first, nearest deadline first, then
 // the others, latest deadline first; pages follow each other without gap
 // or repeat.
@@ -237,8 +266,10 @@ func TestTenderDefaultOrder(t *testing.T) {
 		switch {
 		case !po && ho:
 			t.Errorf("open %s after %s (%s)", h.Tender.ID, p.Tender.ID, p.Status)
-		case po && ho && !h.Tender.Deadline.IsZero() && (p.Tender.Deadline.IsZero() || h.Tender.Deadline.Before(p.Tender.Deadline)):
-			t.Errorf("open %s (%v) after %s (%v)", h.Tender.ID, h.Tender.Deadline, p.Tender.ID, p.Tender.Deadline)
+		case po && ho && !h.Tender.OpenUntil().IsZero() && (p.Tender.OpenUntil().IsZero() || h.Tender.OpenUntil().Before(p.Tender.OpenUntil())):
+			// Nearest closing first: the deadline, or the day a notice
+			// without one is presumed to close.
+			t.Errorf("open %s (%v) after %s (%v)", h.Tender.ID, h.Tender.OpenUntil(), p.Tender.ID, p.Tender.OpenUntil())
 		case !po && !ho && !h.Tender.Deadline.IsZero() && (p.Tender.Deadline.IsZero() || h.Tender.Deadline.After(p.Tender.Deadline)):
 			t.Errorf("closed %s (%v) after %s (%v)", h.Tender.ID, h.Tender.Deadline, p.Tender.ID, p.Tender.Deadline)
 		}

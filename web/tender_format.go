@@ -15,9 +15,14 @@ func paris() *time.Location { return data.Paris() }
 // « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé ».
 // Days are calendar days in Paris, as a buyer counts them.
 func countdown(t *data.Tender, now time.Time) string {
+	presumed := t.DeadlinePresumed()
 	switch st := t.StatusAt(now); {
+	case st == data.StatusClosed && presumed:
+		return "présumé clôturé : sans date limite, publié il y a plus de " + strconv.Itoa(data.PresumedOpenDays) + " jours"
 	case st != data.StatusOpen:
 		return st.Label()
+	case presumed:
+		return "date limite non précisée : présumé ouvert jusqu'au " + frenchDate(t.OpenUntil().In(paris()))
 	case t.Deadline.IsZero():
 		return "date limite non précisée"
 	}

@@ -23,7 +23,12 @@ func TestCountdown(t *testing.T) {
 		{"deadline in UTC shown in Paris", data.Tender{State: data.StateOpen, Deadline: time.Date(2026, 4, 15, 22, 30, 0, 0, time.UTC)}, "clôture demain à 00 h 30"},
 		{"passed an hour ago", data.Tender{State: data.StateOpen, Deadline: at(15, 9, 0)}, "clôturé"},
 		{"passed this very second", data.Tender{State: data.StateOpen, Deadline: now}, "clôturé"},
-		{"no deadline", data.Tender{State: data.StateOpen}, "date limite non précisée"},
+		{"no deadline nor publication date", data.Tender{State: data.StateOpen}, "date limite non précisée"},
+		{"no deadline, published 10 days ago", data.Tender{State: data.StateOpen, PublishedAt: at(5, 9, 0)},
+			"date limite non précisée : présumé ouvert jusqu'au 4 juillet 2026"},
+		{"no deadline, published 91 days ago", data.Tender{State: data.StateOpen, PublishedAt: now.AddDate(0, 0, -91)},
+			"présumé clôturé : sans date limite, publié il y a plus de 90 jours"},
+		{"no deadline, published 91 days ago, awarded", data.Tender{State: data.StateAwarded, PublishedAt: now.AddDate(0, 0, -91)}, "attribué"},
 		{"cancelled before its deadline", data.Tender{State: data.StateCancelled, Deadline: at(20, 12, 0)}, "annulé"},
 		{"awarded", data.Tender{State: data.StateAwarded, Deadline: at(1, 12, 0)}, "attribué"},
 	}

@@ -192,6 +192,6 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 // stillOpen re-checks a tender open when the facts were built against the
 // day asked about.
 func stillOpen(t *TenderFact, day time.Time) bool {
-	tt := data.Tender{State: t.State, Deadline: t.Deadline}
+	tt := data.Tender{State: t.State, Deadline: t.Deadline, PublishedAt: t.PublishedAt} // a tender without a deadline closes by its publication
 	return tt.Open(day)
 }

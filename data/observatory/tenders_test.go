@@ -145,3 +145,24 @@ func TestTenderCoverageFixture(t *testing.T) {
 		check(t, "not evaluated over the cap", tc.NotEvaluated, 3)
 	})
 }
+
+// A tender fact without a deadline is open for data.PresumedOpenDays after
+// its publication, as its page and the tenders list say; one without
+// either date stays open.
+func TestStillOpenPresumesTheDeadline(t *testing.T) {
+	day := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name string
+		f    TenderFact
+		want bool
+	}{
+		{"published 10 days ago", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, 0, -10)}, true},
+		{"published 9 months ago", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, -9, 0)}, false},
+		{"no date at all", TenderFact{State: data.StateOpen}, true},
+		{"a deadline ahead", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, -9, 0), Deadline: day.AddDate(0, 0, 1)}, true},
+	} {
+		if got := stillOpen(&c.f, day); got != c.want {
+			t.Errorf("%s: stillOpen = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

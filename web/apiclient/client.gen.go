@@ -1400,7 +1400,7 @@ type TenderSummary struct {
 	// Source boamp, ted, ocds…
 	Source string `json:"source"`
 
-	// State État à l'heure de la réponse : ouvert, clôturé (date limite passée), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
+	// State État à l'heure de la réponse : ouvert, clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
 	State TenderSummaryState `json:"state"`
 	Title string             `json:"title"`
 
@@ -1408,7 +1408,7 @@ type TenderSummary struct {
 	Url *string `json:"url"`
 }
 
-// TenderSummaryState État à l'heure de la réponse : ouvert, clôturé (date limite passée), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
+// TenderSummaryState État à l'heure de la réponse : ouvert, clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
 type TenderSummaryState string
 
 // TendersPage defines model for TendersPage.
