@@ -15,9 +15,9 @@ import (
 // that a digest's cost does not grow with the account's age (each digest
 // reads every tender ever sent to its account):
 //   - the record that a tender was sent to an account, once the tender is
-//     gone or closed before cutoff (its deadline, else its publication,
-//     else its import): it can no longer be news, a closing reminder or a
-//     correction;
+//     gone or closed before cutoff (its deadline, else the day it is
+//     presumed to close, else its import): it can no longer be news, a
+//     closing reminder or a correction;
 //   - the finished digests (sent or given up) built before cutoff, with
 //     their mail; a pending digest is kept whatever its age, since it may
 //     still be sent after a crash.
@@ -59,13 +59,13 @@ func (s *Store) PruneAlertHistory(ctx context.Context, cutoff time.Time) (sent, 
 }
 
 // tenderClosedAt is when a tender stopped being open to bids, as well as
-// the notice tells.
+// the notice tells: its deadline, else the day it is presumed to close
+// (data.Tender.OpenUntil), else its import. Not its publication: a record
+// forgotten while its tender is still open could let a digest send it
+// again.
 func tenderClosedAt(t data.Tender) time.Time {
-	switch {
-	case !t.Deadline.IsZero():
-		return t.Deadline
-	case !t.PublishedAt.IsZero():
-		return t.PublishedAt
+	if until := t.OpenUntil(); !until.IsZero() {
+		return until
 	}
 	return t.ImportedAt
 }

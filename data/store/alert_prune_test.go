@@ -18,7 +18,10 @@ func TestPruneAlertHistory(t *testing.T) {
 		"boamp:old":     {Deadline: now.Add(-100 * day)},
 		"boamp:recent":  {Deadline: now.Add(-10 * day)},
 		"boamp:open":    {Deadline: now.Add(10 * day)},
-		"boamp:undated": {PublishedAt: now.Add(-200 * day)},
+		"boamp:undated": {PublishedAt: now.Add(-200 * day)}, // presumed closed 110 days ago
+		// Published 150 days ago without a deadline: presumed open until
+		// 60 days ago (data.PresumedOpenDays), not closed at publication.
+		"boamp:undated-recent": {PublishedAt: now.Add(-150 * day)},
 	} {
 		tn.ID, tn.Source, tn.SourceID, tn.Title = id, "boamp", id[len("boamp:"):], "Marché "+id
 		if err := s.PutTender(ctx, tn, "test"); err != nil {
@@ -40,7 +43,7 @@ func TestPruneAlertHistory(t *testing.T) {
 			}
 		}
 	}
-	send("d-old", "acc-1", now.Add(-120*day), []string{"boamp:old", "boamp:recent", "boamp:open", "boamp:undated", "boamp:gone"}, true)
+	send("d-old", "acc-1", now.Add(-120*day), []string{"boamp:old", "boamp:recent", "boamp:open", "boamp:undated", "boamp:undated-recent", "boamp:gone"}, true)
 	send("d-new", "acc-1", now.Add(-5*day), []string{"boamp:open"}, true)
 	send("d-stuck", "acc-1", now.Add(-200*day), nil, false) // pending: may still go after a crash
 	many := make([]string, 3*pruneBatch+7)                  // several batches, every tender gone
@@ -60,8 +63,8 @@ func TestPruneAlertHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := left["boamp:recent"]; !ok || len(left) != 2 || left["boamp:open"].Digest != "d-new" {
-		t.Errorf("acc-1 keeps %v, want boamp:recent and boamp:open (from d-new)", left)
+	if _, ok := left["boamp:recent"]; !ok || len(left) != 3 || left["boamp:open"].Digest != "d-new" || left["boamp:undated-recent"].Digest != "d-old" {
+		t.Errorf("acc-1 keeps %v, want boamp:recent, boamp:undated-recent and boamp:open (from d-new)", left)
 	}
 	if other, _ := s.AlertSentTo(ctx, "acc-2"); len(other) != 0 {
 		t.Errorf("acc-2 keeps %d records of gone tenders", len(other))
