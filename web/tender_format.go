@@ -17,12 +17,12 @@ func paris() *time.Location { return data.Paris() }
 func countdown(t *data.Tender, now time.Time) string {
 	presumed := t.DeadlinePresumed()
 	switch st := t.StatusAt(now); {
-	case st == data.StatusClosed && presumed:
-		return "présumé clôturé : sans date limite, publié il y a plus de " + strconv.Itoa(data.PresumedOpenDays) + " jours"
+	case st == data.StatusClosed && presumed: // beside the badge « clôturé »
+		return "date limite non précisée, présumée passée : publié il y a plus de " + strconv.Itoa(data.PresumedOpenDays) + " jours"
 	case st != data.StatusOpen:
 		return st.Label()
 	case presumed:
-		return "date limite non précisée : présumé ouvert jusqu'au " + frenchDate(t.OpenUntil().In(paris()))
+		return "date limite non précisée, présumée au " + frenchDate(t.OpenUntil().In(paris()))
 	case t.Deadline.IsZero():
 		return "date limite non précisée"
 	}
