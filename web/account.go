@@ -197,8 +197,18 @@ func noticePage(title, notice string) *authPage {
 // signUpForm is the sign-up form; next is the page to go on to once the
 // address is confirmed (an invitation, a claim…), a local path or "".
 func signUpForm(next string) *authPage {
-	return &authPage{Layout: Layout{Title: "Créer un compte"}, Form: "signup", Next: next, Button: "Créer mon compte"}
+	p := &authPage{Layout: Layout{Title: "Créer un compte"}, Form: "signup", Next: next, Button: "Créer mon compte"}
+	if invitedBy(next) {
+		p.Intro = "Créez votre compte avec l'adresse qui a reçu l'invitation : vous rejoindrez ensuite l'équipe qui gère la fiche de l'entreprise."
+	}
+	return p
 }
+
+// invitedBy reports whether the page to come back to after signing in is
+// an invitation to a team: the sign-in and sign-up pages then say why the
+// visitor is there, since the link of the mail led them to a form that
+// says nothing of it.
+func invitedBy(next string) bool { return strings.HasPrefix(next, invitationPathPrefix) }
 
 func (s *Server) signUp(c *fiber.Ctx) error {
 	return s.renderAuth(c, fiber.StatusOK, signUpForm(nextPath(c.Query("suite"), "")))
@@ -429,7 +439,11 @@ func (s *Server) linkSubmit(c *fiber.Ctx) error {
 // --- sign-in and sign-out ---
 
 func signInForm(next string) *authPage {
-	return &authPage{Layout: Layout{Title: "Se connecter"}, Form: "signin", Next: next, Button: "Se connecter"}
+	p := &authPage{Layout: Layout{Title: "Se connecter"}, Form: "signin", Next: next, Button: "Se connecter"}
+	if invitedBy(next) {
+		p.Intro = "Vous avez été invité à rejoindre l'équipe qui gère la fiche d'une entreprise : connectez-vous avec l'adresse qui a reçu l'invitation, ou créez votre compte."
+	}
+	return p
 }
 
 func (s *Server) signIn(c *fiber.Ctx) error {

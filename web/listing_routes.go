@@ -23,7 +23,7 @@ func (s *Server) listingRoutes() []route {
 		{fiber.MethodPost, "/compte/entreprises/:id/equipe/:account/responsable", s.signedInOnly(s.listingPromote)},
 		{fiber.MethodGet, "/compte/entreprises/:id/quitter", s.signedInOnly(s.listingLeaveConfirm)},
 		{fiber.MethodPost, "/compte/entreprises/:id/quitter", s.signedInOnly(s.listingLeave)},
-		{fiber.MethodGet, "/compte/invitations/:token", s.signedInOnly(s.invitationForm)},
-		{fiber.MethodPost, "/compte/invitations/:token", s.signedInOnly(s.invitationAccept)},
+		{fiber.MethodGet, invitationPathPrefix + ":token", s.signedInOnly(s.invitationForm)},
+		{fiber.MethodPost, invitationPathPrefix + ":token", s.signedInOnly(s.invitationAccept)},
 	}
 }

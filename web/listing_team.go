@@ -180,7 +180,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		inviter = a.account.Name + " (" + a.account.Email + ")"
 	}
 	if err := s.sendMail(ctx, norm, "listing_invite", inviteMail{Company: a.sup.Name, Inviter: inviter,
-		Link: s.baseURL() + "/compte/invitations/" + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
+		Link: s.baseURL() + invitationPathPrefix + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait="+done, fiber.StatusSeeOther)
@@ -423,7 +423,7 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 		return data.Invite{}, data.Account{}, nil, 0, fmt.Errorf("web: invitation: %w", data.ErrUnauthorized)
 	}
 	token := c.Params("token")
-	p := &invitationPage{Layout: Layout{Title: "Invitation"}, Action: "/compte/invitations/" + token}
+	p := &invitationPage{Layout: Layout{Title: "Invitation"}, Action: invitationPathPrefix + token}
 	if !inviteTokenRe.MatchString(token) {
 		return data.Invite{}, acc, nil, 0, fmt.Errorf("web: invitation: %w", data.ErrNotFound)
 	}
@@ -469,6 +469,10 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 	}
 	return inv, acc, p, fiber.StatusOK, nil
 }
+
+// invitationPathPrefix starts the page of an invitation to a company's
+// team, which sends a visitor to sign in first (invitedBy).
+const invitationPathPrefix = "/compte/invitations/"
 
 // maskEmail hides most of the local part of an address: "j•••@exemple.fr".
 func maskEmail(e string) string {

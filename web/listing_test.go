@@ -459,6 +459,20 @@ func TestListingInvite(t *testing.T) {
 	}
 	path := strings.TrimPrefix(link, "https://fabrique.example")
 
+	// Opened before signing in, the link leads to the sign-in page, which
+	// says why the visitor is there, and so does the sign-up page it
+	// links to.
+	anon := newClient(s)
+	r := anon.get(t, path)
+	wantStatus(t, "invitation signed out", r, http.StatusSeeOther)
+	signIn := anon.get(t, r.header.Get("Location"))
+	mustContain(t, "sign-in from an invitation", signIn.body, "Vous avez été invité à rejoindre l&#39;équipe")
+	signUp := anon.get(t, "/inscription?suite="+url.QueryEscape(path))
+	mustContain(t, "sign-up from an invitation", signUp.body, "Créez votre compte avec l&#39;adresse qui a reçu l&#39;invitation")
+	if plain := anon.get(t, "/connexion"); strings.Contains(plain.body, "invité") {
+		t.Error("the sign-in page speaks of an invitation without one")
+	}
+
 	// Someone else, signed in with another address, cannot use it.
 	stranger, _ := memberOf(t, s, "autre@ailleurs.fr", "", "")
 	wantStatus(t, "stranger", stranger.post(t, path, nil), http.StatusForbidden)
@@ -466,7 +480,7 @@ func TestListingInvite(t *testing.T) {
 	// The invitee signs up (here: an account with that address), opens
 	// the link and joins.
 	invitee, acc := memberOf(t, s, "compagnon@forge-equipe.fr", "", "")
-	r := invitee.get(t, path)
+	r = invitee.get(t, path)
 	wantStatus(t, "invitation page", r, http.StatusOK)
 	if !strings.Contains(r.body, "Forge Équipe") {
 		t.Error("the invitation page does not name the company")
