@@ -417,6 +417,15 @@ const focusCheckJS = `(() => {
 	return bad;
 })()`
 
+// auditFormErrors audits a form sent back with mistakes: axe, then what
+// axe cannot check (titleSaysErrors, fieldsSayErrors).
+func (a *auditor) auditFormErrors(name string) {
+	a.t.Helper()
+	a.audit(name)
+	a.titleSaysErrors(name)
+	a.fieldsSayErrors(name)
+}
+
 // titleSaysErrors checks that the title of a form sent back with mistakes
 // says so: a screen reader reads the title first.
 func (a *auditor) titleSaysErrors(name string) {
@@ -602,9 +611,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.do("type a wrong password", chromedp.SendKeys(chromedp.CSS("#email"), a11yPMI),
 				chromedp.SendKeys(chromedp.CSS("#password"), "pas le bon mot de passe"))
 			a.navigatingBy("sign in", chromedp.SendKeys(chromedp.CSS("#password"), kb.Enter))
-			a.audit("connexion en erreur")
-			a.titleSaysErrors("connexion en erreur")
-			a.fieldsSayErrors("connexion en erreur")
+			a.auditFormErrors("connexion en erreur")
 			a.open(auditedPage{name: "mot de passe oublié", path: forgotPath})
 			a.do("type an address asked for too often", chromedp.SendKeys(chromedp.CSS("#email"), a11yThrottled))
 			a.navigatingBy("ask again", chromedp.SendKeys(chromedp.CSS("#email"), kb.Enter))
@@ -618,9 +625,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.open(auditedPage{name: "signaler une fiche", path: supplierURL(w.claimed) + "/signaler"})
 			a.do("type spaces", chromedp.SendKeys(chromedp.CSS("#reason"), "   "))
 			a.navigatingBy("send the report", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))
-			a.audit("signaler une fiche, en erreur")
-			a.titleSaysErrors("signaler une fiche, en erreur")
-			a.fieldsSayErrors("signaler une fiche, en erreur")
+			a.auditFormErrors("signaler une fiche, en erreur")
 
 			// The one-click unsubscribe, done.
 			a.open(auditedPage{name: "se désinscrire d'une alerte", path: w.unsubscribe})
@@ -661,34 +666,26 @@ func TestBrowserAccessibility(t *testing.T) {
 			eval[bool](a.buyer, "clear the minimum value", `document.querySelector('#valeur_min').value = '', true`)
 			a.do("type a wrong value", chromedp.SendKeys(chromedp.CSS("#valeur_min"), "beaucoup"))
 			a.navigatingBy("save", chromedp.Click(chromedp.CSS(`.form-actions button[value=enregistrer]`), chromedp.NodeVisible))
-			a.audit("une alerte en erreur")
-			a.titleSaysErrors("une alerte en erreur")
-			a.fieldsSayErrors("une alerte en erreur")
+			a.auditFormErrors("une alerte en erreur")
 
 			// A claim by a mail to an address that is none.
 			a.open(auditedPage{name: "revendiquer une fiche", path: supplierURL(w.claimed) + "/revendiquer"})
 			a.do("choose a code by mail, type no address", chromedp.Click(chromedp.CSS("#method-email_domain"), chromedp.NodeVisible),
 				chromedp.SendKeys(chromedp.CSS("#local"), "claire morel"))
 			a.navigatingBy("begin the claim", chromedp.Click(chromedp.CSS(".claim-form .form-actions button"), chromedp.NodeVisible))
-			a.audit("revendiquer une fiche, en erreur")
-			a.titleSaysErrors("revendiquer une fiche, en erreur")
-			a.fieldsSayErrors("revendiquer une fiche, en erreur")
+			a.auditFormErrors("revendiquer une fiche, en erreur")
 
 			// A listing's contact that is no address.
 			a.open(auditedPage{name: "fiche : contacts", path: w.company + "/fiche/contacts"})
 			eval[bool](a.buyer, "clear the address", `document.querySelector('#email').value = '', true`)
 			a.do("type a wrong address", chromedp.SendKeys(chromedp.CSS("#email"), "contact chez nous"))
 			a.navigatingBy("save", chromedp.Click(chromedp.CSS(".listing-form .form-actions button"), chromedp.NodeVisible))
-			a.audit("fiche : contacts, en erreur")
-			a.titleSaysErrors("fiche : contacts, en erreur")
-			a.fieldsSayErrors("fiche : contacts, en erreur")
+			a.auditFormErrors("fiche : contacts, en erreur")
 
 			// A colleague's claim refused without a reason.
 			a.open(auditedPage{name: "revendications", path: claimsPath})
 			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
-			a.audit("revendications, refus sans motif")
-			a.titleSaysErrors("revendications, refus sans motif")
-			a.fieldsSayErrors("revendications, refus sans motif")
+			a.auditFormErrors("revendications, refus sans motif")
 
 			// A new password asked with a wrong current one.
 			a.open(auditedPage{name: "compte", path: accountPath})
@@ -696,18 +693,14 @@ func TestBrowserAccessibility(t *testing.T) {
 				chromedp.SendKeys(chromedp.CSS("#password"), "un nouveau mot de passe pour l'audit"),
 				chromedp.SendKeys(chromedp.CSS("#password2"), "un nouveau mot de passe pour l'audit"))
 			a.navigatingBy("change the password", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
-			a.audit("compte, mot de passe en erreur")
-			a.titleSaysErrors("compte, mot de passe en erreur")
-			a.fieldsSayErrors("compte, mot de passe en erreur")
+			a.auditFormErrors("compte, mot de passe en erreur")
 
 			// An invitation to an address the browser takes but the site
 			// does not (no dot in its domain).
 			a.open(auditedPage{name: "équipe", path: w.company + "/equipe"})
 			a.do("type an address without a domain", chromedp.SendKeys(chromedp.CSS("#invite-email"), "pierre@atelier"))
 			a.navigatingBy("invite", chromedp.SendKeys(chromedp.CSS("#invite-email"), kb.Enter))
-			a.audit("équipe, invitation en erreur")
-			a.titleSaysErrors("équipe, invitation en erreur")
-			a.fieldsSayErrors("équipe, invitation en erreur")
+			a.auditFormErrors("équipe, invitation en erreur")
 			a.signOut()
 
 			// Bruno opens Claire's invitation.
@@ -725,9 +718,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			// A claim refused without a reason.
 			a.open(auditedPage{name: "administration", path: "/admin"})
 			a.navigatingBy("refuse without a reason", chromedp.Click(chromedp.CSS(`main form[action$="/refuser"] button`), chromedp.NodeVisible))
-			a.audit("administration, refus sans motif")
-			a.titleSaysErrors("administration, refus sans motif")
-			a.fieldsSayErrors("administration, refus sans motif")
+			a.auditFormErrors("administration, refus sans motif")
 			// The letters, printed: a page of their own.
 			a.open(auditedPage{name: "courriers", path: "/admin/courriers"})
 			a.navigatingBy("print the letters", chromedp.Click(chromedp.CSS("main form button[type=submit]"), chromedp.NodeVisible))

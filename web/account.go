@@ -180,7 +180,7 @@ func (s *Server) renderAuth(c *fiber.Ctx, status int, p *authPage) error {
 	if len(p.Errors) > 0 {
 		// A screen reader reads the title first: a form sent back says so
 		// there, as every form of the site does.
-		p.Title += " : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+		p.Title += fieldsToCorrect(len(p.Errors))
 	}
 	if p.Notice != "" {
 		return s.render(c, status, "notice", p)

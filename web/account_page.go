@@ -106,8 +106,8 @@ func (s *Server) account(c *fiber.Ctx) error {
 
 func (s *Server) renderAccount(c *fiber.Ctx, status int, p *accountPage) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if len(p.Errors) > 0 { // a screen reader reads the title first, as renderAuth
-		p.Title += " : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+	if len(p.Errors) > 0 {
+		p.Title += fieldsToCorrect(len(p.Errors))
 	}
 	return s.render(c, status, "account", p)
 }

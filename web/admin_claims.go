@@ -62,7 +62,7 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg, reasonOf s
 	now := time.Now()
 	p := &adminDeskPage{Layout: Layout{Title: "Bureau de l'Alliance"}, Notice: notice, Error: errMsg}
 	if reasonOf != "" {
-		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+		p.Title += fieldsToCorrect(1)
 	}
 	accounts := map[string]string{}
 	email := func(id string) string {

@@ -151,7 +151,7 @@ func (s *Server) companySites(ctx context.Context, accountID string) ([]companyS
 func (s *Server) newAlertsPage(title, action string, f *alertForm, sites []companySite) *alertsPage {
 	p := &alertsPage{Layout: Layout{Title: title}, Form: f, Action: action, Sites: sites, Errors: f.errorList()}
 	if len(p.Errors) > 0 {
-		p.Title += " : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+		p.Title += fieldsToCorrect(len(p.Errors))
 	}
 	freq := f.Frequency
 	if freq == "" {

@@ -204,7 +204,7 @@ func (s *Server) claimBegin(c *fiber.Ctx) error {
 	fail := func(field, msg string) error {
 		p.Error, p.ErrorField = msg, field
 		if field != "" {
-			p.Title += " : 1 champ à corriger"
+			p.Title += fieldsToCorrect(1)
 		}
 		return s.render(c, fiber.StatusUnprocessableEntity, "claim", p)
 	}

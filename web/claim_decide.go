@@ -241,7 +241,7 @@ func (s *Server) renderMyClaims(c *fiber.Ctx, status int, notice, errMsg, reason
 	p := &claimsListPage{Layout: Layout{Title: "Revendications"}, Notice: notice, Error: errMsg}
 	if reasonOf != "" {
 		p.ReasonOf, p.Reason = reasonOf, c.FormValue("reason")
-		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+		p.Title += fieldsToCorrect(1)
 	}
 	mine, err := s.store.ClaimsByAccount(ctx, acc.ID)
 	if err != nil {

@@ -92,7 +92,7 @@ func (s *Server) renderClaimPage(c *fiber.Ctx, status int, cl data.Claim, notice
 		Notice: notice, Error: errMsg, ErrorField: errField, MaxDocumentMiB: verify.MaxDocumentBytes >> 20, Managed: len(members) > 0,
 		Member: slices.ContainsFunc(members, func(m data.Membership) bool { return m.AccountID == cl.AccountID })}
 	if errField != "" {
-		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+		p.Title += fieldsToCorrect(1)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, status, "claim_status", p)

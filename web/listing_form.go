@@ -63,17 +63,14 @@ func (p *listingEditPage) titleErrors() {
 // described by (after hint, the id of its hint, if any). A screen reader
 // that reaches the field says it is wrong and why, not only the summary.
 func (p *listingEditPage) Invalid(id, hint string) template.HTMLAttr {
-	described := hint
-	for _, e := range p.Errors {
-		if e.ID == id {
-			described = strings.TrimSpace(hint + " " + id + "-error")
-			return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(described) + `"`)
-		}
+	if slices.ContainsFunc(p.Errors, func(e listingError) bool { return e.ID == id }) {
+		described := strings.TrimSpace(hint + " " + id + "-error")
+		return template.HTMLAttr(`aria-invalid="true" aria-describedby="` + template.HTMLEscapeString(described) + `"`)
 	}
-	if described == "" {
+	if hint == "" {
 		return ""
 	}
-	return template.HTMLAttr(`aria-describedby="` + template.HTMLEscapeString(described) + `"`)
+	return template.HTMLAttr(`aria-describedby="` + template.HTMLEscapeString(hint) + `"`)
 }
 
 type cpvChoice struct {

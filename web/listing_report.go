@@ -87,7 +87,7 @@ func (s *Server) supplierReportSubmit(c *fiber.Ctx) error {
 	reason, err := data.CleanReportReason(c.FormValue("reason"))
 	if err != nil {
 		p.Reason, p.Error = c.FormValue("reason"), refusalSentence(err)
-		p.Title += " : 1 champ à corriger" // a screen reader reads the title first
+		p.Title += fieldsToCorrect(1)
 		return s.render(c, fiber.StatusUnprocessableEntity, "listing_report", p)
 	}
 	r := data.Report{ID: newID("r"), SupplierID: sup.ID, Reason: reason, Addr: addr, AccountID: acc.ID}

@@ -142,7 +142,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 			return err
 		}
 		p.Email, p.Error = email, msg
-		p.Title = "Équipe : 1 champ à corriger — " + a.sup.Name // a screen reader reads the title first
+		p.Title = "Équipe" + fieldsToCorrect(1) + " — " + a.sup.Name
 		return s.render(c, fiber.StatusBadRequest, "listing", p)
 	}
 	norm, err := data.NormalizeEmail(email)

@@ -132,7 +132,7 @@ func newNeedFormPage(f *needForm, focus string) *needFormPage {
 		p.Errors = append(p.Errors, formError{ID: id, Label: needFieldLabel(id), Message: f.errors[id]})
 	}
 	if len(p.Errors) > 0 {
-		p.Layout.Title = "Nouveau besoin : " + pluralFR(len(p.Errors), "champ à corriger", "champs à corriger")
+		p.Layout.Title = "Nouveau besoin" + fieldsToCorrect(len(p.Errors))
 	}
 	return p
 }

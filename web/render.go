@@ -33,6 +33,12 @@ type Layout struct {
 	Account *SignedIn
 }
 
+// fieldsToCorrect is what the title of a form sent back with n errors
+// adds: a screen reader reads the title first.
+func fieldsToCorrect(n int) string {
+	return " : " + pluralFR(n, "champ à corriger", "champs à corriger")
+}
+
 func (l *Layout) layout() *Layout { return l }
 
 // page is a typed page struct: it embeds Layout.
