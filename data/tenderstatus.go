@@ -15,6 +15,10 @@ type TenderStatus string
 const (
 	// StatusOpen: offers are still accepted (deadline ahead, or none given).
 	StatusOpen TenderStatus = "open"
+	// StatusAnnounced: the buyer only announced the purchase (prior
+	// information, market consultation; NoticeKindOf): no
+	// call to answer yet.
+	StatusAnnounced TenderStatus = "announced"
 	// StatusClosed: the deadline has passed and no award is known yet.
 	StatusClosed TenderStatus = "closed"
 	// StatusAwarded: an award notice named the winners (of the tender, or
@@ -26,7 +30,7 @@ const (
 
 // TenderStatuses lists the statuses in the order pages show them.
 func TenderStatuses() []TenderStatus {
-	return []TenderStatus{StatusOpen, StatusClosed, StatusAwarded, StatusCancelled}
+	return []TenderStatus{StatusOpen, StatusAnnounced, StatusClosed, StatusAwarded, StatusCancelled}
 }
 
 // Label is the French word of a status.
@@ -34,6 +38,8 @@ func (s TenderStatus) Label() string {
 	switch s {
 	case StatusOpen:
 		return "ouvert"
+	case StatusAnnounced:
+		return "pré-information"
 	case StatusClosed:
 		return "clôturé"
 	case StatusAwarded:
@@ -45,9 +51,13 @@ func (s TenderStatus) Label() string {
 }
 
 // Outcome is the part of the status that time does not change:
-// StatusCancelled, StatusAwarded, or "" while neither happened. The
-// search index stores it and decides open or closed from the deadline at
-// query time.
+// StatusCancelled, StatusAwarded, StatusAnnounced while only prior
+// information was published, or "" for a call to answer. The search index
+// stores it and decides open or closed from the deadline at query time.
+//
+// A tender whose notices only report a contract (an award, a direct award
+// to come, a modification: KindResult) is awarded even when the
+// notice names no winner: nobody could answer it.
 func (t *Tender) Outcome() TenderStatus {
 	switch {
 	case t.State == StateCancelled:
@@ -56,6 +66,15 @@ func (t *Tender) Outcome() TenderStatus {
 		return StatusAwarded
 	case len(t.Lots) > 0 && allLotsAwarded(t.Lots):
 		return StatusAwarded
+	}
+	call, prior, result := t.noticeKinds()
+	switch {
+	case call:
+		return ""
+	case result:
+		return StatusAwarded
+	case prior:
+		return StatusAnnounced
 	}
 	return ""
 }
@@ -69,9 +88,9 @@ func allLotsAwarded(lots []Lot) bool {
 	return true
 }
 
-// StatusAt is the tender's status at the given time: cancelled or
-// awarded when a notice said so, else open until OpenUntil, closed from
-// then on (open for good when neither a deadline nor a publication date
+// StatusAt is the tender's status at the given time: cancelled, awarded
+// or announced when its notices said so (Outcome), else open until
+// OpenUntil, closed from then on (open for good when neither a deadline nor a publication date
 // is known).
 func (t *Tender) StatusAt(at time.Time) TenderStatus {
 	if o := t.Outcome(); o != "" {

@@ -91,7 +91,7 @@
 // faceted from doc values; deadline, publication and value are ranges; the
 // place of performance is a geo point. A tender's status
 // (data.Tender.StatusAt) moves with time, so the index never stores it:
-// it stores the outcome (awarded, cancelled, none) and, for tenders
+// it stores the outcome (announced, awarded, cancelled, none) and, for tenders
 // without one, an "open until" date (the deadline), and decides open or
 // closed with a date range at query time; the status facet is counted the
 // same way. TendersFor runs the matcher the other way round, from a

@@ -18,7 +18,7 @@ import (
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "5" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone; 5: open_until presumed from the publication when no deadline (data.PresumedOpenDays)
+const tenderSchemaVersion = "6" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone; 5: open_until presumed from the publication when no deadline (data.PresumedOpenDays); 6: outcome "announced" for prior-information notices, "awarded" for result-only ones (data.NoticeKindOf)
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -36,7 +36,7 @@ const (
 	tfRegion      = "region"       // facet
 	tfBuyer       = "buyer"        // facet: the buyer's name as published
 	tfSource      = "source"       // facet: boamp, ted, ocds…
-	tfOutcome     = "outcome"      // "awarded", "cancelled" or "none" (data.Tender.Outcome)
+	tfOutcome     = "outcome"      // "announced", "awarded", "cancelled" or "none" (data.Tender.Outcome)
 	tfLots        = "has_lots"     // "1" when the tender has lots
 	tfDeadline    = "deadline"     // datetime, when known
 	tfOpenUntil   = "open_until"   // datetime: data.Tender.OpenUntil (or openForever) of tenders with no outcome
@@ -301,7 +301,8 @@ func tenderPoint(p data.Place) *Point {
 
 // tenderSummary is what a hit carries back: the tender without its long
 // texts (description, lot descriptions) and with its history reduced to
-// the kind and date of each notice.
+// the type, state and date of each notice (the status reads the types:
+// data.Tender.Outcome).
 func tenderSummary(t *data.Tender) data.Tender {
 	s := *t
 	s.Description = ""
@@ -316,7 +317,7 @@ func tenderSummary(t *data.Tender) data.Tender {
 	if len(t.History) > 0 {
 		s.History = make([]data.TenderRevision, len(t.History))
 		for i, r := range t.History {
-			s.History[i] = data.TenderRevision{SourceID: r.SourceID, State: r.State, At: r.At}
+			s.History[i] = data.TenderRevision{SourceID: r.SourceID, NoticeType: r.NoticeType, State: r.State, At: r.At}
 		}
 	}
 	return s

@@ -24,6 +24,10 @@ type TendersForOptions struct {
 	At time.Time
 	// Exclude lists tender ids the company set aside (« pas pour nous »).
 	Exclude []string
+	// Announced looks among the purchases announced by prior information
+	// in the last data.PriorInformationMonths (data.Tender.AnnouncedAt)
+	// instead of the open tenders: what a company can prepare for.
+	Announced bool
 }
 
 // TendersForResult are the open tenders that fit a company, best first.
@@ -157,6 +161,10 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 
 	relevant := query.NewDisjunctionQuery(should)
 	must := []query.Query{statusClause(data.StatusOpen, at), relevant}
+	if opts.Announced {
+		must = []query.Query{statusClause(data.StatusAnnounced, at),
+			dateRange(tfPublished, at.AddDate(0, -data.PriorInformationMonths, 0).Add(time.Nanosecond), time.Time{}), relevant}
+	}
 	boost := areaClauses(s.ServiceArea)
 	var notOurs []query.Query
 	if len(opts.Exclude) > 0 {

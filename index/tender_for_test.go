@@ -213,3 +213,50 @@ func TestTendersForAbroad(t *testing.T) {
 		}
 	}
 }
+
+// TestTendersForAnnounced: a company that declares the code and the place
+// of a prior-information notice hears of it among the purchases announced
+// (not among the open tenders) while the announcement lasts, then no more.
+func TestTendersForAnnounced(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var pin data.Tender
+	for _, x := range tenders {
+		if x.Outcome() == data.StatusAnnounced && x.CPV != "" && !x.Place.Abroad() && !x.PublishedAt.IsZero() {
+			pin = x
+			break
+		}
+	}
+	if pin.ID == "" {
+		t.Fatal("no prior-information notice in France with a CPV code and a date in the corpus")
+	}
+	sup := epvSuppliers(t)[0]
+	sup.CPVDeclared = []string{pin.CPV}
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	has := func(res index.TendersForResult) bool {
+		return slices.ContainsFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == pin.ID })
+	}
+	ask := func(at time.Time, announced bool) index.TendersForResult {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Announced: announced})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	month := pin.PublishedAt.AddDate(0, 1, 0)
+	if res := ask(month, false); has(res) {
+		t.Errorf("%s (%s) proposed among the open tenders", pin.ID, pin.NoticeType)
+	}
+	res := ask(month, true)
+	if !has(res) {
+		t.Fatalf("%s (%s, CPV %s) not among the purchases announced: %+v", pin.ID, pin.NoticeType, pin.CPV, res)
+	}
+	for _, f := range res.Fits {
+		if !f.Tender.AnnouncedAt(month) {
+			t.Errorf("%s proposed as announced but %s", f.Tender.ID, f.Tender.StatusAt(month))
+		}
+	}
+	if later := ask(pin.PublishedAt.AddDate(0, data.PriorInformationMonths, 1), true); has(later) {
+		t.Errorf("%s still announced more than %d months after its publication", pin.ID, data.PriorInformationMonths)
+	}
+}

@@ -306,7 +306,7 @@ func (q *TenderQuery) normalize(now time.Time) error {
 	}
 	for _, s := range q.Statuses {
 		if !slices.Contains(data.TenderStatuses(), s) {
-			return invalid("state", string(s), "état « "+string(s)+" » inconnu : open, closed, awarded ou cancelled")
+			return invalid("state", string(s), "état « "+string(s)+" » inconnu : open, announced, closed, awarded ou cancelled")
 		}
 	}
 	q.Statuses = slices.Compact(slices.Sorted(slices.Values(q.Statuses)))

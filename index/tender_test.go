@@ -265,7 +265,7 @@ func TestTenderDefaultOrder(t *testing.T) {
 		po, ho := p.Status == data.StatusOpen, h.Status == data.StatusOpen
 		switch {
 		case !po && ho:
-			t.Errorf("open %s after %s (%s)", h.Tender.ID, p.Tender.ID, p.Status)
+			t.Errorf("open %s (%s) after %s (%s)", h.Tender.ID, h.Status, p.Tender.ID, p.Status)
 		case po && ho && !h.Tender.OpenUntil().IsZero() && (p.Tender.OpenUntil().IsZero() || h.Tender.OpenUntil().Before(p.Tender.OpenUntil())):
 			// Nearest closing first: the deadline, or the day a notice
 			// without one is presumed to close.

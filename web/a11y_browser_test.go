@@ -107,7 +107,12 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 	putTenders(t, s, tenders...)
 	lots := loadNotice(t, "cn_24_FRA_comments.xml")
 	lots.Deadline = inDays(15)
-	putTenders(t, s, lots)
+	// A prior-information notice that fits the managed company: its page,
+	// its badge in the lists and the company's « achats annoncés ».
+	pin := data.Tender{ID: "ted:pin-a11y", Source: "ted", SourceID: "pin-a11y", NoticeType: "pin-only",
+		Title: "Menuiseries de la médiathèque (pré-information)", CPV: "45421000", Buyer: data.Buyer{Name: "Ville de Lyon"},
+		Place: data.Place{Departement: "69"}, PublishedAt: testClock.AddDate(0, 0, -10)}
+	putTenders(t, s, lots, pin)
 	r := s.postForm(t, needFormPath, validNeedForm())
 	must("need", r, http.StatusSeeOther)
 	need := r.header.Get("Location")
@@ -203,6 +208,7 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"appels d'offres filtrés, avec leurs facettes", "/appels-d-offres?q=menuiserie&state=all", false},
 		{"appels d'offres en erreur", "/appels-d-offres?cpv=99999999", false},
 		{"appel d'offres à lots", tenderURL(&lots), true},
+		{"avis de pré-information", tenderURL(&pin), false},
 		{"appel d'offres et ses fournisseurs", tenderURL(&listTenders()[0]), true},
 		{"rapport d'un appel d'offres", tenderURL(&lots) + "/rapport", false},
 		{"observatoire", "/observatoire", false}, // at a phone's width as an admin, who sees more

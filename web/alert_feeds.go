@@ -89,6 +89,8 @@ func (s *Server) alertAtom(c *fiber.Ctx) error {
 		switch {
 		case st == data.StatusCancelled:
 			title = "Annulé : " + title
+		case st == data.StatusAnnounced:
+			title = "Pré-information : " + title
 		case t.Corrected():
 			title += " (rectifié)"
 		}
@@ -119,10 +121,10 @@ func (s *Server) alertICal(c *fiber.Ctx) error {
 	base := s.baseURL()
 	for i := range tenders {
 		t := &tenders[i]
-		if t.Deadline.IsZero() {
+		st := t.StatusAt(now)
+		if t.Deadline.IsZero() || st == data.StatusAnnounced { // an announcement's date is no deadline to answer
 			continue
 		}
-		st := t.StatusAt(now)
 		title := t.Title
 		if title == "" {
 			title = "(avis sans intitulé)"

@@ -62,6 +62,10 @@ func TestAlertFeeds(t *testing.T) {
 			Place: data.Place{Departement: "69"}, PublishedAt: published, Deadline: inDays(20), State: data.StateCorrected,
 			History: []data.TenderRevision{{SourceID: "26-805", State: data.StateOpen, At: published},
 				{SourceID: "26-905", State: data.StateCorrected, At: published.Add(time.Hour), Summary: "date limite reportée"}}},
+		// A prior-information notice that announces a date (eForms pin-rtl):
+		// in the feed as such, not in the calendar as a deadline.
+		data.Tender{ID: "ted:pin-rtl-1", Source: "ted", SourceID: "pin-rtl-1", NoticeType: "pin-rtl", Title: "Menuiseries de la médiathèque",
+			CPV: "45421000", Place: data.Place{Departement: "69"}, PublishedAt: published, Deadline: inDays(30)},
 	)
 	p, err := w.s.store.PutAlertProfile(ctx, data.AlertProfile{AccountID: w.acc.ID, Name: "Menuiserie, Rhône",
 		CPV: []data.AlertCPV{{Code: "45421000", WithChildren: true}}, Departements: []string{"69"}})
@@ -94,13 +98,14 @@ func TestAlertFeeds(t *testing.T) {
 	for _, it := range parsed.Items {
 		titles[it.Title] = it
 	}
-	for _, want := range []string{"Menuiseries extérieures du gymnase", "Annulé : Portes du musée; lot 1, chêne", "Fenêtres de l'école (rectifié)"} {
+	for _, want := range []string{"Menuiseries extérieures du gymnase", "Annulé : Portes du musée; lot 1, chêne", "Fenêtres de l'école (rectifié)",
+		"Pré-information : Menuiseries de la médiathèque"} {
 		if titles[want] == nil {
 			t.Errorf("the Atom feed lacks %q (has %v)", want, parsed.Items)
 		}
 	}
-	if len(parsed.Items) != 3 {
-		t.Errorf("the Atom feed has %d entries, want 3", len(parsed.Items))
+	if len(parsed.Items) != 4 {
+		t.Errorf("the Atom feed has %d entries, want 4", len(parsed.Items))
 	}
 	if it := titles["Menuiseries extérieures du gymnase"]; it != nil {
 		if it.Link != "https://fabrique.test/appels-d-offres/boamp:26-801" || !strings.Contains(it.Description, "Ville de Villeurbanne") {

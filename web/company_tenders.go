@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +48,10 @@ type companyTendersView struct {
 	PageURL   string // where the forms post
 	Fits      []companyTenderView
 	More      bool // the dashboard shows only the first ones
+	// Announced are the purchases announced by prior information that fit
+	// the company (index.TendersForOptions.Announced): no call to answer
+	// yet, the time to make oneself known to the buyer.
+	Announced []companyTenderView
 	Basis     []string
 	Missing   []string
 	Hidden    []hiddenTenderView
@@ -88,11 +93,18 @@ func tenderSearchGaps(s data.Supplier) []listingGap {
 }
 
 type companyTenderView struct {
-	Row     tenderRowView
-	ID      string
-	Score   int // percent
-	Reasons []string
-	Lots    []lotFitView
+	Row       tenderRowView
+	ID        string
+	HeadingID string
+	Score     int // percent
+	Reasons   []string
+	Lots      []lotFitView
+	Form      *tenderFitForm
+}
+
+// tenderFitForm is what a fit's « pas pour nous » form posts with.
+type tenderFitForm struct {
+	PageURL, CSRF, Back string
 }
 
 type lotFitView struct {
@@ -130,24 +142,17 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)
 	}
+	announced, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit, At: now, Exclude: exclude, Announced: true})
+	if err != nil {
+		return nil, fmt.Errorf("web: purchases announced for %s: %w", a.sup.ID, err)
+	}
 	v.Basis, v.Missing, v.Gaps = res.Basis, res.Missing, tenderSearchGaps(a.sup)
 	if len(res.Fits) > limit {
 		res.Fits, v.More = res.Fits[:limit], true
 	}
-	for _, f := range res.Fits {
-		tv := companyTenderView{Row: newTenderRowView(&f.Tender, now), ID: f.Tender.ID, Score: int(f.Score*100 + 0.5)}
-		for _, r := range f.Reasons {
-			tv.Reasons = append(tv.Reasons, reasonSentence(r))
-		}
-		for _, l := range f.Lots {
-			var rs []string
-			for _, r := range l.Reasons {
-				rs = append(rs, reasonSentence(r))
-			}
-			tv.Lots = append(tv.Lots, lotFitView{ID: l.ID, Title: l.Title, Reasons: strings.Join(rs, " ; ")})
-		}
-		v.Fits = append(v.Fits, tv)
-	}
+	form := &tenderFitForm{PageURL: v.PageURL, CSRF: v.CSRF, Back: back}
+	v.Fits = companyTenderViews(res.Fits, "ct-", form, now)
+	v.Announced = companyTenderViews(announced.Fits, "ca-", form, now)
 	if back == "liste" {
 		for _, d := range dismissed {
 			h := hiddenTenderView{ID: d.TenderID, When: frenchDate(d.At.In(paris())), URL: tenderPath + "/" + url.PathEscape(d.TenderID)}
@@ -158,6 +163,28 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		}
 	}
 	return v, nil
+}
+
+// companyTenderViews are the rows of fits; headings get ids prefix0,
+// prefix1…
+func companyTenderViews(fits []index.TenderFit, prefix string, form *tenderFitForm, now time.Time) []companyTenderView {
+	out := make([]companyTenderView, 0, len(fits))
+	for i, f := range fits {
+		tv := companyTenderView{Row: newTenderRowView(&f.Tender, now), ID: f.Tender.ID, HeadingID: prefix + strconv.Itoa(i),
+			Score: int(f.Score*100 + 0.5), Form: form}
+		for _, r := range f.Reasons {
+			tv.Reasons = append(tv.Reasons, reasonSentence(r))
+		}
+		for _, l := range f.Lots {
+			var rs []string
+			for _, r := range l.Reasons {
+				rs = append(rs, reasonSentence(r))
+			}
+			tv.Lots = append(tv.Lots, lotFitView{ID: l.ID, Title: l.Title, Reasons: strings.Join(rs, " ; ")})
+		}
+		out = append(out, tv)
+	}
+	return out
 }
 
 // reasonSentence is what a page shows of a reason.

@@ -178,3 +178,58 @@ func TestCompanyTendersServerClock(t *testing.T) {
 		}
 	}
 }
+
+// TestCompanyTendersAnnounced: a prior-information notice that fits the
+// company is not offered as a call to answer but among the purchases
+// announced, for twelve months; its page and the tender list say
+// « pré-information », and the API gives its state.
+func TestCompanyTendersAnnounced(t *testing.T) {
+	co := listingCompany(32, "Menuiserie des Monts d'Or")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, co)
+	putTenders(t, s,
+		data.Tender{ID: "ted:pin-1", Source: "ted", SourceID: "pin-1", NoticeType: "pin-only", Title: "Rénovation des menuiseries des écoles (pré-information)",
+			CPV: "45421000", Buyer: data.Buyer{Name: "Métropole de Lyon"}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-20)},
+		data.Tender{ID: "ted:pin-old", Source: "ted", SourceID: "pin-old", NoticeType: "pin-only", Title: "Menuiseries du musée, annonce ancienne",
+			CPV: "45421000", Place: data.Place{Departement: "69"}, PublishedAt: inDays(-400)},
+		data.Tender{ID: "ted:cn-1", Source: "ted", SourceID: "cn-1", NoticeType: "cn-standard", Title: "Menuiseries extérieures de la piscine",
+			CPV: "45421000", Place: data.Place{Departement: "69"}, PublishedAt: inDays(-3), Deadline: inDays(20)},
+	)
+	member, _ := memberOf(t, s, "atelier@example.fr", co.ID, data.MemberOwner)
+	for _, page := range []string{companyURL(co.ID), companyURL(co.ID) + "/appels-d-offres"} {
+		r := member.get(t, page)
+		wantStatus(t, page, r, http.StatusOK)
+		calls, announced, found := strings.Cut(r.body, `id="achats-annonces"`)
+		if !found {
+			t.Fatalf("%s: no section of purchases announced", page)
+		}
+		mustContain(t, page+", calls", calls, "Menuiseries extérieures de la piscine")
+		mustContain(t, page+", announced", announced, "Rénovation des menuiseries des écoles", "pré-information",
+			"achat annoncé : pas encore d&#39;appel à la concurrence", "Métropole de Lyon", `name="tender" value="ted:pin-1"`)
+		if strings.Contains(calls, "Rénovation des menuiseries des écoles") {
+			t.Errorf("%s: a prior-information notice offered as a call to answer", page)
+		}
+		if strings.Contains(r.body, "annonce ancienne") {
+			t.Errorf("%s: a prior-information notice of 400 days ago still announced", page)
+		}
+	}
+
+	r := s.get(t, tenderPath+"/ted:pin-1")
+	wantStatus(t, "tender page", r, http.StatusOK)
+	mustContain(t, "tender page", r.body, `<span class="state state-announced">pré-information</span>`,
+		"On ne peut pas encore y remettre d'offre")
+	list := s.get(t, tenderPath)
+	if strings.Contains(list.body, "Rénovation des menuiseries des écoles") {
+		t.Error("the default list of open tenders shows a prior-information notice")
+	}
+	list = s.get(t, tenderPath+"?state=announced")
+	wantStatus(t, "announced list", list, http.StatusOK)
+	mustContain(t, "announced list", list.body, "Rénovation des menuiseries des écoles", "Menuiseries du musée, annonce ancienne")
+	if strings.Contains(list.body, "piscine") {
+		t.Error("state=announced lists an open call")
+	}
+	api := s.get(t, "/api/v1/tenders?state=announced")
+	wantStatus(t, "API", api, http.StatusOK)
+	mustContain(t, "API", api.body, `"id":"ted:pin-1"`, `"state":"announced"`)
+}

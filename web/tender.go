@@ -95,7 +95,8 @@ func tenderPagination(f *tenderFilter, total int) pagination {
 }
 
 func stateOptions(selected string) []selectOption {
-	out := []selectOption{{tenderOpen, "ouverts", false}, {tenderClosed, "clos (attribués, annulés ou clôturés)", false}, {tenderAll, "tous", false}}
+	out := []selectOption{{tenderOpen, "ouverts", false}, {string(data.StatusAnnounced), "annoncés (pré-information, pas encore d'appel)", false},
+		{tenderClosed, "clos (attribués, annulés ou clôturés)", false}, {tenderAll, "tous", false}}
 	for i := range out {
 		out[i].Selected = out[i].Value == selected
 	}

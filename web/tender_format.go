@@ -12,11 +12,14 @@ import (
 func paris() *time.Location { return data.Paris() }
 
 // countdown says in French how long a tender still accepts offers at now:
-// « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé ».
+// « clôture dans 3 jours », « clôture demain à 12 h 00 », « clôturé »; of
+// a purchase only announced, that it cannot be answered yet.
 // Days are calendar days in Paris, as a buyer counts them.
 func countdown(t *data.Tender, now time.Time) string {
 	presumed := t.DeadlinePresumed()
 	switch st := t.StatusAt(now); {
+	case st == data.StatusAnnounced: // beside the badge « pré-information »
+		return "achat annoncé : pas encore d'appel à la concurrence"
 	case st == data.StatusClosed && presumed: // beside the badge « clôturé »
 		return "date limite non précisée, présumée passée : publié il y a plus de " + strconv.Itoa(data.PresumedOpenDays) + " jours"
 	case st != data.StatusOpen:

@@ -31,6 +31,8 @@ func TestCountdown(t *testing.T) {
 		{"no deadline, published 91 days ago, awarded", data.Tender{State: data.StateAwarded, PublishedAt: now.AddDate(0, 0, -91)}, "attribué"},
 		{"cancelled before its deadline", data.Tender{State: data.StateCancelled, Deadline: at(20, 12, 0)}, "annulé"},
 		{"awarded", data.Tender{State: data.StateAwarded, Deadline: at(1, 12, 0)}, "attribué"},
+		{"prior information, published 10 days ago", data.Tender{State: data.StateOpen, NoticeType: "pin-only", PublishedAt: at(5, 9, 0)},
+			"achat annoncé : pas encore d'appel à la concurrence"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

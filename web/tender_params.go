@@ -17,8 +17,9 @@ import (
 // The page and GET /api/v1/tenders share them (the page has a fixed page
 // size).
 type tenderFilter struct {
-	// State is tenderOpen, tenderClosed (every status but open), tenderAll,
-	// or one status of data.TenderStatuses ("awarded", "cancelled").
+	// State is tenderOpen, tenderClosed (closed, awarded or cancelled), tenderAll,
+	// or one status of data.TenderStatuses ("announced", "awarded",
+	// "cancelled").
 	State        string
 	CPV          []string // code prefixes: "45", "4521", "4521235" (from 45212350)
 	CPVRaw       []string // as typed, echoed into the form
@@ -65,10 +66,10 @@ func parseTenderFilter(v url.Values, d dialect) (tenderFilter, error) {
 	f := tenderFilter{State: tenderOpen, Page: 1, PerPage: tendersPerPage}
 	switch s := strings.TrimSpace(v.Get("state")); s {
 	case "":
-	case tenderOpen, tenderClosed, tenderAll, string(data.StatusAwarded), string(data.StatusCancelled):
+	case tenderOpen, tenderClosed, tenderAll, string(data.StatusAnnounced), string(data.StatusAwarded), string(data.StatusCancelled):
 		f.State = s
 	default:
-		return f, badParam("state", s, "état « "+s+" » inconnu : open (ouverts), closed (clos), awarded (attribués), cancelled (annulés) ou all (tous)")
+		return f, badParam("state", s, "état « "+s+" » inconnu : open (ouverts), announced (en pré-information), closed (clos), awarded (attribués), cancelled (annulés) ou all (tous)")
 	}
 	if len(v["cpv"]) > maxTenderCPVValues {
 		return f, badParam("cpv", "", fmt.Sprintf("au plus %d codes CPV", maxTenderCPVValues))

@@ -110,6 +110,8 @@ type tenderView struct {
 	HeadCountdown string // beside the badge: "" when the badge says it
 	Soon          bool
 	Badge         stateBadge
+	// Announced: only prior information was published (data.StatusAnnounced).
+	Announced     bool
 	NoticeURL     string // http(s) only
 	NoticeURLText string
 	Winners       []winnerView
@@ -153,6 +155,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 		Countdown: countdown(t, now), Soon: closesSoon(t, now), Badge: tenderBadge(t, now),
 		Winners: winnerViews(t.Winners)}
 	v.HeadCountdown = countdownBesideBadge(t, v.Badge, now)
+	v.Announced = t.StatusAt(now) == data.StatusAnnounced
 	if v.Title == "" {
 		v.Title = "(avis sans intitulé)"
 	}

@@ -324,7 +324,11 @@ func describeTender(t data.Tender, status string) string {
 	if len(t.Lots) > 0 {
 		parts = append(parts, data.CountFR(len(t.Lots), "lot", "lots"))
 	}
-	parts = append(parts, t.State.Label(), status)
+	state := t.State.Label()
+	if o := t.Outcome(); o != "" { // what the notices decided: « pré-information » for a notice only announcing
+		state = o.Label()
+	}
+	parts = append(parts, state, status)
 	parts = append(parts, t.TextDefects...)
 	return strings.Join(parts, " · ")
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -382,5 +384,55 @@ func TestParseEFormsPublicationNumber(t *testing.T) {
 	}
 	if tn.URL != "https://ted.europa.eu/fr/notice/-/detail/12345678-2025" {
 		t.Errorf("URL %q", tn.URL)
+	}
+}
+
+// noticeFormTypeRe reads the eForms form type (the code list's listName:
+// planning, competition, result…) of an example notice.
+var noticeFormTypeRe = regexp.MustCompile(`<cbc:NoticeTypeCode listName="([^"]+)"`)
+
+// TestParseEFormsStatusByFormType: on every official example, what the
+// notice's form type promises a supplier is what its status says. A
+// prior-information or market-consultation notice is « pré-information »
+// (not « ouvert »: nothing can be answered yet); a direct-award, result,
+// modification or completion notice is decided; only a competition notice
+// opens or closes with its deadline.
+func TestParseEFormsStatusByFormType(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	seen := map[string]int{}
+	for _, f := range globFixtures(t, "eforms/*.xml") {
+		raw := readFixture(t, f)
+		m := noticeFormTypeRe.FindSubmatch(raw)
+		if m == nil {
+			t.Fatalf("%s: no form type", f)
+		}
+		form := string(m[1])
+		res, err := ParseEForms(bytes.NewReader(raw), testOptions())
+		if err != nil || len(res.Tenders) != 1 {
+			continue // registration notices; their rejection is tested apart
+		}
+		tender := res.Tenders[0]
+		tender.PublishedAt = now.AddDate(0, 0, -1) // young: the deadline presumption must not decide
+		var want []data.TenderStatus
+		switch form {
+		case "planning", "consultation":
+			want = []data.TenderStatus{data.StatusAnnounced}
+		case "competition": // or cancelled by a change notice
+			want = []data.TenderStatus{data.StatusOpen, data.StatusClosed, data.StatusCancelled}
+		case "dir-awa-pre", "result", "cont-modif", "completion":
+			want = []data.TenderStatus{data.StatusAwarded, data.StatusCancelled}
+		default:
+			t.Errorf("%s: form type %q not in the test", f, form)
+			continue
+		}
+		seen[form]++
+		if got := tender.StatusAt(now); !slices.Contains(want, got) {
+			t.Errorf("%s (%s, %s): status %q, want one of %q", f, form, tender.NoticeType, got, want)
+		}
+	}
+	for _, form := range []string{"planning", "consultation", "competition", "dir-awa-pre", "result", "cont-modif", "completion"} {
+		if seen[form] == 0 {
+			t.Errorf("no example of form type %q checked", form)
+		}
 	}
 }

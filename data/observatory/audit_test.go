@@ -198,3 +198,30 @@ func TestCoverageLabelStatesOnTheParisDay(t *testing.T) {
 	check(t, "labels granted on 8 December, on 8 December", states[data.LabelValid], 1)
 	check(t, "holding", c.Holding, 1)
 }
+
+// TestAnnouncedTendersAreNotOpen: a prior-information notice announces a
+// purchase nobody can answer yet; the tender coverage, which reads the
+// open calls, leaves it out, while the call beside it counts.
+func TestAnnouncedTendersAreNotOpen(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	for _, tt := range []data.Tender{
+		{ID: "ted:pin", NoticeType: "pin-only", Title: "Mobilier des écoles (pré-information)", CPV: "39160000"},
+		{ID: "ted:cn", NoticeType: "cn-standard", Title: "Mobilier des crèches", CPV: "39160000"},
+	} {
+		tt.Source, tt.SourceID, tt.State, tt.PublishedAt = "ted", tt.ID, data.StateOpen, day("2026-05-15")
+		tt.Place = data.Place{Departement: "69"}
+		if err := st.PutTender(ctx, tt, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	none := func(context.Context, data.Tender) ([]string, error) { return []string{}, nil }
+	tc := build(t, st, BuildOptions{Now: day("2026-06-01"), Capable: none}).TenderCoverage(Filter{}, day("2026-06-01"))
+	var ids []string
+	for _, u := range tc.Unmatched {
+		ids = append(ids, u.ID)
+	}
+	if len(ids) != 1 || ids[0] != "ted:cn" {
+		t.Errorf("open tenders without supply %v, want only the call ted:cn", ids)
+	}
+}

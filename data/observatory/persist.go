@@ -50,7 +50,10 @@ import (
 // and an open tender's région is known from a région's NUTS code.
 // Version 6: an award's label bits are the labels held on its notification
 // day, no longer at the instant of the notice's midnight.
-const FactsFormatVersion = 6
+// Version 7: a prior-information notice, or a result notice without a
+// call, is no longer an open tender (data.NoticeKindOf): facts saved
+// before counted them.
+const FactsFormatVersion = 7
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).

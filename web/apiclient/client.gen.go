@@ -170,6 +170,7 @@ func (e TenderNature) Valid() bool {
 
 // Defines values for TenderState.
 const (
+	TenderStateAnnounced TenderState = "announced"
 	TenderStateAwarded   TenderState = "awarded"
 	TenderStateCancelled TenderState = "cancelled"
 	TenderStateClosed    TenderState = "closed"
@@ -179,6 +180,8 @@ const (
 // Valid indicates whether the value is a known member of the TenderState enum.
 func (e TenderState) Valid() bool {
 	switch e {
+	case TenderStateAnnounced:
+		return true
 	case TenderStateAwarded:
 		return true
 	case TenderStateCancelled:
@@ -194,6 +197,7 @@ func (e TenderState) Valid() bool {
 
 // Defines values for TenderSummaryState.
 const (
+	TenderSummaryStateAnnounced TenderSummaryState = "announced"
 	TenderSummaryStateAwarded   TenderSummaryState = "awarded"
 	TenderSummaryStateCancelled TenderSummaryState = "cancelled"
 	TenderSummaryStateClosed    TenderSummaryState = "closed"
@@ -203,6 +207,8 @@ const (
 // Valid indicates whether the value is a known member of the TenderSummaryState enum.
 func (e TenderSummaryState) Valid() bool {
 	switch e {
+	case TenderSummaryStateAnnounced:
+		return true
 	case TenderSummaryStateAwarded:
 		return true
 	case TenderSummaryStateCancelled:
@@ -474,6 +480,7 @@ func (e SearchSuppliersParamsPlace) Valid() bool {
 // Defines values for ListTendersParamsState.
 const (
 	ListTendersParamsStateAll       ListTendersParamsState = "all"
+	ListTendersParamsStateAnnounced ListTendersParamsState = "announced"
 	ListTendersParamsStateAwarded   ListTendersParamsState = "awarded"
 	ListTendersParamsStateCancelled ListTendersParamsState = "cancelled"
 	ListTendersParamsStateClosed    ListTendersParamsState = "closed"
@@ -484,6 +491,8 @@ const (
 func (e ListTendersParamsState) Valid() bool {
 	switch e {
 	case ListTendersParamsStateAll:
+		return true
+	case ListTendersParamsStateAnnounced:
 		return true
 	case ListTendersParamsStateAwarded:
 		return true
@@ -1400,7 +1409,7 @@ type TenderSummary struct {
 	// Source boamp, ted, ocds…
 	Source string `json:"source"`
 
-	// State État à l'heure de la réponse : ouvert, clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
+	// State État à l'heure de la réponse : ouvert, en pré-information (`announced`, depuis 1.6.0 : l'acheteur n'a publié qu'un avis de pré-information ou de consultation préalable du marché, on ne peut pas encore y répondre ; ces avis étaient auparavant ouverts puis clôturés), clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué (y compris, depuis 1.6.0, un avis d'intention de conclure, de résultat ou de modification sans titulaire nommé ni appel à la concurrence connu) ou annulé. Un rectificatif ne change pas l'état (voir corrected).
 	State TenderSummaryState `json:"state"`
 	Title string             `json:"title"`
 
@@ -1408,7 +1417,7 @@ type TenderSummary struct {
 	Url *string `json:"url"`
 }
 
-// TenderSummaryState État à l'heure de la réponse : ouvert, clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué ou annulé. Un rectificatif ne change pas l'état (voir corrected).
+// TenderSummaryState État à l'heure de la réponse : ouvert, en pré-information (`announced`, depuis 1.6.0 : l'acheteur n'a publié qu'un avis de pré-information ou de consultation préalable du marché, on ne peut pas encore y répondre ; ces avis étaient auparavant ouverts puis clôturés), clôturé (date limite passée ; pour un avis qui ne publie pas de date limite, 90 jours après sa publication, depuis 1.5.0 : il restait ouvert indéfiniment), attribué (y compris, depuis 1.6.0, un avis d'intention de conclure, de résultat ou de modification sans titulaire nommé ni appel à la concurrence connu) ou annulé. Un rectificatif ne change pas l'état (voir corrected).
 type TenderSummaryState string
 
 // TendersPage defines model for TendersPage.
@@ -1677,7 +1686,7 @@ type SearchSuppliersParamsPlace string
 
 // ListTendersParams defines parameters for ListTenders.
 type ListTendersParams struct {
-	// State `open` (par défaut : ni annulés, ni attribués, date limite non passée), `closed` (tous les autres : clôturés, attribués, annulés), `awarded`, `cancelled` ou `all`. L'état est calculé à l'heure de la requête.
+	// State `open` (par défaut : ni annulés, ni attribués, date limite non passée), `announced` (depuis 1.6.0 : avis de pré-information ou consultation préalable du marché, sans appel à la concurrence publié), `closed` (clôturés, attribués, annulés), `awarded`, `cancelled` ou `all`. L'état est calculé à l'heure de la requête.
 	State *ListTendersParamsState `form:"state,omitempty" json:"state,omitempty"`
 
 	// Cpv Code CPV du marché ou d'un de ses lots : une division (« 45 »), un début de code (« 4521 ») ou un code complet (« 45212350-4 », qui couvre aussi ses codes descendants). Répétable (OU), 10 au plus.
