@@ -324,11 +324,11 @@ func describeTender(t data.Tender, status string) string {
 	if len(t.Lots) > 0 {
 		parts = append(parts, data.CountFR(len(t.Lots), "lot", "lots"))
 	}
-	state := t.State.Label()
-	if o := t.Outcome(); o != "" { // what the notices decided: « pré-information » for a notice only announcing
-		state = o.Label()
+	kind := t.State.Label() // « avis de marché », « avis d'attribution »…
+	if data.NoticeKindOf(t.NoticeType) == data.KindPriorInformation {
+		kind = "avis de pré-information"
 	}
-	parts = append(parts, state, status)
+	parts = append(parts, kind, status)
 	parts = append(parts, t.TextDefects...)
 	return strings.Join(parts, " · ")
 }

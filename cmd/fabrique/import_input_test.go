@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/unicode"
+
+	"fabrique/data"
 )
 
 // The import reports bad input clearly and loses nothing else: these
@@ -136,5 +138,19 @@ func TestImportReportInFrench(t *testing.T) {
 		if strings.Contains(out, leak) {
 			t.Errorf("report shows %q:\n%s", leak, out)
 		}
+	}
+}
+
+// TestDescribeTenderNamesAPriorInformationNotice: the import's line says
+// a notice only announces a purchase, not « avis de marché ».
+func TestDescribeTenderNamesAPriorInformationNotice(t *testing.T) {
+	pin := data.Tender{ID: "ted:1", Title: "Demande d'informations", NoticeType: "pin-only", State: data.StateOpen}
+	if got := describeTender(pin, "reconnu"); !strings.Contains(got, " · avis de pré-information · reconnu") {
+		t.Errorf("describeTender = %q", got)
+	}
+	call := pin
+	call.NoticeType = "cn-standard"
+	if got := describeTender(call, "reconnu"); !strings.Contains(got, " · avis de marché · reconnu") {
+		t.Errorf("describeTender = %q", got)
 	}
 }
