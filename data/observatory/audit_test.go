@@ -1,6 +1,7 @@
 package observatory
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
@@ -147,6 +148,19 @@ func TestAwardsAndTendersOfARegion(t *testing.T) {
 		t.Errorf("gap columns %+v, want Auvergne-Rhône-Alpes", tc.Regions)
 	}
 	check(t, "open tenders under département 69", f.TenderCoverage(Filter{Departement: "69"}, day("2026-06-01")).Open, 0)
+
+	// Saved at a clean stop and read back at the next start: the award
+	// known by its région alone must not make the file unusable (it did:
+	// « award 1: département 146 of 109 », found with the real DECP awards).
+	var buf bytes.Buffer
+	if err := WriteFacts(&buf, f, testStamp); err != nil {
+		t.Fatal(err)
+	}
+	read, err := ReadFacts(bytes.NewReader(buf.Bytes()), testStamp)
+	if err != nil {
+		t.Fatalf("ReadFacts of facts with an award known by its région: %v", err)
+	}
+	check(t, "awards under région 94, read back", read.AwardShare(Filter{Region: "94"}).All.Count, 2)
 }
 
 // TestAwardLabelOnTheNotificationDay: a label's dates are calendar days

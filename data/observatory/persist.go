@@ -362,8 +362,11 @@ func (ff *factsFile) facts() (*Facts, error) {
 		if a.buyer >= buyerTypeCount {
 			return nil, fmt.Errorf("award %d: buyer type %d of %d", i, a.buyer, buyerTypeCount)
 		}
-		if int(a.dep) > len(deps) {
-			return nil, fmt.Errorf("award %d: département %d of %d", i, a.dep, len(deps))
+		// A département's index, or regionOnly+i for a place known by its
+		// région alone (regionOnlyIndex).
+		if int(a.dep) > len(deps) && (a.dep <= regionOnly || int(a.dep-regionOnly) > len(regionCodes())) {
+			return nil, fmt.Errorf("award %d: département %d of %d (régions alone: %d to %d)", i, a.dep, len(deps),
+				regionOnly+1, regionOnly+len(regionCodes()))
 		}
 		f.Awards[i] = a
 	}
