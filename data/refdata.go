@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"encoding/csv"
 	"fmt"
@@ -14,12 +15,44 @@ import (
 // Embedded reference data, copied from the project's shared sources; see
 // data/README.md for provenance and licences.
 //
-//go:embed refdata/*.csv refdata/*.geojson seed/*.csv
+//go:embed refdata/*.csv refdata/*.geojson seed/*.csv seed/notices/*.gz
 var files embed.FS
 
 // EmbeddedEPVCSV returns the official EPV export shipped in the binary
 // (data.economie.gouv.fr, April 2026), used to seed an empty directory.
 func EmbeddedEPVCSV() []byte { return mustRead("seed/epv_entreprises_patrimoine_vivant.csv") }
+
+// EmbeddedNoticeFile is a file of real notices or awards shipped in the
+// binary, under its original name.
+type EmbeddedNoticeFile struct {
+	Name string
+	Data []byte
+}
+
+// EmbeddedNoticeFiles returns, decompressed, the real tender notices and
+// awards shipped in the binary to fill an empty directory (data/README.md):
+// the 90 BOAMP notices of 15 March 2026 and the DECP awards of 2019 and of
+// the second half of 2024 (works, CPV 4521). They are gzipped in the
+// binary (1.3 MB instead of 8.9).
+func EmbeddedNoticeFiles() []EmbeddedNoticeFile {
+	entries, err := files.ReadDir("seed/notices")
+	if err != nil {
+		panic("data: embedded notices missing: " + err.Error()) // a build defect
+	}
+	var out []EmbeddedNoticeFile
+	for _, e := range entries {
+		zr, err := gzip.NewReader(bytes.NewReader(mustRead("seed/notices/" + e.Name())))
+		if err != nil {
+			panic("data: embedded notices: " + e.Name() + ": " + err.Error())
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			panic("data: embedded notices: " + e.Name() + ": " + err.Error())
+		}
+		out = append(out, EmbeddedNoticeFile{Name: strings.TrimSuffix(e.Name(), ".gz"), Data: b})
+	}
+	return out
+}
 
 // DepartementShapesGeoJSON returns the simplified polygons of the 96
 // metropolitan départements (IGN Admin Express via france-geojson).

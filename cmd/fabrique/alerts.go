@@ -94,7 +94,7 @@ func runAlerts(ctx context.Context, p *program, args []string) error {
 		}
 		fmt.Fprintln(p.stderr, "Attention : sans --public-url (ou FABRIQUE_PUBLIC_URL), « alerts send » refusera d'envoyer ces récapitulatifs.")
 	}
-	dir, err := openDirectory(ctx, p, existingStore)
+	dir, err := openDirectory(ctx, p, existingStore, false)
 	if err != nil {
 		return err
 	}

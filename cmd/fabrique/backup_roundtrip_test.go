@@ -68,7 +68,7 @@ func TestBackupRoundTripUnderWrites(t *testing.T) {
 	}
 	var out syncBuffer
 	rp := &program{cfg: config{dataDir: fresh}, stdout: &out, stderr: io.Discard, log: w.p.log}
-	rd, err := openDirectory(ctx, rp, newStore)
+	rd, err := openDirectory(ctx, rp, newStore, false)
 	if err != nil {
 		t.Fatalf("the restored directory does not open: %v", err)
 	}
@@ -108,7 +108,7 @@ func TestBackupRoundTripUnderWrites(t *testing.T) {
 	if _, _, err := runCmd(t, env(), "restore", truncated, "--data", fresh); err == nil {
 		t.Fatal("restore accepted a truncated backup")
 	}
-	rd, err = openDirectory(ctx, rp, newStore)
+	rd, err = openDirectory(ctx, rp, newStore, false)
 	if err != nil {
 		t.Fatalf("the directory does not open after a refused restore: %v", err)
 	}

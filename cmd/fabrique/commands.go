@@ -58,7 +58,7 @@ func commands() []command {
 				"Un seul processus fabrique peut utiliser un répertoire de données à la fois.",
 			options: append(append([]string{optData, optAddr, optAdminToken, optPublicURL, optAPIRate, optCrawlEvery, optSource, optBaseURL, optConfig}, logOptions...),
 				optBehindProxy, optTrustedProxies, optSMTPHost, optSMTPPort, optSMTPUser, optSMTPPassword, optSMTPTLS, optMailFrom, optAlertsEvery,
-				optImportEvery, optFeed),
+				optImportEvery, optFeed, optNoSample),
 			run: runServe,
 		},
 		{

@@ -36,6 +36,7 @@ type config struct {
 	noCPV       string // "true" or "": eval awards without CPV codes
 	rankings    string // "true" or "": eval awards keeps the whole rankings
 	allowEmpty  string // "true" or "": restore may replace data with an empty backup
+	noSample    string // "true" or "": serve does not import the embedded notices (seed_notices.go)
 
 	// Options of accounts and mail (user.go, serve).
 	behindProxy    string // "true" or ""
@@ -246,6 +247,7 @@ func options() map[string]option {
 		},
 	}
 	list = append(list, accountOptions()...) // user.go
+	list = append(list, noSampleOption())    // seed_notices.go
 	list = append(list, alertOptions()...)   // alerts.go
 	list = append(list, importOptions()...)  // imports.go
 	m := make(map[string]option, len(list))

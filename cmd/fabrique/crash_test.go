@@ -94,7 +94,7 @@ func TestCrashWorkload(t *testing.T) {
 		stdout: io.Discard, stderr: os.Stderr,
 		log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
-	d, err := openDirectory(ctx, p, newStore)
+	d, err := openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child open:", err)
 		os.Exit(3)
@@ -436,7 +436,7 @@ func checkAfterCrash(ctx context.Context, t *testing.T, dataDir, ackPath string,
 	var out syncBuffer
 	p := &program{cfg: config{dataDir: dataDir}, stdout: &out, stderr: io.Discard,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	d, err := openDirectory(ctx, p, newStore)
+	d, err := openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		t.Fatalf("round %d: the data directory does not open after a kill: %v", round, err)
 	}

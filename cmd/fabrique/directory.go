@@ -35,7 +35,11 @@ type directory struct {
 // loaded (seed.go), opens the index
 // and rebuilds it when it is missing, stale or corrupt, printing progress
 // on out. The caller must Close it.
-func openDirectory(ctx context.Context, p *program, mode storeMode) (*directory, error) {
+//
+// With sample, a store without notices nor awards also gets the real ones
+// shipped in the binary (seed_notices.go): serve asks for them, not the
+// commands that measure or report on the store.
+func openDirectory(ctx context.Context, p *program, mode storeMode, sample bool) (*directory, error) {
 	st, err := openStore(p.cfg.dataDir, p.log, mode)
 	if err != nil {
 		return nil, err
@@ -44,6 +48,12 @@ func openDirectory(ctx context.Context, p *program, mode storeMode) (*directory,
 	if err := d.seed(ctx, p); err != nil {
 		d.Close()
 		return nil, err
+	}
+	if sample {
+		if err := seedSample(ctx, st, p); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
 	ix, err := index.Open(filepath.Join(p.cfg.dataDir, "index"), index.Options{Logger: p.log})
 	if err != nil {

@@ -18,7 +18,7 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 	dir := t.TempDir()
 	p := &program{cfg: config{dataDir: dir}, stdout: io.Discard, stderr: io.Discard,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	d, err := openDirectory(ctx, p, newStore)
+	d, err := openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestDirectoryLearnsLinks(t *testing.T) {
 	}
 	d.Close()
 
-	d, err = openDirectory(ctx, p, newStore)
+	d, err = openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func TestDirectoryReleasesTheStoreMapAfterARebuild(t *testing.T) {
 	ctx := context.Background()
 	p := &program{cfg: config{dataDir: t.TempDir()}, stdout: io.Discard, stderr: io.Discard,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	d, err := openDirectory(ctx, p, newStore) // seeds the store
+	d, err := openDirectory(ctx, p, newStore, false) // seeds the store
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestDirectoryReleasesTheStoreMapAfterARebuild(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(p.cfg.dataDir, "index")); err != nil {
 		t.Fatal(err)
 	}
-	d, err = openDirectory(ctx, p, newStore)
+	d, err = openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		t.Fatal(err)
 	}

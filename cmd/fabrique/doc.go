@@ -21,7 +21,9 @@
 // DIR/tenders for tenders, rebuilt from the store when missing or stale),
 // loads the EPV companies shipped in the binary when they were never
 // loaded (the first serve, even after a crawl, an import or user add),
-// starts the web server and prints
+// and, on a store without notices nor awards, the real BOAMP notices and
+// DECP awards shipped in the binary (unless --no-sample; once, see
+// seed_notices.go), starts the web server and prints
 // "Fabrique écoute sur http://HOST:PORT/" on standard output (the real port
 // when --addr asks for port 0). It serves until SIGINT or SIGTERM, then
 // stops gracefully (requests in flight get 10 s) and closes the store.
@@ -158,6 +160,8 @@
 //	--import-every D     FABRIQUE_IMPORT_EVERY serve imports the feeds of --feed (boamp, ted
 //	                                           or boamp,ted) at start and at this interval;
 //	                                           empty (default): never
+//	--no-sample          FABRIQUE_NO_SAMPLE    serve does not load the embedded BOAMP notices
+//	                                           and DECP awards into a store without any
 //
 // Prefer the environment variable for the admin token and the SMTP
 // password: command lines are visible to other users of the machine. A

@@ -44,7 +44,7 @@ func runEval(ctx context.Context, p *program, args []string) error {
 	// It measures the matcher on the directory, which a new data directory
 	// seeds with the embedded EPV companies: scripts/eval-reweight runs it
 	// on a scratch directory, hence newStore.
-	dir, err := openDirectory(ctx, &quiet, newStore)
+	dir, err := openDirectory(ctx, &quiet, newStore, false)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func runEvalFeedback(ctx context.Context, p *program, args []string) error {
 	}
 	quiet := *p
 	quiet.stdout = p.stderr
-	dir, err := openDirectory(ctx, &quiet, existingStore)
+	dir, err := openDirectory(ctx, &quiet, existingStore, false)
 	if err != nil {
 		return err
 	}

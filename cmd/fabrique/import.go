@@ -278,8 +278,14 @@ func parseNoticeFile(path string, st *store.Store, ctx context.Context) (notice.
 	if len(b) > maxImportFile {
 		return notice.Result{}, "", fmt.Errorf("fichier trop gros (plus de %d Mio)", maxImportFile>>20)
 	}
+	return parseNotices(ctx, filepath.Base(path), b, st)
+}
+
+// parseNotices parses the content of a file of notices or awards named
+// name; st, if not nil, gives the notices a change notice refers to.
+func parseNotices(ctx context.Context, name string, b []byte, st *store.Store) (notice.Result, notice.Format, error) {
 	head := b[:min(len(b), 4096)]
-	format, err := notice.Detect(filepath.Base(path), head)
+	format, err := notice.Detect(name, head)
 	if err != nil {
 		return notice.Result{}, "", err // a *notice.FormatError, which notice.Explain words
 	}

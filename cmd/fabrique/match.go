@@ -47,7 +47,7 @@ func runMatch(ctx context.Context, p *program, args []string) error {
 	}
 	quiet := *p
 	quiet.stdout = p.stderr // progress of a first run must not pollute the JSON
-	dir, err := openDirectory(ctx, &quiet, existingStore)
+	dir, err := openDirectory(ctx, &quiet, existingStore, false)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runServe(ctx context.Context, p *program, _ []string) error {
 		return err
 	}
 	tuneGC()
-	dir, err := openDirectory(ctx, p, newStore)
+	dir, err := openDirectory(ctx, p, newStore, true)
 	if err != nil {
 		return err
 	}

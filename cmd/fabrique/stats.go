@@ -17,7 +17,7 @@ func runStats(ctx context.Context, p *program, args []string) error {
 	if args[0] != "snapshot" {
 		return usageErrorf("stats : sous-commande « %s » inconnue (attendu : snapshot)", args[0])
 	}
-	dir, err := openDirectory(ctx, p, existingStore)
+	dir, err := openDirectory(ctx, p, existingStore, false)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func startWired(t *testing.T, cfg web.Config) *wiredServer {
 	t.Cleanup(mirrorSrv.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p := &program{cfg: config{dataDir: t.TempDir(), baseURL: mirrorSrv.URL}, stdout: io.Discard, stderr: io.Discard, log: quiet}
-	d, err := openDirectory(ctx, p, newStore)
+	d, err := openDirectory(ctx, p, newStore, false)
 	if err != nil {
 		t.Fatal(err)
 	}
