@@ -284,21 +284,27 @@ func (s *Store) DeleteAlertProfile(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		for _, kind := range []data.AlertTokenKind{data.AlertTokenFeed, data.AlertTokenUnsubscribe} {
-			if err := revokeAlertTokens(tx, id, kind); err != nil {
-				return err
-			}
+		return deleteAlertProfile(tx, p)
+	})
+}
+
+// deleteAlertProfile is DeleteAlertProfile inside tx, of a profile read
+// in it.
+func deleteAlertProfile(tx *bolt.Tx, p data.AlertProfile) error {
+	for _, kind := range []data.AlertTokenKind{data.AlertTokenFeed, data.AlertTokenUnsubscribe} {
+		if err := revokeAlertTokens(tx, p.ID, kind); err != nil {
+			return err
 		}
-		if b := tx.Bucket(bucketAlertLast); b != nil {
-			if err := b.Delete([]byte(id)); err != nil {
-				return fmt.Errorf("store: %w", err)
-			}
-		}
-		if err := tx.Bucket(bucketAlertAccount).Delete([]byte(p.AccountID + "|" + id)); err != nil {
+	}
+	if b := tx.Bucket(bucketAlertLast); b != nil {
+		if err := b.Delete([]byte(p.ID)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		return tx.Bucket(bucketAlertProfiles).Delete([]byte(id))
-	})
+	}
+	if err := tx.Bucket(bucketAlertAccount).Delete([]byte(p.AccountID + "|" + p.ID)); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return tx.Bucket(bucketAlertProfiles).Delete([]byte(p.ID))
 }
 
 func validTokenKind(kind data.AlertTokenKind) error {
