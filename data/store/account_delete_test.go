@@ -315,6 +315,12 @@ func TestDeleteAccount(t *testing.T) {
 	if _, err := s.DeleteAccount(ctx, "claire", "claire"); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("a second erasure = %v, want data.ErrNotFound", err)
 	}
+	// A digest built for her just before the erasure is not recorded
+	// after it, so never sent.
+	late := data.DigestRecord{ID: "20260403T070000-cc", AccountID: "claire", To: claireEmail, Subject: "Vos alertes"}
+	if err := s.BeginDigest(ctx, late); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("BeginDigest for the erased account = %v, want data.ErrNotFound", err)
+	}
 }
 
 // BenchmarkDeleteAccount measures an erasure in a store whose journal

@@ -483,7 +483,9 @@ func (s *Store) TendersUpdatedSince(ctx context.Context, since time.Time) ([]str
 }
 
 // BeginDigest records a digest as pending before its mail is handed to
-// SMTP. Its ID must be new (data.ErrConflict otherwise).
+// SMTP. Its ID must be new (data.ErrConflict otherwise) and its account
+// must exist (data.ErrNotFound): a digest built while its account was
+// being deleted is never recorded, hence never sent.
 func (s *Store) BeginDigest(ctx context.Context, d data.DigestRecord) error {
 	if err := validID("digest", d.ID); err != nil {
 		return err
@@ -500,6 +502,9 @@ func (s *Store) BeginDigest(ctx context.Context, d data.DigestRecord) error {
 		}
 		if b.Get([]byte(d.ID)) != nil {
 			return fmt.Errorf("store: digest %q: %w", d.ID, data.ErrConflict)
+		}
+		if !hasKey(tx.Bucket(bucketAccounts), d.AccountID) {
+			return fmt.Errorf("store: digest %q of account %q: %w", d.ID, d.AccountID, data.ErrNotFound)
 		}
 		if err := put(b, d.ID, &d); err != nil {
 			return err
