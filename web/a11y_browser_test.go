@@ -54,7 +54,8 @@ type auditedPage struct {
 // the real EPV companies and a rich supplier; tenders in every state and a
 // real eForms notice with lots; a buyer's need with its shortlist; awards
 // and history for the observatory; a PMI member with her company, an
-// alert, claims going both ways, an invitation to her team; a letter to
+// alert, claims going both ways, an invitation to her team; a colleague
+// alone in charge of a team, whose account cannot be deleted yet; a letter to
 // print, a reported listing and a mail in the outbox for the Alliance's
 // desk; the links of mails (unsubscribe, invitation). The pages to audit
 // are listed by who sees them.
@@ -75,6 +76,9 @@ const (
 	a11yPMI   = "claire.morel@tolerie-comtoise.example"
 	a11yAdmin = "alliance@exemple.fr"
 	a11yBruno = "bruno.petit@atelier.test"
+	// a11yDora is the only « responsable » of a team Bruno is in: her
+	// account cannot be deleted before she names another.
+	a11yDora = "dora.roux@chaudronnerie-jura.example"
 	// a11yThrottled is an address whose reset links were asked for as
 	// often as allowed.
 	a11yThrottled = "oubli.repete@exemple.fr"
@@ -155,6 +159,21 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		t.Fatal(err)
 	}
 
+	// Dora manages a company with Bruno: the deletion of her account
+	// waits until she names another « responsable ».
+	jura := data.Supplier{ID: luhnComplete("80000033"), SIREN: luhnComplete("80000033"), Name: "Chaudronnerie du Jura",
+		Address: data.ResolveAddress(data.Address{Street: "2 rue du Pasquier", Postcode: "39000", Commune: "Lons-le-Saunier"})}
+	if err := s.store.PutSupplier(ctx, jura, "test"); err != nil {
+		t.Fatal(err)
+	}
+	dora := createAccount(t, s, a11yDora, a11yPassword, data.RoleSupplier)
+	for _, m := range []data.Membership{{SupplierID: jura.ID, AccountID: dora.ID, Role: data.MemberOwner},
+		{SupplierID: jura.ID, AccountID: bruno.ID, Role: data.MemberMember}} {
+		if err := s.store.AddMember(ctx, m, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// The Alliance's desk: a claim by post, a reported listing, a mail.
 	other := signIn(t, s, a11yBruno, a11yPassword)
 	beginClaim(t, other, byPost, url.Values{"method": {"post"}, "siret": {byPost.Establishments[0].SIRET}})
@@ -219,6 +238,7 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"confirmer son adresse (lien du courriel)", confirm, false},
 		{"nouveau mot de passe (lien du courriel)", reset, false},
 		{"page introuvable", "/nulle-part", false},
+		{"compte supprimé", deletedPath, false},
 		{"se désinscrire d'une alerte (lien du courriel)", w.unsubscribe, false},
 		{"alerte supprimée (lien du courriel)", unsubscribePath + "/" + strings.Repeat("x", 43), false},
 	}
@@ -701,6 +721,13 @@ func TestBrowserAccessibility(t *testing.T) {
 			a.navigatingBy("change the password", chromedp.SendKeys(chromedp.CSS("#password2"), kb.Enter))
 			a.auditFormErrors("compte, mot de passe en erreur")
 
+			// The deletion of the account asked with a wrong password and
+			// without the box ticked.
+			a.open(auditedPage{name: "compte", path: accountPath})
+			a.do("type a wrong password to delete", chromedp.SendKeys(chromedp.CSS("#delete-current"), "pas le mot de passe actuel"))
+			a.navigatingBy("delete the account", chromedp.Click(chromedp.CSS(`form[action="/compte/supprimer"] button`), chromedp.NodeVisible))
+			a.auditFormErrors("compte, suppression en erreur")
+
 			// An invitation to an address the browser takes but the site
 			// does not (no dot in its domain).
 			a.open(auditedPage{name: "équipe", path: w.company + "/equipe"})
@@ -718,6 +745,16 @@ func TestBrowserAccessibility(t *testing.T) {
 			}
 			a.audit(invitation.name)
 			a.checkByHand(invitation)
+			a.signOut()
+
+			// Dora, the only « responsable » of a team, cannot delete her
+			// account yet.
+			a.signIn(a11yDora, a11yPassword)
+			a.open(auditedPage{name: "compte", path: accountPath})
+			if eval[bool](a.buyer, "deletion form", `!!document.querySelector('form[action="/compte/supprimer"]')`) {
+				t.Error("Dora, the only owner of a team with a member, is offered the deletion form")
+			}
+			a.audit("compte, suppression impossible (seule responsable d'une équipe)")
 			a.signOut()
 			a.signIn(a11yAdmin, a11yPassword)
 			a.pass(w.admin)
@@ -808,7 +845,9 @@ func a11yMails(t *testing.T, w *a11yWorld) []a11yMail {
 		to   string
 		data any
 	}{
-		"alert_digest":   {a11yPMI, digest},
+		"alert_digest": {a11yPMI, digest},
+		"account_deleted": {a11yPMI, accountDeletedMail{At: "7 décembre 2026 à 18 h 05", Alone: "Tôlerie Comtoise",
+			Teams: "Chaudronnerie du Jura et Forges de Besançon", Alerts: 2, Claims: 1}},
 		"already":        {a11yPMI, alreadyMail{Next: alertsPath}},
 		"claim_approval": {a11yPMI, claim},
 		"claim_code":     {"contact@tolerie-comtoise.example", claimCodeMail{Supplier: "Tôlerie Comtoise", Code: "482 913", Valid: "24 heures", Link: site + claimURL("c1"), Requester: a11yBruno}},

@@ -27,6 +27,7 @@ type accountPage struct {
 	Sessions          []sessionView
 	Needs             []needView
 	Companies         []companyView
+	Deletion          deletionView // the « Supprimer mon compte » section (account_delete.go)
 }
 
 // ErrorFor returns the message of a field, for the template.
@@ -149,7 +150,7 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 	if err != nil {
 		return nil, err
 	}
-	requests := map[string]int{}
+	requests, names := map[string]int{}, map[string]string{}
 	for _, cl := range awaiting {
 		requests[cl.SupplierID]++
 	}
@@ -160,6 +161,7 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 		} else if !errors.Is(err, data.ErrNotFound) {
 			return nil, err
 		}
+		names[m.SupplierID] = name
 		role := "membre"
 		if m.Role == data.MemberOwner {
 			role = "responsable"
@@ -171,6 +173,9 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 			cv.RequestsURL = claimsPath + "#a-approuver"
 		}
 		p.Companies = append(p.Companies, cv)
+	}
+	if p.Deletion, err = s.deletionOf(ctx, a, members, names); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -199,22 +204,17 @@ func (s *Server) accountProfile(c *fiber.Ctx) error {
 // every other session ends.
 func (s *Server) accountPassword(c *fiber.Ctx) error {
 	a, _ := s.currentAccount(c)
-	if err := s.throttledNow("login", strings.ToLower(a.Email)); err != nil {
-		return err
-	}
 	var errs []formError
 	ok := a.PasswordHash == "" // none yet: nothing to check
 	if !ok {
 		var err error
-		ok, err = s.checkPassword(c.UserContext(), c.FormValue("current"), a.PasswordHash)
-		if err != nil && !errors.Is(err, password.ErrMalformed) {
-			return fmt.Errorf("web: account %s: %w", a.ID, err)
+		if ok, err = s.passwordProven(c, a, c.FormValue("current")); err != nil {
+			return err
 		}
 	}
 	pw := c.FormValue("password")
 	switch {
 	case !ok:
-		s.failedAttempt("login", strings.ToLower(a.Email))
 		errs = append(errs, formError{ID: "current", Label: "Mot de passe actuel", Message: "mot de passe incorrect"})
 	case password.Weakness(pw, a.Email) != "":
 		errs = append(errs, formError{ID: "password", Label: "Nouveau mot de passe", Message: password.Weakness(pw, a.Email)})
@@ -233,6 +233,25 @@ func (s *Server) accountPassword(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(accountPath+"?fait=motdepasse", fiber.StatusSeeOther)
+}
+
+// passwordProven checks the account's current password, typed again to
+// confirm a sensitive change (a new password, the account's deletion):
+// wrong ones count against the account as at sign-in, and too many are
+// refused (429) before any check.
+func (s *Server) passwordProven(c *fiber.Ctx, a data.Account, typed string) (bool, error) {
+	key := strings.ToLower(a.Email)
+	if err := s.throttledNow("login", key); err != nil {
+		return false, err
+	}
+	ok, err := s.checkPassword(c.UserContext(), typed, a.PasswordHash)
+	if err != nil && !errors.Is(err, password.ErrMalformed) {
+		return false, fmt.Errorf("web: account %s: %w", a.ID, err)
+	}
+	if !ok {
+		s.failedAttempt("login", key)
+	}
+	return ok, nil
 }
 
 // accountEndSession ends one of the account's sessions (« déconnecter »).

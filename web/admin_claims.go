@@ -263,7 +263,10 @@ func (s *Server) adminPrintLetters(c *fiber.Ctx) error {
 		if err != nil {
 			return fmt.Errorf("web: letter of claim %s: %w", id, err)
 		}
-		requester, err := s.store.Account(ctx, cl.AccountID) // accounts are never deleted
+		requester, err := s.store.Account(ctx, cl.AccountID)
+		if errors.Is(err, data.ErrNotFound) {
+			continue // deleted meanwhile, which withdrew the claim: no letter
+		}
 		if err != nil {
 			return fmt.Errorf("web: letter of claim %s: account: %w", id, err)
 		}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"fabrique/data"
 	"fabrique/data/store"
 )
 
@@ -74,10 +77,12 @@ func (s *Server) adminJournal(c *fiber.Ctx) error {
 	for _, e := range entries {
 		row := journalRow{At: e.At.In(paris()).Format("02/01/2006 15:04:05"), AtISO: e.At.UTC().Format(time.RFC3339), Actor: e.Actor,
 			Action: e.Action, Entity: e.Entity, Detail: e.Detail, Addr: e.Addr}
-		if email, ok := emails[e.Actor]; ok {
-			row.Actor = email
-		} else if a, err := s.store.Account(ctx, e.Actor); err == nil {
-			emails[e.Actor], row.Actor = a.Email, a.Email
+		if name, ok := emails[e.Actor]; ok {
+			row.Actor = name
+		} else if name, err := s.actorName(ctx, e.Actor); err != nil {
+			return err
+		} else {
+			emails[e.Actor], row.Actor = name, name
 		}
 		row.ActorURL = journalPath + "?acteur=" + url.QueryEscape(e.Actor)
 		row.EntityURL = journalPath + "?objet=" + url.QueryEscape(e.Entity)
@@ -101,6 +106,28 @@ func (s *Server) adminJournal(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusOK, "admin_journal", p)
+}
+
+// actorName is how the journal names an actor: an account by its
+// address, an account its holder deleted as such (the journal keeps its
+// « account.delete » entry, not its address), anything else by its id.
+func (s *Server) actorName(ctx context.Context, actor string) (string, error) {
+	a, err := s.store.Account(ctx, actor)
+	if err == nil {
+		return a.Email, nil
+	}
+	if !errors.Is(err, data.ErrNotFound) {
+		return "", err
+	}
+	deleted := false
+	err = s.store.Audit(ctx, "account:"+actor, func(e data.AuditEntry) error {
+		deleted = deleted || e.Action == "account.delete"
+		return nil
+	})
+	if deleted {
+		return "compte supprimé (" + actor + ")", err
+	}
+	return actor, err
 }
 
 // journalActions are the action families offered in the filter.

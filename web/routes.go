@@ -65,6 +65,8 @@ func (s *Server) routes() []route {
 		{fiber.MethodPost, accountPath + "/profil", s.signedInOnly(s.accountProfile)},
 		{fiber.MethodPost, accountPath + "/mot-de-passe", s.signedInOnly(s.accountPassword)},
 		{fiber.MethodPost, accountPath + "/sessions/deconnecter", s.signedInOnly(s.accountEndSession)},
+		{fiber.MethodPost, deletePath, s.signedInOnly(s.accountDelete)}, // account_delete.go
+		{fiber.MethodGet, deletedPath, s.accountDeleted},
 		{fiber.MethodGet, "/admin/comptes", s.adminOnly(s.adminAccounts)},
 		{fiber.MethodPost, "/admin/comptes/:id/:action", s.adminOnly(s.adminAccountAction)},
 		{fiber.MethodGet, "/admin/courriels", s.adminOnly(s.adminOutbox)},

@@ -74,6 +74,9 @@
 // passwords (under 12 characters, common, or the address) are refused.
 // user list, user disable EMAIL, user enable EMAIL: list the accounts,
 // disable one (it can no longer sign in, its sessions end) or enable it.
+// user delete EMAIL: erases an account at its holder's request, as
+// « Supprimer mon compte » does on /compte (store.DeleteAccount), without
+// mail; refused while it is the only owner of a team with other members.
 // Like backup, it needs the data directory free; while serve runs, admins
 // use /admin/comptes. Options: --data, --admin, --password.
 // stats snapshot: records the day's key figures of the observatory
@@ -107,8 +110,8 @@
 // and eval awards (which measures the matcher on the embedded companies,
 // often in a scratch directory) create DIR/fabrique.db when it is missing:
 // they start a data directory. The commands that only read or report —
-// backup, crawl --last, user list, user disable, user enable, stats
-// snapshot, alerts send (with or without --dry-run), match and eval
+// backup, crawl --last, user list, user disable, user enable, user
+// delete, stats snapshot, alerts send (with or without --dry-run), match and eval
 // feedback — refuse a directory without a store, create nothing and exit 1
 // with "aucune base dans DIR (--data / FABRIQUE_DATA)": a mistyped --data,
 // or a cron job without FABRIQUE_DATA, fails instead of answering from a

@@ -166,8 +166,8 @@ func mailSender(p *program) (fmail.Sender, string, error) {
 func userCommand() command {
 	return command{
 		name:    "user",
-		summary: "gère les comptes : user add [--admin] ADRESSE, user list, user disable ADRESSE",
-		args:    "add|list|disable|enable [ADRESSE]",
+		summary: "gère les comptes : user add [--admin] ADRESSE, user list, user disable ADRESSE, user delete ADRESSE",
+		args:    "add|list|disable|enable|delete [ADRESSE]",
 		nargs:   oneOrMore,
 		help: "user add [--admin] ADRESSE [--password MOT-DE-PASSE]\n" +
 			"    crée un compte confirmé (administrateur de l'Alliance avec --admin). Sans\n" +
@@ -179,6 +179,12 @@ func userCommand() command {
 			"user disable ADRESSE / user enable ADRESSE\n" +
 			"    désactive un compte (il ne peut plus se connecter, ses sessions sont\n" +
 			"    fermées) ou le réactive.\n" +
+			"user delete ADRESSE\n" +
+			"    supprime un compte à la demande de son titulaire (RGPD), comme « Supprimer\n" +
+			"    mon compte » sur /compte : le compte, ses sessions, ses alertes, ses\n" +
+			"    revendications en cours et sa place dans les équipes ; le journal garde son\n" +
+			"    identifiant, sans son adresse. Refusé tant qu'il est le seul responsable\n" +
+			"    d'une équipe qui a d'autres membres. Aucun courriel n'est envoyé.\n" +
 			"La base ne doit pas être ouverte par « fabrique serve » : utilisez alors la\n" +
 			"page /admin/comptes.",
 		options: append([]string{optData, optAdmin, optPassword}, logOptions...),
@@ -191,15 +197,15 @@ const userActor = "cli:user"
 
 func runUser(ctx context.Context, p *program, args []string) error {
 	verb, rest := args[0], args[1:]
-	want := map[string]int{"add": 1, "list": 0, "disable": 1, "enable": 1}
+	want := map[string]int{"add": 1, "list": 0, "disable": 1, "enable": 1, "delete": 1}
 	n, ok := want[verb]
 	if !ok {
-		return usageErrorf("user : sous-commande « %s » inconnue (add, list, disable ou enable)", verb)
+		return usageErrorf("user : sous-commande « %s » inconnue (add, list, disable, enable ou delete)", verb)
 	}
 	if len(rest) != n {
 		return usageErrorf("user %s : %s, %s", verb, data.CountFR(n, "argument attendu", "arguments attendus"), data.CountFR(len(rest), "reçu", "reçus"))
 	}
-	mode := existingStore // list, disable, enable: nothing to do without accounts
+	mode := existingStore // list, disable, enable, delete: nothing to do without accounts
 	if verb == "add" {
 		mode = newStore // the first admin of a new data directory
 	}
@@ -213,6 +219,8 @@ func runUser(ctx context.Context, p *program, args []string) error {
 		return userAdd(ctx, p, st, rest[0])
 	case "list":
 		return userList(ctx, p, st)
+	case "delete":
+		return userDelete(ctx, p, st, rest[0])
 	default:
 		return userSetDisabled(ctx, p, st, rest[0], verb == "disable")
 	}
@@ -356,6 +364,31 @@ func userList(ctx context.Context, p *program, st *store.Store) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", a.Email, label, state, a.CreatedAt.Format("2006-01-02"))
 	}
 	return w.Flush()
+}
+
+// userDelete erases an account as its holder would from /compte
+// (store.DeleteAccount), for a request the Alliance received otherwise.
+func userDelete(ctx context.Context, p *program, st *store.Store, email string) error {
+	a, err := st.AccountByEmail(ctx, email)
+	if errors.Is(err, data.ErrNotFound) {
+		return &userError{msg: fmt.Sprintf("aucun compte pour %s", email), err: err}
+	}
+	if err != nil {
+		return storeError(p.cfg.dataDir, err)
+	}
+	erased, err := st.DeleteAccount(ctx, a.ID, userActor)
+	if errors.Is(err, store.ErrLastOwner) {
+		return &userError{msg: fmt.Sprintf("%s est le seul responsable d'une équipe qui a d'autres membres : "+
+			"un autre responsable doit être nommé d'abord (page Équipe de l'entreprise)", email), err: err}
+	}
+	if err != nil {
+		return storeError(p.cfg.dataDir, err)
+	}
+	fmt.Fprintf(p.stdout, "Compte %s supprimé (%s, %s, %s, %s).\n", email,
+		data.CountFR(erased.Sessions, "session fermée", "sessions fermées"), data.CountFR(erased.Alerts, "alerte", "alertes"),
+		data.CountFR(erased.Claims, "revendication retirée", "revendications retirées"),
+		data.CountFR(len(erased.Teams), "équipe quittée", "équipes quittées"))
+	return nil
 }
 
 func userSetDisabled(ctx context.Context, p *program, st *store.Store, email string, disabled bool) error {

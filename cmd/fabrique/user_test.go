@@ -70,6 +70,16 @@ func TestUserCommands(t *testing.T) {
 	if _, _, err := runCmd(t, env(), "user", "remove", "--data", dir); err == nil {
 		t.Errorf("an unknown subcommand succeeded")
 	}
+	if _, _, err := runCmd(t, env(), "user", "add", "efface@mairie.test", "--password", pw, "--data", dir); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	out, _, err = runCmd(t, env(), "user", "delete", "efface@mairie.test", "--data", dir)
+	if err != nil || !strings.Contains(out, "Compte efface@mairie.test supprimé (0 session fermée") {
+		t.Fatalf("user delete: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, env(), "user", "delete", "efface@mairie.test", "--data", dir); err == nil {
+		t.Errorf("deleting a deleted account succeeded")
+	}
 
 	st, err := store.Open(filepath.Join(dir, "fabrique.db"), store.Options{})
 	if err != nil {

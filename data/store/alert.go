@@ -284,21 +284,27 @@ func (s *Store) DeleteAlertProfile(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		for _, kind := range []data.AlertTokenKind{data.AlertTokenFeed, data.AlertTokenUnsubscribe} {
-			if err := revokeAlertTokens(tx, id, kind); err != nil {
-				return err
-			}
+		return deleteAlertProfile(tx, p)
+	})
+}
+
+// deleteAlertProfile is DeleteAlertProfile inside tx, of a profile read
+// in it.
+func deleteAlertProfile(tx *bolt.Tx, p data.AlertProfile) error {
+	for _, kind := range []data.AlertTokenKind{data.AlertTokenFeed, data.AlertTokenUnsubscribe} {
+		if err := revokeAlertTokens(tx, p.ID, kind); err != nil {
+			return err
 		}
-		if b := tx.Bucket(bucketAlertLast); b != nil {
-			if err := b.Delete([]byte(id)); err != nil {
-				return fmt.Errorf("store: %w", err)
-			}
-		}
-		if err := tx.Bucket(bucketAlertAccount).Delete([]byte(p.AccountID + "|" + id)); err != nil {
+	}
+	if b := tx.Bucket(bucketAlertLast); b != nil {
+		if err := b.Delete([]byte(p.ID)); err != nil {
 			return fmt.Errorf("store: %w", err)
 		}
-		return tx.Bucket(bucketAlertProfiles).Delete([]byte(id))
-	})
+	}
+	if err := tx.Bucket(bucketAlertAccount).Delete([]byte(p.AccountID + "|" + p.ID)); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return tx.Bucket(bucketAlertProfiles).Delete([]byte(p.ID))
 }
 
 func validTokenKind(kind data.AlertTokenKind) error {
@@ -477,7 +483,9 @@ func (s *Store) TendersUpdatedSince(ctx context.Context, since time.Time) ([]str
 }
 
 // BeginDigest records a digest as pending before its mail is handed to
-// SMTP. Its ID must be new (data.ErrConflict otherwise).
+// SMTP. Its ID must be new (data.ErrConflict otherwise) and its account
+// must exist (data.ErrNotFound): a digest built while its account was
+// being deleted is never recorded, hence never sent.
 func (s *Store) BeginDigest(ctx context.Context, d data.DigestRecord) error {
 	if err := validID("digest", d.ID); err != nil {
 		return err
@@ -494,6 +502,9 @@ func (s *Store) BeginDigest(ctx context.Context, d data.DigestRecord) error {
 		}
 		if b.Get([]byte(d.ID)) != nil {
 			return fmt.Errorf("store: digest %q: %w", d.ID, data.ErrConflict)
+		}
+		if !hasKey(tx.Bucket(bucketAccounts), d.AccountID) {
+			return fmt.Errorf("store: digest %q of account %q: %w", d.ID, d.AccountID, data.ErrNotFound)
 		}
 		if err := put(b, d.ID, &d); err != nil {
 			return err

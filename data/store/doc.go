@@ -10,11 +10,13 @@
 // secondary indexes and appends to the audit log, so a crash leaves either
 // all of a write or none of it. Check verifies that the indexes agree with
 // the records; Backup and BackupFile copy the whole file safely while the
-// store is in use. Restore replaces the file only while no process has it
-// open (ErrLocked otherwise), after checking the backup, and refuses a
-// backup without suppliers, tenders or awards over a store holding some
-// (ErrEmptyRestore, unless Options.AllowEmptyRestore); it keeps the file
-// it replaces beside it.
+// store is in use. DeleteAccount erases an account at its holder's
+// request in one transaction, keeping for accountability only what names
+// it by its id (account_delete.go). Restore replaces the file only while
+// no process has it open (ErrLocked otherwise), after checking the
+// backup, and refuses a backup without suppliers, tenders or awards over
+// a store holding some (ErrEmptyRestore, unless
+// Options.AllowEmptyRestore); it keeps the file it replaces beside it.
 //
 // bbolt holds an exclusive lock on the file: one process owns a data
 // directory at a time, and Open fails fast with ErrLocked otherwise.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -139,36 +140,44 @@ func (s *Store) RemoveMember(ctx context.Context, supplierID, accountID, actor s
 	}
 	now := s.stamp()
 	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
-		b := tx.Bucket(bucketMembers)
-		k := []byte(memberKey(supplierID, accountID))
-		var m data.Membership
-		if found, err := get(b, "membership", string(k), &m); err != nil {
-			return err
-		} else if !found {
-			return fmt.Errorf("store: account %q is not a member of %q: %w", accountID, supplierID, data.ErrNotFound)
-		}
-		members, owners, err := othersOf(b, supplierID, accountID)
-		if err != nil {
-			return err
-		}
-		if m.Role == data.MemberOwner && members > 0 && owners == 0 {
-			return fmt.Errorf("store: %q leaving %q: %w", accountID, supplierID, ErrLastOwner)
-		}
-		if err := b.Delete(k); err != nil {
-			return fmt.Errorf("store: remove member: %w", err)
-		}
-		if err := tx.Bucket(bucketMemberAccount).Delete([]byte(accountID + "|" + supplierID)); err != nil {
-			return fmt.Errorf("store: unindex member: %w", err)
-		}
-		if err := appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "member.remove",
-			Entity: "supplier:" + supplierID, Detail: "compte " + accountID}); err != nil {
-			return err
-		}
-		if members > 0 {
-			return nil
-		}
-		return revokePendingInvites(tx, supplierID, "", actor, now, "plus personne dans l'équipe")
+		_, err := removeMember(tx, supplierID, accountID, actor, now, "compte "+accountID)
+		return err
 	})
+}
+
+// removeMember ends a membership inside tx as RemoveMember tells, auditing
+// it with detail; alone reports that nobody is left in the team (its
+// pending invitations are then revoked).
+func removeMember(tx *bolt.Tx, supplierID, accountID, actor string, now time.Time, detail string) (alone bool, err error) {
+	b := tx.Bucket(bucketMembers)
+	k := []byte(memberKey(supplierID, accountID))
+	var m data.Membership
+	if found, err := get(b, "membership", string(k), &m); err != nil {
+		return false, err
+	} else if !found {
+		return false, fmt.Errorf("store: account %q is not a member of %q: %w", accountID, supplierID, data.ErrNotFound)
+	}
+	members, owners, err := othersOf(b, supplierID, accountID)
+	if err != nil {
+		return false, err
+	}
+	if m.Role == data.MemberOwner && members > 0 && owners == 0 {
+		return false, fmt.Errorf("store: %q leaving %q: %w", accountID, supplierID, ErrLastOwner)
+	}
+	if err := b.Delete(k); err != nil {
+		return false, fmt.Errorf("store: remove member: %w", err)
+	}
+	if err := tx.Bucket(bucketMemberAccount).Delete([]byte(accountID + "|" + supplierID)); err != nil {
+		return false, fmt.Errorf("store: unindex member: %w", err)
+	}
+	if err := appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "member.remove",
+		Entity: "supplier:" + supplierID, Detail: detail}); err != nil {
+		return false, err
+	}
+	if members > 0 {
+		return false, nil
+	}
+	return true, revokePendingInvites(tx, supplierID, "", actor, now, "plus personne dans l'équipe")
 }
 
 // Members returns the members of a company, in account id order.

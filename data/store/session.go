@@ -92,29 +92,36 @@ func (s *Store) SessionsOf(ctx context.Context, accountID string) ([]data.Sessio
 func (s *Store) DeleteSessionsOf(ctx context.Context, accountID, keep string) (int, error) {
 	n := 0
 	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
-		n = 0
-		b := tx.Bucket(bucketSessions)
-		for _, k := range prefixKeys(tx.Bucket(bucketSessionAcct), accountID+"|") {
-			id := afterFirst(k)
-			if id == keep {
-				continue
-			}
-			var sess data.Session
-			found, err := get(b, "session", id, &sess)
-			if err != nil {
-				return err
-			}
-			if !found {
-				sess = data.Session{ID: id, AccountID: accountID}
-			}
-			if err := deleteSession(tx, sess); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
+		var err error
+		n, err = deleteSessionsOf(tx, accountID, keep)
+		return err
 	})
 	return n, err
+}
+
+// deleteSessionsOf is DeleteSessionsOf inside tx.
+func deleteSessionsOf(tx *bolt.Tx, accountID, keep string) (int, error) {
+	n := 0
+	b := tx.Bucket(bucketSessions)
+	for _, k := range prefixKeys(tx.Bucket(bucketSessionAcct), accountID+"|") {
+		id := afterFirst(k)
+		if id == keep {
+			continue
+		}
+		var sess data.Session
+		found, err := get(b, "session", id, &sess)
+		if err != nil {
+			return n, err
+		}
+		if !found {
+			sess = data.Session{ID: id, AccountID: accountID}
+		}
+		if err := deleteSession(tx, sess); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // PutToken stores a one-time token (its ID is the hash of the secret).
@@ -172,27 +179,19 @@ func (s *Store) UseToken(ctx context.Context, id string, kind data.TokenKind, no
 // sent before a password change).
 func (s *Store) DeleteTokensOf(ctx context.Context, accountID string, kind data.TokenKind) error {
 	return s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
-		b := tx.Bucket(bucketTokens)
-		var dead [][]byte
-		err := b.ForEach(func(k, v []byte) error {
-			var t data.Token
-			if err := decode("token", string(k), v, &t); err != nil {
-				return err
-			}
-			if t.AccountID == accountID && t.Kind == kind {
-				dead = append(dead, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		if err != nil {
-			return err
+		_, err := deleteTokensOf(tx, accountID, kind)
+		return err
+	})
+}
+
+// deleteTokensOf deletes inside tx an account's tokens of a kind, or of
+// every kind when kind is "", and returns how many it deleted.
+func deleteTokensOf(tx *bolt.Tx, accountID string, kind data.TokenKind) (int, error) {
+	return editEach(tx.Bucket(bucketTokens), "token", nil, func(_ []byte, t *data.Token) (editOp, error) {
+		if t.AccountID == accountID && (kind == "" || t.Kind == kind) {
+			return editDelete, nil
 		}
-		for _, k := range dead {
-			if err := b.Delete(k); err != nil {
-				return fmt.Errorf("store: delete token: %w", err)
-			}
-		}
-		return nil
+		return editKeep, nil
 	})
 }
 
