@@ -127,10 +127,14 @@ func (f *alertForm) addCPV(code string, checked bool) {
 	f.CPV = append(f.CPV, newCPVChoice(code8, checked))
 }
 
-// NameMax and KeywordsMax are the server's limits, for the fields'
-// maxlength: the browser stops typing where the server would refuse.
+// NameMax, KeywordsMax and ExcludeMax are the server's limits, for the
+// fields' maxlength: the browser stops typing where the server would
+// refuse. All count characters, as maxlength does (UTF-16 units: a
+// character beyond the BMP counts twice there, so the browser stops
+// first), never bytes.
 func (f *alertForm) NameMax() int     { return data.MaxAlertName }
 func (f *alertForm) KeywordsMax() int { return data.MaxAlertKeywords }
+func (f *alertForm) ExcludeMax() int  { return maxAlertTextRunes }
 
 // fail records the first error of a field.
 func (f *alertForm) fail(id, msg string) {
@@ -185,8 +189,8 @@ func (f *alertForm) offerCPV(words string, saving bool) {
 // cannot be read, in French. sites are the user's companies that have a
 // located site.
 func (f *alertForm) check(sites []companySite) {
-	if utf8.RuneCountInString(f.Exclude) > maxAlertTextRunes {
-		f.fail(alertFieldExclude, "liste trop longue ("+strconv.Itoa(maxAlertTextRunes)+" caractères au plus)")
+	if n := utf8.RuneCountInString(f.Exclude); n > maxAlertTextRunes {
+		f.fail(alertFieldExclude, "mots à exclure trop longs ("+strconv.Itoa(n)+" caractères, "+strconv.Itoa(maxAlertTextRunes)+" au plus)")
 	}
 	for _, d := range f.Deps {
 		if _, ok := data.LookupDepartement(d); !ok || len(f.Deps) > maxAlertCodes {

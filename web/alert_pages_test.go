@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fabrique/data"
 )
@@ -197,22 +198,32 @@ func TestAlertFieldLimits(t *testing.T) {
 	w := newAlertWorld(t)
 	mustContain(t, "form", w.member.get(t, alertsPath).body,
 		fmt.Sprintf(`id="nom" name="nom" value="" maxlength="%d"`, data.MaxAlertName),
-		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords))
+		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords),
+		fmt.Sprintf(`id="exclure" name="exclure" value="" maxlength="%d"`, maxAlertTextRunes))
+	// The limits are in characters, as maxlength counts: accented words
+	// of 300 characters (600 bytes) preview like plain ones.
 	for _, tt := range []struct {
 		field, char string
 		max         int
 		msg         string
-	}{{"nom", "é", data.MaxAlertName, "nom trop long"}, {"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs"}} {
+	}{
+		{"nom", "é", data.MaxAlertName, "nom trop long (121 caractères, 120 au plus)"},
+		{"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs (301 caractères, 300 au plus)"},
+		{"mots", "é", data.MaxAlertKeywords, "mots-clés trop longs (301 caractères, 300 au plus)"},
+		{"mots", "œ€", data.MaxAlertKeywords, "mots-clés trop longs (302 caractères, 300 au plus)"},
+		{"exclure", "é, ", maxAlertTextRunes, "mots à exclure trop longs (1002 caractères, 1000 au plus)"},
+	} {
 		form := menuiserieForm()
 		form.Set("action", "apercu")
-		form.Set(tt.field, strings.Repeat(tt.char, tt.max))
-		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK {
-			t.Errorf("%s at the limit: status %d, want the preview", tt.field, r.status)
+		n := utf8.RuneCountInString(tt.char)
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max/n))
+		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK || !strings.Contains(r.body, "aurait envoyé la semaine dernière") {
+			t.Errorf("%s of %d × %q at the limit: status %d, want the preview", tt.field, tt.max/n, tt.char, r.status)
 		}
-		form.Set(tt.field, strings.Repeat(tt.char, tt.max+1))
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max/n+1))
 		r := w.member.post(t, alertsPath, form)
 		wantStatus(t, tt.field+" over the limit", r, http.StatusBadRequest)
-		mustContain(t, tt.field+" over the limit", r.body, tt.msg)
+		mustContain(t, tt.field+" over the limit", r.body, `id="`+tt.field+`-error"`, tt.msg)
 	}
 }
 
