@@ -32,6 +32,7 @@ const (
 	alertFieldRegs      = "reg"
 	alertFieldNearKind  = "autour"
 	alertFieldCommune   = "commune"
+	alertFieldCommuneOf = "commune_choisie" // a commune suggested for a misspelt one
 	alertFieldRadius    = "rayon"
 	alertFieldValueMin  = "valeur_min"
 	alertFieldValueMax  = "valeur_max"
@@ -75,6 +76,10 @@ type alertForm struct {
 	Frequency               string
 	Previewed               string
 
+	// CommuneChoices are the communes spelt like an unknown one, each a
+	// button that previews the form with it (alertFieldCommuneOf).
+	CommuneChoices []string
+
 	// Read from the fields above by check.
 	near               *data.Place
 	radiusKm           float64
@@ -98,6 +103,9 @@ func readAlertForm(one func(string) string, all func(string) []string) *alertFor
 		ValueMin: v.one(alertFieldValueMin), ValueMax: v.one(alertFieldValueMax), Procedures: v.all(alertFieldProcedure),
 		LotsOnly: v.one(alertFieldLots) != "", Frequency: v.one(alertFieldFrequency), Previewed: v.one(alertFieldPreviewed),
 		Children: map[string]bool{}}
+	if chosen := v.one(alertFieldCommuneOf); chosen != "" {
+		f.NearKind, f.Commune = nearCommune, chosen
+	}
 	for _, c := range v.all(alertFieldChildren) {
 		f.Children[c] = true
 	}
@@ -253,7 +261,7 @@ func (f *alertForm) checkNear(sites []companySite) {
 		}
 		pt, _, err := index.ResolveNear(f.Commune)
 		if err != nil {
-			f.fail(alertFieldCommune, invalidMessage(err))
+			f.failCommune(err)
 			return
 		}
 		f.near = &data.Place{Lat: pt.Lat, Lon: pt.Lon}
@@ -275,6 +283,25 @@ func (f *alertForm) checkNear(sites []companySite) {
 	default:
 		f.fail(alertFieldNearKind, "choix de zone inconnu")
 	}
+}
+
+// maxCommuneChoices is how many communes an unknown one gets offered.
+const maxCommuneChoices = 3
+
+// failCommune refuses a commune ResolveNear does not know and offers the
+// communes spelt like it (index.SuggestNear, as the search page does):
+// « Vouliez-vous dire « Lyon (69) » ou « Lyons-la-Forêt (27) » ? ».
+func (f *alertForm) failCommune(err error) {
+	var quoted []string
+	for _, cs := range index.SuggestNear(f.Commune, maxCommuneChoices) {
+		f.CommuneChoices = append(f.CommuneChoices, cs.Label)
+		quoted = append(quoted, "« "+cs.Label+" »")
+	}
+	if len(quoted) == 0 {
+		f.fail(alertFieldCommune, invalidMessage(err))
+		return
+	}
+	f.fail(alertFieldCommune, "commune inconnue : « "+truncate(strings.TrimSpace(f.Commune), 60)+" ». Vouliez-vous dire "+frenchOr(quoted)+" ?")
 }
 
 // checkedCPV are the codes ticked.

@@ -483,3 +483,43 @@ func TestAlertNearCommune(t *testing.T) {
 		"frequence": {"daily"}, "apercu": {previewedIn(t, page.body)}, "action": {"enregistrer"}}
 	wantStatus(t, "save unchanged criteria", w.member.post(t, alertURL(ps[0].ID), again), http.StatusSeeOther)
 }
+
+// TestAlertCommuneSuggestion: a misspelt commune is refused beside its
+// field with the communes spelt like it (« Vouliez-vous dire … ? »), each
+// a button that previews the form with it; a place spelt like no commune
+// keeps the plain message.
+func TestAlertCommuneSuggestion(t *testing.T) {
+	w := newAlertWorld(t)
+	form := url.Values{"nom": {"Autour de Villeurbanne"}, "autour": {"commune"}, "commune": {"Villeurbane"}, "rayon": {"10"},
+		"frequence": {"daily"}, "action": {"apercu"}}
+	r := w.member.post(t, alertsPath, form)
+	wantStatus(t, "misspelt", r, http.StatusBadRequest)
+	mustContain(t, "misspelt", r.body, `id="commune-error"`, `href="#commune"`,
+		"commune inconnue : « Villeurbane ». Vouliez-vous dire « Villeurbanne (69) » ?",
+		`name="commune" value="Villeurbane"`, `<button type="submit" name="commune_choisie" value="Villeurbanne (69)" class="link-button">Villeurbanne (69)</button>`)
+
+	// The button sends the form as it is, with the commune chosen: the
+	// preview, the field corrected.
+	form.Set("commune_choisie", "Villeurbanne (69)")
+	form.Del("action")
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "chosen", r, http.StatusOK)
+	mustContain(t, "chosen", r.body, "Menuiseries extérieures du gymnase", `name="commune" value="Villeurbanne (69)"`)
+	if strings.Contains(r.body, "commune_choisie") {
+		t.Error("the corrected form still offers communes")
+	}
+
+	for _, tt := range []struct{ typed, msg, choice string }{
+		{"Lyonn (69)", "Vouliez-vous dire « Lyon (69) » ?", `value="Lyon (69)"`},
+		{"Lyonn", "Vouliez-vous dire « Lyon (69) », « Lyons-la-Forêt (27) » ou « Lonny (08) » ?", `value="Lonny (08)"`},
+		{"Xyzzyville", "lieu inconnu : indiquez une commune", ""},
+	} {
+		form := url.Values{"nom": {"Autour"}, "autour": {"commune"}, "commune": {tt.typed}, "rayon": {"10"}, "frequence": {"daily"}, "action": {"apercu"}}
+		r := w.member.post(t, alertsPath, form)
+		wantStatus(t, tt.typed, r, http.StatusBadRequest)
+		mustContain(t, tt.typed, r.body, tt.msg, tt.choice)
+		if tt.choice == "" && strings.Contains(r.body, "commune_choisie") {
+			t.Errorf("%s: communes offered for a place spelt like none", tt.typed)
+		}
+	}
+}
