@@ -120,8 +120,8 @@ func readAlertForm(one func(string) string, all func(string) []string) *alertFor
 	return f
 }
 
-// addCPV lists a code once, ticked or offered.
-func (f *alertForm) addCPV(code string, checked bool) {
+// addCPV lists a code once, ticked or offered, and returns its entry.
+func (f *alertForm) addCPV(code string, checked bool) *cpvChoice {
 	code8 := code
 	if len(code8) > 8 {
 		code8 = code8[:8]
@@ -129,10 +129,11 @@ func (f *alertForm) addCPV(code string, checked bool) {
 	for i := range f.CPV {
 		if f.CPV[i].Code8 == code8 {
 			f.CPV[i].Checked = f.CPV[i].Checked || checked
-			return
+			return &f.CPV[i]
 		}
 	}
 	f.CPV = append(f.CPV, newCPVChoice(code8, checked))
+	return &f.CPV[len(f.CPV)-1]
 }
 
 // NameMax, KeywordsMax and ExcludeMax are the server's limits, for the
@@ -182,7 +183,9 @@ func (f *alertForm) offerCPV(words string, saving bool) {
 	f.CPVSearched, f.CPVAdd = words, ""
 	found := searchCPV(words, maxCPVSearchResults)
 	for _, c := range found {
-		f.addCPV(c.Code8, false)
+		if ch := f.addCPV(c.Code8, false); !ch.Checked {
+			ch.Via = c.ViaText()
+		}
 	}
 	switch {
 	case len(found) == 0:

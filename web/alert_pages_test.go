@@ -295,6 +295,15 @@ func TestAlertFormCPVSearch(t *testing.T) {
 	r = w.member.post(t, alertsPath, form)
 	wantStatus(t, "add a code", r, http.StatusOK)
 	mustContain(t, "add a code", r.body, `name="cpv" value="44221000" checked`, `name="cpv" value="45421000" checked`)
+
+	// A trade word no CPV label says: the codes of what its NAF activity
+	// makes, each saying why.
+	form.Set("cpv_ajout", "tournage")
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "trade word", r, http.StatusOK)
+	mustContain(t, "trade word", r.body, `name="cpv" value="44531000">`,
+		`Attaches filetées <span class="note">(via l&#39;activité NAF 25.62A Décolletage)</span>`,
+		`Engrenages, éléments d&#39;engrenage et d&#39;entraînement <span class="note">(via l&#39;activité NAF 25.62B Mécanique industrielle)</span>`)
 }
 
 // TestAlertGuards: anonymous visitors go to the sign-in page, posts need
