@@ -46,8 +46,8 @@ func (s *Server) unsubscribeProfiles(c *fiber.Ctx) ([]data.AlertProfile, error) 
 	return s.store.UnsubscribeProfiles(c.UserContext(), c.Params("token"))
 }
 
-// unsubscribeWords names what a page stops: « l'alerte « A » » for one
-// profile, « ces 2 alertes » for several (listed apart, names).
+// unsubscribeWords names what a page stops: « de l'alerte « A » » for
+// one profile; « de ces 2 alertes » for several, whose names are listed.
 type unsubscribeWords struct {
 	of     string // « de l'alerte « A » », « de ces 2 alertes »
 	names  []string

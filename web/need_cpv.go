@@ -133,8 +133,10 @@ func searchCPV(q string, limit int) []cpvFound {
 	return out
 }
 
-// genericNAFWords are the words of NAF labels that name no trade.
-var genericNAFWords = []string{"fabrication", "autres", "autre", "articles", "produits", "de", "des", "du", "d", "et", "l", "la", "le", "les", "en", "a"}
+// genericNAFWords are words of NAF labels and of queries that name no
+// trade (folded): « fabrication de vis », « pièces de décolletage ».
+var genericNAFWords = []string{"fabrication", "autres", "autre", "articles", "produits", "pieces", "piece",
+	"de", "des", "du", "d", "et", "l", "la", "le", "les", "en", "a"}
 
 // cpvByTrade returns the codes of what the NAF activities of
 // data.NAFTradesProducts make when every word names the activity: a word
@@ -163,21 +165,26 @@ func cpvByTrade(words []string) []cpvFound {
 	return out
 }
 
-// allWordsName reports whether every query word, or a word the trade
-// table joins to it, is one of names: whole, its plural, or its beginning
-// when four letters or more.
+// allWordsName reports whether every query word that names a trade (one
+// at least), or a word the trade table joins to it, is one of names:
+// whole, its plural, or its beginning when four letters or more.
 func allWordsName(query, names []string) bool {
 	names1 := func(q string) bool {
 		return slices.ContainsFunc(names, func(w string) bool {
 			return isWord(w, q) || len([]rune(q)) >= 4 && strings.HasPrefix(w, q)
 		})
 	}
+	named := false
 	for _, q := range query {
+		if slices.Contains(genericNAFWords, q) {
+			continue
+		}
 		if !names1(q) && !slices.ContainsFunc(index.TradeWords(q), names1) {
 			return false
 		}
+		named = true
 	}
-	return true
+	return named
 }
 
 // allWordsBegin reports whether every query word begins some label word.

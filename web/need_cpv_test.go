@@ -159,6 +159,7 @@ func TestSearchCPVByTrade(t *testing.T) {
 		{q: "Tournage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage", alsoVia: []string{"42140000", "44531700"},
 			notDivs: []string{"32", "92"}},
 		{q: "fraisage", labelled: 1, first: "42140000", via: "via l'activité NAF 25.62B Mécanique industrielle"},
+		{q: "pièces de décolletage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage"},
 	} {
 		got := searchCPV(tt.q, 10)
 		var codes []string
@@ -204,5 +205,11 @@ func TestSearchCPVByTrade(t *testing.T) {
 	}
 	if want := []string{"label", "via 25.94Z", "weak"}; !slices.Equal(order, want) {
 		t.Errorf("« vis » ranks %v, want %v", order, want)
+	}
+	// Words that name no trade find no activity by themselves.
+	for _, q := range []string{"fabrication", "de la", "pièces"} {
+		if i := slices.IndexFunc(searchCPV(q, 50), func(f cpvFound) bool { return f.Via != nil }); i >= 0 {
+			t.Errorf("searchCPV(%q) offers an activity's code", q)
+		}
 	}
 }
