@@ -22,24 +22,24 @@ import (
 
 // Field ids of the form, also its input names.
 const (
-	alertFieldName      = "nom"
-	alertFieldKeywords  = "mots"
-	alertFieldExclude   = "exclure"
-	alertFieldCPV       = "cpv"         // ticked codes
-	alertFieldChildren  = "cpv_enfants" // codes whose children count
-	alertFieldCPVAdd    = "cpv_ajout"
-	alertFieldDeps      = "dep"
-	alertFieldRegs      = "reg"
-	alertFieldNearKind  = "autour"
-	alertFieldCommune   = "commune"
-	alertFieldCommuneOf = "commune_choisie" // a commune suggested for a misspelt one
-	alertFieldRadius    = "rayon"
-	alertFieldValueMin  = "valeur_min"
-	alertFieldValueMax  = "valeur_max"
-	alertFieldProcedure = "procedure"
-	alertFieldLots      = "lots"
-	alertFieldFrequency = "frequence"
-	alertFieldPreviewed = "apercu" // the criteria's hash when they were last previewed
+	alertFieldName          = "nom"
+	alertFieldKeywords      = "mots"
+	alertFieldExclude       = "exclure"
+	alertFieldCPV           = "cpv"         // ticked codes
+	alertFieldChildren      = "cpv_enfants" // codes whose children count
+	alertFieldCPVAdd        = "cpv_ajout"
+	alertFieldDeps          = "dep"
+	alertFieldRegs          = "reg"
+	alertFieldNearKind      = "autour"
+	alertFieldCommune       = "commune"
+	alertFieldCommuneChosen = "commune_choisie" // a commune suggested for a misspelt one
+	alertFieldRadius        = "rayon"
+	alertFieldValueMin      = "valeur_min"
+	alertFieldValueMax      = "valeur_max"
+	alertFieldProcedure     = "procedure"
+	alertFieldLots          = "lots"
+	alertFieldFrequency     = "frequence"
+	alertFieldPreviewed     = "apercu" // the criteria's hash when they were last previewed
 )
 
 // Kinds of radius (alertFieldNearKind): none, around a commune, or around
@@ -77,7 +77,7 @@ type alertForm struct {
 	Previewed               string
 
 	// CommuneChoices are the communes spelt like an unknown one, each a
-	// button that previews the form with it (alertFieldCommuneOf).
+	// button that previews the form with it (alertFieldCommuneChosen).
 	CommuneChoices []string
 
 	// Read from the fields above by check.
@@ -103,7 +103,7 @@ func readAlertForm(one func(string) string, all func(string) []string) *alertFor
 		ValueMin: v.one(alertFieldValueMin), ValueMax: v.one(alertFieldValueMax), Procedures: v.all(alertFieldProcedure),
 		LotsOnly: v.one(alertFieldLots) != "", Frequency: v.one(alertFieldFrequency), Previewed: v.one(alertFieldPreviewed),
 		Children: map[string]bool{}}
-	if chosen := v.one(alertFieldCommuneOf); chosen != "" {
+	if chosen := v.one(alertFieldCommuneChosen); chosen != "" {
 		f.NearKind, f.Commune = nearCommune, chosen
 	}
 	for _, c := range v.all(alertFieldChildren) {
