@@ -313,6 +313,11 @@ const (
 	AlertTokenFeed AlertTokenKind = "feed"
 	// AlertTokenUnsubscribe deactivates the profile in one click.
 	AlertTokenUnsubscribe AlertTokenKind = "unsubscribe"
+	// AlertTokenDigest deactivates, in one click, every profile a digest
+	// mail was sent for: the link of its List-Unsubscribe header. It
+	// belongs to the digest, not to one profile, and lives as long as the
+	// store remembers the digest.
+	AlertTokenDigest AlertTokenKind = "digest"
 )
 
 // AlertSent records that a tender went to an account in a digest: the

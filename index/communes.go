@@ -46,6 +46,9 @@ var communeTable = sync.OnceValue(func() []communeEntry {
 	return out
 })
 
+// maxCommuneSuggestions bounds what SuggestCommunes returns.
+const maxCommuneSuggestions = 50
+
 // SuggestCommunes proposes communes whose name starts with prefix (or
 // whose postcode does, for digits), most populous first, then communes
 // whose name starts with a near spelling of it (one typo, two in long
@@ -54,7 +57,7 @@ func SuggestCommunes(prefix string, limit int) []CommuneSuggestion {
 	if limit <= 0 {
 		limit = 10
 	}
-	limit = min(limit, 50)
+	limit = min(limit, maxCommuneSuggestions)
 	table := communeTable()
 	p := strings.TrimSpace(prefix)
 	if p == "" {

@@ -72,6 +72,27 @@ func ResolveNear(s string) (Point, string, error) {
 	return Point{}, "", invalid("near", s, "lieu inconnu : indiquez une commune, un code postal ou des coordonnées « lat,lon »")
 }
 
+// SuggestNear proposes, most likely first, the communes spelt like a place
+// ResolveNear did not know (« Villeurbane », « Lyonn (69) », « Renes 35 »):
+// SuggestCommunes of its name, kept to the département it names, if any.
+func SuggestNear(s string, limit int) []CommuneSuggestion {
+	s = strings.Join(strings.Fields(s), " ")
+	m := nameDepRe.FindStringSubmatch(s)
+	if m == nil {
+		return SuggestCommunes(s, limit)
+	}
+	if limit <= 0 {
+		limit = 10
+	}
+	var out []CommuneSuggestion
+	for _, c := range SuggestCommunes(strings.TrimSpace(m[1]), maxCommuneSuggestions) {
+		if c.Departement == strings.ToUpper(m[2]) && len(out) < limit {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // cmpBool orders true before false.
 func cmpBool(a, b bool) int {
 	switch {

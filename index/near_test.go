@@ -69,3 +69,39 @@ func FuzzResolveNear(f *testing.F) {
 		}
 	})
 }
+
+// TestSuggestNear: a place ResolveNear does not know gets the communes
+// spelt like it, the most likely first, kept to the département it names.
+func TestSuggestNear(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		first string // "" when none is offered
+		n     int    // how many at most, 0: any
+	}{
+		{"Villeurbane", "Villeurbanne (69)", 0},
+		{"Lyonn", "Lyon (69)", 0},
+		{"Lyonn (69)", "Lyon (69)", 1}, // Lyons-la-Forêt is in the Eure
+		{"Renes 35", "Rennes (35)", 0},
+		{"Monpelier", "Montpellier (34)", 0},
+		{"Saint-Etiene", "Saint-Étienne (42)", 0},
+		{"Xyzzyville", "", 0},
+		{"Lyonn (13)", "", 0},
+	} {
+		if _, _, err := index.ResolveNear(tt.in); err == nil {
+			t.Errorf("ResolveNear(%q) knows it: not a misspelling", tt.in)
+		}
+		got := index.SuggestNear(tt.in, 3)
+		var labels []string
+		for _, c := range got {
+			labels = append(labels, c.Label)
+		}
+		switch {
+		case tt.first == "" && len(got) != 0:
+			t.Errorf("SuggestNear(%q) = %v, want nothing", tt.in, labels)
+		case tt.first != "" && (len(got) == 0 || got[0].Label != tt.first):
+			t.Errorf("SuggestNear(%q) = %v, want %s first", tt.in, labels, tt.first)
+		case len(got) > 3 || tt.n > 0 && len(got) > tt.n:
+			t.Errorf("SuggestNear(%q) = %v: too many", tt.in, labels)
+		}
+	}
+}

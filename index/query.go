@@ -70,6 +70,10 @@ const (
 	// the pages before them.
 	MaxResultWindow = 10000
 	MaxRadiusKm     = 1000.0
+	// MaxTenderText is the longest text of a TenderQuery, in characters,
+	// as the forms count (an alert's keywords, data.MaxAlertKeywords,
+	// always fit: FuzzAlertKeywords).
+	MaxTenderText   = 500
 	maxTextBytes    = 500
 	maxQueryWords   = 12
 	maxFilterValues = 100

@@ -248,3 +248,24 @@ func TestAlertMatchesWords(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAlertKeywords: whatever keywords an alert profile accepts
+// (data.AlertProfile.Normalize counts characters), AlertMatches takes them
+// — its text limit was once counted in bytes, and 300 accented characters
+// were refused at the preview with a bare error.
+func FuzzAlertKeywords(f *testing.F) {
+	ti := openTenders(f, "", time.Now())
+	f.Add("menuiserie \"bois massif\"")
+	f.Add(strings.Repeat("é", data.MaxAlertKeywords))
+	f.Add(strings.Repeat("décolletage ", data.MaxAlertKeywords/len([]rune("décolletage "))))
+	f.Add(strings.Repeat("𝔸", data.MaxAlertKeywords))
+	f.Fuzz(func(t *testing.T, keywords string) {
+		p := data.AlertProfile{AccountID: "a", Name: "t", Keywords: keywords}
+		if p.Normalize() != nil {
+			return
+		}
+		if _, err := ti.AlertMatches(context.Background(), p, index.AlertWindow{}); err != nil {
+			t.Fatalf("keywords of %d characters, %d bytes: %v", len([]rune(p.Keywords)), len(p.Keywords), err)
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -301,8 +302,8 @@ func (q *TenderQuery) normalize(now time.Time) error {
 	if q.At.IsZero() {
 		q.At = now
 	}
-	if len(q.Text) > maxTextBytes {
-		return invalid("text", q.Text, fmt.Sprintf("texte trop long (%d octets au plus)", maxTextBytes))
+	if n := utf8.RuneCountInString(q.Text); n > MaxTenderText {
+		return invalid("text", q.Text, fmt.Sprintf("texte trop long (%d caractères, %d au plus)", n, MaxTenderText))
 	}
 	for _, s := range q.Statuses {
 		if !slices.Contains(data.TenderStatuses(), s) {

@@ -1,10 +1,14 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+
+	"fabrique/data"
 )
 
 // tradeGroups join a trade, its tradesman and its product, which the
@@ -193,3 +197,29 @@ func newTradeAlternatives(a analysis.Analyzer) map[string][]string {
 
 // alternatives returns the stems that stand for the same trade as stem.
 func (t tradeTable) alternatives(stem string) []string { return t.alts[stem] }
+
+// tradeWords maps each folded word of tradeGroups (data.Words) to the
+// other words of its groups.
+var tradeWords = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for _, group := range tradeGroups {
+		var folded []string
+		for _, w := range group {
+			folded = append(folded, data.Words(w)...)
+		}
+		for _, w := range folded {
+			for _, o := range folded {
+				if o != w && !slices.Contains(m[w], o) {
+					m[w] = append(m[w], o)
+				}
+			}
+		}
+	}
+	return m
+})
+
+// TradeWords returns the words that stand for the same trade as a folded
+// word (data.Words), as the search joins them: « décolleteur » →
+// « décolletage », « tourneur » → « tournage ». For readers of unstemmed
+// words, such as the CPV picker.
+func TradeWords(word string) []string { return tradeWords()[word] }

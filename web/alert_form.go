@@ -22,23 +22,24 @@ import (
 
 // Field ids of the form, also its input names.
 const (
-	alertFieldName      = "nom"
-	alertFieldKeywords  = "mots"
-	alertFieldExclude   = "exclure"
-	alertFieldCPV       = "cpv"         // ticked codes
-	alertFieldChildren  = "cpv_enfants" // codes whose children count
-	alertFieldCPVAdd    = "cpv_ajout"
-	alertFieldDeps      = "dep"
-	alertFieldRegs      = "reg"
-	alertFieldNearKind  = "autour"
-	alertFieldCommune   = "commune"
-	alertFieldRadius    = "rayon"
-	alertFieldValueMin  = "valeur_min"
-	alertFieldValueMax  = "valeur_max"
-	alertFieldProcedure = "procedure"
-	alertFieldLots      = "lots"
-	alertFieldFrequency = "frequence"
-	alertFieldPreviewed = "apercu" // the criteria's hash when they were last previewed
+	alertFieldName          = "nom"
+	alertFieldKeywords      = "mots"
+	alertFieldExclude       = "exclure"
+	alertFieldCPV           = "cpv"         // ticked codes
+	alertFieldChildren      = "cpv_enfants" // codes whose children count
+	alertFieldCPVAdd        = "cpv_ajout"
+	alertFieldDeps          = "dep"
+	alertFieldRegs          = "reg"
+	alertFieldNearKind      = "autour"
+	alertFieldCommune       = "commune"
+	alertFieldCommuneChosen = "commune_choisie" // a commune suggested for a misspelt one
+	alertFieldRadius        = "rayon"
+	alertFieldValueMin      = "valeur_min"
+	alertFieldValueMax      = "valeur_max"
+	alertFieldProcedure     = "procedure"
+	alertFieldLots          = "lots"
+	alertFieldFrequency     = "frequence"
+	alertFieldPreviewed     = "apercu" // the criteria's hash when they were last previewed
 )
 
 // Kinds of radius (alertFieldNearKind): none, around a commune, or around
@@ -75,6 +76,10 @@ type alertForm struct {
 	Frequency               string
 	Previewed               string
 
+	// CommuneChoices are the communes spelt like an unknown one, each a
+	// button that previews the form with it (alertFieldCommuneChosen).
+	CommuneChoices []string
+
 	// Read from the fields above by check.
 	near               *data.Place
 	radiusKm           float64
@@ -98,6 +103,9 @@ func readAlertForm(one func(string) string, all func(string) []string) *alertFor
 		ValueMin: v.one(alertFieldValueMin), ValueMax: v.one(alertFieldValueMax), Procedures: v.all(alertFieldProcedure),
 		LotsOnly: v.one(alertFieldLots) != "", Frequency: v.one(alertFieldFrequency), Previewed: v.one(alertFieldPreviewed),
 		Children: map[string]bool{}}
+	if chosen := v.one(alertFieldCommuneChosen); chosen != "" {
+		f.NearKind, f.Commune = nearCommune, chosen
+	}
 	for _, c := range v.all(alertFieldChildren) {
 		f.Children[c] = true
 	}
@@ -112,8 +120,8 @@ func readAlertForm(one func(string) string, all func(string) []string) *alertFor
 	return f
 }
 
-// addCPV lists a code once, ticked or offered.
-func (f *alertForm) addCPV(code string, checked bool) {
+// addCPV lists a code once, ticked or offered, and returns its entry.
+func (f *alertForm) addCPV(code string, checked bool) *cpvChoice {
 	code8 := code
 	if len(code8) > 8 {
 		code8 = code8[:8]
@@ -121,16 +129,21 @@ func (f *alertForm) addCPV(code string, checked bool) {
 	for i := range f.CPV {
 		if f.CPV[i].Code8 == code8 {
 			f.CPV[i].Checked = f.CPV[i].Checked || checked
-			return
+			return &f.CPV[i]
 		}
 	}
 	f.CPV = append(f.CPV, newCPVChoice(code8, checked))
+	return &f.CPV[len(f.CPV)-1]
 }
 
-// NameMax and KeywordsMax are the server's limits, for the fields'
-// maxlength: the browser stops typing where the server would refuse.
+// NameMax, KeywordsMax and ExcludeMax are the server's limits, for the
+// fields' maxlength: the browser stops typing where the server would
+// refuse. All count characters, as maxlength does (UTF-16 units: a
+// character beyond the BMP counts twice there, so the browser stops
+// first), never bytes.
 func (f *alertForm) NameMax() int     { return data.MaxAlertName }
 func (f *alertForm) KeywordsMax() int { return data.MaxAlertKeywords }
+func (f *alertForm) ExcludeMax() int  { return maxAlertTextRunes }
 
 // fail records the first error of a field.
 func (f *alertForm) fail(id, msg string) {
@@ -170,7 +183,9 @@ func (f *alertForm) offerCPV(words string, saving bool) {
 	f.CPVSearched, f.CPVAdd = words, ""
 	found := searchCPV(words, maxCPVSearchResults)
 	for _, c := range found {
-		f.addCPV(c.Code8, false)
+		if ch := f.addCPV(c.Code8, false); !ch.Checked {
+			ch.Via = c.ViaText()
+		}
 	}
 	switch {
 	case len(found) == 0:
@@ -185,8 +200,8 @@ func (f *alertForm) offerCPV(words string, saving bool) {
 // cannot be read, in French. sites are the user's companies that have a
 // located site.
 func (f *alertForm) check(sites []companySite) {
-	if utf8.RuneCountInString(f.Exclude) > maxAlertTextRunes {
-		f.fail(alertFieldExclude, "liste trop longue ("+strconv.Itoa(maxAlertTextRunes)+" caractères au plus)")
+	if n := utf8.RuneCountInString(f.Exclude); n > maxAlertTextRunes {
+		f.fail(alertFieldExclude, "mots à exclure trop longs ("+strconv.Itoa(n)+" caractères, "+strconv.Itoa(maxAlertTextRunes)+" au plus)")
 	}
 	for _, d := range f.Deps {
 		if _, ok := data.LookupDepartement(d); !ok || len(f.Deps) > maxAlertCodes {
@@ -249,7 +264,7 @@ func (f *alertForm) checkNear(sites []companySite) {
 		}
 		pt, _, err := index.ResolveNear(f.Commune)
 		if err != nil {
-			f.fail(alertFieldCommune, invalidMessage(err))
+			f.failCommune(err)
 			return
 		}
 		f.near = &data.Place{Lat: pt.Lat, Lon: pt.Lon}
@@ -271,6 +286,25 @@ func (f *alertForm) checkNear(sites []companySite) {
 	default:
 		f.fail(alertFieldNearKind, "choix de zone inconnu")
 	}
+}
+
+// maxCommuneChoices is how many communes an unknown one gets offered.
+const maxCommuneChoices = 3
+
+// failCommune refuses a commune ResolveNear does not know and offers the
+// communes spelt like it (index.SuggestNear, as the search page does):
+// « Vouliez-vous dire « Lyon (69) » ou « Lyons-la-Forêt (27) » ? ».
+func (f *alertForm) failCommune(err error) {
+	var quoted []string
+	for _, cs := range index.SuggestNear(f.Commune, maxCommuneChoices) {
+		f.CommuneChoices = append(f.CommuneChoices, cs.Label)
+		quoted = append(quoted, "« "+cs.Label+" »")
+	}
+	if len(quoted) == 0 {
+		f.fail(alertFieldCommune, invalidMessage(err))
+		return
+	}
+	f.fail(alertFieldCommune, "commune inconnue : « "+truncate(strings.TrimSpace(f.Commune), 60)+" ». Vouliez-vous dire "+frenchOr(quoted)+" ?")
 }
 
 // checkedCPV are the codes ticked.

@@ -493,6 +493,7 @@ func (s *Server) alertSetActive(active bool) fiber.Handler {
 type confirmationPage struct {
 	Layout
 	Heading    string
+	List       []string // what the page is about, when several things
 	Paragraphs []string
 	Action     string
 	WithCSRF   bool

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fabrique/data"
 )
@@ -197,22 +198,32 @@ func TestAlertFieldLimits(t *testing.T) {
 	w := newAlertWorld(t)
 	mustContain(t, "form", w.member.get(t, alertsPath).body,
 		fmt.Sprintf(`id="nom" name="nom" value="" maxlength="%d"`, data.MaxAlertName),
-		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords))
+		fmt.Sprintf(`id="mots" name="mots" value="" maxlength="%d"`, data.MaxAlertKeywords),
+		fmt.Sprintf(`id="exclure" name="exclure" value="" maxlength="%d"`, maxAlertTextRunes))
+	// The limits are in characters, as maxlength counts: accented words
+	// of 300 characters (600 bytes) preview like plain ones.
 	for _, tt := range []struct {
 		field, char string
 		max         int
 		msg         string
-	}{{"nom", "é", data.MaxAlertName, "nom trop long"}, {"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs"}} {
+	}{
+		{"nom", "é", data.MaxAlertName, "nom trop long (121 caractères, 120 au plus)"},
+		{"mots", "e", data.MaxAlertKeywords, "mots-clés trop longs (301 caractères, 300 au plus)"},
+		{"mots", "é", data.MaxAlertKeywords, "mots-clés trop longs (301 caractères, 300 au plus)"},
+		{"mots", "œ€", data.MaxAlertKeywords, "mots-clés trop longs (302 caractères, 300 au plus)"},
+		{"exclure", "é, ", maxAlertTextRunes, "mots à exclure trop longs (1002 caractères, 1000 au plus)"},
+	} {
 		form := menuiserieForm()
 		form.Set("action", "apercu")
-		form.Set(tt.field, strings.Repeat(tt.char, tt.max))
-		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK {
-			t.Errorf("%s at the limit: status %d, want the preview", tt.field, r.status)
+		n := utf8.RuneCountInString(tt.char)
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max/n))
+		if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK || !strings.Contains(r.body, "aurait envoyé la semaine dernière") {
+			t.Errorf("%s of %d × %q at the limit: status %d, want the preview", tt.field, tt.max/n, tt.char, r.status)
 		}
-		form.Set(tt.field, strings.Repeat(tt.char, tt.max+1))
+		form.Set(tt.field, strings.Repeat(tt.char, tt.max/n+1))
 		r := w.member.post(t, alertsPath, form)
 		wantStatus(t, tt.field+" over the limit", r, http.StatusBadRequest)
-		mustContain(t, tt.field+" over the limit", r.body, tt.msg)
+		mustContain(t, tt.field+" over the limit", r.body, `id="`+tt.field+`-error"`, tt.msg)
 	}
 }
 
@@ -284,6 +295,15 @@ func TestAlertFormCPVSearch(t *testing.T) {
 	r = w.member.post(t, alertsPath, form)
 	wantStatus(t, "add a code", r, http.StatusOK)
 	mustContain(t, "add a code", r.body, `name="cpv" value="44221000" checked`, `name="cpv" value="45421000" checked`)
+
+	// A trade word no CPV label says: the codes of what its NAF activity
+	// makes, each saying why.
+	form.Set("cpv_ajout", "tournage")
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "trade word", r, http.StatusOK)
+	mustContain(t, "trade word", r.body, `name="cpv" value="44531000">`,
+		`Attaches filetées <span class="note">(via l&#39;activité NAF 25.62A Décolletage)</span>`,
+		`Engrenages, éléments d&#39;engrenage et d&#39;entraînement <span class="note">(via l&#39;activité NAF 25.62B Mécanique industrielle)</span>`)
 }
 
 // TestAlertGuards: anonymous visitors go to the sign-in page, posts need
@@ -471,4 +491,44 @@ func TestAlertNearCommune(t *testing.T) {
 	again := url.Values{"nom": {"Villeurbanne et alentours"}, "autour": {"commune"}, "commune": {"Villeurbanne (69)"}, "rayon": {"12.5"},
 		"frequence": {"daily"}, "apercu": {previewedIn(t, page.body)}, "action": {"enregistrer"}}
 	wantStatus(t, "save unchanged criteria", w.member.post(t, alertURL(ps[0].ID), again), http.StatusSeeOther)
+}
+
+// TestAlertCommuneSuggestion: a misspelt commune is refused beside its
+// field with the communes spelt like it (« Vouliez-vous dire … ? »), each
+// a button that previews the form with it; a place spelt like no commune
+// keeps the plain message.
+func TestAlertCommuneSuggestion(t *testing.T) {
+	w := newAlertWorld(t)
+	form := url.Values{"nom": {"Autour de Villeurbanne"}, "autour": {"commune"}, "commune": {"Villeurbane"}, "rayon": {"10"},
+		"frequence": {"daily"}, "action": {"apercu"}}
+	r := w.member.post(t, alertsPath, form)
+	wantStatus(t, "misspelt", r, http.StatusBadRequest)
+	mustContain(t, "misspelt", r.body, `id="commune-error"`, `href="#commune"`,
+		"commune inconnue : « Villeurbane ». Vouliez-vous dire « Villeurbanne (69) » ?",
+		`name="commune" value="Villeurbane"`, `<button type="submit" name="commune_choisie" value="Villeurbanne (69)" class="link-button">Villeurbanne (69)</button>`)
+
+	// The button sends the form as it is, with the commune chosen: the
+	// preview, the field corrected.
+	form.Set("commune_choisie", "Villeurbanne (69)")
+	form.Del("action")
+	r = w.member.post(t, alertsPath, form)
+	wantStatus(t, "chosen", r, http.StatusOK)
+	mustContain(t, "chosen", r.body, "Menuiseries extérieures du gymnase", `name="commune" value="Villeurbanne (69)"`)
+	if strings.Contains(r.body, "commune_choisie") {
+		t.Error("the corrected form still offers communes")
+	}
+
+	for _, tt := range []struct{ typed, msg, choice string }{
+		{"Lyonn (69)", "Vouliez-vous dire « Lyon (69) » ?", `value="Lyon (69)"`},
+		{"Lyonn", "Vouliez-vous dire « Lyon (69) », « Lyons-la-Forêt (27) » ou « Lonny (08) » ?", `value="Lonny (08)"`},
+		{"Xyzzyville", "lieu inconnu : indiquez une commune", ""},
+	} {
+		form := url.Values{"nom": {"Autour"}, "autour": {"commune"}, "commune": {tt.typed}, "rayon": {"10"}, "frequence": {"daily"}, "action": {"apercu"}}
+		r := w.member.post(t, alertsPath, form)
+		wantStatus(t, tt.typed, r, http.StatusBadRequest)
+		mustContain(t, tt.typed, r.body, tt.msg, tt.choice)
+		if tt.choice == "" && strings.Contains(r.body, "commune_choisie") {
+			t.Errorf("%s: communes offered for a place spelt like none", tt.typed)
+		}
+	}
 }

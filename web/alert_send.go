@@ -176,7 +176,8 @@ func (s *Server) deliverDigest(ctx context.Context, id string, run *DigestRun) b
 }
 
 // digestRecord renders a digest into the record BeginDigest keeps: the
-// mail with one unsubscribe link per profile (a new token each), its
+// mail with one unsubscribe link per profile (a new token each) and one
+// for them all in its List-Unsubscribe header (the digest's token), its
 // Message-ID, and the tenders it carries with their versions.
 func (s *Server) digestRecord(ctx context.Context, d Digest) (data.DigestRecord, error) {
 	var raw [8]byte
@@ -194,8 +195,14 @@ func (s *Server) digestRecord(ctx context.Context, d Digest) (data.DigestRecord,
 		if err != nil {
 			return rec, err
 		}
-		unsubscribe[p.ID] = s.baseURL() + "/alertes/desinscription/" + token
+		unsubscribe[p.ID] = s.baseURL() + unsubscribePath + "/" + token
 		rec.Profiles = append(rec.Profiles, p.ID)
+	}
+	// RFC 2369 and 8058: the header's one-click link stops every profile
+	// of the mail (each also has its own link in the body).
+	digestToken, err := s.store.NewDigestToken(ctx, id, rec.Profiles)
+	if err != nil {
+		return rec, err
 	}
 	for _, sec := range d.Sections {
 		for _, it := range sec.Items {
@@ -213,9 +220,7 @@ func (s *Server) digestRecord(ctx context.Context, d Digest) (data.DigestRecord,
 	}
 	rec.Subject, rec.Text, rec.HTML = msg.Subject, msg.Text, msg.HTML
 	rec.Headers = msg.Headers
-	// RFC 2369 and 8058: one-click unsubscribe of the digest's first
-	// profile (each profile has its own link in the body).
-	rec.Headers["List-Unsubscribe"] = "<" + unsubscribe[d.Profiles[0].ID] + ">"
+	rec.Headers["List-Unsubscribe"] = "<" + s.baseURL() + unsubscribePath + "/" + digestToken + ">"
 	rec.Headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 	rec.Headers["X-Fabrique-Digest"] = id
 	return rec, nil

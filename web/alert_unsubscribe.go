@@ -2,15 +2,23 @@ package web
 
 import (
 	"errors"
+	"slices"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"fabrique/data"
 )
 
-// Unsubscribing from an alert profile with the link of its digest mail:
+// Unsubscribing from alert profiles with the links of a digest mail:
 // GET /alertes/desinscription/{token} shows a page with a button, POST
-// the same address stops that profile's mails — and only that profile's.
+// the same address stops the profiles the token opens — and only those.
+// Two kinds of token lead here (store.UnsubscribeProfiles): the link of
+// each profile in the mail's body opens that profile; the mail's
+// List-Unsubscribe header opens every profile the digest was sent for,
+// since a mail client's « Se désabonner » means « no more of these mails ».
+// The pages name the alerts they stop.
+//
 // The POST is RFC 8058's one-click unsubscribe: mail clients send it
 // without session nor CSRF token (the body is
 // "List-Unsubscribe=One-Click"), so the token is the only key, and the
@@ -32,31 +40,57 @@ func oneClickUnsubscribe(c *fiber.Ctx) bool {
 	return c.Method() == fiber.MethodPost && len(p) > len(unsubscribePath)+1 && p[:len(unsubscribePath)+1] == unsubscribePath+"/"
 }
 
-// unsubscribeProfile is the profile an unsubscribe token opens (404
-// otherwise).
-func (s *Server) unsubscribeProfile(c *fiber.Ctx) (data.AlertProfile, error) {
-	return s.store.AlertProfileByToken(c.UserContext(), data.AlertTokenUnsubscribe, c.Params("token"))
+// unsubscribeProfiles are the profiles an unsubscribe token opens
+// (data.ErrNotFound when none).
+func (s *Server) unsubscribeProfiles(c *fiber.Ctx) ([]data.AlertProfile, error) {
+	return s.store.UnsubscribeProfiles(c.UserContext(), c.Params("token"))
+}
+
+// unsubscribeWords names what a page stops: « de l'alerte « A » » for
+// one profile; « de ces 2 alertes » for several, whose names are listed.
+type unsubscribeWords struct {
+	of     string // « de l'alerte « A » », « de ces 2 alertes »
+	names  []string
+	others string // the sentence about the account's other alerts and the feeds
+}
+
+func unsubscribeWordsFor(ps []data.AlertProfile) unsubscribeWords {
+	if len(ps) == 1 {
+		return unsubscribeWords{of: "de l'alerte « " + ps[0].Name + " »",
+			others: "Vos autres alertes continuent de vous écrire. Les flux Atom et calendrier de cette alerte restent actifs."}
+	}
+	w := unsubscribeWords{of: "de ces " + strconv.Itoa(len(ps)) + " alertes",
+		others: "Ce courriel vous a été envoyé pour ces " + strconv.Itoa(len(ps)) + " alertes. Vos autres alertes continuent de vous écrire. " +
+			"Les flux Atom et calendrier de ces alertes restent actifs."}
+	for _, p := range ps {
+		w.names = append(w.names, "« "+p.Name+" »")
+	}
+	return w
 }
 
 // unsubscribeConfirm serves GET /alertes/desinscription/{token}. Mail
 // scanners follow links: a GET changes nothing.
 func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
-	p, err := s.unsubscribeProfile(c)
+	ps, err := s.unsubscribeProfiles(c)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.renderUnsubscribe(c, fiber.StatusNotFound, goneAlertPage())
 	}
 	if err != nil {
 		return err
 	}
-	page := &confirmationPage{Layout: Layout{Title: "Se désinscrire de l'alerte « " + p.Name + " »"},
-		Heading: "Ne plus recevoir les courriels de l'alerte « " + p.Name + " » ?",
-		Paragraphs: []string{"Vos autres alertes continuent de vous écrire. Les flux Atom et calendrier de cette alerte restent actifs.",
+	w := unsubscribeWordsFor(ps)
+	page := &confirmationPage{Layout: Layout{Title: "Se désinscrire " + w.of},
+		Heading: "Ne plus recevoir les courriels " + w.of + " ?", List: w.names,
+		Paragraphs: []string{w.others,
 			"Vous pourrez reprendre ces courriels depuis la page « Mes alertes » de votre compte."},
 		Action: c.Path(), Button: "Me désinscrire de cette alerte",
 		Hidden: []selectOption{{Value: "List-Unsubscribe", Label: "One-Click"}},
 		Back:   alertsPath, BackLabel: "Gérer mes alertes"}
-	if !p.Active {
-		page.Heading = "Vous êtes déjà désinscrit de l'alerte « " + p.Name + " »"
+	if len(ps) > 1 {
+		page.Button = "Me désinscrire de ces alertes"
+	}
+	if !slices.ContainsFunc(ps, func(p data.AlertProfile) bool { return p.Active }) {
+		page.Heading = "Vous êtes déjà désinscrit " + w.of
 		page.Action = ""
 	}
 	return s.renderUnsubscribe(c, fiber.StatusOK, page)
@@ -64,21 +98,25 @@ func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
 
 // unsubscribe serves POST /alertes/desinscription/{token}.
 func (s *Server) unsubscribe(c *fiber.Ctx) error {
-	p, err := s.unsubscribeProfile(c)
+	ps, err := s.unsubscribeProfiles(c)
 	if errors.Is(err, data.ErrNotFound) {
 		return s.renderUnsubscribe(c, fiber.StatusOK, goneAlertPage())
 	}
 	if err != nil {
 		return err
 	}
-	if p.Active {
+	for _, p := range ps {
+		if !p.Active {
+			continue
+		}
 		p.Active = false
 		if _, err := s.store.PutAlertProfile(c.UserContext(), p); err != nil {
 			return err
 		}
 	}
+	w := unsubscribeWordsFor(ps)
 	return s.renderUnsubscribe(c, fiber.StatusOK, &confirmationPage{Layout: Layout{Title: "Désinscription enregistrée"},
-		Heading: "Vous ne recevrez plus les courriels de l'alerte « " + p.Name + " »",
+		Heading: "Vous ne recevrez plus les courriels " + w.of, List: w.names,
 		Paragraphs: []string{"Vos autres alertes continuent de vous écrire.",
 			"Pour reprendre ces courriels, ouvrez la page « Mes alertes » de votre compte."},
 		Back: alertsPath, BackLabel: "Gérer mes alertes"})

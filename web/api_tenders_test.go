@@ -190,6 +190,23 @@ func TestAPICPV(t *testing.T) {
 	if !strings.Contains(r.body, `"code_full":"`) {
 		t.Errorf("answer lacks code_full: %s", r.body)
 	}
+	// A trade word no label says: the codes of what its activity makes,
+	// with the activity; a code found by its label has no via.
+	var trade struct {
+		Codes []struct {
+			Code string
+			Via  *struct{ NAF, Label, Text string }
+		} `json:"codes"`
+	}
+	r = s.get(t, "/api/v1/cpv?q=d%C3%A9colletage&limit=2")
+	decodeJSON(t, r, &trade)
+	if len(trade.Codes) != 2 || trade.Codes[0].Code != "44531000" || trade.Codes[0].Via == nil ||
+		*trade.Codes[0].Via != (struct{ NAF, Label, Text string }{"25.62A", "Décolletage", "via l'activité NAF 25.62A Décolletage"}) {
+		t.Errorf("décolletage: %s", r.body)
+	}
+	if r := s.get(t, "/api/v1/cpv?q=menuiserie&limit=1"); strings.Contains(r.body, `"via"`) {
+		t.Errorf("a code found by its label has a via: %s", r.body)
+	}
 	r = s.get(t, "/api/v1/cpv?q=")
 	if r.status != http.StatusOK || !strings.Contains(r.body, `"codes":[]`) {
 		t.Errorf("empty query = %d %s, want an empty list", r.status, r.body)

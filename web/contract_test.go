@@ -90,6 +90,7 @@ func contractCases(fx contractFixtures) map[string][]contractCase {
 		"suggestCPV": {
 			{name: "code", target: "/api/v1/cpv?q=4542", status: 200},
 			{name: "words", target: "/api/v1/cpv?q=menuiserie&limit=3", status: 200},
+			{name: "trade word, through its NAF activity", target: "/api/v1/cpv?q=d%C3%A9colletage&limit=3", status: 200},
 			{name: "unknown parameter", target: "/api/v1/cpv?code=45", status: 400},
 		},
 		"matchNeed": {

@@ -75,6 +75,7 @@ func (p *listingEditPage) Invalid(id, hint string) template.HTMLAttr {
 
 type cpvChoice struct {
 	Code8, Code, Label string
+	Via                string // why a search offered it (cpvFound.ViaText)
 	Checked            bool
 }
 
@@ -359,7 +360,9 @@ func (p *listingEditPage) offerCPV(words string, saving bool) {
 	found := searchCPV(words, maxCPVSearchResults)
 	for _, code := range found {
 		if !slices.ContainsFunc(p.CPV, func(ch cpvChoice) bool { return ch.Code8 == code.Code8 }) {
-			p.CPV = append(p.CPV, newCPVChoice(code.Code8, false))
+			ch := newCPVChoice(code.Code8, false)
+			ch.Via = code.ViaText()
+			p.CPV = append(p.CPV, ch)
 		}
 	}
 	switch {

@@ -137,3 +137,79 @@ func BenchmarkSearchCPVWords(b *testing.B) {
 		}
 	}
 }
+
+// TestSearchCPVByTrade: the trade words of industry that no CPV label
+// says find the codes of what their NAF activity makes, saying which
+// (« via l'activité NAF 25.62A Décolletage »); « tournage » is machining,
+// never filming; the labels that have every word whole come first, the
+// codes found through an activity next, the labels that only begin like
+// the words last.
+func TestSearchCPVByTrade(t *testing.T) {
+	for _, tt := range []struct {
+		q        string
+		first    string // the first code, found through via
+		via      string
+		alsoVia  []string // codes that must be found through an activity too
+		notDivs  []string // CPV divisions that must not come
+		labelled int      // codes found by their own label before
+	}{
+		{q: "décolletage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage", alsoVia: []string{"44532000", "42141000"}},
+		{q: "décolleteur", first: "44531000", via: "via l'activité NAF 25.62A Décolletage"}, // the trade table's tradesman
+		{q: "visserie", first: "44531000", via: "via l'activité NAF 25.94Z Fabrication de vis et de boulons", alsoVia: []string{"44532000"}},
+		{q: "Tournage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage", alsoVia: []string{"42140000", "44531700"},
+			notDivs: []string{"32", "92"}},
+		{q: "fraisage", labelled: 1, first: "42140000", via: "via l'activité NAF 25.62B Mécanique industrielle"},
+		{q: "pièces de décolletage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage"},
+	} {
+		got := searchCPV(tt.q, 10)
+		var codes []string
+		for _, f := range got {
+			codes = append(codes, f.Code8+" "+f.ViaText())
+			if slices.Contains(tt.notDivs, f.Division) {
+				t.Errorf("searchCPV(%q) offers %s %s", tt.q, f.Code8, f.LabelFR)
+			}
+		}
+		if len(got) <= tt.labelled {
+			t.Errorf("searchCPV(%q) = %v, want %s after %d labels", tt.q, codes, tt.first, tt.labelled)
+			continue
+		}
+		for _, f := range got[:tt.labelled] {
+			if f.Via != nil {
+				t.Errorf("searchCPV(%q) = %v: an activity's code before a label with the word", tt.q, codes)
+			}
+		}
+		if f := got[tt.labelled]; f.Code8 != tt.first || f.ViaText() != tt.via {
+			t.Errorf("searchCPV(%q) = %v, want %s %s", tt.q, codes, tt.first, tt.via)
+		}
+		for _, c := range tt.alsoVia {
+			if !slices.ContainsFunc(got, func(f cpvFound) bool { return f.Code8 == c && f.Via != nil }) {
+				t.Errorf("searchCPV(%q) = %v, lacks %s through an activity", tt.q, codes, c)
+			}
+		}
+	}
+
+	// « vis »: the labels with the word, then the codes of the makers of
+	// screws (NAF 25.94Z), then « Visières » and « Viscosimètres ».
+	var order []string
+	for _, f := range searchCPV("vis", 10) {
+		kind := "label"
+		switch {
+		case f.Via != nil:
+			kind = "via " + f.Via.Code
+		case wholeWords([]string{"vis"}, data.Words(f.LabelFR)) == 0:
+			kind = "weak"
+		}
+		if len(order) == 0 || order[len(order)-1] != kind {
+			order = append(order, kind)
+		}
+	}
+	if want := []string{"label", "via 25.94Z", "weak"}; !slices.Equal(order, want) {
+		t.Errorf("« vis » ranks %v, want %v", order, want)
+	}
+	// Words that name no trade find no activity by themselves.
+	for _, q := range []string{"fabrication", "de la", "pièces"} {
+		if i := slices.IndexFunc(searchCPV(q, 50), func(f cpvFound) bool { return f.Via != nil }); i >= 0 {
+			t.Errorf("searchCPV(%q) offers an activity's code", q)
+		}
+	}
+}

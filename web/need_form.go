@@ -204,7 +204,9 @@ func (f *needForm) cpvField(id, raw string) (string, bool) {
 			f.choices = map[string][]cpvOption{}
 		}
 		for _, c := range choices {
-			f.choices[id] = append(f.choices[id], newCPVOption(c))
+			opt := newCPVOption(c.CPVCode)
+			opt.Via = c.ViaText()
+			f.choices[id] = append(f.choices[id], opt)
 		}
 		f.fail(id, "« "+raw+" » n'est pas un code CPV : choisissez l'un des codes proposés")
 		return "", false

@@ -117,7 +117,7 @@ func (s *Server) searchInvalid(c *fiber.Ctx, p *searchPage, err error) error {
 	}
 	p.Error, p.ErrorField = ve.Message, ve.Field
 	if ve.Field == "near" && p.Params.Near != "" {
-		for _, cs := range index.SuggestCommunes(p.Params.Near, 5) {
+		for _, cs := range index.SuggestNear(p.Params.Near, 5) {
 			q := p.Params
 			q.Near, q.Page = cs.Label, 1
 			p.NearChoices = append(p.NearChoices, nearChoice{Label: cs.Label, URL: q.link(searchPath)})

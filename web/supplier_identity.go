@@ -84,11 +84,16 @@ func unknownWithoutRegister(s data.Supplier) []string {
 }
 
 // frenchList joins items the French way: « a, b et c ».
-func frenchList(items []string) string {
+func frenchList(items []string) string { return frenchJoin(items, " et ") }
+
+// frenchOr joins alternatives the French way: « a, b ou c ».
+func frenchOr(items []string) string { return frenchJoin(items, " ou ") }
+
+func frenchJoin(items []string, last string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
+	return strings.Join(items[:len(items)-1], ", ") + last + items[len(items)-1]
 }
 
 // contactView is the « contacter » block: each way to reach the company

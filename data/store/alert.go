@@ -23,7 +23,8 @@ import (
 //	alert_profiles            profile id → JSON data.AlertProfile
 //	idx_alert_account         account id|profile id → ""
 //	alert_tokens              kind|SHA-256 hex of the token → JSON alertToken
-//	idx_alert_token_profile   profile id|kind|hash → ""
+//	idx_alert_token_profile   profile id|kind|hash → "" (feed and unsubscribe tokens;
+//	                          a digest's token is found by its digest, see alert_digest_token.go)
 //	alert_last                profile id → JSON alertLast (the last digest that served it)
 //	alert_sent                account id|tender id → JSON data.AlertSent
 //	alert_digests             digest id → JSON data.DigestRecord
@@ -43,8 +44,12 @@ var (
 // goes in each digest, so the links of the last mails keep working.
 const maxUnsubscribeTokens = 60
 
+// alertToken is what a token opens: one profile (feed and unsubscribe
+// tokens) or the profiles of one digest (data.AlertTokenDigest).
 type alertToken struct {
-	ProfileID string    `json:"profile_id"`
+	ProfileID string    `json:"profile_id,omitempty"`
+	Digest    string    `json:"digest,omitempty"`
+	Profiles  []string  `json:"profiles,omitempty"`
 	At        time.Time `json:"at"`
 }
 
@@ -103,6 +108,15 @@ func newAlertID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
 	return hex.EncodeToString(b[:])
+}
+
+// newToken is a random token of 192 bits, and the hash the store keeps
+// of it.
+func newToken() (token, hash string) {
+	var raw [24]byte
+	_, _ = rand.Read(raw[:]) // never fails (crypto/rand)
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+	return token, tokenHash(token)
 }
 
 func tokenHash(token string) string {
@@ -322,10 +336,7 @@ func (s *Store) NewAlertToken(ctx context.Context, profileID string, kind data.A
 	if err := validTokenKind(kind); err != nil {
 		return "", err
 	}
-	var raw [24]byte
-	_, _ = rand.Read(raw[:])
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	hash := tokenHash(token)
+	token, hash := newToken()
 	now := s.stamp()
 	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
 		if _, err := alertProfile(tx, profileID); err != nil {
@@ -398,6 +409,9 @@ func pruneUnsubscribeTokens(tokens, idx *bolt.Bucket, profileID string) error {
 // for an unknown or revoked token.
 func (s *Store) AlertProfileByToken(ctx context.Context, kind data.AlertTokenKind, token string) (data.AlertProfile, error) {
 	var p data.AlertProfile
+	if err := validTokenKind(kind); err != nil {
+		return p, err
+	}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		var t alertToken
 		if token == "" {

@@ -20,7 +20,9 @@ import (
 //     closing reminder or a correction;
 //   - the finished digests (sent or given up) built before cutoff, with
 //     their mail; a pending digest is kept whatever its age, since it may
-//     still be sent after a crash.
+//     still be sent after a crash;
+//   - the one-click unsubscribe tokens of the digests it forgot (their
+//     mails' List-Unsubscribe links stop working with them).
 //
 // It works in transactions of pruneBatch records, so that writers wait
 // for one batch at most. It returns how many records of each kind went.
@@ -55,6 +57,10 @@ func (s *Store) PruneAlertHistory(ctx context.Context, cutoff time.Time) (sent, 
 		}
 		return d.State != data.DigestPending && d.At.Before(cutoff), nil
 	})
+	if err != nil {
+		return sent, digests, err
+	}
+	_, err = s.pruneDigestTokens(ctx, cutoff)
 	return sent, digests, err
 }
 

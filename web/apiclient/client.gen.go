@@ -602,6 +602,18 @@ type CPVCode struct {
 
 	// Value « 45421000 — Travaux de menuiserie », tel que le formulaire « Nouveau besoin » le reçoit.
 	Value string `json:"value"`
+
+	// Via Depuis 1.6.0, pour un code proposé parce que les mots nomment l'activité NAF qui le fabrique, non par son libellé : cette activité. Absent pour un code trouvé par son libellé ou son numéro.
+	Via *struct {
+		// Label Son libellé, « Décolletage ».
+		Label string `json:"label"`
+
+		// Naf Sous-classe NAF rév. 2, « 25.62A ».
+		Naf string `json:"naf"`
+
+		// Text La raison telle que les pages la montrent : « via l'activité NAF 25.62A Décolletage ».
+		Text string `json:"text"`
+	} `json:"via,omitempty"`
 }
 
 // Commune defines model for Commune.
@@ -1860,7 +1872,7 @@ type ClientInterface interface {
 
 	// SuggestCPV Compléter un code CPV
 	//
-	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
+	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts). Depuis 1.6.0, les mots d'un métier de l'industrie qu'aucun libellé CPV ne dit (« décolletage », « tournage », « visserie ») donnent aussi les codes de ce que fabrique l'activité NAF qu'ils nomment (`via`) : après les libellés qui ont tous les mots entiers, avant ceux qui commencent seulement comme eux.
 	//
 	// Corresponds with GET /api/v1/cpv (the `SuggestCPV` operationId).
 	SuggestCPV(ctx context.Context, params *SuggestCPVParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1985,7 +1997,7 @@ func (c *Client) SuggestCommunes(ctx context.Context, params *SuggestCommunesPar
 
 // SuggestCPV Compléter un code CPV
 //
-// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
+// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts). Depuis 1.6.0, les mots d'un métier de l'industrie qu'aucun libellé CPV ne dit (« décolletage », « tournage », « visserie ») donnent aussi les codes de ce que fabrique l'activité NAF qu'ils nomment (`via`) : après les libellés qui ont tous les mots entiers, avant ceux qui commencent seulement comme eux.
 //
 // Corresponds with GET /api/v1/cpv (the `SuggestCPV` operationId).
 func (c *Client) SuggestCPV(ctx context.Context, params *SuggestCPVParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -3715,7 +3727,7 @@ type ClientWithResponsesInterface interface {
 
 	// SuggestCPVWithResponse Compléter un code CPV
 	//
-	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
+	// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts). Depuis 1.6.0, les mots d'un métier de l'industrie qu'aucun libellé CPV ne dit (« décolletage », « tournage », « visserie ») donnent aussi les codes de ce que fabrique l'activité NAF qu'ils nomment (`via`) : après les libellés qui ont tous les mots entiers, avant ceux qui commencent seulement comme eux.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5090,7 +5102,7 @@ func (c *ClientWithResponses) SuggestCommunesWithResponse(ctx context.Context, p
 
 // SuggestCPVWithResponse Compléter un code CPV
 //
-// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts).
+// Codes CPV 2008 qui commencent par les chiffres saisis (dans l'ordre des codes, un code avant ses descendants), ou dont le libellé français contient des mots commençant comme chacun des mots saisis (accents et casse indifférents, libellés où les mots saisis sont des mots entiers d'abord, puis les plus courts). Depuis 1.6.0, les mots d'un métier de l'industrie qu'aucun libellé CPV ne dit (« décolletage », « tournage », « visserie ») donnent aussi les codes de ce que fabrique l'activité NAF qu'ils nomment (`via`) : après les libellés qui ont tous les mots entiers, avant ceux qui commencent seulement comme eux.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -21,6 +21,9 @@
       var options = codes.map(function (c) {
         var o = document.createElement('option');
         o.value = c.value;
+        if (c.via) {
+          o.label = c.value + ' (' + c.via.text + ')';
+        }
         return o;
       });
       list.replaceChildren.apply(list, options);
