@@ -865,6 +865,20 @@ var stemExceptions = map[string]string{
 	// « collectif » (transport, habitat, restauration) is not « collecte »
 	// (of waste): both were cut to « collect ».
 	"collectif": "collecti", "collectifs": "collecti", "collective": "collecti", "collectives": "collecti",
+	// The trades of industry are no homographs of what they shape (found
+	// with the CPV picker's trade words): « tournage » (turning, or a film's
+	// shooting) was « tourn », read as « Tourne-disques » at 0.48; «
+	// fraisage » and « fraiseuse » were « frais », strawberries and fresh
+	// milk; « fonderie » was « fond », road foundations; « usinage » was
+	// « usin », « Navires-usines »; « soudage » and « soudure » were « soud »,
+	// caustic soda. Each gets a stem of its own, so it finds the labels that
+	// say the word (« Matériel de soudage », « Moules de fonderie », «
+	// Centre d'usinage ») or nothing.
+	"tournage": "tournag", "tournages": "tournag",
+	"fraisage": "fraisag", "fraisages": "fraisag", "fraiseuse": "fraiseu", "fraiseuses": "fraiseu",
+	"fonderie": "fonderi", "fonderies": "fonderi",
+	"usinage": "usinag", "usinages": "usinag",
+	"soudage": "soudag", "soudages": "soudag", "soudure": "soudag", "soudures": "soudag",
 }
 
 // stemLength caps stems: French derivations past it rarely change the

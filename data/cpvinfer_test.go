@@ -108,6 +108,38 @@ func TestInferCPVKeepsLeadFromPlumbing(t *testing.T) {
 	}
 }
 
+// The trades of industry are not the homographs their stems collided with:
+// turning is no record player, milling no strawberry, a foundry no road
+// foundation, welding no caustic soda.
+func TestInferCPVReadsIndustryTrades(t *testing.T) {
+	for _, tc := range []struct {
+		title   string
+		never   []string // code prefixes
+		wantAny string   // a code prefix one guess must have, "" for none asked
+	}{
+		{"Pièces de tournage", []string{"323"}, ""},
+		{"Tournage et fraisage de pièces mécaniques", []string{"323", "03222", "033", "152", "153"}, ""},
+		{"Fonderie de pièces en fonte", []string{"45233", "45262"}, ""},
+		{"Usinage de pièces pour la maintenance", []string{"34513"}, ""},
+		{"Fourniture de matériel de soudage", []string{"243115", "398"}, "42662"},
+		{"Travaux de soudure", []string{"243115"}, ""},
+	} {
+		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
+		found := tc.wantAny == ""
+		for _, g := range got {
+			for _, p := range tc.never {
+				if strings.HasPrefix(g.Code, p) {
+					t.Errorf("%q: guess %v", tc.title, g)
+				}
+			}
+			found = found || strings.HasPrefix(g.Code, tc.wantAny)
+		}
+		if !found {
+			t.Errorf("%q: guesses %v, none in %s", tc.title, got, tc.wantAny)
+		}
+	}
+}
+
 func BenchmarkInferCPV(b *testing.B) {
 	in := data.CPVEvidence{Title: "Travaux de restauration de l'église Saint-Martin : maçonnerie, charpente, couverture",
 		Description: "Le présent marché porte sur la restauration des maçonneries en pierre de taille, de la charpente et de la couverture en ardoise de l'église classée.",
