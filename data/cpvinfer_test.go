@@ -123,6 +123,8 @@ func TestInferCPVReadsIndustryTrades(t *testing.T) {
 		{"Usinage de pièces pour la maintenance", []string{"34513"}, ""},
 		{"Fourniture de matériel de soudage", []string{"243115", "398"}, "42662"},
 		{"Travaux de soudure", []string{"243115"}, ""},
+		{"Tournage d'un film institutionnel", []string{"323"}, "92111"},
+		{"Tournage de vidéos pour la communication", []string{"323"}, "92111"},
 	} {
 		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
 		found := tc.wantAny == ""
