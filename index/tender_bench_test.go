@@ -129,6 +129,12 @@ func BenchmarkTenders(b *testing.B) {
 			_, err := ti.TendersFor(ctx, sups[i%len(sups)], index.TendersForOptions{At: tenderBenchNow})
 			return err
 		}},
+		// The company page's second list: the purchases announced (prior
+		// information) that fit, asked beside the open ones.
+		{"tenders-for-company/announced", func(i int) error {
+			_, err := ti.TendersFor(ctx, sups[i%len(sups)], index.TendersForOptions{At: tenderBenchNow, Announced: true})
+			return err
+		}},
 	}
 	var summary []string
 	for _, k := range kinds {
@@ -245,7 +251,7 @@ func benchCommunes() []data.Commune {
 // tenderGenVersion names the corpus tenderGen writes: change it whenever
 // a change to tenderGen changes its tenders, so that corpora kept on disk
 // by an earlier version are not reused.
-const tenderGenVersion = 1
+const tenderGenVersion = 2 // 2: one notice in twenty without award is a prior-information notice
 
 // tenderGen makes a deterministic corpus of tenders from real vocabulary.
 type tenderGen struct {
@@ -310,6 +316,10 @@ func (g *tenderGen) tender(i int) data.Tender {
 			lc := g.cpvs[rng.IntN(len(g.cpvs))]
 			t.Lots = append(t.Lots, data.Lot{ID: strconv.Itoa(l + 1), Title: "Lot " + strconv.Itoa(l+1) + " : " + lc.LabelFR, CPV: lc.Code8})
 		}
+	}
+	if rng.IntN(20) == 0 && len(t.Lots) == 0 { // a purchase announced: no deadline yet
+		t.NoticeType, t.Deadline = "pin-only", time.Time{}
+		return t
 	}
 	if deadline.Before(tenderBenchNow) {
 		switch r := rng.IntN(100); {
