@@ -19,7 +19,9 @@ import (
 
 // « Appels d'offres pour vous »: the open tenders and lots that fit a
 // company (index.TendersFor), on its dashboard (the first few) and on a
-// page of their own, each with « pas pour nous » to set it aside. What
+// page of their own, each with « pas pour nous » to set it aside; below
+// them, « Achats annoncés qui vous correspondent »: the prior-information
+// notices that fit, which cannot be answered yet. What
 // companies set aside is counted per tender for the Alliance
 // (/admin/appels-d-offres/signaux).
 
