@@ -157,6 +157,24 @@ func (ti *TenderIndex) excludeClause(exclude []string) query.Query {
 }
 
 // analyzedWords analyses text as the tender texts are, keeping order and repeats (phrases need them).
+// MaxKeywordWords is how many distinct words of a text a tender search
+// requires; the words past it were ignored, so a form refuses them
+// (KeywordWords).
+const MaxKeywordWords = maxQueryWords
+
+// KeywordWords counts the distinct words an alert's keywords make for the
+// search, after French analysis (stop words out, singular and plural one
+// word), as AlertMatches reads them: more than MaxKeywordWords and the
+// last ones would be ignored.
+func (ti *TenderIndex) KeywordWords(keywords string) int {
+	words, _ := splitKeywords(keywords)
+	seen := map[string]bool{}
+	for _, s := range ti.analyzedWords(strings.Join(words, " ")) {
+		seen[s] = true
+	}
+	return len(seen)
+}
+
 func (ti *TenderIndex) analyzedWords(text string) []string {
 	var out []string
 	for _, tok := range ti.text.Analyze([]byte(text)) {

@@ -12,6 +12,7 @@ import (
 
 	"fabrique/data"
 	"fabrique/data/store"
+	"fabrique/index"
 )
 
 // The pages of a user's alert profiles: /compte/alertes lists them and
@@ -311,6 +312,9 @@ func (s *Server) alertSubmit(c *fiber.Ctx, a data.Account, base data.AlertProfil
 		return s.renderAlerts(c, fiber.StatusOK, a, p)
 	}
 	f.check(sites)
+	if n := s.tenderIndex.KeywordWords(f.Keywords); n > index.MaxKeywordWords {
+		f.fail(alertFieldKeywords, fmt.Sprintf("trop de mots-clés (%d mots comptés, %d au plus) : chaque mot doit figurer dans l'avis, gardez les plus parlants", n, index.MaxKeywordWords))
+	}
 	profile := f.profile(base)
 	if f.valid() {
 		check := profile

@@ -532,3 +532,22 @@ func TestAlertCommuneSuggestion(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertTooManyKeywords: the search requires the first twelve words of
+// the keywords and ignored the others without a word, while the form says
+// every word must be in the notice; past twelve, the form says so. A
+// plural and its singular, or a stop word, do not count.
+func TestAlertTooManyKeywords(t *testing.T) {
+	w := newAlertWorld(t)
+	twelve := "menuiserie bois chêne porte portes fenêtre de la escalier parquet placard lambris volet charpente toiture"
+	form := menuiserieForm()
+	form.Set("action", "apercu")
+	form.Set("mots", twelve)
+	if r := w.member.post(t, alertsPath, form); r.status != http.StatusOK || !strings.Contains(r.body, "aurait envoyé la semaine dernière") {
+		t.Errorf("twelve words (plural, stop words aside): status %d, want the preview", r.status)
+	}
+	form.Set("mots", twelve+" bardage")
+	r := w.member.post(t, alertsPath, form)
+	wantStatus(t, "thirteen words", r, http.StatusBadRequest)
+	mustContain(t, "thirteen words", r.body, `id="mots-error"`, "trop de mots-clés (13 mots comptés, 12 au plus)")
+}
