@@ -71,7 +71,7 @@ func TestTenderListWithoutClausesScansColumns(t *testing.T) {
 				t.Fatal(err)
 			}
 			withClause := tt.q
-			withClause.DeadlineFrom = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) // every notice has a deadline
+			withClause.PublishedFrom = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) // every notice has a publication date (not a deadline: a prior-information notice has none)
 			searched, err := ti.Search(ctx, withClause)
 			if err != nil {
 				t.Fatal(err)
