@@ -143,7 +143,7 @@ func newTrackRecord(siren string, awards []data.Award) *trackRecord {
 		if n := len(last.Winners); n > 1 {
 			v.CoWinners = n
 		}
-		v.Place = placeOf(last.Place.Commune, last.Place.Departement)
+		v.Place = tenderPlace(last.Place)
 		t.Shown = append(t.Shown, v)
 	}
 	if sum > 0 {

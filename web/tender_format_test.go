@@ -114,3 +114,30 @@ func TestLotAnchor(t *testing.T) {
 		}
 	}
 }
+
+// TestTenderPlace pins how a place of performance reads; five of the 90
+// shipped BOAMP notices name theirs by a NUTS code alone ("FRF", "FRE",
+// "FR10", "FRL0"), which a buyer does not read.
+func TestTenderPlace(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		place data.Place
+		want  string
+	}{
+		{"commune", data.Place{Postcode: "76000", Commune: "Rouen", Departement: "76"}, "76000 Rouen (76)"},
+		{"département", data.Place{Departement: "76", NUTS: "FRD22"}, "Seine-Maritime (76)"},
+		{"NUTS-1 région", data.Place{NUTS: "FRF"}, "Grand Est (NUTS FRF)"},
+		{"NUTS-2 région", data.Place{NUTS: "FR10"}, "Île-de-France (NUTS FR10)"},
+		{"NUTS-2, lower case", data.Place{NUTS: " frl0"}, "Provence-Alpes-Côte d'Azur (NUTS FRL0)"},
+		{"NUTS-3 département", data.Place{NUTS: "FRF11"}, "Bas-Rhin (67)"},
+		{"all of France", data.Place{NUTS: "FR"}, "NUTS FR"},
+		{"abroad", data.Place{NUTS: "DE300"}, "NUTS DE300"},
+		{"nothing", data.Place{}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tenderPlace(tt.place); got != tt.want {
+				t.Errorf("tenderPlace(%+v) = %q, want %q", tt.place, got, tt.want)
+			}
+		})
+	}
+}

@@ -72,7 +72,9 @@ func countdownBesideBadge(t *data.Tender, b stateBadge, now time.Time) string {
 }
 
 // tenderPlace writes a place of performance: « Rouen (76) », « Seine-
-// Maritime (76) », or the NUTS code when nothing else is known.
+// Maritime (76) », or, when only the NUTS code is known, the département
+// or région it names with the code (« Grand Est (NUTS FRF) »), or the
+// code alone (a foreign one, "FR").
 func tenderPlace(p data.Place) string {
 	if s := placeOf(p.Commune, p.Departement); s != "" {
 		if p.Postcode != "" && p.Commune != "" {
@@ -80,10 +82,19 @@ func tenderPlace(p data.Place) string {
 		}
 		return s
 	}
-	if p.NUTS != "" {
-		return "NUTS " + p.NUTS
+	nuts := strings.ToUpper(strings.TrimSpace(p.NUTS))
+	if nuts == "" {
+		return ""
 	}
-	return ""
+	if dep, ok := data.DepartementOfNUTS3(nuts); ok {
+		return placeOf("", dep)
+	}
+	if code, ok := data.RegionOfNUTS(nuts); ok {
+		if r, ok := data.LookupRegion(code); ok {
+			return r.Name + " (NUTS " + nuts + ")"
+		}
+	}
+	return "NUTS " + nuts
 }
 
 // tenderView is a tender as its page (or a need's shortlist) shows it.
