@@ -303,8 +303,8 @@ func TestTenderPagesServerClock(t *testing.T) {
 func TestTenderPageNoMatchAtAll(t *testing.T) {
 	s := newSearchServer(t, Config{}, richSupplier())
 	tender := data.Tender{ID: "boamp:26-26815", Source: "boamp", SourceID: "26-26815", State: data.StateOpen, Deadline: inDays(5),
-		Title:  "L'objet de la présente consultation concerne la gestion et l'exploitation de l'ISDND et de la plateforme de compostage des déchets végétaux de Dzoumogné.",
-		Buyer:  data.Buyer{Name: "SIDEVAM (976)"}, Place: data.Place{Departement: "976"}}
+		Title: "L'objet de la présente consultation concerne la gestion et l'exploitation de l'ISDND et de la plateforme de compostage des déchets végétaux de Dzoumogné.",
+		Buyer: data.Buyer{Name: "SIDEVAM (976)"}, Place: data.Place{Departement: "976"}}
 	putTenders(t, s, tender)
 	r := s.get(t, tenderURL(&tender))
 	if r.status != http.StatusOK {
