@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -137,6 +138,41 @@ func TestTenderPlace(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tenderPlace(tt.place); got != tt.want {
 				t.Errorf("tenderPlace(%+v) = %q, want %q", tt.place, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWinnerViewsOnce: the BOAMP's flat records of the shipped award
+// notices repeat a winner per lot without naming the lot (26-26222:
+// « ELECTRICITE INDUSTRIELLE JP FAUCHE » three times; 26-26208:
+// « NEXSTONE, SMAG, NEXSTONE, SMAG »); the page lists each once, and
+// keeps entries that differ by lot, SIRET or amount.
+func TestWinnerViewsOnce(t *testing.T) {
+	fauche := data.Winner{Name: "ELECTRICITE INDUSTRIELLE JP FAUCHE"}
+	nexstone, smag := data.Winner{Name: "NEXSTONE"}, data.Winner{Name: "SMAG"}
+	lot := func(w data.Winner, id string, amount float64) data.Winner { w.LotID, w.Amount = id, amount; return w }
+	names := func(vs []winnerView) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, v.Name+"|"+v.Lot+"|"+v.Amount)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		winners []data.Winner
+		want    []string
+	}{
+		{"one company thrice", []data.Winner{fauche, fauche, fauche}, []string{"ELECTRICITE INDUSTRIELLE JP FAUCHE||"}},
+		{"two companies twice", []data.Winner{nexstone, smag, nexstone, smag}, []string{"NEXSTONE||", "SMAG||"}},
+		{"one company, two lots", []data.Winner{lot(smag, "1", 1000), lot(smag, "2", 2000)},
+			[]string{"SMAG|1|" + formatEuros(1000) + " HT", "SMAG|2|" + formatEuros(2000) + " HT"}},
+		{"none", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := names(winnerViews(tt.winners)); !slices.Equal(got, tt.want) {
+				t.Errorf("winnerViews = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -219,6 +220,11 @@ func cpvList(main string, additional []string) []string {
 	return out
 }
 
+// winnerViews lists the winners, each entry once: the BOAMP's flat
+// records repeat a company's name for every lot it won without saying
+// which (« ELECTRICITE INDUSTRIELLE JP FAUCHE » three times), and such
+// copies tell a reader nothing more. Entries that differ by lot, SIRET
+// or amount all stay.
 func winnerViews(ws []data.Winner) []winnerView {
 	var out []winnerView
 	for _, w := range ws {
@@ -226,7 +232,9 @@ func winnerViews(ws []data.Winner) []winnerView {
 		if w.Amount > 0 {
 			v.Amount = formatEuros(w.Amount) + " HT"
 		}
-		out = append(out, v)
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
 	}
 	return out
 }
