@@ -1,11 +1,13 @@
 package web
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"fabrique/data"
+	"fabrique/index"
 )
 
 func TestCountdown(t *testing.T) {
@@ -175,5 +177,33 @@ func TestWinnerViewsOnce(t *testing.T) {
 				t.Errorf("winnerViews = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRankingNumbering: the matcher orders by score and a weak match may
+// score as high as a good one (shipped notice 26-26081: DUFRAIGNE and
+// ENTREPRISE NEVEU first at 22, weak; MALBREL CONSERVATION third at 22,
+// medium). The page lists the good ones first; their numbers must follow
+// that order, so that the list reads 1, 2… above the weak tail and goes
+// on below it (the ol's start and each li's value), as the report does.
+func TestRankingNumbering(t *testing.T) {
+	m := func(id, confidence string, score float64) data.Match {
+		return data.Match{SupplierID: id, Name: id, Confidence: confidence, Score: score}
+	}
+	res := index.MatchResult{Tender: []data.Match{
+		m("dufraigne", data.ConfidenceLow, 22.4), m("neveu", data.ConfidenceLow, 22.3), m("malbrel", data.ConfidenceMedium, 22.2),
+		m("vermorel", data.ConfidenceLow, 21.9), m("bouvier", data.ConfidenceHigh, 21.1),
+	}}
+	r := newRankings(res)[0]
+	var got []string
+	for _, v := range append(append([]matchView(nil), r.Good...), r.Weak...) {
+		got = append(got, fmt.Sprintf("%d %s", v.N, v.ID))
+	}
+	want := []string{"1 malbrel", "2 bouvier", "3 dufraigne", "4 neveu", "5 vermorel"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ranking = %q, want %q", got, want)
+	}
+	if r.WeakStart() != 3 {
+		t.Errorf("WeakStart = %d, want 3", r.WeakStart())
 	}
 }

@@ -340,9 +340,11 @@ func newRankings(res index.MatchResult) []rankingView {
 	return out
 }
 
+// matchViews are the matches as a ranking lists them, in confidenceOrder
+// and numbered in that order.
 func matchViews(ms []data.Match) []matchView {
 	out := make([]matchView, 0, len(ms))
-	for i, m := range ms {
+	for i, m := range confidenceOrder(ms) {
 		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
 			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
