@@ -146,7 +146,7 @@ func (l *TrackLearner) Add(siren string, a Award) {
 	if len(siren) != 9 || !AllDigits(siren) {
 		return
 	}
-	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt, Amount: shareOf(siren, a), Buyer: SIRENOf(a.Buyer.SIRET)}
+	w := TrackWin{Contract: ContractIDOf(a), At: a.NotifiedAt, Amount: ShareOf(siren, a), Buyer: SIRENOf(a.Buyer.SIRET)}
 	if c, err := NormalizeCPV(a.CPV); err == nil {
 		w.CPV = c
 	}
@@ -172,10 +172,10 @@ func (l *TrackLearner) Add(siren string, a Award) {
 	l.t.wins++
 }
 
-// shareOf is the company's share of the award: the amount of its own
+// ShareOf is the company's share of the award: the amount of its own
 // winner entry when given, else the award's amount split evenly between
 // its winners (a joint bid); 0 when unknown.
-func shareOf(siren string, a Award) float64 {
+func ShareOf(siren string, a Award) float64 {
 	for _, w := range a.Winners {
 		if SIRENOf(w.SIRET) == siren && w.Amount > 0 {
 			return w.Amount

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -100,7 +101,8 @@ var genericWords = map[string]bool{
 	"autre": true, "autres": true, "divers": true, "diverses": true, "activite": true, "activites": true,
 	"entreprise": true, "france": true, "francais": true, "francaise": true, "commerce": true, "gros": true,
 	"detail": true, "article": true, "articles": true, "materiel": true, "materiels": true, "non": true,
-	"classe": true, "ailleurs": true, "industrie": true, "industriel": true, "industrielle": true,
+	"classe": true, "ailleurs": true, "industrie": true, "industries": true, "industriel": true, "industrielle": true,
+	"connexe": true, "connexes": true,
 	"usage": true, "domestique": true, "equipement": true, "equipements": true, "construction": true,
 	"preparation": true, "manufacturiere": true, "manufacturieres": true, "nca": true, "elements": true,
 	"reparation": true, "installation": true, "fabriques": true, "fabrique": true, "metier": true, "metiers": true,
@@ -118,6 +120,22 @@ var universWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// withoutElision drops an elided French article and its apostrophe
+// (straight or typographic) from the front of a word, as the analyzer's
+// elision filter does: « d’autres » → « autres », « L'ébéniste » →
+// « ébéniste »; « aujourd’hui » stays.
+func withoutElision(word string) string {
+	for i, r := range word {
+		if r == '\'' || r == '’' {
+			if frenchArticles[data.Fold(word[:i])] {
+				return word[i+utf8.RuneLen(r):]
+			}
+			return word
+		}
+	}
+	return word
+}
 
 // companyProfile is what TendersFor searches from.
 type companyProfile struct {
@@ -228,7 +246,10 @@ func (ti *TenderIndex) profile(s data.Supplier, at time.Time) *companyProfile {
 	for _, text := range texts {
 		for _, tok := range ti.text.Analyze([]byte(text)) {
 			stem := string(tok.Term)
-			word := data.Fold(text[tok.Start:tok.End])
+			// The token's text keeps its elided article (« d’autres »,
+			// « l’ameublement » in NAF labels): the word is what follows.
+			raw := withoutElision(text[tok.Start:tok.End])
+			word := data.Fold(raw)
 			if len(stem) < 3 || genericWords[word] || genericWords[stem] || universWords[word] || p.words[stem] != "" {
 				continue
 			}
@@ -236,7 +257,7 @@ func (ti *TenderIndex) profile(s data.Supplier, at time.Time) *companyProfile {
 				break
 			}
 			p.stems = append(p.stems, stem)
-			p.words[stem] = strings.ToLower(text[tok.Start:tok.End])
+			p.words[stem] = strings.ToLower(raw)
 		}
 	}
 	p.lat, p.lon, p.hasPoint = match.SupplierPoint(s)

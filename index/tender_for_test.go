@@ -260,3 +260,29 @@ func TestTendersForAnnounced(t *testing.T) {
 		t.Errorf("%s still announced more than %d months after its publication", pin.ID, data.PriorInformationMonths)
 	}
 }
+
+// TestTendersForNAFLabelElision: a NAF label writes its elisions with a
+// typographic apostrophe (31.09B « Fabrication d’autres meubles et
+// industries connexes de l’ameublement », MALBREL CONSERVATION's): the
+// profile must search « meubles », not « d’autres » (a generic word
+// behind its article, found in any notice) nor « l’ameublement » (an EPV
+// univers), as the PMI's dashboard said it did.
+func TestTendersForNAFLabelElision(t *testing.T) {
+	ti, _, at := tenderIndexOf(t)
+	sup := epvSuppliers(t)[0]
+	sup.CPVDeclared, sup.Products, sup.Activities, sup.TradeNames = nil, nil, nil, nil
+	sup.NAF, sup.NAFLabel = "31.09B", "Fabrication d’autres meubles et industries connexes de l’ameublement"
+	res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trade string
+	for _, b := range res.Basis {
+		if strings.HasPrefix(b, "métier : ") {
+			trade = b
+		}
+	}
+	if trade != "métier : meubles" {
+		t.Errorf("basis %q, want « métier : meubles »", res.Basis)
+	}
+}

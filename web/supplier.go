@@ -71,7 +71,7 @@ func (s *Server) supplier(c *fiber.Ctx) error {
 		if err != nil {
 			return fmt.Errorf("web: supplier %s: awards: %w", sup.ID, err)
 		}
-		p.Awards = newTrackRecord(awards)
+		p.Awards = newTrackRecord(sup.SIREN, awards)
 	}
 	if acc, ok := s.currentAccount(c); ok {
 		m, err := s.membershipOf(ctx, sup.ID, acc.ID)

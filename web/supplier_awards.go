@@ -14,45 +14,136 @@ type awardView struct {
 	CPV           string
 	CPVLabel      string
 	Amount        string
-	Place         string
-	Source        string
+	// CoWinners is the number of companies the contract was awarded to
+	// jointly, this one included; 0 for a contract won alone.
+	CoWinners int
+	Place     string
+	Source    string
+	// Publications is how many rows of the sources give this contract
+	// (two platforms, modifications); 1 for most.
+	Publications int
 }
 
 // trackRecord summarises the public contracts a supplier won.
 type trackRecord struct {
-	Count  int
-	Total  string // sum of the amounts, "" when none is known
+	Count int // contracts, each counted once however often published
+	// Total is the sum of the company's shares of the contracts (a joint
+	// contract counts for its share), "" when no amount is known.
+	Total  string
+	Joint  bool // some contract was won jointly: Total counts shares
+	Folded bool // some contract was published more than once
 	Shown  []awardView
-	Hidden int // awards not listed
+	Hidden int // contracts not listed
 }
 
 // maxAwardsShown bounds the contracts listed on a supplier page.
 const maxAwardsShown = 20
 
-// newTrackRecord lists the most recent awards first.
-func newTrackRecord(awards []data.Award) *trackRecord {
+// wonContract is one contract of a track record and the source rows
+// that publish it, oldest first.
+type wonContract struct {
+	ids  []data.ContractID
+	pubs []data.Award
+}
+
+// first is the contract's notification date: its earliest known one.
+func (c *wonContract) first() data.Award {
+	for _, a := range c.pubs {
+		if !a.NotifiedAt.IsZero() {
+			return a
+		}
+	}
+	return c.pubs[0]
+}
+
+// last is the contract's latest publication: its current amount after
+// modifications.
+func (c *wonContract) last() data.Award {
+	for i := len(c.pubs) - 1; i >= 0; i-- {
+		if !c.pubs[i].NotifiedAt.IsZero() {
+			return c.pubs[i]
+		}
+	}
+	return c.pubs[len(c.pubs)-1]
+}
+
+// foldContracts groups the awards into contracts the way the matcher's
+// track record counts them (data.ContractIDOf): the same contract
+// published by two platforms, or again for a modification, is one
+// contract. Each contract's publications are oldest first; awards
+// without a date come after the dated ones.
+func foldContracts(awards []data.Award) []*wonContract {
+	sorted := append([]data.Award(nil), awards...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i].NotifiedAt, sorted[j].NotifiedAt
+		if a.IsZero() || b.IsZero() {
+			return !a.IsZero() && b.IsZero()
+		}
+		return a.Before(b)
+	})
+	var out []*wonContract
+next:
+	for _, a := range sorted {
+		id := data.ContractIDOf(a)
+		for _, c := range out {
+			for _, known := range c.ids {
+				if known.Same(id) {
+					c.ids = append(c.ids, id)
+					c.pubs = append(c.pubs, a)
+					continue next
+				}
+			}
+		}
+		out = append(out, &wonContract{ids: []data.ContractID{id}, pubs: []data.Award{a}})
+	}
+	return out
+}
+
+// newTrackRecord lists the contracts the company of that SIREN won, most
+// recent first, each once however often its awards publish it.
+func newTrackRecord(siren string, awards []data.Award) *trackRecord {
 	if len(awards) == 0 {
 		return nil
 	}
-	sorted := append([]data.Award(nil), awards...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].NotifiedAt.After(sorted[j].NotifiedAt) })
-	t := &trackRecord{Count: len(sorted)}
+	contracts := foldContracts(awards)
+	sort.SliceStable(contracts, func(i, j int) bool {
+		return contracts[i].first().NotifiedAt.After(contracts[j].first().NotifiedAt)
+	})
+	t := &trackRecord{Count: len(contracts)}
 	sum := 0.0
-	for i, a := range sorted {
-		sum += a.Amount
+	for i, c := range contracts {
+		first, last := c.first(), c.last()
+		sum += data.ShareOf(siren, last)
+		if len(last.Winners) > 1 {
+			t.Joint = true
+		}
+		if len(c.pubs) > 1 {
+			t.Folded = true
+		}
 		if i >= maxAwardsShown {
 			t.Hidden++
 			continue
 		}
-		v := awardView{Date: frenchDate(a.NotifiedAt), DateISO: isoDate(a.NotifiedAt), Buyer: a.Buyer.Name,
-			Object: a.Object, CPV: a.CPV, Source: a.Source}
-		if c, ok := data.LookupCPV(a.CPV); ok {
-			v.CPV, v.CPVLabel = c.Full(), c.LabelFR
+		v := awardView{Date: frenchDate(first.NotifiedAt), DateISO: isoDate(first.NotifiedAt), Buyer: last.Buyer.Name,
+			Object: last.Object, CPV: last.CPV, Source: last.Source, Publications: len(c.pubs)}
+		for _, p := range c.pubs { // a platform may leave out what another gives
+			if v.Object == "" {
+				v.Object = p.Object
+			}
+			if v.Buyer == "" {
+				v.Buyer = p.Buyer.Name
+			}
 		}
-		if a.Amount > 0 {
-			v.Amount = formatEuros(a.Amount)
+		if cpv, ok := data.LookupCPV(last.CPV); ok {
+			v.CPV, v.CPVLabel = cpv.Full(), cpv.LabelFR
 		}
-		v.Place = placeOf(a.Place.Commune, a.Place.Departement)
+		if last.Amount > 0 {
+			v.Amount = formatEuros(last.Amount)
+		}
+		if n := len(last.Winners); n > 1 {
+			v.CoWinners = n
+		}
+		v.Place = tenderPlace(last.Place)
 		t.Shown = append(t.Shown, v)
 	}
 	if sum > 0 {

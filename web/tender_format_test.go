@@ -1,10 +1,13 @@
 package web
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"fabrique/data"
+	"fabrique/index"
 )
 
 func TestCountdown(t *testing.T) {
@@ -112,5 +115,95 @@ func TestLotAnchor(t *testing.T) {
 		if got := lotAnchor(tt.id); got != tt.want {
 			t.Errorf("lotAnchor(%q) = %q, want %q", tt.id, got, tt.want)
 		}
+	}
+}
+
+// TestTenderPlace pins how a place of performance reads; five of the 90
+// shipped BOAMP notices name theirs by a NUTS code alone ("FRF", "FRE",
+// "FR10", "FRL0"), which a buyer does not read.
+func TestTenderPlace(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		place data.Place
+		want  string
+	}{
+		{"commune", data.Place{Postcode: "76000", Commune: "Rouen", Departement: "76"}, "76000 Rouen (76)"},
+		{"département", data.Place{Departement: "76", NUTS: "FRD22"}, "Seine-Maritime (76)"},
+		{"NUTS-1 région", data.Place{NUTS: "FRF"}, "Grand Est (NUTS FRF)"},
+		{"NUTS-2 région", data.Place{NUTS: "FR10"}, "Île-de-France (NUTS FR10)"},
+		{"NUTS-2, lower case", data.Place{NUTS: " frl0"}, "Provence-Alpes-Côte d'Azur (NUTS FRL0)"},
+		{"NUTS-3 département", data.Place{NUTS: "FRF11"}, "Bas-Rhin (67)"},
+		{"all of France", data.Place{NUTS: "FR"}, "NUTS FR"},
+		{"abroad", data.Place{NUTS: "DE300"}, "NUTS DE300"},
+		{"nothing", data.Place{}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tenderPlace(tt.place); got != tt.want {
+				t.Errorf("tenderPlace(%+v) = %q, want %q", tt.place, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestWinnerViewsOnce: the BOAMP's flat records of the shipped award
+// notices repeat a winner per lot without naming the lot (26-26222:
+// « ELECTRICITE INDUSTRIELLE JP FAUCHE » three times; 26-26208:
+// « NEXSTONE, SMAG, NEXSTONE, SMAG »); the page lists each once, and
+// keeps entries that differ by lot, SIRET or amount.
+func TestWinnerViewsOnce(t *testing.T) {
+	fauche := data.Winner{Name: "ELECTRICITE INDUSTRIELLE JP FAUCHE"}
+	nexstone, smag := data.Winner{Name: "NEXSTONE"}, data.Winner{Name: "SMAG"}
+	lot := func(w data.Winner, id string, amount float64) data.Winner { w.LotID, w.Amount = id, amount; return w }
+	names := func(vs []winnerView) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, v.Name+"|"+v.Lot+"|"+v.Amount)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name    string
+		winners []data.Winner
+		want    []string
+	}{
+		{"one company thrice", []data.Winner{fauche, fauche, fauche}, []string{"ELECTRICITE INDUSTRIELLE JP FAUCHE||"}},
+		{"two companies twice", []data.Winner{nexstone, smag, nexstone, smag}, []string{"NEXSTONE||", "SMAG||"}},
+		{"one company, two lots", []data.Winner{lot(smag, "1", 1000), lot(smag, "2", 2000)},
+			[]string{"SMAG|1|" + formatEuros(1000) + " HT", "SMAG|2|" + formatEuros(2000) + " HT"}},
+		{"none", nil, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := names(winnerViews(tt.winners)); !slices.Equal(got, tt.want) {
+				t.Errorf("winnerViews = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRankingNumbering: the matcher orders by score and a weak match may
+// score as high as a good one (shipped notice 26-26081: DUFRAIGNE and
+// ENTREPRISE NEVEU first at 22, weak; MALBREL CONSERVATION third at 22,
+// medium). The page lists the good ones first; their numbers must follow
+// that order, so that the list reads 1, 2… above the weak tail and goes
+// on below it (the ol's start and each li's value), as the report does.
+func TestRankingNumbering(t *testing.T) {
+	m := func(id, confidence string, score float64) data.Match {
+		return data.Match{SupplierID: id, Name: id, Confidence: confidence, Score: score}
+	}
+	res := index.MatchResult{Tender: []data.Match{
+		m("dufraigne", data.ConfidenceLow, 22.4), m("neveu", data.ConfidenceLow, 22.3), m("malbrel", data.ConfidenceMedium, 22.2),
+		m("vermorel", data.ConfidenceLow, 21.9), m("bouvier", data.ConfidenceHigh, 21.1),
+	}}
+	r := newRankings(res)[0]
+	var got []string
+	for _, v := range append(append([]matchView(nil), r.Good...), r.Weak...) {
+		got = append(got, fmt.Sprintf("%d %s", v.N, v.ID))
+	}
+	want := []string{"1 malbrel", "2 bouvier", "3 dufraigne", "4 neveu", "5 vermorel"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ranking = %q, want %q", got, want)
+	}
+	if r.WeakStart() != 3 {
+		t.Errorf("WeakStart = %d, want 3", r.WeakStart())
 	}
 }

@@ -94,9 +94,9 @@ func (s *Server) shortlistCSV(c *fiber.Ctx, t *data.Tender) error {
 				csvText(sups[i].Address.Commune), dep})
 		}
 	}
-	write("", whole, res.Tender)
+	write("", whole, confidenceOrder(res.Tender))
 	for _, l := range res.Lots {
-		write(l.LotID, l.Title, l.Matches)
+		write(l.LotID, l.Title, confidenceOrder(l.Matches))
 	}
 	if werr != nil {
 		return werr
@@ -193,6 +193,28 @@ func (r *rankingView) splitByConfidence() {
 	if len(r.Good) == 0 {
 		r.Warning = data.NoGoodMatch
 	}
+}
+
+// confidenceOrder puts the matches that fit well (forte, moyenne) before
+// the weak tail, each group in the matcher's order: the order in which
+// the pages, the report and the CSV list and number them. The matcher
+// orders by score, and a weak match may score as high as a good one (a
+// mason's activity against a stadium's works, at 22 like a restorer who
+// won four such contracts): numbered by score, the page read 3, 8, 9, 10
+// above the warning and 1, 2, 4… below it.
+func confidenceOrder(ms []data.Match) []data.Match {
+	out := make([]data.Match, 0, len(ms))
+	for _, m := range ms {
+		if m.Confidence != data.ConfidenceLow {
+			out = append(out, m)
+		}
+	}
+	for _, m := range ms {
+		if m.Confidence == data.ConfidenceLow {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // WeakStart is the rank of the first weak match, for the numbering of

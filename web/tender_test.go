@@ -295,3 +295,23 @@ func TestTenderPagesServerClock(t *testing.T) {
 	}
 	mustContain(t, "closed tenders", s.get(t, "/appels-d-offres?state=closed").body, "Menuiseries de la mairie")
 }
+
+// TestTenderPageNoMatchAtAll: when no company of the directory matches
+// (a composting site's operation at Mayotte, among the shipped notices),
+// the page says so once, without the warning about « les entreprises
+// ci-dessous » that a list of weak matches gets.
+func TestTenderPageNoMatchAtAll(t *testing.T) {
+	s := newSearchServer(t, Config{}, richSupplier())
+	tender := data.Tender{ID: "boamp:26-26815", Source: "boamp", SourceID: "26-26815", State: data.StateOpen, Deadline: inDays(5),
+		Title: "L'objet de la présente consultation concerne la gestion et l'exploitation de l'ISDND et de la plateforme de compostage des déchets végétaux de Dzoumogné.",
+		Buyer: data.Buyer{Name: "SIDEVAM (976)"}, Place: data.Place{Departement: "976"}}
+	putTenders(t, s, tender)
+	r := s.get(t, tenderURL(&tender))
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200:\n%s", r.status, r.body)
+	}
+	mustContain(t, "tender page without match", r.body, "Aucune entreprise de l'annuaire ne correspond à ce besoin.")
+	if strings.Contains(r.body, "ci-dessous") {
+		t.Errorf("the page speaks of companies « ci-dessous » but lists none:\n%s", r.body)
+	}
+}

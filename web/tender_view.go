@@ -3,6 +3,7 @@ package web
 import (
 	"iter"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -72,7 +73,9 @@ func countdownBesideBadge(t *data.Tender, b stateBadge, now time.Time) string {
 }
 
 // tenderPlace writes a place of performance: « Rouen (76) », « Seine-
-// Maritime (76) », or the NUTS code when nothing else is known.
+// Maritime (76) », or, when only the NUTS code is known, the département
+// or région it names with the code (« Grand Est (NUTS FRF) »), or the
+// code alone (a foreign one, "FR").
 func tenderPlace(p data.Place) string {
 	if s := placeOf(p.Commune, p.Departement); s != "" {
 		if p.Postcode != "" && p.Commune != "" {
@@ -80,10 +83,19 @@ func tenderPlace(p data.Place) string {
 		}
 		return s
 	}
-	if p.NUTS != "" {
-		return "NUTS " + p.NUTS
+	nuts := strings.ToUpper(strings.TrimSpace(p.NUTS))
+	if nuts == "" {
+		return ""
 	}
-	return ""
+	if dep, ok := data.DepartementOfNUTS3(nuts); ok {
+		return placeOf("", dep)
+	}
+	if code, ok := data.RegionOfNUTS(nuts); ok {
+		if r, ok := data.LookupRegion(code); ok {
+			return r.Name + " (NUTS " + nuts + ")"
+		}
+	}
+	return "NUTS " + nuts
 }
 
 // tenderView is a tender as its page (or a need's shortlist) shows it.
@@ -208,6 +220,11 @@ func cpvList(main string, additional []string) []string {
 	return out
 }
 
+// winnerViews lists the winners, each entry once: the BOAMP's flat
+// records repeat a company's name for every lot it won without saying
+// which (« ELECTRICITE INDUSTRIELLE JP FAUCHE » three times), and such
+// copies tell a reader nothing more. Entries that differ by lot, SIRET
+// or amount all stay.
 func winnerViews(ws []data.Winner) []winnerView {
 	var out []winnerView
 	for _, w := range ws {
@@ -215,7 +232,9 @@ func winnerViews(ws []data.Winner) []winnerView {
 		if w.Amount > 0 {
 			v.Amount = formatEuros(w.Amount) + " HT"
 		}
-		out = append(out, v)
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
 	}
 	return out
 }
@@ -321,9 +340,11 @@ func newRankings(res index.MatchResult) []rankingView {
 	return out
 }
 
+// matchViews are the matches as a ranking lists them, in confidenceOrder
+// and numbered in that order.
 func matchViews(ms []data.Match) []matchView {
 	out := make([]matchView, 0, len(ms))
-	for i, m := range ms {
+	for i, m := range confidenceOrder(ms) {
 		v := matchView{N: i + 1, ID: m.SupplierID, URL: supplierURL(m.SupplierID), Name: m.Name, SIREN: m.SIREN,
 			SIRET: m.SIRET, Score: strconv.Itoa(int(m.Score+0.5)) + " / 100", Confidence: m.Confidence}
 		if m.DistanceKm != nil {
