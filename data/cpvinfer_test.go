@@ -125,6 +125,9 @@ func TestInferCPVReadsIndustryTrades(t *testing.T) {
 		{"Travaux de soudure", []string{"243115"}, ""},
 		{"Tournage d'un film institutionnel", []string{"323"}, "92111"},
 		{"Tournage de vidéos pour la communication", []string{"323"}, "92111"},
+		// Found by the buyers' QA pass on the shipped BOAMP notices.
+		{"Construction du centre culturel", []string{"452146"}, "452123"},
+		{"Transports réguliers de voyageurs", []string{"604"}, "60112"},
 	} {
 		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
 		found := tc.wantAny == ""
