@@ -31,9 +31,13 @@ type observatoryPage struct {
 	Univers, CPVDivisions        []sectorRow
 	MoreDivisions, MoreCPV       int // rows left out of the two long lists
 
-	Tenders                                                 *observatory.TenderCoverage
-	TendersNoneShare, TendersAtLeast3Share                  string // of the evaluated tenders
-	TendersMatcher                                          bool   // the matcher is available
+	Tenders                                *observatory.TenderCoverage
+	TendersNoneShare, TendersAtLeast3Share string // of the evaluated tenders
+	TendersMatcher                         bool   // the matcher is available
+	// NoneOpen, when no tender of the store is open, says how many
+	// published notices it holds and when the last was published, so that
+	// empty figures are not read as « every tender finds a supplier ».
+	NoneOpen                                                string
 	CapableScore                                            string
 	Heat                                                    *heatView
 	Unmatched                                               []unmatchedRow
@@ -191,6 +195,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
 	s.fillCoverage(p, s.coverageOf(f, flt, now))
 	fillTenders(p, s.tendersOf(f, flt, now))
+	p.NoneOpen = noneOpenText(f)
 	fillAwards(p, s.awardsOf(f, flt, now))
 	p.Charts = historyCharts(snaps)
 	if p.Admin {
@@ -366,6 +371,28 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 		}
 		p.Unmatched = append(p.Unmatched, r)
 	}
+}
+
+// noneOpenText explains an empty tender section when the store holds
+// published notices but none is open (all closed, awarded, cancelled or
+// announced): the seed's real BOAMP notices of 15 March 2026 are all closed
+// three months later. "" when some tender is open or none was imported.
+func noneOpenText(f *observatory.Facts) string {
+	if len(f.Tenders) > 0 || f.TendersTotal == 0 {
+		return ""
+	}
+	var last time.Time
+	for _, imp := range f.TenderSources {
+		if imp.Last.After(last) {
+			last = imp.Last
+		}
+	}
+	n := f.TendersTotal
+	text := data.PluralFR(n, "l'avis publié que Fabrique a importé", "les "+formatNumber(n)+" avis publiés que Fabrique a importés")
+	if !last.IsZero() {
+		text += data.PluralFR(n, " (publié le ", " (le dernier publié le ") + frenchDate(last.In(paris())) + ")"
+	}
+	return text + data.PluralFR(n, " est clos, attribué ou annulé", " sont tous clos, attribués ou annulés")
 }
 
 func fillAwards(p *observatoryPage, as *observatory.AwardShare) {

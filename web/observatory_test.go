@@ -429,3 +429,33 @@ func TestObservatoryCPVCaptionSaysTheRest(t *testing.T) {
 		observatoryListCap, len(cov.CPVDivisions)-observatoryListCap)
 	mustContain(t, "the page", html.UnescapeString(s.get(t, "/observatoire").body), want)
 }
+
+// TestObservatoryNoOpenTender: on the first start with the real notices
+// of 15 March 2026, none is open in December; the section showed four
+// zeros and « Aucun appel d'offres évalué n'est resté sans fournisseur
+// capable », which an analyst reads as every tender finding a supplier.
+func TestObservatoryNoOpenTender(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	march := time.Date(2026, 3, 15, 0, 0, 0, 0, paris())
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-1", Source: "boamp", SourceID: "26-1", Title: "Travaux de voirie", CPV: "45233000",
+			Place: data.Place{Departement: "69"}, PublishedAt: march, Deadline: march.AddDate(0, 1, 0)},
+		data.Tender{ID: "boamp:26-2", Source: "boamp", SourceID: "26-2", Title: "Assurance dommages aux biens",
+			PublishedAt: march}, // no deadline: presumed closed 90 days later
+	)
+	const stale = "Aucun appel d'offres évalué n'est resté sans fournisseur capable"
+	for _, tt := range []struct{ query, want string }{
+		{"", "Aucun appel d'offres ouvert en France, donc aucun à évaluer : les 2 avis publiés que Fabrique a importés " +
+			"(le dernier publié le 15 mars 2026) sont tous clos, attribués ou annulés."},
+		{"?region=84", "Aucun appel d'offres ouvert dans ce périmètre, donc aucun à évaluer : les 2 avis publiés"},
+	} {
+		body := html.UnescapeString(s.get(t, "/observatoire"+tt.query).body)
+		mustContain(t, "/observatoire"+tt.query, body, tt.want)
+		if strings.Contains(body, stale) {
+			t.Errorf("/observatoire%s without any open tender says %q", tt.query, stale)
+		}
+	}
+	empty := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	body := html.UnescapeString(empty.get(t, "/observatoire").body)
+	mustContain(t, "the page of a store without tenders", body, "Aucun appel d'offres ouvert en France, donc aucun à évaluer.")
+}
