@@ -459,3 +459,27 @@ func TestObservatoryNoOpenTender(t *testing.T) {
 	body := html.UnescapeString(empty.get(t, "/observatoire").body)
 	mustContain(t, "the page of a store without tenders", body, "Aucun appel d'offres ouvert en France, donc aucun à évaluer.")
 }
+
+// TestObservatoryDuplicateAwards: a contract published by two platforms
+// (the DECP of marches-publics.info and of the PES) counts once, and the
+// page, the JSON and the CSV say how many records were left out.
+func TestObservatoryDuplicateAwards(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	award := func(source string) data.Award {
+		return data.Award{ID: source + ":2176032240001520191812000", UID: "2176032240001520191812000", Source: source,
+			Buyer: data.Buyer{Name: "Commune du Havre"}, CPV: "45000000", Place: data.Place{Departement: "76"},
+			NotifiedAt: obsDay.AddDate(-1, 0, 0), Amount: 28000, Winners: []data.Winner{{Name: "Atelier", SIRET: "38775718000030"}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{award("decp-marches-publics-info"), award("decp-pes")}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	if as.All.Count != 1 || as.All.Amount != 28000 || as.Duplicates != 1 {
+		t.Errorf("awards = %d (%v €), %d duplicates; want 1 of 28 000 €, 1 duplicate", as.All.Count, as.All.Amount, as.Duplicates)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page, "<th scope=\"row\">Tous les marchés attribués</th><td class=\"num\">1</td>",
+		"deux fois par la même) : 1 ligne en double écartée ;")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes en double écartées;1;")
+}

@@ -24,6 +24,10 @@ type AwardShare struct {
 	// nobody can tell whether a labelled company won them.
 	Unidentified Tally `json:"unidentified"`
 	Undated      int   `json:"undated"` // awards without a notification date (kept only when no period is asked)
+	// Duplicates counts the records left out as the same contract as
+	// another record counted (same uid, notification day, amount and
+	// winners: published by two platforms, or twice by one).
+	Duplicates int `json:"duplicates"`
 	// ShareCount and ShareAmount are Labelled / All; ShareIdentified is
 	// Labelled / (All − Unidentified), by count.
 	ShareCount      float64 `json:"share_count"`
@@ -113,11 +117,16 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 			if period {
 				continue
 			}
+		} else if a.day < from || a.day >= to {
+			continue
+		}
+		if a.flags&awardDuplicate != 0 {
+			as.Duplicates++
+			continue
+		}
+		if a.day == noDay {
 			as.Undated++
 		} else {
-			if a.day < from || a.day >= to {
-				continue
-			}
 			lo, hi = min(lo, a.day), max(hi, a.day)
 		}
 		labelled := a.flags&awardLabelled != 0 && a.labels&bit != 0

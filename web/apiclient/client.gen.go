@@ -949,9 +949,12 @@ type StatsAwards struct {
 		ShareCount   float32 `json:"share_count"`
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_region"`
-	From     *time.Time `json:"from,omitempty"`
-	Label    *string    `json:"label,omitempty"`
-	Labelled struct {
+
+	// Duplicates Depuis 1.7.0 : lignes écartées car elles répètent un marché compté (même uid, date de notification, montant et titulaires).
+	Duplicates int        `json:"duplicates"`
+	From       *time.Time `json:"from,omitempty"`
+	Label      *string    `json:"label,omitempty"`
+	Labelled   struct {
 		Amount float32 `json:"amount"`
 		Count  int     `json:"count"`
 	} `json:"labelled"`
