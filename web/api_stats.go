@@ -161,7 +161,7 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 	for _, t := range []struct {
 		kind string
 		list []observatory.AwardRow
-	}{{"region", as.ByRegion}, {"cpv_division", as.ByCPVDivision}, {"buyer_type", as.ByBuyerType}} {
+	}{{"region", as.ByRegion}, {"cpv_division", as.ByCPVDivision}, {"buyer_type", as.ByBuyerType}, {"year", as.ByYear}} {
 		for _, r := range t.list {
 			rows = append(rows, row(t.kind, r))
 		}

@@ -398,7 +398,7 @@ func noneOpenText(f *observatory.Facts) string {
 func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	p.Awards = as
 	if !as.From.IsZero() {
-		p.AwardPeriod = "du " + frenchDate(as.From) + " au " + frenchDate(as.To)
+		p.AwardPeriod = "du " + frenchDate(as.From) + " au " + frenchDate(as.To) + yearGapsText(as.ByYear)
 	}
 	total := func(name string, t observatory.Tally) awardTotalRow {
 		r := awardTotalRow{Name: name, Count: formatNumber(t.Count), Amount: formatEuros(t.Amount)}
@@ -443,6 +443,7 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		return out
 	}
 	p.AwardTables = []awardTable{
+		{"Par année de notification", "Année", rows(as.ByYear, 0, false)},
 		{"Par région du lieu d'exécution", "Région", rows(as.ByRegion, 0, false)},
 		{capped("Par division CPV", as.ByCPVDivision), "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
@@ -451,6 +452,37 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
 	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
 	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// yearGapsText names the years without any award between the first and
+// the last notified, so that « du 1er janvier 2018 au 1er janvier 2025 »
+// is not read as seven years of contracts: « (aucun marché notifié de
+// 2020 à 2023) »; "" without a gap.
+func yearGapsText(years []observatory.AwardRow) string {
+	var gaps []string
+	for i := 0; i < len(years); i++ {
+		if years[i].Code == "" || years[i].All.Count > 0 {
+			continue
+		}
+		j := i
+		for j+1 < len(years) && years[j+1].Code != "" && years[j+1].All.Count == 0 {
+			j++
+		}
+		if i == j {
+			gaps = append(gaps, "en "+years[i].Code)
+		} else {
+			gaps = append(gaps, "de "+years[i].Code+" à "+years[j].Code)
+		}
+		i = j
+	}
+	if len(gaps) == 0 {
+		return ""
+	}
+	text := gaps[len(gaps)-1]
+	if len(gaps) > 1 {
+		text = strings.Join(gaps[:len(gaps)-1], ", ") + " ni " + text
+	}
+	return " (aucun marché notifié " + text + ")"
 }
 
 // unmatchedPlace names the place of a tender without a capable supplier,

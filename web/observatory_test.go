@@ -483,3 +483,38 @@ func TestObservatoryDuplicateAwards(t *testing.T) {
 		"deux fois par la même) : 1 ligne en double écartée ;")
 	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes en double écartées;1;")
 }
+
+// TestObservatoryAwardYears: the DECP shipped cover 2018-2019 and the
+// second half of 2024; the page said « notifiés du 1er janvier 2018 au 1er
+// janvier 2025 », which reads as seven years of contracts. It now names
+// the years without any award and gives the share year by year.
+func TestObservatoryAwardYears(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	award := func(id string, at time.Time) data.Award {
+		return data.Award{ID: "decp:" + id, Source: "decp", Buyer: data.Buyer{Name: "Ville de Brest"}, CPV: "45000000",
+			Place: data.Place{Departement: "29"}, NotifiedAt: at, Amount: 1000, Winners: []data.Winner{{Name: "SAS X", SIRET: "38775718000030"}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{award("1", time.Date(2019, 1, 10, 0, 0, 0, 0, paris())),
+		award("2", time.Date(2021, 5, 3, 0, 0, 0, 0, paris())), award("3", time.Date(2024, 8, 5, 0, 0, 0, 0, paris())),
+		award("4", time.Time{})}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	var years []string
+	for _, r := range as.ByYear {
+		years = append(years, r.Code+":"+fmt.Sprint(r.All.Count))
+	}
+	if got := strings.Join(years, " "); got != "2019:1 2020:0 2021:1 2022:0 2023:0 2024:1 :1" {
+		t.Errorf("by_year = %s", got)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page, "notifiés du 10 janvier 2019 au 5 août 2024 (aucun marché notifié en 2020 ni de 2022 à 2023).",
+		"<caption>Par année de notification</caption>", "<th scope=\"row\">2022</th><td class=\"num\">0</td>",
+		"<th scope=\"row\">Date de notification inconnue</th>")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "\nyear;2020;2020;0;0;")
+	page = html.UnescapeString(s.get(t, "/observatoire?period=2024").body)
+	if strings.Contains(page, "aucun marché notifié") {
+		t.Error("the page of 2024 names a gap")
+	}
+}

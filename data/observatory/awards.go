@@ -37,6 +37,11 @@ type AwardShare struct {
 	ByRegion      []AwardRow `json:"by_region"`
 	ByCPVDivision []AwardRow `json:"by_cpv_division"`
 	ByBuyerType   []AwardRow `json:"by_buyer_type"`
+	// ByYear has a row per year of notification from the first to the
+	// last, those without any award included (the DECP shipped cover
+	// 2018-2019 and the second half of 2024: the gap must show), then
+	// the undated awards (code "").
+	ByYear []AwardRow `json:"by_year"`
 }
 
 // Tally is a number of awards and their amount (euros excl. VAT; for
@@ -107,6 +112,7 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 	}
 	var cpv [256]*AwardRow
 	var buyers [buyerTypeCount]*AwardRow
+	var years [lastYear - firstYear + 2]*AwardRow // the last one: undated
 	lo, hi := int32(1<<31-1), noDay
 	for i := range f.Awards {
 		a := &f.Awards[i]
@@ -147,7 +153,14 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		if buyers[a.buyer] == nil {
 			buyers[a.buyer] = &AwardRow{}
 		}
-		for _, r := range [3]*AwardRow{regionOf[a.dep], cpv[a.cpvDiv], buyers[a.buyer]} {
+		y := len(years) - 1
+		if a.day != noDay {
+			y = min(max(dayTime(a.day).Year(), firstYear), lastYear) - firstYear
+		}
+		if years[y] == nil {
+			years[y] = &AwardRow{}
+		}
+		for _, r := range [4]*AwardRow{regionOf[a.dep], cpv[a.cpvDiv], buyers[a.buyer], years[y]} {
 			add(&r.All, a.Amount)
 			if labelled {
 				add(&r.Labelled, a.LabelledAmount)
@@ -194,6 +207,22 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 			as.ByBuyerType = append(as.ByBuyerType, finishRow(r))
 		}
 	}
+	as.ByYear = []AwardRow{}
+	if hi != noDay {
+		for y := dayTime(lo).Year(); y <= dayTime(hi).Year(); y++ {
+			r := years[min(max(y, firstYear), lastYear)-firstYear]
+			if r == nil {
+				r = &AwardRow{}
+			}
+			r.Code = strconv.Itoa(y)
+			r.Name = r.Code
+			as.ByYear = append(as.ByYear, finishRow(r))
+		}
+	}
+	if r := years[len(years)-1]; r != nil {
+		r.Code, r.Name = "", "Date de notification inconnue"
+		as.ByYear = append(as.ByYear, finishRow(r))
+	}
 	for _, rows := range [][]AwardRow{as.ByRegion, as.ByCPVDivision} {
 		sort.Slice(rows, func(i, j int) bool {
 			a, b := rows[i], rows[j]
@@ -208,6 +237,10 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 	}
 	return as
 }
+
+// The years ByYear tells apart; a notification day outside them (the
+// importer keeps none) counts in the nearest.
+const firstYear, lastYear = 1990, 2100
 
 func add(t *Tally, amount float64) {
 	t.Count++
