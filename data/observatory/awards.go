@@ -155,7 +155,7 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		}
 		y := len(years) - 1
 		if a.day != noDay {
-			y = min(max(dayTime(a.day).Year(), firstYear), lastYear) - firstYear
+			y = yearIndex(a.day)
 		}
 		if years[y] == nil {
 			years[y] = &AwardRow{}
@@ -241,6 +241,28 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 // The years ByYear tells apart; a notification day outside them (the
 // importer keeps none) counts in the nearest.
 const firstYear, lastYear = 1990, 2100
+
+// yearStarts[i] is the day number (dayNumber) of 1 January of firstYear+i.
+var yearStarts = func() (starts [lastYear - firstYear + 2]int32) {
+	for i := range starts {
+		starts[i] = dayNumber(time.Date(firstYear+i, 1, 1, 0, 0, 0, 0, time.UTC))
+	}
+	return starts
+}()
+
+// yearIndex is the year of a day number, less firstYear, clamped to the
+// years ByYear tells apart: an estimate corrected by the table, since a
+// time.Time per award made AwardShare 40 % slower at a million awards.
+func yearIndex(d int32) int {
+	i := min(max(int(int64(d)*400/146097)+1970-firstYear, 0), lastYear-firstYear)
+	for i > 0 && d < yearStarts[i] {
+		i--
+	}
+	for i < lastYear-firstYear && d >= yearStarts[i+1] {
+		i++
+	}
+	return i
+}
 
 func add(t *Tally, amount float64) {
 	t.Count++

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -156,5 +157,14 @@ func TestClassifyBuyer(t *testing.T) {
 				t.Errorf("ClassifyBuyer(%q) = %s, want %s", tt.name, got.Code(), tt.want.Code())
 			}
 		})
+	}
+}
+
+func TestYearIndex(t *testing.T) {
+	for d := dayNumber(day("1985-01-01")); d < dayNumber(day("2106-01-01")); d++ {
+		want := min(max(dayTime(d).Year(), firstYear), lastYear) - firstYear
+		if got := yearIndex(d); got != want {
+			t.Fatalf("yearIndex(%s) = %d, want %d", dayTime(d).Format(time.DateOnly), got, want)
+		}
 	}
 }
