@@ -341,7 +341,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.CPVDivisions, p.MoreCPV = sectors(c.CPVDivisions, observatoryListCap)
 	cl := c.Claims
 	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
-		ClaimedMean: formatDecimal(cl.ClaimedMean) + "\u00a0%", Bands: cl.CompletenessBands}
+		Bands: cl.CompletenessBands}
+	if cl.Claimed > 0 { // the mean of no listing is no 0,0 %
+		p.Claims.ClaimedMean = formatDecimal(cl.ClaimedMean) + "\u00a0%"
+	}
 	p.CompletenessOver = cl.Fields
 }
 

@@ -518,3 +518,20 @@ func TestObservatoryAwardYears(t *testing.T) {
 		t.Error("the page of 2024 names a gap")
 	}
 }
+
+// TestObservatoryCompletenessWithoutClaims: with no claimed listing (the
+// first start), the admin view said « Complétude moyenne : 29,2 % (fiches
+// revendiquées : 0,0 %) », a mean of no listing read as empty listings.
+func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
+	const token = "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", NAF: "25.71Z"}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	body := html.UnescapeString(s.get(t, "/observatoire", "Authorization", "Bearer "+token).body)
+	mustContain(t, "the admin view", body, "0 fiche revendiquée par son entreprise", "Complétude moyenne : ")
+	if strings.Contains(body, "fiches revendiquées : ") {
+		t.Error("the admin view gives the mean completeness of the claimed listings while none is claimed")
+	}
+}
