@@ -535,3 +535,23 @@ func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
 		t.Error("the admin view gives the mean completeness of the claimed listings while none is claimed")
 	}
 }
+
+// TestObservatoryLabelWithoutCompanies: the directory of the first start
+// holds EPV companies only; the OFG and MIF tables listed five states of
+// 0 with an empty share, as if the label were tracked and lost by all.
+func TestObservatoryLabelWithoutCompanies(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", Labels: []data.Label{{Type: data.LabelEPV,
+		Source: "epv", GrantedAt: obsDay.AddDate(-1, 0, 0), ExpiresAt: obsDay.AddDate(4, 0, 0)}}}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	body := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", body, "Origine France Garantie : 0 entreprise", `<td colspan="3">Aucune entreprise OFG dans l'annuaire.</td>`,
+		`<td colspan="3">Aucune entreprise MIF dans l'annuaire.</td>`, `<th scope="row">valide</th><td class="num">1</td>`)
+	if strings.Count(body, `<th scope="row">valide</th>`) != 1 {
+		t.Error("the page lists the states of a label no company holds")
+	}
+	mustContain(t, "the page of a région", html.UnescapeString(s.get(t, "/observatoire?region=84").body),
+		`<td colspan="3">Aucune entreprise EPV dans ce périmètre.</td>`)
+}
