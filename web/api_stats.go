@@ -154,11 +154,14 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 	}
 	total := observatory.AwardRow{Code: "all", Name: "tous les marchés " + isoDate(as.From) + ".." + isoDate(as.To),
 		All: as.All, Labelled: as.Labelled, ShareCount: as.ShareCount, ShareAmount: as.ShareAmount, Unidentified: as.Unidentified.Count}
-	rows := [][]string{row("total", total)}
+	// The records left out as repeats of a contract counted: their count
+	// alone, the other columns empty.
+	dups := []string{"total", "duplicates", "lignes en double écartées", csvInt(as.Duplicates), "", "", "", "", "", ""}
+	rows := [][]string{row("total", total), dups}
 	for _, t := range []struct {
 		kind string
 		list []observatory.AwardRow
-	}{{"region", as.ByRegion}, {"cpv_division", as.ByCPVDivision}, {"buyer_type", as.ByBuyerType}} {
+	}{{"region", as.ByRegion}, {"cpv_division", as.ByCPVDivision}, {"buyer_type", as.ByBuyerType}, {"year", as.ByYear}} {
 		for _, r := range t.list {
 			rows = append(rows, row(t.kind, r))
 		}

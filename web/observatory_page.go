@@ -31,9 +31,13 @@ type observatoryPage struct {
 	Univers, CPVDivisions        []sectorRow
 	MoreDivisions, MoreCPV       int // rows left out of the two long lists
 
-	Tenders                                                 *observatory.TenderCoverage
-	TendersNoneShare, TendersAtLeast3Share                  string // of the evaluated tenders
-	TendersMatcher                                          bool   // the matcher is available
+	Tenders                                *observatory.TenderCoverage
+	TendersNoneShare, TendersAtLeast3Share string // of the evaluated tenders
+	TendersMatcher                         bool   // the matcher is available
+	// NoneOpen, when no tender of the store is open, says how many
+	// published notices it holds and when the last was published, so that
+	// empty figures are not read as « every tender finds a supplier ».
+	NoneOpen                                                string
 	CapableScore                                            string
 	Heat                                                    *heatView
 	Unmatched                                               []unmatchedRow
@@ -191,6 +195,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
 	s.fillCoverage(p, s.coverageOf(f, flt, now))
 	fillTenders(p, s.tendersOf(f, flt, now))
+	p.NoneOpen = noneOpenText(f)
 	fillAwards(p, s.awardsOf(f, flt, now))
 	p.Charts = historyCharts(snaps)
 	if p.Admin {
@@ -336,7 +341,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.CPVDivisions, p.MoreCPV = sectors(c.CPVDivisions, observatoryListCap)
 	cl := c.Claims
 	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
-		ClaimedMean: formatDecimal(cl.ClaimedMean) + "\u00a0%", Bands: cl.CompletenessBands}
+		Bands: cl.CompletenessBands}
+	if cl.Claimed > 0 { // the mean of no listing is no 0,0 %
+		p.Claims.ClaimedMean = formatDecimal(cl.ClaimedMean) + "\u00a0%"
+	}
 	p.CompletenessOver = cl.Fields
 }
 
@@ -368,10 +376,32 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 	}
 }
 
+// noneOpenText explains an empty tender section when the store holds
+// published notices but none is open (all closed, awarded, cancelled or
+// announced): the seed's real BOAMP notices of 15 March 2026 are all closed
+// three months later. "" when some tender is open or none was imported.
+func noneOpenText(f *observatory.Facts) string {
+	if len(f.Tenders) > 0 || f.TendersTotal == 0 {
+		return ""
+	}
+	var last time.Time
+	for _, imp := range f.TenderSources {
+		if imp.Last.After(last) {
+			last = imp.Last
+		}
+	}
+	n := f.TendersTotal
+	text := data.PluralFR(n, "l'avis publié que Fabrique a importé", "les "+formatNumber(n)+" avis publiés que Fabrique a importés")
+	if !last.IsZero() {
+		text += data.PluralFR(n, " (publié le ", " (le dernier publié le ") + frenchDate(last.In(paris())) + ")"
+	}
+	return text + data.PluralFR(n, " est clos, attribué ou annulé", " sont tous clos, attribués ou annulés")
+}
+
 func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	p.Awards = as
 	if !as.From.IsZero() {
-		p.AwardPeriod = "du " + frenchDate(as.From) + " au " + frenchDate(as.To)
+		p.AwardPeriod = "du " + frenchDate(as.From) + " au " + frenchDate(as.To) + yearGapsText(as.ByYear)
 	}
 	total := func(name string, t observatory.Tally) awardTotalRow {
 		r := awardTotalRow{Name: name, Count: formatNumber(t.Count), Amount: formatEuros(t.Amount)}
@@ -416,6 +446,7 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		return out
 	}
 	p.AwardTables = []awardTable{
+		{"Par année de notification", "Année", rows(as.ByYear, 0, false)},
 		{"Par région du lieu d'exécution", "Région", rows(as.ByRegion, 0, false)},
 		{capped("Par division CPV", as.ByCPVDivision), "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
@@ -424,6 +455,37 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
 	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
 	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// yearGapsText names the years without any award between the first and
+// the last notified, so that « du 1er janvier 2018 au 1er janvier 2025 »
+// is not read as seven years of contracts: « (aucun marché notifié de
+// 2020 à 2023) »; "" without a gap.
+func yearGapsText(years []observatory.AwardRow) string {
+	var gaps []string
+	for i := 0; i < len(years); i++ {
+		if years[i].Code == "" || years[i].All.Count > 0 {
+			continue
+		}
+		j := i
+		for j+1 < len(years) && years[j+1].Code != "" && years[j+1].All.Count == 0 {
+			j++
+		}
+		if i == j {
+			gaps = append(gaps, "en "+years[i].Code)
+		} else {
+			gaps = append(gaps, "de "+years[i].Code+" à "+years[j].Code)
+		}
+		i = j
+	}
+	if len(gaps) == 0 {
+		return ""
+	}
+	text := gaps[len(gaps)-1]
+	if len(gaps) > 1 {
+		text = strings.Join(gaps[:len(gaps)-1], ", ") + " ni " + text
+	}
+	return " (aucun marché notifié " + text + ")"
 }
 
 // unmatchedPlace names the place of a tender without a capable supplier,

@@ -429,3 +429,129 @@ func TestObservatoryCPVCaptionSaysTheRest(t *testing.T) {
 		observatoryListCap, len(cov.CPVDivisions)-observatoryListCap)
 	mustContain(t, "the page", html.UnescapeString(s.get(t, "/observatoire").body), want)
 }
+
+// TestObservatoryNoOpenTender: on the first start with the real notices
+// of 15 March 2026, none is open in December; the section showed four
+// zeros and « Aucun appel d'offres évalué n'est resté sans fournisseur
+// capable », which an analyst reads as every tender finding a supplier.
+func TestObservatoryNoOpenTender(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	march := time.Date(2026, 3, 15, 0, 0, 0, 0, paris())
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-1", Source: "boamp", SourceID: "26-1", Title: "Travaux de voirie", CPV: "45233000",
+			Place: data.Place{Departement: "69"}, PublishedAt: march, Deadline: march.AddDate(0, 1, 0)},
+		data.Tender{ID: "boamp:26-2", Source: "boamp", SourceID: "26-2", Title: "Assurance dommages aux biens",
+			PublishedAt: march}, // no deadline: presumed closed 90 days later
+	)
+	const stale = "Aucun appel d'offres évalué n'est resté sans fournisseur capable"
+	for _, tt := range []struct{ query, want string }{
+		{"", "Aucun appel d'offres ouvert en France, donc aucun à évaluer : les 2 avis publiés que Fabrique a importés " +
+			"(le dernier publié le 15 mars 2026) sont tous clos, attribués ou annulés."},
+		{"?region=84", "Aucun appel d'offres ouvert dans ce périmètre, donc aucun à évaluer : les 2 avis publiés"},
+	} {
+		body := html.UnescapeString(s.get(t, "/observatoire"+tt.query).body)
+		mustContain(t, "/observatoire"+tt.query, body, tt.want)
+		if strings.Contains(body, stale) {
+			t.Errorf("/observatoire%s without any open tender says %q", tt.query, stale)
+		}
+	}
+	empty := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	body := html.UnescapeString(empty.get(t, "/observatoire").body)
+	mustContain(t, "the page of a store without tenders", body, "Aucun appel d'offres ouvert en France, donc aucun à évaluer.")
+}
+
+// TestObservatoryDuplicateAwards: a contract published by two platforms
+// (the DECP of marches-publics.info and of the PES) counts once, and the
+// page, the JSON and the CSV say how many records were left out.
+func TestObservatoryDuplicateAwards(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	award := func(source string) data.Award {
+		return data.Award{ID: source + ":2176032240001520191812000", UID: "2176032240001520191812000", Source: source,
+			Buyer: data.Buyer{Name: "Commune du Havre"}, CPV: "45000000", Place: data.Place{Departement: "76"},
+			NotifiedAt: obsDay.AddDate(-1, 0, 0), Amount: 28000, Winners: []data.Winner{{Name: "Atelier", SIRET: "38775718000030"}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{award("decp-marches-publics-info"), award("decp-pes")}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	if as.All.Count != 1 || as.All.Amount != 28000 || as.Duplicates != 1 {
+		t.Errorf("awards = %d (%v €), %d duplicates; want 1 of 28 000 €, 1 duplicate", as.All.Count, as.All.Amount, as.Duplicates)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page, "<th scope=\"row\">Tous les marchés attribués</th><td class=\"num\">1</td>",
+		"deux fois par la même) : 1 ligne en double écartée ;")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes en double écartées;1;")
+}
+
+// TestObservatoryAwardYears: the DECP shipped cover 2018-2019 and the
+// second half of 2024; the page said « notifiés du 1er janvier 2018 au 1er
+// janvier 2025 », which reads as seven years of contracts. It now names
+// the years without any award and gives the share year by year.
+func TestObservatoryAwardYears(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	award := func(id string, at time.Time) data.Award {
+		return data.Award{ID: "decp:" + id, Source: "decp", Buyer: data.Buyer{Name: "Ville de Brest"}, CPV: "45000000",
+			Place: data.Place{Departement: "29"}, NotifiedAt: at, Amount: 1000, Winners: []data.Winner{{Name: "SAS X", SIRET: "38775718000030"}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{award("1", time.Date(2019, 1, 10, 0, 0, 0, 0, paris())),
+		award("2", time.Date(2021, 5, 3, 0, 0, 0, 0, paris())), award("3", time.Date(2024, 8, 5, 0, 0, 0, 0, paris())),
+		award("4", time.Time{})}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	var years []string
+	for _, r := range as.ByYear {
+		years = append(years, r.Code+":"+fmt.Sprint(r.All.Count))
+	}
+	if got := strings.Join(years, " "); got != "2019:1 2020:0 2021:1 2022:0 2023:0 2024:1 :1" {
+		t.Errorf("by_year = %s", got)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page, "notifiés du 10 janvier 2019 au 5 août 2024 (aucun marché notifié en 2020 ni de 2022 à 2023).",
+		"<caption>Par année de notification</caption>", "<th scope=\"row\">2022</th><td class=\"num\">0</td>",
+		"<th scope=\"row\">Date de notification inconnue</th>")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "\nyear;2020;2020;0;0;")
+	page = html.UnescapeString(s.get(t, "/observatoire?period=2024").body)
+	if strings.Contains(page, "aucun marché notifié") {
+		t.Error("the page of 2024 names a gap")
+	}
+}
+
+// TestObservatoryCompletenessWithoutClaims: with no claimed listing (the
+// first start), the admin view said « Complétude moyenne : 29,2 % (fiches
+// revendiquées : 0,0 %) », a mean of no listing read as empty listings.
+func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
+	const token = "3f9c2a7e41b8d05c6e92f1a4b7d3c8e0"
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", NAF: "25.71Z"}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	body := html.UnescapeString(s.get(t, "/observatoire", "Authorization", "Bearer "+token).body)
+	mustContain(t, "the admin view", body, "0 fiche revendiquée par son entreprise", "Complétude moyenne : ")
+	if strings.Contains(body, "fiches revendiquées : ") {
+		t.Error("the admin view gives the mean completeness of the claimed listings while none is claimed")
+	}
+}
+
+// TestObservatoryLabelWithoutCompanies: the directory of the first start
+// holds EPV companies only; the OFG and MIF tables listed five states of
+// 0 with an empty share, as if the label were tracked and lost by all.
+func TestObservatoryLabelWithoutCompanies(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", Labels: []data.Label{{Type: data.LabelEPV,
+		Source: "epv", GrantedAt: obsDay.AddDate(-1, 0, 0), ExpiresAt: obsDay.AddDate(4, 0, 0)}}}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	body := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", body, "Origine France Garantie : 0 entreprise", `<td colspan="3">Aucune entreprise OFG dans l'annuaire.</td>`,
+		`<td colspan="3">Aucune entreprise MIF dans l'annuaire.</td>`, `<th scope="row">valide</th><td class="num">1</td>`)
+	if strings.Count(body, `<th scope="row">valide</th>`) != 1 {
+		t.Error("the page lists the states of a label no company holds")
+	}
+	mustContain(t, "the page of a région", html.UnescapeString(s.get(t, "/observatoire?region=84").body),
+		`<td colspan="3">Aucune entreprise EPV dans ce périmètre.</td>`)
+}

@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"sort"
 	"strconv"
@@ -153,6 +154,8 @@ func mapDECPRow(row map[string]any, index int, opts Options) (data.Award, error)
 			defect("%s illisible %s", amountField, quoteFR(raw))
 		case v < 0 || v > maxPlausibleAmount:
 			defect("%s invraisemblable (%s €) écarté", amountField, raw)
+		case fillerAmount(v):
+			defect("%s %s écarté : des 9 saisis faute de montant connu", amountField, quoteFR(raw))
 		default:
 			a.Amount = v
 		}
@@ -193,6 +196,25 @@ func mapDECPRow(row map[string]any, index int, opts Options) (data.Award, error)
 // maxPlausibleAmount is above any French public contract (the largest are
 // a few billion euros); the 2022 test data has 1e17.
 const maxPlausibleAmount = 5e10
+
+// fillerAmount reports an amount of seven nines or more (9 999 999 €,
+// 99 999 999 €, 999 999 999 €): what a buyer's software accepts where the
+// amount is unknown, such as a framework agreement without a maximum. The
+// real DECP of 2019 hold five: de-icing salt for Annecy at 999 999 999 €
+// (published by two platforms) and three maintenance contracts of one
+// département at 99 999 999 € — 2.3 billion euros, a quarter of all the
+// amounts of the 17 303 awards Fabrique ships, which made the observatory's
+// shares by amount meaningless (CPV division 34 « Équipement de transport »
+// at 2 billion euros for 324 contracts). 999 999 € is a ceiling buyers
+// really set and is kept.
+func fillerAmount(v float64) bool {
+	for n := 7; n <= 11; n++ {
+		if v == math.Pow10(n)-1 {
+			return true
+		}
+	}
+	return false
+}
 
 // decpWinner reads a titulaire. The SIRET is kept when it is one (spaces
 // removed, leading zeros restored); a SIREN, a wrong key or a truncated

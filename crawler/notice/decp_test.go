@@ -27,8 +27,9 @@ func TestParseDECPFiles(t *testing.T) {
 		{"decp_2019_e-marchespublics.json", 470, "decp-e-marchespublics", 469, map[string]int{
 			"caractères illisibles (U+FFFD": 0, "date impossible": 0}},
 		{"decp_2019_marches-publics-info.json", 4499, "decp-marches-publics-info", 4415, map[string]int{
-			"date impossible": 2, "caractères illisibles (U+FFFD": 0}},
-		{"decp_2019_pes.json", 552, "decp-pes", 546, map[string]int{"date impossible": 0, "date de notification absente": 0}},
+			"date impossible": 2, "caractères illisibles (U+FFFD": 0, "saisis faute de montant connu": 1}},
+		{"decp_2019_pes.json", 552, "decp-pes", 546, map[string]int{"date impossible": 0, "date de notification absente": 0,
+			"saisis faute de montant connu": 4}},
 		{"decp_format2022_sample_from_decp-processing_tests.json", 5, "decp", 4, map[string]int{"montant invraisemblable": 1}},
 	}
 	for _, tt := range tests {
@@ -140,6 +141,13 @@ func TestParseDECPJunkRows(t *testing.T) {
 		{"2022 absurd amount", y2022["decp:221300015002472020F00075"],
 			func(a data.Award) bool { return a.Amount == 0 && a.OffersReceived == 5 && a.DurationMonths == 40 },
 			"montant invraisemblable"},
+		{"filler amount of nine nines dropped", mpi["decp-marches-publics-info:200063402000162018E030000"],
+			func(a data.Award) bool { return a.Amount == 0 && a.CPV == "34927100" },
+			`montant « 999999999 » écarté : des 9 saisis faute de montant connu`},
+		{"filler amount of eight nines dropped", pes["decp-pes:228400016000172019300088BA00"],
+			func(a data.Award) bool { return a.Amount == 0 }, `montant « 99999999 » écarté`},
+		{"a ceiling of 999 999 € kept", aife["decp-aife:183100213000282018RLnrHhuPGt00"],
+			func(a data.Award) bool { return a.Amount == 999999 }, "*"},
 		{"2022 mixed nesting of titulaires", y2022["decp:216901231000112019K1209"],
 			func(a data.Award) bool { return len(a.Winners) == 3 }, "*"},
 	}
@@ -211,19 +219,23 @@ func TestParseDECPCSVShapes(t *testing.T) {
 		"u1;1;45214200-7;21740111600013;Ville;42199758600035;A;100;2024-07-01\n" +
 		"u1;1;45214200-7;21740111600013;Ville;83380264800026;B;100;2024-07-01\n" +
 		"u1;1;45214200-7;21740111600013;Ville;83380264800026;B;200;2024-07-01\n" +
+		"u2;2;45214200-7;21740111600013;Ville;83380264800026;B;99999999,00;2024-07-02\n" +
 		";2;45214200;;;;;;\n"
 	res, err := ParseDECPCSV(strings.NewReader(csv), Options{Source: "decp-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Awards) != 2 || len(res.Problems) != 1 {
-		t.Fatalf("got %d awards, problems %v; want 2 and one (empty uid)", len(res.Awards), res.Problems)
+	if len(res.Awards) != 3 || len(res.Problems) != 1 {
+		t.Fatalf("got %d awards, problems %v; want 3 and one (empty uid)", len(res.Awards), res.Problems)
+	}
+	if a := res.Awards[2]; a.Amount != 0 || !strings.Contains(strings.Join(a.Defects, "\n"), "des 9 saisis faute de montant connu") {
+		t.Errorf("award of 99 999 999 €: amount %v, defects %q; want 0, a filler amount dropped", a.Amount, a.Defects)
 	}
 	if a := res.Awards[0]; a.ID != "decp-test:u1@2024-07-01/100" || a.UID != "u1" || len(a.Winners) != 2 || a.CPV != "45214200" {
 		t.Errorf("first award %+v; want two winners, ID with its amount (two contracts that day)", a)
 	}
-	if p := res.Problems[0]; p.Ref != "ligne 5" || !strings.Contains(p.Error(), "uid vide") {
-		t.Errorf("problem %v; want line 5, uid vide", p)
+	if p := res.Problems[0]; p.Ref != "ligne 6" || !strings.Contains(p.Error(), "uid vide") {
+		t.Errorf("problem %v; want line 6, uid vide", p)
 	}
 	if _, err := ParseDECPCSV(strings.NewReader("a,b\n1,2\n"), Options{}); !errors.Is(err, ErrMalformed) {
 		t.Errorf("CSV without uid column: err = %v, want ErrMalformed", err)

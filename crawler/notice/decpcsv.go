@@ -146,6 +146,8 @@ func csvAward(get func(string) string, label string, opts Options) *data.Award {
 			defect("montant illisible %s", quoteFR(raw))
 		case v < 0 || v > maxPlausibleAmount:
 			defect("montant invraisemblable (%s €) écarté", raw)
+		case fillerAmount(v):
+			defect("montant %s écarté : des 9 saisis faute de montant connu", quoteFR(raw))
 		default:
 			a.Amount = v
 		}

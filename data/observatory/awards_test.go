@@ -3,7 +3,10 @@ package observatory
 import (
 	"context"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"fabrique/data"
 )
@@ -80,6 +83,21 @@ func TestAwardShareFixture(t *testing.T) {
 	check(t, "state", buyers["state"].Labelled.Count, 0)
 	check(t, "intercommunal", buyers["intercommunal"].All.Count, 1)
 	check(t, "unknown", buyers["unknown"].All.Count, 2)
+	var years []string
+	for _, r := range as.ByYear {
+		years = append(years, r.Code+":"+strconv.Itoa(r.All.Count)+"/"+strconv.Itoa(r.Labelled.Count))
+	}
+	check(t, "years", strings.Join(years, " "), "2024:2/2 2025:4/1 :1/1")
+	// A gap of years shows, as the shipped DECP's 2020 to 2023.
+	gap := f.AwardShare(Filter{Departement: "69", To: day("2025-01-01")})
+	check(t, "years of 69 before 2025", len(gap.ByYear), 1)
+	f.Awards = append(f.Awards, AwardFact{day: dayNumber(day("2021-03-01")), Amount: 1})
+	years = years[:0]
+	for _, r := range f.AwardShare(Filter{}).ByYear {
+		years = append(years, r.Code+":"+strconv.Itoa(r.All.Count))
+	}
+	check(t, "years with a gap", strings.Join(years, " "), "2021:1 2022:0 2023:0 2024:2 2025:4 :1")
+	f.Awards = f.Awards[:len(f.Awards)-1]
 
 	tests := []struct {
 		name            string
@@ -139,5 +157,14 @@ func TestClassifyBuyer(t *testing.T) {
 				t.Errorf("ClassifyBuyer(%q) = %s, want %s", tt.name, got.Code(), tt.want.Code())
 			}
 		})
+	}
+}
+
+func TestYearIndex(t *testing.T) {
+	for d := dayNumber(day("1985-01-01")); d < dayNumber(day("2106-01-01")); d++ {
+		want := min(max(dayTime(d).Year(), firstYear), lastYear) - firstYear
+		if got := yearIndex(d); got != want {
+			t.Fatalf("yearIndex(%s) = %d, want %d", dayTime(d).Format(time.DateOnly), got, want)
+		}
 	}
 }

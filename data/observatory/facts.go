@@ -227,6 +227,9 @@ type AwardFact struct {
 	labels         uint8 // bit i: a winner held Facts.labelTypes[i] on the day
 	flags          uint8
 	source         uint8 // index into Facts.sources
+	// key identifies the contract across records (awardKey): a record
+	// with the key of an earlier one is marked awardDuplicate; 0 for none.
+	key uint64
 }
 
 const (
@@ -235,6 +238,7 @@ const (
 	awardLabelled                       // a winner held a label on the notification day
 	awardDefects                        // the record had defects as received
 	awardDeleted                        // removed from the store since Build (Apply)
+	awardDuplicate                      // the same contract as an earlier record (markDuplicates): not counted
 )
 
 const noDay = int32(-1 << 31)
@@ -430,6 +434,7 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("observatory: awards: %w", err)
 	}
+	f.markDuplicates(nil)
 	if f.Runs, err = src.CrawlRuns(ctx, 0); err != nil {
 		return nil, fmt.Errorf("observatory: crawl runs: %w", err)
 	}
@@ -694,7 +699,57 @@ func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, n
 			af.LabelledAmount = labelledWinners
 		}
 	}
+	af.key = awardKey(a, af.day)
 	return af
+}
+
+// awardKey identifies the contract an award records, so that the same
+// contract published by two platforms, or twice by one, counts once: its
+// DECP uid (the buyer's SIRET and the contract's id when the source has
+// no uid), notification day, amount and winners. In the real DECP of 2019
+// shipped as seed, contracts of marches-publics.info are published again
+// by the PES platform and some of the AIFE's are repeated up to five
+// times: 414 of the 17 303 records (two of them won by companies of the
+// directory). A record without a uid (BOAMP results) has no key (0) and
+// always counts.
+func awardKey(a *data.Award, day int32) uint64 {
+	if a.UID == "" {
+		return 0
+	}
+	winners := make([]string, 0, len(a.Winners))
+	for _, w := range a.Winners {
+		id := data.CleanDigits(w.SIRET)
+		if id == "" {
+			id = data.Fold(w.Name)
+		}
+		winners = append(winners, id)
+	}
+	slices.Sort(winners)
+	k := hashID(a.UID + "\x00" + strconv.Itoa(int(day)) + "\x00" + strconv.FormatFloat(a.Amount, 'f', 2, 64) +
+		"\x00" + strings.Join(winners, "\x00"))
+	return max(k, 1)
+}
+
+// markDuplicates marks every live award whose key an earlier live award
+// has (awardDuplicate) and unmarks the first of each key; only the keys
+// in only when it is not nil (Apply: those of the changed awards).
+func (f *Facts) markDuplicates(only map[uint64]bool) {
+	if only != nil && len(only) == 0 {
+		return
+	}
+	seen := make(map[uint64]bool, min(len(f.Awards), 1<<16))
+	for i := range f.Awards {
+		a := &f.Awards[i]
+		if a.key == 0 || a.flags&awardDeleted != 0 || (only != nil && !only[a.key]) {
+			continue
+		}
+		if seen[a.key] {
+			a.flags |= awardDuplicate
+		} else {
+			seen[a.key] = true
+			a.flags &^= awardDuplicate
+		}
+	}
 }
 
 // winnerSIREN is the SIREN of a winner identifier as found in the DECP (a

@@ -338,6 +338,8 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 		return nil
 	}
 	n.Awards = slices.Clone(n.Awards)
+	keys := map[uint64]bool{} // of the changed awards, before and after: their duplicates are marked again
+	defer func() { n.markDuplicates(keys) }()
 	for id := range ids {
 		a, err := src.Award(ctx, id)
 		if err != nil && !errors.Is(err, data.ErrNotFound) {
@@ -347,6 +349,9 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 		p, had := lk.awardPos[h]
 		if had {
 			old := &n.Awards[p]
+			if old.key != 0 {
+				keys[old.key] = true
+			}
 			if old.flags&awardDeleted == 0 && int(old.source) < len(n.sources) {
 				uncount(n.AwardSources, n.sources[old.source], old.flags&awardDefects != 0)
 			}
@@ -371,6 +376,9 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 			n.sources = append(n.sources, a.Source)
 		}
 		af := n.awardFact(&a, uint8(si), lk.bySIREN, n.BuiltAt)
+		if af.key != 0 {
+			keys[af.key] = true
+		}
 		if had {
 			n.Awards[p] = af
 		} else {

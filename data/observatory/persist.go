@@ -53,7 +53,9 @@ import (
 // Version 7: a prior-information notice, or a result notice without a
 // call, is no longer an open tender (data.NoticeKindOf): facts saved
 // before counted them.
-const FactsFormatVersion = 7
+// Version 8: an award carries the key of its contract (awardKey) and may
+// be marked a duplicate of an earlier record.
+const FactsFormatVersion = 8
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).
@@ -113,7 +115,7 @@ type tenderRecord struct {
 }
 
 const (
-	awardRecordSize = 8 + 8 + 4 + 6
+	awardRecordSize = 8 + 8 + 4 + 6 + 8
 	awardPosSize    = 8 + 4
 	tenderSrcSize   = 8 + 1
 )
@@ -276,7 +278,8 @@ func appendAward(b []byte, a *AwardFact) []byte {
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.Amount))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.LabelledAmount))
 	b = binary.LittleEndian.AppendUint32(b, uint32(a.day))
-	return append(b, a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags, a.source)
+	b = append(b, a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags, a.source)
+	return binary.LittleEndian.AppendUint64(b, a.key)
 }
 
 func readAward(b []byte) AwardFact {
@@ -285,6 +288,7 @@ func readAward(b []byte) AwardFact {
 		LabelledAmount: math.Float64frombits(binary.LittleEndian.Uint64(b[8:])),
 		day:            int32(binary.LittleEndian.Uint32(b[16:])),
 		dep:            b[20], cpvDiv: b[21], buyer: BuyerType(b[22]), labels: b[23], flags: b[24], source: b[25],
+		key: binary.LittleEndian.Uint64(b[26:]),
 	}
 }
 

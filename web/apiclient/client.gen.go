@@ -949,9 +949,29 @@ type StatsAwards struct {
 		ShareCount   float32 `json:"share_count"`
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_region"`
-	From     *time.Time `json:"from,omitempty"`
-	Label    *string    `json:"label,omitempty"`
-	Labelled struct {
+
+	// ByYear Depuis 1.7.0 : une ligne par année de notification, de la première à la dernière, celles sans marché comprises (code : l'année), puis les marchés sans date de notification (code vide).
+	ByYear []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+		Code     string `json:"code"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+		Name         string  `json:"name"`
+		ShareAmount  float32 `json:"share_amount"`
+		ShareCount   float32 `json:"share_count"`
+		Unidentified int     `json:"unidentified"`
+	} `json:"by_year"`
+
+	// Duplicates Depuis 1.7.0 : lignes écartées car elles répètent un marché compté (même uid, date de notification, montant et titulaires).
+	Duplicates int        `json:"duplicates"`
+	From       *time.Time `json:"from,omitempty"`
+	Label      *string    `json:"label,omitempty"`
+	Labelled   struct {
 		Amount float32 `json:"amount"`
 		Count  int     `json:"count"`
 	} `json:"labelled"`
