@@ -52,19 +52,24 @@ func NoticeKindOf(noticeType string) NoticeKind {
 	if nt == "" || strings.HasPrefix(nt, "change:") {
 		return KindOther
 	}
-	if k, ok := eformsKinds[strings.ToLower(nt)]; ok {
+	if k, ok := eformsKinds[nt]; ok {
 		return k
 	}
-	f := Fold(nt)
+	// Every tender's status reads its notices' kinds: lower-casing is
+	// enough (the words are matched on their unaccented parts), folding
+	// accents cost a microsecond per notice.
+	f := strings.ToLower(nt)
+	if k, ok := eformsKinds[f]; ok {
+		return k
+	}
 	switch {
 	case strings.Contains(f, "rectif"), strings.Contains(f, "annul"):
 		return KindOther
-	case strings.Contains(f, "pre_information"), strings.Contains(f, "preinformation"),
-		strings.Contains(f, "pre-information"), strings.Contains(f, "pre information"):
+	case strings.Contains(f, "information"): // pré-information, PRE_INFORMATION, préinformation
 		return KindPriorInformation
-	case strings.Contains(f, "appel_offre"), strings.Contains(f, "avis de marche"):
+	case strings.Contains(f, "appel_offre"), strings.Contains(f, "avis de march"):
 		return KindCall
-	case strings.Contains(f, "attribution"), strings.Contains(f, "resultat"),
+	case strings.Contains(f, "attribution"), strings.Contains(f, "résultat"), strings.Contains(f, "resultat"),
 		strings.Contains(f, "intention de conclure"):
 		return KindResult
 	}
