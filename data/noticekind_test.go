@@ -27,6 +27,8 @@ func TestNoticeKindOf(t *testing.T) {
 		"Avis de pré-information":                data.KindPriorInformation,
 		"Avis d'intention de conclure":           data.KindResult,
 		"Avis rectificatif":                      data.KindOther,
+		"RESULTAT DE MARCHE":                     data.KindResult,
+		"Avis de consultation":                   data.KindOther, // not a result for the « sultat » of « consultation »
 		// OCDS release tags.
 		"planning": data.KindPriorInformation, "planning,planningUpdate": data.KindPriorInformation,
 		"planning,tender": data.KindCall, "award,contract": data.KindResult, "tenderUpdate": data.KindCall,
