@@ -31,7 +31,7 @@ var procurementWords = []string{
 	"candidat", "candidats", "dce", "ccap", "cctp", "bpu", "dqe", "commune", "ville", "mairie",
 	"département", "départemental", "départementale", "région", "régional", "communauté", "mise",
 	"type", "ensemble", "compris", "notamment", "sis", "située", "situé", "public", "publics", "publique",
-	"publiques",
+	"publiques", "présent", "présente", "présents", "présentes", // « la présente consultation »
 }
 
 // dedicationWords start the name of a saint or of Our Lady, which name
