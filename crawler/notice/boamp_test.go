@@ -232,6 +232,16 @@ func TestParseBOAMPAPISample(t *testing.T) {
 	if len(res.Awards) != 21 {
 		t.Errorf("got %d awards; want 21 (the records naming a titulaire)", len(res.Awards))
 	}
+	// A company the flat record repeats once per lot it won is one winner
+	// (26-26222 names ELECTRICITE INDUSTRIELLE JP FAUCHE three times).
+	for _, a := range res.Awards {
+		names := map[string]int{}
+		for _, w := range a.Winners {
+			if names[data.Fold(w.Name)]++; names[data.Fold(w.Name)] == 2 {
+				t.Errorf("%s: winner %q twice", a.ID, w.Name)
+			}
+		}
+	}
 	byID := map[string]data.Tender{}
 	for _, tn := range res.Tenders {
 		byID[tn.ID] = tn

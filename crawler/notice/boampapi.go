@@ -251,9 +251,14 @@ func overlayFlat(o *noticeOut, rec map[string]any, opts Options) {
 		t.Description = withDescriptors(withoutDescriptors(t.Description), t.Descriptors)
 	}
 	if len(t.Winners) == 0 {
+		// The flat record repeats a company once per lot it won, without
+		// the lot (5 of the 21 shipped award notices): one winner each, or
+		// a share of the award would be split among copies of one company.
 		var winners []data.Winner
+		seen := map[string]bool{}
 		for _, name := range strs(rec["titulaire"]) {
-			if name = oneLine(name); name != "" {
+			if name = oneLine(name); name != "" && !seen[data.Fold(name)] {
+				seen[data.Fold(name)] = true
 				winners = append(winners, data.Winner{Name: name})
 			}
 		}
