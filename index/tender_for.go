@@ -178,10 +178,10 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	defer g.mu.RUnlock()
 
 	relevant := query.NewDisjunctionQuery(should)
-	must := []query.Query{statusClause(data.StatusOpen, at), relevant}
-	if opts.Announced {
-		must = []query.Query{statusClause(data.StatusAnnounced, at),
-			dateRange(tfPublished, at.AddDate(0, -data.PriorInformationMonths, 0).Add(time.Nanosecond), time.Time{}), relevant}
+	must := []query.Query{relevant, statusClause(data.StatusOpen, at)}
+	if opts.Announced { // published less than PriorInformationMonths ago (data.Tender.AnnouncedAt)
+		must = []query.Query{relevant, statusClause(data.StatusAnnounced, at),
+			dateRange(tfPublished, at.AddDate(0, -data.PriorInformationMonths, 0).Add(time.Nanosecond), time.Time{})}
 	}
 	boost := areaClauses(s.ServiceArea)
 	var notOurs []query.Query
