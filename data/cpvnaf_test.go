@@ -116,6 +116,20 @@ func TestFitOf(t *testing.T) {
 		// Business (79) and financial (66) services name their trade by
 		// group: a head office (70.10) or a holding (64.20), the registered
 		// activity of some manufacturers, provides none of them.
+		// Security and defence (35) is refined by group: police uniforms
+		// by the clothing trades, flags by textile makers, alarms by
+		// communication equipment makers — not by weapon makers or machine
+		// tools, which the division's rows offered them all.
+		{"police uniforms by a workwear maker", "35811200", "14.12Z", true, true},
+		{"police uniforms by a machine-tool maker", "35811200", "28.41Z", false, false},
+		{"police uniforms by a weapon maker", "35811200", "25.40Z", false, false},
+		{"gas masks by a maker of protective equipment", "35814000", "32.99Z", true, true},
+		{"flags by a maker of textile articles", "35821000", "13.92Z", true, true},
+		{"reflective vests by a workwear maker", "35113440", "14.12Z", true, true},
+		{"reflective vests by a weapon maker", "35113440", "25.40Z", false, false},
+		{"alarm system by a weapon maker", "35121700", "25.40Z", false, false},
+		{"alarm system by a communication equipment maker", "35121700", "26.30Z", true, true},
+		{"rifles by a weapon maker", "35321000", "25.40Z", true, true},
 		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
 		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
 		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
