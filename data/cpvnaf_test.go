@@ -130,6 +130,24 @@ func TestFitOf(t *testing.T) {
 		{"alarm system by a weapon maker", "35121700", "25.40Z", false, false},
 		{"alarm system by a communication equipment maker", "35121700", "26.30Z", true, true},
 		{"rifles by a weapon maker", "35321000", "25.40Z", true, true},
+		// Clothing and accessories (18): jewellery, watches and medals
+		// by their own trades, not by the clothing and leather makers of
+		// the division's rows.
+		{"medals by a mint", "18512200", "32.11Z", true, true},
+		{"medals by a jeweller", "18512200", "32.12Z", true, true},
+		{"medals by a handbag maker", "18512200", "15.12Z", false, false},
+		{"watches by a watchmaker", "18521000", "26.52Z", true, true},
+		{"safety shoes by a shoemaker", "18830000", "15.20Z", true, true},
+		{"work clothes by a workwear maker", "18110000", "14.12Z", true, true},
+		{"clocks by a watchmaker", "39254100", "26.52Z", true, true},
+		// Transport equipment (34): street furniture is no ship.
+		{"street furniture by a boatbuilder", "34928400", "30.12Z", false, false},
+		{"street furniture by a metal maker", "34928400", "25.99B", true, true},
+		// Agricultural and forestry products (03): timber from forestry,
+		// not from vineyards.
+		{"timber by a vineyard", "03410000", "01.21Z", false, false},
+		{"timber by a logger", "03410000", "02.20Z", true, true},
+		{"vegetables by a market gardener", "03221000", "01.13Z", true, true},
 		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
 		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
 		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
