@@ -148,6 +148,24 @@ func TestFitOf(t *testing.T) {
 		{"timber by a vineyard", "03410000", "01.21Z", false, false},
 		{"timber by a logger", "03410000", "02.20Z", true, true},
 		{"vegetables by a market gardener", "03221000", "01.13Z", true, true},
+		// Musical instruments, sports goods and toys (37) each have their
+		// class of NAF division 32, which also holds jewellers.
+		{"musical instruments by an organ builder", "37310000", "32.20Z", true, true},
+		{"musical instruments by a jeweller", "37310000", "32.12Z", false, false},
+		{"toys by a toy maker", "37520000", "32.40Z", true, true},
+		{"billiards by a games maker", "37461000", "32.40Z", true, true},
+		// Instruments (38): time recorders by clockmakers, measuring
+		// instruments not by them.
+		{"parking meters by a clockmaker", "38730000", "26.52Z", true, true},
+		{"measuring instruments by a clockmaker", "38340000", "26.52Z", false, false},
+		// Building materials (44): locks by locksmiths, not stonemasons.
+		{"locks by a lock maker", "44521000", "25.72Z", true, true},
+		{"locks by a stonemason", "44521000", "23.70Z", false, false},
+		{"building stone by a stonemason", "44911000", "23.70Z", true, true},
+		{"wooden windows by a joinery maker", "44221110", "16.23Z", true, true},
+		// Leather and textiles (19): watch straps by leather-goods makers.
+		{"watch straps by a leather-goods maker", "19160000", "15.12Z", true, true},
+		{"fabrics by a weaver", "19210000", "13.20Z", true, true},
 		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
 		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
 		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
