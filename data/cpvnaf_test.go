@@ -166,6 +166,11 @@ func TestFitOf(t *testing.T) {
 		// Leather and textiles (19): watch straps by leather-goods makers.
 		{"watch straps by a leather-goods maker", "19160000", "15.12Z", true, true},
 		{"fabrics by a weaver", "19210000", "13.20Z", true, true},
+		// Household articles (3922): candles by candle makers, not by the
+		// porcelain makers and silversmiths of the tableware rows.
+		{"candles by a candle maker", "39225600", "32.99Z", true, true},
+		{"candles by a porcelain maker", "39225600", "23.41Z", false, false},
+		{"brushes by a brush maker", "39224200", "32.91Z", true, true},
 		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
 		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
 		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
