@@ -171,6 +171,12 @@ func TestFitOf(t *testing.T) {
 		{"candles by a candle maker", "39225600", "32.99Z", true, true},
 		{"candles by a porcelain maker", "39225600", "23.41Z", false, false},
 		{"brushes by a brush maker", "39224200", "32.91Z", true, true},
+		// Chemical products (24) by their class of NAF division 20, which
+		// also holds the perfumers and soap makers of the directory.
+		{"basic chemicals by a perfumer", "24310000", "20.42Z", false, false},
+		{"basic chemicals by a soap maker", "24310000", "20.41Z", false, false},
+		{"pigments by a dye maker", "24200000", "20.12Z", true, true},
+		{"essential oils by a perfumer", "24920000", "20.42Z", true, false},
 		{"event organisation by a manufacturer's head office", "79952000", "70.10Z", false, false},
 		{"event organisation by an events agency", "79952000", "82.30Z", true, true},
 		{"management consultancy by a consultant", "79410000", "70.22Z", true, true},
