@@ -143,6 +143,9 @@ func TestFitOf(t *testing.T) {
 		// Transport equipment (34): street furniture is no ship.
 		{"street furniture by a boatbuilder", "34928400", "30.12Z", false, false},
 		{"street furniture by a metal maker", "34928400", "25.99B", true, true},
+		{"road signs by a metal maker", "34992200", "25.99B", true, true},
+		{"road signs by a lighting maker", "34992200", "27.40Z", false, false},
+		{"public lighting by a lighting maker", "34993000", "27.40Z", true, true},
 		// Agricultural and forestry products (03): timber from forestry,
 		// not from vineyards.
 		{"timber by a vineyard", "03410000", "01.21Z", false, false},
