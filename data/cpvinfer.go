@@ -392,21 +392,24 @@ func noticeWords(text string) []string {
 	})
 	allCaps := strings.ToUpper(text) == text
 	var out []string
-	prev := ""
+	prev, prev2 := "", "" // the words before tok
 	for i, tok := range raw {
 		tok = strings.Trim(tok, "-")
 		if tok == "" {
 			continue
 		}
 		capital := capitalised(tok)
-		if capital && i > 0 && isPlaceName(tok, prev, allCaps) {
-			prev = ""
+		// shouted: the token and the two before it are in capitals
+		// (« MAINTENANCE D'ENGINS »), whatever the rest of the text.
+		shouted := allCaps || i >= 2 && upperWord(tok) && upperWord(raw[i-1]) && upperWord(raw[i-2])
+		if capital && i > 0 && isPlaceName(tok, prev, prev2, shouted) {
+			prev, prev2 = "", prev
 			continue
 		}
 		parts := strings.Split(tok, "-")
 		for _, part := range parts {
 			// A place inside a compound name (« Université Paris-Sud »).
-			if len(parts) > 1 && i > 0 && capitalised(part) && isPlaceName(part, prev, allCaps) {
+			if len(parts) > 1 && i > 0 && capitalised(part) && isPlaceName(part, prev, prev2, shouted) {
 				continue
 			}
 			for _, w := range Words(repairLostLetters(part)) {
@@ -417,16 +420,45 @@ func noticeWords(text string) []string {
 					continue // « marché public »: procurement, not a public thing
 				}
 				out = append(out, w)
-				prev = w
+				prev, prev2 = w, prev
 			}
 		}
 	}
-	return out
+	return dropBuyerNames(out)
+}
+
+// fireServiceName is the end of the name of a département's fire and
+// rescue service (« service départemental d'incendie et de secours »), a
+// buyer, not the object of its notices: its « moyens élévateurs aériens »
+// read « Services de secours aérien » at 0.56, its fuel « Véhicules des
+// services de secours » at 0.67 (buyers' QA pass, BOAMP 26-26547; DECP
+// 2019). A « centre d'incendie et de secours » is a building, and stays.
+var fireServiceName = strings.Fields("incendie et de secours")
+
+// dropBuyerNames removes the names of buyers from a notice's words: the
+// words from « service(s) » to the end of fireServiceName, when at most
+// three words stand between them (« départemental d' », or « d partemental
+// d' » when a wrong charset took the é).
+func dropBuyerNames(words []string) []string {
+	for i := 0; i+len(fireServiceName) <= len(words); i++ {
+		if !slices.Equal(words[i:i+len(fireServiceName)], fireServiceName) {
+			continue
+		}
+		for k := i - 1; k >= 0 && k >= i-4; k-- {
+			if words[k] == "service" || words[k] == "services" {
+				words = slices.Delete(words, k, i+len(fireServiceName))
+				i = k - 1
+				break
+			}
+		}
+	}
+	return words
 }
 
 // isPlaceName says whether a capitalised token is the name of a commune
-// used as a place.
-func isPlaceName(tok, prev string, allCaps bool) bool {
+// used as a place, prev and prev2 being the words before it; caps says the
+// token stands among words in capitals, where capitals tell nothing.
+func isPlaceName(tok, prev, prev2 string, caps bool) bool {
 	if len(tok) < 3 {
 		return false
 	}
@@ -436,15 +468,40 @@ func isPlaceName(tok, prev string, allCaps bool) bool {
 	if len(FindCommunes(tok)) == 0 {
 		return false
 	}
+	_, known := cpvIdx.get().idf[frenchStem(Fold(tok))]
 	if placeIntroducers[prev] {
-		return true
+		// Among words in capitals, « de » before a word of the CPV
+		// labels that is also a commune's name introduces a thing: «
+		// MAINTENANCE D'ENGINS NEUFS » (Engins, Isère) read « neufs » alone,
+		// as fresh active charcoal (buyers' QA pass, BOAMP 26-26228).
+		// « VILLE DE PARIS » stays a place.
+		return !(caps && known && ofIntroducers[prev] && !placeNouns[prev2])
 	}
-	if allCaps { // every word is capitalised: only the context tells
+	if caps { // every word is capitalised: only the context tells
 		return false
 	}
-	_, known := cpvIdx.get().idf[frenchStem(Fold(tok))]
 	return !known
 }
+
+// placeNouns name a place: the commune after « ville de » is one.
+var placeNouns = map[string]bool{"ville": true, "commune": true, "mairie": true, "metropole": true, "departement": true, "region": true}
+
+// upperWord says whether a word is written in capitals: it has a letter
+// and no lower-case one.
+func upperWord(w string) bool {
+	letter := false
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		letter = letter || unicode.IsUpper(r)
+	}
+	return letter
+}
+
+// ofIntroducers are the place introducers that introduce things as often
+// (« maintenance d'engins », « fourniture de pompes »).
+var ofIntroducers = map[string]bool{"de": true, "d": true, "du": true}
 
 // lostOE are words whose « œ » a wrong charset dropped (« MAITRISE
 // D'UVRE »).
@@ -879,6 +936,12 @@ var stemExceptions = map[string]string{
 	"fonderie": "fonderi", "fonderies": "fonderi",
 	"usinage": "usinag", "usinages": "usinag",
 	"soudage": "soudag", "soudages": "soudag", "soudure": "soudag", "soudures": "soudag",
+	// « élévateur » (a lift, « Chariots élévateurs », « Élévateurs et
+	// convoyeurs ») is not « élevage » (livestock): both were cut to «
+	// elev », so that the « moyens élévateurs aériens » of a fire service
+	// found « Services d'élevage » (buyers' QA pass, BOAMP 26-26547).
+	"elevateur": "elevat", "elevateurs": "elevat", "elevatrice": "elevat", "elevatrices": "elevat",
+	"autoelevatrice": "elevat", "autoelevatrices": "elevat",
 }
 
 // stemLength caps stems: French derivations past it rarely change the
@@ -903,7 +966,13 @@ func frenchStemWord(w string) string {
 	if s, ok := stemExceptions[w]; ok {
 		return s
 	}
-	if strings.HasSuffix(w, "aux") && len(w) > 5 {
+	switch {
+	case strings.HasSuffix(w, "eaux") || strings.HasSuffix(w, "yaux"):
+		// -eau and -yau words make their plural in -x (réseau, réseaux;
+		// tuyau, tuyaux; eau, eaux): the -aux rule below cut « réseaux » to
+		// « reseal », away from « réseau » (49 labels against 13).
+		w = w[:len(w)-1]
+	case strings.HasSuffix(w, "aux") && len(w) > 5:
 		w = w[:len(w)-3] + "al"
 	}
 	for _, suf := range frenchSuffixes {

@@ -16,6 +16,12 @@ func TestFrenchStem(t *testing.T) {
 		{"lead is not plumbing", "plomb", "plomberie", false},
 		{"plumber is plumbing", "plombier", "plomberie", true},
 		{"public works plural", "travaux", "travaux", true},
+		// -eau plurals: « réseaux » was « reseal », away from « réseau ».
+		{"-eau plural", "réseaux", "réseau", true},
+		{"-eaux plural of a short word", "eaux", "eau", true},
+		{"-yau plural", "tuyaux", "tuyau", true},
+		{"a lift is not livestock breeding", "élévateurs", "élevage", false},
+		{"a lift and a lifting platform", "élévateur", "élévatrices", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -66,6 +72,14 @@ func TestNoticeWords(t *testing.T) {
 		{"place inside a compound name", "Plan de Déplacements Campus pour les 5 sites de l'Université Paris-Sud", "deplacements", "paris"},
 		{"commune inside a compound name", "Investigations géotechniques dans la darse de Port-Joinville", "geotechniques", "port"},
 		{"a compound thing stays", "Fourniture de porte-charges", "porte", ""},
+		// Engins is a commune of Isère: among capitals, « d'ENGINS » is
+		// machinery, though the rest of the title is not in capitals
+		// (BOAMP 26-26228).
+		{"a thing named like a commune among capitals", "AOO. ACQUISITION ET MAINTENANCE D'ENGINS NEUFS (lots 01 à 02)", "engins", ""},
+		{"a city among capitals stays a place", "REMORQUAGE DES VEHICULES DE LA VILLE DE PARIS", "remorquage", "paris"},
+		{"a fire service is a buyer, not the object", "Maintenance de moyens élévateurs aériens du service départemental d'incendie et de Secours 53", "elevateurs", "secours"},
+		{"a fire service whose é a wrong charset lost", "Fourniture de carburants pour les engins du Service D\uFFFDpartemental d'Incendie et de Secours des Ardennes", "carburants", "secours"},
+		{"a fire station is a building", "Construction du centre d'incendie et de secours", "secours", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -128,6 +128,16 @@ func TestInferCPVReadsIndustryTrades(t *testing.T) {
 		// Found by the buyers' QA pass on the shipped BOAMP notices.
 		{"Construction du centre culturel", []string{"452146"}, "452123"},
 		{"Transports réguliers de voyageurs", []string{"604"}, "60112"},
+		// Found by the buyers' QA pass on the shipped BOAMP notices: a
+		// fire service's aerial lifts were air rescue, fire services and
+		// livestock breeding (26-26547), buried networks data switching
+		// (26-26089), new machinery fresh active charcoal (26-26228).
+		// « contrôle … aériens » still reads air traffic control (34962200,
+		// 0.51 with the notice's nature): the short label matching two
+		// words outranks the lifts' labels matching « élévateurs » alone.
+		{"Contrôle et la maintenance décennale de moyens élévateurs aériens du service départemental d'incendie et de Secours 53", []string{"6044", "7525", "775"}, ""},
+		{"Localisation des ouvrages et réseaux enterrés et géoréférencement", []string{"723"}, ""},
+		{"AOO. ACQUISITION ET MAINTENANCE D'ENGINS NEUFS POUR LES SERVICES D'ILEVA (lots 01 à 02)", []string{"24"}, ""},
 	} {
 		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
 		found := tc.wantAny == ""

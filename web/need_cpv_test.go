@@ -160,6 +160,11 @@ func TestSearchCPVByTrade(t *testing.T) {
 			notDivs: []string{"32", "92"}},
 		{q: "fraisage", labelled: 1, first: "42140000", via: "via l'activité NAF 25.62B Mécanique industrielle"},
 		{q: "pièces de décolletage", first: "44531000", via: "via l'activité NAF 25.62A Décolletage"},
+		// Foundry, metal structures, boiler-making (refdata/naf_trade_products.csv).
+		{q: "fondeur", first: "44470000", via: "via l'activité NAF 24.51Z Fonderie de fonte", alsoVia: []string{"44423100"}},
+		{q: "chaudronnerie", first: "44610000", via: "via l'activité NAF 25.29Z Fabrication d'autres réservoirs, citernes et conteneurs métalliques", alsoVia: []string{"44615100"}},
+		{q: "chaudronnier", first: "44610000", via: "via l'activité NAF 25.29Z Fabrication d'autres réservoirs, citernes et conteneurs métalliques"},
+		{q: "charpente métallique", first: "44210000", via: "via l'activité NAF 25.11Z Fabrication de structures métalliques et de parties de structures", alsoVia: []string{"44142000"}},
 	} {
 		got := searchCPV(tt.q, 10)
 		var codes []string

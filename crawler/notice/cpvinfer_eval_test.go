@@ -64,6 +64,10 @@ type cpvScore struct {
 	division1, division3, grp int
 	groupN                    int // notices declaring a code of a group or finer
 	groupGuessed              int // first guesses of a group or finer
+	// classGuessed counts the first guesses of a class (4 digits) or
+	// finer, and class those whose class is a declared code's: how well
+	// the code is chosen within its group.
+	classGuessed, class int
 }
 
 func (s cpvScore) String() string {
@@ -71,7 +75,8 @@ func (s cpvScore) String() string {
 	return fmt.Sprintf("n=%d guessed=%.3f division@1=%.3f (precision %.3f) division@3=%.3f group@1=%.3f (of %d; precision %.3f of %d)",
 		s.n, r(s.guessed), r(s.division1), float64(s.division1)/math.Max(1, float64(s.guessed)), r(s.division3),
 		float64(s.grp)/math.Max(1, float64(s.groupN)), s.groupN,
-		float64(s.grp)/math.Max(1, float64(s.groupGuessed)), s.groupGuessed)
+		float64(s.grp)/math.Max(1, float64(s.groupGuessed)), s.groupGuessed) +
+		fmt.Sprintf(" class precision %.3f of %d", float64(s.class)/math.Max(1, float64(s.classGuessed)), s.classGuessed)
 }
 
 func scoreCPV(c cpvCase, got []data.InferredCPV, s *cpvScore) (division1 bool) {
@@ -100,6 +105,15 @@ func scoreCPV(c cpvCase, got []data.InferredCPV, s *cpvScore) (division1 bool) {
 		if divs[g.Code[:2]] {
 			s.division3++
 			break
+		}
+	}
+	if len(strings.TrimRight(got[0].Code, "0")) >= 4 {
+		s.classGuessed++
+		for _, d := range c.declared {
+			if d[:4] == got[0].Code[:4] {
+				s.class++
+				break
+			}
 		}
 	}
 	if len(strings.TrimRight(got[0].Code, "0")) >= 3 {
