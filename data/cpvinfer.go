@@ -314,14 +314,20 @@ func noticeTerms(in CPVEvidence) noticeQuery {
 	exprs := cpvExpressions.get()
 	read := func(text string, w float64) {
 		var seq []string
-		for _, word := range noticeWords(text) {
+		words := noticeWords(text)
+		dest := destinationStart(words)
+		for j, word := range words {
 			s := frenchStem(word)
 			if s == "" {
 				continue
 			}
 			seq = append(seq, s)
-			if t, ok := q.terms[s]; !ok || t.weight < w {
-				q.terms[s] = queryTerm{weight: w, word: word}
+			ww := w
+			if j >= dest {
+				ww = w * destinationWeight
+			}
+			if t, ok := q.terms[s]; !ok || t.weight < ww {
+				q.terms[s] = queryTerm{weight: ww, word: word}
 			}
 		}
 		for k, e := range exprs {
@@ -336,6 +342,56 @@ func noticeTerms(in CPVEvidence) noticeQuery {
 	}
 	read(in.Title, 1)
 	return q
+}
+
+// destinationWeight is the share of its text's weight that a word of the
+// destination of a purchase keeps (destinationStart).
+const destinationWeight = 0.3
+
+// destinationStart returns the index of the first word that names who or
+// what a purchase is for rather than what is bought: « pour » followed by
+// an institution, a place or people (« Matelas pour l'internat du
+// lycée », « Tapisseries pour le musée », « Vélos pour la police
+// municipale »), when something was named before it. Other complements
+// of « pour » name the object (« pièces détachées pour véhicules »,
+// « cartouches pour les installations », « pour la fourniture de … »)
+// and keep their weight. len(words) when there is none.
+func destinationStart(words []string) int {
+	for i, w := range words {
+		if w != "pour" || i == 0 {
+			continue
+		}
+		j := i + 1
+		for j < len(words) && destinationSkip[words[j]] {
+			j++
+		}
+		if j < len(words) && destinationNouns[words[j]] {
+			return i
+		}
+	}
+	return len(words)
+}
+
+// destinationNouns are the folded nouns of the institutions, places and
+// people public purchases are made for.
+var destinationNouns = wordSet(`ecole ecoles college colleges lycee lycees internat internats creche creches
+	musee musees eglise eglises mairie mairies mediatheque mediatheques bibliotheque bibliotheques theatre
+	theatres opera conservatoire gymnase gymnases piscine piscines stade stades cantine cantines
+	police gendarmerie pompiers agents agent personnel personnels usagers enfants eleves habitants residents
+	ville villes commune communes communaute departement region hopital hopitaux chu ehpad
+	laboratoire laboratoires universite universites etablissement etablissements besoins compte
+	services service administration collectivite syndicat cpam caf sdis`)
+
+// destinationSkip are the articles and small words between « pour » and
+// what it introduces.
+var destinationSkip = wordSet("le la les l un une des du de d ses son sa leurs leur nos notre vos votre ces ce cet cette")
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
 }
 
 // containsRun reports whether run appears in seq, consecutively.

@@ -155,6 +155,36 @@ func TestInferCPVReadsIndustryTrades(t *testing.T) {
 	}
 }
 
+// TestInferCPVReadsWhatIsBoughtNotForWhom: the words after « pour » that
+// name an institution, a place or people say who the purchase is for,
+// not what is bought (real notices of data/seed/notices, and needs tried
+// as a buyer on the default server).
+func TestInferCPVReadsWhatIsBoughtNotForWhom(t *testing.T) {
+	for _, tc := range []struct {
+		title string
+		first string // the first guess's code prefix
+		never string // a code prefix no guess may have, "" for none
+	}{
+		{"Prestations de sonorisation pour la Commune de Bras-Panon - Lot 1 : puissance 6-10 kw", "48952", ""},
+		{"Souscription de contrats d'assurance pour la Communauté de Communes du Quercy Blanc", "6651", ""},
+		{"Travaux de remplacement de menuiseries pour l'école primaire Jean ALIX à Pont-du-Château.", "45421", ""},
+		{"Achat de tapisseries contemporaines pour le musée", "", "92521"},
+		{"Vélos pour la police municipale", "3443", "352"},
+		// « pour » before the object's complement keeps its weight.
+		{"Fourniture de pièces détachées et accessoires pour véhicules", "343", ""},
+	} {
+		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
+		if tc.first != "" && (len(got) == 0 || !strings.HasPrefix(got[0].Code, tc.first)) {
+			t.Errorf("%q: guesses %v, want %s… first", tc.title, got, tc.first)
+		}
+		for _, g := range got {
+			if tc.never != "" && strings.HasPrefix(g.Code, tc.never) {
+				t.Errorf("%q: guess %v", tc.title, g)
+			}
+		}
+	}
+}
+
 func BenchmarkInferCPV(b *testing.B) {
 	in := data.CPVEvidence{Title: "Travaux de restauration de l'église Saint-Martin : maçonnerie, charpente, couverture",
 		Description: "Le présent marché porte sur la restauration des maçonneries en pierre de taille, de la charpente et de la couverture en ardoise de l'église classée.",
