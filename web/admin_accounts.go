@@ -32,6 +32,7 @@ func adminDone() map[string]string {
 		"desactive": "Compte désactivé : ses sessions sont fermées.",
 		"active":    "Compte réactivé.",
 		"lien":      "Un lien pour choisir un nouveau mot de passe a été envoyé.",
+		"supprime":  "Compte supprimé. Le journal garde la suppression et son motif, sans l'adresse du compte ; un dernier courriel la confirme à son titulaire.",
 	}
 }
 

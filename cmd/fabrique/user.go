@@ -376,7 +376,7 @@ func userDelete(ctx context.Context, p *program, st *store.Store, email string) 
 	if err != nil {
 		return storeError(p.cfg.dataDir, err)
 	}
-	erased, err := st.DeleteAccount(ctx, a.ID, userActor)
+	erased, err := st.DeleteAccount(ctx, a.ID, userActor, "")
 	if errors.Is(err, store.ErrLastOwner) {
 		return &userError{msg: fmt.Sprintf("%s est le seul responsable d'une équipe qui a d'autres membres : "+
 			"un autre responsable doit être nommé d'abord (page Équipe de l'entreprise)", email), err: err}

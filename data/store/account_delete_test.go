@@ -166,7 +166,7 @@ func TestDeleteAccountRefusedChangesNothing(t *testing.T) {
 	w := newErasureWorld(t)
 	ctx := context.Background()
 	before := dumpStore(t, w.s)
-	if _, err := w.s.DeleteAccount(ctx, "claire", "claire"); !errors.Is(err, ErrLastOwner) {
+	if _, err := w.s.DeleteAccount(ctx, "claire", "claire", ""); !errors.Is(err, ErrLastOwner) {
 		t.Fatalf("DeleteAccount of the last owner of a team = %v, want ErrLastOwner", err)
 	}
 	after := dumpStore(t, w.s)
@@ -182,8 +182,52 @@ func TestDeleteAccountRefusedChangesNothing(t *testing.T) {
 			}
 		}
 	}
-	if _, err := w.s.DeleteAccount(ctx, "nobody", "nobody"); !errors.Is(err, data.ErrNotFound) {
+	if _, err := w.s.DeleteAccount(ctx, "nobody", "nobody", ""); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("DeleteAccount of a missing account = %v, want data.ErrNotFound", err)
+	}
+}
+
+// TestDeleteAccountReason: an administrator's erasure keeps its reason
+// in the journal entry, on one line, with the account's address and name
+// erased from it (an admin may copy the letter's first line); a reason
+// too long is refused before anything changes.
+func TestDeleteAccountReason(t *testing.T) {
+	w := newErasureWorld(t)
+	s, ctx := w.s, context.Background()
+	claire, err := s.Account(ctx, "claire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claire.Name = "Claire Morel"
+	if err := s.PutAccount(ctx, claire, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMember(ctx, data.Membership{SupplierID: w.shared.ID, AccountID: "bruno", Role: data.MemberOwner}, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpStore(t, s)
+	if _, err := s.DeleteAccount(ctx, "claire", "admin", strings.Repeat("é", MaxErasureReason+1)); !errors.Is(err, data.ErrInvalid) {
+		t.Errorf("a reason of %d characters: %v, want data.ErrInvalid", MaxErasureReason+1, err)
+	}
+	if !maps.Equal(before, dumpStore(t, s)) {
+		t.Error("a refused reason changed the store")
+	}
+	if _, err := s.DeleteAccount(ctx, "claire", "admin", "Lettre de CLAIRE MOREL\n  ("+strings.ToUpper(claireEmail)+") du 3 décembre"); err != nil {
+		t.Fatal(err)
+	}
+	var got []data.AuditEntry
+	if err := s.Audit(ctx, "", func(e data.AuditEntry) error {
+		if e.Action == "account.delete" {
+			got = append(got, e)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "; motif : Lettre de " + ErasedName + " (" + ErasedAddress + ") du 3 décembre"
+	if len(got) != 1 || got[0].Actor != "admin" || !strings.HasPrefix(got[0].Detail, "compte supprimé par un administrateur") ||
+		!strings.HasSuffix(got[0].Detail, want) {
+		t.Errorf("journal of the erasure: %+v, want by admin, ending %q", got, want)
 	}
 }
 
@@ -201,7 +245,7 @@ func TestDeleteAccount(t *testing.T) {
 	if err := s.AddMember(ctx, data.Membership{SupplierID: w.shared.ID, AccountID: "bruno", Role: data.MemberOwner}, "claire"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.DeleteAccount(ctx, "claire", "claire")
+	got, err := s.DeleteAccount(ctx, "claire", "claire", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +356,7 @@ func TestDeleteAccount(t *testing.T) {
 	}
 	mustCheck(t, s)
 
-	if _, err := s.DeleteAccount(ctx, "claire", "claire"); !errors.Is(err, data.ErrNotFound) {
+	if _, err := s.DeleteAccount(ctx, "claire", "claire", ""); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("a second erasure = %v, want data.ErrNotFound", err)
 	}
 	// A digest built for her just before the erasure is not recorded
@@ -374,7 +418,7 @@ func BenchmarkDeleteAccount(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if _, err := s.DeleteAccount(ctx, id, id); err != nil {
+		if _, err := s.DeleteAccount(ctx, id, id, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
