@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -141,13 +143,23 @@ func (s *Server) accountDelete(c *fiber.Ctx) error {
 }
 
 // mailDeletion sends the last mail, which confirms an erasure to the
-// address the account had. The erasure is done: a mail that cannot leave
-// is logged, not shown as a failure of it.
+// address the account had. Nothing of it is kept once handed over
+// (mail.Message.Forget): SMTP keeps nothing, the outbox keeps its kind
+// and date only. The erasure is done: a mail that cannot leave is logged,
+// not shown as a failure of it, and the log does not write the address.
 func (s *Server) mailDeletion(ctx context.Context, id string, erased store.AccountErasure, d deletionView, byAdmin bool) {
-	err := s.sendMail(ctx, erased.Email, "account_deleted", accountDeletedMail{At: frenchDateTime(time.Now()),
+	msg, err := s.renderMail(erased.Email, "account_deleted", accountDeletedMail{At: frenchDateTime(time.Now()),
 		Alone: d.AloneList(), Teams: d.TeamsList(), Alerts: erased.Alerts, Claims: erased.Claims, ByAdmin: byAdmin})
+	if err == nil {
+		msg.Forget = true
+		err = s.mail.Send(ctx, msg)
+	}
 	if err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "account deletion mail failed", "account", id, "err", err)
+		text := err.Error()
+		if addr := strings.TrimSpace(erased.Email); addr != "" {
+			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(text, data.ErasedAddress)
+		}
+		s.cfg.Logger.ErrorContext(ctx, "account deletion mail failed", "account", id, "err", text)
 	}
 }
 

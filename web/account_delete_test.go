@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"fabrique/data"
+	"fabrique/data/store"
+	fmail "fabrique/web/mail"
 )
 
 // TestAccountDelete plays the deletion of a PMI member's account from
@@ -28,6 +30,16 @@ func TestAccountDelete(t *testing.T) {
 	}
 	cl, other := signIn(t, s, email, testPassword), signIn(t, s, email, testPassword)
 	stolen := *cl.session()
+	// Mails the outbox kept before an SMTP server was configured: one to
+	// her, and her invitation to a colleague, which names her.
+	for _, m := range []fmail.Message{{To: email, Subject: "Votre lien de connexion", Text: "Bonjour, voici votre lien.",
+		Headers: map[string]string{"X-Fabrique-Mail": "signin_link"}},
+		{To: "bruno@tolerie-comtoise.example", Subject: "Invitation", Text: "Claire Morel (" + email + ") vous invite",
+			Headers: map[string]string{"X-Fabrique-Mail": "listing_invite"}}} {
+		if err := (fmail.Outbox{Store: s.store}).Send(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	r := cl.get(t, accountPath)
 	mustContain(t, "account page", r.body, "Supprimer mon compte", `action="/compte/supprimer"`, "Ce qui sera supprimé",
@@ -123,6 +135,59 @@ func TestAccountDelete(t *testing.T) {
 	mustContain(t, "mail HTML", m.HTML, "Tôlerie &lt;b&gt;Comtoise&lt;/b&gt; &amp; fils")
 	if n := len(inbox()); n != 1 {
 		t.Errorf("%d mails, want the one confirmation", n)
+	}
+	// The confirmation delivered, no record of the file holds her address.
+	if found, err := s.store.Mentions(ctx, email); err != nil || len(found) != 0 {
+		t.Errorf("records holding the deleted address: %q (%v), want none", found, err)
+	}
+	outbox, err := s.store.Outbox(ctx, 10)
+	if err != nil || len(outbox) != 2 || outbox[1].ErasedAt.IsZero() || outbox[1].Headers["X-Fabrique-Mail"] != "signin_link" ||
+		outbox[0].Text != "Claire Morel ("+store.ErasedAddress+") vous invite" {
+		t.Errorf("the outbox after the deletion: %+v (%v)\nwant her mail erased but its kind, the invitation without her address", outbox, err)
+	}
+}
+
+// TestAccountDeleteOutbox: without an SMTP server, the last mail of a
+// deletion goes to the outbox like any other, but nothing of its
+// recipient is kept there: it is written already erased, and so are the
+// earlier mails to her address (here a password link). The admins'
+// outbox page says a mail of that kind was written, and when; no record
+// of the file holds the address.
+func TestAccountDeleteOutbox(t *testing.T) {
+	s := newTestServer(t, Config{})
+	ctx := context.Background()
+	const email = "eve.durand@atelier.test"
+	createAccount(t, s, email, testPassword, data.RoleBuyer)
+	createAccount(t, s, "admin@alliance.test", testPassword, data.RoleAdmin)
+	if r := newClient(s).post(t, forgotPath, url.Values{"email": {email}}); r.status >= 400 {
+		t.Fatalf("password link: %d", r.status)
+	}
+	if found, _ := s.store.Mentions(ctx, email); len(found) < 2 {
+		t.Fatalf("before the deletion her address is in %q, want her account and the outbox's link at least", found)
+	}
+	cl := signIn(t, s, email, testPassword)
+	if r := cl.post(t, deletePath, url.Values{"current": {testPassword}, "confirmation": {deleteConfirmed}}); r.status != http.StatusSeeOther {
+		t.Fatalf("deletion: %d, want 303", r.status)
+	}
+	outbox, err := s.store.Outbox(ctx, 10)
+	if err != nil || len(outbox) != 2 {
+		t.Fatalf("the outbox after the deletion: %d mails (%v), want the link and the confirmation", len(outbox), err)
+	}
+	for i, m := range outbox {
+		if m.To != store.ErasedAddress || m.Text != "" || m.HTML != "" || m.Subject != "" || m.ErasedAt.IsZero() {
+			t.Errorf("outbox mail %d after the deletion: %+v, want erased", i, m)
+		}
+	}
+	if kind := outbox[0].Headers["X-Fabrique-Mail"]; kind != "account_deleted" {
+		t.Errorf("the last outbox mail is a %q, want account_deleted", kind)
+	}
+	if found, err := s.store.Mentions(ctx, email); err != nil || len(found) != 0 {
+		t.Errorf("records holding the deleted address: %q (%v), want none", found, err)
+	}
+	r := signIn(t, s, "admin@alliance.test", testPassword).get(t, "/admin/courriels")
+	mustContain(t, "outbox page", r.body, "Courriel effacé", "(account_deleted)", "son destinataire a supprimé son compte")
+	if strings.Contains(r.body, email) {
+		t.Error("the outbox page shows the deleted address")
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 // erased account's e-mail address was written; ErasedName where its name
 // was written in the reason of an erasure.
 const (
-	ErasedAddress = "[adresse effacée]"
+	ErasedAddress = data.ErasedAddress
 	ErasedName    = "[nom effacé]"
 )
 
@@ -39,7 +39,7 @@ type AccountErasure struct {
 	// it was the only member of: nobody manages their listing any more.
 	Teams, Unclaimed []string
 	Needs            int // links to the needs it filed (the needs stay, anonymous)
-	Outbox           int // mails to its address in the outbox
+	Outbox           int // outbox mails erased: to its address, or naming it
 	Audit            int // journal entries whose address or client address was erased
 }
 
@@ -49,7 +49,8 @@ type AccountErasure struct {
 // It removes the account and its address index, its sessions, its
 // one-time tokens, its alert profiles with their tokens, last sends,
 // tenders sent and digest records (a pending digest is never sent), its
-// links to the needs it filed, and the outbox mails to its address. It
+// links to the needs it filed. The outbox mails to its address lose
+// their address and content, keeping their kind and date. It
 // withdraws its open claims (their uploaded document deleted: nobody
 // reviewed it) and ends its memberships; a company it was the only member
 // of is unclaimed again, its listing kept as published and its pending
@@ -307,16 +308,41 @@ func (e *eraser) needs(out *AccountErasure) error {
 	return deletePrefixed(e.tx.Bucket(bucketAccountNeeds), e.id+"|")
 }
 
-// outbox deletes the mails kept for the account's address.
+// outbox erases the mails the outbox kept for the account's address:
+// each keeps its kind and date, that a mail was written, and loses its
+// address and content (data.OutboxMail.Erase). The outbox holds no
+// pending mail: a mail is there instead of being sent, its last state
+// (the digests still to send are records of their own, deleted by
+// alerts). A mail to someone else that names the address (an invitation
+// the account sent) has it replaced by ErasedAddress.
 func (e *eraser) outbox(out *AccountErasure) error {
 	var err error
 	out.Outbox, err = editEach(e.tx.Bucket(bucketOutbox), "outbox mail", e.mentions, func(_ []byte, m *data.OutboxMail) (editOp, error) {
-		if !strings.EqualFold(strings.TrimSpace(m.To), strings.TrimSpace(e.email)) {
+		if m.ErasedAt.IsZero() && e.sameAddress(m.To) {
+			m.Erase(e.now)
+			return editPut, nil
+		}
+		before := fmt.Sprint(*m)
+		m.To, m.Subject, m.Text, m.HTML = e.erase(m.To), e.erase(m.Subject), e.erase(m.Text), e.erase(m.HTML)
+		for k, v := range m.Headers {
+			m.Headers[k] = e.erase(v)
+		}
+		if fmt.Sprint(*m) == before {
 			return editKeep, nil
 		}
-		return editDelete, nil
+		return editPut, nil
 	})
 	return err
+}
+
+// sameAddress reports whether a mail's recipient ("a@b.fr" or "Nom
+// <a@b.fr>") is the account's address, case ignored.
+func (e *eraser) sameAddress(to string) bool {
+	to = strings.TrimSpace(to)
+	if i := strings.LastIndexByte(to, '<'); i >= 0 && strings.HasSuffix(to, ">") {
+		to = to[i+1 : len(to)-1]
+	}
+	return strings.EqualFold(to, strings.TrimSpace(e.email))
 }
 
 // audit erases, in the journal, the client address of the entries the
