@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -417,5 +418,32 @@ func TestAdminAccountDelete(t *testing.T) {
 		"Vous ne faites plus partie de l'équipe de Tôlerie <b>Comtoise</b>")
 	if strings.Contains(m.Text, "mot de passe :") {
 		t.Error("the mail of an admin's deletion speaks of a stolen password")
+	}
+}
+
+// TestAccountDeleteMailFailure: when the last mail cannot leave (here no
+// SMTP server answers), the deletion is done all the same, and the log
+// says the mail failed without writing the address it was for.
+func TestAccountDeleteMailFailure(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	s := newTestServerDeps(t, Config{}, Deps{Mail: testSMTPSender(t, closed)})
+	const email = "Eve.Durand@Atelier.test"
+	eve := createAccount(t, s, email, testPassword, data.RoleBuyer)
+	cl := signIn(t, s, email, testPassword)
+	if r := cl.post(t, deletePath, url.Values{"current": {testPassword}, "confirmation": {deleteConfirmed}}); r.status != http.StatusSeeOther {
+		t.Fatalf("deletion: %d, want 303", r.status)
+	}
+	if _, err := s.store.Account(context.Background(), eve.ID); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("the account after a deletion whose mail failed: %v, want not found", err)
+	}
+	log := s.log.String()
+	mustContain(t, "log", log, "account deletion mail failed", store.ErasedAddress)
+	if strings.Contains(strings.ToLower(log), strings.ToLower(email)) {
+		t.Errorf("the log writes the deleted address:\n%s", log)
 	}
 }
