@@ -61,4 +61,27 @@ type OutboxMail struct {
 	Text    string            `json:"text"`
 	HTML    string            `json:"html,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
+	// ErasedAt is when the mail's address and content were erased (Erase):
+	// its recipient's account was deleted. The outbox then keeps only
+	// that a mail of this kind was written to the outbox, and when.
+	ErasedAt time.Time `json:"erased_at,omitzero"`
+}
+
+// ErasedAddress stands where an erased account's e-mail address was
+// written, in the records kept after its deletion.
+const ErasedAddress = "[adresse effacée]"
+
+// MailKindHeader names a mail's template ("account_deleted",
+// "alert_digest"…): the one header an erased outbox mail keeps.
+const MailKindHeader = "X-Fabrique-Mail"
+
+// Erase drops the mail's address, subject, bodies and headers but its
+// kind, and marks it erased at that time: the outbox keeps that the mail
+// was written, its kind and its date, and nothing of its recipient.
+func (m *OutboxMail) Erase(at time.Time) {
+	kind := m.Headers[MailKindHeader]
+	m.To, m.Subject, m.Text, m.HTML, m.Headers, m.ErasedAt = ErasedAddress, "", "", "", nil, at
+	if kind != "" {
+		m.Headers = map[string]string{MailKindHeader: kind}
+	}
 }

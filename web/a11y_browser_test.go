@@ -266,6 +266,8 @@ func newA11yWorld(t *testing.T) *a11yWorld {
 		{"journal", journalPath, true},
 		{"comptes", "/admin/comptes", false},
 		{"courriels", "/admin/courriels", false},
+		{"supprimer un compte", adminDeletePath(bruno.ID), false},
+		{"supprimer un compte : nommer un responsable d'abord", adminDeletePath(dora.ID), false},
 		{"appels d'offres écartés", "/admin/appels-d-offres/signaux", false},
 		{"observatoire (administrateurs)", "/observatoire", true},
 		{"invitation envoyée à une autre adresse", invite, false}, // the admin is not in the team Claire invites to

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -92,6 +94,7 @@ type accountDeletedMail struct {
 	Alone, Teams string // the companies, in French (deletionView.AloneList, TeamsList)
 	Alerts       int
 	Claims       int
+	ByAdmin      bool // an administrator deleted it, on a request received otherwise
 }
 
 // accountDelete serves POST /compte/supprimer.
@@ -120,7 +123,7 @@ func (s *Server) accountDelete(c *fiber.Ctx) error {
 	if len(p.Errors) > 0 {
 		return s.renderAccount(c, fiber.StatusBadRequest, p)
 	}
-	erased, err := s.store.DeleteAccount(ctx, a.ID, a.ID)
+	erased, err := s.store.DeleteAccount(ctx, a.ID, a.ID, "")
 	switch {
 	case errors.Is(err, store.ErrLastOwner): // a member joined since the page was built
 		if p, err = s.accountPageOf(c, a); err != nil {
@@ -135,13 +138,29 @@ func (s *Server) accountDelete(c *fiber.Ctx) error {
 	s.cfg.Logger.InfoContext(ctx, "account deleted by its holder", "account", a.ID, "sessions", erased.Sessions,
 		"alerts", erased.Alerts, "claims", erased.Claims, "teams", len(erased.Teams), "unclaimed", len(erased.Unclaimed),
 		"journal", erased.Audit)
-	// The erasure is done: a mail that cannot leave is logged, not shown
-	// as a failure of it.
-	if err := s.sendMail(ctx, erased.Email, "account_deleted", accountDeletedMail{At: frenchDateTime(time.Now()),
-		Alone: p.Deletion.AloneList(), Teams: p.Deletion.TeamsList(), Alerts: erased.Alerts, Claims: erased.Claims}); err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "account deletion mail failed", "account", a.ID, "err", err)
-	}
+	s.mailDeletion(ctx, a.ID, erased, p.Deletion, false)
 	return s.signOutDeleted(c)
+}
+
+// mailDeletion sends the last mail, which confirms an erasure to the
+// address the account had. Nothing of it is kept once handed over
+// (mail.Message.Forget): SMTP keeps nothing, the outbox keeps its kind
+// and date only. The erasure is done: a mail that cannot leave is logged,
+// not shown as a failure of it, and the log does not write the address.
+func (s *Server) mailDeletion(ctx context.Context, id string, erased store.AccountErasure, d deletionView, byAdmin bool) {
+	msg, err := s.renderMail(erased.Email, "account_deleted", accountDeletedMail{At: frenchDateTime(time.Now()),
+		Alone: d.AloneList(), Teams: d.TeamsList(), Alerts: erased.Alerts, Claims: erased.Claims, ByAdmin: byAdmin})
+	if err == nil {
+		msg.Forget = true
+		err = s.mail.Send(ctx, msg)
+	}
+	if err != nil {
+		text := err.Error()
+		if addr := strings.TrimSpace(erased.Email); addr != "" {
+			text = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(text, data.ErasedAddress)
+		}
+		s.cfg.Logger.ErrorContext(ctx, "account deletion mail failed", "account", id, "err", text)
+	}
 }
 
 // signOutDeleted drops the session cookie of a deleted account (its

@@ -32,6 +32,7 @@ func adminDone() map[string]string {
 		"desactive": "Compte désactivé : ses sessions sont fermées.",
 		"active":    "Compte réactivé.",
 		"lien":      "Un lien pour choisir un nouveau mot de passe a été envoyé.",
+		"supprime":  "Compte supprimé. Le journal garde la suppression et son motif, sans l'adresse du compte ; un dernier courriel la confirme à son titulaire.",
 	}
 }
 
@@ -126,6 +127,7 @@ type outboxView struct {
 	Seq              uint64
 	At, To, Subject  string
 	Text, HTML, Kind string
+	Erased           string // when its address and content were erased, or ""
 }
 
 // outboxShown is how many of the latest mails the outbox page lists.
@@ -138,8 +140,12 @@ func (s *Server) adminOutbox(c *fiber.Ctx) error {
 	}
 	p := &outboxPage{Layout: Layout{Title: "Courriels en attente (boîte d'envoi)"}, Limit: outboxShown}
 	for _, m := range mails {
-		p.Mails = append(p.Mails, outboxView{Seq: m.Seq, At: frenchDateTime(m.At), To: m.To, Subject: m.Subject,
-			Text: m.Text, Kind: m.Headers["X-Fabrique-Mail"]})
+		v := outboxView{Seq: m.Seq, At: frenchDateTime(m.At), To: m.To, Subject: m.Subject,
+			Text: m.Text, Kind: m.Headers[data.MailKindHeader]}
+		if !m.ErasedAt.IsZero() {
+			v.Erased = frenchDateTime(m.ErasedAt)
+		}
+		p.Mails = append(p.Mails, v)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusOK, "admin_outbox", p)

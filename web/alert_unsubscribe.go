@@ -23,7 +23,8 @@ import (
 // without session nor CSRF token (the body is
 // "List-Unsubscribe=One-Click"), so the token is the only key, and the
 // CSRF middleware lets these posts through (oneClickUnsubscribe). It is
-// idempotent: a second POST answers the same.
+// idempotent: a second POST answers the same. The profiles stop in one
+// store transaction, all or none (store.Unsubscribe).
 //
 // A token that opens no profile is that of a deleted alert (or a cut
 // link: the store cannot tell them apart): GET says « Cette alerte n'existe
@@ -98,21 +99,13 @@ func (s *Server) unsubscribeConfirm(c *fiber.Ctx) error {
 
 // unsubscribe serves POST /alertes/desinscription/{token}.
 func (s *Server) unsubscribe(c *fiber.Ctx) error {
-	ps, err := s.unsubscribeProfiles(c)
+	// One transaction stops them all, or none (store.Unsubscribe).
+	ps, err := s.store.Unsubscribe(c.UserContext(), c.Params("token"))
 	if errors.Is(err, data.ErrNotFound) {
 		return s.renderUnsubscribe(c, fiber.StatusOK, goneAlertPage())
 	}
 	if err != nil {
 		return err
-	}
-	for _, p := range ps {
-		if !p.Active {
-			continue
-		}
-		p.Active = false
-		if _, err := s.store.PutAlertProfile(c.UserContext(), p); err != nil {
-			return err
-		}
 	}
 	w := unsubscribeWordsFor(ps)
 	return s.renderUnsubscribe(c, fiber.StatusOK, &confirmationPage{Layout: Layout{Title: "Désinscription enregistrée"},

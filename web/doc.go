@@ -35,7 +35,8 @@
 //     and Config.TrustedProxies),
 //     hashing.go (bounded argon2id), account*.go (sign-up, mailed links,
 //     sign-in, reset, /compte), admin_accounts.go (/admin/comptes,
-//     /admin/courriels), mailer.go (mails rendered from templates/mail and
+//     /admin/courriels), admin_account_delete.go (an account's deletion by
+//     an admin, with its reason), mailer.go (mails rendered from templates/mail and
 //     sent through the mail.Sender of Deps). Subpackages: mail (SMTP and
 //     outbox), password (argon2id and the weak-password rules).
 //   - The company's own listing: listing*.go under /compte/entreprises

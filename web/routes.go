@@ -68,6 +68,8 @@ func (s *Server) routes() []route {
 		{fiber.MethodPost, deletePath, s.signedInOnly(s.accountDelete)}, // account_delete.go
 		{fiber.MethodGet, deletedPath, s.accountDeleted},
 		{fiber.MethodGet, "/admin/comptes", s.adminOnly(s.adminAccounts)},
+		{fiber.MethodGet, "/admin/comptes/:id/supprimer", s.adminOnly(s.adminAccountDeleteForm)}, // admin_account_delete.go
+		{fiber.MethodPost, "/admin/comptes/:id/supprimer", s.adminOnly(s.adminAccountDelete)},
 		{fiber.MethodPost, "/admin/comptes/:id/:action", s.adminOnly(s.adminAccountAction)},
 		{fiber.MethodGet, "/admin/courriels", s.adminOnly(s.adminOutbox)},
 		{fiber.MethodGet, "/api", s.apiHome}, // the API explained to people (api_page.go)

@@ -49,6 +49,7 @@ type config struct {
 	mailFrom       string
 	admin          string // "true" or ""
 	password       string
+	reason         string // user delete's --motif
 
 	alertsEvery string // serve's alert scheduler (alerts.go)
 	importEvery string // serve's scheduled feed imports (imports.go)
@@ -123,6 +124,7 @@ const (
 	optMailFrom       = "mail-from"
 	optAdmin          = "admin"
 	optPassword       = "password"
+	optReason         = "motif"
 )
 
 // defaultAddr is where serve listens when nothing is configured.

@@ -76,9 +76,11 @@
 // disable one (it can no longer sign in, its sessions end) or enable it.
 // user delete EMAIL: erases an account at its holder's request, as
 // « Supprimer mon compte » does on /compte (store.DeleteAccount), without
-// mail; refused while it is the only owner of a team with other members.
-// Like backup, it needs the data directory free; while serve runs, admins
-// use /admin/comptes. Options: --data, --admin, --password.
+// mail; refused while it is the only owner of a team with other members;
+// --motif keeps in the journal the request received (its means, its date),
+// the account's address erased from it. Like backup, it needs the data
+// directory free; while serve runs, admins use /admin/comptes (« supprimer… »).
+// Options: --data, --admin, --password, --motif.
 // stats snapshot: records the day's key figures of the observatory
 // (/observatoire) in the store, replacing a snapshot taken earlier that
 // day, for cron. serve takes one by itself when it starts and then once a

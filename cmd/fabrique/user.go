@@ -94,6 +94,12 @@ func accountOptions() []option {
 			def:     constant(""),
 			display: "demandé",
 		},
+		{
+			flag: optReason, arg: "TEXTE",
+			help:  "user delete : le motif de la suppression (la demande reçue, sa date, sa référence), gardé au journal sans l'adresse du compte",
+			field: func(c *config) *string { return &c.reason },
+			def:   constant(""),
+		},
 	}
 }
 
@@ -179,15 +185,16 @@ func userCommand() command {
 			"user disable ADRESSE / user enable ADRESSE\n" +
 			"    désactive un compte (il ne peut plus se connecter, ses sessions sont\n" +
 			"    fermées) ou le réactive.\n" +
-			"user delete ADRESSE\n" +
+			"user delete ADRESSE [--motif TEXTE]\n" +
 			"    supprime un compte à la demande de son titulaire (RGPD), comme « Supprimer\n" +
 			"    mon compte » sur /compte : le compte, ses sessions, ses alertes, ses\n" +
 			"    revendications en cours et sa place dans les équipes ; le journal garde son\n" +
 			"    identifiant, sans son adresse. Refusé tant qu'il est le seul responsable\n" +
-			"    d'une équipe qui a d'autres membres. Aucun courriel n'est envoyé.\n" +
+			"    d'une équipe qui a d'autres membres. Aucun courriel n'est envoyé. --motif\n" +
+			"    garde au journal la demande reçue (son moyen, sa date), sans l'adresse.\n" +
 			"La base ne doit pas être ouverte par « fabrique serve » : utilisez alors la\n" +
 			"page /admin/comptes.",
-		options: append([]string{optData, optAdmin, optPassword}, logOptions...),
+		options: append([]string{optData, optAdmin, optPassword, optReason}, logOptions...),
 		run:     runUser,
 	}
 }
@@ -376,7 +383,10 @@ func userDelete(ctx context.Context, p *program, st *store.Store, email string) 
 	if err != nil {
 		return storeError(p.cfg.dataDir, err)
 	}
-	erased, err := st.DeleteAccount(ctx, a.ID, userActor)
+	erased, err := st.DeleteAccount(ctx, a.ID, userActor, p.cfg.reason)
+	if errors.Is(err, data.ErrInvalid) {
+		return &userError{msg: fmt.Sprintf("motif refusé : %v", err), err: err}
+	}
 	if errors.Is(err, store.ErrLastOwner) {
 		return &userError{msg: fmt.Sprintf("%s est le seul responsable d'une équipe qui a d'autres membres : "+
 			"un autre responsable doit être nommé d'abord (page Équipe de l'entreprise)", email), err: err}

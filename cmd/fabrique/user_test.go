@@ -73,7 +73,7 @@ func TestUserCommands(t *testing.T) {
 	if _, _, err := runCmd(t, env(), "user", "add", "efface@mairie.test", "--password", pw, "--data", dir); err != nil {
 		t.Fatalf("user add: %v", err)
 	}
-	out, _, err = runCmd(t, env(), "user", "delete", "efface@mairie.test", "--data", dir)
+	out, _, err = runCmd(t, env(), "user", "delete", "efface@mairie.test", "--motif", "Courrier du 3 décembre (efface@mairie.test)", "--data", dir)
 	if err != nil || !strings.Contains(out, "Compte efface@mairie.test supprimé (0 session fermée") {
 		t.Fatalf("user delete: %v\n%s", err, out)
 	}
@@ -90,6 +90,18 @@ func TestUserCommands(t *testing.T) {
 	admin, err := st.AccountByEmail(ctx, "admin@alliance.test")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var deletion []string
+	if err := st.Audit(ctx, "", func(e data.AuditEntry) error {
+		if e.Action == "account.delete" {
+			deletion = append(deletion, e.Actor+": "+e.Detail)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "cli:user: compte supprimé par un administrateur ; motif : Courrier du 3 décembre (" + store.ErasedAddress + ")"; len(deletion) != 1 || deletion[0] != want {
+		t.Errorf("journal of user delete: %q, want %q", deletion, want)
 	}
 	if admin.Role != data.RoleAdmin || !admin.Verified || admin.Disabled {
 		t.Errorf("admin account = %+v", admin)

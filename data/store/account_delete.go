@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -14,8 +15,16 @@ import (
 )
 
 // ErasedAddress stands, in the records DeleteAccount keeps, where the
-// erased account's e-mail address was written.
-const ErasedAddress = "[adresse effacée]"
+// erased account's e-mail address was written; ErasedName where its name
+// was written in the reason of an erasure.
+const (
+	ErasedAddress = data.ErasedAddress
+	ErasedName    = "[nom effacé]"
+)
+
+// MaxErasureReason is the length, in characters, of the longest reason
+// DeleteAccount keeps.
+const MaxErasureReason = 500
 
 // AccountErasure says what DeleteAccount removed.
 type AccountErasure struct {
@@ -30,7 +39,7 @@ type AccountErasure struct {
 	// it was the only member of: nobody manages their listing any more.
 	Teams, Unclaimed []string
 	Needs            int // links to the needs it filed (the needs stay, anonymous)
-	Outbox           int // mails to its address in the outbox
+	Outbox           int // outbox mails erased: to its address, or naming it
 	Audit            int // journal entries whose address or client address was erased
 }
 
@@ -40,7 +49,8 @@ type AccountErasure struct {
 // It removes the account and its address index, its sessions, its
 // one-time tokens, its alert profiles with their tokens, last sends,
 // tenders sent and digest records (a pending digest is never sent), its
-// links to the needs it filed, and the outbox mails to its address. It
+// links to the needs it filed. The outbox mails to its address lose
+// their address and content, keeping their kind and date. It
 // withdraws its open claims (their uploaded document deleted: nobody
 // reviewed it) and ends its memberships; a company it was the only member
 // of is unclaimed again, its listing kept as published and its pending
@@ -61,10 +71,20 @@ type AccountErasure struct {
 // The only owner of a team with other members is refused with
 // ErrLastOwner, as when leaving: another owner must be named first. A
 // missing account is data.ErrNotFound.
-func (s *Store) DeleteAccount(ctx context.Context, id, actor string) (AccountErasure, error) {
+//
+// reason, optional, is why someone other than the holder erases the
+// account (an administrator acting on a request received by letter or
+// telephone): the journal entry keeps it on one line, the account's
+// address and name erased from it, MaxErasureReason characters at most
+// (data.ErrInvalid beyond).
+func (s *Store) DeleteAccount(ctx context.Context, id, actor, reason string) (AccountErasure, error) {
 	var out AccountErasure
 	if err := validActor(actor); err != nil {
 		return out, err
+	}
+	reason = strings.Join(strings.Fields(reason), " ")
+	if n := utf8.RuneCountInString(reason); n > MaxErasureReason {
+		return out, invalid("reason", "", fmt.Sprintf("motif trop long (%d caractères, %d au plus)", n, MaxErasureReason))
 	}
 	now := s.stamp()
 	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
@@ -76,7 +96,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id, actor string) (AccountEra
 			return fmt.Errorf("store: account %q: %w", id, data.ErrNotFound)
 		}
 		out.Email = a.Email
-		e := eraser{s: s, tx: tx, id: id, email: a.Email, actor: actor, now: now}
+		e := eraser{s: s, tx: tx, id: id, email: a.Email, name: a.Name, actor: actor, now: now}
 		// The steps that may refuse (the memberships) come after others
 		// that wrote: a refusal undoes them with the transaction.
 		for _, step := range []func(*AccountErasure) error{e.sessions, e.alerts, e.claims, e.reports,
@@ -91,8 +111,12 @@ func (s *Store) DeleteAccount(ctx context.Context, id, actor string) (AccountEra
 		if err := syncEntries(tx, id, accountEntries(&a), nil); err != nil {
 			return err
 		}
+		detail := out.summary(actor == id)
+		if reason != "" {
+			detail += " ; motif : " + e.eraseName(e.erase(reason))
+		}
 		return appendAudit(tx, data.AuditEntry{At: now, Actor: actor, Action: "account.delete",
-			Entity: "account:" + id, Detail: out.summary(actor == id)})
+			Entity: "account:" + id, Detail: detail})
 	})
 	if err != nil {
 		return AccountErasure{}, err
@@ -123,6 +147,7 @@ type eraser struct {
 	s          *Store
 	tx         *bolt.Tx
 	id, email  string
+	name       string // the account's name, erased from the reason
 	actor      string
 	now        time.Time
 	needleJSON []byte // the address as JSON writes it, lower-case, for mentions
@@ -283,16 +308,41 @@ func (e *eraser) needs(out *AccountErasure) error {
 	return deletePrefixed(e.tx.Bucket(bucketAccountNeeds), e.id+"|")
 }
 
-// outbox deletes the mails kept for the account's address.
+// outbox erases the mails the outbox kept for the account's address:
+// each keeps its kind and date, that a mail was written, and loses its
+// address and content (data.OutboxMail.Erase). The outbox holds no
+// pending mail: a mail is there instead of being sent, its last state
+// (the digests still to send are records of their own, deleted by
+// alerts). A mail to someone else that names the address (an invitation
+// the account sent) has it replaced by ErasedAddress.
 func (e *eraser) outbox(out *AccountErasure) error {
 	var err error
 	out.Outbox, err = editEach(e.tx.Bucket(bucketOutbox), "outbox mail", e.mentions, func(_ []byte, m *data.OutboxMail) (editOp, error) {
-		if !strings.EqualFold(strings.TrimSpace(m.To), strings.TrimSpace(e.email)) {
+		if m.ErasedAt.IsZero() && e.sameAddress(m.To) {
+			m.Erase(e.now)
+			return editPut, nil
+		}
+		before := fmt.Sprint(*m)
+		m.To, m.Subject, m.Text, m.HTML = e.erase(m.To), e.erase(m.Subject), e.erase(m.Text), e.erase(m.HTML)
+		for k, v := range m.Headers {
+			m.Headers[k] = e.erase(v)
+		}
+		if fmt.Sprint(*m) == before {
 			return editKeep, nil
 		}
-		return editDelete, nil
+		return editPut, nil
 	})
 	return err
+}
+
+// sameAddress reports whether a mail's recipient ("a@b.fr" or "Nom
+// <a@b.fr>") is the account's address, case ignored.
+func (e *eraser) sameAddress(to string) bool {
+	to = strings.TrimSpace(to)
+	if i := strings.LastIndexByte(to, '<'); i >= 0 && strings.HasSuffix(to, ">") {
+		to = to[i+1 : len(to)-1]
+	}
+	return strings.EqualFold(to, strings.TrimSpace(e.email))
 }
 
 // audit erases, in the journal, the client address of the entries the
@@ -319,19 +369,33 @@ func (e *eraser) audit(out *AccountErasure) error {
 
 // erase replaces the account's address in s, case ignored.
 func (e *eraser) erase(s string) string {
-	addr := strings.TrimSpace(e.email)
-	if addr == "" {
+	return replaceFold(s, strings.TrimSpace(e.email), ErasedAddress)
+}
+
+// eraseName replaces the account's name in s, case ignored; a name of
+// fewer than three letters is left (it would hit ordinary words).
+func (e *eraser) eraseName(s string) string {
+	name := strings.Join(strings.Fields(e.name), " ")
+	if utf8.RuneCountInString(name) < 3 {
+		return s
+	}
+	return replaceFold(s, name, ErasedName)
+}
+
+// replaceFold replaces every old in s by repl, case ignored.
+func replaceFold(s, old, repl string) string {
+	if old == "" {
 		return s
 	}
 	var b strings.Builder
 	for {
-		i := indexFold(s, addr)
+		i := indexFold(s, old)
 		if i < 0 {
 			break
 		}
 		b.WriteString(s[:i])
-		b.WriteString(ErasedAddress)
-		s = s[i+len(addr):]
+		b.WriteString(repl)
+		s = s[i+len(old):]
 	}
 	if b.Len() == 0 {
 		return s

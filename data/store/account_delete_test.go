@@ -146,8 +146,14 @@ func newErasureWorld(t *testing.T) *erasureWorld {
 	// The rest: a need filed, mails in the outbox, a report, journal
 	// entries with client addresses, hers and an admin's.
 	must(s.AddAccountNeed(ctx, "claire", "besoin:1"))
-	for _, to := range []string{claireEmail, "bruno@atelier.test"} {
-		_, err := s.PutOutboxMail(ctx, data.OutboxMail{To: to, Subject: "Lien", Text: "Bonjour"})
+	for _, m := range []data.OutboxMail{
+		{To: "Claire Morel <" + claireEmail + ">", Subject: "Lien", Text: "Bonjour", HTML: "<p>Bonjour</p>",
+			Headers: map[string]string{data.MailKindHeader: "signin_link", "List-Unsubscribe": "<https://x.test/t>"}},
+		{To: "bruno@atelier.test", Subject: "Lien", Text: "Bonjour"},
+		{To: "bruno@atelier.test", Subject: "Invitation", Text: "Claire (" + strings.ToLower(claireEmail) + ") vous invite",
+			Headers: map[string]string{data.MailKindHeader: "listing_invite"}},
+	} {
+		_, err := s.PutOutboxMail(ctx, m)
 		must(err)
 	}
 	must(s.PutReport(ctx, data.Report{ID: "r1", SupplierID: w.colleague.ID, AccountID: "claire", Reason: "Adresse fausse", Addr: "192.0.2.1"},
@@ -166,7 +172,7 @@ func TestDeleteAccountRefusedChangesNothing(t *testing.T) {
 	w := newErasureWorld(t)
 	ctx := context.Background()
 	before := dumpStore(t, w.s)
-	if _, err := w.s.DeleteAccount(ctx, "claire", "claire"); !errors.Is(err, ErrLastOwner) {
+	if _, err := w.s.DeleteAccount(ctx, "claire", "claire", ""); !errors.Is(err, ErrLastOwner) {
 		t.Fatalf("DeleteAccount of the last owner of a team = %v, want ErrLastOwner", err)
 	}
 	after := dumpStore(t, w.s)
@@ -182,8 +188,52 @@ func TestDeleteAccountRefusedChangesNothing(t *testing.T) {
 			}
 		}
 	}
-	if _, err := w.s.DeleteAccount(ctx, "nobody", "nobody"); !errors.Is(err, data.ErrNotFound) {
+	if _, err := w.s.DeleteAccount(ctx, "nobody", "nobody", ""); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("DeleteAccount of a missing account = %v, want data.ErrNotFound", err)
+	}
+}
+
+// TestDeleteAccountReason: an administrator's erasure keeps its reason
+// in the journal entry, on one line, with the account's address and name
+// erased from it (an admin may copy the letter's first line); a reason
+// too long is refused before anything changes.
+func TestDeleteAccountReason(t *testing.T) {
+	w := newErasureWorld(t)
+	s, ctx := w.s, context.Background()
+	claire, err := s.Account(ctx, "claire")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claire.Name = "Claire Morel"
+	if err := s.PutAccount(ctx, claire, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddMember(ctx, data.Membership{SupplierID: w.shared.ID, AccountID: "bruno", Role: data.MemberOwner}, "claire"); err != nil {
+		t.Fatal(err)
+	}
+	before := dumpStore(t, s)
+	if _, err := s.DeleteAccount(ctx, "claire", "admin", strings.Repeat("é", MaxErasureReason+1)); !errors.Is(err, data.ErrInvalid) {
+		t.Errorf("a reason of %d characters: %v, want data.ErrInvalid", MaxErasureReason+1, err)
+	}
+	if !maps.Equal(before, dumpStore(t, s)) {
+		t.Error("a refused reason changed the store")
+	}
+	if _, err := s.DeleteAccount(ctx, "claire", "admin", "Lettre de CLAIRE MOREL\n  ("+strings.ToUpper(claireEmail)+") du 3 décembre"); err != nil {
+		t.Fatal(err)
+	}
+	var got []data.AuditEntry
+	if err := s.Audit(ctx, "", func(e data.AuditEntry) error {
+		if e.Action == "account.delete" {
+			got = append(got, e)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := "; motif : Lettre de " + ErasedName + " (" + ErasedAddress + ") du 3 décembre"
+	if len(got) != 1 || got[0].Actor != "admin" || !strings.HasPrefix(got[0].Detail, "compte supprimé par un administrateur") ||
+		!strings.HasSuffix(got[0].Detail, want) {
+		t.Errorf("journal of the erasure: %+v, want by admin, ending %q", got, want)
 	}
 }
 
@@ -201,12 +251,15 @@ func TestDeleteAccount(t *testing.T) {
 	if err := s.AddMember(ctx, data.Membership{SupplierID: w.shared.ID, AccountID: "bruno", Role: data.MemberOwner}, "claire"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.DeleteAccount(ctx, "claire", "claire")
+	if found, err := s.Mentions(ctx, claireEmail); err != nil || len(found) < 10 {
+		t.Fatalf("Mentions before the erasure: %d records (%v), want her address in many", len(found), err)
+	}
+	got, err := s.DeleteAccount(ctx, "claire", "claire", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := AccountErasure{Email: claireEmail, Sessions: 2, Tokens: 2, Alerts: 2, Digests: 2, Claims: 1,
-		Teams: []string{w.alone.ID, w.shared.ID, w.colleague.ID}, Unclaimed: []string{w.alone.ID}, Needs: 1, Outbox: 1}
+		Teams: []string{w.alone.ID, w.shared.ID, w.colleague.ID}, Unclaimed: []string{w.alone.ID}, Needs: 1, Outbox: 2}
 	got.Audit = 0 // counted below
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("DeleteAccount = %+v\nwant %+v", got, want)
@@ -246,7 +299,6 @@ func TestDeleteAccount(t *testing.T) {
 		"shared team":       func() (int, error) { p, err := s.Members(ctx, w.shared.ID); return len(p) - 1, err },
 		"colleague's team":  func() (int, error) { p, err := s.Members(ctx, w.colleague.ID); return len(p) - 1, err },
 		"team's invitation": func() (int, error) { p, err := s.PendingInvites(ctx, w.colleague.ID); return len(p) - 1, err },
-		"outbox, Bruno's":   func() (int, error) { p, err := s.Outbox(ctx, 10); return len(p) - 1, err },
 		"Bruno's reset link": func() (int, error) {
 			_, err := s.Token(ctx, "reset-bruno", data.TokenResetPassword, tokensLive)
 			return 0, err
@@ -301,7 +353,28 @@ func TestDeleteAccount(t *testing.T) {
 		t.Errorf("journal: %d erasure entries, %d of Claire's (%v); want 1 and her earlier entries kept", deleted, hers, err)
 	}
 
+	// The outbox keeps that mails were written, of which kind and when:
+	// hers erased, Bruno's as they were but for her address.
+	outbox, err := s.Outbox(ctx, 10)
+	if err != nil || len(outbox) != 3 {
+		t.Fatalf("outbox after the erasure: %d mails (%v), want 3", len(outbox), err)
+	}
+	mine := outbox[2]
+	if mine.To != ErasedAddress || mine.Subject != "" || mine.Text != "" || mine.HTML != "" || mine.ErasedAt.IsZero() ||
+		len(mine.Headers) != 1 || mine.Headers[data.MailKindHeader] != "signin_link" || mine.At.IsZero() {
+		t.Errorf("her outbox mail after the erasure: %+v, want its kind and dates only", mine)
+	}
+	if m := outbox[1]; m.Text != "Bonjour" || m.To != "bruno@atelier.test" || !m.ErasedAt.IsZero() {
+		t.Errorf("Bruno's mail after the erasure: %+v, want unchanged", m)
+	}
+	if m := outbox[0]; m.Text != "Claire ("+ErasedAddress+") vous invite" || m.To != "bruno@atelier.test" || m.Headers[data.MailKindHeader] != "listing_invite" {
+		t.Errorf("Bruno's invitation after the erasure: %+v, want her address erased from it", m)
+	}
+
 	// Nowhere in the file.
+	if found, err := s.Mentions(ctx, claireEmail); err != nil || len(found) != 0 {
+		t.Errorf("Mentions after the erasure: %q (%v), want none", found, err)
+	}
 	for k, v := range dumpStore(t, s) {
 		if strings.Contains(strings.ToLower(k+v), strings.ToLower(claireEmail)) {
 			t.Errorf("the erased address is still in %q: %.200s", strings.ReplaceAll(k, "\x00", " "), v)
@@ -312,7 +385,7 @@ func TestDeleteAccount(t *testing.T) {
 	}
 	mustCheck(t, s)
 
-	if _, err := s.DeleteAccount(ctx, "claire", "claire"); !errors.Is(err, data.ErrNotFound) {
+	if _, err := s.DeleteAccount(ctx, "claire", "claire", ""); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("a second erasure = %v, want data.ErrNotFound", err)
 	}
 	// A digest built for her just before the erasure is not recorded
@@ -374,7 +447,7 @@ func BenchmarkDeleteAccount(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		if _, err := s.DeleteAccount(ctx, id, id); err != nil {
+		if _, err := s.DeleteAccount(ctx, id, id, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -60,36 +61,85 @@ func (s *Store) NewDigestToken(ctx context.Context, digestID string, profileIDs 
 func (s *Store) UnsubscribeProfiles(ctx context.Context, token string) ([]data.AlertProfile, error) {
 	var out []data.AlertProfile
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		if token == "" {
-			return fmt.Errorf("store: alert token: %w", data.ErrNotFound)
-		}
-		hash := tokenHash(token)
-		var t alertToken
-		err := getFound(tx, bucketAlertTokens, "alert token", string(data.AlertTokenUnsubscribe)+"|"+hash, &t)
-		if err == nil {
-			p, err := alertProfile(tx, t.ProfileID)
-			out = []data.AlertProfile{p}
-			return err
-		}
-		if err := getFound(tx, bucketAlertTokens, "alert token", string(data.AlertTokenDigest)+"|"+hash, &t); err != nil {
-			return err
-		}
-		for _, id := range t.Profiles {
-			var p data.AlertProfile
-			found, err := get(tx.Bucket(bucketAlertProfiles), "alert profile", id, &p)
-			if err != nil {
-				return err
-			}
-			if found { // a profile deleted since sends nothing: nothing to stop
-				out = append(out, p)
-			}
-		}
-		if len(out) == 0 {
-			return fmt.Errorf("store: alert token: profiles deleted: %w", data.ErrNotFound)
-		}
-		return nil
+		var err error
+		out, err = unsubscribeProfiles(tx, token, nil)
+		return err
 	})
 	return out, err
+}
+
+// Unsubscribe stops, in one transaction, every profile an unsubscribe
+// link opens (those UnsubscribeProfiles returns) and returns them as they
+// are now, all inactive: a failure, or a crash, half-way leaves every one
+// of them as it was, never some stopped and others not. Stopping a
+// stopped profile changes nothing, so a second click gets the same
+// answer. Only Active and UpdatedAt change: a profile saved under older
+// rules (that Normalize would now refuse) stops like the others.
+func (s *Store) Unsubscribe(ctx context.Context, token string) ([]data.AlertProfile, error) {
+	now := s.stamp()
+	var out []data.AlertProfile
+	err := s.update(ctx, func(tx *bolt.Tx, _ *changeSet) error {
+		var err error
+		out, err = unsubscribeProfiles(tx, token, func(p *data.AlertProfile) error {
+			if !p.Active {
+				return nil
+			}
+			p.Active, p.UpdatedAt = false, now
+			return put(tx.Bucket(bucketAlertProfiles), p.ID, p)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// unsubscribeProfiles reads inside tx the profiles an unsubscribe token
+// opens, in order, and calls stop (nil: none) on each as it is read.
+func unsubscribeProfiles(tx *bolt.Tx, token string, stop func(*data.AlertProfile) error) ([]data.AlertProfile, error) {
+	if token == "" {
+		return nil, fmt.Errorf("store: alert token: %w", data.ErrNotFound)
+	}
+	hash := tokenHash(token)
+	var t alertToken
+	ids, required := []string(nil), true
+	err := getFound(tx, bucketAlertTokens, "alert token", string(data.AlertTokenUnsubscribe)+"|"+hash, &t)
+	switch {
+	case err == nil:
+		ids = []string{t.ProfileID}
+	case errors.Is(err, data.ErrNotFound):
+		if err := getFound(tx, bucketAlertTokens, "alert token", string(data.AlertTokenDigest)+"|"+hash, &t); err != nil {
+			return nil, err
+		}
+		ids, required = t.Profiles, false // a profile deleted since sends nothing: nothing to stop
+	default:
+		return nil, err
+	}
+	var out []data.AlertProfile
+	for _, id := range ids {
+		var p data.AlertProfile
+		found, err := get(tx.Bucket(bucketAlertProfiles), "alert profile", id, &p)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			if required {
+				return nil, fmt.Errorf("store: alert profile %q: %w", id, data.ErrNotFound)
+			}
+			continue
+		}
+		if stop != nil {
+			if err := stop(&p); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("store: alert token: profiles deleted: %w", data.ErrNotFound)
+	}
+	return out, nil
 }
 
 // pruneDigestTokens deletes the digest tokens made before cutoff whose

@@ -1,11 +1,17 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"fabrique/data"
 )
@@ -121,4 +127,78 @@ func TestDigestToken(t *testing.T) {
 		}
 	}
 	mustCheck(t, s)
+}
+
+// TestUnsubscribeAllOrNothing: the one-click link of a digest stops all
+// its profiles in one transaction. When the second of three cannot be
+// read back (a record the decoder refuses, written behind the store's
+// back), the first is already stopped inside the transaction: the error
+// must undo it, so that the file is byte for byte what it was. Once the
+// record is readable again, a click stops them all and a second click
+// answers the same, changing nothing.
+func TestUnsubscribeAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	s := alertStore(t)
+	a := putProfile(t, s, data.AlertProfile{AccountID: "acc-1", Name: "Menuiserie", Keywords: "menuiserie"})
+	b := putProfile(t, s, data.AlertProfile{AccountID: "acc-1", Name: "Visserie", Keywords: "visserie"})
+	c := putProfile(t, s, data.AlertProfile{AccountID: "acc-1", Name: "Fonderie", Keywords: "fonderie"})
+	token, err := s.NewDigestToken(ctx, "d-1", []string{a.ID, b.ID, c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setRaw := func(v []byte) {
+		t.Helper()
+		if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketAlertProfiles).Put([]byte(b.ID), v) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var good []byte
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		good = bytes.Clone(tx.Bucket(bucketAlertProfiles).Get([]byte(b.ID)))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	setRaw([]byte(`{"id": 7}`))
+	before := dumpStore(t, s)
+	if got, err := s.Unsubscribe(ctx, token); err == nil {
+		t.Fatalf("Unsubscribe with an unreadable profile = %v, want an error", profileIDs(got))
+	}
+	if after := dumpStore(t, s); !maps.Equal(before, after) {
+		for k, v := range after {
+			if before[k] != v {
+				t.Errorf("the failed unsubscription changed %q: %.200s", strings.ReplaceAll(k, "\x00", " "), v)
+			}
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.Unsubscribe(cancelled, token); err == nil {
+		t.Error("Unsubscribe with a cancelled context succeeded")
+	}
+	if after := dumpStore(t, s); !maps.Equal(before, after) {
+		t.Error("the cancelled unsubscription changed the store")
+	}
+
+	setRaw(good)
+	first, err := s.Unsubscribe(ctx, token)
+	if err != nil || !slices.Equal(profileIDs(first), []string{a.ID, b.ID, c.ID}) {
+		t.Fatalf("Unsubscribe = %v, %v; want the three profiles", profileIDs(first), err)
+	}
+	for _, p := range first {
+		if p.Active {
+			t.Errorf("profile %s returned active", p.Name)
+		}
+		if stored, err := s.AlertProfile(ctx, p.ID); err != nil || stored.Active {
+			t.Errorf("profile %s stored active (%v)", p.Name, err)
+		}
+	}
+	stopped := dumpStore(t, s)
+	second, err := s.Unsubscribe(ctx, token)
+	if err != nil || fmt.Sprint(second) != fmt.Sprint(first) {
+		t.Errorf("a second click = %v, %v; want the same answer %v", profileIDs(second), err, profileIDs(first))
+	}
+	if !maps.Equal(stopped, dumpStore(t, s)) {
+		t.Error("a second click changed the store")
+	}
 }

@@ -12,7 +12,8 @@
 // the records; Backup and BackupFile copy the whole file safely while the
 // store is in use. DeleteAccount erases an account at its holder's
 // request in one transaction, keeping for accountability only what names
-// it by its id (account_delete.go). Restore replaces the file only while
+// it by its id (account_delete.go); Mentions lists the records that
+// still hold a text, the proof that an erased address is gone. Restore replaces the file only while
 // no process has it open (ErrLocked otherwise), after checking the
 // backup, and refuses a backup without suppliers, tenders or awards over
 // a store holding some (ErrEmptyRestore, unless

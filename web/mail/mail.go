@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 
 	"fabrique/data"
 	"fabrique/data/store"
@@ -24,6 +25,12 @@ type Message struct {
 	// send; empty: a random one. A mail sent again after a crash keeps its
 	// Message-ID, so that receivers can tell it is the same mail.
 	MessageID string
+	// Forget says that nothing of the recipient may be kept once the mail
+	// is handed over: the last mail to an account just erased. SMTP keeps
+	// nothing anyway; the outbox keeps the mail already erased (its kind
+	// and date, data.OutboxMail.Erase), since nothing will ever send it
+	// from there.
+	Forget bool
 }
 
 // Sender delivers messages.
@@ -117,7 +124,12 @@ func (o Outbox) Send(ctx context.Context, m Message) error {
 			headers["Message-ID"] = "<" + m.MessageID + ">"
 		}
 	}
-	_, err := o.Store.PutOutboxMail(ctx, data.OutboxMail{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: headers})
+	om := data.OutboxMail{To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Headers: headers}
+	if m.Forget {
+		om.At = time.Now()
+		om.Erase(om.At)
+	}
+	_, err := o.Store.PutOutboxMail(ctx, om)
 	if err != nil {
 		return fmt.Errorf("mail: outbox: %w", err)
 	}

@@ -73,6 +73,23 @@ func TestOutbox(t *testing.T) {
 	if g := got[0]; g.To != m.To || g.Subject != m.Subject || g.Text != m.Text || g.HTML != m.HTML || g.Headers["X-Fabrique-Mail"] != "confirm" || g.Seq != 1 {
 		t.Errorf("stored %+v", g)
 	}
+
+	// A mail to forget (the last to an erased account) is checked like
+	// any other, then kept erased: its kind and date, nothing of its
+	// recipient.
+	last := valid()
+	last.Forget, last.MessageID = true, "dernier@fabrique.test"
+	last.Headers = map[string]string{"X-Fabrique-Mail": "account_deleted", "List-Unsubscribe": "<https://x.test/t>"}
+	if err := o.Send(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = st.Outbox(ctx, 1); err != nil || len(got) != 1 {
+		t.Fatalf("Outbox = %d mails, %v; want 1", len(got), err)
+	}
+	if g := got[0]; g.To != data.ErasedAddress || g.Subject != "" || g.Text != "" || g.HTML != "" || g.At.IsZero() || g.ErasedAt.IsZero() ||
+		len(g.Headers) != 1 || g.Headers["X-Fabrique-Mail"] != "account_deleted" {
+		t.Errorf("a mail to forget stored as %+v", g)
+	}
 }
 
 func TestNewSMTP(t *testing.T) {
