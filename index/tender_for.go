@@ -29,7 +29,17 @@ type TendersForOptions struct {
 	// in the last data.PriorInformationMonths (data.Tender.AnnouncedAt)
 	// instead of the open tenders: what a company can prepare for.
 	Announced bool
+	// Closed looks among the tenders whose deadline passed, or that were
+	// awarded, in the last RecentClosedMonths instead of the open ones:
+	// what the company could have answered, and which buyers buy what it
+	// makes. Cancelled tenders are left out. Closed wins over Announced.
+	Closed bool
 }
+
+// RecentClosedMonths is how far back TendersForOptions.Closed looks: a
+// tender closed (its data.Tender.OpenUntil) or, when awarded, published
+// less than that many months ago.
+const RecentClosedMonths = 12
 
 // TendersForResult are the open tenders that fit a company, best first.
 type TendersForResult struct {
@@ -183,6 +193,9 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 		must = []query.Query{relevant, statusClause(data.StatusAnnounced, at),
 			dateRange(tfPublished, at.AddDate(0, -data.PriorInformationMonths, 0).Add(time.Nanosecond), time.Time{})}
 	}
+	if opts.Closed {
+		must = []query.Query{relevant, recentlyClosedClause(at)}
+	}
 	boost := areaClauses(s.ServiceArea)
 	var notOurs []query.Query
 	if len(opts.Exclude) > 0 {
@@ -201,7 +214,11 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 			res.Fits = append(res.Fits, fit)
 		}
 	}
-	slices.SortFunc(res.Fits, compareFits)
+	if opts.Closed {
+		slices.SortFunc(res.Fits, compareClosedFits)
+	} else {
+		slices.SortFunc(res.Fits, compareFits)
+	}
 	if len(res.Fits) > limit {
 		res.Fits = res.Fits[:limit]
 	}
@@ -220,6 +237,29 @@ func compareFits(a, b TenderFit) int {
 		return -1
 	case !ad.Equal(bd):
 		return ad.Compare(bd)
+	}
+	return cmp.Compare(a.Tender.ID, b.Tender.ID)
+}
+
+// recentlyClosedClause keeps the tenders closed in the last
+// RecentClosedMonths before at: without an outcome and open until then
+// (their status at at is closed), or awarded and published since.
+func recentlyClosedClause(at time.Time) query.Query {
+	since := at.AddDate(0, -RecentClosedMonths, 0)
+	closed := dateRange(tfOpenUntil, since, at.Add(time.Nanosecond))
+	awarded := query.NewConjunctionQuery([]query.Query{statusClause(data.StatusAwarded, at),
+		dateRange(tfPublished, since, at.Add(time.Nanosecond))})
+	return query.NewDisjunctionQuery([]query.Query{closed, awarded})
+}
+
+// compareClosedFits orders past tenders: best fit first and, among equal
+// fits, the latest closed first (the most recent news of a buyer).
+func compareClosedFits(a, b TenderFit) int {
+	if c := cmp.Compare(math.Round(b.Score/fitBucket), math.Round(a.Score/fitBucket)); c != 0 {
+		return c
+	}
+	if c := b.Tender.OpenUntil().Compare(a.Tender.OpenUntil()); c != 0 {
+		return c
 	}
 	return cmp.Compare(a.Tender.ID, b.Tender.ID)
 }

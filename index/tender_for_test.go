@@ -286,3 +286,94 @@ func TestTendersForNAFLabelElision(t *testing.T) {
 		t.Errorf("basis %q, want « métier : meubles »", res.Basis)
 	}
 }
+
+// TestTendersForClosed: a company that declares the code and the place
+// of a real notice hears of it among the open tenders before its
+// deadline, then among the tenders closed in the last twelve months
+// (never among the open ones), then no more; an awarded notice is among
+// them for twelve months after its publication. The same matcher
+// decides: a maker of another trade is offered none of them.
+func TestTendersForClosed(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var closed, awarded data.Tender
+	far := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, x := range tenders {
+		if x.CPV == "" || x.Place.Abroad() || data.ResolvePlace(x.Place).Departement == "" || x.PublishedAt.IsZero() {
+			continue
+		}
+		switch x.Outcome() {
+		case "":
+			if closed.ID == "" && !x.Deadline.IsZero() && x.Deadline.Before(far) {
+				closed = x
+			}
+		case data.StatusAwarded:
+			if awarded.ID == "" {
+				awarded = x
+			}
+		}
+	}
+	if closed.ID == "" || awarded.ID == "" {
+		t.Fatalf("the corpus lacks a call (%q) or an award (%q) with a code, a place and dates", closed.ID, awarded.ID)
+	}
+	ask := func(sup data.Supplier, at time.Time, closedOpt bool) index.TendersForResult {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Closed: closedOpt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	has := func(res index.TendersForResult, id string) bool {
+		return slices.ContainsFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == id })
+	}
+	for _, c := range []struct {
+		target           data.Tender
+		from             time.Time // when it counts as closed
+		open, in, expire time.Time
+	}{
+		{closed, closed.Deadline, closed.Deadline.AddDate(0, 0, -1), closed.Deadline.AddDate(0, 1, 0), closed.Deadline.AddDate(0, index.RecentClosedMonths, 1)},
+		{awarded, awarded.PublishedAt, time.Time{}, awarded.PublishedAt.AddDate(0, 1, 0), awarded.PublishedAt.AddDate(0, index.RecentClosedMonths, 1)},
+	} {
+		x := c.target
+		sup := epvSuppliers(t)[0]
+		sup.CPVDeclared = []string{x.CPV}
+		dep := data.ResolvePlace(x.Place).Departement
+		sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{dep}}
+		if !c.open.IsZero() {
+			if !has(ask(sup, c.open, false), x.ID) {
+				t.Errorf("%s not open the day before its deadline", x.ID)
+			}
+			if has(ask(sup, c.open, true), x.ID) {
+				t.Errorf("%s among the closed tenders the day before its deadline", x.ID)
+			}
+		}
+		if has(ask(sup, c.in, false), x.ID) {
+			t.Errorf("%s (%s) among the open tenders a month after %s", x.ID, x.StatusAt(c.in), c.from)
+		}
+		res := ask(sup, c.in, true)
+		if !has(res, x.ID) {
+			var ids []string
+			for _, f := range res.Fits {
+				ids = append(ids, f.Tender.ID)
+			}
+			t.Fatalf("%s (%s, CPV %s, %s) not among the recent closed tenders a month after %s: %v", x.ID, x.StatusAt(c.in), x.CPV, dep, c.from, ids)
+		}
+		for _, f := range res.Fits {
+			if st := f.Tender.StatusAt(c.in); st != data.StatusClosed && st != data.StatusAwarded {
+				t.Errorf("%s proposed as recently closed but %s", f.Tender.ID, st)
+			}
+		}
+		if has(ask(sup, c.expire, true), x.ID) {
+			t.Errorf("%s still proposed %d months after %s", x.ID, index.RecentClosedMonths, c.from)
+		}
+	}
+	other := epvSuppliers(t)[0]
+	other.CPVDeclared = []string{"33600000"} // medicines
+	other.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{data.ResolvePlace(closed.Place).Departement}}
+	other.Products, other.Activities, other.TradeNames, other.NAF, other.NAFLabel = nil, nil, nil, "", ""
+	for _, f := range ask(other, closed.Deadline.AddDate(0, 1, 0), true).Fits {
+		if !strings.HasPrefix(f.Tender.CPV, "33") && !slices.ContainsFunc(f.Tender.CPVAdditional, func(c string) bool { return strings.HasPrefix(c, "33") }) && len(f.Lots) == 0 {
+			t.Errorf("a maker of medicines is offered %s (CPV %s %v)", f.Tender.ID, f.Tender.CPV, f.Tender.CPVAdditional)
+		}
+	}
+}
