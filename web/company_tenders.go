@@ -76,9 +76,13 @@ type companyTendersView struct {
 	RecentMore   bool
 	RecentAllURL string
 	RecentMonths int
-	Basis        []string
-	Missing      []string
-	Hidden       []hiddenTenderView
+	// Buyers are the public buyers of the company's sector near it
+	// (company_buyers.go); nil when its listing says nothing of its
+	// activity.
+	Buyers  *companyBuyersView
+	Basis   []string
+	Missing []string
+	Hidden  []hiddenTenderView
 	// HiddenCount is how many tenders the company set aside: the
 	// dashboard, which does not list them, links to the page that does
 	// (where « Remettre » undoes a « pas pour nous »).
@@ -151,7 +155,7 @@ type companyTendersPage struct {
 
 // companyTenderData computes the tenders that fit a company, without the
 // ones it set aside.
-func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, back string, recentLimit int) (*companyTendersView, error) {
+func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, back string, recentLimit, buyersLimit int) (*companyTendersView, error) {
 	ctx := c.UserContext()
 	v := &companyTendersView{CompanyID: a.sup.ID, CSRF: s.csrfToken(c), Back: back, AllURL: companyURL(a.sup.ID) + "/appels-d-offres",
 		PageURL: companyURL(a.sup.ID) + "/appels-d-offres"}
@@ -197,6 +201,13 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		if back == "tableau" {
 			v.RecentAllURL = v.AllURL + "#avis-recents"
 		}
+	}
+	buyersURL := v.AllURL + "#acheteurs-secteur"
+	if back == "liste" {
+		buyersURL = v.AllURL + "?acheteurs=tous#acheteurs-secteur"
+	}
+	if v.Buyers, err = s.companyBuyersData(ctx, a.sup, buyersLimit, buyersURL); err != nil {
+		return nil, err
 	}
 	if back == "liste" {
 		for _, d := range dismissed {
@@ -285,7 +296,7 @@ func reasonSentence(r data.Reason) string {
 // companyTendersSection renders the dashboard's section, "" when the
 // company cannot be matched (no index).
 func (s *Server) companyTendersSection(c *fiber.Ctx, a companyAccess) (template.HTML, error) {
-	v, err := s.companyTenderData(c, a, dashboardTenders, "tableau", dashboardRecent)
+	v, err := s.companyTenderData(c, a, dashboardTenders, "tableau", dashboardRecent, dashboardBuyers)
 	if err != nil {
 		return "", err
 	}
@@ -315,7 +326,11 @@ func (s *Server) companyTenders(c *fiber.Ctx) error {
 	if c.Query("recents") == "tous" {
 		recent = allRecent
 	}
-	v, err := s.companyTenderData(c, a, pageTenders, "liste", recent)
+	buyers := pageBuyers
+	if c.Query("acheteurs") == "tous" {
+		buyers = allBuyers
+	}
+	v, err := s.companyTenderData(c, a, pageTenders, "liste", recent, buyers)
 	if err != nil {
 		return err
 	}
