@@ -23,11 +23,6 @@ func TestBrowserCompanyPastTendersAndBuyers(t *testing.T) {
 	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
 	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}, Now: time.Now}, sup)
 	ctx := context.Background()
-	acc := createAccount(t, s, "gerant@menuiserie-navigatrice.fr", listingPassword, data.RoleSupplier)
-	if err := s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: acc.ID,
-		Role: data.MemberOwner, Since: time.Now(), Via: "admin"}, "test"); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.store.PutAwards(ctx, sectorAwardsFixture()); err != nil {
 		t.Fatal(err)
 	}
@@ -37,16 +32,8 @@ func TestBrowserCompanyPastTendersAndBuyers(t *testing.T) {
 		data.Tender{ID: "boamp:26-982", Source: "boamp", SourceID: "26-982", Title: "Portes du groupe scolaire", CPV: "45421131",
 			Buyer: data.Buyer{Name: "Lyon Métropole Habitat"}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-100),
 			State: data.StateAwarded, Winners: []data.Winner{{Name: "MENUISERIE LYONNAISE", SIRET: "34883030800010"}}})
-	base := s.serveLoopback(t)
-	b, consoleProblems := openBrowser(t, base)
+	b, consoleProblems, base := openMemberBrowser(t, s, sup, "gerant@menuiserie-navigatrice.fr")
 	b.n = 60
-
-	b.do("open the dashboard", chromedp.Navigate(base+companyURL(sup.ID)), chromedp.WaitVisible(chromedp.CSS("#password")))
-	b.navigatingBy("sign in", chromedp.SendKeys(chromedp.CSS("#email"), acc.Email),
-		chromedp.SendKeys(chromedp.CSS("#password"), listingPassword), chromedp.Click(chromedp.CSS(`button[value=motdepasse]`)))
-	if p := b.location().Path; p != companyURL(sup.ID) {
-		t.Fatalf("after sign-in the browser is at %s, want the dashboard", p)
-	}
 	// The open list says none fits and links to the recent ones.
 	b.do("follow the link to the recent tenders", chromedp.Click(chromedp.CSS(`a[href="#avis-recents"]`)))
 	if h := eval[string](b, "fragment", `location.hash`); h != "#avis-recents" {
