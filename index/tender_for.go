@@ -34,6 +34,11 @@ type TendersForOptions struct {
 	// what the company could have answered, and which buyers buy what it
 	// makes. Cancelled tenders are left out. Closed wins over Announced.
 	Closed bool
+	// Won are the CPV codes of the contracts the company won (its track
+	// record, read by the caller from the awards of the store), most
+	// frequent first: the profile reads them beside the declared codes,
+	// a little weaker, and says so in Basis. At most maxWonCodes are read.
+	Won []string
 }
 
 // RecentClosedMonths is how far back TendersForOptions.Closed looks: a
@@ -101,6 +106,13 @@ const (
 	cpvSameDiv    = 0.3  // same division
 	cpvNAFPrimary = 0.35 // the NAF division makes what the CPV division buys
 	cpvNAFOther   = 0.2
+	// A code of a contract the company won: the same code or below it,
+	// or the same class. What one did once weighs less than what one
+	// declares making.
+	cpvWonCovered = 0.8
+	cpvWonClass   = 0.5
+	// maxWonCodes bounds the codes of won contracts read.
+	maxWonCodes = 8
 )
 
 // genericWords are trade words too common in notices to find anything:
@@ -151,6 +163,7 @@ func withoutElision(word string) string {
 type companyProfile struct {
 	s        data.Supplier
 	declared []string // 8-digit CPV codes declared by the company
+	won      []string // 8-digit CPV codes of contracts it won, not declared
 	inferred []data.CPVNAFFit
 	stems    []string // analysed trade words
 	words    map[string]string
@@ -176,6 +189,7 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	}
 	limit = min(limit, MaxMatchLimit)
 	p := ti.profile(s, at)
+	p.addWon(opts.Won)
 	res := TendersForResult{Basis: p.basis(), Missing: p.missing()}
 	should := p.clauses(ti)
 	if len(should) == 0 {
@@ -304,6 +318,23 @@ func (ti *TenderIndex) profile(s data.Supplier, at time.Time) *companyProfile {
 	return p
 }
 
+// addWon adds the codes of won contracts that the declared codes do not
+// already cover.
+func (p *companyProfile) addWon(codes []string) {
+	for _, c := range codes {
+		code, err := data.NormalizeCPV(c)
+		if err != nil || slices.Contains(p.won, code) || slices.ContainsFunc(p.declared, func(d string) bool {
+			return strings.HasPrefix(code, cpvCoverPrefix(d))
+		}) {
+			continue
+		}
+		if len(p.won) == maxWonCodes {
+			return
+		}
+		p.won = append(p.won, code)
+	}
+}
+
 // clauses are the index terms that make a tender a candidate: the
 // company's CPV codes (and their class and division, weaker), the CPV
 // divisions its NAF code supplies, and its trade words in titles and lots.
@@ -321,6 +352,12 @@ func (p *companyProfile) clauses(ti *TenderIndex) []query.Query {
 	}
 	for _, c := range p.declared {
 		cpv(c[:4], 1.5)
+	}
+	for _, c := range p.won {
+		cpv(cpvCoverPrefix(c), 3)
+	}
+	for _, c := range p.won {
+		cpv(c[:4], 1)
 	}
 	for _, c := range p.declared {
 		cpv(c[:2], 0.5)
@@ -443,7 +480,7 @@ func fits(cpv, terms *data.Reason) bool {
 		words = len(terms.Terms)
 	}
 	switch {
-	case cpv != nil && cpv.Kind == data.ReasonCPV:
+	case cpv != nil && (cpv.Kind == data.ReasonCPV || cpv.Kind == data.ReasonTrackRecord):
 		return true
 	case cpv != nil:
 		return words >= 1
@@ -510,6 +547,19 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 				r.Weight = fitCPVWeight * cpvSameDiv
 				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même division que le CPV " + dc + " déclaré par l'entreprise"
 				offer(cpvSameDiv, r)
+			}
+		}
+		for _, wc := range p.won {
+			r := data.Reason{Kind: data.ReasonTrackRecord, TenderCPV: tc, TenderCPVFR: label, SupplierCPV: wc}
+			switch {
+			case strings.HasPrefix(tc, cpvCoverPrefix(wc)):
+				r.Weight = fitCPVWeight * cpvWonCovered
+				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", comme un marché public remporté par l'entreprise (CPV " + wc + ")"
+				offer(cpvWonCovered, r)
+			case tc[:4] == wc[:4]:
+				r.Weight = fitCPVWeight * cpvWonClass
+				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même classe qu'un marché public remporté par l'entreprise (CPV " + wc + ")"
+				offer(cpvWonClass, r)
 			}
 		}
 		for _, f := range p.inferred {
@@ -641,6 +691,9 @@ func (p *companyProfile) basis() []string {
 	if n := len(p.declared); n > 0 {
 		out = append(out, data.CountFR(n, "code CPV déclaré", "codes CPV déclarés")+" : "+strings.Join(capList(p.declared), ", "))
 	}
+	if n := len(p.won); n > 0 {
+		out = append(out, data.CountFR(n, "code CPV d'un marché public remporté", "codes CPV de marchés publics remportés")+" : "+strings.Join(capList(p.won), ", "))
+	}
 	if _, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
 		out = append(out, "zone d'intervention : "+detail)
 	}
@@ -660,7 +713,10 @@ func (p *companyProfile) basis() []string {
 // missing says what the listing lacks for a better search.
 func (p *companyProfile) missing() []string {
 	var out []string
-	if len(p.declared) == 0 {
+	switch {
+	case len(p.declared) == 0 && len(p.won) > 0:
+		out = append(out, "aucun code CPV déclaré : la recherche part des marchés publics remportés, du métier et du code NAF")
+	case len(p.declared) == 0:
 		out = append(out, "aucun code CPV déclaré : la recherche part du métier et du code NAF")
 	}
 	if p.s.ServiceArea.Kind == data.ServiceAreaUnknown {

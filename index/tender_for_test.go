@@ -377,3 +377,73 @@ func TestTendersForClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestTendersForWonContracts: a company's track record widens its
+// profile. MALBREL CONSERVATION's NAF code is furniture while it wins
+// works on historic buildings: the code of a contract it won finds the
+// notices of that code, which its declared codes and trade did not, with
+// a reason and a basis that say so; without the track record they stay
+// unproposed.
+func TestTendersForWonContracts(t *testing.T) {
+	ti, tenders, at := tenderIndexOf(t)
+	var sup data.Supplier
+	for _, s := range epvSuppliers(t) {
+		if strings.HasPrefix(s.Name, "MALBREL") {
+			sup = s
+		}
+	}
+	if sup.ID == "" {
+		t.Fatal("MALBREL CONSERVATION is not among the EPV companies")
+	}
+	sup.CPVDeclared = nil
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	ask := func(won []string) index.TendersForResult {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Won: won})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	has := func(res index.TendersForResult, id string) (index.TenderFit, bool) {
+		i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == id })
+		if i < 0 {
+			return index.TenderFit{}, false
+		}
+		return res.Fits[i], true
+	}
+	without := ask(nil)
+	var target data.Tender
+	for _, x := range tenders {
+		if _, found := has(without, x.ID); !found && x.StatusAt(at) == data.StatusOpen && x.CPV != "" && !x.Place.Abroad() {
+			target = x
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no open tender with a CPV code that MALBREL is not already offered")
+	}
+	with := ask([]string{target.CPV, target.CPV, "not a code"})
+	fit, found := has(with, target.ID)
+	if !found {
+		t.Fatalf("%s (CPV %s) not proposed to a company that won a contract of that code", target.ID, target.CPV)
+	}
+	var reasons []string
+	for _, r := range fit.Reasons {
+		reasons = append(reasons, reasonText(r))
+	}
+	if want := "comme un marché public remporté par l'entreprise (CPV " + target.CPV + ")"; !strings.Contains(strings.Join(reasons, " ; "), want) {
+		t.Errorf("reasons %q lack %q", reasons, want)
+	}
+	if want := "1 code CPV d'un marché public remporté : " + target.CPV; !slices.Contains(with.Basis, want) {
+		t.Errorf("basis %q lacks %q", with.Basis, want)
+	}
+	if !slices.ContainsFunc(with.Missing, func(m string) bool { return strings.Contains(m, "marchés publics remportés") }) {
+		t.Errorf("missing %q does not say the search starts from the contracts won", with.Missing)
+	}
+	// A declared code that covers the won one: the won one adds nothing.
+	sup.CPVDeclared = []string{target.CPV}
+	if res := ask([]string{target.CPV}); slices.ContainsFunc(res.Basis, func(b string) bool { return strings.Contains(b, "remporté") }) {
+		t.Errorf("basis %q counts a won code the declared one covers", res.Basis)
+	}
+}

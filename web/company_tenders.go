@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -169,11 +170,15 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		exclude = append(exclude, d.TenderID)
 	}
 	now := s.now()
-	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude})
+	won, err := s.wonCPVCodes(ctx, a.sup)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude, Won: won})
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)
 	}
-	announced, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit, At: now, Exclude: exclude, Announced: true})
+	announced, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit, At: now, Exclude: exclude, Announced: true, Won: won})
 	if err != nil {
 		return nil, fmt.Errorf("web: purchases announced for %s: %w", a.sup.ID, err)
 	}
@@ -185,7 +190,7 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	v.Fits = companyTenderViews(res.Fits, "ct-", form, now)
 	v.Announced = companyTenderViews(announced.Fits, "ca-", form, now)
 	if len(v.Fits) < fewOpenTenders {
-		recent, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: recentLimit + 1, At: now, Exclude: exclude, Closed: true})
+		recent, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: recentLimit + 1, At: now, Exclude: exclude, Closed: true, Won: won})
 		if err != nil {
 			return nil, fmt.Errorf("web: recent tenders for %s: %w", a.sup.ID, err)
 		}
@@ -219,6 +224,36 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		}
 	}
 	return v, nil
+}
+
+// wonCPVCodes are the CPV codes of the contracts the company won, each
+// contract counted once (foldContracts), most frequent first: what its
+// track record tells TendersFor it does (index.TendersForOptions.Won).
+func (s *Server) wonCPVCodes(ctx context.Context, sup data.Supplier) ([]string, error) {
+	if data.ValidSIREN(sup.SIREN) != nil {
+		return nil, nil
+	}
+	awards, err := s.store.AwardsBySIREN(ctx, sup.SIREN)
+	if err != nil {
+		return nil, fmt.Errorf("web: contracts won by %s: %w", sup.ID, err)
+	}
+	count := map[string]int{}
+	for _, c := range foldContracts(awards) {
+		if code := c.merged().CPV; code != "" {
+			count[code]++
+		}
+	}
+	codes := make([]string, 0, len(count))
+	for code := range count {
+		codes = append(codes, code)
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		if c := cmp.Compare(count[b], count[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return codes, nil
 }
 
 // companyTenderViews are the rows of fits; headings get ids prefix0,

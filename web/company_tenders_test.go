@@ -340,3 +340,30 @@ func sectionOf(body, id string) string {
 
 // openTendersSection is « Appels d'offres pour vous »: the open tenders.
 func openTendersSection(body string) string { return sectionOf(body, "appels-d-offres") }
+
+// TestCompanyTendersWonContracts: a company that declared no CPV code but
+// won public contracts is offered the tenders of their codes, and the
+// section says its choice started from them (MALBREL CONSERVATION: NAF
+// furniture, historic buildings won).
+func TestCompanyTendersWonContracts(t *testing.T) {
+	co := listingCompany(47, "Conservation du Patrimoine")
+	co.NAF, co.NAFLabel = "31.09B", "Fabrication d’autres meubles et industries connexes de l’ameublement"
+	s, _ := listingServer(t, Config{}, co)
+	won := data.Award{ID: "decp:castres-1", UID: "2181006590001820242403", Source: "decp", Buyer: data.Buyer{Name: "COMMUNE DE CASTRES", SIRET: "21810065900018"},
+		CPV: "45212350", Place: data.Place{Departement: "81"}, NotifiedAt: time.Date(2024, 10, 21, 0, 0, 0, 0, time.UTC), Amount: 197197,
+		Winners: []data.Winner{{Name: co.Name, SIRET: co.SIREN + "00011"}}}
+	again := won
+	again.ID, again.Source = "decp-pes:castres-1", "decp-pes" // the same contract on another platform
+	if err := s.store.PutAwards(context.Background(), []data.Award{won, again}); err != nil {
+		t.Fatal(err)
+	}
+	putTenders(t, s, data.Tender{ID: "boamp:26-961", Source: "boamp", SourceID: "26-961", Title: "Restauration de la chapelle Saint-Roch",
+		CPV: "45212350", Place: data.Place{Departement: "69"}, Deadline: inDays(20)})
+	member, _ := memberOf(t, s, "patrimoine@example.fr", co.ID, data.MemberOwner)
+	r := member.get(t, companyURL(co.ID))
+	wantStatus(t, "dashboard", r, http.StatusOK)
+	open := openTendersSection(r.body)
+	mustContain(t, "dashboard", open, "Restauration de la chapelle Saint-Roch",
+		"Choisis d'après votre fiche : 1 code CPV d&#39;un marché public remporté : 45212350",
+		"comme un marché public remporté par l&#39;entreprise (CPV 45212350)")
+}
