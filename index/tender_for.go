@@ -412,7 +412,7 @@ func areaClauses(a data.ServiceArea) []query.Query {
 func (p *companyProfile) fit(ti *TenderIndex, t *data.Tender) (TenderFit, bool) {
 	f := TenderFit{Tender: *t}
 	codes := append([]string{t.CPV}, t.CPVAdditional...)
-	cpvScore, cpvReason := p.cpvFit(codes)
+	cpvScore, cpvReason := p.cpvFit(inferredCodes(t, codes))
 	termScore, termReason := p.termFit(ti, t.Title+"\n"+cpvLabels(codes))
 	// A lot can carry what the company makes when the tender's main code
 	// and title do not.
@@ -491,7 +491,7 @@ func fits(cpv, terms *data.Reason) bool {
 // lotFit scores one lot by its own codes, title and place.
 func (p *companyProfile) lotFit(ti *TenderIndex, t *data.Tender, l *data.Lot) (LotFit, bool) {
 	codes := append([]string{l.CPV}, l.CPVAdditional...)
-	cpvScore, cpvReason := p.cpvFit(codes)
+	cpvScore, cpvReason := p.cpvFit(codes, nil)
 	termScore, termReason := p.termFit(ti, l.Title+"\n"+cpvLabels(codes))
 	if !fits(cpvReason, termReason) {
 		return LotFit{}, false
@@ -517,21 +517,36 @@ func (p *companyProfile) lotFit(ti *TenderIndex, t *data.Tender, l *data.Lot) (L
 
 // cpvFit grades a list of the tender's codes against the company's: the
 // best relation found, and its reason.
-func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
+//
+// deduced, when not nil, holds the confidence of each code that the
+// notice did not declare but data.InferCPV deduced from its words
+// (inferredCodes): such a code counts for its confidence, and its reason
+// says « déduit ».
+func (p *companyProfile) cpvFit(codes []string, deduced []float64) (float64, *data.Reason) {
 	best := 0.0
 	var why *data.Reason
-	offer := func(v float64, r data.Reason) {
-		if v > best {
-			best, why = v, &r
-		}
-	}
-	for _, tc := range codes {
+	for i, tc := range codes {
 		if len(tc) < 8 {
 			continue
+		}
+		factor, inferred := 1.0, i < len(deduced)
+		if inferred {
+			factor = deduced[i]
+		}
+		offer := func(v float64, r data.Reason) {
+			if v *= factor; v > best {
+				r.Weight *= factor
+				r.TenderCPVInferred = inferred
+				best, why = v, &r
+			}
 		}
 		label := ""
 		if c, ok := data.LookupCPV(tc); ok {
 			label = c.LabelFR
+		}
+		name := "CPV " + tc
+		if inferred {
+			name = "CPV déduit " + tc
 		}
 		for _, dc := range p.declared {
 			r := data.Reason{Kind: data.ReasonCPV, TenderCPV: tc, TenderCPVFR: label, SupplierCPV: dc}
@@ -541,11 +556,11 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 				offer(cpvCovered, r)
 			case tc[:4] == dc[:4]:
 				r.Weight = fitCPVWeight * cpvSameClass
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même classe que le CPV " + dc + " déclaré par l'entreprise"
+				r.Text = name + cpvLabelSuffix(label) + ", de la même classe que le CPV " + dc + " déclaré par l'entreprise"
 				offer(cpvSameClass, r)
-			case tc[:2] == dc[:2]:
+			case tc[:2] == dc[:2] && !inferred: // a guessed code's division is too loose a tie
 				r.Weight = fitCPVWeight * cpvSameDiv
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même division que le CPV " + dc + " déclaré par l'entreprise"
+				r.Text = name + cpvLabelSuffix(label) + ", de la même division que le CPV " + dc + " déclaré par l'entreprise"
 				offer(cpvSameDiv, r)
 			}
 		}
@@ -554,16 +569,20 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 			switch {
 			case strings.HasPrefix(tc, cpvCoverPrefix(wc)):
 				r.Weight = fitCPVWeight * cpvWonCovered
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", comme un marché public remporté par l'entreprise (CPV " + wc + ")"
+				r.Text = name + cpvLabelSuffix(label) + ", comme un marché public remporté par l'entreprise (CPV " + wc + ")"
 				offer(cpvWonCovered, r)
 			case tc[:4] == wc[:4]:
 				r.Weight = fitCPVWeight * cpvWonClass
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même classe qu'un marché public remporté par l'entreprise (CPV " + wc + ")"
+				r.Text = name + cpvLabelSuffix(label) + ", de la même classe qu'un marché public remporté par l'entreprise (CPV " + wc + ")"
 				offer(cpvWonClass, r)
 			}
 		}
 		for _, f := range p.inferred {
-			if data.CPVDivision(tc) != f.CPVDivision {
+			// A guessed code against the divisions a NAF code supplies,
+			// with one trade word, proposed umbrellas and gloves for
+			// vehicle parts (« accessoires ») on the real notices: a
+			// guess meets declared and won codes only.
+			if inferred || data.CPVDivision(tc) != f.CPVDivision {
 				continue
 			}
 			v := cpvNAFOther
@@ -574,6 +593,26 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 		}
 	}
 	return best, why
+}
+
+// inferredCodes are the codes a tender's fit reads: its own (codes),
+// or, when neither it nor its lots declare any, those data.InferCPV
+// deduced from its words that classify it (the rule of the CPV filter
+// and facets, data.InferredCPVMinConfidence), with their confidence.
+// Candidates are gathered on those codes already (cpv_prefix); without
+// them a notice without codes fitted by its title words only.
+func inferredCodes(t *data.Tender, codes []string) ([]string, []float64) {
+	if len(t.CPVCodes()) > 0 {
+		return codes, nil
+	}
+	var out []string
+	var conf []float64
+	for _, g := range t.InferredCPV {
+		if g.Confidence >= data.InferredCPVMinConfidence && len(g.Code) == 8 {
+			out, conf = append(out, g.Code), append(conf, g.Confidence)
+		}
+	}
+	return out, conf
 }
 
 // cpvLabels are the French labels of codes, one a line: what the buyer

@@ -447,3 +447,62 @@ func TestTendersForWonContracts(t *testing.T) {
 		t.Errorf("basis %q counts a won code the declared one covers", res.Basis)
 	}
 }
+
+// TestTendersForInferredCodes: most real BOAMP notices declare no CPV
+// code, only descriptors from which data.InferCPV deduces some; the
+// candidates were gathered on those codes but the fit ignored them, so a
+// company declaring the very code was never offered the notice. A
+// deduced code now counts for its confidence, against declared (and won)
+// codes, with « CPV déduit » in the reason; never against the divisions
+// a NAF code supplies.
+func TestTendersForInferredCodes(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var target data.Tender
+	for _, x := range tenders {
+		if len(x.CPVCodes()) == 0 && len(x.ClassifyingInferredCPV()) > 0 && !x.Place.Abroad() && x.Outcome() == "" && !x.OpenUntil().IsZero() {
+			target = x
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no call without CPV code but with a deduced one in the corpus")
+	}
+	code := target.ClassifyingInferredCPV()[0]
+	at := target.OpenUntil().AddDate(0, 1, 0)
+	sup := epvSuppliers(t)[0]
+	sup.Products, sup.Activities, sup.TradeNames, sup.NAFLabel = nil, nil, nil, ""
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	ask := func(s data.Supplier) (index.TenderFit, bool) {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), s, index.TendersForOptions{At: at, Limit: 100, Closed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == target.ID })
+		if i < 0 {
+			return index.TenderFit{}, false
+		}
+		return res.Fits[i], true
+	}
+	declared := sup
+	declared.CPVDeclared = []string{code}
+	fit, ok := ask(declared)
+	if !ok {
+		t.Fatalf("%s (no CPV code, deduced %s) not offered to a company declaring %s", target.ID, code, code)
+	}
+	if got := reasonText(fit.Reasons[0]); !strings.Contains(got, "CPV déduit "+code) {
+		t.Errorf("first reason %q does not say the code was deduced", got)
+	}
+	if want := 0.45 * target.InferredCPV[0].Confidence; fit.Reasons[0].Weight > want+1e-9 {
+		t.Errorf("a deduced code weighs %.3f, more than its confidence allows (%.3f)", fit.Reasons[0].Weight, want)
+	}
+	// The NAF code whose divisions supply the deduced code's, alone: no.
+	for _, naf := range data.CPVNAFFitsFor(code) {
+		byNAF := sup
+		byNAF.NAF = naf.NAFDivision + ".00Z"
+		if _, ok := ask(byNAF); ok {
+			t.Errorf("%s offered to a company of NAF %s through its guessed code %s alone", target.ID, byNAF.NAF, code)
+		}
+		break
+	}
+}

@@ -129,7 +129,10 @@ func TestCompanyTendersRealDefault(t *testing.T) {
 	t.Logf("GET %s on the real data: median %v (min %v, max %v)", page, took[3], took[0], took[6])
 	mustContain(t, "real page", r.body, "Aucun appel d'offres ouvert ne correspond à votre fiche")
 	past := sectionOf(r.body, "avis-recents")
-	mustContain(t, "real page", past, "Avis récents qui vous auraient correspondu", "clôturé")
+	mustContain(t, "real page", past, "Avis récents qui vous auraient correspondu")
+	if !strings.Contains(past, "clôturé") && !strings.Contains(past, "attribué") {
+		t.Error("the recent tenders say neither « clôturé » nor « attribué »")
+	}
 	if !strings.Contains(past, escapeHTML(target.Tender.Title)) {
 		t.Errorf("the recent tenders of %s lack %s « %s »", sup.Name, target.Tender.ID, target.Tender.Title)
 	}
