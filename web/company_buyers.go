@@ -260,10 +260,11 @@ func newSectorCPV(p string) (sectorCPV, bool) {
 	return sectorCPV{val: uint32(v), div: div, text: p}, true
 }
 
-// companySectorQuery reads a company's activity and place; ok is false
-// when the listing says neither a CPV code nor a NAF code that leads to
-// one.
-func companySectorQuery(sup data.Supplier) (q sectorQuery, ok bool) {
+// companySectorQuery reads a company's activity — its declared CPV
+// codes, else the codes of the contracts it won (won, most frequent
+// first), else the divisions its NAF code supplies — and its place; ok
+// is false when it has none of them.
+func companySectorQuery(sup data.Supplier, won []string) (q sectorQuery, ok bool) {
 	seen := map[string]bool{}
 	add := func(p string) {
 		if c, ok := newSectorCPV(p); ok && !seen[p] {
@@ -272,7 +273,11 @@ func companySectorQuery(sup data.Supplier) (q sectorQuery, ok bool) {
 		}
 	}
 	var declared []string
-	for _, c := range sup.CPVDeclared {
+	codes, whose := sup.CPVDeclared, map[bool]string{true: "votre code déclaré", false: "vos codes déclarés"}
+	if len(codes) == 0 {
+		codes, whose = won[:min(len(won), 8)], map[bool]string{true: "votre marché public remporté", false: "vos marchés publics remportés"}
+	}
+	for _, c := range codes {
 		if code, err := data.NormalizeCPV(c); err == nil {
 			declared = append(declared, code)
 			// The class of the code (its first four digits), or the code's
@@ -290,7 +295,7 @@ func companySectorQuery(sup data.Supplier) (q sectorQuery, ok bool) {
 		for _, p := range q.prefixes {
 			texts = append(texts, p.text+"…")
 		}
-		q.What = "les marchés des codes CPV " + joinFR(firstItems(texts)) + " (la classe de " + map[bool]string{true: "votre code déclaré", false: "vos codes déclarés"}[len(declared) == 1] + ")"
+		q.What = "les marchés des codes CPV " + joinFR(firstItems(texts)) + " (la classe de " + whose[len(declared) == 1] + ")"
 	case sup.NAF != "":
 		var primary, all []string
 		for _, code := range data.NAFCPVDivisions(sup.NAF) {
@@ -385,6 +390,7 @@ type companyBuyersView struct {
 	Ready       bool // false: the table is being built
 	What, Where string
 	Rows        []sectorBuyerRow
+	Linked      bool   // some row links to the buyer's tenders
 	Buyers      int    // buyers found
 	Contracts   int    // contracts found
 	From, To    string // years of the contracts found
@@ -470,8 +476,8 @@ func dayTime(d int32) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // companyBuyersData is the section for a company, nil when its listing
 // says nothing of its activity.
-func (s *Server) companyBuyersData(ctx context.Context, sup data.Supplier, limit int, allURL string) (*companyBuyersView, error) {
-	q, ok := companySectorQuery(sup)
+func (s *Server) companyBuyersData(ctx context.Context, sup data.Supplier, won []string, limit int, allURL string) (*companyBuyersView, error) {
+	q, ok := companySectorQuery(sup, won)
 	if !ok {
 		return nil, nil
 	}
@@ -506,6 +512,7 @@ func (s *Server) companyBuyersData(ctx context.Context, sup data.Supplier, limit
 		return nil, err
 	}
 	v.Rows = rows
+	v.Linked = slices.ContainsFunc(rows, func(r sectorBuyerRow) bool { return r.TendersURL != "" })
 	return v, nil
 }
 

@@ -148,7 +148,11 @@ func TestCompanyTendersRealDefault(t *testing.T) {
 	}
 	var counts []int
 	for _, sup := range sups {
-		q, ok := companySectorQuery(sup)
+		won, err := s.wonCPVCodes(ctx, sup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, ok := companySectorQuery(sup, won)
 		if !ok {
 			continue
 		}
@@ -177,7 +181,11 @@ func BenchmarkCompanyBuyers(b *testing.B) {
 	s := newRealDefaultServer(b)
 	ctx := context.Background()
 	sup := epvNamed(b, s, "MALBREL")
-	q, ok := companySectorQuery(sup)
+	won, err := s.wonCPVCodes(ctx, sup)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, ok := companySectorQuery(sup, won)
 	if !ok {
 		b.Fatal("MALBREL: no sector")
 	}
@@ -191,7 +199,7 @@ func BenchmarkCompanyBuyers(b *testing.B) {
 	b.Run("section", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := s.companyBuyersData(ctx, sup, pageBuyers, ""); err != nil {
+			if _, err := s.companyBuyersData(ctx, sup, won, pageBuyers, ""); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -118,3 +118,26 @@ func TestCompanyBuyersNothingDeclared(t *testing.T) {
 	r := m.get(t, companyURL(far.ID))
 	mustContain(t, "no contract", sectionOf(r.body, "acheteurs-secteur"), "Aucun marché de votre secteur n'a été publié en Auvergne-Rhône-Alpes")
 }
+
+// TestCompanyBuyersFromContractsWon: a company that declared no CPV code
+// but won contracts is read through their codes' class, which says more
+// than its NAF code's divisions (MALBREL CONSERVATION: NAF furniture,
+// historic buildings won).
+func TestCompanyBuyersFromContractsWon(t *testing.T) {
+	co := listingCompany(48, "Menuiserie des Marchés") // NAF 16.23Z: division 44
+	s, _ := listingServer(t, Config{}, co)
+	awards := sectorAwardsFixture()
+	awards = append(awards, data.Award{ID: "decp:won", Source: "decp-2019-aife", Buyer: data.Buyer{Name: "VILLE DE GIVORS", SIRET: "21690091800011"},
+		CPV: "45421000", Place: data.Place{Departement: "69"}, NotifiedAt: time.Date(2019, 5, 2, 0, 0, 0, 0, time.UTC), Amount: 9000,
+		Winners: []data.Winner{{Name: co.Name, SIRET: co.SIREN + "00011"}}})
+	if err := s.store.PutAwards(context.Background(), awards); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := memberOf(t, s, "marches@example.fr", co.ID, data.MemberOwner)
+	section := sectionOf(m.get(t, companyURL(co.ID)).body, "acheteurs-secteur")
+	mustContain(t, "from contracts won", section, "codes CPV 4542… (la classe de votre marché public remporté)",
+		"COMMUNE DE BRON", "VILLE DE GIVORS", "3 acheteurs, 4 marchés")
+	if strings.Contains(section, "AIN") || strings.Contains(section, "divisions CPV") {
+		t.Errorf("the buyers are read through the NAF code rather than the contracts won: %.400s", section)
+	}
+}

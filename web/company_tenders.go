@@ -211,7 +211,7 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	if back == "liste" {
 		buyersURL = v.AllURL + "?acheteurs=tous#acheteurs-secteur"
 	}
-	if v.Buyers, err = s.companyBuyersData(ctx, a.sup, buyersLimit, buyersURL); err != nil {
+	if v.Buyers, err = s.companyBuyersData(ctx, a.sup, won, buyersLimit, buyersURL); err != nil {
 		return nil, err
 	}
 	if back == "liste" {
