@@ -95,7 +95,11 @@
 // without one, an "open until" date (the deadline), and decides open or
 // closed with a date range at query time; the status facet is counted the
 // same way. TendersFor runs the matcher the other way round, from a
-// company to the open tenders and lots that fit it, with reasons.
+// company to the open tenders and lots that fit it, with reasons; with
+// TendersForOptions.Announced to the purchases announced by prior
+// information, with TendersForOptions.Closed to the tenders closed or
+// awarded in the last RecentClosedMonths (which buyers buy what the
+// company makes, when no open tender fits).
 //
 // # Matching
 //

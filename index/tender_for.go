@@ -29,7 +29,22 @@ type TendersForOptions struct {
 	// in the last data.PriorInformationMonths (data.Tender.AnnouncedAt)
 	// instead of the open tenders: what a company can prepare for.
 	Announced bool
+	// Closed looks among the tenders whose deadline passed, or that were
+	// awarded, in the last RecentClosedMonths instead of the open ones:
+	// what the company could have answered, and which buyers buy what it
+	// makes. Cancelled tenders are left out. Closed wins over Announced.
+	Closed bool
+	// Won are the CPV codes of the contracts the company won (its track
+	// record, read by the caller from the awards of the store), most
+	// frequent first: the profile reads them beside the declared codes,
+	// a little weaker, and says so in Basis. At most maxWonCodes are read.
+	Won []string
 }
+
+// RecentClosedMonths is how far back TendersForOptions.Closed looks: a
+// tender closed (its data.Tender.OpenUntil) or, when awarded, published
+// less than that many months ago.
+const RecentClosedMonths = 12
 
 // TendersForResult are the open tenders that fit a company, best first.
 type TendersForResult struct {
@@ -91,6 +106,13 @@ const (
 	cpvSameDiv    = 0.3  // same division
 	cpvNAFPrimary = 0.35 // the NAF division makes what the CPV division buys
 	cpvNAFOther   = 0.2
+	// A code of a contract the company won: the same code or below it,
+	// or the same class. What one did once weighs less than what one
+	// declares making.
+	cpvWonCovered = 0.8
+	cpvWonClass   = 0.5
+	// maxWonCodes bounds the codes of won contracts read.
+	maxWonCodes = 8
 )
 
 // genericWords are trade words too common in notices to find anything:
@@ -141,6 +163,7 @@ func withoutElision(word string) string {
 type companyProfile struct {
 	s        data.Supplier
 	declared []string // 8-digit CPV codes declared by the company
+	won      []string // 8-digit CPV codes of contracts it won, not declared
 	inferred []data.CPVNAFFit
 	stems    []string // analysed trade words
 	words    map[string]string
@@ -166,6 +189,7 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	}
 	limit = min(limit, MaxMatchLimit)
 	p := ti.profile(s, at)
+	p.addWon(opts.Won)
 	res := TendersForResult{Basis: p.basis(), Missing: p.missing()}
 	should := p.clauses(ti)
 	if len(should) == 0 {
@@ -182,6 +206,9 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 	if opts.Announced { // published less than PriorInformationMonths ago (data.Tender.AnnouncedAt)
 		must = []query.Query{relevant, statusClause(data.StatusAnnounced, at),
 			dateRange(tfPublished, at.AddDate(0, -data.PriorInformationMonths, 0).Add(time.Nanosecond), time.Time{})}
+	}
+	if opts.Closed {
+		must = []query.Query{relevant, recentlyClosedClause(at)}
 	}
 	boost := areaClauses(s.ServiceArea)
 	var notOurs []query.Query
@@ -201,7 +228,11 @@ func (ti *TenderIndex) TendersFor(ctx context.Context, s data.Supplier, opts Ten
 			res.Fits = append(res.Fits, fit)
 		}
 	}
-	slices.SortFunc(res.Fits, compareFits)
+	if opts.Closed {
+		slices.SortFunc(res.Fits, compareClosedFits)
+	} else {
+		slices.SortFunc(res.Fits, compareFits)
+	}
 	if len(res.Fits) > limit {
 		res.Fits = res.Fits[:limit]
 	}
@@ -220,6 +251,29 @@ func compareFits(a, b TenderFit) int {
 		return -1
 	case !ad.Equal(bd):
 		return ad.Compare(bd)
+	}
+	return cmp.Compare(a.Tender.ID, b.Tender.ID)
+}
+
+// recentlyClosedClause keeps the tenders closed in the last
+// RecentClosedMonths before at: without an outcome and open until then
+// (their status at at is closed), or awarded and published since.
+func recentlyClosedClause(at time.Time) query.Query {
+	since := at.AddDate(0, -RecentClosedMonths, 0)
+	closed := dateRange(tfOpenUntil, since, at.Add(time.Nanosecond))
+	awarded := query.NewConjunctionQuery([]query.Query{statusClause(data.StatusAwarded, at),
+		dateRange(tfPublished, since, at.Add(time.Nanosecond))})
+	return query.NewDisjunctionQuery([]query.Query{closed, awarded})
+}
+
+// compareClosedFits orders past tenders: best fit first and, among equal
+// fits, the latest closed first (the most recent news of a buyer).
+func compareClosedFits(a, b TenderFit) int {
+	if c := cmp.Compare(math.Round(b.Score/fitBucket), math.Round(a.Score/fitBucket)); c != 0 {
+		return c
+	}
+	if c := b.Tender.OpenUntil().Compare(a.Tender.OpenUntil()); c != 0 {
+		return c
 	}
 	return cmp.Compare(a.Tender.ID, b.Tender.ID)
 }
@@ -264,6 +318,23 @@ func (ti *TenderIndex) profile(s data.Supplier, at time.Time) *companyProfile {
 	return p
 }
 
+// addWon adds the codes of won contracts that the declared codes do not
+// already cover.
+func (p *companyProfile) addWon(codes []string) {
+	for _, c := range codes {
+		code, err := data.NormalizeCPV(c)
+		if err != nil || slices.Contains(p.won, code) || slices.ContainsFunc(p.declared, func(d string) bool {
+			return strings.HasPrefix(code, cpvCoverPrefix(d))
+		}) {
+			continue
+		}
+		if len(p.won) == maxWonCodes {
+			return
+		}
+		p.won = append(p.won, code)
+	}
+}
+
 // clauses are the index terms that make a tender a candidate: the
 // company's CPV codes (and their class and division, weaker), the CPV
 // divisions its NAF code supplies, and its trade words in titles and lots.
@@ -281,6 +352,12 @@ func (p *companyProfile) clauses(ti *TenderIndex) []query.Query {
 	}
 	for _, c := range p.declared {
 		cpv(c[:4], 1.5)
+	}
+	for _, c := range p.won {
+		cpv(cpvCoverPrefix(c), 3)
+	}
+	for _, c := range p.won {
+		cpv(c[:4], 1)
 	}
 	for _, c := range p.declared {
 		cpv(c[:2], 0.5)
@@ -335,7 +412,7 @@ func areaClauses(a data.ServiceArea) []query.Query {
 func (p *companyProfile) fit(ti *TenderIndex, t *data.Tender) (TenderFit, bool) {
 	f := TenderFit{Tender: *t}
 	codes := append([]string{t.CPV}, t.CPVAdditional...)
-	cpvScore, cpvReason := p.cpvFit(codes)
+	cpvScore, cpvReason := p.cpvFit(inferredCodes(t, codes))
 	termScore, termReason := p.termFit(ti, t.Title+"\n"+cpvLabels(codes))
 	// A lot can carry what the company makes when the tender's main code
 	// and title do not.
@@ -403,7 +480,7 @@ func fits(cpv, terms *data.Reason) bool {
 		words = len(terms.Terms)
 	}
 	switch {
-	case cpv != nil && cpv.Kind == data.ReasonCPV:
+	case cpv != nil && (cpv.Kind == data.ReasonCPV || cpv.Kind == data.ReasonTrackRecord):
 		return true
 	case cpv != nil:
 		return words >= 1
@@ -414,7 +491,7 @@ func fits(cpv, terms *data.Reason) bool {
 // lotFit scores one lot by its own codes, title and place.
 func (p *companyProfile) lotFit(ti *TenderIndex, t *data.Tender, l *data.Lot) (LotFit, bool) {
 	codes := append([]string{l.CPV}, l.CPVAdditional...)
-	cpvScore, cpvReason := p.cpvFit(codes)
+	cpvScore, cpvReason := p.cpvFit(codes, nil)
 	termScore, termReason := p.termFit(ti, l.Title+"\n"+cpvLabels(codes))
 	if !fits(cpvReason, termReason) {
 		return LotFit{}, false
@@ -440,21 +517,36 @@ func (p *companyProfile) lotFit(ti *TenderIndex, t *data.Tender, l *data.Lot) (L
 
 // cpvFit grades a list of the tender's codes against the company's: the
 // best relation found, and its reason.
-func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
+//
+// deduced, when not nil, holds the confidence of each code that the
+// notice did not declare but data.InferCPV deduced from its words
+// (inferredCodes): such a code counts for its confidence, and its reason
+// says « déduit ».
+func (p *companyProfile) cpvFit(codes []string, deduced []float64) (float64, *data.Reason) {
 	best := 0.0
 	var why *data.Reason
-	offer := func(v float64, r data.Reason) {
-		if v > best {
-			best, why = v, &r
-		}
-	}
-	for _, tc := range codes {
+	for i, tc := range codes {
 		if len(tc) < 8 {
 			continue
+		}
+		factor, inferred := 1.0, i < len(deduced)
+		if inferred {
+			factor = deduced[i]
+		}
+		offer := func(v float64, r data.Reason) {
+			if v *= factor; v > best {
+				r.Weight *= factor
+				r.TenderCPVInferred = inferred
+				best, why = v, &r
+			}
 		}
 		label := ""
 		if c, ok := data.LookupCPV(tc); ok {
 			label = c.LabelFR
+		}
+		name := "CPV " + tc
+		if inferred {
+			name = "CPV déduit " + tc
 		}
 		for _, dc := range p.declared {
 			r := data.Reason{Kind: data.ReasonCPV, TenderCPV: tc, TenderCPVFR: label, SupplierCPV: dc}
@@ -464,16 +556,33 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 				offer(cpvCovered, r)
 			case tc[:4] == dc[:4]:
 				r.Weight = fitCPVWeight * cpvSameClass
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même classe que le CPV " + dc + " déclaré par l'entreprise"
+				r.Text = name + cpvLabelSuffix(label) + ", de la même classe que le CPV " + dc + " déclaré par l'entreprise"
 				offer(cpvSameClass, r)
-			case tc[:2] == dc[:2]:
+			case tc[:2] == dc[:2] && !inferred: // a guessed code's division is too loose a tie
 				r.Weight = fitCPVWeight * cpvSameDiv
-				r.Text = "CPV " + tc + cpvLabelSuffix(label) + ", de la même division que le CPV " + dc + " déclaré par l'entreprise"
+				r.Text = name + cpvLabelSuffix(label) + ", de la même division que le CPV " + dc + " déclaré par l'entreprise"
 				offer(cpvSameDiv, r)
 			}
 		}
+		for _, wc := range p.won {
+			r := data.Reason{Kind: data.ReasonTrackRecord, TenderCPV: tc, TenderCPVFR: label, SupplierCPV: wc}
+			switch {
+			case strings.HasPrefix(tc, cpvCoverPrefix(wc)):
+				r.Weight = fitCPVWeight * cpvWonCovered
+				r.Text = name + cpvLabelSuffix(label) + ", comme un marché public remporté par l'entreprise (CPV " + wc + ")"
+				offer(cpvWonCovered, r)
+			case tc[:4] == wc[:4]:
+				r.Weight = fitCPVWeight * cpvWonClass
+				r.Text = name + cpvLabelSuffix(label) + ", de la même classe qu'un marché public remporté par l'entreprise (CPV " + wc + ")"
+				offer(cpvWonClass, r)
+			}
+		}
 		for _, f := range p.inferred {
-			if data.CPVDivision(tc) != f.CPVDivision {
+			// A guessed code against the divisions a NAF code supplies,
+			// with one trade word, proposed umbrellas and gloves for
+			// vehicle parts (« accessoires ») on the real notices: a
+			// guess meets declared and won codes only.
+			if inferred || data.CPVDivision(tc) != f.CPVDivision {
 				continue
 			}
 			v := cpvNAFOther
@@ -484,6 +593,26 @@ func (p *companyProfile) cpvFit(codes []string) (float64, *data.Reason) {
 		}
 	}
 	return best, why
+}
+
+// inferredCodes are the codes a tender's fit reads: its own (codes),
+// or, when neither it nor its lots declare any, those data.InferCPV
+// deduced from its words that classify it (the rule of the CPV filter
+// and facets, data.InferredCPVMinConfidence), with their confidence.
+// Candidates are gathered on those codes already (cpv_prefix); without
+// them a notice without codes fitted by its title words only.
+func inferredCodes(t *data.Tender, codes []string) ([]string, []float64) {
+	if len(t.CPVCodes()) > 0 {
+		return codes, nil
+	}
+	var out []string
+	var conf []float64
+	for _, g := range t.InferredCPV {
+		if g.Confidence >= data.InferredCPVMinConfidence && len(g.Code) == 8 {
+			out, conf = append(out, g.Code), append(conf, g.Confidence)
+		}
+	}
+	return out, conf
 }
 
 // cpvLabels are the French labels of codes, one a line: what the buyer
@@ -601,6 +730,9 @@ func (p *companyProfile) basis() []string {
 	if n := len(p.declared); n > 0 {
 		out = append(out, data.CountFR(n, "code CPV déclaré", "codes CPV déclarés")+" : "+strings.Join(capList(p.declared), ", "))
 	}
+	if n := len(p.won); n > 0 {
+		out = append(out, data.CountFR(n, "code CPV d'un marché public remporté", "codes CPV de marchés publics remportés")+" : "+strings.Join(capList(p.won), ", "))
+	}
 	if _, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
 		out = append(out, "zone d'intervention : "+detail)
 	}
@@ -620,7 +752,10 @@ func (p *companyProfile) basis() []string {
 // missing says what the listing lacks for a better search.
 func (p *companyProfile) missing() []string {
 	var out []string
-	if len(p.declared) == 0 {
+	switch {
+	case len(p.declared) == 0 && len(p.won) > 0:
+		out = append(out, "aucun code CPV déclaré : la recherche part des marchés publics remportés, du métier et du code NAF")
+	case len(p.declared) == 0:
 		out = append(out, "aucun code CPV déclaré : la recherche part du métier et du code NAF")
 	}
 	if p.s.ServiceArea.Kind == data.ServiceAreaUnknown {

@@ -286,3 +286,223 @@ func TestTendersForNAFLabelElision(t *testing.T) {
 		t.Errorf("basis %q, want « métier : meubles »", res.Basis)
 	}
 }
+
+// TestTendersForClosed: a company that declares the code and the place
+// of a real notice hears of it among the open tenders before its
+// deadline, then among the tenders closed in the last twelve months
+// (never among the open ones), then no more; an awarded notice is among
+// them for twelve months after its publication. The same matcher
+// decides: a maker of another trade is offered none of them.
+func TestTendersForClosed(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var closed, awarded data.Tender
+	far := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, x := range tenders {
+		if x.CPV == "" || x.Place.Abroad() || data.ResolvePlace(x.Place).Departement == "" || x.PublishedAt.IsZero() {
+			continue
+		}
+		switch x.Outcome() {
+		case "":
+			if closed.ID == "" && !x.Deadline.IsZero() && x.Deadline.Before(far) {
+				closed = x
+			}
+		case data.StatusAwarded:
+			if awarded.ID == "" {
+				awarded = x
+			}
+		}
+	}
+	if closed.ID == "" || awarded.ID == "" {
+		t.Fatalf("the corpus lacks a call (%q) or an award (%q) with a code, a place and dates", closed.ID, awarded.ID)
+	}
+	ask := func(sup data.Supplier, at time.Time, closedOpt bool) index.TendersForResult {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Closed: closedOpt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	has := func(res index.TendersForResult, id string) bool {
+		return slices.ContainsFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == id })
+	}
+	for _, c := range []struct {
+		target           data.Tender
+		from             time.Time // when it counts as closed
+		open, in, expire time.Time
+	}{
+		{closed, closed.Deadline, closed.Deadline.AddDate(0, 0, -1), closed.Deadline.AddDate(0, 1, 0), closed.Deadline.AddDate(0, index.RecentClosedMonths, 1)},
+		{awarded, awarded.PublishedAt, time.Time{}, awarded.PublishedAt.AddDate(0, 1, 0), awarded.PublishedAt.AddDate(0, index.RecentClosedMonths, 1)},
+	} {
+		x := c.target
+		sup := epvSuppliers(t)[0]
+		sup.CPVDeclared = []string{x.CPV}
+		dep := data.ResolvePlace(x.Place).Departement
+		sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{dep}}
+		if !c.open.IsZero() {
+			if !has(ask(sup, c.open, false), x.ID) {
+				t.Errorf("%s not open the day before its deadline", x.ID)
+			}
+			if has(ask(sup, c.open, true), x.ID) {
+				t.Errorf("%s among the closed tenders the day before its deadline", x.ID)
+			}
+		}
+		if has(ask(sup, c.in, false), x.ID) {
+			t.Errorf("%s (%s) among the open tenders a month after %s", x.ID, x.StatusAt(c.in), c.from)
+		}
+		res := ask(sup, c.in, true)
+		if !has(res, x.ID) {
+			var ids []string
+			for _, f := range res.Fits {
+				ids = append(ids, f.Tender.ID)
+			}
+			t.Fatalf("%s (%s, CPV %s, %s) not among the recent closed tenders a month after %s: %v", x.ID, x.StatusAt(c.in), x.CPV, dep, c.from, ids)
+		}
+		for _, f := range res.Fits {
+			if st := f.Tender.StatusAt(c.in); st != data.StatusClosed && st != data.StatusAwarded {
+				t.Errorf("%s proposed as recently closed but %s", f.Tender.ID, st)
+			}
+		}
+		if has(ask(sup, c.expire, true), x.ID) {
+			t.Errorf("%s still proposed %d months after %s", x.ID, index.RecentClosedMonths, c.from)
+		}
+	}
+	other := epvSuppliers(t)[0]
+	other.CPVDeclared = []string{"33600000"} // medicines
+	other.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{data.ResolvePlace(closed.Place).Departement}}
+	other.Products, other.Activities, other.TradeNames, other.NAF, other.NAFLabel = nil, nil, nil, "", ""
+	for _, f := range ask(other, closed.Deadline.AddDate(0, 1, 0), true).Fits {
+		if !strings.HasPrefix(f.Tender.CPV, "33") && !slices.ContainsFunc(f.Tender.CPVAdditional, func(c string) bool { return strings.HasPrefix(c, "33") }) && len(f.Lots) == 0 {
+			t.Errorf("a maker of medicines is offered %s (CPV %s %v)", f.Tender.ID, f.Tender.CPV, f.Tender.CPVAdditional)
+		}
+	}
+}
+
+// TestTendersForWonContracts: a company's track record widens its
+// profile. MALBREL CONSERVATION's NAF code is furniture while it wins
+// works on historic buildings: the code of a contract it won finds the
+// notices of that code, which its declared codes and trade did not, with
+// a reason and a basis that say so; without the track record they stay
+// unproposed.
+func TestTendersForWonContracts(t *testing.T) {
+	ti, tenders, at := tenderIndexOf(t)
+	var sup data.Supplier
+	for _, s := range epvSuppliers(t) {
+		if strings.HasPrefix(s.Name, "MALBREL") {
+			sup = s
+		}
+	}
+	if sup.ID == "" {
+		t.Fatal("MALBREL CONSERVATION is not among the EPV companies")
+	}
+	sup.CPVDeclared = nil
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	ask := func(won []string) index.TendersForResult {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), sup, index.TendersForOptions{At: at, Limit: 100, Won: won})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	has := func(res index.TendersForResult, id string) (index.TenderFit, bool) {
+		i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == id })
+		if i < 0 {
+			return index.TenderFit{}, false
+		}
+		return res.Fits[i], true
+	}
+	without := ask(nil)
+	var target data.Tender
+	for _, x := range tenders {
+		if _, found := has(without, x.ID); !found && x.StatusAt(at) == data.StatusOpen && x.CPV != "" && !x.Place.Abroad() {
+			target = x
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no open tender with a CPV code that MALBREL is not already offered")
+	}
+	with := ask([]string{target.CPV, target.CPV, "not a code"})
+	fit, found := has(with, target.ID)
+	if !found {
+		t.Fatalf("%s (CPV %s) not proposed to a company that won a contract of that code", target.ID, target.CPV)
+	}
+	var reasons []string
+	for _, r := range fit.Reasons {
+		reasons = append(reasons, reasonText(r))
+	}
+	if want := "comme un marché public remporté par l'entreprise (CPV " + target.CPV + ")"; !strings.Contains(strings.Join(reasons, " ; "), want) {
+		t.Errorf("reasons %q lack %q", reasons, want)
+	}
+	if want := "1 code CPV d'un marché public remporté : " + target.CPV; !slices.Contains(with.Basis, want) {
+		t.Errorf("basis %q lacks %q", with.Basis, want)
+	}
+	if !slices.ContainsFunc(with.Missing, func(m string) bool { return strings.Contains(m, "marchés publics remportés") }) {
+		t.Errorf("missing %q does not say the search starts from the contracts won", with.Missing)
+	}
+	// A declared code that covers the won one: the won one adds nothing.
+	sup.CPVDeclared = []string{target.CPV}
+	if res := ask([]string{target.CPV}); slices.ContainsFunc(res.Basis, func(b string) bool { return strings.Contains(b, "remporté") }) {
+		t.Errorf("basis %q counts a won code the declared one covers", res.Basis)
+	}
+}
+
+// TestTendersForInferredCodes: most real BOAMP notices declare no CPV
+// code, only descriptors from which data.InferCPV deduces some; the
+// candidates were gathered on those codes but the fit ignored them, so a
+// company declaring the very code was never offered the notice. A
+// deduced code now counts for its confidence, against declared (and won)
+// codes, with « CPV déduit » in the reason; never against the divisions
+// a NAF code supplies.
+func TestTendersForInferredCodes(t *testing.T) {
+	ti, tenders, _ := tenderIndexOf(t)
+	var target data.Tender
+	for _, x := range tenders {
+		if len(x.CPVCodes()) == 0 && len(x.ClassifyingInferredCPV()) > 0 && !x.Place.Abroad() && x.Outcome() == "" && !x.OpenUntil().IsZero() {
+			target = x
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatal("no call without CPV code but with a deduced one in the corpus")
+	}
+	code := target.ClassifyingInferredCPV()[0]
+	at := target.OpenUntil().AddDate(0, 1, 0)
+	sup := epvSuppliers(t)[0]
+	sup.Products, sup.Activities, sup.TradeNames, sup.NAFLabel = nil, nil, nil, ""
+	sup.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaFrance}
+	ask := func(s data.Supplier) (index.TenderFit, bool) {
+		t.Helper()
+		res, err := ti.TendersFor(context.Background(), s, index.TendersForOptions{At: at, Limit: 100, Closed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(res.Fits, func(f index.TenderFit) bool { return f.Tender.ID == target.ID })
+		if i < 0 {
+			return index.TenderFit{}, false
+		}
+		return res.Fits[i], true
+	}
+	declared := sup
+	declared.CPVDeclared = []string{code}
+	fit, ok := ask(declared)
+	if !ok {
+		t.Fatalf("%s (no CPV code, deduced %s) not offered to a company declaring %s", target.ID, code, code)
+	}
+	if got := reasonText(fit.Reasons[0]); !strings.Contains(got, "CPV déduit "+code) {
+		t.Errorf("first reason %q does not say the code was deduced", got)
+	}
+	if want := 0.45 * target.InferredCPV[0].Confidence; fit.Reasons[0].Weight > want+1e-9 {
+		t.Errorf("a deduced code weighs %.3f, more than its confidence allows (%.3f)", fit.Reasons[0].Weight, want)
+	}
+	// The NAF code whose divisions supply the deduced code's, alone: no.
+	for _, naf := range data.CPVNAFFitsFor(code) {
+		byNAF := sup
+		byNAF.NAF = naf.NAFDivision + ".00Z"
+		if _, ok := ask(byNAF); ok {
+			t.Errorf("%s offered to a company of NAF %s through its guessed code %s alone", target.ID, byNAF.NAF, code)
+		}
+		break
+	}
+}

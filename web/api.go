@@ -206,13 +206,24 @@ const (
 // provenance of each field and its public contracts.
 type apiSupplierDetail struct {
 	data.Supplier
-	URL     string       `json:"url"`
-	Claimed bool         `json:"claimed"`
-	Awards  []data.Award `json:"awards"`
+	URL     string `json:"url"`
+	Claimed bool   `json:"claimed"`
+	// Awards are the contracts it won, latest first, each once however
+	// often published (two platforms, modifications), as on its page.
+	Awards []apiAward `json:"awards"`
 	// LabelStates and Ceased tell the labels and the company straight
 	// (label_states.go).
 	LabelStates []apiLabelState `json:"label_states"`
 	Ceased      bool            `json:"ceased"`
+}
+
+// apiAward is one contract a supplier won: its latest publication (the
+// amount after modifications) dated by its notification, and the ids of
+// every publication of it, oldest first.
+type apiAward struct {
+	data.Award
+	Publications   int      `json:"publications"`
+	PublicationIDs []string `json:"publication_ids"`
 }
 
 // apiSupplier returns one supplier by SIREN (or SIRET, or the key of a
@@ -227,7 +238,7 @@ func (s *Server) apiSupplier(c *fiber.Ctx) error {
 		return err
 	}
 	out := apiSupplierDetail{Supplier: sup, URL: s.baseURL() + supplierURL(sup.ID), Claimed: sup.ClaimedBy != "",
-		Awards: []data.Award{}}
+		Awards: []apiAward{}}
 	out.Supplier.ClaimedBy = "" // an account id is nobody else's business
 	out.LabelStates, out.Ceased = apiLabelStates(sup.Labels, s.now()), sup.Ceased()
 	if data.ValidSIREN(sup.SIREN) == nil {
@@ -235,8 +246,12 @@ func (s *Server) apiSupplier(c *fiber.Ctx) error {
 		if err != nil {
 			return fmt.Errorf("web: api supplier %s: awards: %w", sup.ID, err)
 		}
-		if awards != nil {
-			out.Awards = awards
+		for _, c := range contractsNewestFirst(awards) {
+			a := apiAward{Award: c.merged(), Publications: len(c.pubs)}
+			for _, p := range c.pubs {
+				a.PublicationIDs = append(a.PublicationIDs, p.ID)
+			}
+			out.Awards = append(out.Awards, a)
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")

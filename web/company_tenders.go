@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -21,7 +22,13 @@ import (
 // company (index.TendersFor), on its dashboard (the first few) and on a
 // page of their own, each with « pas pour nous » to set it aside; below
 // them, « Achats annoncés qui vous correspondent »: the prior-information
-// notices that fit, which cannot be answered yet. What
+// notices that fit, which cannot be answered yet. When few open tenders
+// fit, « Avis récents qui vous auraient correspondu »: the tenders closed
+// or awarded in the last twelve months that the same matcher finds for
+// the company (index.TendersForOptions.Closed), each marked « clôturé le
+// … » or « attribué à … », so that the PMI sees which buyers buy what it
+// makes; and « Acheteurs publics de votre secteur » (company_buyers.go).
+// What
 // companies set aside is counted per tender for the Alliance
 // (/admin/appels-d-offres/signaux).
 
@@ -39,6 +46,14 @@ func (s *Server) companyTenderRoutes() []route {
 const (
 	dashboardTenders = 5
 	pageTenders      = 50
+	// fewOpenTenders: with fewer open tenders than this, the recent
+	// closed ones are shown below them.
+	fewOpenTenders = 3
+	// Recent closed tenders shown: on the dashboard, on the page, and on
+	// the page with ?recents=tous.
+	dashboardRecent = 3
+	pageRecent      = 10
+	allRecent       = pageTenders
 )
 
 // companyTendersView is the section (and the body of the page).
@@ -54,9 +69,21 @@ type companyTendersView struct {
 	// the company (index.TendersForOptions.Announced): no call to answer
 	// yet, the time to make oneself known to the buyer.
 	Announced []companyTenderView
-	Basis     []string
-	Missing   []string
-	Hidden    []hiddenTenderView
+	// Recent are the tenders closed or awarded in the last
+	// index.RecentClosedMonths that fit the company, shown only when
+	// fewer than fewOpenTenders open ones do; RecentMore links to the
+	// longer list (RecentAllURL).
+	Recent       []companyTenderView
+	RecentMore   bool
+	RecentAllURL string
+	RecentMonths int
+	// Buyers are the public buyers of the company's sector near it
+	// (company_buyers.go); nil when its listing says nothing of its
+	// activity.
+	Buyers  *companyBuyersView
+	Basis   []string
+	Missing []string
+	Hidden  []hiddenTenderView
 	// HiddenCount is how many tenders the company set aside: the
 	// dashboard, which does not list them, links to the page that does
 	// (where « Remettre » undoes a « pas pour nous »).
@@ -101,7 +128,10 @@ type companyTenderView struct {
 	Score     int // percent
 	Reasons   []string
 	Lots      []lotFitView
-	Form      *tenderFitForm
+	Form      *tenderFitForm // nil for a closed tender: nothing to set aside
+	// Past says, for a closed tender, « clôturé le 12 avril 2026 » or
+	// « attribué à MENUISERIE DUPONT le 3 juin 2026 ».
+	Past string
 }
 
 // tenderFitForm is what a fit's « pas pour nous » form posts with.
@@ -126,7 +156,7 @@ type companyTendersPage struct {
 
 // companyTenderData computes the tenders that fit a company, without the
 // ones it set aside.
-func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, back string) (*companyTendersView, error) {
+func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, back string, recentLimit, buyersLimit int) (*companyTendersView, error) {
 	ctx := c.UserContext()
 	v := &companyTendersView{CompanyID: a.sup.ID, CSRF: s.csrfToken(c), Back: back, AllURL: companyURL(a.sup.ID) + "/appels-d-offres",
 		PageURL: companyURL(a.sup.ID) + "/appels-d-offres"}
@@ -140,11 +170,15 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		exclude = append(exclude, d.TenderID)
 	}
 	now := s.now()
-	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude})
+	won, err := s.wonCPVCodes(ctx, a.sup)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit + 1, At: now, Exclude: exclude, Won: won})
 	if err != nil {
 		return nil, fmt.Errorf("web: tenders for %s: %w", a.sup.ID, err)
 	}
-	announced, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit, At: now, Exclude: exclude, Announced: true})
+	announced, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: limit, At: now, Exclude: exclude, Announced: true, Won: won})
 	if err != nil {
 		return nil, fmt.Errorf("web: purchases announced for %s: %w", a.sup.ID, err)
 	}
@@ -155,6 +189,31 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	form := &tenderFitForm{PageURL: v.PageURL, CSRF: v.CSRF, Back: back}
 	v.Fits = companyTenderViews(res.Fits, "ct-", form, now)
 	v.Announced = companyTenderViews(announced.Fits, "ca-", form, now)
+	if len(v.Fits) < fewOpenTenders {
+		recent, err := s.tenderIndex.TendersFor(ctx, a.sup, index.TendersForOptions{Limit: recentLimit + 1, At: now, Exclude: exclude, Closed: true, Won: won})
+		if err != nil {
+			return nil, fmt.Errorf("web: recent tenders for %s: %w", a.sup.ID, err)
+		}
+		if len(recent.Fits) > recentLimit {
+			recent.Fits, v.RecentMore = recent.Fits[:recentLimit], true
+		}
+		v.Recent = companyTenderViews(recent.Fits, "cr-", nil, now)
+		for i := range v.Recent {
+			v.Recent[i].Past = pastTenderNote(&recent.Fits[i].Tender, now)
+		}
+		v.RecentMonths = index.RecentClosedMonths
+		v.RecentAllURL = v.AllURL + "?recents=tous#avis-recents"
+		if back == "tableau" {
+			v.RecentAllURL = v.AllURL + "#avis-recents"
+		}
+	}
+	buyersURL := v.AllURL + "#acheteurs-secteur"
+	if back == "liste" {
+		buyersURL = v.AllURL + "?acheteurs=tous#acheteurs-secteur"
+	}
+	if v.Buyers, err = s.companyBuyersData(ctx, a.sup, won, buyersLimit, buyersURL); err != nil {
+		return nil, err
+	}
 	if back == "liste" {
 		for _, d := range dismissed {
 			h := hiddenTenderView{ID: d.TenderID, When: frenchDate(d.At.In(paris())), URL: tenderPath + "/" + url.PathEscape(d.TenderID)}
@@ -165,6 +224,36 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 		}
 	}
 	return v, nil
+}
+
+// wonCPVCodes are the CPV codes of the contracts the company won, each
+// contract counted once (foldContracts), most frequent first: what its
+// track record tells TendersFor it does (index.TendersForOptions.Won).
+func (s *Server) wonCPVCodes(ctx context.Context, sup data.Supplier) ([]string, error) {
+	if data.ValidSIREN(sup.SIREN) != nil {
+		return nil, nil
+	}
+	awards, err := s.store.AwardsBySIREN(ctx, sup.SIREN)
+	if err != nil {
+		return nil, fmt.Errorf("web: contracts won by %s: %w", sup.ID, err)
+	}
+	count := map[string]int{}
+	for _, c := range foldContracts(awards) {
+		if code := c.merged().CPV; code != "" {
+			count[code]++
+		}
+	}
+	codes := make([]string, 0, len(count))
+	for code := range count {
+		codes = append(codes, code)
+	}
+	slices.SortFunc(codes, func(a, b string) int {
+		if c := cmp.Compare(count[b], count[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return codes, nil
 }
 
 // companyTenderViews are the rows of fits; headings get ids prefix0,
@@ -189,6 +278,48 @@ func companyTenderViews(fits []index.TenderFit, prefix string, form *tenderFitFo
 	return out
 }
 
+// pastTenderNote says how a tender ended: « attribué à X le … » when its
+// winners are known (of the tender or of its lots), « attribué » when its
+// notices only report the award, else « clôturé le … » (its deadline, or
+// the date it is presumed closed, data.Tender.OpenUntil).
+func pastTenderNote(t *data.Tender, now time.Time) string {
+	if t.StatusAt(now) == data.StatusAwarded {
+		var names []string
+		add := func(ws []data.Winner) {
+			for _, w := range ws {
+				if n := strings.TrimSpace(w.Name); n != "" && !slices.Contains(names, n) {
+					names = append(names, n)
+				}
+			}
+		}
+		add(t.Winners)
+		for _, l := range t.Lots {
+			add(l.Winners)
+		}
+		note := "attribué"
+		switch {
+		case len(names) == 1:
+			note += " à " + names[0]
+		case len(names) == 2:
+			note += " à " + names[0] + " et " + names[1]
+		case len(names) > 2:
+			note += " à " + names[0] + ", " + names[1] + " et " + data.CountFR(len(names)-2, "autre entreprise", "autres entreprises")
+		}
+		if !t.PublishedAt.IsZero() {
+			note += " (avis publié le " + frenchDate(t.PublishedAt.In(paris())) + ")"
+		}
+		return note
+	}
+	if until := t.OpenUntil(); !until.IsZero() {
+		note := "clôturé le " + frenchDate(until.In(paris()))
+		if t.DeadlinePresumed() {
+			note = "clôturé (présumé) le " + frenchDate(until.In(paris()))
+		}
+		return note
+	}
+	return "clôturé"
+}
+
 // reasonSentence is what a page shows of a reason.
 func reasonSentence(r data.Reason) string {
 	if r.Text != "" {
@@ -200,7 +331,7 @@ func reasonSentence(r data.Reason) string {
 // companyTendersSection renders the dashboard's section, "" when the
 // company cannot be matched (no index).
 func (s *Server) companyTendersSection(c *fiber.Ctx, a companyAccess) (template.HTML, error) {
-	v, err := s.companyTenderData(c, a, dashboardTenders, "tableau")
+	v, err := s.companyTenderData(c, a, dashboardTenders, "tableau", dashboardRecent, dashboardBuyers)
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +357,15 @@ func (s *Server) companyTenders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.companyTenderData(c, a, pageTenders, "liste")
+	recent := pageRecent
+	if c.Query("recents") == "tous" {
+		recent = allRecent
+	}
+	buyers := pageBuyers
+	if c.Query("acheteurs") == "tous" {
+		buyers = allBuyers
+	}
+	v, err := s.companyTenderData(c, a, pageTenders, "liste", recent, buyers)
 	if err != nil {
 		return err
 	}

@@ -42,10 +42,12 @@ func TestCompanyTenders(t *testing.T) {
 		"CPV 45421000 (travaux de menuiserie) déclaré par l&#39;entreprise", "zone d&#39;intervention déclarée : département 69",
 		"Pas pour nous", `name="tender" value="boamp:26-701"`)
 	for _, avoid := range []string{"mairie de Rennes", "collège, clos", "Nettoyage des locaux"} {
-		if strings.Contains(r.body, avoid) {
+		if strings.Contains(openTendersSection(r.body), avoid) {
 			t.Errorf("dashboard proposes %q", avoid)
 		}
 	}
+	// The closed one is among the recent ones, said closed.
+	mustContain(t, "dashboard", sectionOf(r.body, "avis-recents"), "Menuiseries du collège, clos", "clôturé le "+frenchDate(inDays(-2)))
 	// Best fit first: the exact code before the code below it? Both are
 	// covered; the nearest deadline (the school, in 4 days) comes first.
 	if a, b := strings.Index(r.body, "Portes intérieures"), strings.Index(r.body, "Menuiseries extérieures"); a > b {
@@ -173,9 +175,10 @@ func TestCompanyTendersServerClock(t *testing.T) {
 		r := member.get(t, target)
 		wantStatus(t, target, r, http.StatusOK)
 		mustContain(t, target, r.body, "Menuiseries extérieures du gymnase")
-		if strings.Contains(r.body, "Portes intérieures") {
+		if strings.Contains(openTendersSection(r.body), "Portes intérieures") {
 			t.Errorf("%s proposes a tender closed by the server's clock", target)
 		}
+		mustContain(t, target, sectionOf(r.body, "avis-recents"), "Portes intérieures", "clôturé le "+frenchDate(inDays(4)))
 	}
 }
 
@@ -232,4 +235,135 @@ func TestCompanyTendersAnnounced(t *testing.T) {
 	api := s.get(t, "/api/v1/tenders?state=announced")
 	wantStatus(t, "API", api, http.StatusOK)
 	mustContain(t, "API", api.body, `"id":"ted:pin-1"`, `"state":"announced"`)
+}
+
+// TestCompanyTendersRecentClosed: with no open tender that fits, the
+// company sees, apart from the open list, the tenders closed or awarded
+// in the last twelve months that fit its listing, each saying how it
+// ended (« clôturé le … », « attribué à … »), without « pas pour nous »;
+// not those closed more than a year ago nor those of another trade. As
+// soon as enough open tenders fit, the past ones step aside.
+func TestCompanyTendersRecentClosed(t *testing.T) {
+	co := listingCompany(35, "Menuiserie du Passé")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, co)
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-901", Source: "boamp", SourceID: "26-901", Title: "Menuiseries de la médiathèque <b>Bron</b>", CPV: "45421000",
+			Buyer: data.Buyer{Name: "Ville de Bron"}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-90), Deadline: inDays(-60)},
+		data.Tender{ID: "boamp:26-902", Source: "boamp", SourceID: "26-902", Title: "Portes du groupe scolaire", CPV: "45421131",
+			Buyer: data.Buyer{Name: "Lyon Métropole Habitat"}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-100),
+			State: data.StateAwarded, Winners: []data.Winner{{Name: "MENUISERIE LYONNAISE & FILS", SIRET: "34883030800010"}}},
+		data.Tender{ID: "boamp:25-903", Source: "boamp", SourceID: "25-903", Title: "Menuiseries de la piscine, il y a deux ans", CPV: "45421000",
+			Place: data.Place{Departement: "69"}, PublishedAt: inDays(-760), Deadline: inDays(-730)},
+		data.Tender{ID: "boamp:26-904", Source: "boamp", SourceID: "26-904", Title: "Nettoyage des locaux", CPV: "90910000",
+			Place: data.Place{Departement: "69"}, PublishedAt: inDays(-90), Deadline: inDays(-60)},
+	)
+	member, _ := memberOf(t, s, "passe@example.fr", co.ID, data.MemberOwner)
+	past := func(body string) string { return sectionOf(body, "avis-recents") }
+	for _, page := range []string{companyURL(co.ID), companyURL(co.ID) + "/appels-d-offres"} {
+		r := member.get(t, page)
+		wantStatus(t, page, r, http.StatusOK)
+		mustContain(t, page, r.body, "Aucun appel d'offres ouvert ne correspond à votre fiche", `href="#avis-recents"`)
+		section := past(r.body)
+		mustContain(t, page, section, "Avis récents qui vous auraient correspondu", "on ne peut plus y répondre",
+			"Menuiseries de la médiathèque &lt;b&gt;Bron&lt;/b&gt;", "clôturé le "+frenchDate(inDays(-60)), "Acheteur : Ville de Bron",
+			"Portes du groupe scolaire", "attribué à MENUISERIE LYONNAISE &amp; FILS", "Acheteur : Lyon Métropole Habitat",
+			"CPV 45421000 (travaux de menuiserie) déclaré par l&#39;entreprise")
+		for _, avoid := range []string{"deux ans", "Nettoyage", "Pas pour nous", "<b>Bron"} {
+			if strings.Contains(section, avoid) {
+				t.Errorf("%s: the recent tenders show %q", page, avoid)
+			}
+		}
+		if open := openTendersSection(r.body); strings.Contains(open, "Portes du groupe scolaire") || strings.Contains(open, "médiathèque") {
+			t.Errorf("%s: a closed tender in the open list", page)
+		}
+	}
+
+	// Enough open tenders: the open list is the news, the past steps aside.
+	for i := range fewOpenTenders {
+		id := fmt.Sprintf("26-91%d", i)
+		putTenders(t, s, data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: fmt.Sprintf("Menuiseries ouvertes %d", i),
+			CPV: "45421000", Place: data.Place{Departement: "69"}, Deadline: inDays(10 + i)})
+	}
+	r := member.get(t, companyURL(co.ID))
+	mustContain(t, "dashboard with open tenders", r.body, "Menuiseries ouvertes 0")
+	if past(r.body) != "" {
+		t.Error("the recent closed tenders still show beside enough open ones")
+	}
+}
+
+// TestCompanyTendersRecentClosedBounded: the dashboard lists a few recent
+// closed tenders and links to the page, which lists more and links to
+// all of them.
+func TestCompanyTendersRecentClosedBounded(t *testing.T) {
+	co := listingCompany(36, "Menuiserie Prolifique")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, co)
+	for i := range pageRecent + 2 {
+		id := fmt.Sprintf("26-95%02d", i)
+		putTenders(t, s, data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: fmt.Sprintf("Menuiseries closes n° %02d", i),
+			CPV: "45421000", Place: data.Place{Departement: "69"}, PublishedAt: inDays(-40 - i), Deadline: inDays(-10 - i)})
+	}
+	member, _ := memberOf(t, s, "prolifique@example.fr", co.ID, data.MemberOwner)
+	count := func(body string) int { return strings.Count(body, "Menuiseries closes n°") }
+	dash := member.get(t, companyURL(co.ID))
+	if n := count(dash.body); n != dashboardRecent {
+		t.Errorf("dashboard lists %d recent tenders, want %d", n, dashboardRecent)
+	}
+	mustContain(t, "dashboard", dash.body, `<a href="`+companyURL(co.ID)+`/appels-d-offres#avis-recents">Voir tous les avis récents`)
+	page := member.get(t, companyURL(co.ID)+"/appels-d-offres")
+	if n := count(page.body); n != pageRecent {
+		t.Errorf("page lists %d recent tenders, want %d", n, pageRecent)
+	}
+	mustContain(t, "page", page.body, `href="`+companyURL(co.ID)+`/appels-d-offres?recents=tous#avis-recents"`)
+	all := member.get(t, companyURL(co.ID)+"/appels-d-offres?recents=tous")
+	if n := count(all.body); n != pageRecent+2 {
+		t.Errorf("?recents=tous lists %d recent tenders, want %d", n, pageRecent+2)
+	}
+	// Latest closed first among equal fits.
+	if a, b := strings.Index(all.body, "n° 00"), strings.Index(all.body, "n° 01"); a < 0 || a > b {
+		t.Error("equal fits not latest closed first")
+	}
+}
+
+// sectionOf is the part of a page from the heading with that id to the
+// end of its section; "" when the page has no such heading.
+func sectionOf(body, id string) string {
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	return body[i : i+strings.Index(body[i:], "</section>")]
+}
+
+// openTendersSection is « Appels d'offres pour vous »: the open tenders.
+func openTendersSection(body string) string { return sectionOf(body, "appels-d-offres") }
+
+// TestCompanyTendersWonContracts: a company that declared no CPV code but
+// won public contracts is offered the tenders of their codes, and the
+// section says its choice started from them (MALBREL CONSERVATION: NAF
+// furniture, historic buildings won).
+func TestCompanyTendersWonContracts(t *testing.T) {
+	co := listingCompany(47, "Conservation du Patrimoine")
+	co.NAF, co.NAFLabel = "31.09B", "Fabrication d’autres meubles et industries connexes de l’ameublement"
+	s, _ := listingServer(t, Config{}, co)
+	won := data.Award{ID: "decp:castres-1", UID: "2181006590001820242403", Source: "decp", Buyer: data.Buyer{Name: "COMMUNE DE CASTRES", SIRET: "21810065900018"},
+		CPV: "45212350", Place: data.Place{Departement: "81"}, NotifiedAt: time.Date(2024, 10, 21, 0, 0, 0, 0, time.UTC), Amount: 197197,
+		Winners: []data.Winner{{Name: co.Name, SIRET: co.SIREN + "00011"}}}
+	again := won
+	again.ID, again.Source = "decp-pes:castres-1", "decp-pes" // the same contract on another platform
+	if err := s.store.PutAwards(context.Background(), []data.Award{won, again}); err != nil {
+		t.Fatal(err)
+	}
+	putTenders(t, s, data.Tender{ID: "boamp:26-961", Source: "boamp", SourceID: "26-961", Title: "Restauration de la chapelle Saint-Roch",
+		CPV: "45212350", Place: data.Place{Departement: "69"}, Deadline: inDays(20)})
+	member, _ := memberOf(t, s, "patrimoine@example.fr", co.ID, data.MemberOwner)
+	r := member.get(t, companyURL(co.ID))
+	wantStatus(t, "dashboard", r, http.StatusOK)
+	open := openTendersSection(r.body)
+	mustContain(t, "dashboard", open, "Restauration de la chapelle Saint-Roch",
+		"Choisis d'après votre fiche : 1 code CPV d&#39;un marché public remporté : 45212350",
+		"comme un marché public remporté par l&#39;entreprise (CPV 45212350)")
 }

@@ -44,7 +44,11 @@
 //     completeness score, one form per section, versions with undo, the
 //     team and its e-mailed invitations, logos re-encoded as PNG
 //     (listing_logo.go, public at /logos/KEY.png); listing_public.go marks
-//     on the supplier page what the company declared.
+//     on the supplier page what the company declared. company_tenders.go
+//     shows the open tenders that fit the company, the announced ones,
+//     and, when few are open, those closed or awarded in the last twelve
+//     months; company_buyers.go, the public buyers of its sector near it,
+//     from a table of the stored contracts rebuilt after award writes.
 //   - Claims: claim*.go (claiming a listing with one of the proofs that
 //     fit the company, the claim's page, members' approvals at
 //     /compte/revendications, RemindPendingClaims), admin_claims.go (the

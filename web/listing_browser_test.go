@@ -18,21 +18,8 @@ func TestBrowserListingJourney(t *testing.T) {
 	requireChromium(t)
 	sup := listingCompany(9, "Optique Fabrique")
 	s := newSearchServer(t, Config{RateLimit: RateLimit{PerSecond: -1}}, sup)
-	acc := createAccount(t, s, "gerant@optique-fabrique.fr", listingPassword, data.RoleSupplier)
-	if err := s.store.AddMember(context.Background(), data.Membership{SupplierID: sup.ID, AccountID: acc.ID,
-		Role: data.MemberOwner, Since: time.Now(), Via: "admin"}, "test"); err != nil {
-		t.Fatal(err)
-	}
-	base := s.serveLoopback(t)
-	b, consoleProblems := openBrowser(t, base)
+	b, consoleProblems, base := openMemberBrowser(t, s, sup, "gerant@optique-fabrique.fr")
 	b.n = 80
-
-	b.do("open the dashboard", chromedp.Navigate(base+companyURL(sup.ID)), chromedp.WaitVisible(chromedp.CSS("#password")))
-	b.navigatingBy("sign in", chromedp.SendKeys(chromedp.CSS("#email"), acc.Email),
-		chromedp.SendKeys(chromedp.CSS("#password"), listingPassword), chromedp.Click(chromedp.CSS(`button[value=motdepasse]`)))
-	if p := b.location().Path; p != companyURL(sup.ID) {
-		t.Fatalf("after sign-in the browser is at %s, want the dashboard", p)
-	}
 	if got := eval[string](b, "suggestion", `document.querySelector('.listing-suggestions li').textContent`); !strings.Contains(got, "codes CPV") {
 		t.Errorf("first suggestion %q, want the CPV codes", got)
 	}
@@ -59,4 +46,25 @@ func TestBrowserListingJourney(t *testing.T) {
 	for _, p := range consoleProblems() {
 		t.Errorf("browser console: %s", p)
 	}
+}
+
+// openMemberBrowser makes an account with that address an owner of the
+// company, serves s on loopback, opens a browser and signs in from the
+// company's dashboard, where it stays.
+func openMemberBrowser(t *testing.T, s *testServer, sup data.Supplier, email string) (*buyer, func() []string, string) {
+	t.Helper()
+	acc := createAccount(t, s, email, listingPassword, data.RoleSupplier)
+	if err := s.store.AddMember(context.Background(), data.Membership{SupplierID: sup.ID, AccountID: acc.ID,
+		Role: data.MemberOwner, Since: time.Now(), Via: "admin"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	base := s.serveLoopback(t)
+	b, consoleProblems := openBrowser(t, base)
+	b.do("open the dashboard", chromedp.Navigate(base+companyURL(sup.ID)), chromedp.WaitVisible(chromedp.CSS("#password")))
+	b.navigatingBy("sign in", chromedp.SendKeys(chromedp.CSS("#email"), acc.Email),
+		chromedp.SendKeys(chromedp.CSS("#password"), listingPassword), chromedp.Click(chromedp.CSS(`button[value=motdepasse]`)))
+	if p := b.location().Path; p != companyURL(sup.ID) {
+		t.Fatalf("after sign-in the browser is at %s, want the dashboard", p)
+	}
+	return b, consoleProblems, base
 }

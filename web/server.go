@@ -57,6 +57,7 @@ type Server struct {
 	formLimiter   *rateLimiter                // form posts per client (form_guard.go)
 	proxy         proxyTrust                  // whose forwarding headers are believed (proxy.go)
 	obsFacts      factsCache                  // the observatory's figures (observatory.go)
+	buyers        buyersCache                 // the contracts « Acheteurs publics de votre secteur » reads (company_buyers.go)
 	metrics       *metrics.Registry           // /metrics (observability.go)
 	shuttingDown  atomic.Bool                 // /readyz answers 503 (observability.go)
 

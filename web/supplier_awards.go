@@ -67,6 +67,37 @@ func (c *wonContract) last() data.Award {
 	return c.pubs[len(c.pubs)-1]
 }
 
+// merged is the contract as one record: its latest publication (the
+// current amount after modifications), dated by its notification (the
+// earliest known), with the object and buyer another publication gives
+// when the latest leaves them out.
+func (c *wonContract) merged() data.Award {
+	m := c.last()
+	m.NotifiedAt = c.first().NotifiedAt
+	for _, p := range c.pubs { // a platform may leave out what another gives
+		if m.Object == "" {
+			m.Object = p.Object
+		}
+		if m.Buyer.Name == "" {
+			m.Buyer.Name = p.Buyer.Name
+		}
+		if m.Buyer.SIRET == "" {
+			m.Buyer.SIRET = p.Buyer.SIRET
+		}
+	}
+	return m
+}
+
+// contractsNewestFirst folds the awards into contracts (foldContracts),
+// latest notification first, as the supplier page and the API list them.
+func contractsNewestFirst(awards []data.Award) []*wonContract {
+	contracts := foldContracts(awards)
+	sort.SliceStable(contracts, func(i, j int) bool {
+		return contracts[i].first().NotifiedAt.After(contracts[j].first().NotifiedAt)
+	})
+	return contracts
+}
+
 // foldContracts groups the awards into contracts the way the matcher's
 // track record counts them (data.ContractIDOf): the same contract
 // published by two platforms, or again for a modification, is one
@@ -105,10 +136,7 @@ func newTrackRecord(siren string, awards []data.Award) *trackRecord {
 	if len(awards) == 0 {
 		return nil
 	}
-	contracts := foldContracts(awards)
-	sort.SliceStable(contracts, func(i, j int) bool {
-		return contracts[i].first().NotifiedAt.After(contracts[j].first().NotifiedAt)
-	})
+	contracts := contractsNewestFirst(awards)
 	t := &trackRecord{Count: len(contracts)}
 	sum := 0.0
 	for i, c := range contracts {
@@ -124,16 +152,9 @@ func newTrackRecord(siren string, awards []data.Award) *trackRecord {
 			t.Hidden++
 			continue
 		}
-		v := awardView{Date: frenchDate(first.NotifiedAt), DateISO: isoDate(first.NotifiedAt), Buyer: last.Buyer.Name,
-			Object: last.Object, CPV: last.CPV, Source: last.Source, Publications: len(c.pubs)}
-		for _, p := range c.pubs { // a platform may leave out what another gives
-			if v.Object == "" {
-				v.Object = p.Object
-			}
-			if v.Buyer == "" {
-				v.Buyer = p.Buyer.Name
-			}
-		}
+		m := c.merged()
+		v := awardView{Date: frenchDate(first.NotifiedAt), DateISO: isoDate(first.NotifiedAt), Buyer: m.Buyer.Name,
+			Object: m.Object, CPV: last.CPV, Source: last.Source, Publications: len(c.pubs)}
 		if cpv, ok := data.LookupCPV(last.CPV); ok {
 			v.CPV, v.CPVLabel = cpv.Full(), cpv.LabelFR
 		}

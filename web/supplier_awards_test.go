@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -73,4 +75,59 @@ func TestTrackRecordFoldsPublications(t *testing.T) {
 	if tr := newTrackRecord(siren, nil); tr != nil {
 		t.Errorf("no award: %+v, want nil (no section)", tr)
 	}
+}
+
+// TestAPISupplierFoldsPublications: the API's record of a supplier lists
+// each contract it won once, as its page does: a contract published by
+// two platforms and modified later is one element, the latest publication
+// (its current amount) dated by the notification, with its publications
+// counted and named, oldest first; a distinct contract stays apart.
+func TestAPISupplierFoldsPublications(t *testing.T) {
+	co := listingCompany(46, "Ébénisterie Publiée")
+	s := newSearchServer(t, Config{}, co)
+	me := data.Winner{Name: co.Name, SIRET: co.SIREN + "00011"}
+	buyer := data.Buyer{Name: "VILLE DE LYON", SIRET: "21690123100011"}
+	day := func(m, d int) time.Time { return time.Date(2024, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	awards := []data.Award{
+		{ID: "decp-aife:1", UID: "2169012310001124001", Source: "decp-aife", Buyer: buyer, CPV: "39151000", Amount: 40000,
+			NotifiedAt: day(3, 4), Object: "Mobilier de la bibliothèque", Winners: []data.Winner{me}},
+		{ID: "decp-pes:1", UID: "2169012310001124001", Source: "decp-pes", Buyer: buyer, CPV: "39151000", Amount: 40000,
+			NotifiedAt: day(3, 4), Winners: []data.Winner{me}},
+		{ID: "decp-aife:1-mod", UID: "2169012310001124001", Source: "decp-aife", Buyer: buyer, CPV: "39151000", Amount: 46000,
+			NotifiedAt: day(9, 1), Winners: []data.Winner{me}},
+		{ID: "decp-aife:2", UID: "2169012310001124002", Source: "decp-aife", Buyer: buyer, CPV: "39151000", Amount: 12000,
+			NotifiedAt: day(6, 2), Object: "Bancs du parc", Winners: []data.Winner{me}},
+	}
+	if err := s.store.PutAwards(context.Background(), awards); err != nil {
+		t.Fatal(err)
+	}
+	r := s.get(t, "/api/v1/suppliers/"+co.SIREN)
+	wantStatus(t, "api supplier", r, http.StatusOK)
+	var got struct {
+		Awards []struct {
+			ID             string    `json:"id"`
+			Amount         float64   `json:"amount"`
+			NotifiedAt     time.Time `json:"notified_at"`
+			Object         string    `json:"object"`
+			Publications   int       `json:"publications"`
+			PublicationIDs []string  `json:"publication_ids"`
+		} `json:"awards"`
+	}
+	decodeJSON(t, r, &got)
+	if len(got.Awards) != 2 {
+		t.Fatalf("%d awards, want the 2 contracts: %+v", len(got.Awards), got.Awards)
+	}
+	// Latest notification first: the benches (June), then the furniture
+	// (notified in March, modified in September).
+	a := got.Awards[1]
+	if a.ID != "decp-aife:1-mod" || a.Amount != 46000 || !a.NotifiedAt.Equal(day(3, 4)) || a.Object != "Mobilier de la bibliothèque" ||
+		a.Publications != 3 || strings.Join(a.PublicationIDs, " ") != "decp-aife:1 decp-pes:1 decp-aife:1-mod" {
+		t.Errorf("furniture contract = %+v, want the modification's amount, the first notification, 3 publications", a)
+	}
+	if b := got.Awards[0]; b.ID != "decp-aife:2" || b.Publications != 1 || len(b.PublicationIDs) != 1 {
+		t.Errorf("first contract = %+v, want the one publication of the benches", b)
+	}
+	page := s.get(t, supplierURL(co.ID))
+	wantStatus(t, "supplier page", page, http.StatusOK)
+	mustContain(t, "supplier page", page.body, "2 marchés publics attribués à cette entreprise")
 }

@@ -1206,9 +1206,18 @@ type SupplierDetail struct {
 	// Address street, postcode, commune, commune_insee, departement, region, nuts3, country, lat, lon, precision (exact, commune, departement).
 	Address map[string]interface{} `json:"address"`
 
-	// Awards Marchés publics remportés (DECP).
-	Awards   []map[string]interface{} `json:"awards"`
-	Category *string                  `json:"category,omitempty"`
+	// Awards Marchés publics remportés (DECP, avis d'attribution), le plus récent d'abord. Depuis 1.8.0, un élément par marché, comme sur la fiche : un marché publié par deux plateformes, ou de nouveau pour une modification, n'y figure qu'une fois (auparavant, une fois par publication) ; l'élément est sa dernière publication (montant après modifications), datée de sa notification (la plus ancienne connue).
+	Awards []struct {
+		// Id Identifiant de la dernière publication du marché.
+		Id string `json:"id"`
+
+		// PublicationIds Depuis 1.8.0 : identifiants de toutes ses publications, la plus ancienne d'abord.
+		PublicationIds []string `json:"publication_ids"`
+
+		// Publications Depuis 1.8.0 : nombre de publications de ce marché dans les sources.
+		Publications int `json:"publications"`
+	} `json:"awards"`
+	Category *string `json:"category,omitempty"`
 
 	// Ceased Le répertoire Sirene indique que l'entreprise a cessé son activité.
 	Ceased bool `json:"ceased"`
