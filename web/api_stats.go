@@ -156,7 +156,7 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 		All: as.All, Labelled: as.Labelled, ShareCount: as.ShareCount, ShareAmount: as.ShareAmount, Unidentified: as.Unidentified.Count}
 	// The records left out as repeats of a contract counted: their count
 	// alone, the other columns empty.
-	dups := []string{"total", "duplicates", "lignes en double écartées", csvInt(as.Duplicates), "", "", "", "", "", ""}
+	dups := []string{"total", "duplicates", "lignes regroupées avec un marché déjà compté", csvInt(as.Duplicates), "", "", "", "", "", ""}
 	rows := [][]string{row("total", total), dups}
 	for _, t := range []struct {
 		kind string

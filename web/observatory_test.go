@@ -480,8 +480,8 @@ func TestObservatoryDuplicateAwards(t *testing.T) {
 	}
 	page := html.UnescapeString(s.get(t, "/observatoire").body)
 	mustContain(t, "the page", page, "<th scope=\"row\">Tous les marchés attribués</th><td class=\"num\">1</td>",
-		"deux fois par la même) : 1 ligne en double écartée ;")
-	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes en double écartées;1;")
+		"pour le montant de sa dernière publication : 1 ligne regroupée avec un marché déjà compté.")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes regroupées avec un marché déjà compté;1;")
 }
 
 // TestObservatoryAwardYears: the DECP shipped cover 2018-2019 and the

@@ -25,8 +25,10 @@ type AwardShare struct {
 	Unidentified Tally `json:"unidentified"`
 	Undated      int   `json:"undated"` // awards without a notification date (kept only when no period is asked)
 	// Duplicates counts the records left out as the same contract as
-	// another record counted (same uid, notification day, amount and
-	// winners: published by two platforms, or twice by one).
+	// another record counted (data.ContractIDOf: published by two
+	// platforms, or again by its buyer for a modification). A contract
+	// counts once, with its latest publication's amount, on the day it
+	// was first notified.
 	Duplicates int `json:"duplicates"`
 	// ShareCount and ShareAmount are Labelled / All; ShareIdentified is
 	// Labelled / (All − Unidentified), by count.
@@ -119,21 +121,24 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 		if !passes[a.dep] || a.flags&awardDeleted != 0 {
 			continue
 		}
-		if a.day == noDay {
+		// A contract counts on the day it was first notified; a record
+		// folded into another, on its own day.
+		d := a.day - a.earlier // earlier is 0 on a folded record
+		if d == noDay {
 			if period {
 				continue
 			}
-		} else if a.day < from || a.day >= to {
+		} else if d < from || d >= to {
 			continue
 		}
 		if a.flags&awardDuplicate != 0 {
 			as.Duplicates++
 			continue
 		}
-		if a.day == noDay {
+		if d == noDay {
 			as.Undated++
 		} else {
-			lo, hi = min(lo, a.day), max(hi, a.day)
+			lo, hi = min(lo, d), max(hi, d)
 		}
 		labelled := a.flags&awardLabelled != 0 && a.labels&bit != 0
 		unidentified := a.flags&awardUnidentified != 0
@@ -154,8 +159,8 @@ func (f *Facts) AwardShare(flt Filter) *AwardShare {
 			buyers[a.buyer] = &AwardRow{}
 		}
 		y := len(years) - 1
-		if a.day != noDay {
-			y = yearIndex(a.day)
+		if d != noDay {
+			y = yearIndex(d)
 		}
 		if years[y] == nil {
 			years[y] = &AwardRow{}

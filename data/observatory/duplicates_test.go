@@ -51,8 +51,9 @@ func TestAwardDuplicatesCountOnce(t *testing.T) {
 		check(t, name+": Normandie", as.ByRegion[0].All.Count, 1)
 	}
 
-	// The first record corrected to another amount: another contract, and
-	// the two copies left are one.
+	// The first record corrected to another amount: the same contract
+	// still (same uid and winners, data.ContractIDOf), counted once for
+	// the amount of its latest publication — on one day, the larger.
 	put(contract("a", "decp-marches-publics-info", 30000))
 	f2, err := f1.Apply(ctx, st, changes(), opts)
 	if err != nil {
@@ -61,8 +62,8 @@ func TestAwardDuplicatesCountOnce(t *testing.T) {
 	full := build(t, st, opts)
 	for name, f := range map[string]*Facts{"Build": full, "Apply": f2} {
 		as := f.AwardShare(Filter{})
-		check(t, name+" after the correction: all", as.All, Tally{Count: 3, Amount: 58000})
-		check(t, name+" after the correction: duplicates", as.Duplicates, 1)
+		check(t, name+" after the correction: all", as.All, Tally{Count: 2, Amount: 30000})
+		check(t, name+" after the correction: duplicates", as.Duplicates, 2)
 	}
 
 	var buf bytes.Buffer

@@ -967,7 +967,7 @@ type StatsAwards struct {
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_year"`
 
-	// Duplicates Depuis 1.7.0 : lignes écartées car elles répètent un marché compté (même uid, date de notification, montant et titulaires).
+	// Duplicates Depuis 1.7.0 : lignes écartées car elles publient un marché déjà compté, par une autre plateforme ou de nouveau pour une modification (même uid et titulaires ; ou même acheteur, code CPV, montant et titulaires ; ou même code CPV, jour, montant et titulaires). Un marché compte une fois, au jour de sa première notification, pour le montant de sa dernière publication (depuis 1.8.0 ; avant, seules les lignes de même uid, jour, montant et titulaires étaient écartées).
 	Duplicates int        `json:"duplicates"`
 	From       *time.Time `json:"from,omitempty"`
 	Label      *string    `json:"label,omitempty"`
