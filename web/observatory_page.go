@@ -342,8 +342,8 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	cl := c.Claims
 	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
 		Bands: cl.CompletenessBands}
-	if cl.Claimed > 0 { // the mean of no listing is no 0,0 %
-		p.Claims.ClaimedMean = formatDecimal(cl.ClaimedMean) + "\u00a0%"
+	if cl.ClaimedMean != nil { // nil when none is claimed: the mean of no listing is no 0,0 %
+		p.Claims.ClaimedMean = formatDecimal(*cl.ClaimedMean) + "\u00a0%"
 	}
 	p.CompletenessOver = cl.Fields
 }

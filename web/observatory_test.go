@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +252,9 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("GET %s = %d: %s", path, r.status, r.body)
 		}
-		if strings.Contains(r.body, "null") {
+		// A list is [] when empty; a mean of nothing is null, the one value
+		// that says so (claimed_mean_completeness, documented nullable).
+		if strings.Contains(strings.ReplaceAll(r.body, `"claimed_mean_completeness":null`, ""), "null") {
 			t.Errorf("GET %s on an empty store has a null: %s", path, r.body)
 		}
 		var v any
@@ -265,7 +268,7 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 	}
 	// French uses the singular for 0 and 1, and the pages never write « (s) ».
 	mustContain(t, "the empty page", r.body, "Origine France Garantie : 0 entreprise, dont 0 titulaire d'un label valide",
-		"(0 jour relevé)", "0 fiche revendiquée par son entreprise")
+		"(0 jour relevé)", "Aucune fiche revendiquée par son entreprise.")
 	if strings.Contains(r.body, "(s)") || strings.Contains(r.body, "0 entreprises") {
 		t.Errorf("the empty page writes a plural with « (s) » or after 0")
 	}
@@ -530,9 +533,28 @@ func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := html.UnescapeString(s.get(t, "/observatoire", "Authorization", "Bearer "+token).body)
-	mustContain(t, "the admin view", body, "0 fiche revendiquée par son entreprise", "Complétude moyenne : ")
+	mustContain(t, "the admin view", body, "Aucune fiche revendiquée par son entreprise.", "Complétude moyenne : 10,0\u00a0% (aucune fiche revendiquée).")
 	if strings.Contains(body, "fiches revendiquées : ") {
 		t.Error("the admin view gives the mean completeness of the claimed listings while none is claimed")
+	}
+	// The JSON gave 0 as the claimed listings' mean completeness: a mean
+	// of no listing, read as empty listings. It is null.
+	api := s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token).body
+	mustContain(t, "the coverage JSON", api, `"claimed_mean_completeness":null`)
+
+	s = newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
+	sup.ClaimedBy, sup.Website = "acct-1", "https://atelier.example"
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var c observatory.Coverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token), &c)
+	if m := c.Claims.ClaimedMean; m == nil || *m != 20 {
+		got := "null"
+		if m != nil {
+			got = strconv.FormatFloat(*m, 'g', -1, 64)
+		}
+		t.Errorf("claimed mean completeness = %s, want 20 (one claimed listing of 20 %%)", got)
 	}
 }
 

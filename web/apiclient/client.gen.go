@@ -993,8 +993,10 @@ type StatsAwards struct {
 // StatsCoverage defines model for StatsCoverage.
 type StatsCoverage struct {
 	Claims struct {
-		Claimed                 int     `json:"claimed"`
-		ClaimedMeanCompleteness float32 `json:"claimed_mean_completeness"`
+		Claimed int `json:"claimed"`
+
+		// ClaimedMeanCompleteness Complétude moyenne des fiches revendiquées, en pour cent ; null quand aucune fiche n'est revendiquée (depuis 1.8.0 ; avant : 0).
+		ClaimedMeanCompleteness *float32 `json:"claimed_mean_completeness"`
 		CompletenessBands       []struct {
 			Count int    `json:"count"`
 			Label string `json:"label"`
