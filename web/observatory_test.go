@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -576,4 +577,47 @@ func TestObservatoryLabelWithoutCompanies(t *testing.T) {
 	}
 	mustContain(t, "the page of a région", html.UnescapeString(s.get(t, "/observatoire?region=84").body),
 		`<td colspan="3">Aucune entreprise EPV dans ce périmètre.</td>`)
+}
+
+// TestObservatoryAwardSourcesScope: on first start every labelled win
+// comes from the DECP 2024 extract, works of CPV 4521* only, and the page
+// gave « 22 marchés remportés » without saying so: a reader took the DECP
+// of 2019, all sectors, for the same denominator. The page and the JSON
+// say, per source, how many contracts, notified when, in which CPV
+// divisions, and how many labelled companies won.
+func TestObservatoryAwardSourcesScope(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", NAF: "25.11Z", Labels: []data.Label{{
+		Type: data.LabelEPV, Source: "epv", GrantedAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ExpiresAt: time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	award := func(id, source, cpv string, at time.Time, siret string) data.Award {
+		return data.Award{ID: source + ":" + id, Source: source, Buyer: data.Buyer{Name: "Ville de Brest"}, CPV: cpv,
+			Place: data.Place{Departement: "29"}, NotifiedAt: at, Amount: 1000, Winners: []data.Winner{{Name: "SAS X", SIRET: siret}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{
+		award("w1", "decp", "45211000", time.Date(2024, 8, 5, 0, 0, 0, 0, paris()), "73282932000074"),
+		award("a1", "decp-aife", "30192000", time.Date(2019, 1, 10, 0, 0, 0, 0, paris()), "38775718000030"),
+		award("a2", "decp-aife", "79340000", time.Date(2019, 3, 4, 0, 0, 0, 0, paris()), "38775718000030"),
+		award("a3", "decp-aife", "", time.Date(2018, 11, 20, 0, 0, 0, 0, paris()), "38775718000030"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	if len(as.BySource) != 2 || as.BySource[0].Source != "decp-aife" || as.BySource[1].Source != "decp" ||
+		!slices.Equal(as.BySource[1].CPVDivisions, []string{"45"}) || as.BySource[1].Labelled.Count != 1 ||
+		!slices.Equal(as.BySource[0].CPVDivisions, []string{"30", "79"}) || as.BySource[0].UnknownCPV != 1 {
+		t.Errorf("by_source = %+v", as.BySource)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page,
+		`<th scope="row">DECP (données essentielles de la commande publique)</th><td class="num">1</td><td class="num">1</td>`+
+			`<td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
+		`<th scope="row">DECP de l'État (AIFE, plateforme PLACE)</th><td class="num">3</td><td class="num">0</td>`+
+			`<td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`)
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body,
+		"\nsource;decp;\"DECP (données essentielles de la commande publique) : notifiés le 5 août 2024 ; "+
+			"divisions CPV 45 seulement (Travaux de construction)\";1;1;1,0000;")
 }

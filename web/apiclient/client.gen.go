@@ -950,6 +950,36 @@ type StatsAwards struct {
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_region"`
 
+	// BySource Depuis 1.8.0 : ce que couvre chaque source des marchés comptés (un marché publié par plusieurs compte sous la source de sa dernière publication), le plus de marchés d'abord : ses marchés et ceux remportés par une entreprise labellisée, leurs dates de notification, leurs divisions CPV. Les parts se lisent sur ces marchés : une source limitée à une période ou à des divisions CPV ne dit rien des autres.
+	BySource []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+
+		// CpvDivisions Divisions CPV (deux chiffres) de ses marchés, dans l'ordre.
+		CpvDivisions []string `json:"cpv_divisions"`
+
+		// From Première date de notification ; absente quand aucun marché n'est daté.
+		From     *time.Time `json:"from,omitempty"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+
+		// Source La source des attributions (`decp-aife`, `decp`, `boamp`…), comme dans `/api/v1/stats/sources`.
+		Source string `json:"source"`
+
+		// To Dernière date de notification.
+		To *time.Time `json:"to,omitempty"`
+
+		// Undated Marchés sans date de notification.
+		Undated int `json:"undated"`
+
+		// UnknownCpv Marchés sans code CPV.
+		UnknownCpv int `json:"unknown_cpv"`
+	} `json:"by_source"`
+
 	// ByYear Depuis 1.7.0 : une ligne par année de notification, de la première à la dernière, celles sans marché comprises (code : l'année), puis les marchés sans date de notification (code vide).
 	ByYear []struct {
 		All struct {
