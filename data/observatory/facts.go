@@ -810,7 +810,7 @@ func (f *Facts) markDuplicates(only map[uint64]bool) {
 		if a.day != noDay && (first[r] == noDay || a.day < first[r]) {
 			first[r] = a.day
 		}
-		if laterPublication(a, &f.Awards[counted[r]]) {
+		if f.laterPublication(a, &f.Awards[counted[r]]) {
 			counted[r] = i
 		}
 	}
@@ -827,22 +827,36 @@ func (f *Facts) markDuplicates(only map[uint64]bool) {
 }
 
 // laterPublication reports whether a is a later publication of a contract
-// than b: a later notification day (an undated one is the earliest), then,
-// on one day, an order of their figures, so that the record counted does
-// not depend on the order of the records (Build's walk, Apply's appends).
-func laterPublication(a, b *AwardFact) bool {
+// than b: a later notification day (an undated one is the earliest), a
+// larger amount on one day, then an order of their source's names and
+// figures, so that the record counted — and the source it counts under
+// (AwardShare.BySource) — does not depend on the order of the records
+// (Build's walk, Apply's appends). scripts/obs-recompute follows it up to
+// the CPV division.
+func (f *Facts) laterPublication(a, b *AwardFact) bool {
 	if a.day != b.day {
 		return a.day > b.day
 	}
 	if a.Amount != b.Amount {
 		return a.Amount > b.Amount
 	}
-	if a.LabelledAmount != b.LabelledAmount {
-		return a.LabelledAmount > b.LabelledAmount
+	if sa, sb := f.sourceName(a.source), f.sourceName(b.source); sa != sb {
+		return sa > sb
 	}
-	ka := [...]uint8{a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags &^ awardDuplicate, a.source}
-	kb := [...]uint8{b.dep, b.cpvDiv, uint8(b.buyer), b.labels, b.flags &^ awardDuplicate, b.source}
-	return slices.Compare(ka[:], kb[:]) > 0
+	ka := [...]uint8{a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags &^ awardDuplicate}
+	kb := [...]uint8{b.dep, b.cpvDiv, uint8(b.buyer), b.labels, b.flags &^ awardDuplicate}
+	if c := slices.Compare(ka[:], kb[:]); c != 0 {
+		return c > 0
+	}
+	return a.LabelledAmount > b.LabelledAmount
+}
+
+// sourceName is the source of index i of f.sources, "" when none.
+func (f *Facts) sourceName(i uint8) string {
+	if int(i) < len(f.sources) {
+		return f.sources[i]
+	}
+	return ""
 }
 
 // winnerSIREN is the SIREN of a winner identifier as found in the DECP (a
