@@ -1,6 +1,7 @@
 package data
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,13 +66,20 @@ func (c TrackCut) Keeps(w TrackWin) bool {
 // when any part is equal (Same); a zero part is unknown.
 type ContractID [3]uint64
 
-// ContractIDOf returns the award's contract ID. The buyer's part needs
-// the buyer's SIRET and an amount: without them, two contracts of a
-// buyer would look alike.
+// ContractIDOf returns the award's contract ID. The cross-platform part
+// needs a notification date and a winner's SIRET, and the buyer's part
+// the buyer's SIRET, an amount and a winner's SIRET: without them, two
+// contracts would look alike — across the whole store (the observatory
+// folds every award, not one company's), the 22 BOAMP results of one day
+// without a winner's SIRET and amount all had the same ContractKey.
 func ContractIDOf(a Award) ContractID {
-	id := ContractID{hashKey(ContractKey(a))}
+	var id ContractID
 	winners := winnerSIRETs(a)
-	if buyer := CleanDigits(a.Buyer.SIRET); buyer != "" && a.Amount > 0 {
+	identified := slices.ContainsFunc(a.Winners, func(w Winner) bool { return CleanDigits(w.SIRET) != "" })
+	if identified && !a.NotifiedAt.IsZero() {
+		id[0] = hashKey(ContractKey(a))
+	}
+	if buyer := CleanDigits(a.Buyer.SIRET); buyer != "" && a.Amount > 0 && identified {
 		id[1] = hashKey(strings.Join([]string{buyer, a.CPV, strconv.FormatFloat(a.Amount, 'f', 2, 64), winners}, "|"))
 	}
 	if uid := strings.TrimSpace(a.UID); uid != "" {

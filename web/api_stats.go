@@ -156,7 +156,7 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 		All: as.All, Labelled: as.Labelled, ShareCount: as.ShareCount, ShareAmount: as.ShareAmount, Unidentified: as.Unidentified.Count}
 	// The records left out as repeats of a contract counted: their count
 	// alone, the other columns empty.
-	dups := []string{"total", "duplicates", "lignes en double écartées", csvInt(as.Duplicates), "", "", "", "", "", ""}
+	dups := []string{"total", "duplicates", "lignes regroupées avec un marché déjà compté", csvInt(as.Duplicates), "", "", "", "", "", ""}
 	rows := [][]string{row("total", total), dups}
 	for _, t := range []struct {
 		kind string
@@ -165,6 +165,14 @@ func (s *Server) apiStatsAwards(c *fiber.Ctx) error {
 		for _, r := range t.list {
 			rows = append(rows, row(t.kind, r))
 		}
+	}
+	// What each source covers: its key, and in the name when its
+	// contracts were notified and their CPV divisions.
+	for _, sc := range as.BySource {
+		share, amountShare := sharesOf(sc.Labelled, sc.All)
+		rows = append(rows, []string{"source", sc.Source, awardSourceName(sc.Source) + " : notifiés " + scopePeriod(sc) +
+			" ; divisions CPV " + scopeDivisions(sc), csvInt(sc.All.Count), csvInt(sc.Labelled.Count), csvDecimal(share, 4),
+			csvDecimal(sc.All.Amount, 2), csvDecimal(sc.Labelled.Amount, 2), csvDecimal(amountShare, 4), ""})
 	}
 	return sendCSV(c, s.csvFileName("attributions"), []string{"Tableau", "Code", "Nom", "Marchés", "Remportés par des labellisées",
 		"Part (nombre)", "Montant HT", "Montant des labellisées", "Part (montant)", "Titulaire non identifiable"}, rows)
@@ -255,4 +263,15 @@ func (s *Server) apiStatsHistory(c *fiber.Ctx) error {
 		rows = append(rows, r)
 	}
 	return sendCSV(c, s.csvFileName("historique"), header, rows)
+}
+
+// sharesOf is part / all by count and by amount, 0 when all is empty.
+func sharesOf(part, all observatory.Tally) (count, amount float64) {
+	if all.Count > 0 {
+		count = float64(part.Count) / float64(all.Count)
+	}
+	if all.Amount > 0 {
+		amount = part.Amount / all.Amount
+	}
+	return count, amount
 }

@@ -46,6 +46,7 @@ type observatoryPage struct {
 	AwardPeriod                                             string
 	AwardTotals                                             []awardTotalRow
 	AwardTables                                             []awardTable
+	AwardScopes                                             []awardScopeRow
 	AwardShareCount, AwardShareAmount, AwardShareIdentified string
 	AwardAmount, AwardLabelledAmount                        string // the bases of the shares, written out
 	AwardIdentified                                         int
@@ -124,6 +125,12 @@ type sectorRow struct {
 
 type unmatchedRow struct {
 	ID, Title, Place, CPV, Deadline, URL string
+}
+
+// awardScopeRow says what the contracts counted from one source cover.
+type awardScopeRow struct {
+	Name, Period, Divisions string
+	Count, Labelled         int
 }
 
 type awardTotalRow struct {
@@ -342,8 +349,8 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	cl := c.Claims
 	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
 		Bands: cl.CompletenessBands}
-	if cl.Claimed > 0 { // the mean of no listing is no 0,0 %
-		p.Claims.ClaimedMean = formatDecimal(cl.ClaimedMean) + "\u00a0%"
+	if cl.ClaimedMean != nil { // nil when none is claimed: the mean of no listing is no 0,0 %
+		p.Claims.ClaimedMean = formatDecimal(*cl.ClaimedMean) + "\u00a0%"
 	}
 	p.CompletenessOver = cl.Fields
 }
@@ -451,10 +458,60 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 		{capped("Par division CPV", as.ByCPVDivision), "Division CPV", rows(as.ByCPVDivision, observatoryListCap, true)},
 		{"Par type d'acheteur (déduit de son nom)", "Type d'acheteur", rows(as.ByBuyerType, 0, false)},
 	}
+	for _, sc := range as.BySource {
+		p.AwardScopes = append(p.AwardScopes, awardScopeRow{Name: awardSourceName(sc.Source), Period: scopePeriod(sc),
+			Divisions: scopeDivisions(sc), Count: sc.All.Count, Labelled: sc.Labelled.Count})
+	}
 	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
 	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
 	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// scopePeriod says when a source's contracts were notified: « du 1er
+// juillet 2024 au 1er janvier 2025 », and how many have no date.
+func scopePeriod(sc observatory.SourceScope) string {
+	var s string
+	if !sc.From.IsZero() {
+		s = "du " + frenchDate(sc.From) + " au " + frenchDate(sc.To)
+		if sc.From.Equal(sc.To) {
+			s = "le " + frenchDate(sc.From)
+		}
+	}
+	return withPart(s, sc.Undated, sc.All.Count, formatNumber(sc.Undated)+" sans date de notification", "sans date de notification")
+}
+
+// scopeDivisions says which CPV divisions a source's contracts belong to:
+// one named (« 45 seulement (Travaux de construction) »), a few listed,
+// many counted, and those without a CPV code.
+func scopeDivisions(sc observatory.SourceScope) string {
+	divs := sc.CPVDivisions
+	var s string
+	switch {
+	case len(divs) == 1:
+		s = divs[0] + " seulement (" + observatory.CPVDivisionName(divs[0]) + ")"
+	case len(divs) > 1 && len(divs) <= 4:
+		s = strings.Join(divs[:len(divs)-1], ", ") + " et " + divs[len(divs)-1]
+	case len(divs) > 4:
+		s = formatNumber(len(divs)) + " divisions, de " + divs[0] + " à " + divs[len(divs)-1]
+	}
+	return withPart(s, sc.UnknownCPV, sc.All.Count, pluralFR(sc.UnknownCPV, "marché sans code CPV", "marchés sans code CPV"), "aucun code CPV")
+}
+
+// withPart adds to s, after « ; », what n of the all contracts lack: some
+// when n < all, every when n == all; s alone when n is 0.
+func withPart(s string, n, all int, some, every string) string {
+	if n == 0 {
+		return s
+	}
+	part := some
+	if n == all {
+		part = every
+	}
+	if s == "" {
+		return part
+	}
+	return s + " ; " + part
 }
 
 // yearGapsText names the years without any award between the first and

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +253,9 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("GET %s = %d: %s", path, r.status, r.body)
 		}
-		if strings.Contains(r.body, "null") {
+		// A list is [] when empty; a mean of nothing is null, the one value
+		// that says so (claimed_mean_completeness, documented nullable).
+		if strings.Contains(strings.ReplaceAll(r.body, `"claimed_mean_completeness":null`, ""), "null") {
 			t.Errorf("GET %s on an empty store has a null: %s", path, r.body)
 		}
 		var v any
@@ -265,7 +269,7 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 	}
 	// French uses the singular for 0 and 1, and the pages never write « (s) ».
 	mustContain(t, "the empty page", r.body, "Origine France Garantie : 0 entreprise, dont 0 titulaire d'un label valide",
-		"(0 jour relevé)", "0 fiche revendiquée par son entreprise")
+		"(0 jour relevé)", "Aucune fiche revendiquée par son entreprise.")
 	if strings.Contains(r.body, "(s)") || strings.Contains(r.body, "0 entreprises") {
 		t.Errorf("the empty page writes a plural with « (s) » or after 0")
 	}
@@ -480,8 +484,8 @@ func TestObservatoryDuplicateAwards(t *testing.T) {
 	}
 	page := html.UnescapeString(s.get(t, "/observatoire").body)
 	mustContain(t, "the page", page, "<th scope=\"row\">Tous les marchés attribués</th><td class=\"num\">1</td>",
-		"deux fois par la même) : 1 ligne en double écartée ;")
-	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes en double écartées;1;")
+		"pour le montant de sa dernière publication : 1 ligne regroupée avec un marché déjà compté.")
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body, "total;duplicates;lignes regroupées avec un marché déjà compté;1;")
 }
 
 // TestObservatoryAwardYears: the DECP shipped cover 2018-2019 and the
@@ -530,9 +534,28 @@ func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := html.UnescapeString(s.get(t, "/observatoire", "Authorization", "Bearer "+token).body)
-	mustContain(t, "the admin view", body, "0 fiche revendiquée par son entreprise", "Complétude moyenne : ")
+	mustContain(t, "the admin view", body, "Aucune fiche revendiquée par son entreprise.", "Complétude moyenne : 10,0\u00a0% (aucune fiche revendiquée).")
 	if strings.Contains(body, "fiches revendiquées : ") {
 		t.Error("the admin view gives the mean completeness of the claimed listings while none is claimed")
+	}
+	// The JSON gave 0 as the claimed listings' mean completeness: a mean
+	// of no listing, read as empty listings. It is null.
+	api := s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token).body
+	mustContain(t, "the coverage JSON", api, `"claimed_mean_completeness":null`)
+
+	s = newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
+	sup.ClaimedBy, sup.Website = "acct-1", "https://atelier.example"
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var c observatory.Coverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token), &c)
+	if m := c.Claims.ClaimedMean; m == nil || *m != 20 {
+		got := "null"
+		if m != nil {
+			got = strconv.FormatFloat(*m, 'g', -1, 64)
+		}
+		t.Errorf("claimed mean completeness = %s, want 20 (one claimed listing of 20 %%)", got)
 	}
 }
 
@@ -554,4 +577,47 @@ func TestObservatoryLabelWithoutCompanies(t *testing.T) {
 	}
 	mustContain(t, "the page of a région", html.UnescapeString(s.get(t, "/observatoire?region=84").body),
 		`<td colspan="3">Aucune entreprise EPV dans ce périmètre.</td>`)
+}
+
+// TestObservatoryAwardSourcesScope: on first start every labelled win
+// comes from the DECP 2024 extract, works of CPV 4521* only, and the page
+// gave « 22 marchés remportés » without saying so: a reader took the DECP
+// of 2019, all sectors, for the same denominator. The page and the JSON
+// say, per source, how many contracts, notified when, in which CPV
+// divisions, and how many labelled companies won.
+func TestObservatoryAwardSourcesScope(t *testing.T) {
+	s := newTestServer(t, Config{Now: func() time.Time { return obsDay }})
+	sup := data.Supplier{ID: "732829320", SIREN: "732829320", Name: "Atelier", NAF: "25.11Z", Labels: []data.Label{{
+		Type: data.LabelEPV, Source: "epv", GrantedAt: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ExpiresAt: time.Date(2029, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
+		t.Fatal(err)
+	}
+	award := func(id, source, cpv string, at time.Time, siret string) data.Award {
+		return data.Award{ID: source + ":" + id, Source: source, Buyer: data.Buyer{Name: "Ville de Brest"}, CPV: cpv,
+			Place: data.Place{Departement: "29"}, NotifiedAt: at, Amount: 1000, Winners: []data.Winner{{Name: "SAS X", SIRET: siret}}}
+	}
+	if err := s.store.PutAwards(context.Background(), []data.Award{
+		award("w1", "decp", "45211000", time.Date(2024, 8, 5, 0, 0, 0, 0, paris()), "73282932000074"),
+		award("a1", "decp-aife", "30192000", time.Date(2019, 1, 10, 0, 0, 0, 0, paris()), "38775718000030"),
+		award("a2", "decp-aife", "79340000", time.Date(2019, 3, 4, 0, 0, 0, 0, paris()), "38775718000030"),
+		award("a3", "decp-aife", "", time.Date(2018, 11, 20, 0, 0, 0, 0, paris()), "38775718000030"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var as observatory.AwardShare
+	decodeJSON(t, s.get(t, "/api/v1/stats/awards"), &as)
+	if len(as.BySource) != 2 || as.BySource[0].Source != "decp-aife" || as.BySource[1].Source != "decp" ||
+		!slices.Equal(as.BySource[1].CPVDivisions, []string{"45"}) || as.BySource[1].Labelled.Count != 1 ||
+		!slices.Equal(as.BySource[0].CPVDivisions, []string{"30", "79"}) || as.BySource[0].UnknownCPV != 1 {
+		t.Errorf("by_source = %+v", as.BySource)
+	}
+	page := html.UnescapeString(s.get(t, "/observatoire").body)
+	mustContain(t, "the page", page,
+		`<th scope="row">DECP (données essentielles de la commande publique)</th><td class="num">1</td><td class="num">1</td>`+
+			`<td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
+		`<th scope="row">DECP de l'État (AIFE, plateforme PLACE)</th><td class="num">3</td><td class="num">0</td>`+
+			`<td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`)
+	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body,
+		"\nsource;decp;\"DECP (données essentielles de la commande publique) : notifiés le 5 août 2024 ; "+
+			"divisions CPV 45 seulement (Travaux de construction)\";1;1;1,0000;")
 }

@@ -73,10 +73,12 @@ type SectorCount struct {
 // ClaimCoverage is the share of listings their companies claimed, and how
 // complete the listings are.
 type ClaimCoverage struct {
-	Claimed           int      `json:"claimed"`
-	Share             float64  `json:"share"` // claimed / listed, 0..1
-	MeanCompleteness  float64  `json:"mean_completeness"`
-	ClaimedMean       float64  `json:"claimed_mean_completeness"`
+	Claimed          int     `json:"claimed"`
+	Share            float64 `json:"share"` // claimed / listed, 0..1
+	MeanCompleteness float64 `json:"mean_completeness"`
+	// ClaimedMean is the mean completeness of the claimed listings; nil
+	// (null) when none is claimed: the mean of no listing is no 0 %.
+	ClaimedMean       *float64 `json:"claimed_mean_completeness"`
 	CompletenessBands []Band   `json:"completeness_bands"`
 	Fields            []string `json:"fields"` // what completeness counts
 }
@@ -216,7 +218,8 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 		c.Claims.MeanCompleteness = float64(complSum) / float64(c.Suppliers)
 	}
 	if c.Claims.Claimed > 0 {
-		c.Claims.ClaimedMean = float64(claimedSum) / float64(c.Claims.Claimed)
+		mean := float64(claimedSum) / float64(c.Claims.Claimed)
+		c.Claims.ClaimedMean = &mean
 	}
 	return c
 }

@@ -141,7 +141,7 @@ func (f *Facts) Apply(ctx context.Context, src ChangeSource, ch Changes, opts Bu
 	}
 	f.lookup = nil
 	lk.unpack()
-	n := &Facts{BuiltAt: opts.Now, FullBuildAt: f.FullBuildAt, Suppliers: f.Suppliers, Awards: f.Awards,
+	n := &Facts{BuiltAt: opts.Now, FullBuildAt: f.FullBuildAt, Suppliers: f.Suppliers, Awards: f.Awards, contracts: f.contracts,
 		TendersTotal: f.TendersTotal, labelTypes: f.labelTypes, sources: slices.Clone(f.sources),
 		TenderSources: cloneImports(f.TenderSources), AwardSources: cloneImports(f.AwardSources)}
 	for k := range n.sectors {
@@ -337,9 +337,16 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 	if len(ids) == 0 {
 		return nil
 	}
-	n.Awards = slices.Clone(n.Awards)
-	keys := map[uint64]bool{} // of the changed awards, before and after: their duplicates are marked again
+	n.Awards, n.contracts = slices.Clone(n.Awards), slices.Clone(n.contracts)
+	keys := map[uint64]bool{} // the contract ID parts of the changed awards, before and after: their contracts are folded again
 	defer func() { n.markDuplicates(keys) }()
+	addKeys := func(id data.ContractID) {
+		for _, p := range id {
+			if p != 0 {
+				keys[p] = true
+			}
+		}
+	}
 	for id := range ids {
 		a, err := src.Award(ctx, id)
 		if err != nil && !errors.Is(err, data.ErrNotFound) {
@@ -349,16 +356,14 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 		p, had := lk.awardPos[h]
 		if had {
 			old := &n.Awards[p]
-			if old.key != 0 {
-				keys[old.key] = true
-			}
+			addKeys(n.contracts[p])
 			if old.flags&awardDeleted == 0 && int(old.source) < len(n.sources) {
 				uncount(n.AwardSources, n.sources[old.source], old.flags&awardDefects != 0)
 			}
 		}
 		if err != nil { // deleted
 			if had {
-				n.Awards[p] = AwardFact{flags: awardDeleted}
+				n.Awards[p], n.contracts[p] = AwardFact{flags: awardDeleted}, data.ContractID{}
 			}
 			continue
 		}
@@ -375,15 +380,13 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 			si = len(n.sources)
 			n.sources = append(n.sources, a.Source)
 		}
-		af := n.awardFact(&a, uint8(si), lk.bySIREN, n.BuiltAt)
-		if af.key != 0 {
-			keys[af.key] = true
-		}
+		af, id := n.awardFact(&a, uint8(si), lk.bySIREN, n.BuiltAt), data.ContractIDOf(a)
+		addKeys(id)
 		if had {
-			n.Awards[p] = af
+			n.Awards[p], n.contracts[p] = af, id
 		} else {
 			lk.awardPos[h] = uint32(len(n.Awards))
-			n.Awards = append(n.Awards, af)
+			n.Awards, n.contracts = append(n.Awards, af), append(n.contracts, id)
 		}
 	}
 	return nil

@@ -55,7 +55,11 @@ import (
 // before counted them.
 // Version 8: an award carries the key of its contract (awardKey) and may
 // be marked a duplicate of an earlier record.
-const FactsFormatVersion = 8
+// Version 9: an award carries its contract's ID (data.ContractIDOf) and
+// the days from the contract's first notification: the records of one contract
+// (modifications, other platforms) are folded into its latest one, where
+// version 8 only folded the copies of one day and amount.
+const FactsFormatVersion = 9
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).
@@ -115,7 +119,7 @@ type tenderRecord struct {
 }
 
 const (
-	awardRecordSize = 8 + 8 + 4 + 6 + 8
+	awardRecordSize = 8 + 8 + 4 + 6 + 4 + 3*8
 	awardPosSize    = 8 + 4
 	tenderSrcSize   = 8 + 1
 )
@@ -238,7 +242,7 @@ func (f *Facts) file() *factsFile {
 	}
 	ff.Awards = make([]byte, 0, len(f.Awards)*awardRecordSize)
 	for i := range f.Awards {
-		ff.Awards = appendAward(ff.Awards, &f.Awards[i])
+		ff.Awards = appendAward(ff.Awards, &f.Awards[i], f.contracts[i])
 	}
 	if lk.packedAwardPos != nil || lk.packedTenderSource != nil { // read from a file, not applied to since
 		ff.AwardPos, ff.TenderSource = lk.packedAwardPos, lk.packedTenderSource
@@ -274,22 +278,26 @@ func (lk *factLookup) unpack() {
 	lk.packedAwardPos, lk.packedTenderSource = nil, nil
 }
 
-func appendAward(b []byte, a *AwardFact) []byte {
+func appendAward(b []byte, a *AwardFact, id data.ContractID) []byte {
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.Amount))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(a.LabelledAmount))
 	b = binary.LittleEndian.AppendUint32(b, uint32(a.day))
 	b = append(b, a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags, a.source)
-	return binary.LittleEndian.AppendUint64(b, a.key)
+	b = binary.LittleEndian.AppendUint32(b, uint32(a.earlier))
+	for _, p := range id {
+		b = binary.LittleEndian.AppendUint64(b, p)
+	}
+	return b
 }
 
-func readAward(b []byte) AwardFact {
+func readAward(b []byte) (AwardFact, data.ContractID) {
 	return AwardFact{
 		Amount:         math.Float64frombits(binary.LittleEndian.Uint64(b)),
 		LabelledAmount: math.Float64frombits(binary.LittleEndian.Uint64(b[8:])),
 		day:            int32(binary.LittleEndian.Uint32(b[16:])),
 		dep:            b[20], cpvDiv: b[21], buyer: BuyerType(b[22]), labels: b[23], flags: b[24], source: b[25],
-		key: binary.LittleEndian.Uint64(b[26:]),
-	}
+		earlier: int32(binary.LittleEndian.Uint32(b[26:])),
+	}, data.ContractID{binary.LittleEndian.Uint64(b[30:]), binary.LittleEndian.Uint64(b[38:]), binary.LittleEndian.Uint64(b[46:])}
 }
 
 // facts rebuilds Facts and their lookup, checking that every index points
@@ -357,8 +365,10 @@ func (ff *factsFile) facts() (*Facts, error) {
 	}
 	deps, _ := areaTables()
 	f.Awards = make([]AwardFact, len(ff.Awards)/awardRecordSize)
+	f.contracts = make([]data.ContractID, len(f.Awards))
 	for i := range f.Awards {
-		a := readAward(ff.Awards[i*awardRecordSize:])
+		a, id := readAward(ff.Awards[i*awardRecordSize:])
+		f.contracts[i] = id
 		if a.flags&awardDeleted == 0 && int(a.source) >= len(f.sources) {
 			return nil, fmt.Errorf("award %d: source %d of %d", i, a.source, len(f.sources))
 		}

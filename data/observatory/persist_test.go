@@ -186,7 +186,7 @@ func BenchmarkFactsAwardsCodec(b *testing.B) {
 		for b.Loop() {
 			packed = make([]byte, 0, n*awardRecordSize)
 			for i := range awards {
-				packed = appendAward(packed, &awards[i])
+				packed = appendAward(packed, &awards[i], data.ContractID{})
 			}
 		}
 		b.ReportMetric(float64(len(packed))/n, "bytes/award")
@@ -195,7 +195,7 @@ func BenchmarkFactsAwardsCodec(b *testing.B) {
 		for b.Loop() {
 			out := make([]AwardFact, n)
 			for i := range out {
-				out[i] = readAward(packed[i*awardRecordSize:])
+				out[i], _ = readAward(packed[i*awardRecordSize:])
 			}
 		}
 	})

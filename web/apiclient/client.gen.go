@@ -950,6 +950,36 @@ type StatsAwards struct {
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_region"`
 
+	// BySource Depuis 1.8.0 : ce que couvre chaque source des marchés comptés (un marché publié par plusieurs compte sous la source de sa dernière publication), le plus de marchés d'abord : ses marchés et ceux remportés par une entreprise labellisée, leurs dates de notification, leurs divisions CPV. Les parts se lisent sur ces marchés : une source limitée à une période ou à des divisions CPV ne dit rien des autres.
+	BySource []struct {
+		All struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"all"`
+
+		// CpvDivisions Divisions CPV (deux chiffres) de ses marchés, dans l'ordre.
+		CpvDivisions []string `json:"cpv_divisions"`
+
+		// From Première date de notification ; absente quand aucun marché n'est daté.
+		From     *time.Time `json:"from,omitempty"`
+		Labelled struct {
+			Amount float32 `json:"amount"`
+			Count  int     `json:"count"`
+		} `json:"labelled"`
+
+		// Source La source des attributions (`decp-aife`, `decp`, `boamp`…), comme dans `/api/v1/stats/sources`.
+		Source string `json:"source"`
+
+		// To Dernière date de notification.
+		To *time.Time `json:"to,omitempty"`
+
+		// Undated Marchés sans date de notification.
+		Undated int `json:"undated"`
+
+		// UnknownCpv Marchés sans code CPV.
+		UnknownCpv int `json:"unknown_cpv"`
+	} `json:"by_source"`
+
 	// ByYear Depuis 1.7.0 : une ligne par année de notification, de la première à la dernière, celles sans marché comprises (code : l'année), puis les marchés sans date de notification (code vide).
 	ByYear []struct {
 		All struct {
@@ -967,7 +997,7 @@ type StatsAwards struct {
 		Unidentified int     `json:"unidentified"`
 	} `json:"by_year"`
 
-	// Duplicates Depuis 1.7.0 : lignes écartées car elles répètent un marché compté (même uid, date de notification, montant et titulaires).
+	// Duplicates Depuis 1.7.0 : lignes écartées car elles publient un marché déjà compté, par une autre plateforme ou de nouveau pour une modification (même uid et titulaires ; ou même acheteur, code CPV, montant et titulaires ; ou même code CPV, jour, montant et titulaires). Un marché compte une fois, au jour de sa première notification, pour le montant de sa dernière publication (depuis 1.8.0 ; avant, seules les lignes de même uid, jour, montant et titulaires étaient écartées).
 	Duplicates int        `json:"duplicates"`
 	From       *time.Time `json:"from,omitempty"`
 	Label      *string    `json:"label,omitempty"`
@@ -993,8 +1023,10 @@ type StatsAwards struct {
 // StatsCoverage defines model for StatsCoverage.
 type StatsCoverage struct {
 	Claims struct {
-		Claimed                 int     `json:"claimed"`
-		ClaimedMeanCompleteness float32 `json:"claimed_mean_completeness"`
+		Claimed int `json:"claimed"`
+
+		// ClaimedMeanCompleteness Complétude moyenne des fiches revendiquées, en pour cent ; null quand aucune fiche n'est revendiquée (depuis 1.8.0 ; avant : 0).
+		ClaimedMeanCompleteness *float32 `json:"claimed_mean_completeness"`
 		CompletenessBands       []struct {
 			Count int    `json:"count"`
 			Label string `json:"label"`
