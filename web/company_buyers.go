@@ -297,18 +297,14 @@ func companySectorQuery(sup data.Supplier, won []string) (q sectorQuery, ok bool
 		}
 		q.What = "les marchés des codes CPV " + joinFR(firstItems(texts)) + " (la classe de " + whose[len(declared) == 1] + ")"
 	case sup.NAF != "":
-		var primary, all []string
-		for _, code := range data.NAFCPVDivisions(sup.NAF) {
-			all = append(all, code[:2])
-			if f, ok := data.FitOf(code, sup.NAF); ok && f.Primary {
-				primary = append(primary, code[:2])
-			}
-		}
+		// The divisions' own rows: FitOf on a bare division code that
+		// cpv_naf_groups.csv refines is never primary (it names a domain).
+		primary, secondary := data.NAFCPVDivisionsByFit(sup.NAF)
 		if len(primary) == 0 {
-			primary = all
+			primary = secondary
 		}
-		for _, d := range primary {
-			add(d)
+		for _, code := range primary {
+			add(code[:2])
 		}
 		if len(q.prefixes) == 0 {
 			return q, false
