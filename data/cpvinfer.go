@@ -314,7 +314,7 @@ func noticeTerms(in CPVEvidence) noticeQuery {
 	exprs := cpvExpressions.get()
 	read := func(text string, w float64) {
 		var seq []string
-		words := noticeWords(text)
+		words := dropRestoration(noticeWords(text))
 		dest := destinationStart(words)
 		for j, word := range words {
 			s := frenchStem(word)
@@ -381,6 +381,40 @@ var destinationNouns = wordSet(`ecole ecoles college colleges lycee lycees inter
 	ville villes commune communes communaute departement region hopital hopitaux chu ehpad
 	laboratoire laboratoires universite universites etablissement etablissements besoins compte
 	services service administration collectivite syndicat cpam caf sdis`)
+
+// dropRestoration removes « restauration » where it means restoring a
+// thing (« Restauration de l'orgue », « des murs d'enceinte », « des
+// gravières »): the CPV labels use the word only for catering
+// (« Équipement de restauration »), so it read an organ's restoration as
+// kitchen equipment. It stays when it feeds people (« restauration des
+// élèves », « du personnel », « scolaire ») or follows what catering
+// needs (« matériels de restauration de la Ville »).
+func dropRestoration(words []string) []string {
+	out := words[:0:0]
+	for i, w := range words {
+		kitchen := i >= 2 && cateringHeads[words[i-2]] && words[i-1] == "de"
+		if w == "restauration" && !kitchen && i+1 < len(words) && (words[i+1] == "de" || words[i+1] == "d" || words[i+1] == "du" || words[i+1] == "des") {
+			j := i + 2
+			for j < len(words) && destinationSkip[words[j]] {
+				j++
+			}
+			if j < len(words) && !destinationNouns[words[j]] && !diners[words[j]] {
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// cateringHeads name what catering needs or provides (« matériels de
+// restauration de la Ville », « services de restauration de l'hôpital »):
+// before « de restauration » the word means catering, whatever follows.
+var cateringHeads = wordSet("materiel materiels equipement equipements service services prestation prestations fournitures fourniture marche")
+
+// diners are the folded words of the people a catering contract feeds,
+// beside destinationNouns.
+var diners = wordSet("eleves convives residents patients personnes beneficiaires repas collaborateurs salaries adultes jeunes")
 
 // destinationSkip are the articles and small words between « pour » and
 // what it introduces.

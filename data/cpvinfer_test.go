@@ -185,6 +185,33 @@ func TestInferCPVReadsWhatIsBoughtNotForWhom(t *testing.T) {
 	}
 }
 
+// TestInferCPVReadsRestorationApartFromCatering: the CPV labels say
+// « restauration » only of catering; restoring a thing (real titles of
+// data/seed/notices) is no kitchen, while catering stays catering.
+func TestInferCPVReadsRestorationApartFromCatering(t *testing.T) {
+	for _, tc := range []struct {
+		title string
+		first string // the first guess's code prefix, "" for none asked
+		never string // a code prefix no guess may have, "" for none
+	}{
+		{"Abbatiale Saint-Volusien - Restauration de l'orgue de choeur", "373", "393"},
+		{"Travaux de restauration des latrines des thermes gallo-romains à Chassenon(Charente).", "", "4521242"},
+		{"Restauration des façades de l'Hôtel de Ville", "", "452124"},
+		{"Maintenance des matériels de restauration de la Ville de Blagnac:LOT 1 matériel de cuisson, de laverie", "5088", ""},
+		{"Services de restauration scolaire", "555", ""},
+	} {
+		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
+		if tc.first != "" && (len(got) == 0 || !strings.HasPrefix(got[0].Code, tc.first)) {
+			t.Errorf("%q: guesses %v, want %s… first", tc.title, got, tc.first)
+		}
+		for _, g := range got {
+			if tc.never != "" && strings.HasPrefix(g.Code, tc.never) {
+				t.Errorf("%q: guess %v", tc.title, g)
+			}
+		}
+	}
+}
+
 func BenchmarkInferCPV(b *testing.B) {
 	in := data.CPVEvidence{Title: "Travaux de restauration de l'église Saint-Martin : maçonnerie, charpente, couverture",
 		Description: "Le présent marché porte sur la restauration des maçonneries en pierre de taille, de la charpente et de la couverture en ardoise de l'église classée.",
