@@ -123,7 +123,11 @@ func TestFitOf(t *testing.T) {
 		{"police uniforms by a workwear maker", "35811200", "14.12Z", true, true},
 		{"police uniforms by a machine-tool maker", "35811200", "28.41Z", false, false},
 		{"police uniforms by a weapon maker", "35811200", "25.40Z", false, false},
-		{"gas masks by a maker of protective equipment", "35814000", "32.99Z", true, true},
+		// NAF 32.99 is a catch-all (umbrellas, candles, santons, stuffed
+		// animals in the directory): it fits protective equipment, never
+		// as primary.
+		{"gas masks by a maker of protective equipment", "35814000", "32.99Z", true, false},
+		{"military helmets by an umbrella maker (32.99, a catch-all)", "35813000", "32.99Z", true, false},
 		{"flags by a maker of textile articles", "35821000", "13.92Z", true, true},
 		{"reflective vests by a workwear maker", "35113440", "14.12Z", true, true},
 		{"reflective vests by a weapon maker", "35113440", "25.40Z", false, false},
@@ -324,8 +328,12 @@ func TestFitOf(t *testing.T) {
 		{"hydrated lime by a lime maker", "24213000", "23.52Z", true, true},
 		{"road sweepers by a vehicle maker", "34921100", "29.10Z", true, true},
 		{"road marking materials by a paint maker", "34922100", "20.30Z", true, true},
+		{"traffic control equipment by a paint maker", "34923000", "20.30Z", false, false},
 		{"microscopes by an optical instrument maker", "38510000", "26.70Z", true, true},
 		{"time recording by a clockmaker", "35125200", "26.52Z", true, false},
+		{"ironwork by an art forge", "44316510", "25.50A", true, false},
+		{"locksmithing by a lock maker", "44316500", "25.72Z", true, true},
+		{"locksmithing by a metal joiner", "44316500", "43.32B", true, false},
 		{"playground equipment by a sports goods maker", "37535200", "32.30Z", true, true},
 		{"fairground rides by a special machinery maker", "37535230", "28.99B", true, true},
 		{"garbage", "x", "y", false, false},
