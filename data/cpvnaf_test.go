@@ -302,7 +302,7 @@ func TestFitOf(t *testing.T) {
 		{"handbags by a leather-goods maker", "18939000", "15.12Z", true, true},
 		{"rucksacks by a leather-goods maker", "18931100", "15.12Z", true, true},
 		{"swords by a cutler", "35311100", "25.71Z", true, true},
-		{"swords by a weapon maker", "35311100", "25.40Z", true, true},
+		{"swords by a weapon maker", "35311100", "25.40Z", true, false},
 		{"ornamental plants by a plant nursery", "03441000", "01.30Z", true, true},
 		{"basketwork by a basket maker", "03432000", "16.29Z", true, true},
 		{"road stones by a gravel pit", "44113140", "08.12Z", true, false},
