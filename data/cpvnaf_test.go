@@ -336,6 +336,25 @@ func TestFitOf(t *testing.T) {
 		{"locksmithing by a metal joiner", "44316500", "43.32B", true, false},
 		{"playground equipment by a sports goods maker", "37535200", "32.30Z", true, true},
 		{"fairground rides by a special machinery maker", "37535230", "28.99B", true, true},
+		// The bare groups of a refined division that no group row refined
+		// (35100000, 35800000, 44200000) and the unrefined group 444 kept
+		// the division's rows, which made cutlers, stonemasons and
+		// stained-glass workshops « primary » for safety equipment,
+		// structures and letterboxes.
+		{"safety equipment of any kind by a cutler", "35100000", "25.71Z", false, false},
+		{"safety equipment of any kind by a fire equipment maker", "35100000", "28.29Z", true, true},
+		{"individual equipment of any kind by a workwear maker", "35800000", "14.12Z", true, true},
+		{"structural products by a stonemason", "44200000", "23.70Z", false, false},
+		{"structural products by a joinery maker", "44200000", "16.23Z", true, true},
+		{"letterboxes by a stained-glass workshop", "44422000", "23.19Z", false, false},
+		{"letterboxes by a metal articles maker", "44422000", "25.99B", true, true},
+		{"bearings by a transmission parts maker", "44442000", "28.15Z", true, true},
+		{"sanitary ware by a ceramic sanitary maker", "44411000", "23.42Z", true, true},
+		{"sanitary ware by a stonemason", "44411000", "23.70Z", false, false},
+		{"cast-iron products by an iron foundry", "44470000", "24.51Z", true, true},
+		{"bells by a bronze foundry", "44423100", "24.54Z", true, true},
+		{"manhole covers by an iron foundry", "44423740", "24.51Z", true, true},
+		{"rubber seals by a rubber articles maker", "44425200", "22.19Z", true, true},
 		{"garbage", "x", "y", false, false},
 	}
 	for _, tt := range tests {
