@@ -178,6 +178,7 @@ func TestFitOf(t *testing.T) {
 		{"candles by a candle maker", "39225600", "32.99Z", true, true},
 		{"candles by a porcelain maker", "39225600", "23.41Z", false, false},
 		{"brushes by a brush maker", "39224200", "32.91Z", true, true},
+		{"metal bins by a maker of metal household articles", "39224340", "25.99A", true, false},
 		// Chemical products (24) by their class of NAF division 20, which
 		// also holds the perfumers and soap makers of the directory.
 		{"basic chemicals by a perfumer", "24310000", "20.42Z", false, false},
