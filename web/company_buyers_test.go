@@ -141,3 +141,40 @@ func TestCompanyBuyersFromContractsWon(t *testing.T) {
 		t.Errorf("the buyers are read through the NAF code rather than the contracts won: %.400s", section)
 	}
 }
+
+// TestCompanyBuyersLinkedBySIRETAndName: a buyer of the awards links to
+// the tenders its SIRET published, whatever their name, and to those of
+// its name written otherwise (« COMMUNE DE BRON » in the DECP, « Commune
+// de Bron » in BOAMP) that give no other SIRET; never to another name
+// (« Mairie de Bron ») nor to its name under another SIRET.
+func TestCompanyBuyersLinkedBySIRETAndName(t *testing.T) {
+	declared := listingCompany(41, "Menuiserie Déclarée")
+	declared.CPVDeclared = []string{"45421000"}
+	declared.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, declared)
+	if err := s.store.PutAwards(context.Background(), sectorAwardsFixture()); err != nil {
+		t.Fatal(err)
+	}
+	tender := func(id, buyer, siret string) data.Tender {
+		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: "Menuiseries " + id, CPV: "45421000",
+			Buyer: data.Buyer{Name: buyer, SIRET: siret}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-400), Deadline: inDays(-370)}
+	}
+	putTenders(t, s,
+		tender("26-1", "Commune de Bron", ""),
+		tender("26-2", "Mairie de Bron", ""),
+		tender("26-3", "LMH", "27690008600019"),
+		tender("26-4", "Lyon Métropole Habitat", "21690266600013"),
+	)
+	member, _ := memberOf(t, s, "acheteurs@example.fr", declared.ID, data.MemberOwner)
+	page := companyURL(declared.ID) + "/appels-d-offres"
+	r := member.get(t, page)
+	wantStatus(t, page, r, http.StatusOK)
+	section := sectionOf(r.body, "acheteurs-secteur")
+	mustContain(t, page, section, `href="/appels-d-offres?state=all&amp;buyer=Commune&#43;de&#43;Bron"`,
+		`href="/appels-d-offres?state=all&amp;buyer=LMH"`)
+	for _, avoid := range []string{"Mairie", "Lyon&#43;M", "aucun avis sur Fabrique"} {
+		if strings.Contains(section, avoid) {
+			t.Errorf("the buyers' links hold %q", avoid)
+		}
+	}
+}
