@@ -129,6 +129,11 @@ var genericWords = map[string]bool{
 	"usage": true, "domestique": true, "equipement": true, "equipements": true, "construction": true,
 	"preparation": true, "manufacturiere": true, "manufacturieres": true, "nca": true, "elements": true,
 	"reparation": true, "installation": true, "fabriques": true, "fabrique": true, "metier": true, "metiers": true,
+	// Fillers of the NAF labels: « n.c.a. » (non classé ailleurs), « sauf »,
+	// « générale » and « œuvre » of « maçonnerie générale et gros œuvre de
+	// bâtiment », which with « bâtiment » proposed every « maîtrise d'œuvre »
+	// (an architect's engineering) to a mason.
+	"n.c.a": true, "sauf": true, "general": true, "generale": true, "generales": true, "generaux": true, "oeuvre": true,
 }
 
 // universWords are the folded words of the EPV univers: sectors

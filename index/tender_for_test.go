@@ -526,3 +526,41 @@ func TestTendersForUndeclaredReach(t *testing.T) {
 		t.Errorf("basis %q does not say the reach", basis)
 	}
 }
+
+// TestTendersForNAFLabelFillers: the words of a NAF label that name no
+// trade (« générale », « œuvre », « n.c.a. ») are not searched: a mason
+// known by its NAF code (43.99C, « Travaux de maçonnerie générale et gros
+// œuvre de bâtiment ») is proposed masonry, not the « maîtrise d'œuvre »
+// of a building, and its search basis does not show them.
+func TestTendersForNAFLabelFillers(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	open := func(id, title string) data.Tender {
+		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: title,
+			Place: data.Place{Departement: "33"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen}
+	}
+	ti := tendersOf(t, at,
+		open("1", "Travaux de maçonnerie du bâtiment de la mairie"),
+		open("2", "Maîtrise d'œuvre pour la rénovation du bâtiment de l'école"),
+	)
+	for _, sup := range []data.Supplier{
+		{ID: "x1", Name: "Maçonnerie d'essai", NAF: "43.99C", NAFLabel: "Travaux de maçonnerie générale et gros œuvre de bâtiment",
+			Address: data.Address{Departement: "33", Postcode: "33000"}},
+		{ID: "x2", Name: "Atelier d'essai", NAF: "32.99Z", NAFLabel: "Autres activités manufacturières n.c.a.",
+			Address: data.Address{Departement: "33", Postcode: "33000"}},
+	} {
+		res, err := ti.TendersFor(ctx, sup, index.TendersForOptions{At: at, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := fitIDs(res.Fits); slices.Contains(ids, "boamp:2") || sup.ID == "x1" && !slices.Contains(ids, "boamp:1") {
+			t.Errorf("%s: proposed %v, want the masonry and not the maîtrise d'œuvre", sup.NAFLabel, ids)
+		}
+		basis := strings.Join(res.Basis, " ; ")
+		for _, filler := range []string{"générale", "œuvre", "n.c.a"} {
+			if strings.Contains(basis, filler) {
+				t.Errorf("%s: the basis %q shows %q", sup.NAFLabel, basis, filler)
+			}
+		}
+	}
+}
