@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"fabrique/data"
 )
@@ -133,7 +134,7 @@ func buildSectorAwards(ctx context.Context, src interface {
 					b = int32(len(t.buyers))
 					buyerIDs[key] = b
 					t.buyers = append(t.buyers, sectorBuyer{name: name, siret: data.CleanDigits(a.Buyer.SIRET)})
-				} else if t.buyers[b].name == "" {
+				} else if betterBuyerName(name, t.buyers[b].name) {
 					t.buyers[b].name = name
 				}
 				c.buyer = b
@@ -146,6 +147,17 @@ func buildSectorAwards(ctx context.Context, src interface {
 	}
 	t.took = time.Since(start)
 	return t, nil
+}
+
+// betterBuyerName reports whether name should replace the name a buyer
+// of the table has so far: when it had none, or when its letters were
+// lost to a wrong encoding (« Mairie de Niort (Service march\ufffds
+// publics) » in some DECP files) and name keeps them.
+func betterBuyerName(name, had string) bool {
+	if name == "" {
+		return false
+	}
+	return had == "" || strings.ContainsRune(had, utf8.RuneError) && !strings.ContainsRune(name, utf8.RuneError)
 }
 
 // buyerKey identifies a buyer: its SIRET, else its folded name.
