@@ -100,7 +100,8 @@ func TestCompanyBuyers(t *testing.T) {
 
 // TestCompanyBuyersNothingDeclared: a listing with neither CPV code nor
 // NAF code has no buyers' section; one whose sector has no contract near
-// it says so.
+// it says so in one sentence (it read « publié en Auvergne-Rhône-Alpes,
+// la région de votre site parmi ceux que Fabrique connaît »).
 func TestCompanyBuyersNothingDeclared(t *testing.T) {
 	bare := listingCompany(43, "Atelier sans code")
 	bare.NAF = ""
@@ -116,7 +117,7 @@ func TestCompanyBuyersNothingDeclared(t *testing.T) {
 	}
 	m, _ = memberOf(t, s, "far@example.fr", far.ID, data.MemberOwner)
 	r := m.get(t, companyURL(far.ID))
-	mustContain(t, "no contract", sectionOf(r.body, "acheteurs-secteur"), "Aucun marché de votre secteur n'a été publié en Auvergne-Rhône-Alpes")
+	mustContain(t, "no contract", sectionOf(r.body, "acheteurs-secteur"), "Fabrique ne connaît aucun marché de votre secteur publié en Auvergne-Rhône-Alpes, la région de votre site.")
 }
 
 // TestCompanyBuyersFromContractsWon: a company that declared no CPV code
