@@ -18,7 +18,7 @@ import (
 
 // tenderSchemaVersion changes whenever the tender mapping or document
 // does, so that a tender index built by an older binary is rebuilt.
-const tenderSchemaVersion = "6" // 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone; 5: open_until presumed from the publication when no deadline (data.PresumedOpenDays); 6: outcome "announced" for prior-information notices, "awarded" for result-only ones (data.NoticeKindOf)
+const tenderSchemaVersion = "7" // 7: buyer_key (BuyerNames); 2: inferred CPV codes (cpv_inferred); 3: dates, value and point one term each, no id field; 4: the région of a place known by its région alone; 5: open_until presumed from the publication when no deadline (data.PresumedOpenDays); 6: outcome "announced" for prior-information notices, "awarded" for result-only ones (data.NoticeKindOf)
 
 // keyTenderSchema holds tenderSchemaVersion in a tender generation.
 var keyTenderSchema = []byte("fabrique:tender-schema")
@@ -35,6 +35,7 @@ const (
 	tfDepartement = "departement"  // facet: of the tender and its lots
 	tfRegion      = "region"       // facet
 	tfBuyer       = "buyer"        // facet: the buyer's name as published
+	tfBuyerKey    = "buyer_key"    // the buyer's SIRET and folded name (buyerKeys)
 	tfSource      = "source"       // facet: boamp, ted, ocds…
 	tfOutcome     = "outcome"      // "announced", "awarded", "cancelled" or "none" (data.Tender.Outcome)
 	tfLots        = "has_lots"     // "1" when the tender has lots
@@ -100,6 +101,7 @@ func newTenderMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	keywordField(tfCPVPrefix, false)
 	keywordField(tfLots, false)
+	keywordField(tfBuyerKey, false)
 	for _, f := range []string{tfCPVDivision, tfCPVInferred, tfProcedure, tfNature, tfDepartement, tfRegion, tfBuyer, tfSource, tfOutcome, fStamp} {
 		keywordField(f, true)
 	}
@@ -184,6 +186,7 @@ func (b *docBuilder) tenderDocument(t *data.Tender) (*document.Document, error) 
 	keyword(tfDepartement, deps...)
 	keyword(tfRegion, regs...)
 	keyword(tfBuyer, strings.TrimSpace(t.Buyer.Name))
+	keyword(tfBuyerKey, buyerKeys(t.Buyer)...)
 	keyword(tfSource, t.Source)
 	outcome := string(t.Outcome())
 	if outcome == "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -128,6 +129,11 @@ var genericWords = map[string]bool{
 	"usage": true, "domestique": true, "equipement": true, "equipements": true, "construction": true,
 	"preparation": true, "manufacturiere": true, "manufacturieres": true, "nca": true, "elements": true,
 	"reparation": true, "installation": true, "fabriques": true, "fabrique": true, "metier": true, "metiers": true,
+	// Fillers of the NAF labels: « n.c.a. » (non classé ailleurs), « sauf »,
+	// « générale » and « œuvre » of « maçonnerie générale et gros œuvre de
+	// bâtiment », which with « bâtiment » proposed every « maîtrise d'œuvre »
+	// (an architect's engineering) to a mason.
+	"n.c.a": true, "sauf": true, "general": true, "generale": true, "generales": true, "generaux": true, "oeuvre": true,
 }
 
 // universWords are the folded words of the EPV univers: sectors
@@ -660,15 +666,32 @@ func (p *companyProfile) termFit(ti *TenderIndex, title string) (float64, *data.
 	return v, &data.Reason{Kind: data.ReasonTerms, Terms: found, Weight: fitTermsWeight * v}
 }
 
+// undeclaredReach is the reach of a company that declared no service
+// area, in distance decay scales (match.DecayScaleFor): past three scales
+// the geography component has fallen under 5 %, and the notice is left
+// out rather than ranked low. That is about 300 km for works (stretched
+// or shrunk by the kind of work, data.WorksReach), 600 km for services,
+// 1 200 km for supplies: mainland France for a supplier of goods, never
+// an overseas collectivity 7 000 km away (Saint-Barthélemy and Mayotte
+// were proposed at 45 % and 33 % to a company of Gironde). A notice
+// placed abroad is beyond it too.
+const undeclaredReach = 3.0
+
+// UndeclaredReachKm is the reach of a company that declared no service
+// area for each contract nature, in km, before the kind of work stretches
+// it: what the company's page says of it.
+func UndeclaredReachKm(n data.Nature) float64 { return undeclaredReach * match.DecayScale(n) }
+
 // geoFit grades the place of performance for the company: inside its
 // declared area (1), else by distance from its site, decayed by the
 // contract's nature and kind of work (its CPV code); inArea is false when
-// the company declared an area that does not cover the place.
+// the company declared an area that does not cover the place, or, when
+// it declared none, when the place is beyond its reach (undeclaredReach).
 func (p *companyProfile) geoFit(place data.Place, nature data.Nature, cpv string) (v float64, reasons []data.Reason, inArea bool) {
 	if place.Abroad() {
 		// Known to be outside France: outside any declared area, « France
-		// entière » included, and as far as can be from a French site.
-		return 0, nil, p.s.ServiceArea.Kind == data.ServiceAreaUnknown
+		// entière » included, and beyond the reach of a French site.
+		return 0, nil, p.s.ServiceArea.Kind == data.ServiceAreaUnknown && !p.hasPoint
 	}
 	place = data.ResolvePlace(place)
 	if place.Departement == "" && place.Lat == 0 && place.Lon == 0 {
@@ -686,10 +709,27 @@ func (p *companyProfile) geoFit(place data.Place, nature data.Nature, cpv string
 	case declared && p.s.ServiceArea.Kind != data.ServiceAreaFrance:
 		return 0, nil, false
 	case hasDist:
-		v = math.Exp(-dist / match.DecayScaleFor(nature, cpv))
+		scale := match.DecayScaleFor(nature, cpv)
+		if !declared && dist > undeclaredReach*scale {
+			return 0, nil, false
+		}
+		v = math.Exp(-dist / scale)
 		return v, []data.Reason{{Kind: data.ReasonDistance, DistanceKm: dist, Weight: fitGeoWeight * v}}, true
+	case !declared && p.hasPoint && place.Departement != "":
+		// A place that cannot be placed (an overseas collectivity:
+		// Saint-Barthélemy, Nouvelle-Calédonie) is within reach of a
+		// company of that collectivity only.
+		return match.GeoUnknownSupplier, nil, strings.EqualFold(place.Departement, p.departement())
 	}
 	return match.GeoUnknownSupplier, nil, true
+}
+
+// departement is the département of the company's site, "" unknown.
+func (p *companyProfile) departement() string {
+	if d := p.s.Address.Departement; d != "" {
+		return d
+	}
+	return data.ResolveAddress(p.s.Address).Departement
 }
 
 func (p *companyProfile) distance(place data.Place) (float64, bool) {
@@ -735,6 +775,10 @@ func (p *companyProfile) basis() []string {
 	}
 	if _, detail, declared := match.ServiceAreaCovers(p.s.ServiceArea, data.Place{}, 0, false); declared {
 		out = append(out, "zone d'intervention : "+detail)
+	} else if p.hasPoint {
+		out = append(out, "zone d'intervention non déclarée : avis à moins de "+kmFR(UndeclaredReachKm(data.NatureWorks))+
+			" environ de votre site pour des travaux, "+kmFR(UndeclaredReachKm(data.NatureServices))+" pour des services, "+
+			kmFR(UndeclaredReachKm(data.NatureSupplies))+" pour des fournitures")
 	}
 	if len(p.stems) > 0 {
 		words := make([]string, 0, len(p.stems))
@@ -759,7 +803,17 @@ func (p *companyProfile) missing() []string {
 		out = append(out, "aucun code CPV déclaré : la recherche part du métier et du code NAF")
 	}
 	if p.s.ServiceArea.Kind == data.ServiceAreaUnknown {
-		out = append(out, "zone d'intervention non déclarée : les avis proches du site passent en premier")
+		out = append(out, "zone d'intervention non déclarée : seuls les avis à portée de votre site sont proposés, les plus proches d'abord")
 	}
 	return out
+}
+
+// kmFR says a distance in French: « 1 200 km ».
+func kmFR(km float64) string {
+	n := int(math.Round(km))
+	s := strconv.Itoa(n % 1000)
+	if n >= 1000 {
+		s = strconv.Itoa(n/1000) + "\u00a0" + fmt.Sprintf("%03d", n%1000)
+	}
+	return s + "\u00a0km"
 }

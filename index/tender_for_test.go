@@ -2,14 +2,12 @@ package index_test
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fabrique/data"
-	"fabrique/data/store"
 	"fabrique/index"
 )
 
@@ -174,26 +172,13 @@ func reasonText(r data.Reason) string {
 // included, even with the company's own CPV code.
 func TestTendersForAbroad(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	for _, x := range []data.Tender{
-		{ID: "boamp:26-1", Source: "boamp", SourceID: "26-1", Title: "Grilles de la mairie", CPV: "45421000",
+	ti := tendersOf(t, at,
+		data.Tender{ID: "boamp:26-1", Source: "boamp", SourceID: "26-1", Title: "Grilles de la mairie", CPV: "45421000",
 			Place: data.Place{Departement: "36"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen},
-		{ID: "ted:1-2026", Source: "ted", SourceID: "1-2026", Title: "Grilles de l'hôtel de ville", CPV: "45421000",
+		data.Tender{ID: "ted:1-2026", Source: "ted", SourceID: "1-2026", Title: "Grilles de l'hôtel de ville", CPV: "45421000",
 			Place: data.Place{NUTS: "EL301"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen},
-	} {
-		if _, _, err := st.FoldNotice(ctx, x, "test"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ti := openTenders(t, "", at)
-	if _, _, err := ti.EnsureConsistent(ctx, st, nil); err != nil {
-		t.Fatal(err)
-	}
+	)
 	for _, area := range []data.ServiceArea{
 		{Kind: data.ServiceAreaRegions, Codes: []string{"24", "84"}},
 		{Kind: data.ServiceAreaFrance},
@@ -204,10 +189,7 @@ func TestTendersForAbroad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, f := range res.Fits {
-			ids = append(ids, f.Tender.ID)
-		}
+		ids := fitIDs(res.Fits)
 		if !slices.Contains(ids, "boamp:26-1") || slices.Contains(ids, "ted:1-2026") {
 			t.Errorf("area %+v: proposed %v, want the tender of Indre and not the one in Greece", area, ids)
 		}
@@ -504,5 +486,81 @@ func TestTendersForInferredCodes(t *testing.T) {
 			t.Errorf("%s offered to a company of NAF %s through its guessed code %s alone", target.ID, byNAF.NAF, code)
 		}
 		break
+	}
+}
+
+// TestTendersForUndeclaredReach: a company that declared no service area
+// is proposed the notices within its reach only (three distance decay
+// scales of the contract's nature): works near it, supplies across
+// mainland France, never works at the other end of France, an overseas
+// collectivity or a place abroad — ENTREPRISE NEVEU (Gironde) was shown
+// Saint-Barthélemy and Mayotte. The search says so in its basis.
+func TestTendersForUndeclaredReach(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	open := func(id, title, cpv string, n data.Nature, place data.Place) data.Tender {
+		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: title, CPV: cpv, Nature: n,
+			Place: place, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen}
+	}
+	ti := tendersOf(t, at,
+		open("1", "Menuiseries de l'école", "45421000", data.NatureWorks, data.Place{Departement: "33"}),
+		open("2", "Menuiseries du gymnase", "45421000", data.NatureWorks, data.Place{Departement: "59"}),
+		open("3", "Fourniture de fenêtres en bois", "44221000", data.NatureSupplies, data.Place{Departement: "59"}),
+		open("4", "Fourniture de fenêtres en bois", "44221000", data.NatureSupplies, data.Place{Departement: "976"}),
+		open("5", "Menuiseries de la collectivité", "45421000", data.NatureWorks, data.Place{Departement: "977"}),
+		open("6", "Fourniture de fenêtres en bois", "44221000", data.NatureSupplies, data.Place{NUTS: "EL301"}),
+	)
+	sup := data.Supplier{ID: "x1", Name: "Menuiserie d'essai", CPVDeclared: []string{"45421000", "44221000"},
+		Address: data.Address{Departement: "33", Postcode: "33000"}}
+	res, err := ti.TendersFor(ctx, sup, index.TendersForOptions{At: at, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := fitIDs(res.Fits)
+	slices.Sort(ids)
+	if want := []string{"boamp:1", "boamp:3"}; !slices.Equal(ids, want) {
+		t.Errorf("proposed %v, want %v: works in Gironde, supplies in the Nord, nothing overseas, abroad or works 700 km away", ids, want)
+	}
+	if basis := strings.Join(res.Basis, " ; "); !strings.Contains(basis, "non déclarée : avis à moins de 300\u00a0km environ de votre site pour des travaux") ||
+		!strings.Contains(basis, "1\u00a0200\u00a0km pour des fournitures") {
+		t.Errorf("basis %q does not say the reach", basis)
+	}
+}
+
+// TestTendersForNAFLabelFillers: the words of a NAF label that name no
+// trade (« générale », « œuvre », « n.c.a. ») are not searched: a mason
+// known by its NAF code (43.99C, « Travaux de maçonnerie générale et gros
+// œuvre de bâtiment ») is proposed masonry, not the « maîtrise d'œuvre »
+// of a building, and its search basis does not show them.
+func TestTendersForNAFLabelFillers(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	open := func(id, title string) data.Tender {
+		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: title,
+			Place: data.Place{Departement: "33"}, Deadline: at.AddDate(0, 0, 20), State: data.StateOpen}
+	}
+	ti := tendersOf(t, at,
+		open("1", "Travaux de maçonnerie du bâtiment de la mairie"),
+		open("2", "Maîtrise d'œuvre pour la rénovation du bâtiment de l'école"),
+	)
+	for _, sup := range []data.Supplier{
+		{ID: "x1", Name: "Maçonnerie d'essai", NAF: "43.99C", NAFLabel: "Travaux de maçonnerie générale et gros œuvre de bâtiment",
+			Address: data.Address{Departement: "33", Postcode: "33000"}},
+		{ID: "x2", Name: "Atelier d'essai", NAF: "32.99Z", NAFLabel: "Autres activités manufacturières n.c.a.",
+			Address: data.Address{Departement: "33", Postcode: "33000"}},
+	} {
+		res, err := ti.TendersFor(ctx, sup, index.TendersForOptions{At: at, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := fitIDs(res.Fits); slices.Contains(ids, "boamp:2") || sup.ID == "x1" && !slices.Contains(ids, "boamp:1") {
+			t.Errorf("%s: proposed %v, want the masonry and not the maîtrise d'œuvre", sup.NAFLabel, ids)
+		}
+		basis := strings.Join(res.Basis, " ; ")
+		for _, filler := range []string{"générale", "œuvre", "n.c.a"} {
+			if strings.Contains(basis, filler) {
+				t.Errorf("%s: the basis %q shows %q", sup.NAFLabel, basis, filler)
+			}
+		}
 	}
 }

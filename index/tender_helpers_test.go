@@ -137,3 +137,34 @@ func tenderHitIDs(res index.TenderResults) []string {
 	}
 	return out
 }
+
+// tendersOf is a tender index at at holding the tenders, folded into a
+// store of their own as the importer does.
+func tendersOf(t testing.TB, at time.Time, tenders ...data.Tender) *index.TenderIndex {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "fabrique.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	for _, x := range tenders {
+		if _, _, err := st.FoldNotice(ctx, x, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ti := openTenders(t, "", at)
+	if _, _, err := ti.EnsureConsistent(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ti
+}
+
+// fitIDs are the ids of the tenders of fits, in their order.
+func fitIDs(fits []index.TenderFit) []string {
+	ids := make([]string, 0, len(fits))
+	for _, f := range fits {
+		ids = append(ids, f.Tender.ID)
+	}
+	return ids
+}

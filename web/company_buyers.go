@@ -10,9 +10,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"fabrique/data"
-	"fabrique/index"
 )
 
 // « Acheteurs publics de votre secteur »: on a company's tenders section,
@@ -134,7 +134,7 @@ func buildSectorAwards(ctx context.Context, src interface {
 					b = int32(len(t.buyers))
 					buyerIDs[key] = b
 					t.buyers = append(t.buyers, sectorBuyer{name: name, siret: data.CleanDigits(a.Buyer.SIRET)})
-				} else if t.buyers[b].name == "" {
+				} else if betterBuyerName(name, t.buyers[b].name) {
 					t.buyers[b].name = name
 				}
 				c.buyer = b
@@ -147,6 +147,17 @@ func buildSectorAwards(ctx context.Context, src interface {
 	}
 	t.took = time.Since(start)
 	return t, nil
+}
+
+// betterBuyerName reports whether name should replace the name a buyer
+// of the table has so far: when it had none, or when its letters were
+// lost to a wrong encoding (« Mairie de Niort (Service march\ufffds
+// publics) » in some DECP files) and name keeps them.
+func betterBuyerName(name, had string) bool {
+	if name == "" {
+		return false
+	}
+	return had == "" || strings.ContainsRune(had, utf8.RuneError) && !strings.ContainsRune(name, utf8.RuneError)
 }
 
 // buyerKey identifies a buyer: its SIRET, else its folded name.
@@ -491,6 +502,9 @@ func (s *Server) companyBuyersData(ctx context.Context, sup data.Supplier, won [
 	if len(rows) > limit {
 		rows, v.More = rows[:limit], true
 	}
+	if err := s.linkBuyersTenders(ctx, rows); err != nil {
+		return nil, err
+	}
 	for i := range rows {
 		r := &rows[i]
 		if r.Name == "" {
@@ -504,41 +518,34 @@ func (s *Server) companyBuyersData(ctx context.Context, sup data.Supplier, won [
 			r.Last, r.LastISO = frenchDate(d), isoDate(d)
 		}
 	}
-	if err := s.linkBuyersTenders(ctx, rows); err != nil {
-		return nil, err
-	}
 	v.Rows = rows
 	v.Linked = slices.ContainsFunc(rows, func(r sectorBuyerRow) bool { return r.TendersURL != "" })
 	return v, nil
 }
 
 // linkBuyersTenders links each buyer that published tenders on Fabrique
-// (the tender list filtered on its name, as the buyer facet gives it) to
-// them; one search for all.
+// to them: the tender list filtered on the names it publishes under
+// (index.TenderIndex.BuyerNames: its SIRET, else its name but for case,
+// accents and punctuation — DECP writes « COMMUNE DE BRON » where BOAMP
+// writes « Commune de Bron »). Run before a buyer without a name is named
+// after its SIRET.
 func (s *Server) linkBuyersTenders(ctx context.Context, rows []sectorBuyerRow) error {
-	if s.tenderIndex == nil || len(rows) == 0 {
+	if s.tenderIndex == nil {
 		return nil
 	}
-	names := make([]string, 0, len(rows))
-	for _, r := range rows {
-		if r.Name != "" {
-			names = append(names, r.Name)
-		}
-	}
-	res, err := s.tenderIndex.Search(ctx, index.TenderQuery{Buyers: names, PerPage: 1, Facets: true})
-	if err != nil {
-		return fmt.Errorf("web: tenders of the sector's buyers: %w", err)
-	}
-	has := map[string]bool{}
-	for _, f := range res.Facets["buyer"] {
-		if f.Count > 0 {
-			has[f.Value] = true
-		}
-	}
 	for i := range rows {
-		if has[rows[i].Name] {
-			rows[i].TendersURL = tenderPath + "?state=all&buyer=" + url.QueryEscape(rows[i].Name)
+		names, err := s.tenderIndex.BuyerNames(ctx, data.Buyer{Name: rows[i].Name, SIRET: rows[i].SIRET})
+		if err != nil {
+			return fmt.Errorf("web: tenders of buyer %s: %w", rows[i].Name, err)
 		}
+		if len(names) == 0 {
+			continue
+		}
+		u := tenderPath + "?state=all"
+		for _, n := range names {
+			u += "&buyer=" + url.QueryEscape(n)
+		}
+		rows[i].TendersURL = u
 	}
 	return nil
 }

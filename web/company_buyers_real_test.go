@@ -101,6 +101,19 @@ func TestCompanyTendersRealDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if x.ServiceArea.Kind == data.ServiceAreaUnknown {
+			// No declared area: nothing beyond the reach of its site
+			// (index.UndeclaredReachKm), no overseas notice for a company
+			// of mainland France (ENTREPRISE NEVEU of Gironde was shown
+			// Saint-Barthélemy and Mayotte).
+			for _, f := range res.Fits {
+				dep := data.ResolvePlace(f.Tender.Place).Departement
+				if f.DistanceKm != nil && *f.DistanceKm > index.UndeclaredReachKm(data.NatureSupplies)*1.6 ||
+					(strings.HasPrefix(dep, "97") || strings.HasPrefix(dep, "98")) && dep != x.Address.Departement {
+					t.Errorf("%s (%s), no declared area: proposed %s in %s (%v km)", x.Name, x.Address.Departement, f.Tender.ID, dep, f.DistanceKm)
+				}
+			}
+		}
 		if len(res.Fits) > 0 {
 			fitted++
 			if sup.ID == "" {

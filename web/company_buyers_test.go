@@ -100,7 +100,8 @@ func TestCompanyBuyers(t *testing.T) {
 
 // TestCompanyBuyersNothingDeclared: a listing with neither CPV code nor
 // NAF code has no buyers' section; one whose sector has no contract near
-// it says so.
+// it says so in one sentence (it read « publié en Auvergne-Rhône-Alpes,
+// la région de votre site parmi ceux que Fabrique connaît »).
 func TestCompanyBuyersNothingDeclared(t *testing.T) {
 	bare := listingCompany(43, "Atelier sans code")
 	bare.NAF = ""
@@ -116,7 +117,7 @@ func TestCompanyBuyersNothingDeclared(t *testing.T) {
 	}
 	m, _ = memberOf(t, s, "far@example.fr", far.ID, data.MemberOwner)
 	r := m.get(t, companyURL(far.ID))
-	mustContain(t, "no contract", sectionOf(r.body, "acheteurs-secteur"), "Aucun marché de votre secteur n'a été publié en Auvergne-Rhône-Alpes")
+	mustContain(t, "no contract", sectionOf(r.body, "acheteurs-secteur"), "Fabrique ne connaît aucun marché de votre secteur publié en Auvergne-Rhône-Alpes, la région de votre site.")
 }
 
 // TestCompanyBuyersFromContractsWon: a company that declared no CPV code
@@ -139,5 +140,79 @@ func TestCompanyBuyersFromContractsWon(t *testing.T) {
 		"COMMUNE DE BRON", "VILLE DE GIVORS", "3 acheteurs, 4 marchés")
 	if strings.Contains(section, "AIN") || strings.Contains(section, "divisions CPV") {
 		t.Errorf("the buyers are read through the NAF code rather than the contracts won: %.400s", section)
+	}
+}
+
+// TestCompanyBuyersLinkedBySIRETAndName: a buyer of the awards links to
+// the tenders its SIRET published, whatever their name, and to those of
+// its name written otherwise (« COMMUNE DE BRON » in the DECP, « Commune
+// de Bron » in BOAMP) that give no other SIRET; never to another name
+// (« Mairie de Bron ») nor to its name under another SIRET.
+func TestCompanyBuyersLinkedBySIRETAndName(t *testing.T) {
+	declared := listingCompany(41, "Menuiserie Déclarée")
+	declared.CPVDeclared = []string{"45421000"}
+	declared.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, declared)
+	if err := s.store.PutAwards(context.Background(), sectorAwardsFixture()); err != nil {
+		t.Fatal(err)
+	}
+	tender := func(id, buyer, siret string) data.Tender {
+		return data.Tender{ID: "boamp:" + id, Source: "boamp", SourceID: id, Title: "Menuiseries " + id, CPV: "45421000",
+			Buyer: data.Buyer{Name: buyer, SIRET: siret}, Place: data.Place{Departement: "69"}, PublishedAt: inDays(-400), Deadline: inDays(-370)}
+	}
+	putTenders(t, s,
+		tender("26-1", "Commune de Bron", ""),
+		tender("26-2", "Mairie de Bron", ""),
+		tender("26-3", "LMH", "27690008600019"),
+		tender("26-4", "Lyon Métropole Habitat", "21690266600013"),
+	)
+	member, _ := memberOf(t, s, "acheteurs@example.fr", declared.ID, data.MemberOwner)
+	page := companyURL(declared.ID) + "/appels-d-offres"
+	r := member.get(t, page)
+	wantStatus(t, page, r, http.StatusOK)
+	section := sectionOf(r.body, "acheteurs-secteur")
+	mustContain(t, page, section, `href="/appels-d-offres?state=all&amp;buyer=Commune&#43;de&#43;Bron"`,
+		`href="/appels-d-offres?state=all&amp;buyer=LMH"`)
+	for _, avoid := range []string{"Mairie", "Lyon&#43;M", "aucun avis sur Fabrique"} {
+		if strings.Contains(section, avoid) {
+			t.Errorf("the buyers' links hold %q", avoid)
+		}
+	}
+}
+
+// awardList is a source of awards for buildSectorAwards.
+type awardList []data.Award
+
+func (l awardList) Awards(_ context.Context, fn func(data.Award) error) error {
+	for _, a := range l {
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestSectorAwardsCleanName: a buyer whose name lost its accents to a
+// wrong encoding in one file (« march\ufffds », 85 of the 2 238 buyers of
+// the default server) is named as another publication of its SIRET
+// writes it, whichever comes first.
+func TestSectorAwardsCleanName(t *testing.T) {
+	broken := data.Buyer{Name: "Mairie de Niort (Service march\ufffds publics)", SIRET: "21790191700013"}
+	clean := data.Buyer{Name: "Mairie de Niort (Service marchés publics)", SIRET: "21790191700013"}
+	award := func(id string, b data.Buyer) data.Award {
+		return data.Award{ID: id, Source: "decp", Buyer: b, CPV: "45421000", Place: data.Place{Departement: "79"},
+			NotifiedAt: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC), Amount: 1000}
+	}
+	for name, awards := range map[string]awardList{
+		"broken first": {award("decp:1", broken), award("decp:2", clean), award("decp:3", broken)},
+		"clean first":  {award("decp:1", clean), award("decp:2", broken)},
+	} {
+		table, err := buildSectorAwards(context.Background(), awards)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(table.buyers) != 1 || table.buyers[0].name != clean.Name {
+			t.Errorf("%s: buyers %+v, want one named %q", name, table.buyers, clean.Name)
+		}
 	}
 }
