@@ -614,9 +614,14 @@ func TestObservatoryAwardSourcesScope(t *testing.T) {
 	page := html.UnescapeString(s.get(t, "/observatoire").body)
 	mustContain(t, "the page", page,
 		`<th scope="row">DECP (données essentielles de la commande publique)</th><td class="num">1</td><td class="num">1</td>`+
-			`<td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
+			`<td class="num">100,0`+"\u00a0"+`%</td><td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
 		`<th scope="row">DECP de l'État (AIFE, plateforme PLACE)</th><td class="num">3</td><td class="num">0</td>`+
-			`<td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`)
+			`<td class="num">0,0`+"\u00a0"+`%</td><td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`,
+		// The reader learns that the labelled wins all come from one
+		// source, and on which denominators.
+		`Le marché remporté par une entreprise labellisée vient d'une seule source, « DECP (données essentielles de la commande publique) » : `+
+			`1 sur 1 marché (100,0`+"\u00a0"+`%), notifiés le 5 août 2024, divisions CPV 45 seulement (Travaux de construction). `+
+			`Les 3 marchés des autres sources n'en comptent aucun mais entrent dans la part de l'ensemble (1 sur 4).`)
 	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body,
 		"\nsource;decp;\"DECP (données essentielles de la commande publique) : notifiés le 5 août 2024 ; "+
 			"divisions CPV 45 seulement (Travaux de construction)\";1;1;1,0000;")
