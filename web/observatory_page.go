@@ -349,8 +349,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.Univers, _ = sectors(c.Univers, 0)
 	p.CPVDivisions, p.MoreCPV = sectors(c.CPVDivisions, observatoryListCap)
 	cl := c.Claims
-	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
-		Bands: cl.CompletenessBands}
+	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Bands: cl.CompletenessBands}
+	if cl.MeanCompleteness != nil { // nil when no listing is in the filter
+		p.Claims.Mean = formatDecimal(*cl.MeanCompleteness) + "\u00a0%"
+	}
 	if cl.ClaimedMean != nil { // nil when none is claimed: the mean of no listing is no 0,0 %
 		p.Claims.ClaimedMean = formatDecimal(*cl.ClaimedMean) + "\u00a0%"
 	}

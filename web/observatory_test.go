@@ -543,6 +543,17 @@ func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
 	api := s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token).body
 	mustContain(t, "the coverage JSON", api, `"claimed_mean_completeness":null`)
 
+	// A filter with no listing: the mean completeness was 0 while the
+	// claimed listings' was null, and the page read « Complétude moyenne :
+	// 0,0 % ». Both are null, and the page says there is no listing.
+	api = s.get(t, "/api/v1/stats/coverage?departement=29", "Authorization", "Bearer "+token).body
+	mustContain(t, "the coverage JSON of an empty département", api, `"mean_completeness":null`, `"claimed_mean_completeness":null`)
+	body = html.UnescapeString(s.get(t, "/observatoire?departement=29", "Authorization", "Bearer "+token).body)
+	mustContain(t, "the admin view of an empty département", body, "Aucune fiche dans ce périmètre, donc pas de complétude moyenne.")
+	if strings.Contains(body, "Complétude moyenne : ") {
+		t.Error("the admin view of an empty département gives a mean completeness")
+	}
+
 	s = newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
 	sup.ClaimedBy, sup.Website = "acct-1", "https://atelier.example"
 	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
