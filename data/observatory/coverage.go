@@ -73,8 +73,8 @@ type SectorCount struct {
 // ClaimCoverage is the share of listings their companies claimed, and how
 // complete the listings are.
 type ClaimCoverage struct {
-	Claimed          int     `json:"claimed"`
-	Share            float64 `json:"share"` // claimed / listed, 0..1
+	Claimed int     `json:"claimed"`
+	Share   float64 `json:"share"` // claimed / listed, 0..1
 	// MeanCompleteness is the mean completeness of the listings, in per
 	// cent; nil (null) when the filter keeps none, as ClaimedMean: the
 	// mean of no listing is no 0 %.
