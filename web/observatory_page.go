@@ -47,6 +47,7 @@ type observatoryPage struct {
 	AwardTotals                                             []awardTotalRow
 	AwardTables                                             []awardTable
 	AwardScopes                                             []awardScopeRow
+	AwardScopesNote                                         string // where the labelled wins come from (awardScopesNote)
 	AwardShareCount, AwardShareAmount, AwardShareIdentified string
 	AwardAmount, AwardLabelledAmount                        string // the bases of the shares, written out
 	AwardIdentified                                         int
@@ -131,6 +132,7 @@ type unmatchedRow struct {
 type awardScopeRow struct {
 	Name, Period, Divisions string
 	Count, Labelled         int
+	Share                   string // Labelled / Count: the share read on this source alone
 }
 
 type awardTotalRow struct {
@@ -347,8 +349,10 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.Univers, _ = sectors(c.Univers, 0)
 	p.CPVDivisions, p.MoreCPV = sectors(c.CPVDivisions, observatoryListCap)
 	cl := c.Claims
-	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Mean: formatDecimal(cl.MeanCompleteness) + "\u00a0%",
-		Bands: cl.CompletenessBands}
+	p.Claims = claimShareView{Claimed: cl.Claimed, Share: formatShare(cl.Share), Bands: cl.CompletenessBands}
+	if cl.MeanCompleteness != nil { // nil when no listing is in the filter
+		p.Claims.Mean = formatDecimal(*cl.MeanCompleteness) + "\u00a0%"
+	}
 	if cl.ClaimedMean != nil { // nil when none is claimed: the mean of no listing is no 0,0 %
 		p.Claims.ClaimedMean = formatDecimal(*cl.ClaimedMean) + "\u00a0%"
 	}
@@ -460,12 +464,53 @@ func fillAwards(p *observatoryPage, as *observatory.AwardShare) {
 	}
 	for _, sc := range as.BySource {
 		p.AwardScopes = append(p.AwardScopes, awardScopeRow{Name: awardSourceName(sc.Source), Period: scopePeriod(sc),
-			Divisions: scopeDivisions(sc), Count: sc.All.Count, Labelled: sc.Labelled.Count})
+			Divisions: scopeDivisions(sc), Count: sc.All.Count, Labelled: sc.Labelled.Count,
+			Share: shareOf(float64(sc.Labelled.Count)/float64(max(sc.All.Count, 1)), sc.All.Count > 0)})
 	}
+	p.AwardScopesNote = awardScopesNote(as)
 	p.AwardShareCount, p.AwardShareAmount = shareOf(as.ShareCount, as.All.Count > 0), shareOf(as.ShareAmount, as.All.Amount > 0)
 	p.AwardShareIdentified = shareOf(as.ShareIdentified, as.All.Count > as.Unidentified.Count)
 	p.AwardAmount, p.AwardLabelledAmount = formatEuros(as.All.Amount), formatEuros(as.Labelled.Amount)
 	p.AwardIdentified = as.All.Count - as.Unidentified.Count
+}
+
+// awardScopesNote says where the labelled wins come from when one source
+// holds them all and others hold none, so that the share of the whole is
+// not read as a share of every source: on first start the 22 labelled
+// wins all come from the DECP 2024 extract (works, division 45), 22 of its
+// 5 277 contracts, while the 9 269 contracts of the other sources, all
+// sectors of 2018–2019, count in the denominator (22 of 14 546). "" when
+// no or several sources hold labelled wins.
+func awardScopesNote(as *observatory.AwardShare) string {
+	var holder *observatory.SourceScope
+	for i := range as.BySource {
+		if as.BySource[i].Labelled.Count > 0 {
+			if holder != nil {
+				return ""
+			}
+			holder = &as.BySource[i]
+		}
+	}
+	if holder == nil || len(as.BySource) < 2 {
+		return ""
+	}
+	s := "Les " + formatNumber(holder.Labelled.Count) + " marchés remportés par une entreprise labellisée viennent tous"
+	if holder.Labelled.Count == 1 {
+		s = "Le marché remporté par une entreprise labellisée vient"
+	}
+	s += " d'une seule source, « " + awardSourceName(holder.Source) + " » : " + formatNumber(holder.Labelled.Count) + " sur " +
+		pluralFR(holder.All.Count, "marché", "marchés") + " (" + formatShare(float64(holder.Labelled.Count)/float64(holder.All.Count)) + ")"
+	if p := scopePeriod(*holder); p != "" {
+		s += ", notifiés " + p
+	}
+	if d := scopeDivisions(*holder); d != "" {
+		s += ", divisions CPV " + d
+	}
+	others := "Les " + pluralFR(as.All.Count-holder.All.Count, "marché", "marchés") + " des autres sources n'en comptent aucun mais entrent"
+	if as.All.Count-holder.All.Count == 1 {
+		others = "Le marché de l'autre source n'en compte aucun mais entre"
+	}
+	return s + ". " + others + " dans la part de l'ensemble (" + formatNumber(as.Labelled.Count) + " sur " + formatNumber(as.All.Count) + ")."
 }
 
 // scopePeriod says when a source's contracts were notified: « du 1er

@@ -254,8 +254,9 @@ func TestObservatoryEmptyCollections(t *testing.T) {
 			t.Fatalf("GET %s = %d: %s", path, r.status, r.body)
 		}
 		// A list is [] when empty; a mean of nothing is null, the one value
-		// that says so (claimed_mean_completeness, documented nullable).
-		if strings.Contains(strings.ReplaceAll(r.body, `"claimed_mean_completeness":null`, ""), "null") {
+		// that says so (mean_completeness and claimed_mean_completeness,
+		// documented nullable).
+		if strings.Contains(strings.NewReplacer(`"claimed_mean_completeness":null`, "", `"mean_completeness":null`, "").Replace(r.body), "null") {
 			t.Errorf("GET %s on an empty store has a null: %s", path, r.body)
 		}
 		var v any
@@ -543,6 +544,17 @@ func TestObservatoryCompletenessWithoutClaims(t *testing.T) {
 	api := s.get(t, "/api/v1/stats/coverage", "Authorization", "Bearer "+token).body
 	mustContain(t, "the coverage JSON", api, `"claimed_mean_completeness":null`)
 
+	// A filter with no listing: the mean completeness was 0 while the
+	// claimed listings' was null, and the page read « Complétude moyenne :
+	// 0,0 % ». Both are null, and the page says there is no listing.
+	api = s.get(t, "/api/v1/stats/coverage?departement=29", "Authorization", "Bearer "+token).body
+	mustContain(t, "the coverage JSON of an empty département", api, `"mean_completeness":null`, `"claimed_mean_completeness":null`)
+	body = html.UnescapeString(s.get(t, "/observatoire?departement=29", "Authorization", "Bearer "+token).body)
+	mustContain(t, "the admin view of an empty département", body, "Aucune fiche dans ce périmètre, donc pas de complétude moyenne.")
+	if strings.Contains(body, "Complétude moyenne : ") {
+		t.Error("the admin view of an empty département gives a mean completeness")
+	}
+
 	s = newTestServer(t, Config{Now: func() time.Time { return obsDay }, AdminToken: token})
 	sup.ClaimedBy, sup.Website = "acct-1", "https://atelier.example"
 	if err := s.store.PutSupplier(context.Background(), sup, "test"); err != nil {
@@ -614,9 +626,14 @@ func TestObservatoryAwardSourcesScope(t *testing.T) {
 	page := html.UnescapeString(s.get(t, "/observatoire").body)
 	mustContain(t, "the page", page,
 		`<th scope="row">DECP (données essentielles de la commande publique)</th><td class="num">1</td><td class="num">1</td>`+
-			`<td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
+			`<td class="num">100,0`+"\u00a0"+`%</td><td>le 5 août 2024</td><td>45 seulement (Travaux de construction)</td>`,
 		`<th scope="row">DECP de l'État (AIFE, plateforme PLACE)</th><td class="num">3</td><td class="num">0</td>`+
-			`<td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`)
+			`<td class="num">0,0`+"\u00a0"+`%</td><td>du 20 novembre 2018 au 4 mars 2019</td><td>30 et 79 ; 1 marché sans code CPV</td>`,
+		// The reader learns that the labelled wins all come from one
+		// source, and on which denominators.
+		`Le marché remporté par une entreprise labellisée vient d'une seule source, « DECP (données essentielles de la commande publique) » : `+
+			`1 sur 1 marché (100,0`+"\u00a0"+`%), notifiés le 5 août 2024, divisions CPV 45 seulement (Travaux de construction). `+
+			`Les 3 marchés des autres sources n'en comptent aucun mais entrent dans la part de l'ensemble (1 sur 4).`)
 	mustContain(t, "the CSV", s.get(t, "/api/v1/stats/awards?format=csv").body,
 		"\nsource;decp;\"DECP (données essentielles de la commande publique) : notifiés le 5 août 2024 ; "+
 			"divisions CPV 45 seulement (Travaux de construction)\";1;1;1,0000;")

@@ -42,8 +42,11 @@ const maxAwardsShown = 20
 // wonContract is one contract of a track record and the source rows
 // that publish it, oldest first.
 type wonContract struct {
-	ids  []data.ContractID
 	pubs []data.Award
+	// current is the index in pubs of the publication that gives the
+	// contract as it stands (data.Publication.Later), the one the
+	// observatory counts.
+	current int
 }
 
 // first is the contract's notification date: its earliest known one.
@@ -56,15 +59,10 @@ func (c *wonContract) first() data.Award {
 	return c.pubs[0]
 }
 
-// last is the contract's latest publication: its current amount after
-// modifications.
+// last is the contract's latest publication (data.Publication.Later): its
+// current amount after modifications.
 func (c *wonContract) last() data.Award {
-	for i := len(c.pubs) - 1; i >= 0; i-- {
-		if !c.pubs[i].NotifiedAt.IsZero() {
-			return c.pubs[i]
-		}
-	}
-	return c.pubs[len(c.pubs)-1]
+	return c.pubs[c.current]
 }
 
 // merged is the contract as one record: its latest publication (the
@@ -98,11 +96,12 @@ func contractsNewestFirst(awards []data.Award) []*wonContract {
 	return contracts
 }
 
-// foldContracts groups the awards into contracts the way the matcher's
-// track record counts them (data.ContractIDOf): the same contract
-// published by two platforms, or again for a modification, is one
-// contract. Each contract's publications are oldest first; awards
-// without a date come after the dated ones.
+// foldContracts groups the awards into contracts as the observatory
+// counts them (data.GroupContracts: the same contract published by two
+// platforms, or again for a modification, is one contract, however its
+// publications link), each counted as its latest publication
+// (data.Publication.Later). Each contract's publications are oldest
+// first; awards without a date come after the dated ones.
 func foldContracts(awards []data.Award) []*wonContract {
 	sorted := append([]data.Award(nil), awards...)
 	sort.SliceStable(sorted, func(i, j int) bool {
@@ -112,20 +111,17 @@ func foldContracts(awards []data.Award) []*wonContract {
 		}
 		return a.Before(b)
 	})
-	var out []*wonContract
-next:
-	for _, a := range sorted {
-		id := data.ContractIDOf(a)
-		for _, c := range out {
-			for _, known := range c.ids {
-				if known.Same(id) {
-					c.ids = append(c.ids, id)
-					c.pubs = append(c.pubs, a)
-					continue next
-				}
-			}
+	group, n := data.GroupContracts(len(sorted), func(i int) data.ContractID { return data.ContractIDOf(sorted[i]) })
+	out := make([]*wonContract, n)
+	for i, a := range sorted {
+		c := out[group[i]]
+		if c == nil {
+			c = &wonContract{}
+			out[group[i]] = c
+		} else if data.PublicationOf(a).Later(data.PublicationOf(c.last())) {
+			c.current = len(c.pubs)
 		}
-		out = append(out, &wonContract{ids: []data.ContractID{id}, pubs: []data.Award{a}})
+		c.pubs = append(c.pubs, a)
 	}
 	return out
 }

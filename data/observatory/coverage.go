@@ -73,11 +73,14 @@ type SectorCount struct {
 // ClaimCoverage is the share of listings their companies claimed, and how
 // complete the listings are.
 type ClaimCoverage struct {
-	Claimed          int     `json:"claimed"`
-	Share            float64 `json:"share"` // claimed / listed, 0..1
-	MeanCompleteness float64 `json:"mean_completeness"`
+	Claimed int     `json:"claimed"`
+	Share   float64 `json:"share"` // claimed / listed, 0..1
+	// MeanCompleteness is the mean completeness of the listings, in per
+	// cent; nil (null) when the filter keeps none, as ClaimedMean: the
+	// mean of no listing is no 0 %.
+	MeanCompleteness *float64 `json:"mean_completeness"`
 	// ClaimedMean is the mean completeness of the claimed listings; nil
-	// (null) when none is claimed: the mean of no listing is no 0 %.
+	// (null) when none is claimed.
 	ClaimedMean       *float64 `json:"claimed_mean_completeness"`
 	CompletenessBands []Band   `json:"completeness_bands"`
 	Fields            []string `json:"fields"` // what completeness counts
@@ -215,7 +218,8 @@ func (f *Facts) Coverage(flt Filter, day time.Time) *Coverage {
 	}
 	if c.Suppliers > 0 {
 		c.Claims.Share = float64(c.Claims.Claimed) / float64(c.Suppliers)
-		c.Claims.MeanCompleteness = float64(complSum) / float64(c.Suppliers)
+		mean := float64(complSum) / float64(c.Suppliers)
+		c.Claims.MeanCompleteness = &mean
 	}
 	if c.Claims.Claimed > 0 {
 		mean := float64(claimedSum) / float64(c.Claims.Claimed)

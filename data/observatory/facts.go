@@ -248,7 +248,7 @@ const (
 	awardDuplicate                      // another record of the same contract is counted for it (markDuplicates)
 )
 
-const noDay = int32(-1 << 31)
+const noDay = data.NoDay
 
 // ImportFacts sums the tenders or awards of one source.
 type ImportFacts struct {
@@ -711,9 +711,9 @@ func (f *Facts) awardFact(a *data.Award, source uint8, bySIREN map[string]int, n
 }
 
 // markDuplicates folds the records of one contract into one: the live
-// awards that share a part of their contract ID (data.ContractID.Same, as
-// the matcher's track record and the supplier page fold a company's
-// contracts), directly or through other records, are one contract —
+// awards that share a part of their contract ID, directly or through
+// other records, are one contract (data.GroupContracts, the grouping a
+// company's « Marchés publics remportés » shares) —
 // published by two platforms, or again by its buyer at each modification,
 // with another notification date and often an amended amount. The
 // contract counts once, as its latest publication gives it (the amount
@@ -764,45 +764,21 @@ func (f *Facts) markDuplicates(only map[uint64]bool) {
 		}
 		slices.Sort(members)
 	}
-	// Union-find over the members, joined by the parts they share.
-	parent := make([]uint32, len(members))
-	for i := range parent {
-		parent[i] = uint32(i)
-	}
-	find := func(i uint32) uint32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	holder := make(map[uint64]uint32, len(members))
-	for m, i := range members {
-		for _, p := range f.contracts[i] {
-			if p == 0 {
-				continue
-			}
-			if o, ok := holder[p]; ok {
-				if r, s := find(uint32(m)), find(o); r != s {
-					parent[max(r, s)] = min(r, s)
-				}
-			} else {
-				holder[p] = uint32(m)
-			}
-		}
-	}
-	// Per contract (its root): the record counted and the first day.
+	// The contracts of the members (data.GroupContracts, the grouping the
+	// supplier page shares): per contract, the record counted and the
+	// first day.
+	group, n := data.GroupContracts(len(members), func(m int) data.ContractID { return f.contracts[members[m]] })
 	const none = ^uint32(0)
-	counted := make([]uint32, len(members))
-	first := make([]int32, len(members))
-	for m := range counted {
-		counted[m] = none
+	counted := make([]uint32, n)
+	first := make([]int32, n)
+	for g := range counted {
+		counted[g] = none
 	}
 	for m, i := range members {
 		a := &f.Awards[i]
 		a.flags |= awardDuplicate
 		a.earlier = 0
-		r := find(uint32(m))
+		r := group[m]
 		if counted[r] == none {
 			counted[r], first[r] = i, a.day
 			continue
@@ -827,21 +803,17 @@ func (f *Facts) markDuplicates(only map[uint64]bool) {
 }
 
 // laterPublication reports whether a is a later publication of a contract
-// than b: a later notification day (an undated one is the earliest), a
-// larger amount on one day, then an order of their source's names and
-// figures, so that the record counted — and the source it counts under
+// than b: data.Publication.Later (a later notification day, an undated
+// one the earliest; a larger amount on one day; the larger source name,
+// as the supplier page picks it), then an order of their figures, so that the record counted — and the source it counts under
 // (AwardShare.BySource) — does not depend on the order of the records
 // (Build's walk, Apply's appends). scripts/obs-recompute follows it up to
 // the CPV division.
 func (f *Facts) laterPublication(a, b *AwardFact) bool {
-	if a.day != b.day {
-		return a.day > b.day
-	}
-	if a.Amount != b.Amount {
-		return a.Amount > b.Amount
-	}
-	if sa, sb := f.sourceName(a.source), f.sourceName(b.source); sa != sb {
-		return sa > sb
+	pa := data.Publication{Day: a.day, Amount: a.Amount, Source: f.sourceName(a.source)}
+	pb := data.Publication{Day: b.day, Amount: b.Amount, Source: f.sourceName(b.source)}
+	if pa.Later(pb) || pb.Later(pa) {
+		return pa.Later(pb)
 	}
 	ka := [...]uint8{a.dep, a.cpvDiv, uint8(a.buyer), a.labels, a.flags &^ awardDuplicate}
 	kb := [...]uint8{b.dep, b.cpvDiv, uint8(b.buyer), b.labels, b.flags &^ awardDuplicate}

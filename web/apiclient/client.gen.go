@@ -1031,8 +1031,10 @@ type StatsCoverage struct {
 			Count int    `json:"count"`
 			Label string `json:"label"`
 		} `json:"completeness_bands"`
-		Fields           []string `json:"fields"`
-		MeanCompleteness float32  `json:"mean_completeness"`
+		Fields []string `json:"fields"`
+
+		// MeanCompleteness Complétude moyenne des fiches du périmètre, en pour cent ; null quand le filtre n'en garde aucune (depuis 1.9.0 ; avant : 0).
+		MeanCompleteness *float32 `json:"mean_completeness"`
 		Share            float32  `json:"share"`
 	} `json:"claims"`
 	CpvDivisions []struct {
