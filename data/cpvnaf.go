@@ -128,6 +128,56 @@ func NAFCPVDivisions(naf string) []string {
 	return append(primary, secondary...)
 }
 
+// NAFCPVPrefixes returns the CPV prefixes a company of the given NAF code
+// is expected to supply, by fit: the groups, classes and categories of
+// cpv_naf_groups.csv whose rows name its NAF class or division, and the
+// divisions that no row refines (their rows name NAF divisions). A
+// division the groups refine counts only through its rows: a cutler
+// (25.71Z) supplies cutlery (3924) and swords (35311), not all of
+// security and defence (35) nor of building materials (44), which the
+// division rows of NAF 25 would give it.
+func NAFCPVPrefixes(naf string) (primary, secondary []string) {
+	t := cpvNAF.get()
+	div := NAFDivision(naf)
+	seen := map[string]bool{}
+	add := func(f CPVNAFFit, prefix string) {
+		if seen[prefix] {
+			return
+		}
+		seen[prefix] = true
+		if f.Primary {
+			primary = append(primary, prefix)
+		} else {
+			secondary = append(secondary, prefix)
+		}
+	}
+	for _, f := range sortedFits(t.byPrefix) {
+		if f.NAFDivision == div || len(f.NAFDivision) > 2 && strings.HasPrefix(naf, f.NAFDivision) {
+			add(f, f.CPVPrefix)
+		}
+	}
+	for _, f := range t.byNAF[div] {
+		if !t.refined[f.CPVDivision] {
+			add(f, f.CPVDivision)
+		}
+	}
+	return outermostPrefixes(primary), outermostPrefixes(secondary)
+}
+
+// outermostPrefixes sorts prefixes and drops those a shorter one of the
+// list already covers (« 4422 » under « 442 »).
+func outermostPrefixes(ps []string) []string {
+	sort.Strings(ps)
+	out := ps[:0]
+	for _, p := range ps {
+		if len(out) > 0 && strings.HasPrefix(p, out[len(out)-1]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // NAFCPVDivisionsByFit returns the CPV division codes ("45000000") that a
 // company of the given NAF code is expected to supply, by the fit of the
 // divisions' rows: a division the groups refine keeps its row's fit here,

@@ -377,3 +377,32 @@ func TestNAFCPVDivisions(t *testing.T) {
 		t.Errorf("NAFCPVDivisions(\"\") = %v, want none", got)
 	}
 }
+
+// TestNAFCPVPrefixes: what an activity supplies, read through the groups
+// where the table refines a division.
+func TestNAFCPVPrefixes(t *testing.T) {
+	for _, tc := range []struct {
+		naf        string
+		has, never []string // primary prefixes
+	}{
+		// A cutler supplies cutlery and swords, not all of security and
+		// defence (35) or building materials (44).
+		{"25.71Z", []string{"3924"}, []string{"35", "44"}},
+		// A joinery maker supplies builders' joinery and carpentry.
+		{"16.23Z", []string{"442", "4542"}, []string{"44"}},
+		// A printer supplies printed matter: division 22 is not refined.
+		{"18.12Z", []string{"22"}, nil},
+	} {
+		primary, _ := data.NAFCPVPrefixes(tc.naf)
+		for _, p := range tc.has {
+			if !slices.Contains(primary, p) {
+				t.Errorf("%s: primary %v, want %s among them", tc.naf, primary, p)
+			}
+		}
+		for _, p := range tc.never {
+			if slices.Contains(primary, p) {
+				t.Errorf("%s: primary %v, want no %s", tc.naf, primary, p)
+			}
+		}
+	}
+}

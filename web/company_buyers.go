@@ -308,14 +308,16 @@ func companySectorQuery(sup data.Supplier, won []string) (q sectorQuery, ok bool
 		}
 		q.What = "les marchés des codes CPV " + joinFR(firstItems(texts)) + " (la classe de " + whose[len(declared) == 1] + ")"
 	case sup.NAF != "":
-		// The divisions' own rows: FitOf on a bare division code that
-		// cpv_naf_groups.csv refines is never primary (it names a domain).
-		primary, secondary := data.NAFCPVDivisionsByFit(sup.NAF)
+		// What the activity supplies: the groups of cpv_naf_groups.csv
+		// that name it where the table refines a division (a cutler
+		// supplies cutlery, not all of division 44), the divisions
+		// elsewhere; its secondary fits only when it has no primary one.
+		primary, secondary := data.NAFCPVPrefixes(sup.NAF)
 		if len(primary) == 0 {
 			primary = secondary
 		}
-		for _, code := range primary {
-			add(code[:2])
+		for _, p := range primary {
+			add(p)
 		}
 		if len(q.prefixes) == 0 {
 			return q, false
@@ -323,12 +325,12 @@ func companySectorQuery(sup data.Supplier, won []string) (q sectorQuery, ok bool
 		var texts []string
 		for _, p := range q.prefixes {
 			label := ""
-			if c, ok := data.LookupCPV(p.text + "000000"); ok {
+			if c, ok := data.LookupCPV(p.text + "00000000"[:8-len(p.text)]); ok {
 				label = " (" + strings.ToLower(c.LabelFR) + ")"
 			}
-			texts = append(texts, p.text+label)
+			texts = append(texts, p.text+"…"+label)
 		}
-		q.What = "les marchés des divisions CPV " + joinFR(firstItems(texts)) + ", que votre activité (NAF " + sup.NAF + ") fournit d'ordinaire"
+		q.What = "les marchés des codes CPV " + joinFR(firstItems(texts)) + ", que votre activité (NAF " + sup.NAF + ") fournit d'ordinaire"
 	default:
 		return q, false
 	}
