@@ -997,6 +997,10 @@ var frenchSuffixes = []string{
 // maker's metal).
 var stemExceptions = map[string]string{
 	"plomberie": "plomberi", "plomberies": "plomberi", "plombier": "plomberi", "plombiers": "plomberi",
+	// « boiserie » (wood panelling, joinery) is not « bois » (timber): cut
+	// to « bois », « Restauration de boiseries » deduced the foresters'
+	// timber (03410000); cpv_expressions.csv reads it as joinery.
+	"boiserie": "boiseri", "boiseries": "boiseri",
 	// « maintenance » is what the French labels call « entretien » (the
 	// English ones say maintenance for both): read alone it pulled every
 	// « Maintenance des portes » to computer repair (group 503), the only

@@ -199,6 +199,9 @@ func TestInferCPVReadsRestorationApartFromCatering(t *testing.T) {
 		{"Restauration des façades de l'Hôtel de Ville", "", "452124"},
 		{"Maintenance des matériels de restauration de la Ville de Blagnac:LOT 1 matériel de cuisson, de laverie", "5088", ""},
 		{"Services de restauration scolaire", "555", ""},
+		// Once « restauration » is set aside, « boiseries » is joinery,
+		// not the timber of foresters (« bois »).
+		{"Restauration de boiseries", "45421", "034"},
 	} {
 		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
 		if tc.first != "" && (len(got) == 0 || !strings.HasPrefix(got[0].Code, tc.first)) {
