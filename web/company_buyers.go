@@ -17,8 +17,8 @@ import (
 
 // « Acheteurs publics de votre secteur »: on a company's tenders section,
 // the public buyers that awarded contracts of its activity (its declared
-// CPV codes, else the CPV divisions its NAF code supplies,
-// data.NAFCPVDivisions) near it (its declared départements or régions,
+// CPV codes, else the codes of the contracts it won, else what its NAF
+// code supplies, data.NAFCPVPrefixes) near it (its declared départements or régions,
 // else the région of its site), with how many contracts, their total
 // amount and the latest date, each contract counted once however often
 // published (data.ContractIDOf).
@@ -273,7 +273,7 @@ func newSectorCPV(p string) (sectorCPV, bool) {
 
 // companySectorQuery reads a company's activity — its declared CPV
 // codes, else the codes of the contracts it won (won, most frequent
-// first), else the divisions its NAF code supplies — and its place; ok
+// first), else what its NAF code supplies (data.NAFCPVPrefixes) — and its place; ok
 // is false when it has none of them.
 func companySectorQuery(sup data.Supplier, won []string) (q sectorQuery, ok bool) {
 	seen := map[string]bool{}
