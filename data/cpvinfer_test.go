@@ -160,11 +160,7 @@ func TestInferCPVReadsIndustryTrades(t *testing.T) {
 // not what is bought (real notices of data/seed/notices, and needs tried
 // as a buyer on the default server).
 func TestInferCPVReadsWhatIsBoughtNotForWhom(t *testing.T) {
-	for _, tc := range []struct {
-		title string
-		first string // the first guess's code prefix
-		never string // a code prefix no guess may have, "" for none
-	}{
+	checkGuesses(t, []guessCase{
 		{"Prestations de sonorisation pour la Commune de Bras-Panon - Lot 1 : puissance 6-10 kw", "48952", ""},
 		{"Souscription de contrats d'assurance pour la Communauté de Communes du Quercy Blanc", "6651", ""},
 		{"Travaux de remplacement de menuiseries pour l'école primaire Jean ALIX à Pont-du-Château.", "45421", ""},
@@ -172,28 +168,14 @@ func TestInferCPVReadsWhatIsBoughtNotForWhom(t *testing.T) {
 		{"Vélos pour la police municipale", "3443", "352"},
 		// « pour » before the object's complement keeps its weight.
 		{"Fourniture de pièces détachées et accessoires pour véhicules", "343", ""},
-	} {
-		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
-		if tc.first != "" && (len(got) == 0 || !strings.HasPrefix(got[0].Code, tc.first)) {
-			t.Errorf("%q: guesses %v, want %s… first", tc.title, got, tc.first)
-		}
-		for _, g := range got {
-			if tc.never != "" && strings.HasPrefix(g.Code, tc.never) {
-				t.Errorf("%q: guess %v", tc.title, g)
-			}
-		}
-	}
+	})
 }
 
 // TestInferCPVReadsRestorationApartFromCatering: the CPV labels say
 // « restauration » only of catering; restoring a thing (real titles of
 // data/seed/notices) is no kitchen, while catering stays catering.
 func TestInferCPVReadsRestorationApartFromCatering(t *testing.T) {
-	for _, tc := range []struct {
-		title string
-		first string // the first guess's code prefix, "" for none asked
-		never string // a code prefix no guess may have, "" for none
-	}{
+	checkGuesses(t, []guessCase{
 		{"Abbatiale Saint-Volusien - Restauration de l'orgue de choeur", "373", "393"},
 		{"Travaux de restauration des latrines des thermes gallo-romains à Chassenon(Charente).", "", "4521242"},
 		{"Restauration des façades de l'Hôtel de Ville", "", "452124"},
@@ -202,7 +184,16 @@ func TestInferCPVReadsRestorationApartFromCatering(t *testing.T) {
 		// Once « restauration » is set aside, « boiseries » is joinery,
 		// not the timber of foresters (« bois »).
 		{"Restauration de boiseries", "45421", "034"},
-	} {
+	})
+}
+
+// guessCase is a title, the code prefix its first guess must have ("" for
+// none asked) and a code prefix no guess may have ("" for none).
+type guessCase struct{ title, first, never string }
+
+func checkGuesses(t *testing.T, cases []guessCase) {
+	t.Helper()
+	for _, tc := range cases {
 		got := data.InferCPV(data.CPVEvidence{Title: tc.title})
 		if tc.first != "" && (len(got) == 0 || !strings.HasPrefix(got[0].Code, tc.first)) {
 			t.Errorf("%q: guesses %v, want %s… first", tc.title, got, tc.first)
