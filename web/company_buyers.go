@@ -41,13 +41,11 @@ const (
 // sectorContract is one contract of the table, however often published.
 type sectorContract struct {
 	cpv    uint32  // the CPV code's 8 digits as a number; 0 unknown
-	buyer  int32   // index into sectorAwards.buyers
+	buyer  int32   // index into sectorAwards.buyers; -1 unknown
 	dep    uint16  // index into sectorAwards.deps; 0 unknown
 	region uint8   // index into sectorAwards.regions; 0 unknown
-	day    int32   // notification day since 1970-01-01 (earliest publication); noDay unknown
-	amount float64 // euros excl. VAT, of its latest publication; 0 unknown
-	// amountDay is the day of the publication amount comes from.
-	amountDay int32
+	day    int32   // notification day (data.PublicationDay) of its earliest publication; data.NoDay unknown
+	amount float64 // euros excl. VAT, of its latest publication (data.Publication.Later); 0 unknown
 }
 
 // sectorBuyer is a public buyer of the table.
@@ -65,43 +63,51 @@ type sectorAwards struct {
 	took      time.Duration
 }
 
-const sectorNoDay = int32(-1 << 31)
+const sectorNoDay = data.NoDay
 
-// buildSectorAwards reads every award of the store into contracts.
+// sectorPublication is what the table keeps of an award record until its
+// contract is known.
+type sectorPublication struct {
+	id    data.ContractID
+	pub   data.Publication
+	cpv   string
+	place data.Place
+	buyer data.Buyer
+}
+
+// buildSectorAwards reads every award of the store into contracts, grouped
+// as the observatory and a company's « Marchés publics remportés » group
+// them (data.GroupContracts): the contract takes its place, code and buyer
+// from its first publication read, its day from the earliest, its amount
+// from the latest.
 func buildSectorAwards(ctx context.Context, src interface {
 	Awards(context.Context, func(data.Award) error) error
 }) (*sectorAwards, error) {
 	start := time.Now()
-	t := &sectorAwards{deps: []string{""}, regions: []string{""}}
+	var pubs []sectorPublication
+	err := src.Awards(ctx, func(a data.Award) error {
+		pubs = append(pubs, sectorPublication{id: data.ContractIDOf(a), pub: data.PublicationOf(a), cpv: a.CPV, place: a.Place, buyer: a.Buyer})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: awards of the buyers' table: %w", err)
+	}
+	group, n := data.GroupContracts(len(pubs), func(i int) data.ContractID { return pubs[i].id })
+	t := &sectorAwards{awards: len(pubs), contracts: make([]sectorContract, n), deps: []string{""}, regions: []string{""}}
 	buyerIDs := map[string]int32{}
 	depIDs, regionIDs := map[string]uint16{}, map[string]uint8{}
-	var parts [3]map[uint64]int32 // a part of a ContractID → its contract
-	for i := range parts {
-		parts[i] = map[uint64]int32{}
-	}
-	err := src.Awards(ctx, func(a data.Award) error {
-		t.awards++
-		id := data.ContractIDOf(a)
-		day := sectorNoDay
-		if !a.NotifiedAt.IsZero() {
-			day = int32(a.NotifiedAt.Unix() / 86400)
-		}
-		ci := int32(-1)
-		for i, p := range id {
-			if p == 0 {
-				continue
-			}
-			if c, ok := parts[i][p]; ok {
-				ci = c
-				break
-			}
-		}
-		if ci < 0 {
-			c := sectorContract{day: day, amount: a.Amount, amountDay: day, buyer: -1}
-			if code, err := strconv.ParseUint(a.CPV, 10, 32); err == nil && len(a.CPV) == 8 {
+	latest := make([]data.Publication, n)
+	seen := make([]bool, n)
+	for i, p := range pubs {
+		c := &t.contracts[group[i]]
+		if !seen[group[i]] {
+			seen[group[i]] = true
+			*c = sectorContract{day: p.pub.Day, amount: p.pub.Amount, buyer: -1}
+			latest[group[i]] = p.pub
+			if code, err := strconv.ParseUint(p.cpv, 10, 32); err == nil && len(p.cpv) == 8 {
 				c.cpv = uint32(code)
 			}
-			place := data.ResolvePlace(a.Place)
+			place := data.ResolvePlace(p.place)
 			if place.Departement != "" {
 				c.dep = intern(depIDs, &t.deps, place.Departement)
 				if d, ok := data.LookupDepartement(place.Departement); ok && d.Region != "" {
@@ -110,40 +116,29 @@ func buildSectorAwards(ctx context.Context, src interface {
 			} else if r, ok := data.RegionOfNUTS(place.NUTS); ok {
 				c.region = intern(regionIDs, &t.regions, r)
 			}
-			ci = int32(len(t.contracts))
-			t.contracts = append(t.contracts, c)
 		} else {
-			c := &t.contracts[ci]
-			if day != sectorNoDay && (c.day == sectorNoDay || day < c.day) {
-				c.day = day
+			if p.pub.Day != sectorNoDay && (c.day == sectorNoDay || p.pub.Day < c.day) {
+				c.day = p.pub.Day
 			}
-			if a.Amount > 0 && (c.amount == 0 || day >= c.amountDay) { // a modification gives the current amount
-				c.amount, c.amountDay = a.Amount, day
-			}
-		}
-		for i, p := range id {
-			if p != 0 {
-				parts[i][p] = ci
+			if p.pub.Later(latest[group[i]]) { // a modification gives the current amount
+				latest[group[i]] = p.pub
+				c.amount = p.pub.Amount
 			}
 		}
-		if c := &t.contracts[ci]; c.buyer < 0 {
-			if name := strings.TrimSpace(a.Buyer.Name); name != "" || data.CleanDigits(a.Buyer.SIRET) != "" {
-				key := buyerKey(a.Buyer)
+		if c.buyer < 0 {
+			if name := strings.TrimSpace(p.buyer.Name); name != "" || data.CleanDigits(p.buyer.SIRET) != "" {
+				key := buyerKey(p.buyer)
 				b, ok := buyerIDs[key]
 				if !ok {
 					b = int32(len(t.buyers))
 					buyerIDs[key] = b
-					t.buyers = append(t.buyers, sectorBuyer{name: name, siret: data.CleanDigits(a.Buyer.SIRET)})
+					t.buyers = append(t.buyers, sectorBuyer{name: name, siret: data.CleanDigits(p.buyer.SIRET)})
 				} else if betterBuyerName(name, t.buyers[b].name) {
 					t.buyers[b].name = name
 				}
 				c.buyer = b
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("web: awards of the buyers' table: %w", err)
 	}
 	t.took = time.Since(start)
 	return t, nil

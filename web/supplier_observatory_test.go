@@ -109,6 +109,14 @@ func TestSupplierPagesAgreeWithObservatory(t *testing.T) {
 		t.Errorf("observatory: %d contracts, %d records folded; the companies' pages: %d contracts, %d folded",
 			as.All.Count, as.Duplicates, len(contracts), len(records)-len(contracts))
 	}
+	// The buyers of a company's sector count the same contracts.
+	table, err := buildSectorAwards(ctx, s.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table.contracts) != as.All.Count {
+		t.Errorf("the buyers' table: %d contracts; the observatory: %d", len(table.contracts), as.All.Count)
+	}
 	if math.Abs(as.All.Amount-amount) > 0.01*float64(len(contracts)) {
 		t.Errorf("observatory: %.2f €; the companies' pages: %.2f € (each contract at its latest publication's amount)", as.All.Amount, amount)
 	}
