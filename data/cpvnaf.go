@@ -124,7 +124,18 @@ func divisionRoot(cpv string) bool {
 // the given NAF code is expected to supply, primary fits first. They are
 // inferences, to be stored apart from declared codes (Supplier.CPVInferred).
 func NAFCPVDivisions(naf string) []string {
-	primary, secondary := NAFCPVDivisionsByFit(naf)
+	fits := cpvNAF.get().byNAF[NAFDivision(naf)]
+	var primary, secondary []string
+	for _, f := range fits {
+		code := f.CPVDivision + "000000"
+		if f.Primary {
+			primary = append(primary, code)
+		} else {
+			secondary = append(secondary, code)
+		}
+	}
+	sort.Strings(primary)
+	sort.Strings(secondary)
 	return append(primary, secondary...)
 }
 
@@ -178,21 +189,3 @@ func outermostPrefixes(ps []string) []string {
 	return out
 }
 
-// NAFCPVDivisionsByFit returns the CPV division codes ("45000000") that a
-// company of the given NAF code is expected to supply, by the fit of the
-// divisions' rows: a division the groups refine keeps its row's fit here,
-// while FitOf on its bare code answers as for a domain (never primary).
-func NAFCPVDivisionsByFit(naf string) (primary, secondary []string) {
-	fits := cpvNAF.get().byNAF[NAFDivision(naf)]
-	for _, f := range fits {
-		code := f.CPVDivision + "000000"
-		if f.Primary {
-			primary = append(primary, code)
-		} else {
-			secondary = append(secondary, code)
-		}
-	}
-	sort.Strings(primary)
-	sort.Strings(secondary)
-	return primary, secondary
-}
