@@ -188,4 +188,3 @@ func outermostPrefixes(ps []string) []string {
 	}
 	return out
 }
-
