@@ -92,6 +92,19 @@ func TestFitOf(t *testing.T) {
 		{"lift maintenance by a plasterer", "50750000", "43.31Z", false, false},
 		{"furniture repair by a cabinetmaker", "50850000", "31.09B", true, true},
 		{"instrument repair by an organ builder", "50860000", "32.20Z", true, true},
+		// Division 32 gathers jewellers, instrument, sports goods, toy and
+		// medical device makers: each repair group names its own class.
+		{"instrument repair by a jeweller", "50860000", "32.12Z", false, false},
+		{"jewellery repair by a jeweller", "50810000", "32.12Z", true, true},
+		{"jewellery repair by an organ builder", "50810000", "32.20Z", false, false},
+		{"playground upkeep by a toy maker", "50870000", "32.40Z", true, true},
+		{"playground upkeep by a jeweller", "50870000", "32.12Z", false, false},
+		{"medical equipment repair by an optician maker", "50420000", "32.50B", true, false},
+		{"medical equipment repair by a jeweller", "50420000", "32.12Z", false, false},
+		// Defence repair is weapons, electronics, ships, aircraft and
+		// vehicles, not any repairer of division 33.
+		{"warship repair by a shipyard", "50640000", "33.15Z", true, true},
+		{"military equipment repair by a metal structure installer", "50600000", "33.20A", false, false},
 		{"heating upkeep by a heating engineer", "50720000", "43.22B", true, true},
 		// NAF division 33 gathers the repairers of every kind of equipment:
 		// each repair group keeps its own class.
@@ -392,6 +405,9 @@ func TestNAFCPVPrefixes(t *testing.T) {
 		{"16.23Z", []string{"442", "4542"}, []string{"44"}},
 		// A printer supplies printed matter: division 22 is not refined.
 		{"18.12Z", []string{"22"}, nil},
+		// A jeweller repairs jewellery, not musical instruments or
+		// playgrounds (repair rows once named all of NAF division 32).
+		{"32.12Z", []string{"5081"}, []string{"5086", "5087"}},
 	} {
 		primary, _ := data.NAFCPVPrefixes(tc.naf)
 		for _, p := range tc.has {
