@@ -17,6 +17,7 @@ const (
 	TextRepaired    TextDefect = "repaired"    // UTF-8 read as Windows-1252, reversed
 	TextMojibake    TextDefect = "mojibake"    // looks double-encoded, could not be reversed
 	TextReplacement TextDefect = "replacement" // holds U+FFFD: the original bytes are lost
+	TextRestored    TextDefect = "restored"    // held U+FFFD, every lost letter put back (RestoreAccents)
 )
 
 // French describes the defect for an import report or a tender page.
@@ -27,7 +28,9 @@ func (d TextDefect) French() string {
 	case TextMojibake:
 		return "texte mal décodé (séquences comme « Ã© »), non réparable"
 	case TextReplacement:
-		return "caractères perdus au décodage (« � »), non réparable"
+		return "caractères perdus au décodage (« � »), non réparables"
+	case TextRestored:
+		return "lettres perdues au décodage (« � »), restituées d'après le vocabulaire"
 	}
 	return ""
 }
@@ -48,13 +51,18 @@ var cp1252High = func() map[rune]byte {
 // Windows-1252 or Latin-1 ("matÃ©riels" → "matériels"). It repairs only
 // when the whole string round-trips: every rune maps back to one byte and
 // those bytes are valid UTF-8, so a text that merely contains "Ã" (or
-// mixes good and broken parts) is never altered, only reported. A
-// replacement character (U+FFFD) cannot be repaired: the byte it stood
-// for is lost, and the text is returned unchanged with TextReplacement.
+// mixes good and broken parts) is never altered, only reported. The byte
+// a replacement character (U+FFFD) stood for is lost: RestoreAccents puts
+// back the letters it can tell from the word they break (TextRestored when
+// it puts back all of them, else TextReplacement).
 func RepairText(s string) (string, TextDefect) {
 	if !looksMojibake(s) {
 		if strings.ContainsRune(s, utf8.RuneError) {
-			return s, TextReplacement
+			out, _, left := RestoreAccents(s)
+			if left == 0 {
+				return out, TextRestored
+			}
+			return out, TextReplacement
 		}
 		return s, TextClean
 	}
@@ -74,6 +82,9 @@ func RepairText(s string) (string, TextDefect) {
 	case looksMojibake(out):
 		return s, TextMojibake
 	case strings.ContainsRune(out, utf8.RuneError):
+		if restored, _, left := RestoreAccents(out); left == 0 {
+			return restored, TextRestored
+		}
 		return out, TextReplacement
 	case repaired:
 		return out, TextRepaired

@@ -93,7 +93,11 @@ func TestParseRepairsCharset(t *testing.T) {
 	}{
 		{"clean", title, title, data.TextClean},
 		{"UTF-8 read as Windows-1252", latin1, title, data.TextRepaired},
-		{"replacement characters", lost, lost, data.TextReplacement},
+		// Every letter and apostrophe lost to U+FFFD is put back from the
+		// words they break (data.RestoreAccents)…
+		{"replacement characters", lost, title, data.TextRestored},
+		// … but a word no text of the vocabulary spells stays broken.
+		{"replacement characters in an unknown word", lost + " xyz\uFFFDq", title + " xyz\uFFFDq", data.TextReplacement},
 		{"mojibake that does not round-trip", latin1 + " → CEA", strings.Join(strings.Fields(latin1+" → CEA"), " "), data.TextMojibake},
 	}
 	for _, tc := range tests {

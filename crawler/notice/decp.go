@@ -189,8 +189,28 @@ func mapDECPRow(row map[string]any, index int, opts Options) (data.Award, error)
 	}
 	if fields := replacementFields("", row); len(fields) > 0 {
 		defect("caractères illisibles (U+FFFD, accents perdus) dans : %s", strings.Join(fields, ", "))
+		if restored, left := restoreAwardAccents(&a); restored > 0 {
+			defect("accents restitués d'après le vocabulaire : %d %s sur %d", restored, data.PluralFR(restored, "caractère", "caractères"), restored+left)
+		}
 	}
 	return a, nil
+}
+
+// restoreAwardAccents puts back the letters lost to U+FFFD in the texts
+// an award shows (data.RestoreAccents) and counts those restored and
+// left. The row's defects keep saying that the source lost them.
+func restoreAwardAccents(a *data.Award) (restored, left int) {
+	texts := []*string{&a.Buyer.Name, &a.Object, &a.Procedure, &a.Place.Commune}
+	for i := range a.Winners {
+		texts = append(texts, &a.Winners[i].Name)
+	}
+	for _, s := range texts {
+		var r, l int
+		*s, r, l = data.RestoreAccents(*s)
+		restored += r
+		left += l
+	}
+	return restored, left
 }
 
 // maxPlausibleAmount is above any French public contract (the largest are

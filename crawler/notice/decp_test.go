@@ -120,11 +120,16 @@ func TestParseDECPJunkRows(t *testing.T) {
 			func(a data.Award) bool { return hasWinner(a, "UNITS Architecture", "80268496900016") }, ""},
 		{"CPV without its leading zero", aife["decp-aife:402787717000222018q6Wc6zDqJJ00"],
 			func(a data.Award) bool { return a.CPV == "09310000" }, `code CPV "9310000" sans son zéro de tête, lu 09310000`},
-		{"accents lost to U+FFFD kept", aife["decp-aife:834553729000152018COs68fWklM00"],
-			func(a data.Award) bool {
-				return strings.Contains(a.Buyer.Name, "\uFFFD") && a.Buyer.SIRET == "83455372900015" && a.Place.Departement == "75"
-			},
+		{"accents lost to U+FFFD reported", aife["decp-aife:834553729000152018COs68fWklM00"],
+			func(a data.Award) bool { return a.Buyer.SIRET == "83455372900015" && a.Place.Departement == "75" },
 			"caractères illisibles (U+FFFD, accents perdus) dans : acheteur.nom, objet"},
+		// « Soci�t� de livraison des ouvrages olympiques », « am�nagement »
+		{"accents lost to U+FFFD restored", aife["decp-aife:834553729000152018COs68fWklM00"],
+			func(a data.Award) bool {
+				return a.Buyer.Name == "Société de livraison des ouvrages olympiques (SOLIDEO)" &&
+					a.Object == "Prestations juridiques pour la SOLIDEO - droit de l'aménagement"
+			},
+			"accents restitués d'après le vocabulaire : 3 caractères sur 3"},
 		{"date with a time zone", pes["decp-pes:200027159000172018A30600"],
 			func(a data.Award) bool {
 				return a.NotifiedAt.Equal(rfc3339(t, "2018-12-31T00:00:00+01:00")) && a.CPV == "45320000" && a.Place.Commune == "Dunkerque"
