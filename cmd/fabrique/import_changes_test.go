@@ -58,8 +58,9 @@ func TestImportChangeWithoutChangedNotice(t *testing.T) {
 }
 
 // TestImportRepairsCharset imports a real notice whose title was decoded
-// with the wrong charset: the report shows the repair, or the flag when the
-// text cannot be repaired.
+// with the wrong charset: the report shows the repair (letters lost to
+// U+FFFD put back from the words they break), or the flag when the text
+// cannot be repaired.
 func TestImportRepairsCharset(t *testing.T) {
 	src, err := os.ReadFile("testdata/notices/cn_81_FRA.xml")
 	if err != nil {
@@ -79,7 +80,8 @@ func TestImportRepairsCharset(t *testing.T) {
 		name, garbled, want string
 	}{
 		{"double-encoded, repaired", latin1, "« Assistance à maîtrise d’œuvre en suivi de réalisation"},
-		{"replacement characters, flagged", "Assistance \uFFFD ma\uFFFDtrise", "caractères perdus au décodage"},
+		{"replacement characters, restored", "Assistance \uFFFD ma\uFFFDtrise", "« Assistance à maîtrise » · CPV 71336000"},
+		{"replacement characters, flagged", "Assistance \uFFFD ma\uFFFDtrise xyz\uFFFDq", "caractères perdus au décodage"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
