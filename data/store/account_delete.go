@@ -111,6 +111,9 @@ func (s *Store) DeleteAccount(ctx context.Context, id, actor, reason string) (Ac
 		if err := syncEntries(tx, id, accountEntries(&a), nil); err != nil {
 			return err
 		}
+		if err := markErasedPages(tx); err != nil { // compact.go
+			return err
+		}
 		detail := out.summary(actor == id)
 		if reason != "" {
 			detail += " ; motif : " + e.eraseName(e.erase(reason))

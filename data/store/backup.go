@@ -58,11 +58,16 @@ func (e *BackupError) Unwrap() []error {
 }
 
 // Backup writes a consistent snapshot of the whole file to w while writers
-// go on: bbolt copies the pages of one read transaction. It returns the
-// number of bytes written.
+// go on: bbolt copies the pages of one read transaction. After an erasure,
+// until the file is compacted, it writes a compacted copy instead, staged
+// beside the file, so that no backup holds the erased data bbolt leaves in
+// freed pages (compact.go). It returns the number of bytes written.
 func (s *Store) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("store: backup: %w", err)
+	}
+	if s.HasErasedPages() {
+		return s.backupCompacted(ctx, w)
 	}
 	var n int64
 	cw := &ctxWriter{ctx: ctx, w: w}

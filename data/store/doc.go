@@ -13,7 +13,10 @@
 // store is in use. DeleteAccount erases an account at its holder's
 // request in one transaction, keeping for accountability only what names
 // it by its id (account_delete.go); Mentions lists the records that
-// still hold a text, the proof that an erased address is gone. Restore replaces the file only while
+// still hold a text, the proof that an erased address is gone. bbolt
+// leaves the bytes of freed pages in the file: after an erasure, Backup
+// writes a compacted copy and the next Open compacts the file
+// (compact.go). Restore replaces the file only while
 // no process has it open (ErrLocked otherwise), after checking the
 // backup, and refuses a backup without suppliers, tenders or awards over
 // a store holding some (ErrEmptyRestore, unless

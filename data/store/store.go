@@ -158,6 +158,18 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
+	if hasErasedPages(db) { // compact.go
+		fresh, err := compactErased(db, path, opts)
+		if fresh == nil {
+			return nil, err
+		}
+		if err != nil {
+			opts.logger().Warn("the store keeps pages freed by an erasure until the next start", "err", err)
+		} else {
+			opts.logger().Info("store compacted: pages freed by an erasure dropped", "path", path)
+		}
+		db = fresh
+	}
 	s := &Store{db: db, path: path, now: opts.clock(), log: opts.logger(), subs: map[int]func([]string){}}
 	atOpen := readCleanStop(db) // before migrate commits (cleanstop.go)
 	if err := s.migrate(); err != nil {
