@@ -684,6 +684,10 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	score := make([]float64, len(ix.codes))
 	matched := make([]float64, len(ix.codes))
 	var touched []int32
+	// telling marks the codes whose label shares a word with the notice
+	// that is no procedural word (or an expression).
+	telling := make([]bool, len(ix.codes))
+	procedural := proceduralStems.get()
 	stems := make([]string, 0, len(q.terms))
 	for s := range q.terms {
 		stems = append(stems, s)
@@ -701,6 +705,9 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 			}
 			score[i] += idf * w
 			matched[i] += idf
+			if !procedural[s] {
+				telling[i] = true
+			}
 		}
 	}
 	phraseOf := map[int32]int{}
@@ -714,6 +721,7 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 			touched = append(touched, e.code)
 		}
 		score[e.code] += inferPhraseBoost * ix.phraseIDF(e.stems) * w
+		telling[e.code] = true
 		matched[e.code] = ix.mass[e.code]
 		phraseOf[e.code] = k
 	}
@@ -724,6 +732,14 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	}
 	cands := make([]cand, 0, len(touched))
 	for _, i := range touched {
+		// A label that shares only procedural words with the notice («
+		// Fournitures de bureau », « Fournitures pour perfusion » for «
+		// Fourniture de drapeaux ») is no candidate: it could never be
+		// returned (no evidence), but its division, whose many labels say
+		// « Fournitures », outranked the one that fits.
+		if !telling[i] {
+			continue
+		}
 		cov := 1.0
 		if ix.mass[i] > 0 {
 			cov = min(1, matched[i]/ix.mass[i])

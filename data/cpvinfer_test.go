@@ -187,6 +187,18 @@ func TestInferCPVReadsRestorationApartFromCatering(t *testing.T) {
 	})
 }
 
+// TestInferCPVReadsPlainPurchases: plain purchases that InferCPV misread
+// (buyers' QA pass on main, December 2026), each for a cause in the
+// scoring rather than in the words, so that the fix reads their kind.
+func TestInferCPVReadsPlainPurchases(t *testing.T) {
+	checkGuesses(t, []guessCase{
+		// « Fournitures de bureau », « Fournitures pour perfusion »… share
+		// only « fourniture » with the notice: their divisions outranked
+		// the one label that fits, and nothing was guessed.
+		{"Fourniture de drapeaux", "35821", ""},
+	})
+}
+
 // guessCase is a title, the code prefix its first guess must have ("" for
 // none asked) and a code prefix no guess may have ("" for none).
 type guessCase struct{ title, first, never string }
