@@ -1008,6 +1008,9 @@ var frenchSuffixes = []string{
 	"els", "ee", "es", "el", "e", "s", "x",
 }
 
+// adjectiveSuffixes are the endings of -if adjectives, longest first.
+var adjectiveSuffixes = []string{"ives", "ifs", "ive", "if"}
+
 // stemExceptions are words the suffix rules would join to another trade:
 // « plomberie » (plumbing) is not « plomb » (lead, the stained-glass
 // maker's metal).
@@ -1052,6 +1055,9 @@ var stemExceptions = map[string]string{
 	// found « Services d'élevage » (buyers' QA pass, BOAMP 26-26547).
 	"elevateur": "elevat", "elevateurs": "elevat", "elevatrice": "elevat", "elevatrices": "elevat",
 	"autoelevatrice": "elevat", "autoelevatrices": "elevat",
+	// « réactif » (a laboratory reagent) is a noun, not the adjective of a
+	// « réacteur »: cut as an -if adjective, both were « react ».
+	"reactif": "reactif", "reactifs": "reactif",
 }
 
 // stemLength caps stems: French derivations past it rarely change the
@@ -1084,6 +1090,20 @@ func frenchStemWord(w string) string {
 		w = w[:len(w)-1]
 	case strings.HasSuffix(w, "aux") && len(w) > 5:
 		w = w[:len(w)-3] + "al"
+	}
+	// -if adjectives (sportif, sportive, sportifs) join their noun
+	// (sport) when five letters remain: « équipements sportifs » found no
+	// « Articles et équipements de sport » and read the works of «
+	// équipements sportifs » alone. Shorter stems stay whole (« massif »,
+	// « archives »).
+	for _, suf := range adjectiveSuffixes {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 5 {
+			w = w[:len(w)-len(suf)]
+			if len(w) > stemLength {
+				w = w[:stemLength]
+			}
+			return w
+		}
 	}
 	for _, suf := range frenchSuffixes {
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {

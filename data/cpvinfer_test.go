@@ -196,6 +196,10 @@ func TestInferCPVReadsPlainPurchases(t *testing.T) {
 		// only « fourniture » with the notice: their divisions outranked
 		// the one label that fits, and nothing was guessed.
 		{"Fourniture de drapeaux", "35821", ""},
+		// « sportifs » was its own stem, used by four labels, none of
+		// the sports articles (« Articles et équipements de sport »): the
+		// works « pour équipements sportifs » won.
+		{"Ballons et équipements sportifs", "374", "45"},
 	})
 }
 
