@@ -684,6 +684,10 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	score := make([]float64, len(ix.codes))
 	matched := make([]float64, len(ix.codes))
 	var touched []int32
+	// telling marks the codes whose label shares a word with the notice
+	// that is no procedural word (or an expression).
+	telling := make([]bool, len(ix.codes))
+	procedural := proceduralStems.get()
 	stems := make([]string, 0, len(q.terms))
 	for s := range q.terms {
 		stems = append(stems, s)
@@ -701,6 +705,9 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 			}
 			score[i] += idf * w
 			matched[i] += idf
+			if !procedural[s] {
+				telling[i] = true
+			}
 		}
 	}
 	phraseOf := map[int32]int{}
@@ -714,6 +721,7 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 			touched = append(touched, e.code)
 		}
 		score[e.code] += inferPhraseBoost * ix.phraseIDF(e.stems) * w
+		telling[e.code] = true
 		matched[e.code] = ix.mass[e.code]
 		phraseOf[e.code] = k
 	}
@@ -724,6 +732,14 @@ func inferFromText(in CPVEvidence) []InferredCPV {
 	}
 	cands := make([]cand, 0, len(touched))
 	for _, i := range touched {
+		// A label that shares only procedural words with the notice («
+		// Fournitures de bureau », « Fournitures pour perfusion » for «
+		// Fourniture de drapeaux ») is no candidate: it could never be
+		// returned (no evidence), but its division, whose many labels say
+		// « Fournitures », outranked the one that fits.
+		if !telling[i] {
+			continue
+		}
 		cov := 1.0
 		if ix.mass[i] > 0 {
 			cov = min(1, matched[i]/ix.mass[i])
@@ -992,6 +1008,9 @@ var frenchSuffixes = []string{
 	"els", "ee", "es", "el", "e", "s", "x",
 }
 
+// adjectiveSuffixes are the endings of -if adjectives, longest first.
+var adjectiveSuffixes = []string{"ives", "ifs", "ive", "if"}
+
 // stemExceptions are words the suffix rules would join to another trade:
 // « plomberie » (plumbing) is not « plomb » (lead, the stained-glass
 // maker's metal).
@@ -1036,6 +1055,9 @@ var stemExceptions = map[string]string{
 	// found « Services d'élevage » (buyers' QA pass, BOAMP 26-26547).
 	"elevateur": "elevat", "elevateurs": "elevat", "elevatrice": "elevat", "elevatrices": "elevat",
 	"autoelevatrice": "elevat", "autoelevatrices": "elevat",
+	// « réactif » (a laboratory reagent) is a noun, not the adjective of a
+	// « réacteur »: cut as an -if adjective, both were « react ».
+	"reactif": "reactif", "reactifs": "reactif",
 }
 
 // stemLength caps stems: French derivations past it rarely change the
@@ -1068,6 +1090,20 @@ func frenchStemWord(w string) string {
 		w = w[:len(w)-1]
 	case strings.HasSuffix(w, "aux") && len(w) > 5:
 		w = w[:len(w)-3] + "al"
+	}
+	// -if adjectives (sportif, sportive, sportifs) join their noun
+	// (sport) when five letters remain: « équipements sportifs » found no
+	// « Articles et équipements de sport » and read the works of «
+	// équipements sportifs » alone. Shorter stems stay whole (« massif »,
+	// « archives »).
+	for _, suf := range adjectiveSuffixes {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 5 {
+			w = w[:len(w)-len(suf)]
+			if len(w) > stemLength {
+				w = w[:stemLength]
+			}
+			return w
+		}
 	}
 	for _, suf := range frenchSuffixes {
 		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {

@@ -22,6 +22,10 @@ func TestFrenchStem(t *testing.T) {
 		{"-yau plural", "tuyaux", "tuyau", true},
 		{"a lift is not livestock breeding", "élévateurs", "élevage", false},
 		{"a lift and a lifting platform", "élévateur", "élévatrices", true},
+		{"-if adjective and its noun", "sportifs", "sport", true},
+		{"-ive adjective and its noun", "sportive", "sport", true},
+		{"a reagent is no reactor", "réactifs", "réacteurs", false},
+		{"short -if words stay whole", "archives", "arches", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
