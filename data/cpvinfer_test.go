@@ -209,6 +209,9 @@ func TestInferCPVReadsPlainPurchases(t *testing.T) {
 		{"Plaques commémoratives en bronze", "444234", ""},
 		{"Illuminations de Noël", "315", "22"},
 		{"Contrôle des élévateurs aériens", "3414", "3496"},
+		// A real BOAMP notice (26-26323): « locaux » read the installation
+		// of staff premises, works that put an electrical fitter first.
+		{"Fourniture et installation de locaux modulaires sur le site de l'IRPA de RONCHIN", "442111", "45"},
 		// … and what they must leave alone.
 		{"Fourniture de fauteuils roulants", "331931", ""},
 		{"Fauteuils dentaires", "331924", ""},

@@ -92,6 +92,13 @@ func TestFitOf(t *testing.T) {
 		{"lift maintenance by a plasterer", "50750000", "43.31Z", false, false},
 		{"furniture repair by a cabinetmaker", "50850000", "31.09B", true, true},
 		{"instrument repair by an organ builder", "50860000", "32.20Z", true, true},
+		// Horticultural products come from horticulturists and nurseries,
+		// not from the vineyards of NAF division 01 (a real BOAMP notice,
+		// « Accord-cadre fournitures horticoles », led with Bordeaux
+		// châteaux « moyenne »).
+		{"horticultural products by a vineyard", "03121000", "01.21Z", false, false},
+		{"horticultural products by a nursery", "03121000", "01.30Z", true, true},
+		{"cut flowers by a flower grower", "03121200", "01.19Z", true, true},
 		// Division 32 gathers jewellers, instrument, sports goods, toy and
 		// medical device makers: each repair group names its own class.
 		{"instrument repair by a jeweller", "50860000", "32.12Z", false, false},
