@@ -32,6 +32,12 @@ var procurementWords = []string{
 	"département", "départemental", "départementale", "région", "régional", "communauté", "mise",
 	"type", "ensemble", "compris", "notamment", "sis", "située", "situé", "public", "publics", "publique",
 	"publiques", "présent", "présente", "présents", "présentes", // « la présente consultation »
+	// How a service is run, not what it is: « gestion et exploitation de la
+	// déchetterie » matched « SOCIETE D'EXPLOITATION ROQUE », a fish
+	// smokehouse, « forte » when the rest of the object was unknown to the
+	// directory. The trade stays in the words that follow (« exploitation
+	// forestière »: « forestière »).
+	"gestion", "exploitation", "exploitations",
 }
 
 // dedicationWords start the name of a saint or of Our Lady, which name
