@@ -311,7 +311,7 @@ func lookupPlace(key string, n int, typed []string, marked bool) (TextPlace, boo
 	if key == "" {
 		return TextPlace{}, false
 	}
-	if n == 1 && !marked && (placeStopNames[key] || (tradeVocabulary()[key] && !placeKeepNames[key])) {
+	if n == 1 && !marked && (placeStopNames[key] || ((tradeVocabulary()[key] || searchVocabulary()[key]) && !placeKeepNames[key])) {
 		return TextPlace{}, false
 	}
 	if len(typed) == 1 && len(key) == 5 && data.AllDigits(key) {

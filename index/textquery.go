@@ -121,7 +121,7 @@ func (ix *Index) analyseText(text string) []queryTerm {
 			continue
 		}
 		seen[stem] = true
-		t := queryTerm{stem: stem, alts: ix.trades.alternatives(stem)}
+		t := queryTerm{stem: stem, alts: ix.trades.searchAlternatives(stem)}
 		if ws := data.Words(text[tok.Start:tok.End]); len(ws) > 0 {
 			t.word = ws[len(ws)-1] // "l'ébéniste" → "ebeniste"
 			t.named = namedWord(t.word)
@@ -135,19 +135,21 @@ func (ix *Index) analyseText(text string) []queryTerm {
 }
 
 // namedWord reports whether a folded word, its singular or its plural is a
-// word of the nomenclatures or the trade table (tradeVocabulary). The
-// word itself, not its stem: a misspelt trade word may stem like a word
-// of the labels (« chaudronerie » → chaudron) and must stay a typo.
+// word of the nomenclatures or the trade tables (tradeVocabulary,
+// searchVocabulary). The word itself, not its stem: a misspelt trade word
+// may stem like a word of the labels (« chaudronerie » → chaudron) and
+// must stay a typo.
 func namedWord(word string) bool {
-	v := tradeVocabulary()
+	v, sv := tradeVocabulary(), searchVocabulary()
+	in := func(w string) bool { return v[w] || sv[w] }
 	if len(word) < minFuzzyLen {
-		return v[word]
+		return in(word)
 	}
-	if v[word] || v[word+"s"] || v[word+"x"] {
+	if in(word) || in(word+"s") || in(word+"x") {
 		return true
 	}
 	if n := len(word); word[n-1] == 's' || word[n-1] == 'x' {
-		return v[word[:n-1]]
+		return in(word[:n-1])
 	}
 	return false
 }
