@@ -39,7 +39,8 @@ func init() {
 // stemFilterName is bleve's French light stemmer with overrides: a few
 // trade words that it cuts down to a common word ("fonderie" → "fond",
 // like "fondée"; "sellerie" → "sel"; "verrerie" → "ver"; "brasserie" →
-// "bras"; "classique" → "class", like "classe") keep a stem of their own.
+// "bras"; "botterie" → "bot"; "classique" → "class", like "classe") keep a
+// stem of their own.
 const stemFilterName = "fabrique_fr_stem"
 
 // stemOverrides maps folded words (singular) to their stem.
@@ -53,6 +54,9 @@ var stemOverrides = map[string]string{
 	"brasserie": "brasseri", "brasseur": "brasseur",
 	"chapellerie": "chapelleri", "chapelier": "chapelier",
 	"tapisserie": "tapisseri", "tapissier": "tapissier",
+	// « botterie » would be « bot », the surname of two EPV companies
+	// (SOC JEAN MARIE BOT ET FILS, a jeweller): « bottier » found them
+	"botterie": "botteri", "bottier": "bottier",
 	// « classique » (AUTO CLASSIQUE TOURAINE, a classic-car restorer) is
 	// not « classe » (« détection en classe A des réseaux »)
 	"classique": "classiqu",

@@ -48,7 +48,7 @@ var (
 
 // schemaVersion changes whenever the mapping or the document shape does,
 // so that an index built by an older binary is rebuilt at start.
-const schemaVersion = "15"
+const schemaVersion = "16"
 
 // generation is one bleve index. Searches hold mu for reading while they
 // use it; closing takes it for writing, so a swap waits for the searches

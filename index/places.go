@@ -21,8 +21,10 @@ import (
 //     "Bretagne" alone, is a search for those words;
 //   - a commune of the INSEE table by its name: a one-word name when the
 //     commune has at least MinPlacePopulation inhabitants, a name of several
-//     words ("Saint-Étienne", "Le Mans") from MinPlacePopulationWords;
-//     the most populous commune of that name wins;
+//     words ("Saint-Étienne", "Le Mans"), or a one-word name after a
+//     connector and with a capital ("couteaux à Thiers", "horlogerie à
+//     Morteau": the buyer marked it as a place), from
+//     MinPlacePopulationWords; the most populous commune of that name wins;
 //   - a postcode of five digits that serves a known commune ("69003");
 //   - a département by its name ("Ille-et-Vilaine", "Finistère"), a
 //     région by its name ("Bretagne", "Auvergne-Rhône-Alpes"), and a
@@ -311,7 +313,7 @@ func lookupPlace(key string, n int, typed []string, marked bool) (TextPlace, boo
 	if key == "" {
 		return TextPlace{}, false
 	}
-	if n == 1 && !marked && (placeStopNames[key] || (tradeVocabulary()[key] && !placeKeepNames[key])) {
+	if n == 1 && !marked && (placeStopNames[key] || ((tradeVocabulary()[key] || searchVocabulary()[key]) && !placeKeepNames[key])) {
 		return TextPlace{}, false
 	}
 	if len(typed) == 1 && len(key) == 5 && data.AllDigits(key) {
@@ -331,7 +333,10 @@ func lookupPlace(key string, n int, typed []string, marked bool) (TextPlace, boo
 		return formerRegionPlace(r), true
 	}
 	minPop := MinPlacePopulation
-	if n > 1 {
+	if n > 1 || marked {
+		// A name of several words, or one the buyer marked as a place:
+		// the small towns of the crafts are read (« couteaux à Thiers »,
+		// « horlogerie à Morteau »).
 		minPop = MinPlacePopulationWords
 	}
 	for _, c := range data.FindCommunes(key) {

@@ -67,6 +67,8 @@ func TestFindTextPlace(t *testing.T) {
 		{name: "a SIREN ending like an overseas département", text: "552 100 974", ok: false},
 		{name: "a place not at the end", text: "Lyon menuiserie", ok: false},
 		{name: "a small commune of one word", text: "menuiserie Feyzin", ok: false},
+		{name: "a small commune after à, with a capital", text: "couteaux à Thiers", ok: true, kind: index.PlaceCommune, code: "63430", placeIn: "à Thiers", rest: "couteaux"},
+		{name: "a small commune after à, in lower case", text: "couteaux à thiers", ok: false},
 		{name: "an unknown postcode", text: "menuiserie 99999", ok: false},
 		{name: "no place", text: "ferronnerie d'art", ok: false},
 		{name: "a région of before 2016", text: "charpente Alsace", ok: true, kind: index.PlaceFormerRegion, code: "42", placeIn: "Alsace", rest: "charpente"},

@@ -32,8 +32,11 @@ type queryTerm struct {
 	trade bool
 	// weight multiplies the boosts of the word's clause: 1, or
 	// nameWordWeight for a word that carries no trade beside one that
-	// does (see weighTrades).
+	// does, or a qualifier beside another word (see weighTrades).
 	weight float64
+	// qualifier is set when the word qualifies a trade without naming
+	// one (tradeQualifiers).
+	qualifier bool
 }
 
 // spelling is a word of the names near a misspelt query word.
@@ -121,10 +124,11 @@ func (ix *Index) analyseText(text string) []queryTerm {
 			continue
 		}
 		seen[stem] = true
-		t := queryTerm{stem: stem, alts: ix.trades.alternatives(stem)}
+		t := queryTerm{stem: stem, alts: ix.trades.searchAlternatives(stem)}
 		if ws := data.Words(text[tok.Start:tok.End]); len(ws) > 0 {
 			t.word = ws[len(ws)-1] // "l'ébéniste" → "ebeniste"
 			t.named = namedWord(t.word)
+			t.qualifier = tradeQualifiers[t.word]
 		}
 		terms = append(terms, t)
 		if len(terms) == maxQueryWords {
@@ -135,19 +139,21 @@ func (ix *Index) analyseText(text string) []queryTerm {
 }
 
 // namedWord reports whether a folded word, its singular or its plural is a
-// word of the nomenclatures or the trade table (tradeVocabulary). The
-// word itself, not its stem: a misspelt trade word may stem like a word
-// of the labels (« chaudronerie » → chaudron) and must stay a typo.
+// word of the nomenclatures or the trade tables (tradeVocabulary,
+// searchVocabulary). The word itself, not its stem: a misspelt trade word
+// may stem like a word of the labels (« chaudronerie » → chaudron) and
+// must stay a typo.
 func namedWord(word string) bool {
-	v := tradeVocabulary()
+	v, sv := tradeVocabulary(), searchVocabulary()
+	in := func(w string) bool { return v[w] || sv[w] }
 	if len(word) < minFuzzyLen {
-		return v[word]
+		return in(word)
 	}
-	if v[word] || v[word+"s"] || v[word+"x"] {
+	if in(word) || in(word+"s") || in(word+"x") {
 		return true
 	}
 	if n := len(word); word[n-1] == 's' || word[n-1] == 'x' {
-		return v[word[:n-1]]
+		return in(word[:n-1])
 	}
 	return false
 }
@@ -206,24 +212,38 @@ func markTypos(ctx context.Context, r index.IndexReader, terms []queryTerm) erro
 const nameWordWeight = 0.2
 
 // weighTrades sets the weight of each term: words without a trade count
-// less when the query holds a trade word.
+// less when the query holds a trade word, and qualifiers when it holds
+// another word (« bronze d'art »: « bronze » is only in names, and so
+// carries no trade, but it is what the buyer wants).
 func weighTrades(terms []queryTerm) {
-	anyTrade := false
+	anyTrade, anyOther := false, false
 	for _, t := range terms {
 		anyTrade = anyTrade || t.trade
+		anyOther = anyOther || !t.qualifier
 	}
 	for i := range terms {
 		terms[i].weight = 1
-		if anyTrade && !terms[i].trade {
+		if (anyTrade && !terms[i].trade) || (anyOther && terms[i].qualifier) {
 			terms[i].weight = nameWordWeight
 		}
 	}
 }
 
+// tradeQualifiers are folded words that qualify a trade without naming
+// one: in « bronze d'art » or « fonderie d'art », « art » says how and the
+// other word what. The NAF labels hold them (« arts plastiques », 90.03A),
+// so they counted as trade words; no company holds both « bronze » and
+// « art », and the relaxed search ranked the companies named « … d'art »
+// (a marqueteur, a consultancy, a zinc roofer) above the bronze founders.
+var tradeQualifiers = map[string]bool{"art": true, "arts": true}
+
 // termCarriesTrade reports whether the word names a trade, a product or an
 // activity: it has alternatives in the trade table, or its stem (or one of
 // them) is in the offer or nomenclature fields of some company.
 func termCarriesTrade(lookup func(string) (func([]byte) (bool, error), error), t queryTerm) (bool, error) {
+	if t.qualifier {
+		return false, nil
+	}
 	if len(t.alts) > 0 {
 		return true, nil
 	}

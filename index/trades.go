@@ -100,6 +100,48 @@ var tradeGroups = [][]string{
 	{"signalétique", "signalisation", "enseigne"},
 }
 
+// searchTradeGroups join, for the supplier search only, words a buyer
+// types to the words the directory's names and NAF labels hold, where the
+// light stemmer keeps them apart and tradeGroups do not join them. They are
+// apart from tradeGroups because the tender matcher and the CPV picker read
+// those: a word here changes what a buyer's search finds, nothing else.
+// Each group was checked against the EPV companies (index/testdata/
+// search_review.md): its words either name the same trade or one names the
+// other's material or product, and the word a buyer types is in no company's
+// name or label in another sense.
+var searchTradeGroups = [][]string{
+	// roofing: lauzes (stone slabs) and zinc are laid by the couvreurs,
+	// whose NAF label says « couverture » (43.91B)
+	{"couvreur", "couverture", "zingueur", "zinguerie", "lauze", "lauzier", "toiture"},
+	// the light fittings of the NAF label « appareils d'éclairage » (27.40Z)
+	{"luminaire", "lustre", "lustrerie", "lustrier", "éclairage", "lampe"},
+	// candles: the ciergeries make them
+	{"bougie", "cierge", "ciergerie", "chandelle"},
+	// gilding: « bois doré » is the doreur's work
+	{"doreur", "dorure", "doré"},
+	// stucco is the staffeurs' trade too (« staffeur-stucateur »)
+	{"stuc", "stucateur", "staff", "staffeur"},
+	{"osier", "vannier", "vannerie"},
+	{"soie", "soierie", "soyeux"},
+	{"savonnier", "savonnerie", "savon"},
+	{"miroir", "miroitier", "miroiterie"},
+	{"montre", "horlogerie"},
+	{"fauteuil", "siège"},
+	{"peintre", "peinture"},
+	{"liqueur", "distillerie", "distillateur"},
+	// the NAF labels say « outillages » (25.73B), « vitrerie » (43.34Z),
+	// « carreaux » (23.31Z), « articles chaussants » (14.31Z)
+	{"outil", "outillage", "outilleur"},
+	{"vitrier", "vitrerie"},
+	{"carrelage", "carreleur", "carreau"},
+	{"chaussette", "chaussant"},
+	{"dinandier", "dinanderie", "cuivre"},
+	// tableware: two groups, so that « vaisselle » finds both and
+	// « porcelaine » does not find the faïence
+	{"vaisselle", "porcelaine"},
+	{"vaisselle", "faïence"},
+}
+
 // tradeTitles are the titles of craft: before a trade word they qualify
 // the craftsman (« maître verrier », « compagnon charpentier ») and name
 // no trade of their own, as the « Maîtres robinetiers », who make
@@ -122,9 +164,11 @@ var tradePhrases = []struct {
 // tradeTable maps a stem to the other stems of its groups, and knows the
 // titles of craft and the phrases they form, as stems.
 type tradeTable struct {
-	alts    map[string][]string
-	titles  map[string]bool
-	phrases map[[2]string][]string // (title, word) → the stems it also means
+	alts map[string][]string
+	// searchAlts are alts with searchTradeGroups: the supplier search's.
+	searchAlts map[string][]string
+	titles     map[string]bool
+	phrases    map[[2]string][]string // (title, word) → the stems it also means
 }
 
 func newTradeTable(a analysis.Analyzer) tradeTable {
@@ -135,7 +179,8 @@ func newTradeTable(a analysis.Analyzer) tradeTable {
 		}
 		return out
 	}
-	t := tradeTable{alts: newTradeAlternatives(a), titles: map[string]bool{}, phrases: map[[2]string][]string{}}
+	t := tradeTable{alts: newTradeAlternatives(a, tradeGroups),
+		searchAlts: newTradeAlternatives(a, slices.Concat(tradeGroups, searchTradeGroups)), titles: map[string]bool{}, phrases: map[[2]string][]string{}}
 	for _, w := range tradeTitles {
 		for _, s := range stemsOf(w) {
 			t.titles[s] = true
@@ -162,9 +207,9 @@ func (t tradeTable) phraseAlternatives(title, word string) []string {
 	return t.phrases[[2]string{title, word}]
 }
 
-func newTradeAlternatives(a analysis.Analyzer) map[string][]string {
+func newTradeAlternatives(a analysis.Analyzer, groups [][]string) map[string][]string {
 	sets := map[string]map[string]bool{}
-	for _, group := range tradeGroups {
+	for _, group := range groups {
 		var stems []string
 		for _, w := range group {
 			for _, t := range a.Analyze([]byte(w)) {
@@ -197,6 +242,24 @@ func newTradeAlternatives(a analysis.Analyzer) map[string][]string {
 
 // alternatives returns the stems that stand for the same trade as stem.
 func (t tradeTable) alternatives(stem string) []string { return t.alts[stem] }
+
+// searchAlternatives returns the stems that the supplier search joins to
+// stem: alternatives and those of searchTradeGroups.
+func (t tradeTable) searchAlternatives(stem string) []string { return t.searchAlts[stem] }
+
+// searchVocabulary is the set of folded words of searchTradeGroups, which
+// namedWord and the places read besides tradeVocabulary.
+var searchVocabulary = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	for _, g := range searchTradeGroups {
+		for _, w := range g {
+			for _, f := range data.Words(w) {
+				out[f] = true
+			}
+		}
+	}
+	return out
+})
 
 // tradeWords maps each folded word of tradeGroups (data.Words) to the
 // other words of its groups.

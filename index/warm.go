@@ -219,7 +219,7 @@ func (ix *Index) warmUnions(ctx context.Context, snap index.IndexReader, cols *c
 			// what the warming keeps.
 			continue
 		}
-		t := queryTerm{stem: s.term, alts: ix.trades.alternatives(s.term), weight: 1}
+		t := queryTerm{stem: s.term, alts: ix.trades.searchAlternatives(s.term), weight: 1}
 		spec := wordSpec(t) // no word: the text fields alone
 		if len(spec.sub) >= disjunctionHeapTakeover {
 			continue // with the word in names, a heap clause
