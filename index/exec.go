@@ -143,14 +143,14 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 				p.hits = append(p.hits, pageHit{doc: d})
 			}
 		} else {
-			top := newTopK(window)
+			top := newTopK(window).byNameTies(cols)
 			if circ != nil {
 				// Only the grid cells the circle overlaps. With text
 				// or filters, bleve's matches are fewer than the
 				// circle's documents as often as not: the handler
 				// below tests each against the circle instead. The
 				// circle's haversine term is the distance key: it is
-				// computed once (topK breaks ties by document, so the
+				// computed once (topK breaks ties by name, so the
 				// order of the visit does not matter).
 				cols.eachInCircle(circ, func(d uint32, h float64) {
 					p.total++
@@ -226,14 +226,11 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 	}
 	defer searcher.Close()
 
-	var coll *collector.TopNCollector
-	var top *topK
-	if ord == byScore {
-		coll = collector.NewTopNCollector(q.PerPage, from, search.SortOrder{&search.SortScore{Desc: true}})
-	} else {
-		coll = collector.NewTopNCollector(0, 0, search.SortOrder{&search.SortScore{Desc: true}})
-		top = newTopK(window)
-	}
+	// Every hit goes to the handler below (it filters them anyway) and
+	// the page is kept by topK, ties by name: bleve's own top-N would
+	// break ties of score by document number.
+	coll := collector.NewTopNCollector(0, 0, search.SortOrder{&search.SortScore{Desc: true}})
+	top := newTopK(window).byNameTies(cols)
 	maker := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		inner, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil {
@@ -252,31 +249,25 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 			if fc != nil {
 				fc.add(d)
 			}
-			if top != nil {
-				if ord == byScoreNear {
-					// The haversine term is below 1: it orders within a
-					// tier and never across tiers.
-					top.offerScored(d, -scoreTier(dm.Score)+key(d)/2, dm.Score)
-				} else {
-					top.offer(d, key(d))
-				}
-				sctx.DocumentMatchPool.Put(dm)
-				return nil
+			switch ord {
+			case byScore:
+				top.offerScored(d, -dm.Score, dm.Score)
+			case byScoreNear:
+				// The haversine term is below 1: it orders within a
+				// tier and never across tiers.
+				top.offerScored(d, -scoreTier(dm.Score)+key(d)/2, dm.Score)
+			default:
+				top.offer(d, key(d))
 			}
-			return inner(dm)
+			sctx.DocumentMatchPool.Put(dm)
+			return nil
 		}, loadID, nil
 	}
 	cctx := context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(maker))
 	if err := coll.Collect(cctx, searcher, snap); err != nil {
 		return page{}, fmt.Errorf("index: search: %w", err)
 	}
-	if top != nil {
-		p.hits = top.page(from)
-	} else {
-		for _, dm := range coll.Results() {
-			p.hits = append(p.hits, pageHit{id: dm.ID, doc: uint32(dm.IndexInternalID.Value()), score: dm.Score})
-		}
-	}
+	p.hits = top.page(from)
 	if fc != nil {
 		p.facets = fc.facets()
 	}
@@ -385,25 +376,42 @@ func visitSrc(snap *scorch.IndexSnapshot, d uint32, fn func(raw []byte) error) e
 	return fmt.Errorf("document %d is beyond its snapshot", d)
 }
 
-// topK keeps the k smallest keys offered, ties broken by document number.
+// topK keeps the k smallest keys offered, ties broken by the documents'
+// name rank when it has one (byNameTies), else by document number.
 type topK struct {
 	k int
 	h keyHeap
+	// rank, when set, is the name rank of each document (columns.nameRank).
+	rank []uint32
 }
 
 type keyed struct {
 	doc   uint32
 	key   float64
 	score float64 // the relevance score, when ranking by it
+	tie   uint32  // the name rank, or 0
 }
 
 func newTopK(k int) *topK { return &topK{k: k} }
+
+// byNameTies makes t break ties of key by name. Document numbers follow
+// the order in which a build indexed the documents, which its parallel
+// batches change from one build to the next: two starts of the same
+// program on the same data listed tied suppliers in another order for 39
+// of 113 searches. The name rank is the same in every build.
+func (t *topK) byNameTies(cols *columns) *topK {
+	t.rank = cols.nameRank
+	return t
+}
 
 func (t *topK) offer(d uint32, key float64) { t.offerScored(d, key, 0) }
 
 // offerScored offers d with its key and the score its hit reports.
 func (t *topK) offerScored(d uint32, key, score float64) {
-	e := keyed{d, key, score}
+	e := keyed{doc: d, key: key, score: score}
+	if int(d) < len(t.rank) {
+		e.tie = t.rank[d]
+	}
 	if len(t.h) < t.k {
 		heap.Push(&t.h, e)
 		return
@@ -431,6 +439,9 @@ func (t *topK) page(from int) []pageHit {
 func less(a, b keyed) bool {
 	if a.key != b.key {
 		return a.key < b.key
+	}
+	if a.tie != b.tie {
+		return a.tie < b.tie
 	}
 	return a.doc < b.doc
 }

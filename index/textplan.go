@@ -567,14 +567,14 @@ func gallop(docs []uint32, from int, d uint32) int {
 
 // planPage runs the plan and keeps q's page, as execute does with bleve's
 // matches: the same exact radius, facets and order (bleve's collector
-// breaks ties of score by document order, as topK does).
+// breaks ties of score by name, as topK does).
 func planPage(ctx context.Context, plan *textPlan, cols *columns, q Query, ord order, circ *circle, fc *facetCounter, key func(uint32) float64) (page, error) {
 	ms, err := plan.matches(ctx)
 	if err != nil {
 		return page{}, err
 	}
 	from, window := (q.Page-1)*q.PerPage, q.Page*q.PerPage
-	top := newTopK(window)
+	top := newTopK(window).byNameTies(cols)
 	var p page
 	pos := 0
 	for _, m := range ms {
