@@ -118,7 +118,7 @@ func notAwaitingDecision(cl *data.Claim) string {
 	if !cl.Open() {
 		when := ""
 		if !cl.DecidedAt.IsZero() {
-			when = " le " + frenchDate(cl.DecidedAt)
+			when = " le " + parisDate(cl.DecidedAt)
 		}
 		return "Cette demande a déjà été " + cl.Status.Label() + when + " : il n'y a plus rien à décider."
 	}

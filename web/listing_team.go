@@ -84,7 +84,7 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 	p := &teamPage{Layout: Layout{Title: "Équipe — " + a.sup.Name}, companyHead: newCompanyHead(a, "team", "equipe"),
 		CanManage: a.canManageTeam(), IsMember: a.member != nil, LeaveURL: base + "/quitter", InviteURL: base + "/equipe/inviter"}
 	for _, m := range members {
-		mv := memberView{Who: m.AccountID, Role: memberRoleText(m.Role), Since: frenchDate(m.Since), Me: m.AccountID == a.account.ID}
+		mv := memberView{Who: m.AccountID, Role: memberRoleText(m.Role), Since: parisDate(m.Since), Me: m.AccountID == a.account.ID}
 		if acc, err := s.store.Account(ctx, m.AccountID); err == nil {
 			mv.Who = acc.Email
 			if acc.Name != "" {
@@ -105,7 +105,7 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 			return nil, err
 		}
 		for _, inv := range invites {
-			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt),
+			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: parisDate(inv.CreatedAt), Expires: parisDate(inv.ExpiresAt),
 				ID: inv.TokenHash})
 		}
 	}
@@ -180,7 +180,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		inviter = a.account.Name + " (" + a.account.Email + ")"
 	}
 	if err := s.sendMail(ctx, norm, "listing_invite", inviteMail{Company: a.sup.Name, Inviter: inviter,
-		Link: s.baseURL() + invitationPathPrefix + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
+		Link: s.baseURL() + invitationPathPrefix + token, Expires: parisDate(inv.ExpiresAt)}); err != nil {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait="+done, fiber.StatusSeeOther)

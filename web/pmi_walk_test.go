@@ -1,0 +1,48 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"fabrique/data"
+)
+
+// Tests of what a PMI met walking its whole path on the default server
+// (home page, sign-up, claim, listing, alerts, deletion), each failing on
+// the code before its fix.
+
+// TestTeamDatesAreParisDays: a membership or an invitation made late in
+// the evening in Paris — after 23:00 UTC in winter, already the next day
+// in France — is dated by the Paris day, as the account's sessions and
+// creation date are. The team page and « Mes entreprises » said « depuis
+// le 7 décembre » for a member since the 8th, 00:17 in Paris.
+func TestTeamDatesAreParisDays(t *testing.T) {
+	sup := listingCompany(41, "Ébénisterie Minuit")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	owner, acc := memberOf(t, s, "patronne@ebenisterie-minuit.fr", "", "")
+	lateUTC := time.Date(2026, 3, 1, 23, 30, 0, 0, time.UTC) // 2 March, 00:30 in Paris
+	if err := s.store.AddMember(ctx, data.Membership{SupplierID: sup.ID, AccountID: acc.ID, Role: data.MemberOwner,
+		Since: lateUTC, Via: "admin"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	sent := time.Date(2099, 5, 10, 22, 15, 0, 0, time.UTC) // 11 May, 00:15 in Paris (summer time)
+	if err := s.store.PutInvite(ctx, data.Invite{TokenHash: strings.Repeat("ab", 32), SupplierID: sup.ID,
+		Email: "compagnon@ebenisterie-minuit.fr", InvitedBy: acc.ID, CreatedAt: sent, ExpiresAt: sent.AddDate(0, 0, 7)}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	team := owner.get(t, companyURL(sup.ID)+"/equipe")
+	wantStatus(t, "team page", team, http.StatusOK)
+	for _, want := range []string{"2 mars 2026", "envoyée le 11 mai 2099, valable jusqu'au 18 mai 2099"} {
+		mustContain(t, "team page", team.body, want)
+	}
+	list := owner.get(t, "/compte/entreprises")
+	wantStatus(t, "my companies", list, http.StatusOK)
+	mustContain(t, "my companies", list.body, "2 mars 2026")
+	if strings.Contains(team.body, "1er mars 2026") || strings.Contains(list.body, "1er mars 2026") {
+		t.Error("a date still reads the UTC day")
+	}
+}
