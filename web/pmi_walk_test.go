@@ -46,3 +46,26 @@ func TestTeamDatesAreParisDays(t *testing.T) {
 		t.Error("a date still reads the UTC day")
 	}
 }
+
+// TestHomeLeadsPMIToClaim: the home page tells a PMI how to take its
+// listing in hand — find it, then the button of its page — and names that
+// button as the supplier page writes it; so does the account page of an
+// account that manages no company yet. The home page's PMI card had no
+// link at all, and the account page sent to « Vous êtes cette entreprise ? »,
+// a heading, not the button.
+func TestHomeLeadsPMIToClaim(t *testing.T) {
+	sup := listingCompany(42, "Tournerie Sans Maître")
+	s, _ := listingServer(t, Config{}, sup)
+	home := s.get(t, "/")
+	wantStatus(t, "home", home, http.StatusOK)
+	card := home.body[strings.Index(home.body, "PMI et ateliers"):]
+	card = card[:strings.Index(card, "</article>")]
+	for _, want := range []string{`<a href="/recherche">`, "« Revendiquer la fiche »", `<a href="/inscription">`} {
+		mustContain(t, "the home page's PMI card", card, want)
+	}
+	page := s.get(t, supplierURL(sup.ID))
+	mustContain(t, "an unclaimed company's page", page.body, `/revendiquer">Revendiquer la fiche</a>`)
+	cl, _ := memberOf(t, s, "nouvelle@tournerie.fr", "", "")
+	account := cl.get(t, accountPath)
+	mustContain(t, "the account page without a company", account.body, "« Revendiquer la fiche »")
+}
