@@ -445,6 +445,9 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(fiber.StatusBadRequest, "choisissez un fichier image (PNG, JPEG ou GIF)")
 	}
+	if fh.Size > maxLogoUpload {
+		return refuse(fiber.StatusRequestEntityTooLarge, logoMessage(logoTooHeavy(fh.Size)))
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return fmt.Errorf("web: logo upload: %w", err)

@@ -69,3 +69,23 @@ func TestHomeLeadsPMIToClaim(t *testing.T) {
 	account := cl.get(t, accountPath)
 	mustContain(t, "the account page without a company", account.body, "« Revendiquer la fiche »")
 }
+
+// TestLogoRefusalSaysTheFileSize: a logo over 512 Ko is refused with its
+// real weight — the handler reads 512 Ko and one byte of it, and a file of
+// 586 Ko was said to weigh « 513 Ko » — and the pixel
+// bounds are written as the form's hint writes them (« 4 000 × 4 000 »).
+func TestLogoRefusalSaysTheFileSize(t *testing.T) {
+	sup := listingCompany(43, "Verrerie Lourde")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@verrerie-lourde.fr", sup.ID, data.MemberOwner)
+	file := append(encodePNG(t, testImage(10, 10)), make([]byte, 600_000)...)
+	body, ct := multipartLogo(t, cl.csrf(t), file)
+	r := cl.do(t, http.MethodPost, companyURL(sup.ID)+"/logo", body, "Content-Type", ct)
+	wantStatus(t, "a 587 Ko logo", r, http.StatusRequestEntityTooLarge)
+	mustContain(t, "the refusal", r.body, "le fichier pèse 587 Ko, le maximum est 512 Ko")
+
+	body, ct = multipartLogo(t, cl.csrf(t), pngBomb(t, 5000, 5000))
+	r = cl.do(t, http.MethodPost, companyURL(sup.ID)+"/logo", body, "Content-Type", ct)
+	wantStatus(t, "a 5000 × 5000 logo", r, http.StatusRequestEntityTooLarge)
+	mustContain(t, "the refusal", r.body, "l&#39;image mesure 5\u202f000 × 5\u202f000 pixels, le maximum est 4\u202f000 × 4\u202f000")
+}
