@@ -280,8 +280,8 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 		l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaKind(c.FormValue("zone"))}
 		switch l.ServiceArea.Kind {
 		case data.ServiceAreaRadius:
-			r, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(c.FormValue("rayon")), ",", "."), 64)
-			if err != nil || math.IsNaN(r) || math.IsInf(r, 0) { // ParseFloat reads « NaN » and « Inf »
+			r, err := typedKm(c.FormValue("rayon"))
+			if err != nil {
 				r = 0
 				fail(data.FieldServiceArea, "indiquez le rayon en kilomètres (un nombre, par exemple 80)")
 			}
@@ -469,4 +469,20 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"?enregistre=logo", fiber.StatusSeeOther)
+}
+
+// typedKm reads a distance in kilometres as people type it: « 80 »,
+// « 12,5 », « 150 km » (the unit the label already names, typed anyway:
+// « 150 km » was refused as not a number). NaN and infinities, which
+// ParseFloat reads, are refused too.
+func typedKm(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if n := len(s); n >= 2 && strings.EqualFold(s[n-2:], "km") {
+		s = strings.TrimSpace(s[:n-2])
+	}
+	r, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err == nil && (math.IsNaN(r) || math.IsInf(r, 0)) {
+		err = fmt.Errorf("web: distance %q: %w", s, data.ErrInvalid)
+	}
+	return r, err
 }

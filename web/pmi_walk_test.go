@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -88,4 +90,45 @@ func TestLogoRefusalSaysTheFileSize(t *testing.T) {
 	r = cl.do(t, http.MethodPost, companyURL(sup.ID)+"/logo", body, "Content-Type", ct)
 	wantStatus(t, "a 5000 × 5000 logo", r, http.StatusRequestEntityTooLarge)
 	mustContain(t, "the refusal", r.body, "l&#39;image mesure 5\u202f000 × 5\u202f000 pixels, le maximum est 4\u202f000 × 4\u202f000")
+}
+
+// TestListingRadiusAsTyped: the zone's radius accepts the unit the PMI
+// types after the number (« 150 km » was refused as « un nombre, par
+// exemple 80 »), and a refused radius marks its field, which the error
+// summary links to; the capacity form's example says it is one.
+func TestListingRadiusAsTyped(t *testing.T) {
+	sup := listingCompany(44, "Chaudronnerie Rayon")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@chaudronnerie-rayon.fr", sup.ID, data.MemberOwner)
+	zone := companyURL(sup.ID) + "/fiche/zone"
+	for _, tt := range []struct {
+		typed string
+		want  float64
+	}{{"150 km", 150}, {"12,5 KM", 12.5}, {" 80km ", 80}} {
+		wantStatus(t, tt.typed, cl.post(t, zone, url.Values{"zone": {"radius"}, "rayon": {tt.typed}}), http.StatusSeeOther)
+		if got, _ := s.store.Supplier(context.Background(), sup.ID); got.ServiceArea.RadiusKm != tt.want {
+			t.Errorf("%q saved as %v km, want %v", tt.typed, got.ServiceArea.RadiusKm, tt.want)
+		}
+	}
+	for _, typed := range []string{"km", "beaucoup km", "Inf km"} {
+		r := cl.post(t, zone, url.Values{"zone": {"radius"}, "rayon": {typed}})
+		wantStatus(t, typed, r, http.StatusBadRequest)
+		mustContain(t, typed, r.body, `name="rayon" value="`+template.HTMLEscapeString(typed)+`" inputmode="decimal" size="6" maxlength="10" aria-invalid="true"`)
+	}
+	capacity := cl.get(t, companyURL(sup.ID)+"/fiche/capacite")
+	mustContain(t, "the capacity form", capacity.body, "Par exemple « 350 000 »")
+}
+
+func TestTypedKm(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want float64
+		ok   bool
+	}{{"80", 80, true}, {"12,5", 12.5, true}, {"150 km", 150, true}, {"150Km", 150, true}, {"", 0, false},
+		{"km", 0, false}, {"NaN", 0, false}, {"-Inf km", 0, false}, {"quinze", 0, false}} {
+		got, err := typedKm(tt.in)
+		if (err == nil) != tt.ok || (tt.ok && got != tt.want) {
+			t.Errorf("typedKm(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
 }
