@@ -11,7 +11,9 @@ import (
 	_ "image/jpeg"
 	"image/png"
 	"net/http"
+	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -167,4 +169,27 @@ func (s *Server) logo(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
 	c.Set(fiber.HeaderContentDisposition, "inline; filename=\"logo.png\"")
 	return c.Send(b)
+}
+
+// logoUploadRefusal is what an error page says of a body refused on a
+// logo upload route (/compte/entreprises/{id}/logo) before any handler: a
+// photo of several megabytes, over the server's body limit, was answered
+// « Contenu trop volumineux » with no word of the logo's limit nor a way
+// back to its form.
+func logoUploadRefusal(path string) (message string, back *backLink, ok bool) {
+	rest, found := strings.CutPrefix(path, companyURL(""))
+	if !found {
+		return "", nil, false
+	}
+	id, found := strings.CutSuffix(rest, "/logo")
+	if !found || id == "" || strings.Contains(id, "/") {
+		return "", nil, false
+	}
+	if unescaped, err := url.PathUnescape(id); err == nil {
+		id = unescaped
+	}
+	return fmt.Sprintf("Le fichier dépasse %s Ko, la taille maximale d'un logo. Enregistrez-le en PNG ou en JPEG "+
+			"d'au plus %s pixels de côté : Fabrique l'affiche en %s pixels au plus.",
+			formatNumber(maxLogoUpload>>10), formatNumber(logoSide*2), formatNumber(logoSide)),
+		&backLink{URL: companyURL(url.PathEscape(id)) + "/fiche/logo", Text: "Revenir au logo pour envoyer un fichier plus léger"}, true
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -129,6 +130,29 @@ func TestTypedKm(t *testing.T) {
 		got, err := typedKm(tt.in)
 		if (err == nil) != tt.ok || (tt.ok && got != tt.want) {
 			t.Errorf("typedKm(%q) = %v, %v; want %v, ok %v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestLogoBodyOverServerLimit: a logo file over the server's body limit (a
+// phone photo of several megabytes) is refused before any handler; the
+// error page says the logo's limit and leads back to the logo form, where
+// it said « Contenu trop volumineux » and nothing else.
+func TestLogoBodyOverServerLimit(t *testing.T) {
+	sup := listingCompany(45, "Photo Trop Lourde")
+	s, _ := listingServer(t, Config{}, sup)
+	addr := strings.TrimPrefix(s.serveLoopback(t), "http://")
+	r := rawExchange(t, addr, fmt.Sprintf("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n",
+		companyURL(sup.ID)+"/logo", defaultBodyLimit+1<<20))
+	wantStatus(t, "a 6 MiB logo", r, http.StatusRequestEntityTooLarge)
+	text := normSpace(r.body)
+	for _, want := range []string{"Fichier trop volumineux", "dépasse 512 Ko, la taille maximale d&#39;un logo",
+		`href="` + companyURL(sup.ID) + `/fiche/logo"`} {
+		mustContain(t, "the refusal", text, want)
+	}
+	for _, path := range []string{"/compte/entreprises/logo", "/compte/entreprises/1/fiche/logo", "/compte/entreprises/1/logo/x"} {
+		if _, _, ok := logoUploadRefusal(path); ok {
+			t.Errorf("%s is taken for a logo upload", path)
 		}
 	}
 }
