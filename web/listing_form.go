@@ -305,9 +305,10 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 			id := "cert-" + strconv.Itoa(i)
 			ct := data.Certification{Name: c.FormValue(id + "-nom"), Issuer: c.FormValue(id + "-organisme")}
 			if raw := strings.TrimSpace(c.FormValue(id + "-validite")); raw != "" {
-				d, err := time.Parse(time.DateOnly, raw)
-				if err != nil {
-					fail(data.FieldCertifications, "date de validité illisible : « "+raw+" » (attendu : AAAA-MM-JJ)")
+				d, err := certDate(raw)
+				if err != nil { // on its own row's date, not on the first row's name
+					p.Errors = append(p.Errors, listingError{ID: id + "-validite", Label: "Certification " + strconv.Itoa(i),
+						Message: "date de validité illisible : « " + raw + " » (par exemple 30/06/2028)"})
 				}
 				ct.ValidUntil = d
 			}
@@ -485,4 +486,15 @@ func typedKm(s string) (float64, error) {
 		err = fmt.Errorf("web: distance %q: %w", s, data.ErrInvalid)
 	}
 	return r, err
+}
+
+// certDate reads a certificate's end of validity as a date field sends
+// it (2028-06-30) or as it is typed where the browser offers a plain
+// text field (30/06/2028).
+func certDate(raw string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, raw)
+	if err != nil {
+		d, err = time.Parse("02/01/2006", raw)
+	}
+	return d, err
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -156,3 +157,33 @@ func TestLogoBodyOverServerLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificationDateErrorOnItsRow: an unreadable date of the second
+// certification is reported on that row's date field — the summary linked
+// to the first certification's name — and a date typed the French way
+// (where the browser offers a text field) is read.
+func TestCertificationDateErrorOnItsRow(t *testing.T) {
+	sup := listingCompany(46, "Menuiserie Certifiée")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@menuiserie-certifiee.fr", sup.ID, data.MemberOwner)
+	target := companyURL(sup.ID) + "/fiche/certifications"
+	form := func(until string) url.Values {
+		return url.Values{"cert_rows": {"2"}, "cert-1-nom": {"PEFC"}, "cert-1-validite": {"2028-06-30"},
+			"cert-2-nom": {"ISO 9001"}, "cert-2-organisme": {"AFNOR"}, "cert-2-validite": {until}}
+	}
+	r := cl.post(t, target, form("31/13/2027"))
+	wantStatus(t, "an unreadable date", r, http.StatusBadRequest)
+	for _, want := range []string{`<a href="#cert-2-validite">Certification 2 : date de validité illisible : « 31/13/2027 »`,
+		`id="cert-2-validite" name="cert-2-validite" value="31/13/2027" aria-invalid="true"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the refusal lacks %q; its date fields:\n%s", want, strings.Join(dateInputRe.FindAllString(r.body, -1), "\n"))
+		}
+	}
+	wantStatus(t, "a French date", cl.post(t, target, form("30/06/2029")), http.StatusSeeOther)
+	got, _ := s.store.Supplier(context.Background(), sup.ID)
+	if len(got.Certifications) != 2 || !got.Certifications[1].ValidUntil.Equal(time.Date(2029, 6, 30, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("certifications saved: %+v", got.Certifications)
+	}
+}
+
+var dateInputRe = regexp.MustCompile(`<input type="date"[^>]*>`)
