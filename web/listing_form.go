@@ -230,7 +230,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 		}
 		for _, e := range fe {
 			if id := fieldInputID(e.Field, l); slices.Contains(sec.Fields, e.Field) && !read[id] {
-				p.Errors = append(p.Errors, listingError{ID: id, Label: fieldName(e.Field), Message: e.Message})
+				p.Errors = append(p.Errors, listingError{ID: id, Label: formFieldName(e.Field), Message: e.Message})
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 // look CPV codes up with, "" when the form is to be saved.
 func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 	fail := func(field, msg string) {
-		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field, *l), Label: fieldName(field), Message: msg})
+		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field, *l), Label: formFieldName(field), Message: msg})
 	}
 	switch p.Section.Name {
 	case "presentation":
@@ -497,4 +497,14 @@ func certDate(raw string) (time.Time, error) {
 		d, err = time.Parse("02/01/2006", raw)
 	}
 	return d, err
+}
+
+// formFieldName names a field in the error summary of the listing's forms
+// as the form's label does: the description is « Présentation de
+// l'entreprise » there, « Description » in the public page's provenance.
+func formFieldName(field string) string {
+	if field == data.FieldDescription {
+		return "Présentation de l'entreprise"
+	}
+	return fieldName(field)
 }

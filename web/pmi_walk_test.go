@@ -187,3 +187,17 @@ func TestCertificationDateErrorOnItsRow(t *testing.T) {
 }
 
 var dateInputRe = regexp.MustCompile(`<input type="date"[^>]*>`)
+
+// TestDescriptionTooLongSaysItAsTheForm: the error summary of an over-long
+// presentation names the field by its label and writes the numbers as the
+// hint does; it said « Description : la présentation dépasse 4000
+// caractères (4100) » under a field labelled « Présentation de
+// l'entreprise », whose hint says « 4 000 caractères au plus ».
+func TestDescriptionTooLongSaysItAsTheForm(t *testing.T) {
+	sup := listingCompany(47, "Atelier Bavard")
+	s, _ := listingServer(t, Config{}, sup)
+	cl, _ := memberOf(t, s, "a@atelier-bavard.fr", sup.ID, data.MemberOwner)
+	r := cl.post(t, companyURL(sup.ID)+"/fiche/presentation", url.Values{"description": {strings.Repeat("x", data.MaxDescriptionRunes+100)}})
+	wantStatus(t, "a long presentation", r, http.StatusBadRequest)
+	mustContain(t, "the summary", r.body, "Présentation de l&#39;entreprise : la présentation dépasse 4\u202f000 caractères : elle en compte 4\u202f100")
+}
