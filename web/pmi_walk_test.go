@@ -201,3 +201,40 @@ func TestDescriptionTooLongSaysItAsTheForm(t *testing.T) {
 	wantStatus(t, "a long presentation", r, http.StatusBadRequest)
 	mustContain(t, "the summary", r.body, "Présentation de l&#39;entreprise : la présentation dépasse 4\u202f000 caractères : elle en compte 4\u202f100")
 }
+
+// TestDeskShowsRivalClaims: two people each send a Kbis for the same
+// listing; the Alliance's desk said nothing of it on either card, and
+// once the first was accepted, nothing on the second's that the listing
+// now has a manager — accepting it made a second member unawares. Each
+// card now names the other claim, then the team.
+func TestDeskShowsRivalClaims(t *testing.T) {
+	w, alice, _, admin, sup, first := newKbisClaim(t)
+	bob, _ := w.person(t, "bob@example.net", data.RoleSupplier)
+	second := w.begin(t, bob, sup, url.Values{"method": {"document"}})
+	for _, up := range []struct {
+		cl *client
+		id string
+	}{{alice, first}, {bob, second}} {
+		if r := upload(t, up.cl, claimURL(up.id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+			t.Fatalf("upload: status %d\n%s", r.status, r.body)
+		}
+	}
+	card := func(id string) string {
+		t.Helper()
+		desk := parseHTML(t, admin.get(t, "/admin"))
+		return normSpace(desk.Find("#revendication-" + id).Text()) // a term and its definition run together
+	}
+	if got := card(first); !strings.Contains(got, "Autres revendications en coursbob@example.net (document en cours d'examen)") {
+		t.Errorf("Alice's card does not name Bob's claim:\n%s", got)
+	}
+	if got := card(second); !strings.Contains(got, "Autres revendications en coursalice@example.org (document en cours d'examen)") {
+		t.Errorf("Bob's card does not name Alice's claim:\n%s", got)
+	}
+	if r := admin.post(t, adminClaimsPath+"/"+first+"/accepter", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("accept: status %d\n%s", r.status, r.body)
+	}
+	got := card(second)
+	if !strings.Contains(got, "Fiche déjà gérée paralice@example.org") || strings.Contains(got, "Autres revendications") {
+		t.Errorf("after accepting Alice, Bob's card says:\n%s", got)
+	}
+}
