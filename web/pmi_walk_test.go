@@ -238,3 +238,40 @@ func TestDeskShowsRivalClaims(t *testing.T) {
 		t.Errorf("after accepting Alice, Bob's card says:\n%s", got)
 	}
 }
+
+// TestTeamToldOfAllianceAcceptance: when the Alliance accepts a claim of a
+// listing that already has a team, the team is told who joined and how to
+// remove them; it learnt nothing (a member approving a claim knows it, the
+// Alliance's acceptance went unseen). The listing's first manager tells no
+// one.
+func TestTeamToldOfAllianceAcceptance(t *testing.T) {
+	w, alice, _, admin, sup, first := newKbisClaim(t)
+	bob, _ := w.person(t, "bob@example.net", data.RoleSupplier)
+	second := w.begin(t, bob, sup, url.Values{"method": {"document"}})
+	for _, up := range []struct {
+		cl *client
+		id string
+	}{{alice, first}, {bob, second}} {
+		if r := upload(t, up.cl, claimURL(up.id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+			t.Fatalf("upload: status %d\n%s", r.status, r.body)
+		}
+	}
+	for _, id := range []string{first, second} {
+		if r := admin.post(t, adminClaimsPath+"/"+id+"/accepter", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("accept: status %d\n%s", r.status, r.body)
+		}
+	}
+	w.mailTo(t, 1, "alice@example.org") // « Vous gérez désormais… »
+	w.mailTo(t, 2, "bob@example.net")
+	m := w.mailTo(t, 3, "alice@example.org")
+	if m.Subject != "bob@example.net gère désormais aussi la fiche "+sup.Name {
+		t.Errorf("the team's mail: %q", m.Subject)
+	}
+	if link := linkIn(t, m, companyURL(sup.ID)+"/equipe"); !strings.HasSuffix(link, companyURL(sup.ID)+"/equipe") {
+		t.Errorf("the team's mail links to %s", link)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(w.inbox()); n != 3 {
+		t.Errorf("%d mails, want 3 (no mail of the first acceptance to anyone but Alice)", n)
+	}
+}
