@@ -275,3 +275,21 @@ func TestTeamToldOfAllianceAcceptance(t *testing.T) {
 		t.Errorf("%d mails, want 3 (no mail of the first acceptance to anyone but Alice)", n)
 	}
 }
+
+// TestVersionsNameADeletedAuthor: the history of a listing edited by an
+// account deleted since says so; it showed the bare account id
+// (« aace11b2869b7dade ») in the « Par » column, which the team cannot read.
+func TestVersionsNameADeletedAuthor(t *testing.T) {
+	sup := listingCompany(48, "Sellerie Mémoire")
+	s, _ := listingServer(t, Config{}, sup)
+	ctx := context.Background()
+	gone, goneAcc := memberOf(t, s, "partie@sellerie-memoire.fr", sup.ID, data.MemberOwner)
+	stays, _ := memberOf(t, s, "reste@sellerie-memoire.fr", sup.ID, data.MemberOwner)
+	wantStatus(t, "edit", gone.post(t, companyURL(sup.ID)+"/fiche/presentation", url.Values{"description": {"Selles et harnais cousus main."}}), http.StatusSeeOther)
+	if _, err := s.store.DeleteAccount(ctx, goneAcc.ID, goneAcc.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	r := stays.get(t, companyURL(sup.ID)+"/versions")
+	wantStatus(t, "versions", r, http.StatusOK)
+	mustContain(t, "the history", r.body, "<td>compte supprimé (n° "+goneAcc.ID+")</td>")
+}
