@@ -208,17 +208,7 @@ func TestDescriptionTooLongSaysItAsTheForm(t *testing.T) {
 // now has a manager — accepting it made a second member unawares. Each
 // card now names the other claim, then the team.
 func TestDeskShowsRivalClaims(t *testing.T) {
-	w, alice, _, admin, sup, first := newKbisClaim(t)
-	bob, _ := w.person(t, "bob@example.net", data.RoleSupplier)
-	second := w.begin(t, bob, sup, url.Values{"method": {"document"}})
-	for _, up := range []struct {
-		cl *client
-		id string
-	}{{alice, first}, {bob, second}} {
-		if r := upload(t, up.cl, claimURL(up.id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
-			t.Fatalf("upload: status %d\n%s", r.status, r.body)
-		}
-	}
+	_, admin, _, first, second := rivalKbisClaims(t)
 	card := func(id string) string {
 		t.Helper()
 		desk := parseHTML(t, admin.get(t, "/admin"))
@@ -245,17 +235,7 @@ func TestDeskShowsRivalClaims(t *testing.T) {
 // Alliance's acceptance went unseen). The listing's first manager tells no
 // one.
 func TestTeamToldOfAllianceAcceptance(t *testing.T) {
-	w, alice, _, admin, sup, first := newKbisClaim(t)
-	bob, _ := w.person(t, "bob@example.net", data.RoleSupplier)
-	second := w.begin(t, bob, sup, url.Values{"method": {"document"}})
-	for _, up := range []struct {
-		cl *client
-		id string
-	}{{alice, first}, {bob, second}} {
-		if r := upload(t, up.cl, claimURL(up.id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
-			t.Fatalf("upload: status %d\n%s", r.status, r.body)
-		}
-	}
+	w, admin, sup, first, second := rivalKbisClaims(t)
 	for _, id := range []string{first, second} {
 		if r := admin.post(t, adminClaimsPath+"/"+id+"/accepter", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("accept: status %d\n%s", r.status, r.body)
@@ -292,4 +272,22 @@ func TestVersionsNameADeletedAuthor(t *testing.T) {
 	r := stays.get(t, companyURL(sup.ID)+"/versions")
 	wantStatus(t, "versions", r, http.StatusOK)
 	mustContain(t, "the history", r.body, "<td>compte supprimé (n° "+goneAcc.ID+")</td>")
+}
+
+// rivalKbisClaims: Alice then Bob claim the same listing, each with a
+// Kbis under the Alliance's review.
+func rivalKbisClaims(t *testing.T) (w *claimWorld, admin *client, sup data.Supplier, first, second string) {
+	t.Helper()
+	w, alice, _, admin, sup, first := newKbisClaim(t)
+	bob, _ := w.person(t, "bob@example.net", data.RoleSupplier)
+	second = w.begin(t, bob, sup, url.Values{"method": {"document"}})
+	for _, up := range []struct {
+		cl *client
+		id string
+	}{{alice, first}, {bob, second}} {
+		if r := upload(t, up.cl, claimURL(up.id)+"/document", "kbis.pdf", []byte(samplePDF)); r.status != http.StatusSeeOther {
+			t.Fatalf("upload: status %d\n%s", r.status, r.body)
+		}
+	}
+	return w, admin, sup, first, second
 }
