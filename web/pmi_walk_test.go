@@ -291,3 +291,27 @@ func rivalKbisClaims(t *testing.T) (w *claimWorld, admin *client, sup data.Suppl
 	}
 	return w, admin, sup, first, second
 }
+
+// TestAdminSeesNoSetAsideButton: an admin looking at a company's
+// dashboard (not a member) is not offered « Pas pour nous », which only
+// its members may use: the button led to an error page.
+func TestAdminSeesNoSetAsideButton(t *testing.T) {
+	co := listingCompany(49, "Menuiserie Regardée")
+	co.CPVDeclared = []string{"45421000"}
+	co.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaDepartements, Codes: []string{"69"}}
+	s, _ := listingServer(t, Config{}, co)
+	putTenders(t, s, data.Tender{ID: "boamp:26-791", Source: "boamp", SourceID: "26-791", Title: "Menuiseries de la crèche", CPV: "45421000",
+		Place: data.Place{Departement: "69"}, Deadline: inDays(10)})
+	member, _ := memberOf(t, s, "atelier@menuiserie-regardee.fr", co.ID, data.MemberOwner)
+	createAccount(t, s, "admin@alliance.fr", listingPassword, data.RoleAdmin)
+	admin := signIn(t, s, "admin@alliance.fr", listingPassword)
+	for _, path := range []string{companyURL(co.ID), companyURL(co.ID) + "/appels-d-offres"} {
+		mustContain(t, "the member's "+path, member.get(t, path).body, "Menuiseries de la crèche", "pas-pour-nous")
+		r := admin.get(t, path)
+		wantStatus(t, "the admin's "+path, r, http.StatusOK)
+		mustContain(t, "the admin's "+path, r.body, "Menuiseries de la crèche")
+		if strings.Contains(r.body, "pas-pour-nous") {
+			t.Errorf("the admin is offered « Pas pour nous » on %s", path)
+		}
+	}
+}
