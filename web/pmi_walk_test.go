@@ -315,3 +315,17 @@ func TestAdminSeesNoSetAsideButton(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownInvitationLinkSaysSo: an invitation link cut by the mail
+// reader, or unknown, says what to do on the invitation's page; it was a
+// bare « Page introuvable ».
+func TestUnknownInvitationLinkSaysSo(t *testing.T) {
+	s, _ := listingServer(t, Config{})
+	cl, _ := memberOf(t, s, "invitee@example.fr", "", "")
+	for _, token := range []string{strings.Repeat("A", 43), "CFZ9MV5tqwcp5hUPjvt"} {
+		for _, r := range []response{cl.get(t, invitationPathPrefix+token), cl.post(t, invitationPathPrefix+token, nil)} {
+			wantStatus(t, token, r, http.StatusNotFound)
+			mustContain(t, token, r.body, "Ce lien d&#39;invitation n&#39;est pas reconnu", "<h1>Invitation</h1>")
+		}
+	}
+}
