@@ -178,7 +178,7 @@ func (l *Listing) Normalize() error {
 
 	l.Description = cleanText(l.Description, true)
 	if n := utf8.RuneCountInString(l.Description); n > MaxDescriptionRunes {
-		fail(FieldDescription, "", "la présentation dépasse "+strconv.Itoa(MaxDescriptionRunes)+" caractères ("+strconv.Itoa(n)+")")
+		fail(FieldDescription, "", "la présentation dépasse "+IntFR(MaxDescriptionRunes)+" caractères : elle en compte "+IntFR(n))
 	}
 	l.Products = cleanList(l.Products)
 	if len(l.Products) > MaxListingItems {

@@ -854,6 +854,7 @@ func a11yMails(t *testing.T, w *a11yWorld) []a11yMail {
 		"claim_approval": {a11yPMI, claim},
 		"claim_code":     {"contact@tolerie-comtoise.example", claimCodeMail{Supplier: "Tôlerie Comtoise", Code: "482 913", Valid: "24 heures", Link: site + claimURL("c1"), Requester: a11yBruno}},
 		"claim_decided":  {a11yBruno, refused},
+		"claim_joined":   {a11yPMI, claim},
 		"claim_reminder": {a11yPMI, claim},
 		"confirm":        {a11yPMI, link(confirmPath)},
 		"listing_invite": {a11yBruno, inviteMail{Company: "Tôlerie Comtoise", Inviter: "Claire Morel", Link: site + w.invite, Expires: "22 avril 2026"}},

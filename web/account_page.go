@@ -139,7 +139,7 @@ func (s *Server) accountPageOf(c *fiber.Ctx, a data.Account) (*accountPage, erro
 		if title == "" {
 			title = "besoin sans intitulé"
 		}
-		p.Needs = append(p.Needs, needView{Title: title, URL: needURL(t.SourceID), Created: frenchDate(t.PublishedAt)})
+		p.Needs = append(p.Needs, needView{Title: title, URL: needURL(t.SourceID), Created: parisDate(t.PublishedAt)})
 	}
 	members, err := s.store.MembershipsOf(ctx, a.ID)
 	if err != nil {

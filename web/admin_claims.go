@@ -29,6 +29,11 @@ type adminClaimView struct {
 	// it was refused: the field is marked, described by the page's error.
 	Reason      string
 	ReasonError bool
+	// ManagedBy are the members of the listing's team, Rivals the other
+	// open claims of the listing (« adresse (état) »): accepting a claim
+	// of a listing already managed, or claimed by someone else too, makes
+	// its author a member beside them; the admin reads it on the card.
+	ManagedBy, Rivals []string
 }
 
 // adminDeskPage is the typed page of admin.html.
@@ -91,6 +96,7 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg, reasonOf s
 	}
 	slices.SortStableFunc(open, func(a, b data.Claim) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	token := s.csrfToken(c)
+	team := map[string][]string{} // supplier → its members' addresses
 	for _, cl := range open {
 		sup, err := s.store.Supplier(ctx, cl.SupplierID)
 		if err != nil {
@@ -100,6 +106,23 @@ func (s *Server) renderDesk(c *fiber.Ctx, status int, notice, errMsg, reasonOf s
 			ClaimantJournal: journalPath + "?acteur=" + url.QueryEscape(cl.AccountID),
 			Journal:         journalPath + "?objet=" + url.QueryEscape("claim:"+cl.ID)}
 		v.Claimant = email(cl.AccountID)
+		members, known := team[cl.SupplierID]
+		if !known {
+			ms, err := s.store.Members(ctx, cl.SupplierID)
+			if err != nil {
+				return fmt.Errorf("web: admin desk: members of %s: %w", cl.SupplierID, err)
+			}
+			for _, m := range ms {
+				members = append(members, email(m.AccountID))
+			}
+			team[cl.SupplierID] = members
+		}
+		v.ManagedBy = members
+		for _, other := range open {
+			if other.SupplierID == cl.SupplierID && other.ID != cl.ID && other.AccountID != cl.AccountID {
+				v.Rivals = append(v.Rivals, email(other.AccountID)+" ("+other.Status.Label()+")")
+			}
+		}
 		if cl.ID == reasonOf {
 			v.Reason, v.ReasonError = c.FormValue("reason"), true
 		}

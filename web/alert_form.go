@@ -245,7 +245,7 @@ func (f *alertForm) checkNear(sites []companySite) {
 	if f.NearKind == nearNone {
 		return
 	}
-	r, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f.Radius), ",", "."), 64)
+	r, err := typedKm(f.Radius)
 	switch {
 	case strings.TrimSpace(f.Radius) == "":
 		f.fail(alertFieldRadius, "indiquez le rayon en kilomètres (par exemple 50)")

@@ -61,8 +61,9 @@ type claimMail struct {
 }
 
 // mailMembers writes mail name about claim cl to every current member of
-// its company.
-func (s *Server) mailMembers(ctx context.Context, cl data.Claim, name string, now time.Time) error {
+// its company but its claimant; link is the page the mail leads to, the
+// member's claims when "".
+func (s *Server) mailMembers(ctx context.Context, cl data.Claim, name, link string, now time.Time) error {
 	members, err := s.store.Members(ctx, cl.SupplierID)
 	if err != nil {
 		return fmt.Errorf("web: claim %s: members: %w", cl.ID, err)
@@ -73,6 +74,9 @@ func (s *Server) mailMembers(ctx context.Context, cl data.Claim, name string, no
 	}
 	d := claimMail{Supplier: sup.Name, Claimant: claimant.Email, Method: cl.Method.Label(), Proof: cl.Proof,
 		Link: s.baseURL() + claimsPath, Days: int(now.Sub(cl.ProvenAt) / (24 * time.Hour))}
+	if link != "" {
+		d.Link = s.baseURL() + link
+	}
 	for _, m := range members {
 		if m.AccountID == cl.AccountID {
 			continue
@@ -118,7 +122,7 @@ func notAwaitingDecision(cl *data.Claim) string {
 	if !cl.Open() {
 		when := ""
 		if !cl.DecidedAt.IsZero() {
-			when = " le " + frenchDate(cl.DecidedAt)
+			when = " le " + parisDate(cl.DecidedAt)
 		}
 		return "Cette demande a déjà été " + cl.Status.Label() + when + " : il n'y a plus rien à décider."
 	}
@@ -169,6 +173,15 @@ func (s *Server) decideClaim(c *fiber.Ctx, actor data.Account, id string, d deci
 	// shown to the one who decided as a failure.
 	if err := s.mailDecision(c.UserContext(), out, d); err != nil {
 		s.cfg.Logger.ErrorContext(c.UserContext(), "claim decision mail failed", "claim", out.ID, "err", err)
+	}
+	// A listing already managed gets a member its team did not approve
+	// when the Alliance accepts: the team is told, and shown the way to
+	// remove someone who is not of the company. (A member who approves
+	// knows it; the listing's first manager has no one to tell.)
+	if d.accept && d.admin {
+		if err := s.mailMembers(c.UserContext(), out, "claim_joined", companyURL(out.SupplierID)+"/equipe", time.Now()); err != nil {
+			s.cfg.Logger.ErrorContext(c.UserContext(), "claim joined mail failed", "claim", out.ID, "err", err)
+		}
 	}
 	return out, nil
 }

@@ -48,7 +48,7 @@ func (s *Server) RemindPendingClaims(ctx context.Context, now time.Time) error {
 	var errs []error
 	for _, cl := range due {
 		// Mail first, then record: a failed mail is tried again next time.
-		if err := s.mailMembers(ctx, cl, "claim_reminder", now); err != nil {
+		if err := s.mailMembers(ctx, cl, "claim_reminder", "", now); err != nil {
 			errs = append(errs, err)
 			continue
 		}

@@ -223,7 +223,7 @@ func (s *Server) afterProof(c *fiber.Ctx, cl data.Claim) error {
 	if cl.Status == data.ClaimApproval {
 		// The proof is recorded: a mail that cannot leave is logged, and
 		// the reminders (RemindPendingClaims) will tell the members.
-		if err := s.mailMembers(c.UserContext(), cl, "claim_approval", time.Now()); err != nil {
+		if err := s.mailMembers(c.UserContext(), cl, "claim_approval", "", time.Now()); err != nil {
 			s.cfg.Logger.ErrorContext(c.UserContext(), "claim approval mail failed", "claim", cl.ID, "err", err)
 		}
 	}

@@ -66,7 +66,7 @@ func newClaimView(c data.Claim, sup data.Supplier, now time.Time) claimView {
 	if c.Method == data.ClaimByPost {
 		a := c.LetterAddress
 		v.Letter = nonEmpty(sup.Name, a.Street, strings.TrimSpace(a.Postcode+" "+a.Commune))
-		v.LetterSent = frenchDate(c.LetterAt)
+		v.LetterSent = parisDate(c.LetterAt)
 	}
 	if !c.CodeExpires.IsZero() {
 		v.CodeExpires = frenchDateTime(c.CodeExpires)

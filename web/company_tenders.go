@@ -186,7 +186,10 @@ func (s *Server) companyTenderData(c *fiber.Ctx, a companyAccess, limit int, bac
 	if len(res.Fits) > limit {
 		res.Fits, v.More = res.Fits[:limit], true
 	}
-	form := &tenderFitForm{PageURL: v.PageURL, CSRF: v.CSRF, Back: back}
+	var form *tenderFitForm // « Pas pour nous », for the company's members only (companyTenderAction)
+	if a.member != nil {
+		form = &tenderFitForm{PageURL: v.PageURL, CSRF: v.CSRF, Back: back}
+	}
 	v.Fits = companyTenderViews(res.Fits, "ct-", form, now)
 	v.Announced = companyTenderViews(announced.Fits, "ca-", form, now)
 	if len(v.Fits) < fewOpenTenders {

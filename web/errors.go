@@ -166,6 +166,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusRequestEntityTooLarge {
 		if msg, back, ok := claimUploadRefusal(errorPath(c)); ok { // claim_upload_limit.go
 			p.Title, p.Message, p.Back = "Fichier trop volumineux", msg, back
+		} else if msg, back, ok := logoUploadRefusal(errorPath(c)); ok { // listing_logo.go
+			p.Title, p.Message, p.Back = "Fichier trop volumineux", msg, back
 		}
 	}
 	if rerr := s.render(c, status, "error", p); rerr != nil {

@@ -145,7 +145,7 @@ func (s *Server) companies(c *fiber.Ctx) error {
 		}
 		score, _ := data.Completeness(sup, now)
 		p.Companies = append(p.Companies, companyItem{ID: sup.ID, Name: sup.Name, Role: memberRoleText(m.Role),
-			URL: companyURL(sup.ID), Since: frenchDate(m.Since), Score: score})
+			URL: companyURL(sup.ID), Since: parisDate(m.Since), Score: score})
 	}
 	return s.render(c, fiber.StatusOK, "listing_list", p)
 }

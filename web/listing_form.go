@@ -230,7 +230,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 		}
 		for _, e := range fe {
 			if id := fieldInputID(e.Field, l); slices.Contains(sec.Fields, e.Field) && !read[id] {
-				p.Errors = append(p.Errors, listingError{ID: id, Label: fieldName(e.Field), Message: e.Message})
+				p.Errors = append(p.Errors, listingError{ID: id, Label: formFieldName(e.Field), Message: e.Message})
 			}
 		}
 	}
@@ -256,7 +256,7 @@ func (s *Server) listingSectionSave(c *fiber.Ctx) error {
 // look CPV codes up with, "" when the form is to be saved.
 func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 	fail := func(field, msg string) {
-		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field, *l), Label: fieldName(field), Message: msg})
+		p.Errors = append(p.Errors, listingError{ID: fieldInputID(field, *l), Label: formFieldName(field), Message: msg})
 	}
 	switch p.Section.Name {
 	case "presentation":
@@ -280,8 +280,8 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 		l.ServiceArea = data.ServiceArea{Kind: data.ServiceAreaKind(c.FormValue("zone"))}
 		switch l.ServiceArea.Kind {
 		case data.ServiceAreaRadius:
-			r, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(c.FormValue("rayon")), ",", "."), 64)
-			if err != nil || math.IsNaN(r) || math.IsInf(r, 0) { // ParseFloat reads « NaN » and « Inf »
+			r, err := typedKm(c.FormValue("rayon"))
+			if err != nil {
 				r = 0
 				fail(data.FieldServiceArea, "indiquez le rayon en kilomètres (un nombre, par exemple 80)")
 			}
@@ -305,9 +305,10 @@ func (p *listingEditPage) readSection(c *fiber.Ctx, l *data.Listing) string {
 			id := "cert-" + strconv.Itoa(i)
 			ct := data.Certification{Name: c.FormValue(id + "-nom"), Issuer: c.FormValue(id + "-organisme")}
 			if raw := strings.TrimSpace(c.FormValue(id + "-validite")); raw != "" {
-				d, err := time.Parse(time.DateOnly, raw)
-				if err != nil {
-					fail(data.FieldCertifications, "date de validité illisible : « "+raw+" » (attendu : AAAA-MM-JJ)")
+				d, err := certDate(raw)
+				if err != nil { // on its own row's date, not on the first row's name
+					p.Errors = append(p.Errors, listingError{ID: id + "-validite", Label: "Certification " + strconv.Itoa(i),
+						Message: "date de validité illisible : « " + raw + " » (par exemple 30/06/2028)"})
 				}
 				ct.ValidUntil = d
 			}
@@ -445,6 +446,9 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 	if err != nil {
 		return refuse(fiber.StatusBadRequest, "choisissez un fichier image (PNG, JPEG ou GIF)")
 	}
+	if fh.Size > maxLogoUpload {
+		return refuse(fiber.StatusRequestEntityTooLarge, logoMessage(logoTooHeavy(fh.Size)))
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return fmt.Errorf("web: logo upload: %w", err)
@@ -466,4 +470,41 @@ func (s *Server) listingLogo(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"?enregistre=logo", fiber.StatusSeeOther)
+}
+
+// typedKm reads a distance in kilometres as people type it: « 80 »,
+// « 12,5 », « 150 km » (the unit the label already names, typed anyway:
+// « 150 km » was refused as not a number). NaN and infinities, which
+// ParseFloat reads, are refused too.
+func typedKm(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if n := len(s); n >= 2 && strings.EqualFold(s[n-2:], "km") {
+		s = strings.TrimSpace(s[:n-2])
+	}
+	r, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+	if err == nil && (math.IsNaN(r) || math.IsInf(r, 0)) {
+		err = fmt.Errorf("web: distance %q: %w", s, data.ErrInvalid)
+	}
+	return r, err
+}
+
+// certDate reads a certificate's end of validity as a date field sends
+// it (2028-06-30) or as it is typed where the browser offers a plain
+// text field (30/06/2028).
+func certDate(raw string) (time.Time, error) {
+	d, err := time.Parse(time.DateOnly, raw)
+	if err != nil {
+		d, err = time.Parse("02/01/2006", raw)
+	}
+	return d, err
+}
+
+// formFieldName names a field in the error summary of the listing's forms
+// as the form's label does: the description is « Présentation de
+// l'entreprise » there, « Description » in the public page's provenance.
+func formFieldName(field string) string {
+	if field == data.FieldDescription {
+		return "Présentation de l'entreprise"
+	}
+	return fieldName(field)
 }

@@ -84,7 +84,7 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 	p := &teamPage{Layout: Layout{Title: "Équipe — " + a.sup.Name}, companyHead: newCompanyHead(a, "team", "equipe"),
 		CanManage: a.canManageTeam(), IsMember: a.member != nil, LeaveURL: base + "/quitter", InviteURL: base + "/equipe/inviter"}
 	for _, m := range members {
-		mv := memberView{Who: m.AccountID, Role: memberRoleText(m.Role), Since: frenchDate(m.Since), Me: m.AccountID == a.account.ID}
+		mv := memberView{Who: m.AccountID, Role: memberRoleText(m.Role), Since: parisDate(m.Since), Me: m.AccountID == a.account.ID}
 		if acc, err := s.store.Account(ctx, m.AccountID); err == nil {
 			mv.Who = acc.Email
 			if acc.Name != "" {
@@ -105,7 +105,7 @@ func (s *Server) newTeamPage(c *fiber.Ctx, a companyAccess) (*teamPage, error) {
 			return nil, err
 		}
 		for _, inv := range invites {
-			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: frenchDate(inv.CreatedAt), Expires: frenchDate(inv.ExpiresAt),
+			p.Invites = append(p.Invites, inviteView{Email: inv.Email, Sent: parisDate(inv.CreatedAt), Expires: parisDate(inv.ExpiresAt),
 				ID: inv.TokenHash})
 		}
 	}
@@ -180,7 +180,7 @@ func (s *Server) listingInvite(c *fiber.Ctx) error {
 		inviter = a.account.Name + " (" + a.account.Email + ")"
 	}
 	if err := s.sendMail(ctx, norm, "listing_invite", inviteMail{Company: a.sup.Name, Inviter: inviter,
-		Link: s.baseURL() + invitationPathPrefix + token, Expires: frenchDate(inv.ExpiresAt)}); err != nil {
+		Link: s.baseURL() + invitationPathPrefix + token, Expires: parisDate(inv.ExpiresAt)}); err != nil {
 		return fmt.Errorf("web: invitation mail: %w", err)
 	}
 	return c.Redirect(companyURL(a.sup.ID)+"/equipe?fait="+done, fiber.StatusSeeOther)
@@ -424,10 +424,17 @@ func (s *Server) invitation(c *fiber.Ctx) (data.Invite, data.Account, *invitatio
 	}
 	token := c.Params("token")
 	p := &invitationPage{Layout: Layout{Title: "Invitation"}, Action: invitationPathPrefix + token}
-	if !inviteTokenRe.MatchString(token) {
-		return data.Invite{}, acc, nil, 0, fmt.Errorf("web: invitation: %w", data.ErrNotFound)
+	var inv data.Invite
+	err := fmt.Errorf("web: invitation: %w", data.ErrNotFound)
+	if inviteTokenRe.MatchString(token) {
+		inv, err = s.store.Invite(c.UserContext(), secretHash(token))
 	}
-	inv, err := s.store.Invite(c.UserContext(), secretHash(token))
+	if errors.Is(err, data.ErrNotFound) {
+		// A link cut by the mail reader, or copied in part: the page of an
+		// invitation says so, not « Page introuvable ».
+		p.Error = inviteUnknown
+		return data.Invite{}, acc, p, fiber.StatusNotFound, nil
+	}
 	if err != nil {
 		return data.Invite{}, acc, nil, 0, err
 	}
@@ -483,6 +490,10 @@ func maskEmail(e string) string {
 	return e[:1] + "•••" + e[at:]
 }
 
+// inviteUnknown is what the page of an unknown invitation link says.
+const inviteUnknown = "Ce lien d'invitation n'est pas reconnu : il est peut-être incomplet. Ouvrez-le en entier depuis le courriel reçu " +
+	"(copiez-le d'un seul tenant s'il est coupé), ou demandez une nouvelle invitation à un responsable de la fiche."
+
 // inviteExpired is what an expired invitation's page says.
 const inviteExpired = "Cette invitation a expiré. Demandez-en une nouvelle à un responsable de la fiche."
 
@@ -518,7 +529,7 @@ func (s *Server) showInvitation(c *fiber.Ctx, refused bool) error {
 // for it, it is in the team.
 func (s *Server) joinedWith(ctx context.Context, inv data.Invite, acc data.Account, status int) (bool, error) {
 	usedByAcc := !inv.UsedAt.IsZero() && inv.UsedBy == acc.ID
-	if !usedByAcc && status == fiber.StatusOK {
+	if !usedByAcc && status == fiber.StatusOK || inv.SupplierID == "" { // "": no such invitation
 		return false, nil
 	}
 	m, err := s.membershipOf(ctx, inv.SupplierID, acc.ID)

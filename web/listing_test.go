@@ -283,7 +283,7 @@ func TestListingLogoUpload(t *testing.T) {
 	}{
 		{"not an image", []byte("<html><script>alert(1)</script></html>"), 400, "n&#39;est pas une image"},
 		{"too large", append(encodePNG(t, testImage(10, 10)), make([]byte, maxLogoUpload)...), 413, "le maximum est 512 Ko"},
-		{"decompression bomb", pngBomb(t, 60000, 60000), 413, "60000 × 60000 pixels"},
+		{"decompression bomb", pngBomb(t, 60000, 60000), 413, "60\u202f000 × 60\u202f000 pixels"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

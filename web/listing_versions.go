@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,11 +63,16 @@ func (s *Server) listingVersions(c *fiber.Ctx) error {
 		who, ok := names[v.Actor]
 		if !ok {
 			who = v.Actor
-			if acc, err := s.store.Account(ctx, v.Actor); err == nil {
+			switch acc, err := s.store.Account(ctx, v.Actor); {
+			case err == nil:
 				who = acc.Email
 				if acc.Name != "" {
 					who = acc.Name + " (" + acc.Email + ")"
 				}
+			case errors.Is(err, data.ErrNotFound):
+				// The account was deleted: its id is all the version keeps
+				// (store.DeleteAccount), a bare « aace11b2869b7dade » to the team.
+				who = "compte supprimé (n° " + v.Actor + ")"
 			}
 			names[v.Actor] = who
 		}
