@@ -484,7 +484,7 @@ func statusCounts(tc *observatory.TenderCoverage) string {
 // closed. The API links follow.
 func (s *Server) fillTenderSection(p *observatoryPage, f *observatory.Facts, flt observatory.Filter, now time.Time) {
 	where := "en France"
-	if p.Filter.Active {
+	if flt.Region != "" || flt.Departement != "" || flt.Label != "" { // the period is said apart
 		where = "dans ce périmètre"
 	}
 	const counted = ", qu'ils soient encore ouverts, clos ou attribués : un fabricant qui manque est un manque, " +

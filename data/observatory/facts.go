@@ -209,8 +209,13 @@ type TenderFact struct {
 	Source string
 	State  data.TenderState
 	// Outcome is data.StatusAwarded when the notices named the winners,
-	// else "": the tender is then open until its deadline (statusOn).
-	Outcome     data.TenderStatus
+	// else "": the tender is then open until OpenUntil (statusOn).
+	Outcome data.TenderStatus
+	// OpenUntil is data.Tender.OpenUntil: the deadline, else the one
+	// presumed from the publication, zero when neither is known (open).
+	// Kept rather than recomputed: statusOn runs on every kept tender of
+	// every aggregation, and a data.Tender to ask is a large value.
+	OpenUntil   time.Time
 	Deadline    time.Time
 	PublishedAt time.Time
 	UpdatedAt   time.Time
@@ -601,7 +606,7 @@ func calledFor(t *data.Tender) bool {
 // tenderFactOf extracts the facts of a kept tender, not yet matched.
 func tenderFactOf(t *data.Tender) TenderFact {
 	place := data.ResolvePlace(t.Place)
-	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Outcome: t.Outcome(), Deadline: t.Deadline,
+	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Outcome: t.Outcome(), OpenUntil: t.OpenUntil(), Deadline: t.Deadline,
 		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
 		Capable: -1, Abroad: place.Abroad(), at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
@@ -709,15 +714,14 @@ func matchOrder(a, b *TenderFact, now time.Time) int {
 	return cmpString(a.ID, b.ID)
 }
 
-// statusOn is where the tender stands on day: its outcome when the
-// notices named one (awarded), else open until its deadline (or the
-// presumed one, data.Tender.OpenUntil), closed after.
+// statusOn is where the tender stands on day, as data.Tender.StatusAt
+// says it: its outcome when the notices named one (awarded), else open
+// until OpenUntil, closed after.
 func (t *TenderFact) statusOn(day time.Time) data.TenderStatus {
 	if t.Outcome != "" {
 		return t.Outcome
 	}
-	tt := data.Tender{Deadline: t.Deadline, PublishedAt: t.PublishedAt}
-	if until := tt.OpenUntil(); until.IsZero() || day.Before(until) {
+	if t.OpenUntil.IsZero() || day.Before(t.OpenUntil) {
 		return data.StatusOpen
 	}
 	return data.StatusClosed

@@ -152,9 +152,10 @@ func (f *Facts) Apply(ctx context.Context, src ChangeSource, ch Changes, opts Bu
 	// The tenders of f still kept now (the window of the closed ones
 	// moves with the day); the changed ones go.
 	changedTenders := set(ch.Tenders)
-	for _, t := range f.Tenders {
-		if t.keptOn(opts.Now) && !changedTenders[t.ID] {
-			n.Tenders = append(n.Tenders, t)
+	n.Tenders = make([]TenderFact, 0, len(f.Tenders)+len(changedTenders))
+	for i := range f.Tenders {
+		if t := &f.Tenders[i]; t.keptOn(opts.Now) && !changedTenders[t.ID] {
+			n.Tenders = append(n.Tenders, *t)
 		}
 	}
 

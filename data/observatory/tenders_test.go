@@ -162,6 +162,8 @@ func TestStatusOnPresumesTheDeadline(t *testing.T) {
 		{"a deadline ahead", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, -9, 0), Deadline: day.AddDate(0, 0, 1)}, true},
 		{"awarded before its deadline", TenderFact{State: data.StateAwarded, Outcome: data.StatusAwarded, Deadline: day.AddDate(0, 0, 1)}, false},
 	} {
+		tt := data.Tender{Deadline: c.f.Deadline, PublishedAt: c.f.PublishedAt}
+		c.f.OpenUntil = tt.OpenUntil() // as tenderFactOf sets it
 		if got := c.f.statusOn(day) == data.StatusOpen; got != c.want {
 			t.Errorf("%s: open = %v, want %v", c.name, got, c.want)
 		}
