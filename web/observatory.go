@@ -126,8 +126,8 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	if fc.facts != nil {
 		// A refresh also runs, without any change, while tenders wait for
 		// the matcher (the cap of a build left them: MatchPending).
-		moved := fc.version != v || fc.facts.MatchPending > 0 && s.index != nil
-		if moved && fc.building == nil && fc.refreshDue() {
+		stale := fc.version != v || fc.facts.MatchPending > 0 && s.index != nil
+		if stale && fc.building == nil && fc.refreshDue() {
 			s.startFactsBuild(v, fc.facts)
 		}
 		f := fc.facts

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,26 +95,8 @@ func TestObservatoryRecentTendersOnRealNotices(t *testing.T) {
 	}
 
 	// The OpenAPI example is this answer (its lists cut short).
-	raw, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Paths map[string]struct {
-			Get struct {
-				Responses map[string]struct {
-					Content map[string]struct {
-						Example json.RawMessage `json:"example"`
-					} `json:"content"`
-				} `json:"responses"`
-			} `json:"get"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
 	var ex observatory.TenderCoverage
-	if err := json.Unmarshal(doc.Paths["/api/v1/stats/tenders"].Get.Responses["200"].Content["application/json"].Example, &ex); err != nil {
+	if err := json.Unmarshal(openAPIExample(t, "/api/v1/stats/tenders"), &ex); err != nil {
 		t.Fatal(err)
 	}
 	check("example: scope", ex.Scope, march.Scope)

@@ -61,9 +61,10 @@ import (
 // version 8 only folded the copies of one day and amount.
 // Version 10: the tenders kept are the calls open on BuiltAt and those
 // closed or awarded since that were published in the RecentMonths before
-// it, with their outcome (TenderFact.Outcome); a supplier carries its
-// stamp and the facts the directory's fingerprint, which decide whether a
-// closed tender's count is reused; MatchPending is kept.
+// it, with their outcome and end (TenderFact.Outcome, OpenUntil); a
+// supplier carries its stamp and the facts the directory's fingerprint,
+// which decide whether a closed tender's count is reused; MatchPending
+// is kept.
 const FactsFormatVersion = 10
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
