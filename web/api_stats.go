@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,7 @@ func statsAPIParams() map[string][]string {
 	withFormat := append(statsParamNames(), "format")
 	return map[string][]string{
 		"/api/v1/stats/coverage": withFormat,
-		"/api/v1/stats/tenders":  withFormat,
+		"/api/v1/stats/tenders":  append(slices.Clone(withFormat), "scope"),
 		"/api/v1/stats/awards":   withFormat,
 		"/api/v1/stats/sources":  {"format"},
 		"/api/v1/stats/history":  withFormat,
@@ -96,8 +97,27 @@ func (s *Server) apiStatsCoverage(c *fiber.Ctx) error {
 		[]string{"Tableau", "Code", "Nom", "Référencées", "Labellisées", "Label expiré", "Population", "Labellisées pour 100 000 hab."}, rows)
 }
 
+// tenderScope reads the scope parameter of /api/v1/stats/tenders: the
+// tenders open today (the default, as before the parameter), or those
+// published in the period, open or closed.
+func tenderScope(c *fiber.Ctx) (observatory.TenderScope, error) {
+	switch v := strings.ToLower(strings.TrimSpace(queryValues(c).Get("scope"))); v {
+	case "", string(observatory.ScopeOpen):
+		return observatory.ScopeOpen, nil
+	case string(observatory.ScopePublished):
+		return observatory.ScopePublished, nil
+	default:
+		return "", badParam("scope", v, "portée attendue : open (appels d'offres ouverts aujourd'hui, par défaut) "+
+			"ou published (appels d'offres publiés dans la période, ouverts ou clos ; les 12 derniers mois sans période)")
+	}
+}
+
 func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 	flt, csv, err := statsRequest(c, "/api/v1/stats/tenders")
+	if err != nil {
+		return err
+	}
+	scope, err := tenderScope(c)
 	if err != nil {
 		return err
 	}
@@ -105,13 +125,17 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tc := s.tendersOf(f, flt, s.now())
+	tc := s.tendersOf(f, scope, flt, s.now())
 	if !csv {
 		c.Set(fiber.HeaderCacheControl, "no-cache")
 		return c.JSON(tc)
 	}
 	rows := [][]string{
+		{"synthese", "scope", "portée : " + tenderScopeName(tc), "", "", "", "", ""},
+		{"synthese", "tenders", "appels d'offres comptés", "", "", csvInt(tc.Tenders), "", ""},
 		{"synthese", "open", "appels d'offres ouverts", "", "", csvInt(tc.Open), "", ""},
+		{"synthese", "closed", "clos", "", "", csvInt(tc.Closed), "", ""},
+		{"synthese", "awarded", "attribués", "", "", csvInt(tc.Awarded), "", ""},
 		{"synthese", "evaluated", "évalués", "", "", csvInt(tc.Evaluated), "", ""},
 		{"synthese", "at_least_3", "au moins 3 fournisseurs capables", "", "", csvInt(tc.AtLeast3), "", ""},
 		{"synthese", "at_least_1", "au moins 1 fournisseur capable", "", "", csvInt(tc.AtLeast1), "", ""},
@@ -128,10 +152,28 @@ func (s *Server) apiStatsTenders(c *fiber.Ctx) error {
 	}
 	for _, t := range tc.Unmatched {
 		// The title comes from the web; the place is named as on the page.
-		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, unmatchedPlace(t), "1", "1", isoDate(t.Deadline)})
+		rows = append(rows, []string{"sans_fournisseur", t.ID, csvText(t.Title), t.Region, unmatchedPlace(t), "1", "1", isoDate(t.Deadline),
+			isoDate(t.PublishedAt.In(paris())), statusWord(t.Status, 1)})
+	}
+	for i := range rows {
+		rows[i] = append(rows[i], make([]string, 10-len(rows[i]))...)
 	}
 	return sendCSV(c, s.csvFileName("appels-d-offres"),
-		[]string{"Tableau", "Code", "Nom", "Région", "Nom de la région ou département", "Évalués", "Sans fournisseur capable", "Date limite"}, rows)
+		[]string{"Tableau", "Code", "Nom", "Région", "Nom de la région ou département", "Évalués", "Sans fournisseur capable", "Date limite",
+			"Date de publication", "État"}, rows)
+}
+
+// tenderScopeName says in French which tenders a coverage counts: « ouverts
+// le 8 décembre 2026 », « publiés en mars 2026, ouverts ou clos ».
+func tenderScopeName(tc *observatory.TenderCoverage) string {
+	if tc.Scope == observatory.ScopePublished {
+		return "appels d'offres publiés " + publishedPeriodText(tc.PublishedFrom, tc.PublishedTo) + ", ouverts ou clos"
+	}
+	s := "appels d'offres ouverts le " + frenchDate(tc.Day.In(paris()))
+	if p := publishedPeriodText(tc.PublishedFrom, tc.PublishedTo); p != "" {
+		s += ", publiés " + p
+	}
+	return s
 }
 
 func (s *Server) apiStatsAwards(c *fiber.Ctx) error {

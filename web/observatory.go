@@ -102,8 +102,8 @@ func (s *Server) coverageOf(f *observatory.Facts, flt observatory.Filter, day ti
 	return aggregate(s, f, "coverage", flt, day, func() *observatory.Coverage { return f.Coverage(flt, day) })
 }
 
-func (s *Server) tendersOf(f *observatory.Facts, flt observatory.Filter, day time.Time) *observatory.TenderCoverage {
-	return aggregate(s, f, "tenders", flt, day, func() *observatory.TenderCoverage { return f.TenderCoverage(flt, day) })
+func (s *Server) tendersOf(f *observatory.Facts, scope observatory.TenderScope, flt observatory.Filter, day time.Time) *observatory.TenderCoverage {
+	return aggregate(s, f, "tenders/"+string(scope), flt, day, func() *observatory.TenderCoverage { return f.TenderCoverageOf(scope, flt, day) })
 }
 
 func (s *Server) awardsOf(f *observatory.Facts, flt observatory.Filter, day time.Time) *observatory.AwardShare {
@@ -124,7 +124,10 @@ func (s *Server) observatoryFacts(ctx context.Context) (*observatory.Facts, erro
 	fc := &s.obsFacts
 	fc.mu.Lock()
 	if fc.facts != nil {
-		if fc.version != v && fc.building == nil && fc.refreshDue() {
+		// A refresh also runs, without any change, while tenders wait for
+		// the matcher (the cap of a build left them: MatchPending).
+		stale := fc.version != v || fc.facts.MatchPending > 0 && s.index != nil
+		if stale && fc.building == nil && fc.refreshDue() {
 			s.startFactsBuild(v, fc.facts)
 		}
 		f := fc.facts
@@ -220,7 +223,7 @@ func (s *Server) startFactsBuild(version uint64, previous *observatory.Facts) {
 			return
 		}
 		fc.facts, fc.version, fc.results = f, version, nil
-		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "open_tenders", len(f.Tenders),
+		s.cfg.Logger.Info("observatory facts built", "suppliers", len(f.Suppliers), "tenders", len(f.Tenders), "match_pending", f.MatchPending,
 			"awards", len(f.Awards), "applied", applied, "changes", changes.Len(),
 			"took", f.BuildTook)
 	})

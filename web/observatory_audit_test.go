@@ -32,7 +32,7 @@ func TestObservatoryDaysAreParisDays(t *testing.T) {
 	fillTenders(p, &observatory.TenderCoverage{Unmatched: []observatory.UnmatchedTender{
 		{ID: "ted:late", Title: "Fourniture de mobilier", Deadline: time.Date(2027, 1, 10, 23, 30, 0, 0, time.UTC)},
 	}})
-	if got := p.Unmatched[0].Deadline; got != "11 janvier 2027" {
+	if got := p.Main.Unmatched[0].Deadline; got != "11 janvier 2027" {
 		t.Errorf("deadline 2027-01-10T23:30Z shown as %q, want « 11 janvier 2027 » (Paris)", got)
 	}
 }
@@ -111,10 +111,10 @@ func TestObservatoryUnmatchedSaysInferredCPV(t *testing.T) {
 		{ID: "boamp:cat", Title: "Voie et caténaire", CPVDivision: "45", CPVInferred: true},
 		{ID: "boamp:mob", Title: "Mobilier", CPVDivision: "39"},
 	}})
-	if got := p.Unmatched[0].CPV; got != "45 – Travaux de construction (déduit de l'avis)" {
+	if got := p.Main.Unmatched[0].CPV; got != "45 – Travaux de construction (déduit de l'avis)" {
 		t.Errorf("inferred division shown as %q", got)
 	}
-	if got := p.Unmatched[1].CPV; strings.Contains(got, "déduit") {
+	if got := p.Main.Unmatched[1].CPV; strings.Contains(got, "déduit") {
 		t.Errorf("declared division shown as %q", got)
 	}
 }
@@ -156,7 +156,7 @@ func TestObservatoryUnmatchedOfARegion(t *testing.T) {
 	fillTenders(p, &observatory.TenderCoverage{Unmatched: []observatory.UnmatchedTender{
 		{ID: "ted:aura", Title: "Mobilier scolaire", Region: "84"},
 	}})
-	if got := p.Unmatched[0].Place; got != "Auvergne-Rhône-Alpes (région)" {
+	if got := p.Main.Unmatched[0].Place; got != "Auvergne-Rhône-Alpes (région)" {
 		t.Errorf("place of a tender of région 84 = %q", got)
 	}
 }
@@ -187,8 +187,8 @@ func TestObservatorySharesSayTheirBase(t *testing.T) {
 	check("unidentified share of the count", p.AwardTotals[3].Share, "2,0\u00a0%")
 
 	fillTenders(p, &observatory.TenderCoverage{Open: 10, Evaluated: 8, NotEvaluated: 2, AtLeast3: 2, AtLeast1: 4, None: 4})
-	check("share without a capable supplier", p.TendersNoneShare, "50,0\u00a0%")
-	check("share with 3 or more", p.TendersAtLeast3Share, "25,0\u00a0%")
+	check("share without a capable supplier", p.Main.TendersNoneShare, "50,0\u00a0%")
+	check("share with 3 or more", p.Main.TendersAtLeast3Share, "25,0\u00a0%")
 }
 
 // TestObservatoryWaitsForTheMatcher: serve learns the CPV ↔ NAF links from

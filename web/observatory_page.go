@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,17 +32,21 @@ type observatoryPage struct {
 	Univers, CPVDivisions        []sectorRow
 	MoreDivisions, MoreCPV       int // rows left out of the two long lists
 
-	Tenders                                *observatory.TenderCoverage
-	TendersNoneShare, TendersAtLeast3Share string // of the evaluated tenders
-	TendersMatcher                         bool   // the matcher is available
-	// NoneOpen, when no tender of the store is open, says how many
-	// published notices it holds and when the last was published, so that
-	// empty figures are not read as « every tender finds a supplier ».
-	NoneOpen                                                string
-	CapableScore                                            string
-	Heat                                                    *heatView
-	Unmatched                                               []unmatchedRow
-	MoreUnmatched                                           int
+	// TendersTitle and TendersScope are the tender section's heading and
+	// what it counts: the tenders open today, or, with a period, those
+	// published in it, open or closed.
+	TendersTitle, TendersScope string
+	TendersMatcher             bool // the matcher is available
+	CapableScore               string
+	// Main is the section's figures: the tenders open today (ScopeOpen),
+	// or with a period those published in it (ScopePublished); Recent,
+	// without a period, the same for the notices published in the last
+	// twelve months, open or closed: the default server's notices are all
+	// past their deadline, and a gap is a gap whether it passed or not.
+	Main, Recent *tenderBlock
+	// KeptNote says, when the period starts before them, since when the
+	// facts keep the closed tenders.
+	KeptNote                                                string
 	Awards                                                  *observatory.AwardShare
 	AwardPeriod                                             string
 	AwardTotals                                             []awardTotalRow
@@ -126,6 +131,33 @@ type sectorRow struct {
 
 type unmatchedRow struct {
 	ID, Title, Place, CPV, Deadline, URL string
+	Published, Status                    string // with observatory.ScopePublished: « 15 mars 2026 », « clos »
+}
+
+// tenderBlock is one evaluation of the tenders in the section, its
+// figures, matrix and list.
+type tenderBlock struct {
+	Tenders                                *observatory.TenderCoverage
+	TendersNoneShare, TendersAtLeast3Share string // of the evaluated tenders
+	Heat                                   *heatView
+	Unmatched                              []unmatchedRow
+	MoreUnmatched                          int
+	// Suffix tells the element ids of a second block apart ("-recent");
+	// a second block's list has a lower heading.
+	Suffix string
+	// Published is true for observatory.ScopePublished.
+	Published bool
+	// One and Many are the words of one and several of the tenders
+	// counted (« appel d'offres ouvert »).
+	One, Many string
+	// ByStatus says, with Published, how many are still open, closed or
+	// awarded (« dont 1 encore ouvert, 88 clos et 1 attribué »).
+	ByStatus       string
+	UnmatchedTitle string
+	// Empty is said when no tender was evaluated.
+	Empty   string
+	Matcher bool   // the matcher is available
+	APILink string // the same figures in the API
 }
 
 // awardScopeRow says what the contracts counted from one source cover.
@@ -203,8 +235,7 @@ func (s *Server) observatoryHandler(c *fiber.Ctx) error {
 		TendersMatcher: s.index != nil}
 	p.Filter = newStatsFilterView(flt.Region, flt.Departement, string(flt.Label), periodText(flt))
 	s.fillCoverage(p, s.coverageOf(f, flt, now))
-	fillTenders(p, s.tendersOf(f, flt, now))
-	p.NoneOpen = noneOpenText(f)
+	s.fillTenderSection(p, f, flt, now)
 	fillAwards(p, s.awardsOf(f, flt, now))
 	p.Charts = historyCharts(snaps)
 	if p.Admin {
@@ -359,17 +390,30 @@ func (s *Server) fillCoverage(p *observatoryPage, c *observatory.Coverage) {
 	p.CompletenessOver = cl.Fields
 }
 
+// fillTenders sets the section's main block from tc.
 func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
-	p.Tenders = tc
 	p.CapableScore = formatNumber(int(tc.CapableScore))
-	if tc.Evaluated > 0 {
-		p.TendersNoneShare = formatShare(float64(tc.None) / float64(tc.Evaluated))
-		p.TendersAtLeast3Share = formatShare(float64(tc.AtLeast3) / float64(tc.Evaluated))
+	p.Main = newTenderBlock(tc)
+}
+
+// newTenderBlock is the view of one evaluation of the tenders, its words
+// those of its scope.
+func newTenderBlock(tc *observatory.TenderCoverage) *tenderBlock {
+	b := &tenderBlock{Tenders: tc, One: "appel d'offres ouvert", Many: "appels d'offres ouverts",
+		UnmatchedTitle: "Appels d'offres ouverts sans fournisseur capable"}
+	if tc.Scope == observatory.ScopePublished {
+		b.Published, b.One, b.Many = true, "appel d'offres publié", "appels d'offres publiés"
+		b.UnmatchedTitle = "Appels d'offres publiés sans fournisseur capable, ouverts ou clos"
+		b.ByStatus = statusCounts(tc)
 	}
-	p.Heat = newHeatView(tc)
+	if tc.Evaluated > 0 {
+		b.TendersNoneShare = formatShare(float64(tc.None) / float64(tc.Evaluated))
+		b.TendersAtLeast3Share = formatShare(float64(tc.AtLeast3) / float64(tc.Evaluated))
+	}
+	b.Heat = newHeatView(tc)
 	for _, t := range tc.Unmatched {
-		if len(p.Unmatched) == observatoryListCap {
-			p.MoreUnmatched = len(tc.Unmatched) - observatoryListCap
+		if len(b.Unmatched) == observatoryListCap {
+			b.MoreUnmatched = len(tc.Unmatched) - observatoryListCap
 			break
 		}
 		r := unmatchedRow{ID: t.ID, Title: t.Title, CPV: t.CPVDivision, URL: "/appels-d-offres/" + url.PathEscape(t.ID)}
@@ -383,16 +427,139 @@ func fillTenders(p *observatoryPage, tc *observatory.TenderCoverage) {
 		if !t.Deadline.IsZero() {
 			r.Deadline = frenchDate(t.Deadline.In(paris())) // the day the tender's page says
 		}
-		p.Unmatched = append(p.Unmatched, r)
+		if b.Published {
+			r.Published, r.Status = frenchDate(t.PublishedAt.In(paris())), statusWord(t.Status, 1)
+		}
+		b.Unmatched = append(b.Unmatched, r)
 	}
+	return b
+}
+
+// statusWord is the French word of a tender's status in the observatory,
+// agreed with n: « ouvert(s) », « clos », « attribué(s) ».
+func statusWord(st data.TenderStatus, n int) string {
+	switch st {
+	case data.StatusOpen:
+		return data.PluralFR(n, "ouvert", "ouverts")
+	case data.StatusAwarded:
+		return data.PluralFR(n, "attribué", "attribués")
+	}
+	return "clos"
+}
+
+// statusCounts says how many of the tenders counted are still open,
+// closed or awarded: « Parmi eux : 1 encore ouvert, 88 clos et 1
+// attribué. », « Tous sont clos. » when they share one status, « Il est
+// clos. » for one; "" when there is none.
+func statusCounts(tc *observatory.TenderCoverage) string {
+	type part struct {
+		n    int
+		word string
+	}
+	var parts []part
+	for _, p := range []part{{tc.Open, "encore " + statusWord(data.StatusOpen, tc.Open)}, {tc.Closed, "clos"},
+		{tc.Awarded, statusWord(data.StatusAwarded, tc.Awarded)}} {
+		if p.n > 0 {
+			parts = append(parts, p)
+		}
+	}
+	switch {
+	case len(parts) == 0:
+		return ""
+	case len(parts) == 1 && parts[0].n == 1:
+		return "Il est " + parts[0].word + "."
+	case len(parts) == 1:
+		return "Tous sont " + parts[0].word + "."
+	}
+	words := make([]string, len(parts))
+	for i, p := range parts {
+		words[i] = formatNumber(p.n) + " " + p.word
+	}
+	return "Parmi eux : " + strings.Join(words[:len(words)-1], ", ") + " et " + words[len(words)-1] + "."
+}
+
+// fillTenderSection fills the tender section: without a period, the
+// tenders open today and, apart, those published in the last twelve
+// months, open or closed; with a period, those published in it, open or
+// closed. The API links follow.
+func (s *Server) fillTenderSection(p *observatoryPage, f *observatory.Facts, flt observatory.Filter, now time.Time) {
+	where := "en France"
+	if flt.Region != "" || flt.Departement != "" || flt.Label != "" { // the period is said apart
+		where = "dans ce périmètre"
+	}
+	const counted = ", qu'ils soient encore ouverts, clos ou attribués : un fabricant qui manque est un manque, " +
+		"que la date limite soit passée ou non. Les procédures annulées, les avis de pré-information et les avis de résultat sans leur appel d'offres (attributions directes, ou appel d'offres absent de Fabrique) ne sont pas comptés."
+	published := statsQuery(flt)
+	published.Set("scope", string(observatory.ScopePublished))
+	publishedLink := "/api/v1/stats/tenders?" + published.Encode()
+	if flt.From.IsZero() && flt.To.IsZero() {
+		p.TendersTitle = "Appels d'offres ouverts : trouvent-ils des fabricants ?"
+		open := s.tendersOf(f, observatory.ScopeOpen, flt, now)
+		fillTenders(p, open)
+		p.Main.Empty = "Aucun appel d'offres ouvert " + where + ", donc aucun à évaluer"
+		if none := noneOpenText(f, s.tendersOf(f, observatory.ScopeOpen, observatory.Filter{}, now)); none != "" {
+			p.Main.Empty += " : " + none
+		}
+		p.Main.Empty += "."
+		p.Main.Matcher, p.Main.APILink = p.TendersMatcher, p.Links.Tenders
+		recent := s.tendersOf(f, observatory.ScopePublished, flt, now)
+		p.Recent = newTenderBlock(recent)
+		p.Recent.Suffix, p.Recent.Matcher, p.Recent.APILink = "-recent", p.TendersMatcher, publishedLink
+		p.Recent.UnmatchedTitle = "Avis publiés ces 12 derniers mois sans fournisseur capable, ouverts ou clos"
+		p.Recent.Empty = "Aucun appel d'offres publié ces 12 derniers mois " + where + ", donc aucun à évaluer."
+		p.TendersScope = "Les mêmes chiffres pour les appels d'offres publiés " + publishedPeriodText(recent.PublishedFrom, recent.PublishedTo) + counted
+		return
+	}
+	tc := s.tendersOf(f, observatory.ScopePublished, flt, now)
+	period := publishedPeriodText(tc.PublishedFrom, tc.PublishedTo)
+	p.TendersTitle = "Appels d'offres publiés " + period + " : trouvent-ils des fabricants ?"
+	p.TendersScope = "Sont comptés les appels d'offres publiés " + period + counted
+	fillTenders(p, tc)
+	p.Main.Empty = "Aucun appel d'offres publié " + period + " " + where + ", donc aucun à évaluer."
+	p.Main.Matcher, p.Main.APILink = p.TendersMatcher, publishedLink
+	p.Links.Tenders = publishedLink
+	if tc.PublishedFrom.Before(tc.KeptSince) {
+		p.KeptNote = "Fabrique ne garde les appels d'offres clos ou attribués que s'ils ont été publiés depuis le " +
+			frenchDate(tc.KeptSince) + " : parmi ceux publiés avant, seuls ceux encore ouverts sont comptés."
+	}
+}
+
+// publishedPeriodText writes a period of publication in French: « en mars
+// 2026 », « en 2026 », « le 15 mars 2026 », « du 1er janvier au 30 juin
+// 2024 » (« du 1er décembre 2025 au 31 janvier 2026 »), « depuis le 8
+// décembre 2025 », « jusqu'au 30 juin 2024 ». from and to are days at
+// 00:00 UTC, to excluded.
+func publishedPeriodText(from, to time.Time) string {
+	switch {
+	case from.IsZero() && to.IsZero():
+		return ""
+	case to.IsZero():
+		return "depuis le " + frenchDate(from)
+	case from.IsZero():
+		return "jusqu'au " + frenchDate(to.AddDate(0, 0, -1))
+	}
+	last := to.AddDate(0, 0, -1)
+	switch {
+	case from.Day() == 1 && from.Month() == time.January && to.Equal(from.AddDate(1, 0, 0)):
+		return "en " + strconv.Itoa(from.Year())
+	case from.Day() == 1 && to.Equal(from.AddDate(0, 1, 0)):
+		return "en " + frenchMonths()[from.Month()-1] + " " + strconv.Itoa(from.Year())
+	case last.Equal(from):
+		return "le " + frenchDate(from)
+	case from.Year() == last.Year():
+		first := frenchDate(from)
+		return "du " + strings.TrimSuffix(first, " "+strconv.Itoa(from.Year())) + " au " + frenchDate(last)
+	}
+	return "du " + frenchDate(from) + " au " + frenchDate(last)
 }
 
 // noneOpenText explains an empty tender section when the store holds
 // published notices but none is open (all closed, awarded, cancelled or
 // announced): the seed's real BOAMP notices of 15 March 2026 are all closed
-// three months later. "" when some tender is open or none was imported.
-func noneOpenText(f *observatory.Facts) string {
-	if len(f.Tenders) > 0 || f.TendersTotal == 0 {
+// three months later. "" when some tender is open (anywhere: open, the
+// unfiltered coverage of the open tenders) or none was imported.
+func noneOpenText(f *observatory.Facts, open *observatory.TenderCoverage) string {
+	if open.Tenders+open.Abroad > 0 || f.TendersTotal == 0 {
 		return ""
 	}
 	var last time.Time

@@ -63,7 +63,7 @@ func (s *Server) LoadObservatoryFacts(ctx context.Context, path string) bool {
 	fc.mu.Unlock()
 	if loaded {
 		s.cfg.Logger.Info("observatory facts loaded", "file", path, "bytes", size, "suppliers", len(f.Suppliers),
-			"open_tenders", len(f.Tenders), "awards", len(f.Awards), "built_at", f.BuiltAt, "took", time.Since(start))
+			"tenders", len(f.Tenders), "awards", len(f.Awards), "built_at", f.BuiltAt, "took", time.Since(start))
 	}
 	return loaded
 }

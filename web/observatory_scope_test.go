@@ -53,10 +53,18 @@ func TestObservatoryLeavesNeedsAndForeignTendersOut(t *testing.T) {
 	if page.status != http.StatusOK {
 		t.Fatalf("GET /observatoire = %d", page.status)
 	}
-	for _, secret := range []string{"Besoin confidentiel", "besoin:0a1b2c3d4e5f6071", "Instandhaltung", "Lieu inconnu"} {
+	for _, secret := range []string{"Besoin confidentiel", "besoin:0a1b2c3d4e5f6071", "Instandhaltung"} {
 		if strings.Contains(page.body, secret) {
 			t.Errorf("the observatory shows %q", secret)
 		}
+	}
+	// The notices of the last twelve months: the closed boamp:obs-3, the
+	// one without a place, is the only tender of the column « Lieu
+	// inconnu »; the German notice stays apart.
+	var recent observatory.TenderCoverage
+	decodeJSON(t, s.get(t, "/api/v1/stats/tenders?scope=published"), &recent)
+	if recent.Tenders != 3 || recent.NoPlace != 1 || recent.Abroad != 1 {
+		t.Errorf("12 months: %d tenders, %d without a place, %d abroad; want 3, 1 (boamp:obs-3), 1", recent.Tenders, recent.NoPlace, recent.Abroad)
 	}
 	mustContain(t, "the page", page.body, `<div><dt>Appels d'offres ouverts</dt><dd>2</dd></div>`, `id="obs-tenders-abroad"`, "Hors de France : 1 appel d&#39;offres ouvert dont le lieu d'exécution est à l'étranger (avis européens TED), compté à part")
 
@@ -122,7 +130,9 @@ func TestObservatoryLinksKeepFilters(t *testing.T) {
 	})
 	want := []string{
 		"/api/v1/stats/coverage?label=OFG&period=2026-12-01..2026-12-31&region=84",
-		"/api/v1/stats/tenders?label=OFG&period=2026-12-01..2026-12-31&region=84",
+		// With a period, the tenders are those published in it, open or
+		// closed: the page's figures are the API's with scope=published.
+		"/api/v1/stats/tenders?label=OFG&period=2026-12-01..2026-12-31&region=84&scope=published",
 		"/api/v1/stats/awards?label=OFG&period=2026-12-01..2026-12-31&region=84",
 		"/api/v1/stats/history?label=OFG&period=2026-12-01..2026-12-31&region=84",
 		"/api/v1/stats/history?format=csv&label=OFG&period=2026-12-01..2026-12-31&region=84",

@@ -20,27 +20,9 @@ func TestOpenAPIStatsExamplesCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the 17 300 embedded awards")
 	}
-	raw, err := os.ReadFile("openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Paths map[string]struct {
-			Get struct {
-				Responses map[string]struct {
-					Content map[string]struct {
-						Example json.RawMessage `json:"example"`
-					} `json:"content"`
-				} `json:"responses"`
-			} `json:"get"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
 	example := func(path string, v any) {
 		t.Helper()
-		if err := json.Unmarshal(doc.Paths[path].Get.Responses["200"].Content["application/json"].Example, v); err != nil {
+		if err := json.Unmarshal(openAPIExample(t, path), v); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
 	}
@@ -70,4 +52,29 @@ func TestOpenAPIStatsExamplesCurrent(t *testing.T) {
 	check("2024: sources", len(documented.BySource), len(got.BySource))
 	check("history: awards", history[0].Awards, all.All.Count)
 	check("history: labelled", history[0].AwardsLabelled, all.Labelled.Count)
+}
+
+// openAPIExample is the example of the 200 JSON answer of path's GET in
+// openapi.json.
+func openAPIExample(t testing.TB, path string) json.RawMessage {
+	t.Helper()
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]struct {
+			Get struct {
+				Responses map[string]struct {
+					Content map[string]struct {
+						Example json.RawMessage `json:"example"`
+					} `json:"content"`
+				} `json:"responses"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Paths[path].Get.Responses["200"].Content["application/json"].Example
 }

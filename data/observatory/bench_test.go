@@ -30,8 +30,9 @@ var benchFacts = sync.OnceValue(func() *Facts {
 	deps := data.Departements()
 	for i := range 100000 {
 		d := deps[rng.IntN(101)]
+		deadline := f.BuiltAt.AddDate(0, 0, 1+rng.IntN(60))
 		f.Tenders = append(f.Tenders, TenderFact{ID: "boamp:" + itoa(i), Title: "Avis", State: data.StateOpen,
-			Deadline: f.BuiltAt.AddDate(0, 0, 1+rng.IntN(60)), PublishedAt: f.BuiltAt.AddDate(0, 0, -rng.IntN(60)),
+			Deadline: deadline, OpenUntil: deadline, PublishedAt: f.BuiltAt.AddDate(0, 0, -rng.IntN(60)),
 			Departement: d.Code, Region: d.Region, CPVDivision: twoDigits(3 + rng.IntN(95)), Capable: rng.IntN(6) - 1})
 	}
 	for range 1000000 {
@@ -81,6 +82,9 @@ func BenchmarkAggregate(b *testing.B) {
 	})
 	b.Run("tenders", func(b *testing.B) {
 		cpuPerOp(b, func() { f.TenderCoverage(Filter{}, day) })
+	})
+	b.Run("tenders/published", func(b *testing.B) {
+		cpuPerOp(b, func() { f.TenderCoverageOf(ScopePublished, Filter{}, day) })
 	})
 	b.Run("awards", func(b *testing.B) {
 		cpuPerOp(b, func() { f.AwardShare(Filter{}) })

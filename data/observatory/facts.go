@@ -47,17 +47,20 @@ type BuildOptions struct {
 	// Now is the day the facts are built on (zero: time.Now): it decides
 	// which tenders are open and which labels were held for an award.
 	Now time.Time
-	// Capable, when set, is run on the open tenders (at most MaxMatched of
-	// them, nearest deadline first). Without it no tender is evaluated.
+	// Capable, when set, is run on the tenders the facts keep (at most
+	// MaxMatched of them: the open ones nearest deadline first, then the
+	// others newest first). Without it no tender is evaluated.
 	Capable CapableFunc
 	// MaxMatched bounds the tenders matched by one Build (default 2 000);
-	// the others are counted as not evaluated.
+	// the others are counted as not evaluated until a later Build or
+	// Apply matches them (Facts.MatchPending).
 	MaxMatched int
 	// Previous facts lend their counts to tenders not updated since they
-	// were matched less than MatchTTL ago, so that a rebuild only matches
-	// what changed.
+	// were matched: an open tender's for MatchTTL, a closed or awarded
+	// one's for as long as the directory did not change, so that a
+	// rebuild only matches what changed.
 	Previous *Facts
-	// MatchTTL is how long a tender's count is reused (default 6 h).
+	// MatchTTL is how long an open tender's count is reused (default 6 h).
 	MatchTTL time.Duration
 }
 
@@ -70,8 +73,12 @@ type Facts struct {
 	BuiltAt   time.Time
 	BuildTook time.Duration
 	Suppliers []SupplierFact
-	Tenders   []TenderFact // the tenders open on BuiltAt
-	Awards    []AwardFact
+	// Tenders are the calls for tenders open on BuiltAt, and those closed
+	// or awarded since that were published in the RecentMonths before it
+	// (keptTender), in the order of the store's walk then of Apply's
+	// changes.
+	Tenders []TenderFact
+	Awards  []AwardFact
 	// contracts[i] is the contract ID of Awards[i] (data.ContractIDOf),
 	// apart so that the aggregations, which never read it, scan 32 bytes
 	// per award rather than 56; zero for a deleted award.
@@ -95,6 +102,15 @@ type Facts struct {
 	// FullBuildAt is when the walk of the whole store that these facts
 	// descend from ran (Build; Apply keeps it).
 	FullBuildAt time.Time
+	// MatchPending counts the tenders left to match when the cap
+	// (BuildOptions.MaxMatched) stopped the matcher: a later Build or
+	// Apply, even without changes, matches them. 0 without a matcher.
+	MatchPending int
+	// directory is a fingerprint of the directory the counts were matched
+	// against: the XOR of the suppliers' stamps (SupplierFact.stamp). A
+	// closed tender's count is reused by a full Build only while it is the
+	// same; Apply marks the counts a change may move (markStale).
+	directory uint64
 }
 
 // The kinds of sector the coverage counts.
@@ -174,6 +190,9 @@ type SupplierFact struct {
 	sectors     []sectorRef // set by Facts.intern
 	siren       string
 	at          geoPoint // where the supplier is, for the tenders it may serve
+	// stamp is the hash of the supplier's id and last update: what the
+	// matcher read of it (Facts.directory).
+	stamp uint64
 }
 
 // geoPoint is a place; ok is false when it is unknown.
@@ -182,12 +201,21 @@ type geoPoint struct {
 	ok       bool
 }
 
-// TenderFact is what the figures need of one open tender.
+// TenderFact is what the figures need of one tender the facts keep
+// (keptTender): open, or closed or awarded after a call.
 type TenderFact struct {
-	ID          string
-	Title       string
-	Source      string
-	State       data.TenderState
+	ID     string
+	Title  string
+	Source string
+	State  data.TenderState
+	// Outcome is data.StatusAwarded when the notices named the winners,
+	// else "": the tender is then open until OpenUntil (statusOn).
+	Outcome data.TenderStatus
+	// OpenUntil is data.Tender.OpenUntil: the deadline, else the one
+	// presumed from the publication, zero when neither is known (open).
+	// Kept rather than recomputed: statusOn runs on every kept tender of
+	// every aggregation, and a data.Tender to ask is a large value.
+	OpenUntil   time.Time
 	Deadline    time.Time
 	PublishedAt time.Time
 	UpdatedAt   time.Time
@@ -301,7 +329,8 @@ func Completeness(s *data.Supplier) int {
 func SupplierFactOf(s *data.Supplier) SupplierFact {
 	f := SupplierFact{ID: s.ID, Departement: s.Address.Departement, Region: s.Address.Region,
 		NAF: s.NAF, Claimed: s.ClaimedBy != "", Completeness: Completeness(s), siren: s.SIREN,
-		at: geoPoint{lat: s.Address.Lat, lon: s.Address.Lon, ok: s.Address.Lat != 0 || s.Address.Lon != 0}}
+		stamp: hashID(s.ID + "\x00" + strconv.FormatInt(s.UpdatedAt.UnixNano(), 10)),
+		at:    geoPoint{lat: s.Address.Lat, lon: s.Address.Lon, ok: s.Address.Lat != 0 || s.Address.Lon != 0}}
 	if f.Region == "" && f.Departement != "" {
 		if d, ok := data.LookupDepartement(f.Departement); ok {
 			f.Region = d.Region
@@ -384,7 +413,7 @@ func LabelStates() []data.LabelState {
 func stateRank(s data.LabelState) int { return slices.Index(LabelStates(), s) }
 
 // Build walks the source once and returns the facts of every supplier,
-// open tender and award, and the crawl runs.
+// kept tender (keptTender) and award, and the crawl runs.
 func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	start := time.Now()
 	opts = opts.withDefaults(start)
@@ -401,6 +430,9 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 	f.labelTypes = labelTypesOf(f.Suppliers)
 	lk.indexSuppliers(f.Suppliers)
 	bySIREN := lk.bySIREN
+	for i := range f.Suppliers {
+		f.directory ^= f.Suppliers[i].stamp
+	}
 
 	err = src.Tenders(ctx, func(t data.Tender) error {
 		if !published(&t) {
@@ -408,7 +440,7 @@ func Build(ctx context.Context, src Source, opts BuildOptions) (*Facts, error) {
 		}
 		f.TendersTotal++
 		f.countTender(lk, &t)
-		if t.Open(now) {
+		if keptTender(&t, now) {
 			f.Tenders = append(f.Tenders, tenderFactOf(&t))
 		}
 		return nil
@@ -515,10 +547,66 @@ func (imp *ImportFacts) addDate(t time.Time) {
 // no page of the observatory shows their titles.
 func published(t *data.Tender) bool { return t.Source != data.SourceNeed }
 
-// tenderFactOf extracts the facts of an open tender, not yet matched.
+// RecentMonths is how far back the facts keep the calls for tenders that
+// are no longer open, by their publication day: the observatory answers
+// for the notices of the last twelve months, open or not, and for any
+// period within them. A million notices over four years keep about a
+// quarter of them.
+const RecentMonths = 12
+
+// RecentSince is the first publication day (00:00 UTC) of the tenders
+// no longer open that facts built on now keep: RecentMonths before now's
+// day in Paris.
+func RecentSince(now time.Time) time.Time { return labelDay(now).AddDate(0, -RecentMonths, 0) }
+
+// keptTender reports whether the facts built on now keep a published
+// tender: open on now, or closed or awarded after a call for tenders
+// (calledFor) published on or after RecentSince(now). Cancelled
+// procedures and prior-information notices are not kept: nobody could
+// answer them.
+func keptTender(t *data.Tender, now time.Time) bool {
+	switch t.StatusAt(now) {
+	case data.StatusOpen:
+		return true
+	case data.StatusClosed, data.StatusAwarded:
+		return calledFor(t) && recent(t.PublishedAt, now)
+	}
+	return false
+}
+
+// recent reports whether a publication falls on or after RecentSince(now).
+func recent(published, now time.Time) bool {
+	return !published.IsZero() && dayNumber(published) >= dayNumber(RecentSince(now))
+}
+
+// calledFor reports whether the tender's notices called for offers: not
+// only notices of a contract decided without a call (a direct award, a
+// modification: data.KindResult), which were never an appel d'offres
+// anyone could answer. Notices of no known kind count as a call, as
+// Tender.Outcome reads them.
+func calledFor(t *data.Tender) bool {
+	call, result := false, false
+	note := func(nt string) {
+		switch data.NoticeKindOf(nt) {
+		case data.KindCall:
+			call = true
+		case data.KindResult:
+			result = true
+		}
+	}
+	if len(t.History) == 0 {
+		note(t.NoticeType)
+	}
+	for _, r := range t.History {
+		note(r.NoticeType)
+	}
+	return call || !result
+}
+
+// tenderFactOf extracts the facts of a kept tender, not yet matched.
 func tenderFactOf(t *data.Tender) TenderFact {
 	place := data.ResolvePlace(t.Place)
-	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Deadline: t.Deadline,
+	tf := TenderFact{ID: t.ID, Title: t.Title, Source: t.Source, State: t.State, Outcome: t.Outcome(), OpenUntil: t.OpenUntil(), Deadline: t.Deadline,
 		PublishedAt: t.PublishedAt, UpdatedAt: t.UpdatedAt, CPVDivision: data.CPVDivision(t.CPV),
 		Capable: -1, Abroad: place.Abroad(), at: geoPoint{lat: place.Lat, lon: place.Lon, ok: place.Lat != 0 || place.Lon != 0}}
 	if d, ok := data.LookupDepartement(place.Departement); ok {
@@ -544,42 +632,99 @@ func tenderFactOf(t *data.Tender) TenderFact {
 	return tf
 }
 
-// matchTenders counts the capable suppliers of the open tenders: reused
-// from the previous facts when the tender did not change and was matched
-// recently, else matched (the tender read again from src), nearest
-// deadline first, up to the cap. Tenders abroad are not matched: the
-// directory's French suppliers are not what they are counted for.
+// matchTenders counts the capable suppliers of the kept tenders that
+// are due (dueForMatch): the open ones nearest deadline first, then the
+// closed or awarded ones newest first, up to the cap; the others wait
+// (MatchPending). A tender is read again from src for the matcher.
+// Tenders abroad are not matched: the directory's French suppliers are
+// not what they are counted for.
 func (f *Facts) matchTenders(ctx context.Context, src Source, now time.Time, opts BuildOptions) error {
-	sortTenders(f.Tenders)
-	matched := 0
+	f.MatchPending = 0
+	if opts.Capable == nil {
+		return nil
+	}
+	var due []int
 	for i := range f.Tenders {
-		tf := &f.Tenders[i]
-		if tf.Abroad {
-			continue
-		}
-		due := tf.Capable < 0 || tf.stale || now.Sub(tf.MatchedAt) >= opts.MatchTTL
-		if due && opts.Capable != nil && matched < opts.MaxMatched {
-			matched++
-			t, err := src.Tender(ctx, tf.ID)
-			if errors.Is(err, data.ErrNotFound) {
-				continue // deleted since the walk
-			}
-			if err != nil {
-				return fmt.Errorf("observatory: tender %s: %w", tf.ID, err)
-			}
-			ids, err := opts.Capable(ctx, t)
-			if err != nil {
-				if ctx.Err() != nil {
-					return fmt.Errorf("observatory: match %s: %w", tf.ID, err)
-				}
-				tf.MatchError = err.Error()
-				continue
-			}
-			tf.Capable, tf.CapableLabels = f.capableLabels(ids)
-			tf.MatchedAt, tf.MatchError, tf.stale = now, "", false
+		if tf := &f.Tenders[i]; !tf.Abroad && tf.dueForMatch(now, opts.MatchTTL) {
+			due = append(due, i)
 		}
 	}
+	slices.SortFunc(due, func(i, j int) int { return matchOrder(&f.Tenders[i], &f.Tenders[j], now) })
+	if len(due) > opts.MaxMatched {
+		for _, i := range due[opts.MaxMatched:] {
+			if f.Tenders[i].MatchError == "" { // a tender the matcher refused is tried again, not awaited
+				f.MatchPending++
+			}
+		}
+		due = due[:opts.MaxMatched]
+	}
+	for _, i := range due {
+		tf := &f.Tenders[i]
+		t, err := src.Tender(ctx, tf.ID)
+		if errors.Is(err, data.ErrNotFound) {
+			continue // deleted since the walk
+		}
+		if err != nil {
+			return fmt.Errorf("observatory: tender %s: %w", tf.ID, err)
+		}
+		ids, err := opts.Capable(ctx, t)
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("observatory: match %s: %w", tf.ID, err)
+			}
+			tf.MatchError = err.Error()
+			continue
+		}
+		tf.Capable, tf.CapableLabels = f.capableLabels(ids)
+		tf.MatchedAt, tf.MatchError, tf.stale = now, "", false
+	}
 	return nil
+}
+
+// dueForMatch reports whether the tender's count is to be matched (again)
+// on now: never matched, stale, or, while open, matched ttl ago or more.
+// A closed or awarded tender's count does not expire: the tender no
+// longer changes, and a change of the directory marks it stale.
+func (t *TenderFact) dueForMatch(now time.Time, ttl time.Duration) bool {
+	if t.Capable < 0 || t.stale {
+		return true
+	}
+	return t.statusOn(now) == data.StatusOpen && now.Sub(t.MatchedAt) >= ttl
+}
+
+// matchOrder orders the tenders to match: the open ones on now first,
+// nearest deadline first, then the others newest publication first, then
+// by id.
+func matchOrder(a, b *TenderFact, now time.Time) int {
+	ao, bo := a.statusOn(now) == data.StatusOpen, b.statusOn(now) == data.StatusOpen
+	switch {
+	case ao != bo:
+		if ao {
+			return -1
+		}
+		return 1
+	case ao && !a.Deadline.Equal(b.Deadline):
+		if deadlineBefore(a.Deadline, b.Deadline) {
+			return -1
+		}
+		return 1
+	case !ao && !a.PublishedAt.Equal(b.PublishedAt):
+		return b.PublishedAt.Compare(a.PublishedAt)
+	}
+	return cmpString(a.ID, b.ID)
+}
+
+// statusOn is where the tender stands on day, as data.Tender.StatusAt
+// says it: its outcome when the notices named one (awarded), else open
+// until OpenUntil, closed after.
+func (t *TenderFact) statusOn(day time.Time) data.TenderStatus {
+	if t.Outcome != "" {
+		return t.Outcome
+	}
+	if t.OpenUntil.IsZero() || day.Before(t.OpenUntil) {
+		return data.StatusOpen
+	}
+	return data.StatusClosed
 }
 
 // capableLabels counts the capable suppliers of ids, all and by the label
@@ -603,8 +748,11 @@ func (f *Facts) capableLabels(ids []string) (int, map[data.LabelType]int) {
 	return len(ids), byLabel
 }
 
-// carryCounts lends the previous facts' counts to the tenders not updated
-// since they were matched less than MatchTTL ago.
+// carryCounts lends the previous facts' counts to the tenders not
+// updated since they were matched: an open tender's when matched less
+// than MatchTTL ago; a closed or awarded one's always, marked stale when
+// the directory changed since (the count is shown until the matcher runs
+// again, within the cap).
 func (f *Facts) carryCounts(opts BuildOptions) {
 	if opts.Previous == nil {
 		return
@@ -614,24 +762,22 @@ func (f *Facts) carryCounts(opts BuildOptions) {
 		p := &opts.Previous.Tenders[i]
 		prev[p.ID] = p
 	}
+	moved := opts.Previous.directory != f.directory
 	for i := range f.Tenders {
 		tf := &f.Tenders[i]
-		if p := prev[tf.ID]; p != nil && p.Capable >= 0 && p.UpdatedAt.Equal(tf.UpdatedAt) && opts.Now.Sub(p.MatchedAt) < opts.MatchTTL {
-			tf.Capable, tf.CapableLabels, tf.MatchedAt, tf.stale = p.Capable, p.CapableLabels, p.MatchedAt, p.stale
+		p := prev[tf.ID]
+		if p == nil || p.Capable < 0 || !p.UpdatedAt.Equal(tf.UpdatedAt) {
+			continue
+		}
+		switch {
+		case tf.statusOn(opts.Now) == data.StatusOpen:
+			if opts.Now.Sub(p.MatchedAt) < opts.MatchTTL {
+				tf.Capable, tf.CapableLabels, tf.MatchedAt, tf.stale = p.Capable, p.CapableLabels, p.MatchedAt, p.stale
+			}
+		default:
+			tf.Capable, tf.CapableLabels, tf.MatchedAt, tf.stale = p.Capable, p.CapableLabels, p.MatchedAt, p.stale || moved
 		}
 	}
-}
-
-// sortTenders orders open tenders nearest deadline first, then by id (the
-// order of a walk of the store).
-func sortTenders(ts []TenderFact) {
-	sort.Slice(ts, func(i, j int) bool {
-		a, b := &ts[i], &ts[j]
-		if !a.Deadline.Equal(b.Deadline) {
-			return deadlineBefore(a.Deadline, b.Deadline)
-		}
-		return a.ID < b.ID
-	})
 }
 
 // deadlineBefore orders deadlines soonest first, tenders without one last.

@@ -127,9 +127,10 @@ func uncount(m map[string]*ImportFacts, source string, defects bool) {
 }
 
 // Apply returns facts brought up to date with the changes, built on
-// opts.Now, matching the open tenders that are new, changed, or near a
-// changed supplier (opts.Capable, at most opts.MaxMatched; the others keep
-// their count until a later Apply). f stays valid for its readers, but
+// opts.Now, matching the kept tenders that are new, changed, near a
+// changed supplier, or left over by an earlier cap (opts.Capable, at most
+// opts.MaxMatched; the others keep their count until a later Apply). A
+// tender that closed since keeps its count. f stays valid for its readers, but
 // only the returned facts may be applied to again: a second Apply of f,
 // or of facts an Apply failed on, returns ErrRebuild.
 func (f *Facts) Apply(ctx context.Context, src ChangeSource, ch Changes, opts BuildOptions) (*Facts, error) {
@@ -141,18 +142,20 @@ func (f *Facts) Apply(ctx context.Context, src ChangeSource, ch Changes, opts Bu
 	}
 	f.lookup = nil
 	lk.unpack()
-	n := &Facts{BuiltAt: opts.Now, FullBuildAt: f.FullBuildAt, Suppliers: f.Suppliers, Awards: f.Awards, contracts: f.contracts,
+	n := &Facts{BuiltAt: opts.Now, FullBuildAt: f.FullBuildAt, directory: f.directory, Suppliers: f.Suppliers, Awards: f.Awards, contracts: f.contracts,
 		TendersTotal: f.TendersTotal, labelTypes: f.labelTypes, sources: slices.Clone(f.sources),
 		TenderSources: cloneImports(f.TenderSources), AwardSources: cloneImports(f.AwardSources)}
 	for k := range n.sectors {
 		t := &f.sectors[k]
 		n.sectors[k] = sectorTable{codes: slices.Clone(t.codes), names: slices.Clone(t.names), ids: maps.Clone(t.ids)}
 	}
-	// The open tenders of f still open now; the changed ones go.
+	// The tenders of f still kept now (the window of the closed ones
+	// moves with the day); the changed ones go.
 	changedTenders := set(ch.Tenders)
-	for _, t := range f.Tenders {
-		if stillOpen(&t, opts.Now) && !changedTenders[t.ID] {
-			n.Tenders = append(n.Tenders, t)
+	n.Tenders = make([]TenderFact, 0, len(f.Tenders)+len(changedTenders))
+	for i := range f.Tenders {
+		if t := &f.Tenders[i]; t.keptOn(opts.Now) && !changedTenders[t.ID] {
+			n.Tenders = append(n.Tenders, *t)
 		}
 	}
 
@@ -231,6 +234,7 @@ func (n *Facts) applySuppliers(ctx context.Context, src ChangeSource, lk *factLo
 			old := &n.Suppliers[i]
 			sirens[old.siren] = true
 			moved = append(moved, old.at)
+			n.directory ^= old.stamp
 		}
 		if err != nil { // deleted
 			if had {
@@ -239,6 +243,7 @@ func (n *Facts) applySuppliers(ctx context.Context, src ChangeSource, lk *factLo
 			continue
 		}
 		sf := n.intern(SupplierFactOf(&s))
+		n.directory ^= sf.stamp
 		sirens[sf.siren] = true
 		moved = append(moved, sf.at)
 		if had {
@@ -274,7 +279,7 @@ func cmpString(a, b string) int {
 }
 
 // applyTenders reads the changed tenders again: counts per source, and
-// the facts of those open now (not matched yet).
+// the facts of those kept now (keptTender; not matched yet).
 func (n *Facts) applyTenders(ctx context.Context, src ChangeSource, lk *factLookup, ids map[string]bool) error {
 	for id := range ids {
 		t, err := src.Tender(ctx, id)
@@ -294,7 +299,7 @@ func (n *Facts) applyTenders(ctx context.Context, src ChangeSource, lk *factLook
 		}
 		n.TendersTotal++
 		n.countTender(lk, &t)
-		if t.Open(n.BuiltAt) {
+		if keptTender(&t, n.BuiltAt) {
 			n.Tenders = append(n.Tenders, tenderFactOf(&t))
 		}
 	}
@@ -302,10 +307,10 @@ func (n *Facts) applyTenders(ctx context.Context, src ChangeSource, lk *factLook
 }
 
 // maxMovedPoints bounds the distance checks of markStale: past it, every
-// open tender is marked.
+// kept tender is marked.
 const maxMovedPoints = 256
 
-// markStale marks the open tenders whose capable suppliers may have
+// markStale marks the kept tenders whose capable suppliers may have
 // changed: those within CapableRadiusKm of a changed supplier's old or
 // new place, and those without a place (their suppliers are counted at
 // any distance) when any supplier changed.
@@ -323,7 +328,7 @@ func (n *Facts) markStale(moved []geoPoint) {
 			continue
 		}
 		for _, p := range moved {
-			if p.ok && data.DistanceKm(t.at.lat, t.at.lon, p.lat, p.lon) <= CapableRadiusKm {
+			if p.ok && near(t.at, p) && data.DistanceKm(t.at.lat, t.at.lon, p.lat, p.lon) <= CapableRadiusKm {
 				t.stale = true
 				break
 			}
@@ -390,4 +395,14 @@ func (n *Facts) applyAwards(ctx context.Context, src ChangeSource, lk *factLooku
 		}
 	}
 	return nil
+}
+
+// near is a cheap test before the distance: false only when the two
+// points are more than CapableRadiusKm apart in latitude alone (a degree
+// of latitude is 111 km everywhere). It spares most of the distances of
+// markStale, which a year of closed tenders multiplies.
+func near(a, b geoPoint) bool {
+	const maxDegrees = CapableRadiusKm/111.0 + 0.05
+	d := a.lat - b.lat
+	return d <= maxDegrees && d >= -maxDegrees
 }

@@ -60,12 +60,15 @@ func figures(t *testing.T, f *Facts, on time.Time) map[string]string {
 		"tenders":            f.TenderCoverage(Filter{}, on),
 		"tenders/dep=69":     f.TenderCoverage(Filter{Departement: "69"}, on),
 		"tenders/label=OFG":  f.TenderCoverage(Filter{Label: data.LabelOFG}, on),
-		"awards":             f.AwardShare(Filter{}),
-		"awards/label=EPV":   f.AwardShare(Filter{Label: data.LabelEPV}),
-		"awards/2026":        f.AwardShare(Filter{From: day("2026-01-01"), To: day("2027-01-01")}),
-		"sources":            f.SourceHealth(on),
-		"snapshot":           f.Snapshot(on),
-		"tenders in store":   f.TendersTotal,
+		"tenders/published":  f.TenderCoverageOf(ScopePublished, Filter{}, on),
+		"tenders/published/label=OFG/2026-05": f.TenderCoverageOf(ScopePublished,
+			Filter{Label: data.LabelOFG, From: day("2026-05-01"), To: day("2026-06-01")}, on),
+		"awards":           f.AwardShare(Filter{}),
+		"awards/label=EPV": f.AwardShare(Filter{Label: data.LabelEPV}),
+		"awards/2026":      f.AwardShare(Filter{From: day("2026-01-01"), To: day("2027-01-01")}),
+		"sources":          f.SourceHealth(on),
+		"snapshot":         f.Snapshot(on),
+		"tenders in store": f.TendersTotal,
 	} {
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -98,11 +101,13 @@ func TestApplyEqualsFullBuild(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
-	// Matched again: the corrected and new open tenders (boamp:2, ocds:6),
-	// those near a changed supplier (boamp:1 by Villeurbanne, boamp:2 by
-	// Paris; boamp:4 closed meanwhile) and the one without a place (ted:5).
-	if *calls != 4 {
-		t.Errorf("Apply ran the matcher %d times, want 4 (boamp:1, boamp:2, ocds:6, ted:5)", *calls)
+	// Matched again: the corrected and new tenders, open or closed
+	// (boamp:2, ocds:6, ocds:7), those near a changed supplier (boamp:1 by
+	// Villeurbanne, boamp:2 by Paris, boamp:4 by Lille: closed meanwhile,
+	// its count is kept and moved) and the one without a place (ted:5);
+	// not boamp:3, closed and far from every change.
+	if *calls != 6 {
+		t.Errorf("Apply ran the matcher %d times, want 6 (boamp:1, boamp:2, boamp:4, ocds:6, ocds:7, ted:5)", *calls)
 	}
 	*calls = 0
 	full := build(t, st, opts)

@@ -33,7 +33,7 @@ import (
 //	body                gob of factsFile
 //
 // The body is gob for the parts with nested, variable records (suppliers,
-// open tenders, crawl runs, per-source sums) and packed fixed-width bytes
+// kept tenders, crawl runs, per-source sums) and packed fixed-width bytes
 // for the million-row tables (awards and the id hashes of the lookup):
 // gob spends about a microsecond per struct, which a million awards turn
 // into a second at start (BenchmarkFactsAwardsCodec measures both).
@@ -59,7 +59,13 @@ import (
 // the days from the contract's first notification: the records of one contract
 // (modifications, other platforms) are folded into its latest one, where
 // version 8 only folded the copies of one day and amount.
-const FactsFormatVersion = 9
+// Version 10: the tenders kept are the calls open on BuiltAt and those
+// closed or awarded since that were published in the RecentMonths before
+// it, with their outcome and end (TenderFact.Outcome, OpenUntil); a
+// supplier carries its stamp and the facts the directory's fingerprint,
+// which decide whether a closed tender's count is reused; MatchPending
+// is kept.
+const FactsFormatVersion = 10
 
 // ErrFactsFile says a facts file may not be used; the wrapped message says
 // why (truncated, corrupted, another format version, another store).
@@ -81,6 +87,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 type factsFile struct {
 	BuiltAt, FullBuildAt time.Time
 	BuildTook            time.Duration
+	Directory            uint64 // Facts.directory
+	MatchPending         int
 	Suppliers            []supplierRecord
 	Tenders              []tenderRecord
 	Runs                 []data.CrawlRun
@@ -108,6 +116,7 @@ type supplierRecord struct {
 	SIREN    string
 	Lat, Lon float64
 	Placed   bool
+	Stamp    uint64
 }
 
 // tenderRecord is a TenderFact with its unexported fields.
@@ -225,12 +234,13 @@ func unusable(format string, args ...any) error {
 func (f *Facts) file() *factsFile {
 	lk := f.lookup
 	ff := &factsFile{BuiltAt: f.BuiltAt, FullBuildAt: f.FullBuildAt, BuildTook: f.BuildTook, Runs: f.Runs,
+		Directory: f.directory, MatchPending: f.MatchPending,
 		TenderSources: f.TenderSources, AwardSources: f.AwardSources, TendersTotal: f.TendersTotal,
 		LabelTypes: f.labelTypes, AwardSourceNames: f.sources, TenderSourceNames: lk.tenderSources}
 	ff.Suppliers = make([]supplierRecord, len(f.Suppliers))
 	for i := range f.Suppliers {
 		s := &f.Suppliers[i]
-		ff.Suppliers[i] = supplierRecord{SupplierFact: *s, SIREN: s.siren, Lat: s.at.lat, Lon: s.at.lon, Placed: s.at.ok}
+		ff.Suppliers[i] = supplierRecord{SupplierFact: *s, SIREN: s.siren, Lat: s.at.lat, Lon: s.at.lon, Placed: s.at.ok, Stamp: s.stamp}
 	}
 	ff.Tenders = make([]tenderRecord, len(f.Tenders))
 	for i := range f.Tenders {
@@ -316,6 +326,7 @@ func (ff *factsFile) facts() (*Facts, error) {
 		return nil, errors.New("packed tables of a wrong size")
 	}
 	f := &Facts{BuiltAt: ff.BuiltAt, FullBuildAt: ff.FullBuildAt, BuildTook: ff.BuildTook, Runs: ff.Runs,
+		directory: ff.Directory, MatchPending: ff.MatchPending,
 		TenderSources: ff.TenderSources, AwardSources: ff.AwardSources, TendersTotal: ff.TendersTotal,
 		labelTypes: ff.LabelTypes, sources: ff.AwardSourceNames}
 	// gob leaves an empty map nil; Apply writes to these.
@@ -347,7 +358,7 @@ func (ff *factsFile) facts() (*Facts, error) {
 		if sf.Completeness < 0 || sf.Completeness > 100 { // Coverage counts it in fifths
 			return nil, fmt.Errorf("supplier %d: completeness %d%%", i, sf.Completeness)
 		}
-		sf.siren, sf.at = r.SIREN, geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}
+		sf.siren, sf.at, sf.stamp = r.SIREN, geoPoint{lat: r.Lat, lon: r.Lon, ok: r.Placed}, r.Stamp
 		sf.sectors = nil
 		f.Suppliers[i] = f.intern(sf) // finds the codes in the tables read above
 	}

@@ -45,6 +45,8 @@ func TestFactsRoundTrip(t *testing.T) {
 		"awards":    {got.Awards, orig.Awards},
 		"sectors":   {got.sectors, orig.sectors},
 		"lookup":    {unpacked(got.lookup), orig.lookup},
+		"directory": {got.directory, orig.directory}, // decides whether a closed tender's count is reused
+		"pending":   {got.MatchPending, orig.MatchPending},
 	} {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Errorf("%s differ after a round trip:\n%+v\nwant\n%+v", name, pair[0], pair[1])

@@ -1,25 +1,62 @@
 package observatory
 
 import (
+	"slices"
 	"sort"
 	"time"
 
 	"fabrique/data"
 )
 
-// TenderCoverage says how many open tenders find French-made suppliers
-// near their place of performance. Buyers' needs typed on Fabrique are no
-// tenders and never counted; tenders whose place is known to be abroad
-// are counted apart (Abroad) and in no other figure.
+// TenderScope says which calls for tenders TenderCoverage counts.
+type TenderScope string
+
+const (
+	// ScopeOpen counts the tenders open on the day (and published in the
+	// filter's period, when it has one): the observatory's first answer.
+	ScopeOpen TenderScope = "open"
+	// ScopePublished counts the tenders published in the filter's period
+	// — the RecentMonths before the day when it has none — whether open,
+	// closed or awarded: a supplier missing is a gap whether the deadline
+	// passed or not. Cancelled procedures and prior-information notices
+	// are not counted (keptTender).
+	ScopePublished TenderScope = "published"
+)
+
+// TenderScopes lists the scopes, the default first.
+func TenderScopes() []TenderScope { return []TenderScope{ScopeOpen, ScopePublished} }
+
+// TenderCoverage says how many calls for tenders find French-made
+// suppliers near their place of performance: those open on the day, or
+// those published in a period (Scope). Buyers' needs typed on Fabrique
+// are no tenders and never counted; tenders whose place is known to be
+// abroad are counted apart (Abroad) and in no other figure.
 type TenderCoverage struct {
-	Day time.Time `json:"day"`
+	Day   time.Time   `json:"day"`
+	Scope TenderScope `json:"scope"`
+	// PublishedFrom and PublishedTo bound the publication days counted,
+	// [from, to): the filter's period, or with ScopePublished and no
+	// period the RecentMonths before Day (PublishedTo zero: up to Day).
+	PublishedFrom time.Time `json:"published_from,omitzero"`
+	PublishedTo   time.Time `json:"published_to,omitzero"`
+	// KeptSince is the first publication day of the closed and awarded
+	// tenders the facts keep (RecentSince of their build): with
+	// ScopePublished, a period that starts earlier counts, before it,
+	// only the tenders still open.
+	KeptSince time.Time `json:"kept_since"`
 	// Label is the label of the suppliers counted as capable ("" for any).
 	Label data.LabelType `json:"label,omitempty"`
 	// The rule of a capable supplier.
 	CapableScore    float64 `json:"capable_score"`
 	CapableRadiusKm float64 `json:"capable_radius_km"`
 
-	Open         int `json:"open"`          // open tenders in France passing the filter
+	// Tenders counts the tenders in France of the scope passing the
+	// filter: Open with ScopeOpen; Open + Closed + Awarded with
+	// ScopePublished.
+	Tenders      int `json:"tenders"`
+	Open         int `json:"open"`          // of which open on Day
+	Closed       int `json:"closed"`        // of which closed on Day, no award known (ScopePublished)
+	Awarded      int `json:"awarded"`       // of which awarded (ScopePublished)
 	Evaluated    int `json:"evaluated"`     // of which matched
 	NotEvaluated int `json:"not_evaluated"` // no matcher, over the cap, or refused (see MatchErrors)
 	MatchErrors  int `json:"match_errors"`
@@ -30,15 +67,16 @@ type TenderCoverage struct {
 	// performance is unknown (no place, or a région alone): their
 	// suppliers were counted at any distance.
 	NoPlace int `json:"no_place"`
-	// Abroad counts the open tenders whose place of performance is known
-	// to be outside France (foreign TED notices), when no région or
-	// département is asked for: not in Open nor in any figure above.
+	// Abroad counts the tenders of the scope whose place of performance
+	// is known to be outside France (foreign TED notices), when no région
+	// or département is asked for: not in Tenders nor in any figure above.
 	Abroad int `json:"abroad"`
 
 	Regions []Area   `json:"regions"` // the columns of Gaps
 	Gaps    []GapRow `json:"gaps"`    // CPV division × région
-	// Unmatched are the evaluated tenders without any capable supplier,
-	// nearest deadline first.
+	// Unmatched are the evaluated tenders without any capable supplier:
+	// nearest deadline first with ScopeOpen, latest published first with
+	// ScopePublished.
 	Unmatched []UnmatchedTender `json:"unmatched"`
 }
 
@@ -74,8 +112,10 @@ type UnmatchedTender struct {
 	CPVDivision string `json:"cpv_division"`
 	// CPVInferred says the division is that of a CPV code inferred from
 	// the notice's words (it declares none).
-	CPVInferred bool      `json:"cpv_inferred"`
-	Deadline    time.Time `json:"deadline,omitzero"`
+	CPVInferred bool              `json:"cpv_inferred"`
+	Deadline    time.Time         `json:"deadline,omitzero"`
+	PublishedAt time.Time         `json:"published_at,omitzero"`
+	Status      data.TenderStatus `json:"status"` // open, closed or awarded on the day
 }
 
 // tenderPasses applies the filter's place and publication period (the
@@ -93,23 +133,47 @@ func (flt Filter) capableOf(t *TenderFact) int {
 	return t.CapableLabels[flt.Label]
 }
 
-// TenderCoverage aggregates the open tenders that pass the filter and are still
-// open on day.
+// TenderCoverage aggregates the tenders that pass the filter and are
+// open on day (ScopeOpen).
 func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
-	tc := &TenderCoverage{Day: day, Label: flt.Label, CapableScore: CapableScore, CapableRadiusKm: CapableRadiusKm,
-		Unmatched: []UnmatchedTender{}}
+	return f.TenderCoverageOf(ScopeOpen, flt, day)
+}
+
+// TenderCoverageOf aggregates the tenders of a scope that pass the
+// filter, on day. An unknown scope counts as ScopeOpen.
+func (f *Facts) TenderCoverageOf(scope TenderScope, flt Filter, day time.Time) *TenderCoverage {
+	if scope != ScopePublished {
+		scope = ScopeOpen
+	}
+	if scope == ScopePublished && flt.From.IsZero() && flt.To.IsZero() {
+		flt.From = RecentSince(day)
+	}
+	tc := &TenderCoverage{Day: day, Scope: scope, PublishedFrom: flt.From, PublishedTo: flt.To, KeptSince: RecentSince(f.BuiltAt),
+		Label: flt.Label, CapableScore: CapableScore, CapableRadiusKm: CapableRadiusKm, Unmatched: []UnmatchedTender{}}
 	rows := map[string]map[string]*GapCell{}
 	regionsSeen := map[string]bool{}
 	for i := range f.Tenders {
 		t := &f.Tenders[i]
-		if !flt.tenderPasses(t) || !stillOpen(t, day) {
+		if !flt.tenderPasses(t) {
+			continue
+		}
+		status := t.statusOn(day)
+		if scope == ScopeOpen && status != data.StatusOpen {
 			continue
 		}
 		if t.Abroad {
 			tc.Abroad++
 			continue
 		}
-		tc.Open++
+		tc.Tenders++
+		switch status {
+		case data.StatusOpen:
+			tc.Open++
+		case data.StatusAwarded:
+			tc.Awarded++
+		default:
+			tc.Closed++
+		}
 		capable := flt.capableOf(t)
 		if capable < 0 {
 			tc.NotEvaluated++
@@ -131,7 +195,8 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 		default:
 			tc.None++
 			tc.Unmatched = append(tc.Unmatched, UnmatchedTender{ID: t.ID, Title: t.Title, Departement: t.Departement,
-				Region: t.Region, CPVDivision: t.CPVDivision, CPVInferred: t.CPVInferred, Deadline: t.Deadline})
+				Region: t.Region, CPVDivision: t.CPVDivision, CPVInferred: t.CPVInferred, Deadline: t.Deadline,
+				PublishedAt: t.PublishedAt, Status: status})
 		}
 		row := rows[t.CPVDivision]
 		if row == nil {
@@ -186,12 +251,23 @@ func (f *Facts) TenderCoverage(flt Filter, day time.Time) *TenderCoverage {
 	if tc.Regions == nil {
 		tc.Regions = []Area{}
 	}
+	slices.SortFunc(tc.Unmatched, func(a, b UnmatchedTender) int {
+		if scope == ScopeOpen && !a.Deadline.Equal(b.Deadline) {
+			if deadlineBefore(a.Deadline, b.Deadline) {
+				return -1
+			}
+			return 1
+		}
+		if scope == ScopePublished && !a.PublishedAt.Equal(b.PublishedAt) {
+			return b.PublishedAt.Compare(a.PublishedAt)
+		}
+		return cmpString(a.ID, b.ID)
+	})
 	return tc
 }
 
-// stillOpen re-checks a tender open when the facts were built against the
-// day asked about.
-func stillOpen(t *TenderFact, day time.Time) bool {
-	tt := data.Tender{State: t.State, Deadline: t.Deadline, PublishedAt: t.PublishedAt} // a tender without a deadline closes by its publication
-	return tt.Open(day)
+// keptOn reports whether facts built on now still keep the tender (see
+// keptTender): open, or published on or after RecentSince(now).
+func (t *TenderFact) keptOn(now time.Time) bool {
+	return t.statusOn(now) == data.StatusOpen || recent(t.PublishedAt, now)
 }

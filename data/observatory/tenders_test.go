@@ -149,7 +149,7 @@ func TestTenderCoverageFixture(t *testing.T) {
 // A tender fact without a deadline is open for data.PresumedOpenDays after
 // its publication, as its page and the tenders list say; one without
 // either date stays open.
-func TestStillOpenPresumesTheDeadline(t *testing.T) {
+func TestStatusOnPresumesTheDeadline(t *testing.T) {
 	day := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		name string
@@ -160,9 +160,12 @@ func TestStillOpenPresumesTheDeadline(t *testing.T) {
 		{"published 9 months ago", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, -9, 0)}, false},
 		{"no date at all", TenderFact{State: data.StateOpen}, true},
 		{"a deadline ahead", TenderFact{State: data.StateOpen, PublishedAt: day.AddDate(0, -9, 0), Deadline: day.AddDate(0, 0, 1)}, true},
+		{"awarded before its deadline", TenderFact{State: data.StateAwarded, Outcome: data.StatusAwarded, Deadline: day.AddDate(0, 0, 1)}, false},
 	} {
-		if got := stillOpen(&c.f, day); got != c.want {
-			t.Errorf("%s: stillOpen = %v, want %v", c.name, got, c.want)
+		tt := data.Tender{Deadline: c.f.Deadline, PublishedAt: c.f.PublishedAt}
+		c.f.OpenUntil = tt.OpenUntil() // as tenderFactOf sets it
+		if got := c.f.statusOn(day) == data.StatusOpen; got != c.want {
+			t.Errorf("%s: open = %v, want %v", c.name, got, c.want)
 		}
 	}
 }

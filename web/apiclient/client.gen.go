@@ -147,6 +147,45 @@ func (e StatsTendersLabel) Valid() bool {
 	}
 }
 
+// Defines values for StatsTendersScope.
+const (
+	StatsTendersScopeOpen      StatsTendersScope = "open"
+	StatsTendersScopePublished StatsTendersScope = "published"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersScope enum.
+func (e StatsTendersScope) Valid() bool {
+	switch e {
+	case StatsTendersScopeOpen:
+		return true
+	case StatsTendersScopePublished:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsTendersUnmatchedStatus.
+const (
+	StatsTendersUnmatchedStatusAwarded StatsTendersUnmatchedStatus = "awarded"
+	StatsTendersUnmatchedStatusClosed  StatsTendersUnmatchedStatus = "closed"
+	StatsTendersUnmatchedStatusOpen    StatsTendersUnmatchedStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersUnmatchedStatus enum.
+func (e StatsTendersUnmatchedStatus) Valid() bool {
+	switch e {
+	case StatsTendersUnmatchedStatusAwarded:
+		return true
+	case StatsTendersUnmatchedStatusClosed:
+		return true
+	case StatsTendersUnmatchedStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for TenderNature.
 const (
 	TenderNatureServices TenderNature = "services"
@@ -414,6 +453,24 @@ func (e StatsTendersParamsFormat) Valid() bool {
 	case StatsTendersParamsFormatCsv:
 		return true
 	case StatsTendersParamsFormatJson:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for StatsTendersParamsScope.
+const (
+	StatsTendersParamsScopeOpen      StatsTendersParamsScope = "open"
+	StatsTendersParamsScopePublished StatsTendersParamsScope = "published"
+)
+
+// Valid indicates whether the value is a known member of the StatsTendersParamsScope enum.
+func (e StatsTendersParamsScope) Valid() bool {
+	switch e {
+	case StatsTendersParamsScopeOpen:
+		return true
+	case StatsTendersParamsScopePublished:
 		return true
 	default:
 		return false
@@ -1172,15 +1229,21 @@ type StatsSource struct {
 
 // StatsTenders defines model for StatsTenders.
 type StatsTenders struct {
-	// Abroad Appels d'offres ouverts dont le lieu d'exécution est connu pour être hors de France (compté sans filtre de région ni de département) ; dans aucun autre chiffre.
-	Abroad          int       `json:"abroad"`
-	AtLeast1        int       `json:"at_least_1"`
-	AtLeast3        int       `json:"at_least_3"`
-	CapableRadiusKm float32   `json:"capable_radius_km"`
-	CapableScore    float32   `json:"capable_score"`
-	Day             time.Time `json:"day"`
-	Evaluated       int       `json:"evaluated"`
-	Gaps            []struct {
+	// Abroad Appels d'offres comptés (ouverts, ou publiés avec scope=published) dont le lieu d'exécution est connu pour être hors de France (compté sans filtre de région ni de département) ; dans aucun autre chiffre.
+	Abroad   int `json:"abroad"`
+	AtLeast1 int `json:"at_least_1"`
+	AtLeast3 int `json:"at_least_3"`
+
+	// Awarded Depuis 1.10.0 : attribués parmi ceux comptés ; 0 avec scope=open.
+	Awarded         int     `json:"awarded"`
+	CapableRadiusKm float32 `json:"capable_radius_km"`
+	CapableScore    float32 `json:"capable_score"`
+
+	// Closed Depuis 1.10.0 : clos (date limite passée, aucune attribution connue) parmi ceux comptés ; 0 avec scope=open.
+	Closed    int       `json:"closed"`
+	Day       time.Time `json:"day"`
+	Evaluated int       `json:"evaluated"`
+	Gaps      []struct {
 		Cells []struct {
 			Evaluated int    `json:"evaluated"`
 			None      int    `json:"none"`
@@ -1192,17 +1255,34 @@ type StatsTenders struct {
 		Open        int    `json:"open"`
 	} `json:"gaps"`
 
+	// KeptSince Depuis 1.10.0 : Fabrique garde les appels d'offres clos ou attribués publiés depuis ce jour (douze mois avant le calcul des chiffres).
+	KeptSince time.Time `json:"kept_since"`
+
 	// Label Label des fournisseurs comptés capables, si le filtre label est donné.
 	Label        *StatsTendersLabel `json:"label,omitempty"`
 	MatchErrors  int                `json:"match_errors"`
 	NoPlace      int                `json:"no_place"`
 	None         int                `json:"none"`
 	NotEvaluated int                `json:"not_evaluated"`
-	Open         int                `json:"open"`
-	Regions      []struct {
+
+	// Open Appels d'offres ouverts aujourd'hui parmi ceux comptés.
+	Open int `json:"open"`
+
+	// PublishedFrom Depuis 1.10.0 : premier jour de publication compté (00:00 UTC) : celui de la période, ou avec scope=published sans période, douze mois avant le jour. Absent sans borne.
+	PublishedFrom *time.Time `json:"published_from,omitempty"`
+
+	// PublishedTo Depuis 1.10.0 : lendemain du dernier jour de publication compté (00:00 UTC). Absent sans borne.
+	PublishedTo *time.Time `json:"published_to,omitempty"`
+	Regions     []struct {
 		Code string `json:"code"`
 		Name string `json:"name"`
 	} `json:"regions"`
+
+	// Scope Depuis 1.10.0 : les appels d'offres comptés, ouverts aujourd'hui (open) ou publiés dans la période, ouverts ou clos (published) ; voir le paramètre scope.
+	Scope StatsTendersScope `json:"scope"`
+
+	// Tenders Depuis 1.10.0 : appels d'offres comptés en France (open + closed + awarded ; égal à open avec scope=open).
+	Tenders   int `json:"tenders"`
 	Unmatched []struct {
 		CpvDivision string `json:"cpv_division"`
 
@@ -1213,13 +1293,25 @@ type StatsTenders struct {
 		Deadline    *time.Time `json:"deadline,omitempty"`
 		Departement string     `json:"departement"`
 		Id          string     `json:"id"`
+
+		// PublishedAt Depuis 1.10.0 : date de publication de l'avis, si elle est connue.
+		PublishedAt *time.Time `json:"published_at,omitempty"`
 		Region      string     `json:"region"`
-		Title       string     `json:"title"`
+
+		// Status Depuis 1.10.0 : où en est l'appel d'offres aujourd'hui : ouvert, clos ou attribué.
+		Status StatsTendersUnmatchedStatus `json:"status"`
+		Title  string                      `json:"title"`
 	} `json:"unmatched"`
 }
 
 // StatsTendersLabel Label des fournisseurs comptés capables, si le filtre label est donné.
 type StatsTendersLabel string
+
+// StatsTendersScope Depuis 1.10.0 : les appels d'offres comptés, ouverts aujourd'hui (open) ou publiés dans la période, ouverts ou clos (published) ; voir le paramètre scope.
+type StatsTendersScope string
+
+// StatsTendersUnmatchedStatus Depuis 1.10.0 : où en est l'appel d'offres aujourd'hui : ouvert, clos ou attribué.
+type StatsTendersUnmatchedStatus string
 
 // Suggestion defines model for Suggestion.
 type Suggestion struct {
@@ -1671,6 +1763,9 @@ type StatsTendersParams struct {
 
 	// Format json (par défaut) ou csv (UTF-8 avec BOM, « ; », virgule décimale) ; Accept: text/csv vaut format=csv.
 	Format *StatsTendersParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Scope Depuis 1.10.0. open (par défaut) : les appels d'offres ouverts aujourd'hui (publiés dans la période, si elle est donnée). published : les appels d'offres publiés dans la période — les 12 derniers mois sans période —, qu'ils soient encore ouverts, clos ou attribués ; les procédures annulées, les avis de pré-information et les avis de résultat sans leur appel d'offres (attributions directes, ou appel d'offres absent de Fabrique) ne sont pas comptés. Fabrique garde les appels d'offres clos ou attribués publiés depuis kept_since : une période qui commence avant ne compte, avant cette date, que ceux encore ouverts.
+	Scope *StatsTendersParamsScope `form:"scope,omitempty" json:"scope,omitempty"`
 }
 
 // StatsTendersParamsLabel defines parameters for StatsTenders.
@@ -1678,6 +1773,9 @@ type StatsTendersParamsLabel string
 
 // StatsTendersParamsFormat defines parameters for StatsTenders.
 type StatsTendersParamsFormat string
+
+// StatsTendersParamsScope defines parameters for StatsTenders.
+type StatsTendersParamsScope string
 
 // SuggestSuppliersParams defines parameters for SuggestSuppliers.
 type SuggestSuppliersParams struct {
@@ -1993,7 +2091,7 @@ type ClientInterface interface {
 
 	// StatsTenders Appels d'offres et fabricants capables
 	//
-	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
+	// Appels d'offres ouverts aujourd'hui (par défaut) ou, avec scope=published (depuis 1.10.0), appels d'offres publiés dans la période, qu'ils soient encore ouverts, clos ou attribués, avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre. L'exemple est la réponse du serveur par défaut à scope=published&period=2026-03 : les 90 avis BOAMP livrés avec Fabrique, dont 68 appels d'offres, tous clos (les 22 autres sont des avis de résultat sans leur appel d'offres).
 	//
 	// Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
 	StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2198,7 +2296,7 @@ func (c *Client) StatsSources(ctx context.Context, params *StatsSourcesParams, r
 
 // StatsTenders Appels d'offres et fabricants capables
 //
-// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
+// Appels d'offres ouverts aujourd'hui (par défaut) ou, avec scope=published (depuis 1.10.0), appels d'offres publiés dans la période, qu'ils soient encore ouverts, clos ou attribués, avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre. L'exemple est la réponse du serveur par défaut à scope=published&period=2026-03 : les 90 avis BOAMP livrés avec Fabrique, dont 68 appels d'offres, tous clos (les 22 autres sont des avis de résultat sans leur appel d'offres).
 //
 // Corresponds with GET /api/v1/stats/tenders (the `StatsTenders` operationId).
 func (c *Client) StatsTenders(ctx context.Context, params *StatsTendersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2953,6 +3051,18 @@ func NewStatsTendersRequest(server string, params *StatsTendersParams) (*http.Re
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Scope != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "scope", *params.Scope, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3860,7 +3970,7 @@ type ClientWithResponsesInterface interface {
 
 	// StatsTendersWithResponse Appels d'offres et fabricants capables
 	//
-	// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
+	// Appels d'offres ouverts aujourd'hui (par défaut) ou, avec scope=published (depuis 1.10.0), appels d'offres publiés dans la période, qu'ils soient encore ouverts, clos ou attribués, avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre. L'exemple est la réponse du serveur par défaut à scope=published&period=2026-03 : les 90 avis BOAMP livrés avec Fabrique, dont 68 appels d'offres, tous clos (les 22 autres sont des avis de résultat sans leur appel d'offres).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -5283,7 +5393,7 @@ func (c *ClientWithResponses) StatsSourcesWithResponse(ctx context.Context, para
 
 // StatsTendersWithResponse Appels d'offres et fabricants capables
 //
-// Appels d'offres ouverts avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre.
+// Appels d'offres ouverts aujourd'hui (par défaut) ou, avec scope=published (depuis 1.10.0), appels d'offres publiés dans la période, qu'ils soient encore ouverts, clos ou attribués, avec au moins 3, au moins 1 ou aucun fournisseur capable (note du moteur de rapprochement d'au moins capable_score sur 100, à capable_radius_km km au plus du lieu d'exécution) ; matrice division CPV × région ; liste des appels d'offres sans fournisseur capable. Seuls comptent les avis publiés : les besoins décrits par les acheteurs sur Fabrique n'y figurent pas ; les appels d'offres dont le lieu d'exécution est connu pour être à l'étranger (avis TED d'autres pays) sont comptés à part, dans abroad, et dans aucun autre chiffre. L'exemple est la réponse du serveur par défaut à scope=published&period=2026-03 : les 90 avis BOAMP livrés avec Fabrique, dont 68 appels d'offres, tous clos (les 22 autres sont des avis de résultat sans leur appel d'offres).
 //
 // Returns a wrapper object for the known response body format(s).
 //
