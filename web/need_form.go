@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -239,11 +240,27 @@ var eurosJunkRe = regexp.MustCompile(`(?i)\s|\x{00a0}|\x{202f}|€|eur(os?)?|h\.
 // errEuros is the French explanation of an unreadable amount.
 var errEuros = errors.New("montant illisible : écrivez un nombre d'euros hors taxes, « 150 000 » ou « 12 500,50 »")
 
+// errEurosNegative refuses an amount below zero.
+var errEurosNegative = errors.New("montant négatif : la valeur estimée est un nombre d'euros hors taxes, « 150 000 »")
+
+// thousandsDotRe is an amount whose dots stand before groups of three
+// digits, « 150.000 » or « 1.500.000,00 »: the French way of grouping
+// thousands, which strconv reads as decimals (150 €). Such an amount is
+// refused with a word on how to write it, not read a thousand times too
+// small.
+var thousandsDotRe = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$`)
+
 // parseEuros reads an amount of euros written the French way.
 func parseEuros(raw string) (float64, error) {
 	s := eurosJunkRe.ReplaceAllString(strings.TrimSpace(raw), "")
 	if s == "" {
 		return 0, nil
+	}
+	if strings.HasPrefix(s, "-") {
+		return 0, errEurosNegative
+	}
+	if thousandsDotRe.MatchString(s) {
+		return 0, fmt.Errorf("montant « %s » ambigu : en France le point y sépare les milliers, ailleurs les décimales ; écrivez « 150 000 » ou « 12 500,50 »", s)
 	}
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)

@@ -30,12 +30,37 @@ func TestParseEuros(t *testing.T) {
 		{"1e6", 0, true},
 		{"NaN", 0, true},
 		{"1.000.000", 0, true},
+		// A dot before three digits groups thousands in France: « 150.000 »
+		// was read as 150 € and the need ranked as a 150 € purchase.
+		{"150.000", 0, true},
+		{"150.000 € HT", 0, true},
+		{"1.500.000,00", 0, true},
+		{"12.5", 12.5, false},
+		{"150.5", 150.5, false},
+		{"1500.00", 1500, false},
 		{"2000000000000", 0, true},
 	}
 	for _, tt := range tests {
 		got, err := parseEuros(tt.raw)
 		if (err != nil) != tt.wantErr || got != tt.want {
 			t.Errorf("parseEuros(%q) = %v, %v; want %v, error %v", tt.raw, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestParseEurosSaysWhy checks the words of the refusals a buyer meets:
+// a negative amount is not « illisible », and an amount written with
+// French thousands dots is explained.
+func TestParseEurosSaysWhy(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"-5000", "montant négatif"},
+		{"150.000", "montant « 150.000 » ambigu"},
+		{"beaucoup", "montant illisible"},
+	}
+	for _, tt := range tests {
+		_, err := parseEuros(tt.raw)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseEuros(%q) error = %v; want it to say %q", tt.raw, err, tt.want)
 		}
 	}
 }
