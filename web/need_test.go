@@ -223,3 +223,32 @@ func TestNeedForm(t *testing.T) {
 		mustContain(t, "form", r.body, "l&#39;intitulé est limité à 500 caractères", `value="vitrail vitrail`)
 	})
 }
+
+// TestNeedInferredCPVWords checks how a need without CPV code tells where
+// its deduced code comes from: the buyer typed a need, not a notice, and
+// a need has no BOAMP descriptors. The page read « source : texte de
+// l'avis » and « Fabrique les a déduits de ses descripteurs » for one code.
+func TestNeedInferredCPVWords(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	v := validNeedForm()
+	v.Set("title", "Chaises pour la salle du conseil")
+	v.Set("description", "")
+	v.Set("cpv-1", "")
+	v.Set("lot-1-title", "")
+	v.Set("lot-1-cpv", "")
+	r := s.postForm(t, "/besoin", v)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("POST /besoin = %d, want 303", r.status)
+	}
+	page := s.get(t, r.header.Get("Location"))
+	if page.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", r.header.Get("Location"), page.status)
+	}
+	mustContain(t, "need page", page.body, "<dt>CPV déduit</dt>", "source : texte du besoin, mots « chaises »",
+		"Le besoin ne déclare aucun code CPV : Fabrique l'a déduit de ses mots.")
+	for _, avoid := range []string{"texte de l&#39;avis", "texte de l'avis", "descripteurs", "les a déduits"} {
+		if strings.Contains(page.body, avoid) {
+			t.Errorf("the need page says %q", avoid)
+		}
+	}
+}

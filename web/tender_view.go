@@ -54,7 +54,7 @@ func newTenderRowView(t *data.Tender, now time.Time) tenderRowView {
 	}
 	if t.CPV != "" {
 		r.CPV = codeView{Code: t.CPV, Label: cpvLabel(t.CPV)}
-	} else if vs := inferredCPVViews(t.InferredCPV); len(vs) > 0 {
+	} else if vs := inferredCPVViews(t.InferredCPV, t.Source == needSource); len(vs) > 0 {
 		r.InferredCPV = &vs[0]
 	}
 	if t.EstimatedValue > 0 {
@@ -201,7 +201,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 		v.Lots = append(v.Lots, lv)
 	}
 	v.TextDefects = t.TextDefects
-	v.InferredCPV = inferredCPVViews(t.InferredCPV)
+	v.InferredCPV = inferredCPVViews(t.InferredCPV, t.Source == needSource)
 	for _, r := range t.History {
 		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
 			State: r.State.Label(), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})
