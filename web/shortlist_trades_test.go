@@ -78,7 +78,7 @@ func TestShortlistTrades(t *testing.T) {
 		n, _ := strconv.Atoi(m[2]) // the pattern holds digits only
 		total += n
 	}
-	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises\)`).FindStringSubmatch(whole.body)
+	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises retenues ;`).FindStringSubmatch(whole.body)
 	if said == nil || said[1] != formatNumber(total) || total <= pageMatchLimit {
 		t.Errorf("the trades count %d companies, the page says %v: want the same, more than a page", total, said)
 	}
@@ -296,4 +296,34 @@ func TestMatchAPITrades(t *testing.T) {
 	if r := s.get(t, "/api/v1/tenders/"+id+"/matches?naf=99.99Z"); r.status != http.StatusBadRequest {
 		t.Errorf("GET matches?naf=99.99Z: %d", r.status)
 	}
+}
+
+// TestShortlistSaysWhatItShows checks the words around a shortlist that
+// fills its page: the page and the report show pageMatchLimit companies
+// and said nothing of the others (the CSV lists up to csvMatchLimit); the
+// trades' counts, which are among the companies retained, did not say
+// that choosing a trade ranks all its companies (a facet read « (22) »,
+// its ranking then held 28); and the choice, offered for a need without
+// lots only, asked whether « le lot » was of one trade.
+func TestShortlistSaysWhatItShows(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	page := postNeed(t, s, churchNeedForm())
+	whole := s.get(t, page)
+	if whole.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", page, whole.status)
+	}
+	mustContain(t, "shortlist page", whole.body,
+		"Le marché relève d'un seul corps d'état ?",
+		"entre parenthèses, celles de chaque métier) : Fabrique classe alors toutes les entreprises de ce métier, même celles qu'il n'avait pas retenues.",
+		fmt.Sprintf(`Cette page montre les %d premières entreprises du classement ; <a href="%s/fournisseurs.csv" download>le fichier CSV</a> en donne jusqu'à %d.`,
+			pageMatchLimit, page, csvMatchLimit))
+	if strings.Contains(whole.body, "Le lot relève") {
+		t.Errorf("a need without lots asks about « le lot »")
+	}
+	report := s.get(t, page+"/rapport")
+	mustContain(t, "report", report.body,
+		fmt.Sprintf("Ce rapport donne les %d premières entreprises du classement ; le fichier CSV en donne jusqu'à %d.", pageMatchLimit, csvMatchLimit))
+	// A trade chosen keeps the CSV's address with the trade.
+	chosen := s.get(t, page+"?metier=43.99C")
+	mustContain(t, "chosen trade", chosen.body, `<a href="`+page+`/fournisseurs.csv?metier=43.99C" download>le fichier CSV</a>`)
 }

@@ -228,6 +228,7 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		return fmt.Errorf("web: rank %s: %w", t.ID, err)
 	}
 	p.Rankings = newRankings(res)
+	markCut(p.Rankings, pageMatchLimit)
 	if len(t.Lots) == 0 { // the trades of a tender with lots: see shortlist_trades.go
 		showTrades(&p.Rankings[0], res.Trades, trade, tenderURL(t))
 	}

@@ -299,7 +299,22 @@ type rankingView struct {
 	Trades, MoreTrades []tradeFacet
 	TradeTotal         int
 	Trade              *tradeFilter
+	// Cut is set when the ranking filled the page's limit: more companies
+	// were ranked, which the CSV lists (markCut).
+	Cut bool
 }
+
+// markCut sets Cut on the rankings that hold limit matches, the page's
+// cap: the page says then that it shows the first ones only and that the
+// CSV gives up to csvMatchLimit.
+func markCut(rs []rankingView, limit int) {
+	for i := range rs {
+		rs[i].Cut = len(rs[i].Matches) >= limit
+	}
+}
+
+// CSVLimit is the length of a ranking in the CSV, for the pages to say.
+func (rankingView) CSVLimit() int { return csvMatchLimit }
 
 // matchView is one supplier of a ranking, with its reasons in French.
 type matchView struct {
