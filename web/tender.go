@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,8 +31,13 @@ type tendersPage struct {
 	Pages        pagination
 	ClearURL     string
 	HasCriteria  bool
-	Facets       []facetGroup
-	Sorts        []selectOption
+	// Closed counts the closed notices when no tender is open and no
+	// criterion is set, ClosedURL lists them: a buyer finds the notices
+	// of the past months and their shortlists, not an empty page.
+	Closed    int
+	ClosedURL string
+	Facets    []facetGroup
+	Sorts     []selectOption
 }
 
 // selectOption is one <option> of a select.
@@ -68,6 +74,11 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	p.Facets = tenderFacetGroups(res.Facets, &f)
 	p.Total, p.HasCriteria = total, f.hasCriteria()
 	p.TotalText = pluralFR(total, "appel d'offres", "appels d'offres")
+	if total == 0 && !p.HasCriteria {
+		if err := s.countClosed(c.UserContext(), p, now); err != nil {
+			return err
+		}
+	}
 	if p.HasCriteria {
 		p.Title = titleWithWords("Appels d'offres", f.Text) + " : " + pluralFR(total, "résultat", "résultats")
 	}
@@ -84,6 +95,18 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "tenders", p)
+}
+
+// countClosed sets p.Closed and p.ClosedURL: how many notices are
+// closed, and their list.
+func (s *Server) countClosed(ctx context.Context, p *tendersPage, now time.Time) error {
+	f := tenderFilter{State: tenderClosed, Page: 1, PerPage: 1}
+	_, res, err := s.listTenders(ctx, &f, now)
+	if err != nil {
+		return fmt.Errorf("web: tenders: closed: %w", err)
+	}
+	p.Closed, p.ClosedURL = int(res.Total), f.link(tenderPath)
+	return nil
 }
 
 func tenderPagination(f *tenderFilter, total int) pagination {

@@ -315,3 +315,32 @@ func TestTenderPageNoMatchAtAll(t *testing.T) {
 		t.Errorf("the page speaks of companies « ci-dessous » but lists none:\n%s", r.body)
 	}
 }
+
+// TestTendersEmptyPointsToClosed checks the list a buyer meets when no
+// notice is open (the real notices shipped in the binary are all past):
+// it said « Aucun appel d'offres ouvert pour le moment » and nothing of
+// the closed notices, each with its shortlist, one filter away.
+func TestTendersEmptyPointsToClosed(t *testing.T) {
+	s := newTestServer(t, Config{})
+	var closed []data.Tender
+	for _, tt := range listTenders() {
+		if tt.ID == "boamp:26-3" || tt.ID == "boamp:26-4" || tt.ID == "ted:26-5" {
+			closed = append(closed, tt)
+		}
+	}
+	putTenders(t, s, closed...)
+	r := s.get(t, "/appels-d-offres")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /appels-d-offres = %d", r.status)
+	}
+	mustContain(t, "empty list", r.body, "Aucun appel d'offres ouvert pour le moment.",
+		`<a href="/appels-d-offres?state=closed">Voir les 3 avis clos</a> (attribués, annulés ou clôturés)`)
+	list := s.get(t, "/appels-d-offres?state=closed")
+	mustContain(t, "closed list", list.body, "3 appels d&#39;offres")
+
+	// With a criterion, the page says that nothing matches, as before.
+	r = s.get(t, "/appels-d-offres?cpv=45")
+	if strings.Contains(r.body, "avis clos</a>") {
+		t.Errorf("a search with criteria points to the closed notices")
+	}
+}
