@@ -268,3 +268,23 @@ func TestSearchPlaceWordsAtTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPlaceHeading checks the count of results followed by the
+// place read in the text: it read « 0 fournisseur région : Bretagne »,
+// the chip's words glued to the count.
+func TestSearchPlaceHeading(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	tests := []struct{ q, want string }{
+		{"ferronnerie Bretagne", "en région Bretagne"},
+		{"bois Ille-et-Vilaine", "dans le département Ille-et-Vilaine (35)"},
+		{"bois Limousin", "dans l'ancienne région Limousin : Corrèze (19), Creuse (23) et Haute-Vienne (87)"},
+		{"menuiserie Lyon", "à moins de 50 km de Lyon (69)"},
+	}
+	for _, tt := range tests {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape(tt.q)))
+		got := textOf(doc.Find("#results-title .near"))
+		if got != tt.want {
+			t.Errorf("%q: heading place = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
