@@ -157,6 +157,10 @@ func (f *needForm) need() data.Need {
 			f.fail("postcode", "saisie trop longue pour un code postal")
 		} else if knownPostcode(pc) {
 			n.Postcode = pc
+		} else if code, msg := postcodeOfCommune(pc); code != "" {
+			n.Postcode = code
+		} else if msg != "" {
+			f.fail("postcode", msg)
 		} else {
 			f.fail("postcode", "code postal « "+pc+" » inconnu : 5 chiffres, « 35000 »")
 		}
@@ -286,6 +290,37 @@ func knownPostcode(pc string) bool {
 		return false
 	}
 	return len(data.CommunesByPostcode(pc)) > 0 || data.DepartementOfPostcode(pc) != ""
+}
+
+// postcodeOfCommune reads a commune's name typed in the postcode field,
+// as a buyer does (« Feyzin », « Lyon »): the postcode of a commune that
+// has only one, else a message giving the postcodes to choose from; both
+// empty when no commune has that name.
+func postcodeOfCommune(name string) (code, msg string) {
+	cs := data.FindCommunes(name)
+	if len(cs) == 0 {
+		return "", ""
+	}
+	if len(cs) == 1 && len(cs[0].Postcodes) == 1 {
+		return cs[0].Postcodes[0], ""
+	}
+	const maxShown = 3
+	var parts []string
+	for _, c := range cs[:min(len(cs), maxShown)] {
+		pcs := c.Postcodes
+		if len(pcs) > 4 {
+			pcs = []string{pcs[0], "…", pcs[len(pcs)-1]}
+		}
+		parts = append(parts, c.Name+" ("+c.Departement+") : "+strings.Join(pcs, ", "))
+	}
+	if len(cs) > maxShown {
+		parts = append(parts, "…")
+	}
+	what := "la commune « " + name + " » a plusieurs codes postaux"
+	if len(cs) > 1 {
+		what = "plusieurs communes s'appellent « " + name + " »"
+	}
+	return "", what + " : indiquez le bon (" + strings.Join(parts, " ; ") + "), ou choisissez le département"
 }
 
 // clean trims a field and collapses its spaces.

@@ -112,6 +112,29 @@ func TestNeedFormValidation(t *testing.T) {
 			},
 		},
 		{
+			// A buyer types the commune where the postcode goes: the one
+			// postcode of a commune is taken, a commune with several gets
+			// them listed; it read « code postal « Lyon » inconnu : 5
+			// chiffres ».
+			name:   "commune with one postcode",
+			fields: url.Values{"title": {"Menuiserie"}, "postcode": {"Feyzin"}},
+			check: func(t *testing.T, n data.Need) {
+				if n.Postcode != "69320" {
+					t.Errorf("postcode = %q, want Feyzin's 69320", n.Postcode)
+				}
+			},
+		},
+		{
+			name:     "commune with several postcodes",
+			fields:   url.Values{"title": {"Menuiserie"}, "postcode": {"Lyon"}},
+			wantErrs: map[string]string{"postcode": "la commune « Lyon » a plusieurs codes postaux : indiquez le bon (Lyon (69) : 69001, …, 69009)"},
+		},
+		{
+			name:     "several communes of that name",
+			fields:   url.Values{"title": {"Menuiserie"}, "postcode": {"Saint-Denis"}},
+			wantErrs: map[string]string{"postcode": "plusieurs communes s'appellent « Saint-Denis » : indiquez le bon (Saint-Denis (974) : 97400, 97417, 97490 ; Saint-Denis (93)"},
+		},
+		{
 			name:     "unknown CPV code",
 			fields:   url.Values{"title": {"Menuiserie"}, "cpv-1": {"99999999"}},
 			wantErrs: map[string]string{"cpv-1": "99999999"},
