@@ -171,6 +171,7 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 		p.ByDistance = p.Near != "" && p.Text == ""
 	case "distance":
 		if p.Near == "" && p.Place == nil {
+			p.ByDistance = true // the form shows the choice again, beside its message
 			return p, badParam(sortName, s, "le tri par distance demande un lieu : indiquez une commune, un code postal ou des coordonnées")
 		}
 		p.ByDistance = true

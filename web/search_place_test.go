@@ -288,3 +288,23 @@ func TestSearchPlaceHeading(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchDistanceSortKeptOnError checks that the sort by distance,
+// refused without a place, stays chosen in the form shown again with the
+// message: the form came back sorted by relevance, and the buyer who then
+// added a place lost the sort asked for.
+func TestSearchDistanceSortKeptOnError(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	r := s.get(t, "/recherche?q=bois&tri=distance")
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", r.status)
+	}
+	doc := parseHTML(t, r)
+	if _, ok := doc.Find("#tri-distance").Attr("checked"); !ok {
+		t.Errorf("the sort by distance is not checked in the form shown again")
+	}
+	if _, ok := doc.Find("#tri-pertinence").Attr("checked"); ok {
+		t.Errorf("the sort by relevance is checked in the form shown again")
+	}
+	mustContain(t, "message", r.body, "le tri par distance demande un lieu")
+}
