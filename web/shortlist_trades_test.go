@@ -327,3 +327,24 @@ func TestShortlistSaysWhatItShows(t *testing.T) {
 	chosen := s.get(t, page+"?metier=43.99C")
 	mustContain(t, "chosen trade", chosen.body, `<a href="`+page+`/fournisseurs.csv?metier=43.99C" download>le fichier CSV</a>`)
 }
+
+// TestShortlistJSONLink checks the « Données (JSON) » link beside the CSV
+// and the report: on a tender's page it gave the notice's record, not its
+// ranking as on a need's page, and with a trade chosen it gave the ranking
+// of every trade while the CSV and the report kept the choice.
+func TestShortlistJSONLink(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	putTenders(t, s, cpvTenders()...)
+	tender := s.get(t, "/appels-d-offres/boamp:26-71")
+	mustContain(t, "tender page", tender.body, `<a href="/api/v1/tenders/boamp:26-71/matches">Données (JSON)</a>`)
+
+	page := postNeed(t, s, churchNeedForm())
+	id := strings.TrimPrefix(page, "/besoins/")
+	chosen := s.get(t, page+"?metier=43.99C")
+	link := "/api/v1/tenders/besoin:" + id + "/matches?naf=43.99C"
+	mustContain(t, "need page with a trade", chosen.body, `<a href="`+link+`">Données (JSON)</a>`)
+	r := s.get(t, link)
+	if r.status != http.StatusOK || !strings.Contains(r.body, `"naf":"43.99C"`) {
+		t.Errorf("GET %s = %d, want the trade's ranking: %.300s", link, r.status, r.body)
+	}
+}

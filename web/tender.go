@@ -172,7 +172,7 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	base := tenderURL(&t)
 	shown, lots := windowLots(&t, c.Query("lots"), base)
 	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, s.now()), LotPager: lots,
-		APIURL: apiTenderURL(&t, "")}
+		APIURL: apiTenderURL(&t, "/matches")}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
@@ -237,6 +237,9 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		return err
 	}
 	p.CSVURL, p.ReportURL = withTrade(p.CSVURL, trade), withTrade(p.ReportURL, trade)
+	if trade.Code != "" { // the API names the trade's parameter naf (api_tenders.go)
+		p.APIURL += "?naf=" + url.QueryEscape(trade.Code)
+	}
 	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
 		p.MatchNote = matchBusyNote
 		return nil
