@@ -52,6 +52,12 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	p := &tendersPage{Layout: Layout{Title: "Appels d'offres"}, ClearURL: tenderPath}
 	f, err := parseTenderFilter(queryValues(c), pageDialect)
 	f.Facets = true
+	if err == nil && f.NearPoint != nil && f.RadiusKm == 0 && f.Sort == "" {
+		// A place without radius nor order: nearest first, as the supplier
+		// search does; the order's select says so. Left in the deadline
+		// order, « Près de : Annecy » listed Mayotte's notices first.
+		f.Sort = "distance"
+	}
 	p.Filter = f
 	p.Sorts = tenderSortOptions(f.Sort, f.NearPoint != nil)
 	p.States, p.Departements = stateOptions(f.State), departementOptions(f.Departements)

@@ -344,3 +344,28 @@ func TestTendersEmptyPointsToClosed(t *testing.T) {
 		t.Errorf("a search with criteria points to the closed notices")
 	}
 }
+
+// TestTendersNearSortsByDistance checks a place typed in « Près de »
+// without radius nor order: the list kept its deadline order, the place
+// had no effect and nothing said so (« Près de : Annecy » listed Mayotte
+// first). It now lists the nearest first and the order's select says so.
+func TestTendersNearSortsByDistance(t *testing.T) {
+	s := newTestServer(t, Config{})
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-81", Source: "boamp", SourceID: "26-81", Title: "Mobilier de Mayotte", CPV: "39100000",
+			Place: data.Place{Departement: "976"}, Deadline: inDays(2), State: data.StateOpen},
+		data.Tender{ID: "boamp:26-82", Source: "boamp", SourceID: "26-82", Title: "Mobilier d'Annecy", CPV: "39100000",
+			Place: data.Place{Departement: "74", Commune: "Annecy", Postcode: "74000"}, Deadline: inDays(9), State: data.StateOpen})
+	r := s.get(t, "/appels-d-offres?near=Annecy")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	annecy, mayotte := strings.Index(r.body, "Mobilier d&#39;Annecy"), strings.Index(r.body, "Mobilier de Mayotte")
+	if annecy < 0 || mayotte >= 0 && mayotte < annecy {
+		t.Errorf("near Annecy, Annecy's notice at %d and Mayotte's at %d: want Annecy's first", annecy, mayotte)
+	}
+	mustContain(t, "order", r.body, `<option value="distance" selected>distance</option>`)
+	// An order chosen stays.
+	r = s.get(t, "/appels-d-offres?near=Annecy&sort=deadline")
+	mustContain(t, "deadline order", r.body, `<option value="deadline" selected>`)
+}
