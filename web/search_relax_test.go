@@ -133,3 +133,33 @@ func TestSearchRadiusOnlyWhereItApplies(t *testing.T) {
 		t.Errorf("API place %v near %v: want no radius around a région", got.Place, got.Near)
 	}
 }
+
+// TestRelaxWithoutTheWordsKeepsThePlace checks the suggestion to drop
+// every word when a place was read in the text: « ferronnerie Bretagne »
+// offered « chercher sans les mots « ferronnerie Bretagne » » (every
+// supplier of France), first since most fruitful; the words dropped are
+// now the trade's, the région stays.
+func TestRelaxWithoutTheWordsKeepsThePlace(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("qwxzkvj ferronnerie Bretagne")))
+	var texts, hrefs []string
+	doc.Find(".no-results li").Each(func(_ int, li *goquery.Selection) {
+		texts = append(texts, normSpace(li.Text()))
+		h, _ := li.Find("a").Attr("href")
+		hrefs = append(hrefs, h)
+	})
+	for i, tx := range texts {
+		if strings.Contains(tx, "Bretagne »") {
+			t.Errorf("suggestion %q drops the place read with the words", tx)
+		}
+		if strings.HasPrefix(tx, "chercher sans les mots « qwxzkvj ferronnerie »") && !strings.Contains(hrefs[i], "region=53") {
+			t.Errorf("suggestion %q links %q, want the région kept", tx, hrefs[i])
+		}
+		if hrefs[i] == searchPath {
+			t.Errorf("suggestion %q links every supplier", tx)
+		}
+	}
+	if len(texts) == 0 || !strings.HasPrefix(texts[0], "chercher sans les mots « qwxzkvj ferronnerie »") {
+		t.Errorf("suggestions %q: want first the région without the words", texts)
+	}
+}
