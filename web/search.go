@@ -28,6 +28,9 @@ type searchPage struct {
 	ErrorField string
 	// NearChoices are communes spelt like an unknown place.
 	NearChoices []nearChoice
+	// Homonyms are the other communes of the name searched around
+	// (homonyms): Saint-Denis is La Réunion's unless the buyer says 93.
+	Homonyms []nearChoice
 
 	Total     int
 	TotalText string // "1 291 fournisseurs"
@@ -90,6 +93,7 @@ func (s *Server) search(c *fiber.Ctx) error {
 		return fmt.Errorf("web: search: %w", err)
 	}
 	s.fillSearchPage(p, &params, res)
+	p.Homonyms = homonyms(&params, p.NearLabel)
 	if err := s.resultStates(c.UserContext(), p.Results); err != nil {
 		return err
 	}
@@ -106,6 +110,49 @@ func (s *Server) search(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "search", p)
+}
+
+// maxHomonyms caps the other communes of a name offered.
+const maxHomonyms = 5
+
+// homonyms lists the other communes named like the commune searched
+// around, typed in « Autour de » or read in the text: index.ResolveNear
+// takes the most populous (« Saint-Denis » is Saint-Denis (974)), and the
+// buyer of Saint-Denis (93) saw suppliers around La Réunion with no way
+// to the right one but retyping. chosen is the commune searched around,
+// « Saint-Denis (974) ». Each link searches around one of them.
+func homonyms(p *searchParams, chosen string) []nearChoice {
+	name, at := "", func(string) string { return "" }
+	switch {
+	case p.Place != nil && p.Place.Kind == index.PlaceCommune:
+		name, chosen = p.Place.Text, p.Place.Label
+		at = func(label string) string {
+			q := placeAsCriterion(p)
+			q.Text, q.Near, q.Page = p.Place.Rest, label, 1
+			return q.link(searchPath)
+		}
+	case p.Near != "" && p.Place == nil:
+		name = p.Near
+		at = func(label string) string {
+			q := *p
+			q.Near, q.Page = label, 1
+			return q.link(searchPath)
+		}
+	default:
+		return nil
+	}
+	var out []nearChoice
+	for _, c := range data.FindCommunes(name) {
+		label := c.Name + " (" + c.Departement + ")"
+		if !c.HasGeo || label == chosen {
+			continue
+		}
+		out = append(out, nearChoice{Label: label, URL: at(label)})
+		if len(out) == maxHomonyms {
+			break
+		}
+	}
+	return out
 }
 
 // searchInvalid shows the form again with the message of an invalid

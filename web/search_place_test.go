@@ -308,3 +308,38 @@ func TestSearchDistanceSortKeptOnError(t *testing.T) {
 	}
 	mustContain(t, "message", r.body, "le tri par distance demande un lieu")
 }
+
+// TestSearchOffersHomonyms checks a commune name that several communes
+// bear: the search went around the most populous (Saint-Denis, La
+// Réunion) and the buyer of Saint-Denis (93) had no way to theirs but to
+// guess the « Saint-Denis (93) » spelling.
+func TestSearchOffersHomonyms(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	for _, target := range []string{"/recherche?q=bois&near=Saint-Denis", "/recherche?q=" + url.QueryEscape("bois Saint-Denis")} {
+		doc := parseHTML(t, s.get(t, target))
+		links := doc.Find(".homonyms a")
+		var labels []string
+		links.Each(func(_ int, a *goquery.Selection) { labels = append(labels, textOf(a)) })
+		if !slices.Contains(labels, "Saint-Denis (93)") || slices.Contains(labels, "Saint-Denis (974)") {
+			t.Errorf("%s: homonyms %q, want Saint-Denis (93) and not the one searched", target, labels)
+			continue
+		}
+		href, _ := links.Eq(slices.Index(labels, "Saint-Denis (93)")).Attr("href")
+		u, err := url.Parse(href)
+		if err != nil || u.Query().Get("near") != "Saint-Denis (93)" || strings.Contains(u.Query().Get("q"), "Saint-Denis") {
+			t.Errorf("%s: link %q, want near=Saint-Denis (93) and the other words", target, href)
+			continue
+		}
+		there := parseHTML(t, s.get(t, href))
+		if got := textOf(there.Find("#results-title .near")); !strings.Contains(got, "Saint-Denis (93)") {
+			t.Errorf("%s: following the link searches %q", target, got)
+		}
+		if there.Find(".homonyms").Length() != 0 {
+			t.Errorf("%s: the homonyms are offered again once one is chosen", target)
+		}
+	}
+	// A name of one commune offers nothing.
+	if doc := parseHTML(t, s.get(t, "/recherche?q=bois&near=Feyzin")); doc.Find(".homonyms").Length() != 0 {
+		t.Errorf("Feyzin offers homonyms")
+	}
+}
