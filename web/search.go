@@ -73,6 +73,14 @@ const defaultRadiusKm = 50
 func (s *Server) search(c *fiber.Ctx) error {
 	p := &searchPage{Layout: Layout{Title: "Rechercher des fournisseurs"}, ClearURL: searchPath}
 	params, err := parseSearchParams(queryValues(c), pageDialect)
+	// A page beyond what the index lets browse (page=999 of a search of
+	// 73 suppliers, from an old link) is searched as the first, to tell
+	// whether it lies past the last page; only then is the window's
+	// limit the answer.
+	past, windowErr := 0, err
+	if err != nil && validationField(err) == "page" && params.Page*params.PerPage > index.MaxResultWindow {
+		past, params.Page, err = params.Page, 1, nil
+	}
 	p.Params = params
 	var q index.Query
 	if err == nil {
@@ -91,6 +99,13 @@ func (s *Server) search(c *fiber.Ctx) error {
 			return s.searchInvalid(c, p, err)
 		}
 		return fmt.Errorf("web: search: %w", err)
+	}
+	if past > 0 {
+		if int(res.Total) > (past-1)*params.PerPage {
+			p.Params.Page = past
+			return s.searchInvalid(c, p, windowErr)
+		}
+		params.Page, p.Params.Page, res.Hits = past, past, nil
 	}
 	s.fillSearchPage(p, &params, res)
 	p.Homonyms = homonyms(&params, p.NearLabel)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -161,5 +162,31 @@ func TestRelaxWithoutTheWordsKeepsThePlace(t *testing.T) {
 	}
 	if len(texts) == 0 || !strings.HasPrefix(texts[0], "chercher sans les mots « qwxzkvj ferronnerie »") {
 		t.Errorf("suggestions %q: want first the région without the words", texts)
+	}
+}
+
+// TestPageBeyondTheWindow checks a page number beyond what the index lets
+// browse (page × 20 > 10 000) on a search of a few suppliers, as an old
+// or edited link gives: it answered « seuls les 10000 premiers résultats
+// peuvent être parcourus : affinez la recherche » for 73 results; it now
+// says, like any page past the last, where the last page is.
+func TestPageBeyondTheWindow(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	r := s.get(t, "/recherche?q=bois&page=999")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200", r.status)
+	}
+	doc := parseHTML(t, r)
+	text := normSpace(doc.Find("main").Text())
+	if !strings.Contains(text, "Cette page est au-delà de la dernière") || strings.Contains(text, "premiers résultats") {
+		t.Errorf("page 999: %.400s", text)
+	}
+	href, _ := doc.Find(".past-last a").Attr("href")
+	if u, err := url.Parse(href); err != nil || u.Query().Get("q") != "bois" || u.Query().Get("page") == "" || u.Query().Get("page") == "999" {
+		t.Errorf("link to the last page %q", href)
+	}
+	// A page number that is not one stays an error.
+	if r := s.get(t, "/recherche?q=bois&page=abc"); r.status != http.StatusBadRequest {
+		t.Errorf("page=abc: status %d, want 400", r.status)
 	}
 }
