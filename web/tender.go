@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -50,7 +51,11 @@ type selectOption struct {
 // works without JavaScript: the filters are one GET form.
 func (s *Server) tenders(c *fiber.Ctx) error {
 	p := &tendersPage{Layout: Layout{Title: "Appels d'offres"}, ClearURL: tenderPath}
-	f, err := parseTenderFilter(queryValues(c), pageDialect)
+	v := queryValues(c)
+	f, err := parseTenderFilter(v, pageDialect)
+	if err != nil {
+		echoTenderForm(&f, v)
+	}
 	f.Facets = true
 	if err == nil && f.NearPoint != nil && f.RadiusKm == 0 && f.Sort == "" {
 		// A place without radius nor order: nearest first, as the supplier
@@ -101,6 +106,36 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "tenders", p)
+}
+
+// echoTenderForm puts back into f the criteria as the form sent them, for
+// the form shown again beside an error: parseTenderFilter stops at the
+// first invalid criterion, and the words, codes, département and place
+// read after it were lost (« cpv=abc » emptied « Mots »).
+func echoTenderForm(f *tenderFilter, v url.Values) {
+	if s := strings.TrimSpace(v.Get("state")); s != "" {
+		f.State = s
+	}
+	f.Text = strings.TrimSpace(v.Get("q"))
+	f.CPVRaw, f.Departements = nil, nil
+	for _, c := range v["cpv"] {
+		if c = strings.TrimSpace(c); c != "" {
+			f.CPVRaw = append(f.CPVRaw, c)
+		}
+	}
+	for _, d := range v["departement"] {
+		if d = strings.ToUpper(strings.TrimSpace(d)); d != "" {
+			f.Departements = append(f.Departements, d)
+		}
+	}
+	f.FromRaw, f.ToRaw = strings.TrimSpace(v.Get("deadline_from")), strings.TrimSpace(v.Get("deadline_to"))
+	f.Near = strings.TrimSpace(v.Get("near"))
+	if km, err := strconv.ParseFloat(strings.TrimSpace(v.Get("radius_km")), 64); err == nil && km >= 0 && km <= index.MaxRadiusKm {
+		f.RadiusKm = km
+	}
+	if _, ok := tenderSorts[v.Get("sort")]; ok {
+		f.Sort = v.Get("sort")
+	}
 }
 
 // countClosed sets p.Closed and p.ClosedURL: how many notices are
