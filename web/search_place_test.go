@@ -343,3 +343,22 @@ func TestSearchOffersHomonyms(t *testing.T) {
 		t.Errorf("Feyzin offers homonyms")
 	}
 }
+
+// TestSearchKeepsThePlaceOnABadFilter checks the form shown again for an
+// invalid filter: the filters were read before the place, and
+// « departement=99 » emptied « Autour de » and the radius.
+func TestSearchKeepsThePlaceOnABadFilter(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	r := s.get(t, "/recherche?q=bois&near=Rennes&radius_km=25&departement=99")
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", r.status)
+	}
+	doc := parseHTML(t, r)
+	if v, _ := doc.Find("input#near").Attr("value"); v != "Rennes" {
+		t.Errorf("« Autour de » = %q, want Rennes", v)
+	}
+	if v, _ := doc.Find("#radius_km option[selected]").Attr("value"); v != "25" {
+		t.Errorf("radius selected = %q, want 25", v)
+	}
+	mustContain(t, "message", r.body, "département inconnu")
+}
