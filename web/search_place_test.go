@@ -295,18 +295,14 @@ func TestSearchPlaceHeading(t *testing.T) {
 // added a place lost the sort asked for.
 func TestSearchDistanceSortKeptOnError(t *testing.T) {
 	s := newSearchServer(t, Config{})
-	r := s.get(t, "/recherche?q=bois&tri=distance")
-	if r.status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400", r.status)
-	}
-	doc := parseHTML(t, r)
+	doc, body := getPage(t, s, "/recherche?q=bois&tri=distance", http.StatusBadRequest)
 	if _, ok := doc.Find("#tri-distance").Attr("checked"); !ok {
 		t.Errorf("the sort by distance is not checked in the form shown again")
 	}
 	if _, ok := doc.Find("#tri-pertinence").Attr("checked"); ok {
 		t.Errorf("the sort by relevance is checked in the form shown again")
 	}
-	mustContain(t, "message", r.body, "le tri par distance demande un lieu")
+	mustContain(t, "message", body, "le tri par distance demande un lieu")
 }
 
 // TestSearchOffersHomonyms checks a commune name that several communes
@@ -349,16 +345,12 @@ func TestSearchOffersHomonyms(t *testing.T) {
 // « departement=99 » emptied « Autour de » and the radius.
 func TestSearchKeepsThePlaceOnABadFilter(t *testing.T) {
 	s := newSearchServer(t, Config{})
-	r := s.get(t, "/recherche?q=bois&near=Rennes&radius_km=25&departement=99")
-	if r.status != http.StatusBadRequest {
-		t.Fatalf("status %d, want 400", r.status)
-	}
-	doc := parseHTML(t, r)
+	doc, body := getPage(t, s, "/recherche?q=bois&near=Rennes&radius_km=25&departement=99", http.StatusBadRequest)
 	if v, _ := doc.Find("input#near").Attr("value"); v != "Rennes" {
 		t.Errorf("« Autour de » = %q, want Rennes", v)
 	}
 	if v, _ := doc.Find("#radius_km option[selected]").Attr("value"); v != "25" {
 		t.Errorf("radius selected = %q, want 25", v)
 	}
-	mustContain(t, "message", r.body, "département inconnu")
+	mustContain(t, "message", body, "département inconnu")
 }

@@ -172,11 +172,7 @@ func TestRelaxWithoutTheWordsKeepsThePlace(t *testing.T) {
 // says, like any page past the last, where the last page is.
 func TestPageBeyondTheWindow(t *testing.T) {
 	s := newSearchServer(t, Config{})
-	r := s.get(t, "/recherche?q=bois&page=999")
-	if r.status != http.StatusOK {
-		t.Fatalf("status %d, want 200", r.status)
-	}
-	doc := parseHTML(t, r)
+	doc, _ := getPage(t, s, "/recherche?q=bois&page=999", http.StatusOK)
 	text := normSpace(doc.Find("main").Text())
 	if !strings.Contains(text, "Cette page est au-delà de la dernière") || strings.Contains(text, "premiers résultats") {
 		t.Errorf("page 999: %.400s", text)
