@@ -236,9 +236,14 @@ func TestNeedInferredCPVWords(t *testing.T) {
 	v.Set("cpv-1", "")
 	v.Set("lot-1-title", "")
 	v.Set("lot-1-cpv", "")
-	_, body := getPage(t, s, postNeed(t, s, v), http.StatusOK)
+	page := postNeed(t, s, v)
+	_, body := getPage(t, s, page, http.StatusOK)
 	mustContain(t, "need page", body, "<dt>CPV déduit</dt>", "source : texte du besoin, mots « chaises »",
 		"Le besoin ne déclare aucun code CPV : Fabrique l'a déduit de ses mots.")
+	// The printable report, joined to the file, says the code its reasons
+	// rest on (« univers EPV … ↔ CPV déduit 39112100 »): it left it out.
+	_, report := getPage(t, s, page+"/rapport", http.StatusOK)
+	mustContain(t, "need report", report, "<dt>CPV déduit</dt>", "source : texte du besoin, mots « chaises »")
 	for _, avoid := range []string{"texte de l&#39;avis", "texte de l'avis", "descripteurs", "les a déduits"} {
 		if strings.Contains(body, avoid) {
 			t.Errorf("the need page says %q", avoid)
