@@ -78,7 +78,7 @@ func TestShortlistTrades(t *testing.T) {
 		n, _ := strconv.Atoi(m[2]) // the pattern holds digits only
 		total += n
 	}
-	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises retenues ;`).FindStringSubmatch(whole.body)
+	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises ; entre parenthèses`).FindStringSubmatch(whole.body)
 	if said == nil || said[1] != formatNumber(total) || total <= pageMatchLimit {
 		t.Errorf("the trades count %d companies, the page says %v: want the same, more than a page", total, said)
 	}
