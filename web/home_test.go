@@ -66,7 +66,9 @@ func TestHomeShowsSupplierCount(t *testing.T) {
 	for _, want := range []string{
 		"<dt>Fournisseurs référencés</dt><dd>2</dd>",
 		`<dt><span class="badge">EPV</span> Entreprise du Patrimoine Vivant : label valide</dt><dd>1</dd>`,
-		`<dt><span class="badge">OFG</span> Origine France Garantie : label valide</dt><dd>0</dd>`,
+		// A label without any company says so: the figure stood alone, a
+		// bare 0 under a lead that promises OFG companies.
+		`<dt><span class="badge">OFG</span> Origine France Garantie : label valide</dt><dd>0</dd><dd class="figure-detail">aucune entreprise de ce label dans l'annuaire pour le moment</dd></div>`,
 		`<a href="/observatoire">Voir l'observatoire`,
 	} {
 		if !strings.Contains(r.body, want) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"strconv"
@@ -156,6 +157,10 @@ func (f *needForm) need() data.Need {
 			f.fail("postcode", "saisie trop longue pour un code postal")
 		} else if knownPostcode(pc) {
 			n.Postcode = pc
+		} else if code, msg := postcodeOfCommune(pc); code != "" {
+			n.Postcode = code
+		} else if msg != "" {
+			f.fail("postcode", msg)
 		} else {
 			f.fail("postcode", "code postal « "+pc+" » inconnu : 5 chiffres, « 35000 »")
 		}
@@ -239,11 +244,27 @@ var eurosJunkRe = regexp.MustCompile(`(?i)\s|\x{00a0}|\x{202f}|€|eur(os?)?|h\.
 // errEuros is the French explanation of an unreadable amount.
 var errEuros = errors.New("montant illisible : écrivez un nombre d'euros hors taxes, « 150 000 » ou « 12 500,50 »")
 
+// errEurosNegative refuses an amount below zero.
+var errEurosNegative = errors.New("montant négatif : la valeur estimée est un nombre d'euros hors taxes, « 150 000 »")
+
+// thousandsDotRe is an amount whose dots stand before groups of three
+// digits, « 150.000 » or « 1.500.000,00 »: the French way of grouping
+// thousands, which strconv reads as decimals (150 €). Such an amount is
+// refused with a word on how to write it, not read a thousand times too
+// small.
+var thousandsDotRe = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$`)
+
 // parseEuros reads an amount of euros written the French way.
 func parseEuros(raw string) (float64, error) {
 	s := eurosJunkRe.ReplaceAllString(strings.TrimSpace(raw), "")
 	if s == "" {
 		return 0, nil
+	}
+	if strings.HasPrefix(s, "-") {
+		return 0, errEurosNegative
+	}
+	if thousandsDotRe.MatchString(s) {
+		return 0, fmt.Errorf("montant « %s » ambigu : en France le point y sépare les milliers, ailleurs les décimales ; écrivez « 150 000 » ou « 12 500,50 »", s)
 	}
 	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
 		s = strings.Replace(s, ",", ".", 1)
@@ -269,6 +290,37 @@ func knownPostcode(pc string) bool {
 		return false
 	}
 	return len(data.CommunesByPostcode(pc)) > 0 || data.DepartementOfPostcode(pc) != ""
+}
+
+// postcodeOfCommune reads a commune's name typed in the postcode field,
+// as a buyer does (« Feyzin », « Lyon »): the postcode of a commune that
+// has only one, else a message giving the postcodes to choose from; both
+// empty when no commune has that name.
+func postcodeOfCommune(name string) (code, msg string) {
+	cs := data.FindCommunes(name)
+	if len(cs) == 0 {
+		return "", ""
+	}
+	if len(cs) == 1 && len(cs[0].Postcodes) == 1 {
+		return cs[0].Postcodes[0], ""
+	}
+	const maxShown = 3
+	var parts []string
+	for _, c := range cs[:min(len(cs), maxShown)] {
+		pcs := c.Postcodes
+		if len(pcs) > 4 {
+			pcs = []string{pcs[0], "…", pcs[len(pcs)-1]}
+		}
+		parts = append(parts, c.Name+" ("+c.Departement+") : "+strings.Join(pcs, ", "))
+	}
+	if len(cs) > maxShown {
+		parts = append(parts, "…")
+	}
+	what := "la commune « " + name + " » a plusieurs codes postaux"
+	if len(cs) > 1 {
+		what = "plusieurs communes s'appellent « " + name + " »"
+	}
+	return "", what + " : indiquez le bon (" + strings.Join(parts, " ; ") + "), ou choisissez le département"
 }
 
 // clean trims a field and collapses its spaces.

@@ -30,12 +30,37 @@ func TestParseEuros(t *testing.T) {
 		{"1e6", 0, true},
 		{"NaN", 0, true},
 		{"1.000.000", 0, true},
+		// A dot before three digits groups thousands in France: « 150.000 »
+		// was read as 150 € and the need ranked as a 150 € purchase.
+		{"150.000", 0, true},
+		{"150.000 € HT", 0, true},
+		{"1.500.000,00", 0, true},
+		{"12.5", 12.5, false},
+		{"150.5", 150.5, false},
+		{"1500.00", 1500, false},
 		{"2000000000000", 0, true},
 	}
 	for _, tt := range tests {
 		got, err := parseEuros(tt.raw)
 		if (err != nil) != tt.wantErr || got != tt.want {
 			t.Errorf("parseEuros(%q) = %v, %v; want %v, error %v", tt.raw, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestParseEurosSaysWhy checks the words of the refusals a buyer meets:
+// a negative amount is not « illisible », and an amount written with
+// French thousands dots is explained.
+func TestParseEurosSaysWhy(t *testing.T) {
+	tests := []struct{ raw, want string }{
+		{"-5000", "montant négatif"},
+		{"150.000", "montant « 150.000 » ambigu"},
+		{"beaucoup", "montant illisible"},
+	}
+	for _, tt := range tests {
+		_, err := parseEuros(tt.raw)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseEuros(%q) error = %v; want it to say %q", tt.raw, err, tt.want)
 		}
 	}
 }
@@ -85,6 +110,29 @@ func TestNeedFormValidation(t *testing.T) {
 					t.Errorf("lots = %+v, want the one filled row", n.Lots)
 				}
 			},
+		},
+		{
+			// A buyer types the commune where the postcode goes: the one
+			// postcode of a commune is taken, a commune with several gets
+			// them listed; it read « code postal « Lyon » inconnu : 5
+			// chiffres ».
+			name:   "commune with one postcode",
+			fields: url.Values{"title": {"Menuiserie"}, "postcode": {"Feyzin"}},
+			check: func(t *testing.T, n data.Need) {
+				if n.Postcode != "69320" {
+					t.Errorf("postcode = %q, want Feyzin's 69320", n.Postcode)
+				}
+			},
+		},
+		{
+			name:     "commune with several postcodes",
+			fields:   url.Values{"title": {"Menuiserie"}, "postcode": {"Lyon"}},
+			wantErrs: map[string]string{"postcode": "la commune « Lyon » a plusieurs codes postaux : indiquez le bon (Lyon (69) : 69001, …, 69009)"},
+		},
+		{
+			name:     "several communes of that name",
+			fields:   url.Values{"title": {"Menuiserie"}, "postcode": {"Saint-Denis"}},
+			wantErrs: map[string]string{"postcode": "plusieurs communes s'appellent « Saint-Denis » : indiquez le bon (Saint-Denis (974) : 97400, 97417, 97490 ; Saint-Denis (93)"},
 		},
 		{
 			name:     "unknown CPV code",

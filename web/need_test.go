@@ -223,3 +223,30 @@ func TestNeedForm(t *testing.T) {
 		mustContain(t, "form", r.body, "l&#39;intitulé est limité à 500 caractères", `value="vitrail vitrail`)
 	})
 }
+
+// TestNeedInferredCPVWords checks how a need without CPV code tells where
+// its deduced code comes from: the buyer typed a need, not a notice, and
+// a need has no BOAMP descriptors. The page read « source : texte de
+// l'avis » and « Fabrique les a déduits de ses descripteurs » for one code.
+func TestNeedInferredCPVWords(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	v := validNeedForm()
+	v.Set("title", "Chaises pour la salle du conseil")
+	v.Set("description", "")
+	v.Set("cpv-1", "")
+	v.Set("lot-1-title", "")
+	v.Set("lot-1-cpv", "")
+	page := postNeed(t, s, v)
+	_, body := getPage(t, s, page, http.StatusOK)
+	mustContain(t, "need page", body, "<dt>CPV déduit</dt>", "source : texte du besoin, mots « chaises »",
+		"Le besoin ne déclare aucun code CPV : Fabrique l'a déduit de ses mots.")
+	// The printable report, joined to the file, says the code its reasons
+	// rest on (« univers EPV … ↔ CPV déduit 39112100 »): it left it out.
+	_, report := getPage(t, s, page+"/rapport", http.StatusOK)
+	mustContain(t, "need report", report, "<dt>CPV déduit</dt>", "source : texte du besoin, mots « chaises »")
+	for _, avoid := range []string{"texte de l&#39;avis", "texte de l'avis", "descripteurs", "les a déduits"} {
+		if strings.Contains(body, avoid) {
+			t.Errorf("the need page says %q", avoid)
+		}
+	}
+}

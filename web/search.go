@@ -28,6 +28,9 @@ type searchPage struct {
 	ErrorField string
 	// NearChoices are communes spelt like an unknown place.
 	NearChoices []nearChoice
+	// Homonyms are the other communes of the name searched around
+	// (homonyms): Saint-Denis is La Réunion's unless the buyer says 93.
+	Homonyms []nearChoice
 
 	Total     int
 	TotalText string // "1 291 fournisseurs"
@@ -70,6 +73,14 @@ const defaultRadiusKm = 50
 func (s *Server) search(c *fiber.Ctx) error {
 	p := &searchPage{Layout: Layout{Title: "Rechercher des fournisseurs"}, ClearURL: searchPath}
 	params, err := parseSearchParams(queryValues(c), pageDialect)
+	// A page beyond what the index lets browse (page=999 of a search of
+	// 73 suppliers, from an old link) is searched as the first, to tell
+	// whether it lies past the last page; only then is the window's
+	// limit the answer.
+	past, windowErr := 0, err
+	if err != nil && validationField(err) == "page" && params.Page*params.PerPage > index.MaxResultWindow {
+		past, params.Page, err = params.Page, 1, nil
+	}
 	p.Params = params
 	var q index.Query
 	if err == nil {
@@ -89,7 +100,15 @@ func (s *Server) search(c *fiber.Ctx) error {
 		}
 		return fmt.Errorf("web: search: %w", err)
 	}
+	if past > 0 {
+		if int(res.Total) > (past-1)*params.PerPage {
+			p.Params.Page = past
+			return s.searchInvalid(c, p, windowErr)
+		}
+		params.Page, p.Params.Page, res.Hits = past, past, nil
+	}
 	s.fillSearchPage(p, &params, res)
+	p.Homonyms = homonyms(&params, p.NearLabel)
 	if err := s.resultStates(c.UserContext(), p.Results); err != nil {
 		return err
 	}
@@ -106,6 +125,49 @@ func (s *Server) search(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "search", p)
+}
+
+// maxHomonyms caps the other communes of a name offered.
+const maxHomonyms = 5
+
+// homonyms lists the other communes named like the commune searched
+// around, typed in « Autour de » or read in the text: index.ResolveNear
+// takes the most populous (« Saint-Denis » is Saint-Denis (974)), and the
+// buyer of Saint-Denis (93) saw suppliers around La Réunion with no way
+// to the right one but retyping. chosen is the commune searched around,
+// « Saint-Denis (974) ». Each link searches around one of them.
+func homonyms(p *searchParams, chosen string) []nearChoice {
+	name, at := "", func(string) string { return "" }
+	switch {
+	case p.Place != nil && p.Place.Kind == index.PlaceCommune:
+		name, chosen = p.Place.Text, p.Place.Label
+		at = func(label string) string {
+			q := placeAsCriterion(p)
+			q.Text, q.Near, q.Page = p.Place.Rest, label, 1
+			return q.link(searchPath)
+		}
+	case p.Near != "" && p.Place == nil:
+		name = p.Near
+		at = func(label string) string {
+			q := *p
+			q.Near, q.Page = label, 1
+			return q.link(searchPath)
+		}
+	default:
+		return nil
+	}
+	var out []nearChoice
+	for _, c := range data.FindCommunes(name) {
+		label := c.Name + " (" + c.Departement + ")"
+		if !c.HasGeo || label == chosen {
+			continue
+		}
+		out = append(out, nearChoice{Label: label, URL: at(label)})
+		if len(out) == maxHomonyms {
+			break
+		}
+	}
+	return out
 }
 
 // searchInvalid shows the form again with the message of an invalid

@@ -109,6 +109,17 @@ func parseHTML(t testing.TB, r response) *goquery.Document {
 	return doc
 }
 
+// getPage gets target, fails unless it answers status, and returns the
+// page parsed with its body.
+func getPage(t testing.TB, s *testServer, target string, status int) (*goquery.Document, string) {
+	t.Helper()
+	r := s.get(t, target)
+	if r.status != status {
+		t.Fatalf("GET %s = %d, want %d", target, r.status, status)
+	}
+	return parseHTML(t, r), r.body
+}
+
 // texts returns the text of every element matching sel, as textOf.
 func texts(doc *goquery.Document, sel string) []string {
 	var out []string

@@ -119,6 +119,22 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 	if utf8.RuneCountInString(p.Text) > maxTextRunes {
 		return p, badParam("q", "", fmt.Sprintf("la recherche est limitée à %d caractères", maxTextRunes))
 	}
+	p.Near = strings.Join(strings.Fields(strings.ToValidUTF8(v.Get("near"), " ")), " ")
+	if utf8.RuneCountInString(p.Near) > maxTextRunes {
+		return p, badParam("near", "", "lieu trop long")
+	}
+	if raw := strings.TrimSpace(v.Get("radius_km")); raw != "" {
+		km, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+		if err != nil || km < 0 || km > index.MaxRadiusKm || km != km {
+			return p, badParam("radius_km", raw, fmt.Sprintf("le rayon doit être un nombre de kilomètres entre 0 et %g", index.MaxRadiusKm))
+		}
+		p.RadiusKm = km
+	}
+	if d == pageDialect && p.Near != "" && v.Has("radius_km") && strings.TrimSpace(v.Get("radius_km")) == "" {
+		p.RadiusKm = defaultRadiusKm // the form's default, chosen with a place
+	}
+	// The filters are read after the place: an invalid one (departement=99)
+	// shows the form again with the place and radius as typed, not emptied.
 	for _, f := range filterParams() {
 		vals := v[f.name]
 		if len(vals) > maxParamValues {
@@ -133,21 +149,6 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 				return p, err
 			}
 		}
-	}
-
-	p.Near = strings.Join(strings.Fields(strings.ToValidUTF8(v.Get("near"), " ")), " ")
-	if utf8.RuneCountInString(p.Near) > maxTextRunes {
-		return p, badParam("near", "", "lieu trop long")
-	}
-	if raw := strings.TrimSpace(v.Get("radius_km")); raw != "" {
-		km, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
-		if err != nil || km < 0 || km > index.MaxRadiusKm || km != km {
-			return p, badParam("radius_km", raw, fmt.Sprintf("le rayon doit être un nombre de kilomètres entre 0 et %g", index.MaxRadiusKm))
-		}
-		p.RadiusKm = km
-	}
-	if d == pageDialect && p.Near != "" && v.Has("radius_km") && strings.TrimSpace(v.Get("radius_km")) == "" {
-		p.RadiusKm = defaultRadiusKm // the form's default, chosen with a place
 	}
 	if err := p.findPlace(v, d); err != nil { // search_place.go
 		return p, err
@@ -171,6 +172,7 @@ func parseSearchParams(v url.Values, d dialect) (searchParams, error) {
 		p.ByDistance = p.Near != "" && p.Text == ""
 	case "distance":
 		if p.Near == "" && p.Place == nil {
+			p.ByDistance = true // the form shows the choice again, beside its message
 			return p, badParam(sortName, s, "le tri par distance demande un lieu : indiquez une commune, un code postal ou des coordonnées")
 		}
 		p.ByDistance = true

@@ -68,8 +68,11 @@ func (p *searchParams) placeQuery(q index.Query) index.Query {
 
 // placeChip is the place recognised in the text, as the page shows it.
 type placeChip struct {
-	Text      string // the words that named it, "Lyon"
-	Label     string // "à moins de 50 km de Lyon (69)", "département : Ille-et-Vilaine (35)"
+	Text  string // the words that named it, "Lyon"
+	Label string // "à moins de 50 km de Lyon (69)", "département : Ille-et-Vilaine (35)"
+	// Heading follows the count of results: "3 fournisseurs en région
+	// Bretagne", where Label read "3 fournisseurs région : Bretagne".
+	Heading   string
 	RemoveURL string // the same search, the words as text
 }
 
@@ -79,6 +82,7 @@ func newPlaceChip(p *searchParams, path string) *placeChip {
 		return nil
 	}
 	label := p.Place.Label
+	var heading string
 	switch p.Place.Kind {
 	case index.PlaceCommune:
 		if p.RadiusKm > 0 {
@@ -86,16 +90,20 @@ func newPlaceChip(p *searchParams, path string) *placeChip {
 		} else {
 			label = "autour de " + label
 		}
+		heading = label
 	case index.PlaceDepartement:
-		label = "département : " + label
+		label, heading = "département : "+label, "dans le département "+label
 	case index.PlaceRegion:
-		label = "région : " + label
+		label, heading = "région : "+label, "en région "+label
 	case index.PlaceFormerRegion:
-		label = "ancienne région : " + label + ", soit " + departementNames(p.Place.Departements)
+		deps := departementNames(p.Place.Departements)
+		label, heading = "ancienne région : "+label+", soit "+deps, "dans l'ancienne région "+label+" : "+deps
+	default:
+		heading = label
 	}
 	q := *p
 	q.Place, q.NoPlace, q.Page, q.ByDistance, q.RadiusKm = nil, true, 1, false, 0
-	return &placeChip{Text: p.Place.Text, Label: label, RemoveURL: q.link(path)}
+	return &placeChip{Text: p.Place.Text, Label: label, Heading: heading, RemoveURL: q.link(path)}
 }
 
 // apiTextPlace is the place recognised in the text, in the API's answer.

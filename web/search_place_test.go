@@ -268,3 +268,89 @@ func TestSearchPlaceWordsAtTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPlaceHeading checks the count of results followed by the
+// place read in the text: it read « 0 fournisseur région : Bretagne »,
+// the chip's words glued to the count.
+func TestSearchPlaceHeading(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	tests := []struct{ q, want string }{
+		{"ferronnerie Bretagne", "en région Bretagne"},
+		{"bois Ille-et-Vilaine", "dans le département Ille-et-Vilaine (35)"},
+		{"bois Limousin", "dans l'ancienne région Limousin : Corrèze (19), Creuse (23) et Haute-Vienne (87)"},
+		{"menuiserie Lyon", "à moins de 50 km de Lyon (69)"},
+	}
+	for _, tt := range tests {
+		doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape(tt.q)))
+		got := textOf(doc.Find("#results-title .near"))
+		if got != tt.want {
+			t.Errorf("%q: heading place = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+// TestSearchDistanceSortKeptOnError checks that the sort by distance,
+// refused without a place, stays chosen in the form shown again with the
+// message: the form came back sorted by relevance, and the buyer who then
+// added a place lost the sort asked for.
+func TestSearchDistanceSortKeptOnError(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc, body := getPage(t, s, "/recherche?q=bois&tri=distance", http.StatusBadRequest)
+	if _, ok := doc.Find("#tri-distance").Attr("checked"); !ok {
+		t.Errorf("the sort by distance is not checked in the form shown again")
+	}
+	if _, ok := doc.Find("#tri-pertinence").Attr("checked"); ok {
+		t.Errorf("the sort by relevance is checked in the form shown again")
+	}
+	mustContain(t, "message", body, "le tri par distance demande un lieu")
+}
+
+// TestSearchOffersHomonyms checks a commune name that several communes
+// bear: the search went around the most populous (Saint-Denis, La
+// Réunion) and the buyer of Saint-Denis (93) had no way to theirs but to
+// guess the « Saint-Denis (93) » spelling.
+func TestSearchOffersHomonyms(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	for _, target := range []string{"/recherche?q=bois&near=Saint-Denis", "/recherche?q=" + url.QueryEscape("bois Saint-Denis")} {
+		doc := parseHTML(t, s.get(t, target))
+		links := doc.Find(".homonyms a")
+		var labels []string
+		links.Each(func(_ int, a *goquery.Selection) { labels = append(labels, textOf(a)) })
+		if !slices.Contains(labels, "Saint-Denis (93)") || slices.Contains(labels, "Saint-Denis (974)") {
+			t.Errorf("%s: homonyms %q, want Saint-Denis (93) and not the one searched", target, labels)
+			continue
+		}
+		href, _ := links.Eq(slices.Index(labels, "Saint-Denis (93)")).Attr("href")
+		u, err := url.Parse(href)
+		if err != nil || u.Query().Get("near") != "Saint-Denis (93)" || strings.Contains(u.Query().Get("q"), "Saint-Denis") {
+			t.Errorf("%s: link %q, want near=Saint-Denis (93) and the other words", target, href)
+			continue
+		}
+		there := parseHTML(t, s.get(t, href))
+		if got := textOf(there.Find("#results-title .near")); !strings.Contains(got, "Saint-Denis (93)") {
+			t.Errorf("%s: following the link searches %q", target, got)
+		}
+		if there.Find(".homonyms").Length() != 0 {
+			t.Errorf("%s: the homonyms are offered again once one is chosen", target)
+		}
+	}
+	// A name of one commune offers nothing.
+	if doc := parseHTML(t, s.get(t, "/recherche?q=bois&near=Feyzin")); doc.Find(".homonyms").Length() != 0 {
+		t.Errorf("Feyzin offers homonyms")
+	}
+}
+
+// TestSearchKeepsThePlaceOnABadFilter checks the form shown again for an
+// invalid filter: the filters were read before the place, and
+// « departement=99 » emptied « Autour de » and the radius.
+func TestSearchKeepsThePlaceOnABadFilter(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc, body := getPage(t, s, "/recherche?q=bois&near=Rennes&radius_km=25&departement=99", http.StatusBadRequest)
+	if v, _ := doc.Find("input#near").Attr("value"); v != "Rennes" {
+		t.Errorf("« Autour de » = %q, want Rennes", v)
+	}
+	if v, _ := doc.Find("#radius_km option[selected]").Attr("value"); v != "25" {
+		t.Errorf("radius selected = %q, want 25", v)
+	}
+	mustContain(t, "message", body, "département inconnu")
+}

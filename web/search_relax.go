@@ -30,9 +30,19 @@ const maxRelaxOptions = 6
 func (s *Server) relaxOptions(ctx context.Context, p *searchParams) ([]relaxOption, error) {
 	cands := placeRelaxOptions(p) // search_place.go
 	if p.Text != "" {
-		q := *p
+		// Without the words, a place read in the text stays a criterion:
+		// « ferronnerie Bretagne » offered « chercher sans les mots «
+		// ferronnerie Bretagne » », every supplier of France.
+		q, said := *p, p.Text
+		if p.Place != nil {
+			q, said = placeAsCriterion(p), p.Place.Rest
+		}
 		q.Text, q.Page = "", 1
-		cands = append(cands, relaxOption{Text: "chercher sans les mots « " + p.Text + " »", URL: q.link(searchPath)})
+		if n := len(strings.Fields(said)); n == 1 {
+			cands = append(cands, relaxOption{Text: "chercher sans le mot « " + said + " »", URL: q.link(searchPath)})
+		} else if n > 1 {
+			cands = append(cands, relaxOption{Text: "chercher sans les mots « " + said + " »", URL: q.link(searchPath)})
+		}
 		// Without a place read in the text, dropping the only word leaves
 		// nothing; with one, the place alone is a search of its own.
 		words, base, least := strings.Fields(p.Text), *p, 2

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -131,5 +132,57 @@ func TestSearchRadiusOnlyWhereItApplies(t *testing.T) {
 	decodeJSON(t, s.get(t, "/api/v1/suppliers?q="+url.QueryEscape("menuiserie Bretagne")), &got)
 	if km, _ := got.Place["radius_km"].(float64); got.Place == nil || km != 0 || got.Near["radius_km"] != nil {
 		t.Errorf("API place %v near %v: want no radius around a région", got.Place, got.Near)
+	}
+}
+
+// TestRelaxWithoutTheWordsKeepsThePlace checks the suggestion to drop
+// every word when a place was read in the text: « ferronnerie Bretagne »
+// offered « chercher sans les mots « ferronnerie Bretagne » » (every
+// supplier of France), first since most fruitful; the words dropped are
+// now the trade's, the région stays.
+func TestRelaxWithoutTheWordsKeepsThePlace(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc := parseHTML(t, s.get(t, "/recherche?q="+url.QueryEscape("qwxzkvj ferronnerie Bretagne")))
+	var texts, hrefs []string
+	doc.Find(".no-results li").Each(func(_ int, li *goquery.Selection) {
+		texts = append(texts, normSpace(li.Text()))
+		h, _ := li.Find("a").Attr("href")
+		hrefs = append(hrefs, h)
+	})
+	for i, tx := range texts {
+		if strings.Contains(tx, "Bretagne »") {
+			t.Errorf("suggestion %q drops the place read with the words", tx)
+		}
+		if strings.HasPrefix(tx, "chercher sans les mots « qwxzkvj ferronnerie »") && !strings.Contains(hrefs[i], "region=53") {
+			t.Errorf("suggestion %q links %q, want the région kept", tx, hrefs[i])
+		}
+		if hrefs[i] == searchPath {
+			t.Errorf("suggestion %q links every supplier", tx)
+		}
+	}
+	if len(texts) == 0 || !strings.HasPrefix(texts[0], "chercher sans les mots « qwxzkvj ferronnerie »") {
+		t.Errorf("suggestions %q: want first the région without the words", texts)
+	}
+}
+
+// TestPageBeyondTheWindow checks a page number beyond what the index lets
+// browse (page × 20 > 10 000) on a search of a few suppliers, as an old
+// or edited link gives: it answered « seuls les 10000 premiers résultats
+// peuvent être parcourus : affinez la recherche » for 73 results; it now
+// says, like any page past the last, where the last page is.
+func TestPageBeyondTheWindow(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	doc, _ := getPage(t, s, "/recherche?q=bois&page=999", http.StatusOK)
+	text := normSpace(doc.Find("main").Text())
+	if !strings.Contains(text, "Cette page est au-delà de la dernière") || strings.Contains(text, "premiers résultats") {
+		t.Errorf("page 999: %.400s", text)
+	}
+	href, _ := doc.Find(".past-last a").Attr("href")
+	if u, err := url.Parse(href); err != nil || u.Query().Get("q") != "bois" || u.Query().Get("page") == "" || u.Query().Get("page") == "999" {
+		t.Errorf("link to the last page %q", href)
+	}
+	// A page number that is not one stays an error.
+	if r := s.get(t, "/recherche?q=bois&page=abc"); r.status != http.StatusBadRequest {
+		t.Errorf("page=abc: status %d, want 400", r.status)
 	}
 }

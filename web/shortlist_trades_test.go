@@ -78,7 +78,7 @@ func TestShortlistTrades(t *testing.T) {
 		n, _ := strconv.Atoi(m[2]) // the pattern holds digits only
 		total += n
 	}
-	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises\)`).FindStringSubmatch(whole.body)
+	said := regexp.MustCompile(`parmi les métiers des entreprises retenues pour ce besoin \(([\d\x{202f}]+) entreprises ; entre parenthèses`).FindStringSubmatch(whole.body)
 	if said == nil || said[1] != formatNumber(total) || total <= pageMatchLimit {
 		t.Errorf("the trades count %d companies, the page says %v: want the same, more than a page", total, said)
 	}
@@ -295,5 +295,56 @@ func TestMatchAPITrades(t *testing.T) {
 	}
 	if r := s.get(t, "/api/v1/tenders/"+id+"/matches?naf=99.99Z"); r.status != http.StatusBadRequest {
 		t.Errorf("GET matches?naf=99.99Z: %d", r.status)
+	}
+}
+
+// TestShortlistSaysWhatItShows checks the words around a shortlist that
+// fills its page: the page and the report show pageMatchLimit companies
+// and said nothing of the others (the CSV lists up to csvMatchLimit); the
+// trades' counts, which are among the companies retained, did not say
+// that choosing a trade ranks all its companies (a facet read « (22) »,
+// its ranking then held 28); and the choice, offered for a need without
+// lots only, asked whether « le lot » was of one trade.
+func TestShortlistSaysWhatItShows(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	page := postNeed(t, s, churchNeedForm())
+	whole := s.get(t, page)
+	if whole.status != http.StatusOK {
+		t.Fatalf("GET %s = %d", page, whole.status)
+	}
+	mustContain(t, "shortlist page", whole.body,
+		"Le marché relève d'un seul corps d'état ?",
+		"entre parenthèses, celles de chaque métier) : Fabrique classe alors toutes les entreprises de ce métier, même celles qu'il n'avait pas retenues.",
+		fmt.Sprintf(`Cette page montre les %d premières entreprises du classement ; <a href="%s/fournisseurs.csv" download>le fichier CSV</a> en donne jusqu'à %d.`,
+			pageMatchLimit, page, csvMatchLimit))
+	if strings.Contains(whole.body, "Le lot relève") {
+		t.Errorf("a need without lots asks about « le lot »")
+	}
+	report := s.get(t, page+"/rapport")
+	mustContain(t, "report", report.body,
+		fmt.Sprintf("Ce rapport donne les %d premières entreprises du classement ; le fichier CSV en donne jusqu'à %d.", pageMatchLimit, csvMatchLimit))
+	// A trade chosen keeps the CSV's address with the trade.
+	chosen := s.get(t, page+"?metier=43.99C")
+	mustContain(t, "chosen trade", chosen.body, `<a href="`+page+`/fournisseurs.csv?metier=43.99C" download>le fichier CSV</a>`)
+}
+
+// TestShortlistJSONLink checks the « Données (JSON) » link beside the CSV
+// and the report: on a tender's page it gave the notice's record, not its
+// ranking as on a need's page, and with a trade chosen it gave the ranking
+// of every trade while the CSV and the report kept the choice.
+func TestShortlistJSONLink(t *testing.T) {
+	s := newSearchServer(t, Config{})
+	putTenders(t, s, cpvTenders()...)
+	tender := s.get(t, "/appels-d-offres/boamp:26-71")
+	mustContain(t, "tender page", tender.body, `<a href="/api/v1/tenders/boamp:26-71/matches">Données (JSON)</a>`)
+
+	page := postNeed(t, s, churchNeedForm())
+	id := strings.TrimPrefix(page, "/besoins/")
+	chosen := s.get(t, page+"?metier=43.99C")
+	link := "/api/v1/tenders/besoin:" + id + "/matches?naf=43.99C"
+	mustContain(t, "need page with a trade", chosen.body, `<a href="`+link+`">Données (JSON)</a>`)
+	r := s.get(t, link)
+	if r.status != http.StatusOK || !strings.Contains(r.body, `"naf":"43.99C"`) {
+		t.Errorf("GET %s = %d, want the trade's ranking: %.300s", link, r.status, r.body)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,8 +32,13 @@ type tendersPage struct {
 	Pages        pagination
 	ClearURL     string
 	HasCriteria  bool
-	Facets       []facetGroup
-	Sorts        []selectOption
+	// Closed counts the closed notices when no tender is open and no
+	// criterion is set, ClosedURL lists them: a buyer finds the notices
+	// of the past months and their shortlists, not an empty page.
+	Closed    int
+	ClosedURL string
+	Facets    []facetGroup
+	Sorts     []selectOption
 }
 
 // selectOption is one <option> of a select.
@@ -44,8 +51,18 @@ type selectOption struct {
 // works without JavaScript: the filters are one GET form.
 func (s *Server) tenders(c *fiber.Ctx) error {
 	p := &tendersPage{Layout: Layout{Title: "Appels d'offres"}, ClearURL: tenderPath}
-	f, err := parseTenderFilter(queryValues(c), pageDialect)
+	v := queryValues(c)
+	f, err := parseTenderFilter(v, pageDialect)
+	if err != nil {
+		echoTenderForm(&f, v)
+	}
 	f.Facets = true
+	if err == nil && f.NearPoint != nil && f.RadiusKm == 0 && f.Sort == "" {
+		// A place without radius nor order: nearest first, as the supplier
+		// search does; the order's select says so. Left in the deadline
+		// order, « Près de : Annecy » listed Mayotte's notices first.
+		f.Sort = "distance"
+	}
 	p.Filter = f
 	p.Sorts = tenderSortOptions(f.Sort, f.NearPoint != nil)
 	p.States, p.Departements = stateOptions(f.State), departementOptions(f.Departements)
@@ -68,6 +85,11 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	p.Facets = tenderFacetGroups(res.Facets, &f)
 	p.Total, p.HasCriteria = total, f.hasCriteria()
 	p.TotalText = pluralFR(total, "appel d'offres", "appels d'offres")
+	if total == 0 && !p.HasCriteria {
+		if err := s.countClosed(c.UserContext(), p, now); err != nil {
+			return err
+		}
+	}
 	if p.HasCriteria {
 		p.Title = titleWithWords("Appels d'offres", f.Text) + " : " + pluralFR(total, "résultat", "résultats")
 	}
@@ -84,6 +106,48 @@ func (s *Server) tenders(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return s.render(c, fiber.StatusOK, "tenders", p)
+}
+
+// echoTenderForm puts back into f the criteria as the form sent them, for
+// the form shown again beside an error: parseTenderFilter stops at the
+// first invalid criterion, and the words, codes, département and place
+// read after it were lost (« cpv=abc » emptied « Mots »).
+func echoTenderForm(f *tenderFilter, v url.Values) {
+	if s := strings.TrimSpace(v.Get("state")); s != "" {
+		f.State = s
+	}
+	f.Text = strings.TrimSpace(v.Get("q"))
+	f.CPVRaw, f.Departements = nil, nil
+	for _, c := range v["cpv"] {
+		if c = strings.TrimSpace(c); c != "" {
+			f.CPVRaw = append(f.CPVRaw, c)
+		}
+	}
+	for _, d := range v["departement"] {
+		if d = strings.ToUpper(strings.TrimSpace(d)); d != "" {
+			f.Departements = append(f.Departements, d)
+		}
+	}
+	f.FromRaw, f.ToRaw = strings.TrimSpace(v.Get("deadline_from")), strings.TrimSpace(v.Get("deadline_to"))
+	f.Near = strings.TrimSpace(v.Get("near"))
+	if km, err := strconv.ParseFloat(strings.TrimSpace(v.Get("radius_km")), 64); err == nil && km >= 0 && km <= index.MaxRadiusKm {
+		f.RadiusKm = km
+	}
+	if _, ok := tenderSorts[v.Get("sort")]; ok {
+		f.Sort = v.Get("sort")
+	}
+}
+
+// countClosed sets p.Closed and p.ClosedURL: how many notices are
+// closed, and their list.
+func (s *Server) countClosed(ctx context.Context, p *tendersPage, now time.Time) error {
+	f := tenderFilter{State: tenderClosed, Page: 1, PerPage: 1}
+	_, res, err := s.listTenders(ctx, &f, now)
+	if err != nil {
+		return fmt.Errorf("web: tenders: closed: %w", err)
+	}
+	p.Closed, p.ClosedURL = int(res.Total), f.link(tenderPath)
+	return nil
 }
 
 func tenderPagination(f *tenderFilter, total int) pagination {
@@ -149,7 +213,7 @@ func (s *Server) tender(c *fiber.Ctx) error {
 	base := tenderURL(&t)
 	shown, lots := windowLots(&t, c.Query("lots"), base)
 	p := &tenderPage{Layout: Layout{Title: t.Title}, T: newTenderView(&shown, s.now()), LotPager: lots,
-		APIURL: apiTenderURL(&t, "")}
+		APIURL: apiTenderURL(&t, "/matches")}
 	p.CSVURL, p.ReportURL = base+"/fournisseurs.csv", base+"/rapport"
 	if err := s.fillRankings(c, p, &t); err != nil {
 		return err
@@ -214,6 +278,9 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		return err
 	}
 	p.CSVURL, p.ReportURL = withTrade(p.CSVURL, trade), withTrade(p.ReportURL, trade)
+	if trade.Code != "" { // the API names the trade's parameter naf (api_tenders.go)
+		p.APIURL += "?naf=" + url.QueryEscape(trade.Code)
+	}
 	if !s.matchGate.acquire(c.UserContext()) { // saturated: the page without its ranking, at once
 		p.MatchNote = matchBusyNote
 		return nil
@@ -228,6 +295,7 @@ func (s *Server) fillRankings(c *fiber.Ctx, p *tenderPage, t *data.Tender) error
 		return fmt.Errorf("web: rank %s: %w", t.ID, err)
 	}
 	p.Rankings = newRankings(res)
+	markCut(p.Rankings, pageMatchLimit)
 	if len(t.Lots) == 0 { // the trades of a tender with lots: see shortlist_trades.go
 		showTrades(&p.Rankings[0], res.Trades, trade, tenderURL(t))
 	}

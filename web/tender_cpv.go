@@ -13,7 +13,8 @@ import (
 type inferredCPVView struct {
 	Code, Label string
 	// Source says where the guess comes from, in French: « descripteur
-	// BOAMP « Terrassement » » or « texte de l'avis, mots « … » ».
+	// BOAMP « Terrassement » », « texte de l'avis, mots « … » » or, for a
+	// need, « texte du besoin, mots « … » ».
 	Source string
 	// Level is the confidence in words: « forte », « moyenne », « faible ».
 	Level string
@@ -40,8 +41,14 @@ func confidenceLevel(c float64) string {
 	return "faible"
 }
 
-// inferredCPVViews builds the views of a tender's inferred codes.
-func inferredCPVViews(gs []data.InferredCPV) []inferredCPVView {
+// inferredCPVViews builds the views of a tender's inferred codes. need is
+// true for a need typed on Fabrique, whose text is the buyer's, not a
+// notice's.
+func inferredCPVViews(gs []data.InferredCPV, need bool) []inferredCPVView {
+	text := "texte de l'avis, "
+	if need {
+		text = "texte du besoin, "
+	}
 	var out []inferredCPVView
 	for _, g := range gs {
 		v := inferredCPVView{Code: g.Code, Label: g.Label, Level: confidenceLevel(g.Confidence),
@@ -50,7 +57,7 @@ func inferredCPVViews(gs []data.InferredCPV) []inferredCPVView {
 			v.Code = c.Full()
 		}
 		if g.Source == data.CPVSourceText {
-			v.Source = "texte de l'avis, " + g.Because
+			v.Source = text + g.Because
 		} else {
 			v.Source = g.Because
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"fabrique/data"
 	"fabrique/index"
@@ -135,6 +136,12 @@ func cpvPrefix(raw string) (string, error) {
 			return "", badParam("cpv", raw, "aucun code CPV ne commence par « "+raw+" »")
 		}
 		return s, nil
+	}
+	if strings.ContainsFunc(s, unicode.IsLetter) {
+		// « menuiserie » typed as a code: say what the field takes, and
+		// where words go. It read « format attendu : 8 chiffres », while
+		// the field takes a division or the start of a code too.
+		return "", badParam("cpv", raw, "« "+raw+" » n'est pas un code CPV : indiquez une division (45), un début de code (4521) ou un code complet (45212350-4) ; les mots se cherchent dans le champ « Mots »")
 	}
 	code, err := data.NormalizeCPV(s)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -176,4 +177,26 @@ func FuzzParseTenderFilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestTenderCPVWordsSaysWhatTheFieldTakes checks the message of a word
+// typed in the tenders' CPV field: it read « code CPV « menuiserie »
+// invalide : format attendu : 8 chiffres », while the field's hint offers
+// a division or the start of a code, and words have their own field.
+func TestTenderCPVWordsSaysWhatTheFieldTakes(t *testing.T) {
+	s := newTestServer(t, Config{})
+	r := s.get(t, "/appels-d-offres?q=voirie&cpv=menuiserie&departement=74&state=all")
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("status %d, want 400", r.status)
+	}
+	// The form shown again keeps what was typed: the words, the code and
+	// the département after the error were lost.
+	mustContain(t, "tenders", r.body, "« menuiserie » n&#39;est pas un code CPV : indiquez une division (45), un début de code (4521) ou un code complet (45212350-4)",
+		`name="cpv" value="menuiserie"`, `name="q" value="voirie"`, `<option value="74" selected>`, `<option value="all" selected>`)
+	r = s.get(t, "/appels-d-offres?q=voirie&cpv=45&deadline_from=2026-13-01&near=Annecy")
+	mustContain(t, "bad date", r.body, `name="q" value="voirie"`, `name="cpv" value="45"`, `name="deadline_from" value="2026-13-01"`,
+		`name="near" value="Annecy"`)
+	if strings.Contains(r.body, "8 chiffres") {
+		t.Errorf("the message still asks for 8 digits")
+	}
 }

@@ -154,6 +154,7 @@ func (s *Server) shortlistReport(c *fiber.Ctx, t *data.Tender) error {
 	p := &shortlistReportPage{Layout: Layout{Title: "Rapport de sourcing : " + t.Title},
 		Date: frenchDateTime(now), DateISO: now.Format(time.RFC3339), T: newTenderView(t, now),
 		Need: t.Source == needSource, Rankings: newRankings(res)}
+	markCut(p.Rankings, pageMatchLimit)
 	if err := s.placeMatches(c.UserContext(), p.Rankings); err != nil {
 		return err
 	}

@@ -315,3 +315,57 @@ func TestTenderPageNoMatchAtAll(t *testing.T) {
 		t.Errorf("the page speaks of companies « ci-dessous » but lists none:\n%s", r.body)
 	}
 }
+
+// TestTendersEmptyPointsToClosed checks the list a buyer meets when no
+// notice is open (the real notices shipped in the binary are all past):
+// it said « Aucun appel d'offres ouvert pour le moment » and nothing of
+// the closed notices, each with its shortlist, one filter away.
+func TestTendersEmptyPointsToClosed(t *testing.T) {
+	s := newTestServer(t, Config{})
+	var closed []data.Tender
+	for _, tt := range listTenders() {
+		if tt.ID == "boamp:26-3" || tt.ID == "boamp:26-4" || tt.ID == "ted:26-5" {
+			closed = append(closed, tt)
+		}
+	}
+	putTenders(t, s, closed...)
+	r := s.get(t, "/appels-d-offres")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET /appels-d-offres = %d", r.status)
+	}
+	mustContain(t, "empty list", r.body, "Aucun appel d'offres ouvert pour le moment.",
+		`<a href="/appels-d-offres?state=closed">Voir les 3 avis clos</a> (attribués, annulés ou clôturés)`)
+	list := s.get(t, "/appels-d-offres?state=closed")
+	mustContain(t, "closed list", list.body, "3 appels d&#39;offres")
+
+	// With a criterion, the page says that nothing matches, as before.
+	r = s.get(t, "/appels-d-offres?cpv=45")
+	if strings.Contains(r.body, "avis clos</a>") {
+		t.Errorf("a search with criteria points to the closed notices")
+	}
+}
+
+// TestTendersNearSortsByDistance checks a place typed in « Près de »
+// without radius nor order: the list kept its deadline order, the place
+// had no effect and nothing said so (« Près de : Annecy » listed Mayotte
+// first). It now lists the nearest first and the order's select says so.
+func TestTendersNearSortsByDistance(t *testing.T) {
+	s := newTestServer(t, Config{})
+	putTenders(t, s,
+		data.Tender{ID: "boamp:26-81", Source: "boamp", SourceID: "26-81", Title: "Mobilier de Mayotte", CPV: "39100000",
+			Place: data.Place{Departement: "976"}, Deadline: inDays(2), State: data.StateOpen},
+		data.Tender{ID: "boamp:26-82", Source: "boamp", SourceID: "26-82", Title: "Mobilier d'Annecy", CPV: "39100000",
+			Place: data.Place{Departement: "74", Commune: "Annecy", Postcode: "74000"}, Deadline: inDays(9), State: data.StateOpen})
+	r := s.get(t, "/appels-d-offres?near=Annecy")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	annecy, mayotte := strings.Index(r.body, "Mobilier d&#39;Annecy"), strings.Index(r.body, "Mobilier de Mayotte")
+	if annecy < 0 || mayotte >= 0 && mayotte < annecy {
+		t.Errorf("near Annecy, Annecy's notice at %d and Mayotte's at %d: want Annecy's first", annecy, mayotte)
+	}
+	mustContain(t, "order", r.body, `<option value="distance" selected>distance</option>`)
+	// An order chosen stays.
+	r = s.get(t, "/appels-d-offres?near=Annecy&sort=deadline")
+	mustContain(t, "deadline order", r.body, `<option value="deadline" selected>`)
+}

@@ -54,7 +54,7 @@ func newTenderRowView(t *data.Tender, now time.Time) tenderRowView {
 	}
 	if t.CPV != "" {
 		r.CPV = codeView{Code: t.CPV, Label: cpvLabel(t.CPV)}
-	} else if vs := inferredCPVViews(t.InferredCPV); len(vs) > 0 {
+	} else if vs := inferredCPVViews(t.InferredCPV, t.Source == needSource); len(vs) > 0 {
 		r.InferredCPV = &vs[0]
 	}
 	if t.EstimatedValue > 0 {
@@ -201,7 +201,7 @@ func newTenderView(t *data.Tender, now time.Time) tenderView {
 		v.Lots = append(v.Lots, lv)
 	}
 	v.TextDefects = t.TextDefects
-	v.InferredCPV = inferredCPVViews(t.InferredCPV)
+	v.InferredCPV = inferredCPVViews(t.InferredCPV, t.Source == needSource)
 	for _, r := range t.History {
 		v.History = append(v.History, revisionView{Date: frenchDate(r.At.In(paris())), DateISO: isoDate(r.At),
 			State: r.State.Label(), NoticeType: r.NoticeType, SourceID: r.SourceID, Summary: r.Summary})
@@ -299,7 +299,22 @@ type rankingView struct {
 	Trades, MoreTrades []tradeFacet
 	TradeTotal         int
 	Trade              *tradeFilter
+	// Cut is set when the ranking filled the page's limit: more companies
+	// were ranked, which the CSV lists (markCut).
+	Cut bool
 }
+
+// markCut sets Cut on the rankings that hold limit matches, the page's
+// cap: the page says then that it shows the first ones only and that the
+// CSV gives up to csvMatchLimit.
+func markCut(rs []rankingView, limit int) {
+	for i := range rs {
+		rs[i].Cut = len(rs[i].Matches) >= limit
+	}
+}
+
+// CSVLimit is the length of a ranking in the CSV, for the pages to say.
+func (rankingView) CSVLimit() int { return csvMatchLimit }
 
 // matchView is one supplier of a ranking, with its reasons in French.
 type matchView struct {
