@@ -172,6 +172,9 @@ func InferCPV(in CPVEvidence) []InferredCPV {
 		byDivision[d] = len(out)
 		out = append(out, g)
 	}
+	for _, g := range inferFromWritten(in) { // cpvwritten.go
+		add(g)
+	}
 	for _, g := range inferFromDescriptors(in.Descriptors, in.Nature) {
 		add(g)
 	}

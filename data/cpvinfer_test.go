@@ -1,6 +1,7 @@
 package data_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,4 +266,42 @@ func FuzzInferCPV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestInferCPVReadsWrittenCodes: a code written in the text is the
+// buyer's own and comes first, whatever the words around it read (a
+// buyer's QA pass pasted a notice whose « réception des plis » read a
+// call centre); eight digits that are no code are not read as one.
+func TestInferCPVReadsWrittenCodes(t *testing.T) {
+	pasted := "AVIS D'APPEL PUBLIC À LA CONCURRENCE. Objet : mobilier urbain du centre historique. " +
+		"Classification CPV : Principale : 34928400 - Mobilier urbain. Date limite de réception des plis : 15/04/2026 à 12 h 00."
+	for _, tc := range []struct {
+		name       string
+		in         data.CPVEvidence
+		first      string // "" when no code may be read as written
+		notWritten []string
+	}{
+		{"after « CPV »", data.CPVEvidence{Title: "Mobilier urbain centre historique", Description: pasted}, "34928400", nil},
+		{"with its check digit", data.CPVEvidence{Title: "Fourniture de bancs publics (34928400-2)"}, "34928400", nil},
+		{"a wrong check digit is no code", data.CPVEvidence{Title: "Fourniture de bancs publics (34928400-9)"}, "", []string{"34928400"}},
+		{"eight digits without « CPV »", data.CPVEvidence{Title: "Bancs publics, dossier 34928400, tél. 01234567"}, "", []string{"34928400"}},
+		{"a SIRET is no code", data.CPVEvidence{Title: "CPV du titulaire 34928400012345"}, "", []string{"34928400"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := data.InferCPV(tc.in)
+			if tc.first != "" {
+				if len(got) == 0 || got[0].Code != tc.first || got[0].Source != data.CPVSourceWritten {
+					t.Fatalf("InferCPV = %+v, want %s written in the text first", got, tc.first)
+				}
+				if !strings.Contains(got[0].Because, "34928400-2") {
+					t.Errorf("because %q, want the code with its check digit", got[0].Because)
+				}
+			}
+			for _, g := range got {
+				if g.Source == data.CPVSourceWritten && (tc.first == "" || slices.Contains(tc.notWritten, g.Code)) {
+					t.Errorf("InferCPV read %s as written in %q", g.Code, tc.in.Title)
+				}
+			}
+		})
+	}
 }
