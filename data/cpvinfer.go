@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -310,6 +311,20 @@ type noticeQuery struct {
 	phrases map[int]float64 // index in cpvExpressions → weight
 }
 
+// surfaceForms maps the folded words of text to their first spelling in
+// it, lower case, so that Because says « éclairage extérieur » as the
+// buyer wrote it, not « eclairage exterieur ».
+func surfaceForms(text string) map[string]string {
+	out := map[string]string{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		lower := strings.ToLower(w)
+		if f := Fold(lower); f != lower && out[f] == "" {
+			out[f] = lower
+		}
+	}
+	return out
+}
+
 // noticeTerms reads the notice's stems: the title weighs most, then the
 // lots, then the description (which often carries boilerplate).
 func noticeTerms(in CPVEvidence) noticeQuery {
@@ -317,6 +332,7 @@ func noticeTerms(in CPVEvidence) noticeQuery {
 	exprs := cpvExpressions.get()
 	read := func(text string, w float64) {
 		var seq []string
+		surface := surfaceForms(text)
 		words := dropRestoration(noticeWords(text))
 		dest := destinationStart(words)
 		for j, word := range words {
@@ -330,7 +346,7 @@ func noticeTerms(in CPVEvidence) noticeQuery {
 				ww = w * destinationWeight
 			}
 			if t, ok := q.terms[s]; !ok || t.weight < ww {
-				q.terms[s] = queryTerm{weight: ww, word: word}
+				q.terms[s] = queryTerm{weight: ww, word: cmp.Or(surface[word], word)}
 			}
 		}
 		for k, e := range exprs {

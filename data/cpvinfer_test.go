@@ -305,3 +305,13 @@ func TestInferCPVReadsWrittenCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestInferCPVBecauseSaysTheWordsAsWritten: the words a deduced code comes
+// from are shown to buyers and PMIs as the notice wrote them, accents
+// included (« église », not « eglise »).
+func TestInferCPVBecauseSaysTheWordsAsWritten(t *testing.T) {
+	got := data.InferCPV(data.CPVEvidence{Title: "Travaux de restauration de l'église"})
+	if len(got) == 0 || !strings.Contains(got[0].Because, "« église »") {
+		t.Fatalf("InferCPV = %+v, want the word « église » as written in Because", got)
+	}
+}
