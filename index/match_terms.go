@@ -240,30 +240,48 @@ func (ix *Index) buyerTokens(toks analysis.TokenStream, buyer string) map[int]bo
 	if buyer == "" {
 		return nil
 	}
-	name := ix.text.Analyze([]byte(buyer))
-	if len(name) == 0 || len(name) > len(toks) {
-		return nil
+	full := ix.text.Analyze([]byte(buyer))
+	// The notice may name the buyer by its place alone: « Mairie
+	// d'Aix-en-Provence » writes « la ville d'Aix en Provence », and
+	// « provence » was read as a term (a real BOAMP notice, 26-26421).
+	// The name is also looked for without its leading institution words.
+	institution := ix.stemSet(append(institutionWords, procurementWords...)...)
+	place := full
+	for len(place) > 0 && institution[string(place[0].Term)] {
+		place = place[1:]
 	}
 	var out map[int]bool
-	for i := 0; i+len(name) <= len(toks); i++ {
-		same := true
-		for j := range name {
-			if !bytes.Equal(toks[i+j].Term, name[j].Term) {
-				same = false
-				break
-			}
+	for _, name := range []analysis.TokenStream{full, place} {
+		if len(name) == 0 || len(name) > len(toks) {
+			continue
 		}
-		if same {
-			if out == nil {
-				out = map[int]bool{}
-			}
+		for i := 0; i+len(name) <= len(toks); i++ {
+			same := true
 			for j := range name {
-				out[i+j] = true
+				if !bytes.Equal(toks[i+j].Term, name[j].Term) {
+					same = false
+					break
+				}
+			}
+			if same {
+				if out == nil {
+					out = map[int]bool{}
+				}
+				for j := range name {
+					out[i+j] = true
+				}
 			}
 		}
 	}
 	return out
 }
+
+// institutionWords start a buyer's name before its place (« Mairie de »,
+// « Conseil départemental de », « Métropole », « Centre hospitalier de »),
+// with the procurement words (« commune », « ville », « département »…).
+var institutionWords = []string{"mairie", "conseil", "métropole", "agglomération", "communes", "syndicat",
+	"intercommunal", "centre", "hospitalier", "universitaire", "office", "établissement", "etablissement",
+	"préfecture", "collectivité", "territoriale"}
 
 // appendMissingAll appends the values of more that list lacks.
 func appendMissingAll(list, more []string) []string {
