@@ -67,6 +67,9 @@ type classFit struct {
 	// fits one of the need's codes, whichever fit is the best (classify
 	// sets it; the fits made after it are won or chosen).
 	trade bool
+	// curated is trade without the links learned from awards: a declared
+	// code, or the NAF code by the curated table.
+	curated bool
 }
 
 // chooseTrade is the fit of a company of the trade the buyer chose for
@@ -95,7 +98,7 @@ func (f classFit) chooseTrade(n *Need) classFit {
 // awards, which add to the curated table's (learnedFit).
 func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []string, links *data.CPVNAFLinks) classFit {
 	var best classFit
-	trade := false
+	trade, curated := false, false
 	for i, c := range cpvs {
 		factor := 1.0
 		if i > 0 {
@@ -121,6 +124,7 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 				naf = fitNAFPrimary
 			}
 		}
+		curated = curated || declared > 0 || naf > 0
 		learned := 0
 		if l, ok := links.Link(c, s.NAF); ok {
 			naf = 1 - (1-naf)*(1-learnedFit(l.Winners))
@@ -145,7 +149,7 @@ func classify(cpvs []string, deduced []float64, s *data.Supplier, univers []stri
 			}
 		}
 	}
-	best.trade = trade
+	best.trade, best.curated = trade, curated
 	return best
 }
 
@@ -165,6 +169,16 @@ func (f classFit) tradeValue() float64 {
 // « Ameublement et décoration » gather hundreds of trades.
 func (f classFit) tradeFits() bool {
 	return f.trade || f.won || f.chosen
+}
+
+// vouchesForName reports whether the fit backs the words of the company's
+// name: a code it declared or won, the trade the buyer chose, or its NAF
+// code by the curated table. A link learned from a few awards says the
+// trade sometimes wins such contracts, not that a word of the name
+// describes the work (« Espaces » of STAFF ESPACES VOLUMES, a plasterer
+// with two road-works awards, for « VRD - Espaces extérieurs »).
+func (f classFit) vouchesForName() bool {
+	return f.curated || f.won || f.chosen
 }
 
 // reasons explains the fit; each reason's Weight is its part of the value.

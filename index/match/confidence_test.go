@@ -124,3 +124,38 @@ func TestUnheldWordsLowerTheConfidenceNotTheScore(t *testing.T) {
 		t.Errorf("score %.2f with the unheld word, %.2f without: the ranking must not change", half.Total, all.Total)
 	}
 }
+
+// A word of the company's name counts only when its trade is known to do
+// the work by what it declared or won, or by the curated table: a link
+// learned from two road-works awards of plasterers does not make « Espaces »
+// of STAFF ESPACES VOLUMES a word of « VRD - Espaces extérieurs » (a real
+// BOAMP notice, 26-26421, which it led « moyenne », 625 km away).
+func TestNameWordNeedsMoreThanALearnedLink(t *testing.T) {
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	const title = "Relance du LOT 13 VRD - Espaces extérieurs"
+	needs, err := NeedsOf(data.Tender{Title: title, CPV: "45233000"}, day, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &needs[0]
+	n.Links = data.LearnCPVNAFLinks([]data.WonAward{
+		{AwardID: "a1", CPV: "45233000", SIREN: "111111111", NAF: "43.31Z"},
+		{AwardID: "a2", CPV: "45233140", SIREN: "222222222", NAF: "43.31Z"},
+	})
+	stem := func(w string) []string { return []string{strings.ToLower(w)} }
+	i := strings.Index(title, "Espaces")
+	q := NewTermSet([]Term{{Stem: "espaces", Surface: "espaces", Weight: 4, Object: true, Pos: 4, Start: i, End: i + len("Espaces")}},
+		1, stem, map[string][]string{})
+	plasterer := NewCandidate(data.Supplier{ID: "1", Name: "STAFF ESPACES VOLUMES", NAF: "43.31Z"})
+	sm, ok := Score(n, q, plasterer)
+	if !ok {
+		t.Fatal("the learned link alone must keep the plasterer scored")
+	}
+	if sm.Text != 0 {
+		t.Errorf("text fit %.2f from a word of the name, want 0: a learned link does not back the name", sm.Text)
+	}
+	landscaper := NewCandidate(data.Supplier{ID: "2", Name: "ESPACES PAYSAGES", NAF: "42.11Z"})
+	if sm, ok := Score(n, q, landscaper); !ok || sm.Text == 0 {
+		t.Errorf("a road builder (curated fit) named « Espaces »: text fit %.2f, want the word counted", sm.Text)
+	}
+}

@@ -279,3 +279,31 @@ func TestInferredCPVWeighsLess(t *testing.T) {
 		t.Errorf("reasons %+v, want a « CPV déduit » reason", rs)
 	}
 }
+
+// TestLearnedLinkDoesNotVouchForName: a link learned from a few awards
+// makes a trade fit, but does not back the words of a company's name
+// (« Espaces » of a plasterer with two road-works awards for « VRD -
+// Espaces extérieurs »); a curated fit, a declared code or a won one does.
+func TestLearnedLinkDoesNotVouchForName(t *testing.T) {
+	links := data.LearnCPVNAFLinks([]data.WonAward{
+		{AwardID: "a1", CPV: "45233000", SIREN: "111111111", NAF: "43.31Z"},
+		{AwardID: "a2", CPV: "45233140", SIREN: "222222222", NAF: "43.31Z"},
+	})
+	for _, tc := range []struct {
+		name         string
+		sup          data.Supplier
+		trade, vouch bool
+	}{
+		{"plasterer by a learned link", data.Supplier{NAF: "43.31Z"}, true, false},
+		{"road builder by the curated table", data.Supplier{NAF: "42.11Z"}, true, true},
+		{"declared code", data.Supplier{NAF: "43.31Z", CPVDeclared: []string{"45233140"}}, true, true},
+		{"no fit", data.Supplier{NAF: "10.71C"}, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fit := classify([]string{"45233000"}, nil, &tc.sup, nil, links)
+			if fit.tradeFits() != tc.trade || fit.vouchesForName() != tc.vouch {
+				t.Errorf("tradeFits %v, vouchesForName %v; want %v, %v", fit.tradeFits(), fit.vouchesForName(), tc.trade, tc.vouch)
+			}
+		})
+	}
+}

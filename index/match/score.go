@@ -112,7 +112,7 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 	if n.Trade != "" && c.sup.NAF == n.Trade {
 		sm.class = sm.class.chooseTrade(n)
 	}
-	if !sm.class.tradeFits() && len(n.cpvs) > 0 {
+	if !sm.class.vouchesForName() && len(n.cpvs) > 0 {
 		// The NAF and CPV labels' words are the classification's evidence:
 		// when it finds that the trade does not fit the need's code (a
 		// univers may: it gathers hundreds of trades), a word
@@ -124,7 +124,8 @@ func Score(n *Need, q *TermSet, c *Candidate) (Scored, bool) {
 		// ESPACES VOLUMES, a plasterer, for « Entretien des espaces
 		// verts »; « papier » of a wallpaper maker or of « Le presse
 		// papier » for printer paper). Only the words the company wrote
-		// about its work count then.
+		// about its work count then — and also when only a link learned
+		// from a few awards makes the trade fit (vouchesForName).
 		sm.bits, sm.Text, sm.textOfAsked = described.bits, described.share, described.ofAsked
 	}
 	if sm.Text == 0 && sm.class.value == 0 {
