@@ -249,16 +249,7 @@ func (ix *Index) execute(ctx context.Context, snap index.IndexReader, cols *colu
 			if fc != nil {
 				fc.add(d)
 			}
-			switch ord {
-			case byScore:
-				top.offerScored(d, -dm.Score, dm.Score)
-			case byScoreNear:
-				// The haversine term is below 1: it orders within a
-				// tier and never across tiers.
-				top.offerScored(d, -scoreTier(dm.Score)+key(d)/2, dm.Score)
-			default:
-				top.offer(d, key(d))
-			}
+			top.offerIn(ord, d, dm.Score, key)
 			sctx.DocumentMatchPool.Put(dm)
 			return nil
 		}, loadID, nil
@@ -421,6 +412,21 @@ func (t *topK) offerScored(d uint32, key, score float64) {
 	}
 	t.h[0] = e
 	heap.Fix(&t.h, 0)
+}
+
+// offerIn offers document d, of relevance score, in the order ord of a
+// search: by score; by score tier, then distance (key); or by key alone.
+func (t *topK) offerIn(ord order, d uint32, score float64, key func(uint32) float64) {
+	switch ord {
+	case byScore:
+		t.offerScored(d, -score, score)
+	case byScoreNear:
+		// The haversine term is below 1: it orders within a tier and
+		// never across tiers.
+		t.offerScored(d, -scoreTier(score)+key(d)/2, score)
+	default:
+		t.offer(d, key(d))
+	}
 }
 
 // page returns the kept entries from rank from on, in ascending order.

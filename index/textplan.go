@@ -594,14 +594,7 @@ func planPage(ctx context.Context, plan *textPlan, cols *columns, q Query, ord o
 		if fc != nil {
 			fc.add(d)
 		}
-		switch ord {
-		case byScore:
-			top.offerScored(d, -m.score, m.score)
-		case byScoreNear:
-			top.offerScored(d, -scoreTier(m.score)+key(d)/2, m.score)
-		default:
-			top.offer(d, key(d))
-		}
+		top.offerIn(ord, d, m.score, key)
 	}
 	p.hits = top.page(from)
 	if fc != nil {
