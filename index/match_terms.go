@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -245,7 +246,7 @@ func (ix *Index) buyerTokens(toks analysis.TokenStream, buyer string) map[int]bo
 	// d'Aix-en-Provence » writes « la ville d'Aix en Provence », and
 	// « provence » was read as a term (a real BOAMP notice, 26-26421).
 	// The name is also looked for without its leading institution words.
-	institution := ix.stemSet(append(institutionWords, procurementWords...)...)
+	institution := institutionStems(ix.text)
 	place := full
 	for len(place) > 0 && institution[string(place[0].Term)] {
 		place = place[1:]
@@ -282,6 +283,25 @@ func (ix *Index) buyerTokens(toks analysis.TokenStream, buyer string) map[int]bo
 var institutionWords = []string{"mairie", "conseil", "métropole", "agglomération", "communes", "syndicat",
 	"intercommunal", "centre", "hospitalier", "universitaire", "office", "établissement", "etablissement",
 	"préfecture", "collectivité", "territoriale"}
+
+// institutionStems are the stems of institutionWords and procurementWords,
+// analysed once rather than for each part of each need: the analyser is
+// the index's French text analyser, the same for every index.
+var institutionStems = func() func(analysis.Analyzer) map[string]bool {
+	var once sync.Once
+	var out map[string]bool
+	return func(a analysis.Analyzer) map[string]bool {
+		once.Do(func() {
+			out = map[string]bool{}
+			for _, w := range append(slices.Clone(institutionWords), procurementWords...) {
+				for _, tok := range a.Analyze([]byte(w)) {
+					out[string(tok.Term)] = true
+				}
+			}
+		})
+		return out
+	}
+}()
 
 // appendMissingAll appends the values of more that list lacks.
 func appendMissingAll(list, more []string) []string {
