@@ -117,6 +117,16 @@ func (t *Tender) noticeKinds() (call, prior, result bool) {
 	return call, prior, result
 }
 
+// CalledFor reports whether the tender's notices called for offers: not
+// only notices of a contract decided without a call (a direct award, a
+// modification: KindResult), which were never an appel d'offres anyone
+// could answer. Notices of no known kind count as a call, as Outcome
+// reads them.
+func (t *Tender) CalledFor() bool {
+	call, _, result := t.noticeKinds()
+	return call || !result
+}
+
 // PriorInformationMonths is how long a prior-information notice announces
 // its purchase: such a notice covers at most the twelve months after its
 // publication (directive 2014/24/EU, art. 48). An older one that no call

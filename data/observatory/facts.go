@@ -561,7 +561,7 @@ func RecentSince(now time.Time) time.Time { return labelDay(now).AddDate(0, -Rec
 
 // keptTender reports whether the facts built on now keep a published
 // tender: open on now, or closed or awarded after a call for tenders
-// (calledFor) published on or after RecentSince(now). Cancelled
+// (data.Tender.CalledFor) published on or after RecentSince(now). Cancelled
 // procedures and prior-information notices are not kept: nobody could
 // answer them.
 func keptTender(t *data.Tender, now time.Time) bool {
@@ -569,7 +569,7 @@ func keptTender(t *data.Tender, now time.Time) bool {
 	case data.StatusOpen:
 		return true
 	case data.StatusClosed, data.StatusAwarded:
-		return calledFor(t) && recent(t.PublishedAt, now)
+		return t.CalledFor() && recent(t.PublishedAt, now)
 	}
 	return false
 }
@@ -577,30 +577,6 @@ func keptTender(t *data.Tender, now time.Time) bool {
 // recent reports whether a publication falls on or after RecentSince(now).
 func recent(published, now time.Time) bool {
 	return !published.IsZero() && dayNumber(published) >= dayNumber(RecentSince(now))
-}
-
-// calledFor reports whether the tender's notices called for offers: not
-// only notices of a contract decided without a call (a direct award, a
-// modification: data.KindResult), which were never an appel d'offres
-// anyone could answer. Notices of no known kind count as a call, as
-// Tender.Outcome reads them.
-func calledFor(t *data.Tender) bool {
-	call, result := false, false
-	note := func(nt string) {
-		switch data.NoticeKindOf(nt) {
-		case data.KindCall:
-			call = true
-		case data.KindResult:
-			result = true
-		}
-	}
-	if len(t.History) == 0 {
-		note(t.NoticeType)
-	}
-	for _, r := range t.History {
-		note(r.NoticeType)
-	}
-	return call || !result
 }
 
 // tenderFactOf extracts the facts of a kept tender, not yet matched.
