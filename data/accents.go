@@ -83,6 +83,8 @@ func RestoreAccents(s string) (out string, restored, left int) {
 		lost := strings.Count(word, string(utf8.RuneError))
 		if fixed, ok := restoreWord(word, rest); ok {
 			if strings.HasPrefix(word, "\uFFFD") && capitalAfter(b.String()) {
+				// The lost letter was a capital: case the spelling as the
+				// word would read with a capital in its place.
 				fixed = matchCase(fixed, "A"+word[len("\uFFFD"):])
 			}
 			b.WriteString(fixed)
